@@ -1,0 +1,17 @@
+package org.loket.core;
+
+/**
+ * Reason codes for a paused agent. Codes below {@link #FIRST_OPERATOR_CODE} are the core's own;
+ * codes from it upwards are defined by the operator's configuration (break, training, meeting...).
+ */
+public final class PauseReason {
+    /** No reason given. */
+    public static final int UNSPECIFIED = 0;
+    /** The agent did not answer an offer in time (redirect on no answer). */
+    public static final int NO_ANSWER = 1;
+    /** First code available to the operator's configuration. */
+    public static final int FIRST_OPERATOR_CODE = 16;
+
+    private PauseReason() {
+    }
+}

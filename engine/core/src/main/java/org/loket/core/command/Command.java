@@ -1,0 +1,91 @@
+package org.loket.core.command;
+
+import java.util.Arrays;
+
+/**
+ * A flat, mutable, reusable holder for one command: the ring's event payload, the journal's record
+ * and the core's input. Which fields matter depends on {@link #type}; see {@link CommandType}.
+ * Identifiers are dense integers made at the edge; no outside object ever enters the core.
+ * <p>Not thread-safe: one writer at a time, handed over by the ring's memory barriers.
+ */
+public final class Command {
+    /** Marks an int field as "not given". */
+    public static final int NONE = -1;
+
+    public CommandType type;
+    /** Position of the command in the journal, assigned by the host; echoed in decisions. */
+    public long sequence;
+    /** Epoch nanoseconds, stamped once when the command is published; the core's only clock. */
+    public long timestampNs;
+    public long contactId = NONE;
+    public int agentId = NONE;
+    public int entryId = NONE;
+    public int queueId = NONE;
+    public int channel = NONE;
+    public int priority = NONE;
+    public int languageId = NONE;
+    public int input = NONE;
+    public int agentState = NONE;
+    public int reason = NONE;
+    /** Only for {@link CommandType#CONFIG_APPLIED}; never retained by the core. */
+    public byte[] payload;
+
+    /** Resets every field to "not given", so a reused holder carries nothing over. */
+    public Command clear() {
+        type = null;
+        sequence = 0;
+        timestampNs = 0;
+        contactId = NONE;
+        agentId = NONE;
+        entryId = NONE;
+        queueId = NONE;
+        channel = NONE;
+        priority = NONE;
+        languageId = NONE;
+        input = NONE;
+        agentState = NONE;
+        reason = NONE;
+        payload = null;
+        return this;
+    }
+
+    /** Copies every field of {@code other} (the payload by reference). */
+    public Command copyFrom(Command other) {
+        type = other.type;
+        sequence = other.sequence;
+        timestampNs = other.timestampNs;
+        contactId = other.contactId;
+        agentId = other.agentId;
+        entryId = other.entryId;
+        queueId = other.queueId;
+        channel = other.channel;
+        priority = other.priority;
+        languageId = other.languageId;
+        input = other.input;
+        agentState = other.agentState;
+        reason = other.reason;
+        payload = other.payload;
+        return this;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Command c && type == c.type && sequence == c.sequence && timestampNs == c.timestampNs
+                && contactId == c.contactId && agentId == c.agentId && entryId == c.entryId && queueId == c.queueId
+                && channel == c.channel && priority == c.priority && languageId == c.languageId && input == c.input
+                && agentState == c.agentState && reason == c.reason && Arrays.equals(payload, c.payload);
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(sequence) * 31 + Long.hashCode(contactId);
+    }
+
+    @Override
+    public String toString() {
+        return "Command{" + type + " seq=" + sequence + " t=" + timestampNs + " contact=" + contactId + " agent=" + agentId
+                + " entry=" + entryId + " queue=" + queueId + " channel=" + channel + " priority=" + priority
+                + " language=" + languageId + " input=" + input + " state=" + agentState + " reason=" + reason
+                + (payload == null ? "" : " payload=" + payload.length + "B") + '}';
+    }
+}

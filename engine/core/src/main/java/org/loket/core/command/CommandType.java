@@ -1,0 +1,58 @@
+package org.loket.core.command;
+
+/**
+ * The facts from outside that drive the core. Codes are stable: they are journaled. Each constant's
+ * javadoc names the {@link Command} fields it uses; other fields are ignored.
+ */
+public enum CommandType {
+    /** {@code payload}: an encoded {@link org.loket.core.config.RoutingConfig}. */
+    CONFIG_APPLIED(1),
+    /** Only time: lets timers fire when traffic is quiet. */
+    TICK(2),
+    /** {@code contactId, channel, entryId, priority (-1 = entry default), languageId (-1 = default)}. */
+    CONTACT_ARRIVED(3),
+    /** {@code contactId, input}: a menu choice (0-9, 10 = '*', 11 = '#'). */
+    SELF_SERVICE_INPUT(4),
+    /** {@code contactId}: the citizen left before an agent took the contact. */
+    CONTACT_ABANDONED(5),
+    /** {@code agentId}: the agent logs in and is ready. */
+    AGENT_LOGGED_IN(6),
+    /** {@code agentId, agentState (READY, PAUSED or LOGGED_OUT), reason (pause reason)}. */
+    AGENT_STATE_CHANGED(7),
+    /** {@code contactId, agentId}. */
+    OFFER_ACCEPTED(8),
+    /** {@code contactId, agentId}. */
+    OFFER_DECLINED(9),
+    /** {@code contactId}: the conversation with an agent ended. */
+    CONTACT_ENDED(10),
+    /** {@code contactId, agentId}: the agent finished after-contact work. */
+    WRAP_UP_DONE(11),
+    /** {@code contactId, agentId, queueId}: the agent hands the contact to another queue. */
+    TRANSFER_REQUESTED(12),
+    /** {@code contactId}: the waiting citizen asks to be called back and keeps their place. */
+    CALLBACK_REQUESTED(13);
+
+    private static final CommandType[] BY_CODE = new CommandType[16];
+
+    static {
+        for (CommandType type : values()) {
+            BY_CODE[type.code] = type;
+        }
+    }
+
+    private final int code;
+
+    CommandType(int code) {
+        this.code = code;
+    }
+
+    /** Stable journal code. */
+    public int code() {
+        return code;
+    }
+
+    /** @return the type, or {@code null} for a code no type has */
+    public static CommandType ofCode(int code) {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+}

@@ -1,0 +1,56 @@
+package org.loket.core.config;
+
+import java.util.Arrays;
+
+/**
+ * One step of a self-service flow. The same flow renders as IVR audio or as chatbot text: the
+ * core only decides which prompt to present and where each input leads.
+ *
+ * @param name            operator's name, unique
+ * @param kind            what the node does
+ * @param promptId        index into {@link RoutingConfig#prompts()}
+ * @param nextByInput     for {@code MENU} and {@code LANGUAGE}: the next node per input (0-9, 10 '*', 11 '#'), -1 = invalid
+ * @param languageByInput for {@code LANGUAGE}: the language chosen per input, -1 = keep
+ * @param queueId         for {@code QUEUE}: the queue the contact goes to
+ * @param priority        for {@code QUEUE}: priority given to the contact, -1 = the queue's default
+ * @param inputTimeoutMs  for {@code MENU} and {@code LANGUAGE}: time without input that counts as an invalid try
+ * @param maxRetries      invalid or missing inputs allowed before the contact goes to {@code fallbackQueueId}
+ * @param fallbackQueueId where a citizen who does not get through the menu goes: always a human
+ */
+public record FlowNode(String name, Kind kind, int promptId, int[] nextByInput, int[] languageByInput, int queueId,
+                       int priority, long inputTimeoutMs, int maxRetries, int fallbackQueueId) {
+
+    /** Number of distinct inputs: digits 0-9, '*' (10) and '#' (11). */
+    public static final int INPUTS = 12;
+
+    /** What a node does. */
+    public enum Kind {
+        /** Present options; each input leads to another node. */
+        MENU,
+        /** Present options that choose the language, then continue. */
+        LANGUAGE,
+        /** Present information; the contact is self-served and ends. */
+        INFO,
+        /** Hand the contact to a queue (a human). */
+        QUEUE
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FlowNode f && name.equals(f.name) && kind == f.kind && promptId == f.promptId
+                && Arrays.equals(nextByInput, f.nextByInput) && Arrays.equals(languageByInput, f.languageByInput)
+                && queueId == f.queueId && priority == f.priority && inputTimeoutMs == f.inputTimeoutMs
+                && maxRetries == f.maxRetries && fallbackQueueId == f.fallbackQueueId;
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode() * 31 + kind.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "FlowNode[" + name + ' ' + kind + " prompt=" + promptId + " next=" + Arrays.toString(nextByInput)
+                + " queue=" + queueId + ']';
+    }
+}

@@ -1,0 +1,149 @@
+package org.loket.core.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.loket.core.Channel;
+
+/**
+ * The immutable routing configuration the core consumes: every id in it is an index into one of its
+ * lists. It reaches the core only inside a journaled {@code CONFIG_APPLIED} command, so replay
+ * reproduces configuration history exactly.
+ *
+ * @param version         operator-visible version, increasing
+ * @param skills          skill names; a skill id is an index here
+ * @param languages       language codes ("nl", "en"); language 0 is the default
+ * @param prompts         prompt keys; the texts live in the configuration module
+ * @param queues          queues; a queue id is an index here
+ * @param agents          the roster; an agent id is an index here
+ * @param entries         entry points; an entry id is an index here
+ * @param flowNodes       self-service nodes; a node id is an index here
+ * @param maxLiveContacts contacts the core holds at once (self-service, waiting, offered, connected, wrap-up)
+ */
+public record RoutingConfig(long version, List<String> skills, List<String> languages, List<String> prompts,
+                            List<QueueSpec> queues, List<AgentSpec> agents, List<EntrySpec> entries,
+                            List<FlowNode> flowNodes, int maxLiveContacts) {
+
+    /** Highest priority; priorities run from 0 (normal) to this (most urgent). */
+    public static final int MAX_PRIORITY = 9;
+    /** Highest proficiency level of a skill. */
+    public static final int MAX_LEVEL = 10;
+
+    public RoutingConfig {
+        skills = List.copyOf(skills);
+        languages = List.copyOf(languages);
+        prompts = List.copyOf(prompts);
+        queues = List.copyOf(queues);
+        agents = List.copyOf(agents);
+        entries = List.copyOf(entries);
+        flowNodes = List.copyOf(flowNodes);
+    }
+
+    /**
+     * Checks what the core relies on: every reference in range, every number in its domain. The
+     * configuration module validates more, with file and line; this is the core's last defence.
+     *
+     * @return readable problems, empty when the configuration is usable
+     */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (maxLiveContacts < 1) {
+            problems.add("maxLiveContacts " + maxLiveContacts + " must be at least 1");
+        }
+        if (languages.isEmpty()) {
+            problems.add("at least one language is needed");
+        }
+        for (int q = 0; q < queues.size(); q++) {
+            QueueSpec queue = queues.get(q);
+            String where = "queue '" + queue.name() + "'";
+            if (queue.channel() == null) {
+                problems.add(where + " has no channel");
+            }
+            inRange(problems, where + " skill", queue.skillId(), 0, skills.size() - 1);
+            inRange(problems, where + " minLevel", queue.minLevel(), 0, MAX_LEVEL);
+            inRange(problems, where + " defaultPriority", queue.defaultPriority(), 0, MAX_PRIORITY);
+            notNegative(problems, where + " priorityAgingMs", queue.priorityAgingMs());
+            notNegative(problems, where + " maxWrapUpMs", queue.maxWrapUpMs());
+            if (queue.offerTimeoutMs() < 1) {
+                problems.add(where + " offerTimeoutMs " + queue.offerTimeoutMs() + " must be at least 1");
+            }
+        }
+        for (AgentSpec agent : agents) {
+            String where = "agent '" + agent.name() + "'";
+            if (agent.skillLevels().length != skills.size()) {
+                problems.add(where + " has " + agent.skillLevels().length + " skill levels for " + skills.size() + " skills");
+            }
+            for (int level : agent.skillLevels()) {
+                inRange(problems, where + " skill level", level, 0, MAX_LEVEL);
+            }
+            if (agent.capacityPerChannel().length != Channel.COUNT) {
+                problems.add(where + " has " + agent.capacityPerChannel().length + " capacities for " + Channel.COUNT + " channels");
+            }
+            for (int capacity : agent.capacityPerChannel()) {
+                inRange(problems, where + " capacity", capacity, 0, 64);
+            }
+        }
+        for (EntrySpec entry : entries) {
+            String where = "entry '" + entry.name() + "'";
+            if ((entry.flowNodeId() < 0) == (entry.queueId() < 0)) {
+                problems.add(where + " must name exactly one of a flow node or a queue");
+            }
+            if (entry.flowNodeId() >= 0) {
+                inRange(problems, where + " flow node", entry.flowNodeId(), 0, flowNodes.size() - 1);
+            }
+            if (entry.queueId() >= 0) {
+                inRange(problems, where + " queue", entry.queueId(), 0, queues.size() - 1);
+            }
+        }
+        for (FlowNode node : flowNodes) {
+            String where = "flow node '" + node.name() + "'";
+            if (node.kind() == null) {
+                problems.add(where + " has no kind");
+                continue;
+            }
+            inRange(problems, where + " prompt", node.promptId(), 0, prompts.size() - 1);
+            switch (node.kind()) {
+                case MENU, LANGUAGE -> {
+                    if (node.nextByInput() == null || node.nextByInput().length != FlowNode.INPUTS) {
+                        problems.add(where + " needs " + FlowNode.INPUTS + " next-node entries");
+                    } else {
+                        for (int next : node.nextByInput()) {
+                            inRange(problems, where + " next node", next, -1, flowNodes.size() - 1);
+                        }
+                    }
+                    if (node.kind() == FlowNode.Kind.LANGUAGE && (node.languageByInput() == null
+                            || node.languageByInput().length != FlowNode.INPUTS)) {
+                        problems.add(where + " needs " + FlowNode.INPUTS + " language entries");
+                    } else if (node.languageByInput() != null) {
+                        for (int language : node.languageByInput()) {
+                            inRange(problems, where + " language", language, -1, languages.size() - 1);
+                        }
+                    }
+                    if (node.inputTimeoutMs() < 1) {
+                        problems.add(where + " inputTimeoutMs " + node.inputTimeoutMs() + " must be at least 1");
+                    }
+                    notNegative(problems, where + " maxRetries", node.maxRetries());
+                    inRange(problems, where + " fallback queue", node.fallbackQueueId(), 0, queues.size() - 1);
+                }
+                case QUEUE -> {
+                    inRange(problems, where + " queue", node.queueId(), 0, queues.size() - 1);
+                    inRange(problems, where + " priority", node.priority(), -1, MAX_PRIORITY);
+                }
+                case INFO -> {
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static void inRange(List<String> problems, String what, long value, long min, long max) {
+        if (value < min || value > max) {
+            problems.add(what + " " + value + " is outside " + min + ".." + max);
+        }
+    }
+
+    private static void notNegative(List<String> problems, String what, long value) {
+        if (value < 0) {
+            problems.add(what + " " + value + " must not be negative");
+        }
+    }
+}

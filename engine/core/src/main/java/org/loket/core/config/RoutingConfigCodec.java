@@ -1,0 +1,203 @@
+package org.loket.core.config;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.loket.core.Channel;
+
+/**
+ * The binary form of a {@link RoutingConfig} carried by a journaled {@code CONFIG_APPLIED} command and
+ * by snapshots. It starts with a format version; a decoder refuses a major version it does not know.
+ */
+public final class RoutingConfigCodec {
+    /** Major format version; bump when a field changes meaning or layout. */
+    public static final int FORMAT_VERSION = 1;
+    private static final int MAGIC = 0x4C4B_4346; // "LKCF"
+
+    private RoutingConfigCodec() {
+    }
+
+    /** Encodes the configuration; the result decodes to an equal configuration. */
+    public static byte[] encode(RoutingConfig config) {
+        Writer out = new Writer();
+        out.putInt(MAGIC);
+        out.putInt(FORMAT_VERSION);
+        out.putLong(config.version());
+        out.putInt(config.maxLiveContacts());
+        out.strings(config.skills());
+        out.strings(config.languages());
+        out.strings(config.prompts());
+        out.putInt(config.queues().size());
+        for (QueueSpec q : config.queues()) {
+            out.string(q.name());
+            out.putInt(q.channel().code());
+            out.putInt(q.skillId());
+            out.putInt(q.minLevel());
+            out.putInt(q.defaultPriority());
+            out.putLong(q.priorityAgingMs());
+            out.putLong(q.offerTimeoutMs());
+            out.putLong(q.maxWrapUpMs());
+            out.putLong(q.serviceLevelMs());
+        }
+        out.putInt(config.agents().size());
+        for (AgentSpec a : config.agents()) {
+            out.string(a.name());
+            out.ints(a.skillLevels());
+            out.ints(a.capacityPerChannel());
+        }
+        out.putInt(config.entries().size());
+        for (EntrySpec e : config.entries()) {
+            out.string(e.name());
+            out.putInt(e.flowNodeId());
+            out.putInt(e.queueId());
+        }
+        out.putInt(config.flowNodes().size());
+        for (FlowNode n : config.flowNodes()) {
+            out.string(n.name());
+            out.putInt(n.kind().ordinal());
+            out.putInt(n.promptId());
+            out.ints(n.nextByInput());
+            out.ints(n.languageByInput());
+            out.putInt(n.queueId());
+            out.putInt(n.priority());
+            out.putLong(n.inputTimeoutMs());
+            out.putInt(n.maxRetries());
+            out.putInt(n.fallbackQueueId());
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Decodes a configuration.
+     *
+     * @throws IllegalArgumentException when the bytes are not a configuration of a known format
+     */
+    public static RoutingConfig decode(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            if (in.getInt() != MAGIC) {
+                throw new IllegalArgumentException("not an encoded routing configuration");
+            }
+            int format = in.getInt();
+            if (format != FORMAT_VERSION) {
+                throw new IllegalArgumentException("routing configuration format " + format + " is not " + FORMAT_VERSION);
+            }
+            long version = in.getLong();
+            int maxLiveContacts = in.getInt();
+            List<String> skills = list(in, RoutingConfigCodec::string);
+            List<String> languages = list(in, RoutingConfigCodec::string);
+            List<String> prompts = list(in, RoutingConfigCodec::string);
+            List<QueueSpec> queues = list(in, b -> new QueueSpec(string(b), Channel.ofCode(b.getInt()), b.getInt(),
+                    b.getInt(), b.getInt(), b.getLong(), b.getLong(), b.getLong(), b.getLong()));
+            List<AgentSpec> agents = list(in, b -> new AgentSpec(string(b), ints(b), ints(b)));
+            List<EntrySpec> entries = list(in, b -> new EntrySpec(string(b), b.getInt(), b.getInt()));
+            List<FlowNode> nodes = list(in, b -> new FlowNode(string(b), kind(b.getInt()), b.getInt(), ints(b), ints(b),
+                    b.getInt(), b.getInt(), b.getLong(), b.getInt(), b.getInt()));
+            if (in.hasRemaining()) {
+                throw new IllegalArgumentException(in.remaining() + " unexpected bytes after the configuration");
+            }
+            return new RoutingConfig(version, skills, languages, prompts, queues, agents, entries, nodes, maxLiveContacts);
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("routing configuration is truncated", e);
+        }
+    }
+
+    private static FlowNode.Kind kind(int ordinal) {
+        FlowNode.Kind[] kinds = FlowNode.Kind.values();
+        if (ordinal < 0 || ordinal >= kinds.length) {
+            throw new IllegalArgumentException("unknown flow node kind " + ordinal);
+        }
+        return kinds[ordinal];
+    }
+
+    private static <T> List<T> list(ByteBuffer in, Function<ByteBuffer, T> element) {
+        int size = count(in);
+        List<T> list = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            list.add(element.apply(in));
+        }
+        return list;
+    }
+
+    private static int count(ByteBuffer in) {
+        int size = in.getInt();
+        if (size < -1 || size > in.remaining()) {
+            throw new IllegalArgumentException("list size " + size + " does not fit the remaining " + in.remaining() + " bytes");
+        }
+        return size;
+    }
+
+    private static String string(ByteBuffer in) {
+        int length = count(in);
+        byte[] utf8 = new byte[length];
+        in.get(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    private static int[] ints(ByteBuffer in) {
+        int length = count(in);
+        if (length < 0) {
+            return null;
+        }
+        int[] values = new int[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = in.getInt();
+        }
+        return values;
+    }
+
+    /** A growable big-endian buffer; encoding is rare (configuration changes), so clarity beats speed. */
+    private static final class Writer {
+        private ByteBuffer buffer = ByteBuffer.allocate(4096);
+
+        void putInt(int value) {
+            ensure(4).putInt(value);
+        }
+
+        void putLong(long value) {
+            ensure(8).putLong(value);
+        }
+
+        void string(String value) {
+            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+            putInt(utf8.length);
+            ensure(utf8.length).put(utf8);
+        }
+
+        void strings(List<String> values) {
+            putInt(values.size());
+            values.forEach(this::string);
+        }
+
+        void ints(int[] values) {
+            if (values == null) {
+                putInt(-1);
+                return;
+            }
+            putInt(values.length);
+            for (int value : values) {
+                putInt(value);
+            }
+        }
+
+        private ByteBuffer ensure(int bytes) {
+            if (buffer.remaining() < bytes) {
+                ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + bytes));
+                buffer.flip();
+                bigger.put(buffer);
+                buffer = bigger;
+            }
+            return buffer;
+        }
+
+        byte[] toByteArray() {
+            byte[] bytes = new byte[buffer.position()];
+            buffer.flip();
+            buffer.get(bytes);
+            return bytes;
+        }
+    }
+}

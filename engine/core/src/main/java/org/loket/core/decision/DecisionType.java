@@ -1,0 +1,56 @@
+package org.loket.core.decision;
+
+/**
+ * The imperatives the core issues. Codes are stable: they are journaled. Each constant's javadoc
+ * names the {@link Decision} fields it sets; the others hold {@link Decision#NONE}.
+ */
+public enum DecisionType {
+    /**
+     * Offer {@code contactId} (waiting in {@code queueId}) to {@code agentId}. The explanation:
+     * {@code reason} ({@link OfferReason}), {@code candidates} (agents or queues considered),
+     * {@code score} (the chosen agent's idle-since time in ns, or the contact's effective priority
+     * in thousandths), {@code runnerUp} (the next agent or contact id, -1 if none);
+     * {@code flags} has {@link Decision#FLAG_CALLBACK} when Loket must call the citizen back.
+     */
+    OFFER_CONTACT(1),
+    /** Render {@code promptId} of flow node {@code nodeId} in {@code languageId}; {@link Decision#FLAG_FINAL} when it ends the contact. */
+    PLAY_PROMPT(2),
+    /** {@code contactId} now waits in {@code queueId} at {@code priority}: start hold music. */
+    QUEUE_CONTACT(3),
+    /** Stop offering {@code contactId} to {@code agentId} (timed out or the citizen left). */
+    RETRACT_OFFER(4),
+    /** The core changed {@code agentId}'s state on its own to {@code agentState} with {@code reason}. */
+    AGENT_STATE(5),
+    /** {@code contactId} ended with {@code outcome} ({@link Outcome}), last in {@code queueId}, handled by {@code agentId}. */
+    END_CONTACT(6),
+    /** {@code contactId} was handed from {@code agentId} to {@code queueId}. */
+    TRANSFER_CONTACT(7),
+    /** {@code contactId} keeps its place in {@code queueId} and will be called back. */
+    CALLBACK_SCHEDULED(8),
+    /** The command of type {@code commandType} was refused for {@code reason} ({@link RejectReason}). */
+    REJECT_COMMAND(9);
+
+    private static final DecisionType[] BY_CODE = new DecisionType[16];
+
+    static {
+        for (DecisionType type : values()) {
+            BY_CODE[type.code] = type;
+        }
+    }
+
+    private final int code;
+
+    DecisionType(int code) {
+        this.code = code;
+    }
+
+    /** Stable journal code. */
+    public int code() {
+        return code;
+    }
+
+    /** @return the type, or {@code null} for a code no type has */
+    public static DecisionType ofCode(int code) {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+}

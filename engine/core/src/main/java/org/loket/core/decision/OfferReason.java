@@ -1,0 +1,22 @@
+package org.loket.core.decision;
+
+/** Why an offer went where it went: the first half of every offer's explanation. Codes are journaled. */
+public final class OfferReason {
+    /** A contact needed an agent: the longest-idle eligible agent was chosen among {@code candidates}. */
+    public static final int LONGEST_IDLE_AGENT = 1;
+    /**
+     * An agent became available: the best waiting contact over the agent's {@code candidates} queues
+     * was chosen, by effective priority (aged), then arrival, then contact id.
+     */
+    public static final int BEST_WAITING_CONTACT = 2;
+
+    private static final String[] NAMES = {"NONE", "LONGEST_IDLE_AGENT", "BEST_WAITING_CONTACT"};
+
+    private OfferReason() {
+    }
+
+    /** A readable name for logs and explanations. */
+    public static String name(int reason) {
+        return reason >= 0 && reason < NAMES.length ? NAMES[reason] : "OFFER_REASON_" + reason;
+    }
+}

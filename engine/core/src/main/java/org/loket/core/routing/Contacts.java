@@ -1,0 +1,304 @@
+package org.loket.core.routing;
+
+import org.loket.core.ContactState;
+import org.loket.core.config.RoutingConfig;
+import org.loket.core.state.StateReader;
+import org.loket.core.state.StateWriter;
+
+/**
+ * Live contacts as parallel arrays over a fixed pool of slots, an id index, and the waiting lists:
+ * per queue and priority level, an intrusive FIFO ordered by the time the contact joined the queue.
+ * <p>Why per priority level: with aging, a contact's rank in its queue is
+ * {@code enqueuedNs - priority * agingStepNs}, which does not change while it waits. Within one
+ * level that rank follows join order, so each level is a plain FIFO and a queue's best contact is
+ * the best of at most {@code MAX_PRIORITY + 1} heads.
+ */
+final class Contacts {
+    static final int LEVELS = RoutingConfig.MAX_PRIORITY + 1;
+    /** "Never ages": a step longer than any wait, so priority alone orders (then join time). */
+    static final long NO_AGING_STEP_NS = 1_000_000_000_000_000L;
+
+    final int capacity;
+    final long[] id;
+    final int[] state;
+    final int[] channel;
+    final int[] queue;
+    final int[] priority;
+    final int[] language;
+    final int[] agent;
+    final int[] node;
+    final int[] retries;
+    final int[] flags;
+    final long[] arrivedNs;
+    final long[] enqueuedNs;
+    final long[] rankNs;
+    final long[] deadlineNs;
+    private final int[] next;
+    private final int[] prev;
+
+    private final int[] freeSlots;
+    private int freeTop;
+    private int highWater;
+    private final LongIntHashMap index;
+
+    private final int[] head;
+    private final int[] tail;
+    final int[] waiting;
+    private final long[] agingStepNs;
+
+    Contacts(int capacity, RoutingConfig config) {
+        this.capacity = capacity;
+        id = new long[capacity];
+        state = new int[capacity];
+        channel = new int[capacity];
+        queue = new int[capacity];
+        priority = new int[capacity];
+        language = new int[capacity];
+        agent = new int[capacity];
+        node = new int[capacity];
+        retries = new int[capacity];
+        flags = new int[capacity];
+        arrivedNs = new long[capacity];
+        enqueuedNs = new long[capacity];
+        rankNs = new long[capacity];
+        deadlineNs = new long[capacity];
+        next = new int[capacity];
+        prev = new int[capacity];
+        java.util.Arrays.fill(next, -1);
+        java.util.Arrays.fill(prev, -1);
+        freeSlots = new int[capacity];
+        // Slot 0 is handed out first: the free stack holds capacity-1..0.
+        for (int i = 0; i < capacity; i++) {
+            freeSlots[i] = capacity - 1 - i;
+        }
+        freeTop = capacity;
+        index = new LongIntHashMap(capacity);
+        int queues = config.queues().size();
+        head = new int[queues * LEVELS];
+        tail = new int[queues * LEVELS];
+        java.util.Arrays.fill(head, -1);
+        java.util.Arrays.fill(tail, -1);
+        waiting = new int[queues];
+        agingStepNs = new long[queues];
+        for (int q = 0; q < queues; q++) {
+            long agingMs = config.queues().get(q).priorityAgingMs();
+            agingStepNs[q] = agingMs == 0 ? NO_AGING_STEP_NS : agingMs * 1_000_000L;
+        }
+    }
+
+    /** @return the slot of a live contact, or -1 */
+    int slotOf(long contactId) {
+        return contactId < 0 ? -1 : index.get(contactId);
+    }
+
+    boolean full() {
+        return freeTop == 0;
+    }
+
+    int live() {
+        return index.size();
+    }
+
+    /** Takes a free slot for a new contact; the caller checked {@link #full()}. */
+    int allocate(long contactId, long nowNs) {
+        int slot = freeSlots[--freeTop];
+        if (slot >= highWater) {
+            highWater = slot + 1;
+        }
+        index.put(contactId, slot);
+        id[slot] = contactId;
+        arrivedNs[slot] = nowNs;
+        enqueuedNs[slot] = nowNs;
+        deadlineNs[slot] = -1;
+        agent[slot] = -1;
+        queue[slot] = -1;
+        node[slot] = -1;
+        retries[slot] = 0;
+        flags[slot] = 0;
+        next[slot] = -1;
+        prev[slot] = -1;
+        return slot;
+    }
+
+    void free(int slot) {
+        index.remove(id[slot]);
+        state[slot] = ContactState.NONE.code();
+        freeSlots[freeTop++] = slot;
+    }
+
+    long agingStepNs(int q) {
+        return agingStepNs[q];
+    }
+
+    /** Appends a contact that joins the queue now (it has the latest join time of its level). */
+    void append(int slot) {
+        int bucket = queue[slot] * LEVELS + priority[slot];
+        rankNs[slot] = enqueuedNs[slot] - priority[slot] * agingStepNs[queue[slot]];
+        linkAfter(slot, bucket, tail[bucket]);
+        waiting[queue[slot]]++;
+    }
+
+    /**
+     * Puts a contact back at its place by join time: after an unanswered offer it is usually the
+     * oldest, so the walk from the head is short.
+     */
+    void insertInPlace(int slot) {
+        int bucket = queue[slot] * LEVELS + priority[slot];
+        rankNs[slot] = enqueuedNs[slot] - priority[slot] * agingStepNs[queue[slot]];
+        int after = -1;
+        for (int s = head[bucket]; s >= 0 && !joinsBefore(slot, s); s = next[s]) {
+            after = s;
+        }
+        linkAfter(slot, bucket, after);
+        waiting[queue[slot]]++;
+    }
+
+    private boolean joinsBefore(int a, int b) {
+        return enqueuedNs[a] < enqueuedNs[b] || (enqueuedNs[a] == enqueuedNs[b] && id[a] < id[b]);
+    }
+
+    private void linkAfter(int slot, int bucket, int after) {
+        int following = after < 0 ? head[bucket] : next[after];
+        prev[slot] = after;
+        next[slot] = following;
+        if (after < 0) {
+            head[bucket] = slot;
+        } else {
+            next[after] = slot;
+        }
+        if (following < 0) {
+            tail[bucket] = slot;
+        } else {
+            prev[following] = slot;
+        }
+    }
+
+    void unlink(int slot) {
+        int bucket = queue[slot] * LEVELS + priority[slot];
+        int p = prev[slot];
+        int n = next[slot];
+        if (p < 0) {
+            head[bucket] = n;
+        } else {
+            next[p] = n;
+        }
+        if (n < 0) {
+            tail[bucket] = p;
+        } else {
+            prev[n] = p;
+        }
+        prev[slot] = -1;
+        next[slot] = -1;
+        waiting[queue[slot]]--;
+    }
+
+    /** The queue's first contact: lowest rank, then higher priority, then lower id; -1 when empty. */
+    int best(int q) {
+        int best = -1;
+        for (int level = LEVELS - 1; level >= 0; level--) {
+            int s = head[q * LEVELS + level];
+            if (s >= 0 && (best < 0 || rankNs[s] < rankNs[best])) {
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Priority aged to {@code nowNs}, in thousandths of a level: how queues compete for an agent
+     * who serves several of them.
+     */
+    long effectivePriorityMilli(int slot, long nowNs) {
+        long step = agingStepNs[queue[slot]];
+        long waitedNs = Math.max(0, nowNs - enqueuedNs[slot]);
+        long aged = step == NO_AGING_STEP_NS ? 0 : waitedNs / (step / 1000);
+        return priority[slot] * 1000L + aged;
+    }
+
+    /** Position (1 = next) of a waiting contact among those of its queue; linear, for tests and announcements. */
+    int position(int slot) {
+        int q = queue[slot];
+        int position = 1;
+        for (int level = 0; level < LEVELS; level++) {
+            for (int s = head[q * LEVELS + level]; s >= 0; s = next[s]) {
+                if (s != slot && (rankNs[s] < rankNs[slot] || (rankNs[s] == rankNs[slot] && id[s] < id[slot]))) {
+                    position++;
+                }
+            }
+        }
+        return position;
+    }
+
+    void write(StateWriter out) {
+        out.writeInt(capacity);
+        out.writeInt(highWater);
+        out.writeInt(freeTop);
+        for (int i = 0; i < freeTop; i++) {
+            out.writeInt(freeSlots[i]);
+        }
+        for (int s = 0; s < highWater; s++) {
+            out.writeInt(state[s]);
+            if (state[s] == ContactState.NONE.code()) {
+                continue;
+            }
+            out.writeLong(id[s]);
+            out.writeInt(channel[s]);
+            out.writeInt(queue[s]);
+            out.writeInt(priority[s]);
+            out.writeInt(language[s]);
+            out.writeInt(agent[s]);
+            out.writeInt(node[s]);
+            out.writeInt(retries[s]);
+            out.writeInt(flags[s]);
+            out.writeLong(arrivedNs[s]);
+            out.writeLong(enqueuedNs[s]);
+            out.writeLong(deadlineNs[s]);
+        }
+        for (int b = 0; b < head.length; b++) {
+            for (int s = head[b]; s >= 0; s = next[s]) {
+                out.writeInt(s);
+            }
+            out.writeInt(-1);
+        }
+    }
+
+    void read(StateReader in) {
+        int snapshotCapacity = in.readInt();
+        if (snapshotCapacity != capacity) {
+            throw new IllegalStateException("snapshot holds " + snapshotCapacity + " contact slots, configuration " + capacity);
+        }
+        highWater = in.readInt();
+        freeTop = in.readInt();
+        for (int i = 0; i < freeTop; i++) {
+            freeSlots[i] = in.readInt();
+        }
+        for (int s = 0; s < highWater; s++) {
+            state[s] = in.readInt();
+            if (state[s] == ContactState.NONE.code()) {
+                continue;
+            }
+            id[s] = in.readLong();
+            channel[s] = in.readInt();
+            queue[s] = in.readInt();
+            priority[s] = in.readInt();
+            language[s] = in.readInt();
+            agent[s] = in.readInt();
+            node[s] = in.readInt();
+            retries[s] = in.readInt();
+            flags[s] = in.readInt();
+            arrivedNs[s] = in.readLong();
+            enqueuedNs[s] = in.readLong();
+            deadlineNs[s] = in.readLong();
+            index.put(id[s], s);
+        }
+        for (int b = 0; b < head.length; b++) {
+            for (int s = in.readInt(); s >= 0; s = in.readInt()) {
+                append(s);
+            }
+        }
+    }
+
+    int highWater() {
+        return highWater;
+    }
+}

@@ -1,0 +1,899 @@
+package org.loket.core.routing;
+
+import java.util.List;
+import org.loket.core.AgentState;
+import org.loket.core.Channel;
+import org.loket.core.ContactState;
+import org.loket.core.PauseReason;
+import org.loket.core.command.Command;
+import org.loket.core.command.CommandType;
+import org.loket.core.config.EntrySpec;
+import org.loket.core.config.FlowNode;
+import org.loket.core.config.QueueSpec;
+import org.loket.core.config.RoutingConfig;
+import org.loket.core.config.RoutingConfigCodec;
+import org.loket.core.decision.Decision;
+import org.loket.core.decision.DecisionSink;
+import org.loket.core.decision.DecisionType;
+import org.loket.core.decision.OfferReason;
+import org.loket.core.decision.Outcome;
+import org.loket.core.decision.RejectReason;
+import org.loket.core.state.StateHasher;
+import org.loket.core.state.StateReader;
+import org.loket.core.state.StateWriter;
+
+/**
+ * The deterministic routing state machine. Commands go in through {@link #apply(Command)};
+ * decisions come out, synchronously and in order, through the {@link DecisionSink} given at
+ * construction.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ * <li>One thread calls this object; it holds no locks and starts no threads.</li>
+ * <li>Time enters only as {@link Command#timestampNs}: the core's clock is the largest timestamp
+ *     seen, so it never goes back. Due timers fire before the command that made them due.</li>
+ * <li>Same configuration and same commands give the same decisions and the same
+ *     {@link #stateHash()}, on any machine: no clock, randomness, IO, hash-order or floating point.</li>
+ * <li>Bad input (unknown ids, illegal transitions) is answered with a
+ *     {@link DecisionType#REJECT_COMMAND} decision and counted, never an exception. An exception out
+ *     of {@code apply} is a bug in the core: the host halts and recovers by replay.</li>
+ * <li>No allocation per command in steady state (configuration changes and snapshots allocate).</li>
+ * </ul>
+ *
+ * <h2>Routing rules</h2>
+ * <ul>
+ * <li>A queue orders its contacts by priority aged with waiting time (rank
+ *     {@code joinedNs - priority * agingStep}), then join time, then contact id.</li>
+ * <li>A contact that needs an agent goes to the longest-idle agent who qualifies for its queue and
+ *     can take one more contact of that channel.</li>
+ * <li>An agent who becomes available takes the best head over the queues it serves: highest
+ *     effective (aged) priority, then earliest join, then lowest contact id.</li>
+ * <li>An offer not accepted within the queue's {@code offerTimeoutMs} is retracted: the contact
+ *     returns to its place and the agent is paused with {@link PauseReason#NO_ANSWER}.</li>
+ * <li>After every command no available agent qualifies for a waiting contact.</li>
+ * </ul>
+ *
+ * <h2>Configuration changes</h2>
+ * The first {@code CONFIG_APPLIED} installs a configuration. A later one is applied only when no
+ * contact is live and every agent is logged out; otherwise it is rejected with
+ * {@link RejectReason#CONFIGURATION_IN_FLIGHT} and the running configuration stays.
+ */
+public final class RoutingCore {
+    /** Format of {@link #writeState}; a reader refuses another. */
+    public static final int STATE_FORMAT_VERSION = 1;
+
+    private final DecisionSink sink;
+    private final Decision decision = new Decision();
+
+    private RoutingConfig config;
+    private byte[] configBytes;
+    private QueueSpec[] queues;
+    private EntrySpec[] entries;
+    private FlowNode[] nodes;
+    private long[] offerTimeoutNs;
+    private long[] wrapUpNs;
+    private long[] inputTimeoutNs;
+    private Agents agents;
+    private Contacts contacts;
+    private DeadlineHeap timers;
+
+    private long nowNs;
+    private long sequence;
+    private long commandsApplied;
+    private long decisionsIssued;
+    private final long[] rejectedByReason = new long[RejectReason.COUNT];
+    private final long[] endedByOutcome = new long[8];
+
+    /** @param sink receives every decision, on the caller's thread, before {@code apply} returns */
+    public RoutingCore(DecisionSink sink) {
+        this.sink = sink;
+    }
+
+    /**
+     * Applies one command. Never throws for bad input (see the class contract).
+     *
+     * @param command read during the call only; not retained
+     */
+    public void apply(Command command) {
+        if (command.timestampNs > nowNs) {
+            nowNs = command.timestampNs;
+        }
+        sequence = command.sequence;
+        commandsApplied++;
+        CommandType type = command.type;
+        if (type == null) {
+            reject(RejectReason.UNKNOWN_COMMAND, command);
+            return;
+        }
+        if (type == CommandType.CONFIG_APPLIED) {
+            onConfigApplied(command);
+            return;
+        }
+        if (config == null) {
+            if (type != CommandType.TICK) {
+                reject(RejectReason.NO_CONFIGURATION, command);
+            }
+            return;
+        }
+        fireDueTimers();
+        switch (type) {
+            case TICK -> { }
+            case CONTACT_ARRIVED -> onContactArrived(command);
+            case SELF_SERVICE_INPUT -> onSelfServiceInput(command);
+            case CONTACT_ABANDONED -> onContactAbandoned(command);
+            case AGENT_LOGGED_IN -> onAgentLoggedIn(command);
+            case AGENT_STATE_CHANGED -> onAgentStateChanged(command);
+            case OFFER_ACCEPTED -> onOfferAccepted(command);
+            case OFFER_DECLINED -> onOfferDeclined(command);
+            case CONTACT_ENDED -> onContactEnded(command);
+            case WRAP_UP_DONE -> onWrapUpDone(command);
+            case TRANSFER_REQUESTED -> onTransferRequested(command);
+            case CALLBACK_REQUESTED -> onCallbackRequested(command);
+            default -> reject(RejectReason.UNKNOWN_COMMAND, command);
+        }
+    }
+
+    // ---------------------------------------------------------------- configuration
+
+    private void onConfigApplied(Command command) {
+        RoutingConfig candidate;
+        try {
+            candidate = RoutingConfigCodec.decode(command.payload == null ? new byte[0] : command.payload);
+        } catch (IllegalArgumentException e) {
+            reject(RejectReason.CONFIGURATION_INVALID, command);
+            return;
+        }
+        if (!candidate.problems().isEmpty()) {
+            reject(RejectReason.CONFIGURATION_INVALID, command);
+            return;
+        }
+        if (config != null && !quiescent()) {
+            reject(RejectReason.CONFIGURATION_IN_FLIGHT, command);
+            return;
+        }
+        install(candidate, command.payload);
+    }
+
+    private boolean quiescent() {
+        if (contacts.live() > 0) {
+            return false;
+        }
+        for (int a = 0; a < agents.count; a++) {
+            if (agents.presence[a] != AgentState.LOGGED_OUT.code()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void install(RoutingConfig newConfig, byte[] encoded) {
+        config = newConfig;
+        configBytes = encoded.clone();
+        queues = newConfig.queues().toArray(new QueueSpec[0]);
+        entries = newConfig.entries().toArray(new EntrySpec[0]);
+        nodes = newConfig.flowNodes().toArray(new FlowNode[0]);
+        offerTimeoutNs = new long[queues.length];
+        wrapUpNs = new long[queues.length];
+        for (int q = 0; q < queues.length; q++) {
+            offerTimeoutNs[q] = queues[q].offerTimeoutMs() * 1_000_000L;
+            wrapUpNs[q] = queues[q].maxWrapUpMs() * 1_000_000L;
+        }
+        inputTimeoutNs = new long[nodes.length];
+        for (int n = 0; n < nodes.length; n++) {
+            inputTimeoutNs[n] = nodes[n].inputTimeoutMs() * 1_000_000L;
+        }
+        agents = new Agents(newConfig.agents(), newConfig.queues());
+        contacts = new Contacts(newConfig.maxLiveContacts(), newConfig);
+        timers = new DeadlineHeap(newConfig.maxLiveContacts(), contacts.deadlineNs, contacts.id);
+    }
+
+    // ---------------------------------------------------------------- contacts and self-service
+
+    private void onContactArrived(Command command) {
+        long contactId = command.contactId;
+        if (contactId < 0 || command.channel < 0 || command.channel >= Channel.COUNT
+                || command.priority > RoutingConfig.MAX_PRIORITY) {
+            reject(RejectReason.INVALID_ARGUMENT, command);
+            return;
+        }
+        if (contacts.slotOf(contactId) >= 0) {
+            reject(RejectReason.DUPLICATE_CONTACT, command);
+            return;
+        }
+        if (command.entryId < 0 || command.entryId >= entries.length) {
+            reject(RejectReason.UNKNOWN_ENTRY, command);
+            return;
+        }
+        if (contacts.full()) {
+            reject(RejectReason.CONTACT_CAPACITY_EXCEEDED, command);
+            return;
+        }
+        int slot = contacts.allocate(contactId, nowNs);
+        contacts.channel[slot] = command.channel;
+        contacts.priority[slot] = command.priority;
+        contacts.language[slot] = command.languageId >= 0 && command.languageId < config.languages().size()
+                ? command.languageId : 0;
+        EntrySpec entry = entries[command.entryId];
+        if (entry.flowNodeId() >= 0) {
+            enterNode(slot, entry.flowNodeId());
+        } else {
+            enqueue(slot, entry.queueId(), -1);
+        }
+    }
+
+    private void enterNode(int slot, int nodeId) {
+        FlowNode node = nodes[nodeId];
+        contacts.node[slot] = nodeId;
+        switch (node.kind()) {
+            case MENU, LANGUAGE -> {
+                contacts.state[slot] = ContactState.SELF_SERVICE.code();
+                contacts.retries[slot] = 0;
+                promptAndWait(slot, node, nodeId);
+            }
+            case INFO -> {
+                contacts.state[slot] = ContactState.SELF_SERVICE.code();
+                playPrompt(slot, node, nodeId, Decision.FLAG_FINAL);
+                end(slot, Outcome.SELF_SERVED);
+            }
+            case QUEUE -> enqueue(slot, node.queueId(), node.priority());
+        }
+    }
+
+    private void promptAndWait(int slot, FlowNode node, int nodeId) {
+        playPrompt(slot, node, nodeId, 0);
+        contacts.deadlineNs[slot] = nowNs + inputTimeoutNs[nodeId];
+        timers.schedule(slot);
+    }
+
+    private void playPrompt(int slot, FlowNode node, int nodeId, int flags) {
+        Decision d = begin(DecisionType.PLAY_PROMPT);
+        d.contactId = contacts.id[slot];
+        d.promptId = node.promptId();
+        d.nodeId = nodeId;
+        d.languageId = contacts.language[slot];
+        d.flags = flags;
+        emit();
+    }
+
+    private void onSelfServiceInput(Command command) {
+        int slot = liveSlot(command);
+        if (slot < 0) {
+            return;
+        }
+        if (contacts.state[slot] != ContactState.SELF_SERVICE.code()) {
+            reject(RejectReason.ILLEGAL_TRANSITION, command);
+            return;
+        }
+        if (command.input < 0 || command.input >= FlowNode.INPUTS) {
+            reject(RejectReason.INVALID_ARGUMENT, command);
+            return;
+        }
+        FlowNode node = nodes[contacts.node[slot]];
+        int next = node.nextByInput()[command.input];
+        if (next < 0) {
+            invalidInput(slot);
+            return;
+        }
+        if (node.kind() == FlowNode.Kind.LANGUAGE && node.languageByInput()[command.input] >= 0) {
+            contacts.language[slot] = node.languageByInput()[command.input];
+        }
+        timers.cancel(slot);
+        contacts.deadlineNs[slot] = -1;
+        enterNode(slot, next);
+    }
+
+    /** A wrong or missing choice: ask again, and after too many tries hand the citizen to a human. */
+    private void invalidInput(int slot) {
+        int nodeId = contacts.node[slot];
+        FlowNode node = nodes[nodeId];
+        if (++contacts.retries[slot] > node.maxRetries()) {
+            timers.cancel(slot);
+            contacts.deadlineNs[slot] = -1;
+            enqueue(slot, node.fallbackQueueId(), -1);
+        } else {
+            promptAndWait(slot, node, nodeId);
+        }
+    }
+
+    /**
+     * Puts the contact in the queue and offers it if an agent is free. Priority: the given one,
+     * else the one the contact arrived with, else the queue's default.
+     */
+    private void enqueue(int slot, int queueId, int priority) {
+        QueueSpec queue = queues[queueId];
+        contacts.state[slot] = ContactState.WAITING.code();
+        contacts.queue[slot] = queueId;
+        contacts.priority[slot] = priority >= 0 ? priority
+                : contacts.priority[slot] >= 0 ? contacts.priority[slot] : queue.defaultPriority();
+        contacts.enqueuedNs[slot] = nowNs;
+        contacts.append(slot);
+        announceQueued(slot);
+        offerToLongestIdle(slot);
+    }
+
+    private void announceQueued(int slot) {
+        Decision d = begin(DecisionType.QUEUE_CONTACT);
+        d.contactId = contacts.id[slot];
+        d.queueId = contacts.queue[slot];
+        d.priority = contacts.priority[slot];
+        emit();
+    }
+
+    private void onCallbackRequested(Command command) {
+        int slot = liveSlot(command);
+        if (slot < 0) {
+            return;
+        }
+        if (contacts.state[slot] != ContactState.WAITING.code()) {
+            reject(RejectReason.ILLEGAL_TRANSITION, command);
+            return;
+        }
+        contacts.flags[slot] |= Decision.FLAG_CALLBACK;
+        Decision d = begin(DecisionType.CALLBACK_SCHEDULED);
+        d.contactId = contacts.id[slot];
+        d.queueId = contacts.queue[slot];
+        emit();
+    }
+
+    private void onContactAbandoned(Command command) {
+        int slot = liveSlot(command);
+        if (slot < 0) {
+            return;
+        }
+        int state = contacts.state[slot];
+        if (state == ContactState.SELF_SERVICE.code()) {
+            timers.cancel(slot);
+            end(slot, Outcome.ABANDONED_IN_SELF_SERVICE);
+        } else if (state == ContactState.WAITING.code()) {
+            contacts.unlink(slot);
+            end(slot, Outcome.ABANDONED);
+        } else if (state == ContactState.OFFERED.code()) {
+            int agent = contacts.agent[slot];
+            timers.cancel(slot);
+            retractOffer(slot, agent);
+            releaseAgent(slot, agent);
+            end(slot, Outcome.ABANDONED);
+            routeAgent(agent);
+        } else {
+            reject(RejectReason.ILLEGAL_TRANSITION, command);
+        }
+    }
+
+    private void onContactEnded(Command command) {
+        int slot = liveSlot(command);
+        if (slot < 0) {
+            return;
+        }
+        if (contacts.state[slot] != ContactState.CONNECTED.code()) {
+            reject(RejectReason.ILLEGAL_TRANSITION, command);
+            return;
+        }
+        int agent = contacts.agent[slot];
+        int queue = contacts.queue[slot];
+        emitEnd(slot, Outcome.ANSWERED);
+        if (wrapUpNs[queue] > 0) {
+            contacts.state[slot] = ContactState.WRAP_UP.code();
+            agents.wrapUps[agent]++;
+            contacts.deadlineNs[slot] = nowNs + wrapUpNs[queue];
+            timers.schedule(slot);
+        } else {
+            releaseAgent(slot, agent);
+            contacts.free(slot);
+            routeAgent(agent);
+        }
+    }
+
+    private void onWrapUpDone(Command command) {
+        int slot = liveSlot(command);
+        if (slot < 0) {
+            return;
+        }
+        if (contacts.state[slot] != ContactState.WRAP_UP.code()) {
+            reject(RejectReason.ILLEGAL_TRANSITION, command);
+            return;
+        }
+        if (contacts.agent[slot] != command.agentId) {
+            reject(RejectReason.WRONG_AGENT, command);
+            return;
+        }
+        timers.cancel(slot);
+        finishWrapUp(slot, false);
+    }
+
+    /** Ends after-contact work; when the core ends it on its own, it tells the agent's desktop first. */
+    private void finishWrapUp(int slot, boolean timedOut) {
+        int agent = contacts.agent[slot];
+        agents.wrapUps[agent]--;
+        releaseAgent(slot, agent);
+        contacts.free(slot);
+        if (timedOut) {
+            Decision d = begin(DecisionType.AGENT_STATE);
+            d.agentId = agent;
+            d.agentState = agents.state(agent).code();
+            d.reason = agents.pauseReason[agent];
+            emit();
+        }
+        routeAgent(agent);
+    }
+
+    private void onTransferRequested(Command command) {
+        int slot = liveSlot(command);
+        if (slot < 0) {
+            return;
+        }
+        if (contacts.state[slot] != ContactState.CONNECTED.code()) {
+            reject(RejectReason.ILLEGAL_TRANSITION, command);
+            return;
+        }
+        if (contacts.agent[slot] != command.agentId) {
+            reject(RejectReason.WRONG_AGENT, command);
+            return;
+        }
+        if (command.queueId < 0 || command.queueId >= queues.length) {
+            reject(RejectReason.UNKNOWN_QUEUE, command);
+            return;
+        }
+        int agent = contacts.agent[slot];
+        releaseAgent(slot, agent);
+        Decision d = begin(DecisionType.TRANSFER_CONTACT);
+        d.contactId = contacts.id[slot];
+        d.agentId = agent;
+        d.queueId = command.queueId;
+        emit();
+        // "No wrong door": the citizen keeps the time they joined, so the transfer costs no place.
+        contacts.state[slot] = ContactState.WAITING.code();
+        contacts.queue[slot] = command.queueId;
+        contacts.agent[slot] = -1;
+        contacts.insertInPlace(slot);
+        announceQueued(slot);
+        offerToLongestIdle(slot);
+        routeAgent(agent);
+    }
+
+    private void end(int slot, int outcome) {
+        emitEnd(slot, outcome);
+        contacts.free(slot);
+    }
+
+    private void emitEnd(int slot, int outcome) {
+        endedByOutcome[outcome]++;
+        Decision d = begin(DecisionType.END_CONTACT);
+        d.contactId = contacts.id[slot];
+        d.queueId = contacts.queue[slot];
+        d.agentId = contacts.agent[slot];
+        d.outcome = outcome;
+        emit();
+    }
+
+    // ---------------------------------------------------------------- offers
+
+    /** Offers a waiting contact to the longest-idle agent who can take it, if there is one. */
+    private void offerToLongestIdle(int slot) {
+        int queue = contacts.queue[slot];
+        int m = agents.longestIdle(queue);
+        if (m < 0) {
+            return;
+        }
+        int next = agents.memberNext[m];
+        offer(slot, agents.memberAgent[m], OfferReason.LONGEST_IDLE_AGENT, agents.idleCount[queue],
+                agents.memberSinceNs[m], next < 0 ? -1 : agents.memberAgent[next]);
+    }
+
+    /** Gives an agent who became available the best waiting contacts until it is full or none wait. */
+    private void routeAgent(int agent) {
+        while (agents.presence[agent] == AgentState.READY.code()) {
+            int best = -1;
+            long bestScore = 0;
+            int runnerUp = -1;
+            int queuesWithWork = 0;
+            for (int m = agents.memberStart[agent], end = agents.memberStart[agent + 1]; m < end; m++) {
+                if (!agents.memberIdle[m]) {
+                    continue;
+                }
+                int head = contacts.best(agents.memberQueue[m]);
+                if (head < 0) {
+                    continue;
+                }
+                queuesWithWork++;
+                long score = contacts.effectivePriorityMilli(head, nowNs);
+                if (best < 0 || better(head, score, best, bestScore)) {
+                    runnerUp = best;
+                    best = head;
+                    bestScore = score;
+                } else if (runnerUp < 0 || better(head, score, runnerUp, contacts.effectivePriorityMilli(runnerUp, nowNs))) {
+                    runnerUp = head;
+                }
+            }
+            if (best < 0) {
+                return;
+            }
+            offer(best, agent, OfferReason.BEST_WAITING_CONTACT, queuesWithWork, bestScore,
+                    runnerUp < 0 ? -1 : contacts.id[runnerUp]);
+        }
+    }
+
+    private boolean better(int a, long scoreA, int b, long scoreB) {
+        if (scoreA != scoreB) {
+            return scoreA > scoreB;
+        }
+        long joinedA = contacts.enqueuedNs[a];
+        long joinedB = contacts.enqueuedNs[b];
+        if (joinedA != joinedB) {
+            return joinedA < joinedB;
+        }
+        return contacts.id[a] < contacts.id[b];
+    }
+
+    private void offer(int slot, int agent, int reason, int candidates, long score, long runnerUp) {
+        int queue = contacts.queue[slot];
+        contacts.unlink(slot);
+        contacts.state[slot] = ContactState.OFFERED.code();
+        contacts.agent[slot] = agent;
+        agents.addLoad(agent, queues[queue].channel().code(), 1);
+        agents.pendingOffers[agent]++;
+        agents.refresh(agent, true, nowNs);
+        contacts.deadlineNs[slot] = nowNs + offerTimeoutNs[queue];
+        timers.schedule(slot);
+        Decision d = begin(DecisionType.OFFER_CONTACT);
+        d.contactId = contacts.id[slot];
+        d.agentId = agent;
+        d.queueId = queue;
+        d.priority = contacts.priority[slot];
+        d.reason = reason;
+        d.candidates = candidates;
+        d.score = score;
+        d.runnerUp = runnerUp;
+        d.flags = contacts.flags[slot] & Decision.FLAG_CALLBACK;
+        emit();
+    }
+
+    private void onOfferAccepted(Command command) {
+        int slot = offeredSlot(command);
+        if (slot < 0) {
+            return;
+        }
+        timers.cancel(slot);
+        contacts.deadlineNs[slot] = -1;
+        contacts.state[slot] = ContactState.CONNECTED.code();
+        agents.pendingOffers[command.agentId]--;
+    }
+
+    private void onOfferDeclined(Command command) {
+        int slot = offeredSlot(command);
+        if (slot < 0) {
+            return;
+        }
+        int agent = command.agentId;
+        timers.cancel(slot);
+        releaseAgent(slot, agent);
+        returnToQueue(slot);
+        routeAgent(agent);
+    }
+
+    /** The offer timed out: redirect on no answer. */
+    private void offerTimedOut(int slot) {
+        int agent = contacts.agent[slot];
+        retractOffer(slot, agent);
+        releaseAgent(slot, agent);
+        setPresence(agent, AgentState.PAUSED, PauseReason.NO_ANSWER);
+        Decision d = begin(DecisionType.AGENT_STATE);
+        d.agentId = agent;
+        d.agentState = agents.state(agent).code();
+        d.reason = PauseReason.NO_ANSWER;
+        emit();
+        returnToQueue(slot);
+    }
+
+    private void retractOffer(int slot, int agent) {
+        Decision d = begin(DecisionType.RETRACT_OFFER);
+        d.contactId = contacts.id[slot];
+        d.agentId = agent;
+        d.queueId = contacts.queue[slot];
+        emit();
+    }
+
+    /** Undoes the agent's hold on the contact (offer, conversation or wrap-up). */
+    private void releaseAgent(int slot, int agent) {
+        if (contacts.state[slot] == ContactState.OFFERED.code()) {
+            agents.pendingOffers[agent]--;
+        }
+        contacts.deadlineNs[slot] = -1;
+        agents.addLoad(agent, queues[contacts.queue[slot]].channel().code(), -1);
+        agents.refresh(agent, false, nowNs);
+    }
+
+    private void returnToQueue(int slot) {
+        contacts.state[slot] = ContactState.WAITING.code();
+        contacts.agent[slot] = -1;
+        contacts.insertInPlace(slot);
+        offerToLongestIdle(slot);
+    }
+
+    private int offeredSlot(Command command) {
+        int slot = liveSlot(command);
+        if (slot < 0) {
+            return -1;
+        }
+        if (contacts.state[slot] != ContactState.OFFERED.code()) {
+            reject(RejectReason.ILLEGAL_TRANSITION, command);
+            return -1;
+        }
+        if (contacts.agent[slot] != command.agentId) {
+            reject(RejectReason.WRONG_AGENT, command);
+            return -1;
+        }
+        return slot;
+    }
+
+    // ---------------------------------------------------------------- agents
+
+    private void onAgentLoggedIn(Command command) {
+        int agent = command.agentId;
+        if (agent < 0 || agent >= agents.count) {
+            reject(RejectReason.UNKNOWN_AGENT, command);
+            return;
+        }
+        if (agents.presence[agent] != AgentState.LOGGED_OUT.code()) {
+            reject(RejectReason.ILLEGAL_TRANSITION, command);
+            return;
+        }
+        setPresence(agent, AgentState.READY, PauseReason.UNSPECIFIED);
+        routeAgent(agent);
+    }
+
+    private void onAgentStateChanged(Command command) {
+        int agent = command.agentId;
+        if (agent < 0 || agent >= agents.count) {
+            reject(RejectReason.UNKNOWN_AGENT, command);
+            return;
+        }
+        boolean loggedOut = agents.presence[agent] == AgentState.LOGGED_OUT.code();
+        if (command.agentState == AgentState.READY.code()) {
+            if (loggedOut) {
+                reject(RejectReason.ILLEGAL_TRANSITION, command);
+                return;
+            }
+            setPresence(agent, AgentState.READY, PauseReason.UNSPECIFIED);
+            routeAgent(agent);
+        } else if (command.agentState == AgentState.PAUSED.code()) {
+            if (loggedOut) {
+                reject(RejectReason.ILLEGAL_TRANSITION, command);
+                return;
+            }
+            setPresence(agent, AgentState.PAUSED, Math.max(PauseReason.UNSPECIFIED, command.reason));
+        } else if (command.agentState == AgentState.LOGGED_OUT.code()) {
+            if (agents.totalLoad[agent] > 0) {
+                reject(RejectReason.AGENT_HAS_CONTACTS, command);
+                return;
+            }
+            setPresence(agent, AgentState.LOGGED_OUT, PauseReason.UNSPECIFIED);
+        } else {
+            reject(RejectReason.INVALID_ARGUMENT, command);
+        }
+    }
+
+    private void setPresence(int agent, AgentState presence, int reason) {
+        if (agents.presence[agent] != presence.code()) {
+            agents.presenceSinceNs[agent] = nowNs;
+        }
+        agents.presence[agent] = presence.code();
+        agents.pauseReason[agent] = presence == AgentState.PAUSED ? reason : PauseReason.UNSPECIFIED;
+        agents.refresh(agent, false, nowNs);
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    private void fireDueTimers() {
+        for (int slot = timers.peekDue(nowNs); slot >= 0; slot = timers.peekDue(nowNs)) {
+            timers.cancel(slot);
+            int state = contacts.state[slot];
+            if (state == ContactState.OFFERED.code()) {
+                offerTimedOut(slot);
+            } else if (state == ContactState.SELF_SERVICE.code()) {
+                invalidInput(slot);
+            } else if (state == ContactState.WRAP_UP.code()) {
+                finishWrapUp(slot, true);
+            } else {
+                throw new IllegalStateException("timer fired for contact " + contacts.id[slot] + " in state " + state);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- decisions
+
+    private int liveSlot(Command command) {
+        int slot = contacts.slotOf(command.contactId);
+        if (slot < 0) {
+            reject(RejectReason.UNKNOWN_CONTACT, command);
+        }
+        return slot;
+    }
+
+    private void reject(int reason, Command command) {
+        rejectedByReason[reason]++;
+        Decision d = begin(DecisionType.REJECT_COMMAND);
+        d.reason = reason;
+        d.commandType = command.type == null ? Decision.NONE : command.type.code();
+        d.contactId = command.contactId;
+        d.agentId = command.agentId;
+        emit();
+    }
+
+    private Decision begin(DecisionType type) {
+        Decision d = decision.clear();
+        d.type = type;
+        d.causeSequence = sequence;
+        d.timestampNs = nowNs;
+        return d;
+    }
+
+    private void emit() {
+        decisionsIssued++;
+        sink.onDecision(decision);
+    }
+
+    // ---------------------------------------------------------------- queries (tests, admin, invariants)
+
+    /** The installed configuration, or {@code null} before the first {@code CONFIG_APPLIED}. */
+    public RoutingConfig config() {
+        return config;
+    }
+
+    /** The core's clock: the largest command timestamp seen, epoch ns. */
+    public long nowNs() {
+        return nowNs;
+    }
+
+    /** Sequence of the last command applied. */
+    public long lastSequence() {
+        return sequence;
+    }
+
+    public long commandsApplied() {
+        return commandsApplied;
+    }
+
+    public long decisionsIssued() {
+        return decisionsIssued;
+    }
+
+    /** Commands rejected for a {@link RejectReason}. */
+    public long rejected(int reason) {
+        return rejectedByReason[reason];
+    }
+
+    /** Contacts ended with an {@link Outcome}. */
+    public long ended(int outcome) {
+        return endedByOutcome[outcome];
+    }
+
+    public int agentCount() {
+        return agents == null ? 0 : agents.count;
+    }
+
+    /** The agent's state; {@link AgentState#LOGGED_OUT} for an unknown agent. */
+    public AgentState agentState(int agent) {
+        return agents == null || agent < 0 || agent >= agents.count ? AgentState.LOGGED_OUT : agents.state(agent);
+    }
+
+    public int agentPauseReason(int agent) {
+        return agents.pauseReason[agent];
+    }
+
+    /** Contacts the agent holds on a channel (offered, connected or in wrap-up). */
+    public int agentLoad(int agent, Channel channel) {
+        return agents.load[agent * Channel.COUNT + channel.code()];
+    }
+
+    public int agentCapacity(int agent, Channel channel) {
+        return agents.capacity[agent * Channel.COUNT + channel.code()];
+    }
+
+    /** Whether the agent could take one more contact of the channel now. */
+    public boolean agentAvailable(int agent, Channel channel) {
+        return agents.available(agent, channel.code());
+    }
+
+    public ContactState contactState(long contactId) {
+        int slot = contacts == null ? -1 : contacts.slotOf(contactId);
+        return slot < 0 ? ContactState.NONE : ContactState.ofCode(contacts.state[slot]);
+    }
+
+    /** The queue a live contact is in or was last routed to, or -1. */
+    public int contactQueue(long contactId) {
+        int slot = contacts == null ? -1 : contacts.slotOf(contactId);
+        return slot < 0 ? -1 : contacts.queue[slot];
+    }
+
+    /** The agent holding a live contact, or -1. */
+    public int contactAgent(long contactId) {
+        int slot = contacts == null ? -1 : contacts.slotOf(contactId);
+        return slot < 0 ? -1 : contacts.agent[slot];
+    }
+
+    /** Position (1 = next) of a waiting contact in its queue, or -1 if it is not waiting. */
+    public int positionInQueue(long contactId) {
+        int slot = contacts == null ? -1 : contacts.slotOf(contactId);
+        return slot < 0 || contacts.state[slot] != ContactState.WAITING.code() ? -1 : contacts.position(slot);
+    }
+
+    public int waitingCount(int queue) {
+        return contacts.waiting[queue];
+    }
+
+    public int liveContacts() {
+        return contacts == null ? 0 : contacts.live();
+    }
+
+    // ---------------------------------------------------------------- state
+
+    /**
+     * Writes the whole state in a fixed order: the snapshot format, and the input of
+     * {@link #stateHash()}. Two cores with equal writes behave identically from then on.
+     */
+    public void writeState(StateWriter out) {
+        out.writeInt(STATE_FORMAT_VERSION);
+        out.writeLong(nowNs);
+        out.writeLong(sequence);
+        out.writeLong(commandsApplied);
+        out.writeLong(decisionsIssued);
+        for (long count : rejectedByReason) {
+            out.writeLong(count);
+        }
+        for (long count : endedByOutcome) {
+            out.writeLong(count);
+        }
+        out.writeBytes(configBytes);
+        if (config != null) {
+            agents.write(out);
+            contacts.write(out);
+        }
+    }
+
+    /**
+     * Rebuilds a core from {@link #writeState} output.
+     *
+     * @throws IllegalStateException when the state is of another format or does not fit its configuration
+     */
+    public static RoutingCore readState(StateReader in, DecisionSink sink) {
+        int format = in.readInt();
+        if (format != STATE_FORMAT_VERSION) {
+            throw new IllegalStateException("core state format " + format + " is not " + STATE_FORMAT_VERSION);
+        }
+        RoutingCore core = new RoutingCore(sink);
+        core.nowNs = in.readLong();
+        core.sequence = in.readLong();
+        core.commandsApplied = in.readLong();
+        core.decisionsIssued = in.readLong();
+        for (int i = 0; i < core.rejectedByReason.length; i++) {
+            core.rejectedByReason[i] = in.readLong();
+        }
+        for (int i = 0; i < core.endedByOutcome.length; i++) {
+            core.endedByOutcome[i] = in.readLong();
+        }
+        byte[] configBytes = in.readBytes();
+        if (configBytes != null) {
+            core.install(RoutingConfigCodec.decode(configBytes), configBytes);
+            core.agents.read(in);
+            core.contacts.read(in);
+            for (int slot = 0; slot < core.contacts.highWater(); slot++) {
+                if (core.contacts.state[slot] != ContactState.NONE.code() && core.contacts.deadlineNs[slot] >= 0) {
+                    core.timers.schedule(slot);
+                }
+            }
+        }
+        return core;
+    }
+
+    /** A 64-bit hash of {@link #writeState} output. */
+    public long stateHash() {
+        StateHasher hasher = new StateHasher();
+        writeState(hasher);
+        return hasher.hash();
+    }
+
+    /** Queue names by id, for explanations. */
+    public List<QueueSpec> queues() {
+        return config == null ? List.of() : config.queues();
+    }
+}

@@ -1,0 +1,366 @@
+package org.loket.core.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.loket.core.testkit.Commands.*;
+
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.loket.core.AgentState;
+import org.loket.core.Channel;
+import org.loket.core.ContactState;
+import org.loket.core.PauseReason;
+import org.loket.core.config.RoutingConfig;
+import org.loket.core.decision.Decision;
+import org.loket.core.decision.DecisionType;
+import org.loket.core.decision.OfferReason;
+import org.loket.core.decision.Outcome;
+import org.loket.core.decision.RejectReason;
+import org.loket.core.testkit.ConfigBuilder;
+import org.loket.core.testkit.CoreDriver;
+
+class RoutingCoreTest {
+    private ConfigBuilder b;
+    private int digid;
+    private int app;
+    private int qDigid;
+    private int qApp;
+    private int qChat;
+    private int eDigid;
+    private int eApp;
+    private int eChat;
+    private CoreDriver driver;
+
+    @BeforeEach
+    void setUp() {
+        b = new ConfigBuilder();
+        digid = b.skill("digid");
+        app = b.skill("digid-app");
+        qDigid = b.queue("digid-voice", Channel.VOICE, digid);
+        qApp = b.queue("app-voice", Channel.VOICE, app);
+        qChat = b.queue("digid-chat", Channel.CHAT, digid);
+        eDigid = b.entryToQueue("digid", qDigid);
+        eApp = b.entryToQueue("app", qApp);
+        eChat = b.entryToQueue("chat", qChat);
+        driver = new CoreDriver();
+    }
+
+    private CoreDriver start(RoutingConfig config) {
+        return driver.apply(config(0, config));
+    }
+
+    private Decision lastOffer() {
+        List<Decision> offers = driver.sink.of(DecisionType.OFFER_CONTACT);
+        return offers.get(offers.size() - 1);
+    }
+
+    @Test
+    void shouldRejectCommandsBeforeConfiguration() {
+        driver.apply(login(0, 0));
+        assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).singleElement()
+                .satisfies(d -> assertThat(d.reason).isEqualTo(RejectReason.NO_CONFIGURATION));
+    }
+
+    @Test
+    void shouldOfferToLongestIdleAgentWhenSkillsTie() {
+        int ann = b.agent("ann", digid, 5);
+        int bob = b.agent("bob", digid, 5);
+        start(b.build()).apply(login(1_000, bob), login(2_000, ann), arrive(3_000, 1, Channel.VOICE, eDigid));
+        Decision offer = lastOffer();
+        assertThat(offer.agentId).isEqualTo(bob);
+        assertThat(offer.contactId).isEqualTo(1);
+        assertThat(offer.reason).isEqualTo(OfferReason.LONGEST_IDLE_AGENT);
+        assertThat(offer.candidates).isEqualTo(2);
+        assertThat(offer.score).isEqualTo(ns(1_000));
+        assertThat(offer.runnerUp).isEqualTo(ann);
+        assertThat(driver.core.agentState(bob)).isEqualTo(AgentState.OFFERED);
+    }
+
+    @Test
+    void shouldOnlyOfferToAgentsWithTheSkillAtTheMinimumLevel() {
+        b.queueOptions(qDigid, 4, 0, 0, 15_000, 0);
+        int junior = b.agent("junior", digid, 3);
+        int senior = b.agent("senior", digid, 4);
+        start(b.build()).apply(login(1_000, junior), login(2_000, senior), arrive(3_000, 1, Channel.VOICE, eDigid));
+        assertThat(lastOffer().agentId).isEqualTo(senior);
+    }
+
+    @Test
+    void shouldQueueByPriorityThenArrival() {
+        int ann = b.agent("ann", digid, 5);
+        start(b.build()).apply(
+                arrive(1_000, 1, Channel.VOICE, eDigid, 0),
+                arrive(2_000, 2, Channel.VOICE, eDigid, 5),
+                arrive(3_000, 3, Channel.VOICE, eDigid, 5),
+                arrive(4_000, 4, Channel.VOICE, eDigid, 0));
+        assertThat(driver.core.positionInQueue(2)).isEqualTo(1);
+        assertThat(driver.core.positionInQueue(3)).isEqualTo(2);
+        assertThat(driver.core.positionInQueue(1)).isEqualTo(3);
+        driver.apply(login(5_000, ann));
+        assertThat(lastOffer().contactId).isEqualTo(2);
+        assertThat(lastOffer().reason).isEqualTo(OfferReason.BEST_WAITING_CONTACT);
+    }
+
+    @Test
+    void shouldAgePriorityWithWaitingTime() {
+        // One priority level is worth 10 s of waiting: a normal contact that waited 30 s beats a
+        // priority-2 contact that just arrived.
+        b.queueOptions(qDigid, 1, 0, 10_000, 15_000, 0);
+        int ann = b.agent("ann", digid, 5);
+        start(b.build()).apply(
+                arrive(0, 1, Channel.VOICE, eDigid, 0),
+                arrive(30_000, 2, Channel.VOICE, eDigid, 2),
+                login(31_000, ann));
+        assertThat(lastOffer().contactId).isEqualTo(1);
+    }
+
+    @Test
+    void shouldChooseAcrossQueuesByEffectivePriorityThenArrival() {
+        int both = b.agent("both", digid, 5, app, 5);
+        start(b.build()).apply(
+                arrive(1_000, 1, Channel.VOICE, eApp),
+                arrive(2_000, 2, Channel.VOICE, eDigid),
+                login(3_000, both));
+        assertThat(lastOffer().contactId).isEqualTo(1);
+        assertThat(lastOffer().candidates).isEqualTo(2);
+        assertThat(lastOffer().runnerUp).isEqualTo(2);
+    }
+
+    @Test
+    void shouldRedirectOnNoAnswerAndMakeTheAgentNotReady() {
+        int ann = b.agent("ann", digid, 5);
+        int bob = b.agent("bob", digid, 5);
+        start(b.build()).apply(login(1_000, ann), login(2_000, bob), arrive(3_000, 1, Channel.VOICE, eDigid));
+        assertThat(lastOffer().agentId).isEqualTo(ann);
+        driver.apply(tick(3_000 + 15_000));
+        assertThat(driver.sink.of(DecisionType.RETRACT_OFFER)).singleElement()
+                .satisfies(d -> assertThat(d.agentId).isEqualTo(ann));
+        assertThat(driver.core.agentState(ann)).isEqualTo(AgentState.PAUSED);
+        assertThat(driver.core.agentPauseReason(ann)).isEqualTo(PauseReason.NO_ANSWER);
+        assertThat(lastOffer().agentId).isEqualTo(bob);
+        assertThat(lastOffer().contactId).isEqualTo(1);
+    }
+
+    @Test
+    void shouldReturnAnUnansweredContactToItsPlace() {
+        int ann = b.agent("ann", digid, 5);
+        start(b.build()).apply(login(1_000, ann),
+                arrive(2_000, 1, Channel.VOICE, eDigid),
+                arrive(3_000, 2, Channel.VOICE, eDigid),
+                arrive(4_000, 3, Channel.VOICE, eDigid),
+                tick(17_000));
+        assertThat(driver.core.positionInQueue(1)).isEqualTo(1);
+        assertThat(driver.core.positionInQueue(2)).isEqualTo(2);
+        driver.apply(ready(18_000, ann));
+        assertThat(lastOffer().contactId).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRecordAbandonWhileWaitingAndWhileOffered() {
+        int ann = b.agent("ann", digid, 5);
+        start(b.build()).apply(arrive(1_000, 1, Channel.VOICE, eDigid), abandon(2_000, 1));
+        driver.apply(login(3_000, ann), arrive(4_000, 2, Channel.VOICE, eDigid), abandon(5_000, 2));
+        List<Decision> ends = driver.sink.of(DecisionType.END_CONTACT);
+        assertThat(ends).extracting(d -> d.contactId).containsExactly(1L, 2L);
+        assertThat(ends).allSatisfy(d -> assertThat(d.outcome).isEqualTo(Outcome.ABANDONED));
+        assertThat(driver.sink.of(DecisionType.RETRACT_OFFER)).singleElement()
+                .satisfies(d -> assertThat(d.contactId).isEqualTo(2));
+        assertThat(driver.core.agentState(ann)).isEqualTo(AgentState.READY);
+        assertThat(driver.core.liveContacts()).isZero();
+    }
+
+    @Test
+    void shouldWrapUpAfterTheConversationAndThenTakeTheNextContact() {
+        b.queueOptions(qDigid, 1, 0, 0, 15_000, 60_000);
+        int ann = b.agent("ann", digid, 5);
+        start(b.build()).apply(login(0, ann),
+                arrive(1_000, 1, Channel.VOICE, eDigid),
+                accept(2_000, 1, ann),
+                arrive(3_000, 2, Channel.VOICE, eDigid));
+        assertThat(driver.core.agentState(ann)).isEqualTo(AgentState.BUSY);
+        driver.apply(end(100_000, 1));
+        assertThat(driver.core.agentState(ann)).isEqualTo(AgentState.WRAP_UP);
+        assertThat(driver.core.contactState(2)).isEqualTo(ContactState.WAITING);
+        driver.apply(wrapUpDone(110_000, 1, ann));
+        assertThat(lastOffer().contactId).isEqualTo(2);
+        assertThat(driver.sink.of(DecisionType.END_CONTACT)).singleElement()
+                .satisfies(d -> assertThat(d.outcome).isEqualTo(Outcome.ANSWERED));
+    }
+
+    @Test
+    void shouldEndWrapUpOnItsOwnAfterTheQueuesMaximum() {
+        b.queueOptions(qDigid, 1, 0, 0, 15_000, 60_000);
+        int ann = b.agent("ann", digid, 5);
+        start(b.build()).apply(login(0, ann), arrive(1_000, 1, Channel.VOICE, eDigid), accept(2_000, 1, ann),
+                end(10_000, 1), tick(70_000));
+        assertThat(driver.core.agentState(ann)).isEqualTo(AgentState.READY);
+        assertThat(driver.sink.of(DecisionType.AGENT_STATE)).singleElement()
+                .satisfies(d -> assertThat(d.agentState).isEqualTo(AgentState.READY.code()));
+    }
+
+    @Test
+    void shouldHoldSeveralChatsWithinCapacityButVoiceExclusively() {
+        int ann = b.agent("ann", digid, 5);
+        start(b.build()).apply(login(0, ann));
+        for (int i = 1; i <= 4; i++) {
+            driver.apply(arrive(i * 1_000L, i, Channel.CHAT, eChat));
+        }
+        assertThat(driver.core.agentLoad(ann, Channel.CHAT)).isEqualTo(3);
+        assertThat(driver.core.contactState(4)).isEqualTo(ContactState.WAITING);
+        driver.apply(arrive(5_000, 5, Channel.VOICE, eDigid));
+        assertThat(driver.core.contactState(5)).isEqualTo(ContactState.WAITING);
+        assertThat(driver.core.agentAvailable(ann, Channel.VOICE)).isFalse();
+    }
+
+    @Test
+    void shouldRunSelfServiceMenusAndRouteToTheChosenQueue() {
+        int fallback = qDigid;
+        int lang = b.languageMenu("welcome", fallback);
+        int menu = b.menu("main-menu", fallback);
+        int pinInfo = b.info("info-pin");
+        int toApp = b.toQueue("to-app", qApp, -1);
+        int fraud = b.toQueue("to-fraud", qDigid, 9);
+        b.option(lang, 1, menu, 0).option(lang, 2, menu, 1);
+        b.option(menu, 1, pinInfo).option(menu, 2, toApp).option(menu, 9, fraud);
+        int entry = b.entryToFlow("phone", lang);
+        int ann = b.agent("ann", app, 5);
+        start(b.build()).apply(login(0, ann),
+                arrive(1_000, 1, Channel.VOICE, entry),
+                input(2_000, 1, 2),
+                input(3_000, 1, 2));
+        List<Decision> prompts = driver.sink.of(DecisionType.PLAY_PROMPT);
+        assertThat(prompts).extracting(d -> d.nodeId).containsExactly(lang, menu);
+        assertThat(prompts.get(1).languageId).isEqualTo(1);
+        assertThat(lastOffer().queueId).isEqualTo(qApp);
+        assertThat(lastOffer().agentId).isEqualTo(ann);
+
+        driver.apply(arrive(4_000, 2, Channel.VOICE, entry), input(5_000, 2, 1), input(6_000, 2, 1));
+        Decision last = driver.sink.all().get(driver.sink.all().size() - 1);
+        assertThat(last.type).isEqualTo(DecisionType.END_CONTACT);
+        assertThat(last.outcome).isEqualTo(Outcome.SELF_SERVED);
+
+        driver.apply(arrive(7_000, 3, Channel.VOICE, entry), input(8_000, 3, 1), input(9_000, 3, 9));
+        assertThat(driver.core.contactQueue(3)).isEqualTo(qDigid);
+        assertThat(driver.sink.of(DecisionType.QUEUE_CONTACT)).last()
+                .satisfies(d -> assertThat(d.priority).isEqualTo(9));
+    }
+
+    @Test
+    void shouldHandAContactThatGetsNowhereInTheMenuToAHuman() {
+        int menu = b.menu("main-menu", qDigid);
+        int entry = b.entryToFlow("phone", menu);
+        start(b.build()).apply(arrive(0, 1, Channel.VOICE, entry),
+                input(1_000, 1, 7), // invalid: retry 1
+                tick(9_001),        // no input: retry 2
+                tick(17_002));      // no input: over the limit
+        assertThat(driver.sink.of(DecisionType.PLAY_PROMPT)).hasSize(3);
+        assertThat(driver.core.contactState(1)).isEqualTo(ContactState.WAITING);
+        assertThat(driver.core.contactQueue(1)).isEqualTo(qDigid);
+    }
+
+    @Test
+    void shouldKeepTheCallbackContactsPlaceAndFlagTheOffer() {
+        int ann = b.agent("ann", digid, 5);
+        start(b.build()).apply(arrive(1_000, 1, Channel.VOICE, eDigid), arrive(2_000, 2, Channel.VOICE, eDigid),
+                callback(3_000, 1), login(4_000, ann));
+        assertThat(driver.sink.of(DecisionType.CALLBACK_SCHEDULED)).hasSize(1);
+        assertThat(lastOffer().contactId).isEqualTo(1);
+        assertThat(lastOffer().flags & Decision.FLAG_CALLBACK).isNotZero();
+    }
+
+    @Test
+    void shouldTransferWithoutLosingThePlace() {
+        int ann = b.agent("ann", digid, 5);
+        int expert = b.agent("expert", app, 5);
+        start(b.build()).apply(login(0, ann), arrive(1_000, 1, Channel.VOICE, eDigid), accept(2_000, 1, ann),
+                arrive(3_000, 2, Channel.VOICE, eApp),
+                transfer(4_000, 1, ann, qApp),
+                login(5_000, expert));
+        assertThat(driver.sink.of(DecisionType.TRANSFER_CONTACT)).hasSize(1);
+        assertThat(lastOffer().contactId).isEqualTo(1);
+        assertThat(lastOffer().agentId).isEqualTo(expert);
+    }
+
+    @Test
+    void shouldRejectBadCommandsWithAReason() {
+        int ann = b.agent("ann", digid, 5);
+        start(b.build()).apply(
+                login(0, 99),
+                accept(1_000, 42, ann),
+                arrive(2_000, 1, Channel.VOICE, 77),
+                arrive(3_000, 2, Channel.VOICE, eDigid),
+                arrive(3_500, 2, Channel.VOICE, eDigid),
+                end(4_000, 2),
+                login(5_000, ann),
+                accept(6_000, 2, ann + 1),
+                logout(7_000, ann),
+                login(8_000, ann));
+        assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).extracting(d -> d.reason).containsExactly(
+                RejectReason.UNKNOWN_AGENT, RejectReason.UNKNOWN_CONTACT, RejectReason.UNKNOWN_ENTRY,
+                RejectReason.DUPLICATE_CONTACT, RejectReason.ILLEGAL_TRANSITION, RejectReason.WRONG_AGENT,
+                RejectReason.AGENT_HAS_CONTACTS, RejectReason.ILLEGAL_TRANSITION);
+        assertThat(driver.core.rejected(RejectReason.ILLEGAL_TRANSITION)).isEqualTo(2);
+    }
+
+    @Test
+    void shouldRejectContactsBeyondCapacityWithARecordedOutcome() {
+        b.maxLiveContacts(2);
+        start(b.build()).apply(arrive(0, 1, Channel.VOICE, eDigid), arrive(1, 2, Channel.VOICE, eDigid),
+                arrive(2, 3, Channel.VOICE, eDigid));
+        assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).singleElement().satisfies(d -> {
+            assertThat(d.reason).isEqualTo(RejectReason.CONTACT_CAPACITY_EXCEEDED);
+            assertThat(d.contactId).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void shouldNeverLetTimeGoBack() {
+        int ann = b.agent("ann", digid, 5);
+        start(b.build()).apply(login(10_000, ann), arrive(5_000, 1, Channel.VOICE, eDigid));
+        assertThat(driver.core.nowNs()).isEqualTo(ns(10_000));
+        assertThat(lastOffer().timestampNs).isEqualTo(ns(10_000));
+    }
+
+    @Test
+    void shouldRefuseAConfigurationChangeWhileContactsAreInFlight() {
+        int ann = b.agent("ann", digid, 5);
+        RoutingConfig first = b.build();
+        start(first).apply(login(0, ann), arrive(1_000, 1, Channel.VOICE, eDigid));
+        driver.apply(config(2_000, b.version(2).build()));
+        assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).singleElement()
+                .satisfies(d -> assertThat(d.reason).isEqualTo(RejectReason.CONFIGURATION_IN_FLIGHT));
+        assertThat(driver.core.config().version()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRestoreFromStateToTheSameHashAndBehaviour() {
+        b.queueOptions(qDigid, 1, 0, 10_000, 15_000, 30_000);
+        int ann = b.agent("ann", digid, 5);
+        int bob = b.agent("bob", digid, 5, app, 5);
+        start(b.build()).apply(login(0, ann), login(1, bob),
+                arrive(1_000, 1, Channel.VOICE, eDigid), arrive(2_000, 2, Channel.VOICE, eDigid),
+                arrive(3_000, 3, Channel.VOICE, eApp, 3), accept(4_000, 1, ann));
+        org.loket.core.state.ByteArrayState state = new org.loket.core.state.ByteArrayState();
+        driver.core.writeState(state);
+        org.loket.core.testkit.RecordingSink restoredSink = new org.loket.core.testkit.RecordingSink();
+        RoutingCore restored = RoutingCore.readState(new org.loket.core.state.ByteArrayState(state.toByteArray()), restoredSink);
+        assertThat(restored.stateHash()).isEqualTo(driver.core.stateHash());
+
+        var tail = List.of(tick(30_000), end(40_000, 1), ready(41_000, bob), tick(100_000));
+        long seq = 100;
+        for (var c : tail) {
+            c.sequence = ++seq;
+            restored.apply(c);
+        }
+        seq = 100;
+        driver.sink.drain();
+        for (var c : List.of(tick(30_000), end(40_000, 1), ready(41_000, bob), tick(100_000))) {
+            c.sequence = ++seq;
+            driver.core.apply(c);
+        }
+        assertThat(restoredSink.all()).isNotEmpty();
+        assertThat(restoredSink.all()).map(Decision::toString)
+                .containsExactlyElementsOf(driver.sink.drain().stream().map(Decision::toString).toList());
+        assertThat(restored.stateHash()).isEqualTo(driver.core.stateHash());
+    }
+}
