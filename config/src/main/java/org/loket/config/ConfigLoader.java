@@ -1,0 +1,610 @@
+package org.loket.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.loket.core.Channel;
+import org.loket.core.config.AgentSpec;
+import org.loket.core.config.EntrySpec;
+import org.loket.core.config.FlowNode;
+import org.loket.core.config.QueueSpec;
+import org.loket.core.config.RoutingConfig;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
+
+/**
+ * Reads a configuration folder (every {@code *.yaml} file in it, in name order; each top-level
+ * section may come from any file) into a validated {@link LoadedConfig}. Every problem names the
+ * file, line, field and value, and says what would be valid; all problems are collected before
+ * failing. The YAML schema is documented in {@code config/default/routing.yaml}.
+ */
+public final class ConfigLoader {
+    /** The configuration shipped in the jar, used when no folder is given. */
+    public static final String EMBEDDED_DEFAULT = "embedded default";
+    private static final String DEFAULT_RESOURCE = "/org/loket/config/default/";
+    private static final List<String> DEFAULT_FILES = List.of("routing.yaml");
+    private static final List<String> SECTIONS = List.of("version", "maxLiveContacts", "languages", "skills", "prompts",
+            "queues", "agents", "flows", "entries");
+
+    private ConfigLoader() {
+    }
+
+    /** Loads the embedded default configuration (config/default in the repository). */
+    public static LoadedConfig loadDefault() throws ConfigException {
+        Map<String, String> texts = new LinkedHashMap<>();
+        for (String name : DEFAULT_FILES) {
+            try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULT_RESOURCE + name)) {
+                if (in == null) {
+                    throw new IllegalStateException("the embedded default configuration " + name + " is missing from the jar");
+                }
+                texts.put(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read the embedded default configuration " + name, e);
+            }
+        }
+        return parse(texts, EMBEDDED_DEFAULT);
+    }
+
+    /** Loads a folder of YAML files (or a single YAML file). */
+    public static LoadedConfig load(Path folder) throws ConfigException {
+        Map<String, String> texts = new LinkedHashMap<>();
+        List<Path> files;
+        try {
+            if (Files.isRegularFile(folder)) {
+                files = List.of(folder);
+            } else {
+                try (Stream<Path> list = Files.list(folder)) {
+                    files = list.filter(p -> p.getFileName().toString().endsWith(".yaml")
+                            || p.getFileName().toString().endsWith(".yml")).sorted().toList();
+                }
+            }
+            if (files.isEmpty()) {
+                throw new ConfigException(List.of(new ConfigProblem(folder.toString(), 0, "", "",
+                        "no *.yaml files in this folder", false)));
+            }
+            for (Path file : files) {
+                texts.put(file.getFileName().toString(), Files.readString(file));
+            }
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(folder.toString(), 0, "", "",
+                    "cannot read: " + e.getMessage(), false)));
+        }
+        return parse(texts, folder.toString());
+    }
+
+    /** Parses named YAML texts as one configuration. */
+    public static LoadedConfig parse(Map<String, String> textsByFile, String source) throws ConfigException {
+        Problems problems = new Problems();
+        Map<String, Located> sections = new LinkedHashMap<>();
+        for (Map.Entry<String, String> file : textsByFile.entrySet()) {
+            Node root = compose(file.getKey(), file.getValue(), problems);
+            if (root == null) {
+                continue;
+            }
+            if (!(root instanceof MappingNode mapping)) {
+                problems.error(file.getKey(), root, "", "the file must be a mapping of sections (" + SECTIONS + ")");
+                continue;
+            }
+            for (NodeTuple tuple : mapping.getValue()) {
+                String key = scalar(tuple.getKeyNode());
+                if (!SECTIONS.contains(key)) {
+                    problems.error(file.getKey(), tuple.getKeyNode(), key, "unknown section; valid sections: " + SECTIONS);
+                } else if (sections.containsKey(key)) {
+                    problems.error(file.getKey(), tuple.getKeyNode(), key, "section already given in " + sections.get(key).file);
+                } else {
+                    sections.put(key, new Located(file.getKey(), tuple.getValueNode()));
+                }
+            }
+        }
+        Builder builder = new Builder(sections, problems);
+        RoutingConfig config = builder.build();
+        if (problems.hasErrors()) {
+            throw new ConfigException(problems.all);
+        }
+        for (String coreProblem : config.problems()) {
+            problems.all.add(new ConfigProblem(source, 0, "", "", coreProblem, false));
+        }
+        if (problems.hasErrors()) {
+            throw new ConfigException(problems.all);
+        }
+        return new LoadedConfig(config, builder.promptTexts, source, problems.warnings());
+    }
+
+    private static Node compose(String file, String text, Problems problems) {
+        try {
+            LoadSettings settings = LoadSettings.builder().setLabel(file).build();
+            Reader reader = new java.io.StringReader(text);
+            Composer composer = new Composer(settings, new ParserImpl(settings, new StreamReader(settings, reader)));
+            Optional<Node> node = composer.getSingleNode();
+            if (node.isEmpty()) {
+                problems.all.add(new ConfigProblem(file, 0, "", "", "the file is empty", false));
+                return null;
+            }
+            return node.get();
+        } catch (MarkedYamlEngineException e) {
+            int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
+            problems.all.add(new ConfigProblem(file, line, "", "", "not valid YAML: " + e.getProblem(), false));
+        } catch (YamlEngineException e) {
+            problems.all.add(new ConfigProblem(file, 0, "", "", "not valid YAML: " + e.getMessage(), false));
+        }
+        return null;
+    }
+
+    static String scalar(Node node) {
+        return node instanceof ScalarNode s ? s.getValue() : "";
+    }
+
+    static int line(Node node) {
+        return node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
+    }
+
+    private record Located(String file, Node node) {
+    }
+
+    /** Collects problems; the configuration is refused if any is an error. */
+    static final class Problems {
+        final List<ConfigProblem> all = new ArrayList<>();
+
+        void error(String file, Node node, String field, String message) {
+            all.add(new ConfigProblem(file, line(node), field, scalar(node), message, false));
+        }
+
+        void warning(String file, Node node, String field, String message) {
+            all.add(new ConfigProblem(file, line(node), field, scalar(node), message, true));
+        }
+
+        boolean hasErrors() {
+            return all.stream().anyMatch(p -> !p.warning());
+        }
+
+        List<ConfigProblem> warnings() {
+            return all.stream().filter(ConfigProblem::warning).toList();
+        }
+    }
+
+    /** Turns the sections into a {@link RoutingConfig}, resolving names to ids. */
+    private static final class Builder {
+        private final Map<String, Located> sections;
+        private final Problems problems;
+        private final Map<String, Integer> skills = new LinkedHashMap<>();
+        private final Map<String, Integer> languages = new LinkedHashMap<>();
+        private final Map<String, Integer> prompts = new LinkedHashMap<>();
+        private final Map<String, Integer> queues = new LinkedHashMap<>();
+        private final Map<String, Integer> nodes = new LinkedHashMap<>();
+        final Map<String, Map<String, String>> promptTexts = new LinkedHashMap<>();
+        private final Map<Integer, Boolean> skillUsed = new HashMap<>();
+
+        Builder(Map<String, Located> sections, Problems problems) {
+            this.sections = sections;
+            this.problems = problems;
+        }
+
+        RoutingConfig build() {
+            long version = number("version", 1, 0, Long.MAX_VALUE);
+            int maxLive = (int) number("maxLiveContacts", 65_536, 1, 1 << 24);
+            names("languages", languages, List.of("nl"));
+            names("skills", skills, List.of());
+            readPrompts();
+            List<QueueSpec> queueSpecs = readQueues();
+            List<FlowNode> flowNodes = readFlows();
+            List<AgentSpec> agents = readAgents();
+            List<EntrySpec> entries = readEntries();
+            for (Map.Entry<String, Integer> skill : skills.entrySet()) {
+                if (!skillUsed.containsKey(skill.getValue())) {
+                    Located at = sections.get("skills");
+                    problems.warning(at.file, at.node, "skills", "skill '" + skill.getKey() + "' is used by no queue");
+                }
+            }
+            return new RoutingConfig(version, List.copyOf(skills.keySet()), List.copyOf(languages.keySet()),
+                    List.copyOf(prompts.keySet()), queueSpecs, agents, entries, flowNodes, maxLive);
+        }
+
+        private long number(String section, long defaultValue, long min, long max) {
+            Located at = sections.get(section);
+            if (at == null) {
+                return defaultValue;
+            }
+            return new Fields(at.file, section, at.node, problems).integer(at.node, section, min, max);
+        }
+
+        private void names(String section, Map<String, Integer> into, List<String> defaults) {
+            Located at = sections.get(section);
+            if (at == null) {
+                defaults.forEach(n -> into.put(n, into.size()));
+                return;
+            }
+            if (!(at.node instanceof SequenceNode list)) {
+                problems.error(at.file, at.node, section, "must be a list of names");
+                return;
+            }
+            for (int i = 0; i < list.getValue().size(); i++) {
+                Node item = list.getValue().get(i);
+                String name = scalar(item);
+                if (name.isBlank()) {
+                    problems.error(at.file, item, section + "[" + i + "]", "must be a name");
+                } else if (into.putIfAbsent(name, into.size()) != null) {
+                    problems.error(at.file, item, section + "[" + i + "]", "duplicate name");
+                }
+            }
+        }
+
+        private void readPrompts() {
+            Located at = sections.get("prompts");
+            if (at == null) {
+                return;
+            }
+            if (!(at.node instanceof MappingNode map)) {
+                problems.error(at.file, at.node, "prompts", "must map prompt keys to texts per language");
+                return;
+            }
+            for (NodeTuple tuple : map.getValue()) {
+                String key = scalar(tuple.getKeyNode());
+                prompts.putIfAbsent(key, prompts.size());
+                Map<String, String> texts = new LinkedHashMap<>();
+                if (tuple.getValueNode() instanceof MappingNode byLanguage) {
+                    for (NodeTuple text : byLanguage.getValue()) {
+                        String language = scalar(text.getKeyNode());
+                        if (!languages.containsKey(language)) {
+                            problems.error(at.file, text.getKeyNode(), "prompts." + key,
+                                    "unknown language; valid: " + languages.keySet());
+                        }
+                        texts.put(language, scalar(text.getValueNode()));
+                    }
+                    for (String language : languages.keySet()) {
+                        if (!texts.containsKey(language)) {
+                            problems.warning(at.file, tuple.getKeyNode(), "prompts." + key, "has no text in '" + language + "'");
+                        }
+                    }
+                } else {
+                    problems.error(at.file, tuple.getValueNode(), "prompts." + key, "must map language codes to texts");
+                }
+                promptTexts.put(key, texts);
+            }
+        }
+
+        private int prompt(Fields f, MappingNode item, String key) {
+            Node node = f.node(item, key);
+            if (node == null) {
+                return -1;
+            }
+            String name = scalar(node);
+            Integer id = prompts.get(name);
+            if (id == null) {
+                problems.error(f.file, node, f.path + "." + key, "no such prompt in 'prompts'; valid: " + prompts.keySet());
+                return -1;
+            }
+            return id;
+        }
+
+        private List<QueueSpec> readQueues() {
+            List<QueueSpec> result = new ArrayList<>();
+            forEachItem("queues", (f, item) -> {
+                String name = f.name(item);
+                Channel channel = f.channel(item, "channel");
+                int skill = f.reference(item, "skill", skills, true);
+                skillUsed.put(skill, true);
+                QueueSpec spec = new QueueSpec(name, channel, Math.max(skill, 0),
+                        (int) f.optionalInt(item, "minLevel", 1, 1, RoutingConfig.MAX_LEVEL),
+                        (int) f.optionalInt(item, "priority", 0, 0, RoutingConfig.MAX_PRIORITY),
+                        f.optionalInt(item, "priorityAgingSeconds", 0, 0, 86_400) * 1000,
+                        f.optionalInt(item, "offerTimeoutSeconds", 15, 1, 600) * 1000,
+                        f.optionalInt(item, "wrapUpSeconds", 0, 0, 3_600) * 1000,
+                        f.optionalInt(item, "serviceLevelSeconds", 40, 1, 86_400 * 7) * 1000);
+                f.only(item, "name", "channel", "skill", "minLevel", "priority", "priorityAgingSeconds",
+                        "offerTimeoutSeconds", "wrapUpSeconds", "serviceLevelSeconds");
+                if (queues.putIfAbsent(name, queues.size()) != null) {
+                    problems.error(f.file, f.node(item, "name"), f.path + ".name", "duplicate queue name");
+                }
+                result.add(spec);
+            });
+            return result;
+        }
+
+        private List<AgentSpec> readAgents() {
+            List<AgentSpec> result = new ArrayList<>();
+            Map<String, Boolean> names = new HashMap<>();
+            forEachItem("agents", (f, item) -> {
+                String name = f.name(item);
+                int count = (int) f.optionalInt(item, "count", 1, 1, 100_000);
+                int[] levels = new int[skills.size()];
+                Node skillsNode = f.node(item, "skills");
+                if (skillsNode instanceof MappingNode map) {
+                    for (NodeTuple tuple : map.getValue()) {
+                        String skill = scalar(tuple.getKeyNode());
+                        Integer id = skills.get(skill);
+                        if (id == null) {
+                            problems.error(f.file, tuple.getKeyNode(), f.path + ".skills", "no such skill; valid: " + skills.keySet());
+                            continue;
+                        }
+                        levels[id] = (int) f.integer(tuple.getValueNode(), f.path + ".skills." + skill, 1, RoutingConfig.MAX_LEVEL);
+                    }
+                } else {
+                    problems.error(f.file, skillsNode == null ? item : skillsNode, f.path + ".skills",
+                            "must map skill names to levels 1.." + RoutingConfig.MAX_LEVEL);
+                }
+                int[] capacity = {1, 3, 1, 1};
+                Node capacityNode = f.node(item, "capacity");
+                if (capacityNode instanceof MappingNode map) {
+                    for (NodeTuple tuple : map.getValue()) {
+                        Channel channel = f.channelOf(tuple.getKeyNode(), f.path + ".capacity");
+                        if (channel != null) {
+                            capacity[channel.code()] = (int) f.integer(tuple.getValueNode(),
+                                    f.path + ".capacity." + scalar(tuple.getKeyNode()), 0, 64);
+                        }
+                    }
+                } else if (capacityNode != null) {
+                    problems.error(f.file, capacityNode, f.path + ".capacity", "must map channels to contact counts");
+                }
+                f.only(item, "name", "count", "skills", "capacity");
+                for (int i = 1; i <= count; i++) {
+                    String agentName = count == 1 ? name : String.format(Locale.ROOT, "%s-%03d", name, i);
+                    if (names.putIfAbsent(agentName, true) != null) {
+                        problems.error(f.file, f.node(item, "name"), f.path + ".name", "duplicate agent name '" + agentName + "'");
+                    }
+                    result.add(new AgentSpec(agentName, levels.clone(), capacity.clone()));
+                }
+            });
+            return result;
+        }
+
+        private List<FlowNode> readFlows() {
+            Located at = sections.get("flows");
+            if (at == null) {
+                return List.of();
+            }
+            // Names first, so options may point forward.
+            if (at.node instanceof SequenceNode list) {
+                for (Node item : list.getValue()) {
+                    if (item instanceof MappingNode map) {
+                        for (NodeTuple t : map.getValue()) {
+                            if (scalar(t.getKeyNode()).equals("name")) {
+                                nodes.putIfAbsent(scalar(t.getValueNode()), nodes.size());
+                            }
+                        }
+                    }
+                }
+            }
+            List<FlowNode> result = new ArrayList<>();
+            forEachItem("flows", (f, item) -> {
+                String name = f.name(item);
+                FlowNode.Kind kind = f.kind(item);
+                int prompt = prompt(f, item, "prompt");
+                int[] next = null;
+                int[] language = null;
+                int queue = -1;
+                int priority = -1;
+                int fallback = -1;
+                if (kind == FlowNode.Kind.MENU || kind == FlowNode.Kind.LANGUAGE) {
+                    next = new int[FlowNode.INPUTS];
+                    language = kind == FlowNode.Kind.LANGUAGE ? new int[FlowNode.INPUTS] : null;
+                    Arrays.fill(next, -1);
+                    if (language != null) {
+                        Arrays.fill(language, -1);
+                    }
+                    Node options = f.node(item, "options");
+                    if (options instanceof MappingNode map) {
+                        for (NodeTuple option : map.getValue()) {
+                            int input = f.input(option.getKeyNode());
+                            String optionPath = f.path + ".options." + scalar(option.getKeyNode());
+                            if (input < 0) {
+                                continue;
+                            }
+                            if (option.getValueNode() instanceof MappingNode detail) {
+                                Fields o = new Fields(f.file, optionPath, detail, problems);
+                                next[input] = o.reference(detail, "next", nodes, true);
+                                if (language != null) {
+                                    language[input] = o.reference(detail, "language", languages, false);
+                                }
+                                o.only(detail, "next", "language");
+                            } else {
+                                String target = scalar(option.getValueNode());
+                                Integer id = nodes.get(target);
+                                if (id == null) {
+                                    problems.error(f.file, option.getValueNode(), optionPath, "no such flow node; valid: " + nodes.keySet());
+                                } else {
+                                    next[input] = id;
+                                }
+                            }
+                        }
+                    } else {
+                        problems.error(f.file, options == null ? item : options, f.path + ".options",
+                                "a " + kind.name().toLowerCase(Locale.ROOT) + " needs options: input (0-9, *, #) to next node");
+                    }
+                    fallback = f.reference(item, "fallbackQueue", queues, true);
+                } else if (kind == FlowNode.Kind.QUEUE) {
+                    queue = f.reference(item, "queue", queues, true);
+                    priority = (int) f.optionalInt(item, "priority", -1, 0, RoutingConfig.MAX_PRIORITY);
+                }
+                long timeoutMs = f.optionalInt(item, "inputTimeoutSeconds", 8, 1, 300) * 1000;
+                int retries = (int) f.optionalInt(item, "maxRetries", 2, 0, 10);
+                f.only(item, "name", "kind", "prompt", "options", "fallbackQueue", "queue", "priority",
+                        "inputTimeoutSeconds", "maxRetries");
+                result.add(new FlowNode(name, kind == null ? FlowNode.Kind.INFO : kind, Math.max(prompt, 0), next, language,
+                        queue, priority, timeoutMs, retries, fallback));
+            });
+            return result;
+        }
+
+        private List<EntrySpec> readEntries() {
+            List<EntrySpec> result = new ArrayList<>();
+            forEachItem("entries", (f, item) -> {
+                String name = f.name(item);
+                boolean hasFlow = f.node(item, "flow") != null;
+                boolean hasQueue = f.node(item, "queue") != null;
+                if (hasFlow == hasQueue) {
+                    problems.error(f.file, item, f.path, "an entry needs exactly one of 'flow' (first node) or 'queue'");
+                }
+                int flow = hasFlow ? f.reference(item, "flow", nodes, true) : -1;
+                int queue = hasQueue ? f.reference(item, "queue", queues, true) : -1;
+                f.only(item, "name", "flow", "queue");
+                result.add(new EntrySpec(name, flow, queue));
+            });
+            return result;
+        }
+
+        private void forEachItem(String section, java.util.function.BiConsumer<Fields, MappingNode> reader) {
+            Located at = sections.get(section);
+            if (at == null) {
+                return;
+            }
+            if (!(at.node instanceof SequenceNode list)) {
+                problems.error(at.file, at.node, section, "must be a list");
+                return;
+            }
+            for (int i = 0; i < list.getValue().size(); i++) {
+                Node item = list.getValue().get(i);
+                String path = section + "[" + i + "]";
+                if (item instanceof MappingNode map) {
+                    reader.accept(new Fields(at.file, path, map, problems), map);
+                } else {
+                    problems.error(at.file, item, path, "must be a mapping of fields");
+                }
+            }
+        }
+    }
+
+    /** Reads typed fields of one mapping, reporting problems with file, line and path. */
+    private static final class Fields {
+        final String file;
+        final String path;
+        private final Problems problems;
+
+        Fields(String file, String path, Node at, Problems problems) {
+            this.file = file;
+            this.path = path;
+            this.problems = problems;
+        }
+
+        Node node(MappingNode map, String key) {
+            for (NodeTuple tuple : map.getValue()) {
+                if (scalar(tuple.getKeyNode()).equals(key)) {
+                    return tuple.getValueNode();
+                }
+            }
+            return null;
+        }
+
+        void only(MappingNode map, String... allowed) {
+            List<String> valid = List.of(allowed);
+            for (NodeTuple tuple : map.getValue()) {
+                String key = scalar(tuple.getKeyNode());
+                if (!valid.contains(key)) {
+                    problems.error(file, tuple.getKeyNode(), path + "." + key, "unknown field; valid fields: " + valid);
+                }
+            }
+        }
+
+        String name(MappingNode map) {
+            Node node = node(map, "name");
+            if (node == null || scalar(node).isBlank()) {
+                problems.error(file, node == null ? map : node, path + ".name", "a name is required");
+                return path;
+            }
+            return scalar(node);
+        }
+
+        long integer(Node node, String field, long min, long max) {
+            String text = scalar(node);
+            try {
+                long value = Long.parseLong(text.trim());
+                if (value < min || value > max) {
+                    problems.error(file, node, field, "must be between " + min + " and " + max);
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                problems.error(file, node, field, "must be a whole number between " + min + " and " + max);
+                return min;
+            }
+        }
+
+        long optionalInt(MappingNode map, String key, long defaultValue, long min, long max) {
+            Node node = node(map, key);
+            return node == null ? defaultValue : integer(node, path + "." + key, min, max);
+        }
+
+        int reference(MappingNode map, String key, Map<String, Integer> names, boolean required) {
+            Node node = node(map, key);
+            if (node == null) {
+                if (required) {
+                    problems.error(file, map, path + "." + key, "is required");
+                }
+                return -1;
+            }
+            Integer id = names.get(scalar(node));
+            if (id == null) {
+                problems.error(file, node, path + "." + key, "names nothing defined; valid: " + names.keySet());
+                return -1;
+            }
+            return id;
+        }
+
+        Channel channel(MappingNode map, String key) {
+            Node node = node(map, key);
+            if (node == null) {
+                problems.error(file, map, path + "." + key, "is required; valid: voice, chat, email, social");
+                return Channel.VOICE;
+            }
+            Channel channel = channelOf(node, path + "." + key);
+            return channel == null ? Channel.VOICE : channel;
+        }
+
+        Channel channelOf(Node node, String field) {
+            try {
+                return Channel.valueOf(scalar(node).trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                problems.error(file, node, field, "not a channel; valid: voice, chat, email, social");
+                return null;
+            }
+        }
+
+        FlowNode.Kind kind(MappingNode map) {
+            Node node = node(map, "kind");
+            try {
+                return FlowNode.Kind.valueOf(scalar(node == null ? map : node).trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                problems.error(file, node == null ? map : node, path + ".kind", "valid kinds: menu, language, info, queue");
+                return null;
+            }
+        }
+
+        int input(Node key) {
+            String text = scalar(key).trim();
+            int input = switch (text) {
+                case "*" -> 10;
+                case "#" -> 11;
+                default -> text.length() == 1 && Character.isDigit(text.charAt(0)) ? text.charAt(0) - '0' : -1;
+            };
+            if (input < 0) {
+                problems.error(file, key, path + ".options", "an option key is one of 0-9, '*' or '#'");
+            }
+            return input;
+        }
+    }
+
+    /** For tests: parse one YAML text as if it were the file {@code name}. */
+    static LoadedConfig parseOne(String name, String yaml) throws ConfigException {
+        return parse(Map.of(name, yaml), name);
+    }
+
+}

@@ -1,0 +1,82 @@
+package org.loket.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.loket.core.Channel;
+import org.loket.core.config.FlowNode;
+import org.loket.core.config.RoutingConfig;
+import org.loket.core.config.RoutingConfigCodec;
+
+class ConfigLoaderTest {
+
+    @Test
+    void shouldLoadTheEmbeddedDefault() throws ConfigException {
+        LoadedConfig loaded = ConfigLoader.loadDefault();
+        RoutingConfig config = loaded.routing();
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.queues()).extracting(q -> q.name()).contains("login-voice", "misuse-voice", "digid-chat");
+        assertThat(config.agents()).hasSizeGreaterThan(100);
+        assertThat(config.agents().get(0).name()).isEqualTo("generalist-001");
+        assertThat(config.entries().get(0).flowNodeId()).isEqualTo(0);
+        FlowNode welcome = config.flowNodes().get(0);
+        assertThat(welcome.kind()).isEqualTo(FlowNode.Kind.LANGUAGE);
+        assertThat(welcome.languageByInput()[2]).isEqualTo(config.languages().indexOf("en"));
+        assertThat(loaded.promptTexts().get("welcome")).containsKeys("nl", "en");
+        assertThat(RoutingConfigCodec.decode(RoutingConfigCodec.encode(config))).isEqualTo(config);
+    }
+
+    @Test
+    void shouldNameFileLineFieldAndValidValuesForEveryProblem() {
+        String yaml = """
+                skills: [digid]
+                queues:
+                  - {name: q1, channel: fax, skill: digid}
+                  - {name: q2, channel: voice, skill: nope, minLevel: 42}
+                agents:
+                  - {name: ann, skills: {digid: 5}, colour: blue}
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parseOne("routing.yaml", yaml))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> {
+                    var problems = ((ConfigException) e).problems();
+                    assertThat(problems).anySatisfy(p -> {
+                        assertThat(p.file()).isEqualTo("routing.yaml");
+                        assertThat(p.line()).isEqualTo(3);
+                        assertThat(p.field()).isEqualTo("queues[0].channel");
+                        assertThat(p.value()).isEqualTo("fax");
+                        assertThat(p.message()).contains("voice, chat, email, social");
+                    });
+                    assertThat(problems).anySatisfy(p -> {
+                        assertThat(p.line()).isEqualTo(4);
+                        assertThat(p.field()).isEqualTo("queues[1].skill");
+                        assertThat(p.message()).contains("[digid]");
+                    });
+                    assertThat(problems).anySatisfy(p -> assertThat(p.field()).isEqualTo("queues[1].minLevel"));
+                    assertThat(problems).anySatisfy(p -> {
+                        assertThat(p.line()).isEqualTo(6);
+                        assertThat(p.field()).isEqualTo("agents[0].colour");
+                    });
+                });
+    }
+
+    @Test
+    void shouldReportBrokenYamlWithItsLine() {
+        assertThatThrownBy(() -> ConfigLoader.parseOne("bad.yaml", "skills: [a\nqueues: {"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bad.yaml:")
+                .hasMessageContaining("not valid YAML");
+    }
+
+    @Test
+    void shouldExpandAgentCounts() throws ConfigException {
+        LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", """
+                skills: [s]
+                queues: [{name: q, channel: chat, skill: s}]
+                agents: [{name: team, count: 3, skills: {s: 2}, capacity: {chat: 5, voice: 0}}]
+                """);
+        assertThat(loaded.routing().agents()).extracting(a -> a.name()).containsExactly("team-001", "team-002", "team-003");
+        assertThat(loaded.routing().agents().get(2).capacityPerChannel()[Channel.CHAT.code()]).isEqualTo(5);
+    }
+}
