@@ -1,0 +1,859 @@
+package org.loket.core.property;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.loket.core.AgentState;
+import org.loket.core.Channel;
+import org.loket.core.ContactState;
+import org.loket.core.PauseReason;
+import org.loket.core.command.Command;
+import org.loket.core.command.CommandType;
+import org.loket.core.config.AgentSpec;
+import org.loket.core.config.EntrySpec;
+import org.loket.core.config.FlowNode;
+import org.loket.core.config.QueueSpec;
+import org.loket.core.config.RoutingConfig;
+import org.loket.core.config.RoutingConfigCodec;
+import org.loket.core.decision.Decision;
+import org.loket.core.decision.DecisionSink;
+import org.loket.core.decision.DecisionType;
+import org.loket.core.decision.OfferReason;
+import org.loket.core.decision.Outcome;
+import org.loket.core.decision.RejectReason;
+
+/**
+ * A reference router for differential tests: the routing rules of
+ * {@link org.loket.core.routing.RoutingCore}'s class javadoc written the obvious way, with a plain
+ * list of contacts, an array of agents, and a linear scan for every question. Nothing is indexed or
+ * cached: an agent's load is counted from the contacts it holds whenever it is needed, a queue's
+ * order is a comparator applied to its waiting contacts, and timers are found by scanning for the
+ * earliest due deadline.
+ * <p>Where the javadoc leaves something open (which rule wins when one command both frees an agent
+ * and puts a contact in a queue, the order of decisions within one command, which check comes first
+ * for a command with several faults), this router does what the core does; the differential test
+ * documents those choices.
+ */
+final class NaiveRouter {
+    /** Ends a rank comparison by join time, then contact id: the class javadoc's queue order. */
+    private static final Comparator<Contact> JOIN_ORDER =
+            Comparator.<Contact>comparingLong(c -> c.joinedNs).thenComparingLong(c -> c.id);
+
+    private static final class Contact {
+        final long id;
+        ContactState state = ContactState.NONE;
+        int queue = -1;
+        int priority;
+        int language;
+        int agent = -1;
+        int node = -1;
+        int retries;
+        int flags;
+        long joinedNs;
+        long deadlineNs = -1;
+
+        Contact(long id) {
+            this.id = id;
+        }
+    }
+
+    private static final class Agent {
+        final AgentSpec spec;
+        AgentState presence = AgentState.LOGGED_OUT;
+        int pauseReason = PauseReason.UNSPECIFIED;
+        /** Per queue: whether the agent is in the queue's idle line, since when, and its place in line. */
+        final boolean[] idle;
+        final long[] idleSinceNs;
+        final long[] idleTurn;
+
+        Agent(AgentSpec spec, int queues) {
+            this.spec = spec;
+            idle = new boolean[queues];
+            idleSinceNs = new long[queues];
+            idleTurn = new long[queues];
+        }
+    }
+
+    private final DecisionSink sink;
+    private RoutingConfig config;
+    private final List<Contact> contacts = new ArrayList<>();
+    private final List<Agent> agents = new ArrayList<>();
+    private long turns;
+    private long nowNs;
+    private long sequence;
+    private long commandsApplied;
+    private long decisionsIssued;
+    private final long[] rejected = new long[RejectReason.COUNT];
+    private final long[] ended = new long[8];
+
+    NaiveRouter(DecisionSink sink) {
+        this.sink = sink;
+    }
+
+    void apply(Command c) {
+        nowNs = Math.max(nowNs, c.timestampNs);
+        sequence = c.sequence;
+        commandsApplied++;
+        if (config != null) {
+            fireDueTimers();
+        }
+        if (c.type == null) {
+            reject(RejectReason.UNKNOWN_COMMAND, c);
+            return;
+        }
+        if (c.type == CommandType.CONFIG_APPLIED) {
+            configure(c);
+            return;
+        }
+        if (config == null) {
+            if (c.type != CommandType.TICK) {
+                reject(RejectReason.NO_CONFIGURATION, c);
+            }
+            return;
+        }
+        switch (c.type) {
+            case TICK -> { }
+            case CONTACT_ARRIVED -> arrive(c);
+            case SELF_SERVICE_INPUT -> input(c);
+            case CONTACT_ABANDONED -> abandon(c);
+            case AGENT_LOGGED_IN -> login(c);
+            case AGENT_STATE_CHANGED -> changeState(c);
+            case OFFER_ACCEPTED -> accept(c);
+            case OFFER_DECLINED -> decline(c);
+            case CONTACT_ENDED -> endConversation(c);
+            case WRAP_UP_DONE -> wrapUpDone(c);
+            case TRANSFER_REQUESTED -> transfer(c);
+            case CALLBACK_REQUESTED -> callback(c);
+            default -> reject(RejectReason.UNKNOWN_COMMAND, c);
+        }
+    }
+
+    // ---------------------------------------------------------------- configuration
+
+    private void configure(Command c) {
+        RoutingConfig candidate;
+        try {
+            candidate = RoutingConfigCodec.decode(c.payload == null ? new byte[0] : c.payload);
+        } catch (IllegalArgumentException e) {
+            reject(RejectReason.CONFIGURATION_INVALID, c);
+            return;
+        }
+        if (!candidate.problems().isEmpty()) {
+            reject(RejectReason.CONFIGURATION_INVALID, c);
+            return;
+        }
+        if (config != null && (!contacts.isEmpty()
+                || agents.stream().anyMatch(a -> a.presence != AgentState.LOGGED_OUT))) {
+            reject(RejectReason.CONFIGURATION_IN_FLIGHT, c);
+            return;
+        }
+        config = candidate;
+        agents.clear();
+        for (AgentSpec spec : candidate.agents()) {
+            agents.add(new Agent(spec, candidate.queues().size()));
+        }
+    }
+
+    // ---------------------------------------------------------------- self-service
+
+    private void arrive(Command c) {
+        if (c.contactId < 0 || c.channel < 0 || c.channel >= Channel.COUNT || c.priority > RoutingConfig.MAX_PRIORITY) {
+            reject(RejectReason.INVALID_ARGUMENT, c);
+        } else if (find(c.contactId) != null) {
+            reject(RejectReason.DUPLICATE_CONTACT, c);
+        } else if (c.entryId < 0 || c.entryId >= config.entries().size()) {
+            reject(RejectReason.UNKNOWN_ENTRY, c);
+        } else if (contacts.size() >= config.maxLiveContacts()) {
+            reject(RejectReason.CONTACT_CAPACITY_EXCEEDED, c);
+        } else {
+            Contact contact = new Contact(c.contactId);
+            contact.priority = c.priority;
+            contact.language = c.languageId >= 0 && c.languageId < config.languages().size() ? c.languageId : 0;
+            contact.joinedNs = nowNs;
+            contacts.add(contact);
+            EntrySpec entry = config.entries().get(c.entryId);
+            if (entry.flowNodeId() >= 0) {
+                enterNode(contact, entry.flowNodeId());
+            } else {
+                enqueue(contact, entry.queueId(), -1);
+            }
+        }
+    }
+
+    private void enterNode(Contact contact, int nodeId) {
+        FlowNode node = config.flowNodes().get(nodeId);
+        contact.node = nodeId;
+        switch (node.kind()) {
+            case MENU, LANGUAGE -> {
+                contact.state = ContactState.SELF_SERVICE;
+                contact.retries = 0;
+                prompt(contact, 0);
+            }
+            case INFO -> {
+                contact.state = ContactState.SELF_SERVICE;
+                Decision d = decision(DecisionType.PLAY_PROMPT);
+                d.contactId = contact.id;
+                d.promptId = node.promptId();
+                d.nodeId = nodeId;
+                d.languageId = contact.language;
+                d.flags = Decision.FLAG_FINAL;
+                emit(d);
+                end(contact, Outcome.SELF_SERVED);
+            }
+            case QUEUE -> enqueue(contact, node.queueId(), node.priority());
+        }
+    }
+
+    /** Presents the contact's menu and starts waiting for a choice. */
+    private void prompt(Contact contact, int flags) {
+        FlowNode node = config.flowNodes().get(contact.node);
+        Decision d = decision(DecisionType.PLAY_PROMPT);
+        d.contactId = contact.id;
+        d.promptId = node.promptId();
+        d.nodeId = contact.node;
+        d.languageId = contact.language;
+        d.flags = flags;
+        emit(d);
+        contact.deadlineNs = nowNs + node.inputTimeoutMs() * 1_000_000L;
+    }
+
+    private void input(Command c) {
+        Contact contact = live(c);
+        if (contact == null) {
+            return;
+        }
+        if (contact.state != ContactState.SELF_SERVICE) {
+            reject(RejectReason.ILLEGAL_TRANSITION, c);
+            return;
+        }
+        if (c.input < 0 || c.input >= FlowNode.INPUTS) {
+            reject(RejectReason.INVALID_ARGUMENT, c);
+            return;
+        }
+        FlowNode node = config.flowNodes().get(contact.node);
+        int next = node.nextByInput()[c.input];
+        if (next < 0) {
+            wrongOrNoInput(contact);
+            return;
+        }
+        if (node.kind() == FlowNode.Kind.LANGUAGE && node.languageByInput()[c.input] >= 0) {
+            contact.language = node.languageByInput()[c.input];
+        }
+        contact.deadlineNs = -1;
+        enterNode(contact, next);
+    }
+
+    private void wrongOrNoInput(Contact contact) {
+        FlowNode node = config.flowNodes().get(contact.node);
+        contact.retries++;
+        if (contact.retries > node.maxRetries()) {
+            contact.deadlineNs = -1;
+            enqueue(contact, node.fallbackQueueId(), -1);
+        } else {
+            prompt(contact, 0);
+        }
+    }
+
+    // ---------------------------------------------------------------- queues
+
+    private void enqueue(Contact contact, int queueId, int priority) {
+        contact.state = ContactState.WAITING;
+        contact.queue = queueId;
+        contact.priority = priority >= 0 ? priority
+                : contact.priority >= 0 ? contact.priority : queue(queueId).defaultPriority();
+        contact.joinedNs = nowNs;
+        Decision d = decision(DecisionType.QUEUE_CONTACT);
+        d.contactId = contact.id;
+        d.queueId = queueId;
+        d.priority = contact.priority;
+        emit(d);
+        joined(queueId);
+    }
+
+    /**
+     * A contact joined (or returned to) the queue: if agents wait for this queue, the longest idle of
+     * them is offered the queue's first contact.
+     */
+    private void joined(int queueId) {
+        List<Agent> idle = idleLine(queueId);
+        if (idle.isEmpty()) {
+            return;
+        }
+        Agent chosen = idle.get(0);
+        offer(first(queueId), chosen, OfferReason.LONGEST_IDLE_AGENT, idle.size(), chosen.idleSinceNs[queueId],
+                idle.size() > 1 ? agents.indexOf(idle.get(1)) : -1);
+    }
+
+    /** The agents available for the queue, longest idle first. */
+    private List<Agent> idleLine(int queueId) {
+        List<Agent> line = new ArrayList<>();
+        for (Agent a : agents) {
+            if (a.idle[queueId]) {
+                line.add(a);
+            }
+        }
+        line.sort(Comparator.comparingLong(a -> a.idleTurn[queueId]));
+        return line;
+    }
+
+    private List<Contact> waiting(int queueId) {
+        List<Contact> waiting = new ArrayList<>();
+        for (Contact c : contacts) {
+            if (c.state == ContactState.WAITING && c.queue == queueId) {
+                waiting.add(c);
+            }
+        }
+        waiting.sort(queueOrder(queueId));
+        return waiting;
+    }
+
+    /** Priority aged with waiting time (rank = joined - priority * agingStep), then join time, then id. */
+    private Comparator<Contact> queueOrder(int queueId) {
+        long agingMs = queue(queueId).priorityAgingMs();
+        if (agingMs == 0) {
+            return Comparator.<Contact>comparingInt(c -> -c.priority).thenComparing(JOIN_ORDER);
+        }
+        return Comparator.<Contact>comparingLong(c -> c.joinedNs - c.priority * agingMs * 1_000_000L).thenComparing(JOIN_ORDER);
+    }
+
+    private Contact first(int queueId) {
+        List<Contact> waiting = waiting(queueId);
+        return waiting.isEmpty() ? null : waiting.get(0);
+    }
+
+    /** Effective priority in thousandths of a level: priority plus levels gained by waiting. */
+    private long effectivePriorityMilli(Contact c) {
+        long agingMs = queue(c.queue).priorityAgingMs();
+        long aged = agingMs == 0 ? 0 : Math.max(0, nowNs - c.joinedNs) * 1000 / (agingMs * 1_000_000L);
+        return c.priority * 1000L + aged;
+    }
+
+    /** The agent takes the best queue heads it can, one offer at a time. */
+    private void route(Agent agent) {
+        while (agent.presence == AgentState.READY) {
+            List<Contact> heads = new ArrayList<>();
+            for (int q = 0; q < config.queues().size(); q++) {
+                if (qualifies(agent.spec, queue(q)) && available(agent, queue(q).channel())) {
+                    Contact head = first(q);
+                    if (head != null) {
+                        heads.add(head);
+                    }
+                }
+            }
+            if (heads.isEmpty()) {
+                return;
+            }
+            heads.sort(Comparator.<Contact>comparingLong(c -> -effectivePriorityMilli(c)).thenComparing(JOIN_ORDER));
+            Contact best = heads.get(0);
+            offer(best, agent, OfferReason.BEST_WAITING_CONTACT, heads.size(), effectivePriorityMilli(best),
+                    heads.size() > 1 ? heads.get(1).id : -1);
+        }
+    }
+
+    private void offer(Contact contact, Agent agent, int reason, int candidates, long score, long runnerUp) {
+        QueueSpec queue = queue(contact.queue);
+        contact.state = ContactState.OFFERED;
+        contact.agent = agents.indexOf(agent);
+        refresh(agent, true);
+        contact.deadlineNs = nowNs + queue.offerTimeoutMs() * 1_000_000L;
+        Decision d = decision(DecisionType.OFFER_CONTACT);
+        d.contactId = contact.id;
+        d.agentId = contact.agent;
+        d.queueId = contact.queue;
+        d.priority = contact.priority;
+        d.reason = reason;
+        d.candidates = candidates;
+        d.score = score;
+        d.runnerUp = runnerUp;
+        d.flags = contact.flags & Decision.FLAG_CALLBACK;
+        emit(d);
+    }
+
+    private void callback(Command c) {
+        Contact contact = live(c);
+        if (contact == null) {
+            return;
+        }
+        if (contact.state != ContactState.WAITING) {
+            reject(RejectReason.ILLEGAL_TRANSITION, c);
+            return;
+        }
+        contact.flags |= Decision.FLAG_CALLBACK;
+        Decision d = decision(DecisionType.CALLBACK_SCHEDULED);
+        d.contactId = contact.id;
+        d.queueId = contact.queue;
+        emit(d);
+    }
+
+    // ---------------------------------------------------------------- offers and conversations
+
+    private Contact offered(Command c) {
+        Contact contact = live(c);
+        if (contact == null) {
+            return null;
+        }
+        if (contact.state != ContactState.OFFERED) {
+            reject(RejectReason.ILLEGAL_TRANSITION, c);
+            return null;
+        }
+        if (contact.agent != c.agentId) {
+            reject(RejectReason.WRONG_AGENT, c);
+            return null;
+        }
+        return contact;
+    }
+
+    private void accept(Command c) {
+        Contact contact = offered(c);
+        if (contact != null) {
+            contact.deadlineNs = -1;
+            contact.state = ContactState.CONNECTED;
+        }
+    }
+
+    private void decline(Command c) {
+        Contact contact = offered(c);
+        if (contact == null) {
+            return;
+        }
+        Agent agent = agents.get(contact.agent);
+        release(contact);
+        returnToQueue(contact);
+        route(agent);
+    }
+
+    private void abandon(Command c) {
+        Contact contact = live(c);
+        if (contact == null) {
+            return;
+        }
+        switch (contact.state) {
+            case SELF_SERVICE -> end(contact, Outcome.ABANDONED_IN_SELF_SERVICE);
+            case WAITING -> end(contact, Outcome.ABANDONED);
+            case OFFERED -> {
+                Agent agent = agents.get(contact.agent);
+                retract(contact);
+                int holder = contact.agent;
+                release(contact);
+                contact.agent = holder;
+                end(contact, Outcome.ABANDONED);
+                route(agent);
+            }
+            default -> reject(RejectReason.ILLEGAL_TRANSITION, c);
+        }
+    }
+
+    private void endConversation(Command c) {
+        Contact contact = live(c);
+        if (contact == null) {
+            return;
+        }
+        if (contact.state != ContactState.CONNECTED) {
+            reject(RejectReason.ILLEGAL_TRANSITION, c);
+            return;
+        }
+        Agent agent = agents.get(contact.agent);
+        long wrapUpMs = queue(contact.queue).maxWrapUpMs();
+        emitEnd(contact, Outcome.ANSWERED);
+        if (wrapUpMs > 0) {
+            contact.state = ContactState.WRAP_UP;
+            contact.deadlineNs = nowNs + wrapUpMs * 1_000_000L;
+        } else {
+            contacts.remove(contact);
+            refresh(agent, false);
+            route(agent);
+        }
+    }
+
+    private void wrapUpDone(Command c) {
+        Contact contact = live(c);
+        if (contact == null) {
+            return;
+        }
+        if (contact.state != ContactState.WRAP_UP) {
+            reject(RejectReason.ILLEGAL_TRANSITION, c);
+            return;
+        }
+        if (contact.agent != c.agentId) {
+            reject(RejectReason.WRONG_AGENT, c);
+            return;
+        }
+        finishWrapUp(contact, false);
+    }
+
+    private void finishWrapUp(Contact contact, boolean timedOut) {
+        Agent agent = agents.get(contact.agent);
+        contacts.remove(contact);
+        refresh(agent, false);
+        if (timedOut) {
+            Decision d = decision(DecisionType.AGENT_STATE);
+            d.agentId = agents.indexOf(agent);
+            d.agentState = state(agent).code();
+            d.reason = agent.pauseReason;
+            emit(d);
+        }
+        route(agent);
+    }
+
+    private void transfer(Command c) {
+        Contact contact = live(c);
+        if (contact == null) {
+            return;
+        }
+        if (contact.state != ContactState.CONNECTED) {
+            reject(RejectReason.ILLEGAL_TRANSITION, c);
+            return;
+        }
+        if (contact.agent != c.agentId) {
+            reject(RejectReason.WRONG_AGENT, c);
+            return;
+        }
+        if (c.queueId < 0 || c.queueId >= config.queues().size()) {
+            reject(RejectReason.UNKNOWN_QUEUE, c);
+            return;
+        }
+        Agent agent = agents.get(contact.agent);
+        release(contact);
+        Decision d = decision(DecisionType.TRANSFER_CONTACT);
+        d.contactId = contact.id;
+        d.agentId = agents.indexOf(agent);
+        d.queueId = c.queueId;
+        emit(d);
+        // The citizen keeps the time they joined: a transfer costs no place.
+        contact.state = ContactState.WAITING;
+        contact.queue = c.queueId;
+        Decision queued = decision(DecisionType.QUEUE_CONTACT);
+        queued.contactId = contact.id;
+        queued.queueId = contact.queue;
+        queued.priority = contact.priority;
+        emit(queued);
+        joined(contact.queue);
+        route(agent);
+    }
+
+    /** The agent no longer holds the contact; the contact is between places (the caller puts it somewhere). */
+    private void release(Contact contact) {
+        Agent agent = agents.get(contact.agent);
+        contact.state = ContactState.NONE;
+        contact.agent = -1;
+        contact.deadlineNs = -1;
+        refresh(agent, false);
+    }
+
+    private void returnToQueue(Contact contact) {
+        contact.state = ContactState.WAITING;
+        contact.agent = -1;
+        joined(contact.queue);
+    }
+
+    private void retract(Contact contact) {
+        Decision d = decision(DecisionType.RETRACT_OFFER);
+        d.contactId = contact.id;
+        d.agentId = contact.agent;
+        d.queueId = contact.queue;
+        emit(d);
+    }
+
+    private void end(Contact contact, int outcome) {
+        emitEnd(contact, outcome);
+        contacts.remove(contact);
+    }
+
+    private void emitEnd(Contact contact, int outcome) {
+        ended[outcome]++;
+        Decision d = decision(DecisionType.END_CONTACT);
+        d.contactId = contact.id;
+        d.queueId = contact.queue;
+        d.agentId = contact.agent;
+        d.outcome = outcome;
+        emit(d);
+    }
+
+    // ---------------------------------------------------------------- agents
+
+    private void login(Command c) {
+        if (c.agentId < 0 || c.agentId >= agents.size()) {
+            reject(RejectReason.UNKNOWN_AGENT, c);
+            return;
+        }
+        Agent agent = agents.get(c.agentId);
+        if (agent.presence != AgentState.LOGGED_OUT) {
+            reject(RejectReason.ILLEGAL_TRANSITION, c);
+            return;
+        }
+        setPresence(agent, AgentState.READY, PauseReason.UNSPECIFIED);
+        route(agent);
+    }
+
+    private void changeState(Command c) {
+        if (c.agentId < 0 || c.agentId >= agents.size()) {
+            reject(RejectReason.UNKNOWN_AGENT, c);
+            return;
+        }
+        Agent agent = agents.get(c.agentId);
+        boolean loggedOut = agent.presence == AgentState.LOGGED_OUT;
+        if (c.agentState == AgentState.READY.code() || c.agentState == AgentState.PAUSED.code()) {
+            if (loggedOut) {
+                reject(RejectReason.ILLEGAL_TRANSITION, c);
+            } else if (c.agentState == AgentState.READY.code()) {
+                setPresence(agent, AgentState.READY, PauseReason.UNSPECIFIED);
+                route(agent);
+            } else {
+                setPresence(agent, AgentState.PAUSED, Math.max(PauseReason.UNSPECIFIED, c.reason));
+            }
+        } else if (c.agentState == AgentState.LOGGED_OUT.code()) {
+            if (totalLoad(agent) > 0) {
+                reject(RejectReason.AGENT_HAS_CONTACTS, c);
+            } else {
+                setPresence(agent, AgentState.LOGGED_OUT, PauseReason.UNSPECIFIED);
+            }
+        } else {
+            reject(RejectReason.INVALID_ARGUMENT, c);
+        }
+    }
+
+    private void setPresence(Agent agent, AgentState presence, int reason) {
+        agent.presence = presence;
+        agent.pauseReason = presence == AgentState.PAUSED ? reason : PauseReason.UNSPECIFIED;
+        refresh(agent, false);
+    }
+
+    /**
+     * Keeps the agent's places in the queues' idle lines true to its availability: it joins the
+     * back of a line when it becomes available for the queue's channel and leaves when it no longer
+     * is; an agent that just took work goes to the back of every line it stays in.
+     */
+    private void refresh(Agent agent, boolean tookWork) {
+        for (int q = 0; q < config.queues().size(); q++) {
+            if (!qualifies(agent.spec, queue(q))) {
+                continue;
+            }
+            boolean available = available(agent, queue(q).channel());
+            if (agent.idle[q] && (!available || tookWork)) {
+                agent.idle[q] = false;
+            }
+            if (available && !agent.idle[q]) {
+                agent.idle[q] = true;
+                agent.idleSinceNs[q] = nowNs;
+                agent.idleTurn[q] = ++turns;
+            }
+        }
+    }
+
+    private static boolean qualifies(AgentSpec agent, QueueSpec queue) {
+        return agent.skillLevels()[queue.skillId()] >= Math.max(1, queue.minLevel())
+                && agent.capacityPerChannel()[queue.channel().code()] > 0;
+    }
+
+    /** Ready, below capacity on the channel, and voice exclusive: voice needs a free agent, other channels no voice. */
+    private boolean available(Agent agent, Channel channel) {
+        if (agent.presence != AgentState.READY || load(agent, channel) >= agent.spec.capacityPerChannel()[channel.code()]) {
+            return false;
+        }
+        return channel == Channel.VOICE ? totalLoad(agent) == 0 : load(agent, Channel.VOICE) == 0;
+    }
+
+    private int load(Agent agent, Channel channel) {
+        int index = agents.indexOf(agent);
+        int load = 0;
+        for (Contact c : contacts) {
+            if (c.agent == index && holds(c) && queue(c.queue).channel() == channel) {
+                load++;
+            }
+        }
+        return load;
+    }
+
+    private int totalLoad(Agent agent) {
+        int load = 0;
+        for (Channel channel : Channel.values()) {
+            load += load(agent, channel);
+        }
+        return load;
+    }
+
+    private static boolean holds(Contact c) {
+        return c.state == ContactState.OFFERED || c.state == ContactState.CONNECTED || c.state == ContactState.WRAP_UP;
+    }
+
+    private AgentState state(Agent agent) {
+        if (agent.presence == AgentState.LOGGED_OUT) {
+            return AgentState.LOGGED_OUT;
+        }
+        int index = agents.indexOf(agent);
+        boolean offered = false;
+        boolean connected = false;
+        boolean wrapUp = false;
+        for (Contact c : contacts) {
+            if (c.agent == index) {
+                offered |= c.state == ContactState.OFFERED;
+                connected |= c.state == ContactState.CONNECTED;
+                wrapUp |= c.state == ContactState.WRAP_UP;
+            }
+        }
+        return offered ? AgentState.OFFERED : connected ? AgentState.BUSY : wrapUp ? AgentState.WRAP_UP : agent.presence;
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    private void fireDueTimers() {
+        while (true) {
+            Contact due = null;
+            for (Contact c : contacts) {
+                if (c.deadlineNs >= 0 && c.deadlineNs <= nowNs && (due == null || c.deadlineNs < due.deadlineNs
+                        || c.deadlineNs == due.deadlineNs && c.id < due.id)) {
+                    due = c;
+                }
+            }
+            if (due == null) {
+                return;
+            }
+            due.deadlineNs = -1;
+            switch (due.state) {
+                case OFFERED -> noAnswer(due);
+                case SELF_SERVICE -> wrongOrNoInput(due);
+                case WRAP_UP -> finishWrapUp(due, true);
+                default -> throw new IllegalStateException("timer of contact " + due.id + " in state " + due.state);
+            }
+        }
+    }
+
+    /** The offer timed out: the contact returns to its place and the agent is paused for not answering. */
+    private void noAnswer(Contact contact) {
+        Agent agent = agents.get(contact.agent);
+        retract(contact);
+        release(contact);
+        setPresence(agent, AgentState.PAUSED, PauseReason.NO_ANSWER);
+        Decision d = decision(DecisionType.AGENT_STATE);
+        d.agentId = agents.indexOf(agent);
+        d.agentState = state(agent).code();
+        d.reason = PauseReason.NO_ANSWER;
+        emit(d);
+        returnToQueue(contact);
+    }
+
+    // ---------------------------------------------------------------- decisions
+
+    private Contact find(long id) {
+        for (Contact c : contacts) {
+            if (c.id == id) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private Contact live(Command c) {
+        Contact contact = c.contactId < 0 ? null : find(c.contactId);
+        if (contact == null) {
+            reject(RejectReason.UNKNOWN_CONTACT, c);
+        }
+        return contact;
+    }
+
+    private QueueSpec queue(int id) {
+        return config.queues().get(id);
+    }
+
+    private void reject(int reason, Command c) {
+        rejected[reason]++;
+        Decision d = decision(DecisionType.REJECT_COMMAND);
+        d.reason = reason;
+        d.commandType = c.type == null ? Decision.NONE : c.type.code();
+        d.contactId = c.contactId;
+        d.agentId = c.agentId;
+        emit(d);
+    }
+
+    private Decision decision(DecisionType type) {
+        Decision d = new Decision();
+        d.type = type;
+        d.causeSequence = sequence;
+        d.timestampNs = nowNs;
+        return d;
+    }
+
+    private void emit(Decision d) {
+        decisionsIssued++;
+        sink.onDecision(d);
+    }
+
+    // ---------------------------------------------------------------- the same queries as the core
+
+    long nowNs() {
+        return nowNs;
+    }
+
+    long commandsApplied() {
+        return commandsApplied;
+    }
+
+    long decisionsIssued() {
+        return decisionsIssued;
+    }
+
+    long rejected(int reason) {
+        return rejected[reason];
+    }
+
+    long ended(int outcome) {
+        return ended[outcome];
+    }
+
+    int agentCount() {
+        return agents.size();
+    }
+
+    AgentState agentState(int agent) {
+        return agent < 0 || agent >= agents.size() ? AgentState.LOGGED_OUT : state(agents.get(agent));
+    }
+
+    int agentPauseReason(int agent) {
+        return agents.get(agent).pauseReason;
+    }
+
+    int agentLoad(int agent, Channel channel) {
+        return load(agents.get(agent), channel);
+    }
+
+    boolean agentAvailable(int agent, Channel channel) {
+        return available(agents.get(agent), channel);
+    }
+
+    ContactState contactState(long id) {
+        Contact c = find(id);
+        return c == null ? ContactState.NONE : c.state;
+    }
+
+    int contactQueue(long id) {
+        Contact c = find(id);
+        return c == null ? -1 : c.queue;
+    }
+
+    int contactAgent(long id) {
+        Contact c = find(id);
+        return c == null ? -1 : c.agent;
+    }
+
+    int positionInQueue(long id) {
+        Contact c = find(id);
+        return c == null || c.state != ContactState.WAITING ? -1 : waiting(c.queue).indexOf(c) + 1;
+    }
+
+    int waitingCount(int queue) {
+        return waiting(queue).size();
+    }
+
+    int liveContacts() {
+        return contacts.size();
+    }
+
+    /** Ids of the live contacts, for comparing per-contact queries. */
+    List<Long> liveContactIds() {
+        List<Long> ids = new ArrayList<>();
+        for (Contact c : contacts) {
+            ids.add(c.id);
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,142 @@
+package org.loket.core.testkit;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.loket.core.Channel;
+import org.loket.core.config.AgentSpec;
+import org.loket.core.config.EntrySpec;
+import org.loket.core.config.FlowNode;
+import org.loket.core.config.QueueSpec;
+import org.loket.core.config.RoutingConfig;
+
+/**
+ * Small random routing configurations for seeded simulation: a few skills, queues on all four
+ * channels (some with aging, some with wrap-up, all with short offer timeouts), a roster with varied
+ * skills, levels and capacities, direct entries per queue and a self-service flow (language menu,
+ * main menu, sub-menu, information leaves and queue leaves with priorities). The same seed always
+ * gives the same configuration.
+ * <p>Times are short and coarse (multiples of 500 ms) so that timers fire often and equal ranks,
+ * equal join times and equal deadlines occur: the ties are where ordering rules are tested.
+ */
+public final class RandomConfig {
+    private static final long[] AGING_MS = {1_000, 2_000, 5_000};
+    private static final long[] OFFER_TIMEOUT_MS = {1_000, 2_000, 3_000, 5_000};
+    private static final long[] WRAP_UP_MS = {1_000, 2_500, 6_000};
+    private static final long[] INPUT_TIMEOUT_MS = {1_000, 2_000, 4_000};
+
+    private RandomConfig() {
+    }
+
+    /** The configuration for a seed. */
+    public static RoutingConfig create(long seed) {
+        return create(new SplittableRandom(seed ^ 0x5DEE_CE66_DL));
+    }
+
+    public static RoutingConfig create(SplittableRandom rnd) {
+        int skillCount = 3 + rnd.nextInt(3);
+        List<String> skills = new ArrayList<>();
+        for (int s = 0; s < skillCount; s++) {
+            skills.add("skill-" + s);
+        }
+        List<String> languages = rnd.nextBoolean() ? List.of("nl", "en") : List.of("nl", "en", "de");
+
+        int queueCount = 4 + rnd.nextInt(4);
+        List<QueueSpec> queues = new ArrayList<>();
+        for (int q = 0; q < queueCount; q++) {
+            Channel channel = q < Channel.COUNT ? Channel.ofCode(q) : Channel.ofCode(rnd.nextInt(Channel.COUNT));
+            long aging = rnd.nextInt(2) == 0 ? 0 : AGING_MS[rnd.nextInt(AGING_MS.length)];
+            long wrapUp = rnd.nextInt(2) == 0 ? 0 : WRAP_UP_MS[rnd.nextInt(WRAP_UP_MS.length)];
+            queues.add(new QueueSpec("queue-" + q + "-" + channel.name().toLowerCase(), channel,
+                    rnd.nextInt(skillCount), rnd.nextInt(5), rnd.nextInt(4), aging,
+                    OFFER_TIMEOUT_MS[rnd.nextInt(OFFER_TIMEOUT_MS.length)], wrapUp, 20_000));
+        }
+
+        int agentCount = 5 + rnd.nextInt(7);
+        int[][] levels = new int[agentCount][skillCount];
+        int[][] capacity = new int[agentCount][];
+        for (int a = 0; a < agentCount; a++) {
+            for (int s = 0; s < skillCount; s++) {
+                levels[a][s] = rnd.nextInt(2) == 0 ? 0 : 1 + rnd.nextInt(10);
+            }
+            capacity[a] = new int[] {rnd.nextInt(5) == 0 ? 0 : 1, rnd.nextInt(4), rnd.nextInt(3), rnd.nextInt(3)};
+        }
+        // Most queues get at least one agent who can serve them; some stay unserved and only fill up.
+        for (QueueSpec queue : queues) {
+            if (rnd.nextInt(8) != 0) {
+                int a = rnd.nextInt(agentCount);
+                levels[a][queue.skillId()] = Math.max(levels[a][queue.skillId()], Math.max(1, queue.minLevel()) + rnd.nextInt(3));
+                capacity[a][queue.channel().code()] = Math.max(1, capacity[a][queue.channel().code()]);
+            }
+        }
+        List<AgentSpec> agents = new ArrayList<>();
+        for (int a = 0; a < agentCount; a++) {
+            agents.add(new AgentSpec("agent-" + a, levels[a], capacity[a]));
+        }
+
+        List<String> prompts = new ArrayList<>();
+        List<FlowNode> nodes = new ArrayList<>();
+        // Node 0: language menu, node 1: main menu, node 2: sub-menu; then leaves.
+        int language = 0;
+        int main = 1;
+        int sub = 2;
+        int[] languageNext = filled(-1);
+        int[] languageChoice = filled(-1);
+        for (int l = 0; l < languages.size(); l++) {
+            languageNext[1 + l] = main;
+            languageChoice[1 + l] = l;
+        }
+        languageNext[0] = main; // "0": continue in the current language
+        nodes.add(menuNode("welcome", FlowNode.Kind.LANGUAGE, prompts, languageNext, languageChoice, rnd, queueCount));
+        nodes.add(null);
+        nodes.add(null);
+        int[] mainNext = filled(-1);
+        int[] subNext = filled(-1);
+        int leaves = 3 + rnd.nextInt(4);
+        for (int i = 0; i < leaves; i++) {
+            int leaf = nodes.size();
+            if (rnd.nextInt(3) == 0) {
+                nodes.add(new FlowNode("info-" + i, FlowNode.Kind.INFO, prompt(prompts, "info-" + i), null, null, -1, -1, 0, 0, -1));
+            } else {
+                int priority = rnd.nextInt(3) == 0 ? -1 : rnd.nextInt(RoutingConfig.MAX_PRIORITY + 1);
+                nodes.add(new FlowNode("to-queue-" + i, FlowNode.Kind.QUEUE, prompt(prompts, "to-queue-" + i), null, null,
+                        rnd.nextInt(queueCount), priority, 0, 0, -1));
+            }
+            int[] menu = rnd.nextBoolean() ? mainNext : subNext;
+            menu[1 + rnd.nextInt(9)] = leaf;
+        }
+        mainNext[9] = sub;
+        subNext[0] = main;
+        subNext[11] = sub; // '#': hear the sub-menu again
+        nodes.set(main, menuNode("main-menu", FlowNode.Kind.MENU, prompts, mainNext, null, rnd, queueCount));
+        nodes.set(sub, menuNode("sub-menu", FlowNode.Kind.MENU, prompts, subNext, null, rnd, queueCount));
+
+        List<EntrySpec> entries = new ArrayList<>();
+        for (int q = 0; q < queueCount; q++) {
+            entries.add(new EntrySpec("direct-" + q, -1, q));
+        }
+        entries.add(new EntrySpec("phone", language, -1));
+        entries.add(new EntrySpec("chatbot", main, -1));
+        entries.add(new EntrySpec("straight-to-leaf", 3 + rnd.nextInt(leaves), -1));
+
+        return new RoutingConfig(1, skills, languages, prompts, queues, agents, entries, nodes, 15 + rnd.nextInt(36));
+    }
+
+    private static FlowNode menuNode(String name, FlowNode.Kind kind, List<String> prompts, int[] next, int[] language,
+                                     SplittableRandom rnd, int queueCount) {
+        return new FlowNode(name, kind, prompt(prompts, name), next, language, -1, -1,
+                INPUT_TIMEOUT_MS[rnd.nextInt(INPUT_TIMEOUT_MS.length)], rnd.nextInt(3), rnd.nextInt(queueCount));
+    }
+
+    private static int prompt(List<String> prompts, String key) {
+        prompts.add(key);
+        return prompts.size() - 1;
+    }
+
+    private static int[] filled(int value) {
+        int[] a = new int[FlowNode.INPUTS];
+        Arrays.fill(a, value);
+        return a;
+    }
+}

@@ -1,0 +1,204 @@
+package org.loket.host.bench;
+
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.loket.core.command.Command;
+import org.loket.host.journal.Journal;
+import org.loket.host.pipeline.Engine;
+import org.loket.host.pipeline.EngineSettings;
+import org.loket.host.pipeline.WaitStrategies;
+
+/**
+ * {@code loket bench}: the raw pipeline and the full engine, side by side in one process, on the
+ * same recorded workload and the same wait strategy, with journal files pre-touched by a
+ * background thread in both. Each measured run follows an unmeasured warm-up run on a fresh
+ * journal folder.
+ */
+public final class PipelineBench {
+    private final CommandTape tape;
+    private final Path workFolder;
+    private final String waitStrategy;
+    private final int ringSize;
+    private final PrintStream progress;
+
+    public PipelineBench(CommandTape tape, Path workFolder, String waitStrategy, int ringSize, PrintStream progress) {
+        this.tape = tape;
+        this.workFolder = workFolder;
+        this.waitStrategy = waitStrategy;
+        this.ringSize = ringSize;
+        this.progress = progress;
+    }
+
+    /** Slot of the raw pipeline: the same command holder the engine's ring carries. */
+    private static final class RawEvent {
+        final Command command = new Command();
+    }
+
+    /** Ring → Chronicle append of the same command bytes; no routing. @return commands per second */
+    public long rawPipeline(String name) {
+        Path folder = fresh(name);
+        try (Journal journal = Journal.open(folder); Pretouch pretouch = new Pretouch(journal)) {
+            AtomicLong done = new AtomicLong();
+            Disruptor<RawEvent> disruptor = new Disruptor<>(RawEvent::new, ringSize, r -> daemon(r, "bench-raw"),
+                    ProducerType.MULTI, WaitStrategies.of(waitStrategy));
+            disruptor.handleEventsWith(new EventHandler<RawEvent>() {
+                private Journal.CommandWriter writer;
+
+                @Override
+                public void onStart() {
+                    writer = journal.commandWriter();
+                }
+
+                @Override
+                public void onEvent(RawEvent event, long sequence, boolean endOfBatch) {
+                    writer.append(event.command);
+                    if (endOfBatch) {
+                        done.lazySet(sequence + 1);
+                    }
+                }
+
+                @Override
+                public void onShutdown() {
+                    writer.close();
+                }
+            });
+            RingBuffer<RawEvent> ring = disruptor.start();
+            int n = tape.size();
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                long sequence = ring.next();
+                Command command = ring.get(sequence).command;
+                tape.read(i, command);
+                command.sequence = sequence + 1;
+                ring.publish(sequence);
+            }
+            while (done.get() < n) {
+                Thread.onSpinWait();
+            }
+            long elapsed = System.nanoTime() - start;
+            disruptor.shutdown();
+            return n * 1_000_000_000L / elapsed;
+        } finally {
+            delete(folder);
+        }
+    }
+
+    /** Ring → journal ∥ core → egress. @return commands per second */
+    public EngineRun engine(String name, long offeredRatePerSecond, boolean measure) {
+        Path folder = fresh(name);
+        EngineSettings settings = new EngineSettings(ringSize, waitStrategy, 0, measure, measure, true);
+        try (Journal journal = Journal.open(folder); Pretouch pretouch = new Pretouch(journal)) {
+            Engine engine = Engine.start(settings, journal);
+            Command command = new Command();
+            int n = tape.size();
+            long start = System.nanoTime();
+            long intervalNs = offeredRatePerSecond > 0 ? 1_000_000_000L / offeredRatePerSecond : 0;
+            for (int i = 0; i < n; i++) {
+                tape.read(i, command);
+                long intended = start + i * intervalNs;
+                if (intervalNs > 0) {
+                    // A producer that sleeps rather than spins: spinning steals one of two vCPUs.
+                    long wait = intended - System.nanoTime();
+                    if (wait > 20_000) {
+                        LockSupport.parkNanos(wait);
+                    }
+                } else {
+                    intended = System.nanoTime();
+                }
+                engine.publishRecorded(command, intended);
+            }
+            try {
+                engine.awaitQuiet(TimeUnit.MINUTES.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            long elapsed = System.nanoTime() - start;
+            if (engine.failure().isDone()) {
+                throw new IllegalStateException("engine failed during the benchmark", engine.failure().join());
+            }
+            EngineRun run = new EngineRun(n * 1_000_000_000L / elapsed, engine.decisions(),
+                    BenchReport.Percentiles.of(engine.serviceTimeNs(), 1), BenchReport.Percentiles.of(engine.latencyNs(), 1000.0));
+            engine.close();
+            return run;
+        } finally {
+            delete(folder);
+        }
+    }
+
+    /** One engine run's figures. */
+    public record EngineRun(long commandsPerSecond, long decisions, BenchReport.Percentiles serviceNs,
+                            BenchReport.Percentiles latencyMicros) {
+    }
+
+    /** Touches journal pages ahead of the writers, off the measured threads. */
+    private static final class Pretouch implements AutoCloseable {
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        Pretouch(Journal journal) {
+            thread = new Thread(() -> {
+                try (Journal.Pretoucher pretoucher = journal.pretoucher()) {
+                    while (running) {
+                        pretoucher.pretouch();
+                        LockSupport.parkNanos(20_000_000L);
+                    }
+                }
+            }, "bench-pretouch");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    void say(String message) {
+        if (progress != null) {
+            progress.println(message);
+            progress.flush();
+        }
+    }
+
+    private Path fresh(String name) {
+        Path folder = workFolder.resolve(name);
+        delete(folder);
+        return folder;
+    }
+
+    private static void delete(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(folder)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+}

@@ -1,0 +1,87 @@
+package org.loket.host.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.loket.core.config.RoutingConfig;
+import org.loket.host.bench.BenchReport;
+import org.loket.host.bench.BenchWorkload;
+import org.loket.host.bench.CommandTape;
+import org.loket.host.bench.PipelineBench;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code loket bench}. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure the raw pipeline (ring → Chronicle append) and the full engine side by side in one process.")
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--agents", defaultValue = "10000")
+    int agents;
+
+    @Option(names = "--queues", defaultValue = "200")
+    int queues;
+
+    @Option(names = "--skills", defaultValue = "50")
+    int skills;
+
+    @Option(names = "--commands", defaultValue = "4000000", description = "commands per throughput run")
+    int commands;
+
+    @Option(names = "--rate", defaultValue = "200000", description = "offered commands per second of the latency run")
+    long rate;
+
+    @Option(names = "--wait-strategy", defaultValue = "yielding")
+    String waitStrategy;
+
+    @Option(names = "--ring-size", defaultValue = "65536")
+    int ringSize;
+
+    @Option(names = "--dir", defaultValue = "target/bench", description = "scratch folder for journals (deleted after each run)")
+    Path dir;
+
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        var err = System.err;
+        err.printf("bench: recording a workload of %,d commands (%d agents, %d queues, %d skills)...%n", commands, agents, queues, skills);
+        RoutingConfig config = BenchWorkload.config(agents, queues, skills, 42);
+        CommandTape tape = BenchWorkload.record(config, commands, 7);
+        PipelineBench bench = new PipelineBench(tape, dir, waitStrategy, ringSize, err);
+
+        err.println("bench: raw pipeline (warm-up, then measured)...");
+        bench.rawPipeline("raw-warmup");
+        long raw = bench.rawPipeline("raw");
+        err.printf("bench: raw %,d commands/s%n", raw);
+        err.println("bench: full engine (warm-up, then measured)...");
+        bench.engine("engine-warmup", 0, false);
+        PipelineBench.EngineRun engine = bench.engine("engine", 0, false);
+        err.printf("bench: engine %,d commands/s%n", engine.commandsPerSecond());
+        err.printf("bench: latency run at a steady %,d commands/s...%n", rate);
+        PipelineBench.EngineRun steady = bench.engine("engine-steady", rate, true);
+
+        BenchReport report = new BenchReport(agents, queues, skills, tape.size(), waitStrategy, raw,
+                engine.commandsPerSecond(), Math.round(1000.0 * engine.commandsPerSecond() / raw) / 1000.0,
+                steady.serviceNs(), steady.latencyMicros(), rate, (double) engine.decisions() / tape.size(),
+                Runtime.version().toString(), Runtime.getRuntime().availableProcessors());
+        var out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.write(report));
+        } else {
+            out.printf("raw pipeline      %,d commands/s%n", report.rawCommandsPerSecond());
+            out.printf("full engine       %,d commands/s (ratio %.3f)%n", report.engineCommandsPerSecond(), report.ratio());
+            var s = report.coreServiceNanos();
+            out.printf("core service time p50 %.0f ns, p90 %.0f, p99 %.0f, p99.9 %.0f, max %.0f%n", s.p50(), s.p90(), s.p99(), s.p999(), s.max());
+            var l = report.endToEndMicros();
+            out.printf("end to end @%,d/s p50 %.1f µs, p90 %.1f, p99 %.1f, p99.9 %.1f, max %.1f%n", rate, l.p50(), l.p90(), l.p99(),
+                    l.p999(), l.max());
+        }
+        out.flush();
+        return 0;
+    }
+}

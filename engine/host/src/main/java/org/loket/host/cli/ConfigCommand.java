@@ -1,0 +1,38 @@
+package org.loket.host.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.loket.config.ConfigException;
+import org.loket.config.ConfigLoader;
+import org.loket.config.LoadedConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code loket config check DIR}. */
+@Command(name = "config", description = "Work with routing configuration folders.",
+        subcommands = {ConfigCommand.Check.class})
+final class ConfigCommand {
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Validate a configuration folder; print every problem with file, line and field. Exit 1 on errors.")
+    static final class Check implements Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1", description = "configuration folder (default: the embedded default)")
+        Path folder;
+
+        @Override
+        public Integer call() {
+            try {
+                LoadedConfig loaded = folder == null ? ConfigLoader.loadDefault() : ConfigLoader.load(folder);
+                loaded.warnings().forEach(System.out::println);
+                var r = loaded.routing();
+                System.out.printf("ok: %s: version %d, %d skills, %d queues, %d agents, %d flow nodes, %d entries%n",
+                        loaded.source(), r.version(), r.skills().size(), r.queues().size(), r.agents().size(),
+                        r.flowNodes().size(), r.entries().size());
+                return 0;
+            } catch (ConfigException e) {
+                e.problems().forEach(System.out::println);
+                return 1;
+            }
+        }
+    }
+}

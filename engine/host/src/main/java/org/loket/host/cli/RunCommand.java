@@ -1,0 +1,137 @@
+package org.loket.host.cli;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.loket.config.LoadedConfig;
+import org.loket.core.config.RoutingConfigCodec;
+import org.loket.host.gateway.Gateway;
+import org.loket.host.gateway.GatewayContext;
+import org.loket.host.gateway.GatewayProvider;
+import org.loket.host.journal.Journal;
+import org.loket.host.pipeline.Engine;
+import org.loket.host.pipeline.EngineSettings;
+import org.loket.host.sim.SyntheticTraffic;
+import org.loket.host.sim.WorldParams;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code loket run}: the engine with every gateway on the class path. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the engine: recover from the journal, apply the configuration, start the gateways on the class path.")
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", description = "configuration folder (default: the embedded default)")
+    Path config;
+
+    @Option(names = "--journal", defaultValue = "var/journal", description = "journal folder (default: ${DEFAULT-VALUE})")
+    Path journal;
+
+    @Option(names = "--wait-strategy", defaultValue = "yielding", description = "yielding, sleeping, blocking or busy-spin")
+    String waitStrategy;
+
+    @Option(names = "--tick-ms", defaultValue = "100", description = "interval of the journaled TICK that lets timers fire")
+    long tickMs;
+
+    @Option(names = "--duration-seconds", defaultValue = "0", description = "stop after this long (0 = until stopped)")
+    long durationSeconds;
+
+    @Option(names = "--snapshot-every", defaultValue = "1000000", description = "commands between snapshots (0 = none)")
+    long snapshotEvery;
+
+    @Option(names = "--synthetic-rate", defaultValue = "0",
+            description = "play simulated citizens and agents at this many contacts per second (0 = off)")
+    double syntheticRate;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed of the synthetic traffic")
+    long seed;
+
+    @Option(names = "--set", description = "gateway setting key=value (repeatable)")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(names = "--status-seconds", defaultValue = "5", description = "print a status line this often (0 = never)")
+    long statusSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        LoadedConfig loaded = ConfigOption.load(config, spec);
+        var out = spec.commandLine().getOut();
+        EngineSettings engineSettings = EngineSettings.defaults().withWaitStrategy(waitStrategy).withSnapshotEvery(snapshotEvery);
+        try (Journal journalFolder = Journal.open(journal)) {
+            Engine engine = Engine.start(engineSettings, journalFolder);
+            var recovery = engine.recovery();
+            out.printf("loket: journal %s, recovered %d commands (snapshot %s), next sequence %d%n", journal,
+                    recovery.commandsReplayed(), recovery.fromSnapshot() < 0 ? "none" : recovery.fromSnapshot(),
+                    recovery.nextSequence());
+            byte[] encoded = RoutingConfigCodec.encode(loaded.routing());
+            var running = engine.core().config();
+            if (running == null || !Arrays.equals(RoutingConfigCodec.encode(running), encoded)) {
+                engine.publishConfig(encoded);
+                out.printf("loket: applying configuration %s (version %d)%n", loaded.source(), loaded.routing().version());
+            }
+            GatewayContext context = new GatewayContext(engine, loaded, settings);
+            for (GatewayProvider provider : ServiceLoader.load(GatewayProvider.class)) {
+                Gateway gateway = provider.create(settings);
+                if (gateway != null) {
+                    gateway.start(context);
+                    engine.addGateway(gateway);
+                    out.printf("loket: gateway %s started%n", gateway.name());
+                }
+            }
+            if (syntheticRate > 0) {
+                // Ids above every id the journal has seen: a restarted demo never reuses one.
+                long firstId = (recovery.nextSequence() + 1) * 1_000L;
+                SyntheticTraffic traffic = new SyntheticTraffic(WorldParams.demo(syntheticRate), seed, firstId);
+                traffic.start(context);
+                engine.addGateway(traffic);
+            }
+            CountDownLatch stop = new CountDownLatch(1);
+            Thread hook = new Thread(stop::countDown, "loket-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            engine.failure().thenRun(stop::countDown);
+            ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "loket-timers");
+                t.setDaemon(true);
+                return t;
+            });
+            timers.scheduleAtFixedRate(engine::publishTick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+            if (statusSeconds > 0) {
+                timers.scheduleAtFixedRate(() -> out.printf("loket: %d commands, %d decisions, %d refused publishes%n",
+                        engine.processed(), engine.decisions(), engine.publishFailures()), statusSeconds, statusSeconds, TimeUnit.SECONDS);
+            }
+            out.printf("loket: running%s; stop with Ctrl-C%n", durationSeconds > 0 ? " for " + durationSeconds + " s" : "");
+            out.flush();
+            if (durationSeconds > 0) {
+                stop.await(durationSeconds, TimeUnit.SECONDS);
+            } else {
+                stop.await();
+            }
+            timers.shutdownNow();
+            engine.close();
+            if (engine.failure().isDone()) {
+                out.println("loket: halted after a failure; restart to recover from the journal");
+                return 70;
+            }
+            out.printf("loket: stopped after %d commands; last sequence %d, live contacts %d, state hash %016x%n", engine.processed(),
+                    engine.core().lastSequence(), engine.core().liveContacts(), engine.core().stateHash());
+            out.flush();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,377 @@
+package org.loket.host.pipeline;
+
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventTranslatorTwoArg;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.loket.core.command.Command;
+import org.loket.core.command.CommandType;
+import org.loket.core.decision.Decision;
+import org.loket.core.routing.RoutingCore;
+import org.loket.core.state.ByteArrayState;
+import org.loket.host.gateway.CommandFiller;
+import org.loket.host.gateway.CommandPublisher;
+import org.loket.host.gateway.Gateway;
+import org.loket.host.journal.Journal;
+import org.loket.host.snapshot.SnapshotStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running engine: a Disruptor ring with many producers; the journal stage and the core stage
+ * consume it side by side; egress runs after both, so no decision leaves before its command is
+ * durable in the journal (write-ahead).
+ *
+ * <pre>
+ *   producers ─► ring ─┬─► journal stage (Chronicle append) ─┐
+ *                      └─► core stage (RoutingCore.apply)    ─┴─► egress (decision journal, gateways, hash)
+ * </pre>
+ *
+ * Threads: one per stage, owned here; the core owns none. A stage that throws halts the engine
+ * (see {@link #failure()}); recovery is a restart from snapshot plus journal.
+ */
+public final class Engine implements CommandPublisher, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private final EngineSettings settings;
+    private final Journal journal;
+    private final RoutingCore core;
+    private final SwitchableSink sink;
+    private final List<Gateway> gateways;
+    private final long sequenceBase;
+    private final EpochClock clock = new EpochClock();
+    private final Disruptor<RingEvent> disruptor;
+    private final RingBuffer<RingEvent> ring;
+    private final CoreStage coreStage;
+    private final EgressStage egressStage;
+    private final SnapshotStore snapshots;
+    private final ExecutorService snapshotWriter;
+    private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
+    private final AtomicLong publishFailures = new AtomicLong();
+    private final Recovery.Result recovery;
+
+    /** Stamps time and sequence on the publishing thread; allocated once. */
+    private final EventTranslatorTwoArg<RingEvent, CommandFiller<Object>, Object> stamping;
+    /** Copies a recorded command, keeping its timestamp (replay of a recorded workload through the live path). */
+    private final EventTranslatorTwoArg<RingEvent, Command, Long> recorded;
+
+    private Engine(EngineSettings settings, Journal journal) {
+        this.settings = settings;
+        this.journal = journal;
+        this.sink = new SwitchableSink();
+        this.recovery = Recovery.recover(journal, sink);
+        this.core = recovery.core();
+        this.sequenceBase = recovery.nextSequence();
+        this.gateways = new java.util.ArrayList<>();
+        this.snapshots = new SnapshotStore(journal.snapshotFolder());
+        this.snapshotWriter = Executors.newSingleThreadExecutor(r -> daemon(r, "loket-snapshot"));
+        this.stamping = (event, sequence, filler, argument) -> {
+            Command command = event.command.clear();
+            filler.fill(command, argument);
+            command.sequence = sequenceBase + sequence;
+            command.timestampNs = clock.nowNs();
+            event.publishNanoTime = System.nanoTime();
+        };
+        this.recorded = (event, sequence, source, intendedNanoTime) -> {
+            event.command.copyFrom(source);
+            event.command.sequence = sequenceBase + sequence;
+            event.publishNanoTime = intendedNanoTime;
+        };
+        this.disruptor = new Disruptor<>(RingEvent::new, settings.ringSize(), r -> daemon(r, "loket-pipeline"),
+                ProducerType.MULTI, WaitStrategies.of(settings.waitStrategy()));
+        this.coreStage = new CoreStage();
+        this.egressStage = new EgressStage();
+        disruptor.setDefaultExceptionHandler(new HaltOnFailure());
+        disruptor.handleEventsWith(new JournalStage(), coreStage).then(egressStage);
+        this.ring = disruptor.start();
+    }
+
+    /**
+     * Recovers the state from the journal folder (snapshot plus tail), starts the pipeline and then
+     * the gateways. Gateways are started by the caller after this returns (see {@link #addGateway}).
+     */
+    public static Engine start(EngineSettings settings, Journal journal) {
+        Engine engine = new Engine(settings, journal);
+        LOG.info("engine started: recovered {} commands on top of snapshot {}, next sequence {}",
+                engine.recovery.commandsReplayed(), engine.recovery.fromSnapshot(), engine.sequenceBase);
+        return engine;
+    }
+
+    /** Adds a started gateway; it receives decisions of commands published from now on. */
+    public void addGateway(Gateway gateway) {
+        egressStage.gateways = appended(egressStage.gateways, gateway);
+        gateways.add(gateway);
+    }
+
+    private static Gateway[] appended(Gateway[] array, Gateway gateway) {
+        Gateway[] bigger = Arrays.copyOf(array, array.length + 1);
+        bigger[array.length] = gateway;
+        return bigger;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <A> boolean tryPublish(CommandFiller<A> filler, A argument) {
+        if (ring.tryPublishEvent(stamping, (CommandFiller<Object>) filler, argument)) {
+            return true;
+        }
+        publishFailures.incrementAndGet();
+        return false;
+    }
+
+    /** Publishes a recorded command keeping its timestamp; blocks while the ring is full (benchmarks, tests). */
+    public void publishRecorded(Command command, long intendedNanoTime) {
+        ring.publishEvent(recorded, command, intendedNanoTime);
+    }
+
+    private static final CommandFiller<byte[]> CONFIG = (command, payload) -> {
+        command.type = CommandType.CONFIG_APPLIED;
+        command.payload = payload;
+    };
+    private static final CommandFiller<Void> TICK = (command, unused) -> command.type = CommandType.TICK;
+
+    /** Publishes a configuration; the core installs or rejects it (see {@link RoutingCore}). */
+    public boolean publishConfig(byte[] encodedConfig) {
+        return tryPublish(CONFIG, encodedConfig);
+    }
+
+    /** Publishes a {@code TICK} so timers fire while traffic is quiet. */
+    public boolean publishTick() {
+        return tryPublish(TICK, null);
+    }
+
+    /** Waits until every command published so far has passed egress. */
+    public void awaitQuiet(long timeoutMs) throws InterruptedException {
+        long target = ring.getCursor();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (egressStage.processed.get() < target + 1 && !failure.isDone()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("engine did not process up to " + target + " within " + timeoutMs + " ms");
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /** Completes with the cause when a stage failed and the engine halted. */
+    public CompletableFuture<Throwable> failure() {
+        return failure;
+    }
+
+    /** The core; read it only while the engine is stopped or quiet (it is confined to the core thread). */
+    public RoutingCore core() {
+        return core;
+    }
+
+    public Recovery.Result recovery() {
+        return recovery;
+    }
+
+    public long publishFailures() {
+        return publishFailures.get();
+    }
+
+    /** Commands that have passed egress. */
+    public long processed() {
+        return egressStage.processed.get();
+    }
+
+    /** Running hash over every decision that passed egress (same as replay's). */
+    public long decisionHash() {
+        return egressStage.decisionHash;
+    }
+
+    public long decisions() {
+        return egressStage.decisions;
+    }
+
+    public Histogram serviceTimeNs() {
+        return coreStage.serviceTimeNs;
+    }
+
+    public Histogram latencyNs() {
+        return egressStage.latencyNs;
+    }
+
+    /** Drains the ring, stops the gateways and the stages, and writes a final snapshot. */
+    @Override
+    public void close() {
+        for (Gateway gateway : gateways) {
+            try {
+                gateway.close();
+            } catch (RuntimeException e) {
+                LOG.warn("gateway {} failed to close", gateway.name(), e);
+            }
+        }
+        try {
+            disruptor.shutdown(10, TimeUnit.SECONDS);
+        } catch (com.lmax.disruptor.TimeoutException e) {
+            LOG.warn("pipeline did not drain within 10 s; halting");
+            disruptor.halt();
+        }
+        if (!failure.isDone() && settings.snapshotEveryCommands() > 0) {
+            writeSnapshot(core.lastSequence(), stateBytes());
+        }
+        snapshotWriter.shutdown();
+        try {
+            snapshotWriter.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private byte[] stateBytes() {
+        ByteArrayState state = new ByteArrayState();
+        core.writeState(state);
+        return state.toByteArray();
+    }
+
+    private void writeSnapshot(long sequence, byte[] state) {
+        snapshots.write(sequence, state);
+        snapshots.prune(3);
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** Appends every command to the journal before egress may release its decisions. */
+    private final class JournalStage implements EventHandler<RingEvent> {
+        private Journal.CommandWriter writer;
+
+        @Override
+        public void onStart() {
+            writer = journal.commandWriter();
+        }
+
+        @Override
+        public void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
+            writer.append(event.command);
+        }
+
+        @Override
+        public void onShutdown() {
+            writer.close();
+        }
+    }
+
+    /** Applies commands to the core; the core's decisions are collected into the event. */
+    private final class CoreStage implements EventHandler<RingEvent>, org.loket.core.decision.DecisionSink {
+        final Histogram serviceTimeNs = new Histogram(3_600_000_000_000L, 3);
+        private RingEvent current;
+        private long sinceSnapshot;
+
+        @Override
+        public void onStart() {
+            sink.target(this);
+        }
+
+        @Override
+        public void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
+            current = event;
+            event.decisionCount = 0;
+            if (settings.measureServiceTime()) {
+                long start = System.nanoTime();
+                core.apply(event.command);
+                serviceTimeNs.recordValue(System.nanoTime() - start);
+            } else {
+                core.apply(event.command);
+            }
+            current = null;
+            if (settings.snapshotEveryCommands() > 0 && ++sinceSnapshot >= settings.snapshotEveryCommands()) {
+                sinceSnapshot = 0;
+                long at = event.command.sequence;
+                byte[] state = stateBytes();
+                snapshotWriter.execute(() -> writeSnapshot(at, state));
+            }
+        }
+
+        @Override
+        public void onDecision(Decision decision) {
+            current.addDecision(decision);
+        }
+    }
+
+    /** After journal and core: journals decisions, hands them to gateways, hashes and measures. */
+    private final class EgressStage implements EventHandler<RingEvent> {
+        final Histogram latencyNs = new Histogram(3_600_000_000_000L, 3);
+        final AtomicLong processed = new AtomicLong();
+        volatile Gateway[] gateways = new Gateway[0];
+        private Journal.DecisionWriter writer;
+        long decisionHash;
+        long decisions;
+
+        @Override
+        public void onStart() {
+            if (settings.journalDecisions()) {
+                writer = journal.decisionWriter();
+            }
+        }
+
+        @Override
+        public void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
+            int count = event.decisionCount;
+            if (count > 0) {
+                if (writer != null) {
+                    writer.append(event.command.sequence, event.decisions, count);
+                }
+                Gateway[] targets = gateways;
+                for (int i = 0; i < count; i++) {
+                    Decision decision = event.decisions[i];
+                    decisionHash = decision.hashInto(decisionHash);
+                    for (Gateway gateway : targets) {
+                        gateway.onDecision(decision);
+                    }
+                }
+                decisions += count;
+            }
+            if (settings.measureLatency()) {
+                latencyNs.recordValue(Math.max(0, System.nanoTime() - event.publishNanoTime));
+            }
+            event.command.payload = null;
+            processed.lazySet(sequence + 1);
+        }
+
+        @Override
+        public void onShutdown() {
+            if (writer != null) {
+                writer.close();
+            }
+        }
+    }
+
+    /** A stage that throws is a bug: record it, say so loudly, and stop taking traffic. */
+    private final class HaltOnFailure implements ExceptionHandler<RingEvent> {
+        @Override
+        public void handleEventException(Throwable ex, long sequence, RingEvent event) {
+            LOG.error("engine halted: a pipeline stage failed on sequence {} ({}); restart to recover from the journal",
+                    sequenceBase + sequence, event == null ? "no event" : event.command, ex);
+            failure.complete(ex);
+            Thread halter = new Thread(disruptor::halt, "loket-halt");
+            halter.setDaemon(true);
+            halter.start();
+        }
+
+        @Override
+        public void handleOnStartException(Throwable ex) {
+            LOG.error("engine stage failed to start", ex);
+            failure.complete(ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(Throwable ex) {
+            LOG.warn("engine stage failed to shut down cleanly", ex);
+        }
+    }
+}

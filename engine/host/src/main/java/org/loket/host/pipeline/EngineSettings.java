@@ -1,0 +1,31 @@
+package org.loket.host.pipeline;
+
+/**
+ * Process settings of the pipeline, read once at start.
+ *
+ * @param ringSize              slots in the ring (a power of two)
+ * @param waitStrategy          see {@link WaitStrategies}
+ * @param snapshotEveryCommands take a snapshot after this many commands; 0 = never
+ * @param measureServiceTime    record the core's service time per command (two clock reads per command)
+ * @param measureLatency        record publish-to-egress latency per command
+ * @param journalDecisions      journal decisions as well as commands (needed by replay's identity check)
+ */
+public record EngineSettings(int ringSize, String waitStrategy, long snapshotEveryCommands, boolean measureServiceTime,
+                             boolean measureLatency, boolean journalDecisions) {
+
+    public static EngineSettings defaults() {
+        return new EngineSettings(1 << 16, "yielding", 1_000_000, false, false, true);
+    }
+
+    public EngineSettings withMeasurements(boolean serviceTime, boolean latency) {
+        return new EngineSettings(ringSize, waitStrategy, snapshotEveryCommands, serviceTime, latency, journalDecisions);
+    }
+
+    public EngineSettings withWaitStrategy(String name) {
+        return new EngineSettings(ringSize, name, snapshotEveryCommands, measureServiceTime, measureLatency, journalDecisions);
+    }
+
+    public EngineSettings withSnapshotEvery(long commands) {
+        return new EngineSettings(ringSize, waitStrategy, commands, measureServiceTime, measureLatency, journalDecisions);
+    }
+}

@@ -1,0 +1,130 @@
+package org.loket.host.snapshot;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+
+/**
+ * Snapshot files of the core's state: {@code snapshot-<sequence>.bin}, each with a format
+ * version, the sequence of the last command it includes, the state bytes and a CRC. Written to a
+ * temporary file and moved into place, so a crash leaves either the whole file or none.
+ */
+public final class SnapshotStore {
+    /** Format of the snapshot file; a reader refuses another. */
+    public static final int FORMAT_VERSION = 1;
+    private static final int MAGIC = 0x4C4B_534E; // "LKSN"
+    private static final String PREFIX = "snapshot-";
+    private static final String SUFFIX = ".bin";
+
+    private final Path folder;
+
+    public SnapshotStore(Path folder) {
+        this.folder = folder;
+    }
+
+    /** A snapshot read back: the sequence of its last command and the core's state bytes. */
+    public record Snapshot(long sequence, byte[] state, Path file) {
+    }
+
+    public void write(long sequence, byte[] state) {
+        try {
+            Files.createDirectories(folder);
+            ByteBuffer buffer = ByteBuffer.allocate(4 + 4 + 8 + 4 + state.length + 8);
+            buffer.putInt(MAGIC).putInt(FORMAT_VERSION).putLong(sequence).putInt(state.length).put(state);
+            CRC32 crc = new CRC32();
+            crc.update(state);
+            buffer.putLong(crc.getValue());
+            Path target = folder.resolve(name(sequence));
+            Path temporary = folder.resolve(name(sequence) + ".tmp");
+            Files.write(temporary, buffer.array());
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write snapshot " + sequence + " in " + folder, e);
+        }
+    }
+
+    /**
+     * The newest intact snapshot whose sequence is at most {@code maxSequence} (a snapshot may be
+     * ahead of the journal after a crash, since the core runs beside the journal writer).
+     */
+    public Optional<Snapshot> latestAtOrBefore(long maxSequence) {
+        for (Path file : files()) {
+            long sequence = sequenceOf(file);
+            if (sequence <= maxSequence) {
+                Optional<Snapshot> snapshot = read(file);
+                if (snapshot.isPresent()) {
+                    return snapshot;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Keeps the newest {@code keep} snapshots and deletes older ones. */
+    public void prune(int keep) {
+        List<Path> files = files();
+        for (int i = keep; i < files.size(); i++) {
+            try {
+                Files.deleteIfExists(files.get(i));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete old snapshot " + files.get(i), e);
+            }
+        }
+    }
+
+    /** Snapshot files, newest first. */
+    public List<Path> files() {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> list = Files.list(folder)) {
+            return list.filter(p -> p.getFileName().toString().startsWith(PREFIX) && p.getFileName().toString().endsWith(SUFFIX))
+                    .sorted(Comparator.comparingLong(SnapshotStore::sequenceOf).reversed())
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list snapshots in " + folder, e);
+        }
+    }
+
+    private static Optional<Snapshot> read(Path file) {
+        try {
+            ByteBuffer buffer = ByteBuffer.wrap(Files.readAllBytes(file));
+            if (buffer.remaining() < 28 || buffer.getInt() != MAGIC) {
+                return Optional.empty();
+            }
+            int format = buffer.getInt();
+            if (format != FORMAT_VERSION) {
+                throw new IllegalStateException(file + " is snapshot format " + format + "; this Loket reads " + FORMAT_VERSION);
+            }
+            long sequence = buffer.getLong();
+            int length = buffer.getInt();
+            if (length < 0 || length > buffer.remaining() - 8) {
+                return Optional.empty();
+            }
+            byte[] state = new byte[length];
+            buffer.get(state);
+            CRC32 crc = new CRC32();
+            crc.update(state);
+            return crc.getValue() == buffer.getLong() ? Optional.of(new Snapshot(sequence, state, file)) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String name(long sequence) {
+        return String.format("%s%020d%s", PREFIX, sequence, SUFFIX);
+    }
+
+    private static long sequenceOf(Path file) {
+        String name = file.getFileName().toString();
+        return Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
+    }
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs the routing-core JMH benchmarks without a main class or an uber-jar:
+#   java -cp perf/target/classes:$(cat perf/target/classpath.txt) org.openjdk.jmh.Main ...
+#
+# Usage (from anywhere):
+#   perf/jmh.sh                      # the default run below (about 6 minutes on 2 cores)
+#   perf/jmh.sh [JMH options]        # your options instead, e.g.
+#   perf/jmh.sh -wi 3 -i 5 -w 1s -r 1s -f 1 -prof gc -p agents=100,100000 contactArrives
+#   perf/jmh.sh -h                   # JMH's own help; -lprof lists profilers
+#
+# The benchmarks run against the loket-core jar and test-jar installed in the local Maven
+# repository, so install the core first after changing it:
+#   ./mvnw -B -q install -DskipTests -pl engine/core
+# This script then rebuilds perf (package writes perf/target/classpath.txt); set
+# LOKET_JMH_NO_BUILD=1 to skip that. JMH's temp and lock files stay in perf/target, and the
+# results are also written to perf/target/jmh-result.json.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+JAVA="$JAVA_HOME/bin/java"
+TARGET="$ROOT/perf/target"
+
+if [[ "${LOKET_JMH_NO_BUILD:-0}" != 1 ]]; then
+  ./mvnw -B -q package -DskipTests -pl perf
+fi
+if [[ ! -f "$TARGET/classpath.txt" || ! -f "$TARGET/classes/META-INF/BenchmarkList" ]]; then
+  echo "perf is not built: run ./mvnw -B -q install -DskipTests -pl engine/core && ./mvnw -B -q package -pl perf" >&2
+  exit 1
+fi
+
+mkdir -p "$TARGET/jmh-tmp"
+if [[ $# -eq 0 ]]; then
+  set -- -wi 3 -i 5 -w 1s -r 1s -f 1 -prof gc -rf json -rff "$TARGET/jmh-result.json" RoutingDecisionBenchmark
+fi
+
+# The forked benchmark JVMs inherit these flags (JMH passes the host VM's arguments on), and the
+# benchmark adds its own heap flags (@Fork jvmArgsAppend). The core is pure Java: it needs none of
+# the Chronicle flags in the parent pom's loket.jvm.flags.
+export TMPDIR="$TARGET/jmh-tmp"
+exec "$JAVA" \
+  -Djava.io.tmpdir="$TARGET/jmh-tmp" \
+  -Djmh.ignoreLock=true \
+  -cp "$TARGET/classes:$(cat "$TARGET/classpath.txt")" \
+  org.openjdk.jmh.Main "$@"
