@@ -72,7 +72,7 @@ final class Contacts {
             freeSlots[i] = capacity - 1 - i;
         }
         freeTop = capacity;
-        index = new LongIntHashMap(capacity);
+        index = new LongIntHashMap();
         int queues = config.queues().size();
         head = new int[queues * LEVELS];
         tail = new int[queues * LEVELS];
@@ -130,11 +130,18 @@ final class Contacts {
         return agingStepNs[q];
     }
 
-    /** Appends a contact that joins the queue now (it has the latest join time of its level). */
+    /**
+     * Appends a contact that joins the queue now (it has the latest join time of its level); only
+     * contacts that joined at the same time and have a higher id stay behind it.
+     */
     void append(int slot) {
         int bucket = queue[slot] * LEVELS + priority[slot];
         rankNs[slot] = enqueuedNs[slot] - priority[slot] * agingStepNs[queue[slot]];
-        linkAfter(slot, bucket, tail[bucket]);
+        int after = tail[bucket];
+        while (after >= 0 && joinsBefore(slot, after)) {
+            after = prev[after];
+        }
+        linkAfter(slot, bucket, after);
         waiting[queue[slot]]++;
     }
 
@@ -192,16 +199,21 @@ final class Contacts {
         waiting[queue[slot]]--;
     }
 
-    /** The queue's first contact: lowest rank, then higher priority, then lower id; -1 when empty. */
+    /** The queue's first contact: lowest rank, then earlier join, then lower id; -1 when empty. */
     int best(int q) {
         int best = -1;
         for (int level = LEVELS - 1; level >= 0; level--) {
             int s = head[q * LEVELS + level];
-            if (s >= 0 && (best < 0 || rankNs[s] < rankNs[best])) {
+            if (s >= 0 && (best < 0 || ranksBefore(s, best))) {
                 best = s;
             }
         }
         return best;
+    }
+
+    /** The queue order of the class javadoc of {@code RoutingCore}: rank, then join time, then contact id. */
+    private boolean ranksBefore(int a, int b) {
+        return rankNs[a] < rankNs[b] || (rankNs[a] == rankNs[b] && joinsBefore(a, b));
     }
 
     /**
@@ -221,7 +233,7 @@ final class Contacts {
         int position = 1;
         for (int level = 0; level < LEVELS; level++) {
             for (int s = head[q * LEVELS + level]; s >= 0; s = next[s]) {
-                if (s != slot && (rankNs[s] < rankNs[slot] || (rankNs[s] == rankNs[slot] && id[s] < id[slot]))) {
+                if (s != slot && ranksBefore(s, slot)) {
                     position++;
                 }
             }

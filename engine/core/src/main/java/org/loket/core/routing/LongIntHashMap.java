@@ -3,24 +3,45 @@ package org.loket.core.routing;
 /**
  * Open-addressing map from a non-negative long key to an int value, with linear probing and
  * backward-shift deletion (no tombstones), so lookups stay short however long the engine runs.
- * Fixed capacity, no allocation after construction. Never iterated: nothing may depend on its order.
+ * The table starts small and doubles when half full: it is sized by the contacts actually live,
+ * not by the configured maximum, so lookups stay in cache. It allocates only when it grows past
+ * its largest size so far, never in steady state. Never iterated: nothing may depend on its order.
  */
 final class LongIntHashMap {
     static final int MISSING = -1;
     private static final long EMPTY = -1L;
+    private static final int INITIAL_CAPACITY = 1 << 10;
 
-    private final long[] keys;
-    private final int[] values;
-    private final int mask;
+    private long[] keys;
+    private int[] values;
+    private int mask;
     private int size;
 
-    /** @param maxEntries the most entries ever held at once; the table is kept under half full */
-    LongIntHashMap(int maxEntries) {
-        int capacity = Integer.highestOneBit(Math.max(4, maxEntries) * 2 - 1) << 1;
+    LongIntHashMap() {
+        allocate(INITIAL_CAPACITY);
+    }
+
+    private void allocate(int capacity) {
         keys = new long[capacity];
         values = new int[capacity];
         mask = capacity - 1;
         java.util.Arrays.fill(keys, EMPTY);
+    }
+
+    private void grow() {
+        long[] oldKeys = keys;
+        int[] oldValues = values;
+        allocate(keys.length * 2);
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldKeys[i] != EMPTY) {
+                int j = index(oldKeys[i]);
+                while (keys[j] != EMPTY) {
+                    j = (j + 1) & mask;
+                }
+                keys[j] = oldKeys[i];
+                values[j] = oldValues[i];
+            }
+        }
     }
 
     int get(long key) {
@@ -39,6 +60,9 @@ final class LongIntHashMap {
 
     /** @param key non-negative */
     void put(long key, int value) {
+        if ((size + 1) * 2 > keys.length) {
+            grow();
+        }
         int i = index(key);
         while (keys[i] != EMPTY && keys[i] != key) {
             i = (i + 1) & mask;

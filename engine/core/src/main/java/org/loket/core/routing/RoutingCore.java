@@ -100,6 +100,10 @@ public final class RoutingCore {
         }
         sequence = command.sequence;
         commandsApplied++;
+        if (config != null) {
+            // Before anything else, refused commands included: the clock may have moved.
+            fireDueTimers();
+        }
         CommandType type = command.type;
         if (type == null) {
             reject(RejectReason.UNKNOWN_COMMAND, command);
@@ -115,7 +119,6 @@ public final class RoutingCore {
             }
             return;
         }
-        fireDueTimers();
         switch (type) {
             case TICK -> { }
             case CONTACT_ARRIVED -> onContactArrived(command);
@@ -467,16 +470,24 @@ public final class RoutingCore {
 
     // ---------------------------------------------------------------- offers
 
-    /** Offers a waiting contact to the longest-idle agent who can take it, if there is one. */
+    /**
+     * A contact joined (or returned to) its queue: if an agent is free for the queue, the longest
+     * idle one is offered the queue's first contact. That is the joining contact unless the same
+     * command freed the agent while others waited before it (a decline, a transfer): queue order wins.
+     */
     private void offerToLongestIdle(int slot) {
         int queue = contacts.queue[slot];
         int m = agents.longestIdle(queue);
         if (m < 0) {
             return;
         }
-        int next = agents.memberNext[m];
-        offer(slot, agents.memberAgent[m], OfferReason.LONGEST_IDLE_AGENT, agents.idleCount[queue],
-                agents.memberSinceNs[m], next < 0 ? -1 : agents.memberAgent[next]);
+        int agent = agents.memberAgent[m];
+        int candidates = agents.idleCount[queue];
+        long idleSinceNs = agents.memberSinceNs[m];
+        agents.dropHead(queue);
+        int next = agents.longestIdle(queue);
+        offer(contacts.best(queue), agent, OfferReason.LONGEST_IDLE_AGENT, candidates, idleSinceNs,
+                next < 0 ? -1 : agents.memberAgent[next]);
     }
 
     /** Gives an agent who became available the best waiting contacts until it is full or none wait. */
@@ -487,10 +498,11 @@ public final class RoutingCore {
             int runnerUp = -1;
             int queuesWithWork = 0;
             for (int m = agents.memberStart[agent], end = agents.memberStart[agent + 1]; m < end; m++) {
-                if (!agents.memberIdle[m]) {
+                int queue = agents.memberQueue[m];
+                if (!agents.memberIdle[m] || contacts.waiting[queue] == 0) {
                     continue;
                 }
-                int head = contacts.best(agents.memberQueue[m]);
+                int head = contacts.best(queue);
                 if (head < 0) {
                     continue;
                 }

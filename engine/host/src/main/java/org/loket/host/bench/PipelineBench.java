@@ -150,11 +150,8 @@ public final class PipelineBench {
 
         Pretouch(Journal journal) {
             thread = new Thread(() -> {
-                try (Journal.Pretoucher pretoucher = journal.pretoucher()) {
-                    while (running) {
-                        pretoucher.pretouch();
-                        LockSupport.parkNanos(20_000_000L);
-                    }
+                while (running) {
+                    LockSupport.parkNanos(20_000_000L);
                 }
             }, "bench-pretouch");
             thread.setDaemon(true);

@@ -1,11 +1,12 @@
 package org.loket.host.pipeline;
 
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.EventTranslatorTwoArg;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.dsl.Disruptor;
-import com.lmax.disruptor.dsl.ProducerType;
+import com.lmax.disruptor.Sequence;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
@@ -37,8 +39,13 @@ import org.slf4j.LoggerFactory;
  *                      └─► core stage (RoutingCore.apply)    ─┴─► egress (decision journal, gateways, hash)
  * </pre>
  *
- * Threads: one per stage, owned here; the core owns none. A stage that throws halts the engine
- * (see {@link #failure()}); recovery is a restart from snapshot plus journal.
+ * Threads: two, owned here; the core owns none. The core stage has a thread of its own (a
+ * Disruptor batch processor). The journal and egress stages share one IO thread that appends
+ * newly published commands and releases the decisions of commands both journaled and decided.
+ * Why not a thread per stage: on the two-vCPU machines this runs on, four busy threads (with the
+ * producer) measured 3-5 times slower than three, because the core thread lost its CPU to spinning
+ * neighbours (see perf/RESULTS.md). A stage that throws halts the engine (see {@link #failure()});
+ * recovery is a restart from snapshot plus journal.
  */
 public final class Engine implements CommandPublisher, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
@@ -50,10 +57,12 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     private final List<Gateway> gateways;
     private final long sequenceBase;
     private final EpochClock clock = new EpochClock();
-    private final Disruptor<RingEvent> disruptor;
     private final RingBuffer<RingEvent> ring;
     private final CoreStage coreStage;
+    private final BatchEventProcessor<RingEvent> coreProcessor;
+    private final JournalStage journalStage;
     private final EgressStage egressStage;
+    private final IoLoop ioLoop;
     private final SnapshotStore snapshots;
     private final ExecutorService snapshotWriter;
     private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
@@ -87,13 +96,16 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             event.command.sequence = sequenceBase + sequence;
             event.publishNanoTime = intendedNanoTime;
         };
-        this.disruptor = new Disruptor<>(RingEvent::new, settings.ringSize(), r -> daemon(r, "loket-pipeline"),
-                ProducerType.MULTI, WaitStrategies.of(settings.waitStrategy()));
+        this.ring = RingBuffer.createMultiProducer(RingEvent::new, settings.ringSize(), WaitStrategies.of(settings.waitStrategy()));
         this.coreStage = new CoreStage();
+        this.coreProcessor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), coreStage);
+        coreProcessor.setExceptionHandler(new HaltOnFailure());
+        this.journalStage = new JournalStage();
         this.egressStage = new EgressStage();
-        disruptor.setDefaultExceptionHandler(new HaltOnFailure());
-        disruptor.handleEventsWith(new JournalStage(), coreStage).then(egressStage);
-        this.ring = disruptor.start();
+        this.ioLoop = new IoLoop();
+        ring.addGatingSequences(ioLoop.egressed);
+        daemon(coreProcessor, "loket-core").start();
+        daemon(ioLoop, "loket-io").start();
     }
 
     /**
@@ -154,7 +166,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     public void awaitQuiet(long timeoutMs) throws InterruptedException {
         long target = ring.getCursor();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (egressStage.processed.get() < target + 1 && !failure.isDone()) {
+        while (ioLoop.egressed.get() < target && !failure.isDone()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("engine did not process up to " + target + " within " + timeoutMs + " ms");
             }
@@ -182,7 +194,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
 
     /** Commands that have passed egress. */
     public long processed() {
-        return egressStage.processed.get();
+        return ioLoop.egressed.get() + 1;
     }
 
     /** Running hash over every decision that passed egress (same as replay's). */
@@ -213,11 +225,12 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             }
         }
         try {
-            disruptor.shutdown(10, TimeUnit.SECONDS);
-        } catch (com.lmax.disruptor.TimeoutException e) {
-            LOG.warn("pipeline did not drain within 10 s; halting");
-            disruptor.halt();
+            awaitQuiet(10_000);
+        } catch (InterruptedException | IllegalStateException e) {
+            LOG.warn("pipeline did not drain within 10 s; halting: {}", e.getMessage());
         }
+        coreProcessor.halt();
+        ioLoop.stop();
         if (!failure.isDone() && settings.snapshotEveryCommands() > 0) {
             writeSnapshot(core.lastSequence(), stateBytes());
         }
@@ -247,22 +260,102 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     }
 
     /** Appends every command to the journal before egress may release its decisions. */
-    private final class JournalStage implements EventHandler<RingEvent> {
+    private final class JournalStage {
         private Journal.CommandWriter writer;
 
-        @Override
-        public void onStart() {
+        void onStart() {
             writer = journal.commandWriter();
         }
 
-        @Override
-        public void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
+        void onEvent(RingEvent event) {
             writer.append(event.command);
         }
 
-        @Override
-        public void onShutdown() {
+        void onShutdown() {
             writer.close();
+        }
+    }
+
+    /**
+     * The IO thread: journals commands as soon as they are published, and runs egress for
+     * commands that are both journaled and decided. Backs off by spinning, then yielding, then
+     * parking when there is nothing to do.
+     */
+    private final class IoLoop implements Runnable {
+        private static final int BATCH = 256;
+        final Sequence journaled = new Sequence(-1);
+        final Sequence egressed = new Sequence(-1);
+        private volatile boolean running = true;
+        private volatile Thread thread;
+
+        @Override
+        public void run() {
+            thread = Thread.currentThread();
+            journalStage.onStart();
+            egressStage.onStart();
+            try {
+                int idle = 0;
+                while (running) {
+                    int work = journalSome() + egressSome();
+                    if (work > 0) {
+                        idle = 0;
+                    } else if (++idle < 100) {
+                        Thread.onSpinWait();
+                    } else if (idle < 200) {
+                        Thread.yield();
+                    } else {
+                        LockSupport.parkNanos(50_000);
+                    }
+                }
+            } catch (Throwable t) {
+                LOG.error("engine halted: the IO thread failed at journal {} / egress {}; restart to recover from the journal",
+                        journaled.get(), egressed.get(), t);
+                failure.complete(t);
+                coreProcessor.halt();
+            } finally {
+                journalStage.onShutdown();
+                egressStage.onShutdown();
+            }
+        }
+
+        private int journalSome() {
+            long next = journaled.get() + 1;
+            int done = 0;
+            while (done < BATCH && ring.isAvailable(next)) {
+                journalStage.onEvent(ring.get(next));
+                next++;
+                done++;
+            }
+            if (done > 0) {
+                journaled.set(next - 1);
+            }
+            return done;
+        }
+
+        private int egressSome() {
+            long limit = Math.min(journaled.get(), coreProcessor.getSequence().get());
+            long next = egressed.get() + 1;
+            int done = 0;
+            while (next <= limit && done < BATCH) {
+                egressStage.onEvent(ring.get(next), next);
+                next++;
+                done++;
+            }
+            if (done > 0) {
+                egressed.set(next - 1);
+            }
+            return done;
+        }
+
+        void stop() {
+            running = false;
+            if (thread != null) {
+                try {
+                    thread.join(5_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
@@ -304,23 +397,21 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     }
 
     /** After journal and core: journals decisions, hands them to gateways, hashes and measures. */
-    private final class EgressStage implements EventHandler<RingEvent> {
+    private final class EgressStage {
         final Histogram latencyNs = new Histogram(3_600_000_000_000L, 3);
-        final AtomicLong processed = new AtomicLong();
         volatile Gateway[] gateways = new Gateway[0];
         private Journal.DecisionWriter writer;
+        // Written by the IO thread only; readers see them through the egress sequence's release.
         long decisionHash;
         long decisions;
 
-        @Override
-        public void onStart() {
+        void onStart() {
             if (settings.journalDecisions()) {
                 writer = journal.decisionWriter();
             }
         }
 
-        @Override
-        public void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
+        void onEvent(RingEvent event, long sequence) {
             int count = event.decisionCount;
             if (count > 0) {
                 if (writer != null) {
@@ -340,11 +431,9 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                 latencyNs.recordValue(Math.max(0, System.nanoTime() - event.publishNanoTime));
             }
             event.command.payload = null;
-            processed.lazySet(sequence + 1);
         }
 
-        @Override
-        public void onShutdown() {
+        void onShutdown() {
             if (writer != null) {
                 writer.close();
             }
@@ -358,9 +447,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             LOG.error("engine halted: a pipeline stage failed on sequence {} ({}); restart to recover from the journal",
                     sequenceBase + sequence, event == null ? "no event" : event.command, ex);
             failure.complete(ex);
-            Thread halter = new Thread(disruptor::halt, "loket-halt");
-            halter.setDaemon(true);
-            halter.start();
+            coreProcessor.halt();
         }
 
         @Override
