@@ -1,0 +1,82 @@
+package org.loket.host.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.loket.core.Channel;
+import org.loket.core.command.Command;
+import org.loket.core.decision.Decision;
+import org.loket.core.decision.DecisionType;
+import org.loket.core.testkit.Commands;
+
+class JournalTest {
+    @TempDir
+    Path folder;
+
+    @Test
+    void shouldReadBackEveryFieldOfCommandsAndDecisions() {
+        Command arrival = Commands.arrive(1_000, 42, Channel.CHAT, 3, 7);
+        arrival.sequence = 1;
+        arrival.languageId = 1;
+        Command config = Commands.config(0, new org.loket.core.testkit.ConfigBuilder().build());
+        config.sequence = 2;
+        Decision offer = new Decision();
+        offer.type = DecisionType.OFFER_CONTACT;
+        offer.causeSequence = 1;
+        offer.contactId = 42;
+        offer.agentId = 9;
+        offer.candidates = 3;
+        offer.score = 123_456_789L;
+        offer.runnerUp = 4;
+        offer.flags = Decision.FLAG_CALLBACK;
+        try (Journal journal = Journal.open(folder)) {
+            try (var writer = journal.commandWriter(); var decisions = journal.decisionWriter()) {
+                writer.append(arrival);
+                writer.append(config);
+                decisions.append(1, new Decision[] {offer, new Decision().copyFrom(offer)}, 2);
+            }
+            try (var reader = journal.commandReader()) {
+                Command read = new Command();
+                assertThat(reader.next(read)).isTrue();
+                assertThat(read).isEqualTo(arrival);
+                assertThat(reader.next(read)).isTrue();
+                assertThat(read).isEqualTo(config);
+                assertThat(reader.next(read)).isFalse();
+            }
+            try (var reader = journal.decisionReader()) {
+                assertThat(reader.next()).isTrue();
+                assertThat(reader.count()).isEqualTo(2);
+                assertThat(reader.decision(1).toString()).isEqualTo(offer.toString());
+                assertThat(reader.decision(1).hashInto(0)).isEqualTo(offer.hashInto(0));
+                assertThat(reader.next()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseARecordOfAnotherFormat() {
+        try (ChronicleQueue queue = ChronicleQueue.singleBuilder(folder.resolve("commands")).build();
+             ExcerptAppender appender = queue.createAppender();
+             DocumentContext dc = appender.writingDocument()) {
+            dc.wire().bytes().writeByte((byte) (JournalCodec.FORMAT_MAJOR + 1)).writeByte((byte) 1);
+        }
+        try (Journal journal = Journal.openExisting(folder); var reader = journal.commandReader()) {
+            assertThatThrownBy(() -> reader.next(new Command()))
+                    .isInstanceOf(JournalCodec.FormatException.class)
+                    .hasMessageContaining("format " + (JournalCodec.FORMAT_MAJOR + 1));
+        }
+    }
+
+    @Test
+    void shouldRefuseAFolderThatIsNotAJournal() {
+        assertThatThrownBy(() -> Journal.openExisting(folder.resolve("nothing")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a Loket journal");
+    }
+}

@@ -1,0 +1,136 @@
+package org.loket.host.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.loket.config.ConfigLoader;
+import org.loket.core.command.Command;
+import org.loket.core.config.RoutingConfig;
+import org.loket.core.config.RoutingConfigCodec;
+import org.loket.core.routing.RoutingCore;
+import org.loket.core.testkit.RecordingSink;
+import org.loket.host.bench.BenchWorkload;
+import org.loket.host.bench.CommandTape;
+import org.loket.host.replay.Pace;
+import org.loket.host.replay.ReplayReport;
+import org.loket.host.replay.Replayer;
+import org.loket.host.snapshot.SnapshotStore;
+
+@Timeout(120)
+class EngineTest {
+    static RoutingConfig config;
+    static CommandTape tape;
+
+    @TempDir
+    Path folder;
+
+    @BeforeAll
+    static void recordTraffic() throws Exception {
+        config = ConfigLoader.loadDefault().routing();
+        tape = BenchWorkload.record(config, 30_000, 11);
+    }
+
+    /** The same commands straight into a core: what the pipeline must reproduce. */
+    private static RecordingSink direct() {
+        RecordingSink sink = new RecordingSink();
+        RoutingCore core = new RoutingCore(sink);
+        Command command = new Command();
+        for (int i = 0; i < tape.size(); i++) {
+            tape.read(i, command);
+            command.sequence = i + 1;
+            core.apply(command);
+        }
+        return sink;
+    }
+
+    private static Engine runThrough(Engine engine) throws InterruptedException {
+        Command command = new Command();
+        for (int i = 0; i < tape.size(); i++) {
+            tape.read(i, command);
+            engine.publishRecorded(command, System.nanoTime());
+        }
+        engine.awaitQuiet(60_000);
+        return engine;
+    }
+
+    @Test
+    void shouldDecideThroughThePipelineExactlyAsTheCoreAloneAndReplayIdentically() throws Exception {
+        RecordingSink expected = direct();
+        assertThat(expected.of(org.loket.core.decision.DecisionType.OFFER_CONTACT)).hasSizeGreaterThan(1_000);
+        long engineStateHash;
+        try (var journal = org.loket.host.journal.Journal.open(folder)) {
+            Engine engine = runThrough(Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal));
+            assertThat(engine.failure()).isNotDone();
+            assertThat(engine.decisions()).isEqualTo(expected.all().size());
+            assertThat(engine.decisionHash()).isEqualTo(expected.hash());
+            engineStateHash = engine.core().stateHash();
+            engine.close();
+        }
+        ReplayReport report = Replayer.replay(folder, null, null, Pace.MAX, null);
+        assertThat(report.commands()).isEqualTo(tape.size());
+        assertThat(report.identical()).isTrue();
+        assertThat(report.decisionHash()).isEqualTo(String.format("%016x", expected.hash()));
+        assertThat(report.stateHash()).isEqualTo(String.format("%016x", engineStateHash));
+    }
+
+    @Test
+    void shouldReplayAgainstAnotherConfigurationAsAWhatIf() throws Exception {
+        try (var journal = org.loket.host.journal.Journal.open(folder)) {
+            runThrough(Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal)).close();
+        }
+        // Half the roster: the same traffic must now be decided differently.
+        RoutingConfig smaller = new RoutingConfig(2, config.skills(), config.languages(), config.prompts(), config.queues(),
+                config.agents().subList(0, config.agents().size() / 2), config.entries(), config.flowNodes(),
+                config.maxLiveContacts());
+        ReplayReport whatIf = Replayer.replay(folder, RoutingConfigCodec.encode(smaller), "smaller", Pace.MAX, null);
+        assertThat(whatIf.identical()).isNull();
+        assertThat(whatIf.commands()).isEqualTo(tape.size());
+        assertThat(whatIf.decisionHash()).isNotEqualTo(whatIf.recordedHash());
+    }
+
+    @Test
+    void shouldRecoverFromSnapshotPlusTailToTheStateOfAFullReplay() throws Exception {
+        long liveHash;
+        try (var journal = org.loket.host.journal.Journal.open(folder)) {
+            Engine engine = runThrough(Engine.start(EngineSettings.defaults().withSnapshotEvery(7_000), journal));
+            liveHash = engine.core().stateHash();
+            engine.close();
+        }
+        SnapshotStore snapshots = new SnapshotStore(folder.resolve("snapshots"));
+        assertThat(snapshots.files()).isNotEmpty();
+        // Drop the final snapshot written at close, so recovery must replay a tail on top of an older one.
+        java.nio.file.Files.delete(snapshots.files().get(0));
+
+        try (var journal = org.loket.host.journal.Journal.open(folder)) {
+            Engine restarted = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            Recovery.Result recovery = restarted.recovery();
+            assertThat(recovery.fromSnapshot()).isPositive();
+            assertThat(recovery.commandsReplayed()).isPositive().isLessThan(tape.size());
+            assertThat(recovery.nextSequence()).isEqualTo(tape.size() + 1);
+            assertThat(restarted.core().stateHash()).isEqualTo(liveHash);
+            restarted.close();
+        }
+        ReplayReport full = Replayer.replay(folder, null, null, Pace.MAX, null);
+        assertThat(full.stateHash()).isEqualTo(String.format("%016x", liveHash));
+        assertThat(full.identical()).isTrue();
+    }
+
+    @Test
+    void shouldStampTimeAndSequenceOnPublishedCommands() throws Exception {
+        try (var journal = org.loket.host.journal.Journal.open(folder)) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            long before = System.currentTimeMillis() * 1_000_000L;
+            assertThat(engine.publishConfig(RoutingConfigCodec.encode(config))).isTrue();
+            assertThat(engine.publishTick()).isTrue();
+            engine.awaitQuiet(10_000);
+            assertThat(engine.core().config()).isEqualTo(config);
+            assertThat(engine.core().lastSequence()).isEqualTo(2);
+            assertThat(engine.core().nowNs()).isGreaterThanOrEqualTo(before - 5_000_000_000L);
+            engine.close();
+        }
+    }
+}
