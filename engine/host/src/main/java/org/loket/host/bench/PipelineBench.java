@@ -16,6 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.loket.core.command.Command;
 import org.loket.host.journal.Journal;
+import org.loket.host.journal.JournalPretoucher;
 import org.loket.host.pipeline.Engine;
 import org.loket.host.pipeline.EngineSettings;
 import org.loket.host.pipeline.WaitStrategies;
@@ -49,7 +50,7 @@ public final class PipelineBench {
     /** Ring → Chronicle append of the same command bytes; no routing. @return commands per second */
     public long rawPipeline(String name) {
         Path folder = fresh(name);
-        try (Journal journal = Journal.open(folder); Pretouch pretouch = new Pretouch(journal)) {
+        try (Journal journal = Journal.open(folder); JournalPretoucher pretouch = new JournalPretoucher(folder)) {
             AtomicLong done = new AtomicLong();
             Disruptor<RawEvent> disruptor = new Disruptor<>(RawEvent::new, ringSize, r -> daemon(r, "bench-raw"),
                     ProducerType.MULTI, WaitStrategies.of(waitStrategy));
@@ -99,7 +100,7 @@ public final class PipelineBench {
     public EngineRun engine(String name, long offeredRatePerSecond, boolean measure) {
         Path folder = fresh(name);
         EngineSettings settings = new EngineSettings(ringSize, waitStrategy, 0, measure, measure, true);
-        try (Journal journal = Journal.open(folder); Pretouch pretouch = new Pretouch(journal)) {
+        try (Journal journal = Journal.open(folder)) {
             Engine engine = Engine.start(settings, journal);
             Command command = new Command();
             int n = tape.size();
@@ -141,32 +142,6 @@ public final class PipelineBench {
     /** One engine run's figures. */
     public record EngineRun(long commandsPerSecond, long decisions, BenchReport.Percentiles serviceNs,
                             BenchReport.Percentiles latencyMicros) {
-    }
-
-    /** Touches journal pages ahead of the writers, off the measured threads. */
-    private static final class Pretouch implements AutoCloseable {
-        private final Thread thread;
-        private volatile boolean running = true;
-
-        Pretouch(Journal journal) {
-            thread = new Thread(() -> {
-                while (running) {
-                    LockSupport.parkNanos(20_000_000L);
-                }
-            }, "bench-pretouch");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        @Override
-        public void close() {
-            running = false;
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     void say(String message) {

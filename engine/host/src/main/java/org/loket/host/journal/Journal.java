@@ -83,15 +83,6 @@ public final class Journal implements AutoCloseable {
         return new DecisionReader(decisions.createTailer());
     }
 
-    /**
-     * Touches the pages ahead of the writers so the writing threads do not take the page faults
-     * (seen as 18-20 ms stalls per fresh chunk on these VMs). Call periodically from a background
-     * thread; it creates its own appenders.
-     */
-    public Pretoucher pretoucher() {
-        return new Pretoucher(commands.createAppender(), decisions.createAppender());
-    }
-
     @Override
     public void close() {
         commands.close();
@@ -214,28 +205,6 @@ public final class Journal implements AutoCloseable {
         @Override
         public void close() {
             tailer.close();
-        }
-    }
-
-    /** Pre-touches both queues from a background thread. */
-    public static final class Pretoucher implements AutoCloseable {
-        private final ExcerptAppender commands;
-        private final ExcerptAppender decisions;
-
-        Pretoucher(ExcerptAppender commands, ExcerptAppender decisions) {
-            this.commands = commands;
-            this.decisions = decisions;
-        }
-
-        public void pretouch() {
-            commands.pretouch();
-            decisions.pretouch();
-        }
-
-        @Override
-        public void close() {
-            commands.close();
-            decisions.close();
         }
     }
 }

@@ -25,6 +25,7 @@ import org.loket.host.gateway.CommandFiller;
 import org.loket.host.gateway.CommandPublisher;
 import org.loket.host.gateway.Gateway;
 import org.loket.host.journal.Journal;
+import org.loket.host.journal.JournalPretoucher;
 import org.loket.host.snapshot.SnapshotStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +69,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
     private final AtomicLong publishFailures = new AtomicLong();
     private final Recovery.Result recovery;
+    private final JournalPretoucher pretoucher;
 
     /** Stamps time and sequence on the publishing thread; allocated once. */
     private final EventTranslatorTwoArg<RingEvent, CommandFiller<Object>, Object> stamping;
@@ -83,6 +85,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         this.sequenceBase = recovery.nextSequence();
         this.gateways = new java.util.ArrayList<>();
         this.snapshots = new SnapshotStore(journal.snapshotFolder());
+        this.pretoucher = new JournalPretoucher(journal.folder());
         this.snapshotWriter = Executors.newSingleThreadExecutor(r -> daemon(r, "loket-snapshot"));
         this.stamping = (event, sequence, filler, argument) -> {
             Command command = event.command.clear();
@@ -231,6 +234,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         }
         coreProcessor.halt();
         ioLoop.stop();
+        pretoucher.close();
         if (!failure.isDone() && settings.snapshotEveryCommands() > 0) {
             writeSnapshot(core.lastSequence(), stateBytes());
         }
