@@ -58,6 +58,7 @@ final class NaiveRouter {
     }
 
     private static final class Agent {
+        final int index;
         final AgentSpec spec;
         AgentState presence = AgentState.LOGGED_OUT;
         int pauseReason = PauseReason.UNSPECIFIED;
@@ -66,7 +67,8 @@ final class NaiveRouter {
         final long[] idleSinceNs;
         final long[] idleTurn;
 
-        Agent(AgentSpec spec, int queues) {
+        Agent(int index, AgentSpec spec, int queues) {
+            this.index = index;
             this.spec = spec;
             idle = new boolean[queues];
             idleSinceNs = new long[queues];
@@ -150,7 +152,7 @@ final class NaiveRouter {
         config = candidate;
         agents.clear();
         for (AgentSpec spec : candidate.agents()) {
-            agents.add(new Agent(spec, candidate.queues().size()));
+            agents.add(new Agent(agents.size(), spec, candidate.queues().size()));
         }
     }
 
@@ -281,7 +283,7 @@ final class NaiveRouter {
         }
         Agent chosen = idle.get(0);
         offer(first(queueId), chosen, OfferReason.LONGEST_IDLE_AGENT, idle.size(), chosen.idleSinceNs[queueId],
-                idle.size() > 1 ? agents.indexOf(idle.get(1)) : -1);
+                idle.size() > 1 ? idle.get(1).index : -1);
     }
 
     /** The agents available for the queue, longest idle first. */
@@ -353,7 +355,7 @@ final class NaiveRouter {
     private void offer(Contact contact, Agent agent, int reason, int candidates, long score, long runnerUp) {
         QueueSpec queue = queue(contact.queue);
         contact.state = ContactState.OFFERED;
-        contact.agent = agents.indexOf(agent);
+        contact.agent = agent.index;
         refresh(agent, true);
         contact.deadlineNs = nowNs + queue.offerTimeoutMs() * 1_000_000L;
         Decision d = decision(DecisionType.OFFER_CONTACT);
@@ -487,7 +489,7 @@ final class NaiveRouter {
         refresh(agent, false);
         if (timedOut) {
             Decision d = decision(DecisionType.AGENT_STATE);
-            d.agentId = agents.indexOf(agent);
+            d.agentId = agent.index;
             d.agentState = state(agent).code();
             d.reason = agent.pauseReason;
             emit(d);
@@ -516,7 +518,7 @@ final class NaiveRouter {
         release(contact);
         Decision d = decision(DecisionType.TRANSFER_CONTACT);
         d.contactId = contact.id;
-        d.agentId = agents.indexOf(agent);
+        d.agentId = agent.index;
         d.queueId = c.queueId;
         emit(d);
         // The citizen keeps the time they joined: a transfer costs no place.
@@ -654,10 +656,9 @@ final class NaiveRouter {
     }
 
     private int load(Agent agent, Channel channel) {
-        int index = agents.indexOf(agent);
         int load = 0;
         for (Contact c : contacts) {
-            if (c.agent == index && holds(c) && queue(c.queue).channel() == channel) {
+            if (c.agent == agent.index && holds(c) && queue(c.queue).channel() == channel) {
                 load++;
             }
         }
@@ -666,8 +667,10 @@ final class NaiveRouter {
 
     private int totalLoad(Agent agent) {
         int load = 0;
-        for (Channel channel : Channel.values()) {
-            load += load(agent, channel);
+        for (Contact c : contacts) {
+            if (c.agent == agent.index && holds(c)) {
+                load++;
+            }
         }
         return load;
     }
@@ -680,7 +683,7 @@ final class NaiveRouter {
         if (agent.presence == AgentState.LOGGED_OUT) {
             return AgentState.LOGGED_OUT;
         }
-        int index = agents.indexOf(agent);
+        int index = agent.index;
         boolean offered = false;
         boolean connected = false;
         boolean wrapUp = false;
@@ -725,7 +728,7 @@ final class NaiveRouter {
         release(contact);
         setPresence(agent, AgentState.PAUSED, PauseReason.NO_ANSWER);
         Decision d = decision(DecisionType.AGENT_STATE);
-        d.agentId = agents.indexOf(agent);
+        d.agentId = agent.index;
         d.agentState = state(agent).code();
         d.reason = PauseReason.NO_ANSWER;
         emit(d);
@@ -842,6 +845,15 @@ final class NaiveRouter {
 
     int waitingCount(int queue) {
         return waiting(queue).size();
+    }
+
+    /** Ids of the contacts waiting in the queue, first first: position {@code i + 1} is element {@code i}. */
+    List<Long> waitingOrder(int queue) {
+        List<Long> ids = new ArrayList<>();
+        for (Contact c : waiting(queue)) {
+            ids.add(c.id);
+        }
+        return ids;
     }
 
     int liveContacts() {

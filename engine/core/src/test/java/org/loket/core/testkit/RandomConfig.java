@@ -21,7 +21,7 @@ import org.loket.core.config.RoutingConfig;
  * equal join times and equal deadlines occur: the ties are where ordering rules are tested.
  */
 public final class RandomConfig {
-    private static final long[] AGING_MS = {1_000, 2_000, 5_000};
+    private static final long[] AGING_MS = {500, 1_000, 2_000, 5_000};
     private static final long[] OFFER_TIMEOUT_MS = {1_000, 2_000, 3_000, 5_000};
     private static final long[] WRAP_UP_MS = {1_000, 2_500, 6_000};
     private static final long[] INPUT_TIMEOUT_MS = {1_000, 2_000, 4_000};

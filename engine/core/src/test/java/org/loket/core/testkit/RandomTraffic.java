@@ -110,13 +110,17 @@ public final class RandomTraffic implements DecisionSink {
     private int arrivalWeight = 14;
 
     private Expectation expectation = new Expectation(true, Expectation.ACCEPTED);
+    /** The contact the last command acts on, and what it looked like before; see {@link #optimistic}. */
     private Tracked pending;
     private Tracked pendingBefore;
     private boolean pendingIsArrival;
     private boolean pendingTouched;
-    private int pendingAgent = -1;
-    private int pendingAgentBefore;
-    private boolean pendingAgentTouched;
+    /** Effects applied once the command's decisions are in and none refused it; see {@link #settle}. */
+    private Tracked settleContact;
+    private ContactState settleState;
+    private int settleAgent = -1;
+    private int settlePresence;
+    private boolean refused;
     private DecisionType previousType;
     private int previousAgent;
 
@@ -165,6 +169,12 @@ public final class RandomTraffic implements DecisionSink {
         return expectation;
     }
 
+    /** Contacts the generator believes live after the last command (call once the core applied it). */
+    public int liveContacts() {
+        settle();
+        return live.size();
+    }
+
     /** Sequence of the command last returned by {@link #next()}. */
     public long sequence() {
         return sequence;
@@ -172,12 +182,12 @@ public final class RandomTraffic implements DecisionSink {
 
     /** The next command, with its sequence and timestamp set. */
     public Command next() {
+        settle();
         pending = null;
         pendingBefore = null;
         pendingIsArrival = false;
         pendingTouched = false;
-        pendingAgent = -1;
-        pendingAgentTouched = false;
+        refused = false;
         previousType = null;
         Command command;
         if (sequence == 0) {
@@ -218,6 +228,8 @@ public final class RandomTraffic implements DecisionSink {
         long dt;
         if (r < 14) {
             dt = 0;
+        } else if (r < 32) {
+            dt = 250L * (1 + rnd.nextInt(4));
         } else if (r < 50) {
             dt = 50L * (1 + rnd.nextInt(4));
         } else if (r < 80) {
@@ -233,20 +245,21 @@ public final class RandomTraffic implements DecisionSink {
     // ---------------------------------------------------------------- valid commands
 
     private Command valid(long ms, long nowNs) {
-        int r = rnd.nextInt(100 + arrivalWeight);
+        int r = rnd.nextInt(112 + arrivalWeight);
         if (r < arrivalWeight) {
             return arrive(ms);
         }
         r -= arrivalWeight;
+        if (r >= 100) {
+            r = 0; // accepting is the most common thing agents do
+        }
         if (r < 20) {
             Tracked t = pick(c -> c.state == ContactState.OFFERED && !c.dueAt(nowNs));
             if (t == null) {
                 return null;
             }
-            Command c = Commands.accept(ms, t.id, t.agent);
-            optimistic(t).state = ContactState.CONNECTED;
-            t.deadlineNs = -1;
-            return expect(ACCEPTED, c);
+            settleContact(t, ContactState.CONNECTED);
+            return expect(ACCEPTED, Commands.accept(ms, t.id, t.agent));
         }
         if (r < 23) {
             Tracked t = pick(c -> c.state == ContactState.OFFERED && !c.dueAt(nowNs));
@@ -268,10 +281,8 @@ public final class RandomTraffic implements DecisionSink {
             if (t == null) {
                 return null;
             }
-            Command c = Commands.wrapUpDone(ms, t.id, t.agent);
-            optimistic(t).state = ContactState.NONE;
-            forget(t);
-            return expect(ACCEPTED, c);
+            settleContact(t, ContactState.NONE);
+            return expect(ACCEPTED, Commands.wrapUpDone(ms, t.id, t.agent));
         }
         if (r < 46) {
             Tracked t = pick(c -> c.state == ContactState.CONNECTED);
@@ -309,7 +320,7 @@ public final class RandomTraffic implements DecisionSink {
             if (a < 0) {
                 return null;
             }
-            optimisticAgent(a, AgentState.READY);
+            settleAgent(a, AgentState.READY);
             return expect(ACCEPTED, Commands.login(ms, a));
         }
         if (r < 78) {
@@ -317,7 +328,7 @@ public final class RandomTraffic implements DecisionSink {
             if (a < 0) {
                 return null;
             }
-            optimisticAgent(a, AgentState.READY);
+            settleAgent(a, AgentState.READY);
             return expect(ACCEPTED, Commands.ready(ms, a));
         }
         if (r < 81) {
@@ -325,7 +336,7 @@ public final class RandomTraffic implements DecisionSink {
             if (a < 0) {
                 return null;
             }
-            optimisticAgent(a, AgentState.PAUSED);
+            settleAgent(a, AgentState.PAUSED);
             int reason = new int[] {-1, PauseReason.UNSPECIFIED, PauseReason.FIRST_OPERATOR_CODE, 20}[rnd.nextInt(4)];
             return expect(ACCEPTED, Commands.pause(ms, a, reason));
         }
@@ -334,11 +345,9 @@ public final class RandomTraffic implements DecisionSink {
             if (a < 0) {
                 return null;
             }
-            if (holds(a)) {
-                return expect(RejectReason.AGENT_HAS_CONTACTS, Commands.logout(ms, a));
-            }
-            optimisticAgent(a, AgentState.LOGGED_OUT);
-            return expect(ACCEPTED, Commands.logout(ms, a));
+            // Timers due now may free the agent first, so the logout may pass after all.
+            settleAgent(a, AgentState.LOGGED_OUT);
+            return expect(holds(a) ? RejectReason.AGENT_HAS_CONTACTS : ACCEPTED, Commands.logout(ms, a));
         }
         if (r < 84 && rnd.nextInt(4) == 0) {
             return expect(quiescent() ? ACCEPTED : RejectReason.CONFIGURATION_IN_FLIGHT, Commands.config(ms, config));
@@ -349,18 +358,17 @@ public final class RandomTraffic implements DecisionSink {
     private Command arrive(long ms) {
         long id = freshId();
         int entry = rnd.nextInt(config.entries().size());
-        int priority = rnd.nextInt(10) < 7 ? -1 : rnd.nextInt(10);
+        int priority = rnd.nextInt(10) < 5 ? -1 : rnd.nextInt(4) == 0 ? rnd.nextInt(10) : rnd.nextInt(3);
         Command c = Commands.arrive(ms, id, Channel.ofCode(entryChannel[entry]), entry, priority);
         int r = rnd.nextInt(10);
         c.languageId = r < 6 ? -1 : r < 9 ? rnd.nextInt(config.languages().size()) : 7;
-        if (live.size() >= config.maxLiveContacts()) {
-            return expect(RejectReason.CONTACT_CAPACITY_EXCEEDED, c);
-        }
+        // Tracked even when the core looks full: a wrap-up timer due now may free a place first.
+        boolean full = live.size() >= config.maxLiveContacts();
         Tracked t = new Tracked(id);
         track(t);
         pending = t;
         pendingIsArrival = true;
-        return expect(ACCEPTED, c);
+        return expect(full ? RejectReason.CONTACT_CAPACITY_EXCEEDED : ACCEPTED, c);
     }
 
     /** Fresh contact ids, handed out from shuffled blocks so they are not always increasing. */
@@ -521,7 +529,7 @@ public final class RandomTraffic implements DecisionSink {
     @Override
     public void onDecision(Decision d) {
         Tracked t = d.contactId < 0 ? null : byId.get(d.contactId);
-        if (t != null && t == pending) {
+        if (t != null && t == pending && d.type != DecisionType.REJECT_COMMAND) {
             pendingTouched = true;
         }
         switch (d.type) {
@@ -565,7 +573,6 @@ public final class RandomTraffic implements DecisionSink {
             case AGENT_STATE -> {
                 if (previousType == DecisionType.RETRACT_OFFER && previousAgent == d.agentId) {
                     presence[d.agentId] = AgentState.PAUSED.code();
-                    pendingAgentTouched |= pendingAgent == d.agentId;
                 } else {
                     wrapUpTimedOut(d.agentId, d.timestampNs);
                 }
@@ -606,9 +613,7 @@ public final class RandomTraffic implements DecisionSink {
                 }
             }
         }
-        if (pendingAgent >= 0 && !pendingAgentTouched) {
-            presence[pendingAgent] = pendingAgentBefore;
-        }
+        refused = true;
         if (d.reason == RejectReason.UNKNOWN_CONTACT && d.contactId < UNKNOWN_CONTACT_BASE) {
             Tracked lost = byId.get(d.contactId);
             if (lost != null) {
@@ -617,16 +622,45 @@ public final class RandomTraffic implements DecisionSink {
         }
     }
 
+    /**
+     * For a command whose effect comes after the decisions of the timers it makes due and before
+     * the decisions it causes (a decline puts the contact back, then it may be offered again): apply
+     * the effect now, and undo it if the command is refused before any decision touched the contact.
+     * Only used for contacts whose own timer is not due, so no timer decision precedes the effect.
+     */
     private Tracked optimistic(Tracked t) {
         pending = t;
         pendingBefore = t.copy();
         return t;
     }
 
-    private void optimisticAgent(int agent, AgentState state) {
-        pendingAgent = agent;
-        pendingAgentBefore = presence[agent];
-        presence[agent] = state.code();
+    /** For a command that causes no decision about its contact after its effect: apply it once accepted. */
+    private void settleContact(Tracked t, ContactState state) {
+        settleContact = t;
+        settleState = state;
+    }
+
+    /** Presence changes cause no decision that changes presence again: apply once accepted. */
+    private void settleAgent(int agent, AgentState state) {
+        settleAgent = agent;
+        settlePresence = state.code();
+    }
+
+    private void settle() {
+        if (!refused) {
+            if (settleContact != null && byId.get(settleContact.id) == settleContact) {
+                settleContact.deadlineNs = -1;
+                settleContact.state = settleState;
+                if (settleState == ContactState.NONE) {
+                    forget(settleContact);
+                }
+            }
+            if (settleAgent >= 0) {
+                presence[settleAgent] = settlePresence;
+            }
+        }
+        settleContact = null;
+        settleAgent = -1;
     }
 
     private void track(Tracked t) {

@@ -1,0 +1,424 @@
+package org.loket.core.property;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.loket.core.Channel;
+import org.loket.core.ContactState;
+import org.loket.core.command.Command;
+import org.loket.core.command.CommandType;
+import org.loket.core.config.AgentSpec;
+import org.loket.core.config.QueueSpec;
+import org.loket.core.config.RoutingConfig;
+import org.loket.core.decision.Decision;
+import org.loket.core.decision.DecisionType;
+import org.loket.core.decision.OfferReason;
+import org.loket.core.decision.Outcome;
+import org.loket.core.decision.RejectReason;
+import org.loket.core.routing.RoutingCore;
+import org.loket.core.testkit.RandomTraffic;
+
+/**
+ * Checks the core's promises after every command, from its public queries and the decisions of
+ * the command only (never from its internals). Call {@link #check} after each command with the
+ * decisions it produced, and {@link #finish} at the end; a broken promise throws an
+ * {@link AssertionError} that names the seed, the command and what broke.
+ * <ul>
+ * <li>Time: the clock is the largest command time; every decision carries it and its command's
+ *     sequence; decision times never decrease.</li>
+ * <li>Every contact ends exactly once: an arrival is refused or starts a life; no decision about a
+ *     contact follows its {@code END_CONTACT}; a contact without an end is live, one with an end is
+ *     gone or in wrap-up; the core holds exactly the contacts the decisions account for; at the
+ *     end the outcome and rejection counters match the decisions.</li>
+ * <li>Queue order: an offer takes the first of its queue's waiting contacts (aged rank, then join
+ *     time, then id; FIFO for equal priority without aging), a contact keeping its join time when it
+ *     returns to its place or is transferred; announced positions follow the same order; an offer's
+ *     score is the contact's effective priority; offers go to agents with the skill level.</li>
+ * <li>Capacity: no agent holds more than its capacity on a channel; voice is exclusive.</li>
+ * <li>No available agent qualifies for a waiting contact after a command.</li>
+ * <li>Timers: no offer, menu or wrap-up is left past its deadline after a command.</li>
+ * <li>Bad input: a command the traffic knows to be wrong is refused with the expected reason, and
+ *     one it knows to be right is not refused.</li>
+ * </ul>
+ */
+final class InvariantChecker {
+    /** What the checker has learnt about one contact from the decisions. */
+    private static final class Seen {
+        boolean ended;
+        int outcome;
+        long endedNs;
+        int queue = -1;
+        int priority;
+        long joinedNs = -1;
+        long offeredNs;
+        int offerQueue;
+        long promptedNs;
+        int promptNode;
+    }
+
+    private final long seed;
+    private final RoutingConfig config;
+    private final Map<Long, Seen> contacts = new HashMap<>();
+    /** Contacts that arrived and have not left the core yet (still live, or in wrap-up). */
+    private final Map<Long, Seen> open = new LinkedHashMap<>();
+    /** Contacts certainly waiting: after a command from the core's queries, then updated decision by decision. */
+    private final Map<Long, Seen> waiting = new LinkedHashMap<>();
+    private final long[] endedByOutcome = new long[8];
+    private final long[] rejectedByReason = new long[RejectReason.COUNT];
+    private long lastDecisionNs = Long.MIN_VALUE;
+    private long maxCommandNs = Long.MIN_VALUE;
+    private int index;
+    private Command command;
+    private List<Decision> decisions;
+    private int orderComparisons;
+
+    InvariantChecker(long seed, RoutingConfig config) {
+        this.seed = seed;
+        this.config = config;
+    }
+
+    /** Comparisons of an offered contact with another contact waiting in its queue, so far. */
+    int orderComparisons() {
+        return orderComparisons;
+    }
+
+    void check(RoutingCore core, Command command, List<Decision> decisions, RandomTraffic.Expectation expectation) {
+        this.command = command;
+        this.decisions = decisions;
+        index++;
+        checkTime(core);
+        checkDecisionStream();
+        checkRejection(expectation);
+        if (core.config() == null) {
+            return;
+        }
+        checkContactsAccounted(core);
+        checkCapacity(core);
+        checkNoIdleAgentForWaitingContact(core);
+        checkTimersOnTime(core);
+    }
+
+    /** Time never goes back; every decision carries the core's clock and its command's sequence. */
+    private void checkTime(RoutingCore core) {
+        maxCommandNs = Math.max(maxCommandNs, command.timestampNs);
+        require(core.nowNs() == maxCommandNs, "clock %d is not the largest command time %d", core.nowNs(), maxCommandNs);
+        for (Decision d : decisions) {
+            require(d.timestampNs >= lastDecisionNs, "decision time went back from %d: %s", lastDecisionNs, d);
+            require(d.timestampNs == core.nowNs(), "decision not at the core's time %d: %s", core.nowNs(), d);
+            require(d.causeSequence == command.sequence, "decision names another command: %s", d);
+            lastDecisionNs = d.timestampNs;
+        }
+    }
+
+    /**
+     * Walks the decisions in order: each contact ends exactly once and nothing follows its end; an
+     * arrival is either accepted or refused; every offer takes the first contact of its queue among
+     * those known to wait there at that moment.
+     */
+    private void checkDecisionStream() {
+        boolean arrival = command.type == CommandType.CONTACT_ARRIVED && command.contactId >= 0;
+        boolean arrivalRejected = false;
+        boolean wasOpen = arrival && open.containsKey(command.contactId);
+        if (arrival && !open.containsKey(command.contactId)) {
+            require(!contacts.containsKey(command.contactId), "test traffic reused contact id %d", command.contactId);
+        }
+        Seen retracted = null;
+        long retractedId = -1;
+        int rejects = 0;
+        for (Decision d : decisions) {
+            if (retracted != null) {
+                // A retracted offer either ends (abandoned) or the contact goes back to its place.
+                if (!(d.type == DecisionType.END_CONTACT && d.contactId == retractedId)) {
+                    waiting.put(retractedId, retracted);
+                }
+                retracted = null;
+            }
+            if (d.type == DecisionType.REJECT_COMMAND) {
+                rejects++;
+                rejectedByReason[d.reason]++;
+                require(d.commandType == (command.type == null ? Decision.NONE : command.type.code())
+                        && d.contactId == command.contactId && d.agentId == command.agentId, "reject does not echo its command: %s", d);
+                arrivalRejected |= arrival;
+                continue;
+            }
+            if (d.contactId == Decision.NONE) {
+                continue;
+            }
+            Seen seen = contacts.get(d.contactId);
+            if (seen == null && arrival && d.contactId == command.contactId) {
+                seen = new Seen();
+                contacts.put(d.contactId, seen);
+                open.put(d.contactId, seen);
+            }
+            require(seen != null, "decision for a contact that never arrived: %s", d);
+            require(!seen.ended, "decision after the contact ended: %s", d);
+            switch (d.type) {
+                case END_CONTACT -> {
+                    seen.ended = true;
+                    seen.outcome = d.outcome;
+                    seen.endedNs = d.timestampNs;
+                    endedByOutcome[d.outcome]++;
+                    waiting.remove(d.contactId);
+                }
+                case QUEUE_CONTACT -> {
+                    if (seen.joinedNs < 0) {
+                        seen.joinedNs = d.timestampNs;
+                    }
+                    seen.queue = d.queueId;
+                    seen.priority = d.priority;
+                    waiting.put(d.contactId, seen);
+                }
+                case OFFER_CONTACT -> {
+                    require(seen.queue == d.queueId && seen.priority == d.priority, "offer of a contact from another queue: %s", d);
+                    AgentSpec agent = config.agents().get(d.agentId);
+                    QueueSpec queue = config.queues().get(d.queueId);
+                    require(agent.skillLevels()[queue.skillId()] >= Math.max(1, queue.minLevel()),
+                            "offer to an agent without the queue's skill level: %s", d);
+                    checkQueueOrder(d.contactId, seen, d);
+                    if (d.reason == OfferReason.BEST_WAITING_CONTACT) {
+                        require(d.score == effectivePriorityMilli(seen, queue, d.timestampNs),
+                                "offer explains score %d, the contact's effective priority is %d: %s",
+                                d.score, effectivePriorityMilli(seen, queue, d.timestampNs), d);
+                    }
+                    waiting.remove(d.contactId);
+                    seen.offeredNs = d.timestampNs;
+                    seen.offerQueue = d.queueId;
+                }
+                case RETRACT_OFFER -> {
+                    retracted = seen;
+                    retractedId = d.contactId;
+                }
+                case PLAY_PROMPT -> {
+                    seen.promptedNs = d.timestampNs;
+                    seen.promptNode = d.nodeId;
+                }
+                default -> {
+                }
+            }
+        }
+        if (retracted != null) {
+            waiting.put(retractedId, retracted);
+        }
+        require(rejects <= 1, "%d rejections for one command", rejects);
+        if (arrival && arrivalRejected) {
+            require(wasOpen || !contacts.containsKey(command.contactId),
+                    "a refused arrival of contact %d has a life", command.contactId);
+        }
+        if (arrival && !arrivalRejected && !open.containsKey(command.contactId)) {
+            // Accepted without any decision is impossible: it prompts, queues or ends.
+            fail("arrival of contact %d neither refused nor started", command.contactId);
+        }
+    }
+
+    /**
+     * The offered contact must come first in its queue among the contacts known to wait there:
+     * priority aged with waiting time (rank {@code joined - priority * agingStep}), then join time,
+     * then contact id. Contacts put back by a decline are not known to wait until the next command,
+     * so they are left out: the check only ever compares with contacts certainly waiting.
+     */
+    private void checkQueueOrder(long offeredId, Seen offered, Decision d) {
+        QueueSpec queue = config.queues().get(d.queueId);
+        for (Map.Entry<Long, Seen> e : waiting.entrySet()) {
+            Seen other = e.getValue();
+            long otherId = e.getKey();
+            if (otherId == offeredId || other.queue != d.queueId || other.ended) {
+                continue;
+            }
+            orderComparisons++;
+            if (before(queue, otherId, other, offeredId, offered)) {
+                String rule = queue.priorityAgingMs() == 0 && other.priority == offered.priority
+                        ? "FIFO within equal priority" : "queue order (aged priority, join time, id)";
+                fail("%s broken in queue %d: offered contact %d (priority %d, joined %d) while contact %d "
+                                + "(priority %d, joined %d) waits before it: %s", rule, d.queueId, offeredId, offered.priority,
+                        offered.joinedNs, otherId, other.priority, other.joinedNs, d);
+            }
+        }
+    }
+
+    /** Priority in thousandths of a level, plus the levels gained by waiting since joining. */
+    private static long effectivePriorityMilli(Seen contact, QueueSpec queue, long nowNs) {
+        long agingNs = queue.priorityAgingMs() * 1_000_000L;
+        long aged = agingNs == 0 ? 0 : Math.max(0, nowNs - contact.joinedNs) * 1000 / agingNs;
+        return contact.priority * 1000L + aged;
+    }
+
+    private static boolean before(QueueSpec queue, long aId, Seen a, long bId, Seen b) {
+        long stepNs = queue.priorityAgingMs() * 1_000_000L;
+        if (queue.priorityAgingMs() == 0) {
+            if (a.priority != b.priority) {
+                return a.priority > b.priority;
+            }
+        } else {
+            long rankA = a.joinedNs - a.priority * stepNs;
+            long rankB = b.joinedNs - b.priority * stepNs;
+            if (rankA != rankB) {
+                return rankA < rankB;
+            }
+        }
+        return a.joinedNs != b.joinedNs ? a.joinedNs < b.joinedNs : aId < bId;
+    }
+
+    private void checkRejection(RandomTraffic.Expectation expectation) {
+        if (expectation == null || !expectation.sure()) {
+            return;
+        }
+        Decision reject = null;
+        for (Decision d : decisions) {
+            if (d.type == DecisionType.REJECT_COMMAND) {
+                reject = d;
+            }
+        }
+        if (expectation.accepted()) {
+            require(reject == null, "a valid command was refused: %s", reject);
+        } else {
+            require(reject != null && reject.reason == expectation.rejectReason(), "expected the command to be refused with %s, got %s",
+                    RejectReason.name(expectation.rejectReason()), reject);
+        }
+    }
+
+    /**
+     * Every contact that arrived is live until its end, and after its end only in wrap-up; the core
+     * holds exactly the contacts the decisions account for; the waiting counts agree.
+     */
+    private void checkContactsAccounted(RoutingCore core) {
+        waiting.clear();
+        int[] waitingPerQueue = new int[config.queues().size()];
+        for (Iterator<Map.Entry<Long, Seen>> it = open.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Seen> e = it.next();
+            long id = e.getKey();
+            Seen seen = e.getValue();
+            ContactState state = core.contactState(id);
+            if (seen.ended) {
+                require(state == ContactState.NONE || state == ContactState.WRAP_UP && seen.outcome == Outcome.ANSWERED,
+                        "contact %d ended (%s) but is %s", id, Outcome.name(seen.outcome), state);
+            } else {
+                require(state != ContactState.NONE && state != ContactState.WRAP_UP, "contact %d is %s without an end", id, state);
+            }
+            if (state == ContactState.NONE) {
+                it.remove();
+            } else if (state == ContactState.WAITING) {
+                int queue = core.contactQueue(id);
+                require(queue == seen.queue, "contact %d waits in queue %d, its decisions say %d", id, queue, seen.queue);
+                waitingPerQueue[queue]++;
+                waiting.put(id, seen);
+            }
+        }
+        require(core.liveContacts() == open.size(), "core holds %d contacts, the decisions account for %d",
+                core.liveContacts(), open.size());
+        for (int q = 0; q < waitingPerQueue.length; q++) {
+            require(core.waitingCount(q) == waitingPerQueue[q], "queue %d counts %d waiting, %d contacts wait there",
+                    q, core.waitingCount(q), waitingPerQueue[q]);
+        }
+        checkPositions(core);
+        if (command.type == CommandType.CONTACT_ARRIVED && !open.containsKey(command.contactId)) {
+            Seen seen = contacts.get(command.contactId);
+            require(seen == null || seen.ended, "contact %d is gone without an end", command.contactId);
+        }
+    }
+
+    /** The position the core announces to a waiting contact is its place in the documented queue order. */
+    private void checkPositions(RoutingCore core) {
+        for (Map.Entry<Long, Seen> e : waiting.entrySet()) {
+            Seen seen = e.getValue();
+            QueueSpec queue = config.queues().get(seen.queue);
+            int position = 1;
+            for (Map.Entry<Long, Seen> other : waiting.entrySet()) {
+                if (other.getValue().queue == seen.queue && before(queue, other.getKey(), other.getValue(), e.getKey(), seen)) {
+                    position++;
+                }
+            }
+            require(core.positionInQueue(e.getKey()) == position, "contact %d is told position %d in queue %d, by the queue order it is %d",
+                    e.getKey(), core.positionInQueue(e.getKey()), seen.queue, position);
+        }
+    }
+
+    /** No agent holds more than its capacity on a channel, and a voice contact takes the whole agent. */
+    private void checkCapacity(RoutingCore core) {
+        for (int a = 0; a < core.agentCount(); a++) {
+            int total = 0;
+            for (Channel channel : Channel.values()) {
+                int load = core.agentLoad(a, channel);
+                require(load >= 0 && load <= core.agentCapacity(a, channel), "agent %d holds %d %s contacts, capacity %d",
+                        a, load, channel, core.agentCapacity(a, channel));
+                total += load;
+            }
+            int voice = core.agentLoad(a, Channel.VOICE);
+            require(voice == 0 || voice == total, "agent %d holds voice and other contacts at once (%d of %d)", a, voice, total);
+        }
+    }
+
+    /** The core's promise: after every command no available agent qualifies for a waiting contact. */
+    private void checkNoIdleAgentForWaitingContact(RoutingCore core) {
+        for (int q = 0; q < config.queues().size(); q++) {
+            if (core.waitingCount(q) == 0) {
+                continue;
+            }
+            QueueSpec queue = config.queues().get(q);
+            for (int a = 0; a < config.agents().size(); a++) {
+                boolean qualifies = config.agents().get(a).skillLevels()[queue.skillId()] >= Math.max(1, queue.minLevel());
+                require(!(qualifies && core.agentAvailable(a, queue.channel())),
+                        "agent %d is available for queue %d where %d contacts wait", a, q, core.waitingCount(q));
+            }
+        }
+    }
+
+    /** Due timers fire before the command that made them due: nothing is left overdue after a command. */
+    private void checkTimersOnTime(RoutingCore core) {
+        long now = core.nowNs();
+        for (Map.Entry<Long, Seen> e : open.entrySet()) {
+            Seen seen = e.getValue();
+            ContactState state = core.contactState(e.getKey());
+            long deadline = switch (state) {
+                case OFFERED -> seen.offeredNs + config.queues().get(seen.offerQueue).offerTimeoutMs() * 1_000_000L;
+                case SELF_SERVICE -> seen.promptedNs + config.flowNodes().get(seen.promptNode).inputTimeoutMs() * 1_000_000L;
+                case WRAP_UP -> seen.endedNs + config.queues().get(seen.queue).maxWrapUpMs() * 1_000_000L;
+                default -> Long.MAX_VALUE;
+            };
+            require(deadline > now, "contact %d is still %s at %d, its timer was due at %d", e.getKey(), state, now, deadline);
+        }
+    }
+
+    /** At the end: every contact that arrived either ended once or is still live; the core's counters agree. */
+    void finish(RoutingCore core) {
+        command = null;
+        decisions = List.of();
+        int live = 0;
+        for (Map.Entry<Long, Seen> e : contacts.entrySet()) {
+            ContactState state = core.contactState(e.getKey());
+            if (!e.getValue().ended) {
+                require(state != ContactState.NONE, "contact %d vanished without an end", e.getKey());
+            }
+            if (state != ContactState.NONE) {
+                live++;
+            }
+        }
+        require(live == core.liveContacts(), "%d contacts accounted live, core holds %d", live, core.liveContacts());
+        for (int o = 0; o < endedByOutcome.length; o++) {
+            require(endedByOutcome[o] == core.ended(o), "%d ends with outcome %s seen, core counts %d",
+                    endedByOutcome[o], Outcome.name(o), core.ended(o));
+        }
+        for (int r = 0; r < rejectedByReason.length; r++) {
+            require(rejectedByReason[r] == core.rejected(r), "%d rejections for %s seen, core counts %d",
+                    rejectedByReason[r], RejectReason.name(r), core.rejected(r));
+        }
+    }
+
+    private void require(boolean condition, String format, Object... args) {
+        if (!condition) {
+            fail(format, args);
+        }
+    }
+
+    private void fail(String format, Object... args) {
+        List<String> lines = new ArrayList<>();
+        lines.add("seed " + seed + ", command #" + index + ": " + String.format(format, args));
+        lines.add("  command: " + command);
+        for (Decision d : decisions) {
+            lines.add("  decided: " + d);
+        }
+        throw new AssertionError(String.join("\n", lines));
+    }
+}
