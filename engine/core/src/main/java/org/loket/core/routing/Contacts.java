@@ -43,6 +43,8 @@ final class Contacts {
 
     private final int[] head;
     private final int[] tail;
+    /** Per queue, bit {@code level} set when that priority level has waiting contacts. */
+    private final int[] levelsWaiting;
     final int[] waiting;
     private final long[] agingStepNs;
 
@@ -78,6 +80,7 @@ final class Contacts {
         tail = new int[queues * LEVELS];
         java.util.Arrays.fill(head, -1);
         java.util.Arrays.fill(tail, -1);
+        levelsWaiting = new int[queues];
         waiting = new int[queues];
         agingStepNs = new long[queues];
         for (int q = 0; q < queues; q++) {
@@ -170,6 +173,7 @@ final class Contacts {
         next[slot] = following;
         if (after < 0) {
             head[bucket] = slot;
+            levelsWaiting[bucket / LEVELS] |= 1 << (bucket % LEVELS);
         } else {
             next[after] = slot;
         }
@@ -186,6 +190,9 @@ final class Contacts {
         int n = next[slot];
         if (p < 0) {
             head[bucket] = n;
+            if (n < 0) {
+                levelsWaiting[bucket / LEVELS] &= ~(1 << (bucket % LEVELS));
+            }
         } else {
             next[p] = n;
         }
@@ -202,9 +209,9 @@ final class Contacts {
     /** The queue's first contact: lowest rank, then earlier join, then lower id; -1 when empty. */
     int best(int q) {
         int best = -1;
-        for (int level = LEVELS - 1; level >= 0; level--) {
-            int s = head[q * LEVELS + level];
-            if (s >= 0 && (best < 0 || ranksBefore(s, best))) {
+        for (int levels = levelsWaiting[q]; levels != 0; levels &= levels - 1) {
+            int s = head[q * LEVELS + Integer.numberOfTrailingZeros(levels)];
+            if (best < 0 || ranksBefore(s, best)) {
                 best = s;
             }
         }
