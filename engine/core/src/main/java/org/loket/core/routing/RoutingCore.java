@@ -354,7 +354,7 @@ public final class RoutingCore {
             int agent = contacts.agent[slot];
             timers.cancel(slot);
             retractOffer(slot, agent);
-            releaseAgent(slot, agent);
+            unload(slot, agent);
             end(slot, Outcome.ABANDONED);
             routeAgent(agent);
         } else {
@@ -380,7 +380,7 @@ public final class RoutingCore {
             contacts.deadlineNs[slot] = nowNs + wrapUpNs[queue];
             timers.schedule(slot);
         } else {
-            releaseAgent(slot, agent);
+            unload(slot, agent);
             contacts.free(slot);
             routeAgent(agent);
         }
@@ -407,7 +407,7 @@ public final class RoutingCore {
     private void finishWrapUp(int slot, boolean timedOut) {
         int agent = contacts.agent[slot];
         agents.wrapUps[agent]--;
-        releaseAgent(slot, agent);
+        unload(slot, agent);
         contacts.free(slot);
         if (timedOut) {
             Decision d = begin(DecisionType.AGENT_STATE);
@@ -492,14 +492,14 @@ public final class RoutingCore {
 
     /** Gives an agent who became available the best waiting contacts until it is full or none wait. */
     private void routeAgent(int agent) {
-        while (agents.presence[agent] == AgentState.READY.code()) {
+        for (int channels = agents.availableChannels(agent); channels != 0; channels = agents.availableChannels(agent)) {
             int best = -1;
             long bestScore = 0;
             int runnerUp = -1;
             int queuesWithWork = 0;
             for (int m = agents.memberStart[agent], end = agents.memberStart[agent + 1]; m < end; m++) {
                 int queue = agents.memberQueue[m];
-                if (!agents.memberIdle[m] || contacts.waiting[queue] == 0) {
+                if ((channels & (1 << agents.memberChannel[m])) == 0 || contacts.waiting[queue] == 0) {
                     continue;
                 }
                 int head = contacts.best(queue);
@@ -517,11 +517,12 @@ public final class RoutingCore {
                 }
             }
             if (best < 0) {
-                return;
+                break;
             }
             offer(best, agent, OfferReason.BEST_WAITING_CONTACT, queuesWithWork, bestScore,
                     runnerUp < 0 ? -1 : contacts.id[runnerUp]);
         }
+        agents.refresh(agent, false, nowNs);
     }
 
     private boolean better(int a, long scoreA, int b, long scoreB) {
@@ -586,7 +587,7 @@ public final class RoutingCore {
     private void offerTimedOut(int slot) {
         int agent = contacts.agent[slot];
         retractOffer(slot, agent);
-        releaseAgent(slot, agent);
+        unload(slot, agent);
         setPresence(agent, AgentState.PAUSED, PauseReason.NO_ANSWER);
         Decision d = begin(DecisionType.AGENT_STATE);
         d.agentId = agent;
@@ -606,12 +607,22 @@ public final class RoutingCore {
 
     /** Undoes the agent's hold on the contact (offer, conversation or wrap-up). */
     private void releaseAgent(int slot, int agent) {
+        unload(slot, agent);
+        agents.refresh(agent, false, nowNs);
+    }
+
+    /**
+     * Undoes the agent's hold without filing the agent as idle yet: for callers that route the
+     * agent next ({@link #routeAgent} files it at the end) or pause it. In a busy centre the agent
+     * usually takes the next contact at once, and filing it idle in every queue it serves only to
+     * take it out again was most of the core's cost.
+     */
+    private void unload(int slot, int agent) {
         if (contacts.state[slot] == ContactState.OFFERED.code()) {
             agents.pendingOffers[agent]--;
         }
         contacts.deadlineNs[slot] = -1;
         agents.addLoad(agent, queues[contacts.queue[slot]].channel().code(), -1);
-        agents.refresh(agent, false, nowNs);
     }
 
     private void returnToQueue(int slot) {

@@ -102,6 +102,7 @@ public final class PipelineBench {
         EngineSettings settings = new EngineSettings(ringSize, waitStrategy, 0, measure, measure, true);
         try (Journal journal = Journal.open(folder)) {
             Engine engine = Engine.start(settings, journal);
+            ThreadCpu cpu = new ThreadCpu();
             Command command = new Command();
             int n = tape.size();
             long start = System.nanoTime();
@@ -130,7 +131,8 @@ public final class PipelineBench {
             if (engine.failure().isDone()) {
                 throw new IllegalStateException("engine failed during the benchmark", engine.failure().join());
             }
-            EngineRun run = new EngineRun(n * 1_000_000_000L / elapsed, engine.decisions(),
+            java.util.Map<String, Double> cpuShare = cpu.sharesSince(elapsed);
+            EngineRun run = new EngineRun(n * 1_000_000_000L / elapsed, engine.decisions(), cpuShare,
                     BenchReport.Percentiles.of(engine.serviceTimeNs(), 1), BenchReport.Percentiles.of(engine.latencyNs(), 1000.0));
             engine.close();
             return run;
@@ -140,8 +142,35 @@ public final class PipelineBench {
     }
 
     /** One engine run's figures. */
-    public record EngineRun(long commandsPerSecond, long decisions, BenchReport.Percentiles serviceNs,
+    public record EngineRun(long commandsPerSecond, long decisions, java.util.Map<String, Double> cpuShare,
+                            BenchReport.Percentiles serviceNs,
                             BenchReport.Percentiles latencyMicros) {
+    }
+
+    /** CPU time of the pipeline's threads and the producer over a run: where the time goes. */
+    private static final class ThreadCpu {
+        private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        private final java.util.Map<Long, Long> startNs = new java.util.HashMap<>();
+
+        ThreadCpu() {
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                startNs.put(t.threadId(), threads.getThreadCpuTime(t.threadId()));
+            }
+            startNs.put(Thread.currentThread().threadId(), threads.getThreadCpuTime(Thread.currentThread().threadId()));
+        }
+
+        /** Per pipeline thread (and "producer"), its CPU time as a share of the elapsed wall time. */
+        java.util.Map<String, Double> sharesSince(long elapsedNs) {
+            java.util.Map<String, Double> shares = new java.util.TreeMap<>();
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                String name = t == Thread.currentThread() ? "producer" : t.getName();
+                if (name.equals("producer") || name.startsWith("loket-")) {
+                    long used = threads.getThreadCpuTime(t.threadId()) - startNs.getOrDefault(t.threadId(), 0L);
+                    shares.put(name, Math.round(1000.0 * used / elapsedNs) / 1000.0);
+                }
+            }
+            return shares;
+        }
     }
 
     void say(String message) {

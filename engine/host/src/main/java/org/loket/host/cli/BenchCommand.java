@@ -61,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
         err.println("bench: full engine (warm-up, then measured)...");
         bench.engine("engine-warmup", 0, false);
         PipelineBench.EngineRun engine = bench.engine("engine", 0, false);
-        err.printf("bench: engine %,d commands/s%n", engine.commandsPerSecond());
+        err.printf("bench: engine %,d commands/s, CPU share per thread %s%n", engine.commandsPerSecond(), engine.cpuShare());
         err.printf("bench: latency run at a steady %,d commands/s...%n", rate);
         PipelineBench.EngineRun steady = bench.engine("engine-steady", rate, true);
 

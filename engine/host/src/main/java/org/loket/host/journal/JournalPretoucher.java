@@ -21,19 +21,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Touches the pages of the journal's current files ahead of the writers, on a background thread,
  * so the writing threads do not take the page faults of fresh file pages (measured here at 18-20 ms
- * per 8 MiB chunk on the appending thread when the VM has to fetch memory from its host).
+ * per 8 MiB on the appending thread when the VM has to fetch memory from its host).
  * <p>Chronicle Queue's own pre-toucher is an Enterprise feature (the open-source build recurses
  * into a StackOverflowError), hence this one. It never changes a byte: on each page it does an
  * atomic compare-and-set of an int from 0 to 0, which writes (and so faults the page in) only where
- * the file is still zero, and fails harmlessly where a writer has already been. Regions past the
- * end of the file are zero by definition; mapping them extends the (sparse) file, which Chronicle
- * tolerates as it only ever grows its files.
+ * the file is still zero, and fails harmlessly where a writer has already been. It stays inside
+ * the file: Chronicle extends its files a block (64 MiB) ahead of the writer, which is the room
+ * this thread works in. (Mapping past the end would extend the file, and the thread would chase
+ * its own tail.)
  */
 public final class JournalPretoucher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JournalPretoucher.class);
     private static final long PAGE_BYTES = 4096;
-    private static final long WINDOW_BYTES = 16L << 20;
-    private static final long AHEAD_BYTES = 96L << 20;
+    private static final long WINDOW_BYTES = 4L << 20;
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
     private final Path[] queueFolders;
@@ -74,17 +74,18 @@ public final class JournalPretoucher implements AutoCloseable {
         Path file = newest.get();
         long size = Files.size(file);
         long from = touchedUpTo.getOrDefault(file, 0L);
-        if (from >= size + AHEAD_BYTES) {
+        if (from >= size) {
             return false;
         }
+        long length = Math.min(WINDOW_BYTES, size - from);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
              Arena arena = Arena.ofConfined()) {
-            MemorySegment window = channel.map(FileChannel.MapMode.READ_WRITE, from, WINDOW_BYTES, arena);
-            for (long offset = 0; offset < WINDOW_BYTES; offset += PAGE_BYTES) {
+            MemorySegment window = channel.map(FileChannel.MapMode.READ_WRITE, from, length, arena);
+            for (long offset = 0; offset + Integer.BYTES <= length; offset += PAGE_BYTES) {
                 INT.compareAndSet(window, offset, 0, 0);
             }
         }
-        touchedUpTo.put(file, from + WINDOW_BYTES);
+        touchedUpTo.put(file, from + length);
         return true;
     }
 
