@@ -62,10 +62,18 @@ public final class PipelineBench {
                     writer = journal.commandWriter();
                 }
 
+                private int inBatch;
+
                 @Override
                 public void onEvent(RawEvent event, long sequence, boolean endOfBatch) {
-                    writer.append(event.command);
-                    if (endOfBatch) {
+                    // The same batching as the engine's journal stage: one record per batch of up to 256.
+                    if (inBatch == 0) {
+                        writer.begin();
+                    }
+                    writer.add(event.command);
+                    if (endOfBatch || ++inBatch == 256) {
+                        writer.end();
+                        inBatch = 0;
                         done.lazySet(sequence + 1);
                     }
                 }

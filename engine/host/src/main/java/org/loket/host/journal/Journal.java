@@ -2,6 +2,7 @@ package org.loket.host.journal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -89,18 +90,42 @@ public final class Journal implements AutoCloseable {
         decisions.close();
     }
 
-    /** Appends commands; one per thread. */
+    /**
+     * Appends commands; one per thread. A batch ({@link #begin}, {@link #add}..., {@link #end})
+     * becomes one record, durable as a whole or not at all.
+     */
     public static final class CommandWriter implements AutoCloseable {
         private final ExcerptAppender appender;
+        private DocumentContext document;
+        private long countAt;
+        private int count;
 
         CommandWriter(ExcerptAppender appender) {
             this.appender = appender;
         }
 
+        public void begin() {
+            document = appender.writingDocument();
+            countAt = JournalCodec.writeHeader(JournalCodec.KIND_COMMAND, document.wire().bytes());
+            count = 0;
+        }
+
+        public void add(Command command) {
+            JournalCodec.writeCommand(command, document.wire().bytes());
+            count++;
+        }
+
+        public void end() {
+            JournalCodec.patchCount(document.wire().bytes(), countAt, count);
+            document.close();
+            document = null;
+        }
+
+        /** A batch of one. */
         public void append(Command command) {
-            try (DocumentContext dc = appender.writingDocument()) {
-                JournalCodec.writeCommand(command, dc.wire().bytes());
-            }
+            begin();
+            add(command);
+            end();
         }
 
         @Override
@@ -109,22 +134,50 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Appends the decisions of one command as one record; one per thread. */
+    /**
+     * Appends decisions grouped by the command that caused them; one per thread. A batch of groups
+     * ({@link #begin}, {@link #add}..., {@link #end}) becomes one record.
+     */
     public static final class DecisionWriter implements AutoCloseable {
         private final ExcerptAppender appender;
+        private DocumentContext document;
+        private long countAt;
+        private int groups;
 
         DecisionWriter(ExcerptAppender appender) {
             this.appender = appender;
         }
 
-        public void append(long causeSequence, Decision[] decisions, int count) {
-            try (DocumentContext dc = appender.writingDocument()) {
-                var bytes = dc.wire().bytes();
-                JournalCodec.writeDecisionsHeader(causeSequence, count, bytes);
-                for (int i = 0; i < count; i++) {
-                    JournalCodec.writeDecision(decisions[i], bytes);
-                }
+        public void begin() {
+            document = appender.writingDocument();
+            countAt = JournalCodec.writeHeader(JournalCodec.KIND_DECISIONS, document.wire().bytes());
+            groups = 0;
+        }
+
+        public boolean inBatch() {
+            return document != null;
+        }
+
+        public void add(long causeSequence, Decision[] decisions, int count) {
+            var bytes = document.wire().bytes();
+            JournalCodec.writeGroupHeader(causeSequence, count, bytes);
+            for (int i = 0; i < count; i++) {
+                JournalCodec.writeDecision(decisions[i], bytes);
             }
+            groups++;
+        }
+
+        public void end() {
+            JournalCodec.patchCount(document.wire().bytes(), countAt, groups);
+            document.close();
+            document = null;
+        }
+
+        /** A batch of one group. */
+        public void append(long causeSequence, Decision[] decisions, int count) {
+            begin();
+            add(causeSequence, decisions, count);
+            end();
         }
 
         @Override
@@ -133,9 +186,11 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Reads commands in journal order. */
+    /** Reads commands in journal order, one at a time across batch records. */
     public static final class CommandReader implements AutoCloseable {
         private final ExcerptTailer tailer;
+        private final Bytes<?> batch = Bytes.allocateElasticOnHeap(1 << 16);
+        private int remaining;
 
         CommandReader(ExcerptTailer tailer) {
             this.tailer = tailer;
@@ -143,13 +198,26 @@ public final class Journal implements AutoCloseable {
 
         /** @return whether a command was read into {@code into} */
         public boolean next(Command into) {
-            try (DocumentContext dc = tailer.readingDocument()) {
-                if (!dc.isPresent()) {
-                    return false;
-                }
-                JournalCodec.readCommand(dc.wire().bytes(), into);
-                return true;
+            if (remaining == 0 && !nextRecord()) {
+                return false;
             }
+            JournalCodec.readCommand(batch, into);
+            remaining--;
+            return true;
+        }
+
+        private boolean nextRecord() {
+            do {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        return false;
+                    }
+                    batch.clear();
+                    batch.write(dc.wire().bytes());
+                }
+                remaining = JournalCodec.readHeader(batch, JournalCodec.KIND_COMMAND);
+            } while (remaining == 0);
+            return true;
         }
 
         @Override
@@ -158,9 +226,11 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Reads decision groups in journal order. */
+    /** Reads decision groups (the decisions of one command) in journal order. */
     public static final class DecisionReader implements AutoCloseable {
         private final ExcerptTailer tailer;
+        private final Bytes<?> batch = Bytes.allocateElasticOnHeap(1 << 16);
+        private int groupsRemaining;
         private Decision[] group = new Decision[16];
         private int count;
 
@@ -173,25 +243,30 @@ public final class Journal implements AutoCloseable {
 
         /** @return whether a group was read; see {@link #decision(int)} and {@link #count()} */
         public boolean next() {
-            try (DocumentContext dc = tailer.readingDocument()) {
-                if (!dc.isPresent()) {
-                    return false;
-                }
-                var bytes = dc.wire().bytes();
-                count = JournalCodec.readDecisionsHeader(bytes);
-                if (count > group.length) {
-                    Decision[] bigger = new Decision[Math.max(count, group.length * 2)];
-                    System.arraycopy(group, 0, bigger, 0, group.length);
-                    for (int i = group.length; i < bigger.length; i++) {
-                        bigger[i] = new Decision();
+            while (groupsRemaining == 0) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        return false;
                     }
-                    group = bigger;
+                    batch.clear();
+                    batch.write(dc.wire().bytes());
                 }
-                for (int i = 0; i < count; i++) {
-                    JournalCodec.readDecision(bytes, group[i].clear());
-                }
-                return true;
+                groupsRemaining = JournalCodec.readHeader(batch, JournalCodec.KIND_DECISIONS);
             }
+            count = JournalCodec.readGroupHeader(batch);
+            if (count > group.length) {
+                Decision[] bigger = new Decision[Math.max(count, group.length * 2)];
+                System.arraycopy(group, 0, bigger, 0, group.length);
+                for (int i = group.length; i < bigger.length; i++) {
+                    bigger[i] = new Decision();
+                }
+                group = bigger;
+            }
+            for (int i = 0; i < count; i++) {
+                JournalCodec.readDecision(batch, group[i].clear());
+            }
+            groupsRemaining--;
+            return true;
         }
 
         public int count() {

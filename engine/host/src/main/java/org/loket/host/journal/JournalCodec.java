@@ -7,10 +7,12 @@ import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
 
 /**
- * The journal's binary records. Every record starts with the journal's major format version and a
- * record kind, so a reader refuses a journal written by an incompatible Loket instead of
- * misreading it. Commands are written before the core sees them; decisions are written per command,
- * in one record holding all decisions that command caused.
+ * The journal's binary records. Every record (a Chronicle document) starts with the journal's
+ * major format version, a record kind and a count, so a reader refuses a journal written by an
+ * incompatible Loket instead of misreading it. A command record holds a batch of consecutive
+ * commands (what the journal stage found published at once); a decision record holds a batch of
+ * groups, each the decisions one command caused. Batching saves Chronicle's per-document cost,
+ * which was most of the journal thread's time with one document per command.
  */
 public final class JournalCodec {
     /** Major format version; a reader refuses records of another. */
@@ -30,9 +32,28 @@ public final class JournalCodec {
         }
     }
 
-    public static void writeCommand(Command c, Bytes<?> out) {
+    /**
+     * Writes a record header with a zero count; @return where the count is, for {@link #patchCount}
+     */
+    static long writeHeader(int kind, Bytes<?> out) {
         out.writeByte((byte) FORMAT_MAJOR);
-        out.writeByte((byte) KIND_COMMAND);
+        out.writeByte((byte) kind);
+        long countAt = out.writePosition();
+        out.writeInt(0);
+        return countAt;
+    }
+
+    static void patchCount(Bytes<?> out, long countAt, int count) {
+        out.writeInt(countAt, count);
+    }
+
+    /** Reads a record header of the expected kind; @return the count of entries that follow */
+    static int readHeader(Bytes<?> in, int kind) {
+        expect(in, kind);
+        return in.readInt();
+    }
+
+    public static void writeCommand(Command c, Bytes<?> out) {
         out.writeByte((byte) (c.type == null ? 0 : c.type.code()));
         out.writeLong(c.sequence);
         out.writeLong(c.timestampNs);
@@ -57,7 +78,6 @@ public final class JournalCodec {
 
     /** Reads a command record into {@code c}, replacing every field. */
     public static void readCommand(Bytes<?> in, Command c) {
-        expect(in, KIND_COMMAND);
         c.type = CommandType.ofCode(in.readByte());
         c.sequence = in.readLong();
         c.timestampNs = in.readLong();
@@ -81,9 +101,8 @@ public final class JournalCodec {
         }
     }
 
-    public static void writeDecisionsHeader(long causeSequence, int count, Bytes<?> out) {
-        out.writeByte((byte) FORMAT_MAJOR);
-        out.writeByte((byte) KIND_DECISIONS);
+    /** Starts one command's group of decisions inside a decision record. */
+    public static void writeGroupHeader(long causeSequence, int count, Bytes<?> out) {
         out.writeLong(causeSequence);
         out.writeInt(count);
     }
@@ -109,9 +128,8 @@ public final class JournalCodec {
         out.writeLong(d.runnerUp);
     }
 
-    /** Reads a decisions header; @return the number of decisions that follow */
-    public static int readDecisionsHeader(Bytes<?> in) {
-        expect(in, KIND_DECISIONS);
+    /** Reads one command's group header; @return the number of decisions that follow */
+    public static int readGroupHeader(Bytes<?> in) {
         in.readLong();
         return in.readInt();
     }

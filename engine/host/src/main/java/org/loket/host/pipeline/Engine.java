@@ -271,8 +271,16 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             writer = journal.commandWriter();
         }
 
+        void begin() {
+            writer.begin();
+        }
+
         void onEvent(RingEvent event) {
-            writer.append(event.command);
+            writer.add(event.command);
+        }
+
+        void end() {
+            writer.end();
         }
 
         void onShutdown() {
@@ -324,15 +332,18 @@ public final class Engine implements CommandPublisher, AutoCloseable {
 
         private int journalSome() {
             long next = journaled.get() + 1;
+            if (!ring.isAvailable(next)) {
+                return 0;
+            }
             int done = 0;
+            journalStage.begin();
             while (done < BATCH && ring.isAvailable(next)) {
                 journalStage.onEvent(ring.get(next));
                 next++;
                 done++;
             }
-            if (done > 0) {
-                journaled.set(next - 1);
-            }
+            journalStage.end();
+            journaled.set(next - 1);
             return done;
         }
 
@@ -346,6 +357,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                 done++;
             }
             if (done > 0) {
+                egressStage.endBatch();
                 egressed.set(next - 1);
             }
             return done;
@@ -419,7 +431,10 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             int count = event.decisionCount;
             if (count > 0) {
                 if (writer != null) {
-                    writer.append(event.command.sequence, event.decisions, count);
+                    if (!writer.inBatch()) {
+                        writer.begin();
+                    }
+                    writer.add(event.command.sequence, event.decisions, count);
                 }
                 Gateway[] targets = gateways;
                 for (int i = 0; i < count; i++) {
@@ -435,6 +450,12 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                 latencyNs.recordValue(Math.max(0, System.nanoTime() - event.publishNanoTime));
             }
             event.command.payload = null;
+        }
+
+        void endBatch() {
+            if (writer != null && writer.inBatch()) {
+                writer.end();
+            }
         }
 
         void onShutdown() {
