@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs the routing-core JMH benchmarks without a main class or an uber-jar:
 #   java -cp perf/target/classes:$(cat perf/target/classpath.txt) org.openjdk.jmh.Main ...
+# (with the jars of classpath.txt copied to perf/target/jmh-lib first, see below)
 #
 # Usage (from anywhere):
-#   perf/jmh.sh                      # the default run below (about 6 minutes on 2 cores)
+#   perf/jmh.sh                      # the default run below (about 3 minutes on 2 cores)
 #   perf/jmh.sh [JMH options]        # your options instead, e.g.
-#   perf/jmh.sh -wi 3 -i 5 -w 1s -r 1s -f 1 -prof gc -p agents=100,100000 contactArrives
+#   perf/jmh.sh -wi 3 -i 5 -w 1s -r 1s -f 1 -prof gc -p agents=100,100000 RoutingDecisionBenchmark.contactArrives
+#   perf/jmh.sh RoutingLocalityBenchmark          # diagnostic: same roster, fewer agents reached
 #   perf/jmh.sh -h                   # JMH's own help; -lprof lists profilers
 #
 # The benchmarks run against the loket-core jar and test-jar installed in the local Maven
@@ -30,9 +32,30 @@ if [[ ! -f "$TARGET/classpath.txt" || ! -f "$TARGET/classes/META-INF/BenchmarkLi
   exit 1
 fi
 
-mkdir -p "$TARGET/jmh-tmp"
+# Run from a private copy of the classpath: the core jars live in the shared local Maven
+# repository, and another build's `mvn install` must not swap the core under a running benchmark.
+LIB="$TARGET/jmh-lib"
+rm -rf "$LIB"
+mkdir -p "$LIB" "$TARGET/jmh-tmp"
+CP="$TARGET/classes"
+IFS=':' read -r -a JARS < "$TARGET/classpath.txt" || true  # the file has no final newline
+if [[ ${#JARS[@]} -eq 0 ]]; then
+  echo "perf/target/classpath.txt is empty" >&2
+  exit 1
+fi
+for jar in "${JARS[@]}"; do
+  cp -p "$jar" "$LIB/"
+  CP="$CP:$LIB/$(basename "$jar")"
+done
+
+# Say which core is measured: the jar's checksum, and whether it is the one built from this tree.
+CORE_JAR="$LIB/loket-core-0.1.0-SNAPSHOT.jar"
+TREE_JAR="$ROOT/engine/core/target/loket-core-0.1.0-SNAPSHOT.jar"
+echo "# loket-core: $(sha256sum "$CORE_JAR" | cut -c1-16) built $(date -u -r "$CORE_JAR" +%FT%TZ)" \
+  "$(if cmp -s "$CORE_JAR" "$TREE_JAR"; then echo "= engine/core/target (this tree)"; else echo "!= engine/core/target: install the core first"; fi)" \
+  "core source at git $(git log -1 --format=%h -- engine/core/src/main 2>/dev/null || echo '?')$(git status --porcelain -- engine/core/src/main 2>/dev/null | grep -q . && echo ' +uncommitted changes')"
 if [[ $# -eq 0 ]]; then
-  set -- -wi 3 -i 5 -w 1s -r 1s -f 1 -prof gc -rf json -rff "$TARGET/jmh-result.json" RoutingDecisionBenchmark
+  set -- -wi 3 -i 5 -w 1s -r 1s -f 2 -prof gc -rf json -rff "$TARGET/jmh-result.json" RoutingDecisionBenchmark
 fi
 
 # The forked benchmark JVMs inherit these flags (JMH passes the host VM's arguments on), and the
@@ -42,5 +65,5 @@ export TMPDIR="$TARGET/jmh-tmp"
 exec "$JAVA" \
   -Djava.io.tmpdir="$TARGET/jmh-tmp" \
   -Djmh.ignoreLock=true \
-  -cp "$TARGET/classes:$(cat "$TARGET/classpath.txt")" \
+  -cp "$CP" \
   org.openjdk.jmh.Main "$@"

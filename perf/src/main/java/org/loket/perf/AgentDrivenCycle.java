@@ -1,5 +1,6 @@
 package org.loket.perf;
 
+import java.util.Locale;
 import java.util.Random;
 import org.loket.core.AgentState;
 import org.loket.core.Channel;
@@ -33,6 +34,8 @@ public final class AgentDrivenCycle {
     public final CountingSink sink = new CountingSink();
     public final RoutingCore core = new RoutingCore(sink);
     public final int agents;
+    /** What setup built, for the benchmark log. */
+    public final String description;
 
     private final Command arrive = new Command();
     private final Command ready = new Command();
@@ -40,7 +43,8 @@ public final class AgentDrivenCycle {
     private final Command pause = new Command();
     private final Command end = new Command();
     private final int[] rotation;
-    private final int[] agentEntry;
+    /** The entry (= voice queue) of each rotation position, so the harness reads it sequentially. */
+    private final int[] rotationEntry;
     private final long[] freeIds = new long[SPARE_IDS];
     private int freeTop;
     private int position;
@@ -85,7 +89,7 @@ public final class AgentDrivenCycle {
         }
 
         // Agents who serve a voice queue, each with one of those queues (its entry id is the queue id).
-        agentEntry = new int[agents];
+        int[] agentEntry = new int[agents];
         int[] eligible = new int[agents];
         int eligibleCount = 0;
         int[] voiceQueues = new int[SyntheticWorkload.SKILLS];
@@ -107,8 +111,10 @@ public final class AgentDrivenCycle {
         int[] shuffle = ContactDrivenCycle.permutation(eligibleCount, random);
         eligibleCount = Math.min(eligibleCount, activeAgents);
         rotation = new int[eligibleCount];
+        rotationEntry = new int[eligibleCount];
         for (int i = 0; i < eligibleCount; i++) {
             rotation[i] = eligible[shuffle[i]];
+            rotationEntry[i] = agentEntry[rotation[i]];
         }
 
         // The backlog: voice contacts in queues the rotating agents serve; nobody is ready, so all wait.
@@ -116,7 +122,7 @@ public final class AgentDrivenCycle {
             c.clear();
             c.type = CommandType.CONTACT_ARRIVED;
             c.contactId = i;
-            c.entryId = agentEntry[rotation[random.nextInt(eligibleCount)]];
+            c.entryId = rotationEntry[random.nextInt(eligibleCount)];
             c.channel = Channel.VOICE.code();
             apply(c);
         }
@@ -126,6 +132,9 @@ public final class AgentDrivenCycle {
         for (int i = 0; i < SPARE_IDS; i++) {
             freeIds[freeTop++] = WAITING + i;
         }
+
+        description = "agent side: agents=" + agents + " rotation=" + eligibleCount + " memberships/agent="
+                + String.format(Locale.ROOT, "%.1f", (double) workload.memberships() / agents) + " waiting=" + WAITING;
 
         arrive.type = CommandType.CONTACT_ARRIVED;
         arrive.channel = Channel.VOICE.code();
@@ -149,10 +158,11 @@ public final class AgentDrivenCycle {
     /** One agent made ready, its offer, acceptance, pause and end: {@value #COMMANDS_PER_CYCLE} commands. No allocation. */
     public void cycle() {
         int agent = rotation[position];
+        int entry = rotationEntry[position];
         position = position + 1 == rotation.length ? 0 : position + 1;
         cycles++;
         arrive.contactId = freeIds[--freeTop];
-        arrive.entryId = agentEntry[agent];
+        arrive.entryId = entry;
         apply(arrive);
         ready.agentId = agent;
         apply(ready);

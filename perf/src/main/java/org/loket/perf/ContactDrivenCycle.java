@@ -1,5 +1,7 @@
 package org.loket.perf;
 
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Random;
 import org.loket.core.AgentState;
 import org.loket.core.Channel;
@@ -37,6 +39,8 @@ public final class ContactDrivenCycle {
     public final RoutingCore core = new RoutingCore(sink);
     public final int agents;
     public final int backgroundContacts;
+    /** What setup built, for the benchmark log. */
+    public final String description;
 
     private final Command arrive = new Command();
     private final Command accept = new Command();
@@ -134,6 +138,15 @@ public final class ContactDrivenCycle {
             scheduleEntry[i] = queue;
             scheduleChannel[i] = channel;
         }
+
+        int targetQueues = 0;
+        for (int count : targetCount) {
+            targetQueues += count;
+        }
+        description = "contact side: agents=" + agents + " active=" + Math.min(activeAgents, agents)
+                + " memberships/agent=" + String.format(Locale.ROOT, "%.1f", (double) workload.memberships() / agents)
+                + " background contacts=" + background + " target queues=" + targetQueues
+                + " (per channel " + Arrays.toString(targetCount) + ")";
 
         arrive.type = CommandType.CONTACT_ARRIVED;
         accept.type = CommandType.OFFER_ACCEPTED;

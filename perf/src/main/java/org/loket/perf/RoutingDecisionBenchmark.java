@@ -45,6 +45,7 @@ public class RoutingDecisionBenchmark {
         @Setup(Level.Trial)
         public void setUp() {
             cycle = new ContactDrivenCycle(agents, SEED);
+            System.out.println(cycle.description);
         }
 
         @Setup(Level.Iteration)
@@ -69,6 +70,7 @@ public class RoutingDecisionBenchmark {
         @Setup(Level.Trial)
         public void setUp() {
             cycle = new AgentDrivenCycle(agents, SEED);
+            System.out.println(cycle.description);
         }
 
         @Setup(Level.Iteration)

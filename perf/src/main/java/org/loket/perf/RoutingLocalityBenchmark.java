@@ -43,6 +43,7 @@ public class RoutingLocalityBenchmark {
         @Setup(Level.Trial)
         public void setUp() {
             cycle = new ContactDrivenCycle(agents, RoutingDecisionBenchmark.SEED, activeAgents);
+            System.out.println(cycle.description);
         }
 
         @Setup(Level.Iteration)
@@ -68,6 +69,7 @@ public class RoutingLocalityBenchmark {
         @Setup(Level.Trial)
         public void setUp() {
             cycle = new AgentDrivenCycle(agents, RoutingDecisionBenchmark.SEED, activeAgents);
+            System.out.println(cycle.description);
         }
 
         @Setup(Level.Iteration)

@@ -86,6 +86,19 @@ public final class SyntheticWorkload {
         return a.skillLevels()[q.skillId()] >= Math.max(1, q.minLevel()) && a.capacityPerChannel()[q.channel().code()] > 0;
     }
 
+    /** (agent, queue) pairs where the agent qualifies: the core's "memberships", its per-agent routing work. */
+    public long memberships() {
+        long n = 0;
+        for (int a = 0; a < config.agents().size(); a++) {
+            for (int q = 0; q < config.queues().size(); q++) {
+                if (qualifies(a, q)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     /** A channel drawn from {@link #CHANNEL_MIX}. */
     static int drawChannel(Random random) {
         double x = random.nextDouble();
