@@ -25,6 +25,8 @@ public record RoutingConfig(long version, List<String> skills, List<String> lang
 
     /** Highest priority; priorities run from 0 (normal) to this (most urgent). */
     public static final int MAX_PRIORITY = 9;
+    /** Most queues a configuration may have. */
+    public static final int MAX_QUEUES = 4096;
     /** Highest proficiency level of a skill. */
     public static final int MAX_LEVEL = 10;
 
@@ -48,6 +50,9 @@ public record RoutingConfig(long version, List<String> skills, List<String> lang
         List<String> problems = new ArrayList<>();
         if (maxLiveContacts < 1) {
             problems.add("maxLiveContacts " + maxLiveContacts + " must be at least 1");
+        }
+        if (queues.size() > MAX_QUEUES) {
+            problems.add(queues.size() + " queues is more than the " + MAX_QUEUES + " the core supports");
         }
         if (languages.isEmpty()) {
             problems.add("at least one language is needed");

@@ -9,106 +9,101 @@ import org.loket.core.state.StateReader;
 import org.loket.core.state.StateWriter;
 
 /**
- * Agent state as parallel arrays, and the index that makes routing independent of roster size:
- * for every queue, the agents who qualify for it and can take one more contact of its channel
- * now, in the order they became available (head = longest idle).
+ * Agent state, and the index that makes routing independent of roster size: for every queue, the
+ * agents who qualify for it and can take one more contact of its channel now, in the order they
+ * became available (head = longest idle).
+ *
+ * <h2>Layout</h2>
+ * The longest-idle agent is by definition the one touched least recently, so at large rosters
+ * every decision starts cold. Everything about one agent is therefore one row of 16 ints (one
+ * 64-byte line), and everything about one membership is one row of two longs, an agent's rows
+ * side by side: a cold agent costs a miss or two, not one per field. (Separate arrays per field
+ * made a decision at 100,000 agents over three times the cost at 100.)
  * <p>A <em>membership</em> {@code m} is one (agent, queue) pair where the agent qualifies for the
- * queue; an agent's memberships are {@code memberStart[a]..memberStart[a+1]-1}, contiguous, so
- * walking them touches a few cache lines.
- * <p>Each queue's idle order is an array FIFO of (agent, epoch) entries. Becoming available
- * appends at the tail of each queue the agent can now take; whenever any of an agent's memberships
- * stops being idle (the agent took work, paused or logged out), the agent's epoch moves on, which
- * makes all its entries stale at once, and the memberships still available are appended again.
- * Stale entries are dropped when they reach the head and compacted away when a FIFO fills. So every
- * change is O(1) per membership and writes memory sequentially, and checking an entry reads one
- * int of a small per-agent array (40 KB at 10,000 agents, cache-resident). Why not intrusive linked
- * lists (the first design): unlinking touches both neighbours, two cache misses per queue an agent
- * serves; and per-membership generations (the second) cost a miss in a multi-megabyte array for
- * every stale entry. At 10,000 agents both made the core several times slower.
+ * queue; an agent's memberships are {@code memberStart(a)..memberEnd(a)-1}.
+ *
+ * <h2>Idle order</h2>
+ * Each queue's idle order is an array FIFO of (agent, membership offset, epoch) entries. Becoming
+ * available appends at the tail of each queue the agent can now take; whenever any of an agent's
+ * memberships stops being idle (the agent took work, paused or logged out), the agent's epoch moves
+ * on, which makes all its entries stale at once, and the memberships still available are appended
+ * again. Stale entries are dropped when they reach the head and compacted away when a FIFO fills.
+ * Why not intrusive linked lists (the first design): unlinking touches both neighbours, two cache
+ * misses per queue an agent serves.
  */
 final class Agents {
+    /** An entry: agent (32 bits), the membership's offset within the agent's block (12 bits), epoch (20 bits). */
+    private static final int OFFSET_BITS = 12;
+    private static final int EPOCH_BITS = 20;
+    private static final int EPOCH_MASK = (1 << EPOCH_BITS) - 1;
+    private static final int INITIAL_RING = 64;
+
+    private static final int ROW = 16;
+    private static final int PRESENCE = 0;
+    private static final int PAUSE_REASON = 1;
+    private static final int LOAD = 2;
+    private static final int CAPACITY = LOAD + Channel.COUNT;
+    private static final int TOTAL_LOAD = CAPACITY + Channel.COUNT;
+    private static final int PENDING_OFFERS = TOTAL_LOAD + 1;
+    private static final int WRAP_UPS = PENDING_OFFERS + 1;
+    private static final int MEMBER_START = WRAP_UPS + 1;
+    private static final int MEMBER_END = MEMBER_START + 1;
+    private static final int EPOCH = MEMBER_END + 1;
+
+    /** Membership row, first long: queue (bits 0-15), channel (16-23), idle (24), agent (32-63). */
+    private static final long IDLE_BIT = 1L << 24;
+
     final int count;
-    final int[] presence;
-    final int[] pauseReason;
-    final long[] presenceSinceNs;
-    final int[] capacity;
-    final int[] load;
-    final int[] totalLoad;
-    final int[] pendingOffers;
-    final int[] wrapUps;
+    private final int[] agent;
+    private final long[] presenceSinceNs;
+    private final long[] member;
 
-    final int[] memberStart;
-    final int[] memberQueue;
-    final int[] memberAgent;
-    final boolean[] memberIdle;
-    final long[] memberSinceNs;
-    final byte[] memberChannel;
-    private final int[] agentEpoch;
-
-    /** Per queue: entries {@code (long) agent << 32 | epoch}, a ring of power-of-two size. */
+    /**
+     * Per queue: a ring of power-of-two size. Rings start small and double when a compaction leaves
+     * them more than half full, so their size follows the agents actually idle, not the roster.
+     * An epoch compares in {@link #EPOCH_BITS} bits: an entry that stale would have been compacted
+     * away long before, since each step of an agent's epoch appends to every queue it serves.
+     */
     private final long[][] fifo;
     private final int[] fifoHead;
     private final int[] fifoTail;
-    private final long[] scratch;
+    private long[] scratch;
     final int[] idleCount;
-    private final int[] queueChannel;
 
     Agents(List<AgentSpec> roster, List<QueueSpec> queues) {
-        count = roster.size();
-        presence = new int[count];
-        pauseReason = new int[count];
-        presenceSinceNs = new long[count];
-        capacity = new int[count * Channel.COUNT];
-        load = new int[count * Channel.COUNT];
-        totalLoad = new int[count];
-        pendingOffers = new int[count];
-        wrapUps = new int[count];
-        queueChannel = new int[queues.size()];
-        for (int q = 0; q < queues.size(); q++) {
-            queueChannel[q] = queues.get(q).channel().code();
+        if (queues.size() > 1 << OFFSET_BITS) {
+            throw new IllegalArgumentException(queues.size() + " queues do not fit " + OFFSET_BITS + " bits");
         }
-        memberStart = new int[count + 1];
-        int[] membersPerQueue = new int[queues.size()];
+        count = roster.size();
+        agent = new int[count * ROW];
+        presenceSinceNs = new long[count];
         int members = 0;
         for (int a = 0; a < count; a++) {
-            memberStart[a] = members;
-            AgentSpec agent = roster.get(a);
-            System.arraycopy(agent.capacityPerChannel(), 0, capacity, a * Channel.COUNT, Channel.COUNT);
-            for (int q = 0; q < queues.size(); q++) {
-                if (qualifies(agent, queues.get(q))) {
+            AgentSpec spec = roster.get(a);
+            System.arraycopy(spec.capacityPerChannel(), 0, agent, a * ROW + CAPACITY, Channel.COUNT);
+            agent[a * ROW + MEMBER_START] = members;
+            for (QueueSpec queue : queues) {
+                if (qualifies(spec, queue)) {
                     members++;
-                    membersPerQueue[q]++;
                 }
             }
+            agent[a * ROW + MEMBER_END] = members;
         }
-        memberStart[count] = members;
-        memberQueue = new int[members];
-        memberAgent = new int[members];
-        memberIdle = new boolean[members];
-        memberSinceNs = new long[members];
-        memberChannel = new byte[members];
-        agentEpoch = new int[count];
+        member = new long[members * 2];
         int m = 0;
         for (int a = 0; a < count; a++) {
             for (int q = 0; q < queues.size(); q++) {
                 if (qualifies(roster.get(a), queues.get(q))) {
-                    memberQueue[m] = q;
-                    memberChannel[m] = (byte) queueChannel[q];
-                    memberAgent[m] = a;
+                    member[2 * m] = ((long) a << 32) | ((long) queues.get(q).channel().code() << 16) | q;
                     m++;
                 }
             }
         }
         fifo = new long[queues.size()][];
         for (int q = 0; q < queues.size(); q++) {
-            // At least twice the members: after a compaction the FIFO is at most half full.
-            fifo[q] = new long[Integer.highestOneBit(Math.max(8, membersPerQueue[q] * 2) - 1) << 1];
+            fifo[q] = new long[INITIAL_RING];
         }
-        int longest = 8;
-        for (long[] entries : fifo) {
-            longest = Math.max(longest, entries.length);
-        }
-        scratch = new long[longest];
+        scratch = new long[INITIAL_RING];
         fifoHead = new int[queues.size()];
         fifoTail = new int[queues.size()];
         idleCount = new int[queues.size()];
@@ -120,29 +115,77 @@ final class Agents {
                 && agent.capacityPerChannel()[queue.channel().code()] > 0;
     }
 
+    // ---------------------------------------------------------------- per agent
+
+    int presence(int a) {
+        return agent[a * ROW + PRESENCE];
+    }
+
+    void presence(int a, int presence, int pauseReason, long nowNs) {
+        if (agent[a * ROW + PRESENCE] != presence) {
+            presenceSinceNs[a] = nowNs;
+        }
+        agent[a * ROW + PRESENCE] = presence;
+        agent[a * ROW + PAUSE_REASON] = pauseReason;
+    }
+
+    int pauseReason(int a) {
+        return agent[a * ROW + PAUSE_REASON];
+    }
+
+    int load(int a, int channel) {
+        return agent[a * ROW + LOAD + channel];
+    }
+
+    int capacity(int a, int channel) {
+        return agent[a * ROW + CAPACITY + channel];
+    }
+
+    int totalLoad(int a) {
+        return agent[a * ROW + TOTAL_LOAD];
+    }
+
+    void addLoad(int a, int channel, int delta) {
+        agent[a * ROW + LOAD + channel] += delta;
+        agent[a * ROW + TOTAL_LOAD] += delta;
+    }
+
+    void addPendingOffers(int a, int delta) {
+        agent[a * ROW + PENDING_OFFERS] += delta;
+    }
+
+    void addWrapUps(int a, int delta) {
+        agent[a * ROW + WRAP_UPS] += delta;
+    }
+
+    int memberStart(int a) {
+        return agent[a * ROW + MEMBER_START];
+    }
+
+    int memberEnd(int a) {
+        return agent[a * ROW + MEMBER_END];
+    }
+
     /**
      * Whether the agent can take one more contact of the channel: ready, below capacity, and
      * voice is exclusive (a voice contact takes the whole agent; a voice offer needs a free agent).
      */
-    boolean available(int agent, int channel) {
-        if (presence[agent] != AgentState.READY.code()) {
+    boolean available(int a, int channel) {
+        int row = a * ROW;
+        if (agent[row + PRESENCE] != AgentState.READY.code() || agent[row + LOAD + channel] >= agent[row + CAPACITY + channel]) {
             return false;
         }
-        int base = agent * Channel.COUNT;
-        if (load[base + channel] >= capacity[base + channel]) {
-            return false;
-        }
-        return channel == Channel.VOICE.code() ? totalLoad[agent] == 0 : load[base + Channel.VOICE.code()] == 0;
+        return channel == Channel.VOICE.code() ? agent[row + TOTAL_LOAD] == 0 : agent[row + LOAD + Channel.VOICE.code()] == 0;
     }
 
     /** Bit {@code c} set when the agent can take one more contact of channel {@code c}. */
-    int availableChannels(int agent) {
-        if (presence[agent] != AgentState.READY.code()) {
+    int availableChannels(int a) {
+        if (agent[a * ROW + PRESENCE] != AgentState.READY.code()) {
             return 0;
         }
         int channels = 0;
         for (int c = 0; c < Channel.COUNT; c++) {
-            if (available(agent, c)) {
+            if (available(a, c)) {
                 channels |= 1 << c;
             }
         }
@@ -150,39 +193,55 @@ final class Agents {
     }
 
     /** The state an outsider sees: presence, refined by the contacts the agent holds. */
-    AgentState state(int agent) {
-        if (presence[agent] == AgentState.LOGGED_OUT.code()) {
+    AgentState state(int a) {
+        int row = a * ROW;
+        if (agent[row + PRESENCE] == AgentState.LOGGED_OUT.code()) {
             return AgentState.LOGGED_OUT;
         }
-        if (pendingOffers[agent] > 0) {
+        if (agent[row + PENDING_OFFERS] > 0) {
             return AgentState.OFFERED;
         }
-        if (totalLoad[agent] > wrapUps[agent]) {
+        if (agent[row + TOTAL_LOAD] > agent[row + WRAP_UPS]) {
             return AgentState.BUSY;
         }
-        if (wrapUps[agent] > 0) {
+        if (agent[row + WRAP_UPS] > 0) {
             return AgentState.WRAP_UP;
         }
-        return AgentState.ofCode(presence[agent]);
+        return AgentState.ofCode(agent[row + PRESENCE]);
     }
 
-    void addLoad(int agent, int channel, int delta) {
-        load[agent * Channel.COUNT + channel] += delta;
-        totalLoad[agent] += delta;
+    // ---------------------------------------------------------------- per membership
+
+    int memberQueue(int m) {
+        return (int) (member[2 * m] & 0xFFFF);
     }
+
+    int memberChannel(int m) {
+        return (int) ((member[2 * m] >>> 16) & 0xFF);
+    }
+
+    long memberSinceNs(int m) {
+        return member[2 * m + 1];
+    }
+
+    private boolean memberIdle(int m) {
+        return (member[2 * m] & IDLE_BIT) != 0;
+    }
+
+    // ---------------------------------------------------------------- idle order
 
     /**
      * Files each of the agent's memberships where availability says: idle in its queue or not.
      * With {@code moveToBack} an agent that stays available goes to the back (it just took work),
      * so work spreads over agents.
      */
-    void refresh(int agent, boolean moveToBack, long nowNs) {
-        int availableChannels = availableChannels(agent);
-        int start = memberStart[agent];
-        int end = memberStart[agent + 1];
+    void refresh(int a, boolean moveToBack, long nowNs) {
+        int availableChannels = availableChannels(a);
+        int start = memberStart(a);
+        int end = memberEnd(a);
         boolean anyLeaves = false;
         for (int m = start; m < end; m++) {
-            if (memberIdle[m] && (moveToBack || (availableChannels & (1 << memberChannel[m])) == 0)) {
+            if (memberIdle(m) && (moveToBack || (availableChannels & (1 << memberChannel(m))) == 0)) {
                 anyLeaves = true;
                 break;
             }
@@ -190,50 +249,60 @@ final class Agents {
         if (anyLeaves) {
             // One epoch step makes every entry of this agent stale; idle memberships that stay
             // (only possible without moveToBack) are filed again with their idle-since time.
-            agentEpoch[agent]++;
+            agent[a * ROW + EPOCH]++;
             for (int m = start; m < end; m++) {
-                if (memberIdle[m]) {
-                    memberIdle[m] = false;
-                    idleCount[memberQueue[m]]--;
-                    if (!moveToBack && (availableChannels & (1 << memberChannel[m])) != 0) {
-                        join(m, memberSinceNs[m]);
+                if (memberIdle(m)) {
+                    member[2 * m] &= ~IDLE_BIT;
+                    idleCount[memberQueue(m)]--;
+                    if (!moveToBack && (availableChannels & (1 << memberChannel(m))) != 0) {
+                        join(m, memberSinceNs(m));
                     }
                 }
             }
         }
         for (int m = start; m < end; m++) {
-            if (!memberIdle[m] && (availableChannels & (1 << memberChannel[m])) != 0) {
+            if (!memberIdle(m) && (availableChannels & (1 << memberChannel(m))) != 0) {
                 join(m, nowNs);
             }
         }
     }
 
-    /** The agent's membership of the queue; the agent qualifies for it. */
-    private int membershipOf(int agent, int queue) {
-        for (int m = memberStart[agent], end = memberStart[agent + 1]; m < end; m++) {
-            if (memberQueue[m] == queue) {
-                return m;
-            }
-        }
-        throw new IllegalStateException("agent " + agent + " does not serve queue " + queue);
+    private boolean live(long entry) {
+        return (agent[(int) (entry >>> 32) * ROW + EPOCH] & EPOCH_MASK) == ((int) entry & EPOCH_MASK);
     }
 
-    private boolean live(long entry) {
-        return agentEpoch[(int) (entry >>> 32)] == (int) entry;
+    private int membershipOf(long entry) {
+        return memberStart((int) (entry >>> 32)) + (((int) entry >>> EPOCH_BITS) & ((1 << OFFSET_BITS) - 1));
     }
 
     /** The longest-idle available membership of the queue, or -1; drops stale entries on the way. */
     int longestIdle(int queue) {
+        long entry = liveHead(queue);
+        return entry < 0 ? -1 : membershipOf(entry);
+    }
+
+    /** The agent of {@link #longestIdle}, or -1, without touching the agent's memberships. */
+    int longestIdleAgent(int queue) {
+        long entry = liveHead(queue);
+        return entry < 0 ? -1 : (int) (entry >>> 32);
+    }
+
+    private long liveHead(int queue) {
         long[] entries = fifo[queue];
         int mask = entries.length - 1;
         while (fifoHead[queue] != fifoTail[queue]) {
             long entry = entries[fifoHead[queue] & mask];
             if (live(entry)) {
-                return membershipOf((int) (entry >>> 32), queue);
+                return entry;
             }
             fifoHead[queue]++;
         }
         return -1;
+    }
+
+    /** The agent a membership belongs to. */
+    int memberAgent(int m) {
+        return (int) (member[2 * m] >>> 32);
     }
 
     /**
@@ -246,23 +315,27 @@ final class Agents {
     }
 
     private void join(int m, long nowNs) {
-        int q = memberQueue[m];
+        int q = memberQueue(m);
         long[] entries = fifo[q];
         if (fifoTail[q] - fifoHead[q] == entries.length) {
             compact(q);
             entries = fifo[q];
         }
-        int agent = memberAgent[m];
-        entries[fifoTail[q] & (entries.length - 1)] = ((long) agent << 32) | (agentEpoch[agent] & 0xFFFF_FFFFL);
+        int a = memberAgent(m);
+        entries[fifoTail[q] & (entries.length - 1)] = ((long) a << 32)
+                | ((long) (m - memberStart(a)) << EPOCH_BITS) | (agent[a * ROW + EPOCH] & EPOCH_MASK);
         fifoTail[q]++;
-        memberIdle[m] = true;
-        memberSinceNs[m] = nowNs;
+        member[2 * m] |= IDLE_BIT;
+        member[2 * m + 1] = nowNs;
         idleCount[q]++;
     }
 
-    /** Removes stale entries, keeping order; the FIFO is then at most half full (see the constructor). */
+    /** Removes stale entries, keeping order, and doubles the ring if it would stay more than half full. */
     private void compact(int q) {
         long[] entries = fifo[q];
+        if (scratch.length < entries.length) {
+            scratch = new long[entries.length];
+        }
         int mask = entries.length - 1;
         int kept = 0;
         for (int i = fifoHead[q]; i != fifoTail[q]; i++) {
@@ -271,22 +344,29 @@ final class Agents {
                 scratch[kept++] = entry;
             }
         }
+        if (kept * 2 > entries.length) {
+            entries = new long[entries.length * 2];
+            fifo[q] = entries;
+        }
         System.arraycopy(scratch, 0, entries, 0, kept);
         fifoHead[q] = 0;
         fifoTail[q] = kept;
     }
 
+    // ---------------------------------------------------------------- state
+
     void write(StateWriter out) {
         out.writeInt(count);
         for (int a = 0; a < count; a++) {
-            out.writeInt(presence[a]);
-            out.writeInt(pauseReason[a]);
+            int row = a * ROW;
+            out.writeInt(agent[row + PRESENCE]);
+            out.writeInt(agent[row + PAUSE_REASON]);
             out.writeLong(presenceSinceNs[a]);
             for (int c = 0; c < Channel.COUNT; c++) {
-                out.writeInt(load[a * Channel.COUNT + c]);
+                out.writeInt(agent[row + LOAD + c]);
             }
-            out.writeInt(pendingOffers[a]);
-            out.writeInt(wrapUps[a]);
+            out.writeInt(agent[row + PENDING_OFFERS]);
+            out.writeInt(agent[row + WRAP_UPS]);
         }
         // Only live entries, in order: stale ones are invisible, so the state stays canonical.
         for (int q = 0; q < fifo.length; q++) {
@@ -296,9 +376,9 @@ final class Agents {
             for (int i = fifoHead[q]; i != fifoTail[q]; i++) {
                 long entry = entries[i & mask];
                 if (live(entry)) {
-                    int m = membershipOf((int) (entry >>> 32), q);
+                    int m = membershipOf(entry);
                     out.writeInt(m);
-                    out.writeLong(memberSinceNs[m]);
+                    out.writeLong(memberSinceNs(m));
                 }
             }
         }
@@ -310,15 +390,16 @@ final class Agents {
             throw new IllegalStateException("snapshot has " + agents + " agents, configuration " + count);
         }
         for (int a = 0; a < count; a++) {
-            presence[a] = in.readInt();
-            pauseReason[a] = in.readInt();
+            int row = a * ROW;
+            agent[row + PRESENCE] = in.readInt();
+            agent[row + PAUSE_REASON] = in.readInt();
             presenceSinceNs[a] = in.readLong();
             for (int c = 0; c < Channel.COUNT; c++) {
-                load[a * Channel.COUNT + c] = in.readInt();
-                totalLoad[a] += load[a * Channel.COUNT + c];
+                agent[row + LOAD + c] = in.readInt();
+                agent[row + TOTAL_LOAD] += agent[row + LOAD + c];
             }
-            pendingOffers[a] = in.readInt();
-            wrapUps[a] = in.readInt();
+            agent[row + PENDING_OFFERS] = in.readInt();
+            agent[row + WRAP_UPS] = in.readInt();
         }
         for (int q = 0; q < fifo.length; q++) {
             int members = in.readInt();

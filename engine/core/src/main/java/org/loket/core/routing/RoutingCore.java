@@ -162,7 +162,7 @@ public final class RoutingCore {
             return false;
         }
         for (int a = 0; a < agents.count; a++) {
-            if (agents.presence[a] != AgentState.LOGGED_OUT.code()) {
+            if (agents.presence(a) != AgentState.LOGGED_OUT.code()) {
                 return false;
             }
         }
@@ -376,7 +376,7 @@ public final class RoutingCore {
         emitEnd(slot, Outcome.ANSWERED);
         if (wrapUpNs[queue] > 0) {
             contacts.state[slot] = ContactState.WRAP_UP.code();
-            agents.wrapUps[agent]++;
+            agents.addWrapUps(agent, 1);
             contacts.deadlineNs[slot] = nowNs + wrapUpNs[queue];
             timers.schedule(slot);
         } else {
@@ -406,14 +406,14 @@ public final class RoutingCore {
     /** Ends after-contact work; when the core ends it on its own, it tells the agent's desktop first. */
     private void finishWrapUp(int slot, boolean timedOut) {
         int agent = contacts.agent[slot];
-        agents.wrapUps[agent]--;
+        agents.addWrapUps(agent, -1);
         unload(slot, agent);
         contacts.free(slot);
         if (timedOut) {
             Decision d = begin(DecisionType.AGENT_STATE);
             d.agentId = agent;
             d.agentState = agents.state(agent).code();
-            d.reason = agents.pauseReason[agent];
+            d.reason = agents.pauseReason(agent);
             emit();
         }
         routeAgent(agent);
@@ -481,13 +481,12 @@ public final class RoutingCore {
         if (m < 0) {
             return;
         }
-        int agent = agents.memberAgent[m];
+        int agent = agents.memberAgent(m);
         int candidates = agents.idleCount[queue];
-        long idleSinceNs = agents.memberSinceNs[m];
+        long idleSinceNs = agents.memberSinceNs(m);
         agents.dropHead(queue);
-        int next = agents.longestIdle(queue);
         offer(contacts.best(queue), agent, OfferReason.LONGEST_IDLE_AGENT, candidates, idleSinceNs,
-                next < 0 ? -1 : agents.memberAgent[next]);
+                agents.longestIdleAgent(queue));
     }
 
     /** Gives an agent who became available the best waiting contacts until it is full or none wait. */
@@ -497,9 +496,9 @@ public final class RoutingCore {
             long bestScore = 0;
             int runnerUp = -1;
             int queuesWithWork = 0;
-            for (int m = agents.memberStart[agent], end = agents.memberStart[agent + 1]; m < end; m++) {
-                int queue = agents.memberQueue[m];
-                if ((channels & (1 << agents.memberChannel[m])) == 0 || contacts.waiting[queue] == 0) {
+            for (int m = agents.memberStart(agent), end = agents.memberEnd(agent); m < end; m++) {
+                int queue = agents.memberQueue(m);
+                if ((channels & (1 << agents.memberChannel(m))) == 0 || contacts.waiting[queue] == 0) {
                     continue;
                 }
                 int head = contacts.best(queue);
@@ -543,7 +542,7 @@ public final class RoutingCore {
         contacts.state[slot] = ContactState.OFFERED.code();
         contacts.agent[slot] = agent;
         agents.addLoad(agent, queues[queue].channel().code(), 1);
-        agents.pendingOffers[agent]++;
+        agents.addPendingOffers(agent, 1);
         agents.refresh(agent, true, nowNs);
         contacts.deadlineNs[slot] = nowNs + offerTimeoutNs[queue];
         timers.schedule(slot);
@@ -568,7 +567,7 @@ public final class RoutingCore {
         timers.cancel(slot);
         contacts.deadlineNs[slot] = -1;
         contacts.state[slot] = ContactState.CONNECTED.code();
-        agents.pendingOffers[command.agentId]--;
+        agents.addPendingOffers(command.agentId, -1);
     }
 
     private void onOfferDeclined(Command command) {
@@ -619,7 +618,7 @@ public final class RoutingCore {
      */
     private void unload(int slot, int agent) {
         if (contacts.state[slot] == ContactState.OFFERED.code()) {
-            agents.pendingOffers[agent]--;
+            agents.addPendingOffers(agent, -1);
         }
         contacts.deadlineNs[slot] = -1;
         agents.addLoad(agent, queues[contacts.queue[slot]].channel().code(), -1);
@@ -656,7 +655,7 @@ public final class RoutingCore {
             reject(RejectReason.UNKNOWN_AGENT, command);
             return;
         }
-        if (agents.presence[agent] != AgentState.LOGGED_OUT.code()) {
+        if (agents.presence(agent) != AgentState.LOGGED_OUT.code()) {
             reject(RejectReason.ILLEGAL_TRANSITION, command);
             return;
         }
@@ -670,7 +669,7 @@ public final class RoutingCore {
             reject(RejectReason.UNKNOWN_AGENT, command);
             return;
         }
-        boolean loggedOut = agents.presence[agent] == AgentState.LOGGED_OUT.code();
+        boolean loggedOut = agents.presence(agent) == AgentState.LOGGED_OUT.code();
         if (command.agentState == AgentState.READY.code()) {
             if (loggedOut) {
                 reject(RejectReason.ILLEGAL_TRANSITION, command);
@@ -685,7 +684,7 @@ public final class RoutingCore {
             }
             setPresence(agent, AgentState.PAUSED, Math.max(PauseReason.UNSPECIFIED, command.reason));
         } else if (command.agentState == AgentState.LOGGED_OUT.code()) {
-            if (agents.totalLoad[agent] > 0) {
+            if (agents.totalLoad(agent) > 0) {
                 reject(RejectReason.AGENT_HAS_CONTACTS, command);
                 return;
             }
@@ -696,11 +695,7 @@ public final class RoutingCore {
     }
 
     private void setPresence(int agent, AgentState presence, int reason) {
-        if (agents.presence[agent] != presence.code()) {
-            agents.presenceSinceNs[agent] = nowNs;
-        }
-        agents.presence[agent] = presence.code();
-        agents.pauseReason[agent] = presence == AgentState.PAUSED ? reason : PauseReason.UNSPECIFIED;
+        agents.presence(agent, presence.code(), presence == AgentState.PAUSED ? reason : PauseReason.UNSPECIFIED, nowNs);
         agents.refresh(agent, false, nowNs);
     }
 
@@ -800,16 +795,16 @@ public final class RoutingCore {
     }
 
     public int agentPauseReason(int agent) {
-        return agents.pauseReason[agent];
+        return agents.pauseReason(agent);
     }
 
     /** Contacts the agent holds on a channel (offered, connected or in wrap-up). */
     public int agentLoad(int agent, Channel channel) {
-        return agents.load[agent * Channel.COUNT + channel.code()];
+        return agents.load(agent, channel.code());
     }
 
     public int agentCapacity(int agent, Channel channel) {
-        return agents.capacity[agent * Channel.COUNT + channel.code()];
+        return agents.capacity(agent, channel.code());
     }
 
     /** Whether the agent could take one more contact of the channel now. */
