@@ -73,18 +73,24 @@ public record RoutingConfig(long version, List<String> skills, List<String> lang
             }
         }
         for (AgentSpec agent : agents) {
-            String where = "agent '" + agent.name() + "'";
+            // Checked without building strings first: rosters have tens of thousands of agents.
             if (agent.skillLevels().length != skills.size()) {
-                problems.add(where + " has " + agent.skillLevels().length + " skill levels for " + skills.size() + " skills");
+                problems.add("agent '" + agent.name() + "' has " + agent.skillLevels().length + " skill levels for "
+                        + skills.size() + " skills");
             }
             for (int level : agent.skillLevels()) {
-                inRange(problems, where + " skill level", level, 0, MAX_LEVEL);
+                if (level < 0 || level > MAX_LEVEL) {
+                    inRange(problems, "agent '" + agent.name() + "' skill level", level, 0, MAX_LEVEL);
+                }
             }
             if (agent.capacityPerChannel().length != Channel.COUNT) {
-                problems.add(where + " has " + agent.capacityPerChannel().length + " capacities for " + Channel.COUNT + " channels");
+                problems.add("agent '" + agent.name() + "' has " + agent.capacityPerChannel().length + " capacities for "
+                        + Channel.COUNT + " channels");
             }
             for (int capacity : agent.capacityPerChannel()) {
-                inRange(problems, where + " capacity", capacity, 0, 64);
+                if (capacity < 0 || capacity > 64) {
+                    inRange(problems, "agent '" + agent.name() + "' capacity", capacity, 0, 64);
+                }
             }
         }
         for (EntrySpec entry : entries) {

@@ -14,11 +14,16 @@ package org.loket.host.bench;
  *                                    (coordinated-omission corrected)
  * @param offeredRatePerSecond        the steady rate of the latency run
  * @param decisionsPerCommand         decisions made per command in the engine run
+ * @param engineCpuShare              CPU time per pipeline thread (and the producer) over the engine run,
+ *                                    as a share of its wall time: where the time goes
+ * @param replayCommandsPerSecond     {@code loket replay} of the engine run's journal: read, decode, core, hash
+ * @param replayIdentical             whether that replay made exactly the recorded decisions
  * @param jvm, cpus                   where it ran
  */
 public record BenchReport(int agents, int queues, int skills, int commands, String waitStrategy, long rawCommandsPerSecond,
                           long engineCommandsPerSecond, double ratio, Percentiles coreServiceNanos, Percentiles endToEndMicros,
-                          long offeredRatePerSecond, double decisionsPerCommand, String jvm, int cpus) {
+                          long offeredRatePerSecond, double decisionsPerCommand, java.util.Map<String, Double> engineCpuShare,
+                          long replayCommandsPerSecond, boolean replayIdentical, String jvm, int cpus) {
 
     /** Percentiles of one distribution, in the unit its field names. */
     public record Percentiles(double p50, double p90, double p99, double p999, double p9999, double max, long count) {

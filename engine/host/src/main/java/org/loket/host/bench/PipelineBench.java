@@ -20,6 +20,9 @@ import org.loket.host.journal.JournalPretoucher;
 import org.loket.host.pipeline.Engine;
 import org.loket.host.pipeline.EngineSettings;
 import org.loket.host.pipeline.WaitStrategies;
+import org.loket.host.replay.Pace;
+import org.loket.host.replay.ReplayReport;
+import org.loket.host.replay.Replayer;
 
 /**
  * {@code loket bench}: the raw pipeline and the full engine, side by side in one process, on the
@@ -50,6 +53,7 @@ public final class PipelineBench {
     /** Ring → Chronicle append of the same command bytes; no routing. @return commands per second */
     public long rawPipeline(String name) {
         Path folder = fresh(name);
+        settle();
         try (Journal journal = Journal.open(folder); JournalPretoucher pretouch = new JournalPretoucher(folder)) {
             AtomicLong done = new AtomicLong();
             Disruptor<RawEvent> disruptor = new Disruptor<>(RawEvent::new, ringSize, r -> daemon(r, "bench-raw"),
@@ -105,8 +109,9 @@ public final class PipelineBench {
     }
 
     /** Ring → journal ∥ core → egress. @return commands per second */
-    public EngineRun engine(String name, long offeredRatePerSecond, boolean measure) {
+    public EngineRun engine(String name, long offeredRatePerSecond, boolean measure, boolean replayAfter) {
         Path folder = fresh(name);
+        settle();
         EngineSettings settings = new EngineSettings(ringSize, waitStrategy, 0, measure, measure, true);
         try (Journal journal = Journal.open(folder)) {
             Engine engine = Engine.start(settings, journal);
@@ -140,10 +145,13 @@ public final class PipelineBench {
                 throw new IllegalStateException("engine failed during the benchmark", engine.failure().join());
             }
             java.util.Map<String, Double> cpuShare = cpu.sharesSince(elapsed);
-            EngineRun run = new EngineRun(n * 1_000_000_000L / elapsed, engine.decisions(), cpuShare,
-                    BenchReport.Percentiles.of(engine.serviceTimeNs(), 1), BenchReport.Percentiles.of(engine.latencyNs(), 1000.0));
+            long commandsPerSecond = n * 1_000_000_000L / elapsed;
+            long decisions = engine.decisions();
+            var service = BenchReport.Percentiles.of(engine.serviceTimeNs(), 1);
+            var latency = BenchReport.Percentiles.of(engine.latencyNs(), 1000.0);
             engine.close();
-            return run;
+            ReplayReport replay = replayAfter ? Replayer.replay(folder, null, null, Pace.MAX, null) : null;
+            return new EngineRun(commandsPerSecond, decisions, cpuShare, service, latency, replay);
         } finally {
             delete(folder);
         }
@@ -152,7 +160,7 @@ public final class PipelineBench {
     /** One engine run's figures. */
     public record EngineRun(long commandsPerSecond, long decisions, java.util.Map<String, Double> cpuShare,
                             BenchReport.Percentiles serviceNs,
-                            BenchReport.Percentiles latencyMicros) {
+                            BenchReport.Percentiles latencyMicros, ReplayReport replay) {
     }
 
     /** CPU time of the pipeline's threads and the producer over a run: where the time goes. */
@@ -179,6 +187,11 @@ public final class PipelineBench {
             }
             return shares;
         }
+    }
+
+    /** Collects the garbage of recording and earlier runs now, so no run pays for another's. */
+    private static void settle() {
+        System.gc();
     }
 
     void say(String message) {

@@ -59,16 +59,16 @@ final class BenchCommand implements Callable<Integer> {
         long raw = bench.rawPipeline("raw");
         err.printf("bench: raw %,d commands/s%n", raw);
         err.println("bench: full engine (warm-up, then measured)...");
-        bench.engine("engine-warmup", 0, false);
-        PipelineBench.EngineRun engine = bench.engine("engine", 0, false);
+        bench.engine("engine-warmup", 0, false, false);
+        PipelineBench.EngineRun engine = bench.engine("engine", 0, false, true);
         err.printf("bench: engine %,d commands/s, CPU share per thread %s%n", engine.commandsPerSecond(), engine.cpuShare());
         err.printf("bench: latency run at a steady %,d commands/s...%n", rate);
-        PipelineBench.EngineRun steady = bench.engine("engine-steady", rate, true);
+        PipelineBench.EngineRun steady = bench.engine("engine-steady", rate, true, false);
 
         BenchReport report = new BenchReport(agents, queues, skills, tape.size(), waitStrategy, raw,
                 engine.commandsPerSecond(), Math.round(1000.0 * engine.commandsPerSecond() / raw) / 1000.0,
-                steady.serviceNs(), steady.latencyMicros(), rate, (double) engine.decisions() / tape.size(),
-                Runtime.version().toString(), Runtime.getRuntime().availableProcessors());
+                steady.serviceNs(), steady.latencyMicros(), rate, (double) engine.decisions() / tape.size(), engine.cpuShare(),
+                engine.replay().commandsPerSecond(), Boolean.TRUE.equals(engine.replay().identical()), Runtime.version().toString(), Runtime.getRuntime().availableProcessors());
         var out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.write(report));
@@ -80,6 +80,8 @@ final class BenchCommand implements Callable<Integer> {
             var l = report.endToEndMicros();
             out.printf("end to end @%,d/s p50 %.1f µs, p90 %.1f, p99 %.1f, p99.9 %.1f, max %.1f%n", rate, l.p50(), l.p90(), l.p99(),
                     l.p999(), l.max());
+            out.printf("replay            %,d commands/s (identical: %s)%n", report.replayCommandsPerSecond(), report.replayIdentical());
+            out.printf("CPU share         %s%n", report.engineCpuShare());
         }
         out.flush();
         return 0;

@@ -10,7 +10,7 @@ import org.loket.core.decision.Decision;
  */
 final class RingEvent {
     final Command command = new Command();
-    Decision[] decisions = newDecisions(4);
+    Decision[] decisions = newDecisions(2);
     int decisionCount;
     /** {@link System#nanoTime()} at publish (or the intended publish time under a paced load); not journaled. */
     long publishNanoTime;
