@@ -36,8 +36,11 @@ public final class PipelineBench {
     private final String waitStrategy;
     private final int ringSize;
     private final PrintStream progress;
+    private final boolean pretouch;
 
-    public PipelineBench(CommandTape tape, Path workFolder, String waitStrategy, int ringSize, PrintStream progress) {
+    public PipelineBench(CommandTape tape, Path workFolder, String waitStrategy, int ringSize, boolean pretouch,
+                         PrintStream progress) {
+        this.pretouch = pretouch;
         this.tape = tape;
         this.workFolder = workFolder;
         this.waitStrategy = waitStrategy;
@@ -54,7 +57,7 @@ public final class PipelineBench {
     public long rawPipeline(String name) {
         Path folder = fresh(name);
         settle();
-        try (Journal journal = Journal.open(folder); JournalPretoucher pretouch = new JournalPretoucher(folder)) {
+        try (Journal journal = Journal.open(folder); JournalPretoucher pretoucher = pretouch ? new JournalPretoucher(folder) : null) {
             AtomicLong done = new AtomicLong();
             Disruptor<RawEvent> disruptor = new Disruptor<>(RawEvent::new, ringSize, r -> daemon(r, "bench-raw"),
                     ProducerType.MULTI, WaitStrategies.of(waitStrategy));
@@ -112,7 +115,7 @@ public final class PipelineBench {
     public EngineRun engine(String name, long offeredRatePerSecond, boolean measure, boolean replayAfter) {
         Path folder = fresh(name);
         settle();
-        EngineSettings settings = new EngineSettings(ringSize, waitStrategy, 0, measure, measure, true);
+        EngineSettings settings = new EngineSettings(ringSize, waitStrategy, 0, measure, measure, true, pretouch);
         try (Journal journal = Journal.open(folder)) {
             Engine engine = Engine.start(settings, journal);
             ThreadCpu cpu = new ThreadCpu();

@@ -43,6 +43,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "target/bench", description = "scratch folder for journals (deleted after each run)")
     Path dir;
 
+    @Option(names = "--pretouch", defaultValue = "true", negatable = true, fallbackValue = "true",
+            description = "pre-touch journal pages on a background thread in both pipelines (default: ${DEFAULT-VALUE})")
+    boolean pretouch;
+
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
@@ -52,7 +56,7 @@ final class BenchCommand implements Callable<Integer> {
         err.printf("bench: recording a workload of %,d commands (%d agents, %d queues, %d skills)...%n", commands, agents, queues, skills);
         RoutingConfig config = BenchWorkload.config(agents, queues, skills, 42);
         CommandTape tape = BenchWorkload.record(config, commands, 7);
-        PipelineBench bench = new PipelineBench(tape, dir, waitStrategy, ringSize, err);
+        PipelineBench bench = new PipelineBench(tape, dir, waitStrategy, ringSize, pretouch, err);
 
         err.println("bench: raw pipeline (warm-up, then measured)...");
         bench.rawPipeline("raw-warmup");

@@ -83,7 +83,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         this.sequenceBase = recovery.nextSequence();
         this.gateways = new java.util.ArrayList<>();
         this.snapshots = new SnapshotStore(journal.snapshotFolder());
-        this.pretoucher = new JournalPretoucher(journal.folder());
+        this.pretoucher = settings.pretouchJournal() ? new JournalPretoucher(journal.folder()) : null;
         this.snapshotWriter = Executors.newSingleThreadExecutor(r -> daemon(r, "loket-snapshot"));
         this.stamping = (event, sequence, filler, argument) -> {
             Command command = event.command.clear();
@@ -236,7 +236,9 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         }
         coreProcessor.halt();
         ioLoop.stop();
-        pretoucher.close();
+        if (pretoucher != null) {
+            pretoucher.close();
+        }
         if (!failure.isDone() && settings.snapshotEveryCommands() > 0) {
             writeSnapshot(core.lastSequence(), stateBytes());
         }

@@ -9,23 +9,32 @@ package org.loket.host.pipeline;
  * @param measureServiceTime    record the core's service time per command (two clock reads per command)
  * @param measureLatency        record publish-to-egress latency per command
  * @param journalDecisions      journal decisions as well as commands (needed by replay's identity check)
+ * @param pretouchJournal       touch journal pages ahead of the writers on a background thread
  */
 public record EngineSettings(int ringSize, String waitStrategy, long snapshotEveryCommands, boolean measureServiceTime,
-                             boolean measureLatency, boolean journalDecisions) {
+                             boolean measureLatency, boolean journalDecisions, boolean pretouchJournal) {
 
     public static EngineSettings defaults() {
-        return new EngineSettings(1 << 16, "yielding", 1_000_000, false, false, true);
+        return new EngineSettings(1 << 16, "yielding", 1_000_000, false, false, true, true);
+    }
+
+    public EngineSettings withPretouch(boolean pretouch) {
+        return new EngineSettings(ringSize, waitStrategy, snapshotEveryCommands, measureServiceTime, measureLatency,
+                journalDecisions, pretouch);
     }
 
     public EngineSettings withMeasurements(boolean serviceTime, boolean latency) {
-        return new EngineSettings(ringSize, waitStrategy, snapshotEveryCommands, serviceTime, latency, journalDecisions);
+        return new EngineSettings(ringSize, waitStrategy, snapshotEveryCommands, serviceTime, latency, journalDecisions,
+                pretouchJournal);
     }
 
     public EngineSettings withWaitStrategy(String name) {
-        return new EngineSettings(ringSize, name, snapshotEveryCommands, measureServiceTime, measureLatency, journalDecisions);
+        return new EngineSettings(ringSize, name, snapshotEveryCommands, measureServiceTime, measureLatency, journalDecisions,
+                pretouchJournal);
     }
 
     public EngineSettings withSnapshotEvery(long commands) {
-        return new EngineSettings(ringSize, waitStrategy, commands, measureServiceTime, measureLatency, journalDecisions);
+        return new EngineSettings(ringSize, waitStrategy, commands, measureServiceTime, measureLatency, journalDecisions,
+                pretouchJournal);
     }
 }
