@@ -48,13 +48,18 @@ final class Agents {
     private static final int WRAP_UPS = PENDING_OFFERS + 1;
     private static final int MEMBER_START = WRAP_UPS + 1;
     private static final int MEMBER_END = MEMBER_START + 1;
-    private static final int EPOCH = MEMBER_END + 1;
 
     /** Membership row, first long: queue (bits 0-15), channel (16-23), idle (24), agent (32-63). */
     private static final long IDLE_BIT = 1L << 24;
 
     final int count;
     private final int[] agent;
+    /**
+     * Kept apart from the rows: every stale idle entry is checked against its agent's epoch, and
+     * 4 bytes per agent stay in cache where 64-byte rows would not (at 100,000 agents, 400 KB
+     * against 6.4 MB).
+     */
+    private final int[] epoch;
     private final long[] presenceSinceNs;
     private final long[] member;
 
@@ -76,6 +81,7 @@ final class Agents {
         }
         count = roster.size();
         agent = new int[count * ROW];
+        epoch = new int[count];
         presenceSinceNs = new long[count];
         int members = 0;
         for (int a = 0; a < count; a++) {
@@ -249,7 +255,7 @@ final class Agents {
         if (anyLeaves) {
             // One epoch step makes every entry of this agent stale; idle memberships that stay
             // (only possible without moveToBack) are filed again with their idle-since time.
-            agent[a * ROW + EPOCH]++;
+            epoch[a]++;
             for (int m = start; m < end; m++) {
                 if (memberIdle(m)) {
                     member[2 * m] &= ~IDLE_BIT;
@@ -268,7 +274,7 @@ final class Agents {
     }
 
     private boolean live(long entry) {
-        return (agent[(int) (entry >>> 32) * ROW + EPOCH] & EPOCH_MASK) == ((int) entry & EPOCH_MASK);
+        return (epoch[(int) (entry >>> 32)] & EPOCH_MASK) == ((int) entry & EPOCH_MASK);
     }
 
     private int membershipOf(long entry) {
@@ -323,7 +329,7 @@ final class Agents {
         }
         int a = memberAgent(m);
         entries[fifoTail[q] & (entries.length - 1)] = ((long) a << 32)
-                | ((long) (m - memberStart(a)) << EPOCH_BITS) | (agent[a * ROW + EPOCH] & EPOCH_MASK);
+                | ((long) (m - memberStart(a)) << EPOCH_BITS) | (epoch[a] & EPOCH_MASK);
         fifoTail[q]++;
         member[2 * m] |= IDLE_BIT;
         member[2 * m + 1] = nowNs;

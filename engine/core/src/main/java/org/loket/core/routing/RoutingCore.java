@@ -387,16 +387,8 @@ public final class RoutingCore {
     }
 
     private void onWrapUpDone(Command command) {
-        int slot = liveSlot(command);
+        int slot = heldSlot(command, ContactState.WRAP_UP);
         if (slot < 0) {
-            return;
-        }
-        if (contacts.state[slot] != ContactState.WRAP_UP.code()) {
-            reject(RejectReason.ILLEGAL_TRANSITION, command);
-            return;
-        }
-        if (contacts.agent[slot] != command.agentId) {
-            reject(RejectReason.WRONG_AGENT, command);
             return;
         }
         timers.cancel(slot);
@@ -420,16 +412,8 @@ public final class RoutingCore {
     }
 
     private void onTransferRequested(Command command) {
-        int slot = liveSlot(command);
+        int slot = heldSlot(command, ContactState.CONNECTED);
         if (slot < 0) {
-            return;
-        }
-        if (contacts.state[slot] != ContactState.CONNECTED.code()) {
-            reject(RejectReason.ILLEGAL_TRANSITION, command);
-            return;
-        }
-        if (contacts.agent[slot] != command.agentId) {
-            reject(RejectReason.WRONG_AGENT, command);
             return;
         }
         if (command.queueId < 0 || command.queueId >= queues.length) {
@@ -560,7 +544,7 @@ public final class RoutingCore {
     }
 
     private void onOfferAccepted(Command command) {
-        int slot = offeredSlot(command);
+        int slot = heldSlot(command, ContactState.OFFERED);
         if (slot < 0) {
             return;
         }
@@ -571,7 +555,7 @@ public final class RoutingCore {
     }
 
     private void onOfferDeclined(Command command) {
-        int slot = offeredSlot(command);
+        int slot = heldSlot(command, ContactState.OFFERED);
         if (slot < 0) {
             return;
         }
@@ -631,12 +615,16 @@ public final class RoutingCore {
         offerToLongestIdle(slot);
     }
 
-    private int offeredSlot(Command command) {
+    /**
+     * The slot of the command's contact when it is in {@code expected} state and held by the
+     * command's agent; otherwise rejects the command and returns -1.
+     */
+    private int heldSlot(Command command, ContactState expected) {
         int slot = liveSlot(command);
         if (slot < 0) {
             return -1;
         }
-        if (contacts.state[slot] != ContactState.OFFERED.code()) {
+        if (contacts.state[slot] != expected.code()) {
             reject(RejectReason.ILLEGAL_TRANSITION, command);
             return -1;
         }
