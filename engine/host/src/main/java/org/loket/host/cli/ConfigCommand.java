@@ -16,21 +16,27 @@ final class ConfigCommand {
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = "Validate a configuration folder; print every problem with file, line and field. Exit 1 on errors.")
     static final class Check implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Parameters(index = "0", arity = "0..1", description = "configuration folder (default: the embedded default)")
         Path folder;
 
         @Override
         public Integer call() {
+            var out = spec.commandLine().getOut();
             try {
                 LoadedConfig loaded = folder == null ? ConfigLoader.loadDefault() : ConfigLoader.load(folder);
-                loaded.warnings().forEach(System.out::println);
+                loaded.warnings().forEach(out::println);
                 var r = loaded.routing();
-                System.out.printf("ok: %s: version %d, %d skills, %d queues, %d agents, %d flow nodes, %d entries%n",
+                out.printf("ok: %s: version %d, %d skills, %d queues, %d agents, %d flow nodes, %d entries%n",
                         loaded.source(), r.version(), r.skills().size(), r.queues().size(), r.agents().size(),
                         r.flowNodes().size(), r.entries().size());
+                out.flush();
                 return 0;
             } catch (ConfigException e) {
-                e.problems().forEach(System.out::println);
+                e.problems().forEach(out::println);
+                out.flush();
                 return 1;
             }
         }

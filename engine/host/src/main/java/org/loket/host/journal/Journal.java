@@ -25,15 +25,15 @@ public final class Journal implements AutoCloseable {
     private final ChronicleQueue commands;
     private final ChronicleQueue decisions;
 
-    private Journal(Path folder, boolean readOnly) {
+    private Journal(Path folder) {
         this.folder = folder;
-        this.commands = open(folder.resolve("commands"), readOnly);
-        this.decisions = open(folder.resolve("decisions"), readOnly);
+        this.commands = open(folder.resolve("commands"));
+        this.decisions = open(folder.resolve("decisions"));
     }
 
     /** Opens (or creates) a journal folder for writing. */
     public static Journal open(Path folder) {
-        return new Journal(folder, false);
+        return new Journal(folder);
     }
 
     /**
@@ -45,14 +45,13 @@ public final class Journal implements AutoCloseable {
         if (!Files.isDirectory(folder.resolve("commands"))) {
             throw new IllegalArgumentException(folder + " is not a Loket journal: it has no commands/ folder");
         }
-        return new Journal(folder, false);
+        return new Journal(folder);
     }
 
-    private static ChronicleQueue open(Path path, boolean readOnly) {
+    private static ChronicleQueue open(Path path) {
         return ChronicleQueue.singleBuilder(path)
                 .rollCycle(RollCycles.FAST_DAILY)
                 .blockSize(BLOCK_SIZE_BYTES)
-                .readOnly(readOnly)
                 .build();
     }
 

@@ -1,0 +1,68 @@
+package org.loket.host.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.loket.core.decision.DecisionType;
+import org.loket.host.gateway.RecordingGatewayProvider;
+import org.loket.host.replay.Pace;
+import org.loket.host.replay.Replayer;
+import picocli.CommandLine;
+
+@Timeout(60)
+class RunCommandTest {
+    @TempDir
+    Path folder;
+
+    private int execute(StringWriter out, String... args) {
+        CommandLine cli = new CommandLine(new LoketCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(out, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void shouldStartTheGatewaysOnTheClassPathAndDeliverTheirDecisions() {
+        Path journal = folder.resolve("journal");
+        StringWriter out = new StringWriter();
+        int exit = execute(out, "run", "--journal", journal.toString(), "--duration-seconds", "2", "--status-seconds", "0",
+                "--set", "recording-gateway=on");
+        assertThat(exit).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("gateway recording started").contains("applying configuration embedded default");
+        assertThat(RecordingGatewayProvider.RECEIVED).as("decisions delivered to the gateway")
+                .anySatisfy(d -> {
+                    assertThat(d.type).isEqualTo(DecisionType.OFFER_CONTACT);
+                    assertThat(d.contactId).isEqualTo(42);
+                });
+        assertThat(RecordingGatewayProvider.started).as("closed at shutdown").isFalse();
+        assertThat(Replayer.replay(journal, null, null, Pace.MAX, null).identical()).isTrue();
+    }
+
+    @Test
+    void shouldNotStartAGatewayThatDeclines() {
+        StringWriter out = new StringWriter();
+        int exit = execute(out, "run", "--journal", folder.resolve("j2").toString(), "--duration-seconds", "1",
+                "--status-seconds", "0");
+        assertThat(exit).isZero();
+        assertThat(out.toString()).doesNotContain("gateway recording started");
+    }
+
+    @Test
+    void shouldRefuseAnInvalidConfigurationNamingFileLineAndField() throws Exception {
+        Path config = java.nio.file.Files.createDirectories(folder.resolve("config"));
+        java.nio.file.Files.writeString(config.resolve("routing.yaml"), "skills: [a]\nqueues:\n  - {name: q, channel: fax, skill: a}\n");
+        StringWriter out = new StringWriter();
+        int exit = execute(out, "config", "check", config.toString());
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString()).contains("routing.yaml:3").contains("queues[0].channel").contains("'fax'");
+        StringWriter runOut = new StringWriter();
+        assertThat(execute(runOut, "run", "--config", config.toString(), "--journal", folder.resolve("j3").toString(),
+                "--duration-seconds", "1")).isNotZero();
+        assertThat(runOut.toString()).contains("routing.yaml:3");
+    }
+}
