@@ -27,8 +27,8 @@ public final class Journal implements AutoCloseable {
 
     private Journal(Path folder) {
         this.folder = folder;
-        this.commands = open(folder.resolve("commands"));
-        this.decisions = open(folder.resolve("decisions"));
+        this.commands = openQueue(folder.resolve("commands"));
+        this.decisions = openQueue(folder.resolve("decisions"));
     }
 
     /** Opens (or creates) a journal folder for writing. */
@@ -48,7 +48,7 @@ public final class Journal implements AutoCloseable {
         return new Journal(folder);
     }
 
-    private static ChronicleQueue open(Path path) {
+    private static ChronicleQueue openQueue(Path path) {
         return ChronicleQueue.singleBuilder(path)
                 .rollCycle(RollCycles.FAST_DAILY)
                 .blockSize(BLOCK_SIZE_BYTES)
