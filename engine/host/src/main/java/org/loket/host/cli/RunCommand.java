@@ -97,7 +97,17 @@ final class RunCommand implements Callable<Integer> {
                 engine.addGateway(traffic);
             }
             CountDownLatch stop = new CountDownLatch(1);
-            Thread hook = new Thread(stop::countDown, "loket-shutdown");
+            CountDownLatch stopped = new CountDownLatch(1);
+            // Ctrl-C or SIGTERM: let the main thread drain the ring, snapshot and close the journal
+            // before the JVM halts.
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                try {
+                    stopped.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "loket-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             engine.failure().thenRun(stop::countDown);
             ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -117,21 +127,25 @@ final class RunCommand implements Callable<Integer> {
             } else {
                 stop.await();
             }
-            timers.shutdownNow();
-            engine.close();
-            if (engine.failure().isDone()) {
-                out.println("loket: halted after a failure; restart to recover from the journal");
-                return 70;
-            }
-            out.printf("loket: stopped after %d commands; last sequence %d, live contacts %d, state hash %016x%n", engine.processed(),
-                    engine.core().lastSequence(), engine.core().liveContacts(), engine.core().stateHash());
-            out.flush();
             try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down
+                timers.shutdownNow();
+                engine.close();
+                if (engine.failure().isDone()) {
+                    out.println("loket: halted after a failure; restart to recover from the journal");
+                    return 70;
+                }
+                out.printf("loket: stopped after %d commands; last sequence %d, live contacts %d, state hash %016x%n",
+                        engine.processed(), engine.core().lastSequence(), engine.core().liveContacts(), engine.core().stateHash());
+                out.flush();
+                return 0;
+            } finally {
+                stopped.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // the JVM is already shutting down (Ctrl-C): the hook is running
+                }
             }
-            return 0;
         }
     }
 }
