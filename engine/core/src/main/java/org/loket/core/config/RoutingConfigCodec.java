@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.loket.core.Channel;
+import org.loket.core.state.ByteArrayState;
 
 /**
  * The binary form of a {@link RoutingConfig} carried by a journaled {@code CONFIG_APPLIED} command and
@@ -149,22 +150,20 @@ public final class RoutingConfigCodec {
         return values;
     }
 
-    /** A growable big-endian buffer; encoding is rare (configuration changes), so clarity beats speed. */
+    /** The codec's writes, on the state module's growable buffer. */
     private static final class Writer {
-        private ByteBuffer buffer = ByteBuffer.allocate(4096);
+        private final ByteArrayState out = new ByteArrayState();
 
         void putInt(int value) {
-            ensure(4).putInt(value);
+            out.writeInt(value);
         }
 
         void putLong(long value) {
-            ensure(8).putLong(value);
+            out.writeLong(value);
         }
 
         void string(String value) {
-            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-            putInt(utf8.length);
-            ensure(utf8.length).put(utf8);
+            out.writeBytes(value.getBytes(StandardCharsets.UTF_8));
         }
 
         void strings(List<String> values) {
@@ -183,21 +182,8 @@ public final class RoutingConfigCodec {
             }
         }
 
-        private ByteBuffer ensure(int bytes) {
-            if (buffer.remaining() < bytes) {
-                ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + bytes));
-                buffer.flip();
-                bigger.put(buffer);
-                buffer = bigger;
-            }
-            return buffer;
-        }
-
         byte[] toByteArray() {
-            byte[] bytes = new byte[buffer.position()];
-            buffer.flip();
-            buffer.get(bytes);
-            return bytes;
+            return out.toByteArray();
         }
     }
 }
