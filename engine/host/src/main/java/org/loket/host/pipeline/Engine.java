@@ -68,6 +68,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     private final ExecutorService snapshotWriter;
     private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
     private final AtomicLong publishFailures = new AtomicLong();
+    private final AtomicLong gatewayFailures = new AtomicLong();
     private final Recovery.Result recovery;
     private final JournalPretoucher pretoucher;
 
@@ -195,6 +196,11 @@ public final class Engine implements CommandPublisher, AutoCloseable {
 
     public long publishFailures() {
         return publishFailures.get();
+    }
+
+    /** Decisions a gateway threw on (adapter faults; the engine carried on). */
+    public long gatewayFailures() {
+        return gatewayFailures.get();
     }
 
     /** Commands that have passed egress. */
@@ -445,7 +451,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                     Decision decision = event.decisions[i];
                     decisionHash = decision.hashInto(decisionHash);
                     for (Gateway gateway : targets) {
-                        gateway.onDecision(decision);
+                        deliver(gateway, decision);
                     }
                 }
                 decisions += count;
@@ -454,6 +460,20 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                 latencyNs.recordValue(Math.max(0, System.nanoTime() - event.publishNanoTime));
             }
             event.command.payload = null;
+        }
+
+        /**
+         * A gateway that throws is an adapter fault, not an engine fault: count it, log the first
+         * with its context, and keep routing (the decision is journaled either way).
+         */
+        private void deliver(Gateway gateway, Decision decision) {
+            try {
+                gateway.onDecision(decision);
+            } catch (RuntimeException e) {
+                if (gatewayFailures.getAndIncrement() == 0) {
+                    LOG.error("gateway {} failed on {}; further failures are only counted", gateway.name(), decision, e);
+                }
+            }
         }
 
         void endBatch() {

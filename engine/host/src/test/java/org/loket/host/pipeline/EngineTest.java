@@ -120,6 +120,41 @@ class EngineTest {
     }
 
     @Test
+    void shouldCountAFailingGatewayAndKeepRouting() throws Exception {
+        RecordingSink expected = direct();
+        try (var journal = org.loket.host.journal.Journal.open(folder)) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            java.util.concurrent.atomic.AtomicLong delivered = new java.util.concurrent.atomic.AtomicLong();
+            engine.addGateway(new org.loket.host.gateway.Gateway() {
+                @Override
+                public String name() {
+                    return "broken";
+                }
+
+                @Override
+                public void start(org.loket.host.gateway.GatewayContext context) {
+                }
+
+                @Override
+                public void onDecision(org.loket.core.decision.Decision decision) {
+                    if (delivered.incrementAndGet() % 1000 == 0) {
+                        throw new IllegalStateException("adapter bug");
+                    }
+                }
+
+                @Override
+                public void close() {
+                }
+            });
+            runThrough(engine);
+            assertThat(engine.failure()).isNotDone();
+            assertThat(engine.gatewayFailures()).isEqualTo(expected.all().size() / 1000);
+            assertThat(engine.decisionHash()).isEqualTo(expected.hash());
+            engine.close();
+        }
+    }
+
+    @Test
     void shouldStampTimeAndSequenceOnPublishedCommands() throws Exception {
         try (var journal = org.loket.host.journal.Journal.open(folder)) {
             Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
