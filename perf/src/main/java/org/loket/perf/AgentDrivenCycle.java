@@ -6,7 +6,6 @@ import org.loket.core.AgentState;
 import org.loket.core.Channel;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
-import org.loket.core.routing.RoutingCore;
 import org.loket.core.testkit.Commands;
 
 /**
@@ -25,15 +24,11 @@ import org.loket.core.testkit.Commands;
  * One contact joins and one leaves per cycle, so the waiting total stays {@value #WAITING}. Contact ids
  * are recycled through a small free stack: the ended contact's id is the next arrival's.
  */
-public final class AgentDrivenCycle {
+public final class AgentDrivenCycle extends RoutingCycle {
     public static final int COMMANDS_PER_CYCLE = 5;
     static final int WAITING = 2_000;
     static final int SPARE_IDS = 16;
-    static final long STEP_NS = ContactDrivenCycle.STEP_NS;
 
-    public final CountingSink sink = new CountingSink();
-    public final RoutingCore core = new RoutingCore(sink);
-    public final int agents;
     /** What setup built, for the benchmark log. */
     public final String description;
 
@@ -48,14 +43,6 @@ public final class AgentDrivenCycle {
     private final long[] freeIds = new long[SPARE_IDS];
     private int freeTop;
     private int position;
-    private long sequence;
-    private long nowNs = Commands.T0_NS;
-    private long cycles;
-
-    private long cyclesAtMark;
-    private long offersAtMark;
-    private long bestWaitingAtMark;
-    private long rejectsAtMark;
 
     public AgentDrivenCycle(int agents, long seed) {
         this(agents, seed, agents);
@@ -67,7 +54,7 @@ public final class AgentDrivenCycle {
      * (and every array sized by it) keeps {@code agents} entries.
      */
     public AgentDrivenCycle(int agents, long seed, int activeAgents) {
-        this.agents = agents;
+        super(agents);
         SyntheticWorkload workload = SyntheticWorkload.create(agents, seed);
         Random random = new Random(seed ^ 0xA11C_E5EDL);
         apply(Commands.config(0, workload.config));
@@ -75,7 +62,7 @@ public final class AgentDrivenCycle {
             throw new IllegalStateException("configuration not installed: " + sink.summary());
         }
         Command c = new Command();
-        for (int a : ContactDrivenCycle.permutation(agents, random)) {
+        for (int a : permutation(agents, random)) {
             c.clear();
             c.type = CommandType.AGENT_LOGGED_IN;
             c.agentId = a;
@@ -108,7 +95,7 @@ public final class AgentDrivenCycle {
         if (eligibleCount == 0) {
             throw new IllegalStateException("no agent serves a voice queue (agents=" + agents + ")");
         }
-        int[] shuffle = ContactDrivenCycle.permutation(eligibleCount, random);
+        int[] shuffle = permutation(eligibleCount, random);
         eligibleCount = Math.min(eligibleCount, activeAgents);
         rotation = new int[eligibleCount];
         rotationEntry = new int[eligibleCount];
@@ -177,39 +164,23 @@ public final class AgentDrivenCycle {
         freeIds[freeTop++] = offered;
     }
 
-    private void apply(Command command) {
-        command.sequence = ++sequence;
-        nowNs += STEP_NS;
-        command.timestampNs = nowNs;
-        core.apply(command);
+    @Override
+    String name() {
+        return "agent-driven";
     }
 
-    public void mark() {
-        cyclesAtMark = cycles;
-        offersAtMark = sink.offers();
-        bestWaitingAtMark = sink.offersBestWaiting();
-        rejectsAtMark = sink.rejects();
+    @Override
+    String offerKind() {
+        return "bestWaitingOffers";
     }
 
-    /**
-     * Since the last {@link #mark}: every cycle made exactly one best-waiting-contact offer, nothing
-     * was rejected, and the backlog is still {@value #WAITING}.
-     *
-     * @throws IllegalStateException otherwise, with the counts
-     */
-    public void check(String when) {
-        long n = cycles - cyclesAtMark;
-        long offers = sink.offers() - offersAtMark;
-        long bestWaiting = sink.offersBestWaiting() - bestWaitingAtMark;
-        long rejects = sink.rejects() - rejectsAtMark;
-        if (n == 0 || offers == 0 || offers != n || bestWaiting != n || rejects != 0 || core.liveContacts() != WAITING) {
-            throw new IllegalStateException("agent-driven cycle broken (" + when + ", agents=" + agents + "): cycles=" + n
-                    + " offers=" + offers + " bestWaitingOffers=" + bestWaiting + " rejects=" + rejects + " live="
-                    + core.liveContacts() + " expected live=" + WAITING + "; totals: " + sink.summary());
-        }
+    @Override
+    long expectedOffers() {
+        return sink.offersBestWaiting();
     }
 
-    public long cycles() {
-        return cycles;
+    @Override
+    int expectedLive() {
+        return WAITING;
     }
 }

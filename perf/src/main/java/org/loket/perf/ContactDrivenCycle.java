@@ -7,7 +7,6 @@ import org.loket.core.AgentState;
 import org.loket.core.Channel;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
-import org.loket.core.routing.RoutingCore;
 import org.loket.core.testkit.Commands;
 
 /**
@@ -27,17 +26,12 @@ import org.loket.core.testkit.Commands;
  * background contact that never ends, so the contact index is not empty and some agents are busy.
  * Queues are drawn by the channel mix among those that have an idle qualified agent after that.
  */
-public final class ContactDrivenCycle {
+public final class ContactDrivenCycle extends RoutingCycle {
     public static final int COMMANDS_PER_CYCLE = 3;
-    /** Core time between two commands. */
-    static final long STEP_NS = 100_000;
     static final long CYCLE_ID_BASE = 1L << 40;
     static final int ID_RING = 1024;
     static final int SCHEDULE = 4096;
 
-    public final CountingSink sink = new CountingSink();
-    public final RoutingCore core = new RoutingCore(sink);
-    public final int agents;
     public final int backgroundContacts;
     /** What setup built, for the benchmark log. */
     public final String description;
@@ -47,14 +41,6 @@ public final class ContactDrivenCycle {
     private final Command end = new Command();
     private final int[] scheduleEntry = new int[SCHEDULE];
     private final int[] scheduleChannel = new int[SCHEDULE];
-    private long sequence;
-    private long nowNs = Commands.T0_NS;
-    private long cycles;
-
-    private long cyclesAtMark;
-    private long offersAtMark;
-    private long longestIdleAtMark;
-    private long rejectsAtMark;
 
     public ContactDrivenCycle(int agents, long seed) {
         this(agents, seed, agents);
@@ -66,7 +52,7 @@ public final class ContactDrivenCycle {
      * while the roster (and every array sized by it) keeps {@code agents} entries.
      */
     public ContactDrivenCycle(int agents, long seed, int activeAgents) {
-        this.agents = agents;
+        super(agents);
         SyntheticWorkload workload = SyntheticWorkload.create(agents, seed);
         Random random = new Random(seed ^ 0x5DEE_CE66L);
         apply(Commands.config(0, workload.config));
@@ -177,55 +163,23 @@ public final class ContactDrivenCycle {
         apply(end);
     }
 
-    private void apply(Command command) {
-        command.sequence = ++sequence;
-        nowNs += STEP_NS;
-        command.timestampNs = nowNs;
-        core.apply(command);
+    @Override
+    String name() {
+        return "contact-driven";
     }
 
-    /** Starts a new window for {@link #check}. */
-    public void mark() {
-        cyclesAtMark = cycles;
-        offersAtMark = sink.offers();
-        longestIdleAtMark = sink.offersLongestIdle();
-        rejectsAtMark = sink.rejects();
+    @Override
+    String offerKind() {
+        return "longestIdleOffers";
     }
 
-    /**
-     * Since the last {@link #mark}: every cycle made exactly one longest-idle offer, nothing was
-     * rejected, and the live contacts are the background ones only.
-     *
-     * @throws IllegalStateException otherwise, with the counts
-     */
-    public void check(String when) {
-        long n = cycles - cyclesAtMark;
-        long offers = sink.offers() - offersAtMark;
-        long longestIdle = sink.offersLongestIdle() - longestIdleAtMark;
-        long rejects = sink.rejects() - rejectsAtMark;
-        if (n == 0 || offers == 0 || offers != n || longestIdle != n || rejects != 0
-                || core.liveContacts() != backgroundContacts) {
-            throw new IllegalStateException("contact-driven cycle broken (" + when + ", agents=" + agents + "): cycles=" + n
-                    + " offers=" + offers + " longestIdleOffers=" + longestIdle + " rejects=" + rejects + " live="
-                    + core.liveContacts() + " expected live=" + backgroundContacts + "; totals: " + sink.summary());
-        }
+    @Override
+    long expectedOffers() {
+        return sink.offersLongestIdle();
     }
 
-    public long cycles() {
-        return cycles;
-    }
-
-    static int[] permutation(int n, Random random) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+    @Override
+    int expectedLive() {
+        return backgroundContacts;
     }
 }

@@ -389,12 +389,13 @@ final class NaiveRouter {
 
     // ---------------------------------------------------------------- offers and conversations
 
-    private Contact offered(Command c) {
+    /** The command's contact if it is in {@code expected} state and held by the command's agent; else rejects. */
+    private Contact held(Command c, ContactState expected) {
         Contact contact = live(c);
         if (contact == null) {
             return null;
         }
-        if (contact.state != ContactState.OFFERED) {
+        if (contact.state != expected) {
             reject(RejectReason.ILLEGAL_TRANSITION, c);
             return null;
         }
@@ -406,7 +407,7 @@ final class NaiveRouter {
     }
 
     private void accept(Command c) {
-        Contact contact = offered(c);
+        Contact contact = held(c, ContactState.OFFERED);
         if (contact != null) {
             contact.deadlineNs = -1;
             contact.state = ContactState.CONNECTED;
@@ -414,7 +415,7 @@ final class NaiveRouter {
     }
 
     private void decline(Command c) {
-        Contact contact = offered(c);
+        Contact contact = held(c, ContactState.OFFERED);
         if (contact == null) {
             return;
         }
@@ -468,16 +469,8 @@ final class NaiveRouter {
     }
 
     private void wrapUpDone(Command c) {
-        Contact contact = live(c);
+        Contact contact = held(c, ContactState.WRAP_UP);
         if (contact == null) {
-            return;
-        }
-        if (contact.state != ContactState.WRAP_UP) {
-            reject(RejectReason.ILLEGAL_TRANSITION, c);
-            return;
-        }
-        if (contact.agent != c.agentId) {
-            reject(RejectReason.WRONG_AGENT, c);
             return;
         }
         finishWrapUp(contact, false);
@@ -498,16 +491,8 @@ final class NaiveRouter {
     }
 
     private void transfer(Command c) {
-        Contact contact = live(c);
+        Contact contact = held(c, ContactState.CONNECTED);
         if (contact == null) {
-            return;
-        }
-        if (contact.state != ContactState.CONNECTED) {
-            reject(RejectReason.ILLEGAL_TRANSITION, c);
-            return;
-        }
-        if (contact.agent != c.agentId) {
-            reject(RejectReason.WRONG_AGENT, c);
             return;
         }
         if (c.queueId < 0 || c.queueId >= config.queues().size()) {

@@ -5,7 +5,6 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,17 +34,14 @@ public final class PipelineBench {
     private final Path workFolder;
     private final String waitStrategy;
     private final int ringSize;
-    private final PrintStream progress;
     private final boolean pretouch;
 
-    public PipelineBench(CommandTape tape, Path workFolder, String waitStrategy, int ringSize, boolean pretouch,
-                         PrintStream progress) {
+    public PipelineBench(CommandTape tape, Path workFolder, String waitStrategy, int ringSize, boolean pretouch) {
         this.pretouch = pretouch;
         this.tape = tape;
         this.workFolder = workFolder;
         this.waitStrategy = waitStrategy;
         this.ringSize = ringSize;
-        this.progress = progress;
     }
 
     /** Slot of the raw pipeline: the same command holder the engine's ring carries. */
@@ -195,13 +191,6 @@ public final class PipelineBench {
     /** Collects the garbage of recording and earlier runs now, so no run pays for another's. */
     private static void settle() {
         System.gc();
-    }
-
-    void say(String message) {
-        if (progress != null) {
-            progress.println(message);
-            progress.flush();
-        }
     }
 
     private Path fresh(String name) {

@@ -56,7 +56,7 @@ final class BenchCommand implements Callable<Integer> {
         err.printf("bench: recording a workload of %,d commands (%d agents, %d queues, %d skills)...%n", commands, agents, queues, skills);
         RoutingConfig config = BenchWorkload.config(agents, queues, skills, 42);
         CommandTape tape = BenchWorkload.record(config, commands, 7);
-        PipelineBench bench = new PipelineBench(tape, dir, waitStrategy, ringSize, pretouch, err);
+        PipelineBench bench = new PipelineBench(tape, dir, waitStrategy, ringSize, pretouch);
 
         err.println("bench: raw pipeline (warm-up, then measured)...");
         bench.rawPipeline("raw-warmup");

@@ -23,11 +23,6 @@ public record EngineSettings(int ringSize, String waitStrategy, long snapshotEve
                 journalDecisions, pretouch);
     }
 
-    public EngineSettings withMeasurements(boolean serviceTime, boolean latency) {
-        return new EngineSettings(ringSize, waitStrategy, snapshotEveryCommands, serviceTime, latency, journalDecisions,
-                pretouchJournal);
-    }
-
     public EngineSettings withWaitStrategy(String name) {
         return new EngineSettings(ringSize, name, snapshotEveryCommands, measureServiceTime, measureLatency, journalDecisions,
                 pretouchJournal);

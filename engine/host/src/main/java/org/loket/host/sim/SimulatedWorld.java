@@ -72,11 +72,6 @@ public final class SimulatedWorld {
         return false;
     }
 
-    /** Contacts created so far. */
-    public long contactsCreated() {
-        return nextContactId;
-    }
-
     private boolean fill(Event e, Command c) {
         switch (e.kind) {
             case LOGIN -> {
