@@ -19,7 +19,10 @@ public enum DecisionType {
     QUEUE_CONTACT(3),
     /** Stop offering {@code contactId} to {@code agentId} (timed out or the citizen left). */
     RETRACT_OFFER(4),
-    /** The core changed {@code agentId}'s state on its own to {@code agentState} with {@code reason}. */
+    /**
+     * The core changed {@code agentId}'s state on its own to {@code agentState} with {@code reason};
+     * when the wrap-up limit of {@code contactId} ended it, that contact is named.
+     */
     AGENT_STATE(5),
     /** {@code contactId} ended with {@code outcome} ({@link Outcome}), last in {@code queueId}, handled by {@code agentId}. */
     END_CONTACT(6),

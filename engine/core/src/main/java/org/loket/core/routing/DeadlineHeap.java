@@ -58,6 +58,11 @@ final class DeadlineHeap {
         return size > 0 && deadlineNs[heap[0]] <= nowNs ? heap[0] : -1;
     }
 
+    /** @return the earliest deadline, or {@link Long#MAX_VALUE} when no timer is set */
+    long nextDeadlineNs() {
+        return size > 0 ? deadlineNs[heap[0]] : Long.MAX_VALUE;
+    }
+
     int size() {
         return size;
     }

@@ -400,9 +400,11 @@ public final class RoutingCore {
         int agent = contacts.agent[slot];
         agents.addWrapUps(agent, -1);
         unload(slot, agent);
+        long contactId = contacts.id[slot];
         contacts.free(slot);
         if (timedOut) {
             Decision d = begin(DecisionType.AGENT_STATE);
+            d.contactId = contactId; // whose after-contact work ended, for reports
             d.agentId = agent;
             d.agentState = agents.state(agent).code();
             d.reason = agents.pauseReason(agent);
@@ -746,6 +748,16 @@ public final class RoutingCore {
     }
 
     /** The core's clock: the largest command timestamp seen, epoch ns. */
+    /**
+     * When the core's next timer (offer timeout, menu input timeout, wrap-up limit) falls due, so a
+     * discrete-event driver can send a {@code TICK} at exactly that time.
+     *
+     * @return epoch ns of the earliest timer, or {@link Long#MAX_VALUE} when none is set
+     */
+    public long nextTimerNs() {
+        return timers == null ? Long.MAX_VALUE : timers.nextDeadlineNs();
+    }
+
     public long nowNs() {
         return nowNs;
     }

@@ -48,6 +48,8 @@ final class InvariantChecker {
     /** What the checker has learnt about one contact from the decisions. */
     private static final class Seen {
         boolean ended;
+        boolean wrapUpEnded;
+        int agent = -1;
         int outcome;
         long endedNs;
         int queue = -1;
@@ -154,10 +156,18 @@ final class InvariantChecker {
                 open.put(d.contactId, seen);
             }
             require(seen != null, "decision for a contact that never arrived: %s", d);
+            if (d.type == DecisionType.AGENT_STATE) {
+                // The wrap-up limit of an answered contact ends after the contact did, once.
+                require(seen.ended && seen.outcome == Outcome.ANSWERED && !seen.wrapUpEnded && d.agentId == seen.agent,
+                        "wrap-up end for a contact that is not in wrap-up with that agent: %s", d);
+                seen.wrapUpEnded = true;
+                continue;
+            }
             require(!seen.ended, "decision after the contact ended: %s", d);
             switch (d.type) {
                 case END_CONTACT -> {
                     seen.ended = true;
+                    seen.agent = d.agentId;
                     seen.outcome = d.outcome;
                     seen.endedNs = d.timestampNs;
                     endedByOutcome[d.outcome]++;

@@ -482,6 +482,7 @@ final class NaiveRouter {
         refresh(agent, false);
         if (timedOut) {
             Decision d = decision(DecisionType.AGENT_STATE);
+            d.contactId = contact.id;
             d.agentId = agent.index;
             d.agentState = state(agent).code();
             d.reason = agent.pauseReason;

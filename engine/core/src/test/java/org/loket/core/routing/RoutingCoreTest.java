@@ -192,10 +192,15 @@ class RoutingCoreTest {
         b.queueOptions(qDigid, 1, 0, 0, 15_000, 60_000);
         int ann = b.agent("ann", digid, 5);
         start(b.build()).apply(login(0, ann), arrive(1_000, 1, Channel.VOICE, eDigid), accept(2_000, 1, ann),
-                end(10_000, 1), tick(70_000));
+                end(10_000, 1));
+        assertThat(driver.core.nextTimerNs()).isEqualTo(ns(70_000));
+        driver.apply(tick(70_000));
+        assertThat(driver.core.nextTimerNs()).isEqualTo(Long.MAX_VALUE);
         assertThat(driver.core.agentState(ann)).isEqualTo(AgentState.READY);
-        assertThat(driver.sink.of(DecisionType.AGENT_STATE)).singleElement()
-                .satisfies(d -> assertThat(d.agentState).isEqualTo(AgentState.READY.code()));
+        assertThat(driver.sink.of(DecisionType.AGENT_STATE)).singleElement().satisfies(d -> {
+            assertThat(d.agentState).isEqualTo(AgentState.READY.code());
+            assertThat(d.contactId).as("the contact whose wrap-up ended").isEqualTo(1);
+        });
     }
 
     @Test
