@@ -45,7 +45,7 @@ public final class ConfigLoader {
     private static final String DEFAULT_RESOURCE = "/org/loket/config/default/";
     private static final List<String> DEFAULT_FILES = List.of("routing.yaml");
     private static final List<String> SECTIONS = List.of("version", "maxLiveContacts", "languages", "skills", "prompts",
-            "queues", "agents", "flows", "entries");
+            "queues", "agents", "flows", "entries", "hours");
 
     private ConfigLoader() {
     }
@@ -128,7 +128,7 @@ public final class ConfigLoader {
         if (problems.hasErrors()) {
             throw new ConfigException(problems.all);
         }
-        return new LoadedConfig(config, builder.promptTexts, source, problems.warnings());
+        return new LoadedConfig(config, builder.promptTexts, builder.shifts, builder.hours, source, problems.warnings());
     }
 
     private static Node compose(String file, String text, Problems problems) {
@@ -194,6 +194,8 @@ public final class ConfigLoader {
         private final Map<String, Integer> nodes = new LinkedHashMap<>();
         final Map<String, Map<String, String>> promptTexts = new LinkedHashMap<>();
         private final Map<Integer, Boolean> skillUsed = new HashMap<>();
+        final List<Shift> shifts = new ArrayList<>();
+        OpeningHours hours = OpeningHours.ALWAYS;
 
         Builder(Map<String, Located> sections, Problems problems) {
             this.sections = sections;
@@ -210,6 +212,7 @@ public final class ConfigLoader {
             List<FlowNode> flowNodes = readFlows();
             List<AgentSpec> agents = readAgents();
             List<EntrySpec> entries = readEntries();
+            readHours();
             for (Map.Entry<String, Integer> skill : skills.entrySet()) {
                 if (!skillUsed.containsKey(skill.getValue())) {
                     Located at = sections.get("skills");
@@ -356,16 +359,88 @@ public final class ConfigLoader {
                 } else if (capacityNode != null) {
                     problems.error(f.file, capacityNode, f.path + ".capacity", "must map channels to contact counts");
                 }
-                f.only(item, "name", "count", "skills", "capacity");
+                f.only(item, "name", "count", "skills", "capacity", "shifts");
+                List<Shift> groupShifts = readShifts(f, item, count);
+                if (!groupShifts.isEmpty()) {
+                    count = groupShifts.size();
+                }
                 for (int i = 1; i <= count; i++) {
-                    String agentName = count == 1 ? name : String.format(Locale.ROOT, "%s-%03d", name, i);
+                    String agentName = count == 1 && f.node(item, "count") == null && groupShifts.isEmpty()
+                            ? name : String.format(Locale.ROOT, "%s-%03d", name, i);
                     if (names.putIfAbsent(agentName, true) != null) {
                         problems.error(f.file, f.node(item, "name"), f.path + ".name", "duplicate agent name '" + agentName + "'");
                     }
                     result.add(new AgentSpec(agentName, levels.clone(), capacity.clone()));
+                    shifts.add(groupShifts.isEmpty() ? Shift.ALL_DAY : groupShifts.get(i - 1));
                 }
             });
             return result;
+        }
+
+        /**
+         * A group's shifts, one element per agent ({@code count} agents work each listed shift);
+         * empty when the group has none. A group's {@code count}, if given, must equal their sum.
+         */
+        private List<Shift> readShifts(Fields f, MappingNode item, int groupCount) {
+            Node node = f.node(item, "shifts");
+            if (node == null) {
+                return List.of();
+            }
+            List<Shift> perAgent = new ArrayList<>();
+            if (!(node instanceof SequenceNode list)) {
+                problems.error(f.file, node, f.path + ".shifts", "must be a list of {start: HH:MM, end: HH:MM, count: N}");
+                return perAgent;
+            }
+            for (int i = 0; i < list.getValue().size(); i++) {
+                Node shiftNode = list.getValue().get(i);
+                String path = f.path + ".shifts[" + i + "]";
+                if (!(shiftNode instanceof MappingNode map)) {
+                    problems.error(f.file, shiftNode, path, "must be {start: HH:MM, end: HH:MM, count: N}");
+                    continue;
+                }
+                Fields s = new Fields(f.file, path, map, problems);
+                Shift shift = s.clockRange(map, "start", "end");
+                int count = (int) s.optionalInt(map, "count", 1, 1, 100_000);
+                s.only(map, "start", "end", "count");
+                for (int n = 0; n < count && shift != null; n++) {
+                    perAgent.add(shift);
+                }
+            }
+            if (f.node(item, "count") != null && !perAgent.isEmpty() && perAgent.size() != groupCount) {
+                problems.error(f.file, f.node(item, "count"), f.path + ".count",
+                        "the shifts add up to " + perAgent.size() + " agents; give the same count or leave it out");
+            }
+            return perAgent;
+        }
+
+        private void readHours() {
+            Located at = sections.get("hours");
+            if (at == null) {
+                return;
+            }
+            if (!(at.node instanceof MappingNode map)) {
+                problems.error(at.file, at.node, "hours", "must be {weekdays: HH:MM-HH:MM, weekend: HH:MM-HH:MM|closed, holidays: [YYYY-MM-DD]}");
+                return;
+            }
+            Fields f = new Fields(at.file, "hours", map, problems);
+            Shift weekdays = f.hoursRange(map, "weekdays");
+            Shift weekend = f.hoursRange(map, "weekend");
+            java.util.Set<java.time.LocalDate> holidays = new java.util.TreeSet<>();
+            Node holidayNode = f.node(map, "holidays");
+            if (holidayNode instanceof SequenceNode list) {
+                for (int i = 0; i < list.getValue().size(); i++) {
+                    Node day = list.getValue().get(i);
+                    try {
+                        holidays.add(java.time.LocalDate.parse(scalar(day).trim()));
+                    } catch (java.time.format.DateTimeParseException e) {
+                        problems.error(at.file, day, "hours.holidays[" + i + "]", "must be a date YYYY-MM-DD");
+                    }
+                }
+            } else if (holidayNode != null) {
+                problems.error(at.file, holidayNode, "hours.holidays", "must be a list of dates YYYY-MM-DD");
+            }
+            f.only(map, "weekdays", "weekend", "holidays");
+            hours = new OpeningHours(weekdays == null ? Shift.ALL_DAY : weekdays, weekend, holidays);
         }
 
         private List<FlowNode> readFlows() {
@@ -586,6 +661,62 @@ public final class ConfigLoader {
                 problems.error(file, node == null ? map : node, path + ".kind", "valid kinds: menu, language, info, queue");
                 return null;
             }
+        }
+
+        /** "HH:MM" as minutes after midnight (24:00 allowed), or -1 after reporting a problem. */
+        int clock(Node node, String field) {
+            return clock(scalar(node).trim(), node, field);
+        }
+
+        /** {@code text} as minutes after midnight; problems are reported at {@code at}. */
+        int clock(String text, Node at, String field) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,2}):(\\d{2})").matcher(text);
+            if (m.matches()) {
+                int minute = Integer.parseInt(m.group(1)) * 60 + Integer.parseInt(m.group(2));
+                if (Integer.parseInt(m.group(2)) < 60 && minute <= 24 * 60) {
+                    return minute;
+                }
+            }
+            problems.all.add(new ConfigProblem(file, line(at), field, text, "must be a time of day HH:MM between 00:00 and 24:00", false));
+            return -1;
+        }
+
+        /** Two required clock fields of a mapping, as a shift; null after reporting a problem. */
+        Shift clockRange(MappingNode map, String startKey, String endKey) {
+            Node start = node(map, startKey);
+            Node end = node(map, endKey);
+            if (start == null || end == null) {
+                problems.error(file, map, path + "." + (start == null ? startKey : endKey), "is required (HH:MM)");
+                return null;
+            }
+            return range(clock(start, path + "." + startKey), clock(end, path + "." + endKey), end, path + "." + endKey);
+        }
+
+        /** "HH:MM-HH:MM" or "closed" (null) under {@code key}; absent means closed too. */
+        Shift hoursRange(MappingNode map, String key) {
+            Node node = node(map, key);
+            if (node == null || scalar(node).trim().equals("closed")) {
+                return null;
+            }
+            String[] parts = scalar(node).split("-");
+            if (parts.length != 2) {
+                problems.error(file, node, path + "." + key, "must be HH:MM-HH:MM or 'closed'");
+                return null;
+            }
+            return range(clock(parts[0].trim(), node, path + "." + key), clock(parts[1].trim(), node, path + "." + key),
+                    node, path + "." + key);
+        }
+
+        private Shift range(int startMinute, int endMinute, Node endNode, String field) {
+            if (startMinute < 0 || endMinute < 0) {
+                return null;
+            }
+            if (endMinute <= startMinute) {
+                problems.error(file, endNode, field, "must be later than the start (" + Shift.clock(startMinute)
+                        + "); shifts and hours do not cross midnight");
+                return null;
+            }
+            return new Shift(startMinute, endMinute);
         }
 
         int input(Node key) {

@@ -10,9 +10,17 @@ import org.loket.core.config.RoutingConfig;
  *
  * @param routing     the core's configuration
  * @param promptTexts per prompt key, the text per language code
+ * @param shifts      per agent id, the shift that agent works ({@link Shift#ALL_DAY} when none is given)
+ * @param hours       when the helpdesk is open
  * @param source      where it was read from (a folder, or "embedded default")
  * @param warnings    problems that do not stop the configuration
  */
-public record LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, String source,
-                           List<ConfigProblem> warnings) {
+public record LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<Shift> shifts,
+                           OpeningHours hours, String source, List<ConfigProblem> warnings) {
+    public LoadedConfig {
+        shifts = List.copyOf(shifts);
+        if (shifts.size() != routing.agents().size()) {
+            throw new IllegalArgumentException(shifts.size() + " shifts for " + routing.agents().size() + " agents");
+        }
+    }
 }

@@ -79,4 +79,59 @@ class ConfigLoaderTest {
         assertThat(loaded.routing().agents()).extracting(a -> a.name()).containsExactly("team-001", "team-002", "team-003");
         assertThat(loaded.routing().agents().get(2).capacityPerChannel()[Channel.CHAT.code()]).isEqualTo(5);
     }
+
+    @Test
+    void shouldGiveEachAgentOfAGroupOneOfItsShifts() throws ConfigException {
+        LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", """
+                skills: [s]
+                queues: [{name: q, channel: voice, skill: s}]
+                agents:
+                  - name: early
+                    skills: {s: 2}
+                    shifts: [{start: "08:00", end: "13:00", count: 2}, {start: "17:00", end: "22:00"}]
+                  - {name: solo, skills: {s: 1}}
+                hours: {weekdays: "08:00-22:00", weekend: closed, holidays: ["2026-12-25"]}
+                """);
+        assertThat(loaded.routing().agents()).extracting(a -> a.name()).containsExactly("early-001", "early-002", "early-003", "solo");
+        assertThat(loaded.shifts()).containsExactly(new Shift(480, 780), new Shift(480, 780), new Shift(1020, 1320), Shift.ALL_DAY);
+        assertThat(loaded.hours().on(java.time.LocalDate.of(2026, 11, 23))).isEqualTo(new Shift(480, 1320));
+        assertThat(loaded.hours().on(java.time.LocalDate.of(2026, 11, 22))).as("a Sunday").isNull();
+        assertThat(loaded.hours().on(java.time.LocalDate.of(2026, 12, 25))).as("a holiday").isNull();
+    }
+
+    @Test
+    void shouldRefuseShiftsThatRunBackwardsOrDoNotAddUp() {
+        String yaml = """
+                skills: [s]
+                queues: [{name: q, channel: voice, skill: s}]
+                agents:
+                  - name: late
+                    count: 5
+                    skills: {s: 2}
+                    shifts: [{start: "22:00", end: "06:00", count: 2}, {start: "9:75", end: "12:00"}, {start: "08:00", end: "12:00"}]
+                hours: {weekdays: "08:00-25:00", holidays: [tomorrow]}
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", yaml)).isInstanceOf(ConfigException.class).satisfies(e -> {
+            var problems = ((ConfigException) e).problems();
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.line()).isEqualTo(7);
+                assertThat(p.field()).isEqualTo("agents[0].shifts[0].end");
+                assertThat(p.message()).contains("do not cross midnight");
+            });
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.field()).isEqualTo("agents[0].shifts[1].start");
+                assertThat(p.value()).isEqualTo("9:75");
+            });
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.line()).isEqualTo(5);
+                assertThat(p.field()).isEqualTo("agents[0].count");
+            });
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.line()).isEqualTo(8);
+                assertThat(p.field()).isEqualTo("hours.weekdays");
+                assertThat(p.value()).isEqualTo("25:00");
+            });
+            assertThat(problems).anySatisfy(p -> assertThat(p.field()).isEqualTo("hours.holidays[0]"));
+        });
+    }
 }
