@@ -1,0 +1,83 @@
+package org.loket.host.cli;
+
+import java.io.PrintWriter;
+
+import org.loket.host.kpi.Figures;
+import org.loket.host.kpi.KpiReport;
+
+/** KPI tables as plain text for the terminal. */
+final class KpiText {
+    private KpiText() {
+    }
+
+    static void print(PrintWriter out, KpiReport report) {
+        out.printf("contacts %,d   refused %,d   still open at the end %,d%n", report.contacts(), report.refused(), report.openAtEnd());
+        header(out, "");
+        row(out, report.totals());
+        out.println();
+        header(out, "queue");
+        report.queues().forEach(q -> row(out, q));
+        out.println();
+        header(out, "channel");
+        report.channels().forEach(c -> row(out, c));
+        out.printf("service level = answered within the queue's threshold / (answered + abandoned - abandons under %d s)%n",
+                report.shortAbandonMs() / 1000);
+    }
+
+    static void compare(PrintWriter out, String labelA, KpiReport a, String labelB, KpiReport b) {
+        out.printf("A = %s%nB = %s%n", labelA, labelB);
+        out.printf("%-22s %14s %14s %14s%n", "", "A", "B", "B - A");
+        compareRows(out, "total", a.totals(), b.totals());
+        for (Figures qa : a.queues()) {
+            Figures qb = b.queue(qa.name());
+            if (qb != null && (qa.offered() > 0 || qb.offered() > 0)) {
+                compareRows(out, qa.name(), qa, qb);
+            }
+        }
+    }
+
+    private static void compareRows(PrintWriter out, String name, Figures a, Figures b) {
+        out.println(name);
+        line(out, "  offered", a.offered(), b.offered());
+        line(out, "  answered", a.answered(), b.answered());
+        line(out, "  abandoned", a.abandoned(), b.abandoned());
+        percent(out, "  service level", a.serviceLevel(), b.serviceLevel());
+        seconds(out, "  ASA", a.asaMs(), b.asaMs());
+        seconds(out, "  AHT", a.ahtMs(), b.ahtMs());
+        percent(out, "  occupancy", a.occupancy(), b.occupancy());
+    }
+
+    private static void line(PrintWriter out, String label, long a, long b) {
+        out.printf("%-22s %,14d %,14d %+,14d%n", label, a, b, b - a);
+    }
+
+    private static void percent(PrintWriter out, String label, Double a, Double b) {
+        out.printf("%-22s %14s %14s %14s%n", label, pct(a), pct(b),
+                a == null || b == null ? "" : String.format("%+.1f pt", 100 * (b - a)));
+    }
+
+    private static void seconds(PrintWriter out, String label, Double a, Double b) {
+        out.printf("%-22s %14s %14s %14s%n", label, sec(a), sec(b),
+                a == null || b == null ? "" : String.format("%+.1f s", (b - a) / 1000));
+    }
+
+    private static void header(PrintWriter out, String first) {
+        out.printf("%-20s %8s %8s %9s %7s %8s %7s %8s %8s %9s %6s%n", first, "offered", "answered", "abandoned", "short",
+                "selfSrv", "SL", "ASA", "AHT", "maxWait", "occ");
+    }
+
+    private static void row(PrintWriter out, Figures f) {
+        out.printf("%-20s %,8d %,8d %,9d %,7d %,8d %7s %8s %8s %9s %6s%n", f.name(), f.offered(), f.answered(), f.abandoned(),
+                f.shortAbandoned(), f.selfServed(), pct(f.serviceLevel()), sec(f.asaMs()), sec(f.ahtMs()),
+                sec((double) f.longestWaitMs()), pct(f.occupancy()));
+    }
+
+    private static String pct(Double v) {
+        return v == null ? "-" : String.format("%.1f%%", 100 * v);
+    }
+
+    private static String sec(Double ms) {
+        return ms == null ? "-" : String.format("%.0f s", ms / 1000);
+    }
+
+}

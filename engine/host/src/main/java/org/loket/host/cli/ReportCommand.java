@@ -1,0 +1,61 @@
+package org.loket.host.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.loket.host.kpi.HtmlReport;
+import org.loket.host.kpi.JournalKpis;
+import org.loket.host.kpi.KpiCollector;
+import org.loket.host.kpi.KpiReport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code loket report}. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "KPIs of any journal, live or simulated, per queue, channel and 15-minute interval.")
+final class ReportCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--journal", required = true, description = "journal folder")
+    Path journal;
+
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @Option(names = "--report", description = "write a self-contained HTML report with charts")
+    Path report;
+
+    @Option(names = "--zone", defaultValue = "Europe/Amsterdam", description = "local time of the intervals; default ${DEFAULT-VALUE}")
+    ZoneId zone;
+
+    @Option(names = "--sl-target", defaultValue = "0.8", description = "service-level target drawn in reports (0..1)")
+    double serviceLevelTarget;
+
+    @Override
+    public Integer call() throws IOException {
+        KpiReport kpis;
+        try {
+            kpis = JournalKpis.read(journal, zone, KpiCollector.DEFAULT_SHORT_ABANDON_MS);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (report != null) {
+            HtmlReport.write(report, "Journal " + journal, List.of(new HtmlReport.Run(journal.toString(), kpis)), serviceLevelTarget);
+        }
+        var out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.write(kpis));
+        } else {
+            KpiText.print(out, kpis);
+            if (report != null) {
+                out.printf("report: %s%n", report);
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,27 @@
+package org.loket.host.cli;
+
+import java.time.LocalDate;
+import java.time.ZoneId;
+import org.loket.host.kpi.KpiCollector;
+import org.loket.host.sim.DaySimulator;
+import picocli.CommandLine.Option;
+
+/** Options shared by {@code simulate} and {@code compare}. */
+final class SimOptions {
+    @Option(names = "--date", defaultValue = "2027-03-01",
+            description = "the simulated day (its weekday decides opening hours); default ${DEFAULT-VALUE}, a tax-peak Monday")
+    LocalDate date;
+
+    @Option(names = "--zone", defaultValue = "Europe/Amsterdam", description = "local time of the trace and shifts; default ${DEFAULT-VALUE}")
+    ZoneId zone;
+
+    @Option(names = "--ring-seconds", defaultValue = "3", description = "how long an offer rings before the agent accepts; default ${DEFAULT-VALUE}")
+    double ringSeconds;
+
+    @Option(names = "--sl-target", defaultValue = "0.8", description = "service-level target drawn in reports (0..1); default ${DEFAULT-VALUE}")
+    double serviceLevelTarget;
+
+    DaySimulator.Settings settings() {
+        return new DaySimulator.Settings(date, zone, Math.round(ringSeconds * 1000), KpiCollector.DEFAULT_SHORT_ABANDON_MS);
+    }
+}

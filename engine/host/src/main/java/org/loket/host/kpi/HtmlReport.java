@@ -1,0 +1,164 @@
+package org.loket.host.kpi;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes KPI reports as one self-contained HTML page (Chart.js inlined, no network): offered and
+ * answered per interval, service level against target, contacts waiting, the wait distribution and
+ * staffing with occupancy, then tables per queue and channel. With two runs (a what-if), every chart
+ * shows both and the tables show the difference.
+ */
+public final class HtmlReport {
+    private static final String CHART_JS = "/META-INF/resources/webjars/chart.js/4.4.7/dist/chart.umd.js";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** One labelled run. */
+    public record Run(String label, KpiReport report) {
+    }
+
+    private HtmlReport() {
+    }
+
+    /**
+     * @param serviceLevelTarget the target drawn on the service-level chart (0..1)
+     */
+    public static void write(Path file, String title, List<Run> runs, double serviceLevelTarget) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(file, render(title, runs, serviceLevelTarget), StandardCharsets.UTF_8);
+    }
+
+    static String render(String title, List<Run> runs, double serviceLevelTarget) throws IOException {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("title", title);
+        data.put("target", serviceLevelTarget);
+        data.put("runs", runs);
+        String json;
+        try {
+            json = MAPPER.writeValueAsString(data).replace("</", "<\\/");
+        } catch (JsonProcessingException e) {
+            throw new IOException("cannot encode the report data", e);
+        }
+        return TEMPLATE.replace("@TITLE@", escape(title)).replace("@CHARTJS@", chartJs()).replace("@DATA@", json);
+    }
+
+    private static String chartJs() throws IOException {
+        try (InputStream in = HtmlReport.class.getResourceAsStream(CHART_JS)) {
+            if (in == null) {
+                throw new IOException(CHART_JS + " is missing from the class path (org.webjars.npm:chart.js)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("</script", "<\\/script");
+        }
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private static final String TEMPLATE = """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>@TITLE@</title>
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <style>
+            body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1b1b1b;max-width:1200px}
+            h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
+            .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:1.5rem}
+            .card{border:1px solid #ddd;border-radius:6px;padding:.8rem}
+            table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
+            th,td{border-bottom:1px solid #eee;padding:.25rem .6rem;text-align:right}
+            th:first-child,td:first-child{text-align:left}
+            .better{color:#11772b}.worse{color:#b3261e}.note{color:#555;font-size:.85rem}
+            </style>
+            <script>@CHARTJS@</script>
+            </head><body>
+            <h1>@TITLE@</h1>
+            <p class="note" id="about"></p>
+            <div id="totals"></div>
+            <div class="grid">
+            <div class="card"><canvas id="volume"></canvas></div>
+            <div class="card"><canvas id="sl"></canvas></div>
+            <div class="card"><canvas id="waiting"></canvas></div>
+            <div class="card"><canvas id="waits"></canvas></div>
+            <div class="card"><canvas id="staff"></canvas></div>
+            </div>
+            <h2>Per queue</h2><div id="queues"></div>
+            <h2>Per channel</h2><div id="channels"></div>
+            <script id="data" type="application/json">@DATA@</script>
+            <script>
+            const data = JSON.parse(document.getElementById('data').textContent);
+            const runs = data.runs;
+            const colours = ['#1f5fa8', '#d9731a', '#2e8b57', '#8e44ad'];
+            const labels = [...new Set(runs.flatMap(r => r.report.intervals.map(i => i.start)))].sort();
+            const clock = labels.map(l => l.substring(11));
+            const byStart = r => Object.fromEntries(r.report.intervals.map(i => [i.start, i]));
+            const series = (r, f) => { const m = byStart(r); return labels.map(l => m[l] ? f(m[l]) : null); };
+            const pct = v => v == null ? '' : (100 * v).toFixed(1) + '%';
+            const sec = v => v == null ? '' : (v / 1000).toFixed(1) + ' s';
+            const num = v => v == null ? '' : v.toLocaleString('en');
+            const r0 = runs[0].report;
+            document.getElementById('about').textContent = 'Intervals of ' + r0.intervalMinutes + ' minutes, ' + r0.zone
+              + '. Service level = answered within the queue threshold / (answered + abandoned - abandons under '
+              + (r0.shortAbandonMs / 1000) + ' s). Contacts count in the interval they joined a queue.';
+            function chart(id, type, title, datasets, options) {
+              new Chart(document.getElementById(id), {type, data: {labels: id === 'waits' ? waitLabels() : clock, datasets},
+                options: Object.assign({animation: false, responsive: true, plugins: {title: {display: true, text: title}},
+                  interaction: {mode: 'index', intersect: false}}, options || {})});
+            }
+            function waitLabels() {
+              const b = r0.waits.bucketUpperSeconds; return b.map((u, i) => (i ? b[i - 1] : 0) + '-' + u + ' s').concat(['>' + b[b.length - 1] + ' s']);
+            }
+            const suffix = r => runs.length > 1 ? ' (' + r.label + ')' : '';
+            chart('volume', 'bar', 'Offered, answered and abandoned per interval', runs.flatMap((r, k) => [
+              {type: 'bar', label: 'offered' + suffix(r), data: series(r, i => i.figures.offered), backgroundColor: colours[k] + '55'},
+              {type: 'line', label: 'answered' + suffix(r), data: series(r, i => i.figures.answered), borderColor: colours[k], pointRadius: 0},
+              {type: 'line', label: 'abandoned' + suffix(r), data: series(r, i => i.figures.abandoned), borderColor: colours[k], borderDash: [4, 3], pointRadius: 0}]));
+            chart('sl', 'line', 'Service level per interval against target', runs.map((r, k) => (
+              {label: 'service level' + suffix(r), data: series(r, i => i.figures.serviceLevel == null ? null : 100 * i.figures.serviceLevel), borderColor: colours[k], pointRadius: 0}))
+              .concat([{label: 'target', data: labels.map(() => 100 * data.target), borderColor: '#b3261e', borderDash: [6, 4], pointRadius: 0}]),
+              {scales: {y: {min: 0, max: 100, title: {display: true, text: '%'}}}});
+            chart('waiting', 'line', 'Contacts waiting (mean and most at once)', runs.flatMap((r, k) => [
+              {label: 'mean' + suffix(r), data: series(r, i => i.meanQueueLength), borderColor: colours[k], pointRadius: 0},
+              {label: 'most' + suffix(r), data: series(r, i => i.maxQueueLength), borderColor: colours[k], borderDash: [4, 3], pointRadius: 0}]));
+            chart('waits', 'bar', 'Wait distribution (answered and abandoned contacts)', runs.flatMap((r, k) => [
+              {label: 'answered' + suffix(r), data: r.report.waits.answered, backgroundColor: colours[k]},
+              {label: 'abandoned' + suffix(r), data: r.report.waits.abandoned, backgroundColor: colours[k] + '66'}]));
+            chart('staff', 'bar', 'Agents staffed and occupancy', runs.flatMap((r, k) => [
+              {type: 'bar', label: 'agents staffed' + suffix(r), data: series(r, i => i.agentsStaffed), backgroundColor: colours[k] + '55', yAxisID: 'y'},
+              {type: 'line', label: 'occupancy %' + suffix(r), data: series(r, i => i.figures.occupancy == null ? null : 100 * i.figures.occupancy), borderColor: colours[k], pointRadius: 0, yAxisID: 'y1'}]),
+              {scales: {y: {position: 'left', title: {display: true, text: 'agents'}}, y1: {position: 'right', min: 0, max: 100, title: {display: true, text: '%'}, grid: {drawOnChartArea: false}}}});
+            const columns = [['offered', num], ['answered', num], ['abandoned', num], ['shortAbandoned', num], ['selfServed', num],
+              ['callbacks', num], ['serviceLevel', pct], ['abandonRate', pct], ['asaMs', sec], ['ahtMs', sec], ['longestWaitMs', sec], ['occupancy', pct]];
+            const lowerIsBetter = new Set(['abandoned', 'shortAbandoned', 'abandonRate', 'asaMs', 'longestWaitMs']);
+            function table(rows) {
+              const head = '<tr><th></th>' + runs.map(r => '<th>' + r.label + '</th>').join('') + (runs.length === 2 ? '<th>difference</th>' : '') + '</tr>';
+              return '<table>' + rows.map(([name, get]) => '<tr><th colspan="' + (runs.length + 2) + '">' + name + '</th></tr>'
+                + columns.map(([key, fmt]) => {
+                  const values = runs.map(r => { const f = get(r); return f ? f[key] : null; });
+                  let diff = '';
+                  if (runs.length === 2 && values[0] != null && values[1] != null) {
+                    const d = values[1] - values[0];
+                    const better = d === 0 ? '' : (d < 0) === lowerIsBetter.has(key) ? 'better' : 'worse';
+                    diff = '<td class="' + (key === 'offered' || key === 'occupancy' ? '' : better) + '">' + (d > 0 ? '+' : '') + fmt(d) + '</td>';
+                  } else if (runs.length === 2) { diff = '<td></td>'; }
+                  return '<tr><td>' + key + '</td>' + values.map(v => '<td>' + fmt(v) + '</td>').join('') + diff + '</tr>';
+                }).join('')).join('') + '</table>';
+            }
+            document.getElementById('totals').innerHTML = table([['all contacts', r => r.report.totals]]).replace('<table>', '<table>' + head0());
+            function head0() { return '<tr><th></th>' + runs.map(r => '<th>' + r.label + '</th>').join('') + (runs.length === 2 ? '<th>difference</th>' : '') + '</tr>'; }
+            document.getElementById('queues').innerHTML = table(r0.queues.map(q => [q.name + ' (' + q.channel + ')', r => r.report.queues.find(x => x.name === q.name)]));
+            document.getElementById('channels').innerHTML = table(r0.channels.map(c => [c.name, r => r.report.channels.find(x => x.name === c.name)]));
+            </script>
+            </body></html>
+            """;
+}

@@ -1,0 +1,509 @@
+package org.loket.host.kpi;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
+import org.loket.core.AgentState;
+import org.loket.core.Channel;
+import org.loket.core.command.Command;
+import org.loket.core.command.CommandType;
+import org.loket.core.config.AgentSpec;
+import org.loket.core.config.FlowNode;
+import org.loket.core.config.QueueSpec;
+import org.loket.core.config.RoutingConfig;
+import org.loket.core.config.RoutingConfigCodec;
+import org.loket.core.decision.Decision;
+import org.loket.core.decision.DecisionType;
+import org.loket.core.decision.Outcome;
+
+/**
+ * Measures the KPIs of {@code docs/kpis.md} from what the journal holds: each command and the
+ * decisions it caused, in order. The same code serves a live journal, a replay and a simulated day,
+ * so their figures mean the same thing.
+ * <p>Contacts count in the interval in which they joined their first queue (self-service figures:
+ * in which they arrived). Single-threaded; allocates per contact (reports are not the hot path).
+ */
+public final class KpiCollector {
+    /** Interval length of the reports. */
+    public static final int INTERVAL_MINUTES = 15;
+    /** Waits shorter than this before hanging up are short abandons. */
+    public static final long DEFAULT_SHORT_ABANDON_MS = 5_000;
+    private static final long INTERVAL_MS = INTERVAL_MINUTES * 60_000L;
+    private static final List<Integer> BUCKETS = List.of(10, 20, 30, 40, 60, 90, 120, 180, 300, 600, 900, 1200, 1800);
+
+    private final ZoneId zone;
+    private final long shortAbandonMs;
+    private RoutingConfig config;
+    private final Map<Long, ContactRecord> live = new HashMap<>();
+    private final TreeMap<Long, IntervalAcc> intervals = new TreeMap<>();
+    private Acc totals = new Acc();
+    private final List<Acc> queues = new ArrayList<>();
+    private final Acc[] channels = new Acc[Channel.COUNT];
+    private final Histogram answeredWaitMs = new Histogram(3);
+    private final long[] answeredBuckets = new long[BUCKETS.size() + 1];
+    private final long[] abandonedBuckets = new long[BUCKETS.size() + 1];
+    private long contacts;
+    private long refused;
+
+    // agents
+    private int[] presence = new int[0];
+    private int[] holding = new int[0];
+    private long[] agentSinceNs = new long[0];
+    private long[] staffedNs = new long[0];
+    // queue lengths
+    private int waitingTotal;
+    private long waitingSinceNs = Long.MIN_VALUE;
+    private long nowNs;
+
+    public KpiCollector(ZoneId zone, long shortAbandonMs) {
+        this.zone = zone;
+        this.shortAbandonMs = shortAbandonMs;
+        for (int c = 0; c < Channel.COUNT; c++) {
+            channels[c] = new Acc();
+        }
+    }
+
+    /**
+     * Feeds one command and the decisions it caused, in journal order.
+     *
+     * @param decisions read during the call only
+     */
+    public void accept(Command command, Decision[] decisions, int count) {
+        boolean rejected = false;
+        for (int i = 0; i < count; i++) {
+            rejected |= decisions[i].type == DecisionType.REJECT_COMMAND;
+        }
+        if (command.timestampNs > nowNs) {
+            nowNs = command.timestampNs;
+        }
+        if (command.type == CommandType.CONFIG_APPLIED && !rejected && command.payload != null) {
+            install(RoutingConfigCodec.decode(command.payload));
+        }
+        if (config == null) {
+            return;
+        }
+        if (!rejected) {
+            onCommand(command);
+        } else if (command.type == CommandType.CONTACT_ARRIVED) {
+            contacts++;
+            refused++;
+        }
+        for (int i = 0; i < count; i++) {
+            onDecision(decisions[i]);
+        }
+    }
+
+    private void install(RoutingConfig next) {
+        int agents = next.agents().size();
+        if (agents > presence.length) {
+            presence = Arrays.copyOf(presence, agents);
+            holding = Arrays.copyOf(holding, agents);
+            agentSinceNs = Arrays.copyOf(agentSinceNs, agents);
+            staffedNs = Arrays.copyOf(staffedNs, agents);
+        }
+        while (queues.size() < next.queues().size()) {
+            queues.add(new Acc());
+        }
+        config = next;
+    }
+
+    private void onCommand(Command c) {
+        switch (c.type) {
+            case CONTACT_ARRIVED -> {
+                contacts++;
+                ContactRecord r = new ContactRecord();
+                r.channel = c.channel;
+                r.arrivedNs = c.timestampNs;
+                live.put(c.contactId, r);
+            }
+            case AGENT_LOGGED_IN -> setPresence(c.agentId, AgentState.READY.code(), c.timestampNs);
+            case AGENT_STATE_CHANGED -> setPresence(c.agentId, c.agentState, c.timestampNs);
+            case OFFER_ACCEPTED -> {
+                ContactRecord r = live.get(c.contactId);
+                if (r != null) {
+                    if (r.answeredNs < 0) {
+                        r.answeredNs = c.timestampNs;
+                    }
+                    if (r.waiting) {
+                        r.waiting = false;
+                        changeWaiting(-1, c.timestampNs);
+                    }
+                    r.agent = c.agentId;
+                    r.talkFromNs = c.timestampNs;
+                    hold(c.agentId, +1, c.timestampNs);
+                }
+            }
+            case WRAP_UP_DONE -> wrapUpEnded(c.contactId, c.timestampNs);
+            default -> {
+            }
+        }
+    }
+
+    private void onDecision(Decision d) {
+        ContactRecord r = d.contactId >= 0 ? live.get(d.contactId) : null;
+        switch (d.type) {
+            case PLAY_PROMPT -> {
+                if (r != null) {
+                    r.enteredSelfService = true;
+                    if ((d.flags & Decision.FLAG_FINAL) == 0) {
+                        r.lastMenuNode = d.nodeId;
+                    }
+                }
+            }
+            case QUEUE_CONTACT -> {
+                if (r != null) {
+                    if (r.queuedNs < 0) {
+                        r.queuedNs = d.timestampNs;
+                        r.firstQueue = d.queueId;
+                    }
+                    r.queue = d.queueId;
+                    if (!r.waiting) { // joined, or transferred back into a queue
+                        r.waiting = true;
+                        changeWaiting(+1, d.timestampNs);
+                    }
+                }
+            }
+            case TRANSFER_CONTACT -> {
+                if (r != null) {
+                    r.handleNs += d.timestampNs - r.talkFromNs;
+                    hold(d.agentId, -1, d.timestampNs);
+                    r.agent = -1;
+                }
+            }
+            case CALLBACK_SCHEDULED -> {
+                if (r != null) {
+                    r.callback = true;
+                }
+            }
+            case AGENT_STATE -> {
+                if (d.contactId >= 0) {
+                    wrapUpEnded(d.contactId, d.timestampNs);
+                } else if (d.agentId >= 0) {
+                    setPresence(d.agentId, d.agentState, d.timestampNs);
+                }
+            }
+            case END_CONTACT -> {
+                if (r != null) {
+                    ended(d.contactId, r, d);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void ended(long contactId, ContactRecord r, Decision d) {
+        r.outcome = d.outcome;
+        r.endedNs = d.timestampNs;
+        if (r.waiting && d.outcome != Outcome.ANSWERED) {
+            changeWaiting(-1, d.timestampNs);
+        }
+        r.waiting = false;
+        if (d.outcome == Outcome.ANSWERED) {
+            r.handleNs += d.timestampNs - r.talkFromNs;
+            QueueSpec queue = config.queues().get(d.queueId);
+            if (queue.maxWrapUpMs() > 0) {
+                return; // the record closes when the wrap-up ends
+            }
+            hold(r.agent, -1, d.timestampNs);
+        }
+        if (d.outcome == Outcome.SELF_SERVED && r.lastMenuNode >= 0) {
+            FlowNode menu = config.flowNodes().get(r.lastMenuNode);
+            r.selfServedFor = menu.fallbackQueueId();
+        }
+        close(contactId, r);
+    }
+
+    private void wrapUpEnded(long contactId, long atNs) {
+        ContactRecord r = live.get(contactId);
+        if (r == null || r.outcome != Outcome.ANSWERED) {
+            return;
+        }
+        r.handleNs += atNs - r.endedNs;
+        hold(r.agent, -1, atNs);
+        close(contactId, r);
+    }
+
+    /** Adds a finished contact to every figure it belongs to. */
+    private void close(long contactId, ContactRecord r) {
+        live.remove(contactId);
+        long countedAtNs = r.queuedNs >= 0 ? r.queuedNs : r.arrivedNs;
+        IntervalAcc interval = interval(countedAtNs);
+        List<Acc> accs = new ArrayList<>(6);
+        accs.add(totals);
+        accs.add(interval.total);
+        if (r.channel >= 0 && r.channel < Channel.COUNT) {
+            accs.add(channels[r.channel]);
+            accs.add(interval.channels[r.channel]);
+        }
+        if (r.firstQueue >= 0) {
+            accs.add(queues.get(r.firstQueue));
+        } else if (r.selfServedFor >= 0) {
+            accs.add(queues.get(r.selfServedFor));
+        }
+        long thresholdMs = r.firstQueue >= 0 ? config.queues().get(r.firstQueue).serviceLevelMs() : 0;
+        long waitMs = -1;
+        if (r.answeredNs >= 0) {
+            waitMs = (r.answeredNs - r.queuedNs) / 1_000_000;
+            answeredWaitMs.recordValue(Math.max(0, waitMs));
+            answeredBuckets[bucket(waitMs)]++;
+        } else if (r.outcome == Outcome.ABANDONED) {
+            waitMs = (r.endedNs - r.queuedNs) / 1_000_000;
+            abandonedBuckets[bucket(waitMs)]++;
+        }
+        for (Acc a : accs) {
+            a.add(r, waitMs, thresholdMs, shortAbandonMs);
+        }
+    }
+
+    private static int bucket(long waitMs) {
+        for (int i = 0; i < BUCKETS.size(); i++) {
+            if (waitMs < BUCKETS.get(i) * 1000L) {
+                return i;
+            }
+        }
+        return BUCKETS.size();
+    }
+
+    // ---------------------------------------------------------------- agents and queue lengths
+
+    private boolean staffed(int agent) {
+        return holding[agent] > 0 || presence[agent] == AgentState.READY.code();
+    }
+
+    private void setPresence(int agent, int state, long atNs) {
+        if (agent < 0 || agent >= presence.length) {
+            return;
+        }
+        if (state != AgentState.READY.code() && state != AgentState.PAUSED.code() && state != AgentState.LOGGED_OUT.code()) {
+            return; // derived states (offered, busy, wrap-up) say nothing about presence
+        }
+        settleAgent(agent, atNs);
+        presence[agent] = state;
+    }
+
+    private void hold(int agent, int delta, long atNs) {
+        if (agent < 0 || agent >= holding.length) {
+            return;
+        }
+        settleAgent(agent, atNs);
+        holding[agent] = Math.max(0, holding[agent] + delta);
+    }
+
+    /** Books the agent's time since the last change as staffed and/or holding. */
+    private void settleAgent(int agent, long atNs) {
+        long since = agentSinceNs[agent];
+        agentSinceNs[agent] = atNs;
+        if (since <= 0 || atNs <= since) {
+            return;
+        }
+        boolean isStaffed = staffed(agent);
+        boolean isHolding = holding[agent] > 0;
+        if (!isStaffed) {
+            return;
+        }
+        staffedNs[agent] += atNs - since;
+        spread(since, atNs, (acc, ns) -> {
+            acc.staffedNs += ns;
+            if (isHolding) {
+                acc.heldNs += ns;
+            }
+        });
+    }
+
+    private void changeWaiting(int delta, long atNs) {
+        if (waitingSinceNs != Long.MIN_VALUE && atNs > waitingSinceNs) {
+            int level = waitingTotal;
+            spread(waitingSinceNs, atNs, (acc, ns) -> acc.waitingNs += (double) level * ns);
+        }
+        waitingSinceNs = atNs;
+        waitingTotal += delta;
+        IntervalAcc at = interval(atNs);
+        at.maxWaiting = Math.max(at.maxWaiting, waitingTotal);
+    }
+
+    private interface Booking {
+        void book(IntervalAcc acc, long ns);
+    }
+
+    /** Splits [fromNs, toNs) over the intervals it crosses. */
+    private void spread(long fromNs, long toNs, Booking booking) {
+        long t = fromNs;
+        while (t < toNs) {
+            long start = intervalStartMs(t / 1_000_000);
+            long endNs = Math.min(toNs, (start + INTERVAL_MS) * 1_000_000);
+            booking.book(interval(t), endNs - t);
+            t = endNs;
+        }
+    }
+
+    private long intervalStartMs(long epochMs) {
+        long offsetMs = zone.getRules().getOffset(Instant.ofEpochMilli(epochMs)).getTotalSeconds() * 1000L;
+        return Math.floorDiv(epochMs + offsetMs, INTERVAL_MS) * INTERVAL_MS - offsetMs;
+    }
+
+    private IntervalAcc interval(long atNs) {
+        return intervals.computeIfAbsent(intervalStartMs(atNs / 1_000_000), k -> new IntervalAcc());
+    }
+
+    // ---------------------------------------------------------------- report
+
+    /** The figures so far. Contacts that have not ended are reported as open, not counted. */
+    public KpiReport report() {
+        for (int a = 0; a < presence.length; a++) {
+            settleAgent(a, nowNs);
+        }
+        changeWaiting(0, nowNs);
+        List<Figures> queueFigures = new ArrayList<>();
+        long allStaffed = Arrays.stream(staffedNs).sum();
+        long allHeld = intervals.values().stream().mapToLong(i -> i.heldNs).sum();
+        if (config != null) {
+            for (int q = 0; q < config.queues().size(); q++) {
+                QueueSpec queue = config.queues().get(q);
+                long qualifiedStaffedNs = 0;
+                for (int a = 0; a < config.agents().size(); a++) {
+                    AgentSpec agent = config.agents().get(a);
+                    int capacity = agent.capacityPerChannel()[queue.channel().code()];
+                    if (agent.skillLevels()[queue.skillId()] >= Math.max(1, queue.minLevel()) && capacity > 0) {
+                        // An agent who may hold three chats offers three chats' worth of time.
+                        qualifiedStaffedNs += staffedNs[a] * capacity;
+                    }
+                }
+                Acc acc = queues.get(q);
+                queueFigures.add(acc.figures(queue.name(), lower(queue.channel()),
+                        ratio(acc.handledNs, qualifiedStaffedNs)));
+            }
+        }
+        List<Figures> channelFigures = new ArrayList<>();
+        for (Channel c : Channel.values()) {
+            channelFigures.add(channels[c.code()].figures(lower(c), lower(c), null));
+        }
+        List<KpiReport.Interval> intervalList = new ArrayList<>();
+        DateTimeFormatter clock = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm", Locale.ROOT);
+        for (Map.Entry<Long, IntervalAcc> e : intervals.entrySet()) {
+            IntervalAcc i = e.getValue();
+            String start = LocalDateTime.ofInstant(Instant.ofEpochMilli(e.getKey()), zone).format(clock);
+            List<Figures> perChannel = new ArrayList<>();
+            for (Channel c : Channel.values()) {
+                perChannel.add(i.channels[c.code()].figures(lower(c), lower(c), null));
+            }
+            double intervalNs = INTERVAL_MS * 1_000_000.0;
+            intervalList.add(new KpiReport.Interval(start, e.getKey(), i.total.figures(start, null, ratio(i.heldNs, i.staffedNs)),
+                    perChannel, i.waitingNs / intervalNs, i.maxWaiting, i.staffedNs / intervalNs));
+        }
+        KpiReport.WaitDistribution waits = new KpiReport.WaitDistribution(BUCKETS, answeredBuckets.clone(),
+                abandonedBuckets.clone(), answeredWaitMs.getValueAtPercentile(50), answeredWaitMs.getValueAtPercentile(90),
+                answeredWaitMs.getValueAtPercentile(99));
+        return new KpiReport(zone.getId(), INTERVAL_MINUTES, shortAbandonMs, contacts, refused, live.size(),
+                totals.figures("total", null, ratio(allHeld, allStaffed)), queueFigures, channelFigures, intervalList, waits);
+    }
+
+    private static String lower(Channel c) {
+        return c.name().toLowerCase(Locale.ROOT);
+    }
+
+    static Double ratio(double numerator, double denominator) {
+        return denominator > 0 ? numerator / denominator : null;
+    }
+
+    /** What the collector knows of one live contact. */
+    private static final class ContactRecord {
+        int channel = -1;
+        long arrivedNs;
+        boolean enteredSelfService;
+        int lastMenuNode = -1;
+        int selfServedFor = -1;
+        int firstQueue = -1;
+        int queue = -1;
+        long queuedNs = -1;
+        boolean waiting;
+        long answeredNs = -1;
+        long talkFromNs;
+        long handleNs;
+        int agent = -1;
+        long endedNs = -1;
+        int outcome = -1;
+        boolean callback;
+    }
+
+    /** Counters behind one {@link Figures}. */
+    private static final class Acc {
+        long offered;
+        long answered;
+        long answeredWithin;
+        long abandoned;
+        long shortAbandoned;
+        long enteredSelfService;
+        long selfServed;
+        long abandonedInSelfService;
+        long callbacks;
+        long waitAnsweredMsSum;
+        long handledNs;
+        long longestWaitMs;
+
+        void add(ContactRecord r, long waitMs, long thresholdMs, long shortAbandonMs) {
+            if (r.enteredSelfService) {
+                enteredSelfService++;
+            }
+            if (r.outcome == Outcome.SELF_SERVED) {
+                selfServed++;
+            } else if (r.outcome == Outcome.ABANDONED_IN_SELF_SERVICE) {
+                abandonedInSelfService++;
+            }
+            if (r.callback) {
+                callbacks++;
+            }
+            if (r.queuedNs < 0) {
+                return;
+            }
+            offered++;
+            if (r.answeredNs >= 0) {
+                answered++;
+                waitAnsweredMsSum += waitMs;
+                if (waitMs <= thresholdMs) {
+                    answeredWithin++;
+                }
+                handledNs += r.handleNs;
+            } else if (r.outcome == Outcome.ABANDONED) {
+                abandoned++;
+                if (waitMs < shortAbandonMs) {
+                    shortAbandoned++;
+                }
+            }
+            longestWaitMs = Math.max(longestWaitMs, waitMs);
+        }
+
+        Figures figures(String name, String channel, Double occupancy) {
+            return new Figures(name, channel, offered, answered, answeredWithin, abandoned, shortAbandoned,
+                    enteredSelfService, selfServed, abandonedInSelfService, callbacks,
+                    ratio(answeredWithin, answered + abandoned - shortAbandoned), ratio(abandoned, answered + abandoned),
+                    ratio(waitAnsweredMsSum, answered), ratio(handledNs / 1e6, answered), longestWaitMs, occupancy,
+                    ratio(selfServed, enteredSelfService));
+        }
+    }
+
+    /** Counters of one interval. */
+    private static final class IntervalAcc {
+        final Acc total = new Acc();
+        final Acc[] channels = new Acc[Channel.COUNT];
+        long staffedNs;
+        long heldNs;
+        double waitingNs;
+        int maxWaiting;
+
+        IntervalAcc() {
+            for (int c = 0; c < Channel.COUNT; c++) {
+                channels[c] = new Acc();
+            }
+        }
+    }
+}

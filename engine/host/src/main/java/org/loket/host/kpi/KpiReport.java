@@ -1,0 +1,56 @@
+package org.loket.host.kpi;
+
+import java.util.List;
+
+/**
+ * Everything {@link KpiCollector} measured over a journal or a simulated day.
+ *
+ * @param zone             time zone of the interval clock times
+ * @param intervalMinutes  length of an interval
+ * @param shortAbandonMs   abandons quicker than this are short abandons
+ * @param contacts         contacts that arrived
+ * @param refused          arrivals the core refused (reason in the journal)
+ * @param openAtEnd        contacts that had not ended when the journal ended (still waiting, talking or in wrap-up)
+ * @param totals           all contacts
+ * @param queues           per queue, in configuration order
+ * @param channels         per channel
+ * @param intervals        per interval, in time order, with queue lengths and staffing
+ * @param waits            distribution of waits
+ */
+public record KpiReport(String zone, int intervalMinutes, long shortAbandonMs, long contacts, long refused, long openAtEnd,
+                        Figures totals, List<Figures> queues, List<Figures> channels, List<Interval> intervals,
+                        WaitDistribution waits) {
+    /**
+     * One interval.
+     *
+     * @param start             local clock time "YYYY-MM-DDTHH:MM"
+     * @param startEpochMs      its start
+     * @param figures           contacts that joined a queue (or arrived, for self-service figures) in it
+     * @param channels          the same per channel
+     * @param meanQueueLength   time-weighted mean of contacts waiting (all queues)
+     * @param maxQueueLength    most contacts waiting at once
+     * @param agentsStaffed     time-weighted mean of agents available or holding contacts
+     */
+    public record Interval(String start, long startEpochMs, Figures figures, List<Figures> channels, double meanQueueLength,
+                           int maxQueueLength, double agentsStaffed) {
+    }
+
+    /**
+     * Waits in buckets (upper bounds in seconds; the last bucket is open) and percentiles.
+     *
+     * @param bucketUpperSeconds upper bound of each bucket but the last
+     * @param answered           answered contacts per bucket of wait
+     * @param abandoned          abandoned contacts per bucket of time waited
+     * @param answeredP50Ms      median wait of answered contacts
+     * @param answeredP90Ms      90th percentile
+     * @param answeredP99Ms      99th percentile
+     */
+    public record WaitDistribution(List<Integer> bucketUpperSeconds, long[] answered, long[] abandoned, long answeredP50Ms,
+                                   long answeredP90Ms, long answeredP99Ms) {
+    }
+
+    /** A queue's figures by name, or null. */
+    public Figures queue(String name) {
+        return queues.stream().filter(q -> q.name().equals(name)).findFirst().orElse(null);
+    }
+}

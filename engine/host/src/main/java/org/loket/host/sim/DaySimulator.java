@@ -1,0 +1,507 @@
+package org.loket.host.sim;
+
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.TreeSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.function.LongConsumer;
+import org.loket.config.LoadedConfig;
+import org.loket.config.Shift;
+import org.loket.core.AgentState;
+import org.loket.core.PauseReason;
+import org.loket.core.command.Command;
+import org.loket.core.command.CommandType;
+import org.loket.core.config.QueueSpec;
+import org.loket.core.config.RoutingConfig;
+import org.loket.core.config.RoutingConfigCodec;
+import org.loket.core.decision.Decision;
+import org.loket.core.decision.DecisionType;
+import org.loket.core.decision.Outcome;
+import org.loket.core.routing.RoutingCore;
+import org.loket.host.journal.Journal;
+import org.loket.host.kpi.KpiCollector;
+import org.loket.host.kpi.KpiReport;
+import org.loket.host.trace.TraceContact;
+import org.loket.host.trace.TraceException;
+
+/**
+ * Runs a trace through the real {@link RoutingCore} on a discrete-event clock: citizens arrive,
+ * choose in menus, wait and give up as their trace rows say; agents log in and out by their shifts,
+ * answer offers after a ring time, talk for {@code handle_ms} and wrap up for {@code wrapup_ms}.
+ * Every command and decision can be journaled, so a simulated day replays like a live one, and the
+ * KPIs come from the same {@link KpiCollector} that reads live journals.
+ * <p>Deterministic: the same configuration, trace and settings give the same decisions. Not
+ * thread-safe; one run per instance.
+ */
+public final class DaySimulator {
+    /** Pause reason of an agent whose shift ended while still holding contacts. */
+    public static final int END_OF_SHIFT = PauseReason.FIRST_OPERATOR_CODE;
+    private static final int JOURNAL_BATCH = 256;
+
+    /**
+     * @param date            the simulated day (the trace's midnight is this date's midnight in {@code zone})
+     * @param zone            local time of trace, shifts and intervals
+     * @param ringMs          how long an agent's phone or desktop rings before the agent accepts
+     * @param shortAbandonMs  abandons quicker than this are short abandons
+     */
+    public record Settings(LocalDate date, ZoneId zone, long ringMs, long shortAbandonMs) {
+        public static Settings defaults() {
+            return new Settings(LocalDate.of(2027, 3, 1), ZoneId.of("Europe/Amsterdam"), 3_000,
+                    KpiCollector.DEFAULT_SHORT_ABANDON_MS);
+        }
+    }
+
+    /**
+     * @param kpis            the day's KPIs
+     * @param contacts        trace rows
+     * @param arrived         contacts that arrived (redials that were not needed did not)
+     * @param redialsSkipped  redial rows whose first attempt reached an agent or had not ended
+     * @param commands        commands applied
+     * @param decisions       decisions made
+     * @param decisionHash    running hash over the decisions (as {@code loket replay} computes it)
+     * @param elapsedMs       wall-clock time of the run
+     * @param warnings        rows the configuration could not follow exactly
+     */
+    public record Result(KpiReport kpis, long contacts, long arrived, long redialsSkipped, long commands, long decisions,
+                         String decisionHash, long elapsedMs, List<String> warnings) {
+    }
+
+    private final LoadedConfig loaded;
+    private final RoutingConfig config;
+    private final Settings settings;
+    private final FlowPlanner planner;
+    private final long dayStartNs;
+    private final KpiCollector kpis;
+    private final RoutingCore core;
+    private final PriorityQueue<Event> events = new PriorityQueue<>();
+    private final Map<Long, SimContact> byId = new HashMap<>();
+    private final Map<String, SimContact> byTraceId = new HashMap<>();
+    private final Set<Integer> leaving = new TreeSet<>();
+    private final List<String> warnings = new ArrayList<>();
+    private final Command command = new Command();
+    private Decision[] decided = new Decision[64];
+    private int decidedCount;
+    private long order;
+    private long sequence;
+    private long decisions;
+    private long decisionHash;
+    private long arrived;
+    private long redialsSkipped;
+    private Journal.CommandWriter commandOut;
+    private Journal.DecisionWriter decisionOut;
+    private int batched;
+
+    public DaySimulator(LoadedConfig config, Settings settings) {
+        this.loaded = config;
+        this.config = config.routing();
+        this.settings = settings;
+        this.planner = new FlowPlanner(this.config);
+        this.dayStartNs = settings.date().atStartOfDay(settings.zone()).toInstant().toEpochMilli() * 1_000_000L;
+        this.kpis = new KpiCollector(settings.zone(), settings.shortAbandonMs());
+        for (int i = 0; i < decided.length; i++) {
+            decided[i] = new Decision();
+        }
+        this.core = new RoutingCore(d -> {
+            if (decidedCount == decided.length) {
+                decided = java.util.Arrays.copyOf(decided, decided.length * 2);
+                for (int i = decidedCount; i < decided.length; i++) {
+                    decided[i] = new Decision();
+                }
+            }
+            decided[decidedCount++].copyFrom(d);
+        });
+    }
+
+    /**
+     * Simulates the day.
+     *
+     * @param journal  where to journal commands and decisions, or null
+     * @param progress told the simulated time (ms after midnight) now and then, or null
+     * @throws TraceException when a row names something the configuration lacks, or redials an unknown contact
+     */
+    public Result run(List<TraceContact> trace, Journal journal, LongConsumer progress) throws TraceException {
+        long startNanoTime = System.nanoTime();
+        List<SimContact> contacts = prepare(trace);
+        if (journal != null) {
+            commandOut = journal.commandWriter();
+            decisionOut = journal.decisionWriter();
+        }
+        command.clear();
+        command.type = CommandType.CONFIG_APPLIED;
+        command.payload = RoutingConfigCodec.encode(config);
+        apply(dayStartNs);
+        for (int a = 0; a < config.agents().size(); a++) {
+            Shift shift = loaded.shifts().get(a);
+            schedule(dayStartNs + shift.startMs() * 1_000_000L, Kind.SHIFT_START, null, a);
+            if (!shift.equals(Shift.ALL_DAY)) {
+                schedule(dayStartNs + shift.endMs() * 1_000_000L, Kind.SHIFT_END, null, a);
+            }
+        }
+        for (SimContact c : contacts) {
+            schedule(dayStartNs + c.row.arrivalMs() * 1_000_000L, Kind.ARRIVE, c, -1);
+        }
+        long steps = 0;
+        while (true) {
+            long nextEventNs = events.isEmpty() ? Long.MAX_VALUE : events.peek().atNs;
+            long timerNs = core.nextTimerNs();
+            if (timerNs == Long.MAX_VALUE && nextEventNs == Long.MAX_VALUE) {
+                break;
+            }
+            if (timerNs <= nextEventNs) {
+                command.clear();
+                command.type = CommandType.TICK;
+                apply(Math.max(timerNs, core.nowNs()));
+                if (core.nextTimerNs() <= timerNs) {
+                    throw new IllegalStateException("the core's timer at " + timerNs + " did not fire on a tick");
+                }
+            } else {
+                Event e = events.poll();
+                if (fill(e)) {
+                    apply(e.atNs);
+                }
+            }
+            if (progress != null && (++steps & 0x3FF) == 0) {
+                progress.accept((core.nowNs() - dayStartNs) / 1_000_000);
+            }
+        }
+        if (commandOut != null) {
+            flushJournal();
+            commandOut.close();
+            decisionOut.close();
+        }
+        if (progress != null) {
+            progress.accept((core.nowNs() - dayStartNs) / 1_000_000);
+        }
+        long elapsedMs = (System.nanoTime() - startNanoTime) / 1_000_000;
+        return new Result(kpis.report(), trace.size(), arrived, redialsSkipped, sequence, decisions,
+                String.format("%016x", decisionHash), elapsedMs, List.copyOf(warnings));
+    }
+
+    /** Resolves every row against the configuration before anything runs; reports all problems at once. */
+    private List<SimContact> prepare(List<TraceContact> trace) throws TraceException {
+        List<String> problems = new ArrayList<>();
+        List<SimContact> contacts = new ArrayList<>(trace.size());
+        long nextId = 1;
+        int selfServedUnreachable = 0;
+        for (TraceContact row : trace) {
+            String where = row.line() > 0 ? "line " + row.line() : "contact " + row.contactId();
+            int language = row.language() == null ? -1 : config.languages().indexOf(row.language());
+            if (row.language() != null && language < 0) {
+                problems.add(where + ": column language = '" + row.language() + "': valid: " + config.languages());
+            }
+            FlowPlanner.Plan plan;
+            try {
+                plan = planner.plan(row.channel(), row.topic(), language, row.selfServed());
+            } catch (IllegalArgumentException e) {
+                problems.add(where + ": column topic = '" + row.topic() + "': " + e.getMessage());
+                continue;
+            }
+            if (row.selfServed() && !plan.reachesInfo()) {
+                selfServedUnreachable++;
+            }
+            SimContact c = new SimContact(row, plan, nextId++, Math.max(language, 0));
+            if (row.redialOf() != null) {
+                SimContact first = byTraceId.get(row.redialOf());
+                if (first == null) {
+                    problems.add(where + ": column redial_of = '" + row.redialOf() + "': no earlier contact has that id");
+                }
+                c.redialOf = first;
+            }
+            byTraceId.put(row.contactId(), c);
+            contacts.add(c);
+            if (problems.size() >= 50) {
+                break;
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new TraceException(problems);
+        }
+        if (selfServedUnreachable > 0) {
+            warnings.add(selfServedUnreachable + " rows are marked self-served but no information leaf is on their way;"
+                    + " they were queued");
+        }
+        return contacts;
+    }
+
+    /** Fills {@link #command} for a due event; false when the event is stale. */
+    private boolean fill(Event e) {
+        command.clear();
+        SimContact c = e.contact;
+        switch (e.kind) {
+            case SHIFT_START -> {
+                command.type = CommandType.AGENT_LOGGED_IN;
+                command.agentId = e.agent;
+            }
+            case SHIFT_END, LOG_OUT -> {
+                AgentState state = core.agentState(e.agent);
+                if (state == AgentState.LOGGED_OUT) {
+                    return false;
+                }
+                command.type = CommandType.AGENT_STATE_CHANGED;
+                command.agentId = e.agent;
+                if (state == AgentState.READY || state == AgentState.PAUSED) {
+                    command.agentState = AgentState.LOGGED_OUT.code();
+                    leaving.remove(e.agent);
+                } else {
+                    // Still holding contacts: no new offers; logs out once the last one is done.
+                    if (!leaving.add(e.agent)) {
+                        return false;
+                    }
+                    command.agentState = AgentState.PAUSED.code();
+                    command.reason = END_OF_SHIFT;
+                }
+            }
+            case BACK_FROM_PAUSE -> {
+                if (leaving.contains(e.agent) || core.agentState(e.agent) != AgentState.PAUSED) {
+                    return false;
+                }
+                command.type = CommandType.AGENT_STATE_CHANGED;
+                command.agentId = e.agent;
+                command.agentState = AgentState.READY.code();
+            }
+            case ARRIVE -> {
+                if (c.redialOf != null && (c.redialOf.phase != Phase.ENDED || c.redialOf.outcome == Outcome.ANSWERED)) {
+                    redialsSkipped++;
+                    c.phase = Phase.ENDED;
+                    c.outcome = -1;
+                    return false;
+                }
+                arrived++;
+                byId.put(c.id, c);
+                c.phase = Phase.SELF_SERVICE;
+                command.type = CommandType.CONTACT_ARRIVED;
+                command.contactId = c.id;
+                command.entryId = c.plan.entryId();
+                command.channel = c.row.channel().code();
+                command.priority = c.row.priority();
+                command.languageId = c.language;
+            }
+            case INPUT -> {
+                if (c.phase != Phase.SELF_SERVICE || e.token != c.token) {
+                    return false;
+                }
+                command.type = CommandType.SELF_SERVICE_INPUT;
+                command.contactId = c.id;
+                command.input = c.plan.inputs()[c.step++];
+            }
+            case ABANDON -> {
+                if (c.phase != Phase.WAITING && c.phase != Phase.OFFERED) {
+                    return false;
+                }
+                command.type = CommandType.CONTACT_ABANDONED;
+                command.contactId = c.id;
+            }
+            case ACCEPT -> {
+                if (c.phase != Phase.OFFERED || e.token != c.token) {
+                    return false;
+                }
+                command.type = CommandType.OFFER_ACCEPTED;
+                command.contactId = c.id;
+                command.agentId = e.agent;
+            }
+            case HANG_UP -> {
+                if (c.phase != Phase.CONNECTED) {
+                    return false;
+                }
+                command.type = CommandType.CONTACT_ENDED;
+                command.contactId = c.id;
+                command.agentId = c.agent;
+            }
+            case WRAP_UP_DONE -> {
+                if (c.phase != Phase.WRAP_UP) {
+                    return false;
+                }
+                command.type = CommandType.WRAP_UP_DONE;
+                command.contactId = c.id;
+                command.agentId = c.agent;
+            }
+        }
+        return true;
+    }
+
+    /** Applies {@link #command} at {@code atNs}: journal, core, KPIs, then the world's reactions. */
+    private void apply(long atNs) {
+        command.sequence = ++sequence;
+        command.timestampNs = atNs;
+        decidedCount = 0;
+        if (commandOut != null) {
+            if (batched == 0) {
+                commandOut.begin();
+                decisionOut.begin();
+            }
+            commandOut.add(command);
+        }
+        core.apply(command);
+        decisions += decidedCount;
+        for (int i = 0; i < decidedCount; i++) {
+            decisionHash = decided[i].hashInto(decisionHash);
+        }
+        if (decisionOut != null && decidedCount > 0) {
+            decisionOut.add(command.sequence, decided, decidedCount);
+        }
+        if (commandOut != null && ++batched == JOURNAL_BATCH) {
+            flushJournal();
+        }
+        kpis.accept(command, decided, decidedCount);
+        boolean rejected = false;
+        for (int i = 0; i < decidedCount; i++) {
+            rejected |= decided[i].type == DecisionType.REJECT_COMMAND;
+        }
+        if (!rejected) {
+            afterCommand(atNs);
+        }
+        for (int i = 0; i < decidedCount; i++) {
+            react(decided[i], atNs);
+        }
+        if (!leaving.isEmpty()) {
+            for (int agent : leaving) {
+                if (core.agentState(agent) == AgentState.PAUSED) {
+                    schedule(atNs, Kind.LOG_OUT, null, agent);
+                }
+            }
+        }
+    }
+
+    private void flushJournal() {
+        if (batched > 0) {
+            commandOut.end();
+            decisionOut.end();
+            batched = 0;
+        }
+    }
+
+    private void afterCommand(long atNs) {
+        SimContact c = command.contactId >= 0 ? byId.get(command.contactId) : null;
+        if (c == null) {
+            return;
+        }
+        switch (command.type) {
+            case OFFER_ACCEPTED -> {
+                c.phase = Phase.CONNECTED;
+                schedule(atNs + c.row.handleMs() * 1_000_000L, Kind.HANG_UP, c, c.agent);
+            }
+            case WRAP_UP_DONE -> end(c, Outcome.ANSWERED);
+            default -> {
+            }
+        }
+    }
+
+    private void react(Decision d, long atNs) {
+        SimContact c = d.contactId >= 0 ? byId.get(d.contactId) : null;
+        switch (d.type) {
+            case PLAY_PROMPT -> {
+                if (c != null && (d.flags & Decision.FLAG_FINAL) == 0 && c.step < c.plan.inputs().length) {
+                    int steps = c.plan.inputs().length;
+                    long stepMs = c.row.selfServiceMs() / steps;
+                    // A citizen who took longer than the menu waits is modelled as answering just in time.
+                    stepMs = Math.min(stepMs, config.flowNodes().get(d.nodeId).inputTimeoutMs() - 1);
+                    schedule(atNs + Math.max(0, stepMs) * 1_000_000L, Kind.INPUT, c, -1, ++c.token);
+                }
+            }
+            case QUEUE_CONTACT -> {
+                if (c != null) {
+                    boolean first = c.phase == Phase.SELF_SERVICE;
+                    c.phase = Phase.WAITING;
+                    if (first && c.row.abandons()) {
+                        schedule(atNs + c.row.patienceMs() * 1_000_000L, Kind.ABANDON, c, -1);
+                    }
+                }
+            }
+            case OFFER_CONTACT -> {
+                if (c != null) {
+                    c.phase = Phase.OFFERED;
+                    c.agent = d.agentId;
+                    schedule(atNs + settings.ringMs() * 1_000_000L, Kind.ACCEPT, c, d.agentId, ++c.token);
+                }
+            }
+            case RETRACT_OFFER -> {
+                if (c != null && c.phase == Phase.OFFERED) {
+                    c.phase = Phase.WAITING;
+                }
+            }
+            case AGENT_STATE -> {
+                if (d.contactId >= 0) {
+                    if (c != null) {
+                        end(c, Outcome.ANSWERED); // the queue's wrap-up limit ended it
+                    }
+                } else if (d.reason == PauseReason.NO_ANSWER) {
+                    schedule(atNs + 10_000_000_000L, Kind.BACK_FROM_PAUSE, null, d.agentId);
+                }
+            }
+            case END_CONTACT -> {
+                if (c != null) {
+                    if (d.outcome == Outcome.ANSWERED) {
+                        QueueSpec queue = config.queues().get(d.queueId);
+                        if (queue.maxWrapUpMs() > 0) {
+                            c.phase = Phase.WRAP_UP;
+                            if (c.row.wrapUpMs() < queue.maxWrapUpMs()) {
+                                schedule(atNs + c.row.wrapUpMs() * 1_000_000L, Kind.WRAP_UP_DONE, c, c.agent);
+                            }
+                            return;
+                        }
+                    }
+                    end(c, d.outcome);
+                }
+            }
+            case REJECT_COMMAND -> {
+                if (c != null && d.commandType == CommandType.CONTACT_ARRIVED.code()) {
+                    end(c, -1);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void end(SimContact c, int outcome) {
+        c.phase = Phase.ENDED;
+        c.outcome = outcome;
+        byId.remove(c.id);
+    }
+
+    private void schedule(long atNs, Kind kind, SimContact contact, int agent) {
+        schedule(atNs, kind, contact, agent, 0);
+    }
+
+    private void schedule(long atNs, Kind kind, SimContact contact, int agent, long token) {
+        events.add(new Event(atNs, order++, kind, contact, agent, token));
+    }
+
+    private enum Kind { SHIFT_START, SHIFT_END, LOG_OUT, BACK_FROM_PAUSE, ARRIVE, INPUT, ABANDON, ACCEPT, HANG_UP, WRAP_UP_DONE }
+
+    private enum Phase { NEW, SELF_SERVICE, WAITING, OFFERED, CONNECTED, WRAP_UP, ENDED }
+
+    /** A citizen of the trace and where they are. */
+    private static final class SimContact {
+        final TraceContact row;
+        final FlowPlanner.Plan plan;
+        final long id;
+        final int language;
+        SimContact redialOf;
+        Phase phase = Phase.NEW;
+        int outcome = -1;
+        int step;
+        long token;
+        int agent = -1;
+
+        SimContact(TraceContact row, FlowPlanner.Plan plan, long id, int language) {
+            this.row = row;
+            this.plan = plan;
+            this.id = id;
+            this.language = language;
+        }
+    }
+
+    private record Event(long atNs, long order, Kind kind, SimContact contact, int agent, long token)
+            implements Comparable<Event> {
+        @Override
+        public int compareTo(Event o) {
+            return atNs != o.atNs ? Long.compare(atNs, o.atNs) : Long.compare(order, o.order);
+        }
+    }
+}
