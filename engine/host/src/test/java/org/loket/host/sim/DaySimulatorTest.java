@@ -1,0 +1,138 @@
+package org.loket.host.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.loket.config.ConfigLoader;
+import org.loket.config.LoadedConfig;
+import org.loket.core.Channel;
+import org.loket.host.journal.Journal;
+import org.loket.host.kpi.Figures;
+import org.loket.host.kpi.JournalKpis;
+import org.loket.host.kpi.KpiReport;
+import org.loket.host.replay.Pace;
+import org.loket.host.replay.ReplayReport;
+import org.loket.host.replay.Replayer;
+import org.loket.host.trace.TraceContact;
+import org.loket.host.trace.TraceException;
+
+/** One agent, one queue behind a two-level menu, seven citizens whose fate is worked out by hand. */
+class DaySimulatorTest {
+    private static final long H = 3_600_000;
+    private static final long M = 60_000;
+    private static final long S = 1_000;
+    private static final DaySimulator.Settings SETTINGS = new DaySimulator.Settings(LocalDate.of(2027, 3, 1), ZoneOffset.UTC, 3_000, 5_000);
+
+    private final LoadedConfig config = config();
+
+    static LoadedConfig config() {
+        try {
+            return ConfigLoader.parse(Map.of("routing.yaml", """
+                    languages: [nl, en]
+                    skills: [s]
+                    prompts: {welcome: {nl: w, en: w}, menu: {nl: m, en: m}, info: {nl: i, en: i}, hold: {nl: h, en: h}}
+                    queues: [{name: q, channel: voice, skill: s, wrapUpSeconds: 60, serviceLevelSeconds: 20}]
+                    agents: [{name: ann, skills: {s: 5}, shifts: [{start: "08:00", end: "09:00"}]}]
+                    flows:
+                      - {name: welcome, kind: language, prompt: welcome, fallbackQueue: q, options: {"1": {next: menu, language: nl}, "2": {next: menu, language: en}}}
+                      - {name: menu, kind: menu, prompt: menu, fallbackQueue: q, options: {"1": info, "2": to-q}}
+                      - {name: info, kind: info, prompt: info}
+                      - {name: to-q, kind: queue, prompt: hold, queue: q}
+                    entries: [{name: phone, flow: welcome}]
+                    """), "test");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every row spends 10 s in the two menus (5 s per choice), then waits and talks as its columns say. */
+    static List<TraceContact> trace() {
+        return List.of(
+                row(8 * H + 10 * M, "c1", true, -1, 0, 0, null),           // helped by the information leaf
+                row(8 * H + 20 * M, "c2", false, -1, 60 * S, 10 * S, null),  // answered after 3 s of ringing
+                row(8 * H + 20 * M + 30 * S, "c3", false, 20 * S, 60 * S, 10 * S, null), // ann is busy: gives up after 20 s
+                row(8 * H + 40 * M, "c4", false, -1, 60 * S, 10 * S, "c3"), // redials, answered
+                row(8 * H + 45 * M, "c5", false, -1, 60 * S, 10 * S, "c2"), // would redial c2, but c2 was answered
+                row(8 * H + 50 * M, "c6", false, -1, 30 * M, 10 * S, null),  // runs past ann's shift: she leaves after it
+                row(9 * H + 30 * M, "c7", false, -1, 60 * S, 0, null));      // nobody left to answer: open at the end
+    }
+
+    private static TraceContact row(long arrivalMs, String id, boolean selfServed, long patienceMs, long handleMs, long wrapUpMs,
+                                    String redialOf) {
+        return new TraceContact(0, arrivalMs, id, Channel.VOICE, "q", -1, "nl", 10 * S, selfServed, patienceMs, handleMs, wrapUpMs,
+                redialOf);
+    }
+
+    @Test
+    void shouldGiveEveryCitizenTheFateWorkedOutByHand() throws Exception {
+        DaySimulator.Result result = new DaySimulator(config, SETTINGS).run(trace(), null, null);
+
+        assertThat(result.arrived()).isEqualTo(6);
+        assertThat(result.redialsSkipped()).isEqualTo(1);
+        KpiReport kpis = result.kpis();
+        assertThat(kpis.openAtEnd()).as("c7").isEqualTo(1);
+        Figures total = kpis.totals();
+        assertThat(total.offered()).as("c2, c3, c4, c6").isEqualTo(4);
+        assertThat(total.answered()).isEqualTo(3);
+        assertThat(total.abandoned()).isEqualTo(1);
+        assertThat(total.shortAbandoned()).isZero();
+        assertThat(total.selfServed()).isEqualTo(1);
+        assertThat(total.enteredSelfService()).isEqualTo(5);
+        assertThat(total.serviceLevel()).as("3 answered within 20 s of 4").isEqualTo(0.75);
+        assertThat(total.asaMs()).as("3 s of ringing each").isEqualTo(3_000.0);
+        assertThat(total.ahtMs()).as("(70 + 70 + 1810 s) / 3").isEqualTo(650_000.0);
+        assertThat(total.longestWaitMs()).as("c3 waited 20 s").isEqualTo(20_000);
+        // ann: staffed 08:00-09:00 and then while finishing c6 until 09:20:23; held 70 + 70 + 1810 s.
+        assertThat(total.occupancy()).isCloseTo(1950.0 / 4823.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(kpis.queue("q").selfServed()).as("the information leaf sits under q's menu").isEqualTo(1);
+
+        KpiReport.Interval at0815 = kpis.intervals().stream().filter(i -> i.start().equals("2027-03-01T08:15")).findFirst().orElseThrow();
+        assertThat(at0815.figures().offered()).as("c2 and c3 joined q in 08:15-08:30").isEqualTo(2);
+        assertThat(at0815.maxQueueLength()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldJournalADayThatReplaysIdenticallyAndReportsTheSameKpis(@TempDir Path folder) throws Exception {
+        DaySimulator.Result result;
+        try (Journal journal = Journal.open(folder)) {
+            result = new DaySimulator(config, SETTINGS).run(trace(), journal, null);
+        }
+        ReplayReport replay = Replayer.replay(folder, null, null, Pace.parse("max"), null);
+        assertThat(replay.identical()).isTrue();
+        assertThat(replay.commands()).isEqualTo(result.commands());
+        assertThat(replay.decisionHash()).isEqualTo(result.decisionHash());
+
+        ObjectMapper json = new ObjectMapper();
+        KpiReport fromJournal = JournalKpis.read(folder, ZoneOffset.UTC, 5_000);
+        assertThat(json.writeValueAsString(fromJournal)).isEqualTo(json.writeValueAsString(result.kpis()));
+    }
+
+    @Test
+    void shouldGiveTheSameDecisionsForTheSameTrace() throws Exception {
+        String first = new DaySimulator(config, SETTINGS).run(trace(), null, null).decisionHash();
+        String second = new DaySimulator(config, SETTINGS).run(trace(), null, null).decisionHash();
+        assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void shouldRefuseRowsTheConfigurationCannotFollowNamingTheirLines() {
+        List<TraceContact> bad = List.of(
+                new TraceContact(2, 0, "x", Channel.VOICE, "nowhere", -1, null, 0, false, -1, 1, 0, null),
+                new TraceContact(3, 0, "y", Channel.CHAT, "q", -1, null, 0, false, -1, 1, 0, null),
+                new TraceContact(4, 0, "z", Channel.VOICE, "q", -1, "fr", 0, false, -1, 1, 0, "ghost"));
+        assertThatThrownBy(() -> new DaySimulator(config, SETTINGS).run(bad, null, null)).isInstanceOf(TraceException.class)
+                .satisfies(e -> assertThat(((TraceException) e).problems()).containsExactly(
+                        "line 2: column topic = 'nowhere': topic 'nowhere' is neither a queue nor an entry of the configuration",
+                        "line 3: column topic = 'q': topic 'q' is a voice queue, the row is chat",
+                        "line 4: column language = 'fr': valid: [nl, en]",
+                        "line 4: column redial_of = 'ghost': no earlier contact has that id"));
+    }
+}
