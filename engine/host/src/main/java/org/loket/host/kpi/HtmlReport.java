@@ -132,7 +132,8 @@ public final class HtmlReport {
               {label: 'most' + suffix(r), data: series(r, i => i.maxQueueLength), borderColor: colours[k], borderDash: [4, 3], pointRadius: 0}]));
             chart('waits', 'bar', 'Wait distribution (answered and abandoned contacts)', runs.flatMap((r, k) => [
               {label: 'answered' + suffix(r), data: r.report.waits.answered, backgroundColor: colours[k]},
-              {label: 'abandoned' + suffix(r), data: r.report.waits.abandoned, backgroundColor: colours[k] + '66'}]));
+              {label: 'abandoned' + suffix(r), data: r.report.waits.abandoned, backgroundColor: colours[k] + '66'}]),
+              {scales: {y: {type: 'logarithmic', title: {display: true, text: 'contacts (log scale)'}}}});
             chart('staff', 'bar', 'Agents staffed and occupancy', runs.flatMap((r, k) => [
               {type: 'bar', label: 'agents staffed' + suffix(r), data: series(r, i => i.agentsStaffed), backgroundColor: colours[k] + '55', yAxisID: 'y'},
               {type: 'line', label: 'occupancy %' + suffix(r), data: series(r, i => i.figures.occupancy == null ? null : 100 * i.figures.occupancy), borderColor: colours[k], pointRadius: 0, yAxisID: 'y1'}]),
@@ -141,21 +142,21 @@ public final class HtmlReport {
               ['callbacks', num], ['serviceLevel', pct], ['abandonRate', pct], ['asaMs', sec], ['ahtMs', sec], ['longestWaitMs', sec], ['occupancy', pct]];
             const lowerIsBetter = new Set(['abandoned', 'shortAbandoned', 'abandonRate', 'asaMs', 'longestWaitMs']);
             function table(rows) {
-              const head = '<tr><th></th>' + runs.map(r => '<th>' + r.label + '</th>').join('') + (runs.length === 2 ? '<th>difference</th>' : '') + '</tr>';
-              return '<table>' + rows.map(([name, get]) => '<tr><th colspan="' + (runs.length + 2) + '">' + name + '</th></tr>'
+              const head = '<tr><th></th>' + runs.map(r => '<th>' + r.label + '</th>').join('') + (runs.length === 2 ? '<th>B - A</th>' : '') + '</tr>';
+              return '<table>' + head + rows.map(([name, get]) => '<tr><th colspan="' + (runs.length + 2) + '">' + name + '</th></tr>'
                 + columns.map(([key, fmt]) => {
                   const values = runs.map(r => { const f = get(r); return f ? f[key] : null; });
                   let diff = '';
                   if (runs.length === 2 && values[0] != null && values[1] != null) {
                     const d = values[1] - values[0];
                     const better = d === 0 ? '' : (d < 0) === lowerIsBetter.has(key) ? 'better' : 'worse';
-                    diff = '<td class="' + (key === 'offered' || key === 'occupancy' ? '' : better) + '">' + (d > 0 ? '+' : '') + fmt(d) + '</td>';
+                    const neutral = ['offered', 'occupancy', 'ahtMs', 'selfServed', 'callbacks'].includes(key);
+                    diff = '<td class="' + (neutral ? '' : better) + '">' + (d > 0 ? '+' : '') + fmt(d) + '</td>';
                   } else if (runs.length === 2) { diff = '<td></td>'; }
                   return '<tr><td>' + key + '</td>' + values.map(v => '<td>' + fmt(v) + '</td>').join('') + diff + '</tr>';
                 }).join('')).join('') + '</table>';
             }
-            document.getElementById('totals').innerHTML = table([['all contacts', r => r.report.totals]]).replace('<table>', '<table>' + head0());
-            function head0() { return '<tr><th></th>' + runs.map(r => '<th>' + r.label + '</th>').join('') + (runs.length === 2 ? '<th>difference</th>' : '') + '</tr>'; }
+            document.getElementById('totals').innerHTML = table([['all contacts', r => r.report.totals]]);
             document.getElementById('queues').innerHTML = table(r0.queues.map(q => [q.name + ' (' + q.channel + ')', r => r.report.queues.find(x => x.name === q.name)]));
             document.getElementById('channels').innerHTML = table(r0.channels.map(c => [c.name, r => r.report.channels.find(x => x.name === c.name)]));
             </script>

@@ -1,0 +1,100 @@
+package org.loket.host.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The performance engineer's commands end to end: trace generate, simulate, report, compare. */
+class SimulationCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path folder;
+    static Path trace;
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new LoketCli());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    @BeforeAll
+    static void generate() throws Exception {
+        trace = folder.resolve("normal.csv");
+        Result r = run("trace", "generate", "--scenario", "normal", "--seed", "42", "--scale", "0.5", "--out", trace.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        Path again = folder.resolve("again.csv");
+        run("trace", "generate", "--scenario", "normal", "--seed", "42", "--scale", "0.5", "--out", again.toString());
+        assertThat(Files.readString(again)).isEqualTo(Files.readString(trace));
+        assertThat(Files.readString(trace)).startsWith("arrival_ms,contact_id,channel,topic,");
+    }
+
+    @Test
+    void simulateShouldPrintTheKpisAsJsonJournalTheDayAndWriteAReport() throws Exception {
+        Path journal = folder.resolve("journal");
+        Path html = folder.resolve("day.html");
+        Result r = run("simulate", "--trace", trace.toString(), "--json", "--journal", journal.toString(), "--report", html.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode day = JSON.readTree(r.out());
+        JsonNode totals = day.get("totals");
+        for (String field : new String[] {"offered", "answered", "abandoned", "selfServed", "serviceLevel", "asaMs", "ahtMs", "occupancy"}) {
+            assertThat(totals.has(field)).as(field).isTrue();
+            assertThat(day.get("queues").get(0).has(field)).as("queue " + field).isTrue();
+        }
+        assertThat(totals.get("offered").asLong()).isGreaterThan(1_000);
+        assertThat(totals.get("answered").asLong() + totals.get("abandoned").asLong()).isEqualTo(totals.get("offered").asLong());
+        assertThat(totals.get("serviceLevel").asDouble()).isBetween(0.0, 1.0);
+
+        Result report = run("report", "--journal", journal.toString(), "--json");
+        assertThat(report.exit()).as(report.err()).isZero();
+        assertThat(JSON.readTree(report.out()).get("totals")).isEqualTo(totals);
+
+        Result replay = run("replay", "--journal", journal.toString(), "--json");
+        assertThat(JSON.readTree(replay.out()).get("identical").asBoolean()).isTrue();
+
+        String page = Files.readString(html);
+        assertThat(page).contains("<canvas id=\"sl\">", "Chart.js v4").doesNotContain("http://", "<script src=");
+    }
+
+    @Test
+    void compareShouldShowTheDifferenceThatMoreEveningAgentsMake() throws Exception {
+        Path peak = folder.resolve("peak.csv");
+        run("trace", "generate", "--scenario", "peak", "--seed", "1", "--out", peak.toString());
+        Path repo = Path.of(System.getProperty("user.dir")).getParent().getParent();
+        Result r = run("compare", "--trace", peak.toString(), "--config", repo.resolve("config/default").toString(),
+                "--config", repo.resolve("config/examples/evening-plus-15").toString(), "--json",
+                "--report", folder.resolve("compare.html").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode both = JSON.readTree(r.out());
+        JsonNode a = both.get("a").get("totals");
+        JsonNode b = both.get("b").get("totals");
+        assertThat(b.get("serviceLevel").asDouble()).isGreaterThan(a.get("serviceLevel").asDouble());
+        assertThat(b.get("abandoned").asLong()).isLessThan(a.get("abandoned").asLong());
+        assertThat(Files.readString(folder.resolve("compare.html"))).contains("config/examples/evening-plus-15");
+    }
+
+    @Test
+    void simulateShouldRefuseABrokenTraceWithItsLines() throws Exception {
+        Path bad = folder.resolve("bad.csv");
+        Files.writeString(bad, "arrival_ms,contact_id,channel,topic,self_service_ms,self_served,patience_ms,handle_ms,wrapup_ms\n"
+                + "10,a,voice,no-such-queue,0,false,,1000,0\n");
+        Result r = run("simulate", "--trace", bad.toString());
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("line 2: column topic = 'no-such-queue'");
+    }
+}
