@@ -221,6 +221,12 @@ public final class DaySimulator {
         if (!problems.isEmpty()) {
             throw new TraceException(problems);
         }
+        Shift open = loaded.hours().on(settings.date());
+        long closed = trace.stream().filter(r -> open == null || !open.covers((int) (r.arrivalMs() / 60_000))).count();
+        if (closed > 0) {
+            warnings.add(closed + " contacts arrive while the helpdesk is closed (" + settings.date().getDayOfWeek()
+                    + " " + (open == null ? "closed" : open) + "); they are routed as usual: the core has no closing hours yet");
+        }
         if (selfServedUnreachable > 0) {
             warnings.add(selfServedUnreachable + " rows are marked self-served but no information leaf is on their way;"
                     + " they were queued");
