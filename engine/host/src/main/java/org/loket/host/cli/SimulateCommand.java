@@ -103,7 +103,7 @@ final class SimulateCommand implements Callable<Integer> {
         boolean showProgress = progress && System.console() != null;
         try (Journal journal = journalFolder == null ? null : Journal.open(journalFolder);
              ProgressBar bar = showProgress ? new ProgressBarBuilder().setTaskName("simulating").setInitialMax(24 * 60)
-                     .setUnit(" min", 1).setStyle(ProgressBarStyle.ASCII).continuousUpdate().setConsumer(
+                     .setUnit(" min", 1).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate().setConsumer(
                              new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build() : null) {
             LongConsumer onProgress = bar == null ? null : ms -> bar.stepTo(Math.min(24 * 60, ms / 60_000));
             return simulator.run(rows, journal, onProgress);
