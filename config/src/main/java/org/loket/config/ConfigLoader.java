@@ -365,7 +365,7 @@ public final class ConfigLoader {
                     count = groupShifts.size();
                 }
                 for (int i = 1; i <= count; i++) {
-                    String agentName = count == 1 && f.node(item, "count") == null && groupShifts.isEmpty()
+                    String agentName = count == 1 && f.node(item, "count") == null && groupShifts.size() <= 1
                             ? name : String.format(Locale.ROOT, "%s-%03d", name, i);
                     if (names.putIfAbsent(agentName, true) != null) {
                         problems.error(f.file, f.node(item, "name"), f.path + ".name", "duplicate agent name '" + agentName + "'");

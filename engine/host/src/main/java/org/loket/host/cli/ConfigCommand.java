@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code loket config check DIR}. */
 @Command(name = "config", description = "Work with routing configuration folders.",
-        subcommands = {ConfigCommand.Check.class})
+        subcommands = {ConfigCommand.Check.class, ConfigCommand.Diff.class})
 final class ConfigCommand {
 
     @Command(name = "check", mixinStandardHelpOptions = true,
@@ -39,6 +39,42 @@ final class ConfigCommand {
                 out.flush();
                 return 1;
             }
+        }
+    }
+
+    @Command(name = "diff", mixinStandardHelpOptions = true,
+            description = "Show what would change from configuration A to B: items added (+), removed (-) and changed (~), "
+                    + "field by field. Exit 0 when they are the same, 1 when they differ, 2 when one is invalid.")
+    static final class Diff implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", description = "configuration folder A (the running one)")
+        Path a;
+
+        @Parameters(index = "1", description = "configuration folder B (the proposed one)")
+        Path b;
+
+        @Override
+        public Integer call() {
+            var out = spec.commandLine().getOut();
+            LoadedConfig from;
+            LoadedConfig to;
+            try {
+                from = ConfigLoader.load(a);
+                to = ConfigLoader.load(b);
+            } catch (ConfigException e) {
+                e.problems().forEach(out::println);
+                out.flush();
+                return 2;
+            }
+            var lines = org.loket.config.ConfigDiff.diff(from, to);
+            lines.forEach(out::println);
+            if (lines.isEmpty()) {
+                out.println("no differences");
+            }
+            out.flush();
+            return lines.isEmpty() ? 0 : 1;
         }
     }
 }

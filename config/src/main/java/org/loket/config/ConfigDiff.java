@@ -1,0 +1,183 @@
+package org.loket.config;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.loket.core.config.AgentSpec;
+import org.loket.core.config.EntrySpec;
+import org.loket.core.config.FlowNode;
+import org.loket.core.config.QueueSpec;
+import org.loket.core.config.RoutingConfig;
+
+/**
+ * What would change from one configuration to another, item by item and field by field, in the
+ * operator's names (never ids): {@code loket config diff A B}.
+ */
+public final class ConfigDiff {
+    /** Added or removed agents listed by name before the rest is summarised. */
+    private static final int NAMES_SHOWN = 5;
+
+    private ConfigDiff() {
+    }
+
+    /** @return readable lines, empty when the two configurations route the same way with the same texts */
+    public static List<String> diff(LoadedConfig a, LoadedConfig b) {
+        List<String> lines = new ArrayList<>();
+        RoutingConfig ra = a.routing();
+        RoutingConfig rb = b.routing();
+        if (ra.version() != rb.version()) {
+            lines.add("version: " + ra.version() + " -> " + rb.version());
+        }
+        if (ra.maxLiveContacts() != rb.maxLiveContacts()) {
+            lines.add("maxLiveContacts: " + ra.maxLiveContacts() + " -> " + rb.maxLiveContacts());
+        }
+        names(lines, "language", ra.languages(), rb.languages());
+        names(lines, "skill", ra.skills(), rb.skills());
+        items(lines, "prompt", prompts(a), prompts(b), Integer.MAX_VALUE);
+        items(lines, "queue", describe(ra.queues(), QueueSpec::name, q -> queue(ra, q)),
+                describe(rb.queues(), QueueSpec::name, q -> queue(rb, q)), Integer.MAX_VALUE);
+        items(lines, "agent", agents(a), agents(b), NAMES_SHOWN);
+        items(lines, "flow node", describe(ra.flowNodes(), FlowNode::name, n -> node(ra, n)),
+                describe(rb.flowNodes(), FlowNode::name, n -> node(rb, n)), Integer.MAX_VALUE);
+        items(lines, "entry", describe(ra.entries(), EntrySpec::name, e -> entry(ra, e)),
+                describe(rb.entries(), EntrySpec::name, e -> entry(rb, e)), Integer.MAX_VALUE);
+        if (!a.hours().equals(b.hours())) {
+            lines.add("hours: " + hours(a.hours()) + " -> " + hours(b.hours()));
+        }
+        return lines;
+    }
+
+    private static void names(List<String> lines, String kind, List<String> a, List<String> b) {
+        b.stream().filter(n -> !a.contains(n)).forEach(n -> lines.add("+ " + kind + " " + n));
+        a.stream().filter(n -> !b.contains(n)).forEach(n -> lines.add("- " + kind + " " + n));
+    }
+
+    /** Items by name, each a map of field to value; added, removed and changed fields become lines. */
+    private static void items(List<String> lines, String kind, Map<String, Map<String, String>> a,
+                              Map<String, Map<String, String>> b, int namesShown) {
+        List<String> added = b.keySet().stream().filter(n -> !a.containsKey(n)).toList();
+        List<String> removed = a.keySet().stream().filter(n -> !b.containsKey(n)).toList();
+        summarise(lines, "+ " + kind, added, b, namesShown);
+        summarise(lines, "- " + kind, removed, a, namesShown);
+        for (Map.Entry<String, Map<String, String>> item : a.entrySet()) {
+            Map<String, String> after = b.get(item.getKey());
+            if (after == null) {
+                continue;
+            }
+            for (Map.Entry<String, String> field : item.getValue().entrySet()) {
+                String now = after.get(field.getKey());
+                if (!field.getValue().equals(now)) {
+                    lines.add("~ " + kind + " " + item.getKey() + ": " + field.getKey() + " " + field.getValue() + " -> " + now);
+                }
+            }
+        }
+    }
+
+    private static void summarise(List<String> lines, String prefix, List<String> names, Map<String, Map<String, String>> from,
+                                  int namesShown) {
+        if (names.size() <= namesShown) {
+            names.forEach(n -> lines.add(prefix + " " + n + " " + from.get(n)));
+        } else {
+            lines.add(prefix + "s (" + names.size() + "): " + String.join(", ", names.subList(0, namesShown)) + ", ...");
+        }
+    }
+
+    private static <T> Map<String, Map<String, String>> describe(List<T> items, Function<T, String> name,
+                                                                 Function<T, Map<String, String>> fields) {
+        Map<String, Map<String, String>> result = new LinkedHashMap<>();
+        items.forEach(item -> result.put(name.apply(item), fields.apply(item)));
+        return result;
+    }
+
+    private static Map<String, Map<String, String>> prompts(LoadedConfig config) {
+        Map<String, Map<String, String>> result = new LinkedHashMap<>();
+        config.promptTexts().forEach((key, texts) -> {
+            Map<String, String> quoted = new LinkedHashMap<>();
+            texts.forEach((language, text) -> quoted.put(language, '"' + text + '"'));
+            result.put(key, quoted);
+        });
+        return result;
+    }
+
+    private static Map<String, String> queue(RoutingConfig c, QueueSpec q) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("channel", q.channel().name().toLowerCase(Locale.ROOT));
+        f.put("skill", c.skills().get(q.skillId()));
+        f.put("minLevel", Integer.toString(q.minLevel()));
+        f.put("priority", Integer.toString(q.defaultPriority()));
+        f.put("priorityAgingSeconds", seconds(q.priorityAgingMs()));
+        f.put("offerTimeoutSeconds", seconds(q.offerTimeoutMs()));
+        f.put("wrapUpSeconds", seconds(q.maxWrapUpMs()));
+        f.put("serviceLevelSeconds", seconds(q.serviceLevelMs()));
+        return f;
+    }
+
+    private static Map<String, Map<String, String>> agents(LoadedConfig config) {
+        RoutingConfig c = config.routing();
+        Map<String, Map<String, String>> result = new LinkedHashMap<>();
+        for (int i = 0; i < c.agents().size(); i++) {
+            AgentSpec agent = c.agents().get(i);
+            Map<String, String> f = new LinkedHashMap<>();
+            List<String> skills = new ArrayList<>();
+            for (int s = 0; s < agent.skillLevels().length; s++) {
+                if (agent.skillLevels()[s] > 0) {
+                    skills.add(c.skills().get(s) + ":" + agent.skillLevels()[s]);
+                }
+            }
+            f.put("skills", "{" + String.join(", ", skills) + "}");
+            f.put("capacity", Arrays.toString(agent.capacityPerChannel()));
+            f.put("shift", config.shifts().get(i).toString());
+            result.put(agent.name(), f);
+        }
+        return result;
+    }
+
+    private static Map<String, String> node(RoutingConfig c, FlowNode n) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("kind", n.kind().name().toLowerCase(Locale.ROOT));
+        f.put("prompt", c.prompts().get(n.promptId()));
+        if (n.nextByInput() != null) {
+            List<String> options = new ArrayList<>();
+            for (int i = 0; i < n.nextByInput().length; i++) {
+                if (n.nextByInput()[i] >= 0) {
+                    String language = n.languageByInput() != null && n.languageByInput()[i] >= 0
+                            ? " (" + c.languages().get(n.languageByInput()[i]) + ")" : "";
+                    options.add(input(i) + ": " + c.flowNodes().get(n.nextByInput()[i]).name() + language);
+                }
+            }
+            f.put("options", "{" + String.join(", ", options) + "}");
+            f.put("fallbackQueue", n.fallbackQueueId() >= 0 ? c.queues().get(n.fallbackQueueId()).name() : "none");
+            f.put("inputTimeoutSeconds", seconds(n.inputTimeoutMs()));
+            f.put("maxRetries", Integer.toString(n.maxRetries()));
+        }
+        if (n.kind() == FlowNode.Kind.QUEUE) {
+            f.put("queue", c.queues().get(n.queueId()).name());
+            f.put("priority", n.priority() < 0 ? "the queue's" : Integer.toString(n.priority()));
+        }
+        return f;
+    }
+
+    private static Map<String, String> entry(RoutingConfig c, EntrySpec e) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("flow", e.flowNodeId() >= 0 ? c.flowNodes().get(e.flowNodeId()).name() : "none");
+        f.put("queue", e.queueId() >= 0 ? c.queues().get(e.queueId()).name() : "none");
+        return f;
+    }
+
+    private static String input(int i) {
+        return i == 10 ? "*" : i == 11 ? "#" : Integer.toString(i);
+    }
+
+    private static String seconds(long ms) {
+        return ms % 1000 == 0 ? Long.toString(ms / 1000) : String.format(Locale.ROOT, "%.3f", ms / 1000.0);
+    }
+
+    private static String hours(OpeningHours h) {
+        return "{weekdays: " + (h.weekdays() == null ? "closed" : h.weekdays()) + ", weekend: "
+                + (h.weekend() == null ? "closed" : h.weekend()) + ", holidays: " + new java.util.TreeSet<>(h.holidays()) + "}";
+    }
+}

@@ -1,0 +1,47 @@
+package org.loket.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigDiffTest {
+    private static final String BASE = """
+            version: %d
+            skills: [s, t]
+            prompts: {menu: {nl: "%s"}, hold: {nl: "h"}}
+            queues:
+              - {name: q, channel: voice, skill: s, wrapUpSeconds: %d}
+              %s
+            agents: [{name: ann, skills: {s: 5}, shifts: [{start: "08:00", end: "%s"}]}]
+            flows:
+              - {name: menu, kind: menu, prompt: menu, fallbackQueue: q, options: {"1": to-q%s}}
+              - {name: to-q, kind: queue, prompt: hold, queue: q}
+            entries: [{name: phone, flow: menu}]
+            hours: {weekdays: "08:00-%s"}
+            """;
+
+    private static LoadedConfig config(int version, String menuText, int wrapUp, String extraQueue, String shiftEnd,
+                                       String extraOption, String close) throws ConfigException {
+        return ConfigLoader.parse(Map.of("r.yaml", BASE.formatted(version, menuText, wrapUp, extraQueue, shiftEnd, extraOption, close)), "x");
+    }
+
+    @Test
+    void shouldListEveryChangeByNameAndField() throws Exception {
+        LoadedConfig a = config(1, "Kies 1", 30, "", "16:00", "", "22:00");
+        LoadedConfig b = config(2, "Kies 1 of 2", 60, "- {name: r, channel: chat, skill: t}", "17:00", ", \"2\": to-q", "20:00");
+        assertThat(ConfigDiff.diff(a, b)).containsExactly(
+                "version: 1 -> 2",
+                "~ prompt menu: nl \"Kies 1\" -> \"Kies 1 of 2\"",
+                "+ queue r {channel=chat, skill=t, minLevel=1, priority=0, priorityAgingSeconds=0, offerTimeoutSeconds=15, wrapUpSeconds=0, serviceLevelSeconds=40}",
+                "~ queue q: wrapUpSeconds 30 -> 60",
+                "~ agent ann: shift 08:00-16:00 -> 08:00-17:00",
+                "~ flow node menu: options {1: to-q} -> {1: to-q, 2: to-q}",
+                "hours: {weekdays: 08:00-22:00, weekend: closed, holidays: []} -> {weekdays: 08:00-20:00, weekend: closed, holidays: []}");
+    }
+
+    @Test
+    void shouldFindNothingBetweenAConfigurationAndItself() throws Exception {
+        assertThat(ConfigDiff.diff(ConfigLoader.loadDefault(), ConfigLoader.loadDefault())).isEmpty();
+    }
+}
