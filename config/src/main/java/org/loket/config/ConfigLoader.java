@@ -341,6 +341,10 @@ public final class ConfigLoader {
                             continue;
                         }
                         levels[id] = (int) f.integer(tuple.getValueNode(), f.path + ".skills." + skill, 1, RoutingConfig.MAX_LEVEL);
+                        if (!skillUsed.containsKey(id)) {
+                            problems.warning(f.file, tuple.getKeyNode(), f.path + ".skills." + skill,
+                                    "no queue needs this skill: agents of '" + name + "' are never offered anything for it");
+                        }
                     }
                 } else {
                     problems.error(f.file, skillsNode == null ? item : skillsNode, f.path + ".skills",

@@ -134,4 +134,19 @@ class ConfigLoaderTest {
             assertThat(problems).anySatisfy(p -> assertThat(p.field()).isEqualTo("hours.holidays[0]"));
         });
     }
+
+    @Test
+    void shouldWarnAboutAnAgentSkillNoQueueUses() throws ConfigException {
+        LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", """
+                skills: [s, unused]
+                queues: [{name: q, channel: voice, skill: s}]
+                agents:
+                  - {name: ann, skills: {s: 2, unused: 3}}
+                """);
+        assertThat(loaded.warnings()).anySatisfy(w -> {
+            assertThat(w.line()).isEqualTo(4);
+            assertThat(w.field()).isEqualTo("agents[0].skills.unused");
+            assertThat(w.message()).contains("no queue needs this skill");
+        });
+    }
 }
