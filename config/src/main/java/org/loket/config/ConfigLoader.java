@@ -128,7 +128,8 @@ public final class ConfigLoader {
         if (problems.hasErrors()) {
             throw new ConfigException(problems.all);
         }
-        return new LoadedConfig(config, builder.promptTexts, builder.shifts, builder.hours, source, problems.warnings());
+        return new LoadedConfig(config, builder.promptTexts, builder.shifts, builder.hours, source, problems.warnings(),
+                builder.entryByNumber);
     }
 
     private static Node compose(String file, String text, Problems problems) {
@@ -193,6 +194,7 @@ public final class ConfigLoader {
         private final Map<String, Integer> queues = new LinkedHashMap<>();
         private final Map<String, Integer> nodes = new LinkedHashMap<>();
         final Map<String, Map<String, String>> promptTexts = new LinkedHashMap<>();
+        final Map<String, String> entryByNumber = new LinkedHashMap<>();
         private final Map<Integer, Boolean> skillUsed = new HashMap<>();
         final List<Shift> shifts = new ArrayList<>();
         OpeningHours hours = OpeningHours.ALWAYS;
@@ -536,10 +538,31 @@ public final class ConfigLoader {
                 }
                 int flow = hasFlow ? f.reference(item, "flow", nodes, true) : -1;
                 int queue = hasQueue ? f.reference(item, "queue", queues, true) : -1;
-                f.only(item, "name", "flow", "queue");
+                readNumbers(f, item, name);
+                f.only(item, "name", "flow", "queue", "numbers");
                 result.add(new EntrySpec(name, flow, queue));
             });
             return result;
+        }
+
+        /** Optional {@code numbers}: the phone numbers (digits, optional leading '+') that reach the entry. */
+        private void readNumbers(Fields f, MappingNode item, String entry) {
+            Node node = f.node(item, "numbers");
+            if (node == null) {
+                return;
+            }
+            if (!(node instanceof SequenceNode list)) {
+                problems.error(f.file, node, f.path + ".numbers", "must be a list of phone numbers, e.g. [\"0881234567\"]");
+                return;
+            }
+            for (Node n : list.getValue()) {
+                String number = scalar(n).trim();
+                if (!number.matches("\\+?[0-9]{2,20}")) {
+                    problems.error(f.file, n, f.path + ".numbers", "'" + number + "' is not a phone number (2-20 digits, optional leading '+')");
+                } else if (entryByNumber.putIfAbsent(number, entry) != null) {
+                    problems.error(f.file, n, f.path + ".numbers", "'" + number + "' already reaches entry '" + entryByNumber.get(number) + "'");
+                }
+            }
         }
 
         private void forEachItem(String section, java.util.function.BiConsumer<Fields, MappingNode> reader) {

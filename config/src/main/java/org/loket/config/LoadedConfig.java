@@ -8,19 +8,29 @@ import org.loket.core.config.RoutingConfig;
  * A validated configuration: what the core consumes, the texts the adapters render, and the
  * warnings that did not stop it.
  *
- * @param routing     the core's configuration
- * @param promptTexts per prompt key, the text per language code
- * @param shifts      per agent id, the shift that agent works ({@link Shift#ALL_DAY} when none is given)
- * @param hours       when the helpdesk is open
- * @param source      where it was read from (a folder, or "embedded default")
- * @param warnings    problems that do not stop the configuration
+ * @param routing       the core's configuration
+ * @param promptTexts   per prompt key, the text per language code
+ * @param shifts        per agent id, the shift that agent works ({@link Shift#ALL_DAY} when none is given)
+ * @param hours         when the helpdesk is open
+ * @param source        where it was read from (a folder, or "embedded default")
+ * @param warnings      problems that do not stop the configuration
+ * @param entryByNumber per phone number (an entry's optional {@code numbers}), the entry's name; the
+ *                      telephony adapter and {@code loket asterisk-config} route dialled numbers with it
  */
 public record LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<Shift> shifts,
-                           OpeningHours hours, String source, List<ConfigProblem> warnings) {
+                           OpeningHours hours, String source, List<ConfigProblem> warnings,
+                           Map<String, String> entryByNumber) {
     public LoadedConfig {
         shifts = List.copyOf(shifts);
         if (shifts.size() != routing.agents().size()) {
             throw new IllegalArgumentException(shifts.size() + " shifts for " + routing.agents().size() + " agents");
         }
+        entryByNumber = Map.copyOf(entryByNumber);
+    }
+
+    /** A configuration whose entries have no phone numbers. */
+    public LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<Shift> shifts,
+                        OpeningHours hours, String source, List<ConfigProblem> warnings) {
+        this(routing, promptTexts, shifts, hours, source, warnings, Map.of());
     }
 }

@@ -149,4 +149,19 @@ class ConfigLoaderTest {
             assertThat(w.message()).contains("no queue needs this skill");
         });
     }
+
+    @Test
+    void shouldMapEntryPhoneNumbersAndRejectBadOrSharedOnes() throws ConfigException {
+        String base = """
+                skills: [s]
+                queues: [{name: q, channel: voice, skill: s}]
+                """;
+        LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", base + "entries: [{name: phone, queue: q, numbers: [\"0881234567\", \"+31881234567\"]}]\n");
+        assertThat(loaded.entryByNumber()).containsEntry("0881234567", "phone").containsEntry("+31881234567", "phone");
+        assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", base
+                + "entries: [{name: a, queue: q, numbers: [\"088-123\"]}, {name: b, queue: q, numbers: [\"0881\"]}, {name: c, queue: q, numbers: [\"0881\"]}]\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'088-123' is not a phone number")
+                .hasMessageContaining("'0881' already reaches entry 'b'");
+    }
 }
