@@ -12,7 +12,11 @@ import picocli.CommandLine.Command;
 public final class LoketCli {
 
     public static void main(String[] args) {
-        int exit = new CommandLine(new LoketCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        CommandLine commandLine = new CommandLine(new LoketCli());
+        for (CliExtension extension : java.util.ServiceLoader.load(CliExtension.class)) {
+            commandLine.addSubcommand(extension);
+        }
+        int exit = commandLine.setCaseInsensitiveEnumValuesAllowed(true).execute(args);
         System.exit(exit);
     }
 }
