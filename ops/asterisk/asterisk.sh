@@ -152,8 +152,10 @@ start() {
     prompts "$dir"
     mkdir -p "$dir/run" "$dir/log" "$dir/spool" "$dir/db" "$dir/sounds"
     rm -f "$dir/run/asterisk.ctl"
-    ( in_namespace "$dir" env LD_PRELOAD="$SHIM" /usr/sbin/asterisk -f -C /loket/etc/asterisk.conf \
-        </dev/null >>"$dir/log/console.log" 2>&1 ) &
+    # The subshell's own descriptors go to the log too: a caller reading this script's output
+    # must not wait for Asterisk to exit.
+    ( in_namespace "$dir" env LD_PRELOAD="$SHIM" /usr/sbin/asterisk -f -C /loket/etc/asterisk.conf ) \
+        </dev/null >>"$dir/log/console.log" 2>&1 &
     local pid=$!
     echo "$pid" >"$(pidfile "$dir")"
     local deadline=$((SECONDS + 30))

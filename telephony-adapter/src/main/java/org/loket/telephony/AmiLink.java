@@ -1,0 +1,181 @@
+package org.loket.telephony;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.asteriskjava.manager.ManagerConnection;
+import org.asteriskjava.manager.ManagerConnectionFactory;
+import org.asteriskjava.manager.ManagerEventListener;
+import org.asteriskjava.manager.ResponseEvents;
+import org.asteriskjava.manager.action.OriginateAction;
+import org.asteriskjava.manager.action.PJSipShowEndpointsAction;
+import org.asteriskjava.manager.event.ConnectEvent;
+import org.asteriskjava.manager.event.DeviceStateChangeEvent;
+import org.asteriskjava.manager.event.DialEndEvent;
+import org.asteriskjava.manager.event.DisconnectEvent;
+import org.asteriskjava.manager.event.EndpointList;
+import org.asteriskjava.manager.event.ManagerEvent;
+import org.asteriskjava.manager.response.ManagerResponse;
+import org.loket.core.AgentState;
+import org.loket.core.command.CommandType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The AMI side: agents' device state becomes log-in and log-out commands, a dial answered becomes
+ * {@code OFFER_ACCEPTED} at once, and callbacks are originated. asterisk-java reconnects on its own
+ * after Asterisk restarts; every (re)connection resynchronises the agents' device states.
+ * <p>Events arrive on asterisk-java's reader thread: they are translated and published, nothing
+ * else. Actions (resynchronisation, originate) run on the gateway's virtual-thread executor.
+ */
+final class AmiLink implements ManagerEventListener {
+    private static final Logger LOG = LoggerFactory.getLogger(AmiLink.class);
+
+    private final TelephonyGateway gateway;
+    private final Calls calls;
+    /** Per agent: 0 = not known yet, 1 = logged in by us, 2 = logged out by us. */
+    private final byte[] presence;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private ManagerConnection connection;
+
+    AmiLink(TelephonyGateway gateway) {
+        this.gateway = gateway;
+        this.calls = gateway.calls();
+        this.presence = new byte[gateway.directory().agentCount()];
+    }
+
+    void start() throws IOException {
+        TelephonySettings s = gateway.settings();
+        String secret = Files.readString(s.amiSecretFile(), StandardCharsets.UTF_8).trim();
+        connection = new ManagerConnectionFactory(s.amiHost(), s.amiPort(), s.amiUser(), secret).createManagerConnection();
+        connection.addEventListener(this);
+        // The first login may find Asterisk not yet up: keep trying; later drops asterisk-java handles.
+        gateway.actions().execute(() -> {
+            while (!closed.get()) {
+                try {
+                    connection.login();
+                    return;
+                } catch (Exception e) {
+                    LOG.info("AMI login to {}:{} failed ({}); retrying", s.amiHost(), s.amiPort(), e.toString());
+                    try {
+                        TimeUnit.SECONDS.sleep(1);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void onManagerEvent(ManagerEvent event) {
+        try {
+            switch (event) {
+                case ConnectEvent c -> {
+                    long n = calls.counters.amiConnects.incrementAndGet();
+                    LOG.info("telephony: AMI connected (connection {}); resynchronising agents", n);
+                    gateway.actions().execute(this::resynchronise);
+                }
+                case DisconnectEvent d -> {
+                    calls.counters.amiDisconnects.incrementAndGet();
+                    LOG.warn("telephony: AMI disconnected; reconnecting");
+                }
+                case DeviceStateChangeEvent d -> deviceState(d.getDevice(), d.getState());
+                case DialEndEvent d -> {
+                    if ("ANSWER".equals(d.getDialStatus())) {
+                        CallSession session = calls.byUniqueId.get(d.getUniqueId());
+                        if (session != null) {
+                            session.agentAnswered();
+                        }
+                    }
+                }
+                default -> { }
+            }
+        } catch (RuntimeException e) {
+            calls.counters.agiErrors.incrementAndGet();
+            LOG.warn("AMI event {} not translated: {}", event.getClass().getSimpleName(), e.toString());
+        }
+    }
+
+    /** {@code PJSIP/name} with Asterisk's device state (NOT_INUSE, INUSE, RINGING, UNAVAILABLE, ...). */
+    private void deviceState(String device, String state) {
+        if (device == null || !device.startsWith("PJSIP/")) {
+            return;
+        }
+        int agent = gateway.directory().agent(device.substring("PJSIP/".length()));
+        if (agent < 0 || state == null) {
+            return;
+        }
+        calls.counters.deviceStates.incrementAndGet();
+        String normalized = state.toUpperCase().replace(' ', '_');
+        boolean reachable = !(normalized.equals("UNAVAILABLE") || normalized.equals("INVALID") || normalized.equals("UNKNOWN"));
+        synchronized (presence) {
+            if (reachable && presence[agent] != 1) {
+                if (calls.publish(new Calls.Out(CommandType.AGENT_LOGGED_IN, -1, agent, -1, -1, -1, -1))) {
+                    presence[agent] = 1;
+                }
+            } else if (!reachable && presence[agent] != 2) {
+                if (calls.publishAgentState(agent, AgentState.LOGGED_OUT, 0)) {
+                    presence[agent] = 2;
+                }
+            }
+        }
+    }
+
+    /** After every (re)connection: the device state of every agent endpoint, as if it had just changed. */
+    private void resynchronise() {
+        try {
+            ResponseEvents response = connection.sendEventGeneratingAction(new PJSipShowEndpointsAction(), 10_000);
+            int seen = 0;
+            for (ManagerEvent event : response.getEvents()) {
+                if (event instanceof EndpointList e && e.getObjectName() != null) {
+                    seen++;
+                    deviceState("PJSIP/" + e.getObjectName(), e.getDevicestate());
+                }
+            }
+            LOG.info("telephony: resynchronised {} endpoints", seen);
+        } catch (Exception e) {
+            LOG.warn("telephony: resynchronisation failed: {}", e.toString());
+        }
+    }
+
+    /** Rings the agent for a callback; when the agent answers, the dialplan hands the call to {@link CallbackSession}. */
+    void originateCallback(long contactId, int agentId, int queueId) {
+        OriginateAction originate = new OriginateAction();
+        String endpoint = gateway.directory().agentName(agentId);
+        originate.setChannel("PJSIP/" + endpoint);
+        originate.setContext("loket-callback");
+        originate.setExten("s");
+        originate.setPriority(1);
+        long ringMs = Math.max(1_000, gateway.directory().queue(queueId).offerTimeoutMs() - 1_000);
+        originate.setTimeout(ringMs);
+        originate.setAsync(true);
+        originate.setCallerId("Loket callback <" + contactId + ">");
+        originate.setVariables(Map.of("LOKET_CONTACT", Long.toString(contactId), "LOKET_AGENT", Integer.toString(agentId)));
+        try {
+            ManagerResponse response = connection.sendAction(originate, 5_000);
+            calls.counters.callbacksOriginated.incrementAndGet();
+            if (!"Success".equalsIgnoreCase(response.getResponse())) {
+                calls.counters.callbacksFailed.incrementAndGet();
+                LOG.warn("callback {}: originate to {} refused: {}", contactId, endpoint, response.getMessage());
+            }
+        } catch (Exception e) {
+            calls.counters.callbacksFailed.incrementAndGet();
+            LOG.warn("callback {}: originate to {} failed: {}", contactId, endpoint, e.toString());
+        }
+    }
+
+    void close() {
+        closed.set(true);
+        if (connection != null) {
+            try {
+                connection.logoff();
+            } catch (RuntimeException e) {
+                // not connected: nothing to log off
+            }
+        }
+    }
+}

@@ -1,0 +1,393 @@
+package org.loket.telephony;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.asteriskjava.fastagi.AgiChannel;
+import org.asteriskjava.fastagi.AgiException;
+import org.asteriskjava.fastagi.AgiHangupException;
+import org.loket.core.AgentState;
+import org.loket.core.PauseReason;
+import org.loket.core.command.CommandType;
+import org.loket.core.decision.Decision;
+import org.loket.core.decision.DecisionType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One caller's AGI session, on its own virtual thread: renders the core's decisions for this
+ * contact as audio and turns what the caller does into commands. It never routes: the core
+ * decides every next step, this class only plays, listens and dials.
+ * <p>Decisions arrive from the egress thread through {@link #deliver} (never blocks); the session
+ * thread takes them in order. Whenever the session waits for the engine it waits at most
+ * {@code engineTimeoutMs}; then the call leaves Loket for the dialplan's fallback route.
+ */
+final class CallSession {
+    private static final Logger LOG = LoggerFactory.getLogger(CallSession.class);
+    private static final String DIGITS = "0123456789*#";
+    /** Tells the dialplan that Loket finished the call; without it the call takes the fallback route. */
+    static final String DONE_VARIABLE = "LOKET_DONE";
+
+    private enum Phase { AWAITING_ENGINE, SELF_SERVICE, WAITING, FINISHING }
+
+    private final TelephonyGateway gateway;
+    private final Calls calls;
+    private final AgiChannel channel;
+    private final TelephonySettings settings;
+    final long contactId;
+    private final String uniqueId;
+    private final String number;
+    private final String pseudonym;
+    private final LinkedBlockingQueue<Decision> mailbox = new LinkedBlockingQueue<>();
+    private final AtomicBoolean accepted = new AtomicBoolean();
+    private volatile int offeredAgent = -1;
+    private Phase phase = Phase.AWAITING_ENGINE;
+    private long engineDeadlineNs;
+    private String language;
+    private boolean musicOn;
+    private boolean connected;
+    private boolean ended;
+    private long nextAnnounceNs;
+
+    CallSession(TelephonyGateway gateway, AgiChannel channel, long contactId, String uniqueId, String number, String pseudonym) {
+        this.gateway = gateway;
+        this.calls = gateway.calls();
+        this.settings = gateway.settings();
+        this.channel = channel;
+        this.contactId = contactId;
+        this.uniqueId = uniqueId;
+        this.number = number;
+        this.pseudonym = pseudonym;
+        this.language = gateway.directory().language(0);
+    }
+
+    /** Egress thread: a decision for this contact (a copy this session owns). */
+    void deliver(Decision decision) {
+        mailbox.add(decision);
+    }
+
+    /** AMI reader thread: the dialled agent answered; tells the core at once. */
+    void agentAnswered() {
+        int agent = offeredAgent;
+        if (agent >= 0 && accepted.compareAndSet(false, true)) {
+            calls.publish(Calls.Out.offer(CommandType.OFFER_ACCEPTED, contactId, agent));
+        }
+    }
+
+    /** Runs the call until it ends, is handed to the fallback route, or is kept for a callback. */
+    void run(int entryId) throws AgiException {
+        calls.byContact.put(contactId, this);
+        calls.byUniqueId.put(uniqueId, this);
+        try {
+            if (!calls.publish(new Calls.Out(CommandType.CONTACT_ARRIVED, contactId, -1, entryId, -1, -1, -1))) {
+                fallback("ring full");
+                return;
+            }
+            awaitEngine();
+            loop();
+        } catch (AgiHangupException e) {
+            hungUp();
+        } catch (AgiException | RuntimeException e) {
+            calls.counters.agiErrors.incrementAndGet();
+            LOG.warn("call {} (caller {}): AGI failed in phase {}: {}", contactId, pseudonym, phase, e.toString());
+            hungUp();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            hungUp();
+        } finally {
+            calls.byContact.remove(contactId, this);
+            calls.byUniqueId.remove(uniqueId, this);
+        }
+    }
+
+    private void loop() throws AgiException, InterruptedException {
+        while (true) {
+            Decision d = mailbox.poll();
+            if (d == null) {
+                switch (phase) {
+                    case AWAITING_ENGINE, FINISHING -> {
+                        long waitNs = engineDeadlineNs - System.nanoTime();
+                        d = waitNs > 0 ? mailbox.poll(waitNs, TimeUnit.NANOSECONDS) : null;
+                        if (d == null) {
+                            calls.counters.engineTimeouts.incrementAndGet();
+                            fallback("engine did not answer within " + settings.engineTimeoutMs() + " ms");
+                            return;
+                        }
+                    }
+                    case SELF_SERVICE -> {
+                        char digit = channel.waitForDigit(settings.waitPollMs());
+                        if (digit != 0) {
+                            input(digit);
+                        }
+                        continue;
+                    }
+                    case WAITING -> {
+                        waitASlice();
+                        continue;
+                    }
+                }
+            }
+            if (!handle(d)) {
+                return;
+            }
+        }
+    }
+
+    /** @return false when the session is over */
+    private boolean handle(Decision d) throws AgiException {
+        switch (d.type) {
+            case PLAY_PROMPT -> {
+                language = gateway.directory().language(d.languageId);
+                String prompt = gateway.directory().prompt(d.promptId);
+                if ((d.flags & Decision.FLAG_FINAL) != 0) {
+                    channel.streamFile(path(prompt));
+                    phase = Phase.FINISHING;
+                    awaitEngine();
+                } else if (mailbox.isEmpty()) {
+                    // A newer decision already waiting supersedes this prompt (the core re-prompted).
+                    char digit = channel.streamFile(path(prompt), DIGITS);
+                    if (digit != 0) {
+                        input(digit);
+                    } else {
+                        phase = Phase.SELF_SERVICE;
+                    }
+                }
+            }
+            case QUEUE_CONTACT -> startWaiting(true);
+            case OFFER_CONTACT -> {
+                return dial(d);
+            }
+            case CALLBACK_SCHEDULED -> {
+                ended = true;
+                music(false);
+                calls.callbacks.put(contactId, new Calls.Callback(number, pseudonym));
+                channel.streamFile(path("callback-confirmed"));
+                channel.setVariable(DONE_VARIABLE, "1");
+                LOG.info("call {} (caller {}): callback scheduled, keeps its place", contactId, pseudonym);
+                channel.hangup();
+                return false;
+            }
+            case END_CONTACT -> {
+                ended = true;
+                music(false);
+                channel.setVariable(DONE_VARIABLE, "1");
+                channel.hangup();
+                return false;
+            }
+            case REJECT_COMMAND -> {
+                calls.counters.rejected.incrementAndGet();
+                if (d.commandType == CommandType.CONTACT_ARRIVED.code()) {
+                    fallback("the engine refused the contact (reason " + d.reason + ")");
+                    return false;
+                }
+                LOG.info("call {}: command {} refused (reason {})", contactId, CommandType.ofCode(d.commandType), d.reason);
+            }
+            default -> {
+                // RETRACT_OFFER: the dial already ended (its timeout is shorter than the offer's);
+                // TRANSFER_CONTACT: agents transfer from their desktop, not over this session.
+            }
+        }
+        return true;
+    }
+
+    private void input(char digit) {
+        int input = digit == '*' ? 10 : digit == '#' ? 11 : digit - '0';
+        if (calls.publish(new Calls.Out(CommandType.SELF_SERVICE_INPUT, contactId, -1, -1, input, -1, -1))) {
+            phase = Phase.AWAITING_ENGINE;
+            awaitEngine();
+        }
+    }
+
+    private void awaitEngine() {
+        engineDeadlineNs = System.nanoTime() + settings.engineTimeoutMs() * 1_000_000L;
+        if (phase != Phase.FINISHING) {
+            phase = Phase.AWAITING_ENGINE;
+        }
+    }
+
+    private void startWaiting(boolean fresh) throws AgiException {
+        phase = Phase.WAITING;
+        if (fresh && settings.announceEveryMs() > 0) {
+            nextAnnounceNs = System.nanoTime() + Math.min(settings.announceEveryMs(), 5_000) * 1_000_000L;
+        }
+        music(true);
+    }
+
+    /** Hold music, a bounded digit wait, and now and then the position, the wait and the callback offer. */
+    private void waitASlice() throws AgiException {
+        if (settings.announceEveryMs() > 0 && System.nanoTime() >= nextAnnounceNs) {
+            nextAnnounceNs = System.nanoTime() + settings.announceEveryMs() * 1_000_000L;
+            music(false);
+            char digit = announce();
+            if (digit != 0 && requestCallback(digit)) {
+                return;
+            }
+            if (mailbox.isEmpty()) {
+                music(true);
+            }
+            return;
+        }
+        char digit = channel.waitForDigit(settings.waitPollMs());
+        if (digit != 0) {
+            requestCallback(digit);
+        }
+    }
+
+    private char announce() throws AgiException {
+        String escape = settings.callbackDigit();
+        int position = calls.board.position(contactId);
+        char digit = 0;
+        if (position > 0 && mailbox.isEmpty()) {
+            digit = play("queue-position", escape);
+            if (digit == 0) {
+                digit = number(position, escape);
+            }
+            long waitMs = calls.board.estimatedWaitMs(contactId);
+            if (digit == 0 && waitMs >= 60_000 && mailbox.isEmpty()) {
+                digit = play("queue-wait", escape);
+                if (digit == 0) {
+                    digit = number((int) Math.min(99, (waitMs + 30_000) / 60_000), escape);
+                }
+                if (digit == 0) {
+                    digit = play("queue-minutes", escape);
+                }
+            }
+        }
+        if (digit == 0 && !escape.isEmpty() && mailbox.isEmpty()) {
+            digit = play("callback-offer", escape);
+        }
+        return digit;
+    }
+
+    private boolean requestCallback(char digit) {
+        if (settings.callbackDigit().isEmpty() || digit != settings.callbackDigit().charAt(0)) {
+            return false;
+        }
+        if (calls.publish(Calls.Out.of(CommandType.CALLBACK_REQUESTED, contactId))) {
+            phase = Phase.AWAITING_ENGINE;
+            awaitEngine();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Rings the offered agent's phone; returns when the conversation or the ringing ends. The ring
+     * stops half a second before the core's offer runs out, so its retraction never races an answer.
+     */
+    private boolean dial(Decision offer) throws AgiException {
+        music(false);
+        int agentId = offer.agentId;
+        long offerEndsMs = offer.timestampNs / 1_000_000L + gateway.directory().queue(offer.queueId).offerTimeoutMs();
+        long ringMs = offerEndsMs - System.currentTimeMillis() - 500;
+        String endpoint = gateway.directory().agentName(agentId);
+        if (ringMs < 500) {
+            // Too late to ring well (the session was busy): hand the offer back; the core may offer again.
+            calls.counters.lateOffers.incrementAndGet();
+            calls.publish(Calls.Out.offer(CommandType.OFFER_DECLINED, contactId, agentId));
+            calls.board.returned(contactId);
+            startWaiting(false);
+            return true;
+        }
+        offeredAgent = agentId;
+        accepted.set(false);
+        channel.exec("Dial", "PJSIP/" + endpoint + "," + (ringMs / 1000) + "." + (ringMs % 1000 / 100));
+        String status = channel.getVariable("DIALSTATUS");
+        if ("ANSWER".equals(status)) {
+            agentAnswered(); // when the AMI event was missed (e.g. AMI reconnecting)
+            connected = true;
+            calls.counters.answered.incrementAndGet();
+            calls.publish(Calls.Out.of(retractedMeanwhile(agentId) ? CommandType.CONTACT_ABANDONED : CommandType.CONTACT_ENDED,
+                    contactId));
+            channel.setVariable(DONE_VARIABLE, "1");
+            offeredAgent = -1;
+            channel.hangup();
+            return false;
+        }
+        offeredAgent = -1;
+        if (!"NOANSWER".equals(status) && !"CANCEL".equals(status)) {
+            // Rejected or unreachable: the agent is not ready, and the caller goes back to its place.
+            LOG.info("call {}: agent {} did not take the call ({})", contactId, endpoint, status);
+            calls.publishAgentState(agentId, AgentState.PAUSED, PauseReason.NO_ANSWER);
+            calls.publish(Calls.Out.offer(CommandType.OFFER_DECLINED, contactId, agentId));
+            calls.board.returned(contactId);
+        }
+        // NOANSWER: the core's offer timer retracts the offer and pauses the agent.
+        startWaiting(false);
+        return true;
+    }
+
+    /**
+     * Whether the core retracted the offer before the answer reached it (a race the shortened ring
+     * makes rare): then the conversation happened outside the core's offer and the contact, back in
+     * its queue there, is closed as abandoned so it still ends with a recorded outcome.
+     */
+    private boolean retractedMeanwhile(int agentId) {
+        for (Decision d : mailbox) {
+            if (d.type == DecisionType.RETRACT_OFFER && d.agentId == agentId) {
+                calls.counters.answeredAfterRetraction.incrementAndGet();
+                LOG.warn("call {}: agent answered after the offer was retracted", contactId);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The caller is gone: an abandon (or the end of a conversation) with the time it was noticed. */
+    private void hungUp() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        if (connected || accepted.get()) {
+            if (!connected) {
+                calls.publish(Calls.Out.of(CommandType.CONTACT_ENDED, contactId));
+            }
+            return;
+        }
+        calls.counters.abandons.incrementAndGet();
+        calls.publish(Calls.Out.of(CommandType.CONTACT_ABANDONED, contactId));
+    }
+
+    /**
+     * Hands the call to the dialplan's fallback route. The engine may still hold the contact: it is
+     * marked abandoned there, so every contact ends with a recorded outcome.
+     */
+    private void fallback(String why) {
+        calls.counters.fallbacks.incrementAndGet();
+        LOG.warn("call {} (caller {}): fallback route: {}", contactId, pseudonym, why);
+        ended = true;
+        try {
+            music(false);
+        } catch (AgiException e) {
+            // the dialplan continues either way
+        }
+        calls.publish(Calls.Out.of(CommandType.CONTACT_ABANDONED, contactId));
+    }
+
+    private void music(boolean on) throws AgiException {
+        if (on != musicOn) {
+            if (on) {
+                channel.playMusicOnHold();
+            } else {
+                channel.stopMusicOnHold();
+            }
+            musicOn = on;
+        }
+    }
+
+    private char play(String prompt, String escape) throws AgiException {
+        return channel.streamFile(path(prompt), escape);
+    }
+
+    private char number(int n, String escape) throws AgiException {
+        if (n >= 0 && n <= 99) {
+            return play("number-" + n, escape);
+        }
+        return channel.sayNumber(Integer.toString(n), escape);
+    }
+
+    private String path(String prompt) {
+        return settings.soundsDir() + "/" + language + "/" + prompt;
+    }
+}

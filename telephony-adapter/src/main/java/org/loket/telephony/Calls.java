@@ -1,0 +1,186 @@
+package org.loket.telephony;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.loket.core.AgentState;
+import org.loket.core.Channel;
+import org.loket.core.command.CommandType;
+import org.loket.host.gateway.CommandFiller;
+import org.loket.host.gateway.CommandPublisher;
+
+/**
+ * What the adapter knows about calls in flight, shared by the AGI sessions (one virtual thread
+ * each), the AMI reader thread and the egress thread: live sessions by contact id and by Asterisk
+ * unique id, callers waiting for a callback (their real number, in memory only, never journaled),
+ * a waiting-list board for position announcements, and the counters. Thread-safe; never blocks.
+ */
+final class Calls {
+    /** One command to publish; the filler copies it into the ring's slot. */
+    record Out(CommandType type, long contactId, int agentId, int entryId, int input, int agentState, int reason) {
+        static Out of(CommandType type, long contactId) {
+            return new Out(type, contactId, -1, -1, -1, -1, -1);
+        }
+
+        static Out offer(CommandType type, long contactId, int agentId) {
+            return new Out(type, contactId, agentId, -1, -1, -1, -1);
+        }
+    }
+
+    private static final CommandFiller<Out> FILL = (c, o) -> {
+        c.type = o.type;
+        c.contactId = o.contactId;
+        c.agentId = o.agentId;
+        c.entryId = o.entryId;
+        c.input = o.input;
+        c.agentState = o.agentState;
+        c.reason = o.reason;
+        if (o.type == CommandType.CONTACT_ARRIVED) {
+            c.channel = Channel.VOICE.code();
+        }
+    };
+
+    /** A caller who asked to be called back: where to ring, known only to this process. */
+    record Callback(String number, String pseudonym) {
+    }
+
+    final ConcurrentHashMap<Long, CallSession> byContact = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<String, CallSession> byUniqueId = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<Long, Callback> callbacks = new ConcurrentHashMap<>();
+    final Board board = new Board();
+    final Counters counters = new Counters();
+    private final CommandPublisher publisher;
+    private final long idBase = System.currentTimeMillis() << 16;
+    private final AtomicLong nextId = new AtomicLong();
+
+    Calls(CommandPublisher publisher) {
+        this.publisher = publisher;
+    }
+
+    /**
+     * Contact ids: the start time of this process in ms, shifted, plus a counter. Dense within a run
+     * and never reused by a later run that recovers the same journal.
+     */
+    long newContactId() {
+        return idBase + nextId.getAndIncrement();
+    }
+
+    /** @return false when the ring is full (counted) */
+    boolean publish(Out out) {
+        if (publisher.tryPublish(FILL, out)) {
+            return true;
+        }
+        counters.ringFull.incrementAndGet();
+        return false;
+    }
+
+    boolean publishAgentState(int agentId, AgentState state, int reason) {
+        return publish(new Out(CommandType.AGENT_STATE_CHANGED, -1, agentId, -1, -1, state.code(), reason));
+    }
+
+    /** The adapter's counters; printed at close and readable by tests. */
+    static final class Counters {
+        final AtomicLong calls = new AtomicLong();
+        final AtomicLong unknownEntry = new AtomicLong();
+        final AtomicLong engineTimeouts = new AtomicLong();
+        final AtomicLong ringFull = new AtomicLong();
+        final AtomicLong fallbacks = new AtomicLong();
+        final AtomicLong agiErrors = new AtomicLong();
+        final AtomicLong abandons = new AtomicLong();
+        final AtomicLong answered = new AtomicLong();
+        final AtomicLong callbacksOriginated = new AtomicLong();
+        final AtomicLong callbacksFailed = new AtomicLong();
+        final AtomicLong amiConnects = new AtomicLong();
+        final AtomicLong amiDisconnects = new AtomicLong();
+        final AtomicLong deviceStates = new AtomicLong();
+        final AtomicLong rejected = new AtomicLong();
+        final AtomicLong lateOffers = new AtomicLong();
+        final AtomicLong answeredAfterRetraction = new AtomicLong();
+
+        @Override
+        public String toString() {
+            return "calls=" + calls + " answered=" + answered + " abandons=" + abandons + " fallbacks=" + fallbacks
+                    + " engineTimeouts=" + engineTimeouts + " ringFull=" + ringFull + " unknownEntry=" + unknownEntry
+                    + " agiErrors=" + agiErrors + " callbacksOriginated=" + callbacksOriginated
+                    + " callbacksFailed=" + callbacksFailed + " amiConnects=" + amiConnects
+                    + " amiDisconnects=" + amiDisconnects + " deviceStates=" + deviceStates + " rejected=" + rejected
+                    + " lateOffers=" + lateOffers + " answeredAfterRetraction=" + answeredAfterRetraction;
+        }
+    }
+
+    /**
+     * Waiting contacts per queue as the decisions report them, for position announcements: a
+     * contact is ahead when its priority is higher, or equal and it joined earlier. An estimate
+     * (the core also ages priorities); the core alone decides who is offered. Estimated wait: the
+     * position times the recent mean interval between offers of that queue.
+     */
+    static final class Board {
+        private record Place(int queueId, int priority, long joinedNs) {
+        }
+
+        private final Map<Long, Place> waiting = new HashMap<>();
+        private final Map<Long, Place> held = new HashMap<>();
+        private final Map<Integer, long[]> offerPace = new HashMap<>(); // queue -> {lastOfferNs, meanIntervalNs}
+
+        synchronized void queued(long contactId, int queueId, int priority, long nowNs) {
+            Place old = held.remove(contactId);
+            waiting.put(contactId, new Place(queueId, priority, old != null && old.queueId == queueId ? old.joinedNs : nowNs));
+        }
+
+        synchronized void offered(long contactId, int queueId, long nowNs) {
+            Place place = waiting.remove(contactId);
+            if (place != null) {
+                held.put(contactId, place);
+            }
+            long[] pace = offerPace.computeIfAbsent(queueId, q -> new long[] {0, 0});
+            if (pace[0] > 0) {
+                long interval = nowNs - pace[0];
+                pace[1] = pace[1] == 0 ? interval : (pace[1] * 7 + interval) / 8;
+            }
+            pace[0] = nowNs;
+        }
+
+        /** The offer was retracted or declined: back at the place it had. */
+        synchronized void returned(long contactId) {
+            Place place = held.remove(contactId);
+            if (place != null) {
+                waiting.put(contactId, place);
+            }
+        }
+
+        synchronized void ended(long contactId) {
+            waiting.remove(contactId);
+            held.remove(contactId);
+        }
+
+        /** @return 1 for the first in line, 0 when not waiting */
+        synchronized int position(long contactId) {
+            Place mine = waiting.get(contactId);
+            if (mine == null) {
+                return 0;
+            }
+            int ahead = 0;
+            for (Place p : waiting.values()) {
+                if (p.queueId == mine.queueId && (p.priority > mine.priority
+                        || p.priority == mine.priority && p.joinedNs < mine.joinedNs)) {
+                    ahead++;
+                }
+            }
+            return ahead + 1;
+        }
+
+        /** @return the estimated wait in ms, or -1 when the queue has no recent offers to judge by */
+        synchronized long estimatedWaitMs(long contactId) {
+            Place mine = waiting.get(contactId);
+            if (mine == null) {
+                return -1;
+            }
+            long[] pace = offerPace.get(mine.queueId);
+            if (pace == null || pace[1] == 0) {
+                return -1;
+            }
+            return position(contactId) * pace[1] / 1_000_000L;
+        }
+    }
+}

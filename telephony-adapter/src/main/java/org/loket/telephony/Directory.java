@@ -1,0 +1,84 @@
+package org.loket.telephony;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.loket.config.LoadedConfig;
+import org.loket.core.Channel;
+import org.loket.core.config.AgentSpec;
+import org.loket.core.config.QueueSpec;
+import org.loket.core.config.RoutingConfig;
+
+/**
+ * The configuration's names and the engine's dense ids, both ways, for what the phone channel
+ * needs: entries and their numbers, languages, prompts, queues, and the agents who take calls
+ * (voice capacity above zero; their PJSIP endpoint is named after them). Immutable.
+ */
+public final class Directory {
+    private final RoutingConfig routing;
+    private final Map<String, Integer> entryIds = new HashMap<>();
+    private final Map<String, Integer> agentIds = new HashMap<>();
+    private final Map<String, String> entryByNumber;
+
+    public Directory(LoadedConfig loaded) {
+        this.routing = loaded.routing();
+        this.entryByNumber = loaded.entryByNumber();
+        for (int e = 0; e < routing.entries().size(); e++) {
+            entryIds.put(routing.entries().get(e).name(), e);
+        }
+        List<AgentSpec> agents = routing.agents();
+        for (int a = 0; a < agents.size(); a++) {
+            if (takesCalls(agents.get(a))) {
+                agentIds.put(agents.get(a).name(), a);
+            }
+        }
+    }
+
+    /** Whether the agent may hold a voice contact, so has a phone endpoint. */
+    public static boolean takesCalls(AgentSpec agent) {
+        return agent.capacityPerChannel()[Channel.VOICE.code()] > 0;
+    }
+
+    /** @return the entry id for an entry name or a dialled number, or -1 */
+    int entry(String nameOrNumber) {
+        if (nameOrNumber == null) {
+            return -1;
+        }
+        Integer id = entryIds.get(nameOrNumber);
+        if (id == null && entryByNumber.containsKey(nameOrNumber)) {
+            id = entryIds.get(entryByNumber.get(nameOrNumber));
+        }
+        return id == null ? -1 : id;
+    }
+
+    /** @return the agent id of a call-taking agent's endpoint name, or -1 */
+    int agent(String endpoint) {
+        Integer id = agentIds.get(endpoint);
+        return id == null ? -1 : id;
+    }
+
+    String agentName(int agentId) {
+        return routing.agents().get(agentId).name();
+    }
+
+    String language(int languageId) {
+        List<String> languages = routing.languages();
+        return languageId >= 0 && languageId < languages.size() ? languages.get(languageId) : languages.get(0);
+    }
+
+    String prompt(int promptId) {
+        return routing.prompts().get(promptId);
+    }
+
+    QueueSpec queue(int queueId) {
+        return routing.queues().get(queueId);
+    }
+
+    long inputTimeoutMs(int nodeId) {
+        return routing.flowNodes().get(nodeId).inputTimeoutMs();
+    }
+
+    int agentCount() {
+        return routing.agents().size();
+    }
+}

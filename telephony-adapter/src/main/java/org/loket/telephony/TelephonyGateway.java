@@ -1,0 +1,171 @@
+package org.loket.telephony;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.asteriskjava.fastagi.AgiChannel;
+import org.asteriskjava.fastagi.AgiException;
+import org.asteriskjava.fastagi.AgiRequest;
+import org.asteriskjava.fastagi.AgiScript;
+import org.asteriskjava.fastagi.DefaultAgiServer;
+import org.loket.core.decision.Decision;
+import org.loket.core.decision.DecisionType;
+import org.loket.host.gateway.Gateway;
+import org.loket.host.gateway.GatewayContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The phone channel: a FastAGI server (a virtual thread per call) that renders the core's
+ * decisions for each caller, and an AMI link for agents' device state, answers and callbacks.
+ * Translation only: every routing choice is the core's.
+ * <p>Threads: {@link #onDecision} runs on the engine's egress thread and only hands copies to a
+ * call's mailbox or to the action executor; it never blocks. AMI events arrive on asterisk-java's
+ * reader thread and are only translated and published.
+ */
+public final class TelephonyGateway implements Gateway, AgiScript {
+    private static final Logger LOG = LoggerFactory.getLogger(TelephonyGateway.class);
+
+    private final TelephonySettings settings;
+    private Directory directory;
+    private Calls calls;
+    private CallerPseudonyms pseudonyms;
+    private VirtualThreadAgiServer agiServer;
+    private AmiLink ami;
+    private final ExecutorService actions = Executors.newVirtualThreadPerTaskExecutor();
+
+    TelephonyGateway(TelephonySettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String name() {
+        return "telephony";
+    }
+
+    @Override
+    public void start(GatewayContext context) throws Exception {
+        directory = new Directory(context.config());
+        calls = new Calls(context.publisher());
+        pseudonyms = CallerPseudonyms.load(settings.pseudonymKeyFile());
+        if (settings.pseudonymKeyFile() == null) {
+            LOG.warn("telephony.pseudonymKeyFile not set: caller pseudonyms use a random key of this process");
+        }
+        agiServer = new VirtualThreadAgiServer(this);
+        agiServer.setAddress(InetAddress.getByName(settings.agiBind()));
+        agiServer.setPort(settings.agiPort());
+        Thread acceptor = Thread.ofPlatform().daemon().name("telephony-agi-accept").start(() -> {
+            try {
+                agiServer.startup();
+            } catch (IOException e) {
+                LOG.error("FastAGI server could not bind {}:{}: {}", settings.agiBind(), settings.agiPort(), e.toString());
+            }
+        });
+        ami = new AmiLink(this);
+        ami.start();
+        LOG.info("telephony: FastAGI on {}:{}, AMI {}@{}:{} ({})", settings.agiBind(), settings.agiPort(),
+                settings.amiUser(), settings.amiHost(), settings.amiPort(), acceptor.getName());
+    }
+
+    /** A new AGI request: {@code agi://host:port/route,ENTRY} for callers, {@code /callback,CONTACT,AGENT} for callbacks. */
+    @Override
+    public void service(AgiRequest request, AgiChannel channel) throws AgiException {
+        String script = request.getScript();
+        String[] args = request.getArguments();
+        if ("callback".equals(script)) {
+            new CallbackSession(this, channel).run(args);
+            return;
+        }
+        calls.counters.calls.incrementAndGet();
+        String entryKey = args != null && args.length > 0 && !args[0].isBlank() ? args[0] : request.getExtension();
+        int entryId = directory.entry(entryKey);
+        String number = request.getCallerIdNumber();
+        String pseudonym = pseudonyms.of(number);
+        long contactId = calls.newContactId();
+        if (entryId < 0) {
+            calls.counters.unknownEntry.incrementAndGet();
+            calls.counters.fallbacks.incrementAndGet();
+            LOG.warn("call from {}: no entry '{}' in the configuration; fallback route", pseudonym, entryKey);
+            return;
+        }
+        LOG.info("call {} from {} at entry {}", contactId, pseudonym, entryKey);
+        new CallSession(this, channel, contactId, request.getUniqueId(), number, pseudonym).run(entryId);
+    }
+
+    @Override
+    public void onDecision(Decision decision) {
+        DecisionType type = decision.type;
+        if (type == null) {
+            return;
+        }
+        long contactId = decision.contactId;
+        switch (type) {
+            case QUEUE_CONTACT -> calls.board.queued(contactId, decision.queueId, decision.priority, decision.timestampNs);
+            case OFFER_CONTACT -> calls.board.offered(contactId, decision.queueId, decision.timestampNs);
+            case RETRACT_OFFER -> calls.board.returned(contactId);
+            case END_CONTACT -> {
+                calls.board.ended(contactId);
+                calls.callbacks.remove(contactId);
+            }
+            case AGENT_STATE -> LOG.info("agent {} is now {} (reason {})", directory.agentName(decision.agentId),
+                    org.loket.core.AgentState.ofCode(decision.agentState), decision.reason);
+            default -> { }
+        }
+        if (contactId < 0) {
+            return;
+        }
+        CallSession session = calls.byContact.get(contactId);
+        if (session != null) {
+            session.deliver(new Decision().copyFrom(decision));
+        } else if (type == DecisionType.OFFER_CONTACT && (decision.flags & Decision.FLAG_CALLBACK) != 0) {
+            int agentId = decision.agentId;
+            int queueId = decision.queueId;
+            actions.execute(() -> ami.originateCallback(contactId, agentId, queueId));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (agiServer != null) {
+            agiServer.shutdown();
+        }
+        if (ami != null) {
+            ami.close();
+        }
+        actions.shutdownNow();
+        if (calls != null) {
+            LOG.info("telephony: closed; {}", calls.counters);
+        }
+    }
+
+    TelephonySettings settings() {
+        return settings;
+    }
+
+    Directory directory() {
+        return directory;
+    }
+
+    Calls calls() {
+        return calls;
+    }
+
+    ExecutorService actions() {
+        return actions;
+    }
+
+    /** asterisk-java's server with a virtual thread per connection instead of its bounded pool. */
+    private static final class VirtualThreadAgiServer extends DefaultAgiServer {
+        VirtualThreadAgiServer(AgiScript script) {
+            super(script);
+        }
+
+        @Override
+        protected void execute(Runnable command) {
+            if (!isDie()) {
+                Thread.ofVirtual().name("agi-call").start(command);
+            }
+        }
+    }
+}

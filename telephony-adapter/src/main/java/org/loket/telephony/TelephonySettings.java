@@ -1,0 +1,78 @@
+package org.loket.telephony;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The adapter's process settings, from {@code loket run --set telephony.KEY=VALUE}. Read once at start.
+ *
+ * @param agiBind             address the FastAGI server binds ({@code telephony.agi.bind}, default 127.0.0.1)
+ * @param agiPort             its port ({@code telephony.agi.port}, default 4573)
+ * @param amiHost             Asterisk's manager interface ({@code telephony.ami.host}, default 127.0.0.1)
+ * @param amiPort             ({@code telephony.ami.port}, default 5038)
+ * @param amiUser             ({@code telephony.ami.user}, default loket)
+ * @param amiSecretFile       file holding the manager secret ({@code telephony.ami.secretFile}, required):
+ *                            never on the command line
+ * @param pseudonymKeyFile    key of the caller-number pseudonyms ({@code telephony.pseudonymKeyFile});
+ *                            without it a random key per process (pseudonyms then differ across restarts)
+ * @param engineTimeoutMs     longest wait for the engine's next decision before the call takes the
+ *                            fallback route ({@code telephony.engineTimeoutMs}, default 2000)
+ * @param waitPollMs          slice of a digit wait between looks at the call's decisions
+ *                            ({@code telephony.waitPollMs}, default 100): bounds the delay an offer waits
+ * @param announceEveryMs     interval of position and estimated-wait announcements while waiting
+ *                            ({@code telephony.announceEveryMs}, default 30000; 0 = none)
+ * @param callbackDigit       key a waiting caller presses to be called back ({@code telephony.callbackDigit},
+ *                            default 1; empty = no callback offer)
+ * @param soundsDir           folder of Loket's prompts as Asterisk sees it, one sub-folder per language
+ *                            ({@code telephony.soundsDir}, default /loket/sounds)
+ * @param callbackEndpoint    PJSIP endpoint (trunk) callbacks are dialled through ({@code telephony.callbackEndpoint},
+ *                            default loket-callback)
+ */
+public record TelephonySettings(String agiBind, int agiPort, String amiHost, int amiPort, String amiUser,
+                                Path amiSecretFile, Path pseudonymKeyFile, long engineTimeoutMs, int waitPollMs,
+                                long announceEveryMs, String callbackDigit, String soundsDir, String callbackEndpoint) {
+
+    static final String PREFIX = "telephony.";
+
+    /** @throws IllegalArgumentException naming the setting, its value and what would be valid */
+    public static TelephonySettings from(Map<String, String> settings) {
+        String secret = settings.get(PREFIX + "ami.secretFile");
+        if (secret == null || secret.isBlank()) {
+            throw new IllegalArgumentException("telephony.ami.secretFile is required: a file holding the AMI secret "
+                    + "(the one 'loket asterisk-config' wrote to manager.conf)");
+        }
+        String key = settings.get(PREFIX + "pseudonymKeyFile");
+        String digit = settings.getOrDefault(PREFIX + "callbackDigit", "1");
+        if (!digit.isEmpty() && !digit.matches("[0-9*#]")) {
+            throw new IllegalArgumentException("telephony.callbackDigit='" + digit + "': one of 0-9, * or #, or empty for none");
+        }
+        return new TelephonySettings(settings.getOrDefault(PREFIX + "agi.bind", "127.0.0.1"),
+                (int) number(settings, "agi.port", 4573, 1, 65535),
+                settings.getOrDefault(PREFIX + "ami.host", "127.0.0.1"),
+                (int) number(settings, "ami.port", 5038, 1, 65535),
+                settings.getOrDefault(PREFIX + "ami.user", "loket"),
+                Path.of(secret), key == null || key.isBlank() ? null : Path.of(key),
+                number(settings, "engineTimeoutMs", 2000, 50, 60_000),
+                (int) number(settings, "waitPollMs", 100, 10, 5_000),
+                number(settings, "announceEveryMs", 30_000, 0, 3_600_000),
+                digit,
+                settings.getOrDefault(PREFIX + "soundsDir", "/loket/sounds"),
+                settings.getOrDefault(PREFIX + "callbackEndpoint", "loket-callback"));
+    }
+
+    private static long number(Map<String, String> settings, String key, long defaultValue, long min, long max) {
+        String text = settings.get(PREFIX + key);
+        if (text == null) {
+            return defaultValue;
+        }
+        try {
+            long value = Long.parseLong(text.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("telephony." + key + "='" + text + "': a whole number from " + min + " to " + max);
+    }
+}

@@ -1,0 +1,121 @@
+package org.loket.telephony.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.loket.config.ConfigException;
+import org.loket.config.ConfigLoader;
+import org.loket.config.LoadedConfig;
+import org.loket.host.cli.CliExtension;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code loket asterisk-config}: Asterisk's configuration from Loket's, for the test PBX and for operators. */
+@Command(name = "asterisk-config", mixinStandardHelpOptions = true,
+        description = "Write an Asterisk 22 configuration (PJSIP, dialplan with fallback route, AMI, queues, prompt texts) from Loket's configuration.")
+public final class AsteriskConfigCommand implements Callable<Integer>, CliExtension {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", description = "Loket configuration folder (default: the embedded default)")
+    Path config;
+
+    @Option(names = "--out", required = true, description = "folder to write into (Asterisk's etc folder)")
+    Path out;
+
+    @Option(names = "--sip-bind", defaultValue = "127.0.0.1:5060", description = "PJSIP UDP transport (default: ${DEFAULT-VALUE})")
+    String sipBind;
+
+    @Option(names = "--ami-bind", defaultValue = "127.0.0.1:5038", description = "manager interface (default: ${DEFAULT-VALUE})")
+    String amiBind;
+
+    @Option(names = "--ami-user", defaultValue = "loket", description = "manager user (default: ${DEFAULT-VALUE})")
+    String amiUser;
+
+    @Option(names = "--ami-secret-file", required = true,
+            description = "file with the manager secret; generated (mode 600) when missing. Give the same file to loket run as telephony.ami.secretFile")
+    Path amiSecretFile;
+
+    @Option(names = "--agi", defaultValue = "127.0.0.1:4573", description = "Loket's FastAGI server (default: ${DEFAULT-VALUE})")
+    String agi;
+
+    @Option(names = "--agent-contacts", defaultValue = "register",
+            description = "'register' (phones register; passwords from --agent-secrets-file) or 'static:HOST:BASEPORT' "
+                    + "(the n-th call-taking agent at sip:NAME@HOST:BASEPORT+n, for sipp agents)")
+    String agentContacts;
+
+    @Option(names = "--agent-secrets-file", description = "lines 'agent-name=password' for --agent-contacts register")
+    Path agentSecretsFile;
+
+    @Option(names = "--callback-contact", description = "SIP URI of the trunk callbacks go out through, e.g. sip:127.0.0.1:5090")
+    String callbackContact;
+
+    @Option(names = "--sounds-dir", defaultValue = "/loket/sounds", description = "Loket's prompts as Asterisk sees them (default: ${DEFAULT-VALUE})")
+    String soundsDir;
+
+    @Option(names = "--instance-root", defaultValue = "/loket", description = "folder of etc, run, log, spool, db in asterisk.conf (default: ${DEFAULT-VALUE})")
+    String instanceRoot;
+
+    @Option(names = "--module-dir", defaultValue = "/usr/lib/x86_64-linux-gnu/asterisk/modules", description = "Asterisk's modules (default: ${DEFAULT-VALUE})")
+    String moduleDir;
+
+    @Option(names = "--fallback-seconds", defaultValue = "120", description = "longest wait in the fallback queue (default: ${DEFAULT-VALUE})")
+    int fallbackSeconds;
+
+    @Option(names = "--rtp-ports", defaultValue = "10000-20000", description = "RTP port range (default: ${DEFAULT-VALUE})")
+    String rtpPorts;
+
+    @Override
+    public Integer call() throws IOException {
+        var err = spec.commandLine().getErr();
+        LoadedConfig loaded;
+        try {
+            loaded = config == null ? ConfigLoader.loadDefault() : ConfigLoader.load(config);
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+        AsteriskConfigWriter.AgentContacts contacts;
+        if (agentContacts.startsWith("static:")) {
+            String[] parts = agentContacts.split(":");
+            if (parts.length != 3 || !parts[2].matches("[0-9]{1,5}")) {
+                err.println("--agent-contacts '" + agentContacts + "': expected static:HOST:BASEPORT, e.g. static:127.0.0.1:5100");
+                return 2;
+            }
+            contacts = new AsteriskConfigWriter.AgentContacts.Static(parts[1], Integer.parseInt(parts[2]));
+        } else if (agentContacts.equals("register")) {
+            if (agentSecretsFile == null) {
+                err.println("--agent-contacts register needs --agent-secrets-file (lines agent-name=password)");
+                return 2;
+            }
+            Map<String, String> secrets = new LinkedHashMap<>();
+            for (String line : Files.readAllLines(agentSecretsFile, StandardCharsets.UTF_8)) {
+                int eq = line.indexOf('=');
+                if (eq > 0 && !line.startsWith("#")) {
+                    secrets.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+                }
+            }
+            contacts = new AsteriskConfigWriter.AgentContacts.Register(secrets);
+        } else {
+            err.println("--agent-contacts '" + agentContacts + "': 'register' or 'static:HOST:BASEPORT'");
+            return 2;
+        }
+        AsteriskConfigWriter.Options options = new AsteriskConfigWriter.Options(sipBind, amiBind, amiUser, agi, contacts,
+                callbackContact, soundsDir, instanceRoot, moduleDir, fallbackSeconds, rtpPorts);
+        try {
+            List<Path> written = AsteriskConfigWriter.write(loaded, options, amiSecretFile, out);
+            spec.commandLine().getOut().printf("loket: wrote %d files to %s from %s%n", written.size(), out, loaded.source());
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package org.loket.telephony.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.loket.config.LoadedConfig;
+import org.loket.core.config.AgentSpec;
+import org.loket.core.config.EntrySpec;
+import org.loket.telephony.Directory;
+
+/**
+ * Writes an Asterisk 22 configuration from Loket's own: PJSIP transport, caller endpoint and one
+ * endpoint per call-taking agent; the dialplan that hands each entry number to Loket's FastAGI
+ * server and sends calls to a fallback queue when Loket does not finish them; AMI with Loket's
+ * user; hold music; and {@code loket-prompts.tsv}, the prompt texts the provisioning script turns
+ * into audio. Every address is a parameter; the defaults are loopback.
+ */
+public final class AsteriskConfigWriter {
+    /** How agents' phones are reached. */
+    public sealed interface AgentContacts {
+        /** Static contacts {@code sip:NAME@host:(basePort + n)} for the n-th call-taking agent (tests, sipp). */
+        record Static(String host, int basePort) implements AgentContacts {
+        }
+
+        /** Phones register with a user name and password; {@code secrets} maps agent names to passwords. */
+        record Register(Map<String, String> secrets) implements AgentContacts {
+        }
+    }
+
+    /**
+     * @param sipBind           PJSIP UDP transport, host:port
+     * @param amiBind           manager interface, host:port
+     * @param amiUser           manager user Loket logs in as
+     * @param agiAddress        Loket's FastAGI server, host:port
+     * @param agentContacts     how agents' phones are reached
+     * @param callbackContact   SIP URI of the trunk callbacks go out through, or {@code null}
+     * @param soundsDir         Loket's prompts as Asterisk sees them (one folder per language)
+     * @param instanceRoot      where asterisk.conf puts etc, run, log, spool and db
+     * @param moduleDir         Asterisk's module folder
+     * @param fallbackSeconds   how long a fallback caller waits in the plain queue before the closing message
+     * @param rtpPorts          first and last RTP port, "10000-20000"
+     */
+    public record Options(String sipBind, String amiBind, String amiUser, String agiAddress, AgentContacts agentContacts,
+                          String callbackContact, String soundsDir, String instanceRoot, String moduleDir,
+                          int fallbackSeconds, String rtpPorts) {
+    }
+
+    private AsteriskConfigWriter() {
+    }
+
+    /**
+     * Writes every file into {@code out}. The AMI secret is read from {@code amiSecretFile}, or
+     * generated into it (mode 600) when the file does not exist.
+     *
+     * @return the files written
+     */
+    public static List<Path> write(LoadedConfig loaded, Options options, Path amiSecretFile, Path out) throws IOException {
+        Files.createDirectories(out);
+        String secret = secret(amiSecretFile);
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("asterisk.conf", asteriskConf(options));
+        files.put("modules.conf", MODULES);
+        files.put("logger.conf", "[general]\n\n[logfiles]\nconsole => notice,warning,error\nmessages => notice,warning,error\n");
+        files.put("pjsip.conf", pjsip(loaded, options));
+        files.put("extensions.conf", extensions(loaded, options));
+        files.put("manager.conf", manager(options, secret));
+        files.put("queues.conf", queues(loaded));
+        files.put("musiconhold.conf", "[default]\nmode=files\ndirectory=moh\n");
+        String[] rtp = options.rtpPorts().split("-");
+        files.put("rtp.conf", "[general]\nrtpstart=" + rtp[0] + "\nrtpend=" + rtp[rtp.length - 1] + "\n");
+        files.put("indications.conf", "[general]\ncountry=nl\n\n[nl]\ndescription = Netherlands\nringcadence = 1000,4000\n"
+                + "dial = 425\nbusy = 425/500,0/500\nring = 425/1000,0/4000\ncongestion = 425/250,0/250\n");
+        files.put("loket-prompts.tsv", prompts(loaded));
+        List<Path> written = new ArrayList<>();
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Path path = out.resolve(file.getKey());
+            Files.writeString(path, file.getValue(), StandardCharsets.UTF_8);
+            written.add(path);
+        }
+        return written;
+    }
+
+    private static String secret(Path file) throws IOException {
+        if (Files.exists(file)) {
+            String secret = Files.readString(file, StandardCharsets.UTF_8).trim();
+            if (secret.length() < 12) {
+                throw new IOException("AMI secret in " + file + " is shorter than 12 characters");
+            }
+            return secret;
+        }
+        byte[] random = new byte[18];
+        new SecureRandom().nextBytes(random);
+        String secret = HexFormat.of().formatHex(random);
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        Files.writeString(file, secret + "\n", StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: left as created
+        }
+        return secret;
+    }
+
+    private static String asteriskConf(Options o) {
+        String root = o.instanceRoot();
+        return "; written by 'loket asterisk-config'\n[directories]\nastetcdir => " + root + "/etc\nastmoddir => " + o.moduleDir()
+                + "\nastvarlibdir => /var/lib/asterisk\nastdbdir => " + root + "/db\nastkeydir => /var/lib/asterisk"
+                + "\nastdatadir => /usr/share/asterisk\nastagidir => /usr/share/asterisk/agi-bin\nastspooldir => " + root
+                + "/spool\nastrundir => " + root + "/run\nastlogdir => " + root + "/log\nastsbindir => /usr/sbin\n"
+                + "\n[options]\ndocumentation_language = en_US\nhideconnect = yes\n";
+    }
+
+    private static final String MODULES = """
+            ; written by 'loket asterisk-config': everything but what a loopback test PBX must not start
+            [modules]
+            autoload=yes
+            noload => chan_console.so
+            noload => chan_alsa.so
+            noload => chan_oss.so
+            noload => chan_mobile.so
+            noload => chan_iax2.so
+            noload => chan_skinny.so
+            noload => chan_mgcp.so
+            noload => chan_unistim.so
+            noload => chan_dahdi.so
+            noload => pbx_dundi.so
+            noload => res_hep.so
+            noload => res_hep_pjsip.so
+            noload => res_hep_rtcp.so
+            noload => cdr_radius.so
+            noload => cel_radius.so
+            noload => res_snmp.so
+            noload => res_stun_monitor.so
+            noload => res_xmpp.so
+            noload => chan_motif.so
+            noload => res_calendar.so
+            noload => res_calendar_caldav.so
+            noload => res_calendar_ews.so
+            noload => res_calendar_exchange.so
+            noload => res_calendar_icalendar.so
+            noload => res_phoneprov.so
+            noload => res_pjsip_phoneprov_provider.so
+            noload => res_stir_shaken.so
+            noload => res_geolocation.so
+            noload => res_pjsip_geolocation.so
+            noload => cdr_pgsql.so
+            noload => cel_pgsql.so
+            noload => res_config_pgsql.so
+            noload => cdr_odbc.so
+            noload => cel_odbc.so
+            noload => res_odbc.so
+            noload => res_config_odbc.so
+            noload => res_pjsip_outbound_registration.so
+            """;
+
+    private static List<AgentSpec> callTakers(LoadedConfig loaded) {
+        List<AgentSpec> agents = new ArrayList<>();
+        for (AgentSpec agent : loaded.routing().agents()) {
+            if (Directory.takesCalls(agent)) {
+                agents.add(agent);
+            }
+        }
+        return agents;
+    }
+
+    private static String pjsip(LoadedConfig loaded, Options o) {
+        String mediaHost = o.sipBind().substring(0, o.sipBind().lastIndexOf(':'));
+        StringBuilder s = new StringBuilder("; written by 'loket asterisk-config'\n");
+        s.append("[global]\ntype=global\nendpoint_identifier_order=username,ip,anonymous\nuser_agent=Loket PBX\n\n");
+        s.append("[transport-udp]\ntype=transport\nprotocol=udp\nbind=").append(o.sipBind()).append("\n\n");
+        s.append("[endpoint-defaults](!)\ntype=endpoint\ndisallow=all\nallow=ulaw,alaw\ndirect_media=no\ndtmf_mode=rfc4733\n")
+                .append("rtp_symmetric=yes\nice_support=no\nmedia_address=").append(mediaHost)
+                .append("\nbind_rtp_to_media_address=yes\nlanguage=").append(loaded.routing().languages().get(0)).append("\n\n");
+        s.append("; callers: unidentified calls land in the callers' context (put a carrier trunk with identify here)\n");
+        s.append("[anonymous](endpoint-defaults)\ncontext=loket-callers\n\n");
+        List<AgentSpec> agents = callTakers(loaded);
+        for (int n = 0; n < agents.size(); n++) {
+            String name = agents.get(n).name();
+            s.append('[').append(name).append("](endpoint-defaults)\ncontext=loket-agents\naors=").append(name).append('\n');
+            switch (o.agentContacts()) {
+                case AgentContacts.Static st -> s.append("\n[").append(name).append("]\ntype=aor\nmax_contacts=1\ncontact=sip:")
+                        .append(name).append('@').append(st.host()).append(':').append(st.basePort() + n).append("\n\n");
+                case AgentContacts.Register reg -> {
+                    String password = reg.secrets().get(name);
+                    if (password == null) {
+                        throw new IllegalArgumentException("agent '" + name + "' has no password in the agent secrets file");
+                    }
+                    s.append("auth=").append(name).append("-auth\n\n[").append(name).append("]\ntype=aor\nmax_contacts=1\n")
+                            .append("remove_existing=yes\nqualify_frequency=30\n\n[").append(name)
+                            .append("-auth]\ntype=auth\nauth_type=userpass\nusername=").append(name)
+                            .append("\npassword=").append(password).append("\n\n");
+                }
+            }
+        }
+        s.append("[loket-callback](endpoint-defaults)\ncontext=loket-agents\naors=loket-callback\n\n[loket-callback]\ntype=aor\n");
+        if (o.callbackContact() != null) {
+            s.append("contact=").append(o.callbackContact()).append('\n');
+        }
+        return s.toString();
+    }
+
+    private static String extensions(LoadedConfig loaded, Options o) {
+        StringBuilder s = new StringBuilder("; written by 'loket asterisk-config'\n[general]\nstatic=yes\nwriteprotect=yes\n\n");
+        s.append("[loket-callers]\n");
+        for (EntrySpec entry : loaded.routing().entries()) {
+            s.append("exten => ").append(entry.name()).append(",1,Set(LOKET_ENTRY=").append(entry.name()).append(")\n")
+                    .append(" same => n,Goto(loket-route,s,1)\n");
+        }
+        for (Map.Entry<String, String> number : loaded.entryByNumber().entrySet()) {
+            s.append("exten => ").append(number.getKey()).append(",1,Set(LOKET_ENTRY=").append(number.getValue()).append(")\n")
+                    .append(" same => n,Goto(loket-route,s,1)\n");
+        }
+        s.append("; the same agents through Asterisk's own queue: the load script's comparison path\n")
+                .append("exten => app-queue,1,Answer()\n same => n,Queue(loket-fallback,,,,").append(o.fallbackSeconds())
+                .append(")\n same => n,Hangup()\n");
+        s.append("exten => _X.,1,Answer()\n same => n,Playback(ss-noservice)\n same => n,Hangup()\n\n");
+        String sounds = o.soundsDir();
+        String defaultLanguage = loaded.routing().languages().get(0);
+        s.append("""
+                ; Loket renders the call over FastAGI. When Loket does not finish the call (it is down, it did
+                ; not answer in time, it refused the contact) LOKET_DONE stays unset and the caller reaches a
+                ; plain queue of the same agents, then a closing message: never silence.
+                ; An operator sets an outage announcement with: database put loket outage PROMPT (del to clear).
+                [loket-route]
+                exten => s,1,Answer()
+                 same => n,Set(LOKET_OUTAGE=${DB(loket/outage)})
+                """);
+        s.append(" same => n,ExecIf($[\"${LOKET_OUTAGE}\" != \"\"]?Playback(").append(sounds).append('/').append(defaultLanguage)
+                .append("/${LOKET_OUTAGE}))\n");
+        s.append(" same => n,AGI(agi://").append(o.agiAddress()).append("/route,${LOKET_ENTRY})\n");
+        s.append(" same => n,GotoIf($[\"${LOKET_DONE}\" = \"1\"]?done)\n");
+        s.append(" same => n(fallback),UserEvent(LoketFallback,Entry: ${LOKET_ENTRY},AgiStatus: ${AGISTATUS})\n");
+        s.append(" same => n,Queue(loket-fallback,,,,").append(o.fallbackSeconds()).append(")\n");
+        s.append(" same => n,Playback(").append(sounds).append('/').append(defaultLanguage).append("/fallback-closed)\n");
+        s.append(" same => n(done),Hangup()\n\n");
+        s.append("; a callback: the agent answered the originated call; Loket rings the citizen\n[loket-callback]\n");
+        s.append("exten => s,1,AGI(agi://").append(o.agiAddress()).append("/callback,${LOKET_CONTACT},${LOKET_AGENT})\n");
+        s.append(" same => n,Hangup()\n\n[loket-agents]\nexten => _X.,1,Hangup()\n");
+        return s.toString();
+    }
+
+    private static String manager(Options o, String secret) {
+        int colon = o.amiBind().lastIndexOf(':');
+        String host = o.amiBind().substring(0, colon);
+        return "; written by 'loket asterisk-config'\n[general]\nenabled=yes\nwebenabled=no\nbindaddr=" + host + "\nport="
+                + o.amiBind().substring(colon + 1) + "\n\n[" + o.amiUser() + "]\nsecret=" + secret
+                + "\ndeny=0.0.0.0/0.0.0.0\npermit=" + (host.startsWith("127.") ? "127.0.0.1/255.255.255.255" : host + "/255.255.255.255")
+                + "\nread=system,call,agent,user,reporting\nwrite=system,call,originate,agent,user,reporting\n"
+                + "eventfilter=!Event: VarSet\neventfilter=!Event: TestEvent\neventfilter=!Event: Newexten\n"
+                + "eventfilter=!Event: RTCPSent\neventfilter=!Event: RTCPReceived\n";
+    }
+
+    private static String queues(LoadedConfig loaded) {
+        StringBuilder s = new StringBuilder("; written by 'loket asterisk-config': the fallback (and comparison) queue\n");
+        s.append("[general]\nshared_lastcall=no\n\n[loket-fallback]\nstrategy=leastrecent\ntimeout=15\nretry=1\nwrapuptime=0\n")
+                .append("joinempty=yes\nleavewhenempty=no\nringinuse=no\nannounce-frequency=0\n");
+        for (AgentSpec agent : callTakers(loaded)) {
+            s.append("member => PJSIP/").append(agent.name()).append('\n');
+        }
+        return s.toString();
+    }
+
+    private static String prompts(LoadedConfig loaded) {
+        StringBuilder s = new StringBuilder("# language\tprompt\ttext (ops/asterisk/asterisk.sh turns these into audio)\n");
+        for (Map.Entry<String, Map<String, String>> prompt : loaded.promptTexts().entrySet()) {
+            for (Map.Entry<String, String> text : prompt.getValue().entrySet()) {
+                s.append(text.getKey()).append('\t').append(prompt.getKey()).append('\t')
+                        .append(text.getValue().replaceAll("\\s+", " ").trim()).append('\n');
+            }
+        }
+        for (String language : loaded.routing().languages()) {
+            for (int n = 0; n <= 99; n++) {
+                s.append(language).append("\tnumber-").append(n).append('\t').append(n).append('\n');
+            }
+        }
+        return s.toString();
+    }
+}

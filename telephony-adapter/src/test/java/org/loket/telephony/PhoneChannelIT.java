@@ -1,0 +1,458 @@
+package org.loket.telephony;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.loket.config.ConfigLoader;
+import org.loket.config.LoadedConfig;
+import org.loket.core.AgentState;
+import org.loket.core.PauseReason;
+import org.loket.core.command.Command;
+import org.loket.core.command.CommandType;
+import org.loket.core.decision.Decision;
+import org.loket.core.decision.DecisionType;
+import org.loket.core.decision.Outcome;
+import org.loket.host.cli.LoketCli;
+import org.loket.host.journal.Journal;
+import org.loket.telephony.config.AsteriskConfigWriter;
+
+/**
+ * The phone channel against the real thing: Asterisk 22 provisioned by {@code ops/asterisk/asterisk.sh}
+ * from Loket's configuration, Loket ({@code loket run}) in a child JVM with the telephony gateway,
+ * sipp callers pressing RFC 2833 digits, and sipp phones for the agents (agent-1, agent-3 and
+ * agent-4 answer; agent-2 rings out). Assertions read the journal Loket writes and sipp's results.
+ * The tests run in order on one Asterisk and one Loket; the last two restart Asterisk and stop Loket.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class PhoneChannelIT {
+    private static final Path MODULE = Path.of("").toAbsolutePath();
+    private static final Path SCRIPT = MODULE.resolveSibling("ops").resolve("asterisk").resolve("asterisk.sh");
+    private static final Path WORK = MODULE.resolve("target").resolve("phone-it");
+    private static final Path ASTERISK = WORK.resolve("asterisk");
+    private static final Path JOURNAL = WORK.resolve("journal");
+    private static final Path SIPP = WORK.resolve("sipp");
+    private static final String SERVICE = "0881234567";
+
+    private LoadedConfig config;
+    private Process loket;
+    private final List<String> loketOutput = new CopyOnWriteArrayList<>();
+    private final List<Sipp> phones = new ArrayList<>();
+    private Journal journal;
+    private Journal.CommandReader commandReader;
+    private Journal.DecisionReader decisionReader;
+    private final List<Command> commands = new ArrayList<>();
+    private final List<Decision> decisions = new ArrayList<>();
+    private int nextCallerSlot;
+
+    @BeforeAll
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void startAsteriskLoketAndPhones() throws Exception {
+        deleteTree(WORK);
+        Files.createDirectories(SIPP);
+        run(900, SCRIPT.toString(), "provision");
+        config = ConfigLoader.load(MODULE.resolve("src/test/resources/phone-it"));
+        Path secret = WORK.resolve("ami-secret");
+        AsteriskConfigWriter.write(config, new AsteriskConfigWriter.Options("127.0.0.1:5060", "127.0.0.1:5038", "loket",
+                "127.0.0.1:4573", new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101), "sip:127.0.0.1:5090",
+                "/loket/sounds", "/loket", "/usr/lib/x86_64-linux-gnu/asterisk/modules", 60, "10000-10999"),
+                secret, ASTERISK.resolve("etc"));
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Files.write(WORK.resolve("pseudonym-key"), key);
+        run(120, SCRIPT.toString(), "start", ASTERISK.toString());
+        phones.add(Sipp.phone(SIPP, "agent-1", Sipp.Phone.ANSWER, 0, 5101, 5120, 5105));
+        phones.add(Sipp.phone(SIPP, "agent-2", Sipp.Phone.RING_OUT, 0, 5102, 5124, 5106));
+        phones.add(Sipp.phone(SIPP, "agent-3", Sipp.Phone.ANSWER, 0, 5103, 5128, 5107));
+        phones.add(Sipp.phone(SIPP, "agent-4", Sipp.Phone.ANSWER, 0, 5104, 5132, 5108));
+        phones.add(Sipp.phone(SIPP, "citizen", Sipp.Phone.ANSWER_AND_HANG_UP, 1500, 5090, 5136, 5091));
+        startLoket();
+        for (int agent = 0; agent < 4; agent++) {
+            int id = agent;
+            awaitCommand(c -> c.type == CommandType.AGENT_LOGGED_IN && c.agentId == id, 30);
+        }
+    }
+
+    private void startLoket() throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Arrays.asList(System.getProperty("loket.jvm.flags").trim().split("\\s+")));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoketCli.class.getName(), "run",
+                "--config", MODULE.resolve("src/test/resources/phone-it").toString(), "--journal", JOURNAL.toString(),
+                "--tick-ms", "50", "--status-seconds", "0",
+                "--set", "telephony.enabled=true",
+                "--set", "telephony.ami.secretFile=" + WORK.resolve("ami-secret"),
+                "--set", "telephony.pseudonymKeyFile=" + WORK.resolve("pseudonym-key"),
+                "--set", "telephony.announceEveryMs=4000", "--set", "telephony.callbackDigit=*"));
+        loket = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Thread reader = new Thread(() -> {
+            try (var in = loket.inputReader(StandardCharsets.UTF_8)) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    loketOutput.add(line);
+                }
+            } catch (IOException e) {
+                loketOutput.add("(output ended: " + e + ")");
+            }
+        }, "loket-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    @AfterAll
+    void stopEverything() throws Exception {
+        if (loket != null && loket.isAlive()) {
+            loket.toHandle().destroy(); // SIGTERM; unlike Process.destroy it leaves the output readable
+            loket.waitFor(30, TimeUnit.SECONDS);
+        }
+        phones.forEach(Sipp::stop);
+        closeJournal();
+        run(60, SCRIPT.toString(), "stop", ASTERISK.toString());
+        Files.write(WORK.resolve("loket.log"), loketOutput, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @Order(1)
+    void selfServiceEndsWithTheInformationLeafWithSipInfoDigits() throws Exception {
+        Sipp caller = call("0612000001", new Sipp.Caller().pause(1200).infoDigit('1').pause(800).infoDigit('3').awaitHangUp(20_000));
+        long contact = nextArrival();
+        assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
+        Decision end = awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, 10);
+        assertThat(end.outcome).isEqualTo(Outcome.SELF_SERVED);
+        assertThat(decisionsOf(contact)).anySatisfy(d -> {
+            assertThat(d.type).isEqualTo(DecisionType.PLAY_PROMPT);
+            assertThat(d.flags & Decision.FLAG_FINAL).isNotZero();
+            assertThat(config.routing().prompts().get(d.promptId)).isEqualTo("info-letter");
+        });
+        assertThat(commandsOf(contact)).filteredOn(c -> c.type == CommandType.SELF_SERVICE_INPUT)
+                .extracting(c -> c.input).containsExactly(1, 3);
+    }
+
+    @Test
+    @Order(2)
+    void menuChoiceRoutesToTheAgentWithThatSkill() throws Exception {
+        Sipp caller = call("0612000002", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('7').pause(5000).hangUp());
+        long contact = nextArrival();
+        assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
+        Decision offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 10);
+        assertThat(agentName(offer.agentId)).isEqualTo("agent-1");
+        assertThat(config.routing().queues().get(offer.queueId).name()).isEqualTo("login-voice");
+        Decision end = awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, 10);
+        assertThat(end.outcome).isEqualTo(Outcome.ANSWERED);
+        assertThat(commandsOf(contact)).extracting(c -> c.type).contains(CommandType.OFFER_ACCEPTED, CommandType.CONTACT_ENDED);
+    }
+
+    @Test
+    @Order(3)
+    void callerWhoHangsUpWhileWaitingIsAnAbandonWithItsTime() throws Exception {
+        Sipp caller = call("0612000003", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('6').pause(6000).hangUp());
+        long contact = nextArrival();
+        assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
+        Decision end = awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, 10);
+        assertThat(end.outcome).isEqualTo(Outcome.ABANDONED);
+        Command queued = commandsOf(contact).stream().filter(c -> c.type == CommandType.SELF_SERVICE_INPUT).reduce((a, b) -> b).orElseThrow();
+        Command abandoned = commandsOf(contact).stream().filter(c -> c.type == CommandType.CONTACT_ABANDONED).findFirst().orElseThrow();
+        assertThat(abandoned.timestampNs - queued.timestampNs).as("waited about six seconds")
+                .isBetween(TimeUnit.SECONDS.toNanos(4), TimeUnit.SECONDS.toNanos(10));
+    }
+
+    @Test
+    @Order(4)
+    void agentWhoDoesNotAnswerIsPausedAndTheCallerKeepsWaiting() throws Exception {
+        Sipp caller = call("0612000004", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('8').pause(8000).hangUp());
+        long contact = nextArrival();
+        assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
+        Decision offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 10);
+        assertThat(agentName(offer.agentId)).isEqualTo("agent-2");
+        awaitDecision(d -> d.type == DecisionType.RETRACT_OFFER && d.contactId == contact, 10);
+        Decision paused = awaitDecision(d -> d.type == DecisionType.AGENT_STATE && d.agentId == offer.agentId, 10);
+        assertThat(paused.agentState).isEqualTo(AgentState.PAUSED.code());
+        assertThat(paused.reason).isEqualTo(PauseReason.NO_ANSWER);
+        Decision end = awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, 10);
+        assertThat(end.outcome).as("back in the queue until the caller left").isEqualTo(Outcome.ABANDONED);
+    }
+
+    @Test
+    @Order(5)
+    void misuseOptionJumpsTheQueue() throws Exception {
+        Sipp busy = call("0612000005", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('4').pause(9000).hangUp());
+        long busyContact = nextArrival();
+        awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == busyContact, 15);
+        Sipp first = call("0612000006", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('4').pause(22_000).hangUp());
+        long firstContact = nextArrival();
+        awaitDecision(d -> d.type == DecisionType.QUEUE_CONTACT && d.contactId == firstContact, 10);
+        Sipp misuse = call("0612000007", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('9').pause(10_000).hangUp());
+        long misuseContact = nextArrival();
+        awaitDecision(d -> d.type == DecisionType.QUEUE_CONTACT && d.contactId == misuseContact, 10);
+        for (Sipp s : List.of(busy, misuse, first)) {
+            assertThat(s.await(60)).as(diagnostics(s)).isZero();
+        }
+        int misuseOffer = indexOf(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == misuseContact);
+        int firstOffer = indexOf(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == firstContact);
+        assertThat(misuseOffer).as("misuse offered").isNotNegative();
+        assertThat(firstOffer).as("the earlier caller offered after the misuse caller").isGreaterThan(misuseOffer);
+        assertThat(agentName(decisions.get(misuseOffer).agentId)).isEqualTo("agent-3");
+    }
+
+    @Test
+    @Order(6)
+    void callbackKeepsItsPlace() throws Exception {
+        Sipp busy = call("0612000008", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('5').pause(12_000).hangUp());
+        long busyContact = nextArrival();
+        awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == busyContact, 15);
+        Sipp asks = call("0612000009", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('5').pause(1500).digit('*')
+                .awaitHangUp(15_000));
+        long asksContact = nextArrival();
+        awaitDecision(d -> d.type == DecisionType.CALLBACK_SCHEDULED && d.contactId == asksContact, 15);
+        Sipp later = call("0612000010", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('5').pause(25_000).hangUp());
+        long laterContact = nextArrival();
+        awaitDecision(d -> d.type == DecisionType.QUEUE_CONTACT && d.contactId == laterContact, 10);
+        for (Sipp s : List.of(busy, asks, later)) {
+            assertThat(s.await(60)).as(diagnostics(s)).isZero();
+        }
+        Decision callbackOffer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == asksContact, 5);
+        assertThat(callbackOffer.flags & Decision.FLAG_CALLBACK).isNotZero();
+        assertThat(indexOf(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == laterContact))
+                .as("the later caller is offered after the callback").isGreaterThan(indexOf(d -> d == callbackOffer));
+        assertThat(awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == asksContact, 10).outcome)
+                .isEqualTo(Outcome.ANSWERED);
+        assertThat(Files.readString(SIPP.resolve("citizen.msg.log"), StandardCharsets.ISO_8859_1))
+                .as("the citizen's phone was rung back").contains("INVITE sip:0612000009@");
+    }
+
+    @Test
+    @Order(7)
+    void asteriskRestartLosesNoContactAndLoketReconnects() throws Exception {
+        Sipp waiting = call("0612000011", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('6').pause(30_000).hangUp());
+        long waitingContact = nextArrival();
+        awaitDecision(d -> d.type == DecisionType.QUEUE_CONTACT && d.contactId == waitingContact, 10);
+        run(60, SCRIPT.toString(), "stop", ASTERISK.toString());
+        Decision end = awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == waitingContact, 10);
+        assertThat(end.outcome).as("the call Asterisk dropped has its outcome").isEqualTo(Outcome.ABANDONED);
+        waiting.stop();
+        run(120, SCRIPT.toString(), "start", ASTERISK.toString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (loketOutput.stream().noneMatch(l -> l.contains("AMI connected (connection 2)")) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(loketOutput).as("Loket reconnected to AMI").anyMatch(l -> l.contains("AMI connected (connection 2)"));
+        Sipp after = call("0612000012", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('7').pause(4000).hangUp());
+        long afterContact = nextArrival();
+        assertThat(after.await(40)).as(diagnostics(after)).isZero();
+        assertThat(awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == afterContact, 10).outcome)
+                .isEqualTo(Outcome.ANSWERED);
+        assertEveryContactEndedOnce();
+    }
+
+    @Test
+    @Order(8)
+    void callsReachTheFallbackWhenLoketIsStopped() throws Exception {
+        assertEveryContactEndedOnce();
+        loket.toHandle().destroy(); // SIGTERM; unlike Process.destroy it leaves the output readable
+        assertThat(loket.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Sipp caller = call("0612000013", new Sipp.Caller().pause(8000).hangUp());
+        assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
+        String agentsSaw = "";
+        for (String agent : List.of("agent-1", "agent-3", "agent-4")) {
+            agentsSaw += Files.readString(SIPP.resolve(agent + ".msg.log"), StandardCharsets.ISO_8859_1);
+        }
+        assertThat(agentsSaw).as("an agent's phone rang through the fallback queue").contains("0612000013");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (loketOutput.stream().noneMatch(l -> l.contains("telephony: closed")) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(loketOutput).as("the adapter's counters at its close").anyMatch(l -> l.contains("telephony: closed"));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private Sipp call(String number, Sipp.Caller caller) throws IOException {
+        int slot = nextCallerSlot++ % 10;
+        return Sipp.call(SIPP, "caller-" + number, number, SERVICE, caller, 5070 + slot, 5140 + 4 * slot, 5080 + slot);
+    }
+
+    private int arrivalsSeen;
+
+    /** The contact id of the next call to arrive (calls are started one after the other). */
+    private long nextArrival() throws InterruptedException {
+        int wanted = arrivalsSeen++;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            poll();
+            List<Command> arrivals = commands.stream().filter(c -> c.type == CommandType.CONTACT_ARRIVED).toList();
+            if (arrivals.size() > wanted) {
+                return arrivals.get(wanted).contactId;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("call " + (wanted + 1) + " did not arrive within 15 s\n" + loketLog());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private String agentName(int agentId) {
+        return config.routing().agents().get(agentId).name();
+    }
+
+    private List<Decision> decisionsOf(long contact) {
+        poll();
+        return decisions.stream().filter(d -> d.contactId == contact).toList();
+    }
+
+    private List<Command> commandsOf(long contact) {
+        poll();
+        return commands.stream().filter(c -> c.contactId == contact).toList();
+    }
+
+    private int indexOf(Predicate<Decision> p) {
+        poll();
+        for (int i = 0; i < decisions.size(); i++) {
+            if (p.test(decisions.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void assertEveryContactEndedOnce() throws InterruptedException {
+        Thread.sleep(500);
+        poll();
+        Map<Long, Integer> ends = new HashMap<>();
+        for (Decision d : decisions) {
+            if (d.type == DecisionType.END_CONTACT) {
+                ends.merge(d.contactId, 1, Integer::sum);
+            }
+        }
+        List<Long> arrived = commands.stream().filter(c -> c.type == CommandType.CONTACT_ARRIVED).map(c -> c.contactId).toList();
+        assertThat(arrived).isNotEmpty();
+        for (long contact : arrived) {
+            assertThat(ends.getOrDefault(contact, 0)).as("END_CONTACT decisions of contact " + contact + "\n" + loketLog()).isEqualTo(1);
+        }
+    }
+
+    private Command awaitCommand(Predicate<Command> p, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true) {
+            poll();
+            for (Command c : commands) {
+                if (p.test(c)) {
+                    return c;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no such command within " + seconds + " s\n" + loketLog());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private Decision awaitDecision(Predicate<Decision> p, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true) {
+            poll();
+            for (Decision d : decisions) {
+                if (p.test(d)) {
+                    return d;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no such decision within " + seconds + " s; decisions:\n"
+                        + String.join("\n", decisions.stream().map(Decision::toString).toList()) + "\n" + loketLog());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Reads what Loket journaled since the last look (the journal is read while Loket writes it). */
+    private void poll() {
+        if (journal == null) {
+            if (!Files.isDirectory(JOURNAL.resolve("commands"))) {
+                return;
+            }
+            journal = Journal.openExisting(JOURNAL);
+            commandReader = journal.commandReader();
+            decisionReader = journal.decisionReader();
+        }
+        for (Command c = new Command(); commandReader.next(c); c = new Command()) {
+            commands.add(c);
+        }
+        while (decisionReader.next()) {
+            for (int i = 0; i < decisionReader.count(); i++) {
+                decisions.add(new Decision().copyFrom(decisionReader.decision(i)));
+            }
+        }
+    }
+
+    private void closeJournal() {
+        if (journal != null) {
+            commandReader.close();
+            decisionReader.close();
+            journal.close();
+        }
+    }
+
+    private String loketLog() {
+        List<String> lines = new ArrayList<>(loketOutput);
+        return "--- loket (last lines)\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    }
+
+    private String diagnostics(Sipp sipp) {
+        String asterisk = "";
+        try {
+            Path messages = ASTERISK.resolve("log").resolve("messages");
+            if (Files.exists(messages)) {
+                List<String> lines = Files.readAllLines(messages, StandardCharsets.UTF_8);
+                asterisk = "--- asterisk messages\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+            }
+        } catch (IOException e) {
+            asterisk = e.toString();
+        }
+        return sipp.diagnostics() + loketLog() + "\n" + asterisk;
+    }
+
+    private static void run(int timeoutSeconds, String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output;
+        try (var in = p.getInputStream()) {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(String.join(" ", command) + " did not finish within " + timeoutSeconds + " s");
+            }
+            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + output).isZero();
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
