@@ -1,0 +1,64 @@
+package org.loket.telephony.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.loket.config.ConfigLoader;
+import org.loket.config.LoadedConfig;
+
+class AsteriskConfigWriterTest {
+    @TempDir
+    Path dir;
+
+    private static AsteriskConfigWriter.Options options(AsteriskConfigWriter.AgentContacts contacts) {
+        return new AsteriskConfigWriter.Options("127.0.0.1:5060", "127.0.0.1:5038", "loket", "127.0.0.1:4573", contacts,
+                "sip:127.0.0.1:5090", "/loket/sounds", "/loket", "/usr/lib/x86_64-linux-gnu/asterisk/modules", 60, "10000-10999");
+    }
+
+    @Test
+    void shouldWriteLoopbackPbxWithEntryNumbersAgentsFallbackAndPrompts() throws Exception {
+        LoadedConfig loaded = ConfigLoader.loadDefault();
+        Path secret = dir.resolve("secret");
+        AsteriskConfigWriter.write(loaded, options(new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101)), secret,
+                dir.resolve("etc"));
+        String extensions = Files.readString(dir.resolve("etc/extensions.conf"));
+        assertThat(extensions).contains("exten => 0881234567,1,Set(LOKET_ENTRY=phone)")
+                .contains("AGI(agi://127.0.0.1:4573/route,${LOKET_ENTRY})")
+                .contains("GotoIf($[\"${LOKET_DONE}\" = \"1\"]?done)")
+                .contains("Queue(loket-fallback,,,,60)");
+        String pjsip = Files.readString(dir.resolve("etc/pjsip.conf"));
+        assertThat(pjsip).contains("bind=127.0.0.1:5060").contains("contact=sip:generalist-001@127.0.0.1:5101")
+                .doesNotContain("[chat-desk-001]").as("agents without voice capacity get no phone");
+        String manager = Files.readString(dir.resolve("etc/manager.conf"));
+        String generated = Files.readString(secret).trim();
+        assertThat(generated).hasSizeGreaterThanOrEqualTo(24);
+        assertThat(manager).contains("bindaddr=127.0.0.1").contains("secret=" + generated)
+                .contains("permit=127.0.0.1/255.255.255.255").contains("eventfilter=!Event: VarSet");
+        assertThat(Files.readString(dir.resolve("etc/queues.conf"))).contains("member => PJSIP/security-008");
+        assertThat(Files.readString(dir.resolve("etc/loket-prompts.tsv"))).contains("nl\twelcome\tWelkom bij de helpdesk")
+                .contains("en\tnumber-42\t42");
+
+        AsteriskConfigWriter.write(loaded, options(new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101)), secret,
+                dir.resolve("again"));
+        assertThat(Files.readString(dir.resolve("again/manager.conf"))).as("an existing secret is kept").contains("secret=" + generated);
+    }
+
+    @Test
+    void shouldRefuseRegisteringAgentsWithoutPassword() {
+        LoadedConfig loaded;
+        try {
+            loaded = ConfigLoader.loadDefault();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        assertThatThrownBy(() -> AsteriskConfigWriter.write(loaded,
+                options(new AsteriskConfigWriter.AgentContacts.Register(Map.of("generalist-001", "s3cret-pass"))),
+                dir.resolve("secret"), dir.resolve("etc")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("agent 'generalist-002' has no password");
+    }
+}
