@@ -85,7 +85,8 @@ final class AmiLink implements ManagerEventListener {
                 }
                 case DeviceStateChangeEvent d -> deviceState(d.getDevice(), d.getState());
                 case DialEndEvent d -> {
-                    if ("ANSWER".equals(d.getDialStatus())) {
+                    // An originated callback has no caller channel (no unique id): its answer comes over AGI.
+                    if ("ANSWER".equals(d.getDialStatus()) && d.getUniqueId() != null) {
                         CallSession session = calls.byUniqueId.get(d.getUniqueId());
                         if (session != null) {
                             session.agentAnswered();
