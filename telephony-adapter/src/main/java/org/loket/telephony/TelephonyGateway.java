@@ -46,12 +46,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
 
     @Override
     public void start(GatewayContext context) throws Exception {
-        directory = new Directory(context.config());
-        calls = new Calls(context.publisher());
-        pseudonyms = CallerPseudonyms.load(settings.pseudonymKeyFile());
-        if (settings.pseudonymKeyFile() == null) {
-            LOG.warn("telephony.pseudonymKeyFile not set: caller pseudonyms use a random key of this process");
-        }
+        prepare(context);
         agiServer = new VirtualThreadAgiServer(this);
         agiServer.setAddress(InetAddress.getByName(settings.agiBind()));
         agiServer.setPort(settings.agiPort());
@@ -66,6 +61,16 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         ami.start();
         LOG.info("telephony: FastAGI on {}:{}, AMI {}@{}:{} ({})", settings.agiBind(), settings.agiPort(),
                 settings.amiUser(), settings.amiHost(), settings.amiPort(), acceptor.getName());
+    }
+
+    /** Everything but the sockets: names, call registry, pseudonym key (tests drive sessions from here). */
+    void prepare(GatewayContext context) throws IOException {
+        directory = new Directory(context.config());
+        calls = new Calls(context.publisher());
+        pseudonyms = CallerPseudonyms.load(settings.pseudonymKeyFile());
+        if (settings.pseudonymKeyFile() == null) {
+            LOG.warn("telephony.pseudonymKeyFile not set: caller pseudonyms use a random key of this process");
+        }
     }
 
     /** A new AGI request: {@code agi://host:port/route,ENTRY} for callers, {@code /callback,CONTACT,AGENT} for callbacks. */

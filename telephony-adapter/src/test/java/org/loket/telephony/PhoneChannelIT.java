@@ -353,32 +353,25 @@ class PhoneChannelIT {
     }
 
     private Command awaitCommand(Predicate<Command> p, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (true) {
-            poll();
-            for (Command c : commands) {
-                if (p.test(c)) {
-                    return c;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no such command within " + seconds + " s\n" + loketLog());
-            }
-            Thread.sleep(100);
-        }
+        return await(commands, p, seconds, "command");
     }
 
     private Decision awaitDecision(Predicate<Decision> p, int seconds) throws InterruptedException {
+        return await(decisions, p, seconds, "decision");
+    }
+
+    /** The first journaled item that matches, reading the journal until it appears or time is up. */
+    private <T> T await(List<T> journaled, Predicate<T> p, int seconds, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
             poll();
-            for (Decision d : decisions) {
-                if (p.test(d)) {
-                    return d;
+            for (T item : journaled) {
+                if (p.test(item)) {
+                    return item;
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no such decision within " + seconds + " s; decisions:\n"
+                throw new AssertionError("no such " + what + " within " + seconds + " s; decisions:\n"
                         + String.join("\n", decisions.stream().map(Decision::toString).toList()) + "\n" + loketLog());
             }
             Thread.sleep(100);

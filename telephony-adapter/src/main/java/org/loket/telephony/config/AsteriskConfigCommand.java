@@ -48,7 +48,7 @@ public final class AsteriskConfigCommand implements Callable<Integer>, CliExtens
 
     @Option(names = "--agent-contacts", defaultValue = "register",
             description = "'register' (phones register; passwords from --agent-secrets-file) or 'static:HOST:BASEPORT' "
-                    + "(the n-th call-taking agent at sip:NAME@HOST:BASEPORT+n, for sipp agents)")
+                    + "(the n-th call-taking agent at sip:NAME@HOST:BASEPORT+n, for sipp agents) or 'shared:HOST:PORT' (all at one port)")
     String agentContacts;
 
     @Option(names = "--agent-secrets-file", description = "lines 'agent-name=password' for --agent-contacts register")
@@ -83,13 +83,13 @@ public final class AsteriskConfigCommand implements Callable<Integer>, CliExtens
             return 1;
         }
         AsteriskConfigWriter.AgentContacts contacts;
-        if (agentContacts.startsWith("static:")) {
+        if (agentContacts.startsWith("static:") || agentContacts.startsWith("shared:")) {
             String[] parts = agentContacts.split(":");
             if (parts.length != 3 || !parts[2].matches("[0-9]{1,5}")) {
-                err.println("--agent-contacts '" + agentContacts + "': expected static:HOST:BASEPORT, e.g. static:127.0.0.1:5100");
+                err.println("--agent-contacts '" + agentContacts + "': expected static:HOST:BASEPORT or shared:HOST:PORT, e.g. static:127.0.0.1:5100");
                 return 2;
             }
-            contacts = new AsteriskConfigWriter.AgentContacts.Static(parts[1], Integer.parseInt(parts[2]));
+            contacts = new AsteriskConfigWriter.AgentContacts.Static(parts[1], Integer.parseInt(parts[2]), parts[0].equals("shared"));
         } else if (agentContacts.equals("register")) {
             if (agentSecretsFile == null) {
                 err.println("--agent-contacts register needs --agent-secrets-file (lines agent-name=password)");
@@ -104,7 +104,7 @@ public final class AsteriskConfigCommand implements Callable<Integer>, CliExtens
             }
             contacts = new AsteriskConfigWriter.AgentContacts.Register(secrets);
         } else {
-            err.println("--agent-contacts '" + agentContacts + "': 'register' or 'static:HOST:BASEPORT'");
+            err.println("--agent-contacts '" + agentContacts + "': 'register', 'static:HOST:BASEPORT' or 'shared:HOST:PORT'");
             return 2;
         }
         AsteriskConfigWriter.Options options = new AsteriskConfigWriter.Options(sipBind, amiBind, amiUser, agi, contacts,

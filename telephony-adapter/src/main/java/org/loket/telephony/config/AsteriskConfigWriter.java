@@ -26,8 +26,14 @@ import org.loket.telephony.Directory;
 public final class AsteriskConfigWriter {
     /** How agents' phones are reached. */
     public sealed interface AgentContacts {
-        /** Static contacts {@code sip:NAME@host:(basePort + n)} for the n-th call-taking agent (tests, sipp). */
-        record Static(String host, int basePort) implements AgentContacts {
+        /**
+         * Static contacts {@code sip:NAME@host:(basePort + n)} for the n-th call-taking agent (tests, sipp);
+         * with {@code shared} every agent at {@code host:basePort} (one sipp answering for all, load tests).
+         */
+        record Static(String host, int basePort, boolean shared) implements AgentContacts {
+            public Static(String host, int basePort) {
+                this(host, basePort, false);
+            }
         }
 
         /** Phones register with a user name and password; {@code secrets} maps agent names to passwords. */
@@ -189,7 +195,8 @@ public final class AsteriskConfigWriter {
             s.append('[').append(name).append("](endpoint-defaults)\ncontext=loket-agents\naors=").append(name).append('\n');
             switch (o.agentContacts()) {
                 case AgentContacts.Static st -> s.append("\n[").append(name).append("]\ntype=aor\nmax_contacts=1\ncontact=sip:")
-                        .append(name).append('@').append(st.host()).append(':').append(st.basePort() + n).append("\n\n");
+                        .append(name).append('@').append(st.host()).append(':').append(st.shared() ? st.basePort() : st.basePort() + n)
+                        .append("\n\n");
                 case AgentContacts.Register reg -> {
                     String password = reg.secrets().get(name);
                     if (password == null) {

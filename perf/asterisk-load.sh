@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The same sipp load through (a) Asterisk's own app_queue and (b) Asterisk + Loket over FastAGI,
+# in one run, with the same agents (one sipp phone answering for all of them), and per path:
+# calls completed and abandoned, post-dial delay and time-to-agent percentiles, CPU seconds per call
+# of Asterisk and of Loket.
+#
+#   perf/asterisk-load.sh [CALLS] [RATE_PER_S] [AGENTS] [HOLD_MS] [RING_MS]    (defaults 600 20 60 2000 200)
+#
+# Callers ring the entry, are answered at once on both paths, wait for an agent (up to 60 s, then
+# they count as abandoned) and stay until the agent hangs up. Post-dial delay: INVITE to 200 OK at
+# the caller. Time to agent: the caller's INVITE to the agent's phone receiving its INVITE (both
+# logged by sipp on this machine's clock). CPU: utime+stime of the Asterisk and Loket processes
+# over each phase (/proc), divided by the calls placed. Work files: var/load (kept for inspection).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+calls="${1:-600}" rate="${2:-20}" agents="${3:-60}" hold="${4:-2000}" ring="${5:-200}"
+work="$here/var/load"
+asterisk="$here/ops/asterisk/asterisk.sh"
+
+"$asterisk" provision
+[ -n "$(ls "$work"/asterisk/run/asterisk.pid 2>/dev/null)" ] && "$asterisk" stop "$work/asterisk" || true
+rm -rf "$work"
+mkdir -p "$work/config" "$work/sipp"
+cat >"$work/config/routing.yaml" <<YAML
+version: 1
+languages: [nl]
+skills: [load]
+prompts:
+  fallback-closed: {nl: "Gesloten."}
+queues:
+  - {name: load-voice, channel: voice, skill: load, offerTimeoutSeconds: 10}
+agents:
+  - {name: agent, count: $agents, skills: {load: 5}}
+entries:
+  - {name: load, queue: load-voice, numbers: ["0880000001"]}
+YAML
+head -c 32 /dev/urandom >"$work/pseudonym-key"
+"$here/loket" asterisk-config --config "$work/config" --out "$work/asterisk/etc" --ami-secret-file "$work/ami-secret" \
+    --agent-contacts shared:127.0.0.1:5101 --fallback-seconds 60 --rtp-ports 10000-19999 >/dev/null
+"$asterisk" start "$work/asterisk" >/dev/null
+asterisk_pid=$(cat "$work/asterisk/run/asterisk.pid")
+cleanup() {
+    [ -n "${loket_pid:-}" ] && kill "$loket_pid" 2>/dev/null && wait "$loket_pid" 2>/dev/null || true
+    [ -n "${phones_pid:-}" ] && kill "$phones_pid" 2>/dev/null || true
+    "$asterisk" stop "$work/asterisk" || true
+}
+trap cleanup EXIT
+
+sipp_common=(-nostdin -i 127.0.0.1 -mi 127.0.0.1 -ci 127.0.0.1 -trace_msg)
+( cd "$work/sipp" && exec sipp "${sipp_common[@]}" -sf "$here/ops/asterisk/sipp/agent-answer.xml" -key ring "$ring" -key hold "$hold" \
+    -p 5101 -mp 5120 -cp 5105 -message_file agents.msg.log -l 100000 ) >"$work/sipp/agents.out" 2>&1 &
+phones_pid=$!
+
+"$here/loket" run --config "$work/config" --journal "$work/journal" --status-seconds 0 \
+    --set telephony.enabled=true --set telephony.ami.secretFile="$work/ami-secret" \
+    --set telephony.pseudonymKeyFile="$work/pseudonym-key" --set telephony.announceEveryMs=0 >"$work/loket.log" 2>&1 &
+loket_pid=$!
+for _ in $(seq 1 100); do grep -q "resynchronised" "$work/loket.log" 2>/dev/null && break; sleep 0.2; done
+grep -q "resynchronised" "$work/loket.log" || { echo "Loket did not connect to Asterisk; see $work/loket.log" >&2; exit 1; }
+sleep 2
+# The java launched by ./loket is the last process of the launcher (it execs): its PID is loket_pid.
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+phase() {  # name service prefix
+    local name="$1" service="$2" prefix="$3" a0 l0 t0
+    a0=$(cpu_ticks "$asterisk_pid"); l0=$(cpu_ticks "$loket_pid"); t0=$(date +%s.%N)
+    ( cd "$work/sipp" && sipp "${sipp_common[@]}" -sf "$here/ops/asterisk/sipp/caller-wait.xml" -key prefix "$prefix" \
+        -s "$service" -m "$calls" -r "$rate" -l "$calls" -p 5070 -mp 5140 -cp 5080 -message_file "$name.msg.log" \
+        -trace_stat -stf "$name.stat.csv" -fd 1 127.0.0.1:5060 ) >"$work/sipp/$name.out" 2>&1 || true
+    echo "$name $(( $(cpu_ticks "$asterisk_pid") - a0 )) $(( $(cpu_ticks "$loket_pid") - l0 )) $(echo "$(date +%s.%N) - $t0" | bc)" >>"$work/cpu.txt"
+    sleep $(( hold / 1000 + 3 ))
+}
+
+phase app_queue app-queue 71
+phase loket 0880000001 72
+
+python3 - "$work" "$calls" "$(getconf CLK_TCK)" <<'PY'
+import re, sys, csv, statistics
+from datetime import datetime
+work, calls, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+block = re.compile(r"-{10,} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+)\n(UDP message (?:sent|received))[^\n]*\n+([^\n]*)\n(.*?)(?=\n-{10,} |\Z)", re.S)
+def messages(path):
+    text = open(path, encoding="latin-1").read()
+    for m in block.finditer(text):
+        t = datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S.%f").timestamp()
+        frm = re.search(r"^From:\s*(?:\"[^\"]*\"\s*)?<sip:([^@>]+)@", m.group(4), re.M)
+        yield t, m.group(2).endswith("sent"), m.group(3), frm.group(1) if frm else None
+agent_invites = {}
+for t, sent, first, frm in messages(f"{work}/sipp/agents.msg.log"):
+    if not sent and first.startswith("INVITE") and frm and frm not in agent_invites:
+        agent_invites[frm] = t
+def pct(values, p):
+    if not values: return float("nan")
+    v = sorted(values); return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
+cpu = {l.split()[0]: l.split()[1:] for l in open(f"{work}/cpu.txt")}
+print(f"| path | calls | completed | abandoned or failed | post-dial delay p50/p99 ms | time to agent p50/p90/p99/max ms | Asterisk CPU ms/call | Loket CPU ms/call |")
+print("|---|---|---|---|---|---|---|---|")
+for name in ("app_queue", "loket"):
+    invite, ok, bye = {}, {}, set()
+    for t, sent, first, frm in messages(f"{work}/sipp/{name}.msg.log"):
+        if sent and first.startswith("INVITE") and frm and frm not in invite: invite[frm] = t
+        if not sent and first.startswith("SIP/2.0 200") and frm and frm not in ok and frm in invite: ok[frm] = t
+        if not sent and first.startswith("BYE") and frm is not None: pass
+    out = open(f"{work}/sipp/{name}.out", encoding="latin-1").read()
+    stats = list(csv.reader(open(next(iter(__import__("glob").glob(f"{work}/sipp/{name}.stat.csv"))), delimiter=";")))
+    head, last = stats[0], stats[-1]
+    succ = int(last[head.index("SuccessfulCall(C)")]); fail = int(last[head.index("FailedCall(C)")])
+    pdd = [1000 * (ok[k] - invite[k]) for k in ok]
+    tta = [1000 * (agent_invites[k] - invite[k]) for k in invite if k in agent_invites]
+    a_ticks, l_ticks, secs = cpu[name]
+    print(f"| {name} | {calls} | {succ} | {fail} | {pct(pdd,50):.1f} / {pct(pdd,99):.1f} | "
+          f"{pct(tta,50):.0f} / {pct(tta,90):.0f} / {pct(tta,99):.0f} / {max(tta) if tta else float('nan'):.0f} | "
+          f"{1000 * int(a_ticks) / hz / calls:.2f} | {1000 * int(l_ticks) / hz / calls:.2f} |")
+PY
