@@ -10,7 +10,9 @@
 # they count as abandoned) and stay until the agent hangs up. Post-dial delay: INVITE to 200 OK at
 # the caller. Time to agent: the caller's INVITE to the agent's phone receiving its INVITE (both
 # logged by sipp on this machine's clock). CPU: utime+stime of the Asterisk and Loket processes
-# over each phase (/proc), divided by the calls placed. Work files: var/load (kept for inspection).
+# over each phase (/proc), divided by the calls placed; Loket runs with the sleeping wait strategy
+# (the default yielding one spins a core while idle, which would swamp the per-call figure).
+# Work files: var/load (kept for inspection).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 calls="${1:-600}" rate="${2:-20}" agents="${3:-60}" hold="${4:-2000}" ring="${5:-200}"
@@ -47,13 +49,16 @@ cleanup() {
 trap cleanup EXIT
 
 sipp_common=(-nostdin -i 127.0.0.1 -mi 127.0.0.1 -ci 127.0.0.1 -trace_msg)
-( cd "$work/sipp" && exec sipp "${sipp_common[@]}" -sf "$here/ops/asterisk/sipp/agent-answer.xml" -key ring "$ring" -key hold "$hold" \
+# sipp does not fill keywords into pause lengths: write them into a copy.
+sed -e "s/\[ring\]/$ring/; s/\[hold\]/$hold/" "$here/ops/asterisk/sipp/agent-answer.xml" >"$work/sipp/agent-answer.xml"
+( cd "$work/sipp" && exec sipp "${sipp_common[@]}" -sf agent-answer.xml \
     -p 5101 -mp 5120 -cp 5105 -message_file agents.msg.log -l 100000 ) >"$work/sipp/agents.out" 2>&1 &
 phones_pid=$!
 
 "$here/loket" run --config "$work/config" --journal "$work/journal" --status-seconds 0 \
     --set telephony.enabled=true --set telephony.ami.secretFile="$work/ami-secret" \
-    --set telephony.pseudonymKeyFile="$work/pseudonym-key" --set telephony.announceEveryMs=0 >"$work/loket.log" 2>&1 &
+    --set telephony.pseudonymKeyFile="$work/pseudonym-key" --set telephony.announceEveryMs=0 \
+    --wait-strategy sleeping >"$work/loket.log" 2>&1 &
 loket_pid=$!
 for _ in $(seq 1 100); do grep -q "resynchronised" "$work/loket.log" 2>/dev/null && break; sleep 0.2; done
 grep -q "resynchronised" "$work/loket.log" || { echo "Loket did not connect to Asterisk; see $work/loket.log" >&2; exit 1; }
@@ -75,41 +80,4 @@ phase() {  # name service prefix
 phase app_queue app-queue 71
 phase loket 0880000001 72
 
-python3 - "$work" "$calls" "$(getconf CLK_TCK)" <<'PY'
-import re, sys, csv, statistics
-from datetime import datetime
-work, calls, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-block = re.compile(r"-{10,} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+)\n(UDP message (?:sent|received))[^\n]*\n+([^\n]*)\n(.*?)(?=\n-{10,} |\Z)", re.S)
-def messages(path):
-    text = open(path, encoding="latin-1").read()
-    for m in block.finditer(text):
-        t = datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S.%f").timestamp()
-        frm = re.search(r"^From:\s*(?:\"[^\"]*\"\s*)?<sip:([^@>]+)@", m.group(4), re.M)
-        yield t, m.group(2).endswith("sent"), m.group(3), frm.group(1) if frm else None
-agent_invites = {}
-for t, sent, first, frm in messages(f"{work}/sipp/agents.msg.log"):
-    if not sent and first.startswith("INVITE") and frm and frm not in agent_invites:
-        agent_invites[frm] = t
-def pct(values, p):
-    if not values: return float("nan")
-    v = sorted(values); return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
-cpu = {l.split()[0]: l.split()[1:] for l in open(f"{work}/cpu.txt")}
-print(f"| path | calls | completed | abandoned or failed | post-dial delay p50/p99 ms | time to agent p50/p90/p99/max ms | Asterisk CPU ms/call | Loket CPU ms/call |")
-print("|---|---|---|---|---|---|---|---|")
-for name in ("app_queue", "loket"):
-    invite, ok, bye = {}, {}, set()
-    for t, sent, first, frm in messages(f"{work}/sipp/{name}.msg.log"):
-        if sent and first.startswith("INVITE") and frm and frm not in invite: invite[frm] = t
-        if not sent and first.startswith("SIP/2.0 200") and frm and frm not in ok and frm in invite: ok[frm] = t
-        if not sent and first.startswith("BYE") and frm is not None: pass
-    out = open(f"{work}/sipp/{name}.out", encoding="latin-1").read()
-    stats = list(csv.reader(open(next(iter(__import__("glob").glob(f"{work}/sipp/{name}.stat.csv"))), delimiter=";")))
-    head, last = stats[0], stats[-1]
-    succ = int(last[head.index("SuccessfulCall(C)")]); fail = int(last[head.index("FailedCall(C)")])
-    pdd = [1000 * (ok[k] - invite[k]) for k in ok]
-    tta = [1000 * (agent_invites[k] - invite[k]) for k in invite if k in agent_invites]
-    a_ticks, l_ticks, secs = cpu[name]
-    print(f"| {name} | {calls} | {succ} | {fail} | {pct(pdd,50):.1f} / {pct(pdd,99):.1f} | "
-          f"{pct(tta,50):.0f} / {pct(tta,90):.0f} / {pct(tta,99):.0f} / {max(tta) if tta else float('nan'):.0f} | "
-          f"{1000 * int(a_ticks) / hz / calls:.2f} | {1000 * int(l_ticks) / hz / calls:.2f} |")
-PY
+python3 "$here/perf/asterisk-load-report.py" "$work" "$calls" "$(getconf CLK_TCK)"

@@ -153,7 +153,13 @@ final class CallSession {
                     }
                 }
             }
-            case QUEUE_CONTACT -> startWaiting(true);
+            case QUEUE_CONTACT -> {
+                if (mailbox.isEmpty()) {
+                    startWaiting(true);
+                } else {
+                    phase = Phase.WAITING; // an offer is right behind: no hold music to start and stop
+                }
+            }
             case OFFER_CONTACT -> {
                 return dial(d);
             }

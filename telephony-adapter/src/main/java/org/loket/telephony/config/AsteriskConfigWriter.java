@@ -263,14 +263,17 @@ public final class AsteriskConfigWriter {
                 + o.amiBind().substring(colon + 1) + "\n\n[" + o.amiUser() + "]\nsecret=" + secret
                 + "\ndeny=0.0.0.0/0.0.0.0\npermit=" + (host.startsWith("127.") ? "127.0.0.1/255.255.255.255" : host + "/255.255.255.255")
                 + "\nread=system,call,agent,user,reporting\nwrite=system,call,originate,agent,user,reporting\n"
-                + "eventfilter=!Event: VarSet\neventfilter=!Event: TestEvent\neventfilter=!Event: Newexten\n"
-                + "eventfilter=!Event: RTCPSent\neventfilter=!Event: RTCPReceived\n";
+                // Only the events the adapter translates (and the replies to its resynchronisation):
+                // asterisk-java builds a bean per event by reflection, and a call makes dozens.
+                + "eventfilter=Event: DeviceStateChange\neventfilter=Event: DialEnd\neventfilter=Event: EndpointList\n"
+                + "eventfilter=Event: EndpointListComplete\neventfilter=Event: OriginateResponse\n"
+                + "eventfilter=Event: FullyBooted\neventfilter=Event: Shutdown\n";
     }
 
     private static String queues(LoadedConfig loaded) {
         StringBuilder s = new StringBuilder("; written by 'loket asterisk-config': the fallback (and comparison) queue\n");
         s.append("[general]\nshared_lastcall=no\n\n[loket-fallback]\nstrategy=leastrecent\ntimeout=15\nretry=1\nwrapuptime=0\n")
-                .append("joinempty=yes\nleavewhenempty=no\nringinuse=no\nannounce-frequency=0\n");
+                .append("joinempty=yes\nleavewhenempty=no\nringinuse=no\nautofill=yes\nannounce-frequency=0\n");
         for (AgentSpec agent : callTakers(loaded)) {
             s.append("member => PJSIP/").append(agent.name()).append('\n');
         }
