@@ -71,6 +71,9 @@ class PhoneChannelIT {
     @BeforeAll
     @Timeout(value = 20, unit = TimeUnit.MINUTES)
     void startAsteriskLoketAndPhones() throws Exception {
+        if (Files.exists(ASTERISK.resolve("run/asterisk.pid"))) {
+            run(60, SCRIPT.toString(), "stop", ASTERISK.toString()); // left by a run that was killed
+        }
         deleteTree(WORK);
         Files.createDirectories(SIPP);
         run(900, SCRIPT.toString(), "provision");
