@@ -115,6 +115,13 @@ final class CallSession {
                         }
                     }
                     case SELF_SERVICE -> {
+                        if (System.nanoTime() > engineDeadlineNs) {
+                            // The core re-prompts or moves on when the input timeout passes; silence
+                            // beyond that means the engine stopped deciding.
+                            calls.counters.engineTimeouts.incrementAndGet();
+                            fallback("no decision after the menu's input timeout");
+                            return;
+                        }
                         char digit = channel.waitForDigit(settings.waitPollMs());
                         if (digit != 0) {
                             input(digit);
@@ -150,6 +157,8 @@ final class CallSession {
                         input(digit);
                     } else {
                         phase = Phase.SELF_SERVICE;
+                        engineDeadlineNs = System.nanoTime()
+                                + (gateway.directory().inputTimeoutMs(d.nodeId) + settings.engineTimeoutMs()) * 1_000_000L;
                     }
                 }
             }
