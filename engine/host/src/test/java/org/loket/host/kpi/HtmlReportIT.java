@@ -1,0 +1,39 @@
+package org.loket.host.kpi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.loket.config.ConfigLoader;
+import org.loket.config.LoadedConfig;
+import org.loket.host.sim.DaySimulator;
+import org.loket.host.testkit.Chromium;
+import org.loket.host.trace.TraceContact;
+import org.loket.host.trace.TraceGenerator;
+import org.loket.host.trace.TrafficParams;
+
+/** The what-if report as a supervisor opens it: in a real headless Chromium, offline. */
+class HtmlReportIT {
+
+    @Test
+    void shouldDrawEveryChartAndFillTheTablesInARealBrowser(@TempDir Path folder) throws Exception {
+        LoadedConfig config = ConfigLoader.loadDefault();
+        List<TraceContact> trace = new TraceGenerator(TrafficParams.shipped()).generate("normal", 3, 0.3);
+        KpiReport a = new DaySimulator(config, DaySimulator.Settings.defaults()).run(trace, null, null).kpis();
+        KpiReport b = new DaySimulator(config, new DaySimulator.Settings(DaySimulator.Settings.defaults().date(),
+                DaySimulator.Settings.defaults().zone(), 8_000, 5_000)).run(trace, null, null).kpis();
+        Path page = folder.resolve("what-if.html");
+        HtmlReport.write(page, "What-if: ring 3 s vs 8 s", List.of(new HtmlReport.Run("ring 3 s", a), new HtmlReport.Run("ring 8 s", b)), 0.8);
+
+        Chromium.Page rendered = Chromium.render(page, Path.of("target", "screenshots", "what-if-report.png"), folder.resolve("profile"), 5_000);
+
+        assertThat(rendered.console()).as("script errors").noneMatch(line -> line.contains("Uncaught") || line.contains("Error"));
+        // Chart.js sizes each canvas it draws on; the tables exist only once the page's script ran.
+        for (String chart : List.of("volume", "sl", "waiting", "waits", "staff")) {
+            assertThat(rendered.dom()).containsPattern("<canvas id=\"" + chart + "\"[^>]*style=\"[^\"]*width");
+        }
+        assertThat(rendered.dom()).contains("<th>ring 3 s</th><th>ring 8 s</th><th>B - A</th>", "login-voice (voice)", "<td>serviceLevel</td>");
+    }
+}
