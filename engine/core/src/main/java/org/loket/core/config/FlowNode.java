@@ -16,9 +16,30 @@ import java.util.Arrays;
  * @param inputTimeoutMs  for {@code MENU} and {@code LANGUAGE}: time without input that counts as an invalid try
  * @param maxRetries      invalid or missing inputs allowed before the contact goes to {@code fallbackQueueId}
  * @param fallbackQueueId where a citizen who does not get through the menu goes: always a human
+ * @param queueByChannel  {@code null}, or per {@link org.loket.core.Channel#code()} the queue that replaces
+ *                        {@code queueId} (a {@code QUEUE} node) or {@code fallbackQueueId} (a menu) for
+ *                        contacts of that channel, -1 = no replacement: one flow serves the IVR and the
+ *                        chatbot, and a chat contact still lands in a chat queue
  */
 public record FlowNode(String name, Kind kind, int promptId, int[] nextByInput, int[] languageByInput, int queueId,
-                       int priority, long inputTimeoutMs, int maxRetries, int fallbackQueueId) {
+                       int priority, long inputTimeoutMs, int maxRetries, int fallbackQueueId, int[] queueByChannel) {
+    /** A node whose queues are the same for every channel. */
+    public FlowNode(String name, Kind kind, int promptId, int[] nextByInput, int[] languageByInput, int queueId,
+                    int priority, long inputTimeoutMs, int maxRetries, int fallbackQueueId) {
+        this(name, kind, promptId, nextByInput, languageByInput, queueId, priority, inputTimeoutMs, maxRetries,
+                fallbackQueueId, null);
+    }
+
+    /**
+     * The queue this node hands a contact of {@code channel} to: {@code queueId} for a {@code QUEUE}
+     * node, {@code fallbackQueueId} for a menu, unless {@link #queueByChannel} replaces it.
+     */
+    public int queueFor(int channel) {
+        int replacement = queueByChannel == null || channel < 0 || channel >= queueByChannel.length
+                ? -1 : queueByChannel[channel];
+        return replacement >= 0 ? replacement : kind == Kind.QUEUE ? queueId : fallbackQueueId;
+    }
+
 
     /** Number of distinct inputs: digits 0-9, '*' (10) and '#' (11). */
     public static final int INPUTS = 12;
@@ -40,7 +61,8 @@ public record FlowNode(String name, Kind kind, int promptId, int[] nextByInput, 
         return o instanceof FlowNode f && name.equals(f.name) && kind == f.kind && promptId == f.promptId
                 && Arrays.equals(nextByInput, f.nextByInput) && Arrays.equals(languageByInput, f.languageByInput)
                 && queueId == f.queueId && priority == f.priority && inputTimeoutMs == f.inputTimeoutMs
-                && maxRetries == f.maxRetries && fallbackQueueId == f.fallbackQueueId;
+                && maxRetries == f.maxRetries && fallbackQueueId == f.fallbackQueueId
+                && Arrays.equals(queueByChannel, f.queueByChannel);
     }
 
     @Override
@@ -51,6 +73,6 @@ public record FlowNode(String name, Kind kind, int promptId, int[] nextByInput, 
     @Override
     public String toString() {
         return "FlowNode[" + name + ' ' + kind + " prompt=" + promptId + " next=" + Arrays.toString(nextByInput)
-                + " queue=" + queueId + ']';
+                + " queue=" + queueId + (queueByChannel == null ? "" : " byChannel=" + Arrays.toString(queueByChannel)) + ']';
     }
 }

@@ -112,6 +112,15 @@ public record RoutingConfig(long version, List<String> skills, List<String> lang
                 continue;
             }
             inRange(problems, where + " prompt", node.promptId(), 0, prompts.size() - 1);
+            if (node.queueByChannel() != null) {
+                if (node.queueByChannel().length != Channel.COUNT) {
+                    problems.add(where + " has " + node.queueByChannel().length + " per-channel queues for "
+                            + Channel.COUNT + " channels");
+                }
+                for (int queue : node.queueByChannel()) {
+                    inRange(problems, where + " per-channel queue", queue, -1, queues.size() - 1);
+                }
+            }
             switch (node.kind()) {
                 case MENU, LANGUAGE -> {
                     if (node.nextByInput() == null || node.nextByInput().length != FlowNode.INPUTS) {

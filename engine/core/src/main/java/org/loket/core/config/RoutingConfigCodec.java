@@ -15,7 +15,7 @@ import org.loket.core.state.ByteArrayState;
  */
 public final class RoutingConfigCodec {
     /** Major format version; bump when a field changes meaning or layout. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     private static final int MAGIC = 0x4C4B_4346; // "LKCF"
 
     private RoutingConfigCodec() {
@@ -67,6 +67,7 @@ public final class RoutingConfigCodec {
             out.putLong(n.inputTimeoutMs());
             out.putInt(n.maxRetries());
             out.putInt(n.fallbackQueueId());
+            out.ints(n.queueByChannel());
         }
         return out.toByteArray();
     }
@@ -96,7 +97,7 @@ public final class RoutingConfigCodec {
             List<AgentSpec> agents = list(in, b -> new AgentSpec(string(b), ints(b), ints(b)));
             List<EntrySpec> entries = list(in, b -> new EntrySpec(string(b), b.getInt(), b.getInt()));
             List<FlowNode> nodes = list(in, b -> new FlowNode(string(b), kind(b.getInt()), b.getInt(), ints(b), ints(b),
-                    b.getInt(), b.getInt(), b.getLong(), b.getInt(), b.getInt()));
+                    b.getInt(), b.getInt(), b.getLong(), b.getInt(), b.getInt(), ints(b)));
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException(in.remaining() + " unexpected bytes after the configuration");
             }

@@ -51,6 +51,8 @@ import org.loket.core.state.StateWriter;
  * <li>An offer not accepted within the queue's {@code offerTimeoutMs} is retracted: the contact
  *     returns to its place and the agent is paused with {@link PauseReason#NO_ANSWER}.</li>
  * <li>After every command no available agent qualifies for a waiting contact.</li>
+ * <li>A flow's queue leaf (and a menu's fallback) may name another queue per channel
+ *     ({@link FlowNode#queueFor}): the chatbot walks the IVR's flow and still lands in a chat queue.</li>
  * </ul>
  *
  * <h2>Configuration changes</h2>
@@ -238,7 +240,7 @@ public final class RoutingCore {
                 playPrompt(slot, node, nodeId, Decision.FLAG_FINAL);
                 end(slot, Outcome.SELF_SERVED);
             }
-            case QUEUE -> enqueue(slot, node.queueId(), node.priority());
+            case QUEUE -> enqueue(slot, node.queueFor(contacts.channel[slot]), node.priority());
         }
     }
 
@@ -292,7 +294,7 @@ public final class RoutingCore {
         if (++contacts.retries[slot] > node.maxRetries()) {
             timers.cancel(slot);
             contacts.deadlineNs[slot] = -1;
-            enqueue(slot, node.fallbackQueueId(), -1);
+            enqueue(slot, node.queueFor(contacts.channel[slot]), -1);
         } else {
             promptAndWait(slot, node, nodeId);
         }

@@ -49,6 +49,7 @@ final class NaiveRouter {
         int node = -1;
         int retries;
         int flags;
+        int channel;
         long joinedNs;
         long deadlineNs = -1;
 
@@ -170,6 +171,7 @@ final class NaiveRouter {
         } else {
             Contact contact = new Contact(c.contactId);
             contact.priority = c.priority;
+            contact.channel = c.channel;
             contact.language = c.languageId >= 0 && c.languageId < config.languages().size() ? c.languageId : 0;
             contact.joinedNs = nowNs;
             contacts.add(contact);
@@ -202,7 +204,7 @@ final class NaiveRouter {
                 emit(d);
                 end(contact, Outcome.SELF_SERVED);
             }
-            case QUEUE -> enqueue(contact, node.queueId(), node.priority());
+            case QUEUE -> enqueue(contact, node.queueFor(contact.channel), node.priority());
         }
     }
 
@@ -250,7 +252,7 @@ final class NaiveRouter {
         contact.retries++;
         if (contact.retries > node.maxRetries()) {
             contact.deadlineNs = -1;
-            enqueue(contact, node.fallbackQueueId(), -1);
+            enqueue(contact, node.queueFor(contact.channel), -1);
         } else {
             prompt(contact, 0);
         }

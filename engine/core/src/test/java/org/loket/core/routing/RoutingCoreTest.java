@@ -251,6 +251,21 @@ class RoutingCoreTest {
     }
 
     @Test
+    void shouldSendAChatContactThroughTheIvrFlowToTheChatQueueOfItsLeaf() {
+        int menu = b.menu("main-menu", qDigid);
+        int toDigid = b.toQueue("to-digid", qDigid, -1);
+        b.option(menu, 1, toDigid);
+        b.queueForChannel(toDigid, Channel.CHAT, qChat).queueForChannel(menu, Channel.CHAT, qChat);
+        int entry = b.entryToFlow("chat", menu);
+        start(b.build()).apply(arrive(0, 1, Channel.VOICE, entry), input(1_000, 1, 1),
+                arrive(2_000, 2, Channel.CHAT, entry), input(3_000, 2, 1),
+                arrive(4_000, 3, Channel.CHAT, entry), input(5_000, 3, 7), tick(13_001), tick(21_002));
+        assertThat(driver.core.contactQueue(1)).isEqualTo(qDigid);
+        assertThat(driver.core.contactQueue(2)).isEqualTo(qChat);
+        assertThat(driver.core.contactQueue(3)).as("a chat citizen lost in the menu reaches a chat agent").isEqualTo(qChat);
+    }
+
+    @Test
     void shouldHandAContactThatGetsNowhereInTheMenuToAHuman() {
         int menu = b.menu("main-menu", qDigid);
         int entry = b.entryToFlow("phone", menu);

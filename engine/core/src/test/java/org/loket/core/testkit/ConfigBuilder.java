@@ -115,7 +115,17 @@ public final class ConfigBuilder {
             lang[input] = language;
         }
         nodes.set(nodeId, new FlowNode(n.name(), n.kind(), n.promptId(), next, lang, n.queueId(), n.priority(),
-                n.inputTimeoutMs(), n.maxRetries(), n.fallbackQueueId()));
+                n.inputTimeoutMs(), n.maxRetries(), n.fallbackQueueId(), n.queueByChannel()));
+        return this;
+    }
+
+    /** Contacts of {@code channel} reaching node {@code nodeId} go to {@code queueId} instead (see {@link FlowNode#queueFor}). */
+    public ConfigBuilder queueForChannel(int nodeId, org.loket.core.Channel channel, int queueId) {
+        FlowNode n = nodes.get(nodeId);
+        int[] byChannel = n.queueByChannel() == null ? new int[] {-1, -1, -1, -1} : n.queueByChannel().clone();
+        byChannel[channel.code()] = queueId;
+        nodes.set(nodeId, new FlowNode(n.name(), n.kind(), n.promptId(), n.nextByInput(), n.languageByInput(), n.queueId(),
+                n.priority(), n.inputTimeoutMs(), n.maxRetries(), n.fallbackQueueId(), byChannel));
         return this;
     }
 
