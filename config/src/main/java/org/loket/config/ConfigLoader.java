@@ -192,6 +192,7 @@ public final class ConfigLoader {
         private final Map<String, Integer> languages = new LinkedHashMap<>();
         private final Map<String, Integer> prompts = new LinkedHashMap<>();
         private final Map<String, Integer> queues = new LinkedHashMap<>();
+        private final List<Channel> queueChannels = new ArrayList<>();
         private final Map<String, Integer> nodes = new LinkedHashMap<>();
         final Map<String, Map<String, String>> promptTexts = new LinkedHashMap<>();
         final Map<String, String> entryByNumber = new LinkedHashMap<>();
@@ -321,6 +322,7 @@ public final class ConfigLoader {
                 if (queues.putIfAbsent(name, queues.size()) != null) {
                     problems.error(f.file, f.node(item, "name"), f.path + ".name", "duplicate queue name");
                 }
+                queueChannels.add(channel);
                 result.add(spec);
             });
             return result;
@@ -519,12 +521,47 @@ public final class ConfigLoader {
                 }
                 long timeoutMs = f.optionalInt(item, "inputTimeoutSeconds", 8, 1, 300) * 1000;
                 int retries = (int) f.optionalInt(item, "maxRetries", 2, 0, 10);
+                int[] byChannel = readQueueByChannel(f, item);
                 f.only(item, "name", "kind", "prompt", "options", "fallbackQueue", "queue", "priority",
-                        "inputTimeoutSeconds", "maxRetries");
+                        "inputTimeoutSeconds", "maxRetries", "byChannel");
                 result.add(new FlowNode(name, kind == null ? FlowNode.Kind.INFO : kind, Math.max(prompt, 0), next, language,
-                        queue, priority, timeoutMs, retries, fallback));
+                        queue, priority, timeoutMs, retries, fallback, byChannel));
             });
             return result;
+        }
+
+        /**
+         * {@code byChannel: {chat: digid-chat}}: the queue a contact of that channel goes to instead of
+         * the node's queue (or fallback queue), so the IVR's flow serves the chatbot too.
+         */
+        private int[] readQueueByChannel(Fields f, MappingNode item) {
+            Node byChannelNode = f.node(item, "byChannel");
+            if (byChannelNode == null) {
+                return null;
+            }
+            if (!(byChannelNode instanceof MappingNode map)) {
+                problems.error(f.file, byChannelNode, f.path + ".byChannel", "must map channels to queue names");
+                return null;
+            }
+            int[] byChannel = {-1, -1, -1, -1};
+            for (NodeTuple tuple : map.getValue()) {
+                String field = f.path + ".byChannel." + scalar(tuple.getKeyNode());
+                Channel channel = f.channelOf(tuple.getKeyNode(), field);
+                if (channel == null) {
+                    continue;
+                }
+                Integer id = queues.get(scalar(tuple.getValueNode()));
+                if (id == null) {
+                    problems.error(f.file, tuple.getValueNode(), field, "names no queue; valid: " + queues.keySet());
+                } else if (queueChannels.get(id) != channel) {
+                    problems.error(f.file, tuple.getValueNode(), field, "queue '" + scalar(tuple.getValueNode())
+                            + "' is a " + queueChannels.get(id).name().toLowerCase(Locale.ROOT)
+                            + " queue; name a " + channel.name().toLowerCase(Locale.ROOT) + " queue");
+                } else {
+                    byChannel[channel.code()] = id;
+                }
+            }
+            return byChannel;
         }
 
         private List<EntrySpec> readEntries() {
