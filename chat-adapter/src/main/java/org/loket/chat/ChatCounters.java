@@ -1,0 +1,59 @@
+package org.loket.chat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Operational facts of the chat gateway: every refusal is counted here, never only logged. Thread-safe. */
+public final class ChatCounters {
+    /** Frames that were not JSON, not an object, of an unknown type, binary, or missing a field. */
+    public final LongAdder malformedFrames = new LongAdder();
+    /** Frames larger than {@link ChatSettings#maxFrameBytes()} (the connection is closed with 1009). */
+    public final LongAdder oversizedFrames = new LongAdder();
+    /** Texts longer than {@link ChatSettings#maxTextChars()}. */
+    public final LongAdder oversizedTexts = new LongAdder();
+    /** Frames refused by a connection's rate limit. */
+    public final LongAdder rateLimited = new LongAdder();
+    /** Connections closed for sending nothing within the idle timeout. */
+    public final LongAdder idleClosed = new LongAdder();
+    /** Logins and requests refused for a wrong or missing credential. */
+    public final LongAdder authFailures = new LongAdder();
+    /** Commands the ring had no room for (the client was told to retry). */
+    public final LongAdder ringFull = new LongAdder();
+    /** Commands the core refused (a REJECT_COMMAND for a contact or agent of this gateway). */
+    public final LongAdder rejectedByCore = new LongAdder();
+    /** Webhook calls that failed after their retries. */
+    public final LongAdder webhookFailures = new LongAdder();
+    public final LongAdder webhookDelivered = new LongAdder();
+    /** HTTP requests refused as bad (wrong path, method, body). */
+    public final LongAdder badRequests = new LongAdder();
+    /** Citizens who came back with a valid resume token. */
+    public final LongAdder resumed = new LongAdder();
+    /** Resume attempts with an unknown or expired token. */
+    public final LongAdder resumeRefused = new LongAdder();
+    public final LongAdder conversationsStarted = new LongAdder();
+    public final LongAdder workItemsAccepted = new LongAdder();
+    public final LongAdder framesIn = new LongAdder();
+
+    /** A snapshot for the stats endpoint and the wallboard, in a fixed order. */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("malformedFrames", malformedFrames.sum());
+        m.put("oversizedFrames", oversizedFrames.sum());
+        m.put("oversizedTexts", oversizedTexts.sum());
+        m.put("rateLimited", rateLimited.sum());
+        m.put("idleClosed", idleClosed.sum());
+        m.put("authFailures", authFailures.sum());
+        m.put("ringFull", ringFull.sum());
+        m.put("rejectedByCore", rejectedByCore.sum());
+        m.put("webhookFailures", webhookFailures.sum());
+        m.put("webhookDelivered", webhookDelivered.sum());
+        m.put("badRequests", badRequests.sum());
+        m.put("resumed", resumed.sum());
+        m.put("resumeRefused", resumeRefused.sum());
+        m.put("conversationsStarted", conversationsStarted.sum());
+        m.put("workItemsAccepted", workItemsAccepted.sum());
+        m.put("framesIn", framesIn.sum());
+        return m;
+    }
+}

@@ -1,0 +1,1346 @@
+package org.loket.chat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.loket.config.LoadedConfig;
+import org.loket.core.AgentState;
+import org.loket.core.Channel;
+import org.loket.core.PauseReason;
+import org.loket.core.command.Command;
+import org.loket.core.command.CommandType;
+import org.loket.core.config.AgentSpec;
+import org.loket.core.config.FlowNode;
+import org.loket.core.config.QueueSpec;
+import org.loket.core.config.RoutingConfig;
+import org.loket.core.decision.Decision;
+import org.loket.core.decision.DecisionType;
+import org.loket.core.decision.Outcome;
+import org.loket.core.decision.RejectReason;
+import org.loket.host.gateway.CommandFiller;
+import org.loket.host.gateway.CommandPublisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the chat gateway knows, owned by one thread ("loket-chat-hub"): conversations keyed
+ * by contact id (transcripts, paths, transfer notes, resume tokens), agents' desktops, queues'
+ * waiting lists and today's figures. Netty handlers and the egress thread hand it work with
+ * {@link #execute}; nothing else touches its state, so it needs no locks.
+ *
+ * <p>The core decides; the hub mirrors the decisions it sees (and the commands it published) to
+ * render them. Text never enters the core: commands carry dense ids only. Transcripts and notes
+ * live in memory for the life of the conversation and are not durable: a restart of the process
+ * loses them (the journal still has every routing fact).
+ *
+ * <p>Mirror limits: the hub sees every decision but only its own commands, so agents who work
+ * through another gateway appear on the wallboard from the offers they receive, and a decline made
+ * elsewhere is seen only when the contact is offered again.
+ */
+final class ChatHub implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ChatHub.class);
+    private static final ZoneId DAY_ZONE = ZoneId.of("Europe/Amsterdam");
+    /** How long an ended conversation stays resumable (to read the last messages) at most. */
+    private static final long ENDED_KEEP_MS = 60_000;
+    private static final int MAX_TRANSCRIPT_LINES = 500;
+    private static final Map<String, String> HINT = Map.of(
+            "nl", "Kies een van de knoppen hierboven, of kies de optie voor een medewerker.",
+            "en", "Please choose one of the buttons above, or the option to talk to a person.");
+
+    enum Phase { SELF_SERVICE, WAITING, OFFERED, CONNECTED, WRAP_UP, ENDED }
+
+    record Line(String from, String text, long atMs) {
+    }
+
+    /** One contact as the gateway sees it. Hub thread only. */
+    static final class Conversation {
+        final long id;
+        /** Channel code, or -1 for a contact another gateway created and that was never queued here. */
+        int channel;
+        /** Created by this gateway (a web chat or a work item). */
+        final boolean ours;
+        Phase phase = Phase.SELF_SERVICE;
+        int queue = -1;
+        int priority;
+        long joinedNs = -1;
+        long rankNs;
+        int agent = -1;
+        int language;
+        int outcome = -1;
+        final List<String> path = new ArrayList<>(4);
+        String topic;
+        List<Line> transcript;
+        List<String> notes;
+        ObjectNode lastPrompt;
+        Peer citizen;
+        String token;
+        long expiresMs;
+        long endedMs = -1;
+        int position = -1;
+        long ewtSeconds = -1;
+        long lastOfferNs = -1;
+        // work items
+        String externalId;
+        String from;
+        String subject;
+        String body;
+
+        Conversation(long id, int channel, boolean ours) {
+            this.id = id;
+            this.channel = channel;
+            this.ours = ours;
+        }
+
+        void say(String who, String text) {
+            if (transcript == null) {
+                transcript = new ArrayList<>();
+            }
+            if (transcript.size() < MAX_TRANSCRIPT_LINES) {
+                transcript.add(new Line(who, text, System.currentTimeMillis()));
+            }
+        }
+    }
+
+    /** One agent of the roster. Hub thread only. */
+    static final class AgentView {
+        final int id;
+        final String name;
+        int presence = AgentState.LOGGED_OUT.code();
+        int reason = PauseReason.UNSPECIFIED;
+        final Set<Long> held = new LinkedHashSet<>();
+        Peer desktop;
+        int shown = AgentState.LOGGED_OUT.code();
+        long shownSinceMs = System.currentTimeMillis();
+
+        AgentView(int id, String name) {
+            this.id = id;
+            this.name = name;
+        }
+    }
+
+    /** One queue: waiting contacts and today's figures. Hub thread only. */
+    static final class QueueView {
+        final int id;
+        final QueueSpec spec;
+        final long agingStepNs;
+        final Set<Conversation> waiting = new LinkedHashSet<>();
+        final int[] qualified;
+        long day = -1;
+        long answered;
+        long answeredWithinTarget;
+        long abandoned;
+        long lastOfferNs = -1;
+        double offerIntervalMs = -1;
+
+        QueueView(int id, QueueSpec spec, int[] qualified) {
+            this.id = id;
+            this.spec = spec;
+            this.agingStepNs = spec.priorityAgingMs() > 0 ? spec.priorityAgingMs() * 1_000_000L : 1_000_000_000_000_000L;
+            this.qualified = qualified;
+        }
+    }
+
+    /** The fields of one command the hub publishes; reused, hub thread only. */
+    private static final class Out {
+        CommandType type;
+        long contactId;
+        int agentId;
+        int entryId;
+        int queueId;
+        int channel;
+        int languageId;
+        int input;
+        int agentState;
+        int reason;
+
+        Out contact(long id) {
+            contactId = id;
+            return this;
+        }
+
+        Out agent(int id) {
+            agentId = id;
+            return this;
+        }
+
+        Out input(int value) {
+            input = value;
+            return this;
+        }
+
+        Out clear(CommandType t) {
+            type = t;
+            contactId = Command.NONE;
+            agentId = Command.NONE;
+            entryId = Command.NONE;
+            queueId = Command.NONE;
+            channel = Command.NONE;
+            languageId = Command.NONE;
+            input = Command.NONE;
+            agentState = Command.NONE;
+            reason = Command.NONE;
+            return this;
+        }
+    }
+
+    private static final CommandFiller<Out> FILL = (c, o) -> {
+        c.type = o.type;
+        c.contactId = o.contactId;
+        c.agentId = o.agentId;
+        c.entryId = o.entryId;
+        c.queueId = o.queueId;
+        c.channel = o.channel;
+        c.languageId = o.languageId;
+        c.input = o.input;
+        c.agentState = o.agentState;
+        c.reason = o.reason;
+    };
+
+    private final ChatSettings settings;
+    private final ChatCounters counters;
+    private final CommandPublisher publisher;
+    private final Webhook webhook;
+    private final RoutingConfig routing;
+    private final Map<String, Map<String, String>> promptTexts;
+    private final ObjectMapper json = new ObjectMapper();
+    private final ScheduledExecutorService thread;
+    private final SecureRandom random = new SecureRandom();
+    private final Out out = new Out();
+
+    private final Map<String, Integer> agentIds = new HashMap<>();
+    private final Map<String, Integer> queueIds = new HashMap<>();
+    private final int chatEntry;
+    private final int emailEntry;
+    private final int socialEntry;
+    private final AgentView[] agents;
+    private final QueueView[] queues;
+    private final Map<Long, Conversation> conversations = new HashMap<>();
+    private final Map<String, Conversation> byToken = new HashMap<>();
+    private final Set<Peer> wallboards = new LinkedHashSet<>();
+    private long nextContactId;
+    private boolean wallboardDirty = true;
+
+    ChatHub(ChatSettings settings, LoadedConfig config, CommandPublisher publisher, ChatCounters counters, Webhook webhook) {
+        this.settings = settings;
+        this.counters = counters;
+        this.publisher = publisher;
+        this.webhook = webhook;
+        this.routing = config.routing();
+        this.promptTexts = config.promptTexts();
+        for (int a = 0; a < routing.agents().size(); a++) {
+            agentIds.put(routing.agents().get(a).name(), a);
+        }
+        for (int q = 0; q < routing.queues().size(); q++) {
+            queueIds.put(routing.queues().get(q).name(), q);
+        }
+        chatEntry = entry(settings.chatEntry());
+        emailEntry = entry(settings.emailEntry());
+        socialEntry = entry(settings.socialEntry());
+        agents = new AgentView[routing.agents().size()];
+        for (int a = 0; a < agents.length; a++) {
+            agents[a] = new AgentView(a, routing.agents().get(a).name());
+        }
+        queues = new QueueView[routing.queues().size()];
+        for (int q = 0; q < queues.length; q++) {
+            QueueSpec spec = routing.queues().get(q);
+            List<Integer> qualified = new ArrayList<>();
+            for (int a = 0; a < agents.length; a++) {
+                AgentSpec agent = routing.agents().get(a);
+                if (agent.skillLevels()[spec.skillId()] >= Math.max(1, spec.minLevel())
+                        && agent.capacityPerChannel()[spec.channel().code()] > 0) {
+                    qualified.add(a);
+                }
+            }
+            queues[q] = new QueueView(q, spec, qualified.stream().mapToInt(Integer::intValue).toArray());
+        }
+        // Ids apart from other gateways' (bit 62) and from this gateway's earlier runs (start time):
+        // 1,024 ids per millisecond of uptime before a later run's range is reached.
+        nextContactId = (1L << 62) + System.currentTimeMillis() * 1024L;
+        thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "loket-chat-hub");
+            t.setDaemon(true);
+            return t;
+        });
+        thread.scheduleWithFixedDelay(this::guarded, settings.positionUpdateMs(), settings.positionUpdateMs(), TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(() -> run(this::pushWallboard), settings.wallboardUpdateMs(), settings.wallboardUpdateMs(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private int entry(String name) {
+        for (int e = 0; e < routing.entries().size(); e++) {
+            if (routing.entries().get(e).name().equals(name)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("entry '" + name + "' is not in the configuration; valid: "
+                + routing.entries().stream().map(x -> x.name()).toList());
+    }
+
+    static boolean wants(Decision decision) {
+        return decision.type != null;
+    }
+
+    /** Runs {@code task} on the hub thread; an exception is logged once with context and the hub carries on. */
+    void execute(Runnable task) {
+        thread.execute(() -> run(task));
+    }
+
+    /** Runs {@code query} on the hub thread and returns its answer (tests and the stats endpoint). */
+    <T> CompletableFuture<T> ask(Function<ChatHub, T> query) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        thread.execute(() -> {
+            try {
+                answer.complete(query.apply(this));
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        return answer;
+    }
+
+    private void run(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.error("chat hub task failed; the hub carries on", e);
+        }
+    }
+
+    private void guarded() {
+        run(() -> {
+            updatePositions();
+            sweep();
+        });
+    }
+
+    // ------------------------------------------------------------------ publishing
+
+    private boolean publish(Out command, Peer peer) {
+        if (publisher.tryPublish(FILL, command)) {
+            return true;
+        }
+        counters.ringFull.increment();
+        if (peer != null) {
+            peer.send(error("busy", "The service is busy; please try again in a few seconds.").put("retryAfterSeconds", 2).toString());
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ frames
+
+    /** A frame of any peer, already parsed as a JSON object with a text field "type". */
+    void onFrame(Peer peer, JsonNode frame) {
+        String type = frame.path("type").asText();
+        switch (peer.kind) {
+            case CITIZEN -> onCitizenFrame(peer, type, frame);
+            case AGENT -> onAgentFrame(peer, type, frame);
+            case WALLBOARD -> onWallboardFrame(peer, type, frame);
+        }
+    }
+
+    void onClosed(Peer peer) {
+        switch (peer.kind) {
+            case CITIZEN -> {
+                Conversation c = peer.conversation;
+                if (c != null && c.citizen == peer) {
+                    c.citizen = null;
+                    c.expiresMs = System.currentTimeMillis() + settings.resumeSeconds() * 1000L;
+                }
+            }
+            case AGENT -> {
+                if (peer.agent >= 0 && agents[peer.agent].desktop == peer) {
+                    agents[peer.agent].desktop = null;
+                }
+            }
+            case WALLBOARD -> wallboards.remove(peer);
+        }
+    }
+
+    private void malformed(Peer peer, String why) {
+        counters.malformedFrames.increment();
+        peer.send(error("malformed", why).toString());
+    }
+
+    private ObjectNode error(String code, String message) {
+        return json.createObjectNode().put("type", "error").put("code", code).put("message", message);
+    }
+
+    private String text(Peer peer, JsonNode frame, String field) {
+        JsonNode node = frame.get(field);
+        if (node == null || !node.isTextual() || node.asText().isBlank()) {
+            malformed(peer, "field '" + field + "' must be a non-empty text");
+            return null;
+        }
+        String value = node.asText();
+        if (value.length() > settings.maxTextChars()) {
+            counters.oversizedTexts.increment();
+            peer.send(error("too-long", "'" + field + "' is longer than " + settings.maxTextChars() + " characters").toString());
+            return null;
+        }
+        return value;
+    }
+
+    // ------------------------------------------------------------------ citizens
+
+    private void onCitizenFrame(Peer peer, String type, JsonNode frame) {
+        Conversation c = peer.conversation;
+        switch (type) {
+            case "start" -> startChat(peer, frame.path("language").asText(""));
+            case "resume" -> {
+                String token = text(peer, frame, "token");
+                if (token != null) {
+                    resume(peer, token);
+                }
+            }
+            case "ping" -> peer.send("{\"type\":\"pong\"}");
+            case "choose" -> {
+                JsonNode input = frame.get("input");
+                if (c == null || input == null || !input.canConvertToInt() || input.asInt() < 0 || input.asInt() >= FlowNode.INPUTS) {
+                    malformed(peer, "choose needs a started chat and an input 0.." + (FlowNode.INPUTS - 1));
+                    return;
+                }
+                if (c.phase != Phase.SELF_SERVICE) {
+                    peer.send(error("not-now", "The assistant is not waiting for a choice.").toString());
+                    return;
+                }
+                c.say("citizen", frame.path("label").asText(inputName(input.asInt())));
+                publish(out.clear(CommandType.SELF_SERVICE_INPUT).contact(c.id).input(input.asInt()), peer);
+            }
+            case "message" -> {
+                String text = text(peer, frame, "text");
+                if (text == null) {
+                    return;
+                }
+                if (c == null) {
+                    malformed(peer, "start the chat first");
+                    return;
+                }
+                c.say("citizen", text);
+                if (c.phase == Phase.CONNECTED && c.agent >= 0) {
+                    sendToDesktop(c.agent, json.createObjectNode().put("type", "message").put("contact", Long.toString(c.id))
+                            .put("from", "citizen").put("text", text));
+                } else if (c.phase == Phase.SELF_SERVICE) {
+                    String hint = HINT.getOrDefault(languageCode(c.language), HINT.get("en"));
+                    c.say("bot", hint);
+                    peer.send(json.createObjectNode().put("type", "bot").put("text", hint).toString());
+                }
+            }
+            case "leave" -> {
+                if (c != null) {
+                    citizenLeft(c);
+                }
+            }
+            default -> malformed(peer, "unknown type '" + type + "'");
+        }
+    }
+
+    private void startChat(Peer peer, String language) {
+        if (peer.conversation != null) {
+            peer.send(error("already-started", "This connection already has a chat.").toString());
+            return;
+        }
+        long id = nextContactId++;
+        int languageId = routing.languages().indexOf(language);
+        Out o = out.clear(CommandType.CONTACT_ARRIVED).contact(id);
+        o.channel = Channel.CHAT.code();
+        o.entryId = chatEntry;
+        o.languageId = languageId;
+        if (!publish(o, peer)) {
+            return;
+        }
+        counters.conversationsStarted.increment();
+        Conversation c = new Conversation(id, Channel.CHAT.code(), true);
+        c.language = Math.max(0, languageId);
+        c.token = newToken();
+        c.citizen = peer;
+        peer.conversation = c;
+        conversations.put(id, c);
+        byToken.put(c.token, c);
+        peer.send(json.createObjectNode().put("type", "session").put("token", c.token)
+                .put("expiresInSeconds", settings.resumeSeconds()).toString());
+    }
+
+    private void resume(Peer peer, String token) {
+        Conversation c = byToken.get(token);
+        long now = System.currentTimeMillis();
+        if (c == null || (c.citizen == null && c.expiresMs < now)) {
+            counters.resumeRefused.increment();
+            peer.send(error("resume-refused", "This conversation has expired; start a new one.").toString());
+            return;
+        }
+        if (c.citizen != null && c.citizen != peer) {
+            c.citizen.send(error("replaced", "The conversation continues in another window.").toString());
+            c.citizen.conversation = null;
+        }
+        counters.resumed.increment();
+        c.citizen = peer;
+        peer.conversation = c;
+        ObjectNode session = json.createObjectNode().put("type", "session").put("token", c.token).put("resumed", true)
+                .put("expiresInSeconds", settings.resumeSeconds()).put("phase", c.phase.name().toLowerCase(Locale.ROOT));
+        ArrayNode lines = session.putArray("transcript");
+        if (c.transcript != null) {
+            for (Line line : c.transcript) {
+                lines.addObject().put("from", line.from()).put("text", line.text());
+            }
+        }
+        peer.send(session.toString());
+        if (c.phase == Phase.SELF_SERVICE && c.lastPrompt != null) {
+            peer.send(c.lastPrompt.toString());
+        } else if (c.phase == Phase.WAITING || c.phase == Phase.OFFERED) {
+            c.position = -1;
+            sendPosition(c);
+        } else if (c.phase == Phase.ENDED || c.phase == Phase.WRAP_UP) {
+            peer.send(json.createObjectNode().put("type", "ended").put("outcome", Outcome.name(c.outcome)).toString());
+        }
+    }
+
+    /** The citizen left (said so, or did not come back in time). */
+    private void citizenLeft(Conversation c) {
+        switch (c.phase) {
+            case SELF_SERVICE, WAITING, OFFERED -> publish(out.clear(CommandType.CONTACT_ABANDONED).contact(c.id), null);
+            case CONNECTED -> {
+                c.say("system", "citizen left");
+                publish(out.clear(CommandType.CONTACT_ENDED).contact(c.id), null);
+            }
+            default -> { }
+        }
+        if (c.token != null) {
+            byToken.remove(c.token);
+            c.token = null;
+        }
+    }
+
+    private String newToken() {
+        byte[] bytes = new byte[18];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    // ------------------------------------------------------------------ work items
+
+    /**
+     * An e-mail or social-media contact from {@code POST /api/v1/work-items}.
+     *
+     * @return the contact id as text, or {@code null} when the ring was full (the caller answers 503)
+     */
+    String acceptWorkItem(Channel channel, String externalId, String from, String subject, String body) {
+        long id = nextContactId++;
+        Out o = out.clear(CommandType.CONTACT_ARRIVED).contact(id);
+        o.channel = channel.code();
+        o.entryId = channel == Channel.EMAIL ? emailEntry : socialEntry;
+        if (!publish(o, null)) {
+            return null;
+        }
+        counters.workItemsAccepted.increment();
+        Conversation c = new Conversation(id, channel.code(), true);
+        c.externalId = externalId;
+        c.from = from;
+        c.subject = subject;
+        c.body = body;
+        c.say("citizen", body);
+        conversations.put(id, c);
+        return Long.toString(id);
+    }
+
+    private void toWebhook(Conversation c, String type, Function<ObjectNode, ObjectNode> fields) {
+        if (c.externalId != null && webhook.configured()) {
+            webhook.send(fields.apply(json.createObjectNode().put("type", type).put("workItem", Long.toString(c.id))
+                    .put("externalId", c.externalId).put("channel", Channel.ofCode(c.channel).name().toLowerCase(Locale.ROOT))));
+        }
+    }
+
+    // ------------------------------------------------------------------ agents
+
+    private void onAgentFrame(Peer peer, String type, JsonNode frame) {
+        if (type.equals("login")) {
+            login(peer, frame);
+            return;
+        }
+        if (type.equals("ping")) {
+            peer.send("{\"type\":\"pong\"}");
+            return;
+        }
+        if (peer.agent < 0) {
+            counters.authFailures.increment();
+            peer.send(error("unauthenticated", "Log in first.").toString());
+            return;
+        }
+        AgentView a = agents[peer.agent];
+        switch (type) {
+            case "ready" -> {
+                Out o = out.clear(CommandType.AGENT_STATE_CHANGED).agent(a.id);
+                o.agentState = AgentState.READY.code();
+                if (publish(o, peer)) {
+                    presence(a, AgentState.READY.code(), PauseReason.UNSPECIFIED);
+                }
+            }
+            case "pause" -> {
+                int index = settings.pauseReasons().indexOf(frame.path("reason").asText());
+                if (index < 0) {
+                    malformed(peer, "pause needs a reason of " + settings.pauseReasons());
+                    return;
+                }
+                Out o = out.clear(CommandType.AGENT_STATE_CHANGED).agent(a.id);
+                o.agentState = AgentState.PAUSED.code();
+                o.reason = PauseReason.FIRST_OPERATOR_CODE + index;
+                if (publish(o, peer)) {
+                    presence(a, AgentState.PAUSED.code(), o.reason);
+                }
+            }
+            case "logout" -> {
+                Out o = out.clear(CommandType.AGENT_STATE_CHANGED).agent(a.id);
+                o.agentState = AgentState.LOGGED_OUT.code();
+                if (publish(o, peer)) {
+                    presence(a, AgentState.LOGGED_OUT.code(), PauseReason.UNSPECIFIED);
+                }
+            }
+            case "accept", "decline", "end", "wrap-up", "transfer", "message" -> onContactAction(peer, a, type, frame);
+            default -> malformed(peer, "unknown type '" + type + "'");
+        }
+    }
+
+    private void login(Peer peer, JsonNode frame) {
+        String name = frame.path("agent").asText("");
+        String secret = frame.path("secret").asText("");
+        Integer id = agentIds.get(name);
+        String expected = settings.agentSecrets().get(name);
+        if (id == null || expected == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                secret.getBytes(StandardCharsets.UTF_8))) {
+            counters.authFailures.increment();
+            peer.send(error("login-refused", "Unknown agent or wrong secret.").toString());
+            if (++peer.authFailures >= 3) {
+                peer.close(1008, "too many failed logins");
+            }
+            return;
+        }
+        AgentView a = agents[id];
+        if (a.desktop != null && a.desktop != peer) {
+            a.desktop.send(error("replaced", "You logged in elsewhere.").toString());
+            a.desktop.agent = -1;
+        }
+        a.desktop = peer;
+        peer.agent = id;
+        if (a.presence == AgentState.LOGGED_OUT.code()) {
+            if (!publish(out.clear(CommandType.AGENT_LOGGED_IN).agent(id), peer)) {
+                return;
+            }
+            presence(a, AgentState.READY.code(), PauseReason.UNSPECIFIED);
+        }
+        AgentSpec spec = routing.agents().get(id);
+        ObjectNode welcome = json.createObjectNode().put("type", "welcome").put("agent", a.name);
+        ObjectNode capacity = welcome.putObject("capacity");
+        for (Channel ch : Channel.values()) {
+            capacity.put(ch.name().toLowerCase(Locale.ROOT), spec.capacityPerChannel()[ch.code()]);
+        }
+        ArrayNode queueNames = welcome.putArray("queues");
+        routing.queues().forEach(q -> queueNames.add(q.name()));
+        ArrayNode reasons = welcome.putArray("pauseReasons");
+        settings.pauseReasons().forEach(reasons::add);
+        ArrayNode codes = welcome.putArray("wrapUpCodes");
+        settings.wrapUpCodes().forEach(codes::add);
+        peer.send(welcome.toString());
+        sendState(a);
+        for (long held : a.held) {
+            Conversation c = conversations.get(held);
+            if (c != null) {
+                sendToDesktop(a.id, offerFrame(c, c.phase == Phase.OFFERED ? "offer" : "conversation"));
+            }
+        }
+    }
+
+    private void onContactAction(Peer peer, AgentView a, String type, JsonNode frame) {
+        long contactId;
+        try {
+            contactId = Long.parseLong(frame.path("contact").asText(""));
+        } catch (NumberFormatException e) {
+            malformed(peer, "'contact' must be a contact id");
+            return;
+        }
+        Conversation c = conversations.get(contactId);
+        if (c == null || !a.held.contains(contactId)) {
+            peer.send(error("not-yours", "You do not hold contact " + contactId + ".").toString());
+            return;
+        }
+        switch (type) {
+            case "accept" -> {
+                if (c.phase != Phase.OFFERED) {
+                    peer.send(error("not-offered", "Contact " + contactId + " is not offered to you.").toString());
+                    return;
+                }
+                if (publish(out.clear(CommandType.OFFER_ACCEPTED).contact(c.id).agent(a.id), peer)) {
+                    c.phase = Phase.CONNECTED;
+                    c.say("system", "agent joined");
+                    if (c.citizen != null) {
+                        c.citizen.send("{\"type\":\"agent-joined\"}");
+                    }
+                    sendToDesktop(a.id, offerFrame(c, "conversation"));
+                    shown(a);
+                }
+            }
+            case "decline" -> {
+                if (c.phase != Phase.OFFERED) {
+                    peer.send(error("not-offered", "Contact " + contactId + " is not offered to you.").toString());
+                    return;
+                }
+                if (publish(out.clear(CommandType.OFFER_DECLINED).contact(c.id).agent(a.id), peer)) {
+                    a.held.remove(c.id);
+                    c.agent = -1;
+                    c.phase = Phase.WAITING;
+                    if (c.queue >= 0) {
+                        queues[c.queue].waiting.add(c);
+                    }
+                    shown(a);
+                }
+            }
+            case "message" -> {
+                String text = text(peer, frame, "text");
+                if (text == null) {
+                    return;
+                }
+                if (c.phase != Phase.CONNECTED) {
+                    peer.send(error("not-connected", "Contact " + contactId + " is not connected.").toString());
+                    return;
+                }
+                c.say("agent", text);
+                if (c.citizen != null) {
+                    c.citizen.send(json.createObjectNode().put("type", "message").put("from", "agent").put("text", text).toString());
+                }
+                toWebhook(c, "reply", n -> n.put("text", text));
+            }
+            case "end" -> {
+                if (c.phase != Phase.CONNECTED) {
+                    peer.send(error("not-connected", "Contact " + contactId + " is not connected.").toString());
+                    return;
+                }
+                publish(out.clear(CommandType.CONTACT_ENDED).contact(c.id), peer);
+            }
+            case "transfer" -> {
+                Integer queue = queueIds.get(frame.path("queue").asText(""));
+                if (queue == null) {
+                    malformed(peer, "transfer needs a queue of " + queueIds.keySet());
+                    return;
+                }
+                String note = frame.path("note").asText("");
+                if (note.length() > settings.maxTextChars()) {
+                    counters.oversizedTexts.increment();
+                    peer.send(error("too-long", "The note is longer than " + settings.maxTextChars() + " characters").toString());
+                    return;
+                }
+                if (c.phase != Phase.CONNECTED) {
+                    peer.send(error("not-connected", "Contact " + contactId + " is not connected.").toString());
+                    return;
+                }
+                Out o = out.clear(CommandType.TRANSFER_REQUESTED).contact(c.id).agent(a.id);
+                o.queueId = queue;
+                if (publish(o, peer)) {
+                    if (c.notes == null) {
+                        c.notes = new ArrayList<>();
+                    }
+                    c.notes.add(a.name + " → " + routing.queues().get(queue).name() + (note.isBlank() ? "" : ": " + note));
+                }
+            }
+            case "wrap-up" -> {
+                int code = settings.wrapUpCodes().indexOf(frame.path("code").asText(""));
+                if (code < 0) {
+                    malformed(peer, "wrap-up needs a code of " + settings.wrapUpCodes());
+                    return;
+                }
+                if (c.phase == Phase.WRAP_UP) {
+                    Out o = out.clear(CommandType.WRAP_UP_DONE).contact(c.id).agent(a.id);
+                    o.reason = code;
+                    if (!publish(o, peer)) {
+                        return;
+                    }
+                } else if (c.phase != Phase.ENDED) {
+                    peer.send(error("not-ended", "End contact " + contactId + " before its wrap-up.").toString());
+                    return;
+                }
+                c.phase = Phase.ENDED;
+                a.held.remove(c.id);
+                toWebhook(c, "wrap-up", n -> n.put("code", settings.wrapUpCodes().get(code)));
+                sendToDesktop(a.id, json.createObjectNode().put("type", "closed").put("contact", Long.toString(c.id)));
+                shown(a);
+            }
+            default -> malformed(peer, "unknown type '" + type + "'");
+        }
+    }
+
+    private void presence(AgentView a, int presence, int reason) {
+        a.presence = presence;
+        a.reason = reason;
+        shown(a);
+        sendState(a);
+    }
+
+    /** Recomputes what the wallboard shows for the agent: a held contact wins over presence. */
+    private void shown(AgentView a) {
+        int shown = a.presence;
+        boolean offered = false;
+        boolean busy = false;
+        boolean wrapUp = false;
+        for (long id : a.held) {
+            Conversation c = conversations.get(id);
+            if (c != null) {
+                offered |= c.phase == Phase.OFFERED;
+                busy |= c.phase == Phase.CONNECTED;
+                wrapUp |= c.phase == Phase.WRAP_UP || c.phase == Phase.ENDED;
+            }
+        }
+        if (offered) {
+            shown = AgentState.OFFERED.code();
+        } else if (busy) {
+            shown = AgentState.BUSY.code();
+        } else if (wrapUp) {
+            shown = AgentState.WRAP_UP.code();
+        }
+        if (shown != a.shown) {
+            a.shown = shown;
+            a.shownSinceMs = System.currentTimeMillis();
+        }
+        wallboardDirty = true;
+    }
+
+    private void sendState(AgentView a) {
+        sendToDesktop(a.id, json.createObjectNode().put("type", "state")
+                .put("state", AgentState.ofCode(a.presence).name().toLowerCase(Locale.ROOT))
+                .put("reason", pauseReasonName(a.reason)));
+    }
+
+    private String pauseReasonName(int reason) {
+        int index = reason - PauseReason.FIRST_OPERATOR_CODE;
+        if (index >= 0 && index < settings.pauseReasons().size()) {
+            return settings.pauseReasons().get(index);
+        }
+        return reason == PauseReason.NO_ANSWER ? "no-answer" : "";
+    }
+
+    private void sendToDesktop(int agent, ObjectNode frame) {
+        Peer desktop = agent >= 0 && agent < agents.length ? agents[agent].desktop : null;
+        if (desktop != null) {
+            desktop.send(frame.toString());
+        }
+    }
+
+    /** What the desktop shows of a contact: channel, queue, the self-service path and topic, transcript, notes. */
+    private ObjectNode offerFrame(Conversation c, String type) {
+        ObjectNode f = json.createObjectNode().put("type", type).put("contact", Long.toString(c.id))
+                .put("channel", c.channel < 0 ? "voice" : Channel.ofCode(c.channel).name().toLowerCase(Locale.ROOT))
+                .put("queue", c.queue < 0 ? "" : routing.queues().get(c.queue).name())
+                .put("topic", c.topic == null ? "" : c.topic)
+                .put("language", languageCode(c.language))
+                .put("waitedSeconds", c.joinedNs < 0 || c.lastOfferNs < 0 ? 0 : (c.lastOfferNs - c.joinedNs) / 1_000_000_000L);
+        ArrayNode path = f.putArray("path");
+        c.path.forEach(path::add);
+        ArrayNode lines = f.putArray("transcript");
+        if (c.transcript != null) {
+            for (Line line : c.transcript) {
+                lines.addObject().put("from", line.from()).put("text", line.text());
+            }
+        }
+        ArrayNode notes = f.putArray("notes");
+        if (c.notes != null) {
+            c.notes.forEach(notes::add);
+        }
+        if (c.subject != null) {
+            f.put("subject", c.subject).put("from", c.from == null ? "" : c.from);
+        }
+        if (c.queue >= 0) {
+            f.put("offerTimeoutSeconds", routing.queues().get(c.queue).offerTimeoutMs() / 1000);
+        }
+        return f;
+    }
+
+    // ------------------------------------------------------------------ wallboard
+
+    private void onWallboardFrame(Peer peer, String type, JsonNode frame) {
+        switch (type) {
+            case "subscribe" -> {
+                String token = frame.path("token").asText("");
+                String expected = settings.supervisorToken();
+                if (expected == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                        token.getBytes(StandardCharsets.UTF_8))) {
+                    counters.authFailures.increment();
+                    peer.send(error("unauthorised", "Wrong supervisor token.").toString());
+                    if (++peer.authFailures >= 3) {
+                        peer.close(1008, "too many failed attempts");
+                    }
+                    return;
+                }
+                peer.subscribed = true;
+                wallboards.add(peer);
+                peer.send(wallboard().toString());
+            }
+            case "ping" -> peer.send("{\"type\":\"pong\"}");
+            default -> malformed(peer, "unknown type '" + type + "'");
+        }
+    }
+
+    private void pushWallboard() {
+        if (wallboards.isEmpty() || !wallboardDirty) {
+            return;
+        }
+        wallboardDirty = false;
+        String frame = wallboard().toString();
+        for (Peer p : wallboards) {
+            p.send(frame);
+        }
+    }
+
+    /** The wallboard's picture: per queue and per agent (the agents who are logged in or hold a contact). */
+    ObjectNode wallboard() {
+        long nowMs = System.currentTimeMillis();
+        long nowNs = nowMs * 1_000_000L;
+        ObjectNode w = json.createObjectNode().put("type", "wallboard").put("at", Instant.ofEpochMilli(nowMs).toString());
+        ArrayNode qs = w.putArray("queues");
+        for (QueueView q : queues) {
+            rollDay(q, nowNs);
+            long longestMs = 0;
+            for (Conversation c : q.waiting) {
+                longestMs = Math.max(longestMs, (nowNs - c.joinedNs) / 1_000_000L);
+            }
+            long offered = q.answered + q.abandoned;
+            int[] byState = new int[AgentState.values().length];
+            for (int a : q.qualified) {
+                byState[agents[a].shown]++;
+            }
+            ObjectNode node = qs.addObject().put("name", q.spec.name())
+                    .put("channel", q.spec.channel().name().toLowerCase(Locale.ROOT))
+                    .put("waiting", q.waiting.size()).put("longestWaitSeconds", longestMs / 1000)
+                    .put("answered", q.answered).put("abandoned", q.abandoned)
+                    .put("answeredWithinTarget", q.answeredWithinTarget)
+                    .put("targetSeconds", q.spec.serviceLevelMs() / 1000);
+            if (offered > 0) {
+                node.put("serviceLevelPercent", Math.round(1000.0 * q.answeredWithinTarget / offered) / 10.0);
+            } else {
+                node.putNull("serviceLevelPercent");
+            }
+            ObjectNode states = node.putObject("agents");
+            for (AgentState s : AgentState.values()) {
+                if (s != AgentState.LOGGED_OUT) {
+                    states.put(s.name().toLowerCase(Locale.ROOT), byState[s.code()]);
+                }
+            }
+        }
+        ArrayNode as = w.putArray("agents");
+        for (AgentView a : agents) {
+            if (a.shown == AgentState.LOGGED_OUT.code() && a.held.isEmpty()) {
+                continue;
+            }
+            as.addObject().put("name", a.name).put("state", AgentState.ofCode(a.shown).name().toLowerCase(Locale.ROOT))
+                    .put("reason", a.shown == AgentState.PAUSED.code() ? pauseReasonName(a.reason) : "")
+                    .put("secondsInState", (nowMs - a.shownSinceMs) / 1000).put("contacts", a.held.size());
+        }
+        ObjectNode counts = w.putObject("counters");
+        counters.snapshot().forEach(counts::put);
+        return w;
+    }
+
+    private static void rollDay(QueueView q, long nowNs) {
+        long day = Instant.ofEpochSecond(nowNs / 1_000_000_000L).atZone(DAY_ZONE).toLocalDate().toEpochDay();
+        if (day != q.day) {
+            q.day = day;
+            q.answered = 0;
+            q.answeredWithinTarget = 0;
+            q.abandoned = 0;
+        }
+    }
+
+    // ------------------------------------------------------------------ decisions
+
+    /** A copy of a decision, in decision order. */
+    void onDecision(Decision d) {
+        switch (d.type) {
+            case PLAY_PROMPT -> onPrompt(d);
+            case QUEUE_CONTACT -> onQueued(d);
+            case OFFER_CONTACT -> onOffer(d);
+            case RETRACT_OFFER -> onRetract(d);
+            case AGENT_STATE -> {
+                if (d.agentId >= 0 && d.agentId < agents.length) {
+                    presence(agents[d.agentId], d.agentState, d.reason);
+                }
+            }
+            case END_CONTACT -> onEnd(d);
+            case TRANSFER_CONTACT -> onTransfer(d);
+            case REJECT_COMMAND -> onReject(d);
+            default -> { }
+        }
+    }
+
+    private Conversation conversation(Decision d) {
+        return conversations.computeIfAbsent(d.contactId, id -> new Conversation(id, -1, false));
+    }
+
+    private void onPrompt(Decision d) {
+        Conversation c = conversation(d);
+        FlowNode node = routing.flowNodes().get(d.nodeId);
+        c.language = Math.max(0, d.languageId);
+        c.path.add(node.name());
+        if (node.kind() == FlowNode.Kind.QUEUE || node.kind() == FlowNode.Kind.INFO) {
+            c.topic = node.name();
+        }
+        if (!c.ours) {
+            return;
+        }
+        String text = promptText(routing.prompts().get(node.promptId()), c.language);
+        c.say("bot", text);
+        ObjectNode frame = json.createObjectNode().put("type", "bot").put("text", text).put("node", node.name())
+                .put("final", (d.flags & Decision.FLAG_FINAL) != 0);
+        if (node.nextByInput() != null && (node.kind() == FlowNode.Kind.MENU || node.kind() == FlowNode.Kind.LANGUAGE)) {
+            ArrayNode options = frame.putArray("options");
+            for (int input = 0; input < FlowNode.INPUTS; input++) {
+                int next = node.nextByInput()[input];
+                if (next < 0) {
+                    continue;
+                }
+                FlowNode target = routing.flowNodes().get(next);
+                String label = node.kind() == FlowNode.Kind.LANGUAGE && node.languageByInput()[input] >= 0
+                        ? languageName(node.languageByInput()[input])
+                        : label(target.name()) + (target.kind() == FlowNode.Kind.QUEUE
+                                ? ("nl".equals(languageCode(c.language)) ? " – medewerker" : " – talk to an agent") : "");
+                options.addObject().put("input", input).put("key", inputName(input)).put("label", label);
+            }
+            c.lastPrompt = frame;
+        }
+        if (c.citizen != null) {
+            c.citizen.send(frame.toString());
+        }
+    }
+
+    private void onQueued(Decision d) {
+        Conversation c = conversation(d);
+        if (c.queue >= 0) {
+            queues[c.queue].waiting.remove(c);
+        }
+        if (c.joinedNs < 0) {
+            c.joinedNs = d.timestampNs;
+        }
+        if (c.channel < 0) {
+            c.channel = routing.queues().get(d.queueId).channel().code();
+        }
+        QueueView q = queues[d.queueId];
+        c.queue = d.queueId;
+        c.priority = d.priority;
+        c.rankNs = c.joinedNs - c.priority * q.agingStepNs;
+        c.phase = Phase.WAITING;
+        c.lastPrompt = null;
+        q.waiting.add(c);
+        wallboardDirty = true;
+        if (c.citizen != null) {
+            c.position = -1;
+            sendPosition(c);
+        }
+    }
+
+    private void onOffer(Decision d) {
+        Conversation c = conversation(d);
+        if (c.queue >= 0) {
+            queues[c.queue].waiting.remove(c);
+        }
+        if (c.queue != d.queueId || c.joinedNs < 0) {
+            c.queue = d.queueId;
+            if (c.joinedNs < 0) {
+                c.joinedNs = d.timestampNs;
+            }
+        }
+        if (c.channel < 0) {
+            c.channel = routing.queues().get(d.queueId).channel().code();
+        }
+        QueueView q = queues[d.queueId];
+        if (q.lastOfferNs >= 0) {
+            double intervalMs = (d.timestampNs - q.lastOfferNs) / 1e6;
+            q.offerIntervalMs = q.offerIntervalMs < 0 ? intervalMs : 0.8 * q.offerIntervalMs + 0.2 * intervalMs;
+        }
+        q.lastOfferNs = d.timestampNs;
+        c.phase = Phase.OFFERED;
+        c.agent = d.agentId;
+        c.lastOfferNs = d.timestampNs;
+        AgentView a = agents[d.agentId];
+        a.held.add(c.id);
+        shown(a);
+        sendToDesktop(a.id, offerFrame(c, "offer").put("callback", (d.flags & Decision.FLAG_CALLBACK) != 0));
+    }
+
+    private void onRetract(Decision d) {
+        Conversation c = conversation(d);
+        if (d.agentId >= 0 && d.agentId < agents.length) {
+            AgentView a = agents[d.agentId];
+            a.held.remove(c.id);
+            sendToDesktop(a.id, json.createObjectNode().put("type", "retracted").put("contact", Long.toString(c.id)));
+            shown(a);
+        }
+        c.agent = -1;
+        c.phase = Phase.WAITING;
+        if (c.queue >= 0) {
+            queues[c.queue].waiting.add(c);
+        }
+    }
+
+    private void onTransfer(Decision d) {
+        Conversation c = conversation(d);
+        if (d.agentId >= 0 && d.agentId < agents.length) {
+            AgentView a = agents[d.agentId];
+            a.held.remove(c.id);
+            sendToDesktop(a.id, json.createObjectNode().put("type", "transferred").put("contact", Long.toString(c.id))
+                    .put("queue", routing.queues().get(d.queueId).name()));
+            shown(a);
+        }
+        c.agent = -1;
+        c.say("system", "transferred to " + routing.queues().get(d.queueId).name());
+        if (c.citizen != null) {
+            c.citizen.send("{\"type\":\"transferring\"}");
+        }
+    }
+
+    private void onEnd(Decision d) {
+        Conversation c = conversations.get(d.contactId);
+        int queue = d.queueId;
+        if (queue >= 0 && queue < queues.length) {
+            QueueView q = queues[queue];
+            rollDay(q, d.timestampNs);
+            if (d.outcome == Outcome.ANSWERED) {
+                q.answered++;
+                if (c != null && c.joinedNs >= 0 && c.lastOfferNs >= 0
+                        && c.lastOfferNs - c.joinedNs <= q.spec.serviceLevelMs() * 1_000_000L) {
+                    q.answeredWithinTarget++;
+                }
+            } else if (d.outcome == Outcome.ABANDONED) {
+                q.abandoned++;
+            }
+            wallboardDirty = true;
+        }
+        if (c == null) {
+            return;
+        }
+        if (c.queue >= 0) {
+            queues[c.queue].waiting.remove(c);
+        }
+        c.outcome = d.outcome;
+        c.endedMs = System.currentTimeMillis();
+        boolean wrapUp = d.outcome == Outcome.ANSWERED && queue >= 0 && routing.queues().get(queue).maxWrapUpMs() > 0;
+        c.phase = wrapUp ? Phase.WRAP_UP : Phase.ENDED;
+        if (d.agentId >= 0 && d.agentId < agents.length) {
+            AgentView a = agents[d.agentId];
+            if (d.outcome == Outcome.ANSWERED && c.ours) {
+                // the desktop asks for a wrap-up code; the contact stays on it until then
+                sendToDesktop(a.id, json.createObjectNode().put("type", "ended").put("contact", Long.toString(c.id)));
+            } else {
+                a.held.remove(c.id);
+                sendToDesktop(a.id, json.createObjectNode().put("type", "closed").put("contact", Long.toString(c.id)));
+            }
+            shown(a);
+        }
+        if (!c.ours) {
+            conversations.remove(c.id);
+            return;
+        }
+        c.say("system", "ended: " + Outcome.name(d.outcome));
+        if (c.citizen != null) {
+            c.citizen.send(json.createObjectNode().put("type", "ended").put("outcome", Outcome.name(d.outcome)).toString());
+        }
+        toWebhook(c, "outcome", n -> n.put("outcome", Outcome.name(d.outcome)));
+    }
+
+    private void onReject(Decision d) {
+        Conversation c = d.contactId >= 0 ? conversations.get(d.contactId) : null;
+        boolean ourAgent = d.agentId >= 0 && d.agentId < agents.length && agents[d.agentId].desktop != null;
+        if ((c == null || !c.ours) && !ourAgent) {
+            return;
+        }
+        counters.rejectedByCore.increment();
+        CommandType type = CommandType.ofCode(d.commandType);
+        ObjectNode frame = json.createObjectNode().put("type", "refused")
+                .put("command", type == null ? "unknown" : type.name().toLowerCase(Locale.ROOT))
+                .put("reason", RejectReason.name(d.reason));
+        if (c != null) {
+            frame.put("contact", Long.toString(c.id));
+        }
+        if (ourAgent) {
+            sendToDesktop(d.agentId, frame);
+            if (type == CommandType.AGENT_LOGGED_IN || type == CommandType.AGENT_STATE_CHANGED) {
+                // the core is the authority on presence; ask the agent to choose again
+                sendState(agents[d.agentId]);
+            }
+        }
+        if (c != null && c.ours && type == CommandType.CONTACT_ARRIVED) {
+            // refused at the door: the journal holds the refusal with its reason
+            c.phase = Phase.ENDED;
+            c.endedMs = System.currentTimeMillis();
+            if (c.citizen != null) {
+                c.citizen.send(frame.toString());
+            }
+            if (c.token != null) {
+                byToken.remove(c.token);
+            }
+            conversations.remove(c.id);
+        }
+    }
+
+    // ------------------------------------------------------------------ positions and housekeeping
+
+    private static final Comparator<Conversation> QUEUE_ORDER = Comparator.<Conversation>comparingLong(c -> c.rankNs)
+            .thenComparingLong(c -> c.joinedNs).thenComparingLong(c -> c.id);
+
+    /** Position and estimated wait of every waiting citizen, sent when they change. */
+    private void updatePositions() {
+        for (QueueView q : queues) {
+            if (q.waiting.isEmpty()) {
+                continue;
+            }
+            List<Conversation> order = new ArrayList<>(q.waiting);
+            order.sort(QUEUE_ORDER);
+            int position = 0;
+            for (Conversation c : order) {
+                position++;
+                if (c.citizen != null && c.position != position) {
+                    c.position = position;
+                    sendPosition(c);
+                }
+            }
+        }
+    }
+
+    private void sendPosition(Conversation c) {
+        QueueView q = queues[c.queue];
+        if (c.position < 0) {
+            int ahead = 0;
+            for (Conversation other : q.waiting) {
+                if (other != c && QUEUE_ORDER.compare(other, c) < 0) {
+                    ahead++;
+                }
+            }
+            c.position = ahead + 1;
+        }
+        c.ewtSeconds = estimatedWaitSeconds(q, c.position);
+        c.citizen.send(json.createObjectNode().put("type", "queued").put("queue", q.spec.name())
+                .put("position", c.position).put("estimatedWaitSeconds", c.ewtSeconds).toString());
+    }
+
+    /**
+     * Position times the observed interval between offers from the queue (smoothed); before any
+     * offer, two minutes per contact shared over the qualified agents who are ready.
+     */
+    private long estimatedWaitSeconds(QueueView q, int position) {
+        if (q.offerIntervalMs > 0) {
+            return Math.round(position * q.offerIntervalMs / 1000);
+        }
+        int ready = 0;
+        for (int a : q.qualified) {
+            if (agents[a].presence == AgentState.READY.code()) {
+                ready++;
+            }
+        }
+        return position * 120L / Math.max(1, ready);
+    }
+
+    /** Citizens who did not come back in time leave; ended conversations are forgotten. */
+    private void sweep() {
+        long now = System.currentTimeMillis();
+        for (Iterator<Conversation> it = conversations.values().iterator(); it.hasNext(); ) {
+            Conversation c = it.next();
+            if (!c.ours || c.channel != Channel.CHAT.code()) {
+                continue;
+            }
+            if (c.phase == Phase.ENDED && now - c.endedMs > ENDED_KEEP_MS && c.agent < 0) {
+                if (c.token != null) {
+                    byToken.remove(c.token);
+                }
+                it.remove();
+            } else if (c.citizen == null && c.expiresMs > 0 && c.expiresMs < now && c.token != null) {
+                citizenLeft(c);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ texts
+
+    private String promptText(String key, int language) {
+        Map<String, String> texts = promptTexts.getOrDefault(key, Map.of());
+        String text = texts.get(languageCode(language));
+        return text != null ? text : texts.getOrDefault(routing.languages().get(0), key);
+    }
+
+    private String languageCode(int language) {
+        return language >= 0 && language < routing.languages().size() ? routing.languages().get(language) : routing.languages().get(0);
+    }
+
+    private String languageName(int language) {
+        String code = languageCode(language);
+        return switch (code) {
+            case "nl" -> "Nederlands";
+            case "en" -> "English";
+            default -> code;
+        };
+    }
+
+    /** A button label from a node name: "to-login" → "login", "application-menu" → "application". */
+    static String label(String nodeName) {
+        String s = nodeName;
+        for (String prefix : new String[] {"to-", "info-"}) {
+            if (s.startsWith(prefix)) {
+                s = s.substring(prefix.length());
+            }
+        }
+        if (s.endsWith("-menu")) {
+            s = s.substring(0, s.length() - "-menu".length());
+        }
+        return s.replace('-', ' ');
+    }
+
+    static String inputName(int input) {
+        return input == 10 ? "*" : input == 11 ? "#" : Integer.toString(input);
+    }
+
+    // ------------------------------------------------------------------ queries (tests)
+
+    Map<String, Object> describe(long contactId) {
+        Conversation c = conversations.get(contactId);
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (c != null) {
+            m.put("phase", c.phase);
+            m.put("queue", c.queue);
+            m.put("agent", c.agent);
+            m.put("path", List.copyOf(c.path));
+        }
+        return m;
+    }
+
+    int conversationCount() {
+        return conversations.size();
+    }
+
+    String toJson(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}

@@ -1,0 +1,432 @@
+package org.loket.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import javax.net.ssl.KeyManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Netty server: static pages, the work-item webhook, and three WebSocket endpoints
+ * ({@code /ws/citizen}, {@code /ws/agent}, {@code /ws/wallboard}). Handlers decode and validate
+ * on the event loop and hand work to the {@link ChatHub}; they never route and never block.
+ */
+final class ChatServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ChatServer.class);
+    /** Largest HTTP request body (work items carry an e-mail's text). */
+    static final int MAX_HTTP_BODY_BYTES = 256 * 1024;
+    /** Refused frames in a row after which a connection is closed (1008): the server survives, that client does not. */
+    private static final int MAX_REFUSED_IN_A_ROW = 50;
+    private static final String CSP = "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; "
+            + "script-src 'self'; frame-ancestors 'none'";
+    private static final Map<String, String[]> PAGES = Map.of(
+            "/chat", new String[] {"chat.html", "text/html; charset=utf-8"},
+            "/desktop", new String[] {"desktop.html", "text/html; charset=utf-8"},
+            "/wallboard", new String[] {"wallboard.html", "text/html; charset=utf-8"},
+            "/static/chat.js", new String[] {"chat.js", "text/javascript; charset=utf-8"},
+            "/static/desktop.js", new String[] {"desktop.js", "text/javascript; charset=utf-8"},
+            "/static/wallboard.js", new String[] {"wallboard.js", "text/javascript; charset=utf-8"},
+            "/static/loket.css", new String[] {"loket.css", "text/css; charset=utf-8"});
+
+    private final ChatSettings settings;
+    private final ChatHub hub;
+    private final ChatCounters counters;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, byte[]> resources = new HashMap<>();
+    private final SslContext ssl;
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel listener;
+
+    ChatServer(ChatSettings settings, ChatHub hub, ChatCounters counters) throws Exception {
+        this.settings = settings;
+        this.hub = hub;
+        this.counters = counters;
+        for (String[] page : PAGES.values()) {
+            try (InputStream in = ChatServer.class.getResourceAsStream("web/" + page[0])) {
+                if (in == null) {
+                    throw new IllegalStateException("resource web/" + page[0] + " is missing from the chat adapter's jar");
+                }
+                resources.put(page[0], in.readAllBytes());
+            }
+        }
+        ssl = settings.tls() ? sslContext(settings) : null;
+    }
+
+    private static SslContext sslContext(ChatSettings settings) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        char[] password = settings.keyStorePassword().toCharArray();
+        try (InputStream in = Files.newInputStream(settings.keyStore())) {
+            store.load(in, password);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("chat.tls.keystore " + settings.keyStore() + " cannot be read: " + e.getMessage(), e);
+        }
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, password);
+        return SslContextBuilder.forServer(keys).build();
+    }
+
+    void start() throws InterruptedException {
+        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 256 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        if (ssl != null) {
+                            p.addLast(ssl.newHandler(ch.alloc()));
+                        }
+                        p.addLast(new IdleStateHandler(settings.idleTimeoutSeconds(), 0, 0));
+                        p.addLast(new HttpServerCodec());
+                        p.addLast(new HttpObjectAggregator(MAX_HTTP_BODY_BYTES));
+                        p.addLast(new HttpHandler());
+                    }
+                });
+        listener = bootstrap.bind(settings.bindAddress(), settings.port()).sync().channel();
+    }
+
+    InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    @Override
+    public void close() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        if (boss != null) {
+            boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private static boolean tokenMatches(String expected, String header) {
+        if (expected == null || header == null || !header.startsWith("Bearer ")) {
+            return false;
+        }
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                header.substring("Bearer ".length()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** HTTP: pages, the work-item webhook, stats, and the upgrade to a WebSocket. */
+    private final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            if (!request.decoderResult().isSuccess()) {
+                counters.badRequests.increment();
+                respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain", "bad request");
+                return;
+            }
+            String path = new QueryStringDecoder(request.uri()).path();
+            Peer.Kind kind = switch (path) {
+                case "/ws/citizen" -> Peer.Kind.CITIZEN;
+                case "/ws/agent" -> Peer.Kind.AGENT;
+                case "/ws/wallboard" -> Peer.Kind.WALLBOARD;
+                default -> null;
+            };
+            if (kind != null) {
+                upgrade(ctx, request, path, kind);
+                return;
+            }
+            if (path.equals("/api/v1/work-items")) {
+                workItem(ctx, request);
+                return;
+            }
+            if (path.equals("/api/v1/stats")) {
+                if (!tokenMatches(settings.supervisorToken(), request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+                    counters.authFailures.increment();
+                    respond(ctx, request, HttpResponseStatus.UNAUTHORIZED, "application/json", "{\"error\":\"unauthorised\"}");
+                    return;
+                }
+                respondJson(ctx, request, HttpResponseStatus.OK, counters.snapshot());
+                return;
+            }
+            if (request.method() != HttpMethod.GET) {
+                counters.badRequests.increment();
+                respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "method not allowed");
+                return;
+            }
+            if (path.equals("/")) {
+                FullHttpResponse redirect = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FOUND);
+                redirect.headers().set(HttpHeaderNames.LOCATION, "/chat").setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+                send(ctx, request, redirect);
+                return;
+            }
+            if (path.equals("/health")) {
+                respond(ctx, request, HttpResponseStatus.OK, "text/plain", "ok");
+                return;
+            }
+            String[] page = PAGES.get(path);
+            if (page == null) {
+                counters.badRequests.increment();
+                respond(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain", "not found");
+                return;
+            }
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    Unpooled.wrappedBuffer(resources.get(page[0])));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, page[1]);
+            send(ctx, request, response);
+        }
+
+        private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String path, Peer.Kind kind) {
+            ChannelPipeline p = ctx.pipeline();
+            p.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                    .websocketPath(path)
+                    .maxFramePayloadLength(settings.maxFrameBytes())
+                    .checkStartsWith(false)
+                    .handshakeTimeoutMillis(10_000)
+                    .build()));
+            p.addLast(new FrameHandler(new Peer(ctx.channel(), kind, settings.burstMessages())));
+            p.remove(this);
+            ctx.fireChannelRead(request.retain());
+        }
+
+        private void workItem(ChannelHandlerContext ctx, FullHttpRequest request) {
+            if (request.method() != HttpMethod.POST) {
+                counters.badRequests.increment();
+                respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "application/json", "{\"error\":\"use POST\"}");
+                return;
+            }
+            if (!tokenMatches(settings.workItemToken(), request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+                counters.authFailures.increment();
+                respond(ctx, request, HttpResponseStatus.UNAUTHORIZED, "application/json", "{\"error\":\"unauthorised\"}");
+                return;
+            }
+            JsonNode body;
+            try {
+                body = json.readTree(request.content().toString(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                body = null;
+            }
+            String problem = null;
+            org.loket.core.Channel channel = null;
+            if (body == null || !body.isObject()) {
+                problem = "the body must be a JSON object";
+            } else {
+                String ch = body.path("channel").asText("");
+                channel = switch (ch.toLowerCase(Locale.ROOT)) {
+                    case "email" -> org.loket.core.Channel.EMAIL;
+                    case "social" -> org.loket.core.Channel.SOCIAL;
+                    default -> null;
+                };
+                if (channel == null) {
+                    problem = "channel must be 'email' or 'social', not '" + ch + "'";
+                } else if (!body.path("externalId").isTextual() || body.path("externalId").asText().isBlank()
+                        || body.path("externalId").asText().length() > 200) {
+                    problem = "externalId must be a text of 1..200 characters (the id in your mail or webcare system)";
+                } else if (!body.path("body").isTextual() || body.path("body").asText().isBlank()) {
+                    problem = "body must be a non-empty text";
+                } else if (body.path("subject").asText("").length() > 500 || body.path("from").asText("").length() > 320) {
+                    problem = "subject is at most 500 characters and from at most 320";
+                }
+            }
+            if (problem != null) {
+                counters.badRequests.increment();
+                respondJson(ctx, request, HttpResponseStatus.BAD_REQUEST, Map.of("error", problem));
+                return;
+            }
+            JsonNode item = body;
+            org.loket.core.Channel itemChannel = channel;
+            request.retain();
+            hub.ask(h -> h.acceptWorkItem(itemChannel, item.path("externalId").asText(), item.path("from").asText(null),
+                    item.path("subject").asText(""), item.path("body").asText())).whenComplete((id, error) ->
+                    ctx.executor().execute(() -> {
+                        try {
+                            if (error != null) {
+                                respondJson(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, Map.of("error", "internal error"));
+                            } else if (id == null) {
+                                respondJson(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                                        Map.of("error", "busy; retry later", "retryAfterSeconds", 2));
+                            } else {
+                                respondJson(ctx, request, HttpResponseStatus.ACCEPTED, Map.of("workItem", id));
+                            }
+                        } finally {
+                            request.release();
+                        }
+                    }));
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof IdleStateEvent) {
+                counters.idleClosed.increment();
+                ctx.close();
+                return;
+            }
+            super.userEventTriggered(ctx, event);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            counters.badRequests.increment();
+            ctx.close();
+        }
+    }
+
+    private void respondJson(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, Object body) {
+        try {
+            respond(ctx, request, status, "application/json", json.writeValueAsString(body));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String type, String body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, type.startsWith("text/plain") ? "text/plain; charset=utf-8" : type);
+        send(ctx, request, response);
+    }
+
+    private void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+        response.headers().set("Content-Security-Policy", CSP)
+                .set("X-Content-Type-Options", "nosniff")
+                .set("Referrer-Policy", "no-referrer")
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /**
+     * One WebSocket connection's frames (the {@code ChatFrameAdapter} of STYLE.md): rate limit,
+     * JSON check, then hand to the hub. Refused frames are answered and counted; a connection that
+     * keeps sending them is closed, the server carries on.
+     */
+    private final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+        private final Peer peer;
+        private int refusedInARow;
+
+        FrameHandler(Peer peer) {
+            this.peer = peer;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+            counters.framesIn.increment();
+            if (!peer.admit(settings.messagesPerSecond(), settings.burstMessages())) {
+                counters.rateLimited.increment();
+                refused("rate-limited", "Too many messages; slow down.");
+                return;
+            }
+            if (!(frame instanceof TextWebSocketFrame text) || frame instanceof ContinuationWebSocketFrame
+                    || !frame.isFinalFragment()) {
+                counters.malformedFrames.increment();
+                refused("malformed", frame instanceof BinaryWebSocketFrame ? "binary frames are not accepted"
+                        : "fragmented frames are not accepted");
+                return;
+            }
+            JsonNode node;
+            try {
+                node = json.readTree(text.text());
+            } catch (IOException e) {
+                node = null;
+            }
+            if (node == null || !node.isObject() || !node.path("type").isTextual()) {
+                counters.malformedFrames.increment();
+                refused("malformed", "a frame is a JSON object with a text field 'type'");
+                return;
+            }
+            refusedInARow = 0;
+            JsonNode parsed = node;
+            hub.execute(() -> hub.onFrame(peer, parsed));
+        }
+
+        private void refused(String code, String message) {
+            peer.send("{\"type\":\"error\",\"code\":\"" + code + "\",\"message\":\"" + message + "\"}");
+            if (++refusedInARow >= MAX_REFUSED_IN_A_ROW) {
+                peer.close(1008, "too many refused frames");
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            hub.execute(() -> hub.onClosed(peer));
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof IdleStateEvent) {
+                counters.idleClosed.increment();
+                peer.close(1001, "idle");
+                return;
+            }
+            super.userEventTriggered(ctx, event);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof CorruptedWebSocketFrameException || cause.getCause() instanceof CorruptedWebSocketFrameException) {
+                if (String.valueOf(cause.getMessage()).contains("length")) {
+                    counters.oversizedFrames.increment();
+                } else {
+                    counters.malformedFrames.increment();
+                }
+            } else {
+                counters.malformedFrames.increment();
+                LOG.debug("chat connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            }
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package org.loket.chat;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The chat gateway's process settings, read once at start from {@code --set chat.KEY=VALUE}
+ * (the map handed to {@link ChatGatewayProvider#create}). Secrets (agent secrets, tokens, the TLS
+ * key-store password) are held here and never printed: {@link #toString()} leaves them out.
+ *
+ * @param bindAddress            the address the server binds (default 127.0.0.1: loopback unless an operator says otherwise)
+ * @param port                   TCP port; 0 picks a free one (tests)
+ * @param keyStore               PKCS#12 key store for TLS, or {@code null} for plain HTTP
+ * @param keyStorePassword       its password
+ * @param agentSecrets           per agent name, the secret the desktop login needs
+ * @param supervisorToken        the token the wallboard and the stats endpoint need; {@code null} = refused
+ * @param workItemToken          the bearer token {@code POST /api/v1/work-items} needs; {@code null} = refused
+ * @param webhookUrl             where replies and outcomes of work items go, or {@code null}
+ * @param webhookToken           bearer token sent to the webhook, or {@code null}
+ * @param maxFrameBytes          largest WebSocket frame accepted; a larger one closes that connection (1009)
+ * @param maxTextChars           longest chat message or note
+ * @param messagesPerSecond      sustained frames per connection; more are refused with an error frame
+ * @param burstMessages          frames a connection may send at once before the rate applies
+ * @param idleTimeoutSeconds     a connection that sends nothing for this long is closed
+ * @param resumeSeconds          how long a citizen who lost the connection keeps their place (resume-token expiry)
+ * @param positionUpdateMs       how often waiting citizens get their position and estimated wait
+ * @param wallboardUpdateMs      how often the wallboard is pushed (only when something changed)
+ * @param pauseReasons           pause reasons offered on the desktop; reason code = 16 + index
+ * @param wrapUpCodes            wrap-up codes offered on the desktop; journaled as the index in {@code WRAP_UP_DONE.reason}
+ * @param chatEntry              entry name of the web chat
+ * @param emailEntry             entry name of e-mail work items
+ * @param socialEntry            entry name of social-media work items
+ */
+public record ChatSettings(String bindAddress, int port, Path keyStore, String keyStorePassword,
+                           Map<String, String> agentSecrets, String supervisorToken, String workItemToken,
+                           String webhookUrl, String webhookToken, int maxFrameBytes, int maxTextChars,
+                           int messagesPerSecond, int burstMessages, int idleTimeoutSeconds, int resumeSeconds,
+                           int positionUpdateMs, int wallboardUpdateMs, List<String> pauseReasons,
+                           List<String> wrapUpCodes, String chatEntry, String emailEntry, String socialEntry) {
+
+    /** The key that switches the gateway on. */
+    public static final String PORT = "chat.port";
+
+    /**
+     * Reads {@code chat.*} keys. Agent secrets come from {@code chat.agent-secrets-file} (a
+     * properties file: agent name = secret) and/or {@code chat.agent-secret.NAME}.
+     *
+     * @throws IllegalArgumentException naming the key and the value that is wrong (never a secret's value)
+     */
+    public static ChatSettings from(Map<String, String> settings) {
+        Map<String, String> secrets = new LinkedHashMap<>();
+        String secretsFile = settings.get("chat.agent-secrets-file");
+        if (secretsFile != null) {
+            Properties p = new Properties();
+            try (Reader in = Files.newBufferedReader(Path.of(secretsFile))) {
+                p.load(in);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("chat.agent-secrets-file " + secretsFile + " cannot be read: " + e.getMessage(), e);
+            }
+            p.stringPropertyNames().forEach(name -> secrets.put(name, p.getProperty(name)));
+        }
+        settings.forEach((key, value) -> {
+            if (key.startsWith("chat.agent-secret.")) {
+                secrets.put(key.substring("chat.agent-secret.".length()), value);
+            }
+        });
+        String keyStore = settings.get("chat.tls.keystore");
+        return new ChatSettings(
+                settings.getOrDefault("chat.bind", "127.0.0.1"),
+                integer(settings, PORT, 8080, 0, 65_535),
+                keyStore == null ? null : Path.of(keyStore),
+                settings.getOrDefault("chat.tls.keystore-password", ""),
+                Map.copyOf(secrets),
+                settings.get("chat.supervisor-token"),
+                settings.get("chat.work-item-token"),
+                settings.get("chat.webhook-url"),
+                settings.get("chat.webhook-token"),
+                integer(settings, "chat.max-frame-bytes", 8_192, 256, 1 << 20),
+                integer(settings, "chat.max-text-chars", 2_000, 1, 100_000),
+                integer(settings, "chat.messages-per-second", 10, 1, 10_000),
+                integer(settings, "chat.burst-messages", 20, 1, 10_000),
+                integer(settings, "chat.idle-timeout-seconds", 120, 1, 86_400),
+                integer(settings, "chat.resume-seconds", 300, 1, 86_400),
+                integer(settings, "chat.position-update-ms", 1_000, 50, 60_000),
+                integer(settings, "chat.wallboard-update-ms", 1_000, 50, 60_000),
+                list(settings.getOrDefault("chat.pause-reasons", "break,training,meeting,administration")),
+                list(settings.getOrDefault("chat.wrap-up-codes", "resolved,referred,callback-needed,no-action")),
+                settings.getOrDefault("chat.entry", "chat"),
+                settings.getOrDefault("chat.email-entry", "email"),
+                settings.getOrDefault("chat.social-entry", "webcare"));
+    }
+
+    private static int integer(Map<String, String> settings, String key, int defaultValue, int min, int max) {
+        String value = settings.get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed < min || parsed > max) {
+                throw new IllegalArgumentException(key + " " + value + " is outside " + min + ".." + max);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " '" + value + "' is not a whole number", e);
+        }
+    }
+
+    private static List<String> list(String csv) {
+        List<String> items = new ArrayList<>();
+        for (String item : csv.split(",")) {
+            if (!item.isBlank()) {
+                items.add(item.trim());
+            }
+        }
+        return List.copyOf(items);
+    }
+
+    /** Whether the server speaks TLS. */
+    public boolean tls() {
+        return keyStore != null;
+    }
+
+    /** Leaves every secret out: settings are printed at start and may end up in logs. */
+    @Override
+    public String toString() {
+        return "ChatSettings[bind=" + bindAddress + ':' + port + " tls=" + tls() + " agents with a secret=" + agentSecrets.size()
+                + " supervisor token " + (supervisorToken == null ? "unset" : "set") + ", work-item token "
+                + (workItemToken == null ? "unset" : "set") + ", webhook " + (webhookUrl == null ? "unset" : "set")
+                + " maxFrameBytes=" + maxFrameBytes + " messagesPerSecond=" + messagesPerSecond + " idleTimeoutSeconds="
+                + idleTimeoutSeconds + " resumeSeconds=" + resumeSeconds + ']';
+    }
+}

@@ -1,0 +1,59 @@
+package org.loket.chat;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+
+/**
+ * One WebSocket connection: a citizen's chat, an agent's desktop or a wallboard. The rate-limit
+ * fields belong to the connection's event loop; the rest to the {@link ChatHub} thread.
+ */
+final class Peer {
+    enum Kind { CITIZEN, AGENT, WALLBOARD }
+
+    final Channel channel;
+    final Kind kind;
+
+    // event loop only
+    double tokens;
+    long refilledNs;
+    int malformedInARow;
+
+    // hub thread only
+    ChatHub.Conversation conversation;
+    int agent = -1;
+    boolean subscribed;
+    int authFailures;
+
+    Peer(Channel channel, Kind kind, int burst) {
+        this.channel = channel;
+        this.kind = kind;
+        this.tokens = burst;
+        this.refilledNs = System.nanoTime();
+    }
+
+    /** Takes one token of the connection's bucket; {@code false} when the rate is exceeded. Event loop only. */
+    boolean admit(int perSecond, int burst) {
+        long now = System.nanoTime();
+        tokens = Math.min(burst, tokens + (now - refilledNs) * perSecond / 1e9);
+        refilledNs = now;
+        if (tokens < 1) {
+            return false;
+        }
+        tokens -= 1;
+        return true;
+    }
+
+    /** Writes a text frame; safe from any thread (Netty hands it to the connection's event loop). */
+    void send(String json) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(new TextWebSocketFrame(json), channel.voidPromise());
+        }
+    }
+
+    void close(int status, String reason) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(f -> channel.close());
+        }
+    }
+}

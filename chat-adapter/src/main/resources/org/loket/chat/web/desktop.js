@@ -1,0 +1,183 @@
+// Agent desktop: one WebSocket to /ws/agent. Offers of every channel show the self-service path,
+// topic, transcript and transfer notes; several contacts are held at once within capacity.
+(function () {
+  'use strict';
+  const errorBox = document.getElementById('error');
+  let ws = null;
+  let welcome = null;
+  let credentials = null;
+
+  function send(frame) {
+    if (ws && ws.readyState === WebSocket.OPEN) {
+      ws.send(JSON.stringify(frame));
+    }
+  }
+
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined) { e.textContent = text; }
+    return e;
+  }
+
+  function summary(card, f) {
+    card.appendChild(el('h3', '', f.channel + ' · ' + f.queue + (f.topic ? ' · ' + f.topic : '')));
+    card.appendChild(el('div', 'meta path', 'Path: ' + (f.path || []).join(' → ')));
+    if (f.subject !== undefined) {
+      card.appendChild(el('div', 'meta', 'From: ' + f.from + ' · Subject: ' + f.subject));
+    }
+    (f.notes || []).forEach(function (n) { card.appendChild(el('div', 'note', 'Note: ' + n)); });
+  }
+
+  function transcript(card, f) {
+    const log = el('div', 'log transcript');
+    log.style.height = '10rem';
+    (f.transcript || []).forEach(function (l) { log.appendChild(el('div', 'line ' + l.from, l.text)); });
+    card.appendChild(log);
+    return log;
+  }
+
+  function showOffer(f) {
+    removeCard(f.contact);
+    const card = el('div', 'card offer');
+    card.id = 'offer-' + f.contact;
+    card.dataset.contact = f.contact;
+    summary(card, f);
+    transcript(card, f);
+    const row = el('div', 'row');
+    const accept = el('button', 'primary accept', 'Accept');
+    accept.addEventListener('click', function () { send({type: 'accept', contact: f.contact}); });
+    const decline = el('button', 'decline', 'Decline');
+    decline.addEventListener('click', function () { send({type: 'decline', contact: f.contact}); card.remove(); });
+    row.append(accept, decline);
+    card.appendChild(row);
+    document.getElementById('offers').appendChild(card);
+  }
+
+  function showConversation(f) {
+    removeCard(f.contact);
+    const card = el('div', 'card conversation');
+    card.id = 'conv-' + f.contact;
+    card.dataset.contact = f.contact;
+    summary(card, f);
+    transcript(card, f);
+    const talk = el('div', 'row talk');
+    const input = el('input', 'grow reply');
+    input.type = 'text';
+    input.maxLength = 2000;
+    input.placeholder = f.channel === 'chat' ? 'message' : 'reply';
+    const sendButton = el('button', 'primary send', 'Send');
+    function sendText() {
+      const body = input.value.trim();
+      if (body) {
+        send({type: 'message', contact: f.contact, text: body});
+        card.querySelector('.transcript').appendChild(el('div', 'line agent', body));
+        input.value = '';
+      }
+    }
+    sendButton.addEventListener('click', sendText);
+    input.addEventListener('keydown', function (e) { if (e.key === 'Enter') { sendText(); } });
+    const end = el('button', 'end', 'End');
+    end.addEventListener('click', function () { send({type: 'end', contact: f.contact}); });
+    talk.append(input, sendButton, end);
+    const transfer = el('div', 'row transfer');
+    const queue = el('select', 'transfer-queue');
+    (welcome ? welcome.queues : []).forEach(function (q) { queue.appendChild(new Option(q, q)); });
+    const note = el('input', 'grow transfer-note');
+    note.type = 'text';
+    note.placeholder = 'note for the next agent';
+    const transferButton = el('button', 'transfer-button', 'Transfer');
+    transferButton.addEventListener('click', function () {
+      send({type: 'transfer', contact: f.contact, queue: queue.value, note: note.value});
+    });
+    transfer.append(queue, note, transferButton);
+    const wrap = el('div', 'row wrap-up hidden');
+    const code = el('select', 'wrap-up-code');
+    (welcome ? welcome.wrapUpCodes : []).forEach(function (c) { code.appendChild(new Option(c, c)); });
+    const done = el('button', 'primary wrap-up-done', 'Wrap-up done');
+    done.addEventListener('click', function () { send({type: 'wrap-up', contact: f.contact, code: code.value}); });
+    wrap.append(el('span', '', 'Wrap-up:'), code, done);
+    card.append(talk, transfer, wrap);
+    document.getElementById('conversations').appendChild(card);
+  }
+
+  function removeCard(contact) {
+    ['offer-', 'conv-'].forEach(function (p) {
+      const c = document.getElementById(p + contact);
+      if (c) { c.remove(); }
+    });
+  }
+
+  function onFrame(f) {
+    switch (f.type) {
+      case 'welcome':
+        welcome = f;
+        document.getElementById('login-form').classList.add('hidden');
+        document.getElementById('desk').classList.remove('hidden');
+        document.getElementById('who').textContent = '· ' + f.agent;
+        const reasons = document.getElementById('pause-reason');
+        reasons.replaceChildren();
+        f.pauseReasons.forEach(function (r) { reasons.appendChild(new Option(r, r)); });
+        errorBox.textContent = '';
+        break;
+      case 'state':
+        document.getElementById('state').textContent = f.state;
+        document.getElementById('reason').textContent = f.reason ? '(' + f.reason + ')' : '';
+        break;
+      case 'offer':
+        showOffer(f);
+        break;
+      case 'conversation':
+        showConversation(f);
+        break;
+      case 'message': {
+        const card = document.getElementById('conv-' + f.contact);
+        if (card) { card.querySelector('.transcript').appendChild(el('div', 'line ' + f.from, f.text)); }
+        break;
+      }
+      case 'retracted':
+      case 'transferred':
+      case 'closed':
+        removeCard(f.contact);
+        break;
+      case 'ended': {
+        const card = document.getElementById('conv-' + f.contact);
+        if (card) {
+          card.querySelector('.talk').classList.add('hidden');
+          card.querySelector('.transfer').classList.add('hidden');
+          card.querySelector('.wrap-up').classList.remove('hidden');
+        }
+        break;
+      }
+      case 'error':
+      case 'refused':
+        errorBox.textContent = (f.message || (f.command + ': ' + f.reason));
+        break;
+      default:
+        break;
+    }
+  }
+
+  function connect() {
+    const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
+    ws = new WebSocket(scheme + location.host + '/ws/agent');
+    ws.addEventListener('open', function () {
+      if (credentials) { send(credentials); }
+    });
+    ws.addEventListener('message', function (e) { onFrame(JSON.parse(e.data)); });
+    ws.addEventListener('close', function () { setTimeout(connect, 1000); });
+  }
+
+  document.getElementById('login-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    credentials = {type: 'login', agent: document.getElementById('agent').value, secret: document.getElementById('secret').value};
+    send(credentials);
+  });
+  document.getElementById('ready').addEventListener('click', function () { send({type: 'ready'}); });
+  document.getElementById('pause').addEventListener('click', function () {
+    send({type: 'pause', reason: document.getElementById('pause-reason').value});
+  });
+  document.getElementById('logout').addEventListener('click', function () { send({type: 'logout'}); });
+  setInterval(function () { send({type: 'ping'}); }, 20000);
+  connect();
+}());

@@ -1,0 +1,67 @@
+// Supervisor wallboard: subscribes once over /ws/wallboard; the server pushes the picture when it
+// changes (at most once per update interval). The token may come in the URL fragment (#token=...),
+// which the browser never sends to the server.
+(function () {
+  'use strict';
+  let ws = null;
+  let token = null;
+  const errorBox = document.getElementById('error');
+
+  function cell(row, value) {
+    const td = document.createElement('td');
+    td.textContent = value === null || value === undefined ? '–' : String(value);
+    row.appendChild(td);
+  }
+
+  function render(w) {
+    document.getElementById('at').textContent = '· ' + w.at;
+    const qs = document.querySelector('#queues tbody');
+    qs.replaceChildren();
+    w.queues.forEach(function (q) {
+      const tr = document.createElement('tr');
+      tr.dataset.queue = q.name;
+      [q.name, q.channel, q.waiting, q.longestWaitSeconds, q.answered, q.abandoned,
+        q.serviceLevelPercent === null ? null : q.serviceLevelPercent + ' %', q.targetSeconds,
+        q.agents.ready, q.agents.offered, q.agents.busy, q.agents.wrap_up, q.agents.paused].forEach(function (v) { cell(tr, v); });
+      qs.appendChild(tr);
+    });
+    const as = document.querySelector('#agents tbody');
+    as.replaceChildren();
+    w.agents.forEach(function (a) {
+      const tr = document.createElement('tr');
+      tr.dataset.agent = a.name;
+      [a.name, a.state, a.reason, a.secondsInState, a.contacts].forEach(function (v) { cell(tr, v); });
+      as.appendChild(tr);
+    });
+  }
+
+  function connect() {
+    const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
+    ws = new WebSocket(scheme + location.host + '/ws/wallboard');
+    ws.addEventListener('open', function () { if (token) { ws.send(JSON.stringify({type: 'subscribe', token: token})); } });
+    ws.addEventListener('message', function (e) {
+      const f = JSON.parse(e.data);
+      if (f.type === 'wallboard') {
+        document.getElementById('token-form').classList.add('hidden');
+        errorBox.textContent = '';
+        render(f);
+      } else if (f.type === 'error') {
+        errorBox.textContent = f.message;
+      }
+    });
+    ws.addEventListener('close', function () { setTimeout(connect, 1000); });
+  }
+
+  document.getElementById('token-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    token = document.getElementById('token').value;
+    ws.send(JSON.stringify({type: 'subscribe', token: token}));
+  });
+  const m = /token=([^&]+)/.exec(location.hash);
+  if (m) {
+    token = decodeURIComponent(m[1]);
+    history.replaceState(null, '', location.pathname);
+  }
+  setInterval(function () { if (ws && ws.readyState === WebSocket.OPEN) { ws.send('{"type":"ping"}'); } }, 20000);
+  connect();
+}());
