@@ -90,6 +90,9 @@ final class ChatHub implements AutoCloseable {
         int agent = -1;
         int language;
         int outcome = -1;
+        /** The menu last presented and the input the citizen chose there (this gateway's contacts only). */
+        int node = -1;
+        int lastInput = -1;
         final List<String> path = new ArrayList<>(4);
         String topic;
         List<Line> transcript;
@@ -427,6 +430,7 @@ final class ChatHub implements AutoCloseable {
                     return;
                 }
                 c.say("citizen", frame.path("label").asText(inputName(input.asInt())));
+                c.lastInput = input.asInt();
                 publish(out.clear(CommandType.SELF_SERVICE_INPUT).contact(c.id).input(input.asInt()), peer);
             }
             case "message" -> {
@@ -997,6 +1001,8 @@ final class ChatHub implements AutoCloseable {
         Conversation c = conversation(d);
         FlowNode node = routing.flowNodes().get(d.nodeId);
         c.language = Math.max(0, d.languageId);
+        c.node = d.nodeId;
+        c.lastInput = -1;
         c.path.add(node.name());
         if (node.kind() == FlowNode.Kind.QUEUE || node.kind() == FlowNode.Kind.INFO) {
             c.topic = node.name();
@@ -1044,9 +1050,32 @@ final class ChatHub implements AutoCloseable {
         c.queue = d.queueId;
         c.priority = d.priority;
         c.rankNs = c.joinedNs - c.priority * q.agingStepNs;
+        boolean fromSelfService = c.phase == Phase.SELF_SERVICE && c.node >= 0;
         c.phase = Phase.WAITING;
         c.lastPrompt = null;
         q.waiting.add(c);
+        if (fromSelfService) {
+            // The core queues from a QUEUE leaf without a prompt: name the leaf the citizen chose,
+            // or say that the menu's fallback took them to a human.
+            FlowNode menu = routing.flowNodes().get(c.node);
+            int leaf = c.lastInput >= 0 && menu.nextByInput() != null ? menu.nextByInput()[c.lastInput] : -1;
+            if (leaf >= 0 && routing.flowNodes().get(leaf).kind() == FlowNode.Kind.QUEUE) {
+                FlowNode queueLeaf = routing.flowNodes().get(leaf);
+                c.path.add(queueLeaf.name());
+                c.topic = queueLeaf.name();
+                if (c.ours) {
+                    String text = promptText(routing.prompts().get(queueLeaf.promptId()), c.language);
+                    c.say("bot", text);
+                    if (c.citizen != null) {
+                        c.citizen.send(json.createObjectNode().put("type", "bot").put("text", text).put("node", queueLeaf.name())
+                                .put("final", false).toString());
+                    }
+                }
+            } else {
+                c.topic = "fallback from " + menu.name();
+            }
+            c.node = -1;
+        }
         wallboardDirty = true;
         if (c.citizen != null) {
             c.position = -1;

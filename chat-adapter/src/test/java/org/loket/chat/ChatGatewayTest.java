@@ -1,0 +1,327 @@
+package org.loket.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.loket.core.decision.Outcome;
+
+/** The chat gateway against a real engine and real WebSocket and HTTP clients on loopback. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ChatGatewayTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static WsClient login(TestEngine t, String agent) throws InterruptedException {
+        WsClient desk = new WsClient(t.ws() + "/ws/agent");
+        desk.send("{\"type\":\"login\",\"agent\":\"" + agent + "\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+        desk.await("welcome");
+        return desk;
+    }
+
+    @Test
+    void shouldRenderTheSelfServiceFlowAsAChatbotUpToAnInformationLeaf() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient citizen = new WsClient(t.ws() + "/ws/citizen")) {
+            citizen.send("{\"type\":\"start\",\"language\":\"nl\"}");
+            assertThat(citizen.await("session").path("token").asText()).hasSizeGreaterThan(20);
+            JsonNode language = citizen.await("bot");
+            assertThat(language.path("node").asText()).isEqualTo("welcome");
+            assertThat(language.path("options")).extracting(o -> o.path("label").asText()).contains("Nederlands", "English");
+            citizen.send("{\"type\":\"choose\",\"input\":2}");
+            JsonNode menu = citizen.await("bot");
+            assertThat(menu.path("text").asText()).startsWith("Press 1 for logging in");
+            assertThat(menu.path("options")).extracting(o -> o.path("label").asText()).contains("login – talk to an agent");
+            citizen.send("{\"type\":\"choose\",\"input\":3}");
+            assertThat(citizen.await("bot").path("node").asText()).isEqualTo("application-menu");
+            citizen.send("{\"type\":\"choose\",\"input\":1}");
+            JsonNode info = citizen.await("bot");
+            assertThat(info.path("text").asText()).contains("activation code arrives by letter");
+            assertThat(info.path("final").asBoolean()).isTrue();
+            assertThat(citizen.await("ended").path("outcome").asText()).isEqualTo("SELF_SERVED");
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.engine.core().ended(Outcome.SELF_SERVED)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldHandAChatToAnAgentWithPathAndTranscriptAndResumeAfterAReconnect() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = login(t, "chat-desk-001")) {
+            WsClient citizen = new WsClient(t.ws() + "/ws/citizen");
+            citizen.send("{\"type\":\"start\",\"language\":\"en\"}");
+            String token = citizen.await("session").path("token").asText();
+            citizen.await("bot");
+            citizen.send("{\"type\":\"choose\",\"input\":2}");
+            citizen.await("bot");
+            citizen.send("{\"type\":\"message\",\"text\":\"my activation letter never came\"}");
+            citizen.await("bot", f -> f.path("text").asText().contains("buttons"), 10_000);
+            citizen.send("{\"type\":\"choose\",\"input\":3}");
+            citizen.await("bot");
+            citizen.send("{\"type\":\"choose\",\"input\":2}");
+            JsonNode offer = desk.await("offer");
+            assertThat(offer.path("channel").asText()).isEqualTo("chat");
+            assertThat(offer.path("queue").asText()).isEqualTo("digid-chat");
+            assertThat(offer.path("topic").asText()).isEqualTo("to-application");
+            assertThat(offer.path("path")).extracting(JsonNode::asText)
+                    .containsExactly("welcome", "main-menu", "application-menu", "to-application");
+            assertThat(offer.path("transcript").toString()).contains("my activation letter never came");
+            String contact = offer.path("contact").asText();
+            desk.send("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}");
+            citizen.await("agent-joined");
+            desk.send("{\"type\":\"message\",\"contact\":\"" + contact + "\",\"text\":\"Hello, how can I help?\"}");
+            assertThat(citizen.await("message").path("text").asText()).isEqualTo("Hello, how can I help?");
+
+            citizen.socket.abort(); // the connection is lost
+            WsClient back = new WsClient(t.ws() + "/ws/citizen");
+            back.send("{\"type\":\"resume\",\"token\":\"" + token + "\"}");
+            JsonNode session = back.await("session");
+            assertThat(session.path("resumed").asBoolean()).isTrue();
+            assertThat(session.path("phase").asText()).isEqualTo("connected");
+            assertThat(session.path("transcript").toString()).contains("Hello, how can I help?");
+            back.send("{\"type\":\"message\",\"text\":\"thanks, I am back\"}");
+            assertThat(desk.await("message").path("text").asText()).isEqualTo("thanks, I am back");
+
+            desk.send("{\"type\":\"end\",\"contact\":\"" + contact + "\"}");
+            assertThat(back.await("ended").path("outcome").asText()).isEqualTo("ANSWERED");
+            desk.await("ended");
+            desk.send("{\"type\":\"wrap-up\",\"contact\":\"" + contact + "\",\"code\":\"resolved\"}");
+            desk.await("closed");
+            WsClient stranger = new WsClient(t.ws() + "/ws/citizen");
+            stranger.send("{\"type\":\"resume\",\"token\":\"not-a-token\"}");
+            assertThat(stranger.await("error").path("code").asText()).isEqualTo("resume-refused");
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.engine.core().ended(Outcome.ANSWERED)).isEqualTo(1);
+            assertThat(t.gateway.counters().resumed.sum()).isEqualTo(1);
+            back.close();
+            stranger.close();
+        }
+    }
+
+    @Test
+    void shouldShowPositionAndEstimatedWaitWhileNoAgentIsFree() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.position-update-ms", "100"))) {
+            WsClient[] citizens = new WsClient[3];
+            for (int i = 0; i < citizens.length; i++) {
+                citizens[i] = new WsClient(t.ws() + "/ws/citizen");
+                citizens[i].send("{\"type\":\"start\",\"language\":\"nl\"}");
+                citizens[i].await("bot");
+                citizens[i].send("{\"type\":\"choose\",\"input\":1}");
+                citizens[i].await("bot");
+                citizens[i].send("{\"type\":\"choose\",\"input\":1}");
+                JsonNode queued = citizens[i].await("queued");
+                assertThat(queued.path("queue").asText()).isEqualTo("digid-chat");
+                assertThat(queued.path("position").asInt()).isEqualTo(i + 1);
+                assertThat(queued.path("estimatedWaitSeconds").asLong()).isPositive();
+            }
+            citizens[0].send("{\"type\":\"leave\"}");
+            assertThat(citizens[1].await("queued", f -> f.path("position").asInt() == 1, 10_000)).isNotNull();
+            assertThat(citizens[2].await("queued", f -> f.path("position").asInt() == 2, 10_000)).isNotNull();
+            for (WsClient c : citizens) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldRouteEmailWorkItemsAndSendRepliesAndOutcomesToTheWebhook() throws Exception {
+        LinkedBlockingQueue<JsonNode> hooks = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<String> authorizations = new LinkedBlockingQueue<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            try (InputStream in = exchange.getRequestBody()) {
+                hooks.add(JSON.readTree(in));
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+        try (TestEngine t = new TestEngine(Map.of("chat.webhook-url", hook, "chat.webhook-token", "outbound-token"));
+             WsClient desk = login(t, "backoffice-001")) {
+            HttpClient http = HttpClient.newHttpClient();
+            String item = "{\"channel\":\"email\",\"externalId\":\"mail-42\",\"from\":\"citizen@example.org\","
+                    + "\"subject\":\"Activation code\",\"body\":\"My code expired.\"}";
+            assertThat(post(http, t, item, null).statusCode()).isEqualTo(401);
+            assertThat(post(http, t, item, "wrong").statusCode()).isEqualTo(401);
+            assertThat(post(http, t, "{not json", TestEngine.WORK_ITEM_TOKEN).statusCode()).isEqualTo(400);
+            HttpResponse<String> bad = post(http, t, "{\"channel\":\"fax\",\"externalId\":\"x\",\"body\":\"b\"}", TestEngine.WORK_ITEM_TOKEN);
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(bad.body()).contains("channel must be 'email' or 'social'");
+            HttpResponse<String> accepted = post(http, t, item, TestEngine.WORK_ITEM_TOKEN);
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            String id = JSON.readTree(accepted.body()).path("workItem").asText();
+
+            JsonNode offer = desk.await("offer");
+            assertThat(offer.path("contact").asText()).isEqualTo(id);
+            assertThat(offer.path("channel").asText()).isEqualTo("email");
+            assertThat(offer.path("subject").asText()).isEqualTo("Activation code");
+            desk.send("{\"type\":\"accept\",\"contact\":\"" + id + "\"}");
+            desk.await("conversation");
+            desk.send("{\"type\":\"message\",\"contact\":\"" + id + "\",\"text\":\"Please apply again.\"}");
+            JsonNode reply = hooks.poll(10, TimeUnit.SECONDS);
+            assertThat(reply).isNotNull();
+            assertThat(reply.path("type").asText()).isEqualTo("reply");
+            assertThat(reply.path("externalId").asText()).isEqualTo("mail-42");
+            assertThat(reply.path("text").asText()).isEqualTo("Please apply again.");
+            assertThat(authorizations.poll()).isEqualTo("Bearer outbound-token");
+            desk.send("{\"type\":\"end\",\"contact\":\"" + id + "\"}");
+            JsonNode outcome = hooks.poll(10, TimeUnit.SECONDS);
+            assertThat(outcome.path("type").asText()).isEqualTo("outcome");
+            assertThat(outcome.path("outcome").asText()).isEqualTo("ANSWERED");
+            desk.await("ended");
+            desk.send("{\"type\":\"wrap-up\",\"contact\":\"" + id + "\",\"code\":\"resolved\"}");
+            JsonNode wrapUp = hooks.poll(10, TimeUnit.SECONDS);
+            assertThat(wrapUp.path("type").asText()).isEqualTo("wrap-up");
+            assertThat(wrapUp.path("code").asText()).isEqualTo("resolved");
+            assertThat(t.gateway.counters().authFailures.sum()).isEqualTo(2);
+            assertThat(t.gateway.counters().badRequests.sum()).isEqualTo(2);
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    private static HttpResponse<String> post(HttpClient http, TestEngine t, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(t.http() + "/api/v1/work-items"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldRejectAndCountBadFramesWithoutStoppingTheServer() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.max-frame-bytes", "1024", "chat.messages-per-second", "5",
+                "chat.burst-messages", "10"))) {
+            ChatCounters counters = t.gateway.counters();
+            WsClient c = new WsClient(t.ws() + "/ws/citizen");
+            c.send("{not json");
+            assertThat(c.await("error").path("code").asText()).isEqualTo("malformed");
+            c.send("[1,2]");
+            c.await("error");
+            c.send("{\"type\":\"no-such-type\"}");
+            c.await("error");
+            c.socket.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).join();
+            c.await("error");
+            c.send("{\"type\":\"ping\"}");
+            c.await("pong");
+            assertThat(counters.malformedFrames.sum()).isEqualTo(4);
+
+            WsClient flood = new WsClient(t.ws() + "/ws/citizen");
+            for (int i = 0; i < 40; i++) {
+                flood.send("{\"type\":\"ping\"}");
+            }
+            flood.await("error", f -> f.path("code").asText().equals("rate-limited"), 10_000);
+            long until = System.currentTimeMillis() + 10_000;
+            while (counters.rateLimited.sum() < 20 && System.currentTimeMillis() < until) {
+                Thread.sleep(10);
+            }
+            // 40 frames at once against a burst of 10 and 5 a second: about 30 refused, never all
+            assertThat(counters.rateLimited.sum()).isBetween(20L, 30L);
+
+            WsClient big = new WsClient(t.ws() + "/ws/citizen");
+            big.send("{\"type\":\"message\",\"text\":\"" + "x".repeat(2_000) + "\"}");
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (big.closeStatus < 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(big.closeStatus).isEqualTo(1009);
+            assertThat(counters.oversizedFrames.sum()).isEqualTo(1);
+
+            WsClient agent = new WsClient(t.ws() + "/ws/agent");
+            agent.send("{\"type\":\"ready\"}");
+            assertThat(agent.await("error").path("code").asText()).isEqualTo("unauthenticated");
+            agent.send("{\"type\":\"login\",\"agent\":\"chat-desk-001\",\"secret\":\"wrong\"}");
+            assertThat(agent.await("error").path("code").asText()).isEqualTo("login-refused");
+            WsClient board = new WsClient(t.ws() + "/ws/wallboard");
+            board.send("{\"type\":\"subscribe\",\"token\":\"wrong\"}");
+            assertThat(board.await("error").path("code").asText()).isEqualTo("unauthorised");
+            assertThat(counters.authFailures.sum()).isEqualTo(3);
+
+            HttpResponse<String> health = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(t.http() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.body()).isEqualTo("ok");
+            c.send("{\"type\":\"ping\"}");
+            c.await("pong");
+            HttpResponse<String> stats = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(t.http() + "/api/v1/stats"))
+                    .header("Authorization", "Bearer " + TestEngine.SUPERVISOR_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(JSON.readTree(stats.body()).path("malformedFrames").asLong()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void shouldCloseIdleConnections() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.idle-timeout-seconds", "1"))) {
+            WsClient c = new WsClient(t.ws() + "/ws/citizen");
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (c.closeStatus < 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(c.closeStatus).isEqualTo(1001);
+            assertThat(t.gateway.counters().idleClosed.sum()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldServeTlsWithASelfSignedCertificate() throws Exception {
+        Path store = Path.of("target", "tls-test.p12");
+        Files.deleteIfExists(store);
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "loket", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", store.toString(), "-storepass", "changeit-test").redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isZero();
+        try (TestEngine t = new TestEngine(Map.of("chat.tls.keystore", store.toString(), "chat.tls.keystore-password", "changeit-test"))) {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(store)) {
+                trust.load(in, "changeit-test".toCharArray());
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            HttpClient https = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
+            int port = t.gateway.address().getPort();
+            HttpResponse<String> health = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.body()).isEqualTo("ok");
+            try (WsClient c = new WsClient(https, "wss://127.0.0.1:" + port + "/ws/citizen")) {
+                c.send("{\"type\":\"start\",\"language\":\"nl\"}");
+                assertThat(c.await("bot").path("node").asText()).isEqualTo("welcome");
+            }
+            HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> plain.send(
+                    HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString())).as("an untrusted certificate is refused by a default client")
+                    .isInstanceOf(java.io.IOException.class);
+        }
+    }
+
+    @Test
+    void shouldNeverPrintSecretsInItsSettings() {
+        ChatSettings s = ChatSettings.from(Map.of("chat.port", "0", "chat.supervisor-token", "sup-ABC",
+                "chat.work-item-token", "work-DEF", "chat.agent-secret.a", "agent-GHI", "chat.webhook-token", "hook-JKL",
+                "chat.tls.keystore-password", "store-MNO"));
+        assertThat(s.toString()).doesNotContain("sup-ABC", "work-DEF", "agent-GHI", "hook-JKL", "store-MNO");
+    }
+}

@@ -1,0 +1,67 @@
+package org.loket.chat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.loket.config.ConfigLoader;
+import org.loket.config.LoadedConfig;
+import org.loket.core.config.RoutingConfigCodec;
+import org.loket.host.gateway.GatewayContext;
+import org.loket.host.journal.Journal;
+import org.loket.host.pipeline.Engine;
+import org.loket.host.pipeline.EngineSettings;
+
+/** A real engine (ring, Chronicle journal, core) on the default configuration with the chat gateway on loopback. */
+final class TestEngine implements AutoCloseable {
+    static final String SUPERVISOR_TOKEN = "supervisor-token-for-tests";
+    static final String WORK_ITEM_TOKEN = "work-item-token-for-tests";
+    static final String SECRET = "secret-for-tests";
+
+    final Journal journal;
+    final Engine engine;
+    final ChatGateway gateway;
+    final LoadedConfig config;
+    private final ScheduledExecutorService ticks;
+
+    TestEngine(Map<String, String> extra) throws Exception {
+        Path folder = Files.createTempDirectory(Path.of("target"), "journal-");
+        journal = Journal.open(folder);
+        engine = Engine.start(EngineSettings.defaults().withPretouch(false), journal);
+        config = ConfigLoader.loadDefault();
+        engine.publishConfig(RoutingConfigCodec.encode(config.routing()));
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("chat.port", "0");
+        settings.put("chat.bind", "127.0.0.1");
+        settings.put("chat.supervisor-token", SUPERVISOR_TOKEN);
+        settings.put("chat.work-item-token", WORK_ITEM_TOKEN);
+        for (String agent : new String[] {"chat-desk-001", "chat-desk-002", "generalist-001", "backoffice-001"}) {
+            settings.put("chat.agent-secret." + agent, SECRET);
+        }
+        settings.putAll(extra);
+        gateway = (ChatGateway) new ChatGatewayProvider().create(settings);
+        gateway.start(new GatewayContext(engine, config, settings));
+        engine.addGateway(gateway);
+        ticks = Executors.newSingleThreadScheduledExecutor();
+        ticks.scheduleAtFixedRate(engine::publishTick, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    String http() {
+        return "http://127.0.0.1:" + gateway.address().getPort();
+    }
+
+    String ws() {
+        return "ws://127.0.0.1:" + gateway.address().getPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        ticks.shutdownNow();
+        gateway.close();
+        engine.close();
+        journal.close();
+    }
+}

@@ -1,0 +1,103 @@
+package org.loket.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A real WebSocket client (the JDK's) that collects JSON frames. */
+final class WsClient implements WebSocket.Listener, AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    final List<JsonNode> seen = new ArrayList<>();
+    volatile int closeStatus = -1;
+    private final StringBuilder partial = new StringBuilder();
+    final WebSocket socket;
+
+    WsClient(HttpClient client, String uri) {
+        socket = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).buildAsync(URI.create(uri), this).join();
+    }
+
+    WsClient(String uri) {
+        this(HttpClient.newHttpClient(), uri);
+    }
+
+    void send(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    /** The next frame of {@code type} that matches, skipping others; fails after the timeout. */
+    JsonNode await(String type, Predicate<JsonNode> matching, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        for (JsonNode f : seen) {
+            if (f.path("type").asText().equals(type) && matching.test(f)) {
+                seen.remove(f);
+                return f;
+            }
+        }
+        while (true) {
+            long left = deadline - System.nanoTime();
+            JsonNode f = frames.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
+            if (f == null) {
+                throw new AssertionError("no '" + type + "' frame within " + timeoutMs + " ms; seen " + seen);
+            }
+            if (f.path("type").asText().equals(type) && matching.test(f)) {
+                return f;
+            }
+            seen.add(f);
+        }
+    }
+
+    JsonNode await(String type) throws InterruptedException {
+        return await(type, f -> true, 10_000);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+            try {
+                frames.add(JSON.readTree(partial.toString()));
+            } catch (Exception e) {
+                throw new IllegalStateException("server sent a frame that is not JSON: " + partial, e);
+            }
+            partial.setLength(0);
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeStatus = statusCode;
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        closeStatus = 1006;
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+        socket.abort();
+    }
+}
