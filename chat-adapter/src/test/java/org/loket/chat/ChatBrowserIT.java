@@ -1,0 +1,185 @@
+package org.loket.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.loket.core.decision.Outcome;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The whole story in a real headless Chromium: a citizen chats with the bot, asks for a human, an
+ * agent on the desktop accepts, they exchange messages, the citizen reloads and resumes, the agent
+ * transfers warmly to the tax-office queue with a note, a second agent takes it and wraps up; the
+ * wallboard shows it. Screenshots of every page land in target/screenshots.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class ChatBrowserIT {
+
+    @Test
+    void citizenBotHumanTransferWrapUpAndWallboard() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "200", "chat.position-update-ms", "200"))) {
+            ChromeDriver driver = Browser.start(Path.of("target", "chromium-profile-" + System.nanoTime()));
+            try {
+                run(t, driver);
+            } finally {
+                driver.quit();
+            }
+            assertThat(Path.of(System.getProperty("user.home"), ".cache", "selenium"))
+                    .as("Selenium Manager never ran").doesNotExist();
+        }
+    }
+
+    private static void run(TestEngine t, ChromeDriver driver) throws Exception {
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        String base = t.http();
+
+        // Agent 1 logs in on the desktop and is ready.
+        driver.get(base + "/desktop");
+        String desk1 = driver.getWindowHandle();
+        login(driver, wait, "chat-desk-001");
+        Browser.screenshot(driver, "01-desktop-ready");
+
+        // The citizen chats with the bot and asks for a human.
+        driver.switchTo().newWindow(WindowType.TAB);
+        String citizen = driver.getWindowHandle();
+        driver.get(base + "/chat");
+        driver.findElement(By.id("start")).click();
+        clickOption(driver, wait, "English");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "Press 1 for logging in"));
+        Browser.screenshot(driver, "02-chat-bot-menu");
+        clickOption(driver, wait, "application");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "Press 1 if you are waiting"));
+        clickOption(driver, wait, "talk to an agent");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "connecting you to an agent"));
+
+        // The desktop receives the offer with the path taken and accepts.
+        driver.switchTo().window(desk1);
+        WebElement offer = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#offers .offer")));
+        assertThat(offer.findElement(By.className("path")).getText())
+                .isEqualTo("Path: welcome → main-menu → application-menu → to-application");
+        Browser.screenshot(driver, "03-desktop-offer");
+        offer.findElement(By.className("accept")).click();
+        WebElement conversation = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#conversations .conversation")));
+        String contact = conversation.getAttribute("data-contact");
+
+        driver.switchTo().window(citizen);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "an agent has joined"));
+        typeAndSend(driver, By.id("text"), By.id("send"), "My activation letter never arrived.");
+        driver.switchTo().window(desk1);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#conv-" + contact + " .transcript"),
+                "My activation letter never arrived."));
+        WebElement card = driver.findElement(By.id("conv-" + contact));
+        typeAndSend(driver, card.findElement(By.className("reply")), card.findElement(By.className("send")),
+                "I can help. Is it also about your tax return?");
+        driver.switchTo().window(citizen);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "Is it also about your tax return?"));
+        typeAndSend(driver, By.id("text"), By.id("send"), "Yes, the tax return.");
+
+        // The citizen reloads the page: same conversation, transcript back.
+        driver.navigate().refresh();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("session"), "conversation resumed"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "Is it also about your tax return?"));
+        Browser.screenshot(driver, "04-chat-with-agent-after-reload");
+
+        // A second agent logs in; the first transfers warmly to the tax office with a note.
+        driver.switchTo().newWindow(WindowType.TAB);
+        String desk2 = driver.getWindowHandle();
+        driver.get(base + "/desktop");
+        login(driver, wait, "generalist-001");
+        driver.switchTo().window(desk1);
+        card = driver.findElement(By.id("conv-" + contact));
+        wait.until(ExpectedConditions.textToBePresentInElement(card.findElement(By.className("transcript")), "Yes, the tax return."));
+        new Select(card.findElement(By.className("transfer-queue"))).selectByValue("tax-handover-chat");
+        card.findElement(By.className("transfer-note")).sendKeys("Wrong door: tax return question; activation letter explained.");
+        Browser.screenshot(driver, "05-desktop-transfer");
+        card.findElement(By.className("transfer-button")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("conv-" + contact)));
+
+        driver.switchTo().window(desk2);
+        WebElement offer2 = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("offer-" + contact)));
+        assertThat(offer2.getText()).contains("tax-handover-chat", "Wrong door: tax return question",
+                "My activation letter never arrived.");
+        Browser.screenshot(driver, "06-desktop2-offer-with-note");
+        offer2.findElement(By.className("accept")).click();
+        WebElement card2 = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("conv-" + contact)));
+        typeAndSend(driver, card2.findElement(By.className("reply")), card2.findElement(By.className("send")),
+                "Tax office here, I have your story.");
+        driver.switchTo().window(citizen);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "Tax office here, I have your story."));
+
+        // The wallboard shows the live picture.
+        driver.switchTo().newWindow(WindowType.TAB);
+        driver.get(base + "/wallboard#token=" + TestEngine.SUPERVISOR_TOKEN);
+        String board = driver.getWindowHandle();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents tr[data-agent='generalist-001']"), "busy"));
+        // the wallboard redraws its rows on every push: find them afresh each time
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents tr[data-agent='chat-desk-001']"), "ready"));
+        Browser.screenshot(driver, "07-wallboard-busy");
+
+        // Agent 2 ends the chat and wraps up.
+        driver.switchTo().window(desk2);
+        card2 = driver.findElement(By.id("conv-" + contact));
+        card2.findElement(By.className("end")).click();
+        wait.until(ExpectedConditions.visibilityOf(card2.findElement(By.className("wrap-up"))));
+        new Select(card2.findElement(By.className("wrap-up-code"))).selectByValue("referred");
+        Browser.screenshot(driver, "08-desktop2-wrap-up");
+        card2.findElement(By.className("wrap-up-done")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("conv-" + contact)));
+
+        driver.switchTo().window(citizen);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "conversation ended"));
+        Browser.screenshot(driver, "09-chat-ended");
+
+        driver.switchTo().window(board);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents tr[data-agent='generalist-001']"), "ready"));
+        By taxRow = By.cssSelector("#queues tr[data-queue='tax-handover-chat']");
+        // queue, channel, waiting, longest wait, answered 1, abandoned 0, service level 100 %
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(taxRow, "tax-handover-chat chat 0 0 1 0 100 %"));
+        Browser.screenshot(driver, "10-wallboard-after");
+
+        t.engine.awaitQuiet(5_000);
+        assertThat(t.engine.core().ended(Outcome.ANSWERED)).isEqualTo(1);
+        assertThat(Files.list(Path.of("target", "screenshots")).count()).isGreaterThanOrEqualTo(10);
+    }
+
+    private static void login(WebDriver driver, WebDriverWait wait, String agent) {
+        driver.findElement(By.id("agent")).sendKeys(agent);
+        driver.findElement(By.id("secret")).sendKeys(TestEngine.SECRET);
+        driver.findElement(By.id("login")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("state"), "ready"));
+    }
+
+    private static void clickOption(WebDriver driver, WebDriverWait wait, String label) {
+        wait.until(d -> {
+            for (WebElement b : d.findElements(By.cssSelector("#options button"))) {
+                if (b.getText().contains(label)) {
+                    b.click();
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
+    private static void typeAndSend(WebDriver driver, By input, By button, String text) {
+        typeAndSend(driver, driver.findElement(input), driver.findElement(button), text);
+    }
+
+    private static void typeAndSend(WebDriver driver, WebElement input, WebElement button, String text) {
+        input.sendKeys(text);
+        button.click();
+    }
+}
