@@ -462,7 +462,7 @@ final class ChatHub implements AutoCloseable {
     }
 
     private void startChat(Peer peer, String language) {
-        if (peer.conversation != null) {
+        if (peer.conversation != null && peer.conversation.phase != Phase.ENDED) {
             peer.send(error("already-started", "This connection already has a chat.").toString());
             return;
         }
