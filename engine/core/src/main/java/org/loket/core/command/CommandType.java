@@ -25,7 +25,10 @@ public enum CommandType {
     OFFER_DECLINED(9),
     /** {@code contactId}: the conversation with an agent ended. */
     CONTACT_ENDED(10),
-    /** {@code contactId, agentId}: the agent finished after-contact work. */
+    /**
+     * {@code contactId, agentId}: the agent finished after-contact work. {@code reason} may carry the
+     * adapter's wrap-up code (journaled for analysis; the core ignores it).
+     */
     WRAP_UP_DONE(11),
     /** {@code contactId, agentId, queueId}: the agent hands the contact to another queue. */
     TRANSFER_REQUESTED(12),
