@@ -36,7 +36,8 @@ public final class ChatGateway implements Gateway {
         hub = new ChatHub(settings, context.config(), context.publisher(), counters, webhook);
         server = new ChatServer(settings, hub, counters);
         server.start();
-        LOG.info("chat gateway listening on {}://{} ({})", settings.tls() ? "https" : "http", server.address(), settings);
+        LOG.info("chat gateway listening on {}://{}:{} ({})", settings.tls() ? "https" : "http",
+                server.address().getHostString(), server.address().getPort(), settings);
     }
 
     /** Egress thread: copy and hand over; never blocks (the hub's queue is unbounded and lock-free to offer to). */

@@ -1058,7 +1058,8 @@ final class ChatHub implements AutoCloseable {
             // The core queues from a QUEUE leaf without a prompt: name the leaf the citizen chose,
             // or say that the menu's fallback took them to a human.
             FlowNode menu = routing.flowNodes().get(c.node);
-            int leaf = c.lastInput >= 0 && menu.nextByInput() != null ? menu.nextByInput()[c.lastInput] : -1;
+            int leaf = c.lastInput >= 0 && menu.nextByInput() != null ? menu.nextByInput()[c.lastInput]
+                    : leafTo(menu, d.queueId);
             if (leaf >= 0 && routing.flowNodes().get(leaf).kind() == FlowNode.Kind.QUEUE) {
                 FlowNode queueLeaf = routing.flowNodes().get(leaf);
                 c.path.add(queueLeaf.name());
@@ -1081,6 +1082,29 @@ final class ChatHub implements AutoCloseable {
             c.position = -1;
             sendPosition(c);
         }
+    }
+
+    /**
+     * For a contact whose input this gateway did not see (a caller in the IVR): the queue leaf of
+     * {@code menu} that leads to {@code queue}, or -1 when none or several do (then the menu's
+     * fallback or an unknown choice took the contact there).
+     */
+    private int leafTo(FlowNode menu, int queue) {
+        if (menu.nextByInput() == null) {
+            return -1;
+        }
+        int channel = routing.queues().get(queue).channel().code();
+        int found = -1;
+        for (int next : menu.nextByInput()) {
+            if (next >= 0 && next != found && routing.flowNodes().get(next).kind() == FlowNode.Kind.QUEUE
+                    && routing.flowNodes().get(next).queueFor(channel) == queue) {
+                if (found >= 0) {
+                    return -1;
+                }
+                found = next;
+            }
+        }
+        return found;
     }
 
     private void onOffer(Decision d) {

@@ -144,11 +144,12 @@ final class ChatServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (listener != null) {
-            listener.close().syncUninterruptibly();
+            listener.close().awaitUninterruptibly();
+            listener = null;
         }
-        if (boss != null) {
+        if (boss != null && !boss.isShuttingDown()) {
             boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         }

@@ -116,6 +116,35 @@ class ChatGatewayTest {
     }
 
     @Test
+    void shouldShowAVoiceOfferWithTheCallersSelfServicePathAndTopic() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = login(t, "generalist-001")) {
+            long caller = 7_000_001L;
+            int phone = 0; // entry "phone" of the default configuration
+            t.engine.tryPublish((c, id) -> {
+                c.type = org.loket.core.command.CommandType.CONTACT_ARRIVED;
+                c.contactId = id;
+                c.channel = org.loket.core.Channel.VOICE.code();
+                c.entryId = phone;
+            }, caller);
+            for (int input : new int[] {1, 3, 2}) { // Nederlands, aanvragen, medewerker
+                t.engine.awaitQuiet(5_000);
+                t.engine.tryPublish((c, id) -> {
+                    c.type = org.loket.core.command.CommandType.SELF_SERVICE_INPUT;
+                    c.contactId = id;
+                    c.input = input;
+                }, caller);
+            }
+            JsonNode offer = desk.await("offer");
+            assertThat(offer.path("contact").asText()).isEqualTo(Long.toString(caller));
+            assertThat(offer.path("channel").asText()).isEqualTo("voice");
+            assertThat(offer.path("queue").asText()).isEqualTo("application-voice");
+            assertThat(offer.path("topic").asText()).isEqualTo("to-application");
+            assertThat(offer.path("path")).extracting(JsonNode::asText)
+                    .containsExactly("welcome", "main-menu", "application-menu", "to-application");
+        }
+    }
+
+    @Test
     void shouldShowPositionAndEstimatedWaitWhileNoAgentIsFree() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.position-update-ms", "100"))) {
             WsClient[] citizens = new WsClient[3];

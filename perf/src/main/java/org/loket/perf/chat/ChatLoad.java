@@ -48,11 +48,16 @@ import org.HdrHistogram.Recorder;
  * them are connected, giving memory per session.
  *
  * <p>Usage: {@code ChatLoad [--sessions 10000] [--interval-ms 2000] [--seconds 60] [--ramp-per-second 2000]
- * [--warmup-seconds 10] [--json]}
+ * [--warmup-seconds 10] [--wait-strategy yielding|sleeping|blocking] [--json]}
  */
 public final class ChatLoad {
     /** Options; {@link #parse} reads them from the command line. */
-    public record Options(int sessions, long intervalMs, long seconds, int rampPerSecond, long warmupSeconds, boolean json) {
+    public record Options(int sessions, long intervalMs, long seconds, int rampPerSecond, long warmupSeconds, boolean json,
+                          String waitStrategy) {
+        public Options(int sessions, long intervalMs, long seconds, int rampPerSecond, long warmupSeconds, boolean json) {
+            this(sessions, intervalMs, seconds, rampPerSecond, warmupSeconds, json, "yielding");
+        }
+
         public static Options parse(String[] args) {
             Map<String, String> m = new LinkedHashMap<>();
             boolean json = false;
@@ -68,7 +73,7 @@ public final class ChatLoad {
             return new Options(Integer.parseInt(m.getOrDefault("sessions", "10000")),
                     Long.parseLong(m.getOrDefault("interval-ms", "2000")), Long.parseLong(m.getOrDefault("seconds", "60")),
                     Integer.parseInt(m.getOrDefault("ramp-per-second", "2000")),
-                    Long.parseLong(m.getOrDefault("warmup-seconds", "10")), json);
+                    Long.parseLong(m.getOrDefault("warmup-seconds", "10")), json, m.getOrDefault("wait-strategy", "yielding"));
         }
     }
 
@@ -112,6 +117,7 @@ public final class ChatLoad {
         command.add(ChatLoadServer.class.getName());
         command.add(journal.toString());
         command.add("chat.messages-per-second=50");
+        command.add("engine.wait-strategy=" + o.waitStrategy());
         Files.createDirectories(work);
         Process server = new ProcessBuilder(command).redirectError(work.resolve("server.log").toFile()).start();
         BufferedReader serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));

@@ -22,7 +22,7 @@ import org.loket.host.pipeline.EngineSettings;
  * The server side of the chat load test, in its own JVM so its memory can be measured alone: the
  * full engine (ring, Chronicle journal, core) on the default configuration with the chat gateway on
  * loopback. Prints {@code PORT n} when ready and stops when its standard input closes.
- * Usage: {@code ChatLoadServer JOURNAL_DIR [key=value ...]} (chat gateway settings).
+ * Usage: {@code ChatLoadServer JOURNAL_DIR [engine.wait-strategy=NAME] [key=value ...]} (chat gateway settings).
  */
 public final class ChatLoadServer {
     private ChatLoadServer() {
@@ -36,13 +36,18 @@ public final class ChatLoadServer {
         settings.put(ChatSettings.PORT, "0");
         settings.put("chat.idle-timeout-seconds", "600");
         settings.put("chat.resume-seconds", "600");
+        String waitStrategy = "yielding";
         for (int i = 1; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
-            settings.put(kv[0], kv[1]);
+            if (kv[0].equals("engine.wait-strategy")) {
+                waitStrategy = kv[1];
+            } else {
+                settings.put(kv[0], kv[1]);
+            }
         }
         LoadedConfig config = ConfigLoader.loadDefault();
         try (Journal journal = Journal.open(folder)) {
-            Engine engine = Engine.start(EngineSettings.defaults(), journal);
+            Engine engine = Engine.start(EngineSettings.defaults().withWaitStrategy(waitStrategy), journal);
             engine.publishConfig(RoutingConfigCodec.encode(config.routing()));
             ChatGateway gateway = new ChatGateway(ChatSettings.from(settings));
             gateway.start(new GatewayContext(engine, config, settings));
@@ -59,8 +64,7 @@ public final class ChatLoadServer {
             System.out.println("COUNTERS " + gateway.counters().snapshot());
             System.out.println("ENGINE commands=" + engine.processed() + " decisions=" + engine.decisions()
                     + " refusedPublishes=" + engine.publishFailures());
-            gateway.close();
-            engine.close();
+            engine.close(); // closes the gateway too
         }
     }
 }
