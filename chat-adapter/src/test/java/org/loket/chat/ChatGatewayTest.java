@@ -145,6 +145,33 @@ class ChatGatewayTest {
     }
 
     @Test
+    void shouldGiveAnAgentSeveralChatsUpToItsChatCapacity() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = login(t, "chat-desk-001")) { // chat capacity 3
+            WsClient[] citizens = new WsClient[4];
+            for (int i = 0; i < citizens.length; i++) {
+                citizens[i] = new WsClient(t.ws() + "/ws/citizen");
+                citizens[i].send("{\"type\":\"start\",\"language\":\"nl\"}");
+                citizens[i].await("bot");
+                citizens[i].send("{\"type\":\"choose\",\"input\":1}");
+                citizens[i].await("bot");
+                citizens[i].send("{\"type\":\"choose\",\"input\":1}");
+                if (i < 3) {
+                    String contact = desk.await("offer").path("contact").asText();
+                    desk.send("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}");
+                    citizens[i].await("agent-joined");
+                }
+            }
+            assertThat(citizens[3].await("queued").path("position").asInt()).isEqualTo(1);
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.engine.core().agentLoad(0 + t.config.routing().agents().indexOf(t.config.routing().agents().stream()
+                    .filter(a -> a.name().equals("chat-desk-001")).findFirst().orElseThrow()), org.loket.core.Channel.CHAT)).isEqualTo(3);
+            for (WsClient c : citizens) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
     void shouldShowPositionAndEstimatedWaitWhileNoAgentIsFree() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.position-update-ms", "100"))) {
             WsClient[] citizens = new WsClient[3];

@@ -44,8 +44,8 @@ import org.HdrHistogram.Recorder;
  * citizen sends one choice per interval; the round trip is measured from the choice's
  * <em>intended</em> send time to the bot's answer (coordinated omission corrected: a late answer
  * delays the next send, and that delay is counted), into an HdrHistogram. The server's heap after
- * a full GC (jcmd) and its resident size are read before the citizens connect and while all of
- * them are connected, giving memory per session.
+ * a full GC (jcmd) and its resident size are read before the citizens connect and, after the
+ * measured window, while all of them are still connected: memory per session.
  *
  * <p>Usage: {@code ChatLoad [--sessions 10000] [--interval-ms 2000] [--seconds 60] [--ramp-per-second 2000]
  * [--warmup-seconds 10] [--wait-strategy yielding|sleeping|blocking] [--json]}
@@ -78,7 +78,8 @@ public final class ChatLoad {
     }
 
     /** What a run measured. Latencies in microseconds, memory in bytes. */
-    public record Result(int sessions, int connected, long roundTrips, long errors, long closedEarly, double roundTripsPerSecond,
+    public record Result(int sessions, int connected, long roundTrips, long errors, long closedEarly, long fellToQueue,
+                         double roundTripsPerSecond,
                          long p50Us, long p90Us, long p99Us, long p999Us, long maxUs, long heapBaselineBytes, long heapLoadedBytes,
                          long heapPerSessionBytes, long rssBaselineBytes, long rssLoadedBytes, long rssPerSessionBytes,
                          String serverCounters) {
@@ -95,8 +96,8 @@ public final class ChatLoad {
         if (options.json()) {
             System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r));
         } else {
-            System.out.printf("sessions %d (connected %d), round trips %d (%.0f/s), errors %d, closed early %d%n", r.sessions(),
-                    r.connected(), r.roundTrips(), r.roundTripsPerSecond(), r.errors(), r.closedEarly());
+            System.out.printf("sessions %d (connected %d), round trips %d (%.0f/s), errors %d, closed early %d, fell to queue %d%n",
+                    r.sessions(), r.connected(), r.roundTrips(), r.roundTripsPerSecond(), r.errors(), r.closedEarly(), r.fellToQueue());
             System.out.printf("round trip p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n", r.p50Us() / 1e3,
                     r.p90Us() / 1e3, r.p99Us() / 1e3, r.p999Us() / 1e3, r.maxUs() / 1e3);
             System.out.printf("server heap after GC: %d -> %d bytes, %d bytes per session; RSS %d -> %d, %d bytes per session%n",
@@ -123,6 +124,9 @@ public final class ChatLoad {
         BufferedReader serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         try {
             String line = serverOut.readLine();
+            while (line != null && !line.startsWith("PORT ")) {
+                line = serverOut.readLine(); // e.g. a JVM's own notice when a recording is on
+            }
             if (line == null || !line.startsWith("PORT ")) {
                 throw new IllegalStateException("the load server did not start (see " + work.resolve("server.log") + "): " + line);
             }
@@ -139,7 +143,7 @@ public final class ChatLoad {
             }
             server.waitFor(30, TimeUnit.SECONDS);
             return new Result(partial.sessions(), partial.connected(), partial.roundTrips(), partial.errors(), partial.closedEarly(),
-                    partial.roundTripsPerSecond(), partial.p50Us(), partial.p90Us(), partial.p99Us(), partial.p999Us(),
+                    partial.fellToQueue(), partial.roundTripsPerSecond(), partial.p50Us(), partial.p90Us(), partial.p99Us(), partial.p999Us(),
                     partial.maxUs(), heapBaseline, partial.heapLoadedBytes(), partial.heapPerSessionBytes(), rssBaseline,
                     partial.rssLoadedBytes(), partial.rssPerSessionBytes(), counters.toString().trim());
         } finally {
@@ -157,6 +161,7 @@ public final class ChatLoad {
         AtomicLong errors = new AtomicLong();
         AtomicLong closedEarly = new AtomicLong();
         AtomicLong connected = new AtomicLong();
+        AtomicLong fellToQueue = new AtomicLong();
         long startNs = System.nanoTime();
         long rampNs = TimeUnit.SECONDS.toNanos(1) * o.sessions() / Math.max(1, o.rampPerSecond());
         long measureFromNs = startNs + rampNs + TimeUnit.SECONDS.toNanos(o.warmupSeconds());
@@ -174,7 +179,8 @@ public final class ChatLoad {
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
-                Citizen citizen = new Citizen(firstNs, intervalNs, measureFromNs, endNs, recorder, roundTrips, errors, connected);
+                Citizen citizen = new Citizen(firstNs, intervalNs, measureFromNs, endNs, recorder, roundTrips, errors, connected,
+                        fellToQueue);
                 Channel ch = bootstrap.handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel c) {
@@ -191,22 +197,20 @@ public final class ChatLoad {
                 });
                 channels.add(ch);
             }
-            long sleepNs = measureFromNs + (endNs - measureFromNs) / 2 - System.nanoTime();
-            if (sleepNs > 0) {
-                TimeUnit.NANOSECONDS.sleep(sleepNs);
-            }
-            // mid-run, every citizen connected and inside a conversation: the server's memory
-            long heapLoaded = heapAfterGc(serverPid);
-            long rssLoaded = rss(serverPid);
             long rest = endNs - System.nanoTime();
             if (rest > 0) {
                 TimeUnit.NANOSECONDS.sleep(rest);
             }
+            Thread.sleep(500); // answers to the last choices
             Histogram h = recorder.getIntervalHistogram();
+            // After the measured window (a full GC must not land in the latencies), with every
+            // citizen still connected and inside a conversation: the server's memory.
+            long heapLoaded = heapAfterGc(serverPid);
+            long rssLoaded = rss(serverPid);
             double seconds = (endNs - measureFromNs) / 1e9;
             int n = Math.max(1, o.sessions());
             return new Result(o.sessions(), (int) connected.get(), h.getTotalCount(), errors.get(), closedEarly.get(),
-                    h.getTotalCount() / seconds, h.getValueAtPercentile(50) / 1000, h.getValueAtPercentile(90) / 1000,
+                    fellToQueue.get(), h.getTotalCount() / seconds, h.getValueAtPercentile(50) / 1000, h.getValueAtPercentile(90) / 1000,
                     h.getValueAtPercentile(99) / 1000, h.getValueAtPercentile(99.9) / 1000, h.getMaxValue() / 1000,
                     heapBaseline, heapLoaded, (heapLoaded - heapBaseline) / n, rssBaseline, rssLoaded, (rssLoaded - rssBaseline) / n,
                     "");
@@ -227,12 +231,14 @@ public final class ChatLoad {
         private final AtomicLong roundTrips;
         private final AtomicLong errors;
         private final AtomicLong connected;
+        private final AtomicLong fellToQueue;
         private long intendedNs;
         private boolean awaiting;
         private String next = "{\"type\":\"start\",\"language\":\"en\"}";
 
         Citizen(long firstNs, long intervalNs, long measureFromNs, long endNs, Recorder recorder, AtomicLong roundTrips,
-                AtomicLong errors, AtomicLong connected) {
+                AtomicLong errors, AtomicLong connected, AtomicLong fellToQueue) {
+            this.fellToQueue = fellToQueue;
             this.intendedNs = firstNs;
             this.intervalNs = intervalNs;
             this.measureFromNs = measureFromNs;
@@ -275,6 +281,18 @@ public final class ChatLoad {
             String type = f.path("type").asText();
             if (type.equals("error")) {
                 errors.incrementAndGet();
+                return;
+            }
+            if (type.equals("queued") && awaiting) {
+                // The bot's input timeout ran out while this citizen's choice was on its way (the
+                // server fell behind by more than inputTimeoutSeconds) and the menu's fallback
+                // queued it for a human: counted, and the citizen starts over.
+                fellToQueue.incrementAndGet();
+                awaiting = false;
+                ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"leave\"}"));
+                next = "{\"type\":\"start\",\"language\":\"en\"}";
+                intendedNs += intervalNs;
+                sendAtIntended(ctx);
                 return;
             }
             if (!type.equals("bot") || !awaiting) {
