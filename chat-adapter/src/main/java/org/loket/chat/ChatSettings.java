@@ -34,7 +34,7 @@ import java.util.Properties;
  * @param wallboardUpdateMs      how often the wallboard is pushed (only when something changed)
  * @param pauseReasons           pause reasons offered on the desktop; reason code = 16 + index
  * @param wrapUpCodes            wrap-up codes offered on the desktop; journaled as the index in {@code WRAP_UP_DONE.reason}
- * @param chatEntry              entry name of the web chat
+ * @param chatEntry              entry name of the web chat (default "chatbot": a flow, so the bot runs first)
  * @param emailEntry             entry name of e-mail work items
  * @param socialEntry            entry name of social-media work items
  */
@@ -92,7 +92,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 integer(settings, "chat.wallboard-update-ms", 1_000, 50, 60_000),
                 list(settings.getOrDefault("chat.pause-reasons", "break,training,meeting,administration")),
                 list(settings.getOrDefault("chat.wrap-up-codes", "resolved,referred,callback-needed,no-action")),
-                settings.getOrDefault("chat.entry", "chat"),
+                settings.getOrDefault("chat.entry", "chatbot"),
                 settings.getOrDefault("chat.email-entry", "email"),
                 settings.getOrDefault("chat.social-entry", "webcare"));
     }

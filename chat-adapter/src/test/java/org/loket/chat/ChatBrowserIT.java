@@ -98,7 +98,7 @@ class ChatBrowserIT {
         driver.switchTo().newWindow(WindowType.TAB);
         String desk2 = driver.getWindowHandle();
         driver.get(base + "/desktop");
-        login(driver, wait, "generalist-001");
+        login(driver, wait, "tax-desk-001");
         driver.switchTo().window(desk1);
         card = driver.findElement(By.id("conv-" + contact));
         wait.until(ExpectedConditions.textToBePresentInElement(card.findElement(By.className("transcript")), "Yes, the tax return."));
@@ -124,7 +124,7 @@ class ChatBrowserIT {
         driver.switchTo().newWindow(WindowType.TAB);
         driver.get(base + "/wallboard#token=" + TestEngine.SUPERVISOR_TOKEN);
         String board = driver.getWindowHandle();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents tr[data-agent='generalist-001']"), "busy"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents tr[data-agent='tax-desk-001']"), "busy"));
         // the wallboard redraws its rows on every push: find them afresh each time
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents tr[data-agent='chat-desk-001']"), "ready"));
         Browser.screenshot(driver, "07-wallboard-busy");
@@ -144,7 +144,7 @@ class ChatBrowserIT {
         Browser.screenshot(driver, "09-chat-ended");
 
         driver.switchTo().window(board);
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents tr[data-agent='generalist-001']"), "ready"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents tr[data-agent='tax-desk-001']"), "ready"));
         By taxRow = By.cssSelector("#queues tr[data-queue='tax-handover-chat']");
         // queue, channel, waiting, longest wait, answered 1, abandoned 0, service level 100 %
         wait.until(ExpectedConditions.textToBePresentInElementLocated(taxRow, "tax-handover-chat chat 0 0 1 0 100 %"));

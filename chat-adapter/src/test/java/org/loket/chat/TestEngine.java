@@ -15,7 +15,7 @@ import org.loket.host.journal.Journal;
 import org.loket.host.pipeline.Engine;
 import org.loket.host.pipeline.EngineSettings;
 
-/** A real engine (ring, Chronicle journal, core) on the default configuration with the chat gateway on loopback. */
+/** A real engine (ring, Chronicle journal, core) on the tests' configuration (chat-test-config) with the chat gateway on loopback. */
 final class TestEngine implements AutoCloseable {
     static final String SUPERVISOR_TOKEN = "supervisor-token-for-tests";
     static final String WORK_ITEM_TOKEN = "work-item-token-for-tests";
@@ -31,14 +31,14 @@ final class TestEngine implements AutoCloseable {
         Path folder = Files.createTempDirectory(Path.of("target"), "journal-");
         journal = Journal.open(folder);
         engine = Engine.start(EngineSettings.defaults().withPretouch(false), journal);
-        config = ConfigLoader.loadDefault();
+        config = ConfigLoader.load(Path.of(TestEngine.class.getResource("/chat-test-config").toURI()));
         engine.publishConfig(RoutingConfigCodec.encode(config.routing()));
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("chat.port", "0");
         settings.put("chat.bind", "127.0.0.1");
         settings.put("chat.supervisor-token", SUPERVISOR_TOKEN);
         settings.put("chat.work-item-token", WORK_ITEM_TOKEN);
-        for (String agent : new String[] {"chat-desk-001", "chat-desk-002", "generalist-001", "backoffice-001"}) {
+        for (String agent : new String[] {"chat-desk-001", "chat-desk-002", "tax-desk-001", "generalist-001", "backoffice-001"}) {
             settings.put("chat.agent-secret." + agent, SECRET);
         }
         settings.putAll(extra);
