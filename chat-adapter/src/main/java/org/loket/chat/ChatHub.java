@@ -166,61 +166,8 @@ final class ChatHub implements AutoCloseable {
         }
     }
 
-    /** The fields of one command the hub publishes; reused, hub thread only. */
-    private static final class Out {
-        CommandType type;
-        long contactId;
-        int agentId;
-        int entryId;
-        int queueId;
-        int channel;
-        int languageId;
-        int input;
-        int agentState;
-        int reason;
-
-        Out contact(long id) {
-            contactId = id;
-            return this;
-        }
-
-        Out agent(int id) {
-            agentId = id;
-            return this;
-        }
-
-        Out input(int value) {
-            input = value;
-            return this;
-        }
-
-        Out clear(CommandType t) {
-            type = t;
-            contactId = Command.NONE;
-            agentId = Command.NONE;
-            entryId = Command.NONE;
-            queueId = Command.NONE;
-            channel = Command.NONE;
-            languageId = Command.NONE;
-            input = Command.NONE;
-            agentState = Command.NONE;
-            reason = Command.NONE;
-            return this;
-        }
-    }
-
-    private static final CommandFiller<Out> FILL = (c, o) -> {
-        c.type = o.type;
-        c.contactId = o.contactId;
-        c.agentId = o.agentId;
-        c.entryId = o.entryId;
-        c.queueId = o.queueId;
-        c.channel = o.channel;
-        c.languageId = o.languageId;
-        c.input = o.input;
-        c.agentState = o.agentState;
-        c.reason = o.reason;
-    };
+    /** Copies the hub's reused command into the ring slot; the host stamps sequence and time afterwards. */
+    private static final CommandFiller<Command> FILL = (slot, command) -> slot.copyFrom(command);
 
     private final ChatSettings settings;
     private final ChatCounters counters;
@@ -231,7 +178,8 @@ final class ChatHub implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final ScheduledExecutorService thread;
     private final SecureRandom random = new SecureRandom();
-    private final Out out = new Out();
+    /** The command being published; reused, hub thread only. */
+    private final Command out = new Command();
 
     private final Map<String, Integer> agentIds = new HashMap<>();
     private final Map<String, Integer> queueIds = new HashMap<>();
@@ -341,7 +289,16 @@ final class ChatHub implements AutoCloseable {
 
     // ------------------------------------------------------------------ publishing
 
-    private boolean publish(Out command, Peer peer) {
+    /** The reused command holder, cleared, with its type and ids. */
+    private Command command(CommandType type, long contactId, int agentId) {
+        Command c = out.clear();
+        c.type = type;
+        c.contactId = contactId;
+        c.agentId = agentId;
+        return c;
+    }
+
+    private boolean publish(Command command, Peer peer) {
         if (publisher.tryPublish(FILL, command)) {
             return true;
         }
@@ -431,7 +388,9 @@ final class ChatHub implements AutoCloseable {
                 }
                 c.say("citizen", frame.path("label").asText(inputName(input.asInt())));
                 c.lastInput = input.asInt();
-                publish(out.clear(CommandType.SELF_SERVICE_INPUT).contact(c.id).input(input.asInt()), peer);
+                Command o = command(CommandType.SELF_SERVICE_INPUT, c.id, Command.NONE);
+                o.input = input.asInt();
+                publish(o, peer);
             }
             case "message" -> {
                 String text = text(peer, frame, "text");
@@ -468,7 +427,7 @@ final class ChatHub implements AutoCloseable {
         }
         long id = nextContactId++;
         int languageId = routing.languages().indexOf(language);
-        Out o = out.clear(CommandType.CONTACT_ARRIVED).contact(id);
+        Command o = command(CommandType.CONTACT_ARRIVED, id, Command.NONE);
         o.channel = Channel.CHAT.code();
         o.entryId = chatEntry;
         o.languageId = languageId;
@@ -524,10 +483,10 @@ final class ChatHub implements AutoCloseable {
     /** The citizen left (said so, or did not come back in time). */
     private void citizenLeft(Conversation c) {
         switch (c.phase) {
-            case SELF_SERVICE, WAITING, OFFERED -> publish(out.clear(CommandType.CONTACT_ABANDONED).contact(c.id), null);
+            case SELF_SERVICE, WAITING, OFFERED -> publish(command(CommandType.CONTACT_ABANDONED, c.id, Command.NONE), null);
             case CONNECTED -> {
                 c.say("system", "citizen left");
-                publish(out.clear(CommandType.CONTACT_ENDED).contact(c.id), null);
+                publish(command(CommandType.CONTACT_ENDED, c.id, Command.NONE), null);
             }
             default -> { }
         }
@@ -552,7 +511,7 @@ final class ChatHub implements AutoCloseable {
      */
     String acceptWorkItem(Channel channel, String externalId, String from, String subject, String body) {
         long id = nextContactId++;
-        Out o = out.clear(CommandType.CONTACT_ARRIVED).contact(id);
+        Command o = command(CommandType.CONTACT_ARRIVED, id, Command.NONE);
         o.channel = channel.code();
         o.entryId = channel == Channel.EMAIL ? emailEntry : socialEntry;
         if (!publish(o, null)) {
@@ -595,7 +554,7 @@ final class ChatHub implements AutoCloseable {
         AgentView a = agents[peer.agent];
         switch (type) {
             case "ready" -> {
-                Out o = out.clear(CommandType.AGENT_STATE_CHANGED).agent(a.id);
+                Command o = command(CommandType.AGENT_STATE_CHANGED, Command.NONE, a.id);
                 o.agentState = AgentState.READY.code();
                 if (publish(o, peer)) {
                     presence(a, AgentState.READY.code(), PauseReason.UNSPECIFIED);
@@ -607,7 +566,7 @@ final class ChatHub implements AutoCloseable {
                     malformed(peer, "pause needs a reason of " + settings.pauseReasons());
                     return;
                 }
-                Out o = out.clear(CommandType.AGENT_STATE_CHANGED).agent(a.id);
+                Command o = command(CommandType.AGENT_STATE_CHANGED, Command.NONE, a.id);
                 o.agentState = AgentState.PAUSED.code();
                 o.reason = PauseReason.FIRST_OPERATOR_CODE + index;
                 if (publish(o, peer)) {
@@ -615,7 +574,7 @@ final class ChatHub implements AutoCloseable {
                 }
             }
             case "logout" -> {
-                Out o = out.clear(CommandType.AGENT_STATE_CHANGED).agent(a.id);
+                Command o = command(CommandType.AGENT_STATE_CHANGED, Command.NONE, a.id);
                 o.agentState = AgentState.LOGGED_OUT.code();
                 if (publish(o, peer)) {
                     presence(a, AgentState.LOGGED_OUT.code(), PauseReason.UNSPECIFIED);
@@ -648,7 +607,7 @@ final class ChatHub implements AutoCloseable {
         a.desktop = peer;
         peer.agent = id;
         if (a.presence == AgentState.LOGGED_OUT.code()) {
-            if (!publish(out.clear(CommandType.AGENT_LOGGED_IN).agent(id), peer)) {
+            if (!publish(command(CommandType.AGENT_LOGGED_IN, Command.NONE, id), peer)) {
                 return;
             }
             presence(a, AgentState.READY.code(), PauseReason.UNSPECIFIED);
@@ -694,7 +653,7 @@ final class ChatHub implements AutoCloseable {
                     peer.send(error("not-offered", "Contact " + contactId + " is not offered to you.").toString());
                     return;
                 }
-                if (publish(out.clear(CommandType.OFFER_ACCEPTED).contact(c.id).agent(a.id), peer)) {
+                if (publish(command(CommandType.OFFER_ACCEPTED, c.id, a.id), peer)) {
                     c.phase = Phase.CONNECTED;
                     c.say("system", "agent joined");
                     if (c.citizen != null) {
@@ -709,7 +668,7 @@ final class ChatHub implements AutoCloseable {
                     peer.send(error("not-offered", "Contact " + contactId + " is not offered to you.").toString());
                     return;
                 }
-                if (publish(out.clear(CommandType.OFFER_DECLINED).contact(c.id).agent(a.id), peer)) {
+                if (publish(command(CommandType.OFFER_DECLINED, c.id, a.id), peer)) {
                     a.held.remove(c.id);
                     c.agent = -1;
                     c.phase = Phase.WAITING;
@@ -739,7 +698,7 @@ final class ChatHub implements AutoCloseable {
                     peer.send(error("not-connected", "Contact " + contactId + " is not connected.").toString());
                     return;
                 }
-                publish(out.clear(CommandType.CONTACT_ENDED).contact(c.id), peer);
+                publish(command(CommandType.CONTACT_ENDED, c.id, Command.NONE), peer);
             }
             case "transfer" -> {
                 Integer queue = queueIds.get(frame.path("queue").asText(""));
@@ -757,7 +716,7 @@ final class ChatHub implements AutoCloseable {
                     peer.send(error("not-connected", "Contact " + contactId + " is not connected.").toString());
                     return;
                 }
-                Out o = out.clear(CommandType.TRANSFER_REQUESTED).contact(c.id).agent(a.id);
+                Command o = command(CommandType.TRANSFER_REQUESTED, c.id, a.id);
                 o.queueId = queue;
                 if (publish(o, peer)) {
                     if (c.notes == null) {
@@ -773,7 +732,7 @@ final class ChatHub implements AutoCloseable {
                     return;
                 }
                 if (c.phase == Phase.WRAP_UP) {
-                    Out o = out.clear(CommandType.WRAP_UP_DONE).contact(c.id).agent(a.id);
+                    Command o = command(CommandType.WRAP_UP_DONE, c.id, a.id);
                     o.reason = code;
                     if (!publish(o, peer)) {
                         return;

@@ -144,17 +144,23 @@ class ChatGatewayTest {
         }
     }
 
+    /** A citizen who chooses Nederlands, then "inloggen": a human in digid-chat. */
+    private static WsClient askForAnAgent(TestEngine t) throws InterruptedException {
+        WsClient citizen = new WsClient(t.ws() + "/ws/citizen");
+        citizen.send("{\"type\":\"start\",\"language\":\"nl\"}");
+        citizen.await("bot");
+        citizen.send("{\"type\":\"choose\",\"input\":1}");
+        citizen.await("bot");
+        citizen.send("{\"type\":\"choose\",\"input\":1}");
+        return citizen;
+    }
+
     @Test
     void shouldGiveAnAgentSeveralChatsUpToItsChatCapacity() throws Exception {
         try (TestEngine t = new TestEngine(Map.of()); WsClient desk = login(t, "chat-desk-001")) { // chat capacity 3
             WsClient[] citizens = new WsClient[4];
             for (int i = 0; i < citizens.length; i++) {
-                citizens[i] = new WsClient(t.ws() + "/ws/citizen");
-                citizens[i].send("{\"type\":\"start\",\"language\":\"nl\"}");
-                citizens[i].await("bot");
-                citizens[i].send("{\"type\":\"choose\",\"input\":1}");
-                citizens[i].await("bot");
-                citizens[i].send("{\"type\":\"choose\",\"input\":1}");
+                citizens[i] = askForAnAgent(t);
                 if (i < 3) {
                     String contact = desk.await("offer").path("contact").asText();
                     desk.send("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}");
@@ -176,12 +182,7 @@ class ChatGatewayTest {
         try (TestEngine t = new TestEngine(Map.of("chat.position-update-ms", "100"))) {
             WsClient[] citizens = new WsClient[3];
             for (int i = 0; i < citizens.length; i++) {
-                citizens[i] = new WsClient(t.ws() + "/ws/citizen");
-                citizens[i].send("{\"type\":\"start\",\"language\":\"nl\"}");
-                citizens[i].await("bot");
-                citizens[i].send("{\"type\":\"choose\",\"input\":1}");
-                citizens[i].await("bot");
-                citizens[i].send("{\"type\":\"choose\",\"input\":1}");
+                citizens[i] = askForAnAgent(t);
                 JsonNode queued = citizens[i].await("queued");
                 assertThat(queued.path("queue").asText()).isEqualTo("digid-chat");
                 assertThat(queued.path("position").asInt()).isEqualTo(i + 1);

@@ -37,13 +37,19 @@
     return log;
   }
 
-  function showOffer(f) {
+  // A card for a contact: channel, queue, topic, path, notes and transcript.
+  function newCard(f, kind, prefix) {
     removeCard(f.contact);
-    const card = el('div', 'card offer');
-    card.id = 'offer-' + f.contact;
+    const card = el('div', 'card ' + kind);
+    card.id = prefix + f.contact;
     card.dataset.contact = f.contact;
     summary(card, f);
     transcript(card, f);
+    return card;
+  }
+
+  function showOffer(f) {
+    const card = newCard(f, 'offer', 'offer-');
     const row = el('div', 'row');
     const accept = el('button', 'primary accept', 'Accept');
     accept.addEventListener('click', function () { send({type: 'accept', contact: f.contact}); });
@@ -55,12 +61,7 @@
   }
 
   function showConversation(f) {
-    removeCard(f.contact);
-    const card = el('div', 'card conversation');
-    card.id = 'conv-' + f.contact;
-    card.dataset.contact = f.contact;
-    summary(card, f);
-    transcript(card, f);
+    const card = newCard(f, 'conversation', 'conv-');
     const talk = el('div', 'row talk');
     const input = el('input', 'grow reply');
     input.type = 'text';
