@@ -77,8 +77,8 @@ public final class ChatLoad {
         }
     }
 
-    /** What a run measured. Latencies in microseconds, memory in bytes. */
-    public record Result(int sessions, int connected, long roundTrips, long errors, long closedEarly, long fellToQueue,
+    /** What a run measured: answers counts every bot answer, round trips those in the measured window. Latencies in µs, memory in bytes. */
+    public record Result(int sessions, int connected, long answers, long roundTrips, long errors, long closedEarly, long fellToQueue,
                          double roundTripsPerSecond,
                          long p50Us, long p90Us, long p99Us, long p999Us, long maxUs, long heapBaselineBytes, long heapLoadedBytes,
                          long heapPerSessionBytes, long rssBaselineBytes, long rssLoadedBytes, long rssPerSessionBytes,
@@ -142,7 +142,8 @@ public final class ChatLoad {
                 counters.append(l).append(' ');
             }
             server.waitFor(30, TimeUnit.SECONDS);
-            return new Result(partial.sessions(), partial.connected(), partial.roundTrips(), partial.errors(), partial.closedEarly(),
+            return new Result(partial.sessions(), partial.connected(), partial.answers(), partial.roundTrips(), partial.errors(),
+                    partial.closedEarly(),
                     partial.fellToQueue(), partial.roundTripsPerSecond(), partial.p50Us(), partial.p90Us(), partial.p99Us(), partial.p999Us(),
                     partial.maxUs(), heapBaseline, partial.heapLoadedBytes(), partial.heapPerSessionBytes(), rssBaseline,
                     partial.rssLoadedBytes(), partial.rssPerSessionBytes(), counters.toString().trim());
@@ -158,6 +159,7 @@ public final class ChatLoad {
         URI uri = URI.create("ws://127.0.0.1:" + port + "/ws/citizen");
         Recorder recorder = new Recorder(3);
         AtomicLong roundTrips = new AtomicLong();
+        AtomicLong answers = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         AtomicLong closedEarly = new AtomicLong();
         AtomicLong connected = new AtomicLong();
@@ -180,7 +182,7 @@ public final class ChatLoad {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
                 Citizen citizen = new Citizen(firstNs, intervalNs, measureFromNs, endNs, recorder, roundTrips, errors, connected,
-                        fellToQueue);
+                        fellToQueue, answers);
                 Channel ch = bootstrap.handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel c) {
@@ -209,7 +211,7 @@ public final class ChatLoad {
             long rssLoaded = rss(serverPid);
             double seconds = (endNs - measureFromNs) / 1e9;
             int n = Math.max(1, o.sessions());
-            return new Result(o.sessions(), (int) connected.get(), h.getTotalCount(), errors.get(), closedEarly.get(),
+            return new Result(o.sessions(), (int) connected.get(), answers.get(), h.getTotalCount(), errors.get(), closedEarly.get(),
                     fellToQueue.get(), h.getTotalCount() / seconds, h.getValueAtPercentile(50) / 1000, h.getValueAtPercentile(90) / 1000,
                     h.getValueAtPercentile(99) / 1000, h.getValueAtPercentile(99.9) / 1000, h.getMaxValue() / 1000,
                     heapBaseline, heapLoaded, (heapLoaded - heapBaseline) / n, rssBaseline, rssLoaded, (rssLoaded - rssBaseline) / n,
@@ -232,13 +234,15 @@ public final class ChatLoad {
         private final AtomicLong errors;
         private final AtomicLong connected;
         private final AtomicLong fellToQueue;
+        private final AtomicLong answers;
         private long intendedNs;
         private boolean awaiting;
         private String next = "{\"type\":\"start\",\"language\":\"en\"}";
 
         Citizen(long firstNs, long intervalNs, long measureFromNs, long endNs, Recorder recorder, AtomicLong roundTrips,
-                AtomicLong errors, AtomicLong connected, AtomicLong fellToQueue) {
+                AtomicLong errors, AtomicLong connected, AtomicLong fellToQueue, AtomicLong answers) {
             this.fellToQueue = fellToQueue;
+            this.answers = answers;
             this.intendedNs = firstNs;
             this.intervalNs = intervalNs;
             this.measureFromNs = measureFromNs;
@@ -300,6 +304,7 @@ public final class ChatLoad {
             }
             long now = System.nanoTime();
             awaiting = false;
+            answers.incrementAndGet();
             if (intendedNs >= measureFromNs && intendedNs < endNs) {
                 recorder.recordValue(Math.max(0, now - intendedNs));
                 roundTrips.incrementAndGet();
