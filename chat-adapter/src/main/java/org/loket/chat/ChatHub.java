@@ -872,7 +872,11 @@ final class ChatHub implements AutoCloseable {
         }
     }
 
-    /** The wallboard's picture: per queue and per agent (the agents who are logged in or hold a contact). */
+    /**
+     * The wallboard's picture: per queue and per agent (the agents who are logged in or hold a
+     * contact). Pushed only when something changed; the page counts waits and times in state on from
+     * {@code oldestJoinedMs} and {@code sinceMs} itself, so a quiet centre costs no frames.
+     */
     ObjectNode wallboard() {
         long nowMs = System.currentTimeMillis();
         long nowNs = nowMs * 1_000_000L;
@@ -880,10 +884,11 @@ final class ChatHub implements AutoCloseable {
         ArrayNode qs = w.putArray("queues");
         for (QueueView q : queues) {
             rollDay(q, nowNs);
-            long longestMs = 0;
+            long oldestJoinedNs = nowNs;
             for (Conversation c : q.waiting) {
-                longestMs = Math.max(longestMs, (nowNs - c.joinedNs) / 1_000_000L);
+                oldestJoinedNs = Math.min(oldestJoinedNs, c.joinedNs);
             }
+            long longestMs = (nowNs - oldestJoinedNs) / 1_000_000L;
             long offered = q.answered + q.abandoned;
             int[] byState = new int[AgentState.values().length];
             for (int a : q.qualified) {
@@ -892,6 +897,7 @@ final class ChatHub implements AutoCloseable {
             ObjectNode node = qs.addObject().put("name", q.spec.name())
                     .put("channel", q.spec.channel().name().toLowerCase(Locale.ROOT))
                     .put("waiting", q.waiting.size()).put("longestWaitSeconds", longestMs / 1000)
+                    .put("oldestJoinedMs", q.waiting.isEmpty() ? 0 : oldestJoinedNs / 1_000_000L)
                     .put("answered", q.answered).put("abandoned", q.abandoned)
                     .put("answeredWithinTarget", q.answeredWithinTarget)
                     .put("targetSeconds", q.spec.serviceLevelMs() / 1000);
@@ -914,7 +920,8 @@ final class ChatHub implements AutoCloseable {
             }
             as.addObject().put("name", a.name).put("state", AgentState.ofCode(a.shown).name().toLowerCase(Locale.ROOT))
                     .put("reason", a.shown == AgentState.PAUSED.code() ? pauseReasonName(a.reason) : "")
-                    .put("secondsInState", (nowMs - a.shownSinceMs) / 1000).put("contacts", a.held.size());
+                    .put("secondsInState", (nowMs - a.shownSinceMs) / 1000).put("sinceMs", a.shownSinceMs)
+                    .put("contacts", a.held.size());
         }
         ObjectNode counts = w.putObject("counters");
         counters.snapshot().forEach(counts::put);

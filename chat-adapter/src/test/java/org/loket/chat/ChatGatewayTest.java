@@ -178,6 +178,34 @@ class ChatGatewayTest {
     }
 
     @Test
+    void shouldPushAgentsPauseWithItsReasonToTheWallboard() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "100")); WsClient desk = login(t, "chat-desk-001");
+             WsClient board = new WsClient(t.ws() + "/ws/wallboard")) {
+            board.send("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}");
+            board.await("wallboard", f -> f.path("agents").toString().contains("\"state\":\"ready\""), 10_000);
+            desk.send("{\"type\":\"pause\",\"reason\":\"training\"}");
+            JsonNode state = desk.await("state", f -> f.path("state").asText().equals("paused"), 10_000);
+            assertThat(state.path("reason").asText()).isEqualTo("training");
+            JsonNode w = board.await("wallboard", f -> f.path("agents").toString().contains("paused"), 10_000);
+            JsonNode agent = w.path("agents").get(0);
+            assertThat(agent.path("name").asText()).isEqualTo("chat-desk-001");
+            assertThat(agent.path("reason").asText()).isEqualTo("training");
+            JsonNode chat = null;
+            for (JsonNode q : w.path("queues")) {
+                if (q.path("name").asText().equals("digid-chat")) {
+                    chat = q;
+                }
+            }
+            assertThat(chat.path("agents").path("paused").asInt()).isEqualTo(1);
+            assertThat(chat.path("agents").path("ready").asInt()).isZero();
+            desk.send("{\"type\":\"pause\",\"reason\":\"not-a-reason\"}");
+            assertThat(desk.await("error").path("code").asText()).isEqualTo("malformed");
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.engine.core().agentPauseReason(0)).isEqualTo(org.loket.core.PauseReason.FIRST_OPERATOR_CODE + 1);
+        }
+    }
+
+    @Test
     void shouldShowPositionAndEstimatedWaitWhileNoAgentIsFree() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.position-update-ms", "100"))) {
             WsClient[] citizens = new WsClient[3];

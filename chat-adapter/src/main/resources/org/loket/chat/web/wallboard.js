@@ -13,14 +13,21 @@
     row.appendChild(td);
   }
 
+  let last = null;
+
+  function secondsSince(ms) {
+    return Math.max(0, Math.floor((Date.now() - ms) / 1000));
+  }
+
   function render(w) {
+    last = w;
     document.getElementById('at').textContent = '· ' + w.at;
     const qs = document.querySelector('#queues tbody');
     qs.replaceChildren();
     w.queues.forEach(function (q) {
       const tr = document.createElement('tr');
       tr.dataset.queue = q.name;
-      [q.name, q.channel, q.waiting, q.longestWaitSeconds, q.answered, q.abandoned,
+      [q.name, q.channel, q.waiting, q.oldestJoinedMs ? secondsSince(q.oldestJoinedMs) : 0, q.answered, q.abandoned,
         q.serviceLevelPercent === null ? null : q.serviceLevelPercent + ' %', q.targetSeconds,
         q.agents.ready, q.agents.offered, q.agents.busy, q.agents.wrap_up, q.agents.paused].forEach(function (v) { cell(tr, v); });
       qs.appendChild(tr);
@@ -30,7 +37,7 @@
     w.agents.forEach(function (a) {
       const tr = document.createElement('tr');
       tr.dataset.agent = a.name;
-      [a.name, a.state, a.reason, a.secondsInState, a.contacts].forEach(function (v) { cell(tr, v); });
+      [a.name, a.state, a.reason, secondsSince(a.sinceMs), a.contacts].forEach(function (v) { cell(tr, v); });
       as.appendChild(tr);
     });
   }
@@ -63,5 +70,7 @@
     history.replaceState(null, '', location.pathname);
   }
   setInterval(function () { if (ws && ws.readyState === WebSocket.OPEN) { ws.send('{"type":"ping"}'); } }, 20000);
+  // waits and times in state move on between pushes: counted here, not asked of the server
+  setInterval(function () { if (last) { render(last); } }, 1000);
   connect();
 }());
