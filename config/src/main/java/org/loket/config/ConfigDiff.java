@@ -158,6 +158,16 @@ public final class ConfigDiff {
             f.put("queue", c.queues().get(n.queueId()).name());
             f.put("priority", n.priority() < 0 ? "the queue's" : Integer.toString(n.priority()));
         }
+        if (n.queueByChannel() != null) {
+            List<String> byChannel = new ArrayList<>();
+            for (int channel = 0; channel < n.queueByChannel().length; channel++) {
+                if (n.queueByChannel()[channel] >= 0) {
+                    byChannel.add(org.loket.core.Channel.ofCode(channel).name().toLowerCase(Locale.ROOT) + ": "
+                            + c.queues().get(n.queueByChannel()[channel]).name());
+                }
+            }
+            f.put("byChannel", "{" + String.join(", ", byChannel) + "}");
+        }
         return f;
     }
 
