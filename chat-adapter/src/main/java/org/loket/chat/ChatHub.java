@@ -102,6 +102,8 @@ final class ChatHub implements AutoCloseable {
         String token;
         long expiresMs;
         long endedMs = -1;
+        /** Core time of the END_CONTACT decision. */
+        long endedNs = -1;
         int position = -1;
         long ewtSeconds = -1;
         long lastOfferNs = -1;
@@ -949,6 +951,7 @@ final class ChatHub implements AutoCloseable {
             case RETRACT_OFFER -> onRetract(d);
             case AGENT_STATE -> {
                 if (d.agentId >= 0 && d.agentId < agents.length) {
+                    wrapUpsTimedOut(agents[d.agentId], d.timestampNs);
                     presence(agents[d.agentId], d.agentState, d.reason);
                 }
             }
@@ -1102,6 +1105,20 @@ final class ChatHub implements AutoCloseable {
         sendToDesktop(a.id, offerFrame(c, "offer").put("callback", (d.flags & Decision.FLAG_CALLBACK) != 0));
     }
 
+    /**
+     * The core ended after-contact work that ran past its queue's limit (it says so with an
+     * AGENT_STATE): those contacts no longer need a WRAP_UP_DONE; the desktop still records a code.
+     */
+    private void wrapUpsTimedOut(AgentView a, long nowNs) {
+        for (long id : a.held) {
+            Conversation c = conversations.get(id);
+            if (c != null && c.phase == Phase.WRAP_UP && c.queue >= 0
+                    && nowNs - c.endedNs >= routing.queues().get(c.queue).maxWrapUpMs() * 1_000_000L) {
+                c.phase = Phase.ENDED;
+            }
+        }
+    }
+
     private void onRetract(Decision d) {
         Conversation c = conversation(d);
         if (d.agentId >= 0 && d.agentId < agents.length) {
@@ -1158,6 +1175,7 @@ final class ChatHub implements AutoCloseable {
         }
         c.outcome = d.outcome;
         c.endedMs = System.currentTimeMillis();
+        c.endedNs = d.timestampNs;
         boolean wrapUp = d.outcome == Outcome.ANSWERED && queue >= 0 && routing.queues().get(queue).maxWrapUpMs() > 0;
         c.phase = wrapUp ? Phase.WRAP_UP : Phase.ENDED;
         if (d.agentId >= 0 && d.agentId < agents.length) {
