@@ -52,6 +52,9 @@
         if (f.resumed) {
           log.replaceChildren();
           (f.transcript || []).forEach(function (l) { line(l.from, l.text); });
+          if (f.phase === 'connected') {
+            status.textContent = 'Een medewerker is bij u / an agent has joined';
+          }
         }
         break;
       case 'bot':
