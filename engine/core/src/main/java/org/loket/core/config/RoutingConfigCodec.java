@@ -14,8 +14,12 @@ import org.loket.core.state.ByteArrayState;
  * by snapshots. It starts with a format version; a decoder refuses a major version it does not know.
  */
 public final class RoutingConfigCodec {
-    /** Major format version; bump when a field changes meaning or layout. */
+    /**
+     * Major format version; bump when a field changes meaning or layout. Version 2 added the flow
+     * nodes' per-channel queues; version 1 (without them) still decodes, so older journals replay.
+     */
     public static final int FORMAT_VERSION = 2;
+    private static final int FORMAT_WITHOUT_QUEUE_BY_CHANNEL = 1;
     private static final int MAGIC = 0x4C4B_4346; // "LKCF"
 
     private RoutingConfigCodec() {
@@ -84,7 +88,7 @@ public final class RoutingConfigCodec {
                 throw new IllegalArgumentException("not an encoded routing configuration");
             }
             int format = in.getInt();
-            if (format != FORMAT_VERSION) {
+            if (format != FORMAT_VERSION && format != FORMAT_WITHOUT_QUEUE_BY_CHANNEL) {
                 throw new IllegalArgumentException("routing configuration format " + format + " is not " + FORMAT_VERSION);
             }
             long version = in.getLong();
@@ -97,7 +101,8 @@ public final class RoutingConfigCodec {
             List<AgentSpec> agents = list(in, b -> new AgentSpec(string(b), ints(b), ints(b)));
             List<EntrySpec> entries = list(in, b -> new EntrySpec(string(b), b.getInt(), b.getInt()));
             List<FlowNode> nodes = list(in, b -> new FlowNode(string(b), kind(b.getInt()), b.getInt(), ints(b), ints(b),
-                    b.getInt(), b.getInt(), b.getLong(), b.getInt(), b.getInt(), ints(b)));
+                    b.getInt(), b.getInt(), b.getLong(), b.getInt(), b.getInt(),
+                    format == FORMAT_WITHOUT_QUEUE_BY_CHANNEL ? null : ints(b)));
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException(in.remaining() + " unexpected bytes after the configuration");
             }
