@@ -30,7 +30,10 @@ public enum CommandType {
      * adapter's wrap-up code (journaled for analysis; the core ignores it).
      */
     WRAP_UP_DONE(11),
-    /** {@code contactId, agentId, queueId}: the agent hands the contact to another queue. */
+    /**
+     * {@code contactId, agentId, queueId, input}: the agent hands the contact to another queue;
+     * {@code input} names the agent it should go to ({@link Command#NONE} = whoever the queue gives).
+     */
     TRANSFER_REQUESTED(12),
     /** {@code contactId}: the waiting citizen asks to be called back and keeps their place. */
     CALLBACK_REQUESTED(13);

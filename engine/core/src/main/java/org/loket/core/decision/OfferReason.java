@@ -9,8 +9,13 @@ public final class OfferReason {
      * was chosen, by effective priority (aged), then arrival, then contact id.
      */
     public static final int BEST_WAITING_CONTACT = 2;
+    /**
+     * A warm transfer named this agent, who could take the contact at once ({@code candidates} 1,
+     * {@code score} 0, no runner-up).
+     */
+    public static final int TRANSFERRED_TO_AGENT = 3;
 
-    private static final String[] NAMES = {"NONE", "LONGEST_IDLE_AGENT", "BEST_WAITING_CONTACT"};
+    private static final String[] NAMES = {"NONE", "LONGEST_IDLE_AGENT", "BEST_WAITING_CONTACT", "TRANSFERRED_TO_AGENT"};
 
     private OfferReason() {
     }

@@ -172,6 +172,16 @@ final class Agents {
         return agent[a * ROW + MEMBER_END];
     }
 
+    /** Whether the agent serves the queue (qualifies by skill and has capacity on its channel). */
+    boolean isMember(int a, int queue) {
+        for (int m = memberStart(a), end = memberEnd(a); m < end; m++) {
+            if (memberQueue(m) == queue) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Whether the agent can take one more contact of the channel: ready, below capacity, and
      * voice is exclusive (a voice contact takes the whole agent; a voice offer needs a free agent).

@@ -51,6 +51,8 @@ import org.loket.core.state.StateWriter;
  * <li>An offer not accepted within the queue's {@code offerTimeoutMs} is retracted: the contact
  *     returns to its place and the agent is paused with {@link PauseReason#NO_ANSWER}.</li>
  * <li>After every command no available agent qualifies for a waiting contact.</li>
+ * <li>A transfer may name an agent: when that agent qualifies for the target queue and can take
+ *     the contact now, it is offered to them at once; otherwise it waits in the queue in its place.</li>
  * <li>A flow's queue leaf (and a menu's fallback) may name another queue per channel
  *     ({@link FlowNode#queueFor}): the chatbot walks the IVR's flow and still lands in a chat queue.</li>
  * </ul>
@@ -437,7 +439,13 @@ public final class RoutingCore {
         contacts.agent[slot] = -1;
         contacts.insertInPlace(slot);
         announceQueued(slot);
-        offerToLongestIdle(slot);
+        int target = command.input;
+        if (target >= 0 && target < agents.count && target != agent && agents.available(target, queues[command.queueId].channel().code())
+                && agents.isMember(target, command.queueId)) {
+            offer(slot, target, OfferReason.TRANSFERRED_TO_AGENT, 1, 0, -1);
+        } else {
+            offerToLongestIdle(slot);
+        }
         routeAgent(agent);
     }
 

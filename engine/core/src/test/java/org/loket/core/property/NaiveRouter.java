@@ -517,7 +517,14 @@ final class NaiveRouter {
         queued.queueId = contact.queue;
         queued.priority = contact.priority;
         emit(queued);
-        joined(contact.queue);
+        Agent target = c.input >= 0 && c.input < agents.size() ? agents.get(c.input) : null;
+        if (target != null && target != agent && qualifies(target.spec, queue(contact.queue))
+                && available(target, queue(contact.queue).channel())) {
+            // A warm transfer to a named agent who can take it now.
+            offer(contact, target, OfferReason.TRANSFERRED_TO_AGENT, 1, 0, -1);
+        } else {
+            joined(contact.queue);
+        }
         route(agent);
     }
 

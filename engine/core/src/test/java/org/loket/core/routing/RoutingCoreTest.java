@@ -10,6 +10,7 @@ import org.loket.core.AgentState;
 import org.loket.core.Channel;
 import org.loket.core.ContactState;
 import org.loket.core.PauseReason;
+import org.loket.core.command.Command;
 import org.loket.core.config.RoutingConfig;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
@@ -263,6 +264,27 @@ class RoutingCoreTest {
         assertThat(driver.core.contactQueue(1)).isEqualTo(qDigid);
         assertThat(driver.core.contactQueue(2)).isEqualTo(qChat);
         assertThat(driver.core.contactQueue(3)).as("a chat citizen lost in the menu reaches a chat agent").isEqualTo(qChat);
+    }
+
+    @Test
+    void shouldOfferAWarmTransferToTheNamedAgentWhenThatAgentCanTakeIt() {
+        int ann = b.agent("ann", digid, 5);
+        int bob = b.agent("bob", digid, 5);
+        int cas = b.agent("cas", digid, 5);
+        start(b.build()).apply(login(0, ann), login(100, cas), login(200, bob),
+                arrive(1_000, 1, Channel.CHAT, eChat), accept(1_100, 1, ann));
+        assertThat(lastOffer().agentId).isEqualTo(ann);
+        Command toBob = transfer(2_000, 1, ann, qChat);
+        toBob.input = bob;
+        driver.apply(toBob);
+        assertThat(lastOffer().agentId).as("cas is idle longer, but ann named bob").isEqualTo(bob);
+        assertThat(lastOffer().reason).isEqualTo(OfferReason.TRANSFERRED_TO_AGENT);
+        driver.apply(accept(2_100, 1, bob), pause(2_200, cas, PauseReason.FIRST_OPERATOR_CODE));
+        Command toCas = transfer(3_000, 1, bob, qChat);
+        toCas.input = cas; // paused: the contact waits in the queue and the longest-idle agent takes it
+        driver.apply(toCas);
+        assertThat(lastOffer().agentId).isEqualTo(ann);
+        assertThat(lastOffer().reason).isEqualTo(OfferReason.LONGEST_IDLE_AGENT);
     }
 
     @Test

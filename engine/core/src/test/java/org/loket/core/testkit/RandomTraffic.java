@@ -286,8 +286,14 @@ public final class RandomTraffic implements DecisionSink {
         }
         if (r < 46) {
             Tracked t = pick(c -> c.state == ContactState.CONNECTED);
-            return t == null ? null
-                    : expect(ACCEPTED, Commands.transfer(ms, t.id, t.agent, rnd.nextInt(config.queues().size())));
+            if (t == null) {
+                return null;
+            }
+            Command transfer = Commands.transfer(ms, t.id, t.agent, rnd.nextInt(config.queues().size()));
+            if (rnd.nextBoolean()) {
+                transfer.input = rnd.nextInt(presence.length); // a named agent: any, able to take it or not
+            }
+            return expect(ACCEPTED, transfer);
         }
         if (r < 51) {
             Tracked t = pick(c -> (c.state == ContactState.WAITING || c.state == ContactState.OFFERED
