@@ -718,13 +718,21 @@ final class ChatHub implements AutoCloseable {
                     peer.send(error("not-connected", "Contact " + contactId + " is not connected.").toString());
                     return;
                 }
+                String targetName = frame.path("agent").asText("").trim();
+                Integer target = targetName.isEmpty() ? null : agentIds.get(targetName);
+                if (!targetName.isEmpty() && target == null) {
+                    malformed(peer, "transfer names no agent '" + targetName + "' of the roster");
+                    return;
+                }
                 Command o = command(CommandType.TRANSFER_REQUESTED, c.id, a.id);
                 o.queueId = queue;
+                o.input = target == null ? Command.NONE : target; // the core offers it to them if they can take it now
                 if (publish(o, peer)) {
                     if (c.notes == null) {
                         c.notes = new ArrayList<>();
                     }
-                    c.notes.add(a.name + " → " + routing.queues().get(queue).name() + (note.isBlank() ? "" : ": " + note));
+                    c.notes.add(a.name + " → " + routing.queues().get(queue).name() + (target == null ? "" : " (" + targetName + ")")
+                            + (note.isBlank() ? "" : ": " + note));
                 }
             }
             case "wrap-up" -> {

@@ -103,6 +103,7 @@ class ChatBrowserIT {
         card = driver.findElement(By.id("conv-" + contact));
         wait.until(ExpectedConditions.textToBePresentInElement(card.findElement(By.className("transcript")), "Yes, the tax return."));
         new Select(card.findElement(By.className("transfer-queue"))).selectByValue("tax-handover-chat");
+        card.findElement(By.className("transfer-agent")).sendKeys("tax-desk-001");
         card.findElement(By.className("transfer-note")).sendKeys("Wrong door: tax return question; activation letter explained.");
         Browser.screenshot(driver, "05-desktop-transfer");
         card.findElement(By.className("transfer-button")).click();
@@ -110,7 +111,7 @@ class ChatBrowserIT {
 
         driver.switchTo().window(desk2);
         WebElement offer2 = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("offer-" + contact)));
-        assertThat(offer2.getText()).contains("tax-handover-chat", "Wrong door: tax return question",
+        assertThat(offer2.getText()).contains("tax-handover-chat (tax-desk-001)", "Wrong door: tax return question",
                 "My activation letter never arrived.");
         Browser.screenshot(driver, "06-desktop2-offer-with-note");
         offer2.findElement(By.className("accept")).click();

@@ -156,6 +156,31 @@ class ChatGatewayTest {
     }
 
     @Test
+    void shouldTransferWarmlyToANamedAgentWithTheNote() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient first = login(t, "chat-desk-001")) {
+            WsClient citizen = askForAnAgent(t);
+            String contact = first.await("offer").path("contact").asText();
+            first.send("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}");
+            citizen.await("agent-joined");
+            WsClient longestIdle = login(t, "tax-desk-001"); // qualifies for digid-chat too, and waits longer
+            WsClient named = login(t, "chat-desk-002");
+            first.send("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"digid-chat\",\"agent\":\"nobody\"}");
+            assertThat(first.await("error").path("message").asText()).contains("no agent 'nobody'");
+            first.send("{\"type\":\"transfer\",\"contact\":\"" + contact
+                    + "\",\"queue\":\"digid-chat\",\"agent\":\"chat-desk-002\",\"note\":\"knows the letter story\"}");
+            first.await("transferred");
+            JsonNode offer = named.await("offer");
+            assertThat(offer.path("contact").asText()).isEqualTo(contact);
+            assertThat(offer.path("notes").get(0).asText()).isEqualTo("chat-desk-001 → digid-chat (chat-desk-002): knows the letter story");
+            assertThat(longestIdle.frames.stream().noneMatch(f -> f.path("type").asText().equals("offer"))).isTrue();
+            citizen.await("transferring");
+            citizen.close();
+            longestIdle.close();
+            named.close();
+        }
+    }
+
+    @Test
     void shouldGiveAnAgentSeveralChatsUpToItsChatCapacity() throws Exception {
         try (TestEngine t = new TestEngine(Map.of()); WsClient desk = login(t, "chat-desk-001")) { // chat capacity 3
             WsClient[] citizens = new WsClient[4];

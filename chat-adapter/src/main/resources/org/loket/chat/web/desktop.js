@@ -84,14 +84,17 @@
     const transfer = el('div', 'row transfer');
     const queue = el('select', 'transfer-queue');
     (welcome ? welcome.queues : []).forEach(function (q) { queue.appendChild(new Option(q, q)); });
+    const toAgent = el('input', 'transfer-agent');
+    toAgent.type = 'text';
+    toAgent.placeholder = 'agent (optional)';
     const note = el('input', 'grow transfer-note');
     note.type = 'text';
     note.placeholder = 'note for the next agent';
     const transferButton = el('button', 'transfer-button', 'Transfer');
     transferButton.addEventListener('click', function () {
-      send({type: 'transfer', contact: f.contact, queue: queue.value, note: note.value});
+      send({type: 'transfer', contact: f.contact, queue: queue.value, agent: toAgent.value, note: note.value});
     });
-    transfer.append(queue, note, transferButton);
+    transfer.append(queue, toAgent, note, transferButton);
     const wrap = el('div', 'row wrap-up hidden');
     const code = el('select', 'wrap-up-code');
     (welcome ? welcome.wrapUpCodes : []).forEach(function (c) { code.appendChild(new Option(c, c)); });
