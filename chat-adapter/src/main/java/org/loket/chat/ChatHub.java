@@ -587,18 +587,28 @@ final class ChatHub implements AutoCloseable {
         }
     }
 
+    /** Constant-time comparison; an unset secret matches nothing. */
+    static boolean secretMatches(String expected, String given) {
+        return expected != null && given != null
+                && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Counts and answers a wrong credential; the third on one connection closes it (1008). */
+    private void refuseCredential(Peer peer, String code, String message) {
+        counters.authFailures.increment();
+        peer.send(error(code, message).toString());
+        if (++peer.authFailures >= 3) {
+            peer.close(1008, "too many failed attempts");
+        }
+    }
+
     private void login(Peer peer, JsonNode frame) {
         String name = frame.path("agent").asText("");
         String secret = frame.path("secret").asText("");
         Integer id = agentIds.get(name);
         String expected = settings.agentSecrets().get(name);
-        if (id == null || expected == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                secret.getBytes(StandardCharsets.UTF_8))) {
-            counters.authFailures.increment();
-            peer.send(error("login-refused", "Unknown agent or wrong secret.").toString());
-            if (++peer.authFailures >= 3) {
-                peer.close(1008, "too many failed logins");
-            }
+        if (id == null || !secretMatches(expected, secret)) {
+            refuseCredential(peer, "login-refused", "Unknown agent or wrong secret.");
             return;
         }
         AgentView a = agents[id];
@@ -851,15 +861,8 @@ final class ChatHub implements AutoCloseable {
     private void onWallboardFrame(Peer peer, String type, JsonNode frame) {
         switch (type) {
             case "subscribe" -> {
-                String token = frame.path("token").asText("");
-                String expected = settings.supervisorToken();
-                if (expected == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                        token.getBytes(StandardCharsets.UTF_8))) {
-                    counters.authFailures.increment();
-                    peer.send(error("unauthorised", "Wrong supervisor token.").toString());
-                    if (++peer.authFailures >= 3) {
-                        peer.close(1008, "too many failed attempts");
-                    }
+                if (!secretMatches(settings.supervisorToken(), frame.path("token").asText(""))) {
+                    refuseCredential(peer, "unauthorised", "Wrong supervisor token.");
                     return;
                 }
                 peer.subscribed = true;

@@ -46,7 +46,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -156,11 +155,8 @@ final class ChatServer implements AutoCloseable {
     }
 
     private static boolean tokenMatches(String expected, String header) {
-        if (expected == null || header == null || !header.startsWith("Bearer ")) {
-            return false;
-        }
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                header.substring("Bearer ".length()).getBytes(StandardCharsets.UTF_8));
+        return header != null && header.startsWith("Bearer ")
+                && ChatHub.secretMatches(expected, header.substring("Bearer ".length()));
     }
 
     /** HTTP: pages, the work-item webhook, stats, and the upgrade to a WebSocket. */
