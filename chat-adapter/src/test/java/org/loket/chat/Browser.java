@@ -30,7 +30,7 @@ final class Browser {
             return;
         }
         run(List.of("apt-get", "update", "-qq"));
-        run(List.of("apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "chromium-driver"));
+        run(List.of("apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"));
         if (!Files.isExecutable(Path.of(CHROMIUM)) || !Files.isExecutable(Path.of(CHROMEDRIVER))) {
             throw new IllegalStateException("chromium and chromium-driver are needed for the browser tests and could not be "
                     + "installed; run as root: apt-get install chromium chromium-driver");

@@ -25,7 +25,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * transfers warmly to the tax-office queue with a note, a second agent takes it and wraps up; the
  * wallboard shows it. Screenshots of every page land in target/screenshots.
  */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Timeout(value = 15, unit = TimeUnit.MINUTES) // includes installing chromium on a fresh machine
 class ChatBrowserIT {
 
     @Test
