@@ -86,6 +86,9 @@ public final class ChatLoad {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Error frames by code, over the driver's life (printed by {@link #main}). */
+    static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> ERROR_CODES =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private ChatLoad() {
     }
@@ -103,6 +106,7 @@ public final class ChatLoad {
             System.out.printf("server heap after GC: %d -> %d bytes, %d bytes per session; RSS %d -> %d, %d bytes per session%n",
                     r.heapBaselineBytes(), r.heapLoadedBytes(), r.heapPerSessionBytes(), r.rssBaselineBytes(), r.rssLoadedBytes(),
                     r.rssPerSessionBytes());
+            System.out.println("error frames by code " + ERROR_CODES);
             System.out.println("server " + r.serverCounters());
         }
     }
@@ -237,7 +241,10 @@ public final class ChatLoad {
         private final AtomicLong answers;
         private long intendedNs;
         private boolean awaiting;
-        private String next = "{\"type\":\"start\",\"language\":\"en\"}";
+        private static final String START = "{\"type\":\"start\",\"language\":\"en\"}";
+        private String next = START;
+        /** The menu the pending choice answers (null for a start). */
+        private String answeredFrom;
 
         Citizen(long firstNs, long intervalNs, long measureFromNs, long endNs, Recorder recorder, AtomicLong roundTrips,
                 AtomicLong errors, AtomicLong connected, AtomicLong fellToQueue, AtomicLong answers) {
@@ -285,21 +292,26 @@ public final class ChatLoad {
             String type = f.path("type").asText();
             if (type.equals("error")) {
                 errors.incrementAndGet();
-                return;
-            }
-            if (type.equals("queued") && awaiting) {
-                // The bot's input timeout ran out while this citizen's choice was on its way (the
-                // server fell behind by more than inputTimeoutSeconds) and the menu's fallback
-                // queued it for a human: counted, and the citizen starts over.
-                fellToQueue.incrementAndGet();
-                awaiting = false;
-                ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"leave\"}"));
-                next = "{\"type\":\"start\",\"language\":\"en\"}";
-                intendedNs += intervalNs;
-                sendAtIntended(ctx);
+                ERROR_CODES.computeIfAbsent(f.path("code").asText(), k -> new java.util.concurrent.atomic.LongAdder()).increment();
+                if (awaiting) {
+                    startOver(ctx);
+                }
                 return;
             }
             if (!type.equals("bot") || !awaiting) {
+                return; // "queued", "ended", and prompts repeated while the citizen is thinking
+            }
+            String node = f.path("node").asText();
+            if (node.equals(answeredFrom)) {
+                // The bot repeated the menu we answered: its input timeout fired before our choice
+                // arrived. Still waiting for the answer to the choice.
+                return;
+            }
+            if (node.startsWith("to-")) {
+                // The timeout's fallback queued the citizen for a human: counted, and the citizen
+                // leaves and starts over (only when the server fell behind by the input timeout).
+                fellToQueue.incrementAndGet();
+                startOver(ctx);
                 return;
             }
             long now = System.nanoTime();
@@ -309,13 +321,22 @@ public final class ChatLoad {
                 recorder.recordValue(Math.max(0, now - intendedNs));
                 roundTrips.incrementAndGet();
             }
-            String node = f.path("node").asText();
             next = switch (node) {
                 case "welcome" -> "{\"type\":\"choose\",\"input\":2}";
                 case "main-menu" -> "{\"type\":\"choose\",\"input\":3}";
                 case "application-menu" -> "{\"type\":\"choose\",\"input\":1}";
-                default -> "{\"type\":\"start\",\"language\":\"en\"}";
+                default -> START; // the information leaf: the conversation ended self-served
             };
+            answeredFrom = START.equals(next) ? null : node;
+            intendedNs += intervalNs;
+            sendAtIntended(ctx);
+        }
+
+        private void startOver(ChannelHandlerContext ctx) {
+            awaiting = false;
+            ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"leave\"}"));
+            next = START;
+            answeredFrom = null;
             intendedNs += intervalNs;
             sendAtIntended(ctx);
         }
