@@ -218,7 +218,7 @@ public final class KpiCollector {
         }
         if (d.outcome == Outcome.SELF_SERVED && r.lastMenuNode >= 0) {
             FlowNode menu = config.flowNodes().get(r.lastMenuNode);
-            r.selfServedFor = menu.fallbackQueueId();
+            r.selfServedFor = menu.queueFor(r.channel); // the queue the menu's branch serves for this channel
         }
         close(contactId, r);
     }

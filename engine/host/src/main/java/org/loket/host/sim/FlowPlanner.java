@@ -61,10 +61,10 @@ final class FlowPlanner {
             if (spec.flowNodeId() < 0) {
                 return new Plan(entry, new int[0], false);
             }
-            Search search = new Search(spec.flowNodeId(), language);
-            int target = selfServed ? search.nearest(FlowNode.Kind.INFO, -1, null) : -1;
+            Search search = new Search(spec.flowNodeId(), language, channel);
+            int target = selfServed ? search.nearest(FlowNode.Kind.INFO, -1, false) : -1;
             if (target < 0) {
-                target = search.nearest(FlowNode.Kind.QUEUE, -1, channel);
+                target = search.nearest(FlowNode.Kind.QUEUE, -1, true);
             }
             if (target < 0) {
                 throw new IllegalArgumentException("entry '" + topic + "' leads to no " + name(channel) + " queue");
@@ -89,8 +89,8 @@ final class FlowPlanner {
             if (candidate.flowNodeId() < 0) {
                 continue;
             }
-            Search search = new Search(candidate.flowNodeId(), language);
-            int target = search.nearest(FlowNode.Kind.QUEUE, queue, null);
+            Search search = new Search(candidate.flowNodeId(), language, channel);
+            int target = search.nearest(FlowNode.Kind.QUEUE, queue, false);
             if (target < 0) {
                 continue;
             }
@@ -99,8 +99,8 @@ final class FlowPlanner {
             if (selfServed) {
                 // The information leaf closest to where the citizen was heading.
                 for (int depth = path.length - 2; depth >= 0; depth--) {
-                    Search below = new Search(path[depth], language);
-                    int info = below.nearest(FlowNode.Kind.INFO, -1, null);
+                    Search below = new Search(path[depth], language, channel);
+                    int info = below.nearest(FlowNode.Kind.INFO, -1, false);
                     if (info >= 0) {
                         int[] head = Arrays.copyOf(search.inputsTo(path[depth]), depth);
                         int[] tail = below.inputsTo(info);
@@ -125,14 +125,19 @@ final class FlowPlanner {
         return channel.name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Breadth-first search of one flow from a start node, choosing the citizen's language. */
+    /**
+     * Breadth-first search of one flow from a start node, choosing the citizen's language; a queue
+     * leaf leads to the queue it names for the citizen's channel ({@link FlowNode#queueFor}).
+     */
     private final class Search {
+        private final int channel;
         private final int[] parent;
         private final int[] viaInput;
         private final int[] order;
         private int visited;
 
-        Search(int start, int language) {
+        Search(int start, int language, Channel channel) {
+            this.channel = channel.code();
             int n = config.flowNodes().size();
             parent = new int[n];
             viaInput = new int[n];
@@ -169,12 +174,15 @@ final class FlowPlanner {
             }
         }
 
-        /** The first node in breadth-first order of {@code kind} (and queue, and channel, when given), or -1. */
-        int nearest(FlowNode.Kind kind, int queueId, Channel channel) {
+        /**
+         * The first node in breadth-first order of {@code kind} (leading to {@code queueId} when it is
+         * not -1, to a queue of the citizen's channel when asked), or -1.
+         */
+        int nearest(FlowNode.Kind kind, int queueId, boolean ofChannel) {
             for (int i = 0; i < visited; i++) {
                 FlowNode f = config.flowNodes().get(order[i]);
-                if (f.kind() != kind || (queueId >= 0 && f.queueId() != queueId)
-                        || (channel != null && config.queues().get(f.queueId()).channel() != channel)) {
+                if (f.kind() != kind || (queueId >= 0 && f.queueFor(channel) != queueId)
+                        || (ofChannel && config.queues().get(f.queueFor(channel)).channel().code() != channel)) {
                     continue;
                 }
                 return order[i];
