@@ -31,7 +31,7 @@ import org.loket.host.trace.TraceException;
 
 /**
  * Runs a trace through the real {@link RoutingCore} on a discrete-event clock: citizens arrive,
- * choose in menus, wait and give up as their trace rows say; agents log in and out by their shifts,
+ * choose in menus, wait, ask for a callback or give up as their trace rows say; agents log in and out by their shifts,
  * answer offers after a ring time, talk for {@code handle_ms} and wrap up for {@code wrapup_ms}.
  * Every command and decision can be journaled, so a simulated day replays like a live one, and the
  * KPIs come from the same {@link KpiCollector} that reads live journals.
@@ -296,10 +296,17 @@ public final class DaySimulator {
                 command.input = c.plan.inputs()[c.step++];
             }
             case ABANDON -> {
-                if (c.phase != Phase.WAITING && c.phase != Phase.OFFERED) {
-                    return false;
+                if ((c.phase != Phase.WAITING && c.phase != Phase.OFFERED) || c.calledBack) {
+                    return false; // a citizen waiting for a callback has hung up and keeps their place
                 }
                 command.type = CommandType.CONTACT_ABANDONED;
+                command.contactId = c.id;
+            }
+            case CALLBACK -> {
+                if (c.phase != Phase.WAITING || c.calledBack) {
+                    return false;
+                }
+                command.type = CommandType.CALLBACK_REQUESTED;
                 command.contactId = c.id;
             }
             case ACCEPT -> {
@@ -416,6 +423,9 @@ public final class DaySimulator {
                     if (first && c.row.abandons()) {
                         schedule(atNs + c.row.patienceMs() * 1_000_000L, Kind.ABANDON, c, -1);
                     }
+                    if (first && c.row.callbackAfterMs() >= 0) {
+                        schedule(atNs + c.row.callbackAfterMs() * 1_000_000L, Kind.CALLBACK, c, -1);
+                    }
                 }
             }
             case OFFER_CONTACT -> {
@@ -423,6 +433,11 @@ public final class DaySimulator {
                     c.phase = Phase.OFFERED;
                     c.agent = d.agentId;
                     schedule(atNs + settings.ringMs() * 1_000_000L, Kind.ACCEPT, c, d.agentId, ++c.token);
+                }
+            }
+            case CALLBACK_SCHEDULED -> {
+                if (c != null) {
+                    c.calledBack = true;
                 }
             }
             case RETRACT_OFFER -> {
@@ -478,7 +493,7 @@ public final class DaySimulator {
         events.add(new Event(atNs, order++, kind, contact, agent, token));
     }
 
-    private enum Kind { SHIFT_START, SHIFT_END, LOG_OUT, BACK_FROM_PAUSE, ARRIVE, INPUT, ABANDON, ACCEPT, HANG_UP, WRAP_UP_DONE }
+    private enum Kind { SHIFT_START, SHIFT_END, LOG_OUT, BACK_FROM_PAUSE, ARRIVE, INPUT, ABANDON, CALLBACK, ACCEPT, HANG_UP, WRAP_UP_DONE }
 
     private enum Phase { NEW, SELF_SERVICE, WAITING, OFFERED, CONNECTED, WRAP_UP, ENDED }
 
@@ -490,6 +505,7 @@ public final class DaySimulator {
         final int language;
         SimContact redialOf;
         Phase phase = Phase.NEW;
+        boolean calledBack;
         int outcome = -1;
         int step;
         long token;

@@ -19,10 +19,12 @@ import org.loket.core.Channel;
  * @param wrapUpMs      after-contact work of the agent
  * @param redialOf      the trace id of the contact this one redials, or null: a redial only happens
  *                      when that contact did not reach an agent (see the format's rules)
+ * @param callbackAfterMs how long the contact waits in a queue before asking to be called back
+ *                      (keeping its place); -1 = never asks
  */
 public record TraceContact(int line, long arrivalMs, String contactId, Channel channel, String topic, int priority,
                            String language, long selfServiceMs, boolean selfServed, long patienceMs, long handleMs,
-                           long wrapUpMs, String redialOf) {
+                           long wrapUpMs, String redialOf, long callbackAfterMs) {
     /** Whether the contact ever gives up waiting. */
     public boolean abandons() {
         return patienceMs >= 0;

@@ -28,12 +28,12 @@ public final class TraceCsv {
     public static final List<String> REQUIRED = List.of("arrival_ms", "contact_id", "channel", "topic", "self_service_ms",
             "self_served", "patience_ms", "handle_ms", "wrapup_ms");
     /** Columns that may be left out (or left empty). */
-    public static final List<String> OPTIONAL = List.of("priority", "language", "redial_of");
+    public static final List<String> OPTIONAL = List.of("priority", "language", "redial_of", "callback_after_ms");
     /** Problems reported before reading stops. */
     public static final int MAX_PROBLEMS = 50;
 
     private static final List<String> COLUMNS = List.of("arrival_ms", "contact_id", "channel", "topic", "priority", "language",
-            "self_service_ms", "self_served", "patience_ms", "handle_ms", "wrapup_ms", "redial_of");
+            "self_service_ms", "self_served", "patience_ms", "handle_ms", "wrapup_ms", "redial_of", "callback_after_ms");
     private static final CsvMapper MAPPER = new CsvMapper();
 
     private TraceCsv() {
@@ -83,7 +83,8 @@ public final class TraceCsv {
                         r.millis("patience_ms", true),
                         r.millis("handle_ms", false),
                         r.millis("wrapup_ms", false),
-                        r.text("redial_of", false));
+                        r.text("redial_of", false),
+                        r.number("callback_after_ms", -1, 0, 366L * 24 * 3_600_000));
                 if (contact.contactId() != null && !ids.add(contact.contactId())) {
                     problems.add(name + ":" + line + ": contact_id '" + contact.contactId() + "' appears twice");
                 }
@@ -118,7 +119,7 @@ public final class TraceCsv {
                 out.write(List.of(c.arrivalMs(), c.contactId(), c.channel().name().toLowerCase(Locale.ROOT), c.topic(),
                         c.priority() < 0 ? "" : c.priority(), c.language() == null ? "" : c.language(), c.selfServiceMs(),
                         c.selfServed(), c.patienceMs() < 0 ? "" : c.patienceMs(), c.handleMs(), c.wrapUpMs(),
-                        c.redialOf() == null ? "" : c.redialOf()));
+                        c.redialOf() == null ? "" : c.redialOf(), c.callbackAfterMs() < 0 ? "" : c.callbackAfterMs()));
             }
         }
     }

@@ -48,7 +48,8 @@ public final class TraceGenerator {
             throw new IllegalArgumentException("scale must be above 0, not " + scale);
         }
         UniformRandomProvider rng = RandomSource.SPLIT_MIX_64.create(seed);
-        Day day = new Day(s, rng);
+        // Callback choices draw from a stream of their own, so adding them left every other column as it was.
+        Day day = new Day(s, rng, RandomSource.SPLIT_MIX_64.create(seed ^ 0x5DEECE66DL));
         double[] shares = params.intradayShares();
         double shareSum = 0;
         for (double share : shares) {
@@ -94,14 +95,16 @@ public final class TraceGenerator {
     private final class Day {
         private final TrafficParams.Scenario scenario;
         private final UniformRandomProvider rng;
+        private final UniformRandomProvider callbackRng;
         private final double[] topicCdf;
         private final int outageTopic;
         private final long closeMs;
         private long nextId = 1;
 
-        Day(TrafficParams.Scenario scenario, UniformRandomProvider rng) {
+        Day(TrafficParams.Scenario scenario, UniformRandomProvider rng, UniformRandomProvider callbackRng) {
             this.scenario = scenario;
             this.rng = rng;
+            this.callbackRng = callbackRng;
             List<TrafficParams.Topic> topics = params.topics();
             topicCdf = new double[topics.size()];
             double sum = 0;
@@ -163,8 +166,12 @@ public final class TraceGenerator {
             long wrapUpMs = Math.round(wrapS * 1000);
             long handleMs = Math.max(1_000, Math.round(totalS * 1000) - wrapUpMs);
             long patienceMs = patienceMs(channel);
+            TrafficParams.Callback cb = params.callback();
+            long callbackAfterMs = cb != null && channel == Channel.VOICE && !selfServed && callbackRng.nextDouble() < cb.voiceShare()
+                    ? Math.round(cb.afterS() * 1000) : -1;
             TraceContact contact = new TraceContact(0, arrivalMs, Long.toString(nextId++), channel, queue, -1, language,
-                    selfServiceMs, selfServed, patienceMs, handleMs, wrapUpMs, redialOf == null ? null : redialOf.contactId());
+                    selfServiceMs, selfServed, patienceMs, handleMs, wrapUpMs, redialOf == null ? null : redialOf.contactId(),
+                    callbackAfterMs);
             into.add(contact);
             if (attempt >= params.redial().maxAttempts()) {
                 return;

@@ -18,7 +18,7 @@ import java.util.Map;
 public record TrafficParams(int openMinute, int binMinutes, double[] intradayShares, Map<String, Scenario> scenarios,
                             Busyness busyness, Map<String, Double> channels, double englishShare, List<Topic> topics,
                             Map<String, String> channelQueues, SelfService selfService, Map<String, Handling> handling,
-                            Map<String, Patience> patience, Redial redial) {
+                            Map<String, Patience> patience, Redial redial, Callback callback) {
     private static final String RESOURCE = "/org/loket/host/trace/digid-traffic.json";
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
@@ -58,6 +58,11 @@ public record TrafficParams(int openMinute, int binMinutes, double[] intradaySha
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Redial(double afterAbandon, double afterOutageMessage, double delayMedianS, double delaySigma,
                          int maxAttempts) {
+    }
+
+    /** Waiting callers who ask to be called back; absent = nobody does. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Callback(double voiceShare, double afterS) {
     }
 
     /** The parameter set shipped with Loket. */

@@ -68,7 +68,7 @@ class DaySimulatorTest {
     private static TraceContact row(long arrivalMs, String id, boolean selfServed, long patienceMs, long handleMs, long wrapUpMs,
                                     String redialOf) {
         return new TraceContact(0, arrivalMs, id, Channel.VOICE, "q", -1, "nl", 10 * S, selfServed, patienceMs, handleMs, wrapUpMs,
-                redialOf);
+                redialOf, -1);
     }
 
     @Test
@@ -125,14 +125,30 @@ class DaySimulatorTest {
     @Test
     void shouldRefuseRowsTheConfigurationCannotFollowNamingTheirLines() {
         List<TraceContact> bad = List.of(
-                new TraceContact(2, 0, "x", Channel.VOICE, "nowhere", -1, null, 0, false, -1, 1, 0, null),
-                new TraceContact(3, 0, "y", Channel.CHAT, "q", -1, null, 0, false, -1, 1, 0, null),
-                new TraceContact(4, 0, "z", Channel.VOICE, "q", -1, "fr", 0, false, -1, 1, 0, "ghost"));
+                new TraceContact(2, 0, "x", Channel.VOICE, "nowhere", -1, null, 0, false, -1, 1, 0, null, -1),
+                new TraceContact(3, 0, "y", Channel.CHAT, "q", -1, null, 0, false, -1, 1, 0, null, -1),
+                new TraceContact(4, 0, "z", Channel.VOICE, "q", -1, "fr", 0, false, -1, 1, 0, "ghost", -1));
         assertThatThrownBy(() -> new DaySimulator(config, SETTINGS).run(bad, null, null)).isInstanceOf(TraceException.class)
                 .satisfies(e -> assertThat(((TraceException) e).problems()).containsExactly(
                         "line 2: column topic = 'nowhere': topic 'nowhere' is neither a queue nor an entry of the configuration",
                         "line 3: column topic = 'q': topic 'q' is a voice queue, the row is chat",
                         "line 4: column language = 'fr': valid: [nl, en]",
                         "line 4: column redial_of = 'ghost': no earlier contact has that id"));
+    }
+
+    @Test
+    void shouldCallBackACitizenWhoAskedInsteadOfLosingThem() throws Exception {
+        List<TraceContact> rows = List.of(
+                row(8 * H + 20 * M, "busy", false, -1, 60 * S, 10 * S, null),
+                // Joins at 08:20:40 while ann talks; asks for a callback at 08:20:50, before patience runs out.
+                new TraceContact(0, 8 * H + 20 * M + 30 * S, "cb", Channel.VOICE, "q", -1, "nl", 10 * S, false, 20 * S, 60 * S, 0,
+                        null, 10 * S));
+        DaySimulator.Result result = new DaySimulator(config, SETTINGS).run(rows, null, null);
+        Figures total = result.kpis().totals();
+        assertThat(total.callbacks()).isEqualTo(1);
+        assertThat(total.abandoned()).as("a callback is not an abandon").isZero();
+        assertThat(total.answered()).isEqualTo(2);
+        // ann is free at 08:21:23 (60 s talk + 10 s wrap-up after 08:20:13), rings 3 s: 46 s after joining.
+        assertThat(total.longestWaitMs()).isEqualTo(46_000);
     }
 }

@@ -118,7 +118,7 @@ class ErlangValidationTest {
             t += interArrival.sample();
             trace.add(new TraceContact(0, Math.round(t), Integer.toString(i), Channel.VOICE, "q", -1, null, 0, false,
                     patience == null ? -1 : Math.max(1, Math.round(patience.sample())), Math.max(1, Math.round(handle.sample())),
-                    0, null));
+                    0, null, -1));
         }
         var settings = new DaySimulator.Settings(LocalDate.of(2027, 3, 1), ZoneOffset.UTC, 0, 0);
         return new DaySimulator(config, settings).run(trace, null, null).kpis();

@@ -58,8 +58,8 @@ class TraceCsvTest {
     @Test
     void shouldReadBackWhatItWrites() throws Exception {
         List<TraceContact> rows = List.of(
-                new TraceContact(0, 5, "1", Channel.VOICE, "login-voice", 9, "en", 40_000, false, 90_000, 300_000, 45_000, null),
-                new TraceContact(0, 7, "2", Channel.EMAIL, "digid-email", -1, null, 0, false, -1, 420_000, 0, "1"));
+                new TraceContact(0, 5, "1", Channel.VOICE, "login-voice", 9, "en", 40_000, false, 90_000, 300_000, 45_000, null, 60_000),
+                new TraceContact(0, 7, "2", Channel.EMAIL, "digid-email", -1, null, 0, false, -1, 420_000, 0, "1", -1));
         StringWriter out = new StringWriter();
         TraceCsv.write(rows, out);
         List<TraceContact> back = TraceCsv.read(new StringReader(out.toString()), "w.csv");
