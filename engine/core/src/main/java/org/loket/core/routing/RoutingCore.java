@@ -853,6 +853,25 @@ public final class RoutingCore {
         return contacts == null ? 0 : contacts.live();
     }
 
+    /**
+     * Copies the ids of live contacts (self-service, waiting, offered, connected, wrap-up) into
+     * {@code into}, in slot order, up to its length.
+     *
+     * @return how many ids were copied
+     */
+    public int liveContactIds(long[] into) {
+        if (contacts == null) {
+            return 0;
+        }
+        int n = 0;
+        for (int slot = 0; slot < contacts.capacity && n < into.length; slot++) {
+            if (contacts.state[slot] != ContactState.NONE.code()) {
+                into[n++] = contacts.id[slot];
+            }
+        }
+        return n;
+    }
+
     // ---------------------------------------------------------------- state
 
     /**

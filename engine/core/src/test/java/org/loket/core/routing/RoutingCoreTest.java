@@ -405,4 +405,15 @@ class RoutingCoreTest {
                 .containsExactlyElementsOf(driver.sink.drain().stream().map(Decision::toString).toList());
         assertThat(restored.stateHash()).isEqualTo(driver.core.stateHash());
     }
+
+    @Test
+    void shouldListTheLiveContacts() {
+        int ann = b.agent("ann", digid, 5);
+        start(b.build()).apply(login(0, ann), arrive(1_000, 7, Channel.VOICE, eDigid), arrive(2_000, 8, Channel.VOICE, eDigid),
+                abandon(3_000, 8));
+        long[] ids = new long[4];
+        assertThat(driver.core.liveContactIds(ids)).isEqualTo(1);
+        assertThat(ids[0]).isEqualTo(7);
+        assertThat(driver.core.liveContactIds(new long[0])).as("bounded by the array").isZero();
+    }
 }

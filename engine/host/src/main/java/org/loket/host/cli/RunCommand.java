@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.loket.config.LoadedConfig;
 import org.loket.core.config.RoutingConfigCodec;
+import org.loket.host.admin.AdminServer;
 import org.loket.host.gateway.Gateway;
 import org.loket.host.gateway.GatewayContext;
 import org.loket.host.gateway.GatewayProvider;
@@ -96,6 +97,17 @@ final class RunCommand implements Callable<Integer> {
                 traffic.start(context);
                 engine.addGateway(traffic);
             }
+            AdminServer admin;
+            try {
+                admin = AdminServer.startIfConfigured(engine, settings);
+            } catch (IllegalArgumentException | java.io.IOException e) {
+                engine.close();
+                throw new CommandLine.ParameterException(spec.commandLine(), "admin API: " + e.getMessage());
+            }
+            if (admin != null) {
+                out.printf("loket: admin API on http://%s:%d/api/v1/ (bearer token from admin.tokenFile)%n",
+                        admin.address().getHostString(), admin.address().getPort());
+            }
             CountDownLatch stop = new CountDownLatch(1);
             CountDownLatch stopped = new CountDownLatch(1);
             // Ctrl-C or SIGTERM: let the main thread drain the ring, snapshot and close the journal
@@ -129,6 +141,9 @@ final class RunCommand implements Callable<Integer> {
             }
             try {
                 timers.shutdownNow();
+                if (admin != null) {
+                    admin.close();
+                }
                 engine.close();
                 if (engine.failure().isDone()) {
                     out.println("loket: halted after a failure; restart to recover from the journal");

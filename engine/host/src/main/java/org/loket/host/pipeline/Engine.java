@@ -55,6 +55,8 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     private final Journal journal;
     private final RoutingCore core;
     private final SwitchableSink sink;
+    /** Reads of the core's state, run on the core thread between batches (see {@link #query}). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> queries = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final List<Gateway> gateways;
     private final long sequenceBase;
     private final EpochClock clock = new EpochClock();
@@ -420,6 +422,32 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         public void onDecision(Decision decision) {
             current.addDecision(decision);
         }
+
+        @Override
+        public void onBatchStart(long batchSize, long queueDepth) {
+            for (Runnable q = queries.poll(); q != null; q = queries.poll()) {
+                q.run();
+            }
+        }
+    }
+
+    /**
+     * Reads the core's state on the core thread, between two batches of commands, so the answer is
+     * consistent and the core needs no locks. The answer comes with the next batch: within one tick
+     * when traffic is quiet ({@code loket run --tick-ms}). For operator tools, not the hot path.
+     *
+     * @param read must only read, and must be quick: the core waits for it
+     */
+    public <T> java.util.concurrent.CompletableFuture<T> query(java.util.function.Function<RoutingCore, T> read) {
+        var answer = new java.util.concurrent.CompletableFuture<T>();
+        queries.add(() -> {
+            try {
+                answer.complete(read.apply(core));
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        return answer;
     }
 
     /** After journal and core: journals decisions, hands them to gateways, hashes and measures. */

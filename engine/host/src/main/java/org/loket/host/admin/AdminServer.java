@@ -1,0 +1,258 @@
+package org.loket.host.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.loket.core.AgentState;
+import org.loket.core.Channel;
+import org.loket.core.ContactState;
+import org.loket.core.command.CommandType;
+import org.loket.core.config.AgentSpec;
+import org.loket.core.config.QueueSpec;
+import org.loket.core.config.RoutingConfig;
+import org.loket.core.routing.RoutingCore;
+import org.loket.host.pipeline.Engine;
+
+/**
+ * The operators' HTTP JSON interface: queues, agents and contacts with their live state, and agent
+ * state changes. Every request needs {@code Authorization: Bearer <token>}; the server binds only
+ * the address its settings name. Reads run on the core thread between batches ({@link Engine#query});
+ * changes are published as ordinary journaled commands.
+ *
+ * <p>Settings ({@code loket run --set}): {@code admin.bind} (host:port, e.g. 127.0.0.1:8181; the
+ * server starts only when it is given) and {@code admin.tokenFile} (a file holding the token, at least
+ * 16 characters; never logged, never on the command line).
+ */
+public final class AdminServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern AGENT_STATE = Pattern.compile("/api/v1/agents/([^/]+)/state");
+    private static final long QUERY_TIMEOUT_MS = 5_000;
+
+    private final Engine engine;
+    private final HttpServer server;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final byte[] token;
+    private final AtomicLong refused = new AtomicLong();
+
+    private AdminServer(Engine engine, InetSocketAddress bind, byte[] token) throws IOException {
+        this.engine = engine;
+        this.token = token;
+        this.server = HttpServer.create(bind, 64);
+        server.setExecutor(threads);
+        server.createContext("/api/v1/", this::handle);
+        server.start();
+    }
+
+    /**
+     * Starts the server when {@code admin.bind} is set.
+     *
+     * @return the server, or null when no address is configured
+     * @throws IllegalArgumentException for a bad address or a missing or short token file
+     */
+    public static AdminServer startIfConfigured(Engine engine, Map<String, String> settings) throws IOException {
+        String bind = settings.get("admin.bind");
+        if (bind == null || bind.isBlank()) {
+            return null;
+        }
+        int colon = bind.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("admin.bind must be host:port, not '" + bind + "'");
+        }
+        String tokenFile = settings.get("admin.tokenFile");
+        if (tokenFile == null) {
+            throw new IllegalArgumentException("admin.bind is set but admin.tokenFile is not: the admin API never runs without a token");
+        }
+        String token = Files.readString(Path.of(tokenFile)).strip();
+        if (token.length() < 16) {
+            throw new IllegalArgumentException("the token in admin.tokenFile must be at least 16 characters");
+        }
+        return new AdminServer(engine, new InetSocketAddress(bind.substring(0, colon), Integer.parseInt(bind.substring(colon + 1))),
+                token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The bound address (the real port when 0 was asked for). */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /** Requests refused for a missing or wrong token. */
+    public long refused() {
+        return refused.get();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!authorised(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                refused.incrementAndGet();
+                exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
+                reply(exchange, 401, error("a bearer token is required"));
+                return;
+            }
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            Matcher agentState = AGENT_STATE.matcher(path);
+            if (method.equals("GET") && path.equals("/api/v1/queues")) {
+                reply(exchange, 200, engine.query(AdminServer::queues).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            } else if (method.equals("GET") && path.equals("/api/v1/agents")) {
+                reply(exchange, 200, engine.query(AdminServer::agents).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            } else if (method.equals("GET") && path.equals("/api/v1/contacts")) {
+                reply(exchange, 200, engine.query(AdminServer::contacts).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            } else if (method.equals("POST") && agentState.matches()) {
+                changeAgentState(exchange, agentState.group(1));
+            } else {
+                reply(exchange, 404, error("no such resource: " + method + " " + path
+                        + "; see GET /api/v1/queues, /api/v1/agents, /api/v1/contacts, POST /api/v1/agents/{name}/state"));
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            reply(exchange, 503, error("the engine did not answer within " + QUERY_TIMEOUT_MS + " ms"));
+        } catch (Exception e) {
+            reply(exchange, 500, error(e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+    }
+
+    private boolean authorised(String header) {
+        if (header == null || !header.startsWith("Bearer ")) {
+            return false;
+        }
+        return MessageDigest.isEqual(token, header.substring(7).strip().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void changeAgentState(HttpExchange exchange, String name) throws Exception {
+        JsonNode body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = JSON.readTree(in.readNBytes(4096));
+        } catch (IOException e) {
+            reply(exchange, 400, error("the body must be JSON: {\"state\": \"ready|paused|logged-out\", \"reason\": 0}"));
+            return;
+        }
+        String stateName = body == null || !body.has("state") ? "" : body.get("state").asText().toLowerCase(Locale.ROOT);
+        AgentState state = switch (stateName) {
+            case "ready" -> AgentState.READY;
+            case "paused" -> AgentState.PAUSED;
+            case "logged-out" -> AgentState.LOGGED_OUT;
+            default -> null;
+        };
+        if (state == null) {
+            reply(exchange, 400, error("state must be ready, paused or logged-out, not '" + stateName + "'"));
+            return;
+        }
+        int reason = body.has("reason") ? body.get("reason").asInt(0) : 0;
+        int agent = engine.query(core -> agentId(core.config(), name)).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        if (agent < 0) {
+            reply(exchange, 404, error("no agent named '" + name + "'"));
+            return;
+        }
+        boolean published = engine.tryPublish((command, unused) -> {
+            command.type = CommandType.AGENT_STATE_CHANGED;
+            command.agentId = agent;
+            command.agentState = state.code();
+            command.reason = reason;
+        }, null);
+        if (!published) {
+            reply(exchange, 503, error("the engine's ring is full; try again"));
+            return;
+        }
+        // Accepted, not done: the core may still refuse it (the journal records why).
+        reply(exchange, 202, JSON.createObjectNode().put("agent", name).put("requested", stateName));
+    }
+
+    private static int agentId(RoutingConfig config, String name) {
+        for (int a = 0; a < config.agents().size(); a++) {
+            if (config.agents().get(a).name().equals(name)) {
+                return a;
+            }
+        }
+        return -1;
+    }
+
+    static ArrayNode queues(RoutingCore core) {
+        ArrayNode list = JSON.createArrayNode();
+        RoutingConfig config = core.config();
+        for (int q = 0; q < config.queues().size(); q++) {
+            QueueSpec queue = config.queues().get(q);
+            list.addObject().put("name", queue.name()).put("channel", lower(queue.channel().name()))
+                    .put("skill", config.skills().get(queue.skillId())).put("waiting", core.waitingCount(q));
+        }
+        return list;
+    }
+
+    static ArrayNode agents(RoutingCore core) {
+        ArrayNode list = JSON.createArrayNode();
+        RoutingConfig config = core.config();
+        for (int a = 0; a < config.agents().size(); a++) {
+            AgentSpec agent = config.agents().get(a);
+            ObjectNode row = list.addObject().put("name", agent.name()).put("state", lower(core.agentState(a).name()));
+            if (core.agentState(a) == AgentState.PAUSED) {
+                row.put("pauseReason", core.agentPauseReason(a));
+            }
+            ObjectNode load = row.putObject("load");
+            for (Channel c : Channel.values()) {
+                load.put(lower(c.name()), core.agentLoad(a, c));
+            }
+        }
+        return list;
+    }
+
+    static ArrayNode contacts(RoutingCore core) {
+        ArrayNode list = JSON.createArrayNode();
+        RoutingConfig config = core.config();
+        long[] ids = new long[Math.max(1, core.liveContacts())];
+        int n = core.liveContactIds(ids);
+        for (int i = 0; i < n; i++) {
+            long id = ids[i];
+            ContactState state = core.contactState(id);
+            ObjectNode row = list.addObject().put("id", id).put("state", lower(state.name()));
+            int queue = core.contactQueue(id);
+            if (queue >= 0) {
+                row.put("queue", config.queues().get(queue).name());
+            }
+            int agent = core.contactAgent(id);
+            if (agent >= 0) {
+                row.put("agent", config.agents().get(agent).name());
+            }
+            if (state == ContactState.WAITING) {
+                row.put("position", core.positionInQueue(id));
+            }
+        }
+        return list;
+    }
+
+    private static String lower(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static ObjectNode error(String message) {
+        return JSON.createObjectNode().put("error", message);
+    }
+
+    private static void reply(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
+}

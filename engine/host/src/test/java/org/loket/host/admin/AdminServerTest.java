@@ -1,0 +1,129 @@
+package org.loket.host.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.loket.config.ConfigLoader;
+import org.loket.core.AgentState;
+import org.loket.core.Channel;
+import org.loket.core.command.CommandType;
+import org.loket.core.config.RoutingConfigCodec;
+import org.loket.host.journal.Journal;
+import org.loket.host.pipeline.Engine;
+import org.loket.host.pipeline.EngineSettings;
+
+/** The admin API over real HTTP on loopback, against a running engine. */
+class AdminServerTest {
+    private static final String TOKEN = "s3cret-token-for-tests-only";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    Path folder;
+    private Journal journal;
+    private Engine engine;
+    private AdminServer admin;
+    private ScheduledExecutorService ticks;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        journal = Journal.open(folder.resolve("journal"));
+        engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+        engine.publishConfig(RoutingConfigCodec.encode(ConfigLoader.loadDefault().routing()));
+        ticks = Executors.newSingleThreadScheduledExecutor();
+        ticks.scheduleAtFixedRate(engine::publishTick, 10, 10, TimeUnit.MILLISECONDS);
+        Path tokenFile = folder.resolve("token");
+        Files.writeString(tokenFile, TOKEN + "\n");
+        admin = AdminServer.startIfConfigured(engine, Map.of("admin.bind", "127.0.0.1:0", "admin.tokenFile", tokenFile.toString()));
+    }
+
+    @AfterEach
+    void stop() {
+        admin.close();
+        ticks.shutdownNow();
+        engine.close();
+        journal.close();
+    }
+
+    private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.address().getPort() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldRefuseRequestsWithoutTheTokenAndBindOnlyLoopback() throws Exception {
+        assertThat(admin.address().getAddress().isLoopbackAddress()).isTrue();
+        assertThat(send("GET", "/api/v1/agents", null, null).statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/api/v1/agents", "wrong-token-wrong-token", null).statusCode()).isEqualTo(401);
+        assertThat(admin.refused()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldListQueuesAgentsAndContactsWithTheirLiveState() throws Exception {
+        engine.tryPublish((c, unused) -> {
+            c.type = CommandType.CONTACT_ARRIVED;
+            c.contactId = 42;
+            c.entryId = 0;
+            c.channel = Channel.VOICE.code();
+        }, null);
+        JsonNode queues = JSON.readTree(send("GET", "/api/v1/queues", TOKEN, null).body());
+        assertThat(queues.get(0).get("name").asText()).isEqualTo("login-voice");
+        assertThat(queues.get(0).has("waiting")).isTrue();
+        JsonNode agents = JSON.readTree(send("GET", "/api/v1/agents", TOKEN, null).body());
+        assertThat(agents).hasSize(engine.query(core -> core.config().agents().size()).get());
+        assertThat(agents.get(0).get("state").asText()).isEqualTo("logged-out");
+        JsonNode contacts = JSON.readTree(send("GET", "/api/v1/contacts", TOKEN, null).body());
+        assertThat(contacts).singleElement().satisfies(c -> {
+            assertThat(c.get("id").asLong()).isEqualTo(42);
+            assertThat(c.get("state").asText()).isEqualTo("self-service");
+        });
+    }
+
+    @Test
+    void shouldChangeAnAgentsStateThroughAJournaledCommand() throws Exception {
+        String name = engine.query(core -> core.config().agents().get(0).name()).get();
+        engine.tryPublish((c, unused) -> {
+            c.type = CommandType.AGENT_LOGGED_IN;
+            c.agentId = 0;
+        }, null);
+        HttpResponse<String> paused = send("POST", "/api/v1/agents/" + name + "/state", TOKEN, "{\"state\": \"paused\", \"reason\": 17}");
+        assertThat(paused.statusCode()).as(paused.body()).isEqualTo(202);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (engine.query(core -> core.agentState(0)).get() != AgentState.PAUSED && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(engine.query(core -> core.agentPauseReason(0)).get()).isEqualTo(17);
+
+        assertThat(send("POST", "/api/v1/agents/nobody/state", TOKEN, "{\"state\": \"ready\"}").statusCode()).isEqualTo(404);
+        HttpResponse<String> bad = send("POST", "/api/v1/agents/" + name + "/state", TOKEN, "{\"state\": \"asleep\"}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("ready, paused or logged-out");
+        assertThat(send("GET", "/api/v1/nothing", TOKEN, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldNotStartWithoutATokenFile() throws Exception {
+        assertThat(AdminServer.startIfConfigured(engine, Map.of())).as("no address: no server").isNull();
+        assertThatThrownBy(() -> AdminServer.startIfConfigured(engine, Map.of("admin.bind", "127.0.0.1:0")))
+                .hasMessageContaining("never runs without a token");
+    }
+}
