@@ -47,13 +47,15 @@ public final class AdminServer implements AutoCloseable {
     private static final long QUERY_TIMEOUT_MS = 5_000;
 
     private final Engine engine;
+    private final Path journalFolder;
     private final HttpServer server;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final byte[] token;
     private final AtomicLong refused = new AtomicLong();
 
-    private AdminServer(Engine engine, InetSocketAddress bind, byte[] token) throws IOException {
+    private AdminServer(Engine engine, Path journalFolder, InetSocketAddress bind, byte[] token) throws IOException {
         this.engine = engine;
+        this.journalFolder = journalFolder;
         this.token = token;
         this.server = HttpServer.create(bind, 64);
         server.setExecutor(threads);
@@ -67,7 +69,7 @@ public final class AdminServer implements AutoCloseable {
      * @return the server, or null when no address is configured
      * @throws IllegalArgumentException for a bad address or a missing or short token file
      */
-    public static AdminServer startIfConfigured(Engine engine, Map<String, String> settings) throws IOException {
+    public static AdminServer startIfConfigured(Engine engine, Path journalFolder, Map<String, String> settings) throws IOException {
         String bind = settings.get("admin.bind");
         if (bind == null || bind.isBlank()) {
             return null;
@@ -84,7 +86,7 @@ public final class AdminServer implements AutoCloseable {
         if (token.length() < 16) {
             throw new IllegalArgumentException("the token in admin.tokenFile must be at least 16 characters");
         }
-        return new AdminServer(engine, new InetSocketAddress(bind.substring(0, colon), Integer.parseInt(bind.substring(colon + 1))),
+        return new AdminServer(engine, journalFolder, new InetSocketAddress(bind.substring(0, colon), Integer.parseInt(bind.substring(colon + 1))),
                 token.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -117,9 +119,14 @@ public final class AdminServer implements AutoCloseable {
                 reply(exchange, 200, engine.query(AdminServer::contacts).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS));
             } else if (method.equals("POST") && agentState.matches()) {
                 changeAgentState(exchange, agentState.group(1));
+            } else if (method.equals("GET") && path.startsWith("/api/v1/contacts/") && path.endsWith("/explain")) {
+                explain(exchange, path.substring("/api/v1/contacts/".length(), path.length() - "/explain".length()));
+            } else if (method.equals("POST") && path.equals("/api/v1/config")) {
+                applyConfig(exchange);
             } else {
                 reply(exchange, 404, error("no such resource: " + method + " " + path
-                        + "; see GET /api/v1/queues, /api/v1/agents, /api/v1/contacts, POST /api/v1/agents/{name}/state"));
+                        + "; see GET /api/v1/queues, /api/v1/agents, /api/v1/contacts, /api/v1/contacts/{id}/explain, "
+                        + "POST /api/v1/agents/{name}/state, /api/v1/config"));
             }
         } catch (java.util.concurrent.TimeoutException e) {
             reply(exchange, 503, error("the engine did not answer within " + QUERY_TIMEOUT_MS + " ms"));
@@ -172,6 +179,122 @@ public final class AdminServer implements AutoCloseable {
         }
         // Accepted, not done: the core may still refuse it (the journal records why).
         reply(exchange, 202, JSON.createObjectNode().put("agent", name).put("requested", stateName));
+    }
+
+    /**
+     * Why a contact went where it went: every offer the decision journal holds for it, with the
+     * rule, the candidates considered, the score and the runner-up. Reads the journal from its
+     * start (an operator's question, not the hot path).
+     */
+    private void explain(HttpExchange exchange, String idText) throws Exception {
+        long contactId;
+        try {
+            contactId = Long.parseLong(idText);
+        } catch (NumberFormatException e) {
+            reply(exchange, 400, error("a contact id is a number, not '" + idText + "'"));
+            return;
+        }
+        RoutingConfig config = engine.query(RoutingCore::config).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        ArrayNode offers = JSON.createArrayNode();
+        ArrayNode outcome = JSON.createArrayNode();
+        try (org.loket.host.journal.Journal reader = org.loket.host.journal.Journal.openExisting(journalFolder);
+             org.loket.host.journal.Journal.DecisionReader decisions = reader.decisionReader()) {
+            while (decisions.next()) {
+                for (int i = 0; i < decisions.count(); i++) {
+                    org.loket.core.decision.Decision d = decisions.decision(i);
+                    if (d.contactId != contactId) {
+                        continue;
+                    }
+                    if (d.type == org.loket.core.decision.DecisionType.OFFER_CONTACT) {
+                        ObjectNode o = offers.addObject().put("timestampNs", d.timestampNs)
+                                .put("agent", config.agents().get(d.agentId).name())
+                                .put("queue", config.queues().get(d.queueId).name())
+                                .put("rule", org.loket.core.decision.OfferReason.name(d.reason))
+                                .put("candidates", d.candidates).put("priority", d.priority);
+                        if (d.reason == org.loket.core.decision.OfferReason.LONGEST_IDLE_AGENT) {
+                            o.put("chosenIdleSinceNs", d.score);
+                            if (d.runnerUp >= 0) {
+                                o.put("runnerUpAgent", config.agents().get((int) d.runnerUp).name());
+                            }
+                        } else if (d.reason == org.loket.core.decision.OfferReason.BEST_WAITING_CONTACT) {
+                            o.put("effectivePriorityThousandths", d.score);
+                            if (d.runnerUp >= 0) {
+                                o.put("runnerUpContact", d.runnerUp);
+                            }
+                        }
+                    } else if (d.type != org.loket.core.decision.DecisionType.PLAY_PROMPT) {
+                        outcome.addObject().put("timestampNs", d.timestampNs).put("decision", lower(d.type.name()))
+                                .put("queue", d.queueId >= 0 ? config.queues().get(d.queueId).name() : null)
+                                .put("agent", d.agentId >= 0 && d.agentId < config.agents().size()
+                                        ? config.agents().get(d.agentId).name() : null);
+                    }
+                }
+            }
+        }
+        if (offers.isEmpty() && outcome.isEmpty()) {
+            reply(exchange, 404, error("the journal holds no routing decision for contact " + contactId));
+            return;
+        }
+        ObjectNode answer = JSON.createObjectNode().put("contact", contactId);
+        answer.set("offers", offers);
+        answer.set("decisions", outcome);
+        reply(exchange, 200, answer);
+    }
+
+    /**
+     * Validates a configuration folder on this machine and, when valid, publishes it as a journaled
+     * {@code CONFIG_APPLIED}; then waits for the core to install or refuse it and says which.
+     */
+    private void applyConfig(HttpExchange exchange) throws Exception {
+        JsonNode body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = JSON.readTree(in.readNBytes(4096));
+        } catch (IOException e) {
+            body = null;
+        }
+        if (body == null || !body.has("folder")) {
+            reply(exchange, 400, error("the body must be JSON: {\"folder\": \"/path/to/config\"}"));
+            return;
+        }
+        org.loket.config.LoadedConfig loaded;
+        try {
+            loaded = org.loket.config.ConfigLoader.load(Path.of(body.get("folder").asText()));
+        } catch (org.loket.config.ConfigException e) {
+            ObjectNode refusedAnswer = error("the configuration is not valid; the running one stays");
+            ArrayNode problems = refusedAnswer.putArray("problems");
+            e.problems().forEach(p -> problems.add(p.toString()));
+            reply(exchange, 422, refusedAnswer);
+            return;
+        }
+        int inFlight = org.loket.core.decision.RejectReason.CONFIGURATION_IN_FLIGHT;
+        int invalid = org.loket.core.decision.RejectReason.CONFIGURATION_INVALID;
+        long[] before = engine.query(core -> new long[] {core.rejected(inFlight), core.rejected(invalid)})
+                .get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        if (!engine.publishConfig(org.loket.core.config.RoutingConfigCodec.encode(loaded.routing()))) {
+            reply(exchange, 503, error("the engine's ring is full; try again"));
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(QUERY_TIMEOUT_MS);
+        while (System.nanoTime() < deadline) {
+            long[] now = engine.query(core -> new long[] {core.config().version() == loaded.routing().version()
+                    && core.config().equals(loaded.routing()) ? 1 : 0, core.rejected(inFlight), core.rejected(invalid)})
+                    .get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            if (now[0] == 1) {
+                reply(exchange, 200, JSON.createObjectNode().put("applied", loaded.source()).put("version", loaded.routing().version()));
+                return;
+            }
+            if (now[1] > before[0]) {
+                reply(exchange, 409, error("refused by the core: contacts are in flight or agents logged in; a configuration "
+                        + "change is applied only when the centre is quiet (live migration is not built yet)"));
+                return;
+            }
+            if (now[2] > before[1]) {
+                reply(exchange, 422, error("refused by the core: the configuration is not usable"));
+                return;
+            }
+            Thread.sleep(10);
+        }
+        reply(exchange, 503, error("the core did not take up the configuration within " + QUERY_TIMEOUT_MS + " ms"));
     }
 
     private static int agentId(RoutingConfig config, String name) {

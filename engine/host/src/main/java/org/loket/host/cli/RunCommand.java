@@ -99,7 +99,7 @@ final class RunCommand implements Callable<Integer> {
             }
             AdminServer admin;
             try {
-                admin = AdminServer.startIfConfigured(engine, settings);
+                admin = AdminServer.startIfConfigured(engine, journal, settings);
             } catch (IllegalArgumentException | java.io.IOException e) {
                 engine.close();
                 throw new CommandLine.ParameterException(spec.commandLine(), "admin API: " + e.getMessage());

@@ -49,7 +49,7 @@ class AdminServerTest {
         ticks.scheduleAtFixedRate(engine::publishTick, 10, 10, TimeUnit.MILLISECONDS);
         Path tokenFile = folder.resolve("token");
         Files.writeString(tokenFile, TOKEN + "\n");
-        admin = AdminServer.startIfConfigured(engine, Map.of("admin.bind", "127.0.0.1:0", "admin.tokenFile", tokenFile.toString()));
+        admin = AdminServer.startIfConfigured(engine, folder.resolve("journal"), Map.of("admin.bind", "127.0.0.1:0", "admin.tokenFile", tokenFile.toString()));
     }
 
     @AfterEach
@@ -122,8 +122,71 @@ class AdminServerTest {
 
     @Test
     void shouldNotStartWithoutATokenFile() throws Exception {
-        assertThat(AdminServer.startIfConfigured(engine, Map.of())).as("no address: no server").isNull();
-        assertThatThrownBy(() -> AdminServer.startIfConfigured(engine, Map.of("admin.bind", "127.0.0.1:0")))
+        assertThat(AdminServer.startIfConfigured(engine, folder, Map.of())).as("no address: no server").isNull();
+        assertThatThrownBy(() -> AdminServer.startIfConfigured(engine, folder, Map.of("admin.bind", "127.0.0.1:0")))
                 .hasMessageContaining("never runs without a token");
+    }
+
+    @Test
+    void shouldExplainWhyAContactWentToItsAgent() throws Exception {
+        int desk = engine.query(core -> core.config().agents().stream().map(a -> a.name()).toList().indexOf("chat-desk-001")).get();
+        int chatEntry = engine.query(core -> core.config().entries().stream().map(e -> e.name()).toList().indexOf("chat")).get();
+        engine.tryPublish((c, unused) -> {
+            c.type = CommandType.AGENT_LOGGED_IN;
+            c.agentId = desk;
+        }, null);
+        engine.tryPublish((c, unused) -> {
+            c.type = CommandType.CONTACT_ARRIVED;
+            c.contactId = 77;
+            c.entryId = chatEntry;
+            c.channel = Channel.CHAT.code();
+        }, null);
+        HttpResponse<String> answer = send("GET", "/api/v1/contacts/77/explain", TOKEN, null);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (answer.statusCode() == 404 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            answer = send("GET", "/api/v1/contacts/77/explain", TOKEN, null);
+        }
+        JsonNode offer = JSON.readTree(answer.body()).get("offers").get(0);
+        assertThat(offer.get("agent").asText()).isEqualTo("chat-desk-001");
+        assertThat(offer.get("queue").asText()).isEqualTo("digid-chat");
+        assertThat(offer.get("rule").asText()).isEqualTo("LONGEST_IDLE_AGENT");
+        assertThat(offer.get("candidates").asInt()).isEqualTo(1);
+        assertThat(send("GET", "/api/v1/contacts/123456/explain", TOKEN, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldApplyAValidConfigurationWhenQuietAndRefuseOtherwiseKeepingTheRunningOne() throws Exception {
+        Path good = Files.createDirectories(folder.resolve("good"));
+        Files.writeString(good.resolve("routing.yaml"), """
+                version: 5
+                skills: [s]
+                queues: [{name: q, channel: voice, skill: s}]
+                agents: [{name: ann, skills: {s: 3}}]
+                entries: [{name: phone, queue: q}]
+                """);
+        Path bad = Files.createDirectories(folder.resolve("bad"));
+        Files.writeString(bad.resolve("routing.yaml"), "version: 6\nqueues: [{name: q, channel: fax}]\n");
+
+        HttpResponse<String> invalid = send("POST", "/api/v1/config", TOKEN, "{\"folder\": \"" + bad + "\"}");
+        assertThat(invalid.statusCode()).isEqualTo(422);
+        assertThat(invalid.body()).contains("routing.yaml:2", "queues[0].channel");
+
+        engine.tryPublish((c, unused) -> {
+            c.type = CommandType.AGENT_LOGGED_IN;
+            c.agentId = 0;
+        }, null);
+        HttpResponse<String> busy = send("POST", "/api/v1/config", TOKEN, "{\"folder\": \"" + good + "\"}");
+        assertThat(busy.statusCode()).as(busy.body()).isEqualTo(409);
+        assertThat(engine.query(core -> core.config().version()).get()).isEqualTo(1);
+
+        engine.tryPublish((c, unused) -> {
+            c.type = CommandType.AGENT_STATE_CHANGED;
+            c.agentId = 0;
+            c.agentState = AgentState.LOGGED_OUT.code();
+        }, null);
+        HttpResponse<String> applied = send("POST", "/api/v1/config", TOKEN, "{\"folder\": \"" + good + "\"}");
+        assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+        assertThat(engine.query(core -> core.config().version()).get()).isEqualTo(5);
     }
 }
