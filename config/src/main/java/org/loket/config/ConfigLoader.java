@@ -198,6 +198,7 @@ public final class ConfigLoader {
         final Map<String, String> entryByNumber = new LinkedHashMap<>();
         private final Map<Integer, Boolean> skillUsed = new HashMap<>();
         final List<Shift> shifts = new ArrayList<>();
+        private final List<Located> queueNodes = new ArrayList<>();
         OpeningHours hours = OpeningHours.ALWAYS;
 
         Builder(Map<String, Located> sections, Problems problems) {
@@ -216,6 +217,18 @@ public final class ConfigLoader {
             List<AgentSpec> agents = readAgents();
             List<EntrySpec> entries = readEntries();
             readHours();
+            for (int q = 0; q < queueSpecs.size(); q++) {
+                QueueSpec queue = queueSpecs.get(q);
+                boolean served = agents.stream().anyMatch(a -> a.skillLevels().length > queue.skillId()
+                        && a.skillLevels()[queue.skillId()] >= Math.max(1, queue.minLevel())
+                        && a.capacityPerChannel()[queue.channel().code()] > 0);
+                if (!served && sections.containsKey("agents")) {
+                    Located at = queueNodes.get(q);
+                    problems.warning(at.file, at.node, "queues[" + q + "]", "no agent has skill '" + List.copyOf(skills.keySet()).get(queue.skillId())
+                            + "' at level " + Math.max(1, queue.minLevel()) + " or more and room for "
+                            + queue.channel().name().toLowerCase(Locale.ROOT) + ": contacts in '" + queue.name() + "' would wait for ever");
+                }
+            }
             for (Map.Entry<String, Integer> skill : skills.entrySet()) {
                 if (!skillUsed.containsKey(skill.getValue())) {
                     Located at = sections.get("skills");
@@ -306,6 +319,7 @@ public final class ConfigLoader {
         private List<QueueSpec> readQueues() {
             List<QueueSpec> result = new ArrayList<>();
             forEachItem("queues", (f, item) -> {
+                queueNodes.add(new Located(f.file, item));
                 String name = f.name(item);
                 Channel channel = f.channel(item, "channel");
                 int skill = f.reference(item, "skill", skills, true);

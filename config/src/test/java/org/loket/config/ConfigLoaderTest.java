@@ -164,4 +164,19 @@ class ConfigLoaderTest {
                 .hasMessageContaining("'088-123' is not a phone number")
                 .hasMessageContaining("'0881' already reaches entry 'b'");
     }
+
+    @Test
+    void shouldWarnAboutAQueueNoAgentCanServe() throws ConfigException {
+        LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", """
+                skills: [s]
+                queues:
+                  - {name: q, channel: voice, skill: s}
+                  - {name: experts, channel: voice, skill: s, minLevel: 8}
+                  - {name: chats, channel: chat, skill: s}
+                agents:
+                  - {name: ann, skills: {s: 5}, capacity: {chat: 0}}
+                """);
+        assertThat(loaded.warnings()).filteredOn(w -> w.message().contains("would wait for ever"))
+                .extracting(ConfigProblem::line).containsExactly(4, 5);
+    }
 }
