@@ -979,6 +979,15 @@ final class ChatHub implements AutoCloseable {
 
     private void onPrompt(Decision d) {
         Conversation c = conversation(d);
+        if (d.nodeId < 0) {
+            // A message of no flow node: an operator closed the queue; the conversation ends after it.
+            String text = promptText(routing.prompts().get(d.promptId), Math.max(0, d.languageId));
+            c.say("bot", text);
+            if (c.ours && c.citizen != null) {
+                c.citizen.send(json.createObjectNode().put("type", "bot").put("text", text).put("final", true).toString());
+            }
+            return;
+        }
         FlowNode node = routing.flowNodes().get(d.nodeId);
         c.language = Math.max(0, d.languageId);
         c.node = d.nodeId;

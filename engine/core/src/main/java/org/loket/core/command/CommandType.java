@@ -36,7 +36,13 @@ public enum CommandType {
      */
     TRANSFER_REQUESTED(12),
     /** {@code contactId}: the waiting citizen asks to be called back and keeps their place. */
-    CALLBACK_REQUESTED(13);
+    CALLBACK_REQUESTED(13),
+    /**
+     * {@code queueId (-1 = every queue), input}: an operator's emergency closure. While {@code input}
+     * names a prompt, a contact about to join the queue hears that prompt and ends ({@code CLOSED});
+     * contacts already waiting keep their place. {@code input} -1 opens the queue again.
+     */
+    QUEUE_CLOSURE_SET(14);
 
     private static final CommandType[] BY_CODE = new CommandType[16];
 

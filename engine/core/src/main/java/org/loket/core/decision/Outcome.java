@@ -10,8 +10,10 @@ public final class Outcome {
     public static final int ABANDONED_IN_SELF_SERVICE = 3;
     /** Self-service answered the question (an information leaf). */
     public static final int SELF_SERVED = 4;
+    /** The queue was closed by an operator: the contact heard the closure message and ended. */
+    public static final int CLOSED = 5;
 
-    private static final String[] NAMES = {"NONE", "ANSWERED", "ABANDONED", "ABANDONED_IN_SELF_SERVICE", "SELF_SERVED"};
+    private static final String[] NAMES = {"NONE", "ANSWERED", "ABANDONED", "ABANDONED_IN_SELF_SERVICE", "SELF_SERVED", "CLOSED"};
 
     private Outcome() {
     }

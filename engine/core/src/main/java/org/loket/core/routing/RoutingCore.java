@@ -51,6 +51,10 @@ import org.loket.core.state.StateWriter;
  * <li>An offer not accepted within the queue's {@code offerTimeoutMs} is retracted: the contact
  *     returns to its place and the agent is paused with {@link PauseReason#NO_ANSWER}.</li>
  * <li>After every command no available agent qualifies for a waiting contact.</li>
+ * <li>An operator's emergency closure ({@code QUEUE_CLOSURE_SET}) turns away contacts about to join
+ *     the queue: they hear the closure prompt ({@code PLAY_PROMPT} with no node, final) and end
+ *     {@code CLOSED}. Contacts already waiting keep their place; transfers into the queue still
+ *     work. A new configuration opens every queue.</li>
  * <li>A transfer may name an agent: when that agent qualifies for the target queue and can take
  *     the contact now, it is offered to them at once; otherwise it waits in the queue in its place.</li>
  * <li>A flow's queue leaf (and a menu's fallback) may name another queue per channel
@@ -64,7 +68,7 @@ import org.loket.core.state.StateWriter;
  */
 public final class RoutingCore {
     /** Format of {@link #writeState}; a reader refuses another. */
-    public static final int STATE_FORMAT_VERSION = 1;
+    public static final int STATE_FORMAT_VERSION = 2;
 
     private final DecisionSink sink;
     private final Decision decision = new Decision();
@@ -77,6 +81,8 @@ public final class RoutingCore {
     private long[] offerTimeoutNs;
     private long[] wrapUpNs;
     private long[] inputTimeoutNs;
+    /** Per queue, the prompt of an operator's emergency closure, or -1 when open. */
+    private int[] closurePrompt;
     private Agents agents;
     private Contacts contacts;
     private DeadlineHeap timers;
@@ -136,6 +142,7 @@ public final class RoutingCore {
             case WRAP_UP_DONE -> onWrapUpDone(command);
             case TRANSFER_REQUESTED -> onTransferRequested(command);
             case CALLBACK_REQUESTED -> onCallbackRequested(command);
+            case QUEUE_CLOSURE_SET -> onQueueClosureSet(command);
             default -> reject(RejectReason.UNKNOWN_COMMAND, command);
         }
     }
@@ -185,6 +192,8 @@ public final class RoutingCore {
             offerTimeoutNs[q] = queues[q].offerTimeoutMs() * 1_000_000L;
             wrapUpNs[q] = queues[q].maxWrapUpMs() * 1_000_000L;
         }
+        closurePrompt = new int[queues.length];
+        java.util.Arrays.fill(closurePrompt, -1); // a new configuration opens every queue
         inputTimeoutNs = new long[nodes.length];
         for (int n = 0; n < nodes.length; n++) {
             inputTimeoutNs[n] = nodes[n].inputTimeoutMs() * 1_000_000L;
@@ -307,6 +316,18 @@ public final class RoutingCore {
      * else the one the contact arrived with, else the queue's default.
      */
     private void enqueue(int slot, int queueId, int priority) {
+        if (closurePrompt[queueId] >= 0) {
+            contacts.queue[slot] = queueId;
+            Decision d = begin(DecisionType.PLAY_PROMPT);
+            d.contactId = contacts.id[slot];
+            d.promptId = closurePrompt[queueId];
+            d.languageId = contacts.language[slot];
+            d.queueId = queueId;
+            d.flags = Decision.FLAG_FINAL;
+            emit();
+            end(slot, Outcome.CLOSED);
+            return;
+        }
         QueueSpec queue = queues[queueId];
         contacts.state[slot] = ContactState.WAITING.code();
         contacts.queue[slot] = queueId;
@@ -324,6 +345,19 @@ public final class RoutingCore {
         d.queueId = contacts.queue[slot];
         d.priority = contacts.priority[slot];
         emit();
+    }
+
+    private void onQueueClosureSet(Command command) {
+        if (command.queueId < -1 || command.queueId >= queues.length || command.input < -1
+                || command.input >= config.prompts().size()) {
+            reject(RejectReason.INVALID_ARGUMENT, command);
+            return;
+        }
+        if (command.queueId < 0) {
+            java.util.Arrays.fill(closurePrompt, command.input);
+        } else {
+            closurePrompt[command.queueId] = command.input;
+        }
     }
 
     private void onCallbackRequested(Command command) {
@@ -864,12 +898,17 @@ public final class RoutingCore {
             return 0;
         }
         int n = 0;
-        for (int slot = 0; slot < contacts.capacity && n < into.length; slot++) {
+        for (int slot = 0; slot < contacts.highWater() && n < into.length; slot++) {
             if (contacts.state[slot] != ContactState.NONE.code()) {
                 into[n++] = contacts.id[slot];
             }
         }
         return n;
+    }
+
+    /** The prompt of the queue's emergency closure, or -1 when it is open. */
+    public int queueClosurePrompt(int queue) {
+        return closurePrompt == null ? -1 : closurePrompt[queue];
     }
 
     // ---------------------------------------------------------------- state
@@ -894,6 +933,9 @@ public final class RoutingCore {
         if (config != null) {
             agents.write(out);
             contacts.write(out);
+            for (int prompt : closurePrompt) {
+                out.writeInt(prompt);
+            }
         }
     }
 
@@ -904,8 +946,8 @@ public final class RoutingCore {
      */
     public static RoutingCore readState(StateReader in, DecisionSink sink) {
         int format = in.readInt();
-        if (format != STATE_FORMAT_VERSION) {
-            throw new IllegalStateException("core state format " + format + " is not " + STATE_FORMAT_VERSION);
+        if (format != STATE_FORMAT_VERSION && format != 1) {
+            throw new IllegalStateException("core state format " + format + " is neither 1 nor " + STATE_FORMAT_VERSION);
         }
         RoutingCore core = new RoutingCore(sink);
         core.nowNs = in.readLong();
@@ -923,6 +965,11 @@ public final class RoutingCore {
             core.install(RoutingConfigCodec.decode(configBytes), configBytes);
             core.agents.read(in);
             core.contacts.read(in);
+            if (format >= 2) { // format 1 had no closures: every queue open
+                for (int q = 0; q < core.closurePrompt.length; q++) {
+                    core.closurePrompt[q] = in.readInt();
+                }
+            }
             for (int slot = 0; slot < core.contacts.highWater(); slot++) {
                 if (core.contacts.state[slot] != ContactState.NONE.code() && core.contacts.deadlineNs[slot] >= 0) {
                     core.timers.schedule(slot);

@@ -2,7 +2,9 @@ package org.loket.core.property;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.loket.core.AgentState;
 import org.loket.core.Channel;
 import org.loket.core.ContactState;
@@ -79,6 +81,8 @@ final class NaiveRouter {
 
     private final DecisionSink sink;
     private RoutingConfig config;
+    /** Per queue id, the prompt of its emergency closure; absent when open. */
+    private final Map<Integer, Integer> closures = new HashMap<>();
     private final List<Contact> contacts = new ArrayList<>();
     private final List<Agent> agents = new ArrayList<>();
     private long turns;
@@ -127,6 +131,7 @@ final class NaiveRouter {
             case WRAP_UP_DONE -> wrapUpDone(c);
             case TRANSFER_REQUESTED -> transfer(c);
             case CALLBACK_REQUESTED -> callback(c);
+            case QUEUE_CLOSURE_SET -> closure(c);
             default -> reject(RejectReason.UNKNOWN_COMMAND, c);
         }
     }
@@ -151,6 +156,7 @@ final class NaiveRouter {
             return;
         }
         config = candidate;
+        closures.clear();
         agents.clear();
         for (AgentSpec spec : candidate.agents()) {
             agents.add(new Agent(agents.size(), spec, candidate.queues().size()));
@@ -260,7 +266,36 @@ final class NaiveRouter {
 
     // ---------------------------------------------------------------- queues
 
+    private void closure(Command c) {
+        if (c.queueId < -1 || c.queueId >= config.queues().size() || c.input < -1 || c.input >= config.prompts().size()) {
+            reject(RejectReason.INVALID_ARGUMENT, c);
+            return;
+        }
+        for (int q = 0; q < config.queues().size(); q++) {
+            if (c.queueId < 0 || c.queueId == q) {
+                if (c.input < 0) {
+                    closures.remove(q);
+                } else {
+                    closures.put(q, c.input);
+                }
+            }
+        }
+    }
+
     private void enqueue(Contact contact, int queueId, int priority) {
+        Integer closed = closures.get(queueId);
+        if (closed != null) {
+            contact.queue = queueId;
+            Decision d = decision(DecisionType.PLAY_PROMPT);
+            d.contactId = contact.id;
+            d.promptId = closed;
+            d.languageId = contact.language;
+            d.queueId = queueId;
+            d.flags = Decision.FLAG_FINAL;
+            emit(d);
+            end(contact, Outcome.CLOSED);
+            return;
+        }
         contact.state = ContactState.WAITING;
         contact.queue = queueId;
         contact.priority = priority >= 0 ? priority

@@ -416,4 +416,26 @@ class RoutingCoreTest {
         assertThat(ids[0]).isEqualTo(7);
         assertThat(driver.core.liveContactIds(new long[0])).as("bounded by the array").isZero();
     }
+
+    @Test
+    void shouldEndNewContactsOfAClosedQueueWithItsMessageAndKeepThoseWaiting() {
+        int closed = b.prompt("closed-today");
+        start(b.build()).apply(arrive(1_000, 1, Channel.VOICE, eDigid), closure(2_000, qDigid, closed),
+                arrive(3_000, 2, Channel.VOICE, eDigid));
+        assertThat(driver.core.contactState(1)).as("already waiting: keeps its place").isEqualTo(ContactState.WAITING);
+        assertThat(driver.core.contactState(2)).isEqualTo(ContactState.NONE);
+        assertThat(driver.sink.of(DecisionType.PLAY_PROMPT)).singleElement().satisfies(d -> {
+            assertThat(d.contactId).isEqualTo(2);
+            assertThat(d.promptId).isEqualTo(closed);
+            assertThat(d.flags & Decision.FLAG_FINAL).isNotZero();
+        });
+        assertThat(driver.sink.of(DecisionType.END_CONTACT)).singleElement()
+                .satisfies(d -> assertThat(d.outcome).isEqualTo(Outcome.CLOSED));
+
+        driver.apply(closure(4_000, -1, -1), arrive(5_000, 3, Channel.VOICE, eDigid));
+        assertThat(driver.core.contactState(3)).as("opened again").isEqualTo(ContactState.WAITING);
+        driver.apply(closure(6_000, 99, closed));
+        assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).singleElement()
+                .satisfies(d -> assertThat(d.reason).isEqualTo(RejectReason.INVALID_ARGUMENT));
+    }
 }

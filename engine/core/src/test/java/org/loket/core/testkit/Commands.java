@@ -59,6 +59,14 @@ public final class Commands {
         return c;
     }
 
+    /** An operator's emergency closure of {@code queue} (-1 = all) with {@code prompt}; -1 opens it. */
+    public static Command closure(long ms, int queue, int prompt) {
+        Command c = at(CommandType.QUEUE_CLOSURE_SET, ms);
+        c.queueId = queue;
+        c.input = prompt;
+        return c;
+    }
+
     public static Command abandon(long ms, long contactId) {
         Command c = at(CommandType.CONTACT_ABANDONED, ms);
         c.contactId = contactId;

@@ -300,9 +300,16 @@ public final class RandomTraffic implements DecisionSink {
                     || c.state == ContactState.SELF_SERVICE) && !c.dueAt(nowNs));
             return t == null ? null : expect(ACCEPTED, Commands.abandon(ms, t.id));
         }
-        if (r < 53) {
+        if (r < 52) {
             Tracked t = pick(c -> c.state == ContactState.WAITING);
             return t == null ? null : expect(ACCEPTED, Commands.callback(ms, t.id));
+        }
+        if (r < 53) {
+            // An operator closes a queue (or all) for a while, or opens them again.
+            // Closing one queue at a time, opening one or all: queues stay closed briefly, traffic flows.
+            boolean close = rnd.nextInt(3) == 0 && !config.prompts().isEmpty();
+            int queue = !close && rnd.nextBoolean() ? -1 : rnd.nextInt(config.queues().size());
+            return expect(ACCEPTED, Commands.closure(ms, queue, close ? rnd.nextInt(config.prompts().size()) : -1));
         }
         if (r < 68) {
             Tracked t = pick(c -> c.state == ContactState.SELF_SERVICE && !c.dueAt(nowNs));
@@ -438,7 +445,8 @@ public final class RandomTraffic implements DecisionSink {
                 return expect(RejectReason.INVALID_ARGUMENT, c);
             }
             case 4 -> {
-                Tracked t = pick(c -> c.state != ContactState.WRAP_UP);
+                // Not one whose timer is due: it may end first (a menu's fallback into a closed queue).
+                Tracked t = pick(c -> c.state != ContactState.WRAP_UP && !c.dueAt(nowNs));
                 return t == null ? null : expect(RejectReason.DUPLICATE_CONTACT, Commands.arrive(ms, t.id, Channel.VOICE, 0));
             }
             case 5 -> {

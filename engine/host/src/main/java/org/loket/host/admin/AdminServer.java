@@ -44,6 +44,7 @@ import org.loket.host.pipeline.Engine;
 public final class AdminServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern AGENT_STATE = Pattern.compile("/api/v1/agents/([^/]+)/state");
+    private static final Pattern QUEUE_CLOSURE = Pattern.compile("/api/v1/queues/([^/]+)/closure");
     private static final long QUERY_TIMEOUT_MS = 5_000;
 
     private final Engine engine;
@@ -111,6 +112,7 @@ public final class AdminServer implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
             Matcher agentState = AGENT_STATE.matcher(path);
+            Matcher closure = QUEUE_CLOSURE.matcher(path);
             if (method.equals("GET") && path.equals("/api/v1/queues")) {
                 reply(exchange, 200, engine.query(AdminServer::queues).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS));
             } else if (method.equals("GET") && path.equals("/api/v1/agents")) {
@@ -123,10 +125,12 @@ public final class AdminServer implements AutoCloseable {
                 explain(exchange, path.substring("/api/v1/contacts/".length(), path.length() - "/explain".length()));
             } else if (method.equals("POST") && path.equals("/api/v1/config")) {
                 applyConfig(exchange);
+            } else if ((method.equals("PUT") || method.equals("DELETE")) && closure.matches()) {
+                setClosure(exchange, closure.group(1), method.equals("PUT"));
             } else {
                 reply(exchange, 404, error("no such resource: " + method + " " + path
                         + "; see GET /api/v1/queues, /api/v1/agents, /api/v1/contacts, /api/v1/contacts/{id}/explain, "
-                        + "POST /api/v1/agents/{name}/state, /api/v1/config"));
+                        + "POST /api/v1/agents/{name}/state, /api/v1/config, PUT|DELETE /api/v1/queues/{name|*}/closure"));
             }
         } catch (java.util.concurrent.TimeoutException e) {
             reply(exchange, 503, error("the engine did not answer within " + QUERY_TIMEOUT_MS + " ms"));
@@ -297,6 +301,49 @@ public final class AdminServer implements AutoCloseable {
         reply(exchange, 503, error("the core did not take up the configuration within " + QUERY_TIMEOUT_MS + " ms"));
     }
 
+    /**
+     * Emergency closure of a queue ({@code *} = every queue): PUT with {@code {"prompt": "key"}}
+     * closes it with that message, DELETE opens it again. A journaled command; contacts already
+     * waiting keep their place.
+     */
+    private void setClosure(HttpExchange exchange, String queueName, boolean close) throws Exception {
+        String promptKey = null;
+        if (close) {
+            JsonNode body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = JSON.readTree(in.readNBytes(4096));
+            } catch (IOException e) {
+                body = null;
+            }
+            promptKey = body == null || !body.has("prompt") ? null : body.get("prompt").asText();
+            if (promptKey == null) {
+                reply(exchange, 400, error("the body must be JSON: {\"prompt\": \"a prompt key of the configuration\"}"));
+                return;
+            }
+        }
+        RoutingConfig config = engine.query(RoutingCore::config).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        int queue = queueName.equals("*") ? -1 : config.queues().stream().map(QueueSpec::name).toList().indexOf(queueName);
+        if (queue < 0 && !queueName.equals("*")) {
+            reply(exchange, 404, error("no queue named '" + queueName + "'"));
+            return;
+        }
+        int prompt = close ? config.prompts().indexOf(promptKey) : -1;
+        if (close && prompt < 0) {
+            reply(exchange, 400, error("no prompt '" + promptKey + "'; valid: " + config.prompts()));
+            return;
+        }
+        int queueId = queue;
+        if (!engine.tryPublish((command, unused) -> {
+            command.type = CommandType.QUEUE_CLOSURE_SET;
+            command.queueId = queueId;
+            command.input = prompt;
+        }, null)) {
+            reply(exchange, 503, error("the engine's ring is full; try again"));
+            return;
+        }
+        reply(exchange, 202, JSON.createObjectNode().put("queue", queueName).put("closed", close).put("prompt", promptKey));
+    }
+
     private static int agentId(RoutingConfig config, String name) {
         for (int a = 0; a < config.agents().size(); a++) {
             if (config.agents().get(a).name().equals(name)) {
@@ -311,8 +358,11 @@ public final class AdminServer implements AutoCloseable {
         RoutingConfig config = core.config();
         for (int q = 0; q < config.queues().size(); q++) {
             QueueSpec queue = config.queues().get(q);
-            list.addObject().put("name", queue.name()).put("channel", lower(queue.channel().name()))
+            ObjectNode row = list.addObject().put("name", queue.name()).put("channel", lower(queue.channel().name()))
                     .put("skill", config.skills().get(queue.skillId())).put("waiting", core.waitingCount(q));
+            if (core.queueClosurePrompt(q) >= 0) {
+                row.put("closedWith", config.prompts().get(core.queueClosurePrompt(q)));
+            }
         }
         return list;
     }

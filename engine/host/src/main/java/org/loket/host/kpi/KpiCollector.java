@@ -216,6 +216,9 @@ public final class KpiCollector {
             }
             hold(r.agent, -1, d.timestampNs);
         }
+        if (d.outcome == Outcome.CLOSED) {
+            r.selfServedFor = d.queueId; // the closed queue: it counts there
+        }
         if (d.outcome == Outcome.SELF_SERVED && r.lastMenuNode >= 0) {
             FlowNode menu = config.flowNodes().get(r.lastMenuNode);
             r.selfServedFor = menu.queueFor(r.channel); // the queue the menu's branch serves for this channel
@@ -421,6 +424,7 @@ public final class KpiCollector {
         long arrivedNs;
         boolean enteredSelfService;
         int lastMenuNode = -1;
+        /** The queue a contact that never joined one counts in (self-served under its menu, or turned away by its closure). */
         int selfServedFor = -1;
         int firstQueue = -1;
         int queue = -1;
@@ -446,6 +450,7 @@ public final class KpiCollector {
         long selfServed;
         long abandonedInSelfService;
         long callbacks;
+        long closed;
         long waitAnsweredMsSum;
         long handledNs;
         long longestWaitMs;
@@ -461,6 +466,9 @@ public final class KpiCollector {
             }
             if (r.callback) {
                 callbacks++;
+            }
+            if (r.outcome == Outcome.CLOSED) {
+                closed++;
             }
             if (r.queuedNs < 0) {
                 return;
@@ -484,7 +492,7 @@ public final class KpiCollector {
 
         Figures figures(String name, String channel, Double occupancy) {
             return new Figures(name, channel, offered, answered, answeredWithin, abandoned, shortAbandoned,
-                    enteredSelfService, selfServed, abandonedInSelfService, callbacks,
+                    enteredSelfService, selfServed, abandonedInSelfService, callbacks, closed,
                     ratio(answeredWithin, answered + abandoned - shortAbandoned), ratio(abandoned, answered + abandoned),
                     ratio(waitAnsweredMsSum, answered), ratio(handledNs / 1e6, answered), longestWaitMs, occupancy,
                     ratio(selfServed, enteredSelfService));

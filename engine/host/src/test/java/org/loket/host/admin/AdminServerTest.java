@@ -189,4 +189,30 @@ class AdminServerTest {
         assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
         assertThat(engine.query(core -> core.config().version()).get()).isEqualTo(5);
     }
+
+    @Test
+    void shouldCloseAQueueWithAMessageAndOpenItAgain() throws Exception {
+        HttpResponse<String> closed = send("PUT", "/api/v1/queues/digid-chat/closure", TOKEN, "{\"prompt\": \"info-status\"}");
+        assertThat(closed.statusCode()).as(closed.body()).isEqualTo(202);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        JsonNode chat = null;
+        while (System.nanoTime() < deadline) {
+            chat = JSON.readTree(send("GET", "/api/v1/queues", TOKEN, null).body()).findParents("name").stream()
+                    .filter(q -> q.get("name").asText().equals("digid-chat")).findFirst().orElseThrow();
+            if (chat.has("closedWith")) {
+                break;
+            }
+            Thread.sleep(10);
+        }
+        assertThat(chat.get("closedWith").asText()).isEqualTo("info-status");
+        assertThat(send("PUT", "/api/v1/queues/digid-chat/closure", TOKEN, "{\"prompt\": \"nope\"}").statusCode()).isEqualTo(400);
+        assertThat(send("PUT", "/api/v1/queues/nowhere/closure", TOKEN, "{\"prompt\": \"info-status\"}").statusCode()).isEqualTo(404);
+        assertThat(send("DELETE", "/api/v1/queues/*/closure", TOKEN, null).statusCode()).isEqualTo(202);
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (engine.query(core -> core.queueClosurePrompt(core.config().queues().stream().map(q -> q.name()).toList()
+                .indexOf("digid-chat"))).get() >= 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(JSON.readTree(send("GET", "/api/v1/queues", TOKEN, null).body()).toString()).doesNotContain("closedWith");
+    }
 }

@@ -25,7 +25,7 @@ import org.loket.host.trace.TraceContact;
 import org.loket.host.trace.TraceException;
 
 /** One agent, one queue behind a two-level menu, seven citizens whose fate is worked out by hand. */
-class DaySimulatorTest {
+public class DaySimulatorTest {
     private static final long H = 3_600_000;
     private static final long M = 60_000;
     private static final long S = 1_000;
@@ -33,7 +33,8 @@ class DaySimulatorTest {
 
     private final LoadedConfig config = config();
 
-    static LoadedConfig config() {
+    /** One agent, one voice queue behind a language choice and a menu with an information leaf. */
+    public static LoadedConfig config() {
         try {
             return ConfigLoader.parse(Map.of("routing.yaml", """
                     languages: [nl, en]

@@ -1,0 +1,66 @@
+package org.loket.host.kpi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.loket.config.LoadedConfig;
+import org.loket.core.Channel;
+import org.loket.core.command.Command;
+import org.loket.core.command.CommandType;
+import org.loket.core.config.RoutingConfigCodec;
+import org.loket.core.decision.Decision;
+import org.loket.core.routing.RoutingCore;
+
+/** The collector fed by a real core, command by command, as a journal would feed it. */
+class KpiCollectorTest {
+    private final LoadedConfig config = org.loket.host.sim.DaySimulatorTest.config();
+    private final List<Decision> decided = new ArrayList<>();
+    private final RoutingCore core = new RoutingCore(d -> decided.add(new Decision().copyFrom(d)));
+    private final KpiCollector kpis = new KpiCollector(ZoneOffset.UTC, 5_000);
+    private long sequence;
+
+    private void apply(long atMs, CommandType type, java.util.function.Consumer<Command> fields) {
+        Command c = new Command();
+        c.type = type;
+        c.sequence = ++sequence;
+        c.timestampNs = 1_772_438_400_000_000_000L + atMs * 1_000_000L;
+        fields.accept(c);
+        decided.clear();
+        core.apply(c);
+        kpis.accept(c, decided.toArray(new Decision[0]), decided.size());
+    }
+
+    @Test
+    void shouldCountContactsTurnedAwayByAClosureInTheirQueue() {
+        apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(config.routing()));
+        int hold = config.routing().prompts().indexOf("hold");
+        apply(1_000, CommandType.QUEUE_CLOSURE_SET, c -> {
+            c.queueId = 0;
+            c.input = hold;
+        });
+        for (long id = 1; id <= 2; id++) {
+            long contact = id;
+            apply(2_000 * id, CommandType.CONTACT_ARRIVED, c -> {
+                c.contactId = contact;
+                c.entryId = 0;
+                c.channel = Channel.VOICE.code();
+            });
+            apply(2_000 * id + 100, CommandType.SELF_SERVICE_INPUT, c -> {
+                c.contactId = contact;
+                c.input = 1;
+            });
+            apply(2_000 * id + 200, CommandType.SELF_SERVICE_INPUT, c -> {
+                c.contactId = contact;
+                c.input = 2;
+            });
+        }
+        KpiReport report = kpis.report();
+        assertThat(report.totals().closed()).isEqualTo(2);
+        assertThat(report.totals().offered()).as("turned away before joining").isZero();
+        assertThat(report.queue("q").closed()).isEqualTo(2);
+        assertThat(report.openAtEnd()).isZero();
+    }
+}
