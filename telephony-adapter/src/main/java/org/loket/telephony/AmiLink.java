@@ -12,6 +12,7 @@ import org.asteriskjava.manager.ManagerEventListener;
 import org.asteriskjava.manager.ResponseEvents;
 import org.asteriskjava.manager.action.OriginateAction;
 import org.asteriskjava.manager.action.PJSipShowEndpointsAction;
+import org.asteriskjava.manager.action.RedirectAction;
 import org.asteriskjava.manager.event.ConnectEvent;
 import org.asteriskjava.manager.event.DeviceStateChangeEvent;
 import org.asteriskjava.manager.event.DialEndEvent;
@@ -166,6 +167,24 @@ final class AmiLink implements ManagerEventListener {
         } catch (Exception e) {
             calls.counters.callbacksFailed.incrementAndGet();
             LOG.warn("callback {}: originate to {} failed: {}", contactId, endpoint, e.toString());
+        }
+    }
+
+    /**
+     * Ends a waiting caller's hold: the channel leaves its AGI session for {@code loket-resume,CONTACT,1},
+     * which opens a new one for the same call. Runs on the action executor.
+     */
+    void redirect(CallSession session) {
+        RedirectAction redirect = new RedirectAction(session.channelName(), "loket-resume", Long.toString(session.contactId), 1);
+        try {
+            ManagerResponse response = connection.sendAction(redirect, 5_000);
+            if (!"Success".equalsIgnoreCase(response.getResponse())) {
+                LOG.info("call {}: redirect of {} refused: {}", session.contactId, session.channelName(), response.getMessage());
+                session.redirectFailed();
+            }
+        } catch (Exception e) {
+            LOG.warn("call {}: redirect of {} failed: {}", session.contactId, session.channelName(), e.toString());
+            session.redirectFailed();
         }
     }
 

@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiHangupException;
+import org.asteriskjava.fastagi.command.WaitForDigitCommand;
+import org.asteriskjava.fastagi.reply.AgiReply;
 import org.loket.core.AgentState;
 import org.loket.core.PauseReason;
 import org.loket.core.command.CommandType;
@@ -21,6 +23,13 @@ import org.slf4j.LoggerFactory;
  * <p>Decisions arrive from the egress thread through {@link #deliver} (never blocks); the session
  * thread takes them in order. Whenever the session waits for the engine it waits at most
  * {@code engineTimeoutMs}; then the call leaves Loket for the dialplan's fallback route.
+ * <p>A waiting caller is on hold in one long digit wait (music on, {@code holdCheckMs} at most, or
+ * until the next announcement), not in polled slices. A decision that needs the caller (an offer,
+ * an end) ends the hold at once: {@link #deliver} asks for an AMI Redirect of the caller's channel to
+ * {@code loket-resume,CONTACT,1}, which interrupts the digit wait; this AGI session then ends and the
+ * dialplan opens a new one ({@code agi://.../resume,CONTACT}) on which {@link #resume} carries on
+ * with the same state and mailbox. Between the two the session is "in transit": a caller who hangs
+ * up then is noticed by the failed Redirect or, at the latest, after {@code engineTimeoutMs}.
  */
 final class CallSession {
     private static final Logger LOG = LoggerFactory.getLogger(CallSession.class);
@@ -30,9 +39,20 @@ final class CallSession {
 
     private enum Phase { AWAITING_ENGINE, SELF_SERVICE, WAITING, FINISHING }
 
+    /** Where the hold is, guarded by {@code this}: the egress, AMI-action and session threads meet here. */
+    private enum Hold { NONE, HOLDING, WAKING, TRANSIT, GONE }
+
+    /** Thrown on the session thread when the channel left this AGI session for {@code loket-resume}. */
+    private static final class Redirected extends Exception {
+        Redirected() {
+            super(null, null, false, false);
+        }
+    }
+
     private final TelephonyGateway gateway;
     private final Calls calls;
-    private final AgiChannel channel;
+    private AgiChannel channel;
+    private final String channelName;
     private final TelephonySettings settings;
     final long contactId;
     private final String uniqueId;
@@ -48,12 +68,17 @@ final class CallSession {
     private boolean connected;
     private boolean ended;
     private long nextAnnounceNs;
+    private Hold hold = Hold.NONE;
+    private boolean redirectFailed;
+    private int transits;
 
-    CallSession(TelephonyGateway gateway, AgiChannel channel, long contactId, String uniqueId, String number, String pseudonym) {
+    CallSession(TelephonyGateway gateway, AgiChannel channel, String channelName, long contactId, String uniqueId,
+                String number, String pseudonym) {
         this.gateway = gateway;
         this.calls = gateway.calls();
         this.settings = gateway.settings();
         this.channel = channel;
+        this.channelName = channelName;
         this.contactId = contactId;
         this.uniqueId = uniqueId;
         this.number = number;
@@ -61,9 +86,52 @@ final class CallSession {
         this.language = gateway.directory().language(0);
     }
 
-    /** Egress thread: a decision for this contact (a copy this session owns). */
+    /**
+     * Egress thread: a decision for this contact (a copy this session owns). When the caller is on
+     * hold and the decision needs it, the hold is ended by an AMI Redirect (sent on the action
+     * executor: this never blocks).
+     */
     void deliver(Decision decision) {
         mailbox.add(decision);
+        DecisionType type = decision.type;
+        if (type == DecisionType.OFFER_CONTACT || type == DecisionType.END_CONTACT
+                || type == DecisionType.CALLBACK_SCHEDULED || type == DecisionType.PLAY_PROMPT) {
+            boolean wake;
+            synchronized (this) {
+                wake = hold == Hold.HOLDING;
+                if (wake) {
+                    hold = Hold.WAKING;
+                    redirectFailed = false;
+                }
+            }
+            if (wake) {
+                gateway.wake(this);
+            }
+        }
+    }
+
+    String channelName() {
+        return channelName;
+    }
+
+    /**
+     * AMI action thread: the Redirect was refused or could not be sent. On hold, the session takes
+     * the decision itself when its digit wait ends; in transit (its AGI ended), the channel is gone:
+     * the caller hung up, an abandon now.
+     */
+    void redirectFailed() {
+        boolean abandon;
+        synchronized (this) {
+            redirectFailed = true;
+            abandon = hold == Hold.TRANSIT;
+            if (abandon) {
+                hold = Hold.GONE;
+            }
+        }
+        if (abandon) {
+            hungUp();
+            unregister();
+        }
     }
 
     /** AMI reader thread: the dialled agent answered; tells the core at once. */
@@ -78,13 +146,40 @@ final class CallSession {
     void run(int entryId) throws AgiException {
         calls.byContact.put(contactId, this);
         calls.byUniqueId.put(uniqueId, this);
-        try {
-            if (!calls.publish(new Calls.Out(CommandType.CONTACT_ARRIVED, contactId, -1, entryId, -1, -1, -1))) {
+        if (!calls.publish(new Calls.Out(CommandType.CONTACT_ARRIVED, contactId, -1, entryId, -1, -1, -1))) {
+            try {
                 fallback("ring full");
-                return;
+            } finally {
+                unregister();
             }
-            awaitEngine();
+            return;
+        }
+        awaitEngine();
+        drive();
+    }
+
+    /**
+     * A new AGI session of this call after a Redirect ended the hold: carries on where the last one
+     * left off. @return false when the call was not in transit (the dialplan then takes the fallback)
+     */
+    boolean resume(AgiChannel next) throws AgiException {
+        synchronized (this) {
+            if (hold != Hold.TRANSIT) {
+                return false;
+            }
+            hold = Hold.NONE;
+            channel = next;
+        }
+        drive();
+        return true;
+    }
+
+    private void drive() throws AgiException {
+        boolean redirected = false;
+        try {
             loop();
+        } catch (Redirected e) {
+            redirected = true;
         } catch (AgiHangupException e) {
             hungUp();
         } catch (AgiException | RuntimeException e) {
@@ -95,12 +190,68 @@ final class CallSession {
             Thread.currentThread().interrupt();
             hungUp();
         } finally {
-            calls.byContact.remove(contactId, this);
-            calls.byUniqueId.remove(uniqueId, this);
+            if (redirected) {
+                inTransit();
+            } else {
+                synchronized (this) {
+                    hold = Hold.GONE;
+                }
+                unregister();
+            }
         }
     }
 
-    private void loop() throws AgiException, InterruptedException {
+    private void unregister() {
+        calls.byContact.remove(contactId, this);
+        calls.byUniqueId.remove(uniqueId, this);
+    }
+
+    /**
+     * This AGI session ends; the dialplan opens the next one in a few ms. Should it never come (the
+     * caller hung up in between, the AGI connection failed), the call is closed as an abandon after
+     * {@code engineTimeoutMs}.
+     */
+    private void inTransit() {
+        int transit;
+        synchronized (this) {
+            if (redirectFailed) {
+                // The Redirect failed yet the channel left this session: it hung up.
+                hold = Hold.GONE;
+                transit = -1;
+            } else {
+                hold = Hold.TRANSIT;
+                transit = ++transits;
+            }
+        }
+        if (transit < 0) {
+            hungUp();
+            unregister();
+            return;
+        }
+        calls.counters.handovers.incrementAndGet();
+        gateway.actions().execute(() -> {
+            try {
+                TimeUnit.MILLISECONDS.sleep(settings.engineTimeoutMs());
+            } catch (InterruptedException e) {
+                return;
+            }
+            boolean lost;
+            synchronized (this) {
+                lost = hold == Hold.TRANSIT && transits == transit;
+                if (lost) {
+                    hold = Hold.GONE;
+                }
+            }
+            if (lost) {
+                calls.counters.handoversLost.incrementAndGet();
+                LOG.warn("call {} (caller {}): no AGI session resumed the call after its hold; abandoned", contactId, pseudonym);
+                hungUp();
+                unregister();
+            }
+        });
+    }
+
+    private void loop() throws AgiException, InterruptedException, Redirected {
         while (true) {
             Decision d = mailbox.poll();
             if (d == null) {
@@ -129,7 +280,7 @@ final class CallSession {
                         continue;
                     }
                     case WAITING -> {
-                        waitASlice();
+                        holdASlice();
                         continue;
                     }
                 }
@@ -228,8 +379,12 @@ final class CallSession {
         music(true);
     }
 
-    /** Hold music, a bounded digit wait, and now and then the position, the wait and the callback offer. */
-    private void waitASlice() throws AgiException {
+    /**
+     * Hold music and one digit wait until the next announcement (at most {@code holdCheckMs}), ended
+     * early by a digit or by the Redirect {@link #deliver} sends; now and then the position, the wait
+     * and the callback offer.
+     */
+    private void holdASlice() throws AgiException, InterruptedException, Redirected {
         if (settings.announceEveryMs() > 0 && System.nanoTime() >= nextAnnounceNs) {
             nextAnnounceNs = System.nanoTime() + settings.announceEveryMs() * 1_000_000L;
             music(false);
@@ -242,10 +397,70 @@ final class CallSession {
             }
             return;
         }
-        char digit = channel.waitForDigit(settings.waitPollMs());
-        if (digit != 0) {
-            requestCallback(digit);
+        long sliceMs = settings.holdCheckMs();
+        if (settings.announceEveryMs() > 0) {
+            sliceMs = Math.max(1, Math.min(sliceMs, (nextAnnounceNs - System.nanoTime()) / 1_000_000L + 1));
         }
+        synchronized (this) {
+            if (!mailbox.isEmpty()) {
+                return;
+            }
+            hold = Hold.HOLDING;
+        }
+        int result = waitForDigit(sliceMs);
+        synchronized (this) {
+            if (hold == Hold.HOLDING) {
+                hold = Hold.NONE;
+                if (result < 0) {
+                    throw new AgiHangupException();
+                }
+                if (result > 0) {
+                    requestCallback((char) result);
+                }
+                return;
+            }
+        }
+        // A Redirect is on its way (WAKING): a digit pressed meanwhile loses to the offer.
+        if (result < 0) {
+            throw new Redirected();
+        }
+        awaitRedirect();
+    }
+
+    /**
+     * The hold ended by itself while a Redirect was on its way: wait for it to take the channel, in
+     * short digit waits, unless it failed or does not arrive within {@code engineTimeoutMs}; then
+     * this session takes the decision itself.
+     */
+    private void awaitRedirect() throws AgiException, Redirected {
+        long deadlineNs = System.nanoTime() + settings.engineTimeoutMs() * 1_000_000L;
+        while (true) {
+            synchronized (this) {
+                if (redirectFailed || System.nanoTime() > deadlineNs) {
+                    hold = Hold.NONE;
+                    calls.counters.handoversFailed.incrementAndGet();
+                    return;
+                }
+            }
+            if (waitForDigit(50) < 0) {
+                throw new Redirected();
+            }
+        }
+    }
+
+    /** @return the digit, 0 when none came, -1 when the channel left (hung up or redirected) */
+    private int waitForDigit(long ms) throws AgiException {
+        AgiReply reply;
+        try {
+            reply = channel.sendCommand(new WaitForDigitCommand(ms));
+        } catch (AgiHangupException e) {
+            return -1;
+        }
+        if (reply == null) {
+            return 0;
+        }
+        int code = reply.getResultCode();
+        return code < 0 ? -1 : code;
     }
 
     private char announce() throws AgiException {
@@ -349,7 +564,7 @@ final class CallSession {
     }
 
     /** The caller is gone: an abandon (or the end of a conversation) with the time it was noticed. */
-    private void hungUp() {
+    private synchronized void hungUp() {
         if (ended) {
             return;
         }

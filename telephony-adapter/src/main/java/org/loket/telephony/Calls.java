@@ -97,6 +97,11 @@ final class Calls {
         final AtomicLong rejected = new AtomicLong();
         final AtomicLong lateOffers = new AtomicLong();
         final AtomicLong answeredAfterRetraction = new AtomicLong();
+        /** Holds ended by an AMI Redirect and resumed in a new AGI session; lost: none resumed; failed: the Redirect failed. */
+        final AtomicLong handovers = new AtomicLong();
+        final AtomicLong handoversLost = new AtomicLong();
+        final AtomicLong handoversFailed = new AtomicLong();
+        final AtomicLong resumeUnknown = new AtomicLong();
 
         @Override
         public String toString() {
@@ -105,7 +110,8 @@ final class Calls {
                     + " agiErrors=" + agiErrors + " callbacksOriginated=" + callbacksOriginated
                     + " callbacksFailed=" + callbacksFailed + " amiConnects=" + amiConnects
                     + " amiDisconnects=" + amiDisconnects + " deviceStates=" + deviceStates + " rejected=" + rejected
-                    + " lateOffers=" + lateOffers + " answeredAfterRetraction=" + answeredAfterRetraction;
+                    + " lateOffers=" + lateOffers + " answeredAfterRetraction=" + answeredAfterRetraction + " handovers=" + handovers
+                    + " handoversLost=" + handoversLost + " handoversFailed=" + handoversFailed + " resumeUnknown=" + resumeUnknown;
         }
     }
 

@@ -82,6 +82,10 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             new CallbackSession(this, channel).run(args);
             return;
         }
+        if ("resume".equals(script)) {
+            resume(args, channel);
+            return;
+        }
         calls.counters.calls.incrementAndGet();
         String entryKey = args != null && args.length > 0 && !args[0].isBlank() ? args[0] : request.getExtension();
         int entryId = directory.entry(entryKey);
@@ -95,7 +99,34 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             return;
         }
         LOG.info("call {} from {} at entry {}", contactId, pseudonym, entryKey);
-        new CallSession(this, channel, contactId, request.getUniqueId(), number, pseudonym).run(entryId);
+        new CallSession(this, channel, request.getChannel(), contactId, request.getUniqueId(), number, pseudonym).run(entryId);
+    }
+
+    /** {@code /resume,CONTACT}: a waiting call whose hold an AMI Redirect ended; its session carries on here. */
+    private void resume(String[] args, AgiChannel channel) throws AgiException {
+        CallSession session = null;
+        if (args != null && args.length > 0) {
+            try {
+                session = calls.byContact.get(Long.parseLong(args[0].trim()));
+            } catch (NumberFormatException e) {
+                // unknown below
+            }
+        }
+        if (session == null || !session.resume(channel)) {
+            calls.counters.resumeUnknown.incrementAndGet();
+            calls.counters.fallbacks.incrementAndGet();
+            LOG.warn("resume of call {}: no call waits for it here; fallback route", args == null ? "?" : String.join(",", args));
+        }
+    }
+
+    /** Egress thread: end a waiting caller's hold now (AMI Redirect, sent on the action executor). */
+    void wake(CallSession session) {
+        AmiLink link = ami;
+        if (link == null) {
+            session.redirectFailed();
+            return;
+        }
+        actions.execute(() -> link.redirect(session));
     }
 
     @Override

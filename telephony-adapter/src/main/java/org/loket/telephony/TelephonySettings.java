@@ -18,7 +18,10 @@ import java.util.Map;
  * @param engineTimeoutMs     longest wait for the engine's next decision before the call takes the
  *                            fallback route ({@code telephony.engineTimeoutMs}, default 2000)
  * @param waitPollMs          slice of a digit wait between looks at the call's decisions
- *                            ({@code telephony.waitPollMs}, default 100): bounds the delay an offer waits
+ *                            ({@code telephony.waitPollMs}, default 100) in a menu's input wait
+ * @param holdCheckMs         longest hold (music, digit wait) of a waiting caller between looks at the call's
+ *                            decisions ({@code telephony.holdCheckMs}, default 5000): an offer ends the hold at
+ *                            once (AMI Redirect); this only bounds the delay when AMI is down
  * @param announceEveryMs     interval of position and estimated-wait announcements while waiting
  *                            ({@code telephony.announceEveryMs}, default 30000; 0 = none)
  * @param callbackDigit       key a waiting caller presses to be called back ({@code telephony.callbackDigit},
@@ -29,7 +32,7 @@ import java.util.Map;
  *                            default loket-callback)
  */
 public record TelephonySettings(String agiBind, int agiPort, String amiHost, int amiPort, String amiUser,
-                                Path amiSecretFile, Path pseudonymKeyFile, long engineTimeoutMs, int waitPollMs,
+                                Path amiSecretFile, Path pseudonymKeyFile, long engineTimeoutMs, int waitPollMs, int holdCheckMs,
                                 long announceEveryMs, String callbackDigit, String soundsDir, String callbackEndpoint) {
 
     static final String PREFIX = "telephony.";
@@ -54,6 +57,7 @@ public record TelephonySettings(String agiBind, int agiPort, String amiHost, int
                 Path.of(secret), key == null || key.isBlank() ? null : Path.of(key),
                 number(settings, "engineTimeoutMs", 2000, 50, 60_000),
                 (int) number(settings, "waitPollMs", 100, 10, 5_000),
+                (int) number(settings, "holdCheckMs", 5_000, 100, 600_000),
                 number(settings, "announceEveryMs", 30_000, 0, 3_600_000),
                 digit,
                 settings.getOrDefault(PREFIX + "soundsDir", "/loket/sounds"),

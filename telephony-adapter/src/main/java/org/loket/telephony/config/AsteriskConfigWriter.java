@@ -250,6 +250,10 @@ public final class AsteriskConfigWriter {
         s.append(" same => n,Queue(loket-fallback,,,,").append(o.fallbackSeconds()).append(")\n");
         s.append(" same => n,Playback(").append(sounds).append('/').append(defaultLanguage).append("/fallback-closed)\n");
         s.append(" same => n(done),Hangup()\n\n");
+        s.append("; a waiting caller whose hold Loket ended (AMI Redirect to the call's id) to hand it an offer:\n")
+                .append("; the same call carries on in a new AGI session\n[loket-resume]\n");
+        s.append("exten => _X.,1,AGI(agi://").append(o.agiAddress()).append("/resume,${EXTEN})\n");
+        s.append(" same => n,GotoIf($[\"${LOKET_DONE}\" = \"1\"]?loket-route,s,done:loket-route,s,fallback)\n\n");
         s.append("; a callback: the agent answered the originated call; Loket rings the citizen\n[loket-callback]\n");
         s.append("exten => s,1,AGI(agi://").append(o.agiAddress()).append("/callback,${LOKET_CONTACT},${LOKET_AGENT})\n");
         s.append(" same => n,Hangup()\n\n[loket-agents]\nexten => _X.,1,Hangup()\n");
