@@ -52,6 +52,7 @@ final class CallSession {
     private final TelephonyGateway gateway;
     private final Calls calls;
     private AgiChannel channel;
+    private TelephonyGateway.AgiSocket socket;
     private final String channelName;
     private final TelephonySettings settings;
     final long contactId;
@@ -71,6 +72,7 @@ final class CallSession {
     private Hold hold = Hold.NONE;
     private boolean redirectFailed;
     private int transits;
+    private long wakeNs;
 
     CallSession(TelephonyGateway gateway, AgiChannel channel, String channelName, long contactId, String uniqueId,
                 String number, String pseudonym) {
@@ -100,6 +102,7 @@ final class CallSession {
             synchronized (this) {
                 wake = hold == Hold.HOLDING;
                 if (wake) {
+                    wakeNs = System.nanoTime();
                     hold = Hold.WAKING;
                     redirectFailed = false;
                 }
@@ -143,7 +146,8 @@ final class CallSession {
     }
 
     /** Runs the call until it ends, is handed to the fallback route, or is kept for a callback. */
-    void run(int entryId) throws AgiException {
+    void run(int entryId, TelephonyGateway.AgiSocket agiSocket) throws AgiException {
+        socket = agiSocket;
         calls.byContact.put(contactId, this);
         calls.byUniqueId.put(uniqueId, this);
         if (!calls.publish(new Calls.Out(CommandType.CONTACT_ARRIVED, contactId, -1, entryId, -1, -1, -1))) {
@@ -162,14 +166,16 @@ final class CallSession {
      * A new AGI session of this call after a Redirect ended the hold: carries on where the last one
      * left off. @return false when the call was not in transit (the dialplan then takes the fallback)
      */
-    boolean resume(AgiChannel next) throws AgiException {
+    boolean resume(AgiChannel next, TelephonyGateway.AgiSocket nextSocket) throws AgiException {
         synchronized (this) {
             if (hold != Hold.TRANSIT) {
                 return false;
             }
             hold = Hold.NONE;
             channel = next;
+            socket = nextSocket;
         }
+        calls.counters.handoverTime(System.nanoTime() - wakeNs);
         drive();
         return true;
     }
@@ -191,12 +197,24 @@ final class CallSession {
             hungUp();
         } finally {
             if (redirected) {
-                inTransit();
+                inTransit(); // before the socket closes: the next AGI session may start at once
+                closeSocket();
             } else {
                 synchronized (this) {
                     hold = Hold.GONE;
                 }
                 unregister();
+            }
+        }
+    }
+
+    /** Ends this AGI session now: Asterisk follows the Redirect without waiting for asterisk-java's goodbye. */
+    private void closeSocket() {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (java.io.IOException e) {
+                // closed either way
             }
         }
     }

@@ -102,6 +102,26 @@ final class Calls {
         final AtomicLong handoversLost = new AtomicLong();
         final AtomicLong handoversFailed = new AtomicLong();
         final AtomicLong resumeUnknown = new AtomicLong();
+        /** Decision delivered to a held caller until its session resumed: counts up to 1, 2, 5, 10, 20, 50, 100 ms and beyond. */
+        private static final long[] HANDOVER_MS = {1, 2, 5, 10, 20, 50, 100};
+        final java.util.concurrent.atomic.AtomicLongArray handoverMs = new java.util.concurrent.atomic.AtomicLongArray(HANDOVER_MS.length + 1);
+
+        void handoverTime(long nanos) {
+            int bucket = 0;
+            while (bucket < HANDOVER_MS.length && nanos > HANDOVER_MS[bucket] * 1_000_000L) {
+                bucket++;
+            }
+            handoverMs.incrementAndGet(bucket);
+        }
+
+        private String handoverHistogram() {
+            StringBuilder s = new StringBuilder();
+            for (int b = 0; b <= HANDOVER_MS.length; b++) {
+                s.append(b == 0 ? "" : ",").append(b < HANDOVER_MS.length ? "<=" + HANDOVER_MS[b] : ">" + HANDOVER_MS[b - 1])
+                        .append(':').append(handoverMs.get(b));
+            }
+            return s.toString();
+        }
 
         @Override
         public String toString() {
@@ -111,7 +131,7 @@ final class Calls {
                     + " callbacksFailed=" + callbacksFailed + " amiConnects=" + amiConnects
                     + " amiDisconnects=" + amiDisconnects + " deviceStates=" + deviceStates + " rejected=" + rejected
                     + " lateOffers=" + lateOffers + " answeredAfterRetraction=" + answeredAfterRetraction + " handovers=" + handovers
-                    + " handoversLost=" + handoversLost + " handoversFailed=" + handoversFailed + " resumeUnknown=" + resumeUnknown;
+                    + " handoversLost=" + handoversLost + " handoversFailed=" + handoversFailed + " resumeUnknown=" + resumeUnknown + " handoverMs=" + handoverHistogram();
         }
     }
 

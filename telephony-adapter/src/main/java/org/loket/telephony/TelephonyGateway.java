@@ -2,6 +2,7 @@ package org.loket.telephony;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.asteriskjava.fastagi.AgiChannel;
@@ -9,6 +10,8 @@ import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiRequest;
 import org.asteriskjava.fastagi.AgiScript;
 import org.asteriskjava.fastagi.DefaultAgiServer;
+import org.asteriskjava.util.ServerSocketFacade;
+import org.asteriskjava.util.SocketConnectionFacade;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
 import org.loket.host.gateway.Gateway;
@@ -99,7 +102,8 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             return;
         }
         LOG.info("call {} from {} at entry {}", contactId, pseudonym, entryKey);
-        new CallSession(this, channel, request.getChannel(), contactId, request.getUniqueId(), number, pseudonym).run(entryId);
+        new CallSession(this, channel, request.getChannel(), contactId, request.getUniqueId(), number, pseudonym)
+                .run(entryId, AgiSocket.current());
     }
 
     /** {@code /resume,CONTACT}: a waiting call whose hold an AMI Redirect ended; its session carries on here. */
@@ -112,7 +116,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
                 // unknown below
             }
         }
-        if (session == null || !session.resume(channel)) {
+        if (session == null || !session.resume(channel, AgiSocket.current())) {
             calls.counters.resumeUnknown.incrementAndGet();
             calls.counters.fallbacks.incrementAndGet();
             LOG.warn("resume of call {}: no call waits for it here; fallback route", args == null ? "?" : String.join(",", args));
@@ -202,6 +206,99 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             if (!isDie()) {
                 Thread.ofVirtual().name("agi-call").start(command);
             }
+        }
+
+        @Override
+        protected ServerSocketFacade createServerSocket() throws IOException {
+            ServerSocketFacade server = super.createServerSocket();
+            return new ServerSocketFacade() {
+                @Override
+                public SocketConnectionFacade accept() throws IOException {
+                    return new AgiSocket(server.accept());
+                }
+
+                @Override
+                public void close() throws IOException {
+                    server.close();
+                }
+
+                @Override
+                public void setSocketReadTimeout(int socketReadTimeout) {
+                    server.setSocketReadTimeout(socketReadTimeout);
+                }
+            };
+        }
+    }
+
+    /**
+     * An AGI connection the session can close itself. A session whose channel an AMI Redirect took
+     * away closes it at once: Asterisk then ends the AGI and follows the Redirect without waiting
+     * for asterisk-java's closing status command, whose reply Asterisk's Nagle delays behind its
+     * HANGUP line until this side's delayed ACK (40 ms). The connection registers itself with the
+     * session's thread when the request is read.
+     */
+    static final class AgiSocket implements SocketConnectionFacade {
+        private static final ThreadLocal<AgiSocket> CURRENT = new ThreadLocal<>();
+        private final SocketConnectionFacade socket;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        AgiSocket(SocketConnectionFacade socket) {
+            this.socket = socket;
+        }
+
+        /** @return the connection of the AGI request this thread serves, or {@code null} (tests) */
+        static AgiSocket current() {
+            return CURRENT.get();
+        }
+
+        @Override
+        public String readLine() throws IOException {
+            if (CURRENT.get() != this) {
+                CURRENT.set(this);
+            }
+            return socket.readLine();
+        }
+
+        @Override
+        public void write(String s) throws IOException {
+            socket.write(s);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            socket.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed.compareAndSet(false, true)) {
+                socket.close();
+            }
+        }
+
+        @Override
+        public boolean isConnected() {
+            return !closed.get() && socket.isConnected();
+        }
+
+        @Override
+        public InetAddress getLocalAddress() {
+            return socket.getLocalAddress();
+        }
+
+        @Override
+        public int getLocalPort() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public InetAddress getRemoteAddress() {
+            return socket.getRemoteAddress();
+        }
+
+        @Override
+        public int getRemotePort() {
+            return socket.getRemotePort();
         }
     }
 }
