@@ -129,7 +129,6 @@ class PhoneChannelIT {
         if (loket != null && loket.isAlive()) {
             loket.toHandle().destroy(); // SIGTERM; unlike Process.destroy it leaves the output readable
             loket.waitFor(30, TimeUnit.SECONDS);
-            loketOutput.stream().filter(l -> l.contains("telephony: closed")).forEach(System.out::println); // the adapter's counters
         }
         phones.forEach(Sipp::stop);
         closeJournal();
