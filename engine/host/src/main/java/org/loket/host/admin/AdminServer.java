@@ -111,6 +111,10 @@ public final class AdminServer implements AutoCloseable {
             }
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
+            if (engine.query(core -> core.config() == null).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                reply(exchange, 503, error("the engine has no configuration yet; try again in a moment"));
+                return;
+            }
             Matcher agentState = AGENT_STATE.matcher(path);
             Matcher closure = QUEUE_CLOSURE.matcher(path);
             if (method.equals("GET") && path.equals("/api/v1/queues")) {

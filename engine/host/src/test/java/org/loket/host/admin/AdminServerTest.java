@@ -49,6 +49,11 @@ class AdminServerTest {
         ticks.scheduleAtFixedRate(engine::publishTick, 10, 10, TimeUnit.MILLISECONDS);
         Path tokenFile = folder.resolve("token");
         Files.writeString(tokenFile, TOKEN + "\n");
+        // Queries run between batches: wait until the configuration command has been applied.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (engine.query(core -> core.config() == null).get() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
         admin = AdminServer.startIfConfigured(engine, folder.resolve("journal"), Map.of("admin.bind", "127.0.0.1:0", "admin.tokenFile", tokenFile.toString()));
     }
 
