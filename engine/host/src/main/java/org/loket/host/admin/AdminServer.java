@@ -151,13 +151,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void changeAgentState(HttpExchange exchange, String name) throws Exception {
-        JsonNode body;
-        try (InputStream in = exchange.getRequestBody()) {
-            body = JSON.readTree(in.readNBytes(4096));
-        } catch (IOException e) {
-            reply(exchange, 400, error("the body must be JSON: {\"state\": \"ready|paused|logged-out\", \"reason\": 0}"));
-            return;
-        }
+        JsonNode body = body(exchange);
         String stateName = body == null || !body.has("state") ? "" : body.get("state").asText().toLowerCase(Locale.ROOT);
         AgentState state = switch (stateName) {
             case "ready" -> AgentState.READY;
@@ -254,12 +248,7 @@ public final class AdminServer implements AutoCloseable {
      * {@code CONFIG_APPLIED}; then waits for the core to install or refuse it and says which.
      */
     private void applyConfig(HttpExchange exchange) throws Exception {
-        JsonNode body;
-        try (InputStream in = exchange.getRequestBody()) {
-            body = JSON.readTree(in.readNBytes(4096));
-        } catch (IOException e) {
-            body = null;
-        }
+        JsonNode body = body(exchange);
         if (body == null || !body.has("folder")) {
             reply(exchange, 400, error("the body must be JSON: {\"folder\": \"/path/to/config\"}"));
             return;
@@ -313,12 +302,7 @@ public final class AdminServer implements AutoCloseable {
     private void setClosure(HttpExchange exchange, String queueName, boolean close) throws Exception {
         String promptKey = null;
         if (close) {
-            JsonNode body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = JSON.readTree(in.readNBytes(4096));
-            } catch (IOException e) {
-                body = null;
-            }
+            JsonNode body = body(exchange);
             promptKey = body == null || !body.has("prompt") ? null : body.get("prompt").asText();
             if (promptKey == null) {
                 reply(exchange, 400, error("the body must be JSON: {\"prompt\": \"a prompt key of the configuration\"}"));
@@ -410,6 +394,15 @@ public final class AdminServer implements AutoCloseable {
             }
         }
         return list;
+    }
+
+    /** The request's JSON body (at most 4 KB), or null when it is missing or not JSON. */
+    private static JsonNode body(HttpExchange exchange) {
+        try (InputStream in = exchange.getRequestBody()) {
+            return JSON.readTree(in.readNBytes(4096));
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static String lower(String name) {
