@@ -13,7 +13,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -36,51 +35,27 @@ public class RoutingDecisionBenchmark {
 
     /** Contacts arrive, are offered to the longest-idle agent, accepted and ended. */
     @State(Scope.Thread)
-    public static class ContactSide {
+    public static class ContactSide extends CycleState<ContactDrivenCycle> {
         @Param({"100", "1000", "10000", "100000"})
         public int agents;
-
-        ContactDrivenCycle cycle;
 
         @Setup(Level.Trial)
         public void setUp() {
             cycle = new ContactDrivenCycle(agents, SEED);
             System.out.println(cycle.description);
         }
-
-        @Setup(Level.Iteration)
-        public void mark() {
-            cycle.mark();
-        }
-
-        @TearDown(Level.Iteration)
-        public void check() {
-            cycle.check("iteration");
-        }
     }
 
     /** Contacts wait; an agent becomes ready and is offered the best waiting contact. */
     @State(Scope.Thread)
-    public static class AgentSide {
+    public static class AgentSide extends CycleState<AgentDrivenCycle> {
         @Param({"100", "1000", "10000", "100000"})
         public int agents;
-
-        AgentDrivenCycle cycle;
 
         @Setup(Level.Trial)
         public void setUp() {
             cycle = new AgentDrivenCycle(agents, SEED);
             System.out.println(cycle.description);
-        }
-
-        @Setup(Level.Iteration)
-        public void mark() {
-            cycle.mark();
-        }
-
-        @TearDown(Level.Iteration)
-        public void check() {
-            cycle.check("iteration");
         }
     }
 

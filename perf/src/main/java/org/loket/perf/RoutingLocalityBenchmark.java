@@ -13,7 +13,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -32,54 +31,32 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RoutingLocalityBenchmark {
 
     @State(Scope.Thread)
-    public static class ContactSide {
+    public static class ContactSide extends CycleState<ContactDrivenCycle> {
         @Param({"100000"})
         public int agents;
         @Param({"100", "1000", "10000", "100000"})
         public int activeAgents;
 
-        ContactDrivenCycle cycle;
 
         @Setup(Level.Trial)
         public void setUp() {
             cycle = new ContactDrivenCycle(agents, RoutingDecisionBenchmark.SEED, activeAgents);
             System.out.println(cycle.description);
         }
-
-        @Setup(Level.Iteration)
-        public void mark() {
-            cycle.mark();
-        }
-
-        @TearDown(Level.Iteration)
-        public void check() {
-            cycle.check("iteration");
-        }
     }
 
     @State(Scope.Thread)
-    public static class AgentSide {
+    public static class AgentSide extends CycleState<AgentDrivenCycle> {
         @Param({"100000"})
         public int agents;
         @Param({"100", "1000", "10000", "100000"})
         public int activeAgents;
 
-        AgentDrivenCycle cycle;
 
         @Setup(Level.Trial)
         public void setUp() {
             cycle = new AgentDrivenCycle(agents, RoutingDecisionBenchmark.SEED, activeAgents);
             System.out.println(cycle.description);
-        }
-
-        @Setup(Level.Iteration)
-        public void mark() {
-            cycle.mark();
-        }
-
-        @TearDown(Level.Iteration)
-        public void check() {
-            cycle.check("iteration");
         }
     }
 
