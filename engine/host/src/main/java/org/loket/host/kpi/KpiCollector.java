@@ -217,11 +217,11 @@ public final class KpiCollector {
             hold(r.agent, -1, d.timestampNs);
         }
         if (d.outcome == Outcome.CLOSED) {
-            r.selfServedFor = d.queueId; // the closed queue: it counts there
+            r.countedInQueue = d.queueId; // the closed queue: it counts there
         }
         if (d.outcome == Outcome.SELF_SERVED && r.lastMenuNode >= 0) {
             FlowNode menu = config.flowNodes().get(r.lastMenuNode);
-            r.selfServedFor = menu.queueFor(r.channel); // the queue the menu's branch serves for this channel
+            r.countedInQueue = menu.queueFor(r.channel); // the queue the menu's branch serves for this channel
         }
         close(contactId, r);
     }
@@ -250,8 +250,8 @@ public final class KpiCollector {
         }
         if (r.firstQueue >= 0) {
             accs.add(queues.get(r.firstQueue));
-        } else if (r.selfServedFor >= 0) {
-            accs.add(queues.get(r.selfServedFor));
+        } else if (r.countedInQueue >= 0) {
+            accs.add(queues.get(r.countedInQueue));
         }
         long thresholdMs = r.firstQueue >= 0 ? config.queues().get(r.firstQueue).serviceLevelMs() : 0;
         long waitMs = -1;
@@ -425,7 +425,7 @@ public final class KpiCollector {
         boolean enteredSelfService;
         int lastMenuNode = -1;
         /** The queue a contact that never joined one counts in (self-served under its menu, or turned away by its closure). */
-        int selfServedFor = -1;
+        int countedInQueue = -1;
         int firstQueue = -1;
         int queue = -1;
         long queuedNs = -1;
