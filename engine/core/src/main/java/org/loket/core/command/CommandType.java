@@ -42,7 +42,16 @@ public enum CommandType {
      * names a prompt, a contact about to join the queue hears that prompt and ends ({@code CLOSED});
      * contacts already waiting keep their place. {@code input} -1 opens the queue again.
      */
-    QUEUE_CLOSURE_SET(14);
+    QUEUE_CLOSURE_SET(14),
+    /**
+     * {@code queueId (-1 = every queue), input}: the queue's business hours or a holiday closed
+     * ({@code input} = the prompt to render) or opened ({@code input} -1) it. Same effect as
+     * {@link #QUEUE_CLOSURE_SET} (contacts turned away end {@code OUTSIDE_HOURS}), kept apart from it
+     * so the hours schedule never opens an operator's emergency closure. The host's hours schedule
+     * issues it from the configuration's time zone and calendar, so the core needs no time zone and
+     * replay needs no tz data.
+     */
+    QUEUE_HOURS_SET(15);
 
     private static final CommandType[] BY_CODE = new CommandType[16];
 

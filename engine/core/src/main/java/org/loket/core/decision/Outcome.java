@@ -12,8 +12,17 @@ public final class Outcome {
     public static final int SELF_SERVED = 4;
     /** The queue was closed by an operator: the contact heard the closure message and ended. */
     public static final int CLOSED = 5;
+    /** The queue was outside its business hours (or on a holiday): the contact heard the hours message and ended. */
+    public static final int OUTSIDE_HOURS = 6;
+    /**
+     * Turned away by the queue's own policy: it was full, its estimated wait was too long, or an
+     * escalation step closed it; the contact heard the deflection message and ended.
+     */
+    public static final int DEFLECTED = 7;
+    /** Number of outcome codes, for arrays indexed by outcome. */
+    public static final int COUNT = 8;
 
-    private static final String[] NAMES = {"NONE", "ANSWERED", "ABANDONED", "ABANDONED_IN_SELF_SERVICE", "SELF_SERVED", "CLOSED"};
+    private static final String[] NAMES = {"NONE", "ANSWERED", "ABANDONED", "ABANDONED_IN_SELF_SERVICE", "SELF_SERVED", "CLOSED", "OUTSIDE_HOURS", "DEFLECTED"};
 
     private Outcome() {
     }

@@ -55,6 +55,9 @@ import org.loket.core.state.StateWriter;
  *     the queue: they hear the closure prompt ({@code PLAY_PROMPT} with no node, final) and end
  *     {@code CLOSED}. Contacts already waiting keep their place; transfers into the queue still
  *     work. A new configuration opens every queue.</li>
+ * <li>Business hours ({@code QUEUE_HOURS_SET}, from the host's schedule) close and open a queue the
+ *     same way, apart from the emergency closure: a contact turned away ends {@code OUTSIDE_HOURS}.
+ *     While both are set, the emergency closure's prompt and outcome win.</li>
  * <li>A transfer may name an agent: when that agent qualifies for the target queue and can take
  *     the contact now, it is offered to them at once; otherwise it waits in the queue in its place.</li>
  * <li>A flow's queue leaf (and a menu's fallback) may name another queue per channel
@@ -68,7 +71,7 @@ import org.loket.core.state.StateWriter;
  */
 public final class RoutingCore {
     /** Format of {@link #writeState}; a reader refuses another. */
-    public static final int STATE_FORMAT_VERSION = 2;
+    public static final int STATE_FORMAT_VERSION = 3;
 
     private final DecisionSink sink;
     private final Decision decision = new Decision();
@@ -83,6 +86,8 @@ public final class RoutingCore {
     private long[] inputTimeoutNs;
     /** Per queue, the prompt of an operator's emergency closure, or -1 when open. */
     private int[] closurePrompt;
+    /** Per queue, the prompt while its business hours (or a holiday) keep it closed, or -1 when open. */
+    private int[] hoursPrompt;
     private Agents agents;
     private Contacts contacts;
     private DeadlineHeap timers;
@@ -92,7 +97,7 @@ public final class RoutingCore {
     private long commandsApplied;
     private long decisionsIssued;
     private final long[] rejectedByReason = new long[RejectReason.COUNT];
-    private final long[] endedByOutcome = new long[8];
+    private final long[] endedByOutcome = new long[Outcome.COUNT];
 
     /** @param sink receives every decision, on the caller's thread, before {@code apply} returns */
     public RoutingCore(DecisionSink sink) {
@@ -142,7 +147,8 @@ public final class RoutingCore {
             case WRAP_UP_DONE -> onWrapUpDone(command);
             case TRANSFER_REQUESTED -> onTransferRequested(command);
             case CALLBACK_REQUESTED -> onCallbackRequested(command);
-            case QUEUE_CLOSURE_SET -> onQueueClosureSet(command);
+            case QUEUE_CLOSURE_SET -> onQueueClosureSet(command, closurePrompt);
+            case QUEUE_HOURS_SET -> onQueueClosureSet(command, hoursPrompt);
             default -> reject(RejectReason.UNKNOWN_COMMAND, command);
         }
     }
@@ -194,6 +200,8 @@ public final class RoutingCore {
         }
         closurePrompt = new int[queues.length];
         java.util.Arrays.fill(closurePrompt, -1); // a new configuration opens every queue
+        hoursPrompt = new int[queues.length];
+        java.util.Arrays.fill(hoursPrompt, -1);
         inputTimeoutNs = new long[nodes.length];
         for (int n = 0; n < nodes.length; n++) {
             inputTimeoutNs[n] = nodes[n].inputTimeoutMs() * 1_000_000L;
@@ -317,15 +325,11 @@ public final class RoutingCore {
      */
     private void enqueue(int slot, int queueId, int priority) {
         if (closurePrompt[queueId] >= 0) {
-            contacts.queue[slot] = queueId;
-            Decision d = begin(DecisionType.PLAY_PROMPT);
-            d.contactId = contacts.id[slot];
-            d.promptId = closurePrompt[queueId];
-            d.languageId = contacts.language[slot];
-            d.queueId = queueId;
-            d.flags = Decision.FLAG_FINAL;
-            emit();
-            end(slot, Outcome.CLOSED);
+            turnAway(slot, queueId, closurePrompt[queueId], Outcome.CLOSED);
+            return;
+        }
+        if (hoursPrompt[queueId] >= 0) {
+            turnAway(slot, queueId, hoursPrompt[queueId], Outcome.OUTSIDE_HOURS);
             return;
         }
         QueueSpec queue = queues[queueId];
@@ -339,6 +343,19 @@ public final class RoutingCore {
         offerToLongestIdle(slot);
     }
 
+    /** The contact hears (or reads) the prompt, as its last words, and ends without waiting. */
+    private void turnAway(int slot, int queueId, int promptId, int outcome) {
+        contacts.queue[slot] = queueId;
+        Decision d = begin(DecisionType.PLAY_PROMPT);
+        d.contactId = contacts.id[slot];
+        d.promptId = promptId;
+        d.languageId = contacts.language[slot];
+        d.queueId = queueId;
+        d.flags = Decision.FLAG_FINAL;
+        emit();
+        end(slot, outcome);
+    }
+
     private void announceQueued(int slot) {
         Decision d = begin(DecisionType.QUEUE_CONTACT);
         d.contactId = contacts.id[slot];
@@ -347,16 +364,17 @@ public final class RoutingCore {
         emit();
     }
 
-    private void onQueueClosureSet(Command command) {
+    /** Emergency closure and business hours alike: {@code prompts} is the array the command sets. */
+    private void onQueueClosureSet(Command command, int[] prompts) {
         if (command.queueId < -1 || command.queueId >= queues.length || command.input < -1
                 || command.input >= config.prompts().size()) {
             reject(RejectReason.INVALID_ARGUMENT, command);
             return;
         }
         if (command.queueId < 0) {
-            java.util.Arrays.fill(closurePrompt, command.input);
+            java.util.Arrays.fill(prompts, command.input);
         } else {
-            closurePrompt[command.queueId] = command.input;
+            prompts[command.queueId] = command.input;
         }
     }
 
@@ -911,6 +929,11 @@ public final class RoutingCore {
         return closurePrompt == null ? -1 : closurePrompt[queue];
     }
 
+    /** The prompt while the queue's business hours keep it closed, or -1 when they have it open. */
+    public int queueHoursPrompt(int queue) {
+        return hoursPrompt == null ? -1 : hoursPrompt[queue];
+    }
+
     // ---------------------------------------------------------------- state
 
     /**
@@ -936,6 +959,9 @@ public final class RoutingCore {
             for (int prompt : closurePrompt) {
                 out.writeInt(prompt);
             }
+            for (int prompt : hoursPrompt) {
+                out.writeInt(prompt);
+            }
         }
     }
 
@@ -946,8 +972,8 @@ public final class RoutingCore {
      */
     public static RoutingCore readState(StateReader in, DecisionSink sink) {
         int format = in.readInt();
-        if (format != STATE_FORMAT_VERSION && format != 1) {
-            throw new IllegalStateException("core state format " + format + " is neither 1 nor " + STATE_FORMAT_VERSION);
+        if (format < 1 || format > STATE_FORMAT_VERSION) {
+            throw new IllegalStateException("core state format " + format + " is not one of 1.." + STATE_FORMAT_VERSION);
         }
         RoutingCore core = new RoutingCore(sink);
         core.nowNs = in.readLong();
@@ -968,6 +994,11 @@ public final class RoutingCore {
             if (format >= 2) { // format 1 had no closures: every queue open
                 for (int q = 0; q < core.closurePrompt.length; q++) {
                     core.closurePrompt[q] = in.readInt();
+                }
+            }
+            if (format >= 3) { // formats 1 and 2 had no business hours: every queue open
+                for (int q = 0; q < core.hoursPrompt.length; q++) {
+                    core.hoursPrompt[q] = in.readInt();
                 }
             }
             for (int slot = 0; slot < core.contacts.highWater(); slot++) {

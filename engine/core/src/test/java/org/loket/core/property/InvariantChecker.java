@@ -68,7 +68,7 @@ final class InvariantChecker {
     private final Map<Long, Seen> open = new LinkedHashMap<>();
     /** Contacts certainly waiting: after a command from the core's queries, then updated decision by decision. */
     private final Map<Long, Seen> waiting = new LinkedHashMap<>();
-    private final long[] endedByOutcome = new long[8];
+    private final long[] endedByOutcome = new long[Outcome.COUNT];
     private final long[] rejectedByReason = new long[RejectReason.COUNT];
     private long lastDecisionNs = Long.MIN_VALUE;
     private long maxCommandNs = Long.MIN_VALUE;

@@ -83,6 +83,8 @@ final class NaiveRouter {
     private RoutingConfig config;
     /** Per queue id, the prompt of its emergency closure; absent when open. */
     private final Map<Integer, Integer> closures = new HashMap<>();
+    /** Per queue id, the prompt while business hours keep it closed; absent when open. */
+    private final Map<Integer, Integer> hoursClosures = new HashMap<>();
     private final List<Contact> contacts = new ArrayList<>();
     private final List<Agent> agents = new ArrayList<>();
     private long turns;
@@ -91,7 +93,7 @@ final class NaiveRouter {
     private long commandsApplied;
     private long decisionsIssued;
     private final long[] rejected = new long[RejectReason.COUNT];
-    private final long[] ended = new long[8];
+    private final long[] ended = new long[Outcome.COUNT];
 
     NaiveRouter(DecisionSink sink) {
         this.sink = sink;
@@ -131,7 +133,8 @@ final class NaiveRouter {
             case WRAP_UP_DONE -> wrapUpDone(c);
             case TRANSFER_REQUESTED -> transfer(c);
             case CALLBACK_REQUESTED -> callback(c);
-            case QUEUE_CLOSURE_SET -> closure(c);
+            case QUEUE_CLOSURE_SET -> closure(c, closures);
+            case QUEUE_HOURS_SET -> closure(c, hoursClosures);
             default -> reject(RejectReason.UNKNOWN_COMMAND, c);
         }
     }
@@ -157,6 +160,7 @@ final class NaiveRouter {
         }
         config = candidate;
         closures.clear();
+        hoursClosures.clear();
         agents.clear();
         for (AgentSpec spec : candidate.agents()) {
             agents.add(new Agent(agents.size(), spec, candidate.queues().size()));
@@ -266,7 +270,7 @@ final class NaiveRouter {
 
     // ---------------------------------------------------------------- queues
 
-    private void closure(Command c) {
+    private void closure(Command c, Map<Integer, Integer> closures) {
         if (c.queueId < -1 || c.queueId >= config.queues().size() || c.input < -1 || c.input >= config.prompts().size()) {
             reject(RejectReason.INVALID_ARGUMENT, c);
             return;
@@ -284,6 +288,11 @@ final class NaiveRouter {
 
     private void enqueue(Contact contact, int queueId, int priority) {
         Integer closed = closures.get(queueId);
+        int outcome = Outcome.CLOSED;
+        if (closed == null) {
+            closed = hoursClosures.get(queueId);
+            outcome = Outcome.OUTSIDE_HOURS;
+        }
         if (closed != null) {
             contact.queue = queueId;
             Decision d = decision(DecisionType.PLAY_PROMPT);
@@ -293,7 +302,7 @@ final class NaiveRouter {
             d.queueId = queueId;
             d.flags = Decision.FLAG_FINAL;
             emit(d);
-            end(contact, Outcome.CLOSED);
+            end(contact, outcome);
             return;
         }
         contact.state = ContactState.WAITING;

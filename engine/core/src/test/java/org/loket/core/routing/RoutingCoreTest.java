@@ -438,4 +438,26 @@ class RoutingCoreTest {
         assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).singleElement()
                 .satisfies(d -> assertThat(d.reason).isEqualTo(RejectReason.INVALID_ARGUMENT));
     }
+
+    @Test
+    void shouldKeepBusinessHoursApartFromAnEmergencyClosure() {
+        int evening = b.prompt("closed-evening");
+        int outage = b.prompt("outage");
+        start(b.build()).apply(hours(1_000, -1, evening), arrive(2_000, 1, Channel.VOICE, eDigid));
+        assertThat(driver.sink.of(DecisionType.END_CONTACT)).singleElement()
+                .satisfies(d -> assertThat(d.outcome).isEqualTo(Outcome.OUTSIDE_HOURS));
+        assertThat(driver.sink.of(DecisionType.PLAY_PROMPT)).singleElement()
+                .satisfies(d -> assertThat(d.promptId).isEqualTo(evening));
+
+        driver.sink.drain();
+        driver.apply(closure(3_000, qDigid, outage), arrive(4_000, 2, Channel.VOICE, eDigid));
+        assertThat(driver.sink.of(DecisionType.END_CONTACT)).as("the emergency wins while both are set").singleElement()
+                .satisfies(d -> assertThat(d.outcome).isEqualTo(Outcome.CLOSED));
+
+        driver.sink.drain();
+        driver.apply(hours(5_000, -1, -1), arrive(6_000, 3, Channel.VOICE, eDigid));
+        assertThat(driver.core.contactState(3)).as("opening hours do not lift the emergency").isEqualTo(ContactState.NONE);
+        driver.apply(closure(7_000, -1, -1), arrive(8_000, 4, Channel.VOICE, eDigid));
+        assertThat(driver.core.contactState(4)).isEqualTo(ContactState.WAITING);
+    }
 }

@@ -67,6 +67,13 @@ public final class Commands {
         return c;
     }
 
+    /** Business hours closing {@code queue} (-1 = all) with {@code prompt}; -1 opens it. */
+    public static Command hours(long ms, int queue, int prompt) {
+        Command c = closure(ms, queue, prompt);
+        c.type = CommandType.QUEUE_HOURS_SET;
+        return c;
+    }
+
     public static Command abandon(long ms, long contactId) {
         Command c = at(CommandType.CONTACT_ABANDONED, ms);
         c.contactId = contactId;

@@ -309,7 +309,9 @@ public final class RandomTraffic implements DecisionSink {
             // Closing one queue at a time, opening one or all: queues stay closed briefly, traffic flows.
             boolean close = rnd.nextInt(3) == 0 && !config.prompts().isEmpty();
             int queue = !close && rnd.nextBoolean() ? -1 : rnd.nextInt(config.queues().size());
-            return expect(ACCEPTED, Commands.closure(ms, queue, close ? rnd.nextInt(config.prompts().size()) : -1));
+            int prompt = close ? rnd.nextInt(config.prompts().size()) : -1;
+            // Emergency closures and business hours are set apart and overlap.
+            return expect(ACCEPTED, rnd.nextBoolean() ? Commands.closure(ms, queue, prompt) : Commands.hours(ms, queue, prompt));
         }
         if (r < 68) {
             Tracked t = pick(c -> c.state == ContactState.SELF_SERVICE && !c.dueAt(nowNs));
