@@ -222,8 +222,7 @@ final class ChatHub implements AutoCloseable {
             List<Integer> qualified = new ArrayList<>();
             for (int a = 0; a < agents.length; a++) {
                 AgentSpec agent = routing.agents().get(a);
-                if (agent.skillLevels()[spec.skillId()] >= Math.max(1, spec.minLevel())
-                        && agent.capacityPerChannel()[spec.channel().code()] > 0) {
+                if (spec.servedAtAllBy(agent, routing)) {
                     qualified.add(a);
                 }
             }

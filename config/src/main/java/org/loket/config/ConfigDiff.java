@@ -10,6 +10,7 @@ import java.util.function.Function;
 import org.loket.core.config.AgentSpec;
 import org.loket.core.config.EntrySpec;
 import org.loket.core.config.FlowNode;
+import org.loket.core.config.EscalationStep;
 import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
 
@@ -103,11 +104,23 @@ public final class ConfigDiff {
         return result;
     }
 
+    private static String step(RoutingConfig c, EscalationStep step) {
+        String after = "after " + seconds(step.afterMs()) + " s: ";
+        return after + switch (step.action()) {
+            case WIDEN -> "widen to " + step.widen().describe(c.skills());
+            case OVERFLOW -> "overflow to " + c.queues().get(step.overflowQueueId()).name();
+            case OFFER_CALLBACK -> "offer a callback";
+            case CLOSE -> "close with " + c.prompts().get(step.promptId());
+        };
+    }
+
     private static Map<String, String> queue(RoutingConfig c, QueueSpec q) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("channel", q.channel().name().toLowerCase(Locale.ROOT));
-        f.put("skill", c.skills().get(q.skillId()));
-        f.put("minLevel", Integer.toString(q.minLevel()));
+        f.put("requires", q.requirement().describe(c.skills()));
+        for (int s = 0; s < q.steps().size(); s++) {
+            f.put("escalation[" + s + "]", step(c, q.steps().get(s)));
+        }
         f.put("priority", Integer.toString(q.defaultPriority()));
         f.put("priorityAgingSeconds", seconds(q.priorityAgingMs()));
         f.put("offerTimeoutSeconds", seconds(q.offerTimeoutMs()));

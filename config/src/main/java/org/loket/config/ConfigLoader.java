@@ -18,8 +18,10 @@ import java.util.stream.Stream;
 import org.loket.core.Channel;
 import org.loket.core.config.AgentSpec;
 import org.loket.core.config.EntrySpec;
+import org.loket.core.config.EscalationStep;
 import org.loket.core.config.FlowNode;
 import org.loket.core.config.QueueSpec;
+import org.loket.core.config.Requirement;
 import org.loket.core.config.RoutingConfig;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.composer.Composer;
@@ -217,16 +219,16 @@ public final class ConfigLoader {
             List<AgentSpec> agents = readAgents();
             List<EntrySpec> entries = readEntries();
             readHours();
-            for (int q = 0; q < queueSpecs.size(); q++) {
+            RoutingConfig routing = new RoutingConfig(version, List.copyOf(skills.keySet()), List.copyOf(languages.keySet()),
+                    List.copyOf(prompts.keySet()), queueSpecs, agents, entries, flowNodes, maxLive);
+            for (int q = 0; q < queueSpecs.size() && !problems.hasErrors(); q++) {
                 QueueSpec queue = queueSpecs.get(q);
-                boolean served = agents.stream().anyMatch(a -> a.skillLevels().length > queue.skillId()
-                        && a.skillLevels()[queue.skillId()] >= Math.max(1, queue.minLevel())
-                        && a.capacityPerChannel()[queue.channel().code()] > 0);
+                boolean served = agents.stream().anyMatch(a -> queue.servedAtAllBy(a, routing));
                 if (!served && sections.containsKey("agents")) {
                     Located at = queueNodes.get(q);
-                    problems.warning(at.file, at.node, "queues[" + q + "]", "no agent has skill '" + List.copyOf(skills.keySet()).get(queue.skillId())
-                            + "' at level " + Math.max(1, queue.minLevel()) + " or more and room for "
-                            + queue.channel().name().toLowerCase(Locale.ROOT) + ": contacts in '" + queue.name() + "' would wait for ever");
+                    problems.warning(at.file, at.node, "queues[" + q + "]", "no agent meets '" + queue.requirement().describe(routing.skills())
+                            + "' with room for " + queue.channel().name().toLowerCase(Locale.ROOT) + ", not even after escalation: contacts in '"
+                            + queue.name() + "' would wait for ever");
                 }
             }
             for (Map.Entry<String, Integer> skill : skills.entrySet()) {
@@ -235,8 +237,7 @@ public final class ConfigLoader {
                     problems.warning(at.file, at.node, "skills", "skill '" + skill.getKey() + "' is used by no queue");
                 }
             }
-            return new RoutingConfig(version, List.copyOf(skills.keySet()), List.copyOf(languages.keySet()),
-                    List.copyOf(prompts.keySet()), queueSpecs, agents, entries, flowNodes, maxLive);
+            return routing;
         }
 
         private long number(String section, long defaultValue, long min, long max) {
@@ -318,28 +319,153 @@ public final class ConfigLoader {
 
         private List<QueueSpec> readQueues() {
             List<QueueSpec> result = new ArrayList<>();
+            List<Runnable> resolveSteps = new ArrayList<>();
             forEachItem("queues", (f, item) -> {
                 queueNodes.add(new Located(f.file, item));
                 String name = f.name(item);
                 Channel channel = f.channel(item, "channel");
-                int skill = f.reference(item, "skill", skills, true);
-                skillUsed.put(skill, true);
-                QueueSpec spec = new QueueSpec(name, channel, Math.max(skill, 0),
-                        (int) f.optionalInt(item, "minLevel", 1, 1, RoutingConfig.MAX_LEVEL),
+                Requirement requirement = requirement(f, item);
+                QueueSpec spec = new QueueSpec(name, channel, requirement,
                         (int) f.optionalInt(item, "priority", 0, 0, RoutingConfig.MAX_PRIORITY),
                         f.optionalInt(item, "priorityAgingSeconds", 0, 0, 86_400) * 1000,
                         f.optionalInt(item, "offerTimeoutSeconds", 15, 1, 600) * 1000,
                         f.optionalInt(item, "wrapUpSeconds", 0, 0, 3_600) * 1000,
-                        f.optionalInt(item, "serviceLevelSeconds", 40, 1, 86_400 * 7) * 1000);
-                f.only(item, "name", "channel", "skill", "minLevel", "priority", "priorityAgingSeconds",
-                        "offerTimeoutSeconds", "wrapUpSeconds", "serviceLevelSeconds");
+                        f.optionalInt(item, "serviceLevelSeconds", 40, 1, 86_400 * 7) * 1000, List.of());
+                f.only(item, "name", "channel", "skill", "minLevel", "requires", "priority", "priorityAgingSeconds",
+                        "offerTimeoutSeconds", "wrapUpSeconds", "serviceLevelSeconds", "escalation");
                 if (queues.putIfAbsent(name, queues.size()) != null) {
                     problems.error(f.file, f.node(item, "name"), f.path + ".name", "duplicate queue name");
                 }
                 queueChannels.add(channel);
+                int index = result.size();
                 result.add(spec);
+                // Steps may overflow into queues defined further down: read them once every queue is known.
+                resolveSteps.add(() -> result.set(index, spec.withSteps(escalation(f, item, index, channel))));
             });
+            resolveSteps.forEach(Runnable::run);
             return result;
+        }
+
+        /** {@code requires: EXPRESSION}, or the shorthand {@code skill: NAME} with an optional {@code minLevel}. */
+        private Requirement requirement(Fields f, MappingNode item) {
+            Node requires = f.node(item, "requires");
+            Node skillNode = f.node(item, "skill");
+            if (requires != null && (skillNode != null || f.node(item, "minLevel") != null)) {
+                problems.error(f.file, requires, f.path + ".requires", "give either 'requires' or 'skill' (with 'minLevel'), not both");
+            }
+            if (requires != null) {
+                return expression(f, requires, f.path + ".requires");
+            }
+            int skill = f.reference(item, "skill", skills, true);
+            skillUsed.put(skill, true);
+            return Requirement.skill(Math.max(skill, 0), (int) f.optionalInt(item, "minLevel", 1, 1, RoutingConfig.MAX_LEVEL));
+        }
+
+        /**
+         * Parses a requirement expression. {@code team:NAME} names a team, which becomes a skill of
+         * its own that agents of the team have at level 1.
+         */
+        private Requirement expression(Fields f, Node node, String field) {
+            String text = scalar(node);
+            try {
+                Requirement requirement = RequirementParser.parse(text, name -> {
+                    if (name.startsWith("team:") && name.length() > 5) {
+                        skills.putIfAbsent(name, skills.size());
+                    }
+                    return skills.getOrDefault(name, -1);
+                });
+                for (int[] clause : requirement.clauses()) {
+                    for (int t = 0; t < clause.length; t += 2) {
+                        if (clause[t] == Requirement.CONTACT_LANGUAGE) {
+                            for (String language : languages.keySet()) {
+                                if (!skills.containsKey(language)) {
+                                    problems.error(f.file, node, field, "'language' needs a skill named '" + language
+                                            + "' for each language; add it to 'skills' and to the agents who speak it");
+                                } else {
+                                    skillUsed.put(skills.get(language), true);
+                                }
+                            }
+                        } else {
+                            skillUsed.put(clause[t], true);
+                        }
+                    }
+                }
+                return requirement;
+            } catch (RequirementParser.SyntaxError e) {
+                List<String> valid = new ArrayList<>(skills.keySet());
+                valid.removeIf(n -> n.startsWith("team:"));
+                problems.error(f.file, node, field, e.getMessage() + " at column " + e.column
+                        + "; write e.g. \"digid >= 3 and language or team:seniors\" with skills " + valid);
+                return Requirement.skill(0, 1);
+            }
+        }
+
+        private List<EscalationStep> escalation(Fields f, MappingNode queue, int queueIndex, Channel channel) {
+            Node node = f.node(queue, "escalation");
+            List<EscalationStep> steps = new ArrayList<>();
+            if (node == null) {
+                return steps;
+            }
+            if (!(node instanceof SequenceNode list)) {
+                problems.error(f.file, node, f.path + ".escalation", "must be a list of steps, each with 'after' (seconds) and one "
+                        + "of widen, overflow, offerCallback, close");
+                return steps;
+            }
+            long previousSeconds = 0;
+            for (int i = 0; i < list.getValue().size(); i++) {
+                Node stepNode = list.getValue().get(i);
+                String path = f.path + ".escalation[" + i + "]";
+                if (!(stepNode instanceof MappingNode step)) {
+                    problems.error(f.file, stepNode, path, "must be a mapping with 'after' and one action");
+                    continue;
+                }
+                Fields sf = new Fields(f.file, path, step, problems);
+                sf.only(step, "after", "widen", "overflow", "offerCallback", "close");
+                Node afterNode = sf.node(step, "after");
+                long seconds = afterNode == null ? 0 : sf.integer(afterNode, path + ".after", 1, 86_400);
+                if (afterNode == null) {
+                    problems.error(f.file, step, path + ".after", "is required: seconds in the queue after which the step acts");
+                } else if (seconds <= previousSeconds) {
+                    problems.error(f.file, afterNode, path + ".after", "must be later than the previous step's " + previousSeconds
+                            + " s: steps act in order");
+                }
+                previousSeconds = Math.max(previousSeconds, seconds);
+                List<String> actions = new ArrayList<>();
+                for (String action : List.of("widen", "overflow", "offerCallback", "close")) {
+                    if (sf.node(step, action) != null) {
+                        actions.add(action);
+                    }
+                }
+                if (actions.size() != 1) {
+                    problems.error(f.file, step, path, (actions.isEmpty() ? "has no action" : "has " + actions.size()
+                            + " actions " + actions) + "; give exactly one of widen (an expression), overflow (a queue), "
+                            + "offerCallback (true), close (a prompt)");
+                    continue;
+                }
+                long afterMs = seconds * 1000;
+                switch (actions.get(0)) {
+                    case "widen" -> steps.add(EscalationStep.widen(afterMs, expression(sf, sf.node(step, "widen"), path + ".widen")));
+                    case "overflow" -> {
+                        int target = sf.reference(step, "overflow", queues, true);
+                        if (target == queueIndex) {
+                            problems.error(f.file, sf.node(step, "overflow"), path + ".overflow", "a queue cannot overflow into itself");
+                        } else if (target >= 0 && queueChannels.get(target) != channel) {
+                            problems.error(f.file, sf.node(step, "overflow"), path + ".overflow", "queue '"
+                                    + scalar(sf.node(step, "overflow")) + "' is for " + queueChannels.get(target).name().toLowerCase(Locale.ROOT)
+                                    + "; overflow needs a queue of the same channel (" + channel.name().toLowerCase(Locale.ROOT) + ")");
+                        }
+                        steps.add(EscalationStep.overflow(afterMs, Math.max(target, 0)));
+                    }
+                    case "offerCallback" -> {
+                        if (!"true".equals(scalar(sf.node(step, "offerCallback")))) {
+                            problems.error(f.file, sf.node(step, "offerCallback"), path + ".offerCallback", "must be true");
+                        }
+                        steps.add(EscalationStep.offerCallback(afterMs));
+                    }
+                    default -> steps.add(EscalationStep.close(afterMs, Math.max(prompt(sf, step, "close"), 0)));
+                }
+            }
+            return steps;
         }
 
         private List<AgentSpec> readAgents() {
@@ -381,7 +507,17 @@ public final class ConfigLoader {
                 } else if (capacityNode != null) {
                     problems.error(f.file, capacityNode, f.path + ".capacity", "must map channels to contact counts");
                 }
-                f.only(item, "name", "count", "skills", "capacity", "shifts");
+                Node teamNode = f.node(item, "team");
+                if (teamNode != null) {
+                    Integer teamSkill = skills.get("team:" + scalar(teamNode));
+                    if (teamSkill == null) {
+                        problems.warning(f.file, teamNode, f.path + ".team", "no queue asks for team:" + scalar(teamNode)
+                                + ": the team changes nothing in routing");
+                    } else {
+                        levels[teamSkill] = 1;
+                    }
+                }
+                f.only(item, "name", "count", "team", "skills", "capacity", "shifts");
                 List<Shift> groupShifts = readShifts(f, item, count);
                 if (!groupShifts.isEmpty()) {
                     count = groupShifts.size();

@@ -33,7 +33,7 @@ class ConfigDiffTest {
         assertThat(ConfigDiff.diff(a, b)).containsExactly(
                 "version: 1 -> 2",
                 "~ prompt menu: nl \"Kies 1\" -> \"Kies 1 of 2\"",
-                "+ queue r {channel=chat, skill=t, minLevel=1, priority=0, priorityAgingSeconds=0, offerTimeoutSeconds=15, wrapUpSeconds=0, serviceLevelSeconds=40}",
+                "+ queue r {channel=chat, requires=t, priority=0, priorityAgingSeconds=0, offerTimeoutSeconds=15, wrapUpSeconds=0, serviceLevelSeconds=40}",
                 "~ queue q: wrapUpSeconds 30 -> 60",
                 "~ agent ann: shift 08:00-16:00 -> 08:00-17:00",
                 "~ flow node menu: options {1: to-q} -> {1: to-q, 2: to-q}",

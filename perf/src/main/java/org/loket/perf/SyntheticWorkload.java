@@ -79,11 +79,9 @@ public final class SyntheticWorkload {
         return new SyntheticWorkload(config);
     }
 
-    /** The same rule as the core's: the queue's skill at its minimum level, and capacity on its channel. */
+    /** The core's rule for a contact that has not escalated: the queue's requirement, and capacity on its channel. */
     public boolean qualifies(int agent, int queue) {
-        AgentSpec a = config.agents().get(agent);
-        QueueSpec q = config.queues().get(queue);
-        return a.skillLevels()[q.skillId()] >= Math.max(1, q.minLevel()) && a.capacityPerChannel()[q.channel().code()] > 0;
+        return config.queues().get(queue).servedBy(config.agents().get(agent), 0, -1);
     }
 
     /** (agent, queue) pairs where the agent qualifies: the core's "memberships", its per-agent routing work. */

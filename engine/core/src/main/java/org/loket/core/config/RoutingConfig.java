@@ -29,6 +29,11 @@ public record RoutingConfig(long version, List<String> skills, List<String> lang
     public static final int MAX_QUEUES = 4096;
     /** Highest proficiency level of a skill. */
     public static final int MAX_LEVEL = 10;
+    /**
+     * Most routing lanes: a queue has one per (escalation tier, language) it distinguishes; an
+     * agent's lane memberships must fit 12 bits of the core's idle index.
+     */
+    public static final int MAX_LANES = 4096;
 
     public RoutingConfig {
         skills = List.copyOf(skills);
@@ -38,6 +43,17 @@ public record RoutingConfig(long version, List<String> skills, List<String> lang
         agents = List.copyOf(agents);
         entries = List.copyOf(entries);
         flowNodes = List.copyOf(flowNodes);
+    }
+
+    /** The skill named like language {@code language}'s code, which the {@code language} requirement term stands for; -1 if none. */
+    public int languageSkill(int language) {
+        return language < 0 || language >= languages.size() ? -1 : skills.indexOf(languages.get(language));
+    }
+
+    /** Routing lanes queue {@code q} needs: one per tier (0..widenings) and, if it asks for the contact's language, per language. */
+    public int lanesOf(int q) {
+        QueueSpec queue = queues.get(q);
+        return (queue.widenings() + 1) * (queue.usesLanguage() ? languages.size() : 1);
     }
 
     /**
@@ -63,13 +79,49 @@ public record RoutingConfig(long version, List<String> skills, List<String> lang
             if (queue.channel() == null) {
                 problems.add(where + " has no channel");
             }
-            inRange(problems, where + " skill", queue.skillId(), 0, skills.size() - 1);
-            inRange(problems, where + " minLevel", queue.minLevel(), 0, MAX_LEVEL);
+            requirementProblems(problems, where + " requirement", queue.requirement());
+            long previousAfterMs = 0;
+            for (int s = 0; s < queue.steps().size(); s++) {
+                EscalationStep step = queue.steps().get(s);
+                String stepWhere = where + " step " + (s + 1);
+                if (step.action() == null) {
+                    problems.add(stepWhere + " has no action");
+                    continue;
+                }
+                if (step.afterMs() <= previousAfterMs) {
+                    problems.add(stepWhere + " afterMs " + step.afterMs() + " must be later than " + previousAfterMs);
+                }
+                previousAfterMs = step.afterMs();
+                switch (step.action()) {
+                    case WIDEN -> requirementProblems(problems, stepWhere + " widen", step.widen());
+                    case OVERFLOW -> {
+                        inRange(problems, stepWhere + " overflow queue", step.overflowQueueId(), 0, queues.size() - 1);
+                        if (step.overflowQueueId() == q) {
+                            problems.add(stepWhere + " overflows into its own queue");
+                        } else if (step.overflowQueueId() >= 0 && step.overflowQueueId() < queues.size()
+                                && queues.get(step.overflowQueueId()).channel() != queue.channel()) {
+                            problems.add(stepWhere + " overflows into a queue of another channel");
+                        }
+                    }
+                    case CLOSE -> inRange(problems, stepWhere + " prompt", step.promptId(), 0, prompts.size() - 1);
+                    case OFFER_CALLBACK -> { }
+                }
+            }
             inRange(problems, where + " defaultPriority", queue.defaultPriority(), 0, MAX_PRIORITY);
             notNegative(problems, where + " priorityAgingMs", queue.priorityAgingMs());
             notNegative(problems, where + " maxWrapUpMs", queue.maxWrapUpMs());
             if (queue.offerTimeoutMs() < 1) {
                 problems.add(where + " offerTimeoutMs " + queue.offerTimeoutMs() + " must be at least 1");
+            }
+        }
+        if (problems.isEmpty()) {
+            int lanes = 0;
+            for (int q = 0; q < queues.size(); q++) {
+                lanes += lanesOf(q);
+            }
+            if (lanes > MAX_LANES) {
+                problems.add(lanes + " routing lanes (queues x escalation tiers x languages) is more than the "
+                        + MAX_LANES + " the core supports");
             }
         }
         for (AgentSpec agent : agents) {
@@ -153,6 +205,32 @@ public record RoutingConfig(long version, List<String> skills, List<String> lang
             }
         }
         return problems;
+    }
+
+    private void requirementProblems(List<String> problems, String where, Requirement requirement) {
+        if (requirement == null || requirement.clauses().length == 0) {
+            problems.add(where + " is empty");
+            return;
+        }
+        for (int[] clause : requirement.clauses()) {
+            if (clause.length == 0 || clause.length % 2 != 0) {
+                problems.add(where + " has a clause of " + clause.length + " ints, not skill-level pairs");
+                continue;
+            }
+            for (int t = 0; t < clause.length; t += 2) {
+                if (clause[t] == Requirement.CONTACT_LANGUAGE) {
+                    for (int language = 0; language < languages.size(); language++) {
+                        if (languageSkill(language) < 0) {
+                            problems.add(where + " asks for the contact's language, but no skill is named '"
+                                    + languages.get(language) + "'");
+                        }
+                    }
+                } else {
+                    inRange(problems, where + " skill", clause[t], 0, skills.size() - 1);
+                }
+                inRange(problems, where + " level", clause[t + 1], 0, MAX_LEVEL);
+            }
+        }
     }
 
     private static void inRange(List<String> problems, String what, long value, long min, long max) {

@@ -15,11 +15,13 @@ import org.loket.core.state.ByteArrayState;
  */
 public final class RoutingConfigCodec {
     /**
-     * Major format version; bump when a field changes meaning or layout. Version 2 added the flow
-     * nodes' per-channel queues; version 1 (without them) still decodes, so older journals replay.
+     * Major format version; bump when a field changes meaning or layout. Version 3 replaced a queue's
+     * skill and level by a requirement and added escalation steps; version 2 added the flow nodes'
+     * per-channel queues. Versions 1 and 2 still decode, so older journals replay.
      */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     private static final int FORMAT_WITHOUT_QUEUE_BY_CHANNEL = 1;
+    private static final int FORMAT_WITH_SINGLE_SKILL_QUEUES = 2;
     private static final int MAGIC = 0x4C4B_4346; // "LKCF"
 
     private RoutingConfigCodec() {
@@ -39,13 +41,24 @@ public final class RoutingConfigCodec {
         for (QueueSpec q : config.queues()) {
             out.string(q.name());
             out.putInt(q.channel().code());
-            out.putInt(q.skillId());
-            out.putInt(q.minLevel());
+            out.requirement(q.requirement());
             out.putInt(q.defaultPriority());
             out.putLong(q.priorityAgingMs());
             out.putLong(q.offerTimeoutMs());
             out.putLong(q.maxWrapUpMs());
             out.putLong(q.serviceLevelMs());
+            out.putInt(q.steps().size());
+            for (EscalationStep step : q.steps()) {
+                out.putLong(step.afterMs());
+                out.putInt(step.action().code());
+                if (step.widen() == null) {
+                    out.putInt(-1);
+                } else {
+                    out.requirement(step.widen());
+                }
+                out.putInt(step.overflowQueueId());
+                out.putInt(step.promptId());
+            }
         }
         out.putInt(config.agents().size());
         for (AgentSpec a : config.agents()) {
@@ -88,16 +101,19 @@ public final class RoutingConfigCodec {
                 throw new IllegalArgumentException("not an encoded routing configuration");
             }
             int format = in.getInt();
-            if (format != FORMAT_VERSION && format != FORMAT_WITHOUT_QUEUE_BY_CHANNEL) {
-                throw new IllegalArgumentException("routing configuration format " + format + " is not " + FORMAT_VERSION);
+            if (format < FORMAT_WITHOUT_QUEUE_BY_CHANNEL || format > FORMAT_VERSION) {
+                throw new IllegalArgumentException("routing configuration format " + format + " is not one of 1.." + FORMAT_VERSION);
             }
             long version = in.getLong();
             int maxLiveContacts = in.getInt();
             List<String> skills = list(in, RoutingConfigCodec::string);
             List<String> languages = list(in, RoutingConfigCodec::string);
             List<String> prompts = list(in, RoutingConfigCodec::string);
-            List<QueueSpec> queues = list(in, b -> new QueueSpec(string(b), Channel.ofCode(b.getInt()), b.getInt(),
-                    b.getInt(), b.getInt(), b.getLong(), b.getLong(), b.getLong(), b.getLong()));
+            List<QueueSpec> queues = format <= FORMAT_WITH_SINGLE_SKILL_QUEUES
+                    ? list(in, b -> new QueueSpec(string(b), Channel.ofCode(b.getInt()), b.getInt(),
+                            b.getInt(), b.getInt(), b.getLong(), b.getLong(), b.getLong(), b.getLong()))
+                    : list(in, b -> new QueueSpec(string(b), Channel.ofCode(b.getInt()), requirement(b), b.getInt(),
+                            b.getLong(), b.getLong(), b.getLong(), b.getLong(), list(b, RoutingConfigCodec::step)));
             List<AgentSpec> agents = list(in, b -> new AgentSpec(string(b), ints(b), ints(b)));
             List<EntrySpec> entries = list(in, b -> new EntrySpec(string(b), b.getInt(), b.getInt()));
             List<FlowNode> nodes = list(in, b -> new FlowNode(string(b), kind(b.getInt()), b.getInt(), ints(b), ints(b),
@@ -110,6 +126,28 @@ public final class RoutingConfigCodec {
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("routing configuration is truncated", e);
         }
+    }
+
+    private static Requirement requirement(ByteBuffer in) {
+        int clauses = count(in);
+        if (clauses < 0) {
+            return null;
+        }
+        int[][] terms = new int[clauses][];
+        for (int c = 0; c < clauses; c++) {
+            terms[c] = ints(in);
+            if (terms[c] == null) {
+                throw new IllegalArgumentException("a requirement clause is missing");
+            }
+        }
+        return new Requirement(terms);
+    }
+
+    private static EscalationStep step(ByteBuffer in) {
+        long afterMs = in.getLong();
+        EscalationStep.Action action = EscalationStep.Action.ofCode(in.getInt());
+        Requirement widen = requirement(in);
+        return new EscalationStep(afterMs, action, widen, in.getInt(), in.getInt());
     }
 
     private static FlowNode.Kind kind(int ordinal) {
@@ -175,6 +213,13 @@ public final class RoutingConfigCodec {
         void strings(List<String> values) {
             putInt(values.size());
             values.forEach(this::string);
+        }
+
+        void requirement(Requirement requirement) {
+            putInt(requirement.clauses().length);
+            for (int[] clause : requirement.clauses()) {
+                ints(clause);
+            }
         }
 
         void ints(int[] values) {

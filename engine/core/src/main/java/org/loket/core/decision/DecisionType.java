@@ -7,7 +7,8 @@ package org.loket.core.decision;
 public enum DecisionType {
     /**
      * Offer {@code contactId} (waiting in {@code queueId}) to {@code agentId}. The explanation:
-     * {@code reason} ({@link OfferReason}), {@code candidates} (agents or queues considered),
+     * {@code reason} ({@link OfferReason}), {@code candidates} (agents or lanes considered),
+     * {@code nodeId} (escalation steps of the queue the contact had passed, 0 = none),
      * {@code score} (the chosen agent's idle-since time in ns, or the contact's effective priority
      * in thousandths), {@code runnerUp} (the next agent or contact id, -1 if none);
      * {@code flags} has {@link Decision#FLAG_CALLBACK} when Loket must call the citizen back.
@@ -31,7 +32,15 @@ public enum DecisionType {
     /** {@code contactId} keeps its place in {@code queueId} and will be called back. */
     CALLBACK_SCHEDULED(8),
     /** The command of type {@code commandType} was refused for {@code reason} ({@link RejectReason}). */
-    REJECT_COMMAND(9);
+    REJECT_COMMAND(9),
+    /**
+     * Escalation step {@code nodeId} (0-based) of the queue acted on waiting {@code contactId}:
+     * {@code reason} is the step's action ({@link org.loket.core.config.EscalationStep.Action#code()}),
+     * {@code queueId} the queue the contact waits in afterwards (another one after an overflow).
+     * A callback step asks the adapter to offer the citizen a callback; a close step is followed by
+     * the final prompt and the end.
+     */
+    ESCALATE(10);
 
     private static final DecisionType[] BY_CODE = new DecisionType[16];
 

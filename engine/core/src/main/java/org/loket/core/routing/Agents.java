@@ -4,14 +4,15 @@ import java.util.List;
 import org.loket.core.AgentState;
 import org.loket.core.Channel;
 import org.loket.core.config.AgentSpec;
-import org.loket.core.config.QueueSpec;
+import org.loket.core.config.RoutingConfig;
 import org.loket.core.state.StateReader;
 import org.loket.core.state.StateWriter;
 
 /**
- * Agent state, and the index that makes routing independent of roster size: for every queue, the
- * agents who qualify for it and can take one more contact of its channel now, in the order they
- * became available (head = longest idle).
+ * Agent state, and the index that makes routing independent of roster size: for every routing
+ * lane ({@link Lanes}: a queue, or one escalation tier and language of it), the agents who qualify
+ * for it and can take one more contact of its channel now, in the order they became available
+ * (head = longest idle).
  *
  * <h2>Layout</h2>
  * The longest-idle agent is by definition the one touched least recently, so at large rosters
@@ -19,17 +20,17 @@ import org.loket.core.state.StateWriter;
  * 64-byte line), and everything about one membership is one row of two longs, an agent's rows
  * side by side: a cold agent costs a miss or two, not one per field. (Separate arrays per field
  * made a decision at 100,000 agents over three times the cost at 100.)
- * <p>A <em>membership</em> {@code m} is one (agent, queue) pair where the agent qualifies for the
- * queue; an agent's memberships are {@code memberStart(a)..memberEnd(a)-1}.
+ * <p>A <em>membership</em> {@code m} is one (agent, lane) pair where the agent qualifies for the
+ * lane; an agent's memberships are {@code memberStart(a)..memberEnd(a)-1}.
  *
  * <h2>Idle order</h2>
- * Each queue's idle order is an array FIFO of (agent, membership offset, epoch) entries. Becoming
- * available appends at the tail of each queue the agent can now take; whenever any of an agent's
+ * Each lane's idle order is an array FIFO of (agent, membership offset, epoch) entries. Becoming
+ * available appends at the tail of each lane the agent can now take; whenever any of an agent's
  * memberships stops being idle (the agent took work, paused or logged out), the agent's epoch moves
  * on, which makes all its entries stale at once, and the memberships still available are appended
  * again. Stale entries are dropped when they reach the head and compacted away when a FIFO fills.
  * Why not intrusive linked lists (the first design): unlinking touches both neighbours, two cache
- * misses per queue an agent serves.
+ * misses per lane an agent serves.
  */
 final class Agents {
     /** An entry: agent (32 bits), the membership's offset within the agent's block (12 bits), epoch (20 bits). */
@@ -49,7 +50,7 @@ final class Agents {
     private static final int MEMBER_START = WRAP_UPS + 1;
     private static final int MEMBER_END = MEMBER_START + 1;
 
-    /** Membership row, first long: queue (bits 0-15), channel (16-23), idle (24), agent (32-63). */
+    /** Membership row, first long: lane (bits 0-15), channel (16-23), idle (24), agent (32-63). */
     private static final long IDLE_BIT = 1L << 24;
 
     final int count;
@@ -64,10 +65,10 @@ final class Agents {
     private final long[] member;
 
     /**
-     * Per queue: a ring of power-of-two size. Rings start small and double when a compaction leaves
+     * Per lane: a ring of power-of-two size. Rings start small and double when a compaction leaves
      * them more than half full, so their size follows the agents actually idle, not the roster.
      * An epoch compares in {@link #EPOCH_BITS} bits: an entry that stale would have been compacted
-     * away long before, since each step of an agent's epoch appends to every queue it serves.
+     * away long before, since each step of an agent's epoch appends to every lane it serves.
      */
     private final long[][] fifo;
     private final int[] fifoHead;
@@ -75,10 +76,11 @@ final class Agents {
     private long[] scratch;
     final int[] idleCount;
 
-    Agents(List<AgentSpec> roster, List<QueueSpec> queues) {
-        if (queues.size() > 1 << OFFSET_BITS) {
-            throw new IllegalArgumentException(queues.size() + " queues do not fit " + OFFSET_BITS + " bits");
+    Agents(RoutingConfig config, Lanes lanes) {
+        if (lanes.count > 1 << OFFSET_BITS) {
+            throw new IllegalArgumentException(lanes.count + " lanes do not fit " + OFFSET_BITS + " bits");
         }
+        List<AgentSpec> roster = config.agents();
         count = roster.size();
         agent = new int[count * ROW];
         epoch = new int[count];
@@ -88,8 +90,8 @@ final class Agents {
             AgentSpec spec = roster.get(a);
             System.arraycopy(spec.capacityPerChannel(), 0, agent, a * ROW + CAPACITY, Channel.COUNT);
             agent[a * ROW + MEMBER_START] = members;
-            for (QueueSpec queue : queues) {
-                if (qualifies(spec, queue)) {
+            for (int lane = 0; lane < lanes.count; lane++) {
+                if (lanes.servedBy(spec, lane, config)) {
                     members++;
                 }
             }
@@ -98,27 +100,22 @@ final class Agents {
         member = new long[members * 2];
         int m = 0;
         for (int a = 0; a < count; a++) {
-            for (int q = 0; q < queues.size(); q++) {
-                if (qualifies(roster.get(a), queues.get(q))) {
-                    member[2 * m] = ((long) a << 32) | ((long) queues.get(q).channel().code() << 16) | q;
+            for (int lane = 0; lane < lanes.count; lane++) {
+                if (lanes.servedBy(roster.get(a), lane, config)) {
+                    int channel = config.queues().get(lanes.queue(lane)).channel().code();
+                    member[2 * m] = ((long) a << 32) | ((long) channel << 16) | lane;
                     m++;
                 }
             }
         }
-        fifo = new long[queues.size()][];
-        for (int q = 0; q < queues.size(); q++) {
-            fifo[q] = new long[INITIAL_RING];
+        fifo = new long[lanes.count][];
+        for (int lane = 0; lane < lanes.count; lane++) {
+            fifo[lane] = new long[INITIAL_RING];
         }
         scratch = new long[INITIAL_RING];
-        fifoHead = new int[queues.size()];
-        fifoTail = new int[queues.size()];
-        idleCount = new int[queues.size()];
-    }
-
-    /** An agent qualifies for a queue with the queue's skill at its minimum level and capacity on its channel. */
-    static boolean qualifies(AgentSpec agent, QueueSpec queue) {
-        return agent.skillLevels()[queue.skillId()] >= Math.max(1, queue.minLevel())
-                && agent.capacityPerChannel()[queue.channel().code()] > 0;
+        fifoHead = new int[lanes.count];
+        fifoTail = new int[lanes.count];
+        idleCount = new int[lanes.count];
     }
 
     // ---------------------------------------------------------------- per agent
@@ -172,10 +169,10 @@ final class Agents {
         return agent[a * ROW + MEMBER_END];
     }
 
-    /** Whether the agent serves the queue (qualifies by skill and has capacity on its channel). */
-    boolean isMember(int a, int queue) {
+    /** Whether the agent serves the lane (qualifies by skill and has capacity on its channel). */
+    boolean isMember(int a, int lane) {
         for (int m = memberStart(a), end = memberEnd(a); m < end; m++) {
-            if (memberQueue(m) == queue) {
+            if (memberLane(m) == lane) {
                 return true;
             }
         }
@@ -228,7 +225,7 @@ final class Agents {
 
     // ---------------------------------------------------------------- per membership
 
-    int memberQueue(int m) {
+    int memberLane(int m) {
         return (int) (member[2 * m] & 0xFFFF);
     }
 
@@ -247,7 +244,7 @@ final class Agents {
     // ---------------------------------------------------------------- idle order
 
     /**
-     * Files each of the agent's memberships where availability says: idle in its queue or not.
+     * Files each of the agent's memberships where availability says: idle in its lane or not.
      * With {@code moveToBack} an agent that stays available goes to the back (it just took work),
      * so work spreads over agents.
      */
@@ -269,7 +266,7 @@ final class Agents {
             for (int m = start; m < end; m++) {
                 if (memberIdle(m)) {
                     member[2 * m] &= ~IDLE_BIT;
-                    idleCount[memberQueue(m)]--;
+                    idleCount[memberLane(m)]--;
                     if (!moveToBack && (availableChannels & (1 << memberChannel(m))) != 0) {
                         join(m, memberSinceNs(m));
                     }
@@ -291,27 +288,27 @@ final class Agents {
         return memberStart((int) (entry >>> 32)) + (((int) entry >>> EPOCH_BITS) & ((1 << OFFSET_BITS) - 1));
     }
 
-    /** The longest-idle available membership of the queue, or -1; drops stale entries on the way. */
-    int longestIdle(int queue) {
-        long entry = liveHead(queue);
+    /** The longest-idle available membership of the lane, or -1; drops stale entries on the way. */
+    int longestIdle(int lane) {
+        long entry = liveHead(lane);
         return entry < 0 ? -1 : membershipOf(entry);
     }
 
     /** The agent of {@link #longestIdle}, or -1, without touching the agent's memberships. */
-    int longestIdleAgent(int queue) {
-        long entry = liveHead(queue);
+    int longestIdleAgent(int lane) {
+        long entry = liveHead(lane);
         return entry < 0 ? -1 : (int) (entry >>> 32);
     }
 
-    private long liveHead(int queue) {
-        long[] entries = fifo[queue];
+    private long liveHead(int lane) {
+        long[] entries = fifo[lane];
         int mask = entries.length - 1;
-        while (fifoHead[queue] != fifoTail[queue]) {
-            long entry = entries[fifoHead[queue] & mask];
+        while (fifoHead[lane] != fifoTail[lane]) {
+            long entry = entries[fifoHead[lane] & mask];
             if (live(entry)) {
                 return entry;
             }
-            fifoHead[queue]++;
+            fifoHead[lane]++;
         }
         return -1;
     }
@@ -322,16 +319,16 @@ final class Agents {
     }
 
     /**
-     * Drops the queue's head entry: its agent is about to be offered work and re-filed by
+     * Drops the lane's head entry: its agent is about to be offered work and re-filed by
      * {@link #refresh}, which makes the entry stale anyway. After this, {@link #longestIdle} names
      * the runner-up.
      */
-    void dropHead(int queue) {
-        fifoHead[queue]++;
+    void dropHead(int lane) {
+        fifoHead[lane]++;
     }
 
     private void join(int m, long nowNs) {
-        int q = memberQueue(m);
+        int q = memberLane(m);
         long[] entries = fifo[q];
         if (fifoTail[q] - fifoHead[q] == entries.length) {
             compact(q);

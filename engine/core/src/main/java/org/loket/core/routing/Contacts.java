@@ -7,7 +7,8 @@ import org.loket.core.state.StateWriter;
 
 /**
  * Live contacts as parallel arrays over a fixed pool of slots, an id index, and the waiting lists:
- * per queue and priority level, an intrusive FIFO ordered by the time the contact joined the queue.
+ * per routing lane ({@link Lanes}) and priority level, an intrusive FIFO ordered by the time the
+ * contact joined the queue.
  * <p>Why per priority level: with aging, a contact's rank in its queue is
  * {@code enqueuedNs - priority * agingStepNs}, which does not change while it waits. Within one
  * level that rank follows join order, so each level is a plain FIFO and a queue's best contact is
@@ -23,6 +24,12 @@ final class Contacts {
     final int[] state;
     final int[] channel;
     final int[] queue;
+    /** The routing lane of a waiting or offered contact (its queue, escalation tier and language). */
+    final int[] lane;
+    /** Widening steps passed in the current queue. */
+    final int[] tier;
+    /** Escalation steps of the current queue applied so far: the next one is {@code steps[step]}. */
+    final int[] step;
     final int[] priority;
     final int[] language;
     final int[] agent;
@@ -31,6 +38,8 @@ final class Contacts {
     final int[] flags;
     final long[] arrivedNs;
     final long[] enqueuedNs;
+    /** When the contact entered its current queue: escalation steps count from here. */
+    final long[] queueEnteredNs;
     final long[] rankNs;
     final long[] deadlineNs;
     private final int[] next;
@@ -45,15 +54,24 @@ final class Contacts {
     private final int[] tail;
     /** Per queue, bit {@code level} set when that priority level has waiting contacts. */
     private final int[] levelsWaiting;
+    /** Waiting contacts per lane. */
     final int[] waiting;
+    /** Waiting contacts per queue (over its lanes). */
+    final int[] queueWaiting;
     private final long[] agingStepNs;
+    private final Lanes lanes;
 
-    Contacts(int capacity, RoutingConfig config) {
+    Contacts(int capacity, RoutingConfig config, Lanes lanes) {
+        this.lanes = lanes;
         this.capacity = capacity;
         id = new long[capacity];
         state = new int[capacity];
         channel = new int[capacity];
         queue = new int[capacity];
+        lane = new int[capacity];
+        tier = new int[capacity];
+        step = new int[capacity];
+        queueEnteredNs = new long[capacity];
         priority = new int[capacity];
         language = new int[capacity];
         agent = new int[capacity];
@@ -76,12 +94,13 @@ final class Contacts {
         freeTop = capacity;
         index = new LongIntHashMap();
         int queues = config.queues().size();
-        head = new int[queues * LEVELS];
-        tail = new int[queues * LEVELS];
+        head = new int[lanes.count * LEVELS];
+        tail = new int[lanes.count * LEVELS];
         java.util.Arrays.fill(head, -1);
         java.util.Arrays.fill(tail, -1);
-        levelsWaiting = new int[queues];
-        waiting = new int[queues];
+        levelsWaiting = new int[lanes.count];
+        waiting = new int[lanes.count];
+        queueWaiting = new int[queues];
         agingStepNs = new long[queues];
         for (int q = 0; q < queues; q++) {
             long agingMs = config.queues().get(q).priorityAgingMs();
@@ -115,6 +134,10 @@ final class Contacts {
         deadlineNs[slot] = -1;
         agent[slot] = -1;
         queue[slot] = -1;
+        lane[slot] = -1;
+        tier[slot] = 0;
+        step[slot] = 0;
+        queueEnteredNs[slot] = nowNs;
         node[slot] = -1;
         retries[slot] = 0;
         flags[slot] = 0;
@@ -138,14 +161,15 @@ final class Contacts {
      * contacts that joined at the same time and have a higher id stay behind it.
      */
     void append(int slot) {
-        int bucket = queue[slot] * LEVELS + priority[slot];
+        int bucket = lane[slot] * LEVELS + priority[slot];
         rankNs[slot] = enqueuedNs[slot] - priority[slot] * agingStepNs[queue[slot]];
         int after = tail[bucket];
         while (after >= 0 && joinsBefore(slot, after)) {
             after = prev[after];
         }
         linkAfter(slot, bucket, after);
-        waiting[queue[slot]]++;
+        waiting[lane[slot]]++;
+        queueWaiting[queue[slot]]++;
     }
 
     /**
@@ -153,14 +177,15 @@ final class Contacts {
      * oldest, so the walk from the head is short.
      */
     void insertInPlace(int slot) {
-        int bucket = queue[slot] * LEVELS + priority[slot];
+        int bucket = lane[slot] * LEVELS + priority[slot];
         rankNs[slot] = enqueuedNs[slot] - priority[slot] * agingStepNs[queue[slot]];
         int after = -1;
         for (int s = head[bucket]; s >= 0 && !joinsBefore(slot, s); s = next[s]) {
             after = s;
         }
         linkAfter(slot, bucket, after);
-        waiting[queue[slot]]++;
+        waiting[lane[slot]]++;
+        queueWaiting[queue[slot]]++;
     }
 
     private boolean joinsBefore(int a, int b) {
@@ -185,7 +210,7 @@ final class Contacts {
     }
 
     void unlink(int slot) {
-        int bucket = queue[slot] * LEVELS + priority[slot];
+        int bucket = lane[slot] * LEVELS + priority[slot];
         int p = prev[slot];
         int n = next[slot];
         if (p < 0) {
@@ -203,14 +228,15 @@ final class Contacts {
         }
         prev[slot] = -1;
         next[slot] = -1;
-        waiting[queue[slot]]--;
+        waiting[lane[slot]]--;
+        queueWaiting[queue[slot]]--;
     }
 
-    /** The queue's first contact: lowest rank, then earlier join, then lower id; -1 when empty. */
-    int best(int q) {
+    /** The lane's first contact: lowest rank, then earlier join, then lower id; -1 when empty. */
+    int best(int lane) {
         int best = -1;
-        for (int levels = levelsWaiting[q]; levels != 0; levels &= levels - 1) {
-            int s = head[q * LEVELS + Integer.numberOfTrailingZeros(levels)];
+        for (int levels = levelsWaiting[lane]; levels != 0; levels &= levels - 1) {
+            int s = head[lane * LEVELS + Integer.numberOfTrailingZeros(levels)];
             if (best < 0 || ranksBefore(s, best)) {
                 best = s;
             }
@@ -219,7 +245,7 @@ final class Contacts {
     }
 
     /** The queue order of the class javadoc of {@code RoutingCore}: rank, then join time, then contact id. */
-    private boolean ranksBefore(int a, int b) {
+    boolean ranksBefore(int a, int b) {
         return rankNs[a] < rankNs[b] || (rankNs[a] == rankNs[b] && joinsBefore(a, b));
     }
 
@@ -234,12 +260,12 @@ final class Contacts {
         return priority[slot] * 1000L + aged;
     }
 
-    /** Position (1 = next) of a waiting contact among those of its queue; linear, for tests and announcements. */
+    /** Position (1 = next) of a waiting contact among those of its queue (all its lanes); linear, for queries. */
     int position(int slot) {
         int q = queue[slot];
         int position = 1;
-        for (int level = 0; level < LEVELS; level++) {
-            for (int s = head[q * LEVELS + level]; s >= 0; s = next[s]) {
+        for (int bucket = lanes.firstOf(q) * LEVELS, end = lanes.firstOf(q + 1) * LEVELS; bucket < end; bucket++) {
+            for (int s = head[bucket]; s >= 0; s = next[s]) {
                 if (s != slot && ranksBefore(s, slot)) {
                     position++;
                 }
@@ -263,6 +289,10 @@ final class Contacts {
             out.writeLong(id[s]);
             out.writeInt(channel[s]);
             out.writeInt(queue[s]);
+            out.writeInt(lane[s]);
+            out.writeInt(tier[s]);
+            out.writeInt(step[s]);
+            out.writeLong(queueEnteredNs[s]);
             out.writeInt(priority[s]);
             out.writeInt(language[s]);
             out.writeInt(agent[s]);
@@ -281,7 +311,8 @@ final class Contacts {
         }
     }
 
-    void read(StateReader in) {
+    /** @param format the core's state format ({@code RoutingCore.STATE_FORMAT_VERSION} or older) */
+    void read(StateReader in, int format) {
         int snapshotCapacity = in.readInt();
         if (snapshotCapacity != capacity) {
             throw new IllegalStateException("snapshot holds " + snapshotCapacity + " contact slots, configuration " + capacity);
@@ -299,6 +330,15 @@ final class Contacts {
             id[s] = in.readLong();
             channel[s] = in.readInt();
             queue[s] = in.readInt();
+            if (format >= 4) {
+                lane[s] = in.readInt();
+                tier[s] = in.readInt();
+                step[s] = in.readInt();
+                queueEnteredNs[s] = in.readLong();
+            } else { // before escalation, a queue was its only lane
+                lane[s] = queue[s] < 0 ? -1 : lanes.of(queue[s], 0, 0);
+                queueEnteredNs[s] = -1; // set from the join time below
+            }
             priority[s] = in.readInt();
             language[s] = in.readInt();
             agent[s] = in.readInt();
@@ -307,6 +347,9 @@ final class Contacts {
             flags[s] = in.readInt();
             arrivedNs[s] = in.readLong();
             enqueuedNs[s] = in.readLong();
+            if (queueEnteredNs[s] < 0) {
+                queueEnteredNs[s] = enqueuedNs[s];
+            }
             deadlineNs[s] = in.readLong();
             index.put(id[s], s);
         }

@@ -8,6 +8,7 @@ import org.loket.core.PauseReason;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
 import org.loket.core.config.EntrySpec;
+import org.loket.core.config.EscalationStep;
 import org.loket.core.config.FlowNode;
 import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
@@ -71,7 +72,7 @@ import org.loket.core.state.StateWriter;
  */
 public final class RoutingCore {
     /** Format of {@link #writeState}; a reader refuses another. */
-    public static final int STATE_FORMAT_VERSION = 3;
+    public static final int STATE_FORMAT_VERSION = 4;
 
     private final DecisionSink sink;
     private final Decision decision = new Decision();
@@ -84,6 +85,10 @@ public final class RoutingCore {
     private long[] offerTimeoutNs;
     private long[] wrapUpNs;
     private long[] inputTimeoutNs;
+    /** Per queue, its escalation steps and when each acts (ns after the contact entered the queue). */
+    private EscalationStep[][] steps;
+    private long[][] stepAfterNs;
+    private Lanes lanes;
     /** Per queue, the prompt of an operator's emergency closure, or -1 when open. */
     private int[] closurePrompt;
     /** Per queue, the prompt while its business hours (or a holiday) keep it closed, or -1 when open. */
@@ -206,8 +211,18 @@ public final class RoutingCore {
         for (int n = 0; n < nodes.length; n++) {
             inputTimeoutNs[n] = nodes[n].inputTimeoutMs() * 1_000_000L;
         }
-        agents = new Agents(newConfig.agents(), newConfig.queues());
-        contacts = new Contacts(newConfig.maxLiveContacts(), newConfig);
+        steps = new EscalationStep[queues.length][];
+        stepAfterNs = new long[queues.length][];
+        for (int q = 0; q < queues.length; q++) {
+            steps[q] = queues[q].steps().toArray(new EscalationStep[0]);
+            stepAfterNs[q] = new long[steps[q].length];
+            for (int s = 0; s < steps[q].length; s++) {
+                stepAfterNs[q][s] = steps[q][s].afterMs() * 1_000_000L;
+            }
+        }
+        lanes = new Lanes(newConfig);
+        agents = new Agents(newConfig, lanes);
+        contacts = new Contacts(newConfig.maxLiveContacts(), newConfig, lanes);
         timers = new DeadlineHeap(newConfig.maxLiveContacts(), contacts.deadlineNs, contacts.id);
     }
 
@@ -334,13 +349,74 @@ public final class RoutingCore {
         }
         QueueSpec queue = queues[queueId];
         contacts.state[slot] = ContactState.WAITING.code();
-        contacts.queue[slot] = queueId;
         contacts.priority[slot] = priority >= 0 ? priority
                 : contacts.priority[slot] >= 0 ? contacts.priority[slot] : queue.defaultPriority();
         contacts.enqueuedNs[slot] = nowNs;
+        enterQueue(slot, queueId);
         contacts.append(slot);
         announceQueued(slot);
+        scheduleEscalation(slot);
         offerToLongestIdle(slot);
+    }
+
+    /** Sets the contact's queue, at the first escalation tier, counting the queue's steps from now. */
+    private void enterQueue(int slot, int queueId) {
+        contacts.queue[slot] = queueId;
+        contacts.tier[slot] = 0;
+        contacts.step[slot] = 0;
+        contacts.queueEnteredNs[slot] = nowNs;
+        contacts.lane[slot] = lanes.of(queueId, 0, contacts.language[slot]);
+    }
+
+    /**
+     * Sets the timer of a waiting contact to its queue's next escalation step. A step that fell due
+     * while the contact was offered acts at once: its timer is now, and fires before the next command.
+     */
+    private void scheduleEscalation(int slot) {
+        int q = contacts.queue[slot];
+        int next = contacts.step[slot];
+        if (next >= steps[q].length) {
+            return;
+        }
+        contacts.deadlineNs[slot] = Math.max(nowNs, contacts.queueEnteredNs[slot] + stepAfterNs[q][next]);
+        timers.schedule(slot);
+    }
+
+    /** The contact's next escalation step fell due while it waited. */
+    private void escalate(int slot) {
+        int q = contacts.queue[slot];
+        int index = contacts.step[slot]++;
+        EscalationStep step = steps[q][index];
+        contacts.deadlineNs[slot] = -1;
+        Decision d = begin(DecisionType.ESCALATE);
+        d.contactId = contacts.id[slot];
+        d.queueId = step.action() == EscalationStep.Action.OVERFLOW ? step.overflowQueueId() : q;
+        d.reason = step.action().code();
+        d.nodeId = index;
+        d.priority = contacts.priority[slot];
+        emit();
+        switch (step.action()) {
+            case WIDEN -> {
+                contacts.unlink(slot);
+                contacts.tier[slot]++;
+                contacts.lane[slot] = lanes.of(q, contacts.tier[slot], contacts.language[slot]);
+                contacts.insertInPlace(slot);
+                scheduleEscalation(slot);
+                offerToLongestIdle(slot);
+            }
+            case OVERFLOW -> {
+                contacts.unlink(slot);
+                enterQueue(slot, step.overflowQueueId());
+                contacts.insertInPlace(slot); // keeps its join time: its place
+                scheduleEscalation(slot);
+                offerToLongestIdle(slot);
+            }
+            case OFFER_CALLBACK -> scheduleEscalation(slot);
+            case CLOSE -> {
+                contacts.unlink(slot);
+                turnAway(slot, q, step.promptId(), Outcome.DEFLECTED);
+            }
+        }
     }
 
     /** The contact hears (or reads) the prompt, as its last words, and ends without waiting. */
@@ -404,6 +480,7 @@ public final class RoutingCore {
             timers.cancel(slot);
             end(slot, Outcome.ABANDONED_IN_SELF_SERVICE);
         } else if (state == ContactState.WAITING.code()) {
+            timers.cancel(slot);
             contacts.unlink(slot);
             end(slot, Outcome.ABANDONED);
         } else if (state == ContactState.OFFERED.code()) {
@@ -487,13 +564,14 @@ public final class RoutingCore {
         emit();
         // "No wrong door": the citizen keeps the time they joined, so the transfer costs no place.
         contacts.state[slot] = ContactState.WAITING.code();
-        contacts.queue[slot] = command.queueId;
+        enterQueue(slot, command.queueId);
         contacts.agent[slot] = -1;
         contacts.insertInPlace(slot);
         announceQueued(slot);
+        scheduleEscalation(slot);
         int target = command.input;
         if (target >= 0 && target < agents.count && target != agent && agents.available(target, queues[command.queueId].channel().code())
-                && agents.isMember(target, command.queueId)) {
+                && agents.isMember(target, contacts.lane[slot])) {
             offer(slot, target, OfferReason.TRANSFERRED_TO_AGENT, 1, 0, -1);
         } else {
             offerToLongestIdle(slot);
@@ -524,43 +602,72 @@ public final class RoutingCore {
      * command freed the agent while others waited before it (a decline, a transfer): queue order wins.
      */
     private void offerToLongestIdle(int slot) {
-        int queue = contacts.queue[slot];
-        int m = agents.longestIdle(queue);
+        int lane = contacts.lane[slot];
+        int m = agents.longestIdle(lane);
         if (m < 0) {
             return;
         }
         int agent = agents.memberAgent(m);
-        int candidates = agents.idleCount[queue];
+        int candidates = agents.idleCount[lane];
         long idleSinceNs = agents.memberSinceNs(m);
-        agents.dropHead(queue);
-        offer(contacts.best(queue), agent, OfferReason.LONGEST_IDLE_AGENT, candidates, idleSinceNs,
-                agents.longestIdleAgent(queue));
+        agents.dropHead(lane);
+        offer(firstServedInQueue(agent, lane), agent, OfferReason.LONGEST_IDLE_AGENT, candidates, idleSinceNs,
+                agents.longestIdleAgent(lane));
     }
 
-    /** Gives an agent who became available the best waiting contacts until it is full or none wait. */
+    /**
+     * The first contact, in queue order, of those the agent serves in the lane's queue: the lane's
+     * own head, unless a contact of another lane of the queue that the agent also serves (another
+     * tier or language) ranks before it.
+     */
+    private int firstServedInQueue(int agent, int lane) {
+        int queue = lanes.queue(lane);
+        int first = contacts.best(lane);
+        for (int m = agents.memberStart(agent), end = agents.memberEnd(agent); m < end; m++) {
+            int other = agents.memberLane(m);
+            if (other != lane && lanes.queue(other) == queue && contacts.waiting[other] > 0) {
+                int head = contacts.best(other);
+                if (head >= 0 && contacts.ranksBefore(head, first)) {
+                    first = head;
+                }
+            }
+        }
+        return first;
+    }
+
+    /**
+     * Gives an agent who became available the best waiting contacts until it is full or none wait.
+     * Within a queue, its order decides among the heads of the lanes the agent serves; between
+     * queues, aged priority, then join time, then contact id.
+     */
     private void routeAgent(int agent) {
         for (int channels = agents.availableChannels(agent); channels != 0; channels = agents.availableChannels(agent)) {
             int best = -1;
             long bestScore = 0;
             int runnerUp = -1;
             int queuesWithWork = 0;
-            for (int m = agents.memberStart(agent), end = agents.memberEnd(agent); m < end; m++) {
-                int queue = agents.memberQueue(m);
-                if ((channels & (1 << agents.memberChannel(m))) == 0 || contacts.waiting[queue] == 0) {
+            int queueHead = -1;
+            for (int m = agents.memberStart(agent), end = agents.memberEnd(agent); m <= end; m++) {
+                // An agent's memberships are in lane order and a queue's lanes are contiguous.
+                int lane = m < end ? agents.memberLane(m) : -1;
+                if (queueHead >= 0 && (lane < 0 || lanes.queue(lane) != contacts.queue[queueHead])) {
+                    queuesWithWork++;
+                    long score = contacts.effectivePriorityMilli(queueHead, nowNs);
+                    if (best < 0 || better(queueHead, score, best, bestScore)) {
+                        runnerUp = best;
+                        best = queueHead;
+                        bestScore = score;
+                    } else if (runnerUp < 0 || better(queueHead, score, runnerUp, contacts.effectivePriorityMilli(runnerUp, nowNs))) {
+                        runnerUp = queueHead;
+                    }
+                    queueHead = -1;
+                }
+                if (lane < 0 || (channels & (1 << agents.memberChannel(m))) == 0 || contacts.waiting[lane] == 0) {
                     continue;
                 }
-                int head = contacts.best(queue);
-                if (head < 0) {
-                    continue;
-                }
-                queuesWithWork++;
-                long score = contacts.effectivePriorityMilli(head, nowNs);
-                if (best < 0 || better(head, score, best, bestScore)) {
-                    runnerUp = best;
-                    best = head;
-                    bestScore = score;
-                } else if (runnerUp < 0 || better(head, score, runnerUp, contacts.effectivePriorityMilli(runnerUp, nowNs))) {
-                    runnerUp = head;
+                int head = contacts.best(lane);
+                if (head >= 0 && (queueHead < 0 || contacts.ranksBefore(head, queueHead))) {
+                    queueHead = head;
                 }
             }
             if (best < 0) {
@@ -603,6 +710,7 @@ public final class RoutingCore {
         d.candidates = candidates;
         d.score = score;
         d.runnerUp = runnerUp;
+        d.nodeId = contacts.step[slot];
         d.flags = contacts.flags[slot] & Decision.FLAG_CALLBACK;
         emit();
     }
@@ -676,6 +784,7 @@ public final class RoutingCore {
         contacts.state[slot] = ContactState.WAITING.code();
         contacts.agent[slot] = -1;
         contacts.insertInPlace(slot);
+        scheduleEscalation(slot);
         offerToLongestIdle(slot);
     }
 
@@ -763,6 +872,8 @@ public final class RoutingCore {
                 invalidInput(slot);
             } else if (state == ContactState.WRAP_UP.code()) {
                 finishWrapUp(slot, true);
+            } else if (state == ContactState.WAITING.code()) {
+                escalate(slot);
             } else {
                 throw new IllegalStateException("timer fired for contact " + contacts.id[slot] + " in state " + state);
             }
@@ -898,7 +1009,7 @@ public final class RoutingCore {
     }
 
     public int waitingCount(int queue) {
-        return contacts.waiting[queue];
+        return contacts.queueWaiting[queue];
     }
 
     public int liveContacts() {
@@ -990,7 +1101,7 @@ public final class RoutingCore {
         if (configBytes != null) {
             core.install(RoutingConfigCodec.decode(configBytes), configBytes);
             core.agents.read(in);
-            core.contacts.read(in);
+            core.contacts.read(in, format);
             if (format >= 2) { // format 1 had no closures: every queue open
                 for (int q = 0; q < core.closurePrompt.length; q++) {
                     core.closurePrompt[q] = in.readInt();

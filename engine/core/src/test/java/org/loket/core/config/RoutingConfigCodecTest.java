@@ -27,19 +27,60 @@ class RoutingConfigCodecTest {
     }
 
     @Test
-    void shouldStillDecodeFormatOneWrittenBeforeFlowNodesHadPerChannelQueues() {
+    void shouldRoundTripRequirementsAndEscalationSteps() {
+        ConfigBuilder b = new ConfigBuilder();
+        int digid = b.skill("digid");
+        int senior = b.skill("senior");
+        b.skill("nl");
+        b.skill("en");
+        int closed = b.prompt("too-long");
+        int voice = b.queue("digid-voice", Channel.VOICE, digid);
+        int other = b.queue("other-voice", Channel.VOICE, senior);
+        b.requires(voice, new Requirement(new int[][] {{digid, 3, Requirement.CONTACT_LANGUAGE, 1}, {senior, 1}}));
+        b.steps(voice, EscalationStep.widen(30_000, Requirement.skill(digid, 1)), EscalationStep.offerCallback(60_000),
+                EscalationStep.overflow(90_000, other), EscalationStep.close(120_000, closed));
+        RoutingConfig config = b.build();
+        assertThat(config.problems()).isEmpty();
+        assertThat(RoutingConfigCodec.decode(RoutingConfigCodec.encode(config))).isEqualTo(config);
+    }
+
+    /**
+     * Formats 1 and 2 had one skill and level per queue where format 3 has a requirement, and no
+     * escalation steps; older journals must still replay.
+     */
+    @Test
+    void shouldStillDecodeFormatsOneAndTwoOfSingleSkillQueues() {
         ConfigBuilder b = new ConfigBuilder();
         int skill = b.skill("digid");
         int voice = b.queue("digid-voice", Channel.VOICE, skill);
         int leaf = b.toQueue("to-digid", voice, -1);
         b.entryToFlow("phone", leaf);
         RoutingConfig config = b.build();
-        byte[] v2 = RoutingConfigCodec.encode(config);
+        byte[] v3 = RoutingConfigCodec.encode(config);
+        // The queue: name, channel, then [clauses 1][terms 2][skill][level] where format 2 has [skill][level],
+        // then priority and four longs, then [steps 0], which format 2 lacks.
+        int requirementAt = indexOf(v3, "digid-voice".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + 11 + 4;
+        int stepsAt = requirementAt + 16 + 4 + 32;
+        ByteBuffer v2 = ByteBuffer.allocate(v3.length - 12);
+        v2.put(v3, 0, requirementAt).put(v3, requirementAt + 8, 8).put(v3, requirementAt + 16, stepsAt - requirementAt - 16)
+                .put(v3, stepsAt + 4, v3.length - stepsAt - 4);
+        byte[] format2 = v2.array();
+        ByteBuffer.wrap(format2).putInt(4, 2);
+        assertThat(RoutingConfigCodec.decode(format2)).isEqualTo(config);
         // Format 1 is format 2 without the last field of each flow node (here: one node, last in the encoding).
-        byte[] v1 = Arrays.copyOf(v2, v2.length - 4);
-        ByteBuffer.wrap(v1).putInt(4, 1);
-        assertThat(RoutingConfigCodec.decode(v1)).isEqualTo(config);
-        ByteBuffer.wrap(v1).putInt(4, 3);
-        assertThatThrownBy(() -> RoutingConfigCodec.decode(v1)).hasMessageContaining("format 3");
+        byte[] format1 = Arrays.copyOf(format2, format2.length - 4);
+        ByteBuffer.wrap(format1).putInt(4, 1);
+        assertThat(RoutingConfigCodec.decode(format1)).isEqualTo(config);
+        ByteBuffer.wrap(format1).putInt(4, 4);
+        assertThatThrownBy(() -> RoutingConfigCodec.decode(format1)).hasMessageContaining("format 4");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
     }
 }

@@ -11,6 +11,8 @@ import org.loket.core.ContactState;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
 import org.loket.core.config.AgentSpec;
+import org.loket.core.config.EscalationStep;
+import org.loket.core.config.FlowNode;
 import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
 import org.loket.core.decision.Decision;
@@ -53,12 +55,17 @@ final class InvariantChecker {
         int outcome;
         long endedNs;
         int queue = -1;
+        /** Widening steps passed in the queue, and the contact's language: which agents serve it. */
+        int tier;
+        int language;
         int priority;
         long joinedNs = -1;
         long offeredNs;
         int offerQueue;
+        long enteredQueueNs;
+        int step;
         long promptedNs;
-        int promptNode;
+        int promptNode = -1;
     }
 
     private final long seed;
@@ -127,6 +134,7 @@ final class InvariantChecker {
         if (arrival && !open.containsKey(command.contactId)) {
             require(!contacts.containsKey(command.contactId), "test traffic reused contact id %d", command.contactId);
         }
+        followLanguageChoice();
         Seen retracted = null;
         long retractedId = -1;
         int rejects = 0;
@@ -152,6 +160,7 @@ final class InvariantChecker {
             Seen seen = contacts.get(d.contactId);
             if (seen == null && arrival && d.contactId == command.contactId) {
                 seen = new Seen();
+                seen.language = command.languageId >= 0 && command.languageId < config.languages().size() ? command.languageId : 0;
                 contacts.put(d.contactId, seen);
                 open.put(d.contactId, seen);
             }
@@ -178,6 +187,9 @@ final class InvariantChecker {
                         seen.joinedNs = d.timestampNs;
                     }
                     seen.queue = d.queueId;
+                    seen.tier = 0;
+                    seen.step = 0;
+                    seen.enteredQueueNs = d.timestampNs;
                     seen.priority = d.priority;
                     waiting.put(d.contactId, seen);
                 }
@@ -185,9 +197,9 @@ final class InvariantChecker {
                     require(seen.queue == d.queueId && seen.priority == d.priority, "offer of a contact from another queue: %s", d);
                     AgentSpec agent = config.agents().get(d.agentId);
                     QueueSpec queue = config.queues().get(d.queueId);
-                    require(agent.skillLevels()[queue.skillId()] >= Math.max(1, queue.minLevel()),
-                            "offer to an agent without the queue's skill level: %s", d);
-                    checkQueueOrder(d.contactId, seen, d);
+                    require(serves(agent, seen), "offer to an agent who does not meet the queue's requirement at tier %d: %s",
+                            seen.tier, d);
+                    checkQueueOrder(d.contactId, seen, d, agent);
                     if (d.reason == OfferReason.BEST_WAITING_CONTACT) {
                         require(d.score == effectivePriorityMilli(seen, queue, d.timestampNs),
                                 "offer explains score %d, the contact's effective priority is %d: %s",
@@ -204,6 +216,26 @@ final class InvariantChecker {
                 case PLAY_PROMPT -> {
                     seen.promptedNs = d.timestampNs;
                     seen.promptNode = d.nodeId;
+                    seen.language = d.languageId;
+                }
+                case ESCALATE -> {
+                    require(seen.queue >= 0 && d.nodeId >= 0 && d.nodeId < config.queues().get(seen.queue).steps().size(),
+                            "escalation of a contact by a step its queue does not have: %s", d);
+                    EscalationStep step = config.queues().get(seen.queue).steps().get(d.nodeId);
+                    require(step.action().code() == d.reason, "escalation names another action than its step: %s", d);
+                    long dueNs = seen.enteredQueueNs + step.afterMs() * 1_000_000L;
+                    require(d.timestampNs >= dueNs, "escalation step acted %d ns early: %s", dueNs - d.timestampNs, d);
+                    require(d.nodeId == seen.step, "escalation step %d acted, step %d was next: %s", d.nodeId, seen.step, d);
+                    seen.step++;
+                    if (step.action() == EscalationStep.Action.WIDEN) {
+                        seen.tier++;
+                    } else if (step.action() == EscalationStep.Action.OVERFLOW) {
+                        require(d.queueId == step.overflowQueueId(), "overflow into another queue than its step's: %s", d);
+                        seen.queue = d.queueId;
+                        seen.tier = 0;
+                        seen.step = 0;
+                        seen.enteredQueueNs = d.timestampNs;
+                    }
                 }
                 default -> {
                 }
@@ -223,18 +255,39 @@ final class InvariantChecker {
         }
     }
 
+    /** A language menu's choice changes the contact's language, even when no prompt follows it. */
+    private void followLanguageChoice() {
+        Seen seen = command.type == CommandType.SELF_SERVICE_INPUT ? contacts.get(command.contactId) : null;
+        if (seen == null || seen.ended || seen.promptNode < 0 || command.input < 0 || command.input >= FlowNode.INPUTS
+                || decisions.stream().anyMatch(d -> d.type == DecisionType.REJECT_COMMAND)) {
+            return;
+        }
+        FlowNode node = config.flowNodes().get(seen.promptNode);
+        if (node.kind() == FlowNode.Kind.LANGUAGE && node.nextByInput()[command.input] >= 0
+                && node.languageByInput()[command.input] >= 0) {
+            seen.language = node.languageByInput()[command.input];
+        }
+    }
+
+    /** Whether the command put the contact back in its queue (a decline or an unanswered offer): its due step acts next. */
+    private boolean returnedNow(long contactId) {
+        return command.type == CommandType.OFFER_DECLINED && command.contactId == contactId
+                || decisions.stream().anyMatch(d -> d.type == DecisionType.RETRACT_OFFER && d.contactId == contactId);
+    }
+
     /**
      * The offered contact must come first in its queue among the contacts known to wait there:
      * priority aged with waiting time (rank {@code joined - priority * agingStep}), then join time,
      * then contact id. Contacts put back by a decline are not known to wait until the next command,
      * so they are left out: the check only ever compares with contacts certainly waiting.
      */
-    private void checkQueueOrder(long offeredId, Seen offered, Decision d) {
+    private void checkQueueOrder(long offeredId, Seen offered, Decision d, AgentSpec agent) {
         QueueSpec queue = config.queues().get(d.queueId);
         for (Map.Entry<Long, Seen> e : waiting.entrySet()) {
             Seen other = e.getValue();
             long otherId = e.getKey();
-            if (otherId == offeredId || other.queue != d.queueId || other.ended) {
+            // Only contacts the same agent could have taken: escalation tiers and languages apart.
+            if (otherId == offeredId || other.queue != d.queueId || other.ended || !serves(agent, other)) {
                 continue;
             }
             orderComparisons++;
@@ -362,17 +415,20 @@ final class InvariantChecker {
 
     /** The core's promise: after every command no available agent qualifies for a waiting contact. */
     private void checkNoIdleAgentForWaitingContact(RoutingCore core) {
-        for (int q = 0; q < config.queues().size(); q++) {
-            if (core.waitingCount(q) == 0) {
-                continue;
-            }
-            QueueSpec queue = config.queues().get(q);
+        for (Map.Entry<Long, Seen> e : waiting.entrySet()) {
+            Seen contact = e.getValue();
+            QueueSpec queue = config.queues().get(contact.queue);
             for (int a = 0; a < config.agents().size(); a++) {
-                boolean qualifies = config.agents().get(a).skillLevels()[queue.skillId()] >= Math.max(1, queue.minLevel());
-                require(!(qualifies && core.agentAvailable(a, queue.channel())),
-                        "agent %d is available for queue %d where %d contacts wait", a, q, core.waitingCount(q));
+                require(!(serves(config.agents().get(a), contact) && core.agentAvailable(a, queue.channel())),
+                        "agent %d is available for contact %d waiting in queue %d (tier %d)", a, e.getKey(), contact.queue,
+                        contact.tier);
             }
         }
+    }
+
+    /** Whether the agent serves the contact where it waits (its tier, its language). */
+    private boolean serves(AgentSpec agent, Seen contact) {
+        return config.queues().get(contact.queue).servedBy(agent, contact.tier, config.languageSkill(contact.language));
     }
 
     /** Due timers fire before the command that made them due: nothing is left overdue after a command. */
@@ -385,6 +441,10 @@ final class InvariantChecker {
                 case OFFERED -> seen.offeredNs + config.queues().get(seen.offerQueue).offerTimeoutMs() * 1_000_000L;
                 case SELF_SERVICE -> seen.promptedNs + config.flowNodes().get(seen.promptNode).inputTimeoutMs() * 1_000_000L;
                 case WRAP_UP -> seen.endedNs + config.queues().get(seen.queue).maxWrapUpMs() * 1_000_000L;
+                // An escalation step due while the contact was offered acts on the next command.
+                case WAITING -> seen.step < config.queues().get(seen.queue).steps().size() && !returnedNow(e.getKey())
+                        ? seen.enteredQueueNs + config.queues().get(seen.queue).steps().get(seen.step).afterMs() * 1_000_000L
+                        : Long.MAX_VALUE;
                 default -> Long.MAX_VALUE;
             };
             require(deadline > now, "contact %d is still %s at %d, its timer was due at %d", e.getKey(), state, now, deadline);

@@ -13,8 +13,10 @@ import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
 import org.loket.core.config.AgentSpec;
 import org.loket.core.config.EntrySpec;
+import org.loket.core.config.EscalationStep;
 import org.loket.core.config.FlowNode;
 import org.loket.core.config.QueueSpec;
+import org.loket.core.config.Requirement;
 import org.loket.core.config.RoutingConfig;
 import org.loket.core.config.RoutingConfigCodec;
 import org.loket.core.decision.Decision;
@@ -54,6 +56,10 @@ final class NaiveRouter {
         int channel;
         long joinedNs;
         long deadlineNs = -1;
+        /** Widening steps passed, escalation steps applied, and when it entered its current queue. */
+        int tier;
+        int step;
+        long enteredQueueNs;
 
         Contact(long id) {
             this.id = id;
@@ -306,7 +312,7 @@ final class NaiveRouter {
             return;
         }
         contact.state = ContactState.WAITING;
-        contact.queue = queueId;
+        enterQueue(contact, queueId);
         contact.priority = priority >= 0 ? priority
                 : contact.priority >= 0 ? contact.priority : queue(queueId).defaultPriority();
         contact.joinedNs = nowNs;
@@ -315,28 +321,133 @@ final class NaiveRouter {
         d.queueId = queueId;
         d.priority = contact.priority;
         emit(d);
-        joined(queueId);
+        joined(contact);
+    }
+
+    private void enterQueue(Contact contact, int queueId) {
+        contact.queue = queueId;
+        contact.tier = 0;
+        contact.step = 0;
+        contact.enteredQueueNs = nowNs;
+        escalationTimer(contact);
+    }
+
+    /** A waiting contact's timer is its queue's next step, or now if that fell due while it was offered. */
+    private void escalationTimer(Contact contact) {
+        List<EscalationStep> steps = queue(contact.queue).steps();
+        contact.deadlineNs = contact.step < steps.size()
+                ? Math.max(nowNs, contact.enteredQueueNs + steps.get(contact.step).afterMs() * 1_000_000L) : -1;
+    }
+
+    private void escalate(Contact contact) {
+        int index = contact.step++;
+        EscalationStep step = queue(contact.queue).steps().get(index);
+        Decision d = decision(DecisionType.ESCALATE);
+        d.contactId = contact.id;
+        d.queueId = step.action() == EscalationStep.Action.OVERFLOW ? step.overflowQueueId() : contact.queue;
+        d.reason = step.action().code();
+        d.nodeId = index;
+        d.priority = contact.priority;
+        emit(d);
+        switch (step.action()) {
+            case WIDEN -> {
+                contact.tier++;
+                escalationTimer(contact);
+                joined(contact);
+            }
+            case OVERFLOW -> {
+                enterQueue(contact, step.overflowQueueId());
+                joined(contact);
+            }
+            case OFFER_CALLBACK -> escalationTimer(contact);
+            case CLOSE -> {
+                Decision p = decision(DecisionType.PLAY_PROMPT);
+                p.contactId = contact.id;
+                p.promptId = step.promptId();
+                p.languageId = contact.language;
+                p.queueId = contact.queue;
+                p.flags = Decision.FLAG_FINAL;
+                emit(p);
+                end(contact, Outcome.DEFLECTED);
+            }
+        }
     }
 
     /**
-     * A contact joined (or returned to) the queue: if agents wait for this queue, the longest idle of
-     * them is offered the queue's first contact.
+     * Whether the agent serves the contact where it is: capacity on the queue's channel, and the
+     * queue's requirement or one of the widenings the contact has passed, with the language term
+     * read as the skill named like the contact's language. Written out here, apart from the core's.
      */
-    private void joined(int queueId) {
-        List<Agent> idle = idleLine(queueId);
+    private boolean serves(Agent agent, Contact contact) {
+        QueueSpec queue = queue(contact.queue);
+        if (agent.spec.capacityPerChannel()[queue.channel().code()] <= 0) {
+            return false;
+        }
+        List<Requirement> met = new ArrayList<>();
+        met.add(queue.requirement());
+        for (EscalationStep step : queue.steps()) {
+            if (step.action() == EscalationStep.Action.WIDEN && met.size() <= contact.tier) {
+                met.add(step.widen());
+            }
+        }
+        String language = config.languages().get(contact.language);
+        for (Requirement requirement : met) {
+            for (int[] clause : requirement.clauses()) {
+                boolean all = true;
+                for (int t = 0; t < clause.length; t += 2) {
+                    int skill = clause[t] == Requirement.CONTACT_LANGUAGE ? config.skills().indexOf(language) : clause[t];
+                    all &= skill >= 0 && agent.spec.skillLevels()[skill] >= Math.max(1, clause[t + 1]);
+                }
+                if (all) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether the agent serves some contact the queue could hold (any tier, any language). */
+    private boolean servesAtAll(Agent agent, int queueId) {
+        Contact probe = new Contact(-1);
+        probe.queue = queueId;
+        probe.tier = queue(queueId).steps().size();
+        for (int language = 0; language < config.languages().size(); language++) {
+            probe.language = language;
+            if (serves(agent, probe)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+
+    /**
+     * A contact joined (or returned to, or moved within) its queue: if agents who serve it wait, the
+     * longest idle of them is offered the first contact of the queue that this agent serves.
+     */
+    private void joined(Contact contact) {
+        List<Agent> idle = idleLine(contact);
         if (idle.isEmpty()) {
             return;
         }
         Agent chosen = idle.get(0);
-        offer(first(queueId), chosen, OfferReason.LONGEST_IDLE_AGENT, idle.size(), chosen.idleSinceNs[queueId],
+        Contact first = null;
+        for (Contact c : waiting(contact.queue)) {
+            if (serves(chosen, c)) {
+                first = c;
+                break;
+            }
+        }
+        offer(first, chosen, OfferReason.LONGEST_IDLE_AGENT, idle.size(), chosen.idleSinceNs[contact.queue],
                 idle.size() > 1 ? idle.get(1).index : -1);
     }
 
-    /** The agents available for the queue, longest idle first. */
-    private List<Agent> idleLine(int queueId) {
+    /** The agents available for the contact, longest idle first. */
+    private List<Agent> idleLine(Contact contact) {
+        int queueId = contact.queue;
         List<Agent> line = new ArrayList<>();
         for (Agent a : agents) {
-            if (a.idle[queueId]) {
+            if (a.idle[queueId] && serves(a, contact)) {
                 line.add(a);
             }
         }
@@ -364,11 +475,6 @@ final class NaiveRouter {
         return Comparator.<Contact>comparingLong(c -> c.joinedNs - c.priority * agingMs * 1_000_000L).thenComparing(JOIN_ORDER);
     }
 
-    private Contact first(int queueId) {
-        List<Contact> waiting = waiting(queueId);
-        return waiting.isEmpty() ? null : waiting.get(0);
-    }
-
     /** Effective priority in thousandths of a level: priority plus levels gained by waiting. */
     private long effectivePriorityMilli(Contact c) {
         long agingMs = queue(c.queue).priorityAgingMs();
@@ -381,10 +487,13 @@ final class NaiveRouter {
         while (agent.presence == AgentState.READY) {
             List<Contact> heads = new ArrayList<>();
             for (int q = 0; q < config.queues().size(); q++) {
-                if (qualifies(agent.spec, queue(q)) && available(agent, queue(q).channel())) {
-                    Contact head = first(q);
-                    if (head != null) {
-                        heads.add(head);
+                if (available(agent, queue(q).channel())) {
+                    // Within a queue its order decides; between queues, aged priority.
+                    for (Contact c : waiting(q)) {
+                        if (serves(agent, c)) {
+                            heads.add(c);
+                            break;
+                        }
                     }
                 }
             }
@@ -413,6 +522,7 @@ final class NaiveRouter {
         d.candidates = candidates;
         d.score = score;
         d.runnerUp = runnerUp;
+        d.nodeId = contact.step;
         d.flags = contact.flags & Decision.FLAG_CALLBACK;
         emit(d);
     }
@@ -555,19 +665,19 @@ final class NaiveRouter {
         emit(d);
         // The citizen keeps the time they joined: a transfer costs no place.
         contact.state = ContactState.WAITING;
-        contact.queue = c.queueId;
+        enterQueue(contact, c.queueId);
         Decision queued = decision(DecisionType.QUEUE_CONTACT);
         queued.contactId = contact.id;
         queued.queueId = contact.queue;
         queued.priority = contact.priority;
         emit(queued);
         Agent target = c.input >= 0 && c.input < agents.size() ? agents.get(c.input) : null;
-        if (target != null && target != agent && qualifies(target.spec, queue(contact.queue))
+        if (target != null && target != agent && serves(target, contact)
                 && available(target, queue(contact.queue).channel())) {
             // A warm transfer to a named agent who can take it now.
             offer(contact, target, OfferReason.TRANSFERRED_TO_AGENT, 1, 0, -1);
         } else {
-            joined(contact.queue);
+            joined(contact);
         }
         route(agent);
     }
@@ -584,7 +694,8 @@ final class NaiveRouter {
     private void returnToQueue(Contact contact) {
         contact.state = ContactState.WAITING;
         contact.agent = -1;
-        joined(contact.queue);
+        escalationTimer(contact);
+        joined(contact);
     }
 
     private void retract(Contact contact) {
@@ -666,7 +777,7 @@ final class NaiveRouter {
      */
     private void refresh(Agent agent, boolean tookWork) {
         for (int q = 0; q < config.queues().size(); q++) {
-            if (!qualifies(agent.spec, queue(q))) {
+            if (!servesAtAll(agent, q)) {
                 continue;
             }
             boolean available = available(agent, queue(q).channel());
@@ -679,11 +790,6 @@ final class NaiveRouter {
                 agent.idleTurn[q] = ++turns;
             }
         }
-    }
-
-    private static boolean qualifies(AgentSpec agent, QueueSpec queue) {
-        return agent.skillLevels()[queue.skillId()] >= Math.max(1, queue.minLevel())
-                && agent.capacityPerChannel()[queue.channel().code()] > 0;
     }
 
     /** Ready, below capacity on the channel, and voice exclusive: voice needs a free agent, other channels no voice. */
@@ -755,6 +861,7 @@ final class NaiveRouter {
                 case OFFERED -> noAnswer(due);
                 case SELF_SERVICE -> wrongOrNoInput(due);
                 case WRAP_UP -> finishWrapUp(due, true);
+                case WAITING -> escalate(due);
                 default -> throw new IllegalStateException("timer of contact " + due.id + " in state " + due.state);
             }
         }

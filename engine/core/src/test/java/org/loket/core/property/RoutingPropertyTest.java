@@ -35,6 +35,18 @@ class RoutingPropertyTest {
         return only != null ? LongStream.of(only) : LongStream.rangeClosed(1, SEEDS);
     }
 
+    /** Escalation steps acted, per action code, over all seeds: each kind must have been exercised. */
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, Integer> ESCALATIONS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @org.junit.jupiter.api.AfterAll
+    static void everyKindOfEscalationStepActed() {
+        if (System.getProperty("loket.seed") == null) {
+            for (org.loket.core.config.EscalationStep.Action action : org.loket.core.config.EscalationStep.Action.values()) {
+                assertThat(ESCALATIONS.getOrDefault(action.code(), 0)).as("escalations by %s over all seeds", action).isPositive();
+            }
+        }
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void shouldKeepEveryPromiseUnderRandomTraffic(long seed) {
@@ -65,6 +77,11 @@ class RoutingPropertyTest {
                     .isEqualTo(core.liveContacts());
             rejects += count(decisions, DecisionType.REJECT_COMMAND);
             offers += count(decisions, DecisionType.OFFER_CONTACT);
+            for (Decision d : decisions) {
+                if (d.type == DecisionType.ESCALATE) {
+                    ESCALATIONS.merge(d.reason, 1, Integer::sum);
+                }
+            }
             if (shadow != null) {
                 shadowDecisions.clear();
                 shadow.apply(command);

@@ -6,8 +6,10 @@ import java.util.List;
 import org.loket.core.Channel;
 import org.loket.core.config.AgentSpec;
 import org.loket.core.config.EntrySpec;
+import org.loket.core.config.EscalationStep;
 import org.loket.core.config.FlowNode;
 import org.loket.core.config.QueueSpec;
+import org.loket.core.config.Requirement;
 import org.loket.core.config.RoutingConfig;
 
 /**
@@ -54,8 +56,20 @@ public final class ConfigBuilder {
     /** Replaces queue {@code id} with a modified copy. */
     public ConfigBuilder queueOptions(int id, int minLevel, int defaultPriority, long agingMs, long offerTimeoutMs, long wrapUpMs) {
         QueueSpec q = queues.get(id);
-        queues.set(id, new QueueSpec(q.name(), q.channel(), q.skillId(), minLevel, defaultPriority, agingMs,
-                offerTimeoutMs, wrapUpMs, q.serviceLevelMs()));
+        queues.set(id, new QueueSpec(q.name(), q.channel(), Requirement.skill(q.requirement().clauses()[0][0], minLevel),
+                defaultPriority, agingMs, offerTimeoutMs, wrapUpMs, q.serviceLevelMs(), q.steps()));
+        return this;
+    }
+
+    /** Replaces queue {@code id}'s requirement. */
+    public ConfigBuilder requires(int id, Requirement requirement) {
+        queues.set(id, queues.get(id).withRequirement(requirement));
+        return this;
+    }
+
+    /** Replaces queue {@code id}'s escalation steps. */
+    public ConfigBuilder steps(int id, EscalationStep... steps) {
+        queues.set(id, queues.get(id).withSteps(List.of(steps)));
         return this;
     }
 

@@ -7,8 +7,10 @@ import java.util.SplittableRandom;
 import org.loket.core.Channel;
 import org.loket.core.config.AgentSpec;
 import org.loket.core.config.EntrySpec;
+import org.loket.core.config.EscalationStep;
 import org.loket.core.config.FlowNode;
 import org.loket.core.config.QueueSpec;
+import org.loket.core.config.Requirement;
 import org.loket.core.config.RoutingConfig;
 
 /**
@@ -36,11 +38,13 @@ public final class RandomConfig {
 
     public static RoutingConfig create(SplittableRandom rnd) {
         int skillCount = 3 + rnd.nextInt(3);
-        List<String> skills = new ArrayList<>();
-        for (int s = 0; s < skillCount; s++) {
+        List<String> languages = rnd.nextBoolean() ? List.of("nl", "en") : List.of("nl", "en", "de");
+        // The first skills are named like the languages, so requirements may ask for the contact's language.
+        List<String> skills = new ArrayList<>(languages);
+        skillCount += languages.size();
+        for (int s = languages.size(); s < skillCount; s++) {
             skills.add("skill-" + s);
         }
-        List<String> languages = rnd.nextBoolean() ? List.of("nl", "en") : List.of("nl", "en", "de");
 
         int queueCount = 4 + rnd.nextInt(4);
         List<QueueSpec> queues = new ArrayList<>();
@@ -49,8 +53,11 @@ public final class RandomConfig {
             long aging = rnd.nextInt(2) == 0 ? 0 : AGING_MS[rnd.nextInt(AGING_MS.length)];
             long wrapUp = rnd.nextInt(2) == 0 ? 0 : WRAP_UP_MS[rnd.nextInt(WRAP_UP_MS.length)];
             queues.add(new QueueSpec("queue-" + q + "-" + channel.name().toLowerCase(), channel,
-                    rnd.nextInt(skillCount), rnd.nextInt(5), rnd.nextInt(4), aging,
-                    OFFER_TIMEOUT_MS[rnd.nextInt(OFFER_TIMEOUT_MS.length)], wrapUp, 20_000));
+                    requirement(rnd, skillCount), rnd.nextInt(4), aging,
+                    OFFER_TIMEOUT_MS[rnd.nextInt(OFFER_TIMEOUT_MS.length)], wrapUp, 20_000, List.of()));
+        }
+        for (int q = 0; q < queueCount; q++) {
+            queues.set(q, queues.get(q).withSteps(steps(rnd, q, queues, skillCount)));
         }
 
         int agentCount = 5 + rnd.nextInt(7);
@@ -62,11 +69,16 @@ public final class RandomConfig {
             }
             capacity[a] = new int[] {rnd.nextInt(5) == 0 ? 0 : 1, rnd.nextInt(4), rnd.nextInt(3), rnd.nextInt(3)};
         }
-        // Most queues get at least one agent who can serve them; some stay unserved and only fill up.
+        // Most queues get at least one agent who meets a clause; some stay unserved and only fill up.
         for (QueueSpec queue : queues) {
             if (rnd.nextInt(8) != 0) {
                 int a = rnd.nextInt(agentCount);
-                levels[a][queue.skillId()] = Math.max(levels[a][queue.skillId()], Math.max(1, queue.minLevel()) + rnd.nextInt(3));
+                int[][] clauses = queue.requirement().clauses();
+                int[] clause = clauses[rnd.nextInt(clauses.length)];
+                for (int t = 0; t < clause.length; t += 2) {
+                    int skill = clause[t] == Requirement.CONTACT_LANGUAGE ? rnd.nextInt(languages.size()) : clause[t];
+                    levels[a][skill] = Math.max(levels[a][skill], Math.max(1, clause[t + 1]) + rnd.nextInt(3));
+                }
                 capacity[a][queue.channel().code()] = Math.max(1, capacity[a][queue.channel().code()]);
             }
         }
@@ -121,6 +133,47 @@ public final class RandomConfig {
         entries.add(new EntrySpec("straight-to-leaf", 3 + rnd.nextInt(leaves), -1));
 
         return new RoutingConfig(1, skills, languages, prompts, queues, agents, entries, nodes, 15 + rnd.nextInt(36));
+    }
+
+    /** One skill (most queues), or an AND/OR of skills, sometimes with the contact's language. */
+    private static Requirement requirement(SplittableRandom rnd, int skillCount) {
+        int clauses = rnd.nextInt(3) == 0 ? 2 : 1;
+        int[][] terms = new int[clauses][];
+        for (int c = 0; c < clauses; c++) {
+            int size = rnd.nextInt(3) == 0 ? 2 : 1;
+            terms[c] = new int[size * 2];
+            for (int t = 0; t < size; t++) {
+                terms[c][2 * t] = rnd.nextInt(6) == 0 ? Requirement.CONTACT_LANGUAGE : rnd.nextInt(skillCount);
+                terms[c][2 * t + 1] = rnd.nextInt(5);
+            }
+        }
+        return new Requirement(terms);
+    }
+
+    /** Escalation for about half the queues: a few steps, seconds apart, of every kind. */
+    private static List<EscalationStep> steps(SplittableRandom rnd, int q, List<QueueSpec> queues, int skillCount) {
+        List<EscalationStep> steps = new ArrayList<>();
+        if (rnd.nextBoolean()) {
+            return steps;
+        }
+        long afterMs = 0;
+        for (int i = 0, n = 1 + rnd.nextInt(3); i < n; i++) {
+            afterMs += 2_000 + rnd.nextInt(20_000);
+            int kind = rnd.nextInt(10);
+            if (kind < 5) {
+                steps.add(EscalationStep.widen(afterMs, requirement(rnd, skillCount)));
+            } else if (kind < 7) {
+                int target = rnd.nextInt(queues.size());
+                if (target != q && queues.get(target).channel() == queues.get(q).channel()) {
+                    steps.add(EscalationStep.overflow(afterMs, target));
+                }
+            } else if (kind < 9) {
+                steps.add(EscalationStep.offerCallback(afterMs));
+            } else {
+                steps.add(EscalationStep.close(afterMs, 0));
+            }
+        }
+        return steps;
     }
 
     private static FlowNode menuNode(String name, FlowNode.Kind kind, List<String> prompts, int[] next, int[] language,

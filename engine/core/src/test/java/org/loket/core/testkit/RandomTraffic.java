@@ -12,6 +12,7 @@ import org.loket.core.ContactState;
 import org.loket.core.PauseReason;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
+import org.loket.core.config.EscalationStep;
 import org.loket.core.config.FlowNode;
 import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
@@ -64,6 +65,9 @@ public final class RandomTraffic implements DecisionSink {
         int agent = -1;
         int node = -1;
         long deadlineNs = -1;
+        /** Escalation steps applied in the current queue, and when it entered it. */
+        int step;
+        long enteredQueueNs;
 
         Tracked(long id) {
             this.id = id;
@@ -76,6 +80,8 @@ public final class RandomTraffic implements DecisionSink {
             t.agent = agent;
             t.node = node;
             t.deadlineNs = deadlineNs;
+            t.step = step;
+            t.enteredQueueNs = enteredQueueNs;
             return t;
         }
 
@@ -85,6 +91,8 @@ public final class RandomTraffic implements DecisionSink {
             agent = from.agent;
             node = from.node;
             deadlineNs = from.deadlineNs;
+            step = from.step;
+            enteredQueueNs = from.enteredQueueNs;
         }
 
         boolean dueAt(long nowNs) {
@@ -269,7 +277,7 @@ public final class RandomTraffic implements DecisionSink {
             Command c = Commands.decline(ms, t.id, t.agent);
             optimistic(t).state = ContactState.WAITING;
             t.agent = -1;
-            t.deadlineNs = -1;
+            escalationDeadline(t, nowNs);
             return expect(ACCEPTED, c);
         }
         if (r < 35) {
@@ -301,7 +309,7 @@ public final class RandomTraffic implements DecisionSink {
             return t == null ? null : expect(ACCEPTED, Commands.abandon(ms, t.id));
         }
         if (r < 52) {
-            Tracked t = pick(c -> c.state == ContactState.WAITING);
+            Tracked t = pick(c -> c.state == ContactState.WAITING && !c.dueAt(nowNs));
             return t == null ? null : expect(ACCEPTED, Commands.callback(ms, t.id));
         }
         if (r < 53) {
@@ -452,8 +460,8 @@ public final class RandomTraffic implements DecisionSink {
                 return t == null ? null : expect(RejectReason.DUPLICATE_CONTACT, Commands.arrive(ms, t.id, Channel.VOICE, 0));
             }
             case 5 -> {
-                Tracked t = pick(c -> c.state == ContactState.WAITING
-                        || (c.state == ContactState.SELF_SERVICE || c.state == ContactState.OFFERED) && !c.dueAt(nowNs));
+                Tracked t = pick(c -> (c.state == ContactState.WAITING
+                        || c.state == ContactState.SELF_SERVICE || c.state == ContactState.OFFERED) && !c.dueAt(nowNs));
                 if (t == null) {
                     return null;
                 }
@@ -475,7 +483,7 @@ public final class RandomTraffic implements DecisionSink {
                 return expect(RejectReason.ILLEGAL_TRANSITION, c);
             }
             case 7 -> {
-                Tracked t = pick(c -> c.state == ContactState.WAITING);
+                Tracked t = pick(c -> c.state == ContactState.WAITING && !c.dueAt(nowNs));
                 if (t == null) {
                     return null;
                 }
@@ -561,10 +569,23 @@ public final class RandomTraffic implements DecisionSink {
                 if (t != null) {
                     t.state = ContactState.WAITING;
                     t.agent = -1;
-                    t.deadlineNs = -1;
                     if (d.type == DecisionType.QUEUE_CONTACT) {
                         t.queue = d.queueId;
+                        t.step = 0;
+                        t.enteredQueueNs = d.timestampNs;
                     }
+                    escalationDeadline(t, d.timestampNs);
+                }
+            }
+            case ESCALATE -> {
+                if (t != null) {
+                    t.step++;
+                    if (d.reason == EscalationStep.Action.OVERFLOW.code()) {
+                        t.queue = d.queueId;
+                        t.step = 0;
+                        t.enteredQueueNs = d.timestampNs;
+                    }
+                    escalationDeadline(t, d.timestampNs);
                 }
             }
             case PLAY_PROMPT -> {
@@ -599,6 +620,13 @@ public final class RandomTraffic implements DecisionSink {
         }
         previousType = d.type;
         previousAgent = d.agentId;
+    }
+
+    /** A waiting contact's timer: its queue's next escalation step (now, if it fell due while offered). */
+    private void escalationDeadline(Tracked t, long nowNs) {
+        List<EscalationStep> steps = queue(t.queue).steps();
+        t.deadlineNs = t.step < steps.size()
+                ? Math.max(nowNs, t.enteredQueueNs + steps.get(t.step).afterMs() * 1_000_000L) : -1;
     }
 
     /** The core ended an agent's wrap-up on its own: the one due first, as its timers fire in deadline order. */

@@ -347,7 +347,7 @@ public final class AdminServer implements AutoCloseable {
         for (int q = 0; q < config.queues().size(); q++) {
             QueueSpec queue = config.queues().get(q);
             ObjectNode row = list.addObject().put("name", queue.name()).put("channel", lower(queue.channel().name()))
-                    .put("skill", config.skills().get(queue.skillId())).put("waiting", core.waitingCount(q));
+                    .put("requires", queue.requirement().describe(config.skills())).put("waiting", core.waitingCount(q));
             if (core.queueClosurePrompt(q) >= 0) {
                 row.put("closedWith", config.prompts().get(core.queueClosurePrompt(q)));
             }

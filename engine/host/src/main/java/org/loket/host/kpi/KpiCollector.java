@@ -376,7 +376,7 @@ public final class KpiCollector {
                 for (int a = 0; a < config.agents().size(); a++) {
                     AgentSpec agent = config.agents().get(a);
                     int capacity = agent.capacityPerChannel()[queue.channel().code()];
-                    if (agent.skillLevels()[queue.skillId()] >= Math.max(1, queue.minLevel()) && capacity > 0) {
+                    if (queue.servedAtAllBy(agent, config)) {
                         // An agent who may hold three chats offers three chats' worth of time.
                         qualifiedStaffedNs += staffedNs[a] * capacity;
                     }

@@ -1,0 +1,163 @@
+package org.loket.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.loket.core.config.EscalationStep;
+import org.loket.core.config.QueueSpec;
+import org.loket.core.config.Requirement;
+import org.loket.core.config.RoutingConfig;
+
+/** Skill requirement expressions, teams and escalation steps in YAML, and every mistake in them. */
+class PolicyConfigTest {
+    private static final String BASE = """
+            languages: [nl, en]
+            skills: [digid, senior, nl, en]
+            prompts: {too-busy: {nl: "Te druk", en: "Too busy"}}
+            queues:
+            %s
+            agents:
+              - {name: ann, team: night, skills: {digid: 3, nl: 5}}
+              - {name: bob, skills: {senior: 4, en: 5}}
+            """;
+
+    private static List<ConfigProblem> problems(String queues) {
+        try {
+            ConfigLoader.parseOne("routing.yaml", BASE.formatted(queues));
+            throw new AssertionError("expected problems");
+        } catch (ConfigException e) {
+            return e.problems();
+        }
+    }
+
+    @Test
+    void shouldReadAnExpressionWithLanguageAndTeamIntoClauses() throws ConfigException {
+        RoutingConfig config = ConfigLoader.parseOne("routing.yaml", BASE.formatted("""
+                  - name: q
+                    channel: voice
+                    requires: "(digid >= 3 or senior) and language or team:night"
+                """)).routing();
+        QueueSpec q = config.queues().get(0);
+        int digid = config.skills().indexOf("digid");
+        int senior = config.skills().indexOf("senior");
+        int night = config.skills().indexOf("team:night");
+        assertThat(night).as("a team becomes a skill of its own").isPositive();
+        assertThat(q.requirement()).isEqualTo(new Requirement(new int[][] {
+                {digid, 3, Requirement.CONTACT_LANGUAGE, 1}, {senior, 1, Requirement.CONTACT_LANGUAGE, 1}, {night, 1}}));
+        assertThat(config.agents().get(0).skillLevels()[night]).as("ann is in team night").isEqualTo(1);
+        assertThat(q.requirement().describe(config.skills()))
+                .isEqualTo("(digid>=3 and language) or (senior and language) or team:night");
+        // ann: digid 3 + nl; bob: senior + en.
+        assertThat(q.servedBy(config.agents().get(0), 0, config.languageSkill(0))).isTrue();
+        assertThat(q.servedBy(config.agents().get(1), 0, config.languageSkill(0))).as("bob speaks no Dutch").isFalse();
+        assertThat(q.servedBy(config.agents().get(1), 0, config.languageSkill(1))).isTrue();
+    }
+
+    @Test
+    void shouldReadEscalationStepsOfEveryKind() throws ConfigException {
+        RoutingConfig config = ConfigLoader.parseOne("routing.yaml", BASE.formatted("""
+                  - name: q
+                    channel: voice
+                    requires: digid >= 3
+                    escalation:
+                      - {after: 30, widen: "digid or senior"}
+                      - {after: 60, offerCallback: true}
+                      - {after: 90, overflow: spill}
+                      - {after: 600, close: too-busy}
+                  - {name: spill, channel: voice, skill: senior}
+                """)).routing();
+        assertThat(config.queues().get(0).steps()).containsExactly(
+                EscalationStep.widen(30_000, new Requirement(new int[][] {{0, 1}, {1, 1}})),
+                EscalationStep.offerCallback(60_000),
+                EscalationStep.overflow(90_000, 1),
+                EscalationStep.close(600_000, 0));
+        assertThat(config.problems()).isEmpty();
+    }
+
+    @Test
+    void shouldPointAtTheColumnOfAMistakeInAnExpression() {
+        assertThat(problems("  - {name: q, channel: voice, requires: \"digid >= 3 and (senior or\"}")).anySatisfy(p -> {
+            assertThat(p.file()).isEqualTo("routing.yaml");
+            assertThat(p.line()).isEqualTo(5);
+            assertThat(p.field()).isEqualTo("queues[0].requires");
+            assertThat(p.value()).isEqualTo("digid >= 3 and (senior or");
+            assertThat(p.message()).contains("column 26").contains("[digid, senior, nl, en]");
+        });
+        assertThat(problems("  - {name: q, channel: voice, requires: \"digdi >= 3\"}"))
+                .anySatisfy(p -> assertThat(p.message()).contains("unknown skill 'digdi'").contains("column 1"));
+        assertThat(problems("  - {name: q, channel: voice, requires: \"digid >= 11\"}"))
+                .anySatisfy(p -> assertThat(p.message()).contains("level 11 is outside 1..10"));
+        assertThat(problems("  - {name: q, channel: voice, requires: \"digid senior\"}"))
+                .anySatisfy(p -> assertThat(p.message()).contains("expected 'and', 'or' or the end"));
+        assertThat(problems("  - {name: q, channel: voice, requires: digid, skill: digid}"))
+                .anySatisfy(p -> assertThat(p.message()).contains("either 'requires' or 'skill'"));
+    }
+
+    @Test
+    void shouldNeedASkillPerLanguageForTheLanguageTerm() {
+        String yaml = """
+                languages: [nl, de]
+                skills: [digid, nl]
+                queues: [{name: q, channel: voice, requires: "digid and language"}]
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parseOne("routing.yaml", yaml)).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).anySatisfy(p -> {
+                    assertThat(p.line()).isEqualTo(3);
+                    assertThat(p.message()).contains("skill named 'de'");
+                }));
+    }
+
+    @Test
+    void shouldRefuseEveryKindOfEscalationMistake() {
+        List<ConfigProblem> problems = problems("""
+                  - name: q
+                    channel: voice
+                    skill: digid
+                    escalation:
+                      - {after: 60, widen: senior}
+                      - {after: 30, offerCallback: true}
+                      - {after: 90}
+                      - {after: 100, overflow: q}
+                      - {after: 110, overflow: chat}
+                      - {after: 120, overflow: nowhere}
+                      - {after: 130, close: no-such-prompt}
+                      - {after: 140, widen: senior, close: too-busy}
+                      - {widen: senior}
+                      - {after: 150, offerCallback: maybe}
+                  - {name: chat, channel: chat, skill: digid}
+                """);
+        assertThat(problems).anySatisfy(p -> {
+            assertThat(p.field()).isEqualTo("queues[0].escalation[1].after");
+            assertThat(p.line()).isEqualTo(10);
+            assertThat(p.message()).contains("later than the previous step's 60 s");
+        });
+        assertThat(problems).anySatisfy(p -> {
+            assertThat(p.field()).isEqualTo("queues[0].escalation[2]");
+            assertThat(p.message()).contains("has no action");
+        });
+        assertThat(problems).anySatisfy(p -> assertThat(p.message()).contains("cannot overflow into itself"));
+        assertThat(problems).anySatisfy(p -> assertThat(p.message()).contains("same channel (voice)"));
+        assertThat(problems).anySatisfy(p -> {
+            assertThat(p.field()).isEqualTo("queues[0].escalation[5].overflow");
+            assertThat(p.message()).contains("valid: [q, chat]");
+        });
+        assertThat(problems).anySatisfy(p -> assertThat(p.field()).isEqualTo("queues[0].escalation[6].close"));
+        assertThat(problems).anySatisfy(p -> assertThat(p.message()).contains("has 2 actions"));
+        assertThat(problems).anySatisfy(p -> {
+            assertThat(p.field()).isEqualTo("queues[0].escalation[8].after");
+            assertThat(p.message()).contains("is required");
+        });
+        assertThat(problems).anySatisfy(p -> assertThat(p.field()).isEqualTo("queues[0].escalation[9].offerCallback"));
+    }
+
+    @Test
+    void shouldWarnAboutATeamNoQueueAsksFor() throws ConfigException {
+        LoadedConfig loaded = ConfigLoader.parseOne("routing.yaml", BASE.formatted("  - {name: q, channel: voice, skill: digid}"));
+        assertThat(loaded.warnings()).anySatisfy(p -> {
+            assertThat(p.field()).isEqualTo("agents[0].team");
+            assertThat(p.message()).contains("no queue asks for team:night");
+        });
+    }
+}
