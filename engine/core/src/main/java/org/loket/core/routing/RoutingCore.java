@@ -45,13 +45,23 @@ import org.loket.core.state.StateWriter;
  * <ul>
  * <li>A queue orders its contacts by priority aged with waiting time (rank
  *     {@code joinedNs - priority * agingStep}), then join time, then contact id.</li>
- * <li>A contact that needs an agent goes to the longest-idle agent who qualifies for its queue and
- *     can take one more contact of that channel.</li>
- * <li>An agent who becomes available takes the best head over the queues it serves: highest
- *     effective (aged) priority, then earliest join, then lowest contact id.</li>
+ * <li>An agent serves a contact when it has capacity on the queue's channel and meets the queue's
+ *     {@link org.loket.core.config.Requirement} (skills at levels, AND/OR, the contact's language),
+ *     or one of the widening escalation steps the contact has passed.</li>
+ * <li>A contact that needs an agent goes to the longest-idle agent who serves it and can take one
+ *     more contact of that channel; that agent is offered the first contact, in queue order, of
+ *     those of the queue it serves (the joining one, or one before it).</li>
+ * <li>An agent who becomes available takes, per queue it serves, the first contact in queue order
+ *     it serves, and between queues the one of highest effective (aged) priority, then earliest
+ *     join, then lowest contact id: one fair order over all its queues.</li>
+ * <li>Escalation: {@code afterMs} after a contact entered its current queue, each step acts on it
+ *     while it waits ({@code ESCALATE}): widen (more agents serve it from now on), overflow (it moves
+ *     to another queue keeping its join time; that queue's steps count from the move), offer a
+ *     callback (the adapter asks), close (final prompt, outcome {@code DEFLECTED}). A step that falls
+ *     due while the contact is offered acts when the offer ends, before it is offered again.</li>
  * <li>An offer not accepted within the queue's {@code offerTimeoutMs} is retracted: the contact
  *     returns to its place and the agent is paused with {@link PauseReason#NO_ANSWER}.</li>
- * <li>After every command no available agent qualifies for a waiting contact.</li>
+ * <li>After every command no available agent serves a waiting contact.</li>
  * <li>An operator's emergency closure ({@code QUEUE_CLOSURE_SET}) turns away contacts about to join
  *     the queue: they hear the closure prompt ({@code PLAY_PROMPT} with no node, final) and end
  *     {@code CLOSED}. Contacts already waiting keep their place; transfers into the queue still
@@ -368,10 +378,7 @@ public final class RoutingCore {
         contacts.lane[slot] = lanes.of(queueId, 0, contacts.language[slot]);
     }
 
-    /**
-     * Sets the timer of a waiting contact to its queue's next escalation step. A step that fell due
-     * while the contact was offered acts at once: its timer is now, and fires before the next command.
-     */
+    /** Sets the timer of a waiting contact to its queue's next escalation step, if it has one. */
     private void scheduleEscalation(int slot) {
         int q = contacts.queue[slot];
         int next = contacts.step[slot];
@@ -382,41 +389,52 @@ public final class RoutingCore {
         timers.schedule(slot);
     }
 
-    /** The contact's next escalation step fell due while it waited. */
-    private void escalate(int slot) {
+    /** Whether the waiting contact's next escalation step is due. */
+    private boolean stepDue(int slot) {
         int q = contacts.queue[slot];
-        int index = contacts.step[slot]++;
-        EscalationStep step = steps[q][index];
-        contacts.deadlineNs[slot] = -1;
-        Decision d = begin(DecisionType.ESCALATE);
-        d.contactId = contacts.id[slot];
-        d.queueId = step.action() == EscalationStep.Action.OVERFLOW ? step.overflowQueueId() : q;
-        d.reason = step.action().code();
-        d.nodeId = index;
-        d.priority = contacts.priority[slot];
-        emit();
-        switch (step.action()) {
-            case WIDEN -> {
-                contacts.unlink(slot);
-                contacts.tier[slot]++;
-                contacts.lane[slot] = lanes.of(q, contacts.tier[slot], contacts.language[slot]);
-                contacts.insertInPlace(slot);
-                scheduleEscalation(slot);
-                offerToLongestIdle(slot);
+        int next = contacts.step[slot];
+        return next < steps[q].length && contacts.queueEnteredNs[slot] + stepAfterNs[q][next] <= nowNs;
+    }
+
+    /**
+     * Applies every escalation step of the waiting contact that is due (its timer fired, or it came
+     * back from an offer during which steps fell due), then sets the timer to the next step and
+     * offers the contact if an agent now serves it.
+     */
+    private void escalate(int slot) {
+        do {
+            int q = contacts.queue[slot];
+            int index = contacts.step[slot]++;
+            EscalationStep step = steps[q][index];
+            Decision d = begin(DecisionType.ESCALATE);
+            d.contactId = contacts.id[slot];
+            d.queueId = step.action() == EscalationStep.Action.OVERFLOW ? step.overflowQueueId() : q;
+            d.reason = step.action().code();
+            d.nodeId = index;
+            d.priority = contacts.priority[slot];
+            emit();
+            switch (step.action()) {
+                case WIDEN -> {
+                    contacts.unlink(slot);
+                    contacts.tier[slot]++;
+                    contacts.lane[slot] = lanes.of(q, contacts.tier[slot], contacts.language[slot]);
+                    contacts.insertInPlace(slot);
+                }
+                case OVERFLOW -> {
+                    contacts.unlink(slot);
+                    enterQueue(slot, step.overflowQueueId());
+                    contacts.insertInPlace(slot); // keeps its join time: its place
+                }
+                case OFFER_CALLBACK -> { }
+                case CLOSE -> {
+                    contacts.unlink(slot);
+                    turnAway(slot, q, step.promptId(), Outcome.DEFLECTED);
+                    return;
+                }
             }
-            case OVERFLOW -> {
-                contacts.unlink(slot);
-                enterQueue(slot, step.overflowQueueId());
-                contacts.insertInPlace(slot); // keeps its join time: its place
-                scheduleEscalation(slot);
-                offerToLongestIdle(slot);
-            }
-            case OFFER_CALLBACK -> scheduleEscalation(slot);
-            case CLOSE -> {
-                contacts.unlink(slot);
-                turnAway(slot, q, step.promptId(), Outcome.DEFLECTED);
-            }
-        }
+        } while (stepDue(slot));
+        scheduleEscalation(slot);
+        offerToLongestIdle(slot);
     }
 
     /** The contact hears (or reads) the prompt, as its last words, and ends without waiting. */
@@ -780,10 +798,15 @@ public final class RoutingCore {
         agents.addLoad(agent, queues[contacts.queue[slot]].channel().code(), -1);
     }
 
+    /** Back in its place after an offer; escalation steps that fell due meanwhile act before it is offered again. */
     private void returnToQueue(int slot) {
         contacts.state[slot] = ContactState.WAITING.code();
         contacts.agent[slot] = -1;
         contacts.insertInPlace(slot);
+        if (stepDue(slot)) {
+            escalate(slot);
+            return;
+        }
         scheduleEscalation(slot);
         offerToLongestIdle(slot);
     }
@@ -865,6 +888,8 @@ public final class RoutingCore {
     private void fireDueTimers() {
         for (int slot = timers.peekDue(nowNs); slot >= 0; slot = timers.peekDue(nowNs)) {
             timers.cancel(slot);
+            // No timer, no deadline: a snapshot restores a timer for every deadline it holds.
+            contacts.deadlineNs[slot] = -1;
             int state = contacts.state[slot];
             if (state == ContactState.OFFERED.code()) {
                 offerTimedOut(slot);

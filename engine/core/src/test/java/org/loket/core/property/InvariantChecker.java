@@ -269,11 +269,6 @@ final class InvariantChecker {
         }
     }
 
-    /** Whether the command put the contact back in its queue (a decline or an unanswered offer): its due step acts next. */
-    private boolean returnedNow(long contactId) {
-        return command.type == CommandType.OFFER_DECLINED && command.contactId == contactId
-                || decisions.stream().anyMatch(d -> d.type == DecisionType.RETRACT_OFFER && d.contactId == contactId);
-    }
 
     /**
      * The offered contact must come first in its queue among the contacts known to wait there:
@@ -441,8 +436,7 @@ final class InvariantChecker {
                 case OFFERED -> seen.offeredNs + config.queues().get(seen.offerQueue).offerTimeoutMs() * 1_000_000L;
                 case SELF_SERVICE -> seen.promptedNs + config.flowNodes().get(seen.promptNode).inputTimeoutMs() * 1_000_000L;
                 case WRAP_UP -> seen.endedNs + config.queues().get(seen.queue).maxWrapUpMs() * 1_000_000L;
-                // An escalation step due while the contact was offered acts on the next command.
-                case WAITING -> seen.step < config.queues().get(seen.queue).steps().size() && !returnedNow(e.getKey())
+                case WAITING -> seen.step < config.queues().get(seen.queue).steps().size()
                         ? seen.enteredQueueNs + config.queues().get(seen.queue).steps().get(seen.step).afterMs() * 1_000_000L
                         : Long.MAX_VALUE;
                 default -> Long.MAX_VALUE;

@@ -332,45 +332,49 @@ final class NaiveRouter {
         escalationTimer(contact);
     }
 
-    /** A waiting contact's timer is its queue's next step, or now if that fell due while it was offered. */
+    /** A waiting contact's timer is its queue's next step, if it has one. */
     private void escalationTimer(Contact contact) {
         List<EscalationStep> steps = queue(contact.queue).steps();
         contact.deadlineNs = contact.step < steps.size()
                 ? Math.max(nowNs, contact.enteredQueueNs + steps.get(contact.step).afterMs() * 1_000_000L) : -1;
     }
 
+    private boolean stepDue(Contact contact) {
+        List<EscalationStep> steps = queue(contact.queue).steps();
+        return contact.step < steps.size() && contact.enteredQueueNs + steps.get(contact.step).afterMs() * 1_000_000L <= nowNs;
+    }
+
+    /** Every due step acts in turn; then the contact waits for its next step and is offered if someone serves it. */
     private void escalate(Contact contact) {
-        int index = contact.step++;
-        EscalationStep step = queue(contact.queue).steps().get(index);
-        Decision d = decision(DecisionType.ESCALATE);
-        d.contactId = contact.id;
-        d.queueId = step.action() == EscalationStep.Action.OVERFLOW ? step.overflowQueueId() : contact.queue;
-        d.reason = step.action().code();
-        d.nodeId = index;
-        d.priority = contact.priority;
-        emit(d);
-        switch (step.action()) {
-            case WIDEN -> {
-                contact.tier++;
-                escalationTimer(contact);
-                joined(contact);
+        do {
+            int index = contact.step++;
+            EscalationStep step = queue(contact.queue).steps().get(index);
+            Decision d = decision(DecisionType.ESCALATE);
+            d.contactId = contact.id;
+            d.queueId = step.action() == EscalationStep.Action.OVERFLOW ? step.overflowQueueId() : contact.queue;
+            d.reason = step.action().code();
+            d.nodeId = index;
+            d.priority = contact.priority;
+            emit(d);
+            switch (step.action()) {
+                case WIDEN -> contact.tier++;
+                case OVERFLOW -> enterQueue(contact, step.overflowQueueId());
+                case OFFER_CALLBACK -> { }
+                case CLOSE -> {
+                    Decision p = decision(DecisionType.PLAY_PROMPT);
+                    p.contactId = contact.id;
+                    p.promptId = step.promptId();
+                    p.languageId = contact.language;
+                    p.queueId = contact.queue;
+                    p.flags = Decision.FLAG_FINAL;
+                    emit(p);
+                    end(contact, Outcome.DEFLECTED);
+                    return;
+                }
             }
-            case OVERFLOW -> {
-                enterQueue(contact, step.overflowQueueId());
-                joined(contact);
-            }
-            case OFFER_CALLBACK -> escalationTimer(contact);
-            case CLOSE -> {
-                Decision p = decision(DecisionType.PLAY_PROMPT);
-                p.contactId = contact.id;
-                p.promptId = step.promptId();
-                p.languageId = contact.language;
-                p.queueId = contact.queue;
-                p.flags = Decision.FLAG_FINAL;
-                emit(p);
-                end(contact, Outcome.DEFLECTED);
-            }
-        }
+        } while (stepDue(contact));
+        escalationTimer(contact);
+        joined(contact);
     }
 
     /**
@@ -694,6 +698,10 @@ final class NaiveRouter {
     private void returnToQueue(Contact contact) {
         contact.state = ContactState.WAITING;
         contact.agent = -1;
+        if (stepDue(contact)) {
+            escalate(contact);
+            return;
+        }
         escalationTimer(contact);
         joined(contact);
     }

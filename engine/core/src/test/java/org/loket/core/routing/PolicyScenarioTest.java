@@ -1,0 +1,184 @@
+package org.loket.core.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.loket.core.testkit.Commands.*;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.loket.core.Channel;
+import org.loket.core.ContactState;
+import org.loket.core.command.Command;
+import org.loket.core.config.EscalationStep;
+import org.loket.core.config.Requirement;
+import org.loket.core.decision.Decision;
+import org.loket.core.decision.DecisionType;
+import org.loket.core.decision.Outcome;
+import org.loket.core.testkit.ConfigBuilder;
+import org.loket.core.testkit.CoreDriver;
+
+/**
+ * One readable scenario per routing policy: commands in, the decisions that matter out. Times are
+ * milliseconds from the start; the core sees them as epoch nanoseconds.
+ */
+class PolicyScenarioTest {
+    private final ConfigBuilder b = new ConfigBuilder();
+    private final CoreDriver driver = new CoreDriver();
+    private int digid;
+    private int senior;
+    private int nl;
+    private int en;
+
+    @BeforeEach
+    void skills() {
+        digid = b.skill("digid");
+        senior = b.skill("senior");
+        nl = b.skill("nl"); // named like the languages: the 'language' term reads them
+        en = b.skill("en");
+    }
+
+    private Decision offerOf(long contactId) {
+        return driver.sink.where(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contactId).getLast();
+    }
+
+    private static Command inEnglish(Command arrival) {
+        arrival.languageId = 1;
+        return arrival;
+    }
+
+    @Test
+    void andNeedsEveryTermAndOrAnyClause() {
+        int q = b.queue("digid-senior", Channel.VOICE, digid);
+        b.requires(q, new Requirement(new int[][] {{digid, 3, senior, 1}, {senior, 8}}));
+        int e = b.entryToQueue("phone", q);
+        int juniorDigid = b.agent("digid-only", digid, 5);
+        int both = b.agent("both", digid, 3, senior, 1);
+        int expert = b.agent("expert", senior, 8);
+        driver.apply(config(0, b.build()), login(0, juniorDigid), arrive(1_000, 1, Channel.VOICE, e));
+        assertThat(driver.core.contactState(1)).as("digid alone is not enough").isEqualTo(ContactState.WAITING);
+        driver.apply(login(2_000, both));
+        assertThat(offerOf(1).agentId).as("digid 3 and senior: the first clause").isEqualTo(both);
+        driver.apply(login(3_000, expert), arrive(4_000, 2, Channel.VOICE, e));
+        assertThat(offerOf(2).agentId).as("senior 8 alone: the second clause").isEqualTo(expert);
+    }
+
+    @Test
+    void theLanguageTermRoutesEachCitizenToAgentsWhoSpeakTheirLanguage() {
+        int q = b.queue("digid-voice", Channel.VOICE, digid);
+        b.requires(q, new Requirement(new int[][] {{digid, 1, Requirement.CONTACT_LANGUAGE, 1}}));
+        int e = b.entryToQueue("phone", q);
+        int dutch = b.agent("dutch", digid, 5, nl, 5);
+        int english = b.agent("english", digid, 5, en, 5);
+        driver.apply(config(0, b.build()), login(0, dutch), inEnglish(arrive(1_000, 1, Channel.VOICE, e)));
+        assertThat(driver.core.contactState(1)).as("the Dutch-only agent does not get an English caller").isEqualTo(ContactState.WAITING);
+        driver.apply(arrive(2_000, 2, Channel.VOICE, e));
+        assertThat(offerOf(2).agentId).as("a Dutch caller overtakes: the English one is not theirs to take").isEqualTo(dutch);
+        driver.apply(login(3_000, english));
+        assertThat(offerOf(1).agentId).isEqualTo(english);
+    }
+
+    @Test
+    void aWideningStepLetsMoreAgentsServeAndTheContactKeepsItsPlace() {
+        int q = b.queue("digid-voice", Channel.VOICE, digid);
+        b.queueOptions(q, 5, 0, 0, 15_000, 0);
+        b.steps(q, EscalationStep.widen(30_000, Requirement.skill(digid, 1)));
+        int e = b.entryToQueue("phone", q);
+        int junior = b.agent("junior", digid, 1);
+        int expert = b.agent("expert", digid, 9);
+        driver.apply(config(0, b.build()), login(0, junior), arrive(1_000, 1, Channel.VOICE, e), arrive(20_000, 2, Channel.VOICE, e));
+        assertThat(driver.sink.of(DecisionType.OFFER_CONTACT)).as("the junior is not senior enough yet").isEmpty();
+        driver.apply(tick(31_000));
+        Decision step = driver.sink.of(DecisionType.ESCALATE).getFirst();
+        assertThat(step.contactId).isEqualTo(1);
+        assertThat(step.reason).isEqualTo(EscalationStep.Action.WIDEN.code());
+        assertThat(step.nodeId).isZero();
+        assertThat(offerOf(1).agentId).as("after 30 s the junior qualifies").isEqualTo(junior);
+        assertThat(offerOf(1).nodeId).as("the offer names the steps passed").isEqualTo(1);
+
+        driver.apply(accept(32_000, 1, junior), arrive(40_000, 3, Channel.VOICE, e), tick(51_000));
+        assertThat(driver.core.contactState(2)).as("widened too, but the junior is busy").isEqualTo(ContactState.WAITING);
+        driver.apply(login(60_000, expert));
+        assertThat(offerOf(2).agentId).as("the expert serves both tiers: the older contact first").isEqualTo(expert);
+        assertThat(driver.core.contactState(3)).isEqualTo(ContactState.WAITING);
+    }
+
+    @Test
+    void anOverflowMovesTheContactWithItsJoinTime() {
+        int specialist = b.queue("app-voice", Channel.VOICE, senior);
+        int general = b.queue("digid-voice", Channel.VOICE, digid);
+        b.steps(specialist, EscalationStep.overflow(60_000, general));
+        int eSpecialist = b.entryToQueue("app", specialist);
+        int eGeneral = b.entryToQueue("digid", general);
+        int agent = b.agent("generalist", digid, 5);
+        driver.apply(config(0, b.build()), arrive(1_000, 1, Channel.VOICE, eSpecialist), arrive(30_000, 2, Channel.VOICE, eGeneral),
+                tick(61_000));
+        Decision step = driver.sink.of(DecisionType.ESCALATE).getFirst();
+        assertThat(step.reason).isEqualTo(EscalationStep.Action.OVERFLOW.code());
+        assertThat(step.queueId).isEqualTo(general);
+        assertThat(driver.core.contactQueue(1)).isEqualTo(general);
+        assertThat(driver.core.positionInQueue(1)).as("joined before contact 2: first").isEqualTo(1);
+        driver.apply(login(70_000, agent));
+        assertThat(offerOf(1).agentId).isEqualTo(agent);
+        assertThat(offerOf(1).queueId).isEqualTo(general);
+    }
+
+    @Test
+    void aCallbackStepAsksTheAdapterToOfferACallbackAndTheContactKeepsWaiting() {
+        int q = b.queue("digid-voice", Channel.VOICE, digid);
+        b.steps(q, EscalationStep.offerCallback(120_000));
+        int e = b.entryToQueue("phone", q);
+        driver.apply(config(0, b.build()), arrive(1_000, 1, Channel.VOICE, e), tick(121_000));
+        assertThat(driver.sink.of(DecisionType.ESCALATE)).singleElement()
+                .satisfies(d -> assertThat(d.reason).isEqualTo(EscalationStep.Action.OFFER_CALLBACK.code()));
+        assertThat(driver.core.contactState(1)).isEqualTo(ContactState.WAITING);
+        driver.apply(callback(130_000, 1));
+        assertThat(driver.sink.of(DecisionType.CALLBACK_SCHEDULED)).hasSize(1);
+    }
+
+    @Test
+    void aCloseStepEndsTheContactWithItsMessage() {
+        int busy = b.prompt("too-busy");
+        int q = b.queue("digid-voice", Channel.VOICE, digid);
+        b.steps(q, EscalationStep.close(900_000, busy));
+        int e = b.entryToQueue("phone", q);
+        driver.apply(config(0, b.build()), arrive(1_000, 1, Channel.VOICE, e), tick(900_999));
+        assertThat(driver.core.contactState(1)).isEqualTo(ContactState.WAITING);
+        driver.apply(tick(901_000));
+        assertThat(driver.sink.of(DecisionType.PLAY_PROMPT)).singleElement().satisfies(d -> {
+            assertThat(d.promptId).isEqualTo(busy);
+            assertThat(d.flags & Decision.FLAG_FINAL).isNotZero();
+        });
+        assertThat(driver.sink.of(DecisionType.END_CONTACT)).singleElement()
+                .satisfies(d -> assertThat(d.outcome).isEqualTo(Outcome.DEFLECTED));
+    }
+
+    @Test
+    void aStepThatFellDueDuringAnOfferActsWhenTheOfferEnds() {
+        int busy = b.prompt("too-busy");
+        int q = b.queue("digid-voice", Channel.VOICE, digid);
+        b.queueOptions(q, 1, 0, 0, 60_000, 0);
+        b.steps(q, EscalationStep.close(20_000, busy)); // due 30 s in, while ann is being offered it
+        int e = b.entryToQueue("phone", q);
+        int ann = b.agent("ann", digid, 5);
+        driver.apply(config(0, b.build()), login(0, ann), arrive(10_000, 1, Channel.VOICE, e), tick(35_000));
+        assertThat(driver.core.contactState(1)).as("being offered: the step waits").isEqualTo(ContactState.OFFERED);
+        assertThat(driver.sink.of(DecisionType.ESCALATE)).isEmpty();
+        driver.apply(decline(36_000, 1, ann));
+        assertThat(driver.sink.of(DecisionType.END_CONTACT)).as("declined: the step acts before anyone is offered it again")
+                .singleElement().satisfies(d -> assertThat(d.outcome).isEqualTo(Outcome.DEFLECTED));
+        assertThat(driver.sink.of(DecisionType.OFFER_CONTACT)).hasSize(1);
+    }
+
+    @Test
+    void anAgentOfSeveralQueuesTakesTheOldestContactOfEqualPriority() {
+        int q1 = b.queue("digid-voice", Channel.VOICE, digid);
+        int q2 = b.queue("app-voice", Channel.VOICE, senior);
+        int e1 = b.entryToQueue("digid", q1);
+        int e2 = b.entryToQueue("app", q2);
+        int ann = b.agent("ann", digid, 5, senior, 5);
+        driver.apply(config(0, b.build()), arrive(1_000, 1, Channel.VOICE, e2), arrive(2_000, 2, Channel.VOICE, e1), login(3_000, ann));
+        Decision offer = offerOf(1);
+        assertThat(offer.agentId).isEqualTo(ann);
+        assertThat(offer.candidates).as("heads of two queues compared").isEqualTo(2);
+        assertThat(offer.runnerUp).isEqualTo(2);
+    }
+}
