@@ -46,9 +46,8 @@ public final class ConfigDiff {
                 describe(rb.flowNodes(), FlowNode::name, n -> node(rb, n)), Integer.MAX_VALUE);
         items(lines, "entry", describe(ra.entries(), EntrySpec::name, e -> entry(ra, e)),
                 describe(rb.entries(), EntrySpec::name, e -> entry(rb, e)), Integer.MAX_VALUE);
-        if (!a.hours().equals(b.hours())) {
-            lines.add("hours: " + hours(a.hours()) + " -> " + hours(b.hours()));
-        }
+        items(lines, "hours", hours(a.hours()), hours(b.hours()), Integer.MAX_VALUE);
+        items(lines, "holiday", holidays(a.hours()), holidays(b.hours()), Integer.MAX_VALUE);
         return lines;
     }
 
@@ -199,8 +198,28 @@ public final class ConfigDiff {
         return ms % 1000 == 0 ? Long.toString(ms / 1000) : String.format(Locale.ROOT, "%.3f", ms / 1000.0);
     }
 
-    private static String hours(OpeningHours h) {
-        return "{weekdays: " + (h.weekdays() == null ? "closed" : h.weekdays()) + ", weekend: "
-                + (h.weekend() == null ? "closed" : h.weekend()) + ", holidays: " + new java.util.TreeSet<>(h.holidays()) + "}";
+    /** The helpdesk's hours and each queue's own, as items "helpdesk" and "queue NAME". */
+    private static Map<String, Map<String, String>> hours(OpeningHours h) {
+        Map<String, Map<String, String>> result = new LinkedHashMap<>();
+        Map<String, String> helpdesk = week(h.helpdesk());
+        helpdesk.put("zone", h.zone().getId());
+        result.put("helpdesk", helpdesk);
+        new java.util.TreeMap<>(h.queues()).forEach((queue, hours) -> result.put("of queue " + queue, week(hours)));
+        return result;
+    }
+
+    private static Map<String, String> week(OpeningHours.Hours hours) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("weekdays", hours.weekdays() == null ? "closed" : hours.weekdays().toString());
+        f.put("weekend", hours.weekend() == null ? "closed" : hours.weekend().toString());
+        f.put("closedPrompt", String.valueOf(hours.closedPrompt()));
+        f.put("holidayPrompt", hours.holidayPrompt() == null ? "the closedPrompt" : hours.holidayPrompt());
+        return f;
+    }
+
+    private static Map<String, Map<String, String>> holidays(OpeningHours h) {
+        Map<String, Map<String, String>> result = new LinkedHashMap<>();
+        h.holidays().forEach((date, name) -> result.put(date.toString(), Map.of("name", name.isEmpty() ? "-" : name)));
+        return result;
     }
 }

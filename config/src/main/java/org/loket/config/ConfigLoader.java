@@ -571,34 +571,125 @@ public final class ConfigLoader {
             return perAgent;
         }
 
+        /**
+         * {@code hours}: the zone, the helpdesk's weekly hours, holidays, the prompts while closed, and
+         * per queue hours that replace the helpdesk's. Runs after prompts and queues are read.
+         */
         private void readHours() {
             Located at = sections.get("hours");
             if (at == null) {
                 return;
             }
             if (!(at.node instanceof MappingNode map)) {
-                problems.error(at.file, at.node, "hours", "must be {weekdays: HH:MM-HH:MM, weekend: HH:MM-HH:MM|closed, holidays: [YYYY-MM-DD]}");
+                problems.error(at.file, at.node, "hours", "must be a mapping {zone, weekdays, weekend, closedPrompt, holidayPrompt, holidays, queues}");
                 return;
             }
             Fields f = new Fields(at.file, "hours", map, problems);
-            Shift weekdays = f.hoursRange(map, "weekdays");
-            Shift weekend = f.hoursRange(map, "weekend");
-            java.util.Set<java.time.LocalDate> holidays = new java.util.TreeSet<>();
-            Node holidayNode = f.node(map, "holidays");
-            if (holidayNode instanceof SequenceNode list) {
-                for (int i = 0; i < list.getValue().size(); i++) {
-                    Node day = list.getValue().get(i);
-                    try {
-                        holidays.add(java.time.LocalDate.parse(scalar(day).trim()));
-                    } catch (java.time.format.DateTimeParseException e) {
-                        problems.error(at.file, day, "hours.holidays[" + i + "]", "must be a date YYYY-MM-DD");
+            java.time.ZoneId zone = OpeningHours.DEFAULT_ZONE;
+            Node zoneNode = f.node(map, "zone");
+            if (zoneNode != null) {
+                try {
+                    zone = java.time.ZoneId.of(scalar(zoneNode).trim());
+                } catch (java.time.DateTimeException e) {
+                    problems.error(at.file, zoneNode, "hours.zone", "not a time zone; give a region id such as Europe/Amsterdam, Europe/Brussels or UTC");
+                }
+            }
+            OpeningHours.Hours helpdesk = readWeek(f, map, null);
+            java.util.SortedMap<java.time.LocalDate, String> holidays = readHolidays(f, map);
+            Map<String, OpeningHours.Hours> perQueue = new LinkedHashMap<>();
+            Node queuesNode = f.node(map, "queues");
+            if (queuesNode instanceof MappingNode byQueue) {
+                for (NodeTuple tuple : byQueue.getValue()) {
+                    String queue = scalar(tuple.getKeyNode());
+                    String path = "hours.queues." + queue;
+                    if (!queues.containsKey(queue)) {
+                        problems.error(at.file, tuple.getKeyNode(), path, "names no queue; valid: " + queues.keySet());
+                    } else if (!(tuple.getValueNode() instanceof MappingNode queueMap)) {
+                        problems.error(at.file, tuple.getValueNode(), path,
+                                "must be a mapping {weekdays, weekend, closedPrompt, holidayPrompt}; fields left out are the helpdesk's");
+                    } else if (perQueue.containsKey(queue)) {
+                        problems.error(at.file, tuple.getKeyNode(), path, "hours of this queue are already given");
+                    } else {
+                        Fields q = new Fields(at.file, path, queueMap, problems);
+                        perQueue.put(queue, readWeek(q, queueMap, helpdesk));
+                        q.only(queueMap, "weekdays", "weekend", "closedPrompt", "holidayPrompt");
                     }
                 }
-            } else if (holidayNode != null) {
-                problems.error(at.file, holidayNode, "hours.holidays", "must be a list of dates YYYY-MM-DD");
+            } else if (queuesNode != null) {
+                problems.error(at.file, queuesNode, "hours.queues", "must map queue names to {weekdays, weekend, closedPrompt, holidayPrompt}");
             }
-            f.only(map, "weekdays", "weekend", "holidays");
-            hours = new OpeningHours(weekdays == null ? Shift.ALL_DAY : weekdays, weekend, holidays);
+            f.only(map, "zone", "weekdays", "weekend", "closedPrompt", "holidayPrompt", "holidays", "queues");
+            if (helpdesk.closedPrompt() == null && (helpdesk.closeInAWeek() || !holidays.isEmpty())) {
+                problems.error(at.file, map, "hours.closedPrompt", "is required: the prompt a contact hears while the helpdesk "
+                        + "is closed; valid: " + prompts.keySet());
+            }
+            if (queuesNode instanceof MappingNode byQueue) {
+                for (NodeTuple tuple : byQueue.getValue()) {
+                    OpeningHours.Hours own = perQueue.get(scalar(tuple.getKeyNode()));
+                    if (own != null && own.closedPrompt() == null && (own.closeInAWeek() || !holidays.isEmpty())) {
+                        problems.error(at.file, tuple.getValueNode(), "hours.queues." + scalar(tuple.getKeyNode()) + ".closedPrompt",
+                                "is required (here or for the helpdesk): the prompt a contact hears while the queue is closed; valid: "
+                                        + prompts.keySet());
+                    }
+                }
+            }
+            hours = new OpeningHours(zone, helpdesk, perQueue, holidays);
+        }
+
+        /**
+         * Weekly hours and closed prompts of the helpdesk ({@code inherited} null: weekdays and weekend
+         * are required) or of a queue (fields left out are {@code inherited}'s).
+         */
+        private OpeningHours.Hours readWeek(Fields f, MappingNode map, OpeningHours.Hours inherited) {
+            Shift weekdays = f.node(map, "weekdays") == null && inherited != null ? inherited.weekdays() : f.hoursRange(map, "weekdays");
+            Shift weekend = f.node(map, "weekend") == null && inherited != null ? inherited.weekend() : f.hoursRange(map, "weekend");
+            String closedPrompt = promptKey(f, map, "closedPrompt", inherited == null ? null : inherited.closedPrompt());
+            String holidayPrompt = promptKey(f, map, "holidayPrompt", inherited == null ? null : inherited.holidayPrompt());
+            return new OpeningHours.Hours(weekdays, weekend, closedPrompt, holidayPrompt);
+        }
+
+        /** An optional prompt key (checked against {@code prompts}), or {@code otherwise} when absent or wrong. */
+        private String promptKey(Fields f, MappingNode map, String key, String otherwise) {
+            return f.node(map, key) != null && prompt(f, map, key) >= 0 ? scalar(f.node(map, key)) : otherwise;
+        }
+
+        /** {@code holidays}: dates, or {date, name} mappings; every queue is closed all day on them. */
+        private java.util.SortedMap<java.time.LocalDate, String> readHolidays(Fields f, MappingNode map) {
+            java.util.SortedMap<java.time.LocalDate, String> holidays = new java.util.TreeMap<>();
+            Node holidayNode = f.node(map, "holidays");
+            if (holidayNode == null) {
+                return holidays;
+            }
+            if (!(holidayNode instanceof SequenceNode list)) {
+                problems.error(f.file, holidayNode, "hours.holidays", "must be a list of dates YYYY-MM-DD or {date: YYYY-MM-DD, name: text}");
+                return holidays;
+            }
+            for (int i = 0; i < list.getValue().size(); i++) {
+                Node day = list.getValue().get(i);
+                String path = "hours.holidays[" + i + "]";
+                Node dateNode = day;
+                String name = "";
+                if (day instanceof MappingNode detail) {
+                    Fields h = new Fields(f.file, path, detail, problems);
+                    dateNode = h.node(detail, "date");
+                    name = h.node(detail, "name") == null ? "" : scalar(h.node(detail, "name")).trim();
+                    h.only(detail, "date", "name");
+                    if (dateNode == null) {
+                        problems.error(f.file, day, path + ".date", "is required (YYYY-MM-DD)");
+                        continue;
+                    }
+                    path += ".date";
+                }
+                try {
+                    java.time.LocalDate date = java.time.LocalDate.parse(scalar(dateNode).trim());
+                    if (holidays.putIfAbsent(date, name) != null) {
+                        problems.error(f.file, dateNode, path, "this date is already a holiday; list each date once");
+                    }
+                } catch (java.time.format.DateTimeParseException e) {
+                    problems.error(f.file, dateNode, path, "must be a date YYYY-MM-DD, e.g. 2026-12-25");
+                }
+            }
+            return holidays;
         }
 
         private List<FlowNode> readFlows() {
@@ -906,15 +997,19 @@ public final class ConfigLoader {
             return range(clock(start, path + "." + startKey), clock(end, path + "." + endKey), end, path + "." + endKey);
         }
 
-        /** "HH:MM-HH:MM" or "closed" (null) under {@code key}; absent means closed too. */
+        /** "HH:MM-HH:MM" or "closed" (null) under {@code key}, which is required; null after reporting a problem. */
         Shift hoursRange(MappingNode map, String key) {
             Node node = node(map, key);
-            if (node == null || scalar(node).trim().equals("closed")) {
+            if (node == null) {
+                problems.error(file, map, path + "." + key, "is required: HH:MM-HH:MM (00:00-24:00 for all day) or 'closed'");
+                return null;
+            }
+            if (scalar(node).trim().equals("closed")) {
                 return null;
             }
             String[] parts = scalar(node).split("-");
             if (parts.length != 2) {
-                problems.error(file, node, path + "." + key, "must be HH:MM-HH:MM or 'closed'");
+                problems.error(file, node, path + "." + key, "must be HH:MM-HH:MM (00:00-24:00 for all day) or 'closed'");
                 return null;
             }
             return range(clock(parts[0].trim(), node, path + "." + key), clock(parts[1].trim(), node, path + "." + key),

@@ -18,7 +18,7 @@ class ConfigDiffTest {
               - {name: menu, kind: menu, prompt: menu, fallbackQueue: q, options: {"1": to-q%s}}
               - {name: to-q, kind: queue, prompt: hold, queue: q}
             entries: [{name: phone, flow: menu}]
-            hours: {weekdays: "08:00-%s"}
+            hours: {weekdays: "08:00-%s", weekend: closed, closedPrompt: hold}
             """;
 
     private static LoadedConfig config(int version, String menuText, int wrapUp, String extraQueue, String shiftEnd,
@@ -37,7 +37,7 @@ class ConfigDiffTest {
                 "~ queue q: wrapUpSeconds 30 -> 60",
                 "~ agent ann: shift 08:00-16:00 -> 08:00-17:00",
                 "~ flow node menu: options {1: to-q} -> {1: to-q, 2: to-q}",
-                "hours: {weekdays: 08:00-22:00, weekend: closed, holidays: []} -> {weekdays: 08:00-20:00, weekend: closed, holidays: []}");
+                "~ hours helpdesk: weekdays 08:00-22:00 -> 08:00-20:00");
     }
 
     @Test

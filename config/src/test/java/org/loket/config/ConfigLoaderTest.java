@@ -90,7 +90,8 @@ class ConfigLoaderTest {
                     skills: {s: 2}
                     shifts: [{start: "08:00", end: "13:00", count: 2}, {start: "17:00", end: "22:00"}]
                   - {name: solo, skills: {s: 1}}
-                hours: {weekdays: "08:00-22:00", weekend: closed, holidays: ["2026-12-25"]}
+                prompts: {closed: {nl: "Gesloten"}}
+                hours: {weekdays: "08:00-22:00", weekend: closed, closedPrompt: closed, holidays: ["2026-12-25"]}
                 """);
         assertThat(loaded.routing().agents()).extracting(a -> a.name()).containsExactly("early-001", "early-002", "early-003", "solo");
         assertThat(loaded.shifts()).containsExactly(new Shift(480, 780), new Shift(480, 780), new Shift(1020, 1320), Shift.ALL_DAY);
