@@ -170,6 +170,14 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         return tryPublish(TICK, null);
     }
 
+    /**
+     * The engine's clock, epoch nanoseconds: a command published now is stamped this or later.
+     * Publishers that act at an instant (the business-hours schedule) wait on this clock.
+     */
+    public long nowNs() {
+        return clock.nowNs();
+    }
+
     /** Waits until every command published so far has passed egress. */
     public void awaitQuiet(long timeoutMs) throws InterruptedException {
         long target = ring.getCursor();
