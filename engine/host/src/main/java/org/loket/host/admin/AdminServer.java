@@ -29,6 +29,8 @@ import org.loket.core.config.AgentSpec;
 import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
 import org.loket.core.routing.RoutingCore;
+import org.loket.host.hours.HoursPublisher;
+import org.loket.host.hours.HoursSchedule;
 import org.loket.host.pipeline.Engine;
 
 /**
@@ -49,14 +51,18 @@ public final class AdminServer implements AutoCloseable {
 
     private final Engine engine;
     private final Path journalFolder;
+    /** Follows the business hours of the configuration in force; null when hours are ignored. */
+    private final HoursPublisher hours;
     private final HttpServer server;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final byte[] token;
     private final AtomicLong refused = new AtomicLong();
 
-    private AdminServer(Engine engine, Path journalFolder, InetSocketAddress bind, byte[] token) throws IOException {
+    private AdminServer(Engine engine, Path journalFolder, HoursPublisher hours, InetSocketAddress bind, byte[] token)
+            throws IOException {
         this.engine = engine;
         this.journalFolder = journalFolder;
+        this.hours = hours;
         this.token = token;
         this.server = HttpServer.create(bind, 64);
         server.setExecutor(threads);
@@ -67,10 +73,13 @@ public final class AdminServer implements AutoCloseable {
     /**
      * Starts the server when {@code admin.bind} is set.
      *
+     * @param hours follows the business hours of a configuration applied through the API; null when
+     *              hours are ignored (a new configuration then leaves every queue open)
      * @return the server, or null when no address is configured
      * @throws IllegalArgumentException for a bad address or a missing or short token file
      */
-    public static AdminServer startIfConfigured(Engine engine, Path journalFolder, Map<String, String> settings) throws IOException {
+    public static AdminServer startIfConfigured(Engine engine, Path journalFolder, Map<String, String> settings,
+                                                HoursPublisher hours) throws IOException {
         String bind = settings.get("admin.bind");
         if (bind == null || bind.isBlank()) {
             return null;
@@ -87,7 +96,7 @@ public final class AdminServer implements AutoCloseable {
         if (token.length() < 16) {
             throw new IllegalArgumentException("the token in admin.tokenFile must be at least 16 characters");
         }
-        return new AdminServer(engine, journalFolder, new InetSocketAddress(bind.substring(0, colon), Integer.parseInt(bind.substring(colon + 1))),
+        return new AdminServer(engine, journalFolder, hours, new InetSocketAddress(bind.substring(0, colon), Integer.parseInt(bind.substring(colon + 1))),
                 token.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -118,7 +127,8 @@ public final class AdminServer implements AutoCloseable {
             Matcher agentState = AGENT_STATE.matcher(path);
             Matcher closure = QUEUE_CLOSURE.matcher(path);
             if (method.equals("GET") && path.equals("/api/v1/queues")) {
-                reply(exchange, 200, engine.query(AdminServer::queues).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+                var next = hours == null ? Map.<Integer, HoursSchedule.Transition>of() : hours.nextTransitions();
+                reply(exchange, 200, engine.query(core -> queues(core, next)).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS));
             } else if (method.equals("GET") && path.equals("/api/v1/agents")) {
                 reply(exchange, 200, engine.query(AdminServer::agents).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS));
             } else if (method.equals("GET") && path.equals("/api/v1/contacts")) {
@@ -277,6 +287,9 @@ public final class AdminServer implements AutoCloseable {
                     && core.config().equals(loaded.routing()) ? 1 : 0, core.rejected(inFlight), core.rejected(invalid)})
                     .get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             if (now[0] == 1) {
+                if (hours != null) {
+                    hours.apply(loaded); // the new configuration opened every queue: its hours take over at once
+                }
                 reply(exchange, 200, JSON.createObjectNode().put("applied", loaded.source()).put("version", loaded.routing().version()));
                 return;
             }
@@ -341,15 +354,32 @@ public final class AdminServer implements AutoCloseable {
         return -1;
     }
 
-    static ArrayNode queues(RoutingCore core) {
+    /**
+     * Every queue: waiting contacts, whether it is open, an emergency closure's prompt
+     * ({@code closedWith}), whether its business hours close it and with which prompt
+     * ({@code closedByHours}, {@code hoursPrompt}), and when its hours next open or close it
+     * ({@code hoursChangeAt}, ISO-8601 in UTC).
+     *
+     * @param next per queue, its next hours transition (empty when hours are ignored)
+     */
+    static ArrayNode queues(RoutingCore core, Map<Integer, HoursSchedule.Transition> next) {
         ArrayNode list = JSON.createArrayNode();
         RoutingConfig config = core.config();
         for (int q = 0; q < config.queues().size(); q++) {
             QueueSpec queue = config.queues().get(q);
             ObjectNode row = list.addObject().put("name", queue.name()).put("channel", lower(queue.channel().name()))
-                    .put("requires", queue.requirement().describe(config.skills())).put("waiting", core.waitingCount(q));
+                    .put("requires", queue.requirement().describe(config.skills())).put("waiting", core.waitingCount(q))
+                    .put("open", core.queueClosurePrompt(q) < 0 && core.queueHoursPrompt(q) < 0);
             if (core.queueClosurePrompt(q) >= 0) {
                 row.put("closedWith", config.prompts().get(core.queueClosurePrompt(q)));
+            }
+            row.put("closedByHours", core.queueHoursPrompt(q) >= 0);
+            if (core.queueHoursPrompt(q) >= 0) {
+                row.put("hoursPrompt", config.prompts().get(core.queueHoursPrompt(q)));
+            }
+            HoursSchedule.Transition change = next.get(q);
+            if (change != null) {
+                row.put("hoursChangeAt", java.time.Instant.ofEpochMilli(change.epochMs()).toString());
             }
         }
         return list;

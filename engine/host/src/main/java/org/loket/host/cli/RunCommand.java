@@ -16,6 +16,7 @@ import org.loket.host.admin.AdminServer;
 import org.loket.host.gateway.Gateway;
 import org.loket.host.gateway.GatewayContext;
 import org.loket.host.gateway.GatewayProvider;
+import org.loket.host.hours.HoursPublisher;
 import org.loket.host.journal.Journal;
 import org.loket.host.pipeline.Engine;
 import org.loket.host.pipeline.EngineSettings;
@@ -64,6 +65,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--status-seconds", defaultValue = "5", description = "print a status line this often (0 = never)")
     long statusSeconds;
 
+    @Option(names = "--ignore-hours", description = "keep every queue open whatever the configuration's business hours and "
+            + "holidays say (demos and tests at night); the emergency closure still works")
+    boolean ignoreHours;
+
     @Override
     public Integer call() throws Exception {
         LoadedConfig loaded = ConfigOption.load(config, spec);
@@ -80,6 +85,20 @@ final class RunCommand implements Callable<Integer> {
             if (running == null || !Arrays.equals(RoutingConfigCodec.encode(running), encoded)) {
                 engine.publishConfig(encoded);
                 out.printf("loket: applying configuration %s (version %d)%n", loaded.source(), loaded.routing().version());
+            }
+            // Before any gateway: the first contacts already find the queues open or closed by the hours.
+            engine.awaitQuiet(30_000);
+            HoursPublisher hours = new HoursPublisher(engine, engine::nowNs);
+            if (engine.core().config() == null || !Arrays.equals(RoutingConfigCodec.encode(engine.core().config()), encoded)) {
+                out.printf("loket: warning: the core refused configuration %s (contacts in flight from the journal?); "
+                        + "business hours are not followed until a configuration is applied%n", loaded.source());
+            } else if (ignoreHours) {
+                hours.openAll();
+                out.println("loket: business hours ignored (--ignore-hours): every queue open");
+            } else {
+                int[] state = hours.apply(loaded);
+                out.printf("loket: business hours (%s): %d of %d queues open now%n", loaded.hours().zone(),
+                        Arrays.stream(state).filter(p -> p < 0).count(), state.length);
             }
             GatewayContext context = new GatewayContext(engine, loaded, settings);
             for (GatewayProvider provider : ServiceLoader.load(GatewayProvider.class)) {
@@ -99,8 +118,9 @@ final class RunCommand implements Callable<Integer> {
             }
             AdminServer admin;
             try {
-                admin = AdminServer.startIfConfigured(engine, journal, settings);
+                admin = AdminServer.startIfConfigured(engine, journal, settings, ignoreHours ? null : hours);
             } catch (IllegalArgumentException | java.io.IOException e) {
+                hours.close();
                 engine.close();
                 throw new CommandLine.ParameterException(spec.commandLine(), "admin API: " + e.getMessage());
             }
@@ -144,6 +164,7 @@ final class RunCommand implements Callable<Integer> {
                 if (admin != null) {
                     admin.close();
                 }
+                hours.close();
                 engine.close();
                 if (engine.failure().isDone()) {
                     out.println("loket: halted after a failure; restart to recover from the journal");

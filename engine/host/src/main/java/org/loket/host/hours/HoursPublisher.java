@@ -74,11 +74,12 @@ public final class HoursPublisher implements AutoCloseable {
      * transition when due. Replaces the schedule of an earlier configuration. Returns once the
      * current state is published (or queued behind a full ring).
      *
+     * @return per queue, the state published: its closed prompt, or -1 when open
      * @throws IllegalStateException when the hours thread does not answer within 5 s
      */
-    public void apply(LoadedConfig config) {
+    public int[] apply(LoadedConfig config) {
         HoursSchedule next = new HoursSchedule(config);
-        await(thread.submit(() -> {
+        return await(thread.submit(() -> {
             cancelPending();
             outbox.clear();
             schedule = next;
@@ -91,6 +92,7 @@ public final class HoursPublisher implements AutoCloseable {
             LOG.info("business hours ({}): {} of {} queues open now", next.zone(),
                     java.util.Arrays.stream(state).filter(p -> p < 0).count(), state.length);
             drainAndPlan();
+            return state;
         }));
     }
 
@@ -106,9 +108,9 @@ public final class HoursPublisher implements AutoCloseable {
         }));
     }
 
-    private static void await(java.util.concurrent.Future<?> task) {
+    private static <T> T await(java.util.concurrent.Future<T> task) {
         try {
-            task.get(5, TimeUnit.SECONDS);
+            return task.get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the hours schedule was set", e);

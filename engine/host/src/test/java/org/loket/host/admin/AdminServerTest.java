@@ -24,6 +24,7 @@ import org.loket.core.AgentState;
 import org.loket.core.Channel;
 import org.loket.core.command.CommandType;
 import org.loket.core.config.RoutingConfigCodec;
+import org.loket.host.hours.HoursPublisher;
 import org.loket.host.journal.Journal;
 import org.loket.host.pipeline.Engine;
 import org.loket.host.pipeline.EngineSettings;
@@ -32,11 +33,13 @@ import org.loket.host.pipeline.EngineSettings;
 class AdminServerTest {
     private static final String TOKEN = "s3cret-token-for-tests-only";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MONDAY_7AM_MS = java.time.Instant.parse("2027-03-01T06:00:00Z").toEpochMilli();
     @TempDir
     Path folder;
     private Journal journal;
     private Engine engine;
     private AdminServer admin;
+    private HoursPublisher hours;
     private ScheduledExecutorService ticks;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -54,12 +57,16 @@ class AdminServerTest {
         while (engine.query(core -> core.config() == null).get() && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        admin = AdminServer.startIfConfigured(engine, folder.resolve("journal"), Map.of("admin.bind", "127.0.0.1:0", "admin.tokenFile", tokenFile.toString()));
+        // Its clock stands still on Monday 1 March 2027 at 07:00 in Amsterdam; nothing is published until a configuration is applied.
+        hours = new HoursPublisher(engine, () -> MONDAY_7AM_MS * 1_000_000);
+        admin = AdminServer.startIfConfigured(engine, folder.resolve("journal"), Map.of("admin.bind", "127.0.0.1:0",
+                "admin.tokenFile", tokenFile.toString()), hours);
     }
 
     @AfterEach
     void stop() {
         admin.close();
+        hours.close();
         ticks.shutdownNow();
         engine.close();
         journal.close();
@@ -127,8 +134,8 @@ class AdminServerTest {
 
     @Test
     void shouldNotStartWithoutATokenFile() throws Exception {
-        assertThat(AdminServer.startIfConfigured(engine, folder, Map.of())).as("no address: no server").isNull();
-        assertThatThrownBy(() -> AdminServer.startIfConfigured(engine, folder, Map.of("admin.bind", "127.0.0.1:0")))
+        assertThat(AdminServer.startIfConfigured(engine, folder, Map.of(), null)).as("no address: no server").isNull();
+        assertThatThrownBy(() -> AdminServer.startIfConfigured(engine, folder, Map.of("admin.bind", "127.0.0.1:0"), null))
                 .hasMessageContaining("never runs without a token");
     }
 
@@ -219,5 +226,41 @@ class AdminServerTest {
             Thread.sleep(10);
         }
         assertThat(JSON.readTree(send("GET", "/api/v1/queues", TOKEN, null).body()).toString()).doesNotContain("closedWith");
+    }
+
+    @Test
+    void shouldFollowTheHoursOfAnAppliedConfigurationAndListQueuesClosedByThem() throws Exception {
+        Path withHours = Files.createDirectories(folder.resolve("hours"));
+        Files.writeString(withHours.resolve("routing.yaml"), """
+                version: 7
+                skills: [s]
+                prompts: {closed: {nl: "Wij zijn gesloten"}}
+                queues: [{name: q, channel: voice, skill: s}, {name: night, channel: voice, skill: s}]
+                agents: [{name: ann, skills: {s: 3}}]
+                entries: [{name: phone, queue: q}]
+                hours:
+                  weekdays: "08:00-22:00"
+                  weekend: closed
+                  closedPrompt: closed
+                  queues: {night: {weekdays: "00:00-24:00"}}
+                """);
+        HttpResponse<String> applied = send("POST", "/api/v1/config", TOKEN, "{\"folder\": \"" + withHours + "\"}");
+        assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        JsonNode queues = JSON.readTree(send("GET", "/api/v1/queues", TOKEN, null).body());
+        while (!queues.get(0).get("closedByHours").asBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            queues = JSON.readTree(send("GET", "/api/v1/queues", TOKEN, null).body());
+        }
+        assertThat(queues.get(0).get("name").asText()).isEqualTo("q");
+        assertThat(queues.get(0).get("open").asBoolean()).isFalse();
+        assertThat(queues.get(0).get("closedByHours").asBoolean()).isTrue();
+        assertThat(queues.get(0).get("hoursPrompt").asText()).isEqualTo("closed");
+        assertThat(queues.get(0).get("hoursChangeAt").asText()).as("opens at 08:00 in Amsterdam").isEqualTo("2027-03-01T07:00:00Z");
+        assertThat(queues.get(0).has("closedWith")).as("not an emergency closure").isFalse();
+        assertThat(queues.get(1).get("open").asBoolean()).isTrue();
+        assertThat(queues.get(1).get("closedByHours").asBoolean()).isFalse();
+        assertThat(queues.get(1).get("hoursChangeAt").asText()).as("closes at midnight before Saturday").isEqualTo("2027-03-05T23:00:00Z");
+        assertThat(hours.published()).isEqualTo(2);
     }
 }

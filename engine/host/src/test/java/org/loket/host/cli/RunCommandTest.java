@@ -31,7 +31,7 @@ class RunCommandTest {
         Path journal = folder.resolve("journal");
         StringWriter out = new StringWriter();
         int exit = execute(out, "run", "--journal", journal.toString(), "--duration-seconds", "2", "--status-seconds", "0",
-                "--set", "recording-gateway=on");
+                "--ignore-hours", "--set", "recording-gateway=on"); // the test's chat contact must find its queue open at any hour
         assertThat(exit).as(out.toString()).isZero();
         assertThat(out.toString()).contains("gateway recording started").contains("applying configuration embedded default");
         assertThat(RecordingGatewayProvider.RECEIVED).as("decisions delivered to the gateway")
@@ -64,5 +64,28 @@ class RunCommandTest {
         assertThat(execute(runOut, "run", "--config", config.toString(), "--journal", folder.resolve("j3").toString(),
                 "--duration-seconds", "1")).isNotZero();
         assertThat(runOut.toString()).contains("routing.yaml:3");
+    }
+
+    @Test
+    void shouldJournalTheHoursStateOfEveryQueueAtStart() {
+        Path journal = folder.resolve("j4");
+        StringWriter out = new StringWriter();
+        assertThat(execute(out, "run", "--journal", journal.toString(), "--duration-seconds", "1", "--status-seconds", "0"))
+                .as(out.toString()).isZero();
+        assertThat(out.toString()).containsPattern("business hours \\(Europe/Amsterdam\\): \\d+ of 12 queues open now");
+        java.util.List<org.loket.core.command.Command> hours = new java.util.ArrayList<>();
+        try (var reader = org.loket.host.journal.Journal.openExisting(journal); var commands = reader.commandReader()) {
+            for (var c = new org.loket.core.command.Command(); commands.next(c); c = new org.loket.core.command.Command()) {
+                if (c.type == org.loket.core.command.CommandType.QUEUE_HOURS_SET) {
+                    hours.add(c);
+                }
+            }
+        }
+        assertThat(hours).extracting(c -> c.queueId).as("one per queue, in order").startsWith(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+
+        StringWriter ignoring = new StringWriter();
+        assertThat(execute(ignoring, "run", "--journal", journal.toString(), "--duration-seconds", "1", "--status-seconds", "0",
+                "--ignore-hours")).isZero();
+        assertThat(ignoring.toString()).contains("business hours ignored (--ignore-hours): every queue open");
     }
 }
