@@ -11,7 +11,8 @@ final class KpiText {
     }
 
     static void print(PrintWriter out, KpiReport report) {
-        out.printf("contacts %,d   refused %,d   still open at the end %,d%n", report.contacts(), report.refused(), report.openAtEnd());
+        out.printf("contacts %,d   refused %,d   still open at the end %,d   closed by an operator %,d   outside hours %,d%n",
+                report.contacts(), report.refused(), report.openAtEnd(), report.totals().closed(), report.totals().outsideHours());
         header(out, "");
         row(out, report.totals());
         out.println();

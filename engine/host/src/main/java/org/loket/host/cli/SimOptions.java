@@ -9,10 +9,11 @@ import picocli.CommandLine.Option;
 /** Options shared by {@code simulate} and {@code compare}. */
 final class SimOptions {
     @Option(names = "--date", defaultValue = "2027-03-01",
-            description = "the simulated day (its weekday decides opening hours); default ${DEFAULT-VALUE}, a tax-peak Monday")
+            description = "the simulated day (its weekday and holidays decide the business hours); default ${DEFAULT-VALUE}, a tax-peak Monday")
     LocalDate date;
 
-    @Option(names = "--zone", defaultValue = "Europe/Amsterdam", description = "local time of the trace and shifts; default ${DEFAULT-VALUE}")
+    @Option(names = "--zone", description = "local time of the trace, shifts and report intervals; default the configuration's hours.zone "
+            + "(business hours are always in that zone)")
     ZoneId zone;
 
     @Option(names = "--ring-seconds", defaultValue = "3", description = "how long an offer rings before the agent accepts; default ${DEFAULT-VALUE}")

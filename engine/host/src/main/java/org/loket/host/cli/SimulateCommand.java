@@ -68,6 +68,7 @@ final class SimulateCommand implements Callable<Integer> {
             out.printf("simulated %s on %s: %,d rows, %,d arrived, %,d redials not needed; %,d commands, %,d decisions in %,d ms%n",
                     trace, loaded.source(), result.contacts(), result.arrived(), result.redialsSkipped(), result.commands(),
                     result.decisions(), result.elapsedMs());
+            out.println("hours: " + result.hours());
             result.warnings().forEach(w -> out.println("warning: " + w));
             KpiText.print(out, result.kpis());
             if (journal != null) {
@@ -126,6 +127,7 @@ final class SimulateCommand implements Callable<Integer> {
         json.put("decisionHash", result.decisionHash());
         json.put("elapsedMs", result.elapsedMs());
         json.put("warnings", result.warnings());
+        json.put("hours", result.hours());
         var k = result.kpis();
         json.put("contacts", k.contacts());
         json.put("refused", k.refused());

@@ -16,6 +16,7 @@ package org.loket.host.kpi;
  * @param abandonedInSelfService contacts that left during self-service
  * @param callbacks              contacts that asked to be called back (they keep their place; not abandons)
  * @param closed                 contacts turned away by an operator's emergency closure (they heard its message)
+ * @param outsideHours           contacts turned away because their queue's business hours (or a holiday) closed it
  * @param serviceLevel           answeredWithinThreshold / (answered + abandoned - shortAbandoned)
  * @param abandonRate            abandoned / (answered + abandoned)
  * @param asaMs                  mean wait of answered contacts, from joining the queue to the agent's acceptance
@@ -28,6 +29,6 @@ package org.loket.host.kpi;
  */
 public record Figures(String name, String channel, long offered, long answered, long answeredWithinThreshold,
                       long abandoned, long shortAbandoned, long enteredSelfService, long selfServed,
-                      long abandonedInSelfService, long callbacks, long closed, Double serviceLevel, Double abandonRate, Double asaMs,
+                      long abandonedInSelfService, long callbacks, long closed, long outsideHours, Double serviceLevel, Double abandonRate, Double asaMs,
                       Double ahtMs, long longestWaitMs, Double occupancy, Double ivrContainment) {
 }

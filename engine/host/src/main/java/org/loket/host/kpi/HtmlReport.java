@@ -139,7 +139,7 @@ public final class HtmlReport {
               {type: 'line', label: 'occupancy %' + suffix(r), data: series(r, i => i.figures.occupancy == null ? null : 100 * i.figures.occupancy), borderColor: colours[k], pointRadius: 0, yAxisID: 'y1'}]),
               {scales: {y: {position: 'left', title: {display: true, text: 'agents'}}, y1: {position: 'right', min: 0, max: 100, title: {display: true, text: '%'}, grid: {drawOnChartArea: false}}}});
             const columns = [['offered', num], ['answered', num], ['abandoned', num], ['shortAbandoned', num], ['selfServed', num],
-              ['callbacks', num], ['closed', num], ['serviceLevel', pct], ['abandonRate', pct], ['asaMs', sec], ['ahtMs', sec], ['longestWaitMs', sec], ['occupancy', pct]];
+              ['callbacks', num], ['closed', num], ['outsideHours', num], ['serviceLevel', pct], ['abandonRate', pct], ['asaMs', sec], ['ahtMs', sec], ['longestWaitMs', sec], ['occupancy', pct]];
             const lowerIsBetter = new Set(['abandoned', 'shortAbandoned', 'abandonRate', 'asaMs', 'longestWaitMs']);
             function table(rows) {
               const head = '<tr><th></th>' + runs.map(r => '<th>' + r.label + '</th>').join('') + (runs.length === 2 ? '<th>B - A</th>' : '') + '</tr>';
@@ -150,7 +150,7 @@ public final class HtmlReport {
                   if (runs.length === 2 && values[0] != null && values[1] != null) {
                     const d = values[1] - values[0];
                     const better = d === 0 ? '' : (d < 0) === lowerIsBetter.has(key) ? 'better' : 'worse';
-                    const neutral = ['offered', 'occupancy', 'ahtMs', 'selfServed', 'callbacks', 'closed'].includes(key);
+                    const neutral = ['offered', 'occupancy', 'ahtMs', 'selfServed', 'callbacks', 'closed', 'outsideHours'].includes(key);
                     diff = '<td class="' + (neutral ? '' : better) + '">' + (d > 0 ? '+' : '') + fmt(d) + '</td>';
                   } else if (runs.length === 2) { diff = '<td></td>'; }
                   return '<tr><td>' + key + '</td>' + values.map(v => '<td>' + fmt(v) + '</td>').join('') + diff + '</tr>';

@@ -216,7 +216,7 @@ public final class KpiCollector {
             }
             hold(r.agent, -1, d.timestampNs);
         }
-        if (d.outcome == Outcome.CLOSED) {
+        if (d.outcome == Outcome.CLOSED || d.outcome == Outcome.OUTSIDE_HOURS) {
             r.countedInQueue = d.queueId; // the closed queue: it counts there
         }
         if (d.outcome == Outcome.SELF_SERVED && r.lastMenuNode >= 0) {
@@ -451,6 +451,7 @@ public final class KpiCollector {
         long abandonedInSelfService;
         long callbacks;
         long closed;
+        long outsideHours;
         long waitAnsweredMsSum;
         long handledNs;
         long longestWaitMs;
@@ -469,6 +470,8 @@ public final class KpiCollector {
             }
             if (r.outcome == Outcome.CLOSED) {
                 closed++;
+            } else if (r.outcome == Outcome.OUTSIDE_HOURS) {
+                outsideHours++;
             }
             if (r.queuedNs < 0) {
                 return;
@@ -492,7 +495,7 @@ public final class KpiCollector {
 
         Figures figures(String name, String channel, Double occupancy) {
             return new Figures(name, channel, offered, answered, answeredWithin, abandoned, shortAbandoned,
-                    enteredSelfService, selfServed, abandonedInSelfService, callbacks, closed,
+                    enteredSelfService, selfServed, abandonedInSelfService, callbacks, closed, outsideHours,
                     ratio(answeredWithin, answered + abandoned - shortAbandoned), ratio(abandoned, answered + abandoned),
                     ratio(waitAnsweredMsSum, answered), ratio(handledNs / 1e6, answered), longestWaitMs, occupancy,
                     ratio(selfServed, enteredSelfService));

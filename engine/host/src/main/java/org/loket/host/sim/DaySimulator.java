@@ -11,6 +11,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import org.loket.config.LoadedConfig;
+import org.loket.config.OpeningHours;
 import org.loket.config.Shift;
 import org.loket.core.AgentState;
 import org.loket.core.PauseReason;
@@ -23,6 +24,7 @@ import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
 import org.loket.core.decision.Outcome;
 import org.loket.core.routing.RoutingCore;
+import org.loket.host.hours.HoursSchedule;
 import org.loket.host.journal.Journal;
 import org.loket.host.kpi.KpiCollector;
 import org.loket.host.kpi.KpiReport;
@@ -42,10 +44,14 @@ public final class DaySimulator {
     /** Pause reason of an agent whose shift ended while still holding contacts. */
     public static final int END_OF_SHIFT = PauseReason.FIRST_OPERATOR_CODE;
     private static final int JOURNAL_BATCH = 256;
+    /** Hours transitions are planned this far past the day's midnight (contacts may outlive the day). */
+    private static final long HOURS_AHEAD_MS = 3 * 24 * 3_600_000L;
 
     /**
-     * @param date            the simulated day (the trace's midnight is this date's midnight in {@code zone})
-     * @param zone            local time of trace, shifts and intervals
+     * @param date            the simulated day (the trace's midnight is this date's midnight in {@code zone});
+     *                        its weekday and holidays decide the business hours
+     * @param zone            local time of trace, shifts and intervals; null for the configuration's
+     *                        {@code hours.zone} (the business hours are always in that zone)
      * @param ringMs          how long an agent's phone or desktop rings before the agent accepts
      * @param shortAbandonMs  abandons quicker than this are short abandons
      */
@@ -66,15 +72,18 @@ public final class DaySimulator {
      * @param decisionHash    running hash over the decisions (as {@code loket replay} computes it)
      * @param elapsedMs       wall-clock time of the run
      * @param warnings        rows the configuration could not follow exactly
+     * @param hours           one line: the day's business hours and the contacts they turned away
      */
     public record Result(KpiReport kpis, long contacts, long arrived, long redialsSkipped, long commands, long decisions,
-                         String decisionHash, long elapsedMs, List<String> warnings) {
+                         String decisionHash, long elapsedMs, List<String> warnings, String hours) {
     }
 
     private final LoadedConfig loaded;
     private final RoutingConfig config;
     private final Settings settings;
+    private final ZoneId zone;
     private final FlowPlanner planner;
+    private final HoursSchedule hours;
     private final long dayStartNs;
     private final KpiCollector kpis;
     private final RoutingCore core;
@@ -100,9 +109,11 @@ public final class DaySimulator {
         this.loaded = config;
         this.config = config.routing();
         this.settings = settings;
+        this.zone = settings.zone() != null ? settings.zone() : config.hours().zone();
         this.planner = new FlowPlanner(this.config);
-        this.dayStartNs = settings.date().atStartOfDay(settings.zone()).toInstant().toEpochMilli() * 1_000_000L;
-        this.kpis = new KpiCollector(settings.zone(), settings.shortAbandonMs());
+        this.hours = new HoursSchedule(config);
+        this.dayStartNs = localNs(0);
+        this.kpis = new KpiCollector(zone, settings.shortAbandonMs());
         for (int i = 0; i < decided.length; i++) {
             decided[i] = new Decision();
         }
@@ -135,24 +146,36 @@ public final class DaySimulator {
         command.type = CommandType.CONFIG_APPLIED;
         command.payload = RoutingConfigCodec.encode(config);
         apply(dayStartNs);
+        // Business hours as the live engine has them: every queue's state at midnight, then each
+        // transition at its instant, ahead of other events at the same instant.
+        long dayStartMs = dayStartNs / 1_000_000;
+        int[] state = hours.stateAt(dayStartMs);
+        for (int q = 0; q < state.length; q++) {
+            applyHours(new HoursSchedule.Transition(dayStartMs, q, state[q]));
+        }
+        List<HoursSchedule.Transition> transitions = hours.transitions(dayStartMs, dayStartMs + HOURS_AHEAD_MS);
+        int nextTransition = 0;
         for (int a = 0; a < config.agents().size(); a++) {
             Shift shift = loaded.shifts().get(a);
-            schedule(dayStartNs + shift.startMs() * 1_000_000L, Kind.SHIFT_START, null, a);
+            schedule(localNs(shift.startMs()), Kind.SHIFT_START, null, a);
             if (!shift.equals(Shift.ALL_DAY)) {
-                schedule(dayStartNs + shift.endMs() * 1_000_000L, Kind.SHIFT_END, null, a);
+                schedule(localNs(shift.endMs()), Kind.SHIFT_END, null, a);
             }
         }
         for (SimContact c : contacts) {
-            schedule(dayStartNs + c.row.arrivalMs() * 1_000_000L, Kind.ARRIVE, c, -1);
+            schedule(localNs(c.row.arrivalMs()), Kind.ARRIVE, c, -1);
         }
         long steps = 0;
         while (true) {
             long nextEventNs = events.isEmpty() ? Long.MAX_VALUE : events.peek().atNs;
             long timerNs = core.nextTimerNs();
             if (timerNs == Long.MAX_VALUE && nextEventNs == Long.MAX_VALUE) {
-                break;
+                break; // later transitions change nothing anyone would notice
             }
-            if (timerNs <= nextEventNs) {
+            long hoursNs = nextTransition < transitions.size() ? transitions.get(nextTransition).epochMs() * 1_000_000L : Long.MAX_VALUE;
+            if (hoursNs <= timerNs && hoursNs <= nextEventNs) {
+                applyHours(transitions.get(nextTransition++));
+            } else if (timerNs <= nextEventNs) {
                 command.clear();
                 command.type = CommandType.TICK;
                 apply(Math.max(timerNs, core.nowNs()));
@@ -178,8 +201,44 @@ public final class DaySimulator {
             progress.accept((core.nowNs() - dayStartNs) / 1_000_000);
         }
         long elapsedMs = (System.nanoTime() - startNanoTime) / 1_000_000;
-        return new Result(kpis.report(), trace.size(), arrived, redialsSkipped, sequence, decisions,
-                String.format("%016x", decisionHash), elapsedMs, List.copyOf(warnings));
+        KpiReport report = kpis.report();
+        return new Result(report, trace.size(), arrived, redialsSkipped, sequence, decisions,
+                String.format("%016x", decisionHash), elapsedMs, List.copyOf(warnings), hoursSummary(report));
+    }
+
+    /** The instant {@code ms} after the simulated day's local midnight on the local clock (summer time followed). */
+    private long localNs(long ms) {
+        return HoursSchedule.epochMs(settings.date().atStartOfDay().plus(java.time.Duration.ofMillis(ms)), zone) * 1_000_000L;
+    }
+
+    private void applyHours(HoursSchedule.Transition t) {
+        command.clear();
+        command.type = CommandType.QUEUE_HOURS_SET;
+        command.queueId = t.queueId();
+        command.input = t.promptId();
+        apply(Math.max(t.epochMs() * 1_000_000L, core.nowNs()));
+    }
+
+    /** "Monday 2027-03-01 (Europe/Amsterdam): helpdesk 08:00-22:00, tax 09:00-17:00; 12 contacts turned away outside hours". */
+    private String hoursSummary(KpiReport report) {
+        OpeningHours opening = loaded.hours();
+        LocalDate date = settings.date();
+        String name = opening.holidays().get(date);
+        StringBuilder s = new StringBuilder(date.getDayOfWeek().getDisplayName(java.time.format.TextStyle.FULL, java.util.Locale.ENGLISH))
+                .append(' ').append(date).append(" (").append(opening.zone()).append("): ");
+        if (name != null) {
+            s.append("a holiday").append(name.isEmpty() ? "" : " (" + name + ")").append(", every queue closed");
+        } else {
+            s.append("helpdesk ").append(open(opening.on(date)));
+            opening.queues().keySet().stream().sorted().forEach(q -> s.append(", ").append(q).append(' ').append(open(opening.on(q, date))));
+        }
+        long turnedAway = report.totals().outsideHours();
+        return s.append("; ").append(turnedAway).append(turnedAway == 1 ? " contact" : " contacts")
+                .append(" turned away outside hours").toString();
+    }
+
+    private static String open(Shift shift) {
+        return shift == null ? "closed" : shift.toString();
     }
 
     /** Resolves every row against the configuration before anything runs; reports all problems at once. */
@@ -220,12 +279,6 @@ public final class DaySimulator {
         }
         if (!problems.isEmpty()) {
             throw new TraceException(problems);
-        }
-        Shift open = loaded.hours().on(settings.date());
-        long closed = trace.stream().filter(r -> open == null || !open.covers((int) (r.arrivalMs() / 60_000))).count();
-        if (closed > 0) {
-            warnings.add(closed + " contacts arrive while the helpdesk is closed (" + settings.date().getDayOfWeek()
-                    + " " + (open == null ? "closed" : open) + "); they are routed as usual: the core has no closing hours yet");
         }
         if (selfServedUnreachable > 0) {
             warnings.add(selfServedUnreachable + " rows are marked self-served but no information leaf is on their way;"

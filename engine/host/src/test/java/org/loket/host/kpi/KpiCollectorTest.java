@@ -41,26 +41,51 @@ class KpiCollectorTest {
             c.queueId = 0;
             c.input = hold;
         });
-        for (long id = 1; id <= 2; id++) {
-            long contact = id;
-            apply(2_000 * id, CommandType.CONTACT_ARRIVED, c -> {
-                c.contactId = contact;
-                c.entryId = 0;
-                c.channel = Channel.VOICE.code();
-            });
-            apply(2_000 * id + 100, CommandType.SELF_SERVICE_INPUT, c -> {
-                c.contactId = contact;
-                c.input = 1;
-            });
-            apply(2_000 * id + 200, CommandType.SELF_SERVICE_INPUT, c -> {
-                c.contactId = contact;
-                c.input = 2;
-            });
-        }
+        arriveAndChooseTheQueue(1);
+        arriveAndChooseTheQueue(2);
         KpiReport report = kpis.report();
         assertThat(report.totals().closed()).isEqualTo(2);
         assertThat(report.totals().offered()).as("turned away before joining").isZero();
         assertThat(report.queue("q").closed()).isEqualTo(2);
         assertThat(report.openAtEnd()).isZero();
+    }
+
+    @Test
+    void shouldCountContactsTurnedAwayByBusinessHoursApartFromTheEmergencyClosure() {
+        apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(config.routing()));
+        int closedPrompt = config.routing().prompts().indexOf("closed");
+        int hold = config.routing().prompts().indexOf("hold");
+        apply(1_000, CommandType.QUEUE_HOURS_SET, c -> {
+            c.queueId = -1;
+            c.input = closedPrompt;
+        });
+        arriveAndChooseTheQueue(1);
+        apply(3_000, CommandType.QUEUE_CLOSURE_SET, c -> {
+            c.queueId = 0;
+            c.input = hold;
+        });
+        arriveAndChooseTheQueue(2); // both closures: the emergency wins
+        KpiReport report = kpis.report();
+        assertThat(report.queue("q").outsideHours()).isEqualTo(1);
+        assertThat(report.queue("q").closed()).isEqualTo(1);
+        assertThat(report.totals().outsideHours()).isEqualTo(1);
+        assertThat(report.totals().offered()).isZero();
+        assertThat(report.totals().serviceLevel()).as("nobody offered: no service level").isNull();
+    }
+
+    private void arriveAndChooseTheQueue(long contact) {
+        apply(2_000 * contact, CommandType.CONTACT_ARRIVED, c -> {
+            c.contactId = contact;
+            c.entryId = 0;
+            c.channel = Channel.VOICE.code();
+        });
+        apply(2_000 * contact + 100, CommandType.SELF_SERVICE_INPUT, c -> {
+            c.contactId = contact;
+            c.input = 1;
+        });
+        apply(2_000 * contact + 200, CommandType.SELF_SERVICE_INPUT, c -> {
+            c.contactId = contact;
+            c.input = 2;
+        });
     }
 }

@@ -35,11 +35,16 @@ public class DaySimulatorTest {
 
     /** One agent, one voice queue behind a language choice and a menu with an information leaf. */
     public static LoadedConfig config() {
+        return config("");
+    }
+
+    /** {@link #config()} with more sections (a prompt "closed" is there for hours). */
+    static LoadedConfig config(String more) {
         try {
             return ConfigLoader.parse(Map.of("routing.yaml", """
                     languages: [nl, en]
                     skills: [s]
-                    prompts: {welcome: {nl: w, en: w}, menu: {nl: m, en: m}, info: {nl: i, en: i}, hold: {nl: h, en: h}}
+                    prompts: {welcome: {nl: w, en: w}, menu: {nl: m, en: m}, info: {nl: i, en: i}, hold: {nl: h, en: h}, closed: {nl: c, en: c}}
                     queues: [{name: q, channel: voice, skill: s, wrapUpSeconds: 60, serviceLevelSeconds: 20}]
                     agents: [{name: ann, skills: {s: 5}, shifts: [{start: "08:00", end: "09:00"}]}]
                     flows:
@@ -48,7 +53,7 @@ public class DaySimulatorTest {
                       - {name: info, kind: info, prompt: info}
                       - {name: to-q, kind: queue, prompt: hold, queue: q}
                     entries: [{name: phone, flow: welcome}]
-                    """), "test");
+                    """ + more), "test");
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -66,7 +71,7 @@ public class DaySimulatorTest {
                 row(9 * H + 30 * M, "c7", false, -1, 60 * S, 0, null));      // nobody left to answer: open at the end
     }
 
-    private static TraceContact row(long arrivalMs, String id, boolean selfServed, long patienceMs, long handleMs, long wrapUpMs,
+    static TraceContact row(long arrivalMs, String id, boolean selfServed, long patienceMs, long handleMs, long wrapUpMs,
                                     String redialOf) {
         return new TraceContact(0, arrivalMs, id, Channel.VOICE, "q", -1, "nl", 10 * S, selfServed, patienceMs, handleMs, wrapUpMs,
                 redialOf, -1);
