@@ -979,7 +979,8 @@ final class ChatHub implements AutoCloseable {
     private void onPrompt(Decision d) {
         Conversation c = conversation(d);
         if (d.nodeId < 0) {
-            // A message of no flow node: an operator closed the queue; the conversation ends after it.
+            // A message of no flow node: the queue is closed (an operator's emergency closure or its
+            // business hours); the conversation ends after it.
             String text = promptText(routing.prompts().get(d.promptId), Math.max(0, d.languageId));
             c.say("bot", text);
             if (c.ours && c.citizen != null) {

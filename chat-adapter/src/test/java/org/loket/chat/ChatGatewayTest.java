@@ -438,4 +438,30 @@ class ChatGatewayTest {
                 "chat.tls.keystore-password", "store-MNO"));
         assertThat(s.toString()).doesNotContain("sup-ABC", "work-DEF", "agent-GHI", "hook-JKL", "store-MNO");
     }
+
+    @Test
+    void shouldShowTheHoursMessageAndEndAChatWhoseQueueIsClosedByItsHours() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient citizen = new WsClient(t.ws() + "/ws/citizen")) {
+            int closed = t.config.routing().prompts().indexOf("closed-hours");
+            // What the host's hours schedule publishes when the queues close for the evening.
+            t.engine.tryPublish((command, unused) -> {
+                command.type = org.loket.core.command.CommandType.QUEUE_HOURS_SET;
+                command.queueId = -1;
+                command.input = closed;
+            }, null);
+            citizen.send("{\"type\":\"start\",\"language\":\"en\"}");
+            citizen.await("session");
+            citizen.await("bot");
+            citizen.send("{\"type\":\"choose\",\"input\":2}");
+            citizen.await("bot");
+            citizen.send("{\"type\":\"choose\",\"input\":3}");
+            citizen.await("bot");
+            citizen.send("{\"type\":\"choose\",\"input\":2}");
+            JsonNode message = citizen.await("bot", f -> f.path("final").asBoolean(), 10_000);
+            assertThat(message.path("text").asText()).isEqualTo("You are contacting us outside our opening hours.");
+            assertThat(citizen.await("ended").path("outcome").asText()).isEqualTo("OUTSIDE_HOURS");
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.engine.core().ended(Outcome.OUTSIDE_HOURS)).isEqualTo(1);
+        }
+    }
 }

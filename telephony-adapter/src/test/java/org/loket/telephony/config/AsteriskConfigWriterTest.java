@@ -41,7 +41,10 @@ class AsteriskConfigWriterTest {
                 .contains("permit=127.0.0.1/255.255.255.255").contains("eventfilter=Event: DeviceStateChange").doesNotContain("Event: VarSet");
         assertThat(Files.readString(dir.resolve("etc/queues.conf"))).contains("member => PJSIP/security-008");
         assertThat(Files.readString(dir.resolve("etc/loket-prompts.tsv"))).contains("nl\twelcome\tWelkom bij de helpdesk")
-                .contains("en\tnumber-42\t42");
+                .contains("en\tnumber-42\t42")
+                // the business hours' closed prompts are spoken like any other (asterisk.sh turns them into audio)
+                .contains("nl\tclosed-hours\tU belt buiten onze openingstijden").contains("en\tclosed-holiday\tToday is a public holiday")
+                .contains("nl\tclosed-tax-office\t");
 
         AsteriskConfigWriter.write(loaded, options(new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101)), secret,
                 dir.resolve("again"));
