@@ -81,6 +81,13 @@ class AdminServerTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A configuration folder holding {@code yaml} as its routing.yaml. */
+    private Path configFolder(String name, String yaml) throws java.io.IOException {
+        Path dir = Files.createDirectories(folder.resolve(name));
+        Files.writeString(dir.resolve("routing.yaml"), yaml);
+        return dir;
+    }
+
     @Test
     void shouldRefuseRequestsWithoutTheTokenAndBindOnlyLoopback() throws Exception {
         assertThat(admin.address().getAddress().isLoopbackAddress()).isTrue();
@@ -169,16 +176,14 @@ class AdminServerTest {
 
     @Test
     void shouldApplyAValidConfigurationWhenQuietAndRefuseOtherwiseKeepingTheRunningOne() throws Exception {
-        Path good = Files.createDirectories(folder.resolve("good"));
-        Files.writeString(good.resolve("routing.yaml"), """
+        Path good = configFolder("good", """
                 version: 5
                 skills: [s]
                 queues: [{name: q, channel: voice, skill: s}]
                 agents: [{name: ann, skills: {s: 3}}]
                 entries: [{name: phone, queue: q}]
                 """);
-        Path bad = Files.createDirectories(folder.resolve("bad"));
-        Files.writeString(bad.resolve("routing.yaml"), "version: 6\nqueues: [{name: q, channel: fax}]\n");
+        Path bad = configFolder("bad", "version: 6\nqueues: [{name: q, channel: fax}]\n");
 
         HttpResponse<String> invalid = send("POST", "/api/v1/config", TOKEN, "{\"folder\": \"" + bad + "\"}");
         assertThat(invalid.statusCode()).isEqualTo(422);
@@ -230,8 +235,7 @@ class AdminServerTest {
 
     @Test
     void shouldFollowTheHoursOfAnAppliedConfigurationAndListQueuesClosedByThem() throws Exception {
-        Path withHours = Files.createDirectories(folder.resolve("hours"));
-        Files.writeString(withHours.resolve("routing.yaml"), """
+        Path withHours = configFolder("hours", """
                 version: 7
                 skills: [s]
                 prompts: {closed: {nl: "Wij zijn gesloten"}}
