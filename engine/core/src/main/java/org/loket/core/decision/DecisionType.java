@@ -40,7 +40,13 @@ public enum DecisionType {
      * A callback step asks the adapter to offer the citizen a callback; a close step is followed by
      * the final prompt and the end.
      */
-    ESCALATE(10);
+    ESCALATE(10),
+    /**
+     * A configuration was installed or reloaded; {@code score} is its version. Decisions before it
+     * in the same command (timers that fell due) were taken under the previous configuration, those
+     * after it under this one. Adapters refresh their view of queues, agents and prompts here.
+     */
+    CONFIGURATION_APPLIED(11);
 
     private static final DecisionType[] BY_CODE = new DecisionType[16];
 

@@ -223,6 +223,42 @@ final class Agents {
         return AgentState.ofCode(agent[row + PRESENCE]);
     }
 
+    /** Copies an agent's presence and the contacts it holds from another index (a reload keeps them). */
+    void copyFrom(int a, Agents old, int oldAgent) {
+        int row = a * ROW;
+        int oldRow = oldAgent * ROW;
+        agent[row + PRESENCE] = old.agent[oldRow + PRESENCE];
+        agent[row + PAUSE_REASON] = old.agent[oldRow + PAUSE_REASON];
+        presenceSinceNs[a] = old.presenceSinceNs[oldAgent];
+        for (int c = 0; c < Channel.COUNT; c++) {
+            agent[row + LOAD + c] = old.agent[oldRow + LOAD + c];
+        }
+        agent[row + TOTAL_LOAD] = old.agent[oldRow + TOTAL_LOAD];
+        agent[row + PENDING_OFFERS] = old.agent[oldRow + PENDING_OFFERS];
+        agent[row + WRAP_UPS] = old.agent[oldRow + WRAP_UPS];
+    }
+
+    /** When the agent became idle: the earliest idle-since of its idle memberships, or -1 when it is idle in none. */
+    long idleSinceNs(int a) {
+        long since = -1;
+        for (int m = memberStart(a), end = memberEnd(a); m < end; m++) {
+            if (memberIdle(m) && (since < 0 || memberSinceNs(m) < since)) {
+                since = memberSinceNs(m);
+            }
+        }
+        return since;
+    }
+
+    /** Files every membership of an agent that is not idle yet where it can take work, idle since {@code sinceNs}. */
+    void fileAvailable(int a, long sinceNs) {
+        int availableChannels = availableChannels(a);
+        for (int m = memberStart(a), end = memberEnd(a); m < end; m++) {
+            if (!memberIdle(m) && (availableChannels & (1 << memberChannel(m))) != 0) {
+                join(m, sinceNs);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- per membership
 
     int memberLane(int m) {

@@ -65,7 +65,7 @@ import org.loket.core.state.StateWriter;
  * <li>An operator's emergency closure ({@code QUEUE_CLOSURE_SET}) turns away contacts about to join
  *     the queue: they hear the closure prompt ({@code PLAY_PROMPT} with no node, final) and end
  *     {@code CLOSED}. Contacts already waiting keep their place; transfers into the queue still
- *     work. A new configuration opens every queue.</li>
+ *     work. Closures outlive a configuration change.</li>
  * <li>Business hours ({@code QUEUE_HOURS_SET}, from the host's schedule) close and open a queue the
  *     same way, apart from the emergency closure: a contact turned away ends {@code OUTSIDE_HOURS}.
  *     While both are set, the emergency closure's prompt and outcome win.</li>
@@ -76,9 +76,11 @@ import org.loket.core.state.StateWriter;
  * </ul>
  *
  * <h2>Configuration changes</h2>
- * The first {@code CONFIG_APPLIED} installs a configuration. A later one is applied only when no
- * contact is live and every agent is logged out; otherwise it is rejected with
- * {@link RejectReason#CONFIGURATION_IN_FLIGHT} and the running configuration stays.
+ * The first {@code CONFIG_APPLIED} installs a configuration. A later one is a live reload: it is
+ * applied during traffic when everything live has a place in it ({@link #reloadBlocker}), and
+ * otherwise rejected with {@link RejectReason#CONFIGURATION_IN_FLIGHT}, the running configuration
+ * staying. How contacts and agents move over is the rule of {@link #migrate}: no contact is lost,
+ * none changes state, no agent is double-booked.
  */
 public final class RoutingCore {
     /** Format of {@link #writeState}; a reader refuses another. */
@@ -182,23 +184,229 @@ public final class RoutingCore {
             reject(RejectReason.CONFIGURATION_INVALID, command);
             return;
         }
-        if (config != null && !quiescent()) {
+        if (config != null && reloadBlocker(candidate) != null) {
             reject(RejectReason.CONFIGURATION_IN_FLIGHT, command);
             return;
         }
-        install(candidate, command.payload);
+        Decision d = begin(DecisionType.CONFIGURATION_APPLIED);
+        d.score = candidate.version();
+        emit();
+        if (config == null) {
+            install(candidate, command.payload);
+        } else {
+            migrate(candidate, command.payload);
+        }
     }
 
-    private boolean quiescent() {
-        if (contacts.live() > 0) {
-            return false;
+    /**
+     * Why the running state cannot move to {@code candidate}, or {@code null} when it can: everything
+     * live must have a place in it. A queue that holds a live contact must stay (by name, with its
+     * channel); so must a flow node where a contact is in self-service, a language a live contact
+     * speaks, a logged-in agent (with at least the capacity it now uses), the prompt of a closure in
+     * force, and room for the live contacts. Retire things first: close the queue and let it drain,
+     * log the agent out.
+     */
+    public String reloadBlocker(RoutingConfig candidate) {
+        if (config == null) {
+            return null;
         }
-        for (int a = 0; a < agents.count; a++) {
-            if (agents.presence(a) != AgentState.LOGGED_OUT.code()) {
-                return false;
+        if (candidate.maxLiveContacts() < contacts.live()) {
+            return contacts.live() + " contacts are live, the new maxLiveContacts is " + candidate.maxLiveContacts();
+        }
+        for (int q = 0; q < queues.length; q++) {
+            int next = indexOfQueue(candidate, queues[q].name());
+            boolean closed = closurePrompt[q] >= 0 || hoursPrompt[q] >= 0;
+            if (next < 0 && (closed || holdsContacts(q))) {
+                return "queue '" + queues[q].name() + "' " + (closed ? "is closed" : "holds live contacts") + " and is not in the new configuration";
+            }
+            if (next >= 0 && holdsContacts(q) && candidate.queues().get(next).channel() != queues[q].channel()) {
+                return "queue '" + queues[q].name() + "' holds live contacts and changes channel";
+            }
+            for (int prompt : new int[] {closurePrompt[q], hoursPrompt[q]}) {
+                if (prompt >= 0 && !candidate.prompts().contains(config.prompts().get(prompt))) {
+                    return "queue '" + queues[q].name() + "' is closed with prompt '" + config.prompts().get(prompt)
+                            + "', which the new configuration lacks";
+                }
             }
         }
-        return true;
+        for (int slot = 0; slot < contacts.highWater(); slot++) {
+            int state = contacts.state[slot];
+            if (state == ContactState.NONE.code()) {
+                continue;
+            }
+            if (state == ContactState.SELF_SERVICE.code() && indexOfNode(candidate, nodes[contacts.node[slot]].name()) < 0) {
+                return "a contact is in flow node '" + nodes[contacts.node[slot]].name() + "', which the new configuration lacks";
+            }
+            if (!candidate.languages().contains(config.languages().get(contacts.language[slot]))) {
+                return "a live contact speaks '" + config.languages().get(contacts.language[slot]) + "', which the new configuration lacks";
+            }
+        }
+        for (int a = 0; a < agents.count; a++) {
+            if (agents.presence(a) == AgentState.LOGGED_OUT.code() && agents.totalLoad(a) == 0) {
+                continue;
+            }
+            String name = config.agents().get(a).name();
+            int next = indexOfAgent(candidate, name);
+            if (next < 0) {
+                return "agent '" + name + "' is logged in and not in the new configuration";
+            }
+            for (Channel channel : Channel.values()) {
+                int capacity = candidate.agents().get(next).capacityPerChannel()[channel.code()];
+                if (agents.load(a, channel.code()) > capacity) {
+                    return "agent '" + name + "' holds " + agents.load(a, channel.code()) + " "
+                            + channel.name().toLowerCase(java.util.Locale.ROOT) + " contacts, more than the new capacity " + capacity;
+                }
+            }
+        }
+        return null;
+    }
+
+    private boolean holdsContacts(int q) {
+        for (int slot = 0; slot < contacts.highWater(); slot++) {
+            if (contacts.state[slot] != ContactState.NONE.code() && contacts.state[slot] != ContactState.SELF_SERVICE.code()
+                    && contacts.queue[slot] == q) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int indexOfQueue(RoutingConfig c, String name) {
+        for (int q = 0; q < c.queues().size(); q++) {
+            if (c.queues().get(q).name().equals(name)) {
+                return q;
+            }
+        }
+        return -1;
+    }
+
+    private static int indexOfNode(RoutingConfig c, String name) {
+        for (int n = 0; n < c.flowNodes().size(); n++) {
+            if (c.flowNodes().get(n).name().equals(name)) {
+                return n;
+            }
+        }
+        return -1;
+    }
+
+    private static int indexOfAgent(RoutingConfig c, String name) {
+        for (int a = 0; a < c.agents().size(); a++) {
+            if (c.agents().get(a).name().equals(name)) {
+                return a;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Moves the live state to a new configuration that {@link #reloadBlocker} accepts. Queues, agents,
+     * flow nodes, languages and prompts are matched by name. Closures stay. Every live contact keeps
+     * its state, agent, timers and join time; a waiting or offered contact keeps the number of
+     * escalation steps it passed (up to the new queue's count) and its tier follows the new steps;
+     * steps already due under the new rules act at once. Agents keep their state and load; available
+     * ones line up idle by their earliest idle time, then roster order. Finally every available agent
+     * takes what it now serves, in roster order. The reload allocates; it is rare.
+     */
+    private void migrate(RoutingConfig next, byte[] encoded) {
+        RoutingConfig old = config;
+        Agents oldAgents = agents;
+        Contacts oldContacts = contacts;
+        int[] oldClosure = closurePrompt;
+        int[] oldHours = hoursPrompt;
+        install(next, encoded);
+        for (int q = 0; q < old.queues().size(); q++) {
+            int nq = indexOfQueue(next, old.queues().get(q).name());
+            if (nq >= 0) {
+                closurePrompt[nq] = oldClosure[q] < 0 ? -1 : next.prompts().indexOf(old.prompts().get(oldClosure[q]));
+                hoursPrompt[nq] = oldHours[q] < 0 ? -1 : next.prompts().indexOf(old.prompts().get(oldHours[q]));
+            }
+        }
+        int[] agentMap = new int[oldAgents.count];
+        long[] idleSince = new long[agents.count];
+        java.util.Arrays.fill(idleSince, -1);
+        for (int a = 0; a < oldAgents.count; a++) {
+            agentMap[a] = indexOfAgent(next, old.agents().get(a).name());
+            if (agentMap[a] >= 0) {
+                agents.copyFrom(agentMap[a], oldAgents, a);
+                idleSince[agentMap[a]] = oldAgents.idleSinceNs(a);
+            }
+        }
+        for (int oldSlot = 0; oldSlot < oldContacts.highWater(); oldSlot++) {
+            int state = oldContacts.state[oldSlot];
+            if (state == ContactState.NONE.code()) {
+                continue;
+            }
+            int slot = contacts.allocate(oldContacts.id[oldSlot], oldContacts.arrivedNs[oldSlot]);
+            contacts.state[slot] = state;
+            contacts.channel[slot] = oldContacts.channel[oldSlot];
+            contacts.priority[slot] = oldContacts.priority[oldSlot];
+            contacts.language[slot] = next.languages().indexOf(old.languages().get(oldContacts.language[oldSlot]));
+            contacts.agent[slot] = oldContacts.agent[oldSlot] < 0 ? -1 : agentMap[oldContacts.agent[oldSlot]];
+            contacts.node[slot] = oldContacts.node[oldSlot] < 0 ? -1
+                    : indexOfNode(next, old.flowNodes().get(oldContacts.node[oldSlot]).name());
+            contacts.retries[slot] = oldContacts.retries[oldSlot];
+            contacts.flags[slot] = oldContacts.flags[oldSlot];
+            contacts.enqueuedNs[slot] = oldContacts.enqueuedNs[oldSlot];
+            contacts.queueEnteredNs[slot] = oldContacts.queueEnteredNs[oldSlot];
+            int oldQueue = oldContacts.queue[oldSlot];
+            int q = oldQueue < 0 ? -1 : indexOfQueue(next, old.queues().get(oldQueue).name());
+            contacts.queue[slot] = q;
+            if (q >= 0 && (state == ContactState.WAITING.code() || state == ContactState.OFFERED.code())) {
+                int passed = Math.min(oldContacts.step[oldSlot], steps[q].length);
+                int tier = 0;
+                for (int s = 0; s < passed; s++) {
+                    if (steps[q][s].action() == EscalationStep.Action.WIDEN) {
+                        tier++;
+                    }
+                }
+                contacts.step[slot] = passed;
+                contacts.tier[slot] = tier;
+                contacts.lane[slot] = lanes.of(q, tier, contacts.language[slot]);
+            }
+            if (state == ContactState.WAITING.code()) {
+                contacts.insertInPlace(slot);
+            } else if (oldContacts.deadlineNs[oldSlot] >= 0) {
+                contacts.deadlineNs[slot] = oldContacts.deadlineNs[oldSlot];
+                timers.schedule(slot);
+            }
+        }
+        Integer[] order = new Integer[agents.count];
+        for (int a = 0; a < order.length; a++) {
+            order[a] = a;
+            if (idleSince[a] < 0) {
+                idleSince[a] = nowNs;
+            }
+        }
+        java.util.Arrays.sort(order, (x, y) -> idleSince[x] != idleSince[y] ? Long.compare(idleSince[x], idleSince[y])
+                : Integer.compare(x, y));
+        for (int a : order) {
+            agents.fileAvailable(a, idleSince[a]);
+        }
+        // Waiting contacts in contact id order: their due steps act, or their timers are set.
+        long[] waitingIds = new long[contacts.live()];
+        int waiting = 0;
+        for (int slot = 0; slot < contacts.highWater(); slot++) {
+            if (contacts.state[slot] == ContactState.WAITING.code()) {
+                waitingIds[waiting++] = contacts.id[slot];
+            }
+        }
+        java.util.Arrays.sort(waitingIds, 0, waiting);
+        for (int i = 0; i < waiting; i++) {
+            int slot = contacts.slotOf(waitingIds[i]);
+            if (slot < 0 || contacts.state[slot] != ContactState.WAITING.code()) {
+                continue; // an earlier contact's step had it offered
+            }
+            if (stepDue(slot)) {
+                escalate(slot);
+            } else {
+                scheduleEscalation(slot);
+            }
+        }
+        for (int a = 0; a < agents.count; a++) {
+            if (agents.availableChannels(a) != 0) {
+                routeAgent(a);
+            }
+        }
     }
 
     private void install(RoutingConfig newConfig, byte[] encoded) {
@@ -214,7 +422,7 @@ public final class RoutingCore {
             wrapUpNs[q] = queues[q].maxWrapUpMs() * 1_000_000L;
         }
         closurePrompt = new int[queues.length];
-        java.util.Arrays.fill(closurePrompt, -1); // a new configuration opens every queue
+        java.util.Arrays.fill(closurePrompt, -1); // a reload carries closures over by queue name
         hoursPrompt = new int[queues.length];
         java.util.Arrays.fill(hoursPrompt, -1);
         inputTimeoutNs = new long[nodes.length];

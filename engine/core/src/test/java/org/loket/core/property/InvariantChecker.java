@@ -64,12 +64,15 @@ final class InvariantChecker {
         int offerQueue;
         long enteredQueueNs;
         int step;
+        /** An offer keeps the deadline it was made with, through a reload. */
+        long offerDeadlineNs;
         long promptedNs;
         int promptNode = -1;
     }
 
     private final long seed;
-    private final RoutingConfig config;
+    private RoutingConfig config;
+    private RoutingCore core;
     private final Map<Long, Seen> contacts = new HashMap<>();
     /** Contacts that arrived and have not left the core yet (still live, or in wrap-up). */
     private final Map<Long, Seen> open = new LinkedHashMap<>();
@@ -99,6 +102,7 @@ final class InvariantChecker {
         this.decisions = decisions;
         index++;
         checkTime(core);
+        this.core = core;
         checkDecisionStream();
         checkRejection(expectation);
         if (core.config() == null) {
@@ -108,6 +112,21 @@ final class InvariantChecker {
         checkCapacity(core);
         checkNoIdleAgentForWaitingContact(core);
         checkTimersOnTime(core);
+    }
+
+    /**
+     * An accepted reload: the rules of the new configuration from now on. Contacts keep the number
+     * of escalation steps passed, at most the new count, and their tier follows the new steps.
+     */
+    private void followReload() {
+        config = core.config();
+        for (Seen seen : contacts.values()) {
+            if (!seen.ended && seen.queue >= 0) {
+                java.util.List<EscalationStep> steps = config.queues().get(seen.queue).steps();
+                seen.step = Math.min(seen.step, steps.size());
+                seen.tier = (int) steps.subList(0, seen.step).stream().filter(s -> s.action() == EscalationStep.Action.WIDEN).count();
+            }
+        }
     }
 
     /** Time never goes back; every decision carries the core's clock and its command's sequence. */
@@ -154,6 +173,12 @@ final class InvariantChecker {
                 arrivalRejected |= arrival;
                 continue;
             }
+            if (d.type == DecisionType.CONFIGURATION_APPLIED) {
+                require(command.type == CommandType.CONFIG_APPLIED && d.score == core.config().version(),
+                        "configuration applied by another command or with another version: %s", d);
+                followReload();
+                continue;
+            }
             if (d.contactId == Decision.NONE) {
                 continue;
             }
@@ -194,6 +219,7 @@ final class InvariantChecker {
                     waiting.put(d.contactId, seen);
                 }
                 case OFFER_CONTACT -> {
+                    seen.offerDeadlineNs = d.timestampNs + config.queues().get(d.queueId).offerTimeoutMs() * 1_000_000L;
                     require(seen.queue == d.queueId && seen.priority == d.priority, "offer of a contact from another queue: %s", d);
                     AgentSpec agent = config.agents().get(d.agentId);
                     QueueSpec queue = config.queues().get(d.queueId);
@@ -433,7 +459,7 @@ final class InvariantChecker {
             Seen seen = e.getValue();
             ContactState state = core.contactState(e.getKey());
             long deadline = switch (state) {
-                case OFFERED -> seen.offeredNs + config.queues().get(seen.offerQueue).offerTimeoutMs() * 1_000_000L;
+                case OFFERED -> seen.offerDeadlineNs;
                 case SELF_SERVICE -> seen.promptedNs + config.flowNodes().get(seen.promptNode).inputTimeoutMs() * 1_000_000L;
                 case WRAP_UP -> seen.endedNs + config.queues().get(seen.queue).maxWrapUpMs() * 1_000_000L;
                 case WAITING -> seen.step < config.queues().get(seen.queue).steps().size()

@@ -159,18 +159,176 @@ final class NaiveRouter {
             reject(RejectReason.CONFIGURATION_INVALID, c);
             return;
         }
-        if (config != null && (!contacts.isEmpty()
-                || agents.stream().anyMatch(a -> a.presence != AgentState.LOGGED_OUT))) {
+        if (config != null && !fits(candidate)) {
             reject(RejectReason.CONFIGURATION_IN_FLIGHT, c);
             return;
         }
-        config = candidate;
+        Decision d = decision(DecisionType.CONFIGURATION_APPLIED);
+        d.score = candidate.version();
+        emit(d);
+        if (config == null) {
+            config = candidate;
+            for (AgentSpec spec : candidate.agents()) {
+                agents.add(new Agent(agents.size(), spec, candidate.queues().size()));
+            }
+        } else {
+            reload(candidate);
+        }
+    }
+
+    /** Whether everything live has a place in the candidate, matched by name (the core's reload rule). */
+    private boolean fits(RoutingConfig next) {
+        if (next.maxLiveContacts() < contacts.size()) {
+            return false;
+        }
+        for (Contact contact : contacts) {
+            if (!next.languages().contains(config.languages().get(contact.language))) {
+                return false;
+            }
+            if (contact.state == ContactState.SELF_SERVICE
+                    && next.flowNodes().stream().noneMatch(n -> n.name().equals(config.flowNodes().get(contact.node).name()))) {
+                return false;
+            }
+            if (contact.state != ContactState.SELF_SERVICE) {
+                QueueSpec queue = queue(contact.queue);
+                if (next.queues().stream().noneMatch(q -> q.name().equals(queue.name()) && q.channel() == queue.channel())) {
+                    return false;
+                }
+            }
+        }
+        for (int q = 0; q < config.queues().size(); q++) {
+            String name = queue(q).name();
+            boolean kept = next.queues().stream().anyMatch(n -> n.name().equals(name));
+            for (Integer prompt : new Integer[] {closures.get(q), hoursClosures.get(q)}) {
+                if (prompt != null && (!kept || !next.prompts().contains(config.prompts().get(prompt)))) {
+                    return false;
+                }
+            }
+        }
+        for (Agent agent : agents) {
+            if (agent.presence == AgentState.LOGGED_OUT) {
+                continue;
+            }
+            AgentSpec spec = next.agents().stream().filter(s -> s.name().equals(agent.spec.name())).findFirst().orElse(null);
+            if (spec == null) {
+                return false;
+            }
+            for (Channel channel : Channel.values()) {
+                if (load(agent, channel) > spec.capacityPerChannel()[channel.code()]) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A live reload: everything moves over by name; waiting and offered contacts keep the number of
+     * escalation steps passed (at most the new count) and their tier follows the new steps; available
+     * agents line up by their earliest idle time, then roster order; then due steps act (contacts by
+     * id) and every available agent takes what it serves (roster order).
+     */
+    private void reload(RoutingConfig next) {
+        RoutingConfig old = config;
+        List<Agent> oldAgents = new ArrayList<>(agents);
+        Map<Integer, Integer> oldClosures = new HashMap<>(closures);
+        Map<Integer, Integer> oldHours = new HashMap<>(hoursClosures);
+        config = next;
         closures.clear();
         hoursClosures.clear();
+        oldClosures.forEach((q, p) -> closures.put(queueIndex(old.queues().get(q).name()), next.prompts().indexOf(old.prompts().get(p))));
+        oldHours.forEach((q, p) -> hoursClosures.put(queueIndex(old.queues().get(q).name()), next.prompts().indexOf(old.prompts().get(p))));
         agents.clear();
-        for (AgentSpec spec : candidate.agents()) {
-            agents.add(new Agent(agents.size(), spec, candidate.queues().size()));
+        Map<Integer, Integer> agentByOld = new HashMap<>();
+        long[] idleSince = new long[next.agents().size()];
+        for (AgentSpec spec : next.agents()) {
+            Agent agent = new Agent(agents.size(), spec, next.queues().size());
+            idleSince[agent.index] = nowNs;
+            for (Agent before : oldAgents) {
+                if (before.spec.name().equals(spec.name())) {
+                    agent.presence = before.presence;
+                    agent.pauseReason = before.pauseReason;
+                    agentByOld.put(before.index, agent.index);
+                    long earliest = -1;
+                    for (int q = 0; q < old.queues().size(); q++) {
+                        if (before.idle[q] && (earliest < 0 || before.idleSinceNs[q] < earliest)) {
+                            earliest = before.idleSinceNs[q];
+                        }
+                    }
+                    if (earliest >= 0) {
+                        idleSince[agent.index] = earliest;
+                    }
+                }
+            }
+            agents.add(agent);
         }
+        for (Contact contact : contacts) {
+            contact.language = next.languages().indexOf(old.languages().get(contact.language));
+            if (contact.node >= 0) {
+                String node = old.flowNodes().get(contact.node).name();
+                contact.node = -1;
+                for (int n = 0; n < next.flowNodes().size(); n++) {
+                    if (next.flowNodes().get(n).name().equals(node)) {
+                        contact.node = n;
+                    }
+                }
+            }
+            if (contact.queue >= 0) {
+                contact.queue = queueIndex(old.queues().get(contact.queue).name());
+            }
+            if (contact.agent >= 0) {
+                contact.agent = agentByOld.get(contact.agent);
+            }
+            if (contact.state == ContactState.WAITING || contact.state == ContactState.OFFERED) {
+                List<EscalationStep> steps = queue(contact.queue).steps();
+                contact.step = Math.min(contact.step, steps.size());
+                contact.tier = (int) steps.subList(0, contact.step).stream()
+                        .filter(s -> s.action() == EscalationStep.Action.WIDEN).count();
+            }
+            if (contact.state == ContactState.WAITING) {
+                contact.deadlineNs = -1;
+            }
+        }
+        List<Agent> lineUp = new ArrayList<>(agents);
+        lineUp.sort(Comparator.<Agent>comparingLong(a -> idleSince[a.index]).thenComparingInt(a -> a.index));
+        for (Agent agent : lineUp) {
+            for (int q = 0; q < next.queues().size(); q++) {
+                if (servesAtAll(agent, q) && available(agent, queue(q).channel())) {
+                    agent.idle[q] = true;
+                    agent.idleSinceNs[q] = idleSince[agent.index];
+                    agent.idleTurn[q] = ++turns;
+                }
+            }
+        }
+        List<Contact> waitingNow = new ArrayList<>();
+        for (Contact contact : contacts) {
+            if (contact.state == ContactState.WAITING) {
+                waitingNow.add(contact);
+            }
+        }
+        waitingNow.sort(Comparator.comparingLong(c -> c.id));
+        for (Contact contact : waitingNow) {
+            if (contact.state != ContactState.WAITING || !contacts.contains(contact)) {
+                continue;
+            }
+            if (stepDue(contact)) {
+                escalate(contact);
+            } else {
+                escalationTimer(contact);
+            }
+        }
+        for (Agent agent : agents) {
+            route(agent);
+        }
+    }
+
+    private int queueIndex(String name) {
+        for (int q = 0; q < config.queues().size(); q++) {
+            if (queue(q).name().equals(name)) {
+                return q;
+            }
+        }
+        return -1;
     }
 
     // ---------------------------------------------------------------- self-service

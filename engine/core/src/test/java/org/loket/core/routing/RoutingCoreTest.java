@@ -364,14 +364,50 @@ class RoutingCoreTest {
     }
 
     @Test
-    void shouldRefuseAConfigurationChangeWhileContactsAreInFlight() {
+    void shouldReloadDuringTrafficKeepingEveryContactAndApplyingTheNewRules() {
+        int ann = b.agent("ann", digid, 2);
+        int closed = b.prompt("closed");
+        RoutingConfig first = b.build();
+        start(first).apply(login(0, ann), arrive(1_000, 1, Channel.VOICE, eDigid), accept(1_500, 1, ann),
+                arrive(2_000, 2, Channel.VOICE, eApp), closure(2_500, qChat, closed));
+        b.queueOptions(qApp, 1, 0, 0, 15_000, 0);
+        int bob = b.agent("bob", app, 3);
+        driver.sink.drain();
+        driver.apply(config(3_000, b.version(2).build()));
+        assertThat(driver.sink.of(DecisionType.CONFIGURATION_APPLIED)).singleElement()
+                .satisfies(d -> assertThat(d.score).isEqualTo(2));
+        assertThat(driver.core.config().version()).isEqualTo(2);
+        assertThat(driver.core.contactState(1)).as("the call in progress goes on").isEqualTo(ContactState.CONNECTED);
+        assertThat(driver.core.contactAgent(1)).isEqualTo(ann);
+        assertThat(driver.core.contactState(2)).isEqualTo(ContactState.WAITING);
+        assertThat(driver.core.queueClosurePrompt(qChat)).as("closures stay").isEqualTo(closed);
+        driver.apply(login(4_000, bob));
+        assertThat(lastOffer().contactId).as("the new agent serves the waiting contact").isEqualTo(2);
+        driver.apply(end(5_000, 1));
+        assertThat(driver.core.agentState(ann)).isEqualTo(AgentState.READY);
+    }
+
+    @Test
+    void shouldRefuseAReloadThatHasNoPlaceForSomethingLive() {
         int ann = b.agent("ann", digid, 5);
         RoutingConfig first = b.build();
-        start(first).apply(login(0, ann), arrive(1_000, 1, Channel.VOICE, eDigid));
-        driver.apply(config(2_000, b.version(2).build()));
+        start(first).apply(login(0, ann), arrive(1_000, 1, Channel.VOICE, eApp));
+        ConfigBuilder without = new ConfigBuilder();
+        int skill = without.skill("digid");
+        int q = without.queue("digid-voice", Channel.VOICE, skill);
+        without.entryToQueue("digid", q);
+        without.agent("ann", skill, 5);
+        RoutingConfig second = without.version(2).build();
+        assertThat(driver.core.reloadBlocker(second)).contains("queue 'app-voice' holds live contacts");
+        driver.apply(config(2_000, second));
         assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).singleElement()
                 .satisfies(d -> assertThat(d.reason).isEqualTo(RejectReason.CONFIGURATION_IN_FLIGHT));
         assertThat(driver.core.config().version()).isEqualTo(1);
+        driver.apply(abandon(3_000, 1));
+        assertThat(driver.core.reloadBlocker(second)).isNull();
+        driver.apply(config(4_000, second));
+        assertThat(driver.core.config().version()).isEqualTo(2);
+        assertThat(driver.core.agentState(0)).as("ann stays logged in").isEqualTo(AgentState.READY);
     }
 
     @Test

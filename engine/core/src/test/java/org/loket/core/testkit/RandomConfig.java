@@ -135,6 +135,37 @@ public final class RandomConfig {
         return new RoutingConfig(1, skills, languages, prompts, queues, agents, entries, nodes, 15 + rnd.nextInt(36));
     }
 
+    /**
+     * The configuration with other requirements, escalation steps, priorities, timeouts and agent
+     * skills, and capacities no lower, under the same names in the same order: a live reload that
+     * everything live fits into.
+     */
+    public static RoutingConfig mutate(RoutingConfig config, SplittableRandom rnd) {
+        int skillCount = config.skills().size();
+        List<QueueSpec> queues = new ArrayList<>(config.queues());
+        for (int q = 0; q < queues.size(); q++) {
+            QueueSpec old = queues.get(q);
+            queues.set(q, new QueueSpec(old.name(), old.channel(), rnd.nextInt(3) == 0 ? requirement(rnd, skillCount) : old.requirement(),
+                    rnd.nextInt(4), rnd.nextBoolean() ? old.priorityAgingMs() : AGING_MS[rnd.nextInt(AGING_MS.length)],
+                    OFFER_TIMEOUT_MS[rnd.nextInt(OFFER_TIMEOUT_MS.length)], old.maxWrapUpMs(), old.serviceLevelMs(), List.of()));
+        }
+        for (int q = 0; q < queues.size(); q++) {
+            queues.set(q, queues.get(q).withSteps(rnd.nextBoolean() ? config.queues().get(q).steps() : steps(rnd, q, queues, skillCount)));
+        }
+        List<AgentSpec> agents = new ArrayList<>();
+        for (AgentSpec a : config.agents()) {
+            int[] levels = a.skillLevels().clone();
+            int[] capacity = a.capacityPerChannel().clone();
+            if (rnd.nextInt(3) == 0) {
+                levels[rnd.nextInt(levels.length)] = rnd.nextInt(2) == 0 ? 0 : 1 + rnd.nextInt(10);
+                capacity[rnd.nextInt(capacity.length)] += rnd.nextInt(2);
+            }
+            agents.add(new AgentSpec(a.name(), levels, capacity));
+        }
+        return new RoutingConfig(config.version() + 1, config.skills(), config.languages(), config.prompts(), queues, agents,
+                config.entries(), config.flowNodes(), config.maxLiveContacts());
+    }
+
     /** One skill (most queues), or an AND/OR of skills, sometimes with the contact's language. */
     private static Requirement requirement(SplittableRandom rnd, int skillCount) {
         int clauses = rnd.nextInt(3) == 0 ? 2 : 1;

@@ -104,7 +104,9 @@ public final class RandomTraffic implements DecisionSink {
     private static final long UNKNOWN_CONTACT_BASE = 1_000_000_000L;
 
     private final SplittableRandom rnd;
-    private final RoutingConfig config;
+    private RoutingConfig config;
+    /** A reload sent and not yet applied: it takes effect at its {@code CONFIGURATION_APPLIED} decision. */
+    private RoutingConfig pendingConfig;
     private final byte[] configBytes;
     private final int[] entryChannel;
     private final List<Tracked> live = new ArrayList<>();
@@ -373,7 +375,11 @@ public final class RandomTraffic implements DecisionSink {
             return expect(holds(a) ? RejectReason.AGENT_HAS_CONTACTS : ACCEPTED, Commands.logout(ms, a));
         }
         if (r < 84 && rnd.nextInt(4) == 0) {
-            return expect(quiescent() ? ACCEPTED : RejectReason.CONFIGURATION_IN_FLIGHT, Commands.config(ms, config));
+            // A live reload: the same configuration, or one with other requirements, escalation,
+            // priorities, timeouts and skills under the same names. Everything live has a place in
+            // it, so the core must take it.
+            pendingConfig = rnd.nextBoolean() ? config : RandomConfig.mutate(config, rnd);
+            return expect(ACCEPTED, Commands.config(ms, pendingConfig));
         }
         return expect(ACCEPTED, Commands.tick(ms));
     }
@@ -615,6 +621,12 @@ public final class RandomTraffic implements DecisionSink {
                 }
             }
             case REJECT_COMMAND -> rejected(d);
+            case CONFIGURATION_APPLIED -> {
+                if (pendingConfig != null) {
+                    reload(pendingConfig, d.timestampNs);
+                    pendingConfig = null;
+                }
+            }
             default -> {
             }
         }
@@ -725,6 +737,19 @@ public final class RandomTraffic implements DecisionSink {
             }
         }
         return false;
+    }
+
+    /** Follows a reload: its timeouts from now on, and escalation steps clamped to the new queues' counts. */
+    private void reload(RoutingConfig next, long nowNs) {
+        config = next;
+        for (Tracked t : live) {
+            if (t.state == ContactState.WAITING || t.state == ContactState.OFFERED) {
+                t.step = Math.min(t.step, queue(t.queue).steps().size());
+            }
+            if (t.state == ContactState.WAITING) {
+                escalationDeadline(t, nowNs);
+            }
+        }
     }
 
     private boolean quiescent() {

@@ -254,8 +254,9 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
-     * Validates a configuration folder on this machine and, when valid, publishes it as a journaled
-     * {@code CONFIG_APPLIED}; then waits for the core to install or refuse it and says which.
+     * Validates a configuration folder on this machine and, when valid and the live state fits it
+     * ({@code RoutingCore.reloadBlocker}), publishes it as a journaled {@code CONFIG_APPLIED}: a live
+     * reload during traffic. Then waits for the core to install or refuse it and says which.
      */
     private void applyConfig(HttpExchange exchange) throws Exception {
         JsonNode body = body(exchange);
@@ -273,6 +274,12 @@ public final class AdminServer implements AutoCloseable {
             reply(exchange, 422, refusedAnswer);
             return;
         }
+        String blocker = engine.query(core -> core.reloadBlocker(loaded.routing())).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        if (blocker != null) {
+            reply(exchange, 409, error("the running state has no place in this configuration: " + blocker
+                    + "; the running configuration stays"));
+            return;
+        }
         int inFlight = org.loket.core.decision.RejectReason.CONFIGURATION_IN_FLIGHT;
         int invalid = org.loket.core.decision.RejectReason.CONFIGURATION_INVALID;
         long[] before = engine.query(core -> new long[] {core.rejected(inFlight), core.rejected(invalid)})
@@ -288,14 +295,15 @@ public final class AdminServer implements AutoCloseable {
                     .get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             if (now[0] == 1) {
                 if (hours != null) {
-                    hours.apply(loaded); // the new configuration opened every queue: its hours take over at once
+                    hours.apply(loaded); // the new configuration's hours take over at once
                 }
                 reply(exchange, 200, JSON.createObjectNode().put("applied", loaded.source()).put("version", loaded.routing().version()));
                 return;
             }
             if (now[1] > before[0]) {
-                reply(exchange, 409, error("refused by the core: contacts are in flight or agents logged in; a configuration "
-                        + "change is applied only when the centre is quiet (live migration is not built yet)"));
+                // Something live changed between the check and the core's turn (a contact joined a removed queue).
+                reply(exchange, 409, error("refused by the core: the running state no longer fits this configuration; "
+                        + "the running configuration stays"));
                 return;
             }
             if (now[2] > before[1]) {

@@ -175,7 +175,7 @@ class AdminServerTest {
     }
 
     @Test
-    void shouldApplyAValidConfigurationWhenQuietAndRefuseOtherwiseKeepingTheRunningOne() throws Exception {
+    void shouldApplyAValidConfigurationThatTheLiveStateFitsAndRefuseOtherwiseKeepingTheRunningOne() throws Exception {
         Path good = configFolder("good", """
                 version: 5
                 skills: [s]
@@ -195,6 +195,7 @@ class AdminServerTest {
         }, null);
         HttpResponse<String> busy = send("POST", "/api/v1/config", TOKEN, "{\"folder\": \"" + good + "\"}");
         assertThat(busy.statusCode()).as(busy.body()).isEqualTo(409);
+        assertThat(busy.body()).contains("agent 'generalist-001' is logged in and not in the new configuration");
         assertThat(engine.query(core -> core.config().version()).get()).isEqualTo(1);
 
         engine.tryPublish((c, unused) -> {
