@@ -21,8 +21,30 @@ final class KpiText {
         out.println();
         header(out, "channel");
         report.channels().forEach(c -> row(out, c));
-        out.printf("service level = answered within the queue's threshold / (answered + abandoned - abandons under %d s)%n",
-                report.shortAbandonMs() / 1000);
+        out.printf("service level = answered within the queue's threshold / (answered + abandoned - abandons under %d s"
+                + " + deflected after joining)%n", report.shortAbandonMs() / 1000);
+        escalations(out, report);
+    }
+
+    /** Per queue whose steps acted: what they did (nothing when no queue escalates). */
+    private static void escalations(PrintWriter out, KpiReport report) {
+        if (report.queues().stream().noneMatch(KpiText::escalated)) {
+            return;
+        }
+        out.println();
+        out.printf("%-20s %8s %8s %8s %9s %9s %8s %9s%n", "escalation", "widened", "ovflOut", "ovflIn", "cbOffers",
+                "cbAccept", "closed", "deflected");
+        report.queues().stream().filter(KpiText::escalated).forEach(q -> {
+            Figures.Escalation e = q.escalation();
+            out.printf("%-20s %,8d %,8d %,8d %,9d %,9d %,8d %,9d%n", q.name(), e.widened(), e.overflowedOut(), e.overflowedIn(),
+                    e.callbackOffers(), e.callbackOffersAccepted(), e.closed(), q.deflected());
+        });
+        out.println("deflected counts in the contact's first queue; the steps count in the queue whose step acted");
+    }
+
+    private static boolean escalated(Figures q) {
+        Figures.Escalation e = q.escalation();
+        return e.widened() + e.overflowedOut() + e.overflowedIn() + e.callbackOffers() + e.closed() + q.deflected() > 0;
     }
 
     static void compare(PrintWriter out, String labelA, KpiReport a, String labelB, KpiReport b) {
@@ -42,6 +64,16 @@ final class KpiText {
         line(out, "  offered", a.offered(), b.offered());
         line(out, "  answered", a.answered(), b.answered());
         line(out, "  abandoned", a.abandoned(), b.abandoned());
+        if (a.deflected() + b.deflected() > 0) {
+            line(out, "  deflected", a.deflected(), b.deflected());
+        }
+        if (a.escalation().overflowedOut() + b.escalation().overflowedOut() > 0) {
+            line(out, "  overflowed out", a.escalation().overflowedOut(), b.escalation().overflowedOut());
+        }
+        if (a.escalation().callbackOffers() + b.escalation().callbackOffers() > 0) {
+            line(out, "  callback offers", a.escalation().callbackOffers(), b.escalation().callbackOffers());
+            line(out, "  callbacks accepted", a.escalation().callbackOffersAccepted(), b.escalation().callbackOffersAccepted());
+        }
         percent(out, "  service level", a.serviceLevel(), b.serviceLevel());
         seconds(out, "  ASA", a.asaMs(), b.asaMs());
         seconds(out, "  AHT", a.ahtMs(), b.ahtMs());

@@ -22,7 +22,16 @@ final class SimOptions {
     @Option(names = "--sl-target", defaultValue = "0.8", description = "service-level target drawn in reports (0..1); default ${DEFAULT-VALUE}")
     double serviceLevelTarget;
 
+    @Option(names = "--callback-accept-share", defaultValue = "" + DaySimulator.Settings.DEFAULT_CALLBACK_ACCEPT_SHARE,
+            description = "share (0..1) of citizens who take the callback an escalation step offers; the rest keep waiting."
+                    + " An estimate; default ${DEFAULT-VALUE}")
+    double callbackAcceptShare;
+
+    @Option(names = "--seed", defaultValue = "1", description = "decides which citizens take a step's callback offer; default ${DEFAULT-VALUE}")
+    long seed;
+
     DaySimulator.Settings settings() {
-        return new DaySimulator.Settings(date, zone, Math.round(ringSeconds * 1000), KpiCollector.DEFAULT_SHORT_ABANDON_MS);
+        return new DaySimulator.Settings(date, zone, Math.round(ringSeconds * 1000), KpiCollector.DEFAULT_SHORT_ABANDON_MS,
+                callbackAcceptShare, seed);
     }
 }

@@ -17,7 +17,10 @@ package org.loket.host.kpi;
  * @param callbacks              contacts that asked to be called back (they keep their place; not abandons)
  * @param closed                 contacts turned away by an operator's emergency closure (they heard its message)
  * @param outsideHours           contacts turned away because their queue's business hours (or a holiday) closed it
- * @param serviceLevel           answeredWithinThreshold / (answered + abandoned - shortAbandoned)
+ * @param deflected              contacts the queue's own policy ended with a message (an escalation step's close, a
+ *                               full queue): not abandons; those that had joined a queue count against the service level
+ * @param otherOutcomes          contacts that ended with an outcome this version of the report does not know
+ * @param serviceLevel           answeredWithinThreshold / (answered + abandoned - shortAbandoned + deflected after joining)
  * @param abandonRate            abandoned / (answered + abandoned)
  * @param asaMs                  mean wait of answered contacts, from joining the queue to the agent's acceptance
  * @param ahtMs                  mean handling time: talk (all agents) plus after-contact work
@@ -26,9 +29,26 @@ package org.loket.host.kpi;
  *                               queue: handling time of its contacts / (time its qualified agents were staffed x
  *                               their capacity for its channel)
  * @param ivrContainment         selfServed / enteredSelfService
+ * @param escalation             escalation steps that acted, counted in the queue whose step it was
  */
 public record Figures(String name, String channel, long offered, long answered, long answeredWithinThreshold,
                       long abandoned, long shortAbandoned, long enteredSelfService, long selfServed,
-                      long abandonedInSelfService, long callbacks, long closed, long outsideHours, Double serviceLevel, Double abandonRate, Double asaMs,
-                      Double ahtMs, long longestWaitMs, Double occupancy, Double ivrContainment) {
+                      long abandonedInSelfService, long callbacks, long closed, long outsideHours, long deflected, long otherOutcomes,
+                      Double serviceLevel, Double abandonRate, Double asaMs,
+                      Double ahtMs, long longestWaitMs, Double occupancy, Double ivrContainment, Escalation escalation) {
+    /**
+     * What escalation steps did. Per queue: the steps of that queue (an overflow also counts as
+     * {@code overflowedIn} in its target); in totals, channels and intervals: the steps that acted on
+     * the contacts counted there.
+     *
+     * @param widened                WIDEN steps that acted (more agents qualified)
+     * @param overflowedOut          OVERFLOW steps that moved a contact out of the queue
+     * @param overflowedIn           contacts another queue's step moved into this one
+     * @param callbackOffers         callbacks a step offered (not to contacts already to be called back)
+     * @param callbackOffersAccepted contacts that asked for a callback after a step offered one
+     * @param closed                 CLOSE steps that ended a contact (outcome DEFLECTED)
+     */
+    public record Escalation(long widened, long overflowedOut, long overflowedIn, long callbackOffers,
+                             long callbackOffersAccepted, long closed) {
+    }
 }

@@ -109,7 +109,7 @@ public final class HtmlReport {
             const r0 = runs[0].report;
             document.getElementById('about').textContent = 'Intervals of ' + r0.intervalMinutes + ' minutes, ' + r0.zone
               + '. Service level = answered within the queue threshold / (answered + abandoned - abandons under '
-              + (r0.shortAbandonMs / 1000) + ' s). Contacts count in the interval they joined a queue.';
+              + (r0.shortAbandonMs / 1000) + ' s + deflected after joining). Contacts count in the interval they joined a queue; escalation steps in the queue whose step acted.';
             function chart(id, type, title, datasets, options) {
               new Chart(document.getElementById(id), {type, data: {labels: id === 'waits' ? waitLabels() : clock, datasets},
                 options: Object.assign({animation: false, responsive: true, plugins: {title: {display: true, text: title}},
@@ -139,18 +139,19 @@ public final class HtmlReport {
               {type: 'line', label: 'occupancy %' + suffix(r), data: series(r, i => i.figures.occupancy == null ? null : 100 * i.figures.occupancy), borderColor: colours[k], pointRadius: 0, yAxisID: 'y1'}]),
               {scales: {y: {position: 'left', title: {display: true, text: 'agents'}}, y1: {position: 'right', min: 0, max: 100, title: {display: true, text: '%'}, grid: {drawOnChartArea: false}}}});
             const columns = [['offered', num], ['answered', num], ['abandoned', num], ['shortAbandoned', num], ['selfServed', num],
-              ['callbacks', num], ['closed', num], ['outsideHours', num], ['serviceLevel', pct], ['abandonRate', pct], ['asaMs', sec], ['ahtMs', sec], ['longestWaitMs', sec], ['occupancy', pct]];
+              ['callbacks', num], ['closed', num], ['outsideHours', num], ['deflected', num], ['escalation.widened', num], ['escalation.overflowedOut', num],
+              ['escalation.overflowedIn', num], ['escalation.callbackOffers', num], ['escalation.callbackOffersAccepted', num], ['serviceLevel', pct], ['abandonRate', pct], ['asaMs', sec], ['ahtMs', sec], ['longestWaitMs', sec], ['occupancy', pct]];
             const lowerIsBetter = new Set(['abandoned', 'shortAbandoned', 'abandonRate', 'asaMs', 'longestWaitMs']);
             function table(rows) {
               const head = '<tr><th></th>' + runs.map(r => '<th>' + r.label + '</th>').join('') + (runs.length === 2 ? '<th>B - A</th>' : '') + '</tr>';
               return '<table>' + head + rows.map(([name, get]) => '<tr><th colspan="' + (runs.length + 2) + '">' + name + '</th></tr>'
                 + columns.map(([key, fmt]) => {
-                  const values = runs.map(r => { const f = get(r); return f ? f[key] : null; });
+                  const values = runs.map(r => { const f = get(r); return f ? key.split('.').reduce((o, k) => o == null ? null : o[k], f) : null; });
                   let diff = '';
                   if (runs.length === 2 && values[0] != null && values[1] != null) {
                     const d = values[1] - values[0];
                     const better = d === 0 ? '' : (d < 0) === lowerIsBetter.has(key) ? 'better' : 'worse';
-                    const neutral = ['offered', 'occupancy', 'ahtMs', 'selfServed', 'callbacks', 'closed', 'outsideHours'].includes(key);
+                    const neutral = ['offered', 'occupancy', 'ahtMs', 'selfServed', 'callbacks', 'closed', 'outsideHours', 'deflected'].includes(key) || key.startsWith('escalation.');
                     diff = '<td class="' + (neutral ? '' : better) + '">' + (d > 0 ? '+' : '') + fmt(d) + '</td>';
                   } else if (runs.length === 2) { diff = '<td></td>'; }
                   return '<tr><td>' + key + '</td>' + values.map(v => '<td>' + fmt(v) + '</td>').join('') + diff + '</tr>';

@@ -17,6 +17,7 @@ import org.loket.core.Channel;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
 import org.loket.core.config.AgentSpec;
+import org.loket.core.config.EscalationStep;
 import org.loket.core.config.FlowNode;
 import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
@@ -30,7 +31,8 @@ import org.loket.core.decision.Outcome;
  * decisions it caused, in order. The same code serves a live journal, a replay and a simulated day,
  * so their figures mean the same thing.
  * <p>Contacts count in the interval in which they joined their first queue (self-service figures:
- * in which they arrived). Single-threaded; allocates per contact (reports are not the hot path).
+ * in which they arrived), and in that first queue. Escalation steps count in the queue whose step
+ * acted (an overflow also in the queue it moved the contact to). Single-threaded; allocates per contact (reports are not the hot path).
  */
 public final class KpiCollector {
     /** Interval length of the reports. */
@@ -180,8 +182,14 @@ public final class KpiCollector {
                 }
             }
             case CALLBACK_SCHEDULED -> {
-                if (r != null) {
+                if (r != null && !r.callback) {
                     r.callback = true;
+                    r.callbackAfterOfferBy = r.callbackOfferedBy;
+                }
+            }
+            case ESCALATE -> {
+                if (r != null) {
+                    escalated(r, d);
                 }
             }
             case AGENT_STATE -> {
@@ -216,14 +224,32 @@ public final class KpiCollector {
             }
             hold(r.agent, -1, d.timestampNs);
         }
-        if (d.outcome == Outcome.CLOSED || d.outcome == Outcome.OUTSIDE_HOURS) {
-            r.countedInQueue = d.queueId; // the closed queue: it counts there
+        if (r.firstQueue < 0 && d.queueId >= 0) {
+            r.countedInQueue = d.queueId; // turned away before joining (closure, hours, deflection): it counts there
         }
         if (d.outcome == Outcome.SELF_SERVED && r.lastMenuNode >= 0) {
             FlowNode menu = config.flowNodes().get(r.lastMenuNode);
             r.countedInQueue = menu.queueFor(r.channel); // the queue the menu's branch serves for this channel
         }
         close(contactId, r);
+    }
+
+    /** One escalation step acted on the contact; booked when the contact ends, like every figure. */
+    private void escalated(ContactRecord r, Decision d) {
+        EscalationStep.Action action = EscalationStep.Action.ofCode(d.reason);
+        if (action == null) {
+            return; // an action this report does not know yet
+        }
+        if (action == EscalationStep.Action.OFFER_CALLBACK && r.callback) {
+            return; // already to be called back: the adapters make no offer
+        }
+        int from = r.queue;
+        r.escalations.add(new int[] {action.code(), from, d.queueId});
+        if (action == EscalationStep.Action.OVERFLOW) {
+            r.queue = d.queueId;
+        } else if (action == EscalationStep.Action.OFFER_CALLBACK) {
+            r.callbackOfferedBy = from;
+        }
     }
 
     private void wrapUpEnded(long contactId, long atNs) {
@@ -248,11 +274,7 @@ public final class KpiCollector {
             accs.add(channels[r.channel]);
             accs.add(interval.channels[r.channel]);
         }
-        if (r.firstQueue >= 0) {
-            accs.add(queues.get(r.firstQueue));
-        } else if (r.countedInQueue >= 0) {
-            accs.add(queues.get(r.countedInQueue));
-        }
+        Acc queue = r.firstQueue >= 0 ? queues.get(r.firstQueue) : r.countedInQueue >= 0 ? queues.get(r.countedInQueue) : null;
         long thresholdMs = r.firstQueue >= 0 ? config.queues().get(r.firstQueue).serviceLevelMs() : 0;
         long waitMs = -1;
         if (r.answeredNs >= 0) {
@@ -262,9 +284,35 @@ public final class KpiCollector {
         } else if (r.outcome == Outcome.ABANDONED) {
             waitMs = (r.endedNs - r.queuedNs) / 1_000_000;
             abandonedBuckets[bucket(waitMs)]++;
+        } else if (r.outcome == Outcome.DEFLECTED && r.queuedNs >= 0) {
+            waitMs = (r.endedNs - r.queuedNs) / 1_000_000;
         }
         for (Acc a : accs) {
             a.add(r, waitMs, thresholdMs, shortAbandonMs);
+            for (int[] e : r.escalations) {
+                a.escalated(e[0]);
+                if (e[0] == EscalationStep.Action.OVERFLOW.code()) {
+                    a.overflowedIn++; // out of one queue of these contacts, into another
+                }
+            }
+            if (r.callbackAfterOfferBy >= 0) {
+                a.callbackOffersAccepted++;
+            }
+        }
+        if (queue != null) {
+            queue.add(r, waitMs, thresholdMs, shortAbandonMs);
+        }
+        // Per queue, escalations belong to the queue whose step acted, not to the contact's first queue.
+        for (int[] e : r.escalations) {
+            if (e[1] >= 0 && e[1] < queues.size()) {
+                queues.get(e[1]).escalated(e[0]);
+            }
+            if (e[0] == EscalationStep.Action.OVERFLOW.code() && e[2] >= 0 && e[2] < queues.size()) {
+                queues.get(e[2]).overflowedIn++;
+            }
+        }
+        if (r.callbackAfterOfferBy >= 0 && r.callbackAfterOfferBy < queues.size()) {
+            queues.get(r.callbackAfterOfferBy).callbackOffersAccepted++;
         }
     }
 
@@ -437,6 +485,12 @@ public final class KpiCollector {
         long endedNs = -1;
         int outcome = -1;
         boolean callback;
+        /** The queue whose step last offered a callback, or -1. */
+        int callbackOfferedBy = -1;
+        /** The queue whose step's offer the citizen took (asked for a callback after it), or -1. */
+        int callbackAfterOfferBy = -1;
+        /** Escalation steps that acted: action code, queue before, queue after. */
+        final List<int[]> escalations = new ArrayList<>(0);
     }
 
     /** Counters behind one {@link Figures}. */
@@ -452,6 +506,16 @@ public final class KpiCollector {
         long callbacks;
         long closed;
         long outsideHours;
+        long deflected;
+        /** Deflected after joining a queue: they count against the service level. */
+        long deflectedWaiting;
+        long otherOutcomes;
+        long widened;
+        long overflowedOut;
+        long overflowedIn;
+        long callbackOffers;
+        long callbackOffersAccepted;
+        long closedByStep;
         long waitAnsweredMsSum;
         long handledNs;
         long longestWaitMs;
@@ -472,6 +536,13 @@ public final class KpiCollector {
                 closed++;
             } else if (r.outcome == Outcome.OUTSIDE_HOURS) {
                 outsideHours++;
+            } else if (r.outcome == Outcome.DEFLECTED) {
+                deflected++;
+                if (r.queuedNs >= 0) {
+                    deflectedWaiting++;
+                }
+            } else if (!known(r.outcome)) {
+                otherOutcomes++;
             }
             if (r.queuedNs < 0) {
                 return;
@@ -493,13 +564,29 @@ public final class KpiCollector {
             longestWaitMs = Math.max(longestWaitMs, waitMs);
         }
 
+        void escalated(int action) {
+            switch (EscalationStep.Action.ofCode(action)) {
+                case WIDEN -> widened++;
+                case OVERFLOW -> overflowedOut++;
+                case OFFER_CALLBACK -> callbackOffers++;
+                case CLOSE -> closedByStep++;
+                case null -> { }
+            }
+        }
+
         Figures figures(String name, String channel, Double occupancy) {
             return new Figures(name, channel, offered, answered, answeredWithin, abandoned, shortAbandoned,
-                    enteredSelfService, selfServed, abandonedInSelfService, callbacks, closed, outsideHours,
-                    ratio(answeredWithin, answered + abandoned - shortAbandoned), ratio(abandoned, answered + abandoned),
+                    enteredSelfService, selfServed, abandonedInSelfService, callbacks, closed, outsideHours, deflected, otherOutcomes,
+                    ratio(answeredWithin, answered + abandoned - shortAbandoned + deflectedWaiting), ratio(abandoned, answered + abandoned),
                     ratio(waitAnsweredMsSum, answered), ratio(handledNs / 1e6, answered), longestWaitMs, occupancy,
-                    ratio(selfServed, enteredSelfService));
+                    ratio(selfServed, enteredSelfService),
+                    new Figures.Escalation(widened, overflowedOut, overflowedIn, callbackOffers, callbackOffersAccepted, closedByStep));
         }
+    }
+
+    /** Whether this report knows the outcome (it has a figure of its own or is one of the plain ends). */
+    private static boolean known(int outcome) {
+        return outcome >= Outcome.ANSWERED && outcome <= Outcome.DEFLECTED;
     }
 
     /** Counters of one interval. */

@@ -17,6 +17,7 @@ import org.loket.core.AgentState;
 import org.loket.core.PauseReason;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
+import org.loket.core.config.EscalationStep;
 import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
 import org.loket.core.config.RoutingConfigCodec;
@@ -33,7 +34,8 @@ import org.loket.host.trace.TraceException;
 
 /**
  * Runs a trace through the real {@link RoutingCore} on a discrete-event clock: citizens arrive,
- * choose in menus, wait, ask for a callback or give up as their trace rows say; agents log in and out by their shifts,
+ * choose in menus, wait, ask for a callback or give up as their trace rows say (or take the callback
+ * an escalation step offers them, by {@link Settings#callbackAcceptShare}); agents log in and out by their shifts,
  * answer offers after a ring time, talk for {@code handle_ms} and wrap up for {@code wrapup_ms}.
  * Every command and decision can be journaled, so a simulated day replays like a live one, and the
  * KPIs come from the same {@link KpiCollector} that reads live journals.
@@ -54,11 +56,37 @@ public final class DaySimulator {
      *                        {@code hours.zone} (the business hours are always in that zone)
      * @param ringMs          how long an agent's phone or desktop rings before the agent accepts
      * @param shortAbandonMs  abandons quicker than this are short abandons
+     * @param callbackAcceptShare share (0..1) of citizens who take a callback an escalation step offers
+     *                        them; the others keep waiting (and may still give up as their row says)
+     * @param seed            decides which citizens take the offer: a citizen's choice depends only on
+     *                        the seed and their contact, so two configurations that offer the same
+     *                        citizen a callback get the same answer
      */
-    public record Settings(LocalDate date, ZoneId zone, long ringMs, long shortAbandonMs) {
+    public record Settings(LocalDate date, ZoneId zone, long ringMs, long shortAbandonMs, double callbackAcceptShare, long seed) {
+        /** Share of citizens who accept a step's callback offer by default: an estimate, not a measured figure. */
+        public static final double DEFAULT_CALLBACK_ACCEPT_SHARE = 0.4;
+        /** Time from a step's callback offer to the citizen's key press: hearing the offer and pressing 1. */
+        public static final long CALLBACK_DECISION_MS = 8_000;
+
+        public Settings {
+            if (!(callbackAcceptShare >= 0 && callbackAcceptShare <= 1)) {
+                throw new IllegalArgumentException("callbackAcceptShare " + callbackAcceptShare + " is outside 0..1");
+            }
+        }
+
+        public Settings(LocalDate date, ZoneId zone, long ringMs, long shortAbandonMs) {
+            this(date, zone, ringMs, shortAbandonMs, DEFAULT_CALLBACK_ACCEPT_SHARE, 1);
+        }
+
         public static Settings defaults() {
             return new Settings(LocalDate.of(2027, 3, 1), ZoneId.of("Europe/Amsterdam"), 3_000,
                     KpiCollector.DEFAULT_SHORT_ABANDON_MS);
+        }
+
+        /** Whether the citizen of {@code contactId} takes the callback offered at its {@code offer}-th offer. */
+        boolean acceptsCallback(long contactId, int offer) {
+            long draw = Decision.mix(Decision.mix(seed, contactId), offer) >>> 11; // 53 random bits
+            return draw * 0x1.0p-53 < callbackAcceptShare;
         }
     }
 
@@ -493,6 +521,13 @@ public final class DaySimulator {
                     c.calledBack = true;
                 }
             }
+            case ESCALATE -> {
+                // Overflow and close need nothing here: the contact keeps waiting, or its END_CONTACT follows.
+                if (c != null && d.reason == EscalationStep.Action.OFFER_CALLBACK.code() && !c.calledBack
+                        && settings.acceptsCallback(c.id, c.callbackOffers++)) {
+                    schedule(atNs + Settings.CALLBACK_DECISION_MS * 1_000_000L, Kind.CALLBACK, c, -1);
+                }
+            }
             case RETRACT_OFFER -> {
                 if (c != null && c.phase == Phase.OFFERED) {
                     c.phase = Phase.WAITING;
@@ -559,6 +594,8 @@ public final class DaySimulator {
         SimContact redialOf;
         Phase phase = Phase.NEW;
         boolean calledBack;
+        /** Callback offers escalation steps made this citizen so far. */
+        int callbackOffers;
         int outcome = -1;
         int step;
         long token;

@@ -8,6 +8,7 @@ import org.loket.core.Channel;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
 import org.loket.core.config.EntrySpec;
+import org.loket.core.config.EscalationStep;
 import org.loket.core.config.FlowNode;
 import org.loket.core.config.RoutingConfig;
 import org.loket.core.decision.Decision;
@@ -15,7 +16,8 @@ import org.loket.core.decision.Outcome;
 
 /**
  * Simulated citizens and agents that react to the core's decisions: citizens arrive, choose in
- * menus, wait, sometimes hang up or ask for a callback; agents log in, answer offers after ringing
+ * menus, wait, sometimes hang up or ask for a callback (unasked, or when an escalation step offers
+ * one: {@link DaySimulator.Settings#DEFAULT_CALLBACK_ACCEPT_SHARE} of them take it); agents log in, answer offers after ringing
  * (or let some ring out and come back), talk, and wrap up. A discrete-event source of commands:
  * {@link #nextDueNs()} says when the next command is due and {@link #poll} hands it out.
  * <p>Deterministic for a seed and the same decisions. Single-threaded; not for the hot path.
@@ -156,6 +158,14 @@ public final class SimulatedWorld {
             case CALLBACK_SCHEDULED -> {
                 if (citizen != null) {
                     citizen.version++; // a citizen waiting for a callback does not hang up
+                    citizen.calledBack = true;
+                }
+            }
+            case ESCALATE -> {
+                // A step's callback offer; the other steps leave the citizen waiting as before (or END_CONTACT follows).
+                if (citizen != null && !citizen.calledBack && d.reason == EscalationStep.Action.OFFER_CALLBACK.code()
+                        && random.nextDouble() < DaySimulator.Settings.DEFAULT_CALLBACK_ACCEPT_SHARE) {
+                    schedule(now + DaySimulator.Settings.CALLBACK_DECISION_MS * 1_000_000L, Kind.CALLBACK, d.contactId, -1, -1, citizen);
                 }
             }
             case OFFER_CONTACT -> {
@@ -242,6 +252,7 @@ public final class SimulatedWorld {
     /** What the world knows of a citizen: a version that makes older scheduled reactions stale. */
     private static final class Citizen {
         long version;
+        boolean calledBack;
     }
 
     private record Event(long dueNs, long order, Kind kind, long contactId, int agentId, int input, long version)
