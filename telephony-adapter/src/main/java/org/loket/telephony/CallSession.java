@@ -11,6 +11,7 @@ import org.asteriskjava.fastagi.reply.AgiReply;
 import org.loket.core.AgentState;
 import org.loket.core.PauseReason;
 import org.loket.core.command.CommandType;
+import org.loket.core.config.EscalationStep;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
 import org.slf4j.Logger;
@@ -97,7 +98,7 @@ final class CallSession {
         mailbox.add(decision);
         DecisionType type = decision.type;
         if (type == DecisionType.OFFER_CONTACT || type == DecisionType.END_CONTACT
-                || type == DecisionType.CALLBACK_SCHEDULED || type == DecisionType.PLAY_PROMPT) {
+                || type == DecisionType.CALLBACK_SCHEDULED || type == DecisionType.PLAY_PROMPT || offersCallback(decision)) {
             boolean wake;
             synchronized (this) {
                 wake = hold == Hold.HOLDING;
@@ -111,6 +112,11 @@ final class CallSession {
                 gateway.wake(this);
             }
         }
+    }
+
+    /** An escalation step that asks to offer the waiting caller a callback now. */
+    static boolean offersCallback(Decision d) {
+        return d.type == DecisionType.ESCALATE && d.reason == EscalationStep.Action.OFFER_CALLBACK.code();
     }
 
     String channelName() {
@@ -316,6 +322,7 @@ final class CallSession {
                 language = gateway.directory().language(d.languageId);
                 String prompt = gateway.directory().prompt(d.promptId);
                 if ((d.flags & Decision.FLAG_FINAL) != 0) {
+                    music(false); // a waiting caller closed by an escalation step hears the message, not the music
                     channel.streamFile(path(prompt));
                     phase = Phase.FINISHING;
                     awaitEngine();
@@ -340,6 +347,13 @@ final class CallSession {
             }
             case OFFER_CONTACT -> {
                 return dial(d);
+            }
+            case ESCALATE -> {
+                if (offersCallback(d) && phase == Phase.WAITING && mailbox.isEmpty()) {
+                    offerCallback();
+                }
+                // Widen and overflow change nothing the caller hears (the board follows an overflow);
+                // a close step's final prompt and end follow as their own decisions.
             }
             case CALLBACK_SCHEDULED -> {
                 ended = true;
@@ -505,6 +519,26 @@ final class CallSession {
             digit = play("callback-offer", escape);
         }
         return digit;
+    }
+
+    /**
+     * An escalation step offers the waiting caller a callback now: the same offer as the periodic
+     * announcement's ("press 1 ..."), then the hold goes on unless the caller took it.
+     */
+    private void offerCallback() throws AgiException {
+        String escape = settings.callbackDigit();
+        if (escape.isEmpty()) {
+            return; // this site offers no callbacks
+        }
+        calls.counters.callbackOffers.incrementAndGet();
+        music(false);
+        char digit = play("callback-offer", escape);
+        if (digit != 0 && requestCallback(digit)) {
+            return;
+        }
+        if (mailbox.isEmpty()) {
+            music(true);
+        }
     }
 
     private boolean requestCallback(char digit) {

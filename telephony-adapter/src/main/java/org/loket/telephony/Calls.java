@@ -102,6 +102,8 @@ final class Calls {
         final AtomicLong handoversLost = new AtomicLong();
         final AtomicLong handoversFailed = new AtomicLong();
         final AtomicLong resumeUnknown = new AtomicLong();
+        /** Callback offers an escalation step asked for and a waiting caller heard. */
+        final AtomicLong callbackOffers = new AtomicLong();
         /** Decision delivered to a held caller until its session resumed: counts up to 1, 2, 5, 10, 20, 50, 100 ms and beyond. */
         private static final long[] HANDOVER_MS = {1, 2, 5, 10, 20, 50, 100};
         final java.util.concurrent.atomic.AtomicLongArray handoverMs = new java.util.concurrent.atomic.AtomicLongArray(HANDOVER_MS.length + 1);
@@ -131,7 +133,7 @@ final class Calls {
                     + " callbacksFailed=" + callbacksFailed + " amiConnects=" + amiConnects
                     + " amiDisconnects=" + amiDisconnects + " deviceStates=" + deviceStates + " rejected=" + rejected
                     + " lateOffers=" + lateOffers + " answeredAfterRetraction=" + answeredAfterRetraction + " handovers=" + handovers
-                    + " handoversLost=" + handoversLost + " handoversFailed=" + handoversFailed + " resumeUnknown=" + resumeUnknown + " handoverMs=" + handoverHistogram();
+                    + " handoversLost=" + handoversLost + " handoversFailed=" + handoversFailed  + " resumeUnknown=" + resumeUnknown + " callbackOffers=" + callbackOffers + " handoverMs=" + handoverHistogram();
         }
     }
 
@@ -165,6 +167,14 @@ final class Calls {
                 pace[1] = pace[1] == 0 ? interval : (pace[1] * 7 + interval) / 8;
             }
             pace[0] = nowNs;
+        }
+
+        /** An escalation step moved the contact to another queue: same priority and join time, its place there. */
+        synchronized void moved(long contactId, int queueId) {
+            Place place = waiting.get(contactId);
+            if (place != null) {
+                waiting.put(contactId, new Place(queueId, place.priority, place.joinedNs));
+            }
         }
 
         /** The offer was retracted or declined: back at the place it had. */

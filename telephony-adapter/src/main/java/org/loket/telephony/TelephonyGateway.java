@@ -12,6 +12,7 @@ import org.asteriskjava.fastagi.AgiScript;
 import org.asteriskjava.fastagi.DefaultAgiServer;
 import org.asteriskjava.util.ServerSocketFacade;
 import org.asteriskjava.util.SocketConnectionFacade;
+import org.loket.core.config.EscalationStep;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
 import org.loket.host.gateway.Gateway;
@@ -144,6 +145,11 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             case QUEUE_CONTACT -> calls.board.queued(contactId, decision.queueId, decision.priority, decision.timestampNs);
             case OFFER_CONTACT -> calls.board.offered(contactId, decision.queueId, decision.timestampNs);
             case RETRACT_OFFER -> calls.board.returned(contactId);
+            case ESCALATE -> {
+                if (decision.reason == EscalationStep.Action.OVERFLOW.code()) {
+                    calls.board.moved(contactId, decision.queueId);
+                }
+            }
             case END_CONTACT -> {
                 calls.board.ended(contactId);
                 calls.callbacks.remove(contactId);

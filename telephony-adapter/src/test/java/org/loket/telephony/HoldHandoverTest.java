@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.loket.config.ConfigLoader;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
+import org.loket.core.config.EscalationStep;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
 import org.loket.host.gateway.CommandFiller;
@@ -49,6 +50,11 @@ class HoldHandoverTest {
     }
 
     private AgiChannel channel() {
+        return channel(false);
+    }
+
+    /** @param pressForCallback the caller presses 1 during the callback offer */
+    private AgiChannel channel(boolean pressForCallback) {
         return (AgiChannel) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {AgiChannel.class}, (p, m, args) -> {
             if (m.getName().equals("sendCommand")) {
                 AgiCommand command = (AgiCommand) args[0];
@@ -59,6 +65,9 @@ class HoldHandoverTest {
                 return reply(0);
             }
             agiCommands.add(m.getName() + (args == null ? "" : List.of(args)));
+            if (pressForCallback && m.getName().equals("streamFile") && args.length == 2 && ((String) args[0]).endsWith("/callback-offer")) {
+                return '1';
+            }
             if (m.getName().equals("getVariable")) {
                 return "ANSWER";
             }
@@ -119,5 +128,95 @@ class HoldHandoverTest {
         assertThat(gateway.calls().counters.handoversFailed.get()).isEqualTo(1);
         assertThat(published).extracting(c -> c.type).contains(CommandType.OFFER_ACCEPTED, CommandType.CONTACT_ENDED);
         assertThat(gateway.calls().byContact).isEmpty();
+    }
+
+    private long startCall(TelephonyGateway gateway, boolean pressForCallback) throws Exception {
+        gateway.prepare(new GatewayContext(publisher, ConfigLoader.load(Path.of("src/test/resources/phone-it")), Map.of()));
+        Thread call = Thread.ofVirtual().start(() -> {
+            try {
+                gateway.service(request(), channel(pressForCallback));
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        calls.add(call);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (published.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        long contactId = published.get(0).contactId;
+        gateway.onDecision(decision(DecisionType.QUEUE_CONTACT, contactId, 0, -1));
+        return contactId;
+    }
+
+    private final List<Thread> calls = new CopyOnWriteArrayList<>();
+
+    private static Decision decision(DecisionType type, long contactId, int queueId, int reason) {
+        Decision d = new Decision();
+        d.type = type;
+        d.contactId = contactId;
+        d.queueId = queueId;
+        d.reason = reason;
+        d.priority = 0;
+        d.timestampNs = System.currentTimeMillis() * 1_000_000L;
+        return d;
+    }
+
+    @Test
+    void shouldPlayAStepsCallbackOfferAtOnceAndAskForTheCallbackWhenTheCallerPresses1() throws Exception {
+        TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused",
+                "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "300")));
+        long contactId = startCall(gateway, true);
+        Thread.sleep(500);
+        assertThat(agiCommands).noneMatch(c -> c.contains("callback-offer"));
+
+        gateway.onDecision(decision(DecisionType.ESCALATE, contactId, 0, EscalationStep.Action.OFFER_CALLBACK.code()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (published.stream().noneMatch(c -> c.type == CommandType.CALLBACK_REQUESTED) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(agiCommands).anyMatch(c -> c.startsWith("streamFile") && c.contains("callback-offer"));
+        assertThat(published).extracting(c -> c.type).contains(CommandType.CALLBACK_REQUESTED);
+        assertThat(gateway.calls().counters.callbackOffers.get()).isEqualTo(1);
+
+        gateway.onDecision(decision(DecisionType.CALLBACK_SCHEDULED, contactId, 0, -1));
+        calls.get(0).join(TimeUnit.SECONDS.toMillis(5));
+        assertThat(calls.get(0).isAlive()).isFalse();
+        assertThat(agiCommands).anyMatch(c -> c.contains("callback-confirmed"));
+        assertThat(gateway.calls().callbacks).containsKey(contactId);
+    }
+
+    @Test
+    void shouldKeepHoldingACallerWhoLetsTheOfferPassAndIgnoreWidenAndOverflow() throws Exception {
+        TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused",
+                "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "300")));
+        long contactId = startCall(gateway, false);
+        gateway.onDecision(decision(DecisionType.ESCALATE, contactId, 0, EscalationStep.Action.WIDEN.code()));
+        gateway.onDecision(decision(DecisionType.ESCALATE, contactId, 0, EscalationStep.Action.OFFER_CALLBACK.code()));
+        Thread.sleep(1_000);
+        assertThat(agiCommands).anyMatch(c -> c.contains("callback-offer"));
+        assertThat(published).extracting(c -> c.type).doesNotContain(CommandType.CALLBACK_REQUESTED);
+        long waitsBefore = agiCommands.stream().filter(c -> c.startsWith("WAIT FOR DIGIT")).count();
+        Thread.sleep(700);
+        assertThat(agiCommands.stream().filter(c -> c.startsWith("WAIT FOR DIGIT")).count()).as("still on hold").isGreaterThan(waitsBefore);
+
+        gateway.onDecision(decision(DecisionType.END_CONTACT, contactId, 0, -1));
+        calls.get(0).join(TimeUnit.SECONDS.toMillis(5));
+        assertThat(calls.get(0).isAlive()).isFalse();
+    }
+
+    @Test
+    void shouldAnnounceTheOverflowedCallersPlaceInItsNewQueue() {
+        Calls.Board board = new Calls.Board();
+        board.queued(1, 0, 0, 100);
+        board.queued(2, 1, 0, 200);
+        board.queued(3, 0, 0, 300);
+        assertThat(board.position(3)).isEqualTo(2);
+        board.moved(3, 1); // joined at 300: behind contact 2 in queue 1
+        assertThat(board.position(3)).isEqualTo(2);
+        board.moved(1, 1); // joined at 100: first in queue 1
+        assertThat(board.position(1)).isEqualTo(1);
+        assertThat(board.position(2)).isEqualTo(2);
+        assertThat(board.position(3)).isEqualTo(3);
     }
 }
