@@ -34,6 +34,9 @@ public final class ChatCounters {
     public final LongAdder conversationsStarted = new LongAdder();
     public final LongAdder workItemsAccepted = new LongAdder();
     public final LongAdder framesIn = new LongAdder();
+    /** Callbacks (a reply later, by e-mail when the citizen gave an address) an escalation step offered, and those taken. */
+    public final LongAdder callbackOffers = new LongAdder();
+    public final LongAdder callbacksRequested = new LongAdder();
 
     /** A snapshot for the stats endpoint and the wallboard, in a fixed order. */
     public Map<String, Long> snapshot() {
@@ -54,6 +57,8 @@ public final class ChatCounters {
         m.put("conversationsStarted", conversationsStarted.sum());
         m.put("workItemsAccepted", workItemsAccepted.sum());
         m.put("framesIn", framesIn.sum());
+        m.put("callbackOffers", callbackOffers.sum());
+        m.put("callbacksRequested", callbacksRequested.sum());
         return m;
     }
 }

@@ -33,6 +33,7 @@ import org.loket.core.PauseReason;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
 import org.loket.core.config.AgentSpec;
+import org.loket.core.config.EscalationStep;
 import org.loket.core.config.FlowNode;
 import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
@@ -69,6 +70,18 @@ final class ChatHub implements AutoCloseable {
     private static final Map<String, String> HINT = Map.of(
             "nl", "Kies een van de knoppen hierboven, of kies de optie voor een medewerker.",
             "en", "Please choose one of the buttons above, or the option to talk to a person.");
+
+    /** Shown when an escalation step offers a waiting citizen a reply later instead of waiting on. */
+    private static final Map<String, String> CALLBACK_OFFER = Map.of(
+            "nl", "Het is druk. Wilt u niet langer wachten? Dan neemt een medewerker later contact met u op, per e-mail als u"
+                    + " uw adres geeft. U houdt uw plaats in de wachtrij en kunt dit venster sluiten.",
+            "en", "It is busy. Would you rather not wait? An agent will get back to you later, by e-mail if you give your"
+                    + " address. You keep your place in the queue and may close this window.");
+    private static final Map<String, String> CALLBACK_CONFIRMED = Map.of(
+            "nl", "Dank u. Een medewerker neemt contact met u op zodra er een vrij is.",
+            "en", "Thank you. An agent will get back to you as soon as one is free.");
+    /** Longest e-mail address a citizen may give for a reply (RFC 5321's path limit). */
+    static final int MAX_EMAIL_CHARS = 254;
 
     enum Phase { SELF_SERVICE, WAITING, OFFERED, CONNECTED, WRAP_UP, ENDED }
 
@@ -107,6 +120,11 @@ final class ChatHub implements AutoCloseable {
         int position = -1;
         long ewtSeconds = -1;
         long lastOfferNs = -1;
+        /** An escalation step offered a reply later; the citizen asked for one (the core scheduled it). */
+        boolean callbackOffered;
+        boolean callback;
+        /** Where the citizen wants the reply, or null; memory only, like the transcript. */
+        String replyTo;
         // work items
         String externalId;
         String from;
@@ -157,6 +175,8 @@ final class ChatHub implements AutoCloseable {
         long answered;
         long answeredWithinTarget;
         long abandoned;
+        /** Ended by the queue's own policy (an escalation step's close): counted against the service level. */
+        long deflected;
         long lastOfferNs = -1;
         double offerIntervalMs = -1;
 
@@ -417,6 +437,26 @@ final class ChatHub implements AutoCloseable {
                     citizenLeft(c);
                 }
             }
+            case "callback" -> {
+                if (c == null) {
+                    malformed(peer, "start the chat first");
+                    return;
+                }
+                String email = frame.path("email").asText("").strip();
+                if (email.length() > MAX_EMAIL_CHARS || !email.isEmpty() && !email.matches("[^@\\s]+@[^@\\s]+")) {
+                    malformed(peer, "email must be an address of at most " + MAX_EMAIL_CHARS + " characters, or left out");
+                    return;
+                }
+                if (c.phase != Phase.WAITING || !c.callbackOffered || c.callback) {
+                    peer.send(error("not-now", "There is no offer to get back to you now.").toString());
+                    return;
+                }
+                c.replyTo = email.isEmpty() ? null : email;
+                c.say("citizen", email.isEmpty() ? "please get back to me" : "please reply by e-mail");
+                if (publish(command(CommandType.CALLBACK_REQUESTED, c.id, Command.NONE), peer)) {
+                    counters.callbacksRequested.increment();
+                }
+            }
             default -> malformed(peer, "unknown type '" + type + "'");
         }
     }
@@ -484,7 +524,11 @@ final class ChatHub implements AutoCloseable {
     /** The citizen left (said so, or did not come back in time). */
     private void citizenLeft(Conversation c) {
         switch (c.phase) {
-            case SELF_SERVICE, WAITING, OFFERED -> publish(command(CommandType.CONTACT_ABANDONED, c.id, Command.NONE), null);
+            case SELF_SERVICE, WAITING, OFFERED -> {
+                if (!c.callback) { // a citizen who asked to be contacted later keeps the place
+                    publish(command(CommandType.CONTACT_ABANDONED, c.id, Command.NONE), null);
+                }
+            }
             case CONNECTED -> {
                 c.say("system", "citizen left");
                 publish(command(CommandType.CONTACT_ENDED, c.id, Command.NONE), null);
@@ -834,6 +878,9 @@ final class ChatHub implements AutoCloseable {
                 .put("topic", c.topic == null ? "" : c.topic)
                 .put("language", languageCode(c.language))
                 .put("waitedSeconds", c.joinedNs < 0 || c.lastOfferNs < 0 ? 0 : (c.lastOfferNs - c.joinedNs) / 1_000_000_000L);
+        if (c.replyTo != null) {
+            f.put("replyTo", c.replyTo);
+        }
         ArrayNode path = f.putArray("path");
         c.path.forEach(path::add);
         ArrayNode lines = f.putArray("transcript");
@@ -901,7 +948,7 @@ final class ChatHub implements AutoCloseable {
                 oldestJoinedNs = Math.min(oldestJoinedNs, c.joinedNs);
             }
             long longestMs = (nowNs - oldestJoinedNs) / 1_000_000L;
-            long offered = q.answered + q.abandoned;
+            long offered = q.answered + q.abandoned + q.deflected;
             int[] byState = new int[AgentState.values().length];
             for (int a : q.qualified) {
                 byState[agents[a].shown]++;
@@ -910,7 +957,7 @@ final class ChatHub implements AutoCloseable {
                     .put("channel", q.spec.channel().name().toLowerCase(Locale.ROOT))
                     .put("waiting", q.waiting.size()).put("longestWaitSeconds", longestMs / 1000)
                     .put("oldestJoinedMs", q.waiting.isEmpty() ? 0 : oldestJoinedNs / 1_000_000L)
-                    .put("answered", q.answered).put("abandoned", q.abandoned)
+                    .put("answered", q.answered).put("abandoned", q.abandoned).put("deflected", q.deflected)
                     .put("answeredWithinTarget", q.answeredWithinTarget)
                     .put("targetSeconds", q.spec.serviceLevelMs() / 1000);
             if (offered > 0) {
@@ -947,6 +994,7 @@ final class ChatHub implements AutoCloseable {
             q.answered = 0;
             q.answeredWithinTarget = 0;
             q.abandoned = 0;
+            q.deflected = 0;
         }
     }
 
@@ -967,6 +1015,8 @@ final class ChatHub implements AutoCloseable {
             }
             case END_CONTACT -> onEnd(d);
             case TRANSFER_CONTACT -> onTransfer(d);
+            case ESCALATE -> onEscalate(d);
+            case CALLBACK_SCHEDULED -> onCallbackScheduled(d);
             case REJECT_COMMAND -> onReject(d);
             default -> { }
         }
@@ -1126,6 +1176,59 @@ final class ChatHub implements AutoCloseable {
     }
 
     /**
+     * An escalation step acted on a waiting contact. An overflow moves it to the other queue in the
+     * place its join time gives it (wallboard, positions, agent views follow); a callback step offers
+     * our waiting chat citizen a reply later. A widening changes nothing anyone sees here; a close
+     * step's message and end follow as their own decisions.
+     */
+    private void onEscalate(Decision d) {
+        Conversation c = conversations.get(d.contactId);
+        EscalationStep.Action action = EscalationStep.Action.ofCode(d.reason);
+        if (c == null || action == null) {
+            return;
+        }
+        if (action == EscalationStep.Action.OVERFLOW && d.queueId >= 0 && d.queueId < queues.length && d.queueId != c.queue) {
+            if (c.queue >= 0) {
+                queues[c.queue].waiting.remove(c);
+            }
+            QueueView q = queues[d.queueId];
+            c.queue = d.queueId;
+            c.rankNs = c.joinedNs - c.priority * q.agingStepNs;
+            if (c.phase == Phase.WAITING) {
+                q.waiting.add(c);
+            }
+            c.say("system", "moved to " + q.spec.name());
+            wallboardDirty = true;
+            if (c.citizen != null && c.phase == Phase.WAITING) {
+                c.position = -1;
+                sendPosition(c);
+            }
+        } else if (action == EscalationStep.Action.OFFER_CALLBACK && c.ours && c.channel == Channel.CHAT.code()
+                && c.phase == Phase.WAITING && !c.callback) {
+            c.callbackOffered = true;
+            counters.callbackOffers.increment();
+            String text = CALLBACK_OFFER.getOrDefault(languageCode(c.language), CALLBACK_OFFER.get("en"));
+            c.say("bot", text);
+            if (c.citizen != null) {
+                c.citizen.send(json.createObjectNode().put("type", "callback-offer").put("text", text).toString());
+            }
+        }
+    }
+
+    private void onCallbackScheduled(Decision d) {
+        Conversation c = conversations.get(d.contactId);
+        if (c == null || !c.ours) {
+            return;
+        }
+        c.callback = true;
+        String text = CALLBACK_CONFIRMED.getOrDefault(languageCode(c.language), CALLBACK_CONFIRMED.get("en"));
+        c.say("bot", text);
+        if (c.citizen != null) {
+            c.citizen.send(json.createObjectNode().put("type", "callback-scheduled").put("text", text).toString());
+        }
+    }
+
+    /**
      * The core ended after-contact work that ran past its queue's limit (it says so with an
      * AGENT_STATE): those contacts no longer need a WRAP_UP_DONE; the desktop still records a code.
      */
@@ -1184,6 +1287,8 @@ final class ChatHub implements AutoCloseable {
                 }
             } else if (d.outcome == Outcome.ABANDONED) {
                 q.abandoned++;
+            } else if (d.outcome == Outcome.DEFLECTED && c != null && c.joinedNs >= 0) {
+                q.deflected++;
             }
             wallboardDirty = true;
         }

@@ -28,10 +28,15 @@ final class TestEngine implements AutoCloseable {
     private final ScheduledExecutorService ticks;
 
     TestEngine(Map<String, String> extra) throws Exception {
+        this("/chat-test-config", extra);
+    }
+
+    /** @param configResource a configuration folder on the test class path */
+    TestEngine(String configResource, Map<String, String> extra) throws Exception {
         Path folder = Files.createTempDirectory(Path.of("target"), "journal-");
         journal = Journal.open(folder);
         engine = Engine.start(EngineSettings.defaults().withPretouch(false), journal);
-        config = ConfigLoader.load(Path.of(TestEngine.class.getResource("/chat-test-config").toURI()));
+        config = ConfigLoader.load(Path.of(TestEngine.class.getResource(configResource).toURI()));
         engine.publishConfig(RoutingConfigCodec.encode(config.routing()));
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("chat.port", "0");

@@ -42,6 +42,21 @@
     });
   }
 
+  function showCallbackOffer() {
+    options.replaceChildren();
+    const email = document.createElement('input');
+    email.type = 'email';
+    email.placeholder = 'e-mail (optioneel / optional)';
+    email.maxLength = 254;
+    const b = document.createElement('button');
+    b.className = 'option';
+    b.textContent = 'Neem later contact op / get back to me later';
+    b.addEventListener('click', function () {
+      send({type: 'callback', email: email.value.trim()});
+    });
+    options.append(email, b);
+  }
+
   function onFrame(f) {
     switch (f.type) {
       case 'session':
@@ -65,6 +80,15 @@
         status.textContent = 'Positie in de wachtrij / position: ' + f.position +
           ' · verwachte wachttijd / estimated wait: ' + Math.round(f.estimatedWaitSeconds) + ' s';
         status.dataset.position = f.position;
+        break;
+      case 'callback-offer':
+        // An escalation step: a reply later instead of waiting on (an e-mail address is optional).
+        line('bot', f.text);
+        showCallbackOffer();
+        break;
+      case 'callback-scheduled':
+        options.replaceChildren();
+        line('bot', f.text);
         break;
       case 'agent-joined':
         status.textContent = 'Een medewerker is bij u / an agent has joined';
