@@ -207,8 +207,25 @@ public final class AdminServer implements AutoCloseable {
             return;
         }
         RoutingConfig config = engine.query(RoutingCore::config).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        ObjectNode answer = explain(journalFolder, config, contactId);
+        if (answer == null) {
+            reply(exchange, 404, error("the journal holds no routing decision for contact " + contactId));
+            return;
+        }
+        reply(exchange, 200, answer);
+    }
+
+    /**
+     * The story of one contact from the decision journal: every offer (rule, candidates, score,
+     * runner-up, escalation steps passed) and every other decision about it, escalation steps
+     * with their number, action and queue. Names come from {@code config}.
+     *
+     * @return null when the journal holds no decision about the contact
+     */
+    static ObjectNode explain(Path journalFolder, RoutingConfig config, long contactId) {
         ArrayNode offers = JSON.createArrayNode();
         ArrayNode outcome = JSON.createArrayNode();
+        int queue = -1; // where the contact waits, to name the queue an escalation step belongs to
         try (org.loket.host.journal.Journal reader = org.loket.host.journal.Journal.openExisting(journalFolder);
              org.loket.host.journal.Journal.DecisionReader decisions = reader.decisionReader()) {
             while (decisions.next()) {
@@ -222,7 +239,8 @@ public final class AdminServer implements AutoCloseable {
                                 .put("agent", config.agents().get(d.agentId).name())
                                 .put("queue", config.queues().get(d.queueId).name())
                                 .put("rule", org.loket.core.decision.OfferReason.name(d.reason))
-                                .put("candidates", d.candidates).put("priority", d.priority);
+                                .put("candidates", d.candidates).put("priority", d.priority)
+                                .put("escalationStepsPassed", Math.max(0, d.nodeId));
                         if (d.reason == org.loket.core.decision.OfferReason.LONGEST_IDLE_AGENT) {
                             o.put("chosenIdleSinceNs", d.score);
                             if (d.runnerUp >= 0) {
@@ -235,22 +253,55 @@ public final class AdminServer implements AutoCloseable {
                             }
                         }
                     } else if (d.type != org.loket.core.decision.DecisionType.PLAY_PROMPT) {
-                        outcome.addObject().put("timestampNs", d.timestampNs).put("decision", lower(d.type.name()))
-                                .put("queue", d.queueId >= 0 ? config.queues().get(d.queueId).name() : null)
+                        ObjectNode o = outcome.addObject().put("timestampNs", d.timestampNs).put("decision", lower(d.type.name()))
+                                .put("queue", d.queueId >= 0 && d.queueId < config.queues().size() ? config.queues().get(d.queueId).name() : null)
                                 .put("agent", d.agentId >= 0 && d.agentId < config.agents().size()
                                         ? config.agents().get(d.agentId).name() : null);
+                        if (d.type == org.loket.core.decision.DecisionType.ESCALATE) {
+                            describeStep(o, config, queue >= 0 ? queue : d.queueId, d);
+                        } else if (d.type == org.loket.core.decision.DecisionType.END_CONTACT) {
+                            o.put("outcome", org.loket.core.decision.Outcome.name(d.outcome));
+                        }
+                    }
+                    if (d.queueId >= 0 && d.type != org.loket.core.decision.DecisionType.PLAY_PROMPT) {
+                        queue = d.queueId;
                     }
                 }
             }
         }
         if (offers.isEmpty() && outcome.isEmpty()) {
-            reply(exchange, 404, error("the journal holds no routing decision for contact " + contactId));
-            return;
+            return null;
         }
         ObjectNode answer = JSON.createObjectNode().put("contact", contactId);
         answer.set("offers", offers);
         answer.set("decisions", outcome);
-        reply(exchange, 200, answer);
+        return answer;
+    }
+
+    /**
+     * Names the escalation step of an {@code ESCALATE} decision: its number in the queue's
+     * {@code escalation} list (0-based, as in {@code queues[i].escalation[step]}), action, time and
+     * what it did. {@code stepQueue} is the queue whose step it is (for an overflow, the one left).
+     */
+    private static void describeStep(ObjectNode o, RoutingConfig config, int stepQueue, org.loket.core.decision.Decision d) {
+        org.loket.core.config.EscalationStep.Action action = org.loket.core.config.EscalationStep.Action.ofCode(d.reason);
+        o.put("step", d.nodeId).put("action", action == null ? "action#" + d.reason : lower(action.name()));
+        if (stepQueue < 0 || stepQueue >= config.queues().size()) {
+            return;
+        }
+        QueueSpec spec = config.queues().get(stepQueue);
+        o.put("stepOfQueue", spec.name());
+        if (d.nodeId < 0 || d.nodeId >= spec.steps().size()) {
+            return;
+        }
+        org.loket.core.config.EscalationStep step = spec.steps().get(d.nodeId);
+        o.put("afterSeconds", step.afterMs() / 1000.0);
+        switch (step.action()) {
+            case WIDEN -> o.put("widen", step.widen().describe(config.skills()));
+            case OVERFLOW -> o.put("overflowTo", config.queues().get(step.overflowQueueId()).name());
+            case CLOSE -> o.put("closePrompt", config.prompts().get(step.promptId()));
+            case OFFER_CALLBACK -> { }
+        }
     }
 
     /**

@@ -24,12 +24,12 @@ import org.loket.host.trace.TraceContact;
  * juniors after 30 s, offers a callback after 60 s and overflows into spill after 90 s; closing
  * closes after 60 s. Four citizens whose fate is worked out by hand.
  */
-class DaySimulatorEscalationTest {
+public class DaySimulatorEscalationTest {
     private static final long H = 3_600_000;
     private static final long M = 60_000;
     private static final long S = 1_000;
 
-    static LoadedConfig config() throws Exception {
+    public static LoadedConfig config() throws Exception {
         return ConfigLoader.parse(Map.of("routing.yaml", """
                 languages: [nl, en]
                 skills: [s, t, nl, en]
@@ -56,7 +56,7 @@ class DaySimulatorEscalationTest {
         return new TraceContact(0, arrivalMs, id, Channel.VOICE, topic, -1, "nl", 0, false, -1, handleMs, 0, null, -1);
     }
 
-    static List<TraceContact> trace() {
+    public static List<TraceContact> trace() {
         return List.of(
                 row(8 * H + 10 * M, "busy", "q", 10 * M),           // ann, at once; she is busy until 08:20:03
                 row(8 * H + 10 * M + 10 * S, "w", "q", 10 * M),     // widened at 08:10:40: bob takes it (until 08:20:43)
