@@ -15,13 +15,25 @@ import org.loket.core.Channel;
  * @param maxWrapUpMs        after-contact work an agent gets before the core makes them available; 0 = none
  * @param serviceLevelMs     the service-level threshold for reports (answered within this time)
  * @param steps              time-based escalation, {@code afterMs} strictly rising; empty = none
+ * @param deflection         what happens to a contact about to join when the queue is full or its wait too long
+ * @param selection          how an available agent is chosen for a contact
+ * @param weightPercent      between queues of equal effective priority, a contact's waiting time counts
+ *                           this many hundredths (100 = as long as it is); 1..1000
  */
 public record QueueSpec(String name, Channel channel, Requirement requirement, int defaultPriority,
                         long priorityAgingMs, long offerTimeoutMs, long maxWrapUpMs, long serviceLevelMs,
-                        List<EscalationStep> steps) {
+                        List<EscalationStep> steps, Deflection deflection, AgentSelection selection, int weightPercent) {
 
     public QueueSpec {
         steps = List.copyOf(steps);
+    }
+
+    /** A queue with escalation and the default policies: no deflection, longest idle, weight 100. */
+    public QueueSpec(String name, Channel channel, Requirement requirement, int defaultPriority,
+                     long priorityAgingMs, long offerTimeoutMs, long maxWrapUpMs, long serviceLevelMs,
+                     List<EscalationStep> steps) {
+        this(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs, serviceLevelMs,
+                steps, Deflection.NONE, AgentSelection.LONGEST_IDLE, 100);
     }
 
     /** A queue that needs one skill at a minimum level and does not escalate. */
@@ -34,13 +46,19 @@ public record QueueSpec(String name, Channel channel, Requirement requirement, i
     /** This queue with other escalation steps. */
     public QueueSpec withSteps(List<EscalationStep> newSteps) {
         return new QueueSpec(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
-                serviceLevelMs, newSteps);
+                serviceLevelMs, newSteps, deflection, selection, weightPercent);
+    }
+
+    /** This queue with other deflection, agent selection and weight. */
+    public QueueSpec withPolicies(Deflection newDeflection, AgentSelection newSelection, int newWeightPercent) {
+        return new QueueSpec(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
+                serviceLevelMs, steps, newDeflection, newSelection, newWeightPercent);
     }
 
     /** This queue with another requirement. */
     public QueueSpec withRequirement(Requirement newRequirement) {
         return new QueueSpec(name, channel, newRequirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
-                serviceLevelMs, steps);
+                serviceLevelMs, steps, deflection, selection, weightPercent);
     }
 
     /**
@@ -65,6 +83,35 @@ public record QueueSpec(String name, Channel channel, Requirement requirement, i
             }
         }
         return false;
+    }
+
+    /**
+     * The agent's skill for a contact at {@code tier}: over the clauses it meets (the requirement and
+     * the first {@code tier} widenings), the best of each clause's lowest level; 0 when it meets none.
+     */
+    public int skillFor(AgentSpec agent, int tier, int languageSkill) {
+        int best = clauseSkill(requirement, agent, languageSkill);
+        int widenings = 0;
+        for (EscalationStep step : steps) {
+            if (step.action() == EscalationStep.Action.WIDEN && widenings++ < tier) {
+                best = Math.max(best, clauseSkill(step.widen(), agent, languageSkill));
+            }
+        }
+        return best;
+    }
+
+    private static int clauseSkill(Requirement requirement, AgentSpec agent, int languageSkill) {
+        int best = 0;
+        for (int[] clause : requirement.clauses()) {
+            int lowest = Integer.MAX_VALUE;
+            for (int t = 0; t < clause.length && lowest > 0; t += 2) {
+                int skill = clause[t] == Requirement.CONTACT_LANGUAGE ? languageSkill : clause[t];
+                int level = skill < 0 || skill >= agent.skillLevels().length ? 0 : agent.skillLevels()[skill];
+                lowest = level >= Math.max(1, clause[t + 1]) ? Math.min(lowest, level) : 0;
+            }
+            best = Math.max(best, lowest == Integer.MAX_VALUE ? 0 : lowest);
+        }
+        return best;
     }
 
     /** Whether the agent serves this queue in some language at some step: for configuration warnings. */

@@ -80,6 +80,29 @@ public record RoutingConfig(long version, List<String> skills, List<String> lang
                 problems.add(where + " has no channel");
             }
             requirementProblems(problems, where + " requirement", queue.requirement());
+            Deflection deflection = queue.deflection();
+            if (deflection == null || queue.selection() == null) {
+                problems.add(where + " has no deflection or agent selection");
+            } else {
+                notNegative(problems, where + " maxWaiting", deflection.maxWaiting());
+                notNegative(problems, where + " maxEwtMs", deflection.maxEwtMs());
+                if (deflection.active()) {
+                    if (deflection.action() == null || deflection.action() == EscalationStep.Action.WIDEN) {
+                        problems.add(where + " deflection action must be CLOSE, OVERFLOW or OFFER_CALLBACK");
+                    } else if (deflection.action() == EscalationStep.Action.OVERFLOW) {
+                        inRange(problems, where + " deflection queue", deflection.queueId(), 0, queues.size() - 1);
+                        if (deflection.queueId() == q) {
+                            problems.add(where + " deflects into itself");
+                        } else if (deflection.queueId() >= 0 && deflection.queueId() < queues.size()
+                                && queues.get(deflection.queueId()).channel() != queue.channel()) {
+                            problems.add(where + " deflects into a queue of another channel");
+                        }
+                    } else if (deflection.action() == EscalationStep.Action.CLOSE) {
+                        inRange(problems, where + " deflection prompt", deflection.promptId(), 0, prompts.size() - 1);
+                    }
+                }
+            }
+            inRange(problems, where + " weightPercent", queue.weightPercent(), 1, 1000);
             long previousAfterMs = 0;
             for (int s = 0; s < queue.steps().size(); s++) {
                 EscalationStep step = queue.steps().get(s);

@@ -15,11 +15,13 @@ import org.loket.core.state.ByteArrayState;
  */
 public final class RoutingConfigCodec {
     /**
-     * Major format version; bump when a field changes meaning or layout. Version 3 replaced a queue's
+     * Major format version; bump when a field changes meaning or layout. Version 4 added a queue's
+     * deflection, agent selection and weight. Version 3 replaced a queue's
      * skill and level by a requirement and added escalation steps; version 2 added the flow nodes'
      * per-channel queues. Versions 1 and 2 still decode, so older journals replay.
      */
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
+    private static final int FORMAT_WITHOUT_QUEUE_POLICIES = 3;
     private static final int FORMAT_WITHOUT_QUEUE_BY_CHANNEL = 1;
     private static final int FORMAT_WITH_SINGLE_SKILL_QUEUES = 2;
     private static final int MAGIC = 0x4C4B_4346; // "LKCF"
@@ -59,6 +61,14 @@ public final class RoutingConfigCodec {
                 out.putInt(step.overflowQueueId());
                 out.putInt(step.promptId());
             }
+            Deflection deflection = q.deflection();
+            out.putInt(deflection.maxWaiting());
+            out.putLong(deflection.maxEwtMs());
+            out.putInt(deflection.action().code());
+            out.putInt(deflection.queueId());
+            out.putInt(deflection.promptId());
+            out.putInt(q.selection().ordinal());
+            out.putInt(q.weightPercent());
         }
         out.putInt(config.agents().size());
         for (AgentSpec a : config.agents()) {
@@ -112,8 +122,16 @@ public final class RoutingConfigCodec {
             List<QueueSpec> queues = format <= FORMAT_WITH_SINGLE_SKILL_QUEUES
                     ? list(in, b -> new QueueSpec(string(b), Channel.ofCode(b.getInt()), b.getInt(),
                             b.getInt(), b.getInt(), b.getLong(), b.getLong(), b.getLong(), b.getLong()))
-                    : list(in, b -> new QueueSpec(string(b), Channel.ofCode(b.getInt()), requirement(b), b.getInt(),
-                            b.getLong(), b.getLong(), b.getLong(), b.getLong(), list(b, RoutingConfigCodec::step)));
+                    : list(in, b -> {
+                        QueueSpec queue = new QueueSpec(string(b), Channel.ofCode(b.getInt()), requirement(b), b.getInt(),
+                                b.getLong(), b.getLong(), b.getLong(), b.getLong(), list(b, RoutingConfigCodec::step));
+                        if (format == FORMAT_WITHOUT_QUEUE_POLICIES) {
+                            return queue;
+                        }
+                        Deflection deflection = new Deflection(b.getInt(), b.getLong(), EscalationStep.Action.ofCode(b.getInt()),
+                                b.getInt(), b.getInt());
+                        return queue.withPolicies(deflection, AgentSelection.ofOrdinal(b.getInt()), b.getInt());
+                    });
             List<AgentSpec> agents = list(in, b -> new AgentSpec(string(b), ints(b), ints(b)));
             List<EntrySpec> entries = list(in, b -> new EntrySpec(string(b), b.getInt(), b.getInt()));
             List<FlowNode> nodes = list(in, b -> new FlowNode(string(b), kind(b.getInt()), b.getInt(), ints(b), ints(b),

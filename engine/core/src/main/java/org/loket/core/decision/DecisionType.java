@@ -16,7 +16,12 @@ public enum DecisionType {
     OFFER_CONTACT(1),
     /** Render {@code promptId} of flow node {@code nodeId} in {@code languageId}; {@link Decision#FLAG_FINAL} when it ends the contact. */
     PLAY_PROMPT(2),
-    /** {@code contactId} now waits in {@code queueId} at {@code priority}: start hold music. */
+    /**
+     * {@code contactId} now waits in {@code queueId} at {@code priority}: start hold music.
+     * {@code score} is the estimated wait in ms from the live model (contacts waiting in the queue,
+     * plus this one, times the queue's average handling time, over the capacity of the ready agents
+     * who serve it), or -1 when unknown (no contact handled yet, or nobody staffed).
+     */
     QUEUE_CONTACT(3),
     /** Stop offering {@code contactId} to {@code agentId} (timed out or the citizen left). */
     RETRACT_OFFER(4),
@@ -46,7 +51,16 @@ public enum DecisionType {
      * in the same command (timers that fell due) were taken under the previous configuration, those
      * after it under this one. Adapters refresh their view of queues, agents and prompts here.
      */
-    CONFIGURATION_APPLIED(11);
+    CONFIGURATION_APPLIED(11),
+    /**
+     * {@code queueId} turned away or redirected {@code contactId} on arrival because it was full or
+     * its estimated wait too long: {@code reason} is the action
+     * ({@link org.loket.core.config.EscalationStep.Action#code()}), {@code score} the estimated wait
+     * in ms (-1 unknown), {@code candidates} the contacts waiting. A close is followed by the final
+     * prompt and the end ({@code DEFLECTED}), an overflow by the contact queueing in the other queue,
+     * a callback offer comes after the contact queued.
+     */
+    DEFLECT(12);
 
     private static final DecisionType[] BY_CODE = new DecisionType[16];
 

@@ -52,6 +52,8 @@ final class Agents {
 
     /** Membership row, first long: lane (bits 0-15), channel (16-23), idle (24), agent (32-63). */
     private static final long IDLE_BIT = 1L << 24;
+    /** Membership row, first long: the ring of its lane it idles in (bits 25-28), by the lane's agent selection. */
+    private static final int BUCKET_SHIFT = 25;
 
     final int count;
     private final int[] agent;
@@ -73,6 +75,17 @@ final class Agents {
     private final long[][] fifo;
     private final int[] fifoHead;
     private final int[] fifoTail;
+    /**
+     * Per lane, its first ring and how many it has: one (longest idle) or one per skill level (an
+     * agent selection by skill idles each agent in the ring of its skill, the ring the strategy
+     * prefers first). Rings are indexed {@code ringBase[lane] + bucket}.
+     */
+    private final int[] ringBase;
+    private final int[] rings;
+    /** The ring {@link #longestIdle} took its answer from, for {@link #dropHead}. */
+    private int chosenRing = -1;
+    /** Per lane, the capacity on its channel of the ready agents who serve it: for the estimated wait. */
+    final int[] staffed;
     private long[] scratch;
     final int[] idleCount;
 
@@ -103,19 +116,29 @@ final class Agents {
             for (int lane = 0; lane < lanes.count; lane++) {
                 if (lanes.servedBy(roster.get(a), lane, config)) {
                     int channel = config.queues().get(lanes.queue(lane)).channel().code();
-                    member[2 * m] = ((long) a << 32) | ((long) channel << 16) | lane;
+                    member[2 * m] = ((long) a << 32) | ((long) lanes.bucket(roster.get(a), lane, config) << BUCKET_SHIFT)
+                            | ((long) channel << 16) | lane;
                     m++;
                 }
             }
         }
-        fifo = new long[lanes.count][];
+        ringBase = new int[lanes.count];
+        rings = new int[lanes.count];
+        int ringCount = 0;
         for (int lane = 0; lane < lanes.count; lane++) {
-            fifo[lane] = new long[INITIAL_RING];
+            ringBase[lane] = ringCount;
+            rings[lane] = lanes.buckets(lane, config);
+            ringCount += rings[lane];
+        }
+        fifo = new long[ringCount][];
+        for (int r = 0; r < ringCount; r++) {
+            fifo[r] = new long[INITIAL_RING];
         }
         scratch = new long[INITIAL_RING];
-        fifoHead = new int[lanes.count];
-        fifoTail = new int[lanes.count];
+        fifoHead = new int[ringCount];
+        fifoTail = new int[ringCount];
         idleCount = new int[lanes.count];
+        staffed = new int[lanes.count];
     }
 
     // ---------------------------------------------------------------- per agent
@@ -127,6 +150,10 @@ final class Agents {
     void presence(int a, int presence, int pauseReason, long nowNs) {
         if (agent[a * ROW + PRESENCE] != presence) {
             presenceSinceNs[a] = nowNs;
+            boolean wasReady = agent[a * ROW + PRESENCE] == AgentState.READY.code();
+            if (wasReady != (presence == AgentState.READY.code())) {
+                addStaffed(a, wasReady ? -1 : 1);
+            }
         }
         agent[a * ROW + PRESENCE] = presence;
         agent[a * ROW + PAUSE_REASON] = pauseReason;
@@ -223,6 +250,12 @@ final class Agents {
         return AgentState.ofCode(agent[row + PRESENCE]);
     }
 
+    private void addStaffed(int a, int sign) {
+        for (int m = memberStart(a), end = memberEnd(a); m < end; m++) {
+            staffed[memberLane(m)] += sign * capacity(a, memberChannel(m));
+        }
+    }
+
     /** Copies an agent's presence and the contacts it holds from another index (a reload keeps them). */
     void copyFrom(int a, Agents old, int oldAgent) {
         int row = a * ROW;
@@ -236,6 +269,9 @@ final class Agents {
         agent[row + TOTAL_LOAD] = old.agent[oldRow + TOTAL_LOAD];
         agent[row + PENDING_OFFERS] = old.agent[oldRow + PENDING_OFFERS];
         agent[row + WRAP_UPS] = old.agent[oldRow + WRAP_UPS];
+        if (agent[row + PRESENCE] == AgentState.READY.code()) {
+            addStaffed(a, 1);
+        }
     }
 
     /** When the agent became idle: the earliest idle-since of its idle memberships, or -1 when it is idle in none. */
@@ -324,27 +360,41 @@ final class Agents {
         return memberStart((int) (entry >>> 32)) + (((int) entry >>> EPOCH_BITS) & ((1 << OFFSET_BITS) - 1));
     }
 
-    /** The longest-idle available membership of the lane, or -1; drops stale entries on the way. */
+    /**
+     * The available membership of the lane its agent selection puts first (longest idle within its
+     * ring), or -1; drops stale entries on the way.
+     */
     int longestIdle(int lane) {
-        long entry = liveHead(lane);
-        return entry < 0 ? -1 : membershipOf(entry);
+        for (int r = ringBase[lane], end = r + rings[lane]; r < end; r++) {
+            long entry = liveHead(r);
+            if (entry >= 0) {
+                chosenRing = r;
+                return membershipOf(entry);
+            }
+        }
+        return -1;
     }
 
-    /** The agent of {@link #longestIdle}, or -1, without touching the agent's memberships. */
+    /** The agent {@link #longestIdle} would name, or -1, without touching the agent's memberships. */
     int longestIdleAgent(int lane) {
-        long entry = liveHead(lane);
-        return entry < 0 ? -1 : (int) (entry >>> 32);
+        for (int r = ringBase[lane], end = r + rings[lane]; r < end; r++) {
+            long entry = liveHead(r);
+            if (entry >= 0) {
+                return (int) (entry >>> 32);
+            }
+        }
+        return -1;
     }
 
-    private long liveHead(int lane) {
-        long[] entries = fifo[lane];
+    private long liveHead(int ring) {
+        long[] entries = fifo[ring];
         int mask = entries.length - 1;
-        while (fifoHead[lane] != fifoTail[lane]) {
-            long entry = entries[fifoHead[lane] & mask];
+        while (fifoHead[ring] != fifoTail[ring]) {
+            long entry = entries[fifoHead[ring] & mask];
             if (live(entry)) {
                 return entry;
             }
-            fifoHead[lane]++;
+            fifoHead[ring]++;
         }
         return -1;
     }
@@ -360,11 +410,12 @@ final class Agents {
      * the runner-up.
      */
     void dropHead(int lane) {
-        fifoHead[lane]++;
+        fifoHead[chosenRing]++;
     }
 
     private void join(int m, long nowNs) {
-        int q = memberLane(m);
+        int lane = memberLane(m);
+        int q = ringBase[lane] + (int) ((member[2 * m] >>> BUCKET_SHIFT) & 0xF);
         long[] entries = fifo[q];
         if (fifoTail[q] - fifoHead[q] == entries.length) {
             compact(q);
@@ -376,7 +427,7 @@ final class Agents {
         fifoTail[q]++;
         member[2 * m] |= IDLE_BIT;
         member[2 * m + 1] = nowNs;
-        idleCount[q]++;
+        idleCount[lane]++;
     }
 
     /** Removes stale entries, keeping order, and doubles the ring if it would stay more than half full. */
@@ -418,16 +469,18 @@ final class Agents {
             out.writeInt(agent[row + WRAP_UPS]);
         }
         // Only live entries, in order: stale ones are invisible, so the state stays canonical.
-        for (int q = 0; q < fifo.length; q++) {
-            out.writeInt(idleCount[q]);
-            long[] entries = fifo[q];
-            int mask = entries.length - 1;
-            for (int i = fifoHead[q]; i != fifoTail[q]; i++) {
-                long entry = entries[i & mask];
-                if (live(entry)) {
-                    int m = membershipOf(entry);
-                    out.writeInt(m);
-                    out.writeLong(memberSinceNs(m));
+        for (int lane = 0; lane < idleCount.length; lane++) {
+            out.writeInt(idleCount[lane]);
+            for (int q = ringBase[lane], end = q + rings[lane]; q < end; q++) {
+                long[] entries = fifo[q];
+                int mask = entries.length - 1;
+                for (int i = fifoHead[q]; i != fifoTail[q]; i++) {
+                    long entry = entries[i & mask];
+                    if (live(entry)) {
+                        int m = membershipOf(entry);
+                        out.writeInt(m);
+                        out.writeLong(memberSinceNs(m));
+                    }
                 }
             }
         }
@@ -449,8 +502,11 @@ final class Agents {
             }
             agent[row + PENDING_OFFERS] = in.readInt();
             agent[row + WRAP_UPS] = in.readInt();
+            if (agent[row + PRESENCE] == AgentState.READY.code()) {
+                addStaffed(a, 1);
+            }
         }
-        for (int q = 0; q < fifo.length; q++) {
+        for (int q = 0; q < idleCount.length; q++) {
             int members = in.readInt();
             for (int i = 0; i < members; i++) {
                 int m = in.readInt();

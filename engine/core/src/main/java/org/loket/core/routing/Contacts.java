@@ -40,6 +40,8 @@ final class Contacts {
     final long[] enqueuedNs;
     /** When the contact entered its current queue: escalation steps count from here. */
     final long[] queueEnteredNs;
+    /** When an agent accepted it (-1 before): handling time for the queue's estimated wait. */
+    final long[] connectedNs;
     final long[] rankNs;
     final long[] deadlineNs;
     private final int[] next;
@@ -72,6 +74,7 @@ final class Contacts {
         tier = new int[capacity];
         step = new int[capacity];
         queueEnteredNs = new long[capacity];
+        connectedNs = new long[capacity];
         priority = new int[capacity];
         language = new int[capacity];
         agent = new int[capacity];
@@ -138,6 +141,7 @@ final class Contacts {
         tier[slot] = 0;
         step[slot] = 0;
         queueEnteredNs[slot] = nowNs;
+        connectedNs[slot] = -1;
         node[slot] = -1;
         retries[slot] = 0;
         flags[slot] = 0;
@@ -293,6 +297,7 @@ final class Contacts {
             out.writeInt(tier[s]);
             out.writeInt(step[s]);
             out.writeLong(queueEnteredNs[s]);
+            out.writeLong(connectedNs[s]);
             out.writeInt(priority[s]);
             out.writeInt(language[s]);
             out.writeInt(agent[s]);
@@ -335,9 +340,11 @@ final class Contacts {
                 tier[s] = in.readInt();
                 step[s] = in.readInt();
                 queueEnteredNs[s] = in.readLong();
+                connectedNs[s] = format >= 5 ? in.readLong() : -1;
             } else { // before escalation, a queue was its only lane
                 lane[s] = queue[s] < 0 ? -1 : lanes.of(queue[s], 0, 0);
                 queueEnteredNs[s] = -1; // set from the join time below
+                connectedNs[s] = -1;
             }
             priority[s] = in.readInt();
             language[s] = in.readInt();

@@ -1,5 +1,6 @@
 package org.loket.core.routing;
 
+import org.loket.core.config.AgentSelection;
 import org.loket.core.config.AgentSpec;
 import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
@@ -60,6 +61,22 @@ final class Lanes {
     /** First lane of queue {@code q}; its lanes are {@code firstOf(q)..firstOf(q + 1) - 1}. */
     int firstOf(int q) {
         return first[q];
+    }
+
+    /** Idle rings of the lane: one per skill level when its queue selects agents by skill, else one. */
+    int buckets(int lane, RoutingConfig config) {
+        return config.queues().get(queue[lane]).selection() == AgentSelection.LONGEST_IDLE ? 1 : RoutingConfig.MAX_LEVEL;
+    }
+
+    /** The idle ring of an agent who serves the lane: its skill's place in the queue's preference (0 first). */
+    int bucket(AgentSpec agent, int lane, RoutingConfig config) {
+        QueueSpec spec = config.queues().get(queue[lane]);
+        if (spec.selection() == AgentSelection.LONGEST_IDLE) {
+            return 0;
+        }
+        int skill = Math.clamp(spec.skillFor(agent, tier[lane], language[lane] < 0 ? -1 : config.languageSkill(language[lane])),
+                1, RoutingConfig.MAX_LEVEL);
+        return spec.selection() == AgentSelection.MOST_SKILLED ? RoutingConfig.MAX_LEVEL - skill : skill - 1;
     }
 
     /** Whether the agent serves every contact of the lane. */

@@ -7,6 +7,7 @@ import org.loket.core.ContactState;
 import org.loket.core.PauseReason;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
+import org.loket.core.config.Deflection;
 import org.loket.core.config.EntrySpec;
 import org.loket.core.config.EscalationStep;
 import org.loket.core.config.FlowNode;
@@ -58,7 +59,8 @@ import org.loket.core.state.StateWriter;
  *     while it waits ({@code ESCALATE}): widen (more agents serve it from now on), overflow (it moves
  *     to another queue keeping its join time; that queue's steps count from the move), offer a
  *     callback (the adapter asks), close (final prompt, outcome {@code DEFLECTED}). A step that falls
- *     due while the contact is offered acts when the offer ends, before it is offered again.</li>
+ *     due while the contact is offered acts when the offer ends, before it is offered again. A
+ *     contact that asked for a callback passes callback and close steps silently.</li>
  * <li>An offer not accepted within the queue's {@code offerTimeoutMs} is retracted: the contact
  *     returns to its place and the agent is paused with {@link PauseReason#NO_ANSWER}.</li>
  * <li>After every command no available agent serves a waiting contact.</li>
@@ -84,7 +86,7 @@ import org.loket.core.state.StateWriter;
  */
 public final class RoutingCore {
     /** Format of {@link #writeState}; a reader refuses another. */
-    public static final int STATE_FORMAT_VERSION = 4;
+    public static final int STATE_FORMAT_VERSION = 5;
 
     private final DecisionSink sink;
     private final Decision decision = new Decision();
@@ -101,6 +103,13 @@ public final class RoutingCore {
     private EscalationStep[][] steps;
     private long[][] stepAfterNs;
     private Lanes lanes;
+    /**
+     * Per queue, the average handling time (accepted to released, wrap-up included) as an
+     * exponentially weighted mean over contacts, 1/8 per contact, in ns; 0 until one was handled.
+     */
+    private long[] ahtNs;
+    /** An estimated wait when nobody who serves the contact is ready: it would wait for ever. */
+    private static final long ENDLESS = Long.MAX_VALUE;
     /** Per queue, the prompt of an operator's emergency closure, or -1 when open. */
     private int[] closurePrompt;
     /** Per queue, the prompt while its business hours (or a holiday) keep it closed, or -1 when open. */
@@ -300,7 +309,7 @@ public final class RoutingCore {
 
     /**
      * Moves the live state to a new configuration that {@link #reloadBlocker} accepts. Queues, agents,
-     * flow nodes, languages and prompts are matched by name. Closures stay. Every live contact keeps
+     * flow nodes, languages and prompts are matched by name. Closures and handling times stay. Every live contact keeps
      * its state, agent, timers and join time; a waiting or offered contact keeps the number of
      * escalation steps it passed (up to the new queue's count) and its tier follows the new steps;
      * steps already due under the new rules act at once. Agents keep their state and load; available
@@ -313,10 +322,12 @@ public final class RoutingCore {
         Contacts oldContacts = contacts;
         int[] oldClosure = closurePrompt;
         int[] oldHours = hoursPrompt;
+        long[] oldAhtNs = ahtNs;
         install(next, encoded);
         for (int q = 0; q < old.queues().size(); q++) {
             int nq = indexOfQueue(next, old.queues().get(q).name());
             if (nq >= 0) {
+                ahtNs[nq] = oldAhtNs[q];
                 closurePrompt[nq] = oldClosure[q] < 0 ? -1 : next.prompts().indexOf(old.prompts().get(oldClosure[q]));
                 hoursPrompt[nq] = oldHours[q] < 0 ? -1 : next.prompts().indexOf(old.prompts().get(oldHours[q]));
             }
@@ -348,6 +359,7 @@ public final class RoutingCore {
             contacts.flags[slot] = oldContacts.flags[oldSlot];
             contacts.enqueuedNs[slot] = oldContacts.enqueuedNs[oldSlot];
             contacts.queueEnteredNs[slot] = oldContacts.queueEnteredNs[oldSlot];
+            contacts.connectedNs[slot] = oldContacts.connectedNs[oldSlot];
             int oldQueue = oldContacts.queue[oldSlot];
             int q = oldQueue < 0 ? -1 : indexOfQueue(next, old.queues().get(oldQueue).name());
             contacts.queue[slot] = q;
@@ -438,6 +450,7 @@ public final class RoutingCore {
                 stepAfterNs[q][s] = steps[q][s].afterMs() * 1_000_000L;
             }
         }
+        ahtNs = new long[queues.length];
         lanes = new Lanes(newConfig);
         agents = new Agents(newConfig, lanes);
         contacts = new Contacts(newConfig.maxLiveContacts(), newConfig, lanes);
@@ -554,9 +567,14 @@ public final class RoutingCore {
 
     /**
      * Puts the contact in the queue and offers it if an agent is free. Priority: the given one,
-     * else the one the contact arrived with, else the queue's default.
+     * else the one the contact arrived with, else the queue's default. A closed queue turns it away;
+     * a full one, or one whose estimated wait is too long, deflects it (see {@link Deflection}).
      */
     private void enqueue(int slot, int queueId, int priority) {
+        enqueue(slot, queueId, priority, true);
+    }
+
+    private void enqueue(int slot, int queueId, int priority, boolean mayDeflect) {
         if (closurePrompt[queueId] >= 0) {
             turnAway(slot, queueId, closurePrompt[queueId], Outcome.CLOSED);
             return;
@@ -566,15 +584,78 @@ public final class RoutingCore {
             return;
         }
         QueueSpec queue = queues[queueId];
+        long ewtNs = estimatedWaitNs(queueId, lanes.of(queueId, 0, contacts.language[slot]), contacts.queueWaiting[queueId] + 1L);
+        Deflection deflection = queue.deflection();
+        boolean offerCallback = false;
+        if (mayDeflect && deflection.active() && (deflection.maxWaiting() > 0 && contacts.queueWaiting[queueId] >= deflection.maxWaiting()
+                || deflection.maxEwtMs() > 0 && ewtNs != -1 && (ewtNs == ENDLESS || ewtNs > deflection.maxEwtMs() * 1_000_000L))) {
+            if (deflection.action() != EscalationStep.Action.OFFER_CALLBACK) {
+                deflect(slot, queueId, deflection, ewtNs);
+            }
+            switch (deflection.action()) {
+                case CLOSE -> {
+                    turnAway(slot, queueId, deflection.promptId(), Outcome.DEFLECTED);
+                    return;
+                }
+                case OVERFLOW -> {
+                    enqueue(slot, deflection.queueId(), priority, false);
+                    return;
+                }
+                default -> offerCallback = true;
+            }
+        }
         contacts.state[slot] = ContactState.WAITING.code();
         contacts.priority[slot] = priority >= 0 ? priority
                 : contacts.priority[slot] >= 0 ? contacts.priority[slot] : queue.defaultPriority();
         contacts.enqueuedNs[slot] = nowNs;
         enterQueue(slot, queueId);
         contacts.append(slot);
-        announceQueued(slot);
+        announceQueued(slot, ewtNs);
         scheduleEscalation(slot);
+        if (offerCallback) {
+            deflect(slot, queueId, deflection, ewtNs);
+        }
         offerToLongestIdle(slot);
+    }
+
+    private void deflect(int slot, int queueId, Deflection deflection, long ewtNs) {
+        Decision d = begin(DecisionType.DEFLECT);
+        d.contactId = contacts.id[slot];
+        d.queueId = queueId;
+        d.reason = deflection.action().code();
+        d.score = waitMs(ewtNs);
+        d.candidates = contacts.queueWaiting[queueId];
+        emit();
+    }
+
+    /**
+     * The estimated wait of a contact at {@code position} in the queue (1 = next), in the lane it
+     * waits in: 0 when an agent who serves it is idle, {@link #ENDLESS} when nobody who serves it is
+     * ready, -1 while the queue has no handling time yet; else position times the average handling
+     * time over the ready capacity.
+     */
+    private long estimatedWaitNs(int queueId, int lane, long position) {
+        if (agents.idleCount[lane] > 0) {
+            return 0;
+        }
+        if (agents.staffed[lane] <= 0) {
+            return ENDLESS;
+        }
+        return ahtNs[queueId] == 0 ? -1 : position * ahtNs[queueId] / agents.staffed[lane];
+    }
+
+    private static long waitMs(long ewtNs) {
+        return ewtNs < 0 || ewtNs == ENDLESS ? -1 : ewtNs / 1_000_000L;
+    }
+
+    /** The agent let go of an answered contact: its handling time feeds the queue's average. */
+    private void recordHandled(int slot) {
+        if (contacts.connectedNs[slot] < 0) {
+            return;
+        }
+        int q = contacts.queue[slot];
+        long handledNs = Math.max(1, nowNs - contacts.connectedNs[slot]);
+        ahtNs[q] = ahtNs[q] == 0 ? handledNs : ahtNs[q] + (handledNs - ahtNs[q]) / 8;
     }
 
     /** Sets the contact's queue, at the first escalation tier, counting the queue's steps from now. */
@@ -614,6 +695,10 @@ public final class RoutingCore {
             int q = contacts.queue[slot];
             int index = contacts.step[slot]++;
             EscalationStep step = steps[q][index];
+            if ((contacts.flags[slot] & Decision.FLAG_CALLBACK) != 0 && (step.action() == EscalationStep.Action.OFFER_CALLBACK
+                    || step.action() == EscalationStep.Action.CLOSE)) {
+                continue; // a citizen waiting for a callback was offered one already and must not be cut off
+            }
             Decision d = begin(DecisionType.ESCALATE);
             d.contactId = contacts.id[slot];
             d.queueId = step.action() == EscalationStep.Action.OVERFLOW ? step.overflowQueueId() : q;
@@ -658,11 +743,12 @@ public final class RoutingCore {
         end(slot, outcome);
     }
 
-    private void announceQueued(int slot) {
+    private void announceQueued(int slot, long ewtNs) {
         Decision d = begin(DecisionType.QUEUE_CONTACT);
         d.contactId = contacts.id[slot];
         d.queueId = contacts.queue[slot];
         d.priority = contacts.priority[slot];
+        d.score = waitMs(ewtNs);
         emit();
     }
 
@@ -739,6 +825,7 @@ public final class RoutingCore {
             contacts.deadlineNs[slot] = nowNs + wrapUpNs[queue];
             timers.schedule(slot);
         } else {
+            recordHandled(slot);
             unload(slot, agent);
             contacts.free(slot);
             routeAgent(agent);
@@ -758,6 +845,7 @@ public final class RoutingCore {
     private void finishWrapUp(int slot, boolean timedOut) {
         int agent = contacts.agent[slot];
         agents.addWrapUps(agent, -1);
+        recordHandled(slot);
         unload(slot, agent);
         long contactId = contacts.id[slot];
         contacts.free(slot);
@@ -792,8 +880,9 @@ public final class RoutingCore {
         contacts.state[slot] = ContactState.WAITING.code();
         enterQueue(slot, command.queueId);
         contacts.agent[slot] = -1;
+        contacts.connectedNs[slot] = -1; // its handling counts in the queue it ends in
         contacts.insertInPlace(slot);
-        announceQueued(slot);
+        announceQueued(slot, estimatedWaitNs(command.queueId, contacts.lane[slot], contacts.position(slot)));
         scheduleEscalation(slot);
         int target = command.input;
         if (target >= 0 && target < agents.count && target != agent && agents.available(target, queues[command.queueId].channel().code())
@@ -905,14 +994,18 @@ public final class RoutingCore {
         agents.refresh(agent, false, nowNs);
     }
 
+    /**
+     * Between queues: higher effective priority first; then the longer waiting time weighted by each
+     * queue's {@code weightPercent} (equal weights: the earlier join); then the lower contact id.
+     */
     private boolean better(int a, long scoreA, int b, long scoreB) {
         if (scoreA != scoreB) {
             return scoreA > scoreB;
         }
-        long joinedA = contacts.enqueuedNs[a];
-        long joinedB = contacts.enqueuedNs[b];
-        if (joinedA != joinedB) {
-            return joinedA < joinedB;
+        long waitedA = (nowNs - contacts.enqueuedNs[a]) * queues[contacts.queue[a]].weightPercent();
+        long waitedB = (nowNs - contacts.enqueuedNs[b]) * queues[contacts.queue[b]].weightPercent();
+        if (waitedA != waitedB) {
+            return waitedA > waitedB;
         }
         return contacts.id[a] < contacts.id[b];
     }
@@ -949,6 +1042,7 @@ public final class RoutingCore {
         timers.cancel(slot);
         contacts.deadlineNs[slot] = -1;
         contacts.state[slot] = ContactState.CONNECTED.code();
+        contacts.connectedNs[slot] = nowNs;
         agents.addPendingOffers(command.agentId, -1);
     }
 
@@ -1306,6 +1400,9 @@ public final class RoutingCore {
             for (int prompt : hoursPrompt) {
                 out.writeInt(prompt);
             }
+            for (long aht : ahtNs) {
+                out.writeLong(aht);
+            }
         }
     }
 
@@ -1343,6 +1440,11 @@ public final class RoutingCore {
             if (format >= 3) { // formats 1 and 2 had no business hours: every queue open
                 for (int q = 0; q < core.hoursPrompt.length; q++) {
                     core.hoursPrompt[q] = in.readInt();
+                }
+            }
+            if (format >= 5) { // before 5, no handling times: estimates start unknown
+                for (int q = 0; q < core.ahtNs.length; q++) {
+                    core.ahtNs[q] = in.readLong();
                 }
             }
             for (int slot = 0; slot < core.contacts.highWater(); slot++) {

@@ -46,7 +46,7 @@ class RoutingConfigCodecTest {
 
     /**
      * Formats 1 and 2 had one skill and level per queue where format 3 has a requirement, and no
-     * escalation steps; older journals must still replay.
+     * escalation steps; format 3 had no deflection, selection or weight. Older journals must still replay.
      */
     @Test
     void shouldStillDecodeFormatsOneAndTwoOfSingleSkillQueues() {
@@ -56,14 +56,21 @@ class RoutingConfigCodecTest {
         int leaf = b.toQueue("to-digid", voice, -1);
         b.entryToFlow("phone", leaf);
         RoutingConfig config = b.build();
-        byte[] v3 = RoutingConfigCodec.encode(config);
+        byte[] v4 = RoutingConfigCodec.encode(config);
         // The queue: name, channel, then [clauses 1][terms 2][skill][level] where format 2 has [skill][level],
-        // then priority and four longs, then [steps 0], which format 2 lacks.
-        int requirementAt = indexOf(v3, "digid-voice".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + 11 + 4;
+        // then priority and four longs, then [steps 0], which format 2 lacks, then the 32 bytes of
+        // deflection, selection and weight that format 4 added.
+        int requirementAt = indexOf(v4, "digid-voice".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + 11 + 4;
         int stepsAt = requirementAt + 16 + 4 + 32;
-        ByteBuffer v2 = ByteBuffer.allocate(v3.length - 12);
-        v2.put(v3, 0, requirementAt).put(v3, requirementAt + 8, 8).put(v3, requirementAt + 16, stepsAt - requirementAt - 16)
-                .put(v3, stepsAt + 4, v3.length - stepsAt - 4);
+        int policiesAt = stepsAt + 4;
+        ByteBuffer v3 = ByteBuffer.allocate(v4.length - 32);
+        v3.put(v4, 0, policiesAt).put(v4, policiesAt + 32, v4.length - policiesAt - 32);
+        byte[] format3 = v3.array();
+        ByteBuffer.wrap(format3).putInt(4, 3);
+        assertThat(RoutingConfigCodec.decode(format3)).isEqualTo(config);
+        ByteBuffer v2 = ByteBuffer.allocate(v4.length - 12 - 32);
+        v2.put(v4, 0, requirementAt).put(v4, requirementAt + 8, 8).put(v4, requirementAt + 16, stepsAt - requirementAt - 16)
+                .put(v4, policiesAt + 32, v4.length - policiesAt - 32);
         byte[] format2 = v2.array();
         ByteBuffer.wrap(format2).putInt(4, 2);
         assertThat(RoutingConfigCodec.decode(format2)).isEqualTo(config);
@@ -71,8 +78,8 @@ class RoutingConfigCodecTest {
         byte[] format1 = Arrays.copyOf(format2, format2.length - 4);
         ByteBuffer.wrap(format1).putInt(4, 1);
         assertThat(RoutingConfigCodec.decode(format1)).isEqualTo(config);
-        ByteBuffer.wrap(format1).putInt(4, 4);
-        assertThatThrownBy(() -> RoutingConfigCodec.decode(format1)).hasMessageContaining("format 4");
+        ByteBuffer.wrap(format1).putInt(4, 5);
+        assertThatThrownBy(() -> RoutingConfigCodec.decode(format1)).hasMessageContaining("format 5");
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

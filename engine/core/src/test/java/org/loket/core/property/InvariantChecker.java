@@ -64,6 +64,7 @@ final class InvariantChecker {
         int offerQueue;
         long enteredQueueNs;
         int step;
+        boolean callback;
         /** An offer keeps the deadline it was made with, through a reload. */
         long offerDeadlineNs;
         long promptedNs;
@@ -239,6 +240,7 @@ final class InvariantChecker {
                     retracted = seen;
                     retractedId = d.contactId;
                 }
+                case CALLBACK_SCHEDULED -> seen.callback = true;
                 case PLAY_PROMPT -> {
                     seen.promptedNs = d.timestampNs;
                     seen.promptNode = d.nodeId;
@@ -251,8 +253,9 @@ final class InvariantChecker {
                     require(step.action().code() == d.reason, "escalation names another action than its step: %s", d);
                     long dueNs = seen.enteredQueueNs + step.afterMs() * 1_000_000L;
                     require(d.timestampNs >= dueNs, "escalation step acted %d ns early: %s", dueNs - d.timestampNs, d);
-                    require(d.nodeId == seen.step, "escalation step %d acted, step %d was next: %s", d.nodeId, seen.step, d);
-                    seen.step++;
+                    require(d.nodeId == nextActingStep(seen), "escalation step %d acted, step %d was next: %s", d.nodeId,
+                            nextActingStep(seen), d);
+                    seen.step = d.nodeId + 1;
                     if (step.action() == EscalationStep.Action.WIDEN) {
                         seen.tier++;
                     } else if (step.action() == EscalationStep.Action.OVERFLOW) {
@@ -279,6 +282,17 @@ final class InvariantChecker {
             // Accepted without any decision is impossible: it prompts, queues or ends.
             fail("arrival of contact %d neither refused nor started", command.contactId);
         }
+    }
+
+    /** The next escalation step that acts on the contact: one waiting for a callback passes callback and close steps. */
+    private int nextActingStep(Seen seen) {
+        java.util.List<EscalationStep> steps = config.queues().get(seen.queue).steps();
+        int i = seen.step;
+        while (i < steps.size() && seen.callback && (steps.get(i).action() == EscalationStep.Action.OFFER_CALLBACK
+                || steps.get(i).action() == EscalationStep.Action.CLOSE)) {
+            i++;
+        }
+        return i;
     }
 
     /** A language menu's choice changes the contact's language, even when no prompt follows it. */
@@ -462,8 +476,8 @@ final class InvariantChecker {
                 case OFFERED -> seen.offerDeadlineNs;
                 case SELF_SERVICE -> seen.promptedNs + config.flowNodes().get(seen.promptNode).inputTimeoutMs() * 1_000_000L;
                 case WRAP_UP -> seen.endedNs + config.queues().get(seen.queue).maxWrapUpMs() * 1_000_000L;
-                case WAITING -> seen.step < config.queues().get(seen.queue).steps().size()
-                        ? seen.enteredQueueNs + config.queues().get(seen.queue).steps().get(seen.step).afterMs() * 1_000_000L
+                case WAITING -> nextActingStep(seen) < config.queues().get(seen.queue).steps().size()
+                        ? seen.enteredQueueNs + config.queues().get(seen.queue).steps().get(nextActingStep(seen)).afterMs() * 1_000_000L
                         : Long.MAX_VALUE;
                 default -> Long.MAX_VALUE;
             };

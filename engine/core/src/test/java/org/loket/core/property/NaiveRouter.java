@@ -11,7 +11,9 @@ import org.loket.core.ContactState;
 import org.loket.core.PauseReason;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
+import org.loket.core.config.AgentSelection;
 import org.loket.core.config.AgentSpec;
+import org.loket.core.config.Deflection;
 import org.loket.core.config.EntrySpec;
 import org.loket.core.config.EscalationStep;
 import org.loket.core.config.FlowNode;
@@ -60,6 +62,7 @@ final class NaiveRouter {
         int tier;
         int step;
         long enteredQueueNs;
+        long connectedNs = -1;
 
         Contact(long id) {
             this.id = id;
@@ -91,6 +94,8 @@ final class NaiveRouter {
     private final Map<Integer, Integer> closures = new HashMap<>();
     /** Per queue id, the prompt while business hours keep it closed; absent when open. */
     private final Map<Integer, Integer> hoursClosures = new HashMap<>();
+    /** Per queue name, the average handling time: 1/8 per handled contact, in ns. */
+    private final Map<String, Long> ahtNs = new HashMap<>();
     private final List<Contact> contacts = new ArrayList<>();
     private final List<Agent> agents = new ArrayList<>();
     private long turns;
@@ -234,6 +239,7 @@ final class NaiveRouter {
         Map<Integer, Integer> oldClosures = new HashMap<>(closures);
         Map<Integer, Integer> oldHours = new HashMap<>(hoursClosures);
         config = next;
+        ahtNs.keySet().retainAll(next.queues().stream().map(QueueSpec::name).toList());
         closures.clear();
         hoursClosures.clear();
         oldClosures.forEach((q, p) -> closures.put(queueIndex(old.queues().get(q).name()), next.prompts().indexOf(old.prompts().get(p))));
@@ -451,6 +457,10 @@ final class NaiveRouter {
     }
 
     private void enqueue(Contact contact, int queueId, int priority) {
+        enqueue(contact, queueId, priority, true);
+    }
+
+    private void enqueue(Contact contact, int queueId, int priority, boolean mayDeflect) {
         Integer closed = closures.get(queueId);
         int outcome = Outcome.CLOSED;
         if (closed == null) {
@@ -458,16 +468,30 @@ final class NaiveRouter {
             outcome = Outcome.OUTSIDE_HOURS;
         }
         if (closed != null) {
-            contact.queue = queueId;
-            Decision d = decision(DecisionType.PLAY_PROMPT);
-            d.contactId = contact.id;
-            d.promptId = closed;
-            d.languageId = contact.language;
-            d.queueId = queueId;
-            d.flags = Decision.FLAG_FINAL;
-            emit(d);
-            end(contact, outcome);
+            turnAway(contact, queueId, closed, outcome);
             return;
+        }
+        Contact probe = new Contact(-1);
+        probe.queue = queueId;
+        probe.language = contact.language;
+        long waiting = waiting(queueId).size();
+        long ewtNs = estimatedWaitNs(probe, waiting + 1);
+        Deflection deflection = queue(queueId).deflection();
+        boolean offerCallback = false;
+        boolean full = deflection.maxWaiting() > 0 && waiting >= deflection.maxWaiting();
+        boolean tooLong = deflection.maxEwtMs() > 0 && ewtNs != -1 && (ewtNs == Long.MAX_VALUE || ewtNs > deflection.maxEwtMs() * 1_000_000L);
+        if (mayDeflect && (full || tooLong)) {
+            if (deflection.action() == EscalationStep.Action.OFFER_CALLBACK) {
+                offerCallback = true;
+            } else {
+                deflect(contact, queueId, deflection, ewtNs, waiting);
+                if (deflection.action() == EscalationStep.Action.CLOSE) {
+                    turnAway(contact, queueId, deflection.promptId(), Outcome.DEFLECTED);
+                } else {
+                    enqueue(contact, deflection.queueId(), priority, false);
+                }
+                return;
+            }
         }
         contact.state = ContactState.WAITING;
         enterQueue(contact, queueId);
@@ -478,8 +502,68 @@ final class NaiveRouter {
         d.contactId = contact.id;
         d.queueId = queueId;
         d.priority = contact.priority;
+        d.score = waitMs(ewtNs);
         emit(d);
+        if (offerCallback) {
+            deflect(contact, queueId, deflection, ewtNs, waiting + 1);
+        }
         joined(contact);
+    }
+
+    private void turnAway(Contact contact, int queueId, int promptId, int outcome) {
+        contact.queue = queueId;
+        Decision d = decision(DecisionType.PLAY_PROMPT);
+        d.contactId = contact.id;
+        d.promptId = promptId;
+        d.languageId = contact.language;
+        d.queueId = queueId;
+        d.flags = Decision.FLAG_FINAL;
+        emit(d);
+        end(contact, outcome);
+    }
+
+    private void deflect(Contact contact, int queueId, Deflection deflection, long ewtNs, long waiting) {
+        Decision d = decision(DecisionType.DEFLECT);
+        d.contactId = contact.id;
+        d.queueId = queueId;
+        d.reason = deflection.action().code();
+        d.score = waitMs(ewtNs);
+        d.candidates = (int) waiting;
+        emit(d);
+    }
+
+    /**
+     * The estimated wait at a position for a contact like {@code probe} (its queue, tier and
+     * language): 0 when an agent who serves it is idle, endless (MAX_VALUE) when no ready agent
+     * serves it, -1 while the queue has no handling time, else position x handling time over the
+     * ready agents' capacity on the channel.
+     */
+    private long estimatedWaitNs(Contact probe, long position) {
+        if (!idleLine(probe).isEmpty()) {
+            return 0;
+        }
+        long capacity = 0;
+        for (Agent agent : agents) {
+            if (agent.presence == AgentState.READY && serves(agent, probe)) {
+                capacity += agent.spec.capacityPerChannel()[queue(probe.queue).channel().code()];
+            }
+        }
+        if (capacity == 0) {
+            return Long.MAX_VALUE;
+        }
+        long aht = ahtNs.getOrDefault(queue(probe.queue).name(), 0L);
+        return aht == 0 ? -1 : position * aht / capacity;
+    }
+
+    private static long waitMs(long ewtNs) {
+        return ewtNs < 0 || ewtNs == Long.MAX_VALUE ? -1 : ewtNs / 1_000_000L;
+    }
+
+    private void handled(Contact contact) {
+        if (contact.connectedNs >= 0) {
+            long handledNs = Math.max(1, nowNs - contact.connectedNs);
+            ahtNs.merge(queue(contact.queue).name(), handledNs, (aht, h) -> aht == 0 ? h : aht + (h - aht) / 8);
+        }
     }
 
     private void enterQueue(Contact contact, int queueId) {
@@ -507,6 +591,10 @@ final class NaiveRouter {
         do {
             int index = contact.step++;
             EscalationStep step = queue(contact.queue).steps().get(index);
+            if ((contact.flags & Decision.FLAG_CALLBACK) != 0 && (step.action() == EscalationStep.Action.OFFER_CALLBACK
+                    || step.action() == EscalationStep.Action.CLOSE)) {
+                continue;
+            }
             Decision d = decision(DecisionType.ESCALATE);
             d.contactId = contact.id;
             d.queueId = step.action() == EscalationStep.Action.OVERFLOW ? step.overflowQueueId() : contact.queue;
@@ -568,6 +656,40 @@ final class NaiveRouter {
         return false;
     }
 
+    /**
+     * Where the queue's agent selection puts the agent for the contact (lower first): 0 for longest
+     * idle; by skill otherwise, the skill being the best over the clauses it meets of each clause's
+     * lowest level.
+     */
+    private int preference(Agent agent, Contact contact) {
+        QueueSpec queue = queue(contact.queue);
+        if (queue.selection() == AgentSelection.LONGEST_IDLE) {
+            return 0;
+        }
+        List<Requirement> met = new ArrayList<>();
+        met.add(queue.requirement());
+        for (EscalationStep step : queue.steps()) {
+            if (step.action() == EscalationStep.Action.WIDEN && met.size() <= contact.tier) {
+                met.add(step.widen());
+            }
+        }
+        int languageSkill = config.skills().indexOf(config.languages().get(contact.language));
+        int skill = 0;
+        for (Requirement requirement : met) {
+            for (int[] clause : requirement.clauses()) {
+                int lowest = RoutingConfig.MAX_LEVEL + 1;
+                for (int t = 0; t < clause.length; t += 2) {
+                    int id = clause[t] == Requirement.CONTACT_LANGUAGE ? languageSkill : clause[t];
+                    int level = id < 0 ? 0 : agent.spec.skillLevels()[id];
+                    lowest = level >= Math.max(1, clause[t + 1]) ? Math.min(lowest, level) : 0;
+                }
+                skill = Math.max(skill, lowest);
+            }
+        }
+        skill = Math.max(1, Math.min(RoutingConfig.MAX_LEVEL, skill));
+        return queue.selection() == AgentSelection.MOST_SKILLED ? -skill : skill;
+    }
+
     /** Whether the agent serves some contact the queue could hold (any tier, any language). */
     private boolean servesAtAll(Agent agent, int queueId) {
         Contact probe = new Contact(-1);
@@ -613,7 +735,7 @@ final class NaiveRouter {
                 line.add(a);
             }
         }
-        line.sort(Comparator.comparingLong(a -> a.idleTurn[queueId]));
+        line.sort(Comparator.<Agent>comparingInt(a -> preference(a, contact)).thenComparingLong(a -> a.idleTurn[queueId]));
         return line;
     }
 
@@ -662,7 +784,9 @@ final class NaiveRouter {
             if (heads.isEmpty()) {
                 return;
             }
-            heads.sort(Comparator.<Contact>comparingLong(c -> -effectivePriorityMilli(c)).thenComparing(JOIN_ORDER));
+            heads.sort(Comparator.<Contact>comparingLong(c -> -effectivePriorityMilli(c))
+                    .thenComparingLong(c -> -(nowNs - c.joinedNs) * queue(c.queue).weightPercent())
+                    .thenComparingLong(c -> c.id));
             Contact best = heads.get(0);
             offer(best, agent, OfferReason.BEST_WAITING_CONTACT, heads.size(), effectivePriorityMilli(best),
                     heads.size() > 1 ? heads.get(1).id : -1);
@@ -729,6 +853,7 @@ final class NaiveRouter {
         if (contact != null) {
             contact.deadlineNs = -1;
             contact.state = ContactState.CONNECTED;
+            contact.connectedNs = nowNs;
         }
     }
 
@@ -780,6 +905,7 @@ final class NaiveRouter {
             contact.state = ContactState.WRAP_UP;
             contact.deadlineNs = nowNs + wrapUpMs * 1_000_000L;
         } else {
+            handled(contact);
             contacts.remove(contact);
             refresh(agent, false);
             route(agent);
@@ -796,6 +922,7 @@ final class NaiveRouter {
 
     private void finishWrapUp(Contact contact, boolean timedOut) {
         Agent agent = agents.get(contact.agent);
+        handled(contact);
         contacts.remove(contact);
         refresh(agent, false);
         if (timedOut) {
@@ -827,11 +954,13 @@ final class NaiveRouter {
         emit(d);
         // The citizen keeps the time they joined: a transfer costs no place.
         contact.state = ContactState.WAITING;
+        contact.connectedNs = -1;
         enterQueue(contact, c.queueId);
         Decision queued = decision(DecisionType.QUEUE_CONTACT);
         queued.contactId = contact.id;
         queued.queueId = contact.queue;
         queued.priority = contact.priority;
+        queued.score = waitMs(estimatedWaitNs(contact, waiting(contact.queue).indexOf(contact) + 1));
         emit(queued);
         Agent target = c.input >= 0 && c.input < agents.size() ? agents.get(c.input) : null;
         if (target != null && target != agent && serves(target, contact)

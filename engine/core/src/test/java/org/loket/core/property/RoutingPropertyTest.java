@@ -37,13 +37,20 @@ class RoutingPropertyTest {
 
     /** Escalation steps acted, per action code, over all seeds: each kind must have been exercised. */
     private static final java.util.concurrent.ConcurrentHashMap<Integer, Integer> ESCALATIONS = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Deflections acted, per action code, and estimated waits announced, over all seeds. */
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, Integer> DEFLECTIONS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicInteger KNOWN_WAITS = new java.util.concurrent.atomic.AtomicInteger();
 
     @org.junit.jupiter.api.AfterAll
     static void everyKindOfEscalationStepActed() {
         if (System.getProperty("loket.seed") == null) {
             for (org.loket.core.config.EscalationStep.Action action : org.loket.core.config.EscalationStep.Action.values()) {
                 assertThat(ESCALATIONS.getOrDefault(action.code(), 0)).as("escalations by %s over all seeds", action).isPositive();
+                if (action != org.loket.core.config.EscalationStep.Action.WIDEN) {
+                    assertThat(DEFLECTIONS.getOrDefault(action.code(), 0)).as("deflections by %s over all seeds", action).isPositive();
+                }
             }
+            assertThat(KNOWN_WAITS.get()).as("contacts queued with a known estimated wait").isPositive();
         }
     }
 
@@ -80,6 +87,10 @@ class RoutingPropertyTest {
             for (Decision d : decisions) {
                 if (d.type == DecisionType.ESCALATE) {
                     ESCALATIONS.merge(d.reason, 1, Integer::sum);
+                } else if (d.type == DecisionType.DEFLECT) {
+                    DEFLECTIONS.merge(d.reason, 1, Integer::sum);
+                } else if (d.type == DecisionType.QUEUE_CONTACT && d.score > 0) {
+                    KNOWN_WAITS.incrementAndGet();
                 }
             }
             if (shadow != null) {

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.loket.core.Channel;
 import org.loket.core.ContactState;
 import org.loket.core.command.Command;
+import org.loket.core.config.AgentSelection;
+import org.loket.core.config.Deflection;
 import org.loket.core.config.EscalationStep;
 import org.loket.core.config.Requirement;
 import org.loket.core.decision.Decision;
@@ -180,5 +182,95 @@ class PolicyScenarioTest {
         assertThat(offer.agentId).isEqualTo(ann);
         assertThat(offer.candidates).as("heads of two queues compared").isEqualTo(2);
         assertThat(offer.runnerUp).isEqualTo(2);
+    }
+
+    @Test
+    void mostAndLeastSkilledSelectionPickByLevelThenLongestIdle() {
+        int qMost = b.queue("experts-first", Channel.VOICE, digid);
+        int qLeast = b.queue("experts-last", Channel.VOICE, senior);
+        b.policies(qMost, Deflection.NONE, AgentSelection.MOST_SKILLED, 100);
+        b.policies(qLeast, Deflection.NONE, AgentSelection.LEAST_SKILLED, 100);
+        int eMost = b.entryToQueue("most", qMost);
+        int eLeast = b.entryToQueue("least", qLeast);
+        int junior = b.agent("junior", digid, 2, senior, 2);
+        int expert = b.agent("expert", digid, 9, senior, 9);
+        int middle = b.agent("middle", digid, 5, senior, 5);
+        driver.apply(config(0, b.build()), login(0, junior), login(1, expert), login(2, middle),
+                arrive(1_000, 1, Channel.VOICE, eMost), arrive(2_000, 2, Channel.VOICE, eLeast));
+        assertThat(offerOf(1).agentId).as("most skilled, though idle shorter than the junior").isEqualTo(expert);
+        assertThat(offerOf(2).agentId).as("least skilled that qualifies").isEqualTo(junior);
+        assertThat(offerOf(1).candidates).isEqualTo(3);
+    }
+
+    @Test
+    void aWeightMakesWaitingInOneQueueCountMoreThanInAnother() {
+        int q1 = b.queue("digid-voice", Channel.VOICE, digid);
+        int urgent = b.queue("urgent-voice", Channel.VOICE, senior);
+        b.policies(urgent, Deflection.NONE, AgentSelection.LONGEST_IDLE, 300);
+        int e1 = b.entryToQueue("digid", q1);
+        int e2 = b.entryToQueue("urgent", urgent);
+        int ann = b.agent("ann", digid, 5, senior, 5);
+        driver.apply(config(0, b.build()), arrive(1_000, 1, Channel.VOICE, e1), arrive(20_000, 2, Channel.VOICE, e2),
+                login(30_000, ann));
+        // Waited 29 s x 100 against 10 s x 300: the weighted wait of the urgent contact is longer.
+        assertThat(offerOf(2).agentId).isEqualTo(ann);
+        assertThat(offerOf(2).runnerUp).isEqualTo(1);
+    }
+
+    @Test
+    void theEstimatedWaitComesFromHandlingTimeAndReadyAgents() {
+        int q = b.queue("digid-voice", Channel.VOICE, digid);
+        int e = b.entryToQueue("phone", q);
+        int ann = b.agent("ann", digid, 5);
+        int bob = b.agent("bob", digid, 5);
+        driver.apply(config(0, b.build()), login(0, ann), arrive(1_000, 1, Channel.VOICE, e));
+        assertThat(driver.sink.of(DecisionType.QUEUE_CONTACT).getLast().score).as("an idle agent: no wait").isZero();
+        driver.apply(accept(1_000, 1, ann), arrive(2_000, 2, Channel.VOICE, e));
+        assertThat(driver.sink.of(DecisionType.QUEUE_CONTACT).getLast().score).as("nothing handled yet: unknown").isEqualTo(-1);
+        driver.apply(end(121_000, 1)); // 120 s handled; ann takes contact 2
+        driver.apply(accept(121_000, 2, ann), login(122_000, bob), arrive(122_000, 3, Channel.VOICE, e), accept(122_000, 3, bob));
+        driver.apply(arrive(123_000, 4, Channel.VOICE, e), arrive(124_000, 5, Channel.VOICE, e));
+        // Two ready agents, both busy: position x 120 s / 2.
+        assertThat(driver.sink.of(DecisionType.QUEUE_CONTACT)).extracting(d -> d.score).endsWith(1 * 120_000L / 2, 2 * 120_000L / 2);
+    }
+
+    @Test
+    void aFullQueueDeflectsWithItsMessageAndASlowOneOffersACallback() {
+        int full = b.prompt("queue-full");
+        int q = b.queue("digid-voice", Channel.VOICE, digid);
+        int slow = b.queue("slow-voice", Channel.VOICE, digid);
+        b.policies(q, new Deflection(2, 0, EscalationStep.Action.CLOSE, -1, full), AgentSelection.LONGEST_IDLE, 100);
+        b.policies(slow, new Deflection(0, 60_000, EscalationStep.Action.OFFER_CALLBACK, -1, -1), AgentSelection.LONGEST_IDLE, 100);
+        int eFull = b.entryToQueue("full", q);
+        int eSlow = b.entryToQueue("slow", slow);
+        driver.apply(config(0, b.build()), arrive(1_000, 1, Channel.VOICE, eFull), arrive(2_000, 2, Channel.VOICE, eFull),
+                arrive(3_000, 3, Channel.VOICE, eFull));
+        assertThat(driver.sink.of(DecisionType.DEFLECT)).singleElement().satisfies(d -> {
+            assertThat(d.contactId).isEqualTo(3);
+            assertThat(d.reason).isEqualTo(EscalationStep.Action.CLOSE.code());
+            assertThat(d.candidates).isEqualTo(2);
+        });
+        assertThat(driver.sink.of(DecisionType.END_CONTACT)).singleElement()
+                .satisfies(d -> assertThat(d.outcome).isEqualTo(Outcome.DEFLECTED));
+
+        driver.apply(arrive(4_000, 4, Channel.VOICE, eSlow));
+        assertThat(driver.sink.of(DecisionType.DEFLECT).getLast()).as("nobody staffed: an endless wait")
+                .satisfies(d -> {
+                    assertThat(d.contactId).isEqualTo(4);
+                    assertThat(d.reason).isEqualTo(EscalationStep.Action.OFFER_CALLBACK.code());
+                    assertThat(d.score).isEqualTo(-1);
+                });
+        assertThat(driver.core.contactState(4)).as("a callback offer keeps the contact").isEqualTo(ContactState.WAITING);
+    }
+
+    @Test
+    void aCitizenWaitingForACallbackPassesCallbackAndCloseStepsSilently() {
+        int busy = b.prompt("too-busy");
+        int q = b.queue("digid-voice", Channel.VOICE, digid);
+        b.steps(q, EscalationStep.offerCallback(60_000), EscalationStep.close(120_000, busy));
+        int e = b.entryToQueue("phone", q);
+        driver.apply(config(0, b.build()), arrive(1_000, 1, Channel.VOICE, e), callback(30_000, 1), tick(200_000));
+        assertThat(driver.sink.of(DecisionType.ESCALATE)).isEmpty();
+        assertThat(driver.core.contactState(1)).as("still keeps its place for the callback").isEqualTo(ContactState.WAITING);
     }
 }

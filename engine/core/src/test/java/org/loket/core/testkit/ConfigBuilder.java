@@ -57,13 +57,21 @@ public final class ConfigBuilder {
     public ConfigBuilder queueOptions(int id, int minLevel, int defaultPriority, long agingMs, long offerTimeoutMs, long wrapUpMs) {
         QueueSpec q = queues.get(id);
         queues.set(id, new QueueSpec(q.name(), q.channel(), Requirement.skill(q.requirement().clauses()[0][0], minLevel),
-                defaultPriority, agingMs, offerTimeoutMs, wrapUpMs, q.serviceLevelMs(), q.steps()));
+                defaultPriority, agingMs, offerTimeoutMs, wrapUpMs, q.serviceLevelMs(), q.steps(), q.deflection(), q.selection(),
+                q.weightPercent()));
         return this;
     }
 
     /** Replaces queue {@code id}'s requirement. */
     public ConfigBuilder requires(int id, Requirement requirement) {
         queues.set(id, queues.get(id).withRequirement(requirement));
+        return this;
+    }
+
+    /** Replaces queue {@code id}'s deflection, agent selection and weight. */
+    public ConfigBuilder policies(int id, org.loket.core.config.Deflection deflection, org.loket.core.config.AgentSelection selection,
+                                  int weightPercent) {
+        queues.set(id, queues.get(id).withPolicies(deflection, selection, weightPercent));
         return this;
     }
 

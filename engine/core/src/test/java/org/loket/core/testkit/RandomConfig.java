@@ -5,7 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.loket.core.Channel;
+import org.loket.core.config.AgentSelection;
 import org.loket.core.config.AgentSpec;
+import org.loket.core.config.Deflection;
 import org.loket.core.config.EntrySpec;
 import org.loket.core.config.EscalationStep;
 import org.loket.core.config.FlowNode;
@@ -58,6 +60,9 @@ public final class RandomConfig {
         }
         for (int q = 0; q < queueCount; q++) {
             queues.set(q, queues.get(q).withSteps(steps(rnd, q, queues, skillCount)));
+        }
+        for (int q = 0; q < queueCount; q++) {
+            queues.set(q, policies(rnd, q, queues));
         }
 
         int agentCount = 5 + rnd.nextInt(7);
@@ -152,6 +157,10 @@ public final class RandomConfig {
         for (int q = 0; q < queues.size(); q++) {
             queues.set(q, queues.get(q).withSteps(rnd.nextBoolean() ? config.queues().get(q).steps() : steps(rnd, q, queues, skillCount)));
         }
+        for (int q = 0; q < queues.size(); q++) {
+            queues.set(q, rnd.nextBoolean() ? queues.get(q).withPolicies(config.queues().get(q).deflection(),
+                    config.queues().get(q).selection(), config.queues().get(q).weightPercent()) : policies(rnd, q, queues));
+        }
         List<AgentSpec> agents = new ArrayList<>();
         for (AgentSpec a : config.agents()) {
             int[] levels = a.skillLevels().clone();
@@ -179,6 +188,27 @@ public final class RandomConfig {
             }
         }
         return new Requirement(terms);
+    }
+
+    /** Agent selection, weight, and for about a third of the queues a deflection when full or slow. */
+    private static QueueSpec policies(SplittableRandom rnd, int q, List<QueueSpec> queues) {
+        AgentSelection selection = AgentSelection.values()[rnd.nextInt(AgentSelection.values().length)];
+        int weight = new int[] {100, 100, 50, 200, 300}[rnd.nextInt(5)];
+        Deflection deflection = Deflection.NONE;
+        if (rnd.nextInt(3) == 0) {
+            int maxWaiting = rnd.nextBoolean() ? 1 + rnd.nextInt(5) : 0;
+            long maxEwtMs = maxWaiting == 0 || rnd.nextBoolean() ? 5_000 + rnd.nextInt(60_000) : 0;
+            int target = rnd.nextInt(queues.size());
+            int kind = rnd.nextInt(3);
+            if (kind == 0 && target != q && queues.get(target).channel() == queues.get(q).channel()) {
+                deflection = new Deflection(maxWaiting, maxEwtMs, EscalationStep.Action.OVERFLOW, target, -1);
+            } else if (kind == 1) {
+                deflection = new Deflection(maxWaiting, maxEwtMs, EscalationStep.Action.OFFER_CALLBACK, -1, -1);
+            } else {
+                deflection = new Deflection(maxWaiting, maxEwtMs, EscalationStep.Action.CLOSE, -1, 0);
+            }
+        }
+        return queues.get(q).withPolicies(deflection, selection, weight);
     }
 
     /** Escalation for about half the queues: a few steps, seconds apart, of every kind. */

@@ -68,6 +68,7 @@ public final class RandomTraffic implements DecisionSink {
         /** Escalation steps applied in the current queue, and when it entered it. */
         int step;
         long enteredQueueNs;
+        boolean callback;
 
         Tracked(long id) {
             this.id = id;
@@ -82,6 +83,7 @@ public final class RandomTraffic implements DecisionSink {
             t.deadlineNs = deadlineNs;
             t.step = step;
             t.enteredQueueNs = enteredQueueNs;
+            t.callback = callback;
             return t;
         }
 
@@ -93,6 +95,7 @@ public final class RandomTraffic implements DecisionSink {
             deadlineNs = from.deadlineNs;
             step = from.step;
             enteredQueueNs = from.enteredQueueNs;
+            callback = from.callback;
         }
 
         boolean dueAt(long nowNs) {
@@ -583,9 +586,15 @@ public final class RandomTraffic implements DecisionSink {
                     escalationDeadline(t, d.timestampNs);
                 }
             }
+            case CALLBACK_SCHEDULED -> {
+                if (t != null) {
+                    t.callback = true;
+                    escalationDeadline(t, d.timestampNs);
+                }
+            }
             case ESCALATE -> {
                 if (t != null) {
-                    t.step++;
+                    t.step = d.nodeId + 1;
                     if (d.reason == EscalationStep.Action.OVERFLOW.code()) {
                         t.queue = d.queueId;
                         t.step = 0;
@@ -637,8 +646,12 @@ public final class RandomTraffic implements DecisionSink {
     /** A waiting contact's timer: its queue's next escalation step (now, if it fell due while offered). */
     private void escalationDeadline(Tracked t, long nowNs) {
         List<EscalationStep> steps = queue(t.queue).steps();
-        t.deadlineNs = t.step < steps.size()
-                ? Math.max(nowNs, t.enteredQueueNs + steps.get(t.step).afterMs() * 1_000_000L) : -1;
+        int next = t.step;
+        while (next < steps.size() && t.callback && (steps.get(next).action() == EscalationStep.Action.OFFER_CALLBACK
+                || steps.get(next).action() == EscalationStep.Action.CLOSE)) {
+            next++; // passed silently
+        }
+        t.deadlineNs = next < steps.size() ? Math.max(nowNs, t.enteredQueueNs + steps.get(next).afterMs() * 1_000_000L) : -1;
     }
 
     /** The core ended an agent's wrap-up on its own: the one due first, as its timers fire in deadline order. */

@@ -1,0 +1,20 @@
+package org.loket.core.config;
+
+/**
+ * How a queue picks among the agents available for a contact. Within what the strategy puts first,
+ * the longest idle wins. An agent's skill for a contact is its lowest level among the terms of the
+ * best clause it meets (the language term included).
+ */
+public enum AgentSelection {
+    /** The agent idle longest. */
+    LONGEST_IDLE,
+    /** The most skilled agent: experts first. */
+    MOST_SKILLED,
+    /** The least skilled agent that qualifies: keeps experts free for what only they can do. */
+    LEAST_SKILLED;
+
+    /** @return the strategy of an ordinal, or null */
+    public static AgentSelection ofOrdinal(int ordinal) {
+        return ordinal >= 0 && ordinal < values().length ? values()[ordinal] : null;
+    }
+}
