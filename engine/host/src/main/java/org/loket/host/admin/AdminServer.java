@@ -29,6 +29,7 @@ import org.loket.core.config.AgentSpec;
 import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
 import org.loket.core.routing.RoutingCore;
+import org.loket.host.config.ConfigApplier;
 import org.loket.host.hours.HoursPublisher;
 import org.loket.host.hours.HoursSchedule;
 import org.loket.host.pipeline.Engine;
@@ -53,16 +54,18 @@ public final class AdminServer implements AutoCloseable {
     private final Path journalFolder;
     /** Follows the business hours of the configuration in force; null when hours are ignored. */
     private final HoursPublisher hours;
+    private final ConfigApplier applier;
     private final HttpServer server;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final byte[] token;
     private final AtomicLong refused = new AtomicLong();
 
-    private AdminServer(Engine engine, Path journalFolder, HoursPublisher hours, InetSocketAddress bind, byte[] token)
-            throws IOException {
+    private AdminServer(Engine engine, Path journalFolder, HoursPublisher hours, ConfigApplier applier, InetSocketAddress bind,
+                        byte[] token) throws IOException {
         this.engine = engine;
         this.journalFolder = journalFolder;
         this.hours = hours;
+        this.applier = applier;
         this.token = token;
         this.server = HttpServer.create(bind, 64);
         server.setExecutor(threads);
@@ -80,6 +83,17 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer startIfConfigured(Engine engine, Path journalFolder, Map<String, String> settings,
                                                 HoursPublisher hours) throws IOException {
+        return startIfConfigured(engine, journalFolder, settings, hours, new ConfigApplier(engine, hours, null));
+    }
+
+    /**
+     * Starts the server when {@code admin.bind} is set; configurations posted to it are applied by
+     * {@code applier} (share one with the file watcher, so applies are serialised).
+     *
+     * @param hours the publisher {@code applier} uses, for listing the next hours changes; null when hours are ignored
+     */
+    public static AdminServer startIfConfigured(Engine engine, Path journalFolder, Map<String, String> settings,
+                                                HoursPublisher hours, ConfigApplier applier) throws IOException {
         String bind = settings.get("admin.bind");
         if (bind == null || bind.isBlank()) {
             return null;
@@ -96,7 +110,7 @@ public final class AdminServer implements AutoCloseable {
         if (token.length() < 16) {
             throw new IllegalArgumentException("the token in admin.tokenFile must be at least 16 characters");
         }
-        return new AdminServer(engine, journalFolder, hours, new InetSocketAddress(bind.substring(0, colon), Integer.parseInt(bind.substring(colon + 1))),
+        return new AdminServer(engine, journalFolder, hours, applier, new InetSocketAddress(bind.substring(0, colon), Integer.parseInt(bind.substring(colon + 1))),
                 token.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -305,9 +319,10 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
-     * Validates a configuration folder on this machine and, when valid and the live state fits it
-     * ({@code RoutingCore.reloadBlocker}), publishes it as a journaled {@code CONFIG_APPLIED}: a live
-     * reload during traffic. Then waits for the core to install or refuse it and says which.
+     * Validates a configuration folder on this machine and, when valid, of a higher version and the
+     * live state fits it, applies it during traffic through the {@link ConfigApplier}: 200 applied (or
+     * already running), 422 not valid (every problem), 409 blocked by the live state or a version not
+     * above the running one, 503 busy.
      */
     private void applyConfig(HttpExchange exchange) throws Exception {
         JsonNode body = body(exchange);
@@ -315,55 +330,25 @@ public final class AdminServer implements AutoCloseable {
             reply(exchange, 400, error("the body must be JSON: {\"folder\": \"/path/to/config\"}"));
             return;
         }
-        org.loket.config.LoadedConfig loaded;
-        try {
-            loaded = org.loket.config.ConfigLoader.load(Path.of(body.get("folder").asText()));
-        } catch (org.loket.config.ConfigException e) {
-            ObjectNode refusedAnswer = error("the configuration is not valid; the running one stays");
-            ArrayNode problems = refusedAnswer.putArray("problems");
-            e.problems().forEach(p -> problems.add(p.toString()));
-            reply(exchange, 422, refusedAnswer);
-            return;
-        }
-        String blocker = engine.query(core -> core.reloadBlocker(loaded.routing())).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        if (blocker != null) {
-            reply(exchange, 409, error("the running state has no place in this configuration: " + blocker
-                    + "; the running configuration stays"));
-            return;
-        }
-        int inFlight = org.loket.core.decision.RejectReason.CONFIGURATION_IN_FLIGHT;
-        int invalid = org.loket.core.decision.RejectReason.CONFIGURATION_INVALID;
-        long[] before = engine.query(core -> new long[] {core.rejected(inFlight), core.rejected(invalid)})
-                .get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        if (!engine.publishConfig(org.loket.core.config.RoutingConfigCodec.encode(loaded.routing()))) {
-            reply(exchange, 503, error("the engine's ring is full; try again"));
-            return;
-        }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(QUERY_TIMEOUT_MS);
-        while (System.nanoTime() < deadline) {
-            long[] now = engine.query(core -> new long[] {core.config().version() == loaded.routing().version()
-                    && core.config().equals(loaded.routing()) ? 1 : 0, core.rejected(inFlight), core.rejected(invalid)})
-                    .get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            if (now[0] == 1) {
-                if (hours != null) {
-                    hours.apply(loaded); // the new configuration's hours take over at once
+        Path folder = Path.of(body.get("folder").asText());
+        ConfigApplier.Outcome outcome = applier.apply(folder);
+        switch (outcome.kind()) {
+            case APPLIED, UNCHANGED -> {
+                ObjectNode answer = JSON.createObjectNode().put("applied", folder.toString()).put("version", outcome.version());
+                if (outcome.kind() == ConfigApplier.Kind.UNCHANGED) {
+                    answer.put("unchanged", true);
                 }
-                reply(exchange, 200, JSON.createObjectNode().put("applied", loaded.source()).put("version", loaded.routing().version()));
-                return;
+                reply(exchange, 200, answer);
             }
-            if (now[1] > before[0]) {
-                // Something live changed between the check and the core's turn (a contact joined a removed queue).
-                reply(exchange, 409, error("refused by the core: the running state no longer fits this configuration; "
-                        + "the running configuration stays"));
-                return;
+            case INVALID -> {
+                ObjectNode refusedAnswer = error(outcome.message());
+                ArrayNode problems = refusedAnswer.putArray("problems");
+                outcome.problems().forEach(problems::add);
+                reply(exchange, 422, refusedAnswer);
             }
-            if (now[2] > before[1]) {
-                reply(exchange, 422, error("refused by the core: the configuration is not usable"));
-                return;
-            }
-            Thread.sleep(10);
+            case STALE_VERSION, BLOCKED -> reply(exchange, 409, error(outcome.message()));
+            case BUSY -> reply(exchange, 503, error(outcome.message()));
         }
-        reply(exchange, 503, error("the core did not take up the configuration within " + QUERY_TIMEOUT_MS + " ms"));
     }
 
     /**

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import org.loket.config.LoadedConfig;
 import org.loket.core.config.RoutingConfigCodec;
 import org.loket.host.admin.AdminServer;
+import org.loket.host.config.ConfigApplier;
+import org.loket.host.config.ConfigWatcher;
 import org.loket.host.gateway.Gateway;
 import org.loket.host.gateway.GatewayContext;
 import org.loket.host.gateway.GatewayProvider;
@@ -65,12 +67,22 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--status-seconds", defaultValue = "5", description = "print a status line this often (0 = never)")
     long statusSeconds;
 
+    @Option(names = "--watch-config", description = "watch the --config folder and apply a changed one during traffic "
+            + "(validated first; an invalid or blocked change is logged and the running configuration stays); "
+            + "same as --set config.watch=true")
+    boolean watchConfig;
+
     @Option(names = "--ignore-hours", description = "keep every queue open whatever the configuration's business hours and "
             + "holidays say (demos and tests at night); the emergency closure still works")
     boolean ignoreHours;
 
     @Override
     public Integer call() throws Exception {
+        boolean watching = watchConfig || Boolean.parseBoolean(settings.getOrDefault("config.watch", "false"));
+        if (watching && config == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--watch-config (config.watch) needs --config DIR: the embedded default cannot change");
+        }
         LoadedConfig loaded = ConfigOption.load(config, spec);
         var out = spec.commandLine().getOut();
         EngineSettings engineSettings = EngineSettings.defaults().withWaitStrategy(waitStrategy).withSnapshotEvery(snapshotEvery);
@@ -89,7 +101,8 @@ final class RunCommand implements Callable<Integer> {
             // Before any gateway: the first contacts already find the queues open or closed by the hours.
             engine.awaitQuiet(30_000);
             HoursPublisher hours = new HoursPublisher(engine, engine::nowNs);
-            if (engine.core().config() == null || !Arrays.equals(RoutingConfigCodec.encode(engine.core().config()), encoded)) {
+            boolean coreTookIt = engine.core().config() != null && Arrays.equals(RoutingConfigCodec.encode(engine.core().config()), encoded);
+            if (!coreTookIt) {
                 out.printf("loket: warning: the core refused configuration %s (contacts in flight from the journal?); "
                         + "business hours are not followed until a configuration is applied%n", loaded.source());
             } else if (ignoreHours) {
@@ -116,9 +129,11 @@ final class RunCommand implements Callable<Integer> {
                 traffic.start(context);
                 engine.addGateway(traffic);
             }
+            // One applier for the admin API and the file watch: their applies are serialised.
+            ConfigApplier applier = new ConfigApplier(engine, ignoreHours ? null : hours, coreTookIt ? loaded : null);
             AdminServer admin;
             try {
-                admin = AdminServer.startIfConfigured(engine, journal, settings, ignoreHours ? null : hours);
+                admin = AdminServer.startIfConfigured(engine, journal, settings, ignoreHours ? null : hours, applier);
             } catch (IllegalArgumentException | java.io.IOException e) {
                 hours.close();
                 engine.close();
@@ -127,6 +142,24 @@ final class RunCommand implements Callable<Integer> {
             if (admin != null) {
                 out.printf("loket: admin API on http://%s:%d/api/v1/ (bearer token from admin.tokenFile)%n",
                         admin.address().getHostString(), admin.address().getPort());
+            }
+            ConfigWatcher watcher = null;
+            if (watching) {
+                var log = out;
+                try {
+                    watcher = ConfigWatcher.start(config, applier, line -> {
+                        log.println("loket: " + line);
+                        log.flush();
+                    });
+                } catch (java.io.IOException e) {
+                    if (admin != null) {
+                        admin.close();
+                    }
+                    hours.close();
+                    engine.close();
+                    throw new CommandLine.ParameterException(spec.commandLine(), "cannot watch " + config + ": " + e.getMessage());
+                }
+                out.printf("loket: watching %s for changes (applied %d ms after the last save)%n", config, ConfigWatcher.QUIET_MS);
             }
             CountDownLatch stop = new CountDownLatch(1);
             CountDownLatch stopped = new CountDownLatch(1);
@@ -149,8 +182,11 @@ final class RunCommand implements Callable<Integer> {
             });
             timers.scheduleAtFixedRate(engine::publishTick, tickMs, tickMs, TimeUnit.MILLISECONDS);
             if (statusSeconds > 0) {
-                timers.scheduleAtFixedRate(() -> out.printf("loket: %d commands, %d decisions, %d refused publishes%n",
-                        engine.processed(), engine.decisions(), engine.publishFailures()), statusSeconds, statusSeconds, TimeUnit.SECONDS);
+                timers.scheduleAtFixedRate(() -> out.printf("loket: %d commands, %d decisions, %d refused publishes%s%n",
+                        engine.processed(), engine.decisions(), engine.publishFailures(), watching || admin != null
+                                ? String.format(", configurations: %d applied, %d invalid, %d blocked, %d stale versions",
+                                        applier.applied(), applier.invalid(), applier.blocked(), applier.staleVersions()) : ""),
+                        statusSeconds, statusSeconds, TimeUnit.SECONDS);
             }
             out.printf("loket: running%s; stop with Ctrl-C%n", durationSeconds > 0 ? " for " + durationSeconds + " s" : "");
             out.flush();
@@ -161,6 +197,9 @@ final class RunCommand implements Callable<Integer> {
             }
             try {
                 timers.shutdownNow();
+                if (watcher != null) {
+                    watcher.close();
+                }
                 if (admin != null) {
                     admin.close();
                 }

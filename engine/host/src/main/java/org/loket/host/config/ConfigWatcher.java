@@ -1,0 +1,221 @@
+package org.loket.host.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * {@code loket run --watch-config}: watches the configuration folder (or single YAML file) and, once
+ * a burst of saves is over ({@link #QUIET_MS} without an event), applies the folder through the
+ * {@link ConfigApplier} and logs what became of it: the version applied, every problem of an invalid
+ * folder (as {@code loket config check} prints them; the running configuration stays), what blocks it,
+ * or a version that is not above the running one.
+ *
+ * <p>Editor droppings (vim's {@code .swp} and {@code 4913}, emacs's {@code .#x} and {@code #x#},
+ * {@code x~}, {@code .tmp}) do not count as changes. After the quiet time the YAML files' content is
+ * compared with what was last seen, so a save that changed nothing (or a change to a file the loader
+ * does not read) applies nothing; an atomic swap of the whole folder (Kubernetes' {@code ..data}
+ * symlink) counts. A change refused because the live state has no place for it, or because the
+ * engine was busy, is tried again on the next save even when the content is the same.
+ *
+ * <p>One daemon thread, "loket-config-watch"; only the top level of the folder is watched (the
+ * loader reads nothing deeper). Stops when the folder goes away, saying so.
+ */
+public final class ConfigWatcher implements AutoCloseable {
+    /** A burst of saves is over after this long without an event. */
+    public static final long QUIET_MS = 500;
+    /** Apply at the latest this long after the first event of a burst that never goes quiet. */
+    public static final long MAX_DELAY_MS = 5_000;
+
+    private final Path folder;
+    /** The one file watched when {@code --config} names a file, else null. */
+    private final String onlyFile;
+    private final WatchService watch;
+    private final Debounce debounce;
+    private final BooleanSupplier onChange;
+    private final Consumer<String> log;
+    private final Thread thread;
+    private final AtomicLong changes = new AtomicLong();
+    private byte[] lastSeen;
+    private volatile boolean closed;
+
+    private ConfigWatcher(Path config, long quietMs, long maxDelayMs, BooleanSupplier onChange, Consumer<String> log) throws IOException {
+        Path absolute = config.toAbsolutePath();
+        boolean file = Files.isRegularFile(absolute);
+        this.folder = file ? absolute.getParent() : absolute;
+        this.onlyFile = file ? absolute.getFileName().toString() : null;
+        this.debounce = new Debounce(TimeUnit.MILLISECONDS.toNanos(quietMs), TimeUnit.MILLISECONDS.toNanos(maxDelayMs));
+        this.onChange = onChange;
+        this.log = log;
+        this.lastSeen = fingerprint();
+        this.watch = FileSystems.getDefault().newWatchService();
+        folder.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                StandardWatchEventKinds.ENTRY_DELETE);
+        this.thread = new Thread(this::run, "loket-config-watch");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Starts watching {@code config} and applying its changes with {@code applier}.
+     *
+     * @param config the folder (or YAML file) the running configuration was loaded from; its content
+     *               now counts as seen
+     * @param log    receives one line per outcome (and one per problem); called on the watch thread
+     */
+    public static ConfigWatcher start(Path config, ConfigApplier applier, Consumer<String> log) throws IOException {
+        return start(config, QUIET_MS, MAX_DELAY_MS, () -> report(applier, config, log), log);
+    }
+
+    /**
+     * Starts watching with another action (tests).
+     *
+     * @param onChange runs on the watch thread after a burst that changed the content; returns false
+     *                 when the same content should be tried again on the next save
+     */
+    static ConfigWatcher start(Path config, long quietMs, long maxDelayMs, BooleanSupplier onChange, Consumer<String> log)
+            throws IOException {
+        return new ConfigWatcher(config, quietMs, maxDelayMs, onChange, log);
+    }
+
+    /** Applies the folder and logs the outcome; false when a later save of the same content should retry. */
+    private static boolean report(ConfigApplier applier, Path config, Consumer<String> log) {
+        ConfigApplier.Outcome outcome;
+        try {
+            outcome = applier.apply(config);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        String running = outcome.running() < 0 ? "" : " (running: version " + outcome.running() + ")";
+        switch (outcome.kind()) {
+            case APPLIED -> log.accept("config watch: " + outcome.message() + (outcome.running() < 0 ? "" : ", was version " + outcome.running()));
+            case UNCHANGED -> log.accept("config watch: " + outcome.message());
+            case INVALID -> {
+                log.accept("config watch: " + outcome.message() + running + ":");
+                outcome.problems().forEach(p -> log.accept("  " + p));
+            }
+            case STALE_VERSION -> log.accept("config watch: " + outcome.message());
+            case BLOCKED, BUSY -> log.accept("config watch: " + outcome.message() + running + "; save again to retry");
+        }
+        return outcome.kind() != ConfigApplier.Kind.BLOCKED && outcome.kind() != ConfigApplier.Kind.BUSY;
+    }
+
+    /** Bursts of changes acted upon so far. */
+    public long changes() {
+        return changes.get();
+    }
+
+    /** Whether a file of this name in the watched folder can change the configuration (editor temp files cannot). */
+    static boolean relevant(String name, String onlyFile) {
+        if (onlyFile != null) {
+            return name.equals(onlyFile);
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        return !(lower.startsWith(".#") || lower.startsWith("#") || lower.endsWith("~") || lower.equals("4913")
+                || lower.endsWith(".swp") || lower.endsWith(".swx") || lower.endsWith(".swo") || lower.endsWith(".tmp")
+                || lower.endsWith(".bak") || lower.endsWith(".part") || lower.endsWith(".crswap"));
+    }
+
+    private void run() {
+        try {
+            while (!closed) {
+                long waitNs = debounce.remainingNs(System.nanoTime());
+                WatchKey key = waitNs == Debounce.IDLE ? watch.take() : waitNs > 0 ? watch.poll(waitNs, TimeUnit.NANOSECONDS) : null;
+                if (key != null) {
+                    for (WatchEvent<?> event : key.pollEvents()) {
+                        if (event.kind() == StandardWatchEventKinds.OVERFLOW
+                                || relevant(((Path) event.context()).getFileName().toString(), onlyFile)) {
+                            debounce.event(System.nanoTime());
+                        }
+                    }
+                    if (!key.reset()) {
+                        log.accept("config watch: the folder " + folder + " is gone; no longer watching it");
+                        return;
+                    }
+                }
+                if (debounce.takeDue(System.nanoTime())) {
+                    act();
+                }
+            }
+        } catch (InterruptedException | ClosedWatchServiceException e) {
+            // closed
+        }
+    }
+
+    private void act() {
+        byte[] now = fingerprint();
+        if (now != null && Arrays.equals(now, lastSeen)) {
+            return;
+        }
+        changes.incrementAndGet();
+        try {
+            if (onChange.getAsBoolean()) {
+                lastSeen = now;
+            }
+        } catch (RuntimeException e) {
+            log.accept("config watch: applying " + folder + " failed: " + e + "; save again to retry");
+        }
+    }
+
+    /** A digest of the YAML files the loader would read (names and bytes), or null when they cannot be read. */
+    private byte[] fingerprint() {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            List<Path> files;
+            if (onlyFile != null) {
+                files = List.of(folder.resolve(onlyFile));
+            } else {
+                try (Stream<Path> list = Files.list(folder)) {
+                    files = list.filter(p -> {
+                        String name = p.getFileName().toString();
+                        return name.endsWith(".yaml") || name.endsWith(".yml");
+                    }).sorted().toList();
+                }
+            }
+            for (Path file : files) {
+                digest.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(Files.readAllBytes(file));
+                digest.update((byte) 0);
+            }
+            return digest.digest();
+        } catch (IOException e) {
+            return null; // a file vanished mid-save: let the loader say what is wrong
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            watch.close();
+        } catch (IOException e) {
+            // closing a watch service only releases its inotify handle
+        }
+        try {
+            thread.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
