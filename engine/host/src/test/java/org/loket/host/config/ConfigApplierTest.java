@@ -1,0 +1,83 @@
+package org.loket.host.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.loket.core.ContactState;
+import org.loket.host.config.ConfigApplier.Kind;
+
+/** Each outcome of applying a folder to a running engine, and the counters. */
+@Timeout(60)
+class ConfigApplierTest {
+    @TempDir
+    Path folder;
+    private RunningEngine running;
+    private ConfigApplier applier;
+
+    @BeforeEach
+    void start() throws Exception {
+        running = new RunningEngine(folder, RunningEngine.write(folder.resolve("v1"), RunningEngine.yaml(1, "q", 0)));
+        applier = new ConfigApplier(running.engine, null, running.started);
+    }
+
+    @AfterEach
+    void stop() {
+        running.close();
+    }
+
+    @Test
+    void shouldApplyAHigherVersionAndSayWhichVersionRanBefore() throws Exception {
+        ConfigApplier.Outcome outcome = applier.apply(RunningEngine.write(folder.resolve("v2"), RunningEngine.yaml(2, "q", 5)));
+        assertThat(outcome.kind()).as(outcome.message()).isEqualTo(Kind.APPLIED);
+        assertThat(outcome.version()).isEqualTo(2);
+        assertThat(outcome.running()).isEqualTo(1);
+        assertThat(running.priority(0)).isEqualTo(5);
+        assertThat(applier.current().routing().version()).isEqualTo(2);
+        assertThat(applier.applied()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseAnInvalidFolderWithEveryProblemAsConfigCheckPrintsThem() throws Exception {
+        Path bad = RunningEngine.write(folder.resolve("bad"), "version: 2\nqueues: [{name: q, channel: fax}]\nagents: 7\n");
+        ConfigApplier.Outcome outcome = applier.apply(bad);
+        assertThat(outcome.kind()).isEqualTo(Kind.INVALID);
+        assertThat(outcome.running()).isEqualTo(1);
+        assertThat(outcome.problems()).anySatisfy(p -> assertThat(p).startsWith("error: routing.yaml:2: queues[0].channel = 'fax'"));
+        assertThat(outcome.problems()).hasSizeGreaterThan(1);
+        assertThat(running.version()).isEqualTo(1);
+        assertThat(applier.invalid()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseAVersionThatIsNotAboveTheRunningOneButNotTheSameFolderSavedAgain() throws Exception {
+        ConfigApplier.Outcome same = applier.apply(RunningEngine.write(folder.resolve("again"), RunningEngine.yaml(1, "q", 0)));
+        assertThat(same.kind()).isEqualTo(Kind.UNCHANGED);
+        assertThat(same.inForce()).isTrue();
+
+        ConfigApplier.Outcome equal = applier.apply(RunningEngine.write(folder.resolve("equal"), RunningEngine.yaml(1, "q", 5)));
+        assertThat(equal.kind()).isEqualTo(Kind.STALE_VERSION);
+        assertThat(equal.message()).contains("has version 1, not above the running version 1", "raise 'version:'");
+        applier.apply(RunningEngine.write(folder.resolve("v3"), RunningEngine.yaml(3, "q", 0)));
+        ConfigApplier.Outcome lower = applier.apply(RunningEngine.write(folder.resolve("v2"), RunningEngine.yaml(2, "q", 0)));
+        assertThat(lower.kind()).isEqualTo(Kind.STALE_VERSION);
+        assertThat(running.version()).isEqualTo(3);
+        assertThat(applier.staleVersions()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldRefuseAConfigurationWithoutAPlaceForAWaitingContactNamingIt() throws Exception {
+        running.arrive(7);
+        assertThat(running.contactState(7)).isEqualTo(ContactState.WAITING);
+        ConfigApplier.Outcome outcome = applier.apply(RunningEngine.write(folder.resolve("renamed"), RunningEngine.yaml(2, "other", 0)));
+        assertThat(outcome.kind()).isEqualTo(Kind.BLOCKED);
+        assertThat(outcome.message()).contains("'q'").endsWith("the running configuration stays");
+        assertThat(running.version()).isEqualTo(1);
+        assertThat(running.contactState(7)).isEqualTo(ContactState.WAITING);
+        assertThat(applier.blocked()).isEqualTo(1);
+    }
+}

@@ -1,0 +1,140 @@
+package org.loket.host.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The file watch on a real folder, with a counting action instead of an engine. */
+@Timeout(30)
+class ConfigWatcherTest {
+    private static final long QUIET_MS = 200;
+    @TempDir
+    Path folder;
+    private final AtomicInteger calls = new AtomicInteger();
+    private final List<String> log = new CopyOnWriteArrayList<>();
+
+    private ConfigWatcher watch(Path config, AtomicBoolean done) throws Exception {
+        return ConfigWatcher.start(config, QUIET_MS, 5_000, () -> {
+            calls.incrementAndGet();
+            return done.get();
+        }, log::add);
+    }
+
+    /** Waits a little longer than the quiet time, several times, so a late event would show. */
+    private static void settle() throws InterruptedException {
+        Thread.sleep(QUIET_MS * 4);
+    }
+
+    private void awaitCalls(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (calls.get() < n && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(calls.get()).isEqualTo(n);
+    }
+
+    @Test
+    void shouldActOnceForABurstOfSavesAndIgnoreEditorTempFiles() throws Exception {
+        Files.writeString(folder.resolve("routing.yaml"), "version: 1\n");
+        try (ConfigWatcher watcher = watch(folder, new AtomicBoolean(true))) {
+            Files.writeString(folder.resolve(".routing.yaml.swp"), "swap");
+            Files.writeString(folder.resolve("4913"), "");
+            Files.delete(folder.resolve("4913"));
+            Files.writeString(folder.resolve("routing.yaml~"), "backup");
+            Files.writeString(folder.resolve(".#routing.yaml"), "lock");
+            settle();
+            assertThat(calls.get()).as("temp files only").isZero();
+
+            for (int i = 2; i <= 6; i++) {
+                Files.writeString(folder.resolve("routing.yaml"), "version: " + i + "\n");
+                Thread.sleep(QUIET_MS / 4);
+            }
+            awaitCalls(1);
+            settle();
+            assertThat(calls.get()).as("one burst, one apply").isEqualTo(1);
+            assertThat(watcher.changes()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldNotActWhenASaveChangedNothingUnlessTheLastTryAskedToRetry() throws Exception {
+        Files.writeString(folder.resolve("routing.yaml"), "version: 1\n");
+        AtomicBoolean done = new AtomicBoolean(true);
+        try (ConfigWatcher watcher = watch(folder, done)) {
+            Files.writeString(folder.resolve("routing.yaml"), "version: 1\n");
+            Files.writeString(folder.resolve("README.md"), "notes beside the configuration");
+            settle();
+            assertThat(calls.get()).as("same content as at start").isZero();
+
+            done.set(false); // e.g. blocked by a contact in flight
+            Files.writeString(folder.resolve("routing.yaml"), "version: 2\n");
+            awaitCalls(1);
+            done.set(true);
+            Files.writeString(folder.resolve("routing.yaml"), "version: 2\n");
+            awaitCalls(2);
+            Files.writeString(folder.resolve("routing.yaml"), "version: 2\n");
+            settle();
+            assertThat(calls.get()).as("tried and settled: the same content again is nothing new").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void shouldCountAnAddedOrRemovedYamlFileAndAnAtomicRename() throws Exception {
+        Files.writeString(folder.resolve("routing.yaml"), "version: 1\n");
+        try (ConfigWatcher watcher = watch(folder, new AtomicBoolean(true))) {
+            Files.writeString(folder.resolve("hours.yaml"), "hours: {}\n");
+            awaitCalls(1);
+            Files.delete(folder.resolve("hours.yaml"));
+            awaitCalls(2);
+            Path temp = Files.writeString(folder.resolve("routing.yaml.tmp"), "version: 3\n");
+            Files.move(temp, folder.resolve("routing.yaml"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            awaitCalls(3);
+        }
+    }
+
+    @Test
+    void shouldWatchOnlyTheNamedFileWhenGivenAFile() throws Exception {
+        Path file = Files.writeString(folder.resolve("loket.yaml"), "version: 1\n");
+        try (ConfigWatcher watcher = watch(file, new AtomicBoolean(true))) {
+            Files.writeString(folder.resolve("other.yaml"), "version: 9\n");
+            settle();
+            assertThat(calls.get()).isZero();
+            Files.writeString(file, "version: 2\n");
+            awaitCalls(1);
+        }
+    }
+
+    @Test
+    void shouldSayWhenTheFolderIsGone() throws Exception {
+        Path config = Files.createDirectories(folder.resolve("config"));
+        Files.writeString(config.resolve("routing.yaml"), "version: 1\n");
+        try (ConfigWatcher watcher = watch(config, new AtomicBoolean(true))) {
+            Files.delete(config.resolve("routing.yaml"));
+            Files.delete(config);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (log.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(log).anySatisfy(line -> assertThat(line).contains("is gone; no longer watching it"));
+        }
+    }
+
+    @Test
+    void shouldTellEditorTempFilesFromConfigurationFiles() {
+        assertThat(ConfigWatcher.relevant("routing.yaml", null)).isTrue();
+        assertThat(ConfigWatcher.relevant("..data", null)).as("Kubernetes swaps a ConfigMap's files this way").isTrue();
+        assertThat(ConfigWatcher.relevant(".routing.yaml.swp", null)).isFalse();
+        assertThat(ConfigWatcher.relevant("routing.yaml~", null)).isFalse();
+        assertThat(ConfigWatcher.relevant("#routing.yaml#", null)).isFalse();
+        assertThat(ConfigWatcher.relevant("routing.yaml", "loket.yaml")).isFalse();
+    }
+}
