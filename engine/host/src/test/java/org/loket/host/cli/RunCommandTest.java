@@ -88,4 +88,52 @@ class RunCommandTest {
                 "--ignore-hours")).isZero();
         assertThat(ignoring.toString()).contains("business hours ignored (--ignore-hours): every queue open");
     }
+
+    @Test
+    void shouldApplyAChangedConfigurationFolderWhenWatchingIt() throws Exception {
+        Path config = java.nio.file.Files.createDirectories(folder.resolve("watched"));
+        String yaml = """
+                version: %d
+                skills: [s]
+                queues: [{name: q, channel: voice, skill: s, priority: %d}]
+                agents: [{name: ann, skills: {s: 3}}]
+                entries: [{name: phone, queue: q}]
+                """;
+        java.nio.file.Files.writeString(config.resolve("routing.yaml"), yaml.formatted(1, 0));
+        Path journal = folder.resolve("j5");
+        StringWriter out = new StringWriter();
+        var run = java.util.concurrent.CompletableFuture.supplyAsync(() -> execute(out, "run", "--config", config.toString(),
+                "--journal", journal.toString(), "--duration-seconds", "6", "--status-seconds", "0", "--set", "config.watch=true"));
+        awaitOutput(out, "loket: watching " + config);
+        java.nio.file.Files.writeString(config.resolve("routing.yaml"), yaml.formatted(2, 5));
+        awaitOutput(out, "loket: config watch: applied configuration " + config + " (version 2), was version 1");
+        assertThat(run.get(30, java.util.concurrent.TimeUnit.SECONDS)).as(out.toString()).isZero();
+
+        java.util.List<Long> versions = new java.util.ArrayList<>();
+        try (var reader = org.loket.host.journal.Journal.openExisting(journal); var decisions = reader.decisionReader()) {
+            while (decisions.next()) {
+                for (int i = 0; i < decisions.count(); i++) {
+                    if (decisions.decision(i).type == DecisionType.CONFIGURATION_APPLIED) {
+                        versions.add(decisions.decision(i).score);
+                    }
+                }
+            }
+        }
+        assertThat(versions).as("journaled: the version at start, then the watched change").containsExactly(1L, 2L);
+    }
+
+    @Test
+    void shouldRefuseToWatchTheEmbeddedDefault() {
+        StringWriter out = new StringWriter();
+        assertThat(execute(out, "run", "--journal", folder.resolve("j6").toString(), "--watch-config")).isNotZero();
+        assertThat(out.toString()).contains("--watch-config (config.watch) needs --config DIR");
+    }
+
+    private static void awaitOutput(StringWriter out, String part) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (!out.toString().contains(part) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(out.toString()).contains(part);
+    }
 }

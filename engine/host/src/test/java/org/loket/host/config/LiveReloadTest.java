@@ -1,0 +1,86 @@
+package org.loket.host.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.loket.core.ContactState;
+
+/** An operator edits the configuration folder of a running engine that watches it (loket run --watch-config). */
+@Timeout(60)
+class LiveReloadTest {
+    @TempDir
+    Path folder;
+    private Path config;
+    private RunningEngine running;
+    private ConfigWatcher watcher;
+    private final List<String> log = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        config = RunningEngine.write(folder.resolve("config"), RunningEngine.yaml(1, "q", 0));
+        running = new RunningEngine(folder, config);
+        watcher = ConfigWatcher.start(config, new ConfigApplier(running.engine, null, running.started), log::add);
+    }
+
+    @AfterEach
+    void stop() {
+        watcher.close();
+        running.close();
+    }
+
+    private void awaitLog(String part) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (log.stream().noneMatch(line -> line.contains(part)) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(log).as("the watch's log").anySatisfy(line -> assertThat(line).contains(part));
+    }
+
+    @Test
+    void shouldApplyAValidChangeAndKeepTheRunningConfigurationWhenTheNextIsInvalid() throws Exception {
+        RunningEngine.write(config, RunningEngine.yaml(2, "q", 5));
+        awaitLog("applied configuration " + config + " (version 2), was version 1");
+        assertThat(running.version()).isEqualTo(2);
+        assertThat(running.priority(0)).isEqualTo(5);
+
+        RunningEngine.write(config, "version: 3\nskills: [s]\nqueues: [{name: q, channel: fax, skill: s}]\n");
+        awaitLog("error: routing.yaml:3: queues[0].channel = 'fax'");
+        assertThat(log).anySatisfy(line -> assertThat(line)
+                .isEqualTo("config watch: configuration " + config + " is not valid; the running configuration stays (running: version 2):"));
+        assertThat(running.version()).isEqualTo(2);
+        assertThat(running.priority(0)).isEqualTo(5);
+
+        RunningEngine.write(config, RunningEngine.yaml(2, "q", 9));
+        awaitLog("has version 2, not above the running version 2");
+        assertThat(running.priority(0)).isEqualTo(5);
+    }
+
+    @Test
+    void shouldApplyAChangeDuringTrafficWithoutLosingTheWaitingContact() throws Exception {
+        running.arrive(7);
+        assertThat(running.contactState(7)).isEqualTo(ContactState.WAITING);
+
+        RunningEngine.write(config, RunningEngine.yaml(2, "other", 0));
+        awaitLog("the running state has no place in this configuration");
+        assertThat(log).anySatisfy(line -> assertThat(line).endsWith("; save again to retry"));
+        assertThat(running.version()).isEqualTo(1);
+
+        RunningEngine.write(config, RunningEngine.yaml(2, "q", 5));
+        awaitLog("(version 2), was version 1");
+        assertThat(running.version()).isEqualTo(2);
+        assertThat(running.contactState(7)).as("still waiting after the reload").isEqualTo(ContactState.WAITING);
+        assertThat(running.<Integer>query(core -> core.waitingCount(0))).isEqualTo(1);
+
+        running.logIn(0);
+        assertThat(running.await(core -> core.contactState(7) == ContactState.OFFERED)).as("offered to ann").isTrue();
+        assertThat(running.<Integer>query(core -> core.contactAgent(7))).isEqualTo(0);
+    }
+}
