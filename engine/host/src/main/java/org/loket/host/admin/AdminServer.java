@@ -338,6 +338,10 @@ public final class AdminServer implements AutoCloseable {
                 if (outcome.kind() == ConfigApplier.Kind.UNCHANGED) {
                     answer.put("unchanged", true);
                 }
+                if (!outcome.problems().isEmpty()) {
+                    ArrayNode warnings = answer.putArray("warnings");
+                    outcome.problems().forEach(warnings::add);
+                }
                 reply(exchange, 200, answer);
             }
             case INVALID -> {

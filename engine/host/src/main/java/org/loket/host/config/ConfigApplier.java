@@ -66,7 +66,8 @@ public final class ConfigApplier {
      * @param version  the folder's version (the one in force when applied), or -1 when it is not valid
      * @param running  the version running before the attempt, or -1 when the core had none
      * @param message  one line for an operator (never null)
-     * @param problems for {@link Kind#INVALID}, every problem as {@code loket config check} prints it; else empty
+     * @param problems for {@link Kind#INVALID}, every problem as {@code loket config check} prints it; for
+     *                 {@link Kind#APPLIED}, its warnings (the loader's, and ids that moved); else empty
      */
     public record Outcome(Kind kind, long version, long running, String message, List<String> problems) {
         public Outcome {
@@ -171,8 +172,14 @@ public final class ConfigApplier {
                     hours.apply(loaded); // the new configuration's hours take over at once
                 }
                 applied.incrementAndGet();
+                List<String> warnings = new java.util.ArrayList<>(loaded.warnings().stream().map(Object::toString).toList());
+                String moved = running == null ? null : movedIds(running, next);
+                if (moved != null) {
+                    warnings.add("warning: " + moved + " were removed or reordered, so their ids moved: gateways map names to "
+                            + "ids with the configuration loket run started with; restart them (add new ones at the end to avoid this)");
+                }
                 return new Outcome(Kind.APPLIED, next.version(), runningVersion,
-                        "applied configuration " + loaded.source() + " (version " + next.version() + ")", List.of());
+                        "applied configuration " + loaded.source() + " (version " + next.version() + ")", warnings);
             }
             if (now[1] > before[0]) {
                 // Something live changed between the check and the core's turn (a contact joined a removed queue).
@@ -189,6 +196,25 @@ public final class ConfigApplier {
         }
         return new Outcome(Kind.BUSY, next.version(), runningVersion,
                 "the core did not take up the configuration within " + TIMEOUT_MS + " ms", List.of());
+    }
+
+    /** Which of entries, queues and agents no longer have the ids they had (a name list that is not a prefix of the new one), or null. */
+    static String movedIds(RoutingConfig from, RoutingConfig to) {
+        List<String> moved = new java.util.ArrayList<>();
+        if (!prefix(from.entries().stream().map(e -> e.name()).toList(), to.entries().stream().map(e -> e.name()).toList())) {
+            moved.add("entries");
+        }
+        if (!prefix(from.queues().stream().map(q -> q.name()).toList(), to.queues().stream().map(q -> q.name()).toList())) {
+            moved.add("queues");
+        }
+        if (!prefix(from.agents().stream().map(a -> a.name()).toList(), to.agents().stream().map(a -> a.name()).toList())) {
+            moved.add("agents");
+        }
+        return moved.isEmpty() ? null : String.join(", ", moved);
+    }
+
+    private static boolean prefix(List<String> before, List<String> after) {
+        return before.size() <= after.size() && after.subList(0, before.size()).equals(before);
     }
 
     /** The running configuration's version, or -1 when there is none or the core did not answer in time. */

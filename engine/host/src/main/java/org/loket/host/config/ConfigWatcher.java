@@ -106,7 +106,10 @@ public final class ConfigWatcher implements AutoCloseable {
         }
         String running = outcome.running() < 0 ? "" : " (running: version " + outcome.running() + ")";
         switch (outcome.kind()) {
-            case APPLIED -> log.accept("config watch: " + outcome.message() + (outcome.running() < 0 ? "" : ", was version " + outcome.running()));
+            case APPLIED -> {
+                log.accept("config watch: " + outcome.message() + (outcome.running() < 0 ? "" : ", was version " + outcome.running()));
+                outcome.problems().forEach(p -> log.accept("  " + p));
+            }
             case UNCHANGED -> log.accept("config watch: " + outcome.message());
             case INVALID -> {
                 log.accept("config watch: " + outcome.message() + running + ":");

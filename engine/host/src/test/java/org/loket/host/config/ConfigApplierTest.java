@@ -39,6 +39,20 @@ class ConfigApplierTest {
         assertThat(running.priority(0)).isEqualTo(5);
         assertThat(applier.current().routing().version()).isEqualTo(2);
         assertThat(applier.applied()).isEqualTo(1);
+        assertThat(outcome.problems()).as("nothing moved").isEmpty();
+    }
+
+    @Test
+    void shouldWarnWhenIdsMovedThatGatewaysStillMapByTheStartConfiguration() throws Exception {
+        ConfigApplier.Outcome outcome = applier.apply(RunningEngine.write(folder.resolve("v2"), """
+                version: 2
+                skills: [s]
+                queues: [{name: q, channel: voice, skill: s}]
+                agents: [{name: bob, skills: {s: 3}}, {name: ann, skills: {s: 3}}]
+                entries: [{name: phone, queue: q}, {name: web, queue: q}]
+                """));
+        assertThat(outcome.kind()).as(outcome.message()).isEqualTo(Kind.APPLIED);
+        assertThat(outcome.problems()).singleElement().asString().startsWith("warning: agents were removed or reordered");
     }
 
     @Test
