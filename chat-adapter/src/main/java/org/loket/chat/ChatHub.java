@@ -1016,6 +1016,13 @@ final class ChatHub implements AutoCloseable {
             case END_CONTACT -> onEnd(d);
             case TRANSFER_CONTACT -> onTransfer(d);
             case ESCALATE -> onEscalate(d);
+            case DEFLECT -> {
+                // A slow queue's deflection that lets the contact join offers a callback like a step does;
+                // its overflow is followed by QUEUE_CONTACT in the other queue, its close by the final prompt.
+                if (d.reason == EscalationStep.Action.OFFER_CALLBACK.code()) {
+                    onEscalate(d);
+                }
+            }
             case CALLBACK_SCHEDULED -> onCallbackScheduled(d);
             case REJECT_COMMAND -> onReject(d);
             default -> { }

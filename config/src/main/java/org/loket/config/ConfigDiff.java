@@ -10,6 +10,7 @@ import java.util.function.Function;
 import org.loket.core.config.AgentSpec;
 import org.loket.core.config.EntrySpec;
 import org.loket.core.config.FlowNode;
+import org.loket.core.config.Deflection;
 import org.loket.core.config.EscalationStep;
 import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
@@ -119,6 +120,22 @@ public final class ConfigDiff {
         f.put("requires", q.requirement().describe(c.skills()));
         for (int s = 0; s < q.steps().size(); s++) {
             f.put("escalation[" + s + "]", step(c, q.steps().get(s)));
+        }
+        if (q.deflection().active()) {
+            Deflection d = q.deflection();
+            f.put("deflect", "at " + (d.maxWaiting() > 0 ? d.maxWaiting() + " waiting" : "")
+                    + (d.maxWaiting() > 0 && d.maxEwtMs() > 0 ? " or " : "") + (d.maxEwtMs() > 0 ? seconds(d.maxEwtMs()) + " s wait" : "")
+                    + ": " + switch (d.action()) {
+                        case OVERFLOW -> "overflow to " + c.queues().get(d.queueId()).name();
+                        case OFFER_CALLBACK -> "offer a callback";
+                        default -> "close with " + c.prompts().get(d.promptId());
+                    });
+        }
+        if (q.selection() != org.loket.core.config.AgentSelection.LONGEST_IDLE) {
+            f.put("selection", q.selection().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        if (q.weightPercent() != 100) {
+            f.put("weight", Integer.toString(q.weightPercent()));
         }
         f.put("priority", Integer.toString(q.defaultPriority()));
         f.put("priorityAgingSeconds", seconds(q.priorityAgingMs()));

@@ -16,7 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.loket.core.Channel;
+import org.loket.core.config.AgentSelection;
 import org.loket.core.config.AgentSpec;
+import org.loket.core.config.Deflection;
 import org.loket.core.config.EntrySpec;
 import org.loket.core.config.EscalationStep;
 import org.loket.core.config.FlowNode;
@@ -332,7 +334,7 @@ public final class ConfigLoader {
                         f.optionalInt(item, "wrapUpSeconds", 0, 0, 3_600) * 1000,
                         f.optionalInt(item, "serviceLevelSeconds", 40, 1, 86_400 * 7) * 1000, List.of());
                 f.only(item, "name", "channel", "skill", "minLevel", "requires", "priority", "priorityAgingSeconds",
-                        "offerTimeoutSeconds", "wrapUpSeconds", "serviceLevelSeconds", "escalation");
+                        "offerTimeoutSeconds", "wrapUpSeconds", "serviceLevelSeconds", "escalation", "deflect", "selection", "weight");
                 if (queues.putIfAbsent(name, queues.size()) != null) {
                     problems.error(f.file, f.node(item, "name"), f.path + ".name", "duplicate queue name");
                 }
@@ -340,7 +342,10 @@ public final class ConfigLoader {
                 int index = result.size();
                 result.add(spec);
                 // Steps may overflow into queues defined further down: read them once every queue is known.
-                resolveSteps.add(() -> result.set(index, spec.withSteps(escalation(f, item, index, channel))));
+                AgentSelection selection = selection(f, item);
+                int weight = (int) f.optionalInt(item, "weight", 100, 1, 1000);
+                resolveSteps.add(() -> result.set(index, spec.withSteps(escalation(f, item, index, channel))
+                        .withPolicies(deflection(f, item, index, channel), selection, weight)));
             });
             resolveSteps.forEach(Runnable::run);
             return result;
@@ -398,6 +403,75 @@ public final class ConfigLoader {
                         + "; write e.g. \"digid >= 3 and language or team:seniors\" with skills " + valid);
                 return Requirement.skill(0, 1);
             }
+        }
+
+        private AgentSelection selection(Fields f, MappingNode item) {
+            Node node = f.node(item, "selection");
+            if (node == null) {
+                return AgentSelection.LONGEST_IDLE;
+            }
+            String value = scalar(node);
+            for (AgentSelection selection : AgentSelection.values()) {
+                if (selection.name().toLowerCase(Locale.ROOT).replace('_', '-').equals(value)) {
+                    return selection;
+                }
+            }
+            problems.error(f.file, node, f.path + ".selection", "valid: longest-idle, most-skilled, least-skilled");
+            return AgentSelection.LONGEST_IDLE;
+        }
+
+        /**
+         * {@code deflect: {maxWaiting: N, maxWaitSeconds: S, close: PROMPT | overflow: QUEUE | offerCallback: true}}:
+         * what a contact about to join meets when the queue is full or its estimated wait too long.
+         */
+        private Deflection deflection(Fields f, MappingNode queue, int queueIndex, Channel channel) {
+            Node node = f.node(queue, "deflect");
+            if (node == null) {
+                return Deflection.NONE;
+            }
+            String path = f.path + ".deflect";
+            if (!(node instanceof MappingNode map)) {
+                problems.error(f.file, node, path, "must be a mapping: {maxWaiting: 50, maxWaitSeconds: 600, close: a-prompt}");
+                return Deflection.NONE;
+            }
+            Fields df = new Fields(f.file, path, map, problems);
+            df.only(map, "maxWaiting", "maxWaitSeconds", "close", "overflow", "offerCallback");
+            int maxWaiting = (int) df.optionalInt(map, "maxWaiting", 0, 1, 1_000_000);
+            long maxWaitMs = df.optionalInt(map, "maxWaitSeconds", 0, 1, 86_400) * 1000;
+            if (maxWaiting == 0 && maxWaitMs == 0) {
+                problems.error(f.file, map, path, "needs maxWaiting or maxWaitSeconds (or both): when to deflect");
+            }
+            List<String> actions = new ArrayList<>();
+            for (String action : List.of("close", "overflow", "offerCallback")) {
+                if (df.node(map, action) != null) {
+                    actions.add(action);
+                }
+            }
+            if (actions.size() != 1) {
+                problems.error(f.file, map, path, (actions.isEmpty() ? "has no action" : "has " + actions.size() + " actions " + actions)
+                        + "; give exactly one of close (a prompt), overflow (a queue), offerCallback (true)");
+                return Deflection.NONE;
+            }
+            return switch (actions.get(0)) {
+                case "close" -> new Deflection(maxWaiting, maxWaitMs, EscalationStep.Action.CLOSE, -1,
+                        Math.max(prompt(df, map, "close"), 0));
+                case "overflow" -> {
+                    int target = df.reference(map, "overflow", queues, true);
+                    if (target == queueIndex) {
+                        problems.error(f.file, df.node(map, "overflow"), path + ".overflow", "a queue cannot deflect into itself");
+                    } else if (target >= 0 && queueChannels.get(target) != channel) {
+                        problems.error(f.file, df.node(map, "overflow"), path + ".overflow", "deflection needs a queue of the same channel ("
+                                + channel.name().toLowerCase(Locale.ROOT) + ")");
+                    }
+                    yield new Deflection(maxWaiting, maxWaitMs, EscalationStep.Action.OVERFLOW, Math.max(target, 0), -1);
+                }
+                default -> {
+                    if (!"true".equals(scalar(df.node(map, "offerCallback")))) {
+                        problems.error(f.file, df.node(map, "offerCallback"), path + ".offerCallback", "must be true");
+                    }
+                    yield new Deflection(maxWaiting, maxWaitMs, EscalationStep.Action.OFFER_CALLBACK, -1, -1);
+                }
+            };
         }
 
         private List<EscalationStep> escalation(Fields f, MappingNode queue, int queueIndex, Channel channel) {

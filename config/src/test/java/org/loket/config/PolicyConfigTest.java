@@ -160,4 +160,48 @@ class PolicyConfigTest {
             assertThat(p.message()).contains("no queue asks for team:night");
         });
     }
+
+    @Test
+    void shouldReadDeflectionSelectionAndWeight() throws ConfigException {
+        RoutingConfig config = ConfigLoader.parseOne("routing.yaml", BASE.formatted("""
+                  - name: q
+                    channel: voice
+                    skill: digid
+                    selection: least-skilled
+                    weight: 250
+                    deflect: {maxWaiting: 40, maxWaitSeconds: 900, overflow: spill}
+                  - {name: spill, channel: voice, skill: senior, deflect: {maxWaiting: 10, close: too-busy}}
+                """)).routing();
+        QueueSpec q = config.queues().get(0);
+        assertThat(q.selection()).isEqualTo(org.loket.core.config.AgentSelection.LEAST_SKILLED);
+        assertThat(q.weightPercent()).isEqualTo(250);
+        assertThat(q.deflection()).isEqualTo(new org.loket.core.config.Deflection(40, 900_000, EscalationStep.Action.OVERFLOW, 1, -1));
+        assertThat(config.queues().get(1).deflection())
+                .isEqualTo(new org.loket.core.config.Deflection(10, 0, EscalationStep.Action.CLOSE, -1, 0));
+    }
+
+    @Test
+    void shouldRefuseEveryKindOfDeflectionMistake() {
+        List<ConfigProblem> problems = problems("""
+                  - {name: a, channel: voice, skill: digid, selection: best, weight: 0, deflect: {close: too-busy}}
+                  - {name: b, channel: voice, skill: digid, deflect: {maxWaiting: 5}}
+                  - {name: c, channel: voice, skill: digid, deflect: {maxWaiting: 5, overflow: c}}
+                  - {name: d, channel: voice, skill: digid, deflect: {maxWaiting: 5, overflow: e}}
+                  - {name: e, channel: chat, skill: digid, deflect: {maxWaiting: 5, close: nope, offerCallback: true}}
+                """);
+        assertThat(problems).anySatisfy(p -> {
+            assertThat(p.field()).isEqualTo("queues[0].selection");
+            assertThat(p.value()).isEqualTo("best");
+            assertThat(p.message()).contains("longest-idle, most-skilled, least-skilled");
+        });
+        assertThat(problems).anySatisfy(p -> assertThat(p.field()).isEqualTo("queues[0].weight"));
+        assertThat(problems).anySatisfy(p -> {
+            assertThat(p.field()).isEqualTo("queues[0].deflect");
+            assertThat(p.message()).contains("needs maxWaiting or maxWaitSeconds");
+        });
+        assertThat(problems).anySatisfy(p -> assertThat(p.message()).contains("has no action"));
+        assertThat(problems).anySatisfy(p -> assertThat(p.message()).contains("cannot deflect into itself"));
+        assertThat(problems).anySatisfy(p -> assertThat(p.message()).contains("same channel (voice)"));
+        assertThat(problems).anySatisfy(p -> assertThat(p.message()).contains("has 2 actions"));
+    }
 }

@@ -114,9 +114,10 @@ final class CallSession {
         }
     }
 
-    /** An escalation step that asks to offer the waiting caller a callback now. */
+    /** An escalation step, or a deflection of a slow queue, that asks to offer the waiting caller a callback now. */
     static boolean offersCallback(Decision d) {
-        return d.type == DecisionType.ESCALATE && d.reason == EscalationStep.Action.OFFER_CALLBACK.code();
+        return (d.type == DecisionType.ESCALATE || d.type == DecisionType.DEFLECT)
+                && d.reason == EscalationStep.Action.OFFER_CALLBACK.code();
     }
 
     String channelName() {
@@ -348,7 +349,7 @@ final class CallSession {
             case OFFER_CONTACT -> {
                 return dial(d);
             }
-            case ESCALATE -> {
+            case ESCALATE, DEFLECT -> {
                 if (offersCallback(d) && phase == Phase.WAITING && mailbox.isEmpty()) {
                     offerCallback();
                 }

@@ -24,6 +24,23 @@ final class KpiText {
         out.printf("service level = answered within the queue's threshold / (answered + abandoned - abandons under %d s"
                 + " + deflected after joining)%n", report.shortAbandonMs() / 1000);
         escalations(out, report);
+        waitEstimates(out, report);
+    }
+
+    /** The core's estimated wait at joining against the wait answered contacts had (predicted vs actual). */
+    private static void waitEstimates(PrintWriter out, KpiReport report) {
+        if (report.totals().waitEstimate().estimated() == 0) {
+            return;
+        }
+        out.println();
+        out.printf("%-20s %10s %14s %10s %12s%n", "estimated wait", "estimates", "mean |error|", "bias", "within 50%");
+        java.util.stream.Stream.concat(java.util.stream.Stream.of(report.totals()), report.queues().stream())
+                .filter(f -> f.waitEstimate().estimated() > 0).forEach(f -> {
+                    Figures.WaitEstimate w = f.waitEstimate();
+                    out.printf("%-20s %,10d %12.0f s %8.0f s %11.1f%%%n", f.name(), w.estimated(), w.meanAbsErrorMs() / 1000,
+                            w.biasMs() / 1000, 100 * w.withinHalf());
+                });
+        out.println("bias = actual - estimated wait (positive: longer than announced); within 50% of the actual wait or 30 s");
     }
 
     /** Per queue whose steps acted: what they did (nothing when no queue escalates). */

@@ -30,12 +30,26 @@ package org.loket.host.kpi;
  *                               their capacity for its channel)
  * @param ivrContainment         selfServed / enteredSelfService
  * @param escalation             escalation steps that acted, counted in the queue whose step it was
+ * @param waitEstimate           the core's estimated wait when a contact joined its first queue against
+ *                               the wait it had until an agent accepted it (answered contacts with an estimate)
  */
 public record Figures(String name, String channel, long offered, long answered, long answeredWithinThreshold,
                       long abandoned, long shortAbandoned, long enteredSelfService, long selfServed,
                       long abandonedInSelfService, long callbacks, long closed, long outsideHours, long deflected, long otherOutcomes,
                       Double serviceLevel, Double abandonRate, Double asaMs,
-                      Double ahtMs, long longestWaitMs, Double occupancy, Double ivrContainment, Escalation escalation) {
+                      Double ahtMs, long longestWaitMs, Double occupancy, Double ivrContainment, Escalation escalation,
+                      WaitEstimate waitEstimate) {
+    /**
+     * Predicted against actual wait.
+     *
+     * @param estimated       answered contacts that joined with a known estimate
+     * @param meanAbsErrorMs  mean of |actual - estimated|, or null without estimates
+     * @param biasMs          mean of actual - estimated (positive: waits were longer than said), or null
+     * @param withinHalf      share of estimates within 50% (or 30 s) of the actual wait, or null
+     */
+    public record WaitEstimate(long estimated, Double meanAbsErrorMs, Double biasMs, Double withinHalf) {
+    }
+
     /**
      * What escalation steps did. Per queue: the steps of that queue (an overflow also counts as
      * {@code overflowedIn} in its target); in totals, channels and intervals: the steps that acted on

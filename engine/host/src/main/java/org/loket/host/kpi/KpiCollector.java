@@ -166,6 +166,7 @@ public final class KpiCollector {
                     if (r.queuedNs < 0) {
                         r.queuedNs = d.timestampNs;
                         r.firstQueue = d.queueId;
+                        r.estimatedWaitMs = d.score;
                     }
                     r.queue = d.queueId;
                     if (!r.waiting) { // joined, or transferred back into a queue
@@ -477,6 +478,8 @@ public final class KpiCollector {
         int firstQueue = -1;
         int queue = -1;
         long queuedNs = -1;
+        /** The core's estimated wait when it joined its first queue (ms), -1 unknown. */
+        long estimatedWaitMs = -1;
         boolean waiting;
         long answeredNs = -1;
         long talkFromNs;
@@ -517,6 +520,10 @@ public final class KpiCollector {
         long callbackOffersAccepted;
         long closedByStep;
         long waitAnsweredMsSum;
+        long estimated;
+        long estimateAbsErrorMsSum;
+        long estimateErrorMsSum;
+        long estimatesWithinHalf;
         long handledNs;
         long longestWaitMs;
 
@@ -551,6 +558,15 @@ public final class KpiCollector {
             if (r.answeredNs >= 0) {
                 answered++;
                 waitAnsweredMsSum += waitMs;
+                if (r.estimatedWaitMs >= 0) {
+                    long error = waitMs - r.estimatedWaitMs;
+                    estimated++;
+                    estimateErrorMsSum += error;
+                    estimateAbsErrorMsSum += Math.abs(error);
+                    if (Math.abs(error) <= Math.max(30_000, waitMs / 2)) {
+                        estimatesWithinHalf++;
+                    }
+                }
                 if (waitMs <= thresholdMs) {
                     answeredWithin++;
                 }
@@ -580,7 +596,9 @@ public final class KpiCollector {
                     ratio(answeredWithin, answered + abandoned - shortAbandoned + deflectedWaiting), ratio(abandoned, answered + abandoned),
                     ratio(waitAnsweredMsSum, answered), ratio(handledNs / 1e6, answered), longestWaitMs, occupancy,
                     ratio(selfServed, enteredSelfService),
-                    new Figures.Escalation(widened, overflowedOut, overflowedIn, callbackOffers, callbackOffersAccepted, closedByStep));
+                    new Figures.Escalation(widened, overflowedOut, overflowedIn, callbackOffers, callbackOffersAccepted, closedByStep),
+                    new Figures.WaitEstimate(estimated, ratio(estimateAbsErrorMsSum, estimated), ratio(estimateErrorMsSum, estimated),
+                            ratio(estimatesWithinHalf, estimated)));
         }
     }
 

@@ -521,7 +521,7 @@ public final class DaySimulator {
                     c.calledBack = true;
                 }
             }
-            case ESCALATE -> {
+            case ESCALATE, DEFLECT -> {
                 // Overflow and close need nothing here: the contact keeps waiting, or its END_CONTACT follows.
                 if (c != null && d.reason == EscalationStep.Action.OFFER_CALLBACK.code() && !c.calledBack
                         && settings.acceptsCallback(c.id, c.callbackOffers++)) {

@@ -161,8 +161,8 @@ public final class SimulatedWorld {
                     citizen.calledBack = true;
                 }
             }
-            case ESCALATE -> {
-                // A step's callback offer; the other steps leave the citizen waiting as before (or END_CONTACT follows).
+            case ESCALATE, DEFLECT -> {
+                // A step's (or a slow queue's) callback offer; the other steps leave the citizen waiting as before (or END_CONTACT follows).
                 if (citizen != null && !citizen.calledBack && d.reason == EscalationStep.Action.OFFER_CALLBACK.code()
                         && random.nextDouble() < DaySimulator.Settings.DEFAULT_CALLBACK_ACCEPT_SHARE) {
                     schedule(now + DaySimulator.Settings.CALLBACK_DECISION_MS * 1_000_000L, Kind.CALLBACK, d.contactId, -1, -1, citizen);
