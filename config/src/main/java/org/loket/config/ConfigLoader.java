@@ -334,7 +334,7 @@ public final class ConfigLoader {
                         f.optionalInt(item, "wrapUpSeconds", 0, 0, 3_600) * 1000,
                         f.optionalInt(item, "serviceLevelSeconds", 40, 1, 86_400 * 7) * 1000, List.of());
                 f.only(item, "name", "channel", "skill", "minLevel", "requires", "priority", "priorityAgingSeconds",
-                        "offerTimeoutSeconds", "wrapUpSeconds", "serviceLevelSeconds", "escalation", "deflect", "selection", "weight");
+                        "offerTimeoutSeconds", "wrapUpSeconds", "serviceLevelSeconds", "escalation", "deflect", "selection", "weight", "deferrable");
                 if (queues.putIfAbsent(name, queues.size()) != null) {
                     problems.error(f.file, f.node(item, "name"), f.path + ".name", "duplicate queue name");
                 }
@@ -344,8 +344,13 @@ public final class ConfigLoader {
                 // Steps may overflow into queues defined further down: read them once every queue is known.
                 AgentSelection selection = selection(f, item);
                 int weight = (int) f.optionalInt(item, "weight", 100, 1, 1000);
+                boolean deferrable = flag(f, item, "deferrable");
+                if (deferrable && channel == Channel.VOICE) {
+                    problems.error(f.file, f.node(item, "deferrable"), f.path + ".deferrable", "a call cannot be deferred: only "
+                            + "chat, e-mail and social work may be interrupted by a call");
+                }
                 resolveSteps.add(() -> result.set(index, spec.withSteps(escalation(f, item, index, channel))
-                        .withPolicies(deflection(f, item, index, channel), selection, weight)));
+                        .withPolicies(deflection(f, item, index, channel), selection, weight).withDeferrable(deferrable)));
             });
             resolveSteps.forEach(Runnable::run);
             return result;
@@ -403,6 +408,18 @@ public final class ConfigLoader {
                         + "; write e.g. \"digid >= 3 and language or team:seniors\" with skills " + valid);
                 return Requirement.skill(0, 1);
             }
+        }
+
+        private boolean flag(Fields f, MappingNode item, String key) {
+            Node node = f.node(item, key);
+            if (node == null) {
+                return false;
+            }
+            String value = scalar(node);
+            if (!value.equals("true") && !value.equals("false")) {
+                problems.error(f.file, node, f.path + "." + key, "must be true or false");
+            }
+            return value.equals("true");
         }
 
         private AgentSelection selection(Fields f, MappingNode item) {

@@ -188,6 +188,8 @@ class PolicyConfigTest {
                   - {name: c, channel: voice, skill: digid, deflect: {maxWaiting: 5, overflow: c}}
                   - {name: d, channel: voice, skill: digid, deflect: {maxWaiting: 5, overflow: e}}
                   - {name: e, channel: chat, skill: digid, deflect: {maxWaiting: 5, close: nope, offerCallback: true}}
+                  - {name: f, channel: voice, skill: digid, deferrable: true}
+                  - {name: g, channel: email, skill: digid, deferrable: maybe}
                 """);
         assertThat(problems).anySatisfy(p -> {
             assertThat(p.field()).isEqualTo("queues[0].selection");
@@ -203,5 +205,13 @@ class PolicyConfigTest {
         assertThat(problems).anySatisfy(p -> assertThat(p.message()).contains("cannot deflect into itself"));
         assertThat(problems).anySatisfy(p -> assertThat(p.message()).contains("same channel (voice)"));
         assertThat(problems).anySatisfy(p -> assertThat(p.message()).contains("has 2 actions"));
+        assertThat(problems).anySatisfy(p -> {
+            assertThat(p.field()).isEqualTo("queues[5].deferrable");
+            assertThat(p.message()).contains("a call cannot be deferred");
+        });
+        assertThat(problems).anySatisfy(p -> {
+            assertThat(p.field()).isEqualTo("queues[6].deferrable");
+            assertThat(p.message()).contains("true or false");
+        });
     }
 }

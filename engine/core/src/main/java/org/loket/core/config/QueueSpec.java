@@ -19,10 +19,14 @@ import org.loket.core.Channel;
  * @param selection          how an available agent is chosen for a contact
  * @param weightPercent      between queues of equal effective priority, a contact's waiting time counts
  *                           this many hundredths (100 = as long as it is); 1..1000
+ * @param deferrable         blending: the queue's contacts (e-mail, social) may be interrupted by a voice
+ *                           offer; an agent who holds only deferrable work is still free for a call.
+ *                           Otherwise a call waits until the agent has finished all other work
  */
 public record QueueSpec(String name, Channel channel, Requirement requirement, int defaultPriority,
                         long priorityAgingMs, long offerTimeoutMs, long maxWrapUpMs, long serviceLevelMs,
-                        List<EscalationStep> steps, Deflection deflection, AgentSelection selection, int weightPercent) {
+                        List<EscalationStep> steps, Deflection deflection, AgentSelection selection, int weightPercent,
+                        boolean deferrable) {
 
     public QueueSpec {
         steps = List.copyOf(steps);
@@ -33,7 +37,7 @@ public record QueueSpec(String name, Channel channel, Requirement requirement, i
                      long priorityAgingMs, long offerTimeoutMs, long maxWrapUpMs, long serviceLevelMs,
                      List<EscalationStep> steps) {
         this(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs, serviceLevelMs,
-                steps, Deflection.NONE, AgentSelection.LONGEST_IDLE, 100);
+                steps, Deflection.NONE, AgentSelection.LONGEST_IDLE, 100, false);
     }
 
     /** A queue that needs one skill at a minimum level and does not escalate. */
@@ -46,19 +50,25 @@ public record QueueSpec(String name, Channel channel, Requirement requirement, i
     /** This queue with other escalation steps. */
     public QueueSpec withSteps(List<EscalationStep> newSteps) {
         return new QueueSpec(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
-                serviceLevelMs, newSteps, deflection, selection, weightPercent);
+                serviceLevelMs, newSteps, deflection, selection, weightPercent, deferrable);
     }
 
     /** This queue with other deflection, agent selection and weight. */
     public QueueSpec withPolicies(Deflection newDeflection, AgentSelection newSelection, int newWeightPercent) {
         return new QueueSpec(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
-                serviceLevelMs, steps, newDeflection, newSelection, newWeightPercent);
+                serviceLevelMs, steps, newDeflection, newSelection, newWeightPercent, deferrable);
+    }
+
+    /** This queue with another blending policy. */
+    public QueueSpec withDeferrable(boolean newDeferrable) {
+        return new QueueSpec(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
+                serviceLevelMs, steps, deflection, selection, weightPercent, newDeferrable);
     }
 
     /** This queue with another requirement. */
     public QueueSpec withRequirement(Requirement newRequirement) {
         return new QueueSpec(name, channel, newRequirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
-                serviceLevelMs, steps, deflection, selection, weightPercent);
+                serviceLevelMs, steps, deflection, selection, weightPercent, deferrable);
     }
 
     /**

@@ -15,12 +15,14 @@ import org.loket.core.state.ByteArrayState;
  */
 public final class RoutingConfigCodec {
     /**
-     * Major format version; bump when a field changes meaning or layout. Version 4 added a queue's
+     * Major format version; bump when a field changes meaning or layout. Version 5 added a queue's
+     * blending flag (deferrable). Version 4 added a queue's
      * deflection, agent selection and weight. Version 3 replaced a queue's
      * skill and level by a requirement and added escalation steps; version 2 added the flow nodes'
      * per-channel queues. Versions 1 and 2 still decode, so older journals replay.
      */
-    public static final int FORMAT_VERSION = 4;
+    public static final int FORMAT_VERSION = 5;
+    private static final int FORMAT_WITHOUT_DEFERRABLE = 4;
     private static final int FORMAT_WITHOUT_QUEUE_POLICIES = 3;
     private static final int FORMAT_WITHOUT_QUEUE_BY_CHANNEL = 1;
     private static final int FORMAT_WITH_SINGLE_SKILL_QUEUES = 2;
@@ -69,6 +71,7 @@ public final class RoutingConfigCodec {
             out.putInt(deflection.promptId());
             out.putInt(q.selection().ordinal());
             out.putInt(q.weightPercent());
+            out.putInt(q.deferrable() ? 1 : 0);
         }
         out.putInt(config.agents().size());
         for (AgentSpec a : config.agents()) {
@@ -130,7 +133,8 @@ public final class RoutingConfigCodec {
                         }
                         Deflection deflection = new Deflection(b.getInt(), b.getLong(), EscalationStep.Action.ofCode(b.getInt()),
                                 b.getInt(), b.getInt());
-                        return queue.withPolicies(deflection, AgentSelection.ofOrdinal(b.getInt()), b.getInt());
+                        queue = queue.withPolicies(deflection, AgentSelection.ofOrdinal(b.getInt()), b.getInt());
+                        return format == FORMAT_WITHOUT_DEFERRABLE ? queue : queue.withDeferrable(b.getInt() != 0);
                     });
             List<AgentSpec> agents = list(in, b -> new AgentSpec(string(b), ints(b), ints(b)));
             List<EntrySpec> entries = list(in, b -> new EntrySpec(string(b), b.getInt(), b.getInt()));

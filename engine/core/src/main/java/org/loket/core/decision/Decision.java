@@ -12,6 +12,8 @@ public final class Decision {
     public static final int FLAG_CALLBACK = 1;
     /** The prompt is the last thing the contact hears or reads: the contact ends after it. */
     public static final int FLAG_FINAL = 2;
+    /** The offer is a call to an agent who holds deferrable work (e-mail, social): the call interrupts it. */
+    public static final int FLAG_INTERRUPTS = 4;
 
     public DecisionType type;
     /** Sequence of the command that caused this decision. */

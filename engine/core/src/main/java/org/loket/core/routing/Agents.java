@@ -49,6 +49,8 @@ final class Agents {
     private static final int WRAP_UPS = PENDING_OFFERS + 1;
     private static final int MEMBER_START = WRAP_UPS + 1;
     private static final int MEMBER_END = MEMBER_START + 1;
+    /** Contacts of deferrable queues the agent holds: they do not keep a call away. */
+    private static final int DEFERRABLE = MEMBER_END + 1;
 
     /** Membership row, first long: lane (bits 0-15), channel (16-23), idle (24), agent (32-63). */
     private static final long IDLE_BIT = 1L << 24;
@@ -175,9 +177,21 @@ final class Agents {
         return agent[a * ROW + TOTAL_LOAD];
     }
 
-    void addLoad(int a, int channel, int delta) {
+    void addLoad(int a, int channel, int delta, boolean deferrable) {
         agent[a * ROW + LOAD + channel] += delta;
         agent[a * ROW + TOTAL_LOAD] += delta;
+        if (deferrable) {
+            agent[a * ROW + DEFERRABLE] += delta;
+        }
+    }
+
+    /** A reload counts the deferrable contacts an agent holds again, one by one. */
+    void countDeferrable(int a) {
+        agent[a * ROW + DEFERRABLE]++;
+    }
+
+    int deferrableLoad(int a) {
+        return agent[a * ROW + DEFERRABLE];
     }
 
     void addPendingOffers(int a, int delta) {
@@ -208,14 +222,16 @@ final class Agents {
 
     /**
      * Whether the agent can take one more contact of the channel: ready, below capacity, and
-     * voice is exclusive (a voice contact takes the whole agent; a voice offer needs a free agent).
+     * voice is exclusive (a voice contact takes the whole agent; a voice offer needs an agent free of
+     * all but deferrable work, which the call interrupts).
      */
     boolean available(int a, int channel) {
         int row = a * ROW;
         if (agent[row + PRESENCE] != AgentState.READY.code() || agent[row + LOAD + channel] >= agent[row + CAPACITY + channel]) {
             return false;
         }
-        return channel == Channel.VOICE.code() ? agent[row + TOTAL_LOAD] == 0 : agent[row + LOAD + Channel.VOICE.code()] == 0;
+        return channel == Channel.VOICE.code() ? agent[row + TOTAL_LOAD] == agent[row + DEFERRABLE]
+                : agent[row + LOAD + Channel.VOICE.code()] == 0;
     }
 
     /** Bit {@code c} set when the agent can take one more contact of channel {@code c}. */
@@ -269,6 +285,7 @@ final class Agents {
         agent[row + TOTAL_LOAD] = old.agent[oldRow + TOTAL_LOAD];
         agent[row + PENDING_OFFERS] = old.agent[oldRow + PENDING_OFFERS];
         agent[row + WRAP_UPS] = old.agent[oldRow + WRAP_UPS];
+        agent[row + DEFERRABLE] = 0; // counted again from the contacts held, by the new queues' flags
         if (agent[row + PRESENCE] == AgentState.READY.code()) {
             addStaffed(a, 1);
         }
@@ -467,6 +484,7 @@ final class Agents {
             }
             out.writeInt(agent[row + PENDING_OFFERS]);
             out.writeInt(agent[row + WRAP_UPS]);
+            out.writeInt(agent[row + DEFERRABLE]);
         }
         // Only live entries, in order: stale ones are invisible, so the state stays canonical.
         for (int lane = 0; lane < idleCount.length; lane++) {
@@ -486,7 +504,8 @@ final class Agents {
         }
     }
 
-    void read(StateReader in) {
+    /** @param format the core's state format */
+    void read(StateReader in, int format) {
         int agents = in.readInt();
         if (agents != count) {
             throw new IllegalStateException("snapshot has " + agents + " agents, configuration " + count);
@@ -502,6 +521,7 @@ final class Agents {
             }
             agent[row + PENDING_OFFERS] = in.readInt();
             agent[row + WRAP_UPS] = in.readInt();
+            agent[row + DEFERRABLE] = format >= 6 ? in.readInt() : 0; // no deferrable queues before format 6
             if (agent[row + PRESENCE] == AgentState.READY.code()) {
                 addStaffed(a, 1);
             }

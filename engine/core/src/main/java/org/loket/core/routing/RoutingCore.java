@@ -86,7 +86,7 @@ import org.loket.core.state.StateWriter;
  */
 public final class RoutingCore {
     /** Format of {@link #writeState}; a reader refuses another. */
-    public static final int STATE_FORMAT_VERSION = 5;
+    public static final int STATE_FORMAT_VERSION = 6;
 
     private final DecisionSink sink;
     private final Decision decision = new Decision();
@@ -374,6 +374,9 @@ public final class RoutingCore {
                 contacts.step[slot] = passed;
                 contacts.tier[slot] = tier;
                 contacts.lane[slot] = lanes.of(q, tier, contacts.language[slot]);
+            }
+            if (contacts.agent[slot] >= 0 && q >= 0 && queues[q].deferrable()) {
+                agents.countDeferrable(contacts.agent[slot]);
             }
             if (state == ContactState.WAITING.code()) {
                 contacts.insertInPlace(slot);
@@ -1015,7 +1018,8 @@ public final class RoutingCore {
         contacts.unlink(slot);
         contacts.state[slot] = ContactState.OFFERED.code();
         contacts.agent[slot] = agent;
-        agents.addLoad(agent, queues[queue].channel().code(), 1);
+        boolean interrupts = queues[queue].channel() == Channel.VOICE && agents.deferrableLoad(agent) > 0;
+        agents.addLoad(agent, queues[queue].channel().code(), 1, queues[queue].deferrable());
         agents.addPendingOffers(agent, 1);
         agents.refresh(agent, true, nowNs);
         contacts.deadlineNs[slot] = nowNs + offerTimeoutNs[queue];
@@ -1030,7 +1034,7 @@ public final class RoutingCore {
         d.score = score;
         d.runnerUp = runnerUp;
         d.nodeId = contacts.step[slot];
-        d.flags = contacts.flags[slot] & Decision.FLAG_CALLBACK;
+        d.flags = (contacts.flags[slot] & Decision.FLAG_CALLBACK) | (interrupts ? Decision.FLAG_INTERRUPTS : 0);
         emit();
     }
 
@@ -1097,7 +1101,8 @@ public final class RoutingCore {
             agents.addPendingOffers(agent, -1);
         }
         contacts.deadlineNs[slot] = -1;
-        agents.addLoad(agent, queues[contacts.queue[slot]].channel().code(), -1);
+        QueueSpec queue = queues[contacts.queue[slot]];
+        agents.addLoad(agent, queue.channel().code(), -1, queue.deferrable());
     }
 
     /** Back in its place after an offer; escalation steps that fell due meanwhile act before it is offered again. */
@@ -1298,6 +1303,11 @@ public final class RoutingCore {
         return agents.pauseReason(agent);
     }
 
+    /** Contacts of deferrable queues the agent holds (a call may interrupt them). */
+    public int agentDeferrableLoad(int agent) {
+        return agents.deferrableLoad(agent);
+    }
+
     /** Contacts the agent holds on a channel (offered, connected or in wrap-up). */
     public int agentLoad(int agent, Channel channel) {
         return agents.load(agent, channel.code());
@@ -1430,7 +1440,7 @@ public final class RoutingCore {
         byte[] configBytes = in.readBytes();
         if (configBytes != null) {
             core.install(RoutingConfigCodec.decode(configBytes), configBytes);
-            core.agents.read(in);
+            core.agents.read(in, format);
             core.contacts.read(in, format);
             if (format >= 2) { // format 1 had no closures: every queue open
                 for (int q = 0; q < core.closurePrompt.length; q++) {

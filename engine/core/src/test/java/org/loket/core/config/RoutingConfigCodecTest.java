@@ -56,21 +56,27 @@ class RoutingConfigCodecTest {
         int leaf = b.toQueue("to-digid", voice, -1);
         b.entryToFlow("phone", leaf);
         RoutingConfig config = b.build();
-        byte[] v4 = RoutingConfigCodec.encode(config);
+        byte[] v5 = RoutingConfigCodec.encode(config);
         // The queue: name, channel, then [clauses 1][terms 2][skill][level] where format 2 has [skill][level],
         // then priority and four longs, then [steps 0], which format 2 lacks, then the 32 bytes of
-        // deflection, selection and weight that format 4 added.
-        int requirementAt = indexOf(v4, "digid-voice".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + 11 + 4;
+        // deflection, selection and weight that format 4 added, then the deferrable flag of format 5.
+        int requirementAt = indexOf(v5, "digid-voice".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + 11 + 4;
         int stepsAt = requirementAt + 16 + 4 + 32;
         int policiesAt = stepsAt + 4;
-        ByteBuffer v3 = ByteBuffer.allocate(v4.length - 32);
-        v3.put(v4, 0, policiesAt).put(v4, policiesAt + 32, v4.length - policiesAt - 32);
+        int afterQueue = policiesAt + 36;
+        ByteBuffer v4 = ByteBuffer.allocate(v5.length - 4);
+        v4.put(v5, 0, afterQueue - 4).put(v5, afterQueue, v5.length - afterQueue);
+        byte[] format4 = v4.array();
+        ByteBuffer.wrap(format4).putInt(4, 4);
+        assertThat(RoutingConfigCodec.decode(format4)).isEqualTo(config);
+        ByteBuffer v3 = ByteBuffer.allocate(v5.length - 36);
+        v3.put(v5, 0, policiesAt).put(v5, afterQueue, v5.length - afterQueue);
         byte[] format3 = v3.array();
         ByteBuffer.wrap(format3).putInt(4, 3);
         assertThat(RoutingConfigCodec.decode(format3)).isEqualTo(config);
-        ByteBuffer v2 = ByteBuffer.allocate(v4.length - 12 - 32);
-        v2.put(v4, 0, requirementAt).put(v4, requirementAt + 8, 8).put(v4, requirementAt + 16, stepsAt - requirementAt - 16)
-                .put(v4, policiesAt + 32, v4.length - policiesAt - 32);
+        ByteBuffer v2 = ByteBuffer.allocate(v5.length - 12 - 36);
+        v2.put(v5, 0, requirementAt).put(v5, requirementAt + 8, 8).put(v5, requirementAt + 16, stepsAt - requirementAt - 16)
+                .put(v5, afterQueue, v5.length - afterQueue);
         byte[] format2 = v2.array();
         ByteBuffer.wrap(format2).putInt(4, 2);
         assertThat(RoutingConfigCodec.decode(format2)).isEqualTo(config);
@@ -78,8 +84,8 @@ class RoutingConfigCodecTest {
         byte[] format1 = Arrays.copyOf(format2, format2.length - 4);
         ByteBuffer.wrap(format1).putInt(4, 1);
         assertThat(RoutingConfigCodec.decode(format1)).isEqualTo(config);
-        ByteBuffer.wrap(format1).putInt(4, 5);
-        assertThatThrownBy(() -> RoutingConfigCodec.decode(format1)).hasMessageContaining("format 5");
+        ByteBuffer.wrap(format1).putInt(4, 6);
+        assertThatThrownBy(() -> RoutingConfigCodec.decode(format1)).hasMessageContaining("format 6");
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

@@ -444,7 +444,9 @@ final class InvariantChecker {
                 total += load;
             }
             int voice = core.agentLoad(a, Channel.VOICE);
-            require(voice == 0 || voice == total, "agent %d holds voice and other contacts at once (%d of %d)", a, voice, total);
+            int deferrable = core.agentDeferrableLoad(a);
+            require(voice == 0 || voice + deferrable == total, "agent %d holds voice and other, not deferrable contacts at once"
+                    + " (%d voice, %d deferrable, %d in all)", a, voice, deferrable, total);
         }
     }
 

@@ -795,6 +795,7 @@ final class NaiveRouter {
 
     private void offer(Contact contact, Agent agent, int reason, int candidates, long score, long runnerUp) {
         QueueSpec queue = queue(contact.queue);
+        boolean interrupts = queue.channel() == Channel.VOICE && deferrableLoad(agent) > 0;
         contact.state = ContactState.OFFERED;
         contact.agent = agent.index;
         refresh(agent, true);
@@ -809,7 +810,7 @@ final class NaiveRouter {
         d.score = score;
         d.runnerUp = runnerUp;
         d.nodeId = contact.step;
-        d.flags = contact.flags & Decision.FLAG_CALLBACK;
+        d.flags = (contact.flags & Decision.FLAG_CALLBACK) | (interrupts ? Decision.FLAG_INTERRUPTS : 0);
         emit(d);
     }
 
@@ -1092,13 +1093,24 @@ final class NaiveRouter {
         if (agent.presence != AgentState.READY || load(agent, channel) >= agent.spec.capacityPerChannel()[channel.code()]) {
             return false;
         }
-        return channel == Channel.VOICE ? totalLoad(agent) == 0 : load(agent, Channel.VOICE) == 0;
+        return channel == Channel.VOICE ? totalLoad(agent) == deferrableLoad(agent) : load(agent, Channel.VOICE) == 0;
     }
 
     private int load(Agent agent, Channel channel) {
         int load = 0;
         for (Contact c : contacts) {
             if (c.agent == agent.index && holds(c) && queue(c.queue).channel() == channel) {
+                load++;
+            }
+        }
+        return load;
+    }
+
+    /** Held contacts of deferrable queues: a call may interrupt them. */
+    private int deferrableLoad(Agent agent) {
+        int load = 0;
+        for (Contact c : contacts) {
+            if (c.agent == agent.index && holds(c) && queue(c.queue).deferrable()) {
                 load++;
             }
         }

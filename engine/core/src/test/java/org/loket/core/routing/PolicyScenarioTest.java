@@ -273,4 +273,30 @@ class PolicyScenarioTest {
         assertThat(driver.sink.of(DecisionType.ESCALATE)).isEmpty();
         assertThat(driver.core.contactState(1)).as("still keeps its place for the callback").isEqualTo(ContactState.WAITING);
     }
+
+    @Test
+    void aCallInterruptsDeferrableEmailWorkButWaitsForAChat() {
+        int voice = b.queue("digid-voice", Channel.VOICE, digid);
+        int email = b.queue("digid-email", Channel.EMAIL, digid);
+        int chat = b.queue("digid-chat", Channel.CHAT, digid);
+        b.deferrable(email, true);
+        int eVoice = b.entryToQueue("phone", voice);
+        int eEmail = b.entryToQueue("email", email);
+        int eChat = b.entryToQueue("chat", chat);
+        int ann = b.agent("ann", digid, 5);
+        int bob = b.agent("bob", digid, 5);
+        driver.apply(config(0, b.build()), login(0, ann), arrive(1_000, 1, Channel.EMAIL, eEmail), accept(1_500, 1, ann),
+                arrive(2_000, 2, Channel.VOICE, eVoice));
+        Decision call = offerOf(2);
+        assertThat(call.agentId).as("e-mail work does not keep a call away").isEqualTo(ann);
+        assertThat(call.flags & Decision.FLAG_INTERRUPTS).as("the desktop parks the e-mail").isNotZero();
+        assertThat(driver.core.agentDeferrableLoad(ann)).isEqualTo(1);
+
+        driver.apply(login(3_000, bob), arrive(4_000, 3, Channel.CHAT, eChat), accept(4_500, 3, bob),
+                arrive(5_000, 4, Channel.VOICE, eVoice));
+        assertThat(driver.core.contactState(4)).as("a chat is not deferrable: the call waits").isEqualTo(ContactState.WAITING);
+        driver.apply(end(6_000, 3));
+        assertThat(offerOf(4).agentId).isEqualTo(bob);
+        assertThat(offerOf(4).flags & Decision.FLAG_INTERRUPTS).isZero();
+    }
 }

@@ -159,7 +159,8 @@ public final class RandomConfig {
         }
         for (int q = 0; q < queues.size(); q++) {
             queues.set(q, rnd.nextBoolean() ? queues.get(q).withPolicies(config.queues().get(q).deflection(),
-                    config.queues().get(q).selection(), config.queues().get(q).weightPercent()) : policies(rnd, q, queues));
+                    config.queues().get(q).selection(), config.queues().get(q).weightPercent())
+                    .withDeferrable(config.queues().get(q).deferrable()) : policies(rnd, q, queues));
         }
         List<AgentSpec> agents = new ArrayList<>();
         for (AgentSpec a : config.agents()) {
@@ -208,7 +209,9 @@ public final class RandomConfig {
                 deflection = new Deflection(maxWaiting, maxEwtMs, EscalationStep.Action.CLOSE, -1, 0);
             }
         }
-        return queues.get(q).withPolicies(deflection, selection, weight);
+        // Blending: e-mail and social work is often deferrable, so a call may interrupt it.
+        boolean deferrable = queues.get(q).channel().code() >= 2 && rnd.nextBoolean();
+        return queues.get(q).withPolicies(deflection, selection, weight).withDeferrable(deferrable);
     }
 
     /** Escalation for about half the queues: a few steps, seconds apart, of every kind. */
