@@ -58,6 +58,11 @@ final class Lanes {
         return tier[lane];
     }
 
+    /** Whether queue {@code q} has more than one lane (escalation tiers or languages). */
+    boolean several(int q) {
+        return first[q + 1] - first[q] > 1;
+    }
+
     /** First lane of queue {@code q}; its lanes are {@code firstOf(q)..firstOf(q + 1) - 1}. */
     int firstOf(int q) {
         return first[q];

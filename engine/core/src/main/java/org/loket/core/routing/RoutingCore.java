@@ -941,6 +941,9 @@ public final class RoutingCore {
     private int firstServedInQueue(int agent, int lane) {
         int queue = lanes.queue(lane);
         int first = contacts.best(lane);
+        if (!lanes.several(queue)) {
+            return first;
+        }
         for (int m = agents.memberStart(agent), end = agents.memberEnd(agent); m < end; m++) {
             int other = agents.memberLane(m);
             if (other != lane && lanes.queue(other) == queue && contacts.waiting[other] > 0) {
