@@ -2,6 +2,10 @@ package org.loket.host.cli;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -11,6 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.loket.config.LoadedConfig;
+import org.loket.config.Shift;
+import org.loket.core.config.RoutingConfig;
 import org.loket.core.config.RoutingConfigCodec;
 import org.loket.host.admin.AdminServer;
 import org.loket.host.config.ConfigApplier;
@@ -76,6 +82,27 @@ final class RunCommand implements Callable<Integer> {
             + "holidays say (demos and tests at night); the emergency closure still works")
     boolean ignoreHours;
 
+    /**
+     * What the gateways start with when the core refused the folder at start (contacts in flight from
+     * the journal) and runs the journal's configuration: that routing, so the gateways' ids are the
+     * core's, with the folder's texts and numbers as far as they name anything in it. The next applied
+     * configuration replaces it ({@code Gateway#onConfigApplied}).
+     */
+    static LoadedConfig forGateways(LoadedConfig folder, RoutingConfig running) {
+        if (running == null) {
+            return folder;
+        }
+        Set<String> entries = running.entries().stream().map(e -> e.name()).collect(Collectors.toSet());
+        Map<String, String> numbers = new LinkedHashMap<>();
+        folder.entryByNumber().forEach((number, entry) -> {
+            if (entries.contains(entry)) {
+                numbers.put(number, entry);
+            }
+        });
+        return new LoadedConfig(running, folder.promptTexts(), Collections.nCopies(running.agents().size(), Shift.ALL_DAY),
+                folder.hours(), "the journal (version " + running.version() + ")", List.of(), numbers);
+    }
+
     @Override
     public Integer call() throws Exception {
         boolean watching = watchConfig || Boolean.parseBoolean(settings.getOrDefault("config.watch", "false"));
@@ -95,7 +122,7 @@ final class RunCommand implements Callable<Integer> {
             byte[] encoded = RoutingConfigCodec.encode(loaded.routing());
             var running = engine.core().config();
             if (running == null || !Arrays.equals(RoutingConfigCodec.encode(running), encoded)) {
-                engine.publishConfig(encoded);
+                engine.publishConfig(loaded);
                 out.printf("loket: applying configuration %s (version %d)%n", loaded.source(), loaded.routing().version());
             }
             // Before any gateway: the first contacts already find the queues open or closed by the hours.
@@ -113,7 +140,7 @@ final class RunCommand implements Callable<Integer> {
                 out.printf("loket: business hours (%s): %d of %d queues open now%n", loaded.hours().zone(),
                         Arrays.stream(state).filter(p -> p < 0).count(), state.length);
             }
-            GatewayContext context = new GatewayContext(engine, loaded, settings);
+            GatewayContext context = new GatewayContext(engine, coreTookIt ? loaded : forGateways(loaded, engine.core().config()), settings);
             for (GatewayProvider provider : ServiceLoader.load(GatewayProvider.class)) {
                 Gateway gateway = provider.create(settings);
                 if (gateway != null) {

@@ -11,7 +11,6 @@ import org.loket.config.ConfigException;
 import org.loket.config.ConfigLoader;
 import org.loket.config.LoadedConfig;
 import org.loket.core.config.RoutingConfig;
-import org.loket.core.config.RoutingConfigCodec;
 import org.loket.core.decision.RejectReason;
 import org.loket.host.hours.HoursPublisher;
 import org.loket.host.pipeline.Engine;
@@ -21,7 +20,10 @@ import org.loket.host.pipeline.Engine;
  * {@code POST /api/v1/config} and {@code loket run --watch-config}): validate, check the version,
  * ask the core whether the live state fits ({@code RoutingCore.reloadBlocker}), publish a journaled
  * {@code CONFIG_APPLIED}, wait until the core installed or refused it, then follow the new
- * configuration's business hours.
+ * configuration's business hours. The gateways follow on their own: the engine hands them the
+ * applied {@link LoadedConfig} at its {@code CONFIGURATION_APPLIED} decision
+ * ({@link Engine#publishConfig(LoadedConfig)}, {@code Gateway#onConfigApplied}), so ids may move
+ * (entries, queues, agents removed or reordered) without restarting anything.
  *
  * <p>The version rule: a change is applied only when its {@code version:} is above the running
  * configuration's. The core takes any version (it journals what it is given); the host refuses an
@@ -67,7 +69,7 @@ public final class ConfigApplier {
      * @param running  the version running before the attempt, or -1 when the core had none
      * @param message  one line for an operator (never null)
      * @param problems for {@link Kind#INVALID}, every problem as {@code loket config check} prints it; for
-     *                 {@link Kind#APPLIED}, its warnings (the loader's, and ids that moved); else empty
+     *                 {@link Kind#APPLIED}, the loader's warnings; else empty
      */
     public record Outcome(Kind kind, long version, long running, String message, List<String> problems) {
         public Outcome {
@@ -158,7 +160,8 @@ public final class ConfigApplier {
         int unusable = RejectReason.CONFIGURATION_INVALID;
         long[] before = engine.query(core -> new long[] {core.rejected(inFlight), core.rejected(unusable)})
                 .get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        if (!engine.publishConfig(RoutingConfigCodec.encode(next))) {
+        // With its texts: the gateways switch to it at its CONFIGURATION_APPLIED decision (Gateway#onConfigApplied).
+        if (!engine.publishConfig(loaded)) {
             return new Outcome(Kind.BUSY, next.version(), runningVersion, "the engine's ring is full; try again", List.of());
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
@@ -172,12 +175,7 @@ public final class ConfigApplier {
                     hours.apply(loaded); // the new configuration's hours take over at once
                 }
                 applied.incrementAndGet();
-                List<String> warnings = new java.util.ArrayList<>(loaded.warnings().stream().map(Object::toString).toList());
-                String moved = running == null ? null : movedIds(running, next);
-                if (moved != null) {
-                    warnings.add("warning: " + moved + " were removed or reordered, so their ids moved: gateways map names to "
-                            + "ids with the configuration loket run started with; restart them (add new ones at the end to avoid this)");
-                }
+                List<String> warnings = loaded.warnings().stream().map(Object::toString).toList();
                 return new Outcome(Kind.APPLIED, next.version(), runningVersion,
                         "applied configuration " + loaded.source() + " (version " + next.version() + ")", warnings);
             }
@@ -196,25 +194,6 @@ public final class ConfigApplier {
         }
         return new Outcome(Kind.BUSY, next.version(), runningVersion,
                 "the core did not take up the configuration within " + TIMEOUT_MS + " ms", List.of());
-    }
-
-    /** Which of entries, queues and agents no longer have the ids they had (a name list that is not a prefix of the new one), or null. */
-    static String movedIds(RoutingConfig from, RoutingConfig to) {
-        List<String> moved = new java.util.ArrayList<>();
-        if (!prefix(from.entries().stream().map(e -> e.name()).toList(), to.entries().stream().map(e -> e.name()).toList())) {
-            moved.add("entries");
-        }
-        if (!prefix(from.queues().stream().map(q -> q.name()).toList(), to.queues().stream().map(q -> q.name()).toList())) {
-            moved.add("queues");
-        }
-        if (!prefix(from.agents().stream().map(a -> a.name()).toList(), to.agents().stream().map(a -> a.name()).toList())) {
-            moved.add("agents");
-        }
-        return moved.isEmpty() ? null : String.join(", ", moved);
-    }
-
-    private static boolean prefix(List<String> before, List<String> after) {
-        return before.size() <= after.size() && after.subList(0, before.size()).equals(before);
     }
 
     /** The running configuration's version, or -1 when there is none or the core did not answer in time. */

@@ -1,12 +1,19 @@
 package org.loket.host.gateway;
 
+import org.loket.config.LoadedConfig;
 import org.loket.core.decision.Decision;
 
 /**
  * An adapter plugged into the host: it turns outside events into commands through the
  * {@link CommandPublisher} and turns decisions into outside actions.
  * <p>Lifecycle: {@link #start} once before traffic, {@link #onDecision} on the egress thread for
- * every decision after its command is journaled, {@link #close} once at shutdown.
+ * every decision after its command is journaled, {@link #onConfigApplied} on the same thread when a
+ * configuration comes into force during traffic, {@link #close} once at shutdown.
+ *
+ * <p>Ids: commands and decisions carry dense ids (entry, queue, agent, flow node, prompt, language),
+ * which are list indexes of the configuration in force; names are what stays stable across a
+ * reload. A gateway maps names to ids with {@link GatewayContext#config()} until
+ * {@link #onConfigApplied} hands it the next configuration.
  */
 public interface Gateway extends AutoCloseable {
     /** A short name for logs and metrics, e.g. "telephony". */
@@ -20,6 +27,27 @@ public interface Gateway extends AutoCloseable {
      * work to the adapter's own threads. The instance is reused: copy what you keep.
      */
     void onDecision(Decision decision);
+
+    /**
+     * A configuration came into force (the core applied a {@code CONFIG_APPLIED}). Called on the
+     * egress thread right after {@link #onDecision} of its {@code CONFIGURATION_APPLIED} decision
+     * (whose score is {@code config.routing().version()}) and before any later decision: every
+     * decision delivered before this call names ids of the previous configuration, every one after
+     * it names ids of {@code config}. From here on the gateway renders with {@code config}'s texts
+     * and publishes with its ids; what it remembers by id (a contact's queue, an offered agent)
+     * it maps by name, as the core migrated the live state by name ({@code RoutingCore.migrate}).
+     *
+     * <p>Same rules as {@link #onDecision}: must not block and must not throw; hand the switch to
+     * the adapter's own threads in the same order as its decisions. {@code config} is immutable and
+     * never null; the host calls this only for configurations it applied itself, with their texts
+     * (a configuration published as bare bytes, e.g. by a benchmark, is not announced here).
+     * Commands a gateway published under the old ids that are still in the ring behind the
+     * {@code CONFIG_APPLIED} are read with the new ids: a window of the ring's latency.
+     *
+     * <p>Default: nothing, for gateways that hold no ids or texts.
+     */
+    default void onConfigApplied(LoadedConfig config) {
+    }
 
     @Override
     void close();

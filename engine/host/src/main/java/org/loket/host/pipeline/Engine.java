@@ -16,9 +16,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
+import org.loket.config.LoadedConfig;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
+import org.loket.core.config.RoutingConfigCodec;
 import org.loket.core.decision.Decision;
+import org.loket.core.decision.DecisionType;
 import org.loket.core.routing.RoutingCore;
 import org.loket.core.state.ByteArrayState;
 import org.loket.host.gateway.CommandFiller;
@@ -58,6 +61,13 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     /** Reads of the core's state, run on the core thread between batches (see {@link #query}). */
     private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> queries = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final List<Gateway> gateways;
+    /**
+     * Configurations published with their texts ({@link #publishConfig(LoadedConfig)}), keyed by the
+     * very payload array of their {@code CONFIG_APPLIED} command (identity, not content): egress takes
+     * each out when that command passes, applied or refused, and hands it to the gateways at its
+     * {@code CONFIGURATION_APPLIED} decision.
+     */
+    private final java.util.Map<byte[], LoadedConfig> announced = new java.util.concurrent.ConcurrentHashMap<>();
     private final long sequenceBase;
     private final EpochClock clock = new EpochClock();
     private final RingBuffer<RingEvent> ring;
@@ -160,9 +170,32 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     };
     private static final CommandFiller<Void> TICK = (command, unused) -> command.type = CommandType.TICK;
 
-    /** Publishes a configuration; the core installs or rejects it (see {@link RoutingCore}). */
+    /**
+     * Publishes a configuration as bare bytes; the core installs or rejects it (see {@link RoutingCore}).
+     * Gateways are not told (benchmarks, tests of the core path): a host that runs gateways publishes
+     * with {@link #publishConfig(LoadedConfig)}.
+     */
     public boolean publishConfig(byte[] encodedConfig) {
         return tryPublish(CONFIG, encodedConfig);
+    }
+
+    /**
+     * Publishes a validated configuration; the core installs or rejects it. When the core installs it,
+     * every gateway gets {@code config} through {@link Gateway#onConfigApplied} on egress, right after
+     * the {@code CONFIGURATION_APPLIED} decision, so the switch is ordered with the decisions. The
+     * configuration is kept until its command passes egress (keyed by the command's payload array,
+     * so two configurations with the same version never mix).
+     *
+     * @return false when the ring was full (nothing published, nothing kept)
+     */
+    public boolean publishConfig(LoadedConfig config) {
+        byte[] payload = RoutingConfigCodec.encode(config.routing());
+        announced.put(payload, config);
+        if (tryPublish(CONFIG, payload)) {
+            return true;
+        }
+        announced.remove(payload);
+        return false;
     }
 
     /** Publishes a {@code TICK} so timers fire while traffic is quiet. */
@@ -475,6 +508,10 @@ public final class Engine implements CommandPublisher, AutoCloseable {
 
         void onEvent(RingEvent event, long sequence) {
             int count = event.decisionCount;
+            LoadedConfig applied = null;
+            if (event.command.type == CommandType.CONFIG_APPLIED && event.command.payload != null && !announced.isEmpty()) {
+                applied = announced.remove(event.command.payload); // taken out whether the core installed it or not
+            }
             if (count > 0) {
                 if (writer != null) {
                     if (!writer.inBatch()) {
@@ -488,6 +525,9 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                     decisionHash = decision.hashInto(decisionHash);
                     for (Gateway gateway : targets) {
                         deliver(gateway, decision);
+                    }
+                    if (decision.type == DecisionType.CONFIGURATION_APPLIED && targets.length > 0) {
+                        announce(targets, applied, decision.score);
                     }
                 }
                 decisions += count;
@@ -508,6 +548,23 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             } catch (RuntimeException e) {
                 if (gatewayFailures.getAndIncrement() == 0) {
                     LOG.error("gateway {} failed on {}; further failures are only counted", gateway.name(), decision, e);
+                }
+            }
+        }
+
+        /** At the {@code CONFIGURATION_APPLIED} decision, before the decisions that follow it. */
+        private void announce(Gateway[] targets, LoadedConfig applied, long version) {
+            if (applied == null) {
+                LOG.warn("configuration version {} was applied without its texts (published as bytes): gateways keep "
+                        + "the configuration they have, and its ids", version);
+                return;
+            }
+            for (Gateway gateway : targets) {
+                try {
+                    gateway.onConfigApplied(applied);
+                } catch (RuntimeException e) {
+                    gatewayFailures.incrementAndGet();
+                    LOG.error("gateway {} failed to take up configuration version {}", gateway.name(), version, e);
                 }
             }
         }
