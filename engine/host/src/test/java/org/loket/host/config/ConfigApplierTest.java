@@ -3,12 +3,20 @@ package org.loket.host.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.loket.config.LoadedConfig;
+import org.loket.core.AgentState;
 import org.loket.core.ContactState;
+import org.loket.core.decision.Decision;
+import org.loket.core.decision.DecisionType;
+import org.loket.host.gateway.Gateway;
+import org.loket.host.gateway.GatewayContext;
 import org.loket.host.config.ConfigApplier.Kind;
 
 /** Each outcome of applying a folder to a running engine, and the counters. */
@@ -43,16 +51,49 @@ class ConfigApplierTest {
     }
 
     @Test
-    void shouldWarnWhenIdsMovedThatGatewaysStillMapByTheStartConfiguration() throws Exception {
+    void shouldHandTheAppliedConfigurationToGatewaysRightBehindItsDecisionEvenWhenIdsMoved() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        running.engine.addGateway(new Gateway() {
+            @Override
+            public String name() {
+                return "recorder";
+            }
+
+            @Override
+            public void start(GatewayContext context) {
+            }
+
+            @Override
+            public void onDecision(Decision decision) {
+                seen.add(decision.type + (decision.type == DecisionType.CONFIGURATION_APPLIED ? " " + decision.score : ""));
+            }
+
+            @Override
+            public void onConfigApplied(LoadedConfig config) {
+                seen.add("config " + config.routing().version() + " " + config.routing().agents().get(0).name());
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        running.logIn(0); // ann
         ConfigApplier.Outcome outcome = applier.apply(RunningEngine.write(folder.resolve("v2"), """
                 version: 2
                 skills: [s]
                 queues: [{name: q, channel: voice, skill: s}]
                 agents: [{name: bob, skills: {s: 3}}, {name: ann, skills: {s: 3}}]
-                entries: [{name: phone, queue: q}, {name: web, queue: q}]
+                entries: [{name: web, queue: q}, {name: phone, queue: q}]
                 """));
         assertThat(outcome.kind()).as(outcome.message()).isEqualTo(Kind.APPLIED);
-        assertThat(outcome.problems()).singleElement().asString().startsWith("warning: agents were removed or reordered");
+        assertThat(outcome.problems()).as("gateways follow: nothing to warn about").isEmpty();
+        running.engine.awaitQuiet(5_000);
+        int applied = seen.indexOf("CONFIGURATION_APPLIED 2");
+        assertThat(applied).as(seen.toString()).isNotNegative();
+        assertThat(seen.get(applied + 1)).isEqualTo("config 2 bob");
+        assertThat(seen).containsOnlyOnce("config 2 bob");
+        AgentState ann = running.query(core -> core.agentState(1));
+        assertThat(ann).as("ann, now id 1, kept her state").isEqualTo(AgentState.READY);
     }
 
     @Test
