@@ -37,15 +37,17 @@ final class AmiLink implements ManagerEventListener {
 
     private final TelephonyGateway gateway;
     private final Calls calls;
-    /** Per agent: 0 = not known yet, 1 = logged in by us, 2 = logged out by us. */
-    private final byte[] presence;
+    /**
+     * Per endpoint (agent name): 1 = logged in by us, 2 = logged out by us; absent = not known yet.
+     * Keyed by name, not id, so a reload that moves agent ids keeps it. Guarded by itself.
+     */
+    private final Map<String, Integer> presence = new java.util.HashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private ManagerConnection connection;
 
     AmiLink(TelephonyGateway gateway) {
         this.gateway = gateway;
         this.calls = gateway.calls();
-        this.presence = new byte[gateway.directory().agentCount()];
     }
 
     void start() throws IOException {
@@ -107,21 +109,27 @@ final class AmiLink implements ManagerEventListener {
         if (device == null || !device.startsWith("PJSIP/")) {
             return;
         }
-        int agent = gateway.directory().agent(device.substring("PJSIP/".length()));
-        if (agent < 0 || state == null) {
+        String endpoint = device.substring("PJSIP/".length());
+        if (state == null) {
             return;
         }
-        calls.counters.deviceStates.incrementAndGet();
         String normalized = state.toUpperCase().replace(' ', '_');
         boolean reachable = !(normalized.equals("UNAVAILABLE") || normalized.equals("INVALID") || normalized.equals("UNKNOWN"));
         synchronized (presence) {
-            if (reachable && presence[agent] != 1) {
+            // The id of the configuration in force now: the command goes into the ring behind its switch.
+            int agent = gateway.directory().agent(endpoint);
+            if (agent < 0) {
+                return;
+            }
+            calls.counters.deviceStates.incrementAndGet();
+            int known = presence.getOrDefault(endpoint, 0);
+            if (reachable && known != 1) {
                 if (calls.publish(new Calls.Out(CommandType.AGENT_LOGGED_IN, -1, agent, -1, -1, -1, -1))) {
-                    presence[agent] = 1;
+                    presence.put(endpoint, 1);
                 }
-            } else if (!reachable && presence[agent] != 2) {
+            } else if (!reachable && known != 2) {
                 if (calls.publishAgentState(agent, AgentState.LOGGED_OUT, 0)) {
-                    presence[agent] = 2;
+                    presence.put(endpoint, 2);
                 }
             }
         }
@@ -144,19 +152,31 @@ final class AmiLink implements ManagerEventListener {
         }
     }
 
-    /** Rings the agent for a callback; when the agent answers, the dialplan hands the call to {@link CallbackSession}. */
-    void originateCallback(long contactId, int agentId, int queueId) {
+    /**
+     * A configuration came into force: agents it adds whose endpoints Asterisk already has (provisioned
+     * ahead) are logged in as their device state says. Action executor.
+     */
+    void configApplied() {
+        if (connection != null && connection.getState() == org.asteriskjava.manager.ManagerConnectionState.CONNECTED) {
+            resynchronise();
+        }
+    }
+
+    /**
+     * Rings the agent for a callback; when the agent answers, the dialplan hands the call to
+     * {@link CallbackSession} with the agent's name (not its id, which a reload may move meanwhile).
+     */
+    void originateCallback(long contactId, String endpoint, long offerTimeoutMs) {
         OriginateAction originate = new OriginateAction();
-        String endpoint = gateway.directory().agentName(agentId);
         originate.setChannel("PJSIP/" + endpoint);
         originate.setContext("loket-callback");
         originate.setExten("s");
         originate.setPriority(1);
-        long ringMs = Math.max(1_000, gateway.directory().queue(queueId).offerTimeoutMs() - 1_000);
+        long ringMs = Math.max(1_000, offerTimeoutMs - 1_000);
         originate.setTimeout(ringMs);
         originate.setAsync(true);
         originate.setCallerId("Loket callback <" + contactId + ">");
-        originate.setVariables(Map.of("LOKET_CONTACT", Long.toString(contactId), "LOKET_AGENT", Integer.toString(agentId)));
+        originate.setVariables(Map.of("LOKET_CONTACT", Long.toString(contactId), "LOKET_AGENT", endpoint));
         try {
             ManagerResponse response = connection.sendAction(originate, 5_000);
             calls.counters.callbacksOriginated.incrementAndGet();

@@ -60,9 +60,17 @@ final class CallSession {
     private final String uniqueId;
     private final String number;
     private final String pseudonym;
-    private final LinkedBlockingQueue<Decision> mailbox = new LinkedBlockingQueue<>();
+    /**
+     * A decision and the names of the configuration it was made under: a reload between its release
+     * on egress and its turn here must not change what its ids mean.
+     */
+    private record Mail(Decision decision, Directory names) {
+    }
+
+    private final LinkedBlockingQueue<Mail> mailbox = new LinkedBlockingQueue<>();
     private final AtomicBoolean accepted = new AtomicBoolean();
-    private volatile int offeredAgent = -1;
+    /** The endpoint (agent name) being dialled, or null; by name, since a reload may move the agent's id mid-ring. */
+    private volatile String offeredEndpoint;
     private Phase phase = Phase.AWAITING_ENGINE;
     private long engineDeadlineNs;
     private String language;
@@ -90,12 +98,12 @@ final class CallSession {
     }
 
     /**
-     * Egress thread: a decision for this contact (a copy this session owns). When the caller is on
-     * hold and the decision needs it, the hold is ended by an AMI Redirect (sent on the action
-     * executor: this never blocks).
+     * Egress thread: a decision for this contact (a copy this session owns), with the directory in
+     * force on egress when it was released. When the caller is on hold and the decision needs it, the
+     * hold is ended by an AMI Redirect (sent on the action executor: this never blocks).
      */
-    void deliver(Decision decision) {
-        mailbox.add(decision);
+    void deliver(Decision decision, Directory names) {
+        mailbox.add(new Mail(decision, names));
         DecisionType type = decision.type;
         if (type == DecisionType.OFFER_CONTACT || type == DecisionType.END_CONTACT
                 || type == DecisionType.CALLBACK_SCHEDULED || type == DecisionType.PLAY_PROMPT || offersCallback(decision)) {
@@ -146,10 +154,15 @@ final class CallSession {
 
     /** AMI reader thread: the dialled agent answered; tells the core at once. */
     void agentAnswered() {
-        int agent = offeredAgent;
-        if (agent >= 0 && accepted.compareAndSet(false, true)) {
-            calls.publish(Calls.Out.offer(CommandType.OFFER_ACCEPTED, contactId, agent));
+        String endpoint = offeredEndpoint;
+        if (endpoint != null && accepted.compareAndSet(false, true)) {
+            calls.publish(Calls.Out.offer(CommandType.OFFER_ACCEPTED, contactId, agentNow(endpoint)));
         }
+    }
+
+    /** The agent's id in the configuration in force now: a command is read with the ids of the moment it is published. */
+    private int agentNow(String endpoint) {
+        return gateway.directory().agent(endpoint);
     }
 
     /** Runs the call until it ends, is handed to the fallback route, or is kept for a callback. */
@@ -278,7 +291,7 @@ final class CallSession {
 
     private void loop() throws AgiException, InterruptedException, Redirected {
         while (true) {
-            Decision d = mailbox.poll();
+            Mail d = mailbox.poll();
             if (d == null) {
                 switch (phase) {
                     case AWAITING_ENGINE, FINISHING -> {
@@ -317,11 +330,13 @@ final class CallSession {
     }
 
     /** @return false when the session is over */
-    private boolean handle(Decision d) throws AgiException {
+    private boolean handle(Mail mail) throws AgiException {
+        Decision d = mail.decision();
+        Directory names = mail.names();
         switch (d.type) {
             case PLAY_PROMPT -> {
-                language = gateway.directory().language(d.languageId);
-                String prompt = gateway.directory().prompt(d.promptId);
+                language = names.language(d.languageId);
+                String prompt = names.prompt(d.promptId);
                 if ((d.flags & Decision.FLAG_FINAL) != 0) {
                     music(false); // a waiting caller closed by an escalation step hears the message, not the music
                     channel.streamFile(path(prompt));
@@ -335,7 +350,7 @@ final class CallSession {
                     } else {
                         phase = Phase.SELF_SERVICE;
                         engineDeadlineNs = System.nanoTime()
-                                + (gateway.directory().inputTimeoutMs(d.nodeId) + settings.engineTimeoutMs()) * 1_000_000L;
+                                + (names.inputTimeoutMs(d.nodeId) + settings.engineTimeoutMs()) * 1_000_000L;
                     }
                 }
             }
@@ -347,7 +362,7 @@ final class CallSession {
                 }
             }
             case OFFER_CONTACT -> {
-                return dial(d);
+                return dial(d, names);
             }
             case ESCALATE, DEFLECT -> {
                 if (offersCallback(d) && phase == Phase.WAITING && mailbox.isEmpty()) {
@@ -558,21 +573,20 @@ final class CallSession {
      * Rings the offered agent's phone; returns when the conversation or the ringing ends. The ring
      * stops half a second before the core's offer runs out, so its retraction never races an answer.
      */
-    private boolean dial(Decision offer) throws AgiException {
+    private boolean dial(Decision offer, Directory names) throws AgiException {
         music(false);
-        int agentId = offer.agentId;
-        long offerEndsMs = offer.timestampNs / 1_000_000L + gateway.directory().queue(offer.queueId).offerTimeoutMs();
+        long offerEndsMs = offer.timestampNs / 1_000_000L + names.queue(offer.queueId).offerTimeoutMs();
         long ringMs = offerEndsMs - System.currentTimeMillis() - 500;
-        String endpoint = gateway.directory().agentName(agentId);
+        String endpoint = names.agentName(offer.agentId);
         if (ringMs < 500) {
             // Too late to ring well (the session was busy): hand the offer back; the core may offer again.
             calls.counters.lateOffers.incrementAndGet();
-            calls.publish(Calls.Out.offer(CommandType.OFFER_DECLINED, contactId, agentId));
+            calls.publish(Calls.Out.offer(CommandType.OFFER_DECLINED, contactId, agentNow(endpoint)));
             calls.board.returned(contactId);
             startWaiting(false);
             return true;
         }
-        offeredAgent = agentId;
+        offeredEndpoint = endpoint;
         accepted.set(false);
         channel.exec("Dial", "PJSIP/" + endpoint + "," + (ringMs / 1000) + "." + (ringMs % 1000 / 100));
         String status = channel.getVariable("DIALSTATUS");
@@ -580,17 +594,18 @@ final class CallSession {
             agentAnswered(); // when the AMI event was missed (e.g. AMI reconnecting)
             connected = true;
             calls.counters.answered.incrementAndGet();
-            calls.publish(Calls.Out.of(retractedMeanwhile(agentId) ? CommandType.CONTACT_ABANDONED : CommandType.CONTACT_ENDED,
+            calls.publish(Calls.Out.of(retractedMeanwhile(endpoint) ? CommandType.CONTACT_ABANDONED : CommandType.CONTACT_ENDED,
                     contactId));
             channel.setVariable(DONE_VARIABLE, "1");
-            offeredAgent = -1;
+            offeredEndpoint = null;
             channel.hangup();
             return false;
         }
-        offeredAgent = -1;
+        offeredEndpoint = null;
         if (!"NOANSWER".equals(status) && !"CANCEL".equals(status)) {
             // Rejected or unreachable: the agent is not ready, and the caller goes back to its place.
             LOG.info("call {}: agent {} did not take the call ({})", contactId, endpoint, status);
+            int agentId = agentNow(endpoint);
             calls.publishAgentState(agentId, AgentState.PAUSED, PauseReason.NO_ANSWER);
             calls.publish(Calls.Out.offer(CommandType.OFFER_DECLINED, contactId, agentId));
             calls.board.returned(contactId);
@@ -605,9 +620,10 @@ final class CallSession {
      * makes rare): then the conversation happened outside the core's offer and the contact, back in
      * its queue there, is closed as abandoned so it still ends with a recorded outcome.
      */
-    private boolean retractedMeanwhile(int agentId) {
-        for (Decision d : mailbox) {
-            if (d.type == DecisionType.RETRACT_OFFER && d.agentId == agentId) {
+    private boolean retractedMeanwhile(String endpoint) {
+        for (Mail m : mailbox) {
+            Decision d = m.decision();
+            if (d.type == DecisionType.RETRACT_OFFER && endpoint.equals(m.names().agentName(d.agentId))) {
                 calls.counters.answeredAfterRetraction.incrementAndGet();
                 LOG.warn("call {}: agent answered after the offer was retracted", contactId);
                 return true;

@@ -28,7 +28,11 @@ final class CallbackSession {
         int agentId;
         try {
             contactId = Long.parseLong(args[0]);
-            agentId = Integer.parseInt(args[1]);
+            // The agent's name (endpoint), resolved now: a reload since the originate may have moved its id.
+            agentId = gateway.directory().agent(args[1].trim());
+            if (agentId < 0) {
+                throw new IllegalArgumentException("no call-taking agent '" + args[1] + "'");
+            }
         } catch (RuntimeException e) {
             calls.counters.agiErrors.incrementAndGet();
             LOG.warn("callback request without a contact and agent id: {}", String.join(",", args == null ? new String[0] : args));

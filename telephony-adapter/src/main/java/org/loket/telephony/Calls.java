@@ -169,6 +169,28 @@ final class Calls {
             pace[0] = nowNs;
         }
 
+        /**
+         * A reload moved queue ids: {@code to[old]} is the new id of each queue (-1: gone; the core
+         * refuses a reload that removes a queue holding a contact). Places and offer pace follow by name.
+         */
+        synchronized void remapQueues(int[] to) {
+            waiting.replaceAll((contact, p) -> new Place(moved(to, p.queueId), p.priority, p.joinedNs));
+            held.replaceAll((contact, p) -> new Place(moved(to, p.queueId), p.priority, p.joinedNs));
+            Map<Integer, long[]> pace = new HashMap<>();
+            offerPace.forEach((queue, value) -> {
+                int next = moved(to, queue);
+                if (next >= 0) {
+                    pace.put(next, value);
+                }
+            });
+            offerPace.clear();
+            offerPace.putAll(pace);
+        }
+
+        private static int moved(int[] to, int queueId) {
+            return queueId >= 0 && queueId < to.length ? to[queueId] : -1;
+        }
+
         /** An escalation step moved the contact to another queue: same priority and join time, its place there. */
         synchronized void moved(long contactId, int queueId) {
             Place place = waiting.get(contactId);

@@ -12,7 +12,8 @@ import org.loket.core.config.RoutingConfig;
 /**
  * The configuration's names and the engine's dense ids, both ways, for what the phone channel
  * needs: entries and their numbers, languages, prompts, queues, and the agents who take calls
- * (voice capacity above zero; their PJSIP endpoint is named after them). Immutable.
+ * (voice capacity above zero; their PJSIP endpoint is named after them). Immutable: one per
+ * configuration; a reload brings a new one ({@link TelephonyGateway#onConfigApplied}).
  */
 public final class Directory {
     private final RoutingConfig routing;
@@ -78,7 +79,20 @@ public final class Directory {
         return routing.flowNodes().get(nodeId).inputTimeoutMs();
     }
 
-    int agentCount() {
-        return routing.agents().size();
+    long version() {
+        return routing.version();
+    }
+
+    /** For each queue id of this directory, the id of the queue with the same name in {@code next}, or -1. */
+    int[] queuesIn(Directory next) {
+        java.util.Map<String, Integer> ids = new HashMap<>();
+        for (int q = 0; q < next.routing.queues().size(); q++) {
+            ids.put(next.routing.queues().get(q).name(), q);
+        }
+        int[] to = new int[routing.queues().size()];
+        for (int q = 0; q < to.length; q++) {
+            to[q] = ids.getOrDefault(routing.queues().get(q).name(), -1);
+        }
+        return to;
     }
 }

@@ -12,6 +12,7 @@ import org.asteriskjava.fastagi.AgiScript;
 import org.asteriskjava.fastagi.DefaultAgiServer;
 import org.asteriskjava.util.ServerSocketFacade;
 import org.asteriskjava.util.SocketConnectionFacade;
+import org.loket.config.LoadedConfig;
 import org.loket.core.config.EscalationStep;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
@@ -27,12 +28,20 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: {@link #onDecision} runs on the engine's egress thread and only hands copies to a
  * call's mailbox or to the action executor; it never blocks. AMI events arrive on asterisk-java's
  * reader thread and are only translated and published.
+ * <p>Reloads: {@link #onConfigApplied} swaps the {@link Directory} on egress, in decision order. Each
+ * decision reaches its call's session with the directory it was made under, so a session reads its
+ * ids with the right names however late it takes the decision; what the adapter publishes resolves
+ * names with the directory in force when it publishes (a new agent id, a new entry id). Calls in
+ * progress keep going. Asterisk's own configuration (dialplan, PJSIP endpoints, prompt sound files)
+ * comes from {@code loket asterisk-config} at provisioning: a new agent's endpoint, a new number or
+ * a new prompt needs it re-run and Asterisk reloaded; this class never rewrites Asterisk.
  */
 public final class TelephonyGateway implements Gateway, AgiScript {
     private static final Logger LOG = LoggerFactory.getLogger(TelephonyGateway.class);
 
     private final TelephonySettings settings;
-    private Directory directory;
+    /** The names and ids of the configuration in force on egress; replaced (never changed) by {@link #onConfigApplied}. */
+    private volatile Directory directory;
     private Calls calls;
     private CallerPseudonyms pseudonyms;
     private VirtualThreadAgiServer agiServer;
@@ -154,7 +163,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
                 calls.board.ended(contactId);
                 calls.callbacks.remove(contactId);
             }
-            case AGENT_STATE -> LOG.info("agent {} is now {} (reason {})", directory.agentName(decision.agentId),
+            case AGENT_STATE -> LOG.info("agent {} is now {} (reason {})", directory().agentName(decision.agentId),
                     org.loket.core.AgentState.ofCode(decision.agentState), decision.reason);
             default -> { }
         }
@@ -162,12 +171,32 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             return;
         }
         CallSession session = calls.byContact.get(contactId);
+        Directory names = directory;
         if (session != null) {
-            session.deliver(new Decision().copyFrom(decision));
+            session.deliver(new Decision().copyFrom(decision), names);
         } else if (type == DecisionType.OFFER_CONTACT && (decision.flags & Decision.FLAG_CALLBACK) != 0) {
-            int agentId = decision.agentId;
-            int queueId = decision.queueId;
-            actions.execute(() -> ami.originateCallback(contactId, agentId, queueId));
+            // Names now, on egress: the ids are those of the configuration this decision was made under.
+            String endpoint = names.agentName(decision.agentId);
+            long offerTimeoutMs = names.queue(decision.queueId).offerTimeoutMs();
+            actions.execute(() -> ami.originateCallback(contactId, endpoint, offerTimeoutMs));
+        }
+    }
+
+    /**
+     * Egress thread, right behind the {@code CONFIGURATION_APPLIED} decision: the next decisions name
+     * the new ids. The position board follows the queues by name; sessions get the new directory
+     * with their next decision; agents new to the roster whose endpoints Asterisk already has are
+     * logged in by a device-state resynchronisation (sent on the action executor).
+     */
+    @Override
+    public void onConfigApplied(LoadedConfig config) {
+        Directory next = new Directory(config);
+        calls.board.remapQueues(directory.queuesIn(next));
+        directory = next;
+        LOG.info("telephony: configuration version {} in force", next.version());
+        AmiLink link = ami;
+        if (link != null) {
+            actions.execute(link::configApplied);
         }
     }
 
