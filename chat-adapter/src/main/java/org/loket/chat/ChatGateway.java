@@ -1,6 +1,7 @@
 package org.loket.chat;
 
 import java.net.InetSocketAddress;
+import org.loket.config.LoadedConfig;
 import org.loket.core.decision.Decision;
 import org.loket.host.gateway.Gateway;
 import org.loket.host.gateway.GatewayContext;
@@ -10,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The chat gateway: one Netty server for the citizen web chat, the agent desktop, the supervisor
  * wallboard and the work-item webhook. Decisions reach it on the egress thread; it copies each one
- * and hands it to its {@link ChatHub} thread, so egress never waits on a socket.
+ * and hands it to its {@link ChatHub} thread, so egress never waits on a socket. A configuration
+ * applied during traffic reaches the hub the same way, in order with the decisions.
  */
 public final class ChatGateway implements Gateway {
     private static final Logger LOG = LoggerFactory.getLogger(ChatGateway.class);
@@ -46,6 +48,18 @@ public final class ChatGateway implements Gateway {
         if (hub != null && ChatHub.wants(decision)) {
             Decision copy = new Decision().copyFrom(decision);
             hub.execute(() -> hub.onDecision(copy));
+        }
+    }
+
+    /**
+     * Egress thread, right behind the {@code CONFIGURATION_APPLIED} decision: the hub switches in the
+     * same order as it takes decisions (its queue is FIFO), so the decisions it handles after the
+     * switch are read with the new ids and its later commands carry them.
+     */
+    @Override
+    public void onConfigApplied(LoadedConfig config) {
+        if (hub != null) {
+            hub.execute(() -> hub.configApplied(config));
         }
     }
 

@@ -60,6 +60,13 @@ import org.slf4j.LoggerFactory;
  * <p>Mirror limits: the hub sees every decision but only its own commands, so agents who work
  * through another gateway appear on the wallboard from the offers they receive, and a decline made
  * elsewhere is seen only when the contact is offered again.
+ *
+ * <p>Configuration: ids (entries, queues, agents, flow nodes, languages, prompts) are those of the
+ * configuration in force. {@link #configApplied} switches to the next one in decision order (the
+ * gateway hands it over right behind the {@code CONFIGURATION_APPLIED} decision): queue and agent
+ * views are matched by name and keep their waiting lists, figures, desktops and held contacts;
+ * conversations keep their queue, agent, menu and language by name; texts come from the new
+ * configuration from then on.
  */
 final class ChatHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChatHub.class);
@@ -149,7 +156,8 @@ final class ChatHub implements AutoCloseable {
 
     /** One agent of the roster. Hub thread only. */
     static final class AgentView {
-        final int id;
+        /** Index in the configuration in force; moves on a reload (names do not). */
+        int id;
         final String name;
         int presence = AgentState.LOGGED_OUT.code();
         int reason = PauseReason.UNSPECIFIED;
@@ -166,11 +174,12 @@ final class ChatHub implements AutoCloseable {
 
     /** One queue: waiting contacts and today's figures. Hub thread only. */
     static final class QueueView {
-        final int id;
-        final QueueSpec spec;
-        final long agingStepNs;
+        /** Index, spec and qualified agents in the configuration in force; a reload replaces them (the name stays). */
+        int id;
+        QueueSpec spec;
+        long agingStepNs;
         final Set<Conversation> waiting = new LinkedHashSet<>();
-        final int[] qualified;
+        int[] qualified;
         long day = -1;
         long answered;
         long answeredWithinTarget;
@@ -181,6 +190,10 @@ final class ChatHub implements AutoCloseable {
         double offerIntervalMs = -1;
 
         QueueView(int id, QueueSpec spec, int[] qualified) {
+            configure(id, spec, qualified);
+        }
+
+        void configure(int id, QueueSpec spec, int[] qualified) {
             this.id = id;
             this.spec = spec;
             this.agingStepNs = spec.priorityAgingMs() > 0 ? spec.priorityAgingMs() * 1_000_000L : 1_000_000_000_000_000L;
@@ -195,8 +208,9 @@ final class ChatHub implements AutoCloseable {
     private final ChatCounters counters;
     private final CommandPublisher publisher;
     private final Webhook webhook;
-    private final RoutingConfig routing;
-    private final Map<String, Map<String, String>> promptTexts;
+    /** The configuration in force and its texts; replaced by {@link #configApplied}. */
+    private RoutingConfig routing;
+    private Map<String, Map<String, String>> promptTexts;
     private final ObjectMapper json = new ObjectMapper();
     private final ScheduledExecutorService thread;
     private final SecureRandom random = new SecureRandom();
@@ -205,11 +219,12 @@ final class ChatHub implements AutoCloseable {
 
     private final Map<String, Integer> agentIds = new HashMap<>();
     private final Map<String, Integer> queueIds = new HashMap<>();
-    private final int chatEntry;
-    private final int emailEntry;
-    private final int socialEntry;
-    private final AgentView[] agents;
-    private final QueueView[] queues;
+    /** Entry ids of the web chat and work items, or -1 when a reload removed the entry (the core refuses such contacts). */
+    private int chatEntry;
+    private int emailEntry;
+    private int socialEntry;
+    private AgentView[] agents;
+    private QueueView[] queues;
     private final Map<Long, Conversation> conversations = new HashMap<>();
     private final Map<String, Conversation> byToken = new HashMap<>();
     private final Set<Peer> wallboards = new LinkedHashSet<>();
@@ -232,21 +247,17 @@ final class ChatHub implements AutoCloseable {
         chatEntry = entry(settings.chatEntry());
         emailEntry = entry(settings.emailEntry());
         socialEntry = entry(settings.socialEntry());
+        if (chatEntry < 0 || emailEntry < 0 || socialEntry < 0) {
+            throw new IllegalArgumentException("entries " + List.of(settings.chatEntry(), settings.emailEntry(), settings.socialEntry())
+                    + " must all be in the configuration; valid: " + routing.entries().stream().map(x -> x.name()).toList());
+        }
         agents = new AgentView[routing.agents().size()];
         for (int a = 0; a < agents.length; a++) {
             agents[a] = new AgentView(a, routing.agents().get(a).name());
         }
         queues = new QueueView[routing.queues().size()];
         for (int q = 0; q < queues.length; q++) {
-            QueueSpec spec = routing.queues().get(q);
-            List<Integer> qualified = new ArrayList<>();
-            for (int a = 0; a < agents.length; a++) {
-                AgentSpec agent = routing.agents().get(a);
-                if (spec.servedAtAllBy(agent, routing)) {
-                    qualified.add(a);
-                }
-            }
-            queues[q] = new QueueView(q, spec, qualified.stream().mapToInt(Integer::intValue).toArray());
+            queues[q] = new QueueView(q, routing.queues().get(q), qualified(routing, q));
         }
         // Ids apart from other gateways' (bit 62) and from this gateway's earlier runs (start time):
         // 1,024 ids per millisecond of uptime before a later run's range is reached.
@@ -261,14 +272,127 @@ final class ChatHub implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
+    /** The id of the entry named {@code name} in the configuration in force, or -1. */
     private int entry(String name) {
         for (int e = 0; e < routing.entries().size(); e++) {
             if (routing.entries().get(e).name().equals(name)) {
                 return e;
             }
         }
-        throw new IllegalArgumentException("entry '" + name + "' is not in the configuration; valid: "
-                + routing.entries().stream().map(x -> x.name()).toList());
+        return -1;
+    }
+
+    /** The agents who serve queue {@code q} of {@code config} at all. */
+    private static int[] qualified(RoutingConfig config, int q) {
+        QueueSpec spec = config.queues().get(q);
+        List<Integer> qualified = new ArrayList<>();
+        for (int a = 0; a < config.agents().size(); a++) {
+            AgentSpec agent = config.agents().get(a);
+            if (spec.servedAtAllBy(agent, config)) {
+                qualified.add(a);
+            }
+        }
+        return qualified.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    /**
+     * The next configuration is in force from here on in decision order: decisions the hub handled
+     * before named the old ids, the ones after name the new. The core migrated the live state by
+     * name, so the hub does the same: every view and conversation keeps what it had under the same
+     * name; what the new configuration no longer names (nothing live, or the core would have refused
+     * the reload) is dropped. Desktops get a new welcome (the queues to transfer to); wallboards the
+     * new queue list at their next push. Hub thread.
+     */
+    void configApplied(LoadedConfig next) {
+        RoutingConfig old = routing;
+        RoutingConfig now = next.routing();
+        int[] queueTo = moved(old.queues().stream().map(QueueSpec::name).toList(), now.queues().stream().map(QueueSpec::name).toList());
+        int[] agentTo = moved(old.agents().stream().map(AgentSpec::name).toList(), now.agents().stream().map(AgentSpec::name).toList());
+        int[] nodeTo = moved(old.flowNodes().stream().map(FlowNode::name).toList(), now.flowNodes().stream().map(FlowNode::name).toList());
+        int[] languageTo = moved(old.languages(), now.languages());
+        routing = now;
+        promptTexts = next.promptTexts();
+        agentIds.clear();
+        for (int a = 0; a < now.agents().size(); a++) {
+            agentIds.put(now.agents().get(a).name(), a);
+        }
+        queueIds.clear();
+        for (int q = 0; q < now.queues().size(); q++) {
+            queueIds.put(now.queues().get(q).name(), q);
+        }
+        chatEntry = entry(settings.chatEntry());
+        emailEntry = entry(settings.emailEntry());
+        socialEntry = entry(settings.socialEntry());
+        if (chatEntry < 0 || emailEntry < 0 || socialEntry < 0) {
+            LOG.warn("configuration version {} has no entry {}: new chats and work items there are refused by the core",
+                    now.version(), List.of(settings.chatEntry(), settings.emailEntry(), settings.socialEntry()));
+        }
+
+        AgentView[] nextAgents = new AgentView[now.agents().size()];
+        for (AgentView a : agents) {
+            int to = agentTo[a.id];
+            if (to >= 0) {
+                a.id = to;
+                nextAgents[to] = a;
+                if (a.desktop != null) {
+                    a.desktop.agent = to;
+                }
+            } else if (a.desktop != null) {
+                a.desktop.send(error("removed", "You are no longer on the roster.").toString());
+                a.desktop.agent = -1;
+            }
+        }
+        for (int a = 0; a < nextAgents.length; a++) {
+            if (nextAgents[a] == null) {
+                nextAgents[a] = new AgentView(a, now.agents().get(a).name());
+            }
+        }
+        QueueView[] nextQueues = new QueueView[now.queues().size()];
+        for (QueueView q : queues) {
+            int to = queueTo[q.id];
+            if (to >= 0) {
+                q.configure(to, now.queues().get(to), qualified(now, to));
+                nextQueues[to] = q;
+            }
+        }
+        for (int q = 0; q < nextQueues.length; q++) {
+            if (nextQueues[q] == null) {
+                nextQueues[q] = new QueueView(q, now.queues().get(q), qualified(now, q));
+            }
+        }
+        agents = nextAgents;
+        queues = nextQueues;
+        for (Conversation c : conversations.values()) {
+            c.queue = c.queue >= 0 ? queueTo[c.queue] : -1;
+            c.agent = c.agent >= 0 ? agentTo[c.agent] : -1;
+            c.node = c.node >= 0 ? nodeTo[c.node] : -1;
+            c.language = c.language < languageTo.length ? Math.max(0, languageTo[c.language]) : 0;
+            if (c.queue >= 0) {
+                c.rankNs = c.joinedNs - c.priority * queues[c.queue].agingStepNs;
+            }
+        }
+        for (AgentView a : agents) {
+            if (a.desktop != null) {
+                a.desktop.send(welcome(a).toString());
+            }
+        }
+        wallboardDirty = true;
+        LOG.info("chat: configuration version {} in force", now.version());
+    }
+
+    /** For each name of {@code before}, its index in {@code after}, or -1. */
+    private static int[] moved(List<String> before, List<String> after) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < after.size(); i++) {
+            index.put(after.get(i), i);
+        }
+        int[] to = new int[before.size()];
+        for (int i = 0; i < to.length; i++) {
+            to[i] = index.getOrDefault(before.get(i), -1);
+        }
+        return to;
     }
 
     static boolean wants(Decision decision) {
@@ -667,7 +791,19 @@ final class ChatHub implements AutoCloseable {
             }
             presence(a, AgentState.READY.code(), PauseReason.UNSPECIFIED);
         }
-        AgentSpec spec = routing.agents().get(id);
+        peer.send(welcome(a).toString());
+        sendState(a);
+        for (long held : a.held) {
+            Conversation c = conversations.get(held);
+            if (c != null) {
+                sendToDesktop(a.id, offerFrame(c, c.phase == Phase.OFFERED ? "offer" : "conversation"));
+            }
+        }
+    }
+
+    /** What a desktop needs to know of the configuration in force: capacity, queues, pause reasons, wrap-up codes. */
+    private ObjectNode welcome(AgentView a) {
+        AgentSpec spec = routing.agents().get(a.id);
         ObjectNode welcome = json.createObjectNode().put("type", "welcome").put("agent", a.name);
         ObjectNode capacity = welcome.putObject("capacity");
         for (Channel ch : Channel.values()) {
@@ -679,14 +815,7 @@ final class ChatHub implements AutoCloseable {
         settings.pauseReasons().forEach(reasons::add);
         ArrayNode codes = welcome.putArray("wrapUpCodes");
         settings.wrapUpCodes().forEach(codes::add);
-        peer.send(welcome.toString());
-        sendState(a);
-        for (long held : a.held) {
-            Conversation c = conversations.get(held);
-            if (c != null) {
-                sendToDesktop(a.id, offerFrame(c, c.phase == Phase.OFFERED ? "offer" : "conversation"));
-            }
-        }
+        return welcome;
     }
 
     private void onContactAction(Peer peer, AgentView a, String type, JsonNode frame) {

@@ -9,7 +9,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.loket.config.ConfigLoader;
 import org.loket.config.LoadedConfig;
-import org.loket.core.config.RoutingConfigCodec;
 import org.loket.host.gateway.GatewayContext;
 import org.loket.host.journal.Journal;
 import org.loket.host.pipeline.Engine;
@@ -37,7 +36,7 @@ final class TestEngine implements AutoCloseable {
         journal = Journal.open(folder);
         engine = Engine.start(EngineSettings.defaults().withPretouch(false), journal);
         config = ConfigLoader.load(Path.of(TestEngine.class.getResource(configResource).toURI()));
-        engine.publishConfig(RoutingConfigCodec.encode(config.routing()));
+        engine.publishConfig(config);
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("chat.port", "0");
         settings.put("chat.bind", "127.0.0.1");
