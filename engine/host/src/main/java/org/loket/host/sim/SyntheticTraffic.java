@@ -78,6 +78,16 @@ public final class SyntheticTraffic implements Gateway {
         decisions.add(new org.loket.core.decision.Decision().copyFrom(decision));
     }
 
+    /**
+     * The simulated world is built on the start configuration's ids and does not follow a reload (a
+     * demo): say so rather than drive the new configuration with old ids silently.
+     */
+    @Override
+    public void onConfigApplied(org.loket.config.LoadedConfig config) {
+        LOG.warn("synthetic traffic keeps the ids of the configuration it started with; configuration version {} may have "
+                + "moved them: restart loket run to drive it", config.routing().version());
+    }
+
     @Override
     public void close() {
         running = false;
