@@ -244,10 +244,7 @@ final class ChatHub implements AutoCloseable {
         for (int q = 0; q < routing.queues().size(); q++) {
             queueIds.put(routing.queues().get(q).name(), q);
         }
-        chatEntry = entry(settings.chatEntry());
-        emailEntry = entry(settings.emailEntry());
-        socialEntry = entry(settings.socialEntry());
-        if (chatEntry < 0 || emailEntry < 0 || socialEntry < 0) {
+        if (!findEntries()) {
             throw new IllegalArgumentException("entries " + List.of(settings.chatEntry(), settings.emailEntry(), settings.socialEntry())
                     + " must all be in the configuration; valid: " + routing.entries().stream().map(x -> x.name()).toList());
         }
@@ -270,6 +267,14 @@ final class ChatHub implements AutoCloseable {
         thread.scheduleWithFixedDelay(this::guarded, settings.positionUpdateMs(), settings.positionUpdateMs(), TimeUnit.MILLISECONDS);
         thread.scheduleWithFixedDelay(() -> run(this::pushWallboard), settings.wallboardUpdateMs(), settings.wallboardUpdateMs(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** Looks up the web chat's and work items' entries by name; @return whether all three are there. */
+    private boolean findEntries() {
+        chatEntry = entry(settings.chatEntry());
+        emailEntry = entry(settings.emailEntry());
+        socialEntry = entry(settings.socialEntry());
+        return chatEntry >= 0 && emailEntry >= 0 && socialEntry >= 0;
     }
 
     /** The id of the entry named {@code name} in the configuration in force, or -1. */
@@ -322,10 +327,7 @@ final class ChatHub implements AutoCloseable {
         for (int q = 0; q < now.queues().size(); q++) {
             queueIds.put(now.queues().get(q).name(), q);
         }
-        chatEntry = entry(settings.chatEntry());
-        emailEntry = entry(settings.emailEntry());
-        socialEntry = entry(settings.socialEntry());
-        if (chatEntry < 0 || emailEntry < 0 || socialEntry < 0) {
+        if (!findEntries()) {
             LOG.warn("configuration version {} has no entry {}: new chats and work items there are refused by the core",
                     now.version(), List.of(settings.chatEntry(), settings.emailEntry(), settings.socialEntry()));
         }

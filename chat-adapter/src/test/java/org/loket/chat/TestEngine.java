@@ -37,6 +37,7 @@ final class TestEngine implements AutoCloseable {
         engine = Engine.start(EngineSettings.defaults().withPretouch(false), journal);
         config = ConfigLoader.load(Path.of(TestEngine.class.getResource(configResource).toURI()));
         engine.publishConfig(config);
+        engine.awaitQuiet(5_000); // as loket run does: the gateway starts on the configuration in force
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("chat.port", "0");
         settings.put("chat.bind", "127.0.0.1");

@@ -12,9 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiRequest;
-import org.asteriskjava.fastagi.command.AgiCommand;
-import org.asteriskjava.fastagi.command.WaitForDigitCommand;
-import org.asteriskjava.fastagi.reply.AgiReply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +22,6 @@ import org.loket.core.command.CommandType;
 import org.loket.core.config.RoutingConfig;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
-import org.loket.host.gateway.CommandFiller;
 import org.loket.host.gateway.CommandPublisher;
 import org.loket.host.gateway.GatewayContext;
 
@@ -100,15 +96,7 @@ class ConfigReloadTest {
     Path folder;
     private final List<Command> published = new CopyOnWriteArrayList<>();
     private final List<String> agiCommands = new CopyOnWriteArrayList<>();
-    private final CommandPublisher publisher = new CommandPublisher() {
-        @Override
-        public <A> boolean tryPublish(CommandFiller<A> filler, A argument) {
-            Command c = new Command();
-            filler.fill(c, argument);
-            published.add(c);
-            return true;
-        }
-    };
+    private final CommandPublisher publisher = StandIns.recording(published);
 
     @Test
     void shouldKeepACallGoingAcrossAReorderedConfigurationAndUseTheNewIdsAfterIt() throws Exception {
@@ -218,23 +206,7 @@ class ConfigReloadTest {
     }
 
     private AgiChannel channel() {
-        return (AgiChannel) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {AgiChannel.class}, (p, m, args) -> {
-            if (m.getName().equals("sendCommand")) {
-                AgiCommand command = (AgiCommand) args[0];
-                agiCommands.add(command.buildCommand());
-                if (command instanceof WaitForDigitCommand w) {
-                    Thread.sleep(w.getTimeout());
-                }
-                return (AgiReply) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {AgiReply.class},
-                        (q, n, a) -> n.getName().equals("getResultCode") ? 0 : null);
-            }
-            agiCommands.add(m.getName() + (args == null ? "" : java.util.Arrays.deepToString(args)));
-            if (m.getName().equals("getVariable")) {
-                return "ANSWER";
-            }
-            Class<?> r = m.getReturnType();
-            return r == char.class ? (char) 0 : r == int.class ? 0 : r == boolean.class ? false : null;
-        });
+        return StandIns.channel(agiCommands, path -> false);
     }
 
     private static Decision prompt(long contactId, LoadedConfig config, String prompt, String node) {

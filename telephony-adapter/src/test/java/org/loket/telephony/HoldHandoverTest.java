@@ -10,9 +10,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiRequest;
-import org.asteriskjava.fastagi.command.AgiCommand;
-import org.asteriskjava.fastagi.command.WaitForDigitCommand;
-import org.asteriskjava.fastagi.reply.AgiReply;
 import org.junit.jupiter.api.Test;
 import org.loket.config.ConfigLoader;
 import org.loket.core.command.Command;
@@ -20,7 +17,6 @@ import org.loket.core.command.CommandType;
 import org.loket.core.config.EscalationStep;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
-import org.loket.host.gateway.CommandFiller;
 import org.loket.host.gateway.CommandPublisher;
 import org.loket.host.gateway.GatewayContext;
 
@@ -34,20 +30,7 @@ class HoldHandoverTest {
     private final List<Command> published = new CopyOnWriteArrayList<>();
     private final List<String> agiCommands = new CopyOnWriteArrayList<>();
 
-    private final CommandPublisher publisher = new CommandPublisher() {
-        @Override
-        public <A> boolean tryPublish(CommandFiller<A> filler, A argument) {
-            Command c = new Command();
-            filler.fill(c, argument);
-            published.add(c);
-            return true;
-        }
-    };
-
-    private static AgiReply reply(int result) {
-        return (AgiReply) Proxy.newProxyInstance(HoldHandoverTest.class.getClassLoader(), new Class<?>[] {AgiReply.class},
-                (p, m, args) -> m.getName().equals("getResultCode") ? result : null);
-    }
+    private final CommandPublisher publisher = StandIns.recording(published);
 
     private AgiChannel channel() {
         return channel(false);
@@ -55,25 +38,7 @@ class HoldHandoverTest {
 
     /** @param pressForCallback the caller presses 1 during the callback offer */
     private AgiChannel channel(boolean pressForCallback) {
-        return (AgiChannel) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {AgiChannel.class}, (p, m, args) -> {
-            if (m.getName().equals("sendCommand")) {
-                AgiCommand command = (AgiCommand) args[0];
-                agiCommands.add(command.buildCommand());
-                if (command instanceof WaitForDigitCommand w) {
-                    Thread.sleep(w.getTimeout()); // Asterisk holds the caller that long
-                }
-                return reply(0);
-            }
-            agiCommands.add(m.getName() + (args == null ? "" : List.of(args)));
-            if (pressForCallback && m.getName().equals("streamFile") && args.length == 2 && ((String) args[0]).endsWith("/callback-offer")) {
-                return '1';
-            }
-            if (m.getName().equals("getVariable")) {
-                return "ANSWER";
-            }
-            Class<?> r = m.getReturnType();
-            return r == char.class ? (char) 0 : r == int.class ? 0 : r == boolean.class ? false : null;
-        });
+        return StandIns.channel(agiCommands, path -> pressForCallback && path.endsWith("/callback-offer"));
     }
 
     private static AgiRequest request() {

@@ -1,0 +1,65 @@
+package org.loket.telephony;
+
+import java.lang.reflect.Proxy;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Predicate;
+import org.asteriskjava.fastagi.AgiChannel;
+import org.asteriskjava.fastagi.command.AgiCommand;
+import org.asteriskjava.fastagi.command.WaitForDigitCommand;
+import org.asteriskjava.fastagi.reply.AgiReply;
+import org.loket.core.command.Command;
+import org.loket.host.gateway.CommandFiller;
+import org.loket.host.gateway.CommandPublisher;
+
+/** The engine's ring and Asterisk's AGI channel, stood in for by recorders (tests without Asterisk). */
+final class StandIns {
+    private StandIns() {
+    }
+
+    /** A ring that always has room and keeps every command. */
+    static CommandPublisher recording(List<Command> published) {
+        return new CommandPublisher() {
+            @Override
+            public <A> boolean tryPublish(CommandFiller<A> filler, A argument) {
+                Command c = new Command();
+                filler.fill(c, argument);
+                published.add(c);
+                return true;
+            }
+        };
+    }
+
+    static AgiReply reply(int result) {
+        return (AgiReply) Proxy.newProxyInstance(StandIns.class.getClassLoader(), new Class<?>[] {AgiReply.class},
+                (p, m, args) -> m.getName().equals("getResultCode") ? result : null);
+    }
+
+    /**
+     * A channel that logs each AGI command and call ({@code "streamFile[path, escape]"}); a digit wait
+     * lasts its timeout as Asterisk's would and yields no digit; every dial is answered.
+     *
+     * @param pressDuring a prompt played with escape digits during which the caller presses 1
+     */
+    static AgiChannel channel(List<String> log, Predicate<String> pressDuring) {
+        return (AgiChannel) Proxy.newProxyInstance(StandIns.class.getClassLoader(), new Class<?>[] {AgiChannel.class}, (p, m, args) -> {
+            if (m.getName().equals("sendCommand")) {
+                AgiCommand command = (AgiCommand) args[0];
+                log.add(command.buildCommand());
+                if (command instanceof WaitForDigitCommand w) {
+                    Thread.sleep(w.getTimeout()); // Asterisk holds the caller that long
+                }
+                return reply(0);
+            }
+            log.add(m.getName() + (args == null ? "" : Arrays.deepToString(args)));
+            if (m.getName().equals("streamFile") && args.length == 2 && pressDuring.test((String) args[0])) {
+                return '1';
+            }
+            if (m.getName().equals("getVariable")) {
+                return "ANSWER";
+            }
+            Class<?> r = m.getReturnType();
+            return r == char.class ? (char) 0 : r == int.class ? 0 : r == boolean.class ? false : null;
+        });
+    }
+}
