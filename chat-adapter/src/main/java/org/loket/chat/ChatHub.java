@@ -238,12 +238,7 @@ final class ChatHub implements AutoCloseable {
         this.webhook = webhook;
         this.routing = config.routing();
         this.promptTexts = config.promptTexts();
-        for (int a = 0; a < routing.agents().size(); a++) {
-            agentIds.put(routing.agents().get(a).name(), a);
-        }
-        for (int q = 0; q < routing.queues().size(); q++) {
-            queueIds.put(routing.queues().get(q).name(), q);
-        }
+        indexNames();
         if (!findEntries()) {
             throw new IllegalArgumentException("entries " + List.of(settings.chatEntry(), settings.emailEntry(), settings.socialEntry())
                     + " must all be in the configuration; valid: " + routing.entries().stream().map(x -> x.name()).toList());
@@ -267,6 +262,18 @@ final class ChatHub implements AutoCloseable {
         thread.scheduleWithFixedDelay(this::guarded, settings.positionUpdateMs(), settings.positionUpdateMs(), TimeUnit.MILLISECONDS);
         thread.scheduleWithFixedDelay(() -> run(this::pushWallboard), settings.wallboardUpdateMs(), settings.wallboardUpdateMs(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** Agent and queue ids by name, in the configuration in force. */
+    private void indexNames() {
+        agentIds.clear();
+        for (int a = 0; a < routing.agents().size(); a++) {
+            agentIds.put(routing.agents().get(a).name(), a);
+        }
+        queueIds.clear();
+        for (int q = 0; q < routing.queues().size(); q++) {
+            queueIds.put(routing.queues().get(q).name(), q);
+        }
     }
 
     /** Looks up the web chat's and work items' entries by name; @return whether all three are there. */
@@ -319,14 +326,7 @@ final class ChatHub implements AutoCloseable {
         int[] languageTo = moved(old.languages(), now.languages());
         routing = now;
         promptTexts = next.promptTexts();
-        agentIds.clear();
-        for (int a = 0; a < now.agents().size(); a++) {
-            agentIds.put(now.agents().get(a).name(), a);
-        }
-        queueIds.clear();
-        for (int q = 0; q < now.queues().size(); q++) {
-            queueIds.put(now.queues().get(q).name(), q);
-        }
+        indexNames();
         if (!findEntries()) {
             LOG.warn("configuration version {} has no entry {}: new chats and work items there are refused by the core",
                     now.version(), List.of(settings.chatEntry(), settings.emailEntry(), settings.socialEntry()));
