@@ -11,7 +11,12 @@ public enum AgentSelection {
     /** The most skilled agent: experts first. */
     MOST_SKILLED,
     /** The least skilled agent that qualifies: keeps experts free for what only they can do. */
-    LEAST_SKILLED;
+    LEAST_SKILLED,
+    /**
+     * The agent least occupied since logging in (time holding contacts over time logged in, in
+     * tenths, as it was when the agent became available): spreads the work over the shift.
+     */
+    LEAST_OCCUPIED;
 
     /** @return the strategy of an ordinal, or null */
     public static AgentSelection ofOrdinal(int ordinal) {

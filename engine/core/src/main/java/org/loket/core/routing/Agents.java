@@ -66,6 +66,12 @@ final class Agents {
      */
     private final int[] epoch;
     private final long[] presenceSinceNs;
+    /** For occupancy: when the agent logged in, time it held contacts since, and since when it holds some (-1: none). */
+    private final long[] loginNs;
+    private final long[] busyNs;
+    private final long[] busySinceNs;
+    /** Lanes whose idle ring is chosen when the agent becomes available (least occupied), not by skill. */
+    private final boolean[] byOccupancy;
     private final long[] member;
 
     /**
@@ -100,6 +106,10 @@ final class Agents {
         agent = new int[count * ROW];
         epoch = new int[count];
         presenceSinceNs = new long[count];
+        loginNs = new long[count];
+        busyNs = new long[count];
+        busySinceNs = new long[count];
+        java.util.Arrays.fill(busySinceNs, -1);
         int members = 0;
         for (int a = 0; a < count; a++) {
             AgentSpec spec = roster.get(a);
@@ -126,6 +136,10 @@ final class Agents {
         }
         ringBase = new int[lanes.count];
         rings = new int[lanes.count];
+        byOccupancy = new boolean[lanes.count];
+        for (int lane = 0; lane < lanes.count; lane++) {
+            byOccupancy[lane] = config.queues().get(lanes.queue(lane)).selection() == org.loket.core.config.AgentSelection.LEAST_OCCUPIED;
+        }
         int ringCount = 0;
         for (int lane = 0; lane < lanes.count; lane++) {
             ringBase[lane] = ringCount;
@@ -152,6 +166,10 @@ final class Agents {
     void presence(int a, int presence, int pauseReason, long nowNs) {
         if (agent[a * ROW + PRESENCE] != presence) {
             presenceSinceNs[a] = nowNs;
+            if (agent[a * ROW + PRESENCE] == AgentState.LOGGED_OUT.code()) {
+                loginNs[a] = nowNs; // occupancy counts from the login: a shift
+                busyNs[a] = 0;
+            }
             boolean wasReady = agent[a * ROW + PRESENCE] == AgentState.READY.code();
             if (wasReady != (presence == AgentState.READY.code())) {
                 addStaffed(a, wasReady ? -1 : 1);
@@ -177,12 +195,29 @@ final class Agents {
         return agent[a * ROW + TOTAL_LOAD];
     }
 
-    void addLoad(int a, int channel, int delta, boolean deferrable) {
+    void addLoad(int a, int channel, int delta, boolean deferrable, long nowNs) {
+        int before = agent[a * ROW + TOTAL_LOAD];
         agent[a * ROW + LOAD + channel] += delta;
         agent[a * ROW + TOTAL_LOAD] += delta;
+        if (before == 0 && delta > 0) {
+            busySinceNs[a] = nowNs;
+        } else if (before > 0 && agent[a * ROW + TOTAL_LOAD] == 0) {
+            busyNs[a] += nowNs - busySinceNs[a];
+            busySinceNs[a] = -1;
+        }
         if (deferrable) {
             agent[a * ROW + DEFERRABLE] += delta;
         }
+    }
+
+    /** Occupancy since login in tenths (0..9): time holding contacts over time logged in. */
+    int occupancyTenths(int a, long nowNs) {
+        long span = nowNs - loginNs[a];
+        if (span <= 0) {
+            return 0;
+        }
+        long busy = busyNs[a] + (busySinceNs[a] >= 0 ? nowNs - busySinceNs[a] : 0);
+        return (int) Math.min(9, busy * 10 / span);
     }
 
     /** A reload counts the deferrable contacts an agent holds again, one by one. */
@@ -286,6 +321,9 @@ final class Agents {
         agent[row + PENDING_OFFERS] = old.agent[oldRow + PENDING_OFFERS];
         agent[row + WRAP_UPS] = old.agent[oldRow + WRAP_UPS];
         agent[row + DEFERRABLE] = 0; // counted again from the contacts held, by the new queues' flags
+        loginNs[a] = old.loginNs[oldAgent];
+        busyNs[a] = old.busyNs[oldAgent];
+        busySinceNs[a] = old.busySinceNs[oldAgent];
         if (agent[row + PRESENCE] == AgentState.READY.code()) {
             addStaffed(a, 1);
         }
@@ -303,10 +341,11 @@ final class Agents {
     }
 
     /** Files every membership of an agent that is not idle yet where it can take work, idle since {@code sinceNs}. */
-    void fileAvailable(int a, long sinceNs) {
+    void fileAvailable(int a, long sinceNs, long nowNs) {
         int availableChannels = availableChannels(a);
         for (int m = memberStart(a), end = memberEnd(a); m < end; m++) {
             if (!memberIdle(m) && (availableChannels & (1 << memberChannel(m))) != 0) {
+                placeByOccupancy(m, a, nowNs);
                 join(m, sinceNs);
             }
         }
@@ -364,9 +403,21 @@ final class Agents {
         }
         for (int m = start; m < end; m++) {
             if (!memberIdle(m) && (availableChannels & (1 << memberChannel(m))) != 0) {
+                placeByOccupancy(m, a, nowNs);
                 join(m, nowNs);
             }
         }
+    }
+
+    /** For a least-occupied lane, the membership's ring is the agent's occupancy when it becomes available. */
+    private void placeByOccupancy(int m, int a, long nowNs) {
+        if (byOccupancy[memberLane(m)]) {
+            setBucket(m, occupancyTenths(a, nowNs));
+        }
+    }
+
+    private void setBucket(int m, int bucket) {
+        member[2 * m] = (member[2 * m] & ~(0xFL << BUCKET_SHIFT)) | ((long) bucket << BUCKET_SHIFT);
     }
 
     private boolean live(long entry) {
@@ -485,6 +536,9 @@ final class Agents {
             out.writeInt(agent[row + PENDING_OFFERS]);
             out.writeInt(agent[row + WRAP_UPS]);
             out.writeInt(agent[row + DEFERRABLE]);
+            out.writeLong(loginNs[a]);
+            out.writeLong(busyNs[a]);
+            out.writeLong(busySinceNs[a]);
         }
         // Only live entries, in order: stale ones are invisible, so the state stays canonical.
         for (int lane = 0; lane < idleCount.length; lane++) {
@@ -498,6 +552,7 @@ final class Agents {
                         int m = membershipOf(entry);
                         out.writeInt(m);
                         out.writeLong(memberSinceNs(m));
+                        out.writeInt(q - ringBase[lane]);
                     }
                 }
             }
@@ -522,6 +577,14 @@ final class Agents {
             agent[row + PENDING_OFFERS] = in.readInt();
             agent[row + WRAP_UPS] = in.readInt();
             agent[row + DEFERRABLE] = format >= 6 ? in.readInt() : 0; // no deferrable queues before format 6
+            if (format >= 7) {
+                loginNs[a] = in.readLong();
+                busyNs[a] = in.readLong();
+                busySinceNs[a] = in.readLong();
+            } else {
+                loginNs[a] = presenceSinceNs[a];
+                busySinceNs[a] = agent[row + TOTAL_LOAD] > 0 ? presenceSinceNs[a] : -1;
+            }
             if (agent[row + PRESENCE] == AgentState.READY.code()) {
                 addStaffed(a, 1);
             }
@@ -530,7 +593,11 @@ final class Agents {
             int members = in.readInt();
             for (int i = 0; i < members; i++) {
                 int m = in.readInt();
-                join(m, in.readLong());
+                long sinceNs = in.readLong();
+                if (format >= 7) {
+                    setBucket(m, in.readInt());
+                }
+                join(m, sinceNs);
             }
         }
     }

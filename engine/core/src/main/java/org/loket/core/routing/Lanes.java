@@ -76,8 +76,8 @@ final class Lanes {
     /** The idle ring of an agent who serves the lane: its skill's place in the queue's preference (0 first). */
     int bucket(AgentSpec agent, int lane, RoutingConfig config) {
         QueueSpec spec = config.queues().get(queue[lane]);
-        if (spec.selection() == AgentSelection.LONGEST_IDLE) {
-            return 0;
+        if (spec.selection() == AgentSelection.LONGEST_IDLE || spec.selection() == AgentSelection.LEAST_OCCUPIED) {
+            return 0; // least occupied: chosen when the agent becomes available (Agents)
         }
         int skill = Math.clamp(spec.skillFor(agent, tier[lane], language[lane] < 0 ? -1 : config.languageSkill(language[lane])),
                 1, RoutingConfig.MAX_LEVEL);

@@ -86,7 +86,7 @@ import org.loket.core.state.StateWriter;
  */
 public final class RoutingCore {
     /** Format of {@link #writeState}; a reader refuses another. */
-    public static final int STATE_FORMAT_VERSION = 6;
+    public static final int STATE_FORMAT_VERSION = 7;
 
     private final DecisionSink sink;
     private final Decision decision = new Decision();
@@ -246,6 +246,15 @@ public final class RoutingCore {
             if (state == ContactState.SELF_SERVICE.code() && indexOfNode(candidate, nodes[contacts.node[slot]].name()) < 0) {
                 return "a contact is in flow node '" + nodes[contacts.node[slot]].name() + "', which the new configuration lacks";
             }
+            int held = contacts.agent[slot];
+            if (held >= 0 && contacts.queue[slot] >= 0 && queues[contacts.queue[slot]].deferrable()
+                    && agents.load(held, Channel.VOICE.code()) > 0) {
+                int next = indexOfQueue(candidate, queues[contacts.queue[slot]].name());
+                if (next >= 0 && !candidate.queues().get(next).deferrable()) {
+                    return "agent '" + config.agents().get(held).name() + "' is on a call that interrupted work of queue '"
+                            + queues[contacts.queue[slot]].name() + "', which would no longer be deferrable";
+                }
+            }
             if (!candidate.languages().contains(config.languages().get(contacts.language[slot]))) {
                 return "a live contact speaks '" + config.languages().get(contacts.language[slot]) + "', which the new configuration lacks";
             }
@@ -395,7 +404,7 @@ public final class RoutingCore {
         java.util.Arrays.sort(order, (x, y) -> idleSince[x] != idleSince[y] ? Long.compare(idleSince[x], idleSince[y])
                 : Integer.compare(x, y));
         for (int a : order) {
-            agents.fileAvailable(a, idleSince[a]);
+            agents.fileAvailable(a, idleSince[a], nowNs);
         }
         // Waiting contacts in contact id order: their due steps act, or their timers are set.
         long[] waitingIds = new long[contacts.live()];
@@ -1022,7 +1031,7 @@ public final class RoutingCore {
         contacts.state[slot] = ContactState.OFFERED.code();
         contacts.agent[slot] = agent;
         boolean interrupts = queues[queue].channel() == Channel.VOICE && agents.deferrableLoad(agent) > 0;
-        agents.addLoad(agent, queues[queue].channel().code(), 1, queues[queue].deferrable());
+        agents.addLoad(agent, queues[queue].channel().code(), 1, queues[queue].deferrable(), nowNs);
         agents.addPendingOffers(agent, 1);
         agents.refresh(agent, true, nowNs);
         contacts.deadlineNs[slot] = nowNs + offerTimeoutNs[queue];
@@ -1105,7 +1114,7 @@ public final class RoutingCore {
         }
         contacts.deadlineNs[slot] = -1;
         QueueSpec queue = queues[contacts.queue[slot]];
-        agents.addLoad(agent, queue.channel().code(), -1, queue.deferrable());
+        agents.addLoad(agent, queue.channel().code(), -1, queue.deferrable(), nowNs);
     }
 
     /** Back in its place after an offer; escalation steps that fell due meanwhile act before it is offered again. */

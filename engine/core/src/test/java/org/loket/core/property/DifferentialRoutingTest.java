@@ -23,7 +23,7 @@ import org.loket.core.testkit.RandomTraffic;
  * seed alone.
  */
 class DifferentialRoutingTest {
-    static final int SEEDS = 40;
+    static final int SEEDS = Integer.getInteger("loket.seeds", 40);
     static final int COMMANDS = 3_000;
 
     static LongStream seeds() {

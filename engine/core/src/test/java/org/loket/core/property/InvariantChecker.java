@@ -120,6 +120,16 @@ final class InvariantChecker {
      * of escalation steps passed, at most the new count, and their tier follows the new steps.
      */
     private void followReload() {
+        // Steps a waiting callback contact passed silently before the switch (their timers fired first)
+        // count as passed; an offered contact passes nothing until its offer ends.
+        for (Seen seen : waiting.values()) {
+            if (!seen.ended && seen.queue >= 0 && seen.callback) {
+                java.util.List<EscalationStep> steps = config.queues().get(seen.queue).steps();
+                while (seen.step < nextActingStep(seen) && seen.enteredQueueNs + steps.get(seen.step).afterMs() * 1_000_000L <= core.nowNs()) {
+                    seen.step++;
+                }
+            }
+        }
         config = core.config();
         for (Seen seen : contacts.values()) {
             if (!seen.ended && seen.queue >= 0) {

@@ -78,6 +78,12 @@ final class NaiveRouter {
         final boolean[] idle;
         final long[] idleSinceNs;
         final long[] idleTurn;
+        /** Per queue: its occupancy in tenths when it joined the idle line (least-occupied queues order by it). */
+        final int[] idleOccupancy;
+        /** Occupancy since login: when it logged in, time it held contacts, since when it holds some (-1 none). */
+        long loginNs;
+        long busyNs;
+        long busySinceNs = -1;
 
         Agent(int index, AgentSpec spec, int queues) {
             this.index = index;
@@ -85,6 +91,7 @@ final class NaiveRouter {
             idle = new boolean[queues];
             idleSinceNs = new long[queues];
             idleTurn = new long[queues];
+            idleOccupancy = new int[queues];
         }
     }
 
@@ -194,6 +201,10 @@ final class NaiveRouter {
                     && next.flowNodes().stream().noneMatch(n -> n.name().equals(config.flowNodes().get(contact.node).name()))) {
                 return false;
             }
+            if (contact.agent >= 0 && queue(contact.queue).deferrable() && load(agents.get(contact.agent), Channel.VOICE) > 0
+                    && next.queues().stream().anyMatch(q -> q.name().equals(queue(contact.queue).name()) && !q.deferrable())) {
+                return false;
+            }
             if (contact.state != ContactState.SELF_SERVICE) {
                 QueueSpec queue = queue(contact.queue);
                 if (next.queues().stream().noneMatch(q -> q.name().equals(queue.name()) && q.channel() == queue.channel())) {
@@ -254,6 +265,9 @@ final class NaiveRouter {
                 if (before.spec.name().equals(spec.name())) {
                     agent.presence = before.presence;
                     agent.pauseReason = before.pauseReason;
+                    agent.loginNs = before.loginNs;
+                    agent.busyNs = before.busyNs;
+                    agent.busySinceNs = before.busySinceNs;
                     agentByOld.put(before.index, agent.index);
                     long earliest = -1;
                     for (int q = 0; q < old.queues().size(); q++) {
@@ -303,6 +317,7 @@ final class NaiveRouter {
                     agent.idle[q] = true;
                     agent.idleSinceNs[q] = idleSince[agent.index];
                     agent.idleTurn[q] = ++turns;
+                    agent.idleOccupancy[q] = occupancyTenths(agent);
                 }
             }
         }
@@ -665,6 +680,9 @@ final class NaiveRouter {
         QueueSpec queue = queue(contact.queue);
         if (queue.selection() == AgentSelection.LONGEST_IDLE) {
             return 0;
+        }
+        if (queue.selection() == AgentSelection.LEAST_OCCUPIED) {
+            return agent.idleOccupancy[contact.queue];
         }
         List<Requirement> met = new ArrayList<>();
         met.add(queue.requirement());
@@ -1061,6 +1079,10 @@ final class NaiveRouter {
     }
 
     private void setPresence(Agent agent, AgentState presence, int reason) {
+        if (agent.presence == AgentState.LOGGED_OUT && presence != AgentState.LOGGED_OUT) {
+            agent.loginNs = nowNs;
+            agent.busyNs = 0;
+        }
         agent.presence = presence;
         agent.pauseReason = presence == AgentState.PAUSED ? reason : PauseReason.UNSPECIFIED;
         refresh(agent, false);
@@ -1072,6 +1094,13 @@ final class NaiveRouter {
      * is; an agent that just took work goes to the back of every line it stays in.
      */
     private void refresh(Agent agent, boolean tookWork) {
+        boolean busy = totalLoad(agent) > 0;
+        if (busy && agent.busySinceNs < 0) {
+            agent.busySinceNs = nowNs;
+        } else if (!busy && agent.busySinceNs >= 0) {
+            agent.busyNs += nowNs - agent.busySinceNs;
+            agent.busySinceNs = -1;
+        }
         for (int q = 0; q < config.queues().size(); q++) {
             if (!servesAtAll(agent, q)) {
                 continue;
@@ -1084,6 +1113,7 @@ final class NaiveRouter {
                 agent.idle[q] = true;
                 agent.idleSinceNs[q] = nowNs;
                 agent.idleTurn[q] = ++turns;
+                agent.idleOccupancy[q] = occupancyTenths(agent);
             }
         }
     }
@@ -1104,6 +1134,16 @@ final class NaiveRouter {
             }
         }
         return load;
+    }
+
+    /** Time holding contacts over time logged in, in tenths (0..9). */
+    private int occupancyTenths(Agent agent) {
+        long span = nowNs - agent.loginNs;
+        if (span <= 0) {
+            return 0;
+        }
+        long busy = agent.busyNs + (agent.busySinceNs >= 0 ? nowNs - agent.busySinceNs : 0);
+        return (int) Math.min(9, busy * 10 / span);
     }
 
     /** Held contacts of deferrable queues: a call may interrupt them. */

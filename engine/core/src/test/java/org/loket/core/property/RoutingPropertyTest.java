@@ -25,7 +25,7 @@ import org.loket.core.testkit.RandomTraffic;
  * <p>A failure names its seed; {@code -Dloket.seed=N} runs that seed alone.
  */
 class RoutingPropertyTest {
-    static final int SEEDS = 30;
+    static final int SEEDS = Integer.getInteger("loket.seeds", 30);
     static final int COMMANDS = 3_000;
     /** Commands a restored core runs next to the original after a round trip through its state. */
     static final int SHADOW_COMMANDS = 300;

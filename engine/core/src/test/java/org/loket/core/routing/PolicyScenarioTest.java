@@ -299,4 +299,23 @@ class PolicyScenarioTest {
         assertThat(offerOf(4).agentId).isEqualTo(bob);
         assertThat(offerOf(4).flags & Decision.FLAG_INTERRUPTS).isZero();
     }
+
+    @Test
+    void leastOccupiedSelectionSpreadsWorkOverTheShift() {
+        int q = b.queue("digid-voice", Channel.VOICE, digid);
+        b.policies(q, Deflection.NONE, AgentSelection.LEAST_OCCUPIED, 100);
+        int e = b.entryToQueue("phone", q);
+        int busy = b.agent("busy", digid, 5);
+        int quiet = b.agent("quiet", digid, 5);
+        // Both log in at 0; "busy" talks 80 of the first 100 s, "quiet" talks 10 s and has been idle since 20 s.
+        driver.apply(config(0, b.build()), login(0, busy), arrive(0, 1, Channel.VOICE, e), accept(0, 1, busy),
+                login(0, quiet), arrive(10_000, 2, Channel.VOICE, e), accept(10_000, 2, quiet), end(20_000, 2),
+                end(80_000, 1));
+        // Longest idle would pick "quiet" (idle since 20 s) anyway; make "busy" idle longer by pausing "quiet".
+        driver.apply(pause(81_000, quiet, 2), ready(90_000, quiet), arrive(100_000, 3, Channel.VOICE, e));
+        Decision offer = offerOf(3);
+        assertThat(offer.agentId).as("busy: 80 %% occupied, idle since 80 s; quiet: 11 %% occupied, idle since 90 s")
+                .isEqualTo(quiet);
+        assertThat(offer.runnerUp).isEqualTo(busy);
+    }
 }

@@ -158,9 +158,10 @@ public final class RandomConfig {
             queues.set(q, queues.get(q).withSteps(rnd.nextBoolean() ? config.queues().get(q).steps() : steps(rnd, q, queues, skillCount)));
         }
         for (int q = 0; q < queues.size(); q++) {
-            queues.set(q, rnd.nextBoolean() ? queues.get(q).withPolicies(config.queues().get(q).deflection(),
-                    config.queues().get(q).selection(), config.queues().get(q).weightPercent())
-                    .withDeferrable(config.queues().get(q).deferrable()) : policies(rnd, q, queues));
+            // Deferrable stays: an agent on a call may hold interrupted work the reload must keep deferrable.
+            queues.set(q, (rnd.nextBoolean() ? queues.get(q).withPolicies(config.queues().get(q).deflection(),
+                    config.queues().get(q).selection(), config.queues().get(q).weightPercent()) : policies(rnd, q, queues))
+                    .withDeferrable(config.queues().get(q).deferrable()));
         }
         List<AgentSpec> agents = new ArrayList<>();
         for (AgentSpec a : config.agents()) {

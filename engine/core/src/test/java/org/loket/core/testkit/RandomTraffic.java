@@ -754,6 +754,17 @@ public final class RandomTraffic implements DecisionSink {
 
     /** Follows a reload: its timeouts from now on, and escalation steps clamped to the new queues' counts. */
     private void reload(RoutingConfig next, long nowNs) {
+        for (Tracked t : live) {
+            // Steps a callback contact passed silently before the switch count as passed.
+            if (t.callback && t.queue >= 0 && t.state == ContactState.WAITING) {
+                List<EscalationStep> steps = queue(t.queue).steps();
+                while (t.step < steps.size() && (steps.get(t.step).action() == EscalationStep.Action.OFFER_CALLBACK
+                        || steps.get(t.step).action() == EscalationStep.Action.CLOSE)
+                        && t.enteredQueueNs + steps.get(t.step).afterMs() * 1_000_000L <= nowNs) {
+                    t.step++;
+                }
+            }
+        }
         config = next;
         for (Tracked t : live) {
             if (t.state == ContactState.WAITING || t.state == ContactState.OFFERED) {
