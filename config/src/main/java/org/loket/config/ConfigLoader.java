@@ -433,7 +433,7 @@ public final class ConfigLoader {
                     return selection;
                 }
             }
-            problems.error(f.file, node, f.path + ".selection", "valid: longest-idle, most-skilled, least-skilled, least-occupied");
+            problems.error(f.file, node, f.path + ".selection", "valid: longest-idle, most-skilled, least-skilled, least-occupied, round-robin");
             return AgentSelection.LONGEST_IDLE;
         }
 

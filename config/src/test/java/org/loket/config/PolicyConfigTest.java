@@ -194,7 +194,7 @@ class PolicyConfigTest {
         assertThat(problems).anySatisfy(p -> {
             assertThat(p.field()).isEqualTo("queues[0].selection");
             assertThat(p.value()).isEqualTo("best");
-            assertThat(p.message()).contains("longest-idle, most-skilled, least-skilled, least-occupied");
+            assertThat(p.message()).contains("longest-idle, most-skilled, least-skilled, least-occupied, round-robin");
         });
         assertThat(problems).anySatisfy(p -> assertThat(p.field()).isEqualTo("queues[0].weight"));
         assertThat(problems).anySatisfy(p -> {

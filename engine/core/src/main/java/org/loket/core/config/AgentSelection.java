@@ -16,7 +16,12 @@ public enum AgentSelection {
      * The agent least occupied since logging in (time holding contacts over time logged in, in
      * tenths, as it was when the agent became available): spreads the work over the shift.
      */
-    LEAST_OCCUPIED;
+    LEAST_OCCUPIED,
+    /**
+     * Agents take turns in roster order: each contact the queue hands out goes to the next available
+     * agent after the one it chose last (wrapping around), however long either has been idle.
+     */
+    ROUND_ROBIN;
 
     /** @return the strategy of an ordinal, or null */
     public static AgentSelection ofOrdinal(int ordinal) {

@@ -72,6 +72,15 @@ final class Agents {
     private final long[] busySinceNs;
     /** Lanes whose idle ring is chosen when the agent becomes available (least occupied), not by skill. */
     private final boolean[] byOccupancy;
+    /**
+     * Round-robin lanes keep no FIFO: their members in roster order ({@code rrMembers}, a membership's
+     * place there in {@code rrPos}), a bitset of the idle ones, and where the next search starts.
+     */
+    private final int[][] rrMembers;
+    private final int[] rrPos;
+    private final long[][] rrIdle;
+    private final int[] rrNext;
+    private int chosenPos = -1;
     private final long[] member;
 
     /**
@@ -137,8 +146,38 @@ final class Agents {
         ringBase = new int[lanes.count];
         rings = new int[lanes.count];
         byOccupancy = new boolean[lanes.count];
+        rrMembers = new int[lanes.count][];
+        rrIdle = new long[lanes.count][];
+        rrNext = new int[lanes.count];
+        rrPos = new int[members];
+        java.util.Arrays.fill(rrPos, -1);
+        int[] rrCount = new int[lanes.count];
         for (int lane = 0; lane < lanes.count; lane++) {
-            byOccupancy[lane] = config.queues().get(lanes.queue(lane)).selection() == org.loket.core.config.AgentSelection.LEAST_OCCUPIED;
+            org.loket.core.config.AgentSelection selection = config.queues().get(lanes.queue(lane)).selection();
+            byOccupancy[lane] = selection == org.loket.core.config.AgentSelection.LEAST_OCCUPIED;
+            if (selection == org.loket.core.config.AgentSelection.ROUND_ROBIN) {
+                rrMembers[lane] = new int[0];
+            }
+        }
+        for (int mm = 0; mm < members; mm++) { // memberships are numbered agent by agent: roster order
+            int lane = memberLane(mm);
+            if (rrMembers[lane] != null) {
+                rrCount[lane]++;
+            }
+        }
+        for (int lane = 0; lane < lanes.count; lane++) {
+            if (rrMembers[lane] != null) {
+                rrMembers[lane] = new int[rrCount[lane]];
+                rrIdle[lane] = new long[(rrCount[lane] + 63) / 64];
+                rrCount[lane] = 0;
+            }
+        }
+        for (int mm = 0; mm < members; mm++) {
+            int lane = memberLane(mm);
+            if (rrMembers[lane] != null) {
+                rrPos[mm] = rrCount[lane];
+                rrMembers[lane][rrCount[lane]++] = mm;
+            }
         }
         int ringCount = 0;
         for (int lane = 0; lane < lanes.count; lane++) {
@@ -395,6 +434,9 @@ final class Agents {
                 if (memberIdle(m)) {
                     member[2 * m] &= ~IDLE_BIT;
                     idleCount[memberLane(m)]--;
+                    if (rrPos[m] >= 0) {
+                        rrIdle[memberLane(m)][rrPos[m] >>> 6] &= ~(1L << rrPos[m]);
+                    }
                     if (!moveToBack && (availableChannels & (1 << memberChannel(m))) != 0) {
                         join(m, memberSinceNs(m));
                     }
@@ -433,6 +475,10 @@ final class Agents {
      * ring), or -1; drops stale entries on the way.
      */
     int longestIdle(int lane) {
+        if (rrMembers[lane] != null) {
+            chosenPos = nextIdle(lane);
+            return chosenPos < 0 ? -1 : rrMembers[lane][chosenPos];
+        }
         for (int r = ringBase[lane], end = r + rings[lane]; r < end; r++) {
             long entry = liveHead(r);
             if (entry >= 0) {
@@ -445,6 +491,10 @@ final class Agents {
 
     /** The agent {@link #longestIdle} would name, or -1, without touching the agent's memberships. */
     int longestIdleAgent(int lane) {
+        if (rrMembers[lane] != null) {
+            int pos = nextIdle(lane);
+            return pos < 0 ? -1 : memberAgent(rrMembers[lane][pos]);
+        }
         for (int r = ringBase[lane], end = r + rings[lane]; r < end; r++) {
             long entry = liveHead(r);
             if (entry >= 0) {
@@ -478,11 +528,44 @@ final class Agents {
      * the runner-up.
      */
     void dropHead(int lane) {
+        if (rrMembers[lane] != null) {
+            // The chosen agent is re-filed by refresh; the next search starts after it.
+            rrIdle[lane][chosenPos >>> 6] &= ~(1L << chosenPos);
+            rrNext[lane] = chosenPos + 1 == rrMembers[lane].length ? 0 : chosenPos + 1;
+            return;
+        }
         fifoHead[chosenRing]++;
+    }
+
+    /** The first idle position at or after the lane's pointer, wrapping around; -1 when none is idle. */
+    private int nextIdle(int lane) {
+        long[] bits = rrIdle[lane];
+        int n = rrMembers[lane].length;
+        if (n == 0) {
+            return -1;
+        }
+        int start = rrNext[lane];
+        int word = start >>> 6;
+        long w = bits[word] & (-1L << start);
+        for (int i = 0; i <= bits.length; i++) {
+            if (w != 0) {
+                return word * 64 + Long.numberOfTrailingZeros(w);
+            }
+            word = word + 1 == bits.length ? 0 : word + 1;
+            w = bits[word];
+        }
+        return -1;
     }
 
     private void join(int m, long nowNs) {
         int lane = memberLane(m);
+        if (rrPos[m] >= 0) {
+            rrIdle[lane][rrPos[m] >>> 6] |= 1L << rrPos[m];
+            member[2 * m] |= IDLE_BIT;
+            member[2 * m + 1] = nowNs;
+            idleCount[lane]++;
+            return;
+        }
         int q = ringBase[lane] + (int) ((member[2 * m] >>> BUCKET_SHIFT) & 0xF);
         long[] entries = fifo[q];
         if (fifoTail[q] - fifoHead[q] == entries.length) {
@@ -543,6 +626,18 @@ final class Agents {
         // Only live entries, in order: stale ones are invisible, so the state stays canonical.
         for (int lane = 0; lane < idleCount.length; lane++) {
             out.writeInt(idleCount[lane]);
+            if (rrMembers[lane] != null) {
+                for (int pos = 0; pos < rrMembers[lane].length; pos++) {
+                    if ((rrIdle[lane][pos >>> 6] & (1L << pos)) != 0) {
+                        int m = rrMembers[lane][pos];
+                        out.writeInt(m);
+                        out.writeLong(memberSinceNs(m));
+                        out.writeInt(0);
+                    }
+                }
+                out.writeInt(rrNext[lane]);
+                continue;
+            }
             for (int q = ringBase[lane], end = q + rings[lane]; q < end; q++) {
                 long[] entries = fifo[q];
                 int mask = entries.length - 1;
@@ -595,9 +690,15 @@ final class Agents {
                 int m = in.readInt();
                 long sinceNs = in.readLong();
                 if (format >= 7) {
-                    setBucket(m, in.readInt());
+                    int bucket = in.readInt();
+                    if (rrPos[m] < 0) {
+                        setBucket(m, bucket);
+                    }
                 }
                 join(m, sinceNs);
+            }
+            if (rrMembers[q] != null && format >= 8) {
+                rrNext[q] = in.readInt();
             }
         }
     }

@@ -70,14 +70,16 @@ final class Lanes {
 
     /** Idle rings of the lane: one per skill level when its queue selects agents by skill, else one. */
     int buckets(int lane, RoutingConfig config) {
-        return config.queues().get(queue[lane]).selection() == AgentSelection.LONGEST_IDLE ? 1 : RoutingConfig.MAX_LEVEL;
+        AgentSelection selection = config.queues().get(queue[lane]).selection();
+        return selection == AgentSelection.LONGEST_IDLE || selection == AgentSelection.ROUND_ROBIN ? 1 : RoutingConfig.MAX_LEVEL;
     }
 
     /** The idle ring of an agent who serves the lane: its skill's place in the queue's preference (0 first). */
     int bucket(AgentSpec agent, int lane, RoutingConfig config) {
         QueueSpec spec = config.queues().get(queue[lane]);
-        if (spec.selection() == AgentSelection.LONGEST_IDLE || spec.selection() == AgentSelection.LEAST_OCCUPIED) {
-            return 0; // least occupied: chosen when the agent becomes available (Agents)
+        if (spec.selection() == AgentSelection.LONGEST_IDLE || spec.selection() == AgentSelection.LEAST_OCCUPIED
+                || spec.selection() == AgentSelection.ROUND_ROBIN) {
+            return 0; // least occupied: chosen when the agent becomes available; round robin: no rings (Agents)
         }
         int skill = Math.clamp(spec.skillFor(agent, tier[lane], language[lane] < 0 ? -1 : config.languageSkill(language[lane])),
                 1, RoutingConfig.MAX_LEVEL);

@@ -86,7 +86,7 @@ import org.loket.core.state.StateWriter;
  */
 public final class RoutingCore {
     /** Format of {@link #writeState}; a reader refuses another. */
-    public static final int STATE_FORMAT_VERSION = 7;
+    public static final int STATE_FORMAT_VERSION = 8;
 
     private final DecisionSink sink;
     private final Decision decision = new Decision();

@@ -101,6 +101,8 @@ final class NaiveRouter {
     private final Map<Integer, Integer> closures = new HashMap<>();
     /** Per queue id, the prompt while business hours keep it closed; absent when open. */
     private final Map<Integer, Integer> hoursClosures = new HashMap<>();
+    /** Round-robin queues: per lane (queue, tier, language if it matters), the roster index the next search starts at. */
+    private final Map<String, Integer> roundRobinNext = new HashMap<>();
     /** Per queue name, the average handling time: 1/8 per handled contact, in ns. */
     private final Map<String, Long> ahtNs = new HashMap<>();
     private final List<Contact> contacts = new ArrayList<>();
@@ -250,6 +252,7 @@ final class NaiveRouter {
         Map<Integer, Integer> oldClosures = new HashMap<>(closures);
         Map<Integer, Integer> oldHours = new HashMap<>(hoursClosures);
         config = next;
+        roundRobinNext.clear(); // a new configuration starts every queue's turns at the top of the roster
         ahtNs.keySet().retainAll(next.queues().stream().map(QueueSpec::name).toList());
         closures.clear();
         hoursClosures.clear();
@@ -708,6 +711,11 @@ final class NaiveRouter {
         return queue.selection() == AgentSelection.MOST_SKILLED ? -skill : skill;
     }
 
+    /** The core's lane of a contact, by name: agents who serve one contact of it serve all. */
+    private String laneKey(Contact contact) {
+        return contact.queue + "/" + contact.tier + "/" + (queue(contact.queue).usesLanguage() ? contact.language : -1);
+    }
+
     /** Whether the agent serves some contact the queue could hold (any tier, any language). */
     private boolean servesAtAll(Agent agent, int queueId) {
         Contact probe = new Contact(-1);
@@ -733,6 +741,9 @@ final class NaiveRouter {
             return;
         }
         Agent chosen = idle.get(0);
+        if (queue(contact.queue).selection() == AgentSelection.ROUND_ROBIN) {
+            roundRobinNext.put(laneKey(contact), chosen.index + 1);
+        }
         Contact first = null;
         for (Contact c : waiting(contact.queue)) {
             if (serves(chosen, c)) {
@@ -752,6 +763,11 @@ final class NaiveRouter {
             if (a.idle[queueId] && serves(a, contact)) {
                 line.add(a);
             }
+        }
+        if (queue(queueId).selection() == AgentSelection.ROUND_ROBIN) {
+            int next = roundRobinNext.getOrDefault(laneKey(contact), 0);
+            line.sort(Comparator.comparingInt(a -> Math.floorMod(a.index - next, agents.size())));
+            return line;
         }
         line.sort(Comparator.<Agent>comparingInt(a -> preference(a, contact)).thenComparingLong(a -> a.idleTurn[queueId]));
         return line;

@@ -318,4 +318,23 @@ class PolicyScenarioTest {
                 .isEqualTo(quiet);
         assertThat(offer.runnerUp).isEqualTo(busy);
     }
+
+    @Test
+    void roundRobinHandsContactsOutInRosterTurns() {
+        int q = b.queue("digid-voice", Channel.VOICE, digid);
+        b.policies(q, Deflection.NONE, AgentSelection.ROUND_ROBIN, 100);
+        int e = b.entryToQueue("phone", q);
+        int ann = b.agent("ann", digid, 5);
+        int bob = b.agent("bob", digid, 5);
+        int cat = b.agent("cat", digid, 5);
+        // cat logs in first (idle longest); round robin still starts at the top of the roster.
+        driver.apply(config(0, b.build()), login(0, cat), login(1_000, ann), login(2_000, bob),
+                arrive(3_000, 1, Channel.VOICE, e), accept(3_000, 1, ann), end(4_000, 1),
+                arrive(5_000, 2, Channel.VOICE, e), accept(5_000, 2, bob), end(6_000, 2),
+                arrive(7_000, 3, Channel.VOICE, e), accept(7_000, 3, cat), end(8_000, 3),
+                arrive(9_000, 4, Channel.VOICE, e));
+        assertThat(java.util.List.of(offerOf(1).agentId, offerOf(2).agentId, offerOf(3).agentId, offerOf(4).agentId))
+                .as("ann, bob, cat, then ann again").containsExactly(ann, bob, cat, ann);
+        assertThat(offerOf(1).runnerUp).isEqualTo(bob);
+    }
 }

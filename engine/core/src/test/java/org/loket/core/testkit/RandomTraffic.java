@@ -496,9 +496,12 @@ public final class RandomTraffic implements DecisionSink {
                 if (t == null) {
                     return null;
                 }
-                return expect(RejectReason.ILLEGAL_TRANSITION, rnd.nextBoolean()
-                        ? Commands.transfer(ms, t.id, rnd.nextInt(agents), 0)
-                        : Commands.accept(ms, t.id, rnd.nextInt(agents)));
+                if (rnd.nextBoolean()) {
+                    return expect(RejectReason.ILLEGAL_TRANSITION, Commands.transfer(ms, t.id, rnd.nextInt(agents), 0));
+                }
+                // A timer due now may offer the contact to that very agent first: then the accept holds.
+                settleContact(t, ContactState.CONNECTED);
+                return expect(RejectReason.ILLEGAL_TRANSITION, Commands.accept(ms, t.id, rnd.nextInt(agents)));
             }
             case 8 -> {
                 int a = pickAgent(p -> p != AgentState.LOGGED_OUT.code());
