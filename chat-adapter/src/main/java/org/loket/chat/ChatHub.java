@@ -678,11 +678,14 @@ final class ChatHub implements AutoCloseable {
     /**
      * An e-mail or social-media contact from {@code POST /api/v1/work-items}.
      *
+     * @param preferredAgent the agent it should preferably reach (e.g. who answered the thread before), or
+     *                       null; an unknown name is ignored (the queue's {@code preferredAgentSeconds} decides how long)
      * @return the contact id as text, or {@code null} when the ring was full (the caller answers 503)
      */
-    String acceptWorkItem(Channel channel, String externalId, String from, String subject, String body) {
+    String acceptWorkItem(Channel channel, String externalId, String from, String subject, String body, String preferredAgent) {
         long id = nextContactId++;
-        Command o = command(CommandType.CONTACT_ARRIVED, id, Command.NONE);
+        Integer preferred = preferredAgent == null ? null : agentIds.get(preferredAgent);
+        Command o = command(CommandType.CONTACT_ARRIVED, id, preferred == null ? Command.NONE : preferred);
         o.channel = channel.code();
         o.entryId = channel == Channel.EMAIL ? emailEntry : socialEntry;
         if (!publish(o, null)) {

@@ -269,6 +269,8 @@ final class ChatServer implements AutoCloseable {
                     problem = "body must be a non-empty text";
                 } else if (body.path("subject").asText("").length() > 500 || body.path("from").asText("").length() > 320) {
                     problem = "subject is at most 500 characters and from at most 320";
+                } else if (body.has("preferredAgent") && !body.path("preferredAgent").isTextual()) {
+                    problem = "preferredAgent must be an agent's name (e.g. the one who answered the earlier mail)";
                 }
             }
             if (problem != null) {
@@ -280,7 +282,8 @@ final class ChatServer implements AutoCloseable {
             org.loket.core.Channel itemChannel = channel;
             request.retain();
             hub.ask(h -> h.acceptWorkItem(itemChannel, item.path("externalId").asText(), item.path("from").asText(null),
-                    item.path("subject").asText(""), item.path("body").asText())).whenComplete((id, error) ->
+                    item.path("subject").asText(""), item.path("body").asText(), item.path("preferredAgent").asText(null)))
+                    .whenComplete((id, error) ->
                     ctx.executor().execute(() -> {
                         try {
                             if (error != null) {

@@ -134,6 +134,9 @@ public final class ConfigDiff {
         if (q.selection() != org.loket.core.config.AgentSelection.LONGEST_IDLE) {
             f.put("selection", q.selection().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         }
+        if (q.preferredAgentMs() > 0) {
+            f.put("preferredAgentSeconds", seconds(q.preferredAgentMs()));
+        }
         if (q.deferrable()) {
             f.put("deferrable", "true");
         }

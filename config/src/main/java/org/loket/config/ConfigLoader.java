@@ -334,7 +334,8 @@ public final class ConfigLoader {
                         f.optionalInt(item, "wrapUpSeconds", 0, 0, 3_600) * 1000,
                         f.optionalInt(item, "serviceLevelSeconds", 40, 1, 86_400 * 7) * 1000, List.of());
                 f.only(item, "name", "channel", "skill", "minLevel", "requires", "priority", "priorityAgingSeconds",
-                        "offerTimeoutSeconds", "wrapUpSeconds", "serviceLevelSeconds", "escalation", "deflect", "selection", "weight", "deferrable");
+                        "offerTimeoutSeconds", "wrapUpSeconds", "serviceLevelSeconds", "escalation", "deflect", "selection", "weight", "deferrable",
+                        "preferredAgentSeconds");
                 if (queues.putIfAbsent(name, queues.size()) != null) {
                     problems.error(f.file, f.node(item, "name"), f.path + ".name", "duplicate queue name");
                 }
@@ -345,12 +346,14 @@ public final class ConfigLoader {
                 AgentSelection selection = selection(f, item);
                 int weight = (int) f.optionalInt(item, "weight", 100, 1, 1000);
                 boolean deferrable = flag(f, item, "deferrable");
+                long preferredAgentMs = f.optionalInt(item, "preferredAgentSeconds", 0, 0, 7 * 86_400) * 1000;
                 if (deferrable && channel == Channel.VOICE) {
                     problems.error(f.file, f.node(item, "deferrable"), f.path + ".deferrable", "a call cannot be deferred: only "
                             + "chat, e-mail and social work may be interrupted by a call");
                 }
                 resolveSteps.add(() -> result.set(index, spec.withSteps(escalation(f, item, index, channel))
-                        .withPolicies(deflection(f, item, index, channel), selection, weight).withDeferrable(deferrable)));
+                        .withPolicies(deflection(f, item, index, channel), selection, weight).withDeferrable(deferrable)
+                        .withPreferredAgentMs(preferredAgentMs)));
             });
             resolveSteps.forEach(Runnable::run);
             return result;

@@ -170,11 +170,13 @@ class PolicyConfigTest {
                     selection: least-skilled
                     weight: 250
                     deflect: {maxWaiting: 40, maxWaitSeconds: 900, overflow: spill}
+                    preferredAgentSeconds: 60
                   - {name: spill, channel: voice, skill: senior, deflect: {maxWaiting: 10, close: too-busy}}
                 """)).routing();
         QueueSpec q = config.queues().get(0);
         assertThat(q.selection()).isEqualTo(org.loket.core.config.AgentSelection.LEAST_SKILLED);
         assertThat(q.weightPercent()).isEqualTo(250);
+        assertThat(q.preferredAgentMs()).isEqualTo(60_000);
         assertThat(q.deflection()).isEqualTo(new org.loket.core.config.Deflection(40, 900_000, EscalationStep.Action.OVERFLOW, 1, -1));
         assertThat(config.queues().get(1).deflection())
                 .isEqualTo(new org.loket.core.config.Deflection(10, 0, EscalationStep.Action.CLOSE, -1, 0));

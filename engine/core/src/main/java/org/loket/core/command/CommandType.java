@@ -9,7 +9,10 @@ public enum CommandType {
     CONFIG_APPLIED(1),
     /** Only time: lets timers fire when traffic is quiet. */
     TICK(2),
-    /** {@code contactId, channel, entryId, priority (-1 = entry default), languageId (-1 = default)}. */
+    /**
+     * {@code contactId, channel, entryId, priority (-1 = entry default), languageId (-1 = default),
+     * agentId}: the agent the citizen should preferably reach (the last one they spoke to), or -1.
+     */
     CONTACT_ARRIVED(3),
     /** {@code contactId, input}: a menu choice (0-9, 10 = '*', 11 = '#'). */
     SELF_SERVICE_INPUT(4),

@@ -22,11 +22,13 @@ import org.loket.core.Channel;
  * @param deferrable         blending: the queue's contacts (e-mail, social) may be interrupted by a voice
  *                           offer; an agent who holds only deferrable work is still free for a call.
  *                           Otherwise a call waits until the agent has finished all other work
+ * @param preferredAgentMs   how long a contact that names a preferred agent waits for that agent alone
+ *                           before any qualified agent may take it; 0 = preferences are ignored
  */
 public record QueueSpec(String name, Channel channel, Requirement requirement, int defaultPriority,
                         long priorityAgingMs, long offerTimeoutMs, long maxWrapUpMs, long serviceLevelMs,
                         List<EscalationStep> steps, Deflection deflection, AgentSelection selection, int weightPercent,
-                        boolean deferrable) {
+                        boolean deferrable, long preferredAgentMs) {
 
     public QueueSpec {
         steps = List.copyOf(steps);
@@ -37,7 +39,7 @@ public record QueueSpec(String name, Channel channel, Requirement requirement, i
                      long priorityAgingMs, long offerTimeoutMs, long maxWrapUpMs, long serviceLevelMs,
                      List<EscalationStep> steps) {
         this(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs, serviceLevelMs,
-                steps, Deflection.NONE, AgentSelection.LONGEST_IDLE, 100, false);
+                steps, Deflection.NONE, AgentSelection.LONGEST_IDLE, 100, false, 0);
     }
 
     /** A queue that needs one skill at a minimum level and does not escalate. */
@@ -50,25 +52,31 @@ public record QueueSpec(String name, Channel channel, Requirement requirement, i
     /** This queue with other escalation steps. */
     public QueueSpec withSteps(List<EscalationStep> newSteps) {
         return new QueueSpec(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
-                serviceLevelMs, newSteps, deflection, selection, weightPercent, deferrable);
+                serviceLevelMs, newSteps, deflection, selection, weightPercent, deferrable, preferredAgentMs);
     }
 
     /** This queue with other deflection, agent selection and weight. */
     public QueueSpec withPolicies(Deflection newDeflection, AgentSelection newSelection, int newWeightPercent) {
         return new QueueSpec(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
-                serviceLevelMs, steps, newDeflection, newSelection, newWeightPercent, deferrable);
+                serviceLevelMs, steps, newDeflection, newSelection, newWeightPercent, deferrable, preferredAgentMs);
     }
 
     /** This queue with another blending policy. */
     public QueueSpec withDeferrable(boolean newDeferrable) {
         return new QueueSpec(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
-                serviceLevelMs, steps, deflection, selection, weightPercent, newDeferrable);
+                serviceLevelMs, steps, deflection, selection, weightPercent, newDeferrable, preferredAgentMs);
+    }
+
+    /** This queue with another wait for a preferred agent. */
+    public QueueSpec withPreferredAgentMs(long newPreferredAgentMs) {
+        return new QueueSpec(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
+                serviceLevelMs, steps, deflection, selection, weightPercent, deferrable, newPreferredAgentMs);
     }
 
     /** This queue with another requirement. */
     public QueueSpec withRequirement(Requirement newRequirement) {
         return new QueueSpec(name, channel, newRequirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
-                serviceLevelMs, steps, deflection, selection, weightPercent, deferrable);
+                serviceLevelMs, steps, deflection, selection, weightPercent, deferrable, preferredAgentMs);
     }
 
     /**

@@ -15,13 +15,15 @@ import org.loket.core.state.ByteArrayState;
  */
 public final class RoutingConfigCodec {
     /**
-     * Major format version; bump when a field changes meaning or layout. Version 5 added a queue's
+     * Major format version; bump when a field changes meaning or layout. Version 6 added a queue's
+     * wait for a preferred agent. Version 5 added a queue's
      * blending flag (deferrable). Version 4 added a queue's
      * deflection, agent selection and weight. Version 3 replaced a queue's
      * skill and level by a requirement and added escalation steps; version 2 added the flow nodes'
      * per-channel queues. Versions 1 and 2 still decode, so older journals replay.
      */
-    public static final int FORMAT_VERSION = 5;
+    public static final int FORMAT_VERSION = 6;
+    private static final int FORMAT_WITHOUT_PREFERRED_AGENT = 5;
     private static final int FORMAT_WITHOUT_DEFERRABLE = 4;
     private static final int FORMAT_WITHOUT_QUEUE_POLICIES = 3;
     private static final int FORMAT_WITHOUT_QUEUE_BY_CHANNEL = 1;
@@ -72,6 +74,7 @@ public final class RoutingConfigCodec {
             out.putInt(q.selection().ordinal());
             out.putInt(q.weightPercent());
             out.putInt(q.deferrable() ? 1 : 0);
+            out.putLong(q.preferredAgentMs());
         }
         out.putInt(config.agents().size());
         for (AgentSpec a : config.agents()) {
@@ -134,7 +137,11 @@ public final class RoutingConfigCodec {
                         Deflection deflection = new Deflection(b.getInt(), b.getLong(), EscalationStep.Action.ofCode(b.getInt()),
                                 b.getInt(), b.getInt());
                         queue = queue.withPolicies(deflection, AgentSelection.ofOrdinal(b.getInt()), b.getInt());
-                        return format == FORMAT_WITHOUT_DEFERRABLE ? queue : queue.withDeferrable(b.getInt() != 0);
+                        if (format == FORMAT_WITHOUT_DEFERRABLE) {
+                            return queue;
+                        }
+                        queue = queue.withDeferrable(b.getInt() != 0);
+                        return format == FORMAT_WITHOUT_PREFERRED_AGENT ? queue : queue.withPreferredAgentMs(b.getLong());
                     });
             List<AgentSpec> agents = list(in, b -> new AgentSpec(string(b), ints(b), ints(b)));
             List<EntrySpec> entries = list(in, b -> new EntrySpec(string(b), b.getInt(), b.getInt()));

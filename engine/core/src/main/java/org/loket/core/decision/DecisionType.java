@@ -20,7 +20,10 @@ public enum DecisionType {
      * {@code contactId} now waits in {@code queueId} at {@code priority}: start hold music.
      * {@code score} is the estimated wait in ms from the live model (contacts waiting in the queue,
      * plus this one, times the queue's average handling time, over the capacity of the ready agents
-     * who serve it), or -1 when unknown (no contact handled yet, or nobody staffed).
+     * who serve it), or -1 when unknown (no contact handled yet, or nobody staffed). {@code agentId}
+     * is the preferred agent the contact waits for alone, within its queue's {@code preferredAgentMs};
+     * when that wait ends without an offer, the contact's {@code QUEUE_CONTACT} comes again, without
+     * the agent (same queue, same place).
      */
     QUEUE_CONTACT(3),
     /** Stop offering {@code contactId} to {@code agentId} (timed out or the citizen left). */

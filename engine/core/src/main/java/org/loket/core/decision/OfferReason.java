@@ -15,7 +15,14 @@ public final class OfferReason {
      */
     public static final int TRANSFERRED_TO_AGENT = 3;
 
-    private static final String[] NAMES = {"NONE", "LONGEST_IDLE_AGENT", "BEST_WAITING_CONTACT", "TRANSFERRED_TO_AGENT"};
+    /**
+     * The contact named this agent as preferred (its last agent) and waited for it alone, within its
+     * queue's {@code preferredAgentMs} ({@code candidates} 1, {@code score} 0, no runner-up).
+     */
+    public static final int PREFERRED_AGENT = 4;
+
+    private static final String[] NAMES = {"NONE", "LONGEST_IDLE_AGENT", "BEST_WAITING_CONTACT", "TRANSFERRED_TO_AGENT",
+        "PREFERRED_AGENT"};
 
     private OfferReason() {
     }

@@ -42,6 +42,15 @@ final class Contacts {
     final long[] queueEnteredNs;
     /** When an agent accepted it (-1 before): handling time for the queue's estimated wait. */
     final long[] connectedNs;
+    /** The agent the contact prefers (from its arrival), or -1. */
+    final int[] preferred;
+    /**
+     * The agent a waiting contact is reserved for (it waits for that agent alone, off its lane's
+     * list, in that agent's reserved list), or -1.
+     */
+    final int[] reservedFor;
+    /** Per agent, the first contact reserved for it (-1: none); the list runs through next/prev. */
+    private final int[] reservedHead;
     final long[] rankNs;
     final long[] deadlineNs;
     private final int[] next;
@@ -75,6 +84,12 @@ final class Contacts {
         step = new int[capacity];
         queueEnteredNs = new long[capacity];
         connectedNs = new long[capacity];
+        preferred = new int[capacity];
+        java.util.Arrays.fill(preferred, -1);
+        reservedFor = new int[capacity];
+        java.util.Arrays.fill(reservedFor, -1);
+        reservedHead = new int[config.agents().size()];
+        java.util.Arrays.fill(reservedHead, -1);
         priority = new int[capacity];
         language = new int[capacity];
         agent = new int[capacity];
@@ -142,6 +157,8 @@ final class Contacts {
         step[slot] = 0;
         queueEnteredNs[slot] = nowNs;
         connectedNs[slot] = -1;
+        preferred[slot] = -1;
+        reservedFor[slot] = -1;
         node[slot] = -1;
         retries[slot] = 0;
         flags[slot] = 0;
@@ -213,7 +230,48 @@ final class Contacts {
         }
     }
 
+    /** The contact waits for {@code agent} alone: on that agent's reserved list, counted in its queue. */
+    void reserve(int slot, int agent) {
+        reservedFor[slot] = agent;
+        rankNs[slot] = enqueuedNs[slot] - priority[slot] * agingStepNs[queue[slot]]; // for its position
+        prev[slot] = -1;
+        next[slot] = reservedHead[agent];
+        if (reservedHead[agent] >= 0) {
+            prev[reservedHead[agent]] = slot;
+        }
+        reservedHead[agent] = slot;
+        queueWaiting[queue[slot]]++;
+    }
+
+    /** The first contact reserved for the agent (any order; callers pick by join time), or -1. */
+    int firstReserved(int agent) {
+        return reservedHead[agent];
+    }
+
+    /** The next contact on the same reserved list, or -1. */
+    int nextReserved(int slot) {
+        return next[slot];
+    }
+
+    /** Takes a waiting contact off its lane's list, or off its agent's reserved list. */
     void unlink(int slot) {
+        if (reservedFor[slot] >= 0) {
+            int p = prev[slot];
+            int n = next[slot];
+            if (p < 0) {
+                reservedHead[reservedFor[slot]] = n;
+            } else {
+                next[p] = n;
+            }
+            if (n >= 0) {
+                prev[n] = p;
+            }
+            prev[slot] = -1;
+            next[slot] = -1;
+            reservedFor[slot] = -1;
+            queueWaiting[queue[slot]]--;
+            return;
+        }
         int bucket = lane[slot] * LEVELS + priority[slot];
         int p = prev[slot];
         int n = next[slot];
@@ -298,6 +356,8 @@ final class Contacts {
             out.writeInt(step[s]);
             out.writeLong(queueEnteredNs[s]);
             out.writeLong(connectedNs[s]);
+            out.writeInt(preferred[s]);
+            out.writeInt(reservedFor[s]);
             out.writeInt(priority[s]);
             out.writeInt(language[s]);
             out.writeInt(agent[s]);
@@ -341,6 +401,8 @@ final class Contacts {
                 step[s] = in.readInt();
                 queueEnteredNs[s] = in.readLong();
                 connectedNs[s] = format >= 5 ? in.readLong() : -1;
+                preferred[s] = format >= 9 ? in.readInt() : -1;
+                reservedFor[s] = format >= 9 ? in.readInt() : -1;
             } else { // before escalation, a queue was its only lane
                 lane[s] = queue[s] < 0 ? -1 : lanes.of(queue[s], 0, 0);
                 queueEnteredNs[s] = -1; // set from the join time below
@@ -363,6 +425,12 @@ final class Contacts {
         for (int b = 0; b < head.length; b++) {
             for (int s = in.readInt(); s >= 0; s = in.readInt()) {
                 append(s);
+            }
+        }
+        for (int s = 0; s < highWater; s++) {
+            if (state[s] != ContactState.NONE.code() && reservedFor[s] >= 0) {
+                int agent = reservedFor[s];
+                reserve(s, agent); // reserved lists are unordered: callers pick by join time
             }
         }
     }

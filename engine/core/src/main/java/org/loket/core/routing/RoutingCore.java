@@ -86,7 +86,7 @@ import org.loket.core.state.StateWriter;
  */
 public final class RoutingCore {
     /** Format of {@link #writeState}; a reader refuses another. */
-    public static final int STATE_FORMAT_VERSION = 8;
+    public static final int STATE_FORMAT_VERSION = 9;
 
     private final DecisionSink sink;
     private final Decision decision = new Decision();
@@ -369,6 +369,7 @@ public final class RoutingCore {
             contacts.enqueuedNs[slot] = oldContacts.enqueuedNs[oldSlot];
             contacts.queueEnteredNs[slot] = oldContacts.queueEnteredNs[oldSlot];
             contacts.connectedNs[slot] = oldContacts.connectedNs[oldSlot];
+            contacts.preferred[slot] = oldContacts.preferred[oldSlot] < 0 ? -1 : agentMap[oldContacts.preferred[oldSlot]];
             int oldQueue = oldContacts.queue[oldSlot];
             int q = oldQueue < 0 ? -1 : indexOfQueue(next, old.queues().get(oldQueue).name());
             contacts.queue[slot] = q;
@@ -495,6 +496,7 @@ public final class RoutingCore {
         contacts.priority[slot] = command.priority;
         contacts.language[slot] = command.languageId >= 0 && command.languageId < config.languages().size()
                 ? command.languageId : 0;
+        contacts.preferred[slot] = command.agentId >= 0 && command.agentId < agents.count ? command.agentId : -1;
         EntrySpec entry = entries[command.entryId];
         if (entry.flowNodeId() >= 0) {
             enterNode(slot, entry.flowNodeId());
@@ -621,12 +623,45 @@ public final class RoutingCore {
                 : contacts.priority[slot] >= 0 ? contacts.priority[slot] : queue.defaultPriority();
         contacts.enqueuedNs[slot] = nowNs;
         enterQueue(slot, queueId);
+        int preferred = contacts.preferred[slot];
+        if (preferred >= 0 && queue.preferredAgentMs() > 0 && agents.isMember(preferred, contacts.lane[slot])) {
+            // It waits for its preferred agent alone for a while: no lane, no escalation meanwhile.
+            contacts.reserve(slot, preferred);
+            announceQueued(slot, ewtNs);
+            if (offerCallback) {
+                deflect(slot, queueId, deflection, ewtNs);
+            }
+            if (agents.available(preferred, queue.channel().code())) {
+                offer(slot, preferred, OfferReason.PREFERRED_AGENT, 1, 0, -1);
+            } else {
+                contacts.deadlineNs[slot] = nowNs + queue.preferredAgentMs() * 1_000_000L;
+                timers.schedule(slot);
+            }
+            return;
+        }
         contacts.append(slot);
         announceQueued(slot, ewtNs);
         scheduleEscalation(slot);
         if (offerCallback) {
             deflect(slot, queueId, deflection, ewtNs);
         }
+        offerToLongestIdle(slot);
+    }
+
+    /**
+     * The wait for the preferred agent is over: the contact joins its lane in its place, escalation
+     * steps that fell due act, and any agent who serves it may take it.
+     */
+    private void endReservation(int slot) {
+        contacts.unlink(slot);
+        contacts.insertInPlace(slot);
+        // Said again, without the agent: it now waits for anyone who serves it (adapters, reports).
+        announceQueued(slot, estimatedWaitNs(contacts.queue[slot], contacts.lane[slot], contacts.position(slot)));
+        if (stepDue(slot)) {
+            escalate(slot);
+            return;
+        }
+        scheduleEscalation(slot);
         offerToLongestIdle(slot);
     }
 
@@ -758,6 +793,7 @@ public final class RoutingCore {
     private void announceQueued(int slot, long ewtNs) {
         Decision d = begin(DecisionType.QUEUE_CONTACT);
         d.contactId = contacts.id[slot];
+        d.agentId = contacts.reservedFor[slot];
         d.queueId = contacts.queue[slot];
         d.priority = contacts.priority[slot];
         d.score = waitMs(ewtNs);
@@ -893,6 +929,7 @@ public final class RoutingCore {
         enterQueue(slot, command.queueId);
         contacts.agent[slot] = -1;
         contacts.connectedNs[slot] = -1; // its handling counts in the queue it ends in
+        contacts.preferred[slot] = -1; // a transfer names its own agent, or none
         contacts.insertInPlace(slot);
         announceQueued(slot, estimatedWaitNs(command.queueId, contacts.lane[slot], contacts.position(slot)));
         scheduleEscalation(slot);
@@ -972,6 +1009,11 @@ public final class RoutingCore {
      */
     private void routeAgent(int agent) {
         for (int channels = agents.availableChannels(agent); channels != 0; channels = agents.availableChannels(agent)) {
+            int reserved = firstReservedFor(agent, channels);
+            if (reserved >= 0) {
+                offer(reserved, agent, OfferReason.PREFERRED_AGENT, 1, 0, -1);
+                continue;
+            }
             int best = -1;
             long bestScore = 0;
             int runnerUp = -1;
@@ -1007,6 +1049,19 @@ public final class RoutingCore {
                     runnerUp < 0 ? -1 : contacts.id[runnerUp]);
         }
         agents.refresh(agent, false, nowNs);
+    }
+
+    /** Of the contacts waiting for this agent alone, on channels it can take now, the one that joined first (then lower id); -1 if none. */
+    private int firstReservedFor(int agent, int channels) {
+        int first = -1;
+        for (int s = contacts.firstReserved(agent); s >= 0; s = contacts.nextReserved(s)) {
+            if ((channels & (1 << queues[contacts.queue[s]].channel().code())) != 0 && (first < 0
+                    || contacts.enqueuedNs[s] < contacts.enqueuedNs[first]
+                    || contacts.enqueuedNs[s] == contacts.enqueuedNs[first] && contacts.id[s] < contacts.id[first])) {
+                first = s;
+            }
+        }
+        return first;
     }
 
     /**
@@ -1216,6 +1271,8 @@ public final class RoutingCore {
                 invalidInput(slot);
             } else if (state == ContactState.WRAP_UP.code()) {
                 finishWrapUp(slot, true);
+            } else if (state == ContactState.WAITING.code() && contacts.reservedFor[slot] >= 0) {
+                endReservation(slot);
             } else if (state == ContactState.WAITING.code()) {
                 escalate(slot);
             } else {

@@ -56,7 +56,14 @@ class RoutingConfigCodecTest {
         int leaf = b.toQueue("to-digid", voice, -1);
         b.entryToFlow("phone", leaf);
         RoutingConfig config = b.build();
-        byte[] v5 = RoutingConfigCodec.encode(config);
+        byte[] v6 = RoutingConfigCodec.encode(config);
+        // Format 6 added the preferred-agent wait (a long) at the end of the queue; drop it for format 5.
+        int v6QueueEnd = indexOf(v6, "digid-voice".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + 11 + 4 + 16 + 4 + 32 + 4 + 36 + 8;
+        ByteBuffer v5b = ByteBuffer.allocate(v6.length - 8);
+        v5b.put(v6, 0, v6QueueEnd - 8).put(v6, v6QueueEnd, v6.length - v6QueueEnd);
+        byte[] v5 = v5b.array();
+        ByteBuffer.wrap(v5).putInt(4, 5);
+        assertThat(RoutingConfigCodec.decode(v5)).isEqualTo(config);
         // The queue: name, channel, then [clauses 1][terms 2][skill][level] where format 2 has [skill][level],
         // then priority and four longs, then [steps 0], which format 2 lacks, then the 32 bytes of
         // deflection, selection and weight that format 4 added, then the deferrable flag of format 5.
@@ -84,8 +91,8 @@ class RoutingConfigCodecTest {
         byte[] format1 = Arrays.copyOf(format2, format2.length - 4);
         ByteBuffer.wrap(format1).putInt(4, 1);
         assertThat(RoutingConfigCodec.decode(format1)).isEqualTo(config);
-        ByteBuffer.wrap(format1).putInt(4, 6);
-        assertThatThrownBy(() -> RoutingConfigCodec.decode(format1)).hasMessageContaining("format 6");
+        ByteBuffer.wrap(format1).putInt(4, 7);
+        assertThatThrownBy(() -> RoutingConfigCodec.decode(format1)).hasMessageContaining("format 7");
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

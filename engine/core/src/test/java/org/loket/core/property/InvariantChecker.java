@@ -65,6 +65,9 @@ final class InvariantChecker {
         long enteredQueueNs;
         int step;
         boolean callback;
+        /** The agent it waits for alone, and until when (its queue's preferredAgentMs after joining); -1 none. */
+        int reservedFor = -1;
+        long reservedUntilNs;
         /** An offer keeps the deadline it was made with, through a reload. */
         long offerDeadlineNs;
         long promptedNs;
@@ -120,6 +123,7 @@ final class InvariantChecker {
      * of escalation steps passed, at most the new count, and their tier follows the new steps.
      */
     private void followReload() {
+        contacts.values().forEach(seen -> seen.reservedFor = -1); // a reload ends the waits for a preferred agent
         // Steps a waiting callback contact passed silently before the switch (their timers fired first)
         // count as passed; an offered contact passes nothing until its offer ends.
         for (Seen seen : waiting.values()) {
@@ -219,6 +223,11 @@ final class InvariantChecker {
                     waiting.remove(d.contactId);
                 }
                 case QUEUE_CONTACT -> {
+                    if (seen.reservedFor >= 0 && d.queueId == seen.queue && d.agentId < 0) {
+                        require(d.timestampNs >= seen.reservedUntilNs, "the wait for the preferred agent ended early: %s", d);
+                        seen.reservedFor = -1; // it now waits for anyone, in the same place
+                        continue;
+                    }
                     if (seen.joinedNs < 0) {
                         seen.joinedNs = d.timestampNs;
                     }
@@ -227,6 +236,8 @@ final class InvariantChecker {
                     seen.step = 0;
                     seen.enteredQueueNs = d.timestampNs;
                     seen.priority = d.priority;
+                    seen.reservedFor = d.agentId;
+                    seen.reservedUntilNs = d.timestampNs + config.queues().get(d.queueId).preferredAgentMs() * 1_000_000L;
                     waiting.put(d.contactId, seen);
                 }
                 case OFFER_CONTACT -> {
@@ -236,7 +247,13 @@ final class InvariantChecker {
                     QueueSpec queue = config.queues().get(d.queueId);
                     require(serves(agent, seen), "offer to an agent who does not meet the queue's requirement at tier %d: %s",
                             seen.tier, d);
-                    checkQueueOrder(d.contactId, seen, d, agent);
+                    if (d.reason == OfferReason.PREFERRED_AGENT) {
+                        require(seen.reservedFor == d.agentId, "offer to a preferred agent the contact does not wait for: %s", d);
+                    } else {
+                        require(seen.reservedFor < 0, "offer to another agent of a contact that waits for its preferred agent: %s", d);
+                        checkQueueOrder(d.contactId, seen, d, agent);
+                    }
+                    seen.reservedFor = -1;
                     if (d.reason == OfferReason.BEST_WAITING_CONTACT) {
                         require(d.score == effectivePriorityMilli(seen, queue, d.timestampNs),
                                 "offer explains score %d, the contact's effective priority is %d: %s",
@@ -332,7 +349,7 @@ final class InvariantChecker {
             Seen other = e.getValue();
             long otherId = e.getKey();
             // Only contacts the same agent could have taken: escalation tiers and languages apart.
-            if (otherId == offeredId || other.queue != d.queueId || other.ended || !serves(agent, other)) {
+            if (otherId == offeredId || other.queue != d.queueId || other.ended || other.reservedFor >= 0 || !serves(agent, other)) {
                 continue;
             }
             orderComparisons++;
@@ -434,7 +451,9 @@ final class InvariantChecker {
             QueueSpec queue = config.queues().get(seen.queue);
             int position = 1;
             for (Map.Entry<Long, Seen> other : waiting.entrySet()) {
-                if (other.getValue().queue == seen.queue && before(queue, other.getKey(), other.getValue(), e.getKey(), seen)) {
+                // A contact waiting for its own preferred agent is not ahead of anyone.
+                if (other.getValue().queue == seen.queue && other.getValue().reservedFor < 0
+                        && before(queue, other.getKey(), other.getValue(), e.getKey(), seen)) {
                     position++;
                 }
             }
@@ -466,6 +485,9 @@ final class InvariantChecker {
             Seen contact = e.getValue();
             QueueSpec queue = config.queues().get(contact.queue);
             for (int a = 0; a < config.agents().size(); a++) {
+                if (contact.reservedFor >= 0 && contact.reservedFor != a) {
+                    continue; // it waits for its preferred agent alone
+                }
                 require(!(serves(config.agents().get(a), contact) && core.agentAvailable(a, queue.channel())),
                         "agent %d is available for contact %d waiting in queue %d (tier %d)", a, e.getKey(), contact.queue,
                         contact.tier);
@@ -488,7 +510,8 @@ final class InvariantChecker {
                 case OFFERED -> seen.offerDeadlineNs;
                 case SELF_SERVICE -> seen.promptedNs + config.flowNodes().get(seen.promptNode).inputTimeoutMs() * 1_000_000L;
                 case WRAP_UP -> seen.endedNs + config.queues().get(seen.queue).maxWrapUpMs() * 1_000_000L;
-                case WAITING -> nextActingStep(seen) < config.queues().get(seen.queue).steps().size()
+                case WAITING -> seen.reservedFor >= 0 ? seen.reservedUntilNs
+                        : nextActingStep(seen) < config.queues().get(seen.queue).steps().size()
                         ? seen.enteredQueueNs + config.queues().get(seen.queue).steps().get(nextActingStep(seen)).afterMs() * 1_000_000L
                         : Long.MAX_VALUE;
                 default -> Long.MAX_VALUE;

@@ -63,6 +63,9 @@ final class NaiveRouter {
         int step;
         long enteredQueueNs;
         long connectedNs = -1;
+        int preferred = -1;
+        /** The agent it waits for alone (until its deadline), or -1. */
+        int reservedFor = -1;
 
         Contact(long id) {
             this.id = id;
@@ -302,6 +305,8 @@ final class NaiveRouter {
             if (contact.agent >= 0) {
                 contact.agent = agentByOld.get(contact.agent);
             }
+            contact.preferred = contact.preferred < 0 ? -1 : agentByOld.getOrDefault(contact.preferred, -1);
+            contact.reservedFor = -1; // a reload ends the waits for a preferred agent
             if (contact.state == ContactState.WAITING || contact.state == ContactState.OFFERED) {
                 List<EscalationStep> steps = queue(contact.queue).steps();
                 contact.step = Math.min(contact.step, steps.size());
@@ -371,6 +376,7 @@ final class NaiveRouter {
             contact.priority = c.priority;
             contact.channel = c.channel;
             contact.language = c.languageId >= 0 && c.languageId < config.languages().size() ? c.languageId : 0;
+            contact.preferred = c.agentId >= 0 && c.agentId < agents.size() ? c.agentId : -1;
             contact.joinedNs = nowNs;
             contacts.add(contact);
             EntrySpec entry = config.entries().get(c.entryId);
@@ -516,15 +522,47 @@ final class NaiveRouter {
         contact.priority = priority >= 0 ? priority
                 : contact.priority >= 0 ? contact.priority : queue(queueId).defaultPriority();
         contact.joinedNs = nowNs;
+        Agent preferred = contact.preferred >= 0 ? agents.get(contact.preferred) : null;
+        boolean reserve = preferred != null && queue(queueId).preferredAgentMs() > 0 && serves(preferred, contact);
+        if (reserve) {
+            contact.reservedFor = preferred.index;
+        }
         Decision d = decision(DecisionType.QUEUE_CONTACT);
         d.contactId = contact.id;
         d.queueId = queueId;
         d.priority = contact.priority;
         d.score = waitMs(ewtNs);
+        d.agentId = contact.reservedFor;
         emit(d);
         if (offerCallback) {
             deflect(contact, queueId, deflection, ewtNs, waiting + 1);
         }
+        if (reserve) {
+            // Waits for its preferred agent alone for a while; no escalation meanwhile.
+            if (available(preferred, queue(queueId).channel())) {
+                offer(contact, preferred, OfferReason.PREFERRED_AGENT, 1, 0, -1);
+            } else {
+                contact.deadlineNs = nowNs + queue(queueId).preferredAgentMs() * 1_000_000L;
+            }
+            return;
+        }
+        joined(contact);
+    }
+
+    /** The wait for the preferred agent is over: due steps act, and any agent who serves it may take it. */
+    private void endReservation(Contact contact) {
+        contact.reservedFor = -1;
+        Decision d = decision(DecisionType.QUEUE_CONTACT);
+        d.contactId = contact.id;
+        d.queueId = contact.queue;
+        d.priority = contact.priority;
+        d.score = waitMs(estimatedWaitNs(contact, positionInQueue(contact.id)));
+        emit(d);
+        if (stepDue(contact)) {
+            escalate(contact);
+            return;
+        }
+        escalationTimer(contact);
         joined(contact);
     }
 
@@ -746,7 +784,7 @@ final class NaiveRouter {
         }
         Contact first = null;
         for (Contact c : waiting(contact.queue)) {
-            if (serves(chosen, c)) {
+            if (c.reservedFor < 0 && serves(chosen, c)) {
                 first = c;
                 break;
             }
@@ -803,12 +841,23 @@ final class NaiveRouter {
     /** The agent takes the best queue heads it can, one offer at a time. */
     private void route(Agent agent) {
         while (agent.presence == AgentState.READY) {
+            Contact reserved = null;
+            for (Contact c : contacts) {
+                if (c.state == ContactState.WAITING && c.reservedFor == agent.index && available(agent, queue(c.queue).channel())
+                        && (reserved == null || JOIN_ORDER.compare(c, reserved) < 0)) {
+                    reserved = c;
+                }
+            }
+            if (reserved != null) {
+                offer(reserved, agent, OfferReason.PREFERRED_AGENT, 1, 0, -1);
+                continue;
+            }
             List<Contact> heads = new ArrayList<>();
             for (int q = 0; q < config.queues().size(); q++) {
                 if (available(agent, queue(q).channel())) {
                     // Within a queue its order decides; between queues, aged priority.
                     for (Contact c : waiting(q)) {
-                        if (serves(agent, c)) {
+                        if (c.reservedFor < 0 && serves(agent, c)) {
                             heads.add(c);
                             break;
                         }
@@ -832,6 +881,7 @@ final class NaiveRouter {
         boolean interrupts = queue.channel() == Channel.VOICE && deferrableLoad(agent) > 0;
         contact.state = ContactState.OFFERED;
         contact.agent = agent.index;
+        contact.reservedFor = -1;
         refresh(agent, true);
         contact.deadlineNs = nowNs + queue.offerTimeoutMs() * 1_000_000L;
         Decision d = decision(DecisionType.OFFER_CONTACT);
@@ -990,12 +1040,13 @@ final class NaiveRouter {
         // The citizen keeps the time they joined: a transfer costs no place.
         contact.state = ContactState.WAITING;
         contact.connectedNs = -1;
+        contact.preferred = -1;
         enterQueue(contact, c.queueId);
         Decision queued = decision(DecisionType.QUEUE_CONTACT);
         queued.contactId = contact.id;
         queued.queueId = contact.queue;
         queued.priority = contact.priority;
-        queued.score = waitMs(estimatedWaitNs(contact, waiting(contact.queue).indexOf(contact) + 1));
+        queued.score = waitMs(estimatedWaitNs(contact, positionInQueue(contact.id)));
         emit(queued);
         Agent target = c.input >= 0 && c.input < agents.size() ? agents.get(c.input) : null;
         if (target != null && target != agent && serves(target, contact)
@@ -1224,7 +1275,13 @@ final class NaiveRouter {
                 case OFFERED -> noAnswer(due);
                 case SELF_SERVICE -> wrongOrNoInput(due);
                 case WRAP_UP -> finishWrapUp(due, true);
-                case WAITING -> escalate(due);
+                case WAITING -> {
+                    if (due.reservedFor >= 0) {
+                        endReservation(due);
+                    } else {
+                        escalate(due);
+                    }
+                }
                 default -> throw new IllegalStateException("timer of contact " + due.id + " in state " + due.state);
             }
         }
@@ -1349,7 +1406,13 @@ final class NaiveRouter {
 
     int positionInQueue(long id) {
         Contact c = find(id);
-        return c == null || c.state != ContactState.WAITING ? -1 : waiting(c.queue).indexOf(c) + 1;
+        if (c == null || c.state != ContactState.WAITING) {
+            return -1;
+        }
+        // Contacts waiting for their own preferred agent are off the queue's lists: not ahead of anyone.
+        List<Contact> line = new ArrayList<>(waiting(c.queue));
+        line.removeIf(other -> other != c && other.reservedFor >= 0);
+        return line.indexOf(c) + 1;
     }
 
     int waitingCount(int queue) {

@@ -337,4 +337,29 @@ class PolicyScenarioTest {
                 .as("ann, bob, cat, then ann again").containsExactly(ann, bob, cat, ann);
         assertThat(offerOf(1).runnerUp).isEqualTo(bob);
     }
+
+    @Test
+    void aContactWaitsForItsPreferredAgentAloneForAWhile() {
+        int q = b.queue("digid-email", Channel.EMAIL, digid);
+        b.preferredAgentMs(q, 60_000);
+        int e = b.entryToQueue("email", q);
+        int ann = b.agent("ann", digid, 5);
+        int bob = b.agent("bob", digid, 5);
+        Command reply = arrive(1_000, 1, Channel.EMAIL, e);
+        reply.agentId = ann; // ann answered the thread before
+        driver.apply(config(0, b.build()), login(0, bob), login(0, ann), pause(0, ann, 2), reply);
+        assertThat(driver.sink.of(DecisionType.QUEUE_CONTACT).getLast().agentId).as("it waits for ann").isEqualTo(ann);
+        assertThat(driver.sink.of(DecisionType.OFFER_CONTACT)).as("bob is free but not asked").isEmpty();
+        driver.apply(ready(30_000, ann));
+        assertThat(offerOf(1).agentId).isEqualTo(ann);
+        assertThat(offerOf(1).reason).isEqualTo(org.loket.core.decision.OfferReason.PREFERRED_AGENT);
+
+        Command another = arrive(40_000, 2, Channel.EMAIL, e);
+        another.agentId = ann;
+        driver.apply(accept(31_000, 1, ann), another, tick(99_999));
+        assertThat(driver.core.contactState(2)).as("ann has her one e-mail; the wait goes on").isEqualTo(ContactState.WAITING);
+        driver.apply(tick(100_000));
+        assertThat(driver.sink.of(DecisionType.QUEUE_CONTACT).getLast().agentId).as("now for anyone").isEqualTo(-1);
+        assertThat(offerOf(2).agentId).as("after a minute whoever serves the queue may take it").isEqualTo(bob);
+    }
 }

@@ -58,7 +58,7 @@ public final class ConfigBuilder {
         QueueSpec q = queues.get(id);
         queues.set(id, new QueueSpec(q.name(), q.channel(), Requirement.skill(q.requirement().clauses()[0][0], minLevel),
                 defaultPriority, agingMs, offerTimeoutMs, wrapUpMs, q.serviceLevelMs(), q.steps(), q.deflection(), q.selection(),
-                q.weightPercent(), q.deferrable()));
+                q.weightPercent(), q.deferrable(), q.preferredAgentMs()));
         return this;
     }
 
@@ -72,6 +72,12 @@ public final class ConfigBuilder {
     public ConfigBuilder policies(int id, org.loket.core.config.Deflection deflection, org.loket.core.config.AgentSelection selection,
                                   int weightPercent) {
         queues.set(id, queues.get(id).withPolicies(deflection, selection, weightPercent));
+        return this;
+    }
+
+    /** Contacts of queue {@code id} that name a preferred agent wait for it alone this long. */
+    public ConfigBuilder preferredAgentMs(int id, long ms) {
+        queues.set(id, queues.get(id).withPreferredAgentMs(ms));
         return this;
     }
 

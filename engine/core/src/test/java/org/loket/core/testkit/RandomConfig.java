@@ -212,7 +212,9 @@ public final class RandomConfig {
         }
         // Blending: e-mail and social work is often deferrable, so a call may interrupt it.
         boolean deferrable = queues.get(q).channel().code() >= 2 && rnd.nextBoolean();
-        return queues.get(q).withPolicies(deflection, selection, weight).withDeferrable(deferrable);
+        long preferredAgentMs = rnd.nextInt(3) == 0 ? 2_000 + rnd.nextInt(30_000) : 0;
+        return queues.get(q).withPolicies(deflection, selection, weight).withDeferrable(deferrable)
+                .withPreferredAgentMs(preferredAgentMs);
     }
 
     /** Escalation for about half the queues: a few steps, seconds apart, of every kind. */

@@ -69,6 +69,8 @@ public final class RandomTraffic implements DecisionSink {
         int step;
         long enteredQueueNs;
         boolean callback;
+        /** Waits for its preferred agent alone until {@code deadlineNs}. */
+        boolean reserved;
 
         Tracked(long id) {
             this.id = id;
@@ -84,6 +86,7 @@ public final class RandomTraffic implements DecisionSink {
             t.step = step;
             t.enteredQueueNs = enteredQueueNs;
             t.callback = callback;
+            t.reserved = reserved;
             return t;
         }
 
@@ -96,6 +99,7 @@ public final class RandomTraffic implements DecisionSink {
             step = from.step;
             enteredQueueNs = from.enteredQueueNs;
             callback = from.callback;
+            reserved = from.reserved;
         }
 
         boolean dueAt(long nowNs) {
@@ -394,6 +398,8 @@ public final class RandomTraffic implements DecisionSink {
         Command c = Commands.arrive(ms, id, Channel.ofCode(entryChannel[entry]), entry, priority);
         int r = rnd.nextInt(10);
         c.languageId = r < 6 ? -1 : r < 9 ? rnd.nextInt(config.languages().size()) : 7;
+        // A quarter name a preferred agent (their last one), some of them an agent that does not exist.
+        c.agentId = rnd.nextInt(4) != 0 ? -1 : rnd.nextInt(presence.length + 1);
         // Tracked even when the core looks full: a wrap-up timer due now may free a place first.
         boolean full = live.size() >= config.maxLiveContacts();
         Tracked t = new Tracked(id);
@@ -571,6 +577,7 @@ public final class RandomTraffic implements DecisionSink {
         switch (d.type) {
             case OFFER_CONTACT -> {
                 if (t != null) {
+                    t.reserved = false;
                     t.state = ContactState.OFFERED;
                     t.agent = d.agentId;
                     t.queue = d.queueId;
@@ -581,22 +588,35 @@ public final class RandomTraffic implements DecisionSink {
                 if (t != null) {
                     t.state = ContactState.WAITING;
                     t.agent = -1;
+                    if (d.type == DecisionType.QUEUE_CONTACT && t.reserved && d.queueId == t.queue && d.agentId < 0) {
+                        t.reserved = false; // the wait for the preferred agent ended: same queue, same place
+                        escalationDeadline(t, d.timestampNs);
+                        break;
+                    }
+                    t.reserved = false;
                     if (d.type == DecisionType.QUEUE_CONTACT) {
                         t.queue = d.queueId;
                         t.step = 0;
                         t.enteredQueueNs = d.timestampNs;
                     }
                     escalationDeadline(t, d.timestampNs);
+                    if (d.type == DecisionType.QUEUE_CONTACT && d.agentId >= 0) {
+                        t.reserved = true; // waits for its preferred agent alone; no escalation meanwhile
+                        t.deadlineNs = d.timestampNs + queue(d.queueId).preferredAgentMs() * 1_000_000L;
+                    }
                 }
             }
             case CALLBACK_SCHEDULED -> {
                 if (t != null) {
                     t.callback = true;
-                    escalationDeadline(t, d.timestampNs);
+                    if (!t.reserved) { // a wait for the preferred agent keeps its own deadline
+                        escalationDeadline(t, d.timestampNs);
+                    }
                 }
             }
             case ESCALATE -> {
                 if (t != null) {
+                    t.reserved = false;
                     t.step = d.nodeId + 1;
                     if (d.reason == EscalationStep.Action.OVERFLOW.code()) {
                         t.queue = d.queueId;
@@ -757,6 +777,9 @@ public final class RandomTraffic implements DecisionSink {
 
     /** Follows a reload: its timeouts from now on, and escalation steps clamped to the new queues' counts. */
     private void reload(RoutingConfig next, long nowNs) {
+        for (Tracked t : live) {
+            t.reserved = false; // a reload ends the waits for a preferred agent
+        }
         for (Tracked t : live) {
             // Steps a callback contact passed silently before the switch count as passed.
             if (t.callback && t.queue >= 0 && t.state == ContactState.WAITING) {
