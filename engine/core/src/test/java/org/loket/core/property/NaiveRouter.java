@@ -549,15 +549,20 @@ final class NaiveRouter {
         joined(contact);
     }
 
-    /** The wait for the preferred agent is over: due steps act, and any agent who serves it may take it. */
-    private void endReservation(Contact contact) {
-        contact.reservedFor = -1;
+    /** {@code QUEUE_CONTACT} for a contact already in its place (a transfer, the end of a preferred-agent wait). */
+    private void announceWaiting(Contact contact) {
         Decision d = decision(DecisionType.QUEUE_CONTACT);
         d.contactId = contact.id;
         d.queueId = contact.queue;
         d.priority = contact.priority;
         d.score = waitMs(estimatedWaitNs(contact, positionInQueue(contact.id)));
         emit(d);
+    }
+
+    /** The wait for the preferred agent is over: due steps act, and any agent who serves it may take it. */
+    private void endReservation(Contact contact) {
+        contact.reservedFor = -1;
+        announceWaiting(contact);
         if (stepDue(contact)) {
             escalate(contact);
             return;
@@ -1042,12 +1047,7 @@ final class NaiveRouter {
         contact.connectedNs = -1;
         contact.preferred = -1;
         enterQueue(contact, c.queueId);
-        Decision queued = decision(DecisionType.QUEUE_CONTACT);
-        queued.contactId = contact.id;
-        queued.queueId = contact.queue;
-        queued.priority = contact.priority;
-        queued.score = waitMs(estimatedWaitNs(contact, positionInQueue(contact.id)));
-        emit(queued);
+        announceWaiting(contact);
         Agent target = c.input >= 0 && c.input < agents.size() ? agents.get(c.input) : null;
         if (target != null && target != agent && serves(target, contact)
                 && available(target, queue(contact.queue).channel())) {
