@@ -348,6 +348,8 @@ final class CallSession {
                     if (digit != 0) {
                         input(digit);
                     } else {
+                        // Heard to the end: the menu's input time counts from now, not from the decision.
+                        calls.publish(new Calls.Out(CommandType.PROMPT_PLAYED, contactId, -1, -1, d.nodeId, -1, -1));
                         phase = Phase.SELF_SERVICE;
                         engineDeadlineNs = System.nanoTime()
                                 + (names.inputTimeoutMs(d.nodeId) + settings.engineTimeoutMs()) * 1_000_000L;

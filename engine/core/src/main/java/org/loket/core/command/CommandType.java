@@ -54,9 +54,15 @@ public enum CommandType {
      * issues it from the configuration's time zone and calendar, so the core needs no time zone and
      * replay needs no tz data.
      */
-    QUEUE_HOURS_SET(15);
+    QUEUE_HOURS_SET(15),
+    /**
+     * {@code contactId, input}: the menu prompt of flow node {@code input} has finished playing (or
+     * showing); the menu's input timeout counts from now, so a long prompt is not cut short. Ignored
+     * when the contact is no longer at that node (a digit came first).
+     */
+    PROMPT_PLAYED(16);
 
-    private static final CommandType[] BY_CODE = new CommandType[16];
+    private static final CommandType[] BY_CODE = new CommandType[32];
 
     static {
         for (CommandType type : values()) {

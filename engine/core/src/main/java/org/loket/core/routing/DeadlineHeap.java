@@ -37,6 +37,11 @@ final class DeadlineHeap {
         }
     }
 
+    /** Whether the slot has a timer. */
+    boolean scheduled(int slot) {
+        return position[slot] >= 0;
+    }
+
     void cancel(int slot) {
         int at = position[slot];
         if (at < 0) {

@@ -68,6 +68,8 @@ import org.loket.core.state.StateWriter;
  *     the queue: they hear the closure prompt ({@code PLAY_PROMPT} with no node, final) and end
  *     {@code CLOSED}. Contacts already waiting keep their place; transfers into the queue still
  *     work. Closures outlive a configuration change.</li>
+ * <li>A menu's input timeout counts from its {@code PLAY_PROMPT}, and again from the adapter's
+ *     {@code PROMPT_PLAYED} for that node: a long prompt is not cut short.</li>
  * <li>Business hours ({@code QUEUE_HOURS_SET}, from the host's schedule) close and open a queue the
  *     same way, apart from the emergency closure: a contact turned away ends {@code OUTSIDE_HOURS}.
  *     While both are set, the emergency closure's prompt and outcome win.</li>
@@ -175,6 +177,7 @@ public final class RoutingCore {
             case CALLBACK_REQUESTED -> onCallbackRequested(command);
             case QUEUE_CLOSURE_SET -> onQueueClosureSet(command, closurePrompt);
             case QUEUE_HOURS_SET -> onQueueClosureSet(command, hoursPrompt);
+            case PROMPT_PLAYED -> onPromptPlayed(command);
             default -> reject(RejectReason.UNKNOWN_COMMAND, command);
         }
     }
@@ -537,6 +540,23 @@ public final class RoutingCore {
         d.languageId = contacts.language[slot];
         d.flags = flags;
         emit();
+    }
+
+    /** The menu's prompt has been heard: its input timeout starts again from now. */
+    private void onPromptPlayed(Command command) {
+        int slot = liveSlot(command);
+        if (slot < 0) {
+            return;
+        }
+        if (command.input < 0 || command.input >= nodes.length) {
+            reject(RejectReason.INVALID_ARGUMENT, command);
+            return;
+        }
+        if (contacts.state[slot] == ContactState.SELF_SERVICE.code() && contacts.node[slot] == command.input
+                && timers.scheduled(slot)) {
+            contacts.deadlineNs[slot] = nowNs + inputTimeoutNs[command.input];
+            timers.schedule(slot);
+        }
     }
 
     private void onSelfServiceInput(Command command) {

@@ -108,6 +108,7 @@ final class InvariantChecker {
         checkTime(core);
         this.core = core;
         checkDecisionStream();
+        followPromptPlayed();
         checkRejection(expectation);
         if (core.config() == null) {
             return;
@@ -241,6 +242,8 @@ final class InvariantChecker {
                     waiting.put(d.contactId, seen);
                 }
                 case OFFER_CONTACT -> {
+                    require(d.nodeId >= seen.step, "an offer names fewer escalation steps passed than acted: %s", d);
+                    seen.step = d.nodeId; // steps a callback contact passed silently show here
                     seen.offerDeadlineNs = d.timestampNs + config.queues().get(d.queueId).offerTimeoutMs() * 1_000_000L;
                     require(seen.queue == d.queueId && seen.priority == d.priority, "offer of a contact from another queue: %s", d);
                     AgentSpec agent = config.agents().get(d.agentId);
@@ -320,6 +323,16 @@ final class InvariantChecker {
             i++;
         }
         return i;
+    }
+
+    /** A menu's prompt heard: its input timeout counts from now, if the contact is still at that node. */
+    private void followPromptPlayed() {
+        Seen seen = command.type == CommandType.PROMPT_PLAYED ? contacts.get(command.contactId) : null;
+        if (seen != null && !seen.ended && seen.promptNode == command.input
+                && core.contactState(command.contactId) == ContactState.SELF_SERVICE
+                && decisions.stream().noneMatch(d -> d.type == DecisionType.REJECT_COMMAND)) {
+            seen.promptedNs = core.nowNs();
+        }
     }
 
     /** A language menu's choice changes the contact's language, even when no prompt follows it. */
@@ -516,7 +529,7 @@ final class InvariantChecker {
                         : Long.MAX_VALUE;
                 default -> Long.MAX_VALUE;
             };
-            require(deadline > now, "contact %d is still %s at %d, its timer was due at %d", e.getKey(), state, now, deadline);
+            require(deadline > now, "contact %d is still %s at %d, its timer was due at %d (queue %d, step %d, callback %s, entered %d)", e.getKey(), state, now, deadline, seen.queue, seen.step, seen.callback, seen.enteredQueueNs);
         }
     }
 

@@ -158,6 +158,7 @@ final class NaiveRouter {
             case CALLBACK_REQUESTED -> callback(c);
             case QUEUE_CLOSURE_SET -> closure(c, closures);
             case QUEUE_HOURS_SET -> closure(c, hoursClosures);
+            case PROMPT_PLAYED -> promptPlayed(c);
             default -> reject(RejectReason.UNKNOWN_COMMAND, c);
         }
     }
@@ -423,6 +424,21 @@ final class NaiveRouter {
         d.flags = flags;
         emit(d);
         contact.deadlineNs = nowNs + node.inputTimeoutMs() * 1_000_000L;
+    }
+
+    /** The menu's prompt was heard: its input timeout counts from now (a stale one changes nothing). */
+    private void promptPlayed(Command c) {
+        Contact contact = live(c);
+        if (contact == null) {
+            return;
+        }
+        if (c.input < 0 || c.input >= config.flowNodes().size()) {
+            reject(RejectReason.INVALID_ARGUMENT, c);
+            return;
+        }
+        if (contact.state == ContactState.SELF_SERVICE && contact.node == c.input) {
+            contact.deadlineNs = nowNs + config.flowNodes().get(c.input).inputTimeoutMs() * 1_000_000L;
+        }
     }
 
     private void input(Command c) {

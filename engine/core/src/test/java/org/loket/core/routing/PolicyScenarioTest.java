@@ -362,4 +362,17 @@ class PolicyScenarioTest {
         assertThat(driver.sink.of(DecisionType.QUEUE_CONTACT).getLast().agentId).as("now for anyone").isEqualTo(-1);
         assertThat(offerOf(2).agentId).as("after a minute whoever serves the queue may take it").isEqualTo(bob);
     }
+
+    @Test
+    void aMenusInputTimeCountsFromTheEndOfItsPrompt() {
+        int q = b.queue("digid-voice", Channel.VOICE, digid);
+        int menu = b.menu("main-menu", q); // input timeout 8 s, two retries
+        int e = b.entryToFlow("phone", menu);
+        driver.apply(config(0, b.build()), arrive(0, 1, Channel.VOICE, e), promptPlayed(6_000, 1, menu), tick(13_999));
+        assertThat(driver.sink.of(DecisionType.PLAY_PROMPT)).as("a 6 s prompt: the caller gets 8 s after hearing it").hasSize(1);
+        driver.apply(tick(14_000));
+        assertThat(driver.sink.of(DecisionType.PLAY_PROMPT)).as("8 s after it ended").hasSize(2);
+        driver.apply(promptPlayed(20_500, 1, menu + 1));
+        assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).as("another node: invalid").hasSize(1);
+    }
 }

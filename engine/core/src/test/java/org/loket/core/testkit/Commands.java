@@ -74,6 +74,14 @@ public final class Commands {
         return c;
     }
 
+    /** The adapter finished playing (showing) the prompt of flow node {@code nodeId}. */
+    public static Command promptPlayed(long ms, long contactId, int nodeId) {
+        Command c = at(CommandType.PROMPT_PLAYED, ms);
+        c.contactId = contactId;
+        c.input = nodeId;
+        return c;
+    }
+
     public static Command abandon(long ms, long contactId) {
         Command c = at(CommandType.CONTACT_ABANDONED, ms);
         c.contactId = contactId;

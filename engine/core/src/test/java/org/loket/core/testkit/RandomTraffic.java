@@ -330,6 +330,19 @@ public final class RandomTraffic implements DecisionSink {
             // Emergency closures and business hours are set apart and overlap.
             return expect(ACCEPTED, rnd.nextBoolean() ? Commands.closure(ms, queue, prompt) : Commands.hours(ms, queue, prompt));
         }
+        if (r < 56 && rnd.nextInt(2) == 0) {
+            // The adapter says a menu prompt finished: its input time starts again (a stale node changes nothing).
+            Tracked t = pick(c -> c.state == ContactState.SELF_SERVICE && !c.dueAt(nowNs));
+            if (t == null) {
+                return null;
+            }
+            boolean current = rnd.nextInt(5) != 0;
+            Command c = Commands.promptPlayed(ms, t.id, current ? t.node : rnd.nextInt(config.flowNodes().size()));
+            if (current || c.input == t.node) {
+                t.deadlineNs = nowNs + config.flowNodes().get(t.node).inputTimeoutMs() * 1_000_000L;
+            }
+            return expect(ACCEPTED, c);
+        }
         if (r < 68) {
             Tracked t = pick(c -> c.state == ContactState.SELF_SERVICE && !c.dueAt(nowNs));
             if (t == null) {
@@ -578,6 +591,7 @@ public final class RandomTraffic implements DecisionSink {
             case OFFER_CONTACT -> {
                 if (t != null) {
                     t.reserved = false;
+                    t.step = d.nodeId; // steps passed silently (a callback contact) show here
                     t.state = ContactState.OFFERED;
                     t.agent = d.agentId;
                     t.queue = d.queueId;
