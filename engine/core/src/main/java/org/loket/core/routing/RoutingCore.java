@@ -88,7 +88,7 @@ import org.loket.core.state.StateWriter;
  */
 public final class RoutingCore {
     /** Format of {@link #writeState}; a reader refuses another. */
-    public static final int STATE_FORMAT_VERSION = 9;
+    public static final int STATE_FORMAT_VERSION = 10;
 
     private final DecisionSink sink;
     private final Decision decision = new Decision();
@@ -110,6 +110,15 @@ public final class RoutingCore {
      * exponentially weighted mean over contacts, 1/8 per contact, in ns; 0 until one was handled.
      */
     private long[] ahtNs;
+    /**
+     * Per queue, the queue's own pace: the moving mean (1/8 per answer) of the time between two
+     * answers while contacts kept waiting in it, in ns (0 = not seen yet), the last answer's time and
+     * whether contacts still waited right after it. It sees what the handling-time model cannot:
+     * agents shared with other queues, contacts that overtake, callers who give up ahead.
+     */
+    private long[] answerIntervalNs;
+    private long[] lastAnswerNs;
+    private boolean[] backlogAfterAnswer;
     /** An estimated wait when nobody who serves the contact is ready: it would wait for ever. */
     private static final long ENDLESS = Long.MAX_VALUE;
     /** Per queue, the prompt of an operator's emergency closure, or -1 when open. */
@@ -335,11 +344,17 @@ public final class RoutingCore {
         int[] oldClosure = closurePrompt;
         int[] oldHours = hoursPrompt;
         long[] oldAhtNs = ahtNs;
+        long[] oldIntervalNs = answerIntervalNs;
+        long[] oldLastAnswerNs = lastAnswerNs;
+        boolean[] oldBacklog = backlogAfterAnswer;
         install(next, encoded);
         for (int q = 0; q < old.queues().size(); q++) {
             int nq = indexOfQueue(next, old.queues().get(q).name());
             if (nq >= 0) {
                 ahtNs[nq] = oldAhtNs[q];
+                answerIntervalNs[nq] = oldIntervalNs[q];
+                lastAnswerNs[nq] = oldLastAnswerNs[q];
+                backlogAfterAnswer[nq] = oldBacklog[q];
                 closurePrompt[nq] = oldClosure[q] < 0 ? -1 : next.prompts().indexOf(old.prompts().get(oldClosure[q]));
                 hoursPrompt[nq] = oldHours[q] < 0 ? -1 : next.prompts().indexOf(old.prompts().get(oldHours[q]));
             }
@@ -467,6 +482,9 @@ public final class RoutingCore {
             }
         }
         ahtNs = new long[queues.length];
+        answerIntervalNs = new long[queues.length];
+        lastAnswerNs = new long[queues.length];
+        backlogAfterAnswer = new boolean[queues.length];
         lanes = new Lanes(newConfig);
         agents = new Agents(newConfig, lanes);
         contacts = new Contacts(newConfig.maxLiveContacts(), newConfig, lanes);
@@ -698,8 +716,9 @@ public final class RoutingCore {
     /**
      * The estimated wait of a contact at {@code position} in the queue (1 = next), in the lane it
      * waits in: 0 when an agent who serves it is idle, {@link #ENDLESS} when nobody who serves it is
-     * ready, -1 while the queue has no handling time yet; else position times the average handling
-     * time over the ready capacity.
+     * ready; else position times the queue's pace (the time between answers while it had a
+     * backlog), or, before the queue has shown a pace, position times the average handling time
+     * over the ready capacity; -1 while it has neither.
      */
     private long estimatedWaitNs(int queueId, int lane, long position) {
         if (agents.idleCount[lane] > 0) {
@@ -708,7 +727,20 @@ public final class RoutingCore {
         if (agents.staffed[lane] <= 0) {
             return ENDLESS;
         }
+        if (answerIntervalNs[queueId] > 0) {
+            return position * answerIntervalNs[queueId];
+        }
         return ahtNs[queueId] == 0 ? -1 : position * ahtNs[queueId] / agents.staffed[lane];
+    }
+
+    /** An agent accepted a contact of the queue: the queue's pace, if contacts kept waiting since the last answer. */
+    private void recordAnswer(int q) {
+        if (backlogAfterAnswer[q]) {
+            long intervalNs = Math.max(1, nowNs - lastAnswerNs[q]);
+            answerIntervalNs[q] = answerIntervalNs[q] == 0 ? intervalNs : answerIntervalNs[q] + (intervalNs - answerIntervalNs[q]) / 8;
+        }
+        lastAnswerNs[q] = nowNs;
+        backlogAfterAnswer[q] = contacts.queueWaiting[q] > 0;
     }
 
     private static long waitMs(long ewtNs) {
@@ -1134,6 +1166,7 @@ public final class RoutingCore {
         contacts.deadlineNs[slot] = -1;
         contacts.state[slot] = ContactState.CONNECTED.code();
         contacts.connectedNs[slot] = nowNs;
+        recordAnswer(contacts.queue[slot]);
         agents.addPendingOffers(command.agentId, -1);
     }
 
@@ -1502,6 +1535,11 @@ public final class RoutingCore {
             for (long aht : ahtNs) {
                 out.writeLong(aht);
             }
+            for (int q = 0; q < queues.length; q++) {
+                out.writeLong(answerIntervalNs[q]);
+                out.writeLong(lastAnswerNs[q]);
+                out.writeInt(backlogAfterAnswer[q] ? 1 : 0);
+            }
         }
     }
 
@@ -1544,6 +1582,13 @@ public final class RoutingCore {
             if (format >= 5) { // before 5, no handling times: estimates start unknown
                 for (int q = 0; q < core.ahtNs.length; q++) {
                     core.ahtNs[q] = in.readLong();
+                }
+            }
+            if (format >= 10) { // before 10, no pace: estimates fall back to handling times
+                for (int q = 0; q < core.queues.length; q++) {
+                    core.answerIntervalNs[q] = in.readLong();
+                    core.lastAnswerNs[q] = in.readLong();
+                    core.backlogAfterAnswer[q] = in.readInt() != 0;
                 }
             }
             for (int slot = 0; slot < core.contacts.highWater(); slot++) {

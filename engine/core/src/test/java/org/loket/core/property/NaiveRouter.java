@@ -108,6 +108,10 @@ final class NaiveRouter {
     private final Map<String, Integer> roundRobinNext = new HashMap<>();
     /** Per queue name, the average handling time: 1/8 per handled contact, in ns. */
     private final Map<String, Long> ahtNs = new HashMap<>();
+    /** Per queue name: the mean time between answers while contacts kept waiting (1/8 per answer), the last answer, and whether contacts waited right after it. */
+    private final Map<String, Long> answerIntervalNs = new HashMap<>();
+    private final Map<String, Long> lastAnswerNs = new HashMap<>();
+    private final Map<String, Boolean> backlogAfterAnswer = new HashMap<>();
     private final List<Contact> contacts = new ArrayList<>();
     private final List<Agent> agents = new ArrayList<>();
     private long turns;
@@ -257,7 +261,11 @@ final class NaiveRouter {
         Map<Integer, Integer> oldHours = new HashMap<>(hoursClosures);
         config = next;
         roundRobinNext.clear(); // a new configuration starts every queue's turns at the top of the roster
-        ahtNs.keySet().retainAll(next.queues().stream().map(QueueSpec::name).toList());
+        List<String> names = next.queues().stream().map(QueueSpec::name).toList();
+        ahtNs.keySet().retainAll(names);
+        answerIntervalNs.keySet().retainAll(names);
+        lastAnswerNs.keySet().retainAll(names);
+        backlogAfterAnswer.keySet().retainAll(names);
         closures.clear();
         hoursClosures.clear();
         oldClosures.forEach((q, p) -> closures.put(queueIndex(old.queues().get(q).name()), next.prompts().indexOf(old.prompts().get(p))));
@@ -628,6 +636,10 @@ final class NaiveRouter {
         if (capacity == 0) {
             return Long.MAX_VALUE;
         }
+        long pace = answerIntervalNs.getOrDefault(queue(probe.queue).name(), 0L);
+        if (pace > 0) {
+            return position * pace;
+        }
         long aht = ahtNs.getOrDefault(queue(probe.queue).name(), 0L);
         return aht == 0 ? -1 : position * aht / capacity;
     }
@@ -960,6 +972,13 @@ final class NaiveRouter {
             contact.deadlineNs = -1;
             contact.state = ContactState.CONNECTED;
             contact.connectedNs = nowNs;
+            String name = queue(contact.queue).name();
+            if (backlogAfterAnswer.getOrDefault(name, false)) {
+                long interval = Math.max(1, nowNs - lastAnswerNs.get(name));
+                answerIntervalNs.merge(name, interval, (mean, i) -> mean == 0 ? i : mean + (i - mean) / 8);
+            }
+            lastAnswerNs.put(name, nowNs);
+            backlogAfterAnswer.put(name, !waiting(contact.queue).isEmpty());
         }
     }
 
