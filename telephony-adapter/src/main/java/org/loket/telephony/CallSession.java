@@ -522,7 +522,7 @@ final class CallSession {
             if (digit == 0) {
                 digit = number(position, escape);
             }
-            long waitMs = calls.board.estimatedWaitMs(contactId);
+            long waitMs = calls.board.estimatedWaitMs(contactId, System.currentTimeMillis() * 1_000_000L);
             if (digit == 0 && waitMs >= 60_000 && mailbox.isEmpty()) {
                 digit = play("queue-wait", escape);
                 if (digit == 0) {

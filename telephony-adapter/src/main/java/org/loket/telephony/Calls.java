@@ -150,10 +150,20 @@ final class Calls {
         private final Map<Long, Place> waiting = new HashMap<>();
         private final Map<Long, Place> held = new HashMap<>();
         private final Map<Integer, long[]> offerPace = new HashMap<>(); // queue -> {lastOfferNs, meanIntervalNs}
+        /** The core's estimated wait when the contact queued: {ms, when (epoch ns)}; stands in until the board has a pace. */
+        private final Map<Long, long[]> coreEstimate = new HashMap<>();
 
         synchronized void queued(long contactId, int queueId, int priority, long nowNs) {
+            queued(contactId, queueId, priority, nowNs, -1);
+        }
+
+        /** @param estimatedWaitMs the core's estimate from the {@code QUEUE_CONTACT} decision, -1 unknown */
+        synchronized void queued(long contactId, int queueId, int priority, long nowNs, long estimatedWaitMs) {
             Place old = held.remove(contactId);
             waiting.put(contactId, new Place(queueId, priority, old != null && old.queueId == queueId ? old.joinedNs : nowNs));
+            if (estimatedWaitMs >= 0) {
+                coreEstimate.put(contactId, new long[] {estimatedWaitMs, nowNs});
+            }
         }
 
         synchronized void offered(long contactId, int queueId, long nowNs) {
@@ -210,6 +220,7 @@ final class Calls {
         synchronized void ended(long contactId) {
             waiting.remove(contactId);
             held.remove(contactId);
+            coreEstimate.remove(contactId);
         }
 
         /** @return 1 for the first in line, 0 when not waiting */
@@ -228,15 +239,21 @@ final class Calls {
             return ahead + 1;
         }
 
-        /** @return the estimated wait in ms, or -1 when the queue has no recent offers to judge by */
-        synchronized long estimatedWaitMs(long contactId) {
+        /**
+         * @param nowNs the time now (epoch ns, the core's clock)
+         * @return the estimated wait in ms: position times the queue's recent interval between offers, or
+         *         before the board has seen one, the core's estimate at queueing less the time waited
+         *         since; -1 when neither is known
+         */
+        synchronized long estimatedWaitMs(long contactId, long nowNs) {
             Place mine = waiting.get(contactId);
             if (mine == null) {
                 return -1;
             }
             long[] pace = offerPace.get(mine.queueId);
             if (pace == null || pace[1] == 0) {
-                return -1;
+                long[] core = coreEstimate.get(contactId);
+                return core == null ? -1 : Math.max(0, core[0] - (nowNs - core[1]) / 1_000_000L);
             }
             return position(contactId) * pace[1] / 1_000_000L;
         }

@@ -151,7 +151,8 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         }
         long contactId = decision.contactId;
         switch (type) {
-            case QUEUE_CONTACT -> calls.board.queued(contactId, decision.queueId, decision.priority, decision.timestampNs);
+            case QUEUE_CONTACT -> calls.board.queued(contactId, decision.queueId, decision.priority, decision.timestampNs,
+                    decision.score);
             case OFFER_CONTACT -> calls.board.offered(contactId, decision.queueId, decision.timestampNs);
             case RETRACT_OFFER -> calls.board.returned(contactId);
             case ESCALATE -> {

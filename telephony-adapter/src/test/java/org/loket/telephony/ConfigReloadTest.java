@@ -160,7 +160,7 @@ class ConfigReloadTest {
         board.queued(2, 4, 0, 200); // general-voice in version 2
         assertThat(board.position(1)).isEqualTo(1);
         assertThat(board.position(2)).as("behind the caller who joined before the reload").isEqualTo(2);
-        assertThat(board.estimatedWaitMs(2)).isEqualTo(4_000);
+        assertThat(board.estimatedWaitMs(2, 0)).isEqualTo(4_000);
     }
 
     private LoadedConfig reordered() throws Exception {

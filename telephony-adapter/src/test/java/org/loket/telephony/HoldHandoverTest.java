@@ -184,4 +184,16 @@ class HoldHandoverTest {
         assertThat(board.position(2)).isEqualTo(2);
         assertThat(board.position(3)).isEqualTo(3);
     }
+
+    @Test
+    void shouldAnnounceTheCoresEstimateUntilTheBoardHasSeenTheQueuesPace() {
+        Calls.Board board = new Calls.Board();
+        board.queued(1, 0, 0, 0, 300_000); // the core estimated five minutes
+        assertThat(board.estimatedWaitMs(1, 60_000_000_000L)).as("a minute later: four").isEqualTo(240_000);
+        board.queued(2, 0, 0, 0, -1);
+        assertThat(board.estimatedWaitMs(2, 0)).as("no estimate, no pace").isEqualTo(-1);
+        board.offered(9, 0, 1_000_000_000L);
+        board.offered(8, 0, 31_000_000_000L); // one offer every 30 s
+        assertThat(board.estimatedWaitMs(1, 90_000_000_000L)).as("position 1 x 30 s").isEqualTo(30_000);
+    }
 }
