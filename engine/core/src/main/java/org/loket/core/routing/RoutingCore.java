@@ -1027,7 +1027,8 @@ public final class RoutingCore {
         int candidates = agents.idleCount[lane];
         long idleSinceNs = agents.memberSinceNs(m);
         agents.dropHead(lane);
-        offer(firstServedInQueue(agent, lane), agent, OfferReason.LONGEST_IDLE_AGENT, candidates, idleSinceNs,
+        offer(firstServedInQueue(agent, lane), agent, OfferReason.forSelection(queues[lanes.queue(lane)].selection()), candidates,
+                idleSinceNs,
                 agents.longestIdleAgent(lane));
     }
 

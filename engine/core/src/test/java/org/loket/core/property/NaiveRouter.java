@@ -822,7 +822,8 @@ final class NaiveRouter {
                 break;
             }
         }
-        offer(first, chosen, OfferReason.LONGEST_IDLE_AGENT, idle.size(), chosen.idleSinceNs[contact.queue],
+        offer(first, chosen, OfferReason.forSelection(queue(contact.queue).selection()), idle.size(),
+                chosen.idleSinceNs[contact.queue],
                 idle.size() > 1 ? idle.get(1).index : -1);
     }
 

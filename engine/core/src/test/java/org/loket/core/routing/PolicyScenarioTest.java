@@ -198,6 +198,7 @@ class PolicyScenarioTest {
         driver.apply(config(0, b.build()), login(0, junior), login(1, expert), login(2, middle),
                 arrive(1_000, 1, Channel.VOICE, eMost), arrive(2_000, 2, Channel.VOICE, eLeast));
         assertThat(offerOf(1).agentId).as("most skilled, though idle shorter than the junior").isEqualTo(expert);
+        assertThat(offerOf(1).reason).isEqualTo(org.loket.core.decision.OfferReason.MOST_SKILLED_AGENT);
         assertThat(offerOf(2).agentId).as("least skilled that qualifies").isEqualTo(junior);
         assertThat(offerOf(1).candidates).isEqualTo(3);
     }

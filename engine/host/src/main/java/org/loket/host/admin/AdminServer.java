@@ -255,7 +255,7 @@ public final class AdminServer implements AutoCloseable {
                                 .put("rule", org.loket.core.decision.OfferReason.name(d.reason))
                                 .put("candidates", d.candidates).put("priority", d.priority)
                                 .put("escalationStepsPassed", Math.max(0, d.nodeId));
-                        if (d.reason == org.loket.core.decision.OfferReason.LONGEST_IDLE_AGENT) {
+                        if (org.loket.core.decision.OfferReason.choseAgent(d.reason)) {
                             o.put("chosenIdleSinceNs", d.score);
                             if (d.runnerUp >= 0) {
                                 o.put("runnerUpAgent", config.agents().get((int) d.runnerUp).name());
