@@ -1,10 +1,15 @@
 package org.loket.chat;
 
 import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.loket.config.LoadedConfig;
 import org.loket.core.decision.Decision;
 import org.loket.host.gateway.Gateway;
 import org.loket.host.gateway.GatewayContext;
+import org.loket.host.pipeline.Engine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +27,7 @@ public final class ChatGateway implements Gateway {
     private ChatHub hub;
     private ChatServer server;
     private Webhook webhook;
+    private TranscriptStore transcripts;
 
     public ChatGateway(ChatSettings settings) {
         this.settings = settings;
@@ -35,11 +41,45 @@ public final class ChatGateway implements Gateway {
     @Override
     public void start(GatewayContext context) throws Exception {
         webhook = new Webhook(settings, counters);
-        hub = new ChatHub(settings, context.config(), context.publisher(), counters, webhook);
-        server = new ChatServer(settings, hub, counters);
+        transcripts = TranscriptStore.open(settings.transcriptFolder(), settings.transcriptRetentionDays());
+        hub = new ChatHub(settings, context.config(), context.publisher(), counters, webhook, transcripts);
+        restore(context);
+        server = new ChatServer(settings, hub, counters, transcripts);
         server.start();
         LOG.info("chat gateway listening on {}://{}:{} ({})", settings.tls() ? "https" : "http",
                 server.address().getHostString(), server.address().getPort(), settings);
+    }
+
+    /**
+     * After a restart: the conversations of ours the core still holds come back from the transcript
+     * store before the server accepts a connection. The core is asked between two batches (a tick
+     * makes sure one comes); a publisher that is not the engine (a test double) has nothing to restore.
+     */
+    private void restore(GatewayContext context) throws Exception {
+        if (!(context.publisher() instanceof Engine engine)) {
+            return;
+        }
+        long startNs = System.nanoTime();
+        var asked = engine.query(core -> {
+            long[] ids = new long[core.liveContacts()];
+            int n = core.liveContactIds(ids);
+            Map<Long, ChatHub.LiveContact> live = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                live.put(ids[i], new ChatHub.LiveContact(core.contactState(ids[i]).code(), core.contactQueue(ids[i]),
+                        core.contactAgent(ids[i])));
+            }
+            int[] agentStates = new int[core.agentCount()];
+            for (int a = 0; a < agentStates.length; a++) {
+                agentStates[a] = core.agentState(a).code();
+            }
+            return Map.entry(live, agentStates);
+        });
+        engine.publishTick();
+        var core = asked.get(30, TimeUnit.SECONDS);
+        Map<Long, List<TranscriptStore.Entry>> stored = transcripts.read(core.getKey().keySet()).get(5, TimeUnit.MINUTES);
+        int restored = hub.ask(h -> h.restore(core.getKey(), stored, core.getValue())).get(30, TimeUnit.SECONDS);
+        LOG.info("chat: {} live contacts in the core, {} conversations restored from {} in {} ms", core.getKey().size(), restored,
+                settings.transcriptFolder(), (System.nanoTime() - startNs) / 1_000_000);
     }
 
     /** Egress thread: copy and hand over; never blocks (the hub's queue is unbounded and lock-free to offer to). */
@@ -72,6 +112,10 @@ public final class ChatGateway implements Gateway {
         return counters;
     }
 
+    TranscriptStore transcripts() {
+        return transcripts;
+    }
+
     /** The hub, for tests that wait for a state. */
     ChatHub hub() {
         return hub;
@@ -84,6 +128,9 @@ public final class ChatGateway implements Gateway {
         }
         if (hub != null) {
             hub.close();
+        }
+        if (transcripts != null) {
+            transcripts.close(); // after the hub: every line it said is written
         }
         if (webhook != null) {
             webhook.close();

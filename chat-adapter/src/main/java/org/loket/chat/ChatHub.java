@@ -119,7 +119,8 @@ final class ChatHub implements AutoCloseable {
         List<String> notes;
         ObjectNode lastPrompt;
         Peer citizen;
-        String token;
+        /** SHA-256 of the resume token (the token itself is only ever with the citizen), or null once they left. */
+        String tokenHash;
         long expiresMs;
         long endedMs = -1;
         /** Core time of the END_CONTACT decision. */
@@ -138,6 +139,9 @@ final class ChatHub implements AutoCloseable {
         String subject;
         String body;
 
+        /** Where this gateway's conversations are kept durably; null for other gateways' contacts (no texts of ours). */
+        TranscriptStore store;
+
         Conversation(long id, int channel, boolean ours) {
             this.id = id;
             this.channel = channel;
@@ -149,7 +153,18 @@ final class ChatHub implements AutoCloseable {
                 transcript = new ArrayList<>();
             }
             if (transcript.size() < MAX_TRANSCRIPT_LINES) {
-                transcript.add(new Line(who, text, System.currentTimeMillis()));
+                Line line = new Line(who, text, System.currentTimeMillis());
+                transcript.add(line);
+                if (store != null) {
+                    store.append(TranscriptStore.Entry.line(id, who, text, line.atMs()));
+                }
+            }
+        }
+
+        /** Keeps a fact of the conversation on disk (this gateway's conversations only). */
+        void record(TranscriptStore.Kind kind, String text, long value) {
+            if (store != null) {
+                store.append(TranscriptStore.Entry.of(id, kind, text, value, System.currentTimeMillis()));
             }
         }
     }
@@ -208,6 +223,7 @@ final class ChatHub implements AutoCloseable {
     private final ChatCounters counters;
     private final CommandPublisher publisher;
     private final Webhook webhook;
+    private final TranscriptStore store;
     /** The configuration in force and its texts; replaced by {@link #configApplied}. */
     private RoutingConfig routing;
     private Map<String, Map<String, String>> promptTexts;
@@ -231,8 +247,10 @@ final class ChatHub implements AutoCloseable {
     private long nextContactId;
     private boolean wallboardDirty = true;
 
-    ChatHub(ChatSettings settings, LoadedConfig config, CommandPublisher publisher, ChatCounters counters, Webhook webhook) {
+    ChatHub(ChatSettings settings, LoadedConfig config, CommandPublisher publisher, ChatCounters counters, Webhook webhook,
+            TranscriptStore store) {
         this.settings = settings;
+        this.store = store;
         this.counters = counters;
         this.publisher = publisher;
         this.webhook = webhook;
@@ -434,6 +452,140 @@ final class ChatHub implements AutoCloseable {
         });
     }
 
+    // ------------------------------------------------------------------ restart
+
+    /**
+     * Where the core has a live contact after its recovery: its {@link ContactState} code, queue and
+     * agent (ids of the configuration in force, -1 for none).
+     */
+    record LiveContact(int state, int queue, int agent) {
+    }
+
+    /**
+     * After a restart, before the server accepts connections: brings back this gateway's
+     * conversations the core still holds, from their stored entries, so a citizen who resumes with
+     * their token and the agent who holds the contact see the whole conversation (transcript, path,
+     * topic, notes). Where the contact is (phase, queue, agent) comes from the core; agents'
+     * presence too. A resumed citizen gets {@code chat.resume-seconds} from now to come back.
+     * Contacts the core no longer holds stay on disk only. Hub thread.
+     *
+     * @param agentStates the core's {@link AgentState} code of every agent of the configuration in force
+     * @return how many conversations were restored
+     */
+    int restore(Map<Long, LiveContact> live, Map<Long, List<TranscriptStore.Entry>> stored, int[] agentStates) {
+        for (int a = 0; a < agents.length && a < agentStates.length; a++) {
+            agents[a].presence = agentStates[a];
+            shown(agents[a]);
+        }
+        long nowMs = System.currentTimeMillis();
+        int restored = 0;
+        for (Map.Entry<Long, List<TranscriptStore.Entry>> e : stored.entrySet()) {
+            LiveContact where = live.get(e.getKey());
+            List<TranscriptStore.Entry> entries = e.getValue();
+            if (where == null || entries.isEmpty() || entries.get(0).kind() != TranscriptStore.Kind.OPENED
+                    || conversations.containsKey(e.getKey())) {
+                continue;
+            }
+            Conversation c = rebuilt(e.getKey(), entries);
+            c.phase = switch (org.loket.core.ContactState.ofCode(where.state())) {
+                case SELF_SERVICE -> Phase.SELF_SERVICE;
+                case WAITING -> Phase.WAITING;
+                case OFFERED -> Phase.OFFERED;
+                case CONNECTED -> Phase.CONNECTED;
+                case WRAP_UP -> Phase.WRAP_UP;
+                case NONE -> Phase.ENDED;
+            };
+            if (c.phase == Phase.ENDED) {
+                continue;
+            }
+            c.queue = where.queue() < queues.length ? where.queue() : -1;
+            c.agent = where.agent() < agents.length ? where.agent() : -1;
+            if (c.queue >= 0) {
+                QueueView q = queues[c.queue];
+                c.rankNs = c.joinedNs - c.priority * q.agingStepNs;
+                if (c.phase == Phase.WAITING) {
+                    q.waiting.add(c);
+                }
+            }
+            if (c.agent >= 0) {
+                agents[c.agent].held.add(c.id);
+                shown(agents[c.agent]);
+            }
+            if (c.phase == Phase.SELF_SERVICE && c.node >= 0) {
+                FlowNode node = routing.flowNodes().get(c.node);
+                botFrame(c, node, promptText(routing.prompts().get(node.promptId()), c.language), false);
+            }
+            if (c.tokenHash != null) {
+                byToken.put(c.tokenHash, c);
+                c.expiresMs = nowMs + settings.resumeSeconds() * 1000L;
+            }
+            conversations.put(c.id, c);
+            restored++;
+        }
+        wallboardDirty = true;
+        return restored;
+    }
+
+    /** A conversation of ours from its stored entries (the first is its {@code OPENED}). */
+    private Conversation rebuilt(long id, List<TranscriptStore.Entry> entries) {
+        TranscriptStore.Entry opened = entries.get(0);
+        Conversation c = new Conversation(id, Channel.valueOf(opened.who().toUpperCase(Locale.ROOT)).code(), true);
+        c.tokenHash = opened.text();
+        c.subject = opened.subject();
+        c.from = opened.from();
+        c.externalId = opened.externalId();
+        c.transcript = new ArrayList<>();
+        for (TranscriptStore.Entry e : entries) {
+            switch (e.kind()) {
+                case LINE -> {
+                    if (c.transcript.size() < MAX_TRANSCRIPT_LINES) {
+                        c.transcript.add(new Line(e.who(), e.text(), e.atMs()));
+                    }
+                    if (c.body == null && c.externalId != null) {
+                        c.body = e.text();
+                    }
+                }
+                case PATH -> {
+                    c.path.add(e.text());
+                    c.node = flowNode(e.text());
+                }
+                case TOPIC -> c.topic = e.text();
+                case LANGUAGE -> c.language = Math.max(0, routing.languages().indexOf(e.text()));
+                case NOTE -> {
+                    if (c.notes == null) {
+                        c.notes = new ArrayList<>();
+                    }
+                    c.notes.add(e.text());
+                }
+                case REPLY_TO -> c.replyTo = e.text();
+                case CALLBACK -> {
+                    c.callbackOffered = true;
+                    c.callback = true;
+                }
+                case QUEUED -> {
+                    if (c.joinedNs < 0) {
+                        c.joinedNs = e.atMs() * 1_000_000L;
+                    }
+                    c.priority = (int) e.value();
+                    c.node = -1;
+                }
+                default -> { }
+            }
+        }
+        c.store = store;
+        return c;
+    }
+
+    /** The id of the flow node named {@code name} in the configuration in force, or -1. */
+    private int flowNode(String name) {
+        for (int n = 0; n < routing.flowNodes().size(); n++) {
+            if (routing.flowNodes().get(n).name().equals(name)) {
+                return n;
+            }
+        }
+        return -1;
+    }
+
     // ------------------------------------------------------------------ publishing
 
     /** The reused command holder, cleared, with its type and ids. */
@@ -578,6 +730,9 @@ final class ChatHub implements AutoCloseable {
                     return;
                 }
                 c.replyTo = email.isEmpty() ? null : email;
+                if (c.replyTo != null) {
+                    c.record(TranscriptStore.Kind.REPLY_TO, c.replyTo, 0);
+                }
                 c.say("citizen", email.isEmpty() ? "please get back to me" : "please reply by e-mail");
                 if (publish(command(CommandType.CALLBACK_REQUESTED, c.id, Command.NONE), peer)) {
                     counters.callbacksRequested.increment();
@@ -604,17 +759,21 @@ final class ChatHub implements AutoCloseable {
         counters.conversationsStarted.increment();
         Conversation c = new Conversation(id, Channel.CHAT.code(), true);
         c.language = Math.max(0, languageId);
-        c.token = newToken();
+        String token = newToken();
+        c.tokenHash = tokenHash(token);
         c.citizen = peer;
+        c.store = store;
         peer.conversation = c;
         conversations.put(id, c);
-        byToken.put(c.token, c);
-        peer.send(json.createObjectNode().put("type", "session").put("token", c.token)
+        byToken.put(c.tokenHash, c);
+        store.append(new TranscriptStore.Entry(id, TranscriptStore.Kind.OPENED, System.currentTimeMillis(), 0,
+                channelName(Channel.CHAT.code()), c.tokenHash, null, null, null));
+        peer.send(json.createObjectNode().put("type", "session").put("token", token)
                 .put("expiresInSeconds", settings.resumeSeconds()).toString());
     }
 
     private void resume(Peer peer, String token) {
-        Conversation c = byToken.get(token);
+        Conversation c = byToken.get(tokenHash(token));
         long now = System.currentTimeMillis();
         if (c == null || (c.citizen == null && c.expiresMs < now)) {
             counters.resumeRefused.increment();
@@ -628,7 +787,7 @@ final class ChatHub implements AutoCloseable {
         counters.resumed.increment();
         c.citizen = peer;
         peer.conversation = c;
-        ObjectNode session = json.createObjectNode().put("type", "session").put("token", c.token).put("resumed", true)
+        ObjectNode session = json.createObjectNode().put("type", "session").put("token", token).put("resumed", true)
                 .put("expiresInSeconds", settings.resumeSeconds()).put("phase", c.phase.name().toLowerCase(Locale.ROOT));
         ArrayNode lines = session.putArray("transcript");
         if (c.transcript != null) {
@@ -661,10 +820,24 @@ final class ChatHub implements AutoCloseable {
             }
             default -> { }
         }
-        if (c.token != null) {
-            byToken.remove(c.token);
-            c.token = null;
+        if (c.tokenHash != null) {
+            byToken.remove(c.tokenHash);
+            c.tokenHash = null;
         }
+    }
+
+    /** The resume token as the hub keeps it (and the transcript store keeps it): SHA-256, base64url. */
+    static String tokenHash(String token) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static String channelName(int channel) {
+        return Channel.ofCode(channel).name().toLowerCase(Locale.ROOT);
     }
 
     private String newToken() {
@@ -697,6 +870,9 @@ final class ChatHub implements AutoCloseable {
         c.from = from;
         c.subject = subject;
         c.body = body;
+        c.store = store;
+        store.append(new TranscriptStore.Entry(id, TranscriptStore.Kind.OPENED, System.currentTimeMillis(), 0,
+                channelName(channel.code()), null, subject, from, externalId));
         c.say("citizen", body);
         conversations.put(id, c);
         return Long.toString(id);
@@ -920,6 +1096,7 @@ final class ChatHub implements AutoCloseable {
                     }
                     c.notes.add(a.name + " → " + routing.queues().get(queue).name() + (target == null ? "" : " (" + targetName + ")")
                             + (note.isBlank() ? "" : ": " + note));
+                    c.record(TranscriptStore.Kind.NOTE, c.notes.get(c.notes.size() - 1), 0);
                 }
             }
             case "wrap-up" -> {
@@ -1180,20 +1357,33 @@ final class ChatHub implements AutoCloseable {
             return;
         }
         FlowNode node = routing.flowNodes().get(d.nodeId);
+        if (c.path.isEmpty() || c.language != Math.max(0, d.languageId)) {
+            c.record(TranscriptStore.Kind.LANGUAGE, languageCode(Math.max(0, d.languageId)), 0);
+        }
         c.language = Math.max(0, d.languageId);
         c.node = d.nodeId;
         c.lastInput = -1;
         c.path.add(node.name());
+        c.record(TranscriptStore.Kind.PATH, node.name(), 0);
         if (node.kind() == FlowNode.Kind.QUEUE || node.kind() == FlowNode.Kind.INFO) {
             c.topic = node.name();
+            c.record(TranscriptStore.Kind.TOPIC, c.topic, 0);
         }
         if (!c.ours) {
             return;
         }
         String text = promptText(routing.prompts().get(node.promptId()), c.language);
         c.say("bot", text);
+        ObjectNode frame = botFrame(c, node, text, (d.flags & Decision.FLAG_FINAL) != 0);
+        if (c.citizen != null) {
+            c.citizen.send(frame.toString());
+        }
+    }
+
+    /** The bot's frame for a flow node: its text, and for a menu the buttons (then kept as the last prompt, for a resume). */
+    private ObjectNode botFrame(Conversation c, FlowNode node, String text, boolean last) {
         ObjectNode frame = json.createObjectNode().put("type", "bot").put("text", text).put("node", node.name())
-                .put("final", (d.flags & Decision.FLAG_FINAL) != 0);
+                .put("final", last);
         if (node.nextByInput() != null && (node.kind() == FlowNode.Kind.MENU || node.kind() == FlowNode.Kind.LANGUAGE)) {
             ArrayNode options = frame.putArray("options");
             for (int input = 0; input < FlowNode.INPUTS; input++) {
@@ -1210,9 +1400,7 @@ final class ChatHub implements AutoCloseable {
             }
             c.lastPrompt = frame;
         }
-        if (c.citizen != null) {
-            c.citizen.send(frame.toString());
-        }
+        return frame;
     }
 
     private void onQueued(Decision d) {
@@ -1230,6 +1418,9 @@ final class ChatHub implements AutoCloseable {
         c.queue = d.queueId;
         c.priority = d.priority;
         c.rankNs = c.joinedNs - c.priority * q.agingStepNs;
+        if (c.store != null) {
+            c.store.append(TranscriptStore.Entry.of(c.id, TranscriptStore.Kind.QUEUED, q.spec.name(), c.priority, c.joinedNs / 1_000_000L));
+        }
         boolean fromSelfService = c.phase == Phase.SELF_SERVICE && c.node >= 0;
         c.phase = Phase.WAITING;
         c.lastPrompt = null;
@@ -1244,6 +1435,8 @@ final class ChatHub implements AutoCloseable {
                 FlowNode queueLeaf = routing.flowNodes().get(leaf);
                 c.path.add(queueLeaf.name());
                 c.topic = queueLeaf.name();
+                c.record(TranscriptStore.Kind.PATH, queueLeaf.name(), 0);
+                c.record(TranscriptStore.Kind.TOPIC, c.topic, 0);
                 if (c.ours) {
                     String text = promptText(routing.prompts().get(queueLeaf.promptId()), c.language);
                     c.say("bot", text);
@@ -1254,6 +1447,7 @@ final class ChatHub implements AutoCloseable {
                 }
             } else {
                 c.topic = "fallback from " + menu.name();
+                c.record(TranscriptStore.Kind.TOPIC, c.topic, 0);
             }
             c.node = -1;
         }
@@ -1362,6 +1556,7 @@ final class ChatHub implements AutoCloseable {
             return;
         }
         c.callback = true;
+        c.record(TranscriptStore.Kind.CALLBACK, null, 0);
         String text = CALLBACK_CONFIRMED.getOrDefault(languageCode(c.language), CALLBACK_CONFIRMED.get("en"));
         c.say("bot", text);
         if (c.citizen != null) {
@@ -1460,6 +1655,7 @@ final class ChatHub implements AutoCloseable {
             return;
         }
         c.say("system", "ended: " + Outcome.name(d.outcome));
+        c.record(TranscriptStore.Kind.ENDED, Outcome.name(d.outcome), d.outcome);
         if (c.citizen != null) {
             c.citizen.send(json.createObjectNode().put("type", "ended").put("outcome", Outcome.name(d.outcome)).toString());
         }
@@ -1489,13 +1685,14 @@ final class ChatHub implements AutoCloseable {
         }
         if (c != null && c.ours && type == CommandType.CONTACT_ARRIVED) {
             // refused at the door: the journal holds the refusal with its reason
+            c.record(TranscriptStore.Kind.ENDED, "refused: " + RejectReason.name(d.reason), -1);
             c.phase = Phase.ENDED;
             c.endedMs = System.currentTimeMillis();
             if (c.citizen != null) {
                 c.citizen.send(frame.toString());
             }
-            if (c.token != null) {
-                byToken.remove(c.token);
+            if (c.tokenHash != null) {
+                byToken.remove(c.tokenHash);
             }
             conversations.remove(c.id);
         }
@@ -1567,11 +1764,11 @@ final class ChatHub implements AutoCloseable {
                 continue;
             }
             if (c.phase == Phase.ENDED && now - c.endedMs > ENDED_KEEP_MS && c.agent < 0) {
-                if (c.token != null) {
-                    byToken.remove(c.token);
+                if (c.tokenHash != null) {
+                    byToken.remove(c.tokenHash);
                 }
                 it.remove();
-            } else if (c.citizen == null && c.expiresMs > 0 && c.expiresMs < now && c.token != null) {
+            } else if (c.citizen == null && c.expiresMs > 0 && c.expiresMs < now && c.tokenHash != null) {
                 citizenLeft(c);
             }
         }
@@ -1644,6 +1841,16 @@ final class ChatHub implements AutoCloseable {
 
     @Override
     public void close() {
+        // Run what was handed over before the stop (lines said, decisions copied), so the transcript
+        // store gets every line; the periodic tasks are dropped.
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("chat hub did not finish its tasks within 5 s; stopping it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         thread.shutdownNow();
     }
 }

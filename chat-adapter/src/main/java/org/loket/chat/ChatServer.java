@@ -2,6 +2,8 @@ package org.loket.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -46,7 +48,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyStore;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
@@ -60,6 +64,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ChatServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChatServer.class);
+    private static final String TRANSCRIPTS = "/api/v1/transcripts/";
     /** Largest HTTP request body (work items carry an e-mail's text). */
     static final int MAX_HTTP_BODY_BYTES = 256 * 1024;
     /** Refused frames in a row after which a connection is closed (1008): the server survives, that client does not. */
@@ -78,6 +83,7 @@ final class ChatServer implements AutoCloseable {
     private final ChatSettings settings;
     private final ChatHub hub;
     private final ChatCounters counters;
+    private final TranscriptStore transcripts;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, byte[]> resources = new HashMap<>();
     private final SslContext ssl;
@@ -85,10 +91,11 @@ final class ChatServer implements AutoCloseable {
     private EventLoopGroup workers;
     private Channel listener;
 
-    ChatServer(ChatSettings settings, ChatHub hub, ChatCounters counters) throws Exception {
+    ChatServer(ChatSettings settings, ChatHub hub, ChatCounters counters, TranscriptStore transcripts) throws Exception {
         this.settings = settings;
         this.hub = hub;
         this.counters = counters;
+        this.transcripts = transcripts;
         for (String[] page : PAGES.values()) {
             try (InputStream in = ChatServer.class.getResourceAsStream("web/" + page[0])) {
                 if (in == null) {
@@ -192,6 +199,10 @@ final class ChatServer implements AutoCloseable {
                 respondJson(ctx, request, HttpResponseStatus.OK, counters.snapshot());
                 return;
             }
+            if (path.startsWith(TRANSCRIPTS)) {
+                transcript(ctx, request, path.substring(TRANSCRIPTS.length()));
+                return;
+            }
             if (request.method() != HttpMethod.GET) {
                 counters.badRequests.increment();
                 respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "method not allowed");
@@ -217,6 +228,48 @@ final class ChatServer implements AutoCloseable {
                     Unpooled.wrappedBuffer(resources.get(page[0])));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, page[1]);
             send(ctx, request, response);
+        }
+
+        /**
+         * {@code GET /api/v1/transcripts/{contact}} with the supervisor token: a conversation as the
+         * transcript store has it (ended ones too, within the retention). Read on the store's reader
+         * thread; the event loop only answers.
+         */
+        private void transcript(ChannelHandlerContext ctx, FullHttpRequest request, String id) {
+            if (!tokenMatches(settings.supervisorToken(), request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+                counters.authFailures.increment();
+                respond(ctx, request, HttpResponseStatus.UNAUTHORIZED, "application/json", "{\"error\":\"unauthorised\"}");
+                return;
+            }
+            if (request.method() != HttpMethod.GET) {
+                counters.badRequests.increment();
+                respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "application/json", "{\"error\":\"use GET\"}");
+                return;
+            }
+            long contactId;
+            try {
+                contactId = Long.parseLong(id);
+            } catch (NumberFormatException e) {
+                counters.badRequests.increment();
+                respondJson(ctx, request, HttpResponseStatus.BAD_REQUEST, Map.of("error", "'" + id + "' is not a contact id"));
+                return;
+            }
+            request.retain();
+            transcripts.read(contactId).whenComplete((entries, error) -> ctx.executor().execute(() -> {
+                try {
+                    if (error != null) {
+                        LOG.error("transcript of contact {} could not be read", contactId, error);
+                        respondJson(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, Map.of("error", "internal error"));
+                    } else if (entries.isEmpty()) {
+                        respondJson(ctx, request, HttpResponseStatus.NOT_FOUND,
+                                Map.of("error", "no transcript of contact " + contactId + " (unknown, or past the retention)"));
+                    } else {
+                        respond(ctx, request, HttpResponseStatus.OK, "application/json", transcriptJson(contactId, entries).toString());
+                    }
+                } finally {
+                    request.release();
+                }
+            }));
         }
 
         private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String path, Peer.Kind kind) {
@@ -315,6 +368,34 @@ final class ChatServer implements AutoCloseable {
             counters.badRequests.increment();
             ctx.close();
         }
+    }
+
+    /** A stored conversation as the transcript endpoint answers it. */
+    ObjectNode transcriptJson(long contactId, List<TranscriptStore.Entry> entries) {
+        ObjectNode t = json.createObjectNode().put("contact", Long.toString(contactId));
+        ArrayNode path = t.putArray("path");
+        ArrayNode notes = t.putArray("notes");
+        ArrayNode lines = t.putArray("lines");
+        for (TranscriptStore.Entry e : entries) {
+            switch (e.kind()) {
+                case OPENED -> {
+                    t.put("channel", e.who()).put("opened", Instant.ofEpochMilli(e.atMs()).toString());
+                    if (e.externalId() != null) {
+                        t.put("externalId", e.externalId()).put("subject", e.subject()).put("from", e.from());
+                    }
+                }
+                case LINE -> lines.addObject().put("from", e.who()).put("text", e.text()).put("at", Instant.ofEpochMilli(e.atMs()).toString());
+                case PATH -> path.add(e.text());
+                case TOPIC -> t.put("topic", e.text());
+                case NOTE -> notes.add(e.text());
+                case REPLY_TO -> t.put("replyTo", e.text());
+                case QUEUED -> t.put("queue", e.text());
+                case LANGUAGE -> t.put("language", e.text());
+                case CALLBACK -> t.put("callback", true);
+                case ENDED -> t.put("outcome", e.text()).put("ended", Instant.ofEpochMilli(e.atMs()).toString());
+            }
+        }
+        return t;
     }
 
     private void respondJson(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, Object body) {

@@ -37,16 +37,23 @@ import java.util.Properties;
  * @param chatEntry              entry name of the web chat (default "chatbot": a flow, so the bot runs first)
  * @param emailEntry             entry name of e-mail work items
  * @param socialEntry            entry name of social-media work items
+ * @param transcriptFolder       where the transcript store lives ({@code chat.transcript-folder}; default
+ *                               {@code transcripts} beside the journal folder the host names in
+ *                               {@code loket.journal}, else {@code var/transcripts})
+ * @param transcriptRetentionDays days a day's transcripts are kept after that day ({@code chat.transcript-retention-days}, default 30)
  */
 public record ChatSettings(String bindAddress, int port, Path keyStore, String keyStorePassword,
                            Map<String, String> agentSecrets, String supervisorToken, String workItemToken,
                            String webhookUrl, String webhookToken, int maxFrameBytes, int maxTextChars,
                            int messagesPerSecond, int burstMessages, int idleTimeoutSeconds, int resumeSeconds,
                            int positionUpdateMs, int wallboardUpdateMs, List<String> pauseReasons,
-                           List<String> wrapUpCodes, String chatEntry, String emailEntry, String socialEntry) {
+                           List<String> wrapUpCodes, String chatEntry, String emailEntry, String socialEntry,
+                           Path transcriptFolder, int transcriptRetentionDays) {
 
     /** The key that switches the gateway on. */
     public static final String PORT = "chat.port";
+    /** The journal folder, as the host passes it to gateways; the transcripts go beside it. */
+    public static final String JOURNAL = "loket.journal";
 
     /**
      * Reads {@code chat.*} keys. Agent secrets come from {@code chat.agent-secrets-file} (a
@@ -94,7 +101,9 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 list(settings.getOrDefault("chat.wrap-up-codes", "resolved,referred,callback-needed,no-action")),
                 settings.getOrDefault("chat.entry", "chatbot"),
                 settings.getOrDefault("chat.email-entry", "email"),
-                settings.getOrDefault("chat.social-entry", "webcare"));
+                settings.getOrDefault("chat.social-entry", "webcare"),
+                transcriptFolder(settings),
+                integer(settings, "chat.transcript-retention-days", 30, 1, 3_650));
     }
 
     private static int integer(Map<String, String> settings, String key, int defaultValue, int min, int max) {
@@ -111,6 +120,15 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " '" + value + "' is not a whole number", e);
         }
+    }
+
+    private static Path transcriptFolder(Map<String, String> settings) {
+        String folder = settings.get("chat.transcript-folder");
+        if (folder != null) {
+            return Path.of(folder);
+        }
+        String journal = settings.get(JOURNAL);
+        return journal != null ? Path.of(journal).toAbsolutePath().resolveSibling("transcripts") : Path.of("var", "transcripts");
     }
 
     private static List<String> list(String csv) {
@@ -135,6 +153,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 + " supervisor token " + (supervisorToken == null ? "unset" : "set") + ", work-item token "
                 + (workItemToken == null ? "unset" : "set") + ", webhook " + (webhookUrl == null ? "unset" : "set")
                 + " maxFrameBytes=" + maxFrameBytes + " messagesPerSecond=" + messagesPerSecond + " idleTimeoutSeconds="
-                + idleTimeoutSeconds + " resumeSeconds=" + resumeSeconds + ']';
+                + idleTimeoutSeconds + " resumeSeconds=" + resumeSeconds + " transcripts=" + transcriptFolder
+                + " kept " + transcriptRetentionDays + " days]";
     }
 }

@@ -2,6 +2,7 @@ package org.loket.chat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -9,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.loket.config.ConfigLoader;
 import org.loket.config.LoadedConfig;
+import org.loket.core.config.RoutingConfigCodec;
 import org.loket.host.gateway.GatewayContext;
 import org.loket.host.journal.Journal;
 import org.loket.host.pipeline.Engine;
@@ -24,6 +26,8 @@ final class TestEngine implements AutoCloseable {
     final Engine engine;
     final ChatGateway gateway;
     final LoadedConfig config;
+    /** Holds {@code journal/} and {@code transcripts/}: a second engine on the same folder is a restart. */
+    final Path dataFolder;
     private final ScheduledExecutorService ticks;
 
     TestEngine(Map<String, String> extra) throws Exception {
@@ -32,17 +36,26 @@ final class TestEngine implements AutoCloseable {
 
     /** @param configResource a configuration folder on the test class path */
     TestEngine(String configResource, Map<String, String> extra) throws Exception {
-        Path folder = Files.createTempDirectory(Path.of("target"), "journal-");
-        journal = Journal.open(folder);
+        this(Files.createTempDirectory(Path.of("target"), "data-"), configResource, extra);
+    }
+
+    /** On {@code dataFolder}: a fresh one, or the folder of an engine that was closed (a restart). */
+    TestEngine(Path dataFolder, String configResource, Map<String, String> extra) throws Exception {
+        this.dataFolder = dataFolder;
+        journal = Journal.open(dataFolder.resolve("journal"));
         engine = Engine.start(EngineSettings.defaults().withPretouch(false), journal);
         config = ConfigLoader.load(Path.of(TestEngine.class.getResource(configResource).toURI()));
-        engine.publishConfig(config);
+        if (engine.core().config() == null
+                || !Arrays.equals(RoutingConfigCodec.encode(engine.core().config()), RoutingConfigCodec.encode(config.routing()))) {
+            engine.publishConfig(config); // as loket run does: not again after a restart on the same configuration
+        }
         engine.awaitQuiet(5_000); // as loket run does: the gateway starts on the configuration in force
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("chat.port", "0");
         settings.put("chat.bind", "127.0.0.1");
         settings.put("chat.supervisor-token", SUPERVISOR_TOKEN);
         settings.put("chat.work-item-token", WORK_ITEM_TOKEN);
+        settings.put(ChatSettings.JOURNAL, journal.folder().toString()); // as loket run does: transcripts beside it
         for (String agent : new String[] {"chat-desk-001", "chat-desk-002", "tax-desk-001", "generalist-001", "backoffice-001"}) {
             settings.put("chat.agent-secret." + agent, SECRET);
         }

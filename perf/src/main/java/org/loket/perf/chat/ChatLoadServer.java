@@ -36,6 +36,7 @@ public final class ChatLoadServer {
         settings.put(ChatSettings.PORT, "0");
         settings.put("chat.idle-timeout-seconds", "600");
         settings.put("chat.resume-seconds", "600");
+        settings.put("chat.transcript-folder", folder.resolve("transcripts").toString());
         String waitStrategy = "yielding";
         for (int i = 1; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);

@@ -140,6 +140,8 @@ final class RunCommand implements Callable<Integer> {
                 out.printf("loket: business hours (%s): %d of %d queues open now%n", loaded.hours().zone(),
                         Arrays.stream(state).filter(p -> p < 0).count(), state.length);
             }
+            // Gateways that keep files of their own (the chat transcripts) put them beside the journal.
+            settings.putIfAbsent("loket.journal", journal.toAbsolutePath().toString());
             GatewayContext context = new GatewayContext(engine, coreTookIt ? loaded : forGateways(loaded, engine.core().config()), settings);
             for (GatewayProvider provider : ServiceLoader.load(GatewayProvider.class)) {
                 Gateway gateway = provider.create(settings);
