@@ -53,9 +53,10 @@ import org.slf4j.LoggerFactory;
  * {@link #execute}; nothing else touches its state, so it needs no locks.
  *
  * <p>The core decides; the hub mirrors the decisions it sees (and the commands it published) to
- * render them. Text never enters the core: commands carry dense ids only. Transcripts and notes
- * live in memory for the life of the conversation and are not durable: a restart of the process
- * loses them (the journal still has every routing fact).
+ * render them. Text never enters the core: commands carry dense ids only. Transcripts, paths and
+ * notes live in memory for the life of the conversation and are handed to the {@link TranscriptStore}
+ * as they happen (its own thread writes them); after a restart {@link #restore} brings back the
+ * conversations the core still holds.
  *
  * <p>Mirror limits: the hub sees every decision but only its own commands, so agents who work
  * through another gateway appear on the wallboard from the offers they receive, and a decline made

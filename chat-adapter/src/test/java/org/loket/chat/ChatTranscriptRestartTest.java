@@ -1,0 +1,145 @@
+package org.loket.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.loket.core.decision.Outcome;
+
+/**
+ * Transcripts survive a restart: a real engine and gateway are stopped mid-conversation and
+ * started again on the same folders (journal and transcripts); the citizen resumes with their
+ * token, the agent logs in again, and both see the whole conversation; an e-mail offered before
+ * the stop keeps its subject and sender; the ended conversation is readable afterwards.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class ChatTranscriptRestartTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static WsClient login(TestEngine t, String agent) throws InterruptedException {
+        WsClient desk = new WsClient(t.ws() + "/ws/agent");
+        desk.send("{\"type\":\"login\",\"agent\":\"" + agent + "\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+        desk.await("welcome");
+        return desk;
+    }
+
+    private static HttpResponse<String> get(HttpClient http, TestEngine t, String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(t.http() + path)).GET();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Path cycleFile(Path data) throws Exception {
+        try (var files = java.nio.file.Files.list(data.resolve("transcripts"))) {
+            return files.filter(f -> f.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+    }
+
+    @Test
+    void shouldResumeAChatAfterARestartWithTheWholeTranscriptOnBothSides() throws Exception {
+        Path data;
+        String token;
+        String chat;
+        String mail;
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = login(t, "chat-desk-001");
+             WsClient citizen = new WsClient(t.ws() + "/ws/citizen")) {
+            data = t.dataFolder;
+            citizen.send("{\"type\":\"start\",\"language\":\"en\"}");
+            token = citizen.await("session").path("token").asText();
+            citizen.await("bot");
+            citizen.send("{\"type\":\"choose\",\"input\":2}");
+            citizen.await("bot");
+            citizen.send("{\"type\":\"message\",\"text\":\"my activation letter never came\"}");
+            citizen.await("bot", f -> f.path("text").asText().contains("buttons"), 10_000);
+            citizen.send("{\"type\":\"choose\",\"input\":3}");
+            citizen.await("bot");
+            citizen.send("{\"type\":\"choose\",\"input\":2}");
+            chat = desk.await("offer").path("contact").asText();
+            desk.send("{\"type\":\"accept\",\"contact\":\"" + chat + "\"}");
+            citizen.await("agent-joined");
+            desk.send("{\"type\":\"message\",\"contact\":\"" + chat + "\",\"text\":\"Which address did you register?\"}");
+            citizen.await("message");
+            citizen.send("{\"type\":\"message\",\"text\":\"Dorpsstraat 1\"}");
+            desk.await("message", f -> f.path("text").asText().equals("Dorpsstraat 1"), 10_000);
+
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(t.http() + "/api/v1/work-items"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + TestEngine.WORK_ITEM_TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"channel\":\"email\",\"externalId\":\"mail-42\","
+                            + "\"from\":\"citizen@example.org\",\"subject\":\"Code\",\"body\":\"My code expired.\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(posted.statusCode()).isEqualTo(202);
+            mail = JSON.readTree(posted.body()).path("workItem").asText();
+            desk.await("offer", f -> f.path("contact").asText().equals(mail), 10_000);
+        } // a clean stop of gateway, engine and journal: nothing of the conversation is in memory any more
+
+        try (TestEngine t = new TestEngine(data, "/chat-test-config", Map.of())) {
+            assertThat(t.gateway.hub().ask(ChatHub::conversationCount).get(5, TimeUnit.SECONDS)).as("restored").isEqualTo(2);
+            WsClient back = new WsClient(t.ws() + "/ws/citizen");
+            back.send("{\"type\":\"resume\",\"token\":\"" + token + "\"}");
+            JsonNode session = back.await("session");
+            assertThat(session.path("resumed").asBoolean()).isTrue();
+            assertThat(session.path("phase").asText()).isEqualTo("connected");
+            assertThat(session.path("transcript").findValuesAsText("text"))
+                    .contains("my activation letter never came", "Which address did you register?", "Dorpsstraat 1");
+
+            WsClient desk = login(t, "chat-desk-001");
+            JsonNode conversation = desk.await("conversation", f -> f.path("contact").asText().equals(chat), 10_000);
+            assertThat(conversation.path("path")).extracting(JsonNode::asText)
+                    .containsExactly("welcome", "main-menu", "application-menu", "to-application");
+            assertThat(conversation.path("topic").asText()).isEqualTo("to-application");
+            assertThat(conversation.path("transcript").findValuesAsText("text"))
+                    .contains("my activation letter never came", "Which address did you register?", "Dorpsstraat 1");
+            JsonNode email = desk.await("offer", f -> f.path("contact").asText().equals(mail), 10_000);
+            assertThat(email.path("subject").asText()).isEqualTo("Code");
+            assertThat(email.path("from").asText()).isEqualTo("citizen@example.org");
+            assertThat(email.path("transcript").findValuesAsText("text")).containsExactly("My code expired.");
+
+            desk.send("{\"type\":\"message\",\"contact\":\"" + chat + "\",\"text\":\"Found it, a new letter is on its way.\"}");
+            assertThat(back.await("message").path("text").asText()).isEqualTo("Found it, a new letter is on its way.");
+            desk.send("{\"type\":\"end\",\"contact\":\"" + chat + "\"}");
+            assertThat(back.await("ended").path("outcome").asText()).isEqualTo("ANSWERED");
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.engine.core().ended(Outcome.ANSWERED)).isEqualTo(1);
+            t.gateway.transcripts().awaitWritten(5_000);
+
+            HttpClient http = HttpClient.newHttpClient();
+            assertThat(get(http, t, "/api/v1/transcripts/" + chat, null).statusCode()).isEqualTo(401);
+            assertThat(get(http, t, "/api/v1/transcripts/" + chat, "wrong").statusCode()).isEqualTo(401);
+            assertThat(get(http, t, "/api/v1/transcripts/not-a-number", TestEngine.SUPERVISOR_TOKEN).statusCode()).isEqualTo(400);
+            assertThat(get(http, t, "/api/v1/transcripts/12345", TestEngine.SUPERVISOR_TOKEN).statusCode()).isEqualTo(404);
+            HttpResponse<String> read = get(http, t, "/api/v1/transcripts/" + chat, TestEngine.SUPERVISOR_TOKEN);
+            assertThat(read.statusCode()).isEqualTo(200);
+            JsonNode transcript = JSON.readTree(read.body());
+            assertThat(transcript.path("channel").asText()).isEqualTo("chat");
+            assertThat(transcript.path("outcome").asText()).isEqualTo("ANSWERED");
+            assertThat(transcript.path("lines").findValuesAsText("text")).contains("my activation letter never came",
+                    "Dorpsstraat 1", "Found it, a new letter is on its way.", "ended: ANSWERED");
+            assertThat(read.body()).as("the resume token is kept hashed").doesNotContain(token);
+            try (var files = java.nio.file.Files.list(data.resolve("transcripts"))) {
+                for (Path file : files.toList()) {
+                    assertThat(new String(java.nio.file.Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1))
+                            .as(file + " holds the texts but not the resume token").doesNotContain(token);
+                }
+            }
+            assertThat(new String(java.nio.file.Files.readAllBytes(cycleFile(data)), java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("Dorpsstraat 1");
+            JsonNode mailTranscript = JSON.readTree(get(http, t, "/api/v1/transcripts/" + mail, TestEngine.SUPERVISOR_TOKEN).body());
+            assertThat(mailTranscript.path("externalId").asText()).isEqualTo("mail-42");
+            assertThat(mailTranscript.path("from").asText()).isEqualTo("citizen@example.org");
+            back.close();
+            desk.close();
+        }
+    }
+}
