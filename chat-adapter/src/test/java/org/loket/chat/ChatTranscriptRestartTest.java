@@ -25,13 +25,6 @@ import org.loket.core.decision.Outcome;
 class ChatTranscriptRestartTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static WsClient login(TestEngine t, String agent) throws InterruptedException {
-        WsClient desk = new WsClient(t.ws() + "/ws/agent");
-        desk.send("{\"type\":\"login\",\"agent\":\"" + agent + "\",\"secret\":\"" + TestEngine.SECRET + "\"}");
-        desk.await("welcome");
-        return desk;
-    }
-
     private static HttpResponse<String> get(HttpClient http, TestEngine t, String path, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(t.http() + path)).GET();
         if (token != null) {
@@ -52,7 +45,7 @@ class ChatTranscriptRestartTest {
         String token;
         String chat;
         String mail;
-        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = login(t, "chat-desk-001");
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = t.login("chat-desk-001");
              WsClient citizen = new WsClient(t.ws() + "/ws/citizen")) {
             data = t.dataFolder;
             citizen.send("{\"type\":\"start\",\"language\":\"en\"}");
@@ -94,7 +87,7 @@ class ChatTranscriptRestartTest {
             assertThat(session.path("transcript").findValuesAsText("text"))
                     .contains("my activation letter never came", "Which address did you register?", "Dorpsstraat 1");
 
-            WsClient desk = login(t, "chat-desk-001");
+            WsClient desk = t.login("chat-desk-001");
             JsonNode conversation = desk.await("conversation", f -> f.path("contact").asText().equals(chat), 10_000);
             assertThat(conversation.path("path")).extracting(JsonNode::asText)
                     .containsExactly("welcome", "main-menu", "application-menu", "to-application");

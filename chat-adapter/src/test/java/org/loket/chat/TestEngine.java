@@ -67,6 +67,14 @@ final class TestEngine implements AutoCloseable {
         ticks.scheduleAtFixedRate(engine::publishTick, 100, 100, TimeUnit.MILLISECONDS);
     }
 
+    /** An agent desktop logged in as {@code agent} (the tests' secret), after its welcome. */
+    WsClient login(String agent) throws InterruptedException {
+        WsClient desk = new WsClient(ws() + "/ws/agent");
+        desk.send("{\"type\":\"login\",\"agent\":\"" + agent + "\",\"secret\":\"" + SECRET + "\"}");
+        desk.await("welcome");
+        return desk;
+    }
+
     String http() {
         return "http://127.0.0.1:" + gateway.address().getPort();
     }
