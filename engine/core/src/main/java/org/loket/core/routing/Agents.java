@@ -68,8 +68,8 @@ final class Agents {
     private final long[] presenceSinceNs;
     /** For occupancy: when the agent logged in, time it held contacts since, and since when it holds some (-1: none). */
     private final long[] loginNs;
-    private final long[] busyNs;
-    private final long[] busySinceNs;
+    /** Per agent two longs side by side (one cache line for both): time held, and held since (-1: none). */
+    private final long[] busy;
     /** Lanes whose idle ring is chosen when the agent becomes available (least occupied), not by skill. */
     private final boolean[] byOccupancy;
     /**
@@ -116,9 +116,10 @@ final class Agents {
         epoch = new int[count];
         presenceSinceNs = new long[count];
         loginNs = new long[count];
-        busyNs = new long[count];
-        busySinceNs = new long[count];
-        java.util.Arrays.fill(busySinceNs, -1);
+        busy = new long[2 * count];
+        for (int a = 0; a < count; a++) {
+            busy[2 * a + 1] = -1;
+        }
         int members = 0;
         for (int a = 0; a < count; a++) {
             AgentSpec spec = roster.get(a);
@@ -207,7 +208,7 @@ final class Agents {
             presenceSinceNs[a] = nowNs;
             if (agent[a * ROW + PRESENCE] == AgentState.LOGGED_OUT.code()) {
                 loginNs[a] = nowNs; // occupancy counts from the login: a shift
-                busyNs[a] = 0;
+                busy[2 * a] = 0;
             }
             boolean wasReady = agent[a * ROW + PRESENCE] == AgentState.READY.code();
             if (wasReady != (presence == AgentState.READY.code())) {
@@ -239,10 +240,10 @@ final class Agents {
         agent[a * ROW + LOAD + channel] += delta;
         agent[a * ROW + TOTAL_LOAD] += delta;
         if (before == 0 && delta > 0) {
-            busySinceNs[a] = nowNs;
+            busy[2 * a + 1] = nowNs;
         } else if (before > 0 && agent[a * ROW + TOTAL_LOAD] == 0) {
-            busyNs[a] += nowNs - busySinceNs[a];
-            busySinceNs[a] = -1;
+            busy[2 * a] += nowNs - busy[2 * a + 1];
+            busy[2 * a + 1] = -1;
         }
         if (deferrable) {
             agent[a * ROW + DEFERRABLE] += delta;
@@ -255,8 +256,8 @@ final class Agents {
         if (span <= 0) {
             return 0;
         }
-        long busy = busyNs[a] + (busySinceNs[a] >= 0 ? nowNs - busySinceNs[a] : 0);
-        return (int) Math.min(9, busy * 10 / span);
+        long heldNs = busy[2 * a] + (busy[2 * a + 1] >= 0 ? nowNs - busy[2 * a + 1] : 0);
+        return (int) Math.min(9, heldNs * 10 / span);
     }
 
     /** A reload counts the deferrable contacts an agent holds again, one by one. */
@@ -361,8 +362,8 @@ final class Agents {
         agent[row + WRAP_UPS] = old.agent[oldRow + WRAP_UPS];
         agent[row + DEFERRABLE] = 0; // counted again from the contacts held, by the new queues' flags
         loginNs[a] = old.loginNs[oldAgent];
-        busyNs[a] = old.busyNs[oldAgent];
-        busySinceNs[a] = old.busySinceNs[oldAgent];
+        busy[2 * a] = old.busy[2 * oldAgent];
+        busy[2 * a + 1] = old.busy[2 * oldAgent + 1];
         if (agent[row + PRESENCE] == AgentState.READY.code()) {
             addStaffed(a, 1);
         }
@@ -620,8 +621,8 @@ final class Agents {
             out.writeInt(agent[row + WRAP_UPS]);
             out.writeInt(agent[row + DEFERRABLE]);
             out.writeLong(loginNs[a]);
-            out.writeLong(busyNs[a]);
-            out.writeLong(busySinceNs[a]);
+            out.writeLong(busy[2 * a]);
+            out.writeLong(busy[2 * a + 1]);
         }
         // Only live entries, in order: stale ones are invisible, so the state stays canonical.
         for (int lane = 0; lane < idleCount.length; lane++) {
@@ -674,11 +675,11 @@ final class Agents {
             agent[row + DEFERRABLE] = format >= 6 ? in.readInt() : 0; // no deferrable queues before format 6
             if (format >= 7) {
                 loginNs[a] = in.readLong();
-                busyNs[a] = in.readLong();
-                busySinceNs[a] = in.readLong();
+                busy[2 * a] = in.readLong();
+                busy[2 * a + 1] = in.readLong();
             } else {
                 loginNs[a] = presenceSinceNs[a];
-                busySinceNs[a] = agent[row + TOTAL_LOAD] > 0 ? presenceSinceNs[a] : -1;
+                busy[2 * a + 1] = agent[row + TOTAL_LOAD] > 0 ? presenceSinceNs[a] : -1;
             }
             if (agent[row + PRESENCE] == AgentState.READY.code()) {
                 addStaffed(a, 1);

@@ -105,6 +105,8 @@ public final class RoutingCore {
     private EscalationStep[][] steps;
     private long[][] stepAfterNs;
     private Lanes lanes;
+    /** Whether some queue waits for preferred agents: otherwise no contact is ever reserved and routing skips the lists. */
+    private boolean anyPreferred;
     /**
      * Per queue, the average handling time (accepted to released, wrap-up included) as an
      * exponentially weighted mean over contacts, 1/8 per contact, in ns; 0 until one was handled.
@@ -480,6 +482,10 @@ public final class RoutingCore {
             for (int s = 0; s < steps[q].length; s++) {
                 stepAfterNs[q][s] = steps[q][s].afterMs() * 1_000_000L;
             }
+        }
+        anyPreferred = false;
+        for (QueueSpec queue : queues) {
+            anyPreferred |= queue.preferredAgentMs() > 0;
         }
         ahtNs = new long[queues.length];
         answerIntervalNs = new long[queues.length];
@@ -1062,7 +1068,7 @@ public final class RoutingCore {
      */
     private void routeAgent(int agent) {
         for (int channels = agents.availableChannels(agent); channels != 0; channels = agents.availableChannels(agent)) {
-            int reserved = firstReservedFor(agent, channels);
+            int reserved = anyPreferred ? firstReservedFor(agent, channels) : -1;
             if (reserved >= 0) {
                 offer(reserved, agent, OfferReason.PREFERRED_AGENT, 1, 0, -1);
                 continue;
