@@ -128,6 +128,9 @@ final class ChatHub implements AutoCloseable {
         long endedNs = -1;
         int position = -1;
         long ewtSeconds = -1;
+        /** The core's estimated wait when it queued (ms, -1 unknown) and the core time it said so. */
+        long coreEstimateMs = -1;
+        long coreEstimateAtNs;
         long lastOfferNs = -1;
         /** An escalation step offered a reply later; the citizen asked for one (the core scheduled it). */
         boolean callbackOffered;
@@ -1419,6 +1422,8 @@ final class ChatHub implements AutoCloseable {
         c.queue = d.queueId;
         c.priority = d.priority;
         c.rankNs = c.joinedNs - c.priority * q.agingStepNs;
+        c.coreEstimateMs = d.score;
+        c.coreEstimateAtNs = d.timestampNs;
         if (c.store != null) {
             c.store.append(TranscriptStore.Entry.of(c.id, TranscriptStore.Kind.QUEUED, q.spec.name(), c.priority, c.joinedNs / 1_000_000L));
         }
@@ -1734,18 +1739,24 @@ final class ChatHub implements AutoCloseable {
             }
             c.position = ahead + 1;
         }
-        c.ewtSeconds = estimatedWaitSeconds(q, c.position);
+        c.ewtSeconds = estimatedWaitSeconds(q, c);
         c.citizen.send(json.createObjectNode().put("type", "queued").put("queue", q.spec.name())
                 .put("position", c.position).put("estimatedWaitSeconds", c.ewtSeconds).toString());
     }
 
     /**
      * Position times the observed interval between offers from the queue (smoothed); before any
-     * offer, two minutes per contact shared over the qualified agents who are ready.
+     * offer, the core's estimate when the contact queued, less the time waited since; without one,
+     * two minutes per contact shared over the qualified agents who are ready.
      */
-    private long estimatedWaitSeconds(QueueView q, int position) {
+    private long estimatedWaitSeconds(QueueView q, Conversation c) {
+        int position = c.position;
         if (q.offerIntervalMs > 0) {
             return Math.round(position * q.offerIntervalMs / 1000);
+        }
+        if (c.coreEstimateMs >= 0) {
+            long waitedMs = Math.max(0, System.currentTimeMillis() - c.coreEstimateAtNs / 1_000_000L);
+            return Math.max(0, (c.coreEstimateMs - waitedMs) / 1000);
         }
         int ready = 0;
         for (int a : q.qualified) {
