@@ -461,18 +461,12 @@ public final class ConfigLoader {
             if (maxWaiting == 0 && maxWaitMs == 0) {
                 problems.error(f.file, map, path, "needs maxWaiting or maxWaitSeconds (or both): when to deflect");
             }
-            List<String> actions = new ArrayList<>();
-            for (String action : List.of("close", "overflow", "offerCallback")) {
-                if (df.node(map, action) != null) {
-                    actions.add(action);
-                }
-            }
-            if (actions.size() != 1) {
-                problems.error(f.file, map, path, (actions.isEmpty() ? "has no action" : "has " + actions.size() + " actions " + actions)
-                        + "; give exactly one of close (a prompt), overflow (a queue), offerCallback (true)");
+            String action = oneAction(df, map, path, List.of("close", "overflow", "offerCallback"),
+                    "close (a prompt), overflow (a queue), offerCallback (true)");
+            if (action == null) {
                 return Deflection.NONE;
             }
-            return switch (actions.get(0)) {
+            return switch (action) {
                 case "close" -> new Deflection(maxWaiting, maxWaitMs, EscalationStep.Action.CLOSE, -1,
                         Math.max(prompt(df, map, "close"), 0));
                 case "overflow" -> {
@@ -492,6 +486,17 @@ public final class ConfigLoader {
                     yield new Deflection(maxWaiting, maxWaitMs, EscalationStep.Action.OFFER_CALLBACK, -1, -1);
                 }
             };
+        }
+
+        /** The one action key the mapping has out of {@code actions}; else reports it and returns null. */
+        private String oneAction(Fields f, MappingNode map, String path, List<String> actions, String help) {
+            List<String> given = actions.stream().filter(a -> f.node(map, a) != null).toList();
+            if (given.size() != 1) {
+                problems.error(f.file, map, path, (given.isEmpty() ? "has no action" : "has " + given.size() + " actions " + given)
+                        + "; give exactly one of " + help);
+                return null;
+            }
+            return given.get(0);
         }
 
         private List<EscalationStep> escalation(Fields f, MappingNode queue, int queueIndex, Channel channel) {
@@ -524,20 +529,13 @@ public final class ConfigLoader {
                             + " s: steps act in order");
                 }
                 previousSeconds = Math.max(previousSeconds, seconds);
-                List<String> actions = new ArrayList<>();
-                for (String action : List.of("widen", "overflow", "offerCallback", "close")) {
-                    if (sf.node(step, action) != null) {
-                        actions.add(action);
-                    }
-                }
-                if (actions.size() != 1) {
-                    problems.error(f.file, step, path, (actions.isEmpty() ? "has no action" : "has " + actions.size()
-                            + " actions " + actions) + "; give exactly one of widen (an expression), overflow (a queue), "
-                            + "offerCallback (true), close (a prompt)");
+                String action = oneAction(sf, step, path, List.of("widen", "overflow", "offerCallback", "close"),
+                        "widen (an expression), overflow (a queue), offerCallback (true), close (a prompt)");
+                if (action == null) {
                     continue;
                 }
                 long afterMs = seconds * 1000;
-                switch (actions.get(0)) {
+                switch (action) {
                     case "widen" -> steps.add(EscalationStep.widen(afterMs, expression(sf, sf.node(step, "widen"), path + ".widen")));
                     case "overflow" -> {
                         int target = sf.reference(step, "overflow", queues, true);

@@ -35,6 +35,14 @@ public record EscalationStep(long afterMs, Action action, Requirement widen, int
             return code;
         }
 
+        /**
+         * Whether a contact that asked for a callback passes this step without it acting: it was
+         * offered a callback already and, having hung up expecting a call, must not be cut off.
+         */
+        public boolean passedByCallbackContacts() {
+            return this == OFFER_CALLBACK || this == CLOSE;
+        }
+
         /** @return the action, or null for an unknown code */
         public static Action ofCode(int code) {
             for (Action a : values()) {

@@ -490,7 +490,11 @@ final class Agents {
         return -1;
     }
 
-    /** The agent {@link #longestIdle} would name, or -1, without touching the agent's memberships. */
+    /**
+     * The agent {@link #longestIdle} would name, or -1, without touching the agent's memberships:
+     * a near copy of it on purpose, since reading the runner-up's rows would cost cache misses on
+     * every offer at large rosters.
+     */
     int longestIdleAgent(int lane) {
         if (rrMembers[lane] != null) {
             int pos = nextIdle(lane);

@@ -800,8 +800,7 @@ public final class RoutingCore {
             int q = contacts.queue[slot];
             int index = contacts.step[slot]++;
             EscalationStep step = steps[q][index];
-            if ((contacts.flags[slot] & Decision.FLAG_CALLBACK) != 0 && (step.action() == EscalationStep.Action.OFFER_CALLBACK
-                    || step.action() == EscalationStep.Action.CLOSE)) {
+            if ((contacts.flags[slot] & Decision.FLAG_CALLBACK) != 0 && step.action().passedByCallbackContacts()) {
                 continue; // a citizen waiting for a callback was offered one already and must not be cut off
             }
             Decision d = begin(DecisionType.ESCALATE);

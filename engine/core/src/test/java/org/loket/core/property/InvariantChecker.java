@@ -318,8 +318,7 @@ final class InvariantChecker {
     private int nextActingStep(Seen seen) {
         java.util.List<EscalationStep> steps = config.queues().get(seen.queue).steps();
         int i = seen.step;
-        while (i < steps.size() && seen.callback && (steps.get(i).action() == EscalationStep.Action.OFFER_CALLBACK
-                || steps.get(i).action() == EscalationStep.Action.CLOSE)) {
+        while (i < steps.size() && seen.callback && steps.get(i).action().passedByCallbackContacts()) {
             i++;
         }
         return i;

@@ -680,8 +680,7 @@ final class NaiveRouter {
         do {
             int index = contact.step++;
             EscalationStep step = queue(contact.queue).steps().get(index);
-            if ((contact.flags & Decision.FLAG_CALLBACK) != 0 && (step.action() == EscalationStep.Action.OFFER_CALLBACK
-                    || step.action() == EscalationStep.Action.CLOSE)) {
+            if ((contact.flags & Decision.FLAG_CALLBACK) != 0 && step.action().passedByCallbackContacts()) {
                 continue;
             }
             Decision d = decision(DecisionType.ESCALATE);

@@ -684,8 +684,7 @@ public final class RandomTraffic implements DecisionSink {
     private void escalationDeadline(Tracked t, long nowNs) {
         List<EscalationStep> steps = queue(t.queue).steps();
         int next = t.step;
-        while (next < steps.size() && t.callback && (steps.get(next).action() == EscalationStep.Action.OFFER_CALLBACK
-                || steps.get(next).action() == EscalationStep.Action.CLOSE)) {
+        while (next < steps.size() && t.callback && steps.get(next).action().passedByCallbackContacts()) {
             next++; // passed silently
         }
         t.deadlineNs = next < steps.size() ? Math.max(nowNs, t.enteredQueueNs + steps.get(next).afterMs() * 1_000_000L) : -1;
@@ -798,8 +797,7 @@ public final class RandomTraffic implements DecisionSink {
             // Steps a callback contact passed silently before the switch count as passed.
             if (t.callback && t.queue >= 0 && t.state == ContactState.WAITING) {
                 List<EscalationStep> steps = queue(t.queue).steps();
-                while (t.step < steps.size() && (steps.get(t.step).action() == EscalationStep.Action.OFFER_CALLBACK
-                        || steps.get(t.step).action() == EscalationStep.Action.CLOSE)
+                while (t.step < steps.size() && steps.get(t.step).action().passedByCallbackContacts()
                         && t.enteredQueueNs + steps.get(t.step).afterMs() * 1_000_000L <= nowNs) {
                     t.step++;
                 }
