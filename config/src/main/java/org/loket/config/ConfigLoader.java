@@ -223,10 +223,10 @@ public final class ConfigLoader {
             readHours();
             RoutingConfig routing = new RoutingConfig(version, List.copyOf(skills.keySet()), List.copyOf(languages.keySet()),
                     List.copyOf(prompts.keySet()), queueSpecs, agents, entries, flowNodes, maxLive);
+            boolean[] left = problems.hasErrors() ? null : queuesContactsLeave(routing);
             for (int q = 0; q < queueSpecs.size() && !problems.hasErrors(); q++) {
                 QueueSpec queue = queueSpecs.get(q);
-                boolean served = agents.stream().anyMatch(a -> queue.servedAtAllBy(a, routing));
-                if (!served && sections.containsKey("agents")) {
+                if (!left[q] && sections.containsKey("agents")) {
                     Located at = queueNodes.get(q);
                     problems.warning(at.file, at.node, "queues[" + q + "]", "no agent meets '" + queue.requirement().describe(routing.skills())
                             + "' with room for " + queue.channel().name().toLowerCase(Locale.ROOT) + ", not even after escalation: contacts in '"
@@ -240,6 +240,31 @@ public final class ConfigLoader {
                 }
             }
             return routing;
+        }
+
+        /**
+         * Per queue: whether its contacts get out of it, through an agent who serves it (after its
+         * widenings), a close step, or an overflow step to a queue they get out of.
+         */
+        private static boolean[] queuesContactsLeave(RoutingConfig routing) {
+            List<QueueSpec> queues = routing.queues();
+            boolean[] left = new boolean[queues.size()];
+            for (int q = 0; q < left.length; q++) {
+                QueueSpec queue = queues.get(q);
+                left[q] = routing.agents().stream().anyMatch(a -> queue.servedAtAllBy(a, routing))
+                        || queue.steps().stream().anyMatch(step -> step.action() == EscalationStep.Action.CLOSE);
+            }
+            for (boolean changed = true; changed; ) {
+                changed = false;
+                for (int q = 0; q < left.length; q++) {
+                    if (!left[q] && queues.get(q).steps().stream().anyMatch(step ->
+                            step.action() == EscalationStep.Action.OVERFLOW && left[step.overflowQueueId()])) {
+                        left[q] = true;
+                        changed = true;
+                    }
+                }
+            }
+            return left;
         }
 
         private long number(String section, long defaultValue, long min, long max) {

@@ -180,4 +180,23 @@ class ConfigLoaderTest {
         assertThat(loaded.warnings()).filteredOn(w -> w.message().contains("would wait for ever"))
                 .extracting(ConfigProblem::line).containsExactly(4, 5);
     }
+
+    @Test
+    void shouldNotWarnAboutAnUnservedQueueItsContactsLeaveByOverflowOrClose() throws ConfigException {
+        LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", """
+                skills: [s, none]
+                prompts: {busy: {nl: "Bel later."}}
+                queues:
+                  - {name: q, channel: voice, skill: s}
+                  - {name: to-q, channel: voice, skill: none, escalation: [{after: 5, overflow: q}]}
+                  - {name: to-to-q, channel: voice, skill: none, escalation: [{after: 5, overflow: to-q}]}
+                  - {name: closes, channel: voice, skill: none, escalation: [{after: 5, close: busy}]}
+                  - {name: stuck, channel: voice, skill: none}
+                  - {name: to-stuck, channel: voice, skill: none, escalation: [{after: 5, overflow: stuck}]}
+                agents:
+                  - {name: ann, skills: {s: 5}}
+                """);
+        assertThat(loaded.warnings()).filteredOn(w -> w.message().contains("would wait for ever"))
+                .extracting(ConfigProblem::line).containsExactly(8, 9);
+    }
 }
