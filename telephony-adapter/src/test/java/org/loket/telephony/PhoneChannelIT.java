@@ -29,6 +29,8 @@ import org.loket.config.ConfigLoader;
 import org.loket.config.LoadedConfig;
 import org.loket.core.AgentState;
 import org.loket.core.PauseReason;
+import org.loket.core.config.EscalationStep;
+import org.loket.core.config.FlowNode;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
 import org.loket.core.decision.Decision;
@@ -44,6 +46,7 @@ import org.loket.telephony.config.AsteriskConfigWriter;
  * sipp callers pressing RFC 2833 digits, and sipp phones for the agents (agent-1, agent-3 and
  * agent-4 answer; agent-2 rings out). Assertions read the journal Loket writes and sipp's results.
  * The tests run in order on one Asterisk and one Loket; the last two restart Asterisk and stop Loket.
+ * Loket watches a copy of the configuration folder, which the live-reload scenario changes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -55,7 +58,12 @@ class PhoneChannelIT {
     private static final Path ASTERISK = WORK.resolve("asterisk");
     private static final Path JOURNAL = WORK.resolve("journal");
     private static final Path SIPP = WORK.resolve("sipp");
+    private static final Path CONFIG = WORK.resolve("config");
     private static final String SERVICE = "0881234567";
+    private static final String OVERFLOW_NUMBER = "0881234568";
+    private static final String OFFER_NUMBER = "0881234569";
+    private static final String RELOAD_NUMBER = "0881234570";
+    private static final String LONG_MENU_NUMBER = "0881234571";
 
     private LoadedConfig config;
     private Process loket;
@@ -76,8 +84,10 @@ class PhoneChannelIT {
         }
         deleteTree(WORK);
         Files.createDirectories(SIPP);
+        Files.createDirectories(CONFIG);
+        Files.copy(MODULE.resolve("src/test/resources/phone-it/routing.yaml"), CONFIG.resolve("routing.yaml"));
         run(900, SCRIPT.toString(), "provision");
-        config = ConfigLoader.load(MODULE.resolve("src/test/resources/phone-it"));
+        config = ConfigLoader.load(CONFIG);
         Path secret = WORK.resolve("ami-secret");
         AsteriskConfigWriter.write(config, new AsteriskConfigWriter.Options("127.0.0.1:5060", "127.0.0.1:5038", "loket",
                 "127.0.0.1:4573", new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101), "sip:127.0.0.1:5090",
@@ -104,7 +114,7 @@ class PhoneChannelIT {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(Arrays.asList(System.getProperty("loket.jvm.flags").trim().split("\\s+")));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoketCli.class.getName(), "run",
-                "--config", MODULE.resolve("src/test/resources/phone-it").toString(), "--journal", JOURNAL.toString(),
+                "--config", CONFIG.toString(), "--watch-config", "--journal", JOURNAL.toString(),
                 "--tick-ms", "50", "--status-seconds", "0",
                 "--set", "telephony.enabled=true",
                 "--set", "telephony.ami.secretFile=" + WORK.resolve("ami-secret"),
@@ -247,6 +257,121 @@ class PhoneChannelIT {
 
     @Test
     @Order(7)
+    void overflowStepMovesAWaitingCallerOnAndTheOfferEndsItsHoldAtOnce() throws Exception {
+        Sipp caller = call("0612000014", OVERFLOW_NUMBER, new Sipp.Caller().pause(9000).hangUp());
+        long contact = nextArrival();
+        Decision queued = awaitDecision(d -> d.type == DecisionType.QUEUE_CONTACT && d.contactId == contact, 10);
+        assertThat(queueName(queued.queueId)).isEqualTo("overflow-voice");
+        Decision step = awaitDecision(d -> d.type == DecisionType.ESCALATE && d.contactId == contact, 10);
+        assertThat(EscalationStep.Action.ofCode(step.reason)).isEqualTo(EscalationStep.Action.OVERFLOW);
+        assertThat(step.timestampNs - queued.timestampNs).as("the step is due two seconds after joining")
+                .isBetween(TimeUnit.MILLISECONDS.toNanos(1900), TimeUnit.MILLISECONDS.toNanos(2500));
+        Decision offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 10);
+        assertThat(queueName(offer.queueId)).isEqualTo("login-voice");
+        assertThat(agentName(offer.agentId)).isEqualTo("agent-1");
+        Command accepted = awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == contact, 10);
+        // The caller was on hold (music, one long digit wait until the next announcement, 4 s away):
+        // only the hand-over (AMI Redirect, resumed AGI session, Dial) gets the phone ringing this soon.
+        assertThat(accepted.timestampNs - offer.timestampNs).as("the agent answered within 1.5 s of the offer (phone rings 0.2 s)")
+                .isLessThan(TimeUnit.MILLISECONDS.toNanos(1500));
+        assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
+        assertThat(awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, 10).outcome)
+                .isEqualTo(Outcome.ANSWERED);
+    }
+
+    @Test
+    @Order(8)
+    void escalationStepOffersACallbackThatAnOverflowLaterDelivers() throws Exception {
+        Sipp caller = call("0612000015", OFFER_NUMBER, new Sipp.Caller().pause(4500).digit('*').awaitHangUp(15_000));
+        long contact = nextArrival();
+        Decision offered = awaitDecision(d -> d.type == DecisionType.ESCALATE && d.contactId == contact, 10);
+        assertThat(EscalationStep.Action.ofCode(offered.reason)).isEqualTo(EscalationStep.Action.OFFER_CALLBACK);
+        awaitDecision(d -> d.type == DecisionType.CALLBACK_SCHEDULED && d.contactId == contact, 15);
+        Command requested = awaitCommand(c -> c.type == CommandType.CALLBACK_REQUESTED && c.contactId == contact, 5);
+        assertThat(requested.timestampNs).as("the caller took the step's offer").isGreaterThan(offered.timestampNs);
+        assertThat(caller.await(30)).as(diagnostics(caller)).isZero();
+        // Eight seconds after joining, the second step moves the callback on to cb-voice, where agent-4 is free.
+        Decision overflow = awaitDecision(d -> d.type == DecisionType.ESCALATE && d.contactId == contact
+                && d.reason == EscalationStep.Action.OVERFLOW.code(), 15);
+        assertThat(queueName(overflow.queueId)).isEqualTo("cb-voice");
+        Decision offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 10);
+        assertThat(offer.flags & Decision.FLAG_CALLBACK).isNotZero();
+        assertThat(agentName(offer.agentId)).isEqualTo("agent-4");
+        assertThat(awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, 20).outcome)
+                .isEqualTo(Outcome.ANSWERED);
+        assertThat(Files.readString(SIPP.resolve("citizen.msg.log"), StandardCharsets.ISO_8859_1))
+                .as("the citizen's phone was rung back").contains("INVITE sip:0612000015@");
+    }
+
+    @Test
+    @Order(9)
+    void menuInputTimeCountsAgainFromTheEndOfItsPrompt() throws Exception {
+        long promptMs = wavMs(ASTERISK.resolve("sounds/nl/long-menu.wav"));
+        assertThat(promptMs).as("the menu speaks for most of its 4 s input time").isBetween(2500L, 3900L);
+        // The digit comes after the input time counted from the decision (4 s, plus Answer's 0.5 s at most)
+        // and well within the input time counted from the end of the prompt.
+        Sipp caller = call("0612000016", LONG_MENU_NUMBER, new Sipp.Caller().pause(promptMs + 2000).digit('5').awaitHangUp(15_000));
+        long contact = nextArrival();
+        assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
+        assertThat(awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, 10).outcome)
+                .as("the choice was taken; no timeout sent the caller to the fallback queue").isEqualTo(Outcome.SELF_SERVED);
+        int menu = nodeId("long-menu");
+        Decision prompt = decisionsOf(contact).stream().filter(d -> d.type == DecisionType.PLAY_PROMPT && d.nodeId == menu)
+                .findFirst().orElseThrow();
+        Command played = commandsOf(contact).stream().filter(c -> c.type == CommandType.PROMPT_PLAYED).findFirst().orElseThrow();
+        assertThat(played.input).isEqualTo(menu);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(played.timestampNs - prompt.timestampNs)).as("PROMPT_PLAYED when the audio ended")
+                .isBetween(promptMs - 200, promptMs + 1500);
+        Command choice = commandsOf(contact).stream().filter(c -> c.type == CommandType.SELF_SERVICE_INPUT).findFirst().orElseThrow();
+        assertThat(choice.input).isEqualTo(5);
+        assertThat(choice.timestampNs - prompt.timestampNs).as("the digit came after the input time counted from the decision")
+                .isGreaterThan(TimeUnit.SECONDS.toNanos(4));
+    }
+
+    @Test
+    @Order(10)
+    void liveReloadDuringACallMovesTheWaitingCallerByTheNewRulesAndNewCallsFollowTheNewIds() throws Exception {
+        Sipp caller = call("0612000017", RELOAD_NUMBER, new Sipp.Caller().pause(12_000).hangUp());
+        long contact = nextArrival();
+        awaitDecision(d -> d.type == DecisionType.QUEUE_CONTACT && d.contactId == contact, 10);
+        Thread.sleep(1500);
+        assertThat(decisionsOf(contact)).as("nobody serves reload-voice yet").noneMatch(d -> d.type == DecisionType.OFFER_CONTACT);
+        long invitesBefore = invitesTo("agent-3");
+        // Version 2: a new agent and a new queue ahead of the others (every id moves), and
+        // reload-voice overflows to general-voice after a second (already due for the waiting caller).
+        String v1 = Files.readString(CONFIG.resolve("routing.yaml"));
+        String v2 = replaceOnce(replaceOnce(replaceOnce(replaceOnce(v1, "version: 1\n", "version: 2\n"),
+                "queues:\n", "queues:\n  - {name: new-voice, channel: voice, skill: later, offerTimeoutSeconds: 4}\n"),
+                "agents:\n", "agents:\n  - {name: agent-0, skills: {later: 1}}\n"),
+                "{name: reload-voice,  channel: voice, skill: later,   offerTimeoutSeconds: 4}",
+                "{name: reload-voice,  channel: voice, skill: later,   offerTimeoutSeconds: 4, escalation: [{after: 1, overflow: general-voice}]}");
+        Files.writeString(CONFIG.resolve("routing.yaml.tmp"), v2);
+        Files.move(CONFIG.resolve("routing.yaml.tmp"), CONFIG.resolve("routing.yaml"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Decision applied = awaitDecision(d -> d.type == DecisionType.CONFIGURATION_APPLIED && d.score == 2, 15);
+        config = ConfigLoader.load(CONFIG);
+        Decision offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 10);
+        assertThat(indexOf(d -> d == offer)).isGreaterThan(indexOf(d -> d == applied));
+        assertThat(queueName(offer.queueId)).isEqualTo("general-voice");
+        assertThat(agentName(offer.agentId)).isEqualTo("agent-3");
+        Command accepted = awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == contact, 10);
+        assertThat(accepted.agentId).as("the adapter rang agent-3 by the new configuration's ids").isEqualTo(offer.agentId);
+        assertThat(invitesTo("agent-3")).isGreaterThan(invitesBefore);
+        assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
+        assertThat(awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, 10).outcome)
+                .isEqualTo(Outcome.ANSWERED);
+
+        Sipp after = call("0612000018", SERVICE, new Sipp.Caller().pause(1200).digit('1').pause(800).digit('7').pause(4000).hangUp());
+        long afterContact = nextArrival();
+        assertThat(after.await(40)).as(diagnostics(after)).isZero();
+        Decision afterOffer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == afterContact, 10);
+        assertThat(queueName(afterOffer.queueId)).isEqualTo("login-voice");
+        assertThat(agentName(afterOffer.agentId)).isEqualTo("agent-1");
+        assertThat(awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == afterContact, 10).outcome)
+                .isEqualTo(Outcome.ANSWERED);
+    }
+
+    @Test
+    @Order(11)
     void asteriskRestartLosesNoContactAndLoketReconnects() throws Exception {
         Sipp waiting = call("0612000011", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('6').pause(30_000).hangUp());
         long waitingContact = nextArrival();
@@ -270,7 +395,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(8)
+    @Order(12)
     void callsReachTheFallbackWhenLoketIsStopped() throws Exception {
         assertEveryContactEndedOnce();
         loket.toHandle().destroy(); // SIGTERM; unlike Process.destroy it leaves the output readable
@@ -286,14 +411,58 @@ class PhoneChannelIT {
         while (loketOutput.stream().noneMatch(l -> l.contains("telephony: closed")) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertThat(loketOutput).as("the adapter's counters at its close").anyMatch(l -> l.contains("telephony: closed"));
+        String counters = loketOutput.stream().filter(l -> l.contains("telephony: closed")).findFirst().orElseThrow(() ->
+                new AssertionError("the adapter's counters at its close\n" + loketLog()));
+        assertThat(counter(counters, "callbackOffers")).as("the escalation step's offer was played: " + counters).isEqualTo(1);
+        assertThat(counter(counters, "handovers")).as("held callers were handed their offers: " + counters).isPositive();
+        assertThat(counter(counters, "handoversLost") + counter(counters, "handoversFailed")).as(counters).isZero();
     }
 
     // ------------------------------------------------------------------ helpers
 
     private Sipp call(String number, Sipp.Caller caller) throws IOException {
+        return call(number, SERVICE, caller);
+    }
+
+    private Sipp call(String number, String service, Sipp.Caller caller) throws IOException {
         int slot = nextCallerSlot++ % 10;
-        return Sipp.call(SIPP, "caller-" + number, number, SERVICE, caller, 5070 + slot, 5140 + 4 * slot, 5080 + slot);
+        return Sipp.call(SIPP, "caller-" + number, number, service, caller, 5070 + slot, 5140 + 4 * slot, 5080 + slot);
+    }
+
+    private String queueName(int queueId) {
+        return config.routing().queues().get(queueId).name();
+    }
+
+    private int nodeId(String name) {
+        List<FlowNode> nodes = config.routing().flowNodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no flow node " + name);
+    }
+
+    private static long invitesTo(String phone) throws IOException {
+        String log = Files.readString(SIPP.resolve(phone + ".msg.log"), StandardCharsets.ISO_8859_1);
+        return log.lines().filter(l -> l.startsWith("INVITE sip:")).count();
+    }
+
+    /** The length of a 16-bit mono PCM WAV file at 8 kHz (the provisioned prompts), from its size. */
+    private static long wavMs(Path wav) throws IOException {
+        long dataBytes = Files.size(wav) - 44;
+        return dataBytes * 1000 / (8000 * 2);
+    }
+
+    private static String replaceOnce(String text, String old, String replacement) {
+        assertThat(text.indexOf(old)).as("'" + old + "' once in the configuration").isNotNegative().isEqualTo(text.lastIndexOf(old));
+        return text.replace(old, replacement);
+    }
+
+    private static long counter(String line, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b" + name + "=(\\d+)").matcher(line);
+        assertThat(m.find()).as(name + " in " + line).isTrue();
+        return Long.parseLong(m.group(1));
     }
 
     private int arrivalsSeen;
