@@ -1,6 +1,6 @@
 package org.loket.telephony;
 
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.asteriskjava.fastagi.AgiChannel;
@@ -64,10 +64,10 @@ final class CallSession {
      * A decision and the names of the configuration it was made under: a reload between its release
      * on egress and its turn here must not change what its ids mean.
      */
-    private record Mail(Decision decision, Directory names) {
+    record Mail(Decision decision, Directory names) {
     }
 
-    private final LinkedBlockingQueue<Mail> mailbox = new LinkedBlockingQueue<>();
+    private final Mailbox<Mail> mailbox = new Mailbox<>();
     private final AtomicBoolean accepted = new AtomicBoolean();
     /** The endpoint (agent name) being dialled, or null; by name, since a reload may move the agent's id mid-ring. */
     private volatile String offeredEndpoint;
@@ -75,6 +75,9 @@ final class CallSession {
     private long engineDeadlineNs;
     private String language;
     private boolean musicOn;
+    /** When the music last started, and when CONTACT_ARRIVED was published (0 once the first dial counted it). */
+    private long musicStartedNs;
+    private long arrivedNs;
     private boolean connected;
     private boolean ended;
     private long nextAnnounceNs;
@@ -98,28 +101,35 @@ final class CallSession {
     }
 
     /**
-     * Egress thread: a decision for this contact (a copy this session owns), with the directory in
-     * force on egress when it was released. When the caller is on hold and the decision needs it, the
-     * hold is ended by an AMI Redirect (sent on the action executor: this never blocks).
+     * Egress thread: one command's decisions for this contact (copies this session owns), each with
+     * the directory in force on egress when it was released, handed over together. When the caller
+     * is on hold and one of them needs it, the hold is ended by an AMI Redirect (sent on the action
+     * executor: this never blocks).
      */
-    void deliver(Decision decision, Directory names) {
-        mailbox.add(new Mail(decision, names));
-        DecisionType type = decision.type;
-        if (type == DecisionType.OFFER_CONTACT || type == DecisionType.END_CONTACT
-                || type == DecisionType.CALLBACK_SCHEDULED || type == DecisionType.PLAY_PROMPT || offersCallback(decision)) {
-            boolean wake;
-            synchronized (this) {
-                wake = hold == Hold.HOLDING;
-                if (wake) {
-                    wakeNs = System.nanoTime();
-                    hold = Hold.WAKING;
-                    redirectFailed = false;
-                }
-            }
+    void deliver(List<Mail> mails) {
+        mailbox.addAll(mails);
+        if (mails.stream().noneMatch(m -> needsTheCaller(m.decision()))) {
+            return;
+        }
+        boolean wake;
+        synchronized (this) {
+            wake = hold == Hold.HOLDING;
             if (wake) {
-                gateway.wake(this);
+                wakeNs = System.nanoTime();
+                hold = Hold.WAKING;
+                redirectFailed = false;
             }
         }
+        if (wake) {
+            gateway.wake(this);
+        }
+    }
+
+    /** A decision the caller must hear or act on now (a held caller's hold is ended for it). */
+    private static boolean needsTheCaller(Decision d) {
+        DecisionType type = d.type;
+        return type == DecisionType.OFFER_CONTACT || type == DecisionType.END_CONTACT
+                || type == DecisionType.CALLBACK_SCHEDULED || type == DecisionType.PLAY_PROMPT || offersCallback(d);
     }
 
     /** An escalation step, or a deflection of a slow queue, that asks to offer the waiting caller a callback now. */
@@ -170,6 +180,7 @@ final class CallSession {
         socket = agiSocket;
         calls.byContact.put(contactId, this);
         calls.byUniqueId.put(uniqueId, this);
+        arrivedNs = System.nanoTime();
         if (!calls.publish(new Calls.Out(CommandType.CONTACT_ARRIVED, contactId, -1, entryId, -1, -1, -1))) {
             try {
                 fallback("ring full");
@@ -296,7 +307,7 @@ final class CallSession {
                 switch (phase) {
                     case AWAITING_ENGINE, FINISHING -> {
                         long waitNs = engineDeadlineNs - System.nanoTime();
-                        d = waitNs > 0 ? mailbox.poll(waitNs, TimeUnit.NANOSECONDS) : null;
+                        d = waitNs > 0 ? mailbox.poll(waitNs) : null;
                         if (d == null) {
                             calls.counters.engineTimeouts.incrementAndGet();
                             fallback("engine did not answer within " + settings.engineTimeoutMs() + " ms");
@@ -576,6 +587,14 @@ final class CallSession {
      * stops half a second before the core's offer runs out, so its retraction never races an answer.
      */
     private boolean dial(Decision offer, Directory names) throws AgiException {
+        long nowNs = System.nanoTime();
+        if (musicOn && nowNs - musicStartedNs < 20_000_000L) {
+            calls.counters.briefHolds.incrementAndGet();
+        }
+        if (arrivedNs != 0) {
+            calls.counters.arrivalToDialMs.add(nowNs - arrivedNs);
+            arrivedNs = 0;
+        }
         music(false);
         long offerEndsMs = offer.timestampNs / 1_000_000L + names.queue(offer.queueId).offerTimeoutMs();
         long ringMs = offerEndsMs - System.currentTimeMillis() - 500;
@@ -623,7 +642,7 @@ final class CallSession {
      * its queue there, is closed as abandoned so it still ends with a recorded outcome.
      */
     private boolean retractedMeanwhile(String endpoint) {
-        for (Mail m : mailbox) {
+        for (Mail m : mailbox.pending()) {
             Decision d = m.decision();
             if (d.type == DecisionType.RETRACT_OFFER && endpoint.equals(m.names().agentName(d.agentId))) {
                 calls.counters.answeredAfterRetraction.incrementAndGet();
@@ -669,6 +688,7 @@ final class CallSession {
     private void music(boolean on) throws AgiException {
         if (on != musicOn) {
             if (on) {
+                musicStartedNs = System.nanoTime();
                 channel.playMusicOnHold();
             } else {
                 channel.stopMusicOnHold();

@@ -104,25 +104,15 @@ final class Calls {
         final AtomicLong resumeUnknown = new AtomicLong();
         /** Callback offers an escalation step asked for and a waiting caller heard. */
         final AtomicLong callbackOffers = new AtomicLong();
-        /** Decision delivered to a held caller until its session resumed: counts up to 1, 2, 5, 10, 20, 50, 100 ms and beyond. */
-        private static final long[] HANDOVER_MS = {1, 2, 5, 10, 20, 50, 100};
-        final java.util.concurrent.atomic.AtomicLongArray handoverMs = new java.util.concurrent.atomic.AtomicLongArray(HANDOVER_MS.length + 1);
+        /** Decision delivered to a held caller until its session resumed. */
+        final MsBuckets handoverMs = new MsBuckets();
+        /** A call's CONTACT_ARRIVED published until its first agent is dialled (offers at once and after waiting). */
+        final MsBuckets arrivalToDialMs = new MsBuckets();
+        /** Hold music started for a caller and stopped again within 20 ms for a dial (an offer right behind the queueing). */
+        final AtomicLong briefHolds = new AtomicLong();
 
         void handoverTime(long nanos) {
-            int bucket = 0;
-            while (bucket < HANDOVER_MS.length && nanos > HANDOVER_MS[bucket] * 1_000_000L) {
-                bucket++;
-            }
-            handoverMs.incrementAndGet(bucket);
-        }
-
-        private String handoverHistogram() {
-            StringBuilder s = new StringBuilder();
-            for (int b = 0; b <= HANDOVER_MS.length; b++) {
-                s.append(b == 0 ? "" : ",").append(b < HANDOVER_MS.length ? "<=" + HANDOVER_MS[b] : ">" + HANDOVER_MS[b - 1])
-                        .append(':').append(handoverMs.get(b));
-            }
-            return s.toString();
+            handoverMs.add(nanos);
         }
 
         @Override
@@ -133,7 +123,40 @@ final class Calls {
                     + " callbacksFailed=" + callbacksFailed + " amiConnects=" + amiConnects
                     + " amiDisconnects=" + amiDisconnects + " deviceStates=" + deviceStates + " rejected=" + rejected
                     + " lateOffers=" + lateOffers + " answeredAfterRetraction=" + answeredAfterRetraction + " handovers=" + handovers
-                    + " handoversLost=" + handoversLost + " handoversFailed=" + handoversFailed  + " resumeUnknown=" + resumeUnknown + " callbackOffers=" + callbackOffers + " handoverMs=" + handoverHistogram();
+                    + " handoversLost=" + handoversLost + " handoversFailed=" + handoversFailed  + " resumeUnknown=" + resumeUnknown + " callbackOffers=" + callbackOffers
+                    + " briefHolds=" + briefHolds + " handoverMs=" + handoverMs + " arrivalToDialMs=" + arrivalToDialMs;
+        }
+    }
+
+    /** Durations counted up to 1, 2, 5, 10, 20, 50, 100 ms and beyond; thread-safe. */
+    static final class MsBuckets {
+        private static final long[] LIMITS_MS = {1, 2, 5, 10, 20, 50, 100};
+        private final java.util.concurrent.atomic.AtomicLongArray counts = new java.util.concurrent.atomic.AtomicLongArray(LIMITS_MS.length + 1);
+
+        void add(long nanos) {
+            int bucket = 0;
+            while (bucket < LIMITS_MS.length && nanos > LIMITS_MS[bucket] * 1_000_000L) {
+                bucket++;
+            }
+            counts.incrementAndGet(bucket);
+        }
+
+        long total() {
+            long total = 0;
+            for (int b = 0; b < counts.length(); b++) {
+                total += counts.get(b);
+            }
+            return total;
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder s = new StringBuilder();
+            for (int b = 0; b <= LIMITS_MS.length; b++) {
+                s.append(b == 0 ? "" : ",").append(b < LIMITS_MS.length ? "<=" + LIMITS_MS[b] : ">" + LIMITS_MS[b - 1])
+                        .append(':').append(counts.get(b));
+            }
+            return s.toString();
         }
     }
 

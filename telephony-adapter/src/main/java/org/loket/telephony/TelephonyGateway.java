@@ -2,6 +2,10 @@ package org.loket.telephony;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +47,8 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     /** The names and ids of the configuration in force on egress; replaced (never changed) by {@link #onConfigApplied}. */
     private volatile Directory directory;
     private Calls calls;
+    /** Egress thread only: the current command's decisions per call, handed over at its end. */
+    private final Map<CallSession, List<CallSession.Mail>> pending = new LinkedHashMap<>();
     private CallerPseudonyms pseudonyms;
     private VirtualThreadAgiServer agiServer;
     private AmiLink ami;
@@ -174,13 +180,25 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         CallSession session = calls.byContact.get(contactId);
         Directory names = directory;
         if (session != null) {
-            session.deliver(new Decision().copyFrom(decision), names);
+            pending.computeIfAbsent(session, k -> new ArrayList<>(2)).add(new CallSession.Mail(new Decision().copyFrom(decision), names));
         } else if (type == DecisionType.OFFER_CONTACT && (decision.flags & Decision.FLAG_CALLBACK) != 0) {
             // Names now, on egress: the ids are those of the configuration this decision was made under.
             String endpoint = names.agentName(decision.agentId);
             long offerTimeoutMs = names.queue(decision.queueId).offerTimeoutMs();
             actions.execute(() -> ami.originateCallback(contactId, endpoint, offerTimeoutMs));
         }
+    }
+
+    /** Egress thread: the command's decisions go to their calls together (see {@link Mailbox}). */
+    @Override
+    public void onCommandDecided() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<CallSession, List<CallSession.Mail>> call : pending.entrySet()) {
+            call.getKey().deliver(call.getValue());
+        }
+        pending.clear();
     }
 
     /**

@@ -110,17 +110,21 @@ class ConfigReloadTest {
 
         // Released under version 1, taken by the session whenever: it still names version 1's prompt and node.
         gateway.onDecision(prompt(contactId, v1, "welcome", "welcome"));
+        gateway.onCommandDecided();
         apply(gateway, v2);
         awaitAgi(c -> c.startsWith("streamFile") && c.contains("/welcome"));
         assertThat(agiCommands).noneMatch(c -> c.contains("/outage"));
 
         gateway.onDecision(prompt(contactId, v2, "to-agent", "to-general"));
+        gateway.onCommandDecided();
         awaitAgi(c -> c.contains("/to-agent"));
         gateway.onDecision(decision(DecisionType.QUEUE_CONTACT, contactId, queue(v2, "general-voice"), -1));
+        gateway.onCommandDecided();
         assertThat(gateway.calls().board.position(contactId)).isEqualTo(1);
 
         Decision offer = decision(DecisionType.OFFER_CONTACT, contactId, queue(v2, "general-voice"), agent(v2, "agent-3"));
         gateway.onDecision(offer);
+        gateway.onCommandDecided();
         call.join(TimeUnit.SECONDS.toMillis(10));
         assertThat(call.isAlive()).isFalse();
         assertThat(agiCommands).as("rings agent-3 for the new general-voice's 30 s offer, not the old 4 s")
@@ -176,13 +180,14 @@ class ConfigReloadTest {
         return gateway;
     }
 
-    /** What the engine does on egress: the decision, then the configuration. */
+    /** What the engine does on egress: the decision, then the configuration, then the command's end. */
     private static void apply(TelephonyGateway gateway, LoadedConfig config) {
         Decision applied = new Decision();
         applied.type = DecisionType.CONFIGURATION_APPLIED;
         applied.score = config.routing().version();
         gateway.onDecision(applied);
         gateway.onConfigApplied(config);
+        gateway.onCommandDecided();
     }
 
     private Thread call(TelephonyGateway gateway, String dialled, String uniqueId) {

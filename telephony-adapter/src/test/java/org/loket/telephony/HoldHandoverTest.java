@@ -76,6 +76,7 @@ class HoldHandoverTest {
         queued.queueId = 0;
         queued.timestampNs = System.currentTimeMillis() * 1_000_000L;
         gateway.onDecision(queued);
+        gateway.onCommandDecided();
         Thread.sleep(1_000);
         long waits = agiCommands.stream().filter(c -> c.startsWith("WAIT FOR DIGIT")).count();
         assertThat(waits).as("one digit wait per holdCheckMs, not one per 100 ms").isBetween(2L, 4L);
@@ -87,12 +88,51 @@ class HoldHandoverTest {
         offer.agentId = 0;
         offer.timestampNs = System.currentTimeMillis() * 1_000_000L;
         gateway.onDecision(offer);
+        gateway.onCommandDecided();
         call.join(TimeUnit.SECONDS.toMillis(5));
         assertThat(call.isAlive()).isFalse();
         assertThat(agiCommands).anyMatch(c -> c.startsWith("exec[Dial"));
         assertThat(gateway.calls().counters.handoversFailed.get()).isEqualTo(1);
         assertThat(published).extracting(c -> c.type).contains(CommandType.OFFER_ACCEPTED, CommandType.CONTACT_ENDED);
         assertThat(gateway.calls().byContact).isEmpty();
+    }
+
+    @Test
+    void shouldDialWithoutHoldMusicWhenTheOfferComesInTheSameCommandAsTheQueueing() throws Exception {
+        TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused",
+                "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "5000")));
+        for (int call = 0; call < 20; call++) {
+            published.clear();
+            agiCommands.clear();
+            gateway.prepare(new GatewayContext(publisher, ConfigLoader.load(Path.of("src/test/resources/phone-it")), Map.of()));
+            Thread session = Thread.ofVirtual().start(() -> {
+                try {
+                    gateway.service(request(), channel());
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (published.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            long contactId = published.get(0).contactId;
+            // One command (the arrival) queues the contact and offers it at once; the session may wake
+            // between the two onDecision calls, but sees both only at the command's end.
+            gateway.onDecision(decision(DecisionType.QUEUE_CONTACT, contactId, 0, -1));
+            Thread.sleep(2);
+            Decision offer = decision(DecisionType.OFFER_CONTACT, contactId, 0, -1);
+            offer.agentId = 0;
+            gateway.onDecision(offer);
+            gateway.onCommandDecided();
+            session.join(TimeUnit.SECONDS.toMillis(5));
+            assertThat(session.isAlive()).isFalse();
+            assertThat(agiCommands).anyMatch(c -> c.startsWith("exec[Dial"));
+            assertThat(agiCommands).as("no hold music started and stopped for call " + call)
+                    .noneMatch(c -> c.startsWith("playMusicOnHold")).noneMatch(c -> c.startsWith("WAIT FOR DIGIT"));
+            assertThat(gateway.calls().counters.briefHolds.get()).isZero();
+            assertThat(gateway.calls().counters.arrivalToDialMs.total()).as("the call's arrival to dial counted").isEqualTo(1);
+        }
     }
 
     private long startCall(TelephonyGateway gateway, boolean pressForCallback) throws Exception {
@@ -111,6 +151,7 @@ class HoldHandoverTest {
         }
         long contactId = published.get(0).contactId;
         gateway.onDecision(decision(DecisionType.QUEUE_CONTACT, contactId, 0, -1));
+        gateway.onCommandDecided();
         return contactId;
     }
 
@@ -136,6 +177,8 @@ class HoldHandoverTest {
         assertThat(agiCommands).noneMatch(c -> c.contains("callback-offer"));
 
         gateway.onDecision(decision(DecisionType.ESCALATE, contactId, 0, EscalationStep.Action.OFFER_CALLBACK.code()));
+
+        gateway.onCommandDecided();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (published.stream().noneMatch(c -> c.type == CommandType.CALLBACK_REQUESTED) && System.nanoTime() < deadline) {
             Thread.sleep(5);
@@ -145,6 +188,8 @@ class HoldHandoverTest {
         assertThat(gateway.calls().counters.callbackOffers.get()).isEqualTo(1);
 
         gateway.onDecision(decision(DecisionType.CALLBACK_SCHEDULED, contactId, 0, -1));
+
+        gateway.onCommandDecided();
         calls.get(0).join(TimeUnit.SECONDS.toMillis(5));
         assertThat(calls.get(0).isAlive()).isFalse();
         assertThat(agiCommands).anyMatch(c -> c.contains("callback-confirmed"));
@@ -157,7 +202,9 @@ class HoldHandoverTest {
                 "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "300")));
         long contactId = startCall(gateway, false);
         gateway.onDecision(decision(DecisionType.ESCALATE, contactId, 0, EscalationStep.Action.WIDEN.code()));
+        gateway.onCommandDecided();
         gateway.onDecision(decision(DecisionType.ESCALATE, contactId, 0, EscalationStep.Action.OFFER_CALLBACK.code()));
+        gateway.onCommandDecided();
         Thread.sleep(1_000);
         assertThat(agiCommands).anyMatch(c -> c.contains("callback-offer"));
         assertThat(published).extracting(c -> c.type).doesNotContain(CommandType.CALLBACK_REQUESTED);
@@ -166,6 +213,8 @@ class HoldHandoverTest {
         assertThat(agiCommands.stream().filter(c -> c.startsWith("WAIT FOR DIGIT")).count()).as("still on hold").isGreaterThan(waitsBefore);
 
         gateway.onDecision(decision(DecisionType.END_CONTACT, contactId, 0, -1));
+
+        gateway.onCommandDecided();
         calls.get(0).join(TimeUnit.SECONDS.toMillis(5));
         assertThat(calls.get(0).isAlive()).isFalse();
     }

@@ -7,7 +7,8 @@ import org.loket.core.decision.Decision;
  * An adapter plugged into the host: it turns outside events into commands through the
  * {@link CommandPublisher} and turns decisions into outside actions.
  * <p>Lifecycle: {@link #start} once before traffic, {@link #onDecision} on the egress thread for
- * every decision after its command is journaled, {@link #onConfigApplied} on the same thread when a
+ * every decision after its command is journaled, then {@link #onCommandDecided} once for the
+ * command, {@link #onConfigApplied} on the same thread when a
  * configuration comes into force during traffic, {@link #close} once at shutdown.
  *
  * <p>Ids: commands and decisions carry dense ids (entry, queue, agent, flow node, prompt, language),
@@ -27,6 +28,15 @@ public interface Gateway extends AutoCloseable {
      * work to the adapter's own threads. The instance is reused: copy what you keep.
      */
     void onDecision(Decision decision);
+
+    /**
+     * Called on the egress thread after the last {@link #onDecision} of a command that made
+     * decisions: the decisions since the previous call are one command's. A gateway that hands
+     * decisions to a contact's own thread can hand a command's over together (an offer right behind
+     * the queueing, not one after the other). Same rules as {@link #onDecision}. Default: nothing.
+     */
+    default void onCommandDecided() {
+    }
 
     /**
      * A configuration came into force (the core applied a {@code CONFIG_APPLIED}). Called on the

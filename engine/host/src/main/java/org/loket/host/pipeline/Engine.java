@@ -530,6 +530,9 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                         announce(targets, applied, decision.score);
                     }
                 }
+                for (Gateway gateway : targets) {
+                    commandDecided(gateway);
+                }
                 decisions += count;
             }
             if (settings.measureLatency()) {
@@ -548,6 +551,17 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             } catch (RuntimeException e) {
                 if (gatewayFailures.getAndIncrement() == 0) {
                     LOG.error("gateway {} failed on {}; further failures are only counted", gateway.name(), decision, e);
+                }
+            }
+        }
+
+        private void commandDecided(Gateway gateway) {
+            try {
+                gateway.onCommandDecided();
+            } catch (RuntimeException e) {
+                if (gatewayFailures.getAndIncrement() == 0) {
+                    LOG.error("gateway {} failed at the end of a command's decisions; further failures are only counted",
+                            gateway.name(), e);
                 }
             }
         }
