@@ -12,7 +12,8 @@
 # logged by sipp on this machine's clock). CPU: utime+stime of the Asterisk and Loket processes
 # over each phase (/proc), divided by the calls placed; Loket runs with the sleeping wait strategy
 # (the default yielding one spins a core while idle, which would swamp the per-call figure).
-# Work files: var/load (kept for inspection).
+# Before the measured calls, five seconds of the same load go through each path unreported (warm-up).
+# Work files: var/load (kept for inspection; loket-gc.log has Loket's GC and safepoint pauses).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 calls="${1:-600}" rate="${2:-20}" agents="${3:-60}" hold="${4:-2000}" ring="${5:-200}"
@@ -55,10 +56,11 @@ sed -e "s/\[ring\]/$ring/; s/\[hold\]/$hold/" "$here/ops/asterisk/sipp/agent-ans
     -p 5101 -mp 5120 -cp 5105 -message_file agents.msg.log -l 100000 ) >"$work/sipp/agents.out" 2>&1 &
 phones_pid=$!
 
-"$here/loket" run --config "$work/config" --journal "$work/journal" --status-seconds 0 \
+LOKET_JAVA_OPTS="${LOKET_JAVA_OPTS:-} -Xlog:gc*,safepoint:file=$work/loket-gc.log:uptime,level,tags" \
+    "$here/loket" run --config "$work/config" --journal "$work/journal" --status-seconds 0 \
     --set telephony.enabled=true --set telephony.ami.secretFile="$work/ami-secret" \
     --set telephony.pseudonymKeyFile="$work/pseudonym-key" --set telephony.announceEveryMs=0 \
-    --wait-strategy sleeping >"$work/loket.log" 2>&1 &
+    --wait-strategy "${LOKET_WAIT_STRATEGY:-sleeping}" >"$work/loket.log" 2>&1 &
 loket_pid=$!
 for _ in $(seq 1 100); do grep -q "resynchronised" "$work/loket.log" 2>/dev/null && break; sleep 0.2; done
 grep -q "resynchronised" "$work/loket.log" || { echo "Loket did not connect to Asterisk; see $work/loket.log" >&2; exit 1; }
@@ -77,6 +79,13 @@ phase() {  # name service prefix
     sleep $(( hold / 1000 + 3 ))
 }
 
+# Warm-up, not reported: a few seconds of the same load through each path first, so the figures are
+# of a running Loket (JIT-compiled, AGI server threads started), not of its first calls.
+warmup_calls=$(( rate * 5 ))
+calls_measured="$calls"; calls="$warmup_calls"
+phase app_queue_warmup app-queue 73
+phase loket_warmup 0880000001 74
+calls="$calls_measured"
 phase app_queue app-queue 71
 phase loket 0880000001 72
 
