@@ -10,8 +10,8 @@
 # they count as abandoned) and stay until the agent hangs up. Post-dial delay: INVITE to 200 OK at
 # the caller. Time to agent: the caller's INVITE to the agent's phone receiving its INVITE (both
 # logged by sipp on this machine's clock). CPU: utime+stime of the Asterisk and Loket processes
-# over each phase (/proc), divided by the calls placed; Loket runs with the sleeping wait strategy
-# (the default yielding one spins a core while idle, which would swamp the per-call figure).
+# over each phase (/proc), divided by the calls placed; Loket runs with its default wait strategy,
+# phased (LOKET_WAIT_STRATEGY=sleeping|yielding|... to compare; yielding spins a core while idle).
 # Before the measured calls, five seconds of the same load go through each path unreported (warm-up).
 # Work files: var/load (kept for inspection; loket-gc.log has Loket's GC and safepoint pauses).
 set -euo pipefail
@@ -60,7 +60,7 @@ LOKET_JAVA_OPTS="${LOKET_JAVA_OPTS:-} -Xlog:gc*,safepoint:file=$work/loket-gc.lo
     "$here/loket" run --config "$work/config" --journal "$work/journal" --status-seconds 0 \
     --set telephony.enabled=true --set telephony.ami.secretFile="$work/ami-secret" \
     --set telephony.pseudonymKeyFile="$work/pseudonym-key" --set telephony.announceEveryMs=0 \
-    --wait-strategy "${LOKET_WAIT_STRATEGY:-sleeping}" >"$work/loket.log" 2>&1 &
+    --wait-strategy "${LOKET_WAIT_STRATEGY:-phased}" >"$work/loket.log" 2>&1 &
 loket_pid=$!
 for _ in $(seq 1 100); do grep -q "resynchronised" "$work/loket.log" 2>/dev/null && break; sleep 0.2; done
 grep -q "resynchronised" "$work/loket.log" || { echo "Loket did not connect to Asterisk; see $work/loket.log" >&2; exit 1; }

@@ -28,6 +28,7 @@ import org.loket.host.hours.HoursPublisher;
 import org.loket.host.journal.Journal;
 import org.loket.host.pipeline.Engine;
 import org.loket.host.pipeline.EngineSettings;
+import org.loket.host.pipeline.WaitStrategies;
 import org.loket.host.sim.SyntheticTraffic;
 import org.loket.host.sim.WorldParams;
 import picocli.CommandLine;
@@ -48,7 +49,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--journal", defaultValue = "var/journal", description = "journal folder (default: ${DEFAULT-VALUE})")
     Path journal;
 
-    @Option(names = "--wait-strategy", defaultValue = "yielding", description = "yielding, sleeping, blocking or busy-spin")
+    @Option(names = "--wait-strategy", defaultValue = "phased", description = "how the pipeline's threads wait for work, one of: "
+            + WaitStrategies.NAMES + " (default: ${DEFAULT-VALUE}: spins while traffic flows, sleeps when it stops)")
     String waitStrategy;
 
     @Option(names = "--tick-ms", defaultValue = "100", description = "interval of the journaled TICK that lets timers fire")

@@ -344,13 +344,17 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     /**
      * The IO thread: journals commands as soon as they are published, and runs egress for
      * commands that are both journaled and decided. Backs off by spinning, then yielding, then
-     * parking when there is nothing to do.
+     * parking until the core thread, at the end of a batch, wakes it ({@link #wake}): an idle engine
+     * then costs no wake-ups of this thread (parking in 50 µs slices cost 10 % of a core, measured
+     * on the phone load). The park is bounded anyway, so a missed wake-up costs at most that long.
      */
     private final class IoLoop implements Runnable {
         private static final int BATCH = 256;
         final Sequence journaled = new Sequence(-1);
         final Sequence egressed = new Sequence(-1);
+        private static final long PARK_NS = 2_000_000L;
         private volatile boolean running = true;
+        private volatile boolean parked;
         private volatile Thread thread;
 
         @Override
@@ -369,7 +373,11 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                     } else if (idle < 200) {
                         Thread.yield();
                     } else {
-                        LockSupport.parkNanos(50_000);
+                        parked = true;
+                        if (!workWaiting()) {
+                            LockSupport.parkNanos(PARK_NS);
+                        }
+                        parked = false;
                     }
                 }
             } catch (Throwable t) {
@@ -381,6 +389,18 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                 journalStage.onShutdown();
                 egressStage.onShutdown();
             }
+        }
+
+        /** Core thread, at the end of each batch: the IO thread has commands to journal and decisions to hand out. */
+        void wake() {
+            if (parked) {
+                LockSupport.unpark(thread);
+            }
+        }
+
+        private boolean workWaiting() {
+            return ring.isAvailable(journaled.get() + 1)
+                    || Math.min(journaled.get(), coreProcessor.getSequence().get()) > egressed.get();
         }
 
         private int journalSome() {
@@ -418,6 +438,10 @@ public final class Engine implements CommandPublisher, AutoCloseable {
 
         void stop() {
             running = false;
+            Thread t = thread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
             if (thread != null) {
                 try {
                     thread.join(5_000);
@@ -433,6 +457,12 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         final Histogram serviceTimeNs = new Histogram(3_600_000_000_000L, 3);
         private RingEvent current;
         private long sinceSnapshot;
+        private Sequence coreSequence;
+
+        @Override
+        public void setSequenceCallback(Sequence sequenceCallback) {
+            coreSequence = sequenceCallback;
+        }
 
         @Override
         public void onStart() {
@@ -451,6 +481,12 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                 core.apply(event.command);
             }
             current = null;
+            if (endOfBatch) {
+                // Publish the batch's progress before waking the IO thread (the processor would set
+                // it only after this returns), so the woken thread finds the decisions to hand out.
+                coreSequence.set(sequence);
+                ioLoop.wake();
+            }
             if (settings.snapshotEveryCommands() > 0 && ++sinceSnapshot >= settings.snapshotEveryCommands()) {
                 sinceSnapshot = 0;
                 long at = event.command.sequence;
