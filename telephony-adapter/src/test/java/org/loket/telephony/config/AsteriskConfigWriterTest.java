@@ -38,7 +38,8 @@ class AsteriskConfigWriterTest {
         String generated = Files.readString(secret).trim();
         assertThat(generated).hasSizeGreaterThanOrEqualTo(24);
         assertThat(manager).contains("bindaddr=127.0.0.1").contains("secret=" + generated)
-                .contains("permit=127.0.0.1/255.255.255.255").contains("eventfilter=Event: DeviceStateChange").doesNotContain("Event: VarSet");
+                .contains("permit=127.0.0.1/255.255.255.255").contains("eventfilter=Event: DeviceStateChange").doesNotContain("Event: VarSet")
+                .contains("eventfilter=!State: (INUSE|RINGING|RINGINUSE|ONHOLD|BUSY)");
         assertThat(Files.readString(dir.resolve("etc/queues.conf"))).contains("member => PJSIP/security-008");
         assertThat(Files.readString(dir.resolve("etc/loket-prompts.tsv"))).contains("nl\twelcome\tWelkom bij de helpdesk")
                 .contains("en\tnumber-42\t42")
