@@ -32,8 +32,10 @@ import java.util.stream.Stream;
  * {@code x~}, {@code .tmp}) do not count as changes. After the quiet time the YAML files' content is
  * compared with what was last seen, so a save that changed nothing (or a change to a file the loader
  * does not read) applies nothing; an atomic swap of the whole folder (Kubernetes' {@code ..data}
- * symlink) counts. A change refused because the live state has no place for it, or because the
- * engine was busy, is tried again on the next save even when the content is the same.
+ * symlink) counts. A change refused because the live state has no place for it (a contact still
+ * waits in a queue the change removes), or because the engine was busy, is tried again by itself:
+ * after {@link #RETRY_FIRST_MS}, then at doubling intervals up to {@link #RETRY_MAX_MS}, for as long
+ * as the content stays the same, so the change lands once the blocker has gone. A save tries at once.
  *
  * <p>One daemon thread, "loket-config-watch"; only the top level of the folder is watched (the
  * loader reads nothing deeper). Stops when the folder goes away, saying so.
@@ -43,6 +45,10 @@ public final class ConfigWatcher implements AutoCloseable {
     public static final long QUIET_MS = 500;
     /** Apply at the latest this long after the first event of a burst that never goes quiet. */
     public static final long MAX_DELAY_MS = 5_000;
+    /** A blocked or busy change is tried again this long after, then at doubling intervals... */
+    public static final long RETRY_FIRST_MS = 5_000;
+    /** ...up to this. */
+    public static final long RETRY_MAX_MS = 60_000;
 
     private final Path folder;
     /** The one file watched when {@code --config} names a file, else null. */
@@ -53,10 +59,16 @@ public final class ConfigWatcher implements AutoCloseable {
     private final Consumer<String> log;
     private final Thread thread;
     private final AtomicLong changes = new AtomicLong();
+    private final long retryFirstNs;
+    private final long retryMaxNs;
+    /** When to try a refused change again (0: nothing to retry), and the interval after that one. */
+    private long retryAtNs;
+    private long retryIntervalNs;
     private byte[] lastSeen;
     private volatile boolean closed;
 
-    private ConfigWatcher(Path config, long quietMs, long maxDelayMs, BooleanSupplier onChange, Consumer<String> log) throws IOException {
+    private ConfigWatcher(Path config, long quietMs, long maxDelayMs, long retryFirstMs, long retryMaxMs, BooleanSupplier onChange,
+                          Consumer<String> log) throws IOException {
         Path absolute = config.toAbsolutePath();
         boolean file = Files.isRegularFile(absolute);
         this.folder = file ? absolute.getParent() : absolute;
@@ -64,6 +76,8 @@ public final class ConfigWatcher implements AutoCloseable {
         this.debounce = new Debounce(TimeUnit.MILLISECONDS.toNanos(quietMs), TimeUnit.MILLISECONDS.toNanos(maxDelayMs));
         this.onChange = onChange;
         this.log = log;
+        this.retryFirstNs = TimeUnit.MILLISECONDS.toNanos(retryFirstMs);
+        this.retryMaxNs = TimeUnit.MILLISECONDS.toNanos(retryMaxMs);
         this.lastSeen = fingerprint();
         this.watch = FileSystems.getDefault().newWatchService();
         folder.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
@@ -81,18 +95,18 @@ public final class ConfigWatcher implements AutoCloseable {
      * @param log    receives one line per outcome (and one per problem); called on the watch thread
      */
     public static ConfigWatcher start(Path config, ConfigApplier applier, Consumer<String> log) throws IOException {
-        return start(config, QUIET_MS, MAX_DELAY_MS, () -> report(applier, config, log), log);
+        return start(config, QUIET_MS, MAX_DELAY_MS, RETRY_FIRST_MS, RETRY_MAX_MS, () -> report(applier, config, log), log);
     }
 
     /**
      * Starts watching with another action (tests).
      *
      * @param onChange runs on the watch thread after a burst that changed the content; returns false
-     *                 when the same content should be tried again on the next save
+     *                 when the same content should be tried again (by itself after a while, or on the next save)
      */
-    static ConfigWatcher start(Path config, long quietMs, long maxDelayMs, BooleanSupplier onChange, Consumer<String> log)
-            throws IOException {
-        return new ConfigWatcher(config, quietMs, maxDelayMs, onChange, log);
+    static ConfigWatcher start(Path config, long quietMs, long maxDelayMs, long retryFirstMs, long retryMaxMs,
+                               BooleanSupplier onChange, Consumer<String> log) throws IOException {
+        return new ConfigWatcher(config, quietMs, maxDelayMs, retryFirstMs, retryMaxMs, onChange, log);
     }
 
     /** Applies the folder and logs the outcome; false when a later save of the same content should retry. */
@@ -116,7 +130,7 @@ public final class ConfigWatcher implements AutoCloseable {
                 outcome.problems().forEach(p -> log.accept("  " + p));
             }
             case STALE_VERSION -> log.accept("config watch: " + outcome.message());
-            case BLOCKED, BUSY -> log.accept("config watch: " + outcome.message() + running + "; save again to retry");
+            case BLOCKED, BUSY -> log.accept("config watch: " + outcome.message() + running + "; will try again");
         }
         return outcome.kind() != ConfigApplier.Kind.BLOCKED && outcome.kind() != ConfigApplier.Kind.BUSY;
     }
@@ -140,7 +154,11 @@ public final class ConfigWatcher implements AutoCloseable {
     private void run() {
         try {
             while (!closed) {
-                long waitNs = debounce.remainingNs(System.nanoTime());
+                long nowNs = System.nanoTime();
+                long waitNs = debounce.remainingNs(nowNs);
+                if (retryAtNs != 0 && waitNs == Debounce.IDLE) {
+                    waitNs = Math.max(0, retryAtNs - nowNs);
+                }
                 WatchKey key = waitNs == Debounce.IDLE ? watch.take() : waitNs > 0 ? watch.poll(waitNs, TimeUnit.NANOSECONDS) : null;
                 if (key != null) {
                     for (WatchEvent<?> event : key.pollEvents()) {
@@ -156,6 +174,9 @@ public final class ConfigWatcher implements AutoCloseable {
                 }
                 if (debounce.takeDue(System.nanoTime())) {
                     act();
+                } else if (retryAtNs != 0 && debounce.remainingNs(System.nanoTime()) == Debounce.IDLE
+                        && System.nanoTime() >= retryAtNs) {
+                    act();
                 }
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
@@ -169,12 +190,23 @@ public final class ConfigWatcher implements AutoCloseable {
             return;
         }
         changes.incrementAndGet();
+        boolean settled;
         try {
-            if (onChange.getAsBoolean()) {
-                lastSeen = now;
-            }
+            settled = onChange.getAsBoolean();
         } catch (RuntimeException e) {
+            // A fault, not a blocker that goes away: no retry by itself, but a save of the same content tries again.
             log.accept("config watch: applying " + folder + " failed: " + e + "; save again to retry");
+            retryAtNs = 0;
+            retryIntervalNs = 0;
+            return;
+        }
+        if (settled) {
+            lastSeen = now;
+            retryAtNs = 0;
+            retryIntervalNs = 0;
+        } else {
+            retryIntervalNs = retryIntervalNs == 0 ? retryFirstNs : Math.min(retryMaxNs, retryIntervalNs * 2);
+            retryAtNs = System.nanoTime() + retryIntervalNs;
         }
     }
 

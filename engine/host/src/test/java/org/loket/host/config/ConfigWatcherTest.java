@@ -23,7 +23,7 @@ class ConfigWatcherTest {
     private final List<String> log = new CopyOnWriteArrayList<>();
 
     private ConfigWatcher watch(Path config, AtomicBoolean done) throws Exception {
-        return ConfigWatcher.start(config, QUIET_MS, 5_000, () -> {
+        return ConfigWatcher.start(config, QUIET_MS, 5_000, 60_000, 60_000, () -> {
             calls.incrementAndGet();
             return done.get();
         }, log::add);
@@ -84,6 +84,34 @@ class ConfigWatcherTest {
             Files.writeString(folder.resolve("routing.yaml"), "version: 2\n");
             settle();
             assertThat(calls.get()).as("tried and settled: the same content again is nothing new").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void shouldTryARefusedChangeAgainByItselfAtGrowingIntervalsUntilItLands() throws Exception {
+        Files.writeString(folder.resolve("routing.yaml"), "version: 1\n");
+        List<Long> triedAtNs = new CopyOnWriteArrayList<>();
+        AtomicInteger refusals = new AtomicInteger(3); // blocked three times, e.g. until a contact leaves
+        try (ConfigWatcher watcher = ConfigWatcher.start(folder, QUIET_MS, 5_000, 200, 800, () -> {
+            triedAtNs.add(System.nanoTime());
+            return refusals.getAndDecrement() <= 0;
+        }, log::add)) {
+            Files.writeString(folder.resolve("routing.yaml"), "version: 2\n");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (triedAtNs.size() < 4 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(triedAtNs).as("one save, tried until it landed").hasSize(4);
+            long firstGapMs = TimeUnit.NANOSECONDS.toMillis(triedAtNs.get(1) - triedAtNs.get(0));
+            long secondGapMs = TimeUnit.NANOSECONDS.toMillis(triedAtNs.get(2) - triedAtNs.get(1));
+            long thirdGapMs = TimeUnit.NANOSECONDS.toMillis(triedAtNs.get(3) - triedAtNs.get(2));
+            assertThat(firstGapMs).isBetween(190L, 2_000L);
+            assertThat(secondGapMs).as("doubled").isBetween(390L, 2_500L);
+            assertThat(thirdGapMs).as("doubled, capped at 800 ms").isBetween(790L, 3_000L);
+            settle();
+            Thread.sleep(1_000);
+            assertThat(triedAtNs).as("landed: nothing more to try").hasSize(4);
+            assertThat(watcher.changes()).isEqualTo(4);
         }
     }
 

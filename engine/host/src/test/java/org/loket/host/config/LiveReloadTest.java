@@ -70,7 +70,7 @@ class LiveReloadTest {
 
         RunningEngine.write(config, RunningEngine.yaml(2, "other", 0));
         awaitLog("the running state has no place in this configuration");
-        assertThat(log).anySatisfy(line -> assertThat(line).endsWith("; save again to retry"));
+        assertThat(log).anySatisfy(line -> assertThat(line).endsWith("; will try again"));
         assertThat(running.version()).isEqualTo(1);
 
         RunningEngine.write(config, RunningEngine.yaml(2, "q", 5));
@@ -82,5 +82,20 @@ class LiveReloadTest {
         running.logIn(0);
         assertThat(running.await(core -> core.contactState(7) == ContactState.OFFERED)).as("offered to ann").isTrue();
         assertThat(running.<Integer>query(core -> core.contactAgent(7))).isEqualTo(0);
+    }
+
+    @Test
+    void shouldApplyABlockedChangeByItselfOnceTheBlockerIsGone() throws Exception {
+        running.arrive(7);
+        RunningEngine.write(config, RunningEngine.yaml(2, "other", 0)); // q goes away while 7 waits in it
+        awaitLog("the running state has no place in this configuration");
+        running.abandon(7);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ConfigWatcher.RETRY_FIRST_MS + 5_000);
+        while (running.version() != 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(running.version()).as("applied by the watch's retry, with no further save").isEqualTo(2);
+        assertThat(running.<String>query(core -> core.config().queues().get(0).name())).isEqualTo("other");
+        awaitLog("(version 2), was version 1");
     }
 }

@@ -74,6 +74,11 @@ final class RunningEngine implements AutoCloseable {
         publish(CommandType.CONTACT_ARRIVED, contactId, -1);
     }
 
+    /** The caller hangs up while waiting. */
+    void abandon(long contactId) throws Exception {
+        publish(CommandType.CONTACT_ABANDONED, contactId, -1);
+    }
+
     void logIn(int agentId) throws Exception {
         publish(CommandType.AGENT_LOGGED_IN, 0, agentId);
     }
