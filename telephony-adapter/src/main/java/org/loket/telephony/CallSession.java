@@ -181,7 +181,11 @@ final class CallSession {
         calls.byContact.put(contactId, this);
         calls.byUniqueId.put(uniqueId, this);
         arrivedNs = System.nanoTime();
-        if (!calls.publish(new Calls.Out(CommandType.CONTACT_ARRIVED, contactId, -1, entryId, -1, -1, -1))) {
+        // A caller who talked to an agent a short while ago names them: the queue decides how long to wait for them.
+        long lastAgentMs = settings.lastAgentMinutes() * 60_000L;
+        String lastAgent = calls.lastAgents.recent(pseudonym, System.currentTimeMillis(), lastAgentMs);
+        int preferredAgent = lastAgent == null ? -1 : agentNow(lastAgent);
+        if (!calls.publish(new Calls.Out(CommandType.CONTACT_ARRIVED, contactId, preferredAgent, entryId, -1, -1, -1))) {
             try {
                 fallback("ring full");
             } finally {
@@ -614,6 +618,7 @@ final class CallSession {
         if ("ANSWER".equals(status)) {
             agentAnswered(); // when the AMI event was missed (e.g. AMI reconnecting)
             connected = true;
+            calls.lastAgents.remember(pseudonym, endpoint, System.currentTimeMillis(), settings.lastAgentMinutes() * 60_000L);
             calls.counters.answered.incrementAndGet();
             calls.publish(Calls.Out.of(retractedMeanwhile(endpoint) ? CommandType.CONTACT_ABANDONED : CommandType.CONTACT_ENDED,
                     contactId));

@@ -48,6 +48,39 @@ final class Calls {
     final ConcurrentHashMap<Long, CallSession> byContact = new ConcurrentHashMap<>();
     final ConcurrentHashMap<String, CallSession> byUniqueId = new ConcurrentHashMap<>();
     final ConcurrentHashMap<Long, Callback> callbacks = new ConcurrentHashMap<>();
+    final LastAgents lastAgents = new LastAgents();
+
+    /**
+     * The agent each caller (by pseudonym, never by number) last talked to, and when: a caller who
+     * calls again soon names that agent as preferred. Memory only, never journaled; an entry is
+     * forgotten when it is too old to be used, and the map is swept when it grows large.
+     */
+    static final class LastAgents {
+        private static final int SWEEP_ABOVE = 100_000;
+        private final ConcurrentHashMap<String, Talk> byCaller = new ConcurrentHashMap<>();
+
+        private record Talk(String agent, long atMs) {
+        }
+
+        void remember(String pseudonym, String agent, long nowMs, long keepMs) {
+            if (keepMs <= 0) {
+                return;
+            }
+            byCaller.put(pseudonym, new Talk(agent, nowMs));
+            if (byCaller.size() > SWEEP_ABOVE) {
+                byCaller.values().removeIf(t -> nowMs - t.atMs() > keepMs);
+            }
+        }
+
+        /** @return the agent's name when the caller talked to one within {@code keepMs}, else null */
+        String recent(String pseudonym, long nowMs, long keepMs) {
+            Talk talk = byCaller.get(pseudonym);
+            if (talk == null || nowMs - talk.atMs() > keepMs) {
+                return null;
+            }
+            return talk.agent();
+        }
+    }
     final Board board = new Board();
     final Counters counters = new Counters();
     private final CommandPublisher publisher;

@@ -30,10 +30,14 @@ import java.util.Map;
  *                            ({@code telephony.soundsDir}, default /loket/sounds)
  * @param callbackEndpoint    PJSIP endpoint (trunk) callbacks are dialled through ({@code telephony.callbackEndpoint},
  *                            default loket-callback)
+ * @param lastAgentMinutes    a caller who calls again within this long after talking to an agent names that
+ *                            agent as preferred ({@code telephony.lastAgentMinutes}, default 60; 0 = never): the
+ *                            queue's {@code preferredAgentSeconds} says how long the call then waits for them
  */
 public record TelephonySettings(String agiBind, int agiPort, String amiHost, int amiPort, String amiUser,
                                 Path amiSecretFile, Path pseudonymKeyFile, long engineTimeoutMs, int waitPollMs, int holdCheckMs,
-                                long announceEveryMs, String callbackDigit, String soundsDir, String callbackEndpoint) {
+                                long announceEveryMs, String callbackDigit, String soundsDir, String callbackEndpoint,
+                                long lastAgentMinutes) {
 
     static final String PREFIX = "telephony.";
 
@@ -61,7 +65,8 @@ public record TelephonySettings(String agiBind, int agiPort, String amiHost, int
                 number(settings, "announceEveryMs", 30_000, 0, 3_600_000),
                 digit,
                 settings.getOrDefault(PREFIX + "soundsDir", "/loket/sounds"),
-                settings.getOrDefault(PREFIX + "callbackEndpoint", "loket-callback"));
+                settings.getOrDefault(PREFIX + "callbackEndpoint", "loket-callback"),
+                number(settings, "lastAgentMinutes", 60, 0, 7 * 24 * 60));
     }
 
     private static long number(Map<String, String> settings, String key, long defaultValue, long min, long max) {

@@ -35,6 +35,7 @@ import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
+import org.loket.core.decision.OfferReason;
 import org.loket.core.decision.Outcome;
 import org.loket.host.cli.LoketCli;
 import org.loket.host.journal.Journal;
@@ -64,6 +65,7 @@ class PhoneChannelIT {
     private static final String OFFER_NUMBER = "0881234569";
     private static final String RELOAD_NUMBER = "0881234570";
     private static final String LONG_MENU_NUMBER = "0881234571";
+    private static final String PREFERRED_NUMBER = "0881234572";
 
     private LoadedConfig config;
     private Process loket;
@@ -372,6 +374,30 @@ class PhoneChannelIT {
 
     @Test
     @Order(11)
+    void aCallerWhoCallsAgainIsOfferedToTheAgentTheyTalkedTo() throws Exception {
+        Sipp first = call("0612000019", PREFERRED_NUMBER, new Sipp.Caller().pause(3000).hangUp());
+        long firstContact = nextArrival();
+        assertThat(first.await(30)).as(diagnostics(first)).isZero();
+        String talkedTo = agentName(awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == firstContact, 10).agentId);
+        assertThat(talkedTo).isIn("agent-3", "agent-4");
+        assertThat(awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == firstContact, 10).outcome)
+                .isEqualTo(Outcome.ANSWERED);
+
+        Sipp again = call("0612000019", PREFERRED_NUMBER, new Sipp.Caller().pause(3000).hangUp());
+        long againContact = nextArrival();
+        Command arrived = awaitCommand(c -> c.type == CommandType.CONTACT_ARRIVED && c.contactId == againContact, 10);
+        assertThat(agentName(arrived.agentId)).as("the adapter named the agent of the last call").isEqualTo(talkedTo);
+        Decision offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == againContact, 10);
+        // Longest idle would pick the other agent: this one has just hung up.
+        assertThat(agentName(offer.agentId)).isEqualTo(talkedTo);
+        assertThat(offer.reason).isEqualTo(OfferReason.PREFERRED_AGENT);
+        assertThat(again.await(30)).as(diagnostics(again)).isZero();
+        assertThat(awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == againContact, 10).outcome)
+                .isEqualTo(Outcome.ANSWERED);
+    }
+
+    @Test
+    @Order(12)
     void asteriskRestartLosesNoContactAndLoketReconnects() throws Exception {
         Sipp waiting = call("0612000011", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('6').pause(30_000).hangUp());
         long waitingContact = nextArrival();
@@ -395,7 +421,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void callsReachTheFallbackWhenLoketIsStopped() throws Exception {
         assertEveryContactEndedOnce();
         loket.toHandle().destroy(); // SIGTERM; unlike Process.destroy it leaves the output readable
