@@ -16,30 +16,42 @@ import org.loket.core.state.StateWriter;
  *
  * <h2>Layout</h2>
  * The longest-idle agent is by definition the one touched least recently, so at large rosters
- * every decision starts cold. Everything about one agent is therefore one row of 16 ints (one
- * 64-byte line), and everything about one membership is one row of two longs, an agent's rows
- * side by side: a cold agent costs a miss or two, not one per field. (Separate arrays per field
- * made a decision at 100,000 agents over three times the cost at 100.)
+ * every decision starts cold, and what costs is the number of cache lines a decision touches.
+ * Everything about one agent is one row of 32 ints (two 64-byte lines, see {@link #ROW}); an
+ * agent's memberships are one int each, side by side ({@code memberStart[a]..memberStart[a+1]-1}),
+ * so fourteen of them are one or two lines; where they start is a dense array of its own, so they
+ * load alongside the row instead of after it. (Separate arrays per field made a decision at
+ * 100,000 agents over three times the cost at 100.)
  * <p>A <em>membership</em> {@code m} is one (agent, lane) pair where the agent qualifies for the
- * lane; an agent's memberships are {@code memberStart(a)..memberEnd(a)-1}.
+ * lane. It is immutable (lane, channel, skill ring): whether it idles, since when and in which
+ * occupancy ring is the same for all of an agent's memberships of one channel (they join and leave
+ * together), so that lives in the agent's row, per channel.
  *
  * <h2>Idle order</h2>
- * Each lane's idle order is an array FIFO of (agent, membership offset, epoch) entries. Becoming
- * available appends at the tail of each lane the agent can now take; whenever any of an agent's
- * memberships stops being idle (the agent took work, paused or logged out), the agent's epoch moves
- * on, which makes all its entries stale at once, and the memberships still available are appended
- * again. Stale entries are dropped when they reach the head and compacted away when a FIFO fills.
+ * Each lane's idle order is an array FIFO of (agent, epoch) entries. Becoming available appends at
+ * the tail of each lane the agent can now take; whenever any of an agent's memberships stops being
+ * idle (the agent took work, paused or logged out), the agent's epoch moves on, which makes all its
+ * entries stale at once, and the memberships still available are appended again. Stale entries
+ * are dropped when they reach the head and compacted away when a FIFO fills.
  * Why not intrusive linked lists (the first design): unlinking touches both neighbours, two cache
  * misses per lane an agent serves.
  */
 final class Agents {
-    /** An entry: agent (32 bits), the membership's offset within the agent's block (12 bits), epoch (20 bits). */
-    private static final int OFFSET_BITS = 12;
-    private static final int EPOCH_BITS = 20;
-    private static final int EPOCH_MASK = (1 << EPOCH_BITS) - 1;
     private static final int INITIAL_RING = 64;
 
-    private static final int ROW = 16;
+    /**
+     * Ints per agent row: two cache lines, the first read by every decision about the agent
+     * (presence, loads, capacities, idle channels), the second by most (idle, busy and presence
+     * times). Longs are two ints, high first.
+     */
+    private static final int ROW = 32;
+    /**
+     * Ints before the first row: an int array's data starts 16 bytes into the object, and large
+     * arrays start on a heap region boundary (G1's humongous objects), so with 112 bytes of padding
+     * every row starts on a 128-byte boundary and never straddles a third line. Elsewhere
+     * (another collector, a small roster) rows are merely unaligned.
+     */
+    private static final int PAD = 28;
     private static final int PRESENCE = 0;
     private static final int PAUSE_REASON = 1;
     private static final int LOAD = 2;
@@ -47,47 +59,54 @@ final class Agents {
     private static final int TOTAL_LOAD = CAPACITY + Channel.COUNT;
     private static final int PENDING_OFFERS = TOTAL_LOAD + 1;
     private static final int WRAP_UPS = PENDING_OFFERS + 1;
-    private static final int MEMBER_START = WRAP_UPS + 1;
-    private static final int MEMBER_END = MEMBER_START + 1;
     /** Contacts of deferrable queues the agent holds: they do not keep a call away. */
-    private static final int DEFERRABLE = MEMBER_END + 1;
+    private static final int DEFERRABLE = WRAP_UPS + 1;
+    /** Bits 0-3: channels whose memberships idle now; bits 4-7: channels the agent has memberships of. */
+    private static final int CHANNELS = DEFERRABLE + 1;
+    /** Per channel 4 bits: the ring its memberships of least-occupied lanes idle in (occupancy when they joined). */
+    private static final int OCCUPANCY_RINGS = CHANNELS + 1;
+    /** Per channel a long: since when its memberships idle. */
+    private static final int IDLE_SINCE = OCCUPANCY_RINGS + 1;
+    /** For occupancy: time the agent held contacts since login, and since when it holds some (-1: none). */
+    private static final int BUSY_HELD = IDLE_SINCE + 2 * Channel.COUNT;
+    private static final int BUSY_SINCE = BUSY_HELD + 2;
+    private static final int PRESENCE_SINCE = BUSY_SINCE + 2;
+    private static final int LOGIN = PRESENCE_SINCE + 2;
 
-    /** Membership row, first long: lane (bits 0-15), channel (16-23), idle (24), agent (32-63). */
-    private static final long IDLE_BIT = 1L << 24;
-    /** Membership row, first long: the ring of its lane it idles in (bits 25-28), by the lane's agent selection. */
-    private static final int BUCKET_SHIFT = 25;
+    /** Membership: lane (bits 0-15), channel (16-19), its skill ring (20-23; 0 unless the lane selects by skill). */
+    private static final int CHANNEL_SHIFT = 16;
+    private static final int RING_SHIFT = 20;
 
     final int count;
     private final int[] agent;
     /**
      * Kept apart from the rows: every stale idle entry is checked against its agent's epoch, and
-     * 4 bytes per agent stay in cache where 64-byte rows would not (at 100,000 agents, 400 KB
-     * against 6.4 MB).
+     * 4 bytes per agent stay in cache where 128-byte rows would not (at 100,000 agents, 400 KB
+     * against 12.8 MB).
      */
     private final int[] epoch;
-    private final long[] presenceSinceNs;
-    /** For occupancy: when the agent logged in, time it held contacts since, and since when it holds some (-1: none). */
-    private final long[] loginNs;
-    /** Per agent two longs side by side (one cache line for both): time held, and held since (-1: none). */
-    private final long[] busy;
+    /** Per agent its first membership, and one more entry: agent {@code a}'s memberships end at {@code memberStart[a + 1]}. */
+    private final int[] memberStart;
+    private final int[] member;
+    private final int[] laneChannel;
     /** Lanes whose idle ring is chosen when the agent becomes available (least occupied), not by skill. */
     private final boolean[] byOccupancy;
     /**
-     * Round-robin lanes keep no FIFO: their members in roster order ({@code rrMembers}, a membership's
-     * place there in {@code rrPos}), a bitset of the idle ones, and where the next search starts.
+     * Round-robin lanes keep no FIFO: their members in roster order ({@code rrMembers}, their agents
+     * in {@code rrAgents}, a membership's place there in {@code rrPos}), a bitset of the idle ones,
+     * and where the next search starts.
      */
     private final int[][] rrMembers;
+    private final int[][] rrAgents;
     private final int[] rrPos;
     private final long[][] rrIdle;
     private final int[] rrNext;
     private int chosenPos = -1;
-    private final long[] member;
 
     /**
      * Per lane: a ring of power-of-two size. Rings start small and double when a compaction leaves
      * them more than half full, so their size follows the agents actually idle, not the roster.
-     * An epoch compares in {@link #EPOCH_BITS} bits: an entry that stale would have been compacted
-     * away long before, since each step of an agent's epoch appends to every lane it serves.
+     * An entry is the agent (high 32 bits) and its epoch when it joined (low 32 bits).
      */
     private final long[][] fifo;
     private final int[] fifoHead;
@@ -107,40 +126,40 @@ final class Agents {
     final int[] idleCount;
 
     Agents(RoutingConfig config, Lanes lanes) {
-        if (lanes.count > 1 << OFFSET_BITS) {
-            throw new IllegalArgumentException(lanes.count + " lanes do not fit " + OFFSET_BITS + " bits");
+        if (lanes.count > 1 << CHANNEL_SHIFT) {
+            throw new IllegalArgumentException(lanes.count + " lanes do not fit " + CHANNEL_SHIFT + " bits");
         }
         List<AgentSpec> roster = config.agents();
         count = roster.size();
-        agent = new int[count * ROW];
+        agent = new int[PAD + count * ROW];
         epoch = new int[count];
-        presenceSinceNs = new long[count];
-        loginNs = new long[count];
-        busy = new long[2 * count];
-        for (int a = 0; a < count; a++) {
-            busy[2 * a + 1] = -1;
+        memberStart = new int[count + 1];
+        laneChannel = new int[lanes.count];
+        for (int lane = 0; lane < lanes.count; lane++) {
+            laneChannel[lane] = config.queues().get(lanes.queue(lane)).channel().code();
         }
         int members = 0;
         for (int a = 0; a < count; a++) {
             AgentSpec spec = roster.get(a);
-            System.arraycopy(spec.capacityPerChannel(), 0, agent, a * ROW + CAPACITY, Channel.COUNT);
-            agent[a * ROW + MEMBER_START] = members;
+            int row = PAD + a * ROW;
+            System.arraycopy(spec.capacityPerChannel(), 0, agent, row + CAPACITY, Channel.COUNT);
+            setLong(row + BUSY_SINCE, -1);
+            memberStart[a] = members;
             for (int lane = 0; lane < lanes.count; lane++) {
                 if (lanes.servedBy(spec, lane, config)) {
                     members++;
+                    agent[row + CHANNELS] |= 1 << (4 + laneChannel[lane]);
                 }
             }
-            agent[a * ROW + MEMBER_END] = members;
         }
-        member = new long[members * 2];
+        memberStart[count] = members;
+        member = new int[members];
         int m = 0;
         for (int a = 0; a < count; a++) {
             for (int lane = 0; lane < lanes.count; lane++) {
                 if (lanes.servedBy(roster.get(a), lane, config)) {
-                    int channel = config.queues().get(lanes.queue(lane)).channel().code();
-                    member[2 * m] = ((long) a << 32) | ((long) lanes.bucket(roster.get(a), lane, config) << BUCKET_SHIFT)
-                            | ((long) channel << 16) | lane;
-                    m++;
+                    member[m++] = (lanes.bucket(roster.get(a), lane, config) << RING_SHIFT)
+                            | (laneChannel[lane] << CHANNEL_SHIFT) | lane;
                 }
             }
         }
@@ -148,6 +167,7 @@ final class Agents {
         rings = new int[lanes.count];
         byOccupancy = new boolean[lanes.count];
         rrMembers = new int[lanes.count][];
+        rrAgents = new int[lanes.count][];
         rrIdle = new long[lanes.count][];
         rrNext = new int[lanes.count];
         rrPos = new int[members];
@@ -169,15 +189,19 @@ final class Agents {
         for (int lane = 0; lane < lanes.count; lane++) {
             if (rrMembers[lane] != null) {
                 rrMembers[lane] = new int[rrCount[lane]];
+                rrAgents[lane] = new int[rrCount[lane]];
                 rrIdle[lane] = new long[(rrCount[lane] + 63) / 64];
                 rrCount[lane] = 0;
             }
         }
-        for (int mm = 0; mm < members; mm++) {
-            int lane = memberLane(mm);
-            if (rrMembers[lane] != null) {
-                rrPos[mm] = rrCount[lane];
-                rrMembers[lane][rrCount[lane]++] = mm;
+        for (int a = 0; a < count; a++) {
+            for (int mm = memberStart[a]; mm < memberStart[a + 1]; mm++) {
+                int lane = memberLane(mm);
+                if (rrMembers[lane] != null) {
+                    rrPos[mm] = rrCount[lane];
+                    rrAgents[lane][rrCount[lane]] = a;
+                    rrMembers[lane][rrCount[lane]++] = mm;
+                }
             }
         }
         int ringCount = 0;
@@ -197,102 +221,139 @@ final class Agents {
         staffed = new int[lanes.count];
     }
 
+    private long getLong(int i) {
+        return ((long) agent[i] << 32) | (agent[i + 1] & 0xFFFF_FFFFL);
+    }
+
+    private void setLong(int i, long value) {
+        agent[i] = (int) (value >>> 32);
+        agent[i + 1] = (int) value;
+    }
+
+    private static int row(int a) {
+        return PAD + a * ROW;
+    }
+
     // ---------------------------------------------------------------- per agent
 
     int presence(int a) {
-        return agent[a * ROW + PRESENCE];
+        return agent[row(a) + PRESENCE];
     }
 
     void presence(int a, int presence, int pauseReason, long nowNs) {
-        if (agent[a * ROW + PRESENCE] != presence) {
-            presenceSinceNs[a] = nowNs;
-            if (agent[a * ROW + PRESENCE] == AgentState.LOGGED_OUT.code()) {
-                loginNs[a] = nowNs; // occupancy counts from the login: a shift
-                busy[2 * a] = 0;
+        int row = row(a);
+        if (agent[row + PRESENCE] != presence) {
+            setLong(row + PRESENCE_SINCE, nowNs);
+            if (agent[row + PRESENCE] == AgentState.LOGGED_OUT.code()) {
+                setLong(row + LOGIN, nowNs); // occupancy counts from the login: a shift
+                setLong(row + BUSY_HELD, 0);
             }
-            boolean wasReady = agent[a * ROW + PRESENCE] == AgentState.READY.code();
+            boolean wasReady = agent[row + PRESENCE] == AgentState.READY.code();
             if (wasReady != (presence == AgentState.READY.code())) {
                 addStaffed(a, wasReady ? -1 : 1);
             }
         }
-        agent[a * ROW + PRESENCE] = presence;
-        agent[a * ROW + PAUSE_REASON] = pauseReason;
+        agent[row + PRESENCE] = presence;
+        agent[row + PAUSE_REASON] = pauseReason;
     }
 
     int pauseReason(int a) {
-        return agent[a * ROW + PAUSE_REASON];
+        return agent[row(a) + PAUSE_REASON];
     }
 
     int load(int a, int channel) {
-        return agent[a * ROW + LOAD + channel];
+        return agent[row(a) + LOAD + channel];
     }
 
     int capacity(int a, int channel) {
-        return agent[a * ROW + CAPACITY + channel];
+        return agent[row(a) + CAPACITY + channel];
     }
 
     int totalLoad(int a) {
-        return agent[a * ROW + TOTAL_LOAD];
+        return agent[row(a) + TOTAL_LOAD];
     }
 
     void addLoad(int a, int channel, int delta, boolean deferrable, long nowNs) {
-        int before = agent[a * ROW + TOTAL_LOAD];
-        agent[a * ROW + LOAD + channel] += delta;
-        agent[a * ROW + TOTAL_LOAD] += delta;
+        int row = row(a);
+        int before = agent[row + TOTAL_LOAD];
+        agent[row + LOAD + channel] += delta;
+        agent[row + TOTAL_LOAD] += delta;
         if (before == 0 && delta > 0) {
-            busy[2 * a + 1] = nowNs;
-        } else if (before > 0 && agent[a * ROW + TOTAL_LOAD] == 0) {
-            busy[2 * a] += nowNs - busy[2 * a + 1];
-            busy[2 * a + 1] = -1;
+            setLong(row + BUSY_SINCE, nowNs);
+        } else if (before > 0 && agent[row + TOTAL_LOAD] == 0) {
+            setLong(row + BUSY_HELD, getLong(row + BUSY_HELD) + nowNs - getLong(row + BUSY_SINCE));
+            setLong(row + BUSY_SINCE, -1);
         }
         if (deferrable) {
-            agent[a * ROW + DEFERRABLE] += delta;
+            agent[row + DEFERRABLE] += delta;
         }
     }
 
     /** Occupancy since login in tenths (0..9): time holding contacts over time logged in. */
     int occupancyTenths(int a, long nowNs) {
-        long span = nowNs - loginNs[a];
+        int row = row(a);
+        long span = nowNs - getLong(row + LOGIN);
         if (span <= 0) {
             return 0;
         }
-        long heldNs = busy[2 * a] + (busy[2 * a + 1] >= 0 ? nowNs - busy[2 * a + 1] : 0);
+        long busySince = getLong(row + BUSY_SINCE);
+        long heldNs = getLong(row + BUSY_HELD) + (busySince >= 0 ? nowNs - busySince : 0);
         return (int) Math.min(9, heldNs * 10 / span);
     }
 
     /** A reload counts the deferrable contacts an agent holds again, one by one. */
     void countDeferrable(int a) {
-        agent[a * ROW + DEFERRABLE]++;
+        agent[row(a) + DEFERRABLE]++;
     }
 
     int deferrableLoad(int a) {
-        return agent[a * ROW + DEFERRABLE];
+        return agent[row(a) + DEFERRABLE];
     }
 
     void addPendingOffers(int a, int delta) {
-        agent[a * ROW + PENDING_OFFERS] += delta;
+        agent[row(a) + PENDING_OFFERS] += delta;
     }
 
     void addWrapUps(int a, int delta) {
-        agent[a * ROW + WRAP_UPS] += delta;
+        agent[row(a) + WRAP_UPS] += delta;
     }
 
     int memberStart(int a) {
-        return agent[a * ROW + MEMBER_START];
+        return memberStart[a];
     }
 
     int memberEnd(int a) {
-        return agent[a * ROW + MEMBER_END];
+        return memberStart[a + 1];
     }
 
     /** Whether the agent serves the lane (qualifies by skill and has capacity on its channel). */
     boolean isMember(int a, int lane) {
-        for (int m = memberStart(a), end = memberEnd(a); m < end; m++) {
+        return membership(a, lane) >= 0;
+    }
+
+    /** The agent's membership of the lane, or -1. */
+    private int membership(int a, int lane) {
+        for (int m = memberStart[a], end = memberStart[a + 1]; m < end; m++) {
             if (memberLane(m) == lane) {
-                return true;
+                return m;
             }
         }
-        return false;
+        return -1;
+    }
+
+    /** The agent a membership belongs to (a binary search: snapshots only). */
+    private int agentOf(int m) {
+        int lo = 0;
+        int hi = count - 1;
+        while (lo < hi) { // the last agent whose memberships start at or before m
+            int mid = (lo + hi + 1) >>> 1;
+            if (memberStart[mid] <= m) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
     }
 
     /**
@@ -301,7 +362,10 @@ final class Agents {
      * all but deferrable work, which the call interrupts).
      */
     boolean available(int a, int channel) {
-        int row = a * ROW;
+        return availableAt(row(a), channel);
+    }
+
+    private boolean availableAt(int row, int channel) {
         if (agent[row + PRESENCE] != AgentState.READY.code() || agent[row + LOAD + channel] >= agent[row + CAPACITY + channel]) {
             return false;
         }
@@ -311,12 +375,13 @@ final class Agents {
 
     /** Bit {@code c} set when the agent can take one more contact of channel {@code c}. */
     int availableChannels(int a) {
-        if (agent[a * ROW + PRESENCE] != AgentState.READY.code()) {
+        int row = row(a);
+        if (agent[row + PRESENCE] != AgentState.READY.code()) {
             return 0;
         }
         int channels = 0;
         for (int c = 0; c < Channel.COUNT; c++) {
-            if (available(a, c)) {
+            if (availableAt(row, c)) {
                 channels |= 1 << c;
             }
         }
@@ -325,7 +390,7 @@ final class Agents {
 
     /** The state an outsider sees: presence, refined by the contacts the agent holds. */
     AgentState state(int a) {
-        int row = a * ROW;
+        int row = row(a);
         if (agent[row + PRESENCE] == AgentState.LOGGED_OUT.code()) {
             return AgentState.LOGGED_OUT;
         }
@@ -342,18 +407,19 @@ final class Agents {
     }
 
     private void addStaffed(int a, int sign) {
-        for (int m = memberStart(a), end = memberEnd(a); m < end; m++) {
-            staffed[memberLane(m)] += sign * capacity(a, memberChannel(m));
+        int row = row(a);
+        for (int m = memberStart[a], end = memberStart[a + 1]; m < end; m++) {
+            staffed[memberLane(m)] += sign * agent[row + CAPACITY + memberChannel(m)];
         }
     }
 
     /** Copies an agent's presence and the contacts it holds from another index (a reload keeps them). */
     void copyFrom(int a, Agents old, int oldAgent) {
-        int row = a * ROW;
-        int oldRow = oldAgent * ROW;
+        int row = row(a);
+        int oldRow = row(oldAgent);
         agent[row + PRESENCE] = old.agent[oldRow + PRESENCE];
         agent[row + PAUSE_REASON] = old.agent[oldRow + PAUSE_REASON];
-        presenceSinceNs[a] = old.presenceSinceNs[oldAgent];
+        setLong(row + PRESENCE_SINCE, old.getLong(oldRow + PRESENCE_SINCE));
         for (int c = 0; c < Channel.COUNT; c++) {
             agent[row + LOAD + c] = old.agent[oldRow + LOAD + c];
         }
@@ -361,9 +427,9 @@ final class Agents {
         agent[row + PENDING_OFFERS] = old.agent[oldRow + PENDING_OFFERS];
         agent[row + WRAP_UPS] = old.agent[oldRow + WRAP_UPS];
         agent[row + DEFERRABLE] = 0; // counted again from the contacts held, by the new queues' flags
-        loginNs[a] = old.loginNs[oldAgent];
-        busy[2 * a] = old.busy[2 * oldAgent];
-        busy[2 * a + 1] = old.busy[2 * oldAgent + 1];
+        setLong(row + LOGIN, old.getLong(oldRow + LOGIN));
+        setLong(row + BUSY_HELD, old.getLong(oldRow + BUSY_HELD));
+        setLong(row + BUSY_SINCE, old.getLong(oldRow + BUSY_SINCE));
         if (agent[row + PRESENCE] == AgentState.READY.code()) {
             addStaffed(a, 1);
         }
@@ -371,42 +437,37 @@ final class Agents {
 
     /** When the agent became idle: the earliest idle-since of its idle memberships, or -1 when it is idle in none. */
     long idleSinceNs(int a) {
+        int row = row(a);
+        int idle = agent[row + CHANNELS] & 0xF;
         long since = -1;
-        for (int m = memberStart(a), end = memberEnd(a); m < end; m++) {
-            if (memberIdle(m) && (since < 0 || memberSinceNs(m) < since)) {
-                since = memberSinceNs(m);
+        for (int c = 0; c < Channel.COUNT; c++) {
+            if ((idle & (1 << c)) != 0 && (since < 0 || getLong(row + IDLE_SINCE + 2 * c) < since)) {
+                since = getLong(row + IDLE_SINCE + 2 * c);
             }
         }
         return since;
     }
 
+    /** Since when the agent idles in the lane (meaningful while it does). */
+    long idleSinceNs(int a, int lane) {
+        return getLong(row(a) + IDLE_SINCE + 2 * laneChannel[lane]);
+    }
+
     /** Files every membership of an agent that is not idle yet where it can take work, idle since {@code sinceNs}. */
     void fileAvailable(int a, long sinceNs, long nowNs) {
-        int availableChannels = availableChannels(a);
-        for (int m = memberStart(a), end = memberEnd(a); m < end; m++) {
-            if (!memberIdle(m) && (availableChannels & (1 << memberChannel(m))) != 0) {
-                placeByOccupancy(m, a, nowNs);
-                join(m, sinceNs);
-            }
-        }
+        int row = row(a);
+        int channels = agent[row + CHANNELS];
+        joinChannels(a, row, availableChannels(a) & (channels >>> 4) & ~channels & 0xF, sinceNs, nowNs);
     }
 
     // ---------------------------------------------------------------- per membership
 
     int memberLane(int m) {
-        return (int) (member[2 * m] & 0xFFFF);
+        return member[m] & 0xFFFF;
     }
 
     int memberChannel(int m) {
-        return (int) ((member[2 * m] >>> 16) & 0xFF);
-    }
-
-    long memberSinceNs(int m) {
-        return member[2 * m + 1];
-    }
-
-    private boolean memberIdle(int m) {
-        return (member[2 * m] & IDLE_BIT) != 0;
+        return (member[m] >>> CHANNEL_SHIFT) & 0xF;
     }
 
     // ---------------------------------------------------------------- idle order
@@ -417,88 +478,96 @@ final class Agents {
      * so work spreads over agents.
      */
     void refresh(int a, boolean moveToBack, long nowNs) {
-        int availableChannels = availableChannels(a);
-        int start = memberStart(a);
-        int end = memberEnd(a);
-        boolean anyLeaves = false;
-        for (int m = start; m < end; m++) {
-            if (memberIdle(m) && (moveToBack || (availableChannels & (1 << memberChannel(m))) == 0)) {
-                anyLeaves = true;
-                break;
-            }
-        }
-        if (anyLeaves) {
+        int row = row(a);
+        int channels = agent[row + CHANNELS];
+        int idle = channels & 0xF;
+        int available = availableChannels(a) & (channels >>> 4);
+        int leaving = moveToBack ? idle : idle & ~available;
+        if (leaving != 0) {
             // One epoch step makes every entry of this agent stale; idle memberships that stay
             // (only possible without moveToBack) are filed again with their idle-since time.
             epoch[a]++;
-            for (int m = start; m < end; m++) {
-                if (memberIdle(m)) {
-                    member[2 * m] &= ~IDLE_BIT;
-                    idleCount[memberLane(m)]--;
-                    if (rrPos[m] >= 0) {
-                        rrIdle[memberLane(m)][rrPos[m] >>> 6] &= ~(1L << rrPos[m]);
+            int stay = moveToBack ? 0 : idle & available;
+            for (int m = memberStart[a], end = memberStart[a + 1]; m < end; m++) {
+                int channel = memberChannel(m);
+                if ((idle & (1 << channel)) != 0) {
+                    int lane = memberLane(m);
+                    idleCount[lane]--;
+                    if (rrMembers[lane] != null) {
+                        rrIdle[lane][rrPos[m] >>> 6] &= ~(1L << rrPos[m]);
                     }
-                    if (!moveToBack && (availableChannels & (1 << memberChannel(m))) != 0) {
-                        join(m, memberSinceNs(m));
+                    if ((stay & (1 << channel)) != 0) {
+                        enter(m, a, lane, ringOf(m, row, lane));
                     }
                 }
             }
+            idle = stay;
+            agent[row + CHANNELS] = (channels & ~0xF) | idle;
         }
-        for (int m = start; m < end; m++) {
-            if (!memberIdle(m) && (availableChannels & (1 << memberChannel(m))) != 0) {
-                placeByOccupancy(m, a, nowNs);
-                join(m, nowNs);
+        joinChannels(a, row, available & ~idle, nowNs, nowNs);
+    }
+
+    /** Files the agent's memberships of {@code joining} channels (not idle yet) as idle since {@code sinceNs}. */
+    private void joinChannels(int a, int row, int joining, long sinceNs, long nowNs) {
+        if (joining == 0) {
+            return;
+        }
+        int occupancy = -1;
+        for (int c = 0; c < Channel.COUNT; c++) {
+            if ((joining & (1 << c)) != 0) {
+                setLong(row + IDLE_SINCE + 2 * c, sinceNs);
             }
         }
-    }
-
-    /** For a least-occupied lane, the membership's ring is the agent's occupancy when it becomes available. */
-    private void placeByOccupancy(int m, int a, long nowNs) {
-        if (byOccupancy[memberLane(m)]) {
-            setBucket(m, occupancyTenths(a, nowNs));
+        for (int m = memberStart[a], end = memberStart[a + 1]; m < end; m++) {
+            int channel = memberChannel(m);
+            if ((joining & (1 << channel)) != 0) {
+                int lane = memberLane(m);
+                if (byOccupancy[lane]) {
+                    // A least-occupied lane's ring is the agent's occupancy when it becomes available.
+                    if (occupancy < 0) {
+                        occupancy = occupancyTenths(a, nowNs);
+                    }
+                    agent[row + OCCUPANCY_RINGS] = (agent[row + OCCUPANCY_RINGS] & ~(0xF << (4 * channel))) | (occupancy << (4 * channel));
+                }
+                enter(m, a, lane, ringOf(m, row, lane));
+            }
         }
+        agent[row + CHANNELS] |= joining;
     }
 
-    private void setBucket(int m, int bucket) {
-        member[2 * m] = (member[2 * m] & ~(0xFL << BUCKET_SHIFT)) | ((long) bucket << BUCKET_SHIFT);
+    /** The ring of its lane a membership idles in: by occupancy, or its skill's (0 for longest idle). */
+    private int ringOf(int m, int row, int lane) {
+        return byOccupancy[lane] ? (agent[row + OCCUPANCY_RINGS] >>> (4 * memberChannel(m))) & 0xF : member[m] >>> RING_SHIFT;
     }
 
     private boolean live(long entry) {
-        return (epoch[(int) (entry >>> 32)] & EPOCH_MASK) == ((int) entry & EPOCH_MASK);
-    }
-
-    private int membershipOf(long entry) {
-        return memberStart((int) (entry >>> 32)) + (((int) entry >>> EPOCH_BITS) & ((1 << OFFSET_BITS) - 1));
+        return epoch[(int) (entry >>> 32)] == (int) entry;
     }
 
     /**
-     * The available membership of the lane its agent selection puts first (longest idle within its
+     * The available agent of the lane its agent selection puts first (longest idle within its
      * ring), or -1; drops stale entries on the way.
      */
     int longestIdle(int lane) {
         if (rrMembers[lane] != null) {
             chosenPos = nextIdle(lane);
-            return chosenPos < 0 ? -1 : rrMembers[lane][chosenPos];
+            return chosenPos < 0 ? -1 : rrAgents[lane][chosenPos];
         }
         for (int r = ringBase[lane], end = r + rings[lane]; r < end; r++) {
             long entry = liveHead(r);
             if (entry >= 0) {
                 chosenRing = r;
-                return membershipOf(entry);
+                return (int) (entry >>> 32);
             }
         }
         return -1;
     }
 
-    /**
-     * The agent {@link #longestIdle} would name, or -1, without touching the agent's memberships:
-     * a near copy of it on purpose, since reading the runner-up's rows would cost cache misses on
-     * every offer at large rosters.
-     */
+    /** The agent {@link #longestIdle} would name, or -1, without choosing it. */
     int longestIdleAgent(int lane) {
         if (rrMembers[lane] != null) {
             int pos = nextIdle(lane);
-            return pos < 0 ? -1 : memberAgent(rrMembers[lane][pos]);
+            return pos < 0 ? -1 : rrAgents[lane][pos];
         }
         for (int r = ringBase[lane], end = r + rings[lane]; r < end; r++) {
             long entry = liveHead(r);
@@ -520,11 +589,6 @@ final class Agents {
             fifoHead[ring]++;
         }
         return -1;
-    }
-
-    /** The agent a membership belongs to. */
-    int memberAgent(int m) {
-        return (int) (member[2 * m] >>> 32);
     }
 
     /**
@@ -562,28 +626,21 @@ final class Agents {
         return -1;
     }
 
-    private void join(int m, long nowNs) {
-        int lane = memberLane(m);
-        if (rrPos[m] >= 0) {
+    /** Counts the membership idle in its lane, at the tail of the given ring (round robin: its bit). */
+    private void enter(int m, int a, int lane, int ring) {
+        idleCount[lane]++;
+        if (rrMembers[lane] != null) {
             rrIdle[lane][rrPos[m] >>> 6] |= 1L << rrPos[m];
-            member[2 * m] |= IDLE_BIT;
-            member[2 * m + 1] = nowNs;
-            idleCount[lane]++;
             return;
         }
-        int q = ringBase[lane] + (int) ((member[2 * m] >>> BUCKET_SHIFT) & 0xF);
+        int q = ringBase[lane] + ring;
         long[] entries = fifo[q];
         if (fifoTail[q] - fifoHead[q] == entries.length) {
             compact(q);
             entries = fifo[q];
         }
-        int a = memberAgent(m);
-        entries[fifoTail[q] & (entries.length - 1)] = ((long) a << 32)
-                | ((long) (m - memberStart(a)) << EPOCH_BITS) | (epoch[a] & EPOCH_MASK);
+        entries[fifoTail[q] & (entries.length - 1)] = ((long) a << 32) | (epoch[a] & 0xFFFF_FFFFL);
         fifoTail[q]++;
-        member[2 * m] |= IDLE_BIT;
-        member[2 * m + 1] = nowNs;
-        idleCount[lane]++;
     }
 
     /** Removes stale entries, keeping order, and doubles the ring if it would stay more than half full. */
@@ -614,19 +671,19 @@ final class Agents {
     void write(StateWriter out) {
         out.writeInt(count);
         for (int a = 0; a < count; a++) {
-            int row = a * ROW;
+            int row = row(a);
             out.writeInt(agent[row + PRESENCE]);
             out.writeInt(agent[row + PAUSE_REASON]);
-            out.writeLong(presenceSinceNs[a]);
+            out.writeLong(getLong(row + PRESENCE_SINCE));
             for (int c = 0; c < Channel.COUNT; c++) {
                 out.writeInt(agent[row + LOAD + c]);
             }
             out.writeInt(agent[row + PENDING_OFFERS]);
             out.writeInt(agent[row + WRAP_UPS]);
             out.writeInt(agent[row + DEFERRABLE]);
-            out.writeLong(loginNs[a]);
-            out.writeLong(busy[2 * a]);
-            out.writeLong(busy[2 * a + 1]);
+            out.writeLong(getLong(row + LOGIN));
+            out.writeLong(getLong(row + BUSY_HELD));
+            out.writeLong(getLong(row + BUSY_SINCE));
         }
         // Only live entries, in order: stale ones are invisible, so the state stays canonical.
         for (int lane = 0; lane < idleCount.length; lane++) {
@@ -634,9 +691,8 @@ final class Agents {
             if (rrMembers[lane] != null) {
                 for (int pos = 0; pos < rrMembers[lane].length; pos++) {
                     if ((rrIdle[lane][pos >>> 6] & (1L << pos)) != 0) {
-                        int m = rrMembers[lane][pos];
-                        out.writeInt(m);
-                        out.writeLong(memberSinceNs(m));
+                        out.writeInt(rrMembers[lane][pos]);
+                        out.writeLong(idleSinceNs(rrAgents[lane][pos], lane));
                         out.writeInt(0);
                     }
                 }
@@ -649,9 +705,9 @@ final class Agents {
                 for (int i = fifoHead[q]; i != fifoTail[q]; i++) {
                     long entry = entries[i & mask];
                     if (live(entry)) {
-                        int m = membershipOf(entry);
-                        out.writeInt(m);
-                        out.writeLong(memberSinceNs(m));
+                        int a = (int) (entry >>> 32);
+                        out.writeInt(membership(a, lane));
+                        out.writeLong(idleSinceNs(a, lane));
                         out.writeInt(q - ringBase[lane]);
                     }
                 }
@@ -666,10 +722,11 @@ final class Agents {
             throw new IllegalStateException("snapshot has " + agents + " agents, configuration " + count);
         }
         for (int a = 0; a < count; a++) {
-            int row = a * ROW;
+            int row = row(a);
             agent[row + PRESENCE] = in.readInt();
             agent[row + PAUSE_REASON] = in.readInt();
-            presenceSinceNs[a] = in.readLong();
+            long presenceSinceNs = in.readLong();
+            setLong(row + PRESENCE_SINCE, presenceSinceNs);
             for (int c = 0; c < Channel.COUNT; c++) {
                 agent[row + LOAD + c] = in.readInt();
                 agent[row + TOTAL_LOAD] += agent[row + LOAD + c];
@@ -678,32 +735,38 @@ final class Agents {
             agent[row + WRAP_UPS] = in.readInt();
             agent[row + DEFERRABLE] = format >= 6 ? in.readInt() : 0; // no deferrable queues before format 6
             if (format >= 7) {
-                loginNs[a] = in.readLong();
-                busy[2 * a] = in.readLong();
-                busy[2 * a + 1] = in.readLong();
+                setLong(row + LOGIN, in.readLong());
+                setLong(row + BUSY_HELD, in.readLong());
+                setLong(row + BUSY_SINCE, in.readLong());
             } else {
-                loginNs[a] = presenceSinceNs[a];
-                busy[2 * a + 1] = agent[row + TOTAL_LOAD] > 0 ? presenceSinceNs[a] : -1;
+                setLong(row + LOGIN, presenceSinceNs);
+                setLong(row + BUSY_SINCE, agent[row + TOTAL_LOAD] > 0 ? presenceSinceNs : -1);
             }
             if (agent[row + PRESENCE] == AgentState.READY.code()) {
                 addStaffed(a, 1);
             }
         }
-        for (int q = 0; q < idleCount.length; q++) {
+        for (int lane = 0; lane < idleCount.length; lane++) {
             int members = in.readInt();
             for (int i = 0; i < members; i++) {
                 int m = in.readInt();
                 long sinceNs = in.readLong();
+                int a = agentOf(m);
+                int row = row(a);
+                int channel = memberChannel(m);
                 if (format >= 7) {
                     int bucket = in.readInt();
-                    if (rrPos[m] < 0) {
-                        setBucket(m, bucket);
+                    if (byOccupancy[lane]) {
+                        agent[row + OCCUPANCY_RINGS] = (agent[row + OCCUPANCY_RINGS] & ~(0xF << (4 * channel))) | (bucket << (4 * channel));
                     }
                 }
-                join(m, sinceNs);
+                // An agent's memberships of one channel idle together, since one time.
+                agent[row + CHANNELS] |= 1 << channel;
+                setLong(row + IDLE_SINCE + 2 * channel, sinceNs);
+                enter(m, a, lane, ringOf(m, row, lane));
             }
-            if (rrMembers[q] != null && format >= 8) {
-                rrNext[q] = in.readInt();
+            if (rrMembers[lane] != null && format >= 8) {
+                rrNext[lane] = in.readInt();
             }
         }
     }

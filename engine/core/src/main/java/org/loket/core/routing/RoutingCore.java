@@ -1024,13 +1024,12 @@ public final class RoutingCore {
      */
     private void offerToLongestIdle(int slot) {
         int lane = contacts.lane[slot];
-        int m = agents.longestIdle(lane);
-        if (m < 0) {
+        int agent = agents.longestIdle(lane);
+        if (agent < 0) {
             return;
         }
-        int agent = agents.memberAgent(m);
         int candidates = agents.idleCount[lane];
-        long idleSinceNs = agents.memberSinceNs(m);
+        long idleSinceNs = agents.idleSinceNs(agent, lane);
         agents.dropHead(lane);
         offer(firstServedInQueue(agent, lane), agent, OfferReason.forSelection(queues[lanes.queue(lane)].selection()), candidates,
                 idleSinceNs,
@@ -1276,8 +1275,7 @@ public final class RoutingCore {
             reject(RejectReason.ILLEGAL_TRANSITION, command);
             return;
         }
-        setPresence(agent, AgentState.READY, PauseReason.UNSPECIFIED);
-        routeAgent(agent);
+        becomeReady(agent);
     }
 
     private void onAgentStateChanged(Command command) {
@@ -1292,8 +1290,7 @@ public final class RoutingCore {
                 reject(RejectReason.ILLEGAL_TRANSITION, command);
                 return;
             }
-            setPresence(agent, AgentState.READY, PauseReason.UNSPECIFIED);
-            routeAgent(agent);
+            becomeReady(agent);
         } else if (command.agentState == AgentState.PAUSED.code()) {
             if (loggedOut) {
                 reject(RejectReason.ILLEGAL_TRANSITION, command);
@@ -1309,6 +1306,16 @@ public final class RoutingCore {
         } else {
             reject(RejectReason.INVALID_ARGUMENT, command);
         }
+    }
+
+    /**
+     * Ready, then routed. Not filed idle first: {@link #routeAgent} files the agent at its end, and
+     * an agent who takes a waiting contact at once would otherwise join every lane it serves only
+     * to leave them again (one idle entry per lane, stale at once). Same idle order, same times.
+     */
+    private void becomeReady(int agent) {
+        agents.presence(agent, AgentState.READY.code(), PauseReason.UNSPECIFIED, nowNs);
+        routeAgent(agent);
     }
 
     private void setPresence(int agent, AgentState presence, int reason) {
