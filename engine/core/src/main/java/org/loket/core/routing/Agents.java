@@ -17,11 +17,11 @@ import org.loket.core.state.StateWriter;
  * <h2>Layout</h2>
  * The longest-idle agent is by definition the one touched least recently, so at large rosters
  * every decision starts cold, and what costs is the number of cache lines a decision touches.
- * Everything about one agent is one row of 32 ints (two 64-byte lines, see {@link #ROW}); an
- * agent's memberships are one int each, side by side ({@code memberStart[a]..memberStart[a+1]-1}),
- * so fourteen of them are one or two lines; where they start is a dense array of its own, so they
- * load alongside the row instead of after it. (Separate arrays per field made a decision at
- * 100,000 agents over three times the cost at 100.)
+ * Everything about one agent is one row of 48 ints (three 64-byte lines, see {@link #ROW}),
+ * its first {@value #INLINE} memberships included, one int each: a decision about a cold agent
+ * loads its three lines at once, with no load waiting for another. (Separate arrays per field made
+ * a decision at 100,000 agents over three times the cost at 100; memberships in an array of their
+ * own cost a second round trip to memory, since where they start is only known from the row.)
  * <p>A <em>membership</em> {@code m} is one (agent, lane) pair where the agent qualifies for the
  * lane. It is immutable (lane, channel, skill ring): whether it idles, since when and in which
  * occupancy ring is the same for all of an agent's memberships of one channel (they join and leave
@@ -40,18 +40,21 @@ final class Agents {
     private static final int INITIAL_RING = 64;
 
     /**
-     * Ints per agent row: two cache lines, the first read by every decision about the agent
-     * (presence, loads, capacities, idle channels), the second by most (idle, busy and presence
-     * times). Longs are two ints, high first.
+     * Ints per agent row: three cache lines, the first read by every decision about the agent
+     * (presence, loads, capacities, idle channels, how many memberships), the second by most (idle,
+     * busy and presence times), the third its first {@value #INLINE} memberships. Longs are two
+     * ints, high first.
      */
-    private static final int ROW = 32;
+    private static final int ROW = 48;
     /**
      * Ints before the first row: an int array's data starts 16 bytes into the object, and large
-     * arrays start on a heap region boundary (G1's humongous objects), so with 112 bytes of padding
-     * every row starts on a 128-byte boundary and never straddles a third line. Elsewhere
-     * (another collector, a small roster) rows are merely unaligned.
+     * arrays start on a heap region boundary (G1's humongous objects), so with 48 bytes of padding
+     * every row starts on a cache line and spans exactly three. Elsewhere (another collector, a
+     * small roster) rows are merely unaligned.
      */
-    private static final int PAD = 28;
+    private static final int PAD = 12;
+    /** Memberships kept in the row; an agent's further ones are read from {@link #member}. */
+    private static final int INLINE = 16;
     private static final int PRESENCE = 0;
     private static final int PAUSE_REASON = 1;
     private static final int LOAD = 2;
@@ -61,7 +64,7 @@ final class Agents {
     private static final int WRAP_UPS = PENDING_OFFERS + 1;
     /** Contacts of deferrable queues the agent holds: they do not keep a call away. */
     private static final int DEFERRABLE = WRAP_UPS + 1;
-    /** Bits 0-3: channels whose memberships idle now; bits 4-7: channels the agent has memberships of. */
+    /** Bits 0-3: channels whose memberships idle now; bits 4-7: channels the agent has memberships of; 16-31: how many. */
     private static final int CHANNELS = DEFERRABLE + 1;
     /** Per channel 4 bits: the ring its memberships of least-occupied lanes idle in (occupancy when they joined). */
     private static final int OCCUPANCY_RINGS = CHANNELS + 1;
@@ -72,6 +75,7 @@ final class Agents {
     private static final int BUSY_SINCE = BUSY_HELD + 2;
     private static final int PRESENCE_SINCE = BUSY_SINCE + 2;
     private static final int LOGIN = PRESENCE_SINCE + 2;
+    private static final int MEMBERS = LOGIN + 2;
 
     /** Membership: lane (bits 0-15), channel (16-19), its skill ring (20-23; 0 unless the lane selects by skill). */
     private static final int CHANNEL_SHIFT = 16;
@@ -85,7 +89,11 @@ final class Agents {
      * against 12.8 MB).
      */
     private final int[] epoch;
-    /** Per agent its first membership, and one more entry: agent {@code a}'s memberships end at {@code memberStart[a + 1]}. */
+    /**
+     * Every membership, agent by agent in lane order: membership {@code memberStart[a] + i} is
+     * agent {@code a}'s {@code i}-th. The numbering of snapshots and round-robin lanes; routing reads
+     * the copies in the rows, and this array only past {@link #INLINE}.
+     */
     private final int[] memberStart;
     private final int[] member;
     private final int[] laneChannel;
@@ -102,6 +110,9 @@ final class Agents {
     private final long[][] rrIdle;
     private final int[] rrNext;
     private int chosenPos = -1;
+    /** Written by {@link #touch} so that its loads are not optimised away; never read. */
+    @SuppressWarnings("unused")
+    private int touched;
 
     /**
      * Per lane: a ring of power-of-two size. Rings start small and double when a compaction leaves
@@ -141,7 +152,7 @@ final class Agents {
         int members = 0;
         for (int a = 0; a < count; a++) {
             AgentSpec spec = roster.get(a);
-            int row = PAD + a * ROW;
+            int row = row(a);
             System.arraycopy(spec.capacityPerChannel(), 0, agent, row + CAPACITY, Channel.COUNT);
             setLong(row + BUSY_SINCE, -1);
             memberStart[a] = members;
@@ -162,6 +173,9 @@ final class Agents {
                             | (laneChannel[lane] << CHANNEL_SHIFT) | lane;
                 }
             }
+            int n = memberStart[a + 1] - memberStart[a];
+            agent[row(a) + CHANNELS] |= n << 16;
+            System.arraycopy(member, memberStart[a], agent, row(a) + MEMBERS, Math.min(INLINE, n));
         }
         ringBase = new int[lanes.count];
         rings = new int[lanes.count];
@@ -318,12 +332,22 @@ final class Agents {
         agent[row(a) + WRAP_UPS] += delta;
     }
 
-    int memberStart(int a) {
-        return memberStart[a];
+    /** How many lanes the agent serves: its memberships are {@code member(a, 0..memberCount(a)-1)}, in lane order. */
+    int memberCount(int a) {
+        return agent[row(a) + CHANNELS] >>> 16;
     }
 
-    int memberEnd(int a) {
-        return memberStart[a + 1];
+    /** The agent's {@code i}-th membership: read its lane and channel with {@link #laneOf} and {@link #channelOf}. */
+    int member(int a, int i) {
+        return i < INLINE ? agent[row(a) + MEMBERS + i] : member[memberStart[a] + i];
+    }
+
+    static int laneOf(int membership) {
+        return membership & 0xFFFF;
+    }
+
+    static int channelOf(int membership) {
+        return (membership >>> CHANNEL_SHIFT) & 0xF;
     }
 
     /** Whether the agent serves the lane (qualifies by skill and has capacity on its channel). */
@@ -331,11 +355,11 @@ final class Agents {
         return membership(a, lane) >= 0;
     }
 
-    /** The agent's membership of the lane, or -1. */
+    /** The number of the agent's membership of the lane, or -1. */
     private int membership(int a, int lane) {
-        for (int m = memberStart[a], end = memberStart[a + 1]; m < end; m++) {
-            if (memberLane(m) == lane) {
-                return m;
+        for (int i = 0, n = memberCount(a); i < n; i++) {
+            if (laneOf(member(a, i)) == lane) {
+                return memberStart[a] + i;
             }
         }
         return -1;
@@ -408,8 +432,9 @@ final class Agents {
 
     private void addStaffed(int a, int sign) {
         int row = row(a);
-        for (int m = memberStart[a], end = memberStart[a + 1]; m < end; m++) {
-            staffed[memberLane(m)] += sign * agent[row + CAPACITY + memberChannel(m)];
+        for (int i = 0, n = memberCount(a); i < n; i++) {
+            int membership = member(a, i);
+            staffed[laneOf(membership)] += sign * agent[row + CAPACITY + channelOf(membership)];
         }
     }
 
@@ -448,6 +473,16 @@ final class Agents {
         return since;
     }
 
+    /**
+     * Loads the agent's three row lines at once, for an agent about to be offered work: the decision
+     * reads all three, and at large rosters each is a miss; asked one after the other they would
+     * be three trips to memory instead of one.
+     */
+    void touch(int a) {
+        int row = row(a);
+        touched = agent[row] + agent[row + IDLE_SINCE] + agent[row + MEMBERS];
+    }
+
     /** Since when the agent idles in the lane (meaningful while it does). */
     long idleSinceNs(int a, int lane) {
         return getLong(row(a) + IDLE_SINCE + 2 * laneChannel[lane]);
@@ -462,12 +497,12 @@ final class Agents {
 
     // ---------------------------------------------------------------- per membership
 
-    int memberLane(int m) {
-        return member[m] & 0xFFFF;
+    private int memberLane(int m) {
+        return laneOf(member[m]);
     }
 
-    int memberChannel(int m) {
-        return (member[m] >>> CHANNEL_SHIFT) & 0xF;
+    private int memberChannel(int m) {
+        return channelOf(member[m]);
     }
 
     // ---------------------------------------------------------------- idle order
@@ -488,16 +523,18 @@ final class Agents {
             // (only possible without moveToBack) are filed again with their idle-since time.
             epoch[a]++;
             int stay = moveToBack ? 0 : idle & available;
-            for (int m = memberStart[a], end = memberStart[a + 1]; m < end; m++) {
-                int channel = memberChannel(m);
+            for (int i = 0, n = memberCount(a); i < n; i++) {
+                int membership = member(a, i);
+                int channel = channelOf(membership);
                 if ((idle & (1 << channel)) != 0) {
-                    int lane = memberLane(m);
+                    int lane = laneOf(membership);
                     idleCount[lane]--;
                     if (rrMembers[lane] != null) {
-                        rrIdle[lane][rrPos[m] >>> 6] &= ~(1L << rrPos[m]);
+                        int pos = rrPos[memberStart[a] + i];
+                        rrIdle[lane][pos >>> 6] &= ~(1L << pos);
                     }
                     if ((stay & (1 << channel)) != 0) {
-                        enter(m, a, lane, ringOf(m, row, lane));
+                        enter(a, i, lane, ringOf(membership, row, lane));
                     }
                 }
             }
@@ -518,10 +555,11 @@ final class Agents {
                 setLong(row + IDLE_SINCE + 2 * c, sinceNs);
             }
         }
-        for (int m = memberStart[a], end = memberStart[a + 1]; m < end; m++) {
-            int channel = memberChannel(m);
+        for (int i = 0, n = memberCount(a); i < n; i++) {
+            int membership = member(a, i);
+            int channel = channelOf(membership);
             if ((joining & (1 << channel)) != 0) {
-                int lane = memberLane(m);
+                int lane = laneOf(membership);
                 if (byOccupancy[lane]) {
                     // A least-occupied lane's ring is the agent's occupancy when it becomes available.
                     if (occupancy < 0) {
@@ -529,15 +567,15 @@ final class Agents {
                     }
                     agent[row + OCCUPANCY_RINGS] = (agent[row + OCCUPANCY_RINGS] & ~(0xF << (4 * channel))) | (occupancy << (4 * channel));
                 }
-                enter(m, a, lane, ringOf(m, row, lane));
+                enter(a, i, lane, ringOf(membership, row, lane));
             }
         }
         agent[row + CHANNELS] |= joining;
     }
 
     /** The ring of its lane a membership idles in: by occupancy, or its skill's (0 for longest idle). */
-    private int ringOf(int m, int row, int lane) {
-        return byOccupancy[lane] ? (agent[row + OCCUPANCY_RINGS] >>> (4 * memberChannel(m))) & 0xF : member[m] >>> RING_SHIFT;
+    private int ringOf(int membership, int row, int lane) {
+        return byOccupancy[lane] ? (agent[row + OCCUPANCY_RINGS] >>> (4 * channelOf(membership))) & 0xF : membership >>> RING_SHIFT;
     }
 
     private boolean live(long entry) {
@@ -626,11 +664,16 @@ final class Agents {
         return -1;
     }
 
-    /** Counts the membership idle in its lane, at the tail of the given ring (round robin: its bit). */
-    private void enter(int m, int a, int lane, int ring) {
+    /**
+     * Counts the agent's {@code i}-th membership idle in its lane, at the tail of the given ring
+     * (round robin: its bit). Its number ({@code memberStart}, a line of its own) is read only for
+     * round robin.
+     */
+    private void enter(int a, int i, int lane, int ring) {
         idleCount[lane]++;
         if (rrMembers[lane] != null) {
-            rrIdle[lane][rrPos[m] >>> 6] |= 1L << rrPos[m];
+            int pos = rrPos[memberStart[a] + i];
+            rrIdle[lane][pos >>> 6] |= 1L << pos;
             return;
         }
         int q = ringBase[lane] + ring;
@@ -763,7 +806,7 @@ final class Agents {
                 // An agent's memberships of one channel idle together, since one time.
                 agent[row + CHANNELS] |= 1 << channel;
                 setLong(row + IDLE_SINCE + 2 * channel, sinceNs);
-                enter(m, a, lane, ringOf(m, row, lane));
+                enter(a, m - memberStart[a], lane, ringOf(member[m], row, lane));
             }
             if (rrMembers[lane] != null && format >= 8) {
                 rrNext[lane] = in.readInt();

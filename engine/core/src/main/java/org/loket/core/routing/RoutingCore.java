@@ -1028,6 +1028,7 @@ public final class RoutingCore {
         if (agent < 0) {
             return;
         }
+        agents.touch(agent);
         int candidates = agents.idleCount[lane];
         long idleSinceNs = agents.idleSinceNs(agent, lane);
         agents.dropHead(lane);
@@ -1047,8 +1048,8 @@ public final class RoutingCore {
         if (!lanes.several(queue)) {
             return first;
         }
-        for (int m = agents.memberStart(agent), end = agents.memberEnd(agent); m < end; m++) {
-            int other = agents.memberLane(m);
+        for (int i = 0, n = agents.memberCount(agent); i < n; i++) {
+            int other = Agents.laneOf(agents.member(agent, i));
             if (other != lane && lanes.queue(other) == queue && contacts.waiting[other] > 0) {
                 int head = contacts.best(other);
                 if (head >= 0 && contacts.ranksBefore(head, first)) {
@@ -1076,9 +1077,10 @@ public final class RoutingCore {
             int runnerUp = -1;
             int queuesWithWork = 0;
             int queueHead = -1;
-            for (int m = agents.memberStart(agent), end = agents.memberEnd(agent); m <= end; m++) {
+            for (int i = 0, n = agents.memberCount(agent); i <= n; i++) {
                 // An agent's memberships are in lane order and a queue's lanes are contiguous.
-                int lane = m < end ? agents.memberLane(m) : -1;
+                int membership = i < n ? agents.member(agent, i) : -1;
+                int lane = i < n ? Agents.laneOf(membership) : -1;
                 if (queueHead >= 0 && (lane < 0 || lanes.queue(lane) != contacts.queue[queueHead])) {
                     queuesWithWork++;
                     long score = contacts.effectivePriorityMilli(queueHead, nowNs);
@@ -1091,7 +1093,7 @@ public final class RoutingCore {
                     }
                     queueHead = -1;
                 }
-                if (lane < 0 || (channels & (1 << agents.memberChannel(m))) == 0 || contacts.waiting[lane] == 0) {
+                if (lane < 0 || (channels & (1 << Agents.channelOf(membership))) == 0 || contacts.waiting[lane] == 0) {
                     continue;
                 }
                 int head = contacts.best(lane);
