@@ -60,7 +60,13 @@ public enum CommandType {
      * showing); the menu's input timeout counts from now, so a long prompt is not cut short. Ignored
      * when the contact is no longer at that node (a digit came first).
      */
-    PROMPT_PLAYED(16);
+    PROMPT_PLAYED(16),
+    /**
+     * No fields: a new day began on the site's calendar (the host's local midnight). Agents'
+     * occupancy, by which a {@code least-occupied} queue chooses, counts from now; before, it counts
+     * every login of the day together. No decision.
+     */
+    DAY_STARTED(17);
 
     private static final CommandType[] BY_CODE = new CommandType[32];
 

@@ -13,8 +13,9 @@ public enum AgentSelection {
     /** The least skilled agent that qualifies: keeps experts free for what only they can do. */
     LEAST_SKILLED,
     /**
-     * The agent least occupied since logging in (time holding contacts over time logged in, in
-     * tenths, as it was when the agent became available): spreads the work over the shift.
+     * The agent least occupied today (time holding contacts over time logged in since the day
+     * started, every login of the day counted together, in tenths, as it was when the agent became
+     * available): spreads the work over the day. The day starts with the host's {@code DAY_STARTED}.
      */
     LEAST_OCCUPIED,
     /**

@@ -258,9 +258,10 @@ final class Agents {
         int row = row(a);
         if (agent[row + PRESENCE] != presence) {
             setLong(row + PRESENCE_SINCE, nowNs);
-            if (agent[row + PRESENCE] == AgentState.LOGGED_OUT.code()) {
-                setLong(row + LOGIN, nowNs); // occupancy counts from the login: a shift
-                setLong(row + BUSY_HELD, 0);
+            if (agent[row + PRESENCE] == AgentState.LOGGED_OUT.code() || presence == AgentState.LOGGED_OUT.code()) {
+                // Occupancy counts the day's logins together: logged in, LOGIN is the instant that
+                // many nanoseconds of logged-in time ago; logged out, it holds the day's logged-in time.
+                setLong(row + LOGIN, nowNs - getLong(row + LOGIN));
             }
             boolean wasReady = agent[row + PRESENCE] == AgentState.READY.code();
             if (wasReady != (presence == AgentState.READY.code())) {
@@ -303,7 +304,22 @@ final class Agents {
         }
     }
 
-    /** Occupancy since login in tenths (0..9): time holding contacts over time logged in. */
+    /**
+     * A new day ({@code DAY_STARTED}): every agent's occupancy counts from now (a logged-in agent's
+     * time logged in and time holding contacts start again; a contact it holds counts from now).
+     */
+    void newDay(long nowNs) {
+        for (int a = 0; a < count; a++) {
+            int row = row(a);
+            setLong(row + LOGIN, agent[row + PRESENCE] == AgentState.LOGGED_OUT.code() ? 0 : nowNs);
+            setLong(row + BUSY_HELD, 0);
+            if (getLong(row + BUSY_SINCE) >= 0) {
+                setLong(row + BUSY_SINCE, nowNs);
+            }
+        }
+    }
+
+    /** Occupancy today in tenths (0..9): time holding contacts over time logged in, since the day started. */
     int occupancyTenths(int a, long nowNs) {
         int row = row(a);
         long span = nowNs - getLong(row + LOGIN);
@@ -777,12 +793,15 @@ final class Agents {
             agent[row + PENDING_OFFERS] = in.readInt();
             agent[row + WRAP_UPS] = in.readInt();
             agent[row + DEFERRABLE] = format >= 6 ? in.readInt() : 0; // no deferrable queues before format 6
+            boolean loggedOut = agent[row + PRESENCE] == AgentState.LOGGED_OUT.code();
             if (format >= 7) {
-                setLong(row + LOGIN, in.readLong());
+                long login = in.readLong();
+                // Before format 11 a logged-out agent's LOGIN was its last login; now the day's logged-in time.
+                setLong(row + LOGIN, format < 11 && loggedOut ? 0 : login);
                 setLong(row + BUSY_HELD, in.readLong());
                 setLong(row + BUSY_SINCE, in.readLong());
             } else {
-                setLong(row + LOGIN, presenceSinceNs);
+                setLong(row + LOGIN, loggedOut ? 0 : presenceSinceNs);
                 setLong(row + BUSY_SINCE, agent[row + TOTAL_LOAD] > 0 ? presenceSinceNs : -1);
             }
             if (agent[row + PRESENCE] == AgentState.READY.code()) {

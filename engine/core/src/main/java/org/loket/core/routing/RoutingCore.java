@@ -50,8 +50,11 @@ import org.loket.core.state.StateWriter;
  *     {@link org.loket.core.config.Requirement} (skills at levels, AND/OR, the contact's language),
  *     or one of the widening escalation steps the contact has passed.</li>
  * <li>A contact that needs an agent goes to the longest-idle agent who serves it and can take one
- *     more contact of that channel; that agent is offered the first contact, in queue order, of
+ *     more contact of that channel (or the one the queue's selection picks: most or least skilled,
+ *     least occupied today, round robin); that agent is offered the first contact, in queue order, of
  *     those of the queue it serves (the joining one, or one before it).</li>
+ * <li>Occupancy (least occupied) counts every login of the day together and starts again at
+ *     {@code DAY_STARTED}; it is taken when the agent becomes available.</li>
  * <li>An agent who becomes available takes, per queue it serves, the first contact in queue order
  *     it serves, and between queues the one of highest effective (aged) priority, then earliest
  *     join, then lowest contact id: one fair order over all its queues.</li>
@@ -88,7 +91,7 @@ import org.loket.core.state.StateWriter;
  */
 public final class RoutingCore {
     /** Format of {@link #writeState}; a reader refuses another. */
-    public static final int STATE_FORMAT_VERSION = 10;
+    public static final int STATE_FORMAT_VERSION = 11;
 
     private final DecisionSink sink;
     private final Decision decision = new Decision();
@@ -189,6 +192,7 @@ public final class RoutingCore {
             case QUEUE_CLOSURE_SET -> onQueueClosureSet(command, closurePrompt);
             case QUEUE_HOURS_SET -> onQueueClosureSet(command, hoursPrompt);
             case PROMPT_PLAYED -> onPromptPlayed(command);
+            case DAY_STARTED -> agents.newDay(nowNs);
             default -> reject(RejectReason.UNKNOWN_COMMAND, command);
         }
     }

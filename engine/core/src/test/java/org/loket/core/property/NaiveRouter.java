@@ -83,7 +83,11 @@ final class NaiveRouter {
         final long[] idleTurn;
         /** Per queue: its occupancy in tenths when it joined the idle line (least-occupied queues order by it). */
         final int[] idleOccupancy;
-        /** Occupancy since login: when it logged in, time it held contacts, since when it holds some (-1 none). */
+        /**
+         * Occupancy today: time logged in during the day's earlier logins, when the current login began,
+         * time it held contacts today, since when it holds some (-1 none).
+         */
+        long loggedInBeforeNs;
         long loginNs;
         long busyNs;
         long busySinceNs = -1;
@@ -163,6 +167,7 @@ final class NaiveRouter {
             case QUEUE_CLOSURE_SET -> closure(c, closures);
             case QUEUE_HOURS_SET -> closure(c, hoursClosures);
             case PROMPT_PLAYED -> promptPlayed(c);
+            case DAY_STARTED -> newDay();
             default -> reject(RejectReason.UNKNOWN_COMMAND, c);
         }
     }
@@ -281,6 +286,7 @@ final class NaiveRouter {
                     agent.presence = before.presence;
                     agent.pauseReason = before.pauseReason;
                     agent.loginNs = before.loginNs;
+                    agent.loggedInBeforeNs = before.loggedInBeforeNs;
                     agent.busyNs = before.busyNs;
                     agent.busySinceNs = before.busySinceNs;
                     agentByOld.put(before.index, agent.index);
@@ -1183,7 +1189,8 @@ final class NaiveRouter {
     private void setPresence(Agent agent, AgentState presence, int reason) {
         if (agent.presence == AgentState.LOGGED_OUT && presence != AgentState.LOGGED_OUT) {
             agent.loginNs = nowNs;
-            agent.busyNs = 0;
+        } else if (agent.presence != AgentState.LOGGED_OUT && presence == AgentState.LOGGED_OUT) {
+            agent.loggedInBeforeNs += nowNs - agent.loginNs;
         }
         agent.presence = presence;
         agent.pauseReason = presence == AgentState.PAUSED ? reason : PauseReason.UNSPECIFIED;
@@ -1238,9 +1245,21 @@ final class NaiveRouter {
         return load;
     }
 
-    /** Time holding contacts over time logged in, in tenths (0..9). */
+    /** A new day: occupancy counts from now for everyone. */
+    private void newDay() {
+        for (Agent agent : agents) {
+            agent.loggedInBeforeNs = 0;
+            agent.loginNs = nowNs;
+            agent.busyNs = 0;
+            if (agent.busySinceNs >= 0) {
+                agent.busySinceNs = nowNs;
+            }
+        }
+    }
+
+    /** Time holding contacts over time logged in today, in tenths (0..9). */
     private int occupancyTenths(Agent agent) {
-        long span = nowNs - agent.loginNs;
+        long span = agent.loggedInBeforeNs + (agent.presence == AgentState.LOGGED_OUT ? 0 : nowNs - agent.loginNs);
         if (span <= 0) {
             return 0;
         }

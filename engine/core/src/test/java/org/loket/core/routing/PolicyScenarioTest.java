@@ -321,6 +321,29 @@ class PolicyScenarioTest {
     }
 
     @Test
+    void leastOccupiedCountsTheDaysLoginsTogetherAndStartsAgainWhenTheDayStarts() {
+        int q = b.queue("digid-voice", Channel.VOICE, digid);
+        b.policies(q, Deflection.NONE, AgentSelection.LEAST_OCCUPIED, 100);
+        int e = b.entryToQueue("phone", q);
+        int busy = b.agent("busy", digid, 5);
+        int quiet = b.agent("quiet", digid, 5);
+        // As above: by 100 s "busy" has talked 80 s, "quiet" 10 s.
+        driver.apply(config(0, b.build()), login(0, busy), arrive(0, 1, Channel.VOICE, e), accept(0, 1, busy),
+                login(0, quiet), arrive(10_000, 2, Channel.VOICE, e), accept(10_000, 2, quiet), end(20_000, 2),
+                end(80_000, 1));
+        // "busy" logs out and in again: still 80 % occupied today (80 of 100 s logged in), not a fresh start.
+        driver.apply(logout(100_000, busy), login(110_000, busy), pause(111_000, quiet, 2), ready(120_000, quiet),
+                arrive(121_000, 3, Channel.VOICE, e));
+        assertThat(offerOf(3).agentId).as("busy idles longer (since 110 s) but is 80 %% occupied today").isEqualTo(quiet);
+        driver.apply(accept(121_000, 3, quiet), end(125_000, 3));
+
+        // Midnight: both start the day at 0 %; the one idle longest is offered.
+        driver.apply(dayStarted(200_000), pause(201_000, busy, 2), ready(202_000, busy), pause(203_000, quiet, 2),
+                ready(204_000, quiet), arrive(210_000, 4, Channel.VOICE, e));
+        assertThat(offerOf(4).agentId).as("a new day: equal occupancy, busy idle since 202 s, quiet since 204 s").isEqualTo(busy);
+    }
+
+    @Test
     void roundRobinHandsContactsOutInRosterTurns() {
         int q = b.queue("digid-voice", Channel.VOICE, digid);
         b.policies(q, Deflection.NONE, AgentSelection.ROUND_ROBIN, 100);

@@ -74,6 +74,11 @@ public final class Commands {
         return c;
     }
 
+    /** The host's local midnight: occupancy counts from now. */
+    public static Command dayStarted(long ms) {
+        return at(CommandType.DAY_STARTED, ms);
+    }
+
     /** The adapter finished playing (showing) the prompt of flow node {@code nodeId}. */
     public static Command promptPlayed(long ms, long contactId, int nodeId) {
         Command c = at(CommandType.PROMPT_PLAYED, ms);

@@ -321,6 +321,9 @@ public final class RandomTraffic implements DecisionSink {
             Tracked t = pick(c -> c.state == ContactState.WAITING && !c.dueAt(nowNs));
             return t == null ? null : expect(ACCEPTED, Commands.callback(ms, t.id));
         }
+        if (r < 53 && rnd.nextInt(8) == 0) {
+            return expect(ACCEPTED, Commands.dayStarted(ms)); // midnight: occupancy counts from now
+        }
         if (r < 53) {
             // An operator closes a queue (or all) for a while, or opens them again.
             // Closing one queue at a time, opening one or all: queues stay closed briefly, traffic flows.

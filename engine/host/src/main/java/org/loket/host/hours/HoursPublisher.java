@@ -36,7 +36,13 @@ public final class HoursPublisher implements AutoCloseable {
     static final long HORIZON_MS = 8 * 24 * 3_600_000L;
     /** Wait before publishing again when the ring was full. */
     static final long RETRY_MS = 10;
+    /** A transition of this queue id is the start of a local day: {@code DAY_STARTED} (occupancy counts from then). */
+    static final int DAY_START = -2;
     private static final CommandFiller<HoursSchedule.Transition> HOURS = (command, t) -> {
+        if (t.queueId() == DAY_START) {
+            command.type = CommandType.DAY_STARTED;
+            return;
+        }
         command.type = CommandType.QUEUE_HOURS_SET;
         command.queueId = t.queueId();
         command.input = t.promptId();
@@ -134,14 +140,40 @@ public final class HoursPublisher implements AutoCloseable {
         if (schedule == null) {
             return;
         }
-        List<HoursSchedule.Transition> ahead = schedule.transitions(plannedUpToMs, plannedUpToMs + HORIZON_MS);
+        List<HoursSchedule.Transition> ahead = withDayStarts(schedule.transitions(plannedUpToMs, plannedUpToMs + HORIZON_MS),
+                plannedUpToMs, plannedUpToMs + HORIZON_MS, schedule.zone());
         Map<Integer, HoursSchedule.Transition> next = new TreeMap<>();
         for (HoursSchedule.Transition t : ahead) {
-            next.putIfAbsent(t.queueId(), t);
+            if (t.queueId() != DAY_START) {
+                next.putIfAbsent(t.queueId(), t);
+            }
         }
         nextByQueue = Map.copyOf(next);
         long dueMs = ahead.isEmpty() ? plannedUpToMs + HORIZON_MS : ahead.getFirst().epochMs();
         pending = thread.schedule(() -> due(dueMs, ahead), Math.max(0, dueMs * 1_000_000 - clockNs.getAsLong()), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The transitions with the local midnights after {@code fromExclusiveMs} up to {@code toInclusiveMs}
+     * added (as {@link #DAY_START}), in time order; a day start comes before the hours of its instant.
+     */
+    static List<HoursSchedule.Transition> withDayStarts(List<HoursSchedule.Transition> transitions, long fromExclusiveMs,
+                                                        long toInclusiveMs, java.time.ZoneId zone) {
+        List<HoursSchedule.Transition> all = new java.util.ArrayList<>(transitions);
+        java.time.LocalDate day = java.time.Instant.ofEpochMilli(fromExclusiveMs).atZone(zone).toLocalDate();
+        while (true) {
+            day = day.plusDays(1);
+            long midnightMs = day.atStartOfDay(zone).toInstant().toEpochMilli();
+            if (midnightMs > toInclusiveMs) {
+                break;
+            }
+            if (midnightMs > fromExclusiveMs) {
+                all.add(new HoursSchedule.Transition(midnightMs, DAY_START, -1));
+            }
+        }
+        all.sort(java.util.Comparator.comparingLong(HoursSchedule.Transition::epochMs)
+                .thenComparing(t -> t.queueId() != DAY_START));
+        return all;
     }
 
     /** Runs at (or just after) {@code dueMs}: queues the transitions of that instant and publishes them. */
@@ -172,7 +204,7 @@ public final class HoursPublisher implements AutoCloseable {
         return nextByQueue;
     }
 
-    /** {@code QUEUE_HOURS_SET} commands published so far. */
+    /** {@code QUEUE_HOURS_SET} and {@code DAY_STARTED} commands published so far. */
     public long published() {
         return published.get();
     }

@@ -112,6 +112,20 @@ class HoursPublisherTest {
     }
 
     @Test
+    void shouldStartEachLocalDayBeforeTheHoursOfThatInstantAcrossASummerTimeChange() {
+        ZoneId amsterdam = ZoneId.of("Europe/Amsterdam");
+        long fromMs = LocalDateTime.of(2027, 3, 27, 12, 0).atZone(amsterdam).toInstant().toEpochMilli();
+        long midnight28 = LocalDateTime.of(2027, 3, 28, 0, 0).atZone(amsterdam).toInstant().toEpochMilli();
+        long midnight29 = LocalDateTime.of(2027, 3, 29, 0, 0).atZone(amsterdam).toInstant().toEpochMilli();
+        HoursSchedule.Transition opens = new HoursSchedule.Transition(midnight29, 0, -1);
+        List<HoursSchedule.Transition> all = HoursPublisher.withDayStarts(List.of(opens), fromMs, midnight29, amsterdam);
+        assertThat(all).containsExactly(new HoursSchedule.Transition(midnight28, HoursPublisher.DAY_START, -1),
+                new HoursSchedule.Transition(midnight29, HoursPublisher.DAY_START, -1), opens);
+        assertThat(midnight29 - midnight28).as("the day the clocks go forward has 23 hours").isEqualTo(23 * 3_600_000L);
+        assertThat(HoursPublisher.withDayStarts(List.of(), midnight28, midnight29 - 1, amsterdam)).as("exclusive start").isEmpty();
+    }
+
+    @Test
     void shouldRetryWhenTheRingIsFullAndStopPublishingWhenClosed() {
         List<HoursSchedule.Transition> sent = new ArrayList<>();
         AtomicLong refusals = new AtomicLong(2);
