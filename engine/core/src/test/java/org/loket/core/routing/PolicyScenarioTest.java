@@ -301,17 +301,24 @@ class PolicyScenarioTest {
         assertThat(offerOf(4).flags & Decision.FLAG_INTERRUPTS).isZero();
     }
 
-    @Test
-    void leastOccupiedSelectionSpreadsWorkOverTheShift() {
+    /** Agents "busy" (id 0) and "quiet" (id 1) of a least-occupied queue: by 100 s busy has talked 80 s, quiet 10 s. */
+    private int leastOccupiedQueueWhereBusyTalked80AndQuiet10Seconds() {
         int q = b.queue("digid-voice", Channel.VOICE, digid);
         b.policies(q, Deflection.NONE, AgentSelection.LEAST_OCCUPIED, 100);
         int e = b.entryToQueue("phone", q);
         int busy = b.agent("busy", digid, 5);
         int quiet = b.agent("quiet", digid, 5);
-        // Both log in at 0; "busy" talks 80 of the first 100 s, "quiet" talks 10 s and has been idle since 20 s.
         driver.apply(config(0, b.build()), login(0, busy), arrive(0, 1, Channel.VOICE, e), accept(0, 1, busy),
                 login(0, quiet), arrive(10_000, 2, Channel.VOICE, e), accept(10_000, 2, quiet), end(20_000, 2),
                 end(80_000, 1));
+        return e;
+    }
+
+    @Test
+    void leastOccupiedSelectionSpreadsWorkOverTheShift() {
+        int e = leastOccupiedQueueWhereBusyTalked80AndQuiet10Seconds();
+        int busy = 0;
+        int quiet = 1;
         // Longest idle would pick "quiet" (idle since 20 s) anyway; make "busy" idle longer by pausing "quiet".
         driver.apply(pause(81_000, quiet, 2), ready(90_000, quiet), arrive(100_000, 3, Channel.VOICE, e));
         Decision offer = offerOf(3);
@@ -322,15 +329,9 @@ class PolicyScenarioTest {
 
     @Test
     void leastOccupiedCountsTheDaysLoginsTogetherAndStartsAgainWhenTheDayStarts() {
-        int q = b.queue("digid-voice", Channel.VOICE, digid);
-        b.policies(q, Deflection.NONE, AgentSelection.LEAST_OCCUPIED, 100);
-        int e = b.entryToQueue("phone", q);
-        int busy = b.agent("busy", digid, 5);
-        int quiet = b.agent("quiet", digid, 5);
-        // As above: by 100 s "busy" has talked 80 s, "quiet" 10 s.
-        driver.apply(config(0, b.build()), login(0, busy), arrive(0, 1, Channel.VOICE, e), accept(0, 1, busy),
-                login(0, quiet), arrive(10_000, 2, Channel.VOICE, e), accept(10_000, 2, quiet), end(20_000, 2),
-                end(80_000, 1));
+        int e = leastOccupiedQueueWhereBusyTalked80AndQuiet10Seconds();
+        int busy = 0;
+        int quiet = 1;
         // "busy" logs out and in again: still 80 % occupied today (80 of 100 s logged in), not a fresh start.
         driver.apply(logout(100_000, busy), login(110_000, busy), pause(111_000, quiet, 2), ready(120_000, quiet),
                 arrive(121_000, 3, Channel.VOICE, e));
