@@ -32,10 +32,6 @@ class HoldHandoverTest {
 
     private final CommandPublisher publisher = StandIns.recording(published);
 
-    private AgiChannel channel() {
-        return channel(false);
-    }
-
     /** @param pressForCallback the caller presses 1 during the callback offer */
     private AgiChannel channel(boolean pressForCallback) {
         return StandIns.channel(agiCommands, path -> pressForCallback && path.endsWith("/callback-offer"));
@@ -57,19 +53,8 @@ class HoldHandoverTest {
     void shouldHoldInOneLongWaitAndStillDialWhenTheRedirectCannotBeSent() throws Exception {
         TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused",
                 "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "400")));
-        gateway.prepare(new GatewayContext(publisher, ConfigLoader.load(Path.of("src/test/resources/phone-it")), Map.of()));
-        Thread call = Thread.ofVirtual().start(() -> {
-            try {
-                gateway.service(request(), channel());
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (published.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        long contactId = published.get(0).contactId;
+        long contactId = arrive(gateway, false);
+        Thread call = calls.getLast();
         Decision queued = new Decision();
         queued.type = DecisionType.QUEUE_CONTACT;
         queued.contactId = contactId;
@@ -104,19 +89,8 @@ class HoldHandoverTest {
         for (int call = 0; call < 20; call++) {
             published.clear();
             agiCommands.clear();
-            gateway.prepare(new GatewayContext(publisher, ConfigLoader.load(Path.of("src/test/resources/phone-it")), Map.of()));
-            Thread session = Thread.ofVirtual().start(() -> {
-                try {
-                    gateway.service(request(), channel());
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (published.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
-            long contactId = published.get(0).contactId;
+            long contactId = arrive(gateway, false);
+            Thread session = calls.getLast();
             // One command (the arrival) queues the contact and offers it at once; the session may wake
             // between the two onDecision calls, but sees both only at the command's end.
             gateway.onDecision(decision(DecisionType.QUEUE_CONTACT, contactId, 0, -1));
@@ -135,7 +109,8 @@ class HoldHandoverTest {
         }
     }
 
-    private long startCall(TelephonyGateway gateway, boolean pressForCallback) throws Exception {
+    /** A call's session on a virtual thread (kept in {@link #calls}); returns its contact once it arrived. */
+    private long arrive(TelephonyGateway gateway, boolean pressForCallback) throws Exception {
         gateway.prepare(new GatewayContext(publisher, ConfigLoader.load(Path.of("src/test/resources/phone-it")), Map.of()));
         Thread call = Thread.ofVirtual().start(() -> {
             try {
@@ -147,9 +122,13 @@ class HoldHandoverTest {
         calls.add(call);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (published.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
+            Thread.sleep(1);
         }
-        long contactId = published.get(0).contactId;
+        return published.get(0).contactId;
+    }
+
+    private long startCall(TelephonyGateway gateway, boolean pressForCallback) throws Exception {
+        long contactId = arrive(gateway, pressForCallback);
         gateway.onDecision(decision(DecisionType.QUEUE_CONTACT, contactId, 0, -1));
         gateway.onCommandDecided();
         return contactId;
