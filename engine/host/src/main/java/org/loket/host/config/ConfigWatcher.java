@@ -185,8 +185,12 @@ public final class ConfigWatcher implements AutoCloseable {
     }
 
     private void act() {
+        // Whatever happens below, a retry already planned is obsolete (the content is back to what is
+        // in force, or it is tried now); a blocked try plans the next one.
+        retryAtNs = 0;
         byte[] now = fingerprint();
         if (now != null && Arrays.equals(now, lastSeen)) {
+            retryIntervalNs = 0;
             return;
         }
         changes.incrementAndGet();
@@ -196,13 +200,11 @@ public final class ConfigWatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             // A fault, not a blocker that goes away: no retry by itself, but a save of the same content tries again.
             log.accept("config watch: applying " + folder + " failed: " + e + "; save again to retry");
-            retryAtNs = 0;
             retryIntervalNs = 0;
             return;
         }
         if (settled) {
             lastSeen = now;
-            retryAtNs = 0;
             retryIntervalNs = 0;
         } else {
             retryIntervalNs = retryIntervalNs == 0 ? retryFirstNs : Math.min(retryMaxNs, retryIntervalNs * 2);

@@ -116,6 +116,29 @@ class ConfigWatcherTest {
     }
 
     @Test
+    void shouldForgetAPlannedRetryWhenTheFolderGoesBackToWhatIsInForce() throws Exception {
+        Files.writeString(folder.resolve("routing.yaml"), "version: 1\n");
+        try (ConfigWatcher watcher = ConfigWatcher.start(folder, QUIET_MS, 5_000, 300, 300, () -> {
+            calls.incrementAndGet();
+            return false; // blocked, every time
+        }, log::add)) {
+            Files.writeString(folder.resolve("routing.yaml"), "version: 2\n");
+            awaitCalls(1);
+            Files.writeString(folder.resolve("routing.yaml"), "version: 1\n"); // the operator takes it back
+            settle();
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long watchThread = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("loket-config-watch")).findFirst().orElseThrow().threadId();
+            long cpuBeforeNs = threads.getThreadCpuTime(watchThread);
+            Thread.sleep(1_000);
+            long cpuMs = TimeUnit.NANOSECONDS.toMillis(threads.getThreadCpuTime(watchThread) - cpuBeforeNs);
+            assertThat(calls.get()).as("nothing left to retry").isEqualTo(1);
+            assertThat(cpuMs).as("the watch waits for the next save instead of spinning on an obsolete retry").isLessThan(200);
+            assertThat(watcher.changes()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void shouldCountAnAddedOrRemovedYamlFileAndAnAtomicRename() throws Exception {
         Files.writeString(folder.resolve("routing.yaml"), "version: 1\n");
         try (ConfigWatcher watcher = watch(folder, new AtomicBoolean(true))) {
