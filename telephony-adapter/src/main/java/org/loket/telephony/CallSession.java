@@ -210,7 +210,7 @@ final class CallSession {
             channel = next;
             socket = nextSocket;
         }
-        calls.counters.handoverTime(System.nanoTime() - wakeNs);
+        calls.counters.handoverUs.recordValue((System.nanoTime() - wakeNs) / 1_000);
         drive();
         return true;
     }
@@ -596,7 +596,7 @@ final class CallSession {
             calls.counters.briefHolds.incrementAndGet();
         }
         if (arrivedNs != 0) {
-            calls.counters.arrivalToDialMs.add(nowNs - arrivedNs);
+            calls.counters.arrivalToDialUs.recordValue((nowNs - arrivedNs) / 1_000);
             arrivedNs = 0;
         }
         music(false);

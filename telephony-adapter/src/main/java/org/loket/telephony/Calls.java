@@ -3,6 +3,8 @@ package org.loket.telephony;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
 import java.util.concurrent.atomic.AtomicLong;
 import org.loket.core.AgentState;
 import org.loket.core.Channel;
@@ -58,6 +60,8 @@ final class Calls {
     static final class LastAgents {
         private static final int SWEEP_ABOVE = 100_000;
         private final ConcurrentHashMap<String, Talk> byCaller = new ConcurrentHashMap<>();
+        /** A sweep is O(callers): at most one per keep time, however many callers are remembered. */
+        private volatile long nextSweepMs;
 
         private record Talk(String agent, long atMs) {
         }
@@ -67,7 +71,8 @@ final class Calls {
                 return;
             }
             byCaller.put(pseudonym, new Talk(agent, nowMs));
-            if (byCaller.size() > SWEEP_ABOVE) {
+            if (byCaller.size() > SWEEP_ABOVE && nowMs >= nextSweepMs) {
+                nextSweepMs = nowMs + keepMs;
                 byCaller.values().removeIf(t -> nowMs - t.atMs() > keepMs);
             }
         }
@@ -137,15 +142,18 @@ final class Calls {
         final AtomicLong resumeUnknown = new AtomicLong();
         /** Callback offers an escalation step asked for and a waiting caller heard. */
         final AtomicLong callbackOffers = new AtomicLong();
-        /** Decision delivered to a held caller until its session resumed. */
-        final MsBuckets handoverMs = new MsBuckets();
-        /** A call's CONTACT_ARRIVED published until its first agent is dialled (offers at once and after waiting). */
-        final MsBuckets arrivalToDialMs = new MsBuckets();
+        /** Decision delivered to a held caller until its session resumed, in µs. */
+        final Histogram handoverUs = new ConcurrentHistogram(3);
+        /** A call's CONTACT_ARRIVED published until its first agent is dialled (offers at once and after waiting), in µs. */
+        final Histogram arrivalToDialUs = new ConcurrentHistogram(3);
         /** Hold music started for a caller and stopped again within 20 ms for a dial (an offer right behind the queueing). */
         final AtomicLong briefHolds = new AtomicLong();
 
-        void handoverTime(long nanos) {
-            handoverMs.add(nanos);
+        /** Count and p50 / p90 / p99 / max in ms. */
+        static String summary(Histogram us) {
+            return us.getTotalCount() == 0 ? "none" : String.format(java.util.Locale.ROOT, "n:%d,p50:%.1f,p90:%.1f,p99:%.1f,max:%.1f",
+                    us.getTotalCount(), us.getValueAtPercentile(50) / 1000.0, us.getValueAtPercentile(90) / 1000.0,
+                    us.getValueAtPercentile(99) / 1000.0, us.getMaxValue() / 1000.0);
         }
 
         @Override
@@ -157,39 +165,7 @@ final class Calls {
                     + " amiDisconnects=" + amiDisconnects + " deviceStates=" + deviceStates + " rejected=" + rejected
                     + " lateOffers=" + lateOffers + " answeredAfterRetraction=" + answeredAfterRetraction + " handovers=" + handovers
                     + " handoversLost=" + handoversLost + " handoversFailed=" + handoversFailed  + " resumeUnknown=" + resumeUnknown + " callbackOffers=" + callbackOffers
-                    + " briefHolds=" + briefHolds + " handoverMs=" + handoverMs + " arrivalToDialMs=" + arrivalToDialMs;
-        }
-    }
-
-    /** Durations counted up to 1, 2, 5, 10, 20, 50, 100 ms and beyond; thread-safe. */
-    static final class MsBuckets {
-        private static final long[] LIMITS_MS = {1, 2, 5, 10, 20, 50, 100};
-        private final java.util.concurrent.atomic.AtomicLongArray counts = new java.util.concurrent.atomic.AtomicLongArray(LIMITS_MS.length + 1);
-
-        void add(long nanos) {
-            int bucket = 0;
-            while (bucket < LIMITS_MS.length && nanos > LIMITS_MS[bucket] * 1_000_000L) {
-                bucket++;
-            }
-            counts.incrementAndGet(bucket);
-        }
-
-        long total() {
-            long total = 0;
-            for (int b = 0; b < counts.length(); b++) {
-                total += counts.get(b);
-            }
-            return total;
-        }
-
-        @Override
-        public String toString() {
-            StringBuilder s = new StringBuilder();
-            for (int b = 0; b <= LIMITS_MS.length; b++) {
-                s.append(b == 0 ? "" : ",").append(b < LIMITS_MS.length ? "<=" + LIMITS_MS[b] : ">" + LIMITS_MS[b - 1])
-                        .append(':').append(counts.get(b));
-            }
-            return s.toString();
+                    + " briefHolds=" + briefHolds + " handoverMs=" + summary(handoverUs) + " arrivalToDialMs=" + summary(arrivalToDialUs);
         }
     }
 

@@ -118,11 +118,11 @@ class ConfigReloadTest {
         gateway.onDecision(prompt(contactId, v2, "to-agent", "to-general"));
         gateway.onCommandDecided();
         awaitAgi(c -> c.contains("/to-agent"));
-        gateway.onDecision(decision(DecisionType.QUEUE_CONTACT, contactId, queue(v2, "general-voice"), -1));
+        gateway.onDecision(StandIns.decision(DecisionType.QUEUE_CONTACT, contactId, queue(v2, "general-voice"), -1, -1));
         gateway.onCommandDecided();
         assertThat(gateway.calls().board.position(contactId)).isEqualTo(1);
 
-        Decision offer = decision(DecisionType.OFFER_CONTACT, contactId, queue(v2, "general-voice"), agent(v2, "agent-3"));
+        Decision offer = StandIns.decision(DecisionType.OFFER_CONTACT, contactId, queue(v2, "general-voice"), agent(v2, "agent-3"), -1);
         gateway.onDecision(offer);
         gateway.onCommandDecided();
         call.join(TimeUnit.SECONDS.toMillis(10));
@@ -216,21 +216,10 @@ class ConfigReloadTest {
 
     private static Decision prompt(long contactId, LoadedConfig config, String prompt, String node) {
         RoutingConfig r = config.routing();
-        Decision d = decision(DecisionType.PLAY_PROMPT, contactId, -1, -1);
+        Decision d = StandIns.decision(DecisionType.PLAY_PROMPT, contactId, -1, -1, -1);
         d.promptId = r.prompts().indexOf(prompt);
         d.nodeId = indexOf(r.flowNodes().stream().map(n -> n.name()).toList(), node);
         d.languageId = r.languages().indexOf("nl");
-        return d;
-    }
-
-    private static Decision decision(DecisionType type, long contactId, int queueId, int agentId) {
-        Decision d = new Decision();
-        d.type = type;
-        d.contactId = contactId;
-        d.queueId = queueId;
-        d.agentId = agentId;
-        d.priority = 0;
-        d.timestampNs = System.currentTimeMillis() * 1_000_000L;
         return d;
     }
 

@@ -93,11 +93,9 @@ class HoldHandoverTest {
             Thread session = calls.getLast();
             // One command (the arrival) queues the contact and offers it at once; the session may wake
             // between the two onDecision calls, but sees both only at the command's end.
-            gateway.onDecision(decision(DecisionType.QUEUE_CONTACT, contactId, 0, -1));
+            gateway.onDecision(StandIns.decision(DecisionType.QUEUE_CONTACT, contactId, 0, -1, -1));
             Thread.sleep(2);
-            Decision offer = decision(DecisionType.OFFER_CONTACT, contactId, 0, -1);
-            offer.agentId = 0;
-            gateway.onDecision(offer);
+            gateway.onDecision(StandIns.decision(DecisionType.OFFER_CONTACT, contactId, 0, 0, -1));
             gateway.onCommandDecided();
             session.join(TimeUnit.SECONDS.toMillis(5));
             assertThat(session.isAlive()).isFalse();
@@ -105,7 +103,7 @@ class HoldHandoverTest {
             assertThat(agiCommands).as("no hold music started and stopped for call " + call)
                     .noneMatch(c -> c.startsWith("playMusicOnHold")).noneMatch(c -> c.startsWith("WAIT FOR DIGIT"));
             assertThat(gateway.calls().counters.briefHolds.get()).isZero();
-            assertThat(gateway.calls().counters.arrivalToDialMs.total()).as("the call's arrival to dial counted").isEqualTo(1);
+            assertThat(gateway.calls().counters.arrivalToDialUs.getTotalCount()).as("the call's arrival to dial counted").isEqualTo(1);
         }
     }
 
@@ -129,23 +127,12 @@ class HoldHandoverTest {
 
     private long startCall(TelephonyGateway gateway, boolean pressForCallback) throws Exception {
         long contactId = arrive(gateway, pressForCallback);
-        gateway.onDecision(decision(DecisionType.QUEUE_CONTACT, contactId, 0, -1));
+        gateway.onDecision(StandIns.decision(DecisionType.QUEUE_CONTACT, contactId, 0, -1, -1));
         gateway.onCommandDecided();
         return contactId;
     }
 
     private final List<Thread> calls = new CopyOnWriteArrayList<>();
-
-    private static Decision decision(DecisionType type, long contactId, int queueId, int reason) {
-        Decision d = new Decision();
-        d.type = type;
-        d.contactId = contactId;
-        d.queueId = queueId;
-        d.reason = reason;
-        d.priority = 0;
-        d.timestampNs = System.currentTimeMillis() * 1_000_000L;
-        return d;
-    }
 
     @Test
     void shouldPlayAStepsCallbackOfferAtOnceAndAskForTheCallbackWhenTheCallerPresses1() throws Exception {
@@ -155,7 +142,7 @@ class HoldHandoverTest {
         Thread.sleep(500);
         assertThat(agiCommands).noneMatch(c -> c.contains("callback-offer"));
 
-        gateway.onDecision(decision(DecisionType.ESCALATE, contactId, 0, EscalationStep.Action.OFFER_CALLBACK.code()));
+        gateway.onDecision(StandIns.decision(DecisionType.ESCALATE, contactId, 0, -1, EscalationStep.Action.OFFER_CALLBACK.code()));
 
         gateway.onCommandDecided();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -166,7 +153,7 @@ class HoldHandoverTest {
         assertThat(published).extracting(c -> c.type).contains(CommandType.CALLBACK_REQUESTED);
         assertThat(gateway.calls().counters.callbackOffers.get()).isEqualTo(1);
 
-        gateway.onDecision(decision(DecisionType.CALLBACK_SCHEDULED, contactId, 0, -1));
+        gateway.onDecision(StandIns.decision(DecisionType.CALLBACK_SCHEDULED, contactId, 0, -1, -1));
 
         gateway.onCommandDecided();
         calls.get(0).join(TimeUnit.SECONDS.toMillis(5));
@@ -180,9 +167,9 @@ class HoldHandoverTest {
         TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused",
                 "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "300")));
         long contactId = startCall(gateway, false);
-        gateway.onDecision(decision(DecisionType.ESCALATE, contactId, 0, EscalationStep.Action.WIDEN.code()));
+        gateway.onDecision(StandIns.decision(DecisionType.ESCALATE, contactId, 0, -1, EscalationStep.Action.WIDEN.code()));
         gateway.onCommandDecided();
-        gateway.onDecision(decision(DecisionType.ESCALATE, contactId, 0, EscalationStep.Action.OFFER_CALLBACK.code()));
+        gateway.onDecision(StandIns.decision(DecisionType.ESCALATE, contactId, 0, -1, EscalationStep.Action.OFFER_CALLBACK.code()));
         gateway.onCommandDecided();
         Thread.sleep(1_000);
         assertThat(agiCommands).anyMatch(c -> c.contains("callback-offer"));
@@ -191,7 +178,7 @@ class HoldHandoverTest {
         Thread.sleep(700);
         assertThat(agiCommands.stream().filter(c -> c.startsWith("WAIT FOR DIGIT")).count()).as("still on hold").isGreaterThan(waitsBefore);
 
-        gateway.onDecision(decision(DecisionType.END_CONTACT, contactId, 0, -1));
+        gateway.onDecision(StandIns.decision(DecisionType.END_CONTACT, contactId, 0, -1, -1));
 
         gateway.onCommandDecided();
         calls.get(0).join(TimeUnit.SECONDS.toMillis(5));

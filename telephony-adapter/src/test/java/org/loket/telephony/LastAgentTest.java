@@ -14,7 +14,6 @@ import org.loket.config.ConfigLoader;
 import org.loket.config.LoadedConfig;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
-import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
 import org.loket.host.gateway.GatewayContext;
 
@@ -74,17 +73,9 @@ class LastAgentTest {
         }
         Command arrived = published.get(before);
         assertThat(arrived.type).isEqualTo(CommandType.CONTACT_ARRIVED);
-        Decision d = new Decision();
-        d.contactId = arrived.contactId;
-        d.timestampNs = System.currentTimeMillis() * 1_000_000L;
-        if (answeredBy != null) {
-            d.type = DecisionType.OFFER_CONTACT;
-            d.queueId = 0;
-            d.agentId = gateway.directory().agent(answeredBy);
-        } else {
-            d.type = DecisionType.END_CONTACT;
-        }
-        gateway.onDecision(d);
+        gateway.onDecision(answeredBy != null
+                ? StandIns.decision(DecisionType.OFFER_CONTACT, arrived.contactId, 0, gateway.directory().agent(answeredBy), -1)
+                : StandIns.decision(DecisionType.END_CONTACT, arrived.contactId, -1, -1, -1));
         gateway.onCommandDecided();
         session.join(TimeUnit.SECONDS.toMillis(5));
         assertThat(session.isAlive()).isFalse();

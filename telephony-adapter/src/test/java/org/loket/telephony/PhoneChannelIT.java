@@ -154,8 +154,7 @@ class PhoneChannelIT {
         Sipp caller = call("0612000001", new Sipp.Caller().pause(1200).infoDigit('1').pause(800).infoDigit('3').awaitHangUp(20_000));
         long contact = nextArrival();
         assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
-        Decision end = awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, 10);
-        assertThat(end.outcome).isEqualTo(Outcome.SELF_SERVED);
+        assertThat(outcomeOf(contact, 10)).isEqualTo(Outcome.SELF_SERVED);
         assertThat(decisionsOf(contact)).anySatisfy(d -> {
             assertThat(d.type).isEqualTo(DecisionType.PLAY_PROMPT);
             assertThat(d.flags & Decision.FLAG_FINAL).isNotZero();
@@ -174,8 +173,7 @@ class PhoneChannelIT {
         Decision offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 10);
         assertThat(agentName(offer.agentId)).isEqualTo("agent-1");
         assertThat(config.routing().queues().get(offer.queueId).name()).isEqualTo("login-voice");
-        Decision end = awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, 10);
-        assertThat(end.outcome).isEqualTo(Outcome.ANSWERED);
+        assertThat(outcomeOf(contact, 10)).isEqualTo(Outcome.ANSWERED);
         assertThat(commandsOf(contact)).extracting(c -> c.type).contains(CommandType.OFFER_ACCEPTED, CommandType.CONTACT_ENDED);
     }
 
@@ -185,8 +183,7 @@ class PhoneChannelIT {
         Sipp caller = call("0612000003", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('6').pause(6000).hangUp());
         long contact = nextArrival();
         assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
-        Decision end = awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, 10);
-        assertThat(end.outcome).isEqualTo(Outcome.ABANDONED);
+        assertThat(outcomeOf(contact, 10)).isEqualTo(Outcome.ABANDONED);
         Command queued = commandsOf(contact).stream().filter(c -> c.type == CommandType.SELF_SERVICE_INPUT).reduce((a, b) -> b).orElseThrow();
         Command abandoned = commandsOf(contact).stream().filter(c -> c.type == CommandType.CONTACT_ABANDONED).findFirst().orElseThrow();
         assertThat(abandoned.timestampNs - queued.timestampNs).as("waited about six seconds")
@@ -205,8 +202,7 @@ class PhoneChannelIT {
         Decision paused = awaitDecision(d -> d.type == DecisionType.AGENT_STATE && d.agentId == offer.agentId, 10);
         assertThat(paused.agentState).isEqualTo(AgentState.PAUSED.code());
         assertThat(paused.reason).isEqualTo(PauseReason.NO_ANSWER);
-        Decision end = awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, 10);
-        assertThat(end.outcome).as("back in the queue until the caller left").isEqualTo(Outcome.ABANDONED);
+        assertThat(outcomeOf(contact, 10)).as("back in the queue until the caller left").isEqualTo(Outcome.ABANDONED);
     }
 
     @Test
@@ -251,7 +247,7 @@ class PhoneChannelIT {
         assertThat(callbackOffer.flags & Decision.FLAG_CALLBACK).isNotZero();
         assertThat(indexOf(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == laterContact))
                 .as("the later caller is offered after the callback").isGreaterThan(indexOf(d -> d == callbackOffer));
-        assertThat(awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == asksContact, 10).outcome)
+        assertThat(outcomeOf(asksContact, 10))
                 .isEqualTo(Outcome.ANSWERED);
         assertThat(Files.readString(SIPP.resolve("citizen.msg.log"), StandardCharsets.ISO_8859_1))
                 .as("the citizen's phone was rung back").contains("INVITE sip:0612000009@");
@@ -277,7 +273,7 @@ class PhoneChannelIT {
         assertThat(accepted.timestampNs - offer.timestampNs).as("the agent answered within 1.5 s of the offer (phone rings 0.2 s)")
                 .isLessThan(TimeUnit.MILLISECONDS.toNanos(1500));
         assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
-        assertThat(awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, 10).outcome)
+        assertThat(outcomeOf(contact, 10))
                 .isEqualTo(Outcome.ANSWERED);
     }
 
@@ -299,7 +295,7 @@ class PhoneChannelIT {
         Decision offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 10);
         assertThat(offer.flags & Decision.FLAG_CALLBACK).isNotZero();
         assertThat(agentName(offer.agentId)).isEqualTo("agent-4");
-        assertThat(awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, 20).outcome)
+        assertThat(outcomeOf(contact, 20))
                 .isEqualTo(Outcome.ANSWERED);
         assertThat(Files.readString(SIPP.resolve("citizen.msg.log"), StandardCharsets.ISO_8859_1))
                 .as("the citizen's phone was rung back").contains("INVITE sip:0612000015@");
@@ -315,7 +311,7 @@ class PhoneChannelIT {
         Sipp caller = call("0612000016", LONG_MENU_NUMBER, new Sipp.Caller().pause(promptMs + 2000).digit('5').awaitHangUp(15_000));
         long contact = nextArrival();
         assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
-        assertThat(awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, 10).outcome)
+        assertThat(outcomeOf(contact, 10))
                 .as("the choice was taken; no timeout sent the caller to the fallback queue").isEqualTo(Outcome.SELF_SERVED);
         int menu = nodeId("long-menu");
         Decision prompt = decisionsOf(contact).stream().filter(d -> d.type == DecisionType.PLAY_PROMPT && d.nodeId == menu)
@@ -359,7 +355,7 @@ class PhoneChannelIT {
         assertThat(accepted.agentId).as("the adapter rang agent-3 by the new configuration's ids").isEqualTo(offer.agentId);
         assertThat(invitesTo("agent-3")).isGreaterThan(invitesBefore);
         assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
-        assertThat(awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, 10).outcome)
+        assertThat(outcomeOf(contact, 10))
                 .isEqualTo(Outcome.ANSWERED);
 
         Sipp after = call("0612000018", SERVICE, new Sipp.Caller().pause(1200).digit('1').pause(800).digit('7').pause(4000).hangUp());
@@ -368,7 +364,7 @@ class PhoneChannelIT {
         Decision afterOffer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == afterContact, 10);
         assertThat(queueName(afterOffer.queueId)).isEqualTo("login-voice");
         assertThat(agentName(afterOffer.agentId)).isEqualTo("agent-1");
-        assertThat(awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == afterContact, 10).outcome)
+        assertThat(outcomeOf(afterContact, 10))
                 .isEqualTo(Outcome.ANSWERED);
     }
 
@@ -380,7 +376,7 @@ class PhoneChannelIT {
         assertThat(first.await(30)).as(diagnostics(first)).isZero();
         String talkedTo = agentName(awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == firstContact, 10).agentId);
         assertThat(talkedTo).isIn("agent-3", "agent-4");
-        assertThat(awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == firstContact, 10).outcome)
+        assertThat(outcomeOf(firstContact, 10))
                 .isEqualTo(Outcome.ANSWERED);
 
         Sipp again = call("0612000019", PREFERRED_NUMBER, new Sipp.Caller().pause(3000).hangUp());
@@ -392,7 +388,7 @@ class PhoneChannelIT {
         assertThat(agentName(offer.agentId)).isEqualTo(talkedTo);
         assertThat(offer.reason).isEqualTo(OfferReason.PREFERRED_AGENT);
         assertThat(again.await(30)).as(diagnostics(again)).isZero();
-        assertThat(awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == againContact, 10).outcome)
+        assertThat(outcomeOf(againContact, 10))
                 .isEqualTo(Outcome.ANSWERED);
     }
 
@@ -403,8 +399,7 @@ class PhoneChannelIT {
         long waitingContact = nextArrival();
         awaitDecision(d -> d.type == DecisionType.QUEUE_CONTACT && d.contactId == waitingContact, 10);
         run(60, SCRIPT.toString(), "stop", ASTERISK.toString());
-        Decision end = awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == waitingContact, 10);
-        assertThat(end.outcome).as("the call Asterisk dropped has its outcome").isEqualTo(Outcome.ABANDONED);
+        assertThat(outcomeOf(waitingContact, 10)).as("the call Asterisk dropped has its outcome").isEqualTo(Outcome.ABANDONED);
         waiting.stop();
         run(120, SCRIPT.toString(), "start", ASTERISK.toString());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -415,7 +410,7 @@ class PhoneChannelIT {
         Sipp after = call("0612000012", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('7').pause(4000).hangUp());
         long afterContact = nextArrival();
         assertThat(after.await(40)).as(diagnostics(after)).isZero();
-        assertThat(awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == afterContact, 10).outcome)
+        assertThat(outcomeOf(afterContact, 10))
                 .isEqualTo(Outcome.ANSWERED);
         assertEveryContactEndedOnce();
     }
@@ -552,6 +547,11 @@ class PhoneChannelIT {
 
     private Command awaitCommand(Predicate<Command> p, int seconds) throws InterruptedException {
         return await(commands, p, seconds, "command");
+    }
+
+    /** The outcome of the contact's END_CONTACT, once journaled. */
+    private int outcomeOf(long contact, int seconds) throws InterruptedException {
+        return awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, seconds).outcome;
     }
 
     private Decision awaitDecision(Predicate<Decision> p, int seconds) throws InterruptedException {

@@ -9,6 +9,8 @@ import org.asteriskjava.fastagi.command.AgiCommand;
 import org.asteriskjava.fastagi.command.WaitForDigitCommand;
 import org.asteriskjava.fastagi.reply.AgiReply;
 import org.loket.core.command.Command;
+import org.loket.core.decision.Decision;
+import org.loket.core.decision.DecisionType;
 import org.loket.host.gateway.CommandFiller;
 import org.loket.host.gateway.CommandPublisher;
 
@@ -28,6 +30,19 @@ final class StandIns {
                 return true;
             }
         };
+    }
+
+    /** A decision as the core would release it now (priority 0), for the gateway's egress side. */
+    static Decision decision(DecisionType type, long contactId, int queueId, int agentId, int reason) {
+        Decision d = new Decision();
+        d.type = type;
+        d.contactId = contactId;
+        d.queueId = queueId;
+        d.agentId = agentId;
+        d.reason = reason;
+        d.priority = 0;
+        d.timestampNs = System.currentTimeMillis() * 1_000_000L;
+        return d;
     }
 
     static AgiReply reply(int result) {
