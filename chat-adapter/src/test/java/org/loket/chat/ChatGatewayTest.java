@@ -31,13 +31,6 @@ import org.loket.core.decision.Outcome;
 class ChatGatewayTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static WsClient login(TestEngine t, String agent) throws InterruptedException {
-        WsClient desk = new WsClient(t.ws() + "/ws/agent");
-        desk.send("{\"type\":\"login\",\"agent\":\"" + agent + "\",\"secret\":\"" + TestEngine.SECRET + "\"}");
-        desk.await("welcome");
-        return desk;
-    }
-
     @Test
     void shouldRenderTheSelfServiceFlowAsAChatbotUpToAnInformationLeaf() throws Exception {
         try (TestEngine t = new TestEngine(Map.of()); WsClient citizen = new WsClient(t.ws() + "/ws/citizen")) {
@@ -64,18 +57,9 @@ class ChatGatewayTest {
 
     @Test
     void shouldHandAChatToAnAgentWithPathAndTranscriptAndResumeAfterAReconnect() throws Exception {
-        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = login(t, "chat-desk-001")) {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = t.login("chat-desk-001")) {
             WsClient citizen = new WsClient(t.ws() + "/ws/citizen");
-            citizen.send("{\"type\":\"start\",\"language\":\"en\"}");
-            String token = citizen.await("session").path("token").asText();
-            citizen.await("bot");
-            citizen.send("{\"type\":\"choose\",\"input\":2}");
-            citizen.await("bot");
-            citizen.send("{\"type\":\"message\",\"text\":\"my activation letter never came\"}");
-            citizen.await("bot", f -> f.path("text").asText().contains("buttons"), 10_000);
-            citizen.send("{\"type\":\"choose\",\"input\":3}");
-            citizen.await("bot");
-            citizen.send("{\"type\":\"choose\",\"input\":2}");
+            String token = TestEngine.askForTheApplicationDesk(citizen);
             JsonNode offer = desk.await("offer");
             assertThat(offer.path("channel").asText()).isEqualTo("chat");
             assertThat(offer.path("queue").asText()).isEqualTo("digid-chat");
@@ -117,7 +101,7 @@ class ChatGatewayTest {
 
     @Test
     void shouldShowAVoiceOfferWithTheCallersSelfServicePathAndTopic() throws Exception {
-        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = login(t, "generalist-001")) {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = t.login("generalist-001")) {
             long caller = 7_000_001L;
             int phone = 0; // entry "phone" of the default configuration
             t.engine.tryPublish((c, id) -> {
@@ -157,13 +141,13 @@ class ChatGatewayTest {
 
     @Test
     void shouldTransferWarmlyToANamedAgentWithTheNote() throws Exception {
-        try (TestEngine t = new TestEngine(Map.of()); WsClient first = login(t, "chat-desk-001")) {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient first = t.login("chat-desk-001")) {
             WsClient citizen = askForAnAgent(t);
             String contact = first.await("offer").path("contact").asText();
             first.send("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}");
             citizen.await("agent-joined");
-            WsClient longestIdle = login(t, "tax-desk-001"); // qualifies for digid-chat too, and waits longer
-            WsClient named = login(t, "chat-desk-002");
+            WsClient longestIdle = t.login("tax-desk-001"); // qualifies for digid-chat too, and waits longer
+            WsClient named = t.login("chat-desk-002");
             first.send("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"digid-chat\",\"agent\":\"nobody\"}");
             assertThat(first.await("error").path("message").asText()).contains("no agent 'nobody'");
             first.send("{\"type\":\"transfer\",\"contact\":\"" + contact
@@ -182,7 +166,7 @@ class ChatGatewayTest {
 
     @Test
     void shouldGiveAnAgentSeveralChatsUpToItsChatCapacity() throws Exception {
-        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = login(t, "chat-desk-001")) { // chat capacity 3
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = t.login("chat-desk-001")) { // chat capacity 3
             WsClient[] citizens = new WsClient[4];
             for (int i = 0; i < citizens.length; i++) {
                 citizens[i] = askForAnAgent(t);
@@ -204,7 +188,7 @@ class ChatGatewayTest {
 
     @Test
     void shouldPushAgentsPauseWithItsReasonToTheWallboard() throws Exception {
-        try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "100")); WsClient desk = login(t, "chat-desk-001");
+        try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "100")); WsClient desk = t.login("chat-desk-001");
              WsClient board = new WsClient(t.ws() + "/ws/wallboard")) {
             board.send("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}");
             board.await("wallboard", f -> f.path("agents").toString().contains("\"state\":\"ready\""), 10_000);
@@ -266,7 +250,7 @@ class ChatGatewayTest {
         receiver.start();
         String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
         try (TestEngine t = new TestEngine(Map.of("chat.webhook-url", hook, "chat.webhook-token", "outbound-token"));
-             WsClient desk = login(t, "backoffice-001")) {
+             WsClient desk = t.login("backoffice-001")) {
             HttpClient http = HttpClient.newHttpClient();
             String item = "{\"channel\":\"email\",\"externalId\":\"mail-42\",\"from\":\"citizen@example.org\","
                     + "\"subject\":\"Activation code\",\"body\":\"My code expired.\"}";

@@ -29,13 +29,6 @@ class ChatReloadTest {
         return ConfigLoader.load(Path.of(ChatReloadTest.class.getResource("/chat-reload-config").toURI()));
     }
 
-    private static WsClient login(TestEngine t, String agent) throws InterruptedException {
-        WsClient desk = new WsClient(t.ws() + "/ws/agent");
-        desk.send("{\"type\":\"login\",\"agent\":\"" + agent + "\",\"secret\":\"" + TestEngine.SECRET + "\"}");
-        desk.await("welcome");
-        return desk;
-    }
-
     private static List<String> queues(JsonNode frame) {
         return frame.path("queues").findValuesAsText("name").isEmpty()
                 ? java.util.stream.StreamSupport.stream(frame.path("queues").spliterator(), false).map(JsonNode::asText).toList()
@@ -52,7 +45,7 @@ class ChatReloadTest {
 
     @Test
     void shouldFollowAReorderedConfigurationAppliedWhileACitizenIsInTheMenu() throws Exception {
-        try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "100")); WsClient desk = login(t, "chat-desk-002");
+        try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "100")); WsClient desk = t.login("chat-desk-002");
              WsClient board = new WsClient(t.ws() + "/ws/wallboard"); WsClient citizen = new WsClient(t.ws() + "/ws/citizen")) {
             board.send("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}");
             assertThat(queues(board.await("wallboard"))).startsWith("login-voice");
@@ -83,7 +76,7 @@ class ChatReloadTest {
                     && w.path("queues").get(3).path("waiting").asInt() == 1, 10_000);
             assertThat(wall.path("queues").get(3).path("name").asText()).isEqualTo("tax-handover-chat");
 
-            try (WsClient tax = login(t, "tax-desk-001")) {
+            try (WsClient tax = t.login("tax-desk-001")) {
                 tax.send("{\"type\":\"ready\"}");
                 JsonNode handover = tax.await("offer");
                 assertThat(handover.path("queue").asText()).isEqualTo("tax-handover-chat");
@@ -110,7 +103,7 @@ class ChatReloadTest {
 
     @Test
     void shouldKeepAConnectedConversationAndItsDesktopWorkingAcrossTheReload() throws Exception {
-        try (TestEngine t = new TestEngine(Map.of("chat.entry", "chat")); WsClient desk = login(t, "chat-desk-001");
+        try (TestEngine t = new TestEngine(Map.of("chat.entry", "chat")); WsClient desk = t.login("chat-desk-001");
              WsClient citizen = new WsClient(t.ws() + "/ws/citizen")) {
             desk.send("{\"type\":\"ready\"}");
             citizen.send("{\"type\":\"start\",\"language\":\"nl\"}");

@@ -48,16 +48,7 @@ class ChatTranscriptRestartTest {
         try (TestEngine t = new TestEngine(Map.of()); WsClient desk = t.login("chat-desk-001");
              WsClient citizen = new WsClient(t.ws() + "/ws/citizen")) {
             data = t.dataFolder;
-            citizen.send("{\"type\":\"start\",\"language\":\"en\"}");
-            token = citizen.await("session").path("token").asText();
-            citizen.await("bot");
-            citizen.send("{\"type\":\"choose\",\"input\":2}");
-            citizen.await("bot");
-            citizen.send("{\"type\":\"message\",\"text\":\"my activation letter never came\"}");
-            citizen.await("bot", f -> f.path("text").asText().contains("buttons"), 10_000);
-            citizen.send("{\"type\":\"choose\",\"input\":3}");
-            citizen.await("bot");
-            citizen.send("{\"type\":\"choose\",\"input\":2}");
+            token = TestEngine.askForTheApplicationDesk(citizen);
             chat = desk.await("offer").path("contact").asText();
             desk.send("{\"type\":\"accept\",\"contact\":\"" + chat + "\"}");
             citizen.await("agent-joined");

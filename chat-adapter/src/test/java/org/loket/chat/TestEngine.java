@@ -75,6 +75,24 @@ final class TestEngine implements AutoCloseable {
         return desk;
     }
 
+    /**
+     * Walks a new citizen through the chatbot in English, telling their story on the way, to a
+     * human at the application desk; returns the resume token.
+     */
+    static String askForTheApplicationDesk(WsClient citizen) throws InterruptedException {
+        citizen.send("{\"type\":\"start\",\"language\":\"en\"}");
+        String token = citizen.await("session").path("token").asText();
+        citizen.await("bot");
+        citizen.send("{\"type\":\"choose\",\"input\":2}");
+        citizen.await("bot");
+        citizen.send("{\"type\":\"message\",\"text\":\"my activation letter never came\"}");
+        citizen.await("bot", f -> f.path("text").asText().contains("buttons"), 10_000);
+        citizen.send("{\"type\":\"choose\",\"input\":3}");
+        citizen.await("bot");
+        citizen.send("{\"type\":\"choose\",\"input\":2}");
+        return token;
+    }
+
     String http() {
         return "http://127.0.0.1:" + gateway.address().getPort();
     }
