@@ -182,8 +182,7 @@ final class CallSession {
         calls.byUniqueId.put(uniqueId, this);
         arrivedNs = System.nanoTime();
         // A caller who talked to an agent a short while ago names them: the queue decides how long to wait for them.
-        long lastAgentMs = settings.lastAgentMinutes() * 60_000L;
-        String lastAgent = calls.lastAgents.recent(pseudonym, System.currentTimeMillis(), lastAgentMs);
+        String lastAgent = calls.lastAgents.recent(pseudonym, System.currentTimeMillis(), settings.lastAgentMs());
         int preferredAgent = lastAgent == null ? -1 : agentNow(lastAgent);
         if (!calls.publish(new Calls.Out(CommandType.CONTACT_ARRIVED, contactId, preferredAgent, entryId, -1, -1, -1))) {
             try {
@@ -618,7 +617,7 @@ final class CallSession {
         if ("ANSWER".equals(status)) {
             agentAnswered(); // when the AMI event was missed (e.g. AMI reconnecting)
             connected = true;
-            calls.lastAgents.remember(pseudonym, endpoint, System.currentTimeMillis(), settings.lastAgentMinutes() * 60_000L);
+            calls.lastAgents.remember(pseudonym, endpoint, System.currentTimeMillis(), settings.lastAgentMs());
             calls.counters.answered.incrementAndGet();
             calls.publish(Calls.Out.of(retractedMeanwhile(endpoint) ? CommandType.CONTACT_ABANDONED : CommandType.CONTACT_ENDED,
                     contactId));

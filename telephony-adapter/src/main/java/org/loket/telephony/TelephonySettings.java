@@ -41,6 +41,11 @@ public record TelephonySettings(String agiBind, int agiPort, String amiHost, int
 
     static final String PREFIX = "telephony.";
 
+    /** {@link #lastAgentMinutes} in ms. */
+    long lastAgentMs() {
+        return lastAgentMinutes * 60_000L;
+    }
+
     /** @throws IllegalArgumentException naming the setting, its value and what would be valid */
     public static TelephonySettings from(Map<String, String> settings) {
         String secret = settings.get(PREFIX + "ami.secretFile");
