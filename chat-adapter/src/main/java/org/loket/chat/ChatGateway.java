@@ -74,7 +74,6 @@ public final class ChatGateway implements Gateway {
             }
             return Map.entry(live, agentStates);
         });
-        engine.publishTick();
         var core = asked.get(30, TimeUnit.SECONDS);
         Map<Long, List<TranscriptStore.Entry>> stored = transcripts.read(core.getKey().keySet()).get(5, TimeUnit.MINUTES);
         int restored = hub.ask(h -> h.restore(core.getKey(), stored, core.getValue())).get(30, TimeUnit.SECONDS);

@@ -117,7 +117,7 @@ class PhoneChannelIT {
         command.addAll(Arrays.asList(System.getProperty("loket.jvm.flags").trim().split("\\s+")));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoketCli.class.getName(), "run",
                 "--config", CONFIG.toString(), "--watch-config", "--journal", JOURNAL.toString(),
-                "--tick-ms", "50", "--status-seconds", "0",
+                "--status-seconds", "0",
                 "--set", "telephony.enabled=true",
                 "--set", "telephony.ami.secretFile=" + WORK.resolve("ami-secret"),
                 "--set", "telephony.pseudonymKeyFile=" + WORK.resolve("pseudonym-key"),

@@ -28,6 +28,7 @@ import org.loket.host.hours.HoursPublisher;
 import org.loket.host.journal.Journal;
 import org.loket.host.pipeline.Engine;
 import org.loket.host.pipeline.EngineSettings;
+import org.loket.host.pipeline.Ticker;
 import org.loket.host.pipeline.WaitStrategies;
 import org.loket.host.sim.SyntheticTraffic;
 import org.loket.host.sim.WorldParams;
@@ -53,7 +54,8 @@ final class RunCommand implements Callable<Integer> {
             + WaitStrategies.NAMES + " (default: ${DEFAULT-VALUE}: spins while traffic flows, sleeps when it stops)")
     String waitStrategy;
 
-    @Option(names = "--tick-ms", defaultValue = "100", description = "interval of the journaled TICK that lets timers fire")
+    @Option(names = "--tick-ms", defaultValue = "1000", description = "longest time between two journaled TICKs when traffic is"
+            + " quiet (default: ${DEFAULT-VALUE}); timers do not wait for it: a TICK is also published when the core's earliest timer falls due")
     long tickMs;
 
     @Option(names = "--duration-seconds", defaultValue = "0", description = "stop after this long (0 = until stopped)")
@@ -211,7 +213,7 @@ final class RunCommand implements Callable<Integer> {
                 t.setDaemon(true);
                 return t;
             });
-            timers.scheduleAtFixedRate(engine::publishTick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+            Ticker.start(engine, tickMs); // the engine stops it when it closes
             if (statusSeconds > 0) {
                 timers.scheduleAtFixedRate(() -> out.printf("loket: %d commands, %d decisions, %d refused publishes%s%n",
                         engine.processed(), engine.decisions(), engine.publishFailures(), watching || admin != null

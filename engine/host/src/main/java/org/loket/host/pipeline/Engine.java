@@ -83,6 +83,9 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     private final AtomicLong gatewayFailures = new AtomicLong();
     private final Recovery.Result recovery;
     private final JournalPretoucher pretoucher;
+    /** The core's earliest timer, epoch ns, as of the end of the last batch ({@code Long.MAX_VALUE}: none). */
+    private volatile long nextTimerNs = Long.MAX_VALUE;
+    private volatile Ticker ticker;
 
     /** Stamps time and sequence on the publishing thread; allocated once. */
     private final EventTranslatorTwoArg<RingEvent, CommandFiller<Object>, Object> stamping;
@@ -96,7 +99,6 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         this.sequenceBase = recovery.nextSequence();
         this.gateways = new java.util.ArrayList<>();
         this.snapshots = new SnapshotStore(journal.snapshotFolder());
-        this.pretoucher = settings.pretouchJournal() ? new JournalPretoucher(journal.folder()) : null;
         this.snapshotWriter = Executors.newSingleThreadExecutor(r -> daemon(r, "loket-snapshot"));
         this.stamping = (event, sequence, filler, argument) -> {
             Command command = event.command.clear();
@@ -112,6 +114,8 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         this.journalStage = new JournalStage();
         this.egressStage = new EgressStage();
         this.ioLoop = new IoLoop();
+        // The journaled sequence tells the pre-toucher whether the journal is being written.
+        this.pretoucher = settings.pretouchJournal() ? new JournalPretoucher(journal.folder(), ioLoop.journaled::get) : null;
         ring.addGatingSequences(ioLoop.egressed);
         daemon(coreProcessor, "loket-core").start();
         daemon(ioLoop, "loket-io").start();
@@ -198,9 +202,25 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         return false;
     }
 
-    /** Publishes a {@code TICK} so timers fire while traffic is quiet. */
+    /** Publishes a {@code TICK} so timers fire while traffic is quiet (see {@link Ticker}). */
     public boolean publishTick() {
         return tryPublish(TICK, null);
+    }
+
+    /**
+     * The core's earliest timer as of its last batch, epoch ns on {@link #nowNs()}'s clock, or
+     * {@code Long.MAX_VALUE} when none is set: a {@code TICK} stamped at or after it fires it.
+     */
+    public long nextTimerNs() {
+        return nextTimerNs;
+    }
+
+    /** Called by {@link Ticker#start}: the core tells it of each change of the earliest deadline. */
+    void attach(Ticker t) {
+        if (ticker != null) {
+            throw new IllegalStateException("the engine has a ticker already");
+        }
+        ticker = t;
     }
 
     /**
@@ -271,6 +291,10 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     /** Drains the ring, stops the gateways and the stages, and writes a final snapshot. */
     @Override
     public void close() {
+        Ticker t = ticker;
+        if (t != null) {
+            t.close();
+        }
         for (Gateway gateway : gateways) {
             try {
                 gateway.close();
@@ -352,7 +376,15 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         private static final int BATCH = 256;
         final Sequence journaled = new Sequence(-1);
         final Sequence egressed = new Sequence(-1);
-        private static final long PARK_NS = 2_000_000L;
+        /**
+         * The core wakes this thread at the end of each batch ({@link #wake}); the timed park is only
+         * a safety net (a halted core, a lost wake-up would be a bug), so it is long: each wake of
+         * an idle engine costs the spin and yield phase below.
+         */
+        private static final long PARK_NS = 50_000_000L;
+        /** Spins, then yields, before parking: enough to catch the next batch of a busy engine. */
+        private static final int SPINS = 100;
+        private static final int YIELDS = 10;
         private volatile boolean running = true;
         private volatile boolean parked;
         private volatile Thread thread;
@@ -368,9 +400,9 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                     int work = journalSome() + egressSome();
                     if (work > 0) {
                         idle = 0;
-                    } else if (++idle < 100) {
+                    } else if (++idle < SPINS) {
                         Thread.onSpinWait();
-                    } else if (idle < 200) {
+                    } else if (idle < SPINS + YIELDS) {
                         Thread.yield();
                     } else {
                         parked = true;
@@ -457,6 +489,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         final Histogram serviceTimeNs = new Histogram(3_600_000_000_000L, 3);
         private RingEvent current;
         private long sinceSnapshot;
+        private long lastDueNs = Long.MAX_VALUE;
         private Sequence coreSequence;
 
         @Override
@@ -486,6 +519,15 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                 // it only after this returns), so the woken thread finds the decisions to hand out.
                 coreSequence.set(sequence);
                 ioLoop.wake();
+                long dueNs = core.nextTimerNs();
+                if (dueNs != lastDueNs) {
+                    lastDueNs = dueNs;
+                    nextTimerNs = dueNs;
+                    Ticker t = ticker;
+                    if (t != null) {
+                        t.dueChanged(dueNs);
+                    }
+                }
             }
             if (settings.snapshotEveryCommands() > 0 && ++sinceSnapshot >= settings.snapshotEveryCommands()) {
                 sinceSnapshot = 0;
@@ -510,8 +552,8 @@ public final class Engine implements CommandPublisher, AutoCloseable {
 
     /**
      * Reads the core's state on the core thread, between two batches of commands, so the answer is
-     * consistent and the core needs no locks. The answer comes with the next batch: within one tick
-     * when traffic is quiet ({@code loket run --tick-ms}). For operator tools, not the hot path.
+     * consistent and the core needs no locks. The answer comes with the next batch, which a
+     * {@code TICK} published here starts when traffic is quiet. For operator tools, not the hot path.
      *
      * @param read must only read, and must be quick: the core waits for it
      */
@@ -524,6 +566,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                 answer.completeExceptionally(e);
             }
         });
+        publishTick(); // a full ring means traffic, and so a batch soon
         return answer;
     }
 

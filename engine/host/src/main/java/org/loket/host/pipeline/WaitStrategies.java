@@ -28,7 +28,7 @@ public final class WaitStrategies {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "yielding" -> new YieldingWaitStrategy();
             case "sleeping" -> new SleepingWaitStrategy();
-            case "phased" -> PhasedBackoffWaitStrategy.withLock(10, 100, TimeUnit.MICROSECONDS);
+            case "phased" -> PhasedBackoffWaitStrategy.withLock(2, 20, TimeUnit.MICROSECONDS);
             case "blocking" -> new BlockingWaitStrategy();
             case "busy-spin" -> new BusySpinWaitStrategy();
             default -> throw new IllegalArgumentException("unknown wait strategy '" + name + "'; valid: " + NAMES);

@@ -10,13 +10,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.loket.config.LoadedConfig;
 import org.loket.core.AgentState;
 import org.loket.core.ContactState;
-import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
-import org.loket.host.gateway.Gateway;
-import org.loket.host.gateway.GatewayContext;
+import org.loket.host.gateway.TestGateways;
 import org.loket.host.config.ConfigApplier.Kind;
 
 /** Each outcome of applying a folder to a running engine, and the counters. */
@@ -53,30 +50,9 @@ class ConfigApplierTest {
     @Test
     void shouldHandTheAppliedConfigurationToGatewaysRightBehindItsDecisionEvenWhenIdsMoved() throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();
-        running.engine.addGateway(new Gateway() {
-            @Override
-            public String name() {
-                return "recorder";
-            }
-
-            @Override
-            public void start(GatewayContext context) {
-            }
-
-            @Override
-            public void onDecision(Decision decision) {
-                seen.add(decision.type + (decision.type == DecisionType.CONFIGURATION_APPLIED ? " " + decision.score : ""));
-            }
-
-            @Override
-            public void onConfigApplied(LoadedConfig config) {
-                seen.add("config " + config.routing().version() + " " + config.routing().agents().get(0).name());
-            }
-
-            @Override
-            public void close() {
-            }
-        });
+        running.engine.addGateway(TestGateways.watching(
+                decision -> seen.add(decision.type + (decision.type == DecisionType.CONFIGURATION_APPLIED ? " " + decision.score : "")),
+                config -> seen.add("config " + config.routing().version() + " " + config.routing().agents().get(0).name())));
         running.logIn(0); // ann
         ConfigApplier.Outcome outcome = applier.apply(RunningEngine.write(folder.resolve("v2"), """
                 version: 2

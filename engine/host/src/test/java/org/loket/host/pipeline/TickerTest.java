@@ -1,0 +1,83 @@
+package org.loket.host.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.loket.core.Channel;
+import org.loket.core.command.Command;
+import org.loket.core.config.RoutingConfig;
+import org.loket.core.config.RoutingConfigCodec;
+import org.loket.core.decision.DecisionType;
+import org.loket.core.testkit.Commands;
+import org.loket.core.testkit.ConfigBuilder;
+import org.loket.host.gateway.CommandFiller;
+import org.loket.host.gateway.TestGateways;
+import org.loket.host.journal.Journal;
+
+/** Deadline-driven ticks: a timer fires on time although the heartbeat is a minute away. */
+@Timeout(60)
+class TickerTest {
+    private static final long OFFER_TIMEOUT_MS = 1_000;
+    private static final long HEARTBEAT_MS = 60_000;
+    /** Copies a prepared command; the engine stamps sequence and time after the filler. */
+    private static final CommandFiller<Command> COPY = (command, source) -> command.copyFrom(source);
+
+    @TempDir
+    Path folder;
+
+    private record Seen(DecisionType type, long atNs) {
+    }
+
+    @Test
+    void shouldFireAnOfferTimeoutAtItsDeadlineWithoutWaitingForTheHeartbeat() throws Exception {
+        ConfigBuilder b = new ConfigBuilder();
+        int skill = b.skill("phone");
+        int queue = b.queue("voice", Channel.VOICE, skill);
+        b.queueOptions(queue, 1, 0, 0, OFFER_TIMEOUT_MS, 0);
+        int agent = b.agent("agent-1", skill, 1);
+        int entry = b.entryToQueue("line", queue);
+        RoutingConfig config = b.build();
+        List<Seen> seen = new CopyOnWriteArrayList<>();
+        try (Journal journal = Journal.open(folder)) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            engine.addGateway(TestGateways.watching(d -> seen.add(new Seen(d.type, System.nanoTime()))));
+            Ticker ticker = Ticker.start(engine, HEARTBEAT_MS);
+            assertThat(engine.publishConfig(RoutingConfigCodec.encode(config))).isTrue();
+            for (Command c : List.of(Commands.login(0, agent), Commands.ready(0, agent), Commands.arrive(0, 7, Channel.VOICE, entry))) {
+                assertThat(engine.tryPublish(COPY, c)).isTrue();
+            }
+            Seen offer = await(seen, DecisionType.OFFER_CONTACT, 5_000);
+            Seen retraction = await(seen, DecisionType.RETRACT_OFFER, 5_000);
+
+            long lateMs = TimeUnit.NANOSECONDS.toMillis(retraction.atNs - offer.atNs) - OFFER_TIMEOUT_MS;
+            assertThat(lateMs).as("retraction after the offer's time-out, ms late").isBetween(-50L, 1_000L);
+            assertThat(ticker.timerTicks()).isGreaterThanOrEqualTo(1);
+            assertThat(ticker.heartbeatTicks()).isZero();
+
+            // A read of the core's state is answered at once, not at the next heartbeat.
+            long askedNs = System.nanoTime();
+            assertThat(engine.query(core -> core.agentCount()).get(5, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - askedNs)).isLessThan(2_000);
+            engine.close();
+        }
+    }
+
+    private static Seen await(List<Seen> seen, DecisionType type, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (System.nanoTime() < deadline) {
+            for (Seen s : seen) {
+                if (s.type == type) {
+                    return s;
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("no " + type + " within " + timeoutMs + " ms; seen " + seen);
+    }
+}
