@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -15,19 +16,21 @@ import javax.crypto.spec.SecretKeySpec;
  * number. Logs and counters see only pseudonyms. Thread-safe.
  */
 final class CallerPseudonyms {
-    private final ThreadLocal<Mac> macs;
+    /**
+     * One MAC for every call, behind a lock: an HMAC of a phone number takes about a microsecond.
+     * (A thread-local MAC was built anew for every call, since each call has its own virtual
+     * thread: the provider lookup cost more than the rest of the call's set-up; perf/RESULTS.md.)
+     */
+    private final Mac mac;
+    private final ReentrantLock lock = new ReentrantLock();
 
     private CallerPseudonyms(byte[] key) {
-        SecretKeySpec spec = new SecretKeySpec(key, "HmacSHA256");
-        this.macs = ThreadLocal.withInitial(() -> {
-            try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(spec);
-                return mac;
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HmacSHA256 unavailable", e);
-            }
-        });
+        try {
+            this.mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
     }
 
     /** @param keyFile the key's bytes (at least 16), or {@code null} for a random key of this process */
@@ -49,7 +52,13 @@ final class CallerPseudonyms {
         if (number == null || number.isBlank() || "unknown".equalsIgnoreCase(number) || "anonymous".equalsIgnoreCase(number)) {
             return "anonymous";
         }
-        byte[] digest = macs.get().doFinal(number.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] digest;
+        lock.lock();
+        try {
+            digest = mac.doFinal(number.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            lock.unlock();
+        }
         return HexFormat.of().formatHex(digest, 0, 8);
     }
 }

@@ -117,7 +117,8 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             LOG.warn("call from {}: no entry '{}' in the configuration; fallback route", pseudonym, entryKey);
             return;
         }
-        LOG.info("call {} from {} at entry {}", contactId, pseudonym, entryKey);
+        // Per call at debug only: the journal has every call; a log line per call cost more than its routing.
+        LOG.debug("call {} from {} at entry {}", contactId, pseudonym, entryKey);
         new CallSession(this, channel, request.getChannel(), contactId, request.getUniqueId(), number, pseudonym)
                 .run(entryId, AgiSocket.current());
     }
@@ -293,6 +294,13 @@ public final class TelephonyGateway implements Gateway, AgiScript {
      */
     static final class AgiSocket implements SocketConnectionFacade {
         private static final ThreadLocal<AgiSocket> CURRENT = new ThreadLocal<>();
+        /** Thrown on writes after close; no stack trace, it is expected once per call. */
+        private static final IOException CLOSED = new IOException("AGI session closed by Loket") {
+            @Override
+            public synchronized Throwable fillInStackTrace() {
+                return this;
+            }
+        };
         private final SocketConnectionFacade socket;
         private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -315,6 +323,9 @@ public final class TelephonyGateway implements Gateway, AgiScript {
 
         @Override
         public void write(String s) throws IOException {
+            if (closed.get()) {
+                throw CLOSED; // asterisk-java's goodbye after the session closed its socket (it swallows this)
+            }
             socket.write(s);
         }
 

@@ -29,7 +29,7 @@ class AsteriskConfigWriterTest {
         String extensions = Files.readString(dir.resolve("etc/extensions.conf"));
         assertThat(extensions).contains("exten => 0881234567,1,Set(LOKET_ENTRY=phone)")
                 .contains("AGI(agi://127.0.0.1:4573/route,${LOKET_ENTRY})")
-                .contains("GotoIf($[\"${LOKET_DONE}\" = \"1\"]?done)")
+                .contains("GotoIf($[\"${LOKET_DONE}\" = \"1\" | \"${DIALSTATUS}\" = \"ANSWER\"]?done)")
                 .contains("Queue(loket-fallback,,,,60)");
         String pjsip = Files.readString(dir.resolve("etc/pjsip.conf"));
         assertThat(pjsip).contains("bind=127.0.0.1:5060").contains("contact=sip:generalist-001@127.0.0.1:5101")
