@@ -39,3 +39,42 @@ for name in ("app_queue", "loket"):
           f"{1000 * int(a_ticks) / hz / calls:.2f} | {1000 * int(l_ticks) / hz / calls:.2f} "
           f"({1000 * (int(l_ticks) - idle_ticks_per_s * float(secs)) / hz / calls:.2f}) |")
 print(f"Loket idle: {100 * idle_ticks_per_s / hz:.0f}% of one core (measured while app_queue carried the calls)")
+
+# Where Loket's CPU goes: per thread (numbers in names folded), ms per call in Loket's phase and the
+# same thread's idle cost over the app_queue phase (per second), so a thread's cost of the calls shows.
+def thread_ticks(name):
+    def read(suffix):
+        ticks = {}
+        for line in open(f"{work}/threads-{name}.{suffix}", encoding="utf-8", errors="replace"):
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 2 and parts[1].isdigit():
+                key = re.sub(r"\d+", "N", parts[0]) or "?"
+                ticks.setdefault(key, []).append(int(parts[1]))
+        return ticks
+    try:
+        before, after = read("before"), read("after")
+    except FileNotFoundError:
+        return None
+    # Threads are matched by folded name: sums per name, so a thread that exited takes its ticks with it
+    # (the difference to the process total is printed as "exited threads").
+    return {k: sum(after[k]) - sum(before.get(k, [])) for k in after}
+busy, idle = thread_ticks("loket"), thread_ticks("app_queue")
+if busy and idle:
+    # The JIT compiler's threads ("C1/C2 CompilerThread"): a start-up cost that, at 20 calls/s, runs
+    # on through the first thousands of calls (per-call methods reach C2 after ~10,000 invocations).
+    # Loket's steady-state cost per call leaves them out; the table above includes them.
+    jit = sum(v for k, v in busy.items() if "CompilerThre" in k)
+    jit_idle = sum(v for k, v in idle.items() if "CompilerThre" in k)
+    l_ticks, secs = int(cpu["loket"][1]), float(cpu["loket"][2])
+    idle_wo_jit = (int(cpu["app_queue"][1]) - jit_idle) / float(cpu["app_queue"][2])
+    print(f"\nLoket CPU per call without JIT compilation: {1000 * (l_ticks - jit) / hz / calls:.2f} ms "
+          f"(net of idle: {1000 * (l_ticks - jit - idle_wo_jit * secs) / hz / calls:.2f} ms); "
+          f"JIT compiler threads: {1000 * jit / hz / calls:.2f} ms per call in Loket's phase")
+    secs_busy, secs_idle = float(cpu["loket"][2]), float(cpu["app_queue"][2])
+    print("\nLoket CPU by thread: ms per call in Loket's phase | idle ms per s (app_queue's phase)")
+    rows = sorted(busy, key=lambda k: -busy[k])
+    for k in rows:
+        if busy[k] <= 0 and idle.get(k, 0) <= 0: continue
+        print(f"  {k:<48} {1000 * busy[k] / hz / calls:6.2f} | {1000 * max(0, idle.get(k, 0)) / hz / secs_idle:6.1f}")
+    gone = int(cpu["loket"][1]) - sum(busy.values())
+    print(f"  {'(exited threads)':<48} {1000 * gone / hz / calls:6.2f}")

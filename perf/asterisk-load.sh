@@ -12,7 +12,9 @@
 # logged by sipp on this machine's clock). CPU: utime+stime of the Asterisk and Loket processes
 # over each phase (/proc), divided by the calls placed; Loket runs with its default wait strategy,
 # phased (LOKET_WAIT_STRATEGY=sleeping|yielding|... to compare; yielding spins a core while idle).
-# Before the measured calls, five seconds of the same load go through each path unreported (warm-up).
+# Before the measured calls, a minute of the same load goes through each path unreported (warm-up;
+# LOAD_WARMUP_CALLS sets the number of calls): Loket's JIT compiler works through the first thousand
+# calls or so (with 15 s of warm-up it still took 2 ms of CPU per measured call at 20/s).
 # Work files: var/load (kept for inspection; loket-gc.log has Loket's GC and safepoint pauses).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -68,20 +70,29 @@ sleep 2
 # The java launched by ./loket is the last process of the launcher (it execs): its PID is loket_pid.
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# Loket's CPU ticks per thread (name, ticks; the name may hold spaces, so cut the stat line after ')').
+thread_ticks() {
+    local t
+    for t in /proc/"$1"/task/*; do
+        printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{ print $12 + $13 }')"
+    done
+}
 
 phase() {  # name service prefix
     local name="$1" service="$2" prefix="$3" a0 l0 t0
+    thread_ticks "$loket_pid" >"$work/threads-$name.before"
     a0=$(cpu_ticks "$asterisk_pid"); l0=$(cpu_ticks "$loket_pid"); t0=$(date +%s.%N)
     ( cd "$work/sipp" && sipp "${sipp_common[@]}" -sf "$here/ops/asterisk/sipp/caller-wait.xml" -key prefix "$prefix" \
         -s "$service" -m "$calls" -r "$rate" -l "$calls" -p 5070 -mp 5140 -cp 5080 -message_file "$name.msg.log" \
         -trace_stat -stf "$name.stat.csv" -fd 1 127.0.0.1:5060 ) >"$work/sipp/$name.out" 2>&1 || true
     echo "$name $(( $(cpu_ticks "$asterisk_pid") - a0 )) $(( $(cpu_ticks "$loket_pid") - l0 )) $(echo "$(date +%s.%N) - $t0" | bc)" >>"$work/cpu.txt"
+    thread_ticks "$loket_pid" >"$work/threads-$name.after"
     sleep $(( hold / 1000 + 3 ))
 }
 
 # Warm-up, not reported: a few seconds of the same load through each path first, so the figures are
 # of a running Loket (JIT-compiled, AGI server threads started), not of its first calls.
-warmup_calls=$(( rate * 5 ))
+warmup_calls="${LOAD_WARMUP_CALLS:-$(( rate * 60 ))}"
 calls_measured="$calls"; calls="$warmup_calls"
 phase app_queue_warmup app-queue 73
 phase loket_warmup 0880000001 74
