@@ -50,6 +50,8 @@ final class Calls {
     final ConcurrentHashMap<Long, CallSession> byContact = new ConcurrentHashMap<>();
     final ConcurrentHashMap<String, CallSession> byUniqueId = new ConcurrentHashMap<>();
     final ConcurrentHashMap<Long, Callback> callbacks = new ConcurrentHashMap<>();
+    /** Agents whose phone asked for a state change just now, by agent id: completed with the reason when the core refuses it. */
+    final ConcurrentHashMap<Integer, java.util.concurrent.CompletableFuture<Integer>> presenceRequests = new ConcurrentHashMap<>();
     final LastAgents lastAgents = new LastAgents();
 
     /**
@@ -148,6 +150,9 @@ final class Calls {
         final Histogram arrivalToDialUs = new ConcurrentHistogram(3);
         /** Hold music started for a caller and stopped again within 20 ms for a dial (an offer right behind the queueing). */
         final AtomicLong briefHolds = new AtomicLong();
+        /** Presence codes dialled by agents' phones ({@link PresenceSession}): taken, and refused or unknown. */
+        final AtomicLong presenceChanges = new AtomicLong();
+        final AtomicLong presenceRefused = new AtomicLong();
 
         /** Count and p50 / p90 / p99 / max in ms. */
         static String summary(Histogram us) {
@@ -165,7 +170,8 @@ final class Calls {
                     + " amiDisconnects=" + amiDisconnects + " deviceStates=" + deviceStates + " rejected=" + rejected
                     + " lateOffers=" + lateOffers + " answeredAfterRetraction=" + answeredAfterRetraction + " handovers=" + handovers
                     + " handoversLost=" + handoversLost + " handoversFailed=" + handoversFailed  + " resumeUnknown=" + resumeUnknown + " callbackOffers=" + callbackOffers
-                    + " briefHolds=" + briefHolds + " handoverMs=" + summary(handoverUs) + " arrivalToDialMs=" + summary(arrivalToDialUs);
+                    + " briefHolds=" + briefHolds + " presenceChanges=" + presenceChanges + " presenceRefused=" + presenceRefused
+                    + " handoverMs=" + summary(handoverUs) + " arrivalToDialMs=" + summary(arrivalToDialUs);
         }
     }
 

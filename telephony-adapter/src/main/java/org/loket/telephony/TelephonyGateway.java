@@ -17,6 +17,7 @@ import org.asteriskjava.fastagi.DefaultAgiServer;
 import org.asteriskjava.util.ServerSocketFacade;
 import org.asteriskjava.util.SocketConnectionFacade;
 import org.loket.config.LoadedConfig;
+import org.loket.core.command.CommandType;
 import org.loket.core.config.EscalationStep;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
@@ -92,7 +93,11 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         }
     }
 
-    /** A new AGI request: {@code agi://host:port/route,ENTRY} for callers, {@code /callback,CONTACT,AGENT} for callbacks. */
+    /**
+     * A new AGI request: {@code agi://host:port/route,ENTRY} for callers, {@code /resume,CONTACT} for a
+     * held caller an offer woke, {@code /callback,CONTACT,AGENT} for callbacks, {@code /presence,ready|pause,ENDPOINT}
+     * for an agent's presence code.
+     */
     @Override
     public void service(AgiRequest request, AgiChannel channel) throws AgiException {
         String script = request.getScript();
@@ -103,6 +108,10 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         }
         if ("resume".equals(script)) {
             resume(args, channel);
+            return;
+        }
+        if ("presence".equals(script)) {
+            new PresenceSession(this, channel).run(args);
             return;
         }
         calls.counters.calls.incrementAndGet();
@@ -170,6 +179,14 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             case END_CONTACT -> {
                 calls.board.ended(contactId);
                 calls.callbacks.remove(contactId);
+            }
+            case REJECT_COMMAND -> {
+                if (decision.commandType == CommandType.AGENT_STATE_CHANGED.code() && decision.agentId >= 0) {
+                    var request = calls.presenceRequests.get(decision.agentId);
+                    if (request != null) {
+                        request.complete(decision.reason);
+                    }
+                }
             }
             case AGENT_STATE -> LOG.info("agent {} is now {} (reason {})", directory().agentName(decision.agentId),
                     org.loket.core.AgentState.ofCode(decision.agentState), decision.reason);

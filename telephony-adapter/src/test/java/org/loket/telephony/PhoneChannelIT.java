@@ -207,6 +207,26 @@ class PhoneChannelIT {
 
     @Test
     @Order(5)
+    void anAgentPausedByARingOutGoesReadyAndPausesAgainFromThePhone() throws Exception {
+        int agent2 = config.routing().agents().stream().map(a -> a.name()).toList().indexOf("agent-2");
+        for (String[] code : new String[][] {{AsteriskConfigWriter.READY_CODE, "READY"}, {AsteriskConfigWriter.PAUSE_CODE, "PAUSED"}}) {
+            AgentState wanted = AgentState.valueOf(code[1]);
+            poll();
+            long mark = commands.isEmpty() ? 0 : commands.get(commands.size() - 1).sequence;
+            // The phone of agent-2 (PJSIP identifies the endpoint by the From user) dials the code.
+            // It hears the confirmation, then Asterisk hangs up.
+            Sipp phone = call("agent-2", code[0], new Sipp.Caller().awaitHangUp(10_000));
+            assertThat(phone.await(30)).as(diagnostics(phone)).isZero();
+            Command change = awaitCommand(c -> c.sequence > mark && c.type == CommandType.AGENT_STATE_CHANGED && c.agentId == agent2
+                    && c.agentState == wanted.code(), 10);
+            Thread.sleep(200);
+            assertThat(indexOf(d -> d.type == DecisionType.REJECT_COMMAND && d.causeSequence == change.sequence))
+                    .as("the core took " + wanted).isNegative();
+        }
+    }
+
+    @Test
+    @Order(6)
     void misuseOptionJumpsTheQueue() throws Exception {
         Sipp busy = call("0612000005", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('4').pause(9000).hangUp());
         long busyContact = nextArrival();
@@ -228,7 +248,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void callbackKeepsItsPlace() throws Exception {
         Sipp busy = call("0612000008", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('5').pause(12_000).hangUp());
         long busyContact = nextArrival();
@@ -254,7 +274,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void overflowStepMovesAWaitingCallerOnAndTheOfferEndsItsHoldAtOnce() throws Exception {
         Sipp caller = call("0612000014", OVERFLOW_NUMBER, new Sipp.Caller().pause(9000).hangUp());
         long contact = nextArrival();
@@ -278,7 +298,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void escalationStepOffersACallbackThatAnOverflowLaterDelivers() throws Exception {
         Sipp caller = call("0612000015", OFFER_NUMBER, new Sipp.Caller().pause(4500).digit('*').awaitHangUp(15_000));
         long contact = nextArrival();
@@ -302,7 +322,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void menuInputTimeCountsAgainFromTheEndOfItsPrompt() throws Exception {
         long promptMs = wavMs(ASTERISK.resolve("sounds/nl/long-menu.wav"));
         assertThat(promptMs).as("the menu speaks for most of its 4 s input time").isBetween(2500L, 3900L);
@@ -327,7 +347,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void liveReloadDuringACallMovesTheWaitingCallerByTheNewRulesAndNewCallsFollowTheNewIds() throws Exception {
         Sipp caller = call("0612000017", RELOAD_NUMBER, new Sipp.Caller().pause(12_000).hangUp());
         long contact = nextArrival();
@@ -369,7 +389,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void aCallerWhoCallsAgainIsOfferedToTheAgentTheyTalkedTo() throws Exception {
         Sipp first = call("0612000019", PREFERRED_NUMBER, new Sipp.Caller().pause(3000).hangUp());
         long firstContact = nextArrival();
@@ -393,7 +413,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void asteriskRestartLosesNoContactAndLoketReconnects() throws Exception {
         Sipp waiting = call("0612000011", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('6').pause(30_000).hangUp());
         long waitingContact = nextArrival();
@@ -416,7 +436,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void callsReachTheFallbackWhenLoketIsStopped() throws Exception {
         assertEveryContactEndedOnce();
         loket.toHandle().destroy(); // SIGTERM; unlike Process.destroy it leaves the output readable
@@ -435,6 +455,8 @@ class PhoneChannelIT {
         String counters = loketOutput.stream().filter(l -> l.contains("telephony: closed")).findFirst().orElseThrow(() ->
                 new AssertionError("the adapter's counters at its close\n" + loketLog()));
         assertThat(counter(counters, "callbackOffers")).as("the escalation step's offer was played: " + counters).isEqualTo(1);
+        assertThat(counter(counters, "presenceChanges")).as("ready and pause from agent-2's phone: " + counters).isEqualTo(2);
+        assertThat(counter(counters, "presenceRefused")).as(counters).isZero();
         assertThat(counter(counters, "handovers")).as("held callers were handed their offers: " + counters).isPositive();
         assertThat(counter(counters, "handoversLost") + counter(counters, "handoversFailed")).as(counters).isZero();
     }

@@ -29,6 +29,9 @@ public final class AsteriskConfigWriter {
      * Loket marked the call done, or the last Dial was answered (a served caller; the session need
      * not send an AGI command to say so, one round trip less per call).
      */
+    /** What an agent dials to become ready (e.g. after a ring-out paused them) and to pause. */
+    public static final String READY_CODE = "*55";
+    public static final String PAUSE_CODE = "*56";
     static final String DONE_CONDITION = "$[\"${LOKET_DONE}\" = \"1\" | \"${DIALSTATUS}\" = \"ANSWER\"]";
     /** How agents' phones are reached. */
     public sealed interface AgentContacts {
@@ -263,7 +266,13 @@ public final class AsteriskConfigWriter {
         s.append(" same => n,GotoIf(").append(DONE_CONDITION).append("?loket-route,s,done:loket-route,s,fallback)\n\n");
         s.append("; a callback: the agent answered the originated call; Loket rings the citizen\n[loket-callback]\n");
         s.append("exten => s,1,AGI(agi://").append(o.agiAddress()).append("/callback,${LOKET_CONTACT},${LOKET_AGENT})\n");
-        s.append(" same => n,Hangup()\n\n[loket-agents]\nexten => _X.,1,Hangup()\n");
+        s.append(" same => n,Hangup()\n\n");
+        s.append("; agents' phones: presence codes (ready, pause); nothing else is dialled from here\n[loket-agents]\n");
+        for (String[] code : new String[][] {{READY_CODE, "ready"}, {PAUSE_CODE, "pause"}}) {
+            s.append("exten => ").append(code[0]).append(",1,Answer()\n same => n,AGI(agi://").append(o.agiAddress())
+                    .append("/presence,").append(code[1]).append(",${CHANNEL(endpoint)})\n same => n,Hangup()\n");
+        }
+        s.append("exten => _X.,1,Hangup()\n");
         return s.toString();
     }
 

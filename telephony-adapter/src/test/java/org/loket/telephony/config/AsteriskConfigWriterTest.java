@@ -30,7 +30,9 @@ class AsteriskConfigWriterTest {
         assertThat(extensions).contains("exten => 0881234567,1,Set(LOKET_ENTRY=phone)")
                 .contains("AGI(agi://127.0.0.1:4573/route,${LOKET_ENTRY})")
                 .contains("GotoIf($[\"${LOKET_DONE}\" = \"1\" | \"${DIALSTATUS}\" = \"ANSWER\"]?done)")
-                .contains("Queue(loket-fallback,,,,60)");
+                .contains("Queue(loket-fallback,,,,60)")
+                .contains("exten => *55,1,Answer()\n same => n,AGI(agi://127.0.0.1:4573/presence,ready,${CHANNEL(endpoint)})")
+                .contains("exten => *56,1,Answer()\n same => n,AGI(agi://127.0.0.1:4573/presence,pause,${CHANNEL(endpoint)})");
         String pjsip = Files.readString(dir.resolve("etc/pjsip.conf"));
         assertThat(pjsip).contains("bind=127.0.0.1:5060").contains("contact=sip:generalist-001@127.0.0.1:5101")
                 .doesNotContain("[chat-desk-001]").as("agents without voice capacity get no phone");
