@@ -18,7 +18,6 @@ import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
 import org.loket.core.config.AgentSpec;
 import org.loket.core.config.EscalationStep;
-import org.loket.core.config.FlowNode;
 import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
 import org.loket.core.config.RoutingConfigCodec;
@@ -46,6 +45,14 @@ public final class KpiCollector {
     private final long shortAbandonMs;
     private RoutingConfig config;
     private final Map<Long, ContactRecord> live = new HashMap<>();
+    // Queues and agents are counted under an index of their own, one per name in the order first
+    // seen: a live reload that moves ids (a queue inserted ahead of others) moves nothing here, and
+    // a queue taken out of the configuration keeps its figures in the report.
+    private final Map<String, Integer> queueIndex = new HashMap<>();
+    private final List<QueueSpec> queueSpecs = new ArrayList<>(); // the latest spec per index
+    private int[] queueOfId = new int[0];
+    private final Map<String, Integer> agentIndex = new HashMap<>();
+    private int[] agentOfId = new int[0];
     private final TreeMap<Long, IntervalAcc> intervals = new TreeMap<>();
     private Acc totals = new Acc();
     private final List<Acc> queues = new ArrayList<>();
@@ -105,17 +112,39 @@ public final class KpiCollector {
     }
 
     private void install(RoutingConfig next) {
-        int agents = next.agents().size();
+        queueOfId = new int[next.queues().size()];
+        for (int q = 0; q < queueOfId.length; q++) {
+            QueueSpec spec = next.queues().get(q);
+            int index = queueIndex.computeIfAbsent(spec.name(), name -> {
+                queues.add(new Acc());
+                queueSpecs.add(null);
+                return queues.size() - 1;
+            });
+            queueSpecs.set(index, spec);
+            queueOfId[q] = index;
+        }
+        agentOfId = new int[next.agents().size()];
+        for (int a = 0; a < agentOfId.length; a++) {
+            agentOfId[a] = agentIndex.computeIfAbsent(next.agents().get(a).name(), name -> agentIndex.size());
+        }
+        int agents = agentIndex.size();
         if (agents > presence.length) {
             presence = Arrays.copyOf(presence, agents);
             holding = Arrays.copyOf(holding, agents);
             agentSinceNs = Arrays.copyOf(agentSinceNs, agents);
             staffedNs = Arrays.copyOf(staffedNs, agents);
         }
-        while (queues.size() < next.queues().size()) {
-            queues.add(new Acc());
-        }
         config = next;
+    }
+
+    /** The collector's own index of a queue id of the configuration in force, or -1. */
+    private int queue(int id) {
+        return id >= 0 && id < queueOfId.length ? queueOfId[id] : -1;
+    }
+
+    /** The collector's own index of an agent id of the configuration in force, or -1. */
+    private int agent(int id) {
+        return id >= 0 && id < agentOfId.length ? agentOfId[id] : -1;
     }
 
     private void onCommand(Command c) {
@@ -127,8 +156,8 @@ public final class KpiCollector {
                 r.arrivedNs = c.timestampNs;
                 live.put(c.contactId, r);
             }
-            case AGENT_LOGGED_IN -> setPresence(c.agentId, AgentState.READY.code(), c.timestampNs);
-            case AGENT_STATE_CHANGED -> setPresence(c.agentId, c.agentState, c.timestampNs);
+            case AGENT_LOGGED_IN -> setPresence(agent(c.agentId), AgentState.READY.code(), c.timestampNs);
+            case AGENT_STATE_CHANGED -> setPresence(agent(c.agentId), c.agentState, c.timestampNs);
             case OFFER_ACCEPTED -> {
                 ContactRecord r = live.get(c.contactId);
                 if (r != null) {
@@ -139,9 +168,9 @@ public final class KpiCollector {
                         r.waiting = false;
                         changeWaiting(-1, c.timestampNs);
                     }
-                    r.agent = c.agentId;
+                    r.agent = agent(c.agentId);
                     r.talkFromNs = c.timestampNs;
-                    hold(c.agentId, +1, c.timestampNs);
+                    hold(r.agent, +1, c.timestampNs);
                 }
             }
             case WRAP_UP_DONE -> wrapUpEnded(c.contactId, c.timestampNs);
@@ -156,8 +185,10 @@ public final class KpiCollector {
             case PLAY_PROMPT -> {
                 if (r != null) {
                     r.enteredSelfService = true;
-                    if ((d.flags & Decision.FLAG_FINAL) == 0) {
-                        r.lastMenuNode = d.nodeId;
+                    if ((d.flags & Decision.FLAG_FINAL) == 0 && d.nodeId >= 0 && d.nodeId < config.flowNodes().size()) {
+                        // The queue the menu's branch serves for this channel: counted there if self-served.
+                        r.inMenu = true;
+                        r.menuQueue = queue(config.flowNodes().get(d.nodeId).queueFor(r.channel));
                     }
                 }
             }
@@ -165,10 +196,10 @@ public final class KpiCollector {
                 if (r != null) {
                     if (r.queuedNs < 0) {
                         r.queuedNs = d.timestampNs;
-                        r.firstQueue = d.queueId;
+                        r.firstQueue = queue(d.queueId);
                         r.estimatedWaitMs = d.score;
                     }
-                    r.queue = d.queueId;
+                    r.queue = queue(d.queueId);
                     if (!r.waiting) { // joined, or transferred back into a queue
                         r.waiting = true;
                         changeWaiting(+1, d.timestampNs);
@@ -178,7 +209,7 @@ public final class KpiCollector {
             case TRANSFER_CONTACT -> {
                 if (r != null) {
                     r.handleNs += d.timestampNs - r.talkFromNs;
-                    hold(d.agentId, -1, d.timestampNs);
+                    hold(agent(d.agentId), -1, d.timestampNs);
                     r.agent = -1;
                 }
             }
@@ -197,7 +228,7 @@ public final class KpiCollector {
                 if (d.contactId >= 0) {
                     wrapUpEnded(d.contactId, d.timestampNs);
                 } else if (d.agentId >= 0) {
-                    setPresence(d.agentId, d.agentState, d.timestampNs);
+                    setPresence(agent(d.agentId), d.agentState, d.timestampNs);
                 }
             }
             case END_CONTACT -> {
@@ -226,11 +257,10 @@ public final class KpiCollector {
             hold(r.agent, -1, d.timestampNs);
         }
         if (r.firstQueue < 0 && d.queueId >= 0) {
-            r.countedInQueue = d.queueId; // turned away before joining (closure, hours, deflection): it counts there
+            r.countedInQueue = queue(d.queueId); // turned away before joining (closure, hours, deflection): it counts there
         }
-        if (d.outcome == Outcome.SELF_SERVED && r.lastMenuNode >= 0) {
-            FlowNode menu = config.flowNodes().get(r.lastMenuNode);
-            r.countedInQueue = menu.queueFor(r.channel); // the queue the menu's branch serves for this channel
+        if (d.outcome == Outcome.SELF_SERVED && r.inMenu) {
+            r.countedInQueue = r.menuQueue;
         }
         close(contactId, r);
     }
@@ -245,9 +275,10 @@ public final class KpiCollector {
             return; // already to be called back: the adapters make no offer
         }
         int from = r.queue;
-        r.escalations.add(new int[] {action.code(), from, d.queueId});
+        int to = queue(d.queueId);
+        r.escalations.add(new int[] {action.code(), from, to});
         if (action == EscalationStep.Action.OVERFLOW) {
-            r.queue = d.queueId;
+            r.queue = to;
         } else if (action == EscalationStep.Action.OFFER_CALLBACK) {
             r.callbackOfferedBy = from;
         }
@@ -276,7 +307,7 @@ public final class KpiCollector {
             accs.add(interval.channels[r.channel]);
         }
         Acc queue = r.firstQueue >= 0 ? queues.get(r.firstQueue) : r.countedInQueue >= 0 ? queues.get(r.countedInQueue) : null;
-        long thresholdMs = r.firstQueue >= 0 ? config.queues().get(r.firstQueue).serviceLevelMs() : 0;
+        long thresholdMs = r.firstQueue >= 0 ? queueSpecs.get(r.firstQueue).serviceLevelMs() : 0;
         long waitMs = -1;
         if (r.answeredNs >= 0) {
             waitMs = (r.answeredNs - r.queuedNs) / 1_000_000;
@@ -427,12 +458,20 @@ public final class KpiCollector {
                     int capacity = agent.capacityPerChannel()[queue.channel().code()];
                     if (queue.servedAtAllBy(agent, config)) {
                         // An agent who may hold three chats offers three chats' worth of time.
-                        qualifiedStaffedNs += staffedNs[a] * capacity;
+                        qualifiedStaffedNs += staffedNs[agentOfId[a]] * capacity;
                     }
                 }
-                Acc acc = queues.get(q);
+                Acc acc = queues.get(queueOfId[q]);
                 queueFigures.add(acc.figures(queue.name(), lower(queue.channel()),
                         ratio(acc.handledNs, qualifiedStaffedNs)));
+            }
+            // Queues a reload took out: their figures up to then (occupancy unknown: their skills
+            // are named by a configuration no longer in force).
+            for (int index = 0; index < queues.size(); index++) {
+                QueueSpec gone = queueSpecs.get(index);
+                if (queueIndex.get(gone.name()) == index && !configured(gone.name())) {
+                    queueFigures.add(queues.get(index).figures(gone.name(), lower(gone.channel()), null));
+                }
             }
         }
         List<Figures> channelFigures = new ArrayList<>();
@@ -459,6 +498,15 @@ public final class KpiCollector {
                 totals.figures("total", null, ratio(allHeld, allStaffed)), queueFigures, channelFigures, intervalList, waits);
     }
 
+    private boolean configured(String queueName) {
+        for (QueueSpec q : config.queues()) {
+            if (q.name().equals(queueName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String lower(Channel c) {
         return c.name().toLowerCase(Locale.ROOT);
     }
@@ -472,7 +520,10 @@ public final class KpiCollector {
         int channel = -1;
         long arrivedNs;
         boolean enteredSelfService;
-        int lastMenuNode = -1;
+        /** Heard a menu; {@link #menuQueue}: the queue its branch serves for the contact's channel (-1 none). */
+        boolean inMenu;
+        int menuQueue = -1;
+        // Queues and agents below are the collector's own indexes (see install), not configuration ids.
         /** The queue a contact that never joined one counts in (self-served under its menu, or turned away by its closure). */
         int countedInQueue = -1;
         int firstQueue = -1;

@@ -73,6 +73,45 @@ class KpiCollectorTest {
         assertThat(report.totals().serviceLevel()).as("nobody offered: no service level").isNull();
     }
 
+    @Test
+    void shouldKeepAQueuesFiguresUnderItsNameWhenALiveReloadMovesItsId() throws Exception {
+        apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(config.routing()));
+        int hold = config.routing().prompts().indexOf("hold");
+        apply(1_000, CommandType.QUEUE_CLOSURE_SET, c -> {
+            c.queueId = 0;
+            c.input = hold;
+        });
+        arriveAndChooseTheQueue(1);
+        // Version 2 puts queue "x" ahead of "q": q's id becomes 1, id 0 is x.
+        var moved = org.loket.config.ConfigLoader.parse(java.util.Map.of("routing.yaml", """
+                version: 2
+                languages: [nl, en]
+                skills: [s]
+                prompts: {welcome: {nl: w, en: w}, menu: {nl: m, en: m}, info: {nl: i, en: i}, hold: {nl: h, en: h}, closed: {nl: c, en: c}}
+                queues:
+                  - {name: x, channel: voice, skill: s}
+                  - {name: q, channel: voice, skill: s, wrapUpSeconds: 60, serviceLevelSeconds: 20}
+                agents: [{name: ann, skills: {s: 5}}]
+                flows:
+                  - {name: welcome, kind: language, prompt: welcome, fallbackQueue: q, options: {"1": {next: menu, language: nl}, "2": {next: menu, language: en}}}
+                  - {name: menu, kind: menu, prompt: menu, fallbackQueue: q, options: {"1": info, "2": to-q}}
+                  - {name: info, kind: info, prompt: info}
+                  - {name: to-q, kind: queue, prompt: hold, queue: q}
+                entries: [{name: phone, flow: welcome}]
+                """), "v2");
+        assertThat(moved.routing().queues().get(1).name()).isEqualTo("q");
+        apply(3_000, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(moved.routing()));
+        assertThat(decided).noneMatch(d -> d.type == org.loket.core.decision.DecisionType.REJECT_COMMAND);
+        apply(3_500, CommandType.QUEUE_CLOSURE_SET, c -> {
+            c.queueId = 1;
+            c.input = moved.routing().prompts().indexOf("hold");
+        });
+        arriveAndChooseTheQueue(2);
+        KpiReport report = kpis.report();
+        assertThat(report.queue("q").closed()).as("both contacts, before and after the reload").isEqualTo(2);
+        assertThat(report.queue("x").closed()).isZero();
+    }
+
     private void arriveAndChooseTheQueue(long contact) {
         apply(2_000 * contact, CommandType.CONTACT_ARRIVED, c -> {
             c.contactId = contact;
