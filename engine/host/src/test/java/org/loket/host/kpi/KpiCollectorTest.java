@@ -37,10 +37,7 @@ class KpiCollectorTest {
     void shouldCountContactsTurnedAwayByAClosureInTheirQueue() {
         apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(config.routing()));
         int hold = config.routing().prompts().indexOf("hold");
-        apply(1_000, CommandType.QUEUE_CLOSURE_SET, c -> {
-            c.queueId = 0;
-            c.input = hold;
-        });
+        closeQueue(1_000, 0, hold);
         arriveAndChooseTheQueue(1);
         arriveAndChooseTheQueue(2);
         KpiReport report = kpis.report();
@@ -60,10 +57,7 @@ class KpiCollectorTest {
             c.input = closedPrompt;
         });
         arriveAndChooseTheQueue(1);
-        apply(3_000, CommandType.QUEUE_CLOSURE_SET, c -> {
-            c.queueId = 0;
-            c.input = hold;
-        });
+        closeQueue(3_000, 0, hold);
         arriveAndChooseTheQueue(2); // both closures: the emergency wins
         KpiReport report = kpis.report();
         assertThat(report.queue("q").outsideHours()).isEqualTo(1);
@@ -77,39 +71,29 @@ class KpiCollectorTest {
     void shouldKeepAQueuesFiguresUnderItsNameWhenALiveReloadMovesItsId() throws Exception {
         apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(config.routing()));
         int hold = config.routing().prompts().indexOf("hold");
-        apply(1_000, CommandType.QUEUE_CLOSURE_SET, c -> {
-            c.queueId = 0;
-            c.input = hold;
-        });
+        closeQueue(1_000, 0, hold);
         arriveAndChooseTheQueue(1);
         // Version 2 puts queue "x" ahead of "q": q's id becomes 1, id 0 is x.
-        var moved = org.loket.config.ConfigLoader.parse(java.util.Map.of("routing.yaml", """
-                version: 2
-                languages: [nl, en]
-                skills: [s]
-                prompts: {welcome: {nl: w, en: w}, menu: {nl: m, en: m}, info: {nl: i, en: i}, hold: {nl: h, en: h}, closed: {nl: c, en: c}}
-                queues:
-                  - {name: x, channel: voice, skill: s}
-                  - {name: q, channel: voice, skill: s, wrapUpSeconds: 60, serviceLevelSeconds: 20}
-                agents: [{name: ann, skills: {s: 5}}]
-                flows:
-                  - {name: welcome, kind: language, prompt: welcome, fallbackQueue: q, options: {"1": {next: menu, language: nl}, "2": {next: menu, language: en}}}
-                  - {name: menu, kind: menu, prompt: menu, fallbackQueue: q, options: {"1": info, "2": to-q}}
-                  - {name: info, kind: info, prompt: info}
-                  - {name: to-q, kind: queue, prompt: hold, queue: q}
-                entries: [{name: phone, flow: welcome}]
-                """), "v2");
+        String yaml = org.loket.host.sim.DaySimulatorTest.yaml();
+        assertThat(yaml).contains("queues: [{name: q,");
+        var moved = org.loket.config.ConfigLoader.parse(java.util.Map.of("routing.yaml",
+                "version: 2\n" + yaml.replace("queues: [{name: q,", "queues: [{name: x, channel: voice, skill: s}, {name: q,")), "v2");
         assertThat(moved.routing().queues().get(1).name()).isEqualTo("q");
         apply(3_000, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(moved.routing()));
         assertThat(decided).noneMatch(d -> d.type == org.loket.core.decision.DecisionType.REJECT_COMMAND);
-        apply(3_500, CommandType.QUEUE_CLOSURE_SET, c -> {
-            c.queueId = 1;
-            c.input = moved.routing().prompts().indexOf("hold");
-        });
+        closeQueue(3_500, 1, moved.routing().prompts().indexOf("hold"));
         arriveAndChooseTheQueue(2);
         KpiReport report = kpis.report();
         assertThat(report.queue("q").closed()).as("both contacts, before and after the reload").isEqualTo(2);
         assertThat(report.queue("x").closed()).isZero();
+    }
+
+    /** The operator's emergency closure of queue {@code queueId} with prompt {@code promptId}. */
+    private void closeQueue(long atMs, int queueId, int promptId) {
+        apply(atMs, CommandType.QUEUE_CLOSURE_SET, c -> {
+            c.queueId = queueId;
+            c.input = promptId;
+        });
     }
 
     private void arriveAndChooseTheQueue(long contact) {

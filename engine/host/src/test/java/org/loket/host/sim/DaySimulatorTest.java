@@ -41,7 +41,15 @@ public class DaySimulatorTest {
     /** {@link #config()} with more sections (a prompt "closed" is there for hours). */
     static LoadedConfig config(String more) {
         try {
-            return ConfigLoader.parse(Map.of("routing.yaml", """
+            return ConfigLoader.parse(Map.of("routing.yaml", yaml() + more), "test");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The YAML of {@link #config()}: one queue q, agent ann, a language menu, a menu, an information leaf. */
+    public static String yaml() {
+        return """
                     languages: [nl, en]
                     skills: [s]
                     prompts: {welcome: {nl: w, en: w}, menu: {nl: m, en: m}, info: {nl: i, en: i}, hold: {nl: h, en: h}, closed: {nl: c, en: c}}
@@ -53,10 +61,7 @@ public class DaySimulatorTest {
                       - {name: info, kind: info, prompt: info}
                       - {name: to-q, kind: queue, prompt: hold, queue: q}
                     entries: [{name: phone, flow: welcome}]
-                    """ + more), "test");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+                    """;
     }
 
     /** Every row spends 10 s in the two menus (5 s per choice), then waits and talks as its columns say. */
