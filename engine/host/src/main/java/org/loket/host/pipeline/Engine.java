@@ -96,6 +96,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         this.sink = new SwitchableSink();
         this.recovery = Recovery.recover(journal, sink);
         this.core = recovery.core();
+        this.nextTimerNs = core.nextTimerNs(); // timers the journal left set fire without waiting for traffic
         this.sequenceBase = recovery.nextSequence();
         this.gateways = new java.util.ArrayList<>();
         this.snapshots = new SnapshotStore(journal.snapshotFolder());
@@ -489,7 +490,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         final Histogram serviceTimeNs = new Histogram(3_600_000_000_000L, 3);
         private RingEvent current;
         private long sinceSnapshot;
-        private long lastDueNs = Long.MAX_VALUE;
+        private long lastDueNs = nextTimerNs;
         private Sequence coreSequence;
 
         @Override

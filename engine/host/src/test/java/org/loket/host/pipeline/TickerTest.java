@@ -36,22 +36,12 @@ class TickerTest {
 
     @Test
     void shouldFireAnOfferTimeoutAtItsDeadlineWithoutWaitingForTheHeartbeat() throws Exception {
-        ConfigBuilder b = new ConfigBuilder();
-        int skill = b.skill("phone");
-        int queue = b.queue("voice", Channel.VOICE, skill);
-        b.queueOptions(queue, 1, 0, 0, OFFER_TIMEOUT_MS, 0);
-        int agent = b.agent("agent-1", skill, 1);
-        int entry = b.entryToQueue("line", queue);
-        RoutingConfig config = b.build();
         List<Seen> seen = new CopyOnWriteArrayList<>();
         try (Journal journal = Journal.open(folder)) {
             Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
             engine.addGateway(TestGateways.watching(d -> seen.add(new Seen(d.type, System.nanoTime()))));
             Ticker ticker = Ticker.start(engine, HEARTBEAT_MS);
-            assertThat(engine.publishConfig(RoutingConfigCodec.encode(config))).isTrue();
-            for (Command c : List.of(Commands.login(0, agent), Commands.ready(0, agent), Commands.arrive(0, 7, Channel.VOICE, entry))) {
-                assertThat(engine.tryPublish(COPY, c)).isTrue();
-            }
+            offerToTheOnlyAgent(engine);
             Seen offer = await(seen, DecisionType.OFFER_CONTACT, 5_000);
             Seen retraction = await(seen, DecisionType.RETRACT_OFFER, 5_000);
 
@@ -65,6 +55,40 @@ class TickerTest {
             assertThat(engine.query(core -> core.agentCount()).get(5, TimeUnit.SECONDS)).isEqualTo(1);
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - askedNs)).isLessThan(2_000);
             engine.close();
+        }
+    }
+
+    @Test
+    void shouldFireATimerTheJournalLeftSetAfterARestartWithoutTraffic() throws Exception {
+        try (Journal journal = Journal.open(folder)) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            offerToTheOnlyAgent(engine);
+            engine.awaitQuiet(5_000);
+            engine.close(); // the offer is open: its time-out is a timer in the recovered state
+        }
+        List<Seen> seen = new CopyOnWriteArrayList<>();
+        try (Journal journal = Journal.open(folder)) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            engine.addGateway(TestGateways.watching(d -> seen.add(new Seen(d.type, System.nanoTime()))));
+            Ticker ticker = Ticker.start(engine, HEARTBEAT_MS);
+            await(seen, DecisionType.RETRACT_OFFER, 5_000);
+            assertThat(ticker.timerTicks()).isGreaterThanOrEqualTo(1);
+            engine.close();
+        }
+    }
+
+    /** One agent, ready; one call that is offered to them (offer time-out {@link #OFFER_TIMEOUT_MS}). */
+    private static void offerToTheOnlyAgent(Engine engine) {
+        ConfigBuilder b = new ConfigBuilder();
+        int skill = b.skill("phone");
+        int queue = b.queue("voice", Channel.VOICE, skill);
+        b.queueOptions(queue, 1, 0, 0, OFFER_TIMEOUT_MS, 0);
+        int agent = b.agent("agent-1", skill, 1);
+        int entry = b.entryToQueue("line", queue);
+        RoutingConfig config = b.build();
+        assertThat(engine.publishConfig(RoutingConfigCodec.encode(config))).isTrue();
+        for (Command c : List.of(Commands.login(0, agent), Commands.ready(0, agent), Commands.arrive(0, 7, Channel.VOICE, entry))) {
+            assertThat(engine.tryPublish(COPY, c)).isTrue();
         }
     }
 
