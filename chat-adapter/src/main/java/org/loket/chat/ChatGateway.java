@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.loket.config.LoadedConfig;
+import org.loket.core.command.Command;
 import org.loket.core.decision.Decision;
 import org.loket.host.gateway.Gateway;
 import org.loket.host.gateway.GatewayContext;
@@ -87,6 +88,19 @@ public final class ChatGateway implements Gateway {
         if (hub != null && ChatHub.wants(decision)) {
             Decision copy = new Decision().copyFrom(decision);
             hub.execute(() -> hub.onDecision(copy));
+        }
+    }
+
+    /** Egress thread: every command with its decisions, copied, for today's figures on the wallboard. */
+    @Override
+    public void onCommand(Command command, Decision[] decisions, int count) {
+        if (hub != null) {
+            Command commandCopy = new Command().copyFrom(command);
+            Decision[] copies = new Decision[count];
+            for (int i = 0; i < count; i++) {
+                copies[i] = new Decision().copyFrom(decisions[i]);
+            }
+            hub.execute(() -> hub.onCommand(commandCopy, copies));
         }
     }
 

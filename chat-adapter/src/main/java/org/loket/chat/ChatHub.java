@@ -37,12 +37,16 @@ import org.loket.core.config.EscalationStep;
 import org.loket.core.config.FlowNode;
 import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
+import org.loket.core.config.RoutingConfigCodec;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
 import org.loket.core.decision.Outcome;
 import org.loket.core.decision.RejectReason;
 import org.loket.host.gateway.CommandFiller;
 import org.loket.host.gateway.CommandPublisher;
+import org.loket.host.kpi.Figures;
+import org.loket.host.kpi.KpiCollector;
+import org.loket.host.kpi.KpiReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +75,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ChatHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChatHub.class);
-    private static final ZoneId DAY_ZONE = ZoneId.of("Europe/Amsterdam");
     /** How long an ended conversation stays resumable (to read the last messages) at most. */
     private static final long ENDED_KEEP_MS = 60_000;
     private static final int MAX_TRANSCRIPT_LINES = 500;
@@ -199,12 +202,6 @@ final class ChatHub implements AutoCloseable {
         long agingStepNs;
         final Set<Conversation> waiting = new LinkedHashSet<>();
         int[] qualified;
-        long day = -1;
-        long answered;
-        long answeredWithinTarget;
-        long abandoned;
-        /** Ended by the queue's own policy (an escalation step's close): counted against the service level. */
-        long deflected;
         long lastOfferNs = -1;
         double offerIntervalMs = -1;
 
@@ -250,6 +247,14 @@ final class ChatHub implements AutoCloseable {
     private final Set<Peer> wallboards = new LinkedHashSet<>();
     private long nextContactId;
     private boolean wallboardDirty = true;
+    /**
+     * Today's figures, from the collector the reports use (docs/kpis.md) fed with every command and
+     * its decisions, so the wallboard and {@code loket report} agree; a new one from each local
+     * midnight of the configuration's hours zone (contacts that arrived before it are yesterday's).
+     */
+    private KpiCollector today;
+    private long todayEpochDay = Long.MIN_VALUE;
+    private ZoneId dayZone;
 
     ChatHub(ChatSettings settings, LoadedConfig config, CommandPublisher publisher, ChatCounters counters, Webhook webhook,
             TranscriptStore store) {
@@ -260,6 +265,7 @@ final class ChatHub implements AutoCloseable {
         this.webhook = webhook;
         this.routing = config.routing();
         this.promptTexts = config.promptTexts();
+        this.dayZone = config.hours().zone();
         indexNames();
         if (!findEntries()) {
             throw new IllegalArgumentException("entries " + List.of(settings.chatEntry(), settings.emailEntry(), settings.socialEntry())
@@ -348,6 +354,7 @@ final class ChatHub implements AutoCloseable {
         int[] languageTo = moved(old.languages(), now.languages());
         routing = now;
         promptTexts = next.promptTexts();
+        dayZone = next.hours().zone(); // today's collector keeps its day; the next one starts at this zone's midnight
         indexNames();
         if (!findEntries()) {
             LOG.warn("configuration version {} has no entry {}: new chats and work items there are refused by the core",
@@ -1256,14 +1263,14 @@ final class ChatHub implements AutoCloseable {
         long nowNs = nowMs * 1_000_000L;
         ObjectNode w = json.createObjectNode().put("type", "wallboard").put("at", Instant.ofEpochMilli(nowMs).toString());
         ArrayNode qs = w.putArray("queues");
+        KpiReport report = today == null || todayEpochDay != epochDay(nowNs) ? null : today.report();
         for (QueueView q : queues) {
-            rollDay(q, nowNs);
             long oldestJoinedNs = nowNs;
             for (Conversation c : q.waiting) {
                 oldestJoinedNs = Math.min(oldestJoinedNs, c.joinedNs);
             }
             long longestMs = (nowNs - oldestJoinedNs) / 1_000_000L;
-            long offered = q.answered + q.abandoned + q.deflected;
+            Figures f = report == null ? null : report.queue(q.spec.name());
             int[] byState = new int[AgentState.values().length];
             for (int a : q.qualified) {
                 byState[agents[a].shown]++;
@@ -1272,11 +1279,12 @@ final class ChatHub implements AutoCloseable {
                     .put("channel", q.spec.channel().name().toLowerCase(Locale.ROOT))
                     .put("waiting", q.waiting.size()).put("longestWaitSeconds", longestMs / 1000)
                     .put("oldestJoinedMs", q.waiting.isEmpty() ? 0 : oldestJoinedNs / 1_000_000L)
-                    .put("answered", q.answered).put("abandoned", q.abandoned).put("deflected", q.deflected)
-                    .put("answeredWithinTarget", q.answeredWithinTarget)
+                    .put("offered", f == null ? 0 : f.offered()).put("answered", f == null ? 0 : f.answered())
+                    .put("abandoned", f == null ? 0 : f.abandoned()).put("deflected", f == null ? 0 : f.deflected())
+                    .put("answeredWithinTarget", f == null ? 0 : f.answeredWithinThreshold())
                     .put("targetSeconds", q.spec.serviceLevelMs() / 1000);
-            if (offered > 0) {
-                node.put("serviceLevelPercent", Math.round(1000.0 * q.answeredWithinTarget / offered) / 10.0);
+            if (f != null && f.serviceLevel() != null) {
+                node.put("serviceLevelPercent", Math.round(1000.0 * f.serviceLevel()) / 10.0);
             } else {
                 node.putNull("serviceLevelPercent");
             }
@@ -1302,14 +1310,25 @@ final class ChatHub implements AutoCloseable {
         return w;
     }
 
-    private static void rollDay(QueueView q, long nowNs) {
-        long day = Instant.ofEpochSecond(nowNs / 1_000_000_000L).atZone(DAY_ZONE).toLocalDate().toEpochDay();
-        if (day != q.day) {
-            q.day = day;
-            q.answered = 0;
-            q.answeredWithinTarget = 0;
-            q.abandoned = 0;
-            q.deflected = 0;
+    private long epochDay(long epochNs) {
+        return Instant.ofEpochSecond(0, epochNs).atZone(dayZone).toLocalDate().toEpochDay();
+    }
+
+    /** Hub thread: one command with its decisions (copies), in journal order: today's figures. */
+    void onCommand(Command command, Decision[] decisions) {
+        long day = epochDay(command.timestampNs);
+        if (day != todayEpochDay) {
+            todayEpochDay = day;
+            today = new KpiCollector(dayZone, KpiCollector.DEFAULT_SHORT_ABANDON_MS);
+            Command inForce = new Command();
+            inForce.type = CommandType.CONFIG_APPLIED;
+            inForce.timestampNs = command.timestampNs;
+            inForce.payload = RoutingConfigCodec.encode(routing);
+            today.accept(inForce, new Decision[0], 0);
+        }
+        today.accept(command, decisions, decisions.length);
+        if (decisions.length > 0) {
+            wallboardDirty = true; // a push that ran between this command's decisions and this call showed the figures before it
         }
     }
 
@@ -1619,19 +1638,6 @@ final class ChatHub implements AutoCloseable {
         Conversation c = conversations.get(d.contactId);
         int queue = d.queueId;
         if (queue >= 0 && queue < queues.length) {
-            QueueView q = queues[queue];
-            rollDay(q, d.timestampNs);
-            if (d.outcome == Outcome.ANSWERED) {
-                q.answered++;
-                if (c != null && c.joinedNs >= 0 && c.lastOfferNs >= 0
-                        && c.lastOfferNs - c.joinedNs <= q.spec.serviceLevelMs() * 1_000_000L) {
-                    q.answeredWithinTarget++;
-                }
-            } else if (d.outcome == Outcome.ABANDONED) {
-                q.abandoned++;
-            } else if (d.outcome == Outcome.DEFLECTED && c != null && c.joinedNs >= 0) {
-                q.deflected++;
-            }
             wallboardDirty = true;
         }
         if (c == null) {

@@ -146,9 +146,13 @@ class ChatBrowserIT {
 
         driver.switchTo().window(board);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents tr[data-agent='tax-desk-001']"), "ready"));
+        // Today's figures are the reports' (docs/kpis.md): the contact counts once, in the queue it
+        // first joined, answered within the target; the queue it was transferred to answered none.
+        // queue, channel, waiting, longest wait, answered, abandoned, service level
+        By firstRow = By.cssSelector("#queues tr[data-queue='digid-chat']");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(firstRow, "digid-chat chat 0 0 1 0 100 %"));
         By taxRow = By.cssSelector("#queues tr[data-queue='tax-handover-chat']");
-        // queue, channel, waiting, longest wait, answered 1, abandoned 0, service level 100 %
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(taxRow, "tax-handover-chat chat 0 0 1 0 100 %"));
+        assertThat(driver.findElement(taxRow).getText()).startsWith("tax-handover-chat chat 0 0 0 0");
         Browser.screenshot(driver, "10-wallboard-after");
 
         t.engine.awaitQuiet(5_000);

@@ -1,6 +1,7 @@
 package org.loket.host.gateway;
 
 import org.loket.config.LoadedConfig;
+import org.loket.core.command.Command;
 import org.loket.core.decision.Decision;
 
 /**
@@ -36,6 +37,18 @@ public interface Gateway extends AutoCloseable {
      * the queueing, not one after the other). Same rules as {@link #onDecision}. Default: nothing.
      */
     default void onCommandDecided() {
+    }
+
+    /**
+     * Called on the egress thread for every command, decisions or not, after its decisions were
+     * delivered: what a gateway that keeps figures needs (the chat wallboard feeds the same
+     * {@code KpiCollector} that reports use). Same rules as {@link #onDecision}: must not block,
+     * must not throw, and both the command and the array are reused: copy what you keep. Default:
+     * nothing.
+     *
+     * @param decisions the command's decisions in {@code [0, count)}
+     */
+    default void onCommand(Command command, Decision[] decisions, int count) {
     }
 
     /**

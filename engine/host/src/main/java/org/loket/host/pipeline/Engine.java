@@ -615,6 +615,9 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                 }
                 decisions += count;
             }
+            for (Gateway gateway : gateways) {
+                commandPassed(gateway, event, count);
+            }
             if (settings.measureLatency()) {
                 latencyNs.recordValue(Math.max(0, System.nanoTime() - event.publishNanoTime));
             }
@@ -625,6 +628,16 @@ public final class Engine implements CommandPublisher, AutoCloseable {
          * A gateway that throws is an adapter fault, not an engine fault: count it, log the first
          * with its context, and keep routing (the decision is journaled either way).
          */
+        private void commandPassed(Gateway gateway, RingEvent event, int count) {
+            try {
+                gateway.onCommand(event.command, event.decisions, count);
+            } catch (RuntimeException e) {
+                if (gatewayFailures.getAndIncrement() == 0) {
+                    LOG.error("gateway {} failed on {}; further failures are only counted", gateway.name(), event.command, e);
+                }
+            }
+        }
+
         private void deliver(Gateway gateway, Decision decision) {
             try {
                 gateway.onDecision(decision);
