@@ -402,7 +402,7 @@ final class CallSession {
             case CALLBACK_SCHEDULED -> {
                 ended = true;
                 music(false);
-                calls.callbacks.put(contactId, new Calls.Callback(number, pseudonym));
+                calls.callbackScheduled(contactId, new Calls.Callback(number, pseudonym));
                 channel.streamFile(path("callback-confirmed"));
                 LOG.info("call {} (caller {}): callback scheduled, keeps its place", contactId, pseudonym);
                 finish();

@@ -50,6 +50,8 @@ final class Calls {
     final ConcurrentHashMap<Long, CallSession> byContact = new ConcurrentHashMap<>();
     final ConcurrentHashMap<String, CallSession> byUniqueId = new ConcurrentHashMap<>();
     final ConcurrentHashMap<Long, Callback> callbacks = new ConcurrentHashMap<>();
+    /** Where {@link #callbacks} are kept across a restart; null: memory only. */
+    private volatile CallbackStore callbackStore;
     /** Agents whose phone asked for a state change just now, by agent id: completed with the reason when the core refuses it. */
     final ConcurrentHashMap<Integer, java.util.concurrent.CompletableFuture<Integer>> presenceRequests = new ConcurrentHashMap<>();
     final LastAgents lastAgents = new LastAgents();
@@ -119,6 +121,39 @@ final class Calls {
         return publish(new Out(CommandType.AGENT_STATE_CHANGED, -1, agentId, -1, -1, state.code(), reason));
     }
 
+    /** Restores the callbacks a previous process kept in {@code store} and keeps new ones there. */
+    void keepCallbacksIn(CallbackStore store) throws java.io.IOException {
+        callbacks.putAll(store.load());
+        callbackStore = store;
+    }
+
+    /** A caller's callback is scheduled: kept in memory and, when there is a store, on disk (blocking IO). */
+    void callbackScheduled(long contactId, Callback callback) {
+        callbacks.put(contactId, callback);
+        CallbackStore store = callbackStore;
+        if (store != null) {
+            try {
+                store.put(contactId, callback);
+            } catch (java.io.IOException e) {
+                counters.callbacksNotKept.incrementAndGet();
+                org.slf4j.LoggerFactory.getLogger(Calls.class).warn(
+                        "callback {}: could not be kept in {} (a restart would lose it): {}", contactId, store.folder(), e.toString());
+            }
+        }
+    }
+
+    /** The contact ended: its callback, if any, is forgotten (blocking IO: not on the egress thread). */
+    void callbackDone(long contactId) {
+        CallbackStore store = callbackStore;
+        if (callbacks.remove(contactId) != null && store != null) {
+            try {
+                store.remove(contactId);
+            } catch (java.io.IOException e) {
+                org.slf4j.LoggerFactory.getLogger(Calls.class).warn("callback {}: file not removed: {}", contactId, e.toString());
+            }
+        }
+    }
+
     /** The adapter's counters; printed at close and readable by tests. */
     static final class Counters {
         final AtomicLong calls = new AtomicLong();
@@ -131,6 +166,8 @@ final class Calls {
         final AtomicLong answered = new AtomicLong();
         final AtomicLong callbacksOriginated = new AtomicLong();
         final AtomicLong callbacksFailed = new AtomicLong();
+        /** Callbacks whose number could not be written to the callback folder (kept in memory only). */
+        final AtomicLong callbacksNotKept = new AtomicLong();
         final AtomicLong amiConnects = new AtomicLong();
         final AtomicLong amiDisconnects = new AtomicLong();
         final AtomicLong deviceStates = new AtomicLong();
@@ -166,7 +203,7 @@ final class Calls {
             return "calls=" + calls + " answered=" + answered + " abandons=" + abandons + " fallbacks=" + fallbacks
                     + " engineTimeouts=" + engineTimeouts + " ringFull=" + ringFull + " unknownEntry=" + unknownEntry
                     + " agiErrors=" + agiErrors + " callbacksOriginated=" + callbacksOriginated
-                    + " callbacksFailed=" + callbacksFailed + " amiConnects=" + amiConnects
+                    + " callbacksFailed=" + callbacksFailed + " callbacksNotKept=" + callbacksNotKept + " amiConnects=" + amiConnects
                     + " amiDisconnects=" + amiDisconnects + " deviceStates=" + deviceStates + " rejected=" + rejected
                     + " lateOffers=" + lateOffers + " answeredAfterRetraction=" + answeredAfterRetraction + " handovers=" + handovers
                     + " handoversLost=" + handoversLost + " handoversFailed=" + handoversFailed  + " resumeUnknown=" + resumeUnknown + " callbackOffers=" + callbackOffers

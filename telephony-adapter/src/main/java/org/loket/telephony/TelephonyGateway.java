@@ -67,6 +67,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     @Override
     public void start(GatewayContext context) throws Exception {
         prepare(context);
+        forgetCallbacksTheCoreEnded(context);
         agiServer = new VirtualThreadAgiServer(this);
         agiServer.setAddress(InetAddress.getByName(settings.agiBind()));
         agiServer.setPort(settings.agiPort());
@@ -87,9 +88,42 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     void prepare(GatewayContext context) throws IOException {
         directory = new Directory(context.config());
         calls = new Calls(context.publisher());
+        if (settings.callbackFolder() != null) {
+            calls.keepCallbacksIn(CallbackStore.open(settings.callbackFolder()));
+            if (!calls.callbacks.isEmpty()) {
+                LOG.info("telephony: {} callbacks restored from {}", calls.callbacks.size(), settings.callbackFolder());
+            }
+        } else {
+            LOG.warn("telephony: no callback folder (telephony.callbackFolder or a journal): a restart loses promised callbacks");
+        }
         pseudonyms = CallerPseudonyms.load(settings.pseudonymKeyFile());
         if (settings.pseudonymKeyFile() == null) {
             LOG.warn("telephony.pseudonymKeyFile not set: caller pseudonyms use a random key of this process");
+        }
+    }
+
+    /**
+     * A kept callback whose contact the core no longer holds (it ended while its file could not be
+     * removed, or the journal was replaced) is dropped, so no agent is rung for it.
+     */
+    private void forgetCallbacksTheCoreEnded(GatewayContext context) throws Exception {
+        if (calls.callbacks.isEmpty() || !(context.publisher() instanceof org.loket.host.pipeline.Engine engine)) {
+            return;
+        }
+        java.util.Set<Long> live = engine.query(core -> {
+            long[] ids = new long[core.liveContacts()];
+            int n = core.liveContactIds(ids);
+            java.util.Set<Long> set = new java.util.HashSet<>();
+            for (int i = 0; i < n; i++) {
+                set.add(ids[i]);
+            }
+            return set;
+        }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        for (Long contactId : List.copyOf(calls.callbacks.keySet())) {
+            if (!live.contains(contactId)) {
+                LOG.info("telephony: callback {} dropped: the engine holds no such contact", contactId);
+                calls.callbackDone(contactId);
+            }
         }
     }
 
@@ -178,7 +212,9 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             }
             case END_CONTACT -> {
                 calls.board.ended(contactId);
-                calls.callbacks.remove(contactId);
+                if (calls.callbacks.containsKey(contactId)) {
+                    actions.execute(() -> calls.callbackDone(contactId)); // file IO off the egress thread
+                }
             }
             case REJECT_COMMAND -> {
                 if (decision.commandType == CommandType.AGENT_STATE_CHANGED.code() && decision.agentId >= 0) {

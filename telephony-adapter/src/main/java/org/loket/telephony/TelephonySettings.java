@@ -30,6 +30,9 @@ import java.util.Map;
  *                            ({@code telephony.soundsDir}, default /loket/sounds)
  * @param callbackEndpoint    PJSIP endpoint (trunk) callbacks are dialled through ({@code telephony.callbackEndpoint},
  *                            default loket-callback)
+ * @param callbackFolder      where the numbers of callers waiting for a callback are kept across a restart
+ *                            ({@code telephony.callbackFolder}; default {@code callbacks} beside the journal;
+ *                            null: memory only, a restart loses them)
  * @param lastAgentMinutes    a caller who calls again within this long after talking to an agent names that
  *                            agent as preferred ({@code telephony.lastAgentMinutes}, default 60; 0 = never): the
  *                            queue's {@code preferredAgentSeconds} says how long the call then waits for them
@@ -37,7 +40,7 @@ import java.util.Map;
 public record TelephonySettings(String agiBind, int agiPort, String amiHost, int amiPort, String amiUser,
                                 Path amiSecretFile, Path pseudonymKeyFile, long engineTimeoutMs, int waitPollMs, int holdCheckMs,
                                 long announceEveryMs, String callbackDigit, String soundsDir, String callbackEndpoint,
-                                long lastAgentMinutes) {
+                                long lastAgentMinutes, Path callbackFolder) {
 
     static final String PREFIX = "telephony.";
 
@@ -71,7 +74,18 @@ public record TelephonySettings(String agiBind, int agiPort, String amiHost, int
                 digit,
                 settings.getOrDefault(PREFIX + "soundsDir", "/loket/sounds"),
                 settings.getOrDefault(PREFIX + "callbackEndpoint", "loket-callback"),
-                number(settings, "lastAgentMinutes", 60, 0, 7 * 24 * 60));
+                number(settings, "lastAgentMinutes", 60, 0, 7 * 24 * 60),
+                callbackFolder(settings));
+    }
+
+    /** {@code telephony.callbackFolder}, else {@code callbacks} beside the journal, else none (memory only). */
+    private static Path callbackFolder(Map<String, String> settings) {
+        String folder = settings.get(PREFIX + "callbackFolder");
+        if (folder != null && !folder.isBlank()) {
+            return Path.of(folder);
+        }
+        String journal = settings.get("loket.journal");
+        return journal == null ? null : Path.of(journal).toAbsolutePath().resolveSibling("callbacks");
     }
 
     private static long number(Map<String, String> settings, String key, long defaultValue, long min, long max) {

@@ -257,6 +257,10 @@ class PhoneChannelIT {
                 .awaitHangUp(15_000));
         long asksContact = nextArrival();
         awaitDecision(d -> d.type == DecisionType.CALLBACK_SCHEDULED && d.contactId == asksContact, 15);
+        Path kept = WORK.resolve("callbacks").resolve(Long.toString(asksContact));
+        awaitFile(kept, true);
+        assertThat(Files.readString(kept)).as("the number is kept beside the journal until the callback is made")
+                .startsWith("0612000009\n");
         Sipp later = call("0612000010", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('5').pause(25_000).hangUp());
         long laterContact = nextArrival();
         awaitDecision(d -> d.type == DecisionType.QUEUE_CONTACT && d.contactId == laterContact, 10);
@@ -271,6 +275,16 @@ class PhoneChannelIT {
                 .isEqualTo(Outcome.ANSWERED);
         assertThat(Files.readString(SIPP.resolve("citizen.msg.log"), StandardCharsets.ISO_8859_1))
                 .as("the citizen's phone was rung back").contains("INVITE sip:0612000009@");
+        awaitFile(kept, false); // made: the number is gone from disk
+    }
+
+    /** Waits up to 10 s until {@code file} exists (or no longer does). */
+    private static void awaitFile(Path file, boolean exists) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Files.exists(file) != exists && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(Files.exists(file)).as(file + (exists ? " written" : " removed")).isEqualTo(exists);
     }
 
     @Test
