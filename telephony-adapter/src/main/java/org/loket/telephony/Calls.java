@@ -1,5 +1,6 @@
 package org.loket.telephony;
 
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,6 +12,8 @@ import org.loket.core.Channel;
 import org.loket.core.command.CommandType;
 import org.loket.host.gateway.CommandFiller;
 import org.loket.host.gateway.CommandPublisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the adapter knows about calls in flight, shared by the AGI sessions (one virtual thread
@@ -19,6 +22,7 @@ import org.loket.host.gateway.CommandPublisher;
  * a waiting-list board for position announcements, and the counters. Thread-safe; never blocks.
  */
 final class Calls {
+    private static final Logger LOG = LoggerFactory.getLogger(Calls.class);
     /** One command to publish; the filler copies it into the ring's slot. */
     record Out(CommandType type, long contactId, int agentId, int entryId, int input, int agentState, int reason) {
         static Out of(CommandType type, long contactId) {
@@ -122,7 +126,7 @@ final class Calls {
     }
 
     /** Restores the callbacks a previous process kept in {@code store} and keeps new ones there. */
-    void keepCallbacksIn(CallbackStore store) throws java.io.IOException {
+    void keepCallbacksIn(CallbackStore store) throws IOException {
         callbacks.putAll(store.load());
         callbackStore = store;
     }
@@ -134,10 +138,9 @@ final class Calls {
         if (store != null) {
             try {
                 store.put(contactId, callback);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 counters.callbacksNotKept.incrementAndGet();
-                org.slf4j.LoggerFactory.getLogger(Calls.class).warn(
-                        "callback {}: could not be kept in {} (a restart would lose it): {}", contactId, store.folder(), e.toString());
+                LOG.warn("callback {}: could not be kept in {} (a restart would lose it): {}", contactId, store.folder(), e.toString());
             }
         }
     }
@@ -148,8 +151,8 @@ final class Calls {
         if (callbacks.remove(contactId) != null && store != null) {
             try {
                 store.remove(contactId);
-            } catch (java.io.IOException e) {
-                org.slf4j.LoggerFactory.getLogger(Calls.class).warn("callback {}: file not removed: {}", contactId, e.toString());
+            } catch (IOException e) {
+                LOG.warn("callback {}: file not removed: {}", contactId, e.toString());
             }
         }
     }

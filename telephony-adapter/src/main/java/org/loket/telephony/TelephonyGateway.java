@@ -3,12 +3,15 @@ package org.loket.telephony;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiRequest;
@@ -23,6 +26,7 @@ import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
 import org.loket.host.gateway.Gateway;
 import org.loket.host.gateway.GatewayContext;
+import org.loket.host.pipeline.Engine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,18 +111,18 @@ public final class TelephonyGateway implements Gateway, AgiScript {
      * removed, or the journal was replaced) is dropped, so no agent is rung for it.
      */
     private void forgetCallbacksTheCoreEnded(GatewayContext context) throws Exception {
-        if (calls.callbacks.isEmpty() || !(context.publisher() instanceof org.loket.host.pipeline.Engine engine)) {
+        if (calls.callbacks.isEmpty() || !(context.publisher() instanceof Engine engine)) {
             return;
         }
-        java.util.Set<Long> live = engine.query(core -> {
+        Set<Long> live = engine.query(core -> {
             long[] ids = new long[core.liveContacts()];
             int n = core.liveContactIds(ids);
-            java.util.Set<Long> set = new java.util.HashSet<>();
+            Set<Long> set = new HashSet<>();
             for (int i = 0; i < n; i++) {
                 set.add(ids[i]);
             }
             return set;
-        }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }).get(30, TimeUnit.SECONDS);
         for (Long contactId : List.copyOf(calls.callbacks.keySet())) {
             if (!live.contains(contactId)) {
                 LOG.info("telephony: callback {} dropped: the engine holds no such contact", contactId);
