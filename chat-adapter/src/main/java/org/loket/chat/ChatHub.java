@@ -1636,10 +1636,7 @@ final class ChatHub implements AutoCloseable {
 
     private void onEnd(Decision d) {
         Conversation c = conversations.get(d.contactId);
-        int queue = d.queueId;
-        if (queue >= 0 && queue < queues.length) {
-            wallboardDirty = true;
-        }
+        int queue = d.queueId; // today's figures move with this contact's command (onCommand marks the wallboard)
         if (c == null) {
             return;
         }

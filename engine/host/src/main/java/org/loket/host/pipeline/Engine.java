@@ -592,6 +592,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             if (event.command.type == CommandType.CONFIG_APPLIED && event.command.payload != null && !announced.isEmpty()) {
                 applied = announced.remove(event.command.payload); // taken out whether the core installed it or not
             }
+            Gateway[] targets = gateways; // one look per command: a gateway added meanwhile starts with the next
             if (count > 0) {
                 if (writer != null) {
                     if (!writer.inBatch()) {
@@ -599,7 +600,6 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                     }
                     writer.add(event.command.sequence, event.decisions, count);
                 }
-                Gateway[] targets = gateways;
                 for (int i = 0; i < count; i++) {
                     Decision decision = event.decisions[i];
                     decisionHash = decision.hashInto(decisionHash);
@@ -615,7 +615,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                 }
                 decisions += count;
             }
-            for (Gateway gateway : gateways) {
+            for (Gateway gateway : targets) {
                 commandPassed(gateway, event, count);
             }
             if (settings.measureLatency()) {
