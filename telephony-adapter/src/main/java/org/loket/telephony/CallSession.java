@@ -623,7 +623,9 @@ final class CallSession {
         offeredEndpoint = endpoint;
         accepted.set(false);
         channel.exec("Dial", "PJSIP/" + endpoint + "," + (ringMs / 1000) + "." + (ringMs % 1000 / 100));
-        String status = channel.getVariable("DIALSTATUS");
+        // The AMI's DialEnd already said ANSWER for most answered calls: one AGI round trip (a wake-up
+        // of Asterisk's channel thread, Loket's poller and a carrier) less per call. Otherwise ask.
+        String status = accepted.get() ? "ANSWER" : channel.getVariable("DIALSTATUS");
         if ("ANSWER".equals(status)) {
             agentAnswered(); // when the AMI event was missed (e.g. AMI reconnecting)
             connected = true;
