@@ -1,6 +1,9 @@
 package org.loket.chat;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +13,8 @@ import org.loket.core.command.Command;
 import org.loket.core.decision.Decision;
 import org.loket.host.gateway.Gateway;
 import org.loket.host.gateway.GatewayContext;
+import org.loket.host.kpi.KpiCollector;
+import org.loket.host.kpi.TodayKpis;
 import org.loket.host.pipeline.Engine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +34,7 @@ public final class ChatGateway implements Gateway {
     private ChatServer server;
     private Webhook webhook;
     private TranscriptStore transcripts;
+    private Thread seeder;
 
     public ChatGateway(ChatSettings settings) {
         this.settings = settings;
@@ -45,6 +51,7 @@ public final class ChatGateway implements Gateway {
         transcripts = TranscriptStore.open(settings.transcriptFolder(), settings.transcriptRetentionDays());
         hub = new ChatHub(settings, context.config(), context.publisher(), counters, webhook, transcripts);
         restore(context);
+        seedToday(context);
         server = new ChatServer(settings, hub, counters, transcripts);
         server.start();
         LOG.info("chat gateway listening on {}://{}:{} ({})", settings.tls() ? "https" : "http",
@@ -80,6 +87,42 @@ public final class ChatGateway implements Gateway {
         int restored = hub.ask(h -> h.restore(core.getKey(), stored, core.getValue())).get(30, TimeUnit.SECONDS);
         LOG.info("chat: {} live contacts in the core, {} conversations restored from {} in {} ms", core.getKey().size(), restored,
                 settings.transcriptFolder(), (System.nanoTime() - startNs) / 1_000_000);
+    }
+
+    /**
+     * After a restart the wallboard's figures of today come from the journal, not from zero: the
+     * commands before the first one this gateway is fed (it is added to the engine after this start
+     * returns) are read from the journal on a thread of their own, then the hub feeds the ones it
+     * got meanwhile on top. Without an engine or a journal folder, today counts from this start.
+     */
+    private void seedToday(GatewayContext context) {
+        String folder = context.settings().get(ChatSettings.JOURNAL);
+        if (!(context.publisher() instanceof Engine engine) || folder == null) {
+            return;
+        }
+        ChatHub seeded = hub;
+        seeded.execute(seeded::seedingToday); // ahead of every command: the hub's queue is FIFO
+        ZoneId zone = context.config().hours().zone();
+        seeder = Thread.ofVirtual().name("chat-today-seed").start(() -> {
+            try {
+                long first;
+                while ((first = seeded.firstFedSequence()) == Long.MIN_VALUE || engine.egressedSequence() < first) {
+                    TimeUnit.MILLISECONDS.sleep(20); // the engine's heartbeat tick comes within a second
+                }
+                long startNs = System.nanoTime();
+                long today = LocalDate.now(zone).toEpochDay();
+                TodayKpis kpis = TodayKpis.fromJournal(Path.of(folder), first, zone, KpiCollector.DEFAULT_SHORT_ABANDON_MS, today);
+                seeded.execute(() -> seeded.todaySeeded(kpis));
+                LOG.info("chat: today's wallboard figures read from the journal up to sequence {} in {} ms", first,
+                        (System.nanoTime() - startNs) / 1_000_000);
+            } catch (InterruptedException e) {
+                seeded.execute(seeded::todayNotSeeded);
+            } catch (RuntimeException e) {
+                LOG.warn("chat: today's wallboard figures could not be read from the journal {} ({}); they count from this start",
+                        folder, e.toString());
+                seeded.execute(seeded::todayNotSeeded);
+            }
+        });
     }
 
     /** Egress thread: copy and hand over; never blocks (the hub's queue is unbounded and lock-free to offer to). */
@@ -136,6 +179,9 @@ public final class ChatGateway implements Gateway {
 
     @Override
     public void close() {
+        if (seeder != null) {
+            seeder.interrupt();
+        }
         if (server != null) {
             server.close();
         }

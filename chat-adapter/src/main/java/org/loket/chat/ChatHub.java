@@ -46,6 +46,7 @@ import org.loket.host.gateway.CommandFiller;
 import org.loket.host.gateway.CommandPublisher;
 import org.loket.host.kpi.Figures;
 import org.loket.host.kpi.KpiCollector;
+import org.loket.host.kpi.TodayKpis;
 import org.loket.host.kpi.KpiReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -251,10 +252,18 @@ final class ChatHub implements AutoCloseable {
      * Today's figures, from the collector the reports use (docs/kpis.md) fed with every command and
      * its decisions, so the wallboard and {@code loket report} agree; a new one from each local
      * midnight of the configuration's hours zone (contacts that arrived before it are yesterday's).
+     * After a restart it is replaced by one seeded from the journal ({@link #todaySeeded}).
      */
-    private KpiCollector today;
-    private long todayEpochDay = Long.MIN_VALUE;
+    private TodayKpis today;
     private ZoneId dayZone;
+    /** The commands fed since the seed from the journal began (null when none is on its way). */
+    private List<Fed> awaitingSeed;
+    /** The sequence of the first command the hub was fed, MIN_VALUE before: the seed reads the journal up to it. */
+    private volatile long firstFedSequence = Long.MIN_VALUE;
+
+    /** A command with its decisions (copies), fed live while the journal seed was being read. */
+    private record Fed(Command command, Decision[] decisions) {
+    }
 
     ChatHub(ChatSettings settings, LoadedConfig config, CommandPublisher publisher, ChatCounters counters, Webhook webhook,
             TranscriptStore store) {
@@ -266,6 +275,7 @@ final class ChatHub implements AutoCloseable {
         this.routing = config.routing();
         this.promptTexts = config.promptTexts();
         this.dayZone = config.hours().zone();
+        this.today = new TodayKpis(dayZone, KpiCollector.DEFAULT_SHORT_ABANDON_MS, RoutingConfigCodec.encode(routing));
         indexNames();
         if (!findEntries()) {
             throw new IllegalArgumentException("entries " + List.of(settings.chatEntry(), settings.emailEntry(), settings.socialEntry())
@@ -355,6 +365,7 @@ final class ChatHub implements AutoCloseable {
         routing = now;
         promptTexts = next.promptTexts();
         dayZone = next.hours().zone(); // today's collector keeps its day; the next one starts at this zone's midnight
+        today.zone(dayZone);
         indexNames();
         if (!findEntries()) {
             LOG.warn("configuration version {} has no entry {}: new chats and work items there are refused by the core",
@@ -1263,7 +1274,7 @@ final class ChatHub implements AutoCloseable {
         long nowNs = nowMs * 1_000_000L;
         ObjectNode w = json.createObjectNode().put("type", "wallboard").put("at", Instant.ofEpochMilli(nowMs).toString());
         ArrayNode qs = w.putArray("queues");
-        KpiReport report = today == null || todayEpochDay != epochDay(nowNs) ? null : today.report();
+        KpiReport report = today.report(nowNs);
         for (QueueView q : queues) {
             long oldestJoinedNs = nowNs;
             for (Conversation c : q.waiting) {
@@ -1310,26 +1321,56 @@ final class ChatHub implements AutoCloseable {
         return w;
     }
 
-    private long epochDay(long epochNs) {
-        return Instant.ofEpochSecond(0, epochNs).atZone(dayZone).toLocalDate().toEpochDay();
-    }
-
     /** Hub thread: one command with its decisions (copies), in journal order: today's figures. */
     void onCommand(Command command, Decision[] decisions) {
-        long day = epochDay(command.timestampNs);
-        if (day != todayEpochDay) {
-            todayEpochDay = day;
-            today = new KpiCollector(dayZone, KpiCollector.DEFAULT_SHORT_ABANDON_MS);
-            Command inForce = new Command();
-            inForce.type = CommandType.CONFIG_APPLIED;
-            inForce.timestampNs = command.timestampNs;
-            inForce.payload = RoutingConfigCodec.encode(routing);
-            today.accept(inForce, new Decision[0], 0);
+        if (firstFedSequence == Long.MIN_VALUE) {
+            firstFedSequence = command.sequence;
+        }
+        if (awaitingSeed != null) {
+            awaitingSeed.add(new Fed(command, decisions));
         }
         today.accept(command, decisions, decisions.length);
         if (decisions.length > 0) {
             wallboardDirty = true; // a push that ran between this command's decisions and this call showed the figures before it
         }
+    }
+
+    /**
+     * Hub thread, before the gateway is fed its first command: today's figures will be seeded from
+     * the journal; until then the commands fed are kept to be fed to the seed as well.
+     */
+    void seedingToday() {
+        awaitingSeed = new ArrayList<>();
+    }
+
+    /**
+     * The sequence of the first command the hub was fed, or MIN_VALUE: every command before it passed
+     * egress before this gateway was added and is in the journal only. Any thread.
+     */
+    long firstFedSequence() {
+        return firstFedSequence;
+    }
+
+    /**
+     * Hub thread: the figures of today up to {@link #firstFedSequence} read from the journal; the
+     * commands fed since follow, and the seeded figures replace the live-only ones.
+     */
+    void todaySeeded(TodayKpis seeded) {
+        if (awaitingSeed == null) {
+            return;
+        }
+        seeded.zone(dayZone);
+        for (Fed fed : awaitingSeed) {
+            seeded.accept(fed.command(), fed.decisions(), fed.decisions().length);
+        }
+        awaitingSeed = null;
+        today = seeded;
+        wallboardDirty = true;
+    }
+
+    /** Hub thread: no seed comes (no journal, or it could not be read): today's figures count from the start of this run. */
+    void todayNotSeeded() {
+        awaitingSeed = null;
     }
 
     // ------------------------------------------------------------------ decisions

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import org.loket.core.decision.Outcome;
 
 /**
- * Transcripts survive a restart: a real engine and gateway are stopped mid-conversation and
+ * Transcripts and today's wallboard figures survive a restart: a real engine and gateway are stopped mid-conversation and
  * started again on the same folders (journal and transcripts); the citizen resumes with their
  * token, the agent logs in again, and both see the whole conversation; an e-mail offered before
  * the stop keeps its subject and sender; the ended conversation is readable afterwards.
@@ -37,6 +37,16 @@ class ChatTranscriptRestartTest {
         try (var files = java.nio.file.Files.list(data.resolve("transcripts"))) {
             return files.filter(f -> f.toString().endsWith(".cq4")).findFirst().orElseThrow();
         }
+    }
+
+    /** A queue's figure on a wallboard frame, -1 when the queue is not on it. */
+    private static long figure(JsonNode wallboard, String queue, String field) {
+        for (JsonNode q : wallboard.path("queues")) {
+            if (q.path("name").asText().equals(queue)) {
+                return q.path(field).asLong();
+            }
+        }
+        return -1;
     }
 
     @Test
@@ -68,8 +78,11 @@ class ChatTranscriptRestartTest {
             desk.await("offer", f -> f.path("contact").asText().equals(mail), 10_000);
         } // a clean stop of gateway, engine and journal: nothing of the conversation is in memory any more
 
-        try (TestEngine t = new TestEngine(data, "/chat-test-config", Map.of())) {
+        try (TestEngine t = new TestEngine(data, "/chat-test-config", Map.of("chat.wallboard-update-ms", "100"));
+             WsClient board = new WsClient(t.ws() + "/ws/wallboard")) {
             assertThat(t.gateway.hub().ask(ChatHub::conversationCount).get(5, TimeUnit.SECONDS)).as("restored").isEqualTo(2);
+            board.send("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}");
+            board.await("wallboard");
             WsClient back = new WsClient(t.ws() + "/ws/citizen");
             back.send("{\"type\":\"resume\",\"token\":\"" + token + "\"}");
             JsonNode session = back.await("session");
@@ -96,6 +109,12 @@ class ChatTranscriptRestartTest {
             assertThat(back.await("ended").path("outcome").asText()).isEqualTo("ANSWERED");
             t.engine.awaitQuiet(5_000);
             assertThat(t.engine.core().ended(Outcome.ANSWERED)).isEqualTo(1);
+            // Queued before the restart, answered after it: the wallboard read today's start from the
+            // journal, so the contact counts (a contact counts when its wrap-up ends; one it never saw
+            // arrive, never).
+            desk.send("{\"type\":\"wrap-up\",\"contact\":\"" + chat + "\",\"code\":\"resolved\"}");
+            JsonNode figures = board.await("wallboard", w -> figure(w, "digid-chat", "answered") == 1, 10_000);
+            assertThat(figure(figures, "digid-chat", "offered")).isEqualTo(1);
             t.gateway.transcripts().awaitWritten(5_000);
 
             HttpClient http = HttpClient.newHttpClient();

@@ -11,6 +11,13 @@ public final class JournalKpis {
     private JournalKpis() {
     }
 
+    /** Takes one journaled command with the decisions recorded for it. */
+    @FunctionalInterface
+    public interface Visitor {
+        /** @param command and {@code decisions} are reused for the next command: copy what you keep */
+        void accept(Command command, Decision[] decisions, int count);
+    }
+
     /**
      * Reads every command with the decisions recorded for it.
      *
@@ -18,13 +25,26 @@ public final class JournalKpis {
      */
     public static KpiReport read(Path folder, ZoneId zone, long shortAbandonMs) {
         KpiCollector kpis = new KpiCollector(zone, shortAbandonMs);
+        forEach(folder, Long.MAX_VALUE, kpis::accept);
+        return kpis.report();
+    }
+
+    /**
+     * Hands the commands of the journal, from its start, to the visitor with the decisions recorded
+     * for each, in journal order; it stops before {@code beforeSequence} or at the journal's end. A
+     * journal the engine is writing can be read: then every command before {@code beforeSequence}
+     * must have passed egress (its decisions are journaled by then; a later one's may not be yet).
+     *
+     * @throws IllegalArgumentException when the folder holds no journal
+     */
+    public static void forEach(Path folder, long beforeSequence, Visitor visitor) {
         Decision[] group = new Decision[16];
         try (Journal journal = Journal.openExisting(folder);
              Journal.CommandReader commands = journal.commandReader();
              Journal.DecisionReader decisions = journal.decisionReader()) {
             Command command = new Command();
             boolean haveGroup = decisions.next();
-            while (commands.next(command)) {
+            while (commands.next(command) && command.sequence < beforeSequence) {
                 // Skip groups of commands the journal lost (a crash between the two queues).
                 while (haveGroup && decisions.decision(0).causeSequence < command.sequence) {
                     haveGroup = decisions.next();
@@ -43,9 +63,8 @@ public final class JournalKpis {
                     }
                     haveGroup = decisions.next();
                 }
-                kpis.accept(command, group, count);
+                visitor.accept(command, group, count);
             }
         }
-        return kpis.report();
     }
 }

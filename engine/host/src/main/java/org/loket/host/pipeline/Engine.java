@@ -267,6 +267,14 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         return gatewayFailures.get();
     }
 
+    /**
+     * The sequence of the last command that passed egress (its decisions are journaled and handed
+     * out), or one less than the first sequence of this run.
+     */
+    public long egressedSequence() {
+        return sequenceBase + ioLoop.egressed.get();
+    }
+
     /** Commands that have passed egress. */
     public long processed() {
         return ioLoop.egressed.get() + 1;

@@ -1,0 +1,119 @@
+package org.loket.host.kpi;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import org.loket.core.command.Command;
+import org.loket.core.command.CommandType;
+import org.loket.core.decision.Decision;
+import org.loket.core.decision.DecisionType;
+
+/**
+ * Today's KPIs, as a wallboard shows them: a {@link KpiCollector} for the current local day, a new
+ * one from each local midnight of the zone, which starts with the configuration in force at that
+ * moment (contacts that arrived before midnight are yesterday's). Fed with every command and its
+ * decisions in journal order; a command whose sequence was fed already is skipped, so a collector
+ * seeded from the journal ({@link #fromJournal}) can take the live stream from any point behind
+ * where the seed stopped reading.
+ * <p>Not thread-safe: one thread feeds and reads it.
+ */
+public final class TodayKpis {
+    private final long shortAbandonMs;
+    private ZoneId zone;
+    private KpiCollector today;
+    private long todayEpochDay = Long.MIN_VALUE;
+    /** The last configuration the core accepted (encoded), installed first in each new day's collector. */
+    private byte[] configInForce;
+    private long lastSequence = Long.MIN_VALUE;
+
+    /**
+     * @param configInForce the configuration in force now ({@code RoutingConfigCodec}), or null when
+     *                      the stream fed next carries it
+     */
+    public TodayKpis(ZoneId zone, long shortAbandonMs, byte[] configInForce) {
+        this.zone = zone;
+        this.shortAbandonMs = shortAbandonMs;
+        this.configInForce = configInForce;
+    }
+
+    /**
+     * Reads a journal from its start up to {@code beforeSequence} (see {@link JournalKpis#forEach}):
+     * the days before {@code fromEpochDay} only for the configuration in force, the rest into the
+     * collectors. Millions of commands a second: a week of a busy helpdesk in a few seconds.
+     *
+     * @param fromEpochDay the local day (of {@code zone}) whose figures are wanted, usually today
+     * @throws IllegalArgumentException when the folder holds no journal
+     */
+    public static TodayKpis fromJournal(Path journal, long beforeSequence, ZoneId zone, long shortAbandonMs, long fromEpochDay) {
+        TodayKpis kpis = new TodayKpis(zone, shortAbandonMs, null);
+        JournalKpis.forEach(journal, beforeSequence, (command, decisions, count) -> {
+            if (kpis.epochDay(command.timestampNs) < fromEpochDay) {
+                kpis.track(command, decisions, count);
+            } else {
+                kpis.accept(command, decisions, count);
+            }
+        });
+        return kpis;
+    }
+
+    /** The zone whose midnight starts the next day's collector (today's keeps its day). */
+    public void zone(ZoneId next) {
+        zone = next;
+    }
+
+    /** Feeds one command with the decisions it caused, in journal order; one fed before is skipped. */
+    public void accept(Command command, Decision[] decisions, int count) {
+        if (!track(command, decisions, count)) {
+            return;
+        }
+        long day = epochDay(command.timestampNs);
+        if (day != todayEpochDay) {
+            todayEpochDay = day;
+            today = new KpiCollector(zone, shortAbandonMs);
+            if (configInForce != null && configInForce != command.payload) { // unless this command brings it
+                Command inForce = new Command();
+                inForce.type = CommandType.CONFIG_APPLIED;
+                inForce.sequence = -1;
+                inForce.timestampNs = command.timestampNs; // in force from the day's first command on
+                inForce.payload = configInForce;
+                today.accept(inForce, new Decision[0], 0);
+            }
+        }
+        today.accept(command, decisions, count);
+    }
+
+    /** Today's figures at {@code nowNs} (epoch ns), or null when nothing happened yet today. */
+    public KpiReport report(long nowNs) {
+        return today == null || todayEpochDay != epochDay(nowNs) ? null : today.report();
+    }
+
+    /** The sequence of the last command fed (Long.MIN_VALUE before the first). */
+    public long lastSequence() {
+        return lastSequence;
+    }
+
+    /** Notes the sequence and an accepted configuration. @return false when this command was fed before */
+    private boolean track(Command command, Decision[] decisions, int count) {
+        if (command.sequence <= lastSequence) {
+            return false;
+        }
+        lastSequence = command.sequence;
+        if (command.type == CommandType.CONFIG_APPLIED && command.payload != null && !rejected(decisions, count)) {
+            configInForce = command.payload; // a fresh array per command (ring and journal reader alike)
+        }
+        return true;
+    }
+
+    private static boolean rejected(Decision[] decisions, int count) {
+        for (int i = 0; i < count; i++) {
+            if (decisions[i].type == DecisionType.REJECT_COMMAND) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private long epochDay(long epochNs) {
+        return Instant.ofEpochSecond(0, epochNs).atZone(zone).toLocalDate().toEpochDay();
+    }
+}

@@ -1,0 +1,145 @@
+package org.loket.host.kpi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.loket.config.ConfigLoader;
+import org.loket.config.LoadedConfig;
+import org.loket.core.Channel;
+import org.loket.core.command.Command;
+import org.loket.core.command.CommandType;
+import org.loket.core.config.RoutingConfigCodec;
+import org.loket.core.decision.Decision;
+import org.loket.core.routing.RoutingCore;
+import org.loket.host.journal.Journal;
+import org.loket.host.sim.DaySimulatorTest;
+
+/** A wallboard's "today": one collector per local day, and the same figures whether read back from the journal or fed live. */
+class TodayKpisTest {
+    /** 2026-03-02T00:00:00Z, in ns. */
+    private static final long MIDNIGHT_NS = 20_514L * 86_400 * 1_000_000_000L;
+    private static final long HOUR_NS = 3_600_000_000_000L;
+
+    private final LoadedConfig config = DaySimulatorTest.config();
+    private final List<Decision> decided = new ArrayList<>();
+    private final RoutingCore core = new RoutingCore(d -> decided.add(new Decision().copyFrom(d)));
+    /** Every command the core took, with its decisions (copies), in order: what a journal holds. */
+    private final List<Map.Entry<Command, Decision[]>> fed = new ArrayList<>();
+    private long sequence;
+
+    private void apply(long atNs, CommandType type, Consumer<Command> fields) {
+        Command c = new Command();
+        c.type = type;
+        c.sequence = ++sequence;
+        c.timestampNs = atNs;
+        fields.accept(c);
+        decided.clear();
+        core.apply(c);
+        Decision[] decisions = decided.toArray(new Decision[0]);
+        for (Decision d : decisions) {
+            d.causeSequence = c.sequence;
+        }
+        fed.add(Map.entry(c, decisions));
+    }
+
+    /** A caller who picks the queue in the menus and hangs up while waiting: offered and abandoned there. */
+    private void abandonInTheQueue(long contact, long atNs) {
+        apply(atNs, CommandType.CONTACT_ARRIVED, c -> {
+            c.contactId = contact;
+            c.entryId = 0;
+            c.channel = Channel.VOICE.code();
+        });
+        apply(atNs + 1_000_000L, CommandType.SELF_SERVICE_INPUT, c -> {
+            c.contactId = contact;
+            c.input = 1;
+        });
+        apply(atNs + 2_000_000L, CommandType.SELF_SERVICE_INPUT, c -> {
+            c.contactId = contact;
+            c.input = 2;
+        });
+        apply(atNs + 30_000_000_000L, CommandType.CONTACT_ABANDONED, c -> c.contactId = contact);
+    }
+
+    /** Yesterday: a configuration, a reload that puts queue "x" ahead of "q", two abandons; today: three. */
+    private LoadedConfig twoDays() throws Exception {
+        apply(MIDNIGHT_NS - 20 * HOUR_NS, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(config.routing()));
+        abandonInTheQueue(1, MIDNIGHT_NS - 10 * HOUR_NS);
+        LoadedConfig moved = ConfigLoader.parse(Map.of("routing.yaml", "version: 2\n" + DaySimulatorTest.yaml()
+                .replace("queues: [{name: q,", "queues: [{name: x, channel: voice, skill: s}, {name: q,")), "v2");
+        apply(MIDNIGHT_NS - 5 * HOUR_NS, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(moved.routing()));
+        abandonInTheQueue(2, MIDNIGHT_NS - HOUR_NS);
+        for (int n = 3; n <= 5; n++) {
+            abandonInTheQueue(n, MIDNIGHT_NS + n * HOUR_NS);
+        }
+        return moved;
+    }
+
+    @Test
+    void shouldCountOnlyTodayUnderTheConfigurationInForceAtMidnight() throws Exception {
+        twoDays();
+        TodayKpis today = new TodayKpis(ZoneOffset.UTC, 5_000, null);
+        for (var f : fed) {
+            today.accept(f.getKey(), f.getValue(), f.getValue().length);
+        }
+        KpiReport report = today.report(MIDNIGHT_NS + 10 * HOUR_NS);
+        assertThat(report.queue("q").offered()).as("today's three, not yesterday's two").isEqualTo(3);
+        assertThat(report.queue("q").abandoned()).isEqualTo(3);
+        // Read with yesterday's first configuration, queue id 0 would be "q"; in force at midnight it is "x".
+        assertThat(report.queue("x").offered()).isZero();
+        assertThat(today.report(MIDNIGHT_NS + 30 * HOUR_NS)).as("tomorrow: nothing yet").isNull();
+        assertThat(today.lastSequence()).isEqualTo(sequence);
+    }
+
+    @Test
+    void shouldGiveTheSameFiguresFromTheJournalAndTheCommandsFedSinceAsFedLiveThroughout(@TempDir Path folder) throws Exception {
+        twoDays();
+        try (Journal journal = Journal.open(folder); Journal.CommandWriter commands = journal.commandWriter();
+             Journal.DecisionWriter decisions = journal.decisionWriter()) {
+            for (var f : fed) {
+                commands.append(f.getKey());
+                if (f.getValue().length > 0) {
+                    decisions.append(f.getKey().sequence, f.getValue(), f.getValue().length);
+                }
+            }
+        }
+        assertThat(Files.isDirectory(folder.resolve("commands"))).isTrue();
+        long today = MIDNIGHT_NS / 86_400_000_000_000L;
+        int restart = fed.size() - 6; // a restart in the middle of today's third caller
+        long firstLive = fed.get(restart).getKey().sequence;
+
+        TodayKpis seeded = TodayKpis.fromJournal(folder, firstLive, ZoneOffset.UTC, 5_000, today);
+        assertThat(seeded.lastSequence()).as("stopped before the first command fed live").isEqualTo(firstLive - 1);
+        for (var f : fed.subList(restart - 2, fed.size())) { // two already read: skipped
+            seeded.accept(f.getKey(), f.getValue(), f.getValue().length);
+        }
+        TodayKpis live = new TodayKpis(ZoneOffset.UTC, 5_000, null);
+        for (var f : fed) {
+            live.accept(f.getKey(), f.getValue(), f.getValue().length);
+        }
+        long nowNs = MIDNIGHT_NS + 10 * HOUR_NS;
+        Figures expected = live.report(nowNs).queue("q");
+        Figures actual = seeded.report(nowNs).queue("q");
+        assertThat(actual.offered()).isEqualTo(3);
+        assertThat(actual.abandoned()).isEqualTo(3);
+        assertThat(actual).usingRecursiveComparison().isEqualTo(expected);
+
+        TodayKpis liveOnly = new TodayKpis(ZoneOffset.UTC, 5_000, RoutingConfigCodec.encode(twoDaysConfigInForce()));
+        for (var f : fed.subList(restart, fed.size())) {
+            liveOnly.accept(f.getKey(), f.getValue(), f.getValue().length);
+        }
+        assertThat(liveOnly.report(nowNs).queue("q").offered()).as("without the journal the restart loses the morning").isLessThan(3);
+    }
+
+    private org.loket.core.config.RoutingConfig twoDaysConfigInForce() {
+        return RoutingConfigCodec.decode(fed.stream().filter(f -> f.getKey().type == CommandType.CONFIG_APPLIED)
+                .reduce((a, b) -> b).orElseThrow().getKey().payload);
+    }
+}
