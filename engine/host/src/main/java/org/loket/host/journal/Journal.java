@@ -103,6 +103,16 @@ public final class Journal implements AutoCloseable {
             this.appender = appender;
         }
 
+        /**
+         * Lets threads take turns with this writer: Chronicle's check that one thread uses it is
+         * off. The caller orders the turns (a lock or an atomic flag handed over), and a batch is
+         * begun and ended by one thread.
+         */
+        public CommandWriter sharedInTurns() {
+            appender.singleThreadedCheckDisabled(true);
+            return this;
+        }
+
         public void begin() {
             document = appender.writingDocument();
             countAt = JournalCodec.writeHeader(JournalCodec.KIND_COMMAND, document.wire().bytes());
@@ -145,6 +155,16 @@ public final class Journal implements AutoCloseable {
 
         DecisionWriter(ExcerptAppender appender) {
             this.appender = appender;
+        }
+
+        /**
+         * Lets threads take turns with this writer: Chronicle's check that one thread uses it is
+         * off. The caller orders the turns (a lock or an atomic flag handed over), and a batch is
+         * begun and ended by one thread.
+         */
+        public DecisionWriter sharedInTurns() {
+            appender.singleThreadedCheckDisabled(true);
+            return this;
         }
 
         public void begin() {

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
@@ -48,7 +49,10 @@ import org.slf4j.LoggerFactory;
  * newly published commands and releases the decisions of commands both journaled and decided.
  * Why not a thread per stage: on the two-vCPU machines this runs on, four busy threads (with the
  * producer) measured 3-5 times slower than three, because the core thread lost its CPU to spinning
- * neighbours (see perf/RESULTS.md). A stage that throws halts the engine (see {@link #failure()});
+ * neighbours (see perf/RESULTS.md). When the IO thread is parked (a quiet engine: a phone call
+ * every 50 ms), the core thread runs both stages itself at the end of its batch instead of waking
+ * it: a thread wake-up costs 40-90 µs of CPU on these VMs, more than the stages' work for a few
+ * commands. The stages are run by one thread at a time ({@code IoLoop.stages}). A stage that throws halts the engine (see {@link #failure()});
  * recovery is a restart from snapshot plus journal.
  */
 public final class Engine implements CommandPublisher, AutoCloseable {
@@ -354,7 +358,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         private Journal.CommandWriter writer;
 
         void onStart() {
-            writer = journal.commandWriter();
+            writer = journal.commandWriter().sharedInTurns(); // the core thread stands in for the IO thread
         }
 
         void begin() {
@@ -380,9 +384,17 @@ public final class Engine implements CommandPublisher, AutoCloseable {
      * parking until the core thread, at the end of a batch, wakes it ({@link #wake}): an idle engine
      * then costs no wake-ups of this thread (parking in 50 µs slices cost 10 % of a core, measured
      * on the phone load). The park is bounded anyway, so a missed wake-up costs at most that long.
+     * While it is parked the core thread stands in ({@link #standIn}).
      */
     private final class IoLoop implements Runnable {
         private static final int BATCH = 256;
+        /** Rounds of both stages the core thread runs when it stands in; more work than that wakes this thread. */
+        private static final int STAND_IN_ROUNDS = 4;
+        /**
+         * Held by whichever thread runs the journal and egress stages: this one, or the core thread
+         * standing in. Its release and acquisition order the stages' plain fields between the two.
+         */
+        private final AtomicBoolean stages = new AtomicBoolean();
         final Sequence journaled = new Sequence(-1);
         final Sequence egressed = new Sequence(-1);
         /**
@@ -406,7 +418,14 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             try {
                 int idle = 0;
                 while (running) {
-                    int work = journalSome() + egressSome();
+                    int work = 0;
+                    if (stages.compareAndSet(false, true)) {
+                        try {
+                            work = journalSome() + egressSome();
+                        } finally {
+                            stages.set(false);
+                        }
+                    }
                     if (work > 0) {
                         idle = 0;
                     } else if (++idle < SPINS) {
@@ -427,8 +446,34 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                 failure.complete(t);
                 coreProcessor.halt();
             } finally {
+                while (!stages.compareAndSet(false, true)) {
+                    Thread.onSpinWait(); // the core thread is standing in: let it finish before the writers close
+                }
                 journalStage.onShutdown();
                 egressStage.onShutdown();
+            }
+        }
+
+        /**
+         * Core thread, at the end of a batch: when this thread is parked, journals and hands out what
+         * is ready on the core thread instead of waking it (the quiet engine's common case).
+         *
+         * @return false when this thread must be woken (it is not parked, holds the stages, or more
+         *         work came than a few rounds)
+         */
+        boolean standIn() {
+            if (!parked || !stages.compareAndSet(false, true)) {
+                return false;
+            }
+            try {
+                for (int round = 0; round < STAND_IN_ROUNDS; round++) {
+                    if (journalSome() + egressSome() == 0) {
+                        return true;
+                    }
+                }
+                return false;
+            } finally {
+                stages.set(false);
             }
         }
 
@@ -527,7 +572,9 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                 // Publish the batch's progress before waking the IO thread (the processor would set
                 // it only after this returns), so the woken thread finds the decisions to hand out.
                 coreSequence.set(sequence);
-                ioLoop.wake();
+                if (!ioLoop.standIn()) {
+                    ioLoop.wake();
+                }
                 long dueNs = core.nextTimerNs();
                 if (dueNs != lastDueNs) {
                     lastDueNs = dueNs;
@@ -584,13 +631,13 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         final Histogram latencyNs = new Histogram(3_600_000_000_000L, 3);
         volatile Gateway[] gateways = new Gateway[0];
         private Journal.DecisionWriter writer;
-        // Written by the IO thread only; readers see them through the egress sequence's release.
+        // Written by the thread running the stages; readers see them through the egress sequence's release.
         long decisionHash;
         long decisions;
 
         void onStart() {
             if (settings.journalDecisions()) {
-                writer = journal.decisionWriter();
+                writer = journal.decisionWriter().sharedInTurns();
             }
         }
 

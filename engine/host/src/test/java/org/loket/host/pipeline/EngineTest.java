@@ -168,4 +168,35 @@ class EngineTest {
             engine.close();
         }
     }
+
+    /**
+     * A quiet engine (a command now and then, as a phone line brings them) does not wake its IO
+     * thread: the core thread journals the command and hands out its decisions itself. Both journals
+     * still hold everything, in order, and a restart recovers it.
+     */
+    @Test
+    void shouldLetTheCoreThreadJournalAndHandOutWhenTheIoThreadIsParked() throws Exception {
+        java.util.List<String> handedOutOn = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        long hash;
+        try (var journal = org.loket.host.journal.Journal.open(folder)) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            engine.addGateway(org.loket.host.gateway.TestGateways.watching(d -> handedOutOn.add(Thread.currentThread().getName())));
+            assertThat(engine.publishConfig(RoutingConfigCodec.encode(config))).isTrue();
+            for (int i = 0; i < 20; i++) {
+                Thread.sleep(20); // long enough for the IO thread to park (100 spins, 10 yields)
+                assertThat(engine.publishTick()).isTrue();
+                assertThat(engine.publishConfig(RoutingConfigCodec.encode(config))).isTrue(); // one decision each
+            }
+            engine.awaitQuiet(10_000);
+            hash = engine.decisionHash();
+            engine.close();
+        }
+        assertThat(handedOutOn).hasSize(21);
+        assertThat(handedOutOn.stream().filter("loket-core"::equals).count()).as("handed out on the core thread").isGreaterThan(10);
+        ReplayReport replay = Replayer.replay(folder, null, null, Pace.MAX, null);
+        assertThat(replay.commands()).isEqualTo(41);
+        assertThat(replay.recordedDecisions()).as("every decision journaled").isEqualTo(21);
+        assertThat(replay.identical()).isTrue();
+        assertThat(replay.recordedHash()).isEqualTo(String.format("%016x", hash));
+    }
 }
