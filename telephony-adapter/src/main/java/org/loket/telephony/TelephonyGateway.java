@@ -17,6 +17,7 @@ import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiRequest;
 import org.asteriskjava.fastagi.AgiScript;
 import org.asteriskjava.fastagi.DefaultAgiServer;
+import org.asteriskjava.fastagi.StaticMappingStrategy;
 import org.asteriskjava.util.ServerSocketFacade;
 import org.asteriskjava.util.SocketConnectionFacade;
 import org.loket.config.LoadedConfig;
@@ -307,10 +308,16 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         return actions;
     }
 
-    /** asterisk-java's server with a virtual thread per connection instead of its bounded pool. */
+    /**
+     * asterisk-java's server with a virtual thread per connection instead of its bounded pool, Loket's
+     * quick channels, and reads without a timeout: a timed read parks the virtual thread with a timer
+     * that the scheduler sets and cancels on every AGI reply (a session never waits for Asterisk
+     * without a bound of its own: its engine waits are timed, a dead connection ends the read).
+     */
     private static final class VirtualThreadAgiServer extends DefaultAgiServer {
         VirtualThreadAgiServer(AgiScript script) {
-            super(script);
+            super(null, new StaticMappingStrategy(script), QuickAgiChannel.FACTORY);
+            setSocketReadTimeout(-1); // asterisk-java's "infinite" (its default is 3 hours)
         }
 
         @Override
@@ -401,6 +408,11 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         @Override
         public boolean isConnected() {
             return !closed.get() && socket.isConnected();
+        }
+
+        /** Whether the session closed this connection. */
+        boolean isClosed() {
+            return closed.get();
         }
 
         @Override
