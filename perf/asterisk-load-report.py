@@ -1,8 +1,13 @@
 """Report of perf/asterisk-load.sh: per path, calls completed and failed, post-dial delay and time-to-agent
-percentiles from sipp's message logs, CPU per call of Asterisk and Loket. Arguments: WORK CALLS CLK_TCK."""
+percentiles from sipp's message logs, CPU per call of Asterisk and Loket, each path summed over its
+rounds (phases "app_queue.N" and "loket.N"). Arguments: WORK CALLS_PER_ROUND CLK_TCK [ROUNDS]."""
 import re, sys, csv, statistics
 from datetime import datetime
-work, calls, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+work, per_round, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+calls = per_round * rounds
+def phases(path):
+    return [f"{path}.{r}" for r in range(1, rounds + 1)]
 block = re.compile(r"-{10,} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+)\n(UDP message (?:sent|received))[^\n]*\n+([^\n]*)\n(.*?)(?=\n-{10,} |\Z)", re.S)
 def messages(path):
     text = open(path, encoding="latin-1").read()
@@ -18,31 +23,44 @@ def pct(values, p):
     if not values: return float("nan")
     v = sorted(values); return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
 cpu = {l.split()[0]: l.split()[1:] for l in open(f"{work}/cpu.txt")}
+# Per path: Asterisk ticks, Loket ticks, seconds, summed over the rounds.
+for path in ("app_queue", "loket"):
+    cpu[path] = [sum(float(cpu[p][i]) for p in phases(path)) for i in range(3)]
 # Loket idles through the app_queue phase: its CPU rate there is the engine's idle cost (wait
 # strategy, timers, journal pre-toucher), subtracted from its phase to give the cost of the calls.
-idle_ticks_per_s = int(cpu["app_queue"][1]) / float(cpu["app_queue"][2])
+idle_ticks_per_s = cpu["app_queue"][1] / cpu["app_queue"][2]
 print(f"| path | calls | completed | abandoned or failed | post-dial delay p50/p99 ms | time to agent p50/p90/p99/max ms | Asterisk CPU ms/call | Loket CPU ms/call (net of idle) |")
 print("|---|---|---|---|---|---|---|---|")
 for name in ("app_queue", "loket"):
-    invite, ok, bye = {}, {}, set()
-    for t, sent, first, frm in messages(f"{work}/sipp/{name}.msg.log"):
-        if sent and first.startswith("INVITE") and frm and frm not in invite: invite[frm] = t
-        if not sent and first.startswith("SIP/2.0 200") and frm and frm not in ok and frm in invite: ok[frm] = t
-    stats = list(csv.reader(open(f"{work}/sipp/{name}.stat.csv"), delimiter=";"))
-    head, last = stats[0], stats[-1]
-    succ = int(last[head.index("SuccessfulCall(C)")]); fail = int(last[head.index("FailedCall(C)")])
+    invite, ok, succ, fail = {}, {}, 0, 0
+    for phase in phases(name):
+        for t, sent, first, frm in messages(f"{work}/sipp/{phase}.msg.log"):
+            if sent and first.startswith("INVITE") and frm and frm not in invite: invite[frm] = t
+            if not sent and first.startswith("SIP/2.0 200") and frm and frm not in ok and frm in invite: ok[frm] = t
+        stats = list(csv.reader(open(f"{work}/sipp/{phase}.stat.csv"), delimiter=";"))
+        head, last = stats[0], stats[-1]
+        succ += int(last[head.index("SuccessfulCall(C)")]); fail += int(last[head.index("FailedCall(C)")])
     pdd = [1000 * (ok[k] - invite[k]) for k in ok]
     tta = [1000 * (agent_invites[k] - invite[k]) for k in invite if k in agent_invites]
     a_ticks, l_ticks, secs = cpu[name]
     print(f"| {name} | {calls} | {succ} | {fail} | {pct(pdd,50):.1f} / {pct(pdd,99):.1f} | "
           f"{pct(tta,50):.0f} / {pct(tta,90):.0f} / {pct(tta,99):.0f} / {max(tta) if tta else float('nan'):.0f} | "
-          f"{1000 * int(a_ticks) / hz / calls:.2f} | {1000 * int(l_ticks) / hz / calls:.2f} "
-          f"({1000 * (int(l_ticks) - idle_ticks_per_s * float(secs)) / hz / calls:.2f}) |")
+          f"{1000 * a_ticks / hz / calls:.2f} | {1000 * l_ticks / hz / calls:.2f} "
+          f"({1000 * (l_ticks - idle_ticks_per_s * secs) / hz / calls:.2f}) |")
 print(f"Loket idle: {100 * idle_ticks_per_s / hz:.0f}% of one core (measured while app_queue carried the calls)")
 
 # Where Loket's CPU goes: per thread (numbers in names folded), ms per call in Loket's phase and the
 # same thread's idle cost over the app_queue phase (per second), so a thread's cost of the calls shows.
-def thread_ticks(name):
+def thread_ticks(path):
+    total = {}
+    for phase in phases(path):
+        one = phase_thread_ticks(phase)
+        if one is None:
+            return None
+        for k, v in one.items():
+            total[k] = total.get(k, 0) + v
+    return total
+def phase_thread_ticks(name):
     def read(suffix):
         ticks = {}
         for line in open(f"{work}/threads-{name}.{suffix}", encoding="utf-8", errors="replace"):
@@ -65,16 +83,16 @@ if busy and idle:
     # Loket's steady-state cost per call leaves them out; the table above includes them.
     jit = sum(v for k, v in busy.items() if "CompilerThre" in k)
     jit_idle = sum(v for k, v in idle.items() if "CompilerThre" in k)
-    l_ticks, secs = int(cpu["loket"][1]), float(cpu["loket"][2])
-    idle_wo_jit = (int(cpu["app_queue"][1]) - jit_idle) / float(cpu["app_queue"][2])
+    l_ticks, secs = cpu["loket"][1], cpu["loket"][2]
+    idle_wo_jit = (cpu["app_queue"][1] - jit_idle) / cpu["app_queue"][2]
     print(f"\nLoket CPU per call without JIT compilation: {1000 * (l_ticks - jit) / hz / calls:.2f} ms "
           f"(net of idle: {1000 * (l_ticks - jit - idle_wo_jit * secs) / hz / calls:.2f} ms); "
           f"JIT compiler threads: {1000 * jit / hz / calls:.2f} ms per call in Loket's phase")
-    secs_busy, secs_idle = float(cpu["loket"][2]), float(cpu["app_queue"][2])
+    secs_busy, secs_idle = cpu["loket"][2], cpu["app_queue"][2]
     print("\nLoket CPU by thread: ms per call in Loket's phase | idle ms per s (app_queue's phase)")
     rows = sorted(busy, key=lambda k: -busy[k])
     for k in rows:
         if busy[k] <= 0 and idle.get(k, 0) <= 0: continue
         print(f"  {k:<48} {1000 * busy[k] / hz / calls:6.2f} | {1000 * max(0, idle.get(k, 0)) / hz / secs_idle:6.1f}")
-    gone = int(cpu["loket"][1]) - sum(busy.values())
+    gone = cpu["loket"][1] - sum(busy.values())
     print(f"  {'(exited threads)':<48} {1000 * gone / hz / calls:6.2f}")
