@@ -116,7 +116,7 @@ public final class ChatGateway implements Gateway {
                 LOG.info("chat: today's wallboard figures read from the journal up to sequence {} in {} ms", first,
                         (System.nanoTime() - startNs) / 1_000_000);
             } catch (InterruptedException e) {
-                seeded.execute(seeded::todayNotSeeded);
+                // the gateway is closing: nobody reads the figures any more
             } catch (RuntimeException e) {
                 LOG.warn("chat: today's wallboard figures could not be read from the journal {} ({}); they count from this start",
                         folder, e.toString());
