@@ -11,6 +11,9 @@ import org.loket.core.decision.Decision;
  * every decision after its command is journaled, then {@link #onCommandDecided} once for the
  * command, {@link #onConfigApplied} on the same thread when a
  * configuration comes into force during traffic, {@link #close} once at shutdown.
+ * <p>"The egress thread" is one thread at a time, in order: the engine's IO thread, or on a quiet
+ * engine the core thread standing in for it. A gateway that blocks there stalls routing itself,
+ * which is why every method below must hand its work over and return.
  *
  * <p>Ids: commands and decisions carry dense ids (entry, queue, agent, flow node, prompt, language),
  * which are list indexes of the configuration in force; names are what stays stable across a
