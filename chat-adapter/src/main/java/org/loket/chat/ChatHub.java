@@ -1293,6 +1293,8 @@ final class ChatHub implements AutoCloseable {
                     .put("offered", f == null ? 0 : f.offered()).put("answered", f == null ? 0 : f.answered())
                     .put("abandoned", f == null ? 0 : f.abandoned()).put("deflected", f == null ? 0 : f.deflected())
                     .put("answeredWithinTarget", f == null ? 0 : f.answeredWithinThreshold())
+                    .put("transferredIn", f == null ? 0 : f.transfers().in())
+                    .put("transferredOut", f == null ? 0 : f.transfers().out())
                     .put("targetSeconds", q.spec.serviceLevelMs() / 1000);
             if (f != null && f.serviceLevel() != null) {
                 node.put("serviceLevelPercent", Math.round(1000.0 * f.serviceLevel()) / 10.0);

@@ -153,6 +153,11 @@ class ChatBrowserIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(firstRow, "digid-chat chat 0 0 1 0 100 %"));
         By taxRow = By.cssSelector("#queues tr[data-queue='tax-handover-chat']");
         assertThat(driver.findElement(taxRow).getText()).startsWith("tax-handover-chat chat 0 0 0 0");
+        // ... and the transfer shows as one into the tax hand-over queue, none into the first.
+        assertThat(driver.findElement(By.cssSelector("#queues tr[data-queue='tax-handover-chat'] td:nth-child(9)")).getText())
+                .isEqualTo("1");
+        assertThat(driver.findElement(By.cssSelector("#queues tr[data-queue='digid-chat'] td:nth-child(9)")).getText())
+                .isEqualTo("0");
         Browser.screenshot(driver, "10-wallboard-after");
 
         t.engine.awaitQuiet(5_000);

@@ -28,7 +28,7 @@
       const tr = document.createElement('tr');
       tr.dataset.queue = q.name;
       [q.name, q.channel, q.waiting, q.oldestJoinedMs ? secondsSince(q.oldestJoinedMs) : 0, q.answered, q.abandoned,
-        q.serviceLevelPercent === null ? null : q.serviceLevelPercent + ' %', q.targetSeconds,
+        q.serviceLevelPercent === null ? null : q.serviceLevelPercent + ' %', q.targetSeconds, q.transferredIn,
         q.agents.ready, q.agents.offered, q.agents.busy, q.agents.wrap_up, q.agents.paused].forEach(function (v) { cell(tr, v); });
       qs.appendChild(tr);
     });

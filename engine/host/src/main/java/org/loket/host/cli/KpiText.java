@@ -24,6 +24,7 @@ final class KpiText {
         out.printf("service level = answered within the queue's threshold / (answered + abandoned - abandons under %d s"
                 + " + deflected after joining)%n", report.shortAbandonMs() / 1000);
         escalations(out, report);
+        transfers(out, report);
         waitEstimates(out, report);
     }
 
@@ -57,6 +58,18 @@ final class KpiText {
                     e.callbackOffers(), e.callbackOffersAccepted(), e.closed(), q.deflected());
         });
         out.println("deflected counts in the contact's first queue; the steps count in the queue whose step acted");
+    }
+
+    /** Per queue with transfers: how many left it and how many came in (nothing when no agent transferred). */
+    private static void transfers(PrintWriter out, KpiReport report) {
+        if (report.totals().transfers().out() == 0) {
+            return;
+        }
+        out.println();
+        out.printf("%-20s %8s %8s%n", "transfers", "out", "in");
+        report.queues().stream().filter(q -> q.transfers().out() + q.transfers().in() > 0)
+                .forEach(q -> out.printf("%-20s %,8d %,8d%n", q.name(), q.transfers().out(), q.transfers().in()));
+        out.println("a transferred contact is offered once, in its first queue; out and in count the agents' transfers");
     }
 
     private static boolean escalated(Figures q) {

@@ -30,6 +30,7 @@ package org.loket.host.kpi;
  *                               their capacity for its channel)
  * @param ivrContainment         selfServed / enteredSelfService
  * @param escalation             escalation steps that acted, counted in the queue whose step it was
+ * @param transfers              transfers by agents ("no wrong door"): per queue out of and into it
  * @param waitEstimate           the core's estimated wait when a contact joined its first queue against
  *                               the wait it had until an agent accepted it (answered contacts with an estimate)
  */
@@ -38,7 +39,7 @@ public record Figures(String name, String channel, long offered, long answered, 
                       long abandonedInSelfService, long callbacks, long closed, long outsideHours, long deflected, long otherOutcomes,
                       Double serviceLevel, Double abandonRate, Double asaMs,
                       Double ahtMs, long longestWaitMs, Double occupancy, Double ivrContainment, Escalation escalation,
-                      WaitEstimate waitEstimate) {
+                      Transfers transfers, WaitEstimate waitEstimate) {
     /**
      * Predicted against actual wait.
      *
@@ -64,5 +65,16 @@ public record Figures(String name, String channel, long offered, long answered, 
      */
     public record Escalation(long widened, long overflowedOut, long overflowedIn, long callbackOffers,
                              long callbackOffersAccepted, long closed) {
+    }
+
+    /**
+     * Transfers by agents. Per queue: those out of it (the contact was in it when its agent
+     * transferred it) and into it; in totals, channels and intervals both are the transfers of the
+     * contacts counted there. A transferred contact is offered once, in its first queue.
+     *
+     * @param out transfers out of the queue
+     * @param in  transfers into the queue
+     */
+    public record Transfers(long out, long in) {
     }
 }

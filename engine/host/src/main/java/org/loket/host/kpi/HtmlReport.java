@@ -140,7 +140,7 @@ public final class HtmlReport {
               {scales: {y: {position: 'left', title: {display: true, text: 'agents'}}, y1: {position: 'right', min: 0, max: 100, title: {display: true, text: '%'}, grid: {drawOnChartArea: false}}}});
             const columns = [['offered', num], ['answered', num], ['abandoned', num], ['shortAbandoned', num], ['selfServed', num],
               ['callbacks', num], ['closed', num], ['outsideHours', num], ['deflected', num], ['escalation.widened', num], ['escalation.overflowedOut', num],
-              ['escalation.overflowedIn', num], ['escalation.callbackOffers', num], ['escalation.callbackOffersAccepted', num], ['serviceLevel', pct], ['abandonRate', pct], ['asaMs', sec], ['ahtMs', sec], ['longestWaitMs', sec], ['occupancy', pct]];
+              ['escalation.overflowedIn', num], ['escalation.callbackOffers', num], ['escalation.callbackOffersAccepted', num], ['transfers.out', num], ['transfers.in', num], ['serviceLevel', pct], ['abandonRate', pct], ['asaMs', sec], ['ahtMs', sec], ['longestWaitMs', sec], ['occupancy', pct]];
             const lowerIsBetter = new Set(['abandoned', 'shortAbandoned', 'abandonRate', 'asaMs', 'longestWaitMs']);
             function table(rows) {
               const head = '<tr><th></th>' + runs.map(r => '<th>' + r.label + '</th>').join('') + (runs.length === 2 ? '<th>B - A</th>' : '') + '</tr>';

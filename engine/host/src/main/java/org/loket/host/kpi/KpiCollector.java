@@ -208,6 +208,7 @@ public final class KpiCollector {
             }
             case TRANSFER_CONTACT -> {
                 if (r != null) {
+                    r.transfers.add(new int[] {r.queue, queue(d.queueId)});
                     r.handleNs += d.timestampNs - r.talkFromNs;
                     hold(agent(d.agentId), -1, d.timestampNs);
                     r.agent = -1;
@@ -330,6 +331,8 @@ public final class KpiCollector {
             if (r.callbackAfterOfferBy >= 0) {
                 a.callbackOffersAccepted++;
             }
+            a.transferredOut += r.transfers.size(); // out of one queue of these contacts, into another
+            a.transferredIn += r.transfers.size();
         }
         if (queue != null) {
             queue.add(r, waitMs, thresholdMs, shortAbandonMs);
@@ -345,6 +348,15 @@ public final class KpiCollector {
         }
         if (r.callbackAfterOfferBy >= 0 && r.callbackAfterOfferBy < queues.size()) {
             queues.get(r.callbackAfterOfferBy).callbackOffersAccepted++;
+        }
+        // Per queue, a transfer counts out of the queue the contact was in and into the one it went to.
+        for (int[] t : r.transfers) {
+            if (t[0] >= 0 && t[0] < queues.size()) {
+                queues.get(t[0]).transferredOut++;
+            }
+            if (t[1] >= 0 && t[1] < queues.size()) {
+                queues.get(t[1]).transferredIn++;
+            }
         }
     }
 
@@ -545,6 +557,8 @@ public final class KpiCollector {
         int callbackAfterOfferBy = -1;
         /** Escalation steps that acted: action code, queue before, queue after. */
         final List<int[]> escalations = new ArrayList<>(0);
+        /** Transfers by an agent: queue before, queue after. */
+        final List<int[]> transfers = new ArrayList<>(0);
     }
 
     /** Counters behind one {@link Figures}. */
@@ -570,6 +584,8 @@ public final class KpiCollector {
         long callbackOffers;
         long callbackOffersAccepted;
         long closedByStep;
+        long transferredOut;
+        long transferredIn;
         long waitAnsweredMsSum;
         long estimated;
         long estimateAbsErrorMsSum;
@@ -648,6 +664,7 @@ public final class KpiCollector {
                     ratio(waitAnsweredMsSum, answered), ratio(handledNs / 1e6, answered), longestWaitMs, occupancy,
                     ratio(selfServed, enteredSelfService),
                     new Figures.Escalation(widened, overflowedOut, overflowedIn, callbackOffers, callbackOffersAccepted, closedByStep),
+                    new Figures.Transfers(transferredOut, transferredIn),
                     new Figures.WaitEstimate(estimated, ratio(estimateAbsErrorMsSum, estimated), ratio(estimateErrorMsSum, estimated),
                             ratio(estimatesWithinHalf, estimated)));
         }

@@ -88,6 +88,43 @@ class KpiCollectorTest {
         assertThat(report.queue("x").closed()).isZero();
     }
 
+    @Test
+    void shouldCountATransferOutOfOneQueueAndIntoTheOtherAndTheContactOnceInItsFirst() throws Exception {
+        // Queue "x" beside "q", both served by ann (no wrap-up in x, 60 s in q).
+        var two = org.loket.config.ConfigLoader.parse(java.util.Map.of("routing.yaml", "version: 1\n"
+                + org.loket.host.sim.DaySimulatorTest.yaml().replace("queues: [{name: q,", "queues: [{name: x, channel: voice, skill: s}, {name: q,")),
+                "two");
+        int x = 0;
+        int ann = 0;
+        apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(two.routing()));
+        apply(100, CommandType.AGENT_LOGGED_IN, c -> c.agentId = ann);
+        arriveAndChooseTheQueue(1);
+        assertThat(decided).anyMatch(d -> d.type == org.loket.core.decision.DecisionType.OFFER_CONTACT);
+        apply(3_000, CommandType.OFFER_ACCEPTED, c -> {
+            c.contactId = 1;
+            c.agentId = ann;
+        });
+        apply(60_000, CommandType.TRANSFER_REQUESTED, c -> {
+            c.contactId = 1;
+            c.agentId = ann;
+            c.queueId = x;
+            c.input = Command.NONE;
+        });
+        assertThat(decided).anyMatch(d -> d.type == org.loket.core.decision.DecisionType.TRANSFER_CONTACT);
+        assertThat(decided).as("ann, free again, is offered it in x").anyMatch(d -> d.type == org.loket.core.decision.DecisionType.OFFER_CONTACT);
+        apply(62_000, CommandType.OFFER_ACCEPTED, c -> {
+            c.contactId = 1;
+            c.agentId = ann;
+        });
+        apply(120_000, CommandType.CONTACT_ENDED, c -> c.contactId = 1);
+        KpiReport report = kpis.report();
+        assertThat(report.queue("q").offered()).as("offered once, in its first queue").isEqualTo(1);
+        assertThat(report.queue("x").offered()).isZero();
+        assertThat(report.queue("q").transfers()).isEqualTo(new Figures.Transfers(1, 0));
+        assertThat(report.queue("x").transfers()).isEqualTo(new Figures.Transfers(0, 1));
+        assertThat(report.totals().transfers()).isEqualTo(new Figures.Transfers(1, 1));
+    }
+
     /** The operator's emergency closure of queue {@code queueId} with prompt {@code promptId}. */
     private void closeQueue(long atMs, int queueId, int promptId) {
         apply(atMs, CommandType.QUEUE_CLOSURE_SET, c -> {
