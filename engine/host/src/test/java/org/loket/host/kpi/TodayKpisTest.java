@@ -68,7 +68,11 @@ class TodayKpisTest {
         apply(atNs + 30_000_000_000L, CommandType.CONTACT_ABANDONED, c -> c.contactId = contact);
     }
 
-    /** Yesterday: a configuration, a reload that puts queue "x" ahead of "q", two abandons; today: three. */
+    /**
+     * Yesterday: a configuration, a reload that puts queue "x" ahead of "q", two abandons; today: three.
+     *
+     * @return the configuration in force at midnight (the reload's)
+     */
     private LoadedConfig twoDays() throws Exception {
         apply(MIDNIGHT_NS - 20 * HOUR_NS, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(config.routing()));
         abandonInTheQueue(1, MIDNIGHT_NS - 10 * HOUR_NS);
@@ -100,7 +104,7 @@ class TodayKpisTest {
 
     @Test
     void shouldGiveTheSameFiguresFromTheJournalAndTheCommandsFedSinceAsFedLiveThroughout(@TempDir Path folder) throws Exception {
-        twoDays();
+        LoadedConfig inForce = twoDays();
         try (Journal journal = Journal.open(folder); Journal.CommandWriter commands = journal.commandWriter();
              Journal.DecisionWriter decisions = journal.decisionWriter()) {
             for (var f : fed) {
@@ -131,15 +135,10 @@ class TodayKpisTest {
         assertThat(actual.abandoned()).isEqualTo(3);
         assertThat(actual).usingRecursiveComparison().isEqualTo(expected);
 
-        TodayKpis liveOnly = new TodayKpis(ZoneOffset.UTC, 5_000, RoutingConfigCodec.encode(twoDaysConfigInForce()));
+        TodayKpis liveOnly = new TodayKpis(ZoneOffset.UTC, 5_000, RoutingConfigCodec.encode(inForce.routing()));
         for (var f : fed.subList(restart, fed.size())) {
             liveOnly.accept(f.getKey(), f.getValue(), f.getValue().length);
         }
         assertThat(liveOnly.report(nowNs).queue("q").offered()).as("without the journal the restart loses the morning").isLessThan(3);
-    }
-
-    private org.loket.core.config.RoutingConfig twoDaysConfigInForce() {
-        return RoutingConfigCodec.decode(fed.stream().filter(f -> f.getKey().type == CommandType.CONFIG_APPLIED)
-                .reduce((a, b) -> b).orElseThrow().getKey().payload);
     }
 }

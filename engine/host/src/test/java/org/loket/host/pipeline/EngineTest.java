@@ -3,6 +3,9 @@ package org.loket.host.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -15,6 +18,7 @@ import org.loket.core.routing.RoutingCore;
 import org.loket.core.testkit.RecordingSink;
 import org.loket.host.bench.BenchWorkload;
 import org.loket.host.bench.CommandTape;
+import org.loket.host.gateway.TestGateways;
 import org.loket.host.replay.Pace;
 import org.loket.host.replay.ReplayReport;
 import org.loket.host.replay.Replayer;
@@ -176,11 +180,11 @@ class EngineTest {
      */
     @Test
     void shouldLetTheCoreThreadJournalAndHandOutWhenTheIoThreadIsParked() throws Exception {
-        java.util.List<String> handedOutOn = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<String> handedOutOn = Collections.synchronizedList(new ArrayList<>());
         long hash;
         try (var journal = org.loket.host.journal.Journal.open(folder)) {
             Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
-            engine.addGateway(org.loket.host.gateway.TestGateways.watching(d -> handedOutOn.add(Thread.currentThread().getName())));
+            engine.addGateway(TestGateways.watching(d -> handedOutOn.add(Thread.currentThread().getName())));
             assertThat(engine.publishConfig(RoutingConfigCodec.encode(config))).isTrue();
             for (int i = 0; i < 20; i++) {
                 Thread.sleep(20); // long enough for the IO thread to park (100 spins, 10 yields)
