@@ -1,6 +1,6 @@
 """Report of perf/asterisk-load.sh: per path, calls completed and failed, post-dial delay and time-to-agent
 percentiles from sipp's message logs, CPU per call of Asterisk and Loket, each path summed over its
-rounds (phases "app_queue.N" and "loket.N"). Arguments: WORK CALLS_PER_ROUND CLK_TCK [ROUNDS]."""
+rounds (phases "app_queue.N" and "loket.N"; Loket's idle cost from its quiet phases "idle.N"). Arguments: WORK CALLS_PER_ROUND CLK_TCK [ROUNDS]."""
 import re, sys, csv, statistics
 from datetime import datetime
 work, per_round, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -24,11 +24,11 @@ def pct(values, p):
     v = sorted(values); return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
 cpu = {l.split()[0]: l.split()[1:] for l in open(f"{work}/cpu.txt")}
 # Per path: Asterisk ticks, Loket ticks, seconds, summed over the rounds.
-for path in ("app_queue", "loket"):
+for path in ("app_queue", "loket", "idle"):
     cpu[path] = [sum(float(cpu[p][i]) for p in phases(path)) for i in range(3)]
-# Loket idles through the app_queue phase: its CPU rate there is the engine's idle cost (wait
-# strategy, timers, journal pre-toucher), subtracted from its phase to give the cost of the calls.
-idle_ticks_per_s = cpu["app_queue"][1] / cpu["app_queue"][2]
+# Loket's CPU rate in its quiet seconds is the engine's idle cost (wait strategy, timers, journal
+# pre-toucher), subtracted from its phase to give the cost of the calls.
+idle_ticks_per_s = cpu["idle"][1] / cpu["idle"][2]
 print(f"| path | calls | completed | abandoned or failed | post-dial delay p50/p99 ms | time to agent p50/p90/p99/max ms | Asterisk CPU ms/call | Loket CPU ms/call (net of idle) |")
 print("|---|---|---|---|---|---|---|---|")
 for name in ("app_queue", "loket"):
@@ -45,12 +45,13 @@ for name in ("app_queue", "loket"):
     a_ticks, l_ticks, secs = cpu[name]
     print(f"| {name} | {calls} | {succ} | {fail} | {pct(pdd,50):.1f} / {pct(pdd,99):.1f} | "
           f"{pct(tta,50):.0f} / {pct(tta,90):.0f} / {pct(tta,99):.0f} / {max(tta) if tta else float('nan'):.0f} | "
-          f"{1000 * a_ticks / hz / calls:.2f} | {1000 * l_ticks / hz / calls:.2f} "
-          f"({1000 * (l_ticks - idle_ticks_per_s * secs) / hz / calls:.2f}) |")
-print(f"Loket idle: {100 * idle_ticks_per_s / hz:.0f}% of one core (measured while app_queue carried the calls)")
+          f"{1000 * a_ticks / hz / calls:.2f} | "
+          + ("- (stopped)" if name == "app_queue" else
+             f"{1000 * l_ticks / hz / calls:.2f} ({1000 * (l_ticks - idle_ticks_per_s * secs) / hz / calls:.2f})") + " |")
+print(f"Loket idle: {100 * idle_ticks_per_s / hz:.1f}% of one core (measured in its quiet seconds; Loket is stopped while app_queue carries the calls)")
 
 # Where Loket's CPU goes: per thread (numbers in names folded), ms per call in Loket's phase and the
-# same thread's idle cost over the app_queue phase (per second), so a thread's cost of the calls shows.
+# same thread's idle cost in the quiet phases (per second), so a thread's cost of the calls shows.
 def thread_ticks(path):
     total = {}
     for phase in phases(path):
@@ -76,7 +77,7 @@ def phase_thread_ticks(name):
     # Threads are matched by folded name: sums per name, so a thread that exited takes its ticks with it
     # (the difference to the process total is printed as "exited threads").
     return {k: sum(after[k]) - sum(before.get(k, [])) for k in after}
-busy, idle = thread_ticks("loket"), thread_ticks("app_queue")
+busy, idle = thread_ticks("loket"), thread_ticks("idle")
 if busy and idle:
     # The JIT compiler's threads ("C1/C2 CompilerThread"): a start-up cost that, at 20 calls/s, runs
     # on through the first thousands of calls (per-call methods reach C2 after ~10,000 invocations).
@@ -84,12 +85,16 @@ if busy and idle:
     jit = sum(v for k, v in busy.items() if "CompilerThre" in k)
     jit_idle = sum(v for k, v in idle.items() if "CompilerThre" in k)
     l_ticks, secs = cpu["loket"][1], cpu["loket"][2]
-    idle_wo_jit = (cpu["app_queue"][1] - jit_idle) / cpu["app_queue"][2]
+    idle_wo_jit = (cpu["idle"][1] - jit_idle) / cpu["idle"][2]
     print(f"\nLoket CPU per call without JIT compilation: {1000 * (l_ticks - jit) / hz / calls:.2f} ms "
           f"(net of idle: {1000 * (l_ticks - jit - idle_wo_jit * secs) / hz / calls:.2f} ms); "
           f"JIT compiler threads: {1000 * jit / hz / calls:.2f} ms per call in Loket's phase")
-    secs_busy, secs_idle = cpu["loket"][2], cpu["app_queue"][2]
-    print("\nLoket CPU by thread: ms per call in Loket's phase | idle ms per s (app_queue's phase)")
+    aq, lk_ast = cpu["app_queue"][0], cpu["loket"][0]
+    print(f"CPU per call, both processes: app_queue {1000 * aq / hz / calls:.2f} ms; Loket's path "
+          f"{1000 * (lk_ast + l_ticks) / hz / calls:.2f} ms, {1000 * (lk_ast + l_ticks - jit) / hz / calls:.2f} "
+          f"without the JIT compiler ({100 * (lk_ast + l_ticks - jit) / aq - 100:+.0f} % against app_queue)")
+    secs_busy, secs_idle = cpu["loket"][2], cpu["idle"][2]
+    print("\nLoket CPU by thread: ms per call in Loket's phase | idle ms per s (quiet phases)")
     rows = sorted(busy, key=lambda k: -busy[k])
     for k in rows:
         if busy[k] <= 0 and idle.get(k, 0) <= 0: continue

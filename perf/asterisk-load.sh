@@ -12,15 +12,19 @@
 # logged by sipp on this machine's clock). CPU: utime+stime of the Asterisk and Loket processes
 # over each phase (/proc), divided by the calls placed; Loket runs with its default wait strategy,
 # phased (LOKET_WAIT_STRATEGY=sleeping|yielding|... to compare; yielding spins a core while idle).
-# Before the measured calls, a minute of the same load goes through each path unreported (warm-up;
-# LOAD_WARMUP_CALLS sets the number of calls): Loket's JIT compiler works through the first thousand
-# calls or so (with 15 s of warm-up it still took 2 ms of CPU per measured call at 20/s). The
-# measured calls then go through in LOAD_ROUNDS rounds (default 3), app_queue and Loket taking turns.
+# The measured calls go through in LOAD_ROUNDS rounds (default 3), the paths taking turns. In
+# app_queue's rounds Loket is stopped: an AMI session costs Asterisk CPU on every call (its session
+# thread is woken for the events it then filters), so app_queue is measured as it runs on its own.
+# Each of Loket's rounds starts Loket afresh, sends a minute of the same load unreported (warm-up;
+# LOAD_WARMUP_CALLS sets the number of calls: the JIT compiler works through the first thousand
+# calls or so), measures ten quiet seconds (Loket's idle cost, subtracted in the "net" figures),
+# then the round's calls.
 # Work files: var/load (kept for inspection; loket-gc.log has Loket's GC and safepoint pauses).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 calls="${1:-600}" rate="${2:-20}" agents="${3:-60}" hold="${4:-2000}" ring="${5:-200}"
 work="$here/var/load"
+loket_pid=
 asterisk="$here/ops/asterisk/asterisk.sh"
 
 "$asterisk" provision
@@ -59,18 +63,26 @@ sed -e "s/\[ring\]/$ring/; s/\[hold\]/$hold/" "$here/ops/asterisk/sipp/agent-ans
     -p 5101 -mp 5120 -cp 5105 -message_file agents.msg.log -l 100000 ) >"$work/sipp/agents.out" 2>&1 &
 phones_pid=$!
 
-LOKET_JAVA_OPTS="${LOKET_JAVA_OPTS:-} -Xlog:gc*,safepoint:file=$work/loket-gc.log:uptime,level,tags" \
-    "$here/loket" run --config "$work/config" --journal "$work/journal" --status-seconds 0 \
-    --set telephony.enabled=true --set telephony.ami.secretFile="$work/ami-secret" \
-    --set telephony.pseudonymKeyFile="$work/pseudonym-key" --set telephony.announceEveryMs=0 \
-    --wait-strategy "${LOKET_WAIT_STRATEGY:-phased}" >"$work/loket.log" 2>&1 &
-loket_pid=$!
-for _ in $(seq 1 100); do grep -q "resynchronised" "$work/loket.log" 2>/dev/null && break; sleep 0.2; done
-grep -q "resynchronised" "$work/loket.log" || { echo "Loket did not connect to Asterisk; see $work/loket.log" >&2; exit 1; }
-sleep 2
-# The java launched by ./loket is the last process of the launcher (it execs): its PID is loket_pid.
+start_loket() {  # round: a fresh journal each time, so no round pays for replaying another's
+    LOKET_JAVA_OPTS="${LOKET_JAVA_OPTS:-} -Xlog:gc*,safepoint:file=$work/loket-gc.$1.log:uptime,level,tags" \
+        "$here/loket" run --config "$work/config" --journal "$work/journal.$1" --status-seconds 0 \
+        --set telephony.enabled=true --set telephony.ami.secretFile="$work/ami-secret" \
+        --set telephony.pseudonymKeyFile="$work/pseudonym-key" --set telephony.announceEveryMs=0 \
+        --wait-strategy "${LOKET_WAIT_STRATEGY:-phased}" >"$work/loket.$1.log" 2>&1 &
+    loket_pid=$!
+    for _ in $(seq 1 150); do grep -q "resynchronised" "$work/loket.$1.log" 2>/dev/null && break; sleep 0.2; done
+    grep -q "resynchronised" "$work/loket.$1.log" || { echo "Loket did not connect to Asterisk; see $work/loket.$1.log" >&2; exit 1; }
+    sleep 2
+    # The java launched by ./loket is the last process of the launcher (it execs): its PID is loket_pid.
+}
+stop_loket() {
+    kill "$loket_pid" && wait "$loket_pid" 2>/dev/null || true
+    loket_pid=
+    sleep 2
+}
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+loket_ticks() { if [ -n "$loket_pid" ]; then cpu_ticks "$loket_pid"; else echo 0; fi; }
 # Loket's CPU ticks per thread (name, ticks; the name may hold spaces, so cut the stat line after ')').
 thread_ticks() {
     local t
@@ -79,31 +91,32 @@ thread_ticks() {
     done
 }
 
-phase() {  # name service prefix
+phase() {  # name service prefix (service "idle": $calls seconds without calls)
     local name="$1" service="$2" prefix="$3" a0 l0 t0
-    thread_ticks "$loket_pid" >"$work/threads-$name.before"
-    a0=$(cpu_ticks "$asterisk_pid"); l0=$(cpu_ticks "$loket_pid"); t0=$(date +%s.%N)
-    ( cd "$work/sipp" && sipp "${sipp_common[@]}" -sf "$here/ops/asterisk/sipp/caller-wait.xml" -key prefix "$prefix" \
+    [ -n "$loket_pid" ] && thread_ticks "$loket_pid" >"$work/threads-$name.before"
+    a0=$(cpu_ticks "$asterisk_pid"); l0=$(loket_ticks); t0=$(date +%s.%N)
+    if [ "$service" = idle ]; then sleep "$calls"; else ( cd "$work/sipp" && sipp "${sipp_common[@]}" -sf "$here/ops/asterisk/sipp/caller-wait.xml" -key prefix "$prefix" \
         -s "$service" -m "$calls" -r "$rate" -l "$calls" -p 5070 -mp 5140 -cp 5080 -message_file "$name.msg.log" \
-        -trace_stat -stf "$name.stat.csv" -fd 1 127.0.0.1:5060 ) >"$work/sipp/$name.out" 2>&1 || true
-    echo "$name $(( $(cpu_ticks "$asterisk_pid") - a0 )) $(( $(cpu_ticks "$loket_pid") - l0 )) $(echo "$(date +%s.%N) - $t0" | bc)" >>"$work/cpu.txt"
-    thread_ticks "$loket_pid" >"$work/threads-$name.after"
-    sleep $(( hold / 1000 + 3 ))
+        -trace_stat -stf "$name.stat.csv" -fd 1 127.0.0.1:5060 ) >"$work/sipp/$name.out" 2>&1 || true; fi
+    echo "$name $(( $(cpu_ticks "$asterisk_pid") - a0 )) $(( $(loket_ticks) - l0 )) $(echo "$(date +%s.%N) - $t0" | bc)" >>"$work/cpu.txt"
+    [ -n "$loket_pid" ] && thread_ticks "$loket_pid" >"$work/threads-$name.after"
+    [ "$service" = idle ] || sleep $(( hold / 1000 + 3 ))
 }
 
-# Warm-up, not reported: a few seconds of the same load through each path first, so the figures are
-# of a running Loket (JIT-compiled, AGI server threads started), not of its first calls.
 warmup_calls="${LOAD_WARMUP_CALLS:-$(( rate * 60 ))}"
-calls_measured="$calls"; calls="$warmup_calls"
-phase app_queue_warmup app-queue 81
-phase loket_warmup 0880000001 82
-# The measured calls in LOAD_ROUNDS rounds (default 3), the paths taking turns: a neighbour's build
-# or a slower minute of this shared VM then weighs on both paths alike, not on one.
 rounds="${LOAD_ROUNDS:-3}"
-calls=$(( calls_measured / rounds ))
+per_round=$(( calls / rounds ))
+# Asterisk's own warm-up, not reported.
+calls="$warmup_calls"; phase app_queue_warmup app-queue 81
+# The measured calls in LOAD_ROUNDS rounds, the paths taking turns: a neighbour's build or a slower
+# minute of this shared VM then weighs on both paths alike, not on one.
 for round in $(seq 1 "$rounds"); do
-    phase "app_queue.$round" app-queue "7$(( round % 10 ))1"
-    phase "loket.$round" 0880000001 "7$(( round % 10 ))2"
+    calls=$per_round; phase "app_queue.$round" app-queue "7$(( round % 10 ))1"
+    start_loket "$round"
+    calls=$warmup_calls; phase "loket_warmup.$round" 0880000001 "8$(( round % 10 ))2"
+    calls=10; phase "idle.$round" idle -
+    calls=$per_round; phase "loket.$round" 0880000001 "7$(( round % 10 ))2"
+    stop_loket
 done
 
-python3 "$here/perf/asterisk-load-report.py" "$work" "$calls" "$(getconf CLK_TCK)" "$rounds"
+python3 "$here/perf/asterisk-load-report.py" "$work" "$per_round" "$(getconf CLK_TCK)" "$rounds"
