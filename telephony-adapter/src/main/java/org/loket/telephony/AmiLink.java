@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.asteriskjava.manager.ManagerConnection;
-import org.asteriskjava.manager.ManagerConnectionFactory;
 import org.asteriskjava.manager.ManagerEventListener;
 import org.asteriskjava.manager.ResponseEvents;
 import org.asteriskjava.manager.action.OriginateAction;
@@ -19,6 +18,7 @@ import org.asteriskjava.manager.event.DialEndEvent;
 import org.asteriskjava.manager.event.DisconnectEvent;
 import org.asteriskjava.manager.event.EndpointList;
 import org.asteriskjava.manager.event.ManagerEvent;
+import org.asteriskjava.manager.internal.DirectManagerReader;
 import org.asteriskjava.manager.response.ManagerResponse;
 import org.loket.core.AgentState;
 import org.loket.core.command.CommandType;
@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * The AMI side: agents' device state becomes log-in and log-out commands, a dial answered becomes
  * {@code OFFER_ACCEPTED} at once, and callbacks are originated. asterisk-java reconnects on its own
  * after Asterisk restarts; every (re)connection resynchronises the agents' device states.
- * <p>Events arrive on asterisk-java's reader thread: they are translated and published, nothing
- * else. Actions (resynchronisation, originate) run on the gateway's virtual-thread executor.
+ * <p>Events arrive on the connection's reader thread ({@link DirectManagerReader}, no second
+ * thread per event): they are translated and published, nothing else. Actions (resynchronisation, originate) run on the gateway's virtual-thread executor.
  */
 final class AmiLink implements ManagerEventListener {
     private static final Logger LOG = LoggerFactory.getLogger(AmiLink.class);
@@ -53,7 +53,7 @@ final class AmiLink implements ManagerEventListener {
     void start() throws IOException {
         TelephonySettings s = gateway.settings();
         String secret = Files.readString(s.amiSecretFile(), StandardCharsets.UTF_8).trim();
-        connection = new ManagerConnectionFactory(s.amiHost(), s.amiPort(), s.amiUser(), secret).createManagerConnection();
+        connection = DirectManagerReader.connection(s.amiHost(), s.amiPort(), s.amiUser(), secret);
         connection.addEventListener(this);
         // The first login may find Asterisk not yet up: keep trying; later drops asterisk-java handles.
         gateway.actions().execute(() -> {
