@@ -158,6 +158,11 @@ class ChatBrowserIT {
                 .isEqualTo("1");
         assertThat(driver.findElement(By.cssSelector("#queues tr[data-queue='digid-chat'] td:nth-child(9)")).getText())
                 .isEqualTo("0");
+        // A supervisor's screen: the whole queue table shows at 1280 pixels, no sideways scrolling.
+        assertThat((Boolean) ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+                "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+                        + " && document.getElementById('queues').getBoundingClientRect().right <= document.documentElement.clientWidth"))
+                .as("the wallboard's queue table fits the window").isTrue();
         Browser.screenshot(driver, "10-wallboard-after");
 
         t.engine.awaitQuiet(5_000);

@@ -93,7 +93,7 @@ class PhoneChannelIT {
         Path secret = WORK.resolve("ami-secret");
         AsteriskConfigWriter.write(config, new AsteriskConfigWriter.Options("127.0.0.1:5060", "127.0.0.1:5038", "loket",
                 "127.0.0.1:4573", new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101), "sip:127.0.0.1:5090",
-                "/loket/sounds", "/loket", "/usr/lib/x86_64-linux-gnu/asterisk/modules", 60, "10000-10999"),
+                "/loket/sounds", "/loket", "/usr/lib/x86_64-linux-gnu/asterisk/modules", 60, "10000-10999", false),
                 secret, ASTERISK.resolve("etc"));
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);

@@ -72,6 +72,11 @@ public final class AsteriskConfigCommand implements Callable<Integer>, CliExtens
     @Option(names = "--rtp-ports", defaultValue = "10000-20000", description = "RTP port range (default: ${DEFAULT-VALUE})")
     String rtpPorts;
 
+    @Option(names = "--all-ami-events", description = "keep every AMI event; by default the per-call events Loket does not "
+            + "read are switched off in Asterisk as a whole (disabledevents), which spares Asterisk CPU on every call but "
+            + "hides them from other AMI users too")
+    boolean allAmiEvents;
+
     @Override
     public Integer call() throws IOException {
         var err = spec.commandLine().getErr();
@@ -108,7 +113,7 @@ public final class AsteriskConfigCommand implements Callable<Integer>, CliExtens
             return 2;
         }
         AsteriskConfigWriter.Options options = new AsteriskConfigWriter.Options(sipBind, amiBind, amiUser, agi, contacts,
-                callbackContact, soundsDir, instanceRoot, moduleDir, fallbackSeconds, rtpPorts);
+                callbackContact, soundsDir, instanceRoot, moduleDir, fallbackSeconds, rtpPorts, allAmiEvents);
         try {
             List<Path> written = AsteriskConfigWriter.write(loaded, options, amiSecretFile, out);
             spec.commandLine().getOut().printf("loket: wrote %d files to %s from %s%n", written.size(), out, loaded.source());

@@ -16,8 +16,13 @@ class AsteriskConfigWriterTest {
     Path dir;
 
     private static AsteriskConfigWriter.Options options(AsteriskConfigWriter.AgentContacts contacts) {
+        return options(contacts, false);
+    }
+
+    private static AsteriskConfigWriter.Options options(AsteriskConfigWriter.AgentContacts contacts, boolean allAmiEvents) {
         return new AsteriskConfigWriter.Options("127.0.0.1:5060", "127.0.0.1:5038", "loket", "127.0.0.1:4573", contacts,
-                "sip:127.0.0.1:5090", "/loket/sounds", "/loket", "/usr/lib/x86_64-linux-gnu/asterisk/modules", 60, "10000-10999");
+                "sip:127.0.0.1:5090", "/loket/sounds", "/loket", "/usr/lib/x86_64-linux-gnu/asterisk/modules", 60, "10000-10999",
+                allAmiEvents);
     }
 
     @Test
@@ -42,6 +47,10 @@ class AsteriskConfigWriterTest {
         assertThat(manager).contains("bindaddr=127.0.0.1").contains("secret=" + generated)
                 .contains("permit=127.0.0.1/255.255.255.255").contains("eventfilter=Event: DeviceStateChange").doesNotContain("Event: VarSet")
                 .contains("eventfilter=!State: (INUSE|RINGING|RINGINUSE|ONHOLD|BUSY)");
+        // The per-call events Loket does not read are off in Asterisk as a whole; the ones it reads stay on.
+        String disabled = manager.lines().filter(l -> l.startsWith("disabledevents=")).findFirst().orElseThrow();
+        assertThat(disabled.substring("disabledevents=".length()).split(",")).contains("VarSet", "Newexten", "Newchannel", "Hangup")
+                .doesNotContain("DeviceStateChange", "DialEnd", "OriginateResponse", "FullyBooted", "Shutdown", "EndpointList");
         assertThat(Files.readString(dir.resolve("etc/queues.conf"))).contains("member => PJSIP/security-008");
         assertThat(Files.readString(dir.resolve("etc/loket-prompts.tsv"))).contains("nl\twelcome\tWelkom bij de helpdesk")
                 .contains("en\tnumber-42\t42")
@@ -52,6 +61,10 @@ class AsteriskConfigWriterTest {
         AsteriskConfigWriter.write(loaded, options(new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101)), secret,
                 dir.resolve("again"));
         assertThat(Files.readString(dir.resolve("again/manager.conf"))).as("an existing secret is kept").contains("secret=" + generated);
+
+        AsteriskConfigWriter.write(loaded, options(new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101), true), secret,
+                dir.resolve("all-events"));
+        assertThat(Files.readString(dir.resolve("all-events/manager.conf"))).as("--all-ami-events").doesNotContain("disabledevents");
     }
 
     @Test
