@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An agent set their state from their phone: a presence code dialled from the agent's endpoint
- * ({@code *55} ready, {@code *56} pause; {@link org.loket.telephony.config.AsteriskConfigWriter}
- * writes them into the agents' context). An agent the core paused because an offer rang out
+ * ({@code *55} ready, {@code *56} pause, {@code *56N} pause with the N-th pause reason, N = 1-9, the
+ * desktop's list {@code chat.pause-reasons}, reason code {@code 16 + N - 1};
+ * {@link org.loket.telephony.config.AsteriskConfigWriter} writes them into the agents' context). An agent the core paused because an offer rang out
  * ({@code NO_ANSWER}) needs no desktop to take calls again. The agent hears {@code agent-ready} or
  * {@code agent-paused}, or {@code agent-refused} when the engine refuses the change (the agent is
  * logged out, e.g. the phone was unreachable) or the code names no agent.
@@ -36,21 +37,23 @@ final class PresenceSession {
         this.channel = channel;
     }
 
-    /** @param args {@code ready} or {@code pause}, then the endpoint that dialled */
+    /** @param args {@code ready} or {@code pause}, then the endpoint that dialled, then (a pause) the reason's number */
     void run(String[] args) throws AgiException {
         Calls calls = gateway.calls();
         String wanted = args != null && args.length > 0 ? args[0].trim() : "";
         String endpoint = args != null && args.length > 1 ? args[1].trim() : "";
+        String reasonDigit = args != null && args.length > 2 ? args[2].trim() : "";
         AgentState state = switch (wanted) {
             case "ready" -> AgentState.READY;
             case "pause" -> AgentState.PAUSED;
             default -> null;
         };
+        int reason = reason(reasonDigit);
         int agentId = gateway.directory().agent(endpoint);
         String language = gateway.directory().language(0);
-        if (state == null || agentId < 0) {
+        if (state == null || agentId < 0 || reason < 0) {
             calls.counters.presenceRefused.incrementAndGet();
-            LOG.warn("presence code '{}' from endpoint '{}': no such code or no call-taking agent", wanted, endpoint);
+            LOG.warn("presence code '{}{}' from endpoint '{}': no such code or no call-taking agent", wanted, reasonDigit, endpoint);
             play(language, "agent-refused");
             return;
         }
@@ -61,7 +64,7 @@ final class PresenceSession {
         }
         int refusedBecause = -1;
         try {
-            if (!calls.publishAgentState(agentId, state, PauseReason.UNSPECIFIED)) {
+            if (!calls.publishAgentState(agentId, state, reason)) {
                 refusedBecause = Integer.MAX_VALUE; // ring full
             } else {
                 try {
@@ -83,9 +86,20 @@ final class PresenceSession {
             play(language, "agent-refused");
         } else {
             calls.counters.presenceChanges.incrementAndGet();
-            LOG.info("agent {}: {} from the phone", endpoint, state);
+            LOG.info("agent {}: {} from the phone (reason {})", endpoint, state, reason);
             play(language, state == AgentState.READY ? "agent-ready" : "agent-paused");
         }
+    }
+
+    /** The reason code of {@code *56N}'s digit: none, or 1-9; -1 for anything else. */
+    static int reason(String digit) {
+        if (digit.isEmpty()) {
+            return PauseReason.UNSPECIFIED;
+        }
+        if (digit.length() == 1 && digit.charAt(0) >= '1' && digit.charAt(0) <= '9') {
+            return PauseReason.FIRST_OPERATOR_CODE + digit.charAt(0) - '1';
+        }
+        return -1;
     }
 
     private void play(String language, String prompt) throws AgiException {

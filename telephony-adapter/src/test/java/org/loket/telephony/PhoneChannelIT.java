@@ -209,8 +209,11 @@ class PhoneChannelIT {
     @Order(5)
     void anAgentPausedByARingOutGoesReadyAndPausesAgainFromThePhone() throws Exception {
         int agent2 = config.routing().agents().stream().map(a -> a.name()).toList().indexOf("agent-2");
-        for (String[] code : new String[][] {{AsteriskConfigWriter.READY_CODE, "READY"}, {AsteriskConfigWriter.PAUSE_CODE, "PAUSED"}}) {
+        // *561 pauses with the first of the desktop's pause reasons (reason code 16).
+        for (String[] code : new String[][] {{AsteriskConfigWriter.READY_CODE, "READY", "0"},
+                {AsteriskConfigWriter.PAUSE_CODE + "1", "PAUSED", Integer.toString(PauseReason.FIRST_OPERATOR_CODE)}}) {
             AgentState wanted = AgentState.valueOf(code[1]);
+            int wantedReason = Integer.parseInt(code[2]);
             poll();
             long mark = commands.isEmpty() ? 0 : commands.get(commands.size() - 1).sequence;
             // The phone of agent-2 (PJSIP identifies the endpoint by the From user) dials the code.
@@ -218,7 +221,7 @@ class PhoneChannelIT {
             Sipp phone = call("agent-2", code[0], new Sipp.Caller().awaitHangUp(10_000));
             assertThat(phone.await(30)).as(diagnostics(phone)).isZero();
             Command change = awaitCommand(c -> c.sequence > mark && c.type == CommandType.AGENT_STATE_CHANGED && c.agentId == agent2
-                    && c.agentState == wanted.code(), 10);
+                    && c.agentState == wanted.code() && c.reason == wantedReason, 10);
             Thread.sleep(200);
             assertThat(indexOf(d -> d.type == DecisionType.REJECT_COMMAND && d.causeSequence == change.sequence))
                     .as("the core took " + wanted).isNegative();

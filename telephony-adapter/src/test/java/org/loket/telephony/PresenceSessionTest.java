@@ -12,6 +12,7 @@ import org.asteriskjava.fastagi.AgiRequest;
 import org.junit.jupiter.api.Test;
 import org.loket.config.ConfigLoader;
 import org.loket.core.AgentState;
+import org.loket.core.PauseReason;
 import org.loket.core.decision.RejectReason;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
@@ -61,7 +62,7 @@ class PresenceSessionTest {
         }
     }
 
-    private void dial(String code, String endpoint) throws Exception {
+    private void dial(String code, String endpoint, String... reasonDigit) throws Exception {
         if (gateway == null) {
             gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
             gateway.prepare(new GatewayContext(publisher, ConfigLoader.load(Path.of("src/test/resources/phone-it")), Map.of()));
@@ -69,7 +70,8 @@ class PresenceSessionTest {
         AgiRequest request = (AgiRequest) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {AgiRequest.class},
                 (p, m, args) -> switch (m.getName()) {
                     case "getScript" -> "presence";
-                    case "getArguments" -> new String[] {code, endpoint};
+                    case "getArguments" -> reasonDigit.length == 0 ? new String[] {code, endpoint}
+                            : new String[] {code, endpoint, reasonDigit[0]};
                     default -> null;
                 });
         AgiChannel channel = (AgiChannel) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {AgiChannel.class},
@@ -92,6 +94,18 @@ class PresenceSessionTest {
                 c -> assertThat(c).endsWith("/nl/agent-ready]"), c -> assertThat(c).endsWith("/nl/agent-paused]"));
         assertThat(gateway.calls().counters.presenceChanges.get()).isEqualTo(2);
         assertThat(gateway.calls().presenceRequests).isEmpty();
+    }
+
+    @Test
+    void shouldPauseWithTheReasonTheCodesDigitNames() throws Exception {
+        dial("pause", "agent-2");       // *56: no reason
+        dial("pause", "agent-2", "1");  // *561: the first of the desktop's pause reasons
+        dial("pause", "agent-2", "3");  // *563: the third
+        assertThat(published).extracting(c -> c.reason)
+                .containsExactly(PauseReason.UNSPECIFIED, PauseReason.FIRST_OPERATOR_CODE, PauseReason.FIRST_OPERATOR_CODE + 2);
+        dial("pause", "agent-2", "0");  // *560: no such reason
+        assertThat(published).hasSize(3);
+        assertThat(gateway.calls().counters.presenceRefused.get()).isEqualTo(1);
     }
 
     @Test

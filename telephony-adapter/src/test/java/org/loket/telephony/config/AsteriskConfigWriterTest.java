@@ -41,6 +41,9 @@ class AsteriskConfigWriterTest {
         String pjsip = Files.readString(dir.resolve("etc/pjsip.conf"));
         assertThat(pjsip).contains("bind=127.0.0.1:5060").contains("contact=sip:generalist-001@127.0.0.1:5101")
                 .doesNotContain("[chat-desk-001]").as("agents without voice capacity get no phone");
+        assertThat(Files.readString(dir.resolve("etc/extensions.conf"))).as("presence codes, *56N with a pause reason")
+                .contains("exten => *55,1,Answer()").contains("exten => *56,1,Answer()")
+                .contains("exten => _*56X,1,Answer()\n same => n,AGI(agi://127.0.0.1:4573/presence,pause,${CHANNEL(endpoint)},${EXTEN:3})");
         String manager = Files.readString(dir.resolve("etc/manager.conf"));
         String generated = Files.readString(secret).trim();
         assertThat(generated).hasSizeGreaterThanOrEqualTo(24);
