@@ -19,7 +19,8 @@
 # LOAD_WARMUP_CALLS sets the number of calls: the JIT compiler works through the first thousand
 # calls or so), measures ten quiet seconds (Loket's idle cost, subtracted in the "net" figures),
 # then the round's calls.
-# Work files: var/load (kept for inspection; loket-gc.log has Loket's GC and safepoint pauses).
+# Work files: var/load (kept for inspection; per Loket round N: loket.N.log, its journal.N and
+# loket-gc.N.log with its GC and safepoint pauses).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 calls="${1:-600}" rate="${2:-20}" agents="${3:-60}" hold="${4:-2000}" ring="${5:-200}"
