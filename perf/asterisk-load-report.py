@@ -52,23 +52,27 @@ print(f"Loket idle: {100 * idle_ticks_per_s / hz:.1f}% of one core (measured in 
 
 # Where Loket's CPU goes: per thread (numbers in names folded), ms per call in Loket's phase and the
 # same thread's idle cost in the quiet phases (per second), so a thread's cost of the calls shows.
-def thread_ticks(path):
+def thread_ticks(path, field="ticks"):
     total = {}
     for phase in phases(path):
-        one = phase_thread_ticks(phase)
+        one = phase_thread_ticks(phase, field)
         if one is None:
             return None
         for k, v in one.items():
             total[k] = total.get(k, 0) + v
     return total
-def phase_thread_ticks(name):
+def phase_thread_ticks(name, field):
+    """Per folded thread name, the difference over the phase of "ticks" (CPU) or "wakes" (voluntary
+    context switches: each one a block and, later, a wake-up)."""
     def read(suffix):
         ticks = {}
         for line in open(f"{work}/threads-{name}.{suffix}", encoding="utf-8", errors="replace"):
             parts = line.rstrip("\n").split("\t")
-            if len(parts) == 2 and parts[1].isdigit():
+            if len(parts) >= 2 and parts[1].isdigit():
                 key = re.sub(r"\d+", "N", parts[0]) or "?"
-                ticks.setdefault(key, []).append(int(parts[1]))
+                column = 1 if field == "ticks" else 2
+                if len(parts) > column and parts[column].isdigit():
+                    ticks.setdefault(key, []).append(int(parts[column]))
         return ticks
     try:
         before, after = read("before"), read("after")
@@ -94,10 +98,15 @@ if busy and idle:
           f"{1000 * (lk_ast + l_ticks) / hz / calls:.2f} ms, {1000 * (lk_ast + l_ticks - jit) / hz / calls:.2f} "
           f"without the JIT compiler ({100 * (lk_ast + l_ticks - jit) / aq - 100:+.0f} % against app_queue)")
     secs_busy, secs_idle = cpu["loket"][2], cpu["idle"][2]
-    print("\nLoket CPU by thread: ms per call in Loket's phase | idle ms per s (quiet phases)")
+    wakes, wakes_idle = thread_ticks("loket", "wakes") or {}, thread_ticks("idle", "wakes") or {}
+    print("\nLoket CPU by thread: ms per call in Loket's phase | idle ms per s (quiet phases) | "
+          "wake-ups per call | idle wake-ups per s")
     rows = sorted(busy, key=lambda k: -busy[k])
     for k in rows:
-        if busy[k] <= 0 and idle.get(k, 0) <= 0: continue
-        print(f"  {k:<48} {1000 * busy[k] / hz / calls:6.2f} | {1000 * max(0, idle.get(k, 0)) / hz / secs_idle:6.1f}")
+        if busy[k] <= 0 and idle.get(k, 0) <= 0 and wakes.get(k, 0) <= 0: continue
+        print(f"  {k:<48} {1000 * busy[k] / hz / calls:6.2f} | {1000 * max(0, idle.get(k, 0)) / hz / secs_idle:6.1f} | "
+              f"{wakes.get(k, 0) / calls:6.1f} | {max(0, wakes_idle.get(k, 0)) / secs_idle:6.1f}")
+    print(f"  {'(all threads alive at the end)':<48} {'':6} | {'':6} | {sum(wakes.values()) / calls:6.1f} | "
+          f"{sum(max(0, v) for v in wakes_idle.values()) / secs_idle:6.1f}")
     gone = cpu["loket"][1] - sum(busy.values())
     print(f"  {'(exited threads)':<48} {1000 * gone / hz / calls:6.2f}")

@@ -84,11 +84,13 @@ stop_loket() {
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 loket_ticks() { if [ -n "$loket_pid" ]; then cpu_ticks "$loket_pid"; else echo 0; fi; }
-# Loket's CPU ticks per thread (name, ticks; the name may hold spaces, so cut the stat line after ')').
+# Loket's CPU ticks and wake-ups per thread (name, ticks, voluntary context switches: a thread that
+# blocked and was woken; the name may hold spaces, so cut the stat line after ')').
 thread_ticks() {
     local t
     for t in /proc/"$1"/task/*; do
-        printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{ print $12 + $13 }')"
+        printf '%s\t%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{ print $12 + $13 }')" \
+            "$(awk '/^voluntary_ctxt_switches/ { print $2 }' "$t/status" 2>/dev/null)"
     done
 }
 
