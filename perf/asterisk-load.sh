@@ -18,7 +18,8 @@
 # Each of Loket's rounds starts Loket afresh, sends a minute of the same load unreported (warm-up;
 # LOAD_WARMUP_CALLS sets the number of calls: the JIT compiler works through the first thousand
 # calls or so), measures ten quiet seconds (Loket's idle cost, subtracted in the "net" figures),
-# then the round's calls.
+# then the round's calls. Before the rounds, a Loket of its own trains the AOT cache every round
+# then starts from (LOAD_AOT=0: none).
 # Work files: var/load (kept for inspection; per Loket round N: loket.N.log, its journal.N and
 # loket-gc.N.log with its GC and safepoint pauses).
 set -euo pipefail
@@ -111,6 +112,15 @@ rounds="${LOAD_ROUNDS:-3}"
 per_round=$(( calls / rounds ))
 # Asterisk's own warm-up, not reported.
 calls="$warmup_calls"; phase app_queue_warmup app-queue 81
+# Loket starts as an operator would run it at a busy site: from an AOT cache (the launcher's
+# LOKET_AOT_CACHE) trained on this load by a Loket of its own, so its JIT compiles the call path at
+# once instead of through the first thousands of calls. LOAD_AOT=0: a cold JVM every round.
+if [ "${LOAD_AOT:-1}" = 1 ]; then
+    export LOKET_AOT_CACHE="$work/loket.aot"
+    start_loket training
+    calls="$warmup_calls"; phase loket_training 0880000001 991
+    stop_loket
+fi
 # The measured calls in LOAD_ROUNDS rounds, the paths taking turns: a neighbour's build or a slower
 # minute of this shared VM then weighs on both paths alike, not on one.
 for round in $(seq 1 "$rounds"); do
@@ -122,4 +132,6 @@ for round in $(seq 1 "$rounds"); do
     stop_loket
 done
 
+if [ -f "$work/loket.aot" ]; then echo "Loket started from an AOT cache trained on $warmup_calls calls of this load."
+else echo "Loket started without an AOT cache (a cold JVM each round)."; fi
 python3 "$here/perf/asterisk-load-report.py" "$work" "$per_round" "$(getconf CLK_TCK)" "$rounds"
