@@ -48,6 +48,16 @@ for name in ("app_queue", "loket"):
           f"{1000 * a_ticks / hz / calls:.2f} | "
           + ("- (stopped)" if name == "app_queue" else
              f"{1000 * l_ticks / hz / calls:.2f} ({1000 * (l_ticks - idle_ticks_per_s * secs) / hz / calls:.2f})") + " |")
+# Round by round (each Loket round right after its app_queue round): this VM's minutes differ by
+# 10 % and more, so a pair of neighbouring rounds is the fairest comparison the run has.
+pairs = []
+for r in range(1, rounds + 1):
+    aq = 1000 * float(cpu[f"app_queue.{r}"][0]) / hz / per_round
+    lk = 1000 * (float(cpu[f"loket.{r}"][0]) + float(cpu[f"loket.{r}"][1])) / hz / per_round
+    pairs.append((aq, lk))
+print("Round by round, CPU ms per call (app_queue alone | Asterisk + Loket, JIT included): "
+      + ", ".join(f"{aq:.2f} | {lk:.2f}" for aq, lk in pairs)
+      + f"; Loket's path cheaper in {sum(1 for aq, lk in pairs if lk < aq)} of {rounds} rounds")
 print(f"Loket idle: {100 * idle_ticks_per_s / hz:.1f}% of one core (measured in its quiet seconds; Loket is stopped while app_queue carries the calls)")
 
 # Where Loket's CPU goes: per thread (numbers in names folded), ms per call in Loket's phase and the
