@@ -398,12 +398,11 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         final Sequence journaled = new Sequence(-1);
         final Sequence egressed = new Sequence(-1);
         /**
-         * The core wakes this thread at the end of each batch ({@link #wake}) or stands in for it;
-         * the timed park is only a safety net (a lost wake-up would be a bug: see {@link #workWaiting}
-         * for why there is none), so it is long: each wake of an idle engine costs the spin and yield
-         * phase below, and at 50 ms these wakes were a third of a quiet engine's wake-ups.
+         * The core wakes this thread at the end of each batch ({@link #wake}); the timed park is only
+         * a safety net (a halted core, a lost wake-up would be a bug), so it is long: each wake of
+         * an idle engine costs the spin and yield phase below.
          */
-        private static final long PARK_NS = 1_000_000_000L;
+        private static final long PARK_NS = 50_000_000L;
         /** Spins, then yields, before parking: enough to catch the next batch of a busy engine. */
         private static final int SPINS = 100;
         private static final int YIELDS = 10;
@@ -485,11 +484,6 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             }
         }
 
-        /**
-         * Read after {@code parked} is set: the core publishes its sequence before it reads
-         * {@code parked} (both volatile), so either this sees the batch's work or the core sees this
-         * thread parked and wakes it (or stands in).
-         */
         private boolean workWaiting() {
             return ring.isAvailable(journaled.get() + 1)
                     || Math.min(journaled.get(), coreProcessor.getSequence().get()) > egressed.get();
