@@ -62,27 +62,25 @@ print(f"Loket idle: {100 * idle_ticks_per_s / hz:.1f}% of one core (measured in 
 
 # Where Loket's CPU goes: per thread (numbers in names folded), ms per call in Loket's phase and the
 # same thread's idle cost in the quiet phases (per second), so a thread's cost of the calls shows.
-def thread_ticks(path, field="ticks"):
+def thread_counts(path, field="ticks"):
     total = {}
     for phase in phases(path):
-        one = phase_thread_ticks(phase, field)
+        one = phase_thread_counts(phase, field)
         if one is None:
             return None
         for k, v in one.items():
             total[k] = total.get(k, 0) + v
     return total
-def phase_thread_ticks(name, field):
+def phase_thread_counts(name, field):
     """Per folded thread name, the difference over the phase of "ticks" (CPU) or "wakes" (voluntary
     context switches: each one a block and, later, a wake-up)."""
+    column = 1 if field == "ticks" else 2
     def read(suffix):
         ticks = {}
         for line in open(f"{work}/threads-{name}.{suffix}", encoding="utf-8", errors="replace"):
             parts = line.rstrip("\n").split("\t")
-            if len(parts) >= 2 and parts[1].isdigit():
-                key = re.sub(r"\d+", "N", parts[0]) or "?"
-                column = 1 if field == "ticks" else 2
-                if len(parts) > column and parts[column].isdigit():
-                    ticks.setdefault(key, []).append(int(parts[column]))
+            if len(parts) > column and parts[column].isdigit():
+                ticks.setdefault(re.sub(r"\d+", "N", parts[0]) or "?", []).append(int(parts[column]))
         return ticks
     try:
         before, after = read("before"), read("after")
@@ -91,7 +89,7 @@ def phase_thread_ticks(name, field):
     # Threads are matched by folded name: sums per name, so a thread that exited takes its ticks with it
     # (the difference to the process total is printed as "exited threads").
     return {k: sum(after[k]) - sum(before.get(k, [])) for k in after}
-busy, idle = thread_ticks("loket"), thread_ticks("idle")
+busy, idle = thread_counts("loket"), thread_counts("idle")
 if busy and idle:
     # The JIT compiler's threads ("C1/C2 CompilerThread"): a start-up cost that, at 20 calls/s, runs
     # on through the first thousands of calls (per-call methods reach C2 after ~10,000 invocations).
@@ -108,7 +106,7 @@ if busy and idle:
           f"{1000 * (lk_ast + l_ticks) / hz / calls:.2f} ms, {1000 * (lk_ast + l_ticks - jit) / hz / calls:.2f} "
           f"without the JIT compiler ({100 * (lk_ast + l_ticks - jit) / aq - 100:+.0f} % against app_queue)")
     secs_busy, secs_idle = cpu["loket"][2], cpu["idle"][2]
-    wakes, wakes_idle = thread_ticks("loket", "wakes") or {}, thread_ticks("idle", "wakes") or {}
+    wakes, wakes_idle = thread_counts("loket", "wakes") or {}, thread_counts("idle", "wakes") or {}
     print("\nLoket CPU by thread: ms per call in Loket's phase | idle ms per s (quiet phases) | "
           "wake-ups per call | idle wake-ups per s")
     rows = sorted(busy, key=lambda k: -busy[k])
