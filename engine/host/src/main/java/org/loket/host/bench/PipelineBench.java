@@ -111,7 +111,8 @@ public final class PipelineBench {
     public EngineRun engine(String name, long offeredRatePerSecond, boolean measure, boolean replayAfter) {
         Path folder = fresh(name);
         settle();
-        EngineSettings settings = new EngineSettings(ringSize, waitStrategy, 0, measure, measure, true, pretouch);
+        EngineSettings settings = new EngineSettings(ringSize, waitStrategy, 0, measure, measure, true, pretouch,
+                EngineSettings.DEFAULT_IO_SAFETY_PARK_MS);
         try (Journal journal = Journal.open(folder)) {
             Engine engine = Engine.start(settings, journal);
             ThreadCpu cpu = new ThreadCpu();

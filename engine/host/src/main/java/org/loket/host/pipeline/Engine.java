@@ -7,6 +7,7 @@ import com.lmax.disruptor.EventTranslatorTwoArg;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -402,7 +403,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
          * a safety net (a halted core, a lost wake-up would be a bug), so it is long: each wake of
          * an idle engine costs the spin and yield phase below.
          */
-        private static final long PARK_NS = 50_000_000L;
+        private final long parkNs = TimeUnit.MILLISECONDS.toNanos(settings.ioSafetyParkMs());
         /** Spins, then yields, before parking: enough to catch the next batch of a busy engine. */
         private static final int SPINS = 100;
         private static final int YIELDS = 10;
@@ -434,8 +435,11 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                         Thread.yield();
                     } else {
                         parked = true;
+                        // Dekker with the core's end of batch: the flag before the progress read here,
+                        // the progress before the flag read there, or both sides miss each other.
+                        VarHandle.fullFence();
                         if (!workWaiting()) {
-                            LockSupport.parkNanos(PARK_NS);
+                            LockSupport.parkNanos(parkNs);
                         }
                         parked = false;
                     }
@@ -571,7 +575,9 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             if (endOfBatch) {
                 // Publish the batch's progress before waking the IO thread (the processor would set
                 // it only after this returns), so the woken thread finds the decisions to hand out.
-                coreSequence.set(sequence);
+                // A full fence, not set()'s release: the read of the IO thread's parked flag below
+                // must not pass this store, or a thread going to park misses both (a lost wake-up).
+                coreSequence.setVolatile(sequence);
                 if (!ioLoop.standIn()) {
                     ioLoop.wake();
                 }

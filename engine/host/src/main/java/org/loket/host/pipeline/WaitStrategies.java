@@ -20,7 +20,7 @@ public final class WaitStrategies {
     /**
      * On two vCPUs with three or four pipeline threads, yielding or sleeping waits beat busy
      * spinning (measured: see perf/RESULTS.md); yielding is the default. {@code phased} spins for
-     * 10 µs, yields until 100 µs, then blocks on a lock: busy traffic keeps it spinning, a quiet
+     * 2 µs, yields until 20 µs, then blocks on a lock: busy traffic keeps it spinning, a quiet
      * engine (a phone site between calls) costs next to nothing, and the first command after a
      * pause pays one wake-up.
      */
