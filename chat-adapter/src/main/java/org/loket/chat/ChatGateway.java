@@ -61,10 +61,11 @@ public final class ChatGateway implements Gateway {
     /**
      * After a restart: the conversations of ours the core still holds come back from the transcript
      * store before the server accepts a connection. The core is asked between two batches (a tick
-     * makes sure one comes); a publisher that is not the engine (a test double) has nothing to restore.
+     * makes sure one comes); a context without an engine (a test double) has nothing to restore.
      */
     private void restore(GatewayContext context) throws Exception {
-        if (!(context.publisher() instanceof Engine engine)) {
+        Engine engine = context.engine();
+        if (engine == null) {
             return;
         }
         long startNs = System.nanoTime();
@@ -97,7 +98,8 @@ public final class ChatGateway implements Gateway {
      */
     private void seedToday(GatewayContext context) {
         String folder = context.settings().get(ChatSettings.JOURNAL);
-        if (!(context.publisher() instanceof Engine engine) || folder == null) {
+        Engine engine = context.engine();
+        if (engine == null || folder == null) {
             return;
         }
         ChatHub seeded = hub;

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import org.loket.config.ConfigLoader;
 import org.loket.config.LoadedConfig;
 import org.loket.core.config.RoutingConfigCodec;
-import org.loket.host.gateway.GatewayContext;
 import org.loket.host.journal.Journal;
 import org.loket.host.pipeline.Engine;
 import org.loket.host.pipeline.EngineSettings;
@@ -61,8 +60,7 @@ final class TestEngine implements AutoCloseable {
         }
         settings.putAll(extra);
         gateway = (ChatGateway) new ChatGatewayProvider().create(settings);
-        gateway.start(new GatewayContext(engine, config, settings));
-        engine.addGateway(gateway);
+        engine.startGateway(gateway, config, settings);
         ticks = Executors.newSingleThreadScheduledExecutor();
         ticks.scheduleAtFixedRate(engine::publishTick, 100, 100, TimeUnit.MILLISECONDS);
     }

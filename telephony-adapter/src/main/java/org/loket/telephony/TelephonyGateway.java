@@ -112,7 +112,8 @@ public final class TelephonyGateway implements Gateway, AgiScript {
      * removed, or the journal was replaced) is dropped, so no agent is rung for it.
      */
     private void forgetCallbacksTheCoreEnded(GatewayContext context) throws Exception {
-        if (calls.callbacks.isEmpty() || !(context.publisher() instanceof Engine engine)) {
+        Engine engine = context.engine();
+        if (calls.callbacks.isEmpty() || engine == null) {
             return;
         }
         Set<Long> live = engine.query(core -> {

@@ -13,7 +13,6 @@ import org.loket.chat.ChatSettings;
 import org.loket.config.ConfigLoader;
 import org.loket.config.LoadedConfig;
 import org.loket.core.config.RoutingConfigCodec;
-import org.loket.host.gateway.GatewayContext;
 import org.loket.host.journal.Journal;
 import org.loket.host.pipeline.Engine;
 import org.loket.host.pipeline.EngineSettings;
@@ -51,8 +50,7 @@ public final class ChatLoadServer {
             Engine engine = Engine.start(EngineSettings.defaults().withWaitStrategy(waitStrategy), journal);
             engine.publishConfig(RoutingConfigCodec.encode(config.routing()));
             ChatGateway gateway = new ChatGateway(ChatSettings.from(settings));
-            gateway.start(new GatewayContext(engine, config, settings));
-            engine.addGateway(gateway);
+            engine.startGateway(gateway, config, settings);
             ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
             ticks.scheduleAtFixedRate(engine::publishTick, 100, 100, TimeUnit.MILLISECONDS);
             System.out.println("PORT " + gateway.address().getPort());

@@ -22,7 +22,6 @@ import org.loket.host.admin.AdminServer;
 import org.loket.host.config.ConfigApplier;
 import org.loket.host.config.ConfigWatcher;
 import org.loket.host.gateway.Gateway;
-import org.loket.host.gateway.GatewayContext;
 import org.loket.host.gateway.GatewayProvider;
 import org.loket.host.hours.HoursPublisher;
 import org.loket.host.journal.Journal;
@@ -146,12 +145,11 @@ final class RunCommand implements Callable<Integer> {
             }
             // Gateways that keep files of their own (the chat transcripts) put them beside the journal.
             settings.putIfAbsent("loket.journal", journal.toAbsolutePath().toString());
-            GatewayContext context = new GatewayContext(engine, coreTookIt ? loaded : forGateways(loaded, engine.core().config()), settings);
+            LoadedConfig gatewayConfig = coreTookIt ? loaded : forGateways(loaded, engine.core().config());
             for (GatewayProvider provider : ServiceLoader.load(GatewayProvider.class)) {
                 Gateway gateway = provider.create(settings);
                 if (gateway != null) {
-                    gateway.start(context);
-                    engine.addGateway(gateway);
+                    engine.startGateway(gateway, gatewayConfig, settings);
                     out.printf("loket: gateway %s started%n", gateway.name());
                 }
             }
@@ -159,8 +157,7 @@ final class RunCommand implements Callable<Integer> {
                 // Ids above every id the journal has seen: a restarted demo never reuses one.
                 long firstId = (recovery.nextSequence() + 1) * 1_000L;
                 SyntheticTraffic traffic = new SyntheticTraffic(WorldParams.demo(syntheticRate), seed, firstId);
-                traffic.start(context);
-                engine.addGateway(traffic);
+                engine.startGateway(traffic, gatewayConfig, settings);
             }
             // One applier for the admin API and the file watch: their applies are serialised.
             ConfigApplier applier = new ConfigApplier(engine, ignoreHours ? null : hours, coreTookIt ? loaded : null);

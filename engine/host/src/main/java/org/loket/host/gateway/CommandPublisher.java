@@ -1,7 +1,11 @@
 package org.loket.host.gateway;
 
 /**
- * How adapters hand commands to the engine. Thread-safe; never blocks.
+ * How adapters hand commands to the engine. Thread-safe; never waits for another thread.
+ * <p>On a quiet engine the publishing thread runs the command through the core, the journal and
+ * egress itself (a thread wake-up costs more than that work): every gateway's decision callbacks
+ * may then run inside {@code tryPublish}, on the caller's thread. So do not publish while holding a
+ * lock that a thread of yours may wait for while holding a lock your decision callbacks take.
  */
 public interface CommandPublisher {
     /**

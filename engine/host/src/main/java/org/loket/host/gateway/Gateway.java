@@ -12,8 +12,11 @@ import org.loket.core.decision.Decision;
  * command, {@link #onConfigApplied} on the same thread when a
  * configuration comes into force during traffic, {@link #close} once at shutdown.
  * <p>"The egress thread" is one thread at a time, in order: the engine's IO thread, or on a quiet
- * engine the core thread standing in for it. A gateway that blocks there stalls routing itself,
- * which is why every method below must hand its work over and return.
+ * engine the thread standing in for it: the core thread, or the thread that published the command
+ * (an adapter's own, inside {@link CommandPublisher#tryPublish}). A gateway that blocks there
+ * stalls routing itself, which is why every method below must hand its work over and return.
+ * The host starts a gateway with {@code Engine.startGateway}: commands it publishes during
+ * {@link #start} enter the ring once it is in egress, so their decisions reach it.
  *
  * <p>Ids: commands and decisions carry dense ids (entry, queue, agent, flow node, prompt, language),
  * which are list indexes of the configuration in force; names are what stays stable across a

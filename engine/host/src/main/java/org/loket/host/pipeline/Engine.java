@@ -1,10 +1,7 @@
 package org.loket.host.pipeline;
 
-import com.lmax.disruptor.BatchEventProcessor;
-import com.lmax.disruptor.BatchEventProcessorBuilder;
-import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.EventTranslatorTwoArg;
-import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import java.lang.invoke.VarHandle;
@@ -45,15 +42,17 @@ import org.slf4j.LoggerFactory;
  *                      └─► core stage (RoutingCore.apply)    ─┴─► egress (decision journal, gateways, hash)
  * </pre>
  *
- * Threads: two, owned here; the core owns none. The core stage has a thread of its own (a
- * Disruptor batch processor). The journal and egress stages share one IO thread that appends
+ * Threads: two, owned here; the core owns none. The core stage has a thread of its own
+ * ({@link CoreLoop}). The journal and egress stages share one IO thread that appends
  * newly published commands and releases the decisions of commands both journaled and decided.
  * Why not a thread per stage: on the two-vCPU machines this runs on, four busy threads (with the
  * producer) measured 3-5 times slower than three, because the core thread lost its CPU to spinning
  * neighbours (see perf/RESULTS.md). When the IO thread is parked (a quiet engine: a phone call
  * every 50 ms), the core thread runs both stages itself at the end of its batch instead of waking
  * it: a thread wake-up costs 40-90 µs of CPU on these VMs, more than the stages' work for a few
- * commands. The stages are run by one thread at a time ({@code IoLoop.stages}). A stage that throws halts the engine (see {@link #failure()});
+ * commands. Likewise, when the core thread is parked, the thread that publishes a command applies
+ * it (and stands in for the IO thread) before {@code tryPublish} returns. Each stage is run by one
+ * thread at a time ({@code CoreLoop.turn}, {@code IoLoop.stages}). A stage that throws halts the engine (see {@link #failure()});
  * recovery is a restart from snapshot plus journal.
  */
 public final class Engine implements CommandPublisher, AutoCloseable {
@@ -77,7 +76,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     private final EpochClock clock = new EpochClock();
     private final RingBuffer<RingEvent> ring;
     private final CoreStage coreStage;
-    private final BatchEventProcessor<RingEvent> coreProcessor;
+    private final CoreLoop coreLoop;
     private final JournalStage journalStage;
     private final EgressStage egressStage;
     private final IoLoop ioLoop;
@@ -113,17 +112,19 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             command.timestampNs = clock.nowNs();
             event.publishNanoTime = System.nanoTime();
         };
-        this.ring = RingBuffer.createMultiProducer(RingEvent::new, settings.ringSize(), WaitStrategies.of(settings.waitStrategy()));
+        // The ring's own wait strategy only signals: nobody waits on a barrier. The core thread waits
+        // in its own loop (CoreLoop), and publishers wake it (afterPublish); BusySpin signals nothing.
+        this.ring = RingBuffer.createMultiProducer(RingEvent::new, settings.ringSize(), new BusySpinWaitStrategy());
         this.coreStage = new CoreStage();
-        this.coreProcessor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), coreStage);
-        coreProcessor.setExceptionHandler(new HaltOnFailure());
+        sink.target(coreStage);
+        this.coreLoop = new CoreLoop(CoreIdle.of(settings.waitStrategy()));
         this.journalStage = new JournalStage();
         this.egressStage = new EgressStage();
         this.ioLoop = new IoLoop();
         // The journaled sequence tells the pre-toucher whether the journal is being written.
         this.pretoucher = settings.pretouchJournal() ? new JournalPretoucher(journal.folder(), ioLoop.journaled::get) : null;
         ring.addGatingSequences(ioLoop.egressed);
-        daemon(coreProcessor, "loket-core").start();
+        daemon(coreLoop, "loket-core").start();
         daemon(ioLoop, "loket-io").start();
     }
 
@@ -138,7 +139,23 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         return engine;
     }
 
-    /** Adds a started gateway; it receives decisions of commands published from now on. */
+    /**
+     * Starts a gateway and adds it to egress. Commands it publishes while it starts enter the ring
+     * when it is in egress ({@link StartingPublisher}), so it receives the decisions of every command
+     * it publishes.
+     */
+    public void startGateway(Gateway gateway, LoadedConfig config, java.util.Map<String, String> gatewaySettings)
+            throws Exception {
+        StartingPublisher publisher = new StartingPublisher(this);
+        gateway.start(new org.loket.host.gateway.GatewayContext(publisher, config, gatewaySettings, this));
+        addGateway(gateway);
+        publisher.open();
+    }
+
+    /**
+     * Adds a started gateway that has published nothing yet (else see {@link #startGateway}); it
+     * receives decisions of commands published from now on.
+     */
     public void addGateway(Gateway gateway) {
         egressStage.gateways = appended(egressStage.gateways, gateway);
         gateways.add(gateway);
@@ -154,6 +171,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     @SuppressWarnings("unchecked")
     public <A> boolean tryPublish(CommandFiller<A> filler, A argument) {
         if (ring.tryPublishEvent(stamping, (CommandFiller<Object>) filler, argument)) {
+            coreLoop.afterPublish();
             return true;
         }
         publishFailures.incrementAndGet();
@@ -172,6 +190,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         event.command.sequence = sequenceBase + sequence;
         event.publishNanoTime = intendedNanoTime;
         ring.publish(sequence);
+        coreLoop.afterPublish();
     }
 
     private static final CommandFiller<byte[]> CONFIG = (command, payload) -> {
@@ -321,7 +340,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         } catch (InterruptedException | IllegalStateException e) {
             LOG.warn("pipeline did not drain within 10 s; halting: {}", e.getMessage());
         }
-        coreProcessor.halt();
+        coreLoop.stop();
         ioLoop.stop();
         if (pretoucher != null) {
             pretoucher.close();
@@ -448,7 +467,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                 LOG.error("engine halted: the IO thread failed at journal {} / egress {}; restart to recover from the journal",
                         journaled.get(), egressed.get(), t);
                 failure.complete(t);
-                coreProcessor.halt();
+                coreLoop.halt();
             } finally {
                 while (!stages.compareAndSet(false, true)) {
                     Thread.onSpinWait(); // the core thread is standing in: let it finish before the writers close
@@ -490,7 +509,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
 
         private boolean workWaiting() {
             return ring.isAvailable(journaled.get() + 1)
-                    || Math.min(journaled.get(), coreProcessor.getSequence().get()) > egressed.get();
+                    || Math.min(journaled.get(), coreLoop.applied.get()) > egressed.get();
         }
 
         private int journalSome() {
@@ -511,7 +530,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         }
 
         private int egressSome() {
-            long limit = Math.min(journaled.get(), coreProcessor.getSequence().get());
+            long limit = Math.min(journaled.get(), coreLoop.applied.get());
             long next = egressed.get() + 1;
             int done = 0;
             while (next <= limit && done < BATCH) {
@@ -542,26 +561,169 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         }
     }
 
+    /**
+     * The core thread: applies published commands to the core in ring order, in batches. While it
+     * is parked (a quiet engine, with the {@code phased} or {@code blocking} wait), the thread that
+     * publishes a command takes the core's turn and applies it itself, with the journal and egress
+     * behind it when the IO thread is parked too ({@link #afterPublish}): a phone call's three
+     * commands then cost no wake-up of the core thread and no hand-back to the caller's session
+     * (each wake-up costs 40-90 µs of CPU on these VMs). The turn ({@link #turn}) makes the core
+     * single-threaded whoever runs it; its acquisition and release order the core's plain state
+     * between the threads. A publisher never waits for the turn: held, it wakes this thread instead.
+     */
+    private final class CoreLoop implements Runnable {
+        /** Commands a publisher applies when it stands in; more waiting than that wakes this thread. */
+        private static final int STAND_IN_COMMANDS = 256;
+        /** The sequence of the last command applied (its decisions are in its ring slot). */
+        final Sequence applied = new Sequence(-1);
+        /** Held by whichever thread applies commands: this one, or a publisher standing in. */
+        private final AtomicBoolean turn = new AtomicBoolean();
+        private final CoreIdle idle;
+        private final long parkNs = TimeUnit.MILLISECONDS.toNanos(settings.ioSafetyParkMs());
+        private volatile boolean running = true;
+        private volatile boolean parked;
+        private volatile Thread thread;
+
+        CoreLoop(CoreIdle idle) {
+            this.idle = idle;
+        }
+
+        @Override
+        public void run() {
+            thread = Thread.currentThread();
+            long idleSinceNs = 0;
+            while (running) {
+                int done = 0;
+                if (takeTurn()) {
+                    try {
+                        done = applySome(Integer.MAX_VALUE);
+                    } catch (Throwable t) {
+                        halted(t);
+                        return; // the turn stays taken: nothing applies commands after a failure
+                    }
+                    turn.set(false);
+                }
+                if (done > 0) {
+                    idleSinceNs = 0;
+                    continue;
+                }
+                long nowNs = System.nanoTime();
+                if (idleSinceNs == 0) {
+                    idleSinceNs = nowNs;
+                }
+                if (idle.step(nowNs - idleSinceNs)) {
+                    parked = true;
+                    // Dekker with afterPublish: the flag before the ring read here, the publication
+                    // before the flag read there, or both sides miss each other.
+                    VarHandle.fullFence();
+                    if (!ring.isAvailable(applied.get() + 1) && queries.isEmpty()) {
+                        LockSupport.parkNanos(parkNs);
+                    }
+                    parked = false;
+                }
+            }
+        }
+
+        /**
+         * Publishing thread, right after its command is in the ring: when this thread is parked,
+         * applies what is waiting (a quiet engine's common case: just this command), else or when
+         * another thread has the turn, wakes this thread.
+         */
+        void afterPublish() {
+            VarHandle.fullFence(); // the publication before the read of the flag: see run()
+            if (!parked) {
+                return;
+            }
+            if (takeTurn()) {
+                try {
+                    applySome(STAND_IN_COMMANDS);
+                } catch (Throwable t) {
+                    halted(t);
+                    return; // the turn stays taken (see run)
+                }
+                turn.set(false);
+                VarHandle.fullFence(); // the release before the ring read: a command published meanwhile is seen or wakes
+                if (!ring.isAvailable(applied.get() + 1)) {
+                    return;
+                }
+            }
+            LockSupport.unpark(thread);
+        }
+
+        private boolean takeTurn() {
+            if (!running || !turn.compareAndSet(false, true)) {
+                return false;
+            }
+            if (!running) { // stopped meanwhile: the stopper waits for the turn, give it back
+                turn.set(false);
+                return false;
+            }
+            return true;
+        }
+
+        /** With the turn: answers waiting queries, then applies up to {@code limit} published commands. */
+        private int applySome(int limit) {
+            long next = applied.get() + 1;
+            if (!ring.isAvailable(next)) {
+                if (!queries.isEmpty()) {
+                    coreStage.runQueries(); // asked while nothing was published: the query's tick is on its way
+                }
+                return 0;
+            }
+            long last = next;
+            long end = next + limit - 1;
+            while (last < end && ring.isAvailable(last + 1)) { // the batch: published in a row, no gap
+                last++;
+            }
+            coreStage.runQueries();
+            for (long sequence = next; sequence <= last; sequence++) {
+                coreStage.onEvent(ring.get(sequence), sequence, sequence == last);
+            }
+            return (int) (last - next + 1);
+        }
+
+        private void halted(Throwable t) {
+            long failedAt = applied.get() + 1;
+            LOG.error("engine halted: the core failed on sequence {} ({}); restart to recover from the journal",
+                    sequenceBase + failedAt, ring.get(failedAt).command, t);
+            failure.complete(t);
+            running = false;
+        }
+
+        /** Stops applying commands: the IO thread failed. */
+        void halt() {
+            running = false;
+            Thread t = thread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+
+        /** Stops this thread and waits for a publisher standing in to finish; nothing applies commands after. */
+        void stop() {
+            halt();
+            Thread t = thread;
+            if (t != null) {
+                try {
+                    t.join(5_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            while (!failure.isDone() && !turn.compareAndSet(false, true)) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
     /** Applies commands to the core; the core's decisions are collected into the event. */
-    private final class CoreStage implements EventHandler<RingEvent>, org.loket.core.decision.DecisionSink {
+    private final class CoreStage implements org.loket.core.decision.DecisionSink {
         final Histogram serviceTimeNs = new Histogram(3_600_000_000_000L, 3);
         private RingEvent current;
         private long sinceSnapshot;
         private long lastDueNs = nextTimerNs;
-        private Sequence coreSequence;
 
-        @Override
-        public void setSequenceCallback(Sequence sequenceCallback) {
-            coreSequence = sequenceCallback;
-        }
-
-        @Override
-        public void onStart() {
-            sink.target(this);
-        }
-
-        @Override
-        public void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
+        void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
             current = event;
             event.decisionCount = 0;
             if (settings.measureServiceTime()) {
@@ -573,11 +735,11 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             }
             current = null;
             if (endOfBatch) {
-                // Publish the batch's progress before waking the IO thread (the processor would set
-                // it only after this returns), so the woken thread finds the decisions to hand out.
-                // A full fence, not set()'s release: the read of the IO thread's parked flag below
-                // must not pass this store, or a thread going to park misses both (a lost wake-up).
-                coreSequence.setVolatile(sequence);
+                // Publish the batch's progress before waking the IO thread, so the woken thread finds
+                // the decisions to hand out. A full fence, not set()'s release: the read of the IO
+                // thread's parked flag below must not pass this store, or a thread going to park
+                // misses both (a lost wake-up).
+                coreLoop.applied.setVolatile(sequence);
                 if (!ioLoop.standIn()) {
                     ioLoop.wake();
                 }
@@ -604,8 +766,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             current.addDecision(decision);
         }
 
-        @Override
-        public void onBatchStart(long batchSize, long queueDepth) {
+        void runQueries() {
             for (Runnable q = queries.poll(); q != null; q = queries.poll()) {
                 q.run();
             }
@@ -747,28 +908,6 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             if (writer != null) {
                 writer.close();
             }
-        }
-    }
-
-    /** A stage that throws is a bug: record it, say so loudly, and stop taking traffic. */
-    private final class HaltOnFailure implements ExceptionHandler<RingEvent> {
-        @Override
-        public void handleEventException(Throwable ex, long sequence, RingEvent event) {
-            LOG.error("engine halted: a pipeline stage failed on sequence {} ({}); restart to recover from the journal",
-                    sequenceBase + sequence, event == null ? "no event" : event.command, ex);
-            failure.complete(ex);
-            coreProcessor.halt();
-        }
-
-        @Override
-        public void handleOnStartException(Throwable ex) {
-            LOG.error("engine stage failed to start", ex);
-            failure.complete(ex);
-        }
-
-        @Override
-        public void handleOnShutdownException(Throwable ex) {
-            LOG.warn("engine stage failed to shut down cleanly", ex);
         }
     }
 }

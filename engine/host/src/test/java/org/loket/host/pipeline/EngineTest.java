@@ -203,4 +203,86 @@ class EngineTest {
         assertThat(replay.identical()).isTrue();
         assertThat(replay.recordedHash()).isEqualTo(String.format("%016x", hash));
     }
+
+    /**
+     * A quiet engine whose core thread parks ({@code phased}) does not wake it: the thread that
+     * publishes applies its command, journals it and hands its decisions out before
+     * {@code tryPublish} returns. Both journals still hold everything and replay identically.
+     */
+    @Test
+    void shouldLetThePublishingThreadRunItsCommandWhenTheEngineIsQuiet() throws Exception {
+        List<String> handedOutOn = Collections.synchronizedList(new ArrayList<>());
+        long hash;
+        try (var journal = org.loket.host.journal.Journal.open(folder)) {
+            Engine engine = Engine.start(EngineSettings.defaults().withWaitStrategy("phased").withSnapshotEvery(0), journal);
+            engine.addGateway(TestGateways.watching(d -> handedOutOn.add(Thread.currentThread().getName())));
+            Thread publisher = new Thread(() -> {
+                for (int i = 0; i < 20; i++) {
+                    try {
+                        Thread.sleep(20); // the core thread parks after 20 µs of nothing
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    engine.publishConfig(RoutingConfigCodec.encode(config)); // one decision each
+                }
+            }, "test-publisher");
+            publisher.start();
+            publisher.join();
+            engine.awaitQuiet(10_000);
+            hash = engine.decisionHash();
+            engine.close();
+        }
+        assertThat(handedOutOn).hasSize(20);
+        assertThat(handedOutOn.stream().filter("test-publisher"::equals).count()).as("handed out on the publishing thread")
+                .isGreaterThan(10);
+        ReplayReport replay = Replayer.replay(folder, null, null, Pace.MAX, null);
+        assertThat(replay.commands()).isEqualTo(20);
+        assertThat(replay.identical()).isTrue();
+        assertThat(replay.recordedHash()).isEqualTo(String.format("%016x", hash));
+    }
+
+    /**
+     * Three producers with pauses of every length, so that each command finds the core thread
+     * spinning, yielding, parking or parked, and the core's turn taken or free: every command is
+     * applied once, in ring order, whoever applies it (the journal replays identically).
+     */
+    @Test
+    void shouldApplyEveryCommandOnceWhetherTheCoreThreadOrAPublisherRunsIt() throws Exception {
+        int producers = 3;
+        int perProducer = 3_000;
+        long hash;
+        try (var journal = org.loket.host.journal.Journal.open(folder)) {
+            Engine engine = Engine.start(EngineSettings.defaults().withWaitStrategy("phased").withSnapshotEvery(0), journal);
+            List<Thread> threads = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                int first = p * perProducer;
+                threads.add(new Thread(() -> {
+                    java.util.SplittableRandom random = new java.util.SplittableRandom(first);
+                    Command command = new Command();
+                    for (int i = first; i < first + perProducer; i++) {
+                        tape.read(i, command);
+                        engine.publishRecorded(command, System.nanoTime());
+                        long pauseNs = System.nanoTime() + (random.nextInt(4) == 0 ? random.nextLong(200_000) : 0);
+                        while (System.nanoTime() < pauseNs) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                }, "producer-" + p));
+            }
+            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.join();
+            }
+            engine.awaitQuiet(30_000);
+            assertThat(engine.failure()).isNotDone();
+            assertThat(engine.processed()).isEqualTo((long) producers * perProducer);
+            assertThat(engine.core().lastSequence()).isEqualTo((long) producers * perProducer);
+            hash = engine.decisionHash();
+            engine.close();
+        }
+        ReplayReport replay = Replayer.replay(folder, null, null, Pace.MAX, null);
+        assertThat(replay.commands()).isEqualTo(producers * perProducer);
+        assertThat(replay.identical()).isTrue();
+        assertThat(replay.recordedHash()).isEqualTo(String.format("%016x", hash));
+    }
 }
