@@ -50,6 +50,8 @@ public final class JournalPretoucher implements AutoCloseable {
     private long writesSeenAtNs;
     /** Records a second from which the journal counts as busy (10 ms checks); at phone rates it is far below. */
     static final long BUSY_RECORDS_PER_S = 10_000;
+    /** How often a quiet journal is looked at (see the constructor). */
+    private static final long QUIET_CHECK_NS = 1_000_000_000L;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -63,10 +65,11 @@ public final class JournalPretoucher implements AutoCloseable {
      *
      * @param writes the number of records journaled so far (e.g. the last journaled sequence);
      *     while it grows by fewer than {@value #BUSY_RECORDS_PER_S} a second, the thread checks every
-     *     200 ms instead of every 10 ms. Chronicle extends a file a block (64 MiB) ahead of the
+     *     second instead of every 10 ms. Chronicle extends a file a block (64 MiB) ahead of the
      *     writer, and this thread touches all of it when it sees it: a writer that slow needs minutes
-     *     to cross a block, and one that speeds up writes into touched pages first, so it reaches
-     *     untouched ones only after this thread is back to 10 ms. {@code null}: always every 10 ms.
+     *     to cross a block, and one that speeds up writes into touched pages first (a million
+     *     commands a second take more than a second to cross a block), so it reaches untouched ones
+     *     only after this thread is back to 10 ms. {@code null}: always every 10 ms.
      */
     public JournalPretoucher(Path journalFolder, LongSupplier writes) {
         this.writes = writes;
@@ -95,7 +98,7 @@ public final class JournalPretoucher implements AutoCloseable {
                     return;
                 }
             }
-            LockSupport.parkNanos(worked ? 1_000_000L : busy() ? 10_000_000L : 200_000_000L);
+            LockSupport.parkNanos(worked ? 1_000_000L : busy() ? 10_000_000L : QUIET_CHECK_NS);
         }
     }
 
