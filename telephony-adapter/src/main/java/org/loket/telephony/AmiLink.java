@@ -13,7 +13,7 @@ import org.asteriskjava.manager.action.OriginateAction;
 import org.asteriskjava.manager.action.PJSipShowEndpointsAction;
 import org.asteriskjava.manager.action.RedirectAction;
 import org.asteriskjava.manager.event.ConnectEvent;
-import org.asteriskjava.manager.event.DeviceStateChangeEvent;
+import org.asteriskjava.manager.event.ContactStatusEvent;
 import org.asteriskjava.manager.event.DialEndEvent;
 import org.asteriskjava.manager.event.DisconnectEvent;
 import org.asteriskjava.manager.event.EndpointList;
@@ -86,7 +86,7 @@ final class AmiLink implements ManagerEventListener {
                     calls.counters.amiDisconnects.incrementAndGet();
                     LOG.warn("telephony: AMI disconnected; reconnecting");
                 }
-                case DeviceStateChangeEvent d -> deviceState(d.getDevice(), d.getState());
+                case ContactStatusEvent c -> contactStatus(c.getEndpointName(), c.getContactStatus());
                 case DialEndEvent d -> {
                     // An originated callback has no caller channel (no unique id): its answer comes over AGI.
                     if ("ANSWER".equals(d.getDialStatus()) && d.getUniqueId() != null) {
@@ -102,6 +102,22 @@ final class AmiLink implements ManagerEventListener {
             calls.counters.agiErrors.incrementAndGet();
             LOG.warn("AMI event {} not translated: {}", event.getClass().getSimpleName(), e.toString());
         }
+    }
+
+    /**
+     * A phone's contact changed (it registered, unregistered, answered a qualify or stopped
+     * answering): the agent is logged in or out. One contact per agent, as {@code loket
+     * asterisk-config} writes (an endpoint with several contacts would be logged out when one of
+     * them goes). Device states are not read between resynchronisations: a phone's changes twice in
+     * every call, and only reachable or not matters here.
+     */
+    private void contactStatus(String endpoint, String status) {
+        if (endpoint == null || status == null) {
+            return;
+        }
+        boolean gone = status.equalsIgnoreCase(ContactStatusEvent.STATUS_REMOVED)
+                || status.equalsIgnoreCase(ContactStatusEvent.STATUS_UNREACHABLE);
+        deviceState("PJSIP/" + endpoint, gone ? "UNAVAILABLE" : "NOT_INUSE");
     }
 
     /** {@code PJSIP/name} with Asterisk's device state (NOT_INUSE, INUSE, RINGING, UNAVAILABLE, ...). */

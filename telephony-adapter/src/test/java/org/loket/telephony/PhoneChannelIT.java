@@ -66,6 +66,9 @@ class PhoneChannelIT {
     private static final String RELOAD_NUMBER = "0881234570";
     private static final String LONG_MENU_NUMBER = "0881234571";
     private static final String PREFERRED_NUMBER = "0881234572";
+    private static final String SOFTPHONE_NUMBER = "0881234573";
+    /** agent-5's phone registers with this password; the other agents' phones have static contacts. */
+    private static final String SOFTPHONE_PASSWORD = "soft-" + Long.toHexString(new SecureRandom().nextLong());
 
     private LoadedConfig config;
     private Process loket;
@@ -92,7 +95,8 @@ class PhoneChannelIT {
         config = ConfigLoader.load(CONFIG);
         Path secret = WORK.resolve("ami-secret");
         AsteriskConfigWriter.write(config, new AsteriskConfigWriter.Options("127.0.0.1:5060", "127.0.0.1:5038", "loket",
-                "127.0.0.1:4573", new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101), "sip:127.0.0.1:5090",
+                "127.0.0.1:4573", new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101, false,
+                        Map.of("agent-5", SOFTPHONE_PASSWORD)), "sip:127.0.0.1:5090",
                 "/loket/sounds", "/loket", "/usr/lib/x86_64-linux-gnu/asterisk/modules", 60, "10000-10999", false),
                 secret, ASTERISK.resolve("etc"));
         byte[] key = new byte[32];
@@ -431,6 +435,30 @@ class PhoneChannelIT {
 
     @Test
     @Order(13)
+    void aSoftphoneThatRegistersIsLoggedInTakesACallAndIsLoggedOutWhenItUnregisters() throws Exception {
+        poll();
+        long mark = commands.isEmpty() ? 0 : commands.get(commands.size() - 1).sequence;
+        // The answering side at 5109 (the contact it registers), the registration from 5110.
+        phones.add(Sipp.softphone(SIPP, "agent-5", Sipp.Phone.ANSWER, 5109, 5180, 5094));
+        Sipp registration = Sipp.registration(SIPP, "agent-5", SOFTPHONE_PASSWORD, 5109, 12_000, 5110, 5184, 5095);
+        awaitCommand(c -> c.sequence > mark && c.type == CommandType.AGENT_LOGGED_IN && agentName(c.agentId).equals("agent-5"), 10);
+
+        Sipp caller = call("0612000021", SOFTPHONE_NUMBER, new Sipp.Caller().pause(3000).hangUp());
+        long contact = nextArrival();
+        assertThat(caller.await(30)).as(diagnostics(caller)).isZero();
+        Decision offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 10);
+        assertThat(agentName(offer.agentId)).isEqualTo("agent-5");
+        assertThat(outcomeOf(contact, 10)).as("answered on the registered contact").isEqualTo(Outcome.ANSWERED);
+
+        assertThat(registration.await(40)).as(diagnostics(registration)).isZero();
+        Command loggedOut = awaitCommand(c -> c.sequence > mark && c.type == CommandType.AGENT_STATE_CHANGED
+                && agentName(c.agentId).equals("agent-5") && c.agentState == AgentState.LOGGED_OUT.code(), 10);
+        assertThat(indexOf(d -> d.type == DecisionType.REJECT_COMMAND && d.causeSequence == loggedOut.sequence))
+                .as("the core logged agent-5 out").isNegative();
+    }
+
+    @Test
+    @Order(14)
     void asteriskRestartLosesNoContactAndLoketReconnects() throws Exception {
         Sipp waiting = call("0612000011", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('6').pause(30_000).hangUp());
         long waitingContact = nextArrival();
@@ -453,7 +481,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void callsReachTheFallbackWhenLoketIsStopped() throws Exception {
         assertEveryContactEndedOnce();
         loket.toHandle().destroy(); // SIGTERM; unlike Process.destroy it leaves the output readable

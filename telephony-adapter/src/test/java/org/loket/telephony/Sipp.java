@@ -258,6 +258,58 @@ final class Sipp {
                 "-mp", Integer.toString(mediaPort), "-cp", Integer.toString(controlPort)));
     }
 
+    /**
+     * A softphone's answering side: as {@link #phone}, and it answers the OPTIONS requests Asterisk
+     * qualifies a registered contact with ({@code -aa}), or the contact would go unreachable.
+     */
+    static Sipp softphone(Path dir, String name, Phone phone, int sipPort, int mediaPort, int controlPort) throws IOException {
+        Path scenario = dir.resolve(name + ".xml");
+        Files.writeString(scenario, phoneScenario(phone, 0), StandardCharsets.ISO_8859_1);
+        return start(dir, name, List.of("-sf", scenario.toString(), "-aa", "-p", Integer.toString(sipPort),
+                "-mp", Integer.toString(mediaPort), "-cp", Integer.toString(controlPort)));
+    }
+
+    /**
+     * A softphone's registration with Asterisk 127.0.0.1:5060 as {@code user} (digest auth), for
+     * the contact {@code sip:user@127.0.0.1:contactPort}; it stays registered {@code registeredMs},
+     * then unregisters (Expires: 0) and ends (exit code 0 when every step was answered as expected).
+     */
+    static Sipp registration(Path dir, String user, String password, int contactPort, long registeredMs, int sipPort,
+                             int mediaPort, int controlPort) throws IOException {
+        String name = user + "-registration";
+        StringBuilder scenario = new StringBuilder("<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"register\">\n");
+        int cseq = 1;
+        for (int expires : new int[] {3600, 0}) {
+            for (boolean withAuth : new boolean[] {false, true}) {
+                scenario.append("""
+                          <send retrans="500"><![CDATA[
+                        REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
+                        Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                        From: <sip:%1$s@[remote_ip]>;tag=[pid]SIPpTag00[call_number]
+                        To: <sip:%1$s@[remote_ip]>
+                        Call-ID: [call_id]
+                        CSeq: %2$d REGISTER
+                        Contact: <sip:%1$s@[local_ip]:%3$d>
+                        Expires: %4$d
+                        %5$sMax-Forwards: 70
+                        Content-Length: 0
+
+                        ]]></send>
+                        """.formatted(user, cseq++, contactPort, expires,
+                        withAuth ? "[authentication username=" + user + " password=" + password + "]\n" : ""));
+                scenario.append(withAuth ? "  <recv response=\"200\"/>\n" : "  <recv response=\"401\" auth=\"true\"/>\n");
+            }
+            if (expires > 0) {
+                scenario.append("  <pause milliseconds=\"").append(registeredMs).append("\"/>\n");
+            }
+        }
+        scenario.append("</scenario>\n");
+        Path file = dir.resolve(name + ".xml");
+        Files.writeString(file, scenario, StandardCharsets.ISO_8859_1);
+        return start(dir, name, List.of("-sf", file.toString(), "-m", "1", "-l", "1", "-p", Integer.toString(sipPort),
+                "-mp", Integer.toString(mediaPort), "-cp", Integer.toString(controlPort), "127.0.0.1:5060"));
+    }
+
     /** One call to {@code service} at Asterisk 127.0.0.1:5060. */
     static Sipp call(Path dir, String name, String number, String service, Caller caller, int sipPort, int mediaPort,
                      int controlPort) throws IOException {

@@ -51,7 +51,8 @@ public final class AsteriskConfigCommand implements Callable<Integer>, CliExtens
                     + "(the n-th call-taking agent at sip:NAME@HOST:BASEPORT+n, for sipp agents) or 'shared:HOST:PORT' (all at one port)")
     String agentContacts;
 
-    @Option(names = "--agent-secrets-file", description = "lines 'agent-name=password' for --agent-contacts register")
+    @Option(names = "--agent-secrets-file", description = "lines 'agent-name=password': every agent's with --agent-contacts register; "
+            + "with static or shared, the agents listed here register instead (softphones)")
     Path agentSecretsFile;
 
     @Option(names = "--callback-contact", description = "SIP URI of the trunk callbacks go out through, e.g. sip:127.0.0.1:5090")
@@ -94,20 +95,16 @@ public final class AsteriskConfigCommand implements Callable<Integer>, CliExtens
                 err.println("--agent-contacts '" + agentContacts + "': expected static:HOST:BASEPORT or shared:HOST:PORT, e.g. static:127.0.0.1:5100");
                 return 2;
             }
-            contacts = new AsteriskConfigWriter.AgentContacts.Static(parts[1], Integer.parseInt(parts[2]), parts[0].equals("shared"));
+            // Agents with a password in the secrets file register (softphones among desk phones).
+            Map<String, String> registering = agentSecretsFile == null ? Map.of() : secrets(agentSecretsFile);
+            contacts = new AsteriskConfigWriter.AgentContacts.Static(parts[1], Integer.parseInt(parts[2]), parts[0].equals("shared"),
+                    registering);
         } else if (agentContacts.equals("register")) {
             if (agentSecretsFile == null) {
                 err.println("--agent-contacts register needs --agent-secrets-file (lines agent-name=password)");
                 return 2;
             }
-            Map<String, String> secrets = new LinkedHashMap<>();
-            for (String line : Files.readAllLines(agentSecretsFile, StandardCharsets.UTF_8)) {
-                int eq = line.indexOf('=');
-                if (eq > 0 && !line.startsWith("#")) {
-                    secrets.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
-                }
-            }
-            contacts = new AsteriskConfigWriter.AgentContacts.Register(secrets);
+            contacts = new AsteriskConfigWriter.AgentContacts.Register(secrets(agentSecretsFile));
         } else {
             err.println("--agent-contacts '" + agentContacts + "': 'register', 'static:HOST:BASEPORT' or 'shared:HOST:PORT'");
             return 2;
@@ -122,5 +119,17 @@ public final class AsteriskConfigCommand implements Callable<Integer>, CliExtens
             err.println(e.getMessage());
             return 1;
         }
+    }
+
+    /** Lines {@code agent-name=password}; {@code #} starts a comment line. */
+    private static Map<String, String> secrets(Path file) throws IOException {
+        Map<String, String> secrets = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            int eq = line.indexOf('=');
+            if (eq > 0 && !line.startsWith("#")) {
+                secrets.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+            }
+        }
+        return secrets;
     }
 }

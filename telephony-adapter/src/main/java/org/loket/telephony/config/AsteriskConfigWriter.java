@@ -36,12 +36,19 @@ public final class AsteriskConfigWriter {
     /** How agents' phones are reached. */
     public sealed interface AgentContacts {
         /**
-         * Static contacts {@code sip:NAME@host:(basePort + n)} for the n-th call-taking agent (tests, sipp);
-         * with {@code shared} every agent at {@code host:basePort} (one sipp answering for all, load tests).
+         * Static contacts {@code sip:NAME@host:(basePort + n)} for the n-th call-taking agent (desk
+         * phones at fixed addresses, tests, sipp); with {@code shared} every agent at
+         * {@code host:basePort} (one sipp answering for all, load tests). The agents named in
+         * {@code registering} (name to password) register instead, as with {@link Register}:
+         * softphones among desk phones.
          */
-        record Static(String host, int basePort, boolean shared) implements AgentContacts {
+        record Static(String host, int basePort, boolean shared, Map<String, String> registering) implements AgentContacts {
             public Static(String host, int basePort) {
                 this(host, basePort, false);
+            }
+
+            public Static(String host, int basePort, boolean shared) {
+                this(host, basePort, shared, Map.of());
             }
         }
 
@@ -81,7 +88,10 @@ public final class AsteriskConfigWriter {
             "AgentConnect", "AgentRingNoAnswer", "BridgeCreate", "BridgeDestroy", "BridgeEnter", "BridgeLeave", "DialBegin",
             "DialState", "DTMFBegin", "DTMFEnd", "Hangup", "HangupRequest", "MusicOnHoldStart", "MusicOnHoldStop",
             "NewCallerid", "NewConnectedLine", "Newchannel", "Newexten", "Newstate", "QueueCallerAbandon", "QueueCallerJoin",
-            "QueueCallerLeave", "QueueMemberStatus", "SoftHangupRequest", "TestEvent", "VarSet");
+            "QueueCallerLeave", "QueueMemberStatus", "SoftHangupRequest", "TestEvent", "VarSet",
+            // An agent's phone is reachable or not by its contacts (ContactStatus); its device state
+            // changes twice in every call and said nothing new (one event and reader wake-up a call).
+            "DeviceStateChange");
 
     private AsteriskConfigWriter() {
     }
@@ -218,6 +228,8 @@ public final class AsteriskConfigWriter {
             String name = agents.get(n).name();
             s.append('[').append(name).append("](endpoint-defaults)\ncontext=loket-agents\naors=").append(name).append('\n');
             switch (o.agentContacts()) {
+                case AgentContacts.Static st when st.registering().containsKey(name) ->
+                        registering(s, name, st.registering().get(name));
                 case AgentContacts.Static st -> s.append("\n[").append(name).append("]\ntype=aor\nmax_contacts=1\ncontact=sip:")
                         .append(name).append('@').append(st.host()).append(':').append(st.shared() ? st.basePort() : st.basePort() + n)
                         .append("\n\n");
@@ -226,10 +238,7 @@ public final class AsteriskConfigWriter {
                     if (password == null) {
                         throw new IllegalArgumentException("agent '" + name + "' has no password in the agent secrets file");
                     }
-                    s.append("auth=").append(name).append("-auth\n\n[").append(name).append("]\ntype=aor\nmax_contacts=1\n")
-                            .append("remove_existing=yes\nqualify_frequency=30\n\n[").append(name)
-                            .append("-auth]\ntype=auth\nauth_type=userpass\nusername=").append(name)
-                            .append("\npassword=").append(password).append("\n\n");
+                    registering(s, name, password);
                 }
             }
         }
@@ -238,6 +247,18 @@ public final class AsteriskConfigWriter {
             s.append("contact=").append(o.callbackContact()).append('\n');
         }
         return s.toString();
+    }
+
+    /**
+     * The rest of an agent endpoint whose phone registers: one contact (a new registration replaces
+     * the old one), qualified every 30 s, so a phone that went away is unreachable within a minute
+     * (the AMI's {@code ContactStatus} tells Loket, which logs the agent out).
+     */
+    private static void registering(StringBuilder s, String name, String password) {
+        s.append("auth=").append(name).append("-auth\n\n[").append(name).append("]\ntype=aor\nmax_contacts=1\n")
+                .append("remove_existing=yes\nqualify_frequency=30\n\n[").append(name)
+                .append("-auth]\ntype=auth\nauth_type=userpass\nusername=").append(name)
+                .append("\npassword=").append(password).append("\n\n");
     }
 
     private static String extensions(LoadedConfig loaded, Options o) {
@@ -307,12 +328,9 @@ public final class AsteriskConfigWriter {
                 + "\nread=system,call,agent,user,reporting\nwrite=system,call,originate,agent,user,reporting\n"
                 // Only the events the adapter translates (and the replies to its resynchronisation):
                 // asterisk-java builds a bean per event by reflection, and a call makes dozens.
-                + "eventfilter=Event: DeviceStateChange\neventfilter=Event: DialEnd\neventfilter=Event: EndpointList\n"
+                + "eventfilter=Event: ContactStatus\neventfilter=Event: DialEnd\neventfilter=Event: EndpointList\n"
                 + "eventfilter=Event: EndpointListComplete\neventfilter=Event: OriginateResponse\n"
-                + "eventfilter=Event: FullyBooted\neventfilter=Event: Shutdown\n"
-                // Of the device states, the adapter reads only reachable or not: the states a
-                // phone passes through in every call carry nothing new (measured: 6 events a call).
-                + "eventfilter=!State: (INUSE|RINGING|RINGINUSE|ONHOLD|BUSY)\n";
+                + "eventfilter=Event: FullyBooted\neventfilter=Event: Shutdown\n";
     }
 
     private static String queues(LoadedConfig loaded) {

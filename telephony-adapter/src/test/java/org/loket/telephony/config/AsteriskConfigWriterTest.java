@@ -48,12 +48,13 @@ class AsteriskConfigWriterTest {
         String generated = Files.readString(secret).trim();
         assertThat(generated).hasSizeGreaterThanOrEqualTo(24);
         assertThat(manager).contains("bindaddr=127.0.0.1").contains("secret=" + generated)
-                .contains("permit=127.0.0.1/255.255.255.255").contains("eventfilter=Event: DeviceStateChange").doesNotContain("Event: VarSet")
-                .contains("eventfilter=!State: (INUSE|RINGING|RINGINUSE|ONHOLD|BUSY)");
+                .contains("permit=127.0.0.1/255.255.255.255").contains("eventfilter=Event: ContactStatus").doesNotContain("Event: VarSet")
+                .doesNotContain("Event: DeviceStateChange").as("presence from phones' contacts, not from device states");
         // The per-call events Loket does not read are off in Asterisk as a whole; the ones it reads stay on.
         String disabled = manager.lines().filter(l -> l.startsWith("disabledevents=")).findFirst().orElseThrow();
         assertThat(disabled.substring("disabledevents=".length()).split(",")).contains("VarSet", "Newexten", "Newchannel", "Hangup")
-                .doesNotContain("DeviceStateChange", "DialEnd", "OriginateResponse", "FullyBooted", "Shutdown", "EndpointList");
+                .contains("DeviceStateChange")
+                .doesNotContain("ContactStatus", "DialEnd", "OriginateResponse", "FullyBooted", "Shutdown", "EndpointList");
         assertThat(Files.readString(dir.resolve("etc/queues.conf"))).contains("member => PJSIP/security-008");
         assertThat(Files.readString(dir.resolve("etc/loket-prompts.tsv"))).contains("nl\twelcome\tWelkom bij de helpdesk")
                 .contains("en\tnumber-42\t42")
@@ -61,8 +62,12 @@ class AsteriskConfigWriterTest {
                 .contains("nl\tclosed-hours\tU belt buiten onze openingstijden").contains("en\tclosed-holiday\tToday is a public holiday")
                 .contains("nl\tclosed-tax-office\t");
 
-        AsteriskConfigWriter.write(loaded, options(new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101)), secret,
-                dir.resolve("again"));
+        AsteriskConfigWriter.write(loaded, options(new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101, false,
+                Map.of("generalist-001", "soft-secret-1"))), secret, dir.resolve("again"));
+        assertThat(Files.readString(dir.resolve("again/pjsip.conf"))).as("a softphone among desk phones registers")
+                .doesNotContain("contact=sip:generalist-001@").contains("[generalist-001-auth]\ntype=auth\nauth_type=userpass\n"
+                        + "username=generalist-001\npassword=soft-secret-1").contains("qualify_frequency=30")
+                .contains("@127.0.0.1:5102\n").as("the others keep their static contacts");
         assertThat(Files.readString(dir.resolve("again/manager.conf"))).as("an existing secret is kept").contains("secret=" + generated);
 
         AsteriskConfigWriter.write(loaded, options(new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101), true), secret,
