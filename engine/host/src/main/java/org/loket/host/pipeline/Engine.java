@@ -422,7 +422,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
          * a safety net (a halted core, a lost wake-up would be a bug), so it is long: each wake of
          * an idle engine costs the spin and yield phase below.
          */
-        private final long parkNs = TimeUnit.MILLISECONDS.toNanos(settings.ioSafetyParkMs());
+        private final long parkNs = TimeUnit.MILLISECONDS.toNanos(settings.safetyParkMs());
         /** Spins, then yields, before parking: enough to catch the next batch of a busy engine. */
         private static final int SPINS = 100;
         private static final int YIELDS = 10;
@@ -579,7 +579,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         /** Held by whichever thread applies commands: this one, or a publisher standing in. */
         private final AtomicBoolean turn = new AtomicBoolean();
         private final CoreIdle idle;
-        private final long parkNs = TimeUnit.MILLISECONDS.toNanos(settings.ioSafetyParkMs());
+        private final long parkNs = TimeUnit.MILLISECONDS.toNanos(settings.safetyParkMs());
         private volatile boolean running = true;
         private volatile boolean parked;
         private volatile Thread thread;

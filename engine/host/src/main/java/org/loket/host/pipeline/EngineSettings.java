@@ -10,37 +10,38 @@ package org.loket.host.pipeline;
  * @param measureLatency        record publish-to-egress latency per command
  * @param journalDecisions      journal decisions as well as commands (needed by replay's identity check)
  * @param pretouchJournal       touch journal pages ahead of the writers on a background thread
- * @param ioSafetyParkMs        longest park of the IO thread between the core's wake-ups: only a safety
- *                              net (the core wakes it, or stands in for it, at the end of every batch),
- *                              and each expiry on a quiet engine costs a wake-up
+ * @param safetyParkMs          longest park of the core and IO threads between wake-ups: only a safety
+ *                              net (publishers wake the core thread or stand in for it, the core wakes
+ *                              the IO thread or stands in for it), and each expiry on a quiet engine
+ *                              costs a wake-up
  */
 public record EngineSettings(int ringSize, String waitStrategy, long snapshotEveryCommands, boolean measureServiceTime,
                              boolean measureLatency, boolean journalDecisions, boolean pretouchJournal,
-                             long ioSafetyParkMs) {
-    /** See {@code ioSafetyParkMs}. */
-    public static final long DEFAULT_IO_SAFETY_PARK_MS = 1_000;
+                             long safetyParkMs) {
+    /** See {@code safetyParkMs}. */
+    public static final long DEFAULT_SAFETY_PARK_MS = 1_000;
 
     public static EngineSettings defaults() {
-        return new EngineSettings(1 << 16, "yielding", 1_000_000, false, false, true, true, DEFAULT_IO_SAFETY_PARK_MS);
+        return new EngineSettings(1 << 16, "yielding", 1_000_000, false, false, true, true, DEFAULT_SAFETY_PARK_MS);
     }
 
-    public EngineSettings withIoSafetyParkMs(long parkMs) {
+    public EngineSettings withSafetyParkMs(long parkMs) {
         return new EngineSettings(ringSize, waitStrategy, snapshotEveryCommands, measureServiceTime, measureLatency,
                 journalDecisions, pretouchJournal, parkMs);
     }
 
     public EngineSettings withPretouch(boolean pretouch) {
         return new EngineSettings(ringSize, waitStrategy, snapshotEveryCommands, measureServiceTime, measureLatency,
-                journalDecisions, pretouch, ioSafetyParkMs);
+                journalDecisions, pretouch, safetyParkMs);
     }
 
     public EngineSettings withWaitStrategy(String name) {
         return new EngineSettings(ringSize, name, snapshotEveryCommands, measureServiceTime, measureLatency, journalDecisions,
-                pretouchJournal, ioSafetyParkMs);
+                pretouchJournal, safetyParkMs);
     }
 
     public EngineSettings withSnapshotEvery(long commands) {
         return new EngineSettings(ringSize, waitStrategy, commands, measureServiceTime, measureLatency, journalDecisions,
-                pretouchJournal, ioSafetyParkMs);
+                pretouchJournal, safetyParkMs);
     }
 }

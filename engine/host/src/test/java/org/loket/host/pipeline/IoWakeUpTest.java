@@ -15,9 +15,9 @@ import org.loket.host.bench.CommandTape;
 import org.loket.host.journal.Journal;
 
 /**
- * The hand-over between the core thread and the IO thread: a command's decisions are handed out
- * while the IO thread spins, yields, is about to park or is parked. The IO thread's safety park is
- * a minute here, so a wake-up the core loses shows as a stalled command instead of a 50 ms delay.
+ * The hand-overs between a publisher, the core thread and the IO thread: a command's decisions are
+ * handed out while the core and IO threads spin, yield, are about to park or are parked. Their
+ * safety park is a minute here, so a lost wake-up shows as a stalled command instead of a delay.
  */
 @Timeout(120)
 class IoWakeUpTest {
@@ -40,7 +40,7 @@ class IoWakeUpTest {
         long worstNs = 0;
         try (Journal journal = Journal.open(folder)) {
             Engine engine = Engine.start(EngineSettings.defaults().withWaitStrategy("phased").withSnapshotEvery(0)
-                    .withIoSafetyParkMs(SAFETY_PARK_MS), journal);
+                    .withSafetyParkMs(SAFETY_PARK_MS), journal);
             long base = engine.egressedSequence();
             int i = 0;
             while (i < tape.size()) {
