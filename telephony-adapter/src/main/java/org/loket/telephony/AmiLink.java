@@ -117,20 +117,20 @@ final class AmiLink implements ManagerEventListener {
         }
         boolean gone = status.equalsIgnoreCase(ContactStatusEvent.STATUS_REMOVED)
                 || status.equalsIgnoreCase(ContactStatusEvent.STATUS_UNREACHABLE);
-        deviceState("PJSIP/" + endpoint, gone ? "UNAVAILABLE" : "NOT_INUSE");
+        presence(endpoint, !gone);
     }
 
-    /** {@code PJSIP/name} with Asterisk's device state (NOT_INUSE, INUSE, RINGING, UNAVAILABLE, ...). */
-    private void deviceState(String device, String state) {
-        if (device == null || !device.startsWith("PJSIP/")) {
-            return;
+    /** An endpoint's device state (NOT_INUSE, INUSE, UNAVAILABLE, ...) as reachable or not; null says nothing. */
+    private static Boolean reachable(String deviceState) {
+        if (deviceState == null) {
+            return null;
         }
-        String endpoint = device.substring("PJSIP/".length());
-        if (state == null) {
-            return;
-        }
-        String normalized = state.toUpperCase().replace(' ', '_');
-        boolean reachable = !(normalized.equals("UNAVAILABLE") || normalized.equals("INVALID") || normalized.equals("UNKNOWN"));
+        String normalized = deviceState.toUpperCase().replace(' ', '_');
+        return !(normalized.equals("UNAVAILABLE") || normalized.equals("INVALID") || normalized.equals("UNKNOWN"));
+    }
+
+    /** The phone of agent endpoint {@code endpoint} is reachable or not: logs the agent in or out once. */
+    private void presence(String endpoint, boolean reachable) {
         synchronized (presence) {
             // The id of the configuration in force now: the command goes into the ring behind its switch.
             int agent = gateway.directory().agent(endpoint);
@@ -159,7 +159,10 @@ final class AmiLink implements ManagerEventListener {
             for (ManagerEvent event : response.getEvents()) {
                 if (event instanceof EndpointList e && e.getObjectName() != null) {
                     seen++;
-                    deviceState("PJSIP/" + e.getObjectName(), e.getDevicestate());
+                    Boolean reachable = reachable(e.getDevicestate());
+                    if (reachable != null) {
+                        presence(e.getObjectName(), reachable);
+                    }
                 }
             }
             LOG.info("telephony: resynchronised {} endpoints", seen);

@@ -252,10 +252,17 @@ final class Sipp {
 
     /** An agent's phone (or a citizen's, for callbacks) on sipPort, answering calls until stopped. */
     static Sipp phone(Path dir, String name, Phone phone, long holdMs, int sipPort, int mediaPort, int controlPort) throws IOException {
+        return phone(dir, name, phone, holdMs, sipPort, mediaPort, controlPort, List.of());
+    }
+
+    private static Sipp phone(Path dir, String name, Phone phone, long holdMs, int sipPort, int mediaPort, int controlPort,
+                              List<String> extraArgs) throws IOException {
         Path scenario = dir.resolve(name + ".xml");
         Files.writeString(scenario, phoneScenario(phone, holdMs), StandardCharsets.ISO_8859_1);
-        return start(dir, name, List.of("-sf", scenario.toString(), "-p", Integer.toString(sipPort),
+        List<String> args = new ArrayList<>(List.of("-sf", scenario.toString(), "-p", Integer.toString(sipPort),
                 "-mp", Integer.toString(mediaPort), "-cp", Integer.toString(controlPort)));
+        args.addAll(extraArgs);
+        return start(dir, name, args);
     }
 
     /**
@@ -263,10 +270,7 @@ final class Sipp {
      * qualifies a registered contact with ({@code -aa}), or the contact would go unreachable.
      */
     static Sipp softphone(Path dir, String name, Phone phone, int sipPort, int mediaPort, int controlPort) throws IOException {
-        Path scenario = dir.resolve(name + ".xml");
-        Files.writeString(scenario, phoneScenario(phone, 0), StandardCharsets.ISO_8859_1);
-        return start(dir, name, List.of("-sf", scenario.toString(), "-aa", "-p", Integer.toString(sipPort),
-                "-mp", Integer.toString(mediaPort), "-cp", Integer.toString(controlPort)));
+        return phone(dir, name, phone, 0, sipPort, mediaPort, controlPort, List.of("-aa"));
     }
 
     /**

@@ -630,6 +630,9 @@ public final class Engine implements CommandPublisher, AutoCloseable {
          * another thread has the turn, wakes this thread.
          */
         void afterPublish() {
+            if (!idle.parks()) {
+                return; // this thread never parks (yielding, sleeping, busy-spin): no fence on the hot path
+            }
             VarHandle.fullFence(); // the publication before the read of the flag: see run()
             if (!parked) {
                 return;
