@@ -12,16 +12,17 @@
 # logged by sipp on this machine's clock). CPU: utime+stime of the Asterisk and Loket processes
 # over each phase (/proc), divided by the calls placed; Loket runs with its default wait strategy,
 # phased (LOKET_WAIT_STRATEGY=sleeping|yielding|... to compare; yielding spins a core while idle).
-# The measured calls go through in LOAD_ROUNDS rounds (default 3), the paths taking turns. In
-# app_queue's rounds Loket is stopped: an AMI session costs Asterisk CPU on every call (its session
-# thread is woken for the events it then filters), so app_queue is measured as it runs on its own.
-# Each of Loket's rounds starts Loket afresh, sends a minute of the same load unreported (warm-up;
-# LOAD_WARMUP_CALLS sets the number of calls: the JIT compiler works through the first thousand
-# calls or so), measures ten quiet seconds (Loket's idle cost, subtracted in the "net" figures),
-# then the round's calls. Before the rounds, a Loket of its own trains the AOT cache every round
-# then starts from (LOAD_AOT=0: none).
-# Work files: var/load (kept for inspection; per Loket round N: loket.N.log, its journal.N and
-# loket-gc.N.log with its GC and safepoint pauses).
+# Before the measured rounds: a minute of app_queue calls unreported (Asterisk's warm-up), one round
+# of app_queue with Loket not running (the check that Loket's idle AMI session does not weigh on
+# app_queue: with the per-call events it does not read switched off, it should not), a Loket of its
+# own that trains the AOT cache (LOAD_AOT=0: none), then Loket from that cache, a minute of calls
+# on its path unreported (warm-up; LOAD_WARMUP_CALLS sets the number) and ten quiet seconds (its
+# idle cost, subtracted in the "net" figures). The measured calls then go through in LOAD_ROUNDS
+# short rounds (default 10), the paths taking turns, Loket up throughout as at a site that runs it.
+# The report compares the pairs of neighbouring rounds (mean difference with its 95 % interval) and
+# counts Asterisk's tasks per call by taskprocessor on each path (`core show taskprocessors`).
+# Work files: var/load (kept for inspection: loket.1.log, its journal.1 and loket-gc.1.log with its GC
+# and safepoint pauses; the training run's the same with "training").
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 calls="${1:-600}" rate="${2:-20}" agents="${3:-60}" hold="${4:-2000}" ring="${5:-200}"
@@ -65,7 +66,7 @@ sed -e "s/\[ring\]/$ring/; s/\[hold\]/$hold/" "$here/ops/asterisk/sipp/agent-ans
     -p 5101 -mp 5120 -cp 5105 -message_file agents.msg.log -l 100000 ) >"$work/sipp/agents.out" 2>&1 &
 phones_pid=$!
 
-start_loket() {  # round: a fresh journal each time, so no round pays for replaying another's
+start_loket() {  # name (of its log, journal and GC log)
     LOKET_JAVA_OPTS="${LOKET_JAVA_OPTS:-} -Xlog:gc*,safepoint:file=$work/loket-gc.$1.log:uptime,level,tags" \
         "$here/loket" run --config "$work/config" --journal "$work/journal.$1" --status-seconds 0 \
         --set telephony.enabled=true --set telephony.ami.secretFile="$work/ami-secret" \
@@ -98,6 +99,7 @@ thread_ticks() {
 phase() {  # name service prefix (service "idle": $calls seconds without calls)
     local name="$1" service="$2" prefix="$3" a0 l0 t0
     [ -n "$loket_pid" ] && thread_ticks "$loket_pid" >"$work/threads-$name.before"
+    [ "$service" = idle ] || "$asterisk" cli "$work/asterisk" "core show taskprocessors" >"$work/tasks-$name.before" 2>&1 || true
     a0=$(cpu_ticks "$asterisk_pid"); l0=$(loket_ticks); t0=$(date +%s.%N)
     if [ "$service" = idle ]; then sleep "$calls"; else ( cd "$work/sipp" && sipp "${sipp_common[@]}" -sf "$here/ops/asterisk/sipp/caller-wait.xml" -key prefix "$prefix" \
         -s "$service" -m "$calls" -r "$rate" -l "$calls" -p 5070 -mp 5140 -cp 5080 -message_file "$name.msg.log" \
@@ -105,33 +107,38 @@ phase() {  # name service prefix (service "idle": $calls seconds without calls)
     echo "$name $(( $(cpu_ticks "$asterisk_pid") - a0 )) $(( $(loket_ticks) - l0 )) $(echo "$(date +%s.%N) - $t0" | bc)" >>"$work/cpu.txt"
     [ -n "$loket_pid" ] && thread_ticks "$loket_pid" >"$work/threads-$name.after"
     [ "$service" = idle ] || sleep $(( hold / 1000 + 3 ))
+    [ "$service" = idle ] || "$asterisk" cli "$work/asterisk" "core show taskprocessors" >"$work/tasks-$name.after" 2>&1 || true
 }
 
 warmup_calls="${LOAD_WARMUP_CALLS:-$(( rate * 60 ))}"
-rounds="${LOAD_ROUNDS:-3}"
+rounds="${LOAD_ROUNDS:-10}"
 per_round=$(( calls / rounds ))
 # Asterisk's own warm-up, not reported.
 calls="$warmup_calls"; phase app_queue_warmup app-queue 81
+# app_queue with no Loket at all, one round's worth: the check that Loket's idle AMI session, up in
+# the measured rounds below, does not weigh on app_queue's figures.
+calls=$per_round; phase app_queue_alone app-queue 82
 # Loket starts as an operator would run it at a busy site: from an AOT cache (the launcher's
 # LOKET_AOT_CACHE) trained on this load by a Loket of its own, so its JIT compiles the call path at
-# once instead of through the first thousands of calls. LOAD_AOT=0: a cold JVM every round.
+# once instead of through the first thousands of calls. LOAD_AOT=0: a cold JVM.
 if [ "${LOAD_AOT:-1}" = 1 ]; then
     export LOKET_AOT_CACHE="$work/loket.aot"
     start_loket training
-    calls="$warmup_calls"; phase loket_training 0880000001 991
+    calls="$warmup_calls"; phase loket_training 0880000001 83
     stop_loket
 fi
-# The measured calls in LOAD_ROUNDS rounds, the paths taking turns: a neighbour's build or a slower
-# minute of this shared VM then weighs on both paths alike, not on one.
+start_loket 1
+calls=$warmup_calls; phase loket_warmup 0880000001 84
+calls=10; phase idle idle -
+# The measured calls in LOAD_ROUNDS short rounds, the paths taking turns with Loket up throughout (as
+# at a site that runs it): this VM's speed drifts by 10-40 % from one minute to the next, so the
+# fair comparison is a pair of neighbouring rounds, and many pairs.
 for round in $(seq 1 "$rounds"); do
-    calls=$per_round; phase "app_queue.$round" app-queue "7$(( round % 10 ))1"
-    start_loket "$round"
-    calls=$warmup_calls; phase "loket_warmup.$round" 0880000001 "8$(( round % 10 ))2"
-    calls=10; phase "idle.$round" idle -
-    calls=$per_round; phase "loket.$round" 0880000001 "7$(( round % 10 ))2"
-    stop_loket
+    calls=$per_round; phase "app_queue.$round" app-queue "7$(printf %02d "$round")1"
+    calls=$per_round; phase "loket.$round" 0880000001 "7$(printf %02d "$round")2"
 done
+stop_loket
 
 if [ -f "$work/loket.aot" ]; then echo "Loket started from an AOT cache trained on $warmup_calls calls of this load."
-else echo "Loket started without an AOT cache (a cold JVM each round)."; fi
+else echo "Loket started without an AOT cache (a cold JVM)."; fi
 python3 "$here/perf/asterisk-load-report.py" "$work" "$per_round" "$(getconf CLK_TCK)" "$rounds"
