@@ -125,32 +125,42 @@ public final class HoursPublisher implements AutoCloseable {
         }
     }
 
-    /** Publishes what is due, then arranges to run again at the next transition (or ring retry). */
+    /**
+     * Publishes what is due, then arranges to run again at the next transition (or ring retry). The
+     * count of published commands moves last, so whoever sees it sees the next transitions planned
+     * after them ({@link #nextTransitions}).
+     */
     private void drainAndPlan() {
         pending = null;
-        while (!outbox.isEmpty()) {
-            if (!publisher.tryPublish(HOURS, outbox.peek())) {
-                ringFull.incrementAndGet();
-                pending = thread.schedule(this::drainAndPlan, RETRY_MS, TimeUnit.MILLISECONDS);
+        int sent = 0;
+        try {
+            while (!outbox.isEmpty()) {
+                if (!publisher.tryPublish(HOURS, outbox.peek())) {
+                    ringFull.incrementAndGet();
+                    pending = thread.schedule(this::drainAndPlan, RETRY_MS, TimeUnit.MILLISECONDS);
+                    return;
+                }
+                outbox.poll();
+                sent++;
+            }
+            if (schedule == null) {
                 return;
             }
-            outbox.poll();
-            published.incrementAndGet();
-        }
-        if (schedule == null) {
-            return;
-        }
-        List<HoursSchedule.Transition> ahead = withDayStarts(schedule.transitions(plannedUpToMs, plannedUpToMs + HORIZON_MS),
-                plannedUpToMs, plannedUpToMs + HORIZON_MS, schedule.zone());
-        Map<Integer, HoursSchedule.Transition> next = new TreeMap<>();
-        for (HoursSchedule.Transition t : ahead) {
-            if (t.queueId() != DAY_START) {
-                next.putIfAbsent(t.queueId(), t);
+            List<HoursSchedule.Transition> ahead = withDayStarts(schedule.transitions(plannedUpToMs, plannedUpToMs + HORIZON_MS),
+                    plannedUpToMs, plannedUpToMs + HORIZON_MS, schedule.zone());
+            Map<Integer, HoursSchedule.Transition> next = new TreeMap<>();
+            for (HoursSchedule.Transition t : ahead) {
+                if (t.queueId() != DAY_START) {
+                    next.putIfAbsent(t.queueId(), t);
+                }
             }
+            nextByQueue = Map.copyOf(next);
+            long dueMs = ahead.isEmpty() ? plannedUpToMs + HORIZON_MS : ahead.getFirst().epochMs();
+            pending = thread.schedule(() -> due(dueMs, ahead), Math.max(0, dueMs * 1_000_000 - clockNs.getAsLong()),
+                    TimeUnit.NANOSECONDS);
+        } finally {
+            published.addAndGet(sent);
         }
-        nextByQueue = Map.copyOf(next);
-        long dueMs = ahead.isEmpty() ? plannedUpToMs + HORIZON_MS : ahead.getFirst().epochMs();
-        pending = thread.schedule(() -> due(dueMs, ahead), Math.max(0, dueMs * 1_000_000 - clockNs.getAsLong()), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -204,7 +214,10 @@ public final class HoursPublisher implements AutoCloseable {
         return nextByQueue;
     }
 
-    /** {@code QUEUE_HOURS_SET} and {@code DAY_STARTED} commands published so far. */
+    /**
+     * {@code QUEUE_HOURS_SET} and {@code DAY_STARTED} commands published so far; a caller that reads
+     * a count also sees the next transitions planned after those commands.
+     */
     public long published() {
         return published.get();
     }

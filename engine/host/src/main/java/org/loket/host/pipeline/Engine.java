@@ -299,6 +299,11 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         return sequenceBase + ioLoop.egressed.get();
     }
 
+    /** Whether the IO thread is parked (or about to park): tests that need the core to stand in wait for it. */
+    boolean ioThreadParked() {
+        return ioLoop.parked;
+    }
+
     /** Commands that have passed egress. */
     public long processed() {
         return ioLoop.egressed.get() + 1;

@@ -173,6 +173,14 @@ class EngineTest {
         }
     }
 
+    private static void awaitIoParked(Engine engine) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!engine.ioThreadParked() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(engine.ioThreadParked()).as("the IO thread parks on a quiet engine").isTrue();
+    }
+
     /**
      * A quiet engine (a command now and then, as a phone line brings them) does not wake its IO
      * thread: the core thread journals the command and hands out its decisions itself. Both journals
@@ -185,9 +193,10 @@ class EngineTest {
         try (var journal = org.loket.host.journal.Journal.open(folder)) {
             Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
             engine.addGateway(TestGateways.watching(d -> handedOutOn.add(Thread.currentThread().getName())));
+            awaitIoParked(engine);
             assertThat(engine.publishConfig(RoutingConfigCodec.encode(config))).isTrue();
             for (int i = 0; i < 20; i++) {
-                Thread.sleep(20); // long enough for the IO thread to park (100 spins, 10 yields)
+                awaitIoParked(engine);
                 assertThat(engine.publishTick()).isTrue();
                 assertThat(engine.publishConfig(RoutingConfigCodec.encode(config))).isTrue(); // one decision each
             }
@@ -196,7 +205,10 @@ class EngineTest {
             engine.close();
         }
         assertThat(handedOutOn).hasSize(21);
-        assertThat(handedOutOn.stream().filter("loket-core"::equals).count()).as("handed out on the core thread").isGreaterThan(10);
+        // A parked IO thread may still wake now and then (a spurious wake, or the flag set just before
+        // it found work): nearly all, not all, are the core thread's.
+        assertThat(handedOutOn.stream().filter("loket-core"::equals).count()).as("handed out on the core thread")
+                .isGreaterThanOrEqualTo(18);
         ReplayReport replay = Replayer.replay(folder, null, null, Pace.MAX, null);
         assertThat(replay.commands()).isEqualTo(41);
         assertThat(replay.recordedDecisions()).as("every decision journaled").isEqualTo(21);
