@@ -117,8 +117,8 @@ public final class ChatGateway implements Gateway {
                 seeded.execute(() -> seeded.todaySeeded(kpis));
                 LOG.info("chat: today's wallboard figures read from the journal up to sequence {} in {} ms", first,
                         (System.nanoTime() - startNs) / 1_000_000);
-            } catch (InterruptedException e) {
-                // the gateway is closing: nobody reads the figures any more
+            } catch (InterruptedException | java.util.concurrent.RejectedExecutionException e) {
+                // the gateway is closing (its hub no longer takes tasks): nobody reads the figures any more
             } catch (RuntimeException e) {
                 LOG.warn("chat: today's wallboard figures could not be read from the journal {} ({}); they count from this start",
                         folder, e.toString());
