@@ -150,7 +150,14 @@ class ChatBrowserIT {
         // first joined, answered within the target; the queue it was transferred to answered none.
         // queue, channel, waiting, longest wait, answered, abandoned, service level
         By firstRow = By.cssSelector("#queues tr[data-queue='digid-chat']");
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(firstRow, "digid-chat chat 0 0 1 0 100 %"));
+        try {
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(firstRow, "digid-chat chat 0 0 1 0 100 %"));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            // Seen once (session 9) and not found since: keep what the hub holds, to tell a seeding
+            // race (ChatGateway.seedToday) from a page that missed a push.
+            throw new AssertionError("the wallboard's digid-chat row: " + driver.findElement(firstRow).getText()
+                    + "; the hub's wallboard now: " + t.gateway.hub().ask(ChatHub::wallboard).get(5, TimeUnit.SECONDS), e);
+        }
         By taxRow = By.cssSelector("#queues tr[data-queue='tax-handover-chat']");
         assertThat(driver.findElement(taxRow).getText()).startsWith("tax-handover-chat chat 0 0 0 0");
         // ... and the transfer shows as one into the tax hand-over queue, none into the first.
