@@ -1332,8 +1332,11 @@ final class ChatHub implements AutoCloseable {
             awaitingSeed.add(new Fed(command, decisions));
         }
         today.accept(command, decisions, decisions.length);
-        if (decisions.length > 0) {
-            wallboardDirty = true; // a push that ran between this command's decisions and this call showed the figures before it
+        // A push that ran between this command's decisions (or the desk's own update) and this call
+        // showed the figures before it; some commands change them with no decision at all (an
+        // agent's WRAP_UP_DONE closes the answered contact). Only a bare tick changes nothing shown.
+        if (decisions.length > 0 || command.type != CommandType.TICK) {
+            wallboardDirty = true;
         }
     }
 

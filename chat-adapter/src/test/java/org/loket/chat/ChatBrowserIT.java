@@ -44,6 +44,7 @@ class ChatBrowserIT {
 
     private static void run(TestEngine t, ChromeDriver driver) throws Exception {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // the wallboard redraws its rows on every push
         String base = t.http();
 
         // Agent 1 logs in on the desktop and is ready.
@@ -159,12 +160,13 @@ class ChatBrowserIT {
                     + "; the hub's wallboard now: " + t.gateway.hub().ask(ChatHub::wallboard).get(5, TimeUnit.SECONDS), e);
         }
         By taxRow = By.cssSelector("#queues tr[data-queue='tax-handover-chat']");
-        assertThat(driver.findElement(taxRow).getText()).startsWith("tax-handover-chat chat 0 0 0 0");
-        // ... and the transfer shows as one into the tax hand-over queue, none into the first.
-        assertThat(driver.findElement(By.cssSelector("#queues tr[data-queue='tax-handover-chat'] td:nth-child(9)")).getText())
-                .isEqualTo("1");
-        assertThat(driver.findElement(By.cssSelector("#queues tr[data-queue='digid-chat'] td:nth-child(9)")).getText())
-                .isEqualTo("0");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(taxRow, "tax-handover-chat chat 0 0 0 0"));
+        // ... and the transfer shows as one into the tax hand-over queue, none into the first (each
+        // cell found afresh: a push may redraw the rows between two looks).
+        wait.until(d -> d.findElement(By.cssSelector("#queues tr[data-queue='tax-handover-chat'] td:nth-child(9)")).getText()
+                .equals("1"));
+        wait.until(d -> d.findElement(By.cssSelector("#queues tr[data-queue='digid-chat'] td:nth-child(9)")).getText()
+                .equals("0"));
         // A supervisor's screen: the whole queue table shows at 1280 pixels, no sideways scrolling.
         assertThat((Boolean) ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
                 "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
