@@ -154,8 +154,8 @@ class ChatBrowserIT {
         try {
             wait.until(ExpectedConditions.textToBePresentInElementLocated(firstRow, "digid-chat chat 0 0 1 0 100 %"));
         } catch (org.openqa.selenium.TimeoutException e) {
-            // Seen once (session 9) and not found since: keep what the hub holds, to tell a seeding
-            // race (ChatGateway.seedToday) from a page that missed a push.
+            // A stale row: say what the hub itself holds, to tell figures the hub lacks from a push
+            // the page never got (the cause once: a decision-less WRAP_UP_DONE that pushed nothing).
             throw new AssertionError("the wallboard's digid-chat row: " + driver.findElement(firstRow).getText()
                     + "; the hub's wallboard now: " + t.gateway.hub().ask(ChatHub::wallboard).get(5, TimeUnit.SECONDS), e);
         }
