@@ -214,6 +214,57 @@ class ChatGatewayTest {
         }
     }
 
+    /**
+     * An answered contact counts in today's figures when its wrap-up is done, and the agent's
+     * {@code WRAP_UP_DONE} makes no decision of its own: the wallboard must still be pushed after it.
+     * The command is handed to the gateway as egress would, once the pushes have settled, so a
+     * wallboard that only moved on decisions would wait for the next change, however long.
+     */
+    @Test
+    void shouldPushTodaysFiguresAfterACommandThatMakesNoDecision() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "50")); WsClient desk = t.login("chat-desk-001");
+             WsClient board = new WsClient(t.ws() + "/ws/wallboard")) {
+            board.send("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}");
+            WsClient citizen = new WsClient(t.ws() + "/ws/citizen");
+            TestEngine.askForTheApplicationDesk(citizen);
+            String contact = desk.await("offer").path("contact").asText();
+            desk.send("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}");
+            citizen.await("agent-joined");
+            desk.send("{\"type\":\"end\",\"contact\":\"" + contact + "\"}");
+            desk.await("ended");
+            t.engine.awaitQuiet(5_000);
+            Thread.sleep(500); // ten push periods: the hub has shown everything so far
+            assertThat(t.gateway.hub().ask(h -> digidChat(h.wallboard(), "answered")).get(5, TimeUnit.SECONDS))
+                    .as("not counted before the wrap-up is done").isZero();
+
+            org.loket.core.command.Command done = new org.loket.core.command.Command();
+            done.type = org.loket.core.command.CommandType.WRAP_UP_DONE;
+            done.contactId = Long.parseLong(contact);
+            done.agentId = agentId(t, "chat-desk-001");
+            done.timestampNs = t.engine.nowNs();
+            done.sequence = t.engine.egressedSequence() + 1;
+            t.gateway.onCommand(done, new org.loket.core.decision.Decision[0], 0);
+
+            JsonNode w = board.await("wallboard", f -> digidChat(f, "answered") == 1, 5_000);
+            assertThat(digidChat(w, "answeredWithinTarget")).isEqualTo(1);
+            citizen.close();
+        }
+    }
+
+    private static long digidChat(JsonNode wallboard, String field) {
+        return TestEngine.queueFigure(wallboard, "digid-chat", field);
+    }
+
+    private static int agentId(TestEngine t, String name) {
+        var agents = t.config.routing().agents();
+        for (int a = 0; a < agents.size(); a++) {
+            if (agents.get(a).name().equals(name)) {
+                return a;
+            }
+        }
+        throw new AssertionError("no agent " + name);
+    }
+
     @Test
     void shouldShowPositionAndEstimatedWaitWhileNoAgentIsFree() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.position-update-ms", "100"))) {

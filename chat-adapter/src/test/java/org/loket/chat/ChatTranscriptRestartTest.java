@@ -39,16 +39,6 @@ class ChatTranscriptRestartTest {
         }
     }
 
-    /** A queue's figure on a wallboard frame, -1 when the queue is not on it. */
-    private static long figure(JsonNode wallboard, String queue, String field) {
-        for (JsonNode q : wallboard.path("queues")) {
-            if (q.path("name").asText().equals(queue)) {
-                return q.path(field).asLong();
-            }
-        }
-        return -1;
-    }
-
     @Test
     void shouldResumeAChatAfterARestartWithTheWholeTranscriptOnBothSides() throws Exception {
         Path data;
@@ -113,8 +103,8 @@ class ChatTranscriptRestartTest {
             // journal, so the contact counts (a contact counts when its wrap-up ends; one it never saw
             // arrive, never).
             desk.send("{\"type\":\"wrap-up\",\"contact\":\"" + chat + "\",\"code\":\"resolved\"}");
-            JsonNode figures = board.await("wallboard", w -> figure(w, "digid-chat", "answered") == 1, 10_000);
-            assertThat(figure(figures, "digid-chat", "offered")).isEqualTo(1);
+            JsonNode figures = board.await("wallboard", w -> TestEngine.queueFigure(w, "digid-chat", "answered") == 1, 10_000);
+            assertThat(TestEngine.queueFigure(figures, "digid-chat", "offered")).isEqualTo(1);
             t.gateway.transcripts().awaitWritten(5_000);
 
             HttpClient http = HttpClient.newHttpClient();

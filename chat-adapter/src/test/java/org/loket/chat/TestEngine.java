@@ -65,6 +65,16 @@ final class TestEngine implements AutoCloseable {
         ticks.scheduleAtFixedRate(engine::publishTick, 100, 100, TimeUnit.MILLISECONDS);
     }
 
+    /** A queue's figure on a wallboard frame, -1 when the queue is not on it. */
+    static long queueFigure(com.fasterxml.jackson.databind.JsonNode wallboard, String queue, String field) {
+        for (com.fasterxml.jackson.databind.JsonNode q : wallboard.path("queues")) {
+            if (q.path("name").asText().equals(queue)) {
+                return q.path(field).asLong();
+            }
+        }
+        return -1;
+    }
+
     /** An agent desktop logged in as {@code agent} (the tests' secret), after its welcome. */
     WsClient login(String agent) throws InterruptedException {
         WsClient desk = new WsClient(ws() + "/ws/agent");
