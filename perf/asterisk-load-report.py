@@ -8,7 +8,8 @@ work, per_round, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 1
 calls = per_round * rounds
 def phases(path):
-    return [f"{path}.{r}" for r in range(1, rounds + 1)]
+    """The phases of a path: its rounds, or the one quiet phase "idle"."""
+    return ["idle"] if path == "idle" else [f"{path}.{r}" for r in range(1, rounds + 1)]
 block = re.compile(r"-{10,} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+)\n(UDP message (?:sent|received))[^\n]*\n+([^\n]*)\n(.*?)(?=\n-{10,} |\Z)", re.S)
 def messages(path):
     text = open(path, encoding="latin-1").read()
@@ -78,7 +79,7 @@ print(f"Loket idle: {100 * idle_ticks_per_s / hz:.1f}% of one core (measured in 
 # same thread's idle cost in the quiet phases (per second), so a thread's cost of the calls shows.
 def thread_counts(path, field="ticks"):
     total = {}
-    for phase in (phases(path) if path != "idle" else ["idle"]):
+    for phase in phases(path):
         one = phase_thread_counts(phase, field)
         if one is None:
             return None
