@@ -63,6 +63,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--snapshot-every", defaultValue = "1000000", description = "commands between snapshots (0 = none)")
     long snapshotEvery;
 
+    @Option(names = "--journal-retention-days", defaultValue = "400", description = "days a journal day (and the snapshots "
+            + "that describe it) is kept after it ended; then it is deleted, as personal data (0 = keep every day; "
+            + "default: ${DEFAULT-VALUE}, a year's tax peak to compare with the next)")
+    int journalRetentionDays;
+
     @Option(names = "--synthetic-rate", defaultValue = "0",
             description = "play simulated citizens and agents at this many contacts per second (0 = off)")
     double syntheticRate;
@@ -113,9 +118,15 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--watch-config (config.watch) needs --config DIR: the embedded default cannot change");
         }
+        if (journalRetentionDays < 0 || journalRetentionDays > 0 && snapshotEvery == 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--journal-retention-days " + journalRetentionDays
+                    + ": give 0 (keep every day) or a number of days, with snapshots on (--snapshot-every above 0): "
+                    + "a journal that lost its first days restarts from a snapshot");
+        }
         LoadedConfig loaded = ConfigOption.load(config, spec);
         var out = spec.commandLine().getOut();
-        EngineSettings engineSettings = EngineSettings.defaults().withWaitStrategy(waitStrategy).withSnapshotEvery(snapshotEvery);
+        EngineSettings engineSettings = EngineSettings.defaults().withWaitStrategy(waitStrategy).withSnapshotEvery(snapshotEvery)
+                .withJournalRetentionDays(journalRetentionDays);
         try (Journal journalFolder = Journal.open(journal)) {
             Engine engine = Engine.start(engineSettings, journalFolder);
             var recovery = engine.recovery();

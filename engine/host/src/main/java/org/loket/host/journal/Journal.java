@@ -1,12 +1,25 @@
 package org.loket.host.journal;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.loket.core.command.Command;
 import org.loket.core.decision.Decision;
@@ -15,6 +28,8 @@ import org.loket.core.decision.Decision;
  * A journal folder: {@code commands/} (every input, write-ahead) and {@code decisions/} (every
  * decision, grouped per causing command), each a Chronicle Queue. Snapshots live beside them in
  * {@code snapshots/}.
+ * <p>Each queue keeps one file per UTC day ({@link #commandDays()}, {@link #decisionDays()}); a
+ * journal's retention deletes whole days from its start ({@link JournalRetention}).
  * <p>Appenders and tailers are confined to the thread that created them (Chronicle's rule).
  */
 public final class Journal implements AutoCloseable {
@@ -22,18 +37,23 @@ public final class Journal implements AutoCloseable {
     private static final long BLOCK_SIZE_BYTES = 64L << 20;
 
     private final Path folder;
-    private final ChronicleQueue commands;
-    private final ChronicleQueue decisions;
+    private final SingleChronicleQueue commands;
+    private final SingleChronicleQueue decisions;
 
-    private Journal(Path folder) {
+    private Journal(Path folder, TimeProvider time) {
         this.folder = folder;
-        this.commands = openQueue(folder.resolve("commands"));
-        this.decisions = openQueue(folder.resolve("decisions"));
+        this.commands = openQueue(folder.resolve("commands"), time);
+        this.decisions = openQueue(folder.resolve("decisions"), time);
     }
 
     /** Opens (or creates) a journal folder for writing. */
     public static Journal open(Path folder) {
-        return new Journal(folder);
+        return new Journal(folder, SystemTimeProvider.INSTANCE);
+    }
+
+    /** Opens a journal whose records go to the day files of {@code time}'s clock (tests write past days). */
+    static Journal open(Path folder, TimeProvider time) {
+        return new Journal(folder, time);
     }
 
     /**
@@ -45,13 +65,14 @@ public final class Journal implements AutoCloseable {
         if (!Files.isDirectory(folder.resolve("commands"))) {
             throw new IllegalArgumentException(folder + " is not a Loket journal: it has no commands/ folder");
         }
-        return new Journal(folder);
+        return new Journal(folder, SystemTimeProvider.INSTANCE);
     }
 
-    private static ChronicleQueue openQueue(Path path) {
-        return ChronicleQueue.singleBuilder(path)
+    private static SingleChronicleQueue openQueue(Path path, TimeProvider time) {
+        return SingleChronicleQueueBuilder.single(path.toFile())
                 .rollCycle(RollCycles.FAST_DAILY)
                 .blockSize(BLOCK_SIZE_BYTES)
+                .timeProvider(time)
                 .build();
     }
 
@@ -81,6 +102,77 @@ public final class Journal implements AutoCloseable {
     /** Reads decision groups from the start, on the calling thread. */
     public DecisionReader decisionReader() {
         return new DecisionReader(decisions.createTailer());
+    }
+
+    /**
+     * One day file of a queue.
+     *
+     * @param day           its UTC day
+     * @param file          the file
+     * @param firstSequence the sequence of its first command (commands) or the cause of its first
+     *                      decision group (decisions); -1 when it holds none
+     */
+    public record DayFile(LocalDate day, Path file, long firstSequence) {
+    }
+
+    /** The command journal's day files, oldest first. */
+    public List<DayFile> commandDays() {
+        return days(commands, true);
+    }
+
+    /** The decision journal's day files, oldest first. */
+    public List<DayFile> decisionDays() {
+        return days(decisions, false);
+    }
+
+    /** Tells the queues that day files were deleted, so no reader or writer of this instance looks for them. */
+    public void forgetDeletedDays() {
+        commands.refreshDirectoryListing();
+        decisions.refreshDirectoryListing();
+    }
+
+    private static List<DayFile> days(SingleChronicleQueue queue, boolean commandQueue) {
+        queue.refreshDirectoryListing();
+        List<DayFile> days = new ArrayList<>();
+        int cycle = queue.firstCycle();
+        if (cycle == Integer.MAX_VALUE) {
+            return days; // an empty queue
+        }
+        DateTimeFormatter names = DateTimeFormatter.ofPattern(queue.rollCycle().format()).withZone(ZoneOffset.UTC);
+        Bytes<?> batch = Bytes.allocateElasticOnHeap(256);
+        Command command = new Command();
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            while (cycle >= 0) {
+                Instant start = Instant.ofEpochMilli((long) cycle * queue.rollCycle().lengthInMillis());
+                Path file = queue.file().toPath().resolve(names.format(start) + SingleChronicleQueue.SUFFIX);
+                long first = -1;
+                if (!Files.exists(file)) {
+                    // Deleted: Chronicle's listing of the folder may lag behind.
+                } else if (tailer.moveToCycle(cycle)) {
+                    try (DocumentContext dc = tailer.readingDocument()) {
+                        if (dc.isPresent()) {
+                            batch.clear();
+                            batch.write(dc.wire().bytes());
+                            if (commandQueue) {
+                                if (JournalCodec.readHeader(batch, JournalCodec.KIND_COMMAND) > 0) {
+                                    JournalCodec.readCommand(batch, command);
+                                    first = command.sequence;
+                                }
+                            } else if (JournalCodec.readHeader(batch, JournalCodec.KIND_DECISIONS) > 0) {
+                                first = JournalCodec.readGroupCause(batch);
+                            }
+                        }
+                    }
+                }
+                if (Files.exists(file)) {
+                    days.add(new DayFile(LocalDate.ofInstant(start, ZoneOffset.UTC), file, first));
+                }
+                cycle = queue.nextCycle(cycle, TailerDirection.FORWARD);
+            }
+        } catch (ParseException e) {
+            throw new UncheckedIOException(new IOException("cannot list the day files of " + queue.file(), e));
+        }
+        return days;
     }
 
     @Override

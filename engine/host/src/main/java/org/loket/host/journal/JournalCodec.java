@@ -129,6 +129,13 @@ public final class JournalCodec {
     }
 
     /** Reads one command's group header; @return the number of decisions that follow */
+    /** Reads a group header and returns the sequence of the command that caused the group. */
+    static long readGroupCause(Bytes<?> in) {
+        long cause = in.readLong();
+        in.readInt();
+        return cause;
+    }
+
     public static int readGroupHeader(Bytes<?> in) {
         in.readLong();
         return in.readInt();

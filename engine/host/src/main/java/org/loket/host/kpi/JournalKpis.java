@@ -3,8 +3,12 @@ package org.loket.host.kpi;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import org.loket.core.command.Command;
+import org.loket.core.command.CommandType;
+import org.loket.core.config.RoutingConfigCodec;
 import org.loket.core.decision.Decision;
+import org.loket.core.routing.RoutingCore;
 import org.loket.host.journal.Journal;
+import org.loket.host.journal.JournalStart;
 
 /** Measures the KPIs of a journal (live or simulated) with {@link KpiCollector}. */
 public final class JournalKpis {
@@ -34,6 +38,10 @@ public final class JournalKpis {
      * for each, in journal order; it stops before {@code beforeSequence} or at the journal's end. A
      * journal the engine is writing can be read: then every command before {@code beforeSequence}
      * must have passed egress (its decisions are journaled by then; a later one's may not be yet).
+     * <p>A journal whose oldest days its retention deleted starts at its origin snapshot
+     * ({@link JournalStart}): the visitor first gets a {@code CONFIG_APPLIED} with the configuration in
+     * force there (the origin's sequence and time, no decisions), then the commands after it. What
+     * was in flight at the origin (contacts waiting, agents talking) is not in the commands.
      *
      * @throws IllegalArgumentException when the folder holds no journal
      */
@@ -43,8 +51,22 @@ public final class JournalKpis {
              Journal.CommandReader commands = journal.commandReader();
              Journal.DecisionReader decisions = journal.decisionReader()) {
             Command command = new Command();
+            JournalStart start = JournalStart.of(journal);
+            long origin = start.afterSequence();
+            RoutingCore originCore = origin > 0 && origin < beforeSequence ? start.core(d -> { }) : null;
+            if (originCore != null && originCore.config() != null) {
+                command.type = CommandType.CONFIG_APPLIED;
+                command.sequence = origin;
+                command.timestampNs = originCore.nowNs();
+                command.payload = RoutingConfigCodec.encode(originCore.config());
+                visitor.accept(command, group, 0);
+                command.clear();
+            }
             boolean haveGroup = decisions.next();
             while (commands.next(command) && command.sequence < beforeSequence) {
+                if (command.sequence <= origin) {
+                    continue;
+                }
                 // Skip groups of commands the journal lost (a crash between the two queues).
                 while (haveGroup && decisions.decision(0).causeSequence < command.sequence) {
                     haveGroup = decisions.next();

@@ -5,11 +5,13 @@ import com.lmax.disruptor.EventTranslatorTwoArg;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import java.lang.invoke.VarHandle;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,6 +30,7 @@ import org.loket.host.gateway.CommandPublisher;
 import org.loket.host.gateway.Gateway;
 import org.loket.host.journal.Journal;
 import org.loket.host.journal.JournalPretoucher;
+import org.loket.host.journal.JournalRetention;
 import org.loket.host.snapshot.SnapshotStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +60,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine implements CommandPublisher, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    private static final long DAY_NS = 86_400_000_000_000L;
+    /** How often the journal's retention looks for a day past its time (a day goes within this of its time). */
+    private static final long RETENTION_EVERY_MINUTES = 60;
 
     private final EngineSettings settings;
     private final Journal journal;
@@ -81,7 +87,8 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     private final EgressStage egressStage;
     private final IoLoop ioLoop;
     private final SnapshotStore snapshots;
-    private final ExecutorService snapshotWriter;
+    /** Writes snapshots and applies the journal's retention, one job at a time. */
+    private final ScheduledExecutorService snapshotWriter;
     private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
     private final AtomicLong publishFailures = new AtomicLong();
     private final AtomicLong gatewayFailures = new AtomicLong();
@@ -104,7 +111,14 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         this.sequenceBase = recovery.nextSequence();
         this.gateways = new java.util.ArrayList<>();
         this.snapshots = new SnapshotStore(journal.snapshotFolder());
-        this.snapshotWriter = Executors.newSingleThreadExecutor(r -> daemon(r, "loket-snapshot"));
+        this.snapshotWriter = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "loket-snapshot"));
+        if (settings.journalRetentionDays() > 0) {
+            // The first run here, before the pipeline runs and before a reader the caller starts next
+            // (a gateway reading today's journal) could meet a day being deleted; then every hour.
+            applyRetention();
+            snapshotWriter.scheduleWithFixedDelay(this::applyRetention, RETENTION_EVERY_MINUTES, RETENTION_EVERY_MINUTES,
+                    TimeUnit.MINUTES);
+        }
         this.stamping = (event, sequence, filler, argument) -> {
             Command command = event.command.clear();
             filler.fill(command, argument);
@@ -369,7 +383,30 @@ public final class Engine implements CommandPublisher, AutoCloseable {
 
     private void writeSnapshot(long sequence, byte[] state) {
         snapshots.write(sequence, state);
-        snapshots.prune(3);
+        // With a retention the first snapshot of each day stays until its day is deleted: the journal
+        // starts again there (JournalStart), so a reader loses no more than the deleted days.
+        snapshots.prune(3, settings.journalRetentionDays() > 0 ? 0 : Long.MAX_VALUE);
+    }
+
+    /**
+     * Deletes journal days past the retention: at start, then on the snapshot thread, so no snapshot
+     * is written meanwhile. A failure is logged and tried again at the next run.
+     */
+    private void applyRetention() {
+        try {
+            LocalDate today = LocalDate.now(ZoneOffset.UTC);
+            JournalRetention.Result result = JournalRetention.apply(journal, settings.journalRetentionDays(), today);
+            if (!result.commandDaysDeleted().isEmpty()) {
+                LOG.info("journal retention ({} days): deleted the days {} ({} decision files, {} snapshots)",
+                        settings.journalRetentionDays(), result.commandDaysDeleted(), result.decisionDaysDeleted(),
+                        result.snapshotsDeleted());
+            }
+            if (result.heldBack() != null) {
+                LOG.info("journal retention: {}", result.heldBack());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("journal retention in {} failed; next try in {} minutes", journal.folder(), RETENTION_EVERY_MINUTES, e);
+        }
     }
 
     private static Thread daemon(Runnable runnable, String name) {
@@ -730,10 +767,20 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         private RingEvent current;
         private long sinceSnapshot;
         private long lastDueNs = nextTimerNs;
+        /** The start of the UTC day after the last command's: the first command at or past it takes a snapshot first. */
+        private long nextDayNs = nextDayStart(core.nowNs());
 
         void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
             current = event;
             event.decisionCount = 0;
+            if (event.command.timestampNs >= nextDayNs) {
+                // A snapshot of the state at the end of each day, before its first command: the
+                // journal's retention deletes whole days and needs a snapshot after each.
+                nextDayNs = nextDayStart(event.command.timestampNs);
+                if (settings.snapshotEveryCommands() > 0 && core.lastSequence() > 0) {
+                    snapshot(core.lastSequence());
+                }
+            }
             if (settings.measureServiceTime()) {
                 long start = System.nanoTime();
                 core.apply(event.command);
@@ -762,11 +809,19 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                 }
             }
             if (settings.snapshotEveryCommands() > 0 && ++sinceSnapshot >= settings.snapshotEveryCommands()) {
-                sinceSnapshot = 0;
-                long at = event.command.sequence;
-                byte[] state = stateBytes();
-                snapshotWriter.execute(() -> writeSnapshot(at, state));
+                snapshot(event.command.sequence);
             }
+        }
+
+        /** Copies the state on the core thread and writes it on the snapshot thread. */
+        private void snapshot(long at) {
+            sinceSnapshot = 0;
+            byte[] state = stateBytes();
+            snapshotWriter.execute(() -> writeSnapshot(at, state));
+        }
+
+        private static long nextDayStart(long epochNs) {
+            return (Math.floorDiv(epochNs, DAY_NS) + 1) * DAY_NS;
         }
 
         @Override

@@ -14,34 +14,42 @@ package org.loket.host.pipeline;
  *                              net (publishers wake the core thread or stand in for it, the core wakes
  *                              the IO thread or stands in for it), and each expiry on a quiet engine
  *                              costs a wake-up
+ * @param journalRetentionDays  days a journal day is kept after it ended, with the snapshots that
+ *                              describe it ({@link org.loket.host.journal.JournalRetention}); 0 keeps
+ *                              every day
  */
 public record EngineSettings(int ringSize, String waitStrategy, long snapshotEveryCommands, boolean measureServiceTime,
                              boolean measureLatency, boolean journalDecisions, boolean pretouchJournal,
-                             long safetyParkMs) {
+                             long safetyParkMs, int journalRetentionDays) {
     /** See {@code safetyParkMs}. */
     public static final long DEFAULT_SAFETY_PARK_MS = 1_000;
 
     public static EngineSettings defaults() {
-        return new EngineSettings(1 << 16, "yielding", 1_000_000, false, false, true, true, DEFAULT_SAFETY_PARK_MS);
+        return new EngineSettings(1 << 16, "yielding", 1_000_000, false, false, true, true, DEFAULT_SAFETY_PARK_MS, 0);
     }
 
     public EngineSettings withSafetyParkMs(long parkMs) {
         return new EngineSettings(ringSize, waitStrategy, snapshotEveryCommands, measureServiceTime, measureLatency,
-                journalDecisions, pretouchJournal, parkMs);
+                journalDecisions, pretouchJournal, parkMs, journalRetentionDays);
     }
 
     public EngineSettings withPretouch(boolean pretouch) {
         return new EngineSettings(ringSize, waitStrategy, snapshotEveryCommands, measureServiceTime, measureLatency,
-                journalDecisions, pretouch, safetyParkMs);
+                journalDecisions, pretouch, safetyParkMs, journalRetentionDays);
     }
 
     public EngineSettings withWaitStrategy(String name) {
         return new EngineSettings(ringSize, name, snapshotEveryCommands, measureServiceTime, measureLatency, journalDecisions,
-                pretouchJournal, safetyParkMs);
+                pretouchJournal, safetyParkMs, journalRetentionDays);
+    }
+
+    public EngineSettings withJournalRetentionDays(int days) {
+        return new EngineSettings(ringSize, waitStrategy, snapshotEveryCommands, measureServiceTime, measureLatency,
+                journalDecisions, pretouchJournal, safetyParkMs, days);
     }
 
     public EngineSettings withSnapshotEvery(long commands) {
         return new EngineSettings(ringSize, waitStrategy, commands, measureServiceTime, measureLatency, journalDecisions,
-                pretouchJournal, safetyParkMs);
+                pretouchJournal, safetyParkMs, journalRetentionDays);
     }
 }

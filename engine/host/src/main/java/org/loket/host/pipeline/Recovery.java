@@ -9,7 +9,8 @@ import org.loket.host.journal.Journal;
 import org.loket.host.snapshot.SnapshotStore;
 
 /**
- * Rebuilds the core from the newest usable snapshot plus the journal's tail. Decisions the crashed
+ * Rebuilds the core from the newest usable snapshot plus the journal's tail (refused when the
+ * journal's retention deleted commands the snapshot does not cover). Decisions the crashed
  * process never journaled (their commands were durable, the decisions not yet) are journaled now,
  * so the decision journal again covers every command.
  */
@@ -27,10 +28,14 @@ public final class Recovery {
     }
 
     static Result recover(Journal journal, SwitchableSink sink) {
+        long firstCommand = 0;
         long lastCommand = 0;
         try (Journal.CommandReader reader = journal.commandReader()) {
             Command scan = new Command();
             while (reader.next(scan)) {
+                if (firstCommand == 0) {
+                    firstCommand = scan.sequence;
+                }
                 lastCommand = scan.sequence;
             }
         }
@@ -47,6 +52,12 @@ public final class Recovery {
                 ? RoutingCore.readState(new ByteArrayState(snapshot.get().state()), sink)
                 : new RoutingCore(sink);
         long from = snapshot.map(SnapshotStore.Snapshot::sequence).orElse(0L);
+        if (firstCommand > from + 1) {
+            // The journal's retention deleted its oldest days: only a snapshot after them rebuilds the state.
+            throw new IllegalStateException(journal.folder() + " starts at command " + firstCommand
+                    + " (its older days were deleted) but the newest intact snapshot " + (snapshot.isPresent()
+                    ? "ends at command " + from : "is missing") + ": the state cannot be rebuilt; restore the snapshots folder");
+        }
 
         long replayed = 0;
         try (Journal.CommandReader reader = journal.commandReader();

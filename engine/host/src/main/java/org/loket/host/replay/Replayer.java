@@ -5,16 +5,22 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
+import org.loket.core.config.RoutingConfigCodec;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionSink;
 import org.loket.core.routing.RoutingCore;
 import org.loket.host.journal.Journal;
+import org.loket.host.journal.JournalStart;
 
 /**
  * Feeds a journal's commands to a fresh core through the same decode path as live traffic, with
  * no ring and no adapters, and compares the decisions with the recorded ones by a running hash.
  * With a configuration override every recorded {@code CONFIG_APPLIED} carries the given
  * configuration instead: a what-if, whose decisions are expected to differ.
+ * <p>A journal whose oldest days its retention deleted is replayed from its origin snapshot
+ * ({@link JournalStart}): the core starts from that state, and the decisions compared are those
+ * of the commands after it. A what-if then applies the override at the origin as a live reload
+ * (refused, and reported, when contacts in flight have no place in it).
  */
 public final class Replayer {
     private Replayer() {
@@ -34,14 +40,31 @@ public final class Replayer {
     public static ReplayReport replay(Path folder, byte[] configOverride, String overrideName, Pace pace, Listener listener) {
         try (Journal journal = Journal.openExisting(folder)) {
             Hashing hashing = new Hashing(listener);
-            RoutingCore core = new RoutingCore(hashing);
+            JournalStart start = JournalStart.of(journal);
+            RoutingCore core = start.core(hashing);
+            long origin = start.afterSequence();
             Histogram serviceNs = new Histogram(60_000_000_000L, 3);
             Command command = new Command();
+            if (configOverride != null && origin > 0) {
+                String refused = core.reloadBlocker(RoutingConfigCodec.decode(configOverride));
+                if (refused != null) {
+                    throw new IllegalStateException(folder + " starts at a snapshot (its older days were deleted), and "
+                            + overrideName + " cannot take over what is in flight there: " + refused);
+                }
+                command.type = CommandType.CONFIG_APPLIED;
+                command.sequence = origin;
+                command.timestampNs = core.nowNs();
+                command.payload = configOverride;
+                core.apply(command);
+            }
             long commands = 0;
             long firstRecordedNs = Long.MIN_VALUE;
             long startNanoTime = System.nanoTime();
             try (Journal.CommandReader reader = journal.commandReader()) {
                 while (reader.next(command)) {
+                    if (command.sequence <= origin) {
+                        continue;
+                    }
                     if (configOverride != null && command.type == CommandType.CONFIG_APPLIED) {
                         command.payload = configOverride;
                     }
@@ -69,6 +92,9 @@ public final class Replayer {
             long recordedDecisions = 0;
             try (Journal.DecisionReader reader = journal.decisionReader()) {
                 while (reader.next()) {
+                    if (reader.count() > 0 && reader.decision(0).causeSequence <= origin) {
+                        continue;
+                    }
                     for (int i = 0; i < reader.count(); i++) {
                         recordedHash = reader.decision(i).hashInto(recordedHash);
                     }

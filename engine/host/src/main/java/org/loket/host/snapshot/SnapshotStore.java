@@ -6,9 +6,13 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
@@ -68,15 +72,76 @@ public final class SnapshotStore {
         return Optional.empty();
     }
 
+    /**
+     * The oldest intact snapshot whose sequence is at least {@code minSequence}: where a reader of a
+     * journal whose days before command {@code minSequence + 1} were deleted starts.
+     */
+    public Optional<Snapshot> oldestAtOrAfter(long minSequence) {
+        List<Path> files = files();
+        for (int i = files.size() - 1; i >= 0; i--) {
+            if (sequenceOf(files.get(i)) >= minSequence) {
+                Optional<Snapshot> snapshot = read(files.get(i));
+                if (snapshot.isPresent()) {
+                    return snapshot;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Keeps the newest {@code keep} snapshots and deletes older ones. */
     public void prune(int keep) {
+        prune(keep, Long.MAX_VALUE);
+    }
+
+    /**
+     * Keeps the newest {@code keep} snapshots and, of those at or after sequence {@code dailyFrom},
+     * the first of each UTC day (by file time): a journal whose retention deletes its oldest days
+     * starts again at such a snapshot, so readers lose no more than the deleted days. Deletes the rest.
+     *
+     * @param dailyFrom {@code Long.MAX_VALUE} keeps no daily snapshot
+     */
+    public void prune(int keep, long dailyFrom) {
         List<Path> files = files();
-        for (int i = keep; i < files.size(); i++) {
-            try {
-                Files.deleteIfExists(files.get(i));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot delete old snapshot " + files.get(i), e);
+        // Oldest first, so the first file seen of a day is that day's first snapshot.
+        Set<LocalDate> daysKept = new HashSet<>();
+        for (int i = files.size() - 1; i >= 0; i--) {
+            Path file = files.get(i);
+            boolean keepIt = i < keep;
+            if (!keepIt && sequenceOf(file) >= dailyFrom) {
+                keepIt = daysKept.add(dayOf(file));
             }
+            if (!keepIt) {
+                delete(file);
+            }
+        }
+    }
+
+    /** Deletes the snapshots before sequence {@code sequence} (a journal's retention: they describe deleted days). */
+    public int deleteBefore(long sequence) {
+        int deleted = 0;
+        for (Path file : files()) {
+            if (sequenceOf(file) < sequence) {
+                delete(file);
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete old snapshot " + file, e);
+        }
+    }
+
+    private static LocalDate dayOf(Path file) {
+        try {
+            return LocalDate.ofInstant(Files.getLastModifiedTime(file).toInstant(), ZoneOffset.UTC);
+        } catch (IOException e) {
+            return LocalDate.MIN; // gone meanwhile: one shared day, at most one more kept
         }
     }
 

@@ -1,0 +1,51 @@
+package org.loket.host.journal;
+
+import java.util.Optional;
+import org.loket.core.command.Command;
+import org.loket.core.decision.DecisionSink;
+import org.loket.core.routing.RoutingCore;
+import org.loket.core.state.ByteArrayState;
+import org.loket.host.snapshot.SnapshotStore;
+
+/**
+ * Where a reader of a journal starts. A journal that holds its first command starts with a fresh
+ * core. One whose oldest days its retention deleted ({@link JournalRetention}) starts at its
+ * <em>origin</em>: the oldest snapshot at or after the command before its first; the reader
+ * restores the core from it and skips the commands (and decision groups) up to its sequence.
+ *
+ * @param snapshot the origin, or null when the journal starts at its first command
+ */
+public record JournalStart(SnapshotStore.Snapshot snapshot) {
+    /**
+     * @throws IllegalStateException when the journal's oldest days were deleted and no snapshot is
+     *                               left to start from (then no reader can rebuild its state)
+     */
+    public static JournalStart of(Journal journal) {
+        long first = firstCommand(journal);
+        if (first <= 1) {
+            return new JournalStart(null);
+        }
+        long before = first - 1;
+        Optional<SnapshotStore.Snapshot> origin = new SnapshotStore(journal.snapshotFolder()).oldestAtOrAfter(before);
+        return new JournalStart(origin.orElseThrow(() -> new IllegalStateException(journal.folder() + " starts at command "
+                + first + " (its older days were deleted) and holds no intact snapshot at or after command " + before
+                + " to start from")));
+    }
+
+    private static long firstCommand(Journal journal) {
+        try (Journal.CommandReader reader = journal.commandReader()) {
+            Command command = new Command();
+            return reader.next(command) ? command.sequence : 1;
+        }
+    }
+
+    /** Commands up to this sequence are in the origin; a reader skips them (0 without an origin). */
+    public long afterSequence() {
+        return snapshot == null ? 0 : snapshot.sequence();
+    }
+
+    /** The core the reader starts with: fresh, or restored from the origin. */
+    public RoutingCore core(DecisionSink sink) {
+        return snapshot == null ? new RoutingCore(sink) : RoutingCore.readState(new ByteArrayState(snapshot.state()), sink);
+    }
+}
