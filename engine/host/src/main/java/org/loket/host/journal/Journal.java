@@ -51,8 +51,11 @@ public final class Journal implements AutoCloseable {
         return new Journal(folder, SystemTimeProvider.INSTANCE);
     }
 
-    /** Opens a journal whose records go to the day files of {@code time}'s clock (tests write past days). */
-    static Journal open(Path folder, TimeProvider time) {
+    /**
+     * Opens a journal whose records go to the day files of {@code time}'s clock instead of the
+     * system's: a journal of days that already happened (tests, a simulated day filed under its date).
+     */
+    public static Journal open(Path folder, TimeProvider time) {
         return new Journal(folder, time);
     }
 
@@ -99,9 +102,39 @@ public final class Journal implements AutoCloseable {
         return new CommandReader(commands.createTailer());
     }
 
+    /** Reads commands from the first day file of {@code day} or later, on the calling thread. */
+    public CommandReader commandReader(LocalDate day) {
+        return new CommandReader(from(commands, day));
+    }
+
     /** Reads decision groups from the start, on the calling thread. */
     public DecisionReader decisionReader() {
         return new DecisionReader(decisions.createTailer());
+    }
+
+    /** Reads decision groups from the first day file of {@code day} or later, on the calling thread. */
+    public DecisionReader decisionReader(LocalDate day) {
+        return new DecisionReader(from(decisions, day));
+    }
+
+    /** A tailer at the start of the first day file of {@code day} or later (at the end when there is none). */
+    private static ExcerptTailer from(SingleChronicleQueue queue, LocalDate day) {
+        ExcerptTailer tailer = queue.createTailer();
+        int wanted = (int) (day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli() / queue.rollCycle().lengthInMillis());
+        int cycle = queue.firstCycle();
+        try {
+            while (cycle >= 0 && cycle != Integer.MAX_VALUE && cycle < wanted) {
+                cycle = queue.nextCycle(cycle, TailerDirection.FORWARD);
+            }
+        } catch (ParseException e) {
+            throw new UncheckedIOException(new IOException("cannot list the day files of " + queue.file(), e));
+        }
+        if (cycle < 0 || cycle == Integer.MAX_VALUE) {
+            tailer.toEnd();
+        } else if (cycle > queue.firstCycle() && !tailer.moveToCycle(cycle)) {
+            throw new IllegalStateException("cannot read the day file of cycle " + cycle + " in " + queue.file());
+        }
+        return tailer;
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.loket.host.journal;
 
+import java.time.Instant;
 import java.util.Optional;
 import org.loket.core.command.Command;
 import org.loket.core.decision.DecisionSink;
@@ -30,6 +31,18 @@ public record JournalStart(SnapshotStore.Snapshot snapshot) {
         return new JournalStart(origin.orElseThrow(() -> new IllegalStateException(journal.folder() + " starts at command "
                 + first + " (its older days were deleted) and holds no intact snapshot at or after command " + before
                 + " to start from")));
+    }
+
+    /**
+     * Where a reader that needs only what happened from {@code time} on starts: the newest snapshot
+     * written before it (the configuration in force and the state then), or the journal's own start
+     * when no snapshot after that start was written before {@code time}. A wallboard's "today" reads
+     * one day instead of the whole retention this way.
+     */
+    public static JournalStart before(Journal journal, Instant time) {
+        JournalStart origin = of(journal);
+        Optional<SnapshotStore.Snapshot> newest = new SnapshotStore(journal.snapshotFolder()).newestWrittenBefore(time);
+        return newest.isPresent() && newest.get().sequence() > origin.afterSequence() ? new JournalStart(newest.get()) : origin;
     }
 
     private static long firstCommand(Journal journal) {

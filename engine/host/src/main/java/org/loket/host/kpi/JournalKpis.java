@@ -1,6 +1,10 @@
 package org.loket.host.kpi;
 
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.time.ZoneId;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
@@ -46,47 +50,69 @@ public final class JournalKpis {
      * @throws IllegalArgumentException when the folder holds no journal
      */
     public static void forEach(Path folder, long beforeSequence, Visitor visitor) {
-        Decision[] group = new Decision[16];
-        try (Journal journal = Journal.openExisting(folder);
-             Journal.CommandReader commands = journal.commandReader();
-             Journal.DecisionReader decisions = journal.decisionReader()) {
-            Command command = new Command();
-            JournalStart start = JournalStart.of(journal);
+        forEach(folder, null, beforeSequence, visitor);
+    }
+
+    /**
+     * {@link #forEach(Path, long, Visitor)} for a reader that needs only what happened from
+     * {@code from} on (and the configuration in force then): it starts at the newest snapshot
+     * written before {@code from} ({@link JournalStart#before}) as at an origin, and reads the
+     * journal's day files from that snapshot's day on.
+     *
+     * @param from null starts at the journal's own start
+     */
+    public static void forEach(Path folder, Instant from, long beforeSequence, Visitor visitor) {
+        try (Journal journal = Journal.openExisting(folder)) {
+            JournalStart start = from == null ? JournalStart.of(journal) : JournalStart.before(journal, from);
             long origin = start.afterSequence();
             RoutingCore originCore = origin > 0 && origin < beforeSequence ? start.core(d -> { }) : null;
-            if (originCore != null && originCore.config() != null) {
-                command.type = CommandType.CONFIG_APPLIED;
-                command.sequence = origin;
-                command.timestampNs = originCore.nowNs();
-                command.payload = RoutingConfigCodec.encode(originCore.config());
-                visitor.accept(command, group, 0);
-                command.clear();
+            // The commands after the origin were journaled after its last command's time: from that
+            // day on (an hour earlier, in case the journal's clock is a little behind the engine's).
+            LocalDate firstDay = originCore == null ? null
+                    : LocalDate.ofInstant(Instant.ofEpochSecond(0, originCore.nowNs()).minusSeconds(3_600), ZoneOffset.UTC);
+            try (Journal.CommandReader commands = firstDay == null ? journal.commandReader() : journal.commandReader(firstDay);
+                 Journal.DecisionReader decisions = firstDay == null ? journal.decisionReader() : journal.decisionReader(firstDay)) {
+                read(origin, originCore, commands, decisions, beforeSequence, visitor);
             }
-            boolean haveGroup = decisions.next();
-            while (commands.next(command) && command.sequence < beforeSequence) {
-                if (command.sequence <= origin) {
-                    continue;
-                }
-                // Skip groups of commands the journal lost (a crash between the two queues).
-                while (haveGroup && decisions.decision(0).causeSequence < command.sequence) {
-                    haveGroup = decisions.next();
-                }
-                int count = 0;
-                if (haveGroup && decisions.decision(0).causeSequence == command.sequence) {
-                    count = decisions.count();
-                    if (count > group.length) {
-                        group = java.util.Arrays.copyOf(group, Math.max(count, group.length * 2));
-                    }
-                    for (int i = 0; i < count; i++) {
-                        if (group[i] == null) {
-                            group[i] = new Decision();
-                        }
-                        group[i].copyFrom(decisions.decision(i)); // the reader reuses its holders on next()
-                    }
-                    haveGroup = decisions.next();
-                }
-                visitor.accept(command, group, count);
+        }
+    }
+
+    private static void read(long origin, RoutingCore originCore, Journal.CommandReader commands, Journal.DecisionReader decisions,
+                             long beforeSequence, Visitor visitor) {
+        Decision[] group = new Decision[16];
+        Command command = new Command();
+        if (originCore != null && originCore.config() != null) {
+            command.type = CommandType.CONFIG_APPLIED;
+            command.sequence = origin;
+            command.timestampNs = originCore.nowNs();
+            command.payload = RoutingConfigCodec.encode(originCore.config());
+            visitor.accept(command, group, 0);
+            command.clear();
+        }
+        boolean haveGroup = decisions.next();
+        while (commands.next(command) && command.sequence < beforeSequence) {
+            if (command.sequence <= origin) {
+                continue;
             }
+            // Skip groups of commands the journal lost (a crash between the two queues).
+            while (haveGroup && decisions.decision(0).causeSequence < command.sequence) {
+                haveGroup = decisions.next();
+            }
+            int count = 0;
+            if (haveGroup && decisions.decision(0).causeSequence == command.sequence) {
+                count = decisions.count();
+                if (count > group.length) {
+                    group = Arrays.copyOf(group, Math.max(count, group.length * 2));
+                }
+                for (int i = 0; i < count; i++) {
+                    if (group[i] == null) {
+                        group[i] = new Decision();
+                    }
+                    group[i].copyFrom(decisions.decision(i)); // the reader reuses its holders on next()
+                }
+                haveGroup = decisions.next();
+            }
+            visitor.accept(command, group, count);
         }
     }
 }

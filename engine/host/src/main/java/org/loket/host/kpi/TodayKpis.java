@@ -2,6 +2,7 @@ package org.loket.host.kpi;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
@@ -37,16 +38,19 @@ public final class TodayKpis {
     }
 
     /**
-     * Reads a journal from its start up to {@code beforeSequence} (see {@link JournalKpis#forEach}):
-     * the days before {@code fromEpochDay} only for the configuration in force, the rest into the
-     * collectors. Millions of commands a second: a week of a busy helpdesk in a few seconds.
+     * Reads a journal up to {@code beforeSequence} (see {@link JournalKpis#forEach}) from the newest
+     * snapshot written before the local day {@code fromEpochDay} began (the engine takes one at the
+     * end of each UTC day), or from its start: what comes before that day only for the configuration
+     * in force, the rest into the collectors. So a restart reads about a day of the journal, however
+     * many days its retention keeps.
      *
      * @param fromEpochDay the local day (of {@code zone}) whose figures are wanted, usually today
      * @throws IllegalArgumentException when the folder holds no journal
      */
     public static TodayKpis fromJournal(Path journal, long beforeSequence, ZoneId zone, long shortAbandonMs, long fromEpochDay) {
         TodayKpis kpis = new TodayKpis(zone, shortAbandonMs, null);
-        JournalKpis.forEach(journal, beforeSequence, (command, decisions, count) -> {
+        Instant dayStart = LocalDate.ofEpochDay(fromEpochDay).atStartOfDay(zone).toInstant();
+        JournalKpis.forEach(journal, dayStart, beforeSequence, (command, decisions, count) -> {
             if (kpis.epochDay(command.timestampNs) < fromEpochDay) {
                 kpis.track(command, decisions, count);
             } else {

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Comparator;
@@ -84,6 +85,26 @@ public final class SnapshotStore {
                 if (snapshot.isPresent()) {
                     return snapshot;
                 }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The newest intact snapshot written before {@code time} (by file time; a snapshot is written
+     * after the command it ends with, so its state is from before that time too).
+     */
+    public Optional<Snapshot> newestWrittenBefore(Instant time) {
+        for (Path file : files()) {
+            try {
+                if (Files.getLastModifiedTime(file).toInstant().isBefore(time)) {
+                    Optional<Snapshot> snapshot = read(file);
+                    if (snapshot.isPresent()) {
+                        return snapshot;
+                    }
+                }
+            } catch (IOException e) {
+                // deleted meanwhile: try the next
             }
         }
         return Optional.empty();

@@ -1,14 +1,22 @@
 package org.loket.host.kpi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loket.config.ConfigLoader;
@@ -19,7 +27,10 @@ import org.loket.core.command.CommandType;
 import org.loket.core.config.RoutingConfigCodec;
 import org.loket.core.decision.Decision;
 import org.loket.core.routing.RoutingCore;
+import org.loket.core.state.ByteArrayState;
 import org.loket.host.journal.Journal;
+import org.loket.host.journal.JournalCodec;
+import org.loket.host.snapshot.SnapshotStore;
 import org.loket.host.sim.DaySimulatorTest;
 
 /** A wallboard's "today": one collector per local day, and the same figures whether read back from the journal or fed live. */
@@ -140,5 +151,63 @@ class TodayKpisTest {
             liveOnly.accept(f.getKey(), f.getValue(), f.getValue().length);
         }
         assertThat(liveOnly.report(nowNs).queue("q").offered()).as("without the journal the restart loses the morning").isLessThan(3);
+    }
+
+    @Test
+    void shouldReadTodayFromTheSnapshotWrittenBeforeMidnightWithoutReadingTheDaysBefore(@TempDir Path folder) throws Exception {
+        twoDays();
+        long midnightMs = MIDNIGHT_NS / 1_000_000;
+        SetTimeProvider time = new SetTimeProvider();
+        time.currentTimeMillis(midnightMs - 44 * 3_600_000L);
+        // The day before yesterday holds a tick, then a record this Loket cannot read: a reader from the start fails on it.
+        try (Journal journal = Journal.open(folder, time); Journal.CommandWriter commands = journal.commandWriter()) {
+            Command tick = new Command();
+            tick.type = CommandType.TICK;
+            tick.timestampNs = time.currentTimeMillis() * 1_000_000L;
+            commands.append(tick);
+        }
+        try (ChronicleQueue queue = SingleChronicleQueueBuilder.single(folder.resolve("commands").toFile())
+                .rollCycle(RollCycles.FAST_DAILY).timeProvider(time).build();
+             ExcerptAppender appender = queue.createAppender();
+             DocumentContext dc = appender.writingDocument()) {
+            dc.wire().bytes().writeByte((byte) 99).writeByte((byte) 1);
+        }
+        time.currentTimeMillis(midnightMs - 20 * 3_600_000L);
+        RoutingCore yesterday = new RoutingCore(d -> { });
+        try (Journal journal = Journal.open(folder, time); Journal.CommandWriter commands = journal.commandWriter();
+             Journal.DecisionWriter decisions = journal.decisionWriter()) {
+            for (var f : fed) {
+                Command c = f.getKey();
+                if (c.timestampNs >= MIDNIGHT_NS && time.currentTimeMillis() < midnightMs) {
+                    // The engine's end-of-day snapshot, then today's day file.
+                    ByteArrayState state = new ByteArrayState();
+                    yesterday.writeState(state);
+                    new SnapshotStore(folder.resolve("snapshots")).write(yesterday.lastSequence(), state.toByteArray());
+                    Path written = new SnapshotStore(folder.resolve("snapshots")).files().get(0);
+                    Files.setLastModifiedTime(written, FileTime.fromMillis(midnightMs - 1));
+                    time.currentTimeMillis(midnightMs + 1);
+                }
+                if (c.timestampNs < MIDNIGHT_NS) {
+                    yesterday.apply(c);
+                }
+                commands.append(c);
+                if (f.getValue().length > 0) {
+                    decisions.append(c.sequence, f.getValue(), f.getValue().length);
+                }
+            }
+        }
+        assertThatThrownBy(() -> JournalKpis.forEach(folder, Long.MAX_VALUE, (c, d, n) -> { }))
+                .isInstanceOf(JournalCodec.FormatException.class);
+
+        TodayKpis seeded = TodayKpis.fromJournal(folder, Long.MAX_VALUE, ZoneOffset.UTC, 5_000, MIDNIGHT_NS / 86_400_000_000_000L);
+        TodayKpis live = new TodayKpis(ZoneOffset.UTC, 5_000, null);
+        for (var f : fed) {
+            live.accept(f.getKey(), f.getValue(), f.getValue().length);
+        }
+        long nowNs = MIDNIGHT_NS + 10 * HOUR_NS;
+        assertThat(seeded.report(nowNs).queue("q").offered()).isEqualTo(3);
+        assertThat(seeded.report(nowNs).queue("x").offered()).as("the configuration in force at midnight came from the snapshot").isZero();
+        assertThat(seeded.report(nowNs).queue("q")).usingRecursiveComparison().isEqualTo(live.report(nowNs).queue("q"));
+        assertThat(seeded.lastSequence()).isEqualTo(sequence);
     }
 }
