@@ -39,3 +39,19 @@ for key in sorted(set(runs["base"]) & set(runs["new"]), key=order):
     alloc = runs["new"][key]["alloc"]
     print(f"| {key[0]} | {','.join(f'{k}={v}' for k, v in key[1])} | {base:.1f} ({base / base0:.2f}) | {new:.1f} ({new / new0:.2f}) "
           f"| {new / base:.2f} | {len(runs['new'][key]['raw'])} | {max(alloc) if alloc else float('nan'):.3f} |")
+
+# Benchmarks that print a result line per fork (TapeBenchmark: "tape result: decisions ... hash ...")
+# must print the same one for both cores: the new core decides as the baseline does.
+results = {}
+for path in sorted(glob.glob(os.path.join(folder, "*.log"))):
+    for line in open(path, errors="replace"):
+        if "tape result: " in line:  # JMH prints it after its "# Warmup Iteration 1:" prefix
+            results.setdefault(line[line.index("tape result: "):].strip(), []).append(os.path.basename(path))
+if results:
+    print()
+    for line, logs in results.items():
+        print(f"{line}  ({', '.join(logs)})")
+    if len(results) > 1:
+        print("DIFFERENT DECISIONS: the cores do not decide alike")
+        sys.exit(1)
+    print("same decisions and final state for both cores")

@@ -10,10 +10,13 @@
 #               ./mvnw -B -o -q package -pl engine/core -DskipTests) && BASE_DIR=/tmp/loket-base/engine/core/target
 #     ROUNDS    forks per variant (default 2), one fork of each per round
 #   e.g. perf/jmh-compare.sh /tmp/loket-base/engine/core/target 2 -p agents=100,100000 RoutingDecisionBenchmark
+#        perf/jmh-compare.sh /tmp/loket-base/engine/core/target 2 TapeBenchmark
 #
 # Builds this tree's core and perf in the reactor (no install: the local Maven repository is left
 # alone), copies both cores aside, runs JMH (-wi 3 -i 5 -w 1s -r 1s -f 1 -prof gc per fork) and
 # prints medians side by side (perf/jmh-compare.py). Results: perf/target/jmh-compare/{base,new}-N.json.
+# For TapeBenchmark it also checks that both cores printed the same decision and state hashes
+# (they record and replay the same tape), and fails if not.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -8,6 +8,7 @@
 #   perf/jmh.sh [JMH options]        # your options instead, e.g.
 #   perf/jmh.sh -wi 3 -i 5 -w 1s -r 1s -f 1 -prof gc -p agents=100,100000 RoutingDecisionBenchmark.contactArrives
 #   perf/jmh.sh RoutingLocalityBenchmark          # diagnostic: same roster, fewer agents reached
+#   perf/jmh.sh TapeBenchmark                     # the bench workload's tape on a fresh core (a realistic mix)
 #   perf/jmh.sh -h                   # JMH's own help; -lprof lists profilers
 #
 # The benchmarks run against the loket-core jar and test-jar installed in the local Maven
