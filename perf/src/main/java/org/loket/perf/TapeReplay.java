@@ -105,22 +105,26 @@ public final class TapeReplay {
     }
 
     /**
-     * Prints the result of replaying the default tape (or {@code args[0]} commands of it) twice, with
-     * the time and the bytes allocated per command (a rough figure: no JMH, one thread).
+     * Prints the result of replaying the default tape (or {@code args[0]} commands of it) twice (or
+     * {@code args[1]} times), with the time, the thread's CPU time (less disturbed by other work on a
+     * shared machine) and the bytes allocated per command (rough figures: no JMH, one thread).
      */
     public static void main(String[] args) {
         int commands = args.length > 0 ? Integer.parseInt(args[0]) : TapeBenchmark.COMMANDS;
         TapeReplay replay = new TapeReplay(AGENTS, QUEUES, SKILLS, commands, SEED);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        for (int round = 0; round < 2; round++) {
+        for (int round = 0, rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2; round < rounds; round++) {
             replay.reset();
             long bytes = threads.getCurrentThreadAllocatedBytes();
+            long cpu = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             replay.replay();
             long t1 = System.nanoTime();
+            cpu = threads.getCurrentThreadCpuTime() - cpu;
             bytes = threads.getCurrentThreadAllocatedBytes() - bytes;
-            System.out.printf("%s (%.1f ns, %.3f bytes allocated per command)%n", replay.result(), (t1 - t0) / (double) (commands - 1),
-                    bytes / (double) (commands - 1));
+            double n = commands - 1;
+            System.out.printf("%s (%.1f ns, %.1f ns of CPU, %.3f bytes allocated per command)%n", replay.result(), (t1 - t0) / n,
+                    cpu / n, bytes / n);
         }
     }
 }
