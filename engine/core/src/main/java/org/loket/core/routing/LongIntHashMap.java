@@ -6,14 +6,16 @@ package org.loket.core.routing;
  * The table starts small and doubles when half full: it is sized by the contacts actually live,
  * not by the configured maximum, so lookups stay in cache. It allocates only when it grows past
  * its largest size so far, never in steady state. Never iterated: nothing may depend on its order.
+ * <p>Keys and values share one array, a key beside its value: a lookup of a key not in cache
+ * costs one trip to memory, not two.
  */
 final class LongIntHashMap {
     static final int MISSING = -1;
     private static final long EMPTY = -1L;
     private static final int INITIAL_CAPACITY = 1 << 10;
 
-    private long[] keys;
-    private int[] values;
+    /** Entry {@code i}: key at {@code 2i}, value at {@code 2i + 1}. */
+    private long[] table;
     private int mask;
     private int size;
 
@@ -22,24 +24,24 @@ final class LongIntHashMap {
     }
 
     private void allocate(int capacity) {
-        keys = new long[capacity];
-        values = new int[capacity];
+        table = new long[2 * capacity];
         mask = capacity - 1;
-        java.util.Arrays.fill(keys, EMPTY);
+        for (int i = 0; i < capacity; i++) {
+            table[2 * i] = EMPTY;
+        }
     }
 
     private void grow() {
-        long[] oldKeys = keys;
-        int[] oldValues = values;
-        allocate(keys.length * 2);
-        for (int i = 0; i < oldKeys.length; i++) {
-            if (oldKeys[i] != EMPTY) {
-                int j = index(oldKeys[i]);
-                while (keys[j] != EMPTY) {
+        long[] old = table;
+        allocate(2 * (mask + 1));
+        for (int i = 0; i < old.length; i += 2) {
+            if (old[i] != EMPTY) {
+                int j = index(old[i]);
+                while (table[2 * j] != EMPTY) {
                     j = (j + 1) & mask;
                 }
-                keys[j] = oldKeys[i];
-                values[j] = oldValues[i];
+                table[2 * j] = old[i];
+                table[2 * j + 1] = old[i + 1];
             }
         }
     }
@@ -47,9 +49,9 @@ final class LongIntHashMap {
     int get(long key) {
         int i = index(key);
         while (true) {
-            long k = keys[i];
+            long k = table[2 * i];
             if (k == key) {
-                return values[i];
+                return (int) table[2 * i + 1];
             }
             if (k == EMPTY) {
                 return MISSING;
@@ -60,24 +62,24 @@ final class LongIntHashMap {
 
     /** @param key non-negative */
     void put(long key, int value) {
-        if ((size + 1) * 2 > keys.length) {
+        if ((size + 1) * 2 > mask + 1) {
             grow();
         }
         int i = index(key);
-        while (keys[i] != EMPTY && keys[i] != key) {
+        while (table[2 * i] != EMPTY && table[2 * i] != key) {
             i = (i + 1) & mask;
         }
-        if (keys[i] == EMPTY) {
+        if (table[2 * i] == EMPTY) {
             size++;
         }
-        keys[i] = key;
-        values[i] = value;
+        table[2 * i] = key;
+        table[2 * i + 1] = value;
     }
 
     void remove(long key) {
         int i = index(key);
-        while (keys[i] != key) {
-            if (keys[i] == EMPTY) {
+        while (table[2 * i] != key) {
+            if (table[2 * i] == EMPTY) {
                 return;
             }
             i = (i + 1) & mask;
@@ -86,17 +88,17 @@ final class LongIntHashMap {
         // Backward shift: move later entries of the probe run into the hole when their home allows.
         int hole = i;
         int j = (i + 1) & mask;
-        while (keys[j] != EMPTY) {
-            int home = index(keys[j]);
+        while (table[2 * j] != EMPTY) {
+            int home = index(table[2 * j]);
             boolean movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
             if (movable) {
-                keys[hole] = keys[j];
-                values[hole] = values[j];
+                table[2 * hole] = table[2 * j];
+                table[2 * hole + 1] = table[2 * j + 1];
                 hole = j;
             }
             j = (j + 1) & mask;
         }
-        keys[hole] = EMPTY;
+        table[2 * hole] = EMPTY;
     }
 
     int size() {
