@@ -10,20 +10,18 @@ package org.loket.core.routing;
 final class DeadlineHeap {
     private final int[] heap;
     private final int[] position;
-    private final long[] deadlineNs;
-    private final long[] contactId;
+    private final Contacts contacts;
     private int size;
 
-    /** The heap reads deadlines and ids from the contact table's arrays; it owns neither. */
-    DeadlineHeap(int capacity, long[] deadlineNs, long[] contactId) {
+    /** The heap reads deadlines and ids from the contact table; it owns neither. */
+    DeadlineHeap(int capacity, Contacts contacts) {
         heap = new int[capacity];
         position = new int[capacity];
         java.util.Arrays.fill(position, -1);
-        this.deadlineNs = deadlineNs;
-        this.contactId = contactId;
+        this.contacts = contacts;
     }
 
-    /** Adds or moves the slot's timer; its deadline must already be in {@code deadlineNs}. */
+    /** Adds or moves the slot's timer; its deadline must already be set ({@link Contacts#setDeadlineNs}). */
     void schedule(int slot) {
         int at = position[slot];
         if (at < 0) {
@@ -60,12 +58,12 @@ final class DeadlineHeap {
 
     /** @return the slot whose timer is due first, or -1 when none is due at {@code nowNs} */
     int peekDue(long nowNs) {
-        return size > 0 && deadlineNs[heap[0]] <= nowNs ? heap[0] : -1;
+        return size > 0 && contacts.deadlineNs(heap[0]) <= nowNs ? heap[0] : -1;
     }
 
     /** @return the earliest deadline, or {@link Long#MAX_VALUE} when no timer is set */
     long nextDeadlineNs() {
-        return size > 0 ? deadlineNs[heap[0]] : Long.MAX_VALUE;
+        return size > 0 ? contacts.deadlineNs(heap[0]) : Long.MAX_VALUE;
     }
 
     int size() {
@@ -73,9 +71,9 @@ final class DeadlineHeap {
     }
 
     private boolean before(int a, int b) {
-        long da = deadlineNs[a];
-        long db = deadlineNs[b];
-        return da < db || (da == db && contactId[a] < contactId[b]);
+        long da = contacts.deadlineNs(a);
+        long db = contacts.deadlineNs(b);
+        return da < db || (da == db && contacts.id(a) < contacts.id(b));
     }
 
     private void up(int at) {

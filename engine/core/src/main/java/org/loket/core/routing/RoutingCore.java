@@ -257,24 +257,25 @@ public final class RoutingCore {
             }
         }
         for (int slot = 0; slot < contacts.highWater(); slot++) {
-            int state = contacts.state[slot];
+            int state = contacts.state(slot);
             if (state == ContactState.NONE.code()) {
                 continue;
             }
-            if (state == ContactState.SELF_SERVICE.code() && indexOfNode(candidate, nodes[contacts.node[slot]].name()) < 0) {
-                return "a contact is in flow node '" + nodes[contacts.node[slot]].name() + "', which the new configuration lacks";
+            if (state == ContactState.SELF_SERVICE.code() && indexOfNode(candidate, nodes[contacts.node(slot)].name()) < 0) {
+                return "a contact is in flow node '" + nodes[contacts.node(slot)].name() + "', which the new configuration lacks";
             }
-            int held = contacts.agent[slot];
-            if (held >= 0 && contacts.queue[slot] >= 0 && queues[contacts.queue[slot]].deferrable()
+            int held = contacts.agent(slot);
+            if (held >= 0 && contacts.queue(slot) >= 0 && queues[contacts.queue(slot)].deferrable()
                     && agents.load(held, Channel.VOICE.code()) > 0) {
-                int next = indexOfQueue(candidate, queues[contacts.queue[slot]].name());
+                int next = indexOfQueue(candidate, queues[contacts.queue(slot)].name());
                 if (next >= 0 && !candidate.queues().get(next).deferrable()) {
                     return "agent '" + config.agents().get(held).name() + "' is on a call that interrupted work of queue '"
-                            + queues[contacts.queue[slot]].name() + "', which would no longer be deferrable";
+                            + queues[contacts.queue(slot)].name() + "', which would no longer be deferrable";
                 }
             }
-            if (!candidate.languages().contains(config.languages().get(contacts.language[slot]))) {
-                return "a live contact speaks '" + config.languages().get(contacts.language[slot]) + "', which the new configuration lacks";
+            if (!candidate.languages().contains(config.languages().get(contacts.language(slot)))) {
+                return "a live contact speaks '" + config.languages().get(contacts.language(slot))
+                        + "', which the new configuration lacks";
             }
         }
         for (int a = 0; a < agents.count; a++) {
@@ -299,8 +300,8 @@ public final class RoutingCore {
 
     private boolean holdsContacts(int q) {
         for (int slot = 0; slot < contacts.highWater(); slot++) {
-            if (contacts.state[slot] != ContactState.NONE.code() && contacts.state[slot] != ContactState.SELF_SERVICE.code()
-                    && contacts.queue[slot] == q) {
+            if (contacts.state(slot) != ContactState.NONE.code() && contacts.state(slot) != ContactState.SELF_SERVICE.code()
+                    && contacts.queue(slot) == q) {
                 return true;
             }
         }
@@ -376,46 +377,46 @@ public final class RoutingCore {
             }
         }
         for (int oldSlot = 0; oldSlot < oldContacts.highWater(); oldSlot++) {
-            int state = oldContacts.state[oldSlot];
+            int state = oldContacts.state(oldSlot);
             if (state == ContactState.NONE.code()) {
                 continue;
             }
-            int slot = contacts.allocate(oldContacts.id[oldSlot], oldContacts.arrivedNs[oldSlot]);
-            contacts.state[slot] = state;
-            contacts.channel[slot] = oldContacts.channel[oldSlot];
-            contacts.priority[slot] = oldContacts.priority[oldSlot];
-            contacts.language[slot] = next.languages().indexOf(old.languages().get(oldContacts.language[oldSlot]));
-            contacts.agent[slot] = oldContacts.agent[oldSlot] < 0 ? -1 : agentMap[oldContacts.agent[oldSlot]];
-            contacts.node[slot] = oldContacts.node[oldSlot] < 0 ? -1
-                    : indexOfNode(next, old.flowNodes().get(oldContacts.node[oldSlot]).name());
-            contacts.retries[slot] = oldContacts.retries[oldSlot];
-            contacts.flags[slot] = oldContacts.flags[oldSlot];
-            contacts.enqueuedNs[slot] = oldContacts.enqueuedNs[oldSlot];
-            contacts.queueEnteredNs[slot] = oldContacts.queueEnteredNs[oldSlot];
-            contacts.connectedNs[slot] = oldContacts.connectedNs[oldSlot];
-            contacts.preferred[slot] = oldContacts.preferred[oldSlot] < 0 ? -1 : agentMap[oldContacts.preferred[oldSlot]];
-            int oldQueue = oldContacts.queue[oldSlot];
+            int slot = contacts.allocate(oldContacts.id(oldSlot), oldContacts.arrivedNs(oldSlot));
+            contacts.setState(slot, state);
+            contacts.setChannel(slot, oldContacts.channel(oldSlot));
+            contacts.setPriority(slot, oldContacts.priority(oldSlot));
+            contacts.setLanguage(slot, next.languages().indexOf(old.languages().get(oldContacts.language(oldSlot))));
+            contacts.setAgent(slot, oldContacts.agent(oldSlot) < 0 ? -1 : agentMap[oldContacts.agent(oldSlot)]);
+            contacts.setNode(slot, oldContacts.node(oldSlot) < 0 ? -1
+                    : indexOfNode(next, old.flowNodes().get(oldContacts.node(oldSlot)).name()));
+            contacts.setRetries(slot, oldContacts.retries(oldSlot));
+            contacts.setFlags(slot, oldContacts.flags(oldSlot));
+            contacts.setEnqueuedNs(slot, oldContacts.enqueuedNs(oldSlot));
+            contacts.setQueueEnteredNs(slot, oldContacts.queueEnteredNs(oldSlot));
+            contacts.setConnectedNs(slot, oldContacts.connectedNs(oldSlot));
+            contacts.setPreferred(slot, oldContacts.preferred(oldSlot) < 0 ? -1 : agentMap[oldContacts.preferred(oldSlot)]);
+            int oldQueue = oldContacts.queue(oldSlot);
             int q = oldQueue < 0 ? -1 : indexOfQueue(next, old.queues().get(oldQueue).name());
-            contacts.queue[slot] = q;
+            contacts.setQueue(slot, q);
             if (q >= 0 && (state == ContactState.WAITING.code() || state == ContactState.OFFERED.code())) {
-                int passed = Math.min(oldContacts.step[oldSlot], steps[q].length);
+                int passed = Math.min(oldContacts.step(oldSlot), steps[q].length);
                 int tier = 0;
                 for (int s = 0; s < passed; s++) {
                     if (steps[q][s].action() == EscalationStep.Action.WIDEN) {
                         tier++;
                     }
                 }
-                contacts.step[slot] = passed;
-                contacts.tier[slot] = tier;
-                contacts.lane[slot] = lanes.of(q, tier, contacts.language[slot]);
+                contacts.setStep(slot, passed);
+                contacts.setTier(slot, tier);
+                contacts.setLane(slot, lanes.of(q, tier, contacts.language(slot)));
             }
-            if (contacts.agent[slot] >= 0 && q >= 0 && queues[q].deferrable()) {
-                agents.countDeferrable(contacts.agent[slot]);
+            if (contacts.agent(slot) >= 0 && q >= 0 && queues[q].deferrable()) {
+                agents.countDeferrable(contacts.agent(slot));
             }
             if (state == ContactState.WAITING.code()) {
                 contacts.insertInPlace(slot);
-            } else if (oldContacts.deadlineNs[oldSlot] >= 0) {
-                contacts.deadlineNs[slot] = oldContacts.deadlineNs[oldSlot];
+            } else if (oldContacts.deadlineNs(oldSlot) >= 0) {
+                contacts.setDeadlineNs(slot, oldContacts.deadlineNs(oldSlot));
                 timers.schedule(slot);
             }
         }
@@ -435,14 +436,14 @@ public final class RoutingCore {
         long[] waitingIds = new long[contacts.live()];
         int waiting = 0;
         for (int slot = 0; slot < contacts.highWater(); slot++) {
-            if (contacts.state[slot] == ContactState.WAITING.code()) {
-                waitingIds[waiting++] = contacts.id[slot];
+            if (contacts.state(slot) == ContactState.WAITING.code()) {
+                waitingIds[waiting++] = contacts.id(slot);
             }
         }
         java.util.Arrays.sort(waitingIds, 0, waiting);
         for (int i = 0; i < waiting; i++) {
             int slot = contacts.slotOf(waitingIds[i]);
-            if (slot < 0 || contacts.state[slot] != ContactState.WAITING.code()) {
+            if (slot < 0 || contacts.state(slot) != ContactState.WAITING.code()) {
                 continue; // an earlier contact's step had it offered
             }
             if (stepDue(slot)) {
@@ -498,7 +499,7 @@ public final class RoutingCore {
         lanes = new Lanes(newConfig);
         agents = new Agents(newConfig, lanes);
         contacts = new Contacts(newConfig.maxLiveContacts(), newConfig, lanes);
-        timers = new DeadlineHeap(newConfig.maxLiveContacts(), contacts.deadlineNs, contacts.id);
+        timers = new DeadlineHeap(newConfig.maxLiveContacts(), contacts);
     }
 
     // ---------------------------------------------------------------- contacts and self-service
@@ -523,11 +524,11 @@ public final class RoutingCore {
             return;
         }
         int slot = contacts.allocate(contactId, nowNs);
-        contacts.channel[slot] = command.channel;
-        contacts.priority[slot] = command.priority;
-        contacts.language[slot] = command.languageId >= 0 && command.languageId < config.languages().size()
-                ? command.languageId : 0;
-        contacts.preferred[slot] = command.agentId >= 0 && command.agentId < agents.count ? command.agentId : -1;
+        contacts.setChannel(slot, command.channel);
+        contacts.setPriority(slot, command.priority);
+        contacts.setLanguage(slot, command.languageId >= 0 && command.languageId < config.languages().size()
+                ? command.languageId : 0);
+        contacts.setPreferred(slot, command.agentId >= 0 && command.agentId < agents.count ? command.agentId : -1);
         EntrySpec entry = entries[command.entryId];
         if (entry.flowNodeId() >= 0) {
             enterNode(slot, entry.flowNodeId());
@@ -538,34 +539,34 @@ public final class RoutingCore {
 
     private void enterNode(int slot, int nodeId) {
         FlowNode node = nodes[nodeId];
-        contacts.node[slot] = nodeId;
+        contacts.setNode(slot, nodeId);
         switch (node.kind()) {
             case MENU, LANGUAGE -> {
-                contacts.state[slot] = ContactState.SELF_SERVICE.code();
-                contacts.retries[slot] = 0;
+                contacts.setState(slot, ContactState.SELF_SERVICE.code());
+                contacts.setRetries(slot, 0);
                 promptAndWait(slot, node, nodeId);
             }
             case INFO -> {
-                contacts.state[slot] = ContactState.SELF_SERVICE.code();
+                contacts.setState(slot, ContactState.SELF_SERVICE.code());
                 playPrompt(slot, node, nodeId, Decision.FLAG_FINAL);
                 end(slot, Outcome.SELF_SERVED);
             }
-            case QUEUE -> enqueue(slot, node.queueFor(contacts.channel[slot]), node.priority());
+            case QUEUE -> enqueue(slot, node.queueFor(contacts.channel(slot)), node.priority());
         }
     }
 
     private void promptAndWait(int slot, FlowNode node, int nodeId) {
         playPrompt(slot, node, nodeId, 0);
-        contacts.deadlineNs[slot] = nowNs + inputTimeoutNs[nodeId];
+        contacts.setDeadlineNs(slot, nowNs + inputTimeoutNs[nodeId]);
         timers.schedule(slot);
     }
 
     private void playPrompt(int slot, FlowNode node, int nodeId, int flags) {
         Decision d = begin(DecisionType.PLAY_PROMPT);
-        d.contactId = contacts.id[slot];
+        d.contactId = contacts.id(slot);
         d.promptId = node.promptId();
         d.nodeId = nodeId;
-        d.languageId = contacts.language[slot];
+        d.languageId = contacts.language(slot);
         d.flags = flags;
         emit();
     }
@@ -580,9 +581,9 @@ public final class RoutingCore {
             reject(RejectReason.INVALID_ARGUMENT, command);
             return;
         }
-        if (contacts.state[slot] == ContactState.SELF_SERVICE.code() && contacts.node[slot] == command.input
+        if (contacts.state(slot) == ContactState.SELF_SERVICE.code() && contacts.node(slot) == command.input
                 && timers.scheduled(slot)) {
-            contacts.deadlineNs[slot] = nowNs + inputTimeoutNs[command.input];
+            contacts.setDeadlineNs(slot, nowNs + inputTimeoutNs[command.input]);
             timers.schedule(slot);
         }
     }
@@ -592,7 +593,7 @@ public final class RoutingCore {
         if (slot < 0) {
             return;
         }
-        if (contacts.state[slot] != ContactState.SELF_SERVICE.code()) {
+        if (contacts.state(slot) != ContactState.SELF_SERVICE.code()) {
             reject(RejectReason.ILLEGAL_TRANSITION, command);
             return;
         }
@@ -600,28 +601,29 @@ public final class RoutingCore {
             reject(RejectReason.INVALID_ARGUMENT, command);
             return;
         }
-        FlowNode node = nodes[contacts.node[slot]];
+        FlowNode node = nodes[contacts.node(slot)];
         int next = node.nextByInput()[command.input];
         if (next < 0) {
             invalidInput(slot);
             return;
         }
         if (node.kind() == FlowNode.Kind.LANGUAGE && node.languageByInput()[command.input] >= 0) {
-            contacts.language[slot] = node.languageByInput()[command.input];
+            contacts.setLanguage(slot, node.languageByInput()[command.input]);
         }
         timers.cancel(slot);
-        contacts.deadlineNs[slot] = -1;
+        contacts.setDeadlineNs(slot, -1);
         enterNode(slot, next);
     }
 
     /** A wrong or missing choice: ask again, and after too many tries hand the citizen to a human. */
     private void invalidInput(int slot) {
-        int nodeId = contacts.node[slot];
+        int nodeId = contacts.node(slot);
         FlowNode node = nodes[nodeId];
-        if (++contacts.retries[slot] > node.maxRetries()) {
+        contacts.setRetries(slot, contacts.retries(slot) + 1);
+        if (contacts.retries(slot) > node.maxRetries()) {
             timers.cancel(slot);
-            contacts.deadlineNs[slot] = -1;
-            enqueue(slot, node.queueFor(contacts.channel[slot]), -1);
+            contacts.setDeadlineNs(slot, -1);
+            enqueue(slot, node.queueFor(contacts.channel(slot)), -1);
         } else {
             promptAndWait(slot, node, nodeId);
         }
@@ -646,7 +648,7 @@ public final class RoutingCore {
             return;
         }
         QueueSpec queue = queues[queueId];
-        long ewtNs = estimatedWaitNs(queueId, lanes.of(queueId, 0, contacts.language[slot]), contacts.queueWaiting[queueId] + 1L);
+        long ewtNs = estimatedWaitNs(queueId, lanes.of(queueId, 0, contacts.language(slot)), contacts.queueWaiting[queueId] + 1L);
         Deflection deflection = queue.deflection();
         boolean offerCallback = false;
         if (mayDeflect && deflection.active() && (deflection.maxWaiting() > 0 && contacts.queueWaiting[queueId] >= deflection.maxWaiting()
@@ -666,13 +668,13 @@ public final class RoutingCore {
                 default -> offerCallback = true;
             }
         }
-        contacts.state[slot] = ContactState.WAITING.code();
-        contacts.priority[slot] = priority >= 0 ? priority
-                : contacts.priority[slot] >= 0 ? contacts.priority[slot] : queue.defaultPriority();
-        contacts.enqueuedNs[slot] = nowNs;
+        contacts.setState(slot, ContactState.WAITING.code());
+        contacts.setPriority(slot, priority >= 0 ? priority
+                : contacts.priority(slot) >= 0 ? contacts.priority(slot) : queue.defaultPriority());
+        contacts.setEnqueuedNs(slot, nowNs);
         enterQueue(slot, queueId);
-        int preferred = contacts.preferred[slot];
-        if (preferred >= 0 && queue.preferredAgentMs() > 0 && agents.isMember(preferred, contacts.lane[slot])) {
+        int preferred = contacts.preferred(slot);
+        if (preferred >= 0 && queue.preferredAgentMs() > 0 && agents.isMember(preferred, contacts.lane(slot))) {
             // It waits for its preferred agent alone for a while: no lane, no escalation meanwhile.
             contacts.reserve(slot, preferred);
             announceQueued(slot, ewtNs);
@@ -682,7 +684,7 @@ public final class RoutingCore {
             if (agents.available(preferred, queue.channel().code())) {
                 offer(slot, preferred, OfferReason.PREFERRED_AGENT, 1, 0, -1);
             } else {
-                contacts.deadlineNs[slot] = nowNs + queue.preferredAgentMs() * 1_000_000L;
+                contacts.setDeadlineNs(slot, nowNs + queue.preferredAgentMs() * 1_000_000L);
                 timers.schedule(slot);
             }
             return;
@@ -704,7 +706,7 @@ public final class RoutingCore {
         contacts.unlink(slot);
         contacts.insertInPlace(slot);
         // Said again, without the agent: it now waits for anyone who serves it (adapters, reports).
-        announceQueued(slot, estimatedWaitNs(contacts.queue[slot], contacts.lane[slot], contacts.position(slot)));
+        announceQueued(slot, estimatedWaitNs(contacts.queue(slot), contacts.lane(slot), contacts.position(slot)));
         if (stepDue(slot)) {
             escalate(slot);
             return;
@@ -715,7 +717,7 @@ public final class RoutingCore {
 
     private void deflect(int slot, int queueId, Deflection deflection, long ewtNs) {
         Decision d = begin(DecisionType.DEFLECT);
-        d.contactId = contacts.id[slot];
+        d.contactId = contacts.id(slot);
         d.queueId = queueId;
         d.reason = deflection.action().code();
         d.score = waitMs(ewtNs);
@@ -759,39 +761,39 @@ public final class RoutingCore {
 
     /** The agent let go of an answered contact: its handling time feeds the queue's average. */
     private void recordHandled(int slot) {
-        if (contacts.connectedNs[slot] < 0) {
+        if (contacts.connectedNs(slot) < 0) {
             return;
         }
-        int q = contacts.queue[slot];
-        long handledNs = Math.max(1, nowNs - contacts.connectedNs[slot]);
+        int q = contacts.queue(slot);
+        long handledNs = Math.max(1, nowNs - contacts.connectedNs(slot));
         ahtNs[q] = ahtNs[q] == 0 ? handledNs : ahtNs[q] + (handledNs - ahtNs[q]) / 8;
     }
 
     /** Sets the contact's queue, at the first escalation tier, counting the queue's steps from now. */
     private void enterQueue(int slot, int queueId) {
-        contacts.queue[slot] = queueId;
-        contacts.tier[slot] = 0;
-        contacts.step[slot] = 0;
-        contacts.queueEnteredNs[slot] = nowNs;
-        contacts.lane[slot] = lanes.of(queueId, 0, contacts.language[slot]);
+        contacts.setQueue(slot, queueId);
+        contacts.setTier(slot, 0);
+        contacts.setStep(slot, 0);
+        contacts.setQueueEnteredNs(slot, nowNs);
+        contacts.setLane(slot, lanes.of(queueId, 0, contacts.language(slot)));
     }
 
     /** Sets the timer of a waiting contact to its queue's next escalation step, if it has one. */
     private void scheduleEscalation(int slot) {
-        int q = contacts.queue[slot];
-        int next = contacts.step[slot];
+        int q = contacts.queue(slot);
+        int next = contacts.step(slot);
         if (next >= steps[q].length) {
             return;
         }
-        contacts.deadlineNs[slot] = Math.max(nowNs, contacts.queueEnteredNs[slot] + stepAfterNs[q][next]);
+        contacts.setDeadlineNs(slot, Math.max(nowNs, contacts.queueEnteredNs(slot) + stepAfterNs[q][next]));
         timers.schedule(slot);
     }
 
     /** Whether the waiting contact's next escalation step is due. */
     private boolean stepDue(int slot) {
-        int q = contacts.queue[slot];
-        int next = contacts.step[slot];
-        return next < steps[q].length && contacts.queueEnteredNs[slot] + stepAfterNs[q][next] <= nowNs;
+        int q = contacts.queue(slot);
+        int next = contacts.step(slot);
+        return next < steps[q].length && contacts.queueEnteredNs(slot) + stepAfterNs[q][next] <= nowNs;
     }
 
     /**
@@ -801,24 +803,25 @@ public final class RoutingCore {
      */
     private void escalate(int slot) {
         do {
-            int q = contacts.queue[slot];
-            int index = contacts.step[slot]++;
+            int q = contacts.queue(slot);
+            int index = contacts.step(slot);
+            contacts.setStep(slot, index + 1);
             EscalationStep step = steps[q][index];
-            if ((contacts.flags[slot] & Decision.FLAG_CALLBACK) != 0 && step.action().passedByCallbackContacts()) {
+            if ((contacts.flags(slot) & Decision.FLAG_CALLBACK) != 0 && step.action().passedByCallbackContacts()) {
                 continue; // a citizen waiting for a callback was offered one already and must not be cut off
             }
             Decision d = begin(DecisionType.ESCALATE);
-            d.contactId = contacts.id[slot];
+            d.contactId = contacts.id(slot);
             d.queueId = step.action() == EscalationStep.Action.OVERFLOW ? step.overflowQueueId() : q;
             d.reason = step.action().code();
             d.nodeId = index;
-            d.priority = contacts.priority[slot];
+            d.priority = contacts.priority(slot);
             emit();
             switch (step.action()) {
                 case WIDEN -> {
                     contacts.unlink(slot);
-                    contacts.tier[slot]++;
-                    contacts.lane[slot] = lanes.of(q, contacts.tier[slot], contacts.language[slot]);
+                    contacts.setTier(slot, contacts.tier(slot) + 1);
+                    contacts.setLane(slot, lanes.of(q, contacts.tier(slot), contacts.language(slot)));
                     contacts.insertInPlace(slot);
                 }
                 case OVERFLOW -> {
@@ -840,11 +843,11 @@ public final class RoutingCore {
 
     /** The contact hears (or reads) the prompt, as its last words, and ends without waiting. */
     private void turnAway(int slot, int queueId, int promptId, int outcome) {
-        contacts.queue[slot] = queueId;
+        contacts.setQueue(slot, queueId);
         Decision d = begin(DecisionType.PLAY_PROMPT);
-        d.contactId = contacts.id[slot];
+        d.contactId = contacts.id(slot);
         d.promptId = promptId;
-        d.languageId = contacts.language[slot];
+        d.languageId = contacts.language(slot);
         d.queueId = queueId;
         d.flags = Decision.FLAG_FINAL;
         emit();
@@ -853,10 +856,10 @@ public final class RoutingCore {
 
     private void announceQueued(int slot, long ewtNs) {
         Decision d = begin(DecisionType.QUEUE_CONTACT);
-        d.contactId = contacts.id[slot];
-        d.agentId = contacts.reservedFor[slot];
-        d.queueId = contacts.queue[slot];
-        d.priority = contacts.priority[slot];
+        d.contactId = contacts.id(slot);
+        d.agentId = contacts.reservedFor(slot);
+        d.queueId = contacts.queue(slot);
+        d.priority = contacts.priority(slot);
         d.score = waitMs(ewtNs);
         emit();
     }
@@ -880,14 +883,14 @@ public final class RoutingCore {
         if (slot < 0) {
             return;
         }
-        if (contacts.state[slot] != ContactState.WAITING.code()) {
+        if (contacts.state(slot) != ContactState.WAITING.code()) {
             reject(RejectReason.ILLEGAL_TRANSITION, command);
             return;
         }
-        contacts.flags[slot] |= Decision.FLAG_CALLBACK;
+        contacts.setFlags(slot, contacts.flags(slot) | Decision.FLAG_CALLBACK);
         Decision d = begin(DecisionType.CALLBACK_SCHEDULED);
-        d.contactId = contacts.id[slot];
-        d.queueId = contacts.queue[slot];
+        d.contactId = contacts.id(slot);
+        d.queueId = contacts.queue(slot);
         emit();
     }
 
@@ -896,7 +899,7 @@ public final class RoutingCore {
         if (slot < 0) {
             return;
         }
-        int state = contacts.state[slot];
+        int state = contacts.state(slot);
         if (state == ContactState.SELF_SERVICE.code()) {
             timers.cancel(slot);
             end(slot, Outcome.ABANDONED_IN_SELF_SERVICE);
@@ -905,7 +908,7 @@ public final class RoutingCore {
             contacts.unlink(slot);
             end(slot, Outcome.ABANDONED);
         } else if (state == ContactState.OFFERED.code()) {
-            int agent = contacts.agent[slot];
+            int agent = contacts.agent(slot);
             timers.cancel(slot);
             retractOffer(slot, agent);
             unload(slot, agent);
@@ -921,17 +924,17 @@ public final class RoutingCore {
         if (slot < 0) {
             return;
         }
-        if (contacts.state[slot] != ContactState.CONNECTED.code()) {
+        if (contacts.state(slot) != ContactState.CONNECTED.code()) {
             reject(RejectReason.ILLEGAL_TRANSITION, command);
             return;
         }
-        int agent = contacts.agent[slot];
-        int queue = contacts.queue[slot];
+        int agent = contacts.agent(slot);
+        int queue = contacts.queue(slot);
         emitEnd(slot, Outcome.ANSWERED);
         if (wrapUpNs[queue] > 0) {
-            contacts.state[slot] = ContactState.WRAP_UP.code();
+            contacts.setState(slot, ContactState.WRAP_UP.code());
             agents.addWrapUps(agent, 1);
-            contacts.deadlineNs[slot] = nowNs + wrapUpNs[queue];
+            contacts.setDeadlineNs(slot, nowNs + wrapUpNs[queue]);
             timers.schedule(slot);
         } else {
             recordHandled(slot);
@@ -952,11 +955,11 @@ public final class RoutingCore {
 
     /** Ends after-contact work; when the core ends it on its own, it tells the agent's desktop first. */
     private void finishWrapUp(int slot, boolean timedOut) {
-        int agent = contacts.agent[slot];
+        int agent = contacts.agent(slot);
         agents.addWrapUps(agent, -1);
         recordHandled(slot);
         unload(slot, agent);
-        long contactId = contacts.id[slot];
+        long contactId = contacts.id(slot);
         contacts.free(slot);
         if (timedOut) {
             Decision d = begin(DecisionType.AGENT_STATE);
@@ -978,25 +981,25 @@ public final class RoutingCore {
             reject(RejectReason.UNKNOWN_QUEUE, command);
             return;
         }
-        int agent = contacts.agent[slot];
+        int agent = contacts.agent(slot);
         releaseAgent(slot, agent);
         Decision d = begin(DecisionType.TRANSFER_CONTACT);
-        d.contactId = contacts.id[slot];
+        d.contactId = contacts.id(slot);
         d.agentId = agent;
         d.queueId = command.queueId;
         emit();
         // "No wrong door": the citizen keeps the time they joined, so the transfer costs no place.
-        contacts.state[slot] = ContactState.WAITING.code();
+        contacts.setState(slot, ContactState.WAITING.code());
         enterQueue(slot, command.queueId);
-        contacts.agent[slot] = -1;
-        contacts.connectedNs[slot] = -1; // its handling counts in the queue it ends in
-        contacts.preferred[slot] = -1; // a transfer names its own agent, or none
+        contacts.setAgent(slot, -1);
+        contacts.setConnectedNs(slot, -1); // its handling counts in the queue it ends in
+        contacts.setPreferred(slot, -1); // a transfer names its own agent, or none
         contacts.insertInPlace(slot);
-        announceQueued(slot, estimatedWaitNs(command.queueId, contacts.lane[slot], contacts.position(slot)));
+        announceQueued(slot, estimatedWaitNs(command.queueId, contacts.lane(slot), contacts.position(slot)));
         scheduleEscalation(slot);
         int target = command.input;
         if (target >= 0 && target < agents.count && target != agent && agents.available(target, queues[command.queueId].channel().code())
-                && agents.isMember(target, contacts.lane[slot])) {
+                && agents.isMember(target, contacts.lane(slot))) {
             offer(slot, target, OfferReason.TRANSFERRED_TO_AGENT, 1, 0, -1);
         } else {
             offerToLongestIdle(slot);
@@ -1012,9 +1015,9 @@ public final class RoutingCore {
     private void emitEnd(int slot, int outcome) {
         endedByOutcome[outcome]++;
         Decision d = begin(DecisionType.END_CONTACT);
-        d.contactId = contacts.id[slot];
-        d.queueId = contacts.queue[slot];
-        d.agentId = contacts.agent[slot];
+        d.contactId = contacts.id(slot);
+        d.queueId = contacts.queue(slot);
+        d.agentId = contacts.agent(slot);
         d.outcome = outcome;
         emit();
     }
@@ -1027,7 +1030,7 @@ public final class RoutingCore {
      * command freed the agent while others waited before it (a decline, a transfer): queue order wins.
      */
     private void offerToLongestIdle(int slot) {
-        int lane = contacts.lane[slot];
+        int lane = contacts.lane(slot);
         int agent = agents.longestIdle(lane);
         if (agent < 0) {
             return;
@@ -1085,7 +1088,7 @@ public final class RoutingCore {
                 // An agent's memberships are in lane order and a queue's lanes are contiguous.
                 int membership = i < n ? agents.member(agent, i) : -1;
                 int lane = i < n ? Agents.laneOf(membership) : -1;
-                if (queueHead >= 0 && (lane < 0 || lanes.queue(lane) != contacts.queue[queueHead])) {
+                if (queueHead >= 0 && (lane < 0 || lanes.queue(lane) != contacts.queue(queueHead))) {
                     queuesWithWork++;
                     long score = contacts.effectivePriorityMilli(queueHead, nowNs);
                     if (best < 0 || better(queueHead, score, best, bestScore)) {
@@ -1109,7 +1112,7 @@ public final class RoutingCore {
                 break;
             }
             offer(best, agent, OfferReason.BEST_WAITING_CONTACT, queuesWithWork, bestScore,
-                    runnerUp < 0 ? -1 : contacts.id[runnerUp]);
+                    runnerUp < 0 ? -1 : contacts.id(runnerUp));
         }
         agents.refresh(agent, false, nowNs);
     }
@@ -1118,9 +1121,9 @@ public final class RoutingCore {
     private int firstReservedFor(int agent, int channels) {
         int first = -1;
         for (int s = contacts.firstReserved(agent); s >= 0; s = contacts.nextReserved(s)) {
-            if ((channels & (1 << queues[contacts.queue[s]].channel().code())) != 0 && (first < 0
-                    || contacts.enqueuedNs[s] < contacts.enqueuedNs[first]
-                    || contacts.enqueuedNs[s] == contacts.enqueuedNs[first] && contacts.id[s] < contacts.id[first])) {
+            if ((channels & (1 << queues[contacts.queue(s)].channel().code())) != 0 && (first < 0
+                    || contacts.enqueuedNs(s) < contacts.enqueuedNs(first)
+                    || contacts.enqueuedNs(s) == contacts.enqueuedNs(first) && contacts.id(s) < contacts.id(first))) {
                 first = s;
             }
         }
@@ -1135,36 +1138,36 @@ public final class RoutingCore {
         if (scoreA != scoreB) {
             return scoreA > scoreB;
         }
-        long waitedA = (nowNs - contacts.enqueuedNs[a]) * queues[contacts.queue[a]].weightPercent();
-        long waitedB = (nowNs - contacts.enqueuedNs[b]) * queues[contacts.queue[b]].weightPercent();
+        long waitedA = (nowNs - contacts.enqueuedNs(a)) * queues[contacts.queue(a)].weightPercent();
+        long waitedB = (nowNs - contacts.enqueuedNs(b)) * queues[contacts.queue(b)].weightPercent();
         if (waitedA != waitedB) {
             return waitedA > waitedB;
         }
-        return contacts.id[a] < contacts.id[b];
+        return contacts.id(a) < contacts.id(b);
     }
 
     private void offer(int slot, int agent, int reason, int candidates, long score, long runnerUp) {
-        int queue = contacts.queue[slot];
+        int queue = contacts.queue(slot);
         contacts.unlink(slot);
-        contacts.state[slot] = ContactState.OFFERED.code();
-        contacts.agent[slot] = agent;
+        contacts.setState(slot, ContactState.OFFERED.code());
+        contacts.setAgent(slot, agent);
         boolean interrupts = queues[queue].channel() == Channel.VOICE && agents.deferrableLoad(agent) > 0;
         agents.addLoad(agent, queues[queue].channel().code(), 1, queues[queue].deferrable(), nowNs);
         agents.addPendingOffers(agent, 1);
         agents.refresh(agent, true, nowNs);
-        contacts.deadlineNs[slot] = nowNs + offerTimeoutNs[queue];
+        contacts.setDeadlineNs(slot, nowNs + offerTimeoutNs[queue]);
         timers.schedule(slot);
         Decision d = begin(DecisionType.OFFER_CONTACT);
-        d.contactId = contacts.id[slot];
+        d.contactId = contacts.id(slot);
         d.agentId = agent;
         d.queueId = queue;
-        d.priority = contacts.priority[slot];
+        d.priority = contacts.priority(slot);
         d.reason = reason;
         d.candidates = candidates;
         d.score = score;
         d.runnerUp = runnerUp;
-        d.nodeId = contacts.step[slot];
-        d.flags = (contacts.flags[slot] & Decision.FLAG_CALLBACK) | (interrupts ? Decision.FLAG_INTERRUPTS : 0);
+        d.nodeId = contacts.step(slot);
+        d.flags = (contacts.flags(slot) & Decision.FLAG_CALLBACK) | (interrupts ? Decision.FLAG_INTERRUPTS : 0);
         emit();
     }
 
@@ -1174,10 +1177,10 @@ public final class RoutingCore {
             return;
         }
         timers.cancel(slot);
-        contacts.deadlineNs[slot] = -1;
-        contacts.state[slot] = ContactState.CONNECTED.code();
-        contacts.connectedNs[slot] = nowNs;
-        recordAnswer(contacts.queue[slot]);
+        contacts.setDeadlineNs(slot, -1);
+        contacts.setState(slot, ContactState.CONNECTED.code());
+        contacts.setConnectedNs(slot, nowNs);
+        recordAnswer(contacts.queue(slot));
         agents.addPendingOffers(command.agentId, -1);
     }
 
@@ -1195,7 +1198,7 @@ public final class RoutingCore {
 
     /** The offer timed out: redirect on no answer. */
     private void offerTimedOut(int slot) {
-        int agent = contacts.agent[slot];
+        int agent = contacts.agent(slot);
         retractOffer(slot, agent);
         unload(slot, agent);
         setPresence(agent, AgentState.PAUSED, PauseReason.NO_ANSWER);
@@ -1209,9 +1212,9 @@ public final class RoutingCore {
 
     private void retractOffer(int slot, int agent) {
         Decision d = begin(DecisionType.RETRACT_OFFER);
-        d.contactId = contacts.id[slot];
+        d.contactId = contacts.id(slot);
         d.agentId = agent;
-        d.queueId = contacts.queue[slot];
+        d.queueId = contacts.queue(slot);
         emit();
     }
 
@@ -1228,18 +1231,18 @@ public final class RoutingCore {
      * take it out again was most of the core's cost.
      */
     private void unload(int slot, int agent) {
-        if (contacts.state[slot] == ContactState.OFFERED.code()) {
+        if (contacts.state(slot) == ContactState.OFFERED.code()) {
             agents.addPendingOffers(agent, -1);
         }
-        contacts.deadlineNs[slot] = -1;
-        QueueSpec queue = queues[contacts.queue[slot]];
+        contacts.setDeadlineNs(slot, -1);
+        QueueSpec queue = queues[contacts.queue(slot)];
         agents.addLoad(agent, queue.channel().code(), -1, queue.deferrable(), nowNs);
     }
 
     /** Back in its place after an offer; escalation steps that fell due meanwhile act before it is offered again. */
     private void returnToQueue(int slot) {
-        contacts.state[slot] = ContactState.WAITING.code();
-        contacts.agent[slot] = -1;
+        contacts.setState(slot, ContactState.WAITING.code());
+        contacts.setAgent(slot, -1);
         contacts.insertInPlace(slot);
         if (stepDue(slot)) {
             escalate(slot);
@@ -1258,11 +1261,11 @@ public final class RoutingCore {
         if (slot < 0) {
             return -1;
         }
-        if (contacts.state[slot] != expected.code()) {
+        if (contacts.state(slot) != expected.code()) {
             reject(RejectReason.ILLEGAL_TRANSITION, command);
             return -1;
         }
-        if (contacts.agent[slot] != command.agentId) {
+        if (contacts.agent(slot) != command.agentId) {
             reject(RejectReason.WRONG_AGENT, command);
             return -1;
         }
@@ -1335,20 +1338,20 @@ public final class RoutingCore {
         for (int slot = timers.peekDue(nowNs); slot >= 0; slot = timers.peekDue(nowNs)) {
             timers.cancel(slot);
             // No timer, no deadline: a snapshot restores a timer for every deadline it holds.
-            contacts.deadlineNs[slot] = -1;
-            int state = contacts.state[slot];
+            contacts.setDeadlineNs(slot, -1);
+            int state = contacts.state(slot);
             if (state == ContactState.OFFERED.code()) {
                 offerTimedOut(slot);
             } else if (state == ContactState.SELF_SERVICE.code()) {
                 invalidInput(slot);
             } else if (state == ContactState.WRAP_UP.code()) {
                 finishWrapUp(slot, true);
-            } else if (state == ContactState.WAITING.code() && contacts.reservedFor[slot] >= 0) {
+            } else if (state == ContactState.WAITING.code() && contacts.reservedFor(slot) >= 0) {
                 endReservation(slot);
             } else if (state == ContactState.WAITING.code()) {
                 escalate(slot);
             } else {
-                throw new IllegalStateException("timer fired for contact " + contacts.id[slot] + " in state " + state);
+                throw new IllegalStateException("timer fired for contact " + contacts.id(slot) + " in state " + state);
             }
         }
     }
@@ -1465,25 +1468,25 @@ public final class RoutingCore {
 
     public ContactState contactState(long contactId) {
         int slot = contacts == null ? -1 : contacts.slotOf(contactId);
-        return slot < 0 ? ContactState.NONE : ContactState.ofCode(contacts.state[slot]);
+        return slot < 0 ? ContactState.NONE : ContactState.ofCode(contacts.state(slot));
     }
 
     /** The queue a live contact is in or was last routed to, or -1. */
     public int contactQueue(long contactId) {
         int slot = contacts == null ? -1 : contacts.slotOf(contactId);
-        return slot < 0 ? -1 : contacts.queue[slot];
+        return slot < 0 ? -1 : contacts.queue(slot);
     }
 
     /** The agent holding a live contact, or -1. */
     public int contactAgent(long contactId) {
         int slot = contacts == null ? -1 : contacts.slotOf(contactId);
-        return slot < 0 ? -1 : contacts.agent[slot];
+        return slot < 0 ? -1 : contacts.agent(slot);
     }
 
     /** Position (1 = next) of a waiting contact in its queue, or -1 if it is not waiting. */
     public int positionInQueue(long contactId) {
         int slot = contacts == null ? -1 : contacts.slotOf(contactId);
-        return slot < 0 || contacts.state[slot] != ContactState.WAITING.code() ? -1 : contacts.position(slot);
+        return slot < 0 || contacts.state(slot) != ContactState.WAITING.code() ? -1 : contacts.position(slot);
     }
 
     public int waitingCount(int queue) {
@@ -1506,8 +1509,8 @@ public final class RoutingCore {
         }
         int n = 0;
         for (int slot = 0; slot < contacts.highWater() && n < into.length; slot++) {
-            if (contacts.state[slot] != ContactState.NONE.code()) {
-                into[n++] = contacts.id[slot];
+            if (contacts.state(slot) != ContactState.NONE.code()) {
+                into[n++] = contacts.id(slot);
             }
         }
         return n;
@@ -1611,7 +1614,7 @@ public final class RoutingCore {
                 }
             }
             for (int slot = 0; slot < core.contacts.highWater(); slot++) {
-                if (core.contacts.state[slot] != ContactState.NONE.code() && core.contacts.deadlineNs[slot] >= 0) {
+                if (core.contacts.state(slot) != ContactState.NONE.code() && core.contacts.deadlineNs(slot) >= 0) {
                     core.timers.schedule(slot);
                 }
             }
