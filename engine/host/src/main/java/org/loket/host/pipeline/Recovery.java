@@ -1,5 +1,9 @@
 package org.loket.host.pipeline;
 
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import org.loket.core.command.Command;
 import org.loket.core.decision.Decision;
@@ -28,39 +32,74 @@ public final class Recovery {
     }
 
     static Result recover(Journal journal, SwitchableSink sink) {
-        long firstCommand = 0;
-        long lastCommand = 0;
-        try (Journal.CommandReader reader = journal.commandReader()) {
-            Command scan = new Command();
-            while (reader.next(scan)) {
-                if (firstCommand == 0) {
-                    firstCommand = scan.sequence;
-                }
-                lastCommand = scan.sequence;
+        // Newest snapshot first, reading the journal from its day on: a restart reads about the
+        // time since that snapshot, not every day the journal's retention keeps.
+        for (Path file : new SnapshotStore(journal.snapshotFolder()).files()) {
+            Optional<SnapshotStore.Snapshot> snapshot = SnapshotStore.read(file);
+            if (snapshot.isEmpty()) {
+                continue; // torn or corrupt: an older one
             }
-        }
-        long lastDecisionCause = 0;
-        try (Journal.DecisionReader reader = journal.decisionReader()) {
-            while (reader.next()) {
-                if (reader.count() > 0) {
-                    lastDecisionCause = reader.decision(0).causeSequence;
-                }
+            long from = snapshot.get().sequence();
+            RoutingCore core = RoutingCore.readState(new ByteArrayState(snapshot.get().state()), sink);
+            // An hour earlier, in case the journal's clock is a little behind the engine's.
+            LocalDate day = LocalDate.ofInstant(Instant.ofEpochSecond(0, core.nowNs()).minusSeconds(3_600), ZoneOffset.UTC);
+            Scan scan = Scan.of(journal, day);
+            if (scan.firstCommand > from + 1) {
+                scan = Scan.of(journal, null); // the day files read do not reach back to the snapshot
             }
+            if (scan.lastCommand < from) {
+                continue; // ahead of the journal (the core runs beside the journal writer): an older one
+            }
+            if (scan.firstCommand > from + 1) {
+                throw new IllegalStateException(journal.folder() + " starts at command " + scan.firstCommand
+                        + " (its older days were deleted) but the newest usable snapshot ends at command " + from
+                        + ": the state cannot be rebuilt; restore the snapshots folder");
+            }
+            return replayTail(journal, core, from, from, scan, sink);
         }
-        Optional<SnapshotStore.Snapshot> snapshot = new SnapshotStore(journal.snapshotFolder()).latestAtOrBefore(lastCommand);
-        RoutingCore core = snapshot.isPresent()
-                ? RoutingCore.readState(new ByteArrayState(snapshot.get().state()), sink)
-                : new RoutingCore(sink);
-        long from = snapshot.map(SnapshotStore.Snapshot::sequence).orElse(0L);
-        if (firstCommand > from + 1) {
+        Scan scan = Scan.of(journal, null);
+        if (scan.firstCommand > 1) {
             // The journal's retention deleted its oldest days: only a snapshot after them rebuilds the state.
-            throw new IllegalStateException(journal.folder() + " starts at command " + firstCommand
-                    + " (its older days were deleted) but the newest intact snapshot " + (snapshot.isPresent()
-                    ? "ends at command " + from : "is missing") + ": the state cannot be rebuilt; restore the snapshots folder");
+            throw new IllegalStateException(journal.folder() + " starts at command " + scan.firstCommand
+                    + " (its older days were deleted) but no intact snapshot is left: the state cannot be rebuilt;"
+                    + " restore the snapshots folder");
         }
+        return replayTail(journal, new RoutingCore(sink), 0, -1, scan, sink);
+    }
 
+    /** The journal's first and last command and last decision group, read from a day on (null: from its start). */
+    private record Scan(LocalDate day, long firstCommand, long lastCommand, long lastDecisionCause) {
+        static Scan of(Journal journal, LocalDate day) {
+            long first = 0;
+            long last = 0;
+            try (Journal.CommandReader reader = day == null ? journal.commandReader() : journal.commandReader(day)) {
+                Command scan = new Command();
+                while (reader.next(scan)) {
+                    if (first == 0) {
+                        first = scan.sequence;
+                    }
+                    last = scan.sequence;
+                }
+            }
+            long lastCause = 0;
+            try (Journal.DecisionReader reader = day == null ? journal.decisionReader() : journal.decisionReader(day)) {
+                while (reader.next()) {
+                    if (reader.count() > 0) {
+                        lastCause = reader.decision(0).causeSequence;
+                    }
+                }
+            }
+            return new Scan(day, first, last, lastCause);
+        }
+    }
+
+    /** Applies the commands after {@code from} (in the scan's days) to the core and journals decisions the crash lost. */
+    private static Result replayTail(Journal journal, RoutingCore core, long from, long fromSnapshot, Scan scan,
+                                     SwitchableSink sink) {
+        long lastCommand = scan.lastCommand;
+        long lastDecisionCause = scan.lastDecisionCause;
         long replayed = 0;
-        try (Journal.CommandReader reader = journal.commandReader();
+        try (Journal.CommandReader reader = scan.day == null ? journal.commandReader() : journal.commandReader(scan.day);
              Journal.DecisionWriter decisions = journal.decisionWriter()) {
             MissingDecisions missing = new MissingDecisions(lastDecisionCause);
             sink.target(missing);
@@ -79,7 +118,7 @@ public final class Recovery {
         } finally {
             sink.target(d -> { });
         }
-        return new Result(core, lastCommand + 1, snapshot.isPresent() ? from : -1, replayed);
+        return new Result(core, lastCommand + 1, fromSnapshot, replayed);
     }
 
     /** Collects the decisions of commands after the last journaled decision group. */

@@ -180,7 +180,8 @@ public final class SnapshotStore {
         }
     }
 
-    private static Optional<Snapshot> read(Path file) {
+    /** Reads a snapshot file; empty when it is torn or corrupt (its CRC does not match). */
+    public static Optional<Snapshot> read(Path file) {
         try {
             ByteBuffer buffer = ByteBuffer.wrap(Files.readAllBytes(file));
             if (buffer.remaining() < 28 || buffer.getInt() != MAGIC) {
