@@ -2,6 +2,7 @@ package org.loket.host.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -9,6 +10,7 @@ import org.loket.host.kpi.HtmlReport;
 import org.loket.host.kpi.JournalKpis;
 import org.loket.host.kpi.KpiCollector;
 import org.loket.host.kpi.KpiReport;
+import org.loket.host.kpi.TodayKpis;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,6 +31,10 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--report", description = "write a self-contained HTML report with charts")
     Path report;
 
+    @Option(names = "--day", description = "only this local day (YYYY-MM-DD, in --zone), read from the snapshot written "
+            + "before it began: a day of a long journal without reading the rest")
+    LocalDate day;
+
     @Option(names = "--zone", defaultValue = "Europe/Amsterdam", description = "local time of the intervals; default ${DEFAULT-VALUE}")
     ZoneId zone;
 
@@ -39,9 +45,14 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         KpiReport kpis;
         try {
-            kpis = JournalKpis.read(journal, zone, KpiCollector.DEFAULT_SHORT_ABANDON_MS);
+            kpis = day == null ? JournalKpis.read(journal, zone, KpiCollector.DEFAULT_SHORT_ABANDON_MS)
+                    : TodayKpis.ofDay(journal, zone, KpiCollector.DEFAULT_SHORT_ABANDON_MS, day);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (kpis == null) {
+            spec.commandLine().getErr().printf("loket report: the journal %s holds nothing on %s (%s)%n", journal, day, zone);
+            return 1;
         }
         if (report != null) {
             HtmlReport.write(report, "Journal " + journal, List.of(new HtmlReport.Run(journal.toString(), kpis)), serviceLevelTarget);

@@ -62,6 +62,14 @@ public final class JournalKpis {
      * @param from null starts at the journal's own start
      */
     public static void forEach(Path folder, Instant from, long beforeSequence, Visitor visitor) {
+        forEach(folder, from, beforeSequence, Long.MAX_VALUE, visitor);
+    }
+
+    /**
+     * {@link #forEach(Path, Instant, long, Visitor)} that also stops at the first command stamped at
+     * or after {@code untilNs} (epoch ns): one day of a long journal without reading the days after it.
+     */
+    public static void forEach(Path folder, Instant from, long beforeSequence, long untilNs, Visitor visitor) {
         try (Journal journal = Journal.openExisting(folder)) {
             JournalStart start = from == null ? JournalStart.of(journal) : JournalStart.before(journal, from);
             long origin = start.afterSequence();
@@ -72,13 +80,13 @@ public final class JournalKpis {
                     : LocalDate.ofInstant(Instant.ofEpochSecond(0, originCore.nowNs()).minusSeconds(3_600), ZoneOffset.UTC);
             try (Journal.CommandReader commands = firstDay == null ? journal.commandReader() : journal.commandReader(firstDay);
                  Journal.DecisionReader decisions = firstDay == null ? journal.decisionReader() : journal.decisionReader(firstDay)) {
-                read(origin, originCore, commands, decisions, beforeSequence, visitor);
+                read(origin, originCore, commands, decisions, beforeSequence, untilNs, visitor);
             }
         }
     }
 
     private static void read(long origin, RoutingCore originCore, Journal.CommandReader commands, Journal.DecisionReader decisions,
-                             long beforeSequence, Visitor visitor) {
+                             long beforeSequence, long untilNs, Visitor visitor) {
         Decision[] group = new Decision[16];
         Command command = new Command();
         if (originCore != null && originCore.config() != null) {
@@ -90,7 +98,7 @@ public final class JournalKpis {
             command.clear();
         }
         boolean haveGroup = decisions.next();
-        while (commands.next(command) && command.sequence < beforeSequence) {
+        while (commands.next(command) && command.sequence < beforeSequence && command.timestampNs < untilNs) {
             if (command.sequence <= origin) {
                 continue;
             }

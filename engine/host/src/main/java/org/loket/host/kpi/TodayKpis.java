@@ -60,6 +60,32 @@ public final class TodayKpis {
         return kpis;
     }
 
+    /**
+     * The figures of one local day of a journal ({@code loket report --day}): read from the newest
+     * snapshot written before the day began up to its end, as {@link #fromJournal} does for today.
+     *
+     * @return null when nothing happened that day
+     * @throws IllegalArgumentException when the folder holds no journal
+     */
+    public static KpiReport ofDay(Path journal, ZoneId zone, long shortAbandonMs, LocalDate day) {
+        Instant dayStart = day.atStartOfDay(zone).toInstant();
+        long dayEndNs = epochNs(day.plusDays(1).atStartOfDay(zone).toInstant());
+        TodayKpis kpis = new TodayKpis(zone, shortAbandonMs, null);
+        long epochDay = day.toEpochDay();
+        JournalKpis.forEach(journal, dayStart, Long.MAX_VALUE, dayEndNs, (command, decisions, count) -> {
+            if (kpis.epochDay(command.timestampNs) < epochDay) {
+                kpis.track(command, decisions, count);
+            } else {
+                kpis.accept(command, decisions, count);
+            }
+        });
+        return kpis.report(epochNs(dayStart));
+    }
+
+    private static long epochNs(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+    }
+
     /** The zone whose midnight starts the next day's collector (today's keeps its day). */
     public void zone(ZoneId next) {
         zone = next;

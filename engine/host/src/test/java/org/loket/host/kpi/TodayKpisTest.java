@@ -210,4 +210,29 @@ class TodayKpisTest {
         assertThat(seeded.report(nowNs).queue("q")).usingRecursiveComparison().isEqualTo(live.report(nowNs).queue("q"));
         assertThat(seeded.lastSequence()).isEqualTo(sequence);
     }
+
+    @Test
+    void shouldReportOneDayOfAJournalAndNothingOfTheDaysAround(@TempDir Path folder) throws Exception {
+        twoDays();
+        try (Journal journal = Journal.open(folder); Journal.CommandWriter commands = journal.commandWriter();
+             Journal.DecisionWriter decisions = journal.decisionWriter()) {
+            for (var f : fed) {
+                commands.append(f.getKey());
+                if (f.getValue().length > 0) {
+                    decisions.append(f.getKey().sequence, f.getValue(), f.getValue().length);
+                }
+            }
+        }
+        java.time.LocalDate today = java.time.LocalDate.ofEpochDay(MIDNIGHT_NS / 86_400_000_000_000L);
+        KpiReport yesterday = TodayKpis.ofDay(folder, ZoneOffset.UTC, 5_000, today.minusDays(1));
+        assertThat(yesterday.contacts()).as("yesterday's two callers, not today's three").isEqualTo(2);
+        KpiReport ofToday = TodayKpis.ofDay(folder, ZoneOffset.UTC, 5_000, today);
+        TodayKpis live = new TodayKpis(ZoneOffset.UTC, 5_000, null);
+        for (var f : fed) {
+            live.accept(f.getKey(), f.getValue(), f.getValue().length);
+        }
+        assertThat(ofToday.contacts()).isEqualTo(3);
+        assertThat(ofToday.queue("q")).usingRecursiveComparison().isEqualTo(live.report(MIDNIGHT_NS + HOUR_NS).queue("q"));
+        assertThat(TodayKpis.ofDay(folder, ZoneOffset.UTC, 5_000, today.plusDays(1))).isNull();
+    }
 }
