@@ -97,6 +97,19 @@ class TodayKpisTest {
         return moved;
     }
 
+    /** What {@link #fed} holds, as a journal in {@code folder} (today's day file). */
+    private void writeJournal(Path folder) {
+        try (Journal journal = Journal.open(folder); Journal.CommandWriter commands = journal.commandWriter();
+             Journal.DecisionWriter decisions = journal.decisionWriter()) {
+            for (var f : fed) {
+                commands.append(f.getKey());
+                if (f.getValue().length > 0) {
+                    decisions.append(f.getKey().sequence, f.getValue(), f.getValue().length);
+                }
+            }
+        }
+    }
+
     @Test
     void shouldCountOnlyTodayUnderTheConfigurationInForceAtMidnight() throws Exception {
         twoDays();
@@ -116,15 +129,7 @@ class TodayKpisTest {
     @Test
     void shouldGiveTheSameFiguresFromTheJournalAndTheCommandsFedSinceAsFedLiveThroughout(@TempDir Path folder) throws Exception {
         LoadedConfig inForce = twoDays();
-        try (Journal journal = Journal.open(folder); Journal.CommandWriter commands = journal.commandWriter();
-             Journal.DecisionWriter decisions = journal.decisionWriter()) {
-            for (var f : fed) {
-                commands.append(f.getKey());
-                if (f.getValue().length > 0) {
-                    decisions.append(f.getKey().sequence, f.getValue(), f.getValue().length);
-                }
-            }
-        }
+        writeJournal(folder);
         assertThat(Files.isDirectory(folder.resolve("commands"))).isTrue();
         long today = MIDNIGHT_NS / 86_400_000_000_000L;
         int restart = fed.size() - 6; // a restart in the middle of today's third caller
@@ -214,15 +219,7 @@ class TodayKpisTest {
     @Test
     void shouldReportOneDayOfAJournalAndNothingOfTheDaysAround(@TempDir Path folder) throws Exception {
         twoDays();
-        try (Journal journal = Journal.open(folder); Journal.CommandWriter commands = journal.commandWriter();
-             Journal.DecisionWriter decisions = journal.decisionWriter()) {
-            for (var f : fed) {
-                commands.append(f.getKey());
-                if (f.getValue().length > 0) {
-                    decisions.append(f.getKey().sequence, f.getValue(), f.getValue().length);
-                }
-            }
-        }
+        writeJournal(folder);
         java.time.LocalDate today = java.time.LocalDate.ofEpochDay(MIDNIGHT_NS / 86_400_000_000_000L);
         KpiReport yesterday = TodayKpis.ofDay(folder, ZoneOffset.UTC, 5_000, today.minusDays(1));
         assertThat(yesterday.contacts()).as("yesterday's two callers, not today's three").isEqualTo(2);
