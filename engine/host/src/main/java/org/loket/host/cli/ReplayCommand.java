@@ -50,6 +50,9 @@ final class ReplayCommand implements Callable<Integer> {
             report = Replayer.replay(journal, override, config == null ? null : config.toString(), parsedPace, null);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        } catch (IllegalStateException e) { // a trimmed journal without its snapshot, a what-if refused at its origin
+            spec.commandLine().getErr().println("loket replay: " + e.getMessage());
+            return 1;
         }
         var out = spec.commandLine().getOut();
         if (json) {

@@ -49,6 +49,9 @@ final class ReportCommand implements Callable<Integer> {
                     : TodayKpis.ofDay(journal, zone, KpiCollector.DEFAULT_SHORT_ABANDON_MS, day);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        } catch (IllegalStateException e) { // a trimmed journal without its snapshot
+            spec.commandLine().getErr().println("loket report: " + e.getMessage());
+            return 1;
         }
         if (kpis == null) {
             spec.commandLine().getErr().printf("loket report: the journal %s holds nothing on %s (%s)%n", journal, day, zone);

@@ -130,9 +130,10 @@ final class RunCommand implements Callable<Integer> {
         try (Journal journalFolder = Journal.open(journal)) {
             Engine engine = Engine.start(engineSettings, journalFolder);
             var recovery = engine.recovery();
-            out.printf("loket: journal %s, recovered %d commands (snapshot %s), next sequence %d%n", journal,
+            out.printf("loket: journal %s, recovered %d commands (snapshot %s), next sequence %d; %s%n", journal,
                     recovery.commandsReplayed(), recovery.fromSnapshot() < 0 ? "none" : recovery.fromSnapshot(),
-                    recovery.nextSequence());
+                    recovery.nextSequence(), journalRetentionDays == 0 ? "every day kept"
+                            : "days kept " + journalRetentionDays + " days after they ended");
             byte[] encoded = RoutingConfigCodec.encode(loaded.routing());
             var running = engine.core().config();
             if (running == null || !Arrays.equals(RoutingConfigCodec.encode(running), encoded)) {

@@ -11,6 +11,8 @@ import org.loket.core.routing.RoutingCore;
 import org.loket.core.state.ByteArrayState;
 import org.loket.host.journal.Journal;
 import org.loket.host.snapshot.SnapshotStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds the core from the newest usable snapshot plus the journal's tail (refused when the
@@ -19,6 +21,8 @@ import org.loket.host.snapshot.SnapshotStore;
  * so the decision journal again covers every command.
  */
 public final class Recovery {
+    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+
     private Recovery() {
     }
 
@@ -48,7 +52,13 @@ public final class Recovery {
                 scan = Scan.of(journal, null); // the day files read do not reach back to the snapshot
             }
             if (scan.lastCommand < from) {
-                continue; // ahead of the journal (the core runs beside the journal writer): an older one
+                // Ahead of the journal (the core runs beside the journal writer, and a crash lost the
+                // commands it includes, before any of their decisions left): an older one. Deleted,
+                // since the next commands reuse those sequences and it would later look usable.
+                LOG.warn("snapshot {} is ahead of the journal (last command {}): deleted, recovering from an older one",
+                        file, scan.lastCommand);
+                deleteQuietly(file);
+                continue;
             }
             if (scan.firstCommand > from + 1) {
                 throw new IllegalStateException(journal.folder() + " starts at command " + scan.firstCommand
@@ -65,6 +75,14 @@ public final class Recovery {
                     + " restore the snapshots folder");
         }
         return replayTail(journal, new RoutingCore(sink), 0, -1, scan, sink);
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            java.nio.file.Files.deleteIfExists(file);
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot delete {}: {}", file, e.toString());
+        }
     }
 
     /** The journal's first and last command and last decision group, read from a day on (null: from its start). */

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loket.core.command.Command;
 import org.loket.core.config.RoutingConfig;
+import org.loket.core.config.RoutingConfigCodec;
 import org.loket.core.decision.Decision;
 import org.loket.core.routing.RoutingCore;
 import org.loket.core.state.ByteArrayState;
@@ -47,6 +48,7 @@ class JournalRetentionTest {
     @TempDir
     Path folder;
 
+    private final RoutingConfig config = BenchWorkload.config(40, 4, 4, 7);
     /** The core that applied the whole journal, for comparison. */
     private RoutingCore fullCore;
     /** Per day, the sequence of its last command. */
@@ -54,7 +56,6 @@ class JournalRetentionTest {
 
     /** Writes five days of traffic; a snapshot after each day in {@code snapshotAfterDays} (1-based). */
     private void writeDays(int... snapshotAfterDays) {
-        RoutingConfig config = BenchWorkload.config(40, 4, 4, 7);
         CommandTape tape = BenchWorkload.record(config, DAYS * COMMANDS_PER_DAY, 7);
         SetTimeProvider time = new SetTimeProvider();
         SnapshotStore snapshots = new SnapshotStore(folder.resolve("snapshots"));
@@ -124,6 +125,15 @@ class JournalRetentionTest {
         assertThat(replay.commands()).isEqualTo(3L * COMMANDS_PER_DAY);
         assertThat(replay.decisions()).isPositive();
         assertThat(replay.stateHash()).isEqualTo(String.format("%016x", fullCore.stateHash()));
+
+        // A what-if starts at the origin with its configuration as a reload, or says why it cannot.
+        ReplayReport whatIf = Replayer.replay(folder, RoutingConfigCodec.encode(config), "same", Pace.MAX, null);
+        assertThat(whatIf.identical()).isNull();
+        assertThat(whatIf.commands()).isEqualTo(3L * COMMANDS_PER_DAY);
+        byte[] fewerAgents = RoutingConfigCodec.encode(BenchWorkload.config(10, 4, 4, 7));
+        assertThatThrownBy(() -> Replayer.replay(folder, fewerAgents, "fewer agents", Pace.MAX, null))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("fewer agents cannot take over what is in flight");
 
         // Recovery of an engine from the trimmed journal rebuilds the same state.
         try (Journal journal = Journal.open(folder)) {
@@ -222,6 +232,29 @@ class JournalRetentionTest {
                 engine.close();
             }
         }
+    }
+
+    @Test
+    void shouldDeleteASnapshotAheadOfTheJournalAndRecoverFromAnOlderOne() throws Exception {
+        writeDays(4);
+        // A crash after the core ran past the journal writer: a snapshot of commands the journal never got.
+        long ahead = lastOfDay.get(DAYS - 1) + 10;
+        ByteArrayState state = new ByteArrayState();
+        fullCore.writeState(state);
+        SnapshotStore snapshots = new SnapshotStore(folder.resolve("snapshots"));
+        snapshots.write(ahead, state.toByteArray());
+        try (Journal journal = Journal.open(folder)) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            try {
+                assertThat(engine.recovery().fromSnapshot()).isEqualTo(lastOfDay.get(3));
+                assertThat(engine.query(RoutingCore::stateHash).get()).isEqualTo(fullCore.stateHash());
+            } finally {
+                engine.close();
+            }
+        }
+        assertThat(snapshots.files()).extracting(p -> p.getFileName().toString())
+                .as("the next commands reuse its sequences: it must not look usable later")
+                .doesNotContain(String.format("snapshot-%020d.bin", ahead));
     }
 
     @Test
