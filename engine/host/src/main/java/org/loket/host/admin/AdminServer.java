@@ -209,8 +209,9 @@ public final class AdminServer implements AutoCloseable {
 
     /**
      * Why a contact went where it went: every offer the decision journal holds for it, with the
-     * rule, the candidates considered, the score and the runner-up. Reads the journal from its
-     * start (an operator's question, not the hot path).
+     * rule, the candidates considered, the score and the runner-up. Reads the decision journal's
+     * days back from today to the contact's first ({@link #storyOf}; an operator's question, not
+     * the hot path).
      */
     private void explain(HttpExchange exchange, String idText) throws Exception {
         long contactId;
@@ -230,6 +231,41 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
+     * The contact's decisions, in journal order. The decision journal's day files are read newest
+     * first, back to the first older day without a decision about it: a contact's story spans a day
+     * or two, and the journal may keep a year. (A story with a day without any decision in between,
+     * a callback two days later, shows from that gap on; an id the journal does not hold reads every day.)
+     */
+    static java.util.List<org.loket.core.decision.Decision> storyOf(Path journalFolder, long contactId) {
+        java.util.ArrayDeque<java.util.List<org.loket.core.decision.Decision>> days = new java.util.ArrayDeque<>();
+        try (org.loket.host.journal.Journal journal = org.loket.host.journal.Journal.openExisting(journalFolder)) {
+            var dayFiles = journal.decisionDays();
+            for (int i = dayFiles.size() - 1; i >= 0; i--) {
+                java.time.LocalDate day = dayFiles.get(i).day();
+                java.util.List<org.loket.core.decision.Decision> ofDay = new java.util.ArrayList<>();
+                try (var reader = journal.decisionReader(day, day.plusDays(1))) {
+                    while (reader.next()) {
+                        for (int d = 0; d < reader.count(); d++) {
+                            if (reader.decision(d).contactId == contactId) {
+                                ofDay.add(new org.loket.core.decision.Decision().copyFrom(reader.decision(d)));
+                            }
+                        }
+                    }
+                }
+                if (ofDay.isEmpty() && !days.isEmpty()) {
+                    break;
+                }
+                if (!ofDay.isEmpty()) {
+                    days.addFirst(ofDay);
+                }
+            }
+        }
+        java.util.List<org.loket.core.decision.Decision> story = new java.util.ArrayList<>();
+        days.forEach(story::addAll);
+        return story;
+    }
+
+    /**
      * The story of one contact from the decision journal: every offer (rule, candidates, score,
      * runner-up, escalation steps passed) and every other decision about it, escalation steps
      * with their number, action and queue. Names come from {@code config}.
@@ -240,47 +276,38 @@ public final class AdminServer implements AutoCloseable {
         ArrayNode offers = JSON.createArrayNode();
         ArrayNode outcome = JSON.createArrayNode();
         int queue = -1; // where the contact waits, to name the queue an escalation step belongs to
-        try (org.loket.host.journal.Journal reader = org.loket.host.journal.Journal.openExisting(journalFolder);
-             org.loket.host.journal.Journal.DecisionReader decisions = reader.decisionReader()) {
-            while (decisions.next()) {
-                for (int i = 0; i < decisions.count(); i++) {
-                    org.loket.core.decision.Decision d = decisions.decision(i);
-                    if (d.contactId != contactId) {
-                        continue;
+        for (org.loket.core.decision.Decision d : storyOf(journalFolder, contactId)) {
+            if (d.type == org.loket.core.decision.DecisionType.OFFER_CONTACT) {
+                ObjectNode o = offers.addObject().put("timestampNs", d.timestampNs)
+                        .put("agent", config.agents().get(d.agentId).name())
+                        .put("queue", config.queues().get(d.queueId).name())
+                        .put("rule", org.loket.core.decision.OfferReason.name(d.reason))
+                        .put("candidates", d.candidates).put("priority", d.priority)
+                        .put("escalationStepsPassed", Math.max(0, d.nodeId));
+                if (org.loket.core.decision.OfferReason.choseAgent(d.reason)) {
+                    o.put("chosenIdleSinceNs", d.score);
+                    if (d.runnerUp >= 0) {
+                        o.put("runnerUpAgent", config.agents().get((int) d.runnerUp).name());
                     }
-                    if (d.type == org.loket.core.decision.DecisionType.OFFER_CONTACT) {
-                        ObjectNode o = offers.addObject().put("timestampNs", d.timestampNs)
-                                .put("agent", config.agents().get(d.agentId).name())
-                                .put("queue", config.queues().get(d.queueId).name())
-                                .put("rule", org.loket.core.decision.OfferReason.name(d.reason))
-                                .put("candidates", d.candidates).put("priority", d.priority)
-                                .put("escalationStepsPassed", Math.max(0, d.nodeId));
-                        if (org.loket.core.decision.OfferReason.choseAgent(d.reason)) {
-                            o.put("chosenIdleSinceNs", d.score);
-                            if (d.runnerUp >= 0) {
-                                o.put("runnerUpAgent", config.agents().get((int) d.runnerUp).name());
-                            }
-                        } else if (d.reason == org.loket.core.decision.OfferReason.BEST_WAITING_CONTACT) {
-                            o.put("effectivePriorityThousandths", d.score);
-                            if (d.runnerUp >= 0) {
-                                o.put("runnerUpContact", d.runnerUp);
-                            }
-                        }
-                    } else if (d.type != org.loket.core.decision.DecisionType.PLAY_PROMPT) {
-                        ObjectNode o = outcome.addObject().put("timestampNs", d.timestampNs).put("decision", lower(d.type.name()))
-                                .put("queue", d.queueId >= 0 && d.queueId < config.queues().size() ? config.queues().get(d.queueId).name() : null)
-                                .put("agent", d.agentId >= 0 && d.agentId < config.agents().size()
-                                        ? config.agents().get(d.agentId).name() : null);
-                        if (d.type == org.loket.core.decision.DecisionType.ESCALATE) {
-                            describeStep(o, config, queue >= 0 ? queue : d.queueId, d);
-                        } else if (d.type == org.loket.core.decision.DecisionType.END_CONTACT) {
-                            o.put("outcome", org.loket.core.decision.Outcome.name(d.outcome));
-                        }
-                    }
-                    if (d.queueId >= 0 && d.type != org.loket.core.decision.DecisionType.PLAY_PROMPT) {
-                        queue = d.queueId;
+                } else if (d.reason == org.loket.core.decision.OfferReason.BEST_WAITING_CONTACT) {
+                    o.put("effectivePriorityThousandths", d.score);
+                    if (d.runnerUp >= 0) {
+                        o.put("runnerUpContact", d.runnerUp);
                     }
                 }
+            } else if (d.type != org.loket.core.decision.DecisionType.PLAY_PROMPT) {
+                ObjectNode o = outcome.addObject().put("timestampNs", d.timestampNs).put("decision", lower(d.type.name()))
+                        .put("queue", d.queueId >= 0 && d.queueId < config.queues().size() ? config.queues().get(d.queueId).name() : null)
+                        .put("agent", d.agentId >= 0 && d.agentId < config.agents().size()
+                                ? config.agents().get(d.agentId).name() : null);
+                if (d.type == org.loket.core.decision.DecisionType.ESCALATE) {
+                    describeStep(o, config, queue >= 0 ? queue : d.queueId, d);
+                } else if (d.type == org.loket.core.decision.DecisionType.END_CONTACT) {
+                    o.put("outcome", org.loket.core.decision.Outcome.name(d.outcome));
+                }
+            }
+            if (d.queueId >= 0 && d.type != org.loket.core.decision.DecisionType.PLAY_PROMPT) {
+                queue = d.queueId;
             }
         }
         if (offers.isEmpty() && outcome.isEmpty()) {

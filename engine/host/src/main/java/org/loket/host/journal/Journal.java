@@ -16,6 +16,7 @@ import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -117,10 +118,19 @@ public final class Journal implements AutoCloseable {
         return new DecisionReader(from(decisions, day));
     }
 
+    /** Reads the decision groups of the day files from {@code day} up to (not including) {@code endDay}. */
+    public DecisionReader decisionReader(LocalDate day, LocalDate endDay) {
+        return new DecisionReader(from(decisions, day), decisions.rollCycle(), cycleOf(decisions, endDay));
+    }
+
+    private static int cycleOf(SingleChronicleQueue queue, LocalDate day) {
+        return (int) (day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli() / queue.rollCycle().lengthInMillis());
+    }
+
     /** A tailer at the start of the first day file of {@code day} or later (at the end when there is none). */
     private static ExcerptTailer from(SingleChronicleQueue queue, LocalDate day) {
         ExcerptTailer tailer = queue.createTailer();
-        int wanted = (int) (day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli() / queue.rollCycle().lengthInMillis());
+        int wanted = cycleOf(queue, day);
         int cycle = queue.firstCycle();
         try {
             while (cycle >= 0 && cycle != Integer.MAX_VALUE && cycle < wanted) {
@@ -186,14 +196,7 @@ public final class Journal implements AutoCloseable {
                         if (dc.isPresent()) {
                             batch.clear();
                             batch.write(dc.wire().bytes());
-                            if (commandQueue) {
-                                if (JournalCodec.readHeader(batch, JournalCodec.KIND_COMMAND) > 0) {
-                                    JournalCodec.readCommand(batch, command);
-                                    first = command.sequence;
-                                }
-                            } else if (JournalCodec.readHeader(batch, JournalCodec.KIND_DECISIONS) > 0) {
-                                first = JournalCodec.readGroupCause(batch);
-                            }
+                            first = firstSequence(batch, commandQueue, command);
                         }
                     }
                 }
@@ -206,6 +209,23 @@ public final class Journal implements AutoCloseable {
             throw new UncheckedIOException(new IOException("cannot list the day files of " + queue.file(), e));
         }
         return days;
+    }
+
+    /** The first sequence in a record (-1 if it holds none, or is of a format this Loket cannot read: listed, not read). */
+    private static long firstSequence(Bytes<?> record, boolean commandQueue, Command command) {
+        try {
+            if (commandQueue) {
+                if (JournalCodec.readHeader(record, JournalCodec.KIND_COMMAND) > 0) {
+                    JournalCodec.readCommand(record, command);
+                    return command.sequence;
+                }
+            } else if (JournalCodec.readHeader(record, JournalCodec.KIND_DECISIONS) > 0) {
+                return JournalCodec.readGroupCause(record);
+            }
+        } catch (JournalCodec.FormatException e) {
+            // the readers of the day say so when they get there
+        }
+        return -1;
     }
 
     @Override
@@ -377,9 +397,18 @@ public final class Journal implements AutoCloseable {
         private int groupsRemaining;
         private Decision[] group = new Decision[16];
         private int count;
+        /** Records from this day file on are not read (Integer.MAX_VALUE: read to the end). */
+        private final int endCycle;
+        private final RollCycle rollCycle;
 
         DecisionReader(ExcerptTailer tailer) {
+            this(tailer, null, Integer.MAX_VALUE);
+        }
+
+        DecisionReader(ExcerptTailer tailer, RollCycle rollCycle, int endCycle) {
             this.tailer = tailer;
+            this.rollCycle = rollCycle;
+            this.endCycle = endCycle;
             for (int i = 0; i < group.length; i++) {
                 group[i] = new Decision();
             }
@@ -390,6 +419,10 @@ public final class Journal implements AutoCloseable {
             while (groupsRemaining == 0) {
                 try (DocumentContext dc = tailer.readingDocument()) {
                     if (!dc.isPresent()) {
+                        return false;
+                    }
+                    if (endCycle != Integer.MAX_VALUE && rollCycle.toCycle(dc.index()) >= endCycle) {
+                        dc.rollbackOnClose();
                         return false;
                     }
                     batch.clear();

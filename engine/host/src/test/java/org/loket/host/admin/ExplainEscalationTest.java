@@ -1,15 +1,25 @@
 package org.loket.host.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loket.config.LoadedConfig;
+import org.loket.core.decision.Decision;
 import org.loket.host.journal.Journal;
+import org.loket.host.journal.JournalCodec;
 import org.loket.host.sim.DaySimulator;
 import org.loket.host.sim.DaySimulatorEscalationTest;
 
@@ -52,5 +62,49 @@ class ExplainEscalationTest {
         assertThat(x.get(1).get("closePrompt").asText()).isEqualTo("sorry");
         assertThat(x.get(2).get("outcome").asText()).isEqualTo("DEFLECTED");
         assertThat(AdminServer.explain(folder, config.routing(), 99)).isNull();
+    }
+
+    @Test
+    void shouldTellAStoryThatSpansDaysWithoutReadingTheDaysBeforeIt(@TempDir Path folder) throws Exception {
+        LoadedConfig config = DaySimulatorEscalationTest.config();
+        Path simulated = folder.resolve("simulated");
+        try (Journal journal = Journal.open(simulated)) {
+            new DaySimulator(config, new DaySimulator.Settings(LocalDate.of(2027, 3, 1), ZoneOffset.UTC, 3_000, 5_000, 1.0, 7))
+                    .run(DaySimulatorEscalationTest.trace(), journal, null);
+        }
+        List<Decision> story = AdminServer.storyOf(simulated, 3);
+        assertThat(story).hasSizeGreaterThan(3);
+        long firstCause = story.get(0).causeSequence;
+        long middleCause = story.get(story.size() / 2).causeSequence;
+
+        // The same decisions filed over four days: day 0 holds a record this Loket cannot read, day 1
+        // what came before contact 3's first decision, days 2 and 3 the rest, split inside its story.
+        Path days = folder.resolve("days");
+        SetTimeProvider time = new SetTimeProvider();
+        time.currentTimeMillis(LocalDate.of(2027, 3, 1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli());
+        try (ChronicleQueue queue = SingleChronicleQueueBuilder.single(days.resolve("decisions").toFile())
+                .rollCycle(RollCycles.FAST_DAILY).timeProvider(time).build();
+             ExcerptAppender appender = queue.createAppender();
+             DocumentContext dc = appender.writingDocument()) {
+            dc.wire().bytes().writeByte((byte) 99).writeByte((byte) 2);
+        }
+        try (Journal from = Journal.openExisting(simulated); Journal.DecisionReader reader = from.decisionReader();
+             Journal to = Journal.open(days, time); Journal.DecisionWriter writer = to.decisionWriter()) {
+            while (reader.next()) {
+                long cause = reader.decision(0).causeSequence;
+                int day = cause < firstCause ? 1 : cause < middleCause ? 2 : 3;
+                time.currentTimeMillis(LocalDate.of(2027, 3, 1 + day).atTime(12, 0).toInstant(ZoneOffset.UTC).toEpochMilli());
+                Decision[] group = new Decision[reader.count()];
+                for (int i = 0; i < group.length; i++) {
+                    group[i] = new Decision().copyFrom(reader.decision(i));
+                }
+                writer.append(cause, group, group.length);
+            }
+            assertThat(to.decisionDays()).hasSize(4);
+        }
+        assertThat(AdminServer.explain(days, config.routing(), 3)).isEqualTo(AdminServer.explain(simulated, config.routing(), 3));
+        assertThatThrownBy(() -> AdminServer.explain(days, config.routing(), 99))
+                .as("an id the journal does not hold reads every day, the unreadable one too")
+                .isInstanceOf(JournalCodec.FormatException.class);
     }
 }
