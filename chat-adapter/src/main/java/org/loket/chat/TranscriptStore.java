@@ -131,6 +131,8 @@ final class TranscriptStore implements AutoCloseable {
     private final ExecutorService reader;
     private final AtomicLong appended = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
+    /** The day file the writer last made owner-only (writer thread only). */
+    private int ownedCycle = Integer.MIN_VALUE;
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean closed;
 
@@ -264,6 +266,16 @@ final class TranscriptStore implements AutoCloseable {
             failures.incrementAndGet();
             LOG.error("transcript entry {} of contact {} not written to {}", e.kind(), e.contactId(), folder, ex);
             return;
+        }
+        if (appender.cycle() != ownedCycle) {
+            // A new day file: owner-only before its entry counts as written. The store listener
+            // alone is not enough: it can fire for a cycle before the appender created its file.
+            ownedCycle = appender.cycle();
+            try {
+                ownerOnlyFiles();
+            } catch (UncheckedIOException ex) {
+                LOG.error("transcript day files in {} could not be made owner-only", folder, ex);
+            }
         }
         written.incrementAndGet();
     }
