@@ -1,6 +1,8 @@
 package org.loket.host.journal;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import org.loket.core.command.Command;
 import org.loket.core.decision.DecisionSink;
@@ -55,6 +57,15 @@ public record JournalStart(SnapshotStore.Snapshot snapshot) {
     /** Commands up to this sequence are in the origin; a reader skips them (0 without an origin). */
     public long afterSequence() {
         return snapshot == null ? 0 : snapshot.sequence();
+    }
+
+    /**
+     * The first UTC day whose file can hold commands (and decisions) journaled after a core whose
+     * clock reads {@code coreNowNs}: its day, from an hour earlier in case the journal's clock (the
+     * system's) is a little behind the engine's.
+     */
+    public static LocalDate firstDayAfter(long coreNowNs) {
+        return LocalDate.ofInstant(Instant.ofEpochSecond(0, coreNowNs).minusSeconds(3_600), ZoneOffset.UTC);
     }
 
     /** The core the reader starts with: fresh, or restored from the origin. */

@@ -3,7 +3,6 @@ package org.loket.host.kpi;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.time.ZoneId;
 import org.loket.core.command.Command;
@@ -74,10 +73,7 @@ public final class JournalKpis {
             JournalStart start = from == null ? JournalStart.of(journal) : JournalStart.before(journal, from);
             long origin = start.afterSequence();
             RoutingCore originCore = origin > 0 && origin < beforeSequence ? start.core(d -> { }) : null;
-            // The commands after the origin were journaled after its last command's time: from that
-            // day on (an hour earlier, in case the journal's clock is a little behind the engine's).
-            LocalDate firstDay = originCore == null ? null
-                    : LocalDate.ofInstant(Instant.ofEpochSecond(0, originCore.nowNs()).minusSeconds(3_600), ZoneOffset.UTC);
+            LocalDate firstDay = originCore == null ? null : JournalStart.firstDayAfter(originCore.nowNs());
             try (Journal.CommandReader commands = firstDay == null ? journal.commandReader() : journal.commandReader(firstDay);
                  Journal.DecisionReader decisions = firstDay == null ? journal.decisionReader() : journal.decisionReader(firstDay)) {
                 read(origin, originCore, commands, decisions, beforeSequence, untilNs, visitor);

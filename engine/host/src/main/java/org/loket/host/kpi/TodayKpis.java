@@ -48,16 +48,7 @@ public final class TodayKpis {
      * @throws IllegalArgumentException when the folder holds no journal
      */
     public static TodayKpis fromJournal(Path journal, long beforeSequence, ZoneId zone, long shortAbandonMs, long fromEpochDay) {
-        TodayKpis kpis = new TodayKpis(zone, shortAbandonMs, null);
-        Instant dayStart = LocalDate.ofEpochDay(fromEpochDay).atStartOfDay(zone).toInstant();
-        JournalKpis.forEach(journal, dayStart, beforeSequence, (command, decisions, count) -> {
-            if (kpis.epochDay(command.timestampNs) < fromEpochDay) {
-                kpis.track(command, decisions, count);
-            } else {
-                kpis.accept(command, decisions, count);
-            }
-        });
-        return kpis;
+        return read(journal, beforeSequence, Long.MAX_VALUE, zone, shortAbandonMs, LocalDate.ofEpochDay(fromEpochDay));
     }
 
     /**
@@ -68,18 +59,23 @@ public final class TodayKpis {
      * @throws IllegalArgumentException when the folder holds no journal
      */
     public static KpiReport ofDay(Path journal, ZoneId zone, long shortAbandonMs, LocalDate day) {
-        Instant dayStart = day.atStartOfDay(zone).toInstant();
         long dayEndNs = epochNs(day.plusDays(1).atStartOfDay(zone).toInstant());
+        TodayKpis kpis = read(journal, Long.MAX_VALUE, dayEndNs, zone, shortAbandonMs, day);
+        return kpis.report(epochNs(day.atStartOfDay(zone).toInstant()));
+    }
+
+    /** Reads {@code day} and on (the days before only for the configuration in force), up to either bound. */
+    private static TodayKpis read(Path journal, long beforeSequence, long untilNs, ZoneId zone, long shortAbandonMs, LocalDate day) {
         TodayKpis kpis = new TodayKpis(zone, shortAbandonMs, null);
         long epochDay = day.toEpochDay();
-        JournalKpis.forEach(journal, dayStart, Long.MAX_VALUE, dayEndNs, (command, decisions, count) -> {
+        JournalKpis.forEach(journal, day.atStartOfDay(zone).toInstant(), beforeSequence, untilNs, (command, decisions, count) -> {
             if (kpis.epochDay(command.timestampNs) < epochDay) {
                 kpis.track(command, decisions, count);
             } else {
                 kpis.accept(command, decisions, count);
             }
         });
-        return kpis.report(epochNs(dayStart));
+        return kpis;
     }
 
     private static long epochNs(Instant instant) {

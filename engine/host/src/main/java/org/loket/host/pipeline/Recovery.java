@@ -1,15 +1,13 @@
 package org.loket.host.pipeline;
 
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import org.loket.core.command.Command;
 import org.loket.core.decision.Decision;
 import org.loket.core.routing.RoutingCore;
-import org.loket.core.state.ByteArrayState;
 import org.loket.host.journal.Journal;
+import org.loket.host.journal.JournalStart;
 import org.loket.host.snapshot.SnapshotStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,9 +42,8 @@ public final class Recovery {
                 continue; // torn or corrupt: an older one
             }
             long from = snapshot.get().sequence();
-            RoutingCore core = RoutingCore.readState(new ByteArrayState(snapshot.get().state()), sink);
-            // An hour earlier, in case the journal's clock is a little behind the engine's.
-            LocalDate day = LocalDate.ofInstant(Instant.ofEpochSecond(0, core.nowNs()).minusSeconds(3_600), ZoneOffset.UTC);
+            RoutingCore core = new JournalStart(snapshot.get()).core(sink);
+            LocalDate day = JournalStart.firstDayAfter(core.nowNs());
             Scan scan = Scan.of(journal, day);
             if (scan.firstCommand > from + 1) {
                 scan = Scan.of(journal, null); // the day files read do not reach back to the snapshot

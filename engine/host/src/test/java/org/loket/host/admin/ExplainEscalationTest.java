@@ -9,17 +9,13 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import net.openhft.chronicle.core.time.SetTimeProvider;
-import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
-import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loket.config.LoadedConfig;
 import org.loket.core.decision.Decision;
 import org.loket.host.journal.Journal;
 import org.loket.host.journal.JournalCodec;
+import org.loket.host.journal.UnreadableRecords;
 import org.loket.host.sim.DaySimulator;
 import org.loket.host.sim.DaySimulatorEscalationTest;
 
@@ -82,12 +78,7 @@ class ExplainEscalationTest {
         Path days = folder.resolve("days");
         SetTimeProvider time = new SetTimeProvider();
         time.currentTimeMillis(LocalDate.of(2027, 3, 1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli());
-        try (ChronicleQueue queue = SingleChronicleQueueBuilder.single(days.resolve("decisions").toFile())
-                .rollCycle(RollCycles.FAST_DAILY).timeProvider(time).build();
-             ExcerptAppender appender = queue.createAppender();
-             DocumentContext dc = appender.writingDocument()) {
-            dc.wire().bytes().writeByte((byte) 99).writeByte((byte) 2);
-        }
+        UnreadableRecords.append(days.resolve("decisions"), time);
         try (Journal from = Journal.openExisting(simulated); Journal.DecisionReader reader = from.decisionReader();
              Journal to = Journal.open(days, time); Journal.DecisionWriter writer = to.decisionWriter()) {
             while (reader.next()) {

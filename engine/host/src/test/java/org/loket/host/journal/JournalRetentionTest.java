@@ -11,11 +11,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import net.openhft.chronicle.core.time.SetTimeProvider;
-import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
-import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loket.core.command.Command;
@@ -214,12 +209,7 @@ class JournalRetentionTest {
         // at the journal's start fails on it; recovery from the snapshot after day 4 never reads it.
         SetTimeProvider time = new SetTimeProvider();
         time.currentTimeMillis(DAY_1.minusDays(1).atTime(8, 0).toInstant(ZoneOffset.UTC).toEpochMilli());
-        try (ChronicleQueue queue = SingleChronicleQueueBuilder.single(folder.resolve("commands").toFile())
-                .rollCycle(RollCycles.FAST_DAILY).timeProvider(time).build();
-             ExcerptAppender appender = queue.createAppender();
-             DocumentContext dc = appender.writingDocument()) {
-            dc.wire().bytes().writeByte((byte) 99).writeByte((byte) 1);
-        }
+        UnreadableRecords.append(folder.resolve("commands"), time);
         writeDays(4);
         assertThatThrownBy(() -> Replayer.replay(folder, null, null, Pace.MAX, null)).isInstanceOf(JournalCodec.FormatException.class);
         try (Journal journal = Journal.open(folder)) {

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loket.core.Channel;
@@ -61,11 +59,7 @@ class JournalTest {
 
     @Test
     void shouldRefuseARecordOfAnotherFormat() {
-        try (ChronicleQueue queue = ChronicleQueue.singleBuilder(folder.resolve("commands")).build();
-             ExcerptAppender appender = queue.createAppender();
-             DocumentContext dc = appender.writingDocument()) {
-            dc.wire().bytes().writeByte((byte) (JournalCodec.FORMAT_MAJOR + 1)).writeByte((byte) 1);
-        }
+        UnreadableRecords.append(folder.resolve("commands"), SystemTimeProvider.INSTANCE);
         try (Journal journal = Journal.openExisting(folder); var reader = journal.commandReader()) {
             assertThatThrownBy(() -> reader.next(new Command()))
                     .isInstanceOf(JournalCodec.FormatException.class)

@@ -12,11 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import net.openhft.chronicle.core.time.SetTimeProvider;
-import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
-import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loket.config.ConfigLoader;
@@ -30,6 +25,7 @@ import org.loket.core.routing.RoutingCore;
 import org.loket.core.state.ByteArrayState;
 import org.loket.host.journal.Journal;
 import org.loket.host.journal.JournalCodec;
+import org.loket.host.journal.UnreadableRecords;
 import org.loket.host.snapshot.SnapshotStore;
 import org.loket.host.sim.DaySimulatorTest;
 
@@ -171,12 +167,7 @@ class TodayKpisTest {
             tick.timestampNs = time.currentTimeMillis() * 1_000_000L;
             commands.append(tick);
         }
-        try (ChronicleQueue queue = SingleChronicleQueueBuilder.single(folder.resolve("commands").toFile())
-                .rollCycle(RollCycles.FAST_DAILY).timeProvider(time).build();
-             ExcerptAppender appender = queue.createAppender();
-             DocumentContext dc = appender.writingDocument()) {
-            dc.wire().bytes().writeByte((byte) 99).writeByte((byte) 1);
-        }
+        UnreadableRecords.append(folder.resolve("commands"), time);
         time.currentTimeMillis(midnightMs - 20 * 3_600_000L);
         RoutingCore yesterday = new RoutingCore(d -> { });
         try (Journal journal = Journal.open(folder, time); Journal.CommandWriter commands = journal.commandWriter();
