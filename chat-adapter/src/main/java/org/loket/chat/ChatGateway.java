@@ -53,6 +53,7 @@ public final class ChatGateway implements Gateway {
         restore(context);
         seedToday(context);
         server = new ChatServer(settings, hub, counters, transcripts);
+        org.loket.host.metrics.Families.registerCounters(context.metrics(), "loket_chat", "chat gateway", counters::snapshot);
         server.start();
         LOG.info("chat gateway listening on {}://{}:{} ({})", settings.tls() ? "https" : "http",
                 server.address().getHostString(), server.address().getPort(), settings);

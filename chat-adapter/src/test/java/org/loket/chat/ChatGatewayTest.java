@@ -414,6 +414,12 @@ class ChatGatewayTest {
             HttpResponse<String> stats = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(t.http() + "/api/v1/stats"))
                     .header("Authorization", "Bearer " + TestEngine.SUPERVISOR_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(JSON.readTree(stats.body()).path("malformedFrames").asLong()).isEqualTo(4);
+            // The same counts in the engine's metrics, which the admin API serves to Prometheus.
+            var scraped = new java.io.ByteArrayOutputStream();
+            io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create().write(scraped, t.engine.metrics().scrape(),
+                    io.prometheus.metrics.config.EscapingScheme.DEFAULT);
+            assertThat(scraped.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("loket_chat_malformed_frames_total 4.0",
+                    "loket_chat_oversized_frames_total 1.0", "loket_chat_auth_failures_total 3.0");
         }
     }
 

@@ -194,6 +194,37 @@ final class Calls {
         final AtomicLong presenceChanges = new AtomicLong();
         final AtomicLong presenceRefused = new AtomicLong();
 
+        /** Every count by name, in a fixed order (the metrics' names: {@code loket_telephony_<snake case>_total}). */
+        java.util.Map<String, Long> snapshot() {
+            java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+            m.put("calls", calls.get());
+            m.put("answered", answered.get());
+            m.put("abandons", abandons.get());
+            m.put("fallbacks", fallbacks.get());
+            m.put("engineTimeouts", engineTimeouts.get());
+            m.put("ringFull", ringFull.get());
+            m.put("unknownEntry", unknownEntry.get());
+            m.put("agiErrors", agiErrors.get());
+            m.put("callbacksOriginated", callbacksOriginated.get());
+            m.put("callbacksFailed", callbacksFailed.get());
+            m.put("callbacksNotKept", callbacksNotKept.get());
+            m.put("amiConnects", amiConnects.get());
+            m.put("amiDisconnects", amiDisconnects.get());
+            m.put("deviceStates", deviceStates.get());
+            m.put("rejected", rejected.get());
+            m.put("lateOffers", lateOffers.get());
+            m.put("answeredAfterRetraction", answeredAfterRetraction.get());
+            m.put("handovers", handovers.get());
+            m.put("handoversLost", handoversLost.get());
+            m.put("handoversFailed", handoversFailed.get());
+            m.put("resumeUnknown", resumeUnknown.get());
+            m.put("callbackOffers", callbackOffers.get());
+            m.put("briefHolds", briefHolds.get());
+            m.put("presenceChanges", presenceChanges.get());
+            m.put("presenceRefused", presenceRefused.get());
+            return m;
+        }
+
         /** Count and p50 / p90 / p99 / max in ms. */
         static String summary(Histogram us) {
             return us.getTotalCount() == 0 ? "none" : String.format(java.util.Locale.ROOT, "n:%d,p50:%.1f,p90:%.1f,p99:%.1f,max:%.1f",
@@ -203,15 +234,10 @@ final class Calls {
 
         @Override
         public String toString() {
-            return "calls=" + calls + " answered=" + answered + " abandons=" + abandons + " fallbacks=" + fallbacks
-                    + " engineTimeouts=" + engineTimeouts + " ringFull=" + ringFull + " unknownEntry=" + unknownEntry
-                    + " agiErrors=" + agiErrors + " callbacksOriginated=" + callbacksOriginated
-                    + " callbacksFailed=" + callbacksFailed + " callbacksNotKept=" + callbacksNotKept + " amiConnects=" + amiConnects
-                    + " amiDisconnects=" + amiDisconnects + " deviceStates=" + deviceStates + " rejected=" + rejected
-                    + " lateOffers=" + lateOffers + " answeredAfterRetraction=" + answeredAfterRetraction + " handovers=" + handovers
-                    + " handoversLost=" + handoversLost + " handoversFailed=" + handoversFailed  + " resumeUnknown=" + resumeUnknown + " callbackOffers=" + callbackOffers
-                    + " briefHolds=" + briefHolds + " presenceChanges=" + presenceChanges + " presenceRefused=" + presenceRefused
-                    + " handoverMs=" + summary(handoverUs) + " arrivalToDialMs=" + summary(arrivalToDialUs);
+            StringBuilder out = new StringBuilder();
+            snapshot().forEach((name, n) -> out.append(name).append('=').append(n).append(' '));
+            return out.append("handoverMs=").append(summary(handoverUs)).append(" arrivalToDialMs=").append(summary(arrivalToDialUs))
+                    .toString();
         }
     }
 

@@ -83,6 +83,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
                 LOG.error("FastAGI server could not bind {}:{}: {}", settings.agiBind(), settings.agiPort(), e.toString());
             }
         });
+        org.loket.host.metrics.Families.registerCounters(context.metrics(), "loket_telephony", "phone channel", calls.counters::snapshot);
         ami = new AmiLink(this);
         ami.start();
         LOG.info("telephony: FastAGI on {}:{}, AMI {}@{}:{} ({})", settings.agiBind(), settings.agiPort(),

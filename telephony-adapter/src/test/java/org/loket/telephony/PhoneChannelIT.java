@@ -70,8 +70,11 @@ class PhoneChannelIT {
     /** agent-5's phone registers with this password; the other agents' phones have static contacts. */
     private static final String SOFTPHONE_PASSWORD = "soft-" + Long.toHexString(new SecureRandom().nextLong());
 
+    private static final String ADMIN_TOKEN = "admin-" + Long.toHexString(new SecureRandom().nextLong()) + "-it";
+
     private LoadedConfig config;
     private Process loket;
+    private int adminPort;
     private final List<String> loketOutput = new CopyOnWriteArrayList<>();
     private final List<Sipp> phones = new ArrayList<>();
     private Journal journal;
@@ -126,6 +129,11 @@ class PhoneChannelIT {
                 "--set", "telephony.ami.secretFile=" + WORK.resolve("ami-secret"),
                 "--set", "telephony.pseudonymKeyFile=" + WORK.resolve("pseudonym-key"),
                 "--set", "telephony.announceEveryMs=4000", "--set", "telephony.callbackDigit=*"));
+        Files.writeString(WORK.resolve("admin-token"), ADMIN_TOKEN);
+        try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            adminPort = probe.getLocalPort();
+        }
+        command.addAll(List.of("--set", "admin.bind=127.0.0.1:" + adminPort, "--set", "admin.tokenFile=" + WORK.resolve("admin-token")));
         loket = new ProcessBuilder(command).redirectErrorStream(true).start();
         Thread reader = new Thread(() -> {
             try (var in = loket.inputReader(StandardCharsets.UTF_8)) {
@@ -478,6 +486,47 @@ class PhoneChannelIT {
         assertThat(outcomeOf(afterContact, 10))
                 .isEqualTo(Outcome.ANSWERED);
         assertEveryContactEndedOnce();
+        assertMetricsAgreeWithTheJournal();
+    }
+
+    /**
+     * What an operator's Prometheus scrapes ({@code GET /metrics}, with the admin token) agrees with
+     * the journal on what happened to the calls so far, and shows the AMI reconnection.
+     */
+    private void assertMetricsAgreeWithTheJournal() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var uri = java.net.URI.create("http://127.0.0.1:" + adminPort + "/metrics");
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                .statusCode()).as("metrics without the token").isEqualTo(401);
+        String metrics = "";
+        long answered = -1;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        do { // both count on egress: wait until nothing moves between the journal read and the scrape
+            poll();
+            answered = decisions.stream().filter(d -> d.type == DecisionType.END_CONTACT && d.outcome == Outcome.ANSWERED).count();
+            metrics = http.send(java.net.http.HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + ADMIN_TOKEN).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } while (sample(metrics, "loket_queue_contacts_ended_total", "outcome=\"answered\"") != answered
+                && System.nanoTime() < deadline);
+        assertThat(answered).isPositive();
+        assertThat(sample(metrics, "loket_queue_contacts_ended_total", "outcome=\"answered\"")).as(metrics).isEqualTo(answered);
+        long arrivals = commands.stream().filter(c -> c.type == CommandType.CONTACT_ARRIVED).count();
+        assertThat(sample(metrics, "loket_commands_total", "type=\"contact_arrived\"")).as(metrics).isEqualTo(arrivals);
+        assertThat(sample(metrics, "loket_telephony_calls_total", "")).as("calls the FastAGI server took").isGreaterThanOrEqualTo(arrivals);
+        assertThat(sample(metrics, "loket_telephony_ami_connects_total", "")).as("AMI connected again after the restart").isEqualTo(2);
+        assertThat(sample(metrics, "loket_engine_up", "")).isEqualTo(1);
+        assertThat(sample(metrics, "loket_agents", "state=\"logged_out\"")).as("agent-5 unregistered").isPositive();
+    }
+
+    /** The sum of the samples of {@code name} whose labels contain {@code label} (-1 when there is none). */
+    private static long sample(String metrics, String name, String label) {
+        long sum = -1;
+        for (String line : metrics.split("\n")) {
+            if ((line.startsWith(name + " ") || line.startsWith(name + "{")) && line.contains(label)) {
+                sum = Math.max(sum, 0) + (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     @Test

@@ -1489,6 +1489,15 @@ public final class RoutingCore {
         return slot < 0 || contacts.state(slot) != ContactState.WAITING.code() ? -1 : contacts.position(slot);
     }
 
+    /**
+     * When a waiting contact joined the queues (the time its place is ordered by, kept through
+     * escalation, transfer and unanswered offers), in core ns; -1 if it is not waiting.
+     */
+    public long waitingSinceNs(long contactId) {
+        int slot = contacts == null ? -1 : contacts.slotOf(contactId);
+        return slot < 0 || contacts.state(slot) != ContactState.WAITING.code() ? -1 : contacts.enqueuedNs(slot);
+    }
+
     public int waitingCount(int queue) {
         return contacts.queueWaiting[queue];
     }

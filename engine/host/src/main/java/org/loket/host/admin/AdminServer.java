@@ -36,7 +36,9 @@ import org.loket.host.pipeline.Engine;
 
 /**
  * The operators' HTTP JSON interface: queues, agents and contacts with their live state, and agent
- * state changes. Every request needs {@code Authorization: Bearer <token>}; the server binds only
+ * state changes; {@code GET /api/v1/health} for monitors and {@code GET /metrics} (Prometheus text
+ * format: the engine's {@link Engine#metrics()}) for scrapes. Every request needs
+ * {@code Authorization: Bearer <token>}; the server binds only
  * the address its settings name. Reads run on the core thread between batches ({@link Engine#query});
  * changes are published as ordinary journaled commands.
  *
@@ -49,6 +51,9 @@ public final class AdminServer implements AutoCloseable {
     private static final Pattern AGENT_STATE = Pattern.compile("/api/v1/agents/([^/]+)/state");
     private static final Pattern QUEUE_CLOSURE = Pattern.compile("/api/v1/queues/([^/]+)/closure");
     private static final long QUERY_TIMEOUT_MS = 5_000;
+    private static final long HEALTH_TIMEOUT_MS = 2_000;
+    private static final io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter TEXT_FORMAT =
+            io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create();
 
     private final Engine engine;
     private final Path journalFolder;
@@ -70,6 +75,7 @@ public final class AdminServer implements AutoCloseable {
         this.server = HttpServer.create(bind, 64);
         server.setExecutor(threads);
         server.createContext("/api/v1/", this::handle);
+        server.createContext("/metrics", this::metrics);
         server.start();
     }
 
@@ -124,16 +130,74 @@ public final class AdminServer implements AutoCloseable {
         return refused.get();
     }
 
+    /**
+     * {@code GET /metrics}: every figure of {@link Engine#metrics()} in Prometheus' text format
+     * (version 0.0.4), for a scrape with the same bearer token as the API.
+     */
+    private void metrics(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!authorisedOrRefused(exchange)) {
+                return;
+            }
+            if (!exchange.getRequestMethod().equals("GET") || !exchange.getRequestURI().getPath().equals("/metrics")) {
+                reply(exchange, 404, error("no such resource; the metrics are at GET /metrics"));
+                return;
+            }
+            var body = new java.io.ByteArrayOutputStream(16 * 1024);
+            TEXT_FORMAT.write(body, engine.metrics().scrape(), io.prometheus.metrics.config.EscapingScheme.DEFAULT);
+            exchange.getResponseHeaders().set("Content-Type", TEXT_FORMAT.getContentType());
+            exchange.sendResponseHeaders(200, body.size());
+            body.writeTo(exchange.getResponseBody());
+        }
+    }
+
+    /** Whether the request carries the token; if not, answers 401 and counts it. */
+    private boolean authorisedOrRefused(HttpExchange exchange) throws IOException {
+        if (authorised(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            return true;
+        }
+        refused.incrementAndGet();
+        exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
+        reply(exchange, 401, error("a bearer token is required"));
+        return false;
+    }
+
+    /**
+     * {@code GET /api/v1/health}: 200 {@code {"status":"up",...}} while the engine routes and its
+     * core answers within {@link #HEALTH_TIMEOUT_MS}; 503 {@code "halted"} after a failure (restart
+     * to recover from the journal) or {@code "unresponsive"}.
+     */
+    private void health(HttpExchange exchange) throws IOException {
+        if (engine.failure().isDone()) {
+            reply(exchange, 503, JSON.createObjectNode().put("status", "halted")
+                    .put("message", "the engine halted after a failure; restart to recover from the journal"));
+            return;
+        }
+        try {
+            ObjectNode state = engine.query(core -> JSON.createObjectNode().put("status", "up")
+                    .put("configVersion", core.config() == null ? -1 : core.config().version())
+                    .put("lastSequence", core.lastSequence()).put("liveContacts", core.liveContacts()))
+                    .get(HEALTH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            reply(exchange, 200, state.put("journaledSequence", engine.egressedSequence()));
+        } catch (java.util.concurrent.TimeoutException e) {
+            reply(exchange, 503, JSON.createObjectNode().put("status", "unresponsive")
+                    .put("message", "the core did not answer within " + HEALTH_TIMEOUT_MS + " ms"));
+        } catch (Exception e) {
+            reply(exchange, 503, JSON.createObjectNode().put("status", "unresponsive").put("message", e.toString()));
+        }
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!authorised(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                refused.incrementAndGet();
-                exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
-                reply(exchange, 401, error("a bearer token is required"));
+            if (!authorisedOrRefused(exchange)) {
                 return;
             }
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
+            if (method.equals("GET") && path.equals("/api/v1/health")) {
+                health(exchange);
+                return;
+            }
             if (engine.query(core -> core.config() == null).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
                 reply(exchange, 503, error("the engine has no configuration yet; try again in a moment"));
                 return;
@@ -158,7 +222,8 @@ public final class AdminServer implements AutoCloseable {
             } else {
                 reply(exchange, 404, error("no such resource: " + method + " " + path
                         + "; see GET /api/v1/queues, /api/v1/agents, /api/v1/contacts, /api/v1/contacts/{id}/explain, "
-                        + "POST /api/v1/agents/{name}/state, /api/v1/config, PUT|DELETE /api/v1/queues/{name|*}/closure"));
+                        + "POST /api/v1/agents/{name}/state, /api/v1/config, PUT|DELETE /api/v1/queues/{name|*}/closure, "
+                        + "GET /api/v1/health, GET /metrics"));
             }
         } catch (java.util.concurrent.TimeoutException e) {
             reply(exchange, 503, error("the engine did not answer within " + QUERY_TIMEOUT_MS + " ms"));

@@ -1,5 +1,6 @@
 package org.loket.host.cli;
 
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
@@ -25,6 +26,8 @@ import org.loket.host.gateway.Gateway;
 import org.loket.host.gateway.GatewayProvider;
 import org.loket.host.hours.HoursPublisher;
 import org.loket.host.journal.Journal;
+import org.loket.host.metrics.DecisionCounters;
+import org.loket.host.metrics.EngineMetrics;
 import org.loket.host.pipeline.Engine;
 import org.loket.host.pipeline.EngineSettings;
 import org.loket.host.pipeline.Ticker;
@@ -158,6 +161,7 @@ final class RunCommand implements Callable<Integer> {
             // Gateways that keep files of their own (the chat transcripts) put them beside the journal.
             settings.putIfAbsent("loket.journal", journal.toAbsolutePath().toString());
             LoadedConfig gatewayConfig = coreTookIt ? loaded : forGateways(loaded, engine.core().config());
+            engine.startGateway(new DecisionCounters(), gatewayConfig, settings); // counts for GET /metrics
             for (GatewayProvider provider : ServiceLoader.load(GatewayProvider.class)) {
                 Gateway gateway = provider.create(settings);
                 if (gateway != null) {
@@ -173,6 +177,8 @@ final class RunCommand implements Callable<Integer> {
             }
             // One applier for the admin API and the file watch: their applies are serialised.
             ConfigApplier applier = new ConfigApplier(engine, ignoreHours ? null : hours, coreTookIt ? loaded : null);
+            EngineMetrics.register(engine, applier);
+            JvmMetrics.builder().register(engine.metrics());
             AdminServer admin;
             try {
                 admin = AdminServer.startIfConfigured(engine, journal, settings, ignoreHours ? null : hours, applier);

@@ -1,5 +1,6 @@
 package org.loket.host.gateway;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Map;
 import org.loket.config.LoadedConfig;
 import org.loket.host.pipeline.Engine;
@@ -13,8 +14,16 @@ import org.loket.host.pipeline.Engine;
  * @param settings  process settings given on the command line ({@code --set key=value})
  * @param engine    the engine behind the publisher, for reads of the core's state at start
  *                  ({@link Engine#query}); null under a test double
+ * @param metrics   where the gateway registers its counters for operators' Prometheus (the admin
+ *                  API's {@code GET /metrics}); names start with {@code loket_<gateway>_}
  */
-public record GatewayContext(CommandPublisher publisher, LoadedConfig config, Map<String, String> settings, Engine engine) {
+public record GatewayContext(CommandPublisher publisher, LoadedConfig config, Map<String, String> settings, Engine engine,
+                             PrometheusRegistry metrics) {
+    /** With the engine's own registry, or a registry of its own under a test double. */
+    public GatewayContext(CommandPublisher publisher, LoadedConfig config, Map<String, String> settings, Engine engine) {
+        this(publisher, config, settings, engine, engine == null ? new PrometheusRegistry() : engine.metrics());
+    }
+
     /** Without an engine behind the publisher (a test double). */
     public GatewayContext(CommandPublisher publisher, LoadedConfig config, Map<String, String> settings) {
         this(publisher, config, settings, null);

@@ -92,6 +92,9 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
     private final AtomicLong publishFailures = new AtomicLong();
     private final AtomicLong gatewayFailures = new AtomicLong();
+    /** The figures operators scrape ({@code GET /metrics} of the admin API); gateways register theirs at start. */
+    private final io.prometheus.metrics.model.registry.PrometheusRegistry metrics =
+            new io.prometheus.metrics.model.registry.PrometheusRegistry();
     private final Recovery.Result recovery;
     private final JournalPretoucher pretoucher;
     /** The core's earliest timer, epoch ns, as of the end of the last batch ({@code Long.MAX_VALUE}: none). */
@@ -131,7 +134,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         this.ring = RingBuffer.createMultiProducer(RingEvent::new, settings.ringSize(), new BusySpinWaitStrategy());
         this.coreStage = new CoreStage();
         sink.target(coreStage);
-        this.coreLoop = new CoreLoop(CoreIdle.of(settings.waitStrategy()));
+        this.coreLoop = new CoreLoop(WaitStrategies.coreIdle(settings.waitStrategy()));
         this.journalStage = new JournalStage();
         this.egressStage = new EgressStage();
         this.ioLoop = new IoLoop();
@@ -161,7 +164,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     public void startGateway(Gateway gateway, LoadedConfig config, java.util.Map<String, String> gatewaySettings)
             throws Exception {
         StartingPublisher publisher = new StartingPublisher(this);
-        gateway.start(new org.loket.host.gateway.GatewayContext(publisher, config, gatewaySettings, this));
+        gateway.start(new org.loket.host.gateway.GatewayContext(publisher, config, gatewaySettings, this, metrics));
         addGateway(gateway);
         publisher.open();
     }
@@ -298,6 +301,11 @@ public final class Engine implements CommandPublisher, AutoCloseable {
 
     public long publishFailures() {
         return publishFailures.get();
+    }
+
+    /** This engine's metrics: its own ({@code metrics.EngineMetrics}, registered by {@code loket run}) and its gateways'. */
+    public io.prometheus.metrics.model.registry.PrometheusRegistry metrics() {
+        return metrics;
     }
 
     /** Decisions a gateway threw on (adapter faults; the engine carried on). */

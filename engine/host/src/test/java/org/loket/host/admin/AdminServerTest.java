@@ -97,6 +97,28 @@ class AdminServerTest {
     }
 
     @Test
+    void shouldServeMetricsInPrometheusTextFormatAndHealthOnlyWithTheToken() throws Exception {
+        org.loket.host.metrics.EngineMetrics.register(engine, null);
+        assertThat(send("GET", "/metrics", null, null).statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/api/v1/health", null, null).statusCode()).isEqualTo(401);
+        assertThat(admin.refused()).isEqualTo(2);
+
+        HttpResponse<String> metrics = send("GET", "/metrics", TOKEN, null);
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
+        assertThat(metrics.body()).contains("# TYPE loket_engine_up gauge", "loket_engine_up 1.0",
+                "loket_queue_waiting{queue=\"login-voice\"} 0.0", "loket_agents{state=\"logged_out\"}");
+        assertThat(send("POST", "/metrics", TOKEN, "").statusCode()).isEqualTo(404);
+
+        HttpResponse<String> health = send("GET", "/api/v1/health", TOKEN, null);
+        assertThat(health.statusCode()).isEqualTo(200);
+        JsonNode up = JSON.readTree(health.body());
+        assertThat(up.get("status").asText()).isEqualTo("up");
+        assertThat(up.get("configVersion").asLong()).isEqualTo(1);
+        assertThat(up.get("journaledSequence").asLong()).isPositive();
+    }
+
+    @Test
     void shouldListQueuesAgentsAndContactsWithTheirLiveState() throws Exception {
         engine.tryPublish((c, unused) -> {
             c.type = CommandType.CONTACT_ARRIVED;
