@@ -331,8 +331,15 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         return ioLoop.egressed.get() + 1;
     }
 
-    /** Running hash over every decision that passed egress (same as replay's). */
+    /**
+     * Running hash over every decision that passed egress (same as replay's).
+     *
+     * @throws IllegalStateException unless the engine was started with {@link EngineSettings#hashDecisions()}
+     */
     public long decisionHash() {
+        if (!settings.hashDecisions()) {
+            throw new IllegalStateException("this engine keeps no decision hash: start it with EngineSettings.withDecisionHash(true)");
+        }
         return egressStage.decisionHash;
     }
 
@@ -895,7 +902,9 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                 }
                 for (int i = 0; i < count; i++) {
                     Decision decision = event.decisions[i];
-                    decisionHash = decision.hashInto(decisionHash);
+                    if (settings.hashDecisions()) {
+                        decisionHash = decision.hashInto(decisionHash);
+                    }
                     for (Gateway gateway : targets) {
                         deliver(gateway, decision);
                     }

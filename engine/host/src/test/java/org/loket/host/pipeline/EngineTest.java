@@ -67,7 +67,7 @@ class EngineTest {
         assertThat(expected.of(org.loket.core.decision.DecisionType.OFFER_CONTACT)).hasSizeGreaterThan(1_000);
         long engineStateHash;
         try (var journal = org.loket.host.journal.Journal.open(folder)) {
-            Engine engine = runThrough(Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal));
+            Engine engine = runThrough(Engine.start(EngineSettings.defaults().withSnapshotEvery(0).withDecisionHash(true), journal));
             assertThat(engine.failure()).isNotDone();
             assertThat(engine.decisions()).isEqualTo(expected.all().size());
             assertThat(engine.decisionHash()).isEqualTo(expected.hash());
@@ -84,7 +84,7 @@ class EngineTest {
     @Test
     void shouldReplayAgainstAnotherConfigurationAsAWhatIf() throws Exception {
         try (var journal = org.loket.host.journal.Journal.open(folder)) {
-            runThrough(Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal)).close();
+            runThrough(Engine.start(EngineSettings.defaults().withSnapshotEvery(0).withDecisionHash(true), journal)).close();
         }
         // Half the roster: the same traffic must now be decided differently.
         RoutingConfig smaller = new RoutingConfig(2, config.skills(), config.languages(), config.prompts(), config.queues(),
@@ -110,7 +110,7 @@ class EngineTest {
         java.nio.file.Files.delete(snapshots.files().get(0));
 
         try (var journal = org.loket.host.journal.Journal.open(folder)) {
-            Engine restarted = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            Engine restarted = Engine.start(EngineSettings.defaults().withSnapshotEvery(0).withDecisionHash(true), journal);
             Recovery.Result recovery = restarted.recovery();
             assertThat(recovery.fromSnapshot()).isPositive();
             assertThat(recovery.commandsReplayed()).isPositive().isLessThan(tape.size());
@@ -127,7 +127,7 @@ class EngineTest {
     void shouldCountAFailingGatewayAndKeepRouting() throws Exception {
         RecordingSink expected = direct();
         try (var journal = org.loket.host.journal.Journal.open(folder)) {
-            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0).withDecisionHash(true), journal);
             java.util.concurrent.atomic.AtomicLong delivered = new java.util.concurrent.atomic.AtomicLong();
             engine.addGateway(new org.loket.host.gateway.Gateway() {
                 @Override
@@ -161,7 +161,7 @@ class EngineTest {
     @Test
     void shouldStampTimeAndSequenceOnPublishedCommands() throws Exception {
         try (var journal = org.loket.host.journal.Journal.open(folder)) {
-            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0).withDecisionHash(true), journal);
             long before = System.currentTimeMillis() * 1_000_000L;
             assertThat(engine.publishConfig(RoutingConfigCodec.encode(config))).isTrue();
             assertThat(engine.publishTick()).isTrue();
@@ -191,7 +191,7 @@ class EngineTest {
         List<String> handedOutOn = Collections.synchronizedList(new ArrayList<>());
         long hash;
         try (var journal = org.loket.host.journal.Journal.open(folder)) {
-            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0).withDecisionHash(true), journal);
             engine.addGateway(TestGateways.watching(d -> handedOutOn.add(Thread.currentThread().getName())));
             awaitIoParked(engine);
             assertThat(engine.publishConfig(RoutingConfigCodec.encode(config))).isTrue();
@@ -226,7 +226,7 @@ class EngineTest {
         List<String> handedOutOn = Collections.synchronizedList(new ArrayList<>());
         long hash;
         try (var journal = org.loket.host.journal.Journal.open(folder)) {
-            Engine engine = Engine.start(EngineSettings.defaults().withWaitStrategy("phased").withSnapshotEvery(0), journal);
+            Engine engine = Engine.start(EngineSettings.defaults().withWaitStrategy("phased").withSnapshotEvery(0).withDecisionHash(true), journal);
             engine.addGateway(TestGateways.watching(d -> handedOutOn.add(Thread.currentThread().getName())));
             Thread publisher = new Thread(() -> {
                 for (int i = 0; i < 20; i++) {
@@ -264,7 +264,7 @@ class EngineTest {
         int perProducer = 3_000;
         long hash;
         try (var journal = org.loket.host.journal.Journal.open(folder)) {
-            Engine engine = Engine.start(EngineSettings.defaults().withWaitStrategy("phased").withSnapshotEvery(0), journal);
+            Engine engine = Engine.start(EngineSettings.defaults().withWaitStrategy("phased").withSnapshotEvery(0).withDecisionHash(true), journal);
             List<Thread> threads = new ArrayList<>();
             for (int p = 0; p < producers; p++) {
                 int first = p * perProducer;
