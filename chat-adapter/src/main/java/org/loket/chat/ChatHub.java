@@ -254,6 +254,8 @@ final class ChatHub implements AutoCloseable {
      * midnight of the configuration's hours zone (contacts that arrived before it are yesterday's).
      * After a restart it is replaced by one seeded from the journal ({@link #todaySeeded}).
      */
+    /** The configuration in force, for its pause reasons (the desktop's list, names on the wallboard). Hub thread. */
+    private LoadedConfig inForce;
     private TodayKpis today;
     private ZoneId dayZone;
     /** The commands fed since the seed from the journal began (null when none is on its way). */
@@ -274,6 +276,7 @@ final class ChatHub implements AutoCloseable {
         this.webhook = webhook;
         this.routing = config.routing();
         this.promptTexts = config.promptTexts();
+        this.inForce = config;
         this.dayZone = config.hours().zone();
         this.today = new TodayKpis(dayZone, KpiCollector.DEFAULT_SHORT_ABANDON_MS, RoutingConfigCodec.encode(routing));
         indexNames();
@@ -364,6 +367,7 @@ final class ChatHub implements AutoCloseable {
         int[] languageTo = moved(old.languages(), now.languages());
         routing = now;
         promptTexts = next.promptTexts();
+        inForce = next;
         dayZone = next.hours().zone(); // today's collector keeps its day; the next one starts at this zone's midnight
         today.zone(dayZone);
         indexNames();
@@ -933,14 +937,14 @@ final class ChatHub implements AutoCloseable {
                 }
             }
             case "pause" -> {
-                int index = settings.pauseReasons().indexOf(frame.path("reason").asText());
-                if (index < 0) {
-                    malformed(peer, "pause needs a reason of " + settings.pauseReasons());
+                int code = inForce.pauseReasonCode(frame.path("reason").asText());
+                if (code < 0) {
+                    malformed(peer, "pause needs a reason of " + inForce.pauseReasons());
                     return;
                 }
                 Command o = command(CommandType.AGENT_STATE_CHANGED, Command.NONE, a.id);
                 o.agentState = AgentState.PAUSED.code();
-                o.reason = PauseReason.FIRST_OPERATOR_CODE + index;
+                o.reason = code;
                 if (publish(o, peer)) {
                     presence(a, AgentState.PAUSED.code(), o.reason);
                 }
@@ -1015,7 +1019,7 @@ final class ChatHub implements AutoCloseable {
         ArrayNode queueNames = welcome.putArray("queues");
         routing.queues().forEach(q -> queueNames.add(q.name()));
         ArrayNode reasons = welcome.putArray("pauseReasons");
-        settings.pauseReasons().forEach(reasons::add);
+        inForce.pauseReasons().forEach(reasons::add);
         ArrayNode codes = welcome.putArray("wrapUpCodes");
         settings.wrapUpCodes().forEach(codes::add);
         return welcome;
@@ -1189,11 +1193,7 @@ final class ChatHub implements AutoCloseable {
     }
 
     private String pauseReasonName(int reason) {
-        int index = reason - PauseReason.FIRST_OPERATOR_CODE;
-        if (index >= 0 && index < settings.pauseReasons().size()) {
-            return settings.pauseReasons().get(index);
-        }
-        return reason == PauseReason.NO_ANSWER ? "no-answer" : "";
+        return inForce.pauseReasonName(reason);
     }
 
     private void sendToDesktop(int agent, ObjectNode frame) {

@@ -32,7 +32,6 @@ import java.util.Properties;
  * @param resumeSeconds          how long a citizen who lost the connection keeps their place (resume-token expiry)
  * @param positionUpdateMs       how often waiting citizens get their position and estimated wait
  * @param wallboardUpdateMs      how often the wallboard is pushed (only when something changed)
- * @param pauseReasons           pause reasons offered on the desktop; reason code = 16 + index
  * @param wrapUpCodes            wrap-up codes offered on the desktop; journaled as the index in {@code WRAP_UP_DONE.reason}
  * @param chatEntry              entry name of the web chat (default "chatbot": a flow, so the bot runs first)
  * @param emailEntry             entry name of e-mail work items
@@ -46,7 +45,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                            Map<String, String> agentSecrets, String supervisorToken, String workItemToken,
                            String webhookUrl, String webhookToken, int maxFrameBytes, int maxTextChars,
                            int messagesPerSecond, int burstMessages, int idleTimeoutSeconds, int resumeSeconds,
-                           int positionUpdateMs, int wallboardUpdateMs, List<String> pauseReasons,
+                           int positionUpdateMs, int wallboardUpdateMs,
                            List<String> wrapUpCodes, String chatEntry, String emailEntry, String socialEntry,
                            Path transcriptFolder, int transcriptRetentionDays) {
 
@@ -62,6 +61,10 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
      * @throws IllegalArgumentException naming the key and the value that is wrong (never a secret's value)
      */
     public static ChatSettings from(Map<String, String> settings) {
+        if (settings.containsKey("chat.pause-reasons")) {
+            throw new IllegalArgumentException("chat.pause-reasons is no longer a setting: pause reasons are the routing "
+                    + "configuration's 'pauseReasons' section (shared by the desktop, the phones' *56N and the admin API)");
+        }
         Map<String, String> secrets = new LinkedHashMap<>();
         String secretsFile = settings.get("chat.agent-secrets-file");
         if (secretsFile != null) {
@@ -97,7 +100,6 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 integer(settings, "chat.resume-seconds", 300, 1, 86_400),
                 integer(settings, "chat.position-update-ms", 1_000, 50, 60_000),
                 integer(settings, "chat.wallboard-update-ms", 1_000, 50, 60_000),
-                list(settings.getOrDefault("chat.pause-reasons", "break,training,meeting,administration")),
                 list(settings.getOrDefault("chat.wrap-up-codes", "resolved,referred,callback-needed,no-action")),
                 settings.getOrDefault("chat.entry", "chatbot"),
                 settings.getOrDefault("chat.email-entry", "email"),

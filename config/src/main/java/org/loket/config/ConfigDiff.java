@@ -49,6 +49,14 @@ public final class ConfigDiff {
                 describe(rb.entries(), EntrySpec::name, e -> entry(rb, e)), Integer.MAX_VALUE);
         items(lines, "hours", hours(a.hours()), hours(b.hours()), Integer.MAX_VALUE);
         items(lines, "holiday", holidays(a.hours()), holidays(b.hours()), Integer.MAX_VALUE);
+        names(lines, "pause reason", a.pauseReasons(), b.pauseReasons());
+        List<String> kept = b.pauseReasons().stream().filter(a.pauseReasons()::contains).toList();
+        if (!kept.equals(a.pauseReasons().stream().filter(b.pauseReasons()::contains).toList())
+                || !b.pauseReasons().subList(0, Math.min(a.pauseReasons().size(), b.pauseReasons().size()))
+                        .equals(a.pauseReasons().subList(0, Math.min(a.pauseReasons().size(), b.pauseReasons().size())))) {
+            lines.add("pauseReasons: " + a.pauseReasons() + " -> " + b.pauseReasons()
+                    + " (a reason's code is its position: paused agents keep their code, now named by the new list)");
+        }
         return lines;
     }
 

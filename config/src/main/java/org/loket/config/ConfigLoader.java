@@ -49,7 +49,10 @@ public final class ConfigLoader {
     private static final String DEFAULT_RESOURCE = "/org/loket/config/default/";
     private static final List<String> DEFAULT_FILES = List.of("routing.yaml");
     private static final List<String> SECTIONS = List.of("version", "maxLiveContacts", "languages", "skills", "prompts",
-            "queues", "agents", "flows", "entries", "hours");
+            "queues", "agents", "flows", "entries", "hours", "pauseReasons");
+
+    /** More pause reasons than a desktop's list can sensibly show are a mistake. */
+    static final int MAX_PAUSE_REASONS = 48;
 
     private ConfigLoader() {
     }
@@ -133,7 +136,7 @@ public final class ConfigLoader {
             throw new ConfigException(problems.all);
         }
         return new LoadedConfig(config, builder.promptTexts, builder.shifts, builder.hours, source, problems.warnings(),
-                builder.entryByNumber);
+                builder.entryByNumber, List.copyOf(builder.pauseReasons.keySet()));
     }
 
     private static Node compose(String file, String text, Problems problems) {
@@ -194,6 +197,7 @@ public final class ConfigLoader {
         private final Problems problems;
         private final Map<String, Integer> skills = new LinkedHashMap<>();
         private final Map<String, Integer> languages = new LinkedHashMap<>();
+        private final Map<String, Integer> pauseReasons = new LinkedHashMap<>();
         private final Map<String, Integer> prompts = new LinkedHashMap<>();
         private final Map<String, Integer> queues = new LinkedHashMap<>();
         private final List<Channel> queueChannels = new ArrayList<>();
@@ -221,6 +225,7 @@ public final class ConfigLoader {
             List<AgentSpec> agents = readAgents();
             List<EntrySpec> entries = readEntries();
             readHours();
+            readPauseReasons();
             RoutingConfig routing = new RoutingConfig(version, List.copyOf(skills.keySet()), List.copyOf(languages.keySet()),
                     List.copyOf(prompts.keySet()), queueSpecs, agents, entries, flowNodes, maxLive);
             boolean[] left = problems.hasErrors() ? null : queuesContactsLeave(routing);
@@ -293,6 +298,21 @@ public final class ConfigLoader {
                 } else if (into.putIfAbsent(name, into.size()) != null) {
                     problems.error(at.file, item, section + "[" + i + "]", "duplicate name");
                 }
+            }
+        }
+
+        /** {@code pauseReasons}: names, at most {@link #MAX_PAUSE_REASONS}; a phone reaches the first nine. */
+        private void readPauseReasons() {
+            names("pauseReasons", pauseReasons, LoadedConfig.DEFAULT_PAUSE_REASONS);
+            Located at = sections.get("pauseReasons");
+            if (at == null) {
+                return;
+            }
+            if (pauseReasons.size() > MAX_PAUSE_REASONS) {
+                problems.error(at.file, at.node, "pauseReasons", pauseReasons.size() + " reasons; at most " + MAX_PAUSE_REASONS);
+            } else if (pauseReasons.size() > 9) {
+                problems.warning(at.file, at.node, "pauseReasons", pauseReasons.size() + " reasons: a phone can pause with the first "
+                        + "nine only (*561..*569); the desktop lists them all");
             }
         }
 

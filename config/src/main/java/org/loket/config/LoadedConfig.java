@@ -16,21 +16,46 @@ import org.loket.core.config.RoutingConfig;
  * @param warnings      problems that do not stop the configuration
  * @param entryByNumber per phone number (an entry's optional {@code numbers}), the entry's name; the
  *                      telephony adapter and {@code loket asterisk-config} route dialled numbers with it
+ * @param pauseReasons  the reasons an agent may give for a pause, in order: the i-th is reason code
+ *                      {@code PauseReason.FIRST_OPERATOR_CODE + i} in commands and the journal, the
+ *                      desktop lists them and a phone pauses with the first nine ({@code *561}..{@code *569})
  */
 public record LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<Shift> shifts,
                            OpeningHours hours, String source, List<ConfigProblem> warnings,
-                           Map<String, String> entryByNumber) {
+                           Map<String, String> entryByNumber, List<String> pauseReasons) {
+    /** The pause reasons of a configuration that names none. */
+    public static final List<String> DEFAULT_PAUSE_REASONS = List.of("break", "training", "meeting", "administration");
+
     public LoadedConfig {
         shifts = List.copyOf(shifts);
         if (shifts.size() != routing.agents().size()) {
             throw new IllegalArgumentException(shifts.size() + " shifts for " + routing.agents().size() + " agents");
         }
         entryByNumber = Map.copyOf(entryByNumber);
+        pauseReasons = List.copyOf(pauseReasons);
     }
 
-    /** A configuration whose entries have no phone numbers. */
+    /** A configuration whose entries have no phone numbers, with the default pause reasons. */
     public LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<Shift> shifts,
                         OpeningHours hours, String source, List<ConfigProblem> warnings) {
-        this(routing, promptTexts, shifts, hours, source, warnings, Map.of());
+        this(routing, promptTexts, shifts, hours, source, warnings, Map.of(), DEFAULT_PAUSE_REASONS);
+    }
+
+    /** The reason code of a pause reason's name, or -1 when the configuration has no such reason. */
+    public int pauseReasonCode(String name) {
+        int index = pauseReasons.indexOf(name);
+        return index < 0 ? -1 : org.loket.core.PauseReason.FIRST_OPERATOR_CODE + index;
+    }
+
+    /**
+     * The name of a reason code: a configured reason, {@code no-answer} for the core's own (an offer
+     * rang out), or an empty string for none or an unknown code.
+     */
+    public String pauseReasonName(int code) {
+        int index = code - org.loket.core.PauseReason.FIRST_OPERATOR_CODE;
+        if (index >= 0 && index < pauseReasons.size()) {
+            return pauseReasons.get(index);
+        }
+        return code == org.loket.core.PauseReason.NO_ANSWER ? "no-answer" : "";
     }
 }

@@ -41,6 +41,17 @@ class ConfigDiffTest {
     }
 
     @Test
+    void shouldShowPauseReasonsAddedRemovedAndMoved() throws Exception {
+        String base = "skills: [s]\nqueues: [{name: q, channel: voice, skill: s}]\n";
+        LoadedConfig a = ConfigLoader.parseOne("r.yaml", base + "pauseReasons: [break, training]\n");
+        assertThat(ConfigDiff.diff(a, ConfigLoader.parseOne("r.yaml", base + "pauseReasons: [break, training, coaching]\n")))
+                .containsExactly("+ pause reason coaching");
+        assertThat(ConfigDiff.diff(a, ConfigLoader.parseOne("r.yaml", base + "pauseReasons: [training, break]\n")))
+                .containsExactly("pauseReasons: [break, training] -> [training, break] (a reason's code is its position: "
+                        + "paused agents keep their code, now named by the new list)");
+    }
+
+    @Test
     void shouldFindNothingBetweenAConfigurationAndItself() throws Exception {
         assertThat(ConfigDiff.diff(ConfigLoader.loadDefault(), ConfigLoader.loadDefault())).isEmpty();
     }

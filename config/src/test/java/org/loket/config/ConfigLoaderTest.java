@@ -152,6 +152,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldReadPauseReasonsAsCodesFromSixteenAndRefuseDuplicates() throws ConfigException {
+        String base = """
+                skills: [s]
+                queues: [{name: q, channel: voice, skill: s}]
+                """;
+        LoadedConfig defaults = ConfigLoader.parseOne("r.yaml", base);
+        assertThat(defaults.pauseReasons()).containsExactly("break", "training", "meeting", "administration");
+        LoadedConfig own = ConfigLoader.parseOne("r.yaml", base + "pauseReasons: [lunch, coaching]\n");
+        assertThat(own.pauseReasonCode("coaching")).isEqualTo(org.loket.core.PauseReason.FIRST_OPERATOR_CODE + 1);
+        assertThat(own.pauseReasonCode("break")).isEqualTo(-1);
+        assertThat(own.pauseReasonName(org.loket.core.PauseReason.FIRST_OPERATOR_CODE)).isEqualTo("lunch");
+        assertThat(own.pauseReasonName(org.loket.core.PauseReason.NO_ANSWER)).isEqualTo("no-answer");
+        assertThat(own.pauseReasonName(99)).isEmpty();
+
+        LoadedConfig ten = ConfigLoader.parseOne("r.yaml", base + "pauseReasons: [a, b, c, d, e, f, g, h, i, j]\n");
+        assertThat(ten.warnings()).anySatisfy(w -> {
+            assertThat(w.field()).isEqualTo("pauseReasons");
+            assertThat(w.message()).contains("a phone can pause with the first nine only");
+        });
+        assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", base + "pauseReasons: [lunch, coaching, lunch]\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("r.yaml:3")
+                .hasMessageContaining("pauseReasons[2]")
+                .hasMessageContaining("duplicate name");
+    }
+
+    @Test
     void shouldMapEntryPhoneNumbersAndRejectBadOrSharedOnes() throws ConfigException {
         String base = """
                 skills: [s]

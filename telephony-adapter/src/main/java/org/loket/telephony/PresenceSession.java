@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * An agent set their state from their phone: a presence code dialled from the agent's endpoint
  * ({@code *55} ready, {@code *56} pause, {@code *56N} pause with the N-th pause reason, N = 1-9, the
- * desktop's list {@code chat.pause-reasons}, reason code {@code 16 + N - 1};
+ * configuration's {@code pauseReasons}, reason code {@code 16 + N - 1};
  * {@link org.loket.telephony.config.AsteriskConfigWriter} writes them into the agents' context). An agent the core paused because an offer rang out
  * ({@code NO_ANSWER}) needs no desktop to take calls again. The agent hears {@code agent-ready} or
  * {@code agent-paused}, or {@code agent-refused} when the engine refuses the change (the agent is
@@ -48,7 +48,7 @@ final class PresenceSession {
             case "pause" -> AgentState.PAUSED;
             default -> null;
         };
-        int reason = reason(reasonDigit);
+        int reason = reason(reasonDigit, gateway.directory().pauseReasons().size());
         int agentId = gateway.directory().agent(endpoint);
         String language = gateway.directory().language(0);
         if (state == null || agentId < 0 || reason < 0) {
@@ -91,12 +91,15 @@ final class PresenceSession {
         }
     }
 
-    /** The reason code of {@code *56N}'s digit: none, or 1-9; -1 for anything else. */
-    static int reason(String digit) {
+    /**
+     * The reason code of {@code *56N}'s digit: none, or 1-9 up to the configuration's number of
+     * pause reasons; -1 for anything else.
+     */
+    static int reason(String digit, int reasons) {
         if (digit.isEmpty()) {
             return PauseReason.UNSPECIFIED;
         }
-        if (digit.length() == 1 && digit.charAt(0) >= '1' && digit.charAt(0) <= '9') {
+        if (digit.length() == 1 && digit.charAt(0) >= '1' && digit.charAt(0) <= '9' && digit.charAt(0) - '1' < reasons) {
             return PauseReason.FIRST_OPERATOR_CODE + digit.charAt(0) - '1';
         }
         return -1;

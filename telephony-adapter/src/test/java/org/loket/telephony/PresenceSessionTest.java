@@ -104,8 +104,9 @@ class PresenceSessionTest {
         assertThat(published).extracting(c -> c.reason)
                 .containsExactly(PauseReason.UNSPECIFIED, PauseReason.FIRST_OPERATOR_CODE, PauseReason.FIRST_OPERATOR_CODE + 2);
         dial("pause", "agent-2", "0");  // *560: no such reason
+        dial("pause", "agent-2", "5");  // *565: the configuration has four
         assertThat(published).hasSize(3);
-        assertThat(gateway.calls().counters.presenceRefused.get()).isEqualTo(1);
+        assertThat(gateway.calls().counters.presenceRefused.get()).isEqualTo(2);
     }
 
     @Test

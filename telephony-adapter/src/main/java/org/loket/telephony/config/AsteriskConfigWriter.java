@@ -308,7 +308,7 @@ public final class AsteriskConfigWriter {
             s.append("exten => ").append(code[0]).append(",1,Answer()\n same => n,AGI(agi://").append(o.agiAddress())
                     .append("/presence,").append(code[1]).append(",${CHANNEL(endpoint)})\n same => n,Hangup()\n");
         }
-        // *56N: pause with the N-th pause reason (the desktop's list, chat.pause-reasons)
+        // *56N: pause with the N-th pause reason (the configuration's pauseReasons)
         s.append("exten => _").append(PAUSE_CODE).append("X,1,Answer()\n same => n,AGI(agi://").append(o.agiAddress())
                 .append("/presence,pause,${CHANNEL(endpoint)},${EXTEN:").append(PAUSE_CODE.length()).append("})\n same => n,Hangup()\n");
         s.append("exten => _X.,1,Hangup()\n");

@@ -208,7 +208,8 @@ public final class AdminServer implements AutoCloseable {
                 var next = hours == null ? Map.<Integer, HoursSchedule.Transition>of() : hours.nextTransitions();
                 reply(exchange, 200, engine.query(core -> queues(core, next)).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS));
             } else if (method.equals("GET") && path.equals("/api/v1/agents")) {
-                reply(exchange, 200, engine.query(AdminServer::agents).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+                org.loket.config.LoadedConfig inForce = applier.current();
+                reply(exchange, 200, engine.query(core -> agents(core, inForce)).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS));
             } else if (method.equals("GET") && path.equals("/api/v1/contacts")) {
                 reply(exchange, 200, engine.query(AdminServer::contacts).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS));
             } else if (method.equals("POST") && agentState.matches()) {
@@ -239,6 +240,18 @@ public final class AdminServer implements AutoCloseable {
         return MessageDigest.isEqual(token, header.substring(7).strip().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A pause reason given as its code, or as a name of the configuration in force; 0 when none is given, -1 for an unknown name. */
+    private int reasonCode(JsonNode reason) {
+        if (reason.isNumber()) {
+            return reason.asInt();
+        }
+        if (!reason.isTextual()) {
+            return 0;
+        }
+        org.loket.config.LoadedConfig inForce = applier.current();
+        return inForce == null ? -1 : inForce.pauseReasonCode(reason.asText());
+    }
+
     private void changeAgentState(HttpExchange exchange, String name) throws Exception {
         JsonNode body = body(exchange);
         String stateName = body == null || !body.has("state") ? "" : body.get("state").asText().toLowerCase(Locale.ROOT);
@@ -252,7 +265,13 @@ public final class AdminServer implements AutoCloseable {
             reply(exchange, 400, error("state must be ready, paused or logged-out, not '" + stateName + "'"));
             return;
         }
-        int reason = body.has("reason") ? body.get("reason").asInt(0) : 0;
+        int reason = reasonCode(body.path("reason"));
+        if (reason < 0) {
+            org.loket.config.LoadedConfig inForce = applier.current();
+            reply(exchange, 400, error("reason '" + body.path("reason").asText() + "' is not a pause reason of the configuration in force"
+                    + (inForce == null ? "; give its code" : "; valid: " + inForce.pauseReasons())));
+            return;
+        }
         int agent = engine.query(core -> agentId(core.config(), name)).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         if (agent < 0) {
             reply(exchange, 404, error("no agent named '" + name + "'"));
@@ -525,7 +544,8 @@ public final class AdminServer implements AutoCloseable {
         return list;
     }
 
-    static ArrayNode agents(RoutingCore core) {
+    /** @param inForce the configuration in force with its pause reasons' names; null when unknown (codes only) */
+    static ArrayNode agents(RoutingCore core, org.loket.config.LoadedConfig inForce) {
         ArrayNode list = JSON.createArrayNode();
         RoutingConfig config = core.config();
         for (int a = 0; a < config.agents().size(); a++) {
@@ -533,6 +553,9 @@ public final class AdminServer implements AutoCloseable {
             ObjectNode row = list.addObject().put("name", agent.name()).put("state", lower(core.agentState(a).name()));
             if (core.agentState(a) == AgentState.PAUSED) {
                 row.put("pauseReason", core.agentPauseReason(a));
+                if (inForce != null && !inForce.pauseReasonName(core.agentPauseReason(a)).isEmpty()) {
+                    row.put("pauseReasonName", inForce.pauseReasonName(core.agentPauseReason(a)));
+                }
             }
             ObjectNode load = row.putObject("load");
             for (Channel c : Channel.values()) {

@@ -111,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
             }
         });
         return new LoadedConfig(running, folder.promptTexts(), Collections.nCopies(running.agents().size(), Shift.ALL_DAY),
-                folder.hours(), "the journal (version " + running.version() + ")", List.of(), numbers);
+                folder.hours(), "the journal (version " + running.version() + ")", List.of(), numbers, folder.pauseReasons());
     }
 
     @Override

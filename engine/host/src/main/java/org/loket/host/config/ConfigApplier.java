@@ -139,7 +139,8 @@ public final class ConfigApplier {
         if (running != null && next.version() <= running.version()) {
             LoadedConfig known = current;
             boolean same = next.equals(running)
-                    && (known == null || (known.hours().equals(loaded.hours()) && known.promptTexts().equals(loaded.promptTexts())));
+                    && (known == null || (known.hours().equals(loaded.hours()) && known.promptTexts().equals(loaded.promptTexts())
+                            && known.pauseReasons().equals(loaded.pauseReasons())));
             if (same) {
                 return new Outcome(Kind.UNCHANGED, next.version(), runningVersion,
                         "configuration " + loaded.source() + " is the one running (version " + runningVersion + "): nothing to apply", List.of());
@@ -205,7 +206,7 @@ public final class ConfigApplier {
         }
     }
 
-    /** The configuration this host last put in force, or null when it does not know it. */
+    /** The configuration this host last put in force (with its texts and pause reasons), or null when it does not know it. */
     public LoadedConfig current() {
         return current;
     }

@@ -43,7 +43,7 @@ public final class EngineMetrics implements MultiCollector {
 
     /** The routing state at one moment, copied on the core thread. */
     private record State(long configVersion, String[] queues, int[] waiting, double[] longestWaitSeconds, boolean[] open,
-                         int[] agentsByState, int liveContacts) {
+                         int[] agentsByState, java.util.Map<Integer, Integer> pausedByReason, int liveContacts) {
     }
 
     private static State read(RoutingCore core) {
@@ -71,10 +71,14 @@ public final class EngineMetrics implements MultiCollector {
             }
         }
         int[] byState = new int[AgentState.values().length];
+        java.util.Map<Integer, Integer> pausedByReason = new java.util.TreeMap<>();
         for (int a = 0; a < core.agentCount(); a++) {
             byState[core.agentState(a).ordinal()]++;
+            if (core.agentState(a) == AgentState.PAUSED) {
+                pausedByReason.merge(core.agentPauseReason(a), 1, Integer::sum);
+            }
         }
-        return new State(config.version(), names, waiting, longest, open, byState, core.liveContacts());
+        return new State(config.version(), names, waiting, longest, open, byState, pausedByReason, core.liveContacts());
     }
 
     @Override
@@ -125,6 +129,15 @@ public final class EngineMetrics implements MultiCollector {
                 agents.add(state.agentsByState()[s.ordinal()], "state", DecisionCounters.lower(s.name()));
             }
             families.add(agents.build());
+            var paused = new Families.Gauge("loket_agents_paused", "paused agents by reason (the configuration's pauseReasons; "
+                    + "no-answer: an offer rang out; none: no reason given)");
+            org.loket.config.LoadedConfig inForce = applier == null ? null : applier.current();
+            state.pausedByReason().forEach((code, count) -> {
+                String name = inForce == null ? "" : inForce.pauseReasonName(code);
+                paused.add(count, "reason", !name.isEmpty() ? name : code == org.loket.core.PauseReason.NO_ANSWER ? "no-answer"
+                        : code == org.loket.core.PauseReason.UNSPECIFIED ? "none" : "code-" + code);
+            });
+            families.add(paused.build());
             families.add(new Families.Gauge("loket_contacts_live", "contacts in self-service, waiting, offered, connected or in wrap-up")
                     .add(state.liveContacts()).build());
         }
@@ -135,6 +148,7 @@ public final class EngineMetrics implements MultiCollector {
     public List<String> getPrometheusNames() {
         return List.of("loket_engine_up", "loket_engine_commands", "loket_engine_publish_refused", "loket_engine_gateway_failures",
                 "loket_journal_last_sequence", "loket_config_changes", "loket_metrics_state_timeouts", "loket_config_version",
-                "loket_queue_waiting", "loket_queue_longest_wait_seconds", "loket_queue_open", "loket_agents", "loket_contacts_live");
+                "loket_queue_waiting", "loket_queue_longest_wait_seconds", "loket_queue_open", "loket_agents", "loket_agents_paused",
+                "loket_contacts_live");
     }
 }

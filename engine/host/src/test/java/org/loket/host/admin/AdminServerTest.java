@@ -162,6 +162,43 @@ class AdminServerTest {
     }
 
     @Test
+    void shouldPauseWithAReasonOfTheConfigurationByNameAndShowItsName() throws Exception {
+        var applier = new org.loket.host.config.ConfigApplier(engine, null, ConfigLoader.loadDefault());
+        try (AdminServer named = AdminServer.startIfConfigured(engine, folder.resolve("journal"), Map.of("admin.bind", "127.0.0.1:0",
+                "admin.tokenFile", folder.resolve("token").toString()), null, applier)) {
+            String name = engine.query(core -> core.config().agents().get(0).name()).get();
+            engine.tryPublish((c, unused) -> {
+                c.type = CommandType.AGENT_LOGGED_IN;
+                c.agentId = 0;
+            }, null);
+            String base = "http://127.0.0.1:" + named.address().getPort();
+            HttpResponse<String> paused = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/agents/" + name + "/state"))
+                    .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"state\": \"paused\", \"reason\": \"training\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(paused.statusCode()).as(paused.body()).isEqualTo(202);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (engine.query(core -> core.agentState(0)).get() != AgentState.PAUSED && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(engine.query(core -> core.agentPauseReason(0)).get()).as("the second reason of the default configuration")
+                    .isEqualTo(org.loket.core.PauseReason.FIRST_OPERATOR_CODE + 1);
+            JsonNode agents = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/agents"))
+                    .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(agents.get(0).get("pauseReasonName").asText()).isEqualTo("training");
+            org.loket.host.metrics.EngineMetrics.register(engine, applier);
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).header("Authorization", "Bearer " + TOKEN)
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("loket_agents_paused{reason=\"training\"} 1.0");
+
+            HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/agents/" + name + "/state"))
+                    .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"state\": \"paused\", \"reason\": \"nap\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(unknown.statusCode()).isEqualTo(400);
+            assertThat(unknown.body()).contains("'nap' is not a pause reason", "break, training, meeting, administration");
+        }
+    }
+
+    @Test
     void shouldNotStartWithoutATokenFile() throws Exception {
         assertThat(AdminServer.startIfConfigured(engine, folder, Map.of(), null)).as("no address: no server").isNull();
         assertThatThrownBy(() -> AdminServer.startIfConfigured(engine, folder, Map.of("admin.bind", "127.0.0.1:0"), null))
