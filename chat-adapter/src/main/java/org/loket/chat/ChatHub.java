@@ -254,7 +254,7 @@ final class ChatHub implements AutoCloseable {
      * midnight of the configuration's hours zone (contacts that arrived before it are yesterday's).
      * After a restart it is replaced by one seeded from the journal ({@link #todaySeeded}).
      */
-    /** The configuration in force, for its pause reasons (the desktop's list, names on the wallboard). Hub thread. */
+    /** The configuration in force, for its pause reasons and wrap-up codes (the desktop's lists, names on the wallboard). Hub thread. */
     private LoadedConfig inForce;
     private TodayKpis today;
     private ZoneId dayZone;
@@ -1021,7 +1021,7 @@ final class ChatHub implements AutoCloseable {
         ArrayNode reasons = welcome.putArray("pauseReasons");
         inForce.pauseReasons().forEach(reasons::add);
         ArrayNode codes = welcome.putArray("wrapUpCodes");
-        settings.wrapUpCodes().forEach(codes::add);
+        inForce.routing().wrapUpCodes().forEach(codes::add);
         return welcome;
     }
 
@@ -1126,9 +1126,10 @@ final class ChatHub implements AutoCloseable {
                 }
             }
             case "wrap-up" -> {
-                int code = settings.wrapUpCodes().indexOf(frame.path("code").asText(""));
+                List<String> wrapUpCodes = inForce.routing().wrapUpCodes();
+                int code = wrapUpCodes.indexOf(frame.path("code").asText(""));
                 if (code < 0) {
-                    malformed(peer, "wrap-up needs a code of " + settings.wrapUpCodes());
+                    malformed(peer, "wrap-up needs a code of " + wrapUpCodes);
                     return;
                 }
                 if (c.phase == Phase.WRAP_UP) {
@@ -1143,7 +1144,7 @@ final class ChatHub implements AutoCloseable {
                 }
                 c.phase = Phase.ENDED;
                 a.held.remove(c.id);
-                toWebhook(c, "wrap-up", n -> n.put("code", settings.wrapUpCodes().get(code)));
+                toWebhook(c, "wrap-up", n -> n.put("code", wrapUpCodes.get(code)));
                 sendToDesktop(a.id, json.createObjectNode().put("type", "closed").put("contact", Long.toString(c.id)));
                 shown(a);
             }

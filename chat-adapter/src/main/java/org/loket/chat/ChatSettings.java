@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -32,7 +30,6 @@ import java.util.Properties;
  * @param resumeSeconds          how long a citizen who lost the connection keeps their place (resume-token expiry)
  * @param positionUpdateMs       how often waiting citizens get their position and estimated wait
  * @param wallboardUpdateMs      how often the wallboard is pushed (only when something changed)
- * @param wrapUpCodes            wrap-up codes offered on the desktop; journaled as the index in {@code WRAP_UP_DONE.reason}
  * @param chatEntry              entry name of the web chat (default "chatbot": a flow, so the bot runs first)
  * @param emailEntry             entry name of e-mail work items
  * @param socialEntry            entry name of social-media work items
@@ -46,7 +43,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                            String webhookUrl, String webhookToken, int maxFrameBytes, int maxTextChars,
                            int messagesPerSecond, int burstMessages, int idleTimeoutSeconds, int resumeSeconds,
                            int positionUpdateMs, int wallboardUpdateMs,
-                           List<String> wrapUpCodes, String chatEntry, String emailEntry, String socialEntry,
+                           String chatEntry, String emailEntry, String socialEntry,
                            Path transcriptFolder, int transcriptRetentionDays) {
 
     /** The key that switches the gateway on. */
@@ -64,6 +61,10 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
         if (settings.containsKey("chat.pause-reasons")) {
             throw new IllegalArgumentException("chat.pause-reasons is no longer a setting: pause reasons are the routing "
                     + "configuration's 'pauseReasons' section (shared by the desktop, the phones' *56N and the admin API)");
+        }
+        if (settings.containsKey("chat.wrap-up-codes")) {
+            throw new IllegalArgumentException("chat.wrap-up-codes is no longer a setting: wrap-up codes are the routing "
+                    + "configuration's 'wrapUpCodes' section (journaled with it, so reports can name them)");
         }
         Map<String, String> secrets = new LinkedHashMap<>();
         String secretsFile = settings.get("chat.agent-secrets-file");
@@ -100,7 +101,6 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 integer(settings, "chat.resume-seconds", 300, 1, 86_400),
                 integer(settings, "chat.position-update-ms", 1_000, 50, 60_000),
                 integer(settings, "chat.wallboard-update-ms", 1_000, 50, 60_000),
-                list(settings.getOrDefault("chat.wrap-up-codes", "resolved,referred,callback-needed,no-action")),
                 settings.getOrDefault("chat.entry", "chatbot"),
                 settings.getOrDefault("chat.email-entry", "email"),
                 settings.getOrDefault("chat.social-entry", "webcare"),
@@ -131,16 +131,6 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
         }
         String journal = settings.get(JOURNAL);
         return journal != null ? Path.of(journal).toAbsolutePath().resolveSibling("transcripts") : Path.of("var", "transcripts");
-    }
-
-    private static List<String> list(String csv) {
-        List<String> items = new ArrayList<>();
-        for (String item : csv.split(",")) {
-            if (!item.isBlank()) {
-                items.add(item.trim());
-            }
-        }
-        return List.copyOf(items);
     }
 
     /** Whether the server speaks TLS. */

@@ -49,15 +49,22 @@ public final class ConfigDiff {
                 describe(rb.entries(), EntrySpec::name, e -> entry(rb, e)), Integer.MAX_VALUE);
         items(lines, "hours", hours(a.hours()), hours(b.hours()), Integer.MAX_VALUE);
         items(lines, "holiday", holidays(a.hours()), holidays(b.hours()), Integer.MAX_VALUE);
-        names(lines, "pause reason", a.pauseReasons(), b.pauseReasons());
-        List<String> kept = b.pauseReasons().stream().filter(a.pauseReasons()::contains).toList();
-        if (!kept.equals(a.pauseReasons().stream().filter(b.pauseReasons()::contains).toList())
-                || !b.pauseReasons().subList(0, Math.min(a.pauseReasons().size(), b.pauseReasons().size()))
-                        .equals(a.pauseReasons().subList(0, Math.min(a.pauseReasons().size(), b.pauseReasons().size())))) {
-            lines.add("pauseReasons: " + a.pauseReasons() + " -> " + b.pauseReasons()
-                    + " (a reason's code is its position: paused agents keep their code, now named by the new list)");
-        }
+        codes(lines, "pause reason", "pauseReasons", ra.pauseReasons(), rb.pauseReasons());
+        codes(lines, "wrap-up code", "wrapUpCodes", ra.wrapUpCodes(), rb.wrapUpCodes());
         return lines;
+    }
+
+    /**
+     * Names whose position is their journaled code: added and removed ones, and a line with both
+     * lists when a name kept its place no longer (a code then means another name).
+     */
+    private static void codes(List<String> lines, String kind, String section, List<String> a, List<String> b) {
+        names(lines, kind, a, b);
+        int common = Math.min(a.size(), b.size());
+        if (!a.subList(0, common).equals(b.subList(0, common))) {
+            lines.add(section + ": " + a + " -> " + b + " (the journal holds positions: a code now names another "
+                    + kind + ", in reports too)");
+        }
     }
 
     private static void names(List<String> lines, String kind, List<String> a, List<String> b) {

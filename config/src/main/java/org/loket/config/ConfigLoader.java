@@ -49,10 +49,7 @@ public final class ConfigLoader {
     private static final String DEFAULT_RESOURCE = "/org/loket/config/default/";
     private static final List<String> DEFAULT_FILES = List.of("routing.yaml");
     private static final List<String> SECTIONS = List.of("version", "maxLiveContacts", "languages", "skills", "prompts",
-            "queues", "agents", "flows", "entries", "hours", "pauseReasons");
-
-    /** More pause reasons than a desktop's list can sensibly show are a mistake. */
-    static final int MAX_PAUSE_REASONS = 48;
+            "queues", "agents", "flows", "entries", "hours", "pauseReasons", "wrapUpCodes");
 
     private ConfigLoader() {
     }
@@ -136,7 +133,7 @@ public final class ConfigLoader {
             throw new ConfigException(problems.all);
         }
         return new LoadedConfig(config, builder.promptTexts, builder.shifts, builder.hours, source, problems.warnings(),
-                builder.entryByNumber, List.copyOf(builder.pauseReasons.keySet()));
+                builder.entryByNumber);
     }
 
     private static Node compose(String file, String text, Problems problems) {
@@ -198,6 +195,7 @@ public final class ConfigLoader {
         private final Map<String, Integer> skills = new LinkedHashMap<>();
         private final Map<String, Integer> languages = new LinkedHashMap<>();
         private final Map<String, Integer> pauseReasons = new LinkedHashMap<>();
+        private final Map<String, Integer> wrapUpCodes = new LinkedHashMap<>();
         private final Map<String, Integer> prompts = new LinkedHashMap<>();
         private final Map<String, Integer> queues = new LinkedHashMap<>();
         private final List<Channel> queueChannels = new ArrayList<>();
@@ -225,9 +223,12 @@ public final class ConfigLoader {
             List<AgentSpec> agents = readAgents();
             List<EntrySpec> entries = readEntries();
             readHours();
-            readPauseReasons();
+            readCodeNames("pauseReasons", pauseReasons, RoutingConfig.DEFAULT_PAUSE_REASONS,
+                    "a phone can pause with the first nine only (*561..*569); the desktop lists them all");
+            readCodeNames("wrapUpCodes", wrapUpCodes, RoutingConfig.DEFAULT_WRAP_UP_CODES, null);
             RoutingConfig routing = new RoutingConfig(version, List.copyOf(skills.keySet()), List.copyOf(languages.keySet()),
-                    List.copyOf(prompts.keySet()), queueSpecs, agents, entries, flowNodes, maxLive);
+                    List.copyOf(prompts.keySet()), queueSpecs, agents, entries, flowNodes, maxLive,
+                    List.copyOf(pauseReasons.keySet()), List.copyOf(wrapUpCodes.keySet()));
             boolean[] left = problems.hasErrors() ? null : queuesContactsLeave(routing);
             for (int q = 0; q < queueSpecs.size() && !problems.hasErrors(); q++) {
                 QueueSpec queue = queueSpecs.get(q);
@@ -301,18 +302,20 @@ public final class ConfigLoader {
             }
         }
 
-        /** {@code pauseReasons}: names, at most {@link #MAX_PAUSE_REASONS}; a phone reaches the first nine. */
-        private void readPauseReasons() {
-            names("pauseReasons", pauseReasons, LoadedConfig.DEFAULT_PAUSE_REASONS);
-            Located at = sections.get("pauseReasons");
+        /**
+         * {@code pauseReasons} or {@code wrapUpCodes}: distinct names, at most {@link RoutingConfig#MAX_CODES};
+         * {@code pastNine}, when given, warns about the tenth and later (a phone dials one digit).
+         */
+        private void readCodeNames(String section, Map<String, Integer> into, List<String> defaults, String pastNine) {
+            names(section, into, defaults);
+            Located at = sections.get(section);
             if (at == null) {
                 return;
             }
-            if (pauseReasons.size() > MAX_PAUSE_REASONS) {
-                problems.error(at.file, at.node, "pauseReasons", pauseReasons.size() + " reasons; at most " + MAX_PAUSE_REASONS);
-            } else if (pauseReasons.size() > 9) {
-                problems.warning(at.file, at.node, "pauseReasons", pauseReasons.size() + " reasons: a phone can pause with the first "
-                        + "nine only (*561..*569); the desktop lists them all");
+            if (into.size() > RoutingConfig.MAX_CODES) {
+                problems.error(at.file, at.node, section, into.size() + " names; at most " + RoutingConfig.MAX_CODES);
+            } else if (pastNine != null && into.size() > 9) {
+                problems.warning(at.file, at.node, section, into.size() + " names: " + pastNine);
             }
         }
 

@@ -16,34 +16,36 @@ import org.loket.core.config.RoutingConfig;
  * @param warnings      problems that do not stop the configuration
  * @param entryByNumber per phone number (an entry's optional {@code numbers}), the entry's name; the
  *                      telephony adapter and {@code loket asterisk-config} route dialled numbers with it
- * @param pauseReasons  the reasons an agent may give for a pause, in order: the i-th is reason code
- *                      {@code PauseReason.FIRST_OPERATOR_CODE + i} in commands and the journal, the
- *                      desktop lists them and a phone pauses with the first nine ({@code *561}..{@code *569})
  */
 public record LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<Shift> shifts,
                            OpeningHours hours, String source, List<ConfigProblem> warnings,
-                           Map<String, String> entryByNumber, List<String> pauseReasons) {
-    /** The pause reasons of a configuration that names none. */
-    public static final List<String> DEFAULT_PAUSE_REASONS = List.of("break", "training", "meeting", "administration");
-
+                           Map<String, String> entryByNumber) {
     public LoadedConfig {
         shifts = List.copyOf(shifts);
         if (shifts.size() != routing.agents().size()) {
             throw new IllegalArgumentException(shifts.size() + " shifts for " + routing.agents().size() + " agents");
         }
         entryByNumber = Map.copyOf(entryByNumber);
-        pauseReasons = List.copyOf(pauseReasons);
     }
 
-    /** A configuration whose entries have no phone numbers, with the default pause reasons. */
+    /** A configuration whose entries have no phone numbers. */
     public LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<Shift> shifts,
                         OpeningHours hours, String source, List<ConfigProblem> warnings) {
-        this(routing, promptTexts, shifts, hours, source, warnings, Map.of(), DEFAULT_PAUSE_REASONS);
+        this(routing, promptTexts, shifts, hours, source, warnings, Map.of());
+    }
+
+    /**
+     * The reasons an agent may give for a pause, in order ({@link RoutingConfig#pauseReasons()}): the
+     * i-th is reason code {@code PauseReason.FIRST_OPERATOR_CODE + i}; the desktop lists them and a
+     * phone pauses with the first nine ({@code *561}..{@code *569}).
+     */
+    public List<String> pauseReasons() {
+        return routing.pauseReasons();
     }
 
     /** The reason code of a pause reason's name, or -1 when the configuration has no such reason. */
     public int pauseReasonCode(String name) {
-        int index = pauseReasons.indexOf(name);
+        int index = pauseReasons().indexOf(name);
         return index < 0 ? -1 : org.loket.core.PauseReason.FIRST_OPERATOR_CODE + index;
     }
 
@@ -53,8 +55,8 @@ public record LoadedConfig(RoutingConfig routing, Map<String, Map<String, String
      */
     public String pauseReasonName(int code) {
         int index = code - org.loket.core.PauseReason.FIRST_OPERATOR_CODE;
-        if (index >= 0 && index < pauseReasons.size()) {
-            return pauseReasons.get(index);
+        if (index >= 0 && index < pauseReasons().size()) {
+            return pauseReasons().get(index);
         }
         return code == org.loket.core.PauseReason.NO_ANSWER ? "no-answer" : "";
     }

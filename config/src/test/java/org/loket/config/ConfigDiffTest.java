@@ -41,14 +41,19 @@ class ConfigDiffTest {
     }
 
     @Test
-    void shouldShowPauseReasonsAddedRemovedAndMoved() throws Exception {
+    void shouldShowPauseReasonsAndWrapUpCodesAddedRemovedAndMoved() throws Exception {
         String base = "skills: [s]\nqueues: [{name: q, channel: voice, skill: s}]\n";
         LoadedConfig a = ConfigLoader.parseOne("r.yaml", base + "pauseReasons: [break, training]\n");
         assertThat(ConfigDiff.diff(a, ConfigLoader.parseOne("r.yaml", base + "pauseReasons: [break, training, coaching]\n")))
                 .containsExactly("+ pause reason coaching");
         assertThat(ConfigDiff.diff(a, ConfigLoader.parseOne("r.yaml", base + "pauseReasons: [training, break]\n")))
-                .containsExactly("pauseReasons: [break, training] -> [training, break] (a reason's code is its position: "
-                        + "paused agents keep their code, now named by the new list)");
+                .containsExactly("pauseReasons: [break, training] -> [training, break] (the journal holds positions: a code now "
+                        + "names another pause reason, in reports too)");
+        assertThat(ConfigDiff.diff(a, ConfigLoader.parseOne("r.yaml", base + "pauseReasons: [break, training]\nwrapUpCodes: [solved]\n")))
+                .containsExactly("+ wrap-up code solved", "- wrap-up code resolved", "- wrap-up code referred",
+                        "- wrap-up code callback-needed", "- wrap-up code no-action",
+                        "wrapUpCodes: [resolved, referred, callback-needed, no-action] -> [solved] (the journal holds positions: a code "
+                                + "now names another wrap-up code, in reports too)");
     }
 
     @Test

@@ -18,10 +18,22 @@ import org.loket.core.Channel;
  * @param entries         entry points; an entry id is an index here
  * @param flowNodes       self-service nodes; a node id is an index here
  * @param maxLiveContacts contacts the core holds at once (self-service, waiting, offered, connected, wrap-up)
+ * @param pauseReasons    why an agent pauses: the i-th is reason code {@code PauseReason.FIRST_OPERATOR_CODE + i}
+ *                        of {@code AGENT_STATE_CHANGED}; names only (the core routes alike whatever the reason),
+ *                        journaled here so that any reader of a journal can name the codes in it
+ * @param wrapUpCodes     what an agent records when a contact's after-call work ends: the i-th is
+ *                        {@code WRAP_UP_DONE.reason} i; names only, journaled for the reports
  */
 public record RoutingConfig(long version, List<String> skills, List<String> languages, List<String> prompts,
                             List<QueueSpec> queues, List<AgentSpec> agents, List<EntrySpec> entries,
-                            List<FlowNode> flowNodes, int maxLiveContacts) {
+                            List<FlowNode> flowNodes, int maxLiveContacts, List<String> pauseReasons,
+                            List<String> wrapUpCodes) {
+    /** The pause reasons of a configuration that names none. */
+    public static final List<String> DEFAULT_PAUSE_REASONS = List.of("break", "training", "meeting", "administration");
+    /** The wrap-up codes of a configuration that names none. */
+    public static final List<String> DEFAULT_WRAP_UP_CODES = List.of("resolved", "referred", "callback-needed", "no-action");
+    /** Most pause reasons or wrap-up codes a configuration may name. */
+    public static final int MAX_CODES = 48;
 
     /** Highest priority; priorities run from 0 (normal) to this (most urgent). */
     public static final int MAX_PRIORITY = 9;
@@ -43,6 +55,24 @@ public record RoutingConfig(long version, List<String> skills, List<String> lang
         agents = List.copyOf(agents);
         entries = List.copyOf(entries);
         flowNodes = List.copyOf(flowNodes);
+        pauseReasons = List.copyOf(pauseReasons);
+        wrapUpCodes = List.copyOf(wrapUpCodes);
+    }
+
+    /** With the default pause reasons and wrap-up codes. */
+    public RoutingConfig(long version, List<String> skills, List<String> languages, List<String> prompts, List<QueueSpec> queues,
+                         List<AgentSpec> agents, List<EntrySpec> entries, List<FlowNode> flowNodes, int maxLiveContacts) {
+        this(version, skills, languages, prompts, queues, agents, entries, flowNodes, maxLiveContacts, DEFAULT_PAUSE_REASONS,
+                DEFAULT_WRAP_UP_CODES);
+    }
+
+    private static void codeNames(List<String> problems, String what, List<String> names) {
+        if (names.size() > MAX_CODES) {
+            problems.add(names.size() + " " + what + " is more than the " + MAX_CODES + " a configuration may name");
+        }
+        if (names.stream().anyMatch(String::isBlank) || names.stream().distinct().count() != names.size()) {
+            problems.add(what + " " + names + " must be distinct, non-empty names");
+        }
     }
 
     /** The skill named like language {@code language}'s code, which the {@code language} requirement term stands for; -1 if none. */
@@ -73,6 +103,8 @@ public record RoutingConfig(long version, List<String> skills, List<String> lang
         if (languages.isEmpty()) {
             problems.add("at least one language is needed");
         }
+        codeNames(problems, "pause reasons", pauseReasons);
+        codeNames(problems, "wrap-up codes", wrapUpCodes);
         for (int q = 0; q < queues.size(); q++) {
             QueueSpec queue = queues.get(q);
             String where = "queue '" + queue.name() + "'";

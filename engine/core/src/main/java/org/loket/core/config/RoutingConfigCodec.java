@@ -15,14 +15,16 @@ import org.loket.core.state.ByteArrayState;
  */
 public final class RoutingConfigCodec {
     /**
-     * Major format version; bump when a field changes meaning or layout. Version 6 added a queue's
+     * Major format version; bump when a field changes meaning or layout. Version 7 added the names
+     * of pause reasons and wrap-up codes (older formats decode with the defaults). Version 6 added a queue's
      * wait for a preferred agent. Version 5 added a queue's
      * blending flag (deferrable). Version 4 added a queue's
      * deflection, agent selection and weight. Version 3 replaced a queue's
      * skill and level by a requirement and added escalation steps; version 2 added the flow nodes'
      * per-channel queues. Versions 1 and 2 still decode, so older journals replay.
      */
-    public static final int FORMAT_VERSION = 6;
+    public static final int FORMAT_VERSION = 7;
+    private static final int FORMAT_WITHOUT_CODE_NAMES = 6;
     private static final int FORMAT_WITHOUT_PREFERRED_AGENT = 5;
     private static final int FORMAT_WITHOUT_DEFERRABLE = 4;
     private static final int FORMAT_WITHOUT_QUEUE_POLICIES = 3;
@@ -102,6 +104,8 @@ public final class RoutingConfigCodec {
             out.putInt(n.fallbackQueueId());
             out.ints(n.queueByChannel());
         }
+        out.strings(config.pauseReasons());
+        out.strings(config.wrapUpCodes());
         return out.toByteArray();
     }
 
@@ -148,10 +152,15 @@ public final class RoutingConfigCodec {
             List<FlowNode> nodes = list(in, b -> new FlowNode(string(b), kind(b.getInt()), b.getInt(), ints(b), ints(b),
                     b.getInt(), b.getInt(), b.getLong(), b.getInt(), b.getInt(),
                     format == FORMAT_WITHOUT_QUEUE_BY_CHANNEL ? null : ints(b)));
+            List<String> pauseReasons = format <= FORMAT_WITHOUT_CODE_NAMES ? RoutingConfig.DEFAULT_PAUSE_REASONS
+                    : list(in, RoutingConfigCodec::string);
+            List<String> wrapUpCodes = format <= FORMAT_WITHOUT_CODE_NAMES ? RoutingConfig.DEFAULT_WRAP_UP_CODES
+                    : list(in, RoutingConfigCodec::string);
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException(in.remaining() + " unexpected bytes after the configuration");
             }
-            return new RoutingConfig(version, skills, languages, prompts, queues, agents, entries, nodes, maxLiveContacts);
+            return new RoutingConfig(version, skills, languages, prompts, queues, agents, entries, nodes, maxLiveContacts,
+                    pauseReasons, wrapUpCodes);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("routing configuration is truncated", e);
         }

@@ -42,6 +42,15 @@ class RoutingConfigCodecTest {
         RoutingConfig config = b.build();
         assertThat(config.problems()).isEmpty();
         assertThat(RoutingConfigCodec.decode(RoutingConfigCodec.encode(config))).isEqualTo(config);
+        RoutingConfig named = new RoutingConfig(config.version(), config.skills(), config.languages(), config.prompts(), config.queues(),
+                config.agents(), config.entries(), config.flowNodes(), config.maxLiveContacts(), java.util.List.of("lunch"),
+                java.util.List.of("solved", "letter-sent"));
+        assertThat(RoutingConfigCodec.decode(RoutingConfigCodec.encode(named))).isEqualTo(named);
+        RoutingConfig twice = new RoutingConfig(config.version(), config.skills(), config.languages(), config.prompts(), config.queues(),
+                config.agents(), config.entries(), config.flowNodes(), config.maxLiveContacts(), java.util.List.of("lunch", "lunch"),
+                java.util.List.of(""));
+        assertThat(twice.problems()).contains("pause reasons [lunch, lunch] must be distinct, non-empty names",
+                "wrap-up codes [] must be distinct, non-empty names");
     }
 
     /**
@@ -56,7 +65,13 @@ class RoutingConfigCodecTest {
         int leaf = b.toQueue("to-digid", voice, -1);
         b.entryToFlow("phone", leaf);
         RoutingConfig config = b.build();
-        byte[] v6 = RoutingConfigCodec.encode(config);
+        byte[] v7 = RoutingConfigCodec.encode(config);
+        // Format 7 added the names of pause reasons and wrap-up codes at the end (a count, then length
+        // and bytes per name); format 6 decodes with the defaults, which this configuration has.
+        int namesAt = indexOf(v7, "break".getBytes(java.nio.charset.StandardCharsets.UTF_8)) - 8;
+        byte[] v6 = java.util.Arrays.copyOf(v7, namesAt);
+        ByteBuffer.wrap(v6).putInt(4, 6);
+        assertThat(RoutingConfigCodec.decode(v6)).isEqualTo(config);
         // Format 6 added the preferred-agent wait (a long) at the end of the queue; drop it for format 5.
         int v6QueueEnd = indexOf(v6, "digid-voice".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + 11 + 4 + 16 + 4 + 32 + 4 + 36 + 8;
         ByteBuffer v5b = ByteBuffer.allocate(v6.length - 8);
@@ -91,8 +106,8 @@ class RoutingConfigCodecTest {
         byte[] format1 = Arrays.copyOf(format2, format2.length - 4);
         ByteBuffer.wrap(format1).putInt(4, 1);
         assertThat(RoutingConfigCodec.decode(format1)).isEqualTo(config);
-        ByteBuffer.wrap(format1).putInt(4, 7);
-        assertThatThrownBy(() -> RoutingConfigCodec.decode(format1)).hasMessageContaining("format 7");
+        ByteBuffer.wrap(format1).putInt(4, 8);
+        assertThatThrownBy(() -> RoutingConfigCodec.decode(format1)).hasMessageContaining("format 8");
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

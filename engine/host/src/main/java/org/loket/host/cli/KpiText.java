@@ -25,7 +25,27 @@ final class KpiText {
                 + " + deflected after joining)%n", report.shortAbandonMs() / 1000);
         escalations(out, report);
         transfers(out, report);
+        wrapUpCodes(out, report);
         waitEstimates(out, report);
+    }
+
+    /** Per queue: answered contacts by the wrap-up code their agent recorded (nothing when no agent recorded one). */
+    private static void wrapUpCodes(PrintWriter out, KpiReport report) {
+        java.util.List<String> codes = report.totals().wrapUpCodes().keySet().stream().toList();
+        if (codes.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.printf("%-20s", "wrap-up codes");
+        codes.forEach(code -> out.printf(" %16s", code));
+        out.println();
+        java.util.stream.Stream.concat(report.queues().stream(), java.util.stream.Stream.of(report.totals()))
+                .filter(q -> !q.wrapUpCodes().isEmpty()).forEach(q -> {
+                    out.printf("%-20s", q.name());
+                    codes.forEach(code -> out.printf(" %,16d", q.wrapUpCodes().getOrDefault(code, 0L)));
+                    out.println();
+                });
+        out.println("answered contacts whose agent recorded a code, in their first queue");
     }
 
     /** The core's estimated wait at joining against the wait answered contacts had (predicted vs actual). */

@@ -111,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
             }
         });
         return new LoadedConfig(running, folder.promptTexts(), Collections.nCopies(running.agents().size(), Shift.ALL_DAY),
-                folder.hours(), "the journal (version " + running.version() + ")", List.of(), numbers, folder.pauseReasons());
+                folder.hours(), "the journal (version " + running.version() + ")", List.of(), numbers);
     }
 
     @Override
@@ -163,7 +163,14 @@ final class RunCommand implements Callable<Integer> {
             LoadedConfig gatewayConfig = coreTookIt ? loaded : forGateways(loaded, engine.core().config());
             engine.startGateway(new DecisionCounters(), gatewayConfig, settings); // counts for GET /metrics
             for (GatewayProvider provider : ServiceLoader.load(GatewayProvider.class)) {
-                Gateway gateway = provider.create(settings);
+                Gateway gateway;
+                try {
+                    gateway = provider.create(settings);
+                } catch (IllegalArgumentException e) { // a bad --set: say which, without a stack trace
+                    hours.close();
+                    engine.close();
+                    throw new CommandLine.ParameterException(spec.commandLine(), "gateway settings: " + e.getMessage());
+                }
                 if (gateway != null) {
                     engine.startGateway(gateway, gatewayConfig, settings);
                     out.printf("loket: gateway %s started%n", gateway.name());

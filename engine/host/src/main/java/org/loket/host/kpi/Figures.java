@@ -33,13 +33,20 @@ package org.loket.host.kpi;
  * @param transfers              transfers by agents ("no wrong door"): per queue out of and into it
  * @param waitEstimate           the core's estimated wait when a contact joined its first queue against
  *                               the wait it had until an agent accepted it (answered contacts with an estimate)
+ * @param wrapUpCodes            answered contacts by the wrap-up code their agent recorded (the name in the
+ *                               configuration in force at the time, {@code code-N} for one it did not name);
+ *                               contacts whose wrap-up ended without a code are not in it
  */
 public record Figures(String name, String channel, long offered, long answered, long answeredWithinThreshold,
                       long abandoned, long shortAbandoned, long enteredSelfService, long selfServed,
                       long abandonedInSelfService, long callbacks, long closed, long outsideHours, long deflected, long otherOutcomes,
                       Double serviceLevel, Double abandonRate, Double asaMs,
                       Double ahtMs, long longestWaitMs, Double occupancy, Double ivrContainment, Escalation escalation,
-                      Transfers transfers, WaitEstimate waitEstimate) {
+                      Transfers transfers, WaitEstimate waitEstimate, java.util.Map<String, Long> wrapUpCodes) {
+    public Figures {
+        wrapUpCodes = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(wrapUpCodes));
+    }
+
     /**
      * Predicted against actual wait.
      *

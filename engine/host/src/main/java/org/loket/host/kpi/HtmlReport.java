@@ -141,17 +141,21 @@ public final class HtmlReport {
             const columns = [['offered', num], ['answered', num], ['abandoned', num], ['shortAbandoned', num], ['selfServed', num],
               ['callbacks', num], ['closed', num], ['outsideHours', num], ['deflected', num], ['escalation.widened', num], ['escalation.overflowedOut', num],
               ['escalation.overflowedIn', num], ['escalation.callbackOffers', num], ['escalation.callbackOffersAccepted', num], ['transfers.out', num], ['transfers.in', num], ['serviceLevel', pct], ['abandonRate', pct], ['asaMs', sec], ['ahtMs', sec], ['longestWaitMs', sec], ['occupancy', pct]];
+            // Answered contacts by the wrap-up code their agent recorded: a row per code any run has.
+            [...new Set(runs.flatMap(r => Object.keys(r.report.totals.wrapUpCodes || {})))].sort()
+              .forEach(code => columns.push(['wrapUpCodes.' + code, num]));
             const lowerIsBetter = new Set(['abandoned', 'shortAbandoned', 'abandonRate', 'asaMs', 'longestWaitMs']);
             function table(rows) {
               const head = '<tr><th></th>' + runs.map(r => '<th>' + r.label + '</th>').join('') + (runs.length === 2 ? '<th>B - A</th>' : '') + '</tr>';
               return '<table>' + head + rows.map(([name, get]) => '<tr><th colspan="' + (runs.length + 2) + '">' + name + '</th></tr>'
                 + columns.map(([key, fmt]) => {
-                  const values = runs.map(r => { const f = get(r); return f ? key.split('.').reduce((o, k) => o == null ? null : o[k], f) : null; });
+                  const values = runs.map(r => { const f = get(r); const v = f ? key.split('.').reduce((o, k) => o == null ? null : o[k], f) : null;
+                    return v == null && key.startsWith('wrapUpCodes.') && f ? 0 : v; });
                   let diff = '';
                   if (runs.length === 2 && values[0] != null && values[1] != null) {
                     const d = values[1] - values[0];
                     const better = d === 0 ? '' : (d < 0) === lowerIsBetter.has(key) ? 'better' : 'worse';
-                    const neutral = ['offered', 'occupancy', 'ahtMs', 'selfServed', 'callbacks', 'closed', 'outsideHours', 'deflected'].includes(key) || key.startsWith('escalation.');
+                    const neutral = ['offered', 'occupancy', 'ahtMs', 'selfServed', 'callbacks', 'closed', 'outsideHours', 'deflected'].includes(key) || key.startsWith('escalation.') || key.startsWith('wrapUpCodes.');
                     diff = '<td class="' + (neutral ? '' : better) + '">' + (d > 0 ? '+' : '') + fmt(d) + '</td>';
                   } else if (runs.length === 2) { diff = '<td></td>'; }
                   return '<tr><td>' + key + '</td>' + values.map(v => '<td>' + fmt(v) + '</td>').join('') + diff + '</tr>';

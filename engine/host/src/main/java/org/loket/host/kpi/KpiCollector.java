@@ -173,7 +173,13 @@ public final class KpiCollector {
                     hold(r.agent, +1, c.timestampNs);
                 }
             }
-            case WRAP_UP_DONE -> wrapUpEnded(c.contactId, c.timestampNs);
+            case WRAP_UP_DONE -> {
+                ContactRecord r = live.get(c.contactId);
+                if (r != null && c.reason >= 0) {
+                    r.wrapUpCode = wrapUpCodeName(c.reason);
+                }
+                wrapUpEnded(c.contactId, c.timestampNs);
+            }
             default -> {
             }
         }
@@ -283,6 +289,11 @@ public final class KpiCollector {
         } else if (action == EscalationStep.Action.OFFER_CALLBACK) {
             r.callbackOfferedBy = from;
         }
+    }
+
+    /** The name of a wrap-up code in the configuration in force ({@code code-N} for one it does not name). */
+    private String wrapUpCodeName(int code) {
+        return code < config.wrapUpCodes().size() ? config.wrapUpCodes().get(code) : "code-" + code;
     }
 
     private void wrapUpEnded(long contactId, long atNs) {
@@ -559,6 +570,8 @@ public final class KpiCollector {
         final List<int[]> escalations = new ArrayList<>(0);
         /** Transfers by an agent: queue before, queue after. */
         final List<int[]> transfers = new ArrayList<>(0);
+        /** The wrap-up code the agent recorded (the configuration's name), or null. */
+        String wrapUpCode;
     }
 
     /** Counters behind one {@link Figures}. */
@@ -593,6 +606,8 @@ public final class KpiCollector {
         long estimatesWithinHalf;
         long handledNs;
         long longestWaitMs;
+        /** Answered contacts by the wrap-up code their agent recorded, by name. */
+        final Map<String, Long> wrapUpCodes = new TreeMap<>();
 
         void add(ContactRecord r, long waitMs, long thresholdMs, long shortAbandonMs) {
             if (r.enteredSelfService) {
@@ -638,6 +653,9 @@ public final class KpiCollector {
                     answeredWithin++;
                 }
                 handledNs += r.handleNs;
+                if (r.wrapUpCode != null) {
+                    wrapUpCodes.merge(r.wrapUpCode, 1L, Long::sum);
+                }
             } else if (r.outcome == Outcome.ABANDONED) {
                 abandoned++;
                 if (waitMs < shortAbandonMs) {
@@ -666,7 +684,7 @@ public final class KpiCollector {
                     new Figures.Escalation(widened, overflowedOut, overflowedIn, callbackOffers, callbackOffersAccepted, closedByStep),
                     new Figures.Transfers(transferredOut, transferredIn),
                     new Figures.WaitEstimate(estimated, ratio(estimateAbsErrorMsSum, estimated), ratio(estimateErrorMsSum, estimated),
-                            ratio(estimatesWithinHalf, estimated)));
+                            ratio(estimatesWithinHalf, estimated)), wrapUpCodes);
         }
     }
 

@@ -125,6 +125,48 @@ class KpiCollectorTest {
         assertThat(report.totals().transfers()).isEqualTo(new Figures.Transfers(1, 1));
     }
 
+    @Test
+    void shouldCountAnsweredContactsByTheWrapUpCodeTheirAgentRecordedByItsName() throws Exception {
+        var coded = org.loket.config.ConfigLoader.parse(java.util.Map.of("routing.yaml", "version: 1\n"
+                + org.loket.host.sim.DaySimulatorTest.yaml() + "wrapUpCodes: [solved, letter-sent]\n"), "coded");
+        int ann = 0;
+        apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(coded.routing()));
+        apply(100, CommandType.AGENT_LOGGED_IN, c -> c.agentId = ann);
+        for (long contact = 1; contact <= 3; contact++) {
+            long id = contact;
+            long at = contact * 100_000;
+            apply(at, CommandType.CONTACT_ARRIVED, c -> {
+                c.contactId = id;
+                c.entryId = 0;
+                c.channel = Channel.VOICE.code();
+            });
+            apply(at + 100, CommandType.SELF_SERVICE_INPUT, c -> {
+                c.contactId = id;
+                c.input = 1;
+            });
+            apply(at + 200, CommandType.SELF_SERVICE_INPUT, c -> {
+                c.contactId = id;
+                c.input = 2;
+            });
+            apply(at + 3_000, CommandType.OFFER_ACCEPTED, c -> {
+                c.contactId = id;
+                c.agentId = ann;
+            });
+            apply(at + 30_000, CommandType.CONTACT_ENDED, c -> c.contactId = id);
+            // contact 1: letter-sent (code 1); 2: solved (code 0); 3: wrap-up ended without a code
+            int code = contact == 1 ? 1 : contact == 2 ? 0 : Command.NONE;
+            apply(at + 40_000, CommandType.WRAP_UP_DONE, c -> {
+                c.contactId = id;
+                c.agentId = ann;
+                c.reason = code;
+            });
+        }
+        KpiReport report = kpis.report();
+        assertThat(report.queue("q").answered()).isEqualTo(3);
+        assertThat(report.queue("q").wrapUpCodes()).containsExactly(java.util.Map.entry("letter-sent", 1L), java.util.Map.entry("solved", 1L));
+        assertThat(report.totals().wrapUpCodes()).isEqualTo(report.queue("q").wrapUpCodes());
+    }
+
     /** The operator's emergency closure of queue {@code queueId} with prompt {@code promptId}. */
     private void closeQueue(long atMs, int queueId, int promptId) {
         apply(atMs, CommandType.QUEUE_CLOSURE_SET, c -> {
