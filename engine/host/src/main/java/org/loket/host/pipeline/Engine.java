@@ -69,7 +69,11 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     private final RoutingCore core;
     private final SwitchableSink sink;
     /** Reads of the core's state, run on the core thread between batches (see {@link #query}). */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> queries = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<Query> queries = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** A read of the core that runs once the ring's commands up to {@code afterRingSequence} are applied. */
+    private record Query(long afterRingSequence, Runnable read) {
+    }
     private final List<Gateway> gateways;
     /**
      * Configurations published with their texts ({@link #publishConfig(LoadedConfig)}), keyed by the
@@ -721,12 +725,12 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             return true;
         }
 
-        /** With the turn: answers waiting queries, then applies up to {@code limit} published commands. */
+        /** With the turn: answers the queries whose commands are applied, applies up to {@code limit} published commands, answers those that waited for them. */
         private int applySome(int limit) {
             long next = applied.get() + 1;
             if (!ring.isAvailable(next)) {
                 if (!queries.isEmpty()) {
-                    coreStage.runQueries(); // asked while nothing was published: the query's tick is on its way
+                    coreStage.runQueries(next - 1); // asked after everything published was applied
                 }
                 return 0;
             }
@@ -735,9 +739,12 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             while (last < end && ring.isAvailable(last + 1)) { // the batch: published in a row, no gap
                 last++;
             }
-            coreStage.runQueries();
+            coreStage.runQueries(next - 1);
             for (long sequence = next; sequence <= last; sequence++) {
                 coreStage.onEvent(ring.get(sequence), sequence, sequence == last);
+            }
+            if (!queries.isEmpty()) {
+                coreStage.runQueries(last); // those that waited for this batch's commands
             }
             return (int) (last - next + 1);
         }
@@ -844,29 +851,33 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             current.addDecision(decision);
         }
 
-        void runQueries() {
-            for (Runnable q = queries.poll(); q != null; q = queries.poll()) {
-                q.run();
+        /** Runs the waiting queries whose commands are applied ({@code appliedRingSequence} and before). */
+        void runQueries(long appliedRingSequence) {
+            for (Query q = queries.peek(); q != null && q.afterRingSequence() <= appliedRingSequence; q = queries.peek()) {
+                queries.poll(); // only the thread with the core's turn takes queries
+                q.read().run();
             }
         }
     }
 
     /**
      * Reads the core's state on the core thread, between two batches of commands, so the answer is
-     * consistent and the core needs no locks. The answer comes with the next batch, which a
-     * {@code TICK} published here starts when traffic is quiet. For operator tools, not the hot path.
+     * consistent and the core needs no locks. The read sees every command published before this
+     * call (an operator who changed an agent's state and then asks finds the change; a configuration
+     * check sees the logout just published). The answer comes with a batch, which a {@code TICK}
+     * published here starts when traffic is quiet. For operator tools, not the hot path.
      *
      * @param read must only read, and must be quick: the core waits for it
      */
     public <T> java.util.concurrent.CompletableFuture<T> query(java.util.function.Function<RoutingCore, T> read) {
         var answer = new java.util.concurrent.CompletableFuture<T>();
-        queries.add(() -> {
+        queries.add(new Query(ring.getCursor(), () -> {
             try {
                 answer.complete(read.apply(core));
             } catch (RuntimeException e) {
                 answer.completeExceptionally(e);
             }
-        });
+        }));
         publishTick(); // a full ring means traffic, and so a batch soon
         return answer;
     }
