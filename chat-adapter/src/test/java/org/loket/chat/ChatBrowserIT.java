@@ -176,6 +176,10 @@ class ChatBrowserIT {
 
         t.engine.awaitQuiet(5_000);
         assertThat(t.engine.core().ended(Outcome.ANSWERED)).isEqualTo(1);
+        // The code the agent chose reaches the reports through the journal, by the configuration's name.
+        var report = org.loket.host.kpi.JournalKpis.read(t.dataFolder.resolve("journal"), java.time.ZoneOffset.UTC,
+                org.loket.host.kpi.KpiCollector.DEFAULT_SHORT_ABANDON_MS);
+        assertThat(report.queue("digid-chat").wrapUpCodes()).containsExactly(java.util.Map.entry("referred", 1L));
         assertThat(Files.list(Path.of("target", "screenshots")).count()).isGreaterThanOrEqualTo(10);
     }
 
