@@ -243,6 +243,7 @@ public final class Journal implements AutoCloseable {
         private DocumentContext document;
         private long countAt;
         private int count;
+        private final JournalCodec.Scratch scratch = new JournalCodec.Scratch();
 
         CommandWriter(ExcerptAppender appender) {
             this.appender = appender;
@@ -265,7 +266,7 @@ public final class Journal implements AutoCloseable {
         }
 
         public void add(Command command) {
-            JournalCodec.writeCommand(command, document.wire().bytes());
+            scratch.command(command, document.wire().bytes());
             count++;
         }
 
@@ -297,6 +298,7 @@ public final class Journal implements AutoCloseable {
         private DocumentContext document;
         private long countAt;
         private int groups;
+        private final JournalCodec.Scratch scratch = new JournalCodec.Scratch();
 
         DecisionWriter(ExcerptAppender appender) {
             this.appender = appender;
@@ -323,11 +325,7 @@ public final class Journal implements AutoCloseable {
         }
 
         public void add(long causeSequence, Decision[] decisions, int count) {
-            var bytes = document.wire().bytes();
-            JournalCodec.writeGroupHeader(causeSequence, count, bytes);
-            for (int i = 0; i < count; i++) {
-                JournalCodec.writeDecision(decisions[i], bytes);
-            }
+            scratch.group(causeSequence, decisions, count, document.wire().bytes());
             groups++;
         }
 

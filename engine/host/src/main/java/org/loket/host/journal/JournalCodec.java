@@ -53,29 +53,6 @@ public final class JournalCodec {
         return in.readInt();
     }
 
-    public static void writeCommand(Command c, Bytes<?> out) {
-        out.writeByte((byte) (c.type == null ? 0 : c.type.code()));
-        out.writeLong(c.sequence);
-        out.writeLong(c.timestampNs);
-        out.writeLong(c.contactId);
-        out.writeInt(c.agentId);
-        out.writeInt(c.entryId);
-        out.writeInt(c.queueId);
-        out.writeInt(c.channel);
-        out.writeInt(c.priority);
-        out.writeInt(c.languageId);
-        out.writeInt(c.input);
-        out.writeInt(c.agentState);
-        out.writeInt(c.reason);
-        byte[] payload = c.payload;
-        if (payload == null) {
-            out.writeInt(-1);
-        } else {
-            out.writeInt(payload.length);
-            out.write(payload);
-        }
-    }
-
     /** Reads a command record into {@code c}, replacing every field. */
     public static void readCommand(Bytes<?> in, Command c) {
         c.type = CommandType.ofCode(in.readByte());
@@ -101,34 +78,94 @@ public final class JournalCodec {
         }
     }
 
-    /** Starts one command's group of decisions inside a decision record. */
-    public static void writeGroupHeader(long causeSequence, int count, Bytes<?> out) {
-        out.writeLong(causeSequence);
-        out.writeInt(count);
+    /**
+     * Encodes records into a reused array and appends each with one write: Chronicle checks bounds
+     * and state on every single-field write, which was most of the IO thread's journaling time
+     * (perf/RESULTS.md section 2). The layout is what {@link #readCommand}, {@link #readGroupHeader}
+     * and {@link #readDecision} read (native byte order, as Chronicle's own writes). One per writer;
+     * not thread-safe.
+     */
+    static final class Scratch {
+        static final int GROUP_HEADER_BYTES = 8 + 4;
+        static final int DECISION_BYTES = 1 + 3 * 8 + 12 * 4 + 2 * 8;
+        private static final java.lang.invoke.VarHandle INT =
+                java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.nativeOrder());
+        private static final java.lang.invoke.VarHandle LONG =
+                java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.nativeOrder());
+        private byte[] buf = new byte[GROUP_HEADER_BYTES + 8 * DECISION_BYTES];
+        private int at;
+
+        /** Appends one command (its payload, if any, after its fixed part). */
+        void command(Command c, Bytes<?> out) {
+            at = 0;
+            putByte(c.type == null ? 0 : c.type.code());
+            putLong(c.sequence);
+            putLong(c.timestampNs);
+            putLong(c.contactId);
+            putInt(c.agentId);
+            putInt(c.entryId);
+            putInt(c.queueId);
+            putInt(c.channel);
+            putInt(c.priority);
+            putInt(c.languageId);
+            putInt(c.input);
+            putInt(c.agentState);
+            putInt(c.reason);
+            putInt(c.payload == null ? -1 : c.payload.length);
+            out.write(buf, 0, at);
+            if (c.payload != null) {
+                out.write(c.payload);
+            }
+        }
+
+        /** Appends one group: its header and the command's decisions. */
+        void group(long causeSequence, Decision[] decisions, int count, Bytes<?> out) {
+            int size = GROUP_HEADER_BYTES + count * DECISION_BYTES;
+            if (buf.length < size) {
+                buf = new byte[Math.max(size, 2 * buf.length)];
+            }
+            at = 0;
+            putLong(causeSequence);
+            putInt(count);
+            for (int i = 0; i < count; i++) {
+                Decision d = decisions[i];
+                putByte(d.type.code());
+                putLong(d.causeSequence);
+                putLong(d.timestampNs);
+                putLong(d.contactId);
+                putInt(d.agentId);
+                putInt(d.queueId);
+                putInt(d.promptId);
+                putInt(d.nodeId);
+                putInt(d.languageId);
+                putInt(d.priority);
+                putInt(d.outcome);
+                putInt(d.reason);
+                putInt(d.agentState);
+                putInt(d.commandType);
+                putInt(d.candidates);
+                putInt(d.flags);
+                putLong(d.score);
+                putLong(d.runnerUp);
+            }
+            out.write(buf, 0, at);
+        }
+
+        private void putByte(int value) {
+            buf[at++] = (byte) value;
+        }
+
+        private void putInt(int value) {
+            INT.set(buf, at, value);
+            at += 4;
+        }
+
+        private void putLong(long value) {
+            LONG.set(buf, at, value);
+            at += 8;
+        }
     }
 
-    public static void writeDecision(Decision d, Bytes<?> out) {
-        out.writeByte((byte) d.type.code());
-        out.writeLong(d.causeSequence);
-        out.writeLong(d.timestampNs);
-        out.writeLong(d.contactId);
-        out.writeInt(d.agentId);
-        out.writeInt(d.queueId);
-        out.writeInt(d.promptId);
-        out.writeInt(d.nodeId);
-        out.writeInt(d.languageId);
-        out.writeInt(d.priority);
-        out.writeInt(d.outcome);
-        out.writeInt(d.reason);
-        out.writeInt(d.agentState);
-        out.writeInt(d.commandType);
-        out.writeInt(d.candidates);
-        out.writeInt(d.flags);
-        out.writeLong(d.score);
-        out.writeLong(d.runnerUp);
-    }
-
-    /** Reads one command's group header; @return the number of decisions that follow */
     /** Reads a group header and returns the sequence of the command that caused the group. */
     static long readGroupCause(Bytes<?> in) {
         long cause = in.readLong();
@@ -136,6 +173,7 @@ public final class JournalCodec {
         return cause;
     }
 
+    /** Reads one command's group header; @return the number of decisions that follow */
     public static int readGroupHeader(Bytes<?> in) {
         in.readLong();
         return in.readInt();

@@ -38,6 +38,12 @@ class JournalTest {
                 writer.append(arrival);
                 writer.append(config);
                 decisions.append(1, new Decision[] {offer, new Decision().copyFrom(offer)}, 2);
+                Decision[] many = new Decision[20]; // more than the writer's first buffer holds
+                for (int i = 0; i < many.length; i++) {
+                    many[i] = new Decision().copyFrom(offer);
+                    many[i].contactId = 100 + i;
+                }
+                decisions.append(2, many, many.length);
             }
             try (var reader = journal.commandReader()) {
                 Command read = new Command();
@@ -52,6 +58,10 @@ class JournalTest {
                 assertThat(reader.count()).isEqualTo(2);
                 assertThat(reader.decision(1).toString()).isEqualTo(offer.toString());
                 assertThat(reader.decision(1).hashInto(0)).isEqualTo(offer.hashInto(0));
+                assertThat(reader.next()).isTrue();
+                assertThat(reader.count()).isEqualTo(20);
+                assertThat(reader.decision(19).contactId).isEqualTo(119);
+                assertThat(reader.decision(19).runnerUp).isEqualTo(offer.runnerUp);
                 assertThat(reader.next()).isFalse();
             }
         }
