@@ -50,6 +50,17 @@ final class AmiLink implements ManagerEventListener {
         this.calls = gateway.calls();
     }
 
+    /**
+     * Before the first connection: these endpoints' agents are logged in already (the core recovered
+     * them from the journal after a restart of Loket), so a reachable phone publishes no second
+     * login, which the core would refuse (a counted {@code REJECT_COMMAND} per agent and restart).
+     */
+    void loggedInAlready(java.util.Collection<String> endpoints) {
+        synchronized (presence) {
+            endpoints.forEach(endpoint -> presence.put(endpoint, 1));
+        }
+    }
+
     void start() throws IOException {
         TelephonySettings s = gateway.settings();
         String secret = Files.readString(s.amiSecretFile(), StandardCharsets.UTF_8).trim();
@@ -130,7 +141,7 @@ final class AmiLink implements ManagerEventListener {
     }
 
     /** The phone of agent endpoint {@code endpoint} is reachable or not: logs the agent in or out once. */
-    private void presence(String endpoint, boolean reachable) {
+    void presence(String endpoint, boolean reachable) {
         synchronized (presence) {
             // The id of the configuration in force now: the command goes into the ring behind its switch.
             int agent = gateway.directory().agent(endpoint);

@@ -85,6 +85,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         });
         org.loket.host.metrics.Families.registerCounters(context.metrics(), "loket_telephony", "phone channel", calls.counters::snapshot);
         ami = new AmiLink(this);
+        ami.loggedInAlready(agentsLoggedIn(context));
         ami.start();
         LOG.info("telephony: FastAGI on {}:{}, AMI {}@{}:{} ({})", settings.agiBind(), settings.agiPort(),
                 settings.amiUser(), settings.amiHost(), settings.amiPort(), acceptor.getName());
@@ -112,6 +113,24 @@ public final class TelephonyGateway implements Gateway, AgiScript {
      * A kept callback whose contact the core no longer holds (it ended while its file could not be
      * removed, or the journal was replaced) is dropped, so no agent is rung for it.
      */
+    /** The endpoints (agent names) of call-taking agents the core holds logged in; none without an engine. */
+    private List<String> agentsLoggedIn(GatewayContext context) throws Exception {
+        Engine engine = context.engine();
+        if (engine == null) {
+            return List.of();
+        }
+        return engine.query(core -> {
+            List<String> in = new java.util.ArrayList<>();
+            for (int a = 0; a < core.agentCount(); a++) {
+                String name = core.config().agents().get(a).name();
+                if (core.agentState(a) != org.loket.core.AgentState.LOGGED_OUT && directory.agent(name) >= 0) {
+                    in.add(name);
+                }
+            }
+            return in;
+        }).get(30, TimeUnit.SECONDS);
+    }
+
     private void forgetCallbacksTheCoreEnded(GatewayContext context) throws Exception {
         Engine engine = context.engine();
         if (calls.callbacks.isEmpty() || engine == null) {
