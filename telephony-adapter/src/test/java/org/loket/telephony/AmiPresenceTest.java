@@ -11,7 +11,6 @@ import org.loket.config.ConfigLoader;
 import org.loket.core.AgentState;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
-import org.loket.host.gateway.CommandFiller;
 import org.loket.host.gateway.CommandPublisher;
 import org.loket.host.gateway.GatewayContext;
 
@@ -21,15 +20,7 @@ import org.loket.host.gateway.GatewayContext;
  */
 class AmiPresenceTest {
     private final List<Command> published = new CopyOnWriteArrayList<>();
-    private final CommandPublisher publisher = new CommandPublisher() {
-        @Override
-        public <A> boolean tryPublish(CommandFiller<A> filler, A argument) {
-            Command c = new Command();
-            filler.fill(c, argument);
-            published.add(c);
-            return true;
-        }
-    };
+    private final CommandPublisher publisher = StandIns.recording(published);
 
     private AmiLink link() throws Exception {
         TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
