@@ -29,6 +29,27 @@ final class KpiText {
         waitEstimates(out, report);
     }
 
+    /** Per agent present in the report: offers taken, time logged in, occupancy, paused time by reason. */
+    static void agents(PrintWriter out, KpiReport report) {
+        java.util.List<String> reasons = report.agents().stream().flatMap(a -> a.pausedMs().keySet().stream()).distinct().sorted().toList();
+        out.println();
+        out.printf("%-20s %9s %10s %9s", "agent", "accepted", "logged in", "occupancy");
+        reasons.forEach(r -> out.printf(" %12s", "paused " + r));
+        out.println();
+        for (KpiReport.AgentFigures a : report.agents()) {
+            out.printf("%-20s %,9d %10s %9s", a.name(), a.accepted(), duration(a.loggedInMs()),
+                    a.occupancy() == null ? "-" : String.format(java.util.Locale.ROOT, "%.1f%%", 100 * a.occupancy()));
+            reasons.forEach(r -> out.printf(" %12s", duration(a.pausedMs().getOrDefault(r, 0L))));
+            out.println();
+        }
+        out.println("occupancy = time holding contacts / time available or holding; paused time while holding nothing");
+    }
+
+    private static String duration(long ms) {
+        long minutes = ms / 60_000;
+        return String.format(java.util.Locale.ROOT, "%d:%02d", minutes / 60, minutes % 60);
+    }
+
     /** Per queue: answered contacts by the wrap-up code their agent recorded (nothing when no agent recorded one). */
     private static void wrapUpCodes(PrintWriter out, KpiReport report) {
         java.util.List<String> codes = report.totals().wrapUpCodes().keySet().stream().toList();

@@ -41,6 +41,10 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--sl-target", defaultValue = "0.8", description = "service-level target drawn in reports (0..1)")
     double serviceLevelTarget;
 
+    @Option(names = "--agents", description = "also a table per agent: offers taken, time logged in, occupancy, pauses by reason "
+            + "(--json always has them)")
+    boolean agents;
+
     @Override
     public Integer call() throws IOException {
         KpiReport kpis;
@@ -65,6 +69,9 @@ final class ReportCommand implements Callable<Integer> {
             out.println(Json.write(kpis));
         } else {
             KpiText.print(out, kpis);
+            if (agents) {
+                KpiText.agents(out, kpis);
+            }
             if (report != null) {
                 out.printf("report: %s%n", report);
             }

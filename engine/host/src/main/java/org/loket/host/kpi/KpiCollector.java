@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 import org.loket.core.AgentState;
+import org.loket.core.PauseReason;
 import org.loket.core.Channel;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
@@ -68,6 +69,14 @@ public final class KpiCollector {
     private int[] holding = new int[0];
     private long[] agentSinceNs = new long[0];
     private long[] staffedNs = new long[0];
+    // per agent, for the agents' table: names by index, logged-in and holding time, offers taken,
+    // paused time by reason (named by the configuration in force when the pause began)
+    private final List<String> agentNames = new ArrayList<>();
+    private long[] loggedInNs = new long[0];
+    private long[] agentHeldNs = new long[0];
+    private long[] accepted = new long[0];
+    private String[] pauseName = new String[0];
+    private final List<Map<String, Long>> pausedNs = new ArrayList<>();
     // queue lengths
     private int waitingTotal;
     private long waitingSinceNs = Long.MIN_VALUE;
@@ -125,7 +134,11 @@ public final class KpiCollector {
         }
         agentOfId = new int[next.agents().size()];
         for (int a = 0; a < agentOfId.length; a++) {
-            agentOfId[a] = agentIndex.computeIfAbsent(next.agents().get(a).name(), name -> agentIndex.size());
+            agentOfId[a] = agentIndex.computeIfAbsent(next.agents().get(a).name(), name -> {
+                agentNames.add(name);
+                pausedNs.add(new TreeMap<>());
+                return agentIndex.size();
+            });
         }
         int agents = agentIndex.size();
         if (agents > presence.length) {
@@ -133,6 +146,10 @@ public final class KpiCollector {
             holding = Arrays.copyOf(holding, agents);
             agentSinceNs = Arrays.copyOf(agentSinceNs, agents);
             staffedNs = Arrays.copyOf(staffedNs, agents);
+            loggedInNs = Arrays.copyOf(loggedInNs, agents);
+            agentHeldNs = Arrays.copyOf(agentHeldNs, agents);
+            accepted = Arrays.copyOf(accepted, agents);
+            pauseName = Arrays.copyOf(pauseName, agents);
         }
         config = next;
     }
@@ -156,8 +173,8 @@ public final class KpiCollector {
                 r.arrivedNs = c.timestampNs;
                 live.put(c.contactId, r);
             }
-            case AGENT_LOGGED_IN -> setPresence(agent(c.agentId), AgentState.READY.code(), c.timestampNs);
-            case AGENT_STATE_CHANGED -> setPresence(agent(c.agentId), c.agentState, c.timestampNs);
+            case AGENT_LOGGED_IN -> setPresence(agent(c.agentId), AgentState.READY.code(), Command.NONE, c.timestampNs);
+            case AGENT_STATE_CHANGED -> setPresence(agent(c.agentId), c.agentState, c.reason, c.timestampNs);
             case OFFER_ACCEPTED -> {
                 ContactRecord r = live.get(c.contactId);
                 if (r != null) {
@@ -171,6 +188,9 @@ public final class KpiCollector {
                     r.agent = agent(c.agentId);
                     r.talkFromNs = c.timestampNs;
                     hold(r.agent, +1, c.timestampNs);
+                    if (r.agent >= 0) {
+                        accepted[r.agent]++;
+                    }
                 }
             }
             case WRAP_UP_DONE -> {
@@ -235,7 +255,7 @@ public final class KpiCollector {
                 if (d.contactId >= 0) {
                     wrapUpEnded(d.contactId, d.timestampNs);
                 } else if (d.agentId >= 0) {
-                    setPresence(agent(d.agentId), d.agentState, d.timestampNs);
+                    setPresence(agent(d.agentId), d.agentState, d.reason, d.timestampNs);
                 }
             }
             case END_CONTACT -> {
@@ -386,7 +406,8 @@ public final class KpiCollector {
         return holding[agent] > 0 || presence[agent] == AgentState.READY.code();
     }
 
-    private void setPresence(int agent, int state, long atNs) {
+    /** @param reason a pause's reason code ({@code PauseReason}); ignored for other states */
+    private void setPresence(int agent, int state, int reason, long atNs) {
         if (agent < 0 || agent >= presence.length) {
             return;
         }
@@ -395,6 +416,18 @@ public final class KpiCollector {
         }
         settleAgent(agent, atNs);
         presence[agent] = state;
+        if (state == AgentState.PAUSED.code()) {
+            pauseName[agent] = pauseReasonName(reason);
+        }
+    }
+
+    /** A pause reason's name in the configuration in force: its own, {@code no-answer}, {@code none} or {@code code-N}. */
+    private String pauseReasonName(int code) {
+        int index = code - PauseReason.FIRST_OPERATOR_CODE;
+        if (index >= 0 && index < config.pauseReasons().size()) {
+            return config.pauseReasons().get(index);
+        }
+        return code == PauseReason.NO_ANSWER ? "no-answer" : code <= PauseReason.UNSPECIFIED ? "none" : "code-" + code;
     }
 
     private void hold(int agent, int delta, long atNs) {
@@ -411,6 +444,15 @@ public final class KpiCollector {
         agentSinceNs[agent] = atNs;
         if (since <= 0 || atNs <= since) {
             return;
+        }
+        long spanNs = atNs - since;
+        if (presence[agent] != AgentState.LOGGED_OUT.code() || holding[agent] > 0) {
+            loggedInNs[agent] += spanNs;
+        }
+        if (holding[agent] > 0) {
+            agentHeldNs[agent] += spanNs;
+        } else if (presence[agent] == AgentState.PAUSED.code()) {
+            pausedNs.get(agent).merge(pauseName[agent], spanNs, Long::sum);
         }
         boolean isStaffed = staffed(agent);
         boolean isHolding = holding[agent] > 0;
@@ -517,8 +559,19 @@ public final class KpiCollector {
         KpiReport.WaitDistribution waits = new KpiReport.WaitDistribution(BUCKETS, answeredBuckets.clone(),
                 abandonedBuckets.clone(), answeredWaitMs.getValueAtPercentile(50), answeredWaitMs.getValueAtPercentile(90),
                 answeredWaitMs.getValueAtPercentile(99));
+        List<KpiReport.AgentFigures> agentFigures = new ArrayList<>();
+        for (int a = 0; a < agentNames.size(); a++) {
+            if (loggedInNs[a] == 0 && accepted[a] == 0) {
+                continue; // never present in this report's time
+            }
+            Map<String, Long> pausedMs = new TreeMap<>();
+            pausedNs.get(a).forEach((reason, ns) -> pausedMs.put(reason, ns / 1_000_000));
+            agentFigures.add(new KpiReport.AgentFigures(agentNames.get(a), accepted[a], loggedInNs[a] / 1_000_000,
+                    staffedNs[a] / 1_000_000, agentHeldNs[a] / 1_000_000, ratio(agentHeldNs[a], staffedNs[a]), pausedMs));
+        }
         return new KpiReport(zone.getId(), INTERVAL_MINUTES, shortAbandonMs, contacts, refused, live.size(),
-                totals.figures("total", null, ratio(allHeld, allStaffed)), queueFigures, channelFigures, intervalList, waits);
+                totals.figures("total", null, ratio(allHeld, allStaffed)), queueFigures, channelFigures, intervalList, waits,
+                agentFigures);
     }
 
     private boolean configured(String queueName) {

@@ -16,10 +16,27 @@ import java.util.List;
  * @param channels         per channel
  * @param intervals        per interval, in time order, with queue lengths and staffing
  * @param waits            distribution of waits
+ * @param agents           per agent who was logged in or took a contact, in roster order (first seen)
  */
 public record KpiReport(String zone, int intervalMinutes, long shortAbandonMs, long contacts, long refused, long openAtEnd,
                         Figures totals, List<Figures> queues, List<Figures> channels, List<Interval> intervals,
-                        WaitDistribution waits) {
+                        WaitDistribution waits, List<AgentFigures> agents) {
+    /**
+     * One agent's time and work.
+     *
+     * @param name          the agent's name
+     * @param accepted      offers the agent accepted (transfers to it included)
+     * @param loggedInMs    time logged in (ready, paused or holding contacts)
+     * @param staffedMs     time available or holding contacts (the occupancy's denominator)
+     * @param heldMs        time holding at least one contact, after-contact work included
+     * @param occupancy     heldMs / staffedMs, or null
+     * @param pausedMs      time paused (and holding nothing) by reason: the configuration's pause reason
+     *                      names, {@code no-answer} (an offer rang out), {@code none} (no reason given)
+     */
+    public record AgentFigures(String name, long accepted, long loggedInMs, long staffedMs, long heldMs, Double occupancy,
+                               java.util.Map<String, Long> pausedMs) {
+    }
+
     /**
      * One interval.
      *

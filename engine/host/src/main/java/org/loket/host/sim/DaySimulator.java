@@ -43,8 +43,11 @@ import org.loket.host.trace.TraceException;
  * thread-safe; one run per instance.
  */
 public final class DaySimulator {
-    /** Pause reason of an agent whose shift ended while still holding contacts. */
-    public static final int END_OF_SHIFT = PauseReason.FIRST_OPERATOR_CODE;
+    /**
+     * Pause reason of an agent whose shift ended while still holding contacts: none of the
+     * configuration's (its codes are the operator's pause reasons, and this pause is no break).
+     */
+    public static final int END_OF_SHIFT = PauseReason.UNSPECIFIED;
     private static final int JOURNAL_BATCH = 256;
     /** Hours transitions are planned this far past the day's midnight (contacts may outlive the day). */
     private static final long HOURS_AHEAD_MS = 3 * 24 * 3_600_000L;

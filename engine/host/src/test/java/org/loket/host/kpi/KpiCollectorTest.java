@@ -167,6 +167,56 @@ class KpiCollectorTest {
         assertThat(report.totals().wrapUpCodes()).isEqualTo(report.queue("q").wrapUpCodes());
     }
 
+    @Test
+    void shouldReportEachAgentsTimeLoggedInOccupancyAndPausesByTheirReasonsName() throws Exception {
+        int ann = 0;
+        apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(config.routing()));
+        apply(1_000, CommandType.AGENT_LOGGED_IN, c -> c.agentId = ann);
+        apply(61_000, CommandType.AGENT_STATE_CHANGED, c -> {
+            c.agentId = ann;
+            c.agentState = org.loket.core.AgentState.PAUSED.code();
+            c.reason = org.loket.core.PauseReason.FIRST_OPERATOR_CODE + 1; // the default's second: training
+        });
+        apply(661_000, CommandType.AGENT_STATE_CHANGED, c -> {
+            c.agentId = ann;
+            c.agentState = org.loket.core.AgentState.READY.code();
+        });
+        apply(700_000, CommandType.CONTACT_ARRIVED, c -> {
+            c.contactId = 1;
+            c.entryId = 0;
+            c.channel = Channel.VOICE.code();
+        });
+        apply(700_100, CommandType.SELF_SERVICE_INPUT, c -> {
+            c.contactId = 1;
+            c.input = 1;
+        });
+        apply(700_200, CommandType.SELF_SERVICE_INPUT, c -> {
+            c.contactId = 1;
+            c.input = 2;
+        });
+        apply(703_000, CommandType.OFFER_ACCEPTED, c -> {
+            c.contactId = 1;
+            c.agentId = ann;
+        });
+        apply(763_000, CommandType.CONTACT_ENDED, c -> c.contactId = 1);
+        apply(770_000, CommandType.WRAP_UP_DONE, c -> {
+            c.contactId = 1;
+            c.agentId = ann;
+        });
+        apply(801_000, CommandType.AGENT_STATE_CHANGED, c -> {
+            c.agentId = ann;
+            c.agentState = org.loket.core.AgentState.LOGGED_OUT.code();
+        });
+        KpiReport.AgentFigures a = kpis.report().agents().getFirst();
+        assertThat(a.name()).isEqualTo("ann");
+        assertThat(a.accepted()).isEqualTo(1);
+        assertThat(a.loggedInMs()).isEqualTo(800_000);
+        assertThat(a.pausedMs()).containsExactly(java.util.Map.entry("training", 600_000L));
+        assertThat(a.heldMs()).as("talk and wrap-up").isEqualTo(67_000);
+        assertThat(a.staffedMs()).as("logged in, not paused").isEqualTo(200_000);
+        assertThat(a.occupancy()).isCloseTo(0.335, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
     /** The operator's emergency closure of queue {@code queueId} with prompt {@code promptId}. */
     private void closeQueue(long atMs, int queueId, int promptId) {
         apply(atMs, CommandType.QUEUE_CLOSURE_SET, c -> {
