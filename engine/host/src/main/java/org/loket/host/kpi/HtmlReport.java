@@ -94,6 +94,7 @@ public final class HtmlReport {
             </div>
             <h2>Per queue</h2><div id="queues"></div>
             <h2>Per channel</h2><div id="channels"></div>
+            <h2>Per agent</h2><div id="agents"></div>
             <script id="data" type="application/json">@DATA@</script>
             <script>
             const data = JSON.parse(document.getElementById('data').textContent);
@@ -164,6 +165,16 @@ public final class HtmlReport {
             document.getElementById('totals').innerHTML = table([['all contacts', r => r.report.totals]]);
             document.getElementById('queues').innerHTML = table(r0.queues.map(q => [q.name + ' (' + q.channel + ')', r => r.report.queues.find(x => x.name === q.name)]));
             document.getElementById('channels').innerHTML = table(r0.channels.map(c => [c.name, r => r.report.channels.find(x => x.name === c.name)]));
+            // Per agent and run: offers taken, time logged in, occupancy, paused time by reason.
+            const hm = ms => { const m = Math.floor(ms / 60000); return Math.floor(m / 60) + ':' + String(m % 60).padStart(2, '0'); };
+            const esc = t => String(t).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+            const reasons = [...new Set(runs.flatMap(r => (r.report.agents || []).flatMap(a => Object.keys(a.pausedMs))))].sort();
+            document.getElementById('agents').innerHTML = '<table><tr><th>agent</th>' + (runs.length > 1 ? '<th>run</th>' : '')
+              + '<th>accepted</th><th>logged in</th><th>occupancy</th>' + reasons.map(x => '<th>paused ' + esc(x) + '</th>').join('') + '</tr>'
+              + runs.flatMap(r => (r.report.agents || []).map(a => '<tr data-agent="' + esc(a.name) + '"><td>' + esc(a.name) + '</td>'
+                + (runs.length > 1 ? '<td>' + esc(r.label) + '</td>' : '') + '<td>' + num(a.accepted) + '</td><td>' + hm(a.loggedInMs)
+                + '</td><td>' + pct(a.occupancy) + '</td>' + reasons.map(x => '<td>' + hm(a.pausedMs[x] || 0) + '</td>').join('') + '</tr>')).join('')
+              + '</table>';
             </script>
             </body></html>
             """;

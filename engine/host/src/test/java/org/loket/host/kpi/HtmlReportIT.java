@@ -35,5 +35,9 @@ class HtmlReportIT {
             assertThat(rendered.dom()).containsPattern("<canvas id=\"" + chart + "\"[^>]*style=\"[^\"]*width");
         }
         assertThat(rendered.dom()).contains("<th>ring 3 s</th><th>ring 8 s</th><th>B - A</th>", "login-voice (voice)", "<td>serviceLevel</td>");
+        // The agents' table: a row per agent and run, the first agent of the roster with its figures.
+        String first = a.agents().getFirst().name();
+        assertThat(rendered.dom()).contains("<th>accepted</th><th>logged in</th><th>occupancy</th>")
+                .contains("<tr data-agent=\"" + first + "\"><td>" + first + "</td><td>ring 3 s</td><td>" + a.agents().getFirst().accepted() + "</td>");
     }
 }
