@@ -254,8 +254,6 @@ final class ChatHub implements AutoCloseable {
      * midnight of the configuration's hours zone (contacts that arrived before it are yesterday's).
      * After a restart it is replaced by one seeded from the journal ({@link #todaySeeded}).
      */
-    /** The configuration in force, for its pause reasons and wrap-up codes (the desktop's lists, names on the wallboard). Hub thread. */
-    private LoadedConfig inForce;
     private TodayKpis today;
     private ZoneId dayZone;
     /** The commands fed since the seed from the journal began (null when none is on its way). */
@@ -276,7 +274,6 @@ final class ChatHub implements AutoCloseable {
         this.webhook = webhook;
         this.routing = config.routing();
         this.promptTexts = config.promptTexts();
-        this.inForce = config;
         this.dayZone = config.hours().zone();
         this.today = new TodayKpis(dayZone, KpiCollector.DEFAULT_SHORT_ABANDON_MS, RoutingConfigCodec.encode(routing));
         indexNames();
@@ -367,7 +364,6 @@ final class ChatHub implements AutoCloseable {
         int[] languageTo = moved(old.languages(), now.languages());
         routing = now;
         promptTexts = next.promptTexts();
-        inForce = next;
         dayZone = next.hours().zone(); // today's collector keeps its day; the next one starts at this zone's midnight
         today.zone(dayZone);
         indexNames();
@@ -937,9 +933,9 @@ final class ChatHub implements AutoCloseable {
                 }
             }
             case "pause" -> {
-                int code = inForce.pauseReasonCode(frame.path("reason").asText());
+                int code = routing.pauseReasonCode(frame.path("reason").asText());
                 if (code < 0) {
-                    malformed(peer, "pause needs a reason of " + inForce.pauseReasons());
+                    malformed(peer, "pause needs a reason of " + routing.pauseReasons());
                     return;
                 }
                 Command o = command(CommandType.AGENT_STATE_CHANGED, Command.NONE, a.id);
@@ -1019,9 +1015,9 @@ final class ChatHub implements AutoCloseable {
         ArrayNode queueNames = welcome.putArray("queues");
         routing.queues().forEach(q -> queueNames.add(q.name()));
         ArrayNode reasons = welcome.putArray("pauseReasons");
-        inForce.pauseReasons().forEach(reasons::add);
+        routing.pauseReasons().forEach(reasons::add);
         ArrayNode codes = welcome.putArray("wrapUpCodes");
-        inForce.routing().wrapUpCodes().forEach(codes::add);
+        routing.wrapUpCodes().forEach(codes::add);
         return welcome;
     }
 
@@ -1126,7 +1122,7 @@ final class ChatHub implements AutoCloseable {
                 }
             }
             case "wrap-up" -> {
-                List<String> wrapUpCodes = inForce.routing().wrapUpCodes();
+                List<String> wrapUpCodes = routing.wrapUpCodes();
                 int code = wrapUpCodes.indexOf(frame.path("code").asText(""));
                 if (code < 0) {
                     malformed(peer, "wrap-up needs a code of " + wrapUpCodes);
@@ -1194,7 +1190,7 @@ final class ChatHub implements AutoCloseable {
     }
 
     private String pauseReasonName(int reason) {
-        return inForce.pauseReasonName(reason);
+        return routing.pauseReasonName(reason);
     }
 
     private void sendToDesktop(int agent, ObjectNode frame) {

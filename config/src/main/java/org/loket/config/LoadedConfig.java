@@ -33,31 +33,4 @@ public record LoadedConfig(RoutingConfig routing, Map<String, Map<String, String
                         OpeningHours hours, String source, List<ConfigProblem> warnings) {
         this(routing, promptTexts, shifts, hours, source, warnings, Map.of());
     }
-
-    /**
-     * The reasons an agent may give for a pause, in order ({@link RoutingConfig#pauseReasons()}): the
-     * i-th is reason code {@code PauseReason.FIRST_OPERATOR_CODE + i}; the desktop lists them and a
-     * phone pauses with the first nine ({@code *561}..{@code *569}).
-     */
-    public List<String> pauseReasons() {
-        return routing.pauseReasons();
-    }
-
-    /** The reason code of a pause reason's name, or -1 when the configuration has no such reason. */
-    public int pauseReasonCode(String name) {
-        int index = pauseReasons().indexOf(name);
-        return index < 0 ? -1 : org.loket.core.PauseReason.FIRST_OPERATOR_CODE + index;
-    }
-
-    /**
-     * The name of a reason code: a configured reason, {@code no-answer} for the core's own (an offer
-     * rang out), or an empty string for none or an unknown code.
-     */
-    public String pauseReasonName(int code) {
-        int index = code - org.loket.core.PauseReason.FIRST_OPERATOR_CODE;
-        if (index >= 0 && index < pauseReasons().size()) {
-            return pauseReasons().get(index);
-        }
-        return code == org.loket.core.PauseReason.NO_ANSWER ? "no-answer" : "";
-    }
 }

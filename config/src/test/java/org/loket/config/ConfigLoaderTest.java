@@ -158,13 +158,13 @@ class ConfigLoaderTest {
                 queues: [{name: q, channel: voice, skill: s}]
                 """;
         LoadedConfig defaults = ConfigLoader.parseOne("r.yaml", base);
-        assertThat(defaults.pauseReasons()).containsExactly("break", "training", "meeting", "administration");
+        assertThat(defaults.routing().pauseReasons()).containsExactly("break", "training", "meeting", "administration");
         LoadedConfig own = ConfigLoader.parseOne("r.yaml", base + "pauseReasons: [lunch, coaching]\n");
-        assertThat(own.pauseReasonCode("coaching")).isEqualTo(org.loket.core.PauseReason.FIRST_OPERATOR_CODE + 1);
-        assertThat(own.pauseReasonCode("break")).isEqualTo(-1);
-        assertThat(own.pauseReasonName(org.loket.core.PauseReason.FIRST_OPERATOR_CODE)).isEqualTo("lunch");
-        assertThat(own.pauseReasonName(org.loket.core.PauseReason.NO_ANSWER)).isEqualTo("no-answer");
-        assertThat(own.pauseReasonName(99)).isEmpty();
+        assertThat(own.routing().pauseReasonCode("coaching")).isEqualTo(org.loket.core.PauseReason.FIRST_OPERATOR_CODE + 1);
+        assertThat(own.routing().pauseReasonCode("break")).isEqualTo(-1);
+        assertThat(own.routing().pauseReasonName(org.loket.core.PauseReason.FIRST_OPERATOR_CODE)).isEqualTo("lunch");
+        assertThat(own.routing().pauseReasonName(org.loket.core.PauseReason.NO_ANSWER)).isEqualTo("no-answer");
+        assertThat(own.routing().pauseReasonName(99)).isEmpty();
 
         LoadedConfig ten = ConfigLoader.parseOne("r.yaml", base + "pauseReasons: [a, b, c, d, e, f, g, h, i, j]\n");
         assertThat(ten.warnings()).anySatisfy(w -> {

@@ -20,12 +20,10 @@ public final class Directory {
     private final Map<String, Integer> entryIds = new HashMap<>();
     private final Map<String, Integer> agentIds = new HashMap<>();
     private final Map<String, String> entryByNumber;
-    private final List<String> pauseReasons;
 
     public Directory(LoadedConfig loaded) {
         this.routing = loaded.routing();
         this.entryByNumber = loaded.entryByNumber();
-        this.pauseReasons = loaded.pauseReasons();
         for (int e = 0; e < routing.entries().size(); e++) {
             entryIds.put(routing.entries().get(e).name(), e);
         }
@@ -39,7 +37,7 @@ public final class Directory {
 
     /** The configuration's pause reasons; a phone pauses with the first nine ({@code *561}..{@code *569}). */
     List<String> pauseReasons() {
-        return pauseReasons;
+        return routing.pauseReasons();
     }
 
     /** Whether the agent may hold a voice contact, so has a phone endpoint. */

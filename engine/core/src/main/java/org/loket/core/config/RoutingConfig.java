@@ -75,6 +75,36 @@ public record RoutingConfig(long version, List<String> skills, List<String> lang
         }
     }
 
+    /** The reason code of a pause reason's name, or -1 when this configuration has no such reason. */
+    public int pauseReasonCode(String name) {
+        int index = pauseReasons.indexOf(name);
+        return index < 0 ? -1 : org.loket.core.PauseReason.FIRST_OPERATOR_CODE + index;
+    }
+
+    /**
+     * The name of a pause's reason code: one of {@link #pauseReasons}, {@code no-answer} for the
+     * core's own (an offer rang out), or an empty string for none or a code this configuration does
+     * not name.
+     */
+    public String pauseReasonName(int code) {
+        int index = code - org.loket.core.PauseReason.FIRST_OPERATOR_CODE;
+        if (index >= 0 && index < pauseReasons.size()) {
+            return pauseReasons.get(index);
+        }
+        return code == org.loket.core.PauseReason.NO_ANSWER ? "no-answer" : "";
+    }
+
+    /** {@link #pauseReasonName}, or {@code none} (no reason given) or {@code code-N} (one not named): a label for figures. */
+    public String pauseReasonLabel(int code) {
+        String name = pauseReasonName(code);
+        return !name.isEmpty() ? name : code <= org.loket.core.PauseReason.UNSPECIFIED ? "none" : "code-" + code;
+    }
+
+    /** A wrap-up code's name, or {@code code-N} for one this configuration does not name. */
+    public String wrapUpCodeLabel(int code) {
+        return code >= 0 && code < wrapUpCodes.size() ? wrapUpCodes.get(code) : "code-" + code;
+    }
+
     /** The skill named like language {@code language}'s code, which the {@code language} requirement term stands for; -1 if none. */
     public int languageSkill(int language) {
         return language < 0 || language >= languages.size() ? -1 : skills.indexOf(languages.get(language));

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -208,8 +209,7 @@ public final class AdminServer implements AutoCloseable {
                 var next = hours == null ? Map.<Integer, HoursSchedule.Transition>of() : hours.nextTransitions();
                 reply(exchange, 200, engine.query(core -> queues(core, next)).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS));
             } else if (method.equals("GET") && path.equals("/api/v1/agents")) {
-                org.loket.config.LoadedConfig inForce = applier.current();
-                reply(exchange, 200, engine.query(core -> agents(core, inForce)).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+                reply(exchange, 200, engine.query(AdminServer::agents).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS));
             } else if (method.equals("GET") && path.equals("/api/v1/contacts")) {
                 reply(exchange, 200, engine.query(AdminServer::contacts).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS));
             } else if (method.equals("POST") && agentState.matches()) {
@@ -240,16 +240,19 @@ public final class AdminServer implements AutoCloseable {
         return MessageDigest.isEqual(token, header.substring(7).strip().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A pause reason given as its code, or as a name of the configuration in force; 0 when none is given, -1 for an unknown name. */
-    private int reasonCode(JsonNode reason) {
+    /**
+     * A pause reason given as its code, or as a name of the configuration in force (read from the
+     * core); 0 when none is given, -1 for an unknown name.
+     */
+    private int reasonCode(JsonNode reason) throws Exception {
         if (reason.isNumber()) {
             return reason.asInt();
         }
         if (!reason.isTextual()) {
             return 0;
         }
-        org.loket.config.LoadedConfig inForce = applier.current();
-        return inForce == null ? -1 : inForce.pauseReasonCode(reason.asText());
+        String name = reason.asText();
+        return engine.query(core -> core.config().pauseReasonCode(name)).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
     private void changeAgentState(HttpExchange exchange, String name) throws Exception {
@@ -267,9 +270,9 @@ public final class AdminServer implements AutoCloseable {
         }
         int reason = reasonCode(body.path("reason"));
         if (reason < 0) {
-            org.loket.config.LoadedConfig inForce = applier.current();
+            List<String> valid = engine.query(core -> core.config().pauseReasons()).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             reply(exchange, 400, error("reason '" + body.path("reason").asText() + "' is not a pause reason of the configuration in force"
-                    + (inForce == null ? "; give its code" : "; valid: " + inForce.pauseReasons())));
+                    + "; valid: " + valid));
             return;
         }
         int agent = engine.query(core -> agentId(core.config(), name)).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -544,8 +547,7 @@ public final class AdminServer implements AutoCloseable {
         return list;
     }
 
-    /** @param inForce the configuration in force with its pause reasons' names; null when unknown (codes only) */
-    static ArrayNode agents(RoutingCore core, org.loket.config.LoadedConfig inForce) {
+    static ArrayNode agents(RoutingCore core) {
         ArrayNode list = JSON.createArrayNode();
         RoutingConfig config = core.config();
         for (int a = 0; a < config.agents().size(); a++) {
@@ -553,8 +555,8 @@ public final class AdminServer implements AutoCloseable {
             ObjectNode row = list.addObject().put("name", agent.name()).put("state", lower(core.agentState(a).name()));
             if (core.agentState(a) == AgentState.PAUSED) {
                 row.put("pauseReason", core.agentPauseReason(a));
-                if (inForce != null && !inForce.pauseReasonName(core.agentPauseReason(a)).isEmpty()) {
-                    row.put("pauseReasonName", inForce.pauseReasonName(core.agentPauseReason(a)));
+                if (!config.pauseReasonName(core.agentPauseReason(a)).isEmpty()) {
+                    row.put("pauseReasonName", config.pauseReasonName(core.agentPauseReason(a)));
                 }
             }
             ObjectNode load = row.putObject("load");

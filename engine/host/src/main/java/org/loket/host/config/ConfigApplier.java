@@ -205,7 +205,7 @@ public final class ConfigApplier {
         }
     }
 
-    /** The configuration this host last put in force (with its texts and pause reasons), or null when it does not know it. */
+    /** The configuration this host last put in force (with its texts), or null when it does not know it. */
     public LoadedConfig current() {
         return current;
     }

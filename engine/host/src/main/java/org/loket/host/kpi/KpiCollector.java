@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 import org.loket.core.AgentState;
-import org.loket.core.PauseReason;
 import org.loket.core.Channel;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
@@ -196,7 +195,7 @@ public final class KpiCollector {
             case WRAP_UP_DONE -> {
                 ContactRecord r = live.get(c.contactId);
                 if (r != null && c.reason >= 0) {
-                    r.wrapUpCode = wrapUpCodeName(c.reason);
+                    r.wrapUpCode = config.wrapUpCodeLabel(c.reason);
                 }
                 wrapUpEnded(c.contactId, c.timestampNs);
             }
@@ -311,11 +310,6 @@ public final class KpiCollector {
         }
     }
 
-    /** The name of a wrap-up code in the configuration in force ({@code code-N} for one it does not name). */
-    private String wrapUpCodeName(int code) {
-        return code < config.wrapUpCodes().size() ? config.wrapUpCodes().get(code) : "code-" + code;
-    }
-
     private void wrapUpEnded(long contactId, long atNs) {
         ContactRecord r = live.get(contactId);
         if (r == null || r.outcome != Outcome.ANSWERED) {
@@ -417,17 +411,8 @@ public final class KpiCollector {
         settleAgent(agent, atNs);
         presence[agent] = state;
         if (state == AgentState.PAUSED.code()) {
-            pauseName[agent] = pauseReasonName(reason);
+            pauseName[agent] = config.pauseReasonLabel(reason);
         }
-    }
-
-    /** A pause reason's name in the configuration in force: its own, {@code no-answer}, {@code none} or {@code code-N}. */
-    private String pauseReasonName(int code) {
-        int index = code - PauseReason.FIRST_OPERATOR_CODE;
-        if (index >= 0 && index < config.pauseReasons().size()) {
-            return config.pauseReasons().get(index);
-        }
-        return code == PauseReason.NO_ANSWER ? "no-answer" : code <= PauseReason.UNSPECIFIED ? "none" : "code-" + code;
     }
 
     private void hold(int agent, int delta, long atNs) {

@@ -43,7 +43,7 @@ public final class EngineMetrics implements MultiCollector {
 
     /** The routing state at one moment, copied on the core thread. */
     private record State(long configVersion, String[] queues, int[] waiting, double[] longestWaitSeconds, boolean[] open,
-                         int[] agentsByState, java.util.Map<Integer, Integer> pausedByReason, int liveContacts) {
+                         int[] agentsByState, java.util.Map<String, Integer> pausedByReason, int liveContacts) {
     }
 
     private static State read(RoutingCore core) {
@@ -71,11 +71,11 @@ public final class EngineMetrics implements MultiCollector {
             }
         }
         int[] byState = new int[AgentState.values().length];
-        java.util.Map<Integer, Integer> pausedByReason = new java.util.TreeMap<>();
+        java.util.Map<String, Integer> pausedByReason = new java.util.TreeMap<>();
         for (int a = 0; a < core.agentCount(); a++) {
             byState[core.agentState(a).ordinal()]++;
             if (core.agentState(a) == AgentState.PAUSED) {
-                pausedByReason.merge(core.agentPauseReason(a), 1, Integer::sum);
+                pausedByReason.merge(config.pauseReasonLabel(core.agentPauseReason(a)), 1, Integer::sum);
             }
         }
         return new State(config.version(), names, waiting, longest, open, byState, pausedByReason, core.liveContacts());
@@ -131,12 +131,7 @@ public final class EngineMetrics implements MultiCollector {
             families.add(agents.build());
             var paused = new Families.Gauge("loket_agents_paused", "paused agents by reason (the configuration's pauseReasons; "
                     + "no-answer: an offer rang out; none: no reason given)");
-            org.loket.config.LoadedConfig inForce = applier == null ? null : applier.current();
-            state.pausedByReason().forEach((code, count) -> {
-                String name = inForce == null ? "" : inForce.pauseReasonName(code);
-                paused.add(count, "reason", !name.isEmpty() ? name : code == org.loket.core.PauseReason.NO_ANSWER ? "no-answer"
-                        : code == org.loket.core.PauseReason.UNSPECIFIED ? "none" : "code-" + code);
-            });
+            state.pausedByReason().forEach((reason, count) -> paused.add(count, "reason", reason));
             families.add(paused.build());
             families.add(new Families.Gauge("loket_contacts_live", "contacts in self-service, waiting, offered, connected or in wrap-up")
                     .add(state.liveContacts()).build());

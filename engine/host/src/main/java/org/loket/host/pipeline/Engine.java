@@ -739,13 +739,13 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             while (last < end && ring.isAvailable(last + 1)) { // the batch: published in a row, no gap
                 last++;
             }
+            // Queries already answerable run before the batch: a query's own TICK, published after
+            // it was asked, must not be in the state it reads (a quiet engine's reads stay as they were).
             coreStage.runQueries(next - 1);
             for (long sequence = next; sequence <= last; sequence++) {
                 coreStage.onEvent(ring.get(sequence), sequence, sequence == last);
             }
-            if (!queries.isEmpty()) {
-                coreStage.runQueries(last); // those that waited for this batch's commands
-            }
+            coreStage.runQueries(last); // those that waited for this batch's commands
             return (int) (last - next + 1);
         }
 
