@@ -56,7 +56,15 @@ final class Calls {
     final ConcurrentHashMap<Long, Callback> callbacks = new ConcurrentHashMap<>();
     /** Where {@link #callbacks} are kept across a restart; null: memory only. */
     private volatile CallbackStore callbackStore;
-    /** Agents whose phone asked for a state change just now, by agent id: completed with the reason when the core refuses it. */
+    /**
+     * Agents in after-call work on a voice contact, by agent name (stable across reloads): the
+     * contact a wrap-up code from their phone ({@code *57N}) closes. Written on the egress thread
+     * when a call ends in a queue with wrap-up time; forgotten when the wrap-up ends (from the phone,
+     * the desktop or the queue's limit). An agent who could hold several voice contacts at once
+     * (voice capacity above 1) closes the one that ended last.
+     */
+    final ConcurrentHashMap<String, Long> wrapUps = new ConcurrentHashMap<>();
+    /** Agents whose phone asked for a state change or a wrap-up's end just now, by agent id: completed with the reason when the core refuses it. */
     final ConcurrentHashMap<Integer, java.util.concurrent.CompletableFuture<Integer>> presenceRequests = new ConcurrentHashMap<>();
     final LastAgents lastAgents = new LastAgents();
 
@@ -123,6 +131,11 @@ final class Calls {
 
     boolean publishAgentState(int agentId, AgentState state, int reason) {
         return publish(new Out(CommandType.AGENT_STATE_CHANGED, -1, agentId, -1, -1, state.code(), reason));
+    }
+
+    /** @param code the wrap-up code (an index of the configuration's {@code wrapUpCodes}), or -1 for none */
+    boolean publishWrapUpDone(long contactId, int agentId, int code) {
+        return publish(new Out(CommandType.WRAP_UP_DONE, contactId, agentId, -1, -1, -1, code));
     }
 
     /** Restores the callbacks a previous process kept in {@code store} and keeps new ones there. */
@@ -193,6 +206,9 @@ final class Calls {
         /** Presence codes dialled by agents' phones ({@link PresenceSession}): taken, and refused or unknown. */
         final AtomicLong presenceChanges = new AtomicLong();
         final AtomicLong presenceRefused = new AtomicLong();
+        /** Wrap-up codes dialled by agents' phones ({@code *57N}): the after-call work ended, or refused (none open, no such code). */
+        final AtomicLong wrapUpsEnded = new AtomicLong();
+        final AtomicLong wrapUpsRefused = new AtomicLong();
 
         /** Every count by name, in a fixed order (the metrics' names: {@code loket_telephony_<snake case>_total}). */
         java.util.Map<String, Long> snapshot() {
@@ -222,6 +238,8 @@ final class Calls {
             m.put("briefHolds", briefHolds.get());
             m.put("presenceChanges", presenceChanges.get());
             m.put("presenceRefused", presenceRefused.get());
+            m.put("wrapUpsEnded", wrapUpsEnded.get());
+            m.put("wrapUpsRefused", wrapUpsRefused.get());
             return m;
         }
 

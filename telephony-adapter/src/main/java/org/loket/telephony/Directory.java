@@ -40,6 +40,10 @@ public final class Directory {
         return routing.pauseReasons();
     }
 
+    List<String> wrapUpCodes() {
+        return routing.wrapUpCodes();
+    }
+
     /** Whether the agent may hold a voice contact, so has a phone endpoint. */
     public static boolean takesCalls(AgentSpec agent) {
         return agent.capacityPerChannel()[Channel.VOICE.code()] > 0;

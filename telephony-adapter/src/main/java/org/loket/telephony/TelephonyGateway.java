@@ -21,10 +21,15 @@ import org.asteriskjava.fastagi.StaticMappingStrategy;
 import org.asteriskjava.util.ServerSocketFacade;
 import org.asteriskjava.util.SocketConnectionFacade;
 import org.loket.config.LoadedConfig;
+import org.loket.core.Channel;
+import org.loket.core.ContactState;
+import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
 import org.loket.core.config.EscalationStep;
+import org.loket.core.config.QueueSpec;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
+import org.loket.core.decision.Outcome;
 import org.loket.host.gateway.Gateway;
 import org.loket.host.gateway.GatewayContext;
 import org.loket.host.pipeline.Engine;
@@ -58,6 +63,8 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     private CallerPseudonyms pseudonyms;
     private VirtualThreadAgiServer agiServer;
     private AmiLink ami;
+    /** Call-taking agents the core held logged in when the gateway started ({@link #seedFromCore}). */
+    private List<String> loggedInAtStart = List.of();
     private final ExecutorService actions = Executors.newVirtualThreadPerTaskExecutor();
 
     TelephonyGateway(TelephonySettings settings) {
@@ -85,14 +92,17 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         });
         org.loket.host.metrics.Families.registerCounters(context.metrics(), "loket_telephony", "phone channel", calls.counters::snapshot);
         ami = new AmiLink(this);
-        ami.loggedInAlready(agentsLoggedIn(context));
+        ami.loggedInAlready(loggedInAtStart);
         ami.start();
         LOG.info("telephony: FastAGI on {}:{}, AMI {}@{}:{} ({})", settings.agiBind(), settings.agiPort(),
                 settings.amiUser(), settings.amiHost(), settings.amiPort(), acceptor.getName());
     }
 
-    /** Everything but the sockets: names, call registry, pseudonym key (tests drive sessions from here). */
-    void prepare(GatewayContext context) throws IOException {
+    /**
+     * Everything but the sockets: names, call registry, pseudonym key, what the core recovered
+     * (tests drive sessions from here).
+     */
+    void prepare(GatewayContext context) throws Exception {
         directory = new Directory(context.config());
         calls = new Calls(context.publisher());
         if (settings.callbackFolder() != null) {
@@ -107,14 +117,15 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         if (settings.pseudonymKeyFile() == null) {
             LOG.warn("telephony.pseudonymKeyFile not set: caller pseudonyms use a random key of this process");
         }
+        loggedInAtStart = seedFromCore(context);
     }
 
     /**
-     * A kept callback whose contact the core no longer holds (it ended while its file could not be
-     * removed, or the journal was replaced) is dropped, so no agent is rung for it.
+     * What the core recovered that the adapter needs at start: the endpoints (agent names) of
+     * call-taking agents it holds logged in (for AMI presence), and voice contacts in after-call work
+     * (for {@code *57}), into {@link Calls#wrapUps}. Nothing without an engine.
      */
-    /** The endpoints (agent names) of call-taking agents the core holds logged in; none without an engine. */
-    private List<String> agentsLoggedIn(GatewayContext context) throws Exception {
+    private List<String> seedFromCore(GatewayContext context) throws Exception {
         Engine engine = context.engine();
         if (engine == null) {
             return List.of();
@@ -127,10 +138,21 @@ public final class TelephonyGateway implements Gateway, AgiScript {
                     in.add(name);
                 }
             }
+            long[] live = new long[core.liveContacts()];
+            for (int i = 0, n = core.liveContactIds(live); i < n; i++) {
+                if (core.contactState(live[i]) == ContactState.WRAP_UP
+                        && core.config().queues().get(core.contactQueue(live[i])).channel() == Channel.VOICE) {
+                    calls.wrapUps.put(core.config().agents().get(core.contactAgent(live[i])).name(), live[i]);
+                }
+            }
             return in;
         }).get(30, TimeUnit.SECONDS);
     }
 
+    /**
+     * A kept callback whose contact the core no longer holds (it ended while its file could not be
+     * removed, or the journal was replaced) is dropped, so no agent is rung for it.
+     */
     private void forgetCallbacksTheCoreEnded(GatewayContext context) throws Exception {
         Engine engine = context.engine();
         if (calls.callbacks.isEmpty() || engine == null) {
@@ -241,17 +263,29 @@ public final class TelephonyGateway implements Gateway, AgiScript {
                 if (calls.callbacks.containsKey(contactId)) {
                     actions.execute(() -> calls.callbackDone(contactId)); // file IO off the egress thread
                 }
+                if (decision.outcome == Outcome.ANSWERED && decision.agentId >= 0 && decision.queueId >= 0) {
+                    QueueSpec queue = directory.queue(decision.queueId);
+                    if (queue.channel() == Channel.VOICE && queue.maxWrapUpMs() > 0) {
+                        calls.wrapUps.put(directory.agentName(decision.agentId), contactId); // the core holds it in wrap-up now
+                    }
+                }
             }
             case REJECT_COMMAND -> {
-                if (decision.commandType == CommandType.AGENT_STATE_CHANGED.code() && decision.agentId >= 0) {
+                if ((decision.commandType == CommandType.AGENT_STATE_CHANGED.code() || decision.commandType == CommandType.WRAP_UP_DONE.code())
+                        && decision.agentId >= 0) {
                     var request = calls.presenceRequests.get(decision.agentId);
                     if (request != null) {
                         request.complete(decision.reason);
                     }
                 }
             }
-            case AGENT_STATE -> LOG.info("agent {} is now {} (reason {})", directory().agentName(decision.agentId),
-                    org.loket.core.AgentState.ofCode(decision.agentState), decision.reason);
+            case AGENT_STATE -> {
+                if (contactId >= 0) {
+                    calls.wrapUps.values().remove(contactId); // the queue's wrap-up limit ended it
+                }
+                LOG.info("agent {} is now {} (reason {})", directory().agentName(decision.agentId),
+                        org.loket.core.AgentState.ofCode(decision.agentState), decision.reason);
+            }
             default -> { }
         }
         if (contactId < 0) {
@@ -267,6 +301,20 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             long offerTimeoutMs = names.queue(decision.queueId).offerTimeoutMs();
             actions.execute(() -> ami.originateCallback(contactId, endpoint, offerTimeoutMs));
         }
+    }
+
+    /** Egress thread: after-call work another source ended (the desktop, the admin API) is no longer open here. */
+    @Override
+    public void onCommand(Command command, Decision[] decisions, int count) {
+        if (command.type != CommandType.WRAP_UP_DONE || calls.wrapUps.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            if (decisions[i].type == DecisionType.REJECT_COMMAND) {
+                return;
+            }
+        }
+        calls.wrapUps.values().remove(command.contactId);
     }
 
     /** Egress thread: the command's decisions go to their calls together (see {@link Mailbox}). */

@@ -67,6 +67,7 @@ class PhoneChannelIT {
     private static final String LONG_MENU_NUMBER = "0881234571";
     private static final String PREFERRED_NUMBER = "0881234572";
     private static final String SOFTPHONE_NUMBER = "0881234573";
+    private static final String WRAP_UP_NUMBER = "0881234574";
     /** agent-5's phone registers with this password; the other agents' phones have static contacts. */
     private static final String SOFTPHONE_PASSWORD = "soft-" + Long.toHexString(new SecureRandom().nextLong());
 
@@ -443,6 +444,36 @@ class PhoneChannelIT {
 
     @Test
     @Order(13)
+    void anAgentEndsTheAfterCallWorkFromThePhoneWithAWrapUpCode() throws Exception {
+        Sipp caller = call("0612000022", WRAP_UP_NUMBER, new Sipp.Caller().pause(3000).hangUp());
+        long contact = nextArrival();
+        assertThat(caller.await(30)).as(diagnostics(caller)).isZero();
+        Decision offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 10);
+        assertThat(agentName(offer.agentId)).isEqualTo("agent-3");
+        assertThat(outcomeOf(contact, 10)).isEqualTo(Outcome.ANSWERED);
+        poll();
+        long mark = commands.get(commands.size() - 1).sequence;
+
+        // wrap-voice gives two minutes of after-call work; *572 ends it now with the second wrap-up code.
+        Sipp phone = call("agent-3", AsteriskConfigWriter.WRAP_UP_CODE + "2", new Sipp.Caller().awaitHangUp(10_000));
+        assertThat(phone.await(30)).as(diagnostics(phone)).isZero();
+        Command done = awaitCommand(c -> c.sequence > mark && c.type == CommandType.WRAP_UP_DONE, 10);
+        assertThat(done.contactId).isEqualTo(contact);
+        assertThat(agentName(done.agentId)).as("by the ids of the configuration reloaded in scenario 11").isEqualTo("agent-3");
+        assertThat(config.routing().wrapUpCodeLabel(done.reason)).isEqualTo(config.routing().wrapUpCodes().get(1));
+        Thread.sleep(200);
+        assertThat(indexOf(d -> d.type == DecisionType.REJECT_COMMAND && d.causeSequence == done.sequence))
+                .as("the core took the wrap-up's end").isNegative();
+
+        // Nothing is open any more: refused by the adapter, no command.
+        Sipp again = call("agent-3", AsteriskConfigWriter.WRAP_UP_CODE + "1", new Sipp.Caller().awaitHangUp(10_000));
+        assertThat(again.await(30)).as(diagnostics(again)).isZero();
+        poll();
+        assertThat(commands).filteredOn(c -> c.sequence > mark && c.type == CommandType.WRAP_UP_DONE).hasSize(1);
+    }
+
+    @Test
+    @Order(14)
     void aSoftphoneThatRegistersIsLoggedInTakesACallAndIsLoggedOutWhenItUnregisters() throws Exception {
         poll();
         long mark = commands.isEmpty() ? 0 : commands.get(commands.size() - 1).sequence;
@@ -466,7 +497,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void asteriskRestartLosesNoContactAndLoketReconnects() throws Exception {
         Sipp waiting = call("0612000011", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('6').pause(30_000).hangUp());
         long waitingContact = nextArrival();
@@ -530,7 +561,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     void callsReachTheFallbackWhenLoketIsStopped() throws Exception {
         assertEveryContactEndedOnce();
         loket.toHandle().destroy(); // SIGTERM; unlike Process.destroy it leaves the output readable
@@ -551,6 +582,8 @@ class PhoneChannelIT {
         assertThat(counter(counters, "callbackOffers")).as("the escalation step's offer was played: " + counters).isEqualTo(1);
         assertThat(counter(counters, "presenceChanges")).as("ready and pause from agent-2's phone: " + counters).isEqualTo(2);
         assertThat(counter(counters, "presenceRefused")).as(counters).isZero();
+        assertThat(counter(counters, "wrapUpsEnded")).as("agent-3's *572: " + counters).isEqualTo(1);
+        assertThat(counter(counters, "wrapUpsRefused")).as("agent-3's *571 with nothing open: " + counters).isEqualTo(1);
         assertThat(counter(counters, "handovers")).as("held callers were handed their offers: " + counters).isPositive();
         assertThat(counter(counters, "handoversLost") + counter(counters, "handoversFailed")).as(counters).isZero();
     }

@@ -9,7 +9,15 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiRequest;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.loket.config.LoadedConfig;
+import org.loket.core.Channel;
+import org.loket.core.ContactState;
+import org.loket.host.journal.Journal;
+import org.loket.host.pipeline.Engine;
+import org.loket.host.pipeline.EngineSettings;
 import org.loket.config.ConfigLoader;
 import org.loket.core.AgentState;
 import org.loket.core.PauseReason;
@@ -18,6 +26,7 @@ import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
+import org.loket.core.decision.Outcome;
 import org.loket.host.gateway.CommandFiller;
 import org.loket.host.gateway.CommandPublisher;
 import org.loket.host.gateway.GatewayContext;
@@ -121,5 +130,152 @@ class PresenceSessionTest {
         assertThat(agiCommands).filteredOn(c -> c.startsWith("streamFile")).hasSize(3).allMatch(c -> c.endsWith("/nl/agent-refused]"));
         assertThat(gateway.calls().counters.presenceRefused.get()).isEqualTo(3);
         assertThat(gateway.calls().counters.presenceChanges.get()).isZero();
+    }
+
+    @Test
+    void shouldEndTheAfterCallWorkOfTheCallThatEndedLastWithTheCodesDigit() throws Exception {
+        dial("ready", "agent-3"); // prepares the gateway; agent-3 serves general-voice
+        published.clear();
+        long contactId = 77;
+        gateway.onDecision(answeredEnd(contactId - 1, "agent-3", "misuse-voice")); // no wrap-up time there: nothing open
+        dial("wrapup", "agent-3");
+        assertThat(published).as("nothing open: refused without asking the core").isEmpty();
+
+        gateway.onDecision(answeredEnd(contactId, "agent-3", "wrap-voice"));
+        dial("wrapup", "agent-3", "2"); // *572: the second of the configuration's wrap-up codes
+        assertThat(published).singleElement().satisfies(c -> {
+            assertThat(c.type).isEqualTo(CommandType.WRAP_UP_DONE);
+            assertThat(c.contactId).isEqualTo(contactId);
+            assertThat(c.agentId).isEqualTo(2);
+            assertThat(c.reason).isEqualTo(1);
+        });
+        dial("wrapup", "agent-3", "1");
+        assertThat(published).as("ended: nothing open any more").hasSize(1);
+        assertThat(agiCommands).filteredOn(c -> c.startsWith("streamFile")).extracting(c -> c.substring(c.lastIndexOf('/') + 1))
+                .containsExactly("agent-ready]", "agent-refused]", "agent-wrapped-up]", "agent-refused]");
+        assertThat(gateway.calls().counters.wrapUpsEnded.get()).isEqualTo(1);
+        assertThat(gateway.calls().counters.wrapUpsRefused.get()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldEndItWithoutACodeAndRefuseACodeTheConfigurationDoesNotHave() throws Exception {
+        dial("ready", "agent-3");
+        published.clear();
+        gateway.onDecision(answeredEnd(80, "agent-3", "wrap-voice"));
+        dial("wrapup", "agent-3", "9"); // the configuration has four codes
+        dial("wrapup", "agent-3", "0");
+        assertThat(published).isEmpty();
+        dial("wrapup", "agent-3"); // *57: no code
+        assertThat(published).singleElement().satisfies(c -> {
+            assertThat(c.contactId).isEqualTo(80);
+            assertThat(c.reason).isEqualTo(-1);
+        });
+    }
+
+    @Test
+    void shouldForgetAfterCallWorkThatTheDesktopOrTheLimitEndedAndSayWhenTheCoreRefuses() throws Exception {
+        dial("ready", "agent-3");
+        published.clear();
+        gateway.onDecision(answeredEnd(81, "agent-3", "wrap-voice"));
+        Command byDesktop = new Command();
+        byDesktop.type = CommandType.WRAP_UP_DONE;
+        byDesktop.contactId = 81;
+        byDesktop.agentId = 2;
+        gateway.onCommand(byDesktop, new Decision[0], 0);
+        dial("wrapup", "agent-3", "1");
+        assertThat(published).as("the desktop ended it").isEmpty();
+
+        gateway.onDecision(answeredEnd(82, "agent-3", "wrap-voice"));
+        Decision limit = new Decision();
+        limit.type = DecisionType.AGENT_STATE;
+        limit.contactId = 82;
+        limit.agentId = 2;
+        limit.agentState = AgentState.READY.code();
+        gateway.onDecision(limit);
+        dial("wrapup", "agent-3", "1");
+        assertThat(published).as("its limit ended it").isEmpty();
+
+        gateway.onDecision(answeredEnd(83, "agent-3", "wrap-voice"));
+        refuse = true; // e.g. an admin ended it meanwhile through a path this gateway did not see
+        dial("wrapup", "agent-3", "1");
+        assertThat(published).hasSize(1);
+        assertThat(gateway.calls().wrapUps).as("refused: no longer open").isEmpty();
+        assertThat(agiCommands).filteredOn(c -> c.startsWith("streamFile")).last().asString().endsWith("/nl/agent-refused]");
+        assertThat(gateway.calls().counters.wrapUpsRefused.get()).isEqualTo(3);
+    }
+
+    /** The core's END_CONTACT of an answered call (the queue's wrap-up starts), as egress hands it over. */
+    private Decision answeredEnd(long contactId, String agent, String queue) {
+        Decision d = new Decision();
+        d.type = DecisionType.END_CONTACT;
+        d.contactId = contactId;
+        d.agentId = gateway.directory().agent(agent);
+        int queueId = 0;
+        while (!gateway.directory().queue(queueId).name().equals(queue)) {
+            queueId++;
+        }
+        d.queueId = queueId;
+        d.outcome = Outcome.ANSWERED;
+        return d;
+    }
+
+    /**
+     * After a restart the core still holds the call in wrap-up; the gateway learns it at start from
+     * the core itself, and the agent's {@code *573} ends it there.
+     */
+    @Test
+    void shouldEndAfterCallWorkTheCoreRecoveredWithARealEngine(@TempDir Path folder) throws Exception {
+        LoadedConfig config = ConfigLoader.load(Path.of("src/test/resources/phone-it"));
+        int agent3 = gateway(config).directory().agent("agent-3");
+        int wrapEntry = gateway.directory().entry("wrap");
+        try (Journal journal = Journal.open(folder.resolve("journal"))) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            try {
+                engine.publishConfig(config);
+                long contactId = 4242;
+                publish(engine, c -> {
+                    c.type = CommandType.AGENT_LOGGED_IN;
+                    c.agentId = agent3;
+                });
+                publish(engine, c -> {
+                    c.type = CommandType.CONTACT_ARRIVED;
+                    c.contactId = contactId;
+                    c.entryId = wrapEntry;
+                    c.channel = Channel.VOICE.code();
+                });
+                publish(engine, c -> {
+                    c.type = CommandType.OFFER_ACCEPTED;
+                    c.contactId = contactId;
+                    c.agentId = agent3;
+                });
+                publish(engine, c -> {
+                    c.type = CommandType.CONTACT_ENDED;
+                    c.contactId = contactId;
+                });
+                assertThat(engine.query(core -> core.contactState(contactId)).get(5, TimeUnit.SECONDS)).isEqualTo(ContactState.WRAP_UP);
+
+                gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
+                assertThat(gateway.calls().wrapUps).containsExactly(Map.entry("agent-3", contactId));
+                dial("wrapup", "agent-3", "3");
+                assertThat(engine.query(core -> core.contactState(contactId)).get(5, TimeUnit.SECONDS))
+                        .as("the wrap-up ended").isEqualTo(ContactState.NONE);
+                assertThat(gateway.calls().counters.wrapUpsEnded.get()).isEqualTo(1);
+            } finally {
+                engine.close();
+            }
+        }
+    }
+
+    private TelephonyGateway gateway(LoadedConfig config) throws Exception {
+        gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+        gateway.prepare(new GatewayContext(publisher, config, Map.of()));
+        return gateway;
+    }
+
+    private static void publish(Engine engine, java.util.function.Consumer<Command> fill) {
+        while (!engine.tryPublish((c, unused) -> fill.accept(c), null)) {
+            Thread.onSpinWait();
+        }
     }
 }

@@ -32,6 +32,7 @@ public final class AsteriskConfigWriter {
     /** What an agent dials to become ready (e.g. after a ring-out paused them) and to pause. */
     public static final String READY_CODE = "*55";
     public static final String PAUSE_CODE = "*56";
+    public static final String WRAP_UP_CODE = "*57";
     static final String DONE_CONDITION = "$[\"${LOKET_DONE}\" = \"1\" | \"${DIALSTATUS}\" = \"ANSWER\"]";
     /** How agents' phones are reached. */
     public sealed interface AgentContacts {
@@ -303,14 +304,18 @@ public final class AsteriskConfigWriter {
         s.append("; a callback: the agent answered the originated call; Loket rings the citizen\n[loket-callback]\n");
         s.append("exten => s,1,AGI(agi://").append(o.agiAddress()).append("/callback,${LOKET_CONTACT},${LOKET_AGENT})\n");
         s.append(" same => n,Hangup()\n\n");
-        s.append("; agents' phones: presence codes (ready, pause); nothing else is dialled from here\n[loket-agents]\n");
-        for (String[] code : new String[][] {{READY_CODE, "ready"}, {PAUSE_CODE, "pause"}}) {
+        s.append("; agents' phones: presence codes (ready, pause, end of after-call work); nothing else is dialled from here\n[loket-agents]\n");
+        for (String[] code : new String[][] {{READY_CODE, "ready"}, {PAUSE_CODE, "pause"}, {WRAP_UP_CODE, "wrapup"}}) {
             s.append("exten => ").append(code[0]).append(",1,Answer()\n same => n,AGI(agi://").append(o.agiAddress())
                     .append("/presence,").append(code[1]).append(",${CHANNEL(endpoint)})\n same => n,Hangup()\n");
         }
-        // *56N: pause with the N-th pause reason (the configuration's pauseReasons)
-        s.append("exten => _").append(PAUSE_CODE).append("X,1,Answer()\n same => n,AGI(agi://").append(o.agiAddress())
-                .append("/presence,pause,${CHANNEL(endpoint)},${EXTEN:").append(PAUSE_CODE.length()).append("})\n same => n,Hangup()\n");
+        // *56N: pause with the N-th pause reason (the configuration's pauseReasons);
+        // *57N: end the after-call work with the N-th wrap-up code (the configuration's wrapUpCodes)
+        for (String[] code : new String[][] {{PAUSE_CODE, "pause"}, {WRAP_UP_CODE, "wrapup"}}) {
+            s.append("exten => _").append(code[0]).append("X,1,Answer()\n same => n,AGI(agi://").append(o.agiAddress())
+                    .append("/presence,").append(code[1]).append(",${CHANNEL(endpoint)},${EXTEN:").append(code[0].length())
+                    .append("})\n same => n,Hangup()\n");
+        }
         s.append("exten => _X.,1,Hangup()\n");
         return s.toString();
     }

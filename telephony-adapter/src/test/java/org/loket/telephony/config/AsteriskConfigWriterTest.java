@@ -41,9 +41,11 @@ class AsteriskConfigWriterTest {
         String pjsip = Files.readString(dir.resolve("etc/pjsip.conf"));
         assertThat(pjsip).contains("bind=127.0.0.1:5060").contains("contact=sip:generalist-001@127.0.0.1:5101")
                 .doesNotContain("[chat-desk-001]").as("agents without voice capacity get no phone");
-        assertThat(Files.readString(dir.resolve("etc/extensions.conf"))).as("presence codes, *56N with a pause reason")
+        assertThat(Files.readString(dir.resolve("etc/extensions.conf"))).as("presence codes, *56N with a pause reason, *57N with a wrap-up code")
                 .contains("exten => *55,1,Answer()").contains("exten => *56,1,Answer()")
-                .contains("exten => _*56X,1,Answer()\n same => n,AGI(agi://127.0.0.1:4573/presence,pause,${CHANNEL(endpoint)},${EXTEN:3})");
+                .contains("exten => _*56X,1,Answer()\n same => n,AGI(agi://127.0.0.1:4573/presence,pause,${CHANNEL(endpoint)},${EXTEN:3})")
+                .contains("exten => *57,1,Answer()\n same => n,AGI(agi://127.0.0.1:4573/presence,wrapup,${CHANNEL(endpoint)})")
+                .contains("exten => _*57X,1,Answer()\n same => n,AGI(agi://127.0.0.1:4573/presence,wrapup,${CHANNEL(endpoint)},${EXTEN:3})");
         String manager = Files.readString(dir.resolve("etc/manager.conf"));
         String generated = Files.readString(secret).trim();
         assertThat(generated).hasSizeGreaterThanOrEqualTo(24);
