@@ -35,6 +35,7 @@ public final class ChatGateway implements Gateway {
     private Webhook webhook;
     private TranscriptStore transcripts;
     private Thread seeder;
+    private Thread resyncer;
 
     public ChatGateway(ChatSettings settings) {
         this.settings = settings;
@@ -52,6 +53,7 @@ public final class ChatGateway implements Gateway {
         hub = new ChatHub(settings, context.config(), context.publisher(), counters, webhook, transcripts);
         restore(context);
         seedToday(context);
+        resyncPresences(context);
         server = new ChatServer(settings, hub, counters, transcripts);
         org.loket.host.metrics.Families.registerCounters(context.metrics(), "loket_chat", "chat gateway", counters::snapshot);
         server.start();
@@ -78,17 +80,46 @@ public final class ChatGateway implements Gateway {
                 live.put(ids[i], new ChatHub.LiveContact(core.contactState(ids[i]).code(), core.contactQueue(ids[i]),
                         core.contactAgent(ids[i])));
             }
-            int[] agentStates = new int[core.agentCount()];
-            for (int a = 0; a < agentStates.length; a++) {
-                agentStates[a] = core.agentState(a).code();
-            }
-            return Map.entry(live, agentStates);
+            return Map.entry(live, ChatHub.Presences.of(core));
         });
         var core = asked.get(30, TimeUnit.SECONDS);
         Map<Long, List<TranscriptStore.Entry>> stored = transcripts.read(core.getKey().keySet()).get(5, TimeUnit.MINUTES);
         int restored = hub.ask(h -> h.restore(core.getKey(), stored, core.getValue())).get(30, TimeUnit.SECONDS);
         LOG.info("chat: {} live contacts in the core, {} conversations restored from {} in {} ms", core.getKey().size(), restored,
                 settings.transcriptFolder(), (System.nanoTime() - startNs) / 1_000_000);
+    }
+
+    /**
+     * Agents' presences once this gateway is in egress: commands other gateways published between
+     * {@link #restore}'s read of the core and the first command this gateway is fed (phones logging
+     * in at start, say) reach no mirror of the hub's, so the hub takes the core's presences again.
+     * The core's answer is handed to the hub from inside the query, on the core thread, so it joins
+     * the hub's queue before any later command's egress does, and commands mirrored after it are
+     * newer than it.
+     */
+    private void resyncPresences(GatewayContext context) {
+        Engine engine = context.engine();
+        if (engine == null) {
+            return;
+        }
+        ChatHub joined = hub;
+        resyncer = Thread.ofVirtual().name("chat-presence-resync").start(() -> {
+            try {
+                long first;
+                while ((first = joined.firstFedSequence()) == Long.MIN_VALUE || engine.egressedSequence() < first) {
+                    TimeUnit.MILLISECONDS.sleep(20); // the engine's heartbeat tick comes within a second
+                }
+                engine.query(core -> {
+                    ChatHub.Presences presences = ChatHub.Presences.of(core);
+                    joined.execute(() -> joined.resyncPresences(presences));
+                    return null;
+                }).get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException | java.util.concurrent.RejectedExecutionException e) {
+                // the gateway is closing
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.warn("chat: agents' presences not read again from the core ({}); the wallboard follows their next commands", e.toString());
+            }
+        });
     }
 
     /**
@@ -184,6 +215,9 @@ public final class ChatGateway implements Gateway {
     public void close() {
         if (seeder != null) {
             seeder.interrupt();
+        }
+        if (resyncer != null) {
+            resyncer.interrupt();
         }
         if (server != null) {
             server.close();

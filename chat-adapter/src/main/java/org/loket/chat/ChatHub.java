@@ -32,6 +32,7 @@ import org.loket.core.Channel;
 import org.loket.core.PauseReason;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
+import org.loket.core.ContactState;
 import org.loket.core.config.AgentSpec;
 import org.loket.core.config.EscalationStep;
 import org.loket.core.config.FlowNode;
@@ -63,9 +64,12 @@ import org.slf4j.LoggerFactory;
  * as they happen (its own thread writes them); after a restart {@link #restore} brings back the
  * conversations the core still holds.
  *
- * <p>Mirror limits: the hub sees every decision but only its own commands, so agents who work
- * through another gateway appear on the wallboard from the offers they receive, and a decline made
- * elsewhere is seen only when the contact is offered again.
+ * <p>Agents who work through another gateway (a phone: AMI presence, {@code *55}/{@code *56}/{@code *57},
+ * answering and rejecting calls; the admin API) are mirrored from every command the engine hands
+ * the gateway ({@link #onCommand}): logins, state changes, accepted and declined offers and ended
+ * wrap-ups move the hub's views as they moved the core, so the wallboard shows a phone agent
+ * busy while talking and in wrap-up after the call, and a desktop shows a call as a conversation
+ * whose wrap-up code the agent can record there or from the phone.
  *
  * <p>Configuration: ids (entries, queues, agents, flow nodes, languages, prompts) are those of the
  * configuration in force. {@link #configApplied} switches to the next one in decision order (the
@@ -188,6 +192,11 @@ final class ChatHub implements AutoCloseable {
         Peer desktop;
         int shown = AgentState.LOGGED_OUT.code();
         long shownSinceMs = System.currentTimeMillis();
+        /**
+         * The hub's own mirrored commands for this agent not yet back from the engine: the hub applied
+         * them when it published them, so {@link #mirror} skips as many (see there).
+         */
+        int ownInFlight;
 
         AgentView(int id, String name) {
             this.id = id;
@@ -483,21 +492,50 @@ final class ChatHub implements AutoCloseable {
     record LiveContact(int state, int queue, int agent) {
     }
 
+    /** Every agent's presence and pause reason in the core, by name (read on the core thread). */
+    record Presences(List<String> names, int[] presence, int[] reason) {
+        static Presences of(org.loket.core.routing.RoutingCore core) {
+            int n = core.agentCount();
+            int[] presence = new int[n];
+            int[] reason = new int[n];
+            for (int a = 0; a < n; a++) {
+                presence[a] = core.agentPresence(a).code();
+                reason[a] = core.agentPauseReason(a);
+            }
+            return new Presences(core.config().agents().stream().map(AgentSpec::name).toList(), presence, reason);
+        }
+    }
+
     /**
      * After a restart, before the server accepts connections: brings back this gateway's
      * conversations the core still holds, from their stored entries, so a citizen who resumes with
      * their token and the agent who holds the contact see the whole conversation (transcript, path,
      * topic, notes). Where the contact is (phase, queue, agent) comes from the core; agents'
-     * presence too. A resumed citizen gets {@code chat.resume-seconds} from now to come back.
+     * presence too, and the contacts of other gateways (calls) agents hold, so the wallboard shows
+     * them busy or in wrap-up. A resumed citizen gets {@code chat.resume-seconds} from now to come back.
      * Contacts the core no longer holds stay on disk only. Hub thread.
      *
-     * @param agentStates the core's {@link AgentState} code of every agent of the configuration in force
+     * @param presences the core's presences, by name
      * @return how many conversations were restored
      */
-    int restore(Map<Long, LiveContact> live, Map<Long, List<TranscriptStore.Entry>> stored, int[] agentStates) {
-        for (int a = 0; a < agents.length && a < agentStates.length; a++) {
-            agents[a].presence = agentStates[a];
-            shown(agents[a]);
+    int restore(Map<Long, LiveContact> live, Map<Long, List<TranscriptStore.Entry>> stored, Presences presences) {
+        resyncPresences(presences);
+        for (Map.Entry<Long, LiveContact> e : live.entrySet()) {
+            LiveContact where = e.getValue();
+            Phase phase = where.state() == ContactState.OFFERED.code() ? Phase.OFFERED
+                    : where.state() == ContactState.CONNECTED.code() ? Phase.CONNECTED
+                    : where.state() == ContactState.WRAP_UP.code() ? Phase.WRAP_UP : null;
+            if (phase == null || stored.containsKey(e.getKey()) || where.agent() < 0 || where.agent() >= agents.length
+                    || where.queue() < 0 || where.queue() >= queues.length || conversations.containsKey(e.getKey())) {
+                continue;
+            }
+            Conversation c = new Conversation(e.getKey(), routing.queues().get(where.queue()).channel().code(), false);
+            c.phase = phase;
+            c.queue = where.queue();
+            c.agent = where.agent();
+            conversations.put(c.id, c);
+            agents[c.agent].held.add(c.id);
+            shown(agents[c.agent]);
         }
         long nowMs = System.currentTimeMillis();
         int restored = 0;
@@ -621,6 +659,9 @@ final class ChatHub implements AutoCloseable {
 
     private boolean publish(Command command, Peer peer) {
         if (publisher.tryPublish(FILL, command)) {
+            if (mirrored(command.type) && command.agentId >= 0 && command.agentId < agents.length) {
+                agents[command.agentId].ownInFlight++;
+            }
             return true;
         }
         counters.ringFull.increment();
@@ -1056,13 +1097,7 @@ final class ChatHub implements AutoCloseable {
                     return;
                 }
                 if (publish(command(CommandType.OFFER_DECLINED, c.id, a.id), peer)) {
-                    a.held.remove(c.id);
-                    c.agent = -1;
-                    c.phase = Phase.WAITING;
-                    if (c.queue >= 0) {
-                        queues[c.queue].waiting.add(c);
-                    }
-                    shown(a);
+                    returnToWaiting(c, a, false);
                 }
             }
             case "message" -> {
@@ -1138,11 +1173,8 @@ final class ChatHub implements AutoCloseable {
                     peer.send(error("not-ended", "End contact " + contactId + " before its wrap-up.").toString());
                     return;
                 }
-                c.phase = Phase.ENDED;
-                a.held.remove(c.id);
                 toWebhook(c, "wrap-up", n -> n.put("code", wrapUpCodes.get(code)));
-                sendToDesktop(a.id, json.createObjectNode().put("type", "closed").put("contact", Long.toString(c.id)));
-                shown(a);
+                closeWrapUp(c, a);
             }
             default -> malformed(peer, "unknown type '" + type + "'");
         }
@@ -1329,11 +1361,105 @@ final class ChatHub implements AutoCloseable {
             awaitingSeed.add(new Fed(command, decisions));
         }
         today.accept(command, decisions, decisions.length);
+        mirror(command, decisions);
         // A push that ran between this command's decisions (or the desk's own update) and this call
         // showed the figures before it; some commands change them with no decision at all (an
         // agent's WRAP_UP_DONE closes the answered contact). Only a bare tick changes nothing shown.
         if (decisions.length > 0 || command.type != CommandType.TICK) {
             wallboardDirty = true;
+        }
+    }
+
+    /**
+     * The core's presences, read after the hub's mirror was already fed (see
+     * {@code ChatGateway.resyncPresences}): where the hub's view differs, the core wins.
+     */
+    void resyncPresences(Presences presences) {
+        Map<String, AgentView> byName = new HashMap<>();
+        for (AgentView a : agents) {
+            byName.put(a.name, a);
+        }
+        for (int i = 0; i < presences.names().size(); i++) {
+            AgentView a = byName.get(presences.names().get(i));
+            int reason = presences.presence()[i] == AgentState.PAUSED.code() ? presences.reason()[i] : PauseReason.UNSPECIFIED;
+            if (a != null && (a.presence != presences.presence()[i] || a.reason != reason)) {
+                presence(a, presences.presence()[i], reason);
+            }
+        }
+    }
+
+    /** Agents' commands whose effect the hub shows: {@link #mirror}. */
+    private static boolean mirrored(CommandType type) {
+        return switch (type) {
+            case AGENT_LOGGED_IN, AGENT_STATE_CHANGED, OFFER_ACCEPTED, OFFER_DECLINED, WRAP_UP_DONE -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * An agent's command from any source, in journal order, moves the hub's views as it moved the
+     * core (refused ones move nothing). The hub's own were applied when published: as many commands
+     * as it has in flight for the agent are skipped. If another source's command comes back before
+     * the hub's own, that one is skipped instead and the hub's own applied: its values are the
+     * ones the core ended with, since it came later.
+     */
+    private void mirror(Command command, Decision[] decisions) {
+        if (!mirrored(command.type) || command.agentId < 0 || command.agentId >= agents.length) {
+            return;
+        }
+        AgentView a = agents[command.agentId];
+        if (a.ownInFlight > 0) {
+            a.ownInFlight--;
+            return;
+        }
+        for (Decision d : decisions) {
+            if (d.type == DecisionType.REJECT_COMMAND) {
+                return;
+            }
+        }
+        Conversation c = command.contactId >= 0 ? conversations.get(command.contactId) : null;
+        boolean heldHere = c != null && c.agent == a.id && a.held.contains(c.id);
+        switch (command.type) {
+            case AGENT_LOGGED_IN -> {
+                if (a.presence == AgentState.LOGGED_OUT.code()) {
+                    presence(a, AgentState.READY.code(), PauseReason.UNSPECIFIED);
+                }
+            }
+            case AGENT_STATE_CHANGED -> {
+                int reason = command.agentState == AgentState.PAUSED.code() ? command.reason : PauseReason.UNSPECIFIED;
+                if (a.presence != command.agentState || a.reason != reason) {
+                    presence(a, command.agentState, reason);
+                }
+            }
+            case OFFER_ACCEPTED -> {
+                if (heldHere && c.phase == Phase.OFFERED) { // the agent answered the phone
+                    c.phase = Phase.CONNECTED;
+                    sendToDesktop(a.id, offerFrame(c, "conversation"));
+                    shown(a);
+                }
+            }
+            case OFFER_DECLINED -> {
+                if (heldHere && c.phase == Phase.OFFERED) { // the phone rejected the call: back in its queue
+                    returnToWaiting(c, a, true);
+                }
+            }
+            case WRAP_UP_DONE -> {
+                if (heldHere && (c.phase == Phase.WRAP_UP || c.phase == Phase.ENDED)) { // e.g. *57 from the phone
+                    closeWrapUp(c, a);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** The agent's part in the contact is over (wrap-up recorded or ended elsewhere): off the desktop. */
+    private void closeWrapUp(Conversation c, AgentView a) {
+        c.phase = Phase.ENDED;
+        a.held.remove(c.id);
+        sendToDesktop(a.id, json.createObjectNode().put("type", "closed").put("contact", Long.toString(c.id)));
+        shown(a);
+        if (!c.ours) {
+            conversations.remove(c.id); // another gateway's contact: nothing more to show of it
         }
     }
 
@@ -1387,6 +1513,10 @@ final class ChatHub implements AutoCloseable {
             case AGENT_STATE -> {
                 if (d.agentId >= 0 && d.agentId < agents.length) {
                     wrapUpsTimedOut(agents[d.agentId], d.timestampNs);
+                    Conversation c = d.contactId >= 0 ? conversations.get(d.contactId) : null;
+                    if (c != null && !c.ours && c.phase == Phase.ENDED && agents[d.agentId].held.contains(c.id)) {
+                        closeWrapUp(c, agents[d.agentId]); // a call's wrap-up limit: its code can no longer be recorded
+                    }
                     presence(agents[d.agentId], d.agentState, d.reason);
                 }
             }
@@ -1647,12 +1777,17 @@ final class ChatHub implements AutoCloseable {
     }
 
     private void onRetract(Decision d) {
-        Conversation c = conversation(d);
-        if (d.agentId >= 0 && d.agentId < agents.length) {
-            AgentView a = agents[d.agentId];
-            a.held.remove(c.id);
-            sendToDesktop(a.id, json.createObjectNode().put("type", "retracted").put("contact", Long.toString(c.id)));
-            shown(a);
+        returnToWaiting(conversation(d), d.agentId >= 0 && d.agentId < agents.length ? agents[d.agentId] : null, true);
+    }
+
+    /** An offer ended without an answer (retracted, declined): the contact waits in its queue again. */
+    private void returnToWaiting(Conversation c, AgentView offeredTo, boolean tellDesktop) {
+        if (offeredTo != null) {
+            offeredTo.held.remove(c.id);
+            if (tellDesktop) {
+                sendToDesktop(offeredTo.id, json.createObjectNode().put("type", "retracted").put("contact", Long.toString(c.id)));
+            }
+            shown(offeredTo);
         }
         c.agent = -1;
         c.phase = Phase.WAITING;
@@ -1693,8 +1828,9 @@ final class ChatHub implements AutoCloseable {
         c.phase = wrapUp ? Phase.WRAP_UP : Phase.ENDED;
         if (d.agentId >= 0 && d.agentId < agents.length) {
             AgentView a = agents[d.agentId];
-            if (d.outcome == Outcome.ANSWERED && c.ours) {
-                // the desktop asks for a wrap-up code; the contact stays on it until then
+            if (d.outcome == Outcome.ANSWERED && (c.ours || wrapUp)) {
+                // the desktop asks for a wrap-up code; the contact stays on it until then (a call's
+                // until its wrap-up ends: recorded here or from the phone, or its limit)
                 sendToDesktop(a.id, json.createObjectNode().put("type", "ended").put("contact", Long.toString(c.id)));
             } else {
                 a.held.remove(c.id);
@@ -1703,7 +1839,9 @@ final class ChatHub implements AutoCloseable {
             shown(a);
         }
         if (!c.ours) {
-            conversations.remove(c.id);
+            if (!wrapUp) {
+                conversations.remove(c.id);
+            }
             return;
         }
         c.say("system", "ended: " + Outcome.name(d.outcome));

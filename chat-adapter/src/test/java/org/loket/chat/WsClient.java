@@ -57,6 +57,11 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
         }
     }
 
+    /** Drops the frames of {@code type} skipped so far: a later {@link #await} sees only frames not read yet. */
+    void forget(String type) {
+        seen.removeIf(f -> f.path("type").asText().equals(type));
+    }
+
     JsonNode await(String type) throws InterruptedException {
         return await(type, f -> true, 10_000);
     }

@@ -72,10 +72,13 @@ class PhoneChannelIT {
     private static final String SOFTPHONE_PASSWORD = "soft-" + Long.toHexString(new SecureRandom().nextLong());
 
     private static final String ADMIN_TOKEN = "admin-" + Long.toHexString(new SecureRandom().nextLong()) + "-it";
+    private static final String SUPERVISOR_TOKEN = "supervisor-" + Long.toHexString(new SecureRandom().nextLong()) + "-it";
 
     private LoadedConfig config;
     private Process loket;
     private int adminPort;
+    /** The chat gateway's port: its wallboard shows the phone agents. */
+    private int chatPort;
     private final List<String> loketOutput = new CopyOnWriteArrayList<>();
     private final List<Sipp> phones = new ArrayList<>();
     private Journal journal;
@@ -135,6 +138,13 @@ class PhoneChannelIT {
             adminPort = probe.getLocalPort();
         }
         command.addAll(List.of("--set", "admin.bind=127.0.0.1:" + adminPort, "--set", "admin.tokenFile=" + WORK.resolve("admin-token")));
+        try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            chatPort = probe.getLocalPort();
+        }
+        // The chat gateway for its wallboard only: no chat or e-mail entries here, so they name the phone's.
+        command.addAll(List.of("--set", "chat.port=" + chatPort, "--set", "chat.supervisor-token=" + SUPERVISOR_TOKEN,
+                "--set", "chat.wallboard-update-ms=100", "--set", "chat.entry=phone", "--set", "chat.email-entry=phone",
+                "--set", "chat.social-entry=phone"));
         loket = new ProcessBuilder(command).redirectErrorStream(true).start();
         Thread reader = new Thread(() -> {
             try (var in = loket.inputReader(StandardCharsets.UTF_8)) {
@@ -445,12 +455,18 @@ class PhoneChannelIT {
     @Test
     @Order(13)
     void anAgentEndsTheAfterCallWorkFromThePhoneWithAWrapUpCode() throws Exception {
-        Sipp caller = call("0612000022", WRAP_UP_NUMBER, new Sipp.Caller().pause(3000).hangUp());
+        Wallboard board = new Wallboard(chatPort, SUPERVISOR_TOKEN);
+        // Logged in by its phone's device state when Loket started, as the chat gateway was starting too.
+        board.awaitAgent("agent-3", "ready", 10);
+        Sipp caller = call("0612000022", WRAP_UP_NUMBER, new Sipp.Caller().pause(5000).hangUp());
         long contact = nextArrival();
+        // The supervisors' wallboard shows the phone agent as the core holds it: talking, then in wrap-up.
+        board.awaitAgent("agent-3", "busy", 15);
         assertThat(caller.await(30)).as(diagnostics(caller)).isZero();
         Decision offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 10);
         assertThat(agentName(offer.agentId)).isEqualTo("agent-3");
         assertThat(outcomeOf(contact, 10)).isEqualTo(Outcome.ANSWERED);
+        board.awaitAgent("agent-3", "wrap_up", 10);
         poll();
         long mark = commands.get(commands.size() - 1).sequence;
 
@@ -464,6 +480,8 @@ class PhoneChannelIT {
         Thread.sleep(200);
         assertThat(indexOf(d -> d.type == DecisionType.REJECT_COMMAND && d.causeSequence == done.sequence))
                 .as("the core took the wrap-up's end").isNegative();
+        board.awaitAgent("agent-3", "ready", 10);
+        board.close();
 
         // Nothing is open any more: refused by the adapter, no command.
         Sipp again = call("agent-3", AsteriskConfigWriter.WRAP_UP_CODE + "1", new Sipp.Caller().awaitHangUp(10_000));
@@ -793,6 +811,55 @@ class PhoneChannelIT {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
+        }
+    }
+
+    /** The chat gateway's wallboard, as a supervisor's browser subscribes to it (a WebSocket on loopback). */
+    private static final class Wallboard implements java.net.http.WebSocket.Listener, AutoCloseable {
+        private final java.util.concurrent.BlockingQueue<String> frames = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final StringBuilder partial = new StringBuilder();
+        private final java.net.http.WebSocket socket;
+
+        Wallboard(int port, String token) {
+            socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/ws/wallboard"), this).join();
+            socket.sendText("{\"type\":\"subscribe\",\"token\":\"" + token + "\"}", true).join();
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                frames.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        /** Waits for a push (after those read so far) that shows the agent in {@code state}. */
+        void awaitAgent(String agent, String state, int timeoutSeconds) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            String last = "none";
+            while (System.nanoTime() < deadline) {
+                String frame = frames.poll(100, TimeUnit.MILLISECONDS);
+                if (frame == null) {
+                    continue;
+                }
+                last = frame;
+                com.fasterxml.jackson.databind.JsonNode w = new com.fasterxml.jackson.databind.ObjectMapper().readTree(frame);
+                for (com.fasterxml.jackson.databind.JsonNode a : w.path("agents")) {
+                    if (a.path("name").asText().equals(agent) && a.path("state").asText().equals(state)) {
+                        return;
+                    }
+                }
+            }
+            throw new AssertionError("the wallboard did not show " + agent + " " + state + " within " + timeoutSeconds + " s; last push: " + last);
+        }
+
+        @Override
+        public void close() {
+            socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
         }
     }
 }

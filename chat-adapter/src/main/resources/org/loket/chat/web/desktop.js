@@ -102,6 +102,12 @@
     done.addEventListener('click', function () { send({type: 'wrap-up', contact: f.contact, code: code.value}); });
     wrap.append(el('span', '', 'Wrap-up:'), code, done);
     card.append(talk, transfer, wrap);
+    if (f.channel === 'voice') {
+      // A call is talked on the phone (and ended there); the desktop shows who it is and takes the wrap-up code.
+      talk.classList.add('hidden');
+      transfer.classList.add('hidden');
+      card.insertBefore(el('div', 'meta on-phone', 'On the phone'), talk);
+    }
     document.getElementById('conversations').appendChild(card);
   }
 

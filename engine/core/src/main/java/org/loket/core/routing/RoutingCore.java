@@ -1443,6 +1443,14 @@ public final class RoutingCore {
         return agents == null || agent < 0 || agent >= agents.count ? AgentState.LOGGED_OUT : agents.state(agent);
     }
 
+    /**
+     * The presence the agent set (logged out, ready or paused), whatever contacts it holds;
+     * {@link #agentState} is what it does now (offered, busy and wrap-up come before ready).
+     */
+    public AgentState agentPresence(int agent) {
+        return agents == null || agent < 0 || agent >= agents.count ? AgentState.LOGGED_OUT : AgentState.ofCode(agents.presence(agent));
+    }
+
     public int agentPauseReason(int agent) {
         return agents.pauseReason(agent);
     }
