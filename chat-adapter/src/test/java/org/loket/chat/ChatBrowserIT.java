@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.loket.core.command.CommandType;
 import org.loket.core.decision.Outcome;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -181,6 +182,47 @@ class ChatBrowserIT {
                 org.loket.host.kpi.KpiCollector.DEFAULT_SHORT_ABANDON_MS);
         assertThat(report.queue("digid-chat").wrapUpCodes()).containsExactly(java.util.Map.entry("referred", 1L));
         assertThat(Files.list(Path.of("target", "screenshots")).count()).isGreaterThanOrEqualTo(10);
+    }
+
+    /**
+     * An agent who takes calls on a phone sees the answered call on the desktop (who, the path the
+     * caller took) and records its wrap-up code there. The phone's commands are published as the
+     * telephony adapter does; PhoneChannelIT makes the same calls through Asterisk.
+     */
+    @Test
+    void aCallShowsOnTheDesktopAndTakesItsWrapUpCode() throws Exception {
+        long call = 7_200_001L;
+        try (TestEngine t = new TestEngine(Map.of())) {
+            ChromeDriver driver = Browser.start(Path.of("target", "chromium-profile-" + System.nanoTime()));
+            try {
+                WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+                driver.get(t.http() + "/desktop");
+                login(driver, wait, "generalist-001");
+                int agent = t.agentId("generalist-001");
+                t.callTheApplicationDesk(call);
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("offer-" + call)));
+                t.phone(CommandType.OFFER_ACCEPTED, call, agent, -1, -1); // the agent's phone answered
+                WebElement card = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("conv-" + call)));
+                assertThat(driver.findElements(By.id("offer-" + call))).isEmpty();
+                assertThat(card.getText()).contains("voice · application-voice").contains("On the phone");
+                assertThat(card.findElement(By.className("talk")).isDisplayed()).as("a call is talked on the phone").isFalse();
+                Browser.screenshot(driver, "11-desktop-call");
+                t.phone(CommandType.CONTACT_ENDED, call, -1, -1, -1); // the caller hung up
+                wait.until(ExpectedConditions.visibilityOf(card.findElement(By.className("wrap-up"))));
+                assertThat(card.getText()).contains("Call ended");
+                new Select(card.findElement(By.className("wrap-up-code"))).selectByValue("resolved");
+                Browser.screenshot(driver, "12-desktop-call-wrap-up");
+                card.findElement(By.className("wrap-up-done")).click();
+                wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("conv-" + call)));
+            } finally {
+                driver.quit();
+            }
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.engine.core().contactState(call)).isEqualTo(org.loket.core.ContactState.NONE);
+            var report = org.loket.host.kpi.JournalKpis.read(t.dataFolder.resolve("journal"), java.time.ZoneOffset.UTC,
+                    org.loket.host.kpi.KpiCollector.DEFAULT_SHORT_ABANDON_MS);
+            assertThat(report.queue("application-voice").wrapUpCodes()).containsExactly(java.util.Map.entry("resolved", 1L));
+        }
     }
 
     private static void login(WebDriver driver, WebDriverWait wait, String agent) {

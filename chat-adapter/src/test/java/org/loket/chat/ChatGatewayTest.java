@@ -106,22 +106,7 @@ class ChatGatewayTest {
     @Test
     void shouldShowAVoiceOfferWithTheCallersSelfServicePathAndTopic() throws Exception {
         try (TestEngine t = new TestEngine(Map.of()); WsClient desk = t.login("generalist-001")) {
-            long caller = 7_000_001L;
-            int phone = 0; // entry "phone" of the default configuration
-            t.engine.tryPublish((c, id) -> {
-                c.type = org.loket.core.command.CommandType.CONTACT_ARRIVED;
-                c.contactId = id;
-                c.channel = org.loket.core.Channel.VOICE.code();
-                c.entryId = phone;
-            }, caller);
-            for (int input : new int[] {1, 3, 2}) { // Nederlands, aanvragen, medewerker
-                t.engine.awaitQuiet(5_000);
-                t.engine.tryPublish((c, id) -> {
-                    c.type = org.loket.core.command.CommandType.SELF_SERVICE_INPUT;
-                    c.contactId = id;
-                    c.input = input;
-                }, caller);
-            }
+            long caller = t.callTheApplicationDesk(7_000_001L);
             JsonNode offer = desk.await("offer");
             assertThat(offer.path("contact").asText()).isEqualTo(Long.toString(caller));
             assertThat(offer.path("channel").asText()).isEqualTo("voice");
@@ -143,15 +128,16 @@ class ChatGatewayTest {
         try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "50")); WsClient desk = t.login("generalist-001");
              WsClient board = new WsClient(t.ws() + "/ws/wallboard")) {
             board.send("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}");
-            int agent = t.engine.core().config().agents().stream().map(a -> a.name()).toList().indexOf("generalist-001");
+            int agent = t.agentId("generalist-001");
 
-            long first = callReachingTheApplicationDesk(t, 7_100_001L, desk);
-            phone(t, CommandType.OFFER_ACCEPTED, first, agent, -1, -1);
+            long first = t.callTheApplicationDesk(7_100_001L);
+            assertThat(desk.await("offer").path("contact").asText()).isEqualTo(Long.toString(first));
+            t.phone(CommandType.OFFER_ACCEPTED, first, agent, -1, -1);
             JsonNode conversation = desk.await("conversation");
             assertThat(conversation.path("channel").asText()).isEqualTo("voice");
             assertThat(conversation.path("contact").asText()).isEqualTo(Long.toString(first));
             assertThat(stateOn(board, "generalist-001", "busy")).isEqualTo("busy");
-            phone(t, CommandType.CONTACT_ENDED, first, -1, -1, -1); // the caller hung up
+            t.phone(CommandType.CONTACT_ENDED, first, -1, -1, -1); // the caller hung up
             assertThat(desk.await("ended").path("contact").asText()).isEqualTo(Long.toString(first));
             assertThat(stateOn(board, "generalist-001", "wrap_up")).as("application-voice gives 180 s of wrap-up").isEqualTo("wrap_up");
             desk.send("{\"type\":\"wrap-up\",\"contact\":\"" + first + "\",\"code\":\"referred\"}");
@@ -161,52 +147,23 @@ class ChatGatewayTest {
             assertThat(t.engine.core().contactState(first)).as("the desktop's code ended the wrap-up").isEqualTo(ContactState.NONE);
 
             // The second call's wrap-up ends from the phone (*57): the desktop closes it by itself.
-            long second = callReachingTheApplicationDesk(t, 7_100_002L, desk);
-            phone(t, CommandType.OFFER_ACCEPTED, second, agent, -1, -1);
+            long second = t.callTheApplicationDesk(7_100_002L);
+            desk.await("offer");
+            t.phone(CommandType.OFFER_ACCEPTED, second, agent, -1, -1);
             desk.await("conversation");
-            phone(t, CommandType.CONTACT_ENDED, second, -1, -1, -1);
+            t.phone(CommandType.CONTACT_ENDED, second, -1, -1, -1);
             desk.await("ended");
-            phone(t, CommandType.WRAP_UP_DONE, second, agent, -1, -1);
+            t.phone(CommandType.WRAP_UP_DONE, second, agent, -1, -1);
             assertThat(desk.await("closed").path("contact").asText()).isEqualTo(Long.toString(second));
             assertThat(stateOn(board, "generalist-001", "ready")).isEqualTo("ready");
 
             // *562 on the phone: paused with the second pause reason, on the desktop and the wallboard.
-            phone(t, CommandType.AGENT_STATE_CHANGED, -1, agent, AgentState.PAUSED.code(), PauseReason.FIRST_OPERATOR_CODE + 1);
+            t.phone(CommandType.AGENT_STATE_CHANGED, -1, agent, AgentState.PAUSED.code(), PauseReason.FIRST_OPERATOR_CODE + 1);
             JsonNode state = desk.await("state", f -> f.path("state").asText().equals("paused"), 10_000);
             assertThat(state.path("reason").asText()).isEqualTo("training");
             JsonNode w = board.await("wallboard", f -> f.path("agents").toString().contains("\"state\":\"paused\""), 10_000);
             assertThat(w.path("agents").get(0).path("reason").asText()).isEqualTo("training");
         }
-    }
-
-    /** A caller through the default menu to application-voice (Nederlands, aanvragen, medewerker), offered to the desk's agent. */
-    private static long callReachingTheApplicationDesk(TestEngine t, long caller, WsClient desk) throws InterruptedException {
-        phone(t, CommandType.CONTACT_ARRIVED, caller, -1, -1, -1);
-        for (int input : new int[] {1, 3, 2}) {
-            t.engine.awaitQuiet(5_000);
-            t.engine.tryPublish((c, id) -> {
-                c.type = CommandType.SELF_SERVICE_INPUT;
-                c.contactId = id;
-                c.input = input;
-            }, caller);
-        }
-        assertThat(desk.await("offer").path("contact").asText()).isEqualTo(Long.toString(caller));
-        return caller;
-    }
-
-    /** A command as the telephony adapter publishes it (a new call arrives at entry "phone"). */
-    private static void phone(TestEngine t, CommandType type, long contactId, int agentId, int agentState, int reason) {
-        assertThat(t.engine.tryPublish((c, unused) -> {
-            c.type = type;
-            c.contactId = contactId;
-            c.agentId = agentId;
-            c.agentState = agentState;
-            c.reason = reason;
-            if (type == CommandType.CONTACT_ARRIVED) {
-                c.channel = org.loket.core.Channel.VOICE.code();
-                c.entryId = 0;
-            }
-        }, null)).isTrue();
     }
 
     /** {@code wanted}, once a wallboard push not read before shows the agent in that state; fails after 10 s. */

@@ -101,6 +101,45 @@ final class TestEngine implements AutoCloseable {
         return token;
     }
 
+    /**
+     * A command as the telephony adapter publishes it (a new call arrives at the configuration's
+     * first entry, "phone"): for tests of agents who work on a phone.
+     */
+    void phone(org.loket.core.command.CommandType type, long contactId, int agentId, int agentState, int reason) {
+        if (!engine.tryPublish((c, unused) -> {
+            c.type = type;
+            c.contactId = contactId;
+            c.agentId = agentId;
+            c.agentState = agentState;
+            c.reason = reason;
+            if (type == org.loket.core.command.CommandType.CONTACT_ARRIVED) {
+                c.channel = org.loket.core.Channel.VOICE.code();
+                c.entryId = 0;
+            }
+        }, null)) {
+            throw new IllegalStateException("ring full");
+        }
+    }
+
+    /** A caller through the phone menu to application-voice (Nederlands, aanvragen, medewerker); returns its contact id. */
+    long callTheApplicationDesk(long caller) throws InterruptedException {
+        phone(org.loket.core.command.CommandType.CONTACT_ARRIVED, caller, -1, -1, -1);
+        for (int input : new int[] {1, 3, 2}) {
+            engine.awaitQuiet(5_000);
+            engine.tryPublish((c, id) -> {
+                c.type = org.loket.core.command.CommandType.SELF_SERVICE_INPUT;
+                c.contactId = id;
+                c.input = input;
+            }, caller);
+        }
+        return caller;
+    }
+
+    /** The agent's id in the configuration in force. */
+    int agentId(String name) {
+        return engine.core().config().agents().stream().map(a -> a.name()).toList().indexOf(name);
+    }
+
     String http() {
         return "http://127.0.0.1:" + gateway.address().getPort();
     }

@@ -106,7 +106,9 @@
       // A call is talked on the phone (and ended there); the desktop shows who it is and takes the wrap-up code.
       talk.classList.add('hidden');
       transfer.classList.add('hidden');
-      card.insertBefore(el('div', 'meta on-phone', 'On the phone'), talk);
+      const log = card.querySelector('.transcript');
+      log.classList.add('hidden'); // nothing is typed in a call
+      card.insertBefore(el('div', 'meta on-phone', 'On the phone'), log);
     }
     document.getElementById('conversations').appendChild(card);
   }
@@ -156,6 +158,8 @@
           card.querySelector('.talk').classList.add('hidden');
           card.querySelector('.transfer').classList.add('hidden');
           card.querySelector('.wrap-up').classList.remove('hidden');
+          const onPhone = card.querySelector('.on-phone');
+          if (onPhone) { onPhone.textContent = 'Call ended'; }
         }
         break;
       }
