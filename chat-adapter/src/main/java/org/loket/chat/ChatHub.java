@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -1338,15 +1339,30 @@ final class ChatHub implements AutoCloseable {
             }
         }
         ArrayNode as = w.putArray("agents");
+        int[] agentsByState = new int[AgentState.values().length];
+        Map<String, Integer> pausedByReason = new TreeMap<>();
         for (AgentView a : agents) {
             if (a.shown == AgentState.LOGGED_OUT.code() && a.held.isEmpty()) {
                 continue;
+            }
+            agentsByState[a.shown]++;
+            if (a.shown == AgentState.PAUSED.code()) {
+                pausedByReason.merge(pauseReasonName(a.reason), 1, Integer::sum);
             }
             as.addObject().put("name", a.name).put("state", AgentState.ofCode(a.shown).name().toLowerCase(Locale.ROOT))
                     .put("reason", a.shown == AgentState.PAUSED.code() ? pauseReasonName(a.reason) : "")
                     .put("secondsInState", (nowMs - a.shownSinceMs) / 1000).put("sinceMs", a.shownSinceMs)
                     .put("contacts", a.held.size());
         }
+        // The whole floor at a glance: every agent logged in or holding a contact, once, and why they pause.
+        ObjectNode totals = w.putObject("agentTotals");
+        for (AgentState s : AgentState.values()) {
+            if (s != AgentState.LOGGED_OUT) {
+                totals.put(s.name().toLowerCase(Locale.ROOT), agentsByState[s.code()]);
+            }
+        }
+        ObjectNode paused = w.putObject("pausedByReason");
+        pausedByReason.forEach(paused::put);
         ObjectNode counts = w.putObject("counters");
         counters.snapshot().forEach(counts::put);
         return w;

@@ -130,6 +130,8 @@ class ChatBrowserIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents tr[data-agent='tax-desk-001']"), "busy"));
         // the wallboard redraws its rows on every push: find them afresh each time
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents tr[data-agent='chat-desk-001']"), "ready"));
+        // The floor at a glance: the two desks logged in, chat-desk-001 ready, tax-desk-001 busy.
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("agent-totals"), "ready 1 · offered 0 · busy 1 · wrap-up 0 · paused 0"));
         Browser.screenshot(driver, "07-wallboard-busy");
 
         // Agent 2 ends the chat and wraps up.

@@ -259,6 +259,8 @@ class ChatGatewayTest {
             }
             assertThat(chat.path("agents").path("paused").asInt()).isEqualTo(1);
             assertThat(chat.path("agents").path("ready").asInt()).isZero();
+            assertThat(w.path("agentTotals").path("paused").asInt()).as("the floor: " + w.path("agentTotals")).isEqualTo(1);
+            assertThat(w.path("pausedByReason").path("training").asInt()).isEqualTo(1);
             desk.send("{\"type\":\"pause\",\"reason\":\"not-a-reason\"}");
             assertThat(desk.await("error").path("code").asText()).isEqualTo("malformed");
             t.engine.awaitQuiet(5_000);

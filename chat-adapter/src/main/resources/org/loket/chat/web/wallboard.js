@@ -32,6 +32,11 @@
         q.agents.ready, q.agents.offered, q.agents.busy, q.agents.wrap_up, q.agents.paused].forEach(function (v) { cell(tr, v); });
       qs.appendChild(tr);
     });
+    // ready 12 · offered 1 · busy 3 · wrap-up 2 · paused 4 (break 3, no-answer 1)
+    const t = w.agentTotals || {};
+    const reasons = Object.entries(w.pausedByReason || {}).map(function (e) { return e[0] + ' ' + e[1]; }).join(', ');
+    document.getElementById('agent-totals').textContent = ['ready', 'offered', 'busy', 'wrap_up', 'paused']
+      .map(function (s) { return s.replace('_', '-') + ' ' + (t[s] || 0); }).join(' · ') + (reasons ? ' (' + reasons + ')' : '');
     const as = document.querySelector('#agents tbody');
     as.replaceChildren();
     w.agents.forEach(function (a) {
