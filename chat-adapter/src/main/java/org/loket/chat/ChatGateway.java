@@ -105,10 +105,7 @@ public final class ChatGateway implements Gateway {
         ChatHub joined = hub;
         resyncer = Thread.ofVirtual().name("chat-presence-resync").start(() -> {
             try {
-                long first;
-                while ((first = joined.firstFedSequence()) == Long.MIN_VALUE || engine.egressedSequence() < first) {
-                    TimeUnit.MILLISECONDS.sleep(20); // the engine's heartbeat tick comes within a second
-                }
+                awaitInEgress(joined, engine);
                 engine.query(core -> {
                     ChatHub.Presences presences = ChatHub.Presences.of(core);
                     joined.execute(() -> joined.resyncPresences(presences));
@@ -120,6 +117,20 @@ public final class ChatGateway implements Gateway {
                 LOG.warn("chat: agents' presences not read again from the core ({}); the wallboard follows their next commands", e.toString());
             }
         });
+    }
+
+    /**
+     * Waits until the hub was fed its first command and the engine handed that command out (so it
+     * and everything before it is journaled).
+     *
+     * @return the sequence of the first command the hub was fed
+     */
+    private static long awaitInEgress(ChatHub hub, Engine engine) throws InterruptedException {
+        long first;
+        while ((first = hub.firstFedSequence()) == Long.MIN_VALUE || engine.egressedSequence() < first) {
+            TimeUnit.MILLISECONDS.sleep(20); // the engine's heartbeat tick comes within a second
+        }
+        return first;
     }
 
     /**
@@ -139,10 +150,7 @@ public final class ChatGateway implements Gateway {
         ZoneId zone = context.config().hours().zone();
         seeder = Thread.ofVirtual().name("chat-today-seed").start(() -> {
             try {
-                long first;
-                while ((first = seeded.firstFedSequence()) == Long.MIN_VALUE || engine.egressedSequence() < first) {
-                    TimeUnit.MILLISECONDS.sleep(20); // the engine's heartbeat tick comes within a second
-                }
+                long first = awaitInEgress(seeded, engine);
                 long startNs = System.nanoTime();
                 long today = LocalDate.now(zone).toEpochDay();
                 TodayKpis kpis = TodayKpis.fromJournal(Path.of(folder), first, zone, KpiCollector.DEFAULT_SHORT_ABANDON_MS, today);
