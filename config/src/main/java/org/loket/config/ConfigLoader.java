@@ -239,6 +239,14 @@ public final class ConfigLoader {
                             + queue.name() + "' would wait for ever");
                 }
             }
+            if (!problems.hasErrors() && queueSpecs.stream().anyMatch(q -> q.channel() == org.loket.core.Channel.VOICE)) {
+                List<String> missing = PhonePrompts.ALL.stream().filter(name -> !prompts.containsKey(name)).toList();
+                if (!missing.isEmpty()) {
+                    Located at = sections.containsKey("prompts") ? sections.get("prompts") : sections.get("queues");
+                    problems.warning(at.file, at.node, "prompts", "the phone channel plays " + missing
+                            + " by name (waiting callers, callbacks, agents' presence codes): with voice queues, callers or agents would hear nothing there");
+                }
+            }
             for (Map.Entry<String, Integer> skill : skills.entrySet()) {
                 if (!skillUsed.containsKey(skill.getValue())) {
                     Located at = sections.get("skills");

@@ -152,6 +152,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldWarnWhenVoiceQueuesLackThePromptsThePhoneChannelPlaysByName() throws ConfigException {
+        String voice = """
+                skills: [s]
+                prompts:
+                  agent-ready: {nl: "Klaar."}
+                queues: [{name: q, channel: voice, skill: s}]
+                """;
+        LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", voice);
+        assertThat(loaded.warnings()).filteredOn(w -> w.field().equals("prompts")).singleElement().satisfies(w -> {
+            assertThat(w.line()).isEqualTo(3);
+            assertThat(w.message()).contains("agent-wrapped-up", "queue-position", "fallback-closed").doesNotContain("agent-ready");
+        });
+        LoadedConfig chatOnly = ConfigLoader.parseOne("r.yaml", voice.replace("channel: voice", "channel: chat"));
+        assertThat(chatOnly.warnings()).noneMatch(w -> w.field().equals("prompts"));
+        assertThat(ConfigLoader.loadDefault().warnings()).as("the default has them all").noneMatch(w -> w.field().equals("prompts"));
+    }
+
+    @Test
     void shouldReadPauseReasonsAsCodesFromSixteenAndRefuseDuplicates() throws ConfigException {
         String base = """
                 skills: [s]

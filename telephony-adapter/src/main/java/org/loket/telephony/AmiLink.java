@@ -41,6 +41,8 @@ final class AmiLink implements ManagerEventListener {
      * Per endpoint (agent name): 1 = logged in by us, 2 = logged out by us; absent = not known yet.
      * Keyed by name, not id, so a reload that moves agent ids keeps it. Guarded by itself.
      */
+    /** Set on the AMI reader thread by its connect and disconnect events. */
+    private volatile boolean connected;
     private final Map<String, Integer> presence = new java.util.HashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private ManagerConnection connection;
@@ -84,16 +86,23 @@ final class AmiLink implements ManagerEventListener {
         });
     }
 
+    /** Whether the AMI session is up now (a metric: presence, answers and callbacks need it). */
+    boolean connected() {
+        return connected;
+    }
+
     @Override
     public void onManagerEvent(ManagerEvent event) {
         try {
             switch (event) {
                 case ConnectEvent c -> {
+                    connected = true;
                     long n = calls.counters.amiConnects.incrementAndGet();
                     LOG.info("telephony: AMI connected (connection {}); resynchronising agents", n);
                     gateway.actions().execute(this::resynchronise);
                 }
                 case DisconnectEvent d -> {
+                    connected = false;
                     calls.counters.amiDisconnects.incrementAndGet();
                     LOG.warn("telephony: AMI disconnected; reconnecting");
                 }

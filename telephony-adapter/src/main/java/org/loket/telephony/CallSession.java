@@ -8,6 +8,7 @@ import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiHangupException;
 import org.asteriskjava.fastagi.command.WaitForDigitCommand;
 import org.asteriskjava.fastagi.reply.AgiReply;
+import org.loket.config.PhonePrompts;
 import org.loket.core.AgentState;
 import org.loket.core.PauseReason;
 import org.loket.core.command.CommandType;
@@ -403,7 +404,7 @@ final class CallSession {
                 ended = true;
                 music(false);
                 calls.callbackScheduled(contactId, new Calls.Callback(number, pseudonym));
-                channel.streamFile(path("callback-confirmed"));
+                channel.streamFile(path(PhonePrompts.CALLBACK_CONFIRMED));
                 LOG.info("call {} (caller {}): callback scheduled, keeps its place", contactId, pseudonym);
                 finish();
                 return false;
@@ -542,23 +543,23 @@ final class CallSession {
         int position = calls.board.position(contactId);
         char digit = 0;
         if (position > 0 && mailbox.isEmpty()) {
-            digit = play("queue-position", escape);
+            digit = play(PhonePrompts.QUEUE_POSITION, escape);
             if (digit == 0) {
                 digit = number(position, escape);
             }
             long waitMs = calls.board.estimatedWaitMs(contactId, System.currentTimeMillis() * 1_000_000L);
             if (digit == 0 && waitMs >= 60_000 && mailbox.isEmpty()) {
-                digit = play("queue-wait", escape);
+                digit = play(PhonePrompts.QUEUE_WAIT, escape);
                 if (digit == 0) {
                     digit = number((int) Math.min(99, (waitMs + 30_000) / 60_000), escape);
                 }
                 if (digit == 0) {
-                    digit = play("queue-minutes", escape);
+                    digit = play(PhonePrompts.QUEUE_MINUTES, escape);
                 }
             }
         }
         if (digit == 0 && !escape.isEmpty() && mailbox.isEmpty()) {
-            digit = play("callback-offer", escape);
+            digit = play(PhonePrompts.CALLBACK_OFFER, escape);
         }
         return digit;
     }
@@ -574,7 +575,7 @@ final class CallSession {
         }
         calls.counters.callbackOffers.incrementAndGet();
         music(false);
-        char digit = play("callback-offer", escape);
+        char digit = play(PhonePrompts.CALLBACK_OFFER, escape);
         if (digit != 0 && requestCallback(digit)) {
             return;
         }

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiHangupException;
+import org.loket.config.PhonePrompts;
 import org.loket.core.AgentState;
 import org.loket.core.PauseReason;
 import org.slf4j.Logger;
@@ -72,12 +73,12 @@ final class PresenceSession {
         if (state == null || agentId < 0 || reason < 0) {
             calls.counters.presenceRefused.incrementAndGet();
             LOG.warn("presence code '{}{}' from endpoint '{}': no such code or no call-taking agent", wanted, reasonDigit, endpoint);
-            play(language, "agent-refused");
+            play(language, PhonePrompts.AGENT_REFUSED);
             return;
         }
         int refusedBecause = publishAndAwaitRefusal(agentId, () -> calls.publishAgentState(agentId, state, reason));
         answer(refusedBecause, endpoint + ": " + state + " (reason " + reason + ")", language,
-                state == AgentState.READY ? "agent-ready" : "agent-paused", calls.counters.presenceChanges, calls.counters.presenceRefused);
+                state == AgentState.READY ? PhonePrompts.AGENT_READY : PhonePrompts.AGENT_PAUSED, calls.counters.presenceChanges, calls.counters.presenceRefused);
     }
 
     /** {@code *57[N]}: the agent's open after-call work ends, with wrap-up code N - 1 or none. */
@@ -91,7 +92,7 @@ final class PresenceSession {
             calls.counters.wrapUpsRefused.incrementAndGet();
             LOG.info("wrap-up code '{}' from endpoint '{}': {}", codeDigit, endpoint,
                     code == NO_SUCH_CODE ? "no such code" : agentId < 0 ? "no call-taking agent" : "no after-call work open");
-            play(language, "agent-refused");
+            play(language, PhonePrompts.AGENT_REFUSED);
             return;
         }
         int refusedBecause = publishAndAwaitRefusal(agentId, () -> calls.publishWrapUpDone(contactId, agentId, code));
@@ -99,7 +100,7 @@ final class PresenceSession {
             calls.wrapUps.remove(endpoint, contactId); // ended, or (refused) no longer open: the desktop or its limit ended it
         }
         answer(refusedBecause, endpoint + ": end of the after-call work of " + contactId + " (code " + code + ")", language,
-                "agent-wrapped-up", calls.counters.wrapUpsEnded, calls.counters.wrapUpsRefused);
+                PhonePrompts.AGENT_WRAPPED_UP, calls.counters.wrapUpsEnded, calls.counters.wrapUpsRefused);
     }
 
     /** Counts, logs and confirms the engine's answer to the agent ({@link #publishAndAwaitRefusal}'s result). */
@@ -108,7 +109,7 @@ final class PresenceSession {
         if (refusedBecause >= 0) {
             refused.incrementAndGet();
             LOG.info("agent {} from the phone: refused (reason {})", what, refusedBecause);
-            play(language, "agent-refused");
+            play(language, PhonePrompts.AGENT_REFUSED);
         } else {
             taken.incrementAndGet();
             LOG.info("agent {} from the phone", what);

@@ -92,6 +92,10 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         });
         org.loket.host.metrics.Families.registerCounters(context.metrics(), "loket_telephony", "phone channel", calls.counters::snapshot);
         ami = new AmiLink(this);
+        AmiLink link = ami;
+        io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("loket_telephony_ami_connected")
+                .help("phone channel: 1 while the AMI session to Asterisk is up (presence, answers and callbacks need it)")
+                .callback(gauge -> gauge.call(link.connected() ? 1 : 0)).register(context.metrics());
         ami.loggedInAlready(loggedInAtStart);
         ami.start();
         LOG.info("telephony: FastAGI on {}:{}, AMI {}@{}:{} ({})", settings.agiBind(), settings.agiPort(),

@@ -563,6 +563,7 @@ class PhoneChannelIT {
         assertThat(sample(metrics, "loket_commands_total", "type=\"contact_arrived\"")).as(metrics).isEqualTo(arrivals);
         assertThat(sample(metrics, "loket_telephony_calls_total", "")).as("calls the FastAGI server took").isGreaterThanOrEqualTo(arrivals);
         assertThat(sample(metrics, "loket_telephony_ami_connects_total", "")).as("AMI connected again after the restart").isEqualTo(2);
+        assertThat(sample(metrics, "loket_telephony_ami_connected", "")).as("and is up now").isEqualTo(1);
         assertThat(sample(metrics, "loket_engine_up", "")).isEqualTo(1);
         assertThat(sample(metrics, "loket_agents", "state=\"logged_out\"")).as("agent-5 unregistered").isPositive();
     }

@@ -30,7 +30,7 @@ class TelephonyMonitoringTest {
     void shouldFindEveryTelephonyMetricTheFilesUseInTheGatewaysRegistry() throws Exception {
         assertThat(MonitoringFiles.metricsUsed()).as("the files use the telephony family")
                 .contains("loket_telephony_fallbacks_total", "loket_telephony_engine_timeouts_total", "loket_telephony_agi_errors_total",
-                        "loket_telephony_ami_disconnects_total");
+                        "loket_telephony_ami_disconnects_total", "loket_telephony_ami_connected");
         int agiPort;
         int amiPort;
         try (ServerSocket agi = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
@@ -48,6 +48,7 @@ class TelephonyMonitoringTest {
                     ConfigLoader.load(Path.of("src/test/resources/phone-it")), Map.of(), null, registry));
             String scrape = MonitoringFiles.scrape(registry);
             assertThat(MonitoringFiles.problems(scrape, TELEPHONY)).as("against\n" + scrape).isEmpty();
+            assertThat(scrape).as("nothing listens on the AMI port").contains("loket_telephony_ami_connected 0.0");
 
             String without = scrape.lines().filter(l -> !l.startsWith("loket_telephony_agi_errors_total"))
                     .reduce("", (a, b) -> a + b + "\n");

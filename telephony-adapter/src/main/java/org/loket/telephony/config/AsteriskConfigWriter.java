@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.loket.config.LoadedConfig;
+import org.loket.config.PhonePrompts;
 import org.loket.core.config.AgentSpec;
 import org.loket.core.config.EntrySpec;
 import org.loket.telephony.Directory;
@@ -295,7 +296,7 @@ public final class AsteriskConfigWriter {
         s.append(" same => n,GotoIf(").append(DONE_CONDITION).append("?done)\n");
         s.append(" same => n(fallback),UserEvent(LoketFallback,Entry: ${LOKET_ENTRY},AgiStatus: ${AGISTATUS})\n");
         s.append(" same => n,Queue(loket-fallback,,,,").append(o.fallbackSeconds()).append(")\n");
-        s.append(" same => n,Playback(").append(sounds).append('/').append(defaultLanguage).append("/fallback-closed)\n");
+        s.append(" same => n,Playback(").append(sounds).append('/').append(defaultLanguage).append('/').append(PhonePrompts.FALLBACK_CLOSED).append(")\n");
         s.append(" same => n(done),Hangup()\n\n");
         s.append("; a waiting caller whose hold Loket ended (AMI Redirect to the call's id) to hand it an offer:\n")
                 .append("; the same call carries on in a new AGI session\n[loket-resume]\n");
