@@ -60,7 +60,7 @@ class ConfigApplierTest {
                 queues: [{name: q, channel: voice, skill: s}]
                 agents: [{name: bob, skills: {s: 3}}, {name: ann, skills: {s: 3}}]
                 entries: [{name: web, queue: q}, {name: phone, queue: q}]
-                """));
+                """ + RunningEngine.PHONE_PROMPTS));
         assertThat(outcome.kind()).as(outcome.message()).isEqualTo(Kind.APPLIED);
         assertThat(outcome.problems()).as("gateways follow: nothing to warn about").isEmpty();
         running.engine.awaitQuiet(5_000);

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.loket.config.ConfigLoader;
 import org.loket.config.LoadedConfig;
+import org.loket.config.PhonePrompts;
 import org.loket.core.Channel;
 import org.loket.core.command.CommandType;
 import org.loket.core.config.RoutingConfigCodec;
@@ -26,8 +27,12 @@ final class RunningEngine implements AutoCloseable {
                 queues: [{name: %s, channel: voice, skill: s, priority: %d}]
                 agents: [{name: ann, skills: {s: 3}}]
                 entries: [{name: phone, queue: %s}]
-                """.formatted(version, queueName, priority, queueName);
+                """.formatted(version, queueName, priority, queueName) + PHONE_PROMPTS;
     }
+
+    /** The prompts section a configuration with voice queues needs to load without a warning ({@link PhonePrompts}). */
+    static final String PHONE_PROMPTS = "prompts: {" + PhonePrompts.ALL.stream().map(p -> p + ": {nl: \"" + p + "\"}")
+            .collect(java.util.stream.Collectors.joining(", ")) + "}\n";
 
     final Journal journal;
     final Engine engine;
