@@ -1076,6 +1076,12 @@ final class ChatHub implements AutoCloseable {
             peer.send(error("not-yours", "You do not hold contact " + contactId + ".").toString());
             return;
         }
+        if (!c.ours && c.channel == Channel.VOICE.code() && (type.equals("accept") || type.equals("decline"))) {
+            // The phone rings: its answer or rejection reaches the core through the telephony
+            // adapter; a second answer from here would leave the call and the core disagreeing.
+            peer.send(error("on-phone", "Contact " + contactId + " is a call: answer or reject it on your phone.").toString());
+            return;
+        }
         switch (type) {
             case "accept" -> {
                 if (c.phase != Phase.OFFERED) {

@@ -202,7 +202,9 @@ class ChatBrowserIT {
                 login(driver, wait, "generalist-001");
                 int agent = t.agentId("generalist-001");
                 t.callTheApplicationDesk(call);
-                wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("offer-" + call)));
+                WebElement ringing = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("offer-" + call)));
+                assertThat(ringing.getText()).contains("Your phone is ringing");
+                assertThat(ringing.findElements(By.className("accept"))).as("a call is answered on the phone").isEmpty();
                 t.phone(CommandType.OFFER_ACCEPTED, call, agent, -1, -1); // the agent's phone answered
                 WebElement card = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("conv-" + call)));
                 assertThat(driver.findElements(By.id("offer-" + call))).isEmpty();

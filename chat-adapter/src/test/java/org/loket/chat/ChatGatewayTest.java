@@ -114,6 +114,8 @@ class ChatGatewayTest {
             assertThat(offer.path("topic").asText()).isEqualTo("to-application");
             assertThat(offer.path("path")).extracting(JsonNode::asText)
                     .containsExactly("welcome", "main-menu", "application-menu", "to-application");
+            desk.send("{\"type\":\"accept\",\"contact\":\"" + caller + "\"}");
+            assertThat(desk.await("error").path("code").asText()).as("a call is answered on the phone").isEqualTo("on-phone");
         }
     }
 

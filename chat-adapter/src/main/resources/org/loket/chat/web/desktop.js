@@ -50,6 +50,13 @@
 
   function showOffer(f) {
     const card = newCard(f, 'offer', 'offer-');
+    if (f.channel === 'voice') {
+      // a call: the phone rings, and its answer is the acceptance
+      card.querySelector('.transcript').classList.add('hidden');
+      card.appendChild(el('div', 'meta ringing', 'Your phone is ringing: answer it there'));
+      document.getElementById('offers').appendChild(card);
+      return;
+    }
     const row = el('div', 'row');
     const accept = el('button', 'primary accept', 'Accept');
     accept.addEventListener('click', function () { send({type: 'accept', contact: f.contact}); });
