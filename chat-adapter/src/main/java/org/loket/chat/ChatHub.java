@@ -1331,7 +1331,8 @@ final class ChatHub implements AutoCloseable {
                     .put("answeredWithinTarget", f == null ? 0 : f.answeredWithinThreshold())
                     .put("transferredIn", f == null ? 0 : f.transfers().in())
                     .put("transferredOut", f == null ? 0 : f.transfers().out())
-                    .put("targetSeconds", q.spec.serviceLevelMs() / 1000);
+                    .put("targetSeconds", q.spec.serviceLevelMs() / 1000)
+                    .put("targetPercent", settings.serviceLevelTargetPercent());
             if (f != null && f.serviceLevel() != null) {
                 node.put("serviceLevelPercent", Math.round(1000.0 * f.serviceLevel()) / 10.0);
             } else {

@@ -218,6 +218,20 @@ class ChatBrowserIT {
                 Browser.screenshot(driver, "12-desktop-call-wrap-up");
                 card.findElement(By.className("wrap-up-done")).click();
                 wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("conv-" + call)));
+
+                // A second caller gives up after 6 s (not a short abandon): today's service level of
+                // application-voice is 1 of 2, under the 80 % target, and the wallboard marks it.
+                long gaveUp = t.callTheApplicationDesk(7_200_002L);
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("offer-" + gaveUp)));
+                Thread.sleep(6_000);
+                t.phone(CommandType.CONTACT_ABANDONED, gaveUp, -1, -1, -1);
+                driver.get(t.http() + "/wallboard#token=" + TestEngine.SUPERVISOR_TOKEN);
+                By level = By.cssSelector("#queues tr[data-queue='application-voice'] td:nth-child(7)");
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(level, "50 %"));
+                wait.until(d -> d.findElement(level).getAttribute("class").contains("alarm"));
+                assertThat(driver.findElement(By.cssSelector("#queues tr[data-queue='digid-chat'] td:nth-child(7)")).getAttribute("class"))
+                        .as("no figure, no alarm").doesNotContain("alarm");
+                Browser.screenshot(driver, "13-wallboard-service-level-under-target");
             } finally {
                 driver.quit();
             }

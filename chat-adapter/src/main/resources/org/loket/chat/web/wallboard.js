@@ -27,9 +27,13 @@
     w.queues.forEach(function (q) {
       const tr = document.createElement('tr');
       tr.dataset.queue = q.name;
-      [q.name, q.channel, q.waiting, q.oldestJoinedMs ? secondsSince(q.oldestJoinedMs) : 0, q.answered, q.abandoned,
+      const longest = q.oldestJoinedMs ? secondsSince(q.oldestJoinedMs) : 0;
+      [q.name, q.channel, q.waiting, longest, q.answered, q.abandoned,
         q.serviceLevelPercent === null ? null : q.serviceLevelPercent + ' %', q.targetSeconds, q.transferredIn,
         q.agents.ready, q.agents.offered, q.agents.busy, q.agents.wrap_up, q.agents.paused].forEach(function (v) { cell(tr, v); });
+      // What a supervisor acts on: someone waits past the queue's threshold, today's level is under target.
+      tr.children[3].classList.toggle('alarm', longest > q.targetSeconds);
+      tr.children[6].classList.toggle('alarm', q.serviceLevelPercent !== null && q.serviceLevelPercent < q.targetPercent);
       qs.appendChild(tr);
     });
     // ready 12 · offered 1 · busy 3 · wrap-up 2 · paused 4 (break 3, no-answer 1)
