@@ -1332,7 +1332,7 @@ final class ChatHub implements AutoCloseable {
                     .put("transferredIn", f == null ? 0 : f.transfers().in())
                     .put("transferredOut", f == null ? 0 : f.transfers().out())
                     .put("targetSeconds", q.spec.serviceLevelMs() / 1000)
-                    .put("targetPercent", settings.serviceLevelTargetPercent());
+                    .put("targetPercent", q.spec.serviceLevelTargetPercent());
             if (f != null && f.serviceLevel() != null) {
                 node.put("serviceLevelPercent", Math.round(1000.0 * f.serviceLevel()) / 10.0);
             } else {

@@ -220,7 +220,7 @@ class ChatBrowserIT {
                 wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("conv-" + call)));
 
                 // A second caller gives up after 6 s (not a short abandon): today's service level of
-                // application-voice is 1 of 2, under the 80 % target, and the wallboard marks it.
+                // application-voice is 1 of 2, under its target (serviceLevelPercent, 80 by default), and the wallboard marks it.
                 long gaveUp = t.callTheApplicationDesk(7_200_002L);
                 wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("offer-" + gaveUp)));
                 Thread.sleep(6_000);

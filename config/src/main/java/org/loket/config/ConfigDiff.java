@@ -163,6 +163,9 @@ public final class ConfigDiff {
         f.put("offerTimeoutSeconds", seconds(q.offerTimeoutMs()));
         f.put("wrapUpSeconds", seconds(q.maxWrapUpMs()));
         f.put("serviceLevelSeconds", seconds(q.serviceLevelMs()));
+        if (q.serviceLevelTargetPercent() != QueueSpec.DEFAULT_SERVICE_LEVEL_TARGET_PERCENT) {
+            f.put("serviceLevelPercent", Integer.toString(q.serviceLevelTargetPercent()));
+        }
         return f;
     }
 

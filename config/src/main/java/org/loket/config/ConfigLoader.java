@@ -388,10 +388,12 @@ public final class ConfigLoader {
                         f.optionalInt(item, "priorityAgingSeconds", 0, 0, 86_400) * 1000,
                         f.optionalInt(item, "offerTimeoutSeconds", 15, 1, 600) * 1000,
                         f.optionalInt(item, "wrapUpSeconds", 0, 0, 3_600) * 1000,
-                        f.optionalInt(item, "serviceLevelSeconds", 40, 1, 86_400 * 7) * 1000, List.of());
+                        f.optionalInt(item, "serviceLevelSeconds", 40, 1, 86_400 * 7) * 1000, List.of())
+                        .withServiceLevelTargetPercent((int) f.optionalInt(item, "serviceLevelPercent",
+                                QueueSpec.DEFAULT_SERVICE_LEVEL_TARGET_PERCENT, 1, 100));
                 f.only(item, "name", "channel", "skill", "minLevel", "requires", "priority", "priorityAgingSeconds",
-                        "offerTimeoutSeconds", "wrapUpSeconds", "serviceLevelSeconds", "escalation", "deflect", "selection", "weight", "deferrable",
-                        "preferredAgentSeconds");
+                        "offerTimeoutSeconds", "wrapUpSeconds", "serviceLevelSeconds", "serviceLevelPercent", "escalation", "deflect",
+                        "selection", "weight", "deferrable", "preferredAgentSeconds");
                 if (queues.putIfAbsent(name, queues.size()) != null) {
                     problems.error(f.file, f.node(item, "name"), f.path + ".name", "duplicate queue name");
                 }

@@ -152,6 +152,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldReadAQueuesServiceLevelTargetAndRefuseOneOutOfRange() throws ConfigException {
+        LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", """
+                skills: [s]
+                queues:
+                  - {name: mail, channel: email, skill: s, serviceLevelSeconds: 172800, serviceLevelPercent: 95}
+                  - {name: call, channel: voice, skill: s}
+                """);
+        assertThat(loaded.routing().queues()).extracting(q -> q.serviceLevelTargetPercent()).containsExactly(95, 80);
+        assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", """
+                skills: [s]
+                queues: [{name: mail, channel: email, skill: s, serviceLevelPercent: 101}]
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("r.yaml:2").hasMessageContaining("serviceLevelPercent");
+    }
+
+    @Test
     void shouldWarnWhenVoiceQueuesLackThePromptsThePhoneChannelPlaysByName() throws ConfigException {
         String voice = """
                 skills: [s]

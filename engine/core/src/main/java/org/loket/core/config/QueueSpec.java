@@ -24,11 +24,16 @@ import org.loket.core.Channel;
  *                           Otherwise a call waits until the agent has finished all other work
  * @param preferredAgentMs   how long a contact that names a preferred agent waits for that agent alone
  *                           before any qualified agent may take it; 0 = preferences are ignored
+ * @param serviceLevelTargetPercent the share of contacts to answer within {@code serviceLevelMs} (1..100):
+ *                           what the wallboard holds the day's service level against; routing ignores it
  */
 public record QueueSpec(String name, Channel channel, Requirement requirement, int defaultPriority,
                         long priorityAgingMs, long offerTimeoutMs, long maxWrapUpMs, long serviceLevelMs,
                         List<EscalationStep> steps, Deflection deflection, AgentSelection selection, int weightPercent,
-                        boolean deferrable, long preferredAgentMs) {
+                        boolean deferrable, long preferredAgentMs, int serviceLevelTargetPercent) {
+
+    /** The service-level target of a queue that names none: 80 % (the reports' {@code --sl-target} default too). */
+    public static final int DEFAULT_SERVICE_LEVEL_TARGET_PERCENT = 80;
 
     public QueueSpec {
         steps = List.copyOf(steps);
@@ -39,7 +44,7 @@ public record QueueSpec(String name, Channel channel, Requirement requirement, i
                      long priorityAgingMs, long offerTimeoutMs, long maxWrapUpMs, long serviceLevelMs,
                      List<EscalationStep> steps) {
         this(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs, serviceLevelMs,
-                steps, Deflection.NONE, AgentSelection.LONGEST_IDLE, 100, false, 0);
+                steps, Deflection.NONE, AgentSelection.LONGEST_IDLE, 100, false, 0, DEFAULT_SERVICE_LEVEL_TARGET_PERCENT);
     }
 
     /** A queue that needs one skill at a minimum level and does not escalate. */
@@ -52,31 +57,37 @@ public record QueueSpec(String name, Channel channel, Requirement requirement, i
     /** This queue with other escalation steps. */
     public QueueSpec withSteps(List<EscalationStep> newSteps) {
         return new QueueSpec(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
-                serviceLevelMs, newSteps, deflection, selection, weightPercent, deferrable, preferredAgentMs);
+                serviceLevelMs, newSteps, deflection, selection, weightPercent, deferrable, preferredAgentMs, serviceLevelTargetPercent);
     }
 
     /** This queue with other deflection, agent selection and weight. */
     public QueueSpec withPolicies(Deflection newDeflection, AgentSelection newSelection, int newWeightPercent) {
         return new QueueSpec(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
-                serviceLevelMs, steps, newDeflection, newSelection, newWeightPercent, deferrable, preferredAgentMs);
+                serviceLevelMs, steps, newDeflection, newSelection, newWeightPercent, deferrable, preferredAgentMs, serviceLevelTargetPercent);
     }
 
     /** This queue with another blending policy. */
     public QueueSpec withDeferrable(boolean newDeferrable) {
         return new QueueSpec(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
-                serviceLevelMs, steps, deflection, selection, weightPercent, newDeferrable, preferredAgentMs);
+                serviceLevelMs, steps, deflection, selection, weightPercent, newDeferrable, preferredAgentMs, serviceLevelTargetPercent);
     }
 
     /** This queue with another wait for a preferred agent. */
     public QueueSpec withPreferredAgentMs(long newPreferredAgentMs) {
         return new QueueSpec(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
-                serviceLevelMs, steps, deflection, selection, weightPercent, deferrable, newPreferredAgentMs);
+                serviceLevelMs, steps, deflection, selection, weightPercent, deferrable, newPreferredAgentMs, serviceLevelTargetPercent);
+    }
+
+    /** This queue with another service-level target. */
+    public QueueSpec withServiceLevelTargetPercent(int newServiceLevelTargetPercent) {
+        return new QueueSpec(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
+                serviceLevelMs, steps, deflection, selection, weightPercent, deferrable, preferredAgentMs, newServiceLevelTargetPercent);
     }
 
     /** This queue with another requirement. */
     public QueueSpec withRequirement(Requirement newRequirement) {
         return new QueueSpec(name, channel, newRequirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
-                serviceLevelMs, steps, deflection, selection, weightPercent, deferrable, preferredAgentMs);
+                serviceLevelMs, steps, deflection, selection, weightPercent, deferrable, preferredAgentMs, serviceLevelTargetPercent);
     }
 
     /**

@@ -165,6 +165,7 @@ public record RoutingConfig(long version, List<String> skills, List<String> lang
                 }
             }
             inRange(problems, where + " weightPercent", queue.weightPercent(), 1, 1000);
+            inRange(problems, where + " serviceLevelTargetPercent", queue.serviceLevelTargetPercent(), 1, 100);
             notNegative(problems, where + " preferredAgentMs", queue.preferredAgentMs());
             long previousAfterMs = 0;
             for (int s = 0; s < queue.steps().size(); s++) {

@@ -23,7 +23,8 @@ public final class RoutingConfigCodec {
      * skill and level by a requirement and added escalation steps; version 2 added the flow nodes'
      * per-channel queues. Versions 1 and 2 still decode, so older journals replay.
      */
-    public static final int FORMAT_VERSION = 7;
+    public static final int FORMAT_VERSION = 8;
+    private static final int FORMAT_WITHOUT_SERVICE_LEVEL_TARGET = 7;
     private static final int FORMAT_WITHOUT_CODE_NAMES = 6;
     private static final int FORMAT_WITHOUT_PREFERRED_AGENT = 5;
     private static final int FORMAT_WITHOUT_DEFERRABLE = 4;
@@ -77,6 +78,7 @@ public final class RoutingConfigCodec {
             out.putInt(q.weightPercent());
             out.putInt(q.deferrable() ? 1 : 0);
             out.putLong(q.preferredAgentMs());
+            out.putInt(q.serviceLevelTargetPercent());
         }
         out.putInt(config.agents().size());
         for (AgentSpec a : config.agents()) {
@@ -145,7 +147,11 @@ public final class RoutingConfigCodec {
                             return queue;
                         }
                         queue = queue.withDeferrable(b.getInt() != 0);
-                        return format == FORMAT_WITHOUT_PREFERRED_AGENT ? queue : queue.withPreferredAgentMs(b.getLong());
+                        if (format == FORMAT_WITHOUT_PREFERRED_AGENT) {
+                            return queue;
+                        }
+                        queue = queue.withPreferredAgentMs(b.getLong());
+                        return format <= FORMAT_WITHOUT_SERVICE_LEVEL_TARGET ? queue : queue.withServiceLevelTargetPercent(b.getInt());
                     });
             List<AgentSpec> agents = list(in, b -> new AgentSpec(string(b), ints(b), ints(b)));
             List<EntrySpec> entries = list(in, b -> new EntrySpec(string(b), b.getInt(), b.getInt()));

@@ -46,6 +46,15 @@ class RoutingConfigCodecTest {
                 config.agents(), config.entries(), config.flowNodes(), config.maxLiveContacts(), java.util.List.of("lunch"),
                 java.util.List.of("solved", "letter-sent"));
         assertThat(RoutingConfigCodec.decode(RoutingConfigCodec.encode(named))).isEqualTo(named);
+        java.util.List<QueueSpec> targeted = new java.util.ArrayList<>(config.queues());
+        targeted.set(voice, targeted.get(voice).withServiceLevelTargetPercent(95));
+        RoutingConfig withTarget = new RoutingConfig(config.version(), config.skills(), config.languages(), config.prompts(), targeted,
+                config.agents(), config.entries(), config.flowNodes(), config.maxLiveContacts(), config.pauseReasons(), config.wrapUpCodes());
+        assertThat(RoutingConfigCodec.decode(RoutingConfigCodec.encode(withTarget)).queues().get(voice).serviceLevelTargetPercent()).isEqualTo(95);
+        targeted.set(voice, targeted.get(voice).withServiceLevelTargetPercent(0));
+        assertThat(new RoutingConfig(config.version(), config.skills(), config.languages(), config.prompts(), targeted, config.agents(),
+                config.entries(), config.flowNodes(), config.maxLiveContacts(), config.pauseReasons(), config.wrapUpCodes()).problems())
+                .anySatisfy(problem -> assertThat(problem).contains("serviceLevelTargetPercent"));
         RoutingConfig twice = new RoutingConfig(config.version(), config.skills(), config.languages(), config.prompts(), config.queues(),
                 config.agents(), config.entries(), config.flowNodes(), config.maxLiveContacts(), java.util.List.of("lunch", "lunch"),
                 java.util.List.of(""));
@@ -65,7 +74,15 @@ class RoutingConfigCodecTest {
         int leaf = b.toQueue("to-digid", voice, -1);
         b.entryToFlow("phone", leaf);
         RoutingConfig config = b.build();
-        byte[] v7 = RoutingConfigCodec.encode(config);
+        byte[] v8 = RoutingConfigCodec.encode(config);
+        // Format 8 added the service-level target (an int) at the end of each queue; drop it for format 7.
+        int v8QueueEnd = indexOf(v8, "digid-voice".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + 11 + 4 + 16 + 4 + 32 + 4 + 36 + 8 + 4;
+        assertThat(ByteBuffer.wrap(v8).getInt(v8QueueEnd - 4)).isEqualTo(QueueSpec.DEFAULT_SERVICE_LEVEL_TARGET_PERCENT);
+        ByteBuffer v7b = ByteBuffer.allocate(v8.length - 4);
+        v7b.put(v8, 0, v8QueueEnd - 4).put(v8, v8QueueEnd, v8.length - v8QueueEnd);
+        byte[] v7 = v7b.array();
+        ByteBuffer.wrap(v7).putInt(4, 7);
+        assertThat(RoutingConfigCodec.decode(v7)).isEqualTo(config);
         // Format 7 added the names of pause reasons and wrap-up codes at the end (a count, then length
         // and bytes per name); format 6 decodes with the defaults, which this configuration has.
         int namesAt = indexOf(v7, "break".getBytes(java.nio.charset.StandardCharsets.UTF_8)) - 8;
@@ -106,8 +123,8 @@ class RoutingConfigCodecTest {
         byte[] format1 = Arrays.copyOf(format2, format2.length - 4);
         ByteBuffer.wrap(format1).putInt(4, 1);
         assertThat(RoutingConfigCodec.decode(format1)).isEqualTo(config);
-        ByteBuffer.wrap(format1).putInt(4, 8);
-        assertThatThrownBy(() -> RoutingConfigCodec.decode(format1)).hasMessageContaining("format 8");
+        ByteBuffer.wrap(format1).putInt(4, 9);
+        assertThatThrownBy(() -> RoutingConfigCodec.decode(format1)).hasMessageContaining("format 9");
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
