@@ -58,8 +58,8 @@ final class Calls {
     private volatile CallbackStore callbackStore;
     /**
      * Agents in after-call work on a voice contact, by agent name (stable across reloads): the
-     * contact a wrap-up code from their phone ({@code *57N}) closes. Written on the egress thread
-     * when a call ends in a queue with wrap-up time; forgotten when the wrap-up ends (from the phone,
+     * contact a wrap-up code from their phone ({@code *57N}) closes. Filled from the core's state at
+     * start, then written on the egress thread when a call ends in a queue with wrap-up time; forgotten when the wrap-up ends (from the phone,
      * the desktop or the queue's limit). An agent who could hold several voice contacts at once
      * (voice capacity above 1) closes the one that ended last.
      */

@@ -73,8 +73,7 @@ class PresenceSessionTest {
 
     private void dial(String code, String endpoint, String... reasonDigit) throws Exception {
         if (gateway == null) {
-            gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
-            gateway.prepare(new GatewayContext(publisher, ConfigLoader.load(Path.of("src/test/resources/phone-it")), Map.of()));
+            prepare(new GatewayContext(publisher, ConfigLoader.load(Path.of("src/test/resources/phone-it")), Map.of()));
         }
         AgiRequest request = (AgiRequest) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {AgiRequest.class},
                 (p, m, args) -> switch (m.getName()) {
@@ -226,8 +225,8 @@ class PresenceSessionTest {
     @Test
     void shouldEndAfterCallWorkTheCoreRecoveredWithARealEngine(@TempDir Path folder) throws Exception {
         LoadedConfig config = ConfigLoader.load(Path.of("src/test/resources/phone-it"));
-        int agent3 = gateway(config).directory().agent("agent-3");
-        int wrapEntry = gateway.directory().entry("wrap");
+        int agent3 = config.routing().agents().stream().map(a -> a.name()).toList().indexOf("agent-3");
+        int wrapEntry = config.routing().entries().stream().map(e -> e.name()).toList().indexOf("wrap");
         try (Journal journal = Journal.open(folder.resolve("journal"))) {
             Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
             try {
@@ -254,8 +253,7 @@ class PresenceSessionTest {
                 });
                 assertThat(engine.query(core -> core.contactState(contactId)).get(5, TimeUnit.SECONDS)).isEqualTo(ContactState.WRAP_UP);
 
-                gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
-                gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
+                prepare(new GatewayContext(engine, config, Map.of(), engine));
                 assertThat(gateway.calls().wrapUps).containsExactly(Map.entry("agent-3", contactId));
                 dial("wrapup", "agent-3", "3");
                 assertThat(engine.query(core -> core.contactState(contactId)).get(5, TimeUnit.SECONDS))
@@ -267,10 +265,10 @@ class PresenceSessionTest {
         }
     }
 
-    private TelephonyGateway gateway(LoadedConfig config) throws Exception {
+    /** The gateway under test, prepared on {@code context} (no sockets). */
+    private void prepare(GatewayContext context) throws Exception {
         gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
-        gateway.prepare(new GatewayContext(publisher, config, Map.of()));
-        return gateway;
+        gateway.prepare(context);
     }
 
     private static void publish(Engine engine, java.util.function.Consumer<Command> fill) {

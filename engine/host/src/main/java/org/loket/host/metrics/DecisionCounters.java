@@ -135,6 +135,18 @@ public final class DecisionCounters implements Gateway, MultiCollector {
         return code >= 0 && code < size ? code : 0;
     }
 
+    /** One counter per type code that names a type ({@code ofCode} gives null for unused codes). */
+    private static MetricSnapshot byType(String name, String help, AtomicLongArray counts, java.util.function.IntFunction<Enum<?>> ofCode) {
+        var family = new Families.Counter(name, help);
+        for (int code = 0; code < counts.length(); code++) {
+            Enum<?> type = ofCode.apply(code);
+            if (type != null) {
+                family.add(counts.get(code), "type", lower(type.name()));
+            }
+        }
+        return family.build();
+    }
+
     /** Single writer (the egress thread, one at a time): no read-modify-write race to guard. */
     private static void bump(AtomicLongArray counts, int i) {
         counts.setRelease(i, counts.getPlain(i) + 1);
@@ -143,22 +155,8 @@ public final class DecisionCounters implements Gateway, MultiCollector {
     @Override
     public MetricSnapshots collect() {
         List<MetricSnapshot> families = new ArrayList<>();
-        var commandFamily = new Families.Counter("loket_commands", "commands applied by the core, by type");
-        for (int code = 0; code < COMMAND_TYPES; code++) {
-            CommandType type = CommandType.ofCode(code);
-            if (type != null) {
-                commandFamily.add(commands.get(code), "type", lower(type.name()));
-            }
-        }
-        families.add(commandFamily.build());
-        var decisionFamily = new Families.Counter("loket_decisions", "decisions of the core, by type");
-        for (int code = 0; code < DECISION_TYPES; code++) {
-            DecisionType type = DecisionType.ofCode(code);
-            if (type != null) {
-                decisionFamily.add(decisions.get(code), "type", lower(type.name()));
-            }
-        }
-        families.add(decisionFamily.build());
+        families.add(byType("loket_commands", "commands applied by the core, by type", commands, CommandType::ofCode));
+        families.add(byType("loket_decisions", "decisions of the core, by type", decisions, DecisionType::ofCode));
         var rejectFamily = new Families.Counter("loket_commands_rejected",
                 "commands the core refused (REJECT_COMMAND), by reason and command type");
         for (int reason = 0; reason < RejectReason.COUNT; reason++) {
