@@ -23,6 +23,13 @@ final class KpiText {
         report.channels().forEach(c -> row(out, c));
         out.printf("service level = answered within the queue's threshold / (answered + abandoned - abandons under %d s"
                 + " + deflected after joining)%n", report.shortAbandonMs() / 1000);
+        out.println("target = the queue's serviceLevelPercent; for a mix of queues, their targets weighted by those contacts;"
+                + " ! = under target");
+        java.util.List<String> under = report.queues().stream().filter(Figures::underTarget)
+                .map(q -> q.name() + " " + pct(q.serviceLevel()) + " < " + pct(q.serviceLevelTarget())).toList();
+        if (!under.isEmpty()) {
+            out.println("under target: " + String.join(", ", under));
+        }
         escalations(out, report);
         transfers(out, report);
         wrapUpCodes(out, report);
@@ -146,6 +153,7 @@ final class KpiText {
             line(out, "  callbacks accepted", a.escalation().callbackOffersAccepted(), b.escalation().callbackOffersAccepted());
         }
         percent(out, "  service level", a.serviceLevel(), b.serviceLevel());
+        percent(out, "  target", a.serviceLevelTarget(), b.serviceLevelTarget());
         seconds(out, "  ASA", a.asaMs(), b.asaMs());
         seconds(out, "  AHT", a.ahtMs(), b.ahtMs());
         percent(out, "  occupancy", a.occupancy(), b.occupancy());
@@ -166,13 +174,14 @@ final class KpiText {
     }
 
     private static void header(PrintWriter out, String first) {
-        out.printf("%-20s %8s %8s %9s %7s %8s %7s %8s %8s %9s %6s%n", first, "offered", "answered", "abandoned", "short",
-                "selfSrv", "SL", "ASA", "AHT", "maxWait", "occ");
+        out.printf("%-20s %8s %8s %9s %7s %8s %7s %7s %8s %8s %9s %6s%n", first, "offered", "answered", "abandoned", "short",
+                "selfSrv", "SL", "target", "ASA", "AHT", "maxWait", "occ");
     }
 
     private static void row(PrintWriter out, Figures f) {
-        out.printf("%-20s %,8d %,8d %,9d %,7d %,8d %7s %8s %8s %9s %6s%n", f.name(), f.offered(), f.answered(), f.abandoned(),
-                f.shortAbandoned(), f.selfServed(), pct(f.serviceLevel()), sec(f.asaMs()), sec(f.ahtMs()),
+        out.printf("%-20s %,8d %,8d %,9d %,7d %,8d %7s %7s %8s %8s %9s %6s%n", f.name(), f.offered(), f.answered(), f.abandoned(),
+                f.shortAbandoned(), f.selfServed(), pct(f.serviceLevel()) + (f.underTarget() ? "!" : ""), pct(f.serviceLevelTarget()),
+                sec(f.asaMs()), sec(f.ahtMs()),
                 sec((double) f.longestWaitMs()), pct(f.occupancy()));
     }
 

@@ -38,8 +38,9 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--zone", defaultValue = "Europe/Amsterdam", description = "local time of the intervals; default ${DEFAULT-VALUE}")
     ZoneId zone;
 
-    @Option(names = "--sl-target", defaultValue = "0.8", description = "service-level target drawn in reports (0..1)")
-    double serviceLevelTarget;
+    @Option(names = "--sl-target", converter = ShareConverter.class, description = "draw this one service-level target (0..1) in the HTML report's chart instead of the "
+            + "queues' own (serviceLevelPercent, weighted by their contacts per interval)")
+    Double serviceLevelTarget;
 
     @Option(names = "--agents", description = "also a table per agent: offers taken, time logged in, occupancy, pauses by reason "
             + "(--json always has them)")

@@ -19,8 +19,9 @@ final class SimOptions {
     @Option(names = "--ring-seconds", defaultValue = "3", description = "how long an offer rings before the agent accepts; default ${DEFAULT-VALUE}")
     double ringSeconds;
 
-    @Option(names = "--sl-target", defaultValue = "0.8", description = "service-level target drawn in reports (0..1); default ${DEFAULT-VALUE}")
-    double serviceLevelTarget;
+    @Option(names = "--sl-target", converter = ShareConverter.class, description = "draw this one service-level target (0..1) in the HTML report's chart instead of the "
+            + "queues' own (serviceLevelPercent, weighted by their contacts per interval)")
+    Double serviceLevelTarget;
 
     @Option(names = "--callback-accept-share", defaultValue = "" + DaySimulator.Settings.DEFAULT_CALLBACK_ACCEPT_SHARE,
             description = "share (0..1) of citizens who take the callback an escalation step offers; the rest keep waiting."

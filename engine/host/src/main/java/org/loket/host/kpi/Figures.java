@@ -21,6 +21,10 @@ package org.loket.host.kpi;
  *                               full queue): not abandons; those that had joined a queue count against the service level
  * @param otherOutcomes          contacts that ended with an outcome this version of the report does not know
  * @param serviceLevel           answeredWithinThreshold / (answered + abandoned - shortAbandoned + deflected after joining)
+ * @param serviceLevelTarget     the service level these contacts' queues aim at: each contact in the service level's
+ *                               denominator weighs in with its first queue's {@code serviceLevelPercent}, so a queue's
+ *                               row holds its own target and a mix of queues (totals, channels, intervals) the level it
+ *                               would have if every queue met its target exactly; null with no such contact
  * @param abandonRate            abandoned / (answered + abandoned)
  * @param asaMs                  mean wait of answered contacts, from joining the queue to the agent's acceptance
  * @param ahtMs                  mean handling time: talk (all agents) plus after-contact work
@@ -40,11 +44,17 @@ package org.loket.host.kpi;
 public record Figures(String name, String channel, long offered, long answered, long answeredWithinThreshold,
                       long abandoned, long shortAbandoned, long enteredSelfService, long selfServed,
                       long abandonedInSelfService, long callbacks, long closed, long outsideHours, long deflected, long otherOutcomes,
-                      Double serviceLevel, Double abandonRate, Double asaMs,
+                      Double serviceLevel, Double serviceLevelTarget, Double abandonRate, Double asaMs,
                       Double ahtMs, long longestWaitMs, Double occupancy, Double ivrContainment, Escalation escalation,
                       Transfers transfers, WaitEstimate waitEstimate, java.util.Map<String, Long> wrapUpCodes) {
     public Figures {
         wrapUpCodes = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(wrapUpCodes));
+    }
+
+    /** Whether the service level fell short of its target (false when either is unknown). */
+    public boolean underTarget() {
+        // Both are ratios of the same denominator; the tolerance absorbs the division's rounding.
+        return serviceLevel != null && serviceLevelTarget != null && serviceLevel < serviceLevelTarget - 1e-9;
     }
 
     /**

@@ -29,9 +29,10 @@ public final class HtmlReport {
     }
 
     /**
-     * @param serviceLevelTarget the target drawn on the service-level chart (0..1)
+     * @param serviceLevelTarget one target (0..1) to draw on the service-level chart, or null to draw each run's
+     *                           own per interval ({@link Figures#serviceLevelTarget()}: the queues' targets)
      */
-    public static void write(Path file, String title, List<Run> runs, double serviceLevelTarget) throws IOException {
+    public static void write(Path file, String title, List<Run> runs, Double serviceLevelTarget) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -39,7 +40,7 @@ public final class HtmlReport {
         Files.writeString(file, render(title, runs, serviceLevelTarget), StandardCharsets.UTF_8);
     }
 
-    static String render(String title, List<Run> runs, double serviceLevelTarget) throws IOException {
+    static String render(String title, List<Run> runs, Double serviceLevelTarget) throws IOException {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("title", title);
         data.put("target", serviceLevelTarget);
@@ -126,7 +127,11 @@ public final class HtmlReport {
               {type: 'line', label: 'abandoned' + suffix(r), data: series(r, i => i.figures.abandoned), borderColor: colours[k], borderDash: [4, 3], pointRadius: 0}]));
             chart('sl', 'line', 'Service level per interval against target', runs.map((r, k) => (
               {label: 'service level' + suffix(r), data: series(r, i => i.figures.serviceLevel == null ? null : 100 * i.figures.serviceLevel), borderColor: colours[k], pointRadius: 0}))
-              .concat([{label: 'target', data: labels.map(() => 100 * data.target), borderColor: '#b3261e', borderDash: [6, 4], pointRadius: 0}]),
+              .concat(data.target != null
+                ? [{label: 'target', data: labels.map(() => 100 * data.target), borderColor: '#b3261e', borderDash: [6, 4], pointRadius: 0}]
+                // Each run's queues' own targets, weighted by the contacts of the interval (a what-if may change them).
+                : runs.map((r, k) => ({label: 'target' + suffix(r), data: series(r, i => i.figures.serviceLevelTarget == null ? null : 100 * i.figures.serviceLevelTarget),
+                    borderColor: k ? '#e8a09a' : '#b3261e', borderDash: [6, 4], pointRadius: 0, stepped: true}))),
               {scales: {y: {min: 0, max: 100, title: {display: true, text: '%'}}}});
             chart('waiting', 'line', 'Contacts waiting (mean and most at once)', runs.flatMap((r, k) => [
               {label: 'mean' + suffix(r), data: series(r, i => i.meanQueueLength), borderColor: colours[k], pointRadius: 0},
@@ -141,7 +146,7 @@ public final class HtmlReport {
               {scales: {y: {position: 'left', title: {display: true, text: 'agents'}}, y1: {position: 'right', min: 0, max: 100, title: {display: true, text: '%'}, grid: {drawOnChartArea: false}}}});
             const columns = [['offered', num], ['answered', num], ['abandoned', num], ['shortAbandoned', num], ['selfServed', num],
               ['callbacks', num], ['closed', num], ['outsideHours', num], ['deflected', num], ['escalation.widened', num], ['escalation.overflowedOut', num],
-              ['escalation.overflowedIn', num], ['escalation.callbackOffers', num], ['escalation.callbackOffersAccepted', num], ['transfers.out', num], ['transfers.in', num], ['serviceLevel', pct], ['abandonRate', pct], ['asaMs', sec], ['ahtMs', sec], ['longestWaitMs', sec], ['occupancy', pct]];
+              ['escalation.overflowedIn', num], ['escalation.callbackOffers', num], ['escalation.callbackOffersAccepted', num], ['transfers.out', num], ['transfers.in', num], ['serviceLevel', pct], ['serviceLevelTarget', pct], ['abandonRate', pct], ['asaMs', sec], ['ahtMs', sec], ['longestWaitMs', sec], ['occupancy', pct]];
             // Answered contacts by the wrap-up code their agent recorded: a row per code any run has.
             [...new Set(runs.flatMap(r => Object.keys(r.report.totals.wrapUpCodes || {})))].sort()
               .forEach(code => columns.push(['wrapUpCodes.' + code, num]));
@@ -154,12 +159,15 @@ public final class HtmlReport {
                     return v == null && key.startsWith('wrapUpCodes.') && f ? 0 : v; });
                   let diff = '';
                   if (runs.length === 2 && values[0] != null && values[1] != null) {
-                    const d = values[1] - values[0];
+                    const d = Math.abs(values[1] - values[0]) < 1e-9 ? 0 : values[1] - values[0]; // no '-0.0%' from rounding
                     const better = d === 0 ? '' : (d < 0) === lowerIsBetter.has(key) ? 'better' : 'worse';
-                    const neutral = ['offered', 'occupancy', 'ahtMs', 'selfServed', 'callbacks', 'closed', 'outsideHours', 'deflected'].includes(key) || key.startsWith('escalation.') || key.startsWith('wrapUpCodes.');
+                    const neutral = ['offered', 'serviceLevelTarget', 'occupancy', 'ahtMs', 'selfServed', 'callbacks', 'closed', 'outsideHours', 'deflected'].includes(key) || key.startsWith('escalation.') || key.startsWith('wrapUpCodes.');
                     diff = '<td class="' + (neutral ? '' : better) + '">' + (d > 0 ? '+' : '') + fmt(d) + '</td>';
                   } else if (runs.length === 2) { diff = '<td></td>'; }
-                  return '<tr><td>' + key + '</td>' + values.map(v => '<td>' + fmt(v) + '</td>').join('') + diff + '</tr>';
+                  // A service level under its target is marked in each run's cell.
+                  const under = k => key === 'serviceLevel' && values[k] != null && get(runs[k]) && get(runs[k]).serviceLevelTarget != null
+                    && values[k] < get(runs[k]).serviceLevelTarget - 1e-9;
+                  return '<tr><td>' + key + '</td>' + values.map((v, k) => under(k) ? '<td class="worse under-target">' + fmt(v) + ' !</td>' : '<td>' + fmt(v) + '</td>').join('') + diff + '</tr>';
                 }).join('')).join('') + '</table>';
             }
             document.getElementById('totals').innerHTML = table([['all contacts', r => r.report.totals]]);

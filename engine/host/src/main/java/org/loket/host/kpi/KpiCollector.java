@@ -333,7 +333,9 @@ public final class KpiCollector {
             accs.add(interval.channels[r.channel]);
         }
         Acc queue = r.firstQueue >= 0 ? queues.get(r.firstQueue) : r.countedInQueue >= 0 ? queues.get(r.countedInQueue) : null;
-        long thresholdMs = r.firstQueue >= 0 ? queueSpecs.get(r.firstQueue).serviceLevelMs() : 0;
+        QueueSpec first = r.firstQueue >= 0 ? queueSpecs.get(r.firstQueue) : null;
+        long thresholdMs = first != null ? first.serviceLevelMs() : 0;
+        int targetPercent = first != null ? first.serviceLevelTargetPercent() : 0;
         long waitMs = -1;
         if (r.answeredNs >= 0) {
             waitMs = (r.answeredNs - r.queuedNs) / 1_000_000;
@@ -346,7 +348,7 @@ public final class KpiCollector {
             waitMs = (r.endedNs - r.queuedNs) / 1_000_000;
         }
         for (Acc a : accs) {
-            a.add(r, waitMs, thresholdMs, shortAbandonMs);
+            a.add(r, waitMs, thresholdMs, targetPercent, shortAbandonMs);
             for (int[] e : r.escalations) {
                 a.escalated(e[0]);
                 if (e[0] == EscalationStep.Action.OVERFLOW.code()) {
@@ -360,7 +362,7 @@ public final class KpiCollector {
             a.transferredIn += r.transfers.size();
         }
         if (queue != null) {
-            queue.add(r, waitMs, thresholdMs, shortAbandonMs);
+            queue.add(r, waitMs, thresholdMs, targetPercent, shortAbandonMs);
         }
         // Per queue, escalations belong to the queue whose step acted, not to the contact's first queue.
         for (int[] e : r.escalations) {
@@ -628,6 +630,8 @@ public final class KpiCollector {
         long deflected;
         /** Deflected after joining a queue: they count against the service level. */
         long deflectedWaiting;
+        /** Sum over the contacts in the service level's denominator of their first queue's target (percent). */
+        long serviceLevelTargetPercentSum;
         long otherOutcomes;
         long widened;
         long overflowedOut;
@@ -647,7 +651,11 @@ public final class KpiCollector {
         /** Answered contacts by the wrap-up code their agent recorded, by name. */
         final Map<String, Long> wrapUpCodes = new TreeMap<>();
 
-        void add(ContactRecord r, long waitMs, long thresholdMs, long shortAbandonMs) {
+        /**
+         * @param thresholdMs   the service-level threshold of the contact's first queue
+         * @param targetPercent that queue's service-level target
+         */
+        void add(ContactRecord r, long waitMs, long thresholdMs, int targetPercent, long shortAbandonMs) {
             if (r.enteredSelfService) {
                 enteredSelfService++;
             }
@@ -667,6 +675,7 @@ public final class KpiCollector {
                 deflected++;
                 if (r.queuedNs >= 0) {
                     deflectedWaiting++;
+                    serviceLevelTargetPercentSum += targetPercent;
                 }
             } else if (!known(r.outcome)) {
                 otherOutcomes++;
@@ -690,6 +699,7 @@ public final class KpiCollector {
                 if (waitMs <= thresholdMs) {
                     answeredWithin++;
                 }
+                serviceLevelTargetPercentSum += targetPercent;
                 handledNs += r.handleNs;
                 if (r.wrapUpCode != null) {
                     wrapUpCodes.merge(r.wrapUpCode, 1L, Long::sum);
@@ -698,6 +708,8 @@ public final class KpiCollector {
                 abandoned++;
                 if (waitMs < shortAbandonMs) {
                     shortAbandoned++;
+                } else {
+                    serviceLevelTargetPercentSum += targetPercent;
                 }
             }
             longestWaitMs = Math.max(longestWaitMs, waitMs);
@@ -714,9 +726,11 @@ public final class KpiCollector {
         }
 
         Figures figures(String name, String channel, Double occupancy) {
+            long serviceLevelContacts = answered + abandoned - shortAbandoned + deflectedWaiting;
             return new Figures(name, channel, offered, answered, answeredWithin, abandoned, shortAbandoned,
                     enteredSelfService, selfServed, abandonedInSelfService, callbacks, closed, outsideHours, deflected, otherOutcomes,
-                    ratio(answeredWithin, answered + abandoned - shortAbandoned + deflectedWaiting), ratio(abandoned, answered + abandoned),
+                    ratio(answeredWithin, serviceLevelContacts), ratio(serviceLevelTargetPercentSum / 100.0, serviceLevelContacts),
+                    ratio(abandoned, answered + abandoned),
                     ratio(waitAnsweredMsSum, answered), ratio(handledNs / 1e6, answered), longestWaitMs, occupancy,
                     ratio(selfServed, enteredSelfService),
                     new Figures.Escalation(widened, overflowedOut, overflowedIn, callbackOffers, callbackOffersAccepted, closedByStep),

@@ -59,6 +59,9 @@ class SimulationCommandsTest {
         assertThat(totals.get("offered").asLong()).isGreaterThan(1_000);
         assertThat(totals.get("answered").asLong() + totals.get("abandoned").asLong()).isEqualTo(totals.get("offered").asLong());
         assertThat(totals.get("serviceLevel").asDouble()).isBetween(0.0, 1.0);
+        assertThat(totals.get("serviceLevelTarget").asDouble()).as("the default's queues aim at 80 %, e-mail at 95 %").isBetween(0.8, 0.95);
+        assertThat(day.get("queues")).filteredOn(q -> q.get("name").asText().equals("digid-email")).singleElement()
+                .satisfies(q -> assertThat(q.get("serviceLevelTarget").asDouble()).isEqualTo(0.95));
 
         Result report = run("report", "--journal", journal.toString(), "--json");
         assertThat(report.exit()).as(report.err()).isZero();
@@ -86,6 +89,13 @@ class SimulationCommandsTest {
         assertThat(b.get("serviceLevel").asDouble()).isGreaterThan(a.get("serviceLevel").asDouble());
         assertThat(b.get("abandoned").asLong()).isLessThan(a.get("abandoned").asLong());
         assertThat(Files.readString(folder.resolve("compare.html"))).contains("config/examples/evening-plus-15");
+    }
+
+    @Test
+    void shouldRefuseAServiceLevelTargetThatIsNotAShare() {
+        Result r = run("report", "--journal", folder.resolve("no-journal").toString(), "--sl-target", "80");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("--sl-target", "'80' is not a share from 0 to 1");
     }
 
     @Test

@@ -20,12 +20,12 @@ class HtmlReportIT {
     @Test
     void shouldDrawEveryChartAndFillTheTablesInARealBrowser(@TempDir Path folder) throws Exception {
         LoadedConfig config = ConfigLoader.loadDefault();
-        List<TraceContact> trace = new TraceGenerator(TrafficParams.shipped()).generate("normal", 3, 0.3);
+        List<TraceContact> trace = new TraceGenerator(TrafficParams.shipped()).generate("peak", 3, 1.0);
         KpiReport a = new DaySimulator(config, DaySimulator.Settings.defaults()).run(trace, null, null).kpis();
         KpiReport b = new DaySimulator(config, new DaySimulator.Settings(DaySimulator.Settings.defaults().date(),
                 DaySimulator.Settings.defaults().zone(), 8_000, 5_000)).run(trace, null, null).kpis();
         Path page = folder.resolve("what-if.html");
-        HtmlReport.write(page, "What-if: ring 3 s vs 8 s", List.of(new HtmlReport.Run("ring 3 s", a), new HtmlReport.Run("ring 8 s", b)), 0.8);
+        HtmlReport.write(page, "What-if: ring 3 s vs 8 s", List.of(new HtmlReport.Run("ring 3 s", a), new HtmlReport.Run("ring 8 s", b)), null);
 
         Chromium.Page rendered = Chromium.render(page, Path.of("target", "screenshots", "what-if-report.png"), folder.resolve("profile"), 5_000);
 
@@ -35,6 +35,19 @@ class HtmlReportIT {
             assertThat(rendered.dom()).containsPattern("<canvas id=\"" + chart + "\"[^>]*style=\"[^\"]*width");
         }
         assertThat(rendered.dom()).contains("<th>ring 3 s</th><th>ring 8 s</th><th>B - A</th>", "login-voice (voice)", "<td>serviceLevel</td>");
+        // Each queue's own target, and its service level marked in every run and row that fell short of it.
+        assertThat(rendered.dom()).contains("<td>serviceLevelTarget</td>");
+        long under = 0;
+        for (KpiReport run : List.of(a, b)) {
+            List<Figures> rows = new java.util.ArrayList<>(List.of(run.totals()));
+            a.queues().forEach(q -> rows.add(run.queue(q.name())));
+            rows.addAll(run.channels());
+            under += rows.stream().filter(f -> f != null && f.underTarget()).count();
+        }
+        assertThat(under).as("the default's queues at this load: some fall short").isPositive();
+        // (a cell's text starts with a digit; the page's own script has the class name too)
+        assertThat(java.util.regex.Pattern.compile("class=\"worse under-target\">\\d").matcher(rendered.dom()).results().count())
+                .isEqualTo(under);
         // The agents' table: a row per agent and run, the first agent of the roster with its figures.
         String first = a.agents().getFirst().name();
         assertThat(rendered.dom()).contains("<th>accepted</th><th>logged in</th><th>occupancy</th>")

@@ -135,19 +135,7 @@ class KpiCollectorTest {
         for (long contact = 1; contact <= 3; contact++) {
             long id = contact;
             long at = contact * 100_000;
-            apply(at, CommandType.CONTACT_ARRIVED, c -> {
-                c.contactId = id;
-                c.entryId = 0;
-                c.channel = Channel.VOICE.code();
-            });
-            apply(at + 100, CommandType.SELF_SERVICE_INPUT, c -> {
-                c.contactId = id;
-                c.input = 1;
-            });
-            apply(at + 200, CommandType.SELF_SERVICE_INPUT, c -> {
-                c.contactId = id;
-                c.input = 2;
-            });
+            arriveAndChooseTheQueue(id, at);
             apply(at + 3_000, CommandType.OFFER_ACCEPTED, c -> {
                 c.contactId = id;
                 c.agentId = ann;
@@ -181,19 +169,7 @@ class KpiCollectorTest {
             c.agentId = ann;
             c.agentState = org.loket.core.AgentState.READY.code();
         });
-        apply(700_000, CommandType.CONTACT_ARRIVED, c -> {
-            c.contactId = 1;
-            c.entryId = 0;
-            c.channel = Channel.VOICE.code();
-        });
-        apply(700_100, CommandType.SELF_SERVICE_INPUT, c -> {
-            c.contactId = 1;
-            c.input = 1;
-        });
-        apply(700_200, CommandType.SELF_SERVICE_INPUT, c -> {
-            c.contactId = 1;
-            c.input = 2;
-        });
+        arriveAndChooseTheQueue(1, 700_000);
         apply(703_000, CommandType.OFFER_ACCEPTED, c -> {
             c.contactId = 1;
             c.agentId = ann;
@@ -217,6 +193,65 @@ class KpiCollectorTest {
         assertThat(a.occupancy()).isCloseTo(0.335, org.assertj.core.data.Offset.offset(1e-9));
     }
 
+    @Test
+    void shouldWeighEachContactsQueueTargetIntoTheServiceLevelTargetOfEveryRow() throws Exception {
+        String yaml = org.loket.host.sim.DaySimulatorTest.yaml();
+        var strict = org.loket.config.ConfigLoader.parse(java.util.Map.of("routing.yaml", "version: 1\n"
+                + yaml.replace("serviceLevelSeconds: 20}", "serviceLevelSeconds: 20, serviceLevelPercent: 95}")), "strict");
+        var lenient = org.loket.config.ConfigLoader.parse(java.util.Map.of("routing.yaml", "version: 2\n"
+                + yaml.replace("serviceLevelSeconds: 20}", "serviceLevelSeconds: 20, serviceLevelPercent: 60}")), "lenient");
+        int ann = 0;
+        apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(strict.routing()));
+        apply(100, CommandType.AGENT_LOGGED_IN, c -> c.agentId = ann);
+        arriveAndChooseTheQueue(2);
+        apply(4_500, CommandType.CONTACT_ABANDONED, c -> c.contactId = 2); // hangs up while ann's phone rings: a short abandon, in no service level
+        answer(1, 10_000, 3_000);  // within the 20 s threshold
+        KpiReport first = kpis.report();
+        assertThat(first.queue("q").serviceLevel()).isEqualTo(1.0);
+        assertThat(first.queue("q").serviceLevelTarget()).isEqualTo(0.95);
+        assertThat(first.queue("q").underTarget()).isFalse();
+
+        apply(200_000, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(lenient.routing()));
+        answer(3, 1_000_000, 40_000); // next interval, past the threshold, under the 60 % target now in force
+        KpiReport report = kpis.report();
+        assertThat(report.queue("q").serviceLevel()).isEqualTo(0.5);
+        assertThat(report.queue("q").serviceLevelTarget()).as("one contact at 95 %, one at 60 %").isCloseTo(0.775, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(report.queue("q").underTarget()).isTrue();
+        assertThat(report.totals().serviceLevelTarget()).isEqualTo(report.queue("q").serviceLevelTarget());
+        assertThat(report.channels()).filteredOn(c -> c.name().equals("voice")).singleElement()
+                .satisfies(voice -> assertThat(voice.serviceLevelTarget()).isEqualTo(report.queue("q").serviceLevelTarget()));
+        assertThat(report.intervals()).extracting(i -> i.figures().serviceLevelTarget()).containsExactly(0.95, 0.6);
+        assertThat(report.channels()).filteredOn(c -> c.name().equals("chat")).singleElement()
+                .satisfies(chat -> assertThat(chat.serviceLevelTarget()).as("no contact, no target").isNull());
+    }
+
+    /**
+     * Contact {@code contact} arrives at {@code atMs} and waits {@code waitMs} in the queue (ann pauses meanwhile:
+     * an offer rings out after a few seconds), ann answers, talks 30 s, wraps up 10 s.
+     */
+    private void answer(long contact, long atMs, long waitMs) {
+        apply(atMs - 1, CommandType.AGENT_STATE_CHANGED, c -> {
+            c.agentId = 0;
+            c.agentState = org.loket.core.AgentState.PAUSED.code();
+        });
+        arriveAndChooseTheQueue(contact, atMs);
+        apply(atMs + 200 + waitMs - 1_000, CommandType.AGENT_STATE_CHANGED, c -> {
+            c.agentId = 0;
+            c.agentState = org.loket.core.AgentState.READY.code();
+        });
+        assertThat(decided).as("offered to ann").anyMatch(d -> d.type == org.loket.core.decision.DecisionType.OFFER_CONTACT);
+        apply(atMs + 200 + waitMs, CommandType.OFFER_ACCEPTED, c -> {
+            c.contactId = contact;
+            c.agentId = 0;
+        });
+        assertThat(decided).as("accepted").noneMatch(d -> d.type == org.loket.core.decision.DecisionType.REJECT_COMMAND);
+        apply(atMs + 30_200 + waitMs, CommandType.CONTACT_ENDED, c -> c.contactId = contact);
+        apply(atMs + 40_200 + waitMs, CommandType.WRAP_UP_DONE, c -> {
+            c.contactId = contact;
+            c.agentId = 0;
+        });
+    }
+
     /** The operator's emergency closure of queue {@code queueId} with prompt {@code promptId}. */
     private void closeQueue(long atMs, int queueId, int promptId) {
         apply(atMs, CommandType.QUEUE_CLOSURE_SET, c -> {
@@ -226,16 +261,21 @@ class KpiCollectorTest {
     }
 
     private void arriveAndChooseTheQueue(long contact) {
-        apply(2_000 * contact, CommandType.CONTACT_ARRIVED, c -> {
+        arriveAndChooseTheQueue(contact, 2_000 * contact);
+    }
+
+    /** Contact {@code contact} calls at {@code atMs} and picks the queue in the two menus (100 ms each). */
+    private void arriveAndChooseTheQueue(long contact, long atMs) {
+        apply(atMs, CommandType.CONTACT_ARRIVED, c -> {
             c.contactId = contact;
             c.entryId = 0;
             c.channel = Channel.VOICE.code();
         });
-        apply(2_000 * contact + 100, CommandType.SELF_SERVICE_INPUT, c -> {
+        apply(atMs + 100, CommandType.SELF_SERVICE_INPUT, c -> {
             c.contactId = contact;
             c.input = 1;
         });
-        apply(2_000 * contact + 200, CommandType.SELF_SERVICE_INPUT, c -> {
+        apply(atMs + 200, CommandType.SELF_SERVICE_INPUT, c -> {
             c.contactId = contact;
             c.input = 2;
         });
