@@ -11,6 +11,8 @@ import java.util.Arrays;
 public final class Command {
     /** Marks an int field as "not given". */
     public static final int NONE = -1;
+    /** {@link #citizenPseudonym} of a contact whose citizen is not known. */
+    public static final long UNKNOWN_CITIZEN = 0;
 
     public CommandType type;
     /** Position of the command in the journal, assigned by the host; echoed in decisions. */
@@ -27,6 +29,12 @@ public final class Command {
     public int input = NONE;
     public int agentState = NONE;
     public int reason = NONE;
+    /**
+     * Only for {@link CommandType#CONTACT_ARRIVED}: a keyed pseudonym of who made the contact (the
+     * adapter's HMAC of a caller number or sender address), {@link #UNKNOWN_CITIZEN} when withheld or
+     * not known. The core ignores it; reports link a citizen's contacts by it (repeat contacts).
+     */
+    public long citizenPseudonym = UNKNOWN_CITIZEN;
     /** Only for {@link CommandType#CONFIG_APPLIED}; never retained by the core. */
     public byte[] payload;
 
@@ -45,6 +53,7 @@ public final class Command {
         input = NONE;
         agentState = NONE;
         reason = NONE;
+        citizenPseudonym = UNKNOWN_CITIZEN;
         payload = null;
         return this;
     }
@@ -64,6 +73,7 @@ public final class Command {
         input = other.input;
         agentState = other.agentState;
         reason = other.reason;
+        citizenPseudonym = other.citizenPseudonym;
         payload = other.payload;
         return this;
     }
@@ -73,7 +83,7 @@ public final class Command {
         return o instanceof Command c && type == c.type && sequence == c.sequence && timestampNs == c.timestampNs
                 && contactId == c.contactId && agentId == c.agentId && entryId == c.entryId && queueId == c.queueId
                 && channel == c.channel && priority == c.priority && languageId == c.languageId && input == c.input
-                && agentState == c.agentState && reason == c.reason && Arrays.equals(payload, c.payload);
+                && agentState == c.agentState && reason == c.reason && citizenPseudonym == c.citizenPseudonym && Arrays.equals(payload, c.payload);
     }
 
     @Override
@@ -86,6 +96,7 @@ public final class Command {
         return "Command{" + type + " seq=" + sequence + " t=" + timestampNs + " contact=" + contactId + " agent=" + agentId
                 + " entry=" + entryId + " queue=" + queueId + " channel=" + channel + " priority=" + priority
                 + " language=" + languageId + " input=" + input + " state=" + agentState + " reason=" + reason
+                + (citizenPseudonym == UNKNOWN_CITIZEN ? "" : " citizen=" + Long.toHexString(citizenPseudonym))
                 + (payload == null ? "" : " payload=" + payload.length + "B") + '}';
     }
 }

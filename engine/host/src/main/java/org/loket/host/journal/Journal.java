@@ -215,8 +215,9 @@ public final class Journal implements AutoCloseable {
     private static long firstSequence(Bytes<?> record, boolean commandQueue, Command command) {
         try {
             if (commandQueue) {
-                if (JournalCodec.readHeader(record, JournalCodec.KIND_COMMAND) > 0) {
-                    JournalCodec.readCommand(record, command);
+                boolean citizens = JournalCodec.carriesCitizens(record);
+                if (JournalCodec.readCommandHeader(record, citizens) > 0) {
+                    JournalCodec.readCommand(record, command, citizens);
                     return command.sequence;
                 }
             } else if (JournalCodec.readHeader(record, JournalCodec.KIND_DECISIONS) > 0) {
@@ -353,6 +354,7 @@ public final class Journal implements AutoCloseable {
         private final ExcerptTailer tailer;
         private final Bytes<?> batch = Bytes.allocateElasticOnHeap(1 << 16);
         private int remaining;
+        private boolean citizens;
 
         CommandReader(ExcerptTailer tailer) {
             this.tailer = tailer;
@@ -363,7 +365,7 @@ public final class Journal implements AutoCloseable {
             if (remaining == 0 && !nextRecord()) {
                 return false;
             }
-            JournalCodec.readCommand(batch, into);
+            JournalCodec.readCommand(batch, into, citizens);
             remaining--;
             return true;
         }
@@ -377,7 +379,8 @@ public final class Journal implements AutoCloseable {
                     batch.clear();
                     batch.write(dc.wire().bytes());
                 }
-                remaining = JournalCodec.readHeader(batch, JournalCodec.KIND_COMMAND);
+                citizens = JournalCodec.carriesCitizens(batch);
+                remaining = JournalCodec.readCommandHeader(batch, citizens);
             } while (remaining == 0);
             return true;
         }

@@ -17,7 +17,10 @@ import org.loket.core.decision.DecisionType;
 public final class JournalCodec {
     /** Major format version; a reader refuses records of another. */
     public static final int FORMAT_MAJOR = 1;
-    static final int KIND_COMMAND = 1;
+    /** Commands with the citizen's pseudonym (since session 14); what this Loket writes. */
+    static final int KIND_COMMAND = 3;
+    /** Commands as the first Lokets wrote them, without the citizen's pseudonym: read, not written. */
+    static final int KIND_COMMAND_WITHOUT_CITIZEN = 1;
     static final int KIND_DECISIONS = 2;
 
     private JournalCodec() {
@@ -53,8 +56,25 @@ public final class JournalCodec {
         return in.readInt();
     }
 
-    /** Reads a command record into {@code c}, replacing every field. */
-    public static void readCommand(Bytes<?> in, Command c) {
+    /**
+     * Whether the command record at the reader's position carries citizens' pseudonyms (peeked, not
+     * read): pass its answer to {@link #readCommandHeader} and {@link #readCommand}.
+     */
+    static boolean carriesCitizens(Bytes<?> record) {
+        return record.readByte(record.readPosition() + 1) != KIND_COMMAND_WITHOUT_CITIZEN;
+    }
+
+    /** Reads a command record's header; @return the count of commands that follow */
+    static int readCommandHeader(Bytes<?> in, boolean citizens) {
+        return readHeader(in, citizens ? KIND_COMMAND : KIND_COMMAND_WITHOUT_CITIZEN);
+    }
+
+    /**
+     * Reads a command into {@code c}, replacing every field.
+     *
+     * @param citizens what {@link #carriesCitizens} said of its record
+     */
+    public static void readCommand(Bytes<?> in, Command c, boolean citizens) {
         c.type = CommandType.ofCode(in.readByte());
         c.sequence = in.readLong();
         c.timestampNs = in.readLong();
@@ -68,6 +88,7 @@ public final class JournalCodec {
         c.input = in.readInt();
         c.agentState = in.readInt();
         c.reason = in.readInt();
+        c.citizenPseudonym = citizens ? in.readLong() : Command.UNKNOWN_CITIZEN;
         int length = in.readInt();
         if (length < 0) {
             c.payload = null;
@@ -111,6 +132,7 @@ public final class JournalCodec {
             putInt(c.input);
             putInt(c.agentState);
             putInt(c.reason);
+            putLong(c.citizenPseudonym);
             putInt(c.payload == null ? -1 : c.payload.length);
             out.write(buf, 0, at);
             if (c.payload != null) {

@@ -22,6 +22,7 @@ class JournalTest {
         Command arrival = Commands.arrive(1_000, 42, Channel.CHAT, 3, 7);
         arrival.sequence = 1;
         arrival.languageId = 1;
+        arrival.citizenPseudonym = 0x8000_0000_1234_5678L;
         Command config = Commands.config(0, new org.loket.core.testkit.ConfigBuilder().build());
         config.sequence = 2;
         Decision offer = new Decision();
@@ -64,6 +65,38 @@ class JournalTest {
                 assertThat(reader.decision(19).runnerUp).isEqualTo(offer.runnerUp);
                 assertThat(reader.next()).isFalse();
             }
+        }
+    }
+
+    @Test
+    void shouldReadCommandsOfTheFirstFormatWithoutCitizens() {
+        // A batch of two commands as Lokets before the citizen pseudonym wrote it (kind 1, no pseudonym field).
+        try (net.openhft.chronicle.queue.ChronicleQueue queue = net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder
+                .single(folder.resolve("commands").toFile()).rollCycle(net.openhft.chronicle.queue.RollCycles.FAST_DAILY).build();
+             var appender = queue.createAppender();
+             var dc = appender.writingDocument()) {
+            var out = dc.wire().bytes();
+            out.writeByte((byte) JournalCodec.FORMAT_MAJOR).writeByte((byte) JournalCodec.KIND_COMMAND_WITHOUT_CITIZEN).writeInt(2);
+            for (long sequence = 1; sequence <= 2; sequence++) {
+                out.writeByte((byte) org.loket.core.command.CommandType.CONTACT_ARRIVED.code());
+                out.writeLong(sequence).writeLong(1_000 * sequence).writeLong(40 + sequence);
+                for (int field = 0; field < 9; field++) { // agent, entry, queue, channel, priority, language, input, state, reason
+                    out.writeInt(field == 1 ? 0 : Command.NONE);
+                }
+                out.writeInt(-1); // no payload
+            }
+        }
+        try (Journal journal = Journal.openExisting(folder); var reader = journal.commandReader()) {
+            Command read = new Command();
+            read.citizenPseudonym = 99; // a reused holder: the reader must say "unknown"
+            assertThat(reader.next(read)).isTrue();
+            assertThat(read.contactId).isEqualTo(41);
+            assertThat(read.entryId).isZero();
+            assertThat(read.citizenPseudonym).isEqualTo(Command.UNKNOWN_CITIZEN);
+            assertThat(reader.next(read)).isTrue();
+            assertThat(read.sequence).isEqualTo(2);
+            assertThat(read.contactId).isEqualTo(42);
+            assertThat(reader.next(read)).isFalse();
         }
     }
 
