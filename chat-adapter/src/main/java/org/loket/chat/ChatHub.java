@@ -275,6 +275,9 @@ final class ChatHub implements AutoCloseable {
     private record Fed(Command command, Decision[] decisions) {
     }
 
+    /** Work items' senders as the journal knows them ({@code Command.citizenPseudonym}). */
+    private final org.loket.host.gateway.Pseudonyms pseudonyms;
+
     ChatHub(ChatSettings settings, LoadedConfig config, CommandPublisher publisher, ChatCounters counters, Webhook webhook,
             TranscriptStore store) {
         this.settings = settings;
@@ -286,6 +289,14 @@ final class ChatHub implements AutoCloseable {
         this.promptTexts = config.promptTexts();
         this.dayZone = config.hours().zone();
         this.today = new TodayKpis(dayZone, KpiCollector.DEFAULT_SHORT_ABANDON_MS, RoutingConfigCodec.encode(routing));
+        try {
+            this.pseudonyms = org.loket.host.gateway.Pseudonyms.load(settings.pseudonymKeyFile());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("chat.pseudonym-key-file: " + e.getMessage(), e);
+        }
+        if (settings.pseudonymKeyFile() == null) {
+            LOG.warn("chat.pseudonym-key-file not set: work items' sender pseudonyms use a random key of this process");
+        }
         indexNames();
         if (!findEntries()) {
             throw new IllegalArgumentException("entries " + List.of(settings.chatEntry(), settings.emailEntry(), settings.socialEntry())
@@ -925,6 +936,7 @@ final class ChatHub implements AutoCloseable {
         Command o = command(CommandType.CONTACT_ARRIVED, id, preferred == null ? Command.NONE : preferred);
         o.channel = channel.code();
         o.entryId = channel == Channel.EMAIL ? emailEntry : socialEntry;
+        o.citizenPseudonym = pseudonyms.of(senderAddress(from));
         if (!publish(o, null)) {
             return null;
         }
@@ -940,6 +952,20 @@ final class ChatHub implements AutoCloseable {
         c.say("citizen", body);
         conversations.put(id, c);
         return Long.toString(id);
+    }
+
+    /**
+     * The address a sender's pseudonym is made of: the part in angle brackets of "Name &lt;address&gt;",
+     * in lower case, so a citizen who writes again from the same address is the same citizen.
+     */
+    static String senderAddress(String from) {
+        if (from == null) {
+            return null;
+        }
+        int open = from.lastIndexOf('<');
+        int close = from.lastIndexOf('>');
+        String address = open >= 0 && close > open ? from.substring(open + 1, close) : from;
+        return address.trim().toLowerCase(java.util.Locale.ROOT);
     }
 
     private void toWebhook(Conversation c, String type, Function<ObjectNode, ObjectNode> fields) {

@@ -37,6 +37,8 @@ import java.util.Properties;
  *                               {@code transcripts} beside the journal folder the host names in
  *                               {@code loket.journal}, else {@code var/transcripts})
  * @param transcriptRetentionDays days a day's transcripts are kept after that day ({@code chat.transcript-retention-days}, default 30)
+ * @param pseudonymKeyFile       key of the work items' sender pseudonyms ({@code chat.pseudonym-key-file}, 16+ bytes);
+ *                               {@code null}: a random key of this process (senders are not linked across a restart)
  */
 public record ChatSettings(String bindAddress, int port, Path keyStore, String keyStorePassword,
                            Map<String, String> agentSecrets, String supervisorToken, String workItemToken,
@@ -44,7 +46,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                            int messagesPerSecond, int burstMessages, int idleTimeoutSeconds, int resumeSeconds,
                            int positionUpdateMs, int wallboardUpdateMs,
                            String chatEntry, String emailEntry, String socialEntry,
-                           Path transcriptFolder, int transcriptRetentionDays) {
+                           Path transcriptFolder, int transcriptRetentionDays, Path pseudonymKeyFile) {
 
     /** The key that switches the gateway on. */
     public static final String PORT = "chat.port";
@@ -105,7 +107,8 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 settings.getOrDefault("chat.email-entry", "email"),
                 settings.getOrDefault("chat.social-entry", "webcare"),
                 transcriptFolder(settings),
-                integer(settings, "chat.transcript-retention-days", 30, 1, 3_650));
+                integer(settings, "chat.transcript-retention-days", 30, 1, 3_650),
+                settings.containsKey("chat.pseudonym-key-file") ? Path.of(settings.get("chat.pseudonym-key-file")) : null);
     }
 
     private static int integer(Map<String, String> settings, String key, int defaultValue, int min, int max) {

@@ -399,6 +399,41 @@ class ChatGatewayTest {
         }
     }
 
+    @Test
+    void shouldJournalAWorkItemsSenderAsAPseudonymThatLinksTheirItemsAndNeverTheAddress() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of())) {
+            HttpClient http = HttpClient.newHttpClient();
+            for (String from : new String[] {"citizen@example.org", "A. Citizen <Citizen@Example.org>", "other@example.org"}) {
+                String item = "{\"channel\":\"email\",\"externalId\":\"m-" + from.length() + "\",\"from\":\"" + from
+                        + "\",\"subject\":\"s\",\"body\":\"b\"}";
+                assertThat(post(http, t, item, TestEngine.WORK_ITEM_TOKEN).statusCode()).isEqualTo(202);
+            }
+            java.util.List<Long> senders = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (senders.size() < 3 && System.nanoTime() < deadline) {
+                senders.clear();
+                try (var reader = t.journal.commandReader()) {
+                    org.loket.core.command.Command c = new org.loket.core.command.Command();
+                    while (reader.next(c)) {
+                        if (c.type == org.loket.core.command.CommandType.CONTACT_ARRIVED) {
+                            senders.add(c.citizenPseudonym);
+                        }
+                    }
+                }
+                Thread.sleep(50);
+            }
+            assertThat(senders).hasSize(3).doesNotContain(org.loket.core.command.Command.UNKNOWN_CITIZEN);
+            assertThat(senders.get(1)).as("the same address, however written").isEqualTo(senders.get(0));
+            assertThat(senders.get(2)).isNotEqualTo(senders.get(0));
+            try (var files = Files.walk(t.journal.folder())) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    assertThat(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1))
+                            .as(file.toString()).doesNotContainIgnoringCase("example.org");
+                }
+            }
+        }
+    }
+
     private static HttpResponse<String> post(HttpClient http, TestEngine t, String body, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(t.http() + "/api/v1/work-items"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));

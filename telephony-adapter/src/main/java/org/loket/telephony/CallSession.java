@@ -60,6 +60,8 @@ final class CallSession {
     final long contactId;
     private final String uniqueId;
     private final String number;
+    /** The caller's pseudonym ({@code Command.citizenPseudonym}), and as logs show it. */
+    private final long citizen;
     private final String pseudonym;
     /**
      * A decision and the names of the configuration it was made under: a reload between its release
@@ -88,7 +90,7 @@ final class CallSession {
     private long wakeNs;
 
     CallSession(TelephonyGateway gateway, AgiChannel channel, String channelName, long contactId, String uniqueId,
-                String number, String pseudonym) {
+                String number, long citizen) {
         this.gateway = gateway;
         this.calls = gateway.calls();
         this.settings = gateway.settings();
@@ -97,7 +99,8 @@ final class CallSession {
         this.contactId = contactId;
         this.uniqueId = uniqueId;
         this.number = number;
-        this.pseudonym = pseudonym;
+        this.citizen = citizen;
+        this.pseudonym = org.loket.host.gateway.Pseudonyms.text(citizen);
         this.language = gateway.directory().language(0);
     }
 
@@ -185,7 +188,7 @@ final class CallSession {
         // A caller who talked to an agent a short while ago names them: the queue decides how long to wait for them.
         String lastAgent = calls.lastAgents.recent(pseudonym, System.currentTimeMillis(), settings.lastAgentMs());
         int preferredAgent = lastAgent == null ? -1 : agentNow(lastAgent);
-        if (!calls.publish(new Calls.Out(CommandType.CONTACT_ARRIVED, contactId, preferredAgent, entryId, -1, -1, -1))) {
+        if (!calls.publish(new Calls.Out(CommandType.CONTACT_ARRIVED, contactId, preferredAgent, entryId, -1, -1, -1, citizen))) {
             try {
                 fallback("ring full");
             } finally {

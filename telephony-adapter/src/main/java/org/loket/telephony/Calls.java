@@ -24,7 +24,12 @@ import org.slf4j.LoggerFactory;
 final class Calls {
     private static final Logger LOG = LoggerFactory.getLogger(Calls.class);
     /** One command to publish; the filler copies it into the ring's slot. */
-    record Out(CommandType type, long contactId, int agentId, int entryId, int input, int agentState, int reason) {
+    /** @param citizen the caller's pseudonym (CONTACT_ARRIVED only) */
+    record Out(CommandType type, long contactId, int agentId, int entryId, int input, int agentState, int reason, long citizen) {
+        Out(CommandType type, long contactId, int agentId, int entryId, int input, int agentState, int reason) {
+            this(type, contactId, agentId, entryId, input, agentState, reason, org.loket.core.command.Command.UNKNOWN_CITIZEN);
+        }
+
         static Out of(CommandType type, long contactId) {
             return new Out(type, contactId, -1, -1, -1, -1, -1);
         }
@@ -42,6 +47,7 @@ final class Calls {
         c.input = o.input;
         c.agentState = o.agentState;
         c.reason = o.reason;
+        c.citizenPseudonym = o.citizen;
         if (o.type == CommandType.CONTACT_ARRIVED) {
             c.channel = Channel.VOICE.code();
         }

@@ -60,7 +60,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     private Calls calls;
     /** Egress thread only: the current command's decisions per call, handed over at its end. */
     private final Map<CallSession, List<CallSession.Mail>> pending = new LinkedHashMap<>();
-    private CallerPseudonyms pseudonyms;
+    private org.loket.host.gateway.Pseudonyms pseudonyms;
     private VirtualThreadAgiServer agiServer;
     private AmiLink ami;
     /** Call-taking agents the core held logged in when the gateway started ({@link #seedFromCore}). */
@@ -117,7 +117,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         } else {
             LOG.warn("telephony: no callback folder (telephony.callbackFolder or a journal): a restart loses promised callbacks");
         }
-        pseudonyms = CallerPseudonyms.load(settings.pseudonymKeyFile());
+        pseudonyms = org.loket.host.gateway.Pseudonyms.load(settings.pseudonymKeyFile());
         if (settings.pseudonymKeyFile() == null) {
             LOG.warn("telephony.pseudonymKeyFile not set: caller pseudonyms use a random key of this process");
         }
@@ -204,7 +204,8 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         String entryKey = args != null && args.length > 0 && !args[0].isBlank() ? args[0] : request.getExtension();
         int entryId = directory.entry(entryKey);
         String number = request.getCallerIdNumber();
-        String pseudonym = pseudonyms.of(number);
+        long citizen = pseudonyms.of(number);
+        String pseudonym = org.loket.host.gateway.Pseudonyms.text(citizen);
         long contactId = calls.newContactId();
         if (entryId < 0) {
             calls.counters.unknownEntry.incrementAndGet();
@@ -214,7 +215,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         }
         // Per call at debug only: the journal has every call; a log line per call cost more than its routing.
         LOG.debug("call {} from {} at entry {}", contactId, pseudonym, entryKey);
-        new CallSession(this, channel, request.getChannel(), contactId, request.getUniqueId(), number, pseudonym)
+        new CallSession(this, channel, request.getChannel(), contactId, request.getUniqueId(), number, citizen)
                 .run(entryId, AgiSocket.current());
     }
 

@@ -450,6 +450,14 @@ class PhoneChannelIT {
         assertThat(again.await(30)).as(diagnostics(again)).isZero();
         assertThat(outcomeOf(againContact, 10))
                 .isEqualTo(Outcome.ANSWERED);
+        // The journal knows the caller by the keyed pseudonym of their number only, the same on both calls,
+        // so the report counts the second call as a repeat and the first as not resolved at first contact.
+        long pseudonym = org.loket.host.gateway.Pseudonyms.load(WORK.resolve("pseudonym-key")).of("0612000019");
+        assertThat(arrived.citizenPseudonym).isEqualTo(pseudonym);
+        assertThat(awaitCommand(c -> c.type == CommandType.CONTACT_ARRIVED && c.contactId == firstContact, 10).citizenPseudonym)
+                .isEqualTo(pseudonym);
+        org.loket.host.kpi.KpiReport kpis = org.loket.host.kpi.JournalKpis.read(JOURNAL, java.time.ZoneOffset.UTC, 5_000);
+        assertThat(kpis.queue("pref-voice").repeats()).isEqualTo(new org.loket.host.kpi.Figures.Repeats(2, 1, 0, 2, 1, 0.5));
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.loket.host.cli;
 import java.io.PrintWriter;
 
 import org.loket.host.kpi.Figures;
+import org.loket.host.kpi.KpiCollector;
 import org.loket.host.kpi.KpiReport;
 
 /** KPI tables as plain text for the terminal. */
@@ -33,7 +34,26 @@ final class KpiText {
         escalations(out, report);
         transfers(out, report);
         wrapUpCodes(out, report);
+        repeats(out, report);
         waitEstimates(out, report);
+    }
+
+    /** Per queue: contacts of known citizens, their repeat contacts and first-contact resolution (nothing when none is known). */
+    private static void repeats(PrintWriter out, KpiReport report) {
+        if (report.totals().repeats().known() == 0) {
+            return;
+        }
+        out.println();
+        out.printf("%-20s %9s %9s %9s %9s %11s %6s%n", "repeat contacts", "known", "repeats", "redials", "answered", "came back", "FCR");
+        java.util.stream.Stream.concat(java.util.stream.Stream.of(report.totals()), report.queues().stream())
+                .filter(f -> f.repeats().known() > 0).forEach(f -> {
+                    Figures.Repeats r = f.repeats();
+                    out.printf("%-20s %,9d %,9d %,9d %,9d %,11d %6s%n", f.name(), r.known(), r.repeated(), r.afterAbandon(),
+                            r.answeredKnown(), r.unresolved(), pct(r.firstContactResolution()));
+                });
+        out.printf("known = the citizen's number or address was given (pseudonymised); repeats within %d days of their previous"
+                + " contact, redials after an abandon; FCR = answered contacts after which the citizen did not come back within"
+                + " %d days, as far as the journal reaches%n", KpiCollector.REPEAT_WINDOW_MS / 86_400_000, KpiCollector.REPEAT_WINDOW_MS / 86_400_000);
     }
 
     /** Per agent present in the report: offers taken, time logged in, occupancy, paused time by reason. */
@@ -157,6 +177,10 @@ final class KpiText {
         seconds(out, "  ASA", a.asaMs(), b.asaMs());
         seconds(out, "  AHT", a.ahtMs(), b.ahtMs());
         percent(out, "  occupancy", a.occupancy(), b.occupancy());
+        if (a.repeats().known() + b.repeats().known() > 0) {
+            line(out, "  repeat contacts", a.repeats().repeated(), b.repeats().repeated());
+            percent(out, "  first-contact res.", a.repeats().firstContactResolution(), b.repeats().firstContactResolution());
+        }
     }
 
     private static void line(PrintWriter out, String label, long a, long b) {

@@ -40,13 +40,16 @@ package org.loket.host.kpi;
  * @param wrapUpCodes            answered contacts by the wrap-up code their agent recorded (the name in the
  *                               configuration in force at the time, {@code code-N} for one it did not name);
  *                               contacts whose wrap-up ended without a code are not in it
+ * @param repeats                contacts of citizens the adapters could recognise (a caller number, a sender address),
+ *                               linked by their pseudonyms: repeat contacts and first-contact resolution
  */
 public record Figures(String name, String channel, long offered, long answered, long answeredWithinThreshold,
                       long abandoned, long shortAbandoned, long enteredSelfService, long selfServed,
                       long abandonedInSelfService, long callbacks, long closed, long outsideHours, long deflected, long otherOutcomes,
                       Double serviceLevel, Double serviceLevelTarget, Double abandonRate, Double asaMs,
                       Double ahtMs, long longestWaitMs, Double occupancy, Double ivrContainment, Escalation escalation,
-                      Transfers transfers, WaitEstimate waitEstimate, java.util.Map<String, Long> wrapUpCodes) {
+                      Transfers transfers, WaitEstimate waitEstimate, java.util.Map<String, Long> wrapUpCodes,
+                      Repeats repeats) {
     public Figures {
         wrapUpCodes = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(wrapUpCodes));
     }
@@ -55,6 +58,22 @@ public record Figures(String name, String channel, long offered, long answered, 
     public boolean underTarget() {
         // Both are ratios of the same denominator; the tolerance absorbs the division's rounding.
         return serviceLevel != null && serviceLevelTarget != null && serviceLevel < serviceLevelTarget - 1e-9;
+    }
+
+    /**
+     * Contacts of known citizens, linked across contacts by the pseudonym the adapter journaled
+     * (withheld numbers, web chats and trace rows without one are unknown and in none of these).
+     * Within {@link KpiCollector#REPEAT_WINDOW_MS} (7 days), as far back and forward as the report reads.
+     *
+     * @param known                  contacts whose citizen is known
+     * @param repeated               of these, contacts whose citizen's previous contact arrived within the window before
+     * @param afterAbandon           of those, contacts whose previous contact had been abandoned (redials)
+     * @param answeredKnown          answered contacts whose citizen is known
+     * @param unresolved             of these, contacts after whose end the citizen contacted again within the window
+     * @param firstContactResolution 1 - unresolved / answeredKnown, or null without answered known contacts
+     */
+    public record Repeats(long known, long repeated, long afterAbandon, long answeredKnown, long unresolved,
+                          Double firstContactResolution) {
     }
 
     /**

@@ -146,11 +146,12 @@ public final class HtmlReport {
               {scales: {y: {position: 'left', title: {display: true, text: 'agents'}}, y1: {position: 'right', min: 0, max: 100, title: {display: true, text: '%'}, grid: {drawOnChartArea: false}}}});
             const columns = [['offered', num], ['answered', num], ['abandoned', num], ['shortAbandoned', num], ['selfServed', num],
               ['callbacks', num], ['closed', num], ['outsideHours', num], ['deflected', num], ['escalation.widened', num], ['escalation.overflowedOut', num],
-              ['escalation.overflowedIn', num], ['escalation.callbackOffers', num], ['escalation.callbackOffersAccepted', num], ['transfers.out', num], ['transfers.in', num], ['serviceLevel', pct], ['serviceLevelTarget', pct], ['abandonRate', pct], ['asaMs', sec], ['ahtMs', sec], ['longestWaitMs', sec], ['occupancy', pct]];
+              ['escalation.overflowedIn', num], ['escalation.callbackOffers', num], ['escalation.callbackOffersAccepted', num], ['transfers.out', num], ['transfers.in', num], ['serviceLevel', pct], ['serviceLevelTarget', pct], ['abandonRate', pct], ['asaMs', sec], ['ahtMs', sec], ['longestWaitMs', sec], ['occupancy', pct],
+              ['repeats.known', num], ['repeats.repeated', num], ['repeats.afterAbandon', num], ['repeats.firstContactResolution', pct]];
             // Answered contacts by the wrap-up code their agent recorded: a row per code any run has.
             [...new Set(runs.flatMap(r => Object.keys(r.report.totals.wrapUpCodes || {})))].sort()
               .forEach(code => columns.push(['wrapUpCodes.' + code, num]));
-            const lowerIsBetter = new Set(['abandoned', 'shortAbandoned', 'abandonRate', 'asaMs', 'longestWaitMs']);
+            const lowerIsBetter = new Set(['abandoned', 'shortAbandoned', 'abandonRate', 'asaMs', 'longestWaitMs', 'repeats.repeated', 'repeats.afterAbandon']);
             function table(rows) {
               const head = '<tr><th></th>' + runs.map(r => '<th>' + r.label + '</th>').join('') + (runs.length === 2 ? '<th>B - A</th>' : '') + '</tr>';
               return '<table>' + head + rows.map(([name, get]) => '<tr><th colspan="' + (runs.length + 2) + '">' + name + '</th></tr>'
@@ -161,7 +162,7 @@ public final class HtmlReport {
                   if (runs.length === 2 && values[0] != null && values[1] != null) {
                     const d = Math.abs(values[1] - values[0]) < 1e-9 ? 0 : values[1] - values[0]; // no '-0.0%' from rounding
                     const better = d === 0 ? '' : (d < 0) === lowerIsBetter.has(key) ? 'better' : 'worse';
-                    const neutral = ['offered', 'serviceLevelTarget', 'occupancy', 'ahtMs', 'selfServed', 'callbacks', 'closed', 'outsideHours', 'deflected'].includes(key) || key.startsWith('escalation.') || key.startsWith('wrapUpCodes.');
+                    const neutral = ['offered', 'repeats.known', 'serviceLevelTarget', 'occupancy', 'ahtMs', 'selfServed', 'callbacks', 'closed', 'outsideHours', 'deflected'].includes(key) || key.startsWith('escalation.') || key.startsWith('wrapUpCodes.');
                     diff = '<td class="' + (neutral ? '' : better) + '">' + (d > 0 ? '+' : '') + fmt(d) + '</td>';
                   } else if (runs.length === 2) { diff = '<td></td>'; }
                   // A service level under its target is marked in each run's cell.

@@ -39,12 +39,18 @@ public final class KpiCollector {
     /** Waits shorter than this before hanging up are short abandons. */
     public static final long DEFAULT_SHORT_ABANDON_MS = 5_000;
     private static final long INTERVAL_MS = INTERVAL_MINUTES * 60_000L;
+    /** A citizen's contact within this long after their previous one is a repeat contact (DOMAIN.md's FCR: 7 days). */
+    public static final long REPEAT_WINDOW_MS = 7 * 24 * 3_600_000L;
+    private static final long REPEAT_WINDOW_NS = REPEAT_WINDOW_MS * 1_000_000;
     private static final List<Integer> BUCKETS = List.of(10, 20, 30, 40, 60, 90, 120, 180, 300, 600, 900, 1200, 1800);
 
     private final ZoneId zone;
     private final long shortAbandonMs;
     private RoutingConfig config;
     private final Map<Long, ContactRecord> live = new HashMap<>();
+    /** Per known citizen, their latest contact, for repeat contacts; older than the window: dropped once a day. */
+    private final Map<Long, ContactRecord> lastByCitizen = new HashMap<>();
+    private long citizensSweptNs;
     // Queues and agents are counted under an index of their own, one per name in the order first
     // seen: a live reload that moves ids (a queue inserted ahead of others) moves nothing here, and
     // a queue taken out of the configuration keeps its figures in the report.
@@ -171,6 +177,9 @@ public final class KpiCollector {
                 r.channel = c.channel;
                 r.arrivedNs = c.timestampNs;
                 live.put(c.contactId, r);
+                if (c.citizenPseudonym != Command.UNKNOWN_CITIZEN) {
+                    citizenCameBack(c.citizenPseudonym, r);
+                }
             }
             case AGENT_LOGGED_IN -> setPresence(agent(c.agentId), AgentState.READY.code(), Command.NONE, c.timestampNs);
             case AGENT_STATE_CHANGED -> setPresence(agent(c.agentId), c.agentState, c.reason, c.timestampNs);
@@ -201,6 +210,32 @@ public final class KpiCollector {
             }
             default -> {
             }
+        }
+    }
+
+    /**
+     * Links a known citizen's new contact to their previous one: a repeat if that one arrived within
+     * the window; and an answered previous contact that ended within the window was not resolved at
+     * first contact (booked into the figures it already counts in, or at its close if still open).
+     */
+    private void citizenCameBack(long citizen, ContactRecord r) {
+        r.citizen = citizen;
+        ContactRecord previous = lastByCitizen.put(citizen, r);
+        if (previous != null && r.arrivedNs - previous.arrivedNs <= REPEAT_WINDOW_NS) {
+            r.repeat = true;
+            r.afterAbandon = previous.outcome == Outcome.ABANDONED || previous.outcome == Outcome.ABANDONED_IN_SELF_SERVICE;
+            boolean helped = previous.answeredNs >= 0;
+            long since = previous.endedNs >= 0 ? previous.endedNs : previous.answeredNs;
+            if (helped && !previous.cameBack && r.arrivedNs - since <= REPEAT_WINDOW_NS) {
+                previous.cameBack = true;
+                for (Acc a : previous.countedIn) {
+                    a.unresolved++;
+                }
+            }
+        }
+        if (r.arrivedNs - citizensSweptNs > 24 * 3_600_000_000_000L) {
+            citizensSweptNs = r.arrivedNs;
+            lastByCitizen.values().removeIf(last -> r.arrivedNs - Math.max(last.arrivedNs, last.endedNs) > REPEAT_WINDOW_NS);
         }
     }
 
@@ -363,6 +398,10 @@ public final class KpiCollector {
         }
         if (queue != null) {
             queue.add(r, waitMs, thresholdMs, targetPercent, shortAbandonMs);
+            accs.add(queue);
+        }
+        if (r.citizen != Command.UNKNOWN_CITIZEN && r.answeredNs >= 0) {
+            r.countedIn = accs; // a repeat contact within the window books "unresolved" here later
         }
         // Per queue, escalations belong to the queue whose step acted, not to the contact's first queue.
         for (int[] e : r.escalations) {
@@ -612,6 +651,15 @@ public final class KpiCollector {
         final List<int[]> transfers = new ArrayList<>(0);
         /** The wrap-up code the agent recorded (the configuration's name), or null. */
         String wrapUpCode;
+        /** The citizen's pseudonym, or Command.UNKNOWN_CITIZEN. */
+        long citizen = Command.UNKNOWN_CITIZEN;
+        /** The citizen's previous contact arrived within the repeat window (and had been abandoned). */
+        boolean repeat;
+        boolean afterAbandon;
+        /** Answered, and the citizen contacted again within the window after it ended. */
+        boolean cameBack;
+        /** Once closed: the figures it counts in (answered contacts of known citizens only). */
+        List<Acc> countedIn = List.of();
     }
 
     /** Counters behind one {@link Figures}. */
@@ -650,12 +698,26 @@ public final class KpiCollector {
         long longestWaitMs;
         /** Answered contacts by the wrap-up code their agent recorded, by name. */
         final Map<String, Long> wrapUpCodes = new TreeMap<>();
+        long citizensKnown;
+        long repeats;
+        long repeatsAfterAbandon;
+        long answeredKnown;
+        long unresolved;
 
         /**
          * @param thresholdMs   the service-level threshold of the contact's first queue
          * @param targetPercent that queue's service-level target
          */
         void add(ContactRecord r, long waitMs, long thresholdMs, int targetPercent, long shortAbandonMs) {
+            if (r.citizen != Command.UNKNOWN_CITIZEN) {
+                citizensKnown++;
+                repeats += r.repeat ? 1 : 0;
+                repeatsAfterAbandon += r.afterAbandon ? 1 : 0;
+                if (r.answeredNs >= 0) {
+                    answeredKnown++;
+                    unresolved += r.cameBack ? 1 : 0;
+                }
+            }
             if (r.enteredSelfService) {
                 enteredSelfService++;
             }
@@ -736,7 +798,9 @@ public final class KpiCollector {
                     new Figures.Escalation(widened, overflowedOut, overflowedIn, callbackOffers, callbackOffersAccepted, closedByStep),
                     new Figures.Transfers(transferredOut, transferredIn),
                     new Figures.WaitEstimate(estimated, ratio(estimateAbsErrorMsSum, estimated), ratio(estimateErrorMsSum, estimated),
-                            ratio(estimatesWithinHalf, estimated)), wrapUpCodes);
+                            ratio(estimatesWithinHalf, estimated)), wrapUpCodes,
+                    new Figures.Repeats(citizensKnown, repeats, repeatsAfterAbandon, answeredKnown, unresolved,
+                            answeredKnown > 0 ? 1 - (double) unresolved / answeredKnown : null));
         }
     }
 

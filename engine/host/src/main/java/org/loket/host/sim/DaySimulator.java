@@ -301,6 +301,9 @@ public final class DaySimulator {
                     problems.add(where + ": column redial_of = '" + row.redialOf() + "': no earlier contact has that id");
                 }
                 c.redialOf = first;
+                if (first != null) {
+                    c.citizen = first.citizen; // a redial is the same citizen: reports count it as a repeat contact
+                }
             }
             byTraceId.put(row.contactId(), c);
             contacts.add(c);
@@ -355,8 +358,10 @@ public final class DaySimulator {
                 command.agentState = AgentState.READY.code();
             }
             case ARRIVE -> {
-                if (c.redialOf != null && (c.redialOf.phase != Phase.ENDED || c.redialOf.outcome == Outcome.ANSWERED)) {
+                // A redial of a contact that was answered, still open, or itself a redial not needed is not needed either.
+                if (c.redialOf != null && (c.redialOf.phase != Phase.ENDED || c.redialOf.outcome == Outcome.ANSWERED || c.redialOf.skipped)) {
                     redialsSkipped++;
+                    c.skipped = true;
                     c.phase = Phase.ENDED;
                     c.outcome = -1;
                     return false;
@@ -370,6 +375,7 @@ public final class DaySimulator {
                 command.channel = c.row.channel().code();
                 command.priority = c.row.priority();
                 command.languageId = c.language;
+                command.citizenPseudonym = c.citizen;
             }
             case INPUT -> {
                 if (c.phase != Phase.SELF_SERVICE || e.token != c.token) {
@@ -595,6 +601,10 @@ public final class DaySimulator {
         final long id;
         final int language;
         SimContact redialOf;
+        /** The citizen's pseudonym: the first contact's of a chain of redials (never Command.UNKNOWN_CITIZEN). */
+        long citizen;
+        /** A redial that was not needed: it never arrived. */
+        boolean skipped;
         Phase phase = Phase.NEW;
         boolean calledBack;
         /** Callback offers escalation steps made this citizen so far. */
@@ -608,6 +618,7 @@ public final class DaySimulator {
             this.row = row;
             this.plan = plan;
             this.id = id;
+            this.citizen = id + 1;
             this.language = language;
         }
     }

@@ -21,12 +21,18 @@ class KpiCollectorTest {
     private final RoutingCore core = new RoutingCore(d -> decided.add(new Decision().copyFrom(d)));
     private final KpiCollector kpis = new KpiCollector(ZoneOffset.UTC, 5_000);
     private long sequence;
+    private static final long T0_MS = 1_772_438_400_000L;
+    /** The pseudonym {@link #apply} puts on arrivals. */
+    private long citizen = Command.UNKNOWN_CITIZEN;
 
     private void apply(long atMs, CommandType type, java.util.function.Consumer<Command> fields) {
         Command c = new Command();
         c.type = type;
         c.sequence = ++sequence;
-        c.timestampNs = 1_772_438_400_000_000_000L + atMs * 1_000_000L;
+        c.timestampNs = (T0_MS + atMs) * 1_000_000L;
+        if (type == CommandType.CONTACT_ARRIVED) {
+            c.citizenPseudonym = citizen;
+        }
         fields.accept(c);
         decided.clear();
         core.apply(c);
@@ -223,6 +229,32 @@ class KpiCollectorTest {
         assertThat(report.intervals()).extracting(i -> i.figures().serviceLevelTarget()).containsExactly(0.95, 0.6);
         assertThat(report.channels()).filteredOn(c -> c.name().equals("chat")).singleElement()
                 .satisfies(chat -> assertThat(chat.serviceLevelTarget()).as("no contact, no target").isNull());
+    }
+
+    @Test
+    void shouldCountRepeatContactsOfACitizenAndTheAnsweredContactsTheyFollowAsUnresolved() {
+        long day = 86_400_000L;
+        apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(config.routing()));
+        apply(100, CommandType.AGENT_LOGGED_IN, c -> c.agentId = 0);
+        citizen = 0xA;
+        answer(1, 10_000, 3_000);          // answered, closed after its wrap-up ...
+        answer(2, 2 * day, 3_000);         // ... and A calls again two days later: a repeat, 1 was not resolved
+        answer(3, 10 * day, 3_000);        // eight days after 2: a new matter, no repeat
+        citizen = 0xB;
+        arriveAndChooseTheQueue(4, 11 * day);
+        apply(11 * day + 30_000, CommandType.CONTACT_ABANDONED, c -> c.contactId = 4);
+        answer(5, 11 * day + 600_000, 3_000); // B redials after the abandon
+        citizen = org.loket.core.command.Command.UNKNOWN_CITIZEN;
+        answer(6, 12 * day, 3_000);        // a withheld number: in no repeat figure
+
+        Figures.Repeats total = kpis.report().totals().repeats();
+        assertThat(total).isEqualTo(new Figures.Repeats(5, 2, 1, 4, 1, 0.75));
+        assertThat(kpis.report().queue("q").repeats()).isEqualTo(total);
+        // Booked in the interval of the contact it is about: the first one's (unresolved), the second's (repeat).
+        assertThat(kpis.report().intervals()).filteredOn(i -> i.figures().repeats().unresolved() > 0).singleElement()
+                .satisfies(i -> assertThat(i.startEpochMs()).isEqualTo(T0_MS));
+        assertThat(kpis.report().intervals()).filteredOn(i -> i.figures().repeats().repeated() > 0)
+                .extracting(KpiReport.Interval::startEpochMs).containsExactly(T0_MS + 2 * day, T0_MS + 11 * day);
     }
 
     /**

@@ -73,6 +73,7 @@ public class DaySimulatorTest {
                 row(8 * H + 40 * M, "c4", false, -1, 60 * S, 10 * S, "c3"), // redials, answered
                 row(8 * H + 45 * M, "c5", false, -1, 60 * S, 10 * S, "c2"), // would redial c2, but c2 was answered
                 row(8 * H + 50 * M, "c6", false, -1, 30 * M, 10 * S, null),  // runs past ann's shift: she leaves after it
+                row(8 * H + 55 * M, "c8", false, -1, 60 * S, 10 * S, "c5"),  // would redial c5, which never happened
                 row(9 * H + 30 * M, "c7", false, -1, 60 * S, 0, null));      // nobody left to answer: open at the end
     }
 
@@ -87,7 +88,7 @@ public class DaySimulatorTest {
         DaySimulator.Result result = new DaySimulator(config, SETTINGS).run(trace(), null, null);
 
         assertThat(result.arrived()).isEqualTo(6);
-        assertThat(result.redialsSkipped()).isEqualTo(1);
+        assertThat(result.redialsSkipped()).as("c5 and c8").isEqualTo(2);
         KpiReport kpis = result.kpis();
         assertThat(kpis.openAtEnd()).as("c7").isEqualTo(1);
         Figures total = kpis.totals();
@@ -104,6 +105,8 @@ public class DaySimulatorTest {
         // ann: staffed 08:00-09:00 and then while finishing c6 until 09:20:23; held 70 + 70 + 1810 s.
         assertThat(total.occupancy()).isCloseTo(1950.0 / 4823.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(kpis.queue("q").selfServed()).as("the information leaf sits under q's menu").isEqualTo(1);
+        // Every simulated citizen is known (c7 is still open: not counted); c4 is c3 again, after an abandon. Nobody helped came back.
+        assertThat(total.repeats()).isEqualTo(new Figures.Repeats(5, 1, 1, 3, 0, 1.0));
 
         KpiReport.Interval at0815 = kpis.intervals().stream().filter(i -> i.start().equals("2027-03-01T08:15")).findFirst().orElseThrow();
         assertThat(at0815.figures().offered()).as("c2 and c3 joined q in 08:15-08:30").isEqualTo(2);
