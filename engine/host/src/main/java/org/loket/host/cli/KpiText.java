@@ -179,7 +179,9 @@ final class KpiText {
         percent(out, "  occupancy", a.occupancy(), b.occupancy());
         if (a.repeats().known() + b.repeats().known() > 0) {
             line(out, "  repeat contacts", a.repeats().repeated(), b.repeats().repeated());
-            percent(out, "  first-contact res.", a.repeats().firstContactResolution(), b.repeats().firstContactResolution());
+            if (a.repeats().unresolved() + b.repeats().unresolved() > 0) { // simulated citizens never come back once helped
+                percent(out, "  first-contact res.", a.repeats().firstContactResolution(), b.repeats().firstContactResolution());
+            }
         }
     }
 
