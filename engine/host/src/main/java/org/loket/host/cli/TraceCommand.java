@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.loket.host.trace.TraceContact;
 import org.loket.host.trace.TraceCsv;
+import org.loket.host.trace.TraceExtractor;
 import org.loket.host.trace.TraceGenerator;
 import org.loket.host.trace.TrafficParams;
 import picocli.CommandLine;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
 
 /** {@code loket trace generate}. */
 @Command(name = "trace", description = "Work with traffic traces (docs/trace-format.md).",
-        subcommands = {TraceCommand.Generate.class})
+        subcommands = {TraceCommand.Generate.class, TraceCommand.Extract.class})
 final class TraceCommand {
 
     @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -61,6 +62,50 @@ final class TraceCommand {
             var w = spec.commandLine().getOut();
             w.printf("wrote %s: %,d contacts (%,d of them redials that happen only if the first attempt fails); by channel %s%n",
                     out, trace.size(), redials, byChannel);
+            w.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "extract", mixinStandardHelpOptions = true,
+            description = "Turn a recorded day of a journal into a trace, to simulate it again against another configuration "
+                    + "(loket compare). What citizens did is kept; what routing decided is left to the new run (docs/trace-format.md).")
+    static final class Extract implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--journal", required = true, description = "journal folder")
+        Path journal;
+
+        @Option(names = "--day", description = "the local day (YYYY-MM-DD, in --zone); default the day of the journal's first contact")
+        java.time.LocalDate day;
+
+        @Option(names = "--zone", defaultValue = "Europe/Amsterdam", description = "local time of the day and of arrival_ms; default ${DEFAULT-VALUE}")
+        java.time.ZoneId zone;
+
+        @Option(names = "--out", required = true, description = "CSV file to write")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            TraceExtractor.Result result;
+            try {
+                result = TraceExtractor.extract(journal, zone, day);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            } catch (IllegalStateException e) { // a trimmed journal without its snapshot
+                spec.commandLine().getErr().println("loket trace extract: " + e.getMessage());
+                return 1;
+            }
+            if (result.day() == null) {
+                spec.commandLine().getErr().printf("loket trace extract: the journal %s holds no contact%n", journal);
+                return 1;
+            }
+            TraceCsv.write(result.rows(), out);
+            var w = spec.commandLine().getOut();
+            w.printf("wrote %s: %,d rows of %s (%s): %,d contacts arrived, %,d left during self-service and %,d were still open"
+                            + " at the end (no row); %,d redials%n", out, result.rows().size(), result.day(), zone, result.arrived(),
+                    result.leftInSelfService(), result.openAtEnd(), result.rows().stream().filter(c -> c.redialOf() != null).count());
             w.flush();
             return 0;
         }

@@ -18,6 +18,7 @@ import org.loket.core.PauseReason;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
 import org.loket.core.config.EscalationStep;
+import org.loket.core.config.FlowNode;
 import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
 import org.loket.core.config.RoutingConfigCodec;
@@ -494,15 +495,46 @@ public final class DaySimulator {
         }
     }
 
+    /**
+     * How long a citizen takes at each menu of their plan: {@code selfServiceMs} spread evenly, no step
+     * past its menu's input timeout, and what a capped step cannot take given to the others, so the
+     * contact joins its queue exactly {@code selfServiceMs} after arriving whenever the menus allow it
+     * (a trace extracted from a journal then plays its recorded day again).
+     */
+    private long[] stepDelaysMs(FlowPlanner.Plan plan, long selfServiceMs) {
+        int steps = plan.inputs().length;
+        long[] capMs = new long[steps];
+        int node = config.entries().get(plan.entryId()).flowNodeId();
+        for (int k = 0; k < steps; k++) {
+            FlowNode menu = config.flowNodes().get(node);
+            capMs[k] = menu.inputTimeoutMs() - 1;
+            node = menu.nextByInput()[plan.inputs()[k]];
+        }
+        Integer[] byCap = new Integer[steps];
+        for (int k = 0; k < steps; k++) {
+            byCap[k] = k;
+        }
+        java.util.Arrays.sort(byCap, java.util.Comparator.comparingLong(k -> capMs[k]));
+        long[] delays = new long[steps];
+        long remainingMs = Math.max(0, selfServiceMs);
+        for (int i = 0; i < steps; i++) {
+            int k = byCap[i];
+            delays[k] = Math.min(capMs[k], remainingMs / (steps - i));
+            remainingMs -= delays[k];
+        }
+        return delays;
+    }
+
     private void react(Decision d, long atNs) {
         SimContact c = d.contactId >= 0 ? byId.get(d.contactId) : null;
         switch (d.type) {
             case PLAY_PROMPT -> {
                 if (c != null && (d.flags & Decision.FLAG_FINAL) == 0 && c.step < c.plan.inputs().length) {
-                    int steps = c.plan.inputs().length;
-                    long stepMs = c.row.selfServiceMs() / steps;
+                    if (c.stepMs == null) {
+                        c.stepMs = stepDelaysMs(c.plan, c.row.selfServiceMs());
+                    }
                     // A citizen who took longer than the menu waits is modelled as answering just in time.
-                    stepMs = Math.min(stepMs, config.flowNodes().get(d.nodeId).inputTimeoutMs() - 1);
+                    long stepMs = Math.min(c.stepMs[c.step], config.flowNodes().get(d.nodeId).inputTimeoutMs() - 1);
                     schedule(atNs + Math.max(0, stepMs) * 1_000_000L, Kind.INPUT, c, -1, ++c.token);
                 }
             }
@@ -611,6 +643,8 @@ public final class DaySimulator {
         int callbackOffers;
         int outcome = -1;
         int step;
+        /** The time taken at each menu step, worked out at the first prompt. */
+        long[] stepMs;
         long token;
         int agent = -1;
 

@@ -70,6 +70,14 @@ class SimulationCommandsTest {
         Result replay = run("replay", "--journal", journal.toString(), "--json");
         assertThat(JSON.readTree(replay.out()).get("identical").asBoolean()).isTrue();
 
+        Path recorded = folder.resolve("recorded.csv");
+        Result extract = run("trace", "extract", "--journal", journal.toString(), "--zone", "Europe/Amsterdam", "--out", recorded.toString());
+        assertThat(extract.exit()).as(extract.err()).isZero();
+        assertThat(extract.out()).contains("rows of 2027-03-01 (Europe/Amsterdam)");
+        assertThat(org.loket.host.trace.TraceCsv.read(recorded)).hasSizeGreaterThan(1_000);
+        Result empty = run("trace", "extract", "--journal", folder.resolve("no-journal").toString(), "--out", recorded.toString());
+        assertThat(empty.exit()).isNotZero();
+
         String page = Files.readString(html);
         assertThat(page).contains("<canvas id=\"sl\">", "Chart.js v4").doesNotContain("http://", "<script src=");
     }

@@ -1,0 +1,267 @@
+package org.loket.host.trace;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.loket.core.Channel;
+import org.loket.core.command.Command;
+import org.loket.core.command.CommandType;
+import org.loket.core.config.RoutingConfig;
+import org.loket.core.config.RoutingConfigCodec;
+import org.loket.core.decision.Decision;
+import org.loket.core.decision.DecisionType;
+import org.loket.core.decision.Outcome;
+import org.loket.host.kpi.JournalKpis;
+
+/**
+ * Turns a recorded day of a journal into a trace ({@code docs/trace-format.md}), so that a real day
+ * can be simulated again, reactively, against another configuration ({@code loket compare}): what
+ * the citizens did (arrival, channel, the queue they chose, time in self-service, how long they
+ * waited before giving up, asking for a callback) and what the work took (talk, after-contact work)
+ * is kept; what routing decided (which agent, when) is left to the new run.
+ * <p>What a journal cannot tell is documented where the rows are made: an answered contact's
+ * patience is unknown (it was answered before it ran out), so its row never abandons; transfers
+ * are one handling time; contacts that left during self-service and contacts still open at the
+ * end have no row (counted in the result). A contact whose citizen is known and whose previous
+ * contact of the day did not reach an agent redials that one ({@code redial_of}).
+ */
+public final class TraceExtractor {
+    /** A contact that arrived late in the day may end after midnight: read this far past it. */
+    private static final long READ_PAST_DAY_NS = 6 * 3_600_000_000_000L;
+
+    /**
+     * @param rows              one per contact that arrived on the day, by arrival
+     * @param day               the local day the rows are of
+     * @param arrived           contacts that arrived on the day
+     * @param leftInSelfService of those, contacts that hung up during self-service (the format has no such row)
+     * @param openAtEnd         of those, contacts the journal does not see end
+     */
+    public record Result(List<TraceContact> rows, LocalDate day, long arrived, long leftInSelfService, long openAtEnd) {
+    }
+
+    private TraceExtractor() {
+    }
+
+    /**
+     * @param day the local day to take, or null for the day of the journal's first contact (the whole
+     *            journal is read then; with a day only that day and a few hours after it)
+     * @throws IllegalArgumentException when the folder holds no journal
+     */
+    public static Result extract(Path journal, ZoneId zone, LocalDate day) {
+        Extraction x = new Extraction(zone, day);
+        if (day == null) {
+            JournalKpis.forEach(journal, Long.MAX_VALUE, x::accept);
+        } else {
+            Instant start = day.atStartOfDay(zone).toInstant();
+            long endNs = epochNs(day.plusDays(1).atStartOfDay(zone).toInstant()) + READ_PAST_DAY_NS;
+            JournalKpis.forEach(journal, start, Long.MAX_VALUE, endNs, x::accept);
+        }
+        return x.result();
+    }
+
+    private static long epochNs(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+    }
+
+    /** What one pass over the journal learns of each contact of the day. */
+    private static final class Extraction {
+        private final ZoneId zone;
+        private LocalDate day;
+        private long dayStartNs;
+        private long dayEndNs;
+        private RoutingConfig config;
+        private final Map<Long, Seen> contacts = new LinkedHashMap<>();
+
+        Extraction(ZoneId zone, LocalDate day) {
+            this.zone = zone;
+            setDay(day);
+        }
+
+        private void setDay(LocalDate newDay) {
+            day = newDay;
+            if (newDay != null) {
+                dayStartNs = epochNs(newDay.atStartOfDay(zone).toInstant());
+                dayEndNs = epochNs(newDay.plusDays(1).atStartOfDay(zone).toInstant());
+            }
+        }
+
+        void accept(Command c, Decision[] decisions, int count) {
+            boolean rejected = false;
+            for (int i = 0; i < count; i++) {
+                rejected |= decisions[i].type == DecisionType.REJECT_COMMAND;
+            }
+            if (rejected) {
+                return;
+            }
+            if (c.type == CommandType.CONFIG_APPLIED && c.payload != null) {
+                config = RoutingConfigCodec.decode(c.payload);
+            }
+            if (config == null) {
+                return;
+            }
+            if (c.type == CommandType.CONTACT_ARRIVED) {
+                if (day == null) {
+                    setDay(Instant.ofEpochSecond(0, c.timestampNs).atZone(zone).toLocalDate());
+                }
+                if (c.timestampNs >= dayStartNs && c.timestampNs < dayEndNs) {
+                    Seen s = new Seen(c.contactId, c.timestampNs, c.channel, c.priority, c.citizenPseudonym);
+                    s.entry = c.entryId >= 0 && c.entryId < config.entries().size() ? config.entries().get(c.entryId).name() : null;
+                    s.language = language(c.languageId);
+                    contacts.put(c.contactId, s);
+                }
+            }
+            Seen s = contacts.get(c.contactId);
+            if (s != null) {
+                switch (c.type) {
+                    case OFFER_ACCEPTED -> s.talkFromNs = c.timestampNs;
+                    case WRAP_UP_DONE -> s.wrapUpEnded(c.timestampNs);
+                    default -> {
+                    }
+                }
+            }
+            for (int i = 0; i < count; i++) {
+                decided(decisions[i]);
+            }
+        }
+
+        private void decided(Decision d) {
+            Seen s = d.contactId >= 0 ? contacts.get(d.contactId) : null;
+            if (s == null) {
+                return;
+            }
+            switch (d.type) {
+                case PLAY_PROMPT -> {
+                    s.language = d.languageId >= 0 ? language(d.languageId) : s.language;
+                    if ((d.flags & Decision.FLAG_FINAL) == 0 && d.nodeId >= 0 && d.nodeId < config.flowNodes().size()) {
+                        s.menuQueue = queueName(config.flowNodes().get(d.nodeId).queueFor(s.channel)); // the branch it is in
+                    }
+                }
+                case QUEUE_CONTACT -> {
+                    if (s.queuedNs < 0) {
+                        s.queuedNs = d.timestampNs;
+                        s.queue = queueName(d.queueId);
+                    }
+                }
+                case CALLBACK_SCHEDULED -> s.callbackNs = s.callbackNs < 0 ? d.timestampNs : s.callbackNs;
+                case TRANSFER_CONTACT -> s.talkNs += d.timestampNs - s.talkFromNs;
+                case END_CONTACT -> {
+                    s.endedNs = d.timestampNs;
+                    s.outcome = d.outcome;
+                    if (d.outcome == Outcome.ANSWERED) {
+                        s.talkNs += d.timestampNs - s.talkFromNs;
+                    }
+                    if (s.queue == null) {
+                        s.queue = queueName(d.queueId); // turned away at a queue before joining it
+                    }
+                }
+                case AGENT_STATE -> s.wrapUpEnded(d.timestampNs); // the wrap-up limit (or a no-answer before the end: ignored)
+                default -> {
+                }
+            }
+        }
+
+        private String language(int id) {
+            return id >= 0 && id < config.languages().size() ? config.languages().get(id) : null;
+        }
+
+        private String queueName(int id) {
+            return id >= 0 && id < config.queues().size() ? config.queues().get(id).name() : null;
+        }
+
+        Result result() {
+            List<Seen> seen = new ArrayList<>(contacts.values());
+            seen.sort(Comparator.comparingLong((Seen s) -> s.arrivedNs).thenComparingLong(s -> s.contactId));
+            List<TraceContact> rows = new ArrayList<>();
+            Map<Long, Seen> lastOfCitizen = new HashMap<>();
+            long leftInSelfService = 0;
+            long open = 0;
+            for (Seen s : seen) {
+                if (s.endedNs < 0) {
+                    open++;
+                    continue;
+                }
+                if (s.outcome == Outcome.ABANDONED_IN_SELF_SERVICE || (s.queue == null && s.entry == null)) {
+                    leftInSelfService++;
+                    continue;
+                }
+                String redialOf = null;
+                if (s.citizen != Command.UNKNOWN_CITIZEN) {
+                    Seen previous = lastOfCitizen.put(s.citizen, s);
+                    if (previous != null && previous.outcome != Outcome.ANSWERED) {
+                        redialOf = previous.id();
+                    }
+                }
+                rows.add(row(s, redialOf));
+            }
+            return new Result(rows, day, seen.size(), leftInSelfService, open);
+        }
+
+        private TraceContact row(Seen s, String redialOf) {
+            boolean selfServed = s.outcome == Outcome.SELF_SERVED;
+            boolean queued = s.queuedNs >= 0;
+            // A self-served contact's topic is the queue of the menu branch it was in (the simulator takes the
+            // information leaf nearest to that branch, and the reports count it there), else its entry; a
+            // queued or turned-away one names its queue, reached as the citizen did.
+            String topic = selfServed ? (s.menuQueue != null ? s.menuQueue : s.entry) : s.queue != null ? s.queue : s.entry;
+            long selfServiceMs = ((queued ? s.queuedNs : s.endedNs) - s.arrivedNs) / 1_000_000;
+            long patienceMs = -1;
+            if (s.outcome == Outcome.ABANDONED && queued && s.callbackNs < 0) {
+                patienceMs = (s.endedNs - s.queuedNs) / 1_000_000; // an answered contact's patience is unknown: never abandons
+            }
+            boolean answered = s.outcome == Outcome.ANSWERED;
+            long wrapUpMs = answered && s.wrapUpEndNs >= s.endedNs ? (s.wrapUpEndNs - s.endedNs) / 1_000_000 : 0;
+            long callbackAfterMs = s.callbackNs >= 0 && queued ? (s.callbackNs - s.queuedNs) / 1_000_000 : -1;
+            return new TraceContact(0, (s.arrivedNs - dayStartNs) / 1_000_000, s.id(), Channel.ofCode(s.channel), topic,
+                    s.priority, s.language, selfServiceMs, selfServed, patienceMs, answered ? s.talkNs / 1_000_000 : 0, wrapUpMs,
+                    redialOf, callbackAfterMs);
+        }
+    }
+
+    /** One contact as the journal showed it. */
+    private static final class Seen {
+        final long contactId;
+        final long arrivedNs;
+        final int channel;
+        final int priority;
+        final long citizen;
+        String entry;
+        String language;
+        String queue;
+        /** The queue the menu branch it was last in serves for its channel, or null. */
+        String menuQueue;
+        long queuedNs = -1;
+        long talkFromNs;
+        long talkNs;
+        long callbackNs = -1;
+        long endedNs = -1;
+        long wrapUpEndNs = -1;
+        int outcome = -1;
+
+        Seen(long contactId, long arrivedNs, int channel, int priority, long citizen) {
+            this.contactId = contactId;
+            this.arrivedNs = arrivedNs;
+            this.channel = channel;
+            this.priority = priority;
+            this.citizen = citizen;
+        }
+
+        /** The first end of after-contact work once the contact ended answered. */
+        void wrapUpEnded(long atNs) {
+            if (outcome == Outcome.ANSWERED && wrapUpEndNs < 0) {
+                wrapUpEndNs = atNs;
+            }
+        }
+
+        /** The row's contact id: the journal's, so a row can be looked up in the recorded day. */
+        String id() {
+            return "j" + contactId;
+        }
+    }
+}

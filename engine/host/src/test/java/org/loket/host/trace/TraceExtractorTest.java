@@ -1,0 +1,85 @@
+package org.loket.host.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.loket.config.ConfigLoader;
+import org.loket.config.LoadedConfig;
+import org.loket.host.journal.Journal;
+import org.loket.host.kpi.Figures;
+import org.loket.host.kpi.KpiReport;
+import org.loket.host.sim.DaySimulator;
+
+/**
+ * A recorded day turned into a trace: the simulator's journal of a generated day is the recording,
+ * so what the extraction must find in it is known, and simulating the extracted trace again on the
+ * same configuration must give the same day.
+ */
+class TraceExtractorTest {
+    @TempDir
+    Path folder;
+
+    @Test
+    void shouldGiveADayThatSimulatesAgainIntoTheSameFiguresOnTheSameConfiguration() throws Exception {
+        LoadedConfig config = ConfigLoader.loadDefault();
+        ZoneId zone = config.hours().zone();
+        DaySimulator.Settings defaults = DaySimulator.Settings.defaults();
+        // No step's callback offer is taken: the extracted rows carry the callbacks citizens asked for.
+        DaySimulator.Settings settings = new DaySimulator.Settings(defaults.date(), zone, defaults.ringMs(),
+                defaults.shortAbandonMs(), 0.0, 1);
+        List<TraceContact> generated = new TraceGenerator(TrafficParams.shipped()).generate("peak", 5, 0.4);
+        DaySimulator.Result recorded;
+        try (Journal journal = Journal.open(folder)) {
+            recorded = new DaySimulator(config, settings).run(generated, journal, null);
+        }
+
+        TraceExtractor.Result extracted = TraceExtractor.extract(folder, zone, defaults.date());
+
+        assertThat(extracted.arrived()).isEqualTo(recorded.arrived());
+        assertThat(extracted.openAtEnd()).isEqualTo(recorded.kpis().openAtEnd());
+        assertThat(extracted.rows()).hasSize((int) (extracted.arrived() - extracted.openAtEnd() - extracted.leftInSelfService()));
+        assertThat(extracted.rows()).as("the simulated citizens' redials that happened").anyMatch(r -> r.redialOf() != null);
+        assertThat(extracted.rows()).as("abandons keep their patience").anyMatch(TraceContact::abandons);
+        TraceCsv.write(extracted.rows(), folder.resolve("day.csv"));
+        List<TraceContact> reread = TraceCsv.read(folder.resolve("day.csv"));
+
+        DaySimulator.Result again;
+        try (Journal journal = Journal.open(folder.resolve("again"))) {
+            again = new DaySimulator(config, settings).run(reread, journal, null);
+        }
+        // And the re-run, extracted in turn, is the same day again (ids aside).
+        List<TraceContact> second = TraceExtractor.extract(folder.resolve("again"), zone, defaults.date()).rows();
+        assertThat(second.stream().map(TraceExtractorTest::withoutIds).toList())
+                .isEqualTo(reread.stream().map(TraceExtractorTest::withoutIds).toList());
+
+        KpiReport a = recorded.kpis();
+        KpiReport b = again.kpis();
+        same(a.totals(), b.totals());
+        for (Figures queue : a.queues()) {
+            same(queue, b.queue(queue.name()));
+        }
+    }
+
+    private static TraceContact withoutIds(TraceContact c) {
+        return new TraceContact(0, c.arrivalMs(), "", c.channel(), c.topic(), c.priority(), c.language(), c.selfServiceMs(),
+                c.selfServed(), c.patienceMs(), c.handleMs(), c.wrapUpMs(), c.redialOf() == null ? null : "", c.callbackAfterMs());
+    }
+
+    private static void same(Figures recorded, Figures again) {
+        assertThat(again).as(recorded.name()).isNotNull();
+        assertThat(List.of(again.offered(), again.answered(), again.answeredWithinThreshold(), again.abandoned(), again.shortAbandoned(),
+                again.selfServed(), again.callbacks(), again.closed(), again.outsideHours(), again.deflected()))
+                .as(recorded.name() + ": offered, answered, within threshold, abandoned, short, self-served, callbacks, closed, "
+                        + "outside hours, deflected")
+                .isEqualTo(List.of(recorded.offered(), recorded.answered(), recorded.answeredWithinThreshold(), recorded.abandoned(),
+                        recorded.shortAbandoned(), recorded.selfServed(), recorded.callbacks(), recorded.closed(),
+                        recorded.outsideHours(), recorded.deflected()));
+        assertThat(again.asaMs()).as(recorded.name() + " ASA").isEqualTo(recorded.asaMs());
+        assertThat(again.ahtMs()).as(recorded.name() + " AHT").isEqualTo(recorded.ahtMs());
+        assertThat(again.repeats()).as(recorded.name() + " repeats").isEqualTo(recorded.repeats());
+    }
+}
