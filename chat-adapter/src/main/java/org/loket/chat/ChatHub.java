@@ -1359,11 +1359,7 @@ final class ChatHub implements AutoCloseable {
                     .put("transferredOut", f == null ? 0 : f.transfers().out())
                     .put("targetSeconds", q.spec.serviceLevelMs() / 1000)
                     .put("targetPercent", q.spec.serviceLevelTargetPercent());
-            if (f != null && f.serviceLevel() != null) {
-                node.put("serviceLevelPercent", Math.round(1000.0 * f.serviceLevel()) / 10.0);
-            } else {
-                node.putNull("serviceLevelPercent");
-            }
+            percent(node, "serviceLevelPercent", f == null ? null : f.serviceLevel());
             ObjectNode states = node.putObject("agents");
             for (AgentState s : AgentState.values()) {
                 if (s != AgentState.LOGGED_OUT) {
@@ -1371,6 +1367,14 @@ final class ChatHub implements AutoCloseable {
                 }
             }
         }
+        // The day so far for the whole centre, with the citizens who came back (an outage shows there first).
+        Figures all = report == null ? null : report.totals();
+        ObjectNode day = w.putObject("today").put("offered", all == null ? 0 : all.offered())
+                .put("answered", all == null ? 0 : all.answered()).put("abandoned", all == null ? 0 : all.abandoned())
+                .put("repeats", all == null ? 0 : all.repeats().repeated())
+                .put("redials", all == null ? 0 : all.repeats().afterAbandon());
+        percent(day, "serviceLevelPercent", all == null ? null : all.serviceLevel());
+        percent(day, "targetPercent", all == null ? null : all.serviceLevelTarget());
         ArrayNode as = w.putArray("agents");
         int[] agentsByState = new int[AgentState.values().length];
         Map<String, Integer> pausedByReason = new TreeMap<>();
@@ -1399,6 +1403,15 @@ final class ChatHub implements AutoCloseable {
         ObjectNode counts = w.putObject("counters");
         counters.snapshot().forEach(counts::put);
         return w;
+    }
+
+    /** A share as a percentage with one decimal, or null. */
+    private static void percent(ObjectNode node, String field, Double share) {
+        if (share == null) {
+            node.putNull(field);
+        } else {
+            node.put(field, Math.round(1000.0 * share) / 10.0);
+        }
     }
 
     /** Hub thread: one command with its decisions (copies), in journal order: today's figures. */

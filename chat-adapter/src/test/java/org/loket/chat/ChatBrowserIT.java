@@ -231,6 +231,11 @@ class ChatBrowserIT {
                 wait.until(d -> d.findElement(level).getAttribute("class").contains("alarm"));
                 assertThat(driver.findElement(By.cssSelector("#queues tr[data-queue='digid-chat'] td:nth-child(7)")).getAttribute("class"))
                         .as("no figure, no alarm").doesNotContain("alarm");
+                // The day of the whole centre: the second caller was the first one again (one phone), so one came back.
+                WebElement day = driver.findElement(By.id("day-totals"));
+                assertThat(day.getText()).isEqualTo("Today: offered 2 · answered 1 · abandoned 1 · service level 50 % (target 80 %)"
+                        + " · came back 1 (after an abandon 0)");
+                assertThat(day.getAttribute("class")).contains("alarm");
                 Browser.screenshot(driver, "13-wallboard-service-level-under-target");
             } finally {
                 driver.quit();

@@ -20,6 +20,8 @@ final class TestEngine implements AutoCloseable {
     static final String SUPERVISOR_TOKEN = "supervisor-token-for-tests";
     static final String WORK_ITEM_TOKEN = "work-item-token-for-tests";
     static final String SECRET = "secret-for-tests";
+    /** The caller pseudonym of every call {@link #phone} makes. */
+    static final long TESTERS_PHONE = 0x7e57_0001L;
 
     final Journal journal;
     final Engine engine;
@@ -115,6 +117,7 @@ final class TestEngine implements AutoCloseable {
             if (type == org.loket.core.command.CommandType.CONTACT_ARRIVED) {
                 c.channel = org.loket.core.Channel.VOICE.code();
                 c.entryId = 0;
+                c.citizenPseudonym = TESTERS_PHONE; // every test call comes from one phone, as a tester's would
             }
         }, null)) {
             throw new IllegalStateException("ring full");

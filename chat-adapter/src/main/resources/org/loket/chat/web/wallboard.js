@@ -22,6 +22,14 @@
   function render(w) {
     last = w;
     document.getElementById('at').textContent = '· ' + w.at;
+    // Today: offered 812 · answered 790 · abandoned 22 · service level 91.2 % (target 81.4 %) · came back 35 (after an abandon 20)
+    const d = w.today || {};
+    const dayTotals = document.getElementById('day-totals');
+    dayTotals.textContent = 'Today: offered ' + (d.offered || 0) + ' · answered ' + (d.answered || 0) + ' · abandoned ' + (d.abandoned || 0)
+      + ' · service level ' + (d.serviceLevelPercent == null ? '–' : d.serviceLevelPercent + ' %')
+      + (d.targetPercent == null ? '' : ' (target ' + d.targetPercent + ' %)')
+      + ' · came back ' + (d.repeats || 0) + ' (after an abandon ' + (d.redials || 0) + ')';
+    dayTotals.classList.toggle('alarm', d.serviceLevelPercent != null && d.targetPercent != null && d.serviceLevelPercent < d.targetPercent);
     const qs = document.querySelector('#queues tbody');
     qs.replaceChildren();
     w.queues.forEach(function (q) {
