@@ -1216,12 +1216,17 @@ final class ChatHub implements AutoCloseable {
     private void presence(AgentView a, int presence, int reason) {
         a.presence = presence;
         a.reason = reason;
-        shown(a);
-        sendState(a);
+        if (!shown(a)) {
+            sendState(a);
+        }
     }
 
-    /** Recomputes what the wallboard shows for the agent: a held contact wins over presence. */
-    private void shown(AgentView a) {
+    /**
+     * Recomputes what the wallboard shows for the agent: a held contact wins over presence.
+     *
+     * @return whether it changed (the agent's desktop was told)
+     */
+    private boolean shown(AgentView a) {
         int shown = a.presence;
         boolean offered = false;
         boolean busy = false;
@@ -1241,17 +1246,26 @@ final class ChatHub implements AutoCloseable {
         } else if (wrapUp) {
             shown = AgentState.WRAP_UP.code();
         }
-        if (shown != a.shown) {
-            a.shown = shown;
-            a.shownSinceMs = System.currentTimeMillis();
-        }
         wallboardDirty = true;
+        if (shown == a.shown) {
+            return false;
+        }
+        a.shown = shown;
+        a.shownSinceMs = System.currentTimeMillis();
+        sendState(a);
+        return true;
     }
 
+    /**
+     * The desktop's state line: the agent's presence and, while they hold a contact, what it is
+     * doing ({@code activity}: offered, busy, wrap_up; empty otherwise), whichever gateway it came
+     * through (a call answered on the phone shows "busy" here too).
+     */
     private void sendState(AgentView a) {
         sendToDesktop(a.id, json.createObjectNode().put("type", "state")
                 .put("state", AgentState.ofCode(a.presence).name().toLowerCase(Locale.ROOT))
-                .put("reason", pauseReasonName(a.reason)));
+                .put("reason", pauseReasonName(a.reason))
+                .put("activity", a.shown == a.presence ? "" : AgentState.ofCode(a.shown).name().toLowerCase(Locale.ROOT)));
     }
 
     private String pauseReasonName(int reason) {

@@ -210,14 +210,17 @@ class ChatBrowserIT {
                 assertThat(driver.findElements(By.id("offer-" + call))).isEmpty();
                 assertThat(card.getText()).contains("voice · application-voice").contains("On the phone");
                 assertThat(card.findElement(By.className("talk")).isDisplayed()).as("a call is talked on the phone").isFalse();
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reason"), "busy")); // the state line: ready · busy
                 Browser.screenshot(driver, "11-desktop-call");
                 t.phone(CommandType.CONTACT_ENDED, call, -1, -1, -1); // the caller hung up
                 wait.until(ExpectedConditions.visibilityOf(card.findElement(By.className("wrap-up"))));
                 assertThat(card.getText()).contains("Call ended");
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reason"), "wrap-up"));
                 new Select(card.findElement(By.className("wrap-up-code"))).selectByValue("resolved");
                 Browser.screenshot(driver, "12-desktop-call-wrap-up");
                 card.findElement(By.className("wrap-up-done")).click();
                 wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("conv-" + call)));
+                wait.until(ExpectedConditions.textToBe(By.id("reason"), ""));
 
                 // A second caller gives up after 6 s (not a short abandon): today's service level of
                 // application-voice is 1 of 2, under its target (serviceLevelPercent, 80 by default), and the wallboard marks it.

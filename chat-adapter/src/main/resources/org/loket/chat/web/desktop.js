@@ -141,7 +141,8 @@
         break;
       case 'state':
         document.getElementById('state').textContent = f.state;
-        document.getElementById('reason').textContent = f.reason ? '(' + f.reason + ')' : '';
+        document.getElementById('reason').textContent = (f.reason ? '(' + f.reason + ')' : '')
+          + (f.activity ? ' · ' + f.activity.replace('_', '-') : '');
         break;
       case 'offer':
         showOffer(f);
