@@ -83,14 +83,28 @@ final class TraceCommand {
         @Option(names = "--zone", defaultValue = "Europe/Amsterdam", description = "local time of the day and of arrival_ms; default ${DEFAULT-VALUE}")
         java.time.ZoneId zone;
 
+        @Option(names = "--answered-patience", defaultValue = "estimated",
+                description = "an answered contact's patience, which the journal only bounds by its wait: estimated (drawn from "
+                        + "the day's abandons, Kaplan-Meier per channel) or never; default ${DEFAULT-VALUE}")
+        String answeredPatience;
+
+        @Option(names = "--seed", defaultValue = "1", description = "the estimated patience draws; default ${DEFAULT-VALUE}")
+        long seed;
+
         @Option(names = "--out", required = true, description = "CSV file to write")
         Path out;
 
         @Override
         public Integer call() throws IOException {
+            TraceExtractor.AnsweredPatience patience = switch (answeredPatience) {
+                case "estimated" -> TraceExtractor.AnsweredPatience.ESTIMATED;
+                case "never" -> TraceExtractor.AnsweredPatience.NEVER;
+                default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--answered-patience '" + answeredPatience + "': valid: estimated, never");
+            };
             TraceExtractor.Result result;
             try {
-                result = TraceExtractor.extract(journal, zone, day);
+                result = TraceExtractor.extract(journal, zone, day, patience, seed);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             } catch (IllegalStateException e) { // a trimmed journal without its snapshot
@@ -106,6 +120,7 @@ final class TraceCommand {
             w.printf("wrote %s: %,d rows of %s (%s): %,d contacts arrived, %,d left during self-service and %,d were still open"
                             + " at the end (no row); %,d redials%n", out, result.rows().size(), result.day(), zone, result.arrived(),
                     result.leftInSelfService(), result.openAtEnd(), result.rows().stream().filter(c -> c.redialOf() != null).count());
+            w.println("simulate it with --callback-accept-share 0: its rows carry the callbacks the citizens asked for");
             w.flush();
             return 0;
         }

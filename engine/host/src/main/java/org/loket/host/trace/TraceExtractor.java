@@ -27,8 +27,8 @@ import org.loket.host.kpi.JournalKpis;
  * waited before giving up, asking for a callback) and what the work took (talk, after-contact work)
  * is kept; what routing decided (which agent, when) is left to the new run.
  * <p>What a journal cannot tell is documented where the rows are made: an answered contact's
- * patience is unknown (it was answered before it ran out), so its row never abandons; transfers
- * are one handling time; contacts that left during self-service and contacts still open at the
+ * patience is unknown, only that it was longer than its wait; {@link AnsweredPatience} says what its
+ * row gets; transfers are one handling time; contacts that left during self-service and contacts still open at the
  * end have no row (counted in the result). A contact whose citizen is known and whose previous
  * contact of the day did not reach an agent redials that one ({@code redial_of}).
  */
@@ -46,6 +46,18 @@ public final class TraceExtractor {
     public record Result(List<TraceContact> rows, LocalDate day, long arrived, long leftInSelfService, long openAtEnd) {
     }
 
+    /** What an answered contact's row gets as patience: the journal only says it exceeded the wait. */
+    public enum AnsweredPatience {
+        /**
+         * A draw from the channel's patience distribution given that it exceeded the contact's wait:
+         * Kaplan-Meier over the day's queued contacts (abandons observed, answered ones censored at their
+         * wait); past the longest observed abandon, never. Seeded per contact: the same day, the same rows.
+         */
+        ESTIMATED,
+        /** Never abandons (a what-if with fewer agents then understates abandons). */
+        NEVER
+    }
+
     private TraceExtractor() {
     }
 
@@ -55,7 +67,15 @@ public final class TraceExtractor {
      * @throws IllegalArgumentException when the folder holds no journal
      */
     public static Result extract(Path journal, ZoneId zone, LocalDate day) {
-        Extraction x = new Extraction(zone, day);
+        return extract(journal, zone, day, AnsweredPatience.ESTIMATED, 1);
+    }
+
+    /**
+     * @param answeredPatience what answered contacts' rows get as patience
+     * @param seed             the draws of {@link AnsweredPatience#ESTIMATED}
+     */
+    public static Result extract(Path journal, ZoneId zone, LocalDate day, AnsweredPatience answeredPatience, long seed) {
+        Extraction x = new Extraction(zone, day, answeredPatience, seed);
         if (day == null) {
             JournalKpis.forEach(journal, Long.MAX_VALUE, x::accept);
         } else {
@@ -78,9 +98,13 @@ public final class TraceExtractor {
         private long dayEndNs;
         private RoutingConfig config;
         private final Map<Long, Seen> contacts = new LinkedHashMap<>();
+        private final AnsweredPatience answeredPatience;
+        private final long seed;
 
-        Extraction(ZoneId zone, LocalDate day) {
+        Extraction(ZoneId zone, LocalDate day, AnsweredPatience answeredPatience, long seed) {
             this.zone = zone;
+            this.answeredPatience = answeredPatience;
+            this.seed = seed;
             setDay(day);
         }
 
@@ -120,7 +144,10 @@ public final class TraceExtractor {
             Seen s = contacts.get(c.contactId);
             if (s != null) {
                 switch (c.type) {
-                    case OFFER_ACCEPTED -> s.talkFromNs = c.timestampNs;
+                    case OFFER_ACCEPTED -> {
+                        s.talkFromNs = c.timestampNs;
+                        s.acceptedNs = s.acceptedNs < 0 ? c.timestampNs : s.acceptedNs;
+                    }
                     case WRAP_UP_DONE -> s.wrapUpEnded(c.timestampNs);
                     default -> {
                     }
@@ -180,6 +207,17 @@ public final class TraceExtractor {
             seen.sort(Comparator.comparingLong((Seen s) -> s.arrivedNs).thenComparingLong(s -> s.contactId));
             List<TraceContact> rows = new ArrayList<>();
             Map<Long, Seen> lastOfCitizen = new HashMap<>();
+            Map<Integer, Patience> patienceByChannel = new HashMap<>();
+            if (answeredPatience == AnsweredPatience.ESTIMATED) {
+                Map<Integer, List<long[]>> observed = new HashMap<>();
+                for (Seen s : seen) {
+                    long waitMs = s.waitMs();
+                    if (waitMs >= 0) {
+                        observed.computeIfAbsent(s.channel, k -> new ArrayList<>()).add(new long[] {waitMs, s.abandoned() ? 1 : 0});
+                    }
+                }
+                observed.forEach((channel, list) -> patienceByChannel.put(channel, new Patience(list)));
+            }
             long leftInSelfService = 0;
             long open = 0;
             for (Seen s : seen) {
@@ -198,12 +236,19 @@ public final class TraceExtractor {
                         redialOf = previous.id();
                     }
                 }
-                rows.add(row(s, redialOf));
+                long patienceMs = -1;
+                if (s.abandoned()) {
+                    patienceMs = s.waitMs();
+                } else if (s.outcome == Outcome.ANSWERED && s.callbackNs < 0 && s.waitMs() >= 0 && patienceByChannel.containsKey(s.channel)) {
+                    java.util.SplittableRandom random = new java.util.SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ s.contactId);
+                    patienceMs = patienceByChannel.get(s.channel).drawBeyond(s.waitMs(), random.nextDouble());
+                }
+                rows.add(row(s, redialOf, patienceMs));
             }
             return new Result(rows, day, seen.size(), leftInSelfService, open);
         }
 
-        private TraceContact row(Seen s, String redialOf) {
+        private TraceContact row(Seen s, String redialOf, long patienceMs) {
             boolean selfServed = s.outcome == Outcome.SELF_SERVED;
             boolean queued = s.queuedNs >= 0;
             // A self-served contact's topic is the queue of the menu branch it was in (the simulator takes the
@@ -211,10 +256,6 @@ public final class TraceExtractor {
             // queued or turned-away one names its queue, reached as the citizen did.
             String topic = selfServed ? (s.menuQueue != null ? s.menuQueue : s.entry) : s.queue != null ? s.queue : s.entry;
             long selfServiceMs = ((queued ? s.queuedNs : s.endedNs) - s.arrivedNs) / 1_000_000;
-            long patienceMs = -1;
-            if (s.outcome == Outcome.ABANDONED && queued && s.callbackNs < 0) {
-                patienceMs = (s.endedNs - s.queuedNs) / 1_000_000; // an answered contact's patience is unknown: never abandons
-            }
             boolean answered = s.outcome == Outcome.ANSWERED;
             long wrapUpMs = answered && s.wrapUpEndNs >= s.endedNs ? (s.wrapUpEndNs - s.endedNs) / 1_000_000 : 0;
             long callbackAfterMs = s.callbackNs >= 0 && queued ? (s.callbackNs - s.queuedNs) / 1_000_000 : -1;
@@ -237,6 +278,7 @@ public final class TraceExtractor {
         /** The queue the menu branch it was last in serves for its channel, or null. */
         String menuQueue;
         long queuedNs = -1;
+        long acceptedNs = -1;
         long talkFromNs;
         long talkNs;
         long callbackNs = -1;
@@ -252,6 +294,29 @@ public final class TraceExtractor {
             this.citizen = citizen;
         }
 
+        /** Abandoned while waiting in a queue (not after asking for a callback): its patience ran out. */
+        boolean abandoned() {
+            return outcome == Outcome.ABANDONED && queuedNs >= 0 && callbackNs < 0;
+        }
+
+        /**
+         * How long it waited in its queue before it ran out of patience (abandoned), or until it was
+         * seen still waiting for the last time (asked for a callback, taken by an agent, closed by an
+         * escalation step: its patience was longer), or -1 when nothing says anything of its patience.
+         */
+        long waitMs() {
+            if (queuedNs < 0) {
+                return -1;
+            }
+            if (abandoned()) {
+                return (endedNs - queuedNs) / 1_000_000;
+            }
+            // Still there when asked for a callback, taken by an agent, or closed by a step: patience longer.
+            long stillThereNs = callbackNs >= 0 ? callbackNs : outcome == Outcome.ANSWERED ? acceptedNs
+                    : outcome == Outcome.DEFLECTED ? endedNs : -1;
+            return stillThereNs >= queuedNs ? (stillThereNs - queuedNs) / 1_000_000 : -1;
+        }
+
         /** The first end of after-contact work once the contact ended answered. */
         void wrapUpEnded(long atNs) {
             if (outcome == Outcome.ANSWERED && wrapUpEndNs < 0) {
@@ -262,6 +327,69 @@ public final class TraceExtractor {
         /** The row's contact id: the journal's, so a row can be looked up in the recorded day. */
         String id() {
             return "j" + contactId;
+        }
+    }
+
+    /**
+     * Kaplan-Meier estimate of how long contacts of a channel wait before abandoning: abandons are
+     * observed patience, answered contacts censored at their wait.
+     */
+    static final class Patience {
+        /** Distinct abandon times (ms), ascending, and the survival just after each. */
+        private final long[] timesMs;
+        private final double[] survival;
+
+        /** @param observations {wait ms, 1 abandoned / 0 answered} */
+        Patience(List<long[]> observations) {
+            List<long[]> sorted = new ArrayList<>(observations);
+            sorted.sort(Comparator.comparingLong(o -> o[0]));
+            List<Long> times = new ArrayList<>();
+            List<Double> survivals = new ArrayList<>();
+            double s = 1;
+            int atRisk = sorted.size();
+            for (int i = 0; i < sorted.size();) {
+                long t = sorted.get(i)[0];
+                int events = 0;
+                int leaving = 0;
+                while (i < sorted.size() && sorted.get(i)[0] == t) {
+                    events += (int) sorted.get(i)[1];
+                    leaving++;
+                    i++;
+                }
+                if (events > 0) {
+                    s *= 1 - (double) events / atRisk;
+                    times.add(t);
+                    survivals.add(s);
+                }
+                atRisk -= leaving;
+            }
+            timesMs = times.stream().mapToLong(Long::longValue).toArray();
+            survival = survivals.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        /** P(patience > t). */
+        double survivalAt(long tMs) {
+            double s = 1;
+            for (int i = 0; i < timesMs.length && timesMs[i] <= tMs; i++) {
+                s = survival[i];
+            }
+            return s;
+        }
+
+        /**
+         * A patience longer than {@code waitMs}, by inverse transform of the survival given that it
+         * exceeded the wait; -1 (never) when the draw falls past the longest observed abandon.
+         *
+         * @param u uniform in [0, 1)
+         */
+        long drawBeyond(long waitMs, double u) {
+            double target = (1 - u) * survivalAt(waitMs);
+            for (int i = 0; i < timesMs.length; i++) {
+                if (timesMs[i] > waitMs && survival[i] <= target) {
+                    return timesMs[i];
+                }
+            }
+            return -1;
         }
     }
 }

@@ -64,9 +64,56 @@ class TraceExtractorTest {
         }
     }
 
+    @Test
+    void shouldEstimateAnsweredContactsPatienceFromTheDaysAbandons() throws Exception {
+        LoadedConfig config = ConfigLoader.loadDefault();
+        ZoneId zone = config.hours().zone();
+        DaySimulator.Settings defaults = DaySimulator.Settings.defaults();
+        // An outage day: long waits, many abandons to learn from, many answered contacts to draw for.
+        List<TraceContact> generated = new TraceGenerator(TrafficParams.shipped()).generate("outage", 11, 1.0);
+        try (Journal journal = Journal.open(folder)) {
+            new DaySimulator(config, defaults).run(generated, journal, null);
+        }
+        List<TraceContact> estimated = TraceExtractor.extract(folder, zone, defaults.date(), TraceExtractor.AnsweredPatience.ESTIMATED, 7).rows();
+        List<TraceContact> never = TraceExtractor.extract(folder, zone, defaults.date(), TraceExtractor.AnsweredPatience.NEVER, 7).rows();
+        assertThat(TraceExtractor.extract(folder, zone, defaults.date(), TraceExtractor.AnsweredPatience.ESTIMATED, 7).rows())
+                .as("seeded: the same rows again").isEqualTo(estimated);
+        // The simulator numbered the contacts in the trace's order: j<k> is the k-th generated row, whose true
+        // patience we know. For the answered calls, the drawn patience must follow the true one: the share
+        // that would have given up within a limit agrees within four standard errors (the draws are
+        // independent of the truth, so the difference of two shares of n has variance 2p(1-p)/n).
+        long[] limitsMs = {60_000, 300_000, 900_000};
+        long[] trueWithin = new long[limitsMs.length];
+        long[] drawnWithin = new long[limitsMs.length];
+        long answered = 0;
+        for (int i = 0; i < estimated.size(); i++) {
+            TraceContact row = estimated.get(i);
+            if (row.handleMs() == 0 || row.callbackAfterMs() >= 0) {
+                continue;
+            }
+            assertThat(never.get(i).patienceMs()).as("NEVER: an answered row never abandons").isEqualTo(-1);
+            TraceContact truth = generated.get(Integer.parseInt(row.contactId().substring(1)) - 1);
+            answered++;
+            for (int k = 0; k < limitsMs.length; k++) {
+                trueWithin[k] += truth.abandons() && truth.patienceMs() <= limitsMs[k] ? 1 : 0;
+                drawnWithin[k] += row.abandons() && row.patienceMs() <= limitsMs[k] ? 1 : 0;
+            }
+        }
+        assertThat(answered).isGreaterThan(5_000);
+        for (int k = 0; k < limitsMs.length; k++) {
+            double p = (double) trueWithin[k] / answered;
+            double q = (double) drawnWithin[k] / answered;
+            double se = Math.sqrt(2 * p * (1 - p) / answered);
+            assertThat(q).as("answered contacts whose patience is at most " + limitsMs[k] / 1000 + " s: drawn vs true " + p)
+                    .isCloseTo(p, org.assertj.core.data.Offset.offset(4 * se));
+        }
+        assertThat(drawnWithin[1]).as("some answered contacts would have given up within five minutes").isPositive();
+    }
+
     private static TraceContact withoutIds(TraceContact c) {
+        // An answered contact's patience is drawn per contact id: only an abandon's is the recording's own.
         return new TraceContact(0, c.arrivalMs(), "", c.channel(), c.topic(), c.priority(), c.language(), c.selfServiceMs(),
-                c.selfServed(), c.patienceMs(), c.handleMs(), c.wrapUpMs(), c.redialOf() == null ? null : "", c.callbackAfterMs());
+                c.selfServed(), c.handleMs() > 0 ? 0 : c.patienceMs(), c.handleMs(), c.wrapUpMs(), c.redialOf() == null ? null : "", c.callbackAfterMs());
     }
 
     private static void same(Figures recorded, Figures again) {
