@@ -28,6 +28,10 @@ final class SimOptions {
                     + " An estimate; default ${DEFAULT-VALUE}")
     double callbackAcceptShare;
 
+    @Option(names = "--staffing", description = "a staffing file (loket trace extract --staffing-out): the agents it names log in, "
+            + "pause and log out as recorded instead of by their shifts")
+    java.nio.file.Path staffing;
+
     @Option(names = "--seed", defaultValue = "1", description = "decides which citizens take a step's callback offer; default ${DEFAULT-VALUE}")
     long seed;
 

@@ -101,6 +101,13 @@ final class SimulateCommand implements Callable<Integer> {
             }
         }
         DaySimulator simulator = new DaySimulator(loaded, options.settings());
+        if (options.staffing != null) {
+            try {
+                simulator.staffing(org.loket.host.trace.TraceCsv.readStaffing(options.staffing));
+            } catch (TraceException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "staffing " + options.staffing + " is not valid:\n" + e.getMessage());
+            }
+        }
         boolean showProgress = progress && System.console() != null;
         try (Journal journal = journalFolder == null ? null : Journal.open(journalFolder);
              ProgressBar bar = showProgress ? new ProgressBarBuilder().setTaskName("simulating").setInitialMax(24 * 60)

@@ -77,7 +77,7 @@ final class TraceCommand {
         @Option(names = "--journal", required = true, description = "journal folder")
         Path journal;
 
-        @Option(names = "--day", description = "the local day (YYYY-MM-DD, in --zone); default the day of the journal's first contact")
+        @Option(names = "--day", description = "the local day (YYYY-MM-DD, in --zone); default the day of the journal's first contact or agent login")
         java.time.LocalDate day;
 
         @Option(names = "--zone", defaultValue = "Europe/Amsterdam", description = "local time of the day and of arrival_ms; default ${DEFAULT-VALUE}")
@@ -93,6 +93,10 @@ final class TraceCommand {
 
         @Option(names = "--out", required = true, description = "CSV file to write")
         Path out;
+
+        @Option(names = "--staffing-out", description = "also write the agents' logins, pauses and logouts of the day "
+                + "(for simulate and compare --staffing: the recorded staffing instead of the roster's shifts)")
+        Path staffingOut;
 
         @Override
         public Integer call() throws IOException {
@@ -116,11 +120,19 @@ final class TraceCommand {
                 return 1;
             }
             TraceCsv.write(result.rows(), out);
+            if (staffingOut != null) {
+                TraceCsv.writeStaffing(result.staffing(), staffingOut);
+            }
             var w = spec.commandLine().getOut();
             w.printf("wrote %s: %,d rows of %s (%s): %,d contacts arrived, %,d left during self-service and %,d were still open"
                             + " at the end (no row); %,d redials%n", out, result.rows().size(), result.day(), zone, result.arrived(),
                     result.leftInSelfService(), result.openAtEnd(), result.rows().stream().filter(c -> c.redialOf() != null).count());
-            w.println("simulate it with --callback-accept-share 0: its rows carry the callbacks the citizens asked for");
+            if (staffingOut != null) {
+                w.printf("wrote %s: %,d logins, pauses, readies and logouts of %,d agents%n", staffingOut, result.staffing().size(),
+                        result.staffing().stream().map(e -> e.agent()).distinct().count());
+            }
+            w.println("simulate it with --callback-accept-share 0: its rows carry the callbacks the citizens asked for"
+                    + (staffingOut == null ? "" : "; and --staffing " + staffingOut + " for the recorded staffing"));
             w.flush();
             return 0;
         }

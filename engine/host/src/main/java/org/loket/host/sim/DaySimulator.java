@@ -30,6 +30,7 @@ import org.loket.host.hours.HoursSchedule;
 import org.loket.host.journal.Journal;
 import org.loket.host.kpi.KpiCollector;
 import org.loket.host.kpi.KpiReport;
+import org.loket.host.trace.StaffingEvent;
 import org.loket.host.trace.TraceContact;
 import org.loket.host.trace.TraceException;
 
@@ -50,6 +51,7 @@ public final class DaySimulator {
      */
     public static final int END_OF_SHIFT = PauseReason.UNSPECIFIED;
     private static final int JOURNAL_BATCH = 256;
+    private List<StaffingEvent> staffing = List.of();
     /** Hours transitions are planned this far past the day's midnight (contacts may outlive the day). */
     private static final long HOURS_AHEAD_MS = 3 * 24 * 3_600_000L;
 
@@ -137,6 +139,18 @@ public final class DaySimulator {
     private Journal.DecisionWriter decisionOut;
     private int batched;
 
+    /**
+     * Staffs the day from a recorded staffing file instead of the roster for the agents it names
+     * (logins, pauses with their reasons, readies, logouts at their times); the others keep their
+     * shift; rows naming agents this configuration lacks are left out.
+     *
+     * @return this
+     */
+    public DaySimulator staffing(List<StaffingEvent> events) {
+        this.staffing = List.copyOf(events);
+        return this;
+    }
+
     public DaySimulator(LoadedConfig config, Settings settings) {
         this.loaded = config;
         this.config = config.routing();
@@ -187,7 +201,38 @@ public final class DaySimulator {
         }
         List<HoursSchedule.Transition> transitions = hours.transitions(dayStartMs, dayStartMs + HOURS_AHEAD_MS);
         int nextTransition = 0;
+        // Agents a staffing file names follow it; the others their shift.
+        java.util.Map<String, Integer> agentIds = new java.util.HashMap<>();
         for (int a = 0; a < config.agents().size(); a++) {
+            agentIds.put(config.agents().get(a).name(), a);
+        }
+        java.util.Set<Integer> staffed = new java.util.HashSet<>();
+        java.util.Set<String> unknown = new java.util.TreeSet<>();
+        for (StaffingEvent e : staffing) {
+            Integer agent = agentIds.get(e.agent());
+            if (agent == null) {
+                unknown.add(e.agent()); // not in this configuration (a what-if without that agent)
+                continue;
+            }
+            staffed.add(agent);
+            switch (e.presence()) {
+                case LOGIN -> schedule(localNs(e.atMs()), Kind.SHIFT_START, null, agent);
+                case LOGOUT -> schedule(localNs(e.atMs()), Kind.SHIFT_END, null, agent);
+                case READY -> schedule(localNs(e.atMs()), Kind.STAFF_READY, null, agent);
+                case PAUSE -> {
+                    int reason = config.pauseReasonCode(e.reason());
+                    schedule(localNs(e.atMs()), Kind.STAFF_PAUSE, null, agent, reason < 0 ? PauseReason.UNSPECIFIED : reason);
+                }
+            }
+        }
+        if (!unknown.isEmpty()) {
+            warnings.add("the staffing names " + unknown.size() + " agents this configuration lacks (left out): "
+                    + String.join(", ", unknown.stream().limit(10).toList()) + (unknown.size() > 10 ? ", ..." : ""));
+        }
+        for (int a = 0; a < config.agents().size(); a++) {
+            if (staffed.contains(a)) {
+                continue;
+            }
             Shift shift = loaded.shifts().get(a);
             schedule(localNs(shift.startMs()), Kind.SHIFT_START, null, a);
             if (!shift.equals(Shift.ALL_DAY)) {
@@ -349,6 +394,16 @@ public final class DaySimulator {
                     command.agentState = AgentState.PAUSED.code();
                     command.reason = END_OF_SHIFT;
                 }
+            }
+            case STAFF_READY, STAFF_PAUSE -> {
+                AgentState state = core.agentState(e.agent);
+                if (state == AgentState.LOGGED_OUT || leaving.contains(e.agent)) {
+                    return false;
+                }
+                command.type = CommandType.AGENT_STATE_CHANGED;
+                command.agentId = e.agent;
+                command.agentState = e.kind == Kind.STAFF_READY ? AgentState.READY.code() : AgentState.PAUSED.code();
+                command.reason = e.kind == Kind.STAFF_READY ? Command.NONE : (int) e.token;
             }
             case BACK_FROM_PAUSE -> {
                 if (leaving.contains(e.agent) || core.agentState(e.agent) != AgentState.PAUSED) {
@@ -622,7 +677,7 @@ public final class DaySimulator {
         events.add(new Event(atNs, order++, kind, contact, agent, token));
     }
 
-    private enum Kind { SHIFT_START, SHIFT_END, LOG_OUT, BACK_FROM_PAUSE, ARRIVE, INPUT, ABANDON, CALLBACK, ACCEPT, HANG_UP, WRAP_UP_DONE }
+    private enum Kind { SHIFT_START, SHIFT_END, LOG_OUT, BACK_FROM_PAUSE, STAFF_READY, STAFF_PAUSE, ARRIVE, INPUT, ABANDON, CALLBACK, ACCEPT, HANG_UP, WRAP_UP_DONE }
 
     private enum Phase { NEW, SELF_SERVICE, WAITING, OFFERED, CONNECTED, WRAP_UP, ENDED }
 

@@ -34,6 +34,7 @@ public final class TraceCsv {
 
     private static final List<String> COLUMNS = List.of("arrival_ms", "contact_id", "channel", "topic", "priority", "language",
             "self_service_ms", "self_served", "patience_ms", "handle_ms", "wrapup_ms", "redial_of", "callback_after_ms");
+    private static final List<String> STAFFING_COLUMNS = List.of("at_ms", "agent", "event", "reason");
     private static final CsvMapper MAPPER = new CsvMapper();
 
     private TraceCsv() {
@@ -50,54 +51,90 @@ public final class TraceCsv {
 
     /** Reads a trace from {@code reader}; {@code name} appears in problems. */
     public static List<TraceContact> read(Reader reader, String name) throws TraceException {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        List<TraceContact> contacts = rows(reader, name, REQUIRED, r -> {
+            TraceContact contact = new TraceContact(r.line(),
+                    r.millis("arrival_ms", false),
+                    r.text("contact_id", true),
+                    r.channel(),
+                    r.text("topic", true),
+                    (int) r.number("priority", -1, 0, 9),
+                    r.text("language", false),
+                    r.millis("self_service_ms", false),
+                    r.bool("self_served"),
+                    r.millis("patience_ms", true),
+                    r.millis("handle_ms", false),
+                    r.millis("wrapup_ms", false),
+                    r.text("redial_of", false),
+                    r.number("callback_after_ms", -1, 0, 366L * 24 * 3_600_000));
+            if (contact.contactId() != null && !ids.add(contact.contactId())) {
+                r.problems().add(name + ":" + r.line() + ": contact_id '" + contact.contactId() + "' appears twice");
+            }
+            return contact;
+        });
+        contacts.sort(Comparator.comparingLong(TraceContact::arrivalMs));
+        return contacts;
+    }
+
+    /** Reads a staffing file ({@code at_ms,agent,event,reason}), sorted by time (stable). */
+    public static List<StaffingEvent> readStaffing(Path file) throws TraceException {
+        List<StaffingEvent> events;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            events = rows(reader, file.toString(), STAFFING_COLUMNS.subList(0, 3), r -> new StaffingEvent(r.line(),
+                    r.millis("at_ms", false), r.text("agent", true), r.presence(), java.util.Objects.requireNonNullElse(r.text("reason", false), "")));
+        } catch (IOException e) {
+            throw new TraceException(List.of(file + ": cannot read: " + e.getMessage()));
+        }
+        events.sort(Comparator.comparingLong(StaffingEvent::atMs));
+        return events;
+    }
+
+    /** Writes a staffing file with every column. */
+    public static void writeStaffing(List<StaffingEvent> events, Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        CsvSchema.Builder builder = CsvSchema.builder();
+        STAFFING_COLUMNS.forEach(builder::addColumn);
+        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+             SequenceWriter out = MAPPER.writer(builder.build().withHeader()).writeValues(writer)) {
+            for (StaffingEvent e : events) {
+                out.write(List.of(e.atMs(), e.agent(), e.presence().word(), e.reason()));
+            }
+        }
+    }
+
+    /** Every row of a CSV with a header holding {@code required}, parsed by {@code parse}; all problems at once. */
+    private static <T> List<T> rows(Reader reader, String name, List<String> required, java.util.function.Function<Row, T> parse)
+            throws TraceException {
         List<String> problems = new ArrayList<>();
-        List<TraceContact> contacts = new ArrayList<>();
+        List<T> parsed = new ArrayList<>();
         CsvSchema schema = CsvSchema.emptySchema().withHeader().withColumnReordering(true);
         try (MappingIterator<Map<String, String>> rows = MAPPER.readerForMapOf(String.class).with(schema)
                 .with(CsvParser.Feature.TRIM_SPACES).readValues(reader)) {
             CsvSchema header = (CsvSchema) rows.getParser().getSchema();
             List<String> present = new ArrayList<>();
             header.forEach(column -> present.add(column.getName()));
-            for (String column : REQUIRED) {
+            for (String column : required) {
                 if (!present.contains(column)) {
-                    problems.add(name + ":1: the header has no column '" + column + "'; required columns: " + REQUIRED);
+                    problems.add(name + ":1: the header has no column '" + column + "'; required columns: " + required);
                 }
             }
             if (!problems.isEmpty()) {
                 throw new TraceException(problems);
             }
-            java.util.Set<String> ids = new java.util.HashSet<>();
             while (rows.hasNextValue() && problems.size() < MAX_PROBLEMS) {
                 int line = rows.getCurrentLocation().getLineNr();
-                Map<String, String> row = rows.nextValue();
-                Row r = new Row(name, line, row, problems);
-                TraceContact contact = new TraceContact(line,
-                        r.millis("arrival_ms", false),
-                        r.text("contact_id", true),
-                        r.channel(),
-                        r.text("topic", true),
-                        (int) r.number("priority", -1, 0, 9),
-                        r.text("language", false),
-                        r.millis("self_service_ms", false),
-                        r.bool("self_served"),
-                        r.millis("patience_ms", true),
-                        r.millis("handle_ms", false),
-                        r.millis("wrapup_ms", false),
-                        r.text("redial_of", false),
-                        r.number("callback_after_ms", -1, 0, 366L * 24 * 3_600_000));
-                if (contact.contactId() != null && !ids.add(contact.contactId())) {
-                    problems.add(name + ":" + line + ": contact_id '" + contact.contactId() + "' appears twice");
-                }
-                contacts.add(contact);
+                parsed.add(parse.apply(new Row(name, line, rows.nextValue(), problems)));
             }
         } catch (IOException | RuntimeException e) {
-            problems.add(name + ": not a readable CSV trace: " + e.getMessage());
+            problems.add(name + ": not a readable CSV file: " + e.getMessage());
         }
         if (!problems.isEmpty()) {
             throw new TraceException(problems);
         }
-        contacts.sort(Comparator.comparingLong(TraceContact::arrivalMs));
-        return contacts;
+        return parsed;
     }
 
     /** Writes a trace with every column, in the documented order. */
@@ -174,6 +211,17 @@ public final class TraceCsv {
                     yield false;
                 }
             };
+        }
+
+        StaffingEvent.Presence presence() {
+            String value = values.get("event");
+            for (StaffingEvent.Presence p : StaffingEvent.Presence.values()) {
+                if (p.word().equals(value)) {
+                    return p;
+                }
+            }
+            problem("event", value == null ? "" : value, "must be login, ready, pause or logout");
+            return StaffingEvent.Presence.READY;
         }
 
         Channel channel() {

@@ -42,8 +42,10 @@ public final class TraceExtractor {
      * @param arrived           contacts that arrived on the day
      * @param leftInSelfService of those, contacts that hung up during self-service (the format has no such row)
      * @param openAtEnd         of those, contacts the journal does not see end
+     * @param staffing          the agents' logins, pauses, readies and logouts of the day, by time
      */
-    public record Result(List<TraceContact> rows, LocalDate day, long arrived, long leftInSelfService, long openAtEnd) {
+    public record Result(List<TraceContact> rows, LocalDate day, long arrived, long leftInSelfService, long openAtEnd,
+                         List<StaffingEvent> staffing) {
     }
 
     /** What an answered contact's row gets as patience: the journal only says it exceeded the wait. */
@@ -62,7 +64,7 @@ public final class TraceExtractor {
     }
 
     /**
-     * @param day the local day to take, or null for the day of the journal's first contact (the whole
+     * @param day the local day to take, or null for the day of the journal's first contact or agent login (the whole
      *            journal is read then; with a day only that day and a few hours after it)
      * @throws IllegalArgumentException when the folder holds no journal
      */
@@ -100,6 +102,8 @@ public final class TraceExtractor {
         private final Map<Long, Seen> contacts = new LinkedHashMap<>();
         private final AnsweredPatience answeredPatience;
         private final long seed;
+        private final List<StaffingEvent> staffing = new ArrayList<>();
+        private final java.util.Set<String> staffedAgents = new java.util.HashSet<>();
 
         Extraction(ZoneId zone, LocalDate day, AnsweredPatience answeredPatience, long seed) {
             this.zone = zone;
@@ -130,10 +134,15 @@ public final class TraceExtractor {
             if (config == null) {
                 return;
             }
+            boolean presence = c.type == CommandType.AGENT_LOGGED_IN || c.type == CommandType.AGENT_STATE_CHANGED;
+            if (day == null && (presence || c.type == CommandType.CONTACT_ARRIVED)) {
+                setDay(Instant.ofEpochSecond(0, c.timestampNs).atZone(zone).toLocalDate());
+            }
+            if (presence
+                    && c.timestampNs >= dayStartNs && c.timestampNs < dayEndNs && c.agentId >= 0 && c.agentId < config.agents().size()) {
+                staffed(c);
+            }
             if (c.type == CommandType.CONTACT_ARRIVED) {
-                if (day == null) {
-                    setDay(Instant.ofEpochSecond(0, c.timestampNs).atZone(zone).toLocalDate());
-                }
                 if (c.timestampNs >= dayStartNs && c.timestampNs < dayEndNs) {
                     Seen s = new Seen(c.contactId, c.timestampNs, c.channel, c.priority, c.citizenPseudonym);
                     s.entry = c.entryId >= 0 && c.entryId < config.entries().size() ? config.entries().get(c.entryId).name() : null;
@@ -194,6 +203,31 @@ public final class TraceExtractor {
             }
         }
 
+        /** An agent's presence command of the day, as a staffing row. */
+        private void staffed(Command c) {
+            String agent = config.agents().get(c.agentId).name();
+            StaffingEvent.Presence presence;
+            if (c.type == CommandType.AGENT_LOGGED_IN) {
+                presence = StaffingEvent.Presence.LOGIN;
+            } else if (c.agentState == org.loket.core.AgentState.READY.code()) {
+                presence = StaffingEvent.Presence.READY;
+            } else if (c.agentState == org.loket.core.AgentState.PAUSED.code()) {
+                presence = StaffingEvent.Presence.PAUSE;
+            } else if (c.agentState == org.loket.core.AgentState.LOGGED_OUT.code()) {
+                presence = StaffingEvent.Presence.LOGOUT;
+            } else {
+                return;
+            }
+            long atMs = (c.timestampNs - dayStartNs) / 1_000_000;
+            if (presence != StaffingEvent.Presence.LOGIN && staffedAgents.add(agent)) {
+                // Its first change of the day is not a login: it was logged in at midnight already.
+                staffing.add(new StaffingEvent(0, 0, agent, StaffingEvent.Presence.LOGIN, ""));
+            }
+            staffedAgents.add(agent);
+            String reason = presence == StaffingEvent.Presence.PAUSE ? config.pauseReasonName(c.reason) : "";
+            staffing.add(new StaffingEvent(0, atMs, agent, presence, reason));
+        }
+
         private String language(int id) {
             return id >= 0 && id < config.languages().size() ? config.languages().get(id) : null;
         }
@@ -245,7 +279,7 @@ public final class TraceExtractor {
                 }
                 rows.add(row(s, redialOf, patienceMs));
             }
-            return new Result(rows, day, seen.size(), leftInSelfService, open);
+            return new Result(rows, day, seen.size(), leftInSelfService, open, List.copyOf(staffing));
         }
 
         private TraceContact row(Seen s, String redialOf, long patienceMs) {

@@ -71,10 +71,19 @@ class SimulationCommandsTest {
         assertThat(JSON.readTree(replay.out()).get("identical").asBoolean()).isTrue();
 
         Path recorded = folder.resolve("recorded.csv");
-        Result extract = run("trace", "extract", "--journal", journal.toString(), "--zone", "Europe/Amsterdam", "--out", recorded.toString());
+        Path staffing = folder.resolve("staffing.csv");
+        Result extract = run("trace", "extract", "--journal", journal.toString(), "--zone", "Europe/Amsterdam", "--out", recorded.toString(),
+                "--staffing-out", staffing.toString());
         assertThat(extract.exit()).as(extract.err()).isZero();
-        assertThat(extract.out()).contains("rows of 2027-03-01 (Europe/Amsterdam)");
+        assertThat(extract.out()).contains("rows of 2027-03-01 (Europe/Amsterdam)", "logins, pauses, readies and logouts");
         assertThat(org.loket.host.trace.TraceCsv.read(recorded)).hasSizeGreaterThan(1_000);
+        Result again = run("simulate", "--trace", recorded.toString(), "--staffing", staffing.toString(), "--callback-accept-share", "0", "--json");
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(JSON.readTree(again.out()).get("totals").get("offered").asLong()).isEqualTo(totals.get("offered").asLong());
+        Path badStaffing = Files.writeString(folder.resolve("bad-staffing.csv"), "at_ms,agent,event,reason\n10,ann,dance,\n");
+        Result bad = run("simulate", "--trace", recorded.toString(), "--staffing", badStaffing.toString());
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("bad-staffing.csv:2: column event = 'dance': must be login, ready, pause or logout");
         Result empty = run("trace", "extract", "--journal", folder.resolve("no-journal").toString(), "--out", recorded.toString());
         assertThat(empty.exit()).isNotZero();
 

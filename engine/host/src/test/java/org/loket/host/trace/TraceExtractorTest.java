@@ -65,6 +65,51 @@ class TraceExtractorTest {
     }
 
     @Test
+    void shouldGiveTheRecordedStaffingSoADayThatKeptToAnotherRosterComesBack() throws Exception {
+        LoadedConfig roster = ConfigLoader.loadDefault();
+        // The recorded day: every agent came an hour late and stayed an hour longer (where the day allows).
+        List<org.loket.config.Shift> late = roster.shifts().stream().map(shift -> shift.equals(org.loket.config.Shift.ALL_DAY) ? shift
+                : new org.loket.config.Shift(Math.min(shift.startMinute() + 60, 23 * 60), Math.min(shift.endMinute() + 60, 24 * 60))).toList();
+        LoadedConfig lived = new LoadedConfig(roster.routing(), roster.promptTexts(), late, roster.hours(), "lived", roster.warnings(),
+                roster.entryByNumber());
+        ZoneId zone = roster.hours().zone();
+        DaySimulator.Settings defaults = DaySimulator.Settings.defaults();
+        DaySimulator.Settings settings = new DaySimulator.Settings(defaults.date(), zone, defaults.ringMs(), defaults.shortAbandonMs(), 0.0, 1);
+        DaySimulator.Result recorded;
+        try (Journal journal = Journal.open(folder)) {
+            recorded = new DaySimulator(lived, settings).run(new TraceGenerator(TrafficParams.shipped()).generate("peak", 9, 0.4), journal, null);
+        }
+        TraceExtractor.Result extracted = TraceExtractor.extract(folder, zone, defaults.date());
+        assertThat(extracted.staffing()).as("everyone logged in").filteredOn(e -> e.presence() == StaffingEvent.Presence.LOGIN)
+                .hasSize(roster.routing().agents().size());
+        TraceCsv.writeStaffing(extracted.staffing(), folder.resolve("staffing.csv"));
+        List<StaffingEvent> staffing = TraceCsv.readStaffing(folder.resolve("staffing.csv"));
+        assertThat(staffing.stream().map(e -> new StaffingEvent(0, e.atMs(), e.agent(), e.presence(), e.reason())).toList())
+                .as("read back as written (lines aside)").isEqualTo(extracted.staffing());
+
+        DaySimulator.Result onTheRoster = new DaySimulator(roster, settings).run(extracted.rows(), null, null);
+        DaySimulator.Result asRecorded = new DaySimulator(roster, settings).staffing(staffing).run(extracted.rows(), null, null);
+
+        assertThat(onTheRoster.kpis().totals().answered()).as("the roster's day is another day").isNotEqualTo(recorded.kpis().totals().answered());
+        same(recorded.kpis().totals(), asRecorded.kpis().totals());
+        for (Figures queue : recorded.kpis().queues()) {
+            same(queue, asRecorded.kpis().queue(queue.name()));
+        }
+        assertThat(asRecorded.kpis().agents()).isEqualTo(recorded.kpis().agents());
+
+        // A recorded pause keeps its reason: a half-hour training at 10:00.
+        String agent = staffing.getFirst().agent();
+        List<StaffingEvent> withTraining = new java.util.ArrayList<>(staffing);
+        withTraining.add(new StaffingEvent(0, 10 * 3_600_000L, agent, StaffingEvent.Presence.PAUSE, "training"));
+        withTraining.add(new StaffingEvent(0, 10 * 3_600_000L + 1_800_000L, agent, StaffingEvent.Presence.READY, ""));
+        withTraining.sort(java.util.Comparator.comparingLong(StaffingEvent::atMs));
+        KpiReport.AgentFigures trained = new DaySimulator(roster, settings).staffing(withTraining).run(extracted.rows(), null, null)
+                .kpis().agents().stream().filter(a -> a.name().equals(agent)).findFirst().orElseThrow();
+        assertThat(trained.pausedMs().get("training")).as("paused while holding nothing, within the half hour").isPositive()
+                .isLessThanOrEqualTo(1_800_000L);
+    }
+
+    @Test
     void shouldEstimateAnsweredContactsPatienceFromTheDaysAbandons() throws Exception {
         LoadedConfig config = ConfigLoader.loadDefault();
         ZoneId zone = config.hours().zone();
