@@ -153,8 +153,11 @@ public final class ChatGateway implements Gateway {
                 long first = awaitInEgress(seeded, engine);
                 long startNs = System.nanoTime();
                 long today = LocalDate.now(zone).toEpochDay();
-                TodayKpis kpis = TodayKpis.fromJournal(Path.of(folder), first, zone, KpiCollector.DEFAULT_SHORT_ABANDON_MS, today);
+                // The same read gives the calls the hub restored their self-service path back.
+                CallPaths calls = new CallPaths(seeded.ask(ChatHub::callsWithoutPath).join());
+                TodayKpis kpis = TodayKpis.fromJournal(Path.of(folder), first, zone, KpiCollector.DEFAULT_SHORT_ABANDON_MS, today, calls);
                 seeded.execute(() -> seeded.todaySeeded(kpis));
+                seeded.execute(() -> seeded.callPathsRead(calls.paths()));
                 LOG.info("chat: today's wallboard figures read from the journal up to sequence {} in {} ms", first,
                         (System.nanoTime() - startNs) / 1_000_000);
             } catch (InterruptedException | java.util.concurrent.RejectedExecutionException e) {

@@ -1572,6 +1572,32 @@ final class ChatHub implements AutoCloseable {
         wallboardDirty = true;
     }
 
+    /** Hub thread: the other gateways' contacts (calls) restored without their self-service path. */
+    java.util.Set<Long> callsWithoutPath() {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        conversations.values().forEach(c -> {
+            if (!c.ours && c.path.isEmpty()) {
+                ids.add(c.id);
+            }
+        });
+        return ids;
+    }
+
+    /** Hub thread: restored calls get their path from the journal; the agent holding one sees it. */
+    void callPathsRead(Map<Long, CallPaths.Path> paths) {
+        paths.forEach((id, path) -> {
+            Conversation c = conversations.get(id);
+            if (c == null || c.ours || !c.path.isEmpty()) {
+                return;
+            }
+            c.path.addAll(path.nodes());
+            c.topic = path.topic();
+            if (c.agent >= 0 && c.phase != Phase.OFFERED) {
+                sendToDesktop(c.agent, offerFrame(c, "conversation"));
+            }
+        });
+    }
+
     /** Hub thread: no seed comes (no journal, or it could not be read): today's figures count from the start of this run. */
     void todayNotSeeded() {
         awaitingSeed = null;

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.loket.core.command.CommandType;
 import org.loket.core.decision.Outcome;
 
 /**
@@ -133,6 +134,31 @@ class ChatTranscriptRestartTest {
             assertThat(mailTranscript.path("from").asText()).isEqualTo("citizen@example.org");
             back.close();
             desk.close();
+        }
+    }
+
+    @Test
+    void shouldShowACallHeldOverARestartWithItsPathReadBackFromTheJournal() throws Exception {
+        Path data;
+        long call = 7_300_001L;
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = t.login("generalist-001")) {
+            data = t.dataFolder;
+            int agent = t.agentId("generalist-001");
+            t.callTheApplicationDesk(call);
+            desk.await("offer", f -> f.path("contact").asText().equals(Long.toString(call)), 10_000);
+            t.phone(CommandType.OFFER_ACCEPTED, call, agent, -1, -1); // answered on the phone
+            JsonNode before = desk.await("conversation", f -> f.path("contact").asText().equals(Long.toString(call)), 10_000);
+            assertThat(before.path("path")).extracting(JsonNode::asText).containsExactly("welcome", "main-menu", "application-menu",
+                    "to-application");
+        }
+
+        try (TestEngine t = new TestEngine(data, "/chat-test-config", Map.of()); WsClient desk = t.login("generalist-001")) {
+            // The hub knows where the call is from the core at once, and its path once the journal is read.
+            JsonNode card = desk.await("conversation", f -> f.path("contact").asText().equals(Long.toString(call))
+                    && !f.path("path").isEmpty(), 10_000);
+            assertThat(card.path("path")).extracting(JsonNode::asText).containsExactly("welcome", "main-menu", "application-menu",
+                    "to-application");
+            assertThat(card.path("topic").asText()).isEqualTo("to-application");
         }
     }
 }

@@ -48,7 +48,16 @@ public final class TodayKpis {
      * @throws IllegalArgumentException when the folder holds no journal
      */
     public static TodayKpis fromJournal(Path journal, long beforeSequence, ZoneId zone, long shortAbandonMs, long fromEpochDay) {
-        return read(journal, beforeSequence, Long.MAX_VALUE, zone, shortAbandonMs, LocalDate.ofEpochDay(fromEpochDay));
+        return fromJournal(journal, beforeSequence, zone, shortAbandonMs, fromEpochDay, (command, decisions, count) -> { });
+    }
+
+    /**
+     * {@link #fromJournal(Path, long, ZoneId, long, long)} that also hands every command read, with its
+     * decisions, to {@code also} (a reader that needs the same stretch of journal: one read, not two).
+     */
+    public static TodayKpis fromJournal(Path journal, long beforeSequence, ZoneId zone, long shortAbandonMs, long fromEpochDay,
+                                        JournalKpis.Visitor also) {
+        return read(journal, beforeSequence, Long.MAX_VALUE, zone, shortAbandonMs, LocalDate.ofEpochDay(fromEpochDay), also);
     }
 
     /**
@@ -60,15 +69,17 @@ public final class TodayKpis {
      */
     public static KpiReport ofDay(Path journal, ZoneId zone, long shortAbandonMs, LocalDate day) {
         long dayEndNs = epochNs(day.plusDays(1).atStartOfDay(zone).toInstant());
-        TodayKpis kpis = read(journal, Long.MAX_VALUE, dayEndNs, zone, shortAbandonMs, day);
+        TodayKpis kpis = read(journal, Long.MAX_VALUE, dayEndNs, zone, shortAbandonMs, day, (command, decisions, count) -> { });
         return kpis.report(epochNs(day.atStartOfDay(zone).toInstant()));
     }
 
     /** Reads {@code day} and on (the days before only for the configuration in force), up to either bound. */
-    private static TodayKpis read(Path journal, long beforeSequence, long untilNs, ZoneId zone, long shortAbandonMs, LocalDate day) {
+    private static TodayKpis read(Path journal, long beforeSequence, long untilNs, ZoneId zone, long shortAbandonMs, LocalDate day,
+                                  JournalKpis.Visitor also) {
         TodayKpis kpis = new TodayKpis(zone, shortAbandonMs, null);
         long epochDay = day.toEpochDay();
         JournalKpis.forEach(journal, day.atStartOfDay(zone).toInstant(), beforeSequence, untilNs, (command, decisions, count) -> {
+            also.accept(command, decisions, count);
             if (kpis.epochDay(command.timestampNs) < epochDay) {
                 kpis.track(command, decisions, count);
             } else {
