@@ -458,6 +458,13 @@ class PhoneChannelIT {
                 .isEqualTo(pseudonym);
         org.loket.host.kpi.KpiReport kpis = org.loket.host.kpi.JournalKpis.read(JOURNAL, java.time.ZoneOffset.UTC, 5_000);
         assertThat(kpis.queue("pref-voice").repeats()).isEqualTo(new org.loket.host.kpi.Figures.Repeats(2, 1, 0, 2, 1, 0.5));
+        // Neither the journal's files nor Loket's output hold the number itself.
+        try (var files = Files.walk(JOURNAL)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).as(file.toString()).doesNotContain("0612000019");
+            }
+        }
+        assertThat(loketOutput).noneMatch(line -> line.contains("0612000019"));
     }
 
     @Test
