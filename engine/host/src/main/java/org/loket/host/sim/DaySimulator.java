@@ -201,44 +201,7 @@ public final class DaySimulator {
         }
         List<HoursSchedule.Transition> transitions = hours.transitions(dayStartMs, dayStartMs + HOURS_AHEAD_MS);
         int nextTransition = 0;
-        // Agents a staffing file names follow it; the others their shift.
-        java.util.Map<String, Integer> agentIds = new java.util.HashMap<>();
-        for (int a = 0; a < config.agents().size(); a++) {
-            agentIds.put(config.agents().get(a).name(), a);
-        }
-        java.util.Set<Integer> staffed = new java.util.HashSet<>();
-        java.util.Set<String> unknown = new java.util.TreeSet<>();
-        for (StaffingEvent e : staffing) {
-            Integer agent = agentIds.get(e.agent());
-            if (agent == null) {
-                unknown.add(e.agent()); // not in this configuration (a what-if without that agent)
-                continue;
-            }
-            staffed.add(agent);
-            switch (e.presence()) {
-                case LOGIN -> schedule(localNs(e.atMs()), Kind.SHIFT_START, null, agent);
-                case LOGOUT -> schedule(localNs(e.atMs()), Kind.SHIFT_END, null, agent);
-                case READY -> schedule(localNs(e.atMs()), Kind.STAFF_READY, null, agent);
-                case PAUSE -> {
-                    int reason = config.pauseReasonCode(e.reason());
-                    schedule(localNs(e.atMs()), Kind.STAFF_PAUSE, null, agent, reason < 0 ? PauseReason.UNSPECIFIED : reason);
-                }
-            }
-        }
-        if (!unknown.isEmpty()) {
-            warnings.add("the staffing names " + unknown.size() + " agents this configuration lacks (left out): "
-                    + String.join(", ", unknown.stream().limit(10).toList()) + (unknown.size() > 10 ? ", ..." : ""));
-        }
-        for (int a = 0; a < config.agents().size(); a++) {
-            if (staffed.contains(a)) {
-                continue;
-            }
-            Shift shift = loaded.shifts().get(a);
-            schedule(localNs(shift.startMs()), Kind.SHIFT_START, null, a);
-            if (!shift.equals(Shift.ALL_DAY)) {
-                schedule(localNs(shift.endMs()), Kind.SHIFT_END, null, a);
-            }
-        }
+        scheduleAgents();
         for (SimContact c : contacts) {
             schedule(localNs(c.row.arrivalMs()), Kind.ARRIVE, c, -1);
         }
@@ -546,6 +509,47 @@ public final class DaySimulator {
             }
             case WRAP_UP_DONE -> end(c, Outcome.ANSWERED);
             default -> {
+            }
+        }
+    }
+
+    /** Agents a staffing file names log in, pause and leave as it says; the others by their shift. */
+    private void scheduleAgents() {
+        java.util.Map<String, Integer> agentIds = new java.util.HashMap<>();
+        for (int a = 0; a < config.agents().size(); a++) {
+            agentIds.put(config.agents().get(a).name(), a);
+        }
+        java.util.Set<Integer> staffed = new java.util.HashSet<>();
+        java.util.Set<String> unknown = new java.util.TreeSet<>();
+        for (StaffingEvent e : staffing) {
+            Integer agent = agentIds.get(e.agent());
+            if (agent == null) {
+                unknown.add(e.agent()); // not in this configuration (a what-if without that agent)
+                continue;
+            }
+            staffed.add(agent);
+            switch (e.presence()) {
+                case LOGIN -> schedule(localNs(e.atMs()), Kind.SHIFT_START, null, agent);
+                case LOGOUT -> schedule(localNs(e.atMs()), Kind.SHIFT_END, null, agent);
+                case READY -> schedule(localNs(e.atMs()), Kind.STAFF_READY, null, agent);
+                case PAUSE -> {
+                    int reason = config.pauseReasonCode(e.reason());
+                    schedule(localNs(e.atMs()), Kind.STAFF_PAUSE, null, agent, reason < 0 ? PauseReason.UNSPECIFIED : reason);
+                }
+            }
+        }
+        if (!unknown.isEmpty()) {
+            warnings.add("the staffing names " + unknown.size() + " agents this configuration lacks (left out): "
+                    + String.join(", ", unknown.stream().limit(10).toList()) + (unknown.size() > 10 ? ", ..." : ""));
+        }
+        for (int a = 0; a < config.agents().size(); a++) {
+            if (staffed.contains(a)) {
+                continue;
+            }
+            Shift shift = loaded.shifts().get(a);
+            schedule(localNs(shift.startMs()), Kind.SHIFT_START, null, a);
+            if (!shift.equals(Shift.ALL_DAY)) {
+                schedule(localNs(shift.endMs()), Kind.SHIFT_END, null, a);
             }
         }
     }
