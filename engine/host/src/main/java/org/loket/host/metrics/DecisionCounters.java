@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import org.loket.config.LoadedConfig;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
+import org.loket.core.config.Deflection;
 import org.loket.core.config.EscalationStep;
 import org.loket.core.config.QueueSpec;
 import org.loket.core.decision.Decision;
@@ -52,13 +53,18 @@ public final class DecisionCounters implements Gateway, MultiCollector {
     private static final String NO_QUEUE = "none";
 
     /** Queue names and their counts (row i: kinds of names[i]); replaced whole when names are added. */
-    private record Rows(String[] names, AtomicLongArray counts) {
+    /**
+     * @param configured the escalation and deflection counts a configuration has a step or policy for:
+     *                   shown from 0, so a dashboard has their series before the first one acts (others
+     *                   appear once they count)
+     */
+    private record Rows(String[] names, AtomicLongArray counts, java.util.BitSet configured) {
     }
 
     private final AtomicLongArray commands = new AtomicLongArray(COMMAND_TYPES);
     private final AtomicLongArray decisions = new AtomicLongArray(DECISION_TYPES);
     private final AtomicLongArray rejects = new AtomicLongArray(RejectReason.COUNT * COMMAND_TYPES);
-    private volatile Rows rows = new Rows(new String[] {NO_QUEUE}, new AtomicLongArray(KINDS));
+    private volatile Rows rows = new Rows(new String[] {NO_QUEUE}, new AtomicLongArray(KINDS), new java.util.BitSet());
     /** Egress thread: the row of each queue id of the configuration in force; the last entry is "no queue". */
     private int[] rowOfQueue = {0};
 
@@ -93,13 +99,26 @@ public final class DecisionCounters implements Gateway, MultiCollector {
             mapping[q] = row;
         }
         mapping[queues.size()] = 0; // NO_QUEUE
+        java.util.BitSet configured = (java.util.BitSet) current.configured().clone(); // a reload adds, never hides
+        for (int q = 0; q < queues.size(); q++) {
+            QueueSpec queue = queues.get(q);
+            for (EscalationStep step : queue.steps()) {
+                // Counted in the queue the contact waits in afterwards: an overflow's target.
+                int in = step.action() == EscalationStep.Action.OVERFLOW ? mapping[step.overflowQueueId()] : mapping[q];
+                configured.set(in * KINDS + ESCALATED + step.action().code());
+            }
+            if (!queue.deflection().equals(Deflection.NONE)) {
+                configured.set(mapping[q] * KINDS + DEFLECTED + queue.deflection().action().code());
+            }
+        }
+        AtomicLongArray counts = current.counts();
         if (names.size() > current.names().length) {
-            AtomicLongArray counts = new AtomicLongArray(names.size() * KINDS);
+            counts = new AtomicLongArray(names.size() * KINDS);
             for (int i = 0; i < current.counts().length(); i++) {
                 counts.setPlain(i, current.counts().getPlain(i)); // only this thread writes counts
             }
-            rows = new Rows(names.toArray(String[]::new), counts);
         }
+        rows = new Rows(names.toArray(String[]::new), counts, configured);
         rowOfQueue = mapping;
     }
 
@@ -200,13 +219,13 @@ public final class DecisionCounters implements Gateway, MultiCollector {
                 ended.add(now.counts().get(base + ENDED + outcome), "queue", queue, "outcome", lower(Outcome.name(outcome)));
             }
             for (EscalationStep.Action action : EscalationStep.Action.values()) {
-                long e = now.counts().get(base + ESCALATED + action.code());
-                if (e > 0) {
-                    escalated.add(e, "queue", queue, "action", lower(action.name()));
+                int e = base + ESCALATED + action.code();
+                if (now.counts().get(e) > 0 || now.configured().get(e)) {
+                    escalated.add(now.counts().get(e), "queue", queue, "action", lower(action.name()));
                 }
-                long d = now.counts().get(base + DEFLECTED + action.code());
-                if (d > 0) {
-                    deflected.add(d, "queue", queue, "action", lower(action.name()));
+                int d = base + DEFLECTED + action.code();
+                if (now.counts().get(d) > 0 || now.configured().get(d)) {
+                    deflected.add(now.counts().get(d), "queue", queue, "action", lower(action.name()));
                 }
             }
         }

@@ -122,6 +122,20 @@ class MetricsTest {
     }
 
     @Test
+    void shouldShowTheEscalationsAndDeflectionsAConfigurationHasFromZero() throws Exception {
+        engine.publishConfig(config("steps", 2, "[{name: tax, channel: voice, skill: s, deflect: {maxWaiting: 5, offerCallback: true}}, "
+                + "{name: login, channel: voice, skill: s, escalation: [{after: 60, offerCallback: true}, {after: 600, overflow: tax}]}]",
+                "[{name: tax-line, queue: tax}, {name: login-line, queue: login}]"));
+        String text = scrape();
+        // Before any step acted: a series per step and policy, in the queue it counts in (an overflow: its target).
+        assertThat(value(text, "loket_queue_escalations_total{action=\"offer_callback\",queue=\"login\"}")).isZero();
+        assertThat(value(text, "loket_queue_escalations_total{action=\"overflow\",queue=\"tax\"}")).isZero();
+        assertThat(value(text, "loket_queue_deflections_total{action=\"offer_callback\",queue=\"tax\"}")).isZero();
+        assertThat(text).doesNotContain("loket_queue_escalations_total{action=\"overflow\",queue=\"login\"}")
+                .doesNotContain("loket_queue_deflections_total{action=\"offer_callback\",queue=\"login\"}");
+    }
+
+    @Test
     void shouldCountRefusedCommandsByReasonAndCommand() throws Exception {
         publish(CommandType.OFFER_ACCEPTED, 99, 0, -1); // no such contact
         String text = scrape();
