@@ -39,10 +39,7 @@ final class CallPaths implements JournalKpis.Visitor {
 
     @Override
     public void accept(Command command, Decision[] decisions, int count) {
-        boolean rejected = false;
-        for (int i = 0; i < count; i++) {
-            rejected |= decisions[i].type == DecisionType.REJECT_COMMAND;
-        }
+        boolean rejected = Decision.refused(decisions, count);
         if (command.type == CommandType.CONFIG_APPLIED && !rejected && command.payload != null) {
             config = RoutingConfigCodec.decode(command.payload);
         }

@@ -102,6 +102,16 @@ public final class Decision {
         return mix(h, runnerUp);
     }
 
+    /** Whether the core refused the command these decisions answer (one of them is a {@code REJECT_COMMAND}). */
+    public static boolean refused(Decision[] decisions, int count) {
+        for (int i = 0; i < count; i++) {
+            if (decisions[i].type == DecisionType.REJECT_COMMAND) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** One step of a 64-bit multiply-xorshift hash (the finaliser of SplitMix64). */
     public static long mix(long hash, long value) {
         long z = hash ^ (value + 0x9E37_79B9_7F4A_7C15L);

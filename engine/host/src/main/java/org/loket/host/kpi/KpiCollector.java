@@ -22,7 +22,6 @@ import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
 import org.loket.core.config.RoutingConfigCodec;
 import org.loket.core.decision.Decision;
-import org.loket.core.decision.DecisionType;
 import org.loket.core.decision.Outcome;
 
 /**
@@ -101,10 +100,7 @@ public final class KpiCollector {
      * @param decisions read during the call only
      */
     public void accept(Command command, Decision[] decisions, int count) {
-        boolean rejected = false;
-        for (int i = 0; i < count; i++) {
-            rejected |= decisions[i].type == DecisionType.REJECT_COMMAND;
-        }
+        boolean rejected = Decision.refused(decisions, count);
         if (command.timestampNs > nowNs) {
             nowNs = command.timestampNs;
         }

@@ -23,7 +23,6 @@ import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
 import org.loket.core.config.RoutingConfigCodec;
 import org.loket.core.decision.Decision;
-import org.loket.core.decision.DecisionType;
 import org.loket.core.decision.Outcome;
 import org.loket.core.routing.RoutingCore;
 import org.loket.host.hours.HoursSchedule;
@@ -51,7 +50,6 @@ public final class DaySimulator {
      */
     public static final int END_OF_SHIFT = PauseReason.UNSPECIFIED;
     private static final int JOURNAL_BATCH = 256;
-    private List<StaffingEvent> staffing = List.of();
     /** Hours transitions are planned this far past the day's midnight (contacts may outlive the day). */
     private static final long HOURS_AHEAD_MS = 3 * 24 * 3_600_000L;
 
@@ -138,6 +136,8 @@ public final class DaySimulator {
     private Journal.CommandWriter commandOut;
     private Journal.DecisionWriter decisionOut;
     private int batched;
+    /** Set by {@link #staffing}: the agents it names follow it instead of their shifts. */
+    private List<StaffingEvent> staffing = List.of();
 
     /**
      * Staffs the day from a recorded staffing file instead of the roster for the agents it names
@@ -470,10 +470,7 @@ public final class DaySimulator {
             flushJournal();
         }
         kpis.accept(command, decided, decidedCount);
-        boolean rejected = false;
-        for (int i = 0; i < decidedCount; i++) {
-            rejected |= decided[i].type == DecisionType.REJECT_COMMAND;
-        }
+        boolean rejected = Decision.refused(decided, decidedCount);
         if (!rejected) {
             afterCommand(atNs);
         }

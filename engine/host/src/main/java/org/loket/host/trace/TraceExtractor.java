@@ -16,7 +16,6 @@ import org.loket.core.command.CommandType;
 import org.loket.core.config.RoutingConfig;
 import org.loket.core.config.RoutingConfigCodec;
 import org.loket.core.decision.Decision;
-import org.loket.core.decision.DecisionType;
 import org.loket.core.decision.Outcome;
 import org.loket.host.kpi.JournalKpis;
 
@@ -121,10 +120,7 @@ public final class TraceExtractor {
         }
 
         void accept(Command c, Decision[] decisions, int count) {
-            boolean rejected = false;
-            for (int i = 0; i < count; i++) {
-                rejected |= decisions[i].type == DecisionType.REJECT_COMMAND;
-            }
+            boolean rejected = Decision.refused(decisions, count);
             if (rejected) {
                 return;
             }
@@ -219,11 +215,10 @@ public final class TraceExtractor {
                 return;
             }
             long atMs = (c.timestampNs - dayStartNs) / 1_000_000;
-            if (presence != StaffingEvent.Presence.LOGIN && staffedAgents.add(agent)) {
+            if (staffedAgents.add(agent) && presence != StaffingEvent.Presence.LOGIN) {
                 // Its first change of the day is not a login: it was logged in at midnight already.
                 staffing.add(new StaffingEvent(0, 0, agent, StaffingEvent.Presence.LOGIN, ""));
             }
-            staffedAgents.add(agent);
             String reason = presence == StaffingEvent.Presence.PAUSE ? config.pauseReasonName(c.reason) : "";
             staffing.add(new StaffingEvent(0, atMs, agent, presence, reason));
         }
