@@ -10,6 +10,7 @@
 #   perf/jmh.sh RoutingLocalityBenchmark          # diagnostic: same roster, fewer agents reached
 #   perf/jmh.sh TapeBenchmark                     # the bench workload's tape on a fresh core (a realistic mix)
 #   perf/jmh.sh -h                   # JMH's own help; -lprof lists profilers
+#   PERF_MAIN=org.loket.perf.CycleBreakdown perf/jmh.sh 100 100000   # another main class of perf, same classpath
 #
 # The benchmarks run against the loket-core jar and test-jar installed in the local Maven
 # repository, so install the core first after changing it:
@@ -55,7 +56,8 @@ TREE_JAR="$ROOT/engine/core/target/loket-core-0.1.0-SNAPSHOT.jar"
 echo "# loket-core: $(sha256sum "$CORE_JAR" | cut -c1-16) built $(date -u -r "$CORE_JAR" +%FT%TZ)" \
   "$(if cmp -s "$CORE_JAR" "$TREE_JAR"; then echo "= engine/core/target (this tree)"; else echo "!= engine/core/target: install the core first"; fi)" \
   "core source at git $(git log -1 --format=%h -- engine/core/src/main 2>/dev/null || echo '?')$(git status --porcelain -- engine/core/src/main 2>/dev/null | grep -q . && echo ' +uncommitted changes')"
-if [[ $# -eq 0 ]]; then
+MAIN=${PERF_MAIN:-org.openjdk.jmh.Main}
+if [[ $# -eq 0 && "$MAIN" == org.openjdk.jmh.Main ]]; then
   set -- -wi 3 -i 5 -w 1s -r 1s -f 2 -prof gc -rf json -rff "$TARGET/jmh-result.json" RoutingDecisionBenchmark
 fi
 
@@ -63,8 +65,13 @@ fi
 # benchmark adds its own heap flags (@Fork jvmArgsAppend). The core is pure Java: it needs none of
 # the Chronicle flags in the parent pom's loket.jvm.flags.
 export TMPDIR="$TARGET/jmh-tmp"
-exec "$JAVA" \
+# Another main class runs in this JVM: give it the heap the benchmarks' forks get.
+HEAP=()
+if [[ "$MAIN" != org.openjdk.jmh.Main ]]; then
+  HEAP=(-Xms2g -Xmx2g -XX:+AlwaysPreTouch)
+fi
+exec "$JAVA" "${HEAP[@]}" \
   -Djava.io.tmpdir="$TARGET/jmh-tmp" \
   -Djmh.ignoreLock=true \
   -cp "$CP" \
-  org.openjdk.jmh.Main "$@"
+  "$MAIN" "$@"

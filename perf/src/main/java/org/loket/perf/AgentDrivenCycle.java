@@ -165,6 +165,11 @@ public final class AgentDrivenCycle extends RoutingCycle {
     }
 
     @Override
+    String[] commandNames() {
+        return new String[] {"arrive", "ready", "accept", "pause", "end"};
+    }
+
+    @Override
     String name() {
         return "agent-driven";
     }

@@ -164,6 +164,11 @@ public final class ContactDrivenCycle extends RoutingCycle {
     }
 
     @Override
+    String[] commandNames() {
+        return new String[] {"arrive", "accept", "end"};
+    }
+
+    @Override
     String name() {
         return "contact-driven";
     }

@@ -20,6 +20,8 @@ abstract class RoutingCycle {
     protected long cycles;
     private long sequence;
     private long nowNs = Commands.T0_NS;
+    private long[] commandNs;
+    private int commandIndex;
 
     private long cyclesAtMark;
     private long offersAtMark;
@@ -45,7 +47,27 @@ abstract class RoutingCycle {
         command.sequence = ++sequence;
         nowNs += STEP_NS;
         command.timestampNs = nowNs;
+        if (commandNs == null) {
+            core.apply(command);
+            return;
+        }
+        long startNs = System.nanoTime();
         core.apply(command);
+        commandNs[commandIndex] += System.nanoTime() - startNs;
+        commandIndex = commandIndex + 1 == commandNs.length ? 0 : commandIndex + 1;
+    }
+
+    /** The cycle's commands in order, for {@link CycleBreakdown}. */
+    abstract String[] commandNames();
+
+    /**
+     * Diagnostics ({@link CycleBreakdown}): from the next cycle on, adds the time each command of a
+     * cycle takes in the core to {@code commandNs[i]}, {@code i} its place in the cycle; {@code null}
+     * stops. The JMH benchmarks never call this.
+     */
+    final void timeCommands(long[] commandNs) {
+        this.commandNs = commandNs;
+        commandIndex = 0;
     }
 
     /** Starts a new window for {@link #check}. */

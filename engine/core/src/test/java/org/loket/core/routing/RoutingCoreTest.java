@@ -410,6 +410,41 @@ class RoutingCoreTest {
         assertThat(driver.core.agentState(0)).as("ann stays logged in").isEqualTo(AgentState.READY);
     }
 
+    /**
+     * An agent's first 32 memberships live in its row, further ones in a shared array: an agent
+     * serving 40 queues must be found idle, and find waiting contacts, in the last of them as in
+     * the first, before and after a snapshot.
+     */
+    @Test
+    void shouldRouteAgentsServingMoreLanesThanTheirRowHolds() {
+        int[] entry = new int[40];
+        for (int q = 0; q < entry.length; q++) {
+            entry[q] = b.entryToQueue("many-" + q, b.queue("many-" + q, Channel.VOICE, app));
+        }
+        int ann = b.agent("ann", app, 5);
+        start(b.build()).apply(arrive(1_000, 1, Channel.VOICE, entry[38]), arrive(2_000, 2, Channel.VOICE, entry[2]),
+                login(3_000, ann));
+        assertThat(lastOffer().contactId).as("the longest waiting, in the agent's 39th lane").isEqualTo(1);
+        assertThat(lastOffer().candidates).as("queues with work the agent serves").isEqualTo(2);
+        driver.apply(accept(4_000, 1, ann), end(5_000, 1));
+        assertThat(lastOffer().contactId).as("then the other").isEqualTo(2);
+        driver.apply(accept(6_000, 2, ann), end(7_000, 2));
+
+        org.loket.core.state.ByteArrayState state = new org.loket.core.state.ByteArrayState();
+        driver.core.writeState(state);
+        org.loket.core.testkit.RecordingSink restoredSink = new org.loket.core.testkit.RecordingSink();
+        RoutingCore restored = RoutingCore.readState(new org.loket.core.state.ByteArrayState(state.toByteArray()), restoredSink);
+        assertThat(restored.stateHash()).isEqualTo(driver.core.stateHash());
+        Command last = arrive(8_000, 3, Channel.VOICE, entry[39]);
+        last.sequence = 100;
+        restored.apply(last);
+        assertThat(restoredSink.of(DecisionType.OFFER_CONTACT)).as("idle in its 40th lane after the restore").singleElement()
+                .satisfies(d -> {
+                    assertThat(d.agentId).isEqualTo(ann);
+                    assertThat(d.reason).isEqualTo(OfferReason.LONGEST_IDLE_AGENT);
+                });
+    }
+
     @Test
     void shouldRestoreFromStateToTheSameHashAndBehaviour() {
         b.queueOptions(qDigid, 1, 0, 10_000, 15_000, 30_000);
