@@ -1039,15 +1039,9 @@ public final class RoutingCore {
         int candidates = agents.idleCount[lane];
         long idleSinceNs = agents.idleSinceNs(agent, lane);
         agents.dropHead(lane);
-        int next = agents.longestIdleAgent(lane);
-        if (next >= 0) {
-            // The runner-up is the lane's next offer: its row, cold at large rosters, loads while
-            // this offer is made instead of when the next one waits for it.
-            agents.touch(next);
-        }
         offer(firstServedInQueue(agent, lane), agent, OfferReason.forSelection(queues[lanes.queue(lane)].selection()), candidates,
                 idleSinceNs,
-                next);
+                agents.longestIdleAgent(lane));
     }
 
     /**
