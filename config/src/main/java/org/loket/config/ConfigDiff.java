@@ -84,10 +84,13 @@ public final class ConfigDiff {
             if (after == null) {
                 continue;
             }
-            for (Map.Entry<String, String> field : item.getValue().entrySet()) {
-                String now = after.get(field.getKey());
-                if (!field.getValue().equals(now)) {
-                    lines.add("~ " + kind + " " + item.getKey() + ": " + field.getKey() + " " + field.getValue() + " -> " + now);
+            java.util.Set<String> fields = new java.util.LinkedHashSet<>(item.getValue().keySet());
+            fields.addAll(after.keySet()); // a field an item may leave out (an agent's breaks)
+            for (String field : fields) {
+                String was = item.getValue().getOrDefault(field, "(none)");
+                String now = after.getOrDefault(field, "(none)");
+                if (!was.equals(now)) {
+                    lines.add("~ " + kind + " " + item.getKey() + ": " + field + " " + was + " -> " + now);
                 }
             }
         }
@@ -184,6 +187,9 @@ public final class ConfigDiff {
             f.put("skills", "{" + String.join(", ", skills) + "}");
             f.put("capacity", Arrays.toString(agent.capacityPerChannel()));
             f.put("shift", config.shifts().get(i).toString());
+            if (!config.breaks().get(i).isEmpty()) {
+                f.put("breaks", config.breaks().get(i).toString());
+            }
             result.put(agent.name(), f);
         }
         return result;

@@ -133,7 +133,7 @@ public final class ConfigLoader {
             throw new ConfigException(problems.all);
         }
         return new LoadedConfig(config, builder.promptTexts, builder.shifts, builder.hours, source, problems.warnings(),
-                builder.entryByNumber);
+                builder.entryByNumber, builder.breaks);
     }
 
     private static Node compose(String file, String text, Problems problems) {
@@ -204,6 +204,9 @@ public final class ConfigLoader {
         final Map<String, String> entryByNumber = new LinkedHashMap<>();
         private final Map<Integer, Boolean> skillUsed = new HashMap<>();
         final List<Shift> shifts = new ArrayList<>();
+        /** Per agent, the pauses its shift plans; parallel to {@link #shifts}. */
+        final List<List<PlannedBreak>> breaks = new ArrayList<>();
+        private final List<BreakReason> breakReasons = new ArrayList<>();
         private final List<Located> queueNodes = new ArrayList<>();
         OpeningHours hours = OpeningHours.ALWAYS;
 
@@ -226,6 +229,12 @@ public final class ConfigLoader {
             readCodeNames("pauseReasons", pauseReasons, RoutingConfig.DEFAULT_PAUSE_REASONS,
                     "a phone can pause with the first nine only (*561..*569); the desktop lists them all");
             readCodeNames("wrapUpCodes", wrapUpCodes, RoutingConfig.DEFAULT_WRAP_UP_CODES, null);
+            for (BreakReason reason : breakReasons) {
+                if (!pauseReasons.containsKey(reason.name())) {
+                    problems.error(reason.file(), reason.node(), reason.field(), "'" + reason.name() + "' is not a pause reason"
+                            + (reason.given() ? "" : " (the default when none is given)") + "; valid: " + pauseReasons.keySet());
+                }
+            }
             RoutingConfig routing = new RoutingConfig(version, List.copyOf(skills.keySet()), List.copyOf(languages.keySet()),
                     List.copyOf(prompts.keySet()), queueSpecs, agents, entries, flowNodes, maxLive,
                     List.copyOf(pauseReasons.keySet()), List.copyOf(wrapUpCodes.keySet()));
@@ -668,7 +677,8 @@ public final class ConfigLoader {
                     }
                 }
                 f.only(item, "name", "count", "team", "skills", "capacity", "shifts");
-                List<Shift> groupShifts = readShifts(f, item, count);
+                List<List<PlannedBreak>> groupBreaks = new ArrayList<>();
+                List<Shift> groupShifts = readShifts(f, item, count, groupBreaks);
                 if (!groupShifts.isEmpty()) {
                     count = groupShifts.size();
                 }
@@ -680,6 +690,7 @@ public final class ConfigLoader {
                     }
                     result.add(new AgentSpec(agentName, levels.clone(), capacity.clone()));
                     shifts.add(groupShifts.isEmpty() ? Shift.ALL_DAY : groupShifts.get(i - 1));
+                    breaks.add(groupShifts.isEmpty() ? List.of() : groupBreaks.get(i - 1));
                 }
             });
             return result;
@@ -688,15 +699,16 @@ public final class ConfigLoader {
         /**
          * A group's shifts, one element per agent ({@code count} agents work each listed shift);
          * empty when the group has none. A group's {@code count}, if given, must equal their sum.
+         * Each agent's planned breaks go to {@code perAgentBreaks}, parallel to the result.
          */
-        private List<Shift> readShifts(Fields f, MappingNode item, int groupCount) {
+        private List<Shift> readShifts(Fields f, MappingNode item, int groupCount, List<List<PlannedBreak>> perAgentBreaks) {
             Node node = f.node(item, "shifts");
             if (node == null) {
                 return List.of();
             }
             List<Shift> perAgent = new ArrayList<>();
             if (!(node instanceof SequenceNode list)) {
-                problems.error(f.file, node, f.path + ".shifts", "must be a list of {start: HH:MM, end: HH:MM, count: N}");
+                problems.error(f.file, node, f.path + ".shifts", "must be a list of {start: HH:MM, end: HH:MM, count: N, breaks: [...]}");
                 return perAgent;
             }
             for (int i = 0; i < list.getValue().size(); i++) {
@@ -709,9 +721,15 @@ public final class ConfigLoader {
                 Fields s = new Fields(f.file, path, map, problems);
                 Shift shift = s.clockRange(map, "start", "end");
                 int count = (int) s.optionalInt(map, "count", 1, 1, 100_000);
-                s.only(map, "start", "end", "count");
+                s.only(map, "start", "end", "count", "breaks");
+                List<BreakRule> rules = shift == null ? List.of() : readBreaks(s, map, shift);
                 for (int n = 0; n < count && shift != null; n++) {
                     perAgent.add(shift);
+                    List<PlannedBreak> planned = new ArrayList<>();
+                    for (BreakRule rule : rules) {
+                        planned.add(rule.forAgent(n, count));
+                    }
+                    perAgentBreaks.add(planned);
                 }
             }
             if (f.node(item, "count") != null && !perAgent.isEmpty() && perAgent.size() != groupCount) {
@@ -719,6 +737,81 @@ public final class ConfigLoader {
                         "the shifts add up to " + perAgent.size() + " agents; give the same count or leave it out");
             }
             return perAgent;
+        }
+
+        /**
+         * A shift's {@code breaks}: each {@code {minutes: N, earliest: HH:MM, latest: HH:MM, reason: R}}
+         * ({@code latest} defaults to {@code earliest}, {@code reason} to {@code break}), in time order,
+         * each starting and ending within the shift and after the one before can have ended.
+         */
+        private List<BreakRule> readBreaks(Fields s, MappingNode shiftMap, Shift shift) {
+            Node node = s.node(shiftMap, "breaks");
+            if (node == null) {
+                return List.of();
+            }
+            String usage = "must be a list of {minutes: N, earliest: HH:MM, latest: HH:MM, reason: NAME}";
+            if (!(node instanceof SequenceNode list)) {
+                problems.error(s.file, node, s.path + ".breaks", usage);
+                return List.of();
+            }
+            List<BreakRule> rules = new ArrayList<>();
+            int freeFrom = shift.startMinute();
+            for (int i = 0; i < list.getValue().size(); i++) {
+                Node breakNode = list.getValue().get(i);
+                String path = s.path + ".breaks[" + i + "]";
+                if (!(breakNode instanceof MappingNode map)) {
+                    problems.error(s.file, breakNode, path, usage);
+                    continue;
+                }
+                Fields b = new Fields(s.file, path, map, problems);
+                b.only(map, "minutes", "earliest", "latest", "reason");
+                Node minutesNode = b.node(map, "minutes");
+                Node earliestNode = b.node(map, "earliest");
+                if (minutesNode == null || earliestNode == null) {
+                    problems.error(s.file, map, path + "." + (minutesNode == null ? "minutes" : "earliest"), "is required");
+                    continue;
+                }
+                int minutes = (int) b.integer(minutesNode, path + ".minutes", 1, 8 * 60);
+                int earliest = b.clock(earliestNode, path + ".earliest");
+                Node latestNode = b.node(map, "latest");
+                int latest = latestNode == null ? earliest : b.clock(latestNode, path + ".latest");
+                Node reasonNode = b.node(map, "reason");
+                String reason = reasonNode == null ? "break" : scalar(reasonNode).trim();
+                breakReasons.add(new BreakReason(s.file, reasonNode == null ? map : reasonNode, path + ".reason", reason, reasonNode != null));
+                if (earliest < 0 || latest < 0 || minutes < 1) {
+                    continue;
+                }
+                if (latest < earliest) {
+                    problems.error(s.file, latestNode, path + ".latest", "must not be before earliest (" + Shift.clock(earliest) + ")");
+                } else if (earliest < freeFrom) {
+                    problems.error(s.file, earliestNode, path + ".earliest", i == 0
+                            ? "must be within the shift " + shift
+                            : "overlaps the break before, which may run until " + Shift.clock(freeFrom));
+                } else if (latest + minutes > shift.endMinute()) {
+                    problems.error(s.file, latestNode == null ? earliestNode : latestNode, path + (latestNode == null ? ".earliest" : ".latest"),
+                            "a break of " + minutes + " minutes starting at " + Shift.clock(latest) + " ends after the shift " + shift);
+                } else {
+                    rules.add(new BreakRule(earliest, latest, minutes, reason));
+                    freeFrom = latest + minutes;
+                }
+            }
+            return rules;
+        }
+
+        /** A break's pause reason as written ({@code given}) or defaulted, checked once {@code pauseReasons} is read. */
+        private record BreakReason(String file, Node node, String field, String name, boolean given) {
+        }
+
+        /**
+         * A shift's break for all its agents: agent {@code n} of {@code count} starts at {@code earliest}
+         * plus its share of the window, so that the first goes at {@code earliest}, the last at
+         * {@code latest}, and a shift's agents never all leave at once.
+         */
+        private record BreakRule(int earliest, int latest, int minutes, String reason) {
+            PlannedBreak forAgent(int n, int count) {
+                int start = earliest + (count <= 1 ? 0 : (latest - earliest) * n / (count - 1));
+                return new PlannedBreak(new Shift(start, start + minutes), reason);
+            }
         }
 
         /**

@@ -16,19 +16,30 @@ import org.loket.core.config.RoutingConfig;
  * @param warnings      problems that do not stop the configuration
  * @param entryByNumber per phone number (an entry's optional {@code numbers}), the entry's name; the
  *                      telephony adapter and {@code loket asterisk-config} route dialled numbers with it
+ * @param breaks        per agent id, the pauses its shift plans, in time order (empty when none)
  */
 public record LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<Shift> shifts,
                            OpeningHours hours, String source, List<ConfigProblem> warnings,
-                           Map<String, String> entryByNumber) {
+                           Map<String, String> entryByNumber, List<List<PlannedBreak>> breaks) {
     public LoadedConfig {
         shifts = List.copyOf(shifts);
         if (shifts.size() != routing.agents().size()) {
             throw new IllegalArgumentException(shifts.size() + " shifts for " + routing.agents().size() + " agents");
         }
         entryByNumber = Map.copyOf(entryByNumber);
+        breaks = breaks.stream().map(List::copyOf).toList();
+        if (breaks.size() != shifts.size()) {
+            throw new IllegalArgumentException(breaks.size() + " break plans for " + shifts.size() + " agents");
+        }
     }
 
-    /** A configuration whose entries have no phone numbers. */
+    /** A configuration whose shifts plan no breaks. */
+    public LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<Shift> shifts,
+                        OpeningHours hours, String source, List<ConfigProblem> warnings, Map<String, String> entryByNumber) {
+        this(routing, promptTexts, shifts, hours, source, warnings, entryByNumber, java.util.Collections.nCopies(shifts.size(), List.of()));
+    }
+
+    /** A configuration whose entries have no phone numbers and whose shifts plan no breaks. */
     public LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<Shift> shifts,
                         OpeningHours hours, String source, List<ConfigProblem> warnings) {
         this(routing, promptTexts, shifts, hours, source, warnings, Map.of());

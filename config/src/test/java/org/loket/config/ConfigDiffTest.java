@@ -57,6 +57,14 @@ class ConfigDiffTest {
     }
 
     @Test
+    void shouldShowPlannedBreaksAddedToAShift() throws Exception {
+        String base = "skills: [s]\nqueues: [{name: q, channel: voice, skill: s}]\nagents: [{name: ann, skills: {s: 5}, shifts: [{start: \"08:00\", end: \"17:00\"%s}]}]\n";
+        LoadedConfig a = ConfigLoader.parseOne("r.yaml", base.formatted(""));
+        LoadedConfig b = ConfigLoader.parseOne("r.yaml", base.formatted(", breaks: [{minutes: 30, earliest: \"12:00\"}]"));
+        assertThat(ConfigDiff.diff(a, b)).containsExactly("~ agent ann: breaks (none) -> [12:00-12:30 break]");
+    }
+
+    @Test
     void shouldFindNothingBetweenAConfigurationAndItself() throws Exception {
         assertThat(ConfigDiff.diff(ConfigLoader.loadDefault(), ConfigLoader.loadDefault())).isEmpty();
     }

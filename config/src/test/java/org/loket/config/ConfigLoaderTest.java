@@ -3,6 +3,7 @@ package org.loket.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.loket.core.Channel;
 import org.loket.core.config.FlowNode;
@@ -133,6 +134,87 @@ class ConfigLoaderTest {
                 assertThat(p.value()).isEqualTo("25:00");
             });
             assertThat(problems).anySatisfy(p -> assertThat(p.field()).isEqualTo("hours.holidays[0]"));
+        });
+    }
+
+    @Test
+    void shouldSpreadAShiftsBreaksOverItsAgents() throws ConfigException {
+        LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", """
+                skills: [s]
+                queues: [{name: q, channel: voice, skill: s}]
+                pauseReasons: [break, training]
+                agents:
+                  - name: day
+                    skills: {s: 2}
+                    shifts:
+                      - {start: "08:00", end: "17:00", count: 3, breaks: [{minutes: 15, earliest: "10:00", latest: "11:00"}, {minutes: 30, earliest: "12:00", latest: "13:30"}]}
+                      - {start: "13:00", end: "17:00", breaks: [{minutes: 60, earliest: "14:00", reason: training}]}
+                  - {name: solo, skills: {s: 1}}
+                """);
+        assertThat(loaded.breaks()).containsExactly(
+                List.of(new PlannedBreak(new Shift(600, 615), "break"), new PlannedBreak(new Shift(720, 750), "break")),
+                List.of(new PlannedBreak(new Shift(630, 645), "break"), new PlannedBreak(new Shift(765, 795), "break")),
+                List.of(new PlannedBreak(new Shift(660, 675), "break"), new PlannedBreak(new Shift(810, 840), "break")),
+                List.of(new PlannedBreak(new Shift(840, 900), "training")),
+                List.of());
+        assertThat(ConfigLoader.parseOne("r.yaml", "skills: [s]\nqueues: [{name: q, channel: voice, skill: s}]\nagents: [{name: a, skills: {s: 1}}]\n")
+                .breaks()).containsExactly(List.of());
+    }
+
+    @Test
+    void shouldRefuseBreaksOutsideTheShiftOverlappingOrWithAnUnknownReason() {
+        String yaml = """
+                skills: [s]
+                queues: [{name: q, channel: voice, skill: s}]
+                pauseReasons: [lunch, training]
+                agents:
+                  - name: day
+                    skills: {s: 2}
+                    shifts:
+                      - {start: "08:00", end: "17:00", breaks: [{minutes: 15, earliest: "07:30", reason: lunch}]}
+                      - {start: "08:00", end: "17:00", breaks: [{minutes: 30, earliest: "12:00", latest: "13:00", reason: lunch}, {minutes: 15, earliest: "13:15", reason: lunch}]}
+                      - {start: "08:00", end: "17:00", breaks: [{minutes: 45, earliest: "16:00", latest: "16:30", reason: lunch}]}
+                      - {start: "08:00", end: "17:00", breaks: [{minutes: 15, earliest: "11:00", latest: "10:00", reason: lunch}]}
+                      - {start: "08:00", end: "17:00", breaks: [{minutes: 15, earliest: "11:00", reason: nap}, {earliest: "12:00"}]}
+                      - {start: "08:00", end: "17:00", breaks: [{minutes: 0, earliest: "11:00", reason: lunch, at: "11:00"}, {minutes: 15, earliest: "12:00"}]}
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", yaml)).isInstanceOf(ConfigException.class).satisfies(e -> {
+            var problems = ((ConfigException) e).problems();
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.line()).isEqualTo(8);
+                assertThat(p.field()).isEqualTo("agents[0].shifts[0].breaks[0].earliest");
+                assertThat(p.message()).contains("within the shift 08:00-17:00");
+            });
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.line()).isEqualTo(9);
+                assertThat(p.field()).isEqualTo("agents[0].shifts[1].breaks[1].earliest");
+                assertThat(p.value()).isEqualTo("13:15");
+                assertThat(p.message()).contains("overlaps the break before, which may run until 13:30");
+            });
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.field()).isEqualTo("agents[0].shifts[2].breaks[0].latest");
+                assertThat(p.message()).contains("45 minutes starting at 16:30 ends after the shift 08:00-17:00");
+            });
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.field()).isEqualTo("agents[0].shifts[3].breaks[0].latest");
+                assertThat(p.message()).contains("not be before earliest (11:00)");
+            });
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.line()).isEqualTo(12);
+                assertThat(p.field()).isEqualTo("agents[0].shifts[4].breaks[0].reason");
+                assertThat(p.value()).isEqualTo("nap");
+                assertThat(p.message()).contains("valid: [lunch, training]");
+            });
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.field()).isEqualTo("agents[0].shifts[4].breaks[1].minutes");
+                assertThat(p.message()).contains("is required");
+            });
+            assertThat(problems).anySatisfy(p -> assertThat(p.field()).isEqualTo("agents[0].shifts[5].breaks[0].minutes"));
+            assertThat(problems).anySatisfy(p -> assertThat(p.field()).isEqualTo("agents[0].shifts[5].breaks[0].at"));
+            assertThat(problems).as("no reason given: 'break', which this configuration lacks").anySatisfy(p -> {
+                assertThat(p.field()).isEqualTo("agents[0].shifts[5].breaks[1].reason");
+                assertThat(p.message()).contains("'break' is not a pause reason (the default when none is given)");
+            });
         });
     }
 
