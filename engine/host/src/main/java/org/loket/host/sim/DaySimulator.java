@@ -11,6 +11,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import org.loket.config.LoadedConfig;
+import org.loket.config.PlannedBreak;
 import org.loket.config.OpeningHours;
 import org.loket.config.Shift;
 import org.loket.core.AgentState;
@@ -123,6 +124,10 @@ public final class DaySimulator {
     private final Map<Long, SimContact> byId = new HashMap<>();
     private final Map<String, SimContact> byTraceId = new HashMap<>();
     private final Set<Integer> leaving = new TreeSet<>();
+    /** Agents whose planned break has begun (paused for it, or waiting to be free to take it). */
+    private final Set<Integer> onBreak = new TreeSet<>();
+    /** Of those, the ones still holding contacts, with their break's length: it runs from when they are free. */
+    private final Map<Integer, Long> breakWhenFreeNs = new java.util.TreeMap<>();
     private final List<String> warnings = new ArrayList<>();
     private final Command command = new Command();
     private Decision[] decided = new Decision[64];
@@ -346,6 +351,8 @@ public final class DaySimulator {
                 }
                 command.type = CommandType.AGENT_STATE_CHANGED;
                 command.agentId = e.agent;
+                onBreak.remove(e.agent); // the break ends with the shift
+                breakWhenFreeNs.remove(e.agent);
                 if (state == AgentState.READY || state == AgentState.PAUSED) {
                     command.agentState = AgentState.LOGGED_OUT.code();
                     leaving.remove(e.agent);
@@ -368,8 +375,28 @@ public final class DaySimulator {
                 command.agentState = e.kind == Kind.STAFF_READY ? AgentState.READY.code() : AgentState.PAUSED.code();
                 command.reason = e.kind == Kind.STAFF_READY ? Command.NONE : (int) e.token;
             }
+            case BREAK_START -> {
+                if (core.agentState(e.agent) == AgentState.LOGGED_OUT || leaving.contains(e.agent) || !onBreak.add(e.agent)) {
+                    return false;
+                }
+                PlannedBreak planned = loaded.breaks().get(e.agent).get((int) e.token);
+                int reason = config.pauseReasonCode(planned.reason());
+                command.type = CommandType.AGENT_STATE_CHANGED;
+                command.agentId = e.agent;
+                command.agentState = AgentState.PAUSED.code();
+                command.reason = reason < 0 ? PauseReason.UNSPECIFIED : reason;
+                breakWhenFreeNs.put(e.agent, planned.lengthMs() * 1_000_000L);
+            }
+            case BREAK_END -> {
+                if (!onBreak.remove(e.agent) || leaving.contains(e.agent) || core.agentState(e.agent) != AgentState.PAUSED) {
+                    return false;
+                }
+                command.type = CommandType.AGENT_STATE_CHANGED;
+                command.agentId = e.agent;
+                command.agentState = AgentState.READY.code();
+            }
             case BACK_FROM_PAUSE -> {
-                if (leaving.contains(e.agent) || core.agentState(e.agent) != AgentState.PAUSED) {
+                if (leaving.contains(e.agent) || onBreak.contains(e.agent) || core.agentState(e.agent) != AgentState.PAUSED) {
                     return false;
                 }
                 command.type = CommandType.AGENT_STATE_CHANGED;
@@ -484,6 +511,15 @@ public final class DaySimulator {
                 }
             }
         }
+        if (!breakWhenFreeNs.isEmpty()) {
+            for (var it = breakWhenFreeNs.entrySet().iterator(); it.hasNext(); ) {
+                var pending = it.next();
+                if (core.agentState(pending.getKey()) == AgentState.PAUSED) {
+                    schedule(atNs + pending.getValue(), Kind.BREAK_END, null, pending.getKey());
+                    it.remove();
+                }
+            }
+        }
     }
 
     private void flushJournal() {
@@ -510,7 +546,11 @@ public final class DaySimulator {
         }
     }
 
-    /** Agents a staffing file names log in, pause and leave as it says; the others by their shift. */
+    /**
+     * Agents a staffing file names log in, pause and leave as it says; the others by their shift,
+     * with its planned breaks: a break pauses the agent at its start (a contact it holds is finished
+     * first) and lasts its full length from when the agent is free, so a break taken late ends late.
+     */
     private void scheduleAgents() {
         java.util.Map<String, Integer> agentIds = new java.util.HashMap<>();
         for (int a = 0; a < config.agents().size(); a++) {
@@ -547,6 +587,10 @@ public final class DaySimulator {
             schedule(localNs(shift.startMs()), Kind.SHIFT_START, null, a);
             if (!shift.equals(Shift.ALL_DAY)) {
                 schedule(localNs(shift.endMs()), Kind.SHIFT_END, null, a);
+            }
+            List<PlannedBreak> breaks = loaded.breaks().get(a);
+            for (int b = 0; b < breaks.size(); b++) {
+                schedule(localNs(breaks.get(b).when().startMs()), Kind.BREAK_START, null, a, b);
             }
         }
     }
@@ -678,7 +722,7 @@ public final class DaySimulator {
         events.add(new Event(atNs, order++, kind, contact, agent, token));
     }
 
-    private enum Kind { SHIFT_START, SHIFT_END, LOG_OUT, BACK_FROM_PAUSE, STAFF_READY, STAFF_PAUSE, ARRIVE, INPUT, ABANDON, CALLBACK, ACCEPT, HANG_UP, WRAP_UP_DONE }
+    private enum Kind { SHIFT_START, SHIFT_END, LOG_OUT, BACK_FROM_PAUSE, STAFF_READY, STAFF_PAUSE, BREAK_START, BREAK_END, ARRIVE, INPUT, ABANDON, CALLBACK, ACCEPT, HANG_UP, WRAP_UP_DONE }
 
     private enum Phase { NEW, SELF_SERVICE, WAITING, OFFERED, CONNECTED, WRAP_UP, ENDED }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,64 @@ public class DaySimulatorTest {
         KpiReport.Interval at0815 = kpis.intervals().stream().filter(i -> i.start().equals("2027-03-01T08:15")).findFirst().orElseThrow();
         assertThat(at0815.figures().offered()).as("c2 and c3 joined q in 08:15-08:30").isEqualTo(2);
         assertThat(at0815.maxQueueLength()).isEqualTo(1);
+    }
+
+    /**
+     * ann's shift plans a 15-minute break from 08:30. Free then, she is away 08:30-08:45; on a call
+     * then, she finishes it and takes the whole break after it.
+     */
+    @Test
+    void shouldPauseAgentsForTheirPlannedBreaksAfterTheContactTheyHold() throws Exception {
+        LoadedConfig withBreak = withBreak("");
+        assertThat(withBreak.breaks().get(0)).hasSize(1);
+
+        // Free at 08:30: c1 joins q at 08:31:10 and is answered when the break ends, 08:45:00 (+3 s ringing).
+        List<TraceContact> free = List.of(row(8 * H + 31 * M, "c1", false, -1, 60 * S, 0, null));
+        assertThat(new DaySimulator(config, SETTINGS).run(free, null, null).kpis().totals().longestWaitMs())
+                .as("without the break").isEqualTo(3_000);
+        assertThat(new DaySimulator(withBreak, SETTINGS).run(free, null, null).kpis().totals().longestWaitMs())
+                .isEqualTo(13 * M + 50 * S + 3_000);
+
+        // On a call at 08:30: c1 talks 08:25:13-08:35:13 and wraps up until 08:35:23; the break runs
+        // to 08:50:23, so c2 (in q from 08:40:10) waits 10 min 13 s plus the ringing.
+        List<TraceContact> busy = List.of(
+                row(8 * H + 25 * M, "c1", false, -1, 10 * M, 10 * S, null),
+                row(8 * H + 40 * M, "c2", false, -1, 60 * S, 0, null));
+        assertThat(new DaySimulator(config, SETTINGS).run(busy, null, null).kpis().totals().longestWaitMs())
+                .as("without the break").isEqualTo(3_000);
+        DaySimulator.Result result = new DaySimulator(withBreak, SETTINGS).run(busy, null, null);
+        assertThat(result.kpis().totals().answered()).isEqualTo(2);
+        assertThat(result.kpis().totals().longestWaitMs()).isEqualTo(10 * M + 13 * S + 3_000);
+    }
+
+    /** {@link #config()} with a 15-minute break for ann from 08:30, and {@code more} sections. */
+    private static LoadedConfig withBreak(String more) throws Exception {
+        String yaml = yaml().replace("end: \"09:00\"}", "end: \"09:00\", breaks: [{minutes: 15, earliest: \"08:30\"}]}");
+        return ConfigLoader.parse(Map.of("routing.yaml", yaml + more), "test");
+    }
+
+    /** The break is a journaled pause with the configuration's code for its reason, and the day replays. */
+    @Test
+    void shouldJournalABreakAsAPauseWithItsReasonThatReplays(@TempDir Path folder) throws Exception {
+        LoadedConfig withBreak = withBreak("pauseReasons: [lunch, break]\n");
+        DaySimulator.Result result;
+        try (Journal journal = Journal.open(folder)) {
+            result = new DaySimulator(withBreak, SETTINGS).run(List.of(row(8 * H + 31 * M, "c1", false, -1, 60 * S, 0, null)), journal, null);
+        }
+        assertThat(Replayer.replay(folder, null, null, Pace.parse("max"), null).identical()).isTrue();
+        List<String> presence = new ArrayList<>();
+        try (Journal journal = Journal.open(folder); var reader = journal.commandReader()) {
+            org.loket.core.command.Command c = new org.loket.core.command.Command();
+            while (reader.next(c)) {
+                if (c.type == org.loket.core.command.CommandType.AGENT_STATE_CHANGED) {
+                    presence.add(java.time.Instant.ofEpochSecond(0, c.timestampNs).atZone(ZoneOffset.UTC).toLocalTime() + " "
+                            + org.loket.core.AgentState.ofCode(c.agentState) + " " + c.reason);
+                }
+            }
+        }
+        assertThat(presence).as("paused with 'break' (code 17: the second reason) at 08:30, ready at 08:45, logged out at 09:00")
+                .containsExactly("08:30 PAUSED 17", "08:45 READY " + org.loket.core.command.Command.NONE, "09:00 LOGGED_OUT " + org.loket.core.command.Command.NONE);
+        assertThat(result.commands()).isPositive();
     }
 
     @Test
