@@ -2,7 +2,7 @@ package org.loket.host.cli;
 
 import picocli.CommandLine;
 
-/** A share from 0 to 1 (a service-level target), refused with the range otherwise. */
+/** A share from 0 to 1 (a service-level target, an absence share), refused with the range otherwise. */
 final class ShareConverter implements CommandLine.ITypeConverter<Double> {
     @Override
     public Double convert(String value) {

@@ -32,11 +32,17 @@ final class SimOptions {
             + "pause and log out as recorded instead of by their shifts")
     java.nio.file.Path staffing;
 
-    @Option(names = "--seed", defaultValue = "1", description = "decides which citizens take a step's callback offer; default ${DEFAULT-VALUE}")
+    @Option(names = "--absence", converter = ShareConverter.class, defaultValue = "0",
+            description = "share (0..1) of each shift's agents who do not come in (sick, leave), the same agents in every run of one"
+                    + " seed; default ${DEFAULT-VALUE}")
+    double absenceShare;
+
+    @Option(names = "--seed", defaultValue = "1", description = "decides which citizens take a step's callback offer, and which"
+            + " agents are absent; default ${DEFAULT-VALUE}")
     long seed;
 
     DaySimulator.Settings settings() {
         return new DaySimulator.Settings(date, zone, Math.round(ringSeconds * 1000), KpiCollector.DEFAULT_SHORT_ABANDON_MS,
-                callbackAcceptShare, seed);
+                callbackAcceptShare, seed, absenceShare);
     }
 }

@@ -69,6 +69,7 @@ final class SimulateCommand implements Callable<Integer> {
                     trace, loaded.source(), result.contacts(), result.arrived(), result.redialsSkipped(), result.commands(),
                     result.decisions(), result.elapsedMs());
             out.println("hours: " + result.hours());
+            out.println("staffing: " + result.staffing());
             result.warnings().forEach(w -> out.println("warning: " + w));
             KpiText.print(out, result.kpis());
             if (journal != null) {
@@ -135,6 +136,7 @@ final class SimulateCommand implements Callable<Integer> {
         json.put("elapsedMs", result.elapsedMs());
         json.put("warnings", result.warnings());
         json.put("hours", result.hours());
+        json.put("staffing", result.staffing());
         var k = result.kpis();
         json.put("contacts", k.contacts());
         json.put("refused", k.refused());

@@ -65,9 +65,14 @@ public final class DaySimulator {
      *                        them; the others keep waiting (and may still give up as their row says)
      * @param seed            decides which citizens take the offer: a citizen's choice depends only on
      *                        the seed and their contact, so two configurations that offer the same
-     *                        citizen a callback get the same answer
+     *                        citizen a callback get the same answer; and which agents are absent
+     * @param absenceShare    share (0..1) of each shift's rostered agents who do not come in (sick,
+     *                        leave: the absence part of shrinkage), rounded per shift; which ones
+     *                        depends only on the seed and the agent's name, so two configurations
+     *                        with the same agents miss the same ones
      */
-    public record Settings(LocalDate date, ZoneId zone, long ringMs, long shortAbandonMs, double callbackAcceptShare, long seed) {
+    public record Settings(LocalDate date, ZoneId zone, long ringMs, long shortAbandonMs, double callbackAcceptShare, long seed,
+                           double absenceShare) {
         /** Share of citizens who accept a step's callback offer by default: an estimate, not a measured figure. */
         public static final double DEFAULT_CALLBACK_ACCEPT_SHARE = 0.4;
         /** Time from a step's callback offer to the citizen's key press: hearing the offer and pressing 1. */
@@ -77,6 +82,13 @@ public final class DaySimulator {
             if (!(callbackAcceptShare >= 0 && callbackAcceptShare <= 1)) {
                 throw new IllegalArgumentException("callbackAcceptShare " + callbackAcceptShare + " is outside 0..1");
             }
+            if (!(absenceShare >= 0 && absenceShare <= 1)) {
+                throw new IllegalArgumentException("absenceShare " + absenceShare + " is outside 0..1");
+            }
+        }
+
+        public Settings(LocalDate date, ZoneId zone, long ringMs, long shortAbandonMs, double callbackAcceptShare, long seed) {
+            this(date, zone, ringMs, shortAbandonMs, callbackAcceptShare, seed, 0);
         }
 
         public Settings(LocalDate date, ZoneId zone, long ringMs, long shortAbandonMs) {
@@ -86,6 +98,11 @@ public final class DaySimulator {
         public static Settings defaults() {
             return new Settings(LocalDate.of(2027, 3, 1), ZoneId.of("Europe/Amsterdam"), 3_000,
                     KpiCollector.DEFAULT_SHORT_ABANDON_MS);
+        }
+
+        /** A draw in 0..2^53 for the agent of this name: the lower, the sooner it is absent. */
+        long absenceDraw(String agentName) {
+            return Decision.mix(Decision.mix(seed, 0xAB5E_2CEL), agentName.hashCode()) >>> 11;
         }
 
         /** Whether the citizen of {@code contactId} takes the callback offered at its {@code offer}-th offer. */
@@ -106,9 +123,10 @@ public final class DaySimulator {
      * @param elapsedMs       wall-clock time of the run
      * @param warnings        rows the configuration could not follow exactly
      * @param hours           one line: the day's business hours and the contacts they turned away
+     * @param staffing        one line: agents rostered, absent, and following a staffing file
      */
     public record Result(KpiReport kpis, long contacts, long arrived, long redialsSkipped, long commands, long decisions,
-                         String decisionHash, long elapsedMs, List<String> warnings, String hours) {
+                         String decisionHash, long elapsedMs, List<String> warnings, String hours, String staffing) {
     }
 
     private final LoadedConfig loaded;
@@ -124,6 +142,7 @@ public final class DaySimulator {
     private final Map<Long, SimContact> byId = new HashMap<>();
     private final Map<String, SimContact> byTraceId = new HashMap<>();
     private final Set<Integer> leaving = new TreeSet<>();
+    private String staffingSummary = "";
     /** Agents whose planned break has begun (paused for it, or waiting to be free to take it). */
     private final Set<Integer> onBreak = new TreeSet<>();
     /** Of those, the ones still holding contacts, with their break's length: it runs from when they are free. */
@@ -248,7 +267,7 @@ public final class DaySimulator {
         long elapsedMs = (System.nanoTime() - startNanoTime) / 1_000_000;
         KpiReport report = kpis.report();
         return new Result(report, trace.size(), arrived, redialsSkipped, sequence, decisions,
-                String.format("%016x", decisionHash), elapsedMs, List.copyOf(warnings), hoursSummary(report));
+                String.format("%016x", decisionHash), elapsedMs, List.copyOf(warnings), hoursSummary(report), staffingSummary);
     }
 
     /** The instant {@code ms} after the simulated day's local midnight on the local clock (summer time followed). */
@@ -579,8 +598,12 @@ public final class DaySimulator {
             warnings.add("the staffing names " + unknown.size() + " agents this configuration lacks (left out): "
                     + String.join(", ", unknown.stream().limit(10).toList()) + (unknown.size() > 10 ? ", ..." : ""));
         }
+        Set<Integer> absent = absentAgents(staffed);
+        staffingSummary = String.format(java.util.Locale.ROOT, "%d agents rostered, %d absent (%.0f %% of each shift)%s",
+                config.agents().size() - staffed.size(), absent.size(), settings.absenceShare() * 100,
+                staffed.isEmpty() ? "" : "; " + staffed.size() + " follow the staffing file");
         for (int a = 0; a < config.agents().size(); a++) {
-            if (staffed.contains(a)) {
+            if (staffed.contains(a) || absent.contains(a)) {
                 continue;
             }
             Shift shift = loaded.shifts().get(a);
@@ -593,6 +616,29 @@ public final class DaySimulator {
                 schedule(localNs(breaks.get(b).when().startMs()), Kind.BREAK_START, null, a, b);
             }
         }
+    }
+
+    /**
+     * The rostered agents who stay home: of each shift's agents (those a staffing file names are not
+     * rostered), {@code absenceShare} of them rounded, the ones with the lowest draw for their name.
+     */
+    private Set<Integer> absentAgents(Set<Integer> staffed) {
+        Set<Integer> absent = new TreeSet<>();
+        if (settings.absenceShare() == 0) {
+            return absent;
+        }
+        Map<Shift, List<Integer>> byShift = new java.util.LinkedHashMap<>();
+        for (int a = 0; a < config.agents().size(); a++) {
+            if (!staffed.contains(a)) {
+                byShift.computeIfAbsent(loaded.shifts().get(a), s -> new ArrayList<>()).add(a);
+            }
+        }
+        for (List<Integer> agents : byShift.values()) {
+            agents.sort(java.util.Comparator.comparingLong((Integer a) -> settings.absenceDraw(config.agents().get(a).name()))
+                    .thenComparing(a -> config.agents().get(a).name()));
+            absent.addAll(agents.subList(0, (int) Math.round(agents.size() * settings.absenceShare())));
+        }
+        return absent;
     }
 
     /**

@@ -113,6 +113,9 @@ class SimulationCommandsTest {
         Result r = run("report", "--journal", folder.resolve("no-journal").toString(), "--sl-target", "80");
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).contains("--sl-target", "'80' is not a share from 0 to 1");
+        Result absence = run("simulate", "--trace", folder.resolve("no-trace.csv").toString(), "--absence", "10");
+        assertThat(absence.exit()).isNotZero();
+        assertThat(absence.err()).contains("--absence", "'10' is not a share from 0 to 1");
     }
 
     @Test

@@ -142,6 +142,59 @@ public class DaySimulatorTest {
         assertThat(result.kpis().totals().longestWaitMs()).isEqualTo(10 * M + 13 * S + 3_000);
     }
 
+    /**
+     * With 10 % absence, a tenth of each shift's agents (rounded) never logs in, and the same names in
+     * two configurations with the same agents; the rest of the roster works as planned.
+     */
+    @Test
+    void shouldKeepAShareOfEachShiftHomeTheSameAgentsInEveryConfiguration() throws Exception {
+        LoadedConfig roster = ConfigLoader.loadDefault();
+        Path repo = Path.of(System.getProperty("user.dir")).getParent().getParent();
+        LoadedConfig withBreaks = ConfigLoader.load(repo.resolve("config/examples/with-breaks"));
+        List<TraceContact> day = new org.loket.host.trace.TraceGenerator(org.loket.host.trace.TrafficParams.shipped())
+                .generate("peak", 5, 1.0);
+        DaySimulator.Settings d = DaySimulator.Settings.defaults();
+        DaySimulator.Settings absent = new DaySimulator.Settings(d.date(), d.zone(), d.ringMs(), d.shortAbandonMs(),
+                d.callbackAcceptShare(), 7, 0.1);
+
+        DaySimulator.Result all = new DaySimulator(roster, d).run(day, null, null);
+        DaySimulator.Result fewer = new DaySimulator(roster, absent).run(day, null, null);
+        DaySimulator.Result fewerWithBreaks = new DaySimulator(withBreaks, absent).run(day, null, null);
+
+        Map<org.loket.config.Shift, Long> perShift = roster.shifts().stream()
+                .collect(java.util.stream.Collectors.groupingBy(x -> x, java.util.stream.Collectors.counting()));
+        long expectedAbsent = perShift.values().stream().mapToLong(n -> Math.round(n * 0.1)).sum();
+        List<String> home = neverLoggedIn(roster, fewer);
+        assertThat(neverLoggedIn(roster, all)).isEmpty();
+        assertThat(home).hasSize((int) expectedAbsent);
+        assertThat(fewer.staffing()).isEqualTo("254 agents rostered, " + expectedAbsent + " absent (10 % of each shift)");
+        for (var shift : perShift.entrySet()) {
+            long shiftHome = home.stream().filter(name -> roster.shifts().get(agentId(roster, name)).equals(shift.getKey())).count();
+            assertThat(shiftHome).as("absent of shift %s", shift.getKey()).isEqualTo(Math.round(shift.getValue() * 0.1));
+        }
+        assertThat(neverLoggedIn(roster, fewerWithBreaks)).as("the same agents in the other configuration").isEqualTo(home);
+        assertThat(fewer.kpis().totals().serviceLevel()).isLessThan(all.kpis().totals().serviceLevel());
+        assertThat(fewerWithBreaks.kpis().totals().serviceLevel()).isLessThan(fewer.kpis().totals().serviceLevel());
+        assertThat(fewerWithBreaks.kpis().agents()).as("breaks are pauses with their reason")
+                .anySatisfy(a -> assertThat(a.pausedMs()).containsKey("break"));
+    }
+
+    /** Roster names the day's per-agent report lacks: it lists every agent present at some time. */
+    private static List<String> neverLoggedIn(LoadedConfig roster, DaySimulator.Result result) {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        result.kpis().agents().stream().filter(a -> a.loggedInMs() > 0).forEach(a -> present.add(a.name()));
+        return roster.routing().agents().stream().map(a -> a.name()).filter(name -> !present.contains(name)).sorted().toList();
+    }
+
+    private static int agentId(LoadedConfig config, String name) {
+        for (int a = 0; a < config.routing().agents().size(); a++) {
+            if (config.routing().agents().get(a).name().equals(name)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException(name);
+    }
+
     /** {@link #config()} with a 15-minute break for ann from 08:30, and {@code more} sections. */
     private static LoadedConfig withBreak(String more) throws Exception {
         String yaml = yaml().replace("end: \"09:00\"}", "end: \"09:00\", breaks: [{minutes: 15, earliest: \"08:30\"}]}");
