@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import org.loket.host.kpi.KpiCollector;
 import org.loket.host.sim.DaySimulator;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by {@code simulate} and {@code compare}. */
@@ -32,17 +33,11 @@ final class SimOptions {
             + "pause and log out as recorded instead of by their shifts")
     java.nio.file.Path staffing;
 
-    @Option(names = "--absence", converter = ShareConverter.class, defaultValue = "0",
-            description = "share (0..1) of each shift's agents who do not come in (sick, leave), the same agents in every run of one"
-                    + " seed; default ${DEFAULT-VALUE}")
-    double absenceShare;
-
-    @Option(names = "--seed", defaultValue = "1", description = "decides which citizens take a step's callback offer, and which"
-            + " agents are absent; default ${DEFAULT-VALUE}")
-    long seed;
+    @Mixin
+    RosterOptions roster;
 
     DaySimulator.Settings settings() {
         return new DaySimulator.Settings(date, zone, Math.round(ringSeconds * 1000), KpiCollector.DEFAULT_SHORT_ABANDON_MS,
-                callbackAcceptShare, seed, absenceShare);
+                callbackAcceptShare, roster.seed, roster.absenceShare);
     }
 }

@@ -598,7 +598,7 @@ public final class DaySimulator {
             warnings.add("the staffing names " + unknown.size() + " agents this configuration lacks (left out): "
                     + String.join(", ", unknown.stream().limit(10).toList()) + (unknown.size() > 10 ? ", ..." : ""));
         }
-        Set<Integer> absent = absentAgents(staffed);
+        Set<Integer> absent = Roster.absent(loaded, settings, staffed);
         staffingSummary = String.format(java.util.Locale.ROOT, "%d agents rostered, %d absent (%.0f %% of each shift)%s",
                 config.agents().size() - staffed.size(), absent.size(), settings.absenceShare() * 100,
                 staffed.isEmpty() ? "" : "; " + staffed.size() + " follow the staffing file");
@@ -616,29 +616,6 @@ public final class DaySimulator {
                 schedule(localNs(breaks.get(b).when().startMs()), Kind.BREAK_START, null, a, b);
             }
         }
-    }
-
-    /**
-     * The rostered agents who stay home: of each shift's agents (those a staffing file names are not
-     * rostered), {@code absenceShare} of them rounded, the ones with the lowest draw for their name.
-     */
-    private Set<Integer> absentAgents(Set<Integer> staffed) {
-        Set<Integer> absent = new TreeSet<>();
-        if (settings.absenceShare() == 0) {
-            return absent;
-        }
-        Map<Shift, List<Integer>> byShift = new java.util.LinkedHashMap<>();
-        for (int a = 0; a < config.agents().size(); a++) {
-            if (!staffed.contains(a)) {
-                byShift.computeIfAbsent(loaded.shifts().get(a), s -> new ArrayList<>()).add(a);
-            }
-        }
-        for (List<Integer> agents : byShift.values()) {
-            agents.sort(java.util.Comparator.comparingLong((Integer a) -> settings.absenceDraw(config.agents().get(a).name()))
-                    .thenComparing(a -> config.agents().get(a).name()));
-            absent.addAll(agents.subList(0, (int) Math.round(agents.size() * settings.absenceShare())));
-        }
-        return absent;
     }
 
     /**

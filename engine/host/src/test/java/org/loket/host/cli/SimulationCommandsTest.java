@@ -109,6 +109,39 @@ class SimulationCommandsTest {
     }
 
     @Test
+    void erlangShouldSetEachIntervalsNeedAgainstTheRosterWithItsBreaksAndAbsence() throws Exception {
+        Path peak = folder.resolve("peak.csv");
+        run("trace", "generate", "--scenario", "peak", "--seed", "1", "--out", peak.toString());
+        Path repo = Path.of(System.getProperty("user.dir")).getParent().getParent();
+        JsonNode plain = erlang(peak, repo.resolve("config/default"), "0");
+        JsonNode breaks = erlang(peak, repo.resolve("config/examples/with-breaks"), "0");
+        JsonNode absent = erlang(peak, repo.resolve("config/default"), "0.1");
+        assertThat(plain.get("voiceAgents").asInt()).isPositive();
+        assertThat(plain.get("shortIntervals").asInt()).as("the default's morning run-up, as the simulation shows").isPositive();
+        assertThat(onSeat(breaks, "10:30")).isLessThan(onSeat(plain, "10:30"));
+        assertThat(onSeat(absent, "10:30")).isLessThan(onSeat(plain, "10:30"));
+        assertThat(absent.get("absent").asInt()).isPositive();
+        Result text = run("erlang", "--trace", peak.toString());
+        assertThat(text.exit()).as(text.err()).isZero();
+        assertThat(text.out()).contains("Erlang C, voice", "intervals short");
+    }
+
+    private JsonNode erlang(Path trace, Path config, String absence) throws Exception {
+        Result r = run("erlang", "--trace", trace.toString(), "--config", config.toString(), "--absence", absence, "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        return JSON.readTree(r.out());
+    }
+
+    private static double onSeat(JsonNode erlang, String start) {
+        for (JsonNode interval : erlang.get("intervals")) {
+            if (interval.get("start").asText().equals(start)) {
+                return interval.get("onSeat").asDouble();
+            }
+        }
+        throw new AssertionError("no interval " + start);
+    }
+
+    @Test
     void shouldRefuseAServiceLevelTargetThatIsNotAShare() {
         Result r = run("report", "--journal", folder.resolve("no-journal").toString(), "--sl-target", "80");
         assertThat(r.exit()).isNotZero();

@@ -40,7 +40,7 @@ class ErlangValidationTest {
     @CsvSource({"5, 3.5, 40000, 11", "10, 8.5, 100000, 12", "20, 18.0, 120000, 13"})
     void shouldMatchErlangC(int agents, double erlangs, int contacts, long seed) throws Exception {
         KpiReport kpis = simulate(agents, erlangs, contacts, -1, seed);
-        double c = erlangC(agents, erlangs);
+        double c = ErlangStaffing.probabilityOfWaiting(agents, erlangs); // textbook values: ErlangStaffingTest
         double serviceLevel = 1 - c * Math.exp(-(agents - erlangs) * SL_THRESHOLD_S * 1000.0 / AHT_MS);
         double asaMs = c * AHT_MS / (agents - erlangs);
         double meanQueue = c * erlangs / (agents - erlangs);
@@ -61,18 +61,6 @@ class ErlangValidationTest {
         Batches b = new Batches(kpis);
         b.check("abandon rate", b.abandonRate(), theory[0], 0.03);
         b.check("mean queue length", b.meanQueueLength(), theory[1], 0.12);
-    }
-
-    /** Erlang C: the probability that an arrival waits, for N agents and A Erlang. */
-    static double erlangC(int n, double a) {
-        double term = 1;
-        double sum = 1;
-        for (int k = 1; k < n; k++) {
-            term *= a / k;
-            sum += term;
-        }
-        double last = term * a / n * n / (n - a);
-        return last / (sum + last);
     }
 
     /**
