@@ -183,6 +183,18 @@ class ChatBrowserIT {
         var report = org.loket.host.kpi.JournalKpis.read(t.dataFolder.resolve("journal"), java.time.ZoneOffset.UTC,
                 org.loket.host.kpi.KpiCollector.DEFAULT_SHORT_ABANDON_MS);
         assertThat(report.queue("digid-chat").wrapUpCodes()).containsExactly(java.util.Map.entry("referred", 1L));
+        // And the contact's record, as `loket trace extract --contacts-out` writes it for analysis.
+        var day = org.loket.host.trace.TraceExtractor.extract(t.dataFolder.resolve("journal"), java.time.ZoneOffset.UTC, null);
+        assertThat(day.records()).filteredOn(r -> r.channel().equals("chat")).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo("answered");
+            assertThat(r.queue()).isEqualTo("digid-chat");
+            assertThat(r.lastQueue()).isEqualTo("tax-handover-chat");
+            assertThat(r.agent()).as("the first agent who took it").isEqualTo("chat-desk-001");
+            assertThat(r.transfers()).isEqualTo(1);
+            assertThat(r.wrapUpCode()).isEqualTo("referred");
+            assertThat(r.citizen()).as("web chats are anonymous").isEmpty();
+            assertThat(r.talkMs()).isPositive();
+        });
         assertThat(Files.list(Path.of("target", "screenshots")).count()).isGreaterThanOrEqualTo(10);
     }
 

@@ -38,7 +38,7 @@ final class TraceCommand {
         @Option(names = "--params", description = "parameter file (default: the shipped digid-traffic.json)")
         Path params;
 
-        @Option(names = "--out", required = true, description = "CSV file to write")
+        @Option(names = "--out", description = "the trace: CSV file to write")
         Path out;
 
         @Override
@@ -91,15 +91,22 @@ final class TraceCommand {
         @Option(names = "--seed", defaultValue = "1", description = "the estimated patience draws; default ${DEFAULT-VALUE}")
         long seed;
 
-        @Option(names = "--out", required = true, description = "CSV file to write")
+        @Option(names = "--out", description = "the trace: CSV file to write")
         Path out;
 
         @Option(names = "--staffing-out", description = "also write the agents' logins, pauses and logouts of the day "
                 + "(for simulate and compare --staffing: the recorded staffing instead of the roster's shifts)")
         Path staffingOut;
 
+        @Option(names = "--contacts-out", description = "also write one record per contact of the day: times, queues, agent, "
+                + "outcome, wrap-up code, citizen pseudonym (docs/trace-format.md, \"Contact records\")")
+        Path contactsOut;
+
         @Override
         public Integer call() throws IOException {
+            if (out == null && staffingOut == null && contactsOut == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give at least one of --out, --staffing-out, --contacts-out");
+            }
             TraceExtractor.AnsweredPatience patience = switch (answeredPatience) {
                 case "estimated" -> TraceExtractor.AnsweredPatience.ESTIMATED;
                 case "never" -> TraceExtractor.AnsweredPatience.NEVER;
@@ -119,20 +126,26 @@ final class TraceCommand {
                 spec.commandLine().getErr().printf("loket trace extract: the journal %s holds no contact%n", journal);
                 return 1;
             }
-            TraceCsv.write(result.rows(), out);
+            var w = spec.commandLine().getOut();
+            if (out != null) {
+                TraceCsv.write(result.rows(), out);
+                w.printf("wrote %s: %,d rows of %s (%s): %,d contacts arrived, %,d left during self-service and %,d were still open"
+                                + " at the end (no row); %,d redials%n", out, result.rows().size(), result.day(), zone, result.arrived(),
+                        result.leftInSelfService(), result.openAtEnd(), result.rows().stream().filter(c -> c.redialOf() != null).count());
+            }
             if (staffingOut != null) {
                 TraceCsv.writeStaffing(result.staffing(), staffingOut);
-            }
-            var w = spec.commandLine().getOut();
-            w.printf("wrote %s: %,d rows of %s (%s): %,d contacts arrived, %,d left during self-service and %,d were still open"
-                            + " at the end (no row); %,d redials%n", out, result.rows().size(), result.day(), zone, result.arrived(),
-                    result.leftInSelfService(), result.openAtEnd(), result.rows().stream().filter(c -> c.redialOf() != null).count());
-            if (staffingOut != null) {
                 w.printf("wrote %s: %,d logins, pauses, readies and logouts of %,d agents%n", staffingOut, result.staffing().size(),
                         result.staffing().stream().map(e -> e.agent()).distinct().count());
             }
-            w.println("simulate it with --callback-accept-share 0: its rows carry the callbacks the citizens asked for"
-                    + (staffingOut == null ? "" : "; and --staffing " + staffingOut + " for the recorded staffing"));
+            if (contactsOut != null) {
+                TraceCsv.writeContacts(result.records(), contactsOut);
+                w.printf("wrote %s: %,d contact records of %s (%s)%n", contactsOut, result.records().size(), result.day(), zone);
+            }
+            if (out != null) {
+                w.println("simulate it with --callback-accept-share 0: its rows carry the callbacks the citizens asked for"
+                        + (staffingOut == null ? "" : "; and --staffing " + staffingOut + " for the recorded staffing"));
+            }
             w.flush();
             return 0;
         }

@@ -35,6 +35,9 @@ public final class TraceCsv {
     private static final List<String> COLUMNS = List.of("arrival_ms", "contact_id", "channel", "topic", "priority", "language",
             "self_service_ms", "self_served", "patience_ms", "handle_ms", "wrapup_ms", "redial_of", "callback_after_ms");
     private static final List<String> STAFFING_COLUMNS = List.of("at_ms", "agent", "event", "reason");
+    private static final List<String> CONTACT_COLUMNS = List.of("contact_id", "citizen", "channel", "entry", "language", "arrived_at",
+            "self_service_ms", "queue", "last_queue", "wait_ms", "agent", "talk_ms", "wrap_up_ms", "wrap_up_code", "transfers",
+            "callback", "outcome", "ended_at");
     private static final CsvMapper MAPPER = new CsvMapper();
 
     private TraceCsv() {
@@ -91,16 +94,27 @@ public final class TraceCsv {
 
     /** Writes a staffing file with every column. */
     public static void writeStaffing(List<StaffingEvent> events, Path file) throws IOException {
+        writeRows(file, STAFFING_COLUMNS, events.stream().map(e -> List.<Object>of(e.atMs(), e.agent(), e.presence().word(), e.reason())));
+    }
+
+    /** Writes contact records (docs/trace-format.md, "Contact records"), one per contact, with a header. */
+    public static void writeContacts(List<ContactRecord> records, Path file) throws IOException {
+        writeRows(file, CONTACT_COLUMNS, records.stream().map(r -> List.<Object>of(r.contactId(), r.citizen(), r.channel(), r.entry(),
+                r.language(), r.arrivedAt(), r.selfServiceMs(), r.queue(), r.lastQueue(), r.waitMs() < 0 ? "" : r.waitMs(), r.agent(),
+                r.talkMs(), r.wrapUpMs(), r.wrapUpCode(), r.transfers(), r.callback(), r.outcome(), r.endedAt())));
+    }
+
+    private static void writeRows(Path file, List<String> columns, java.util.stream.Stream<List<Object>> rows) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
         CsvSchema.Builder builder = CsvSchema.builder();
-        STAFFING_COLUMNS.forEach(builder::addColumn);
+        columns.forEach(builder::addColumn);
         try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
              SequenceWriter out = MAPPER.writer(builder.build().withHeader()).writeValues(writer)) {
-            for (StaffingEvent e : events) {
-                out.write(List.of(e.atMs(), e.agent(), e.presence().word(), e.reason()));
+            for (List<Object> row : (Iterable<List<Object>>) rows::iterator) {
+                out.write(row);
             }
         }
     }

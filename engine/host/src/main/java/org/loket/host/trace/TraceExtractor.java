@@ -20,7 +20,8 @@ import org.loket.core.decision.Outcome;
 import org.loket.host.kpi.JournalKpis;
 
 /**
- * Turns a recorded day of a journal into a trace ({@code docs/trace-format.md}), so that a real day
+ * Turns a recorded day of a journal into a trace ({@code docs/trace-format.md}), its staffing and
+ * its contact records ({@link ContactRecord}). The trace lets a real day
  * can be simulated again, reactively, against another configuration ({@code loket compare}): what
  * the citizens did (arrival, channel, the queue they chose, time in self-service, how long they
  * waited before giving up, asking for a callback) and what the work took (talk, after-contact work)
@@ -42,9 +43,10 @@ public final class TraceExtractor {
      * @param leftInSelfService of those, contacts that hung up during self-service (the format has no such row)
      * @param openAtEnd         of those, contacts the journal does not see end
      * @param staffing          the agents' logins, pauses, readies and logouts of the day, by time
+     * @param records           every contact that arrived on the day as the journal tells it, by arrival
      */
     public record Result(List<TraceContact> rows, LocalDate day, long arrived, long leftInSelfService, long openAtEnd,
-                         List<StaffingEvent> staffing) {
+                         List<StaffingEvent> staffing, List<ContactRecord> records) {
     }
 
     /** What an answered contact's row gets as patience: the journal only says it exceeded the wait. */
@@ -151,9 +153,17 @@ public final class TraceExtractor {
                 switch (c.type) {
                     case OFFER_ACCEPTED -> {
                         s.talkFromNs = c.timestampNs;
-                        s.acceptedNs = s.acceptedNs < 0 ? c.timestampNs : s.acceptedNs;
+                        if (s.acceptedNs < 0) {
+                            s.acceptedNs = c.timestampNs;
+                            s.agent = c.agentId >= 0 && c.agentId < config.agents().size() ? config.agents().get(c.agentId).name() : null;
+                        }
                     }
-                    case WRAP_UP_DONE -> s.wrapUpEnded(c.timestampNs);
+                    case WRAP_UP_DONE -> {
+                        s.wrapUpEnded(c.timestampNs);
+                        if (c.reason >= 0 && s.outcome == Outcome.ANSWERED) {
+                            s.wrapUpCode = config.wrapUpCodeLabel(c.reason);
+                        }
+                    }
                     default -> {
                     }
                 }
@@ -182,10 +192,14 @@ public final class TraceExtractor {
                     }
                 }
                 case CALLBACK_SCHEDULED -> s.callbackNs = s.callbackNs < 0 ? d.timestampNs : s.callbackNs;
-                case TRANSFER_CONTACT -> s.talkNs += d.timestampNs - s.talkFromNs;
+                case TRANSFER_CONTACT -> {
+                    s.talkNs += d.timestampNs - s.talkFromNs;
+                    s.transfers++;
+                }
                 case END_CONTACT -> {
                     s.endedNs = d.timestampNs;
                     s.outcome = d.outcome;
+                    s.lastQueue = queueName(d.queueId);
                     if (d.outcome == Outcome.ANSWERED) {
                         s.talkNs += d.timestampNs - s.talkFromNs;
                     }
@@ -249,6 +263,10 @@ public final class TraceExtractor {
             }
             long leftInSelfService = 0;
             long open = 0;
+            List<ContactRecord> records = new ArrayList<>();
+            for (Seen s : seen) {
+                records.add(record(s));
+            }
             for (Seen s : seen) {
                 if (s.endedNs < 0) {
                     open++;
@@ -274,7 +292,31 @@ public final class TraceExtractor {
                 }
                 rows.add(row(s, redialOf, patienceMs));
             }
-            return new Result(rows, day, seen.size(), leftInSelfService, open, List.copyOf(staffing));
+            return new Result(rows, day, seen.size(), leftInSelfService, open, List.copyOf(staffing), List.copyOf(records));
+        }
+
+        private ContactRecord record(Seen s) {
+            boolean queued = s.queuedNs >= 0;
+            boolean ended = s.endedNs >= 0;
+            long selfServiceMs = queued ? (s.queuedNs - s.arrivedNs) / 1_000_000 : ended ? (s.endedNs - s.arrivedNs) / 1_000_000 : 0;
+            long waitEndNs = s.acceptedNs >= 0 ? s.acceptedNs : s.endedNs;
+            long waitMs = queued && waitEndNs >= s.queuedNs ? (waitEndNs - s.queuedNs) / 1_000_000 : -1;
+            boolean answered = s.outcome == Outcome.ANSWERED;
+            long wrapUpMs = answered && s.wrapUpEndNs >= s.endedNs ? (s.wrapUpEndNs - s.endedNs) / 1_000_000 : 0;
+            return new ContactRecord(s.id(), s.citizen == Command.UNKNOWN_CITIZEN ? "" : String.format("%016x", s.citizen),
+                    Channel.ofCode(s.channel).name().toLowerCase(java.util.Locale.ROOT), orEmpty(s.entry), orEmpty(s.language),
+                    local(s.arrivedNs), selfServiceMs, orEmpty(s.queue), orEmpty(s.lastQueue), waitMs, orEmpty(s.agent),
+                    s.talkNs / 1_000_000, wrapUpMs, orEmpty(s.wrapUpCode), s.transfers, s.callbackNs >= 0,
+                    ended ? Outcome.name(s.outcome).toLowerCase(java.util.Locale.ROOT) : "open", ended ? local(s.endedNs) : "");
+        }
+
+        private String local(long epochNs) {
+            return java.time.LocalDateTime.ofInstant(Instant.ofEpochSecond(0, epochNs), zone)
+                    .format(java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS"));
+        }
+
+        private static String orEmpty(String value) {
+            return value == null ? "" : value;
         }
 
         private TraceContact row(Seen s, String redialOf, long patienceMs) {
@@ -306,6 +348,11 @@ public final class TraceExtractor {
         String queue;
         /** The queue the menu branch it was last in serves for its channel, or null. */
         String menuQueue;
+        /** The queue it ended in, the first agent who took it, the code its last agent wrapped up with. */
+        String lastQueue;
+        String agent;
+        String wrapUpCode;
+        int transfers;
         long queuedNs = -1;
         long acceptedNs = -1;
         long talkFromNs;

@@ -66,7 +66,7 @@ public class DaySimulatorTest {
     }
 
     /** Every row spends 10 s in the two menus (5 s per choice), then waits and talks as its columns say. */
-    static List<TraceContact> trace() {
+    public static List<TraceContact> trace() {
         return List.of(
                 row(8 * H + 10 * M, "c1", true, -1, 0, 0, null),           // helped by the information leaf
                 row(8 * H + 20 * M, "c2", false, -1, 60 * S, 10 * S, null),  // answered after 3 s of ringing

@@ -23,6 +23,51 @@ class TraceExtractorTest {
     @TempDir
     Path folder;
 
+    /**
+     * The hand-worked day of {@link org.loket.host.sim.DaySimulatorTest} as contact records: each
+     * citizen's fate, times and agent, as the journal tells them.
+     */
+    @Test
+    void shouldRecordEachContactOfTheDayAsTheJournalTellsIt(@TempDir Path folder) throws Exception {
+        DaySimulator.Settings settings = new DaySimulator.Settings(java.time.LocalDate.of(2027, 3, 1), java.time.ZoneOffset.UTC, 3_000, 5_000);
+        try (Journal journal = Journal.open(folder)) {
+            new DaySimulator(org.loket.host.sim.DaySimulatorTest.config(), settings)
+                    .run(org.loket.host.sim.DaySimulatorTest.trace(), journal, null);
+        }
+        TraceExtractor.Result day = TraceExtractor.extract(folder, java.time.ZoneOffset.UTC, null);
+        assertThat(day.records()).as("every contact that arrived, by arrival").hasSize(6)
+                .extracting(ContactRecord::outcome)
+                .containsExactly("self_served", "answered", "abandoned", "answered", "answered", "open");
+        ContactRecord c2 = day.records().get(1);
+        assertThat(c2.arrivedAt()).isEqualTo("2027-03-01T08:20:00.000");
+        assertThat(c2.selfServiceMs()).as("two menus of 5 s").isEqualTo(10_000);
+        assertThat(c2.queue()).isEqualTo("q");
+        assertThat(c2.lastQueue()).isEqualTo("q");
+        assertThat(c2.waitMs()).as("3 s of ringing").isEqualTo(3_000);
+        assertThat(c2.agent()).isEqualTo("ann");
+        assertThat(c2.talkMs()).isEqualTo(60_000);
+        assertThat(c2.wrapUpMs()).isEqualTo(10_000);
+        assertThat(c2.wrapUpCode()).as("the simulated agents give none").isEmpty();
+        assertThat(c2.endedAt()).isEqualTo("2027-03-01T08:21:13.000");
+        ContactRecord c3 = day.records().get(2);
+        assertThat(c3.waitMs()).as("gave up after 20 s").isEqualTo(20_000);
+        assertThat(c3.agent()).isEmpty();
+        ContactRecord c4 = day.records().get(3);
+        assertThat(c4.citizen()).as("c4 redials c3: the same citizen").isEqualTo(c3.citizen()).hasSize(16);
+        ContactRecord c7 = day.records().get(5);
+        assertThat(c7.endedAt()).isEmpty();
+        assertThat(c7.waitMs()).isEqualTo(-1);
+
+        Path csv = folder.resolve("contacts.csv");
+        TraceCsv.writeContacts(day.records(), csv);
+        List<String> lines = java.nio.file.Files.readAllLines(csv);
+        assertThat(lines.get(0)).isEqualTo("contact_id,citizen,channel,entry,language,arrived_at,self_service_ms,queue,last_queue,wait_ms,"
+                + "agent,talk_ms,wrap_up_ms,wrap_up_code,transfers,callback,outcome,ended_at");
+        assertThat(lines.get(2)).isEqualTo(c2.contactId() + "," + c2.citizen() + ",voice,phone,nl,2027-03-01T08:20:00.000,10000,q,q,3000,"
+                + "ann,60000,10000,,0,false,answered,2027-03-01T08:21:13.000");
+        assertThat(lines).hasSize(7);
+    }
+
     @Test
     void shouldGiveADayThatSimulatesAgainIntoTheSameFiguresOnTheSameConfiguration() throws Exception {
         LoadedConfig config = ConfigLoader.loadDefault();
