@@ -22,6 +22,7 @@ import org.loket.core.config.RoutingConfigCodec;
 import org.loket.host.admin.AdminServer;
 import org.loket.host.config.ConfigApplier;
 import org.loket.host.config.ConfigWatcher;
+import org.loket.host.export.DailyExport;
 import org.loket.host.gateway.Gateway;
 import org.loket.host.gateway.GatewayProvider;
 import org.loket.host.hours.HoursPublisher;
@@ -89,6 +90,10 @@ final class RunCommand implements Callable<Integer> {
             + "same as --set config.watch=true")
     boolean watchConfig;
 
+    @Option(names = "--export-folder", description = "write each local day's contact records and KPIs here "
+            + "(contacts-DAY.csv, kpis-DAY.json; owner-only), at 01:00 the next day, and yesterday's at start if missing")
+    Path exportFolder;
+
     @Option(names = "--ignore-hours", description = "keep every queue open whatever the configuration's business hours and "
             + "holidays say (demos and tests at night); the emergency closure still works")
     boolean ignoreHours;
@@ -112,6 +117,20 @@ final class RunCommand implements Callable<Integer> {
         });
         return new LoadedConfig(running, folder.promptTexts(), Collections.nCopies(running.agents().size(), Shift.ALL_DAY),
                 folder.hours(), "the journal (version " + running.version() + ")", List.of(), numbers);
+    }
+
+    /** Exports the due day if it is not there yet; a failure is printed and tried again at the next turn. */
+    private static void exportDue(DailyExport export, java.io.PrintWriter out) {
+        try {
+            List<Path> written = export.exportDue();
+            if (!written.isEmpty()) {
+                out.printf("loket: exported %s%n", written.stream().map(p -> p.getFileName().toString()).collect(Collectors.joining(", ")));
+                out.flush();
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            out.printf("loket: export of %s failed (tried again in 10 minutes): %s%n", export.dueDay(), e);
+            out.flush();
+        }
     }
 
     @Override
@@ -236,6 +255,13 @@ final class RunCommand implements Callable<Integer> {
                 return t;
             });
             Ticker.start(engine, tickMs); // the engine stops it when it closes
+            if (exportFolder != null) {
+                DailyExport export = new DailyExport(journal, exportFolder, loaded.hours().zone(), java.time.Clock.systemUTC());
+                // On the timer thread: a day's export reads a day of the journal, and nothing else waits for it.
+                timers.scheduleWithFixedDelay(() -> exportDue(export, out), 0, 10, TimeUnit.MINUTES);
+                out.printf("loket: exporting each day's contact records and KPIs to %s at %02d:00 (%s)%n", exportFolder,
+                        DailyExport.EXPORT_HOUR, loaded.hours().zone());
+            }
             if (statusSeconds > 0) {
                 timers.scheduleAtFixedRate(() -> out.printf("loket: %d commands, %d decisions, %d refused publishes%s%n",
                         engine.processed(), engine.decisions(), engine.publishFailures(), watching || admin != null
@@ -251,7 +277,11 @@ final class RunCommand implements Callable<Integer> {
                 stop.await();
             }
             try {
-                timers.shutdownNow();
+                // A day's export under way finishes (its file appears whole or not at all either way); the rest stops.
+                timers.shutdown();
+                if (!timers.awaitTermination(10, TimeUnit.SECONDS)) {
+                    timers.shutdownNow();
+                }
                 if (watcher != null) {
                     watcher.close();
                 }

@@ -53,6 +53,21 @@ class RunCommandTest {
     }
 
     @Test
+    void shouldExportYesterdayAtStartWhenAskedTo() throws Exception {
+        StringWriter out = new StringWriter();
+        Path export = folder.resolve("export");
+        int exit = execute(out, "run", "--journal", folder.resolve("j-export").toString(), "--duration-seconds", "2",
+                "--status-seconds", "0", "--export-folder", export.toString());
+        assertThat(exit).as(out.toString()).isZero();
+        // Yesterday in the configuration's zone, as the export's clock sees it now (01:00 or later) or the day before.
+        java.time.LocalDateTime now = java.time.LocalDateTime.now(java.time.ZoneId.of("Europe/Amsterdam"));
+        java.time.LocalDate due = now.toLocalDate().minusDays(now.getHour() >= 1 ? 1 : 2);
+        assertThat(out.toString()).contains("exported contacts-" + due + ".csv, kpis-" + due + ".json");
+        assertThat(export.resolve("contacts-" + due + ".csv")).exists();
+        assertThat(export.resolve("kpis-" + due + ".json")).exists();
+    }
+
+    @Test
     void shouldRefuseAnInvalidConfigurationNamingFileLineAndField() throws Exception {
         Path config = java.nio.file.Files.createDirectories(folder.resolve("config"));
         java.nio.file.Files.writeString(config.resolve("routing.yaml"), "skills: [a]\nqueues:\n  - {name: q, channel: fax, skill: a}\n");
