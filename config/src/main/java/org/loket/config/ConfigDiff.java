@@ -79,6 +79,9 @@ public final class ConfigDiff {
         List<String> removed = a.keySet().stream().filter(n -> !b.containsKey(n)).toList();
         summarise(lines, "+ " + kind, added, b, namesShown);
         summarise(lines, "- " + kind, removed, a, namesShown);
+        // Per field, the items whose value changed: more than namesShown of them make one line.
+        Map<String, List<String>> changedByField = new LinkedHashMap<>();
+        List<String[]> changes = new ArrayList<>(); // {item, field, was, now}
         for (Map.Entry<String, Map<String, String>> item : a.entrySet()) {
             Map<String, String> after = b.get(item.getKey());
             if (after == null) {
@@ -90,10 +93,23 @@ public final class ConfigDiff {
                 String was = item.getValue().getOrDefault(field, "(none)");
                 String now = after.getOrDefault(field, "(none)");
                 if (!was.equals(now)) {
-                    lines.add("~ " + kind + " " + item.getKey() + ": " + field + " " + was + " -> " + now);
+                    changes.add(new String[] {item.getKey(), field, was, now});
+                    changedByField.computeIfAbsent(field, f -> new ArrayList<>()).add(item.getKey());
                 }
             }
         }
+        for (String[] change : changes) {
+            if (changedByField.get(change[1]).size() <= namesShown) {
+                lines.add("~ " + kind + " " + change[0] + ": " + change[1] + " " + change[2] + " -> " + change[3]);
+            }
+        }
+        changedByField.forEach((field, names) -> {
+            if (names.size() > namesShown) {
+                String[] first = changes.stream().filter(c -> c[1].equals(field)).findFirst().orElseThrow();
+                lines.add("~ " + names.size() + " " + kind + "s: " + field + " changed (" + String.join(", ", names.subList(0, namesShown))
+                        + ", ...; e.g. " + first[0] + ": " + first[2] + " -> " + first[3] + ")");
+            }
+        });
     }
 
     private static void summarise(List<String> lines, String prefix, List<String> names, Map<String, Map<String, String>> from,

@@ -65,6 +65,17 @@ class ConfigDiffTest {
     }
 
     @Test
+    void shouldSumUpOneFieldChangedForManyAgentsInOneLine() throws Exception {
+        String base = "skills: [s]\nqueues: [{name: q, channel: voice, skill: s}]\n"
+                + "agents: [{name: a, skills: {s: 5}, shifts: [{start: \"08:00\", end: \"%s\", count: 7}]}, {name: b, skills: {s: %d}}]\n";
+        LoadedConfig before = ConfigLoader.parseOne("r.yaml", base.formatted("16:00", 5));
+        LoadedConfig after = ConfigLoader.parseOne("r.yaml", base.formatted("17:00", 6));
+        assertThat(ConfigDiff.diff(before, after)).containsExactly(
+                "~ agent b: skills {s:5} -> {s:6}",
+                "~ 7 agents: shift changed (a-001, a-002, a-003, a-004, a-005, ...; e.g. a-001: 08:00-16:00 -> 08:00-17:00)");
+    }
+
+    @Test
     void shouldFindNothingBetweenAConfigurationAndItself() throws Exception {
         assertThat(ConfigDiff.diff(ConfigLoader.loadDefault(), ConfigLoader.loadDefault())).isEmpty();
     }
