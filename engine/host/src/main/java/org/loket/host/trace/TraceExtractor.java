@@ -44,9 +44,12 @@ public final class TraceExtractor {
      * @param openAtEnd         of those, contacts the journal does not see end
      * @param staffing          the agents' logins, pauses, readies and logouts of the day, by time
      * @param records           every contact that arrived on the day as the journal tells it, by arrival
+     * @param busy              per agent name, when it held a contact of the day: {from, to} in ms after the day's
+     *                          local midnight, from its acceptance to the end of its after-contact work (a transferred
+     *                          contact's first agent until the transfer), by start
      */
     public record Result(List<TraceContact> rows, LocalDate day, long arrived, long leftInSelfService, long openAtEnd,
-                         List<StaffingEvent> staffing, List<ContactRecord> records) {
+                         List<StaffingEvent> staffing, List<ContactRecord> records, Map<String, List<long[]>> busy) {
     }
 
     /** What an answered contact's row gets as patience: the journal only says it exceeded the wait. */
@@ -195,6 +198,7 @@ public final class TraceExtractor {
                 case TRANSFER_CONTACT -> {
                     s.talkNs += d.timestampNs - s.talkFromNs;
                     s.transfers++;
+                    s.firstLegEndNs = s.firstLegEndNs < 0 ? d.timestampNs : s.firstLegEndNs;
                 }
                 case END_CONTACT -> {
                     s.endedNs = d.timestampNs;
@@ -264,8 +268,15 @@ public final class TraceExtractor {
             long leftInSelfService = 0;
             long open = 0;
             List<ContactRecord> records = new ArrayList<>();
+            Map<String, List<long[]>> busy = new java.util.TreeMap<>();
             for (Seen s : seen) {
                 records.add(record(s));
+                if (s.agent != null) {
+                    long untilNs = s.firstLegEndNs >= 0 ? s.firstLegEndNs : s.wrapUpEndNs >= 0 ? s.wrapUpEndNs
+                            : s.endedNs >= 0 ? s.endedNs : dayEndNs + READ_PAST_DAY_NS;
+                    busy.computeIfAbsent(s.agent, a -> new ArrayList<>())
+                            .add(new long[] {(s.acceptedNs - dayStartNs) / 1_000_000, (untilNs - dayStartNs) / 1_000_000});
+                }
             }
             for (Seen s : seen) {
                 if (s.endedNs < 0) {
@@ -292,7 +303,7 @@ public final class TraceExtractor {
                 }
                 rows.add(row(s, redialOf, patienceMs));
             }
-            return new Result(rows, day, seen.size(), leftInSelfService, open, List.copyOf(staffing), List.copyOf(records));
+            return new Result(rows, day, seen.size(), leftInSelfService, open, List.copyOf(staffing), List.copyOf(records), busy);
         }
 
         private ContactRecord record(Seen s) {
@@ -353,6 +364,8 @@ public final class TraceExtractor {
         String agent;
         String wrapUpCode;
         int transfers;
+        /** When its first agent handed it on (its first transfer), or -1. */
+        long firstLegEndNs = -1;
         long queuedNs = -1;
         long acceptedNs = -1;
         long talkFromNs;

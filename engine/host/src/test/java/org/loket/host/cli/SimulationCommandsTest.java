@@ -126,6 +126,31 @@ class SimulationCommandsTest {
         assertThat(text.out()).contains("Erlang C, voice", "intervals short");
     }
 
+    @Test
+    void reportShouldScoreADaysAdherenceAgainstThePlanItWasRunOn() throws Exception {
+        Path peak = folder.resolve("peak.csv");
+        run("trace", "generate", "--scenario", "peak", "--seed", "1", "--scale", "0.3", "--out", peak.toString());
+        Path repo = Path.of(System.getProperty("user.dir")).getParent().getParent();
+        String withBreaks = repo.resolve("config/examples/with-breaks").toString();
+        Path journal = folder.resolve("sim-breaks");
+        Result sim = run("simulate", "--trace", peak.toString(), "--config", withBreaks, "--journal", journal.toString());
+        assertThat(sim.exit()).as(sim.err()).isZero();
+
+        Result own = run("report", "--journal", journal.toString(), "--zone", "Europe/Amsterdam", "--adherence", "--config", withBreaks, "--json");
+        assertThat(own.exit()).as(own.err()).isZero();
+        double asPlanned = JSON.readTree(own.out()).get("adherence").get("adherence").asDouble();
+        assertThat(asPlanned).as("breaks taken late after calls only").isBetween(0.9, 0.9999);
+        Result other = run("report", "--journal", journal.toString(), "--adherence", "--json");
+        double againstNoBreaks = JSON.readTree(other.out()).get("adherence").get("adherence").asDouble();
+        assertThat(againstNoBreaks).as("against a plan without the breaks").isLessThan(asPlanned);
+        Result text = run("report", "--journal", journal.toString(), "--adherence", "--config", withBreaks);
+        assertThat(text.out()).contains("schedule adherence: ", "254 scheduled agents");
+
+        Result refused = run("report", "--journal", journal.toString(), "--config", withBreaks);
+        assertThat(refused.exit()).isNotZero();
+        assertThat(refused.err()).contains("--config is the plan for --adherence");
+    }
+
     private JsonNode erlang(Path trace, Path config, String absence) throws Exception {
         Result r = run("erlang", "--trace", trace.toString(), "--config", config.toString(), "--absence", absence, "--json");
         assertThat(r.exit()).as(r.err()).isZero();
