@@ -34,6 +34,10 @@ final class ErlangCommand implements Callable<Integer> {
     @Mixin
     RosterOptions roster;
 
+    @Option(names = "--date", defaultValue = "2027-03-01",
+            description = "the day (its weekday and holidays decide the business hours), as simulate --date; default ${DEFAULT-VALUE}")
+    java.time.LocalDate date;
+
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
@@ -42,7 +46,7 @@ final class ErlangCommand implements Callable<Integer> {
         LoadedConfig loaded = ConfigOption.load(config, spec);
         List<TraceContact> rows = SimulateCommand.readTrace(trace, spec);
         DaySimulator.Settings d = DaySimulator.Settings.defaults();
-        DaySimulator.Settings settings = new DaySimulator.Settings(d.date(), d.zone(), d.ringMs(), d.shortAbandonMs(),
+        DaySimulator.Settings settings = new DaySimulator.Settings(date, d.zone(), d.ringMs(), d.shortAbandonMs(),
                 d.callbackAcceptShare(), roster.seed, roster.absenceShare);
         ErlangStaffing.Result result = ErlangStaffing.estimate(loaded, rows, settings);
         PrintWriter out = spec.commandLine().getOut();
@@ -53,6 +57,7 @@ final class ErlangCommand implements Callable<Integer> {
             summary.put("voiceAgents", result.voiceAgents());
             summary.put("absent", result.absent());
             summary.put("unresolvedTopics", result.unresolved());
+            summary.put("outsideHours", result.outsideHours());
             summary.put("shortIntervals", result.shortIntervals().size());
             summary.put("intervals", result.intervals());
             out.println(Json.write(summary));
@@ -71,6 +76,10 @@ final class ErlangCommand implements Callable<Integer> {
         List<ErlangStaffing.Interval> shortOnes = result.shortIntervals();
         out.printf("%d of %d intervals short%s%n", shortOnes.size(), result.intervals().size(),
                 shortOnes.isEmpty() ? "" : ": " + String.join(", ", shortOnes.stream().map(ErlangStaffing.Interval::start).toList()));
+        if (result.outsideHours() > 0) {
+            out.printf("%,d contacts would join outside their queue's business hours on %s: turned away, not counted%n",
+                    result.outsideHours(), settings.date());
+        }
         if (result.unresolved() > 0) {
             out.printf("%,d contacts' topics are entries with menus: counted with the day's mean target%n", result.unresolved());
         }

@@ -22,8 +22,10 @@ import org.loket.host.trace.TraceContact;
  * within {@code serviceLevelSeconds}, weighted by contacts). All voice queues are pooled as if every
  * voice agent took every voice call, which a skilled roster does not: read "needed" as a lower
  * bound, and simulate ({@code loket simulate}) for the honest figure with skills, patience,
- * redials and escalation. On seat: the voice agents of the roster on shift and not on a planned
- * break, time-weighted over the interval, without those {@code --absence} keeps home.
+ * redials and escalation. Contacts that would join a queue outside its business hours on the
+ * settings' date are turned away and not counted. On seat: the voice agents of the roster on shift
+ * and not on a planned break, time-weighted over the interval, without those {@code --absence}
+ * keeps home.
  */
 public final class ErlangStaffing {
     /** Interval length, minutes: the report's. */
@@ -59,8 +61,10 @@ public final class ErlangStaffing {
      * @param absent      of those, the ones kept home
      * @param unresolved  voice rows whose topic is an entry with a menu (their queue, and so their target, is
      *                    the one the day's other contacts have on average)
+     * @param outsideHours voice rows that would join their queue while it is closed on the settings' date
+     *                    (turned away, as in the simulator: not counted)
      */
-    public record Result(List<Interval> intervals, int voiceAgents, int absent, long unresolved) {
+    public record Result(List<Interval> intervals, int voiceAgents, int absent, long unresolved, long outsideHours) {
         public List<Interval> shortIntervals() {
             return intervals.stream().filter(Interval::isShort).toList();
         }
@@ -120,6 +124,7 @@ public final class ErlangStaffing {
         double[] thresholds = new double[INTERVALS];
         long[] resolved = new long[INTERVALS];
         long unresolved = 0;
+        long closed = 0;
         double dayTarget = 0;
         double dayThreshold = 0;
         long dayResolved = 0;
@@ -129,9 +134,16 @@ public final class ErlangStaffing {
             }
             long joinMs = row.arrivalMs() + Math.max(0, row.selfServiceMs());
             int i = (int) Math.min(INTERVALS - 1, Math.max(0, joinMs / (INTERVAL_MINUTES * 60_000L)));
+            Integer queue = queueOfTopic.get(row.topic());
+            // Turned away by the business hours (as the simulator does): no agent is needed for it.
+            org.loket.config.Shift open = queue == null ? loaded.hours().on(settings.date())
+                    : loaded.hours().on(config.queues().get(queue).name(), settings.date());
+            if (open == null || !open.covers((int) (joinMs / 60_000))) {
+                closed++;
+                continue;
+            }
             offered[i]++;
             workSeconds[i] += (Math.max(0, row.handleMs()) + Math.max(0, row.wrapUpMs())) / 1000.0;
-            Integer queue = queueOfTopic.get(row.topic());
             if (queue == null || config.queues().get(queue).channel() != Channel.VOICE) {
                 unresolved++;
                 continue;
@@ -187,6 +199,6 @@ public final class ErlangStaffing {
             intervals.add(new Interval(org.loket.config.Shift.clock(from), offered[i], aht, erlangs, target, threshold, needed, level, onSeat));
         }
         int absentVoice = (int) voiceAgents.stream().filter(absent::contains).count();
-        return new Result(intervals, voiceAgents.size(), absentVoice, unresolved);
+        return new Result(intervals, voiceAgents.size(), absentVoice, unresolved, closed);
     }
 }

@@ -80,6 +80,26 @@ class ErlangStaffingTest {
         assertThat(fewer.intervals().get(1).onSeat()).isEqualTo(15);
     }
 
+    /** A queue closed from 08:10 on the day (a Monday): the calls that would join it later are turned away, not counted. */
+    @Test
+    void shouldNotCountContactsTheBusinessHoursTurnAway() throws Exception {
+        LoadedConfig loaded = ConfigLoader.parse(Map.of("r.yaml", """
+                skills: [s]
+                prompts: {closed: {nl: "Gesloten"}}
+                queues: [{name: q, channel: voice, skill: s}]
+                agents: [{name: a, skills: {s: 1}, shifts: [{start: "08:00", end: "09:00"}]}]
+                entries: [{name: phone, queue: q}]
+                hours: {weekdays: "08:00-08:10", weekend: closed, closedPrompt: closed}
+                """), "test");
+        List<TraceContact> rows = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            rows.add(row(8 * 60 * M + i * 60_000L, "v" + i, Channel.VOICE, "q", 0, false, null));
+        }
+        ErlangStaffing.Result result = ErlangStaffing.estimate(loaded, rows, DaySimulator.Settings.defaults());
+        assertThat(result.outsideHours()).isEqualTo(10);
+        assertThat(result.intervals().get(0).offered()).isEqualTo(10);
+    }
+
     private static TraceContact row(long arrivalMs, String id, Channel channel, String topic, long selfServiceMs, boolean selfServed,
                                     String redialOf) {
         return new TraceContact(0, arrivalMs, id, channel, topic, -1, "nl", selfServiceMs, selfServed, -1, 170_000, 10_000, redialOf, -1);
