@@ -25,6 +25,10 @@ import picocli.CommandLine.Option;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "KPIs of any journal, live or simulated, per queue, channel and 15-minute interval.")
 final class ReportCommand implements Callable<Integer> {
+    /** The text lists at most this many agents, those under this adherence (--json has every agent). */
+    private static final int ADHERENCE_ROWS = 20;
+    private static final double ADHERENCE_SHOWN_BELOW = 0.9;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -132,6 +136,4 @@ final class ReportCommand implements Callable<Integer> {
         }
     }
 
-    private static final double ADHERENCE_SHOWN_BELOW = 0.9;
-    private static final int ADHERENCE_ROWS = 20;
 }
