@@ -25,11 +25,8 @@ final class ErlangCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--trace", required = true, description = "trace CSV (docs/trace-format.md)")
-    Path trace;
-
-    @Option(names = "--config", description = "configuration folder (default: the embedded default)")
-    Path config;
+    @Mixin
+    DayOptions day;
 
     @Mixin
     RosterOptions roster;
@@ -43,8 +40,8 @@ final class ErlangCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LoadedConfig loaded = ConfigOption.load(config, spec);
-        List<TraceContact> rows = SimulateCommand.readTrace(trace, spec);
+        LoadedConfig loaded = ConfigOption.load(day.config, spec);
+        List<TraceContact> rows = SimulateCommand.readTrace(day.trace, spec);
         DaySimulator.Settings d = DaySimulator.Settings.defaults();
         DaySimulator.Settings settings = new DaySimulator.Settings(date, d.zone(), d.ringMs(), d.shortAbandonMs(),
                 d.callbackAcceptShare(), roster.seed, roster.absenceShare);
@@ -52,7 +49,7 @@ final class ErlangCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("trace", trace.toString());
+            summary.put("trace", day.trace.toString());
             summary.put("config", loaded.source());
             summary.put("voiceAgents", result.voiceAgents());
             summary.put("absent", result.absent());
@@ -64,7 +61,7 @@ final class ErlangCommand implements Callable<Integer> {
             return 0;
         }
         out.printf("Erlang C, voice, %s on %s: %d voice agents rostered, %d absent; all voice queues pooled (a lower bound:"
-                + " skills split the pool)%n", trace, loaded.source(), result.voiceAgents(), result.absent());
+                + " skills split the pool)%n", day.trace, loaded.source(), result.voiceAgents(), result.absent());
         out.printf("%-6s %8s %6s %7s %7s %7s %7s %8s %9s%n", "start", "offered", "AHT s", "Erlang", "target", "within",
                 "needed", "on seat", "SL on seat");
         for (ErlangStaffing.Interval i : result.intervals()) {

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "loket", mixinStandardHelpOptions = true, version = "Loket 0.1.0",
         description = "Contact-center routing engine with a replayable journal.",
         subcommands = {RunCommand.class, ReplayCommand.class, BenchCommand.class, ConfigCommand.class, TraceCommand.class,
-                SimulateCommand.class, ReportCommand.class, CompareCommand.class, ErlangCommand.class,
+                SimulateCommand.class, ReportCommand.class, CompareCommand.class, ErlangCommand.class, StaffCommand.class,
                 CommandLine.HelpCommand.class})
 public final class LoketCli {
 

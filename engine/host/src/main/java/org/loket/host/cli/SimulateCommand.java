@@ -30,11 +30,8 @@ final class SimulateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--trace", required = true, description = "trace CSV (docs/trace-format.md)")
-    Path trace;
-
-    @Option(names = "--config", description = "configuration folder (default: the embedded default)")
-    Path config;
+    @Mixin
+    DayOptions day;
 
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
@@ -54,19 +51,19 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        LoadedConfig loaded = ConfigOption.load(config, spec);
-        List<TraceContact> rows = readTrace(trace, spec);
+        LoadedConfig loaded = ConfigOption.load(day.config, spec);
+        List<TraceContact> rows = readTrace(day.trace, spec);
         DaySimulator.Result result = simulate(loaded, rows, journal, progress, spec, options);
         if (report != null) {
-            HtmlReport.write(report, "Simulated day: " + trace.getFileName() + " on " + loaded.source(),
+            HtmlReport.write(report, "Simulated day: " + day.trace.getFileName() + " on " + loaded.source(),
                     List.of(new HtmlReport.Run(loaded.source(), result.kpis())), options.serviceLevelTarget);
         }
         var out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.write(summary(trace, loaded, journal, result)));
+            out.println(Json.write(summary(day.trace, loaded, journal, result)));
         } else {
             out.printf("simulated %s on %s: %,d rows, %,d arrived, %,d redials not needed; %,d commands, %,d decisions in %,d ms%n",
-                    trace, loaded.source(), result.contacts(), result.arrived(), result.redialsSkipped(), result.commands(),
+                    day.trace, loaded.source(), result.contacts(), result.arrived(), result.redialsSkipped(), result.commands(),
                     result.decisions(), result.elapsedMs());
             out.println("hours: " + result.hours());
             out.println("staffing: " + result.staffing());

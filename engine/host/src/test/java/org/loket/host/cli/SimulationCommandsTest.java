@@ -151,6 +151,26 @@ class SimulationCommandsTest {
         assertThat(refused.err()).contains("--config is the plan for --adherence");
     }
 
+    @Test
+    void staffShouldListTheAgentsItAddsByGroupAndShift() throws Exception {
+        Path peak = folder.resolve("peak.csv");
+        run("trace", "generate", "--scenario", "peak", "--seed", "1", "--out", peak.toString());
+        Result r = run("staff", "--trace", peak.toString(), "--max-agents", "2", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode staff = JSON.readTree(r.out());
+        assertThat(staff.get("underTargetBefore").size()).as("the default roster's morning run-up").isPositive();
+        assertThat(staff.get("added").size()).isEqualTo(2);
+        assertThat(staff.get("added").get(0).get("name").asText()).contains("-plus-1");
+        int byShift = 0;
+        for (JsonNode n : staff.get("addedByGroupAndShift")) {
+            byShift += n.asInt();
+        }
+        assertThat(byShift).isEqualTo(2);
+        assertThat(r.err()).contains("loket staff: added ");
+        Result text = run("staff", "--trace", peak.toString(), "--max-agents", "1");
+        assertThat(text.out()).contains("add 1 agent:", "stopped at --max-agents 1");
+    }
+
     private JsonNode erlang(Path trace, Path config, String absence) throws Exception {
         Result r = run("erlang", "--trace", trace.toString(), "--config", config.toString(), "--absence", absence, "--json");
         assertThat(r.exit()).as(r.err()).isZero();

@@ -1,0 +1,90 @@
+package org.loket.host.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.loket.config.LoadedConfig;
+import org.loket.host.sim.DaySimulator;
+import org.loket.host.sim.RosterSearch;
+import org.loket.host.trace.TraceContact;
+import org.loket.host.trace.TraceException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code loket staff}. */
+@Command(name = "staff", mixinStandardHelpOptions = true,
+        description = {"Agents a trace's day needs on top of the roster, found by simulation: add one like the busiest agent "
+                + "working when the worst interval falls short of its target, simulate again, until every interval meets it.",
+                "Greedy: a roster that is enough, not the cheapest. Raise the shifts' counts in your configuration by what it lists."})
+final class StaffCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    DayOptions day;
+
+    @Option(names = "--max-agents", defaultValue = "40", description = "most agents to add; default ${DEFAULT-VALUE}")
+    int maxAgents;
+
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @Mixin
+    SimOptions options;
+
+    @Override
+    public Integer call() {
+        LoadedConfig loaded = ConfigOption.load(day.config, spec);
+        List<TraceContact> rows = SimulateCommand.readTrace(day.trace, spec);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        RosterSearch.Result result;
+        try {
+            result = RosterSearch.search(loaded, rows, options.settings(), maxAgents, line -> {
+                err.println("loket staff: " + line);
+                err.flush();
+            });
+        } catch (TraceException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "trace does not fit configuration " + loaded.source() + ":\n"
+                    + e.getMessage());
+        }
+        Map<String, Integer> byShift = RosterSearch.byGroupAndShift(result.added());
+        if (json) {
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("trace", day.trace.toString());
+            summary.put("config", loaded.source());
+            summary.put("rostered", loaded.routing().agents().size());
+            summary.put("added", result.added());
+            summary.put("addedByGroupAndShift", byShift);
+            summary.put("underTargetBefore", result.before());
+            summary.put("underTargetAfter", result.after());
+            summary.put("unfixable", result.unfixable());
+            summary.put("serviceLevelAfter", result.result().kpis().totals().serviceLevel());
+            out.println(Json.write(summary));
+            return 0;
+        }
+        out.printf("%s on %s: %d agents rostered; %s%n", day.trace, loaded.source(), loaded.routing().agents().size(),
+                result.result().staffing());
+        out.printf("under target before (interval channel: level / target): %s%n",
+                result.before().isEmpty() ? "none" : String.join("; ", result.before()));
+        if (result.added().isEmpty()) {
+            out.println("nothing to add");
+        } else {
+            out.printf("add %d agent%s:%n", result.added().size(), result.added().size() == 1 ? "" : "s");
+            byShift.forEach((groupShift, n) -> out.printf("  +%d %s%n", n, groupShift));
+        }
+        out.printf("under target after: %s%n", result.after().isEmpty() ? "none" : String.join("; ", result.after()));
+        if (!result.unfixable().isEmpty()) {
+            out.printf("no agent of the roster works then and takes that channel: %s%n", String.join("; ", result.unfixable()));
+        }
+        if (!result.after().isEmpty() && result.added().size() >= maxAgents) {
+            out.printf("stopped at --max-agents %d%n", maxAgents);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,200 @@
+package org.loket.host.sim;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.loket.config.LoadedConfig;
+import org.loket.config.PlannedBreak;
+import org.loket.config.Shift;
+import org.loket.core.Channel;
+import org.loket.core.config.AgentSpec;
+import org.loket.core.config.QueueSpec;
+import org.loket.core.config.RoutingConfig;
+import org.loket.host.kpi.Figures;
+import org.loket.host.kpi.KpiReport;
+import org.loket.host.trace.TraceContact;
+import org.loket.host.trace.TraceException;
+
+/**
+ * The agents a day needs on top of a roster, found by simulation ({@code loket staff}): simulate
+ * the day, take the interval and channel furthest under their service-level target, add one agent
+ * like the busiest one of the roster who works then and takes that channel (same skills,
+ * capacities, shift and breaks), and simulate again, until every interval and channel with at
+ * least {@link #MIN_OFFERED} contacts meets its target or {@code maxAdded} agents were added.
+ * Greedy and deterministic: a sufficient roster, not the cheapest one; each step is a full
+ * simulation with the core's routing, patience, redials, escalation, breaks and absence.
+ */
+public final class RosterSearch {
+    /** Intervals (and their channels) with fewer contacts are not judged: a handful of contacts says little. */
+    public static final int MIN_OFFERED = 10;
+
+    /**
+     * One added agent.
+     *
+     * @param name     its name: the template's, "-plus-" and a number
+     * @param likeAgent the roster agent it copies
+     * @param shift    its shift
+     * @param neededAt the interval start ("HH:MM") and channel it was added for
+     */
+    public record Added(String name, String likeAgent, String shift, String neededAt) {
+    }
+
+    /**
+     * @param added        the agents added, in order
+     * @param before       the intervals and channels under target on the roster as given ("HH:MM channel: level / target")
+     * @param after        the same on the roster with the agents added (empty when the search met every target)
+     * @param unfixable    intervals and channels under target that no agent of the roster could be copied for
+     * @param result       the last simulation
+     */
+    public record Result(List<Added> added, List<String> before, List<String> after, List<String> unfixable,
+                         DaySimulator.Result result) {
+    }
+
+    private RosterSearch() {
+    }
+
+    /**
+     * @param maxAdded most agents to add
+     * @param progress told of each agent added
+     * @throws TraceException when the configuration cannot follow the trace
+     */
+    public static Result search(LoadedConfig roster, List<TraceContact> trace, DaySimulator.Settings settings, int maxAdded,
+                                Consumer<String> progress) throws TraceException {
+        LoadedConfig config = roster;
+        List<Added> added = new ArrayList<>();
+        Set<String> unfixable = new java.util.TreeSet<>();
+        DaySimulator.Result result = new DaySimulator(config, settings).run(trace, null, null);
+        List<String> before = underTarget(result.kpis(), Set.of());
+        while (added.size() < maxAdded) {
+            Shortfall worst = worst(result.kpis(), unfixable);
+            if (worst == null) {
+                break;
+            }
+            int template = template(config, roster.routing().agents().size(), result.kpis(), worst, settings);
+            if (template < 0) {
+                unfixable.add(worst.key());
+                continue;
+            }
+            String name = config.routing().agents().get(template).name() + "-plus-" + (added.size() + 1);
+            config = withCopy(config, template, name);
+            added.add(new Added(name, config.routing().agents().get(template).name(), config.shifts().get(template).toString(),
+                    worst.key()));
+            progress.accept("added " + name + " for " + worst.key() + " (" + percent(worst.level) + " of " + percent(worst.target) + ")");
+            result = new DaySimulator(config, settings).run(trace, null, null);
+        }
+        return new Result(List.copyOf(added), before, underTarget(result.kpis(), Set.of()), List.copyOf(unfixable), result);
+    }
+
+    /** An interval's channel under its target. */
+    private record Shortfall(String start, String channel, int minute, double level, double target) {
+        String key() {
+            return start + " " + channel;
+        }
+    }
+
+    /** Of the intervals' channels with enough contacts, the one furthest under target (earliest on a tie), or null. */
+    private static Shortfall worst(KpiReport kpis, Set<String> skip) {
+        Shortfall worst = null;
+        for (KpiReport.Interval interval : kpis.intervals()) {
+            String start = interval.start().substring(interval.start().length() - 5);
+            int minute = Integer.parseInt(start.substring(0, 2)) * 60 + Integer.parseInt(start.substring(3));
+            for (Figures channel : interval.channels()) {
+                Shortfall s = new Shortfall(start, channel.name(), minute, orZero(channel.serviceLevel()), orZero(channel.serviceLevelTarget()));
+                if (channel.offered() >= MIN_OFFERED && channel.underTarget() && !skip.contains(s.key())
+                        && (worst == null || s.target - s.level > worst.target - worst.level + 1e-12)) {
+                    worst = s;
+                }
+            }
+        }
+        return worst;
+    }
+
+    private static List<String> underTarget(KpiReport kpis, Set<String> skip) {
+        List<String> lines = new ArrayList<>();
+        for (KpiReport.Interval interval : kpis.intervals()) {
+            String start = interval.start().substring(interval.start().length() - 5);
+            for (Figures channel : interval.channels()) {
+                if (channel.offered() >= MIN_OFFERED && channel.underTarget()) {
+                    lines.add(start + " " + channel.name() + ": " + percent(orZero(channel.serviceLevel())) + " / "
+                            + percent(orZero(channel.serviceLevelTarget())));
+                }
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * The agent of the roster as given (the first {@code rostered}: copies are never copied) to copy
+     * for a shortfall: works at its interval (on shift, not on a planned break, not absent), can take
+     * its channel and serves one of its queues; the one who accepted most contacts that day (then the
+     * first in the roster); -1 when none.
+     */
+    private static int template(LoadedConfig config, int rostered, KpiReport kpis, Shortfall s, DaySimulator.Settings settings) {
+        RoutingConfig routing = config.routing();
+        Channel channel = Channel.valueOf(s.channel.toUpperCase(java.util.Locale.ROOT));
+        Map<String, Long> accepted = new HashMap<>();
+        kpis.agents().forEach(a -> accepted.put(a.name(), a.accepted()));
+        Set<Integer> absent = Roster.absent(config, settings, Set.of());
+        int best = -1;
+        for (int a = 0; a < rostered; a++) {
+            AgentSpec agent = routing.agents().get(a);
+            if (absent.contains(a) || agent.capacityPerChannel()[channel.code()] == 0
+                    || Roster.onSeatMinutes(config, a, s.minute, s.minute + 15) == 0 || !serves(routing, agent, channel)) {
+                continue;
+            }
+            if (best < 0 || accepted.getOrDefault(agent.name(), 0L) > accepted.getOrDefault(routing.agents().get(best).name(), 0L)) {
+                best = a;
+            }
+        }
+        return best;
+    }
+
+    private static boolean serves(RoutingConfig routing, AgentSpec agent, Channel channel) {
+        for (QueueSpec queue : routing.queues()) {
+            if (queue.channel() == channel && queue.servedAtAllBy(agent, routing)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code config} with one more agent, a copy of agent {@code template} named {@code name}. */
+    static LoadedConfig withCopy(LoadedConfig config, int template, String name) {
+        RoutingConfig r = config.routing();
+        AgentSpec like = r.agents().get(template);
+        List<AgentSpec> agents = new ArrayList<>(r.agents());
+        agents.add(new AgentSpec(name, like.skillLevels().clone(), like.capacityPerChannel().clone()));
+        List<Shift> shifts = new ArrayList<>(config.shifts());
+        shifts.add(config.shifts().get(template));
+        List<List<PlannedBreak>> breaks = new ArrayList<>(config.breaks());
+        breaks.add(config.breaks().get(template));
+        RoutingConfig routing = new RoutingConfig(r.version(), r.skills(), r.languages(), r.prompts(), r.queues(), agents, r.entries(),
+                r.flowNodes(), r.maxLiveContacts(), r.pauseReasons(), r.wrapUpCodes());
+        return new LoadedConfig(routing, config.promptTexts(), shifts, config.hours(), config.source(), config.warnings(),
+                config.entryByNumber(), breaks);
+    }
+
+    private static double orZero(Double value) {
+        return value == null ? 0 : value;
+    }
+
+    private static String percent(double share) {
+        return String.format(java.util.Locale.ROOT, "%.1f %%", share * 100);
+    }
+
+    /**
+     * The added agents by roster group (the copied agent's name without its "-NNN" number) and shift,
+     * in order of first addition: what an operator raises a shift's {@code count} by.
+     */
+    public static Map<String, Integer> byGroupAndShift(List<Added> added) {
+        Map<String, Integer> groups = new LinkedHashMap<>();
+        for (Added a : added) {
+            groups.merge(a.likeAgent().replaceFirst("-\\d+$", "") + " " + a.shift(), 1, Integer::sum);
+        }
+        return groups;
+    }
+}
