@@ -169,6 +169,9 @@ class SimulationCommandsTest {
         assertThat(r.err()).contains("loket staff: added ");
         Result text = run("staff", "--trace", peak.toString(), "--max-agents", "1");
         assertThat(text.out()).contains("add 1 agent:", "stopped at --max-agents 1");
+        Result refused = run("staff", "--trace", peak.toString(), "--staffing", peak.toString());
+        assertThat(refused.exit()).isNotZero();
+        assertThat(refused.err()).contains("not --staffing");
     }
 
     private JsonNode erlang(Path trace, Path config, String absence) throws Exception {
