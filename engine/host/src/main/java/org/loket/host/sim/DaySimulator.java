@@ -368,20 +368,17 @@ public final class DaySimulator {
                 if (state == AgentState.LOGGED_OUT) {
                     return false;
                 }
-                command.type = CommandType.AGENT_STATE_CHANGED;
-                command.agentId = e.agent;
                 onBreak.remove(e.agent); // the break ends with the shift
                 breakWhenFreeNs.remove(e.agent);
                 if (state == AgentState.READY || state == AgentState.PAUSED) {
-                    command.agentState = AgentState.LOGGED_OUT.code();
+                    presence(e.agent, AgentState.LOGGED_OUT, Command.NONE);
                     leaving.remove(e.agent);
                 } else {
                     // Still holding contacts: no new offers; logs out once the last one is done.
                     if (!leaving.add(e.agent)) {
                         return false;
                     }
-                    command.agentState = AgentState.PAUSED.code();
-                    command.reason = END_OF_SHIFT;
+                    presence(e.agent, AgentState.PAUSED, END_OF_SHIFT);
                 }
             }
             case STAFF_READY, STAFF_PAUSE -> {
@@ -389,38 +386,28 @@ public final class DaySimulator {
                 if (state == AgentState.LOGGED_OUT || leaving.contains(e.agent)) {
                     return false;
                 }
-                command.type = CommandType.AGENT_STATE_CHANGED;
-                command.agentId = e.agent;
-                command.agentState = e.kind == Kind.STAFF_READY ? AgentState.READY.code() : AgentState.PAUSED.code();
-                command.reason = e.kind == Kind.STAFF_READY ? Command.NONE : (int) e.token;
+                presence(e.agent, e.kind == Kind.STAFF_READY ? AgentState.READY : AgentState.PAUSED,
+                        e.kind == Kind.STAFF_READY ? Command.NONE : (int) e.token);
             }
             case BREAK_START -> {
                 if (core.agentState(e.agent) == AgentState.LOGGED_OUT || leaving.contains(e.agent) || !onBreak.add(e.agent)) {
                     return false;
                 }
                 PlannedBreak planned = loaded.breaks().get(e.agent).get((int) e.token);
-                int reason = config.pauseReasonCode(planned.reason());
-                command.type = CommandType.AGENT_STATE_CHANGED;
-                command.agentId = e.agent;
-                command.agentState = AgentState.PAUSED.code();
-                command.reason = reason < 0 ? PauseReason.UNSPECIFIED : reason;
+                presence(e.agent, AgentState.PAUSED, pauseCode(planned.reason()));
                 breakWhenFreeNs.put(e.agent, planned.lengthMs() * 1_000_000L);
             }
             case BREAK_END -> {
                 if (!onBreak.remove(e.agent) || leaving.contains(e.agent) || core.agentState(e.agent) != AgentState.PAUSED) {
                     return false;
                 }
-                command.type = CommandType.AGENT_STATE_CHANGED;
-                command.agentId = e.agent;
-                command.agentState = AgentState.READY.code();
+                presence(e.agent, AgentState.READY, Command.NONE);
             }
             case BACK_FROM_PAUSE -> {
                 if (leaving.contains(e.agent) || onBreak.contains(e.agent) || core.agentState(e.agent) != AgentState.PAUSED) {
                     return false;
                 }
-                command.type = CommandType.AGENT_STATE_CHANGED;
-                command.agentId = e.agent;
-                command.agentState = AgentState.READY.code();
+                presence(e.agent, AgentState.READY, Command.NONE);
             }
             case ARRIVE -> {
                 // A redial of a contact that was answered, still open, or itself a redial not needed is not needed either.
@@ -490,6 +477,20 @@ public final class DaySimulator {
             }
         }
         return true;
+    }
+
+    /** Fills {@link #command} with an agent's presence change. */
+    private void presence(int agent, AgentState state, int reason) {
+        command.type = CommandType.AGENT_STATE_CHANGED;
+        command.agentId = agent;
+        command.agentState = state.code();
+        command.reason = reason;
+    }
+
+    /** The configuration's code of a pause reason's name; unspecified for a name it lacks. */
+    private int pauseCode(String reason) {
+        int code = config.pauseReasonCode(reason);
+        return code < 0 ? PauseReason.UNSPECIFIED : code;
     }
 
     /** Applies {@link #command} at {@code atNs}: journal, core, KPIs, then the world's reactions. */
@@ -588,10 +589,7 @@ public final class DaySimulator {
                 case LOGIN -> schedule(localNs(e.atMs()), Kind.SHIFT_START, null, agent);
                 case LOGOUT -> schedule(localNs(e.atMs()), Kind.SHIFT_END, null, agent);
                 case READY -> schedule(localNs(e.atMs()), Kind.STAFF_READY, null, agent);
-                case PAUSE -> {
-                    int reason = config.pauseReasonCode(e.reason());
-                    schedule(localNs(e.atMs()), Kind.STAFF_PAUSE, null, agent, reason < 0 ? PauseReason.UNSPECIFIED : reason);
-                }
+                case PAUSE -> schedule(localNs(e.atMs()), Kind.STAFF_PAUSE, null, agent, pauseCode(e.reason()));
             }
         }
         if (!unknown.isEmpty()) {

@@ -35,6 +35,7 @@ import org.loket.host.kpi.JournalKpis;
 public final class TraceExtractor {
     /** A contact that arrived late in the day may end after midnight: read this far past it. */
     private static final long READ_PAST_DAY_NS = 6 * 3_600_000_000_000L;
+    private static final java.time.format.DateTimeFormatter LOCAL_TIME = java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS");
 
     /**
      * @param rows              one per contact that arrived on the day, by arrival
@@ -277,8 +278,7 @@ public final class TraceExtractor {
                     busy.computeIfAbsent(s.agent, a -> new ArrayList<>())
                             .add(new long[] {(s.acceptedNs - dayStartNs) / 1_000_000, (untilNs - dayStartNs) / 1_000_000});
                 }
-            }
-            for (Seen s : seen) {
+                // Trace rows: contacts that ended and reached a queue or an entry's flow.
                 if (s.endedNs < 0) {
                     open++;
                     continue;
@@ -309,21 +309,17 @@ public final class TraceExtractor {
         private ContactRecord record(Seen s) {
             boolean queued = s.queuedNs >= 0;
             boolean ended = s.endedNs >= 0;
-            long selfServiceMs = queued ? (s.queuedNs - s.arrivedNs) / 1_000_000 : ended ? (s.endedNs - s.arrivedNs) / 1_000_000 : 0;
             long waitEndNs = s.acceptedNs >= 0 ? s.acceptedNs : s.endedNs;
             long waitMs = queued && waitEndNs >= s.queuedNs ? (waitEndNs - s.queuedNs) / 1_000_000 : -1;
-            boolean answered = s.outcome == Outcome.ANSWERED;
-            long wrapUpMs = answered && s.wrapUpEndNs >= s.endedNs ? (s.wrapUpEndNs - s.endedNs) / 1_000_000 : 0;
             return new ContactRecord(s.id(), s.citizen == Command.UNKNOWN_CITIZEN ? "" : String.format("%016x", s.citizen),
                     Channel.ofCode(s.channel).name().toLowerCase(java.util.Locale.ROOT), orEmpty(s.entry), orEmpty(s.language),
-                    local(s.arrivedNs), selfServiceMs, orEmpty(s.queue), orEmpty(s.lastQueue), waitMs, orEmpty(s.agent),
-                    s.talkNs / 1_000_000, wrapUpMs, orEmpty(s.wrapUpCode), s.transfers, s.callbackNs >= 0,
+                    local(s.arrivedNs), s.selfServiceMs(), orEmpty(s.queue), orEmpty(s.lastQueue), waitMs, orEmpty(s.agent),
+                    s.talkNs / 1_000_000, s.wrapUpMs(), orEmpty(s.wrapUpCode), s.transfers, s.callbackNs >= 0,
                     ended ? Outcome.name(s.outcome).toLowerCase(java.util.Locale.ROOT) : "open", ended ? local(s.endedNs) : "");
         }
 
         private String local(long epochNs) {
-            return java.time.LocalDateTime.ofInstant(Instant.ofEpochSecond(0, epochNs), zone)
-                    .format(java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS"));
+            return java.time.LocalDateTime.ofInstant(Instant.ofEpochSecond(0, epochNs), zone).format(LOCAL_TIME);
         }
 
         private static String orEmpty(String value) {
@@ -337,12 +333,10 @@ public final class TraceExtractor {
             // information leaf nearest to that branch, and the reports count it there), else its entry; a
             // queued or turned-away one names its queue, reached as the citizen did.
             String topic = selfServed ? (s.menuQueue != null ? s.menuQueue : s.entry) : s.queue != null ? s.queue : s.entry;
-            long selfServiceMs = ((queued ? s.queuedNs : s.endedNs) - s.arrivedNs) / 1_000_000;
             boolean answered = s.outcome == Outcome.ANSWERED;
-            long wrapUpMs = answered && s.wrapUpEndNs >= s.endedNs ? (s.wrapUpEndNs - s.endedNs) / 1_000_000 : 0;
             long callbackAfterMs = s.callbackNs >= 0 && queued ? (s.callbackNs - s.queuedNs) / 1_000_000 : -1;
             return new TraceContact(0, (s.arrivedNs - dayStartNs) / 1_000_000, s.id(), Channel.ofCode(s.channel), topic,
-                    s.priority, s.language, selfServiceMs, selfServed, patienceMs, answered ? s.talkNs / 1_000_000 : 0, wrapUpMs,
+                    s.priority, s.language, s.selfServiceMs(), selfServed, patienceMs, answered ? s.talkNs / 1_000_000 : 0, s.wrapUpMs(),
                     redialOf, callbackAfterMs);
         }
     }
@@ -404,6 +398,17 @@ public final class TraceExtractor {
             long stillThereNs = callbackNs >= 0 ? callbackNs : outcome == Outcome.ANSWERED ? acceptedNs
                     : outcome == Outcome.DEFLECTED ? endedNs : -1;
             return stillThereNs >= queuedNs ? (stillThereNs - queuedNs) / 1_000_000 : -1;
+        }
+
+        /** From arrival to joining a queue, or to the end when it joined none (0 while open). */
+        long selfServiceMs() {
+            long untilNs = queuedNs >= 0 ? queuedNs : endedNs;
+            return untilNs >= 0 ? (untilNs - arrivedNs) / 1_000_000 : 0;
+        }
+
+        /** The after-contact work of the agent who ended it answered, or 0. */
+        long wrapUpMs() {
+            return outcome == Outcome.ANSWERED && wrapUpEndNs >= endedNs ? (wrapUpEndNs - endedNs) / 1_000_000 : 0;
         }
 
         /** The first end of after-contact work once the contact ended answered. */
