@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import org.loket.config.LoadedConfig;
 import org.loket.core.Channel;
-import org.loket.core.config.AgentSpec;
 import org.loket.core.config.EntrySpec;
 import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
@@ -161,12 +160,8 @@ public final class ErlangStaffing {
 
         List<Integer> voiceAgents = new ArrayList<>();
         for (int a = 0; a < config.agents().size(); a++) {
-            AgentSpec agent = config.agents().get(a);
-            for (QueueSpec queue : config.queues()) {
-                if (queue.channel() == Channel.VOICE && queue.servedAtAllBy(agent, config)) {
-                    voiceAgents.add(a);
-                    break;
-                }
+            if (Roster.servesChannel(config, config.agents().get(a), Channel.VOICE)) {
+                voiceAgents.add(a);
             }
         }
         Set<Integer> absent = Roster.absent(loaded, settings, Set.of());

@@ -10,6 +10,10 @@ import java.util.TreeSet;
 import org.loket.config.LoadedConfig;
 import org.loket.config.PlannedBreak;
 import org.loket.config.Shift;
+import org.loket.core.Channel;
+import org.loket.core.config.AgentSpec;
+import org.loket.core.config.QueueSpec;
+import org.loket.core.config.RoutingConfig;
 
 /**
  * A configuration's planned day: which rostered agents stay home, and when the others are on seat
@@ -50,6 +54,16 @@ final class Roster {
             minutes -= overlap(planned.when(), fromMinute, toMinute);
         }
         return minutes;
+    }
+
+    /** Whether the agent takes contacts of {@code channel} in some queue (qualifies for one of that channel, with room for it). */
+    static boolean servesChannel(RoutingConfig routing, AgentSpec agent, Channel channel) {
+        for (QueueSpec queue : routing.queues()) {
+            if (queue.channel() == channel && queue.servedAtAllBy(agent, routing)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int overlap(Shift span, int fromMinute, int toMinute) {

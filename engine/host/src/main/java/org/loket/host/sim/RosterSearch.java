@@ -12,7 +12,6 @@ import org.loket.config.PlannedBreak;
 import org.loket.config.Shift;
 import org.loket.core.Channel;
 import org.loket.core.config.AgentSpec;
-import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
 import org.loket.host.kpi.Figures;
 import org.loket.host.kpi.KpiReport;
@@ -68,7 +67,7 @@ public final class RosterSearch {
         List<Added> added = new ArrayList<>();
         Set<String> unfixable = new java.util.TreeSet<>();
         DaySimulator.Result result = new DaySimulator(config, settings).run(trace, null, null);
-        List<String> before = underTarget(result.kpis(), Set.of());
+        List<String> before = underTarget(result.kpis());
         while (added.size() < maxAdded) {
             Shortfall worst = worst(result.kpis(), unfixable);
             if (worst == null) {
@@ -86,7 +85,7 @@ public final class RosterSearch {
             progress.accept("added " + name + " for " + worst.key() + " (" + percent(worst.level) + " of " + percent(worst.target) + ")");
             result = new DaySimulator(config, settings).run(trace, null, null);
         }
-        return new Result(List.copyOf(added), before, underTarget(result.kpis(), Set.of()), List.copyOf(unfixable), result);
+        return new Result(List.copyOf(added), before, underTarget(result.kpis()), List.copyOf(unfixable), result);
     }
 
     /** An interval's channel under its target. */
@@ -100,7 +99,7 @@ public final class RosterSearch {
     private static Shortfall worst(KpiReport kpis, Set<String> skip) {
         Shortfall worst = null;
         for (KpiReport.Interval interval : kpis.intervals()) {
-            String start = interval.start().substring(interval.start().length() - 5);
+            String start = clock(interval);
             int minute = Integer.parseInt(start.substring(0, 2)) * 60 + Integer.parseInt(start.substring(3));
             for (Figures channel : interval.channels()) {
                 Shortfall s = new Shortfall(start, channel.name(), minute, orZero(channel.serviceLevel()), orZero(channel.serviceLevelTarget()));
@@ -113,10 +112,10 @@ public final class RosterSearch {
         return worst;
     }
 
-    private static List<String> underTarget(KpiReport kpis, Set<String> skip) {
+    private static List<String> underTarget(KpiReport kpis) {
         List<String> lines = new ArrayList<>();
         for (KpiReport.Interval interval : kpis.intervals()) {
-            String start = interval.start().substring(interval.start().length() - 5);
+            String start = clock(interval);
             for (Figures channel : interval.channels()) {
                 if (channel.offered() >= MIN_OFFERED && channel.underTarget()) {
                     lines.add(start + " " + channel.name() + ": " + percent(orZero(channel.serviceLevel())) + " / "
@@ -143,7 +142,7 @@ public final class RosterSearch {
         for (int a = 0; a < rostered; a++) {
             AgentSpec agent = routing.agents().get(a);
             if (absent.contains(a) || agent.capacityPerChannel()[channel.code()] == 0
-                    || Roster.onSeatMinutes(config, a, s.minute, s.minute + 15) == 0 || !serves(routing, agent, channel)) {
+                    || Roster.onSeatMinutes(config, a, s.minute, s.minute + 15) == 0 || !Roster.servesChannel(routing, agent, channel)) {
                 continue;
             }
             if (best < 0 || accepted.getOrDefault(agent.name(), 0L) > accepted.getOrDefault(routing.agents().get(best).name(), 0L)) {
@@ -151,15 +150,6 @@ public final class RosterSearch {
             }
         }
         return best;
-    }
-
-    private static boolean serves(RoutingConfig routing, AgentSpec agent, Channel channel) {
-        for (QueueSpec queue : routing.queues()) {
-            if (queue.channel() == channel && queue.servedAtAllBy(agent, routing)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** {@code config} with one more agent, a copy of agent {@code template} named {@code name}. */
@@ -176,6 +166,11 @@ public final class RosterSearch {
                 r.flowNodes(), r.maxLiveContacts(), r.pauseReasons(), r.wrapUpCodes());
         return new LoadedConfig(routing, config.promptTexts(), shifts, config.hours(), config.source(), config.warnings(),
                 config.entryByNumber(), breaks);
+    }
+
+    /** An interval's local clock time, "HH:MM" (its start is "YYYY-MM-DDTHH:MM"). */
+    private static String clock(KpiReport.Interval interval) {
+        return interval.start().substring(interval.start().length() - 5);
     }
 
     private static double orZero(Double value) {

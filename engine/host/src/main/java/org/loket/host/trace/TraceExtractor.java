@@ -311,7 +311,7 @@ public final class TraceExtractor {
             boolean ended = s.endedNs >= 0;
             long waitEndNs = s.acceptedNs >= 0 ? s.acceptedNs : s.endedNs;
             long waitMs = queued && waitEndNs >= s.queuedNs ? (waitEndNs - s.queuedNs) / 1_000_000 : -1;
-            return new ContactRecord(s.id(), s.citizen == Command.UNKNOWN_CITIZEN ? "" : String.format("%016x", s.citizen),
+            return new ContactRecord(s.id(), s.citizen == Command.UNKNOWN_CITIZEN ? "" : org.loket.host.gateway.Pseudonyms.text(s.citizen),
                     Channel.ofCode(s.channel).name().toLowerCase(java.util.Locale.ROOT), orEmpty(s.entry), orEmpty(s.language),
                     local(s.arrivedNs), s.selfServiceMs(), orEmpty(s.queue), orEmpty(s.lastQueue), waitMs, orEmpty(s.agent),
                     s.talkNs / 1_000_000, s.wrapUpMs(), orEmpty(s.wrapUpCode), s.transfers, s.callbackNs >= 0,
