@@ -104,15 +104,21 @@ public final class TraceCsv {
                 r.talkMs(), r.wrapUpMs(), r.wrapUpCode(), r.transfers(), r.callback(), r.outcome(), r.endedAt())));
     }
 
+    /** Writes a header of {@code columns} and the rows to {@code file}, creating its folder. */
     private static void writeRows(Path file, List<String> columns, java.util.stream.Stream<List<Object>> rows) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
+        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            writeRows(writer, columns, rows);
+        }
+    }
+
+    private static void writeRows(Writer writer, List<String> columns, java.util.stream.Stream<List<Object>> rows) throws IOException {
         CsvSchema.Builder builder = CsvSchema.builder();
         columns.forEach(builder::addColumn);
-        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-             SequenceWriter out = MAPPER.writer(builder.build().withHeader()).writeValues(writer)) {
+        try (SequenceWriter out = MAPPER.writer(builder.build().withHeader()).writeValues(writer)) {
             for (List<Object> row : (Iterable<List<Object>>) rows::iterator) {
                 out.write(row);
             }
@@ -153,26 +159,18 @@ public final class TraceCsv {
 
     /** Writes a trace with every column, in the documented order. */
     public static void write(List<TraceContact> contacts, Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            write(contacts, writer);
-        }
+        writeRows(file, COLUMNS, contacts.stream().map(TraceCsv::traceRow));
     }
 
     public static void write(List<TraceContact> contacts, Writer writer) throws IOException {
-        CsvSchema.Builder builder = CsvSchema.builder();
-        COLUMNS.forEach(builder::addColumn);
-        try (SequenceWriter out = MAPPER.writer(builder.build().withHeader()).writeValues(writer)) {
-            for (TraceContact c : contacts) {
-                out.write(List.of(c.arrivalMs(), c.contactId(), c.channel().name().toLowerCase(Locale.ROOT), c.topic(),
-                        c.priority() < 0 ? "" : c.priority(), c.language() == null ? "" : c.language(), c.selfServiceMs(),
-                        c.selfServed(), c.patienceMs() < 0 ? "" : c.patienceMs(), c.handleMs(), c.wrapUpMs(),
-                        c.redialOf() == null ? "" : c.redialOf(), c.callbackAfterMs() < 0 ? "" : c.callbackAfterMs()));
-            }
-        }
+        writeRows(writer, COLUMNS, contacts.stream().map(TraceCsv::traceRow));
+    }
+
+    private static List<Object> traceRow(TraceContact c) {
+        return List.of(c.arrivalMs(), c.contactId(), c.channel().name().toLowerCase(Locale.ROOT), c.topic(),
+                c.priority() < 0 ? "" : c.priority(), c.language() == null ? "" : c.language(), c.selfServiceMs(),
+                c.selfServed(), c.patienceMs() < 0 ? "" : c.patienceMs(), c.handleMs(), c.wrapUpMs(),
+                c.redialOf() == null ? "" : c.redialOf(), c.callbackAfterMs() < 0 ? "" : c.callbackAfterMs());
     }
 
     /** One row's fields, parsed with problems that name file, line and column. */
