@@ -202,9 +202,13 @@ public final class ConfigDiff {
             }
             f.put("skills", "{" + String.join(", ", skills) + "}");
             f.put("capacity", Arrays.toString(agent.capacityPerChannel()));
-            f.put("shift", config.shifts().get(i).toString());
-            if (!config.breaks().get(i).isEmpty()) {
-                f.put("breaks", config.breaks().get(i).toString());
+            AgentPlan plan = config.plans().get(i);
+            f.put("shift", plan.shift().toString());
+            if (!plan.days().equals(AgentPlan.EVERY_DAY)) {
+                f.put("days", plan.daysText());
+            }
+            if (!plan.breaks().isEmpty()) {
+                f.put("breaks", plan.breaks().toString());
             }
             result.put(agent.name(), f);
         }

@@ -6,14 +6,17 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DayOfWeek;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.loket.core.Channel;
 import org.loket.core.config.AgentSelection;
@@ -132,8 +135,8 @@ public final class ConfigLoader {
         if (problems.hasErrors()) {
             throw new ConfigException(problems.all);
         }
-        return new LoadedConfig(config, builder.promptTexts, builder.shifts, builder.hours, source, problems.warnings(),
-                builder.entryByNumber, builder.breaks);
+        return new LoadedConfig(config, builder.promptTexts, builder.plans, builder.hours, source, problems.warnings(),
+                builder.entryByNumber);
     }
 
     private static Node compose(String file, String text, Problems problems) {
@@ -203,9 +206,8 @@ public final class ConfigLoader {
         final Map<String, Map<String, String>> promptTexts = new LinkedHashMap<>();
         final Map<String, String> entryByNumber = new LinkedHashMap<>();
         private final Map<Integer, Boolean> skillUsed = new HashMap<>();
-        final List<Shift> shifts = new ArrayList<>();
-        /** Per agent, the pauses its shift plans; parallel to {@link #shifts}. */
-        final List<List<PlannedBreak>> breaks = new ArrayList<>();
+        /** Per agent id, when it works. */
+        final List<AgentPlan> plans = new ArrayList<>();
         private final List<BreakReason> breakReasons = new ArrayList<>();
         private final List<Located> queueNodes = new ArrayList<>();
         OpeningHours hours = OpeningHours.ALWAYS;
@@ -677,38 +679,35 @@ public final class ConfigLoader {
                     }
                 }
                 f.only(item, "name", "count", "team", "skills", "capacity", "shifts");
-                List<List<PlannedBreak>> groupBreaks = new ArrayList<>();
-                List<Shift> groupShifts = readShifts(f, item, count, groupBreaks);
-                if (!groupShifts.isEmpty()) {
-                    count = groupShifts.size();
+                List<AgentPlan> groupPlans = readShifts(f, item, count);
+                if (!groupPlans.isEmpty()) {
+                    count = groupPlans.size();
                 }
                 for (int i = 1; i <= count; i++) {
-                    String agentName = count == 1 && f.node(item, "count") == null && groupShifts.size() <= 1
+                    String agentName = count == 1 && f.node(item, "count") == null && groupPlans.size() <= 1
                             ? name : String.format(Locale.ROOT, "%s-%03d", name, i);
                     if (names.putIfAbsent(agentName, true) != null) {
                         problems.error(f.file, f.node(item, "name"), f.path + ".name", "duplicate agent name '" + agentName + "'");
                     }
                     result.add(new AgentSpec(agentName, levels.clone(), capacity.clone()));
-                    shifts.add(groupShifts.isEmpty() ? Shift.ALL_DAY : groupShifts.get(i - 1));
-                    breaks.add(groupShifts.isEmpty() ? List.of() : groupBreaks.get(i - 1));
+                    plans.add(groupPlans.isEmpty() ? AgentPlan.ALL_DAY : groupPlans.get(i - 1));
                 }
             });
             return result;
         }
 
         /**
-         * A group's shifts, one element per agent ({@code count} agents work each listed shift);
+         * A group's shifts, one plan per agent ({@code count} agents work each listed shift);
          * empty when the group has none. A group's {@code count}, if given, must equal their sum.
-         * Each agent's planned breaks go to {@code perAgentBreaks}, parallel to the result.
          */
-        private List<Shift> readShifts(Fields f, MappingNode item, int groupCount, List<List<PlannedBreak>> perAgentBreaks) {
+        private List<AgentPlan> readShifts(Fields f, MappingNode item, int groupCount) {
             Node node = f.node(item, "shifts");
             if (node == null) {
                 return List.of();
             }
-            List<Shift> perAgent = new ArrayList<>();
+            List<AgentPlan> perAgent = new ArrayList<>();
             if (!(node instanceof SequenceNode list)) {
-                problems.error(f.file, node, f.path + ".shifts", "must be a list of {start: HH:MM, end: HH:MM, count: N, breaks: [...]}");
+                problems.error(f.file, node, f.path + ".shifts", "must be a list of {start: HH:MM, end: HH:MM, count: N, days: D, breaks: [...]}");
                 return perAgent;
             }
             for (int i = 0; i < list.getValue().size(); i++) {
@@ -721,15 +720,15 @@ public final class ConfigLoader {
                 Fields s = new Fields(f.file, path, map, problems);
                 Shift shift = s.clockRange(map, "start", "end");
                 int count = (int) s.optionalInt(map, "count", 1, 1, 100_000);
-                s.only(map, "start", "end", "count", "breaks");
+                s.only(map, "start", "end", "count", "days", "breaks");
+                Set<DayOfWeek> days = readDays(s, map);
                 List<BreakRule> rules = shift == null ? List.of() : readBreaks(s, map, shift);
                 for (int n = 0; n < count && shift != null; n++) {
-                    perAgent.add(shift);
                     List<PlannedBreak> planned = new ArrayList<>();
                     for (BreakRule rule : rules) {
                         planned.add(rule.forAgent(n, count));
                     }
-                    perAgentBreaks.add(planned);
+                    perAgent.add(new AgentPlan(shift, planned, days));
                 }
             }
             if (f.node(item, "count") != null && !perAgent.isEmpty() && perAgent.size() != groupCount) {
@@ -737,6 +736,57 @@ public final class ConfigLoader {
                         "the shifts add up to " + perAgent.size() + " agents; give the same count or leave it out");
             }
             return perAgent;
+        }
+
+        /**
+         * A shift's {@code days}: {@code weekdays}, {@code weekend}, {@code every day} (the default), or
+         * a list of day names {@code mon} .. {@code sun}.
+         */
+        private Set<DayOfWeek> readDays(Fields s, MappingNode shiftMap) {
+            Node node = s.node(shiftMap, "days");
+            if (node == null) {
+                return AgentPlan.EVERY_DAY;
+            }
+            String usage = "must be weekdays, weekend, every day, or a list of days such as [mon, tue, sat]";
+            if (node instanceof ScalarNode) {
+                Set<DayOfWeek> named = switch (scalar(node).trim().toLowerCase(Locale.ROOT)) {
+                    case "weekdays" -> AgentPlan.WEEKDAYS;
+                    case "weekend" -> AgentPlan.WEEKEND;
+                    case "every day" -> AgentPlan.EVERY_DAY;
+                    default -> dayOf(scalar(node));
+                };
+                if (named == null) {
+                    problems.error(s.file, node, s.path + ".days", "'" + scalar(node) + "' " + usage);
+                    return AgentPlan.EVERY_DAY;
+                }
+                return named;
+            }
+            if (!(node instanceof SequenceNode list) || list.getValue().isEmpty()) {
+                problems.error(s.file, node, s.path + ".days", usage);
+                return AgentPlan.EVERY_DAY;
+            }
+            Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+            for (int i = 0; i < list.getValue().size(); i++) {
+                Node dayNode = list.getValue().get(i);
+                Set<DayOfWeek> day = dayNode instanceof ScalarNode ? dayOf(scalar(dayNode)) : null;
+                if (day == null) {
+                    problems.error(s.file, dayNode, s.path + ".days[" + i + "]", "must be a day: mon, tue, wed, thu, fri, sat or sun");
+                } else if (!days.addAll(day)) {
+                    problems.error(s.file, dayNode, s.path + ".days[" + i + "]", "'" + scalar(dayNode) + "' is listed twice");
+                }
+            }
+            return days.isEmpty() ? AgentPlan.EVERY_DAY : days;
+        }
+
+        /** The one day a name ({@code mon} .. {@code sun}, or the full English name) means, or null. */
+        private static Set<DayOfWeek> dayOf(String text) {
+            String name = text.trim().toLowerCase(Locale.ROOT);
+            for (DayOfWeek day : DayOfWeek.values()) {
+                if (name.equals(AgentPlan.dayName(day)) || name.equals(day.name().toLowerCase(Locale.ROOT))) {
+                    return EnumSet.of(day);
+                }
+            }
+            return null;
         }
 
         /**

@@ -1,5 +1,6 @@
 package org.loket.config;
 
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.loket.core.config.RoutingConfig;
@@ -10,38 +11,38 @@ import org.loket.core.config.RoutingConfig;
  *
  * @param routing       the core's configuration
  * @param promptTexts   per prompt key, the text per language code
- * @param shifts        per agent id, the shift that agent works ({@link Shift#ALL_DAY} when none is given)
+ * @param plans         per agent id, when that agent works: shift, planned breaks, days of the week
+ *                      ({@link AgentPlan#ALL_DAY} when no shift is given)
  * @param hours         when the helpdesk is open
  * @param source        where it was read from (a folder, or "embedded default")
  * @param warnings      problems that do not stop the configuration
  * @param entryByNumber per phone number (an entry's optional {@code numbers}), the entry's name; the
  *                      telephony adapter and {@code loket asterisk-config} route dialled numbers with it
- * @param breaks        per agent id, the pauses its shift plans, in time order (empty when none)
  */
-public record LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<Shift> shifts,
+public record LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<AgentPlan> plans,
                            OpeningHours hours, String source, List<ConfigProblem> warnings,
-                           Map<String, String> entryByNumber, List<List<PlannedBreak>> breaks) {
+                           Map<String, String> entryByNumber) {
     public LoadedConfig {
-        shifts = List.copyOf(shifts);
-        if (shifts.size() != routing.agents().size()) {
-            throw new IllegalArgumentException(shifts.size() + " shifts for " + routing.agents().size() + " agents");
+        plans = List.copyOf(plans);
+        if (plans.size() != routing.agents().size()) {
+            throw new IllegalArgumentException(plans.size() + " plans for " + routing.agents().size() + " agents");
         }
         entryByNumber = Map.copyOf(entryByNumber);
-        breaks = breaks.stream().map(List::copyOf).toList();
-        if (breaks.size() != shifts.size()) {
-            throw new IllegalArgumentException(breaks.size() + " break plans for " + shifts.size() + " agents");
-        }
     }
 
-    /** A configuration whose shifts plan no breaks. */
-    public LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<Shift> shifts,
-                        OpeningHours hours, String source, List<ConfigProblem> warnings, Map<String, String> entryByNumber) {
-        this(routing, promptTexts, shifts, hours, source, warnings, entryByNumber, java.util.Collections.nCopies(shifts.size(), List.of()));
-    }
-
-    /** A configuration whose entries have no phone numbers and whose shifts plan no breaks. */
-    public LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<Shift> shifts,
+    /** A configuration whose entries have no phone numbers. */
+    public LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<AgentPlan> plans,
                         OpeningHours hours, String source, List<ConfigProblem> warnings) {
-        this(routing, promptTexts, shifts, hours, source, warnings, Map.of());
+        this(routing, promptTexts, plans, hours, source, warnings, Map.of());
+    }
+
+    /**
+     * What agent {@code agent} is rostered for on {@code date}: its plan, or null when it does not
+     * work that day (not one of its {@link AgentPlan#days}, or one of the hours' holidays, when every
+     * queue is closed).
+     */
+    public AgentPlan planOn(int agent, LocalDate date) {
+        AgentPlan plan = plans.get(agent);
+        return plan.worksOn(date.getDayOfWeek()) && !hours.holidays().containsKey(date) ? plan : null;
     }
 }

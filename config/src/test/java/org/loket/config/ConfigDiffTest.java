@@ -62,6 +62,10 @@ class ConfigDiffTest {
         LoadedConfig a = ConfigLoader.parseOne("r.yaml", base.formatted(""));
         LoadedConfig b = ConfigLoader.parseOne("r.yaml", base.formatted(", breaks: [{minutes: 30, earliest: \"12:00\"}]"));
         assertThat(ConfigDiff.diff(a, b)).containsExactly("~ agent ann: breaks (none) -> [12:00-12:30 break]");
+        LoadedConfig weekdays = ConfigLoader.parseOne("r.yaml", base.formatted(", days: weekdays"));
+        assertThat(ConfigDiff.diff(a, weekdays)).containsExactly("~ agent ann: days (none) -> weekdays");
+        assertThat(ConfigDiff.diff(weekdays, ConfigLoader.parseOne("r.yaml", base.formatted(", days: [sat, mon]"))))
+                .containsExactly("~ agent ann: days weekdays -> mon,sat");
     }
 
     @Test

@@ -95,7 +95,7 @@ class ConfigLoaderTest {
                 hours: {weekdays: "08:00-22:00", weekend: closed, closedPrompt: closed, holidays: ["2026-12-25"]}
                 """);
         assertThat(loaded.routing().agents()).extracting(a -> a.name()).containsExactly("early-001", "early-002", "early-003", "solo");
-        assertThat(loaded.shifts()).containsExactly(new Shift(480, 780), new Shift(480, 780), new Shift(1020, 1320), Shift.ALL_DAY);
+        assertThat(loaded.plans()).extracting(AgentPlan::shift).containsExactly(new Shift(480, 780), new Shift(480, 780), new Shift(1020, 1320), Shift.ALL_DAY);
         assertThat(loaded.hours().on(java.time.LocalDate.of(2026, 11, 23))).isEqualTo(new Shift(480, 1320));
         assertThat(loaded.hours().on(java.time.LocalDate.of(2026, 11, 22))).as("a Sunday").isNull();
         assertThat(loaded.hours().on(java.time.LocalDate.of(2026, 12, 25))).as("a holiday").isNull();
@@ -151,14 +151,84 @@ class ConfigLoaderTest {
                       - {start: "13:00", end: "17:00", breaks: [{minutes: 60, earliest: "14:00", reason: training}]}
                   - {name: solo, skills: {s: 1}}
                 """);
-        assertThat(loaded.breaks()).containsExactly(
+        assertThat(loaded.plans()).extracting(AgentPlan::breaks).containsExactly(
                 List.of(new PlannedBreak(new Shift(600, 615), "break"), new PlannedBreak(new Shift(720, 750), "break")),
                 List.of(new PlannedBreak(new Shift(630, 645), "break"), new PlannedBreak(new Shift(765, 795), "break")),
                 List.of(new PlannedBreak(new Shift(660, 675), "break"), new PlannedBreak(new Shift(810, 840), "break")),
                 List.of(new PlannedBreak(new Shift(840, 900), "training")),
                 List.of());
         assertThat(ConfigLoader.parseOne("r.yaml", "skills: [s]\nqueues: [{name: q, channel: voice, skill: s}]\nagents: [{name: a, skills: {s: 1}}]\n")
-                .breaks()).containsExactly(List.of());
+                .plans()).extracting(AgentPlan::breaks).containsExactly(List.of());
+    }
+
+    @Test
+    void shouldRosterAShiftOnItsDaysOnlyAndNobodyOnAHoliday() throws ConfigException {
+        LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", """
+                skills: [s]
+                queues: [{name: q, channel: voice, skill: s}]
+                agents:
+                  - name: desk
+                    skills: {s: 2}
+                    shifts:
+                      - {start: "08:00", end: "17:00", days: weekdays}
+                      - {start: "12:00", end: "22:00", days: weekend}
+                      - {start: "09:00", end: "13:00", days: [mon, Wednesday, fri]}
+                      - {start: "09:00", end: "13:00"}
+                prompts: {closed: {nl: "Gesloten"}}
+                hours: {weekdays: "08:00-22:00", weekend: "12:00-22:00", closedPrompt: closed, holidays: ["2026-12-25"]}
+                """);
+        java.time.LocalDate monday = java.time.LocalDate.of(2026, 11, 23);
+        java.time.LocalDate tuesday = monday.plusDays(1);
+        java.time.LocalDate saturday = monday.plusDays(5);
+        java.time.LocalDate christmasFriday = java.time.LocalDate.of(2026, 12, 25);
+        assertThat(rostered(loaded, monday)).containsExactly("desk-001", "desk-003", "desk-004");
+        assertThat(rostered(loaded, tuesday)).containsExactly("desk-001", "desk-004");
+        assertThat(rostered(loaded, saturday)).containsExactly("desk-002", "desk-004");
+        assertThat(rostered(loaded, christmasFriday)).as("a holiday closes every queue: nobody is rostered").isEmpty();
+        assertThat(loaded.plans()).extracting(AgentPlan::toString)
+                .containsExactly("08:00-17:00 weekdays", "12:00-22:00 weekend", "09:00-13:00 mon,wed,fri", "09:00-13:00");
+    }
+
+    private static List<String> rostered(LoadedConfig loaded, java.time.LocalDate date) {
+        List<String> names = new java.util.ArrayList<>();
+        for (int a = 0; a < loaded.plans().size(); a++) {
+            if (loaded.planOn(a, date) != null) {
+                names.add(loaded.routing().agents().get(a).name());
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void shouldRefuseDaysThatAreNotDaysOfTheWeek() {
+        String yaml = """
+                skills: [s]
+                queues: [{name: q, channel: voice, skill: s}]
+                agents:
+                  - name: desk
+                    skills: {s: 2}
+                    shifts:
+                      - {start: "08:00", end: "17:00", days: workdays}
+                      - {start: "08:00", end: "17:00", days: [mon, funday, mon]}
+                      - {start: "08:00", end: "17:00", days: []}
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", yaml)).isInstanceOf(ConfigException.class).satisfies(e -> {
+            var problems = ((ConfigException) e).problems();
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.line()).isEqualTo(7);
+                assertThat(p.field()).isEqualTo("agents[0].shifts[0].days");
+                assertThat(p.message()).contains("weekdays, weekend, every day");
+            });
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.field()).isEqualTo("agents[0].shifts[1].days[1]");
+                assertThat(p.value()).isEqualTo("funday");
+            });
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.field()).isEqualTo("agents[0].shifts[1].days[2]");
+                assertThat(p.message()).contains("twice");
+            });
+            assertThat(problems).anySatisfy(p -> assertThat(p.field()).isEqualTo("agents[0].shifts[2].days"));
+        });
     }
 
     @Test

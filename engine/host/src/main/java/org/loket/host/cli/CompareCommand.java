@@ -61,7 +61,7 @@ final class CompareCommand implements Callable<Integer> {
             out.println(Json.write(both));
         } else {
             out.printf("trace %s: %,d rows; A %,d ms, B %,d ms%n", trace, rows.size(), ra.elapsedMs(), rb.elapsedMs());
-            if (options.roster.absenceShare > 0 || options.staffing != null) {
+            if (options.roster.absenceShare > 0 || options.staffing != null || !ra.staffing().equals(rb.staffing())) {
                 out.printf("staffing: A %s; B %s%n", ra.staffing(), rb.staffing());
             }
             KpiText.compare(out, a.source(), ra.kpis(), b.source(), rb.kpis());

@@ -15,8 +15,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.loket.config.AgentPlan;
 import org.loket.config.LoadedConfig;
-import org.loket.config.Shift;
 import org.loket.core.config.RoutingConfig;
 import org.loket.core.config.RoutingConfigCodec;
 import org.loket.host.admin.AdminServer;
@@ -115,7 +115,7 @@ final class RunCommand implements Callable<Integer> {
                 numbers.put(number, entry);
             }
         });
-        return new LoadedConfig(running, folder.promptTexts(), Collections.nCopies(running.agents().size(), Shift.ALL_DAY),
+        return new LoadedConfig(running, folder.promptTexts(), Collections.nCopies(running.agents().size(), AgentPlan.ALL_DAY),
                 folder.hours(), "the journal (version " + running.version() + ")", List.of(), numbers);
     }
 

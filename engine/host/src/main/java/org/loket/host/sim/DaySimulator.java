@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.LongConsumer;
+import org.loket.config.AgentPlan;
 import org.loket.config.LoadedConfig;
 import org.loket.config.OpeningHours;
 import org.loket.config.PlannedBreak;
@@ -393,7 +394,7 @@ public final class DaySimulator {
                 if (core.agentState(e.agent) == AgentState.LOGGED_OUT || leaving.contains(e.agent) || !onBreak.add(e.agent)) {
                     return false;
                 }
-                PlannedBreak planned = loaded.breaks().get(e.agent).get((int) e.token);
+                PlannedBreak planned = loaded.plans().get(e.agent).breaks().get((int) e.token);
                 presence(e.agent, AgentState.PAUSED, pauseCode(planned.reason()));
                 breakWhenFreeNs.put(e.agent, planned.lengthMs() * 1_000_000L);
             }
@@ -597,19 +598,23 @@ public final class DaySimulator {
                     + String.join(", ", unknown.stream().limit(10).toList()) + (unknown.size() > 10 ? ", ..." : ""));
         }
         Set<Integer> absent = Roster.absent(loaded, settings, staffed);
-        staffingSummary = String.format(java.util.Locale.ROOT, "%d agents rostered, %d absent (%.0f %% of each shift)%s",
-                config.agents().size() - staffed.size(), absent.size(), settings.absenceShare() * 100,
+        long rostered = java.util.stream.IntStream.range(0, config.agents().size())
+                .filter(a -> !staffed.contains(a) && loaded.planOn(a, settings.date()) != null).count();
+        staffingSummary = String.format(java.util.Locale.ROOT, "%d agents rostered on %s, %d absent (%.0f %% of each shift)%s",
+                rostered, settings.date().getDayOfWeek().getDisplayName(java.time.format.TextStyle.FULL, java.util.Locale.ENGLISH),
+                absent.size(), settings.absenceShare() * 100,
                 staffed.isEmpty() ? "" : "; " + staffed.size() + " follow the staffing file");
         for (int a = 0; a < config.agents().size(); a++) {
-            if (staffed.contains(a) || absent.contains(a)) {
+            AgentPlan plan = loaded.planOn(a, settings.date());
+            if (plan == null || staffed.contains(a) || absent.contains(a)) {
                 continue;
             }
-            Shift shift = loaded.shifts().get(a);
+            Shift shift = plan.shift();
             schedule(localNs(shift.startMs()), Kind.SHIFT_START, null, a);
             if (!shift.equals(Shift.ALL_DAY)) {
                 schedule(localNs(shift.endMs()), Kind.SHIFT_END, null, a);
             }
-            List<PlannedBreak> breaks = loaded.breaks().get(a);
+            List<PlannedBreak> breaks = plan.breaks();
             for (int b = 0; b < breaks.size(); b++) {
                 schedule(localNs(breaks.get(b).when().startMs()), Kind.BREAK_START, null, a, b);
             }

@@ -160,7 +160,7 @@ public final class ErlangStaffing {
 
         List<Integer> voiceAgents = new ArrayList<>();
         for (int a = 0; a < config.agents().size(); a++) {
-            if (Roster.servesChannel(config, config.agents().get(a), Channel.VOICE)) {
+            if (loaded.planOn(a, settings.date()) != null && Roster.servesChannel(config, config.agents().get(a), Channel.VOICE)) {
                 voiceAgents.add(a);
             }
         }
@@ -172,7 +172,7 @@ public final class ErlangStaffing {
             int from = i * INTERVAL_MINUTES;
             for (int a : voiceAgents) {
                 if (!absent.contains(a)) {
-                    seated[i] += Roster.onSeatMinutes(loaded, a, from, from + INTERVAL_MINUTES) / (double) INTERVAL_MINUTES;
+                    seated[i] += Roster.onSeatMinutes(loaded, a, settings.date(), from, from + INTERVAL_MINUTES) / (double) INTERVAL_MINUTES;
                 }
             }
             if (offered[i] > 0 || seated[i] > 0) {

@@ -1,5 +1,6 @@
 package org.loket.host.sim;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.loket.config.AgentPlan;
 import org.loket.config.LoadedConfig;
 import org.loket.config.PlannedBreak;
 import org.loket.config.Shift;
@@ -25,9 +27,9 @@ final class Roster {
     }
 
     /**
-     * The rostered agents who stay home: of each shift's agents (those in {@code notRostered}, e.g.
-     * named by a staffing file, are not counted), {@code absenceShare} of them rounded, the ones with
-     * the lowest {@link DaySimulator.Settings#absenceDraw} for their name.
+     * The rostered agents who stay home: of each shift's agents rostered on the settings' date (those
+     * in {@code notRostered}, e.g. named by a staffing file, are not counted), {@code absenceShare} of
+     * them rounded, the ones with the lowest {@link DaySimulator.Settings#absenceDraw} for their name.
      */
     static Set<Integer> absent(LoadedConfig loaded, DaySimulator.Settings settings, Set<Integer> notRostered) {
         Set<Integer> absent = new TreeSet<>();
@@ -36,8 +38,9 @@ final class Roster {
         }
         Map<Shift, List<Integer>> byShift = new LinkedHashMap<>();
         for (int a = 0; a < loaded.routing().agents().size(); a++) {
-            if (!notRostered.contains(a)) {
-                byShift.computeIfAbsent(loaded.shifts().get(a), s -> new ArrayList<>()).add(a);
+            AgentPlan plan = loaded.planOn(a, settings.date());
+            if (plan != null && !notRostered.contains(a)) {
+                byShift.computeIfAbsent(plan.shift(), s -> new ArrayList<>()).add(a);
             }
         }
         for (List<Integer> agents : byShift.values()) {
@@ -47,10 +50,17 @@ final class Roster {
         return absent;
     }
 
-    /** Minutes of {@code [fromMinute, toMinute)} the agent is on shift and not on a planned break, as planned. */
-    static int onSeatMinutes(LoadedConfig loaded, int agent, int fromMinute, int toMinute) {
-        int minutes = overlap(loaded.shifts().get(agent), fromMinute, toMinute);
-        for (PlannedBreak planned : loaded.breaks().get(agent)) {
+    /**
+     * Minutes of {@code [fromMinute, toMinute)} on {@code date} the agent is on shift and not on a
+     * planned break, as planned (0 on a day it is not rostered).
+     */
+    static int onSeatMinutes(LoadedConfig loaded, int agent, LocalDate date, int fromMinute, int toMinute) {
+        AgentPlan plan = loaded.planOn(agent, date);
+        if (plan == null) {
+            return 0;
+        }
+        int minutes = overlap(plan.shift(), fromMinute, toMinute);
+        for (PlannedBreak planned : plan.breaks()) {
             minutes -= overlap(planned.when(), fromMinute, toMinute);
         }
         return minutes;

@@ -7,9 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.loket.config.AgentPlan;
 import org.loket.config.LoadedConfig;
-import org.loket.config.PlannedBreak;
-import org.loket.config.Shift;
 import org.loket.core.Channel;
 import org.loket.core.config.AgentSpec;
 import org.loket.core.config.RoutingConfig;
@@ -80,7 +79,7 @@ public final class RosterSearch {
             }
             String name = config.routing().agents().get(template).name() + "-plus-" + (added.size() + 1);
             config = withCopy(config, template, name);
-            added.add(new Added(name, config.routing().agents().get(template).name(), config.shifts().get(template).toString(),
+            added.add(new Added(name, config.routing().agents().get(template).name(), config.plans().get(template).toString(),
                     worst.key()));
             progress.accept("added " + name + " for " + worst.key() + " (" + percent(worst.level) + " of " + percent(worst.target) + ")");
             result = new DaySimulator(config, settings).run(trace, null, null);
@@ -142,7 +141,7 @@ public final class RosterSearch {
         for (int a = 0; a < rostered; a++) {
             AgentSpec agent = routing.agents().get(a);
             if (absent.contains(a) || agent.capacityPerChannel()[channel.code()] == 0
-                    || Roster.onSeatMinutes(config, a, s.minute, s.minute + 15) == 0 || !Roster.servesChannel(routing, agent, channel)) {
+                    || Roster.onSeatMinutes(config, a, settings.date(), s.minute, s.minute + 15) == 0 || !Roster.servesChannel(routing, agent, channel)) {
                 continue;
             }
             if (best < 0 || accepted.getOrDefault(agent.name(), 0L) > accepted.getOrDefault(routing.agents().get(best).name(), 0L)) {
@@ -152,20 +151,18 @@ public final class RosterSearch {
         return best;
     }
 
-    /** {@code config} with one more agent, a copy of agent {@code template} named {@code name}. */
+    /** {@code config} with one more agent, a copy of agent {@code template} (its plan too) named {@code name}. */
     static LoadedConfig withCopy(LoadedConfig config, int template, String name) {
         RoutingConfig r = config.routing();
         AgentSpec like = r.agents().get(template);
         List<AgentSpec> agents = new ArrayList<>(r.agents());
         agents.add(new AgentSpec(name, like.skillLevels().clone(), like.capacityPerChannel().clone()));
-        List<Shift> shifts = new ArrayList<>(config.shifts());
-        shifts.add(config.shifts().get(template));
-        List<List<PlannedBreak>> breaks = new ArrayList<>(config.breaks());
-        breaks.add(config.breaks().get(template));
+        List<AgentPlan> plans = new ArrayList<>(config.plans());
+        plans.add(config.plans().get(template));
         RoutingConfig routing = new RoutingConfig(r.version(), r.skills(), r.languages(), r.prompts(), r.queues(), agents, r.entries(),
                 r.flowNodes(), r.maxLiveContacts(), r.pauseReasons(), r.wrapUpCodes());
-        return new LoadedConfig(routing, config.promptTexts(), shifts, config.hours(), config.source(), config.warnings(),
-                config.entryByNumber(), breaks);
+        return new LoadedConfig(routing, config.promptTexts(), plans, config.hours(), config.source(), config.warnings(),
+                config.entryByNumber());
     }
 
     /** An interval's local clock time, "HH:MM" (its start is "YYYY-MM-DDTHH:MM"). */

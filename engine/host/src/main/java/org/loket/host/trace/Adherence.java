@@ -1,11 +1,13 @@
 package org.loket.host.trace;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.loket.config.AgentPlan;
 import org.loket.config.LoadedConfig;
 import org.loket.config.PlannedBreak;
 import org.loket.config.Shift;
@@ -17,8 +19,8 @@ import org.loket.config.Shift;
  * not paused, or holding a contact whatever the presence (an agent who paused for its break during
  * a call works until the call and its wrap-up end).
  * Time off shift is not scheduled and does not count (worked off shift is shown apart). The plan is
- * the configuration's roster, the same every day: for a day whose shifts differed, pass a folder
- * with that day's.
+ * the configuration's roster for the day's weekday (a shift's {@code days}; nobody on a holiday):
+ * for a day whose shifts differed from that, pass a folder with that day's.
  */
 public final class Adherence {
     /**
@@ -38,9 +40,10 @@ public final class Adherence {
     }
 
     /**
-     * @param agents        every agent with a shift in the plan, least adherent first
+     * @param agents        every agent with a shift in the plan on that day, least adherent first
      * @param adherence     all agents' adhering minutes over all scheduled minutes
-     * @param unplanned     agents the recording names that the plan lacks or plans all day (not scored)
+     * @param unplanned     agents the recording names that the plan lacks, plans all day, or does not
+     *                      roster that day (not scored)
      */
     public record Result(List<Agent> agents, double adherence, List<String> unplanned) {
     }
@@ -52,14 +55,15 @@ public final class Adherence {
 
     /** Scores a recorded day ({@link TraceExtractor}: its staffing and busy times) against {@code plan}. */
     public static Result of(TraceExtractor.Result day, LoadedConfig plan) {
-        return of(day.staffing(), day.busy(), plan);
+        return of(day.staffing(), day.busy(), plan, day.day());
     }
 
     /**
      * @param staffing the day's presence changes
      * @param busy     per agent, {from, to} ms after midnight while it held a contact
+     * @param date     the day, whose weekday and holidays decide who the plan rosters
      */
-    public static Result of(List<StaffingEvent> staffing, Map<String, List<long[]>> busy, LoadedConfig plan) {
+    public static Result of(List<StaffingEvent> staffing, Map<String, List<long[]>> busy, LoadedConfig plan, LocalDate date) {
         Map<String, List<StaffingEvent>> byAgent = new HashMap<>();
         for (StaffingEvent e : staffing) {
             byAgent.computeIfAbsent(e.agent(), a -> new ArrayList<>()).add(e);
@@ -69,15 +73,15 @@ public final class Adherence {
         long scheduled = 0;
         long adhering = 0;
         for (int a = 0; a < plan.routing().agents().size(); a++) {
-            Shift shift = plan.shifts().get(a);
-            if (shift.equals(Shift.ALL_DAY)) {
-                continue; // no shift: nothing is scheduled
+            AgentPlan planned = plan.planOn(a, date);
+            if (planned == null || !planned.hasShift()) {
+                continue; // not rostered that day, or no shift: nothing is scheduled
             }
             String name = plan.routing().agents().get(a).name();
             unplanned.remove(name);
             List<StaffingEvent> events = new ArrayList<>(byAgent.getOrDefault(name, List.of()));
             events.sort(Comparator.comparingLong(StaffingEvent::atMs));
-            Agent scored = score(name, shift, plan.breaks().get(a), events, busy.getOrDefault(name, List.of()));
+            Agent scored = score(name, planned.shift(), planned.breaks(), events, busy.getOrDefault(name, List.of()));
             agents.add(scored);
             scheduled += scored.scheduledMin();
             adhering += scored.adheringMin();

@@ -108,6 +108,32 @@ class SimulationCommandsTest {
         assertThat(Files.readString(folder.resolve("compare.html"))).contains("config/examples/evening-plus-15");
     }
 
+    /** The weekly example rosters its weekend shifts on a Saturday only: its Monday is the default's, its Saturday leaner. */
+    @Test
+    void compareShouldRosterEachConfigurationForTheDaysWeekday() throws Exception {
+        Path repo = Path.of(System.getProperty("user.dir")).getParent().getParent();
+        String[] both = {"--config", repo.resolve("config/default").toString(), "--config", repo.resolve("config/examples/weekly-roster").toString()};
+        Result monday = run(concat(new String[] {"compare", "--trace", trace.toString(), "--json", "--date", "2027-03-01"}, both));
+        assertThat(monday.exit()).as(monday.err()).isZero();
+        JsonNode m = JSON.readTree(monday.out());
+        assertThat(m.get("b").get("totals")).as("the same weekday shifts").isEqualTo(m.get("a").get("totals"));
+
+        Result saturday = run(concat(new String[] {"compare", "--trace", trace.toString(), "--date", "2027-03-06"}, both));
+        assertThat(saturday.exit()).as(saturday.err()).isZero();
+        assertThat(saturday.out()).contains("staffing: A 254 agents rostered on Saturday", "B 103 agents rostered on Saturday");
+        JsonNode weekly = JSON.readTree(run("erlang", "--trace", trace.toString(), "--date", "2027-03-06", "--json", both[2], both[3]).out());
+        JsonNode daily = JSON.readTree(run("erlang", "--trace", trace.toString(), "--date", "2027-03-06", "--json", both[0], both[1]).out());
+        assertThat(daily.get("intervals").get(0).get("start").asText()).as("the weekday roster from 08:00").isEqualTo("08:00");
+        assertThat(weekly.get("intervals").get(0).get("start").asText()).as("nobody on seat before the weekend opening").isEqualTo("12:00");
+        assertThat(weekly.get("voiceAgents").asInt()).isLessThan(daily.get("voiceAgents").asInt());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
     @Test
     void erlangShouldSetEachIntervalsNeedAgainstTheRosterWithItsBreaksAndAbsence() throws Exception {
         Path peak = folder.resolve("peak.csv");

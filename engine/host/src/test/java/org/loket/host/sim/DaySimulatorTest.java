@@ -121,7 +121,7 @@ public class DaySimulatorTest {
     @Test
     void shouldPauseAgentsForTheirPlannedBreaksAfterTheContactTheyHold() throws Exception {
         LoadedConfig withBreak = withBreak("");
-        assertThat(withBreak.breaks().get(0)).hasSize(1);
+        assertThat(withBreak.plans().get(0).breaks()).hasSize(1);
 
         // Free at 08:30: c1 joins q at 08:31:10 and is answered when the break ends, 08:45:00 (+3 s ringing).
         List<TraceContact> free = List.of(row(8 * H + 31 * M, "c1", false, -1, 60 * S, 0, null));
@@ -161,15 +161,15 @@ public class DaySimulatorTest {
         DaySimulator.Result fewer = new DaySimulator(roster, absent).run(day, null, null);
         DaySimulator.Result fewerWithBreaks = new DaySimulator(withBreaks, absent).run(day, null, null);
 
-        Map<org.loket.config.Shift, Long> perShift = roster.shifts().stream()
+        Map<org.loket.config.Shift, Long> perShift = roster.plans().stream().map(org.loket.config.AgentPlan::shift)
                 .collect(java.util.stream.Collectors.groupingBy(x -> x, java.util.stream.Collectors.counting()));
         long expectedAbsent = perShift.values().stream().mapToLong(n -> Math.round(n * 0.1)).sum();
         List<String> home = neverLoggedIn(roster, fewer);
         assertThat(neverLoggedIn(roster, all)).isEmpty();
         assertThat(home).hasSize((int) expectedAbsent);
-        assertThat(fewer.staffing()).isEqualTo("254 agents rostered, " + expectedAbsent + " absent (10 % of each shift)");
+        assertThat(fewer.staffing()).isEqualTo("254 agents rostered on Monday, " + expectedAbsent + " absent (10 % of each shift)");
         for (var shift : perShift.entrySet()) {
-            long shiftHome = home.stream().filter(name -> roster.shifts().get(agentId(roster, name)).equals(shift.getKey())).count();
+            long shiftHome = home.stream().filter(name -> roster.plans().get(agentId(roster, name)).shift().equals(shift.getKey())).count();
             assertThat(shiftHome).as("absent of shift %s", shift.getKey()).isEqualTo(Math.round(shift.getValue() * 0.1));
         }
         assertThat(neverLoggedIn(roster, fewerWithBreaks)).as("the same agents in the other configuration").isEqualTo(home);
@@ -177,6 +177,31 @@ public class DaySimulatorTest {
         assertThat(fewerWithBreaks.kpis().totals().serviceLevel()).isLessThan(fewer.kpis().totals().serviceLevel());
         assertThat(fewerWithBreaks.kpis().agents()).as("breaks are pauses with their reason")
                 .anySatisfy(a -> assertThat(a.pausedMs()).containsKey("break"));
+    }
+
+    /**
+     * ann works weekdays 08:00-09:00, bob weekends at the same hours: on Monday 1 March ann answers,
+     * on Saturday 6 March bob, and on a holiday nobody is rostered (the contact waits, open at the end).
+     */
+    @Test
+    void shouldRosterEachShiftOnItsDaysOnly() throws Exception {
+        String yaml = yaml().replace("agents: [{name: ann, skills: {s: 5}, shifts: [{start: \"08:00\", end: \"09:00\"}]}]",
+                "agents: [{name: ann, skills: {s: 5}, shifts: [{start: \"08:00\", end: \"09:00\", days: weekdays}]},"
+                        + " {name: bob, skills: {s: 5}, shifts: [{start: \"08:00\", end: \"09:00\", days: weekend}]}]");
+        LoadedConfig weekly = ConfigLoader.parse(Map.of("routing.yaml", yaml + "hours: {weekdays: \"00:00-24:00\", weekend: \"00:00-24:00\","
+                + " closedPrompt: closed, holidays: [\"2027-03-02\"]}\n"), "test");
+        List<TraceContact> one = List.of(row(8 * H + 10 * M, "c1", false, -1, 60 * S, 0, null));
+        for (var day : Map.of(LocalDate.of(2027, 3, 1), "ann", LocalDate.of(2027, 3, 6), "bob").entrySet()) {
+            DaySimulator.Settings on = new DaySimulator.Settings(day.getKey(), ZoneOffset.UTC, 3_000, 5_000);
+            DaySimulator.Result result = new DaySimulator(weekly, on).run(one, null, null);
+            assertThat(result.kpis().totals().answered()).as("on %s", day.getKey()).isEqualTo(1);
+            assertThat(result.kpis().agents()).as("on %s", day.getKey()).extracting(KpiReport.AgentFigures::name).containsExactly(day.getValue());
+            assertThat(result.staffing()).startsWith("1 agents rostered on " + (day.getValue().equals("ann") ? "Monday" : "Saturday"));
+        }
+        DaySimulator.Result holiday = new DaySimulator(weekly, new DaySimulator.Settings(LocalDate.of(2027, 3, 2), ZoneOffset.UTC, 3_000, 5_000))
+                .run(one, null, null);
+        assertThat(holiday.kpis().agents()).isEmpty();
+        assertThat(holiday.staffing()).startsWith("0 agents rostered on Tuesday");
     }
 
     /** Roster names the day's per-agent report lacks: it lists every agent present at some time. */

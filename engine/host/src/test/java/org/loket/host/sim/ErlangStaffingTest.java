@@ -38,16 +38,7 @@ class ErlangStaffingTest {
      */
     @Test
     void shouldSetTheNeedOfEachIntervalAgainstTheAgentsOnSeat() throws Exception {
-        LoadedConfig loaded = ConfigLoader.parse(Map.of("r.yaml", """
-                skills: [s]
-                queues:
-                  - {name: q, channel: voice, skill: s, serviceLevelSeconds: 20, serviceLevelPercent: 80}
-                  - {name: c, channel: chat, skill: s}
-                agents:
-                  - {name: a, skills: {s: 1}, capacity: {voice: 1, chat: 2}, shifts: [{start: "08:00", end: "09:00", count: 20, breaks: [{minutes: 15, earliest: "08:30"}]}]}
-                  - {name: chatter, skills: {s: 1}, capacity: {voice: 0, chat: 3}}
-                entries: [{name: phone, queue: q}, {name: web, queue: c}]
-                """), "test");
+        LoadedConfig loaded = ConfigLoader.parse(Map.of("r.yaml", loadedYaml()), "test");
         List<TraceContact> rows = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             rows.add(row(8 * 60 * M + i * 9_000L - 5_000, "v" + i, Channel.VOICE, "q", 5_000, false, null));
@@ -78,6 +69,28 @@ class ErlangStaffingTest {
         ErlangStaffing.Result fewer = ErlangStaffing.estimate(loaded, rows, quarterHome);
         assertThat(fewer.absent()).isEqualTo(5);
         assertThat(fewer.intervals().get(1).onSeat()).isEqualTo(15);
+
+        LoadedConfig weekdaysOnly = ConfigLoader.parse(Map.of("r.yaml", loadedYaml().replace("earliest: \"08:30\"}]", "earliest: \"08:30\"}], days: weekdays")), "test");
+        DaySimulator.Settings saturday = new DaySimulator.Settings(d.date().plusDays(5), d.zone(), d.ringMs(), d.shortAbandonMs());
+        ErlangStaffing.Result weekend = ErlangStaffing.estimate(weekdaysOnly, rows, saturday);
+        assertThat(weekend.voiceAgents()).as("a weekdays shift on a Saturday").isZero();
+        assertThat(weekend.intervals()).allSatisfy(i -> assertThat(i.onSeat()).isZero());
+        assertThat(weekend.shortIntervals()).isNotEmpty();
+        assertThat(ErlangStaffing.estimate(weekdaysOnly, rows, d).intervals().get(1).onSeat()).as("on the Monday").isEqualTo(20);
+    }
+
+    /** Twenty agents on voice (and chat) 08:00-09:00 with a break from 08:30, one on chat only. */
+    private static String loadedYaml() {
+        return """
+                skills: [s]
+                queues:
+                  - {name: q, channel: voice, skill: s, serviceLevelSeconds: 20, serviceLevelPercent: 80}
+                  - {name: c, channel: chat, skill: s}
+                agents:
+                  - {name: a, skills: {s: 1}, capacity: {voice: 1, chat: 2}, shifts: [{start: "08:00", end: "09:00", count: 20, breaks: [{minutes: 15, earliest: "08:30"}]}]}
+                  - {name: chatter, skills: {s: 1}, capacity: {voice: 0, chat: 3}}
+                entries: [{name: phone, queue: q}, {name: web, queue: c}]
+                """;
     }
 
     /** A queue closed from 08:10 on the day (a Monday): the calls that would join it later are turned away, not counted. */

@@ -24,7 +24,7 @@ class AdherenceTest {
                 queues: [{name: q, channel: voice, skill: s}]
                 agents:
                   - {name: ann, skills: {s: 1}, shifts: [{start: "08:00", end: "12:00", breaks: [{minutes: 15, earliest: "10:00"}]}]}
-                  - {name: absent, skills: {s: 1}, shifts: [{start: "09:00", end: "10:00"}]}
+                  - {name: absent, skills: {s: 1}, shifts: [{start: "09:00", end: "10:00", days: weekdays}]}
                   - {name: any-time, skills: {s: 1}}
                 """), "test");
         List<StaffingEvent> day = List.of(
@@ -38,7 +38,7 @@ class AdherenceTest {
                 event(9 * 60, "stranger", StaffingEvent.Presence.LOGIN, ""));
         Map<String, List<long[]>> busy = Map.of("ann", List.of(new long[] {(9 * 60 + 55) * M, (10 * 60 + 5) * M}));
 
-        Adherence.Result result = Adherence.of(day, busy, plan);
+        Adherence.Result result = Adherence.of(day, busy, plan, MONDAY);
         assertThat(result.unplanned()).as("in the recording, without a shift in the plan").containsExactly("any-time", "stranger");
         assertThat(result.agents()).extracting(Adherence.Agent::agent).containsExactly("absent", "ann");
         Adherence.Agent ann = result.agents().get(1);
@@ -53,9 +53,16 @@ class AdherenceTest {
         assertThat(absent.lateStartMin()).isEqualTo(60);
         assertThat(result.adherence()).isCloseTo(210.0 / 300, within(1e-9));
 
-        Adherence.Result withoutTheCall = Adherence.of(day, Map.of(), plan);
+        Adherence.Result withoutTheCall = Adherence.of(day, Map.of(), plan, MONDAY);
         assertThat(withoutTheCall.agents().get(1).adheringMin()).as("paused at 10:00 as planned, no call").isEqualTo(215);
+
+        Adherence.Result saturday = Adherence.of(day, busy, plan, MONDAY.plusDays(5));
+        assertThat(saturday.agents()).as("a weekdays shift is not scheduled on a Saturday").extracting(Adherence.Agent::agent)
+                .containsExactly("ann");
+        assertThat(saturday.adherence()).isCloseTo(0.875, within(1e-9));
     }
+
+    private static final java.time.LocalDate MONDAY = java.time.LocalDate.of(2027, 3, 1);
 
     private static StaffingEvent event(int minute, String agent, StaffingEvent.Presence presence, String reason) {
         return new StaffingEvent(0, minute * M, agent, presence, reason);

@@ -113,8 +113,9 @@ class TraceExtractorTest {
     void shouldGiveTheRecordedStaffingSoADayThatKeptToAnotherRosterComesBack() throws Exception {
         LoadedConfig roster = ConfigLoader.loadDefault();
         // The recorded day: every agent came an hour late and stayed an hour longer (where the day allows).
-        List<org.loket.config.Shift> late = roster.shifts().stream().map(shift -> shift.equals(org.loket.config.Shift.ALL_DAY) ? shift
-                : new org.loket.config.Shift(Math.min(shift.startMinute() + 60, 23 * 60), Math.min(shift.endMinute() + 60, 24 * 60))).toList();
+        List<org.loket.config.AgentPlan> late = roster.plans().stream().map(plan -> plan.shift().equals(org.loket.config.Shift.ALL_DAY) ? plan
+                : new org.loket.config.AgentPlan(new org.loket.config.Shift(Math.min(plan.shift().startMinute() + 60, 23 * 60),
+                        Math.min(plan.shift().endMinute() + 60, 24 * 60)), List.of(), plan.days())).toList();
         LoadedConfig lived = new LoadedConfig(roster.routing(), roster.promptTexts(), late, roster.hours(), "lived", roster.warnings(),
                 roster.entryByNumber());
         ZoneId zone = roster.hours().zone();
