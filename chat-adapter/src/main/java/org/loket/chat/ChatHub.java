@@ -266,6 +266,12 @@ final class ChatHub implements AutoCloseable {
      */
     private TodayKpis today;
     private ZoneId dayZone;
+    /** Today's schedule against what agents do (the wallboard's adherence column). */
+    private final LiveAdherence adherence;
+    /** The clock the schedule is read at; tests set another. Hub thread. */
+    java.util.function.LongSupplier scheduleClockMs = System::currentTimeMillis;
+    /** The minute of {@link #scheduleClockMs} the wallboard last showed: a new one may bring a shift or break. */
+    private long scheduleMinute = -1;
     /** The commands fed since the seed from the journal began (null when none is on its way). */
     private List<Fed> awaitingSeed;
     /** The sequence of the first command the hub was fed, MIN_VALUE before: the seed reads the journal up to it. */
@@ -288,6 +294,7 @@ final class ChatHub implements AutoCloseable {
         this.routing = config.routing();
         this.promptTexts = config.promptTexts();
         this.dayZone = config.hours().zone();
+        this.adherence = new LiveAdherence(config);
         this.today = new TodayKpis(dayZone, KpiCollector.DEFAULT_SHORT_ABANDON_MS, RoutingConfigCodec.encode(routing));
         try {
             this.pseudonyms = org.loket.host.gateway.Pseudonyms.load(settings.pseudonymKeyFile());
@@ -387,6 +394,7 @@ final class ChatHub implements AutoCloseable {
         promptTexts = next.promptTexts();
         dayZone = next.hours().zone(); // today's collector keeps its day; the next one starts at this zone's midnight
         today.zone(dayZone);
+        adherence.configure(next);
         indexNames();
         if (!findEntries()) {
             LOG.warn("configuration version {} has no entry {}: new chats and work items there are refused by the core",
@@ -1330,6 +1338,11 @@ final class ChatHub implements AutoCloseable {
     }
 
     private void pushWallboard() {
+        long minute = scheduleClockMs.getAsLong() / 60_000L;
+        if (minute != scheduleMinute && adherence.anyShift()) {
+            scheduleMinute = minute; // shifts and breaks start and end on the minute: a push per minute shows them
+            wallboardDirty = true;
+        }
         if (wallboards.isEmpty() || !wallboardDirty) {
             return;
         }
@@ -1341,8 +1354,8 @@ final class ChatHub implements AutoCloseable {
     }
 
     /**
-     * The wallboard's picture: per queue and per agent (the agents who are logged in or hold a
-     * contact). Pushed only when something changed; the page counts waits and times in state on from
+     * The wallboard's picture: per queue and per agent (the agents who are logged in, hold a
+     * contact, or whom today's schedule expects now, with what it expects and whether they do it). Pushed only when something changed; the page counts waits and times in state on from
      * {@code oldestJoinedMs} and {@code sinceMs} itself, so a quiet centre costs no frames.
      */
     ObjectNode wallboard() {
@@ -1392,19 +1405,40 @@ final class ChatHub implements AutoCloseable {
         ArrayNode as = w.putArray("agents");
         int[] agentsByState = new int[AgentState.values().length];
         Map<String, Integer> pausedByReason = new TreeMap<>();
+        LiveAdherence.Moment moment = adherence.moment(scheduleClockMs.getAsLong());
+        int onShift = 0;
+        int onBreak = 0;
+        int out = 0;
         for (AgentView a : agents) {
-            if (a.shown == AgentState.LOGGED_OUT.code() && a.held.isEmpty()) {
-                continue;
+            boolean loggedOut = a.shown == AgentState.LOGGED_OUT.code() && a.held.isEmpty();
+            boolean working = !a.held.isEmpty() || (a.shown != AgentState.LOGGED_OUT.code() && a.shown != AgentState.PAUSED.code());
+            LiveAdherence.Now planned = adherence.at(moment, a.id, working, a.shownSinceMs);
+            if (loggedOut && planned.planned() == org.loket.host.trace.Adherence.Planned.OFF) {
+                continue; // neither here nor expected
             }
-            agentsByState[a.shown]++;
+            onShift += planned.planned() == org.loket.host.trace.Adherence.Planned.OFF ? 0 : 1;
+            onBreak += planned.planned() == org.loket.host.trace.Adherence.Planned.BREAK ? 1 : 0;
+            out += Boolean.FALSE.equals(planned.adheres()) ? 1 : 0;
+            if (!loggedOut) {
+                agentsByState[a.shown]++;
+            }
             if (a.shown == AgentState.PAUSED.code()) {
                 pausedByReason.merge(pauseReasonName(a.reason), 1, Integer::sum);
             }
-            as.addObject().put("name", a.name).put("state", AgentState.ofCode(a.shown).name().toLowerCase(Locale.ROOT))
+            ObjectNode row = as.addObject().put("name", a.name).put("state", AgentState.ofCode(a.shown).name().toLowerCase(Locale.ROOT))
                     .put("reason", a.shown == AgentState.PAUSED.code() ? pauseReasonName(a.reason) : "")
                     .put("secondsInState", (nowMs - a.shownSinceMs) / 1000).put("sinceMs", a.shownSinceMs)
-                    .put("contacts", a.held.size());
+                    .put("contacts", a.held.size())
+                    .put("shift", planned.shift()).put("planned", LiveAdherence.name(planned.planned())).put("plannedUntil", planned.until());
+            if (planned.adheres() == null) {
+                row.putNull("adheres");
+            } else {
+                row.put("adheres", planned.adheres()).put("outSinceMs", planned.outSinceMs());
+            }
         }
+        // Real-time adherence: who the schedule expects now, and who does something else (red after the grace).
+        w.putObject("schedule").put("onShift", onShift).put("onBreak", onBreak).put("outOfAdherence", out)
+                .put("graceSeconds", settings.adherenceGraceSeconds());
         // The whole floor at a glance: every agent logged in or holding a contact, once, and why they pause.
         ObjectNode totals = w.putObject("agentTotals");
         for (AgentState s : AgentState.values()) {

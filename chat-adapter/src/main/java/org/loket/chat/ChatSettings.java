@@ -30,6 +30,7 @@ import java.util.Properties;
  * @param resumeSeconds          how long a citizen who lost the connection keeps their place (resume-token expiry)
  * @param positionUpdateMs       how often waiting citizens get their position and estimated wait
  * @param wallboardUpdateMs      how often the wallboard is pushed (only when something changed)
+ * @param adherenceGraceSeconds  how long an agent may be out of adherence to its schedule before the wallboard shows it red
  * @param chatEntry              entry name of the web chat (default "chatbot": a flow, so the bot runs first)
  * @param emailEntry             entry name of e-mail work items
  * @param socialEntry            entry name of social-media work items
@@ -44,7 +45,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                            Map<String, String> agentSecrets, String supervisorToken, String workItemToken,
                            String webhookUrl, String webhookToken, int maxFrameBytes, int maxTextChars,
                            int messagesPerSecond, int burstMessages, int idleTimeoutSeconds, int resumeSeconds,
-                           int positionUpdateMs, int wallboardUpdateMs,
+                           int positionUpdateMs, int wallboardUpdateMs, int adherenceGraceSeconds,
                            String chatEntry, String emailEntry, String socialEntry,
                            Path transcriptFolder, int transcriptRetentionDays, Path pseudonymKeyFile) {
 
@@ -103,6 +104,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 integer(settings, "chat.resume-seconds", 300, 1, 86_400),
                 integer(settings, "chat.position-update-ms", 1_000, 50, 60_000),
                 integer(settings, "chat.wallboard-update-ms", 1_000, 50, 60_000),
+                integer(settings, "chat.adherence-grace-seconds", 120, 0, 3_600),
                 settings.getOrDefault("chat.entry", "chatbot"),
                 settings.getOrDefault("chat.email-entry", "email"),
                 settings.getOrDefault("chat.social-entry", "webcare"),

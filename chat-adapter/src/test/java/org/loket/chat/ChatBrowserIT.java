@@ -263,6 +263,43 @@ class ChatBrowserIT {
         }
     }
 
+    /**
+     * Real-time adherence in the browser, on {@link TestEngine#scheduleConfig} at Monday 10:05 (the
+     * schedule's clock) with no grace: chat-desk-001 is ready through its planned break and tax-desk-001
+     * is not logged in during its shift, both red; chat-desk-002 is away on the break as planned.
+     */
+    @Test
+    void theWallboardShowsWhoKeepsToTodaysSchedule() throws Exception {
+        long mondayMs = java.time.LocalDate.of(2027, 3, 1).atStartOfDay(java.time.ZoneId.of("Europe/Amsterdam")).toInstant().toEpochMilli();
+        try (TestEngine t = new TestEngine(TestEngine.scheduleConfig(), Map.of("chat.wallboard-update-ms", "200", "chat.adherence-grace-seconds", "0"));
+             WsClient desk = t.login("chat-desk-001")) {
+            t.gateway.hub().ask(h -> h.scheduleClockMs = () -> mondayMs + (10 * 60 + 5) * 60_000L).get(5, java.util.concurrent.TimeUnit.SECONDS);
+            ChromeDriver driver = Browser.start(Path.of("target", "chromium-profile-" + System.nanoTime()));
+            try {
+                WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+                driver.get(t.http() + "/wallboard#token=" + TestEngine.SUPERVISOR_TOKEN);
+                By working = By.cssSelector("#agents tr[data-agent='chat-desk-001'] td:nth-child(6)");
+                wait.until(ExpectedConditions.textToBe(working, "break until 10:15"));
+                wait.until(d -> d.findElement(working).getAttribute("class").contains("alarm"));
+                By late = By.cssSelector("#agents tr[data-agent='tax-desk-001'] td:nth-child(6)");
+                assertThat(driver.findElement(late).getText()).isEqualTo("work until 12:00");
+                assertThat(driver.findElement(late).getAttribute("class")).contains("alarm");
+                assertThat(driver.findElement(By.cssSelector("#agents tr[data-agent='tax-desk-001'] td:nth-child(2)")).getText())
+                        .isEqualTo("logged_out");
+                By away = By.cssSelector("#agents tr[data-agent='chat-desk-002'] td:nth-child(6)");
+                assertThat(driver.findElement(away).getText()).isEqualTo("break until 10:15");
+                assertThat(driver.findElement(away).getAttribute("class")).as("on the planned break").doesNotContain("alarm");
+                assertThat(driver.findElements(By.cssSelector("#agents tr[data-agent='generalist-001']"))).as("off and away").isEmpty();
+                WebElement totals = driver.findElement(By.id("schedule-totals"));
+                assertThat(totals.getText()).isEqualTo("Schedule now: 3 on shift (2 on a planned break) · out of adherence 2 agents for 0 s or more");
+                assertThat(totals.getAttribute("class")).contains("alarm");
+                Browser.screenshot(driver, "14-wallboard-schedule-adherence");
+            } finally {
+                driver.quit();
+            }
+        }
+    }
+
     private static void login(WebDriver driver, WebDriverWait wait, String agent) {
         driver.findElement(By.id("agent")).sendKeys(agent);
         driver.findElement(By.id("secret")).sendKeys(TestEngine.SECRET);

@@ -239,6 +239,70 @@ class ChatGatewayTest {
         }
     }
 
+    /**
+     * Real-time adherence on a Monday at 10:05 (the schedule's clock; states change in real time), on
+     * {@link TestEngine#scheduleConfig}: chat-desk-001 works through its planned break, chat-desk-002 takes it, tax-desk-001 is on shift
+     * and not logged in, generalist-001 works before its shift (not scored), backoffice-001 has no
+     * shift. At 10:15 the break ends: a push without any command shows the new picture.
+     */
+    @Test
+    void shouldShowEachAgentsScheduleAndWhetherItKeepsToIt() throws Exception {
+        Path config = TestEngine.scheduleConfig();
+        java.time.ZoneId zone = java.time.ZoneId.of("Europe/Amsterdam");
+        long mondayMs = java.time.LocalDate.of(2027, 3, 1).atStartOfDay(zone).toInstant().toEpochMilli();
+        try (TestEngine t = new TestEngine(config, Map.of("chat.wallboard-update-ms", "50", "chat.adherence-grace-seconds", "60"));
+             WsClient working = t.login("chat-desk-001"); WsClient resting = t.login("chat-desk-002"); WsClient early = t.login("generalist-001");
+             WsClient board = new WsClient(t.ws() + "/ws/wallboard")) {
+            t.gateway.hub().ask(h -> h.scheduleClockMs = () -> mondayMs + (10 * 60 + 5) * 60_000L).get(5, TimeUnit.SECONDS);
+            resting.send("{\"type\":\"pause\",\"reason\":\"break\"}");
+            resting.await("state", f -> f.path("state").asText().equals("paused"), 10_000);
+            board.send("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}");
+            JsonNode w = board.await("wallboard", f -> f.path("agents").size() == 4 && f.toString().contains("\"paused\""), 10_000);
+
+            JsonNode desk1 = agentRow(w, "chat-desk-001");
+            assertThat(desk1.path("state").asText()).isEqualTo("ready");
+            assertThat(desk1.path("shift").asText()).isEqualTo("08:00-17:00");
+            assertThat(desk1.path("planned").asText()).isEqualTo("break");
+            assertThat(desk1.path("plannedUntil").asText()).isEqualTo("10:15");
+            assertThat(desk1.path("adheres").asBoolean(true)).as("ready through a planned break").isFalse();
+            assertThat(desk1.path("outSinceMs").asLong()).as("since the break began").isEqualTo(mondayMs + 10 * 60 * 60_000L);
+            JsonNode desk2 = agentRow(w, "chat-desk-002");
+            assertThat(desk2.path("adheres").asBoolean(false)).as("paused on the planned break").isTrue();
+            JsonNode tax = agentRow(w, "tax-desk-001");
+            assertThat(tax.path("state").asText()).as("listed though logged out: the schedule expects it").isEqualTo("logged_out");
+            assertThat(tax.path("planned").asText()).isEqualTo("work");
+            assertThat(tax.path("plannedUntil").asText()).isEqualTo("12:00");
+            assertThat(tax.path("outSinceMs").asLong()).isEqualTo(mondayMs + 8 * 60 * 60_000L);
+            JsonNode generalist = agentRow(w, "generalist-001");
+            assertThat(generalist.path("planned").asText()).isEqualTo("off");
+            assertThat(generalist.path("adheres").isNull()).as("working off shift is not scored").isTrue();
+            assertThat(agentRow(w, "backoffice-001")).as("no shift, not logged in: not on the board").isNull();
+            assertThat(w.path("schedule").path("onShift").asInt()).isEqualTo(3);
+            assertThat(w.path("schedule").path("onBreak").asInt()).isEqualTo(2);
+            assertThat(w.path("schedule").path("outOfAdherence").asInt()).isEqualTo(2);
+            assertThat(w.path("schedule").path("graceSeconds").asInt()).isEqualTo(60);
+            assertThat(w.path("agentTotals").path("ready").asInt()).as("logged-out agents are not on the floor").isEqualTo(2);
+
+            // 10:15: the break is over. No command: the new minute alone brings a push.
+            board.forget("wallboard");
+            t.gateway.hub().ask(h -> h.scheduleClockMs = () -> mondayMs + (10 * 60 + 15) * 60_000L).get(5, TimeUnit.SECONDS);
+            JsonNode after = board.await("wallboard", f -> "work".equals(agentRow(f, "chat-desk-001").path("planned").asText()), 10_000);
+            assertThat(agentRow(after, "chat-desk-001").path("adheres").asBoolean(false)).isTrue();
+            assertThat(agentRow(after, "chat-desk-002").path("adheres").asBoolean(true)).as("still paused after the break").isFalse();
+            assertThat(agentRow(after, "chat-desk-002").path("outSinceMs").asLong()).isEqualTo(mondayMs + (10 * 60 + 15) * 60_000L);
+        }
+    }
+
+    /** The wallboard's row of {@code agent}, or null. */
+    private static JsonNode agentRow(JsonNode wallboard, String agent) {
+        for (JsonNode a : wallboard.path("agents")) {
+            if (a.path("name").asText().equals(agent)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
     @Test
     void shouldPushAgentsPauseWithItsReasonToTheWallboard() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "100")); WsClient desk = t.login("chat-desk-001");

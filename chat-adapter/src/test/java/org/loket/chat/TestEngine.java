@@ -42,10 +42,47 @@ final class TestEngine implements AutoCloseable {
 
     /** On {@code dataFolder}: a fresh one, or the folder of an engine that was closed (a restart). */
     TestEngine(Path dataFolder, String configResource, Map<String, String> extra) throws Exception {
+        this(dataFolder, Path.of(TestEngine.class.getResource(configResource).toURI()), extra);
+    }
+
+    /** On a fresh data folder and the configuration folder {@code configFolder}. */
+    TestEngine(Path configFolder, Map<String, String> extra) throws Exception {
+        this(Files.createTempDirectory(Path.of("target"), "data-"), configFolder, extra);
+    }
+
+    /**
+     * The tests' configuration with shifts: chat-desk 08:00-17:00 on weekdays with a 15-minute break
+     * from 10:00 (both agents), tax-desk-001 08:00-12:00, generalist-001 13:00-17:00; backoffice-001 none.
+     */
+    static Path scheduleConfig() throws Exception {
+        return testConfigWith(
+                "  - {name: chat-desk,  count: 2, skills: {digid-login: 5, digid-app: 4}, capacity: {voice: 0, chat: 3, email: 1, social: 1}}\n"
+                        + "  - {name: tax-desk,   count: 1, skills: {tax-office-handover: 5, digid-login: 3}, capacity: {voice: 0, chat: 2, email: 0, social: 0}}\n"
+                        + "  - {name: generalist, count: 1, skills: {digid-login: 5, digid-app: 5, digid-application: 5, tax-office-handover: 3}, capacity: {voice: 1, chat: 0, email: 0, social: 0}}\n",
+                "  - {name: chat-desk, skills: {digid-login: 5, digid-app: 4}, capacity: {voice: 0, chat: 3, email: 1, social: 1},\n"
+                        + "     shifts: [{start: \"08:00\", end: \"17:00\", count: 2, days: weekdays, breaks: [{minutes: 15, earliest: \"10:00\"}]}]}\n"
+                        + "  - {name: tax-desk, count: 1, skills: {tax-office-handover: 5, digid-login: 3}, capacity: {voice: 0, chat: 2, email: 0, social: 0},\n"
+                        + "     shifts: [{start: \"08:00\", end: \"12:00\", count: 1}]}\n"
+                        + "  - {name: generalist, count: 1, skills: {digid-login: 5, digid-app: 5, digid-application: 5, tax-office-handover: 3},\n"
+                        + "     capacity: {voice: 1, chat: 0, email: 0, social: 0}, shifts: [{start: \"13:00\", end: \"17:00\", count: 1}]}\n");
+    }
+
+    /** The tests' configuration (chat-test-config) with {@code from} replaced by {@code to}, in a new folder. */
+    static Path testConfigWith(String from, String to) throws Exception {
+        String yaml = Files.readString(Path.of(TestEngine.class.getResource("/chat-test-config/routing.yaml").toURI()));
+        if (!yaml.contains(from)) {
+            throw new IllegalArgumentException("chat-test-config has no '" + from + "'");
+        }
+        Path folder = Files.createTempDirectory(Path.of("target"), "config-");
+        Files.writeString(folder.resolve("routing.yaml"), yaml.replace(from, to));
+        return folder;
+    }
+
+    private TestEngine(Path dataFolder, Path configFolder, Map<String, String> extra) throws Exception {
         this.dataFolder = dataFolder;
         journal = Journal.open(dataFolder.resolve("journal"));
         engine = Engine.start(EngineSettings.defaults().withPretouch(false), journal);
-        config = ConfigLoader.load(Path.of(TestEngine.class.getResource(configResource).toURI()));
+        config = ConfigLoader.load(configFolder);
         if (engine.core().config() == null
                 || !Arrays.equals(RoutingConfigCodec.encode(engine.core().config()), RoutingConfigCodec.encode(config.routing()))) {
             engine.publishConfig(config); // as loket run does: not again after a restart on the same configuration

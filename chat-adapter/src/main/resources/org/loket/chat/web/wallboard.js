@@ -51,12 +51,29 @@
       .map(function (s) { return s.replace('_', '-') + ' ' + (t[s] || 0); }).join(' · ') + (reasons ? ' (' + reasons + ')' : '');
     const as = document.querySelector('#agents tbody');
     as.replaceChildren();
+    // Real-time adherence: out of adherence shows red once it lasted the grace (a late login, a pause
+    // during planned work, work through a planned break); counted here, as times in state are.
+    const schedule = w.schedule || {};
+    const grace = schedule.graceSeconds || 0;
+    let late = 0;
     w.agents.forEach(function (a) {
       const tr = document.createElement('tr');
       tr.dataset.agent = a.name;
-      [a.name, a.state, a.reason, secondsSince(a.sinceMs), a.contacts].forEach(function (v) { cell(tr, v); });
+      const plan = a.planned === 'off' ? (a.shift ? 'off · ' + a.shift : '') : a.planned + (a.plannedUntil ? ' until ' + a.plannedUntil : '');
+      [a.name, a.state, a.reason, secondsSince(a.sinceMs), a.contacts, plan].forEach(function (v) { cell(tr, v); });
+      const outFor = a.adheres === false ? secondsSince(a.outSinceMs) : -1;
+      if (outFor >= grace) {
+        late++;
+        tr.children[5].classList.add('alarm');
+        tr.children[5].title = 'out of adherence for ' + outFor + ' s';
+      }
       as.appendChild(tr);
     });
+    document.getElementById('schedule-totals').textContent = schedule.onShift
+      ? 'Schedule now: ' + schedule.onShift + ' on shift (' + (schedule.onBreak || 0) + ' on a planned break) · out of adherence '
+        + late + (late === 1 ? ' agent' : ' agents') + ' for ' + grace + ' s or more'
+      : '';
+    document.getElementById('schedule-totals').classList.toggle('alarm', late > 0);
   }
 
   function connect() {

@@ -81,7 +81,7 @@ public final class Adherence {
             unplanned.remove(name);
             List<StaffingEvent> events = new ArrayList<>(byAgent.getOrDefault(name, List.of()));
             events.sort(Comparator.comparingLong(StaffingEvent::atMs));
-            Agent scored = score(name, planned.shift(), planned.breaks(), events, busy.getOrDefault(name, List.of()));
+            Agent scored = score(name, planned, events, busy.getOrDefault(name, List.of()));
             agents.add(scored);
             scheduled += scored.scheduledMin();
             adhering += scored.adheringMin();
@@ -90,17 +90,58 @@ public final class Adherence {
         return new Result(agents, scheduled == 0 ? 1 : (double) adhering / scheduled, List.copyOf(unplanned));
     }
 
-    /** What an agent was doing from an instant on. */
-    private enum Doing { OUT, WORKING, PAUSED }
+    /** What a plan asks of its agent at an instant: the one rule the report and the live wallboard share. */
+    public enum Planned {
+        /** Not rostered then: not scored. */
+        OFF,
+        /** On shift: adhering means working. */
+        WORK,
+        /** On a planned break: adhering means not working. */
+        BREAK
+    }
 
-    private static boolean onBreak(List<PlannedBreak> breaks, long atMs) {
-        for (PlannedBreak b : breaks) {
+    /**
+     * What {@code plan} asks at {@code atMs} after local midnight; {@link Planned#OFF} for a null plan
+     * (not rostered that day) or one without a shift.
+     */
+    public static Planned planned(AgentPlan plan, long atMs) {
+        if (plan == null || !plan.hasShift() || atMs < plan.shift().startMs() || atMs >= plan.shift().endMs()) {
+            return Planned.OFF;
+        }
+        for (PlannedBreak b : plan.breaks()) {
             if (b.when().startMs() <= atMs && atMs < b.when().endMs()) {
-                return true;
+                return Planned.BREAK;
             }
         }
-        return false;
+        return Planned.WORK;
     }
+
+    /**
+     * Whether an agent adheres to {@code planned}: working (logged in and not paused, or holding a
+     * contact) on shift, not working on a break; null off shift (not scored).
+     */
+    public static Boolean adheres(Planned planned, boolean working) {
+        return planned == Planned.OFF ? null : working == (planned == Planned.WORK);
+    }
+
+    /**
+     * The instants (ms after local midnight) at which {@code plan} asks something else: its shift's
+     * start and end, and its breaks' (empty without a shift), in time order.
+     */
+    public static List<Long> changesMs(AgentPlan plan) {
+        if (plan == null || !plan.hasShift()) {
+            return List.of();
+        }
+        TreeSet<Long> at = new TreeSet<>(List.of(plan.shift().startMs(), plan.shift().endMs()));
+        plan.breaks().forEach(b -> {
+            at.add(b.when().startMs());
+            at.add(b.when().endMs());
+        });
+        return List.copyOf(at);
+    }
+
+    /** What an agent was doing from an instant on. */
+    private enum Doing { OUT, WORKING, PAUSED }
 
     private static boolean busyAt(List<long[]> busy, long atMs) {
         for (long[] span : busy) {
@@ -111,15 +152,14 @@ public final class Adherence {
         return false;
     }
 
-    private static Agent score(String name, Shift shift, List<PlannedBreak> breaks, List<StaffingEvent> events, List<long[]> busy) {
+    private static Agent score(String name, AgentPlan plan, List<StaffingEvent> events, List<long[]> busy) {
+        Shift shift = plan.shift();
         long shiftStart = shift.startMs();
         long shiftEnd = shift.endMs();
         // Every instant where the plan or the recording changes, and the pieces between them.
-        TreeSet<Long> cuts = new TreeSet<>(List.of(0L, shiftStart, shiftEnd, 24 * 60 * MINUTE_MS));
-        breaks.forEach(b -> {
-            cuts.add(b.when().startMs());
-            cuts.add(b.when().endMs());
-        });
+        TreeSet<Long> cuts = new TreeSet<>(changesMs(plan));
+        cuts.add(0L);
+        cuts.add(24 * 60 * MINUTE_MS);
         events.forEach(e -> cuts.add(Math.max(0, e.atMs())));
         busy.forEach(span -> {
             cuts.add(Math.max(0, span[0]));
@@ -135,11 +175,11 @@ public final class Adherence {
         for (long cut : cuts) {
             if (from >= 0) { // the piece [from, cut): plan and recording both unchanged in it
                 long length = cut - from;
-                boolean onShift = from >= shiftStart && from < shiftEnd;
                 boolean working = doing == Doing.WORKING || busyAt(busy, from);
-                if (onShift && (onBreak(breaks, from) != working)) {
+                Boolean adhering = adheres(planned(plan, from), working);
+                if (Boolean.TRUE.equals(adhering)) {
                     adheringMs += length;
-                } else if (!onShift && working) {
+                } else if (adhering == null && working) {
                     offShiftWorkMs += length;
                 }
             }
