@@ -50,6 +50,7 @@ import org.loket.host.kpi.Figures;
 import org.loket.host.kpi.KpiCollector;
 import org.loket.host.kpi.TodayKpis;
 import org.loket.host.kpi.KpiReport;
+import org.loket.host.trace.Adherence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -1355,8 +1356,10 @@ final class ChatHub implements AutoCloseable {
 
     /**
      * The wallboard's picture: per queue and per agent (the agents who are logged in, hold a
-     * contact, or whom today's schedule expects now, with what it expects and whether they do it). Pushed only when something changed; the page counts waits and times in state on from
-     * {@code oldestJoinedMs} and {@code sinceMs} itself, so a quiet centre costs no frames.
+     * contact, or whom today's schedule expects now, with what it expects and whether they do it).
+     * Pushed only when something changed (and each new minute while the roster has shifts); the page
+     * counts waits and times in state on from {@code oldestJoinedMs} and {@code sinceMs} itself, so a
+     * quiet centre costs few frames.
      */
     ObjectNode wallboard() {
         long nowMs = System.currentTimeMillis();
@@ -1413,11 +1416,11 @@ final class ChatHub implements AutoCloseable {
             boolean loggedOut = a.shown == AgentState.LOGGED_OUT.code() && a.held.isEmpty();
             boolean working = !a.held.isEmpty() || (a.shown != AgentState.LOGGED_OUT.code() && a.shown != AgentState.PAUSED.code());
             LiveAdherence.Now planned = adherence.at(moment, a.id, working, a.shownSinceMs);
-            if (loggedOut && planned.planned() == org.loket.host.trace.Adherence.Planned.OFF) {
+            if (loggedOut && planned.planned() == Adherence.Planned.OFF) {
                 continue; // neither here nor expected
             }
-            onShift += planned.planned() == org.loket.host.trace.Adherence.Planned.OFF ? 0 : 1;
-            onBreak += planned.planned() == org.loket.host.trace.Adherence.Planned.BREAK ? 1 : 0;
+            onShift += planned.planned() == Adherence.Planned.OFF ? 0 : 1;
+            onBreak += planned.planned() == Adherence.Planned.BREAK ? 1 : 0;
             out += Boolean.FALSE.equals(planned.adheres()) ? 1 : 0;
             if (!loggedOut) {
                 agentsByState[a.shown]++;
