@@ -72,7 +72,7 @@ final class StaffCommand implements Callable<Integer> {
             out.println(Json.write(summary));
             return 0;
         }
-        out.printf("%s on %s: %d agents rostered; %s%n", day.trace, loaded.source(), loaded.routing().agents().size(),
+        out.printf("%s on %s: %d agents in the roster; %s%n", day.trace, loaded.source(), loaded.routing().agents().size(),
                 result.result().staffing());
         out.printf("under target before (interval channel: level / target): %s%n",
                 result.before().isEmpty() ? "none" : String.join("; ", result.before()));
