@@ -126,6 +126,12 @@ class SimulationCommandsTest {
         assertThat(daily.get("intervals").get(0).get("start").asText()).as("the weekday roster from 08:00").isEqualTo("08:00");
         assertThat(weekly.get("intervals").get(0).get("start").asText()).as("nobody on seat before the weekend opening").isEqualTo("12:00");
         assertThat(weekly.get("voiceAgents").asInt()).isLessThan(daily.get("voiceAgents").asInt());
+        Path fullDay = folder.resolve("normal-1.csv"); // its Saturday is short of chat agents at three intervals on this roster
+        run("trace", "generate", "--scenario", "normal", "--seed", "1", "--out", fullDay.toString());
+        JsonNode staff = JSON.readTree(run("staff", "--trace", fullDay.toString(), "--date", "2027-03-06", "--max-agents", "1", "--json",
+                both[2], both[3]).out());
+        assertThat(staff.get("added")).hasSize(1);
+        assertThat(staff.get("added").get(0).get("shift").asText()).as("a copy of a weekend agent works weekends").endsWith(" weekend");
     }
 
     private static String[] concat(String[] a, String[] b) {
