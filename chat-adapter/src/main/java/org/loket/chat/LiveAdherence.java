@@ -21,11 +21,10 @@ final class LiveAdherence {
     /**
      * An instant in the helpdesk's zone.
      *
-     * @param date        the local date (its weekday and holidays decide who is rostered)
-     * @param msOfDay     ms after local midnight
-     * @param epochMs     the instant
+     * @param date    the local date (its weekday and holidays decide who is rostered)
+     * @param msOfDay ms after local midnight
      */
-    record Moment(LocalDate date, long msOfDay, long epochMs) {
+    record Moment(LocalDate date, long msOfDay) {
     }
 
     /**
@@ -62,7 +61,7 @@ final class LiveAdherence {
     /** {@code epochMs} in the configuration's zone. */
     Moment moment(long epochMs) {
         ZonedDateTime local = Instant.ofEpochMilli(epochMs).atZone(config.hours().zone());
-        return new Moment(local.toLocalDate(), local.toLocalTime().toNanoOfDay() / 1_000_000L, epochMs);
+        return new Moment(local.toLocalDate(), local.toLocalTime().toNanoOfDay() / 1_000_000L);
     }
 
     /**

@@ -749,11 +749,12 @@ public final class ConfigLoader {
             }
             String usage = "must be weekdays, weekend, every day, or a list of days such as [mon, tue, sat]";
             if (node instanceof ScalarNode) {
+                DayOfWeek one = dayOf(scalar(node));
                 Set<DayOfWeek> named = switch (scalar(node).trim().toLowerCase(Locale.ROOT)) {
                     case "weekdays" -> AgentPlan.WEEKDAYS;
                     case "weekend" -> AgentPlan.WEEKEND;
                     case "every day" -> AgentPlan.EVERY_DAY;
-                    default -> dayOf(scalar(node));
+                    default -> one == null ? null : EnumSet.of(one);
                 };
                 if (named == null) {
                     problems.error(s.file, node, s.path + ".days", "'" + scalar(node) + "' " + usage);
@@ -768,10 +769,10 @@ public final class ConfigLoader {
             Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
             for (int i = 0; i < list.getValue().size(); i++) {
                 Node dayNode = list.getValue().get(i);
-                Set<DayOfWeek> day = dayNode instanceof ScalarNode ? dayOf(scalar(dayNode)) : null;
+                DayOfWeek day = dayNode instanceof ScalarNode ? dayOf(scalar(dayNode)) : null;
                 if (day == null) {
                     problems.error(s.file, dayNode, s.path + ".days[" + i + "]", "must be a day: mon, tue, wed, thu, fri, sat or sun");
-                } else if (!days.addAll(day)) {
+                } else if (!days.add(day)) {
                     problems.error(s.file, dayNode, s.path + ".days[" + i + "]", "'" + scalar(dayNode) + "' is listed twice");
                 }
             }
@@ -779,11 +780,11 @@ public final class ConfigLoader {
         }
 
         /** The one day a name ({@code mon} .. {@code sun}, or the full English name) means, or null. */
-        private static Set<DayOfWeek> dayOf(String text) {
+        private static DayOfWeek dayOf(String text) {
             String name = text.trim().toLowerCase(Locale.ROOT);
             for (DayOfWeek day : DayOfWeek.values()) {
                 if (name.equals(AgentPlan.dayName(day)) || name.equals(day.name().toLowerCase(Locale.ROOT))) {
-                    return EnumSet.of(day);
+                    return day;
                 }
             }
             return null;
