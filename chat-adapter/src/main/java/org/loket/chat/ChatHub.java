@@ -1485,7 +1485,10 @@ final class ChatHub implements AutoCloseable {
 
     /**
      * The core's presences, read after the hub's mirror was already fed (see
-     * {@code ChatGateway.resyncPresences}): where the hub's view differs, the core wins.
+     * {@code ChatGateway.resyncPresences}): where the hub's view differs, the core wins, except for
+     * an agent with commands of the hub's own in flight. Those were applied when published and may
+     * be newer than the read (a desk that paused while the core was asked); the mirror skips them
+     * when they come back, so letting the read win would leave the older presence showing.
      */
     void resyncPresences(Presences presences) {
         Map<String, AgentView> byName = new HashMap<>();
@@ -1495,7 +1498,7 @@ final class ChatHub implements AutoCloseable {
         for (int i = 0; i < presences.names().size(); i++) {
             AgentView a = byName.get(presences.names().get(i));
             int reason = presences.presence()[i] == AgentState.PAUSED.code() ? presences.reason()[i] : PauseReason.UNSPECIFIED;
-            if (a != null && (a.presence != presences.presence()[i] || a.reason != reason)) {
+            if (a != null && a.ownInFlight == 0 && (a.presence != presences.presence()[i] || a.reason != reason)) {
                 presence(a, presences.presence()[i], reason);
             }
         }

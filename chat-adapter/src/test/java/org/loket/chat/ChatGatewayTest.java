@@ -303,6 +303,30 @@ class ChatGatewayTest {
         return null;
     }
 
+    /**
+     * The core's presences read before a desk's own command reached the core (the gateway's resync
+     * after start, racing a desk that logs in at once) must not undo that command on the wallboard:
+     * the hub applied it when it published it, and the mirror skips it when it comes back. Both run
+     * in one hub task here, so the command is surely in flight when the older read arrives.
+     */
+    @Test
+    void shouldNotLetPresencesReadBeforeADesksOwnCommandUndoIt() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of())) {
+            ChatHub.Presences before = t.engine.query(ChatHub.Presences::of).get(5, TimeUnit.SECONDS);
+            JsonNode login = JSON.readTree("{\"type\":\"login\",\"agent\":\"chat-desk-001\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+            JsonNode raced = t.gateway.hub().ask(h -> {
+                h.onFrame(new Peer(new io.netty.channel.embedded.EmbeddedChannel(), Peer.Kind.AGENT, 20), login);
+                h.resyncPresences(before); // read while nobody was logged in
+                return h.wallboard();
+            }).get(5, TimeUnit.SECONDS);
+            assertThat(agentRow(raced, "chat-desk-001")).as("the desk's login stands").isNotNull();
+            assertThat(agentRow(raced, "chat-desk-001").path("state").asText()).isEqualTo("ready");
+            t.engine.awaitQuiet(5_000);
+            JsonNode settled = t.gateway.hub().ask(h -> h.wallboard()).get(5, TimeUnit.SECONDS);
+            assertThat(agentRow(settled, "chat-desk-001").path("state").asText()).as("after the login came back").isEqualTo("ready");
+        }
+    }
+
     @Test
     void shouldPushAgentsPauseWithItsReasonToTheWallboard() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "100")); WsClient desk = t.login("chat-desk-001");
