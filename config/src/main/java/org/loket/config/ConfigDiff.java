@@ -51,7 +51,20 @@ public final class ConfigDiff {
         items(lines, "holiday", holidays(a.hours()), holidays(b.hours()), Integer.MAX_VALUE);
         codes(lines, "pause reason", "pauseReasons", ra.pauseReasons(), rb.pauseReasons());
         codes(lines, "wrap-up code", "wrapUpCodes", ra.wrapUpCodes(), rb.wrapUpCodes());
+        items(lines, "supervisor", supervisors(a), supervisors(b), Integer.MAX_VALUE);
         return lines;
+    }
+
+    /** Per supervisor: whom they monitor as written (the roster's own lines show who that is) and the modes. */
+    private static Map<String, Map<String, String>> supervisors(LoadedConfig config) {
+        Map<String, Map<String, String>> items = new LinkedHashMap<>();
+        for (Supervisor supervisor : config.supervisors()) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("monitors", String.join(", ", supervisor.monitors()));
+            fields.put("modes", String.join(", ", supervisor.modes().stream().sorted().map(Supervisor.Mode::label).toList()));
+            items.put(supervisor.name(), fields);
+        }
+        return items;
     }
 
     /**

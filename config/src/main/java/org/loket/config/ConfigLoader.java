@@ -52,7 +52,7 @@ public final class ConfigLoader {
     private static final String DEFAULT_RESOURCE = "/org/loket/config/default/";
     private static final List<String> DEFAULT_FILES = List.of("routing.yaml");
     private static final List<String> SECTIONS = List.of("version", "maxLiveContacts", "languages", "skills", "prompts",
-            "queues", "agents", "flows", "entries", "hours", "pauseReasons", "wrapUpCodes");
+            "queues", "agents", "flows", "entries", "hours", "pauseReasons", "wrapUpCodes", "supervisors");
 
     private ConfigLoader() {
     }
@@ -136,7 +136,7 @@ public final class ConfigLoader {
             throw new ConfigException(problems.all);
         }
         return new LoadedConfig(config, builder.promptTexts, builder.plans, builder.hours, source, problems.warnings(),
-                builder.entryByNumber);
+                builder.entryByNumber, builder.supervisors);
     }
 
     private static Node compose(String file, String text, Problems problems) {
@@ -210,6 +210,10 @@ public final class ConfigLoader {
         final List<AgentPlan> plans = new ArrayList<>();
         private final List<BreakReason> breakReasons = new ArrayList<>();
         private final List<Located> queueNodes = new ArrayList<>();
+        /** Agent names per roster group ({@code agents[].name}) and per {@code team}, for supervisors' {@code monitors}. */
+        private final Map<String, List<String>> agentsByGroup = new LinkedHashMap<>();
+        private final Map<String, List<String>> agentsByTeam = new LinkedHashMap<>();
+        final List<Supervisor> supervisors = new ArrayList<>();
         OpeningHours hours = OpeningHours.ALWAYS;
 
         Builder(Map<String, Located> sections, Problems problems) {
@@ -227,6 +231,7 @@ public final class ConfigLoader {
             List<FlowNode> flowNodes = readFlows();
             List<AgentSpec> agents = readAgents();
             List<EntrySpec> entries = readEntries();
+            readSupervisors(agents);
             readHours();
             readCodeNames("pauseReasons", pauseReasons, RoutingConfig.DEFAULT_PAUSE_REASONS,
                     "a phone can pause with the first nine only (*561..*569); the desktop lists them all");
@@ -690,10 +695,78 @@ public final class ConfigLoader {
                         problems.error(f.file, f.node(item, "name"), f.path + ".name", "duplicate agent name '" + agentName + "'");
                     }
                     result.add(new AgentSpec(agentName, levels.clone(), capacity.clone()));
+                    agentsByGroup.computeIfAbsent(name, g -> new ArrayList<>()).add(agentName);
+                    if (teamNode != null) {
+                        agentsByTeam.computeIfAbsent(scalar(teamNode), t -> new ArrayList<>()).add(agentName);
+                    }
                     plans.add(groupPlans.isEmpty() ? AgentPlan.ALL_DAY : groupPlans.get(i - 1));
                 }
             });
             return result;
+        }
+
+        /**
+         * {@code supervisors}: who may listen in on whose calls. {@code monitors} names roster groups
+         * ({@code agents[].name}), teams ({@code team:NAME}) or {@code all} (the default); {@code modes}
+         * lists listen, whisper, barge (default all three).
+         */
+        private void readSupervisors(List<AgentSpec> agents) {
+            Map<String, Boolean> names = new HashMap<>();
+            agents.forEach(a -> names.put(a.name(), false));
+            List<String> allAgents = agents.stream().map(AgentSpec::name).toList();
+            forEachItem("supervisors", (f, item) -> {
+                String name = f.name(item);
+                Boolean earlier = names.putIfAbsent(name, true);
+                if (earlier != null) {
+                    problems.error(f.file, f.node(item, "name"), f.path + ".name", (earlier ? "duplicate supervisor name '"
+                            : "'") + name + (earlier ? "'" : "' is an agent's name; a supervisor's phone endpoint needs a name of its own"));
+                }
+                f.only(item, "name", "monitors", "modes");
+                java.util.Set<String> monitored = new java.util.LinkedHashSet<>();
+                List<String> written = new ArrayList<>();
+                Node monitors = f.node(item, "monitors");
+                if (monitors == null) {
+                    written.add("all");
+                    monitored.addAll(allAgents);
+                } else if (!(monitors instanceof SequenceNode list)) {
+                    problems.error(f.file, monitors, f.path + ".monitors", "must be a list of agent groups, team:NAME or all");
+                } else {
+                    for (int i = 0; i < list.getValue().size(); i++) {
+                        Node group = list.getValue().get(i);
+                        String key = scalar(group).trim();
+                        written.add(key);
+                        List<String> members = key.equals("all") ? allAgents
+                                : key.startsWith("team:") ? agentsByTeam.get(key.substring(5)) : agentsByGroup.get(key);
+                        if (members == null) {
+                            List<String> valid = new ArrayList<>(List.of("all"));
+                            valid.addAll(agentsByGroup.keySet());
+                            agentsByTeam.keySet().forEach(t -> valid.add("team:" + t));
+                            problems.error(f.file, group, f.path + ".monitors[" + i + "]", "no such agent group or team; valid: " + valid);
+                        } else {
+                            monitored.addAll(members);
+                        }
+                    }
+                }
+                EnumSet<Supervisor.Mode> modes = EnumSet.noneOf(Supervisor.Mode.class);
+                Node modesNode = f.node(item, "modes");
+                if (modesNode == null) {
+                    modes = EnumSet.allOf(Supervisor.Mode.class);
+                } else if (!(modesNode instanceof SequenceNode list) || list.getValue().isEmpty()) {
+                    problems.error(f.file, modesNode, f.path + ".modes", "must be a list of listen, whisper, barge");
+                } else {
+                    for (int i = 0; i < list.getValue().size(); i++) {
+                        Node mode = list.getValue().get(i);
+                        Optional<Supervisor.Mode> known = Arrays.stream(Supervisor.Mode.values())
+                                .filter(m -> m.label().equals(scalar(mode).trim())).findFirst();
+                        if (known.isEmpty()) {
+                            problems.error(f.file, mode, f.path + ".modes[" + i + "]", "valid modes: listen, whisper, barge");
+                        } else {
+                            modes.add(known.get());
+                        }
+                    }
+                }
+                supervisors.add(new Supervisor(name, written, monitored, modes));
+            });
         }
 
         /**

@@ -18,22 +18,24 @@ import org.loket.core.config.RoutingConfig;
  * @param warnings      problems that do not stop the configuration
  * @param entryByNumber per phone number (an entry's optional {@code numbers}), the entry's name; the
  *                      telephony adapter and {@code loket asterisk-config} route dialled numbers with it
+ * @param supervisors   who may listen in on agents' calls from their phone (not the core's business)
  */
 public record LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<AgentPlan> plans,
                            OpeningHours hours, String source, List<ConfigProblem> warnings,
-                           Map<String, String> entryByNumber) {
+                           Map<String, String> entryByNumber, List<Supervisor> supervisors) {
     public LoadedConfig {
         plans = List.copyOf(plans);
         if (plans.size() != routing.agents().size()) {
             throw new IllegalArgumentException(plans.size() + " plans for " + routing.agents().size() + " agents");
         }
         entryByNumber = Map.copyOf(entryByNumber);
+        supervisors = List.copyOf(supervisors);
     }
 
-    /** A configuration whose entries have no phone numbers. */
+    /** A configuration whose entries have no phone numbers, without supervisors. */
     public LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<AgentPlan> plans,
                         OpeningHours hours, String source, List<ConfigProblem> warnings) {
-        this(routing, promptTexts, plans, hours, source, warnings, Map.of());
+        this(routing, promptTexts, plans, hours, source, warnings, Map.of(), List.of());
     }
 
     /**

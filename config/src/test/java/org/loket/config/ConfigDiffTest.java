@@ -57,6 +57,15 @@ class ConfigDiffTest {
     }
 
     @Test
+    void shouldShowSupervisorsAddedAndWhatTheyMayDo() throws Exception {
+        String base = "skills: [s]\nqueues: [{name: q, channel: voice, skill: s}]\nagents: [{name: desk, count: 2, skills: {s: 2}}]\n";
+        LoadedConfig a = ConfigLoader.parseOne("r.yaml", base + "supervisors: [{name: lead}]\n");
+        assertThat(ConfigDiff.diff(a, ConfigLoader.parseOne("r.yaml", base + "supervisors: [{name: lead, modes: [listen]}, {name: coach}]\n")))
+                .containsExactly("+ supervisor coach {monitors=all, modes=listen, whisper, barge}",
+                        "~ supervisor lead: modes listen, whisper, barge -> listen");
+    }
+
+    @Test
     void shouldShowPlannedBreaksAddedToAShift() throws Exception {
         String base = "skills: [s]\nqueues: [{name: q, channel: voice, skill: s}]\nagents: [{name: ann, skills: {s: 5}, shifts: [{start: \"08:00\", end: \"17:00\"%s}]}]\n";
         LoadedConfig a = ConfigLoader.parseOne("r.yaml", base.formatted(""));

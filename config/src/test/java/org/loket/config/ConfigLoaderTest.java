@@ -411,4 +411,68 @@ class ConfigLoaderTest {
         assertThat(loaded.warnings()).filteredOn(w -> w.message().contains("would wait for ever"))
                 .extracting(ConfigProblem::line).containsExactly(8, 9);
     }
+
+    @Test
+    void shouldResolveWhomEachSupervisorMonitorsByGroupTeamOrAll() throws ConfigException {
+        LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", """
+                skills: [s]
+                queues: [{name: q, channel: voice, skill: s}, {name: m, channel: voice, requires: "team:sec"}]
+                agents:
+                  - {name: desk, count: 2, skills: {s: 2}}
+                  - {name: guard, team: sec, skills: {s: 2}}
+                supervisors:
+                  - {name: lead, monitors: [desk]}
+                  - {name: sec-lead, monitors: [team:sec], modes: [listen, whisper]}
+                  - {name: coach}
+                """);
+        Supervisor lead = loaded.supervisors().get(0);
+        assertThat(lead.agents()).containsExactlyInAnyOrder("desk-001", "desk-002");
+        assertThat(lead.may("desk-002", Supervisor.Mode.BARGE)).isTrue();
+        assertThat(lead.may("guard", Supervisor.Mode.LISTEN)).as("not in its groups").isFalse();
+        Supervisor security = loaded.supervisors().get(1);
+        assertThat(security.agents()).containsExactly("guard");
+        assertThat(security.may("guard", Supervisor.Mode.WHISPER)).isTrue();
+        assertThat(security.may("guard", Supervisor.Mode.BARGE)).as("not one of its modes").isFalse();
+        assertThat(loaded.supervisors().get(2).agents()).containsExactlyInAnyOrder("desk-001", "desk-002", "guard");
+        assertThat(ConfigLoader.loadDefault().supervisors()).extracting(Supervisor::name)
+                .containsExactly("teamlead-phone", "teamlead-security", "quality-coach");
+    }
+
+    @Test
+    void shouldRefuseSupervisorsWithUnknownGroupsOrModesOrAnAgentsName() {
+        String yaml = """
+                skills: [s]
+                queues: [{name: q, channel: voice, skill: s}]
+                agents:
+                  - {name: desk, count: 2, skills: {s: 2}}
+                supervisors:
+                  - {name: lead, monitors: [dsk], modes: [listen, shout]}
+                  - {name: desk-001}
+                  - {name: lead, rank: high}
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", yaml)).isInstanceOf(ConfigException.class).satisfies(e -> {
+            var problems = ((ConfigException) e).problems();
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.line()).isEqualTo(6);
+                assertThat(p.field()).isEqualTo("supervisors[0].monitors[0]");
+                assertThat(p.value()).isEqualTo("dsk");
+                assertThat(p.message()).contains("[all, desk]");
+            });
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.field()).isEqualTo("supervisors[0].modes[1]");
+                assertThat(p.value()).isEqualTo("shout");
+                assertThat(p.message()).contains("listen, whisper, barge");
+            });
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.line()).isEqualTo(7);
+                assertThat(p.field()).isEqualTo("supervisors[1].name");
+                assertThat(p.message()).contains("agent's name");
+            });
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.line()).isEqualTo(8);
+                assertThat(p.message()).contains("duplicate supervisor name");
+            });
+            assertThat(problems).anySatisfy(p -> assertThat(p.field()).isEqualTo("supervisors[2].rank"));
+        });
+    }
 }

@@ -29,9 +29,9 @@ final class ConfigCommand {
                 LoadedConfig loaded = folder == null ? ConfigLoader.loadDefault() : ConfigLoader.load(folder);
                 loaded.warnings().forEach(out::println);
                 var r = loaded.routing();
-                out.printf("ok: %s: version %d, %d skills, %d queues, %d agents, %d flow nodes, %d entries%n",
+                out.printf("ok: %s: version %d, %d skills, %d queues, %d agents, %d flow nodes, %d entries, %d supervisors%n",
                         loaded.source(), r.version(), r.skills().size(), r.queues().size(), r.agents().size(),
-                        r.flowNodes().size(), r.entries().size());
+                        r.flowNodes().size(), r.entries().size(), loaded.supervisors().size());
                 out.flush();
                 return 0;
             } catch (ConfigException e) {
