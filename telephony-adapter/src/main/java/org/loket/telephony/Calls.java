@@ -215,6 +215,9 @@ final class Calls {
         /** Wrap-up codes dialled by agents' phones ({@code *57N}): the after-call work ended, or refused (none open, no such code). */
         final AtomicLong wrapUpsEnded = new AtomicLong();
         final AtomicLong wrapUpsRefused = new AtomicLong();
+        /** Supervisors' monitoring codes ({@link MonitorSession}): calls joined, and refused (not allowed, no such agent, no call). */
+        final AtomicLong monitorSessions = new AtomicLong();
+        final AtomicLong monitorRefused = new AtomicLong();
 
         /** Every count by name, in a fixed order (the metrics' names: {@code loket_telephony_<snake case>_total}). */
         java.util.Map<String, Long> snapshot() {
@@ -246,6 +249,8 @@ final class Calls {
             m.put("presenceRefused", presenceRefused.get());
             m.put("wrapUpsEnded", wrapUpsEnded.get());
             m.put("wrapUpsRefused", wrapUpsRefused.get());
+            m.put("monitorSessions", monitorSessions.get());
+            m.put("monitorRefused", monitorRefused.get());
             return m;
         }
 

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.loket.config.LoadedConfig;
+import org.loket.config.Supervisor;
 import org.loket.core.Channel;
 import org.loket.core.config.AgentSpec;
 import org.loket.core.config.QueueSpec;
@@ -20,6 +21,7 @@ public final class Directory {
     private final Map<String, Integer> entryIds = new HashMap<>();
     private final Map<String, Integer> agentIds = new HashMap<>();
     private final Map<String, String> entryByNumber;
+    private final Map<String, Supervisor> supervisors = new HashMap<>();
 
     public Directory(LoadedConfig loaded) {
         this.routing = loaded.routing();
@@ -27,6 +29,7 @@ public final class Directory {
         for (int e = 0; e < routing.entries().size(); e++) {
             entryIds.put(routing.entries().get(e).name(), e);
         }
+        loaded.supervisors().forEach(s -> supervisors.put(s.name(), s));
         List<AgentSpec> agents = routing.agents();
         for (int a = 0; a < agents.size(); a++) {
             if (takesCalls(agents.get(a))) {
@@ -65,6 +68,26 @@ public final class Directory {
     int agent(String endpoint) {
         Integer id = agentIds.get(endpoint);
         return id == null ? -1 : id;
+    }
+
+    /** @return the supervisor whose phone endpoint this is, or null */
+    Supervisor supervisor(String endpoint) {
+        return supervisors.get(endpoint);
+    }
+
+    /**
+     * The call-taking agent a supervisor names with digits: agent number N is the agent's place in
+     * the roster, 1 = the first ({@code AsteriskConfigWriter} writes it beside each endpoint).
+     *
+     * @return the agent's name, or null when the digits name no call-taking agent
+     */
+    String agentNumbered(String digits) {
+        if (digits == null || !digits.matches("[1-9][0-9]{0,5}")) {
+            return null;
+        }
+        int index = Integer.parseInt(digits) - 1;
+        List<AgentSpec> agents = routing.agents();
+        return index < agents.size() && takesCalls(agents.get(index)) ? agents.get(index).name() : null;
     }
 
     String agentName(int agentId) {

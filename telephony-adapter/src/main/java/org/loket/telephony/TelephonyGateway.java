@@ -66,9 +66,11 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     /** Call-taking agents the core held logged in when the gateway started ({@link #seedFromCore}). */
     private List<String> loggedInAtStart = List.of();
     private final ExecutorService actions = Executors.newVirtualThreadPerTaskExecutor();
+    private final MonitoringLog monitoringLog;
 
     TelephonyGateway(TelephonySettings settings) {
         this.settings = settings;
+        this.monitoringLog = new MonitoringLog(settings.monitoringLog());
     }
 
     @Override
@@ -182,7 +184,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     /**
      * A new AGI request: {@code agi://host:port/route,ENTRY} for callers, {@code /resume,CONTACT} for a
      * held caller an offer woke, {@code /callback,CONTACT,AGENT} for callbacks, {@code /presence,ready|pause,ENDPOINT}
-     * for an agent's presence code.
+     * for an agent's presence code, {@code /monitor,MODE,ENDPOINT,AGENT_NUMBER} for a supervisor's monitoring code.
      */
     @Override
     public void service(AgiRequest request, AgiChannel channel) throws AgiException {
@@ -198,6 +200,10 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         }
         if ("presence".equals(script)) {
             new PresenceSession(this, channel).run(args);
+            return;
+        }
+        if ("monitor".equals(script)) {
+            new MonitorSession(this, channel).run(args);
             return;
         }
         calls.counters.calls.incrementAndGet();
@@ -372,6 +378,10 @@ public final class TelephonyGateway implements Gateway, AgiScript {
 
     Directory directory() {
         return directory;
+    }
+
+    MonitoringLog monitoringLog() {
+        return monitoringLog;
     }
 
     Calls calls() {

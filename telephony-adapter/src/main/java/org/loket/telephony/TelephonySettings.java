@@ -36,11 +36,14 @@ import java.util.Map;
  * @param lastAgentMinutes    a caller who calls again within this long after talking to an agent names that
  *                            agent as preferred ({@code telephony.lastAgentMinutes}, default 60; 0 = never): the
  *                            queue's {@code preferredAgentSeconds} says how long the call then waits for them
+ * @param monitoringLog       where supervisors' monitoring of agents' calls is recorded, attempt by attempt
+ *                            ({@code telephony.monitoringLog}; default {@code monitoring.csv} beside the journal;
+ *                            null: the process log only)
  */
 public record TelephonySettings(String agiBind, int agiPort, String amiHost, int amiPort, String amiUser,
                                 Path amiSecretFile, Path pseudonymKeyFile, long engineTimeoutMs, int waitPollMs, int holdCheckMs,
                                 long announceEveryMs, String callbackDigit, String soundsDir, String callbackEndpoint,
-                                long lastAgentMinutes, Path callbackFolder) {
+                                long lastAgentMinutes, Path callbackFolder, Path monitoringLog) {
 
     static final String PREFIX = "telephony.";
 
@@ -75,17 +78,18 @@ public record TelephonySettings(String agiBind, int agiPort, String amiHost, int
                 settings.getOrDefault(PREFIX + "soundsDir", "/loket/sounds"),
                 settings.getOrDefault(PREFIX + "callbackEndpoint", "loket-callback"),
                 number(settings, "lastAgentMinutes", 60, 0, 7 * 24 * 60),
-                callbackFolder(settings));
+                besideJournal(settings, "callbackFolder", "callbacks"),
+                besideJournal(settings, "monitoringLog", "monitoring.csv"));
     }
 
-    /** {@code telephony.callbackFolder}, else {@code callbacks} beside the journal, else none (memory only). */
-    private static Path callbackFolder(Map<String, String> settings) {
-        String folder = settings.get(PREFIX + "callbackFolder");
-        if (folder != null && !folder.isBlank()) {
-            return Path.of(folder);
+    /** {@code telephony.KEY}, else {@code name} beside the journal, else none. */
+    private static Path besideJournal(Map<String, String> settings, String key, String name) {
+        String given = settings.get(PREFIX + key);
+        if (given != null && !given.isBlank()) {
+            return Path.of(given);
         }
         String journal = settings.get("loket.journal");
-        return journal == null ? null : Path.of(journal).toAbsolutePath().resolveSibling("callbacks");
+        return journal == null ? null : Path.of(journal).toAbsolutePath().resolveSibling(name);
     }
 
     private static long number(Map<String, String> settings, String key, long defaultValue, long min, long max) {

@@ -52,7 +52,8 @@ public final class AsteriskConfigCommand implements Callable<Integer>, CliExtens
     String agentContacts;
 
     @Option(names = "--agent-secrets-file", description = "lines 'agent-name=password': every agent's with --agent-contacts register; "
-            + "with static or shared, the agents listed here register instead (softphones)")
+            + "with static or shared, the agents listed here register instead (softphones). Supervisors' phones always "
+            + "register with the password given here; a supervisor without one gets no endpoint")
     Path agentSecretsFile;
 
     @Option(names = "--callback-contact", description = "SIP URI of the trunk callbacks go out through, e.g. sip:127.0.0.1:5090")
@@ -114,6 +115,11 @@ public final class AsteriskConfigCommand implements Callable<Integer>, CliExtens
         try {
             List<Path> written = AsteriskConfigWriter.write(loaded, options, amiSecretFile, out);
             spec.commandLine().getOut().printf("loket: wrote %d files to %s from %s%n", written.size(), out, loaded.source());
+            List<String> left = AsteriskConfigWriter.supervisorsWithoutPassword(loaded, contacts);
+            if (!left.isEmpty()) {
+                spec.commandLine().getOut().printf("loket: no endpoint for supervisors %s: a phone that can listen to calls must "
+                        + "authenticate; give their passwords in --agent-secrets-file%n", left);
+            }
             return 0;
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());

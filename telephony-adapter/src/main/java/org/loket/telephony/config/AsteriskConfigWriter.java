@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.loket.config.LoadedConfig;
 import org.loket.config.PhonePrompts;
+import org.loket.config.Supervisor;
 import org.loket.core.config.AgentSpec;
 import org.loket.core.config.EntrySpec;
 import org.loket.telephony.Directory;
@@ -34,9 +35,21 @@ public final class AsteriskConfigWriter {
     public static final String READY_CODE = "*55";
     public static final String PAUSE_CODE = "*56";
     public static final String WRAP_UP_CODE = "*57";
+    /** What a supervisor dials, followed by the agent number, to listen to, whisper to, or barge into an agent's call. */
+    public static final String LISTEN_CODE = "*58";
+    public static final String WHISPER_CODE = "*59";
+    public static final String BARGE_CODE = "*60";
     static final String DONE_CONDITION = "$[\"${LOKET_DONE}\" = \"1\" | \"${DIALSTATUS}\" = \"ANSWER\"]";
     /** How agents' phones are reached. */
     public sealed interface AgentContacts {
+        /** The password of an endpoint that registers and authenticates, or null. */
+        default String secretOf(String name) {
+            return switch (this) {
+                case Static st -> st.registering().get(name);
+                case Register reg -> reg.secrets().get(name);
+            };
+        }
+
         /**
          * Static contacts {@code sip:NAME@host:(basePort + n)} for the n-th call-taking agent (desk
          * phones at fixed addresses, tests, sipp); with {@code shared} every agent at
@@ -226,8 +239,11 @@ public final class AsteriskConfigWriter {
         s.append("; callers: unidentified calls land in the callers' context (put a carrier trunk with identify here)\n");
         s.append("[anonymous](endpoint-defaults)\ncontext=loket-callers\n\n");
         List<AgentSpec> agents = callTakers(loaded);
+        List<String> roster = loaded.routing().agents().stream().map(AgentSpec::name).toList();
         for (int n = 0; n < agents.size(); n++) {
             String name = agents.get(n).name();
+            s.append("; agent number ").append(roster.indexOf(name) + 1).append(" (supervisors: ").append(LISTEN_CODE)
+                    .append(roster.indexOf(name) + 1).append(")\n");
             s.append('[').append(name).append("](endpoint-defaults)\ncontext=loket-agents\naors=").append(name).append('\n');
             switch (o.agentContacts()) {
                 case AgentContacts.Static st when st.registering().containsKey(name) ->
@@ -243,6 +259,18 @@ public final class AsteriskConfigWriter {
                     registering(s, name, password);
                 }
             }
+        }
+        for (Supervisor supervisor : loaded.supervisors()) {
+            String password = o.agentContacts().secretOf(supervisor.name());
+            if (password == null) {
+                s.append("; supervisor ").append(supervisor.name()).append(": no password in the agent secrets file, no endpoint ")
+                        .append("(a phone that can listen to calls must authenticate)\n\n");
+                continue;
+            }
+            s.append("; supervisor ").append(supervisor.name()).append(": dials ").append(LISTEN_CODE).append("N, ").append(WHISPER_CODE)
+                    .append("N, ").append(BARGE_CODE).append("N for agent number N\n[").append(supervisor.name())
+                    .append("](endpoint-defaults)\ncontext=loket-supervisors\naors=").append(supervisor.name()).append('\n');
+            registering(s, supervisor.name(), password);
         }
         s.append("[loket-callback](endpoint-defaults)\ncontext=loket-agents\naors=loket-callback\n\n[loket-callback]\ntype=aor\n");
         if (o.callbackContact() != null) {
@@ -317,8 +345,23 @@ public final class AsteriskConfigWriter {
                     .append("/presence,").append(code[1]).append(",${CHANNEL(endpoint)},${EXTEN:").append(code[0].length())
                     .append("})\n same => n,Hangup()\n");
         }
+        s.append("exten => _X.,1,Hangup()\n\n");
+        s.append("; supervisors' phones (authenticated): listen to, whisper to, barge into the call of agent number N;\n")
+                .append("; Loket checks who may monitor whom, logs every attempt and runs ChanSpy on the agent's call\n[loket-supervisors]\n");
+        for (String[] code : new String[][] {{LISTEN_CODE, "listen"}, {WHISPER_CODE, "whisper"}, {BARGE_CODE, "barge"}}) {
+            for (String digits : new String[] {"X", "X."}) { // one digit; two or more ('.' is one or more characters)
+                s.append("exten => _").append(code[0]).append(digits).append(",1,Answer()\n same => n,AGI(agi://").append(o.agiAddress())
+                        .append("/monitor,").append(code[1]).append(",${CHANNEL(endpoint)},${EXTEN:").append(code[0].length())
+                        .append("})\n same => n,Hangup()\n");
+            }
+        }
         s.append("exten => _X.,1,Hangup()\n");
         return s.toString();
+    }
+
+    /** Supervisors of the configuration whose endpoint {@link #write} leaves out: no password to authenticate with. */
+    public static List<String> supervisorsWithoutPassword(LoadedConfig loaded, AgentContacts contacts) {
+        return loaded.supervisors().stream().map(Supervisor::name).filter(name -> contacts.secretOf(name) == null).toList();
     }
 
     private static String manager(Options o, String secret) {

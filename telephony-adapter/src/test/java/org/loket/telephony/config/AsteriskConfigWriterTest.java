@@ -78,6 +78,32 @@ class AsteriskConfigWriterTest {
     }
 
     @Test
+    void shouldGiveSupervisorsAuthenticatedPhonesWithMonitoringCodesAndLeaveOutThoseWithoutPassword() throws Exception {
+        LoadedConfig loaded = ConfigLoader.loadDefault();
+        var contacts = new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101, false,
+                Map.of("teamlead-phone", "lead-secret-1", "quality-coach", "coach-secret-2"));
+        AsteriskConfigWriter.write(loaded, options(contacts), dir.resolve("secret"), dir.resolve("etc"));
+        String pjsip = Files.readString(dir.resolve("etc/pjsip.conf"));
+        assertThat(pjsip).contains("[teamlead-phone](endpoint-defaults)\ncontext=loket-supervisors\naors=teamlead-phone\n"
+                        + "auth=teamlead-phone-auth")
+                .contains("[teamlead-phone-auth]\ntype=auth\nauth_type=userpass\nusername=teamlead-phone\npassword=lead-secret-1")
+                .contains("[quality-coach](endpoint-defaults)\ncontext=loket-supervisors")
+                .doesNotContain("[teamlead-security]").as("no password: no endpoint")
+                .contains("; supervisor teamlead-security: no password")
+                .contains("; agent number 1 (supervisors: *581)\n[generalist-001]")
+                .contains("; agent number 209 (supervisors: *58209)\n[security-014]");
+        assertThat(AsteriskConfigWriter.supervisorsWithoutPassword(loaded, contacts)).containsExactly("teamlead-security");
+        String extensions = Files.readString(dir.resolve("etc/extensions.conf"));
+        String supervisors = extensions.substring(extensions.indexOf("[loket-supervisors]"));
+        assertThat(supervisors)
+                .contains("exten => _*58X,1,Answer()\n same => n,AGI(agi://127.0.0.1:4573/monitor,listen,${CHANNEL(endpoint)},${EXTEN:3})")
+                .contains("exten => _*58X.,1,Answer()").contains("exten => _*59X.,1,Answer()\n same => n,AGI(agi://127.0.0.1:4573/monitor,whisper,")
+                .contains("exten => _*60X,1,Answer()\n same => n,AGI(agi://127.0.0.1:4573/monitor,barge,");
+        assertThat(extensions.substring(extensions.indexOf("[loket-agents]"), extensions.indexOf("[loket-supervisors]")))
+                .as("agents' phones cannot monitor").doesNotContain("/monitor");
+    }
+
+    @Test
     void shouldRefuseRegisteringAgentsWithoutPassword() {
         LoadedConfig loaded;
         try {
