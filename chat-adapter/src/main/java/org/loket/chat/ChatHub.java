@@ -269,6 +269,8 @@ final class ChatHub implements AutoCloseable {
     private ZoneId dayZone;
     /** Today's schedule against what agents do (the wallboard's adherence column). */
     private final LiveAdherence adherence;
+    /** Per agent name, the number a supervisor's phone dials to listen in (the wallboard shows it). */
+    private Map<String, Integer> agentNumbers;
     /** The clock the schedule is read at; tests set another. Hub thread. */
     java.util.function.LongSupplier scheduleClockMs = System::currentTimeMillis;
     /** The minute of {@link #scheduleClockMs} the wallboard last showed: a new one may bring a shift or break. */
@@ -294,6 +296,7 @@ final class ChatHub implements AutoCloseable {
         this.webhook = webhook;
         this.routing = config.routing();
         this.promptTexts = config.promptTexts();
+        this.agentNumbers = config.agentNumbers();
         this.dayZone = config.hours().zone();
         this.adherence = new LiveAdherence(config);
         this.today = new TodayKpis(dayZone, KpiCollector.DEFAULT_SHORT_ABANDON_MS, RoutingConfigCodec.encode(routing));
@@ -393,6 +396,7 @@ final class ChatHub implements AutoCloseable {
         int[] languageTo = moved(old.languages(), now.languages());
         routing = now;
         promptTexts = next.promptTexts();
+        agentNumbers = next.agentNumbers();
         dayZone = next.hours().zone(); // today's collector keeps its day; the next one starts at this zone's midnight
         today.zone(dayZone);
         adherence.configure(next);
@@ -1428,7 +1432,7 @@ final class ChatHub implements AutoCloseable {
             if (a.shown == AgentState.PAUSED.code()) {
                 pausedByReason.merge(pauseReasonName(a.reason), 1, Integer::sum);
             }
-            ObjectNode row = as.addObject().put("name", a.name).put("state", AgentState.ofCode(a.shown).name().toLowerCase(Locale.ROOT))
+            ObjectNode row = as.addObject().put("name", a.name).put("number", agentNumbers.getOrDefault(a.name, 0)).put("state", AgentState.ofCode(a.shown).name().toLowerCase(Locale.ROOT))
                     .put("reason", a.shown == AgentState.PAUSED.code() ? pauseReasonName(a.reason) : "")
                     .put("secondsInState", (nowMs - a.shownSinceMs) / 1000).put("sinceMs", a.shownSinceMs)
                     .put("contacts", a.held.size())

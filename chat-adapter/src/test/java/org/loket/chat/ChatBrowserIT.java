@@ -271,7 +271,8 @@ class ChatBrowserIT {
     @Test
     void theWallboardShowsWhoKeepsToTodaysSchedule() throws Exception {
         long mondayMs = java.time.LocalDate.of(2027, 3, 1).atStartOfDay(java.time.ZoneId.of("Europe/Amsterdam")).toInstant().toEpochMilli();
-        try (TestEngine t = new TestEngine(TestEngine.scheduleConfig(), Map.of("chat.wallboard-update-ms", "200", "chat.adherence-grace-seconds", "0"));
+        Path config = TestEngine.scheduleConfig();
+        try (TestEngine t = new TestEngine(config, Map.of("chat.wallboard-update-ms", "200", "chat.adherence-grace-seconds", "0"));
              WsClient desk = t.login("chat-desk-001")) {
             t.gateway.hub().ask(h -> h.scheduleClockMs = () -> mondayMs + (10 * 60 + 5) * 60_000L).get(5, java.util.concurrent.TimeUnit.SECONDS);
             ChromeDriver driver = Browser.start(Path.of("target", "chromium-profile-" + System.nanoTime()));
@@ -287,6 +288,12 @@ class ChatBrowserIT {
                 wait.until(d -> expected.equals(scheduleRows(driver)));
                 Browser.screenshot(driver, "14-wallboard-schedule-adherence");
                 assertThat(scheduleRows(driver)).as("generalist-001 is off and away: not listed").isEqualTo(expected);
+                int number = org.loket.config.ConfigLoader.load(config).routing().agents().stream().map(a -> a.name()).toList()
+                        .indexOf("tax-desk-001") + 1;
+                assertThat(driver.executeScript("const r = document.querySelector('#agents tbody tr[data-agent=\"tax-desk-001\"]');"
+                        + " return r ? r.children[0].title : null;"))
+                        .as("the agent number a supervisor's phone dials, on the agent's name")
+                        .isEqualTo("agent number " + number + " (listen in: *58" + number + ")");
             } finally {
                 driver.quit();
             }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -261,6 +262,10 @@ class ChatGatewayTest {
 
             JsonNode desk1 = agentRow(w, "chat-desk-001");
             assertThat(desk1.path("state").asText()).isEqualTo("ready");
+            List<String> roster = org.loket.config.ConfigLoader.load(config).routing().agents().stream().map(a -> a.name()).toList();
+            assertThat(desk1.path("number").asInt()).as("the agent number a supervisor's phone dials: its place in the roster")
+                    .isEqualTo(roster.indexOf("chat-desk-001") + 1).isPositive();
+            assertThat(agentRow(w, "tax-desk-001").path("number").asInt()).isEqualTo(roster.indexOf("tax-desk-001") + 1);
             assertThat(desk1.path("shift").asText()).isEqualTo("08:00-17:00");
             assertThat(desk1.path("planned").asText()).isEqualTo("break");
             assertThat(desk1.path("plannedUntil").asText()).isEqualTo("10:15");

@@ -223,6 +223,10 @@ public final class ConfigDiff {
             if (!plan.breaks().isEmpty()) {
                 f.put("breaks", plan.breaks().toString());
             }
+            Integer number = config.agentNumbers().get(agent.name());
+            if (number != null) {
+                f.put("number", number.toString()); // what supervisors dial: it moves with the roster without extensions
+            }
             result.put(agent.name(), f);
         }
         return result;

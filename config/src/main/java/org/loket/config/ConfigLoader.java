@@ -136,7 +136,7 @@ public final class ConfigLoader {
             throw new ConfigException(problems.all);
         }
         return new LoadedConfig(config, builder.promptTexts, builder.plans, builder.hours, source, problems.warnings(),
-                builder.entryByNumber, builder.supervisors);
+                builder.entryByNumber, builder.supervisors, builder.agentNumbers);
     }
 
     private static Node compose(String file, String text, Problems problems) {
@@ -214,6 +214,10 @@ public final class ConfigLoader {
         private final Map<String, List<String>> agentsByGroup = new LinkedHashMap<>();
         private final Map<String, List<String>> agentsByTeam = new LinkedHashMap<>();
         final List<Supervisor> supervisors = new ArrayList<>();
+        /** Agents' numbers (what a supervisor's phone dials) from the groups' {@code extension}s, and voice groups without one. */
+        private final Map<Integer, String> numberedAgents = new java.util.TreeMap<>();
+        private final Map<String, Located> unnumberedGroups = new LinkedHashMap<>();
+        final Map<String, Integer> agentNumbers = new LinkedHashMap<>();
         OpeningHours hours = OpeningHours.ALWAYS;
 
         Builder(Map<String, Located> sections, Problems problems) {
@@ -231,6 +235,7 @@ public final class ConfigLoader {
             List<FlowNode> flowNodes = readFlows();
             List<AgentSpec> agents = readAgents();
             List<EntrySpec> entries = readEntries();
+            numberAgents(agents);
             readSupervisors(agents);
             readHours();
             readCodeNames("pauseReasons", pauseReasons, RoutingConfig.DEFAULT_PAUSE_REASONS,
@@ -683,7 +688,9 @@ public final class ConfigLoader {
                         levels[teamSkill] = 1;
                     }
                 }
-                f.only(item, "name", "count", "team", "skills", "capacity", "shifts");
+                f.only(item, "name", "count", "team", "skills", "capacity", "shifts", "extension");
+                Node extensionNode = f.node(item, "extension");
+                int extension = extensionNode == null ? 0 : (int) f.integer(extensionNode, f.path + ".extension", 1, 999_999);
                 List<AgentPlan> groupPlans = readShifts(f, item, count);
                 if (!groupPlans.isEmpty()) {
                     count = groupPlans.size();
@@ -696,6 +703,15 @@ public final class ConfigLoader {
                     }
                     result.add(new AgentSpec(agentName, levels.clone(), capacity.clone()));
                     agentsByGroup.computeIfAbsent(name, g -> new ArrayList<>()).add(agentName);
+                    if (extension > 0) {
+                        String earlier = numberedAgents.putIfAbsent(extension + i - 1, agentName);
+                        if (earlier != null) {
+                            problems.error(f.file, extensionNode, f.path + ".extension", "agent " + agentName + " would have extension "
+                                    + (extension + i - 1) + ", which is " + earlier + "'s already");
+                        }
+                    } else if (capacity[Channel.VOICE.code()] > 0) {
+                        unnumberedGroups.putIfAbsent(name, new Located(f.file, item));
+                    }
                     if (teamNode != null) {
                         agentsByTeam.computeIfAbsent(scalar(teamNode), t -> new ArrayList<>()).add(agentName);
                     }
@@ -703,6 +719,24 @@ public final class ConfigLoader {
                 }
             });
             return result;
+        }
+
+        /**
+         * Agents' numbers, what a supervisor's phone dials: the extensions where groups give them
+         * (stable across roster changes), else every agent's place in the roster (1 = the first).
+         */
+        private void numberAgents(List<AgentSpec> agents) {
+            if (numberedAgents.isEmpty()) {
+                for (int a = 0; a < agents.size(); a++) {
+                    agentNumbers.put(agents.get(a).name(), a + 1);
+                }
+            } else {
+                numberedAgents.forEach((number, agent) -> agentNumbers.put(agent, number));
+                if (sections.containsKey("supervisors")) {
+                    unnumberedGroups.forEach((group, at) -> problems.warning(at.file, at.node, "agents",
+                            "group '" + group + "' takes calls but has no extension while other groups have one: supervisors cannot listen in on its agents by phone"));
+                }
+            }
         }
 
         /**

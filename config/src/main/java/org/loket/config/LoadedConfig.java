@@ -19,10 +19,12 @@ import org.loket.core.config.RoutingConfig;
  * @param entryByNumber per phone number (an entry's optional {@code numbers}), the entry's name; the
  *                      telephony adapter and {@code loket asterisk-config} route dialled numbers with it
  * @param supervisors   who may listen in on agents' calls from their phone (not the core's business)
+ * @param agentNumbers  per agent name, the number a supervisor's phone dials for that agent: its group's
+ *                      {@code extension} onwards, or (no group gives one) its place in the roster, 1 = the first
  */
 public record LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<AgentPlan> plans,
                            OpeningHours hours, String source, List<ConfigProblem> warnings,
-                           Map<String, String> entryByNumber, List<Supervisor> supervisors) {
+                           Map<String, String> entryByNumber, List<Supervisor> supervisors, Map<String, Integer> agentNumbers) {
     public LoadedConfig {
         plans = List.copyOf(plans);
         if (plans.size() != routing.agents().size()) {
@@ -30,12 +32,13 @@ public record LoadedConfig(RoutingConfig routing, Map<String, Map<String, String
         }
         entryByNumber = Map.copyOf(entryByNumber);
         supervisors = List.copyOf(supervisors);
+        agentNumbers = Map.copyOf(agentNumbers);
     }
 
     /** A configuration whose entries have no phone numbers, without supervisors. */
     public LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<AgentPlan> plans,
                         OpeningHours hours, String source, List<ConfigProblem> warnings) {
-        this(routing, promptTexts, plans, hours, source, warnings, Map.of(), List.of());
+        this(routing, promptTexts, plans, hours, source, warnings, Map.of(), List.of(), Map.of());
     }
 
     /**

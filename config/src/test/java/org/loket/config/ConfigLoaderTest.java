@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.loket.core.Channel;
 import org.loket.core.config.FlowNode;
@@ -474,5 +475,35 @@ class ConfigLoaderTest {
             });
             assertThat(problems).anySatisfy(p -> assertThat(p.field()).isEqualTo("supervisors[2].rank"));
         });
+    }
+
+    @Test
+    void shouldNumberAgentsByTheirGroupsExtensionsOrElseByRosterPlace() throws ConfigException {
+        String roster = """
+                skills: [s]
+                queues: [{name: q, channel: voice, skill: s}]
+                agents:
+                  - {name: desk, count: 3, skills: {s: 2}%s}
+                  - {name: chat, skills: {s: 2}, capacity: {voice: 0, chat: 2}}
+                  - {name: guard, skills: {s: 2}%s}
+                supervisors: [{name: lead}]
+                """;
+        LoadedConfig placed = ConfigLoader.parseOne("r.yaml", roster.formatted("", ""));
+        assertThat(placed.agentNumbers()).containsEntry("desk-001", 1).containsEntry("desk-003", 3).containsEntry("guard", 5);
+        LoadedConfig extended = ConfigLoader.parseOne("r.yaml", roster.formatted(", extension: 201", ", extension: 301"));
+        assertThat(extended.agentNumbers()).containsOnly(Map.entry("desk-001", 201), Map.entry("desk-002", 202),
+                Map.entry("desk-003", 203), Map.entry("guard", 301));
+        LoadedConfig partly = ConfigLoader.parseOne("r.yaml", roster.formatted(", extension: 201", ""));
+        assertThat(partly.agentNumbers()).doesNotContainKey("guard");
+        assertThat(partly.warnings()).anySatisfy(w -> {
+            assertThat(w.line()).isEqualTo(6);
+            assertThat(w.message()).contains("'guard' takes calls but has no extension");
+        });
+        assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", roster.formatted(", extension: 201", ", extension: 203")))
+                .isInstanceOf(ConfigException.class).satisfies(e -> assertThat(((ConfigException) e).problems()).anySatisfy(p -> {
+                    assertThat(p.line()).isEqualTo(6);
+                    assertThat(p.field()).isEqualTo("agents[2].extension");
+                    assertThat(p.message()).contains("guard would have extension 203, which is desk-003's already");
+                }));
     }
 }

@@ -22,6 +22,8 @@ public final class Directory {
     private final Map<String, Integer> agentIds = new HashMap<>();
     private final Map<String, String> entryByNumber;
     private final Map<String, Supervisor> supervisors = new HashMap<>();
+    /** Call-taking agents by the number a supervisor's phone dials ({@link LoadedConfig#agentNumbers}). */
+    private final Map<Integer, String> agentsByNumber = new HashMap<>();
 
     public Directory(LoadedConfig loaded) {
         this.routing = loaded.routing();
@@ -30,6 +32,7 @@ public final class Directory {
             entryIds.put(routing.entries().get(e).name(), e);
         }
         loaded.supervisors().forEach(s -> supervisors.put(s.name(), s));
+        loaded.agentNumbers().forEach((agent, number) -> agentsByNumber.put(number, agent));
         List<AgentSpec> agents = routing.agents();
         for (int a = 0; a < agents.size(); a++) {
             if (takesCalls(agents.get(a))) {
@@ -76,8 +79,8 @@ public final class Directory {
     }
 
     /**
-     * The call-taking agent a supervisor names with digits: agent number N is the agent's place in
-     * the roster, 1 = the first ({@code AsteriskConfigWriter} writes it beside each endpoint).
+     * The call-taking agent a supervisor names with digits: its number in the configuration
+     * ({@link LoadedConfig#agentNumbers}: the group's extension onwards, or the roster place).
      *
      * @return the agent's name, or null when the digits name no call-taking agent
      */
@@ -85,9 +88,8 @@ public final class Directory {
         if (digits == null || !digits.matches("[1-9][0-9]{0,5}")) {
             return null;
         }
-        int index = Integer.parseInt(digits) - 1;
-        List<AgentSpec> agents = routing.agents();
-        return index < agents.size() && takesCalls(agents.get(index)) ? agents.get(index).name() : null;
+        String agent = agentsByNumber.get(Integer.parseInt(digits));
+        return agent != null && agentIds.containsKey(agent) ? agent : null;
     }
 
     String agentName(int agentId) {

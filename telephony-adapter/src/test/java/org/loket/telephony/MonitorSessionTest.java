@@ -64,9 +64,9 @@ class MonitorSessionTest {
     @Test
     void shouldSpyOnTheAgentsOwnCallInTheSupervisorsModeAndLogStartAndEnd() throws Exception {
         channels = "PJSIP/agent-10-0000000b PJSIP/citizen-00000009 PJSIP/agent-1-0000000a";
-        dial("listen", "lead-1", "1");
-        dial("whisper", "lead-1", "1");
-        dial("barge", "lead-1", "1");
+        dial("listen", "lead-1", "101");
+        dial("whisper", "lead-1", "101");
+        dial("barge", "lead-1", "101");
         assertThat(agi).filteredOn(c -> c.startsWith("getFullVariable"))
                 .allMatch(c -> c.equals("getFullVariable[${CHANNELS(^PJSIP/agent-1-)}]"));
         assertThat(agi).filteredOn(c -> c.startsWith("exec")).containsExactly(
@@ -88,14 +88,14 @@ class MonitorSessionTest {
     @Test
     void shouldRefuseWhatTheConfigurationDoesNotAllowAndLogWhy() throws Exception {
         channels = "PJSIP/agent-1-0000000a PJSIP/agent-2-0000000c PJSIP/agent-3-0000000d";
-        dial("whisper", "coach-1", "1");   // coach-1 may only listen
-        dial("listen", "coach-1", "3");    // agent-3 is not among coach-1's agents
-        dial("listen", "lead-1", "2");     // nor agent-2 among lead-1's
-        dial("listen", "lead-1", "5");     // chat-1 has no phone
+        dial("whisper", "coach-1", "101"); // coach-1 may only listen
+        dial("listen", "coach-1", "103");  // agent-3 is not among coach-1's agents
+        dial("listen", "lead-1", "102");   // nor agent-2 among lead-1's
+        dial("listen", "lead-1", "5");     // numbers are extensions here: chat-1's roster place is none
         dial("listen", "lead-1", "99");    // no such agent
-        dial("listen", "agent-2", "1");    // an agent's phone is no supervisor's
+        dial("listen", "agent-2", "101");  // an agent's phone is no supervisor's
         channels = "PJSIP/agent-10-0000000b";
-        dial("listen", "lead-1", "1");     // agent-1 is not in a call (agent-10's channel is not theirs)
+        dial("listen", "lead-1", "101");   // agent-1 is not in a call (agent-10's channel is not theirs)
         assertThat(agi).filteredOn(c -> c.startsWith("exec")).isEmpty();
         assertThat(agi).filteredOn(c -> c.startsWith("streamFile")).hasSize(7).allMatch(c -> c.endsWith("/nl/agent-refused]"));
         assertThat(log().subList(1, 8)).extracting(line -> line.substring(line.indexOf(',') + 1)).containsExactly(

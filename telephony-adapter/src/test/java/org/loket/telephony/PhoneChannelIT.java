@@ -45,7 +45,8 @@ import org.loket.telephony.config.AsteriskConfigWriter;
  * The phone channel against the real thing: Asterisk 22 provisioned by {@code ops/asterisk/asterisk.sh}
  * from Loket's configuration, Loket ({@code loket run}) in a child JVM with the telephony gateway,
  * sipp callers pressing RFC 2833 digits, and sipp phones for the agents (agent-1, agent-3 and
- * agent-4 answer; agent-2 rings out). Assertions read the journal Loket writes and sipp's results.
+ * agent-4 answer; agent-2 rings out), and sipp phones of supervisors that authenticate. Assertions
+ * read the journal Loket writes, sipp's results and (for monitoring) Asterisk's CLI.
  * The tests run in order on one Asterisk and one Loket; the last two restart Asterisk and stop Loket.
  * Loket watches a copy of the configuration folder, which the live-reload scenario changes.
  */
@@ -70,6 +71,9 @@ class PhoneChannelIT {
     private static final String WRAP_UP_NUMBER = "0881234574";
     /** agent-5's phone registers with this password; the other agents' phones have static contacts. */
     private static final String SOFTPHONE_PASSWORD = "soft-" + Long.toHexString(new SecureRandom().nextLong());
+    /** The supervisors' phones (routing.yaml's supervisors) always authenticate. */
+    private static final String LEAD_PASSWORD = "lead-" + Long.toHexString(new SecureRandom().nextLong());
+    private static final String COACH_PASSWORD = "coach-" + Long.toHexString(new SecureRandom().nextLong());
 
     private static final String ADMIN_TOKEN = "admin-" + Long.toHexString(new SecureRandom().nextLong()) + "-it";
     private static final String SUPERVISOR_TOKEN = "supervisor-" + Long.toHexString(new SecureRandom().nextLong()) + "-it";
@@ -103,7 +107,7 @@ class PhoneChannelIT {
         Path secret = WORK.resolve("ami-secret");
         AsteriskConfigWriter.write(config, new AsteriskConfigWriter.Options("127.0.0.1:5060", "127.0.0.1:5038", "loket",
                 "127.0.0.1:4573", new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101, false,
-                        Map.of("agent-5", SOFTPHONE_PASSWORD)), "sip:127.0.0.1:5090",
+                        Map.of("agent-5", SOFTPHONE_PASSWORD, "lead-1", LEAD_PASSWORD, "coach-1", COACH_PASSWORD)), "sip:127.0.0.1:5090",
                 "/loket/sounds", "/loket", "/usr/lib/x86_64-linux-gnu/asterisk/modules", 60, "10000-10999", false),
                 secret, ASTERISK.resolve("etc"));
         byte[] key = new byte[32];
@@ -507,6 +511,75 @@ class PhoneChannelIT {
 
     @Test
     @Order(14)
+    void aSupervisorListensToAnAgentsCallWithinWhatTheConfigurationAllows() throws Exception {
+        // A caller talks to agent-1 (extension 101, kept through the earlier reload that added agent-0 before it;
+        // menu 1, 7: login-voice) until it hangs up.
+        Sipp caller = call("0612000040", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('7').pause(16_000).hangUp());
+        long contact = nextArrival();
+        Decision offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 15);
+        assertThat(agentName(offer.agentId)).isEqualTo("agent-1");
+        awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == contact, 10); // answered: talking now
+
+        // coach-1 may listen only: whispering to agent-1 is refused (a prompt, then Asterisk hangs up).
+        Sipp coach = call("coach-1", AsteriskConfigWriter.WHISPER_CODE + "101",
+                new Sipp.Caller().authenticate("coach-1", COACH_PASSWORD).awaitHangUp(10_000));
+        assertThat(coach.await(30)).as(diagnostics(coach)).isZero();
+        // lead-1 listens: Asterisk's ChanSpy joins agent-1's channel, and ends with the call.
+        Sipp lead = call("lead-1", AsteriskConfigWriter.LISTEN_CODE + "101",
+                new Sipp.Caller().authenticate("lead-1", LEAD_PASSWORD).awaitHangUp(30_000));
+        String spying = awaitCli("core show channels concise", out -> out.contains("!ChanSpy!PJSIP/agent-1-"));
+        assertThat(spying.lines().filter(l -> l.contains("!ChanSpy!")).findFirst().orElseThrow())
+                .as("lead-1's phone spies on agent-1's channel, listening only, bridged calls only")
+                .startsWith("PJSIP/lead-1-").containsPattern("!ChanSpy!PJSIP/agent-1-[0-9a-f]+,qbES!");
+        assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
+        assertThat(lead.await(20)).as("the call's end ends the monitoring\n" + diagnostics(lead)).isZero();
+
+        // No password, no monitoring: Asterisk challenges a wrong one again and never answers it.
+        Sipp impostor = Sipp.call(SIPP, "impostor-lead-1", "lead-1", AsteriskConfigWriter.LISTEN_CODE + "103",
+                new Sipp.Caller().authenticate("lead-1", "not-" + LEAD_PASSWORD).awaitHangUp(5_000), 5112, 5188, 5096);
+        try {
+            Path messages = SIPP.resolve("impostor-lead-1.msg.log");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            String seen = "";
+            while (System.nanoTime() < deadline && seen.split("SIP/2.0 401 Unauthorized", -1).length < 3) {
+                Thread.sleep(200);
+                seen = Files.exists(messages) ? Files.readString(messages, StandardCharsets.ISO_8859_1) : "";
+            }
+            assertThat(seen.split("SIP/2.0 401 Unauthorized", -1).length - 1).as("both INVITEs challenged\n" + seen).isEqualTo(2);
+            assertThat(seen).as("never answered").doesNotContain("SIP/2.0 200 OK");
+        } finally {
+            impostor.stop();
+        }
+        // agent-3 is not in a call: refused by Loket.
+        Sipp idle = call("lead-1", AsteriskConfigWriter.LISTEN_CODE + "103",
+                new Sipp.Caller().authenticate("lead-1", LEAD_PASSWORD).awaitHangUp(10_000));
+        assertThat(idle.await(30)).as(diagnostics(idle)).isZero();
+
+        List<String> log = Files.readAllLines(WORK.resolve("monitoring.csv"));
+        assertThat(log.get(0)).isEqualTo("time,supervisor,agent,mode,event,reason,seconds");
+        assertThat(log.subList(1, log.size())).extracting(line -> line.substring(line.indexOf(',') + 1).replaceAll(",[0-9.]+$", ",S"))
+                .containsExactly("coach-1,agent-1,whisper,refused,not-allowed,", "lead-1,agent-1,listen,started,,",
+                        "lead-1,agent-1,listen,ended,,S", "lead-1,agent-3,listen,refused,not-on-a-call,");
+    }
+
+    /** Asks Asterisk's CLI until its answer passes {@code test} (10 s at most); returns that answer. */
+    private String awaitCli(String command, Predicate<String> test) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String out = "";
+        while (System.nanoTime() < deadline) {
+            Process p = new ProcessBuilder(SCRIPT.toString(), "cli", ASTERISK.toString(), command).redirectErrorStream(true).start();
+            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            if (test.test(out)) {
+                return out;
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("Asterisk's '" + command + "' never showed what was expected; last answer:\n" + out + loketLog());
+    }
+
+    @Test
+    @Order(15)
     void aSoftphoneThatRegistersIsLoggedInTakesACallAndIsLoggedOutWhenItUnregisters() throws Exception {
         poll();
         long mark = commands.isEmpty() ? 0 : commands.get(commands.size() - 1).sequence;
@@ -530,7 +603,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     void asteriskRestartLosesNoContactAndLoketReconnects() throws Exception {
         Sipp waiting = call("0612000011", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('6').pause(30_000).hangUp());
         long waitingContact = nextArrival();
@@ -595,7 +668,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(16)
+    @Order(17)
     void callsReachTheFallbackWhenLoketIsStopped() throws Exception {
         assertEveryContactEndedOnce();
         loket.toHandle().destroy(); // SIGTERM; unlike Process.destroy it leaves the output readable

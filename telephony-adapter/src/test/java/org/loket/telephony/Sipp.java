@@ -92,19 +92,64 @@ final class Sipp {
             return this;
         }
 
+        /** The phone authenticates (digest) when Asterisk challenges its INVITE: an endpoint with a password. */
+        Caller authenticate(String user, String password) {
+            this.authentication = "[authentication username=" + user + " password=" + password + "]\n";
+            return this;
+        }
+
+        private String authentication;
+
         String scenario(String number) {
-            return """
+            String challenge = authentication == null ? "" : invite(1, "") + """
+                      <recv response="100" optional="true"/>
+                      <recv response="401" auth="true"/>
+                      <send><![CDATA[
+                    ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+                    [last_Via:]
+                    [last_From:]
+                    [last_To:]
+                    [last_Call-ID:]
+                    CSeq: 1 ACK
+                    Max-Forwards: 70
+                    Content-Length: 0
+
+                    ]]></send>
+                    """;
+            int cseq = authentication == null ? 1 : 2;
+            return ("""
                     <?xml version="1.0" encoding="ISO-8859-1" ?>
                     <scenario name="loket caller">
+                    """ + challenge + invite(cseq, authentication == null ? "" : authentication) + """
+                      <recv response="100" optional="true"/>
+                      <recv response="180" optional="true"/>
+                      <recv response="183" optional="true"/>
+                      <recv response="200" rtd="true" rrs="true"/>
+                      <send><![CDATA[
+                    ACK [next_url] SIP/2.0
+                    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                    From: <sip:%NUMBER%@[local_ip]:[local_port]>;tag=[call_number]
+                    To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+                    Call-ID: [call_id]
+                    CSeq: %CSEQ% ACK
+                    Max-Forwards: 70
+                    Content-Length: 0
+
+                    ]]></send>
+                    """.replace("%CSEQ%", Integer.toString(cseq)) + steps + "</scenario>\n").replace("%NUMBER%", number);
+        }
+
+        private static String invite(int cseq, String authentication) {
+            return """
                       <send retrans="500"><![CDATA[
                     INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
                     Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-                    From: <sip:%s@[local_ip]:[local_port]>;tag=[call_number]
+                    From: <sip:%NUMBER%@[local_ip]:[local_port]>;tag=[call_number]
                     To: <sip:[service]@[remote_ip]:[remote_port]>
                     Call-ID: [call_id]
-                    CSeq: 1 INVITE
-                    Contact: <sip:%s@[local_ip]:[local_port]>
-                    Max-Forwards: 70
+                    CSeq: %CSEQ% INVITE
+                    Contact: <sip:%NUMBER%@[local_ip]:[local_port]>
+                    %AUTH%Max-Forwards: 70
                     Content-Type: application/sdp
                     Content-Length: [len]
 
@@ -119,23 +164,7 @@ final class Sipp {
                     a=fmtp:101 0-15
 
                     ]]></send>
-                      <recv response="100" optional="true"/>
-                      <recv response="180" optional="true"/>
-                      <recv response="183" optional="true"/>
-                      <recv response="200" rtd="true" rrs="true"/>
-                      <send><![CDATA[
-                    ACK [next_url] SIP/2.0
-                    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-                    From: <sip:%s@[local_ip]:[local_port]>;tag=[call_number]
-                    To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-                    Call-ID: [call_id]
-                    CSeq: 1 ACK
-                    Max-Forwards: 70
-                    Content-Length: 0
-
-                    ]]></send>
-                    %s</scenario>
-                    """.formatted(number, number, number, steps.toString().replace("%NUMBER%", number));
+                    """.replace("%CSEQ%", Integer.toString(cseq)).replace("%AUTH%", authentication);
         }
     }
 

@@ -61,6 +61,10 @@
       tr.dataset.agent = a.name;
       const plan = a.planned === 'off' ? (a.shift ? 'off · ' + a.shift : '') : a.planned + (a.plannedUntil ? ' until ' + a.plannedUntil : '');
       [a.name, a.state, a.reason, secondsSince(a.sinceMs), a.contacts, plan].forEach(function (v) { cell(tr, v); });
+      // The number a supervisor's phone dials to listen in (*58N), whisper (*59N) or barge in (*60N).
+      if (a.number > 0) {
+        tr.children[0].title = 'agent number ' + a.number + ' (listen in: *58' + a.number + ')';
+      }
       const outFor = a.adheres === false ? secondsSince(a.outSinceMs) : -1;
       if (outFor >= grace) {
         late++;

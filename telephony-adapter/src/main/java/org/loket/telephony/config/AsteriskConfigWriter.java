@@ -239,11 +239,12 @@ public final class AsteriskConfigWriter {
         s.append("; callers: unidentified calls land in the callers' context (put a carrier trunk with identify here)\n");
         s.append("[anonymous](endpoint-defaults)\ncontext=loket-callers\n\n");
         List<AgentSpec> agents = callTakers(loaded);
-        List<String> roster = loaded.routing().agents().stream().map(AgentSpec::name).toList();
         for (int n = 0; n < agents.size(); n++) {
             String name = agents.get(n).name();
-            s.append("; agent number ").append(roster.indexOf(name) + 1).append(" (supervisors: ").append(LISTEN_CODE)
-                    .append(roster.indexOf(name) + 1).append(")\n");
+            Integer number = loaded.agentNumbers().get(name);
+            if (number != null) {
+                s.append("; agent number ").append(number).append(" (supervisors: ").append(LISTEN_CODE).append(number).append(")\n");
+            }
             s.append('[').append(name).append("](endpoint-defaults)\ncontext=loket-agents\naors=").append(name).append('\n');
             switch (o.agentContacts()) {
                 case AgentContacts.Static st when st.registering().containsKey(name) ->

@@ -90,8 +90,8 @@ class AsteriskConfigWriterTest {
                 .contains("[quality-coach](endpoint-defaults)\ncontext=loket-supervisors")
                 .doesNotContain("[teamlead-security]").as("no password: no endpoint")
                 .contains("; supervisor teamlead-security: no password")
-                .contains("; agent number 1 (supervisors: *581)\n[generalist-001]")
-                .contains("; agent number 209 (supervisors: *58209)\n[security-014]");
+                .contains("; agent number 1001 (supervisors: *581001)\n[generalist-001]")
+                .contains("; agent number 6014 (supervisors: *586014)\n[security-014]");
         assertThat(AsteriskConfigWriter.supervisorsWithoutPassword(loaded, contacts)).containsExactly("teamlead-security");
         String extensions = Files.readString(dir.resolve("etc/extensions.conf"));
         String supervisors = extensions.substring(extensions.indexOf("[loket-supervisors]"));
