@@ -88,8 +88,9 @@ final class MonitorSession {
     }
 
     /**
-     * The agent's phone channel in a call ({@code PJSIP/NAME-0000002a}), asked of Asterisk: Loket
-     * hands a connected call to Asterisk's bridge and no longer follows it. Null when there is none.
+     * The agent's phone channel in a call ({@code PJSIP/NAME-0000002a}), asked of Asterisk, which
+     * knows every call of the agent's phone (a callback, a fallback-queue call too), where Loket
+     * knows only the calls it dialled. Null when there is none.
      */
     private String callOf(String agent) throws AgiException {
         // CHANNELS takes a regular expression: any character of the name that is not plain matches
