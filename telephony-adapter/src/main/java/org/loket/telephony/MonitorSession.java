@@ -114,11 +114,7 @@ final class MonitorSession {
     }
 
     private void refuse() throws AgiException {
-        try {
-            channel.streamFile(gateway.settings().soundsDir() + "/" + gateway.directory().language(0) + "/" + PhonePrompts.AGENT_REFUSED);
-        } catch (AgiHangupException e) {
-            // the supervisor hung up first
-        }
+        PresenceSession.play(gateway, channel, gateway.directory().language(0), PhonePrompts.AGENT_REFUSED);
     }
 
     private static String arg(String[] args, int i) {

@@ -173,10 +173,15 @@ final class PresenceSession {
     }
 
     private void play(String language, String prompt) throws AgiException {
+        play(gateway, channel, language, prompt);
+    }
+
+    /** Plays a confirmation or refusal to a staff phone (an agent's, a supervisor's); a hang-up during it changes nothing. */
+    static void play(TelephonyGateway gateway, AgiChannel channel, String language, String prompt) throws AgiException {
         try {
             channel.streamFile(gateway.settings().soundsDir() + "/" + language + "/" + prompt);
         } catch (AgiHangupException e) {
-            // the agent hung up before the confirmation ended: the change stands
+            // the phone hung up before the prompt ended: what it asked for stands (or was refused) all the same
         }
     }
 }
