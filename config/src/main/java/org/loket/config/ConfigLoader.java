@@ -790,12 +790,11 @@ public final class ConfigLoader {
                 } else {
                     for (int i = 0; i < list.getValue().size(); i++) {
                         Node mode = list.getValue().get(i);
-                        Optional<Supervisor.Mode> known = Arrays.stream(Supervisor.Mode.values())
-                                .filter(m -> m.label().equals(scalar(mode).trim())).findFirst();
-                        if (known.isEmpty()) {
+                        Supervisor.Mode known = Supervisor.Mode.ofLabel(scalar(mode).trim());
+                        if (known == null) {
                             problems.error(f.file, mode, f.path + ".modes[" + i + "]", "valid modes: listen, whisper, barge");
                         } else {
-                            modes.add(known.get());
+                            modes.add(known);
                         }
                     }
                 }

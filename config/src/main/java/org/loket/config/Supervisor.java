@@ -34,6 +34,16 @@ public record Supervisor(String name, List<String> monitors, Set<String> agents,
         public String label() {
             return name().toLowerCase(Locale.ROOT);
         }
+
+        /** @return the mode with this {@link #label}, or null */
+        public static Mode ofLabel(String label) {
+            for (Mode mode : values()) {
+                if (mode.label().equals(label)) {
+                    return mode;
+                }
+            }
+            return null;
+        }
     }
 
     /** Whether this supervisor may join {@code agent}'s call in {@code mode}. */

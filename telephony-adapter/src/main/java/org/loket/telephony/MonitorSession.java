@@ -41,7 +41,7 @@ final class MonitorSession {
         Directory directory = gateway.directory();
         MonitoringLog log = gateway.monitoringLog();
         Supervisor supervisor = directory.supervisor(endpoint);
-        Supervisor.Mode mode = mode(modeName);
+        Supervisor.Mode mode = Supervisor.Mode.ofLabel(modeName);
         String agent = directory.agentNumbered(digits);
         String refusal = supervisor == null || mode == null ? "not-a-supervisor"
                 : agent == null ? "no-such-agent"
@@ -76,15 +76,6 @@ final class MonitorSession {
             case WHISPER -> "qbESw";
             case BARGE -> "qbESB";
         };
-    }
-
-    static Supervisor.Mode mode(String name) {
-        for (Supervisor.Mode mode : Supervisor.Mode.values()) {
-            if (mode.label().equals(name)) {
-                return mode;
-            }
-        }
-        return null;
     }
 
     /**

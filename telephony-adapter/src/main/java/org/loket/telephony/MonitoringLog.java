@@ -68,7 +68,7 @@ final class MonitoringLog {
         }
     }
 
-    /** A name as a CSV field: endpoint names and digits need no quoting; anything else is cut at a comma or line break. */
+    /** A name as a CSV field: endpoint names and digits need no quoting; a comma, quote or line break becomes '_'. */
     private static String field(String text) {
         return text == null ? "" : text.replaceAll("[,\r\n\"]", "_");
     }

@@ -246,19 +246,14 @@ public final class AsteriskConfigWriter {
                 s.append("; agent number ").append(number).append(" (supervisors: ").append(LISTEN_CODE).append(number).append(")\n");
             }
             s.append('[').append(name).append("](endpoint-defaults)\ncontext=loket-agents\naors=").append(name).append('\n');
+            String password = o.agentContacts().secretOf(name);
             switch (o.agentContacts()) {
-                case AgentContacts.Static st when st.registering().containsKey(name) ->
-                        registering(s, name, st.registering().get(name));
-                case AgentContacts.Static st -> s.append("\n[").append(name).append("]\ntype=aor\nmax_contacts=1\ncontact=sip:")
-                        .append(name).append('@').append(st.host()).append(':').append(st.shared() ? st.basePort() : st.basePort() + n)
-                        .append("\n\n");
-                case AgentContacts.Register reg -> {
-                    String password = reg.secrets().get(name);
-                    if (password == null) {
+                case AgentContacts.Static st when password == null -> s.append("\n[").append(name)
+                        .append("]\ntype=aor\nmax_contacts=1\ncontact=sip:").append(name).append('@').append(st.host()).append(':')
+                        .append(st.shared() ? st.basePort() : st.basePort() + n).append("\n\n");
+                case AgentContacts.Register reg when password == null ->
                         throw new IllegalArgumentException("agent '" + name + "' has no password in the agent secrets file");
-                    }
-                    registering(s, name, password);
-                }
+                default -> registering(s, name, password);
             }
         }
         for (Supervisor supervisor : loaded.supervisors()) {
