@@ -217,7 +217,7 @@ public final class ConfigDiff {
             f.put("capacity", Arrays.toString(agent.capacityPerChannel()));
             AgentPlan plan = config.plans().get(i);
             f.put("shift", plan.shift().toString());
-            if (!plan.days().equals(AgentPlan.EVERY_DAY)) {
+            if (!plan.everyDay()) {
                 f.put("days", plan.daysText());
             }
             if (!plan.breaks().isEmpty()) {

@@ -219,6 +219,11 @@ public final class ConfigLoader {
         private final Map<String, Located> unnumberedGroups = new LinkedHashMap<>();
         final Map<String, Integer> agentNumbers = new LinkedHashMap<>();
         OpeningHours hours = OpeningHours.ALWAYS;
+        /** The dates of one-off shifts, checked against the holidays once the hours are read. */
+        private final List<DatedShift> datedShifts = new ArrayList<>();
+
+        private record DatedShift(String file, Node node, String field, java.time.LocalDate date) {
+        }
 
         Builder(Map<String, Located> sections, Problems problems) {
             this.sections = sections;
@@ -238,6 +243,7 @@ public final class ConfigLoader {
             numberAgents(agents);
             readSupervisors(agents);
             readHours();
+            warnDatedShiftsOnHolidays();
             readCodeNames("pauseReasons", pauseReasons, RoutingConfig.DEFAULT_PAUSE_REASONS,
                     "a phone can pause with the first nine only (*561..*569); the desktop lists them all");
             readCodeNames("wrapUpCodes", wrapUpCodes, RoutingConfig.DEFAULT_WRAP_UP_CODES, null);
@@ -813,7 +819,7 @@ public final class ConfigLoader {
             }
             List<AgentPlan> perAgent = new ArrayList<>();
             if (!(node instanceof SequenceNode list)) {
-                problems.error(f.file, node, f.path + ".shifts", "must be a list of {start: HH:MM, end: HH:MM, count: N, days: D, breaks: [...]}");
+                problems.error(f.file, node, f.path + ".shifts", "must be a list of {start: HH:MM, end: HH:MM, count: N, days: D, dates: [...], except: [...], breaks: [...]}");
                 return perAgent;
             }
             for (int i = 0; i < list.getValue().size(); i++) {
@@ -826,15 +832,27 @@ public final class ConfigLoader {
                 Fields s = new Fields(f.file, path, map, problems);
                 Shift shift = s.clockRange(map, "start", "end");
                 int count = (int) s.optionalInt(map, "count", 1, 1, 100_000);
-                s.only(map, "start", "end", "count", "days", "breaks");
+                s.only(map, "start", "end", "count", "days", "dates", "except", "breaks");
                 Set<DayOfWeek> days = readDays(s, map);
+                Set<java.time.LocalDate> dates = readDates(s, map, "dates");
+                Set<java.time.LocalDate> except = readDates(s, map, "except");
+                if (!dates.isEmpty() && s.node(map, "days") != null) {
+                    problems.error(s.file, s.node(map, "days"), path + ".days",
+                            "a shift with dates works on those dates only; give days (every week) or dates (one-off), not both");
+                }
+                if (!dates.isEmpty() && !except.isEmpty()) {
+                    problems.error(s.file, s.node(map, "except"), path + ".except",
+                            "a shift with dates works on those dates only; list the dates it works and leave out except");
+                    except = Set.of();
+                }
+                warnExceptionsOffTheDays(s, map, days, except);
                 List<BreakRule> rules = shift == null ? List.of() : readBreaks(s, map, shift);
                 for (int n = 0; n < count && shift != null; n++) {
                     List<PlannedBreak> planned = new ArrayList<>();
                     for (BreakRule rule : rules) {
                         planned.add(rule.forAgent(n, count));
                     }
-                    perAgent.add(new AgentPlan(shift, planned, days));
+                    perAgent.add(new AgentPlan(shift, planned, days, dates, except));
                 }
             }
             if (f.node(item, "count") != null && !perAgent.isEmpty() && perAgent.size() != groupCount) {
@@ -883,6 +901,78 @@ public final class ConfigLoader {
                 }
             }
             return days.isEmpty() ? AgentPlan.EVERY_DAY : days;
+        }
+
+        /**
+         * A shift's {@code dates} or {@code except}: a list of dates YYYY-MM-DD, each once; empty when
+         * the field is left out. Dates on which a one-off shift would meet a holiday are kept for a warning
+         * once the hours are read ({@link #warnDatedShiftsOnHolidays}).
+         */
+        private Set<java.time.LocalDate> readDates(Fields s, MappingNode shiftMap, String field) {
+            Node node = s.node(shiftMap, field);
+            if (node == null) {
+                return Set.of();
+            }
+            if (!(node instanceof SequenceNode list) || list.getValue().isEmpty()) {
+                problems.error(s.file, node, s.path + "." + field, "must be a list of dates YYYY-MM-DD, e.g. [2027-03-01, 2027-04-30]");
+                return Set.of();
+            }
+            Set<java.time.LocalDate> dates = new java.util.TreeSet<>();
+            for (int i = 0; i < list.getValue().size(); i++) {
+                Node dateNode = list.getValue().get(i);
+                String path = s.path + "." + field + "[" + i + "]";
+                java.time.LocalDate date = dateOf(s.file, dateNode, path);
+                if (date != null && !dates.add(date)) {
+                    problems.error(s.file, dateNode, path, "'" + date + "' is listed twice");
+                } else if (date != null && field.equals("dates")) {
+                    datedShifts.add(new DatedShift(s.file, dateNode, path, date));
+                }
+            }
+            return dates;
+        }
+
+        /** An {@code except} date on a day of the week the shift does not work anyway is a slip: say so. */
+        private void warnExceptionsOffTheDays(Fields s, MappingNode shiftMap, Set<DayOfWeek> days, Set<java.time.LocalDate> except) {
+            if (except.isEmpty()) {
+                return;
+            }
+            List<Node> nodes = ((SequenceNode) s.node(shiftMap, "except")).getValue();
+            for (int i = 0; i < nodes.size(); i++) {
+                java.time.LocalDate date = nodes.get(i) instanceof ScalarNode ? parsedOrNull(scalar(nodes.get(i))) : null;
+                if (date != null && !days.contains(date.getDayOfWeek())) {
+                    problems.warning(s.file, nodes.get(i), s.path + ".except[" + i + "]", "'" + date + "' is a "
+                            + date.getDayOfWeek().getDisplayName(java.time.format.TextStyle.FULL, Locale.ENGLISH)
+                            + ", which this shift does not work anyway (days: " + new AgentPlan(Shift.ALL_DAY, List.of(), days).daysText() + ")");
+                }
+            }
+        }
+
+        /** One-off shifts on a holiday of {@code hours}: nobody is rostered then (every queue is closed). */
+        private void warnDatedShiftsOnHolidays() {
+            for (DatedShift dated : datedShifts) {
+                String holiday = hours.holidays().get(dated.date());
+                if (holiday != null) {
+                    problems.warning(dated.file(), dated.node(), dated.field(), "'" + dated.date() + "' is a holiday of hours"
+                            + (holiday.isEmpty() ? "" : " (" + holiday + ")") + ": every queue is closed and nobody is rostered on it");
+                }
+            }
+        }
+
+        /** A date YYYY-MM-DD at {@code node}, or null after an error naming {@code field}. */
+        private java.time.LocalDate dateOf(String file, Node node, String field) {
+            java.time.LocalDate date = node instanceof ScalarNode ? parsedOrNull(scalar(node)) : null;
+            if (date == null) {
+                problems.error(file, node, field, "must be a date YYYY-MM-DD, e.g. 2026-12-25");
+            }
+            return date;
+        }
+
+        private static java.time.LocalDate parsedOrNull(String text) {
+            try {
+                return java.time.LocalDate.parse(text.trim());
+            } catch (java.time.format.DateTimeParseException e) {
+                return null;
+            }
         }
 
         /** The one day a name ({@code mon} .. {@code sun}, or the full English name) means, or null. */
@@ -1080,13 +1170,9 @@ public final class ConfigLoader {
                     }
                     path += ".date";
                 }
-                try {
-                    java.time.LocalDate date = java.time.LocalDate.parse(scalar(dateNode).trim());
-                    if (holidays.putIfAbsent(date, name) != null) {
-                        problems.error(f.file, dateNode, path, "this date is already a holiday; list each date once");
-                    }
-                } catch (java.time.format.DateTimeParseException e) {
-                    problems.error(f.file, dateNode, path, "must be a date YYYY-MM-DD, e.g. 2026-12-25");
+                java.time.LocalDate date = dateOf(f.file, dateNode, path);
+                if (date != null && holidays.putIfAbsent(date, name) != null) {
+                    problems.error(f.file, dateNode, path, "this date is already a holiday; list each date once");
                 }
             }
             return holidays;

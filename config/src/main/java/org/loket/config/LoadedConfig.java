@@ -11,7 +11,7 @@ import org.loket.core.config.RoutingConfig;
  *
  * @param routing       the core's configuration
  * @param promptTexts   per prompt key, the text per language code
- * @param plans         per agent id, when that agent works: shift, planned breaks, days of the week
+ * @param plans         per agent id, when that agent works: shift, planned breaks, days of the week or dates
  *                      ({@link AgentPlan#ALL_DAY} when no shift is given)
  * @param hours         when the helpdesk is open
  * @param source        where it was read from (a folder, or "embedded default")
@@ -43,11 +43,11 @@ public record LoadedConfig(RoutingConfig routing, Map<String, Map<String, String
 
     /**
      * What agent {@code agent} is rostered for on {@code date}: its plan, or null when it does not
-     * work that day (not one of its {@link AgentPlan#days}, or one of the hours' holidays, when every
-     * queue is closed).
+     * work that day (not one of its {@link AgentPlan#days} or {@link AgentPlan#dates}, one of its
+     * {@link AgentPlan#except} dates, or one of the hours' holidays, when every queue is closed).
      */
     public AgentPlan planOn(int agent, LocalDate date) {
         AgentPlan plan = plans.get(agent);
-        return plan.worksOn(date.getDayOfWeek()) && !hours.holidays().containsKey(date) ? plan : null;
+        return plan.worksOn(date) && !hours.holidays().containsKey(date) ? plan : null;
     }
 }

@@ -75,6 +75,10 @@ class ConfigDiffTest {
         assertThat(ConfigDiff.diff(a, weekdays)).containsExactly("~ agent ann: days (none) -> weekdays");
         assertThat(ConfigDiff.diff(weekdays, ConfigLoader.parseOne("r.yaml", base.formatted(", days: [sat, mon]"))))
                 .containsExactly("~ agent ann: days weekdays -> mon,sat");
+        assertThat(ConfigDiff.diff(weekdays, ConfigLoader.parseOne("r.yaml", base.formatted(", days: weekdays, except: [\"2027-04-30\"]"))))
+                .containsExactly("~ agent ann: days weekdays -> weekdays except 2027-04-30");
+        assertThat(ConfigDiff.diff(a, ConfigLoader.parseOne("r.yaml", base.formatted(", dates: [\"2027-03-01\"]"))))
+                .containsExactly("~ agent ann: days (none) -> on 2027-03-01");
     }
 
     @Test

@@ -201,6 +201,85 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldRosterOneOffShiftsOnTheirDatesAndLeaveWeeklyShiftsOutOnTheirExceptions() throws ConfigException {
+        LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", """
+                skills: [s]
+                queues: [{name: q, channel: voice, skill: s}]
+                agents:
+                  - name: desk
+                    skills: {s: 2}
+                    shifts:
+                      - {start: "08:00", end: "17:00", days: weekdays, except: ["2026-11-25", "2026-11-28"]}
+                      - {start: "17:00", end: "22:00", count: 2, dates: ["2026-11-23", "2026-11-24"]}
+                      - {start: "18:00", end: "22:00", dates: ["2026-12-25"]}
+                prompts: {closed: {nl: "Gesloten"}}
+                hours: {weekdays: "08:00-22:00", weekend: "12:00-22:00", closedPrompt: closed, holidays: [{date: "2026-12-25", name: Kerst}]}
+                """);
+        java.time.LocalDate monday = java.time.LocalDate.of(2026, 11, 23);
+        assertThat(rostered(loaded, monday)).containsExactly("desk-001", "desk-002", "desk-003");
+        assertThat(rostered(loaded, monday.plusDays(1))).containsExactly("desk-001", "desk-002", "desk-003");
+        assertThat(rostered(loaded, monday.plusDays(2))).as("the weekly shift's exception; no one-off shift").isEmpty();
+        assertThat(rostered(loaded, monday.plusDays(3))).containsExactly("desk-001");
+        assertThat(rostered(loaded, monday.plusDays(7))).as("a week later the one-off shift is gone").containsExactly("desk-001");
+        assertThat(rostered(loaded, java.time.LocalDate.of(2026, 12, 25))).as("a holiday wins over a dated shift").isEmpty();
+        assertThat(loaded.plans()).extracting(AgentPlan::toString).containsExactly("08:00-17:00 weekdays except 2026-11-25,2026-11-28",
+                "17:00-22:00 on 2026-11-23,2026-11-24", "17:00-22:00 on 2026-11-23,2026-11-24", "18:00-22:00 on 2026-12-25");
+        assertThat(loaded.warnings()).anySatisfy(w -> {
+            assertThat(w.line()).isEqualTo(7);
+            assertThat(w.field()).isEqualTo("agents[0].shifts[0].except[1]");
+            assertThat(w.message()).contains("Saturday", "does not work anyway", "weekdays");
+        });
+        assertThat(loaded.warnings()).anySatisfy(w -> {
+            assertThat(w.line()).isEqualTo(9);
+            assertThat(w.field()).isEqualTo("agents[0].shifts[2].dates[0]");
+            assertThat(w.message()).contains("holiday", "Kerst", "nobody is rostered");
+        });
+        assertThat(loaded.warnings()).noneMatch(w -> w.field().equals("agents[0].shifts[0].except[0]"));
+    }
+
+    @Test
+    void shouldRefuseDatesThatAreNotDatesOrMixedWithDaysOrExceptions() {
+        String yaml = """
+                skills: [s]
+                queues: [{name: q, channel: voice, skill: s}]
+                agents:
+                  - name: desk
+                    skills: {s: 2}
+                    shifts:
+                      - {start: "08:00", end: "17:00", dates: ["2027-02-30", "2027-03-01", "2027-03-01"]}
+                      - {start: "08:00", end: "17:00", days: weekdays, dates: ["2027-03-01"]}
+                      - {start: "08:00", end: "17:00", dates: ["2027-03-01"], except: ["2027-03-02"]}
+                      - {start: "08:00", end: "17:00", except: []}
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", yaml)).isInstanceOf(ConfigException.class).satisfies(e -> {
+            var problems = ((ConfigException) e).problems();
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.line()).isEqualTo(7);
+                assertThat(p.field()).isEqualTo("agents[0].shifts[0].dates[0]");
+                assertThat(p.value()).isEqualTo("2027-02-30");
+                assertThat(p.message()).contains("YYYY-MM-DD");
+            });
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.field()).isEqualTo("agents[0].shifts[0].dates[2]");
+                assertThat(p.message()).contains("twice");
+            });
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.line()).isEqualTo(8);
+                assertThat(p.field()).isEqualTo("agents[0].shifts[1].days");
+                assertThat(p.message()).contains("not both");
+            });
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.line()).isEqualTo(9);
+                assertThat(p.field()).isEqualTo("agents[0].shifts[2].except");
+            });
+            assertThat(problems).anySatisfy(p -> {
+                assertThat(p.field()).isEqualTo("agents[0].shifts[3].except");
+                assertThat(p.message()).contains("list of dates");
+            });
+        });
+    }
+
+    @Test
     void shouldRefuseDaysThatAreNotDaysOfTheWeek() {
         String yaml = """
                 skills: [s]

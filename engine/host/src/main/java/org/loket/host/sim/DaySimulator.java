@@ -600,8 +600,8 @@ public final class DaySimulator {
         Set<Integer> absent = Roster.absent(loaded, settings, staffed);
         long rostered = java.util.stream.IntStream.range(0, config.agents().size())
                 .filter(a -> !staffed.contains(a) && loaded.planOn(a, settings.date()) != null).count();
-        staffingSummary = String.format(java.util.Locale.ROOT, "%d agents rostered on %s, %d absent (%.0f %% of each shift)%s",
-                rostered, settings.date().getDayOfWeek().getDisplayName(java.time.format.TextStyle.FULL, java.util.Locale.ENGLISH),
+        staffingSummary = String.format(java.util.Locale.ROOT, "%d agents rostered on %s %s, %d absent (%.0f %% of each shift)%s",
+                rostered, settings.date().getDayOfWeek().getDisplayName(java.time.format.TextStyle.FULL, java.util.Locale.ENGLISH), settings.date(),
                 absent.size(), settings.absenceShare() * 100,
                 staffed.isEmpty() ? "" : "; " + staffed.size() + " follow the staffing file");
         for (int a = 0; a < config.agents().size(); a++) {

@@ -108,19 +108,25 @@ class SimulationCommandsTest {
         assertThat(Files.readString(folder.resolve("compare.html"))).contains("config/examples/evening-plus-15");
     }
 
-    /** The weekly example rosters its weekend shifts on a Saturday only: its Monday is the default's, its Saturday leaner. */
+    /**
+     * The weekly example rosters its weekend shifts on a Saturday only and eight one-off agents on
+     * Monday 2027-03-01: a week later its Monday is the default's, its Saturday leaner.
+     */
     @Test
     void compareShouldRosterEachConfigurationForTheDaysWeekday() throws Exception {
         Path repo = Path.of(System.getProperty("user.dir")).getParent().getParent();
         String[] both = {"--config", repo.resolve("config/default").toString(), "--config", repo.resolve("config/examples/weekly-roster").toString()};
-        Result monday = run(concat(new String[] {"compare", "--trace", trace.toString(), "--json", "--date", "2027-03-01"}, both));
+        Result monday = run(concat(new String[] {"compare", "--trace", trace.toString(), "--json", "--date", "2027-03-08"}, both));
         assertThat(monday.exit()).as(monday.err()).isZero();
         JsonNode m = JSON.readTree(monday.out());
         assertThat(m.get("b").get("totals")).as("the same weekday shifts").isEqualTo(m.get("a").get("totals"));
+        Result taxMonday = run(concat(new String[] {"compare", "--trace", trace.toString(), "--date", "2027-03-01"}, both));
+        assertThat(taxMonday.out()).as("the one-off shifts of 2027-03-01")
+                .contains("staffing: A 254 agents rostered on Monday 2027-03-01", "B 262 agents rostered on Monday 2027-03-01");
 
         Result saturday = run(concat(new String[] {"compare", "--trace", trace.toString(), "--date", "2027-03-06"}, both));
         assertThat(saturday.exit()).as(saturday.err()).isZero();
-        assertThat(saturday.out()).contains("staffing: A 254 agents rostered on Saturday", "B 103 agents rostered on Saturday");
+        assertThat(saturday.out()).contains("staffing: A 254 agents rostered on Saturday 2027-03-06", "B 103 agents rostered on Saturday 2027-03-06");
         JsonNode weekly = JSON.readTree(run("erlang", "--trace", trace.toString(), "--date", "2027-03-06", "--json", both[2], both[3]).out());
         JsonNode daily = JSON.readTree(run("erlang", "--trace", trace.toString(), "--date", "2027-03-06", "--json", both[0], both[1]).out());
         assertThat(daily.get("intervals").get(0).get("start").asText()).as("the weekday roster from 08:00").isEqualTo("08:00");

@@ -167,7 +167,7 @@ public class DaySimulatorTest {
         List<String> home = neverLoggedIn(roster, fewer);
         assertThat(neverLoggedIn(roster, all)).isEmpty();
         assertThat(home).hasSize((int) expectedAbsent);
-        assertThat(fewer.staffing()).isEqualTo("254 agents rostered on Monday, " + expectedAbsent + " absent (10 % of each shift)");
+        assertThat(fewer.staffing()).isEqualTo("254 agents rostered on Monday 2027-03-01, " + expectedAbsent + " absent (10 % of each shift)");
         for (var shift : perShift.entrySet()) {
             long shiftHome = home.stream().filter(name -> roster.plans().get(agentId(roster, name)).shift().equals(shift.getKey())).count();
             assertThat(shiftHome).as("absent of shift %s", shift.getKey()).isEqualTo(Math.round(shift.getValue() * 0.1));
@@ -196,12 +196,12 @@ public class DaySimulatorTest {
             DaySimulator.Result result = new DaySimulator(weekly, on).run(one, null, null);
             assertThat(result.kpis().totals().answered()).as("on %s", day.getKey()).isEqualTo(1);
             assertThat(result.kpis().agents()).as("on %s", day.getKey()).extracting(KpiReport.AgentFigures::name).containsExactly(day.getValue());
-            assertThat(result.staffing()).startsWith("1 agents rostered on " + (day.getValue().equals("ann") ? "Monday" : "Saturday"));
+            assertThat(result.staffing()).startsWith("1 agents rostered on " + (day.getValue().equals("ann") ? "Monday" : "Saturday") + " " + day.getKey());
         }
         DaySimulator.Result holiday = new DaySimulator(weekly, new DaySimulator.Settings(LocalDate.of(2027, 3, 2), ZoneOffset.UTC, 3_000, 5_000))
                 .run(one, null, null);
         assertThat(holiday.kpis().agents()).isEmpty();
-        assertThat(holiday.staffing()).startsWith("0 agents rostered on Tuesday");
+        assertThat(holiday.staffing()).startsWith("0 agents rostered on Tuesday 2027-03-02");
     }
 
     /** Roster names the day's per-agent report lacks: it lists every agent present at some time. */
