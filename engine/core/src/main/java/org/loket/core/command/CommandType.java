@@ -66,7 +66,14 @@ public enum CommandType {
      * occupancy, by which a {@code least-occupied} queue chooses, counts from now; before, it counts
      * every login of the day together. No decision.
      */
-    DAY_STARTED(17);
+    DAY_STARTED(17),
+    /**
+     * {@code input}: an operator's service announcement (an outage everybody should hear about). While
+     * {@code input} names a prompt, every voice and chat contact that arrives hears or reads it first
+     * (decision {@code ANNOUNCE}), then its entry's flow or queue as usual. {@code input} -1 clears it. No decision; an unknown
+     * prompt is refused ({@code INVALID_ARGUMENT}).
+     */
+    ANNOUNCEMENT_SET(18);
 
     private static final CommandType[] BY_CODE = new CommandType[32];
 

@@ -63,7 +63,13 @@ public enum DecisionType {
      * prompt and the end ({@code DEFLECTED}), an overflow by the contact queueing in the other queue,
      * a callback offer comes after the contact queued.
      */
-    DEFLECT(12);
+    DEFLECT(12),
+    /**
+     * Render the operator's service announcement {@code promptId} in {@code languageId} to the arriving
+     * {@code contactId} before anything else (the contact's flow or queue decisions follow): heard to its
+     * end, keys do not cut it short, nothing waits on it. See {@code ANNOUNCEMENT_SET}.
+     */
+    ANNOUNCE(13);
 
     private static final DecisionType[] BY_CODE = new DecisionType[16];
 

@@ -76,6 +76,9 @@ import org.loket.core.state.StateWriter;
  * <li>Business hours ({@code QUEUE_HOURS_SET}, from the host's schedule) close and open a queue the
  *     same way, apart from the emergency closure: a contact turned away ends {@code OUTSIDE_HOURS}.
  *     While both are set, the emergency closure's prompt and outcome win.</li>
+ * <li>An operator's service announcement ({@code ANNOUNCEMENT_SET}) is rendered to every voice and
+ *     chat contact that arrives while it is set, before its flow ({@code ANNOUNCE}); e-mail and social work items are not told. It outlives a
+ *     configuration change (by prompt name).</li>
  * <li>A transfer may name an agent: when that agent qualifies for the target queue and can take
  *     the contact now, it is offered to them at once; otherwise it waits in the queue in its place.</li>
  * <li>A flow's queue leaf (and a menu's fallback) may name another queue per channel
@@ -91,7 +94,7 @@ import org.loket.core.state.StateWriter;
  */
 public final class RoutingCore {
     /** Format of {@link #writeState}; a reader refuses another. */
-    public static final int STATE_FORMAT_VERSION = 11;
+    public static final int STATE_FORMAT_VERSION = 12;
 
     private final DecisionSink sink;
     private final Decision decision = new Decision();
@@ -130,6 +133,8 @@ public final class RoutingCore {
     private int[] closurePrompt;
     /** Per queue, the prompt while its business hours (or a holiday) keep it closed, or -1 when open. */
     private int[] hoursPrompt;
+    /** The prompt of the operator's service announcement, or -1 when none is set. */
+    private int announcementPrompt = -1;
     private Agents agents;
     private Contacts contacts;
     private DeadlineHeap timers;
@@ -193,6 +198,7 @@ public final class RoutingCore {
             case QUEUE_HOURS_SET -> onQueueClosureSet(command, hoursPrompt);
             case PROMPT_PLAYED -> onPromptPlayed(command);
             case DAY_STARTED -> agents.newDay(nowNs);
+            case ANNOUNCEMENT_SET -> onAnnouncementSet(command);
             default -> reject(RejectReason.UNKNOWN_COMMAND, command);
         }
     }
@@ -255,6 +261,10 @@ public final class RoutingCore {
                             + "', which the new configuration lacks";
                 }
             }
+        }
+        if (announcementPrompt >= 0 && !candidate.prompts().contains(config.prompts().get(announcementPrompt))) {
+            return "the service announcement plays prompt '" + config.prompts().get(announcementPrompt)
+                    + "', which the new configuration lacks";
         }
         for (int slot = 0; slot < contacts.highWater(); slot++) {
             int state = contacts.state(slot);
@@ -355,6 +365,7 @@ public final class RoutingCore {
         long[] oldLastAnswerNs = lastAnswerNs;
         boolean[] oldBacklog = backlogAfterAnswer;
         install(next, encoded);
+        announcementPrompt = announcementPrompt < 0 ? -1 : next.prompts().indexOf(old.prompts().get(announcementPrompt));
         for (int q = 0; q < old.queues().size(); q++) {
             int nq = indexOfQueue(next, old.queues().get(q).name());
             if (nq >= 0) {
@@ -529,6 +540,13 @@ public final class RoutingCore {
         contacts.setLanguage(slot, command.languageId >= 0 && command.languageId < config.languages().size()
                 ? command.languageId : 0);
         contacts.setPreferred(slot, command.agentId >= 0 && command.agentId < agents.count ? command.agentId : -1);
+        if (announcementPrompt >= 0 && (command.channel == Channel.VOICE.code() || command.channel == Channel.CHAT.code())) {
+            Decision d = begin(DecisionType.ANNOUNCE);
+            d.contactId = contactId;
+            d.promptId = announcementPrompt;
+            d.languageId = contacts.language(slot);
+            emit();
+        }
         EntrySpec entry = entries[command.entryId];
         if (entry.flowNodeId() >= 0) {
             enterNode(slot, entry.flowNodeId());
@@ -862,6 +880,14 @@ public final class RoutingCore {
         d.priority = contacts.priority(slot);
         d.score = waitMs(ewtNs);
         emit();
+    }
+
+    private void onAnnouncementSet(Command command) {
+        if (command.input < -1 || command.input >= config.prompts().size()) {
+            reject(RejectReason.INVALID_ARGUMENT, command);
+            return;
+        }
+        announcementPrompt = command.input;
     }
 
     /** Emergency closure and business hours alike: {@code prompts} is the array the command sets. */
@@ -1538,6 +1564,11 @@ public final class RoutingCore {
         return closurePrompt == null ? -1 : closurePrompt[queue];
     }
 
+    /** The prompt of the operator's service announcement, or -1 when none is set. */
+    public int announcementPrompt() {
+        return announcementPrompt;
+    }
+
     /** The prompt while the queue's business hours keep it closed, or -1 when they have it open. */
     public int queueHoursPrompt(int queue) {
         return hoursPrompt == null ? -1 : hoursPrompt[queue];
@@ -1579,6 +1610,7 @@ public final class RoutingCore {
                 out.writeLong(lastAnswerNs[q]);
                 out.writeInt(backlogAfterAnswer[q] ? 1 : 0);
             }
+            out.writeInt(announcementPrompt);
         }
     }
 
@@ -1629,6 +1661,9 @@ public final class RoutingCore {
                     core.lastAnswerNs[q] = in.readLong();
                     core.backlogAfterAnswer[q] = in.readInt() != 0;
                 }
+            }
+            if (format >= 12) { // before 12, no service announcement
+                core.announcementPrompt = in.readInt();
             }
             for (int slot = 0; slot < core.contacts.highWater(); slot++) {
                 if (core.contacts.state(slot) != ContactState.NONE.code() && core.contacts.deadlineNs(slot) >= 0) {

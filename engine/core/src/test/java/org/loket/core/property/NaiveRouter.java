@@ -104,6 +104,8 @@ final class NaiveRouter {
 
     private final DecisionSink sink;
     private RoutingConfig config;
+    /** The prompt of the operator's service announcement; null when none is set. */
+    private Integer announcement;
     /** Per queue id, the prompt of its emergency closure; absent when open. */
     private final Map<Integer, Integer> closures = new HashMap<>();
     /** Per queue id, the prompt while business hours keep it closed; absent when open. */
@@ -168,6 +170,13 @@ final class NaiveRouter {
             case QUEUE_HOURS_SET -> closure(c, hoursClosures);
             case PROMPT_PLAYED -> promptPlayed(c);
             case DAY_STARTED -> newDay();
+            case ANNOUNCEMENT_SET -> {
+                if (c.input < -1 || c.input >= config.prompts().size()) {
+                    reject(RejectReason.INVALID_ARGUMENT, c);
+                } else {
+                    announcement = c.input < 0 ? null : c.input;
+                }
+            }
             default -> reject(RejectReason.UNKNOWN_COMMAND, c);
         }
     }
@@ -236,6 +245,9 @@ final class NaiveRouter {
                 }
             }
         }
+        if (announcement != null && !next.prompts().contains(config.prompts().get(announcement))) {
+            return false;
+        }
         for (Agent agent : agents) {
             if (agent.presence == AgentState.LOGGED_OUT) {
                 continue;
@@ -273,6 +285,9 @@ final class NaiveRouter {
         backlogAfterAnswer.keySet().retainAll(names);
         closures.clear();
         hoursClosures.clear();
+        if (announcement != null) {
+            announcement = next.prompts().indexOf(old.prompts().get(announcement));
+        }
         oldClosures.forEach((q, p) -> closures.put(queueIndex(old.queues().get(q).name()), next.prompts().indexOf(old.prompts().get(p))));
         oldHours.forEach((q, p) -> hoursClosures.put(queueIndex(old.queues().get(q).name()), next.prompts().indexOf(old.prompts().get(p))));
         agents.clear();
@@ -394,6 +409,13 @@ final class NaiveRouter {
             contact.preferred = c.agentId >= 0 && c.agentId < agents.size() ? c.agentId : -1;
             contact.joinedNs = nowNs;
             contacts.add(contact);
+            if (announcement != null && (c.channel == Channel.VOICE.code() || c.channel == Channel.CHAT.code())) {
+                Decision d = decision(DecisionType.ANNOUNCE);
+                d.contactId = contact.id;
+                d.promptId = announcement;
+                d.languageId = contact.language;
+                emit(d);
+            }
             EntrySpec entry = config.entries().get(c.entryId);
             if (entry.flowNodeId() >= 0) {
                 enterNode(contact, entry.flowNodeId());

@@ -531,4 +531,45 @@ class RoutingCoreTest {
         driver.apply(closure(7_000, -1, -1), arrive(8_000, 4, Channel.VOICE, eDigid));
         assertThat(driver.core.contactState(4)).isEqualTo(ContactState.WAITING);
     }
+
+    @Test
+    void shouldAnnounceToArrivingCallsAndChatsWhileTheAnnouncementIsSetAndKeepItOverAReloadAndARestore() {
+        int outage = b.prompt("outage");
+        int qMail = b.queue("mail", Channel.EMAIL, digid);
+        int eMail = b.entryToQueue("mail", qMail);
+        start(b.build()).apply(announcement(1_000, outage), arrive(2_000, 1, Channel.VOICE, eDigid),
+                arrive(2_100, 2, Channel.CHAT, eChat), arrive(2_200, 3, Channel.EMAIL, eMail));
+        List<Decision> first = driver.sink.drain();
+        assertThat(first).filteredOn(d -> d.contactId == 1).extracting(d -> d.type).as("the announcement comes first")
+                .containsExactly(DecisionType.ANNOUNCE, DecisionType.QUEUE_CONTACT);
+        assertThat(first).filteredOn(d -> d.type == DecisionType.ANNOUNCE).extracting(d -> d.contactId)
+                .as("calls and chats, not work items").containsExactly(1L, 2L);
+        assertThat(first).filteredOn(d -> d.type == DecisionType.ANNOUNCE).allSatisfy(d -> assertThat(d.promptId).isEqualTo(outage));
+
+        b.prompt("something-new"); // the reload moves every prompt id after the new one's
+        RoutingConfig second = b.version(2).build();
+        driver.apply(config(3_000, second), arrive(4_000, 4, Channel.VOICE, eDigid));
+        int moved = second.prompts().indexOf("outage");
+        assertThat(driver.core.announcementPrompt()).as("kept by name").isEqualTo(moved);
+        assertThat(driver.sink.of(DecisionType.ANNOUNCE)).singleElement().satisfies(d -> assertThat(d.contactId).isEqualTo(4));
+
+        org.loket.core.state.ByteArrayState state = new org.loket.core.state.ByteArrayState();
+        driver.core.writeState(state);
+        RoutingCore restored = RoutingCore.readState(new org.loket.core.state.ByteArrayState(state.toByteArray()),
+                new org.loket.core.testkit.RecordingSink());
+        assertThat(restored.announcementPrompt()).as("a restart keeps it").isEqualTo(moved);
+        assertThat(restored.stateHash()).isEqualTo(driver.core.stateHash());
+
+        RoutingConfig withoutOutage = new RoutingConfig(3, second.skills(), second.languages(), List.of("something-new"),
+                second.queues(), second.agents(), second.entries(), second.flowNodes(), second.maxLiveContacts(),
+                second.pauseReasons(), second.wrapUpCodes());
+        assertThat(driver.core.reloadBlocker(withoutOutage)).contains("service announcement", "'outage'");
+        driver.sink.drain();
+        driver.apply(announcement(5_000, 99));
+        assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).singleElement()
+                .satisfies(d -> assertThat(d.reason).isEqualTo(RejectReason.INVALID_ARGUMENT));
+        driver.apply(announcement(6_000, -1), arrive(7_000, 5, Channel.VOICE, eDigid));
+        assertThat(driver.sink.of(DecisionType.ANNOUNCE)).as("cleared").isEmpty();
+        assertThat(driver.core.reloadBlocker(withoutOutage)).isNull();
+    }
 }

@@ -67,6 +67,13 @@ public final class Commands {
         return c;
     }
 
+    /** The operator's service announcement: {@code prompt} for every arriving voice and chat contact; -1 clears it. */
+    public static Command announcement(long ms, int prompt) {
+        Command c = at(CommandType.ANNOUNCEMENT_SET, ms);
+        c.input = prompt;
+        return c;
+    }
+
     /** Business hours closing {@code queue} (-1 = all) with {@code prompt}; -1 opens it. */
     public static Command hours(long ms, int queue, int prompt) {
         Command c = closure(ms, queue, prompt);

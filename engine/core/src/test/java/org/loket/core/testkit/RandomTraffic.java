@@ -324,6 +324,10 @@ public final class RandomTraffic implements DecisionSink {
         if (r < 53 && rnd.nextInt(8) == 0) {
             return expect(ACCEPTED, Commands.dayStarted(ms)); // midnight: occupancy counts from now
         }
+        if (r < 53 && rnd.nextInt(7) == 0 && !config.prompts().isEmpty()) {
+            // An operator sets the service announcement (an outage) or clears it.
+            return expect(ACCEPTED, Commands.announcement(ms, rnd.nextBoolean() ? rnd.nextInt(config.prompts().size()) : -1));
+        }
         if (r < 53) {
             // An operator closes a queue (or all) for a while, or opens them again.
             // Closing one queue at a time, opening one or all: queues stay closed briefly, traffic flows.

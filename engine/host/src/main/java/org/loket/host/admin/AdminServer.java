@@ -220,11 +220,13 @@ public final class AdminServer implements AutoCloseable {
                 applyConfig(exchange);
             } else if ((method.equals("PUT") || method.equals("DELETE")) && closure.matches()) {
                 setClosure(exchange, closure.group(1), method.equals("PUT"));
+            } else if (path.equals("/api/v1/announcement") && List.of("GET", "PUT", "DELETE").contains(method)) {
+                announcement(exchange, method);
             } else {
                 reply(exchange, 404, error("no such resource: " + method + " " + path
                         + "; see GET /api/v1/queues, /api/v1/agents, /api/v1/contacts, /api/v1/contacts/{id}/explain, "
                         + "POST /api/v1/agents/{name}/state, /api/v1/config, PUT|DELETE /api/v1/queues/{name|*}/closure, "
-                        + "GET /api/v1/health, GET /metrics"));
+                        + "GET|PUT|DELETE /api/v1/announcement, GET /api/v1/health, GET /metrics"));
             }
         } catch (java.util.concurrent.TimeoutException e) {
             reply(exchange, 503, error("the engine did not answer within " + QUERY_TIMEOUT_MS + " ms"));
@@ -475,14 +477,9 @@ public final class AdminServer implements AutoCloseable {
      * waiting keep their place.
      */
     private void setClosure(HttpExchange exchange, String queueName, boolean close) throws Exception {
-        String promptKey = null;
-        if (close) {
-            JsonNode body = body(exchange);
-            promptKey = body == null || !body.has("prompt") ? null : body.get("prompt").asText();
-            if (promptKey == null) {
-                reply(exchange, 400, error("the body must be JSON: {\"prompt\": \"a prompt key of the configuration\"}"));
-                return;
-            }
+        String promptKey = close ? promptKey(exchange) : null;
+        if (close && promptKey == null) {
+            return;
         }
         RoutingConfig config = engine.query(RoutingCore::config).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         int queue = queueName.equals("*") ? -1 : config.queues().stream().map(QueueSpec::name).toList().indexOf(queueName);
@@ -490,9 +487,8 @@ public final class AdminServer implements AutoCloseable {
             reply(exchange, 404, error("no queue named '" + queueName + "'"));
             return;
         }
-        int prompt = close ? config.prompts().indexOf(promptKey) : -1;
+        int prompt = close ? promptId(exchange, config, promptKey) : -1;
         if (close && prompt < 0) {
-            reply(exchange, 400, error("no prompt '" + promptKey + "'; valid: " + config.prompts()));
             return;
         }
         int queueId = queue;
@@ -505,6 +501,56 @@ public final class AdminServer implements AutoCloseable {
             return;
         }
         reply(exchange, 202, JSON.createObjectNode().put("queue", queueName).put("closed", close).put("prompt", promptKey));
+    }
+
+    /**
+     * The service announcement ({@code ANNOUNCEMENT_SET}): PUT with {@code {"prompt": "key"}} has every
+     * call and chat that arrives from now hear or read that prompt first, DELETE clears it, GET says
+     * which prompt is set ({@code null}: none). A journaled command, so replays and reports know it.
+     */
+    private void announcement(HttpExchange exchange, String method) throws Exception {
+        if (method.equals("GET")) {
+            String set = engine.query(core -> core.announcementPrompt() < 0 ? null : core.config().prompts().get(core.announcementPrompt()))
+                    .get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            reply(exchange, 200, JSON.createObjectNode().put("prompt", set));
+            return;
+        }
+        boolean set = method.equals("PUT");
+        String promptKey = set ? promptKey(exchange) : null;
+        if (set && promptKey == null) {
+            return;
+        }
+        int prompt = set ? promptId(exchange, engine.query(RoutingCore::config).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS), promptKey) : -1;
+        if (set && prompt < 0) {
+            return;
+        }
+        if (!engine.tryPublish((command, unused) -> {
+            command.type = CommandType.ANNOUNCEMENT_SET;
+            command.input = prompt;
+        }, null)) {
+            reply(exchange, 503, error("the engine's ring is full; try again"));
+            return;
+        }
+        reply(exchange, 202, JSON.createObjectNode().put("prompt", promptKey));
+    }
+
+    /** The body's {@code prompt}, or null after a 400 reply saying what the body must be. */
+    private String promptKey(HttpExchange exchange) throws Exception {
+        JsonNode body = body(exchange);
+        String key = body == null || !body.has("prompt") ? null : body.get("prompt").asText();
+        if (key == null) {
+            reply(exchange, 400, error("the body must be JSON: {\"prompt\": \"a prompt key of the configuration\"}"));
+        }
+        return key;
+    }
+
+    /** The prompt's id in {@code config}, or -1 after a 400 reply listing the valid keys. */
+    private int promptId(HttpExchange exchange, RoutingConfig config, String key) throws Exception {
+        int prompt = config.prompts().indexOf(key);
+        if (prompt < 0) {
+            reply(exchange, 400, error("no prompt '" + key + "'; valid: " + config.prompts()));
+        }
+        return prompt;
     }
 
     private static int agentId(RoutingConfig config, String name) {

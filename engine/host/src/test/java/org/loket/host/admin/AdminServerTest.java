@@ -297,6 +297,32 @@ class AdminServerTest {
     }
 
     @Test
+    void shouldSetTheServiceAnnouncementAndClearIt() throws Exception {
+        assertThat(JSON.readTree(send("GET", "/api/v1/announcement", TOKEN, null).body()).get("prompt").isNull()).isTrue();
+        HttpResponse<String> set = send("PUT", "/api/v1/announcement", TOKEN, "{\"prompt\": \"outage\"}");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(202);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        String shown = null;
+        while (System.nanoTime() < deadline && shown == null) {
+            shown = JSON.readTree(send("GET", "/api/v1/announcement", TOKEN, null).body()).get("prompt").textValue();
+            Thread.sleep(10);
+        }
+        assertThat(shown).isEqualTo("outage");
+        assertThat(engine.query(core -> core.config().prompts().get(core.announcementPrompt())).get()).isEqualTo("outage");
+        HttpResponse<String> unknown = send("PUT", "/api/v1/announcement", TOKEN, "{\"prompt\": \"nope\"}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("no prompt 'nope'", "outage");
+        assertThat(send("PUT", "/api/v1/announcement", TOKEN, "{}").statusCode()).isEqualTo(400);
+        assertThat(send("PUT", "/api/v1/announcement", "wrong", "{\"prompt\": \"outage\"}").statusCode()).isEqualTo(401);
+        assertThat(send("DELETE", "/api/v1/announcement", TOKEN, null).statusCode()).isEqualTo(202);
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (engine.query(core -> core.announcementPrompt()).get() >= 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(JSON.readTree(send("GET", "/api/v1/announcement", TOKEN, null).body()).get("prompt").isNull()).isTrue();
+    }
+
+    @Test
     void shouldFollowTheHoursOfAnAppliedConfigurationAndListQueuesClosedByThem() throws Exception {
         Path withHours = configFolder("hours", """
                 version: 7
