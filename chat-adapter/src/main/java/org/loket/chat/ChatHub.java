@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -239,6 +240,9 @@ final class ChatHub implements AutoCloseable {
     private final TranscriptStore store;
     /** The configuration in force and its texts; replaced by {@link #configApplied}. */
     private RoutingConfig routing;
+    /** The prompt of the service announcement in force (null: none) and since when (epoch ms), for the wallboard. */
+    private String announcement;
+    private long announcementSinceMs;
     private Map<String, Map<String, String>> promptTexts;
     private final ObjectMapper json = new ObjectMapper();
     private final ScheduledExecutorService thread;
@@ -517,8 +521,11 @@ final class ChatHub implements AutoCloseable {
     record LiveContact(int state, int queue, int agent) {
     }
 
-    /** Every agent's presence and pause reason in the core, by name (read on the core thread). */
-    record Presences(List<String> names, int[] presence, int[] reason) {
+    /**
+     * Every agent's presence and pause reason in the core, by name, and the prompt of the service
+     * announcement in force (null: none), read on the core thread.
+     */
+    record Presences(List<String> names, int[] presence, int[] reason, String announcement) {
         static Presences of(org.loket.core.routing.RoutingCore core) {
             int n = core.agentCount();
             int[] presence = new int[n];
@@ -527,7 +534,8 @@ final class ChatHub implements AutoCloseable {
                 presence[a] = core.agentPresence(a).code();
                 reason[a] = core.agentPauseReason(a);
             }
-            return new Presences(core.config().agents().stream().map(AgentSpec::name).toList(), presence, reason);
+            String announcement = core.announcementPrompt() < 0 ? null : core.config().prompts().get(core.announcementPrompt());
+            return new Presences(core.config().agents().stream().map(AgentSpec::name).toList(), presence, reason, announcement);
         }
     }
 
@@ -1409,6 +1417,12 @@ final class ChatHub implements AutoCloseable {
                 .put("redials", all == null ? 0 : all.repeats().afterAbandon());
         percent(day, "serviceLevelPercent", all == null ? null : all.serviceLevel());
         percent(day, "targetPercent", all == null ? null : all.serviceLevelTarget());
+        if (announcement == null) {
+            w.putNull("announcement");
+        } else { // what every caller and chat hears first, in the first language
+            w.putObject("announcement").put("prompt", announcement).put("text", promptText(announcement, 0))
+                    .put("sinceMs", announcementSinceMs);
+        }
         ArrayNode as = w.putArray("agents");
         int[] agentsByState = new int[AgentState.values().length];
         Map<String, Integer> pausedByReason = new TreeMap<>();
@@ -1479,6 +1493,10 @@ final class ChatHub implements AutoCloseable {
         }
         today.accept(command, decisions, decisions.length);
         mirror(command, decisions);
+        if (command.type == CommandType.ANNOUNCEMENT_SET && !Decision.refused(decisions, decisions.length)) {
+            announcement = command.input < 0 ? null : routing.prompts().get(command.input);
+            announcementSinceMs = command.timestampNs / 1_000_000L;
+        }
         // A push that ran between this command's decisions (or the desk's own update) and this call
         // showed the figures before it; some commands change them with no decision at all (an
         // agent's WRAP_UP_DONE closes the answered contact). Only a bare tick changes nothing shown.
@@ -1495,6 +1513,11 @@ final class ChatHub implements AutoCloseable {
      * when they come back, so letting the read win would leave the older presence showing.
      */
     void resyncPresences(Presences presences) {
+        if (!Objects.equals(announcement, presences.announcement())) {
+            announcement = presences.announcement();
+            announcementSinceMs = System.currentTimeMillis();
+            wallboardDirty = true;
+        }
         Map<String, AgentView> byName = new HashMap<>();
         for (AgentView a : agents) {
             byName.put(a.name, a);
@@ -1652,6 +1675,7 @@ final class ChatHub implements AutoCloseable {
     /** A copy of a decision, in decision order. */
     void onDecision(Decision d) {
         switch (d.type) {
+            case ANNOUNCE -> onAnnounce(d);
             case PLAY_PROMPT -> onPrompt(d);
             case QUEUE_CONTACT -> onQueued(d);
             case OFFER_CONTACT -> onOffer(d);
@@ -1684,6 +1708,16 @@ final class ChatHub implements AutoCloseable {
 
     private Conversation conversation(Decision d) {
         return conversations.computeIfAbsent(d.contactId, id -> new Conversation(id, -1, false));
+    }
+
+    /** The operator's service announcement, before the chatbot's first step: shown, and in the transcript the agent gets. */
+    private void onAnnounce(Decision d) {
+        Conversation c = conversation(d);
+        String text = promptText(routing.prompts().get(d.promptId), Math.max(0, d.languageId));
+        c.say("notice", text);
+        if (c.ours && c.citizen != null) {
+            c.citizen.send(json.createObjectNode().put("type", "announcement").put("text", text).toString());
+        }
     }
 
     private void onPrompt(Decision d) {

@@ -300,6 +300,39 @@ class ChatBrowserIT {
         }
     }
 
+    /** An operator's service announcement (an outage): above the wallboard's figures, and first in a new chat. */
+    @Test
+    void theServiceAnnouncementShowsOnTheWallboardAndFirstInANewChat() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "200"))) {
+            int prompt = t.engine.query(core -> core.config().prompts().indexOf("info-activation-letter")).get();
+            assertThat(t.engine.tryPublish((c, unused) -> {
+                c.type = org.loket.core.command.CommandType.ANNOUNCEMENT_SET;
+                c.input = prompt;
+            }, null)).isTrue();
+            ChromeDriver driver = Browser.start(Path.of("target", "chromium-profile-" + System.nanoTime()));
+            try {
+                WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+                driver.get(t.http() + "/wallboard#token=" + TestEngine.SUPERVISOR_TOKEN);
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("announcement")));
+                assertThat(driver.findElement(By.id("announcement")).getText())
+                        .startsWith("Service announcement to every caller and chat since").contains("(info-activation-letter): Uw activeringscode");
+                Browser.screenshot(driver, "15-wallboard-service-announcement");
+
+                driver.get(t.http() + "/chat");
+                driver.findElement(By.id("start")).click();
+                wait.until(d -> driver.findElements(By.cssSelector("#log .line.bot")).size() == 1);
+                // In the browser's language (the page starts the chat in it): the same prompt as on the wallboard.
+                assertThat(driver.executeScript("return Array.from(document.querySelectorAll('#log .line'))"
+                        + ".map(function (l) { return l.className + ': ' + l.textContent.substring(0, 12); });"))
+                        .as("the announcement, then the bot").isIn(java.util.List.of("line notice: Uw activerin", "line bot: Welkom bij d"),
+                                java.util.List.of("line notice: Your activat", "line bot: Welcome to t"));
+                Browser.screenshot(driver, "16-chat-service-announcement");
+            } finally {
+                driver.quit();
+            }
+        }
+    }
+
     /** The agents table as "agent | state | schedule | class" rows, then the schedule line and its class, read at one instant. */
     @SuppressWarnings("unchecked")
     private static java.util.List<String> scheduleRows(ChromeDriver driver) {

@@ -61,6 +61,43 @@ class ChatGatewayTest {
     }
 
     @Test
+    void shouldShowTheServiceAnnouncementBeforeTheChatbotAndOnTheWallboardUntilItIsCleared() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "100"));
+             WsClient board = new WsClient(t.ws() + "/ws/wallboard")) {
+            board.send("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}");
+            assertThat(board.await("wallboard").path("announcement").isNull()).isTrue();
+            int prompt = t.engine.query(core -> core.config().prompts().indexOf("info-activation-letter")).get();
+            announce(t, prompt);
+            JsonNode w = board.await("wallboard", f -> !f.path("announcement").isNull(), 10_000);
+            assertThat(w.path("announcement").path("prompt").asText()).isEqualTo("info-activation-letter");
+            assertThat(w.path("announcement").path("text").asText()).startsWith("Uw activeringscode");
+
+            try (WsClient citizen = new WsClient(t.ws() + "/ws/citizen")) {
+                citizen.send("{\"type\":\"start\",\"language\":\"en\"}");
+                citizen.await("session");
+                JsonNode notice = citizen.next();
+                assertThat(notice.path("type").asText()).as("first, before the bot").isEqualTo("announcement");
+                assertThat(notice.path("text").asText()).as("in the chat's language").startsWith("Your activation code");
+                assertThat(citizen.next().path("node").asText()).isEqualTo("welcome");
+            }
+            announce(t, -1);
+            board.await("wallboard", f -> f.path("announcement").isNull(), 10_000);
+            try (WsClient citizen = new WsClient(t.ws() + "/ws/citizen")) {
+                citizen.send("{\"type\":\"start\",\"language\":\"en\"}");
+                citizen.await("session");
+                assertThat(citizen.next().path("type").asText()).as("cleared: the bot first").isEqualTo("bot");
+            }
+        }
+    }
+
+    private static void announce(TestEngine t, int prompt) {
+        assertThat(t.engine.tryPublish((c, unused) -> {
+            c.type = CommandType.ANNOUNCEMENT_SET;
+            c.input = prompt;
+        }, null)).isTrue();
+    }
+
+    @Test
     void shouldHandAChatToAnAgentWithPathAndTranscriptAndResumeAfterAReconnect() throws Exception {
         try (TestEngine t = new TestEngine(Map.of()); WsClient desk = t.login("chat-desk-001")) {
             WsClient citizen = new WsClient(t.ws() + "/ws/citizen");

@@ -62,6 +62,18 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
         seen.removeIf(f -> f.path("type").asText().equals(type));
     }
 
+    /** The next frame not read yet (skipped ones first), whatever its type; fails after 10 s. */
+    JsonNode next() throws InterruptedException {
+        if (!seen.isEmpty()) {
+            return seen.remove(0);
+        }
+        JsonNode f = frames.poll(10, TimeUnit.SECONDS);
+        if (f == null) {
+            throw new AssertionError("no frame within 10 s");
+        }
+        return f;
+    }
+
     JsonNode await(String type) throws InterruptedException {
         return await(type, f -> true, 10_000);
     }

@@ -9,6 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.asteriskjava.manager.ManagerConnection;
 import org.asteriskjava.manager.ManagerEventListener;
 import org.asteriskjava.manager.ResponseEvents;
+import org.asteriskjava.manager.action.DbDelAction;
+import org.asteriskjava.manager.action.DbPutAction;
+import org.asteriskjava.manager.action.ManagerAction;
 import org.asteriskjava.manager.action.OriginateAction;
 import org.asteriskjava.manager.action.PJSipShowEndpointsAction;
 import org.asteriskjava.manager.action.RedirectAction;
@@ -34,6 +37,9 @@ import org.slf4j.LoggerFactory;
  */
 final class AmiLink implements ManagerEventListener {
     private static final Logger LOG = LoggerFactory.getLogger(AmiLink.class);
+    /** Where the dialplan reads the announcement to play first: {@code ${DB(loket/outage)}}. */
+    static final String ANNOUNCEMENT_FAMILY = "loket";
+    static final String ANNOUNCEMENT_KEY = "outage";
 
     private final TelephonyGateway gateway;
     private final Calls calls;
@@ -43,6 +49,9 @@ final class AmiLink implements ManagerEventListener {
      */
     /** Set on the AMI reader thread by its connect and disconnect events. */
     private volatile boolean connected;
+    /** The service announcement's prompt Asterisk should play first (null: none), and whether Asterisk may not have it yet. */
+    private volatile String announcement;
+    private volatile boolean announcementUnsent;
     private final Map<String, Integer> presence = new java.util.HashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private ManagerConnection connection;
@@ -99,7 +108,10 @@ final class AmiLink implements ManagerEventListener {
                     connected = true;
                     long n = calls.counters.amiConnects.incrementAndGet();
                     LOG.info("telephony: AMI connected (connection {}); resynchronising agents", n);
-                    gateway.actions().execute(this::resynchronise);
+                    gateway.actions().execute(() -> {
+                        resynchronise();
+                        sendAnnouncement(); // an Asterisk that restarted, or a change made while the link was down
+                    });
                 }
                 case DisconnectEvent d -> {
                     connected = false;
@@ -198,6 +210,47 @@ final class AmiLink implements ManagerEventListener {
     void configApplied() {
         if (connection != null && connection.getState() == org.asteriskjava.manager.ManagerConnectionState.CONNECTED) {
             resynchronise();
+        }
+    }
+
+    /**
+     * The core's service announcement changed (or is the one the core holds at start): Asterisk's
+     * dialplan plays {@code database loket/outage} before a call reaches Loket, and in the fallback
+     * route when Loket is down, so the announcement goes there. Written now when connected, else at
+     * the next connection.
+     *
+     * @param prompt the prompt key, null when cleared
+     */
+    void announce(String prompt) {
+        announcement = prompt;
+        announcementUnsent = true;
+        if (connected) {
+            gateway.actions().execute(this::sendAnnouncement);
+        }
+    }
+
+    /** Action executor: writes (or deletes) Asterisk's copy of the announcement unless it is known to hold it. */
+    private synchronized void sendAnnouncement() {
+        String prompt = announcement;
+        if (!announcementUnsent && prompt == null) {
+            return; // nothing of Loket's to write: an operator's own value (set while Loket was down) stays
+        }
+        ManagerAction action = prompt == null ? new DbDelAction(ANNOUNCEMENT_FAMILY, ANNOUNCEMENT_KEY)
+                : new DbPutAction(ANNOUNCEMENT_FAMILY, ANNOUNCEMENT_KEY, prompt);
+        try {
+            ManagerResponse response = connection.sendAction(action, 5_000);
+            boolean gone = prompt == null && String.valueOf(response.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("not found");
+            if ("Success".equalsIgnoreCase(response.getResponse()) || gone) {
+                if (prompt == announcement) {
+                    announcementUnsent = false;
+                }
+                LOG.info("telephony: service announcement {} in Asterisk (database {}/{})",
+                        prompt == null ? "cleared" : "'" + prompt + "'", ANNOUNCEMENT_FAMILY, ANNOUNCEMENT_KEY);
+            } else {
+                LOG.warn("telephony: Asterisk refused the service announcement: {}", response.getMessage());
+            }
+        } catch (Exception e) {
+            LOG.warn("telephony: service announcement not written to Asterisk ({}); again at the next connection", e.toString());
         }
     }
 

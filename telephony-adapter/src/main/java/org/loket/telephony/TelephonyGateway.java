@@ -65,6 +65,8 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     private AmiLink ami;
     /** Call-taking agents the core held logged in when the gateway started ({@link #seedFromCore}). */
     private List<String> loggedInAtStart = List.of();
+    /** The prompt of the service announcement the core held when the gateway started, or null. */
+    private String announcementAtStart;
     private final ExecutorService actions = Executors.newVirtualThreadPerTaskExecutor();
     private final MonitoringLog monitoringLog;
 
@@ -99,6 +101,9 @@ public final class TelephonyGateway implements Gateway, AgiScript {
                 .help("phone channel: 1 while the AMI session to Asterisk is up (presence, answers and callbacks need it)")
                 .callback(gauge -> gauge.call(link.connected() ? 1 : 0)).register(context.metrics());
         ami.loggedInAlready(loggedInAtStart);
+        if (announcementAtStart != null) {
+            ami.announce(announcementAtStart);
+        }
         ami.start();
         LOG.info("telephony: FastAGI on {}:{}, AMI {}@{}:{} ({})", settings.agiBind(), settings.agiPort(),
                 settings.amiUser(), settings.amiHost(), settings.amiPort(), acceptor.getName());
@@ -137,6 +142,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             return List.of();
         }
         return engine.query(core -> {
+            announcementAtStart = core.announcementPrompt() < 0 ? null : core.config().prompts().get(core.announcementPrompt());
             List<String> in = new java.util.ArrayList<>();
             for (int a = 0; a < core.agentCount(); a++) {
                 String name = core.config().agents().get(a).name();
@@ -314,18 +320,21 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         }
     }
 
-    /** Egress thread: after-call work another source ended (the desktop, the admin API) is no longer open here. */
+    /**
+     * Egress thread: after-call work another source ended (the desktop, the admin API) is no longer
+     * open here; a service announcement the core took goes to Asterisk's dialplan.
+     */
     @Override
     public void onCommand(Command command, Decision[] decisions, int count) {
-        if (command.type != CommandType.WRAP_UP_DONE || calls.wrapUps.isEmpty()) {
+        boolean wrapUp = command.type == CommandType.WRAP_UP_DONE && !calls.wrapUps.isEmpty();
+        if (!wrapUp && command.type != CommandType.ANNOUNCEMENT_SET || Decision.refused(decisions, count)) {
             return;
         }
-        for (int i = 0; i < count; i++) {
-            if (decisions[i].type == DecisionType.REJECT_COMMAND) {
-                return;
-            }
+        if (wrapUp) {
+            calls.wrapUps.values().remove(command.contactId);
+        } else if (ami != null) {
+            ami.announce(command.input < 0 ? null : directory.prompt(command.input));
         }
-        calls.wrapUps.values().remove(command.contactId);
     }
 
     /** Egress thread: the command's decisions go to their calls together (see {@link Mailbox}). */

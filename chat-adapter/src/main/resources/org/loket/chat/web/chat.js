@@ -72,6 +72,9 @@
           }
         }
         break;
+      case 'announcement':
+        line('notice', f.text); // the operator's service announcement, before the bot's first step
+        break;
       case 'bot':
         line('bot', f.text);
         showOptions(f.options);

@@ -22,6 +22,12 @@
   function render(w) {
     last = w;
     document.getElementById('at').textContent = '· ' + w.at;
+    // What every caller and chat hears first while the operator has set a service announcement.
+    const announcement = document.getElementById('announcement');
+    announcement.classList.toggle('hidden', !w.announcement);
+    announcement.textContent = w.announcement ? 'Service announcement to every caller and chat since '
+      + new Date(w.announcement.sinceMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+      + ' (' + w.announcement.prompt + '): ' + w.announcement.text : '';
     // Today: offered 812 · answered 790 · abandoned 22 · service level 91.2 % (target 81.4 %) · came back 35 (after an abandon 20)
     const d = w.today || {};
     const dayTotals = document.getElementById('day-totals');

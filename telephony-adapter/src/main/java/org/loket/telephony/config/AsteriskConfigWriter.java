@@ -309,7 +309,9 @@ public final class AsteriskConfigWriter {
                 ; an agent answered it (DIALSTATUS=ANSWER: the caller was served). When Loket does not finish
                 ; the call otherwise (it is down, it did not answer in time, it refused the contact) the caller
                 ; reaches a plain queue of the same agents, then a closing message: never silence.
-                ; An operator sets an outage announcement with: database put loket outage PROMPT (del to clear).
+                ; The service announcement plays first, Loket up or down: Loket writes database loket/outage from
+                ; its own (admin API PUT /api/v1/announcement, journaled); while Loket is down an operator may
+                ; set it here by hand: database put loket outage PROMPT (del to clear).
                 [loket-route]
                 exten => s,1,Answer()
                  same => n,Set(LOKET_OUTAGE=${DB(loket/outage)})
