@@ -578,8 +578,46 @@ class PhoneChannelIT {
         throw new AssertionError("Asterisk's '" + command + "' never showed what was expected; last answer:\n" + out + loketLog());
     }
 
+    /**
+     * The operator sets a service announcement (admin API, journaled): Loket writes it to Asterisk's
+     * database, the dialplan plays it before the call reaches Loket (and would in the fallback route),
+     * and the journal records that the caller heard it; cleared, it is gone from both.
+     */
     @Test
     @Order(15)
+    void theOperatorsServiceAnnouncementPlaysFirstUntilItIsCleared() throws Exception {
+        assertThat(admin("PUT", "/api/v1/announcement", "{\"prompt\": \"outage\"}")).isEqualTo(202);
+        awaitCli("database get loket outage", out -> out.contains("Value: outage"));
+        Sipp caller = call("0612000031", new Sipp.Caller().pause(9000).hangUp());
+        String playing = awaitCli("core show channels concise", out -> out.contains("!Playback!"));
+        assertThat(playing.lines().filter(l -> l.contains("!Playback!")).findFirst().orElseThrow())
+                .as("the caller's channel plays the announcement first").startsWith("PJSIP/").contains("/outage");
+        long contact = nextArrival();
+        assertThat(caller.await(30)).as(diagnostics(caller)).isZero();
+        assertThat(decisionsOf(contact).get(0)).as("journaled: the caller heard it").satisfies(d -> {
+            assertThat(d.type).isEqualTo(DecisionType.ANNOUNCE);
+            assertThat(config.routing().prompts().get(d.promptId)).isEqualTo("outage");
+        });
+
+        assertThat(admin("DELETE", "/api/v1/announcement", null)).isEqualTo(202);
+        awaitCli("database get loket outage", out -> out.contains("not found"));
+        Sipp next = call("0612000032", new Sipp.Caller().pause(3000).hangUp());
+        long nextContact = nextArrival();
+        assertThat(next.await(30)).as(diagnostics(next)).isZero();
+        assertThat(decisionsOf(nextContact)).as("cleared").isNotEmpty().noneMatch(d -> d.type == DecisionType.ANNOUNCE);
+    }
+
+    /** An admin API call with the token; returns the status. */
+    private int admin(String method, String path, String body) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + adminPort + path))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+        return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    @Test
+    @Order(16)
     void aSoftphoneThatRegistersIsLoggedInTakesACallAndIsLoggedOutWhenItUnregisters() throws Exception {
         poll();
         long mark = commands.isEmpty() ? 0 : commands.get(commands.size() - 1).sequence;
@@ -603,7 +641,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(16)
+    @Order(17)
     void asteriskRestartLosesNoContactAndLoketReconnects() throws Exception {
         Sipp waiting = call("0612000011", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('6').pause(30_000).hangUp());
         long waitingContact = nextArrival();
@@ -668,7 +706,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(17)
+    @Order(18)
     void callsReachTheFallbackWhenLoketIsStopped() throws Exception {
         assertEveryContactEndedOnce();
         loket.toHandle().destroy(); // SIGTERM; unlike Process.destroy it leaves the output readable

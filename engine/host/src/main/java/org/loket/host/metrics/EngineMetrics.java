@@ -43,7 +43,7 @@ public final class EngineMetrics implements MultiCollector {
 
     /** The routing state at one moment, copied on the core thread. */
     private record State(long configVersion, String[] queues, int[] waiting, double[] longestWaitSeconds, boolean[] open,
-                         int[] agentsByState, java.util.Map<String, Integer> pausedByReason, int liveContacts) {
+                         int[] agentsByState, java.util.Map<String, Integer> pausedByReason, int liveContacts, String announcement) {
     }
 
     private static State read(RoutingCore core) {
@@ -78,7 +78,8 @@ public final class EngineMetrics implements MultiCollector {
                 pausedByReason.merge(config.pauseReasonLabel(core.agentPauseReason(a)), 1, Integer::sum);
             }
         }
-        return new State(config.version(), names, waiting, longest, open, byState, pausedByReason, core.liveContacts());
+        String announcement = core.announcementPrompt() < 0 ? null : config.prompts().get(core.announcementPrompt());
+        return new State(config.version(), names, waiting, longest, open, byState, pausedByReason, core.liveContacts(), announcement);
     }
 
     @Override
@@ -135,6 +136,9 @@ public final class EngineMetrics implements MultiCollector {
             families.add(paused.build());
             families.add(new Families.Gauge("loket_contacts_live", "contacts in self-service, waiting, offered, connected or in wrap-up")
                     .add(state.liveContacts()).build());
+            var announcement = new Families.Gauge("loket_announcement_active",
+                    "1 while a service announcement is told to every arriving call and chat (its prompt as the label), else 0");
+            families.add((state.announcement() == null ? announcement.add(0) : announcement.add(1, "prompt", state.announcement())).build());
         }
         return new MetricSnapshots(families);
     }
@@ -144,6 +148,6 @@ public final class EngineMetrics implements MultiCollector {
         return List.of("loket_engine_up", "loket_engine_commands", "loket_engine_publish_refused", "loket_engine_gateway_failures",
                 "loket_journal_last_sequence", "loket_config_changes", "loket_metrics_state_timeouts", "loket_config_version",
                 "loket_queue_waiting", "loket_queue_longest_wait_seconds", "loket_queue_open", "loket_agents", "loket_agents_paused",
-                "loket_contacts_live");
+                "loket_contacts_live", "loket_announcement_active");
     }
 }

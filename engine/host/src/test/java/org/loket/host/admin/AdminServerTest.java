@@ -309,6 +309,8 @@ class AdminServerTest {
         }
         assertThat(shown).isEqualTo("outage");
         assertThat(engine.query(core -> core.config().prompts().get(core.announcementPrompt())).get()).isEqualTo("outage");
+        org.loket.host.metrics.EngineMetrics.register(engine, null);
+        assertThat(send("GET", "/metrics", TOKEN, null).body()).contains("loket_announcement_active{prompt=\"outage\"} 1.0");
         HttpResponse<String> unknown = send("PUT", "/api/v1/announcement", TOKEN, "{\"prompt\": \"nope\"}");
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(unknown.body()).contains("no prompt 'nope'", "outage");

@@ -90,6 +90,7 @@ class MetricsTest {
         assertThat(value(during, "loket_queue_waiting{queue=\"login\"}")).isEqualTo(1);
         assertThat(value(during, "loket_agents{state=\"busy\"}")).isEqualTo(1);
         assertThat(value(during, "loket_contacts_live")).isEqualTo(2);
+        assertThat(value(during, "loket_announcement_active")).as("no service announcement").isZero();
         assertThat(value(during, "loket_queue_longest_wait_seconds{queue=\"login\"}")).isGreaterThanOrEqualTo(0);
 
         publish(CommandType.CONTACT_ABANDONED, 2, -1, -1);
