@@ -241,7 +241,7 @@ final class AmiLink implements ManagerEventListener {
             ManagerResponse response = connection.sendAction(action, 5_000);
             boolean gone = prompt == null && String.valueOf(response.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("not found");
             if ("Success".equalsIgnoreCase(response.getResponse()) || gone) {
-                if (prompt == announcement) {
+                if (java.util.Objects.equals(prompt, announcement)) { // else a newer change is queued behind this one
                     announcementUnsent = false;
                 }
                 LOG.info("telephony: service announcement {} in Asterisk (database {}/{})",

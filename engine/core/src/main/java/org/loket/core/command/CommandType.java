@@ -70,8 +70,8 @@ public enum CommandType {
     /**
      * {@code input}: an operator's service announcement (an outage everybody should hear about). While
      * {@code input} names a prompt, every voice and chat contact that arrives hears or reads it first
-     * (decision {@code ANNOUNCE}), then its entry's flow or queue as usual. {@code input} -1 clears it. No decision; an unknown
-     * prompt is refused ({@code INVALID_ARGUMENT}).
+     * (decision {@code ANNOUNCE}), then its entry's flow or queue as usual. {@code input} -1 clears it.
+     * No decision; an unknown prompt is refused ({@code INVALID_ARGUMENT}).
      */
     ANNOUNCEMENT_SET(18);
 

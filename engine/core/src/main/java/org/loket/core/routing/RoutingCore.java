@@ -77,8 +77,8 @@ import org.loket.core.state.StateWriter;
  *     same way, apart from the emergency closure: a contact turned away ends {@code OUTSIDE_HOURS}.
  *     While both are set, the emergency closure's prompt and outcome win.</li>
  * <li>An operator's service announcement ({@code ANNOUNCEMENT_SET}) is rendered to every voice and
- *     chat contact that arrives while it is set, before its flow ({@code ANNOUNCE}); e-mail and social work items are not told. It outlives a
- *     configuration change (by prompt name).</li>
+ *     chat contact that arrives while it is set, before its flow ({@code ANNOUNCE}); e-mail and
+ *     social work items are not told. It outlives a configuration change (by prompt name).</li>
  * <li>A transfer may name an agent: when that agent qualifies for the target queue and can take
  *     the contact now, it is offered to them at once; otherwise it waits in the queue in its place.</li>
  * <li>A flow's queue leaf (and a menu's fallback) may name another queue per channel
