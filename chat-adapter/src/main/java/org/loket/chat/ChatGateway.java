@@ -53,7 +53,7 @@ public final class ChatGateway implements Gateway {
         hub = new ChatHub(settings, context.config(), context.publisher(), counters, webhook, transcripts);
         restore(context);
         seedToday(context);
-        resyncPresences(context);
+        resyncFromCore(context);
         server = new ChatServer(settings, hub, counters, transcripts);
         org.loket.host.metrics.Families.registerCounters(context.metrics(), "loket_chat", "chat gateway", counters::snapshot);
         server.start();
@@ -80,7 +80,7 @@ public final class ChatGateway implements Gateway {
                 live.put(ids[i], new ChatHub.LiveContact(core.contactState(ids[i]).code(), core.contactQueue(ids[i]),
                         core.contactAgent(ids[i])));
             }
-            return Map.entry(live, ChatHub.Presences.of(core));
+            return Map.entry(live, ChatHub.CoreView.of(core));
         });
         var core = asked.get(30, TimeUnit.SECONDS);
         Map<Long, List<TranscriptStore.Entry>> stored = transcripts.read(core.getKey().keySet()).get(5, TimeUnit.MINUTES);
@@ -90,14 +90,14 @@ public final class ChatGateway implements Gateway {
     }
 
     /**
-     * Agents' presences once this gateway is in egress: commands other gateways published between
-     * {@link #restore}'s read of the core and the first command this gateway is fed (phones logging
-     * in at start, say) reach no mirror of the hub's, so the hub takes the core's presences again.
+     * Agents' presences and the announcement once this gateway is in egress: commands other gateways
+     * published between {@link #restore}'s read of the core and the first command this gateway is fed
+     * (phones logging in at start, say) reach no mirror of the hub's, so the hub takes them again.
      * The core's answer is handed to the hub from inside the query, on the core thread, so it joins
      * the hub's queue before any later command's egress does, and commands mirrored after it are
      * newer than it.
      */
-    private void resyncPresences(GatewayContext context) {
+    private void resyncFromCore(GatewayContext context) {
         Engine engine = context.engine();
         if (engine == null) {
             return;
@@ -107,8 +107,8 @@ public final class ChatGateway implements Gateway {
             try {
                 awaitInEgress(joined, engine);
                 engine.query(core -> {
-                    ChatHub.Presences presences = ChatHub.Presences.of(core);
-                    joined.execute(() -> joined.resyncPresences(presences));
+                    ChatHub.CoreView view = ChatHub.CoreView.of(core);
+                    joined.execute(() -> joined.resync(view));
                     return null;
                 }).get(30, TimeUnit.SECONDS);
             } catch (InterruptedException | java.util.concurrent.RejectedExecutionException e) {

@@ -522,11 +522,12 @@ final class ChatHub implements AutoCloseable {
     }
 
     /**
-     * Every agent's presence and pause reason in the core, by name, and the prompt of the service
-     * announcement in force (null: none), read on the core thread.
+     * What the hub takes from the core after a restart and again once it is in egress: every agent's
+     * presence and pause reason, by name, and the prompt of the service announcement in force (null:
+     * none). Read on the core thread.
      */
-    record Presences(List<String> names, int[] presence, int[] reason, String announcement) {
-        static Presences of(org.loket.core.routing.RoutingCore core) {
+    record CoreView(List<String> names, int[] presence, int[] reason, String announcement) {
+        static CoreView of(org.loket.core.routing.RoutingCore core) {
             int n = core.agentCount();
             int[] presence = new int[n];
             int[] reason = new int[n];
@@ -535,7 +536,7 @@ final class ChatHub implements AutoCloseable {
                 reason[a] = core.agentPauseReason(a);
             }
             String announcement = core.announcementPrompt() < 0 ? null : core.config().prompts().get(core.announcementPrompt());
-            return new Presences(core.config().agents().stream().map(AgentSpec::name).toList(), presence, reason, announcement);
+            return new CoreView(core.config().agents().stream().map(AgentSpec::name).toList(), presence, reason, announcement);
         }
     }
 
@@ -548,11 +549,11 @@ final class ChatHub implements AutoCloseable {
      * them busy or in wrap-up. A resumed citizen gets {@code chat.resume-seconds} from now to come back.
      * Contacts the core no longer holds stay on disk only. Hub thread.
      *
-     * @param presences the core's presences, by name
+     * @param view the core's presences (by name) and announcement
      * @return how many conversations were restored
      */
-    int restore(Map<Long, LiveContact> live, Map<Long, List<TranscriptStore.Entry>> stored, Presences presences) {
-        resyncPresences(presences);
+    int restore(Map<Long, LiveContact> live, Map<Long, List<TranscriptStore.Entry>> stored, CoreView view) {
+        resync(view);
         for (Map.Entry<Long, LiveContact> e : live.entrySet()) {
             LiveContact where = e.getValue();
             Phase phase = where.state() == ContactState.OFFERED.code() ? Phase.OFFERED
@@ -1506,15 +1507,15 @@ final class ChatHub implements AutoCloseable {
     }
 
     /**
-     * The core's presences, read after the hub's mirror was already fed (see
-     * {@code ChatGateway.resyncPresences}): where the hub's view differs, the core wins, except for
+     * The core's announcement, and its presences read after the hub's mirror was already fed (see
+     * {@code ChatGateway.resyncFromCore}): where the hub's view differs, the core wins, except for
      * an agent with commands of the hub's own in flight. Those were applied when published and may
      * be newer than the read (a desk that paused while the core was asked); the mirror skips them
      * when they come back, so letting the read win would leave the older presence showing.
      */
-    void resyncPresences(Presences presences) {
-        if (!Objects.equals(announcement, presences.announcement())) {
-            announcement = presences.announcement();
+    void resync(CoreView view) {
+        if (!Objects.equals(announcement, view.announcement())) {
+            announcement = view.announcement();
             announcementSinceMs = System.currentTimeMillis();
             wallboardDirty = true;
         }
@@ -1522,11 +1523,11 @@ final class ChatHub implements AutoCloseable {
         for (AgentView a : agents) {
             byName.put(a.name, a);
         }
-        for (int i = 0; i < presences.names().size(); i++) {
-            AgentView a = byName.get(presences.names().get(i));
-            int reason = presences.presence()[i] == AgentState.PAUSED.code() ? presences.reason()[i] : PauseReason.UNSPECIFIED;
-            if (a != null && a.ownInFlight == 0 && (a.presence != presences.presence()[i] || a.reason != reason)) {
-                presence(a, presences.presence()[i], reason);
+        for (int i = 0; i < view.names().size(); i++) {
+            AgentView a = byName.get(view.names().get(i));
+            int reason = view.presence()[i] == AgentState.PAUSED.code() ? view.reason()[i] : PauseReason.UNSPECIFIED;
+            if (a != null && a.ownInFlight == 0 && (a.presence != view.presence()[i] || a.reason != reason)) {
+                presence(a, view.presence()[i], reason);
             }
         }
     }

@@ -354,11 +354,11 @@ class ChatGatewayTest {
     @Test
     void shouldNotLetPresencesReadBeforeADesksOwnCommandUndoIt() throws Exception {
         try (TestEngine t = new TestEngine(Map.of())) {
-            ChatHub.Presences before = t.engine.query(ChatHub.Presences::of).get(5, TimeUnit.SECONDS);
+            ChatHub.CoreView before = t.engine.query(ChatHub.CoreView::of).get(5, TimeUnit.SECONDS);
             JsonNode login = JSON.readTree("{\"type\":\"login\",\"agent\":\"chat-desk-001\",\"secret\":\"" + TestEngine.SECRET + "\"}");
             JsonNode raced = t.gateway.hub().ask(h -> {
                 h.onFrame(new Peer(new io.netty.channel.embedded.EmbeddedChannel(), Peer.Kind.AGENT, 20), login);
-                h.resyncPresences(before); // read while nobody was logged in
+                h.resync(before); // read while nobody was logged in
                 return h.wallboard();
             }).get(5, TimeUnit.SECONDS);
             assertThat(agentRow(raced, "chat-desk-001")).as("the desk's login stands").isNotNull();

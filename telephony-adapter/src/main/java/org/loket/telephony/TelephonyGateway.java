@@ -133,8 +133,9 @@ public final class TelephonyGateway implements Gateway, AgiScript {
 
     /**
      * What the core recovered that the adapter needs at start: the endpoints (agent names) of
-     * call-taking agents it holds logged in (for AMI presence), and voice contacts in after-call work
-     * (for {@code *57}), into {@link Calls#wrapUps}. Nothing without an engine.
+     * call-taking agents it holds logged in (for AMI presence), voice contacts in after-call work
+     * (for {@code *57}) into {@link Calls#wrapUps}, and the service announcement into
+     * {@link #announcementAtStart} (for Asterisk's database). Nothing without an engine.
      */
     private List<String> seedFromCore(GatewayContext context) throws Exception {
         Engine engine = context.engine();

@@ -111,6 +111,7 @@ class DifferentialRoutingTest {
             return;
         }
         m.same(core.liveContacts(), naive.liveContacts(), "live contacts");
+        m.same(core.announcementPrompt(), naive.announcementPrompt(), "service announcement");
         m.same(core.agentCount(), naive.agentCount(), "agents");
         for (int a = 0; a < core.agentCount(); a++) {
             m.same(core.agentState(a), naive.agentState(a), "state of agent %d", a);

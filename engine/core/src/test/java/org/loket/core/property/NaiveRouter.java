@@ -1508,6 +1508,10 @@ final class NaiveRouter {
         return contacts.size();
     }
 
+    int announcementPrompt() {
+        return announcement == null ? -1 : announcement;
+    }
+
     /** Ids of the live contacts, for comparing per-contact queries. */
     List<Long> liveContactIds() {
         List<Long> ids = new ArrayList<>();
