@@ -1421,8 +1421,16 @@ final class ChatHub implements AutoCloseable {
         if (announcement == null) {
             w.putNull("announcement");
         } else { // what every caller and chat hears first, in the first language
-            w.putObject("announcement").put("prompt", announcement).put("text", promptText(announcement, 0))
+            ObjectNode a = w.putObject("announcement").put("prompt", announcement).put("text", promptText(announcement, 0))
                     .put("sinceMs", announcementSinceMs);
+            // Who heard it (since it was set, or since midnight), and how today's told contacts ended.
+            KpiReport.AnnouncementPeriod period = report == null || report.announcements().isEmpty() ? null
+                    : report.announcements().getLast();
+            a.put("heard", period != null && period.to() == null && period.prompt().equals(announcement) ? period.heard() : 0);
+            Figures.Announcement told = all == null ? null : all.announcement();
+            percent(a, "leftBeforeQueuePercent", told == null ? null : told.leftBeforeQueue());
+            percent(a, "abandonPercent", told == null ? null : told.abandonRate());
+            percent(a, "everyoneAbandonPercent", all == null ? null : all.abandonRate());
         }
         ArrayNode as = w.putArray("agents");
         int[] agentsByState = new int[AgentState.values().length];

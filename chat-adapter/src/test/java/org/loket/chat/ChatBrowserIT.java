@@ -326,6 +326,9 @@ class ChatBrowserIT {
                         + ".map(function (l) { return l.className + ': ' + l.textContent.substring(0, 12); });"))
                         .as("the announcement, then the bot").isIn(java.util.List.of("line notice: Uw activerin", "line bot: Welkom bij d"),
                                 java.util.List.of("line notice: Your activat", "line bot: Welcome to t"));
+                // Back on the wallboard: the chat just started heard it.
+                driver.get(t.http() + "/wallboard#token=" + TestEngine.SUPERVISOR_TOKEN);
+                wait.until(d -> d.findElement(By.id("announcement")).getText().contains("heard by 1"));
                 Browser.screenshot(driver, "16-chat-service-announcement");
             } finally {
                 driver.quit();

@@ -79,6 +79,16 @@ class ChatGatewayTest {
                 assertThat(notice.path("type").asText()).as("first, before the bot").isEqualTo("announcement");
                 assertThat(notice.path("text").asText()).as("in the chat's language").startsWith("Your activation code");
                 assertThat(citizen.next().path("node").asText()).isEqualTo("welcome");
+                JsonNode told = board.await("wallboard", f -> f.path("announcement").path("heard").asInt() == 1, 10_000);
+                assertThat(told.path("announcement").path("leftBeforeQueuePercent").isNull()).as("nobody told has ended yet").isTrue();
+                // English, the application menu, the activation letter's information leaf: helped before any queue.
+                for (int input : new int[] {2, 3, 1}) {
+                    citizen.send("{\"type\":\"choose\",\"input\":" + input + "}");
+                }
+                assertThat(citizen.await("ended").path("outcome").asText()).isEqualTo("SELF_SERVED");
+                JsonNode helped = board.await("wallboard", f -> f.path("announcement").path("leftBeforeQueuePercent").asDouble() == 100.0, 10_000);
+                assertThat(helped.path("announcement").path("heard").asInt()).isEqualTo(1);
+                assertThat(helped.path("announcement").path("abandonPercent").isNull()).as("nobody told queued").isTrue();
             }
             announce(t, -1);
             board.await("wallboard", f -> f.path("announcement").isNull(), 10_000);

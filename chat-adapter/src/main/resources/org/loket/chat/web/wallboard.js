@@ -27,7 +27,12 @@
     announcement.classList.toggle('hidden', !w.announcement);
     announcement.textContent = w.announcement ? 'Service announcement to every caller and chat since '
       + new Date(w.announcement.sinceMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
-      + ' (' + w.announcement.prompt + '): ' + w.announcement.text : '';
+      + ' (' + w.announcement.prompt + '): ' + w.announcement.text
+      // Did it help? Those told today who ended: in self-service, or queued anyway and gave up more or less than everyone.
+      + ' · heard by ' + w.announcement.heard
+      + (w.announcement.leftBeforeQueuePercent == null ? '' : ' · ' + w.announcement.leftBeforeQueuePercent + ' % left before queueing')
+      + (w.announcement.abandonPercent == null ? '' : ' · abandoned ' + w.announcement.abandonPercent + ' % (everyone '
+        + w.announcement.everyoneAbandonPercent + ' %)') : '';
     // Today: offered 812 · answered 790 · abandoned 22 · service level 91.2 % (target 81.4 %) · came back 35 (after an abandon 20)
     const d = w.today || {};
     const dayTotals = document.getElementById('day-totals');

@@ -35,7 +35,33 @@ final class KpiText {
         transfers(out, report);
         wrapUpCodes(out, report);
         repeats(out, report);
+        announcements(out, report);
         waitEstimates(out, report);
+    }
+
+    /**
+     * When the operator's service announcement was set, and per queue who heard it and how they
+     * ended, beside everyone's abandon rate (nothing when it was never set).
+     */
+    private static void announcements(PrintWriter out, KpiReport report) {
+        if (report.announcements().isEmpty() && report.totals().announcement().heard() == 0) {
+            return;
+        }
+        out.println();
+        out.printf("%-20s %-19s %-19s %9s%n", "service announcement", "set", "cleared", "heard");
+        report.announcements().forEach(p -> out.printf("%-20s %-19s %-19s %,9d%n", p.prompt(), p.from().replace('T', ' '),
+                p.to() == null ? "(still set)" : p.to().replace('T', ' '), p.heard()));
+        out.printf("%-20s %9s %9s %9s %9s %9s %9s %12s %10s %10s%n", "heard it", "heard", "selfSrv", "leftMenu", "offered",
+                "answered", "abandoned", "before queue", "abandon %", "(everyone)");
+        java.util.stream.Stream.concat(java.util.stream.Stream.of(report.totals()), report.queues().stream())
+                .filter(f -> f.announcement().heard() > 0).forEach(f -> {
+                    Figures.Announcement a = f.announcement();
+                    out.printf("%-20s %,9d %,9d %,9d %,9d %,9d %,9d %12s %10s %10s%n", f.name(), a.heard(), a.selfServed(),
+                            a.abandonedInSelfService(), a.offered(), a.answered(), a.abandoned(), pct(a.leftBeforeQueue()),
+                            pct(a.abandonRate()), pct(f.abandonRate()));
+                });
+        out.println("heard = voice and chat contacts told the announcement on arrival; before queue = ended in self-service"
+                + " (served or left); abandon % of those who queued anyway, beside everyone's in the row");
     }
 
     /** Per queue: contacts of known citizens, their repeat contacts and first-contact resolution (nothing when none is known). */
@@ -177,6 +203,9 @@ final class KpiText {
         seconds(out, "  ASA", a.asaMs(), b.asaMs());
         seconds(out, "  AHT", a.ahtMs(), b.ahtMs());
         percent(out, "  occupancy", a.occupancy(), b.occupancy());
+        if (a.announcement().heard() + b.announcement().heard() > 0) {
+            line(out, "  heard announcement", a.announcement().heard(), b.announcement().heard());
+        }
         if (a.repeats().known() + b.repeats().known() > 0) {
             line(out, "  repeat contacts", a.repeats().repeated(), b.repeats().repeated());
             if (a.repeats().unresolved() + b.repeats().unresolved() > 0) { // simulated citizens never come back once helped

@@ -42,6 +42,7 @@ package org.loket.host.kpi;
  *                               contacts whose wrap-up ended without a code are not in it
  * @param repeats                contacts of citizens the adapters could recognise (a caller number, a sender address),
  *                               linked by their pseudonyms: repeat contacts and first-contact resolution
+ * @param announcement           contacts that heard the operator's service announcement, and what became of them
  */
 public record Figures(String name, String channel, long offered, long answered, long answeredWithinThreshold,
                       long abandoned, long shortAbandoned, long enteredSelfService, long selfServed,
@@ -49,7 +50,7 @@ public record Figures(String name, String channel, long offered, long answered, 
                       Double serviceLevel, Double serviceLevelTarget, Double abandonRate, Double asaMs,
                       Double ahtMs, long longestWaitMs, Double occupancy, Double ivrContainment, Escalation escalation,
                       Transfers transfers, WaitEstimate waitEstimate, java.util.Map<String, Long> wrapUpCodes,
-                      Repeats repeats) {
+                      Repeats repeats, Announcement announcement) {
     public Figures {
         wrapUpCodes = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(wrapUpCodes));
     }
@@ -74,6 +75,25 @@ public record Figures(String name, String channel, long offered, long answered, 
      */
     public record Repeats(long known, long repeated, long afterAbandon, long answeredKnown, long unresolved,
                           Double firstContactResolution) {
+    }
+
+    /**
+     * Contacts told the operator's service announcement when they arrived (voice and chat; decision
+     * {@code ANNOUNCE}), and how they ended: did it keep them out of the queue, did those who queued
+     * anyway give up more often than everyone? Counted where the contacts count (first queue, or the
+     * queue of the menu they self-served under; the interval they joined a queue or arrived in).
+     *
+     * @param heard                  contacts told the announcement
+     * @param selfServed             of these, contacts that ended at an information leaf
+     * @param abandonedInSelfService of these, contacts that left during self-service (the announcement included)
+     * @param offered                of these, contacts that joined a queue anyway
+     * @param answered               of those, answered
+     * @param abandoned              of those, abandoned (short abandons included)
+     * @param leftBeforeQueue        (selfServed + abandonedInSelfService) / heard, or null when nobody heard it
+     * @param abandonRate            abandoned / (answered + abandoned) of these contacts, or null: compare with the row's own
+     */
+    public record Announcement(long heard, long selfServed, long abandonedInSelfService, long offered, long answered,
+                               long abandoned, Double leftBeforeQueue, Double abandonRate) {
     }
 
     /**

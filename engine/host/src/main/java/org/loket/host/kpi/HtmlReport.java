@@ -124,7 +124,10 @@ public final class HtmlReport {
             chart('volume', 'bar', 'Offered, answered and abandoned per interval', runs.flatMap((r, k) => [
               {type: 'bar', label: 'offered' + suffix(r), data: series(r, i => i.figures.offered), backgroundColor: colours[k] + '55'},
               {type: 'line', label: 'answered' + suffix(r), data: series(r, i => i.figures.answered), borderColor: colours[k], pointRadius: 0},
-              {type: 'line', label: 'abandoned' + suffix(r), data: series(r, i => i.figures.abandoned), borderColor: colours[k], borderDash: [4, 3], pointRadius: 0}]));
+              {type: 'line', label: 'abandoned' + suffix(r), data: series(r, i => i.figures.abandoned), borderColor: colours[k], borderDash: [4, 3], pointRadius: 0}]
+              // While the operator's service announcement was set: the contacts told it, per interval.
+              .concat(r.report.totals.announcement.heard > 0 ? [{type: 'line', label: 'heard the announcement' + suffix(r),
+                data: series(r, i => i.figures.announcement.heard), borderColor: '#7a4f9a', borderDash: [2, 2], pointRadius: 0}] : [])));
             chart('sl', 'line', 'Service level per interval against target', runs.map((r, k) => (
               {label: 'service level' + suffix(r), data: series(r, i => i.figures.serviceLevel == null ? null : 100 * i.figures.serviceLevel), borderColor: colours[k], pointRadius: 0}))
               .concat(data.target != null
@@ -148,10 +151,17 @@ public final class HtmlReport {
               ['callbacks', num], ['closed', num], ['outsideHours', num], ['deflected', num], ['escalation.widened', num], ['escalation.overflowedOut', num],
               ['escalation.overflowedIn', num], ['escalation.callbackOffers', num], ['escalation.callbackOffersAccepted', num], ['transfers.out', num], ['transfers.in', num], ['serviceLevel', pct], ['serviceLevelTarget', pct], ['abandonRate', pct], ['asaMs', sec], ['ahtMs', sec], ['longestWaitMs', sec], ['occupancy', pct],
               ['repeats.known', num], ['repeats.repeated', num], ['repeats.afterAbandon', num], ['repeats.firstContactResolution', pct]];
+            if (runs.some(r => r.report.totals.announcement.heard > 0)) {
+              columns.push(['announcement.heard', num], ['announcement.leftBeforeQueue', pct], ['announcement.abandonRate', pct]);
+            }
+            // When each run's service announcement was set (local clock times).
+            runs.filter(r => r.report.announcements.length).forEach(r => document.getElementById('about').textContent += ' Service announcement'
+              + suffix(r) + ': ' + r.report.announcements.map(p => p.prompt + ' ' + p.from.replace('T', ' ') + ' to '
+                + (p.to == null ? 'the end' : p.to.replace('T', ' ')) + ' (' + num(p.heard) + ' heard)').join(', ') + '.');
             // Answered contacts by the wrap-up code their agent recorded: a row per code any run has.
             [...new Set(runs.flatMap(r => Object.keys(r.report.totals.wrapUpCodes || {})))].sort()
               .forEach(code => columns.push(['wrapUpCodes.' + code, num]));
-            const lowerIsBetter = new Set(['abandoned', 'shortAbandoned', 'abandonRate', 'asaMs', 'longestWaitMs', 'repeats.repeated', 'repeats.afterAbandon']);
+            const lowerIsBetter = new Set(['abandoned', 'shortAbandoned', 'abandonRate', 'asaMs', 'longestWaitMs', 'repeats.repeated', 'repeats.afterAbandon', 'announcement.abandonRate']);
             function table(rows) {
               const head = '<tr><th></th>' + runs.map(r => '<th>' + r.label + '</th>').join('') + (runs.length === 2 ? '<th>B - A</th>' : '') + '</tr>';
               return '<table>' + head + rows.map(([name, get]) => '<tr><th colspan="' + (runs.length + 2) + '">' + name + '</th></tr>'
@@ -162,7 +172,7 @@ public final class HtmlReport {
                   if (runs.length === 2 && values[0] != null && values[1] != null) {
                     const d = Math.abs(values[1] - values[0]) < 1e-9 ? 0 : values[1] - values[0]; // no '-0.0%' from rounding
                     const better = d === 0 ? '' : (d < 0) === lowerIsBetter.has(key) ? 'better' : 'worse';
-                    const neutral = ['offered', 'repeats.known', 'serviceLevelTarget', 'occupancy', 'ahtMs', 'selfServed', 'callbacks', 'closed', 'outsideHours', 'deflected'].includes(key) || key.startsWith('escalation.') || key.startsWith('wrapUpCodes.');
+                    const neutral = ['offered', 'repeats.known', 'announcement.heard', 'announcement.leftBeforeQueue', 'serviceLevelTarget', 'occupancy', 'ahtMs', 'selfServed', 'callbacks', 'closed', 'outsideHours', 'deflected'].includes(key) || key.startsWith('escalation.') || key.startsWith('wrapUpCodes.');
                     diff = '<td class="' + (neutral ? '' : better) + '">' + (d > 0 ? '+' : '') + fmt(d) + '</td>';
                   } else if (runs.length === 2) { diff = '<td></td>'; }
                   // A service level under its target is marked in each run's cell.

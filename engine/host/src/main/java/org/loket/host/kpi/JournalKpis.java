@@ -43,7 +43,8 @@ public final class JournalKpis {
      * must have passed egress (its decisions are journaled by then; a later one's may not be yet).
      * <p>A journal whose oldest days its retention deleted starts at its origin snapshot
      * ({@link JournalStart}): the visitor first gets a {@code CONFIG_APPLIED} with the configuration in
-     * force there (the origin's sequence and time, no decisions), then the commands after it. What
+     * force there (the origin's sequence and time, no decisions), an {@code ANNOUNCEMENT_SET} with the
+     * service announcement set there, if any (the same sequence and time), then the commands after it. What
      * was in flight at the origin (contacts waiting, agents talking) is not in the commands.
      *
      * @throws IllegalArgumentException when the folder holds no journal
@@ -92,6 +93,14 @@ public final class JournalKpis {
             command.payload = RoutingConfigCodec.encode(originCore.config());
             visitor.accept(command, group, 0);
             command.clear();
+            if (originCore.announcementPrompt() >= 0) { // set before the origin: still in force there
+                command.type = CommandType.ANNOUNCEMENT_SET;
+                command.sequence = origin;
+                command.timestampNs = originCore.nowNs();
+                command.input = originCore.announcementPrompt();
+                visitor.accept(command, group, 0);
+                command.clear();
+            }
         }
         boolean haveGroup = decisions.next();
         while (commands.next(command) && command.sequence < beforeSequence && command.timestampNs < untilNs) {

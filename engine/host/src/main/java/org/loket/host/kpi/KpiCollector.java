@@ -85,6 +85,11 @@ public final class KpiCollector {
     private int waitingTotal;
     private long waitingSinceNs = Long.MIN_VALUE;
     private long nowNs;
+    // the operator's service announcement: the periods so far, the one set now (or null) and since
+    // when its time is booked into the intervals
+    private final List<AnnouncementAcc> announcements = new ArrayList<>();
+    private AnnouncementAcc announcement;
+    private long announcementBookedNs;
 
     public KpiCollector(ZoneId zone, long shortAbandonMs) {
         this.zone = zone;
@@ -204,9 +209,45 @@ public final class KpiCollector {
                 }
                 wrapUpEnded(c.contactId, c.timestampNs);
             }
+            case ANNOUNCEMENT_SET -> announcementSet(c.input, c.timestampNs);
             default -> {
             }
         }
+    }
+
+    /**
+     * The operator set (prompt >= 0) or cleared the service announcement. Setting the one already set
+     * goes on with its period; another prompt ends it and starts a new one.
+     */
+    private void announcementSet(int prompt, long atNs) {
+        announcementInForce(prompt >= 0 && prompt < config.prompts().size() ? config.prompts().get(prompt) : null, atNs);
+    }
+
+    /**
+     * The service announcement in force from {@code sinceNs} (epoch ns) on, or none (null): for a
+     * reader that starts where the command that set it is not read (a new day, a snapshot).
+     */
+    public void announcementInForce(String name, long sinceNs) {
+        if (announcement != null && announcement.prompt.equals(name)) {
+            return;
+        }
+        settleAnnouncement(sinceNs);
+        if (announcement != null) {
+            announcement.toNs = sinceNs;
+        }
+        announcement = null;
+        if (name != null) {
+            announcement = new AnnouncementAcc(name, sinceNs);
+            announcements.add(announcement);
+        }
+    }
+
+    /** Books the time the announcement has been set since the last booking into the intervals. */
+    private void settleAnnouncement(long atNs) {
+        if (announcement != null && atNs > announcementBookedNs) {
+            spread(announcementBookedNs, atNs, (acc, ns) -> acc.announcementNs += ns);
+        }
+        announcementBookedNs = Math.max(announcementBookedNs, atNs);
     }
 
     /**
@@ -238,6 +279,19 @@ public final class KpiCollector {
     private void onDecision(Decision d) {
         ContactRecord r = d.contactId >= 0 ? live.get(d.contactId) : null;
         switch (d.type) {
+            case ANNOUNCE -> {
+                if (d.promptId >= 0 && d.promptId < config.prompts().size()
+                        && (announcement == null || !announcement.prompt.equals(config.prompts().get(d.promptId)))) {
+                    // Set before what this collector read (a live stream that began after it): from now on.
+                    announcementInForce(config.prompts().get(d.promptId), d.timestampNs);
+                }
+                if (r != null && !r.announced) {
+                    r.announced = true;
+                    if (announcement != null) {
+                        announcement.heard++;
+                    }
+                }
+            }
             case PLAY_PROMPT -> {
                 if (r != null) {
                     r.enteredSelfService = true;
@@ -533,6 +587,7 @@ public final class KpiCollector {
             settleAgent(a, nowNs);
         }
         changeWaiting(0, nowNs);
+        settleAnnouncement(nowNs);
         List<Figures> queueFigures = new ArrayList<>();
         long allStaffed = Arrays.stream(staffedNs).sum();
         long allHeld = intervals.values().stream().mapToLong(i -> i.heldNs).sum();
@@ -569,15 +624,16 @@ public final class KpiCollector {
         DateTimeFormatter clock = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm", Locale.ROOT);
         for (Map.Entry<Long, IntervalAcc> e : intervals.entrySet()) {
             IntervalAcc i = e.getValue();
-            String start = LocalDateTime.ofInstant(Instant.ofEpochMilli(e.getKey()), zone).format(clock);
+            String start = clock(e.getKey(), clock);
             List<Figures> perChannel = new ArrayList<>();
             for (Channel c : Channel.values()) {
                 perChannel.add(i.channels[c.code()].figures(lower(c), lower(c), null));
             }
             double intervalNs = INTERVAL_MS * 1_000_000.0;
             intervalList.add(new KpiReport.Interval(start, e.getKey(), i.total.figures(start, null, ratio(i.heldNs, i.staffedNs)),
-                    perChannel, i.waitingNs / intervalNs, i.maxWaiting, i.staffedNs / intervalNs));
+                    perChannel, i.waitingNs / intervalNs, i.maxWaiting, i.staffedNs / intervalNs, i.announcementNs / 1_000_000));
         }
+        DateTimeFormatter seconds = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss", Locale.ROOT);
         KpiReport.WaitDistribution waits = new KpiReport.WaitDistribution(BUCKETS, answeredBuckets.clone(),
                 abandonedBuckets.clone(), answeredWaitMs.getValueAtPercentile(50), answeredWaitMs.getValueAtPercentile(90),
                 answeredWaitMs.getValueAtPercentile(99));
@@ -593,7 +649,13 @@ public final class KpiCollector {
         }
         return new KpiReport(zone.getId(), INTERVAL_MINUTES, shortAbandonMs, contacts, refused, live.size(),
                 totals.figures("total", null, ratio(allHeld, allStaffed)), queueFigures, channelFigures, intervalList, waits,
-                agentFigures);
+                agentFigures, announcements.stream().map(a -> new KpiReport.AnnouncementPeriod(a.prompt,
+                        clock(a.fromNs / 1_000_000, seconds), a.fromNs / 1_000_000, a.toNs < 0 ? null : clock(a.toNs / 1_000_000, seconds),
+                        a.toNs < 0 ? null : a.toNs / 1_000_000, a.heard)).toList());
+    }
+
+    private String clock(long epochMs, DateTimeFormatter clock) {
+        return LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMs), zone).format(clock);
     }
 
     private boolean configured(String queueName) {
@@ -656,6 +718,21 @@ public final class KpiCollector {
         boolean cameBack;
         /** Once closed: the figures it counts in (answered contacts of known citizens only). */
         List<Acc> countedIn = List.of();
+        /** Heard the operator's service announcement when it arrived. */
+        boolean announced;
+    }
+
+    /** One period of the operator's service announcement. */
+    private static final class AnnouncementAcc {
+        final String prompt;
+        final long fromNs;
+        long toNs = -1;
+        long heard;
+
+        AnnouncementAcc(String prompt, long fromNs) {
+            this.prompt = prompt;
+            this.fromNs = fromNs;
+        }
     }
 
     /** Counters behind one {@link Figures}. */
@@ -699,6 +776,13 @@ public final class KpiCollector {
         long repeatsAfterAbandon;
         long answeredKnown;
         long unresolved;
+        // contacts that heard the service announcement, and how they ended
+        long heardAnnouncement;
+        long announcedSelfServed;
+        long announcedAbandonedInSelfService;
+        long announcedOffered;
+        long announcedAnswered;
+        long announcedAbandoned;
 
         /**
          * @param thresholdMs   the service-level threshold of the contact's first queue
@@ -716,6 +800,16 @@ public final class KpiCollector {
             }
             if (r.enteredSelfService) {
                 enteredSelfService++;
+            }
+            if (r.announced) {
+                heardAnnouncement++;
+                announcedSelfServed += r.outcome == Outcome.SELF_SERVED ? 1 : 0;
+                announcedAbandonedInSelfService += r.outcome == Outcome.ABANDONED_IN_SELF_SERVICE ? 1 : 0;
+                if (r.queuedNs >= 0) {
+                    announcedOffered++;
+                    announcedAnswered += r.answeredNs >= 0 ? 1 : 0;
+                    announcedAbandoned += r.answeredNs < 0 && r.outcome == Outcome.ABANDONED ? 1 : 0;
+                }
             }
             if (r.outcome == Outcome.SELF_SERVED) {
                 selfServed++;
@@ -796,7 +890,11 @@ public final class KpiCollector {
                     new Figures.WaitEstimate(estimated, ratio(estimateAbsErrorMsSum, estimated), ratio(estimateErrorMsSum, estimated),
                             ratio(estimatesWithinHalf, estimated)), wrapUpCodes,
                     new Figures.Repeats(citizensKnown, repeats, repeatsAfterAbandon, answeredKnown, unresolved,
-                            answeredKnown > 0 ? 1 - (double) unresolved / answeredKnown : null));
+                            answeredKnown > 0 ? 1 - (double) unresolved / answeredKnown : null),
+                    new Figures.Announcement(heardAnnouncement, announcedSelfServed, announcedAbandonedInSelfService,
+                            announcedOffered, announcedAnswered, announcedAbandoned,
+                            ratio(announcedSelfServed + announcedAbandonedInSelfService, heardAnnouncement),
+                            ratio(announcedAbandoned, announcedAnswered + announcedAbandoned)));
         }
     }
 
@@ -813,6 +911,7 @@ public final class KpiCollector {
         long heldNs;
         double waitingNs;
         int maxWaiting;
+        long announcementNs;
 
         IntervalAcc() {
             for (int c = 0; c < Channel.COUNT; c++) {

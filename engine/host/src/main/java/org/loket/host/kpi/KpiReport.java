@@ -17,10 +17,26 @@ import java.util.List;
  * @param intervals        per interval, in time order, with queue lengths and staffing
  * @param waits            distribution of waits
  * @param agents           per agent who was logged in or took a contact, in roster order (first seen)
+ * @param announcements    when the operator's service announcement was set, in time order
  */
 public record KpiReport(String zone, int intervalMinutes, long shortAbandonMs, long contacts, long refused, long openAtEnd,
                         Figures totals, List<Figures> queues, List<Figures> channels, List<Interval> intervals,
-                        WaitDistribution waits, List<AgentFigures> agents) {
+                        WaitDistribution waits, List<AgentFigures> agents,
+                        List<AnnouncementPeriod> announcements) {
+    /**
+     * A time the operator's service announcement was set (from {@code ANNOUNCEMENT_SET} to the one
+     * that cleared or replaced it).
+     *
+     * @param prompt      the announced prompt's name
+     * @param from        when it was set, local clock time "YYYY-MM-DDTHH:MM:SS"
+     * @param fromEpochMs the same instant
+     * @param to          when it was cleared or replaced, or null: still set when the journal ended
+     * @param toEpochMs   the same instant, or null
+     * @param heard       contacts told it meanwhile (whether or not they have ended)
+     */
+    public record AnnouncementPeriod(String prompt, String from, long fromEpochMs, String to, Long toEpochMs, long heard) {
+    }
+
     /**
      * One agent's time and work.
      *
@@ -47,9 +63,10 @@ public record KpiReport(String zone, int intervalMinutes, long shortAbandonMs, l
      * @param meanQueueLength   time-weighted mean of contacts waiting (all queues)
      * @param maxQueueLength    most contacts waiting at once
      * @param agentsStaffed     time-weighted mean of agents available or holding contacts
+     * @param announcementMs    time in it during which the operator's service announcement was set
      */
     public record Interval(String start, long startEpochMs, Figures figures, List<Figures> channels, double meanQueueLength,
-                           int maxQueueLength, double agentsStaffed) {
+                           int maxQueueLength, double agentsStaffed, long announcementMs) {
     }
 
     /**

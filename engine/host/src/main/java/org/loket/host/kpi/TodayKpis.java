@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
+import org.loket.core.config.RoutingConfigCodec;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
 
@@ -25,7 +26,10 @@ public final class TodayKpis {
     private long todayEpochDay = Long.MIN_VALUE;
     /** The last configuration the core accepted (encoded), installed first in each new day's collector. */
     private byte[] configInForce;
+    /** The service announcement's prompt in force (by name: a reload keeps it so), or null. */
+    private String announcementInForce;
     private long lastSequence = Long.MIN_VALUE;
+    private CommandType lastType;
 
     /**
      * @param configInForce the configuration in force now ({@code RoutingConfigCodec}), or null when
@@ -115,6 +119,9 @@ public final class TodayKpis {
                 inForce.payload = configInForce;
                 today.accept(inForce, new Decision[0], 0);
             }
+            if (announcementInForce != null && command.type != CommandType.ANNOUNCEMENT_SET) {
+                today.announcementInForce(announcementInForce, epochNs(LocalDate.ofEpochDay(day).atStartOfDay(zone).toInstant()));
+            }
         }
         today.accept(command, decisions, count);
     }
@@ -129,14 +136,27 @@ public final class TodayKpis {
         return lastSequence;
     }
 
-    /** Notes the sequence and an accepted configuration. @return false when this command was fed before */
+    /**
+     * Notes the sequence, an accepted configuration and the service announcement.
+     *
+     * @return false when this command was fed before (an earlier sequence, or this one again; the
+     *         commands {@link JournalKpis} makes up at an origin share its sequence, not its type)
+     */
     private boolean track(Command command, Decision[] decisions, int count) {
-        if (command.sequence <= lastSequence) {
+        if (command.sequence < lastSequence || command.sequence == lastSequence && command.type == lastType) {
             return false;
         }
         lastSequence = command.sequence;
-        if (command.type == CommandType.CONFIG_APPLIED && command.payload != null && !rejected(decisions, count)) {
+        lastType = command.type;
+        if (rejected(decisions, count)) {
+            return true;
+        }
+        if (command.type == CommandType.CONFIG_APPLIED && command.payload != null) {
             configInForce = command.payload; // a fresh array per command (ring and journal reader alike)
+        } else if (command.type == CommandType.ANNOUNCEMENT_SET && configInForce != null) {
+            // Rare: an operator's act. Its prompt by name, which the core keeps over a reload.
+            var prompts = RoutingConfigCodec.decode(configInForce).prompts();
+            announcementInForce = command.input >= 0 && command.input < prompts.size() ? prompts.get(command.input) : null;
         }
         return true;
     }

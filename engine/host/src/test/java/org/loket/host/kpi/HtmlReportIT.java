@@ -53,4 +53,21 @@ class HtmlReportIT {
         assertThat(rendered.dom()).contains("<th>accepted</th><th>logged in</th><th>occupancy</th>")
                 .contains("<tr data-agent=\"" + first + "\"><td>" + first + "</td><td>ring 3 s</td><td>" + a.agents().getFirst().accepted() + "</td>");
     }
+
+    @Test
+    void shouldShowWhenTheServiceAnnouncementWasSetAndWhoHeardIt(@TempDir Path folder) throws Exception {
+        KpiReport report = new KpiCollectorTest().announcementScenario();
+        Path page = folder.resolve("announcement.html");
+        HtmlReport.write(page, "A minute's service announcement", List.of(new HtmlReport.Run("recorded", report)), null);
+
+        Chromium.Page rendered = Chromium.render(page, Path.of("target", "screenshots", "announcement-report.png"), folder.resolve("profile"), 5_000);
+
+        assertThat(rendered.console()).as("script errors").noneMatch(line -> line.contains("Uncaught") || line.contains("Error"));
+        assertThat(rendered.dom()).containsPattern("<canvas id=\"volume\"[^>]*style=\"[^\"]*width");
+        // KpiCollectorTest's day starts 2026-03-02 08:00 UTC (09:00 in Amsterdam, the report's zone is UTC here).
+        assertThat(rendered.dom()).contains("Service announcement: info 2026-03-02 08:00:01 to 2026-03-02 08:01:01 (2 heard).");
+        assertThat(rendered.dom()).containsPattern("<td>announcement.heard</td><td>2</td>")
+                .containsPattern("<td>announcement.leftBeforeQueue</td><td>50.0%</td>")
+                .containsPattern("<td>announcement.abandonRate</td><td>100.0%</td>");
+    }
 }

@@ -15,7 +15,7 @@ import org.loket.core.decision.Decision;
 import org.loket.core.routing.RoutingCore;
 
 /** The collector fed by a real core, command by command, as a journal would feed it. */
-class KpiCollectorTest {
+public class KpiCollectorTest {
     private final LoadedConfig config = org.loket.host.sim.DaySimulatorTest.config();
     private final List<Decision> decided = new ArrayList<>();
     private final RoutingCore core = new RoutingCore(d -> decided.add(new Decision().copyFrom(d)));
@@ -285,6 +285,108 @@ class KpiCollectorTest {
     }
 
     /** The operator's emergency closure of queue {@code queueId} with prompt {@code promptId}. */
+    @Test
+    void shouldCountWhoHeardTheServiceAnnouncementAndHowTheyEnded() {
+        KpiReport report = announcementScenario();
+        Figures.Announcement heard = report.totals().announcement();
+        assertThat(heard.heard()).isEqualTo(2);
+        assertThat(heard.selfServed()).isEqualTo(1);
+        assertThat(heard.abandonedInSelfService()).isZero();
+        assertThat(heard.offered()).isEqualTo(1);
+        assertThat(heard.answered()).isZero();
+        assertThat(heard.abandoned()).isEqualTo(1);
+        assertThat(heard.leftBeforeQueue()).isEqualTo(0.5);
+        assertThat(heard.abandonRate()).isEqualTo(1.0);
+        assertThat(report.totals().abandonRate()).as("everyone: one of two").isEqualTo(0.5);
+        assertThat(report.queue("q").announcement().heard()).as("the self-served one under its menu's queue too").isEqualTo(2);
+        assertThat(report.channels()).filteredOn(f -> f.name().equals("email")).singleElement()
+                .satisfies(f -> assertThat(f.announcement().heard()).isZero());
+        assertThat(report.announcements()).singleElement().satisfies(p -> {
+            assertThat(p.prompt()).isEqualTo("info");
+            assertThat(p.fromEpochMs()).isEqualTo(T0_MS + 1_000);
+            assertThat(p.toEpochMs()).isEqualTo(T0_MS + 61_000);
+            assertThat(p.from()).isEqualTo("2026-03-02T08:00:01");
+            assertThat(p.to()).isEqualTo("2026-03-02T08:01:01");
+            assertThat(p.heard()).isEqualTo(2);
+        });
+        assertThat(report.intervals()).extracting(KpiReport.Interval::announcementMs).containsExactly(60_000L);
+    }
+
+    /**
+     * The service announcement "info" is set for a minute: 1 hears it and ends at the information
+     * leaf, 2 hears it, queues anyway and gives up, e-mail 3 is not told; after it was cleared, 4
+     * hears nothing and is answered.
+     */
+    public KpiReport announcementScenario() {
+        apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(config.routing()));
+        int info = config.routing().prompts().indexOf("info");
+        apply(1_000, CommandType.ANNOUNCEMENT_SET, c -> c.input = info);
+        apply(2_000, CommandType.CONTACT_ARRIVED, c -> {
+            c.contactId = 1;
+            c.entryId = 0;
+            c.channel = Channel.VOICE.code();
+        });
+        assertThat(decided.get(0).type).isEqualTo(org.loket.core.decision.DecisionType.ANNOUNCE);
+        apply(2_100, CommandType.SELF_SERVICE_INPUT, c -> {
+            c.contactId = 1;
+            c.input = 1;
+        });
+        apply(2_200, CommandType.SELF_SERVICE_INPUT, c -> {
+            c.contactId = 1;
+            c.input = 1;
+        });
+        arriveAndChooseTheQueue(2, 3_000);
+        apply(40_000, CommandType.CONTACT_ABANDONED, c -> c.contactId = 2);
+        apply(50_000, CommandType.CONTACT_ARRIVED, c -> {
+            c.contactId = 3;
+            c.entryId = 0;
+            c.channel = Channel.EMAIL.code();
+        });
+        apply(61_000, CommandType.ANNOUNCEMENT_SET, c -> c.input = -1);
+        apply(62_000, CommandType.AGENT_LOGGED_IN, c -> c.agentId = 0);
+        arriveAndChooseTheQueue(4, 63_000);
+        apply(66_000, CommandType.OFFER_ACCEPTED, c -> {
+            c.contactId = 4;
+            c.agentId = 0;
+        });
+        apply(90_000, CommandType.CONTACT_ENDED, c -> c.contactId = 4);
+        apply(95_000, CommandType.WRAP_UP_DONE, c -> {
+            c.contactId = 4;
+            c.agentId = 0;
+        });
+        return kpis.report();
+    }
+
+    @Test
+    void shouldStartAnAnnouncementPeriodAtTheFirstContactToldWhenTheSettingWasNotRead() {
+        apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(config.routing()));
+        apply(1_000, CommandType.ANNOUNCEMENT_SET, c -> c.input = config.routing().prompts().indexOf("info"));
+        // A collector that began reading after the announcement was set (a live stream since a restart).
+        KpiCollector late = new KpiCollector(ZoneOffset.UTC, 5_000);
+        Command reload = new Command();
+        reload.type = CommandType.CONFIG_APPLIED;
+        reload.timestampNs = (T0_MS + 1_500) * 1_000_000L;
+        reload.payload = RoutingConfigCodec.encode(config.routing());
+        late.accept(reload, new Decision[0], 0);
+        apply(2_000, CommandType.CONTACT_ARRIVED, c -> {
+            c.contactId = 1;
+            c.entryId = 0;
+            c.channel = Channel.CHAT.code();
+        });
+        Command arrival = new Command();
+        arrival.type = CommandType.CONTACT_ARRIVED;
+        arrival.timestampNs = (T0_MS + 2_000) * 1_000_000L;
+        arrival.contactId = 1;
+        arrival.entryId = 0;
+        arrival.channel = Channel.CHAT.code();
+        late.accept(arrival, decided.toArray(new Decision[0]), decided.size());
+        assertThat(late.report().announcements()).singleElement().satisfies(p -> {
+            assertThat(p.fromEpochMs()).isEqualTo(T0_MS + 2_000);
+            assertThat(p.toEpochMs()).isNull();
+            assertThat(p.heard()).isEqualTo(1);
+        });
+    }
+
     private void closeQueue(long atMs, int queueId, int promptId) {
         apply(atMs, CommandType.QUEUE_CLOSURE_SET, c -> {
             c.queueId = queueId;

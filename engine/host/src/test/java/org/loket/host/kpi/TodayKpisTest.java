@@ -76,13 +76,16 @@ class TodayKpisTest {
     }
 
     /**
-     * Yesterday: a configuration, a reload that puts queue "x" ahead of "q", two abandons; today: three.
+     * Yesterday: a configuration, a service announcement, a reload that puts queue "x" ahead of "q",
+     * two abandons; today: three, who all hear the announcement.
      *
      * @return the configuration in force at midnight (the reload's)
      */
     private LoadedConfig twoDays() throws Exception {
         apply(MIDNIGHT_NS - 20 * HOUR_NS, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(config.routing()));
         abandonInTheQueue(1, MIDNIGHT_NS - 10 * HOUR_NS);
+        // The service announcement, set yesterday before the reload (which keeps it by name), is still set today.
+        apply(MIDNIGHT_NS - 6 * HOUR_NS, CommandType.ANNOUNCEMENT_SET, c -> c.input = config.routing().prompts().indexOf("info"));
         LoadedConfig moved = ConfigLoader.parse(Map.of("routing.yaml", "version: 2\n" + DaySimulatorTest.yaml()
                 .replace("queues: [{name: q,", "queues: [{name: x, channel: voice, skill: s}, {name: q,")), "v2");
         apply(MIDNIGHT_NS - 5 * HOUR_NS, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(moved.routing()));
@@ -118,6 +121,13 @@ class TodayKpisTest {
         assertThat(report.queue("q").abandoned()).isEqualTo(3);
         // Read with yesterday's first configuration, queue id 0 would be "q"; in force at midnight it is "x".
         assertThat(report.queue("x").offered()).isZero();
+        assertThat(report.queue("q").announcement().heard()).isEqualTo(3);
+        assertThat(report.announcements()).as("in force from midnight").singleElement().satisfies(p -> {
+            assertThat(p.prompt()).isEqualTo("info");
+            assertThat(p.fromEpochMs()).isEqualTo(MIDNIGHT_NS / 1_000_000);
+            assertThat(p.toEpochMs()).isNull();
+            assertThat(p.heard()).isEqualTo(3);
+        });
         assertThat(today.report(MIDNIGHT_NS + 30 * HOUR_NS)).as("tomorrow: nothing yet").isNull();
         assertThat(today.lastSequence()).isEqualTo(sequence);
     }
@@ -204,6 +214,10 @@ class TodayKpisTest {
         assertThat(seeded.report(nowNs).queue("q").offered()).isEqualTo(3);
         assertThat(seeded.report(nowNs).queue("x").offered()).as("the configuration in force at midnight came from the snapshot").isZero();
         assertThat(seeded.report(nowNs).queue("q")).usingRecursiveComparison().isEqualTo(live.report(nowNs).queue("q"));
+        assertThat(seeded.report(nowNs).announcements()).as("the announcement set before the snapshot, from midnight")
+                .hasSize(1).isEqualTo(live.report(nowNs).announcements());
+        assertThat(seeded.report(nowNs).intervals()).extracting(KpiReport.Interval::announcementMs)
+                .isEqualTo(live.report(nowNs).intervals().stream().map(KpiReport.Interval::announcementMs).toList());
         assertThat(seeded.lastSequence()).isEqualTo(sequence);
     }
 
