@@ -127,7 +127,7 @@ public final class ChatGateway implements Gateway {
      */
     private static long awaitInEgress(ChatHub hub, Engine engine) throws InterruptedException {
         long first;
-        while ((first = hub.firstFedSequence()) == Long.MIN_VALUE || engine.egressedSequence() < first) {
+        while ((first = hub.wallboard().firstFedSequence()) == Long.MIN_VALUE || engine.egressedSequence() < first) {
             TimeUnit.MILLISECONDS.sleep(20); // the engine's heartbeat tick comes within a second
         }
         return first;
@@ -146,7 +146,7 @@ public final class ChatGateway implements Gateway {
             return;
         }
         ChatHub seeded = hub;
-        seeded.execute(seeded::seedingToday); // ahead of every command: the hub's queue is FIFO
+        seeded.execute(() -> seeded.wallboard().seedingToday()); // ahead of every command: the hub's queue is FIFO
         ZoneId zone = context.config().hours().zone();
         seeder = Thread.ofVirtual().name("chat-today-seed").start(() -> {
             try {
@@ -156,7 +156,7 @@ public final class ChatGateway implements Gateway {
                 // The same read gives the calls the hub restored their self-service path back.
                 CallPaths calls = new CallPaths(seeded.ask(ChatHub::callsWithoutPath).join());
                 TodayKpis kpis = TodayKpis.fromJournal(Path.of(folder), first, zone, KpiCollector.DEFAULT_SHORT_ABANDON_MS, today, calls);
-                seeded.execute(() -> seeded.todaySeeded(kpis));
+                seeded.execute(() -> seeded.wallboard().todaySeeded(kpis));
                 seeded.execute(() -> seeded.callPathsRead(calls.paths()));
                 LOG.info("chat: today's wallboard figures read from the journal up to sequence {} in {} ms", first,
                         (System.nanoTime() - startNs) / 1_000_000);
@@ -165,7 +165,7 @@ public final class ChatGateway implements Gateway {
             } catch (RuntimeException e) {
                 LOG.warn("chat: today's wallboard figures could not be read from the journal {} ({}); they count from this start",
                         folder, e.toString());
-                seeded.execute(seeded::todayNotSeeded);
+                seeded.execute(() -> seeded.wallboard().todayNotSeeded());
             }
         });
     }

@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -20,9 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,25 +36,20 @@ import org.loket.core.config.EscalationStep;
 import org.loket.core.config.FlowNode;
 import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
-import org.loket.core.config.RoutingConfigCodec;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
 import org.loket.core.decision.Outcome;
 import org.loket.core.decision.RejectReason;
 import org.loket.host.gateway.CommandFiller;
 import org.loket.host.gateway.CommandPublisher;
-import org.loket.host.kpi.Figures;
-import org.loket.host.kpi.KpiCollector;
-import org.loket.host.kpi.TodayKpis;
-import org.loket.host.kpi.KpiReport;
-import org.loket.host.trace.Adherence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Everything the chat gateway knows, owned by one thread ("loket-chat-hub"): conversations keyed
  * by contact id (transcripts, paths, transfer notes, resume tokens), agents' desktops, queues'
- * waiting lists and today's figures. Netty handlers and the egress thread hand it work with
+ * waiting lists, and the supervisors' {@link Wallboard} (today's figures, the announcement,
+ * adherence), which reads the hub's views. Netty handlers and the egress thread hand it work with
  * {@link #execute}; nothing else touches its state, so it needs no locks.
  *
  * <p>The core decides; the hub mirrors the decisions it sees (and the commands it published) to
@@ -240,9 +231,6 @@ final class ChatHub implements AutoCloseable {
     private final TranscriptStore store;
     /** The configuration in force and its texts; replaced by {@link #configApplied}. */
     private RoutingConfig routing;
-    /** The prompt of the service announcement in force (null: none) and since when (epoch ms), for the wallboard. */
-    private String announcement;
-    private long announcementSinceMs;
     private Map<String, Map<String, String>> promptTexts;
     private final ObjectMapper json = new ObjectMapper();
     private final ScheduledExecutorService thread;
@@ -260,33 +248,9 @@ final class ChatHub implements AutoCloseable {
     private QueueView[] queues;
     private final Map<Long, Conversation> conversations = new HashMap<>();
     private final Map<String, Conversation> byToken = new HashMap<>();
-    private final Set<Peer> wallboards = new LinkedHashSet<>();
     private long nextContactId;
-    private boolean wallboardDirty = true;
-    /**
-     * Today's figures, from the collector the reports use (docs/kpis.md) fed with every command and
-     * its decisions, so the wallboard and {@code loket report} agree; a new one from each local
-     * midnight of the configuration's hours zone (contacts that arrived before it are yesterday's).
-     * After a restart it is replaced by one seeded from the journal ({@link #todaySeeded}).
-     */
-    private TodayKpis today;
-    private ZoneId dayZone;
-    /** Today's schedule against what agents do (the wallboard's adherence column). */
-    private final LiveAdherence adherence;
-    /** Per agent name, the number a supervisor's phone dials to listen in (the wallboard shows it). */
-    private Map<String, Integer> agentNumbers;
-    /** The clock the schedule is read at; tests set another. Hub thread. */
-    java.util.function.LongSupplier scheduleClockMs = System::currentTimeMillis;
-    /** The minute of {@link #scheduleClockMs} the wallboard last showed: a new one may bring a shift or break. */
-    private long scheduleMinute = -1;
-    /** The commands fed since the seed from the journal began (null when none is on its way). */
-    private List<Fed> awaitingSeed;
-    /** The sequence of the first command the hub was fed, MIN_VALUE before: the seed reads the journal up to it. */
-    private volatile long firstFedSequence = Long.MIN_VALUE;
-
-    /** A command with its decisions (copies), fed live while the journal seed was being read. */
-    private record Fed(Command command, Decision[] decisions) {
-    }
+    /** The supervisors' wallboard: its watchers, today's figures, the announcement, adherence. */
+    private final Wallboard wallboard;
 
     /** Work items' senders as the journal knows them ({@code Command.citizenPseudonym}). */
     private final org.loket.host.gateway.Pseudonyms pseudonyms;
@@ -300,10 +264,7 @@ final class ChatHub implements AutoCloseable {
         this.webhook = webhook;
         this.routing = config.routing();
         this.promptTexts = config.promptTexts();
-        this.agentNumbers = config.agentNumbers();
-        this.dayZone = config.hours().zone();
-        this.adherence = new LiveAdherence(config);
-        this.today = new TodayKpis(dayZone, KpiCollector.DEFAULT_SHORT_ABANDON_MS, RoutingConfigCodec.encode(routing));
+        this.wallboard = new Wallboard(settings, config, counters, json, () -> queues, () -> agents);
         try {
             this.pseudonyms = org.loket.host.gateway.Pseudonyms.load(settings.pseudonymKeyFile());
         } catch (java.io.IOException e) {
@@ -334,7 +295,7 @@ final class ChatHub implements AutoCloseable {
             return t;
         });
         thread.scheduleWithFixedDelay(this::guarded, settings.positionUpdateMs(), settings.positionUpdateMs(), TimeUnit.MILLISECONDS);
-        thread.scheduleWithFixedDelay(() -> run(this::pushWallboard), settings.wallboardUpdateMs(), settings.wallboardUpdateMs(),
+        thread.scheduleWithFixedDelay(() -> run(wallboard::push), settings.wallboardUpdateMs(), settings.wallboardUpdateMs(),
                 TimeUnit.MILLISECONDS);
     }
 
@@ -400,10 +361,7 @@ final class ChatHub implements AutoCloseable {
         int[] languageTo = moved(old.languages(), now.languages());
         routing = now;
         promptTexts = next.promptTexts();
-        agentNumbers = next.agentNumbers();
-        dayZone = next.hours().zone(); // today's collector keeps its day; the next one starts at this zone's midnight
-        today.zone(dayZone);
-        adherence.configure(next);
+        wallboard.configure(next);
         indexNames();
         if (!findEntries()) {
             LOG.warn("configuration version {} has no entry {}: new chats and work items there are refused by the core",
@@ -458,7 +416,7 @@ final class ChatHub implements AutoCloseable {
                 a.desktop.send(welcome(a).toString());
             }
         }
-        wallboardDirty = true;
+        wallboard.changed();
         LOG.info("chat: configuration version {} in force", now.version());
     }
 
@@ -616,7 +574,7 @@ final class ChatHub implements AutoCloseable {
             conversations.put(c.id, c);
             restored++;
         }
-        wallboardDirty = true;
+        wallboard.changed();
         return restored;
     }
 
@@ -731,7 +689,7 @@ final class ChatHub implements AutoCloseable {
                     agents[peer.agent].desktop = null;
                 }
             }
-            case WALLBOARD -> wallboards.remove(peer);
+            case WALLBOARD -> wallboard.unsubscribe(peer);
         }
     }
 
@@ -1268,7 +1226,7 @@ final class ChatHub implements AutoCloseable {
         } else if (wrapUp) {
             shown = AgentState.WRAP_UP.code();
         }
-        wallboardDirty = true;
+        wallboard.changed();
         if (shown == a.shown) {
             return false;
         }
@@ -1343,175 +1301,22 @@ final class ChatHub implements AutoCloseable {
                     return;
                 }
                 peer.subscribed = true;
-                wallboards.add(peer);
-                peer.send(wallboard().toString());
+                wallboard.subscribe(peer);
             }
             case "ping" -> peer.send("{\"type\":\"pong\"}");
             default -> malformed(peer, "unknown type '" + type + "'");
         }
     }
 
-    private void pushWallboard() {
-        long minute = scheduleClockMs.getAsLong() / 60_000L;
-        if (minute != scheduleMinute && adherence.anyShift()) {
-            scheduleMinute = minute; // shifts and breaks start and end on the minute: a push per minute shows them
-            wallboardDirty = true;
-        }
-        if (wallboards.isEmpty() || !wallboardDirty) {
-            return;
-        }
-        wallboardDirty = false;
-        String frame = wallboard().toString();
-        for (Peer p : wallboards) {
-            p.send(frame);
-        }
-    }
-
-    /**
-     * The wallboard's picture: per queue and per agent (the agents who are logged in, hold a
-     * contact, or whom today's schedule expects now, with what it expects and whether they do it).
-     * Pushed only when something changed (and each new minute while the roster has shifts); the page
-     * counts waits and times in state on from {@code oldestJoinedMs} and {@code sinceMs} itself, so a
-     * quiet centre costs few frames.
-     */
-    ObjectNode wallboard() {
-        long nowMs = System.currentTimeMillis();
-        long nowNs = nowMs * 1_000_000L;
-        ObjectNode w = json.createObjectNode().put("type", "wallboard").put("at", Instant.ofEpochMilli(nowMs).toString());
-        ArrayNode qs = w.putArray("queues");
-        KpiReport report = today.report(nowNs);
-        for (QueueView q : queues) {
-            long oldestJoinedNs = nowNs;
-            for (Conversation c : q.waiting) {
-                oldestJoinedNs = Math.min(oldestJoinedNs, c.joinedNs);
-            }
-            long longestMs = (nowNs - oldestJoinedNs) / 1_000_000L;
-            Figures f = report == null ? null : report.queue(q.spec.name());
-            int[] byState = new int[AgentState.values().length];
-            for (int a : q.qualified) {
-                byState[agents[a].shown]++;
-            }
-            ObjectNode node = qs.addObject().put("name", q.spec.name())
-                    .put("channel", q.spec.channel().name().toLowerCase(Locale.ROOT))
-                    .put("waiting", q.waiting.size()).put("longestWaitSeconds", longestMs / 1000)
-                    .put("oldestJoinedMs", q.waiting.isEmpty() ? 0 : oldestJoinedNs / 1_000_000L)
-                    .put("offered", f == null ? 0 : f.offered()).put("answered", f == null ? 0 : f.answered())
-                    .put("abandoned", f == null ? 0 : f.abandoned()).put("deflected", f == null ? 0 : f.deflected())
-                    .put("answeredWithinTarget", f == null ? 0 : f.answeredWithinThreshold())
-                    .put("transferredIn", f == null ? 0 : f.transfers().in())
-                    .put("transferredOut", f == null ? 0 : f.transfers().out())
-                    .put("targetSeconds", q.spec.serviceLevelMs() / 1000)
-                    .put("targetPercent", q.spec.serviceLevelTargetPercent());
-            percent(node, "serviceLevelPercent", f == null ? null : f.serviceLevel());
-            ObjectNode states = node.putObject("agents");
-            for (AgentState s : AgentState.values()) {
-                if (s != AgentState.LOGGED_OUT) {
-                    states.put(s.name().toLowerCase(Locale.ROOT), byState[s.code()]);
-                }
-            }
-        }
-        // The day so far for the whole centre, with the citizens who came back (an outage shows there first).
-        Figures all = report == null ? null : report.totals();
-        ObjectNode day = w.putObject("today").put("offered", all == null ? 0 : all.offered())
-                .put("answered", all == null ? 0 : all.answered()).put("abandoned", all == null ? 0 : all.abandoned())
-                .put("repeats", all == null ? 0 : all.repeats().repeated())
-                .put("redials", all == null ? 0 : all.repeats().afterAbandon());
-        percent(day, "serviceLevelPercent", all == null ? null : all.serviceLevel());
-        percent(day, "targetPercent", all == null ? null : all.serviceLevelTarget());
-        if (announcement == null) {
-            w.putNull("announcement");
-        } else { // what every caller and chat hears first, in the first language
-            ObjectNode a = w.putObject("announcement").put("prompt", announcement).put("text", promptText(announcement, 0))
-                    .put("sinceMs", announcementSinceMs);
-            // Who heard it (since it was set, or since midnight), and how today's told contacts ended.
-            KpiReport.AnnouncementPeriod period = report == null || report.announcements().isEmpty() ? null
-                    : report.announcements().getLast();
-            a.put("heard", period != null && period.to() == null && period.prompt().equals(announcement) ? period.heard() : 0);
-            Figures.Announcement told = all == null ? null : all.announcement();
-            percent(a, "leftBeforeQueuePercent", told == null ? null : told.leftBeforeQueue());
-            percent(a, "abandonPercent", told == null ? null : told.abandonRate());
-            percent(a, "everyoneAbandonPercent", all == null ? null : all.abandonRate());
-        }
-        ArrayNode as = w.putArray("agents");
-        int[] agentsByState = new int[AgentState.values().length];
-        Map<String, Integer> pausedByReason = new TreeMap<>();
-        LiveAdherence.Moment moment = adherence.moment(scheduleClockMs.getAsLong());
-        int onShift = 0;
-        int onBreak = 0;
-        int out = 0;
-        for (AgentView a : agents) {
-            boolean loggedOut = a.shown == AgentState.LOGGED_OUT.code() && a.held.isEmpty();
-            boolean working = !a.held.isEmpty() || (a.shown != AgentState.LOGGED_OUT.code() && a.shown != AgentState.PAUSED.code());
-            LiveAdherence.Now planned = adherence.at(moment, a.id, working, a.shownSinceMs);
-            if (loggedOut && planned.planned() == Adherence.Planned.OFF) {
-                continue; // neither here nor expected
-            }
-            onShift += planned.planned() == Adherence.Planned.OFF ? 0 : 1;
-            onBreak += planned.planned() == Adherence.Planned.BREAK ? 1 : 0;
-            out += Boolean.FALSE.equals(planned.adheres()) ? 1 : 0;
-            if (!loggedOut) {
-                agentsByState[a.shown]++;
-            }
-            if (a.shown == AgentState.PAUSED.code()) {
-                pausedByReason.merge(pauseReasonName(a.reason), 1, Integer::sum);
-            }
-            ObjectNode row = as.addObject().put("name", a.name).put("number", agentNumbers.getOrDefault(a.name, 0)).put("state", AgentState.ofCode(a.shown).name().toLowerCase(Locale.ROOT))
-                    .put("reason", a.shown == AgentState.PAUSED.code() ? pauseReasonName(a.reason) : "")
-                    .put("secondsInState", (nowMs - a.shownSinceMs) / 1000).put("sinceMs", a.shownSinceMs)
-                    .put("contacts", a.held.size())
-                    .put("shift", planned.shift()).put("planned", LiveAdherence.name(planned.planned())).put("plannedUntil", planned.until());
-            if (planned.adheres() == null) {
-                row.putNull("adheres");
-            } else {
-                row.put("adheres", planned.adheres()).put("outSinceMs", planned.outSinceMs());
-            }
-        }
-        // Real-time adherence: who the schedule expects now, and who does something else (red after the grace).
-        w.putObject("schedule").put("onShift", onShift).put("onBreak", onBreak).put("outOfAdherence", out)
-                .put("graceSeconds", settings.adherenceGraceSeconds());
-        // The whole floor at a glance: every agent logged in or holding a contact, once, and why they pause.
-        ObjectNode totals = w.putObject("agentTotals");
-        for (AgentState s : AgentState.values()) {
-            if (s != AgentState.LOGGED_OUT) {
-                totals.put(s.name().toLowerCase(Locale.ROOT), agentsByState[s.code()]);
-            }
-        }
-        ObjectNode paused = w.putObject("pausedByReason");
-        pausedByReason.forEach(paused::put);
-        ObjectNode counts = w.putObject("counters");
-        counters.snapshot().forEach(counts::put);
-        return w;
-    }
-
-    /** A share as a percentage with one decimal, or null. */
-    private static void percent(ObjectNode node, String field, Double share) {
-        if (share == null) {
-            node.putNull(field);
-        } else {
-            node.put(field, Math.round(1000.0 * share) / 10.0);
-        }
+    /** The supervisors' wallboard (its frame, today's figures, the seed from the journal). Hub thread. */
+    Wallboard wallboard() {
+        return wallboard;
     }
 
     /** Hub thread: one command with its decisions (copies), in journal order: today's figures. */
     void onCommand(Command command, Decision[] decisions) {
-        if (firstFedSequence == Long.MIN_VALUE) {
-            firstFedSequence = command.sequence;
-        }
-        if (awaitingSeed != null) {
-            awaitingSeed.add(new Fed(command, decisions));
-        }
-        today.accept(command, decisions, decisions.length);
+        wallboard.onCommand(command, decisions);
         mirror(command, decisions);
-        if (command.type == CommandType.ANNOUNCEMENT_SET && !Decision.refused(decisions, decisions.length)) {
-            announcement = command.input < 0 ? null : routing.prompts().get(command.input);
-            announcementSinceMs = command.timestampNs / 1_000_000L;
-        }
-        // A push that ran between this command's decisions (or the desk's own update) and this call
-        // showed the figures before it; some commands change them with no decision at all (an
-        // agent's WRAP_UP_DONE closes the answered contact). Only a bare tick changes nothing shown.
-        if (decisions.length > 0 || command.type != CommandType.TICK) {
-            wallboardDirty = true;
-        }
     }
 
     /**
@@ -1522,11 +1327,7 @@ final class ChatHub implements AutoCloseable {
      * when they come back, so letting the read win would leave the older presence showing.
      */
     void resync(CoreView view) {
-        if (!Objects.equals(announcement, view.announcement())) {
-            announcement = view.announcement();
-            announcementSinceMs = System.currentTimeMillis();
-            wallboardDirty = true;
-        }
+        wallboard.announcementRead(view.announcement());
         Map<String, AgentView> byName = new HashMap<>();
         for (AgentView a : agents) {
             byName.put(a.name, a);
@@ -1615,39 +1416,6 @@ final class ChatHub implements AutoCloseable {
         }
     }
 
-    /**
-     * Hub thread, before the gateway is fed its first command: today's figures will be seeded from
-     * the journal; until then the commands fed are kept to be fed to the seed as well.
-     */
-    void seedingToday() {
-        awaitingSeed = new ArrayList<>();
-    }
-
-    /**
-     * The sequence of the first command the hub was fed, or MIN_VALUE: every command before it passed
-     * egress before this gateway was added and is in the journal only. Any thread.
-     */
-    long firstFedSequence() {
-        return firstFedSequence;
-    }
-
-    /**
-     * Hub thread: the figures of today up to {@link #firstFedSequence} read from the journal; the
-     * commands fed since follow, and the seeded figures replace the live-only ones.
-     */
-    void todaySeeded(TodayKpis seeded) {
-        if (awaitingSeed == null) {
-            return;
-        }
-        seeded.zone(dayZone);
-        for (Fed fed : awaitingSeed) {
-            seeded.accept(fed.command(), fed.decisions(), fed.decisions().length);
-        }
-        awaitingSeed = null;
-        today = seeded;
-        wallboardDirty = true;
-    }
-
     /** Hub thread: the other gateways' contacts (calls) restored without their self-service path. */
     java.util.Set<Long> callsWithoutPath() {
         java.util.Set<Long> ids = new java.util.HashSet<>();
@@ -1672,11 +1440,6 @@ final class ChatHub implements AutoCloseable {
                 sendToDesktop(c.agent, offerFrame(c, "conversation"));
             }
         });
-    }
-
-    /** Hub thread: no seed comes (no journal, or it could not be read): today's figures count from the start of this run. */
-    void todayNotSeeded() {
-        awaitingSeed = null;
     }
 
     // ------------------------------------------------------------------ decisions
@@ -1838,7 +1601,7 @@ final class ChatHub implements AutoCloseable {
             }
             c.node = -1;
         }
-        wallboardDirty = true;
+        wallboard.changed();
         if (c.citizen != null) {
             c.position = -1;
             sendPosition(c);
@@ -1920,7 +1683,7 @@ final class ChatHub implements AutoCloseable {
                 q.waiting.add(c);
             }
             c.say("system", "moved to " + q.spec.name());
-            wallboardDirty = true;
+            wallboard.changed();
             if (c.citizen != null && c.phase == Phase.WAITING) {
                 c.position = -1;
                 sendPosition(c);

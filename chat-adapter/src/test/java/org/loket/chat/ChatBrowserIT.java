@@ -274,7 +274,7 @@ class ChatBrowserIT {
         Path config = TestEngine.scheduleConfig();
         try (TestEngine t = new TestEngine(config, Map.of("chat.wallboard-update-ms", "200", "chat.adherence-grace-seconds", "0"));
              WsClient desk = t.login("chat-desk-001")) {
-            t.gateway.hub().ask(h -> h.scheduleClockMs = () -> mondayMs + (10 * 60 + 5) * 60_000L).get(5, java.util.concurrent.TimeUnit.SECONDS);
+            t.gateway.hub().ask(h -> h.wallboard().scheduleClockMs = () -> mondayMs + (10 * 60 + 5) * 60_000L).get(5, java.util.concurrent.TimeUnit.SECONDS);
             ChromeDriver driver = Browser.start(Path.of("target", "chromium-profile-" + System.nanoTime()));
             try {
                 WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));

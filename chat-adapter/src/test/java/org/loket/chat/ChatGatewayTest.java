@@ -301,7 +301,7 @@ class ChatGatewayTest {
         try (TestEngine t = new TestEngine(config, Map.of("chat.wallboard-update-ms", "50", "chat.adherence-grace-seconds", "60"));
              WsClient working = t.login("chat-desk-001"); WsClient resting = t.login("chat-desk-002"); WsClient early = t.login("generalist-001");
              WsClient board = new WsClient(t.ws() + "/ws/wallboard")) {
-            t.gateway.hub().ask(h -> h.scheduleClockMs = () -> mondayMs + (10 * 60 + 5) * 60_000L).get(5, TimeUnit.SECONDS);
+            t.gateway.hub().ask(h -> h.wallboard().scheduleClockMs = () -> mondayMs + (10 * 60 + 5) * 60_000L).get(5, TimeUnit.SECONDS);
             resting.send("{\"type\":\"pause\",\"reason\":\"break\"}");
             resting.await("state", f -> f.path("state").asText().equals("paused"), 10_000);
             board.send("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}");
@@ -337,7 +337,7 @@ class ChatGatewayTest {
 
             // 10:15: the break is over. No command: the new minute alone brings a push.
             board.forget("wallboard");
-            t.gateway.hub().ask(h -> h.scheduleClockMs = () -> mondayMs + (10 * 60 + 15) * 60_000L).get(5, TimeUnit.SECONDS);
+            t.gateway.hub().ask(h -> h.wallboard().scheduleClockMs = () -> mondayMs + (10 * 60 + 15) * 60_000L).get(5, TimeUnit.SECONDS);
             JsonNode after = board.await("wallboard", f -> "work".equals(agentRow(f, "chat-desk-001").path("planned").asText()), 10_000);
             assertThat(agentRow(after, "chat-desk-001").path("adheres").asBoolean(false)).isTrue();
             assertThat(agentRow(after, "chat-desk-002").path("adheres").asBoolean(true)).as("still paused after the break").isFalse();
@@ -369,12 +369,12 @@ class ChatGatewayTest {
             JsonNode raced = t.gateway.hub().ask(h -> {
                 h.onFrame(new Peer(new io.netty.channel.embedded.EmbeddedChannel(), Peer.Kind.AGENT, 20), login);
                 h.resync(before); // read while nobody was logged in
-                return h.wallboard();
+                return h.wallboard().frame();
             }).get(5, TimeUnit.SECONDS);
             assertThat(agentRow(raced, "chat-desk-001")).as("the desk's login stands").isNotNull();
             assertThat(agentRow(raced, "chat-desk-001").path("state").asText()).isEqualTo("ready");
             t.engine.awaitQuiet(5_000);
-            JsonNode settled = t.gateway.hub().ask(h -> h.wallboard()).get(5, TimeUnit.SECONDS);
+            JsonNode settled = t.gateway.hub().ask(h -> h.wallboard().frame()).get(5, TimeUnit.SECONDS);
             assertThat(agentRow(settled, "chat-desk-001").path("state").asText()).as("after the login came back").isEqualTo("ready");
         }
     }
@@ -429,7 +429,7 @@ class ChatGatewayTest {
             desk.await("ended");
             t.engine.awaitQuiet(5_000);
             Thread.sleep(500); // ten push periods: the hub has shown everything so far
-            assertThat(t.gateway.hub().ask(h -> digidChat(h.wallboard(), "answered")).get(5, TimeUnit.SECONDS))
+            assertThat(t.gateway.hub().ask(h -> digidChat(h.wallboard().frame(), "answered")).get(5, TimeUnit.SECONDS))
                     .as("not counted before the wrap-up is done").isZero();
 
             org.loket.core.command.Command done = new org.loket.core.command.Command();
