@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
 @Command(name = "staff", mixinStandardHelpOptions = true,
         description = {"Agents a trace's day needs on top of the roster, found by simulation: add one like the busiest agent "
                 + "working when the worst interval falls short of its target, simulate again, until every interval meets it.",
-                "Greedy: a roster that is enough, not the cheapest. Raise the shifts' counts in your configuration by what it lists."})
+                "Greedy: a roster that is enough, not the cheapest. Raise the shifts' counts in your configuration by what it lists.",
+                "With --trim it then takes agents out, fewest contacts accepted first, as long as no interval falls (further) under "
+                        + "its target: lower the shifts' counts by what it lists."})
 final class StaffCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -30,6 +32,15 @@ final class StaffCommand implements Callable<Integer> {
 
     @Option(names = "--max-agents", defaultValue = "40", description = "most agents to add; default ${DEFAULT-VALUE}")
     int maxAgents;
+
+    @Option(names = "--trim", description = "then take out agents the day does not need (a simulation per agent tried)")
+    boolean trim;
+
+    @Option(names = "--max-removed", defaultValue = "40", description = "with --trim: most agents to take out; default ${DEFAULT-VALUE}")
+    int maxRemoved;
+
+    @Option(names = "--max-tried", defaultValue = "60", description = "with --trim: most agents to try; default ${DEFAULT-VALUE}")
+    int maxTried;
 
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
@@ -47,15 +58,26 @@ final class StaffCommand implements Callable<Integer> {
         List<TraceContact> rows = SimulateCommand.readTrace(day.trace, spec);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        java.util.function.Consumer<String> progress = line -> {
+            err.println("loket staff: " + line);
+            err.flush();
+        };
         RosterSearch.Result result;
         try {
-            result = RosterSearch.search(loaded, rows, options.settings(), maxAgents, line -> {
-                err.println("loket staff: " + line);
-                err.flush();
-            });
+            result = RosterSearch.search(loaded, rows, options.settings(), maxAgents, progress);
         } catch (TraceException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "trace does not fit configuration " + loaded.source() + ":\n"
                     + e.getMessage());
+        }
+        RosterSearch.Trimmed trimmed = null;
+        if (trim) {
+            try {
+                trimmed = RosterSearch.trim(result.roster(), rows, options.settings(),
+                        result.added().stream().map(RosterSearch.Added::name).collect(java.util.stream.Collectors.toSet()), maxRemoved, maxTried,
+                        progress);
+            } catch (TraceException e) {
+                throw new IllegalStateException("the trace fitted the roster a moment ago", e);
+            }
         }
         Map<String, Integer> byShift = RosterSearch.byGroupAndShift(result.added());
         if (json) {
@@ -68,7 +90,13 @@ final class StaffCommand implements Callable<Integer> {
             summary.put("underTargetBefore", result.before());
             summary.put("underTargetAfter", result.after());
             summary.put("unfixable", result.unfixable());
-            summary.put("serviceLevelAfter", result.result().kpis().totals().serviceLevel());
+            if (trimmed != null) {
+                summary.put("removed", trimmed.removed());
+                summary.put("removedByGroupAndShift", RosterSearch.removedByGroupAndShift(trimmed.removed()));
+                summary.put("tried", trimmed.tried());
+                summary.put("underTargetAfterTrim", trimmed.after());
+            }
+            summary.put("serviceLevelAfter", (trimmed != null ? trimmed.result() : result.result()).kpis().totals().serviceLevel());
             out.println(Json.write(summary));
             return 0;
         }
@@ -89,6 +117,21 @@ final class StaffCommand implements Callable<Integer> {
         if (!result.after().isEmpty() && result.added().size() >= maxAgents) {
             out.printf("stopped at --max-agents %d%n", maxAgents);
         }
+        if (trimmed != null) {
+            if (trimmed.removed().isEmpty()) {
+                out.printf("nothing to take out (%d agents tried)%n", trimmed.tried());
+            } else {
+                out.printf("take out %d agent%s (%d tried):%n", trimmed.removed().size(), trimmed.removed().size() == 1 ? "" : "s",
+                        trimmed.tried());
+                RosterSearch.removedByGroupAndShift(trimmed.removed()).forEach((groupShift, n) -> out.printf("  -%d %s%n", n, groupShift));
+            }
+            out.printf("under target after taking out: %s%n", trimmed.after().isEmpty() ? "none" : String.join("; ", trimmed.after()));
+            out.printf("service level of the day: %s%n", percent(trimmed.result().kpis().totals().serviceLevel()));
+        }
         return 0;
+    }
+
+    private static String percent(Double share) {
+        return share == null ? "-" : String.format(java.util.Locale.ROOT, "%.1f %%", 100 * share);
     }
 }

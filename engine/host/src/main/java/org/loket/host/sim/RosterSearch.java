@@ -25,6 +25,8 @@ import org.loket.host.trace.TraceException;
  * least {@link #MIN_OFFERED} contacts meets its target or {@code maxAdded} agents were added.
  * Greedy and deterministic: a sufficient roster, not the cheapest one; each step is a full
  * simulation with the core's routing, patience, redials, escalation, breaks and absence.
+ * <p>{@link #trim} goes the other way: it takes agents out of a roster, least used first, as long
+ * as no interval falls (further) under its target.
  */
 public final class RosterSearch {
     /** Intervals (and their channels) with fewer contacts are not judged: a handful of contacts says little. */
@@ -47,12 +49,134 @@ public final class RosterSearch {
      * @param after        the same on the roster with the agents added (empty when the search met every target)
      * @param unfixable    intervals and channels under target that no agent of the roster could be copied for
      * @param result       the last simulation
+     * @param roster       the roster with the agents added
      */
     public record Result(List<Added> added, List<String> before, List<String> after, List<String> unfixable,
-                         DaySimulator.Result result) {
+                         DaySimulator.Result result, LoadedConfig roster) {
+    }
+
+    /**
+     * One agent taken out.
+     *
+     * @param name     the agent
+     * @param shift    its shift that day
+     * @param accepted contacts it accepted in the simulation before it was taken out
+     */
+    public record Removed(String name, String shift, long accepted) {
+    }
+
+    /**
+     * @param removed the agents taken out, in order
+     * @param tried   the agents tried (a simulation each), taken out or not
+     * @param after   the intervals and channels under target without them (as before the trim, at worst)
+     * @param result  the simulation of the trimmed roster
+     */
+    public record Trimmed(List<Removed> removed, int tried, List<String> after, DaySimulator.Result result) {
     }
 
     private RosterSearch() {
+    }
+
+    /**
+     * Takes agents out of a roster that day while every interval and channel keeps its target: the
+     * agents rostered that day (and not absent), fewest contacts accepted first (later in the roster
+     * first on a tie), each tried by simulating the day without it; kept out when no interval and
+     * channel with at least {@link #MIN_OFFERED} contacts falls under its target or, one already
+     * under it, lower, and no queue with as many falls under its target over the day. Greedy: each
+     * removal is judged on top of the ones before.
+     *
+     * @param keep      agents not to try (those {@link #search} just added)
+     * @param maxRemoved most agents to take out
+     * @param maxTried  most agents to try (each a full simulation)
+     * @param progress  told of each agent taken out
+     * @throws TraceException when the configuration cannot follow the trace
+     */
+    public static Trimmed trim(LoadedConfig roster, List<TraceContact> trace, DaySimulator.Settings settings, Set<String> keep,
+                               int maxRemoved, int maxTried, Consumer<String> progress) throws TraceException {
+        DaySimulator.Result result = new DaySimulator(roster, settings).run(trace, null, null);
+        Map<String, Double> under = levelsUnderTarget(result.kpis());
+        Map<String, Long> accepted = new HashMap<>();
+        result.kpis().agents().forEach(a -> accepted.put(a.name(), a.accepted()));
+        Set<Integer> absent = Roster.absent(roster, settings, Set.of());
+        List<Integer> candidates = new ArrayList<>();
+        for (int a = roster.routing().agents().size() - 1; a >= 0; a--) {
+            if (roster.planOn(a, settings.date()) != null && !absent.contains(a) && !keep.contains(roster.routing().agents().get(a).name())) {
+                candidates.add(a);
+            }
+        }
+        // Stable: later roster places first among equals.
+        candidates.sort(java.util.Comparator.comparingLong(a -> accepted.getOrDefault(roster.routing().agents().get(a).name(), 0L)));
+        LoadedConfig config = roster;
+        List<Removed> removed = new ArrayList<>();
+        int tried = 0;
+        for (int candidate : candidates) {
+            if (removed.size() >= maxRemoved || tried >= maxTried) {
+                break;
+            }
+            tried++;
+            String name = roster.routing().agents().get(candidate).name();
+            LoadedConfig without = without(config, name);
+            DaySimulator.Result trial = new DaySimulator(without, settings).run(trace, null, null);
+            if (!worse(levelsUnderTarget(trial.kpis()), under)) {
+                config = without;
+                result = trial;
+                removed.add(new Removed(name, roster.planOn(candidate, settings.date()).toString(), accepted.getOrDefault(name, 0L)));
+                progress.accept("took out " + name + " (" + accepted.getOrDefault(name, 0L) + " contacts accepted)");
+            }
+        }
+        return new Trimmed(List.copyOf(removed), tried, underTarget(result.kpis()), result);
+    }
+
+    /**
+     * Whether {@code now} has an interval and channel under target that {@code before} had not, or
+     * had higher; or a queue under target over the day that was not (a queue already short over the
+     * day moves with every change: its intervals are judged instead).
+     */
+    private static boolean worse(Map<String, Double> now, Map<String, Double> before) {
+        for (Map.Entry<String, Double> e : now.entrySet()) {
+            Double was = before.get(e.getKey());
+            if (was == null || !e.getKey().startsWith("day ") && e.getValue() < was - 1e-12) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The service level of each interval and channel (with enough contacts) under its target, by
+     * "HH:MM channel", and of each queue over the day, by "day queue": a channel's intervals can meet
+     * their target while a small queue of it (misuse, say) no longer has anyone to answer.
+     */
+    private static Map<String, Double> levelsUnderTarget(KpiReport kpis) {
+        Map<String, Double> levels = new HashMap<>();
+        for (Figures queue : kpis.queues()) {
+            if (queue.offered() >= MIN_OFFERED && queue.underTarget()) {
+                levels.put("day " + queue.name(), orZero(queue.serviceLevel()));
+            }
+        }
+        for (KpiReport.Interval interval : kpis.intervals()) {
+            for (Figures channel : interval.channels()) {
+                if (channel.offered() >= MIN_OFFERED && channel.underTarget()) {
+                    levels.put(clock(interval) + " " + channel.name(), orZero(channel.serviceLevel()));
+                }
+            }
+        }
+        return levels;
+    }
+
+    /** {@code config} without the agent named {@code name} (and its plan). */
+    static LoadedConfig without(LoadedConfig config, String name) {
+        RoutingConfig r = config.routing();
+        List<AgentSpec> agents = new ArrayList<>(r.agents());
+        List<AgentPlan> plans = new ArrayList<>(config.plans());
+        for (int a = 0; a < agents.size(); a++) {
+            if (agents.get(a).name().equals(name)) {
+                agents.remove(a);
+                plans.remove(a);
+                break;
+            }
+        }
+        return withAgents(config, agents, plans);
     }
 
     /**
@@ -84,7 +208,7 @@ public final class RosterSearch {
             progress.accept("added " + name + " for " + worst.key() + " (" + percent(worst.level) + " of " + percent(worst.target) + ")");
             result = new DaySimulator(config, settings).run(trace, null, null);
         }
-        return new Result(List.copyOf(added), before, underTarget(result.kpis()), List.copyOf(unfixable), result);
+        return new Result(List.copyOf(added), before, underTarget(result.kpis()), List.copyOf(unfixable), result, config);
     }
 
     /** An interval's channel under its target. */
@@ -159,6 +283,11 @@ public final class RosterSearch {
         agents.add(new AgentSpec(name, like.skillLevels().clone(), like.capacityPerChannel().clone()));
         List<AgentPlan> plans = new ArrayList<>(config.plans());
         plans.add(config.plans().get(template));
+        return withAgents(config, agents, plans);
+    }
+
+    private static LoadedConfig withAgents(LoadedConfig config, List<AgentSpec> agents, List<AgentPlan> plans) {
+        RoutingConfig r = config.routing();
         RoutingConfig routing = new RoutingConfig(r.version(), r.skills(), r.languages(), r.prompts(), r.queues(), agents, r.entries(),
                 r.flowNodes(), r.maxLiveContacts(), r.pauseReasons(), r.wrapUpCodes());
         return new LoadedConfig(routing, config.promptTexts(), plans, config.hours(), config.source(), config.warnings(),
@@ -185,8 +314,22 @@ public final class RosterSearch {
     public static Map<String, Integer> byGroupAndShift(List<Added> added) {
         Map<String, Integer> groups = new LinkedHashMap<>();
         for (Added a : added) {
-            groups.merge(a.likeAgent().replaceFirst("-\\d+$", "") + " " + a.shift(), 1, Integer::sum);
+            groups.merge(group(a.likeAgent()) + " " + a.shift(), 1, Integer::sum);
         }
         return groups;
+    }
+
+    /** The removed agents by roster group and shift, in order of first removal: what an operator lowers a shift's {@code count} by. */
+    public static Map<String, Integer> removedByGroupAndShift(List<Removed> removed) {
+        Map<String, Integer> groups = new LinkedHashMap<>();
+        for (Removed a : removed) {
+            groups.merge(group(a.name()) + " " + a.shift(), 1, Integer::sum);
+        }
+        return groups;
+    }
+
+    /** A roster group's name from one of its agents' ("generalist-012" -> "generalist"). */
+    private static String group(String agentName) {
+        return agentName.replaceFirst("-\\d+$", "");
     }
 }
