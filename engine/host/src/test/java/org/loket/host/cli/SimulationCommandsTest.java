@@ -138,6 +138,10 @@ class SimulationCommandsTest {
                 both[2], both[3]).out());
         assertThat(staff.get("added")).hasSize(1);
         assertThat(staff.get("added").get(0).get("shift").asText()).as("a copy of a weekend agent works weekends").endsWith(" weekend");
+        // The default roster on that Saturday works its weekday shifts: more than the day needs.
+        Result trimmed = run("staff", "--trace", fullDay.toString(), "--date", "2027-03-06", "--trim", "--max-tried", "5");
+        assertThat(trimmed.out()).contains("take out 5 agents (5 tried):", "under target after taking out: none");
+        assertThat(trimmed.err()).contains("loket staff: took out ");
     }
 
     private static String[] concat(String[] a, String[] b) {
