@@ -1296,15 +1296,49 @@ final class ChatHub implements AutoCloseable {
     private void onWallboardFrame(Peer peer, String type, JsonNode frame) {
         switch (type) {
             case "subscribe" -> {
-                if (!secretMatches(settings.supervisorToken(), frame.path("token").asText(""))) {
+                // A wall display shows the shared token; a supervisor signs in by name (and may act).
+                String name = frame.path("supervisor").asText("");
+                if (!name.isEmpty()) {
+                    if (!wallboard.isSupervisor(name) || !secretMatches(settings.agentSecrets().get(name), frame.path("secret").asText(""))) {
+                        refuseCredential(peer, "unauthorised", "Unknown supervisor or wrong secret.");
+                        return;
+                    }
+                    peer.supervisor = name;
+                } else if (!secretMatches(settings.supervisorToken(), frame.path("token").asText(""))) {
                     refuseCredential(peer, "unauthorised", "Wrong supervisor token.");
                     return;
                 }
                 peer.subscribed = true;
                 wallboard.subscribe(peer);
             }
+            case "announce" -> announce(peer, frame);
             case "ping" -> peer.send("{\"type\":\"pong\"}");
             default -> malformed(peer, "unknown type '" + type + "'");
+        }
+    }
+
+    /**
+     * A signed-in supervisor sets the service announcement ({@code prompt}: a prompt's name) or clears
+     * it ({@code prompt} null or absent): the same journaled command as the admin API's, logged with
+     * who gave it. A view-only page may not.
+     */
+    private void announce(Peer peer, JsonNode frame) {
+        if (!peer.subscribed || peer.supervisor == null) {
+            peer.send(error("forbidden", "Sign in as a supervisor to set the service announcement.").toString());
+            return;
+        }
+        JsonNode given = frame.path("prompt");
+        String prompt = given.isTextual() && !given.asText().isEmpty() ? given.asText() : null;
+        int promptId = prompt == null ? -1 : routing.prompts().indexOf(prompt);
+        if (prompt != null && promptId < 0) {
+            malformed(peer, "unknown prompt '" + prompt + "'");
+            return;
+        }
+        Command c = command(CommandType.ANNOUNCEMENT_SET, -1, -1);
+        c.input = promptId;
+        if (publish(c, peer)) {
+            LOG.info("chat: supervisor {} {}", peer.supervisor,
+                    prompt == null ? "cleared the service announcement" : "set the service announcement '" + prompt + "'");
         }
     }
 

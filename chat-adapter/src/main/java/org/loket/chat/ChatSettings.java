@@ -17,7 +17,8 @@ import java.util.Properties;
  * @param port                   TCP port; 0 picks a free one (tests)
  * @param keyStore               PKCS#12 key store for TLS, or {@code null} for plain HTTP
  * @param keyStorePassword       its password
- * @param agentSecrets           per agent name, the secret the desktop login needs
+ * @param agentSecrets           per agent name, the secret the desktop login needs; per supervisor name (the
+ *                               configuration's {@code supervisors}), the secret of the wallboard's sign-in
  * @param supervisorToken        the token the wallboard and the stats endpoint need; {@code null} = refused
  * @param workItemToken          the bearer token {@code POST /api/v1/work-items} needs; {@code null} = refused
  * @param webhookUrl             where replies and outcomes of work items go, or {@code null}

@@ -23,6 +23,8 @@ final class Peer {
     ChatHub.Conversation conversation;
     int agent = -1;
     boolean subscribed;
+    /** On a wallboard: the supervisor signed in (who may act there), or null for a view-only page. */
+    String supervisor;
     int authFailures;
 
     Peer(Channel channel, Kind kind, int burst) {

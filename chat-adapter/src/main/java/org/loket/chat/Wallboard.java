@@ -47,6 +47,8 @@ final class Wallboard {
     private boolean dirty = true;
     private RoutingConfig routing;
     private Map<String, Map<String, String>> promptTexts;
+    /** The configuration's supervisors by name: they may sign in and act on the wallboard. */
+    private Set<String> supervisors = Set.of();
     /**
      * Today's figures; a new collector from each local midnight of the configuration's hours zone
      * (contacts that arrived before it are yesterday's). After a restart it is replaced by one
@@ -96,7 +98,35 @@ final class Wallboard {
             today.zone(dayZone);
         }
         adherence.configure(next);
+        supervisors = next.supervisors().stream().map(org.loket.config.Supervisor::name).collect(java.util.stream.Collectors.toSet());
+        for (Peer page : watchers) {
+            if (page.supervisor != null && !supervisors.contains(page.supervisor)) {
+                page.send(json.createObjectNode().put("type", "error").put("code", "removed")
+                        .put("message", "You are no longer a supervisor in the configuration; the page shows, but cannot act.").toString());
+                page.supervisor = null;
+            } else if (page.supervisor != null) {
+                page.send(signedIn(page.supervisor).toString()); // the prompts may have changed
+            }
+        }
         dirty = true;
+    }
+
+    /** Whether {@code name} is a supervisor of the configuration in force. */
+    boolean isSupervisor(String name) {
+        return supervisors.contains(name);
+    }
+
+    /**
+     * What a signed-in supervisor's page needs besides the frame: its name and the prompts it may
+     * announce (each with its text in the first language, as callers hear it before the menu).
+     */
+    private ObjectNode signedIn(String supervisor) {
+        ObjectNode f = json.createObjectNode().put("type", "signed-in").put("supervisor", supervisor);
+        ArrayNode prompts = f.putArray("prompts");
+        for (String prompt : routing.prompts()) {
+            prompts.addObject().put("prompt", prompt).put("text", firstLanguageText(prompt));
+        }
+        return f;
     }
 
     /** Something shown changed: the next {@link #push} sends a frame. */
@@ -104,9 +134,12 @@ final class Wallboard {
         dirty = true;
     }
 
-    /** A page that showed the supervisor token: it gets the frame now and every change after. */
+    /** A page that showed the supervisor token or signed in as a supervisor: it gets the frame now and every change after. */
     void subscribe(Peer page) {
         watchers.add(page);
+        if (page.supervisor != null) {
+            page.send(signedIn(page.supervisor).toString());
+        }
         page.send(frame().toString());
     }
 

@@ -300,23 +300,28 @@ class ChatBrowserIT {
         }
     }
 
-    /** An operator's service announcement (an outage): above the wallboard's figures, and first in a new chat. */
+    /**
+     * A supervisor signs in on the wallboard and sets the service announcement (an outage): above the
+     * figures, and first in a new chat; then clears it.
+     */
     @Test
-    void theServiceAnnouncementShowsOnTheWallboardAndFirstInANewChat() throws Exception {
+    void aSupervisorSetsTheServiceAnnouncementOnTheWallboardAndANewChatShowsItFirst() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "200"))) {
-            int prompt = t.engine.query(core -> core.config().prompts().indexOf("info-activation-letter")).get();
-            assertThat(t.engine.tryPublish((c, unused) -> {
-                c.type = org.loket.core.command.CommandType.ANNOUNCEMENT_SET;
-                c.input = prompt;
-            }, null)).isTrue();
             ChromeDriver driver = Browser.start(Path.of("target", "chromium-profile-" + System.nanoTime()));
             try {
                 WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
-                driver.get(t.http() + "/wallboard#token=" + TestEngine.SUPERVISOR_TOKEN);
+                signInAsSupervisor(driver, t);
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("announce-form")));
+                assertThat(driver.findElement(By.id("signed-in")).getText()).isEqualTo("· signed in as floor-lead");
+                new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("announce-prompt"))).selectByValue("info-activation-letter");
+                Browser.screenshot(driver, "15-wallboard-supervisor-announces");
+                driver.findElement(By.id("announce")).click();
                 wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("announcement")));
+                int prompt = t.engine.query(core -> core.config().prompts().indexOf("info-activation-letter")).get();
+                assertThat(t.engine.query(core -> core.announcementPrompt()).get()).as("set in the core").isEqualTo(prompt);
                 assertThat(driver.findElement(By.id("announcement")).getText())
                         .startsWith("Service announcement to every caller and chat since").contains("(info-activation-letter): Uw activeringscode");
-                Browser.screenshot(driver, "15-wallboard-service-announcement");
+                Browser.screenshot(driver, "16-wallboard-service-announcement");
 
                 driver.get(t.http() + "/chat");
                 driver.findElement(By.id("start")).click();
@@ -326,14 +331,25 @@ class ChatBrowserIT {
                         + ".map(function (l) { return l.className + ': ' + l.textContent.substring(0, 12); });"))
                         .as("the announcement, then the bot").isIn(java.util.List.of("line notice: Uw activerin", "line bot: Welkom bij d"),
                                 java.util.List.of("line notice: Your activat", "line bot: Welcome to t"));
-                // Back on the wallboard: the chat just started heard it.
-                driver.get(t.http() + "/wallboard#token=" + TestEngine.SUPERVISOR_TOKEN);
+                Browser.screenshot(driver, "17-chat-service-announcement");
+                // Back on the wallboard: the chat just started heard it; the supervisor clears it.
+                signInAsSupervisor(driver, t);
                 wait.until(d -> d.findElement(By.id("announcement")).getText().contains("heard by 1"));
-                Browser.screenshot(driver, "16-chat-service-announcement");
+                driver.findElement(By.id("clear-announcement")).click();
+                wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("announcement")));
+                assertThat(t.engine.query(core -> core.announcementPrompt()).get()).as("cleared in the core").isEqualTo(-1);
             } finally {
                 driver.quit();
             }
         }
+    }
+
+    /** Opens the wallboard and signs in with the test configuration's supervisor's name and secret. */
+    private static void signInAsSupervisor(ChromeDriver driver, TestEngine t) {
+        driver.get(t.http() + "/wallboard");
+        driver.findElement(By.id("supervisor")).sendKeys("floor-lead");
+        driver.findElement(By.id("secret")).sendKeys(TestEngine.SECRET);
+        driver.findElement(By.id("sign-in")).click();
     }
 
     /** The agents table as "agent | state | schedule | class" rows, then the schedule line and its class, read at one instant. */

@@ -100,6 +100,40 @@ class ChatGatewayTest {
         }
     }
 
+    @Test
+    void shouldLetASignedInSupervisorSetAndClearTheServiceAnnouncementButNotAViewOnlyPage() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "100"));
+             WsClient wall = new WsClient(t.ws() + "/ws/wallboard");
+             WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
+            wall.send("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}");
+            wall.await("wallboard");
+            wall.send("{\"type\":\"announce\",\"prompt\":\"info-activation-letter\"}");
+            assertThat(wall.await("error").path("code").asText()).as("the shared token only shows").isEqualTo("forbidden");
+
+            lead.send("{\"type\":\"subscribe\",\"supervisor\":\"chat-desk-001\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+            assertThat(lead.await("error").path("code").asText()).as("an agent is not a supervisor").isEqualTo("unauthorised");
+            lead.send("{\"type\":\"subscribe\",\"supervisor\":\"floor-lead\",\"secret\":\"wrong\"}");
+            assertThat(lead.await("error").path("code").asText()).isEqualTo("unauthorised");
+            lead.send("{\"type\":\"subscribe\",\"supervisor\":\"floor-lead\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+            JsonNode signedIn = lead.await("signed-in");
+            assertThat(signedIn.path("supervisor").asText()).isEqualTo("floor-lead");
+            assertThat(signedIn.path("prompts")).extracting(p -> p.path("prompt").asText()).contains("info-activation-letter");
+            lead.await("wallboard");
+            assertThat(t.engine.query(core -> core.announcementPrompt()).get()).as("nothing set by the refused page").isEqualTo(-1);
+
+            lead.send("{\"type\":\"announce\",\"prompt\":\"no-such-prompt\"}");
+            assertThat(lead.await("error").path("code").asText()).isEqualTo("malformed");
+            lead.send("{\"type\":\"announce\",\"prompt\":\"info-activation-letter\"}");
+            JsonNode set = wall.await("wallboard", f -> !f.path("announcement").isNull(), 10_000);
+            assertThat(set.path("announcement").path("prompt").asText()).as("every page shows it").isEqualTo("info-activation-letter");
+            int prompt = t.engine.query(core -> core.config().prompts().indexOf("info-activation-letter")).get();
+            assertThat(t.engine.query(core -> core.announcementPrompt()).get()).as("in the core, journaled").isEqualTo(prompt);
+            lead.send("{\"type\":\"announce\",\"prompt\":null}");
+            wall.await("wallboard", f -> f.path("announcement").isNull(), 10_000);
+            assertThat(t.engine.query(core -> core.announcementPrompt()).get()).isEqualTo(-1);
+        }
+    }
+
     private static void announce(TestEngine t, int prompt) {
         assertThat(t.engine.tryPublish((c, unused) -> {
             c.type = CommandType.ANNOUNCEMENT_SET;

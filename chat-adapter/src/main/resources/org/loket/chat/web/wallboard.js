@@ -1,10 +1,12 @@
 // Supervisor wallboard: subscribes once over /ws/wallboard; the server pushes the picture when it
 // changes (at most once per update interval). The token may come in the URL fragment (#token=...),
-// which the browser never sends to the server.
+// which the browser never sends to the server. A supervisor of the configuration may sign in instead,
+// with its name and the secret chat.agent-secrets-file gives it, and set or clear the service announcement.
 (function () {
   'use strict';
   let ws = null;
-  let token = null;
+  // What the page subscribes with, again after a reconnect: the shared token, or a supervisor's name and secret.
+  let credentials = null;
   const errorBox = document.getElementById('error');
 
   function cell(row, value) {
@@ -94,13 +96,31 @@
   function connect() {
     const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
     ws = new WebSocket(scheme + location.host + '/ws/wallboard');
-    ws.addEventListener('open', function () { if (token) { ws.send(JSON.stringify({type: 'subscribe', token: token})); } });
+    ws.addEventListener('open', function () { if (credentials) { ws.send(JSON.stringify(credentials)); } });
     ws.addEventListener('message', function (e) {
       const f = JSON.parse(e.data);
       if (f.type === 'wallboard') {
         document.getElementById('token-form').classList.add('hidden');
+        document.getElementById('sign-in-form').classList.add('hidden');
         errorBox.textContent = '';
         render(f);
+      } else if (f.type === 'signed-in') {
+        // A supervisor may set or clear the service announcement; the select lists the configuration's prompts.
+        document.getElementById('signed-in').textContent = '· signed in as ' + f.supervisor;
+        const select = document.getElementById('announce-prompt');
+        select.replaceChildren();
+        f.prompts.forEach(function (p) {
+          const option = document.createElement('option');
+          option.value = p.prompt;
+          option.textContent = p.prompt + ': ' + p.text.substring(0, 60);
+          option.title = p.text;
+          select.appendChild(option);
+        });
+        document.getElementById('announce-form').classList.remove('hidden');
+      } else if (f.type === 'error' && f.code === 'removed') {
+        document.getElementById('announce-form').classList.add('hidden');
+        document.getElementById('signed-in').textContent = '';
+        errorBox.textContent = f.message;
       } else if (f.type === 'error') {
         errorBox.textContent = f.message;
       }
@@ -110,12 +130,25 @@
 
   document.getElementById('token-form').addEventListener('submit', function (e) {
     e.preventDefault();
-    token = document.getElementById('token').value;
-    ws.send(JSON.stringify({type: 'subscribe', token: token}));
+    credentials = {type: 'subscribe', token: document.getElementById('token').value};
+    ws.send(JSON.stringify(credentials));
+  });
+  document.getElementById('sign-in-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    credentials = {type: 'subscribe', supervisor: document.getElementById('supervisor').value,
+      secret: document.getElementById('secret').value};
+    ws.send(JSON.stringify(credentials));
+  });
+  document.getElementById('announce-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    ws.send(JSON.stringify({type: 'announce', prompt: document.getElementById('announce-prompt').value}));
+  });
+  document.getElementById('clear-announcement').addEventListener('click', function () {
+    ws.send(JSON.stringify({type: 'announce', prompt: null}));
   });
   const m = /token=([^&]+)/.exec(location.hash);
   if (m) {
-    token = decodeURIComponent(m[1]);
+    credentials = {type: 'subscribe', token: decodeURIComponent(m[1])};
     history.replaceState(null, '', location.pathname);
   }
   setInterval(function () { if (ws && ws.readyState === WebSocket.OPEN) { ws.send('{"type":"ping"}'); } }, 20000);
