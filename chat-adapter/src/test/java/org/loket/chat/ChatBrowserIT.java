@@ -278,6 +278,9 @@ class ChatBrowserIT {
             ChromeDriver driver = Browser.start(Path.of("target", "chromium-profile-" + System.nanoTime()));
             try {
                 WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+                // This browser's clock runs an hour ahead of the server's: times in state are the server's all the same.
+                driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+                        "(function () { const real = Date.now; Date.now = function () { return real() + 3600000; }; })();"));
                 driver.get(t.http() + "/wallboard#token=" + TestEngine.SUPERVISOR_TOKEN);
                 // The page redraws its rows every second: read them in one script, not cell by cell.
                 java.util.List<String> expected = java.util.List.of(
@@ -288,6 +291,9 @@ class ChatBrowserIT {
                 wait.until(d -> expected.equals(scheduleRows(driver)));
                 Browser.screenshot(driver, "14-wallboard-schedule-adherence");
                 assertThat(scheduleRows(driver)).as("generalist-001 is off and away: not listed").isEqualTo(expected);
+                Object secondsInState = driver.executeScript("return Number(document.querySelector("
+                        + "'#agents tbody tr[data-agent=\"chat-desk-001\"]').children[3].textContent);");
+                assertThat(((Number) secondsInState).longValue()).as("ready since the test began, not an hour").isBetween(0L, 120L);
                 int number = org.loket.config.ConfigLoader.load(config).routing().agents().stream().map(a -> a.name()).toList()
                         .indexOf("tax-desk-001") + 1;
                 assertThat(driver.executeScript("const r = document.querySelector('#agents tbody tr[data-agent=\"tax-desk-001\"]');"

@@ -17,8 +17,12 @@
 
   let last = null;
 
+  // How far this browser's clock runs ahead of the server's (the frame's "at"): the times the server
+  // sends (joined, in state since, out of adherence since) are its clock's, counted on here.
+  let skewMs = 0;
+
   function secondsSince(ms) {
-    return Math.max(0, Math.floor((Date.now() - ms) / 1000));
+    return Math.max(0, Math.floor((Date.now() - skewMs - ms) / 1000));
   }
 
   function render(w) {
@@ -100,6 +104,7 @@
     ws.addEventListener('message', function (e) {
       const f = JSON.parse(e.data);
       if (f.type === 'wallboard') {
+        skewMs = Date.now() - Date.parse(f.at);
         document.getElementById('token-form').classList.add('hidden');
         document.getElementById('sign-in-form').classList.add('hidden');
         errorBox.textContent = '';
