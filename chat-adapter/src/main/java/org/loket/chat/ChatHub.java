@@ -973,36 +973,38 @@ final class ChatHub implements AutoCloseable {
         }
         AgentView a = agents[peer.agent];
         switch (type) {
-            case "ready" -> {
-                Command o = command(CommandType.AGENT_STATE_CHANGED, Command.NONE, a.id);
-                o.agentState = AgentState.READY.code();
-                if (publish(o, peer)) {
-                    presence(a, AgentState.READY.code(), PauseReason.UNSPECIFIED);
-                }
-            }
+            case "ready" -> changePresence(peer, a, AgentState.READY, PauseReason.UNSPECIFIED);
             case "pause" -> {
                 int code = routing.pauseReasonCode(frame.path("reason").asText());
                 if (code < 0) {
                     malformed(peer, "pause needs a reason of " + routing.pauseReasons());
                     return;
                 }
-                Command o = command(CommandType.AGENT_STATE_CHANGED, Command.NONE, a.id);
-                o.agentState = AgentState.PAUSED.code();
-                o.reason = code;
-                if (publish(o, peer)) {
-                    presence(a, AgentState.PAUSED.code(), o.reason);
-                }
+                changePresence(peer, a, AgentState.PAUSED, code);
             }
-            case "logout" -> {
-                Command o = command(CommandType.AGENT_STATE_CHANGED, Command.NONE, a.id);
-                o.agentState = AgentState.LOGGED_OUT.code();
-                if (publish(o, peer)) {
-                    presence(a, AgentState.LOGGED_OUT.code(), PauseReason.UNSPECIFIED);
-                }
-            }
+            case "logout" -> changePresence(peer, a, AgentState.LOGGED_OUT, PauseReason.UNSPECIFIED);
             case "accept", "decline", "end", "wrap-up", "transfer", "message" -> onContactAction(peer, a, type, frame);
             default -> malformed(peer, "unknown type '" + type + "'");
         }
+    }
+
+    /**
+     * Publishes an agent's presence (from its desktop or a supervisor's wallboard) and shows it at
+     * once; the core may still refuse it (the mirror then follows the core).
+     *
+     * @return whether it was published
+     */
+    private boolean changePresence(Peer peer, AgentView a, AgentState state, int reason) {
+        Command o = command(CommandType.AGENT_STATE_CHANGED, Command.NONE, a.id);
+        o.agentState = state.code();
+        if (state == AgentState.PAUSED) {
+            o.reason = reason;
+        }
+        if (!publish(o, peer)) {
+            return false;
+        }
+        presence(a, state.code(), reason);
+        return true;
     }
 
     /** Constant-time comparison; an unset secret matches nothing. */
@@ -1312,6 +1314,7 @@ final class ChatHub implements AutoCloseable {
                 wallboard.subscribe(peer);
             }
             case "announce" -> announce(peer, frame);
+            case "agent-state" -> supervisorSetsPresence(peer, frame);
             case "ping" -> peer.send("{\"type\":\"pong\"}");
             default -> malformed(peer, "unknown type '" + type + "'");
         }
@@ -1339,6 +1342,43 @@ final class ChatHub implements AutoCloseable {
         if (publish(c, peer)) {
             LOG.info("chat: supervisor {} {}", peer.supervisor,
                     prompt == null ? "cleared the service announcement" : "set the service announcement '" + prompt + "'");
+        }
+    }
+
+    /**
+     * A signed-in supervisor makes one of the agents it supervises ({@code monitors}) ready, paused
+     * with a reason, or logged out ({@code state}: ready, paused, logged-out), as the admin API does:
+     * an agent left not-ready after an offer rang out, one who forgot to log out. Logged with who.
+     */
+    private void supervisorSetsPresence(Peer peer, JsonNode frame) {
+        if (!peer.subscribed || peer.supervisor == null) {
+            peer.send(error("forbidden", "Sign in as a supervisor to change an agent's state.").toString());
+            return;
+        }
+        String name = frame.path("agent").asText("");
+        Integer id = agentIds.get(name);
+        if (id == null || !wallboard.supervises(peer.supervisor, name)) {
+            peer.send(error("forbidden", "You do not supervise an agent named '" + name + "'.").toString());
+            return;
+        }
+        String state = frame.path("state").asText("");
+        int reason = PauseReason.UNSPECIFIED;
+        AgentState to = switch (state) {
+            case "ready" -> AgentState.READY;
+            case "paused" -> AgentState.PAUSED;
+            case "logged-out" -> AgentState.LOGGED_OUT;
+            default -> null;
+        };
+        if (to == AgentState.PAUSED) {
+            reason = routing.pauseReasonCode(frame.path("reason").asText());
+        }
+        if (to == null || reason < PauseReason.UNSPECIFIED) {
+            malformed(peer, "agent-state needs state ready, paused (with a reason of " + routing.pauseReasons() + ") or logged-out");
+            return;
+        }
+        if (changePresence(peer, agents[id], to, reason)) {
+            LOG.info("chat: supervisor {} set agent {} {}", peer.supervisor, name,
+                    to == AgentState.PAUSED ? "paused (" + routing.pauseReasonName(reason) + ")" : state);
         }
     }
 

@@ -48,7 +48,7 @@ final class Wallboard {
     private RoutingConfig routing;
     private Map<String, Map<String, String>> promptTexts;
     /** The configuration's supervisors by name: they may sign in and act on the wallboard. */
-    private Set<String> supervisors = Set.of();
+    private Map<String, org.loket.config.Supervisor> supervisors = Map.of();
     /**
      * Today's figures; a new collector from each local midnight of the configuration's hours zone
      * (contacts that arrived before it are yesterday's). After a restart it is replaced by one
@@ -98,9 +98,10 @@ final class Wallboard {
             today.zone(dayZone);
         }
         adherence.configure(next);
-        supervisors = next.supervisors().stream().map(org.loket.config.Supervisor::name).collect(java.util.stream.Collectors.toSet());
+        supervisors = new java.util.HashMap<>();
+        next.supervisors().forEach(s -> supervisors.put(s.name(), s));
         for (Peer page : watchers) {
-            if (page.supervisor != null && !supervisors.contains(page.supervisor)) {
+            if (page.supervisor != null && !supervisors.containsKey(page.supervisor)) {
                 page.send(json.createObjectNode().put("type", "error").put("code", "removed")
                         .put("message", "You are no longer a supervisor in the configuration; the page shows, but cannot act.").toString());
                 page.supervisor = null;
@@ -113,12 +114,19 @@ final class Wallboard {
 
     /** Whether {@code name} is a supervisor of the configuration in force. */
     boolean isSupervisor(String name) {
-        return supervisors.contains(name);
+        return supervisors.containsKey(name);
+    }
+
+    /** Whether supervisor {@code name} supervises {@code agent} (its {@code monitors}) and may change its state. */
+    boolean supervises(String name, String agent) {
+        org.loket.config.Supervisor s = supervisors.get(name);
+        return s != null && s.agents().contains(agent);
     }
 
     /**
-     * What a signed-in supervisor's page needs besides the frame: its name and the prompts it may
-     * announce (each with its text in the first language, as callers hear it before the menu).
+     * What a signed-in supervisor's page needs besides the frame: its name, the prompts it may
+     * announce (each with its text in the first language, as callers hear it before the menu), the
+     * agents whose state it may change (roster order) and the pause reasons.
      */
     private ObjectNode signedIn(String supervisor) {
         ObjectNode f = json.createObjectNode().put("type", "signed-in").put("supervisor", supervisor);
@@ -126,6 +134,9 @@ final class Wallboard {
         for (String prompt : routing.prompts()) {
             prompts.addObject().put("prompt", prompt).put("text", firstLanguageText(prompt));
         }
+        ArrayNode agents = f.putArray("agents");
+        routing.agents().stream().map(a -> a.name()).filter(a -> supervises(supervisor, a)).forEach(agents::add);
+        routing.pauseReasons().forEach(f.putArray("pauseReasons")::add);
         return f;
     }
 

@@ -241,11 +241,9 @@ class ChatBrowserIT {
                 Thread.sleep(6_000);
                 t.phone(CommandType.CONTACT_ABANDONED, gaveUp, -1, -1, -1);
                 driver.get(t.http() + "/wallboard#token=" + TestEngine.SUPERVISOR_TOKEN);
-                By level = By.cssSelector("#queues tr[data-queue='application-voice'] td:nth-child(7)");
-                wait.until(ExpectedConditions.textToBePresentInElementLocated(level, "50 %"));
-                wait.until(d -> d.findElement(level).getAttribute("class").contains("alarm"));
-                assertThat(driver.findElement(By.cssSelector("#queues tr[data-queue='digid-chat'] td:nth-child(7)")).getAttribute("class"))
-                        .as("no figure, no alarm").doesNotContain("alarm");
+                // The page redraws its rows every second: each cell is read in one script, text and class together.
+                wait.until(d -> "50 % | alarm".equals(levelCell(driver, "application-voice")));
+                assertThat(levelCell(driver, "digid-chat")).as("no figure, no alarm").doesNotContain("alarm");
                 // The day of the whole centre: the second caller was the first one again (one phone), so one came back.
                 WebElement day = driver.findElement(By.id("day-totals"));
                 assertThat(day.getText()).isEqualTo("Today: offered 2 · answered 1 · abandoned 1 · service level 50 % (target 80 %)"
@@ -344,6 +342,20 @@ class ChatBrowserIT {
                 driver.findElement(By.id("clear-announcement")).click();
                 wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("announcement")));
                 assertThat(t.engine.query(core -> core.announcementPrompt()).get()).as("cleared in the core").isEqualTo(-1);
+
+                // An agent of the floor-lead's: paused for training from the wallboard, and the desktop follows.
+                try (WsClient desk = t.login("chat-desk-001")) {
+                    desk.send("{\"type\":\"ready\"}");
+                    desk.await("state", f -> f.path("state").asText().equals("ready"), 10_000);
+                    new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("agent-name"))).selectByValue("chat-desk-001");
+                    new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("agent-reason"))).selectByValue("training");
+                    driver.findElement(By.id("agent-pause")).click();
+                    assertThat(desk.await("state", f -> f.path("state").asText().equals("paused"), 10_000).path("reason").asText())
+                            .isEqualTo("training");
+                    wait.until(d -> "paused training".equals(d.findElement(By.cssSelector("#agents tbody tr[data-agent=\"chat-desk-001\"]"))
+                            .getText().replaceAll("\\s+\\d+.*", "").replace("chat-desk-001 ", "")));
+                    Browser.screenshot(driver, "18-wallboard-supervisor-pauses-agent");
+                }
             } finally {
                 driver.quit();
             }
@@ -356,6 +368,12 @@ class ChatBrowserIT {
         driver.findElement(By.id("supervisor")).sendKeys("floor-lead");
         driver.findElement(By.id("secret")).sendKeys(TestEngine.SECRET);
         driver.findElement(By.id("sign-in")).click();
+    }
+
+    /** A queue's service-level cell on the wallboard as "text | class", read at one instant. */
+    private static String levelCell(ChromeDriver driver, String queue) {
+        return (String) driver.executeScript("const c = document.querySelector(\"#queues tr[data-queue='" + queue + "'] td:nth-child(7)\");"
+                + " return c ? c.textContent + ' | ' + c.className : '';");
     }
 
     /** The agents table as "agent | state | schedule | class" rows, then the schedule line and its class, read at one instant. */

@@ -134,6 +134,55 @@ class ChatGatewayTest {
         }
     }
 
+    @Test
+    void shouldLetASupervisorChangeTheStateOfTheAgentsItSupervisesAndNoOthers() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "100"));
+             WsClient desk = t.login("chat-desk-001");
+             WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
+            desk.send("{\"type\":\"ready\"}");
+            awaitCoreState(t, "chat-desk-001", AgentState.READY);
+            lead.send("{\"type\":\"subscribe\",\"supervisor\":\"chat-lead\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+            JsonNode signedIn = lead.await("signed-in");
+            assertThat(signedIn.path("agents")).extracting(JsonNode::asText).as("chat-lead monitors the chat desk only")
+                    .containsExactly("chat-desk-001", "chat-desk-002");
+            assertThat(signedIn.path("pauseReasons")).extracting(JsonNode::asText).contains("break", "training");
+
+            lead.send("{\"type\":\"agent-state\",\"agent\":\"chat-desk-001\",\"state\":\"paused\",\"reason\":\"training\"}");
+            JsonNode told = desk.await("state", f -> f.path("state").asText().equals("paused"), 10_000);
+            assertThat(told.path("reason").asText()).as("the agent's desktop follows").isEqualTo("training");
+            awaitCoreState(t, "chat-desk-001", AgentState.PAUSED);
+            lead.send("{\"type\":\"agent-state\",\"agent\":\"chat-desk-001\",\"state\":\"ready\"}");
+            awaitCoreState(t, "chat-desk-001", AgentState.READY);
+            lead.send("{\"type\":\"agent-state\",\"agent\":\"chat-desk-001\",\"state\":\"logged-out\"}");
+            awaitCoreState(t, "chat-desk-001", AgentState.LOGGED_OUT);
+
+            lead.send("{\"type\":\"agent-state\",\"agent\":\"tax-desk-001\",\"state\":\"logged-out\"}");
+            assertThat(lead.await("error").path("code").asText()).as("not one of chat-lead's").isEqualTo("forbidden");
+            lead.send("{\"type\":\"agent-state\",\"agent\":\"chat-desk-002\",\"state\":\"paused\",\"reason\":\"nap\"}");
+            assertThat(lead.await("error").path("code").asText()).isEqualTo("malformed");
+            try (WsClient wall = new WsClient(t.ws() + "/ws/wallboard")) {
+                wall.send("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}");
+                wall.await("wallboard");
+                wall.send("{\"type\":\"agent-state\",\"agent\":\"chat-desk-002\",\"state\":\"ready\"}");
+                assertThat(wall.await("error").path("code").asText()).as("the shared token only shows").isEqualTo("forbidden");
+            }
+            t.engine.awaitQuiet(5_000);
+            int desk2 = t.engine.query(core -> core.config().agents().stream().map(a -> a.name()).toList().indexOf("chat-desk-002")).get();
+            assertThat(t.engine.query(core -> core.agentPresence(desk2)).get()).as("refused requests change nothing")
+                    .isEqualTo(AgentState.LOGGED_OUT);
+        }
+    }
+
+    /** Waits until the core has the agent in {@code wanted} presence; fails after 10 s. */
+    private static void awaitCoreState(TestEngine t, String agent, AgentState wanted) throws Exception {
+        int id = t.engine.query(core -> core.config().agents().stream().map(a -> a.name()).toList().indexOf(agent)).get();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (t.engine.query(core -> core.agentPresence(id)).get() != wanted) {
+            assertThat(System.nanoTime()).as(agent + " " + wanted + " in the core").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
     private static void announce(TestEngine t, int prompt) {
         assertThat(t.engine.tryPublish((c, unused) -> {
             c.type = CommandType.ANNOUNCEMENT_SET;

@@ -94,7 +94,7 @@ final class TestEngine implements AutoCloseable {
         settings.put("chat.supervisor-token", SUPERVISOR_TOKEN);
         settings.put("chat.work-item-token", WORK_ITEM_TOKEN);
         settings.put(ChatSettings.JOURNAL, journal.folder().toString()); // as loket run does: transcripts beside it
-        for (String agent : new String[] {"chat-desk-001", "chat-desk-002", "tax-desk-001", "generalist-001", "backoffice-001", "floor-lead"}) {
+        for (String agent : new String[] {"chat-desk-001", "chat-desk-002", "tax-desk-001", "generalist-001", "backoffice-001", "floor-lead", "chat-lead"}) {
             settings.put("chat.agent-secret." + agent, SECRET);
         }
         settings.putAll(extra);

@@ -21,6 +21,17 @@
   // sends (joined, in state since, out of adherence since) are its clock's, counted on here.
   let skewMs = 0;
 
+  function options(selectId, values) {
+    const select = document.getElementById(selectId);
+    select.replaceChildren();
+    values.forEach(function (v) {
+      const option = document.createElement('option');
+      option.value = v;
+      option.textContent = v;
+      select.appendChild(option);
+    });
+  }
+
   function secondsSince(ms) {
     return Math.max(0, Math.floor((Date.now() - skewMs - ms) / 1000));
   }
@@ -122,8 +133,13 @@
           select.appendChild(option);
         });
         document.getElementById('announce-form').classList.remove('hidden');
+        // ... and change the state of the agents it supervises (an agent left not-ready, one who forgot to log out).
+        options('agent-name', f.agents);
+        options('agent-reason', f.pauseReasons);
+        document.getElementById('agent-form').classList.toggle('hidden', f.agents.length === 0);
       } else if (f.type === 'error' && f.code === 'removed') {
         document.getElementById('announce-form').classList.add('hidden');
+        document.getElementById('agent-form').classList.add('hidden');
         document.getElementById('signed-in').textContent = '';
         errorBox.textContent = f.message;
       } else if (f.type === 'error') {
@@ -151,6 +167,13 @@
   document.getElementById('clear-announcement').addEventListener('click', function () {
     ws.send(JSON.stringify({type: 'announce', prompt: null}));
   });
+  function agentState(state) {
+    ws.send(JSON.stringify({type: 'agent-state', agent: document.getElementById('agent-name').value, state: state,
+      reason: document.getElementById('agent-reason').value}));
+  }
+  document.getElementById('agent-ready').addEventListener('click', function () { agentState('ready'); });
+  document.getElementById('agent-pause').addEventListener('click', function () { agentState('paused'); });
+  document.getElementById('agent-logout').addEventListener('click', function () { agentState('logged-out'); });
   const m = /token=([^&]+)/.exec(location.hash);
   if (m) {
     credentials = {type: 'subscribe', token: decodeURIComponent(m[1])};
