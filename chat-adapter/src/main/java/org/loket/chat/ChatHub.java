@@ -251,13 +251,16 @@ final class ChatHub implements AutoCloseable {
     private long nextContactId;
     /** The supervisors' wallboard: its watchers, today's figures, the announcement, adherence. */
     private final Wallboard wallboard;
+    /** Where supervisors' sign-ins and actions on the wallboard are recorded, with their names. */
+    private final org.loket.host.audit.OperatorAudit audit;
 
     /** Work items' senders as the journal knows them ({@code Command.citizenPseudonym}). */
     private final org.loket.host.gateway.Pseudonyms pseudonyms;
 
     ChatHub(ChatSettings settings, LoadedConfig config, CommandPublisher publisher, ChatCounters counters, Webhook webhook,
-            TranscriptStore store) {
+            TranscriptStore store, org.loket.host.audit.OperatorAudit audit) {
         this.settings = settings;
+        this.audit = audit;
         this.store = store;
         this.counters = counters;
         this.publisher = publisher;
@@ -1306,6 +1309,7 @@ final class ChatHub implements AutoCloseable {
                         return;
                     }
                     peer.supervisor = name;
+                    audit.record("wallboard", name, "signed-in", "", "");
                 } else if (!secretMatches(settings.supervisorToken(), frame.path("token").asText(""))) {
                     refuseCredential(peer, "unauthorised", "Wrong supervisor token.");
                     return;
@@ -1340,8 +1344,8 @@ final class ChatHub implements AutoCloseable {
         Command c = command(CommandType.ANNOUNCEMENT_SET, -1, -1);
         c.input = promptId;
         if (publish(c, peer)) {
-            LOG.info("chat: supervisor {} {}", peer.supervisor,
-                    prompt == null ? "cleared the service announcement" : "set the service announcement '" + prompt + "'");
+            audit.record("wallboard", peer.supervisor, prompt == null ? "announcement-cleared" : "announcement-set",
+                    prompt == null ? "" : prompt, "");
         }
     }
 
@@ -1377,8 +1381,8 @@ final class ChatHub implements AutoCloseable {
             return;
         }
         if (changePresence(peer, agents[id], to, reason)) {
-            LOG.info("chat: supervisor {} set agent {} {}", peer.supervisor, name,
-                    to == AgentState.PAUSED ? "paused (" + routing.pauseReasonName(reason) + ")" : state);
+            audit.record("wallboard", peer.supervisor, "agent-state", name,
+                    to == AgentState.PAUSED ? state + " " + routing.pauseReasonName(reason) : state);
         }
     }
 

@@ -170,6 +170,13 @@ class ChatGatewayTest {
             int desk2 = t.engine.query(core -> core.config().agents().stream().map(a -> a.name()).toList().indexOf("chat-desk-002")).get();
             assertThat(t.engine.query(core -> core.agentPresence(desk2)).get()).as("refused requests change nothing")
                     .isEqualTo(AgentState.LOGGED_OUT);
+            // Who did it, beside the journal: the sign-in and the three accepted changes, not the refused ones.
+            assertThat(java.nio.file.Files.readAllLines(t.dataFolder.resolve("audit.csv")).stream().skip(1)
+                    .map(line -> line.substring(line.indexOf(',') + 1)).toList()).containsExactly(
+                    "wallboard,chat-lead,signed-in,,",
+                    "wallboard,chat-lead,agent-state,chat-desk-001,paused training",
+                    "wallboard,chat-lead,agent-state,chat-desk-001,ready",
+                    "wallboard,chat-lead,agent-state,chat-desk-001,logged-out");
         }
     }
 

@@ -293,6 +293,7 @@ public final class AdminServer implements AutoCloseable {
             return;
         }
         // Accepted, not done: the core may still refuse it (the journal records why).
+        audit("agent-state", name, stateName + (state == AgentState.PAUSED ? " " + body.path("reason").asText("") : ""));
         reply(exchange, 202, JSON.createObjectNode().put("agent", name).put("requested", stateName));
     }
 
@@ -448,6 +449,8 @@ public final class AdminServer implements AutoCloseable {
         }
         Path folder = Path.of(body.get("folder").asText());
         ConfigApplier.Outcome outcome = applier.apply(folder);
+        audit("config-apply", folder.toString(), outcome.kind().name().toLowerCase(Locale.ROOT)
+                + (outcome.kind() == ConfigApplier.Kind.APPLIED ? " version " + outcome.version() : ""));
         switch (outcome.kind()) {
             case APPLIED, UNCHANGED -> {
                 ObjectNode answer = JSON.createObjectNode().put("applied", folder.toString()).put("version", outcome.version());
@@ -500,6 +503,7 @@ public final class AdminServer implements AutoCloseable {
             reply(exchange, 503, error("the engine's ring is full; try again"));
             return;
         }
+        audit(close ? "closure-set" : "closure-cleared", queueName, close ? promptKey : "");
         reply(exchange, 202, JSON.createObjectNode().put("queue", queueName).put("closed", close).put("prompt", promptKey));
     }
 
@@ -531,7 +535,16 @@ public final class AdminServer implements AutoCloseable {
             reply(exchange, 503, error("the engine's ring is full; try again"));
             return;
         }
+        audit(set ? "announcement-set" : "announcement-cleared", set ? promptKey : "", "");
         reply(exchange, 202, JSON.createObjectNode().put("prompt", promptKey));
+    }
+
+    /**
+     * Records an accepted change in the operators' audit. The admin API has one token, so the actor
+     * is {@code admin-token}: whoever holds it (per-operator tokens would name them).
+     */
+    private void audit(String action, String target, String detail) {
+        engine.audit().record("admin-api", "admin-token", action, target, detail);
     }
 
     /** The body's {@code prompt}, or null after a 400 reply saying what the body must be. */

@@ -24,6 +24,14 @@ public record GatewayContext(CommandPublisher publisher, LoadedConfig config, Ma
         this(publisher, config, settings, engine, engine == null ? new PrometheusRegistry() : engine.metrics());
     }
 
+    /**
+     * Where a gateway with an operator interface (the wallboard) records who changed what: the
+     * engine's audit beside the journal, or the process log only under a test double.
+     */
+    public org.loket.host.audit.OperatorAudit audit() {
+        return engine == null ? new org.loket.host.audit.OperatorAudit(null) : engine.audit();
+    }
+
     /** Without an engine behind the publisher (a test double). */
     public GatewayContext(CommandPublisher publisher, LoadedConfig config, Map<String, String> settings) {
         this(publisher, config, settings, null);

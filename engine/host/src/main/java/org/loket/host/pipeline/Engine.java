@@ -108,6 +108,9 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     /** Stamps time and sequence on the publishing thread; allocated once. */
     private final EventTranslatorTwoArg<RingEvent, CommandFiller<Object>, Object> stamping;
 
+    /** Who changed what through the operator interfaces ({@code audit.csv} beside the journal). */
+    private final org.loket.host.audit.OperatorAudit audit;
+
     private Engine(EngineSettings settings, Journal journal) {
         this.settings = settings;
         this.journal = journal;
@@ -118,6 +121,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         this.sequenceBase = recovery.nextSequence();
         this.gateways = new java.util.ArrayList<>();
         this.snapshots = new SnapshotStore(journal.snapshotFolder());
+        this.audit = org.loket.host.audit.OperatorAudit.besideJournal(journal.folder());
         this.snapshotWriter = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "loket-snapshot"));
         if (settings.journalRetentionDays() > 0) {
             // The first run here, before the pipeline runs and before a reader the caller starts next
@@ -308,6 +312,10 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     }
 
     /** This engine's metrics: its own ({@code metrics.EngineMetrics}, registered by {@code loket run}) and its gateways'. */
+    public org.loket.host.audit.OperatorAudit audit() {
+        return audit;
+    }
+
     public io.prometheus.metrics.model.registry.PrometheusRegistry metrics() {
         return metrics;
     }

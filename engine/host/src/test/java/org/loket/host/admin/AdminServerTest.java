@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -321,7 +322,15 @@ class AdminServerTest {
         while (engine.query(core -> core.announcementPrompt()).get() >= 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(JSON.readTree(send("GET", "/api/v1/announcement", TOKEN, null).body()).get("prompt").isNull()).isTrue();
+        assertThat(JSON.readTree(send("GET", "/api/v1/announcement", TOKEN, null).body()).get("prompt").isNull()).isTrue();        // Who asked: the accepted changes in the audit beside the journal (not the refused ones).
+        Path audit = folder.resolve("audit.csv");
+        List<String> lines = Files.readAllLines(audit);
+        assertThat(lines.get(0)).isEqualTo(org.loket.host.audit.OperatorAudit.HEADER);
+        assertThat(lines.subList(1, lines.size())).hasSize(2).satisfiesExactly(
+                line -> assertThat(line).endsWith(",admin-api,admin-token,announcement-set,outage,"),
+                line -> assertThat(line).endsWith(",admin-api,admin-token,announcement-cleared,,"));
+        assertThat(Files.getPosixFilePermissions(audit)).containsExactlyInAnyOrder(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
     }
 
     @Test

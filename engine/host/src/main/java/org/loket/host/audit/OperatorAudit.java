@@ -1,0 +1,49 @@
+package org.loket.host.audit;
+
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who changed what through an operator interface: one CSV line per action and per refused sign-in
+ * ({@code time,via,actor,action,target,detail}), owner-only, synced line by line ({@link CsvRecord}).
+ * {@code via} is the interface ({@code admin-api}, {@code wallboard}); {@code actor} who used it: a
+ * supervisor's name on the wallboard, {@code admin-token} for the admin API (one shared token names
+ * no person: the line says so rather than guess). The journal has what the core did; this file has
+ * who asked for it. A privacy officer or an incident review reads it.
+ */
+public final class OperatorAudit {
+    private static final Logger LOG = LoggerFactory.getLogger(OperatorAudit.class);
+    public static final String HEADER = "time,via,actor,action,target,detail";
+    /** The file's name beside the journal folder. */
+    public static final String FILE_NAME = "audit.csv";
+
+    private final CsvRecord record;
+
+    /** @param file where to append, or null for the process log only */
+    public OperatorAudit(Path file) {
+        this.record = new CsvRecord(file, HEADER, LOG, "audit");
+    }
+
+    /** The audit beside a journal folder ({@value #FILE_NAME} in its parent), as {@code loket run} keeps it. */
+    public static OperatorAudit besideJournal(Path journalFolder) {
+        return new OperatorAudit(journalFolder == null ? null : journalFolder.toAbsolutePath().resolveSibling(FILE_NAME));
+    }
+
+    /**
+     * @param via    the interface: {@code admin-api}, {@code wallboard}
+     * @param actor  who: a supervisor's name, {@code admin-token}
+     * @param action what, e.g. {@code announcement-set}, {@code agent-state}, {@code sign-in-refused}
+     * @param target what it acted on (a prompt, an agent, a queue, a folder), or empty
+     * @param detail more (a state and reason, an outcome), or empty
+     */
+    public void record(String via, String actor, String action, String target, String detail) {
+        record.append(CsvRecord.field(via), CsvRecord.field(actor), CsvRecord.field(action), CsvRecord.field(target),
+                CsvRecord.field(detail));
+    }
+
+    /** The file appended to, or null. */
+    public Path file() {
+        return record.file();
+    }
+}
