@@ -44,8 +44,9 @@ import org.loket.host.pipeline.Engine;
  * changes are published as ordinary journaled commands.
  *
  * <p>Settings ({@code loket run --set}): {@code admin.bind} (host:port, e.g. 127.0.0.1:8181; the
- * server starts only when it is given) and {@code admin.tokenFile} (a file holding the token, at least
- * 16 characters; never logged, never on the command line).
+ * server starts only when it is given) and {@code admin.tokenFile} (a file holding a shared token, at
+ * least 16 characters; never logged, never on the command line) and/or {@code admin.operatorsFile}
+ * (one token per operator, {@code name=token}, so the audit names who changed what).
  */
 public final class AdminServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,16 +64,21 @@ public final class AdminServer implements AutoCloseable {
     private final ConfigApplier applier;
     private final HttpServer server;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-    private final byte[] token;
+    /** Per actor (an operator's name, or {@code admin-token} for the shared token), its bearer token. */
+    private final Map<String, byte[]> tokens;
+    /** The actor of the shared token of {@code admin.tokenFile}: whoever holds it. */
+    static final String SHARED_TOKEN_ACTOR = "admin-token";
+    /** The exchange attribute holding the actor of the request's token. */
+    private static final String ACTOR = "loket.actor";
     private final AtomicLong refused = new AtomicLong();
 
     private AdminServer(Engine engine, Path journalFolder, HoursPublisher hours, ConfigApplier applier, InetSocketAddress bind,
-                        byte[] token) throws IOException {
+                        Map<String, byte[]> tokens) throws IOException {
         this.engine = engine;
         this.journalFolder = journalFolder;
         this.hours = hours;
         this.applier = applier;
-        this.token = token;
+        this.tokens = tokens;
         this.server = HttpServer.create(bind, 64);
         server.setExecutor(threads);
         server.createContext("/api/v1/", this::handle);
@@ -86,7 +92,7 @@ public final class AdminServer implements AutoCloseable {
      * @param hours follows the business hours of a configuration applied through the API; null when
      *              hours are ignored (a new configuration then leaves every queue open)
      * @return the server, or null when no address is configured
-     * @throws IllegalArgumentException for a bad address or a missing or short token file
+     * @throws IllegalArgumentException for a bad address or a missing or short token
      */
     public static AdminServer startIfConfigured(Engine engine, Path journalFolder, Map<String, String> settings,
                                                 HoursPublisher hours) throws IOException {
@@ -109,16 +115,54 @@ public final class AdminServer implements AutoCloseable {
         if (colon <= 0) {
             throw new IllegalArgumentException("admin.bind must be host:port, not '" + bind + "'");
         }
-        String tokenFile = settings.get("admin.tokenFile");
-        if (tokenFile == null) {
-            throw new IllegalArgumentException("admin.bind is set but admin.tokenFile is not: the admin API never runs without a token");
-        }
-        String token = Files.readString(Path.of(tokenFile)).strip();
-        if (token.length() < 16) {
-            throw new IllegalArgumentException("the token in admin.tokenFile must be at least 16 characters");
-        }
+        Map<String, byte[]> tokens = tokens(settings.get("admin.tokenFile"), settings.get("admin.operatorsFile"));
         return new AdminServer(engine, journalFolder, hours, applier, new InetSocketAddress(bind.substring(0, colon), Integer.parseInt(bind.substring(colon + 1))),
-                token.getBytes(StandardCharsets.UTF_8));
+                tokens);
+    }
+
+    /**
+     * The bearer tokens: the shared one of {@code tokenFile} (actor {@value #SHARED_TOKEN_ACTOR}) and/or
+     * one per operator from {@code operatorsFile} (a properties file, {@code name=token}), so the audit
+     * names who made each change. At least one; each at least 16 characters; no two alike.
+     */
+    private static Map<String, byte[]> tokens(String tokenFile, String operatorsFile) throws IOException {
+        if (tokenFile == null && operatorsFile == null) {
+            throw new IllegalArgumentException("admin.bind is set but neither admin.tokenFile nor admin.operatorsFile is: "
+                    + "the admin API never runs without a token");
+        }
+        Map<String, String> given = new java.util.LinkedHashMap<>();
+        if (tokenFile != null) {
+            given.put(SHARED_TOKEN_ACTOR, Files.readString(Path.of(tokenFile)).strip());
+        }
+        if (operatorsFile != null) {
+            java.util.Properties operators = new java.util.Properties();
+            try (java.io.Reader in = Files.newBufferedReader(Path.of(operatorsFile))) {
+                operators.load(in);
+            }
+            if (operators.isEmpty()) {
+                throw new IllegalArgumentException("admin.operatorsFile " + operatorsFile + " names no operator (lines name=token)");
+            }
+            for (String name : new java.util.TreeSet<>(operators.stringPropertyNames())) {
+                if (name.equals(SHARED_TOKEN_ACTOR)) {
+                    throw new IllegalArgumentException("admin.operatorsFile " + operatorsFile + ": '" + SHARED_TOKEN_ACTOR
+                            + "' names the shared token of admin.tokenFile; choose another name");
+                }
+                given.put(name, operators.getProperty(name).strip());
+            }
+        }
+        Map<String, byte[]> tokens = new java.util.LinkedHashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        given.forEach((actor, token) -> {
+            String where = actor.equals(SHARED_TOKEN_ACTOR) ? "the token in admin.tokenFile" : "operator '" + actor + "' in admin.operatorsFile";
+            if (token.length() < 16) {
+                throw new IllegalArgumentException(where + " must be at least 16 characters");
+            }
+            if (!seen.add(token)) {
+                throw new IllegalArgumentException(where + " has the same token as another: each must tell who it is");
+            }
+            tokens.put(actor, token.getBytes(StandardCharsets.UTF_8));
+        });
+        return Map.copyOf(tokens);
     }
 
     /** The bound address (the real port when 0 was asked for). */
@@ -152,9 +196,14 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    /** Whether the request carries the token; if not, answers 401 and counts it. */
+    /**
+     * Whether the request carries a token; if not, answers 401 and counts it. The actor it names is
+     * kept on the exchange for {@link #audit}.
+     */
     private boolean authorisedOrRefused(HttpExchange exchange) throws IOException {
-        if (authorised(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        String actor = actorOf(exchange.getRequestHeaders().getFirst("Authorization"));
+        if (actor != null) {
+            exchange.setAttribute(ACTOR, actor);
             return true;
         }
         refused.incrementAndGet();
@@ -235,11 +284,19 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private boolean authorised(String header) {
+    /** Who the bearer token of {@code header} belongs to, or null. Every token is compared, in constant time each. */
+    private String actorOf(String header) {
         if (header == null || !header.startsWith("Bearer ")) {
-            return false;
+            return null;
         }
-        return MessageDigest.isEqual(token, header.substring(7).strip().getBytes(StandardCharsets.UTF_8));
+        byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
+        String actor = null;
+        for (Map.Entry<String, byte[]> t : tokens.entrySet()) {
+            if (MessageDigest.isEqual(t.getValue(), given)) {
+                actor = t.getKey();
+            }
+        }
+        return actor;
     }
 
     /**
@@ -293,7 +350,7 @@ public final class AdminServer implements AutoCloseable {
             return;
         }
         // Accepted, not done: the core may still refuse it (the journal records why).
-        audit("agent-state", name, stateName + (state == AgentState.PAUSED ? " " + body.path("reason").asText("") : ""));
+        audit(exchange, "agent-state", name, stateName + (state == AgentState.PAUSED ? " " + body.path("reason").asText("") : ""));
         reply(exchange, 202, JSON.createObjectNode().put("agent", name).put("requested", stateName));
     }
 
@@ -449,7 +506,7 @@ public final class AdminServer implements AutoCloseable {
         }
         Path folder = Path.of(body.get("folder").asText());
         ConfigApplier.Outcome outcome = applier.apply(folder);
-        audit("config-apply", folder.toString(), outcome.kind().name().toLowerCase(Locale.ROOT)
+        audit(exchange, "config-apply", folder.toString(), outcome.kind().name().toLowerCase(Locale.ROOT)
                 + (outcome.kind() == ConfigApplier.Kind.APPLIED ? " version " + outcome.version() : ""));
         switch (outcome.kind()) {
             case APPLIED, UNCHANGED -> {
@@ -503,7 +560,7 @@ public final class AdminServer implements AutoCloseable {
             reply(exchange, 503, error("the engine's ring is full; try again"));
             return;
         }
-        audit(close ? "closure-set" : "closure-cleared", queueName, close ? promptKey : "");
+        audit(exchange, close ? "closure-set" : "closure-cleared", queueName, close ? promptKey : "");
         reply(exchange, 202, JSON.createObjectNode().put("queue", queueName).put("closed", close).put("prompt", promptKey));
     }
 
@@ -535,16 +592,16 @@ public final class AdminServer implements AutoCloseable {
             reply(exchange, 503, error("the engine's ring is full; try again"));
             return;
         }
-        audit(set ? "announcement-set" : "announcement-cleared", set ? promptKey : "", "");
+        audit(exchange, set ? "announcement-set" : "announcement-cleared", set ? promptKey : "", "");
         reply(exchange, 202, JSON.createObjectNode().put("prompt", promptKey));
     }
 
     /**
-     * Records an accepted change in the operators' audit. The admin API has one token, so the actor
-     * is {@code admin-token}: whoever holds it (per-operator tokens would name them).
+     * Records an accepted change in the operators' audit, with the actor its token names: an
+     * operator of {@code admin.operatorsFile}, or {@value #SHARED_TOKEN_ACTOR} (whoever holds the shared one).
      */
-    private void audit(String action, String target, String detail) {
-        engine.audit().record("admin-api", "admin-token", action, target, detail);
+    private void audit(HttpExchange exchange, String action, String target, String detail) {
+        engine.audit().record("admin-api", String.valueOf(exchange.getAttribute(ACTOR)), action, target, detail);
     }
 
     /** The body's {@code prompt}, or null after a 400 reply saying what the body must be. */

@@ -215,7 +215,7 @@ final class RunCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "admin API: " + e.getMessage());
             }
             if (admin != null) {
-                out.printf("loket: admin API on http://%s:%d/api/v1/ (bearer token from admin.tokenFile)%n",
+                out.printf("loket: admin API on http://%s:%d/api/v1/ (bearer tokens from admin.tokenFile / admin.operatorsFile)%n",
                         admin.address().getHostString(), admin.address().getPort());
             }
             ConfigWatcher watcher = null;

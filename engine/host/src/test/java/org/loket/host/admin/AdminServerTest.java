@@ -298,6 +298,32 @@ class AdminServerTest {
     }
 
     @Test
+    void shouldNameTheOperatorWhoseTokenMadeAChangeInTheAudit() throws Exception {
+        Path operators = Files.writeString(folder.resolve("operators"), "alice=alice-token-of-16+chars\nbob=bob-token-of-16+chars!!\n");
+        try (AdminServer named = AdminServer.startIfConfigured(engine, folder.resolve("journal"), Map.of("admin.bind", "127.0.0.1:0",
+                "admin.operatorsFile", operators.toString()), null)) {
+            String base = "http://127.0.0.1:" + named.address().getPort();
+            for (String token : new String[] {"bob-token-of-16+chars!!", "alice-token-of-16+chars"}) {
+                HttpResponse<String> set = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/announcement"))
+                        .header("Authorization", "Bearer " + token).PUT(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"outage\"}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(set.statusCode()).as(set.body()).isEqualTo(202);
+            }
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/announcement")).header("Authorization", "Bearer " + TOKEN)
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).as("no shared token given: the shared one is not valid").isEqualTo(401);
+        }
+        assertThat(Files.readAllLines(folder.resolve("audit.csv")).stream().skip(1).map(line -> line.substring(line.indexOf(',') + 1)))
+                .containsExactly("admin-api,bob,announcement-set,outage,", "admin-api,alice,announcement-set,outage,");
+
+        Path twins = Files.writeString(folder.resolve("twins"), "carol=the-same-token-16chars\ndave=the-same-token-16chars\n");
+        assertThatThrownBy(() -> AdminServer.startIfConfigured(engine, folder.resolve("journal"), Map.of("admin.bind", "127.0.0.1:0",
+                "admin.operatorsFile", twins.toString()), null)).hasMessageContaining("the same token as another");
+        Path shortOne = Files.writeString(folder.resolve("short"), "erin=short\n");
+        assertThatThrownBy(() -> AdminServer.startIfConfigured(engine, folder.resolve("journal"), Map.of("admin.bind", "127.0.0.1:0",
+                "admin.operatorsFile", shortOne.toString()), null)).hasMessageContaining("operator 'erin' in admin.operatorsFile must be at least 16");
+    }
+
+    @Test
     void shouldSetTheServiceAnnouncementAndClearIt() throws Exception {
         assertThat(JSON.readTree(send("GET", "/api/v1/announcement", TOKEN, null).body()).get("prompt").isNull()).isTrue();
         HttpResponse<String> set = send("PUT", "/api/v1/announcement", TOKEN, "{\"prompt\": \"outage\"}");
