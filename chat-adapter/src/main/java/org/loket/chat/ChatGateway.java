@@ -50,7 +50,7 @@ public final class ChatGateway implements Gateway {
     public void start(GatewayContext context) throws Exception {
         webhook = new Webhook(settings, counters);
         transcripts = TranscriptStore.open(settings.transcriptFolder(), settings.transcriptRetentionDays());
-        hub = new ChatHub(settings, context.config(), context.publisher(), counters, webhook, transcripts, context.audit());
+        hub = new ChatHub(settings, context, counters, webhook, transcripts);
         restore(context);
         seedToday(context);
         resyncFromCore(context);

@@ -41,7 +41,9 @@ import org.loket.core.decision.DecisionType;
 import org.loket.core.decision.Outcome;
 import org.loket.core.decision.RejectReason;
 import org.loket.host.gateway.CommandFiller;
+import org.loket.host.gateway.CallMonitoring;
 import org.loket.host.gateway.CommandPublisher;
+import org.loket.host.gateway.GatewayContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -251,19 +253,26 @@ final class ChatHub implements AutoCloseable {
     private long nextContactId;
     /** The supervisors' wallboard: its watchers, today's figures, the announcement, adherence. */
     private final Wallboard wallboard;
+    /** For the services other gateways offer, looked up when needed. */
+    private final GatewayContext context;
     /** Where supervisors' sign-ins and actions on the wallboard are recorded, with their names. */
     private final org.loket.host.audit.OperatorAudit audit;
 
     /** Work items' senders as the journal knows them ({@code Command.citizenPseudonym}). */
     private final org.loket.host.gateway.Pseudonyms pseudonyms;
 
-    ChatHub(ChatSettings settings, LoadedConfig config, CommandPublisher publisher, ChatCounters counters, Webhook webhook,
-            TranscriptStore store, org.loket.host.audit.OperatorAudit audit) {
+    /**
+     * @param context the host's: publisher, configuration in force, the operators' audit, and the
+     *                services other gateways offer (the phone channel's {@code CallMonitoring})
+     */
+    ChatHub(ChatSettings settings, GatewayContext context, ChatCounters counters, Webhook webhook, TranscriptStore store) {
+        LoadedConfig config = context.config();
         this.settings = settings;
-        this.audit = audit;
+        this.context = context;
+        this.audit = context.audit();
         this.store = store;
         this.counters = counters;
-        this.publisher = publisher;
+        this.publisher = context.publisher();
         this.webhook = webhook;
         this.routing = config.routing();
         this.promptTexts = config.promptTexts();
@@ -1319,6 +1328,7 @@ final class ChatHub implements AutoCloseable {
             }
             case "announce" -> announce(peer, frame);
             case "agent-state" -> supervisorSetsPresence(peer, frame);
+            case "listen" -> ringSupervisorsPhone(peer, frame);
             case "ping" -> peer.send("{\"type\":\"pong\"}");
             default -> malformed(peer, "unknown type '" + type + "'");
         }
@@ -1384,6 +1394,39 @@ final class ChatHub implements AutoCloseable {
             audit.record("wallboard", peer.supervisor, "agent-state", name,
                     to == AgentState.PAUSED ? state + " " + routing.pauseReasonName(reason) : state);
         }
+    }
+
+    /**
+     * A signed-in supervisor asks to listen to (whisper to, barge into: {@code mode}) the call of an
+     * agent it supervises: the phone channel rings the supervisor's own phone, which then joins as
+     * if it had dialled the code ({@link CallMonitoring}; every check and the monitoring record
+     * there). The answer ({@code ringing}, or an error saying why not) comes when the phone system
+     * took the request, from a virtual thread: the hub does not wait for it.
+     */
+    private void ringSupervisorsPhone(Peer peer, JsonNode frame) {
+        if (!peer.subscribed || peer.supervisor == null) {
+            peer.send(error("forbidden", "Sign in as a supervisor to listen in on calls.").toString());
+            return;
+        }
+        String agent = frame.path("agent").asText("");
+        String mode = frame.path("mode").asText("listen");
+        if (!wallboard.supervises(peer.supervisor, agent)) {
+            peer.send(error("forbidden", "You do not supervise an agent named '" + agent + "'.").toString());
+            return;
+        }
+        java.util.Optional<CallMonitoring> phones = context.service(CallMonitoring.class);
+        if (phones.isEmpty()) {
+            peer.send(error("no-phone", "No phone channel runs in this Loket.").toString());
+            return;
+        }
+        String supervisor = peer.supervisor;
+        Thread.ofVirtual().name("chat-monitor-" + supervisor).start(() -> {
+            String refused = phones.get().ring(supervisor, agent, mode);
+            audit.record("wallboard", supervisor, "monitor-" + mode, agent, refused == null ? "phone rung" : "refused: " + refused);
+            peer.send(refused == null
+                    ? json.createObjectNode().put("type", "ringing").put("agent", agent).put("mode", mode).toString()
+                    : error("monitor-refused", refused).toString());
+        });
     }
 
     /** The supervisors' wallboard (its frame, today's figures, the seed from the journal). Hub thread. */

@@ -137,6 +137,13 @@ final class Wallboard {
         ArrayNode agents = f.putArray("agents");
         routing.agents().stream().map(a -> a.name()).filter(a -> supervises(supervisor, a)).forEach(agents::add);
         routing.pauseReasons().forEach(f.putArray("pauseReasons")::add);
+        // How it may join its agents' calls from its own phone (when the phone channel runs).
+        ArrayNode modes = f.putArray("monitorModes");
+        for (org.loket.config.Supervisor.Mode mode : org.loket.config.Supervisor.Mode.values()) {
+            if (supervisors.get(supervisor).modes().contains(mode)) {
+                modes.add(mode.label());
+            }
+        }
         return f;
     }
 

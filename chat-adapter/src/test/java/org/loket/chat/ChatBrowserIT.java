@@ -356,6 +356,16 @@ class ChatBrowserIT {
                             .getText().replaceAll("\\s+\\d+.*", "").replace("chat-desk-001 ", "")));
                     Browser.screenshot(driver, "18-wallboard-supervisor-pauses-agent");
                 }
+                // "Ring my phone": the phone channel (here a stand-in for the telephony gateway's service) is asked to ring it.
+                java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+                t.engine.offer(org.loket.host.gateway.CallMonitoring.class, (supervisor, agent, mode) -> {
+                    asked.add(supervisor + " " + mode + " " + agent);
+                    return null;
+                });
+                new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("listen-mode"))).selectByValue("whisper");
+                driver.findElement(By.id("agent-listen")).click();
+                wait.until(ExpectedConditions.textToBe(By.id("listen-status"), "Your phone rings: answer it to whisper to chat-desk-001."));
+                assertThat(asked).containsExactly("floor-lead whisper chat-desk-001");
             } finally {
                 driver.quit();
             }

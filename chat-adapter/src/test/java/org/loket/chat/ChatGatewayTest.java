@@ -180,6 +180,43 @@ class ChatGatewayTest {
         }
     }
 
+    @Test
+    void shouldRingASupervisorsPhoneThroughThePhoneChannelToListenToAnAgentItSupervises() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "100"));
+             WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
+            lead.send("{\"type\":\"subscribe\",\"supervisor\":\"chat-lead\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+            assertThat(lead.await("signed-in").path("monitorModes")).extracting(JsonNode::asText).containsExactly("listen", "whisper", "barge");
+            lead.send("{\"type\":\"listen\",\"agent\":\"chat-desk-001\",\"mode\":\"listen\"}");
+            assertThat(lead.await("error").path("code").asText()).as("no phone channel offered yet").isEqualTo("no-phone");
+
+            // The phone channel's side, as the telephony gateway offers it: here, a record of what was asked.
+            List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+            t.engine.offer(org.loket.host.gateway.CallMonitoring.class, (supervisor, agent, mode) -> {
+                asked.add(supervisor + " " + mode + " " + agent);
+                return mode.equals("barge") ? "the configuration does not let you barge to " + agent : null;
+            });
+            lead.send("{\"type\":\"listen\",\"agent\":\"chat-desk-001\",\"mode\":\"listen\"}");
+            JsonNode ringing = lead.await("ringing");
+            assertThat(ringing.path("agent").asText()).isEqualTo("chat-desk-001");
+            lead.send("{\"type\":\"listen\",\"agent\":\"chat-desk-001\",\"mode\":\"barge\"}");
+            assertThat(lead.await("error", f -> f.path("code").asText().equals("monitor-refused"), 10_000).path("message").asText())
+                    .contains("does not let you barge");
+            lead.send("{\"type\":\"listen\",\"agent\":\"tax-desk-001\",\"mode\":\"listen\"}");
+            assertThat(lead.await("error", f -> f.path("code").asText().equals("forbidden"), 10_000).path("message").asText())
+                    .as("not one of chat-lead's: the phone channel is not even asked").contains("tax-desk-001");
+            assertThat(asked).containsExactly("chat-lead listen chat-desk-001", "chat-lead barge chat-desk-001");
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            List<String> audit = List.of();
+            while (System.nanoTime() < deadline && audit.size() < 4) {
+                audit = java.nio.file.Files.readAllLines(t.dataFolder.resolve("audit.csv"));
+                Thread.sleep(20);
+            }
+            assertThat(audit.subList(1, audit.size())).extracting(line -> line.substring(line.indexOf(',') + 1)).containsExactly(
+                    "wallboard,chat-lead,signed-in,,", "wallboard,chat-lead,monitor-listen,chat-desk-001,phone rung",
+                    "wallboard,chat-lead,monitor-barge,chat-desk-001,refused: the configuration does not let you barge to chat-desk-001");
+        }
+    }
+
     /** Waits until the core has the agent in {@code wanted} presence; fails after 10 s. */
     private static void awaitCoreState(TestEngine t, String agent, AgentState wanted) throws Exception {
         int id = t.engine.query(core -> core.config().agents().stream().map(a -> a.name()).toList().indexOf(agent)).get();

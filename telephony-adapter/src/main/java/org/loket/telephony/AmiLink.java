@@ -283,6 +283,37 @@ final class AmiLink implements ManagerEventListener {
     }
 
     /**
+     * Rings a supervisor's phone into the code it would dial itself ({@code *58N} and so on, in the
+     * supervisors' context), so the monitoring session checks and records it as any other.
+     *
+     * @return null when Asterisk took the request, else why not
+     */
+    String ringSupervisor(String supervisor, String exten, String label) {
+        if (!connected()) {
+            return "the phone system is not connected";
+        }
+        OriginateAction originate = new OriginateAction();
+        originate.setChannel("PJSIP/" + supervisor);
+        originate.setContext("loket-supervisors");
+        originate.setExten(exten);
+        originate.setPriority(1);
+        originate.setTimeout(30_000L);
+        originate.setAsync(true);
+        originate.setCallerId("\"" + label + "\" <" + exten + ">");
+        try {
+            ManagerResponse response = connection.sendAction(originate, 5_000);
+            if (!"Success".equalsIgnoreCase(response.getResponse())) {
+                LOG.warn("monitoring: originate to {} refused: {}", supervisor, response.getMessage());
+                return "the phone system refused to ring your phone (" + response.getMessage() + ")";
+            }
+            return null;
+        } catch (Exception e) {
+            LOG.warn("monitoring: originate to {} failed: {}", supervisor, e.toString());
+            return "the phone system did not answer (" + e.getMessage() + ")";
+        }
+    }
+
+    /**
      * Ends a waiting caller's hold: the channel leaves its AGI session for {@code loket-resume,CONTACT,1},
      * which opens a new one for the same call. Runs on the action executor.
      */

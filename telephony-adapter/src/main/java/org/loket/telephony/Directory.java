@@ -92,6 +92,16 @@ public final class Directory {
         return agent != null && agentIds.containsKey(agent) ? agent : null;
     }
 
+    /** The number a supervisor dials for a call-taking agent, or null (no such agent, or no phone). */
+    Integer numberOf(String agent) {
+        for (Map.Entry<Integer, String> e : agentsByNumber.entrySet()) {
+            if (e.getValue().equals(agent)) {
+                return agentIds.containsKey(agent) ? e.getKey() : null;
+            }
+        }
+        return null;
+    }
+
     String agentName(int agentId) {
         return routing.agents().get(agentId).name();
     }

@@ -105,6 +105,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             ami.announce(announcementAtStart);
         }
         ami.start();
+        context.offer(org.loket.host.gateway.CallMonitoring.class, this::ringSupervisor);
         LOG.info("telephony: FastAGI on {}:{}, AMI {}@{}:{} ({})", settings.agiBind(), settings.agiPort(),
                 settings.amiUser(), settings.amiHost(), settings.amiPort(), acceptor.getName());
     }
@@ -384,6 +385,32 @@ public final class TelephonyGateway implements Gateway, AgiScript {
 
     TelephonySettings settings() {
         return settings;
+    }
+
+    /**
+     * {@link org.loket.host.gateway.CallMonitoring}: rings the supervisor's phone into the monitoring
+     * code for the agent (the wallboard's "listen"); the session that answers checks and records it
+     * like one the supervisor dialled ({@link MonitorSession}). Refuses here what it can tell at once.
+     */
+    String ringSupervisor(String supervisorName, String agent, String modeLabel) {
+        Directory d = directory();
+        org.loket.config.Supervisor supervisor = d.supervisor(supervisorName);
+        org.loket.config.Supervisor.Mode mode = org.loket.config.Supervisor.Mode.ofLabel(modeLabel);
+        Integer number = d.numberOf(agent);
+        if (supervisor == null || mode == null) {
+            return "'" + supervisorName + "' cannot " + modeLabel + " (not a supervisor, or no such way to join a call)";
+        }
+        if (number == null) {
+            return agent + " takes no calls";
+        }
+        if (!supervisor.may(agent, mode)) {
+            return "the configuration does not let you " + modeLabel + " to " + agent;
+        }
+        String code = org.loket.telephony.config.AsteriskConfigWriter.codeOf(mode);
+        String refused = ami.ringSupervisor(supervisorName, code + number, modeLabel + " " + agent);
+        LOG.info("monitoring: {} asked to {} to {} from the wallboard: {}", supervisorName, modeLabel, agent,
+                refused == null ? "ringing its phone" : refused);
+        return refused;
     }
 
     Directory directory() {

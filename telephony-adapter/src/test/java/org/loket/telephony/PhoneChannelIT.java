@@ -74,6 +74,8 @@ class PhoneChannelIT {
     /** The supervisors' phones (routing.yaml's supervisors) always authenticate. */
     private static final String LEAD_PASSWORD = "lead-" + Long.toHexString(new SecureRandom().nextLong());
     private static final String COACH_PASSWORD = "coach-" + Long.toHexString(new SecureRandom().nextLong());
+    /** lead-1's secret for the wallboard's sign-in (chat.agent-secret.lead-1). */
+    private static final String LEAD_CHAT_SECRET = "lead-wall-" + Long.toHexString(new SecureRandom().nextLong());
 
     private static final String ADMIN_TOKEN = "admin-" + Long.toHexString(new SecureRandom().nextLong()) + "-it";
     private static final String SUPERVISOR_TOKEN = "supervisor-" + Long.toHexString(new SecureRandom().nextLong()) + "-it";
@@ -148,7 +150,7 @@ class PhoneChannelIT {
         // The chat gateway for its wallboard only: no chat or e-mail entries here, so they name the phone's.
         command.addAll(List.of("--set", "chat.port=" + chatPort, "--set", "chat.supervisor-token=" + SUPERVISOR_TOKEN,
                 "--set", "chat.wallboard-update-ms=100", "--set", "chat.entry=phone", "--set", "chat.email-entry=phone",
-                "--set", "chat.social-entry=phone"));
+                "--set", "chat.social-entry=phone", "--set", "chat.agent-secret.lead-1=" + LEAD_CHAT_SECRET));
         loket = new ProcessBuilder(command).redirectErrorStream(true).start();
         Thread reader = new Thread(() -> {
             try (var in = loket.inputReader(StandardCharsets.UTF_8)) {
@@ -707,6 +709,44 @@ class PhoneChannelIT {
 
     @Test
     @Order(18)
+    void aSupervisorOnTheWallboardHasItsOwnPhoneRungToListenToAnAgentsCall() throws Exception {
+        // lead-1's softphone registers (contact 5114, registration from 5115) and answers what rings it.
+        phones.add(Sipp.softphone(SIPP, "lead-1", Sipp.Phone.ANSWER, 5114, 5192, 5097));
+        Sipp registration = Sipp.registration(SIPP, "lead-1", LEAD_PASSWORD, 5114, 30_000, 5115, 5196, 5098);
+        awaitCli("pjsip show contacts", out -> out.contains("lead-1/sip:lead-1@127.0.0.1:5114"));
+        // A caller talks to an agent (menu 1, 7: login-voice) until it hangs up.
+        Sipp caller = call("0612000042", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('7').pause(16_000).hangUp());
+        long contact = nextArrival();
+        Decision offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 15);
+        String agent = agentName(offer.agentId);
+        assertThat(agent).as("one lead-1 supervises").isIn("agent-1", "agent-3");
+        awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == contact, 10); // answered: talking now
+
+        // lead-1 signs in on the wallboard and asks to listen: Loket rings its phone, which joins the call.
+        try (Wallboard board = new Wallboard(chatPort, "lead-1", LEAD_CHAT_SECRET)) {
+            board.send("{\"type\":\"listen\",\"agent\":\"" + agent + "\",\"mode\":\"listen\"}");
+            assertThat(board.awaitFrame("ringing", 10).path("agent").asText()).isEqualTo(agent);
+            board.send("{\"type\":\"listen\",\"agent\":\"agent-4\",\"mode\":\"listen\"}");
+            assertThat(board.awaitFrame("error", 10).path("code").asText()).as("lead-1 does not supervise agent-4").isEqualTo("forbidden");
+        }
+        String spying = awaitCli("core show channels concise", out -> out.contains("!ChanSpy!PJSIP/" + agent + "-"));
+        assertThat(spying.lines().filter(l -> l.contains("!ChanSpy!")).findFirst().orElseThrow())
+                .as("lead-1's own phone, rung by Loket, spies on the agent's channel, listening only")
+                .startsWith("PJSIP/lead-1-").containsPattern("!ChanSpy!PJSIP/" + agent + "-[0-9a-f]+,qbES!");
+        assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
+        assertThat(registration.await(40)).as(diagnostics(registration)).isZero();
+
+        List<String> monitoring = Files.readAllLines(WORK.resolve("monitoring.csv"));
+        assertThat(monitoring.subList(monitoring.size() - 2, monitoring.size()))
+                .extracting(line -> line.substring(line.indexOf(',') + 1).replaceAll(",[0-9.]+$", ",S"))
+                .as("the same record as a call the supervisor dials").containsExactly("lead-1," + agent + ",listen,started,,",
+                        "lead-1," + agent + ",listen,ended,,S");
+        assertThat(Files.readAllLines(WORK.resolve("audit.csv"))).anyMatch(line -> line.endsWith(",wallboard,lead-1,monitor-listen," + agent
+                + ",phone rung"));
+    }
+
+    @Test
+    @Order(19)
     void callsReachTheFallbackWhenLoketIsStopped() throws Exception {
         assertEveryContactEndedOnce();
         loket.toHandle().destroy(); // SIGTERM; unlike Process.destroy it leaves the output readable
@@ -948,9 +988,34 @@ class PhoneChannelIT {
         private final java.net.http.WebSocket socket;
 
         Wallboard(int port, String token) {
+            this("{\"type\":\"subscribe\",\"token\":\"" + token + "\"}", port);
+        }
+
+        /** Signed in as a supervisor of the configuration, which may act. */
+        Wallboard(int port, String supervisor, String secret) {
+            this("{\"type\":\"subscribe\",\"supervisor\":\"" + supervisor + "\",\"secret\":\"" + secret + "\"}", port);
+        }
+
+        private Wallboard(String subscribe, int port) {
             socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
                     .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/ws/wallboard"), this).join();
-            socket.sendText("{\"type\":\"subscribe\",\"token\":\"" + token + "\"}", true).join();
+            send(subscribe);
+        }
+
+        void send(String frame) {
+            socket.sendText(frame, true).join();
+        }
+
+        /** The next frame of {@code type}, skipping others; fails after the timeout. */
+        com.fasterxml.jackson.databind.JsonNode awaitFrame(String type, int timeoutSeconds) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            while (System.nanoTime() < deadline) {
+                String frame = frames.poll(100, TimeUnit.MILLISECONDS);
+                if (frame != null && frame.contains("\"type\":\"" + type + "\"")) {
+                    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(frame);
+                }
+            }
+            throw new AssertionError("no '" + type + "' frame on the wallboard within " + timeoutSeconds + " s");
         }
 
         @Override

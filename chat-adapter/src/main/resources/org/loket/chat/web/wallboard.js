@@ -136,7 +136,14 @@
         // ... and change the state of the agents it supervises (an agent left not-ready, one who forgot to log out).
         options('agent-name', f.agents);
         options('agent-reason', f.pauseReasons);
+        options('listen-mode', f.monitorModes);
+        document.getElementById('listen-mode').classList.toggle('hidden', f.monitorModes.length === 0);
+        document.getElementById('agent-listen').classList.toggle('hidden', f.monitorModes.length === 0);
         document.getElementById('agent-form').classList.toggle('hidden', f.agents.length === 0);
+      } else if (f.type === 'ringing') {
+        document.getElementById('listen-status').textContent = 'Your phone rings: answer it to ' + f.mode + ' to ' + f.agent + '.';
+      } else if (f.type === 'error' && (f.code === 'monitor-refused' || f.code === 'no-phone')) {
+        document.getElementById('listen-status').textContent = f.message;
       } else if (f.type === 'error' && f.code === 'removed') {
         document.getElementById('announce-form').classList.add('hidden');
         document.getElementById('agent-form').classList.add('hidden');
@@ -174,6 +181,11 @@
   document.getElementById('agent-ready').addEventListener('click', function () { agentState('ready'); });
   document.getElementById('agent-pause').addEventListener('click', function () { agentState('paused'); });
   document.getElementById('agent-logout').addEventListener('click', function () { agentState('logged-out'); });
+  document.getElementById('agent-listen').addEventListener('click', function () {
+    document.getElementById('listen-status').textContent = '';
+    ws.send(JSON.stringify({type: 'listen', agent: document.getElementById('agent-name').value,
+      mode: document.getElementById('listen-mode').value}));
+  });
   const m = /token=([^&]+)/.exec(location.hash);
   if (m) {
     credentials = {type: 'subscribe', token: decodeURIComponent(m[1])};

@@ -39,6 +39,15 @@ public final class AsteriskConfigWriter {
     public static final String LISTEN_CODE = "*58";
     public static final String WHISPER_CODE = "*59";
     public static final String BARGE_CODE = "*60";
+
+    /** The code a supervisor dials, followed by the agent number, to join an agent's call in {@code mode}. */
+    public static String codeOf(Supervisor.Mode mode) {
+        return switch (mode) {
+            case LISTEN -> LISTEN_CODE;
+            case WHISPER -> WHISPER_CODE;
+            case BARGE -> BARGE_CODE;
+        };
+    }
     static final String DONE_CONDITION = "$[\"${LOKET_DONE}\" = \"1\" | \"${DIALSTATUS}\" = \"ANSWER\"]";
     /** How agents' phones are reached. */
     public sealed interface AgentContacts {

@@ -32,6 +32,18 @@ public record GatewayContext(CommandPublisher publisher, LoadedConfig config, Ma
         return engine == null ? new org.loket.host.audit.OperatorAudit(null) : engine.audit();
     }
 
+    /** Offers a service to the other gateways (nothing under a test double). */
+    public <T> void offer(Class<T> type, T service) {
+        if (engine != null) {
+            engine.offer(type, service);
+        }
+    }
+
+    /** A service another gateway offered, if any; ask when it is needed (gateways start in any order). */
+    public <T> java.util.Optional<T> service(Class<T> type) {
+        return engine == null ? java.util.Optional.empty() : engine.service(type);
+    }
+
     /** Without an engine behind the publisher (a test double). */
     public GatewayContext(CommandPublisher publisher, LoadedConfig config, Map<String, String> settings) {
         this(publisher, config, settings, null);

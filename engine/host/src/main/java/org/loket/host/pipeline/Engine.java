@@ -108,6 +108,8 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     /** Stamps time and sequence on the publishing thread; allocated once. */
     private final EventTranslatorTwoArg<RingEvent, CommandFiller<Object>, Object> stamping;
 
+    /** What gateways offer each other ({@link #offer}), by type. */
+    private final java.util.Map<Class<?>, Object> services = new java.util.concurrent.ConcurrentHashMap<>();
     /** Who changed what through the operator interfaces ({@code audit.csv} beside the journal). */
     private final org.loket.host.audit.OperatorAudit audit;
 
@@ -312,6 +314,16 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     }
 
     /** This engine's metrics: its own ({@code metrics.EngineMetrics}, registered by {@code loket run}) and its gateways'. */
+    /** A gateway offers a service to the others (the phone gateway: {@code CallMonitoring}); the last offer wins. */
+    public <T> void offer(Class<T> type, T service) {
+        services.put(type, service);
+    }
+
+    /** The service a gateway offered, if any (the gateways start in any order: ask when it is needed). */
+    public <T> java.util.Optional<T> service(Class<T> type) {
+        return java.util.Optional.ofNullable(type.cast(services.get(type)));
+    }
+
     public org.loket.host.audit.OperatorAudit audit() {
         return audit;
     }
