@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -1058,6 +1059,9 @@ final class ChatHub implements AutoCloseable {
         }
         peer.send(welcome(a).toString());
         sendState(a);
+        if (wallboard.announcement() != null) {
+            peer.send(wallboard.announcementFrame().toString());
+        }
         for (long held : a.held) {
             Conversation c = conversations.get(held);
             if (c != null) {
@@ -1436,8 +1440,23 @@ final class ChatHub implements AutoCloseable {
 
     /** Hub thread: one command with its decisions (copies), in journal order: today's figures. */
     void onCommand(Command command, Decision[] decisions) {
+        String announced = wallboard.announcement();
         wallboard.onCommand(command, decisions);
         mirror(command, decisions);
+        announcementToDesktops(announced);
+    }
+
+    /** When the service announcement changed from {@code before}, every agent's desktop shows the new one (or none). */
+    private void announcementToDesktops(String before) {
+        if (Objects.equals(before, wallboard.announcement())) {
+            return;
+        }
+        String frame = wallboard.announcementFrame().toString();
+        for (AgentView a : agents) {
+            if (a.desktop != null) {
+                a.desktop.send(frame);
+            }
+        }
     }
 
     /**
@@ -1448,7 +1467,9 @@ final class ChatHub implements AutoCloseable {
      * when they come back, so letting the read win would leave the older presence showing.
      */
     void resync(CoreView view) {
+        String announced = wallboard.announcement();
         wallboard.announcementRead(view.announcement());
+        announcementToDesktops(announced);
         Map<String, AgentView> byName = new HashMap<>();
         for (AgentView a : agents) {
             byName.put(a.name, a);

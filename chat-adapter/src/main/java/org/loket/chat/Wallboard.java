@@ -203,6 +203,20 @@ final class Wallboard {
         }
     }
 
+    /**
+     * The service announcement in force as a frame for agents' desktops ({@code prompt} null: none),
+     * with its text in the first language: agents should know what every caller heard first.
+     */
+    ObjectNode announcementFrame() {
+        ObjectNode f = json.createObjectNode().put("type", "announcement").put("prompt", announcement);
+        return announcement == null ? f.putNull("text") : f.put("text", firstLanguageText(announcement)).put("sinceMs", announcementSinceMs);
+    }
+
+    /** The prompt of the service announcement in force, or null. */
+    String announcement() {
+        return announcement;
+    }
+
     /** The announcement the core has in force (read after a restart or a resync); null: none. */
     void announcementRead(String prompt) {
         if (!Objects.equals(announcement, prompt)) {

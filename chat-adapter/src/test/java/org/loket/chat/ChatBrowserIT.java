@@ -336,6 +336,14 @@ class ChatBrowserIT {
                         .as("the announcement, then the bot").isIn(java.util.List.of("line notice: Uw activerin", "line bot: Welkom bij d"),
                                 java.util.List.of("line notice: Your activat", "line bot: Welcome to t"));
                 Browser.screenshot(driver, "17-chat-service-announcement");
+                // An agent who logs in on the desktop sees it too: what every caller and chat got first.
+                driver.get(t.http() + "/desktop");
+                login(driver, wait, "chat-desk-002");
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("announcement")));
+                assertThat(driver.findElement(By.id("announcement")).getText())
+                        .isEqualTo("Service announcement to every caller and chat: Uw activeringscode komt binnen 3 werkdagen per brief. "
+                                + "Is hij verlopen, vraag dan opnieuw aan op digid.nl.");
+                driver.findElement(By.id("logout")).click();
                 // Back on the wallboard: the chat just started heard it; the supervisor clears it.
                 signInAsSupervisor(driver, t);
                 wait.until(d -> d.findElement(By.id("announcement")).getText().contains("heard by 1"));

@@ -123,14 +123,22 @@ class ChatGatewayTest {
 
             lead.send("{\"type\":\"announce\",\"prompt\":\"no-such-prompt\"}");
             assertThat(lead.await("error").path("code").asText()).isEqualTo("malformed");
+            WsClient desk = t.login("chat-desk-001");
             lead.send("{\"type\":\"announce\",\"prompt\":\"info-activation-letter\"}");
             JsonNode set = wall.await("wallboard", f -> !f.path("announcement").isNull(), 10_000);
             assertThat(set.path("announcement").path("prompt").asText()).as("every page shows it").isEqualTo("info-activation-letter");
             int prompt = t.engine.query(core -> core.config().prompts().indexOf("info-activation-letter")).get();
             assertThat(t.engine.query(core -> core.announcementPrompt()).get()).as("in the core, journaled").isEqualTo(prompt);
+            // Agents' desktops show what every caller heard first: one logged in already, and one logging in now.
+            assertThat(desk.await("announcement").path("text").asText()).startsWith("Uw activeringscode");
+            try (WsClient later = t.login("chat-desk-002")) {
+                assertThat(later.await("announcement").path("prompt").asText()).isEqualTo("info-activation-letter");
+            }
             lead.send("{\"type\":\"announce\",\"prompt\":null}");
             wall.await("wallboard", f -> f.path("announcement").isNull(), 10_000);
             assertThat(t.engine.query(core -> core.announcementPrompt()).get()).isEqualTo(-1);
+            assertThat(desk.await("announcement").path("prompt").isNull()).as("cleared on the desktop too").isTrue();
+            desk.close();
         }
     }
 

@@ -139,6 +139,13 @@
         f.pauseReasons.forEach(function (r) { reasons.appendChild(new Option(r, r)); });
         errorBox.textContent = '';
         break;
+      case 'announcement': {
+        // The operator's service announcement: what every caller and chat heard or read first.
+        const banner = document.getElementById('announcement');
+        banner.classList.toggle('hidden', !f.prompt);
+        banner.textContent = f.prompt ? 'Service announcement to every caller and chat: ' + f.text : '';
+        break;
+      }
       case 'state':
         document.getElementById('state').textContent = f.state;
         document.getElementById('reason').textContent = (f.reason ? '(' + f.reason + ')' : '')
