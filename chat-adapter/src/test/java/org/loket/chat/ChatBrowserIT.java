@@ -374,6 +374,17 @@ class ChatBrowserIT {
                 driver.findElement(By.id("agent-listen")).click();
                 wait.until(ExpectedConditions.textToBe(By.id("listen-status"), "Your phone rings: answer it to whisper to chat-desk-001."));
                 assertThat(asked).containsExactly("floor-lead whisper chat-desk-001");
+
+                // chat-lead supervises the chat desk only: "only my agents" leaves tax-desk-001 out of the table.
+                try (WsClient chat = t.login("chat-desk-001"); WsClient tax = t.login("tax-desk-001")) {
+                    driver.get(t.http() + "/wallboard");
+                    driver.findElement(By.id("supervisor")).sendKeys("chat-lead");
+                    driver.findElement(By.id("secret")).sendKeys(TestEngine.SECRET);
+                    driver.findElement(By.id("sign-in")).click();
+                    wait.until(d -> agentRows(driver).containsAll(java.util.List.of("chat-desk-001", "tax-desk-001")));
+                    driver.findElement(By.id("only-mine")).click();
+                    wait.until(d -> agentRows(driver).equals(java.util.List.of("chat-desk-001")));
+                }
             } finally {
                 driver.quit();
             }
@@ -386,6 +397,13 @@ class ChatBrowserIT {
         driver.findElement(By.id("supervisor")).sendKeys("floor-lead");
         driver.findElement(By.id("secret")).sendKeys(TestEngine.SECRET);
         driver.findElement(By.id("sign-in")).click();
+    }
+
+    /** The agents the wallboard's table lists, read at one instant. */
+    @SuppressWarnings("unchecked")
+    private static java.util.List<String> agentRows(ChromeDriver driver) {
+        return (java.util.List<String>) driver.executeScript(
+                "return Array.from(document.querySelectorAll('#agents tbody tr')).map(function (r) { return r.dataset.agent; });");
     }
 
     /** A queue's service-level cell on the wallboard as "text | class", read at one instant. */

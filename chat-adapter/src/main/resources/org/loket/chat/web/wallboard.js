@@ -20,6 +20,8 @@
   // How far this browser's clock runs ahead of the server's (the frame's "at"): the times the server
   // sends (joined, in state since, out of adherence since) are its clock's, counted on here.
   let skewMs = 0;
+  // The agents a signed-in supervisor supervises (null: not signed in).
+  let mine = null;
 
   function options(selectId, values) {
     const select = document.getElementById(selectId);
@@ -99,7 +101,10 @@
         tr.children[5].classList.add('alarm');
         tr.children[5].title = 'out of adherence for ' + outFor + ' s';
       }
-      as.appendChild(tr);
+      // A signed-in supervisor may show only the agents it supervises (the figures above stay the floor's).
+      if (!(mine && document.getElementById('only-mine').checked && !mine.has(a.name))) {
+        as.appendChild(tr);
+      }
     });
     document.getElementById('schedule-totals').textContent = schedule.onShift
       ? 'Schedule now: ' + schedule.onShift + ' on shift (' + (schedule.onBreak || 0) + ' on a planned break) · out of adherence '
@@ -135,6 +140,7 @@
         document.getElementById('announce-form').classList.remove('hidden');
         // ... and change the state of the agents it supervises (an agent left not-ready, one who forgot to log out).
         options('agent-name', f.agents);
+        mine = new Set(f.agents);
         options('agent-reason', f.pauseReasons);
         options('listen-mode', f.monitorModes);
         document.getElementById('listen-mode').classList.toggle('hidden', f.monitorModes.length === 0);
@@ -145,6 +151,7 @@
       } else if (f.type === 'error' && (f.code === 'monitor-refused' || f.code === 'no-phone')) {
         document.getElementById('listen-status').textContent = f.message;
       } else if (f.type === 'error' && f.code === 'removed') {
+        mine = null;
         document.getElementById('announce-form').classList.add('hidden');
         document.getElementById('agent-form').classList.add('hidden');
         document.getElementById('signed-in').textContent = '';
@@ -181,6 +188,7 @@
   document.getElementById('agent-ready').addEventListener('click', function () { agentState('ready'); });
   document.getElementById('agent-pause').addEventListener('click', function () { agentState('paused'); });
   document.getElementById('agent-logout').addEventListener('click', function () { agentState('logged-out'); });
+  document.getElementById('only-mine').addEventListener('change', function () { if (last) { render(last); } });
   document.getElementById('agent-listen').addEventListener('click', function () {
     document.getElementById('listen-status').textContent = '';
     ws.send(JSON.stringify({type: 'listen', agent: document.getElementById('agent-name').value,
