@@ -18,6 +18,8 @@ public final class ChatCounters {
     public final LongAdder idleClosed = new LongAdder();
     /** Logins and requests refused for a wrong or missing credential. */
     public final LongAdder authFailures = new LongAdder();
+    /** Names locked out after too many wrong secrets ({@link CredentialGuard}). */
+    public final LongAdder authLockouts = new LongAdder();
     /** Commands the ring had no room for (the client was told to retry). */
     public final LongAdder ringFull = new LongAdder();
     /** Commands the core refused (a REJECT_COMMAND for a contact or agent of this gateway). */
@@ -47,6 +49,7 @@ public final class ChatCounters {
         m.put("rateLimited", rateLimited.sum());
         m.put("idleClosed", idleClosed.sum());
         m.put("authFailures", authFailures.sum());
+        m.put("authLockouts", authLockouts.sum());
         m.put("ringFull", ringFull.sum());
         m.put("rejectedByCore", rejectedByCore.sum());
         m.put("webhookFailures", webhookFailures.sum());

@@ -254,6 +254,8 @@ final class ChatHub implements AutoCloseable {
     private long nextContactId;
     /** The supervisors' wallboard: its watchers, today's figures, the announcement, adherence. */
     private final Wallboard wallboard;
+    /** Locks an agent's or supervisor's name out after too many wrong secrets. */
+    private final CredentialGuard guard;
     /** For the services other gateways offer, looked up when needed. */
     private final GatewayContext context;
     /** Where supervisors' sign-ins and actions on the wallboard are recorded, with their names. */
@@ -271,6 +273,7 @@ final class ChatHub implements AutoCloseable {
         this.settings = settings;
         this.context = context;
         this.audit = context.audit();
+        this.guard = new CredentialGuard(settings.lockoutFailures(), settings.lockoutMinutes() * 60_000L);
         this.store = store;
         this.counters = counters;
         this.publisher = context.publisher();
@@ -1026,6 +1029,33 @@ final class ChatHub implements AutoCloseable {
                 && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Checks an agent's or supervisor's name and secret (from {@code chat.agent-secrets-file}),
+     * through the {@link CredentialGuard}: a name of the configuration that had too many wrong
+     * secrets lately is refused without a check, and the wrong secret that locks it is audited.
+     *
+     * @param known whether the name is an agent (desktop) or supervisor (wallboard) of the configuration
+     * @return whether the peer may go on as {@code name}; if not, it was answered
+     */
+    private boolean signIn(Peer peer, String via, String name, boolean known, String secret, String refusalCode, String refusal) {
+        if (known && guard.locked(name)) {
+            counters.authFailures.increment();
+            peer.send(error("locked", "Too many wrong secrets for '" + name + "': try again in " + guard.lockMinutes() + " minutes.")
+                    .toString());
+            return false;
+        }
+        if (!known || !secretMatches(settings.agentSecrets().get(name), secret)) {
+            if (known && guard.failed(name)) {
+                counters.authLockouts.increment();
+                audit.record(via, name, "locked-out", "", settings.lockoutFailures() + " wrong secrets in " + guard.lockMinutes() + " minutes");
+            }
+            refuseCredential(peer, refusalCode, refusal);
+            return false;
+        }
+        guard.succeeded(name);
+        return true;
+    }
+
     /** Counts and answers a wrong credential; the third on one connection closes it (1008). */
     private void refuseCredential(Peer peer, String code, String message) {
         counters.authFailures.increment();
@@ -1039,9 +1069,7 @@ final class ChatHub implements AutoCloseable {
         String name = frame.path("agent").asText("");
         String secret = frame.path("secret").asText("");
         Integer id = agentIds.get(name);
-        String expected = settings.agentSecrets().get(name);
-        if (id == null || !secretMatches(expected, secret)) {
-            refuseCredential(peer, "login-refused", "Unknown agent or wrong secret.");
+        if (!signIn(peer, "desktop", name, id != null, secret, "login-refused", "Unknown agent or wrong secret.")) {
             return;
         }
         AgentView a = agents[id];
@@ -1317,8 +1345,8 @@ final class ChatHub implements AutoCloseable {
                 // A wall display shows the shared token; a supervisor signs in by name (and may act).
                 String name = frame.path("supervisor").asText("");
                 if (!name.isEmpty()) {
-                    if (!wallboard.isSupervisor(name) || !secretMatches(settings.agentSecrets().get(name), frame.path("secret").asText(""))) {
-                        refuseCredential(peer, "unauthorised", "Unknown supervisor or wrong secret.");
+                    if (!signIn(peer, "wallboard", name, wallboard.isSupervisor(name), frame.path("secret").asText(""), "unauthorised",
+                            "Unknown supervisor or wrong secret.")) {
                         return;
                     }
                     peer.supervisor = name;
@@ -1431,6 +1459,11 @@ final class ChatHub implements AutoCloseable {
                     ? json.createObjectNode().put("type", "ringing").put("agent", agent).put("mode", mode).toString()
                     : error("monitor-refused", refused).toString());
         });
+    }
+
+    /** The sign-in lockout (tests set its clock). Hub thread. */
+    CredentialGuard credentialGuard() {
+        return guard;
     }
 
     /** The supervisors' wallboard (its frame, today's figures, the seed from the journal). Hub thread. */

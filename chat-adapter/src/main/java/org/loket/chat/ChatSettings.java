@@ -41,6 +41,9 @@ import java.util.Properties;
  * @param transcriptRetentionDays days a day's transcripts are kept after that day ({@code chat.transcript-retention-days}, default 30)
  * @param pseudonymKeyFile       key of the work items' sender pseudonyms ({@code chat.pseudonym-key-file}, 16+ bytes);
  *                               {@code null}: a random key of this process (senders are not linked across a restart)
+ * @param lockoutFailures        wrong secrets for one agent's or supervisor's name within {@code lockoutMinutes} that lock
+ *                               the name out for as long ({@code chat.lockout-failures}, default 5; 0 = never)
+ * @param lockoutMinutes         {@code chat.lockout-minutes}, default 15
  */
 public record ChatSettings(String bindAddress, int port, Path keyStore, String keyStorePassword,
                            Map<String, String> agentSecrets, String supervisorToken, String workItemToken,
@@ -48,7 +51,8 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                            int messagesPerSecond, int burstMessages, int idleTimeoutSeconds, int resumeSeconds,
                            int positionUpdateMs, int wallboardUpdateMs, int adherenceGraceSeconds,
                            String chatEntry, String emailEntry, String socialEntry,
-                           Path transcriptFolder, int transcriptRetentionDays, Path pseudonymKeyFile) {
+                           Path transcriptFolder, int transcriptRetentionDays, Path pseudonymKeyFile,
+                           int lockoutFailures, int lockoutMinutes) {
 
     /** The key that switches the gateway on. */
     public static final String PORT = "chat.port";
@@ -111,7 +115,9 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 settings.getOrDefault("chat.social-entry", "webcare"),
                 transcriptFolder(settings),
                 integer(settings, "chat.transcript-retention-days", 30, 1, 3_650),
-                settings.containsKey("chat.pseudonym-key-file") ? Path.of(settings.get("chat.pseudonym-key-file")) : null);
+                settings.containsKey("chat.pseudonym-key-file") ? Path.of(settings.get("chat.pseudonym-key-file")) : null,
+                integer(settings, "chat.lockout-failures", 5, 0, 1_000),
+                integer(settings, "chat.lockout-minutes", 15, 1, 1_440));
     }
 
     private static int integer(Map<String, String> settings, String key, int defaultValue, int min, int max) {

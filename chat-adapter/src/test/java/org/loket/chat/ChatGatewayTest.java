@@ -225,6 +225,54 @@ class ChatGatewayTest {
         }
     }
 
+    @Test
+    void shouldLockANameOutAfterTooManyWrongSecretsWhateverTheConnection() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.lockout-failures", "2", "chat.lockout-minutes", "1"))) {
+            String wrong = "{\"type\":\"login\",\"agent\":\"chat-desk-001\",\"secret\":\"guess\"}";
+            String right = "{\"type\":\"login\",\"agent\":\"chat-desk-001\",\"secret\":\"" + TestEngine.SECRET + "\"}";
+            for (int attempt = 0; attempt < 2; attempt++) { // a new connection each time, as a script would
+                try (WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+                    desk.send(wrong);
+                    assertThat(desk.await("error").path("code").asText()).isEqualTo("login-refused");
+                }
+            }
+            try (WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+                desk.send(right);
+                assertThat(desk.await("error").path("code").asText()).as("the right secret, but the name is locked").isEqualTo("locked");
+            }
+            // A name that is nobody's is not tracked: guessing names locks nothing and fills nothing.
+            try (WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+                for (int attempt = 0; attempt < 2; attempt++) {
+                    desk.send("{\"type\":\"login\",\"agent\":\"nobody\",\"secret\":\"guess\"}");
+                    assertThat(desk.await("error").path("code").asText()).isEqualTo("login-refused");
+                }
+            }
+            // The supervisor's sign-in on the wallboard is guarded the same way.
+            try (WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
+                for (int attempt = 0; attempt < 2; attempt++) {
+                    lead.send("{\"type\":\"subscribe\",\"supervisor\":\"floor-lead\",\"secret\":\"guess\"}");
+                    assertThat(lead.await("error").path("code").asText()).isEqualTo("unauthorised");
+                }
+            }
+            try (WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
+                lead.send("{\"type\":\"subscribe\",\"supervisor\":\"floor-lead\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+                assertThat(lead.await("error").path("code").asText()).isEqualTo("locked");
+            }
+            // A minute later the name may try again.
+            long later = System.currentTimeMillis() + 61_000;
+            t.gateway.hub().ask(h -> h.credentialGuard().clockMs = () -> later).get(5, TimeUnit.SECONDS);
+            try (WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+                desk.send(right);
+                assertThat(desk.await("welcome").path("agent").asText()).isEqualTo("chat-desk-001");
+            }
+            assertThat(java.nio.file.Files.readAllLines(t.dataFolder.resolve("audit.csv")).stream().skip(1)
+                    .map(line -> line.substring(line.indexOf(',') + 1)).toList()).containsExactly(
+                    "desktop,chat-desk-001,locked-out,,2 wrong secrets in 1 minutes",
+                    "wallboard,floor-lead,locked-out,,2 wrong secrets in 1 minutes");
+            assertThat(t.gateway.counters().authLockouts.sum()).isEqualTo(2);
+        }
+    }
+
     /** Waits until the core has the agent in {@code wanted} presence; fails after 10 s. */
     private static void awaitCoreState(TestEngine t, String agent, AgentState wanted) throws Exception {
         int id = t.engine.query(core -> core.config().agents().stream().map(a -> a.name()).toList().indexOf(agent)).get();
