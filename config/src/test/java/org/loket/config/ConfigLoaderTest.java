@@ -2,6 +2,8 @@ package org.loket.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.loket.config.Refusals.problem;
+import static org.loket.config.Refusals.refused;
 
 import java.util.List;
 import java.util.Map;
@@ -39,28 +41,12 @@ class ConfigLoaderTest {
                 agents:
                   - {name: ann, skills: {digid: 5}, colour: blue}
                 """;
-        assertThatThrownBy(() -> ConfigLoader.parseOne("routing.yaml", yaml))
-                .isInstanceOf(ConfigException.class)
-                .satisfies(e -> {
-                    var problems = ((ConfigException) e).problems();
-                    assertThat(problems).anySatisfy(p -> {
-                        assertThat(p.file()).isEqualTo("routing.yaml");
-                        assertThat(p.line()).isEqualTo(3);
-                        assertThat(p.field()).isEqualTo("queues[0].channel");
-                        assertThat(p.value()).isEqualTo("fax");
-                        assertThat(p.message()).contains("voice, chat, email, social");
-                    });
-                    assertThat(problems).anySatisfy(p -> {
-                        assertThat(p.line()).isEqualTo(4);
-                        assertThat(p.field()).isEqualTo("queues[1].skill");
-                        assertThat(p.message()).contains("[digid]");
-                    });
-                    assertThat(problems).anySatisfy(p -> assertThat(p.field()).isEqualTo("queues[1].minLevel"));
-                    assertThat(problems).anySatisfy(p -> {
-                        assertThat(p.line()).isEqualTo(6);
-                        assertThat(p.field()).isEqualTo("agents[0].colour");
-                    });
-                });
+        List<ConfigProblem> problems = refused("routing.yaml", yaml);
+        assertThat(problems).anySatisfy(problem(3, "queues[0].channel", "fax", "voice, chat, email, social"));
+        assertThat(problems).allSatisfy(p -> assertThat(p.file()).isEqualTo("routing.yaml"));
+        assertThat(problems).anySatisfy(problem(4, "queues[1].skill", null, "[digid]"));
+        assertThat(problems).anySatisfy(problem(0, "queues[1].minLevel", null));
+        assertThat(problems).anySatisfy(problem(6, "agents[0].colour", null));
     }
 
     @Test
@@ -114,28 +100,12 @@ class ConfigLoaderTest {
                     shifts: [{start: "22:00", end: "06:00", count: 2}, {start: "9:75", end: "12:00"}, {start: "08:00", end: "12:00"}]
                 hours: {weekdays: "08:00-25:00", holidays: [tomorrow]}
                 """;
-        assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", yaml)).isInstanceOf(ConfigException.class).satisfies(e -> {
-            var problems = ((ConfigException) e).problems();
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.line()).isEqualTo(7);
-                assertThat(p.field()).isEqualTo("agents[0].shifts[0].end");
-                assertThat(p.message()).contains("do not cross midnight");
-            });
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.field()).isEqualTo("agents[0].shifts[1].start");
-                assertThat(p.value()).isEqualTo("9:75");
-            });
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.line()).isEqualTo(5);
-                assertThat(p.field()).isEqualTo("agents[0].count");
-            });
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.line()).isEqualTo(8);
-                assertThat(p.field()).isEqualTo("hours.weekdays");
-                assertThat(p.value()).isEqualTo("25:00");
-            });
-            assertThat(problems).anySatisfy(p -> assertThat(p.field()).isEqualTo("hours.holidays[0]"));
-        });
+        List<ConfigProblem> problems = refused("r.yaml", yaml);
+        assertThat(problems).anySatisfy(problem(7, "agents[0].shifts[0].end", null, "do not cross midnight"));
+        assertThat(problems).anySatisfy(problem(0, "agents[0].shifts[1].start", "9:75"));
+        assertThat(problems).anySatisfy(problem(5, "agents[0].count", null));
+        assertThat(problems).anySatisfy(problem(8, "hours.weekdays", "25:00"));
+        assertThat(problems).anySatisfy(problem(0, "hours.holidays[0]", null));
     }
 
     @Test
@@ -251,32 +221,12 @@ class ConfigLoaderTest {
                       - {start: "08:00", end: "17:00", dates: ["2027-03-01"], except: ["2027-03-02"]}
                       - {start: "08:00", end: "17:00", except: []}
                 """;
-        assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", yaml)).isInstanceOf(ConfigException.class).satisfies(e -> {
-            var problems = ((ConfigException) e).problems();
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.line()).isEqualTo(7);
-                assertThat(p.field()).isEqualTo("agents[0].shifts[0].dates[0]");
-                assertThat(p.value()).isEqualTo("2027-02-30");
-                assertThat(p.message()).contains("YYYY-MM-DD");
-            });
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.field()).isEqualTo("agents[0].shifts[0].dates[2]");
-                assertThat(p.message()).contains("twice");
-            });
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.line()).isEqualTo(8);
-                assertThat(p.field()).isEqualTo("agents[0].shifts[1].days");
-                assertThat(p.message()).contains("not both");
-            });
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.line()).isEqualTo(9);
-                assertThat(p.field()).isEqualTo("agents[0].shifts[2].except");
-            });
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.field()).isEqualTo("agents[0].shifts[3].except");
-                assertThat(p.message()).contains("list of dates");
-            });
-        });
+        List<ConfigProblem> problems = refused("r.yaml", yaml);
+        assertThat(problems).anySatisfy(problem(7, "agents[0].shifts[0].dates[0]", "2027-02-30", "YYYY-MM-DD"));
+        assertThat(problems).anySatisfy(problem(0, "agents[0].shifts[0].dates[2]", null, "twice"));
+        assertThat(problems).anySatisfy(problem(8, "agents[0].shifts[1].days", null, "not both"));
+        assertThat(problems).anySatisfy(problem(9, "agents[0].shifts[2].except", null));
+        assertThat(problems).anySatisfy(problem(0, "agents[0].shifts[3].except", null, "list of dates"));
     }
 
     @Test
@@ -292,23 +242,11 @@ class ConfigLoaderTest {
                       - {start: "08:00", end: "17:00", days: [mon, funday, mon]}
                       - {start: "08:00", end: "17:00", days: []}
                 """;
-        assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", yaml)).isInstanceOf(ConfigException.class).satisfies(e -> {
-            var problems = ((ConfigException) e).problems();
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.line()).isEqualTo(7);
-                assertThat(p.field()).isEqualTo("agents[0].shifts[0].days");
-                assertThat(p.message()).contains("weekdays, weekend, every day");
-            });
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.field()).isEqualTo("agents[0].shifts[1].days[1]");
-                assertThat(p.value()).isEqualTo("funday");
-            });
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.field()).isEqualTo("agents[0].shifts[1].days[2]");
-                assertThat(p.message()).contains("twice");
-            });
-            assertThat(problems).anySatisfy(p -> assertThat(p.field()).isEqualTo("agents[0].shifts[2].days"));
-        });
+        List<ConfigProblem> problems = refused("r.yaml", yaml);
+        assertThat(problems).anySatisfy(problem(7, "agents[0].shifts[0].days", null, "weekdays, weekend, every day"));
+        assertThat(problems).anySatisfy(problem(0, "agents[0].shifts[1].days[1]", "funday"));
+        assertThat(problems).anySatisfy(problem(0, "agents[0].shifts[1].days[2]", null, "twice"));
+        assertThat(problems).anySatisfy(problem(0, "agents[0].shifts[2].days", null));
     }
 
     @Test
@@ -328,44 +266,16 @@ class ConfigLoaderTest {
                       - {start: "08:00", end: "17:00", breaks: [{minutes: 15, earliest: "11:00", reason: nap}, {earliest: "12:00"}]}
                       - {start: "08:00", end: "17:00", breaks: [{minutes: 0, earliest: "11:00", reason: lunch, at: "11:00"}, {minutes: 15, earliest: "12:00"}]}
                 """;
-        assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", yaml)).isInstanceOf(ConfigException.class).satisfies(e -> {
-            var problems = ((ConfigException) e).problems();
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.line()).isEqualTo(8);
-                assertThat(p.field()).isEqualTo("agents[0].shifts[0].breaks[0].earliest");
-                assertThat(p.message()).contains("within the shift 08:00-17:00");
-            });
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.line()).isEqualTo(9);
-                assertThat(p.field()).isEqualTo("agents[0].shifts[1].breaks[1].earliest");
-                assertThat(p.value()).isEqualTo("13:15");
-                assertThat(p.message()).contains("overlaps the break before, which may run until 13:30");
-            });
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.field()).isEqualTo("agents[0].shifts[2].breaks[0].latest");
-                assertThat(p.message()).contains("45 minutes starting at 16:30 ends after the shift 08:00-17:00");
-            });
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.field()).isEqualTo("agents[0].shifts[3].breaks[0].latest");
-                assertThat(p.message()).contains("not be before earliest (11:00)");
-            });
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.line()).isEqualTo(12);
-                assertThat(p.field()).isEqualTo("agents[0].shifts[4].breaks[0].reason");
-                assertThat(p.value()).isEqualTo("nap");
-                assertThat(p.message()).contains("valid: [lunch, training]");
-            });
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.field()).isEqualTo("agents[0].shifts[4].breaks[1].minutes");
-                assertThat(p.message()).contains("is required");
-            });
-            assertThat(problems).anySatisfy(p -> assertThat(p.field()).isEqualTo("agents[0].shifts[5].breaks[0].minutes"));
-            assertThat(problems).anySatisfy(p -> assertThat(p.field()).isEqualTo("agents[0].shifts[5].breaks[0].at"));
-            assertThat(problems).as("no reason given: 'break', which this configuration lacks").anySatisfy(p -> {
-                assertThat(p.field()).isEqualTo("agents[0].shifts[5].breaks[1].reason");
-                assertThat(p.message()).contains("'break' is not a pause reason (the default when none is given)");
-            });
-        });
+        List<ConfigProblem> problems = refused("r.yaml", yaml);
+        assertThat(problems).anySatisfy(problem(8, "agents[0].shifts[0].breaks[0].earliest", null, "within the shift 08:00-17:00"));
+        assertThat(problems).anySatisfy(problem(9, "agents[0].shifts[1].breaks[1].earliest", "13:15", "overlaps the break before, which may run until 13:30"));
+        assertThat(problems).anySatisfy(problem(0, "agents[0].shifts[2].breaks[0].latest", null, "45 minutes starting at 16:30 ends after the shift 08:00-17:00"));
+        assertThat(problems).anySatisfy(problem(0, "agents[0].shifts[3].breaks[0].latest", null, "not be before earliest (11:00)"));
+        assertThat(problems).anySatisfy(problem(12, "agents[0].shifts[4].breaks[0].reason", "nap", "valid: [lunch, training]"));
+        assertThat(problems).anySatisfy(problem(0, "agents[0].shifts[4].breaks[1].minutes", null, "is required"));
+        assertThat(problems).anySatisfy(problem(0, "agents[0].shifts[5].breaks[0].minutes", null));
+        assertThat(problems).anySatisfy(problem(0, "agents[0].shifts[5].breaks[0].at", null));
+        assertThat(problems).as("no reason given: 'break', which this configuration lacks").anySatisfy(problem(0, "agents[0].shifts[5].breaks[1].reason", null, "'break' is not a pause reason (the default when none is given)"));
     }
 
     @Test
@@ -530,30 +440,12 @@ class ConfigLoaderTest {
                   - {name: desk-001}
                   - {name: lead, rank: high}
                 """;
-        assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", yaml)).isInstanceOf(ConfigException.class).satisfies(e -> {
-            var problems = ((ConfigException) e).problems();
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.line()).isEqualTo(6);
-                assertThat(p.field()).isEqualTo("supervisors[0].monitors[0]");
-                assertThat(p.value()).isEqualTo("dsk");
-                assertThat(p.message()).contains("[all, desk]");
-            });
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.field()).isEqualTo("supervisors[0].modes[1]");
-                assertThat(p.value()).isEqualTo("shout");
-                assertThat(p.message()).contains("listen, whisper, barge");
-            });
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.line()).isEqualTo(7);
-                assertThat(p.field()).isEqualTo("supervisors[1].name");
-                assertThat(p.message()).contains("agent's name");
-            });
-            assertThat(problems).anySatisfy(p -> {
-                assertThat(p.line()).isEqualTo(8);
-                assertThat(p.message()).contains("duplicate supervisor name");
-            });
-            assertThat(problems).anySatisfy(p -> assertThat(p.field()).isEqualTo("supervisors[2].rank"));
-        });
+        List<ConfigProblem> problems = refused("r.yaml", yaml);
+        assertThat(problems).anySatisfy(problem(6, "supervisors[0].monitors[0]", "dsk", "[all, desk]"));
+        assertThat(problems).anySatisfy(problem(0, "supervisors[0].modes[1]", "shout", "listen, whisper, barge"));
+        assertThat(problems).anySatisfy(problem(7, "supervisors[1].name", null, "agent's name"));
+        assertThat(problems).anySatisfy(problem(8, null, null, "duplicate supervisor name"));
+        assertThat(problems).anySatisfy(problem(0, "supervisors[2].rank", null));
     }
 
     @Test
@@ -579,10 +471,6 @@ class ConfigLoaderTest {
             assertThat(w.message()).contains("'guard' takes calls but has no extension");
         });
         assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", roster.formatted(", extension: 201", ", extension: 203")))
-                .isInstanceOf(ConfigException.class).satisfies(e -> assertThat(((ConfigException) e).problems()).anySatisfy(p -> {
-                    assertThat(p.line()).isEqualTo(6);
-                    assertThat(p.field()).isEqualTo("agents[2].extension");
-                    assertThat(p.message()).contains("guard would have extension 203, which is desk-003's already");
-                }));
+                .isInstanceOf(ConfigException.class).satisfies(e -> assertThat(((ConfigException) e).problems()).anySatisfy(problem(6, "agents[2].extension", null, "guard would have extension 203, which is desk-003's already")));
     }
 }

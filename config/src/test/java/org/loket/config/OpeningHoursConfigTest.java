@@ -2,6 +2,8 @@ package org.loket.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.loket.config.Refusals.problem;
+import static org.loket.config.Refusals.refused;
 
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -24,12 +26,7 @@ class OpeningHoursConfigTest {
     }
 
     private static List<ConfigProblem> problems(String hours) {
-        try {
-            load(hours);
-        } catch (ConfigException e) {
-            return e.problems();
-        }
-        throw new AssertionError("expected the configuration to be refused");
+        return refused(() -> load(hours));
     }
 
     @Test
@@ -105,23 +102,9 @@ class OpeningHoursConfigTest {
                   queues:
                     tax: {weekdays: "09:00-24:30"}
                 """);
-        assertThat(problems).anySatisfy(p -> {
-            assertThat(p.line()).isEqualTo(6);
-            assertThat(p.field()).isEqualTo("hours.weekdays");
-            assertThat(p.message()).contains("HH:MM");
-        });
-        assertThat(problems).anySatisfy(p -> {
-            assertThat(p.line()).isEqualTo(7);
-            assertThat(p.field()).isEqualTo("hours.weekend");
-            assertThat(p.value()).isEqualTo("18:00-09:00");
-            assertThat(p.message()).contains("later than the start (18:00)").contains("do not cross midnight");
-        });
-        assertThat(problems).anySatisfy(p -> {
-            assertThat(p.line()).isEqualTo(10);
-            assertThat(p.field()).isEqualTo("hours.queues.tax.weekdays");
-            assertThat(p.value()).isEqualTo("24:30");
-            assertThat(p.message()).contains("between 00:00 and 24:00");
-        });
+        assertThat(problems).anySatisfy(problem(6, "hours.weekdays", null, "HH:MM"));
+        assertThat(problems).anySatisfy(problem(7, "hours.weekend", "18:00-09:00", "later than the start (18:00)", "do not cross midnight"));
+        assertThat(problems).anySatisfy(problem(10, "hours.queues.tax.weekdays", "24:30", "between 00:00 and 24:00"));
     }
 
     @Test
@@ -151,7 +134,7 @@ class OpeningHoursConfigTest {
                 .contains(org.assertj.core.groups.Tuple.tuple("hours.closedPrompt", "gesloten"),
                         org.assertj.core.groups.Tuple.tuple("hours.holidayPrompt", "kerst"));
         assertThat(problems("hours: {weekdays: closed, weekend: closed, closedPrompt: gesloten}\n"))
-                .anySatisfy(p -> assertThat(p.message()).contains("no such prompt").contains("[closed, feest, belasting]"));
+                .anySatisfy(problem(0, null, null, "no such prompt", "[closed, feest, belasting]"));
     }
 
     @Test
@@ -167,28 +150,10 @@ class OpeningHoursConfigTest {
                     - {date: "2026-12-25", name: Kerst, prompt: feest}
                     - "2026-12-25"
                 """);
-        assertThat(problems).anySatisfy(p -> {
-            assertThat(p.line()).isEqualTo(10);
-            assertThat(p.field()).isEqualTo("hours.holidays[0]");
-            assertThat(p.value()).isEqualTo("2026-13-01");
-            assertThat(p.message()).contains("YYYY-MM-DD");
-        });
-        assertThat(problems).anySatisfy(p -> {
-            assertThat(p.line()).isEqualTo(11);
-            assertThat(p.field()).isEqualTo("hours.holidays[1].date");
-            assertThat(p.message()).contains("is required");
-        });
-        assertThat(problems).anySatisfy(p -> {
-            assertThat(p.line()).isEqualTo(12);
-            assertThat(p.field()).isEqualTo("hours.holidays[2].prompt");
-            assertThat(p.message()).contains("[date, name]");
-        });
-        assertThat(problems).anySatisfy(p -> {
-            assertThat(p.line()).isEqualTo(13);
-            assertThat(p.field()).isEqualTo("hours.holidays[3]");
-            assertThat(p.value()).isEqualTo("2026-12-25");
-            assertThat(p.message()).contains("already a holiday");
-        });
+        assertThat(problems).anySatisfy(problem(10, "hours.holidays[0]", "2026-13-01", "YYYY-MM-DD"));
+        assertThat(problems).anySatisfy(problem(11, "hours.holidays[1].date", null, "is required"));
+        assertThat(problems).anySatisfy(problem(12, "hours.holidays[2].prompt", null, "[date, name]"));
+        assertThat(problems).anySatisfy(problem(13, "hours.holidays[3]", "2026-12-25", "already a holiday"));
         assertThat(problems("hours: {weekdays: closed, weekend: closed, closedPrompt: closed, holidays: \"2026-12-25\"}\n"))
                 .extracting(ConfigProblem::field).containsExactly("hours.holidays");
     }
@@ -206,27 +171,10 @@ class OpeningHoursConfigTest {
                     tax: {weekdays: "09:00-17:00", saturday: closed}
                     q: "09:00-17:00"
                 """);
-        assertThat(problems).anySatisfy(p -> {
-            assertThat(p.line()).isEqualTo(9);
-            assertThat(p.field()).isEqualTo("hours.opens");
-            assertThat(p.message()).contains("[zone, weekdays, weekend, closedPrompt, holidayPrompt, holidays, queues]");
-        });
-        assertThat(problems).anySatisfy(p -> {
-            assertThat(p.line()).isEqualTo(11);
-            assertThat(p.field()).isEqualTo("hours.queues.taks");
-            assertThat(p.value()).isEqualTo("taks");
-            assertThat(p.message()).contains("names no queue; valid: [q, tax]");
-        });
-        assertThat(problems).anySatisfy(p -> {
-            assertThat(p.line()).isEqualTo(12);
-            assertThat(p.field()).isEqualTo("hours.queues.tax.saturday");
-            assertThat(p.message()).contains("[weekdays, weekend, closedPrompt, holidayPrompt]");
-        });
-        assertThat(problems).anySatisfy(p -> {
-            assertThat(p.line()).isEqualTo(13);
-            assertThat(p.field()).isEqualTo("hours.queues.q");
-            assertThat(p.message()).contains("must be a mapping");
-        });
+        assertThat(problems).anySatisfy(problem(9, "hours.opens", null, "[zone, weekdays, weekend, closedPrompt, holidayPrompt, holidays, queues]"));
+        assertThat(problems).anySatisfy(problem(11, "hours.queues.taks", "taks", "names no queue; valid: [q, tax]"));
+        assertThat(problems).anySatisfy(problem(12, "hours.queues.tax.saturday", null, "[weekdays, weekend, closedPrompt, holidayPrompt]"));
+        assertThat(problems).anySatisfy(problem(13, "hours.queues.q", null, "must be a mapping"));
         assertThat(problems("hours: [\"08:00-22:00\"]\n")).singleElement().satisfies(p -> assertThat(p.field()).isEqualTo("hours"));
         assertThat(problems("hours: {weekdays: closed, weekend: closed, closedPrompt: closed, queues: [tax]}\n"))
                 .extracting(ConfigProblem::field).containsExactly("hours.queues");
