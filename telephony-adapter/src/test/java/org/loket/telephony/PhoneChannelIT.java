@@ -583,7 +583,8 @@ class PhoneChannelIT {
     /**
      * The operator sets a service announcement (admin API, journaled): Loket writes it to Asterisk's
      * database, the dialplan plays it before the call reaches Loket (and would in the fallback route),
-     * and the journal records that the caller heard it; cleared, it is gone from both.
+     * in Dutch then English, and the journal records that the caller heard it; cleared, it is gone
+     * from both.
      */
     @Test
     @Order(15)
@@ -593,7 +594,8 @@ class PhoneChannelIT {
         Sipp caller = call("0612000031", new Sipp.Caller().pause(9000).hangUp());
         String playing = awaitCli("core show channels concise", out -> out.contains("!Playback!"));
         assertThat(playing.lines().filter(l -> l.contains("!Playback!")).findFirst().orElseThrow())
-                .as("the caller's channel plays the announcement first").startsWith("PJSIP/").contains("/outage");
+                .as("the caller's channel plays the announcement first, in every language: nobody chose one yet")
+                .startsWith("PJSIP/").contains("/nl/outage&").contains("/en/outage");
         long contact = nextArrival();
         assertThat(caller.await(30)).as(diagnostics(caller)).isZero();
         assertThat(decisionsOf(contact).get(0)).as("journaled: the caller heard it").satisfies(d -> {

@@ -311,8 +311,7 @@ public final class AsteriskConfigWriter {
                 .append("exten => app-queue,1,Answer()\n same => n,Queue(loket-fallback,,,,").append(o.fallbackSeconds())
                 .append(")\n same => n,Hangup()\n");
         s.append("exten => _X.,1,Answer()\n same => n,Playback(ss-noservice)\n same => n,Hangup()\n\n");
-        String sounds = o.soundsDir();
-        String defaultLanguage = loaded.routing().languages().get(0);
+        List<String> languages = loaded.routing().languages();
         s.append("""
                 ; Loket renders the call over FastAGI. A call is done when Loket says so (LOKET_DONE=1) or when
                 ; an agent answered it (DIALSTATUS=ANSWER: the caller was served). When Loket does not finish
@@ -320,18 +319,19 @@ public final class AsteriskConfigWriter {
                 ; reaches a plain queue of the same agents, then a closing message: never silence.
                 ; The service announcement plays first, Loket up or down: Loket writes database loket/outage from
                 ; its own (admin API PUT /api/v1/announcement, journaled); while Loket is down an operator may
-                ; set it here by hand: database put loket outage PROMPT (del to clear).
+                ; set it here by hand: database put loket outage PROMPT (del to clear). It plays in every language
+                ; of the configuration, the first one first: nobody has chosen a language yet.
                 [loket-route]
                 exten => s,1,Answer()
                  same => n,Set(LOKET_OUTAGE=${DB(loket/outage)})
                 """);
-        s.append(" same => n,ExecIf($[\"${LOKET_OUTAGE}\" != \"\"]?Playback(").append(sounds).append('/').append(defaultLanguage)
-                .append("/${LOKET_OUTAGE}))\n");
+        s.append(" same => n,ExecIf($[\"${LOKET_OUTAGE}\" != \"\"]?Playback(").append(inEveryLanguage(o.soundsDir(), languages, "${LOKET_OUTAGE}"))
+                .append("))\n");
         s.append(" same => n,AGI(agi://").append(o.agiAddress()).append("/route,${LOKET_ENTRY})\n");
         s.append(" same => n,GotoIf(").append(DONE_CONDITION).append("?done)\n");
         s.append(" same => n(fallback),UserEvent(LoketFallback,Entry: ${LOKET_ENTRY},AgiStatus: ${AGISTATUS})\n");
         s.append(" same => n,Queue(loket-fallback,,,,").append(o.fallbackSeconds()).append(")\n");
-        s.append(" same => n,Playback(").append(sounds).append('/').append(defaultLanguage).append('/').append(PhonePrompts.FALLBACK_CLOSED).append(")\n");
+        s.append(" same => n,Playback(").append(inEveryLanguage(o.soundsDir(), languages, PhonePrompts.FALLBACK_CLOSED)).append(")\n");
         s.append(" same => n(done),Hangup()\n\n");
         s.append("; a waiting caller whose hold Loket ended (AMI Redirect to the call's id) to hand it an offer:\n")
                 .append("; the same call carries on in a new AGI session\n[loket-resume]\n");
@@ -369,6 +369,11 @@ public final class AsteriskConfigWriter {
     /** Supervisors of the configuration whose endpoint {@link #write} leaves out: no password to authenticate with. */
     public static List<String> supervisorsWithoutPassword(LoadedConfig loaded, AgentContacts contacts) {
         return loaded.supervisors().stream().map(Supervisor::name).filter(name -> contacts.secretOf(name) == null).toList();
+    }
+
+    /** Playback's argument for a prompt in every language, one after the other: {@code DIR/nl/P&DIR/en/P}. */
+    private static String inEveryLanguage(String soundsDir, List<String> languages, String prompt) {
+        return String.join("&", languages.stream().map(language -> soundsDir + '/' + language + '/' + prompt).toList());
     }
 
     private static String manager(Options o, String secret) {

@@ -36,6 +36,9 @@ class AsteriskConfigWriterTest {
                 .contains("AGI(agi://127.0.0.1:4573/route,${LOKET_ENTRY})")
                 .contains("GotoIf($[\"${LOKET_DONE}\" = \"1\" | \"${DIALSTATUS}\" = \"ANSWER\"]?done)")
                 .contains("Queue(loket-fallback,,,,60)")
+                .as("the service announcement and the fallback's closing message in every language, the first one first")
+                .contains("?Playback(/loket/sounds/nl/${LOKET_OUTAGE}&/loket/sounds/en/${LOKET_OUTAGE}))")
+                .contains("Playback(/loket/sounds/nl/fallback-closed&/loket/sounds/en/fallback-closed)")
                 .contains("exten => *55,1,Answer()\n same => n,AGI(agi://127.0.0.1:4573/presence,ready,${CHANNEL(endpoint)})")
                 .contains("exten => *56,1,Answer()\n same => n,AGI(agi://127.0.0.1:4573/presence,pause,${CHANNEL(endpoint)})");
         String pjsip = Files.readString(dir.resolve("etc/pjsip.conf"));
