@@ -506,8 +506,7 @@ public final class AdminServer implements AutoCloseable {
         }
         Path folder = Path.of(body.get("folder").asText());
         ConfigApplier.Outcome outcome = applier.apply(folder);
-        audit(exchange, "config-apply", folder.toString(), outcome.kind().name().toLowerCase(Locale.ROOT)
-                + (outcome.kind() == ConfigApplier.Kind.APPLIED ? " version " + outcome.version() : ""));
+        audit(exchange, "config-apply", folder.toString(), outcome.auditDetail());
         switch (outcome.kind()) {
             case APPLIED, UNCHANGED -> {
                 ObjectNode answer = JSON.createObjectNode().put("applied", folder.toString()).put("version", outcome.version());

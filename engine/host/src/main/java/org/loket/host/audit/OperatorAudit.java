@@ -5,12 +5,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who changed what through an operator interface: one CSV line per action and per refused sign-in
+ * Who changed what through an operator interface: one CSV line per action
  * ({@code time,via,actor,action,target,detail}), owner-only, synced line by line ({@link CsvRecord}).
- * {@code via} is the interface ({@code admin-api}, {@code wallboard}); {@code actor} who used it: a
- * supervisor's name on the wallboard, {@code admin-token} for the admin API (one shared token names
- * no person: the line says so rather than guess). The journal has what the core did; this file has
- * who asked for it. A privacy officer or an incident review reads it.
+ * {@code via} is the interface ({@code admin-api}, {@code wallboard}, {@code desktop}, {@code config-watch});
+ * {@code actor} who used it: a supervisor's name on the wallboard, an operator's name or
+ * {@code admin-token} for the admin API (one shared token names no person: the line says so rather
+ * than guess), {@code unknown} for a folder the file watch applied. The journal has what the core
+ * did; this file has who asked for it. A privacy officer or an incident review reads it.
  */
 public final class OperatorAudit {
     private static final Logger LOG = LoggerFactory.getLogger(OperatorAudit.class);
@@ -31,9 +32,9 @@ public final class OperatorAudit {
     }
 
     /**
-     * @param via    the interface: {@code admin-api}, {@code wallboard}
-     * @param actor  who: a supervisor's name, {@code admin-token}
-     * @param action what, e.g. {@code announcement-set}, {@code agent-state}, {@code sign-in-refused}
+     * @param via    the interface: {@code admin-api}, {@code wallboard}, {@code desktop}, {@code config-watch}
+     * @param actor  who: a supervisor's or operator's name, {@code admin-token}, {@code unknown}
+     * @param action what, e.g. {@code announcement-set}, {@code agent-state}, {@code locked-out}
      * @param target what it acted on (a prompt, an agent, a queue, a folder), or empty
      * @param detail more (a state and reason, an outcome), or empty
      */

@@ -222,7 +222,7 @@ final class RunCommand implements Callable<Integer> {
             if (watching) {
                 var log = out;
                 try {
-                    watcher = ConfigWatcher.start(config, applier, line -> {
+                    watcher = ConfigWatcher.start(config, applier, engine.audit(), line -> {
                         log.println("loket: " + line);
                         log.flush();
                     });

@@ -2,6 +2,7 @@ package org.loket.host.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +75,11 @@ public final class ConfigApplier {
     public record Outcome(Kind kind, long version, long running, String message, List<String> problems) {
         public Outcome {
             problems = List.copyOf(problems);
+        }
+
+        /** The outcome as the operators' audit records it: {@code applied version 9}, {@code invalid}, {@code blocked}... */
+        public String auditDetail() {
+            return kind.name().toLowerCase(Locale.ROOT) + (kind == Kind.APPLIED ? " version " + version : "");
         }
 
         /** Whether the folder's configuration is now the one in force (applied, or already was). */

@@ -17,16 +17,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.loket.host.audit.OperatorAudit;
 
 /**
  * {@code loket run --watch-config}: watches the configuration folder (or single YAML file) and, once
  * a burst of saves is over ({@link #QUIET_MS} without an event), applies the folder through the
  * {@link ConfigApplier} and logs what became of it: the version applied, every problem of an invalid
  * folder (as {@code loket config check} prints them; the running configuration stays), what blocks it,
- * or a version that is not above the running one.
+ * or a version that is not above the running one; the operators' audit gets a line per outcome.
  *
  * <p>Editor droppings (vim's {@code .swp} and {@code 4913}, emacs's {@code .#x} and {@code #x#},
  * {@code x~}, {@code .tmp}) do not count as changes. After the quiet time the YAML files' content is
@@ -94,8 +96,37 @@ public final class ConfigWatcher implements AutoCloseable {
      *               now counts as seen
      * @param log    receives one line per outcome (and one per problem); called on the watch thread
      */
-    public static ConfigWatcher start(Path config, ConfigApplier applier, Consumer<String> log) throws IOException {
-        return start(config, QUIET_MS, MAX_DELAY_MS, RETRY_FIRST_MS, RETRY_MAX_MS, () -> report(applier, config, log), log);
+    public static ConfigWatcher start(Path config, ConfigApplier applier, OperatorAudit audit, Consumer<String> log) throws IOException {
+        AtomicReference<String> lastAudited = new AtomicReference<>();
+        return start(config, QUIET_MS, MAX_DELAY_MS, RETRY_FIRST_MS, RETRY_MAX_MS, () -> {
+            ConfigApplier.Outcome outcome;
+            try {
+                outcome = applier.apply(config);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            audit(audit, config, outcome, lastAudited);
+            return report(outcome, log);
+        }, log);
+    }
+
+    /**
+     * Records the outcome in the operators' audit (via {@code config-watch}; the actor is
+     * {@code unknown}: a saved file names no one): every apply and every refusal, but a blocked change
+     * only once while its retries end the same way, and nothing for a content already in force.
+     */
+    private static void audit(OperatorAudit audit, Path config, ConfigApplier.Outcome outcome, AtomicReference<String> lastAudited) {
+        if (outcome.kind() == ConfigApplier.Kind.UNCHANGED) {
+            return;
+        }
+        String line = outcome.auditDetail() + ": " + outcome.message();
+        boolean retrying = outcome.kind() == ConfigApplier.Kind.BLOCKED || outcome.kind() == ConfigApplier.Kind.BUSY;
+        if (retrying && line.equals(lastAudited.get())) {
+            return;
+        }
+        lastAudited.set(retrying ? line : null);
+        audit.record("config-watch", "unknown", "config-apply", config.toAbsolutePath().toString(), outcome.auditDetail());
     }
 
     /**
@@ -109,15 +140,8 @@ public final class ConfigWatcher implements AutoCloseable {
         return new ConfigWatcher(config, quietMs, maxDelayMs, retryFirstMs, retryMaxMs, onChange, log);
     }
 
-    /** Applies the folder and logs the outcome; false when a later save of the same content should retry. */
-    private static boolean report(ConfigApplier applier, Path config, Consumer<String> log) {
-        ConfigApplier.Outcome outcome;
-        try {
-            outcome = applier.apply(config);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    /** Logs the outcome of applying the folder; false when a later save of the same content should retry. */
+    private static boolean report(ConfigApplier.Outcome outcome, Consumer<String> log) {
         String running = outcome.running() < 0 ? "" : " (running: version " + outcome.running() + ")";
         switch (outcome.kind()) {
             case APPLIED -> {

@@ -27,7 +27,7 @@ class LiveReloadTest {
     void start() throws Exception {
         config = RunningEngine.write(folder.resolve("config"), RunningEngine.yaml(1, "q", 0));
         running = new RunningEngine(folder, config);
-        watcher = ConfigWatcher.start(config, new ConfigApplier(running.engine, null, running.started), log::add);
+        watcher = ConfigWatcher.start(config, new ConfigApplier(running.engine, null, running.started), running.engine.audit(), log::add);
     }
 
     @AfterEach
@@ -61,6 +61,17 @@ class LiveReloadTest {
         RunningEngine.write(config, RunningEngine.yaml(2, "q", 9));
         awaitLog("has version 2, not above the running version 2");
         assertThat(running.priority(0)).isEqualTo(5);
+        assertThat(auditLines()).as("the operators' audit: every outcome, a saved file names no one").containsExactly(
+                "config-watch,unknown,config-apply," + config.toAbsolutePath() + ",applied version 2",
+                "config-watch,unknown,config-apply," + config.toAbsolutePath() + ",invalid",
+                "config-watch,unknown,config-apply," + config.toAbsolutePath() + ",stale_version");
+    }
+
+    /** The audit's lines without their time, or none yet. */
+    private List<String> auditLines() throws java.io.IOException {
+        Path file = running.engine.audit().file();
+        return !java.nio.file.Files.exists(file) ? List.of()
+                : java.nio.file.Files.readAllLines(file).stream().skip(1).map(line -> line.substring(line.indexOf(',') + 1)).toList();
     }
 
     @Test
@@ -77,6 +88,8 @@ class LiveReloadTest {
         awaitLog("(version 2), was version 1");
         assertThat(running.version()).isEqualTo(2);
         assertThat(running.contactState(7)).as("still waiting after the reload").isEqualTo(ContactState.WAITING);
+        assertThat(auditLines()).containsExactly("config-watch,unknown,config-apply," + config.toAbsolutePath() + ",blocked",
+                "config-watch,unknown,config-apply," + config.toAbsolutePath() + ",applied version 2");
         assertThat(running.<Integer>query(core -> core.waitingCount(0))).isEqualTo(1);
 
         running.logIn(0);
