@@ -354,7 +354,9 @@ final class Wallboard {
                 pausedByReason.merge(pauseReasonName(a.reason), 1, Integer::sum);
             }
             ObjectNode row = as.addObject().put("name", a.name).put("number", agentNumbers.getOrDefault(a.name, 0)).put("state", AgentState.ofCode(a.shown).name().toLowerCase(Locale.ROOT))
-                    .put("reason", a.shown == AgentState.PAUSED.code() ? pauseReasonName(a.reason) : "")
+                    // An agent who paused while holding contacts pauses once they are done: the reason shows now.
+                    .put("reason", a.presence == AgentState.PAUSED.code() ? pauseReasonName(a.reason) : "")
+                    .put("pausing", a.presence == AgentState.PAUSED.code() && a.shown != AgentState.PAUSED.code())
                     .put("secondsInState", (nowMs - a.shownSinceMs) / 1000).put("sinceMs", a.shownSinceMs)
                     .put("contacts", a.held.size())
                     .put("shift", planned.shift()).put("planned", LiveAdherence.name(planned.planned())).put("plannedUntil", planned.until());

@@ -134,6 +134,18 @@ class ChatBrowserIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("agent-totals"), "ready 1 · offered 0 · busy 1 · wrap-up 0 · paused 0"));
         Browser.screenshot(driver, "07-wallboard-busy");
 
+        // Agent 2 asks for a break while still in the chat: it begins once the chat is done, and the
+        // wallboard says so (busy, "then break").
+        driver.switchTo().window(desk2);
+        new Select(driver.findElement(By.id("pause-reason"))).selectByValue("break");
+        driver.findElement(By.id("pause")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reason"), "(break) · busy"));
+        driver.switchTo().window(board);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents tr[data-agent='tax-desk-001']"), "then break"));
+        assertThat(driver.executeScript("return Array.from(document.querySelectorAll('#agents tr[data-agent=\"tax-desk-001\"] td'))"
+                + ".slice(1, 3).map(c => c.textContent).join(' | ');")).isEqualTo("busy | then break");
+        Browser.screenshot(driver, "07b-wallboard-break-to-come");
+
         // Agent 2 ends the chat and wraps up.
         driver.switchTo().window(desk2);
         card2 = driver.findElement(By.id("conv-" + contact));
@@ -149,7 +161,9 @@ class ChatBrowserIT {
         Browser.screenshot(driver, "09-chat-ended");
 
         driver.switchTo().window(board);
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents tr[data-agent='tax-desk-001']"), "ready"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents tr[data-agent='tax-desk-001']"), "paused"));
+        assertThat(driver.executeScript("return Array.from(document.querySelectorAll('#agents tr[data-agent=\"tax-desk-001\"] td'))"
+                + ".slice(1, 3).map(c => c.textContent).join(' | ');")).as("the break began when the chat was done").isEqualTo("paused | break");
         // Today's figures are the reports' (docs/kpis.md): the contact counts once, in the queue it
         // first joined, answered within the target; the queue it was transferred to answered none.
         // queue, channel, waiting, longest wait, answered, abandoned, service level
@@ -283,8 +297,8 @@ class ChatBrowserIT {
                 // The page redraws its rows every second: read them in one script, not cell by cell.
                 java.util.List<String> expected = java.util.List.of(
                         "chat-desk-001 | ready | break until 10:15 | alarm",
-                        "chat-desk-002 | logged_out | break until 10:15 | ",
-                        "tax-desk-001 | logged_out | work until 12:00 | alarm",
+                        "chat-desk-002 | logged-out | break until 10:15 | ",
+                        "tax-desk-001 | logged-out | work until 12:00 | alarm",
                         "Schedule now: 3 on shift (2 on a planned break) · out of adherence 2 agents for 0 s or more | alarm");
                 wait.until(d -> expected.equals(scheduleRows(driver)));
                 Browser.screenshot(driver, "14-wallboard-schedule-adherence");

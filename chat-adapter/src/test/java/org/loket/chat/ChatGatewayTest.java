@@ -379,37 +379,48 @@ class ChatGatewayTest {
             t.engine.awaitQuiet(5_000);
             assertThat(t.engine.core().contactState(first)).as("the desktop's code ended the wrap-up").isEqualTo(ContactState.NONE);
 
-            // The second call's wrap-up ends from the phone (*57): the desktop closes it by itself.
+            // The second call: *562 on the phone during the conversation pauses the agent with the
+            // second pause reason once the call is done; the wallboard shows the pause coming.
             long second = t.callTheApplicationDesk(7_100_002L);
             desk.await("offer");
             t.phone(CommandType.OFFER_ACCEPTED, second, agent, -1, -1);
             desk.await("conversation");
+            t.phone(CommandType.AGENT_STATE_CHANGED, -1, agent, AgentState.PAUSED.code(), PauseReason.FIRST_OPERATOR_CODE + 1);
+            JsonNode state = desk.await("state", f -> f.path("state").asText().equals("paused"), 10_000);
+            assertThat(state.path("reason").asText()).isEqualTo("training");
+            assertThat(state.path("activity").asText()).as("still in the call").isEqualTo("busy");
+            JsonNode pausing = awaitState(board, "generalist-001", "busy", "pausing");
+            assertThat(pausing.path("reason").asText()).as("the pause to come").isEqualTo("training");
+            // Its wrap-up ends from the phone (*57): the desktop closes it by itself, the pause begins.
             t.phone(CommandType.CONTACT_ENDED, second, -1, -1, -1);
             desk.await("ended");
             t.phone(CommandType.WRAP_UP_DONE, second, agent, -1, -1);
             assertThat(desk.await("closed").path("contact").asText()).isEqualTo(Long.toString(second));
-            awaitState(board, "generalist-001", "ready");
-
-            // *562 on the phone: paused with the second pause reason, on the desktop and the wallboard.
-            t.phone(CommandType.AGENT_STATE_CHANGED, -1, agent, AgentState.PAUSED.code(), PauseReason.FIRST_OPERATOR_CODE + 1);
-            JsonNode state = desk.await("state", f -> f.path("state").asText().equals("paused"), 10_000);
-            assertThat(state.path("reason").asText()).isEqualTo("training");
-            JsonNode w = board.await("wallboard", f -> f.path("agents").toString().contains("\"state\":\"paused\""), 10_000);
-            assertThat(w.path("agents").get(0).path("reason").asText()).isEqualTo("training");
+            JsonNode paused = awaitState(board, "generalist-001", "paused");
+            assertThat(paused.path("reason").asText()).isEqualTo("training");
+            assertThat(paused.path("pausing").asBoolean()).isFalse();
+            assertThat(t.engine.core().agentState(agent)).isEqualTo(AgentState.PAUSED);
         }
     }
 
-    /** Waits for a wallboard push, after those read so far, that shows the agent in {@code wanted}; fails after 10 s. */
-    private static void awaitState(WsClient board, String agent, String wanted) throws InterruptedException {
+    /**
+     * Waits for a wallboard push, after those read so far, that shows the agent in {@code wanted}
+     * (and with each of {@code flags} true); fails after 10 s. Returns the agent's row.
+     */
+    private static JsonNode awaitState(WsClient board, String agent, String wanted, String... flags) throws InterruptedException {
         board.forget("wallboard");
-        board.await("wallboard", f -> {
-            for (JsonNode a : f.path("agents")) {
-                if (a.path("name").asText().equals(agent) && a.path("state").asText().equals(wanted)) {
-                    return true;
-                }
+        JsonNode frame = board.await("wallboard", f -> row(f, agent, wanted, flags) != null, 10_000);
+        return row(frame, agent, wanted, flags);
+    }
+
+    private static JsonNode row(JsonNode wallboard, String agent, String state, String... flags) {
+        for (JsonNode a : wallboard.path("agents")) {
+            if (a.path("name").asText().equals(agent) && a.path("state").asText().equals(state)
+                    && java.util.Arrays.stream(flags).allMatch(flag -> a.path(flag).asBoolean())) {
+                return a;
             }
-            return false;
-        }, 10_000);
+        }
+        return null;
     }
 
     /** A citizen who chooses Nederlands, then "inloggen": a human in digid-chat. */

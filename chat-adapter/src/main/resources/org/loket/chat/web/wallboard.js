@@ -90,7 +90,9 @@
       const tr = document.createElement('tr');
       tr.dataset.agent = a.name;
       const plan = a.planned === 'off' ? (a.shift ? 'off · ' + a.shift : '') : a.planned + (a.plannedUntil ? ' until ' + a.plannedUntil : '');
-      [a.name, a.state, a.reason, secondsSince(a.sinceMs), a.contacts, plan].forEach(function (v) { cell(tr, v); });
+      // An agent who paused while holding contacts: "then break" until the last one is done.
+      const reason = a.pausing ? 'then ' + a.reason : a.reason;
+      [a.name, a.state.replace('_', '-'), reason, secondsSince(a.sinceMs), a.contacts, plan].forEach(function (v) { cell(tr, v); });
       // The number a supervisor's phone dials to listen in (*58N), whisper (*59N) or barge in (*60N).
       if (a.number > 0) {
         tr.children[0].title = 'agent number ' + a.number + ' (listen in: *58' + a.number + ')';
