@@ -46,14 +46,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.security.KeyStore;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.net.ssl.KeyManagerFactory;
+import org.loket.host.tls.ServerKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,16 +106,8 @@ final class ChatServer implements AutoCloseable {
     }
 
     private static SslContext sslContext(ChatSettings settings) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        char[] password = settings.keyStorePassword().toCharArray();
-        try (InputStream in = Files.newInputStream(settings.keyStore())) {
-            store.load(in, password);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("chat.tls.keystore " + settings.keyStore() + " cannot be read: " + e.getMessage(), e);
-        }
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(store, password);
-        return SslContextBuilder.forServer(keys).build();
+        return SslContextBuilder.forServer(ServerKeys.keyManagers(settings.keyStore(), settings.keyStorePassword(), "chat.tls.keystore"))
+                .build();
     }
 
     void start() throws InterruptedException {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -22,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 import org.loket.core.AgentState;
 import org.loket.core.Channel;
 import org.loket.core.ContactState;
@@ -34,6 +37,7 @@ import org.loket.host.config.ConfigApplier;
 import org.loket.host.hours.HoursPublisher;
 import org.loket.host.hours.HoursSchedule;
 import org.loket.host.pipeline.Engine;
+import org.loket.host.tls.ServerKeys;
 
 /**
  * The operators' HTTP JSON interface: queues, agents and contacts with their live state, and agent
@@ -46,7 +50,9 @@ import org.loket.host.pipeline.Engine;
  * <p>Settings ({@code loket run --set}): {@code admin.bind} (host:port, e.g. 127.0.0.1:8181; the
  * server starts only when it is given) and {@code admin.tokenFile} (a file holding a shared token, at
  * least 16 characters; never logged, never on the command line) and/or {@code admin.operatorsFile}
- * (one token per operator, {@code name=token}, so the audit names who changed what).
+ * (one token per operator, {@code name=token}, so the audit names who changed what). With
+ * {@code admin.tls.keystore} (PKCS#12) and {@code admin.tls.keystore-password} it speaks HTTPS only:
+ * an address beyond loopback carries the tokens, so it should.
  */
 public final class AdminServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,13 +79,19 @@ public final class AdminServer implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
 
     private AdminServer(Engine engine, Path journalFolder, HoursPublisher hours, ConfigApplier applier, InetSocketAddress bind,
-                        Map<String, byte[]> tokens) throws IOException {
+                        Map<String, byte[]> tokens, SSLContext tls) throws IOException {
         this.engine = engine;
         this.journalFolder = journalFolder;
         this.hours = hours;
         this.applier = applier;
         this.tokens = tokens;
-        this.server = HttpServer.create(bind, 64);
+        if (tls == null) {
+            this.server = HttpServer.create(bind, 64);
+        } else {
+            HttpsServer https = HttpsServer.create(bind, 64);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            this.server = https;
+        }
         server.setExecutor(threads);
         server.createContext("/api/v1/", this::handle);
         server.createContext("/metrics", this::metrics);
@@ -116,8 +128,11 @@ public final class AdminServer implements AutoCloseable {
             throw new IllegalArgumentException("admin.bind must be host:port, not '" + bind + "'");
         }
         Map<String, byte[]> tokens = tokens(settings.get("admin.tokenFile"), settings.get("admin.operatorsFile"));
+        String keyStore = settings.get("admin.tls.keystore");
+        SSLContext tls = keyStore == null || keyStore.isBlank() ? null
+                : ServerKeys.context(Path.of(keyStore), settings.getOrDefault("admin.tls.keystore-password", ""), "admin.tls.keystore");
         return new AdminServer(engine, journalFolder, hours, applier, new InetSocketAddress(bind.substring(0, colon), Integer.parseInt(bind.substring(colon + 1))),
-                tokens);
+                tokens, tls);
     }
 
     /**
@@ -168,6 +183,11 @@ public final class AdminServer implements AutoCloseable {
     /** The bound address (the real port when 0 was asked for). */
     public InetSocketAddress address() {
         return server.getAddress();
+    }
+
+    /** {@code https} with {@code admin.tls.keystore}, else {@code http}. */
+    public String scheme() {
+        return server instanceof HttpsServer ? "https" : "http";
     }
 
     /** Requests refused for a missing or wrong token. */

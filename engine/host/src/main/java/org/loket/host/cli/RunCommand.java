@@ -215,8 +215,9 @@ final class RunCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "admin API: " + e.getMessage());
             }
             if (admin != null) {
-                out.printf("loket: admin API on http://%s:%d/api/v1/ (bearer tokens from admin.tokenFile / admin.operatorsFile;"
-                        + " changes recorded in %s)%n", admin.address().getHostString(), admin.address().getPort(), engine.audit().file());
+                out.printf("loket: admin API on %s://%s:%d/api/v1/ (bearer tokens from admin.tokenFile / admin.operatorsFile;"
+                        + " changes recorded in %s)%n", admin.scheme(), admin.address().getHostString(), admin.address().getPort(),
+                        engine.audit().file());
             }
             ConfigWatcher watcher = null;
             if (watching) {

@@ -203,6 +203,34 @@ class AdminServerTest {
     }
 
     @Test
+    void shouldSpeakOnlyHttpsWithAKeyStoreAndNameTheSettingOfABadOne() throws Exception {
+        Path store = org.loket.host.tls.SelfSigned.keyStore(folder.resolve("admin.p12"), "changeit-admin");
+        Path tokenFile = Files.writeString(folder.resolve("token2"), TOKEN);
+        try (AdminServer tls = AdminServer.startIfConfigured(engine, folder.resolve("journal"), Map.of("admin.bind", "127.0.0.1:0",
+                "admin.tokenFile", tokenFile.toString(), "admin.tls.keystore", store.toString(),
+                "admin.tls.keystore-password", "changeit-admin"), hours)) {
+            assertThat(tls.scheme()).isEqualTo("https");
+            HttpClient https = HttpClient.newBuilder().sslContext(org.loket.host.tls.SelfSigned.trusting(store, "changeit-admin")).build();
+            URI agents = URI.create("https://127.0.0.1:" + tls.address().getPort() + "/api/v1/agents");
+            HttpResponse<String> answer = https.send(HttpRequest.newBuilder(agents).header("Authorization", "Bearer " + TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).contains("generalist-001");
+            HttpResponse<String> anonymous = https.send(HttpRequest.newBuilder(agents).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).as("TLS is no substitute for the token").isEqualTo(401);
+            URI plain = URI.create("http://127.0.0.1:" + tls.address().getPort() + "/api/v1/agents");
+            assertThatThrownBy(() -> HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build()
+                    .send(HttpRequest.newBuilder(plain).timeout(java.time.Duration.ofSeconds(5)).header("Authorization", "Bearer " + TOKEN)
+                            .build(), HttpResponse.BodyHandlers.ofString()))
+                    .as("no plain HTTP on the TLS port: the token never crosses in the clear").isInstanceOf(java.io.IOException.class);
+        }
+        assertThatThrownBy(() -> AdminServer.startIfConfigured(engine, folder.resolve("journal"), Map.of("admin.bind", "127.0.0.1:0",
+                "admin.tokenFile", tokenFile.toString(), "admin.tls.keystore", store.toString(),
+                "admin.tls.keystore-password", "wrong"), hours))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("admin.tls.keystore " + store);
+    }
+
+    @Test
     void shouldNotStartWithoutATokenFile() throws Exception {
         assertThat(AdminServer.startIfConfigured(engine, folder, Map.of(), null)).as("no address: no server").isNull();
         assertThatThrownBy(() -> AdminServer.startIfConfigured(engine, folder, Map.of("admin.bind", "127.0.0.1:0"), null))
