@@ -79,8 +79,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed of the synthetic traffic")
     long seed;
 
-    @Option(names = "--set", description = "gateway setting key=value (repeatable)")
+    @Option(names = "--set", description = "gateway setting key=value (repeatable); wins over --settings")
     Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(names = "--settings", paramLabel = "FILE", description = "gateway settings from a file (key=value lines, the keys of --set):"
+            + " secrets there stay out of the process list; a file holding a secret must be readable by its owner only")
+    Path settingsFile;
 
     @Option(names = "--status-seconds", defaultValue = "5", description = "print a status line this often (0 = never)")
     long statusSeconds;
@@ -136,6 +140,17 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        for (String key : SettingsFile.secretKeys(settings)) {
+            out.printf("loket: warning: --set %s shows its secret to every user of this machine (ps); put it in --settings FILE%n", key);
+        }
+        if (settingsFile != null) {
+            try {
+                settings = SettingsFile.merge(SettingsFile.load(settingsFile), settings);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
         boolean watching = watchConfig || Boolean.parseBoolean(settings.getOrDefault("config.watch", "false"));
         if (watching && config == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -147,7 +162,6 @@ final class RunCommand implements Callable<Integer> {
                     + "a journal that lost its first days restarts from a snapshot");
         }
         LoadedConfig loaded = ConfigOption.load(config, spec);
-        var out = spec.commandLine().getOut();
         EngineSettings engineSettings = EngineSettings.defaults().withWaitStrategy(waitStrategy).withSnapshotEvery(snapshotEvery)
                 .withJournalRetentionDays(journalRetentionDays);
         try (Journal journalFolder = Journal.open(journal)) {

@@ -44,6 +44,28 @@ class RunCommandTest {
     }
 
     @Test
+    void shouldTakeSettingsFromAnOwnerOnlyFileWithTheCommandLineOnTopAndWarnOfSecretsOnTheCommandLine() throws Exception {
+        Path settings = folder.resolve("loket.settings");
+        java.nio.file.Files.writeString(settings, "# the recording gateway's switch and a secret\nrecording-gateway=off\nchat.webhook-token=hook-secret\n");
+        java.nio.file.Files.setPosixFilePermissions(settings, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        StringWriter out = new StringWriter();
+        int exit = execute(out, "run", "--journal", folder.resolve("j-settings").toString(), "--duration-seconds", "1",
+                "--status-seconds", "0", "--settings", settings.toString());
+        assertThat(exit).as(out.toString()).isEqualTo(2);
+        assertThat(out.toString()).contains("--settings " + settings + " holds secrets (chat.webhook-token) and others may read it: chmod 600");
+
+        java.nio.file.Files.setPosixFilePermissions(settings, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        out = new StringWriter();
+        exit = execute(out, "run", "--journal", folder.resolve("j-settings").toString(), "--duration-seconds", "2",
+                "--status-seconds", "0", "--ignore-hours", "--settings", settings.toString(), "--set", "recording-gateway=on",
+                "--set", "chat.supervisor-token=on-the-command-line");
+        assertThat(exit).as(out.toString()).isZero();
+        assertThat(out.toString()).as("--set wins over the file").contains("gateway recording started")
+                .contains("warning: --set chat.supervisor-token shows its secret to every user of this machine (ps)")
+                .doesNotContain("on-the-command-line").doesNotContain("hook-secret").doesNotContain("webhook-token shows");
+    }
+
+    @Test
     void shouldNotStartAGatewayThatDeclines() {
         StringWriter out = new StringWriter();
         int exit = execute(out, "run", "--journal", folder.resolve("j2").toString(), "--duration-seconds", "1",

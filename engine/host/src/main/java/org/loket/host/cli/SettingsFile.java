@@ -1,0 +1,73 @@
+package org.loket.host.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * {@code loket run --settings FILE}: the gateways' settings ({@code key=value}, the keys of
+ * {@code --set}) in a file, so secrets (tokens, key store passwords, agents' secrets) stay out of the
+ * process list, where {@code ps} shows a command line to every user of the machine. A file that holds
+ * a secret must be the owner's alone, as ssh wants of a private key.
+ */
+final class SettingsFile {
+    /** Keys whose values are secrets: {@code chat.supervisor-token}, {@code chat.tls.keystore-password}, {@code chat.agent-secret.NAME}. */
+    private static final Pattern SECRET = Pattern.compile("(?i).*(token|password|secret)(\\..+)?");
+
+    private SettingsFile() {
+    }
+
+    /**
+     * The file's settings, in key order.
+     *
+     * @throws IllegalArgumentException when it cannot be read, or holds a secret and others may read it
+     */
+    static Map<String, String> load(Path file) {
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(file)) {
+            properties.load(in);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("--settings " + file + " cannot be read: " + e.getMessage(), e);
+        }
+        Map<String, String> settings = new TreeMap<>();
+        properties.stringPropertyNames().forEach(key -> settings.put(key, properties.getProperty(key).strip()));
+        List<String> secrets = secretKeys(settings);
+        if (!secrets.isEmpty() && readableByOthers(file)) {
+            throw new IllegalArgumentException("--settings " + file + " holds secrets (" + String.join(", ", secrets)
+                    + ") and others may read it: chmod 600 " + file);
+        }
+        return settings;
+    }
+
+    /** The keys of {@code settings} whose values are secrets, in order. */
+    static List<String> secretKeys(Map<String, String> settings) {
+        return settings.keySet().stream().filter(key -> SECRET.matcher(key).matches()).sorted().toList();
+    }
+
+    /** {@code fromFile} with {@code fromCommandLine} on top: a {@code --set} wins over the file. */
+    static Map<String, String> merge(Map<String, String> fromFile, Map<String, String> fromCommandLine) {
+        Map<String, String> merged = new LinkedHashMap<>(fromFile);
+        merged.putAll(fromCommandLine);
+        return merged;
+    }
+
+    private static boolean readableByOthers(Path file) {
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+            return permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ);
+        } catch (UnsupportedOperationException e) {
+            return false; // not a POSIX file system: its own access control applies
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--settings " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
