@@ -194,6 +194,11 @@ final class ChatHub implements AutoCloseable {
          * them when it published them, so {@link #mirror} skips as many (see there).
          */
         int ownInFlight;
+        /**
+         * The agent (or its supervisor) logged it out while it still held contacts: the core refuses
+         * that, so it is paused (no new work) and logged out once the last contact is done.
+         */
+        boolean logoutPending;
 
         AgentView(int id, String name) {
             this.id = id;
@@ -1011,6 +1016,17 @@ final class ChatHub implements AutoCloseable {
      * @return whether it was published
      */
     private boolean changePresence(Peer peer, AgentView a, AgentState state, int reason) {
+        if (state == AgentState.LOGGED_OUT && !a.held.isEmpty()) {
+            int pauseReason = a.presence == AgentState.PAUSED.code() ? a.reason : PauseReason.UNSPECIFIED;
+            if (!changePresence(peer, a, AgentState.PAUSED, pauseReason)) {
+                return false;
+            }
+            a.logoutPending = true;
+            sendState(a);
+            wallboard.changed();
+            return true;
+        }
+        a.logoutPending = false;
         Command o = command(CommandType.AGENT_STATE_CHANGED, Command.NONE, a.id);
         o.agentState = state.code();
         if (state == AgentState.PAUSED) {
@@ -1273,6 +1289,10 @@ final class ChatHub implements AutoCloseable {
             shown = AgentState.WRAP_UP.code();
         }
         wallboard.changed();
+        if (a.logoutPending && a.held.isEmpty()) {
+            changePresence(a.desktop, a, AgentState.LOGGED_OUT, PauseReason.UNSPECIFIED); // the last contact is done
+            return true;
+        }
         if (shown == a.shown) {
             return false;
         }
@@ -1291,7 +1311,8 @@ final class ChatHub implements AutoCloseable {
         sendToDesktop(a.id, json.createObjectNode().put("type", "state")
                 .put("state", AgentState.ofCode(a.presence).name().toLowerCase(Locale.ROOT))
                 .put("reason", pauseReasonName(a.reason))
-                .put("activity", a.shown == a.presence ? "" : AgentState.ofCode(a.shown).name().toLowerCase(Locale.ROOT)));
+                .put("activity", a.shown == a.presence ? "" : AgentState.ofCode(a.shown).name().toLowerCase(Locale.ROOT))
+                .put("logoutPending", a.logoutPending));
     }
 
     private String pauseReasonName(int reason) {
@@ -1554,6 +1575,7 @@ final class ChatHub implements AutoCloseable {
                 }
             }
             case AGENT_STATE_CHANGED -> {
+                a.logoutPending = false; // someone else (a phone, the admin API) decided otherwise
                 int reason = command.agentState == AgentState.PAUSED.code() ? command.reason : PauseReason.UNSPECIFIED;
                 if (a.presence != command.agentState || a.reason != reason) {
                     presence(a, command.agentState, reason);

@@ -432,6 +432,46 @@ class ChatGatewayTest {
         return citizen;
     }
 
+    /**
+     * An agent logs out in the middle of a chat: the core refuses a logout while contacts are held,
+     * so the desk is paused at once (no new chat reaches it) and logged out when its chat is done;
+     * the wallboard shows it coming. Nothing is refused.
+     */
+    @Test
+    void shouldLogOutAnAgentWhoHoldsAChatOnceItIsDone() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "50")); WsClient desk = t.login("chat-desk-001");
+             WsClient board = new WsClient(t.ws() + "/ws/wallboard")) {
+            board.send("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}");
+            int agent = t.agentId("chat-desk-001");
+            WsClient citizen = askForAnAgent(t);
+            String contact = desk.await("offer").path("contact").asText();
+            desk.send("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}");
+            citizen.await("agent-joined");
+
+            desk.send("{\"type\":\"logout\"}");
+            JsonNode state = desk.await("state", f -> f.path("logoutPending").asBoolean(), 10_000);
+            assertThat(state.path("state").asText()).as("paused meanwhile: no new work").isEqualTo("paused");
+            assertThat(state.path("activity").asText()).isEqualTo("busy");
+            assertThat(awaitState(board, "chat-desk-001", "busy", "loggingOut").path("contacts").asInt()).isEqualTo(1);
+            WsClient second = askForAnAgent(t);
+            assertThat(second.await("queued").path("position").asInt()).as("the second chat waits: nobody ready").isEqualTo(1);
+
+            desk.send("{\"type\":\"end\",\"contact\":\"" + contact + "\"}");
+            desk.await("ended");
+            desk.send("{\"type\":\"wrap-up\",\"contact\":\"" + contact + "\",\"code\":\"resolved\"}");
+            desk.await("closed");
+            assertThat(desk.await("state", f -> f.path("state").asText().equals("logged_out"), 10_000).path("logoutPending").asBoolean())
+                    .isFalse();
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.engine.core().agentState(agent)).isEqualTo(AgentState.LOGGED_OUT);
+            assertThat(t.engine.core().waitingCount(t.config.routing().queues().stream().map(q -> q.name()).toList().indexOf("digid-chat")))
+                    .as("and no chat was offered on the way out").isEqualTo(1);
+            assertThat(desk.frames.stream().noneMatch(f -> f.path("type").asText().equals("refused"))).as("nothing refused").isTrue();
+            citizen.close();
+            second.close();
+        }
+    }
+
     @Test
     void shouldTransferWarmlyToANamedAgentWithTheNote() throws Exception {
         try (TestEngine t = new TestEngine(Map.of()); WsClient first = t.login("chat-desk-001")) {

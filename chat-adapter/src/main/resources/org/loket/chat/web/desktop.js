@@ -149,7 +149,8 @@
       case 'state':
         document.getElementById('state').textContent = f.state;
         document.getElementById('reason').textContent = (f.reason ? '(' + f.reason + ')' : '')
-          + (f.activity ? ' · ' + f.activity.replace('_', '-') : '');
+          + (f.activity ? ' · ' + f.activity.replace('_', '-') : '')
+          + (f.logoutPending ? ' · logging out when your contacts are done' : '');
         break;
       case 'offer':
         showOffer(f);

@@ -90,8 +90,9 @@
       const tr = document.createElement('tr');
       tr.dataset.agent = a.name;
       const plan = a.planned === 'off' ? (a.shift ? 'off · ' + a.shift : '') : a.planned + (a.plannedUntil ? ' until ' + a.plannedUntil : '');
-      // An agent who paused while holding contacts: "then break" until the last one is done.
-      const reason = a.pausing ? 'then ' + a.reason : a.reason;
+      // An agent who paused (or logged out) while holding contacts: "then break" ("then log out")
+      // until the last one is done.
+      const reason = a.loggingOut ? 'then log out' : a.pausing ? 'then ' + a.reason : a.reason;
       [a.name, a.state.replace('_', '-'), reason, secondsSince(a.sinceMs), a.contacts, plan].forEach(function (v) { cell(tr, v); });
       // The number a supervisor's phone dials to listen in (*58N), whisper (*59N) or barge in (*60N).
       if (a.number > 0) {
