@@ -39,6 +39,11 @@ final class StaffCommand implements Callable<Integer> {
     @Option(names = "--max-removed", defaultValue = "40", description = "with --trim: most agents to take out; default ${DEFAULT-VALUE}")
     int maxRemoved;
 
+    @Option(names = "--min-per-queue", defaultValue = "1", description = "with --trim: agents on seat who qualify for a queue that"
+            + " the trim keeps at every minute, where the roster had them (a queue the trace hardly reaches keeps its cover);"
+            + " 0 = no floor; default ${DEFAULT-VALUE}")
+    int minPerQueue;
+
     @Option(names = "--max-tried", defaultValue = "60", description = "with --trim: most agents to try; default ${DEFAULT-VALUE}")
     int maxTried;
 
@@ -73,8 +78,8 @@ final class StaffCommand implements Callable<Integer> {
         if (trim) {
             try {
                 trimmed = RosterSearch.trim(result.roster(), rows, options.settings(),
-                        result.added().stream().map(RosterSearch.Added::name).collect(java.util.stream.Collectors.toSet()), maxRemoved, maxTried,
-                        progress);
+                        result.added().stream().map(RosterSearch.Added::name).collect(java.util.stream.Collectors.toSet()), minPerQueue,
+                        maxRemoved, maxTried, progress);
             } catch (TraceException e) {
                 throw new IllegalStateException("the trace fitted the roster a moment ago", e);
             }
@@ -94,6 +99,7 @@ final class StaffCommand implements Callable<Integer> {
                 summary.put("removed", trimmed.removed());
                 summary.put("removedByGroupAndShift", RosterSearch.removedByGroupAndShift(trimmed.removed()));
                 summary.put("tried", trimmed.tried());
+                summary.put("keptForCover", trimmed.keptForCover());
                 summary.put("underTargetAfterTrim", trimmed.after());
             }
             summary.put("serviceLevelAfter", (trimmed != null ? trimmed.result() : result.result()).kpis().totals().serviceLevel());
@@ -124,6 +130,12 @@ final class StaffCommand implements Callable<Integer> {
                 out.printf("take out %d agent%s (%d tried):%n", trimmed.removed().size(), trimmed.removed().size() == 1 ? "" : "s",
                         trimmed.tried());
                 RosterSearch.removedByGroupAndShift(trimmed.removed()).forEach((groupShift, n) -> out.printf("  -%d %s%n", n, groupShift));
+            }
+            if (!trimmed.keptForCover().isEmpty()) {
+                List<RosterSearch.Kept> kept = trimmed.keptForCover();
+                out.printf("kept %d agent%s a queue needs on seat (--min-per-queue %d): %s%s%n", kept.size(), kept.size() == 1 ? "" : "s",
+                        minPerQueue, String.join("; ", kept.stream().limit(8).map(k -> k.name() + " (" + k.where() + ")").toList()),
+                        kept.size() > 8 ? "; and " + (kept.size() - 8) + " more" : "");
             }
             out.printf("under target after taking out: %s%n", trimmed.after().isEmpty() ? "none" : String.join("; ", trimmed.after()));
             out.printf("service level of the day: %s%n", percent(trimmed.result().kpis().totals().serviceLevel()));

@@ -71,7 +71,17 @@ public final class RosterSearch {
      * @param after   the intervals and channels under target without them (as before the trim, at worst)
      * @param result  the simulation of the trimmed roster
      */
-    public record Trimmed(List<Removed> removed, int tried, List<String> after, DaySimulator.Result result) {
+    public record Trimmed(List<Removed> removed, int tried, List<String> after, DaySimulator.Result result, List<Kept> keptForCover) {
+    }
+
+    /**
+     * An agent kept whatever the simulation said: without it a queue would have fewer agents who
+     * qualify for it on seat than the floor ({@code --min-per-queue}) at some minute.
+     *
+     * @param name  the agent
+     * @param where the first queue and minute it covers ("misuse-voice at 19:00")
+     */
+    public record Kept(String name, String where) {
     }
 
     private RosterSearch() {
@@ -83,16 +93,20 @@ public final class RosterSearch {
      * first on a tie), each tried by simulating the day without it; kept out when no interval and
      * channel with at least {@link #MIN_OFFERED} contacts falls under its target or, one already
      * under it, lower, and no queue with as many falls under its target over the day. Greedy: each
-     * removal is judged on top of the ones before.
+     * removal is judged on top of the ones before. Before any simulation, an agent is kept when
+     * without it some queue would have fewer than {@code minPerQueue} agents on seat who qualify for
+     * it at some minute (or fewer than the roster had, where it had fewer): a trace that hardly
+     * reaches a queue must not strip its cover.
      *
      * @param keep      agents not to try (those {@link #search} just added)
+     * @param minPerQueue agents per queue and minute the roster keeps, where it had them (0: no floor)
      * @param maxRemoved most agents to take out
      * @param maxTried  most agents to try (each a full simulation)
      * @param progress  told of each agent taken out
      * @throws TraceException when the configuration cannot follow the trace
      */
     public static Trimmed trim(LoadedConfig roster, List<TraceContact> trace, DaySimulator.Settings settings, Set<String> keep,
-                               int maxRemoved, int maxTried, Consumer<String> progress) throws TraceException {
+                               int minPerQueue, int maxRemoved, int maxTried, Consumer<String> progress) throws TraceException {
         DaySimulator.Result result = new DaySimulator(roster, settings).run(trace, null, null);
         Map<String, Double> under = levelsUnderTarget(result.kpis());
         Map<String, Long> accepted = new HashMap<>();
@@ -108,23 +122,31 @@ public final class RosterSearch {
         candidates.sort(java.util.Comparator.comparingLong(a -> accepted.getOrDefault(roster.routing().agents().get(a).name(), 0L)));
         LoadedConfig config = roster;
         List<Removed> removed = new ArrayList<>();
+        List<Kept> kept = new ArrayList<>();
+        QueueCoverage cover = new QueueCoverage(roster, settings.date(), absent, minPerQueue);
         int tried = 0;
         for (int candidate : candidates) {
             if (removed.size() >= maxRemoved || tried >= maxTried) {
                 break;
             }
-            tried++;
             String name = roster.routing().agents().get(candidate).name();
+            String shortfall = cover.shortfallWithout(candidate);
+            if (shortfall != null) {
+                kept.add(new Kept(name, shortfall));
+                continue;
+            }
+            tried++;
             LoadedConfig without = without(config, name);
             DaySimulator.Result trial = new DaySimulator(without, settings).run(trace, null, null);
             if (!worse(levelsUnderTarget(trial.kpis()), under)) {
                 config = without;
                 result = trial;
+                cover.remove(candidate);
                 removed.add(new Removed(name, roster.planOn(candidate, settings.date()).toString(), accepted.getOrDefault(name, 0L)));
                 progress.accept("took out " + name + " (" + accepted.getOrDefault(name, 0L) + " contacts accepted)");
             }
         }
-        return new Trimmed(List.copyOf(removed), tried, underTarget(result.kpis()), result);
+        return new Trimmed(List.copyOf(removed), tried, underTarget(result.kpis()), result, List.copyOf(kept));
     }
 
     /**

@@ -87,7 +87,7 @@ class RosterSearchTest {
         assertThat(before).as("the early hour falls short as given").isNotEmpty();
 
         List<String> progress = new ArrayList<>();
-        RosterSearch.Trimmed trimmed = RosterSearch.trim(roster, day, SETTINGS, java.util.Set.of(), 40, 60, progress::add);
+        RosterSearch.Trimmed trimmed = RosterSearch.trim(roster, day, SETTINGS, java.util.Set.of(), 0, 40, 60, progress::add);
         assertThat(trimmed.removed()).isNotEmpty().hasSizeLessThan(10).allSatisfy(r -> {
             assertThat(r.name()).startsWith("late-");
             assertThat(r.shift()).isEqualTo("09:00-10:00");
@@ -111,7 +111,7 @@ class RosterSearchTest {
         assertThat(levels.intervals()).as("one more out breaks a target").anyMatch(i -> i.figures().offered() >= RosterSearch.MIN_OFFERED
                 && i.figures().underTarget() && !before.contains(i.start().substring(11)));
 
-        assertThat(RosterSearch.trim(roster, day, SETTINGS, java.util.Set.of(), 40, 1, line -> { }).tried()).isEqualTo(1);
+        assertThat(RosterSearch.trim(roster, day, SETTINGS, java.util.Set.of(), 0, 40, 1, line -> { }).tried()).isEqualTo(1);
     }
 
     /**
@@ -135,9 +135,44 @@ class RosterSearchTest {
             day.add(new TraceContact(0, 8 * 60 * M + i * 60_000L, "m" + i, org.loket.core.Channel.VOICE, "m", -1, "nl", 10_000,
                     false, 60_000, 120_000, 10_000, null, -1));
         }
-        RosterSearch.Trimmed trimmed = RosterSearch.trim(roster, day, SETTINGS, java.util.Set.of(), 40, 60, line -> { });
+        RosterSearch.Trimmed trimmed = RosterSearch.trim(roster, day, SETTINGS, java.util.Set.of(), 0, 40, 60, line -> { });
         assertThat(trimmed.removed()).extracting(RosterSearch.Removed::name).as("desks the day does not need, and one of two sec")
                 .contains("sec-002", "desk-008").doesNotContain("sec-001");
         assertThat(trimmed.result().kpis().queue("m").serviceLevel()).isGreaterThanOrEqualTo(0.8);
+    }
+
+    /**
+     * A queue the day's trace never reaches (misuse, fraud): the simulation sees no reason to keep its
+     * agents, so only the floor of agents on seat per queue does; it keeps as many as it names, where
+     * the roster had them, and says who and why.
+     */
+    @Test
+    void shouldKeepTheCoverOfAQueueTheTraceNeverReaches() throws Exception {
+        LoadedConfig roster = ConfigLoader.parse(Map.of("r.yaml", """
+                skills: [s, m]
+                queues:
+                  - {name: q, channel: voice, skill: s, serviceLevelSeconds: 20, serviceLevelPercent: 80}
+                  - {name: m, channel: voice, skill: m, serviceLevelSeconds: 20, serviceLevelPercent: 80}
+                agents:
+                  - {name: desk, skills: {s: 5}, shifts: [{start: "08:00", end: "10:00", count: 8}]}
+                  - {name: sec, skills: {m: 5}, shifts: [{start: "08:00", end: "10:00", count: 2}]}
+                entries: [{name: phone, queue: q}, {name: misuse, queue: m}]
+                """), "test");
+        List<TraceContact> day = threeErlang();
+        java.util.function.IntFunction<RosterSearch.Trimmed> trim = floor -> {
+            try {
+                return RosterSearch.trim(roster, day, SETTINGS, java.util.Set.of(), floor, 40, 60, line -> { });
+            } catch (org.loket.host.trace.TraceException e) {
+                throw new AssertionError(e);
+            }
+        };
+        assertThat(trim.apply(0).removed()).extracting(RosterSearch.Removed::name).as("no floor: nothing keeps them")
+                .contains("sec-001", "sec-002");
+        RosterSearch.Trimmed one = trim.apply(1);
+        assertThat(one.removed()).extracting(RosterSearch.Removed::name).contains("sec-002").doesNotContain("sec-001");
+        assertThat(one.keptForCover()).containsExactly(new RosterSearch.Kept("sec-001", "m at 08:00"));
+        RosterSearch.Trimmed two = trim.apply(2);
+        assertThat(two.removed()).extracting(RosterSearch.Removed::name).doesNotContain("sec-001", "sec-002");
+        assertThat(two.keptForCover()).extracting(RosterSearch.Kept::name).contains("sec-001", "sec-002");
     }
 }
