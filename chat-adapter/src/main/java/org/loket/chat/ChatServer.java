@@ -51,7 +51,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.loket.host.tls.ServerKeys;
+import org.loket.host.security.ServerKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

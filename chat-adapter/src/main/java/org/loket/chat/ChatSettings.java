@@ -1,12 +1,9 @@
 package org.loket.chat;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
+import org.loket.host.security.SecretFiles;
 
 /**
  * The chat gateway's process settings, read once at start from {@code --set chat.KEY=VALUE}
@@ -77,13 +74,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
         Map<String, String> secrets = new LinkedHashMap<>();
         String secretsFile = settings.get("chat.agent-secrets-file");
         if (secretsFile != null) {
-            Properties p = new Properties();
-            try (Reader in = Files.newBufferedReader(Path.of(secretsFile))) {
-                p.load(in);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("chat.agent-secrets-file " + secretsFile + " cannot be read: " + e.getMessage(), e);
-            }
-            p.stringPropertyNames().forEach(name -> secrets.put(name, p.getProperty(name)));
+            secrets.putAll(SecretFiles.nameValueLines(Path.of(secretsFile), "chat.agent-secrets-file"));
         }
         settings.forEach((key, value) -> {
             if (key.startsWith("chat.agent-secret.")) {

@@ -900,9 +900,9 @@ class ChatGatewayTest {
 
     @Test
     void shouldServeTlsWithASelfSignedCertificate() throws Exception {
-        Path store = org.loket.host.tls.SelfSigned.keyStore(Path.of("target", "tls-test.p12"), "changeit-test");
+        Path store = org.loket.host.security.SelfSigned.keyStore(Path.of("target", "tls-test.p12"), "changeit-test");
         try (TestEngine t = new TestEngine(Map.of("chat.tls.keystore", store.toString(), "chat.tls.keystore-password", "changeit-test"))) {
-            SSLContext context = org.loket.host.tls.SelfSigned.trusting(store, "changeit-test");
+            SSLContext context = org.loket.host.security.SelfSigned.trusting(store, "changeit-test");
             HttpClient https = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
             int port = t.gateway.address().getPort();
             HttpResponse<String> health = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/health")).build(),

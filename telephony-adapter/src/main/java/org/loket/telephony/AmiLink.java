@@ -1,8 +1,6 @@
 package org.loket.telephony;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,6 +23,7 @@ import org.asteriskjava.manager.internal.DirectManagerReader;
 import org.asteriskjava.manager.response.ManagerResponse;
 import org.loket.core.AgentState;
 import org.loket.core.command.CommandType;
+import org.loket.host.security.SecretFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +73,7 @@ final class AmiLink implements ManagerEventListener {
 
     void start() throws IOException {
         TelephonySettings s = gateway.settings();
-        String secret = Files.readString(s.amiSecretFile(), StandardCharsets.UTF_8).trim();
+        String secret = SecretFiles.read(s.amiSecretFile(), "telephony.ami.secretFile");
         connection = DirectManagerReader.connection(s.amiHost(), s.amiPort(), s.amiUser(), secret);
         connection.addEventListener(this);
         // The first login may find Asterisk not yet up: keep trying; later drops asterisk-java handles.

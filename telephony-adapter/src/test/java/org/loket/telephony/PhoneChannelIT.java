@@ -139,7 +139,7 @@ class PhoneChannelIT {
                 "--set", "telephony.ami.secretFile=" + WORK.resolve("ami-secret"),
                 "--set", "telephony.pseudonymKeyFile=" + WORK.resolve("pseudonym-key"),
                 "--set", "telephony.announceEveryMs=4000", "--set", "telephony.callbackDigit=*"));
-        Files.writeString(WORK.resolve("admin-token"), ADMIN_TOKEN);
+        org.loket.host.security.OwnerOnly.write(WORK.resolve("admin-token"), ADMIN_TOKEN);
         try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             adminPort = probe.getLocalPort();
         }

@@ -38,7 +38,7 @@ class TelephonyMonitoringTest {
             agiPort = agi.getLocalPort();
             amiPort = ami.getLocalPort(); // closed again before the gateway tries it
         }
-        Path secret = Files.writeString(folder.resolve("ami-secret"), "unused\n");
+        Path secret = org.loket.host.security.OwnerOnly.write(folder.resolve("ami-secret"), "unused\n");
         TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", secret.toString(),
                 "telephony.agi.port", String.valueOf(agiPort), "telephony.ami.port", String.valueOf(amiPort),
                 "telephony.callbackFolder", folder.resolve("callbacks").toString())));

@@ -1,10 +1,7 @@
 package org.loket.telephony.config;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -12,6 +9,7 @@ import org.loket.config.ConfigException;
 import org.loket.config.ConfigLoader;
 import org.loket.config.LoadedConfig;
 import org.loket.host.cli.CliExtension;
+import org.loket.host.security.SecretFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -90,24 +88,13 @@ public final class AsteriskConfigCommand implements Callable<Integer>, CliExtens
             return 1;
         }
         AsteriskConfigWriter.AgentContacts contacts;
-        if (agentContacts.startsWith("static:") || agentContacts.startsWith("shared:")) {
-            String[] parts = agentContacts.split(":");
-            if (parts.length != 3 || !parts[2].matches("[0-9]{1,5}")) {
-                err.println("--agent-contacts '" + agentContacts + "': expected static:HOST:BASEPORT or shared:HOST:PORT, e.g. static:127.0.0.1:5100");
-                return 2;
-            }
-            // Agents with a password in the secrets file register (softphones among desk phones).
-            Map<String, String> registering = agentSecretsFile == null ? Map.of() : secrets(agentSecretsFile);
-            contacts = new AsteriskConfigWriter.AgentContacts.Static(parts[1], Integer.parseInt(parts[2]), parts[0].equals("shared"),
-                    registering);
-        } else if (agentContacts.equals("register")) {
-            if (agentSecretsFile == null) {
-                err.println("--agent-contacts register needs --agent-secrets-file (lines agent-name=password)");
-                return 2;
-            }
-            contacts = new AsteriskConfigWriter.AgentContacts.Register(secrets(agentSecretsFile));
-        } else {
-            err.println("--agent-contacts '" + agentContacts + "': 'register', 'static:HOST:BASEPORT' or 'shared:HOST:PORT'");
+        try {
+            contacts = agentContacts(err);
+        } catch (IllegalArgumentException e) { // a secrets file others may read, or that cannot be read
+            err.println(e.getMessage());
+            return 2;
+        }
+        if (contacts == null) {
             return 2;
         }
         AsteriskConfigWriter.Options options = new AsteriskConfigWriter.Options(sipBind, amiBind, amiUser, agi, contacts,
@@ -127,15 +114,28 @@ public final class AsteriskConfigCommand implements Callable<Integer>, CliExtens
         }
     }
 
-    /** Lines {@code agent-name=password}; {@code #} starts a comment line. */
-    private static Map<String, String> secrets(Path file) throws IOException {
-        Map<String, String> secrets = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            int eq = line.indexOf('=');
-            if (eq > 0 && !line.startsWith("#")) {
-                secrets.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+    /** The agents' contacts {@code --agent-contacts} names, or null when it is wrong (said on {@code err}). */
+    private AsteriskConfigWriter.AgentContacts agentContacts(java.io.PrintWriter err) {
+        if (agentContacts.startsWith("static:") || agentContacts.startsWith("shared:")) {
+            String[] parts = agentContacts.split(":");
+            if (parts.length != 3 || !parts[2].matches("[0-9]{1,5}")) {
+                err.println("--agent-contacts '" + agentContacts + "': expected static:HOST:BASEPORT or shared:HOST:PORT, e.g. static:127.0.0.1:5100");
+                return null;
             }
+            // Agents with a password in the secrets file register (softphones among desk phones).
+            Map<String, String> registering = agentSecretsFile == null ? Map.of()
+                    : SecretFiles.nameValueLines(agentSecretsFile, "--agent-secrets-file");
+            return new AsteriskConfigWriter.AgentContacts.Static(parts[1], Integer.parseInt(parts[2]), parts[0].equals("shared"),
+                    registering);
+        } else if (agentContacts.equals("register")) {
+            if (agentSecretsFile == null) {
+                err.println("--agent-contacts register needs --agent-secrets-file (lines agent-name=password)");
+                return null;
+            }
+            return new AsteriskConfigWriter.AgentContacts.Register(SecretFiles.nameValueLines(agentSecretsFile, "--agent-secrets-file"));
+        } else {
+            err.println("--agent-contacts '" + agentContacts + "': 'register', 'static:HOST:BASEPORT' or 'shared:HOST:PORT'");
+            return null;
         }
-        return secrets;
     }
 }

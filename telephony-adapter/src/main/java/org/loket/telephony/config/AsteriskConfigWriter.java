@@ -16,6 +16,7 @@ import org.loket.config.PhonePrompts;
 import org.loket.config.Supervisor;
 import org.loket.core.config.AgentSpec;
 import org.loket.core.config.EntrySpec;
+import org.loket.host.security.SecretFiles;
 import org.loket.telephony.Directory;
 
 /**
@@ -154,7 +155,7 @@ public final class AsteriskConfigWriter {
 
     private static String secret(Path file) throws IOException {
         if (Files.exists(file)) {
-            String secret = Files.readString(file, StandardCharsets.UTF_8).trim();
+            String secret = SecretFiles.read(file, "--ami-secret-file");
             if (secret.length() < 12) {
                 throw new IOException("AMI secret in " + file + " is shorter than 12 characters");
             }

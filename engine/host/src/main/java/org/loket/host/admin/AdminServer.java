@@ -37,7 +37,8 @@ import org.loket.host.config.ConfigApplier;
 import org.loket.host.hours.HoursPublisher;
 import org.loket.host.hours.HoursSchedule;
 import org.loket.host.pipeline.Engine;
-import org.loket.host.tls.ServerKeys;
+import org.loket.host.security.SecretFiles;
+import org.loket.host.security.ServerKeys;
 
 /**
  * The operators' HTTP JSON interface: queues, agents and contacts with their live state, and agent
@@ -147,22 +148,19 @@ public final class AdminServer implements AutoCloseable {
         }
         Map<String, String> given = new java.util.LinkedHashMap<>();
         if (tokenFile != null) {
-            given.put(SHARED_TOKEN_ACTOR, Files.readString(Path.of(tokenFile)).strip());
+            given.put(SHARED_TOKEN_ACTOR, SecretFiles.read(Path.of(tokenFile), "admin.tokenFile"));
         }
         if (operatorsFile != null) {
-            java.util.Properties operators = new java.util.Properties();
-            try (java.io.Reader in = Files.newBufferedReader(Path.of(operatorsFile))) {
-                operators.load(in);
-            }
+            Map<String, String> operators = SecretFiles.nameValueLines(Path.of(operatorsFile), "admin.operatorsFile");
             if (operators.isEmpty()) {
                 throw new IllegalArgumentException("admin.operatorsFile " + operatorsFile + " names no operator (lines name=token)");
             }
-            for (String name : new java.util.TreeSet<>(operators.stringPropertyNames())) {
+            for (String name : new java.util.TreeSet<>(operators.keySet())) {
                 if (name.equals(SHARED_TOKEN_ACTOR)) {
                     throw new IllegalArgumentException("admin.operatorsFile " + operatorsFile + ": '" + SHARED_TOKEN_ACTOR
                             + "' names the shared token of admin.tokenFile; choose another name");
                 }
-                given.put(name, operators.getProperty(name).strip());
+                given.put(name, operators.get(name));
             }
         }
         Map<String, byte[]> tokens = new java.util.LinkedHashMap<>();

@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.loket.host.security.SecretFiles;
 
 /**
  * {@code loket run --settings FILE}: the gateways' settings ({@code key=value}, the keys of
@@ -41,7 +40,7 @@ final class SettingsFile {
         Map<String, String> settings = new TreeMap<>();
         properties.stringPropertyNames().forEach(key -> settings.put(key, properties.getProperty(key).strip()));
         List<String> secrets = secretKeys(settings);
-        if (!secrets.isEmpty() && readableByOthers(file)) {
+        if (!secrets.isEmpty() && SecretFiles.readableByOthers(file, "--settings")) {
             throw new IllegalArgumentException("--settings " + file + " holds secrets (" + String.join(", ", secrets)
                     + ") and others may read it: chmod 600 " + file);
         }
@@ -58,16 +57,5 @@ final class SettingsFile {
         Map<String, String> merged = new LinkedHashMap<>(fromFile);
         merged.putAll(fromCommandLine);
         return merged;
-    }
-
-    private static boolean readableByOthers(Path file) {
-        try {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            return permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ);
-        } catch (UnsupportedOperationException e) {
-            return false; // not a POSIX file system: its own access control applies
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--settings " + file + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -29,6 +29,7 @@ import org.loket.host.hours.HoursPublisher;
 import org.loket.host.journal.Journal;
 import org.loket.host.pipeline.Engine;
 import org.loket.host.pipeline.EngineSettings;
+import org.loket.host.security.OwnerOnly;
 
 /** The admin API over real HTTP on loopback, against a running engine. */
 class AdminServerTest {
@@ -52,7 +53,7 @@ class AdminServerTest {
         ticks = Executors.newSingleThreadScheduledExecutor();
         ticks.scheduleAtFixedRate(engine::publishTick, 10, 10, TimeUnit.MILLISECONDS);
         Path tokenFile = folder.resolve("token");
-        Files.writeString(tokenFile, TOKEN + "\n");
+        OwnerOnly.write(tokenFile, TOKEN + "\n");
         // Queries run between batches: wait until the configuration command has been applied.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (engine.query(core -> core.config() == null).get() && System.nanoTime() < deadline) {
@@ -204,13 +205,13 @@ class AdminServerTest {
 
     @Test
     void shouldSpeakOnlyHttpsWithAKeyStoreAndNameTheSettingOfABadOne() throws Exception {
-        Path store = org.loket.host.tls.SelfSigned.keyStore(folder.resolve("admin.p12"), "changeit-admin");
-        Path tokenFile = Files.writeString(folder.resolve("token2"), TOKEN);
+        Path store = org.loket.host.security.SelfSigned.keyStore(folder.resolve("admin.p12"), "changeit-admin");
+        Path tokenFile = OwnerOnly.write(folder.resolve("token2"), TOKEN);
         try (AdminServer tls = AdminServer.startIfConfigured(engine, folder.resolve("journal"), Map.of("admin.bind", "127.0.0.1:0",
                 "admin.tokenFile", tokenFile.toString(), "admin.tls.keystore", store.toString(),
                 "admin.tls.keystore-password", "changeit-admin"), hours)) {
             assertThat(tls.scheme()).isEqualTo("https");
-            HttpClient https = HttpClient.newBuilder().sslContext(org.loket.host.tls.SelfSigned.trusting(store, "changeit-admin")).build();
+            HttpClient https = HttpClient.newBuilder().sslContext(org.loket.host.security.SelfSigned.trusting(store, "changeit-admin")).build();
             URI agents = URI.create("https://127.0.0.1:" + tls.address().getPort() + "/api/v1/agents");
             HttpResponse<String> answer = https.send(HttpRequest.newBuilder(agents).header("Authorization", "Bearer " + TOKEN).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -235,6 +236,12 @@ class AdminServerTest {
         assertThat(AdminServer.startIfConfigured(engine, folder, Map.of(), null)).as("no address: no server").isNull();
         assertThatThrownBy(() -> AdminServer.startIfConfigured(engine, folder, Map.of("admin.bind", "127.0.0.1:0"), null))
                 .hasMessageContaining("never runs without a token");
+        // A token others may read is no secret: refused at start, with the fix.
+        Path shared = Files.writeString(folder.resolve("shared-token"), TOKEN);
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> AdminServer.startIfConfigured(engine, folder, Map.of("admin.bind", "127.0.0.1:0",
+                "admin.tokenFile", shared.toString()), null))
+                .hasMessage("admin.tokenFile " + shared + " holds secrets and others may read it: chmod 600 " + shared);
     }
 
     @Test
@@ -327,7 +334,7 @@ class AdminServerTest {
 
     @Test
     void shouldNameTheOperatorWhoseTokenMadeAChangeInTheAudit() throws Exception {
-        Path operators = Files.writeString(folder.resolve("operators"), "alice=alice-token-of-16+chars\nbob=bob-token-of-16+chars!!\n");
+        Path operators = OwnerOnly.write(folder.resolve("operators"), "alice=alice-token-of-16+chars\nbob=bob-token-of-16+chars!!\n");
         try (AdminServer named = AdminServer.startIfConfigured(engine, folder.resolve("journal"), Map.of("admin.bind", "127.0.0.1:0",
                 "admin.operatorsFile", operators.toString()), null)) {
             String base = "http://127.0.0.1:" + named.address().getPort();
@@ -343,10 +350,10 @@ class AdminServerTest {
         assertThat(Files.readAllLines(folder.resolve("audit.csv")).stream().skip(1).map(line -> line.substring(line.indexOf(',') + 1)))
                 .containsExactly("admin-api,bob,announcement-set,outage,", "admin-api,alice,announcement-set,outage,");
 
-        Path twins = Files.writeString(folder.resolve("twins"), "carol=the-same-token-16chars\ndave=the-same-token-16chars\n");
+        Path twins = OwnerOnly.write(folder.resolve("twins"), "carol=the-same-token-16chars\ndave=the-same-token-16chars\n");
         assertThatThrownBy(() -> AdminServer.startIfConfigured(engine, folder.resolve("journal"), Map.of("admin.bind", "127.0.0.1:0",
                 "admin.operatorsFile", twins.toString()), null)).hasMessageContaining("the same token as another");
-        Path shortOne = Files.writeString(folder.resolve("short"), "erin=short\n");
+        Path shortOne = OwnerOnly.write(folder.resolve("short"), "erin=short\n");
         assertThatThrownBy(() -> AdminServer.startIfConfigured(engine, folder.resolve("journal"), Map.of("admin.bind", "127.0.0.1:0",
                 "admin.operatorsFile", shortOne.toString()), null)).hasMessageContaining("operator 'erin' in admin.operatorsFile must be at least 16");
     }

@@ -46,7 +46,7 @@ class MonitoringFilesTest {
     @Test
     @Timeout(60)
     void shouldFindEveryMetricLabelAndValueTheFilesUseInAScrapeOfARunningLoket() throws Exception {
-        Path token = Files.writeString(folder.resolve("token"), TOKEN + "\n");
+        Path token = org.loket.host.security.OwnerOnly.write(folder.resolve("token"), TOKEN + "\n");
         StringWriter out = new StringWriter();
         // Synthetic traffic logs the roster in and brings contacts; the test gateway offers one at once (an offer by rule).
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> {

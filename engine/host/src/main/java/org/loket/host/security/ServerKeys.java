@@ -1,4 +1,4 @@
-package org.loket.host.tls;
+package org.loket.host.security;
 
 import java.io.IOException;
 import java.io.InputStream;
