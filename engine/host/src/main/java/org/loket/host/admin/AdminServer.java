@@ -352,9 +352,18 @@ public final class AdminServer implements AutoCloseable {
                     + "; valid: " + valid));
             return;
         }
-        int agent = engine.query(core -> agentId(core.config(), name)).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        AgentNow now = engine.query(core -> AgentNow.of(core, agentId(core.config(), name))).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        int agent = now.id();
         if (agent < 0) {
             reply(exchange, 404, error("no agent named '" + name + "'"));
+            return;
+        }
+        // What the core would refuse, said here with what to do instead (the core still has the last word:
+        // a contact offered meanwhile, a ready for a logged-out agent are its to refuse, and the journal's).
+        if (state == AgentState.LOGGED_OUT && now.contacts() > 0) {
+            reply(exchange, 409, error("agent '" + name + "' holds " + now.contacts() + " contact" + (now.contacts() == 1 ? "" : "s")
+                    + ": nobody is logged out with contacts; pause it now (no new work) and log it out once they are done"
+                    + " (the desktop and the wallboard do that by themselves)"));
             return;
         }
         boolean published = engine.tryPublish((command, unused) -> {
@@ -370,6 +379,17 @@ public final class AdminServer implements AutoCloseable {
         // Accepted, not done: the core may still refuse it (the journal records why).
         audit(exchange, "agent-state", name, stateName + (state == AgentState.PAUSED ? " " + body.path("reason").asText("") : ""));
         reply(exchange, 202, JSON.createObjectNode().put("agent", name).put("requested", stateName));
+    }
+
+    /** An agent as the core has it now: its index (-1 unknown) and the contacts it holds. */
+    private record AgentNow(int id, int contacts) {
+        static AgentNow of(RoutingCore core, int agent) {
+            int held = 0;
+            for (Channel channel : Channel.values()) {
+                held += agent < 0 ? 0 : core.agentLoad(agent, channel);
+            }
+            return new AgentNow(agent, held);
+        }
     }
 
     /**

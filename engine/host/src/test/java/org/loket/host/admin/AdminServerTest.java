@@ -244,6 +244,34 @@ class AdminServerTest {
                 .hasMessage("admin.tokenFile " + shared + " holds secrets and others may read it: chmod 600 " + shared);
     }
 
+    /** A logout the core would refuse (the agent holds a contact) is refused at once, with what to do instead: 409, nothing journaled. */
+    @Test
+    void shouldRefuseToLogOutAnAgentWhoHoldsAContact() throws Exception {
+        int desk = engine.query(core -> core.config().agents().stream().map(a -> a.name()).toList().indexOf("chat-desk-001")).get();
+        int chatEntry = engine.query(core -> core.config().entries().stream().map(e -> e.name()).toList().indexOf("chat")).get();
+        engine.tryPublish((c, unused) -> {
+            c.type = CommandType.AGENT_LOGGED_IN;
+            c.agentId = desk;
+        }, null);
+        engine.tryPublish((c, unused) -> {
+            c.type = CommandType.CONTACT_ARRIVED;
+            c.contactId = 78;
+            c.entryId = chatEntry;
+            c.channel = Channel.CHAT.code();
+        }, null);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (engine.query(core -> core.agentLoad(desk, Channel.CHAT)).get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        HttpResponse<String> out = send("POST", "/api/v1/agents/chat-desk-001/state", TOKEN, "{\"state\": \"logged-out\"}");
+        assertThat(out.statusCode()).isEqualTo(409);
+        assertThat(out.body()).contains("agent 'chat-desk-001' holds 1 contact: nobody is logged out with contacts; pause it now");
+        engine.awaitQuiet(5_000);
+        assertThat(engine.query(core -> core.rejected(org.loket.core.decision.RejectReason.AGENT_HAS_CONTACTS)).get())
+                .as("nothing reached the core to refuse").isZero();
+        assertThat(engine.query(core -> core.agentPresence(desk)).get()).isEqualTo(AgentState.READY);
+    }
+
     @Test
     void shouldExplainWhyAContactWentToItsAgent() throws Exception {
         int desk = engine.query(core -> core.config().agents().stream().map(a -> a.name()).toList().indexOf("chat-desk-001")).get();
