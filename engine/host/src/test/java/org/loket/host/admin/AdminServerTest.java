@@ -247,18 +247,7 @@ class AdminServerTest {
     /** A logout the core would refuse (the agent holds a contact) is refused at once, with what to do instead: 409, nothing journaled. */
     @Test
     void shouldRefuseToLogOutAnAgentWhoHoldsAContact() throws Exception {
-        int desk = engine.query(core -> core.config().agents().stream().map(a -> a.name()).toList().indexOf("chat-desk-001")).get();
-        int chatEntry = engine.query(core -> core.config().entries().stream().map(e -> e.name()).toList().indexOf("chat")).get();
-        engine.tryPublish((c, unused) -> {
-            c.type = CommandType.AGENT_LOGGED_IN;
-            c.agentId = desk;
-        }, null);
-        engine.tryPublish((c, unused) -> {
-            c.type = CommandType.CONTACT_ARRIVED;
-            c.contactId = 78;
-            c.entryId = chatEntry;
-            c.channel = Channel.CHAT.code();
-        }, null);
+        int desk = chatDeskWithAChat(78);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (engine.query(core -> core.agentLoad(desk, Channel.CHAT)).get() == 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -272,8 +261,8 @@ class AdminServerTest {
         assertThat(engine.query(core -> core.agentPresence(desk)).get()).isEqualTo(AgentState.READY);
     }
 
-    @Test
-    void shouldExplainWhyAContactWentToItsAgent() throws Exception {
+    /** Logs chat-desk-001 in and brings a chat it is offered at once (published; not awaited); returns the desk's index. */
+    private int chatDeskWithAChat(long contactId) throws Exception {
         int desk = engine.query(core -> core.config().agents().stream().map(a -> a.name()).toList().indexOf("chat-desk-001")).get();
         int chatEntry = engine.query(core -> core.config().entries().stream().map(e -> e.name()).toList().indexOf("chat")).get();
         engine.tryPublish((c, unused) -> {
@@ -282,10 +271,16 @@ class AdminServerTest {
         }, null);
         engine.tryPublish((c, unused) -> {
             c.type = CommandType.CONTACT_ARRIVED;
-            c.contactId = 77;
+            c.contactId = contactId;
             c.entryId = chatEntry;
             c.channel = Channel.CHAT.code();
         }, null);
+        return desk;
+    }
+
+    @Test
+    void shouldExplainWhyAContactWentToItsAgent() throws Exception {
+        chatDeskWithAChat(77);
         HttpResponse<String> answer = send("GET", "/api/v1/contacts/77/explain", TOKEN, null);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (answer.statusCode() == 404 && System.nanoTime() < deadline) {

@@ -120,16 +120,7 @@ class RosterSearchTest {
      */
     @Test
     void shouldKeepTheAgentsOfASmallQueueThatWouldOtherwiseGoUnanswered() throws Exception {
-        LoadedConfig roster = ConfigLoader.parse(Map.of("r.yaml", """
-                skills: [s, m]
-                queues:
-                  - {name: q, channel: voice, skill: s, serviceLevelSeconds: 20, serviceLevelPercent: 80}
-                  - {name: m, channel: voice, skill: m, serviceLevelSeconds: 20, serviceLevelPercent: 80}
-                agents:
-                  - {name: desk, skills: {s: 5}, shifts: [{start: "08:00", end: "10:00", count: 8}]}
-                  - {name: sec, skills: {m: 5}, shifts: [{start: "08:00", end: "10:00", count: 2}]}
-                entries: [{name: phone, queue: q}, {name: misuse, queue: m}]
-                """), "test");
+        LoadedConfig roster = deskAndSmallQueue();
         List<TraceContact> day = new ArrayList<>(threeErlang());
         for (int i = 5; i < 120; i += 10) { // a misuse call every ten minutes; gives up after a minute unanswered
             day.add(new TraceContact(0, 8 * 60 * M + i * 60_000L, "m" + i, org.loket.core.Channel.VOICE, "m", -1, "nl", 10_000,
@@ -148,16 +139,7 @@ class RosterSearchTest {
      */
     @Test
     void shouldKeepTheCoverOfAQueueTheTraceNeverReaches() throws Exception {
-        LoadedConfig roster = ConfigLoader.parse(Map.of("r.yaml", """
-                skills: [s, m]
-                queues:
-                  - {name: q, channel: voice, skill: s, serviceLevelSeconds: 20, serviceLevelPercent: 80}
-                  - {name: m, channel: voice, skill: m, serviceLevelSeconds: 20, serviceLevelPercent: 80}
-                agents:
-                  - {name: desk, skills: {s: 5}, shifts: [{start: "08:00", end: "10:00", count: 8}]}
-                  - {name: sec, skills: {m: 5}, shifts: [{start: "08:00", end: "10:00", count: 2}]}
-                entries: [{name: phone, queue: q}, {name: misuse, queue: m}]
-                """), "test");
+        LoadedConfig roster = deskAndSmallQueue();
         List<TraceContact> day = threeErlang();
         java.util.function.IntFunction<RosterSearch.Trimmed> trim = floor -> {
             try {
@@ -174,5 +156,19 @@ class RosterSearchTest {
         RosterSearch.Trimmed two = trim.apply(2);
         assertThat(two.removed()).extracting(RosterSearch.Removed::name).doesNotContain("sec-001", "sec-002");
         assertThat(two.keptForCover()).extracting(RosterSearch.Kept::name).contains("sec-001", "sec-002");
+    }
+
+    /** Eight desks for queue q and two agents of a small queue m of their own (misuse, say), 08:00-10:00. */
+    private static LoadedConfig deskAndSmallQueue() throws Exception {
+        return ConfigLoader.parse(Map.of("r.yaml", """
+                skills: [s, m]
+                queues:
+                  - {name: q, channel: voice, skill: s, serviceLevelSeconds: 20, serviceLevelPercent: 80}
+                  - {name: m, channel: voice, skill: m, serviceLevelSeconds: 20, serviceLevelPercent: 80}
+                agents:
+                  - {name: desk, skills: {s: 5}, shifts: [{start: "08:00", end: "10:00", count: 8}]}
+                  - {name: sec, skills: {m: 5}, shifts: [{start: "08:00", end: "10:00", count: 2}]}
+                entries: [{name: phone, queue: q}, {name: misuse, queue: m}]
+                """), "test");
     }
 }
