@@ -1,22 +1,18 @@
 package org.loket.host.cli;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.loket.host.security.SecretFiles;
 
 /**
- * {@code loket run --settings FILE}: the gateways' settings ({@code key=value}, the keys of
- * {@code --set}) in a file, so secrets (tokens, key store passwords, agents' secrets) stay out of the
- * process list, where {@code ps} shows a command line to every user of the machine. A file that holds
- * a secret must be the owner's alone, as ssh wants of a private key.
+ * {@code loket run --settings FILE}: the gateways' settings ({@code key=value} lines, {@code #}
+ * comments, the keys of {@code --set}) in a file, so secrets (tokens, key store passwords, agents'
+ * secrets) stay out of the process list, where {@code ps} shows a command line to every user of the
+ * machine. A file that holds a secret must be the owner's alone, as ssh wants of a private key.
  */
 final class SettingsFile {
     /** Keys whose values are secrets: {@code chat.supervisor-token}, {@code chat.tls.keystore-password}, {@code chat.agent-secret.NAME}. */
@@ -31,14 +27,8 @@ final class SettingsFile {
      * @throws IllegalArgumentException when it cannot be read, or holds a secret and others may read it
      */
     static Map<String, String> load(Path file) {
-        Properties properties = new Properties();
-        try (Reader in = Files.newBufferedReader(file)) {
-            properties.load(in);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("--settings " + file + " cannot be read: " + e.getMessage(), e);
-        }
-        Map<String, String> settings = new TreeMap<>();
-        properties.stringPropertyNames().forEach(key -> settings.put(key, properties.getProperty(key).strip()));
+        // Read as written (split at the first '='), not as java.util.Properties: a password keeps its backslashes.
+        Map<String, String> settings = new TreeMap<>(SecretFiles.readNameValueLines(file, "--settings"));
         List<String> secrets = secretKeys(settings);
         if (!secrets.isEmpty() && SecretFiles.readableByOthers(file, "--settings")) {
             throw new IllegalArgumentException("--settings " + file + " holds secrets (" + String.join(", ", secrets)

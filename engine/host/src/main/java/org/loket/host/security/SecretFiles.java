@@ -54,6 +54,14 @@ public final class SecretFiles {
      */
     public static Map<String, String> nameValueLines(Path file, String setting) {
         requireOwnerOnly(file, setting);
+        return readNameValueLines(file, setting);
+    }
+
+    /**
+     * The same lines without the owner-only check: for a file that may or may not hold a secret
+     * (a settings file), whose reader checks once it knows.
+     */
+    public static Map<String, String> readNameValueLines(Path file, String setting) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);

@@ -34,7 +34,7 @@ public final class ServerKeys {
             throw new IllegalArgumentException(setting + " " + keyStore + " cannot be read: " + e.getMessage(), e);
         }
         try {
-            if (!java.util.Collections.list(store.aliases()).stream().anyMatch(alias -> isKey(store, alias))) {
+            if (java.util.Collections.list(store.aliases()).stream().noneMatch(alias -> isKey(store, alias))) {
                 throw new IllegalArgumentException(setting + " " + keyStore + " holds no private key (a trust store?)");
             }
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
