@@ -7,10 +7,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.loket.host.testkit.Chromium;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's Chromium driven by Debian's chromedriver through Selenium, both named by path so
@@ -36,6 +38,16 @@ final class Browser {
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
         return driver;
+    }
+
+    /**
+     * A 20-second wait that looks again when an element went stale: the wallboard redraws its rows
+     * on every push, so a row found in one call may be gone by the next (a read of its text).
+     */
+    static WebDriverWait await(ChromeDriver driver) {
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     static void screenshot(ChromeDriver driver, String name) throws IOException {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -44,7 +43,7 @@ class ChatBrowserIT {
     }
 
     private static void run(TestEngine t, ChromeDriver driver) throws Exception {
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebDriverWait wait = Browser.await(driver);
         wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // the wallboard redraws its rows on every push
         String base = t.http();
 
@@ -223,7 +222,7 @@ class ChatBrowserIT {
         try (TestEngine t = new TestEngine(Map.of())) {
             ChromeDriver driver = Browser.start(Path.of("target", "chromium-profile-" + System.nanoTime()));
             try {
-                WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+                WebDriverWait wait = Browser.await(driver);
                 driver.get(t.http() + "/desktop");
                 login(driver, wait, "generalist-001");
                 int agent = t.agentId("generalist-001");
@@ -289,7 +288,7 @@ class ChatBrowserIT {
             t.gateway.hub().ask(h -> h.wallboard().scheduleClockMs = () -> mondayMs + (10 * 60 + 5) * 60_000L).get(5, java.util.concurrent.TimeUnit.SECONDS);
             ChromeDriver driver = Browser.start(Path.of("target", "chromium-profile-" + System.nanoTime()));
             try {
-                WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+                WebDriverWait wait = Browser.await(driver);
                 // This browser's clock runs an hour ahead of the server's: times in state are the server's all the same.
                 driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
                         "(function () { const real = Date.now; Date.now = function () { return real() + 3600000; }; })();"));
@@ -327,7 +326,7 @@ class ChatBrowserIT {
         try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "200"))) {
             ChromeDriver driver = Browser.start(Path.of("target", "chromium-profile-" + System.nanoTime()));
             try {
-                WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+                WebDriverWait wait = Browser.await(driver);
                 signInAsSupervisor(driver, t);
                 wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("announce-form")));
                 assertThat(driver.findElement(By.id("signed-in")).getText()).isEqualTo("· signed in as floor-lead");
