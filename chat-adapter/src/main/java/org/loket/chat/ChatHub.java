@@ -1123,7 +1123,11 @@ final class ChatHub implements AutoCloseable {
             capacity.put(ch.name().toLowerCase(Locale.ROOT), spec.capacityPerChannel()[ch.code()]);
         }
         ArrayNode queueNames = welcome.putArray("queues");
-        routing.queues().forEach(q -> queueNames.add(q.name()));
+        ObjectNode queueChannels = welcome.putObject("queueChannels"); // a transfer stays in its channel
+        routing.queues().forEach(q -> {
+            queueNames.add(q.name());
+            queueChannels.put(q.name(), q.channel().name().toLowerCase(Locale.ROOT));
+        });
         ArrayNode reasons = welcome.putArray("pauseReasons");
         routing.pauseReasons().forEach(reasons::add);
         ArrayNode codes = welcome.putArray("wrapUpCodes");
@@ -1144,10 +1148,11 @@ final class ChatHub implements AutoCloseable {
             peer.send(error("not-yours", "You do not hold contact " + contactId + ".").toString());
             return;
         }
-        if (!c.ours && c.channel == Channel.VOICE.code() && (type.equals("accept") || type.equals("decline"))) {
-            // The phone rings: its answer or rejection reaches the core through the telephony
-            // adapter; a second answer from here would leave the call and the core disagreeing.
-            peer.send(error("on-phone", "Contact " + contactId + " is a call: answer or reject it on your phone.").toString());
+        if (!c.ours && c.channel == Channel.VOICE.code() && !type.equals("transfer") && !type.equals("wrap-up")) {
+            // The phone rings and talks: its answer, rejection and hang-up reach the core through the
+            // telephony adapter; the same from here would leave the call and the core disagreeing.
+            // A transfer is the core's, and the telephony adapter moves the caller.
+            peer.send(error("on-phone", "Contact " + contactId + " is a call: answer, reject and hang up on your phone.").toString());
             return;
         }
         switch (type) {
@@ -1201,6 +1206,13 @@ final class ChatHub implements AutoCloseable {
                 Integer queue = queueIds.get(frame.path("queue").asText(""));
                 if (queue == null) {
                     malformed(peer, "transfer needs a queue of " + queueIds.keySet());
+                    return;
+                }
+                Channel channel = routing.queues().get(queue).channel();
+                if (c.queue >= 0 && channel != routing.queues().get(c.queue).channel()) {
+                    peer.send(error("wrong-channel", "Contact " + contactId + " can only go to a "
+                            + routing.queues().get(c.queue).channel().name().toLowerCase(Locale.ROOT) + " queue, not "
+                            + routing.queues().get(queue).name() + ".").toString());
                     return;
                 }
                 String note = frame.path("note").asText("");

@@ -349,6 +349,48 @@ class ChatGatewayTest {
     }
 
     /**
+     * A call is talked and hung up on the phone, but transferred from the desktop, into a voice queue
+     * only, with a note the next agent's offer shows (the telephony adapter moves the caller).
+     */
+    @Test
+    void shouldTransferACallFromTheDesktopIntoAVoiceQueueWithItsNote() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+            desk.send("{\"type\":\"login\",\"agent\":\"generalist-001\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+            JsonNode welcome = desk.await("welcome");
+            assertThat(welcome.path("queueChannels").path("tax-handover-voice").asText()).isEqualTo("voice");
+            assertThat(welcome.path("queueChannels").path("digid-chat").asText()).isEqualTo("chat");
+            int agent = t.agentId("generalist-001");
+            long caller = t.callTheApplicationDesk(7_200_001L);
+            desk.await("offer");
+            t.phone(CommandType.OFFER_ACCEPTED, caller, agent, -1, -1);
+            desk.await("conversation");
+            String contact = Long.toString(caller);
+            for (String frame : List.of("{\"type\":\"end\",\"contact\":\"" + contact + "\"}",
+                    "{\"type\":\"message\",\"contact\":\"" + contact + "\",\"text\":\"hello\"}")) {
+                desk.send(frame);
+                assertThat(desk.await("error").path("code").asText()).as(frame).isEqualTo("on-phone");
+                desk.forget("error");
+            }
+            desk.send("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"digid-chat\",\"note\":\"x\"}");
+            JsonNode wrong = desk.await("error");
+            assertThat(wrong.path("code").asText()).isEqualTo("wrong-channel");
+            assertThat(wrong.path("message").asText()).contains("voice queue");
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.engine.core().contactState(caller)).as("still talking").isEqualTo(ContactState.CONNECTED);
+
+            desk.send("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"tax-handover-voice\","
+                    + "\"note\":\"asks about the tax return deadline\"}");
+            assertThat(desk.await("transferred").path("queue").asText()).isEqualTo("tax-handover-voice");
+            // The generalist is free again and the only voice agent for that queue: offered anew, with the note.
+            JsonNode again = desk.await("offer", f -> f.path("contact").asText().equals(contact) && f.path("notes").size() > 0, 10_000);
+            assertThat(again.path("queue").asText()).isEqualTo("tax-handover-voice");
+            assertThat(again.path("notes").get(0).asText()).isEqualTo("generalist-001 → tax-handover-voice: asks about the tax return deadline");
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.engine.core().config().queues().get(t.engine.core().contactQueue(caller)).name()).isEqualTo("tax-handover-voice");
+        }
+    }
+
+    /**
      * An agent who takes calls on a phone (its gateway's commands published here as the telephony
      * adapter does) shows on the wallboard as the core holds them: busy while talking, in wrap-up
      * after the call, paused with the reason dialled on the phone; the desktop shows the call as a

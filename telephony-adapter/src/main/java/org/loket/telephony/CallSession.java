@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * dialplan opens a new one ({@code agi://.../resume,CONTACT}) on which {@link #resume} carries on
  * with the same state and mailbox. Between the two the session is "in transit": a caller who hangs
  * up then is noticed by the failed Redirect or, at the latest, after {@code engineTimeoutMs}.
+ * <p>A transfer (an agent's, from the desktop: {@code TRANSFER_CONTACT}) takes the caller out of the
+ * agent's bridge the same way: the Redirect ends the {@code Dial} (Asterisk hangs up the agent's leg)
+ * and the call carries on in a new AGI session, on hold in its new queue. Should the Redirect fail
+ * (AMI down), the caller moves when the conversation ends, still on the line.
  */
 final class CallSession {
     private static final Logger LOG = LoggerFactory.getLogger(CallSession.class);
@@ -41,8 +45,11 @@ final class CallSession {
 
     private enum Phase { AWAITING_ENGINE, SELF_SERVICE, WAITING, FINISHING }
 
-    /** Where the hold is, guarded by {@code this}: the egress, AMI-action and session threads meet here. */
-    private enum Hold { NONE, HOLDING, WAKING, TRANSIT, GONE }
+    /**
+     * Where the hold is, guarded by {@code this}: the egress, AMI-action and session threads meet
+     * here. {@code DIALLING}: in the agent's Dial, which only a transfer ends early.
+     */
+    private enum Hold { NONE, HOLDING, DIALLING, WAKING, TRANSIT, GONE }
 
     /** Thrown on the session thread when the channel left this AGI session for {@code loket-resume}. */
     private static final class Redirected extends Exception {
@@ -83,6 +90,10 @@ final class CallSession {
     private long arrivedNs;
     private boolean connected;
     private boolean ended;
+    /** The call was answered and its end published: kept registered until the core's answer (see {@link #servedEnded}). */
+    private volatile boolean served;
+    /** Egress thread only: a transfer was decided after this served call's end was published. */
+    private boolean transferAfterEnd;
     private long nextAnnounceNs;
     private Hold hold = Hold.NONE;
     private boolean redirectFailed;
@@ -115,9 +126,10 @@ final class CallSession {
         if (mails.stream().noneMatch(m -> needsTheCaller(m.decision()))) {
             return;
         }
+        boolean transfer = mails.stream().anyMatch(m -> m.decision().type == DecisionType.TRANSFER_CONTACT);
         boolean wake;
         synchronized (this) {
-            wake = hold == Hold.HOLDING;
+            wake = hold == Hold.HOLDING || hold == Hold.DIALLING && transfer;
             if (wake) {
                 wakeNs = System.nanoTime();
                 hold = Hold.WAKING;
@@ -132,7 +144,7 @@ final class CallSession {
     /** A decision the caller must hear or act on now (a held caller's hold is ended for it). */
     private static boolean needsTheCaller(Decision d) {
         DecisionType type = d.type;
-        return type == DecisionType.OFFER_CONTACT || type == DecisionType.END_CONTACT
+        return type == DecisionType.OFFER_CONTACT || type == DecisionType.END_CONTACT || type == DecisionType.TRANSFER_CONTACT
                 || type == DecisionType.CALLBACK_SCHEDULED || type == DecisionType.PLAY_PROMPT || offersCallback(d);
     }
 
@@ -270,8 +282,35 @@ final class CallSession {
     }
 
     private void unregister() {
-        calls.byContact.remove(contactId, this);
+        if (!served) {
+            calls.byContact.remove(contactId, this);
+        }
         calls.byUniqueId.remove(uniqueId, this);
+    }
+
+    /** Whether this call was answered and its end published, and the core's decision on it is still to come. */
+    boolean served() {
+        return served;
+    }
+
+    /**
+     * Egress thread: a decision for a served call (its session is over). The core ends the contact,
+     * or refuses the end because the agent's transfer came just before it: the contact then waits in
+     * its new queue for a caller the dialplan has hung up, and is closed as abandoned.
+     */
+    void afterServed(Decision d) {
+        if (d.type == DecisionType.TRANSFER_CONTACT) {
+            transferAfterEnd = true;
+        } else if (d.type == DecisionType.END_CONTACT
+                || d.type == DecisionType.REJECT_COMMAND && d.commandType == CommandType.CONTACT_ENDED.code()) {
+            calls.byContact.remove(contactId, this);
+            if (d.type == DecisionType.REJECT_COMMAND && transferAfterEnd) {
+                calls.counters.transfersLost.incrementAndGet();
+                LOG.info("call {} (caller {}): transferred as the call ended; abandoned", contactId, pseudonym);
+                // not from the egress thread: a publisher may run the core's turn and hand out itself
+                gateway.actions().execute(() -> calls.publish(Calls.Out.of(CommandType.CONTACT_ABANDONED, contactId)));
+            }
+        }
     }
 
     /**
@@ -360,7 +399,7 @@ final class CallSession {
     }
 
     /** @return false when the session is over */
-    private boolean handle(Mail mail) throws AgiException {
+    private boolean handle(Mail mail) throws AgiException, Redirected {
         Decision d = mail.decision();
         Directory names = mail.names();
         switch (d.type) {
@@ -428,7 +467,8 @@ final class CallSession {
             }
             default -> {
                 // RETRACT_OFFER: the dial already ended (its timeout is shorter than the offer's);
-                // TRANSFER_CONTACT: agents transfer from their desktop, not over this session.
+                // TRANSFER_CONTACT: acted on when it ended the dial (deliver, transferred); the
+                // QUEUE_CONTACT behind it starts the new queue's hold.
             }
         }
         return true;
@@ -603,7 +643,7 @@ final class CallSession {
      * Rings the offered agent's phone; returns when the conversation or the ringing ends. The ring
      * stops half a second before the core's offer runs out, so its retraction never races an answer.
      */
-    private boolean dial(Decision offer, Directory names) throws AgiException {
+    private boolean dial(Decision offer, Directory names) throws AgiException, Redirected {
         long nowNs = System.nanoTime();
         if (musicOn && nowNs - musicStartedNs < 20_000_000L) {
             calls.counters.briefHolds.incrementAndGet();
@@ -626,18 +666,34 @@ final class CallSession {
         }
         offeredEndpoint = endpoint;
         accepted.set(false);
+        synchronized (this) {
+            hold = Hold.DIALLING;
+        }
         channel.exec("Dial", "PJSIP/" + endpoint + "," + (ringMs / 1000) + "." + (ringMs % 1000 / 100));
+        boolean transferred;
+        synchronized (this) {
+            transferred = hold == Hold.WAKING; // a transfer's Redirect ended the Dial, or is on its way
+            if (!transferred) {
+                hold = Hold.NONE;
+            }
+        }
         // The AMI's DialEnd already said ANSWER for most answered calls: one AGI round trip (a wake-up
         // of Asterisk's channel thread, Loket's poller and a carrier) less per call. Otherwise ask.
-        String status = accepted.get() ? "ANSWER" : channel.getVariable("DIALSTATUS");
+        String status = accepted.get() || transferred ? "ANSWER" : channel.getVariable("DIALSTATUS");
         if ("ANSWER".equals(status)) {
             agentAnswered(); // when the AMI event was missed (e.g. AMI reconnecting)
-            connected = true;
             calls.lastAgents.remember(pseudonym, endpoint, System.currentTimeMillis(), settings.lastAgentMs());
-            calls.counters.answered.incrementAndGet();
-            calls.publish(Calls.Out.of(retractedMeanwhile(endpoint) ? CommandType.CONTACT_ABANDONED : CommandType.CONTACT_ENDED,
-                    contactId));
             offeredEndpoint = null;
+            if (transferred) {
+                return transferred();
+            }
+            connected = true;
+            calls.counters.answered.incrementAndGet();
+            CommandType end = retractedMeanwhile(endpoint) ? CommandType.CONTACT_ABANDONED : CommandType.CONTACT_ENDED;
+            // Kept where the gateway finds it until the core took the end: a transfer decided just before
+            // it (TelephonyGateway.onDecision) would otherwise leave the contact waiting for nobody.
+            served = true; // before the publish: its decisions may be handed out before it returns
+            served = calls.publish(Calls.Out.of(end, contactId));
             closeSocket(); // served: the dialplan hangs up on DIALSTATUS=ANSWER (AsteriskConfigWriter.DONE_CONDITION)
             return false;
         }
@@ -652,6 +708,21 @@ final class CallSession {
         }
         // NOANSWER: the core's offer timer retracts the offer and pauses the agent.
         startWaiting(false);
+        return true;
+    }
+
+    /**
+     * An agent transferred the answered call: its Redirect to {@code loket-resume} ended the Dial (or
+     * the conversation ended as it was sent). The caller now waits in the new queue: this session
+     * hands over to the next AGI session, or, when the Redirect failed, goes on with the caller here.
+     * @return true: the session goes on
+     */
+    private boolean transferred() throws AgiException, Redirected {
+        calls.counters.transfers.incrementAndGet();
+        accepted.set(false);
+        LOG.info("call {} (caller {}): transferred by its agent", contactId, pseudonym);
+        awaitRedirect();
+        startWaiting(false); // the Redirect failed: the caller, still here, waits on this session's hold
         return true;
     }
 

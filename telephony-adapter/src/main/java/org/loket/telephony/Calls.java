@@ -218,6 +218,12 @@ final class Calls {
         /** Supervisors' monitoring codes ({@link MonitorSession}): calls joined, and refused (not allowed, no such agent, no call). */
         final AtomicLong monitorSessions = new AtomicLong();
         final AtomicLong monitorRefused = new AtomicLong();
+        /**
+         * Calls an agent transferred from the desktop: moved out of the agent's bridge to their new
+         * queue's hold, and transfers whose caller had gone (or hung up as it happened: an abandon then).
+         */
+        final AtomicLong transfers = new AtomicLong();
+        final AtomicLong transfersLost = new AtomicLong();
 
         /** Every count by name, in a fixed order (the metrics' names: {@code loket_telephony_<snake case>_total}). */
         java.util.Map<String, Long> snapshot() {
@@ -251,6 +257,8 @@ final class Calls {
             m.put("wrapUpsRefused", wrapUpsRefused.get());
             m.put("monitorSessions", monitorSessions.get());
             m.put("monitorRefused", monitorRefused.get());
+            m.put("transfers", transfers.get());
+            m.put("transfersLost", transfersLost.get());
             return m;
         }
 
@@ -293,6 +301,9 @@ final class Calls {
         /** @param estimatedWaitMs the core's estimate from the {@code QUEUE_CONTACT} decision, -1 unknown */
         synchronized void queued(long contactId, int queueId, int priority, long nowNs, long estimatedWaitMs) {
             Place old = held.remove(contactId);
+            if (old == null) {
+                old = waiting.get(contactId); // placed by a transfer
+            }
             waiting.put(contactId, new Place(queueId, priority, old != null && old.queueId == queueId ? old.joinedNs : nowNs));
             if (estimatedWaitMs >= 0) {
                 coreEstimate.put(contactId, new long[] {estimatedWaitMs, nowNs});
@@ -337,6 +348,14 @@ final class Calls {
         /** An escalation step moved the contact to another queue: same priority and join time, its place there. */
         synchronized void moved(long contactId, int queueId) {
             Place place = waiting.get(contactId);
+            if (place != null) {
+                waiting.put(contactId, new Place(queueId, place.priority, place.joinedNs));
+            }
+        }
+
+        /** An agent transferred the call: it waits in the new queue from the time it first joined (the core's rule). */
+        synchronized void transferred(long contactId, int queueId) {
+            Place place = held.remove(contactId);
             if (place != null) {
                 waiting.put(contactId, new Place(queueId, place.priority, place.joinedNs));
             }

@@ -272,6 +272,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
                     decision.score);
             case OFFER_CONTACT -> calls.board.offered(contactId, decision.queueId, decision.timestampNs);
             case RETRACT_OFFER -> calls.board.returned(contactId);
+            case TRANSFER_CONTACT -> calls.board.transferred(contactId, decision.queueId);
             case ESCALATE -> {
                 if (decision.reason == EscalationStep.Action.OVERFLOW.code()) {
                     calls.board.moved(contactId, decision.queueId);
@@ -312,7 +313,9 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         }
         CallSession session = calls.byContact.get(contactId);
         Directory names = directory;
-        if (session != null) {
+        if (session != null && session.served()) {
+            session.afterServed(decision);
+        } else if (session != null) {
             pending.computeIfAbsent(session, k -> new ArrayList<>(2)).add(new CallSession.Mail(new Decision().copyFrom(decision), names));
         } else if (type == DecisionType.OFFER_CONTACT && (decision.flags & Decision.FLAG_CALLBACK) != 0) {
             // Names now, on egress: the ids are those of the configuration this decision was made under.

@@ -34,8 +34,11 @@ class HoldHandoverTest {
 
     /** @param pressForCallback the caller presses 1 during the callback offer */
     private AgiChannel channel(boolean pressForCallback) {
-        return StandIns.channel(agiCommands, path -> pressForCallback && path.endsWith("/callback-offer"));
+        return StandIns.channel(agiCommands, path -> pressForCallback && path.endsWith("/callback-offer"), dialGate);
     }
+
+    /** Each Dial takes a permit (a conversation that lasts until the test ends it); by default never waits. */
+    private java.util.concurrent.Semaphore dialGate = new java.util.concurrent.Semaphore(Integer.MAX_VALUE);
 
     private static AgiRequest request() {
         return (AgiRequest) Proxy.newProxyInstance(HoldHandoverTest.class.getClassLoader(), new Class<?>[] {AgiRequest.class},
@@ -79,7 +82,90 @@ class HoldHandoverTest {
         assertThat(agiCommands).anyMatch(c -> c.startsWith("exec[Dial"));
         assertThat(gateway.calls().counters.handoversFailed.get()).isEqualTo(1);
         assertThat(published).extracting(c -> c.type).contains(CommandType.OFFER_ACCEPTED, CommandType.CONTACT_ENDED);
+        assertThat(gateway.calls().byContact).as("served: kept until the core took its end").containsKey(contactId);
+        gateway.onDecision(StandIns.decision(DecisionType.END_CONTACT, contactId, 0, 0, -1));
         assertThat(gateway.calls().byContact).isEmpty();
+    }
+
+    /**
+     * An agent transfers the call from the desktop while talking: the Redirect (none here: no AMI)
+     * would end the Dial at once; without it the caller moves when the conversation ends, on hold in
+     * the new queue on this session, and is dialled to the next agent, its end published once.
+     */
+    @Test
+    void shouldMoveATransferredCallerToTheNewQueuesHoldAndDialTheNextAgent() throws Exception {
+        TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused",
+                "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "200")));
+        java.util.concurrent.Semaphore dialEnds = new java.util.concurrent.Semaphore(0);
+        dialGate = dialEnds;
+        long contactId = startCall(gateway, false);
+        gateway.onDecision(StandIns.decision(DecisionType.OFFER_CONTACT, contactId, 0, 0, -1));
+        gateway.onCommandDecided();
+        awaitAgi(c -> c.startsWith("exec[Dial, [PJSIP/agent-1"));
+        gateway.calls().byContact.get(contactId).agentAnswered(); // the AMI's DialEnd
+        assertThat(published).extracting(c -> c.type).contains(CommandType.OFFER_ACCEPTED);
+
+        gateway.onDecision(StandIns.decision(DecisionType.TRANSFER_CONTACT, contactId, 4, 0, -1));
+        gateway.onDecision(StandIns.decision(DecisionType.QUEUE_CONTACT, contactId, 4, -1, -1));
+        gateway.onCommandDecided();
+        Thread.sleep(300);
+        assertThat(agiCommands).as("no Redirect could be sent: the conversation goes on").noneMatch(c -> c.startsWith("WAIT FOR DIGIT"));
+        int mark = agiCommands.size();
+        dialEnds.release(); // agent-1 hangs up
+        awaitAgi(c -> agiCommands.indexOf(c) >= mark && c.startsWith("WAIT FOR DIGIT"));
+        assertThat(agiCommands.subList(mark, agiCommands.size())).as("on hold in the new queue").anyMatch(c -> c.startsWith("playMusicOnHold"));
+        assertThat(gateway.calls().counters.transfers.get()).isEqualTo(1);
+        assertThat(gateway.calls().board.position(contactId)).as("waiting in cb-voice").isEqualTo(1);
+        assertThat(published).extracting(c -> c.type).doesNotContain(CommandType.CONTACT_ENDED, CommandType.CONTACT_ABANDONED);
+
+        gateway.onDecision(StandIns.decision(DecisionType.OFFER_CONTACT, contactId, 4, 3, -1));
+        gateway.onCommandDecided();
+        awaitAgi(c -> c.startsWith("exec[Dial, [PJSIP/agent-4"));
+        dialEnds.release(); // agent-4 answered (DIALSTATUS) and the conversation ended
+        calls.get(0).join(TimeUnit.SECONDS.toMillis(5));
+        assertThat(calls.get(0).isAlive()).isFalse();
+        assertThat(published).filteredOn(c -> c.type == CommandType.CONTACT_ENDED).hasSize(1);
+        assertThat(published).filteredOn(c -> c.type == CommandType.OFFER_ACCEPTED).extracting(c -> c.agentId).containsExactly(0, 3);
+    }
+
+    /**
+     * The agent hung up just as they transferred the call: the session published the call's end,
+     * the core took the transfer first and refused the end. The contact, waiting in its new queue
+     * for a caller the dialplan hung up, is closed as abandoned: no contact waits for nobody.
+     */
+    @Test
+    void shouldAbandonAServedCallWhoseEndTheCoreRefusedBecauseATransferCameFirst() throws Exception {
+        TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused",
+                "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "200")));
+        long contactId = startCall(gateway, false);
+        gateway.onDecision(StandIns.decision(DecisionType.OFFER_CONTACT, contactId, 0, 0, -1));
+        gateway.onCommandDecided();
+        calls.get(0).join(TimeUnit.SECONDS.toMillis(5));
+        assertThat(published).extracting(c -> c.type).contains(CommandType.CONTACT_ENDED);
+
+        gateway.onDecision(StandIns.decision(DecisionType.TRANSFER_CONTACT, contactId, 4, 0, -1));
+        gateway.onDecision(StandIns.decision(DecisionType.QUEUE_CONTACT, contactId, 4, -1, -1));
+        gateway.onCommandDecided();
+        Decision refused = StandIns.decision(DecisionType.REJECT_COMMAND, contactId, -1, -1, org.loket.core.decision.RejectReason.ILLEGAL_TRANSITION);
+        refused.commandType = CommandType.CONTACT_ENDED.code();
+        gateway.onDecision(refused);
+        gateway.onCommandDecided();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (published.stream().noneMatch(c -> c.type == CommandType.CONTACT_ABANDONED) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(published).filteredOn(c -> c.type == CommandType.CONTACT_ABANDONED).extracting(c -> c.contactId).containsExactly(contactId);
+        assertThat(gateway.calls().counters.transfersLost.get()).isEqualTo(1);
+        assertThat(gateway.calls().byContact).isEmpty();
+    }
+
+    /** Waits up to 5 s for an AGI command or call the stand-in channel logged. */
+    private void awaitAgi(java.util.function.Predicate<String> wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (agiCommands.stream().noneMatch(wanted) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(agiCommands).as("AGI so far").anyMatch(wanted);
     }
 
     @Test

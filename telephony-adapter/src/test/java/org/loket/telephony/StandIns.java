@@ -57,6 +57,11 @@ final class StandIns {
      * @param pressDuring a prompt played with escape digits during which the caller presses 1
      */
     static AgiChannel channel(List<String> log, Predicate<String> pressDuring) {
+        return channel(log, pressDuring, new java.util.concurrent.Semaphore(Integer.MAX_VALUE));
+    }
+
+    /** The same, with each {@code Dial} lasting until it takes a permit of {@code dialEnds} (the conversation ends). */
+    static AgiChannel channel(List<String> log, Predicate<String> pressDuring, java.util.concurrent.Semaphore dialEnds) {
         return (AgiChannel) Proxy.newProxyInstance(StandIns.class.getClassLoader(), new Class<?>[] {AgiChannel.class}, (p, m, args) -> {
             if (m.getName().equals("sendCommand")) {
                 AgiCommand command = (AgiCommand) args[0];
@@ -67,6 +72,9 @@ final class StandIns {
                 return reply(0);
             }
             log.add(m.getName() + (args == null ? "" : Arrays.deepToString(args)));
+            if (m.getName().equals("exec") && "Dial".equals(args[0])) {
+                dialEnds.acquire();
+            }
             if (m.getName().equals("streamFile") && args.length == 2 && pressDuring.test((String) args[0])) {
                 return '1';
             }

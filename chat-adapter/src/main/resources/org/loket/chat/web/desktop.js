@@ -90,7 +90,10 @@
     talk.append(input, sendButton, end);
     const transfer = el('div', 'row transfer');
     const queue = el('select', 'transfer-queue');
-    (welcome ? welcome.queues : []).forEach(function (q) { queue.appendChild(new Option(q, q)); });
+    // A contact is transferred within its channel: a call into a voice queue, a chat into a chat queue.
+    (welcome ? welcome.queues : []).filter(function (q) {
+      return !welcome.queueChannels || welcome.queueChannels[q] === f.channel;
+    }).forEach(function (q) { queue.appendChild(new Option(q, q)); });
     const toAgent = el('input', 'transfer-agent');
     toAgent.type = 'text';
     toAgent.placeholder = 'agent (optional)';
@@ -110,9 +113,9 @@
     wrap.append(el('span', '', 'Wrap-up:'), code, done);
     card.append(talk, transfer, wrap);
     if (f.channel === 'voice') {
-      // A call is talked on the phone (and ended there); the desktop shows who it is and takes the wrap-up code.
+      // A call is talked on the phone (and ended there); the desktop shows who it is, transfers it
+      // (Loket moves the caller to the queue's hold, the note goes with it) and takes the wrap-up code.
       talk.classList.add('hidden');
-      transfer.classList.add('hidden');
       const log = card.querySelector('.transcript');
       log.classList.add('hidden'); // nothing is typed in a call
       card.insertBefore(el('div', 'meta on-phone', 'On the phone'), log);

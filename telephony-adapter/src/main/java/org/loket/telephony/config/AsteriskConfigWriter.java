@@ -334,9 +334,11 @@ public final class AsteriskConfigWriter {
         s.append(" same => n,Queue(loket-fallback,,,,").append(o.fallbackSeconds()).append(")\n");
         s.append(" same => n,Playback(").append(inEveryLanguage(o.soundsDir(), languages, PhonePrompts.FALLBACK_CLOSED)).append(")\n");
         s.append(" same => n(done),Hangup()\n\n");
-        s.append("; a waiting caller whose hold Loket ended (AMI Redirect to the call's id) to hand it an offer:\n")
-                .append("; the same call carries on in a new AGI session\n[loket-resume]\n");
-        s.append("exten => _X.,1,AGI(agi://").append(o.agiAddress()).append("/resume,${EXTEN})\n");
+        s.append("; a waiting caller whose hold Loket ended (AMI Redirect to the call's id) to hand it an offer,\n")
+                .append("; or a caller an agent transferred out of their conversation: the same call carries on in a new\n")
+                .append("; AGI session (DIALSTATUS cleared: a transferred caller is not served yet)\n[loket-resume]\n");
+        s.append("exten => _X.,1,Set(DIALSTATUS=)\n");
+        s.append(" same => n,AGI(agi://").append(o.agiAddress()).append("/resume,${EXTEN})\n");
         s.append(" same => n,GotoIf(").append(DONE_CONDITION).append("?loket-route,s,done:loket-route,s,fallback)\n\n");
         s.append("; a callback: the agent answered the originated call; Loket rings the citizen\n[loket-callback]\n");
         s.append("exten => s,1,AGI(agi://").append(o.agiAddress()).append("/callback,${LOKET_CONTACT},${LOKET_AGENT})\n");

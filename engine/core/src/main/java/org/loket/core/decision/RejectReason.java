@@ -16,14 +16,16 @@ public final class RejectReason {
     public static final int CONFIGURATION_IN_FLIGHT = 12;
     public static final int INVALID_ARGUMENT = 13;
     public static final int UNKNOWN_COMMAND = 14;
+    /** A transfer into a queue of another channel: a call stays a call, a chat a chat. */
+    public static final int WRONG_CHANNEL = 15;
 
     /** One past the highest code; sizes counter arrays. */
-    public static final int COUNT = 15;
+    public static final int COUNT = 16;
 
     private static final String[] NAMES = {"NONE", "NO_CONFIGURATION", "UNKNOWN_CONTACT", "UNKNOWN_AGENT",
             "UNKNOWN_ENTRY", "UNKNOWN_QUEUE", "DUPLICATE_CONTACT", "ILLEGAL_TRANSITION", "WRONG_AGENT",
             "AGENT_HAS_CONTACTS", "CONTACT_CAPACITY_EXCEEDED", "CONFIGURATION_INVALID", "CONFIGURATION_IN_FLIGHT",
-            "INVALID_ARGUMENT", "UNKNOWN_COMMAND"};
+            "INVALID_ARGUMENT", "UNKNOWN_COMMAND", "WRONG_CHANNEL"};
 
     private RejectReason() {
     }

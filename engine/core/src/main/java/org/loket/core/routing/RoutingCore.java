@@ -79,7 +79,8 @@ import org.loket.core.state.StateWriter;
  * <li>An operator's service announcement ({@code ANNOUNCEMENT_SET}) is rendered to every voice and
  *     chat contact that arrives while it is set, before its flow ({@code ANNOUNCE}); e-mail and
  *     social work items are not told. It outlives a configuration change (by prompt name).</li>
- * <li>A transfer may name an agent: when that agent qualifies for the target queue and can take
+ * <li>A transfer goes into a queue of the contact's own channel ({@link RejectReason#WRONG_CHANNEL}
+ *     otherwise). It may name an agent: when that agent qualifies for the target queue and can take
  *     the contact now, it is offered to them at once; otherwise it waits in the queue in its place.</li>
  * <li>A flow's queue leaf (and a menu's fallback) may name another queue per channel
  *     ({@link FlowNode#queueFor}): the chatbot walks the IVR's flow and still lands in a chat queue.</li>
@@ -1005,6 +1006,10 @@ public final class RoutingCore {
         }
         if (command.queueId < 0 || command.queueId >= queues.length) {
             reject(RejectReason.UNKNOWN_QUEUE, command);
+            return;
+        }
+        if (queues[command.queueId].channel() != queues[contacts.queue(slot)].channel()) {
+            reject(RejectReason.WRONG_CHANNEL, command); // an agent's load and capacity are counted per channel
             return;
         }
         int agent = contacts.agent(slot);

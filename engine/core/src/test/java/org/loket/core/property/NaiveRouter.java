@@ -1098,6 +1098,10 @@ final class NaiveRouter {
             reject(RejectReason.UNKNOWN_QUEUE, c);
             return;
         }
+        if (queue(c.queueId).channel() != queue(contact.queue).channel()) {
+            reject(RejectReason.WRONG_CHANNEL, c);
+            return;
+        }
         Agent agent = agents.get(contact.agent);
         release(contact);
         Decision d = decision(DecisionType.TRANSFER_CONTACT);

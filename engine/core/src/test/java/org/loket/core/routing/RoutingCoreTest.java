@@ -324,6 +324,17 @@ class RoutingCoreTest {
     }
 
     @Test
+    void shouldRefuseATransferIntoAQueueOfAnotherChannelAndKeepTheContactWithItsAgent() {
+        int ann = b.agent("ann", digid, 5);
+        start(b.build()).apply(login(0, ann), arrive(1_000, 1, Channel.VOICE, eDigid), accept(2_000, 1, ann),
+                transfer(3_000, 1, ann, qChat));
+        assertThat(driver.sink.of(DecisionType.TRANSFER_CONTACT)).isEmpty();
+        assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).extracting(d -> d.reason).containsExactly(RejectReason.WRONG_CHANNEL);
+        assertThat(driver.core.contactState(1)).as("the call goes on with ann").isEqualTo(ContactState.CONNECTED);
+        assertThat(RejectReason.name(RejectReason.WRONG_CHANNEL)).isEqualTo("WRONG_CHANNEL");
+    }
+
+    @Test
     void shouldRejectBadCommandsWithAReason() {
         int ann = b.agent("ann", digid, 5);
         start(b.build()).apply(

@@ -306,7 +306,7 @@ public final class RandomTraffic implements DecisionSink {
             if (t == null) {
                 return null;
             }
-            Command transfer = Commands.transfer(ms, t.id, t.agent, rnd.nextInt(config.queues().size()));
+            Command transfer = Commands.transfer(ms, t.id, t.agent, queueOfChannel(config.queues().get(t.queue).channel(), true));
             if (rnd.nextBoolean()) {
                 transfer.input = rnd.nextInt(presence.length); // a named agent: any, able to take it or not
             }
@@ -556,6 +556,10 @@ public final class RandomTraffic implements DecisionSink {
                 Tracked t = pick(c -> c.state == ContactState.CONNECTED);
                 if (t == null) {
                     return null;
+                }
+                int other = queueOfChannel(config.queues().get(t.queue).channel(), false);
+                if (other >= 0 && rnd.nextBoolean()) {
+                    return expect(RejectReason.WRONG_CHANNEL, Commands.transfer(ms, t.id, t.agent, other));
                 }
                 int queue = rnd.nextBoolean() ? config.queues().size() + rnd.nextInt(2) : -1;
                 return expect(RejectReason.UNKNOWN_QUEUE, Commands.transfer(ms, t.id, t.agent, queue));
@@ -831,6 +835,13 @@ public final class RandomTraffic implements DecisionSink {
             }
         }
         return true;
+    }
+
+    /** A random queue of {@code channel} (or, with {@code same} false, of another channel; -1 when there is none). */
+    private int queueOfChannel(Channel channel, boolean same) {
+        int[] fitting = java.util.stream.IntStream.range(0, config.queues().size())
+                .filter(q -> (config.queues().get(q).channel() == channel) == same).toArray();
+        return fitting.length == 0 ? -1 : fitting[rnd.nextInt(fitting.length)];
     }
 
     private Tracked pick(Predicate<Tracked> filter) {
