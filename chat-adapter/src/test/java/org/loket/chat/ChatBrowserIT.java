@@ -235,6 +235,9 @@ class ChatBrowserIT {
                 assertThat(driver.findElements(By.id("offer-" + call))).isEmpty();
                 assertThat(card.getText()).contains("voice · application-voice").contains("On the phone");
                 assertThat(card.findElement(By.className("talk")).isDisplayed()).as("a call is talked on the phone").isFalse();
+                assertThat(card.findElement(By.className("transfer")).isDisplayed()).as("but transferred from here").isTrue();
+                assertThat(new Select(card.findElement(By.className("transfer-queue"))).getOptions()).extracting(WebElement::getText)
+                        .as("into voice queues only").containsExactly("login-voice", "app-voice", "application-voice", "tax-handover-voice");
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reason"), "busy")); // the state line: ready · busy
                 Browser.screenshot(driver, "11-desktop-call");
                 t.phone(CommandType.CONTACT_ENDED, call, -1, -1, -1); // the caller hung up

@@ -69,6 +69,9 @@ class PhoneChannelIT {
     private static final String PREFERRED_NUMBER = "0881234572";
     private static final String SOFTPHONE_NUMBER = "0881234573";
     private static final String WRAP_UP_NUMBER = "0881234574";
+    private static final String TRANSFER_NUMBER = "0881234575";
+    /** agent-3's and agent-4's desktop logins (chat.agent-secret.NAME). */
+    private static final String DESK_SECRET = "desk-" + Long.toHexString(new SecureRandom().nextLong());
     /** agent-5's phone registers with this password; the other agents' phones have static contacts. */
     private static final String SOFTPHONE_PASSWORD = "soft-" + Long.toHexString(new SecureRandom().nextLong());
     /** The supervisors' phones (routing.yaml's supervisors) always authenticate. */
@@ -150,7 +153,8 @@ class PhoneChannelIT {
         // The chat gateway for its wallboard only: no chat or e-mail entries here, so they name the phone's.
         command.addAll(List.of("--set", "chat.port=" + chatPort, "--set", "chat.supervisor-token=" + SUPERVISOR_TOKEN,
                 "--set", "chat.wallboard-update-ms=100", "--set", "chat.entry=phone", "--set", "chat.email-entry=phone",
-                "--set", "chat.social-entry=phone", "--set", "chat.agent-secret.lead-1=" + LEAD_CHAT_SECRET));
+                "--set", "chat.social-entry=phone", "--set", "chat.agent-secret.lead-1=" + LEAD_CHAT_SECRET,
+                "--set", "chat.agent-secret.agent-3=" + DESK_SECRET, "--set", "chat.agent-secret.agent-4=" + DESK_SECRET));
         loket = new ProcessBuilder(command).redirectErrorStream(true).start();
         Thread reader = new Thread(() -> {
             try (var in = loket.inputReader(StandardCharsets.UTF_8)) {
@@ -476,7 +480,7 @@ class PhoneChannelIT {
     @Test
     @Order(13)
     void anAgentEndsTheAfterCallWorkFromThePhoneWithAWrapUpCode() throws Exception {
-        Wallboard board = new Wallboard(chatPort, SUPERVISOR_TOKEN);
+        ChatSocket board = ChatSocket.wallboard(chatPort, SUPERVISOR_TOKEN);
         // Logged in by its phone's device state when Loket started, as the chat gateway was starting too.
         board.awaitAgent("agent-3", "ready", 10);
         Sipp caller = call("0612000022", WRAP_UP_NUMBER, new Sipp.Caller().pause(5000).hangUp());
@@ -511,8 +515,54 @@ class PhoneChannelIT {
         assertThat(commands).filteredOn(c -> c.sequence > mark && c.type == CommandType.WRAP_UP_DONE).hasSize(1);
     }
 
+    /**
+     * "No wrong door" on the phone: agent-3 transfers a caller from the desktop to cb-voice with a
+     * note; Loket takes the caller out of agent-3's bridge (Asterisk hangs up agent-3's leg), holds
+     * it in the new queue, shows agent-4's desktop the note with the offer and rings agent-4, who
+     * answers. One contact, answered once, by agent-4.
+     */
     @Test
     @Order(14)
+    void anAgentTransfersACallFromTheDesktopAndTheNextAgentSeesTheNoteAndTakesTheCaller() throws Exception {
+        String note = "asks when the new activation letter arrives";
+        try (ChatSocket from = ChatSocket.desk(chatPort, "agent-3", DESK_SECRET); ChatSocket to = ChatSocket.desk(chatPort, "agent-4", DESK_SECRET)) {
+            assertThat(from.awaitFrame("welcome", 10).path("queueChannels").path("cb-voice").asText()).isEqualTo("voice");
+            to.awaitFrame("welcome", 10);
+            long agent3ByesBefore = byesTo("agent-3");
+            Sipp caller = call("0612000045", TRANSFER_NUMBER, new Sipp.Caller().pause(14_000).hangUp());
+            long contact = nextArrival();
+            Decision first = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 15);
+            assertThat(agentName(first.agentId)).isEqualTo("agent-3");
+            awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == contact, 10); // talking
+            assertThat(from.awaitFrame("conversation", 10).path("contact").asText()).isEqualTo(Long.toString(contact));
+
+            from.send("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"cb-voice\",\"note\":\"" + note + "\"}");
+            Decision transfer = awaitDecision(d -> d.type == DecisionType.TRANSFER_CONTACT && d.contactId == contact, 10);
+            assertThat(agentName(transfer.agentId)).isEqualTo("agent-3");
+            assertThat(queueName(transfer.queueId)).isEqualTo("cb-voice");
+            assertThat(from.awaitFrame("transferred", 10).path("queue").asText()).isEqualTo("cb-voice");
+
+            // agent-4's desktop shows who is coming, with the note, as its phone rings.
+            com.fasterxml.jackson.databind.JsonNode offered = to.awaitFrame("offer", 10);
+            assertThat(offered.path("contact").asText()).isEqualTo(Long.toString(contact));
+            assertThat(offered.path("queue").asText()).isEqualTo("cb-voice");
+            assertThat(offered.path("notes").toString()).contains(note);
+            Decision second = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact && d != first, 10);
+            assertThat(agentName(second.agentId)).isEqualTo("agent-4");
+            Command answered = awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == contact
+                    && c.agentId == second.agentId, 10);
+            assertThat(byesTo("agent-3")).as("Asterisk hung up agent-3's leg when the caller left the bridge").isGreaterThan(agent3ByesBefore);
+            assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
+            assertThat(outcomeOf(contact, 10)).isEqualTo(Outcome.ANSWERED);
+            Decision end = awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, 5);
+            assertThat(agentName(end.agentId)).as("answered by the agent it was transferred to").isEqualTo("agent-4");
+            assertThat(commandsOf(contact)).filteredOn(c -> c.type == CommandType.CONTACT_ENDED).hasSize(1);
+            assertThat(answered.timestampNs).isGreaterThan(transfer.timestampNs);
+        }
+    }
+
+    @Test
+    @Order(15)
     void aSupervisorListensToAnAgentsCallWithinWhatTheConfigurationAllows() throws Exception {
         // A caller talks to agent-1 (extension 101, kept through the earlier reload that added agent-0 before it;
         // menu 1, 7: login-voice) until it hangs up.
@@ -587,7 +637,7 @@ class PhoneChannelIT {
      * from both.
      */
     @Test
-    @Order(15)
+    @Order(16)
     void theOperatorsServiceAnnouncementPlaysFirstUntilItIsCleared() throws Exception {
         assertThat(admin("PUT", "/api/v1/announcement", "{\"prompt\": \"outage\"}")).isEqualTo(202);
         awaitCli("database get loket outage", out -> out.contains("Value: outage"));
@@ -621,7 +671,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(16)
+    @Order(17)
     void aSoftphoneThatRegistersIsLoggedInTakesACallAndIsLoggedOutWhenItUnregisters() throws Exception {
         poll();
         long mark = commands.isEmpty() ? 0 : commands.get(commands.size() - 1).sequence;
@@ -645,7 +695,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(17)
+    @Order(18)
     void asteriskRestartLosesNoContactAndLoketReconnects() throws Exception {
         Sipp waiting = call("0612000011", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('6').pause(30_000).hangUp());
         long waitingContact = nextArrival();
@@ -693,6 +743,8 @@ class PhoneChannelIT {
         assertThat(sample(metrics, "loket_commands_total", "type=\"contact_arrived\"")).as(metrics).isEqualTo(arrivals);
         assertThat(sample(metrics, "loket_telephony_calls_total", "")).as("calls the FastAGI server took").isGreaterThanOrEqualTo(arrivals);
         assertThat(sample(metrics, "loket_telephony_ami_connects_total", "")).as("AMI connected again after the restart").isEqualTo(2);
+        assertThat(sample(metrics, "loket_telephony_transfers_total", "")).as("the desktop's transfer of a call").isEqualTo(1);
+        assertThat(sample(metrics, "loket_queue_transfers_in_total", "queue=\"cb-voice\"")).isEqualTo(1);
         assertThat(sample(metrics, "loket_telephony_ami_connected", "")).as("and is up now").isEqualTo(1);
         assertThat(sample(metrics, "loket_engine_up", "")).isEqualTo(1);
         assertThat(sample(metrics, "loket_agents", "state=\"logged_out\"")).as("agent-5 unregistered").isPositive();
@@ -710,7 +762,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(18)
+    @Order(19)
     void aSupervisorOnTheWallboardHasItsOwnPhoneRungToListenToAnAgentsCall() throws Exception {
         // lead-1's softphone registers (contact 5114, registration from 5115) and answers what rings it.
         phones.add(Sipp.softphone(SIPP, "lead-1", Sipp.Phone.ANSWER, 5114, 5192, 5097));
@@ -725,7 +777,7 @@ class PhoneChannelIT {
         awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == contact, 10); // answered: talking now
 
         // lead-1 signs in on the wallboard and asks to listen: Loket rings its phone, which joins the call.
-        try (Wallboard board = new Wallboard(chatPort, "lead-1", LEAD_CHAT_SECRET)) {
+        try (ChatSocket board = ChatSocket.supervisor(chatPort, "lead-1", LEAD_CHAT_SECRET)) {
             board.send("{\"type\":\"listen\",\"agent\":\"" + agent + "\",\"mode\":\"listen\"}");
             assertThat(board.awaitFrame("ringing", 10).path("agent").asText()).isEqualTo(agent);
             board.send("{\"type\":\"listen\",\"agent\":\"agent-4\",\"mode\":\"listen\"}");
@@ -748,7 +800,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(19)
+    @Order(20)
     void callsReachTheFallbackWhenLoketIsStopped() throws Exception {
         assertEveryContactEndedOnce();
         loket.toHandle().destroy(); // SIGTERM; unlike Process.destroy it leaves the output readable
@@ -798,6 +850,12 @@ class PhoneChannelIT {
             }
         }
         throw new AssertionError("no flow node " + name);
+    }
+
+    /** BYE requests a phone received (the agents' answering phones never send one). */
+    private static long byesTo(String phone) throws IOException {
+        String log = Files.readString(SIPP.resolve(phone + ".msg.log"), StandardCharsets.ISO_8859_1);
+        return log.lines().filter(l -> l.startsWith("BYE sip:")).count();
     }
 
     private static long invitesTo(String phone) throws IOException {
@@ -983,25 +1041,34 @@ class PhoneChannelIT {
         }
     }
 
-    /** The chat gateway's wallboard, as a supervisor's browser subscribes to it (a WebSocket on loopback). */
-    private static final class Wallboard implements java.net.http.WebSocket.Listener, AutoCloseable {
+    /**
+     * The chat gateway's pages as a browser uses them (a WebSocket on loopback): the wallboard a
+     * supervisor subscribes to, or an agent's desktop.
+     */
+    private static final class ChatSocket implements java.net.http.WebSocket.Listener, AutoCloseable {
         private final java.util.concurrent.BlockingQueue<String> frames = new java.util.concurrent.LinkedBlockingQueue<>();
         private final StringBuilder partial = new StringBuilder();
         private final java.net.http.WebSocket socket;
 
-        Wallboard(int port, String token) {
-            this("{\"type\":\"subscribe\",\"token\":\"" + token + "\"}", port);
+        static ChatSocket wallboard(int port, String token) {
+            return new ChatSocket(port, "/ws/wallboard", "{\"type\":\"subscribe\",\"token\":\"" + token + "\"}");
         }
 
         /** Signed in as a supervisor of the configuration, which may act. */
-        Wallboard(int port, String supervisor, String secret) {
-            this("{\"type\":\"subscribe\",\"supervisor\":\"" + supervisor + "\",\"secret\":\"" + secret + "\"}", port);
+        static ChatSocket supervisor(int port, String supervisor, String secret) {
+            return new ChatSocket(port, "/ws/wallboard",
+                    "{\"type\":\"subscribe\",\"supervisor\":\"" + supervisor + "\",\"secret\":\"" + secret + "\"}");
         }
 
-        private Wallboard(String subscribe, int port) {
+        /** An agent's desktop, logged in. */
+        static ChatSocket desk(int port, String agent, String secret) {
+            return new ChatSocket(port, "/ws/agent", "{\"type\":\"login\",\"agent\":\"" + agent + "\",\"secret\":\"" + secret + "\"}");
+        }
+
+        private ChatSocket(int port, String path, String first) {
             socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/ws/wallboard"), this).join();
-            send(subscribe);
+                    .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + path), this).join();
+            send(first);
         }
 
         void send(String frame) {
@@ -1017,7 +1084,7 @@ class PhoneChannelIT {
                     return new com.fasterxml.jackson.databind.ObjectMapper().readTree(frame);
                 }
             }
-            throw new AssertionError("no '" + type + "' frame on the wallboard within " + timeoutSeconds + " s");
+            throw new AssertionError("no '" + type + "' frame within " + timeoutSeconds + " s");
         }
 
         @Override
