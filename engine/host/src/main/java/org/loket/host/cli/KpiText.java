@@ -82,20 +82,26 @@ final class KpiText {
                 + " %d days, as far as the journal reaches%n", KpiCollector.REPEAT_WINDOW_MS / 86_400_000, KpiCollector.REPEAT_WINDOW_MS / 86_400_000);
     }
 
-    /** Per agent present in the report: offers taken, time logged in, occupancy, paused time by reason. */
+    /**
+     * Per agent present in the report: offers taken, contacts finished and their AHT, transfers made,
+     * offers declined and rung out, time logged in, occupancy, paused time by reason.
+     */
     static void agents(PrintWriter out, KpiReport report) {
         java.util.List<String> reasons = report.agents().stream().flatMap(a -> a.pausedMs().keySet().stream()).distinct().sorted().toList();
         out.println();
-        out.printf("%-20s %9s %10s %9s", "agent", "accepted", "logged in", "occupancy");
+        out.printf("%-20s %9s %8s %7s %8s %8s %8s %10s %9s", "agent", "accepted", "handled", "AHT s", "transfer", "declined", "rang out",
+                "logged in", "occupancy");
         reasons.forEach(r -> out.printf(" %12s", "paused " + r));
         out.println();
         for (KpiReport.AgentFigures a : report.agents()) {
-            out.printf("%-20s %,9d %10s %9s", a.name(), a.accepted(), duration(a.loggedInMs()),
-                    a.occupancy() == null ? "-" : String.format(java.util.Locale.ROOT, "%.1f%%", 100 * a.occupancy()));
+            out.printf("%-20s %,9d %,8d %7s %,8d %,8d %,8d %10s %9s", a.name(), a.accepted(), a.handled(),
+                    a.ahtMs() == null ? "-" : Long.toString(Math.round(a.ahtMs() / 1000.0)), a.transferredOut(), a.declined(), a.rangOut(),
+                    duration(a.loggedInMs()), a.occupancy() == null ? "-" : String.format(java.util.Locale.ROOT, "%.1f%%", 100 * a.occupancy()));
             reasons.forEach(r -> out.printf(" %12s", duration(a.pausedMs().getOrDefault(r, 0L))));
             out.println();
         }
-        out.println("occupancy = time holding contacts / time available or holding; paused time while holding nothing");
+        out.println("handled = answered contacts the agent finished, AHT their talk and after-contact work; transfer = contacts the"
+                + " agent transferred; occupancy = time holding contacts / time available or holding; paused time while holding nothing");
     }
 
     private static String duration(long ms) {

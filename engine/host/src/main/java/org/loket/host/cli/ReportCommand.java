@@ -52,7 +52,8 @@ final class ReportCommand implements Callable<Integer> {
             + "queues' own (serviceLevelPercent, weighted by their contacts per interval)")
     Double serviceLevelTarget;
 
-    @Option(names = "--agents", description = "also a table per agent: offers taken, time logged in, occupancy, pauses by reason "
+    @Option(names = "--agents", description = "also a table per agent: offers taken, contacts finished and their AHT, transfers, declines, "
+            + "offers rung out, time logged in, occupancy, pauses by reason "
             + "(--json always has them)")
     boolean agents;
 

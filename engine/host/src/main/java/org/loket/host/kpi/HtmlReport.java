@@ -184,14 +184,17 @@ public final class HtmlReport {
             document.getElementById('totals').innerHTML = table([['all contacts', r => r.report.totals]]);
             document.getElementById('queues').innerHTML = table(r0.queues.map(q => [q.name + ' (' + q.channel + ')', r => r.report.queues.find(x => x.name === q.name)]));
             document.getElementById('channels').innerHTML = table(r0.channels.map(c => [c.name, r => r.report.channels.find(x => x.name === c.name)]));
-            // Per agent and run: offers taken, time logged in, occupancy, paused time by reason.
+            // Per agent and run: offers taken, contacts finished and their AHT, transfers, offers declined and rung out,
+            // time logged in, occupancy, paused time by reason.
             const hm = ms => { const m = Math.floor(ms / 60000); return Math.floor(m / 60) + ':' + String(m % 60).padStart(2, '0'); };
             const esc = t => String(t).replace(/&/g, '&amp;').replace(/</g, '&lt;');
             const reasons = [...new Set(runs.flatMap(r => (r.report.agents || []).flatMap(a => Object.keys(a.pausedMs))))].sort();
             document.getElementById('agents').innerHTML = '<table><tr><th>agent</th>' + (runs.length > 1 ? '<th>run</th>' : '')
-              + '<th>accepted</th><th>logged in</th><th>occupancy</th>' + reasons.map(x => '<th>paused ' + esc(x) + '</th>').join('') + '</tr>'
+              + '<th>accepted</th><th>handled</th><th>AHT</th><th>transferred</th><th>declined</th><th>rang out</th><th>logged in</th><th>occupancy</th>' + reasons.map(x => '<th>paused ' + esc(x) + '</th>').join('') + '</tr>'
               + runs.flatMap(r => (r.report.agents || []).map(a => '<tr data-agent="' + esc(a.name) + '"><td>' + esc(a.name) + '</td>'
-                + (runs.length > 1 ? '<td>' + esc(r.label) + '</td>' : '') + '<td>' + num(a.accepted) + '</td><td>' + hm(a.loggedInMs)
+                + (runs.length > 1 ? '<td>' + esc(r.label) + '</td>' : '') + '<td>' + num(a.accepted) + '</td><td>' + num(a.handled)
+                + '</td><td>' + (a.ahtMs == null ? '–' : Math.round(a.ahtMs / 1000) + ' s') + '</td><td>' + num(a.transferredOut)
+                + '</td><td>' + num(a.declined) + '</td><td>' + num(a.rangOut) + '</td><td>' + hm(a.loggedInMs)
                 + '</td><td>' + pct(a.occupancy) + '</td>' + reasons.map(x => '<td>' + hm(a.pausedMs[x] || 0) + '</td>').join('') + '</tr>')).join('')
               + '</table>';
             </script>

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 import org.loket.core.AgentState;
 import org.loket.core.Channel;
+import org.loket.core.PauseReason;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
 import org.loket.core.config.AgentSpec;
@@ -79,6 +80,12 @@ public final class KpiCollector {
     private long[] loggedInNs = new long[0];
     private long[] agentHeldNs = new long[0];
     private long[] accepted = new long[0];
+    /** Per agent: answered contacts it finished and their talk plus after-contact work; transfers made; offers declined and rung out. */
+    private long[] handled = new long[0];
+    private long[] handledNs = new long[0];
+    private long[] transferredOut = new long[0];
+    private long[] declined = new long[0];
+    private long[] rangOut = new long[0];
     private String[] pauseName = new String[0];
     private final List<Map<String, Long>> pausedNs = new ArrayList<>();
     // queue lengths
@@ -155,6 +162,11 @@ public final class KpiCollector {
             loggedInNs = Arrays.copyOf(loggedInNs, agents);
             agentHeldNs = Arrays.copyOf(agentHeldNs, agents);
             accepted = Arrays.copyOf(accepted, agents);
+            handled = Arrays.copyOf(handled, agents);
+            handledNs = Arrays.copyOf(handledNs, agents);
+            transferredOut = Arrays.copyOf(transferredOut, agents);
+            declined = Arrays.copyOf(declined, agents);
+            rangOut = Arrays.copyOf(rangOut, agents);
             pauseName = Arrays.copyOf(pauseName, agents);
         }
         config = next;
@@ -200,6 +212,12 @@ public final class KpiCollector {
                     if (r.agent >= 0) {
                         accepted[r.agent]++;
                     }
+                }
+            }
+            case OFFER_DECLINED -> {
+                int a = agent(c.agentId);
+                if (a >= 0) {
+                    declined[a]++;
                 }
             }
             case WRAP_UP_DONE -> {
@@ -320,6 +338,10 @@ public final class KpiCollector {
                 if (r != null) {
                     r.transfers.add(new int[] {r.queue, queue(d.queueId)});
                     r.handleNs += d.timestampNs - r.talkFromNs;
+                    int from = agent(d.agentId);
+                    if (from >= 0) {
+                        transferredOut[from]++;
+                    }
                     hold(agent(d.agentId), -1, d.timestampNs);
                     r.agent = -1;
                 }
@@ -339,6 +361,9 @@ public final class KpiCollector {
                 if (d.contactId >= 0) {
                     wrapUpEnded(d.contactId, d.timestampNs);
                 } else if (d.agentId >= 0) {
+                    if (d.reason == PauseReason.NO_ANSWER && agent(d.agentId) >= 0) {
+                        rangOut[agent(d.agentId)]++; // the core's own pause after an offer timed out
+                    }
                     setPresence(agent(d.agentId), d.agentState, d.reason, d.timestampNs);
                 }
             }
@@ -361,6 +386,10 @@ public final class KpiCollector {
         r.waiting = false;
         if (d.outcome == Outcome.ANSWERED) {
             r.handleNs += d.timestampNs - r.talkFromNs;
+            if (r.agent >= 0) {
+                handled[r.agent]++;
+                handledNs[r.agent] += d.timestampNs - r.talkFromNs;
+            }
             QueueSpec queue = config.queues().get(d.queueId);
             if (queue.maxWrapUpMs() > 0) {
                 return; // the record closes when the wrap-up ends
@@ -401,6 +430,9 @@ public final class KpiCollector {
             return;
         }
         r.handleNs += atNs - r.endedNs;
+        if (r.agent >= 0) {
+            handledNs[r.agent] += atNs - r.endedNs;
+        }
         hold(r.agent, -1, atNs);
         close(contactId, r);
     }
@@ -644,7 +676,9 @@ public final class KpiCollector {
             }
             Map<String, Long> pausedMs = new TreeMap<>();
             pausedNs.get(a).forEach((reason, ns) -> pausedMs.put(reason, ns / 1_000_000));
-            agentFigures.add(new KpiReport.AgentFigures(agentNames.get(a), accepted[a], loggedInNs[a] / 1_000_000,
+            agentFigures.add(new KpiReport.AgentFigures(agentNames.get(a), accepted[a], handled[a],
+                    handled[a] == 0 ? null : handledNs[a] / handled[a] / 1_000_000, transferredOut[a], declined[a], rangOut[a],
+                    loggedInNs[a] / 1_000_000,
                     staffedNs[a] / 1_000_000, agentHeldNs[a] / 1_000_000, ratio(agentHeldNs[a], staffedNs[a]), pausedMs));
         }
         return new KpiReport(zone.getId(), INTERVAL_MINUTES, shortAbandonMs, contacts, refused, live.size(),

@@ -42,6 +42,11 @@ public record KpiReport(String zone, int intervalMinutes, long shortAbandonMs, l
      *
      * @param name          the agent's name
      * @param accepted      offers the agent accepted (transfers to it included)
+     * @param handled       answered contacts the agent finished (its conversation ended with them)
+     * @param ahtMs         mean handling time (talk from acceptance, plus after-contact work) of those, or null
+     * @param transferredOut contacts the agent transferred to a queue or a colleague
+     * @param declined      offers the agent declined (the desktop's decline, a phone that rejected the call)
+     * @param rangOut       offers that rang out on the agent (not taken in time: the agent was paused {@code no-answer})
      * @param loggedInMs    time logged in (ready, paused or holding contacts)
      * @param staffedMs     time available or holding contacts (the occupancy's denominator)
      * @param heldMs        time holding at least one contact, after-contact work included
@@ -49,8 +54,8 @@ public record KpiReport(String zone, int intervalMinutes, long shortAbandonMs, l
      * @param pausedMs      time paused (and holding nothing) by reason: the configuration's pause reason
      *                      names, {@code no-answer} (an offer rang out), {@code none} (no reason given)
      */
-    public record AgentFigures(String name, long accepted, long loggedInMs, long staffedMs, long heldMs, Double occupancy,
-                               java.util.Map<String, Long> pausedMs) {
+    public record AgentFigures(String name, long accepted, long handled, Long ahtMs, long transferredOut, long declined, long rangOut,
+                               long loggedInMs, long staffedMs, long heldMs, Double occupancy, java.util.Map<String, Long> pausedMs) {
     }
 
     /**

@@ -50,8 +50,12 @@ class HtmlReportIT {
                 .isEqualTo(under);
         // The agents' table: a row per agent and run, the first agent of the roster with its figures.
         String first = a.agents().getFirst().name();
-        assertThat(rendered.dom()).contains("<th>accepted</th><th>logged in</th><th>occupancy</th>")
-                .contains("<tr data-agent=\"" + first + "\"><td>" + first + "</td><td>ring 3 s</td><td>" + a.agents().getFirst().accepted() + "</td>");
+        KpiReport.AgentFigures firstAgent = a.agents().getFirst();
+        assertThat(firstAgent.handled()).isPositive();
+        assertThat(rendered.dom()).contains("<th>accepted</th><th>handled</th><th>AHT</th><th>transferred</th><th>declined</th>"
+                        + "<th>rang out</th><th>logged in</th><th>occupancy</th>")
+                .contains("<tr data-agent=\"" + first + "\"><td>" + first + "</td><td>ring 3 s</td><td>" + firstAgent.accepted() + "</td><td>"
+                        + firstAgent.handled() + "</td><td>" + Math.round(firstAgent.ahtMs() / 1000.0) + " s</td>");
     }
 
     @Test

@@ -197,6 +197,64 @@ public class KpiCollectorTest {
         assertThat(a.heldMs()).as("talk and wrap-up").isEqualTo(67_000);
         assertThat(a.staffedMs()).as("logged in, not paused").isEqualTo(200_000);
         assertThat(a.occupancy()).isCloseTo(0.335, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(a.handled()).isEqualTo(1);
+        assertThat(a.ahtMs()).as("60 s talk, 7 s wrap-up").isEqualTo(67_000);
+        assertThat(a.transferredOut() + a.declined() + a.rangOut()).isZero();
+    }
+
+    /**
+     * Per agent: ann declines an offer, lets the next one ring out (the core pauses her), takes the
+     * third and transfers the contact to bob, who finishes it: bob handled it (talk from his
+     * acceptance, and his wrap-up), ann transferred it.
+     */
+    @Test
+    void shouldCountPerAgentTheContactsFinishedTheirAhtTransfersDeclinesAndOffersThatRangOut() throws Exception {
+        var two = org.loket.config.ConfigLoader.parse(java.util.Map.of("routing.yaml", "version: 1\n"
+                + org.loket.host.sim.DaySimulatorTest.yaml().replace("agents: [{name: ann, skills: {s: 5}, shifts: [{start: \"08:00\", end: \"09:00\"}]}]",
+                        "agents: [{name: ann, skills: {s: 5}}, {name: bob, skills: {s: 5}}]")), "two");
+        int ann = 0;
+        int bob = 1;
+        apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(two.routing()));
+        apply(1_000, CommandType.AGENT_LOGGED_IN, c -> c.agentId = ann);
+        arriveAndChooseTheQueue(1, 10_000); // offered to ann at once
+        apply(11_000, CommandType.OFFER_DECLINED, c -> {
+            c.contactId = 1;
+            c.agentId = ann;
+        });
+        long offerTimeoutMs = two.routing().queues().get(0).offerTimeoutMs();
+        apply(11_000 + offerTimeoutMs + 1_000, CommandType.TICK, c -> { }); // offered to ann again: it rings out
+        apply(60_000, CommandType.AGENT_STATE_CHANGED, c -> {
+            c.agentId = ann;
+            c.agentState = org.loket.core.AgentState.READY.code();
+        });
+        apply(61_000, CommandType.OFFER_ACCEPTED, c -> {
+            c.contactId = 1;
+            c.agentId = ann;
+        });
+        apply(62_000, CommandType.AGENT_LOGGED_IN, c -> c.agentId = bob);
+        apply(91_000, CommandType.TRANSFER_REQUESTED, c -> {
+            c.contactId = 1;
+            c.agentId = ann;
+            c.queueId = 0;
+            c.input = bob;
+        });
+        apply(92_000, CommandType.OFFER_ACCEPTED, c -> {
+            c.contactId = 1;
+            c.agentId = bob;
+        });
+        apply(132_000, CommandType.CONTACT_ENDED, c -> c.contactId = 1);
+        apply(142_000, CommandType.WRAP_UP_DONE, c -> {
+            c.contactId = 1;
+            c.agentId = bob;
+        });
+        var byName = new java.util.HashMap<String, KpiReport.AgentFigures>();
+        kpis.report().agents().forEach(f -> byName.put(f.name(), f));
+        KpiReport.AgentFigures a = byName.get("ann");
+        KpiReport.AgentFigures b = byName.get("bob");
+        assertThat(List.of(a.accepted(), a.handled(), a.transferredOut(), a.declined(), a.rangOut())).containsExactly(1L, 0L, 1L, 1L, 1L);
+        assertThat(a.ahtMs()).isNull();
+        assertThat(List.of(b.accepted(), b.handled(), b.transferredOut(), b.declined(), b.rangOut())).containsExactly(1L, 1L, 0L, 0L, 0L);
+        assertThat(b.ahtMs()).as("40 s talk from bob's acceptance, 10 s wrap-up").isEqualTo(50_000);
     }
 
     @Test
