@@ -123,6 +123,11 @@ final class ChatHub implements AutoCloseable {
         String topic;
         List<Line> transcript;
         List<String> notes;
+        /**
+         * Notes of the transfers this hub asked for, in the order asked: each is kept when the core
+         * transfers, dropped when it refuses (the core answers in the same order).
+         */
+        java.util.ArrayDeque<String> pendingNotes;
         ObjectNode lastPrompt;
         Peer citizen;
         /** SHA-256 of the resume token (the token itself is only ever with the citizen), or null once they left. */
@@ -1235,12 +1240,11 @@ final class ChatHub implements AutoCloseable {
                 o.queueId = queue;
                 o.input = target == null ? Command.NONE : target; // the core offers it to them if they can take it now
                 if (publish(o, peer)) {
-                    if (c.notes == null) {
-                        c.notes = new ArrayList<>();
+                    if (c.pendingNotes == null) {
+                        c.pendingNotes = new java.util.ArrayDeque<>(1);
                     }
-                    c.notes.add(a.name + " → " + routing.queues().get(queue).name() + (target == null ? "" : " (" + targetName + ")")
+                    c.pendingNotes.add(a.name + " → " + routing.queues().get(queue).name() + (target == null ? "" : " (" + targetName + ")")
                             + (note.isBlank() ? "" : ": " + note));
-                    c.record(TranscriptStore.Kind.NOTE, c.notes.get(c.notes.size() - 1), 0);
                 }
             }
             case "wrap-up" -> {
@@ -1959,6 +1963,15 @@ final class ChatHub implements AutoCloseable {
 
     private void onTransfer(Decision d) {
         Conversation c = conversation(d);
+        String note = c.pendingNotes == null ? null : c.pendingNotes.poll();
+        if (note != null) {
+            // before the offer that follows in the same command: the next agent's offer shows it
+            if (c.notes == null) {
+                c.notes = new ArrayList<>();
+            }
+            c.notes.add(note);
+            c.record(TranscriptStore.Kind.NOTE, note, 0);
+        }
         if (d.agentId >= 0 && d.agentId < agents.length) {
             AgentView a = agents[d.agentId];
             a.held.remove(c.id);
@@ -2015,6 +2028,9 @@ final class ChatHub implements AutoCloseable {
 
     private void onReject(Decision d) {
         Conversation c = d.contactId >= 0 ? conversations.get(d.contactId) : null;
+        if (c != null && c.pendingNotes != null && d.commandType == CommandType.TRANSFER_REQUESTED.code()) {
+            c.pendingNotes.poll(); // not transferred: its note does not travel
+        }
         boolean ourAgent = d.agentId >= 0 && d.agentId < agents.length && agents[d.agentId].desktop != null;
         if ((c == null || !c.ours) && !ourAgent) {
             return;

@@ -393,6 +393,56 @@ class ChatGatewayTest {
     }
 
     /**
+     * A transfer the core refuses leaves no note: the desk asks twice in one go (both pass the hub's
+     * checks, the call being connected as far as it knows); the core transfers once and refuses the
+     * second, and the next offer carries the first note only.
+     */
+    @Test
+    void shouldKeepATransferNoteOnlyWhenTheCoreTransferred() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = t.login("generalist-001")) {
+            int agent = t.agentId("generalist-001");
+            long caller = t.callTheApplicationDesk(7_300_001L);
+            desk.await("offer");
+            t.phone(CommandType.OFFER_ACCEPTED, caller, agent, -1, -1);
+            desk.await("conversation");
+            String contact = Long.toString(caller);
+            JsonNode login = JSON.readTree("{\"type\":\"login\",\"agent\":\"generalist-001\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+            JsonNode first = JSON.readTree("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"tax-handover-voice\",\"note\":\"first\"}");
+            JsonNode second = JSON.readTree("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"login-voice\",\"note\":\"second\"}");
+            io.netty.channel.embedded.EmbeddedChannel channel = new io.netty.channel.embedded.EmbeddedChannel();
+            Peer peer = new Peer(channel, Peer.Kind.AGENT, 20);
+            t.gateway.hub().ask(h -> {
+                h.onFrame(peer, login);
+                h.onFrame(peer, first);
+                h.onFrame(peer, second);
+                return null;
+            }).get(5, TimeUnit.SECONDS);
+            t.engine.awaitQuiet(5_000);
+            List<String> sent = t.gateway.hub().ask(h -> {
+                List<String> read = new java.util.ArrayList<>();
+                for (Object o = channel.readOutbound(); o != null; o = channel.readOutbound()) {
+                    if (o instanceof io.netty.handler.codec.http.websocketx.TextWebSocketFrame text) {
+                        read.add(text.text());
+                        text.release();
+                    }
+                }
+                return read;
+            }).get(5, TimeUnit.SECONDS);
+            List<JsonNode> frames = new java.util.ArrayList<>();
+            for (String text : sent) {
+                frames.add(JSON.readTree(text));
+            }
+            assertThat(frames).as("the core refused the second transfer").anySatisfy(f -> {
+                assertThat(f.path("type").asText()).isEqualTo("refused");
+                assertThat(f.path("command").asText()).isEqualTo("transfer_requested");
+            });
+            JsonNode again = frames.stream().filter(f -> f.path("type").asText().equals("offer")).reduce((a, b) -> b).orElseThrow();
+            assertThat(again.path("queue").asText()).isEqualTo("tax-handover-voice");
+            assertThat(again.path("notes")).extracting(JsonNode::asText).containsExactly("generalist-001 → tax-handover-voice: first");
+        }
+    }
+
+    /**
      * An agent who takes calls on a phone (its gateway's commands published here as the telephony
      * adapter does) shows on the wallboard as the core holds them: busy while talking, in wrap-up
      * after the call, paused with the reason dialled on the phone; the desktop shows the call as a
