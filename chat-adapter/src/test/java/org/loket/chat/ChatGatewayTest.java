@@ -361,12 +361,8 @@ class ChatGatewayTest {
             JsonNode welcome = desk.await("welcome");
             assertThat(welcome.path("queueChannels").path("tax-handover-voice").asText()).isEqualTo("voice");
             assertThat(welcome.path("queueChannels").path("digid-chat").asText()).isEqualTo("chat");
-            int agent = t.agentId("generalist-001");
-            long caller = t.callTheApplicationDesk(7_200_001L);
-            desk.await("offer");
-            t.phone(CommandType.OFFER_ACCEPTED, caller, agent, -1, -1);
-            desk.await("conversation");
-            String contact = Long.toString(caller);
+            long caller = 7_200_001L;
+            String contact = callAnsweredByTheGeneralist(t, desk, caller);
             for (String frame : List.of("{\"type\":\"end\",\"contact\":\"" + contact + "\"}",
                     "{\"type\":\"message\",\"contact\":\"" + contact + "\",\"text\":\"hello\"}")) {
                 desk.send(frame);
@@ -392,6 +388,15 @@ class ChatGatewayTest {
         }
     }
 
+    /** A call to the application desk that generalist-001's phone answered: its desk holds it as a conversation. */
+    private static String callAnsweredByTheGeneralist(TestEngine t, WsClient desk, long caller) throws InterruptedException {
+        t.callTheApplicationDesk(caller);
+        desk.await("offer");
+        t.phone(CommandType.OFFER_ACCEPTED, caller, t.agentId("generalist-001"), -1, -1);
+        desk.await("conversation");
+        return Long.toString(caller);
+    }
+
     /**
      * A transfer the core refuses leaves no note: the desk asks twice in one go (both pass the hub's
      * checks, the call being connected as far as it knows); the core transfers once and refuses the
@@ -400,12 +405,7 @@ class ChatGatewayTest {
     @Test
     void shouldKeepATransferNoteOnlyWhenTheCoreTransferred() throws Exception {
         try (TestEngine t = new TestEngine(Map.of()); WsClient desk = t.login("generalist-001")) {
-            int agent = t.agentId("generalist-001");
-            long caller = t.callTheApplicationDesk(7_300_001L);
-            desk.await("offer");
-            t.phone(CommandType.OFFER_ACCEPTED, caller, agent, -1, -1);
-            desk.await("conversation");
-            String contact = Long.toString(caller);
+            String contact = callAnsweredByTheGeneralist(t, desk, 7_300_001L);
             JsonNode login = JSON.readTree("{\"type\":\"login\",\"agent\":\"generalist-001\",\"secret\":\"" + TestEngine.SECRET + "\"}");
             JsonNode first = JSON.readTree("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"tax-handover-voice\",\"note\":\"first\"}");
             JsonNode second = JSON.readTree("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"login-voice\",\"note\":\"second\"}");
