@@ -90,7 +90,7 @@ final class CallSession {
     private long arrivedNs;
     private boolean connected;
     private boolean ended;
-    /** The call was answered and its end published: kept registered until the core's answer (see {@link #servedEnded}). */
+    /** The call was answered and its end published: kept registered until the core's answer (see {@link #afterServed}). */
     private volatile boolean served;
     /** Egress thread only: a transfer was decided after this served call's end was published. */
     private boolean transferAfterEnd;
@@ -301,8 +301,8 @@ final class CallSession {
     void afterServed(Decision d) {
         if (d.type == DecisionType.TRANSFER_CONTACT) {
             transferAfterEnd = true;
-        } else if (d.type == DecisionType.END_CONTACT
-                || d.type == DecisionType.REJECT_COMMAND && d.commandType == CommandType.CONTACT_ENDED.code()) {
+        } else if (d.type == DecisionType.END_CONTACT || d.type == DecisionType.REJECT_COMMAND
+                && (d.commandType == CommandType.CONTACT_ENDED.code() || d.commandType == CommandType.CONTACT_ABANDONED.code())) {
             calls.byContact.remove(contactId, this);
             if (d.type == DecisionType.REJECT_COMMAND && transferAfterEnd) {
                 calls.counters.transfersLost.incrementAndGet();
