@@ -1213,11 +1213,10 @@ final class ChatHub implements AutoCloseable {
                     malformed(peer, "transfer needs a queue of " + queueIds.keySet());
                     return;
                 }
-                Channel channel = routing.queues().get(queue).channel();
-                if (c.queue >= 0 && channel != routing.queues().get(c.queue).channel()) {
-                    peer.send(error("wrong-channel", "Contact " + contactId + " can only go to a "
-                            + routing.queues().get(c.queue).channel().name().toLowerCase(Locale.ROOT) + " queue, not "
-                            + routing.queues().get(queue).name() + ".").toString());
+                Channel own = c.queue < 0 ? null : routing.queues().get(c.queue).channel();
+                if (own != null && routing.queues().get(queue).channel() != own) {
+                    peer.send(error("wrong-channel", "Contact " + contactId + " can only go to a " + own.name().toLowerCase(Locale.ROOT)
+                            + " queue, not " + routing.queues().get(queue).name() + ".").toString());
                     return;
                 }
                 String note = frame.path("note").asText("");

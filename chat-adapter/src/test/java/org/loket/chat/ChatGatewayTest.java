@@ -61,8 +61,7 @@ class ChatGatewayTest {
     @Test
     void shouldShowTheServiceAnnouncementBeforeTheChatbotAndOnTheWallboardUntilItIsCleared() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "100"));
-             WsClient board = new WsClient(t.ws() + "/ws/wallboard")) {
-            board.send("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}");
+             WsClient board = t.wallboard()) {
             assertThat(board.await("wallboard").path("announcement").isNull()).isTrue();
             int prompt = t.engine.query(core -> core.config().prompts().indexOf("info-activation-letter")).get();
             announce(t, prompt);
@@ -168,8 +167,7 @@ class ChatGatewayTest {
             assertThat(lead.await("error").path("code").asText()).as("not one of chat-lead's").isEqualTo("forbidden");
             lead.send("{\"type\":\"agent-state\",\"agent\":\"chat-desk-002\",\"state\":\"paused\",\"reason\":\"nap\"}");
             assertThat(lead.await("error").path("code").asText()).isEqualTo("malformed");
-            try (WsClient wall = new WsClient(t.ws() + "/ws/wallboard")) {
-                wall.send("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}");
+            try (WsClient wall = t.wallboard()) {
                 wall.await("wallboard");
                 wall.send("{\"type\":\"agent-state\",\"agent\":\"chat-desk-002\",\"state\":\"ready\"}");
                 assertThat(wall.await("error").path("code").asText()).as("the shared token only shows").isEqualTo("forbidden");
@@ -451,8 +449,7 @@ class ChatGatewayTest {
     @Test
     void shouldMirrorAPhoneAgentOnTheWallboardAndTheDesktop() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "50")); WsClient desk = t.login("generalist-001");
-             WsClient board = new WsClient(t.ws() + "/ws/wallboard")) {
-            board.send("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}");
+             WsClient board = t.wallboard()) {
             int agent = t.agentId("generalist-001");
 
             long first = t.callTheApplicationDesk(7_100_001L);
@@ -534,8 +531,7 @@ class ChatGatewayTest {
     @Test
     void shouldLogOutAnAgentWhoHoldsAChatOnceItIsDone() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "50")); WsClient desk = t.login("chat-desk-001");
-             WsClient board = new WsClient(t.ws() + "/ws/wallboard")) {
-            board.send("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}");
+             WsClient board = t.wallboard()) {
             int agent = t.agentId("chat-desk-001");
             WsClient citizen = askForAnAgent(t);
             String contact = desk.await("offer").path("contact").asText();
@@ -708,8 +704,7 @@ class ChatGatewayTest {
     @Test
     void shouldPushAgentsPauseWithItsReasonToTheWallboard() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "100")); WsClient desk = t.login("chat-desk-001");
-             WsClient board = new WsClient(t.ws() + "/ws/wallboard")) {
-            board.send("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}");
+             WsClient board = t.wallboard()) {
             board.await("wallboard", f -> f.path("agents").toString().contains("\"state\":\"ready\""), 10_000);
             desk.send("{\"type\":\"pause\",\"reason\":\"training\"}");
             JsonNode state = desk.await("state", f -> f.path("state").asText().equals("paused"), 10_000);
@@ -744,8 +739,7 @@ class ChatGatewayTest {
     @Test
     void shouldPushTodaysFiguresAfterACommandThatMakesNoDecision() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "50")); WsClient desk = t.login("chat-desk-001");
-             WsClient board = new WsClient(t.ws() + "/ws/wallboard")) {
-            board.send("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}");
+             WsClient board = t.wallboard()) {
             WsClient citizen = new WsClient(t.ws() + "/ws/citizen");
             TestEngine.askForTheApplicationDesk(citizen);
             String contact = desk.await("offer").path("contact").asText();

@@ -46,8 +46,7 @@ class ChatReloadTest {
     @Test
     void shouldFollowAReorderedConfigurationAppliedWhileACitizenIsInTheMenu() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "100")); WsClient desk = t.login("chat-desk-002");
-             WsClient board = new WsClient(t.ws() + "/ws/wallboard"); WsClient citizen = new WsClient(t.ws() + "/ws/citizen")) {
-            board.send("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}");
+             WsClient board = t.wallboard(); WsClient citizen = new WsClient(t.ws() + "/ws/citizen")) {
             assertThat(queues(board.await("wallboard"))).startsWith("login-voice");
             desk.send("{\"type\":\"ready\"}");
             citizen.send("{\"type\":\"start\",\"language\":\"en\"}");

@@ -115,6 +115,13 @@ final class TestEngine implements AutoCloseable {
     }
 
     /** An agent desktop logged in as {@code agent} (the tests' secret), after its welcome. */
+    /** A wallboard page subscribed with the shared supervisor token (view only). */
+    WsClient wallboard() {
+        WsClient board = new WsClient(ws() + "/ws/wallboard");
+        board.send("{\"type\":\"subscribe\",\"token\":\"" + SUPERVISOR_TOKEN + "\"}");
+        return board;
+    }
+
     WsClient login(String agent) throws InterruptedException {
         WsClient desk = new WsClient(ws() + "/ws/agent");
         desk.send("{\"type\":\"login\",\"agent\":\"" + agent + "\",\"secret\":\"" + SECRET + "\"}");

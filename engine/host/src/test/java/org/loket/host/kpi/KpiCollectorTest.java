@@ -142,18 +142,8 @@ public class KpiCollectorTest {
             long id = contact;
             long at = contact * 100_000;
             arriveAndChooseTheQueue(id, at);
-            apply(at + 3_000, CommandType.OFFER_ACCEPTED, c -> {
-                c.contactId = id;
-                c.agentId = ann;
-            });
-            apply(at + 30_000, CommandType.CONTACT_ENDED, c -> c.contactId = id);
             // contact 1: letter-sent (code 1); 2: solved (code 0); 3: wrap-up ended without a code
-            int code = contact == 1 ? 1 : contact == 2 ? 0 : Command.NONE;
-            apply(at + 40_000, CommandType.WRAP_UP_DONE, c -> {
-                c.contactId = id;
-                c.agentId = ann;
-                c.reason = code;
-            });
+            talk(id, ann, at + 3_000, at + 30_000, at + 40_000, contact == 1 ? 1 : contact == 2 ? 0 : Command.NONE);
         }
         KpiReport report = kpis.report();
         assertThat(report.queue("q").answered()).isEqualTo(3);
@@ -176,15 +166,7 @@ public class KpiCollectorTest {
             c.agentState = org.loket.core.AgentState.READY.code();
         });
         arriveAndChooseTheQueue(1, 700_000);
-        apply(703_000, CommandType.OFFER_ACCEPTED, c -> {
-            c.contactId = 1;
-            c.agentId = ann;
-        });
-        apply(763_000, CommandType.CONTACT_ENDED, c -> c.contactId = 1);
-        apply(770_000, CommandType.WRAP_UP_DONE, c -> {
-            c.contactId = 1;
-            c.agentId = ann;
-        });
+        talk(1, ann, 703_000, 763_000, 770_000, Command.NONE);
         apply(801_000, CommandType.AGENT_STATE_CHANGED, c -> {
             c.agentId = ann;
             c.agentState = org.loket.core.AgentState.LOGGED_OUT.code();
@@ -238,15 +220,7 @@ public class KpiCollectorTest {
             c.queueId = 0;
             c.input = bob;
         });
-        apply(92_000, CommandType.OFFER_ACCEPTED, c -> {
-            c.contactId = 1;
-            c.agentId = bob;
-        });
-        apply(132_000, CommandType.CONTACT_ENDED, c -> c.contactId = 1);
-        apply(142_000, CommandType.WRAP_UP_DONE, c -> {
-            c.contactId = 1;
-            c.agentId = bob;
-        });
+        talk(1, bob, 92_000, 132_000, 142_000, Command.NONE);
         var byName = new java.util.HashMap<String, KpiReport.AgentFigures>();
         kpis.report().agents().forEach(f -> byName.put(f.name(), f));
         KpiReport.AgentFigures a = byName.get("ann");
@@ -449,6 +423,20 @@ public class KpiCollectorTest {
         apply(atMs, CommandType.QUEUE_CLOSURE_SET, c -> {
             c.queueId = queueId;
             c.input = promptId;
+        });
+    }
+
+    /** {@code agent} accepts the offered contact, the conversation ends, the wrap-up ends with {@code code} (or none). */
+    private void talk(long contact, int agent, long acceptedMs, long endedMs, long wrappedUpMs, int code) {
+        apply(acceptedMs, CommandType.OFFER_ACCEPTED, c -> {
+            c.contactId = contact;
+            c.agentId = agent;
+        });
+        apply(endedMs, CommandType.CONTACT_ENDED, c -> c.contactId = contact);
+        apply(wrappedUpMs, CommandType.WRAP_UP_DONE, c -> {
+            c.contactId = contact;
+            c.agentId = agent;
+            c.reason = code;
         });
     }
 
