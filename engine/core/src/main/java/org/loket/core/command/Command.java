@@ -13,6 +13,8 @@ public final class Command {
     public static final int NONE = -1;
     /** {@link #citizenPseudonym} of a contact whose citizen is not known. */
     public static final long UNKNOWN_CITIZEN = 0;
+    /** {@link #reason} of a {@link CommandType#TRANSFER_REQUESTED} that is warm: the agent stays until the next one accepts. */
+    public static final int TRANSFER_WARM = 1;
 
     public CommandType type;
     /** Position of the command in the journal, assigned by the host; echoed in decisions. */

@@ -34,8 +34,11 @@ public enum CommandType {
      */
     WRAP_UP_DONE(11),
     /**
-     * {@code contactId, agentId, queueId, input}: the agent hands the contact to another queue;
+     * {@code contactId, agentId, queueId, input, reason}: the agent hands the contact to another queue;
      * {@code input} names the agent it should go to ({@link Command#NONE} = whoever the queue gives).
+     * {@code reason} {@link Command#TRANSFER_WARM}: a warm transfer, the agent stays with the citizen
+     * (and keeps the contact's place in its capacity) until another agent accepts it, it ends, or the
+     * agent leaves it ({@link #TRANSFER_LEFT}); any other value: the agent is free at once.
      */
     TRANSFER_REQUESTED(12),
     /** {@code contactId}: the waiting citizen asks to be called back and keeps their place. */
@@ -73,7 +76,12 @@ public enum CommandType {
      * (decision {@code ANNOUNCE}), then its entry's flow or queue as usual. {@code input} -1 clears it.
      * No decision; an unknown prompt is refused ({@code INVALID_ARGUMENT}).
      */
-    ANNOUNCEMENT_SET(18);
+    ANNOUNCEMENT_SET(18),
+    /**
+     * {@code contactId, agentId}: the agent who transferred the contact warmly leaves it before another
+     * agent accepted it; the contact waits on in its queue alone, as after a cold transfer.
+     */
+    TRANSFER_LEFT(19);
 
     private static final CommandType[] BY_CODE = new CommandType[32];
 

@@ -14,6 +14,8 @@ public final class Decision {
     public static final int FLAG_FINAL = 2;
     /** The offer is a call to an agent who holds deferrable work (e-mail, social): the call interrupts it. */
     public static final int FLAG_INTERRUPTS = 4;
+    /** The transfer is warm: its agent stays with the citizen until {@link DecisionType#TRANSFER_RELEASED}. */
+    public static final int FLAG_WARM = 8;
 
     public DecisionType type;
     /** Sequence of the command that caused this decision. */

@@ -35,7 +35,11 @@ public enum DecisionType {
     AGENT_STATE(5),
     /** {@code contactId} ended with {@code outcome} ({@link Outcome}), last in {@code queueId}, handled by {@code agentId}. */
     END_CONTACT(6),
-    /** {@code contactId} was handed from {@code agentId} to {@code queueId}. */
+    /**
+     * {@code contactId} was handed from {@code agentId} to {@code queueId}. With {@link Decision#FLAG_WARM}
+     * the agent stays with the citizen, still holding the contact's place in its capacity, until
+     * {@link #TRANSFER_RELEASED}; without it the agent is free at once.
+     */
     TRANSFER_CONTACT(7),
     /** {@code contactId} keeps its place in {@code queueId} and will be called back. */
     CALLBACK_SCHEDULED(8),
@@ -69,7 +73,13 @@ public enum DecisionType {
      * {@code contactId} before anything else (the contact's flow or queue decisions follow): heard to its
      * end, keys do not cut it short, nothing waits on it. See {@code ANNOUNCEMENT_SET}.
      */
-    ANNOUNCE(13);
+    ANNOUNCE(13),
+    /**
+     * {@code agentId}, who transferred {@code contactId} warmly (now in {@code queueId}), is free of it:
+     * {@code reason} ({@link ReleaseReason}) says why: the next agent accepted it, it ended first, or
+     * the agent left it.
+     */
+    TRANSFER_RELEASED(14);
 
     private static final DecisionType[] BY_CODE = new DecisionType[16];
 

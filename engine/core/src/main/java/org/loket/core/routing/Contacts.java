@@ -65,6 +65,11 @@ final class Contacts {
     private static final int QUEUE_ENTERED = 26;
     /** When an agent accepted it (-1 before): handling time for the queue's estimated wait. */
     private static final int CONNECTED = 28;
+    /**
+     * The agent who transferred the contact warmly and stays with it (holding its place in that
+     * agent's capacity) until another agent accepts it, it ends, or the agent leaves it; -1 otherwise.
+     */
+    private static final int HOLDER = 30;
 
     final int capacity;
     private final int[] row;
@@ -92,6 +97,7 @@ final class Contacts {
         row = new int[PAD + capacity * ROW];
         for (int slot = 0; slot < capacity; slot++) {
             setPreferred(slot, -1);
+            setHolder(slot, -1);
             setReservedFor(slot, -1);
             setNext(slot, -1);
             setPrev(slot, -1);
@@ -246,6 +252,14 @@ final class Contacts {
         row[at(slot) + PREFERRED] = value;
     }
 
+    int holder(int slot) {
+        return row[at(slot) + HOLDER];
+    }
+
+    void setHolder(int slot, int value) {
+        row[at(slot) + HOLDER] = value;
+    }
+
     int reservedFor(int slot) {
         return row[at(slot) + RESERVED_FOR];
     }
@@ -353,6 +367,7 @@ final class Contacts {
         setConnectedNs(slot, -1);
         setPreferred(slot, -1);
         setReservedFor(slot, -1);
+        setHolder(slot, -1);
         setNode(slot, -1);
         setRetries(slot, 0);
         setFlags(slot, 0);
@@ -552,6 +567,7 @@ final class Contacts {
             out.writeLong(connectedNs(s));
             out.writeInt(preferred(s));
             out.writeInt(reservedFor(s));
+            out.writeInt(holder(s));
             out.writeInt(priority(s));
             out.writeInt(language(s));
             out.writeInt(agent(s));
@@ -597,10 +613,12 @@ final class Contacts {
                 setConnectedNs(s, format >= 5 ? in.readLong() : -1);
                 setPreferred(s, format >= 9 ? in.readInt() : -1);
                 setReservedFor(s, format >= 9 ? in.readInt() : -1);
+                setHolder(s, format >= 13 ? in.readInt() : -1);
             } else { // before escalation, a queue was its only lane
                 setLane(s, queue(s) < 0 ? -1 : lanes.of(queue(s), 0, 0));
                 setQueueEnteredNs(s, -1); // set from the join time below
                 setConnectedNs(s, -1);
+                setHolder(s, -1);
             }
             setPriority(s, in.readInt());
             setLanguage(s, in.readInt());

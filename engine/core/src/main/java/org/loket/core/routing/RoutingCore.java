@@ -20,6 +20,7 @@ import org.loket.core.decision.DecisionType;
 import org.loket.core.decision.OfferReason;
 import org.loket.core.decision.Outcome;
 import org.loket.core.decision.RejectReason;
+import org.loket.core.decision.ReleaseReason;
 import org.loket.core.state.StateHasher;
 import org.loket.core.state.StateReader;
 import org.loket.core.state.StateWriter;
@@ -81,7 +82,13 @@ import org.loket.core.state.StateWriter;
  *     social work items are not told. It outlives a configuration change (by prompt name).</li>
  * <li>A transfer goes into a queue of the contact's own channel ({@link RejectReason#WRONG_CHANNEL}
  *     otherwise). It may name an agent: when that agent qualifies for the target queue and can take
- *     the contact now, it is offered to them at once; otherwise it waits in the queue in its place.</li>
+ *     the contact now, it is offered to them at once; otherwise it waits in the queue in its place.
+ *     A cold transfer frees the agent at once. A warm one ({@link Command#TRANSFER_WARM}; not for
+ *     deferrable queues, {@link RejectReason#INVALID_ARGUMENT}) leaves the contact's place in the
+ *     agent's capacity until another agent accepts it, it ends, or the agent leaves it
+ *     ({@code TRANSFER_LEFT}): then {@code TRANSFER_RELEASED} says why. The first agent is not kept
+ *     from the next offer: if they serve the target queue and have room they may be offered it back
+ *     (accepting keeps it, as the only agent).</li>
  * <li>A flow's queue leaf (and a menu's fallback) may name another queue per channel
  *     ({@link FlowNode#queueFor}): the chatbot walks the IVR's flow and still lands in a chat queue.</li>
  * </ul>
@@ -95,7 +102,7 @@ import org.loket.core.state.StateWriter;
  */
 public final class RoutingCore {
     /** Format of {@link #writeState}; a reader refuses another. */
-    public static final int STATE_FORMAT_VERSION = 12;
+    public static final int STATE_FORMAT_VERSION = 13;
 
     private final DecisionSink sink;
     private final Decision decision = new Decision();
@@ -194,6 +201,7 @@ public final class RoutingCore {
             case CONTACT_ENDED -> onContactEnded(command);
             case WRAP_UP_DONE -> onWrapUpDone(command);
             case TRANSFER_REQUESTED -> onTransferRequested(command);
+            case TRANSFER_LEFT -> onTransferLeft(command);
             case CALLBACK_REQUESTED -> onCallbackRequested(command);
             case QUEUE_CLOSURE_SET -> onQueueClosureSet(command, closurePrompt);
             case QUEUE_HOURS_SET -> onQueueClosureSet(command, hoursPrompt);
@@ -407,6 +415,7 @@ public final class RoutingCore {
             contacts.setQueueEnteredNs(slot, oldContacts.queueEnteredNs(oldSlot));
             contacts.setConnectedNs(slot, oldContacts.connectedNs(oldSlot));
             contacts.setPreferred(slot, oldContacts.preferred(oldSlot) < 0 ? -1 : agentMap[oldContacts.preferred(oldSlot)]);
+            contacts.setHolder(slot, oldContacts.holder(oldSlot) < 0 ? -1 : agentMap[oldContacts.holder(oldSlot)]);
             int oldQueue = oldContacts.queue(oldSlot);
             int q = oldQueue < 0 ? -1 : indexOfQueue(next, old.queues().get(oldQueue).name());
             contacts.setQueue(slot, q);
@@ -1008,16 +1017,28 @@ public final class RoutingCore {
             reject(RejectReason.UNKNOWN_QUEUE, command);
             return;
         }
-        if (queues[command.queueId].channel() != queues[contacts.queue(slot)].channel()) {
+        QueueSpec from = queues[contacts.queue(slot)];
+        QueueSpec to = queues[command.queueId];
+        if (to.channel() != from.channel()) {
             reject(RejectReason.WRONG_CHANNEL, command); // an agent's load and capacity are counted per channel
             return;
         }
+        boolean warm = command.reason == Command.TRANSFER_WARM;
+        if (warm && (from.deferrable() || to.deferrable())) {
+            reject(RejectReason.INVALID_ARGUMENT, command); // a warm transfer is for conversations, not work items
+            return;
+        }
         int agent = contacts.agent(slot);
-        releaseAgent(slot, agent);
+        if (warm) {
+            contacts.setHolder(slot, agent); // the agent's load stays: it stays with the citizen
+        } else {
+            releaseAgent(slot, agent);
+        }
         Decision d = begin(DecisionType.TRANSFER_CONTACT);
         d.contactId = contacts.id(slot);
         d.agentId = agent;
         d.queueId = command.queueId;
+        d.flags = warm ? Decision.FLAG_WARM : 0;
         emit();
         // "No wrong door": the citizen keeps the time they joined, so the transfer costs no place.
         contacts.setState(slot, ContactState.WAITING.code());
@@ -1029,7 +1050,7 @@ public final class RoutingCore {
         announceQueued(slot, estimatedWaitNs(command.queueId, contacts.lane(slot), contacts.position(slot)));
         scheduleEscalation(slot);
         int target = command.input;
-        if (target >= 0 && target < agents.count && target != agent && agents.available(target, queues[command.queueId].channel().code())
+        if (target >= 0 && target < agents.count && target != agent && agents.available(target, to.channel().code())
                 && agents.isMember(target, contacts.lane(slot))) {
             offer(slot, target, OfferReason.TRANSFERRED_TO_AGENT, 1, 0, -1);
         } else {
@@ -1038,9 +1059,48 @@ public final class RoutingCore {
         routeAgent(agent);
     }
 
+    private void onTransferLeft(Command command) {
+        int slot = liveSlot(command);
+        if (slot < 0) {
+            return;
+        }
+        int holder = contacts.holder(slot);
+        if (holder < 0) {
+            reject(RejectReason.ILLEGAL_TRANSITION, command);
+        } else if (holder != command.agentId) {
+            reject(RejectReason.WRONG_AGENT, command);
+        } else {
+            contacts.setHolder(slot, -1);
+            releaseHolder(holder, contacts.id(slot), contacts.queue(slot), ReleaseReason.LEFT);
+        }
+    }
+
+    /**
+     * The first agent of a warm transfer is free of the contact: its place in the agent's capacity
+     * goes, the adapters hear why, and the agent takes what waits for it. The contact's own state is
+     * the caller's business (it may already be freed).
+     */
+    private void releaseHolder(int holder, long contactId, int queue, int reason) {
+        // An agent's load counts by its queues' channel (a transfer keeps it); warm transfers are never of deferrable queues.
+        agents.addLoad(holder, queues[queue].channel().code(), -1, false, nowNs);
+        Decision d = begin(DecisionType.TRANSFER_RELEASED);
+        d.contactId = contactId;
+        d.agentId = holder;
+        d.queueId = queue;
+        d.reason = reason;
+        emit();
+        routeAgent(holder);
+    }
+
     private void end(int slot, int outcome) {
         emitEnd(slot, outcome);
+        int holder = contacts.holder(slot);
+        long contactId = contacts.id(slot);
+        int queue = contacts.queue(slot);
         contacts.free(slot);
+        if (holder >= 0) {
+            releaseHolder(holder, contactId, queue, ReleaseReason.CONTACT_ENDED);
+        }
     }
 
     private void emitEnd(int slot, int outcome) {
@@ -1213,6 +1273,11 @@ public final class RoutingCore {
         contacts.setConnectedNs(slot, nowNs);
         recordAnswer(contacts.queue(slot));
         agents.addPendingOffers(command.agentId, -1);
+        int holder = contacts.holder(slot);
+        if (holder >= 0) {
+            contacts.setHolder(slot, -1);
+            releaseHolder(holder, contacts.id(slot), contacts.queue(slot), ReleaseReason.ACCEPTED);
+        }
     }
 
     private void onOfferDeclined(Command command) {
@@ -1520,6 +1585,12 @@ public final class RoutingCore {
     public int contactAgent(long contactId) {
         int slot = contacts == null ? -1 : contacts.slotOf(contactId);
         return slot < 0 ? -1 : contacts.agent(slot);
+    }
+
+    /** The agent who transferred the contact warmly and stays with it until another accepts, or -1. */
+    public int contactHolder(long contactId) {
+        int slot = contacts == null ? -1 : contacts.slotOf(contactId);
+        return slot < 0 ? -1 : contacts.holder(slot);
     }
 
     /** Position (1 = next) of a waiting contact in its queue, or -1 if it is not waiting. */

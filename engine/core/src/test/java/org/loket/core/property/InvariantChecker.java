@@ -20,6 +20,7 @@ import org.loket.core.decision.DecisionType;
 import org.loket.core.decision.OfferReason;
 import org.loket.core.decision.Outcome;
 import org.loket.core.decision.RejectReason;
+import org.loket.core.decision.ReleaseReason;
 import org.loket.core.routing.RoutingCore;
 import org.loket.core.testkit.RandomTraffic;
 
@@ -72,6 +73,8 @@ final class InvariantChecker {
         long offerDeadlineNs;
         long promptedNs;
         int promptNode = -1;
+        /** The first agent of a warm transfer, who stays until its {@code TRANSFER_RELEASED}; -1 none. */
+        int holder = -1;
     }
 
     private final long seed;
@@ -213,6 +216,20 @@ final class InvariantChecker {
                 seen.wrapUpEnded = true;
                 continue;
             }
+            if (d.type == DecisionType.TRANSFER_RELEASED) {
+                // Released once, for the reason that happened: the next agent accepted, the contact ended, or the agent left.
+                require(seen.holder >= 0 && seen.holder == d.agentId, "release of agent %d, who does not stay with the contact: %s",
+                        d.agentId, d);
+                boolean fits = switch (d.reason) {
+                    case ReleaseReason.ACCEPTED -> !seen.ended && command.type == CommandType.OFFER_ACCEPTED && command.contactId == d.contactId;
+                    case ReleaseReason.LEFT -> !seen.ended && command.type == CommandType.TRANSFER_LEFT && command.agentId == d.agentId;
+                    case ReleaseReason.CONTACT_ENDED -> seen.ended && seen.endedNs == d.timestampNs;
+                    default -> false;
+                };
+                require(fits, "release for %s after command %s: %s", ReleaseReason.name(d.reason), command.type, d);
+                seen.holder = -1;
+                continue;
+            }
             require(!seen.ended, "decision after the contact ended: %s", d);
             switch (d.type) {
                 case END_CONTACT -> {
@@ -271,6 +288,12 @@ final class InvariantChecker {
                     retractedId = d.contactId;
                 }
                 case CALLBACK_SCHEDULED -> seen.callback = true;
+                case TRANSFER_CONTACT -> {
+                    if ((d.flags & Decision.FLAG_WARM) != 0) {
+                        require(seen.holder < 0, "a second warm transfer before the first was released: %s", d);
+                        seen.holder = d.agentId;
+                    }
+                }
                 case PLAY_PROMPT -> {
                     seen.promptedNs = d.timestampNs;
                     seen.promptNode = d.nodeId;
@@ -428,6 +451,9 @@ final class InvariantChecker {
             long id = e.getKey();
             Seen seen = e.getValue();
             ContactState state = core.contactState(id);
+            require(core.contactHolder(id) == (state == ContactState.NONE ? -1 : seen.holder),
+                    "contact %d is held warmly by agent %d, its decisions say %d", id, core.contactHolder(id), seen.holder);
+            require(!seen.ended || seen.holder < 0, "contact %d ended, its warm transfer's agent %d was not released", id, seen.holder);
             if (seen.ended) {
                 require(state == ContactState.NONE || state == ContactState.WRAP_UP && seen.outcome == Outcome.ANSWERED,
                         "contact %d ended (%s) but is %s", id, Outcome.name(seen.outcome), state);
@@ -474,12 +500,23 @@ final class InvariantChecker {
         }
     }
 
-    /** No agent holds more than its capacity on a channel, and a voice contact takes the whole agent. */
+    /**
+     * No agent holds more than its capacity on a channel, and a voice contact takes the whole agent.
+     * The first agent of a warm transfer still counts the contact.
+     */
     private void checkCapacity(RoutingCore core) {
+        int[][] staying = new int[core.agentCount()][Channel.COUNT];
+        for (Seen seen : open.values()) {
+            if (seen.holder >= 0) {
+                staying[seen.holder][config.queues().get(seen.queue).channel().code()]++;
+            }
+        }
         for (int a = 0; a < core.agentCount(); a++) {
             int total = 0;
             for (Channel channel : Channel.values()) {
                 int load = core.agentLoad(a, channel);
+                require(load >= staying[a][channel.code()], "agent %d holds %d %s contacts, it stays with %d after warm transfers",
+                        a, load, channel, staying[a][channel.code()]);
                 require(load >= 0 && load <= core.agentCapacity(a, channel), "agent %d holds %d %s contacts, capacity %d",
                         a, load, channel, core.agentCapacity(a, channel));
                 total += load;

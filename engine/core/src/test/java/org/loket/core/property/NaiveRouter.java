@@ -27,6 +27,7 @@ import org.loket.core.decision.DecisionType;
 import org.loket.core.decision.OfferReason;
 import org.loket.core.decision.Outcome;
 import org.loket.core.decision.RejectReason;
+import org.loket.core.decision.ReleaseReason;
 
 /**
  * A reference router for differential tests: the routing rules of
@@ -66,6 +67,8 @@ final class NaiveRouter {
         int preferred = -1;
         /** The agent it waits for alone (until its deadline), or -1. */
         int reservedFor = -1;
+        /** The agent who transferred it warmly and stays with it (and holds it in its load), or -1. */
+        int holder = -1;
 
         Contact(long id) {
             this.id = id;
@@ -165,6 +168,7 @@ final class NaiveRouter {
             case CONTACT_ENDED -> endConversation(c);
             case WRAP_UP_DONE -> wrapUpDone(c);
             case TRANSFER_REQUESTED -> transfer(c);
+            case TRANSFER_LEFT -> leave(c);
             case CALLBACK_REQUESTED -> callback(c);
             case QUEUE_CLOSURE_SET -> closure(c, closures);
             case QUEUE_HOURS_SET -> closure(c, hoursClosures);
@@ -336,6 +340,7 @@ final class NaiveRouter {
                 contact.agent = agentByOld.get(contact.agent);
             }
             contact.preferred = contact.preferred < 0 ? -1 : agentByOld.getOrDefault(contact.preferred, -1);
+            contact.holder = contact.holder < 0 ? -1 : agentByOld.get(contact.holder);
             contact.reservedFor = -1; // a reload ends the waits for a preferred agent
             if (contact.state == ContactState.WAITING || contact.state == ContactState.OFFERED) {
                 List<EscalationStep> steps = queue(contact.queue).steps();
@@ -1007,6 +1012,9 @@ final class NaiveRouter {
             }
             lastAnswerNs.put(name, nowNs);
             backlogAfterAnswer.put(name, !waiting(contact.queue).isEmpty());
+            if (contact.holder >= 0) {
+                releaseHolder(contact, ReleaseReason.ACCEPTED);
+            }
         }
     }
 
@@ -1102,12 +1110,24 @@ final class NaiveRouter {
             reject(RejectReason.WRONG_CHANNEL, c);
             return;
         }
+        boolean warm = c.reason == Command.TRANSFER_WARM;
+        if (warm && (queue(c.queueId).deferrable() || queue(contact.queue).deferrable())) {
+            reject(RejectReason.INVALID_ARGUMENT, c);
+            return;
+        }
         Agent agent = agents.get(contact.agent);
-        release(contact);
+        if (warm) {
+            contact.holder = agent.index; // the contact stays in the agent's load
+            contact.agent = -1;
+            contact.deadlineNs = -1;
+        } else {
+            release(contact);
+        }
         Decision d = decision(DecisionType.TRANSFER_CONTACT);
         d.contactId = contact.id;
         d.agentId = agent.index;
         d.queueId = c.queueId;
+        d.flags = warm ? Decision.FLAG_WARM : 0;
         emit(d);
         // The citizen keeps the time they joined: a transfer costs no place.
         contact.state = ContactState.WAITING;
@@ -1118,12 +1138,40 @@ final class NaiveRouter {
         Agent target = c.input >= 0 && c.input < agents.size() ? agents.get(c.input) : null;
         if (target != null && target != agent && serves(target, contact)
                 && available(target, queue(contact.queue).channel())) {
-            // A warm transfer to a named agent who can take it now.
+            // A transfer to a named agent who can take it now.
             offer(contact, target, OfferReason.TRANSFERRED_TO_AGENT, 1, 0, -1);
         } else {
             joined(contact);
         }
         route(agent);
+    }
+
+    private void leave(Command c) {
+        Contact contact = live(c);
+        if (contact == null) {
+            return;
+        }
+        if (contact.holder < 0) {
+            reject(RejectReason.ILLEGAL_TRANSITION, c);
+        } else if (contact.holder != c.agentId) {
+            reject(RejectReason.WRONG_AGENT, c);
+        } else {
+            releaseHolder(contact, ReleaseReason.LEFT);
+        }
+    }
+
+    /** The first agent of a warm transfer is free of the contact; it takes what waits for it. */
+    private void releaseHolder(Contact contact, int reason) {
+        Agent holder = agents.get(contact.holder);
+        contact.holder = -1;
+        Decision d = decision(DecisionType.TRANSFER_RELEASED);
+        d.contactId = contact.id;
+        d.agentId = holder.index;
+        d.queueId = contact.queue;
+        d.reason = reason;
+        emit(d);
+        refresh(holder, false);
+        route(holder);
     }
 
     /** The agent no longer holds the contact; the contact is between places (the caller puts it somewhere). */
@@ -1157,6 +1205,9 @@ final class NaiveRouter {
     private void end(Contact contact, int outcome) {
         emitEnd(contact, outcome);
         contacts.remove(contact);
+        if (contact.holder >= 0) {
+            releaseHolder(contact, ReleaseReason.CONTACT_ENDED);
+        }
     }
 
     private void emitEnd(Contact contact, int outcome) {
@@ -1264,8 +1315,9 @@ final class NaiveRouter {
     private int load(Agent agent, Channel channel) {
         int load = 0;
         for (Contact c : contacts) {
-            if (c.agent == agent.index && holds(c) && queue(c.queue).channel() == channel) {
-                load++;
+            int places = places(c, agent);
+            if (places > 0 && queue(c.queue).channel() == channel) {
+                load += places;
             }
         }
         return load;
@@ -1307,11 +1359,17 @@ final class NaiveRouter {
     private int totalLoad(Agent agent) {
         int load = 0;
         for (Contact c : contacts) {
-            if (c.agent == agent.index && holds(c)) {
-                load++;
-            }
+            load += places(c, agent);
         }
         return load;
+    }
+
+    /**
+     * The places the contact takes in the agent's capacity: one as its agent, one as the first agent
+     * of its warm transfer (both when it is offered back to that agent).
+     */
+    private static int places(Contact c, Agent agent) {
+        return (c.agent == agent.index && holds(c) ? 1 : 0) + (c.holder == agent.index ? 1 : 0);
     }
 
     private static boolean holds(Contact c) {
@@ -1332,6 +1390,7 @@ final class NaiveRouter {
                 connected |= c.state == ContactState.CONNECTED;
                 wrapUp |= c.state == ContactState.WRAP_UP;
             }
+            connected |= c.holder == index; // the first agent of a warm transfer is still with the citizen
         }
         return offered ? AgentState.OFFERED : connected ? AgentState.BUSY : wrapUp ? AgentState.WRAP_UP : agent.presence;
     }

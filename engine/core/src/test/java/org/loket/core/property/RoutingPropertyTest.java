@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.loket.core.command.Command;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
+import org.loket.core.decision.ReleaseReason;
 import org.loket.core.routing.RoutingCore;
 import org.loket.core.state.ByteArrayState;
 import org.loket.core.testkit.RandomTraffic;
@@ -40,6 +41,8 @@ class RoutingPropertyTest {
     /** Deflections acted, per action code, and estimated waits announced, over all seeds. */
     private static final java.util.concurrent.ConcurrentHashMap<Integer, Integer> DEFLECTIONS = new java.util.concurrent.ConcurrentHashMap<>();
     private static final java.util.concurrent.atomic.AtomicInteger KNOWN_WAITS = new java.util.concurrent.atomic.AtomicInteger();
+    /** Warm transfers' first agents released, per reason, over all seeds. */
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, Integer> RELEASES = new java.util.concurrent.ConcurrentHashMap<>();
 
     @org.junit.jupiter.api.AfterAll
     static void everyKindOfEscalationStepActed() {
@@ -51,6 +54,10 @@ class RoutingPropertyTest {
                 }
             }
             assertThat(KNOWN_WAITS.get()).as("contacts queued with a known estimated wait").isPositive();
+            for (int reason : new int[] {ReleaseReason.ACCEPTED, ReleaseReason.CONTACT_ENDED, ReleaseReason.LEFT}) {
+                assertThat(RELEASES.getOrDefault(reason, 0)).as("warm transfers released for %s over all seeds", ReleaseReason.name(reason))
+                        .isPositive();
+            }
         }
     }
 
@@ -91,6 +98,8 @@ class RoutingPropertyTest {
                     DEFLECTIONS.merge(d.reason, 1, Integer::sum);
                 } else if (d.type == DecisionType.QUEUE_CONTACT && d.score > 0) {
                     KNOWN_WAITS.incrementAndGet();
+                } else if (d.type == DecisionType.TRANSFER_RELEASED) {
+                    RELEASES.merge(d.reason, 1, Integer::sum);
                 }
             }
             if (shadow != null) {

@@ -17,6 +17,7 @@ import org.loket.core.decision.DecisionType;
 import org.loket.core.decision.OfferReason;
 import org.loket.core.decision.Outcome;
 import org.loket.core.decision.RejectReason;
+import org.loket.core.decision.ReleaseReason;
 import org.loket.core.testkit.ConfigBuilder;
 import org.loket.core.testkit.CoreDriver;
 
@@ -267,7 +268,7 @@ class RoutingCoreTest {
     }
 
     @Test
-    void shouldOfferAWarmTransferToTheNamedAgentWhenThatAgentCanTakeIt() {
+    void shouldOfferATransferToTheNamedAgentWhenThatAgentCanTakeIt() {
         int ann = b.agent("ann", digid, 5);
         int bob = b.agent("bob", digid, 5);
         int cas = b.agent("cas", digid, 5);
@@ -321,6 +322,70 @@ class RoutingCoreTest {
         assertThat(driver.sink.of(DecisionType.TRANSFER_CONTACT)).hasSize(1);
         assertThat(lastOffer().contactId).isEqualTo(1);
         assertThat(lastOffer().agentId).isEqualTo(expert);
+    }
+
+    @Test
+    void shouldKeepTheFirstAgentWithAWarmlyTransferredCallUntilTheNextAgentAccepts() {
+        int ann = b.agent("ann", digid, 5);
+        int expert = b.agent("expert", app, 5);
+        start(b.build()).apply(login(0, ann), arrive(1_000, 1, Channel.VOICE, eDigid), accept(2_000, 1, ann),
+                warmTransfer(3_000, 1, ann, qApp),
+                arrive(4_000, 2, Channel.VOICE, eDigid));
+        assertThat(driver.sink.of(DecisionType.TRANSFER_CONTACT)).singleElement()
+                .satisfies(d -> assertThat(d.flags & Decision.FLAG_WARM).isNotZero());
+        assertThat(driver.core.contactState(1)).isEqualTo(ContactState.WAITING);
+        assertThat(driver.core.contactHolder(1)).isEqualTo(ann);
+        assertThat(driver.core.agentLoad(ann, Channel.VOICE)).as("ann stays with the caller").isEqualTo(1);
+        assertThat(driver.core.agentState(ann)).isEqualTo(AgentState.BUSY);
+        assertThat(driver.core.contactState(2)).as("so the next caller waits").isEqualTo(ContactState.WAITING);
+        driver.apply(login(5_000, expert));
+        assertThat(lastOffer().agentId).isEqualTo(expert);
+        assertThat(driver.sink.of(DecisionType.TRANSFER_RELEASED)).as("an offer is not yet a hand-over").isEmpty();
+        driver.apply(accept(6_000, 1, expert));
+        assertThat(driver.sink.of(DecisionType.TRANSFER_RELEASED)).singleElement().satisfies(d -> {
+            assertThat(d.agentId).isEqualTo(ann);
+            assertThat(d.contactId).isEqualTo(1);
+            assertThat(d.queueId).isEqualTo(qApp);
+            assertThat(d.reason).isEqualTo(ReleaseReason.ACCEPTED);
+        });
+        assertThat(driver.core.contactHolder(1)).isEqualTo(-1);
+        assertThat(driver.core.agentLoad(ann, Channel.VOICE)).isEqualTo(1);
+        assertThat(lastOffer().contactId).as("ann, free, takes the next caller").isEqualTo(2);
+        assertThat(lastOffer().agentId).isEqualTo(ann);
+    }
+
+    @Test
+    void shouldFreeTheFirstAgentOfAWarmTransferWhenTheCitizenLeavesOrTheAgentLetsGo() {
+        int ann = b.agent("ann", digid, 5);
+        int bob = b.agent("bob", digid, 5);
+        start(b.build()).apply(login(0, ann), login(0, bob), arrive(1_000, 1, Channel.VOICE, eDigid), accept(1_500, 1, ann),
+                arrive(2_000, 2, Channel.VOICE, eDigid), accept(2_500, 2, bob),
+                warmTransfer(3_000, 1, ann, qApp), warmTransfer(3_000, 2, bob, qApp),
+                transferLeft(4_000, 1, bob), transferLeft(4_000, 1, ann), abandon(5_000, 2), transferLeft(6_000, 2, bob));
+        assertThat(driver.sink.of(DecisionType.TRANSFER_RELEASED)).extracting(d -> d.agentId + ":" + ReleaseReason.name(d.reason))
+                .containsExactly(ann + ":LEFT", bob + ":CONTACT_ENDED");
+        assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).extracting(d -> d.reason)
+                .as("only the agent who stays may leave, and only while it stays")
+                .containsExactly(RejectReason.WRONG_AGENT, RejectReason.UNKNOWN_CONTACT);
+        assertThat(driver.core.contactState(1)).as("the caller waits on alone, in place").isEqualTo(ContactState.WAITING);
+        assertThat(driver.core.agentLoad(ann, Channel.VOICE)).isZero();
+        assertThat(driver.core.agentLoad(bob, Channel.VOICE)).isZero();
+        assertThat(driver.core.agentState(ann)).isEqualTo(AgentState.READY);
+    }
+
+    @Test
+    void shouldRefuseAWarmTransferOutOfOrIntoAQueueOfWorkItems() {
+        int ann = b.agent("ann", digid, 5);
+        int mail = b.queue("digid-mail", Channel.EMAIL, digid);
+        int moreMail = b.queue("app-mail", Channel.EMAIL, app);
+        b.deferrable(mail, true);
+        int eMail = b.entryToQueue("mail", mail);
+        start(b.build()).apply(login(0, ann), arrive(1_000, 1, Channel.EMAIL, eMail), accept(2_000, 1, ann),
+                warmTransfer(3_000, 1, ann, moreMail), transfer(4_000, 1, ann, moreMail));
+        assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).extracting(d -> d.reason).containsExactly(RejectReason.INVALID_ARGUMENT);
+        assertThat(driver.sink.of(DecisionType.TRANSFER_CONTACT)).as("a cold transfer of the e-mail goes").singleElement()
+                .satisfies(d -> assertThat(d.flags & Decision.FLAG_WARM).isZero());
+        assertThat(driver.core.contactHolder(1)).isEqualTo(-1);
     }
 
     @Test

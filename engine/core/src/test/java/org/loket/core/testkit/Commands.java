@@ -150,6 +150,17 @@ public final class Commands {
         return c;
     }
 
+    /** A warm transfer: the agent stays with the citizen until the next agent accepts. */
+    public static Command warmTransfer(long ms, long contactId, int agentId, int queueId) {
+        Command c = transfer(ms, contactId, agentId, queueId);
+        c.reason = Command.TRANSFER_WARM;
+        return c;
+    }
+
+    public static Command transferLeft(long ms, long contactId, int agentId) {
+        return contactAgent(CommandType.TRANSFER_LEFT, ms, contactId, agentId);
+    }
+
     public static Command callback(long ms, long contactId) {
         Command c = at(CommandType.CALLBACK_REQUESTED, ms);
         c.contactId = contactId;

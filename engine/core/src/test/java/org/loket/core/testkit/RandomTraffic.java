@@ -71,6 +71,8 @@ public final class RandomTraffic implements DecisionSink {
         boolean callback;
         /** Waits for its preferred agent alone until {@code deadlineNs}. */
         boolean reserved;
+        /** The agent who transferred it warmly and stays with it, or -1. */
+        int holder = -1;
 
         Tracked(long id) {
             this.id = id;
@@ -87,6 +89,7 @@ public final class RandomTraffic implements DecisionSink {
             t.enteredQueueNs = enteredQueueNs;
             t.callback = callback;
             t.reserved = reserved;
+            t.holder = holder;
             return t;
         }
 
@@ -100,6 +103,7 @@ public final class RandomTraffic implements DecisionSink {
             enteredQueueNs = from.enteredQueueNs;
             callback = from.callback;
             reserved = from.reserved;
+            holder = from.holder;
         }
 
         boolean dueAt(long nowNs) {
@@ -301,16 +305,25 @@ public final class RandomTraffic implements DecisionSink {
             settleContact(t, ContactState.NONE);
             return expect(ACCEPTED, Commands.wrapUpDone(ms, t.id, t.agent));
         }
-        if (r < 46) {
+        if (r < 45) {
             Tracked t = pick(c -> c.state == ContactState.CONNECTED);
             if (t == null) {
                 return null;
             }
-            Command transfer = Commands.transfer(ms, t.id, t.agent, queueOfChannel(config.queues().get(t.queue).channel(), true));
+            int target = queueOfChannel(config.queues().get(t.queue).channel(), true);
+            boolean warm = rnd.nextBoolean();
+            Command transfer = warm ? Commands.warmTransfer(ms, t.id, t.agent, target) : Commands.transfer(ms, t.id, t.agent, target);
             if (rnd.nextBoolean()) {
                 transfer.input = rnd.nextInt(presence.length); // a named agent: any, able to take it or not
             }
-            return expect(ACCEPTED, transfer);
+            // A warm transfer is for conversations: not out of or into a deferrable (work item) queue.
+            boolean workItem = queue(t.queue).deferrable() || queue(target).deferrable();
+            return expect(warm && workItem ? RejectReason.INVALID_ARGUMENT : ACCEPTED, transfer);
+        }
+        if (r < 46) {
+            // The first agent of a warm transfer leaves the citizen to wait alone.
+            Tracked t = pick(c -> c.holder >= 0 && !c.dueAt(nowNs));
+            return t == null ? null : expect(ACCEPTED, Commands.transferLeft(ms, t.id, t.holder));
         }
         if (r < 51) {
             Tracked t = pick(c -> (c.state == ContactState.WAITING || c.state == ContactState.OFFERED
@@ -522,6 +535,13 @@ public final class RandomTraffic implements DecisionSink {
                 if (t == null) {
                     return null;
                 }
+                if (rnd.nextInt(3) == 0) {
+                    // Leaving a warm transfer: only its first agent may, and only while it holds one.
+                    if (t.holder >= 0 && agents > 1) {
+                        return expect(RejectReason.WRONG_AGENT, Commands.transferLeft(ms, t.id, (t.holder + 1 + rnd.nextInt(agents - 1)) % agents));
+                    }
+                    return t.holder >= 0 ? null : expect(RejectReason.ILLEGAL_TRANSITION, Commands.transferLeft(ms, t.id, rnd.nextInt(agents)));
+                }
                 if (rnd.nextBoolean()) {
                     return expect(RejectReason.ILLEGAL_TRANSITION, Commands.transfer(ms, t.id, rnd.nextInt(agents), 0));
                 }
@@ -611,6 +631,9 @@ public final class RandomTraffic implements DecisionSink {
             }
             case RETRACT_OFFER, TRANSFER_CONTACT, QUEUE_CONTACT -> {
                 if (t != null) {
+                    if (d.type == DecisionType.TRANSFER_CONTACT && (d.flags & Decision.FLAG_WARM) != 0) {
+                        t.holder = d.agentId;
+                    }
                     t.state = ContactState.WAITING;
                     t.agent = -1;
                     if (d.type == DecisionType.QUEUE_CONTACT && t.reserved && d.queueId == t.queue && d.agentId < 0) {
@@ -675,6 +698,11 @@ public final class RandomTraffic implements DecisionSink {
                     presence[d.agentId] = AgentState.PAUSED.code();
                 } else {
                     wrapUpTimedOut(d.agentId, d.timestampNs);
+                }
+            }
+            case TRANSFER_RELEASED -> {
+                if (t != null) {
+                    t.holder = -1;
                 }
             }
             case REJECT_COMMAND -> rejected(d);
@@ -791,7 +819,7 @@ public final class RandomTraffic implements DecisionSink {
 
     private boolean holds(int agent) {
         for (Tracked t : live) {
-            if (t.agent == agent && (t.state == ContactState.OFFERED || t.state == ContactState.CONNECTED
+            if (t.holder == agent || t.agent == agent && (t.state == ContactState.OFFERED || t.state == ContactState.CONNECTED
                     || t.state == ContactState.WRAP_UP)) {
                 return true;
             }

@@ -342,10 +342,13 @@ public final class KpiCollector {
                     if (from >= 0) {
                         transferredOut[from]++;
                     }
-                    hold(agent(d.agentId), -1, d.timestampNs);
+                    if ((d.flags & Decision.FLAG_WARM) == 0) {
+                        hold(agent(d.agentId), -1, d.timestampNs); // a warm transfer's agent holds it until released
+                    }
                     r.agent = -1;
                 }
             }
+            case TRANSFER_RELEASED -> hold(agent(d.agentId), -1, d.timestampNs);
             case CALLBACK_SCHEDULED -> {
                 if (r != null && !r.callback) {
                     r.callback = true;

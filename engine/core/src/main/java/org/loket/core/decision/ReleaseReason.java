@@ -1,0 +1,21 @@
+package org.loket.core.decision;
+
+/** Why the first agent of a warm transfer is free of the contact ({@link DecisionType#TRANSFER_RELEASED}). Codes are journaled. */
+public final class ReleaseReason {
+    /** Another agent accepted the contact: the hand-over is done. */
+    public static final int ACCEPTED = 1;
+    /** The contact ended (the citizen left, or its queue closed) before another agent accepted it. */
+    public static final int CONTACT_ENDED = 2;
+    /** The agent left the contact ({@code TRANSFER_LEFT}); it waits on alone. */
+    public static final int LEFT = 3;
+
+    private static final String[] NAMES = {"NONE", "ACCEPTED", "CONTACT_ENDED", "LEFT"};
+
+    private ReleaseReason() {
+    }
+
+    /** A readable name for logs and reports. */
+    public static String name(int reason) {
+        return reason >= 0 && reason < NAMES.length ? NAMES[reason] : "RELEASE_" + reason;
+    }
+}
