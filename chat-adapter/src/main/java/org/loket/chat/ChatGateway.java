@@ -78,7 +78,7 @@ public final class ChatGateway implements Gateway {
             Map<Long, ChatHub.LiveContact> live = new HashMap<>();
             for (int i = 0; i < n; i++) {
                 live.put(ids[i], new ChatHub.LiveContact(core.contactState(ids[i]).code(), core.contactQueue(ids[i]),
-                        core.contactAgent(ids[i])));
+                        core.contactAgent(ids[i]), core.contactHolder(ids[i])));
             }
             return Map.entry(live, ChatHub.CoreView.of(core));
         });

@@ -41,6 +41,7 @@ import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
 import org.loket.core.decision.Outcome;
 import org.loket.core.decision.RejectReason;
+import org.loket.core.decision.ReleaseReason;
 import org.loket.host.gateway.CommandFiller;
 import org.loket.host.gateway.CallMonitoring;
 import org.loket.host.gateway.CommandPublisher;
@@ -128,6 +129,11 @@ final class ChatHub implements AutoCloseable {
          * transfers, dropped when it refuses (the core answers in the same order).
          */
         java.util.ArrayDeque<String> pendingNotes;
+        /**
+         * The agent who transferred the conversation warmly and stays with the citizen (reads and
+         * writes) until the core releases them ({@code TRANSFER_RELEASED}); -1 otherwise.
+         */
+        int stayingAgent = -1;
         ObjectNode lastPrompt;
         Peer citizen;
         /** SHA-256 of the resume token (the token itself is only ever with the citizen), or null once they left. */
@@ -431,6 +437,7 @@ final class ChatHub implements AutoCloseable {
         for (Conversation c : conversations.values()) {
             c.queue = c.queue >= 0 ? queueTo[c.queue] : -1;
             c.agent = c.agent >= 0 ? agentTo[c.agent] : -1;
+            c.stayingAgent = c.stayingAgent >= 0 ? agentTo[c.stayingAgent] : -1;
             c.node = c.node >= 0 ? nodeTo[c.node] : -1;
             c.language = c.language < languageTo.length ? Math.max(0, languageTo[c.language]) : 0;
             if (c.queue >= 0) {
@@ -502,7 +509,7 @@ final class ChatHub implements AutoCloseable {
      * Where the core has a live contact after its recovery: its {@link ContactState} code, queue and
      * agent (ids of the configuration in force, -1 for none).
      */
-    record LiveContact(int state, int queue, int agent) {
+    record LiveContact(int state, int queue, int agent, int stayingAgent) {
     }
 
     /**
@@ -588,6 +595,11 @@ final class ChatHub implements AutoCloseable {
             if (c.agent >= 0) {
                 agents[c.agent].held.add(c.id);
                 shown(agents[c.agent]);
+            }
+            if (where.stayingAgent() >= 0 && where.stayingAgent() < agents.length) {
+                c.stayingAgent = where.stayingAgent(); // a warm transfer's first agent stays on its desktop
+                agents[c.stayingAgent].held.add(c.id);
+                shown(agents[c.stayingAgent]);
             }
             if (c.phase == Phase.SELF_SERVICE && c.node >= 0) {
                 FlowNode node = routing.flowNodes().get(c.node);
@@ -782,8 +794,9 @@ final class ChatHub implements AutoCloseable {
                     return;
                 }
                 c.say("citizen", text);
-                if (c.phase == Phase.CONNECTED && c.agent >= 0) {
-                    sendToDesktop(c.agent, json.createObjectNode().put("type", "message").put("contact", Long.toString(c.id))
+                int reader = c.phase == Phase.CONNECTED && c.agent >= 0 ? c.agent : c.stayingAgent;
+                if (reader >= 0) {
+                    sendToDesktop(reader, json.createObjectNode().put("type", "message").put("contact", Long.toString(c.id))
                             .put("from", "citizen").put("text", text));
                 } else if (c.phase == Phase.SELF_SERVICE) {
                     String hint = HINT.getOrDefault(languageCode(c.language), HINT.get("en"));
@@ -1009,7 +1022,7 @@ final class ChatHub implements AutoCloseable {
                 changePresence(peer, a, AgentState.PAUSED, code);
             }
             case "logout" -> changePresence(peer, a, AgentState.LOGGED_OUT, PauseReason.UNSPECIFIED);
-            case "accept", "decline", "end", "wrap-up", "transfer", "message" -> onContactAction(peer, a, type, frame);
+            case "accept", "decline", "end", "wrap-up", "transfer", "message", "leave" -> onContactAction(peer, a, type, frame);
             default -> malformed(peer, "unknown type '" + type + "'");
         }
     }
@@ -1190,7 +1203,7 @@ final class ChatHub implements AutoCloseable {
                 if (text == null) {
                     return;
                 }
-                if (c.phase != Phase.CONNECTED) {
+                if (c.phase != Phase.CONNECTED && c.stayingAgent != a.id) {
                     peer.send(error("not-connected", "Contact " + contactId + " is not connected.").toString());
                     return;
                 }
@@ -1225,8 +1238,18 @@ final class ChatHub implements AutoCloseable {
                     peer.send(error("too-long", "The note is longer than " + settings.maxTextChars() + " characters").toString());
                     return;
                 }
-                if (c.phase != Phase.CONNECTED) {
+                if (c.phase != Phase.CONNECTED || c.agent != a.id) {
                     peer.send(error("not-connected", "Contact " + contactId + " is not connected.").toString());
+                    return;
+                }
+                boolean warm = frame.path("warm").asBoolean(false);
+                if (warm && !c.ours) {
+                    peer.send(error("cold-only", "Contact " + contactId + " is a call: it is transferred cold (the caller waits"
+                            + " in the new queue's hold).").toString());
+                    return;
+                }
+                if (warm && (routing.queues().get(queue).deferrable() || c.queue >= 0 && routing.queues().get(c.queue).deferrable())) {
+                    peer.send(error("cold-only", "Contact " + contactId + " is a work item: it is transferred cold.").toString());
                     return;
                 }
                 String targetName = frame.path("agent").asText("").trim();
@@ -1238,6 +1261,7 @@ final class ChatHub implements AutoCloseable {
                 Command o = command(CommandType.TRANSFER_REQUESTED, c.id, a.id);
                 o.queueId = queue;
                 o.input = target == null ? Command.NONE : target; // the core offers it to them if they can take it now
+                o.reason = warm ? Command.TRANSFER_WARM : Command.NONE;
                 if (publish(o, peer)) {
                     if (c.pendingNotes == null) {
                         c.pendingNotes = new java.util.ArrayDeque<>(1);
@@ -1245,6 +1269,13 @@ final class ChatHub implements AutoCloseable {
                     c.pendingNotes.add(a.name + " → " + routing.queues().get(queue).name() + (target == null ? "" : " (" + targetName + ")")
                             + (note.isBlank() ? "" : ": " + note));
                 }
+            }
+            case "leave" -> {
+                if (c.stayingAgent != a.id) {
+                    peer.send(error("not-staying", "You do not stay with contact " + contactId + " after a warm transfer.").toString());
+                    return;
+                }
+                publish(command(CommandType.TRANSFER_LEFT, c.id, a.id), peer); // TRANSFER_RELEASED closes the card
             }
             case "wrap-up" -> {
                 List<String> wrapUpCodes = routing.wrapUpCodes();
@@ -1292,7 +1323,7 @@ final class ChatHub implements AutoCloseable {
             Conversation c = conversations.get(id);
             if (c != null) {
                 offered |= c.phase == Phase.OFFERED;
-                busy |= c.phase == Phase.CONNECTED;
+                busy |= c.phase == Phase.CONNECTED || c.stayingAgent == a.id;
                 wrapUp |= c.phase == Phase.WRAP_UP || c.phase == Phase.ENDED;
             }
         }
@@ -1676,6 +1707,7 @@ final class ChatHub implements AutoCloseable {
             }
             case END_CONTACT -> onEnd(d);
             case TRANSFER_CONTACT -> onTransfer(d);
+            case TRANSFER_RELEASED -> onReleased(d);
             case ESCALATE -> onEscalate(d);
             case DEFLECT -> {
                 // A slow queue's deflection that lets the contact join offers a callback like a step does;
@@ -1971,18 +2003,47 @@ final class ChatHub implements AutoCloseable {
             c.notes.add(note);
             c.record(TranscriptStore.Kind.NOTE, note, 0);
         }
+        boolean warm = (d.flags & Decision.FLAG_WARM) != 0;
         if (d.agentId >= 0 && d.agentId < agents.length) {
             AgentView a = agents[d.agentId];
-            a.held.remove(c.id);
+            if (warm) {
+                c.stayingAgent = a.id; // the card stays on the desktop: the agent talks on until released
+            } else {
+                a.held.remove(c.id);
+            }
             sendToDesktop(a.id, json.createObjectNode().put("type", "transferred").put("contact", Long.toString(c.id))
-                    .put("queue", routing.queues().get(d.queueId).name()));
+                    .put("queue", routing.queues().get(d.queueId).name()).put("warm", warm));
             shown(a);
         }
         c.agent = -1;
-        c.say("system", "transferred to " + routing.queues().get(d.queueId).name());
+        c.say("system", "transferred to " + routing.queues().get(d.queueId).name() + (warm ? " (warm)" : ""));
         if (c.citizen != null) {
-            c.citizen.send("{\"type\":\"transferring\"}");
+            c.citizen.send(json.createObjectNode().put("type", "transferring").put("warm", warm).toString());
         }
+    }
+
+    /** The first agent of a warm transfer is free of the conversation: the next agent took it, it ended, or they left. */
+    private void onReleased(Decision d) {
+        if (d.agentId < 0 || d.agentId >= agents.length) {
+            return;
+        }
+        AgentView a = agents[d.agentId];
+        Conversation c = conversations.get(d.contactId);
+        if (c != null && c.stayingAgent == a.id) {
+            c.stayingAgent = -1;
+            if (d.reason == ReleaseReason.LEFT) {
+                c.say("system", "the first agent left; waiting for a colleague");
+                if (c.citizen != null) {
+                    c.citizen.send("{\"type\":\"agent-left\"}");
+                }
+            }
+        }
+        if (c == null || c.agent != a.id) { // offered back and accepted: the agent keeps it
+            a.held.remove(d.contactId);
+            sendToDesktop(a.id, json.createObjectNode().put("type", "released").put("contact", Long.toString(d.contactId))
+                    .put("reason", ReleaseReason.name(d.reason).toLowerCase(Locale.ROOT).replace('_', '-')));
+        }
+        shown(a);
     }
 
     private void onEnd(Decision d) {

@@ -99,7 +99,13 @@
         line('system', 'Een medewerker is bij u / an agent has joined');
         break;
       case 'transferring':
-        line('system', 'U wordt doorverbonden / you are being transferred');
+        // warm: the agent stays in the chat until a colleague takes over
+        line('system', f.warm ? 'U wordt doorverbonden; de medewerker blijft bij u tot een collega het overneemt'
+          + ' / you are being transferred; your agent stays with you until a colleague takes over'
+          : 'U wordt doorverbonden / you are being transferred');
+        break;
+      case 'agent-left':
+        line('system', 'U blijft op uw plek wachten op een collega / you keep your place, waiting for a colleague');
         break;
       case 'message':
         line(f.from, f.text);

@@ -100,18 +100,29 @@
     const note = el('input', 'grow transfer-note');
     note.type = 'text';
     note.placeholder = 'note for the next agent';
+    // Warm: the agent stays in the chat until a colleague accepts (chats only: calls and work items go cold).
+    const warmLabel = el('label', 'transfer-warm-label', 'stay until taken');
+    const warm = el('input', 'transfer-warm');
+    warm.type = 'checkbox';
+    warmLabel.prepend(warm);
+    if (f.channel !== 'chat') { warmLabel.classList.add('hidden'); }
     const transferButton = el('button', 'transfer-button', 'Transfer');
     transferButton.addEventListener('click', function () {
-      send({type: 'transfer', contact: f.contact, queue: queue.value, agent: toAgent.value, note: note.value});
+      send({type: 'transfer', contact: f.contact, queue: queue.value, agent: toAgent.value, note: note.value,
+        warm: f.channel === 'chat' && warm.checked});
     });
-    transfer.append(queue, toAgent, note, transferButton);
+    transfer.append(queue, toAgent, note, warmLabel, transferButton);
+    const handover = el('div', 'row handover hidden');
+    const leave = el('button', 'leave', 'Leave');
+    leave.addEventListener('click', function () { send({type: 'leave', contact: f.contact}); });
+    handover.append(el('span', 'grow handover-status', ''), leave);
     const wrap = el('div', 'row wrap-up hidden');
     const code = el('select', 'wrap-up-code');
     (welcome ? welcome.wrapUpCodes : []).forEach(function (c) { code.appendChild(new Option(c, c)); });
     const done = el('button', 'primary wrap-up-done', 'Wrap-up done');
     done.addEventListener('click', function () { send({type: 'wrap-up', contact: f.contact, code: code.value}); });
     wrap.append(el('span', '', 'Wrap-up:'), code, done);
-    card.append(talk, transfer, wrap);
+    card.append(talk, transfer, handover, wrap);
     if (f.channel === 'voice') {
       // A call is talked on the phone (and ended there); the desktop shows who it is, transfers it
       // (Loket moves the caller to the queue's hold, the note goes with it) and takes the wrap-up code.
@@ -166,8 +177,22 @@
         if (card) { card.querySelector('.transcript').appendChild(el('div', 'line ' + f.from, f.text)); }
         break;
       }
+      case 'transferred': {
+        const card = document.getElementById('conv-' + f.contact);
+        if (!f.warm || !card) {
+          removeCard(f.contact);
+          break;
+        }
+        // A warm transfer: keep talking with the citizen until a colleague takes over (or leave).
+        card.querySelector('.transfer').classList.add('hidden');
+        card.querySelector('.end').classList.add('hidden');
+        card.querySelector('.handover-status').textContent = 'Transferred to ' + f.queue
+          + ': you stay with the citizen until a colleague takes over';
+        card.querySelector('.handover').classList.remove('hidden');
+        break;
+      }
       case 'retracted':
-      case 'transferred':
+      case 'released':
       case 'closed':
         removeCard(f.contact);
         break;

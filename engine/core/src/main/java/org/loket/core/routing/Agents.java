@@ -66,8 +66,14 @@ final class Agents {
     private static final int WRAP_UPS = PENDING_OFFERS + 1;
     /** Contacts of deferrable queues the agent holds: they do not keep a call away. */
     private static final int DEFERRABLE = WRAP_UPS + 1;
-    /** Bits 0-3: channels whose memberships idle now; bits 4-7: channels the agent has memberships of; 16-31: how many. */
+    /**
+     * Bits 0-3: channels whose memberships idle now; bits 4-7: channels the agent has memberships of;
+     * 8-15: contacts the agent stays with after warm transfers (while any, it is offered nothing new);
+     * 16-31: how many memberships.
+     */
     private static final int CHANNELS = DEFERRABLE + 1;
+    private static final int STAYING_SHIFT = 8;
+    private static final int STAYING_MASK = 0xFF << STAYING_SHIFT;
     /** Per channel 4 bits: the ring its memberships of least-occupied lanes idle in (occupancy when they joined). */
     private static final int OCCUPANCY_RINGS = CHANNELS + 1;
     /** Per channel a long: since when its memberships idle. */
@@ -342,6 +348,18 @@ final class Agents {
         return agent[row(a) + DEFERRABLE];
     }
 
+    /**
+     * Contacts the agent stays with after warm transfers: while any, the agent is not available
+     * (its attention is on the hand-over); the caller refreshes or routes the agent afterwards.
+     */
+    void addStaying(int a, int delta) {
+        agent[row(a) + CHANNELS] += delta << STAYING_SHIFT;
+    }
+
+    int staying(int a) {
+        return (agent[row(a) + CHANNELS] & STAYING_MASK) >>> STAYING_SHIFT;
+    }
+
     void addPendingOffers(int a, int delta) {
         agent[row(a) + PENDING_OFFERS] += delta;
     }
@@ -408,7 +426,8 @@ final class Agents {
     }
 
     private boolean availableAt(int row, int channel) {
-        if (agent[row + PRESENCE] != AgentState.READY.code() || agent[row + LOAD + channel] >= agent[row + CAPACITY + channel]) {
+        if (agent[row + PRESENCE] != AgentState.READY.code() || agent[row + LOAD + channel] >= agent[row + CAPACITY + channel]
+                || (agent[row + CHANNELS] & STAYING_MASK) != 0) {
             return false;
         }
         return channel == Channel.VOICE.code() ? agent[row + TOTAL_LOAD] == agent[row + DEFERRABLE]
@@ -418,7 +437,7 @@ final class Agents {
     /** Bit {@code c} set when the agent can take one more contact of channel {@code c}. */
     int availableChannels(int a) {
         int row = row(a);
-        if (agent[row + PRESENCE] != AgentState.READY.code()) {
+        if (agent[row + PRESENCE] != AgentState.READY.code() || (agent[row + CHANNELS] & STAYING_MASK) != 0) {
             return 0;
         }
         int channels = 0;
@@ -470,6 +489,7 @@ final class Agents {
         agent[row + PENDING_OFFERS] = old.agent[oldRow + PENDING_OFFERS];
         agent[row + WRAP_UPS] = old.agent[oldRow + WRAP_UPS];
         agent[row + DEFERRABLE] = 0; // counted again from the contacts held, by the new queues' flags
+        agent[row + CHANNELS] = (agent[row + CHANNELS] & ~STAYING_MASK) | (old.agent[oldRow + CHANNELS] & STAYING_MASK);
         setLong(row + LOGIN, old.getLong(oldRow + LOGIN));
         setLong(row + BUSY_HELD, old.getLong(oldRow + BUSY_HELD));
         setLong(row + BUSY_SINCE, old.getLong(oldRow + BUSY_SINCE));
@@ -742,6 +762,7 @@ final class Agents {
             out.writeInt(agent[row + PENDING_OFFERS]);
             out.writeInt(agent[row + WRAP_UPS]);
             out.writeInt(agent[row + DEFERRABLE]);
+            out.writeInt(staying(a));
             out.writeLong(getLong(row + LOGIN));
             out.writeLong(getLong(row + BUSY_HELD));
             out.writeLong(getLong(row + BUSY_SINCE));
@@ -795,6 +816,9 @@ final class Agents {
             agent[row + PENDING_OFFERS] = in.readInt();
             agent[row + WRAP_UPS] = in.readInt();
             agent[row + DEFERRABLE] = format >= 6 ? in.readInt() : 0; // no deferrable queues before format 6
+            if (format >= 13) {
+                addStaying(a, in.readInt()); // no warm transfers before format 13
+            }
             boolean loggedOut = agent[row + PRESENCE] == AgentState.LOGGED_OUT.code();
             if (format >= 7) {
                 long login = in.readLong();

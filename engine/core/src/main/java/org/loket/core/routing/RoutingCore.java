@@ -86,9 +86,8 @@ import org.loket.core.state.StateWriter;
  *     A cold transfer frees the agent at once. A warm one ({@link Command#TRANSFER_WARM}; not for
  *     deferrable queues, {@link RejectReason#INVALID_ARGUMENT}) leaves the contact's place in the
  *     agent's capacity until another agent accepts it, it ends, or the agent leaves it
- *     ({@code TRANSFER_LEFT}): then {@code TRANSFER_RELEASED} says why. The first agent is not kept
- *     from the next offer: if they serve the target queue and have room they may be offered it back
- *     (accepting keeps it, as the only agent).</li>
+ *     ({@code TRANSFER_LEFT}): then {@code TRANSFER_RELEASED} says why. Meanwhile that agent is
+ *     offered nothing new (its attention is on the hand-over; nor is the contact offered back).</li>
  * <li>A flow's queue leaf (and a menu's fallback) may name another queue per channel
  *     ({@link FlowNode#queueFor}): the chatbot walks the IVR's flow and still lands in a chat queue.</li>
  * </ul>
@@ -1031,6 +1030,8 @@ public final class RoutingCore {
         int agent = contacts.agent(slot);
         if (warm) {
             contacts.setHolder(slot, agent); // the agent's load stays: it stays with the citizen
+            agents.addStaying(agent, 1); // and takes nothing new meanwhile (nor this contact back)
+            agents.refresh(agent, false, nowNs);
         } else {
             releaseAgent(slot, agent);
         }
@@ -1083,6 +1084,7 @@ public final class RoutingCore {
     private void releaseHolder(int holder, long contactId, int queue, int reason) {
         // An agent's load counts by its queues' channel (a transfer keeps it); warm transfers are never of deferrable queues.
         agents.addLoad(holder, queues[queue].channel().code(), -1, false, nowNs);
+        agents.addStaying(holder, -1);
         Decision d = begin(DecisionType.TRANSFER_RELEASED);
         d.contactId = contactId;
         d.agentId = holder;

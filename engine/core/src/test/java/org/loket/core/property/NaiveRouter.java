@@ -1040,10 +1040,11 @@ final class NaiveRouter {
             case OFFERED -> {
                 Agent agent = agents.get(contact.agent);
                 retract(contact);
-                int holder = contact.agent;
-                release(contact);
-                contact.agent = holder;
+                contact.state = ContactState.NONE; // no longer in the agent's load; the end still names the agent
+                contact.deadlineNs = -1;
+                // The core files the agent idle again after the end, and after a warm transfer's first agent it releases.
                 end(contact, Outcome.ABANDONED);
+                refresh(agent, false);
                 route(agent);
             }
             default -> reject(RejectReason.ILLEGAL_TRANSITION, c);
@@ -1117,9 +1118,10 @@ final class NaiveRouter {
         }
         Agent agent = agents.get(contact.agent);
         if (warm) {
-            contact.holder = agent.index; // the contact stays in the agent's load
+            contact.holder = agent.index; // the contact stays in the agent's load, and the agent takes nothing new
             contact.agent = -1;
             contact.deadlineNs = -1;
+            refresh(agent, false);
         } else {
             release(contact);
         }
@@ -1304,9 +1306,13 @@ final class NaiveRouter {
         }
     }
 
-    /** Ready, below capacity on the channel, and voice exclusive: voice needs a free agent, other channels no voice. */
+    /**
+     * Ready, below capacity on the channel, not staying with a citizen after a warm transfer, and
+     * voice exclusive: voice needs a free agent, other channels no voice.
+     */
     private boolean available(Agent agent, Channel channel) {
-        if (agent.presence != AgentState.READY || load(agent, channel) >= agent.spec.capacityPerChannel()[channel.code()]) {
+        if (agent.presence != AgentState.READY || load(agent, channel) >= agent.spec.capacityPerChannel()[channel.code()]
+                || contacts.stream().anyMatch(c -> c.holder == agent.index)) {
             return false;
         }
         return channel == Channel.VOICE ? totalLoad(agent) == deferrableLoad(agent) : load(agent, Channel.VOICE) == 0;
@@ -1364,10 +1370,7 @@ final class NaiveRouter {
         return load;
     }
 
-    /**
-     * The places the contact takes in the agent's capacity: one as its agent, one as the first agent
-     * of its warm transfer (both when it is offered back to that agent).
-     */
+    /** The places the contact takes in the agent's capacity: as its agent, and as the first agent of its warm transfer. */
     private static int places(Contact c, Agent agent) {
         return (c.agent == agent.index && holds(c) ? 1 : 0) + (c.holder == agent.index ? 1 : 0);
     }
