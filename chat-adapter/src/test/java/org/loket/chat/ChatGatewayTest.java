@@ -563,7 +563,7 @@ class ChatGatewayTest {
     }
 
     @Test
-    void shouldTransferWarmlyToANamedAgentWithTheNote() throws Exception {
+    void shouldTransferToANamedAgentWithTheNote() throws Exception {
         try (TestEngine t = new TestEngine(Map.of()); WsClient first = t.login("chat-desk-001")) {
             WsClient citizen = askForAnAgent(t);
             String contact = first.await("offer").path("contact").asText();
@@ -584,6 +584,89 @@ class ChatGatewayTest {
             citizen.close();
             longestIdle.close();
             named.close();
+        }
+    }
+
+    /**
+     * A warm transfer: the first agent stays in the chat (reads the citizen, writes to them) while the
+     * chat waits for a colleague, and is offered nothing new meanwhile, not even this chat although
+     * they serve its queue and have room; the colleague's acceptance releases them.
+     */
+    @Test
+    void shouldKeepTheFirstAgentWithTheCitizenThroughAWarmTransferUntilAColleagueAccepts() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient first = t.login("chat-desk-001")) {
+            WsClient citizen = askForAnAgent(t);
+            String contact = first.await("offer").path("contact").asText();
+            first.send("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}");
+            citizen.await("agent-joined");
+            first.send("{\"type\":\"transfer\",\"contact\":\"" + contact
+                    + "\",\"queue\":\"digid-chat\",\"warm\":true,\"note\":\"asks about the app letter\"}");
+            assertThat(first.await("transferred").path("warm").asBoolean()).isTrue();
+            assertThat(citizen.await("transferring").path("warm").asBoolean()).isTrue();
+            t.engine.awaitQuiet(5_000);
+            long id = Long.parseLong(contact);
+            int firstAgent = t.agentId("chat-desk-001");
+            assertThat(t.engine.core().contactHolder(id)).isEqualTo(firstAgent);
+            assertThat(t.engine.core().contactState(id)).as("waiting, not offered back to its first agent (room for three chats)")
+                    .isEqualTo(ContactState.WAITING);
+            assertThat(t.engine.core().agentState(firstAgent)).isEqualTo(AgentState.BUSY);
+
+            citizen.send("{\"type\":\"message\",\"text\":\"are you still there?\"}");
+            assertThat(first.await("message").path("text").asText()).isEqualTo("are you still there?");
+            first.send("{\"type\":\"message\",\"contact\":\"" + contact + "\",\"text\":\"yes, a colleague is coming\"}");
+            assertThat(citizen.await("message", f -> f.path("from").asText().equals("agent"), 10_000).path("text").asText())
+                    .isEqualTo("yes, a colleague is coming");
+            first.send("{\"type\":\"end\",\"contact\":\"" + contact + "\"}");
+            assertThat(first.await("error").path("code").asText()).as("the colleague ends it, not the first agent").isEqualTo("not-connected");
+
+            WsClient second = t.login("chat-desk-002");
+            JsonNode offer = second.await("offer");
+            assertThat(offer.path("contact").asText()).isEqualTo(contact);
+            assertThat(offer.path("notes").get(0).asText()).isEqualTo("chat-desk-001 → digid-chat: asks about the app letter");
+            assertThat(first.frames.stream().noneMatch(f -> f.path("type").asText().equals("released"))).as("an offer is no hand-over yet").isTrue();
+            citizen.forget("agent-joined");
+            second.send("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}");
+            assertThat(first.await("released").path("reason").asText()).isEqualTo("accepted");
+            citizen.await("agent-joined");
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.engine.core().contactHolder(id)).isEqualTo(-1);
+            assertThat(t.engine.core().agentState(firstAgent)).isEqualTo(AgentState.READY);
+            citizen.send("{\"type\":\"message\",\"text\":\"hello\"}");
+            assertThat(second.await("message").path("text").asText()).isEqualTo("hello");
+            citizen.close();
+            second.close();
+        }
+    }
+
+    /**
+     * The first agent of a warm transfer may leave: the citizen keeps their place and is told; only
+     * that agent may. Calls and work items are transferred cold (a call's caller waits in the new
+     * queue's hold).
+     */
+    @Test
+    void shouldLetTheFirstAgentLeaveAWarmTransferAndTransferCallsCold() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient first = t.login("chat-desk-001"); WsClient generalist = t.login("generalist-001")) {
+            String call = callAnsweredByTheGeneralist(t, generalist, 7_400_001L);
+            generalist.send("{\"type\":\"transfer\",\"contact\":\"" + call + "\",\"queue\":\"login-voice\",\"warm\":true}");
+            assertThat(generalist.await("error").path("code").asText()).isEqualTo("cold-only");
+
+            WsClient citizen = askForAnAgent(t);
+            String contact = first.await("offer").path("contact").asText();
+            first.send("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}");
+            citizen.await("agent-joined");
+            first.send("{\"type\":\"leave\",\"contact\":\"" + contact + "\"}");
+            assertThat(first.await("error").path("code").asText()).isEqualTo("not-staying");
+            first.send("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"digid-chat\",\"warm\":true}");
+            first.await("transferred");
+            first.send("{\"type\":\"leave\",\"contact\":\"" + contact + "\"}");
+            assertThat(first.await("released").path("reason").asText()).isEqualTo("left");
+            citizen.await("agent-left");
+            t.engine.awaitQuiet(5_000);
+            long id = Long.parseLong(contact);
+            assertThat(t.engine.core().contactHolder(id)).isEqualTo(-1);
+            assertThat(t.engine.core().contactState(id)).as("chat-desk-001 is free again and serves digid-chat: offered anew")
+                    .isEqualTo(ContactState.OFFERED);
+            citizen.close();
         }
     }
 
