@@ -22,7 +22,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The whole story in a real headless Chromium: a citizen chats with the bot, asks for a human, an
  * agent on the desktop accepts, they exchange messages, the citizen reloads and resumes, the agent
- * transfers warmly to the tax-office queue with a note, a second agent takes it and wraps up; the
+ * transfers warmly to the tax-office queue with a note and stays in the chat until a second agent
+ * takes it, who wraps up; the
  * wallboard shows it. Screenshots of every page land in target/screenshots.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES) // includes installing chromium on a fresh machine
@@ -106,9 +107,19 @@ class ChatBrowserIT {
         new Select(card.findElement(By.className("transfer-queue"))).selectByValue("tax-handover-chat");
         card.findElement(By.className("transfer-agent")).sendKeys("tax-desk-001");
         card.findElement(By.className("transfer-note")).sendKeys("Wrong door: tax return question; activation letter explained.");
+        card.findElement(By.className("transfer-warm")).click(); // stay until taken
         Browser.screenshot(driver, "05-desktop-transfer");
         card.findElement(By.className("transfer-button")).click();
-        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("conv-" + contact)));
+        // Warm: the first agent stays in the chat (and may still write) until the colleague accepts.
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#conv-" + contact + " .handover-status"),
+                "you stay with the citizen until a colleague takes over"));
+        card = driver.findElement(By.id("conv-" + contact));
+        typeAndSend(driver, card.findElement(By.className("reply")), card.findElement(By.className("send")),
+                "A tax colleague will take over in a moment.");
+        Browser.screenshot(driver, "05b-desktop-staying-after-warm-transfer");
+        driver.switchTo().window(citizen);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "your agent stays with you until a colleague takes over"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "A tax colleague will take over in a moment."));
 
         driver.switchTo().window(desk2);
         WebElement offer2 = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("offer-" + contact)));
@@ -117,6 +128,11 @@ class ChatBrowserIT {
         Browser.screenshot(driver, "06-desktop2-offer-with-note");
         offer2.findElement(By.className("accept")).click();
         WebElement card2 = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("conv-" + contact)));
+        assertThat(card2.findElement(By.className("transcript")).getText()).as("what the first agent wrote while staying")
+                .contains("A tax colleague will take over in a moment.");
+        driver.switchTo().window(desk1);
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("conv-" + contact))); // released: the hand-over is done
+        driver.switchTo().window(desk2);
         typeAndSend(driver, card2.findElement(By.className("reply")), card2.findElement(By.className("send")),
                 "Tax office here, I have your story.");
         driver.switchTo().window(citizen);
