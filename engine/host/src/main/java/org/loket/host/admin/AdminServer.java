@@ -737,6 +737,10 @@ public final class AdminServer implements AutoCloseable {
             if (agent >= 0) {
                 row.put("agent", config.agents().get(agent).name());
             }
+            int staying = core.contactHolder(id);
+            if (staying >= 0) {
+                row.put("stayingAgent", config.agents().get(staying).name()); // after a warm transfer, until released
+            }
             if (state == ContactState.WAITING) {
                 row.put("position", core.positionInQueue(id));
             }

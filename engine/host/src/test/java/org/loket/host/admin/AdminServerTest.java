@@ -24,7 +24,9 @@ import org.loket.config.ConfigLoader;
 import org.loket.core.AgentState;
 import org.loket.core.Channel;
 import org.loket.core.command.CommandType;
+import org.loket.core.config.RoutingConfig;
 import org.loket.core.config.RoutingConfigCodec;
+import org.loket.core.routing.RoutingCore;
 import org.loket.host.hours.HoursPublisher;
 import org.loket.host.journal.Journal;
 import org.loket.host.pipeline.Engine;
@@ -142,6 +144,52 @@ class AdminServerTest {
             assertThat(c.get("id").asLong()).isEqualTo(42);
             assertThat(c.get("state").asText()).isEqualTo("self-service");
         });
+    }
+
+    /** A warm transfer's first agent shows with the contact until released. */
+    @Test
+    void shouldListTheAgentWhoStaysWithAWarmlyTransferredContact() throws Exception {
+        RoutingConfig config = engine.query(RoutingCore::config).get();
+        int agent = indexOf(config.agents().stream().map(a -> a.name()).toList(), "chat-desk-001");
+        int entry = indexOf(config.entries().stream().map(e -> e.name()).toList(), "chat");
+        int queue = indexOf(config.queues().stream().map(q -> q.name()).toList(), "digid-chat");
+        publish(c -> {
+            c.type = CommandType.AGENT_LOGGED_IN;
+            c.agentId = agent;
+        });
+        publish(c -> {
+            c.type = CommandType.CONTACT_ARRIVED;
+            c.contactId = 43;
+            c.entryId = entry;
+            c.channel = Channel.CHAT.code();
+        });
+        publish(c -> {
+            c.type = CommandType.OFFER_ACCEPTED;
+            c.contactId = 43;
+            c.agentId = agent;
+        });
+        publish(c -> {
+            c.type = CommandType.TRANSFER_REQUESTED;
+            c.contactId = 43;
+            c.agentId = agent;
+            c.queueId = queue;
+            c.reason = org.loket.core.command.Command.TRANSFER_WARM;
+        });
+        engine.awaitQuiet(5_000);
+        JsonNode contacts = JSON.readTree(send("GET", "/api/v1/contacts", TOKEN, null).body());
+        assertThat(contacts).singleElement().satisfies(c -> {
+            assertThat(c.get("state").asText()).isEqualTo("waiting");
+            assertThat(c.get("stayingAgent").asText()).isEqualTo("chat-desk-001");
+        });
+    }
+
+    private void publish(java.util.function.Consumer<org.loket.core.command.Command> fill) {
+        engine.tryPublish((c, unused) -> fill.accept(c), null);
+    }
+
+    private static int indexOf(java.util.List<String> names, String name) {
+        assertThat(names).contains(name);
+        return names.indexOf(name);
     }
 
     @Test
