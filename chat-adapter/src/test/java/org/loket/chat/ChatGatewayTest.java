@@ -513,6 +513,18 @@ class ChatGatewayTest {
     }
 
     /** A citizen who chooses Nederlands, then "inloggen": a human in digid-chat. */
+    /** A citizen's chat (the bot's path to a human) that {@code desk} was offered and accepted. */
+    private record AcceptedChat(WsClient citizen, String contact) {
+    }
+
+    private static AcceptedChat chatAcceptedBy(TestEngine t, WsClient desk) throws InterruptedException {
+        WsClient citizen = askForAnAgent(t);
+        String contact = desk.await("offer").path("contact").asText();
+        desk.send("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}");
+        citizen.await("agent-joined");
+        return new AcceptedChat(citizen, contact);
+    }
+
     private static WsClient askForAnAgent(TestEngine t) throws InterruptedException {
         WsClient citizen = new WsClient(t.ws() + "/ws/citizen");
         citizen.send("{\"type\":\"start\",\"language\":\"nl\"}");
@@ -533,10 +545,9 @@ class ChatGatewayTest {
         try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "50")); WsClient desk = t.login("chat-desk-001");
              WsClient board = t.wallboard()) {
             int agent = t.agentId("chat-desk-001");
-            WsClient citizen = askForAnAgent(t);
-            String contact = desk.await("offer").path("contact").asText();
-            desk.send("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}");
-            citizen.await("agent-joined");
+            AcceptedChat chat = chatAcceptedBy(t, desk);
+            WsClient citizen = chat.citizen();
+            String contact = chat.contact();
 
             desk.send("{\"type\":\"logout\"}");
             JsonNode state = desk.await("state", f -> f.path("logoutPending").asBoolean(), 10_000);
@@ -565,10 +576,9 @@ class ChatGatewayTest {
     @Test
     void shouldTransferToANamedAgentWithTheNote() throws Exception {
         try (TestEngine t = new TestEngine(Map.of()); WsClient first = t.login("chat-desk-001")) {
-            WsClient citizen = askForAnAgent(t);
-            String contact = first.await("offer").path("contact").asText();
-            first.send("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}");
-            citizen.await("agent-joined");
+            AcceptedChat chat = chatAcceptedBy(t, first);
+            WsClient citizen = chat.citizen();
+            String contact = chat.contact();
             WsClient longestIdle = t.login("tax-desk-001"); // qualifies for digid-chat too, and waits longer
             WsClient named = t.login("chat-desk-002");
             first.send("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"digid-chat\",\"agent\":\"nobody\"}");
@@ -595,10 +605,9 @@ class ChatGatewayTest {
     @Test
     void shouldKeepTheFirstAgentWithTheCitizenThroughAWarmTransferUntilAColleagueAccepts() throws Exception {
         try (TestEngine t = new TestEngine(Map.of()); WsClient first = t.login("chat-desk-001")) {
-            WsClient citizen = askForAnAgent(t);
-            String contact = first.await("offer").path("contact").asText();
-            first.send("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}");
-            citizen.await("agent-joined");
+            AcceptedChat chat = chatAcceptedBy(t, first);
+            WsClient citizen = chat.citizen();
+            String contact = chat.contact();
             first.send("{\"type\":\"transfer\",\"contact\":\"" + contact
                     + "\",\"queue\":\"digid-chat\",\"warm\":true,\"note\":\"asks about the app letter\"}");
             assertThat(first.await("transferred").path("warm").asBoolean()).isTrue();
@@ -650,10 +659,9 @@ class ChatGatewayTest {
             generalist.send("{\"type\":\"transfer\",\"contact\":\"" + call + "\",\"queue\":\"login-voice\",\"warm\":true}");
             assertThat(generalist.await("error").path("code").asText()).isEqualTo("cold-only");
 
-            WsClient citizen = askForAnAgent(t);
-            String contact = first.await("offer").path("contact").asText();
-            first.send("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}");
-            citizen.await("agent-joined");
+            AcceptedChat chat = chatAcceptedBy(t, first);
+            WsClient citizen = chat.citizen();
+            String contact = chat.contact();
             first.send("{\"type\":\"leave\",\"contact\":\"" + contact + "\"}");
             assertThat(first.await("error").path("code").asText()).isEqualTo("not-staying");
             first.send("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"digid-chat\",\"warm\":true}");

@@ -1097,12 +1097,14 @@ public final class RoutingCore {
     private void end(int slot, int outcome) {
         emitEnd(slot, outcome);
         int holder = contacts.holder(slot);
+        if (holder < 0) {
+            contacts.free(slot);
+            return;
+        }
         long contactId = contacts.id(slot);
         int queue = contacts.queue(slot);
-        contacts.free(slot);
-        if (holder >= 0) {
-            releaseHolder(holder, contactId, queue, ReleaseReason.CONTACT_ENDED);
-        }
+        contacts.free(slot); // first: the released agent's routing must not meet this contact
+        releaseHolder(holder, contactId, queue, ReleaseReason.CONTACT_ENDED);
     }
 
     private void emitEnd(int slot, int outcome) {
