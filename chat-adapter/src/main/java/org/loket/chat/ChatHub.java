@@ -1166,10 +1166,10 @@ final class ChatHub implements AutoCloseable {
             peer.send(error("not-yours", "You do not hold contact " + contactId + ".").toString());
             return;
         }
-        if (!c.ours && c.channel == Channel.VOICE.code() && !type.equals("transfer") && !type.equals("wrap-up")) {
+        if (!c.ours && c.channel == Channel.VOICE.code() && !type.equals("transfer") && !type.equals("leave") && !type.equals("wrap-up")) {
             // The phone rings and talks: its answer, rejection and hang-up reach the core through the
             // telephony adapter; the same from here would leave the call and the core disagreeing.
-            // A transfer is the core's, and the telephony adapter moves the caller.
+            // A transfer (and leaving a warm one) is the core's, and the telephony adapter moves the caller.
             peer.send(error("on-phone", "Contact " + contactId + " is a call: answer, reject and hang up on your phone.").toString());
             return;
         }
@@ -1243,11 +1243,6 @@ final class ChatHub implements AutoCloseable {
                     return;
                 }
                 boolean warm = frame.path("warm").asBoolean(false);
-                if (warm && !c.ours) {
-                    peer.send(error("cold-only", "Contact " + contactId + " is a call: it is transferred cold (the caller waits"
-                            + " in the new queue's hold).").toString());
-                    return;
-                }
                 if (warm && (routing.queues().get(queue).deferrable() || c.queue >= 0 && routing.queues().get(c.queue).deferrable())) {
                     peer.send(error("cold-only", "Contact " + contactId + " is a work item: it is transferred cold.").toString());
                     return;

@@ -649,15 +649,22 @@ class ChatGatewayTest {
 
     /**
      * The first agent of a warm transfer may leave: the citizen keeps their place and is told; only
-     * that agent may. Calls and work items are transferred cold (a call's caller waits in the new
-     * queue's hold).
+     * that agent may. A call is transferred warm and left from the desktop the same way (the
+     * telephony adapter keeps the caller on the line with the agent meanwhile).
      */
     @Test
-    void shouldLetTheFirstAgentLeaveAWarmTransferAndTransferCallsCold() throws Exception {
+    void shouldLetTheFirstAgentLeaveAWarmTransferOfAChatOrACall() throws Exception {
         try (TestEngine t = new TestEngine(Map.of()); WsClient first = t.login("chat-desk-001"); WsClient generalist = t.login("generalist-001")) {
             String call = callAnsweredByTheGeneralist(t, generalist, 7_400_001L);
             generalist.send("{\"type\":\"transfer\",\"contact\":\"" + call + "\",\"queue\":\"login-voice\",\"warm\":true}");
-            assertThat(generalist.await("error").path("code").asText()).isEqualTo("cold-only");
+            assertThat(generalist.await("transferred").path("warm").asBoolean()).isTrue();
+            t.engine.awaitQuiet(5_000);
+            int generalistId = t.agentId("generalist-001");
+            assertThat(t.engine.core().contactHolder(7_400_001L)).as("stays on the line").isEqualTo(generalistId);
+            generalist.send("{\"type\":\"leave\",\"contact\":\"" + call + "\"}");
+            assertThat(generalist.await("released").path("reason").asText()).isEqualTo("left");
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.engine.core().contactHolder(7_400_001L)).isEqualTo(-1);
 
             AcceptedChat chat = chatAcceptedBy(t, first);
             WsClient citizen = chat.citizen();

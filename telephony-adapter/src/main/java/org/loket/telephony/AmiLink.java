@@ -9,6 +9,7 @@ import org.asteriskjava.manager.ManagerEventListener;
 import org.asteriskjava.manager.ResponseEvents;
 import org.asteriskjava.manager.action.DbDelAction;
 import org.asteriskjava.manager.action.DbPutAction;
+import org.asteriskjava.manager.action.HangupAction;
 import org.asteriskjava.manager.action.ManagerAction;
 import org.asteriskjava.manager.action.OriginateAction;
 import org.asteriskjava.manager.action.PJSipShowEndpointsAction;
@@ -278,6 +279,43 @@ final class AmiLink implements ManagerEventListener {
         } catch (Exception e) {
             calls.counters.callbacksFailed.incrementAndGet();
             LOG.warn("callback {}: originate to {} failed: {}", contactId, endpoint, e.toString());
+        }
+    }
+
+    /**
+     * Rings the next agent of a warm transfer while the caller talks on with the first; when they
+     * answer, the dialplan ({@code loket-warm}) hands their channel to {@link WarmLegSession} with the
+     * agent's name. The channel gets Loket's own unique id ({@link CallSession.WarmLeg#channelId}),
+     * by which the caller's {@code Bridge()} and {@link #hangUp} find it.
+     */
+    void originateWarmLeg(long contactId, CallSession.WarmLeg leg, long ringMs) {
+        OriginateAction originate = new OriginateAction();
+        originate.setChannel("PJSIP/" + leg.endpoint());
+        originate.setChannelId(leg.channelId());
+        originate.setContext("loket-warm");
+        originate.setExten("s");
+        originate.setPriority(1);
+        originate.setTimeout(ringMs);
+        originate.setAsync(true);
+        originate.setCallerId("Loket transfer <" + contactId + ">");
+        originate.setVariables(Map.of("LOKET_CONTACT", Long.toString(contactId), "LOKET_AGENT", leg.endpoint()));
+        try {
+            ManagerResponse response = connection.sendAction(originate, 5_000);
+            if (!"Success".equalsIgnoreCase(response.getResponse())) {
+                LOG.warn("call {}: warm transfer's originate to {} refused: {}", contactId, leg.endpoint(), response.getMessage());
+            }
+        } catch (Exception e) {
+            LOG.warn("call {}: warm transfer's originate to {} failed: {}", contactId, leg.endpoint(), e.toString());
+        }
+    }
+
+    /** Hangs up the channel with this name or unique id; one already gone is fine. Action executor. */
+    void hangUp(String channel) {
+        try {
+            ManagerResponse response = connection.sendAction(new HangupAction(channel), 5_000);
+            LOG.debug("hang-up of {}: {}", channel, response.getResponse());
+        } catch (Exception e) {
+            LOG.warn("hang-up of {} failed: {}", channel, e.toString());
         }
     }
 

@@ -15,6 +15,7 @@ import org.loket.core.command.CommandType;
 import org.loket.core.config.EscalationStep;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
+import org.loket.core.decision.ReleaseReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,8 @@ final class CallSession {
 
     /**
      * Where the hold is, guarded by {@code this}: the egress, AMI-action and session threads meet
-     * here. {@code DIALLING}: in the agent's Dial, which only a transfer ends early.
+     * here. {@code DIALLING}: in a conversation with an agent (their Dial, or a warm transfer's
+     * Bridge), which only a transfer ends early.
      */
     private enum Hold { NONE, HOLDING, DIALLING, WAKING, TRANSIT, GONE }
 
@@ -96,6 +98,18 @@ final class CallSession {
     private boolean transferAfterEnd;
     private long nextAnnounceNs;
     private Hold hold = Hold.NONE;
+    /**
+     * The next agent of a warm transfer, rung by an originate while the caller stays with the first:
+     * their endpoint, the unique id Loket gave the originated channel, and whether they answered.
+     */
+    record WarmLeg(String endpoint, String channelId, boolean answered) {
+    }
+
+    /** Guarded by {@code this}: the agent (endpoint) who stays on the line after a warm transfer, until the core releases them. */
+    private String stayingEndpoint;
+    /** Guarded by {@code this}: the warm transfer's next agent being rung or answered, not yet bridged; and how many were rung. */
+    private WarmLeg warmLeg;
+    private int warmLegs;
     private boolean redirectFailed;
     private int transits;
     private long wakeNs;
@@ -119,22 +133,65 @@ final class CallSession {
      * Egress thread: one command's decisions for this contact (copies this session owns), each with
      * the directory in force on egress when it was released, handed over together. When the caller
      * is on hold and one of them needs it, the hold is ended by an AMI Redirect (sent on the action
-     * executor: this never blocks).
+     * executor: this never blocks). In a conversation, only a transfer acts at once: a cold one takes
+     * the caller out of the agent's bridge; a warm one leaves the caller with the agent, and the next
+     * agent's offer rings that agent's phone from here ({@link WarmLeg}) until they answer, or the
+     * first agent leaves from the desktop ({@code TRANSFER_RELEASED}, left: out of the bridge, on hold).
      */
     void deliver(List<Mail> mails) {
         mailbox.addAll(mails);
-        if (mails.stream().noneMatch(m -> needsTheCaller(m.decision()))) {
-            return;
-        }
-        boolean transfer = mails.stream().anyMatch(m -> m.decision().type == DecisionType.TRANSFER_CONTACT);
-        boolean wake;
+        boolean wake = false;
+        WarmLeg ring = null;
+        long ringMs = 0;
+        String hangUp = null;
         synchronized (this) {
-            wake = hold == Hold.HOLDING || hold == Hold.DIALLING && transfer;
+            for (Mail m : mails) {
+                Decision d = m.decision();
+                switch (d.type) {
+                    case TRANSFER_CONTACT -> {
+                        if ((d.flags & Decision.FLAG_WARM) != 0 && hold == Hold.DIALLING) {
+                            stayingEndpoint = m.names().agentName(d.agentId); // the caller stays on the line with them
+                        } else {
+                            wake |= hold == Hold.DIALLING || hold == Hold.HOLDING;
+                        }
+                    }
+                    case OFFER_CONTACT -> {
+                        if (stayingEndpoint != null && hold == Hold.DIALLING) {
+                            // Its own unique id, so Bridge() and Hangup can name the leg before Loket hears of it.
+                            ring = warmLeg = new WarmLeg(m.names().agentName(d.agentId), "loket-" + contactId + "-warm-" + ++warmLegs + "-leg", false);
+                            // as a dial: the ring stops before the core's offer runs out, so its retraction never races an answer
+                            ringMs = d.timestampNs / 1_000_000L + m.names().queue(d.queueId).offerTimeoutMs() - System.currentTimeMillis() - 1_000;
+                        } else {
+                            wake |= hold == Hold.HOLDING;
+                        }
+                    }
+                    case RETRACT_OFFER, END_CONTACT -> {
+                        if (warmLeg != null && !warmLeg.answered()
+                                && (d.type == DecisionType.END_CONTACT || warmLeg.endpoint().equals(m.names().agentName(d.agentId)))) {
+                            hangUp = warmLeg.channelId(); // the next agent's phone stops ringing for a call that no longer waits for it
+                            warmLeg = null;
+                        }
+                        wake |= hold == Hold.HOLDING && d.type == DecisionType.END_CONTACT;
+                    }
+                    case TRANSFER_RELEASED -> {
+                        boolean staying = stayingEndpoint != null;
+                        stayingEndpoint = null;
+                        wake |= staying && d.reason == ReleaseReason.LEFT && hold == Hold.DIALLING;
+                    }
+                    default -> wake |= hold == Hold.HOLDING && needsTheCaller(d);
+                }
+            }
             if (wake) {
                 wakeNs = System.nanoTime();
                 hold = Hold.WAKING;
                 redirectFailed = false;
             }
+        }
+        if (ring != null) {
+            gateway.ringWarmLeg(this, ring, Math.max(1_000, ringMs));
+        }
+        if (hangUp != null) {
+            gateway.hangUpWarmLeg(hangUp);
         }
         if (wake) {
             gateway.wake(this);
@@ -184,6 +241,39 @@ final class CallSession {
         if (endpoint != null && accepted.compareAndSet(false, true)) {
             calls.publish(Calls.Out.offer(CommandType.OFFER_ACCEPTED, contactId, agentNow(endpoint)));
         }
+    }
+
+    /**
+     * The warm transfer's next agent answered the originated call ({@link WarmLegSession}, on that
+     * channel's AGI thread): the core hears they accepted, and the caller leaves the first agent's
+     * bridge (or the hold) for this session's {@link #bridge}.
+     *
+     * @return false when this call no longer waits for that agent (the caller left, the offer went)
+     */
+    boolean warmAnswered(String endpoint) {
+        boolean wake;
+        synchronized (this) {
+            if (warmLeg == null || !warmLeg.endpoint().equals(endpoint) || hold == Hold.GONE || ended) {
+                return false;
+            }
+            warmLeg = new WarmLeg(endpoint, warmLeg.channelId(), true);
+            wake = hold == Hold.DIALLING || hold == Hold.HOLDING;
+            if (wake) {
+                wakeNs = System.nanoTime();
+                hold = Hold.WAKING;
+                redirectFailed = false;
+            }
+        }
+        calls.publish(Calls.Out.offer(CommandType.OFFER_ACCEPTED, contactId, agentNow(endpoint)));
+        if (wake) {
+            gateway.wake(this);
+        }
+        return true;
+    }
+
+    /** The warm transfer's next agent who answered and waits to be bridged, or null. */
+    private synchronized WarmLeg answeredLeg() {
+        return warmLeg != null && warmLeg.answered() ? warmLeg : null;
     }
 
     /** The agent's id in the configuration in force now: a command is read with the ids of the moment it is published. */
@@ -281,11 +371,20 @@ final class CallSession {
         }
     }
 
+    /** The call leaves this adapter: a warm transfer's next agent still rung for it, or waiting for it, is hung up. */
     private void unregister() {
         if (!served) {
             calls.byContact.remove(contactId, this);
         }
         calls.byUniqueId.remove(uniqueId, this);
+        String leg;
+        synchronized (this) {
+            leg = warmLeg == null ? null : warmLeg.channelId();
+            warmLeg = null;
+        }
+        if (leg != null) {
+            gateway.hangUpWarmLeg(leg);
+        }
     }
 
     /** Whether this call was answered and its end published, and the core's decision on it is still to come. */
@@ -387,6 +486,13 @@ final class CallSession {
                         continue;
                     }
                     case WAITING -> {
+                        WarmLeg leg = answeredLeg();
+                        if (leg != null) {
+                            if (!bridge(leg)) {
+                                return;
+                            }
+                            continue;
+                        }
                         holdASlice();
                         continue;
                     }
@@ -433,6 +539,15 @@ final class CallSession {
                 }
             }
             case OFFER_CONTACT -> {
+                if (isWarmLeg(d, names)) {
+                    // Rung by an originate while the caller stayed with the first agent: bridged once it answers.
+                    if (answeredLeg() == null) {
+                        startWaiting(false);
+                    } else {
+                        phase = Phase.WAITING;
+                    }
+                    return true;
+                }
                 return dial(d, names);
             }
             case ESCALATE, DEFLECT -> {
@@ -520,7 +635,7 @@ final class CallSession {
             sliceMs = Math.max(1, Math.min(sliceMs, (nextAnnounceNs - System.nanoTime()) / 1_000_000L + 1));
         }
         synchronized (this) {
-            if (!mailbox.isEmpty()) {
+            if (!mailbox.isEmpty() || answeredLeg() != null) {
                 return;
             }
             hold = Hold.HOLDING;
@@ -669,33 +784,17 @@ final class CallSession {
         synchronized (this) {
             hold = Hold.DIALLING;
         }
-        channel.exec("Dial", "PJSIP/" + endpoint + "," + (ringMs / 1000) + "." + (ringMs % 1000 / 100));
-        boolean transferred;
-        synchronized (this) {
-            transferred = hold == Hold.WAKING; // a transfer's Redirect ended the Dial, or is on its way
-            if (!transferred) {
-                hold = Hold.NONE;
-            }
-        }
+        // g: when the agent hangs up, the caller stays in this session (a warm transfer's caller waits on)
+        int result = channel.exec("Dial", "PJSIP/" + endpoint + "," + (ringMs / 1000) + "." + (ringMs % 1000 / 100) + ",g");
+        Talk talk = talkEnded(result);
         // The AMI's DialEnd already said ANSWER for most answered calls: one AGI round trip (a wake-up
         // of Asterisk's channel thread, Loket's poller and a carrier) less per call. Otherwise ask.
-        String status = accepted.get() || transferred ? "ANSWER" : channel.getVariable("DIALSTATUS");
+        String status = accepted.get() || talk.transferred() ? "ANSWER" : channel.getVariable("DIALSTATUS");
         if ("ANSWER".equals(status)) {
             agentAnswered(); // when the AMI event was missed (e.g. AMI reconnecting)
             calls.lastAgents.remember(pseudonym, endpoint, System.currentTimeMillis(), settings.lastAgentMs());
             offeredEndpoint = null;
-            if (transferred) {
-                return transferred();
-            }
-            connected = true;
-            calls.counters.answered.incrementAndGet();
-            CommandType end = retractedMeanwhile(endpoint) ? CommandType.CONTACT_ABANDONED : CommandType.CONTACT_ENDED;
-            // Kept where the gateway finds it until the core took the end: a transfer decided just before
-            // it (TelephonyGateway.onDecision) would otherwise leave the contact waiting for nobody.
-            served = true; // before the publish: its decisions may be handed out before it returns
-            served = calls.publish(Calls.Out.of(end, contactId));
-            closeSocket(); // served: the dialplan hangs up on DIALSTATUS=ANSWER (AsteriskConfigWriter.DONE_CONDITION)
-            return false;
+            return talked(endpoint, talk, false);
         }
         offeredEndpoint = null;
         if (!"NOANSWER".equals(status) && !"CANCEL".equals(status)) {
@@ -709,6 +808,108 @@ final class CallSession {
         // NOANSWER: the core's offer timer retracts the offer and pauses the agent.
         startWaiting(false);
         return true;
+    }
+
+    /**
+     * How a conversation (a Dial or a Bridge) ended: a Redirect took the caller away (a transfer, a
+     * warm transfer's next agent answering, or its first agent leaving), or the agent who stayed
+     * after a warm transfer hung up (or the caller did, {@code callerGone}, while it stayed).
+     */
+    private record Talk(boolean transferred, String stayingEndpoint, boolean callerGone) {
+    }
+
+    /** Session thread: the Dial or Bridge returned ({@code result} -1: the caller hung up). */
+    private Talk talkEnded(int result) {
+        synchronized (this) {
+            boolean transferred = hold == Hold.WAKING; // a Redirect ended the conversation, or is on its way
+            if (!transferred) {
+                hold = Hold.NONE;
+            }
+            String staying = transferred ? null : stayingEndpoint;
+            stayingEndpoint = null;
+            return new Talk(transferred, staying, result < 0);
+        }
+    }
+
+    /**
+     * After a conversation with {@code endpoint}: the caller moves on after a transfer, waits on
+     * when the first agent of a warm transfer hung up, or the call is done.
+     *
+     * @param bridged a warm transfer's Bridge (the dialplan's DIALSTATUS says nothing of it)
+     * @return true: the session goes on
+     */
+    private boolean talked(String endpoint, Talk talk, boolean bridged) throws AgiException, Redirected {
+        if (talk.transferred()) {
+            return transferred();
+        }
+        if (talk.stayingEndpoint() != null) {
+            return firstAgentLeft(talk.stayingEndpoint(), talk.callerGone());
+        }
+        connected = true;
+        calls.counters.answered.incrementAndGet();
+        CommandType end = retractedMeanwhile(endpoint) ? CommandType.CONTACT_ABANDONED : CommandType.CONTACT_ENDED;
+        // Kept where the gateway finds it until the core took the end: a transfer decided just before
+        // it (TelephonyGateway.onDecision) would otherwise leave the contact waiting for nobody.
+        served = true; // before the publish: its decisions may be handed out before it returns
+        served = calls.publish(Calls.Out.of(end, contactId));
+        if (bridged) {
+            try {
+                finish(); // the next agent hung up: the dialplan hangs up the caller too
+            } catch (AgiHangupException e) {
+                // the caller hung up first
+            }
+        } else {
+            closeSocket(); // served: the dialplan hangs up on DIALSTATUS=ANSWER (AsteriskConfigWriter.DONE_CONDITION)
+        }
+        return false;
+    }
+
+    /**
+     * The agent who stayed with the caller after a warm transfer hung up before the next agent
+     * answered: the caller, still here, waits on hold in the new queue, and the core hears the agent
+     * left ({@code TRANSFER_LEFT}). A caller who hung up meanwhile (the Dial said so, or the hold
+     * music cannot start) abandons in the new queue, where the core has the contact waiting.
+     */
+    private boolean firstAgentLeft(String endpoint, boolean callerGone) throws AgiException {
+        accepted.set(false);
+        if (callerGone) {
+            throw new AgiHangupException();
+        }
+        startWaiting(false);
+        LOG.info("call {} (caller {}): {} hung up after a warm transfer; the caller waits for the next agent", contactId, pseudonym, endpoint);
+        calls.counters.warmFirstAgentHungUp.incrementAndGet();
+        calls.publish(Calls.Out.offer(CommandType.TRANSFER_LEFT, contactId, agentNow(endpoint)));
+        return true;
+    }
+
+    /** Whether this offer is the one a warm transfer's originate rings (its agent's endpoint is the leg's). */
+    private synchronized boolean isWarmLeg(Decision offer, Directory names) {
+        return warmLeg != null && warmLeg.endpoint().equals(names.agentName(offer.agentId));
+    }
+
+    /**
+     * The warm transfer's next agent answered: their channel (waiting in {@link WarmLegSession}) is
+     * bridged with the caller's; the conversation runs as a dialled one would, and a later transfer
+     * ends it the same way.
+     */
+    private boolean bridge(WarmLeg leg) throws AgiException, Redirected {
+        music(false);
+        accepted.set(true); // a hang-up now ends a conversation, not an abandon
+        synchronized (this) {
+            warmLeg = null;
+            hold = Hold.DIALLING;
+        }
+        calls.counters.warmTransfers.incrementAndGet();
+        LOG.info("call {} (caller {}): bridged with {} after a warm transfer", contactId, pseudonym, leg.endpoint());
+        // x: the agent's channel hangs up when the conversation ends, instead of going back to its dialplan
+        int result = channel.exec("Bridge", leg.channelId() + ",x");
+        Talk talk = talkEnded(result);
+        if (result >= 0 && !talk.transferred() && talk.stayingEndpoint() == null && !"SUCCESS".equals(channel.getVariable("BRIDGERESULT"))) {
+            calls.counters.warmLegsLost.incrementAndGet();
+            LOG.warn("call {} (caller {}): the bridge with {} failed (their phone hung up?)", contactId, pseudonym, leg.endpoint());
+        }
+        calls.lastAgents.remember(pseudonym, leg.endpoint(), System.currentTimeMillis(), settings.lastAgentMs());
+        return talked(leg.endpoint(), talk, true);
     }
 
     /**
@@ -749,7 +950,7 @@ final class CallSession {
             return;
         }
         ended = true;
-        if (connected || accepted.get()) {
+        if (connected || accepted.get() || answeredLeg() != null) { // the next agent of a warm transfer accepted it
             if (!connected) {
                 calls.publish(Calls.Out.of(CommandType.CONTACT_ENDED, contactId));
             }

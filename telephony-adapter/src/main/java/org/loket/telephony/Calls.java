@@ -224,6 +224,15 @@ final class Calls {
          */
         final AtomicLong transfers = new AtomicLong();
         final AtomicLong transfersLost = new AtomicLong();
+        /**
+         * Warm transfers of calls: next agents rung while the caller stayed with the first, callers
+         * bridged with the next agent, next agents who answered for a call that no longer waited for
+         * them (or whose bridge failed), and first agents who hung up before the next one answered.
+         */
+        final AtomicLong warmLegs = new AtomicLong();
+        final AtomicLong warmTransfers = new AtomicLong();
+        final AtomicLong warmLegsLost = new AtomicLong();
+        final AtomicLong warmFirstAgentHungUp = new AtomicLong();
 
         /** Every count by name, in a fixed order (the metrics' names: {@code loket_telephony_<snake case>_total}). */
         java.util.Map<String, Long> snapshot() {
@@ -259,6 +268,10 @@ final class Calls {
             m.put("monitorRefused", monitorRefused.get());
             m.put("transfers", transfers.get());
             m.put("transfersLost", transfersLost.get());
+            m.put("warmLegs", warmLegs.get());
+            m.put("warmTransfers", warmTransfers.get());
+            m.put("warmLegsLost", warmLegsLost.get());
+            m.put("warmFirstAgentHungUp", warmFirstAgentHungUp.get());
             return m;
         }
 

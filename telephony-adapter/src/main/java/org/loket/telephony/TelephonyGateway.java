@@ -192,7 +192,8 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     /**
      * A new AGI request: {@code agi://host:port/route,ENTRY} for callers, {@code /resume,CONTACT} for a
      * held caller an offer woke, {@code /callback,CONTACT,AGENT} for callbacks, {@code /presence,ready|pause,ENDPOINT}
-     * for an agent's presence code, {@code /monitor,MODE,ENDPOINT,AGENT_NUMBER} for a supervisor's monitoring code.
+     * for an agent's presence code, {@code /monitor,MODE,ENDPOINT,AGENT_NUMBER} for a supervisor's monitoring code,
+     * {@code /warm,CONTACT,ENDPOINT} for the next agent of a warm transfer who answered.
      */
     @Override
     public void service(AgiRequest request, AgiChannel channel) throws AgiException {
@@ -212,6 +213,10 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         }
         if ("monitor".equals(script)) {
             new MonitorSession(this, channel).run(args);
+            return;
+        }
+        if ("warm".equals(script)) {
+            new WarmLegSession(this, channel).run(args);
             return;
         }
         calls.counters.calls.incrementAndGet();
@@ -258,6 +263,27 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             return;
         }
         actions.execute(() -> link.redirect(session));
+    }
+
+    /**
+     * Egress thread: rings the next agent of a warm transfer while the caller stays with the first
+     * (AMI Originate on the action executor; the answered channel comes to {@link WarmLegSession}).
+     * Without an AMI link the leg never rings: the core's offer times out.
+     */
+    void ringWarmLeg(CallSession session, CallSession.WarmLeg leg, long ringMs) {
+        AmiLink link = ami;
+        calls.counters.warmLegs.incrementAndGet();
+        if (link != null) {
+            actions.execute(() -> link.originateWarmLeg(session.contactId, leg, ringMs));
+        }
+    }
+
+    /** A warm transfer's next agent rung (or waiting) for a call that no longer waits: their channel is hung up. */
+    void hangUpWarmLeg(String channelId) {
+        AmiLink link = ami;
+        if (link != null) {
+            actions.execute(() -> link.hangUp(channelId));
+        }
     }
 
     @Override

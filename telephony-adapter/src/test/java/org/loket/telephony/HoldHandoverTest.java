@@ -34,8 +34,11 @@ class HoldHandoverTest {
 
     /** @param pressForCallback the caller presses 1 during the callback offer */
     private AgiChannel channel(boolean pressForCallback) {
-        return StandIns.channel(agiCommands, path -> pressForCallback && path.endsWith("/callback-offer"), dialGate);
+        return StandIns.channel(agiCommands, path -> pressForCallback && path.endsWith("/callback-offer"), dialGate, dialResult::get);
     }
+
+    /** What each Dial returns: -1 when the caller hung up during it. */
+    private final java.util.concurrent.atomic.AtomicInteger dialResult = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Each Dial takes a permit (a conversation that lasts until the test ends it); by default never waits. */
     private java.util.concurrent.Semaphore dialGate = new java.util.concurrent.Semaphore(Integer.MAX_VALUE);
@@ -98,11 +101,7 @@ class HoldHandoverTest {
                 "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "200")));
         java.util.concurrent.Semaphore dialEnds = new java.util.concurrent.Semaphore(0);
         dialGate = dialEnds;
-        long contactId = startCall(gateway, false);
-        gateway.onDecision(StandIns.decision(DecisionType.OFFER_CONTACT, contactId, 0, 0, -1));
-        gateway.onCommandDecided();
-        awaitAgi(c -> c.startsWith("exec[Dial, [PJSIP/agent-1"));
-        gateway.calls().byContact.get(contactId).agentAnswered(); // the AMI's DialEnd
+        long contactId = talkingToAgent1(gateway);
         assertThat(published).extracting(c -> c.type).contains(CommandType.OFFER_ACCEPTED);
 
         gateway.onDecision(StandIns.decision(DecisionType.TRANSFER_CONTACT, contactId, 4, 0, -1));
@@ -168,6 +167,116 @@ class HoldHandoverTest {
         assertThat(published).filteredOn(c -> c.type == CommandType.CONTACT_ABANDONED).extracting(c -> c.contactId).containsExactly(contactId);
         assertThat(gateway.calls().counters.transfersLost.get()).isEqualTo(1);
         assertThat(gateway.calls().byContact).isEmpty();
+    }
+
+    /**
+     * A warm transfer of a call: the caller stays in agent-1's Dial while the next agent's phone is
+     * rung (an originate; no AMI here, so it is only counted); when agent-4 answers, the core hears
+     * the acceptance and the caller is bridged with agent-4's channel once it leaves agent-1 (here
+     * when that Dial ends: no Redirect can be sent). One end, after the bridge.
+     */
+    @Test
+    void shouldKeepAWarmlyTransferredCallerWithTheFirstAgentUntilTheNextAnswersThenBridgeThem() throws Exception {
+        TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused",
+                "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "200")));
+        java.util.concurrent.Semaphore dialEnds = new java.util.concurrent.Semaphore(0);
+        dialGate = dialEnds;
+        long contactId = talkingToAgent1(gateway);
+        CallSession session = gateway.calls().byContact.get(contactId);
+        assertThat(session.warmAnswered("agent-4")).as("no transfer yet: nobody is rung").isFalse();
+
+        Decision warm = StandIns.decision(DecisionType.TRANSFER_CONTACT, contactId, 4, 0, -1);
+        warm.flags = Decision.FLAG_WARM;
+        gateway.onDecision(warm);
+        gateway.onDecision(StandIns.decision(DecisionType.QUEUE_CONTACT, contactId, 4, -1, -1));
+        gateway.onDecision(StandIns.decision(DecisionType.OFFER_CONTACT, contactId, 4, 3, -1));
+        gateway.onCommandDecided();
+        Thread.sleep(300);
+        assertThat(gateway.calls().counters.warmLegs.get()).as("agent-4 rung by an originate").isEqualTo(1);
+        assertThat(agiCommands.getLast()).as("still talking with agent-1").startsWith("exec[Dial, [PJSIP/agent-1");
+        assertThat(session.warmAnswered("agent-3")).as("not the agent rung").isFalse();
+
+        assertThat(session.warmAnswered("agent-4")).isTrue();
+        assertThat(published).filteredOn(c -> c.type == CommandType.OFFER_ACCEPTED).extracting(c -> c.agentId).containsExactly(0, 3);
+        dialEnds.release(); // agent-1's leg ends (the Redirect would have ended it at once)
+        calls.get(0).join(TimeUnit.SECONDS.toMillis(5));
+        assertThat(calls.get(0).isAlive()).isFalse();
+        assertThat(agiCommands).anyMatch(c -> c.startsWith("exec[Bridge, [loket-" + contactId + "-warm-1-leg,x"));
+        assertThat(agiCommands).as("agent-4 was not dialled: it answered the originate").noneMatch(c -> c.startsWith("exec[Dial, [PJSIP/agent-4"));
+        assertThat(gateway.calls().counters.warmTransfers.get()).isEqualTo(1);
+        assertThat(published).filteredOn(c -> c.type == CommandType.CONTACT_ENDED).hasSize(1);
+        assertThat(published).extracting(c -> c.type).doesNotContain(CommandType.CONTACT_ABANDONED, CommandType.TRANSFER_LEFT);
+    }
+
+    /**
+     * The first agent of a warm transfer hangs up before a colleague answers: the caller is still
+     * there and waits on hold in the new queue, the core hears the agent left, and the next offer is
+     * dialled as usual.
+     */
+    @Test
+    void shouldHoldAWarmlyTransferredCallerWhoseFirstAgentHungUpAndTellTheCoreTheyLeft() throws Exception {
+        TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused",
+                "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "200")));
+        java.util.concurrent.Semaphore dialEnds = new java.util.concurrent.Semaphore(0);
+        dialGate = dialEnds;
+        long contactId = talkingToAgent1(gateway);
+        Decision warm = StandIns.decision(DecisionType.TRANSFER_CONTACT, contactId, 4, 0, -1);
+        warm.flags = Decision.FLAG_WARM;
+        gateway.onDecision(warm);
+        gateway.onDecision(StandIns.decision(DecisionType.QUEUE_CONTACT, contactId, 4, -1, -1));
+        gateway.onCommandDecided();
+        int mark = agiCommands.size();
+        dialEnds.release(); // agent-1 hangs up
+        awaitAgi(c -> c.startsWith("WAIT FOR DIGIT"));
+        List<String> since = List.copyOf(agiCommands);
+        assertThat(since.subList(mark, since.size())).anyMatch(c -> c.startsWith("playMusicOnHold"));
+        assertThat(published).filteredOn(c -> c.type == CommandType.TRANSFER_LEFT).extracting(c -> c.agentId).containsExactly(0);
+        assertThat(published).extracting(c -> c.type).doesNotContain(CommandType.CONTACT_ENDED, CommandType.CONTACT_ABANDONED);
+        assertThat(gateway.calls().counters.warmFirstAgentHungUp.get()).isEqualTo(1);
+
+        gateway.onDecision(StandIns.decision(DecisionType.OFFER_CONTACT, contactId, 4, 3, -1));
+        gateway.onCommandDecided();
+        awaitAgi(c -> c.startsWith("exec[Dial, [PJSIP/agent-4"));
+        assertThat(gateway.calls().counters.warmLegs.get()).as("the caller holds alone: agent-4 is dialled, not originated").isZero();
+        dialEnds.release();
+        calls.get(0).join(TimeUnit.SECONDS.toMillis(5));
+        assertThat(published).filteredOn(c -> c.type == CommandType.CONTACT_ENDED).hasSize(1);
+    }
+
+    /**
+     * The caller hangs up while talking to the first agent of a warm transfer: the contact waits in
+     * the new queue in the core, so it is abandoned there (an end the core would refuse otherwise).
+     */
+    @Test
+    void shouldAbandonAWarmlyTransferredCallerWhoHangsUpBeforeTheNextAgentAnswers() throws Exception {
+        TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused",
+                "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "200")));
+        java.util.concurrent.Semaphore dialEnds = new java.util.concurrent.Semaphore(0);
+        dialGate = dialEnds;
+        long contactId = talkingToAgent1(gateway);
+        Decision warm = StandIns.decision(DecisionType.TRANSFER_CONTACT, contactId, 4, 0, -1);
+        warm.flags = Decision.FLAG_WARM;
+        gateway.onDecision(warm);
+        gateway.onDecision(StandIns.decision(DecisionType.QUEUE_CONTACT, contactId, 4, -1, -1));
+        gateway.onDecision(StandIns.decision(DecisionType.OFFER_CONTACT, contactId, 4, 3, -1));
+        gateway.onCommandDecided();
+        dialResult.set(-1);
+        dialEnds.release(); // the caller hangs up
+        calls.get(0).join(TimeUnit.SECONDS.toMillis(5));
+        assertThat(calls.get(0).isAlive()).isFalse();
+        assertThat(published).filteredOn(c -> c.type == CommandType.CONTACT_ABANDONED).extracting(c -> c.contactId).containsExactly(contactId);
+        assertThat(published).extracting(c -> c.type).doesNotContain(CommandType.CONTACT_ENDED, CommandType.TRANSFER_LEFT);
+        assertThat(gateway.calls().byContact).isEmpty();
+    }
+
+    /** A call in agent-1's Dial, answered (the AMI's DialEnd). */
+    private long talkingToAgent1(TelephonyGateway gateway) throws Exception {
+        long contactId = startCall(gateway, false);
+        gateway.onDecision(StandIns.decision(DecisionType.OFFER_CONTACT, contactId, 0, 0, -1));
+        gateway.onCommandDecided();
+        awaitAgi(c -> c.startsWith("exec[Dial, [PJSIP/agent-1"));
+        gateway.calls().byContact.get(contactId).agentAnswered();
+        return contactId;
     }
 
     /** Waits up to 5 s for an AGI command or call the stand-in channel logged. */

@@ -62,6 +62,15 @@ final class StandIns {
 
     /** The same, with each {@code Dial} lasting until it takes a permit of {@code dialEnds} (the conversation ends). */
     static AgiChannel channel(List<String> log, Predicate<String> pressDuring, java.util.concurrent.Semaphore dialEnds) {
+        return channel(log, pressDuring, dialEnds, () -> 0);
+    }
+
+    /**
+     * The same, each {@code Dial} then returning {@code dialResult} (-1: the caller hung up during
+     * it); a {@code Bridge} returns at once, {@code BRIDGERESULT} saying it succeeded.
+     */
+    static AgiChannel channel(List<String> log, Predicate<String> pressDuring, java.util.concurrent.Semaphore dialEnds,
+                              java.util.function.IntSupplier dialResult) {
         return (AgiChannel) Proxy.newProxyInstance(StandIns.class.getClassLoader(), new Class<?>[] {AgiChannel.class}, (p, m, args) -> {
             if (m.getName().equals("sendCommand")) {
                 AgiCommand command = (AgiCommand) args[0];
@@ -74,12 +83,13 @@ final class StandIns {
             log.add(m.getName() + (args == null ? "" : Arrays.deepToString(args)));
             if (m.getName().equals("exec") && "Dial".equals(args[0])) {
                 dialEnds.acquire();
+                return dialResult.getAsInt();
             }
             if (m.getName().equals("streamFile") && args.length == 2 && pressDuring.test((String) args[0])) {
                 return '1';
             }
             if (m.getName().equals("getVariable")) {
-                return "ANSWER";
+                return "BRIDGERESULT".equals(args[0]) ? "SUCCESS" : "ANSWER";
             }
             Class<?> r = m.getReturnType();
             return r == char.class ? (char) 0 : r == int.class ? 0 : r == boolean.class ? false : null;

@@ -100,16 +100,17 @@
     const note = el('input', 'grow transfer-note');
     note.type = 'text';
     note.placeholder = 'note for the next agent';
-    // Warm: the agent stays in the chat until a colleague accepts (chats only: calls and work items go cold).
+    // Warm: the agent stays in the chat, or on the line, until a colleague takes over (work items go cold).
+    const warmable = f.channel === 'chat' || f.channel === 'voice';
     const warmLabel = el('label', 'transfer-warm-label', 'stay until taken');
     const warm = el('input', 'transfer-warm');
     warm.type = 'checkbox';
     warmLabel.prepend(warm);
-    if (f.channel !== 'chat') { warmLabel.classList.add('hidden'); }
+    if (!warmable) { warmLabel.classList.add('hidden'); }
     const transferButton = el('button', 'transfer-button', 'Transfer');
     transferButton.addEventListener('click', function () {
       send({type: 'transfer', contact: f.contact, queue: queue.value, agent: toAgent.value, note: note.value,
-        warm: f.channel === 'chat' && warm.checked});
+        warm: warmable && warm.checked});
     });
     transfer.append(queue, toAgent, note, warmLabel, transferButton);
     const handover = el('div', 'row handover hidden');
@@ -125,7 +126,8 @@
     card.append(talk, transfer, handover, wrap);
     if (f.channel === 'voice') {
       // A call is talked on the phone (and ended there); the desktop shows who it is, transfers it
-      // (Loket moves the caller to the queue's hold, the note goes with it) and takes the wrap-up code.
+      // (cold: Loket moves the caller to the queue's hold; warm: the caller stays on the line until
+      // the next agent answers; the note goes with it) and takes the wrap-up code.
       talk.classList.add('hidden');
       const log = card.querySelector('.transcript');
       log.classList.add('hidden'); // nothing is typed in a call
@@ -187,7 +189,9 @@
         card.querySelector('.transfer').classList.add('hidden');
         card.querySelector('.end').classList.add('hidden');
         card.querySelector('.handover-status').textContent = 'Transferred to ' + f.queue
-          + ': you stay with the citizen until a colleague takes over';
+          + (card.querySelector('.on-phone')
+            ? ': stay on the line; the caller goes to your colleague when they answer'
+            : ': you stay with the citizen until a colleague takes over');
         card.querySelector('.handover').classList.remove('hidden');
         break;
       }

@@ -343,6 +343,9 @@ public final class AsteriskConfigWriter {
         s.append("; a callback: the agent answered the originated call; Loket rings the citizen\n[loket-callback]\n");
         s.append("exten => s,1,AGI(agi://").append(o.agiAddress()).append("/callback,${LOKET_CONTACT},${LOKET_AGENT})\n");
         s.append(" same => n,Hangup()\n\n");
+        s.append("; a warm transfer: the next agent answered the originated call; Loket bridges the caller with it\n[loket-warm]\n");
+        s.append("exten => s,1,AGI(agi://").append(o.agiAddress()).append("/warm,${LOKET_CONTACT},${LOKET_AGENT})\n");
+        s.append(" same => n,Hangup()\n\n");
         s.append("; agents' phones: presence codes (ready, pause, end of after-call work); nothing else is dialled from here\n[loket-agents]\n");
         for (String[] code : new String[][] {{READY_CODE, "ready"}, {PAUSE_CODE, "pause"}, {WRAP_UP_CODE, "wrapup"}}) {
             s.append("exten => ").append(code[0]).append(",1,Answer()\n same => n,AGI(agi://").append(o.agiAddress())

@@ -1,0 +1,63 @@
+package org.loket.telephony;
+
+import org.asteriskjava.fastagi.AgiChannel;
+import org.asteriskjava.fastagi.AgiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The next agent's leg of a warm transfer: Loket originated a call to the agent while the caller
+ * talked on with the first agent, the agent answered, and the dialplan ({@code loket-warm}) hands
+ * the answered channel here. The caller's session hears of it ({@link CallSession#warmAnswered}:
+ * the core is told the offer was accepted, and the caller leaves the first agent's bridge), and this
+ * session keeps the agent's channel in a silent wait until the caller's {@code Bridge()} takes it.
+ */
+final class WarmLegSession {
+    private static final Logger LOG = LoggerFactory.getLogger(WarmLegSession.class);
+    /** How long the answered agent waits for the caller's bridge (a Redirect and a new AGI session take milliseconds). */
+    static final int WAIT_SECONDS = 30;
+
+    private final TelephonyGateway gateway;
+    private final AgiChannel channel;
+
+    WarmLegSession(TelephonyGateway gateway, AgiChannel channel) {
+        this.gateway = gateway;
+        this.channel = channel;
+    }
+
+    /** @param args the contact id and the agent's endpoint name, as the originate set them */
+    void run(String[] args) throws AgiException {
+        Calls calls = gateway.calls();
+        if (args == null || args.length < 2) {
+            calls.counters.agiErrors.incrementAndGet();
+            LOG.warn("warm transfer leg without a contact and agent: {}", args == null ? "" : String.join(",", args));
+            return;
+        }
+        long contactId;
+        try {
+            contactId = Long.parseLong(args[0].trim());
+        } catch (NumberFormatException e) {
+            calls.counters.agiErrors.incrementAndGet();
+            LOG.warn("warm transfer leg with contact '{}': not a contact id", args[0]);
+            return;
+        }
+        String endpoint = args[1].trim();
+        CallSession call = calls.byContact.get(contactId);
+        if (call == null || !call.warmAnswered(endpoint)) {
+            calls.counters.warmLegsLost.incrementAndGet();
+            LOG.info("call {}: {} answered a warm transfer the call no longer waits for; hung up", contactId, endpoint);
+            return; // the dialplan hangs up
+        }
+        int result;
+        try {
+            // Silence until the caller's Bridge() takes this channel away (the wait then ends as a hang-up).
+            result = channel.exec("Wait", Integer.toString(WAIT_SECONDS));
+        } catch (AgiException e) {
+            return; // taken by the bridge, or the agent hung up: the caller's session sees which
+        }
+        if (result >= 0) {
+            calls.counters.warmLegsLost.incrementAndGet();
+            LOG.warn("call {}: {} answered a warm transfer but the caller did not come within {} s", contactId, endpoint, WAIT_SECONDS);
+        }
+    }
+}
