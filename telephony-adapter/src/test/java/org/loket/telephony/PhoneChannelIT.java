@@ -574,51 +574,98 @@ class PhoneChannelIT {
     void anAgentTransfersACallWarmlyAndTheCallerStaysWithThemUntilTheNextAgentAnswers() throws Exception {
         String note = "wants to hear the letter's status from the back office";
         try (ChatSocket from = ChatSocket.desk(chatPort, "agent-3", DESK_SECRET); ChatSocket to = ChatSocket.desk(chatPort, "agent-4", DESK_SECRET)) {
-            from.awaitFrame("welcome", 10);
-            String pause = to.awaitFrame("welcome", 10).path("pauseReasons").get(0).asText();
-            int agent4 = config.routing().agents().stream().map(a -> a.name()).toList().indexOf("agent-4");
-            long mark = commands.isEmpty() ? 0 : commands.getLast().sequence;
-            to.send("{\"type\":\"pause\",\"reason\":\"" + pause + "\"}");
-            awaitCommand(c -> c.sequence > mark && c.type == CommandType.AGENT_STATE_CHANGED && c.agentId == agent4
-                    && c.agentState == AgentState.PAUSED.code(), 10);
-            long agent3ByesBefore = byesTo("agent-3");
-            Sipp caller = call("0612000046", TRANSFER_NUMBER, new Sipp.Caller().pause(20_000).hangUp());
-            long contact = nextArrival();
-            Decision first = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 15);
-            assertThat(agentName(first.agentId)).isEqualTo("agent-3");
-            awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == contact, 10);
-            from.awaitFrame("conversation", 10);
-
-            from.send("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"cb-voice\",\"note\":\"" + note
-                    + "\",\"warm\":true}");
-            Decision transfer = awaitDecision(d -> d.type == DecisionType.TRANSFER_CONTACT && d.contactId == contact, 10);
-            assertThat(transfer.flags & Decision.FLAG_WARM).as("warm").isNotZero();
-            assertThat(from.awaitFrame("transferred", 10).path("warm").asBoolean()).isTrue();
-            // Waiting in cb-voice (agent-4 paused), the caller is still in agent-3's call.
-            String callerChannel = bridgedWith("PJSIP/agent-3-");
-            Thread.sleep(1_500);
-            assertThat(bridgedWith("PJSIP/agent-3-")).as("still with agent-3").isEqualTo(callerChannel);
-            assertThat(byesTo("agent-3")).isEqualTo(agent3ByesBefore);
-
+            WarmCall call = warmlyTransferredWhileAgent4IsPaused(from, to, "0612000046", note);
             to.send("{\"type\":\"ready\"}");
-            Decision second = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact && d.causeSequence > transfer.causeSequence, 10);
+            Decision second = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == call.contact()
+                    && d.causeSequence > call.transfer().causeSequence, 10);
             assertThat(agentName(second.agentId)).isEqualTo("agent-4");
             assertThat(to.awaitFrame("offer", 10).path("notes").toString()).contains(note);
-            awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == contact && c.agentId == second.agentId, 10);
-            Decision released = awaitDecision(d -> d.type == DecisionType.TRANSFER_RELEASED && d.contactId == contact, 10);
+            awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == call.contact() && c.agentId == second.agentId, 10);
+            Decision released = awaitDecision(d -> d.type == DecisionType.TRANSFER_RELEASED && d.contactId == call.contact(), 10);
             assertThat(agentName(released.agentId)).isEqualTo("agent-3");
             assertThat(released.reason).isEqualTo(org.loket.core.decision.ReleaseReason.ACCEPTED);
             assertThat(from.awaitFrame("released", 10).path("reason").asText()).isEqualTo("accepted");
-            assertThat(bridgedWith("PJSIP/agent-4-")).as("the same caller, now with agent-4").isEqualTo(callerChannel);
-            assertThat(byesTo("agent-3")).as("Asterisk hung up agent-3's leg when the caller left it").isGreaterThan(agent3ByesBefore);
-
-            assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
-            assertThat(outcomeOf(contact, 10)).isEqualTo(Outcome.ANSWERED);
-            Decision end = awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, 5);
-            assertThat(agentName(end.agentId)).isEqualTo("agent-4");
-            assertThat(commandsOf(contact)).filteredOn(c -> c.type == CommandType.CONTACT_ENDED).hasSize(1);
-            assertThat(commandsOf(contact)).extracting(c -> c.type).doesNotContain(CommandType.TRANSFER_LEFT, CommandType.CONTACT_ABANDONED);
+            assertThat(bridgedWith("PJSIP/agent-4-")).as("the same caller, now with agent-4").isEqualTo(call.callerChannel());
+            assertThat(byesTo("agent-3")).as("Asterisk hung up agent-3's leg when the caller left it").isGreaterThan(call.agent3ByesBefore());
+            assertAnsweredOnceByAgent4(call);
+            assertThat(commandsOf(call.contact())).extracting(c -> c.type).doesNotContain(CommandType.TRANSFER_LEFT);
         }
+    }
+
+    /**
+     * The first agent of a warm transfer leaves from the desktop ("Leave") before anyone answers:
+     * the caller leaves agent-3's call for cb-voice's hold (agent-3's leg hung up, the core releases
+     * agent-3 as {@code LEFT}); agent-4 goes ready and is dialled as for any held caller.
+     */
+    @Test
+    @Order(16)
+    void theFirstAgentOfAWarmTransferLeavesAndTheCallerWaitsOnHoldForTheNextAgent() throws Exception {
+        try (ChatSocket from = ChatSocket.desk(chatPort, "agent-3", DESK_SECRET); ChatSocket to = ChatSocket.desk(chatPort, "agent-4", DESK_SECRET)) {
+            WarmCall call = warmlyTransferredWhileAgent4IsPaused(from, to, "0612000047", "");
+            from.send("{\"type\":\"leave\",\"contact\":\"" + call.contact() + "\"}");
+            Decision released = awaitDecision(d -> d.type == DecisionType.TRANSFER_RELEASED && d.contactId == call.contact(), 10);
+            assertThat(released.reason).isEqualTo(org.loket.core.decision.ReleaseReason.LEFT);
+            assertThat(from.awaitFrame("released", 10).path("reason").asText()).isEqualTo("left");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (byesTo("agent-3") == call.agent3ByesBefore() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(byesTo("agent-3")).as("agent-3's leg hung up: the caller left it for the hold").isGreaterThan(call.agent3ByesBefore());
+            assertThat(commandsOf(call.contact())).extracting(c -> c.type).doesNotContain(CommandType.CONTACT_ENDED, CommandType.CONTACT_ABANDONED);
+
+            to.send("{\"type\":\"ready\"}");
+            awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == call.contact()
+                    && agentName(c.agentId).equals("agent-4"), 15);
+            assertThat(bridgedWith("PJSIP/agent-4-")).as("the same caller, dialled to agent-4").isEqualTo(call.callerChannel());
+            assertAnsweredOnceByAgent4(call);
+        }
+    }
+
+    /** A caller that agent-3 answered and transferred warm to cb-voice, and the channel Asterisk bridged with agent-3. */
+    private record WarmCall(Sipp caller, long contact, Decision transfer, String callerChannel, long agent3ByesBefore) {
+    }
+
+    /**
+     * agent-4 pauses (so cb-voice has nobody ready); a call reaches agent-3, who transfers it warm
+     * to cb-voice; the caller is still bridged with agent-3 a while later, agent-3 still on the line.
+     */
+    private WarmCall warmlyTransferredWhileAgent4IsPaused(ChatSocket from, ChatSocket to, String number, String note) throws Exception {
+        from.awaitFrame("welcome", 10);
+        String pause = to.awaitFrame("welcome", 10).path("pauseReasons").get(0).asText();
+        int agent4 = config.routing().agents().stream().map(a -> a.name()).toList().indexOf("agent-4");
+        long mark = commands.isEmpty() ? 0 : commands.getLast().sequence;
+        to.send("{\"type\":\"pause\",\"reason\":\"" + pause + "\"}");
+        awaitCommand(c -> c.sequence > mark && c.type == CommandType.AGENT_STATE_CHANGED && c.agentId == agent4
+                && c.agentState == AgentState.PAUSED.code(), 10);
+        long agent3ByesBefore = byesTo("agent-3");
+        Sipp caller = call(number, TRANSFER_NUMBER, new Sipp.Caller().pause(20_000).hangUp());
+        long contact = nextArrival();
+        Decision first = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 15);
+        assertThat(agentName(first.agentId)).isEqualTo("agent-3");
+        awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == contact, 10);
+        from.awaitFrame("conversation", 10);
+
+        from.send("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"cb-voice\",\"note\":\"" + note
+                + "\",\"warm\":true}");
+        Decision transfer = awaitDecision(d -> d.type == DecisionType.TRANSFER_CONTACT && d.contactId == contact, 10);
+        assertThat(transfer.flags & Decision.FLAG_WARM).as("warm").isNotZero();
+        assertThat(from.awaitFrame("transferred", 10).path("warm").asBoolean()).isTrue();
+        // Waiting in cb-voice (agent-4 paused), the caller is still in agent-3's call.
+        String callerChannel = bridgedWith("PJSIP/agent-3-");
+        Thread.sleep(1_500);
+        assertThat(bridgedWith("PJSIP/agent-3-")).as("still with agent-3").isEqualTo(callerChannel);
+        assertThat(byesTo("agent-3")).isEqualTo(agent3ByesBefore);
+        return new WarmCall(caller, contact, transfer, callerChannel, agent3ByesBefore);
+    }
+
+    /** The caller hangs up: one contact, answered once, by agent-4, never abandoned. */
+    private void assertAnsweredOnceByAgent4(WarmCall call) throws Exception {
+        assertThat(call.caller().await(40)).as(diagnostics(call.caller())).isZero();
+        assertThat(outcomeOf(call.contact(), 10)).isEqualTo(Outcome.ANSWERED);
+        Decision end = awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == call.contact(), 5);
+        assertThat(agentName(end.agentId)).isEqualTo("agent-4");
+        assertThat(commandsOf(call.contact())).filteredOn(c -> c.type == CommandType.CONTACT_ENDED).hasSize(1);
+        assertThat(commandsOf(call.contact())).extracting(c -> c.type).doesNotContain(CommandType.CONTACT_ABANDONED);
     }
 
     /**
@@ -646,7 +693,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(16)
+    @Order(17)
     void aSupervisorListensToAnAgentsCallWithinWhatTheConfigurationAllows() throws Exception {
         // A caller talks to agent-1 (extension 101, kept through the earlier reload that added agent-0 before it;
         // menu 1, 7: login-voice) until it hangs up.
@@ -721,7 +768,7 @@ class PhoneChannelIT {
      * from both.
      */
     @Test
-    @Order(17)
+    @Order(18)
     void theOperatorsServiceAnnouncementPlaysFirstUntilItIsCleared() throws Exception {
         assertThat(admin("PUT", "/api/v1/announcement", "{\"prompt\": \"outage\"}")).isEqualTo(202);
         awaitCli("database get loket outage", out -> out.contains("Value: outage"));
@@ -755,7 +802,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(18)
+    @Order(19)
     void aSoftphoneThatRegistersIsLoggedInTakesACallAndIsLoggedOutWhenItUnregisters() throws Exception {
         poll();
         long mark = commands.isEmpty() ? 0 : commands.get(commands.size() - 1).sequence;
@@ -779,7 +826,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(19)
+    @Order(20)
     void asteriskRestartLosesNoContactAndLoketReconnects() throws Exception {
         Sipp waiting = call("0612000011", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('6').pause(30_000).hangUp());
         long waitingContact = nextArrival();
@@ -827,9 +874,9 @@ class PhoneChannelIT {
         assertThat(sample(metrics, "loket_commands_total", "type=\"contact_arrived\"")).as(metrics).isEqualTo(arrivals);
         assertThat(sample(metrics, "loket_telephony_calls_total", "")).as("calls the FastAGI server took").isGreaterThanOrEqualTo(arrivals);
         assertThat(sample(metrics, "loket_telephony_ami_connects_total", "")).as("AMI connected again after the restart").isEqualTo(2);
-        assertThat(sample(metrics, "loket_telephony_transfers_total", "")).as("the desktop's transfers of calls, cold and warm").isEqualTo(2);
+        assertThat(sample(metrics, "loket_telephony_transfers_total", "")).as("the desktop's transfers of calls, cold, warm, warm left").isEqualTo(3);
         assertThat(sample(metrics, "loket_telephony_warm_transfers_total", "")).as("bridged with the next agent").isEqualTo(1);
-        assertThat(sample(metrics, "loket_queue_transfers_in_total", "queue=\"cb-voice\"")).isEqualTo(2);
+        assertThat(sample(metrics, "loket_queue_transfers_in_total", "queue=\"cb-voice\"")).isEqualTo(3);
         assertThat(sample(metrics, "loket_telephony_ami_connected", "")).as("and is up now").isEqualTo(1);
         assertThat(sample(metrics, "loket_engine_up", "")).isEqualTo(1);
         assertThat(sample(metrics, "loket_agents", "state=\"logged_out\"")).as("agent-5 unregistered").isPositive();
@@ -847,7 +894,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(20)
+    @Order(21)
     void aSupervisorOnTheWallboardHasItsOwnPhoneRungToListenToAnAgentsCall() throws Exception {
         // lead-1's softphone registers (contact 5114, registration from 5115) and answers what rings it.
         phones.add(Sipp.softphone(SIPP, "lead-1", Sipp.Phone.ANSWER, 5114, 5192, 5097));
@@ -885,7 +932,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(21)
+    @Order(22)
     void callsReachTheFallbackWhenLoketIsStopped() throws Exception {
         assertEveryContactEndedOnce();
         loket.toHandle().destroy(); // SIGTERM; unlike Process.destroy it leaves the output readable
