@@ -43,6 +43,13 @@ final class CallSession {
     private static final String DIGITS = "0123456789*#";
     /** Tells the dialplan that Loket finished the call; without it the call takes the fallback route. */
     static final String DONE_VARIABLE = "LOKET_DONE";
+    /** Asterisk's control frames as an {@code OriginateResponse}'s reason names them: the phone hung up on the ring, was busy, or congested. */
+    private static final int ORIGINATE_HANGUP = 1;
+    private static final int ORIGINATE_BUSY = 5;
+    private static final int ORIGINATE_CONGESTION = 8;
+    /** A warm transfer's leg id: {@code loket-CONTACT-warm-N-leg} (N counts the call's legs; the end keeps one from prefixing the next). */
+    private static final String LEG_PREFIX = "loket-";
+    private static final String LEG_MIDDLE = "-warm-";
 
     private enum Phase { AWAITING_ENGINE, SELF_SERVICE, WAITING, FINISHING }
 
@@ -158,7 +165,7 @@ final class CallSession {
                     case OFFER_CONTACT -> {
                         if (stayingEndpoint != null && hold == Hold.DIALLING) {
                             // Its own unique id, so Bridge() and Hangup can name the leg before Loket hears of it.
-                            ring = warmLeg = new WarmLeg(m.names().agentName(d.agentId), "loket-" + contactId + "-warm-" + ++warmLegs + "-leg", false);
+                            ring = warmLeg = new WarmLeg(m.names().agentName(d.agentId), LEG_PREFIX + contactId + LEG_MIDDLE + ++warmLegs + "-leg", false);
                             // as a dial: the ring stops before the core's offer runs out, so its retraction never races an answer
                             ringMs = d.timestampNs / 1_000_000L + m.names().queue(d.queueId).offerTimeoutMs() - System.currentTimeMillis() - 1_000;
                         } else {
@@ -269,6 +276,42 @@ final class CallSession {
             gateway.wake(this);
         }
         return true;
+    }
+
+    /**
+     * AMI reader thread: the warm transfer's next agent did not take the ring ({@code reason}: the
+     * last control Asterisk saw, as its {@code OriginateResponse} reports it). Refused (hung up on the
+     * ring, busy, congestion): the agent is made not ready and the offer goes back, as for a dialled
+     * agent who rejects; not answered: the core's offer timer retracts it (the ring stops first).
+     */
+    void warmLegFailed(String channelId, int reason) {
+        WarmLeg leg;
+        synchronized (this) {
+            if (warmLeg == null || warmLeg.answered() || !warmLeg.channelId().equals(channelId)) {
+                return;
+            }
+            leg = warmLeg;
+            warmLeg = null;
+        }
+        if (reason != ORIGINATE_HANGUP && reason != ORIGINATE_BUSY && reason != ORIGINATE_CONGESTION) {
+            return;
+        }
+        LOG.info("call {}: {} refused the warm transfer's ring (reason {})", contactId, leg.endpoint(), reason);
+        int agentId = agentNow(leg.endpoint());
+        calls.publishAgentState(agentId, AgentState.PAUSED, PauseReason.NO_ANSWER);
+        calls.publish(Calls.Out.offer(CommandType.OFFER_DECLINED, contactId, agentId));
+    }
+
+    /** @return the contact a warm transfer's leg id ({@code loket-CONTACT-warm-N-leg}) names, or -1 for any other id */
+    static long contactOfWarmLeg(String channelId) {
+        if (channelId == null || !channelId.startsWith(LEG_PREFIX) || !channelId.contains(LEG_MIDDLE)) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(channelId.substring(LEG_PREFIX.length(), channelId.indexOf(LEG_MIDDLE)));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The warm transfer's next agent who answered and waits to be bridged, or null. */

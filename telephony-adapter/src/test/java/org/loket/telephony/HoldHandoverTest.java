@@ -40,6 +40,18 @@ class HoldHandoverTest {
     /** What each Dial returns: -1 when the caller hung up during it. */
     private final java.util.concurrent.atomic.AtomicInteger dialResult = new java.util.concurrent.atomic.AtomicInteger();
 
+    /** A gateway without AMI (no Redirect can be sent), announcements off, holding in slices of {@code holdCheckMs}. */
+    private static TelephonyGateway gateway(int holdCheckMs) {
+        return new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused",
+                "telephony.announceEveryMs", "0", "telephony.holdCheckMs", Integer.toString(holdCheckMs))));
+    }
+
+    /** From now on each Dial lasts until the test releases a permit of the returned semaphore. */
+    private java.util.concurrent.Semaphore endEachDialByHand() {
+        dialGate = new java.util.concurrent.Semaphore(0);
+        return dialGate;
+    }
+
     /** Each Dial takes a permit (a conversation that lasts until the test ends it); by default never waits. */
     private java.util.concurrent.Semaphore dialGate = new java.util.concurrent.Semaphore(Integer.MAX_VALUE);
 
@@ -57,8 +69,7 @@ class HoldHandoverTest {
 
     @Test
     void shouldHoldInOneLongWaitAndStillDialWhenTheRedirectCannotBeSent() throws Exception {
-        TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused",
-                "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "400")));
+        TelephonyGateway gateway = gateway(400);
         long contactId = arrive(gateway, false);
         Thread call = calls.getLast();
         Decision queued = new Decision();
@@ -97,10 +108,8 @@ class HoldHandoverTest {
      */
     @Test
     void shouldMoveATransferredCallerToTheNewQueuesHoldAndDialTheNextAgent() throws Exception {
-        TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused",
-                "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "200")));
-        java.util.concurrent.Semaphore dialEnds = new java.util.concurrent.Semaphore(0);
-        dialGate = dialEnds;
+        TelephonyGateway gateway = gateway(200);
+        java.util.concurrent.Semaphore dialEnds = endEachDialByHand();
         long contactId = talkingToAgent1(gateway);
         assertThat(published).extracting(c -> c.type).contains(CommandType.OFFER_ACCEPTED);
 
@@ -145,8 +154,7 @@ class HoldHandoverTest {
      */
     @Test
     void shouldAbandonAServedCallWhoseEndTheCoreRefusedBecauseATransferCameFirst() throws Exception {
-        TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused",
-                "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "200")));
+        TelephonyGateway gateway = gateway(200);
         long contactId = startCall(gateway, false);
         gateway.onDecision(StandIns.decision(DecisionType.OFFER_CONTACT, contactId, 0, 0, -1));
         gateway.onCommandDecided();
@@ -177,10 +185,8 @@ class HoldHandoverTest {
      */
     @Test
     void shouldKeepAWarmlyTransferredCallerWithTheFirstAgentUntilTheNextAnswersThenBridgeThem() throws Exception {
-        TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused",
-                "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "200")));
-        java.util.concurrent.Semaphore dialEnds = new java.util.concurrent.Semaphore(0);
-        dialGate = dialEnds;
+        TelephonyGateway gateway = gateway(200);
+        java.util.concurrent.Semaphore dialEnds = endEachDialByHand();
         long contactId = talkingToAgent1(gateway);
         CallSession session = gateway.calls().byContact.get(contactId);
         assertThat(session.warmAnswered("agent-4")).as("no transfer yet: nobody is rung").isFalse();
@@ -209,25 +215,57 @@ class HoldHandoverTest {
     }
 
     /**
+     * The next agent's phone refuses the warm transfer's ring (Asterisk's {@code OriginateResponse},
+     * busy): that agent is made not ready and the offer goes back at once, the caller still with the
+     * first agent; a ring that was only not answered is left to the core's offer timer.
+     */
+    @Test
+    void shouldDeclineAWarmTransfersOfferAtOnceWhenTheNextAgentsPhoneRefusesTheRing() throws Exception {
+        TelephonyGateway gateway = gateway(200);
+        java.util.concurrent.Semaphore dialEnds = endEachDialByHand();
+        long contactId = warmlyTransferredByAgent1(gateway, true);
+        AmiLink ami = new AmiLink(gateway);
+        String leg = "loket-" + contactId + "-warm-1-leg";
+        assertThat(CallSession.contactOfWarmLeg(leg)).isEqualTo(contactId);
+        assertThat(CallSession.contactOfWarmLeg("1700000000.12")).isEqualTo(-1);
+        ami.onManagerEvent(originateResponse(leg, "Failure", 5));
+        assertThat(published).filteredOn(c -> c.type == CommandType.OFFER_DECLINED).extracting(c -> c.agentId).containsExactly(3);
+        assertThat(published).filteredOn(c -> c.type == CommandType.AGENT_STATE_CHANGED).extracting(c -> c.agentId).containsExactly(3);
+        assertThat(gateway.calls().byContact.get(contactId).warmAnswered("agent-4")).as("no longer rung").isFalse();
+
+        gateway.onDecision(StandIns.decision(DecisionType.OFFER_CONTACT, contactId, 4, 1, -1)); // offered on to agent-2
+        gateway.onCommandDecided();
+        ami.onManagerEvent(originateResponse("loket-" + contactId + "-warm-2-leg", "Failure", 3)); // rang out
+        assertThat(published).filteredOn(c -> c.type == CommandType.OFFER_DECLINED).as("the offer timer's job").hasSize(1);
+        assertThat(gateway.calls().counters.warmLegs.get()).isEqualTo(2);
+        assertThat(agiCommands.getLast()).as("the caller still talks with agent-1").startsWith("exec[Dial, [PJSIP/agent-1");
+        dialEnds.release();
+    }
+
+    private static org.asteriskjava.manager.event.OriginateResponseEvent originateResponse(String uniqueId, String response, int reason) {
+        var event = new org.asteriskjava.manager.event.OriginateResponseEvent(HoldHandoverTest.class);
+        event.setUniqueId(uniqueId);
+        event.setResponse(response);
+        event.setReason(reason);
+        return event;
+    }
+
+    /**
      * The first agent of a warm transfer hangs up before a colleague answers: the caller is still
      * there and waits on hold in the new queue, the core hears the agent left, and the next offer is
      * dialled as usual.
      */
     @Test
     void shouldHoldAWarmlyTransferredCallerWhoseFirstAgentHungUpAndTellTheCoreTheyLeft() throws Exception {
-        TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused",
-                "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "200")));
-        java.util.concurrent.Semaphore dialEnds = new java.util.concurrent.Semaphore(0);
-        dialGate = dialEnds;
-        long contactId = talkingToAgent1(gateway);
-        Decision warm = StandIns.decision(DecisionType.TRANSFER_CONTACT, contactId, 4, 0, -1);
-        warm.flags = Decision.FLAG_WARM;
-        gateway.onDecision(warm);
-        gateway.onDecision(StandIns.decision(DecisionType.QUEUE_CONTACT, contactId, 4, -1, -1));
-        gateway.onCommandDecided();
+        TelephonyGateway gateway = gateway(200);
+        java.util.concurrent.Semaphore dialEnds = endEachDialByHand();
+        long contactId = warmlyTransferredByAgent1(gateway, false);
         int mark = agiCommands.size();
         dialEnds.release(); // agent-1 hangs up
-        awaitAgi(c -> c.startsWith("WAIT FOR DIGIT"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (agiCommands.stream().skip(mark).noneMatch(c -> c.startsWith("WAIT FOR DIGIT")) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
         List<String> since = List.copyOf(agiCommands);
         assertThat(since.subList(mark, since.size())).anyMatch(c -> c.startsWith("playMusicOnHold"));
         assertThat(published).filteredOn(c -> c.type == CommandType.TRANSFER_LEFT).extracting(c -> c.agentId).containsExactly(0);
@@ -249,17 +287,9 @@ class HoldHandoverTest {
      */
     @Test
     void shouldAbandonAWarmlyTransferredCallerWhoHangsUpBeforeTheNextAgentAnswers() throws Exception {
-        TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused",
-                "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "200")));
-        java.util.concurrent.Semaphore dialEnds = new java.util.concurrent.Semaphore(0);
-        dialGate = dialEnds;
-        long contactId = talkingToAgent1(gateway);
-        Decision warm = StandIns.decision(DecisionType.TRANSFER_CONTACT, contactId, 4, 0, -1);
-        warm.flags = Decision.FLAG_WARM;
-        gateway.onDecision(warm);
-        gateway.onDecision(StandIns.decision(DecisionType.QUEUE_CONTACT, contactId, 4, -1, -1));
-        gateway.onDecision(StandIns.decision(DecisionType.OFFER_CONTACT, contactId, 4, 3, -1));
-        gateway.onCommandDecided();
+        TelephonyGateway gateway = gateway(200);
+        java.util.concurrent.Semaphore dialEnds = endEachDialByHand();
+        long contactId = warmlyTransferredByAgent1(gateway, true);
         dialResult.set(-1);
         dialEnds.release(); // the caller hangs up
         calls.get(0).join(TimeUnit.SECONDS.toMillis(5));
@@ -267,6 +297,23 @@ class HoldHandoverTest {
         assertThat(published).filteredOn(c -> c.type == CommandType.CONTACT_ABANDONED).extracting(c -> c.contactId).containsExactly(contactId);
         assertThat(published).extracting(c -> c.type).doesNotContain(CommandType.CONTACT_ENDED, CommandType.TRANSFER_LEFT);
         assertThat(gateway.calls().byContact).isEmpty();
+    }
+
+    /**
+     * A call agent-1 answered and transferred warm to queue 4 (the caller still in agent-1's Dial);
+     * with {@code offered}, the same command offers it to agent-4 (id 3), whose phone is rung.
+     */
+    private long warmlyTransferredByAgent1(TelephonyGateway gateway, boolean offered) throws Exception {
+        long contactId = talkingToAgent1(gateway);
+        Decision warm = StandIns.decision(DecisionType.TRANSFER_CONTACT, contactId, 4, 0, -1);
+        warm.flags = Decision.FLAG_WARM;
+        gateway.onDecision(warm);
+        gateway.onDecision(StandIns.decision(DecisionType.QUEUE_CONTACT, contactId, 4, -1, -1));
+        if (offered) {
+            gateway.onDecision(StandIns.decision(DecisionType.OFFER_CONTACT, contactId, 4, 3, -1));
+        }
+        gateway.onCommandDecided();
+        return contactId;
     }
 
     /** A call in agent-1's Dial, answered (the AMI's DialEnd). */
@@ -290,8 +337,7 @@ class HoldHandoverTest {
 
     @Test
     void shouldDialWithoutHoldMusicWhenTheOfferComesInTheSameCommandAsTheQueueing() throws Exception {
-        TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused",
-                "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "5000")));
+        TelephonyGateway gateway = gateway(5000);
         for (int call = 0; call < 20; call++) {
             published.clear();
             agiCommands.clear();
@@ -342,8 +388,7 @@ class HoldHandoverTest {
 
     @Test
     void shouldPlayAStepsCallbackOfferAtOnceAndAskForTheCallbackWhenTheCallerPresses1() throws Exception {
-        TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused",
-                "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "300")));
+        TelephonyGateway gateway = gateway(300);
         long contactId = startCall(gateway, true);
         Thread.sleep(500);
         assertThat(agiCommands).noneMatch(c -> c.contains("callback-offer"));
@@ -370,8 +415,7 @@ class HoldHandoverTest {
 
     @Test
     void shouldKeepHoldingACallerWhoLetsTheOfferPassAndIgnoreWidenAndOverflow() throws Exception {
-        TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused",
-                "telephony.announceEveryMs", "0", "telephony.holdCheckMs", "300")));
+        TelephonyGateway gateway = gateway(300);
         long contactId = startCall(gateway, false);
         gateway.onDecision(StandIns.decision(DecisionType.ESCALATE, contactId, 0, -1, EscalationStep.Action.WIDEN.code()));
         gateway.onCommandDecided();
