@@ -254,6 +254,7 @@ class ChatBrowserIT {
                 assertThat(card.findElement(By.className("transfer")).isDisplayed()).as("but transferred from here").isTrue();
                 assertThat(new Select(card.findElement(By.className("transfer-queue"))).getOptions()).extracting(WebElement::getText)
                         .as("into voice queues only").containsExactly("login-voice", "app-voice", "application-voice", "tax-handover-voice");
+                assertThat(card.findElement(By.className("transfer-warm-label")).isDisplayed()).as("warm too: the caller stays on the line").isTrue();
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reason"), "busy")); // the state line: ready · busy
                 Browser.screenshot(driver, "11-desktop-call");
                 t.phone(CommandType.CONTACT_ENDED, call, -1, -1, -1); // the caller hung up
