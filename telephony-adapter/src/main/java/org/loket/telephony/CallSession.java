@@ -166,8 +166,8 @@ final class CallSession {
                         if (stayingEndpoint != null && hold == Hold.DIALLING) {
                             // Its own unique id, so Bridge() and Hangup can name the leg before Loket hears of it.
                             ring = warmLeg = new WarmLeg(m.names().agentName(d.agentId), LEG_PREFIX + contactId + LEG_MIDDLE + ++warmLegs + "-leg", false);
-                            // as a dial: the ring stops before the core's offer runs out, so its retraction never races an answer
-                            ringMs = d.timestampNs / 1_000_000L + m.names().queue(d.queueId).offerTimeoutMs() - System.currentTimeMillis() - 1_000;
+                            // a second before the offer runs out, as a dial half a second before (an originate takes longer to set up)
+                            ringMs = offerEndsMs(d, m.names()) - System.currentTimeMillis() - 1_000;
                         } else {
                             wake |= hold == Hold.HOLDING;
                         }
@@ -195,7 +195,7 @@ final class CallSession {
             }
         }
         if (ring != null) {
-            gateway.ringWarmLeg(this, ring, Math.max(1_000, ringMs));
+            gateway.ringWarmLeg(contactId, ring, Math.max(1_000, ringMs));
         }
         if (hangUp != null) {
             gateway.hangUpWarmLeg(hangUp);
@@ -811,8 +811,7 @@ final class CallSession {
             arrivedNs = 0;
         }
         music(false);
-        long offerEndsMs = offer.timestampNs / 1_000_000L + names.queue(offer.queueId).offerTimeoutMs();
-        long ringMs = offerEndsMs - System.currentTimeMillis() - 500;
+        long ringMs = offerEndsMs(offer, names) - System.currentTimeMillis() - 500;
         String endpoint = names.agentName(offer.agentId);
         if (ringMs < 500) {
             // Too late to ring well (the session was busy): hand the offer back; the core may offer again.
@@ -923,6 +922,11 @@ final class CallSession {
         calls.counters.warmFirstAgentHungUp.incrementAndGet();
         calls.publish(Calls.Out.offer(CommandType.TRANSFER_LEFT, contactId, agentNow(endpoint)));
         return true;
+    }
+
+    /** When the core's offer runs out (epoch ms): a ring stops before it, so the offer's retraction never races an answer. */
+    private static long offerEndsMs(Decision offer, Directory names) {
+        return offer.timestampNs / 1_000_000L + names.queue(offer.queueId).offerTimeoutMs();
     }
 
     /** Whether this offer is the one a warm transfer's originate rings (its agent's endpoint is the leg's). */

@@ -270,11 +270,11 @@ public final class TelephonyGateway implements Gateway, AgiScript {
      * (AMI Originate on the action executor; the answered channel comes to {@link WarmLegSession}).
      * Without an AMI link the leg never rings: the core's offer times out.
      */
-    void ringWarmLeg(CallSession session, CallSession.WarmLeg leg, long ringMs) {
+    void ringWarmLeg(long contactId, CallSession.WarmLeg leg, long ringMs) {
         AmiLink link = ami;
         calls.counters.warmLegs.incrementAndGet();
         if (link != null) {
-            actions.execute(() -> link.originateWarmLeg(session.contactId, leg, ringMs));
+            actions.execute(() -> link.originateWarmLeg(contactId, leg, ringMs));
         }
     }
 

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 final class WarmLegSession {
     private static final Logger LOG = LoggerFactory.getLogger(WarmLegSession.class);
     /** How long the answered agent waits for the caller's bridge (a Redirect and a new AGI session take milliseconds). */
-    static final int WAIT_SECONDS = 30;
+    private static final int WAIT_SECONDS = 30;
 
     private final TelephonyGateway gateway;
     private final AgiChannel channel;
