@@ -20,7 +20,6 @@ import org.asteriskjava.manager.event.DialEndEvent;
 import org.asteriskjava.manager.event.DisconnectEvent;
 import org.asteriskjava.manager.event.EndpointList;
 import org.asteriskjava.manager.event.ManagerEvent;
-import org.asteriskjava.manager.event.OriginateResponseEvent;
 import org.asteriskjava.manager.internal.DirectManagerReader;
 import org.asteriskjava.manager.response.ManagerResponse;
 import org.loket.core.AgentState;
@@ -120,20 +119,19 @@ final class AmiLink implements ManagerEventListener {
                     LOG.warn("telephony: AMI disconnected; reconnecting");
                 }
                 case ContactStatusEvent c -> contactStatus(c.getEndpointName(), c.getContactStatus());
-                case OriginateResponseEvent o -> {
-                    // A warm transfer's leg that failed: its call's session decides (callbacks' legs have other ids).
-                    long contactId = CallSession.contactOfWarmLeg(o.getUniqueId());
-                    CallSession session = contactId < 0 || "Success".equalsIgnoreCase(o.getResponse()) ? null : calls.byContact.get(contactId);
-                    if (session != null) {
-                        session.warmLegFailed(o.getUniqueId(), o.getReason() == null ? 0 : o.getReason());
-                    }
-                }
                 case DialEndEvent d -> {
-                    // An originated callback has no caller channel (no unique id): its answer comes over AGI.
                     if ("ANSWER".equals(d.getDialStatus()) && d.getUniqueId() != null) {
+                        // A caller's dial answered. (An originated callback or warm leg has no caller channel: its answer comes over AGI.)
                         CallSession session = calls.byUniqueId.get(d.getUniqueId());
                         if (session != null) {
                             session.agentAnswered();
+                        }
+                    } else {
+                        // A warm transfer's leg that rang without an answer (callbacks' legs have other ids).
+                        long contactId = CallSession.contactOfWarmLeg(d.getDestUniqueId());
+                        CallSession session = contactId < 0 ? null : calls.byContact.get(contactId);
+                        if (session != null) {
+                            session.warmLegEnded(d.getDestUniqueId(), d.getDialStatus());
                         }
                     }
                 }

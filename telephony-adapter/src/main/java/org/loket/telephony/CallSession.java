@@ -43,10 +43,6 @@ final class CallSession {
     private static final String DIGITS = "0123456789*#";
     /** Tells the dialplan that Loket finished the call; without it the call takes the fallback route. */
     static final String DONE_VARIABLE = "LOKET_DONE";
-    /** Asterisk's control frames as an {@code OriginateResponse}'s reason names them: the phone hung up on the ring, was busy, or congested. */
-    private static final int ORIGINATE_HANGUP = 1;
-    private static final int ORIGINATE_BUSY = 5;
-    private static final int ORIGINATE_CONGESTION = 8;
     /** A warm transfer's leg id: {@code loket-CONTACT-warm-N-leg} (N counts the call's legs; the end keeps one from prefixing the next). */
     private static final String LEG_PREFIX = "loket-";
     private static final String LEG_MIDDLE = "-warm-";
@@ -279,12 +275,16 @@ final class CallSession {
     }
 
     /**
-     * AMI reader thread: the warm transfer's next agent did not take the ring ({@code reason}: the
-     * last control Asterisk saw, as its {@code OriginateResponse} reports it). Refused (hung up on the
-     * ring, busy, congestion): the agent is made not ready and the offer goes back, as for a dialled
-     * agent who rejects; not answered: the core's offer timer retracts it (the ring stops first).
+     * AMI reader thread: the ring of the warm transfer's next agent ended without an answer
+     * ({@code dialStatus}: the leg's {@code DialEnd}; Asterisk 22's {@code OriginateResponse} says
+     * reason 0 for a busy phone, so it cannot tell). Refused (busy, congestion, unavailable): the
+     * agent is made not ready and the offer goes back, as for a dialled agent who rejects; not
+     * answered ({@code NOANSWER}, {@code CANCEL}): the core's offer timer retracts it.
      */
-    void warmLegFailed(String channelId, int reason) {
+    void warmLegEnded(String channelId, String dialStatus) {
+        if (!refused(dialStatus)) {
+            return; // answered (its AGI session says so) or rang out (the offer timer's)
+        }
         WarmLeg leg;
         synchronized (this) {
             if (warmLeg == null || warmLeg.answered() || !warmLeg.channelId().equals(channelId)) {
@@ -293,13 +293,16 @@ final class CallSession {
             leg = warmLeg;
             warmLeg = null;
         }
-        if (reason != ORIGINATE_HANGUP && reason != ORIGINATE_BUSY && reason != ORIGINATE_CONGESTION) {
-            return;
-        }
-        LOG.info("call {}: {} refused the warm transfer's ring (reason {})", contactId, leg.endpoint(), reason);
+        LOG.info("call {}: {} refused the warm transfer's ring ({})", contactId, leg.endpoint(), dialStatus);
+        calls.counters.ringsRefused.incrementAndGet();
         int agentId = agentNow(leg.endpoint());
         calls.publishAgentState(agentId, AgentState.PAUSED, PauseReason.NO_ANSWER);
         calls.publish(Calls.Out.offer(CommandType.OFFER_DECLINED, contactId, agentId));
+    }
+
+    /** A ring that ended so (a {@code DIALSTATUS}) was refused by the agent's phone: busy, congestion, unavailable, not only unanswered. */
+    static boolean refused(String dialStatus) {
+        return !"ANSWER".equals(dialStatus) && !"NOANSWER".equals(dialStatus) && !"CANCEL".equals(dialStatus);
     }
 
     /** @return the contact a warm transfer's leg id ({@code loket-CONTACT-warm-N-leg}) names, or -1 for any other id */
@@ -839,9 +842,10 @@ final class CallSession {
             return talked(endpoint, talk, false);
         }
         offeredEndpoint = null;
-        if (!"NOANSWER".equals(status) && !"CANCEL".equals(status)) {
+        if (refused(status)) {
             // Rejected or unreachable: the agent is not ready, and the caller goes back to its place.
             LOG.info("call {}: agent {} did not take the call ({})", contactId, endpoint, status);
+            calls.counters.ringsRefused.incrementAndGet();
             int agentId = agentNow(endpoint);
             calls.publishAgentState(agentId, AgentState.PAUSED, PauseReason.NO_ANSWER);
             calls.publish(Calls.Out.offer(CommandType.OFFER_DECLINED, contactId, agentId));

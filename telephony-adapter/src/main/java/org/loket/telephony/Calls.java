@@ -195,6 +195,8 @@ final class Calls {
         final AtomicLong deviceStates = new AtomicLong();
         final AtomicLong rejected = new AtomicLong();
         final AtomicLong lateOffers = new AtomicLong();
+        /** Offers an agent's phone refused (a dial answered busy, congestion or unavailable; a warm transfer's ring refused): agent paused at once. */
+        final AtomicLong ringsRefused = new AtomicLong();
         final AtomicLong answeredAfterRetraction = new AtomicLong();
         /** Holds ended by an AMI Redirect and resumed in a new AGI session; lost: none resumed; failed: the Redirect failed. */
         final AtomicLong handovers = new AtomicLong();
@@ -253,6 +255,7 @@ final class Calls {
             m.put("deviceStates", deviceStates.get());
             m.put("rejected", rejected.get());
             m.put("lateOffers", lateOffers.get());
+            m.put("ringsRefused", ringsRefused.get());
             m.put("answeredAfterRetraction", answeredAfterRetraction.get());
             m.put("handovers", handovers.get());
             m.put("handoversLost", handoversLost.get());

@@ -215,7 +215,7 @@ class HoldHandoverTest {
     }
 
     /**
-     * The next agent's phone refuses the warm transfer's ring (Asterisk's {@code OriginateResponse},
+     * The next agent's phone refuses the warm transfer's ring (the leg's {@code DialEnd},
      * busy): that agent is made not ready and the offer goes back at once, the caller still with the
      * first agent; a ring that was only not answered is left to the core's offer timer.
      */
@@ -228,25 +228,28 @@ class HoldHandoverTest {
         String leg = "loket-" + contactId + "-warm-1-leg";
         assertThat(CallSession.contactOfWarmLeg(leg)).isEqualTo(contactId);
         assertThat(CallSession.contactOfWarmLeg("1700000000.12")).isEqualTo(-1);
-        ami.onManagerEvent(originateResponse(leg, "Failure", 5));
+        ami.onManagerEvent(legDialEnd(leg, "ANSWER"));
+        assertThat(published).as("an answer comes over AGI").noneMatch(c -> c.type == CommandType.OFFER_DECLINED);
+        ami.onManagerEvent(legDialEnd(leg, "BUSY"));
         assertThat(published).filteredOn(c -> c.type == CommandType.OFFER_DECLINED).extracting(c -> c.agentId).containsExactly(3);
         assertThat(published).filteredOn(c -> c.type == CommandType.AGENT_STATE_CHANGED).extracting(c -> c.agentId).containsExactly(3);
         assertThat(gateway.calls().byContact.get(contactId).warmAnswered("agent-4")).as("no longer rung").isFalse();
 
         gateway.onDecision(StandIns.decision(DecisionType.OFFER_CONTACT, contactId, 4, 1, -1)); // offered on to agent-2
         gateway.onCommandDecided();
-        ami.onManagerEvent(originateResponse("loket-" + contactId + "-warm-2-leg", "Failure", 3)); // rang out
+        ami.onManagerEvent(legDialEnd("loket-" + contactId + "-warm-2-leg", "NOANSWER")); // rang out
         assertThat(published).filteredOn(c -> c.type == CommandType.OFFER_DECLINED).as("the offer timer's job").hasSize(1);
         assertThat(gateway.calls().counters.warmLegs.get()).isEqualTo(2);
+        assertThat(gateway.calls().counters.ringsRefused.get()).as("the busy ring only").isEqualTo(1);
         assertThat(agiCommands.getLast()).as("the caller still talks with agent-1").startsWith("exec[Dial, [PJSIP/agent-1");
         dialEnds.release();
     }
 
-    private static org.asteriskjava.manager.event.OriginateResponseEvent originateResponse(String uniqueId, String response, int reason) {
-        var event = new org.asteriskjava.manager.event.OriginateResponseEvent(HoldHandoverTest.class);
-        event.setUniqueId(uniqueId);
-        event.setResponse(response);
-        event.setReason(reason);
+    /** The {@code DialEnd} Asterisk sends for an originated leg: no caller channel, the leg's own id as the destination's. */
+    private static org.asteriskjava.manager.event.DialEndEvent legDialEnd(String legId, String dialStatus) {
+        var event = new org.asteriskjava.manager.event.DialEndEvent(HoldHandoverTest.class);
+        event.setDestUniqueId(legId);
+        event.setDialStatus(dialStatus);
         return event;
     }
 

@@ -45,7 +45,8 @@ import org.loket.telephony.config.AsteriskConfigWriter;
  * The phone channel against the real thing: Asterisk 22 provisioned by {@code ops/asterisk/asterisk.sh}
  * from Loket's configuration, Loket ({@code loket run}) in a child JVM with the telephony gateway,
  * sipp callers pressing RFC 2833 digits, and sipp phones for the agents (agent-1, agent-3 and
- * agent-4 answer; agent-2 rings out), and sipp phones of supervisors that authenticate. Assertions
+ * agent-4 answer; agent-2 rings out; agent-6 rejects with 486 Busy), and sipp phones of supervisors
+ * that authenticate. Assertions
  * read the journal Loket writes, sipp's results and (for monitoring) Asterisk's CLI.
  * The tests run in order on one Asterisk and one Loket; the last two restart Asterisk and stop Loket.
  * Loket watches a copy of the configuration folder, which the live-reload scenario changes.
@@ -70,7 +71,8 @@ class PhoneChannelIT {
     private static final String SOFTPHONE_NUMBER = "0881234573";
     private static final String WRAP_UP_NUMBER = "0881234574";
     private static final String TRANSFER_NUMBER = "0881234575";
-    /** agent-3's and agent-4's desktop logins (chat.agent-secret.NAME). */
+    private static final String BUSY_NUMBER = "0881234576";
+    /** agent-3's, agent-4's and agent-6's desktop logins (chat.agent-secret.NAME). */
     private static final String DESK_SECRET = "desk-" + Long.toHexString(new SecureRandom().nextLong());
     /** agent-5's phone registers with this password; the other agents' phones have static contacts. */
     private static final String SOFTPHONE_PASSWORD = "soft-" + Long.toHexString(new SecureRandom().nextLong());
@@ -120,14 +122,15 @@ class PhoneChannelIT {
         Files.write(WORK.resolve("pseudonym-key"), key);
         run(120, SCRIPT.toString(), "start", ASTERISK.toString());
         phones.add(Sipp.phone(SIPP, "agent-1", Sipp.Phone.ANSWER, 0, 5101, 5120, 5105));
-        phones.add(Sipp.phone(SIPP, "agent-2", Sipp.Phone.RING_OUT, 0, 5102, 5124, 5106));
+        phones.add(Sipp.phone(SIPP, "agent-2", Sipp.Phone.RING_OUT, 0, 5102, 5124, 5111));
         phones.add(Sipp.phone(SIPP, "agent-3", Sipp.Phone.ANSWER, 0, 5103, 5128, 5107));
         phones.add(Sipp.phone(SIPP, "agent-4", Sipp.Phone.ANSWER, 0, 5104, 5132, 5108));
+        // agent-6 is the sixth phone-taking agent (chat-1 takes no calls): its static contact is at 5101 + 5.
+        phones.add(Sipp.phone(SIPP, "agent-6", Sipp.Phone.REJECT, 0, 5106, 5200, 5113));
         phones.add(Sipp.phone(SIPP, "citizen", Sipp.Phone.ANSWER_AND_HANG_UP, 1500, 5090, 5136, 5091));
         startLoket();
-        for (int agent = 0; agent < 4; agent++) {
-            int id = agent;
-            awaitCommand(c -> c.type == CommandType.AGENT_LOGGED_IN && c.agentId == id, 30);
+        for (String agent : List.of("agent-1", "agent-2", "agent-3", "agent-4", "agent-6")) {
+            awaitCommand(c -> c.type == CommandType.AGENT_LOGGED_IN && agentName(c.agentId).equals(agent), 30);
         }
     }
 
@@ -154,7 +157,8 @@ class PhoneChannelIT {
         command.addAll(List.of("--set", "chat.port=" + chatPort, "--set", "chat.supervisor-token=" + SUPERVISOR_TOKEN,
                 "--set", "chat.wallboard-update-ms=100", "--set", "chat.entry=phone", "--set", "chat.email-entry=phone",
                 "--set", "chat.social-entry=phone", "--set", "chat.agent-secret.lead-1=" + LEAD_CHAT_SECRET,
-                "--set", "chat.agent-secret.agent-3=" + DESK_SECRET, "--set", "chat.agent-secret.agent-4=" + DESK_SECRET));
+                "--set", "chat.agent-secret.agent-3=" + DESK_SECRET, "--set", "chat.agent-secret.agent-4=" + DESK_SECRET,
+                "--set", "chat.agent-secret.agent-6=" + DESK_SECRET));
         loket = new ProcessBuilder(command).redirectErrorStream(true).start();
         Thread reader = new Thread(() -> {
             try (var in = loket.inputReader(StandardCharsets.UTF_8)) {
@@ -241,7 +245,7 @@ class PhoneChannelIT {
     @Test
     @Order(5)
     void anAgentPausedByARingOutGoesReadyAndPausesAgainFromThePhone() throws Exception {
-        int agent2 = config.routing().agents().stream().map(a -> a.name()).toList().indexOf("agent-2");
+        int agent2 = agentId("agent-2");
         // *561 pauses with the first of the desktop's pause reasons (reason code 16).
         for (String[] code : new String[][] {{AsteriskConfigWriter.READY_CODE, "READY", "0"},
                 {AsteriskConfigWriter.PAUSE_CODE + "1", "PAUSED", Integer.toString(PauseReason.FIRST_OPERATOR_CODE)}}) {
@@ -621,6 +625,89 @@ class PhoneChannelIT {
         }
     }
 
+    /**
+     * An agent whose phone rejects the call (agent-6's answers 486 Busy) is paused at once, with
+     * the no-answer reason, and the offer goes back without waiting for the core's offer timer;
+     * the caller keeps waiting on hold (nobody else serves busy-voice) until they hang up: an abandon.
+     */
+    @Test
+    @Order(17)
+    void anAgentWhosePhoneRejectsTheCallIsPausedAtOnceAndTheCallerKeepsWaiting() throws Exception {
+        int agent6 = agentId("agent-6");
+        long invitesBefore = invitesTo("agent-6");
+        Sipp caller = call("0612000048", BUSY_NUMBER, new Sipp.Caller().pause(8_000).hangUp());
+        long contact = nextArrival();
+        Decision offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 15);
+        assertThat(agentName(offer.agentId)).isEqualTo("agent-6");
+        assertRefusedAtOnce(contact, agent6, offer);
+        assertThat(invitesTo("agent-6")).as("agent-6's phone was rung").isGreaterThan(invitesBefore);
+        assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
+        assertThat(outcomeOf(contact, 10)).as("back in the queue until the caller left").isEqualTo(Outcome.ABANDONED);
+        assertThat(decisionsOf(contact)).filteredOn(d -> d.type == DecisionType.OFFER_CONTACT).hasSize(1);
+    }
+
+    /**
+     * A warm transfer whose next agent's phone refuses the ring: Loket rings agent-6 (ready again
+     * from the desktop) while the caller talks on with agent-3; agent-6's phone answers 486 Busy,
+     * so agent-6 is paused at once and the offer declined, and the caller is still bridged with
+     * agent-3, whose leg nobody hung up. The caller hangs up in the end: abandoned in busy-voice.
+     */
+    @Test
+    @Order(18)
+    void aWarmTransferWhoseNextAgentsPhoneRefusesTheRingLeavesTheCallerWithTheFirstAgent() throws Exception {
+        int agent6 = agentId("agent-6");
+        try (ChatSocket from = ChatSocket.desk(chatPort, "agent-3", DESK_SECRET); ChatSocket to = ChatSocket.desk(chatPort, "agent-6", DESK_SECRET)) {
+            from.awaitFrame("welcome", 10);
+            to.awaitFrame("welcome", 10);
+            long mark = commands.isEmpty() ? 0 : commands.getLast().sequence;
+            to.send("{\"type\":\"ready\"}");
+            awaitCommand(c -> c.sequence > mark && c.type == CommandType.AGENT_STATE_CHANGED && c.agentId == agent6
+                    && c.agentState == AgentState.READY.code(), 10);
+            long agent3ByesBefore = byesTo("agent-3");
+            long invitesBefore = invitesTo("agent-6");
+            Sipp caller = call("0612000049", TRANSFER_NUMBER, new Sipp.Caller().pause(14_000).hangUp());
+            long contact = nextArrival();
+            Decision first = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 15);
+            assertThat(agentName(first.agentId)).isEqualTo("agent-3");
+            awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == contact, 10);
+            from.awaitFrame("conversation", 10);
+            String callerChannel = bridgedWith("PJSIP/agent-3-");
+
+            from.send("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"busy-voice\",\"warm\":true}");
+            Decision transfer = awaitDecision(d -> d.type == DecisionType.TRANSFER_CONTACT && d.contactId == contact, 10);
+            assertThat(transfer.flags & Decision.FLAG_WARM).as("warm").isNotZero();
+            Decision offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact
+                    && d.causeSequence >= transfer.causeSequence, 10);
+            assertThat(agentName(offer.agentId)).isEqualTo("agent-6");
+            assertRefusedAtOnce(contact, agent6, offer);
+            assertThat(invitesTo("agent-6")).as("agent-6's phone was rung").isGreaterThan(invitesBefore);
+            assertThat(bridgedWith("PJSIP/agent-3-")).as("the caller still talks with agent-3").isEqualTo(callerChannel);
+            assertThat(byesTo("agent-3")).as("agent-3's leg stays").isEqualTo(agent3ByesBefore);
+            assertThat(commandsOf(contact)).extracting(c -> c.type).doesNotContain(CommandType.TRANSFER_LEFT);
+
+            assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
+            assertThat(outcomeOf(contact, 10)).isEqualTo(Outcome.ABANDONED);
+            assertThat(commandsOf(contact)).filteredOn(c -> c.type == CommandType.OFFER_ACCEPTED).hasSize(1);
+        }
+    }
+
+    /**
+     * The phone refused {@code offer}: agent-{@code agentId} paused with the no-answer reason and the
+     * offer declined, both before the core's offer timer could retract it.
+     */
+    private void assertRefusedAtOnce(long contact, int agentId, Decision offer) throws InterruptedException {
+        Command declined = awaitCommand(c -> c.type == CommandType.OFFER_DECLINED && c.contactId == contact && c.agentId == agentId
+                && c.sequence > offer.causeSequence, 10);
+        Command paused = awaitCommand(c -> c.type == CommandType.AGENT_STATE_CHANGED && c.agentId == agentId
+                && c.sequence > offer.causeSequence, 10);
+        assertThat(paused.agentState).isEqualTo(AgentState.PAUSED.code());
+        assertThat(paused.reason).isEqualTo(PauseReason.NO_ANSWER);
+        assertThat(declined.timestampNs - offer.timestampNs).as("declined before the offer timer ran out")
+                .isLessThan(TimeUnit.MILLISECONDS.toNanos(config.routing().queues().get(offer.queueId).offerTimeoutMs()));
+        assertThat(decisionsOf(contact)).as("no retraction by the offer timer")
+                .noneMatch(d -> d.type == DecisionType.RETRACT_OFFER);
+    }
+
     /** A caller that agent-3 answered and transferred warm to cb-voice, and the channel Asterisk bridged with agent-3. */
     private record WarmCall(Sipp caller, long contact, Decision transfer, String callerChannel, long agent3ByesBefore) {
     }
@@ -632,7 +719,7 @@ class PhoneChannelIT {
     private WarmCall warmlyTransferredWhileAgent4IsPaused(ChatSocket from, ChatSocket to, String number, String note) throws Exception {
         from.awaitFrame("welcome", 10);
         String pause = to.awaitFrame("welcome", 10).path("pauseReasons").get(0).asText();
-        int agent4 = config.routing().agents().stream().map(a -> a.name()).toList().indexOf("agent-4");
+        int agent4 = agentId("agent-4");
         long mark = commands.isEmpty() ? 0 : commands.getLast().sequence;
         to.send("{\"type\":\"pause\",\"reason\":\"" + pause + "\"}");
         awaitCommand(c -> c.sequence > mark && c.type == CommandType.AGENT_STATE_CHANGED && c.agentId == agent4
@@ -693,7 +780,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(17)
+    @Order(19)
     void aSupervisorListensToAnAgentsCallWithinWhatTheConfigurationAllows() throws Exception {
         // A caller talks to agent-1 (extension 101, kept through the earlier reload that added agent-0 before it;
         // menu 1, 7: login-voice) until it hangs up.
@@ -768,7 +855,7 @@ class PhoneChannelIT {
      * from both.
      */
     @Test
-    @Order(18)
+    @Order(20)
     void theOperatorsServiceAnnouncementPlaysFirstUntilItIsCleared() throws Exception {
         assertThat(admin("PUT", "/api/v1/announcement", "{\"prompt\": \"outage\"}")).isEqualTo(202);
         awaitCli("database get loket outage", out -> out.contains("Value: outage"));
@@ -802,7 +889,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(19)
+    @Order(21)
     void aSoftphoneThatRegistersIsLoggedInTakesACallAndIsLoggedOutWhenItUnregisters() throws Exception {
         poll();
         long mark = commands.isEmpty() ? 0 : commands.get(commands.size() - 1).sequence;
@@ -826,7 +913,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(20)
+    @Order(22)
     void asteriskRestartLosesNoContactAndLoketReconnects() throws Exception {
         Sipp waiting = call("0612000011", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('6').pause(30_000).hangUp());
         long waitingContact = nextArrival();
@@ -894,7 +981,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(21)
+    @Order(23)
     void aSupervisorOnTheWallboardHasItsOwnPhoneRungToListenToAnAgentsCall() throws Exception {
         // lead-1's softphone registers (contact 5114, registration from 5115) and answers what rings it.
         phones.add(Sipp.softphone(SIPP, "lead-1", Sipp.Phone.ANSWER, 5114, 5192, 5097));
@@ -932,7 +1019,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(22)
+    @Order(24)
     void callsReachTheFallbackWhenLoketIsStopped() throws Exception {
         assertEveryContactEndedOnce();
         loket.toHandle().destroy(); // SIGTERM; unlike Process.destroy it leaves the output readable
@@ -953,6 +1040,7 @@ class PhoneChannelIT {
         assertThat(counter(counters, "callbackOffers")).as("the escalation step's offer was played: " + counters).isEqualTo(1);
         assertThat(counter(counters, "presenceChanges")).as("ready and pause from agent-2's phone: " + counters).isEqualTo(2);
         assertThat(counter(counters, "presenceRefused")).as(counters).isZero();
+        assertThat(counter(counters, "ringsRefused")).as("agent-6's phone refused a dial and a warm transfer's ring: " + counters).isEqualTo(2);
         assertThat(counter(counters, "wrapUpsEnded")).as("agent-3's *572: " + counters).isEqualTo(1);
         assertThat(counter(counters, "wrapUpsRefused")).as("agent-3's *571 with nothing open: " + counters).isEqualTo(1);
         assertThat(counter(counters, "handovers")).as("held callers were handed their offers: " + counters).isPositive();
@@ -1029,6 +1117,10 @@ class PhoneChannelIT {
             }
             Thread.sleep(100);
         }
+    }
+
+    private int agentId(String name) {
+        return config.routing().agents().stream().map(a -> a.name()).toList().indexOf(name);
     }
 
     private String agentName(int agentId) {

@@ -396,7 +396,7 @@ public final class AsteriskConfigWriter {
                 // Only the events the adapter translates (and the replies to its resynchronisation):
                 // asterisk-java builds a bean per event by reflection, and a call makes dozens.
                 + "eventfilter=Event: ContactStatus\neventfilter=Event: DialEnd\neventfilter=Event: EndpointList\n"
-                + "eventfilter=Event: EndpointListComplete\neventfilter=Event: OriginateResponse\n"
+                + "eventfilter=Event: EndpointListComplete\n"
                 + "eventfilter=Event: FullyBooted\neventfilter=Event: Shutdown\n";
     }
 

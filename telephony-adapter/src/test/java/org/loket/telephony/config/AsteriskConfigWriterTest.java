@@ -59,7 +59,7 @@ class AsteriskConfigWriterTest {
         String disabled = manager.lines().filter(l -> l.startsWith("disabledevents=")).findFirst().orElseThrow();
         assertThat(disabled.substring("disabledevents=".length()).split(",")).contains("VarSet", "Newexten", "Newchannel", "Hangup")
                 .contains("DeviceStateChange")
-                .doesNotContain("ContactStatus", "DialEnd", "OriginateResponse", "FullyBooted", "Shutdown", "EndpointList");
+                .doesNotContain("ContactStatus", "DialEnd", "FullyBooted", "Shutdown", "EndpointList");
         assertThat(Files.readString(dir.resolve("etc/queues.conf"))).contains("member => PJSIP/security-008");
         assertThat(Files.readString(dir.resolve("etc/loket-prompts.tsv"))).contains("nl\twelcome\tWelkom bij de helpdesk")
                 .contains("en\tnumber-42\t42")
