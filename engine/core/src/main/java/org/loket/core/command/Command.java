@@ -15,6 +15,12 @@ public final class Command {
     public static final long UNKNOWN_CITIZEN = 0;
     /** {@link #reason} of a {@link CommandType#TRANSFER_REQUESTED} that is warm: the agent stays until the next one accepts. */
     public static final int TRANSFER_WARM = 1;
+    /**
+     * {@link #reason} of a {@link CommandType#TRANSFER_REQUESTED} that is warm with an introduction:
+     * the agent stays until the next one accepts, and then talks on with both (a three-way call)
+     * until they leave ({@link CommandType#TRANSFER_LEFT}) or the contact ends.
+     */
+    public static final int TRANSFER_INTRODUCE = 2;
 
     public CommandType type;
     /** Position of the command in the journal, assigned by the host; echoed in decisions. */

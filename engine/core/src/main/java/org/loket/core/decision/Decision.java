@@ -16,6 +16,8 @@ public final class Decision {
     public static final int FLAG_INTERRUPTS = 4;
     /** The transfer is warm: its agent stays with the citizen until {@link DecisionType#TRANSFER_RELEASED}. */
     public static final int FLAG_WARM = 8;
+    /** The warm transfer introduces: its agent stays on after the next one accepts, until it leaves ({@link org.loket.core.command.Command#TRANSFER_INTRODUCE}). */
+    public static final int FLAG_INTRODUCE = 16;
 
     public DecisionType type;
     /** Sequence of the command that caused this decision. */

@@ -8,8 +8,10 @@ public final class ReleaseReason {
     public static final int CONTACT_ENDED = 2;
     /** The agent left the contact ({@code TRANSFER_LEFT}); it waits on alone. */
     public static final int LEFT = 3;
+    /** The agent left after introducing the citizen to the agent who accepted them (a three-way introduction). */
+    public static final int INTRODUCED = 4;
 
-    private static final String[] NAMES = {"NONE", "ACCEPTED", "CONTACT_ENDED", "LEFT"};
+    private static final String[] NAMES = {"NONE", "ACCEPTED", "CONTACT_ENDED", "LEFT", "INTRODUCED"};
 
     private ReleaseReason() {
     }

@@ -87,7 +87,11 @@ import org.loket.core.state.StateWriter;
  *     deferrable queues, {@link RejectReason#INVALID_ARGUMENT}) leaves the contact's place in the
  *     agent's capacity until another agent accepts it, it ends, or the agent leaves it
  *     ({@code TRANSFER_LEFT}): then {@code TRANSFER_RELEASED} says why. Meanwhile that agent is
- *     offered nothing new (its attention is on the hand-over; nor is the contact offered back).</li>
+ *     offered nothing new (its attention is on the hand-over; nor is the contact offered back).
+ *     A warm transfer that introduces ({@link Command#TRANSFER_INTRODUCE}; its offers carry
+ *     {@link Decision#FLAG_INTRODUCE}) keeps the first agent after the next one accepts: the three
+ *     talk until the first leaves ({@code TRANSFER_LEFT}: released as {@link ReleaseReason#INTRODUCED}),
+ *     the contact ends, or the next agent transfers it on (the first is released first).</li>
  * <li>A flow's queue leaf (and a menu's fallback) may name another queue per channel
  *     ({@link FlowNode#queueFor}): the chatbot walks the IVR's flow and still lands in a chat queue.</li>
  * </ul>
@@ -966,6 +970,11 @@ public final class RoutingCore {
         int agent = contacts.agent(slot);
         int queue = contacts.queue(slot);
         emitEnd(slot, Outcome.ANSWERED);
+        int introducer = contacts.holder(slot);
+        if (introducer >= 0) {
+            dropHolder(slot); // the conversation ended while its first agent was still introducing
+            releaseHolder(introducer, contacts.id(slot), queue, ReleaseReason.CONTACT_ENDED);
+        }
         if (wrapUpNs[queue] > 0) {
             contacts.setState(slot, ContactState.WRAP_UP.code());
             agents.addWrapUps(agent, 1);
@@ -1022,14 +1031,24 @@ public final class RoutingCore {
             reject(RejectReason.WRONG_CHANNEL, command); // an agent's load and capacity are counted per channel
             return;
         }
-        boolean warm = command.reason == Command.TRANSFER_WARM;
+        boolean introduce = command.reason == Command.TRANSFER_INTRODUCE;
+        boolean warm = introduce || command.reason == Command.TRANSFER_WARM;
         if (warm && (from.deferrable() || to.deferrable())) {
             reject(RejectReason.INVALID_ARGUMENT, command); // a warm transfer is for conversations, not work items
             return;
         }
         int agent = contacts.agent(slot);
+        int introducer = contacts.holder(slot);
+        if (introducer >= 0) {
+            // The agent who introduced the citizen to this one is still on: passing them on ends that.
+            dropHolder(slot);
+            releaseHolder(introducer, contacts.id(slot), contacts.queue(slot), ReleaseReason.INTRODUCED);
+        }
         if (warm) {
             contacts.setHolder(slot, agent); // the agent's load stays: it stays with the citizen
+            if (introduce) {
+                contacts.setFlags(slot, contacts.flags(slot) | Decision.FLAG_INTRODUCE);
+            }
             agents.addStaying(agent, 1); // and takes nothing new meanwhile (nor this contact back)
             agents.refresh(agent, false, nowNs);
         } else {
@@ -1039,7 +1058,7 @@ public final class RoutingCore {
         d.contactId = contacts.id(slot);
         d.agentId = agent;
         d.queueId = command.queueId;
-        d.flags = warm ? Decision.FLAG_WARM : 0;
+        d.flags = warm ? Decision.FLAG_WARM | (introduce ? Decision.FLAG_INTRODUCE : 0) : 0;
         emit();
         // "No wrong door": the citizen keeps the time they joined, so the transfer costs no place.
         contacts.setState(slot, ContactState.WAITING.code());
@@ -1071,9 +1090,17 @@ public final class RoutingCore {
         } else if (holder != command.agentId) {
             reject(RejectReason.WRONG_AGENT, command);
         } else {
-            contacts.setHolder(slot, -1);
-            releaseHolder(holder, contacts.id(slot), contacts.queue(slot), ReleaseReason.LEFT);
+            // Connected with its holder: the next agent accepted an introduction, which ends now.
+            int reason = contacts.state(slot) == ContactState.CONNECTED.code() ? ReleaseReason.INTRODUCED : ReleaseReason.LEFT;
+            dropHolder(slot);
+            releaseHolder(holder, contacts.id(slot), contacts.queue(slot), reason);
         }
+    }
+
+    /** The contact's first agent (of a warm transfer) is free of it: no holder, no introduction. */
+    private void dropHolder(int slot) {
+        contacts.setHolder(slot, -1);
+        contacts.setFlags(slot, contacts.flags(slot) & ~Decision.FLAG_INTRODUCE);
     }
 
     /**
@@ -1262,7 +1289,7 @@ public final class RoutingCore {
         d.score = score;
         d.runnerUp = runnerUp;
         d.nodeId = contacts.step(slot);
-        d.flags = (contacts.flags(slot) & Decision.FLAG_CALLBACK) | (interrupts ? Decision.FLAG_INTERRUPTS : 0);
+        d.flags = (contacts.flags(slot) & (Decision.FLAG_CALLBACK | Decision.FLAG_INTRODUCE)) | (interrupts ? Decision.FLAG_INTERRUPTS : 0);
         emit();
     }
 
@@ -1278,10 +1305,10 @@ public final class RoutingCore {
         recordAnswer(contacts.queue(slot));
         agents.addPendingOffers(command.agentId, -1);
         int holder = contacts.holder(slot);
-        if (holder >= 0) {
-            contacts.setHolder(slot, -1);
+        if (holder >= 0 && (contacts.flags(slot) & Decision.FLAG_INTRODUCE) == 0) {
+            dropHolder(slot);
             releaseHolder(holder, contacts.id(slot), contacts.queue(slot), ReleaseReason.ACCEPTED);
-        }
+        } // an introduction: the first agent talks on with both until it leaves
     }
 
     private void onOfferDeclined(Command command) {

@@ -75,6 +75,8 @@ final class InvariantChecker {
         int promptNode = -1;
         /** The first agent of a warm transfer, who stays until its {@code TRANSFER_RELEASED}; -1 none. */
         int holder = -1;
+        /** The warm transfer that made {@link #holder} stay introduces: it stays after the next agent accepts. */
+        boolean introduces;
     }
 
     private final long seed;
@@ -217,11 +219,16 @@ final class InvariantChecker {
                 continue;
             }
             if (d.type == DecisionType.TRANSFER_RELEASED) {
-                // Released once, for the reason that happened: the next agent accepted, the contact ended, or the agent left.
+                // Released once, for the reason that happened: the next agent accepted (not for an introduction),
+                // the contact ended, or the agent left (before an acceptance; after one, or when the contact
+                // was passed on, from an introduction).
                 require(seen.holder >= 0 && seen.holder == d.agentId, "release of agent %d, who does not stay with the contact: %s",
                         d.agentId, d);
                 boolean fits = switch (d.reason) {
-                    case ReleaseReason.ACCEPTED -> !seen.ended && command.type == CommandType.OFFER_ACCEPTED && command.contactId == d.contactId;
+                    case ReleaseReason.ACCEPTED -> !seen.ended && !seen.introduces && command.type == CommandType.OFFER_ACCEPTED
+                            && command.contactId == d.contactId;
+                    case ReleaseReason.INTRODUCED -> !seen.ended && seen.introduces && (command.type == CommandType.TRANSFER_LEFT && command.agentId == d.agentId
+                                || command.type == CommandType.TRANSFER_REQUESTED && command.contactId == d.contactId);
                     case ReleaseReason.LEFT -> !seen.ended && command.type == CommandType.TRANSFER_LEFT && command.agentId == d.agentId;
                     case ReleaseReason.CONTACT_ENDED -> seen.ended && seen.endedNs == d.timestampNs;
                     default -> false;
@@ -274,6 +281,9 @@ final class InvariantChecker {
                         checkQueueOrder(d.contactId, seen, d, agent);
                     }
                     seen.reservedFor = -1;
+                    require(((d.flags & Decision.FLAG_INTRODUCE) != 0) == (seen.holder >= 0 && seen.introduces),
+                            "an offer says introduction %s, its agent who stays %d introduces: %s", (d.flags & Decision.FLAG_INTRODUCE) != 0,
+                            seen.holder, d);
                     if (d.reason == OfferReason.BEST_WAITING_CONTACT) {
                         require(d.score == effectivePriorityMilli(seen, queue, d.timestampNs),
                                 "offer explains score %d, the contact's effective priority is %d: %s",
@@ -292,6 +302,7 @@ final class InvariantChecker {
                     if ((d.flags & Decision.FLAG_WARM) != 0) {
                         require(seen.holder < 0, "a second warm transfer before the first was released: %s", d);
                         seen.holder = d.agentId;
+                        seen.introduces = (d.flags & Decision.FLAG_INTRODUCE) != 0;
                     }
                 }
                 case PLAY_PROMPT -> {

@@ -69,6 +69,8 @@ final class NaiveRouter {
         int reservedFor = -1;
         /** The agent who transferred it warmly and stays with it (and holds it in its load), or -1. */
         int holder = -1;
+        /** The holder stays on after the next agent accepts (a three-way introduction), until it leaves. */
+        boolean introduces;
 
         Contact(long id) {
             this.id = id;
@@ -960,7 +962,8 @@ final class NaiveRouter {
         d.score = score;
         d.runnerUp = runnerUp;
         d.nodeId = contact.step;
-        d.flags = (contact.flags & Decision.FLAG_CALLBACK) | (interrupts ? Decision.FLAG_INTERRUPTS : 0);
+        d.flags = (contact.flags & Decision.FLAG_CALLBACK) | (contact.introduces && contact.holder >= 0 ? Decision.FLAG_INTRODUCE : 0)
+                | (interrupts ? Decision.FLAG_INTERRUPTS : 0);
         emit(d);
     }
 
@@ -1012,7 +1015,7 @@ final class NaiveRouter {
             }
             lastAnswerNs.put(name, nowNs);
             backlogAfterAnswer.put(name, !waiting(contact.queue).isEmpty());
-            if (contact.holder >= 0) {
+            if (contact.holder >= 0 && !contact.introduces) {
                 releaseHolder(contact, ReleaseReason.ACCEPTED);
             }
         }
@@ -1063,6 +1066,9 @@ final class NaiveRouter {
         Agent agent = agents.get(contact.agent);
         long wrapUpMs = queue(contact.queue).maxWrapUpMs();
         emitEnd(contact, Outcome.ANSWERED);
+        if (contact.holder >= 0) {
+            releaseHolder(contact, ReleaseReason.CONTACT_ENDED); // it was still introducing
+        }
         if (wrapUpMs > 0) {
             contact.state = ContactState.WRAP_UP;
             contact.deadlineNs = nowNs + wrapUpMs * 1_000_000L;
@@ -1111,12 +1117,17 @@ final class NaiveRouter {
             reject(RejectReason.WRONG_CHANNEL, c);
             return;
         }
-        boolean warm = c.reason == Command.TRANSFER_WARM;
+        boolean introduce = c.reason == Command.TRANSFER_INTRODUCE;
+        boolean warm = introduce || c.reason == Command.TRANSFER_WARM;
         if (warm && (queue(c.queueId).deferrable() || queue(contact.queue).deferrable())) {
             reject(RejectReason.INVALID_ARGUMENT, c);
             return;
         }
         Agent agent = agents.get(contact.agent);
+        if (contact.holder >= 0) {
+            releaseHolder(contact, ReleaseReason.INTRODUCED); // the introducer goes when the contact moves on
+        }
+        contact.introduces = introduce;
         if (warm) {
             contact.holder = agent.index; // the contact stays in the agent's load, and the agent takes nothing new
             contact.agent = -1;
@@ -1129,7 +1140,7 @@ final class NaiveRouter {
         d.contactId = contact.id;
         d.agentId = agent.index;
         d.queueId = c.queueId;
-        d.flags = warm ? Decision.FLAG_WARM : 0;
+        d.flags = warm ? Decision.FLAG_WARM | (introduce ? Decision.FLAG_INTRODUCE : 0) : 0;
         emit(d);
         // The citizen keeps the time they joined: a transfer costs no place.
         contact.state = ContactState.WAITING;
@@ -1158,7 +1169,7 @@ final class NaiveRouter {
         } else if (contact.holder != c.agentId) {
             reject(RejectReason.WRONG_AGENT, c);
         } else {
-            releaseHolder(contact, ReleaseReason.LEFT);
+            releaseHolder(contact, contact.state == ContactState.CONNECTED ? ReleaseReason.INTRODUCED : ReleaseReason.LEFT);
         }
     }
 
@@ -1166,6 +1177,7 @@ final class NaiveRouter {
     private void releaseHolder(Contact contact, int reason) {
         Agent holder = agents.get(contact.holder);
         contact.holder = -1;
+        contact.introduces = false;
         Decision d = decision(DecisionType.TRANSFER_RELEASED);
         d.contactId = contact.id;
         d.agentId = holder.index;

@@ -355,6 +355,56 @@ class RoutingCoreTest {
     }
 
     @Test
+    void shouldKeepTheFirstAgentOfAnIntroductionWithBothUntilItLeaves() {
+        int ann = b.agent("ann", digid, 5);
+        int expert = b.agent("expert", app, 5);
+        start(b.build()).apply(login(0, ann), login(0, expert), arrive(1_000, 1, Channel.VOICE, eDigid), accept(2_000, 1, ann),
+                introducingTransfer(3_000, 1, ann, qApp));
+        assertThat(driver.sink.of(DecisionType.TRANSFER_CONTACT)).singleElement()
+                .satisfies(d -> assertThat(d.flags & (Decision.FLAG_WARM | Decision.FLAG_INTRODUCE))
+                        .isEqualTo(Decision.FLAG_WARM | Decision.FLAG_INTRODUCE));
+        assertThat(lastOffer().agentId).isEqualTo(expert);
+        assertThat(lastOffer().flags & Decision.FLAG_INTRODUCE).as("the expert sees it is an introduction").isNotZero();
+        driver.apply(accept(4_000, 1, expert), arrive(5_000, 2, Channel.VOICE, eDigid));
+        assertThat(driver.sink.of(DecisionType.TRANSFER_RELEASED)).as("ann introduces the caller").isEmpty();
+        assertThat(driver.core.contactState(1)).isEqualTo(ContactState.CONNECTED);
+        assertThat(driver.core.contactHolder(1)).isEqualTo(ann);
+        assertThat(driver.core.agentLoad(ann, Channel.VOICE)).isEqualTo(1);
+        assertThat(driver.core.contactState(2)).as("ann takes nothing new while on the three-way call").isEqualTo(ContactState.WAITING);
+
+        driver.apply(transferLeft(6_000, 1, ann));
+        assertThat(driver.sink.of(DecisionType.TRANSFER_RELEASED)).singleElement().satisfies(d -> {
+            assertThat(d.agentId).isEqualTo(ann);
+            assertThat(d.reason).isEqualTo(ReleaseReason.INTRODUCED);
+        });
+        assertThat(lastOffer().contactId).as("ann, free, takes the next caller").isEqualTo(2);
+        assertThat(lastOffer().agentId).isEqualTo(ann);
+        assertThat(driver.core.contactState(1)).as("the caller talks on with the expert").isEqualTo(ContactState.CONNECTED);
+        assertThat(driver.core.contactHolder(1)).isEqualTo(-1);
+    }
+
+    @Test
+    void shouldReleaseTheIntroducerWhenTheCallEndsOrIsPassedOn() {
+        int ann = b.agent("ann", digid, 5);
+        int bob = b.agent("bob", digid, 5);
+        int expert = b.agent("expert", app, 5);
+        start(b.build()).apply(login(0, ann), login(0, bob), login(0, expert),
+                arrive(1_000, 1, Channel.VOICE, eDigid), accept(1_500, 1, ann),
+                arrive(2_000, 2, Channel.VOICE, eDigid), accept(2_500, 2, bob),
+                introducingTransfer(3_000, 1, ann, qApp), accept(3_500, 1, expert),
+                end(4_000, 1),
+                introducingTransfer(5_000, 2, bob, qApp), accept(5_500, 2, expert),
+                transfer(6_000, 2, expert, qDigid));
+        assertThat(driver.sink.of(DecisionType.TRANSFER_RELEASED)).extracting(d -> d.agentId + ":" + ReleaseReason.name(d.reason))
+                .containsExactly(ann + ":CONTACT_ENDED", bob + ":INTRODUCED");
+        assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).isEmpty();
+        assertThat(driver.core.agentLoad(expert, Channel.VOICE)).isZero();
+        assertThat(driver.core.contactHolder(2)).as("a cold transfer onward: nobody stays").isEqualTo(-1);
+        assertThat(lastOffer().contactId).as("back in a digid queue, for a digid agent").isEqualTo(2);
+        assertThat(lastOffer().agentId).isIn(ann, bob);
+    }
+
+    @Test
     void shouldFreeTheFirstAgentOfAWarmTransferWhenTheCitizenLeavesOrTheAgentLetsGo() {
         int ann = b.agent("ann", digid, 5);
         int bob = b.agent("bob", digid, 5);

@@ -157,6 +157,13 @@ public final class Commands {
         return c;
     }
 
+    /** A warm transfer with an introduction: the agent stays with the citizen, and with the next agent once they accept, until it leaves. */
+    public static Command introducingTransfer(long ms, long contactId, int agentId, int queueId) {
+        Command c = transfer(ms, contactId, agentId, queueId);
+        c.reason = Command.TRANSFER_INTRODUCE;
+        return c;
+    }
+
     public static Command transferLeft(long ms, long contactId, int agentId) {
         return contactAgent(CommandType.TRANSFER_LEFT, ms, contactId, agentId);
     }

@@ -311,8 +311,13 @@ public final class RandomTraffic implements DecisionSink {
                 return null;
             }
             int target = queueOfChannel(config.queues().get(t.queue).channel(), true);
-            boolean warm = rnd.nextBoolean();
-            Command transfer = warm ? Commands.warmTransfer(ms, t.id, t.agent, target) : Commands.transfer(ms, t.id, t.agent, target);
+            int kind = rnd.nextInt(3); // cold, warm, warm with an introduction
+            boolean warm = kind > 0;
+            Command transfer = switch (kind) {
+                case 0 -> Commands.transfer(ms, t.id, t.agent, target);
+                case 1 -> Commands.warmTransfer(ms, t.id, t.agent, target);
+                default -> Commands.introducingTransfer(ms, t.id, t.agent, target);
+            };
             if (rnd.nextBoolean()) {
                 transfer.input = rnd.nextInt(presence.length); // a named agent: any, able to take it or not
             }
@@ -321,7 +326,7 @@ public final class RandomTraffic implements DecisionSink {
             return expect(warm && workItem ? RejectReason.INVALID_ARGUMENT : ACCEPTED, transfer);
         }
         if (r < 46) {
-            // The first agent of a warm transfer leaves the citizen to wait alone.
+            // The first agent of a warm transfer leaves the citizen to wait alone, or leaves an introduction.
             Tracked t = pick(c -> c.holder >= 0 && !c.dueAt(nowNs));
             return t == null ? null : expect(ACCEPTED, Commands.transferLeft(ms, t.id, t.holder));
         }
