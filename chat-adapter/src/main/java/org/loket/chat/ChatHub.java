@@ -1242,9 +1242,16 @@ final class ChatHub implements AutoCloseable {
                     peer.send(error("not-connected", "Contact " + contactId + " is not connected.").toString());
                     return;
                 }
-                boolean warm = frame.path("warm").asBoolean(false);
+                // An introduction (a three-way call until the first agent leaves) is a warm transfer of a call.
+                boolean introduce = frame.path("introduce").asBoolean(false);
+                boolean warm = introduce || frame.path("warm").asBoolean(false);
                 if (warm && (routing.queues().get(queue).deferrable() || c.queue >= 0 && routing.queues().get(c.queue).deferrable())) {
                     peer.send(error("cold-only", "Contact " + contactId + " is a work item: it is transferred cold.").toString());
+                    return;
+                }
+                if (introduce && own != Channel.VOICE) {
+                    peer.send(error("calls-only", "An introduction is a three-way call: contact " + contactId
+                            + " is not a call (transfer it warm: you stay until a colleague takes over).").toString());
                     return;
                 }
                 String targetName = frame.path("agent").asText("").trim();
@@ -1256,7 +1263,7 @@ final class ChatHub implements AutoCloseable {
                 Command o = command(CommandType.TRANSFER_REQUESTED, c.id, a.id);
                 o.queueId = queue;
                 o.input = target == null ? Command.NONE : target; // the core offers it to them if they can take it now
-                o.reason = warm ? Command.TRANSFER_WARM : Command.NONE;
+                o.reason = introduce ? Command.TRANSFER_INTRODUCE : warm ? Command.TRANSFER_WARM : Command.NONE;
                 if (publish(o, peer)) {
                     if (c.pendingNotes == null) {
                         c.pendingNotes = new java.util.ArrayDeque<>(1);
@@ -1896,7 +1903,8 @@ final class ChatHub implements AutoCloseable {
         AgentView a = agents[d.agentId];
         a.held.add(c.id);
         shown(a);
-        sendToDesktop(a.id, offerFrame(c, "offer").put("callback", (d.flags & Decision.FLAG_CALLBACK) != 0));
+        sendToDesktop(a.id, offerFrame(c, "offer").put("callback", (d.flags & Decision.FLAG_CALLBACK) != 0)
+                .put("introduce", (d.flags & Decision.FLAG_INTRODUCE) != 0)); // the first agent stays on to introduce the caller
     }
 
     /**
@@ -2007,7 +2015,8 @@ final class ChatHub implements AutoCloseable {
                 a.held.remove(c.id);
             }
             sendToDesktop(a.id, json.createObjectNode().put("type", "transferred").put("contact", Long.toString(c.id))
-                    .put("queue", routing.queues().get(d.queueId).name()).put("warm", warm));
+                    .put("queue", routing.queues().get(d.queueId).name()).put("warm", warm)
+                    .put("introduce", (d.flags & Decision.FLAG_INTRODUCE) != 0));
             shown(a);
         }
         c.agent = -1;

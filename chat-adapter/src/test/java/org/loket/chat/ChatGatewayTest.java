@@ -685,6 +685,33 @@ class ChatGatewayTest {
         }
     }
 
+    /**
+     * An introduction (a three-way call until the first agent leaves) is a warm transfer of a call:
+     * the core keeps the agent and the desktop hears it is one; a chat cannot be introduced (the
+     * hub has no three-party chat) and stays with its agent.
+     */
+    @Test
+    void shouldIntroduceACallButNotAChat() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient first = t.login("chat-desk-001"); WsClient generalist = t.login("generalist-001")) {
+            String call = callAnsweredByTheGeneralist(t, generalist, 7_400_002L);
+            generalist.send("{\"type\":\"transfer\",\"contact\":\"" + call + "\",\"queue\":\"login-voice\",\"introduce\":true}");
+            JsonNode transferred = generalist.await("transferred");
+            assertThat(transferred.path("warm").asBoolean()).isTrue();
+            assertThat(transferred.path("introduce").asBoolean()).isTrue();
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.engine.core().contactHolder(7_400_002L)).isEqualTo(t.agentId("generalist-001"));
+
+            AcceptedChat chat = chatAcceptedBy(t, first);
+            first.send("{\"type\":\"transfer\",\"contact\":\"" + chat.contact() + "\",\"queue\":\"digid-chat\",\"introduce\":true}");
+            assertThat(first.await("error").path("code").asText()).isEqualTo("calls-only");
+            t.engine.awaitQuiet(5_000);
+            long id = Long.parseLong(chat.contact());
+            assertThat(t.engine.core().contactState(id)).isEqualTo(ContactState.CONNECTED);
+            assertThat(t.engine.core().contactHolder(id)).isEqualTo(-1);
+            chat.citizen().close();
+        }
+    }
+
     @Test
     void shouldGiveAnAgentSeveralChatsUpToItsChatCapacity() throws Exception {
         try (TestEngine t = new TestEngine(Map.of()); WsClient desk = t.login("chat-desk-001")) { // chat capacity 3

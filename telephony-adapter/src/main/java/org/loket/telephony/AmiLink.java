@@ -9,6 +9,7 @@ import org.asteriskjava.manager.ManagerEventListener;
 import org.asteriskjava.manager.ResponseEvents;
 import org.asteriskjava.manager.action.DbDelAction;
 import org.asteriskjava.manager.action.DbPutAction;
+import org.asteriskjava.manager.action.GetVarAction;
 import org.asteriskjava.manager.action.HangupAction;
 import org.asteriskjava.manager.action.ManagerAction;
 import org.asteriskjava.manager.action.OriginateAction;
@@ -124,7 +125,7 @@ final class AmiLink implements ManagerEventListener {
                         // A caller's dial answered. (An originated callback or warm leg has no caller channel: its answer comes over AGI.)
                         CallSession session = calls.byUniqueId.get(d.getUniqueId());
                         if (session != null) {
-                            session.agentAnswered();
+                            session.agentAnswered(d.getDestChannel());
                         }
                     } else {
                         // A warm transfer's leg that rang without an answer (callbacks' legs have other ids).
@@ -313,6 +314,21 @@ final class AmiLink implements ManagerEventListener {
             }
         } catch (Exception e) {
             LOG.warn("call {}: warm transfer's originate to {} failed: {}", contactId, leg.endpoint(), e.toString());
+        }
+    }
+
+    /**
+     * Whether Asterisk has a channel with this name or unique id (a {@code GetVar} of its state).
+     * Action executor.
+     *
+     * @return null when the AMI could not say (not connected, no answer)
+     */
+    Boolean channelExists(String channel) {
+        try {
+            ManagerResponse response = connection.sendAction(new GetVarAction(channel, "CHANNEL(state)"), 3_000);
+            return "Success".equalsIgnoreCase(response.getResponse());
+        } catch (Exception e) {
+            return null;
         }
     }
 

@@ -110,6 +110,10 @@ final class CallSession {
 
     /** Guarded by {@code this}: the agent (endpoint) who stays on the line after a warm transfer, until the core releases them. */
     private String stayingEndpoint;
+    /** Guarded by {@code this}: that warm transfer introduces: the next agent joins the call (three-way) instead of taking the caller over. */
+    private boolean introducing;
+    /** The dialled agent's channel, from the AMI's {@code DialEnd} (null when the AMI did not say): hung up when an introducer leaves from the desktop. */
+    private volatile String agentChannel;
     /** Guarded by {@code this}: the warm transfer's next agent being rung or answered, not yet bridged; and how many were rung. */
     private WarmLeg warmLeg;
     private int warmLegs;
@@ -152,8 +156,12 @@ final class CallSession {
                 Decision d = m.decision();
                 switch (d.type) {
                     case TRANSFER_CONTACT -> {
+                        if (warmLeg != null && warmLeg.answered() && hold == Hold.DIALLING) {
+                            warmLeg = null; // an introduction's joined agent passes the caller on: their leg is only this call now
+                        }
                         if ((d.flags & Decision.FLAG_WARM) != 0 && hold == Hold.DIALLING) {
                             stayingEndpoint = m.names().agentName(d.agentId); // the caller stays on the line with them
+                            introducing = (d.flags & Decision.FLAG_INTRODUCE) != 0;
                         } else {
                             wake |= hold == Hold.DIALLING || hold == Hold.HOLDING;
                         }
@@ -179,7 +187,19 @@ final class CallSession {
                     case TRANSFER_RELEASED -> {
                         boolean staying = stayingEndpoint != null;
                         stayingEndpoint = null;
-                        wake |= staying && d.reason == ReleaseReason.LEFT && hold == Hold.DIALLING;
+                        if (staying && d.reason == ReleaseReason.INTRODUCED && hold == Hold.DIALLING && answeredLeg() != null) {
+                            // The introduction is over: the introducer's phone is hung up (from the desktop's
+                            // Leave; gone already when they hung up), and Asterisk keeps the caller and the
+                            // next agent in the call's bridge: their leg is this call's agent from now on.
+                            hangUp = agentChannel;
+                            agentChannel = warmLeg.channelId();
+                            warmLeg = null;
+                            calls.counters.warmTransfers.incrementAndGet();
+                        } else {
+                            wake |= staying && (d.reason == ReleaseReason.LEFT || d.reason == ReleaseReason.INTRODUCED)
+                                    && hold == Hold.DIALLING;
+                        }
+                        introducing = false;
                     }
                     default -> wake |= hold == Hold.HOLDING && needsTheCaller(d);
                 }
@@ -194,7 +214,7 @@ final class CallSession {
             gateway.ringWarmLeg(contactId, ring, Math.max(1_000, ringMs));
         }
         if (hangUp != null) {
-            gateway.hangUpWarmLeg(hangUp);
+            gateway.hangUpChannel(hangUp);
         }
         if (wake) {
             gateway.wake(this);
@@ -238,29 +258,38 @@ final class CallSession {
         }
     }
 
-    /** AMI reader thread: the dialled agent answered; tells the core at once. */
-    void agentAnswered() {
+    /** AMI reader thread: the dialled agent answered on {@code agentChannel} (null: not known); tells the core at once. */
+    void agentAnswered(String agentChannel) {
+        if (agentChannel != null) {
+            this.agentChannel = agentChannel;
+        }
         String endpoint = offeredEndpoint;
         if (endpoint != null && accepted.compareAndSet(false, true)) {
             calls.publish(Calls.Out.offer(CommandType.OFFER_ACCEPTED, contactId, agentNow(endpoint)));
         }
     }
 
+    /** What a warm transfer's answered leg does: hang up (the call no longer waits for it), wait for the caller's bridge, or join the caller's call. */
+    enum LegRole { LOST, AWAIT_BRIDGE, JOIN }
+
     /**
      * The warm transfer's next agent answered the originated call ({@link WarmLegSession}, on that
      * channel's AGI thread): the core hears they accepted, and the caller leaves the first agent's
-     * bridge (or the hold) for this session's {@link #bridge}.
+     * bridge (or the hold) for this session's {@link #bridge}; or, for an introduction while the
+     * first agent is still on the line, the next agent joins that call ({@link LegRole#JOIN}).
      *
-     * @return false when this call no longer waits for that agent (the caller left, the offer went)
+     * @return {@link LegRole#LOST} when this call no longer waits for that agent (the caller left, the offer went)
      */
-    boolean warmAnswered(String endpoint) {
+    LegRole warmAnswered(String endpoint) {
         boolean wake;
+        boolean join;
         synchronized (this) {
             if (warmLeg == null || !warmLeg.endpoint().equals(endpoint) || hold == Hold.GONE || ended) {
-                return false;
+                return LegRole.LOST;
             }
             warmLeg = new WarmLeg(endpoint, warmLeg.channelId(), true);
-            wake = hold == Hold.DIALLING || hold == Hold.HOLDING;
+            join = introducing && stayingEndpoint != null && hold == Hold.DIALLING;
+            wake = !join && (hold == Hold.DIALLING || hold == Hold.HOLDING);
             if (wake) {
                 wakeNs = System.nanoTime();
                 hold = Hold.WAKING;
@@ -271,7 +300,43 @@ final class CallSession {
         if (wake) {
             gateway.wake(this);
         }
-        return true;
+        if (join) {
+            calls.counters.introductions.incrementAndGet();
+            LOG.info("call {} (caller {}): {} joins the call (an introduction)", contactId, pseudonym, endpoint);
+            String introducer = agentChannel;
+            if (introducer != null) {
+                gateway.watchIntroducer(this, introducer);
+            } else {
+                LOG.warn("call {}: the introducer's channel is not known (no DialEnd): their hang-up is noticed when the call ends", contactId);
+            }
+        }
+        return join ? LegRole.JOIN : LegRole.AWAIT_BRIDGE;
+    }
+
+    /** Whether the first agent of an introduction is still with the caller (not released, not left). */
+    synchronized boolean introducerOnTheLine() {
+        return introducing && stayingEndpoint != null && !ended && hold == Hold.DIALLING;
+    }
+
+    /**
+     * The introducer's phone hung up ({@link TelephonyGateway#watchIntroducer}): Asterisk keeps the
+     * caller and the next agent talking in the call's bridge, and the core hears the introducer left.
+     */
+    void introducerHungUp() {
+        String endpoint;
+        synchronized (this) {
+            if (!introducerOnTheLine()) {
+                return;
+            }
+            endpoint = stayingEndpoint;
+        }
+        LOG.info("call {} (caller {}): {} hung up after introducing the caller", contactId, pseudonym, endpoint);
+        calls.publish(Calls.Out.offer(CommandType.TRANSFER_LEFT, contactId, agentNow(endpoint)));
+    }
+
+    /** Whether this call still wants the answered leg of {@code endpoint} (its caller's bridge is still to take it). */
+    synchronized boolean awaitsLeg(String endpoint) {
+        return warmLeg != null && warmLeg.answered() && warmLeg.endpoint().equals(endpoint) && !ended && hold != Hold.GONE;
     }
 
     /**
@@ -429,7 +494,7 @@ final class CallSession {
             warmLeg = null;
         }
         if (leg != null) {
-            gateway.hangUpWarmLeg(leg);
+            gateway.hangUpChannel(leg);
         }
     }
 
@@ -825,6 +890,7 @@ final class CallSession {
             return true;
         }
         offeredEndpoint = endpoint;
+        agentChannel = null;
         accepted.set(false);
         synchronized (this) {
             hold = Hold.DIALLING;
@@ -836,7 +902,7 @@ final class CallSession {
         // of Asterisk's channel thread, Loket's poller and a carrier) less per call. Otherwise ask.
         String status = accepted.get() || talk.transferred() ? "ANSWER" : channel.getVariable("DIALSTATUS");
         if ("ANSWER".equals(status)) {
-            agentAnswered(); // when the AMI event was missed (e.g. AMI reconnecting)
+            agentAnswered(null); // when the AMI event was missed (e.g. AMI reconnecting)
             calls.lastAgents.remember(pseudonym, endpoint, System.currentTimeMillis(), settings.lastAgentMs());
             offeredEndpoint = null;
             return talked(endpoint, talk, false);
@@ -873,6 +939,7 @@ final class CallSession {
             }
             String staying = transferred ? null : stayingEndpoint;
             stayingEndpoint = null;
+            introducing = false;
             return new Talk(transferred, staying, result < 0);
         }
     }
@@ -887,6 +954,10 @@ final class CallSession {
     private boolean talked(String endpoint, Talk talk, boolean bridged) throws AgiException, Redirected {
         if (talk.transferred()) {
             return transferred();
+        }
+        WarmLeg joined = answeredLeg();
+        if (joined != null) {
+            return introduced(talk, joined);
         }
         if (talk.stayingEndpoint() != null) {
             return firstAgentLeft(talk.stayingEndpoint(), talk.callerGone());
@@ -928,6 +999,24 @@ final class CallSession {
         return true;
     }
 
+    /**
+     * The caller's Dial returned while an introduction was still on (before the core released the
+     * introducer): a bridge that broke up when one of the three hung up. Asterisk 22 keeps the bridge
+     * when the introducer hangs up, so this is the next agent hanging up, or a bridge that dissolves
+     * on any hang-up. The core hears the introducer left, and the caller, still here, is bridged with
+     * the next agent's leg; a next agent who hung up makes that bridge fail, which ends the conversation.
+     */
+    private boolean introduced(Talk talk, WarmLeg joined) throws AgiException, Redirected {
+        agentChannel = null;
+        if (talk.callerGone()) {
+            throw new AgiHangupException(); // an end (the next agent accepted); the leg is hung up as the call leaves
+        }
+        if (talk.stayingEndpoint() != null) {
+            calls.publish(Calls.Out.offer(CommandType.TRANSFER_LEFT, contactId, agentNow(talk.stayingEndpoint())));
+        }
+        return bridge(joined);
+    }
+
     /** When the core's offer runs out (epoch ms): a ring stops before it, so the offer's retraction never races an answer. */
     private static long offerEndsMs(Decision offer, Directory names) {
         return offer.timestampNs / 1_000_000L + names.queue(offer.queueId).offerTimeoutMs();
@@ -951,6 +1040,7 @@ final class CallSession {
             hold = Hold.DIALLING;
         }
         calls.counters.warmTransfers.incrementAndGet();
+        agentChannel = leg.channelId(); // AMI Hangup finds a channel by its unique id too
         LOG.info("call {} (caller {}): bridged with {} after a warm transfer", contactId, pseudonym, leg.endpoint());
         // x: the agent's channel hangs up when the conversation ends, instead of going back to its dialplan
         int result = channel.exec("Bridge", leg.channelId() + ",x");

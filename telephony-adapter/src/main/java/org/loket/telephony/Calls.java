@@ -228,13 +228,16 @@ final class Calls {
         final AtomicLong transfersLost = new AtomicLong();
         /**
          * Warm transfers of calls: next agents rung while the caller stayed with the first, callers
-         * bridged with the next agent, next agents who answered for a call that no longer waited for
-         * them (or whose bridge failed), and first agents who hung up before the next one answered.
+         * bridged with the next agent (or left with them after an introduction), next agents who
+         * answered for a call that no longer waited for them (or whose bridge failed), and first
+         * agents who hung up before the next one answered.
          */
         final AtomicLong warmLegs = new AtomicLong();
         final AtomicLong warmTransfers = new AtomicLong();
         final AtomicLong warmLegsLost = new AtomicLong();
         final AtomicLong warmFirstAgentHungUp = new AtomicLong();
+        /** Warm transfers that introduce: next agents who joined the caller's call with the first agent (three-way). */
+        final AtomicLong introductions = new AtomicLong();
 
         /** Every count by name, in a fixed order (the metrics' names: {@code loket_telephony_<snake case>_total}). */
         java.util.Map<String, Long> snapshot() {
@@ -275,6 +278,7 @@ final class Calls {
             m.put("warmTransfers", warmTransfers.get());
             m.put("warmLegsLost", warmLegsLost.get());
             m.put("warmFirstAgentHungUp", warmFirstAgentHungUp.get());
+            m.put("introductions", introductions.get());
             return m;
         }
 

@@ -278,8 +278,34 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         }
     }
 
-    /** A warm transfer's next agent rung (or waiting) for a call that no longer waits: their channel is hung up. */
-    void hangUpWarmLeg(String channelId) {
+    /**
+     * While an introduction lasts, asks Asterisk every second whether the introducer's channel is
+     * still there: when they hang up, Asterisk keeps the caller and the next agent in the call's
+     * bridge, and Loket reads no per-call hang-up events ({@code AsteriskConfigWriter.QUIET_EVENTS}).
+     * One virtual thread per introduction (they are rare); it ends with the introduction.
+     */
+    void watchIntroducer(CallSession call, String introducerChannel) {
+        actions.execute(() -> {
+            try {
+                while (call.introducerOnTheLine()) {
+                    Thread.sleep(1_000);
+                    AmiLink link = ami;
+                    if (link != null && call.introducerOnTheLine() && Boolean.FALSE.equals(link.channelExists(introducerChannel))) {
+                        call.introducerHungUp();
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /**
+     * Hangs up a channel by name or unique id: a warm transfer's next agent rung (or waiting) for a
+     * call that no longer waits, or an introducer who left from the desktop.
+     */
+    void hangUpChannel(String channelId) {
         AmiLink link = ami;
         if (link != null) {
             actions.execute(() -> link.hangUp(channelId));

@@ -11,6 +11,9 @@ import org.slf4j.LoggerFactory;
  * the answered channel here. The caller's session hears of it ({@link CallSession#warmAnswered}:
  * the core is told the offer was accepted, and the caller leaves the first agent's bridge), and this
  * session keeps the agent's channel in a silent wait until the caller's {@code Bridge()} takes it.
+ * An introduction first joins the agent to the caller's call with the first agent
+ * ({@code BridgeAdd}: a three-way call); when that call breaks up (the first agent left), the wait
+ * for the caller's bridge follows.
  */
 final class WarmLegSession {
     private static final Logger LOG = LoggerFactory.getLogger(WarmLegSession.class);
@@ -43,12 +46,24 @@ final class WarmLegSession {
         }
         String endpoint = args[1].trim();
         CallSession call = calls.byContact.get(contactId);
-        if (call == null || !call.warmAnswered(endpoint)) {
+        CallSession.LegRole role = call == null ? CallSession.LegRole.LOST : call.warmAnswered(endpoint);
+        if (role == CallSession.LegRole.LOST) {
             calls.counters.warmLegsLost.incrementAndGet();
             LOG.info("call {}: {} answered a warm transfer the call no longer waits for; hung up", contactId, endpoint);
             return; // the dialplan hangs up
         }
         int result;
+        if (role == CallSession.LegRole.JOIN) {
+            try {
+                // Into the bridge of the caller and the first agent; back when it breaks up.
+                result = channel.exec("BridgeAdd", call.channelName());
+            } catch (AgiException e) {
+                return; // this agent hung up: the caller's session sees the three-way call end
+            }
+            if (result < 0 || !call.awaitsLeg(endpoint)) {
+                return; // the call went on without this leg (it ended, or was passed on): hung up
+            }
+        }
         try {
             // Silence until the caller's Bridge() takes this channel away (the wait then ends as a hang-up).
             result = channel.exec("Wait", Integer.toString(WAIT_SECONDS));

@@ -189,7 +189,7 @@ class HoldHandoverTest {
         java.util.concurrent.Semaphore dialEnds = endEachDialByHand();
         long contactId = talkingToAgent1(gateway);
         CallSession session = gateway.calls().byContact.get(contactId);
-        assertThat(session.warmAnswered("agent-4")).as("no transfer yet: nobody is rung").isFalse();
+        assertThat(session.warmAnswered("agent-4")).as("no transfer yet: nobody is rung").isEqualTo(CallSession.LegRole.LOST);
 
         Decision warm = StandIns.decision(DecisionType.TRANSFER_CONTACT, contactId, 4, 0, -1);
         warm.flags = Decision.FLAG_WARM;
@@ -200,9 +200,9 @@ class HoldHandoverTest {
         Thread.sleep(300);
         assertThat(gateway.calls().counters.warmLegs.get()).as("agent-4 rung by an originate").isEqualTo(1);
         assertThat(agiCommands.getLast()).as("still talking with agent-1").startsWith("exec[Dial, [PJSIP/agent-1");
-        assertThat(session.warmAnswered("agent-3")).as("not the agent rung").isFalse();
+        assertThat(session.warmAnswered("agent-3")).as("not the agent rung").isEqualTo(CallSession.LegRole.LOST);
 
-        assertThat(session.warmAnswered("agent-4")).isTrue();
+        assertThat(session.warmAnswered("agent-4")).as("not an introduction").isEqualTo(CallSession.LegRole.AWAIT_BRIDGE);
         assertThat(published).filteredOn(c -> c.type == CommandType.OFFER_ACCEPTED).extracting(c -> c.agentId).containsExactly(0, 3);
         dialEnds.release(); // agent-1's leg ends (the Redirect would have ended it at once)
         calls.get(0).join(TimeUnit.SECONDS.toMillis(5));
@@ -233,7 +233,7 @@ class HoldHandoverTest {
         ami.onManagerEvent(legDialEnd(leg, "BUSY"));
         assertThat(published).filteredOn(c -> c.type == CommandType.OFFER_DECLINED).extracting(c -> c.agentId).containsExactly(3);
         assertThat(published).filteredOn(c -> c.type == CommandType.AGENT_STATE_CHANGED).extracting(c -> c.agentId).containsExactly(3);
-        assertThat(gateway.calls().byContact.get(contactId).warmAnswered("agent-4")).as("no longer rung").isFalse();
+        assertThat(gateway.calls().byContact.get(contactId).warmAnswered("agent-4")).as("no longer rung").isEqualTo(CallSession.LegRole.LOST);
 
         gateway.onDecision(StandIns.decision(DecisionType.OFFER_CONTACT, contactId, 4, 1, -1)); // offered on to agent-2
         gateway.onCommandDecided();
@@ -251,6 +251,71 @@ class HoldHandoverTest {
         event.setDestUniqueId(legId);
         event.setDialStatus(dialStatus);
         return event;
+    }
+
+    /**
+     * An introduction: agent-4 answers and joins the call with agent-1 (no Redirect: the caller stays
+     * in agent-1's Dial, the three talk). The Dial returns while the introduction is on (a bridge that
+     * broke up when one of the three hung up; Asterisk 22 keeps it when only the introducer goes):
+     * the core hears agent-1 left, and the caller is bridged with agent-4's leg.
+     */
+    @Test
+    void shouldLetTheNextAgentJoinAnIntroductionAndBridgeThemWithTheCallerWhenTheFirstHangsUp() throws Exception {
+        TelephonyGateway gateway = gateway(200);
+        java.util.concurrent.Semaphore dialEnds = endEachDialByHand();
+        long contactId = introducedByAgent1ToAgent4(gateway);
+        assertThat(published).filteredOn(c -> c.type == CommandType.OFFER_ACCEPTED).extracting(c -> c.agentId).containsExactly(0, 3);
+        Thread.sleep(300);
+        assertThat(agiCommands.getLast()).as("the caller still talks with agent-1, now with agent-4 too").startsWith("exec[Dial, [PJSIP/agent-1");
+        assertThat(gateway.calls().counters.handovers.get() + gateway.calls().counters.transfers.get()).as("no Redirect").isZero();
+
+        dialEnds.release(); // the three-way bridge breaks up
+        calls.get(0).join(TimeUnit.SECONDS.toMillis(5));
+        assertThat(published).filteredOn(c -> c.type == CommandType.TRANSFER_LEFT).extracting(c -> c.agentId).containsExactly(0);
+        assertThat(agiCommands).anyMatch(c -> c.startsWith("exec[Bridge, [loket-" + contactId + "-warm-1-leg,x"));
+        assertThat(gateway.calls().counters.introductions.get()).isEqualTo(1);
+        assertThat(gateway.calls().counters.warmTransfers.get()).isEqualTo(1);
+        assertThat(published).filteredOn(c -> c.type == CommandType.CONTACT_ENDED).hasSize(1);
+        assertThat(published).extracting(c -> c.type).doesNotContain(CommandType.CONTACT_ABANDONED);
+    }
+
+    /**
+     * The introducer leaves from the desktop: the core released them ({@code INTRODUCED}), their
+     * phone is hung up (no Redirect of the caller: Asterisk keeps the caller and the next agent in the
+     * call's bridge), and the next agent's leg is the call's agent from then on: the Dial's end is the
+     * conversation's end, without a Bridge or a second {@code TRANSFER_LEFT}.
+     */
+    @Test
+    void shouldLeaveTheCallerWithTheNextAgentWhenTheIntroducerLeavesFromTheDesktop() throws Exception {
+        TelephonyGateway gateway = gateway(200);
+        java.util.concurrent.Semaphore dialEnds = endEachDialByHand();
+        long contactId = introducedByAgent1ToAgent4(gateway);
+        Decision released = StandIns.decision(DecisionType.TRANSFER_RELEASED, contactId, 4, 0, -1);
+        released.reason = org.loket.core.decision.ReleaseReason.INTRODUCED;
+        gateway.onDecision(released);
+        gateway.onCommandDecided();
+        Thread.sleep(300);
+        assertThat(agiCommands.getLast()).as("not woken: agent-1's phone is hung up instead").startsWith("exec[Dial, [PJSIP/agent-1");
+        assertThat(gateway.calls().counters.warmTransfers.get()).as("the hand-over is done").isEqualTo(1);
+        dialEnds.release(); // agent-4 hangs up
+        calls.get(0).join(TimeUnit.SECONDS.toMillis(5));
+        assertThat(agiCommands).noneMatch(c -> c.startsWith("exec[Bridge"));
+        assertThat(published).filteredOn(c -> c.type == CommandType.CONTACT_ENDED).hasSize(1);
+        assertThat(published).extracting(c -> c.type).doesNotContain(CommandType.TRANSFER_LEFT, CommandType.CONTACT_ABANDONED);
+    }
+
+    /** A caller who hangs up during an introduction ends the conversation (the next agent accepted it), not an abandon. */
+    @Test
+    void shouldEndAnIntroducedCallWhoseCallerHangsUp() throws Exception {
+        TelephonyGateway gateway = gateway(200);
+        java.util.concurrent.Semaphore dialEnds = endEachDialByHand();
+        long contactId = introducedByAgent1ToAgent4(gateway);
+        dialResult.set(-1);
+        dialEnds.release(); // the caller hangs up: the three-way bridge breaks up
+        calls.get(0).join(TimeUnit.SECONDS.toMillis(5));
+        assertThat(published).extracting(c -> c.type)
+                .contains(CommandType.CONTACT_ENDED).doesNotContain(CommandType.CONTACT_ABANDONED, CommandType.TRANSFER_LEFT);
+        assertThat(agiCommands).noneMatch(c -> c.startsWith("exec[Bridge"));
     }
 
     /**
@@ -307,9 +372,14 @@ class HoldHandoverTest {
      * with {@code offered}, the same command offers it to agent-4 (id 3), whose phone is rung.
      */
     private long warmlyTransferredByAgent1(TelephonyGateway gateway, boolean offered) throws Exception {
+        return warmlyTransferredByAgent1(gateway, offered, Decision.FLAG_WARM);
+    }
+
+    /** As above, the transfer's decision with these flags (an introduction adds {@link Decision#FLAG_INTRODUCE}). */
+    private long warmlyTransferredByAgent1(TelephonyGateway gateway, boolean offered, int flags) throws Exception {
         long contactId = talkingToAgent1(gateway);
         Decision warm = StandIns.decision(DecisionType.TRANSFER_CONTACT, contactId, 4, 0, -1);
-        warm.flags = Decision.FLAG_WARM;
+        warm.flags = flags;
         gateway.onDecision(warm);
         gateway.onDecision(StandIns.decision(DecisionType.QUEUE_CONTACT, contactId, 4, -1, -1));
         if (offered) {
@@ -319,13 +389,20 @@ class HoldHandoverTest {
         return contactId;
     }
 
+    /** agent-1 introduces its caller to agent-4, whose answered leg joins the call (no Redirect). */
+    private long introducedByAgent1ToAgent4(TelephonyGateway gateway) throws Exception {
+        long contactId = warmlyTransferredByAgent1(gateway, true, Decision.FLAG_WARM | Decision.FLAG_INTRODUCE);
+        assertThat(gateway.calls().byContact.get(contactId).warmAnswered("agent-4")).isEqualTo(CallSession.LegRole.JOIN);
+        return contactId;
+    }
+
     /** A call in agent-1's Dial, answered (the AMI's DialEnd). */
     private long talkingToAgent1(TelephonyGateway gateway) throws Exception {
         long contactId = startCall(gateway, false);
         gateway.onDecision(StandIns.decision(DecisionType.OFFER_CONTACT, contactId, 0, 0, -1));
         gateway.onCommandDecided();
         awaitAgi(c -> c.startsWith("exec[Dial, [PJSIP/agent-1"));
-        gateway.calls().byContact.get(contactId).agentAnswered();
+        gateway.calls().byContact.get(contactId).agentAnswered("PJSIP/agent-1-00000001");
         return contactId;
     }
 

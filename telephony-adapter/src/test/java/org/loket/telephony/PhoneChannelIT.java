@@ -666,11 +666,7 @@ class PhoneChannelIT {
             long agent3ByesBefore = byesTo("agent-3");
             long invitesBefore = invitesTo("agent-6");
             Sipp caller = call("0612000049", TRANSFER_NUMBER, new Sipp.Caller().pause(14_000).hangUp());
-            long contact = nextArrival();
-            Decision first = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 15);
-            assertThat(agentName(first.agentId)).isEqualTo("agent-3");
-            awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == contact, 10);
-            from.awaitFrame("conversation", 10);
+            long contact = talkingToAgent3(from);
             String callerChannel = bridgedWith("PJSIP/agent-3-");
 
             from.send("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"busy-voice\",\"warm\":true}");
@@ -708,6 +704,99 @@ class PhoneChannelIT {
                 .noneMatch(d -> d.type == DecisionType.RETRACT_OFFER);
     }
 
+    /**
+     * A warm transfer that introduces: agent-3 transfers the caller to cb-voice with an introduction
+     * while agent-4 is ready. Loket rings agent-4, who answers and joins the call: the caller,
+     * agent-3 and agent-4 share one bridge in Asterisk, and the core keeps agent-3 (no release).
+     * agent-3's phone hangs up (Asterisk's {@code channel request hangup}, as a BYE would): Asterisk
+     * keeps the caller and agent-4 bridged, Loket notices within a second or two and tells the core
+     * agent-3 left (released as {@code INTRODUCED}, the desktop's card closes), and the same caller
+     * talks on with agent-4, who ends the contact.
+     */
+    @Test
+    @Order(19)
+    void anAgentIntroducesTheCallerToTheNextAgentOnAThreeWayCallAndLeaves() throws Exception {
+        String note = "needs the tax office";
+        try (ChatSocket from = ChatSocket.desk(chatPort, "agent-3", DESK_SECRET); ChatSocket to = ChatSocket.desk(chatPort, "agent-4", DESK_SECRET)) {
+            from.awaitFrame("welcome", 10);
+            to.awaitFrame("welcome", 10);
+            long agent3ByesBefore = byesTo("agent-3");
+            Sipp caller = call("0612000050", TRANSFER_NUMBER, new Sipp.Caller().pause(20_000).hangUp());
+            long contact = talkingToAgent3(from);
+            String callerChannel = bridgedWith("PJSIP/agent-3-");
+
+            from.send("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"cb-voice\",\"note\":\"" + note
+                    + "\",\"introduce\":true}");
+            Decision transfer = awaitDecision(d -> d.type == DecisionType.TRANSFER_CONTACT && d.contactId == contact, 10);
+            assertThat(transfer.flags & (Decision.FLAG_WARM | Decision.FLAG_INTRODUCE)).isEqualTo(Decision.FLAG_WARM | Decision.FLAG_INTRODUCE);
+            assertThat(from.awaitFrame("transferred", 10).path("introduce").asBoolean()).isTrue();
+            com.fasterxml.jackson.databind.JsonNode offered = to.awaitFrame("offer", 10);
+            assertThat(offered.path("introduce").asBoolean()).as("agent-4's desktop says agent-3 stays on").isTrue();
+            assertThat(offered.path("notes").toString()).contains(note);
+            Command answered = awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == contact
+                    && agentName(c.agentId).equals("agent-4"), 15);
+
+            // Three on one bridge; the core keeps agent-3 with the caller.
+            List<String> three = bridgeMembers(callerChannel, 3);
+            assertThat(three).anyMatch(ch -> ch.startsWith("PJSIP/agent-3-")).anyMatch(ch -> ch.startsWith("PJSIP/agent-4-"));
+            Thread.sleep(1_500);
+            assertThat(decisionsOf(contact)).as("an introduction keeps agent-3").noneMatch(d -> d.type == DecisionType.TRANSFER_RELEASED);
+            assertThat(byesTo("agent-3")).isEqualTo(agent3ByesBefore);
+
+            String agent3Channel = three.stream().filter(ch -> ch.startsWith("PJSIP/agent-3-")).findFirst().orElseThrow();
+            awaitCli("channel request hangup " + agent3Channel, out -> true);
+            Decision released = awaitDecision(d -> d.type == DecisionType.TRANSFER_RELEASED && d.contactId == contact, 10);
+            assertThat(agentName(released.agentId)).isEqualTo("agent-3");
+            assertThat(released.reason).isEqualTo(org.loket.core.decision.ReleaseReason.INTRODUCED);
+            assertThat(from.awaitFrame("released", 10).path("reason").asText()).isEqualTo("introduced");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (byesTo("agent-3") == agent3ByesBefore && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(byesTo("agent-3")).as("agent-3's phone was hung up").isGreaterThan(agent3ByesBefore);
+            assertThat(bridgeMembers(callerChannel, 2)).as("the same caller, now with agent-4 alone")
+                    .anyMatch(ch -> ch.startsWith("PJSIP/agent-4-")).noneMatch(ch -> ch.startsWith("PJSIP/agent-3-"));
+
+            assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
+            assertThat(outcomeOf(contact, 10)).isEqualTo(Outcome.ANSWERED);
+            Decision end = awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, 5);
+            assertThat(agentName(end.agentId)).isEqualTo("agent-4");
+            assertThat(end.timestampNs).isGreaterThan(answered.timestampNs);
+            assertThat(commandsOf(contact)).filteredOn(c -> c.type == CommandType.CONTACT_ENDED).hasSize(1);
+            assertThat(commandsOf(contact)).extracting(c -> c.type).doesNotContain(CommandType.CONTACT_ABANDONED);
+            assertThat(commandsOf(contact)).filteredOn(c -> c.type == CommandType.TRANSFER_LEFT).as("the adapter saw agent-3 go")
+                    .singleElement().satisfies(c -> assertThat(agentName(c.agentId)).isEqualTo("agent-3"));
+        }
+    }
+
+    /**
+     * The channels that share a bridge with {@code channel} (itself included), from Asterisk's
+     * {@code core show channels concise}, once there are exactly {@code count} (waits up to 10 s).
+     */
+    private List<String> bridgeMembers(String channel, int count) throws Exception {
+        List<String> members = new ArrayList<>();
+        awaitCli("core show channels concise", out -> {
+            List<String[]> lines = out.lines().map(l -> l.split("!", -1)).filter(f -> f.length > 13).toList();
+            String bridge = lines.stream().filter(f -> f[0].equals(channel)).map(f -> f[12]).findFirst().orElse("");
+            members.clear();
+            if (!bridge.isEmpty()) {
+                lines.stream().filter(f -> f[12].equals(bridge)).forEach(f -> members.add(f[0]));
+            }
+            return members.size() == count;
+        });
+        return members;
+    }
+
+    /** The call just placed to the transfer number reaches agent-3 (general-voice), who answers it: its contact id. */
+    private long talkingToAgent3(ChatSocket agent3Desk) throws Exception {
+        long contact = nextArrival();
+        Decision first = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 15);
+        assertThat(agentName(first.agentId)).isEqualTo("agent-3");
+        awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == contact, 10);
+        agent3Desk.awaitFrame("conversation", 10);
+        return contact;
+    }
+
     /** A caller that agent-3 answered and transferred warm to cb-voice, and the channel Asterisk bridged with agent-3. */
     private record WarmCall(Sipp caller, long contact, Decision transfer, String callerChannel, long agent3ByesBefore) {
     }
@@ -726,11 +815,7 @@ class PhoneChannelIT {
                 && c.agentState == AgentState.PAUSED.code(), 10);
         long agent3ByesBefore = byesTo("agent-3");
         Sipp caller = call(number, TRANSFER_NUMBER, new Sipp.Caller().pause(20_000).hangUp());
-        long contact = nextArrival();
-        Decision first = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 15);
-        assertThat(agentName(first.agentId)).isEqualTo("agent-3");
-        awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == contact, 10);
-        from.awaitFrame("conversation", 10);
+        long contact = talkingToAgent3(from);
 
         from.send("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"cb-voice\",\"note\":\"" + note
                 + "\",\"warm\":true}");
@@ -780,7 +865,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(19)
+    @Order(20)
     void aSupervisorListensToAnAgentsCallWithinWhatTheConfigurationAllows() throws Exception {
         // A caller talks to agent-1 (extension 101, kept through the earlier reload that added agent-0 before it;
         // menu 1, 7: login-voice) until it hangs up.
@@ -855,7 +940,7 @@ class PhoneChannelIT {
      * from both.
      */
     @Test
-    @Order(20)
+    @Order(21)
     void theOperatorsServiceAnnouncementPlaysFirstUntilItIsCleared() throws Exception {
         assertThat(admin("PUT", "/api/v1/announcement", "{\"prompt\": \"outage\"}")).isEqualTo(202);
         awaitCli("database get loket outage", out -> out.contains("Value: outage"));
@@ -889,7 +974,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(21)
+    @Order(22)
     void aSoftphoneThatRegistersIsLoggedInTakesACallAndIsLoggedOutWhenItUnregisters() throws Exception {
         poll();
         long mark = commands.isEmpty() ? 0 : commands.get(commands.size() - 1).sequence;
@@ -913,7 +998,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(22)
+    @Order(23)
     void asteriskRestartLosesNoContactAndLoketReconnects() throws Exception {
         Sipp waiting = call("0612000011", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('6').pause(30_000).hangUp());
         long waitingContact = nextArrival();
@@ -962,8 +1047,9 @@ class PhoneChannelIT {
         assertThat(sample(metrics, "loket_telephony_calls_total", "")).as("calls the FastAGI server took").isGreaterThanOrEqualTo(arrivals);
         assertThat(sample(metrics, "loket_telephony_ami_connects_total", "")).as("AMI connected again after the restart").isEqualTo(2);
         assertThat(sample(metrics, "loket_telephony_transfers_total", "")).as("the desktop's transfers of calls, cold, warm, warm left").isEqualTo(3);
-        assertThat(sample(metrics, "loket_telephony_warm_transfers_total", "")).as("bridged with the next agent").isEqualTo(1);
-        assertThat(sample(metrics, "loket_queue_transfers_in_total", "queue=\"cb-voice\"")).isEqualTo(3);
+        assertThat(sample(metrics, "loket_telephony_warm_transfers_total", "")).as("handed over to the next agent: bridged, or introduced").isEqualTo(2);
+        assertThat(sample(metrics, "loket_telephony_introductions_total", "")).as("agent-4 joined agent-3's call").isEqualTo(1);
+        assertThat(sample(metrics, "loket_queue_transfers_in_total", "queue=\"cb-voice\"")).isEqualTo(4);
         assertThat(sample(metrics, "loket_telephony_ami_connected", "")).as("and is up now").isEqualTo(1);
         assertThat(sample(metrics, "loket_engine_up", "")).isEqualTo(1);
         assertThat(sample(metrics, "loket_agents", "state=\"logged_out\"")).as("agent-5 unregistered").isPositive();
@@ -981,7 +1067,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(23)
+    @Order(24)
     void aSupervisorOnTheWallboardHasItsOwnPhoneRungToListenToAnAgentsCall() throws Exception {
         // lead-1's softphone registers (contact 5114, registration from 5115) and answers what rings it.
         phones.add(Sipp.softphone(SIPP, "lead-1", Sipp.Phone.ANSWER, 5114, 5192, 5097));
@@ -1019,7 +1105,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(24)
+    @Order(25)
     void callsReachTheFallbackWhenLoketIsStopped() throws Exception {
         assertEveryContactEndedOnce();
         loket.toHandle().destroy(); // SIGTERM; unlike Process.destroy it leaves the output readable

@@ -53,7 +53,9 @@
     if (f.channel === 'voice') {
       // a call: the phone rings, and its answer is the acceptance
       card.querySelector('.transcript').classList.add('hidden');
-      card.appendChild(el('div', 'meta ringing', 'Your phone is ringing: answer it there'));
+      card.appendChild(el('div', 'meta ringing', f.introduce
+        ? 'Your phone is ringing: answer it there; your colleague stays on to introduce the caller'
+        : 'Your phone is ringing: answer it there'));
       document.getElementById('offers').appendChild(card);
       return;
     }
@@ -107,12 +109,20 @@
     warm.type = 'checkbox';
     warmLabel.prepend(warm);
     if (!warmable) { warmLabel.classList.add('hidden'); }
+    // Introduce (calls): warm, and the three talk once the colleague answers, until this agent leaves.
+    const introduceLabel = el('label', 'transfer-introduce-label', 'introduce (three-way)');
+    const introduce = el('input', 'transfer-introduce');
+    introduce.type = 'checkbox';
+    introduceLabel.prepend(introduce);
+    if (f.channel !== 'voice') { introduceLabel.classList.add('hidden'); }
+    introduce.addEventListener('change', function () { if (introduce.checked) { warm.checked = true; } });
     const transferButton = el('button', 'transfer-button', 'Transfer');
     transferButton.addEventListener('click', function () {
+      const introducing = f.channel === 'voice' && introduce.checked;
       send({type: 'transfer', contact: f.contact, queue: queue.value, agent: toAgent.value, note: note.value,
-        warm: warmable && warm.checked});
+        warm: introducing || (warmable && warm.checked), introduce: introducing});
     });
-    transfer.append(queue, toAgent, note, warmLabel, transferButton);
+    transfer.append(queue, toAgent, note, warmLabel, introduceLabel, transferButton);
     const handover = el('div', 'row handover hidden');
     const leave = el('button', 'leave', 'Leave');
     leave.addEventListener('click', function () { send({type: 'leave', contact: f.contact}); });
@@ -189,9 +199,11 @@
         card.querySelector('.transfer').classList.add('hidden');
         card.querySelector('.end').classList.add('hidden');
         card.querySelector('.handover-status').textContent = 'Transferred to ' + f.queue
-          + (card.querySelector('.on-phone')
-            ? ': stay on the line; the caller goes to your colleague when they answer'
-            : ': you stay with the citizen until a colleague takes over');
+          + (f.introduce
+            ? ': stay on the line; your colleague joins the call when they answer: introduce the caller, then Leave (or hang up)'
+            : card.querySelector('.on-phone')
+              ? ': stay on the line; the caller goes to your colleague when they answer'
+              : ': you stay with the citizen until a colleague takes over');
         card.querySelector('.handover').classList.remove('hidden');
         break;
       }
