@@ -107,6 +107,7 @@ class ChatBrowserIT {
         new Select(card.findElement(By.className("transfer-queue"))).selectByValue("tax-handover-chat");
         card.findElement(By.className("transfer-agent")).sendKeys("tax-desk-001");
         card.findElement(By.className("transfer-note")).sendKeys("Wrong door: tax return question; activation letter explained.");
+        assertThat(card.findElement(By.className("transfer-introduce-label")).isDisplayed()).as("no introduction of a chat").isFalse();
         card.findElement(By.className("transfer-warm")).click(); // stay until taken
         Browser.screenshot(driver, "05-desktop-transfer");
         card.findElement(By.className("transfer-button")).click();
@@ -255,6 +256,10 @@ class ChatBrowserIT {
                 assertThat(new Select(card.findElement(By.className("transfer-queue"))).getOptions()).extracting(WebElement::getText)
                         .as("into voice queues only").containsExactly("login-voice", "app-voice", "application-voice", "tax-handover-voice");
                 assertThat(card.findElement(By.className("transfer-warm-label")).isDisplayed()).as("warm too: the caller stays on the line").isTrue();
+                WebElement introduce = card.findElement(By.className("transfer-introduce"));
+                assertThat(card.findElement(By.className("transfer-introduce-label")).isDisplayed()).as("and a three-way introduction").isTrue();
+                introduce.click();
+                assertThat(card.findElement(By.className("transfer-warm")).isSelected()).as("an introduction is warm").isTrue();
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reason"), "busy")); // the state line: ready · busy
                 Browser.screenshot(driver, "11-desktop-call");
                 t.phone(CommandType.CONTACT_ENDED, call, -1, -1, -1); // the caller hung up
