@@ -358,9 +358,17 @@ final class CallSession {
             leg = warmLeg;
             warmLeg = null;
         }
-        LOG.info("call {}: {} refused the warm transfer's ring ({})", contactId, leg.endpoint(), dialStatus);
+        ringRefused(leg.endpoint(), dialStatus);
+    }
+
+    /**
+     * The agent's phone refused this call's ring (a dial's or a warm transfer's leg): the agent is
+     * made not ready at once and the offer goes back, without waiting for the core's offer timer.
+     */
+    private void ringRefused(String endpoint, String dialStatus) {
+        LOG.info("call {}: agent {} refused the ring ({})", contactId, endpoint, dialStatus);
         calls.counters.ringsRefused.incrementAndGet();
-        int agentId = agentNow(leg.endpoint());
+        int agentId = agentNow(endpoint);
         calls.publishAgentState(agentId, AgentState.PAUSED, PauseReason.NO_ANSWER);
         calls.publish(Calls.Out.offer(CommandType.OFFER_DECLINED, contactId, agentId));
     }
@@ -909,12 +917,7 @@ final class CallSession {
         }
         offeredEndpoint = null;
         if (refused(status)) {
-            // Rejected or unreachable: the agent is not ready, and the caller goes back to its place.
-            LOG.info("call {}: agent {} did not take the call ({})", contactId, endpoint, status);
-            calls.counters.ringsRefused.incrementAndGet();
-            int agentId = agentNow(endpoint);
-            calls.publishAgentState(agentId, AgentState.PAUSED, PauseReason.NO_ANSWER);
-            calls.publish(Calls.Out.offer(CommandType.OFFER_DECLINED, contactId, agentId));
+            ringRefused(endpoint, status);
             calls.board.returned(contactId);
         }
         // NOANSWER: the core's offer timer retracts the offer and pauses the agent.

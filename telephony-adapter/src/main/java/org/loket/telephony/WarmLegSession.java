@@ -11,9 +11,11 @@ import org.slf4j.LoggerFactory;
  * the answered channel here. The caller's session hears of it ({@link CallSession#warmAnswered}:
  * the core is told the offer was accepted, and the caller leaves the first agent's bridge), and this
  * session keeps the agent's channel in a silent wait until the caller's {@code Bridge()} takes it.
- * An introduction first joins the agent to the caller's call with the first agent
- * ({@code BridgeAdd}: a three-way call); when that call breaks up (the first agent left), the wait
- * for the caller's bridge follows.
+ * An introduction instead joins the agent to the caller's call with the first agent
+ * ({@code BridgeAdd}: a three-way call). Asterisk 22 keeps that bridge when the first agent hangs
+ * up, so the agent stays in it with the caller, and {@code BridgeAdd} returns when the call ends or
+ * the caller is passed on (the leg is then hung up); only a bridge that broke up while the caller's
+ * session still wants this leg ({@link CallSession#awaitsLeg}) leads to the wait for its bridge.
  */
 final class WarmLegSession {
     private static final Logger LOG = LoggerFactory.getLogger(WarmLegSession.class);

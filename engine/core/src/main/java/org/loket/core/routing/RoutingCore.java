@@ -970,10 +970,8 @@ public final class RoutingCore {
         int agent = contacts.agent(slot);
         int queue = contacts.queue(slot);
         emitEnd(slot, Outcome.ANSWERED);
-        int introducer = contacts.holder(slot);
-        if (introducer >= 0) {
-            dropHolder(slot); // the conversation ended while its first agent was still introducing
-            releaseHolder(introducer, contacts.id(slot), queue, ReleaseReason.CONTACT_ENDED);
+        if (contacts.holder(slot) >= 0) {
+            releaseHolderOf(slot, ReleaseReason.CONTACT_ENDED); // the conversation ended while its first agent was still introducing
         }
         if (wrapUpNs[queue] > 0) {
             contacts.setState(slot, ContactState.WRAP_UP.code());
@@ -1038,11 +1036,9 @@ public final class RoutingCore {
             return;
         }
         int agent = contacts.agent(slot);
-        int introducer = contacts.holder(slot);
-        if (introducer >= 0) {
+        if (contacts.holder(slot) >= 0) {
             // The agent who introduced the citizen to this one is still on: passing them on ends that.
-            dropHolder(slot);
-            releaseHolder(introducer, contacts.id(slot), contacts.queue(slot), ReleaseReason.INTRODUCED);
+            releaseHolderOf(slot, ReleaseReason.INTRODUCED);
         }
         if (warm) {
             contacts.setHolder(slot, agent); // the agent's load stays: it stays with the citizen
@@ -1091,16 +1087,16 @@ public final class RoutingCore {
             reject(RejectReason.WRONG_AGENT, command);
         } else {
             // Connected with its holder: the next agent accepted an introduction, which ends now.
-            int reason = contacts.state(slot) == ContactState.CONNECTED.code() ? ReleaseReason.INTRODUCED : ReleaseReason.LEFT;
-            dropHolder(slot);
-            releaseHolder(holder, contacts.id(slot), contacts.queue(slot), reason);
+            releaseHolderOf(slot, contacts.state(slot) == ContactState.CONNECTED.code() ? ReleaseReason.INTRODUCED : ReleaseReason.LEFT);
         }
     }
 
-    /** The contact's first agent (of a warm transfer) is free of it: no holder, no introduction. */
-    private void dropHolder(int slot) {
+    /** The live contact's first agent (of a warm transfer) is free of it: no holder, no introduction; see {@link #releaseHolder}. */
+    private void releaseHolderOf(int slot, int reason) {
+        int holder = contacts.holder(slot);
         contacts.setHolder(slot, -1);
         contacts.setFlags(slot, contacts.flags(slot) & ~Decision.FLAG_INTRODUCE);
+        releaseHolder(holder, contacts.id(slot), contacts.queue(slot), reason);
     }
 
     /**
@@ -1304,10 +1300,8 @@ public final class RoutingCore {
         contacts.setConnectedNs(slot, nowNs);
         recordAnswer(contacts.queue(slot));
         agents.addPendingOffers(command.agentId, -1);
-        int holder = contacts.holder(slot);
-        if (holder >= 0 && (contacts.flags(slot) & Decision.FLAG_INTRODUCE) == 0) {
-            dropHolder(slot);
-            releaseHolder(holder, contacts.id(slot), contacts.queue(slot), ReleaseReason.ACCEPTED);
+        if (contacts.holder(slot) >= 0 && (contacts.flags(slot) & Decision.FLAG_INTRODUCE) == 0) {
+            releaseHolderOf(slot, ReleaseReason.ACCEPTED);
         } // an introduction: the first agent talks on with both until it leaves
     }
 
