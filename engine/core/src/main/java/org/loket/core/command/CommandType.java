@@ -79,7 +79,9 @@ public enum CommandType {
     ANNOUNCEMENT_SET(18),
     /**
      * {@code contactId, agentId}: the agent who transferred the contact warmly leaves it before another
-     * agent accepted it; the contact waits on in its queue alone, as after a cold transfer.
+     * agent accepted it; the contact waits on in its queue alone, as after a cold transfer. After an
+     * introduction was accepted: the introducer leaves (the contact stays with the agent who accepted),
+     * or the agent who accepted leaves (the contact is back with the introducer alone).
      */
     TRANSFER_LEFT(19);
 

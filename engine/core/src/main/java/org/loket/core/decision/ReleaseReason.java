@@ -1,6 +1,6 @@
 package org.loket.core.decision;
 
-/** Why the first agent of a warm transfer is free of the contact ({@link DecisionType#TRANSFER_RELEASED}). Codes are journaled. */
+/** Why an agent of a warm transfer is free of the contact ({@link DecisionType#TRANSFER_RELEASED}). Codes are journaled. */
 public final class ReleaseReason {
     /** Another agent accepted the contact: the hand-over is done. */
     public static final int ACCEPTED = 1;
@@ -10,8 +10,14 @@ public final class ReleaseReason {
     public static final int LEFT = 3;
     /** The agent left after introducing the citizen to the agent who accepted them (a three-way introduction). */
     public static final int INTRODUCED = 4;
+    /**
+     * The agent who accepted an introduction left it while the agent who introduced the citizen was
+     * still on: the contact is back with that agent alone (its agent again, connected). Unlike the
+     * other reasons, the decision's agent is the one who joined, not the one who stayed.
+     */
+    public static final int RETURNED = 5;
 
-    private static final String[] NAMES = {"NONE", "ACCEPTED", "CONTACT_ENDED", "LEFT", "INTRODUCED"};
+    private static final String[] NAMES = {"NONE", "ACCEPTED", "CONTACT_ENDED", "LEFT", "INTRODUCED", "RETURNED"};
 
     private ReleaseReason() {
     }

@@ -91,7 +91,9 @@ import org.loket.core.state.StateWriter;
  *     A warm transfer that introduces ({@link Command#TRANSFER_INTRODUCE}; its offers carry
  *     {@link Decision#FLAG_INTRODUCE}) keeps the first agent after the next one accepts: the three
  *     talk until the first leaves ({@code TRANSFER_LEFT}: released as {@link ReleaseReason#INTRODUCED}),
- *     the contact ends, or the next agent transfers it on (the first is released first).</li>
+ *     the contact ends, or the next agent transfers it on (the first is released first). When the
+ *     next agent leaves first ({@code TRANSFER_LEFT} naming them), the contact is back with the first
+ *     alone: the next is released as {@link ReleaseReason#RETURNED}, without wrap-up.</li>
  * <li>A flow's queue leaf (and a menu's fallback) may name another queue per channel
  *     ({@link FlowNode#queueFor}): the chatbot walks the IVR's flow and still lands in a chat queue.</li>
  * </ul>
@@ -1083,12 +1085,40 @@ public final class RoutingCore {
         int holder = contacts.holder(slot);
         if (holder < 0) {
             reject(RejectReason.ILLEGAL_TRANSITION, command);
+        } else if (holder != command.agentId && contacts.state(slot) == ContactState.CONNECTED.code()
+                && contacts.agent(slot) == command.agentId) {
+            returnToHolder(slot); // the agent who joined an introduction leaves it
         } else if (holder != command.agentId) {
             reject(RejectReason.WRONG_AGENT, command);
         } else {
             // Connected with its holder: the next agent accepted an introduction, which ends now.
             releaseHolderOf(slot, contacts.state(slot) == ContactState.CONNECTED.code() ? ReleaseReason.INTRODUCED : ReleaseReason.LEFT);
         }
+    }
+
+    /**
+     * The agent who accepted an introduction left it before its introducer did: the contact is back
+     * with the introducer alone, connected as before the transfer (in the queue it was transferred
+     * to, its conversation's time counting from the acceptance). The introducer's place in its
+     * capacity becomes the conversation's; the agent who left is free at once ({@code TRANSFER_RELEASED},
+     * {@link ReleaseReason#RETURNED}: an introduction is not a conversation of their own to wrap up).
+     */
+    private void returnToHolder(int slot) {
+        int joined = contacts.agent(slot);
+        int holder = contacts.holder(slot);
+        contacts.setHolder(slot, -1);
+        contacts.setFlags(slot, contacts.flags(slot) & ~Decision.FLAG_INTRODUCE);
+        contacts.setAgent(slot, holder);
+        agents.addStaying(holder, -1); // busy with the contact now, like any agent in a conversation
+        unload(slot, joined);
+        Decision d = begin(DecisionType.TRANSFER_RELEASED);
+        d.contactId = contacts.id(slot);
+        d.agentId = joined;
+        d.queueId = contacts.queue(slot);
+        d.reason = ReleaseReason.RETURNED;
+        emit();
+        routeAgent(joined);
+        routeAgent(holder);
     }
 
     /** The live contact's first agent (of a warm transfer) is free of it: no holder, no introduction; see {@link #releaseHolder}. */

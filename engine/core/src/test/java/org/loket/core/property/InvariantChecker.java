@@ -222,6 +222,16 @@ final class InvariantChecker {
                 // Released once, for the reason that happened: the next agent accepted (not for an introduction),
                 // the contact ended, or the agent left (before an acceptance; after one, or when the contact
                 // was passed on, from an introduction).
+                if (d.reason == ReleaseReason.RETURNED) {
+                    // The agent who accepted an introduction left it: the contact is its introducer's alone again.
+                    require(!seen.ended && seen.holder >= 0 && seen.introduces && seen.holder != d.agentId
+                                    && command.type == CommandType.TRANSFER_LEFT && command.contactId == d.contactId && command.agentId == d.agentId
+                                    && core.contactState(d.contactId) == ContactState.CONNECTED && core.contactAgent(d.contactId) == seen.holder,
+                            "return to the introducer %d after command %s, the contact is %s with agent %d: %s", seen.holder, command.type,
+                            core.contactState(d.contactId), core.contactAgent(d.contactId), d);
+                    seen.holder = -1;
+                    continue;
+                }
                 require(seen.holder >= 0 && seen.holder == d.agentId, "release of agent %d, who does not stay with the contact: %s",
                         d.agentId, d);
                 boolean fits = switch (d.reason) {

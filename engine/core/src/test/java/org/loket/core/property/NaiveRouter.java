@@ -1166,11 +1166,32 @@ final class NaiveRouter {
         }
         if (contact.holder < 0) {
             reject(RejectReason.ILLEGAL_TRANSITION, c);
+        } else if (contact.holder != c.agentId && contact.state == ContactState.CONNECTED && contact.agent == c.agentId) {
+            returnToHolder(contact);
         } else if (contact.holder != c.agentId) {
             reject(RejectReason.WRONG_AGENT, c);
         } else {
             releaseHolder(contact, contact.state == ContactState.CONNECTED ? ReleaseReason.INTRODUCED : ReleaseReason.LEFT);
         }
+    }
+
+    /** The agent who accepted an introduction left it: the introducer has the contact alone again; the one who left is free. */
+    private void returnToHolder(Contact contact) {
+        Agent joined = agents.get(contact.agent);
+        Agent holder = agents.get(contact.holder);
+        contact.agent = holder.index;
+        contact.holder = -1;
+        contact.introduces = false;
+        Decision d = decision(DecisionType.TRANSFER_RELEASED);
+        d.contactId = contact.id;
+        d.agentId = joined.index;
+        d.queueId = contact.queue;
+        d.reason = ReleaseReason.RETURNED;
+        emit(d);
+        refresh(joined, false);
+        route(joined);
+        refresh(holder, false);
+        route(holder);
     }
 
     /** The first agent of a warm transfer is free of the contact; it takes what waits for it. */

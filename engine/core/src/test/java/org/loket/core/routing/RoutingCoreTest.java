@@ -384,6 +384,41 @@ class RoutingCoreTest {
     }
 
     @Test
+    void shouldGiveTheCallBackToItsIntroducerWhenTheNextAgentLeavesFirst() {
+        int ann = b.agent("ann", digid, 5);
+        int expert = b.agent("expert", app, 5);
+        int bob = b.agent("bob", app, 5);
+        start(b.build()).apply(login(0, ann), login(0, expert), arrive(1_000, 1, Channel.VOICE, eDigid), accept(2_000, 1, ann),
+                introducingTransfer(3_000, 1, ann, qApp), accept(4_000, 1, expert),
+                arrive(5_000, 2, Channel.VOICE, eApp), transferLeft(6_000, 1, bob));
+        assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).extracting(d -> d.reason)
+                .as("only the two on the call may leave it").containsExactly(RejectReason.WRONG_AGENT);
+
+        driver.apply(transferLeft(7_000, 1, expert));
+        assertThat(driver.sink.of(DecisionType.TRANSFER_RELEASED)).singleElement().satisfies(d -> {
+            assertThat(d.agentId).as("the expert is free of it").isEqualTo(expert);
+            assertThat(d.contactId).isEqualTo(1);
+            assertThat(d.queueId).isEqualTo(qApp);
+            assertThat(d.reason).isEqualTo(ReleaseReason.RETURNED);
+        });
+        assertThat(driver.core.contactState(1)).as("ann talks on with the caller").isEqualTo(ContactState.CONNECTED);
+        assertThat(driver.core.contactAgent(1)).isEqualTo(ann);
+        assertThat(driver.core.contactHolder(1)).isEqualTo(-1);
+        assertThat(driver.core.agentLoad(ann, Channel.VOICE)).as("one call, not two").isEqualTo(1);
+        assertThat(lastOffer().contactId).as("the expert, free at once, takes the next caller").isEqualTo(2);
+        assertThat(lastOffer().agentId).isEqualTo(expert);
+
+        driver.apply(transferLeft(8_000, 1, ann), transfer(9_000, 1, ann, qApp));
+        assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).extracting(d -> d.reason)
+                .as("ann is the call's agent now: nobody stays to leave, and she may pass it on again")
+                .containsExactly(RejectReason.WRONG_AGENT, RejectReason.ILLEGAL_TRANSITION);
+        assertThat(driver.sink.of(DecisionType.TRANSFER_CONTACT)).hasSize(2).last()
+                .satisfies(d -> assertThat(d.agentId).isEqualTo(ann));
+        assertThat(driver.core.agentLoad(ann, Channel.VOICE)).isZero();
+        assertThat(driver.core.contactState(1)).as("the expert is busy: the caller waits").isEqualTo(ContactState.WAITING);
+    }
+
+    @Test
     void shouldReleaseTheIntroducerWhenTheCallEndsOrIsPassedOn() {
         int ann = b.agent("ann", digid, 5);
         int bob = b.agent("bob", digid, 5);

@@ -22,6 +22,7 @@ import org.loket.core.decision.DecisionSink;
 import org.loket.core.decision.DecisionType;
 import org.loket.core.decision.Outcome;
 import org.loket.core.decision.RejectReason;
+import org.loket.core.decision.ReleaseReason;
 import org.loket.core.routing.RoutingCore;
 
 /**
@@ -326,9 +327,14 @@ public final class RandomTraffic implements DecisionSink {
             return expect(warm && workItem ? RejectReason.INVALID_ARGUMENT : ACCEPTED, transfer);
         }
         if (r < 46) {
-            // The first agent of a warm transfer leaves the citizen to wait alone, or leaves an introduction.
+            // The first agent of a warm transfer leaves the citizen to wait alone, or leaves an introduction;
+            // or the agent who accepted an introduction leaves it, and the citizen is back with the first.
             Tracked t = pick(c -> c.holder >= 0 && !c.dueAt(nowNs));
-            return t == null ? null : expect(ACCEPTED, Commands.transferLeft(ms, t.id, t.holder));
+            if (t == null) {
+                return null;
+            }
+            boolean joinedLeaves = t.state == ContactState.CONNECTED && rnd.nextBoolean();
+            return expect(ACCEPTED, Commands.transferLeft(ms, t.id, joinedLeaves ? t.agent : t.holder));
         }
         if (r < 51) {
             Tracked t = pick(c -> (c.state == ContactState.WAITING || c.state == ContactState.OFFERED
@@ -707,6 +713,9 @@ public final class RandomTraffic implements DecisionSink {
             }
             case TRANSFER_RELEASED -> {
                 if (t != null) {
+                    if (d.reason == ReleaseReason.RETURNED) {
+                        t.agent = t.holder; // the introducer has the conversation alone again
+                    }
                     t.holder = -1;
                 }
             }
