@@ -24,6 +24,7 @@ import org.loket.core.config.RoutingConfig;
 import org.loket.core.config.RoutingConfigCodec;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.Outcome;
+import org.loket.core.decision.ReleaseReason;
 
 /**
  * Measures the KPIs of {@code docs/kpis.md} from what the journal holds: each command and the
@@ -344,11 +345,21 @@ public final class KpiCollector {
                     }
                     if ((d.flags & Decision.FLAG_WARM) == 0) {
                         hold(agent(d.agentId), -1, d.timestampNs); // a warm transfer's agent holds it until released
+                    } else {
+                        r.holder = agent(d.agentId);
                     }
                     r.agent = -1;
                 }
             }
-            case TRANSFER_RELEASED -> hold(agent(d.agentId), -1, d.timestampNs);
+            case TRANSFER_RELEASED -> {
+                hold(agent(d.agentId), -1, d.timestampNs);
+                if (r != null) {
+                    if (d.reason == ReleaseReason.RETURNED) {
+                        r.agent = r.holder; // the agent who joined an introduction left: the introducer has it alone again
+                    }
+                    r.holder = -1;
+                }
+            }
             case CALLBACK_SCHEDULED -> {
                 if (r != null && !r.callback) {
                     r.callback = true;
@@ -733,6 +744,8 @@ public final class KpiCollector {
         long talkFromNs;
         long handleNs;
         int agent = -1;
+        /** The agent of a warm transfer who stays with the citizen until released, or -1. */
+        int holder = -1;
         long endedNs = -1;
         int outcome = -1;
         boolean callback;

@@ -191,9 +191,7 @@ public class KpiCollectorTest {
      */
     @Test
     void shouldCountPerAgentTheContactsFinishedTheirAhtTransfersDeclinesAndOffersThatRangOut() throws Exception {
-        var two = org.loket.config.ConfigLoader.parse(java.util.Map.of("routing.yaml", "version: 1\n"
-                + org.loket.host.sim.DaySimulatorTest.yaml().replace("agents: [{name: ann, skills: {s: 5}, shifts: [{start: \"08:00\", end: \"09:00\"}]}]",
-                        "agents: [{name: ann, skills: {s: 5}}, {name: bob, skills: {s: 5}}]")), "two");
+        var two = annAndBob();
         int ann = 0;
         int bob = 1;
         apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(two.routing()));
@@ -229,6 +227,63 @@ public class KpiCollectorTest {
         assertThat(a.ahtMs()).isNull();
         assertThat(List.of(b.accepted(), b.handled(), b.transferredOut(), b.declined(), b.rangOut())).containsExactly(1L, 1L, 0L, 0L, 0L);
         assertThat(b.ahtMs()).as("40 s talk from bob's acceptance, 10 s wrap-up").isEqualTo(50_000);
+    }
+
+    /** The test configuration with two agents, ann (0) and bob (1), both serving its one queue. */
+    private static org.loket.config.LoadedConfig annAndBob() throws Exception {
+        return org.loket.config.ConfigLoader.parse(java.util.Map.of("routing.yaml", "version: 1\n"
+                + org.loket.host.sim.DaySimulatorTest.yaml().replace("agents: [{name: ann, skills: {s: 5}, shifts: [{start: \"08:00\", end: \"09:00\"}]}]",
+                        "agents: [{name: ann, skills: {s: 5}}, {name: bob, skills: {s: 5}}]")), "two");
+    }
+
+    /**
+     * Ann introduces her caller to bob, who accepts and leaves the call first: the contact is hers
+     * again, she finishes it (handled by ann, its talk counted from bob's acceptance), bob held it
+     * only while he was on the call.
+     */
+    @Test
+    void shouldGiveAnIntroducedContactBackToItsIntroducerWhenTheNextAgentLeavesFirst() throws Exception {
+        var two = annAndBob();
+        int ann = 0;
+        int bob = 1;
+        apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(two.routing()));
+        apply(1_000, CommandType.AGENT_LOGGED_IN, c -> c.agentId = ann);
+        arriveAndChooseTheQueue(1, 10_000); // offered to ann at once
+        apply(11_000, CommandType.OFFER_ACCEPTED, c -> {
+            c.contactId = 1;
+            c.agentId = ann;
+        });
+        apply(12_000, CommandType.AGENT_LOGGED_IN, c -> c.agentId = bob);
+        apply(20_000, CommandType.TRANSFER_REQUESTED, c -> {
+            c.contactId = 1;
+            c.agentId = ann;
+            c.queueId = 0;
+            c.input = bob;
+            c.reason = Command.TRANSFER_INTRODUCE;
+        });
+        apply(21_000, CommandType.OFFER_ACCEPTED, c -> {
+            c.contactId = 1;
+            c.agentId = bob;
+        });
+        apply(51_000, CommandType.TRANSFER_LEFT, c -> {
+            c.contactId = 1;
+            c.agentId = bob;
+        });
+        apply(81_000, CommandType.CONTACT_ENDED, c -> c.contactId = 1);
+        apply(91_000, CommandType.WRAP_UP_DONE, c -> {
+            c.contactId = 1;
+            c.agentId = ann;
+        });
+        var byName = new java.util.HashMap<String, KpiReport.AgentFigures>();
+        kpis.report().agents().forEach(f -> byName.put(f.name(), f));
+        KpiReport.AgentFigures a = byName.get("ann");
+        KpiReport.AgentFigures b = byName.get("bob");
+        assertThat(List.of(a.accepted(), a.handled(), a.transferredOut())).containsExactly(1L, 1L, 1L);
+        assertThat(a.ahtMs()).as("60 s talk from bob's acceptance, 10 s wrap-up").isEqualTo(70_000);
+        assertThat(a.heldMs()).as("from her acceptance to her wrap-up's end").isEqualTo(80_000);
+        assertThat(List.of(b.accepted(), b.handled(), b.transferredOut())).containsExactly(1L, 0L, 0L);
+        assertThat(b.heldMs()).as("the 30 s he was on the call").isEqualTo(30_000);
+        assertThat(kpis.report().queue("q").answered()).isEqualTo(1);
     }
 
     @Test
