@@ -134,6 +134,8 @@ final class ChatHub implements AutoCloseable {
          * writes) until the core releases them ({@code TRANSFER_RELEASED}); -1 otherwise.
          */
         int stayingAgent = -1;
+        /** That warm transfer introduces (its offer said so): once accepted, the agent who took it may leave it back to {@link #stayingAgent}. */
+        boolean introducing;
         ObjectNode lastPrompt;
         Peer citizen;
         /** SHA-256 of the resume token (the token itself is only ever with the citizen), or null once they left. */
@@ -598,6 +600,7 @@ final class ChatHub implements AutoCloseable {
             }
             if (where.stayingAgent() >= 0 && where.stayingAgent() < agents.length) {
                 c.stayingAgent = where.stayingAgent(); // a warm transfer's first agent stays on its desktop
+                c.introducing = c.phase == Phase.CONNECTED; // only an introduction keeps them after an acceptance
                 agents[c.stayingAgent].held.add(c.id);
                 shown(agents[c.stayingAgent]);
             }
@@ -1273,8 +1276,11 @@ final class ChatHub implements AutoCloseable {
                 }
             }
             case "leave" -> {
-                if (c.stayingAgent != a.id) {
-                    peer.send(error("not-staying", "You do not stay with contact " + contactId + " after a warm transfer.").toString());
+                // The agent who stays after a warm transfer, or the one who took an introduction (back to the first).
+                boolean joined = c.introducing && c.stayingAgent >= 0 && c.agent == a.id && c.phase == Phase.CONNECTED;
+                if (c.stayingAgent != a.id && !joined) {
+                    peer.send(error("not-staying", "You do not stay with contact " + contactId + " after a warm transfer,"
+                            + " nor were you introduced to it.").toString());
                     return;
                 }
                 publish(command(CommandType.TRANSFER_LEFT, c.id, a.id), peer); // TRANSFER_RELEASED closes the card
@@ -1399,6 +1405,9 @@ final class ChatHub implements AutoCloseable {
         }
         if (c.subject != null) {
             f.put("subject", c.subject).put("from", c.from == null ? "" : c.from);
+        }
+        if (c.introducing && c.stayingAgent >= 0 && c.phase == Phase.CONNECTED) {
+            f.put("introducedBy", agents[c.stayingAgent].name); // on the call too until they leave; this agent may leave it back to them
         }
         if (c.queue >= 0) {
             f.put("offerTimeoutSeconds", routing.queues().get(c.queue).offerTimeoutMs() / 1000);
@@ -1900,6 +1909,7 @@ final class ChatHub implements AutoCloseable {
         c.phase = Phase.OFFERED;
         c.agent = d.agentId;
         c.lastOfferNs = d.timestampNs;
+        c.introducing = (d.flags & Decision.FLAG_INTRODUCE) != 0;
         AgentView a = agents[d.agentId];
         a.held.add(c.id);
         shown(a);
@@ -2026,20 +2036,35 @@ final class ChatHub implements AutoCloseable {
         }
     }
 
-    /** The first agent of a warm transfer is free of the conversation: the next agent took it, it ended, or they left. */
+    /**
+     * The first agent of a warm transfer is free of the conversation: the next agent took it, it
+     * ended, or they left; or the agent who took an introduction left it, and the first has it again.
+     */
     private void onReleased(Decision d) {
         if (d.agentId < 0 || d.agentId >= agents.length) {
             return;
         }
         AgentView a = agents[d.agentId];
         Conversation c = conversations.get(d.contactId);
+        if (c != null && d.reason == ReleaseReason.RETURNED && c.stayingAgent >= 0) {
+            AgentView introducer = agents[c.stayingAgent];
+            c.agent = introducer.id;
+            c.stayingAgent = -1;
+            c.introducing = false;
+            c.say("system", a.name + " left; back with " + introducer.name);
+            sendToDesktop(introducer.id, offerFrame(c, "conversation").put("returnedBy", a.name)); // a plain conversation card again
+            shown(introducer);
+        }
         if (c != null && c.stayingAgent == a.id) {
             c.stayingAgent = -1;
+            c.introducing = false;
             if (d.reason == ReleaseReason.LEFT) {
                 c.say("system", "the first agent left; waiting for a colleague");
                 if (c.citizen != null) {
                     c.citizen.send("{\"type\":\"agent-left\"}");
                 }
+            } else if (d.reason == ReleaseReason.INTRODUCED && c.agent >= 0 && c.agent != a.id && c.phase == Phase.CONNECTED) {
+                sendToDesktop(c.agent, offerFrame(c, "conversation")); // the introduced agent's card: theirs alone now
             }
         }
         if (c == null || c.agent != a.id) { // offered back and accepted: the agent keeps it

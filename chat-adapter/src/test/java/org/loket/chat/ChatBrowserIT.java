@@ -229,6 +229,47 @@ class ChatBrowserIT {
     }
 
     /**
+     * The agent who takes an introduced call sees who introduces it and may leave it back to them:
+     * the card says so while the colleague is on, "Leave" takes it off this desktop, and the
+     * colleague's desktop has the call as its own again. The colleague works on a WebSocket client.
+     */
+    @Test
+    void anIntroducedCallSaysWhoIntroducesItAndCanBeLeftBackToThem() throws Exception {
+        long call = 7_200_003L;
+        Path twoGeneralists = TestEngine.testConfigWith("{name: generalist, count: 1,", "{name: generalist, count: 2,");
+        try (TestEngine t = new TestEngine(twoGeneralists, Map.of("chat.agent-secret.generalist-002", TestEngine.SECRET));
+             WsClient first = t.login("generalist-001")) {
+            t.callTheApplicationDesk(call);
+            first.await("offer");
+            t.phone(CommandType.OFFER_ACCEPTED, call, t.agentId("generalist-001"), -1, -1);
+            first.await("conversation");
+            ChromeDriver driver = Browser.start(Path.of("target", "chromium-profile-" + System.nanoTime()));
+            try {
+                WebDriverWait wait = Browser.await(driver);
+                driver.get(t.http() + "/desktop");
+                login(driver, wait, "generalist-002");
+                first.send("{\"type\":\"transfer\",\"contact\":\"" + call + "\",\"queue\":\"login-voice\",\"introduce\":true}");
+                WebElement ringing = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("offer-" + call)));
+                assertThat(ringing.getText()).contains("your colleague stays on to introduce the caller");
+                t.phone(CommandType.OFFER_ACCEPTED, call, t.agentId("generalist-002"), -1, -1);
+                WebElement card = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("conv-" + call)));
+                WebElement handover = card.findElement(By.className("handover"));
+                assertThat(handover.isDisplayed()).isTrue();
+                assertThat(handover.getText()).contains("generalist-001 is introducing the caller").contains("Leave");
+                Browser.screenshot(driver, "14-desktop-introduced-call");
+                first.forget("conversation");
+                handover.findElement(By.className("leave")).click();
+                wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("conv-" + call)));
+                assertThat(first.await("conversation").path("returnedBy").asText()).isEqualTo("generalist-002");
+            } finally {
+                driver.quit();
+            }
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.engine.core().contactAgent(call)).as("the call is the introducer's again").isEqualTo(t.agentId("generalist-001"));
+        }
+    }
+
+    /**
      * An agent who takes calls on a phone sees the answered call on the desktop (who, the path the
      * caller took) and records its wrap-up code there. The phone's commands are published as the
      * telephony adapter does; PhoneChannelIT makes the same calls through Asterisk.

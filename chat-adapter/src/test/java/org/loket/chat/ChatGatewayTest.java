@@ -712,6 +712,47 @@ class ChatGatewayTest {
         }
     }
 
+    /**
+     * The agent who took an introduction may leave it first (or hang up): the call is back with the
+     * agent who introduced it, whose card becomes a plain conversation again (they may transfer it or
+     * it ends with them); the one who left is released at once. Only those two may leave.
+     */
+    @Test
+    void shouldHandAnIntroducedCallBackToItsIntroducerWhenTheColleagueLeaves() throws Exception {
+        Path twoGeneralists = TestEngine.testConfigWith("{name: generalist, count: 1,", "{name: generalist, count: 2,");
+        try (TestEngine t = new TestEngine(twoGeneralists, Map.of("chat.agent-secret.generalist-002", TestEngine.SECRET));
+             WsClient first = t.login("generalist-001")) {
+            String call = callAnsweredByTheGeneralist(t, first, 7_400_003L);
+            WsClient next = t.login("generalist-002");
+            first.send("{\"type\":\"transfer\",\"contact\":\"" + call + "\",\"queue\":\"login-voice\",\"introduce\":true}");
+            first.await("transferred");
+            assertThat(next.await("offer").path("introduce").asBoolean()).isTrue();
+            int firstId = t.agentId("generalist-001");
+            int nextId = t.agentId("generalist-002");
+            t.phone(CommandType.OFFER_ACCEPTED, 7_400_003L, nextId, -1, -1);
+            assertThat(next.await("conversation").path("introducedBy").asText()).isEqualTo("generalist-001");
+            try (WsClient other = t.login("chat-desk-001")) {
+                other.send("{\"type\":\"leave\",\"contact\":\"" + call + "\"}");
+                assertThat(other.await("error").path("code").asText()).as("not on this call").isEqualTo("not-yours");
+            }
+
+            first.forget("conversation");
+            next.send("{\"type\":\"leave\",\"contact\":\"" + call + "\"}");
+            assertThat(next.await("released").path("reason").asText()).isEqualTo("returned");
+            JsonNode back = first.await("conversation");
+            assertThat(back.path("returnedBy").asText()).isEqualTo("generalist-002");
+            assertThat(back.has("introducedBy")).isFalse();
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.engine.core().contactAgent(7_400_003L)).isEqualTo(firstId);
+            assertThat(t.engine.core().contactHolder(7_400_003L)).isEqualTo(-1);
+            assertThat(t.engine.core().agentState(nextId)).isEqualTo(AgentState.READY);
+            first.send("{\"type\":\"leave\",\"contact\":\"" + call + "\"}");
+            assertThat(first.await("error").path("code").asText()).as("nobody stays now: the call is simply theirs").isEqualTo("not-staying");
+            t.phone(CommandType.CONTACT_ENDED, 7_400_003L, -1, -1, -1);
+            assertThat(first.await("ended").path("contact").asText()).isEqualTo(call);
+        }
+    }
+
     @Test
     void shouldGiveAnAgentSeveralChatsUpToItsChatCapacity() throws Exception {
         try (TestEngine t = new TestEngine(Map.of()); WsClient desk = t.login("chat-desk-001")) { // chat capacity 3

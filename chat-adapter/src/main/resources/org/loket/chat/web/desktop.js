@@ -134,6 +134,14 @@
     done.addEventListener('click', function () { send({type: 'wrap-up', contact: f.contact, code: code.value}); });
     wrap.append(el('span', '', 'Wrap-up:'), code, done);
     card.append(talk, transfer, handover, wrap);
+    if (f.introducedBy) {
+      // Taken from an introduction: the colleague is still on the call; leaving hands the caller back to them.
+      handover.querySelector('.handover-status').textContent = f.introducedBy
+        + ' is introducing the caller and leaves when done; Leave (or hang up) hands the caller back to ' + f.introducedBy;
+      handover.classList.remove('hidden');
+    } else if (f.returnedBy) {
+      card.insertBefore(el('div', 'meta returned', f.returnedBy + ' left the call: the caller is with you again'), talk);
+    }
     if (f.channel === 'voice') {
       // A call is talked on the phone (and ended there); the desktop shows who it is, transfers it
       // (cold: Loket moves the caller to the queue's hold; warm: the caller stays on the line until
