@@ -187,7 +187,17 @@ final class CallSession {
                     case TRANSFER_RELEASED -> {
                         boolean staying = stayingEndpoint != null;
                         stayingEndpoint = null;
-                        if (staying && d.reason == ReleaseReason.INTRODUCED && hold == Hold.DIALLING && answeredLeg() != null) {
+                        if (d.reason == ReleaseReason.RETURNED) {
+                            // The agent who joined the introduction left it (hung up, or Leave on the desktop:
+                            // then their phone is hung up here): the caller talks on with the introducer,
+                            // whose channel is still this call's agent's.
+                            WarmLeg joined = answeredLeg();
+                            if (joined != null && joined.endpoint().equals(m.names().agentName(d.agentId))) {
+                                hangUp = joined.channelId();
+                                warmLeg = null;
+                                calls.counters.introductionsReturned.incrementAndGet();
+                            }
+                        } else if (staying && d.reason == ReleaseReason.INTRODUCED && hold == Hold.DIALLING && answeredLeg() != null) {
                             // The introduction is over: the introducer's phone is hung up (from the desktop's
                             // Leave; gone already when they hung up), and Asterisk keeps the caller and the
                             // next agent in the call's bridge: their leg is this call's agent from now on.
@@ -331,6 +341,27 @@ final class CallSession {
             endpoint = stayingEndpoint;
         }
         LOG.info("call {} (caller {}): {} hung up after introducing the caller", contactId, pseudonym, endpoint);
+        calls.publish(Calls.Out.offer(CommandType.TRANSFER_LEFT, contactId, agentNow(endpoint)));
+    }
+
+    /**
+     * The agent who joined this call's introduction hung up ({@link WarmLegSession}: their leg left
+     * the bridge) while the introducer is still on: Asterisk keeps the caller and the introducer
+     * talking, and the core hears the joined agent left ({@code TRANSFER_LEFT} naming them: the call
+     * is the introducer's again). Nothing when the introduction is already over, e.g. the caller
+     * hung up (their own session ends the call).
+     */
+    void joinedAgentHungUp(String endpoint) {
+        String introducer;
+        synchronized (this) {
+            WarmLeg joined = answeredLeg();
+            if (!introducerOnTheLine() || joined == null || !joined.endpoint().equals(endpoint)) {
+                return;
+            }
+            introducer = stayingEndpoint;
+        }
+        LOG.info("call {} (caller {}): {} hung up during the introduction; the caller stays with {}", contactId, pseudonym, endpoint,
+                introducer);
         calls.publish(Calls.Out.offer(CommandType.TRANSFER_LEFT, contactId, agentNow(endpoint)));
     }
 

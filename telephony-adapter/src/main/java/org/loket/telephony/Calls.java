@@ -238,6 +238,8 @@ final class Calls {
         final AtomicLong warmFirstAgentHungUp = new AtomicLong();
         /** Warm transfers that introduce: next agents who joined the caller's call with the first agent (three-way). */
         final AtomicLong introductions = new AtomicLong();
+        /** Introductions the joined agent left first (hung up, or Leave): the caller stayed with the introducer. */
+        final AtomicLong introductionsReturned = new AtomicLong();
 
         /** Every count by name, in a fixed order (the metrics' names: {@code loket_telephony_<snake case>_total}). */
         java.util.Map<String, Long> snapshot() {
@@ -279,6 +281,7 @@ final class Calls {
             m.put("warmLegsLost", warmLegsLost.get());
             m.put("warmFirstAgentHungUp", warmFirstAgentHungUp.get());
             m.put("introductions", introductions.get());
+            m.put("introductionsReturned", introductionsReturned.get());
             return m;
         }
 

@@ -302,6 +302,21 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     }
 
     /**
+     * The agent who joined {@code call}'s introduction hung up: unless the caller's channel is gone
+     * too (the caller hung up and Asterisk took the leg with them: the caller's session ends the
+     * call), the core hears that agent left. Asks Asterisk off the leg's AGI thread.
+     */
+    void joinedAgentHungUp(CallSession call, String endpoint) {
+        actions.execute(() -> {
+            AmiLink link = ami;
+            if (link != null && Boolean.FALSE.equals(link.channelExists(call.channelName()))) {
+                return;
+            }
+            call.joinedAgentHungUp(endpoint);
+        });
+    }
+
+    /**
      * Hangs up a channel by name or unique id: a warm transfer's next agent rung (or waiting) for a
      * call that no longer waits, or an introducer who left from the desktop.
      */

@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
  * up, so the agent stays in it with the caller, and {@code BridgeAdd} returns when the call ends or
  * the caller is passed on (the leg is then hung up); only a bridge that broke up while the caller's
  * session still wants this leg ({@link CallSession#awaitsLeg}) leads to the wait for its bridge.
+ * When this agent hangs up first, the bridge keeps the caller and the first agent, and the call is
+ * the first agent's again ({@link CallSession#joinedAgentHungUp}).
  */
 final class WarmLegSession {
     private static final Logger LOG = LoggerFactory.getLogger(WarmLegSession.class);
@@ -60,9 +62,14 @@ final class WarmLegSession {
                 // Into the bridge of the caller and the first agent; back when it breaks up.
                 result = channel.exec("BridgeAdd", call.channelName());
             } catch (AgiException e) {
-                return; // this agent hung up: the caller's session sees the three-way call end
+                result = -1;
             }
-            if (result < 0 || !call.awaitsLeg(endpoint)) {
+            if (result < 0) {
+                // This agent hung up: while the introducer is still on, the call is theirs again.
+                gateway.joinedAgentHungUp(call, endpoint);
+                return;
+            }
+            if (!call.awaitsLeg(endpoint)) {
                 return; // the call went on without this leg (it ended, or was passed on): hung up
             }
         }

@@ -304,6 +304,43 @@ class HoldHandoverTest {
         assertThat(published).extracting(c -> c.type).doesNotContain(CommandType.TRANSFER_LEFT, CommandType.CONTACT_ABANDONED);
     }
 
+    /**
+     * The agent who joined an introduction hangs up first (their leg's {@code BridgeAdd} ends): the
+     * core hears they left ({@code TRANSFER_LEFT} naming agent-4) and gives the call back to agent-1
+     * ({@code RETURNED}); the caller talks on in agent-1's Dial, whose end is the conversation's end,
+     * without a Bridge. The same release after a desktop's "Leave" hangs agent-4's leg up.
+     */
+    @Test
+    void shouldKeepTheCallerWithTheIntroducerWhenTheJoinedAgentHangsUp() throws Exception {
+        TelephonyGateway gateway = gateway(200);
+        java.util.concurrent.Semaphore dialEnds = endEachDialByHand();
+        long contactId = introducedByAgent1ToAgent4(gateway);
+        CallSession session = gateway.calls().byContact.get(contactId);
+        gateway.joinedAgentHungUp(session, "agent-4");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (published.stream().noneMatch(c -> c.type == CommandType.TRANSFER_LEFT) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(published).filteredOn(c -> c.type == CommandType.TRANSFER_LEFT).extracting(c -> c.agentId).containsExactly(3);
+
+        Decision returned = StandIns.decision(DecisionType.TRANSFER_RELEASED, contactId, 4, 3, -1);
+        returned.reason = org.loket.core.decision.ReleaseReason.RETURNED;
+        gateway.onDecision(returned);
+        gateway.onCommandDecided();
+        Thread.sleep(300);
+        assertThat(agiCommands.getLast()).as("not woken: the caller talks on with agent-1").startsWith("exec[Dial, [PJSIP/agent-1");
+        assertThat(gateway.calls().counters.introductionsReturned.get()).isEqualTo(1);
+        assertThat(session.introducerOnTheLine()).as("the introduction is over").isFalse();
+        session.joinedAgentHungUp("agent-4");
+        dialEnds.release(); // agent-1 or the caller hangs up
+        calls.get(0).join(TimeUnit.SECONDS.toMillis(5));
+        assertThat(agiCommands).noneMatch(c -> c.startsWith("exec[Bridge"));
+        assertThat(published).filteredOn(c -> c.type == CommandType.TRANSFER_LEFT).as("once").hasSize(1);
+        assertThat(published).filteredOn(c -> c.type == CommandType.CONTACT_ENDED).hasSize(1);
+        assertThat(published).extracting(c -> c.type).doesNotContain(CommandType.CONTACT_ABANDONED);
+        assertThat(gateway.calls().counters.warmTransfers.get()).as("no hand-over happened").isZero();
+    }
+
     /** A caller who hangs up during an introduction ends the conversation (the next agent accepted it), not an abandon. */
     @Test
     void shouldEndAnIntroducedCallWhoseCallerHangsUp() throws Exception {
