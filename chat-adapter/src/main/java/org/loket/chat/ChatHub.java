@@ -797,11 +797,15 @@ final class ChatHub implements AutoCloseable {
                     return;
                 }
                 c.say("citizen", text);
-                int reader = c.phase == Phase.CONNECTED && c.agent >= 0 ? c.agent : c.stayingAgent;
-                if (reader >= 0) {
-                    sendToDesktop(reader, json.createObjectNode().put("type", "message").put("contact", Long.toString(c.id))
-                            .put("from", "citizen").put("text", text));
-                } else if (c.phase == Phase.SELF_SERVICE) {
+                // The agent in the conversation, and the one who stays after a warm transfer (both during an introduction).
+                int reader = c.phase == Phase.CONNECTED && c.agent >= 0 ? c.agent : -1;
+                for (int agent : new int[] {reader, c.stayingAgent}) {
+                    if (agent >= 0) {
+                        sendToDesktop(agent, json.createObjectNode().put("type", "message").put("contact", Long.toString(c.id))
+                                .put("from", "citizen").put("text", text));
+                    }
+                }
+                if (reader < 0 && c.stayingAgent < 0 && c.phase == Phase.SELF_SERVICE) {
                     String hint = HINT.getOrDefault(languageCode(c.language), HINT.get("en"));
                     c.say("bot", hint);
                     peer.send(json.createObjectNode().put("type", "bot").put("text", hint).toString());
@@ -1189,6 +1193,7 @@ final class ChatHub implements AutoCloseable {
                         c.citizen.send("{\"type\":\"agent-joined\"}");
                     }
                     sendToDesktop(a.id, offerFrame(c, "conversation"));
+                    joinedIntroduction(c, a);
                     shown(a);
                 }
             }
@@ -1213,6 +1218,12 @@ final class ChatHub implements AutoCloseable {
                 c.say("agent", text);
                 if (c.citizen != null) {
                     c.citizen.send(json.createObjectNode().put("type", "message").put("from", "agent").put("text", text).toString());
+                }
+                // A three-party chat (an introduction): the other agent reads along.
+                int colleague = a.id == c.stayingAgent ? (c.phase == Phase.CONNECTED ? c.agent : -1) : c.stayingAgent;
+                if (colleague >= 0 && colleague != a.id) {
+                    sendToDesktop(colleague, json.createObjectNode().put("type", "message").put("contact", Long.toString(c.id))
+                            .put("from", "colleague").put("text", a.name + ": " + text));
                 }
                 toWebhook(c, "reply", n -> n.put("text", text));
             }
@@ -1245,16 +1256,11 @@ final class ChatHub implements AutoCloseable {
                     peer.send(error("not-connected", "Contact " + contactId + " is not connected.").toString());
                     return;
                 }
-                // An introduction (a three-way call until the first agent leaves) is a warm transfer of a call.
+                // An introduction (a three-way call or chat until the first agent leaves) is a warm transfer.
                 boolean introduce = frame.path("introduce").asBoolean(false);
                 boolean warm = introduce || frame.path("warm").asBoolean(false);
                 if (warm && (routing.queues().get(queue).deferrable() || c.queue >= 0 && routing.queues().get(c.queue).deferrable())) {
                     peer.send(error("cold-only", "Contact " + contactId + " is a work item: it is transferred cold.").toString());
-                    return;
-                }
-                if (introduce && own != Channel.VOICE) {
-                    peer.send(error("calls-only", "An introduction is a three-way call: contact " + contactId
-                            + " is not a call (transfer it warm: you stay until a colleague takes over).").toString());
                     return;
                 }
                 String targetName = frame.path("agent").asText("").trim();
@@ -1642,6 +1648,7 @@ final class ChatHub implements AutoCloseable {
                 if (heldHere && c.phase == Phase.OFFERED) { // the agent answered the phone
                     c.phase = Phase.CONNECTED;
                     sendToDesktop(a.id, offerFrame(c, "conversation"));
+                    joinedIntroduction(c, a);
                     shown(a);
                 }
             }
@@ -1656,6 +1663,13 @@ final class ChatHub implements AutoCloseable {
                 }
             }
             default -> { }
+        }
+    }
+
+    /** {@code a} took the contact: when it was an introduction, the agent who introduces it hears who joined. */
+    private void joinedIntroduction(Conversation c, AgentView a) {
+        if (c.introducing && c.stayingAgent >= 0) {
+            sendToDesktop(c.stayingAgent, json.createObjectNode().put("type", "joined").put("contact", Long.toString(c.id)).put("agent", a.name));
         }
     }
 
@@ -2052,6 +2066,9 @@ final class ChatHub implements AutoCloseable {
             c.stayingAgent = -1;
             c.introducing = false;
             c.say("system", a.name + " left; back with " + introducer.name);
+            if (c.citizen != null) {
+                c.citizen.send("{\"type\":\"agent-left\",\"returned\":true}"); // the first agent is still with them
+            }
             sendToDesktop(introducer.id, offerFrame(c, "conversation").put("returnedBy", a.name)); // a plain conversation card again
             shown(introducer);
         }
@@ -2065,6 +2082,10 @@ final class ChatHub implements AutoCloseable {
                 }
             } else if (d.reason == ReleaseReason.INTRODUCED && c.agent >= 0 && c.agent != a.id && c.phase == Phase.CONNECTED) {
                 sendToDesktop(c.agent, offerFrame(c, "conversation")); // the introduced agent's card: theirs alone now
+                c.say("system", a.name + " left after the introduction");
+                if (c.citizen != null) {
+                    c.citizen.send("{\"type\":\"agent-left\",\"introduced\":true}"); // the colleague stays with them
+                }
             }
         }
         if (c == null || c.agent != a.id) { // offered back and accepted: the agent keeps it

@@ -96,7 +96,8 @@ class ChatBrowserIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "Is it also about your tax return?"));
         Browser.screenshot(driver, "04-chat-with-agent-after-reload");
 
-        // A second agent logs in; the first transfers warmly to the tax office with a note.
+        // A second agent logs in; the first introduces the citizen to the tax office with a note (a warm
+        // transfer after which the first agent stays, the three writing together, until they leave).
         driver.switchTo().newWindow(WindowType.TAB);
         String desk2 = driver.getWindowHandle();
         driver.get(base + "/desktop");
@@ -107,13 +108,14 @@ class ChatBrowserIT {
         new Select(card.findElement(By.className("transfer-queue"))).selectByValue("tax-handover-chat");
         card.findElement(By.className("transfer-agent")).sendKeys("tax-desk-001");
         card.findElement(By.className("transfer-note")).sendKeys("Wrong door: tax return question; activation letter explained.");
-        assertThat(card.findElement(By.className("transfer-introduce-label")).isDisplayed()).as("no introduction of a chat").isFalse();
-        card.findElement(By.className("transfer-warm")).click(); // stay until taken
+        assertThat(card.findElement(By.className("transfer-introduce-label")).isDisplayed()).as("a chat is introduced too").isTrue();
+        card.findElement(By.className("transfer-introduce")).click();
+        assertThat(card.findElement(By.className("transfer-warm")).isSelected()).as("an introduction is warm").isTrue();
         Browser.screenshot(driver, "05-desktop-transfer");
         card.findElement(By.className("transfer-button")).click();
-        // Warm: the first agent stays in the chat (and may still write) until the colleague accepts.
+        // Warm: the first agent stays in the chat (and may still write) until the colleague accepts, and on.
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#conv-" + contact + " .handover-status"),
-                "you stay with the citizen until a colleague takes over"));
+                "stay in the chat; your colleague joins it when they accept"));
         card = driver.findElement(By.id("conv-" + contact));
         typeAndSend(driver, card.findElement(By.className("reply")), card.findElement(By.className("send")),
                 "A tax colleague will take over in a moment.");
@@ -131,9 +133,27 @@ class ChatBrowserIT {
         WebElement card2 = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("conv-" + contact)));
         assertThat(card2.findElement(By.className("transcript")).getText()).as("what the first agent wrote while staying")
                 .contains("A tax colleague will take over in a moment.");
+        assertThat(card2.findElement(By.className("handover-status")).getText()).contains("chat-desk-001 is introducing the citizen");
         driver.switchTo().window(desk1);
-        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("conv-" + contact))); // released: the hand-over is done
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#conv-" + contact + " .handover-status"),
+                "tax-desk-001 joined: introduce the citizen, then Leave"));
+        card = driver.findElement(By.id("conv-" + contact));
+        typeAndSend(driver, card.findElement(By.className("reply")), card.findElement(By.className("send")),
+                "This is my colleague from the tax office.");
+        Browser.screenshot(driver, "06b-desktop-introducing");
         driver.switchTo().window(desk2);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#conv-" + contact + " .transcript .colleague"),
+                "chat-desk-001: This is my colleague from the tax office."));
+        driver.switchTo().window(citizen);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "This is my colleague from the tax office."));
+        driver.switchTo().window(desk1);
+        driver.findElement(By.cssSelector("#conv-" + contact + " .leave")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("conv-" + contact))); // released: the introduction is done
+        driver.switchTo().window(citizen);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "your first agent left; the colleague helps you on"));
+        driver.switchTo().window(desk2);
+        wait.until(d -> !d.findElement(By.cssSelector("#conv-" + contact + " .handover")).isDisplayed()); // the chat is theirs alone
+        card2 = driver.findElement(By.id("conv-" + contact));
         typeAndSend(driver, card2.findElement(By.className("reply")), card2.findElement(By.className("send")),
                 "Tax office here, I have your story.");
         driver.switchTo().window(citizen);

@@ -686,12 +686,14 @@ class ChatGatewayTest {
     }
 
     /**
-     * An introduction (a three-way call until the first agent leaves) is a warm transfer of a call:
-     * the core keeps the agent and the desktop hears it is one; a chat cannot be introduced (the
-     * hub has no three-party chat) and stays with its agent.
+     * An introduction is a warm transfer of a call or a chat in which the first agent stays after a
+     * colleague took it: the core keeps the agent and the desktops hear it is one. In a chat the three
+     * write together: the citizen's lines reach both agents, each agent's reach the citizen and the
+     * other agent; the first agent hears who joined, and when they leave the citizen is told the
+     * colleague helps them on.
      */
     @Test
-    void shouldIntroduceACallButNotAChat() throws Exception {
+    void shouldIntroduceACallOrAChatToAColleagueWhoTalksWithBoth() throws Exception {
         try (TestEngine t = new TestEngine(Map.of()); WsClient first = t.login("chat-desk-001"); WsClient generalist = t.login("generalist-001")) {
             String call = callAnsweredByTheGeneralist(t, generalist, 7_400_002L);
             generalist.send("{\"type\":\"transfer\",\"contact\":\"" + call + "\",\"queue\":\"login-voice\",\"introduce\":true}");
@@ -702,13 +704,41 @@ class ChatGatewayTest {
             assertThat(t.engine.core().contactHolder(7_400_002L)).isEqualTo(t.agentId("generalist-001"));
 
             AcceptedChat chat = chatAcceptedBy(t, first);
-            first.send("{\"type\":\"transfer\",\"contact\":\"" + chat.contact() + "\",\"queue\":\"digid-chat\",\"introduce\":true}");
-            assertThat(first.await("error").path("code").asText()).isEqualTo("calls-only");
-            t.engine.awaitQuiet(5_000);
-            long id = Long.parseLong(chat.contact());
-            assertThat(t.engine.core().contactState(id)).isEqualTo(ContactState.CONNECTED);
-            assertThat(t.engine.core().contactHolder(id)).isEqualTo(-1);
-            chat.citizen().close();
+            WsClient citizen = chat.citizen();
+            String contact = chat.contact();
+            first.send("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"digid-chat\",\"introduce\":true}");
+            assertThat(first.await("transferred").path("introduce").asBoolean()).isTrue();
+            try (WsClient second = t.login("chat-desk-002")) {
+                assertThat(second.await("offer").path("introduce").asBoolean()).isTrue();
+                second.send("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}");
+                assertThat(first.await("joined").path("agent").asText()).isEqualTo("chat-desk-002");
+                assertThat(second.await("conversation").path("introducedBy").asText()).isEqualTo("chat-desk-001");
+                long id = Long.parseLong(contact);
+                t.engine.awaitQuiet(5_000);
+                assertThat(t.engine.core().contactHolder(id)).as("the first agent stays").isEqualTo(t.agentId("chat-desk-001"));
+
+                citizen.send("{\"type\":\"message\",\"text\":\"hello both\"}");
+                assertThat(first.await("message").path("text").asText()).isEqualTo("hello both");
+                assertThat(second.await("message").path("text").asText()).isEqualTo("hello both");
+                first.send("{\"type\":\"message\",\"contact\":\"" + contact + "\",\"text\":\"this is my colleague\"}");
+                assertThat(citizen.await("message", f -> f.path("from").asText().equals("agent"), 10_000).path("text").asText())
+                        .isEqualTo("this is my colleague");
+                assertThat(second.await("message").path("text").asText()).as("the colleague reads along")
+                        .isEqualTo("chat-desk-001: this is my colleague");
+                second.send("{\"type\":\"message\",\"contact\":\"" + contact + "\",\"text\":\"I will help you\"}");
+                assertThat(citizen.await("message", f -> f.path("text").asText().equals("I will help you"), 10_000).path("from").asText())
+                        .isEqualTo("agent");
+                assertThat(first.await("message").path("text").asText()).isEqualTo("chat-desk-002: I will help you");
+
+                first.send("{\"type\":\"leave\",\"contact\":\"" + contact + "\"}");
+                assertThat(first.await("released").path("reason").asText()).isEqualTo("introduced");
+                assertThat(citizen.await("agent-left").path("introduced").asBoolean()).isTrue();
+                assertThat(second.await("conversation").has("introducedBy")).as("the chat is the colleague's alone").isFalse();
+                t.engine.awaitQuiet(5_000);
+                assertThat(t.engine.core().contactHolder(id)).isEqualTo(-1);
+                assertThat(t.engine.core().contactAgent(id)).isEqualTo(t.agentId("chat-desk-002"));
+                citizen.close();
+            }
         }
     }
 

@@ -32,6 +32,16 @@ final class WarmLegSession {
         this.channel = channel;
     }
 
+    /** Whether this leg's channel is still up: {@code CHANNEL STATUS} is refused (511, a hang-up) on a dead one. */
+    private boolean alive() {
+        try {
+            channel.getChannelStatus();
+            return true;
+        } catch (AgiException e) {
+            return false;
+        }
+    }
+
     /** @param args the contact id and the agent's endpoint name, as the originate set them */
     void run(String[] args) throws AgiException {
         Calls calls = gateway.calls();
@@ -58,14 +68,18 @@ final class WarmLegSession {
         }
         int result;
         if (role == CallSession.LegRole.JOIN) {
+            boolean hungUp;
             try {
-                // Into the bridge of the caller and the first agent; back when it breaks up.
+                // Into the bridge of the caller and the first agent; back when it breaks up or this agent hangs up.
+                // BridgeAdd says 0 either way (asterisk-java reads past Asterisk's HANGUP line), so while the
+                // introduction is still on, a command Asterisk refuses on a dead channel tells which.
                 result = channel.exec("BridgeAdd", call.channelName());
+                hungUp = result < 0 || call.introducerOnTheLine() && !alive();
             } catch (AgiException e) {
-                result = -1;
+                hungUp = true;
             }
-            if (result < 0) {
-                // This agent hung up: while the introducer is still on, the call is theirs again.
+            if (hungUp) {
+                // While the introducer is still on, the call is theirs again.
                 gateway.joinedAgentHungUp(call, endpoint);
                 return;
             }

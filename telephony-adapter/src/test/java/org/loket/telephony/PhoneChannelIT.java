@@ -770,6 +770,75 @@ class PhoneChannelIT {
     }
 
     /**
+     * The agent who joined an introduction leaves it first, twice on one call. agent-3 introduces the
+     * caller to agent-4, whose phone hangs up (Asterisk's {@code channel request hangup}, as a BYE
+     * would): Asterisk keeps the caller and agent-3 bridged, Loket tells the core agent-4 left, and
+     * the call is agent-3's again (agent-4 released {@code RETURNED}, agent-3's desktop has the call
+     * as its own). agent-3 introduces again; this time agent-4 clicks "Leave" and Loket hangs
+     * agent-4's phone up, with the same result. The caller hangs up in the end: answered, by agent-3.
+     */
+    @Test
+    @Order(20)
+    void theAgentWhoJoinedAnIntroductionLeavesFirstAndTheCallerStaysWithTheIntroducer() throws Exception {
+        try (ChatSocket from = ChatSocket.desk(chatPort, "agent-3", DESK_SECRET); ChatSocket to = ChatSocket.desk(chatPort, "agent-4", DESK_SECRET)) {
+            from.awaitFrame("welcome", 10);
+            to.awaitFrame("welcome", 10);
+            long agent3ByesBefore = byesTo("agent-3");
+            Sipp caller = call("0612000051", TRANSFER_NUMBER, new Sipp.Caller().pause(30_000).hangUp());
+            long contact = talkingToAgent3(from);
+            String callerChannel = bridgedWith("PJSIP/agent-3-");
+
+            long mark = introducedToAgent4(from, to, contact);
+            String agent4Channel = bridgeMembers(callerChannel, 3).stream().filter(ch -> ch.startsWith("PJSIP/agent-4-")).findFirst().orElseThrow();
+            awaitCli("channel request hangup " + agent4Channel, out -> true);
+            assertBackWithAgent3(from, to, contact, callerChannel, mark);
+
+            long agent4ByesBefore = byesTo("agent-4");
+            mark = introducedToAgent4(from, to, contact);
+            assertThat(bridgeMembers(callerChannel, 3)).anyMatch(ch -> ch.startsWith("PJSIP/agent-4-"));
+            to.send("{\"type\":\"leave\",\"contact\":\"" + contact + "\"}");
+            assertBackWithAgent3(from, to, contact, callerChannel, mark);
+            assertThat(byesTo("agent-4")).as("Loket hung agent-4's phone up").isGreaterThan(agent4ByesBefore);
+            assertThat(byesTo("agent-3")).as("agent-3 stayed on throughout").isEqualTo(agent3ByesBefore);
+
+            assertThat(caller.await(50)).as(diagnostics(caller)).isZero();
+            assertThat(outcomeOf(contact, 10)).isEqualTo(Outcome.ANSWERED);
+            Decision end = awaitDecision(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact, 5);
+            assertThat(agentName(end.agentId)).as("the call was agent-3's again").isEqualTo("agent-3");
+            assertThat(commandsOf(contact)).filteredOn(c -> c.type == CommandType.CONTACT_ENDED).hasSize(1);
+            assertThat(commandsOf(contact)).filteredOn(c -> c.type == CommandType.TRANSFER_LEFT).as("the adapter's, then the desktop's")
+                    .hasSize(2).allSatisfy(c -> assertThat(agentName(c.agentId)).isEqualTo("agent-4"));
+        }
+    }
+
+    /**
+     * agent-3 transfers its call to cb-voice with an introduction; agent-4's phone answers and joins
+     * the call (agent-4's desktop says agent-3 introduces it).
+     *
+     * @return the sequence of the transfer's command
+     */
+    private long introducedToAgent4(ChatSocket from, ChatSocket to, long contact) throws Exception {
+        long mark = commands.isEmpty() ? 0 : commands.getLast().sequence;
+        from.send("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"cb-voice\",\"introduce\":true}");
+        Decision transfer = awaitDecision(d -> d.type == DecisionType.TRANSFER_CONTACT && d.contactId == contact && d.causeSequence > mark, 10);
+        awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == contact && c.sequence > transfer.causeSequence
+                && agentName(c.agentId).equals("agent-4"), 15);
+        assertThat(to.awaitFrame("conversation", 10).path("introducedBy").asText()).isEqualTo("agent-3");
+        return transfer.causeSequence;
+    }
+
+    /** After the transfer of command {@code mark}, agent-4 left: released {@code RETURNED}, the caller bridged with agent-3 alone. */
+    private void assertBackWithAgent3(ChatSocket from, ChatSocket to, long contact, String callerChannel, long mark) throws Exception {
+        Decision released = awaitDecision(d -> d.type == DecisionType.TRANSFER_RELEASED && d.contactId == contact && d.causeSequence > mark, 10);
+        assertThat(agentName(released.agentId)).isEqualTo("agent-4");
+        assertThat(released.reason).isEqualTo(org.loket.core.decision.ReleaseReason.RETURNED);
+        assertThat(to.awaitFrame("released", 10).path("reason").asText()).isEqualTo("returned");
+        assertThat(from.awaitFrame("conversation", 10).path("returnedBy").asText()).isEqualTo("agent-4");
+        assertThat(bridgeMembers(callerChannel, 2)).as("the same caller, with agent-3 alone")
+                .anyMatch(ch -> ch.startsWith("PJSIP/agent-3-")).noneMatch(ch -> ch.startsWith("PJSIP/agent-4-"));
+    }
+
+    /**
      * The channels that share a bridge with {@code channel} (itself included), from Asterisk's
      * {@code core show channels concise}, once there are exactly {@code count} (waits up to 10 s).
      */
@@ -865,7 +934,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(20)
+    @Order(21)
     void aSupervisorListensToAnAgentsCallWithinWhatTheConfigurationAllows() throws Exception {
         // A caller talks to agent-1 (extension 101, kept through the earlier reload that added agent-0 before it;
         // menu 1, 7: login-voice) until it hangs up.
@@ -940,7 +1009,7 @@ class PhoneChannelIT {
      * from both.
      */
     @Test
-    @Order(21)
+    @Order(22)
     void theOperatorsServiceAnnouncementPlaysFirstUntilItIsCleared() throws Exception {
         assertThat(admin("PUT", "/api/v1/announcement", "{\"prompt\": \"outage\"}")).isEqualTo(202);
         awaitCli("database get loket outage", out -> out.contains("Value: outage"));
@@ -974,7 +1043,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(22)
+    @Order(23)
     void aSoftphoneThatRegistersIsLoggedInTakesACallAndIsLoggedOutWhenItUnregisters() throws Exception {
         poll();
         long mark = commands.isEmpty() ? 0 : commands.get(commands.size() - 1).sequence;
@@ -998,7 +1067,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(23)
+    @Order(24)
     void asteriskRestartLosesNoContactAndLoketReconnects() throws Exception {
         Sipp waiting = call("0612000011", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('6').pause(30_000).hangUp());
         long waitingContact = nextArrival();
@@ -1048,8 +1117,9 @@ class PhoneChannelIT {
         assertThat(sample(metrics, "loket_telephony_ami_connects_total", "")).as("AMI connected again after the restart").isEqualTo(2);
         assertThat(sample(metrics, "loket_telephony_transfers_total", "")).as("the desktop's transfers of calls, cold, warm, warm left").isEqualTo(3);
         assertThat(sample(metrics, "loket_telephony_warm_transfers_total", "")).as("handed over to the next agent: bridged, or introduced").isEqualTo(2);
-        assertThat(sample(metrics, "loket_telephony_introductions_total", "")).as("agent-4 joined agent-3's call").isEqualTo(1);
-        assertThat(sample(metrics, "loket_queue_transfers_in_total", "queue=\"cb-voice\"")).isEqualTo(4);
+        assertThat(sample(metrics, "loket_telephony_introductions_total", "")).as("agent-4 joined agent-3's call, three times").isEqualTo(3);
+        assertThat(sample(metrics, "loket_telephony_introductions_returned_total", "")).as("agent-4 left two of them first").isEqualTo(2);
+        assertThat(sample(metrics, "loket_queue_transfers_in_total", "queue=\"cb-voice\"")).isEqualTo(6);
         assertThat(sample(metrics, "loket_telephony_ami_connected", "")).as("and is up now").isEqualTo(1);
         assertThat(sample(metrics, "loket_engine_up", "")).isEqualTo(1);
         assertThat(sample(metrics, "loket_agents", "state=\"logged_out\"")).as("agent-5 unregistered").isPositive();
@@ -1067,7 +1137,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(24)
+    @Order(25)
     void aSupervisorOnTheWallboardHasItsOwnPhoneRungToListenToAnAgentsCall() throws Exception {
         // lead-1's softphone registers (contact 5114, registration from 5115) and answers what rings it.
         phones.add(Sipp.softphone(SIPP, "lead-1", Sipp.Phone.ANSWER, 5114, 5192, 5097));
@@ -1105,7 +1175,7 @@ class PhoneChannelIT {
     }
 
     @Test
-    @Order(25)
+    @Order(26)
     void callsReachTheFallbackWhenLoketIsStopped() throws Exception {
         assertEveryContactEndedOnce();
         loket.toHandle().destroy(); // SIGTERM; unlike Process.destroy it leaves the output readable

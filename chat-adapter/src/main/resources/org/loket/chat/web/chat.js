@@ -105,7 +105,12 @@
           : 'U wordt doorverbonden / you are being transferred');
         break;
       case 'agent-left':
-        line('system', 'U blijft op uw plek wachten op een collega / you keep your place, waiting for a colleague');
+        // After an introduction one of the two agents leaves and the other stays; otherwise the chat waits on.
+        line('system', f.introduced
+          ? 'De eerste medewerker heeft het gesprek verlaten; de collega helpt u verder / your first agent left; the colleague helps you on'
+          : f.returned
+            ? 'De collega heeft het gesprek verlaten; uw medewerker helpt u verder / the colleague left; your agent helps you on'
+            : 'U blijft op uw plek wachten op een collega / you keep your place, waiting for a colleague');
         break;
       case 'message':
         line(f.from, f.text);

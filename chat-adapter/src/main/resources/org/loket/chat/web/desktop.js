@@ -109,16 +109,16 @@
     warm.type = 'checkbox';
     warmLabel.prepend(warm);
     if (!warmable) { warmLabel.classList.add('hidden'); }
-    // Introduce (calls): warm, and the three talk once the colleague answers, until this agent leaves.
+    // Introduce (calls and chats): warm, and the three talk once the colleague takes it, until this agent leaves.
     const introduceLabel = el('label', 'transfer-introduce-label', 'introduce (three-way)');
     const introduce = el('input', 'transfer-introduce');
     introduce.type = 'checkbox';
     introduceLabel.prepend(introduce);
-    if (f.channel !== 'voice') { introduceLabel.classList.add('hidden'); }
+    if (!warmable) { introduceLabel.classList.add('hidden'); }
     introduce.addEventListener('change', function () { if (introduce.checked) { warm.checked = true; } });
     const transferButton = el('button', 'transfer-button', 'Transfer');
     transferButton.addEventListener('click', function () {
-      const introducing = f.channel === 'voice' && introduce.checked;
+      const introducing = warmable && introduce.checked;
       send({type: 'transfer', contact: f.contact, queue: queue.value, agent: toAgent.value, note: note.value,
         warm: introducing || (warmable && warm.checked), introduce: introducing});
     });
@@ -136,8 +136,10 @@
     card.append(talk, transfer, handover, wrap);
     if (f.introducedBy) {
       // Taken from an introduction: the colleague is still on the call; leaving hands the caller back to them.
-      handover.querySelector('.handover-status').textContent = f.introducedBy
-        + ' is introducing the caller and leaves when done; Leave (or hang up) hands the caller back to ' + f.introducedBy;
+      handover.querySelector('.handover-status').textContent = f.channel === 'voice'
+        ? f.introducedBy + ' is introducing the caller and leaves when done; Leave (or hang up) hands the caller back to ' + f.introducedBy
+        : f.introducedBy + ' is introducing the citizen and leaves when done (you both read and write); Leave hands the chat back to '
+          + f.introducedBy;
       handover.classList.remove('hidden');
     } else if (f.returnedBy) {
       card.insertBefore(el('div', 'meta returned', f.returnedBy + ' left the call: the caller is with you again'), talk);
@@ -208,11 +210,22 @@
         card.querySelector('.end').classList.add('hidden');
         card.querySelector('.handover-status').textContent = 'Transferred to ' + f.queue
           + (f.introduce
-            ? ': stay on the line; your colleague joins the call when they answer: introduce the caller, then Leave (or hang up)'
+            ? (card.querySelector('.on-phone')
+              ? ': stay on the line; your colleague joins the call when they answer: introduce the caller, then Leave (or hang up)'
+              : ': stay in the chat; your colleague joins it when they accept: introduce the citizen, then Leave')
             : card.querySelector('.on-phone')
               ? ': stay on the line; the caller goes to your colleague when they answer'
               : ': you stay with the citizen until a colleague takes over');
         card.querySelector('.handover').classList.remove('hidden');
+        break;
+      }
+      case 'joined': {
+        // The colleague took the introduced contact: the three talk until this agent leaves.
+        const card = document.getElementById('conv-' + f.contact);
+        if (card) {
+          card.querySelector('.handover-status').textContent = f.agent + ' joined: introduce the '
+            + (card.querySelector('.on-phone') ? 'caller' : 'citizen') + ', then Leave';
+        }
         break;
       }
       case 'retracted':
