@@ -106,10 +106,7 @@ public class KpiCollectorTest {
         apply(100, CommandType.AGENT_LOGGED_IN, c -> c.agentId = ann);
         arriveAndChooseTheQueue(1);
         assertThat(decided).anyMatch(d -> d.type == org.loket.core.decision.DecisionType.OFFER_CONTACT);
-        apply(3_000, CommandType.OFFER_ACCEPTED, c -> {
-            c.contactId = 1;
-            c.agentId = ann;
-        });
+        byAgent(3_000, CommandType.OFFER_ACCEPTED, 1, ann);
         apply(60_000, CommandType.TRANSFER_REQUESTED, c -> {
             c.contactId = 1;
             c.agentId = ann;
@@ -118,10 +115,7 @@ public class KpiCollectorTest {
         });
         assertThat(decided).anyMatch(d -> d.type == org.loket.core.decision.DecisionType.TRANSFER_CONTACT);
         assertThat(decided).as("ann, free again, is offered it in x").anyMatch(d -> d.type == org.loket.core.decision.DecisionType.OFFER_CONTACT);
-        apply(62_000, CommandType.OFFER_ACCEPTED, c -> {
-            c.contactId = 1;
-            c.agentId = ann;
-        });
+        byAgent(62_000, CommandType.OFFER_ACCEPTED, 1, ann);
         apply(120_000, CommandType.CONTACT_ENDED, c -> c.contactId = 1);
         KpiReport report = kpis.report();
         assertThat(report.queue("q").offered()).as("offered once, in its first queue").isEqualTo(1);
@@ -197,32 +191,19 @@ public class KpiCollectorTest {
         apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(two.routing()));
         apply(1_000, CommandType.AGENT_LOGGED_IN, c -> c.agentId = ann);
         arriveAndChooseTheQueue(1, 10_000); // offered to ann at once
-        apply(11_000, CommandType.OFFER_DECLINED, c -> {
-            c.contactId = 1;
-            c.agentId = ann;
-        });
+        byAgent(11_000, CommandType.OFFER_DECLINED, 1, ann);
         long offerTimeoutMs = two.routing().queues().get(0).offerTimeoutMs();
         apply(11_000 + offerTimeoutMs + 1_000, CommandType.TICK, c -> { }); // offered to ann again: it rings out
         apply(60_000, CommandType.AGENT_STATE_CHANGED, c -> {
             c.agentId = ann;
             c.agentState = org.loket.core.AgentState.READY.code();
         });
-        apply(61_000, CommandType.OFFER_ACCEPTED, c -> {
-            c.contactId = 1;
-            c.agentId = ann;
-        });
+        byAgent(61_000, CommandType.OFFER_ACCEPTED, 1, ann);
         apply(62_000, CommandType.AGENT_LOGGED_IN, c -> c.agentId = bob);
-        apply(91_000, CommandType.TRANSFER_REQUESTED, c -> {
-            c.contactId = 1;
-            c.agentId = ann;
-            c.queueId = 0;
-            c.input = bob;
-        });
+        transferTo(91_000, 1, ann, bob, Command.NONE);
         talk(1, bob, 92_000, 132_000, 142_000, Command.NONE);
-        var byName = new java.util.HashMap<String, KpiReport.AgentFigures>();
-        kpis.report().agents().forEach(f -> byName.put(f.name(), f));
-        KpiReport.AgentFigures a = byName.get("ann");
-        KpiReport.AgentFigures b = byName.get("bob");
+        KpiReport.AgentFigures a = agentFigures("ann");
+        KpiReport.AgentFigures b = agentFigures("bob");
         assertThat(List.of(a.accepted(), a.handled(), a.transferredOut(), a.declined(), a.rangOut())).containsExactly(1L, 0L, 1L, 1L, 1L);
         assertThat(a.ahtMs()).isNull();
         assertThat(List.of(b.accepted(), b.handled(), b.transferredOut(), b.declined(), b.rangOut())).containsExactly(1L, 1L, 0L, 0L, 0L);
@@ -249,35 +230,15 @@ public class KpiCollectorTest {
         apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(two.routing()));
         apply(1_000, CommandType.AGENT_LOGGED_IN, c -> c.agentId = ann);
         arriveAndChooseTheQueue(1, 10_000); // offered to ann at once
-        apply(11_000, CommandType.OFFER_ACCEPTED, c -> {
-            c.contactId = 1;
-            c.agentId = ann;
-        });
+        byAgent(11_000, CommandType.OFFER_ACCEPTED, 1, ann);
         apply(12_000, CommandType.AGENT_LOGGED_IN, c -> c.agentId = bob);
-        apply(20_000, CommandType.TRANSFER_REQUESTED, c -> {
-            c.contactId = 1;
-            c.agentId = ann;
-            c.queueId = 0;
-            c.input = bob;
-            c.reason = Command.TRANSFER_INTRODUCE;
-        });
-        apply(21_000, CommandType.OFFER_ACCEPTED, c -> {
-            c.contactId = 1;
-            c.agentId = bob;
-        });
-        apply(51_000, CommandType.TRANSFER_LEFT, c -> {
-            c.contactId = 1;
-            c.agentId = bob;
-        });
+        transferTo(20_000, 1, ann, bob, Command.TRANSFER_INTRODUCE);
+        byAgent(21_000, CommandType.OFFER_ACCEPTED, 1, bob);
+        byAgent(51_000, CommandType.TRANSFER_LEFT, 1, bob);
         apply(81_000, CommandType.CONTACT_ENDED, c -> c.contactId = 1);
-        apply(91_000, CommandType.WRAP_UP_DONE, c -> {
-            c.contactId = 1;
-            c.agentId = ann;
-        });
-        var byName = new java.util.HashMap<String, KpiReport.AgentFigures>();
-        kpis.report().agents().forEach(f -> byName.put(f.name(), f));
-        KpiReport.AgentFigures a = byName.get("ann");
-        KpiReport.AgentFigures b = byName.get("bob");
+        byAgent(91_000, CommandType.WRAP_UP_DONE, 1, ann);
+        KpiReport.AgentFigures a = agentFigures("ann");
+        KpiReport.AgentFigures b = agentFigures("bob");
         assertThat(List.of(a.accepted(), a.handled(), a.transferredOut())).containsExactly(1L, 1L, 1L);
         assertThat(a.ahtMs()).as("60 s talk from bob's acceptance, 10 s wrap-up").isEqualTo(70_000);
         assertThat(a.heldMs()).as("from her acceptance to her wrap-up's end").isEqualTo(80_000);
@@ -432,10 +393,7 @@ public class KpiCollectorTest {
         apply(61_000, CommandType.ANNOUNCEMENT_SET, c -> c.input = -1);
         apply(62_000, CommandType.AGENT_LOGGED_IN, c -> c.agentId = 0);
         arriveAndChooseTheQueue(4, 63_000);
-        apply(66_000, CommandType.OFFER_ACCEPTED, c -> {
-            c.contactId = 4;
-            c.agentId = 0;
-        });
+        byAgent(66_000, CommandType.OFFER_ACCEPTED, 4, 0);
         apply(90_000, CommandType.CONTACT_ENDED, c -> c.contactId = 4);
         apply(95_000, CommandType.WRAP_UP_DONE, c -> {
             c.contactId = 4;
@@ -482,11 +440,31 @@ public class KpiCollectorTest {
     }
 
     /** {@code agent} accepts the offered contact, the conversation ends, the wrap-up ends with {@code code} (or none). */
-    private void talk(long contact, int agent, long acceptedMs, long endedMs, long wrappedUpMs, int code) {
-        apply(acceptedMs, CommandType.OFFER_ACCEPTED, c -> {
+    private KpiReport.AgentFigures agentFigures(String name) {
+        return kpis.report().agents().stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** A command of {@code type} about {@code contact} by {@code agent} (an offer's answer, a leave). */
+    private void byAgent(long atMs, CommandType type, long contact, int agent) {
+        apply(atMs, type, c -> {
             c.contactId = contact;
             c.agentId = agent;
         });
+    }
+
+    /** {@code from} transfers {@code contact} to {@code to} in the one queue ({@code reason}: cold, warm, introducing). */
+    private void transferTo(long atMs, long contact, int from, int to, int reason) {
+        apply(atMs, CommandType.TRANSFER_REQUESTED, c -> {
+            c.contactId = contact;
+            c.agentId = from;
+            c.queueId = 0;
+            c.input = to;
+            c.reason = reason;
+        });
+    }
+
+    private void talk(long contact, int agent, long acceptedMs, long endedMs, long wrappedUpMs, int code) {
+        byAgent(acceptedMs, CommandType.OFFER_ACCEPTED, contact, agent);
         apply(endedMs, CommandType.CONTACT_ENDED, c -> c.contactId = contact);
         apply(wrappedUpMs, CommandType.WRAP_UP_DONE, c -> {
             c.contactId = contact;
