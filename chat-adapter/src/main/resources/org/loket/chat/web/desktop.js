@@ -142,7 +142,9 @@
           + f.introducedBy;
       handover.classList.remove('hidden');
     } else if (f.returnedBy) {
-      card.insertBefore(el('div', 'meta returned', f.returnedBy + ' left the call: the caller is with you again'), talk);
+      card.insertBefore(el('div', 'meta returned', f.channel === 'voice'
+        ? f.returnedBy + ' left the call: the caller is with you again'
+        : f.returnedBy + ' left the chat: the citizen is with you again'), talk);
     }
     if (f.channel === 'voice') {
       // A call is talked on the phone (and ended there); the desktop shows who it is, transfers it
