@@ -185,12 +185,9 @@ public class KpiCollectorTest {
      */
     @Test
     void shouldCountPerAgentTheContactsFinishedTheirAhtTransfersDeclinesAndOffersThatRangOut() throws Exception {
-        var two = annAndBob();
+        var two = annOfferedTheFirstContact();
         int ann = 0;
         int bob = 1;
-        apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(two.routing()));
-        apply(1_000, CommandType.AGENT_LOGGED_IN, c -> c.agentId = ann);
-        arriveAndChooseTheQueue(1, 10_000); // offered to ann at once
         byAgent(11_000, CommandType.OFFER_DECLINED, 1, ann);
         long offerTimeoutMs = two.routing().queues().get(0).offerTimeoutMs();
         apply(11_000 + offerTimeoutMs + 1_000, CommandType.TICK, c -> { }); // offered to ann again: it rings out
@@ -210,6 +207,19 @@ public class KpiCollectorTest {
         assertThat(b.ahtMs()).as("40 s talk from bob's acceptance, 10 s wrap-up").isEqualTo(50_000);
     }
 
+    /**
+     * On {@link #annAndBob}: ann logs in at 1 s, contact 1 arrives at 10 s and is offered to her at once.
+     *
+     * @return the configuration applied
+     */
+    private org.loket.config.LoadedConfig annOfferedTheFirstContact() throws Exception {
+        var two = annAndBob();
+        apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(two.routing()));
+        apply(1_000, CommandType.AGENT_LOGGED_IN, c -> c.agentId = 0);
+        arriveAndChooseTheQueue(1, 10_000);
+        return two;
+    }
+
     /** The test configuration with two agents, ann (0) and bob (1), both serving its one queue. */
     private static org.loket.config.LoadedConfig annAndBob() throws Exception {
         return org.loket.config.ConfigLoader.parse(java.util.Map.of("routing.yaml", "version: 1\n"
@@ -224,12 +234,9 @@ public class KpiCollectorTest {
      */
     @Test
     void shouldGiveAnIntroducedContactBackToItsIntroducerWhenTheNextAgentLeavesFirst() throws Exception {
-        var two = annAndBob();
+        annOfferedTheFirstContact();
         int ann = 0;
         int bob = 1;
-        apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(two.routing()));
-        apply(1_000, CommandType.AGENT_LOGGED_IN, c -> c.agentId = ann);
-        arriveAndChooseTheQueue(1, 10_000); // offered to ann at once
         byAgent(11_000, CommandType.OFFER_ACCEPTED, 1, ann);
         apply(12_000, CommandType.AGENT_LOGGED_IN, c -> c.agentId = bob);
         transferTo(20_000, 1, ann, bob, Command.TRANSFER_INTRODUCE);
