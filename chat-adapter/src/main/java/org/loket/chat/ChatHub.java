@@ -99,7 +99,13 @@ final class ChatHub implements AutoCloseable {
 
     enum Phase { SELF_SERVICE, WAITING, OFFERED, CONNECTED, WRAP_UP, ENDED }
 
-    record Line(String from, String text, long atMs) {
+    /**
+     * One transcript line.
+     *
+     * @param from  who wrote it: citizen, bot, agent, system or notice
+     * @param agent the agent's name on an agent's line (an introduction has two), else null
+     */
+    record Line(String from, String text, long atMs, String agent) {
     }
 
     /** One contact as the gateway sees it. Hub thread only. */
@@ -171,14 +177,23 @@ final class ChatHub implements AutoCloseable {
         }
 
         void say(String who, String text) {
+            say(who, text, null);
+        }
+
+        /** An agent's line, with the agent's name: in an introduction two agents write. */
+        void sayAsAgent(String agentName, String text) {
+            say("agent", text, agentName);
+        }
+
+        private void say(String who, String text, String agentName) {
             if (transcript == null) {
                 transcript = new ArrayList<>();
             }
             if (transcript.size() < MAX_TRANSCRIPT_LINES) {
-                Line line = new Line(who, text, System.currentTimeMillis());
+                Line line = new Line(who, text, System.currentTimeMillis(), agentName);
                 transcript.add(line);
                 if (store != null) {
-                    store.append(TranscriptStore.Entry.line(id, who, text, line.atMs()));
+                    store.append(TranscriptStore.Entry.line(id, who, text, line.atMs(), agentName));
                 }
             }
         }
@@ -632,7 +647,7 @@ final class ChatHub implements AutoCloseable {
             switch (e.kind()) {
                 case LINE -> {
                     if (c.transcript.size() < MAX_TRANSCRIPT_LINES) {
-                        c.transcript.add(new Line(e.who(), e.text(), e.atMs()));
+                        c.transcript.add(new Line(e.who(), e.text(), e.atMs(), e.from()));
                     }
                     if (c.body == null && c.externalId != null) {
                         c.body = e.text();
@@ -1215,7 +1230,7 @@ final class ChatHub implements AutoCloseable {
                     peer.send(error("not-connected", "Contact " + contactId + " is not connected.").toString());
                     return;
                 }
-                c.say("agent", text);
+                c.sayAsAgent(a.name, text);
                 if (c.citizen != null) {
                     c.citizen.send(json.createObjectNode().put("type", "message").put("from", "agent").put("text", text).toString());
                 }
@@ -1402,7 +1417,10 @@ final class ChatHub implements AutoCloseable {
         ArrayNode lines = f.putArray("transcript");
         if (c.transcript != null) {
             for (Line line : c.transcript) {
-                lines.addObject().put("from", line.from()).put("text", line.text());
+                ObjectNode l = lines.addObject().put("from", line.from()).put("text", line.text());
+                if (line.agent() != null) {
+                    l.put("agent", line.agent()); // the desktop marks a colleague's lines
+                }
             }
         }
         ArrayNode notes = f.putArray("notes");

@@ -374,7 +374,12 @@ final class ChatServer implements AutoCloseable {
                         t.put("externalId", e.externalId()).put("subject", e.subject()).put("from", e.from());
                     }
                 }
-                case LINE -> lines.addObject().put("from", e.who()).put("text", e.text()).put("at", Instant.ofEpochMilli(e.atMs()).toString());
+                case LINE -> {
+                    ObjectNode line = lines.addObject().put("from", e.who()).put("text", e.text()).put("at", Instant.ofEpochMilli(e.atMs()).toString());
+                    if (e.from() != null) {
+                        line.put("agent", e.from()); // an agent's line names the agent (an introduction has two)
+                    }
+                }
                 case PATH -> path.add(e.text());
                 case TOPIC -> t.put("topic", e.text());
                 case NOTE -> notes.add(e.text());

@@ -69,7 +69,7 @@ final class TranscriptStore implements AutoCloseable {
     enum Kind {
         /** A conversation of this gateway began: {@code who} = channel name, {@code text} = hash of the resume token (chat) or null, work-item fields. */
         OPENED(1),
-        /** A transcript line: {@code who} (citizen, bot, agent, system) said {@code text}. */
+        /** A transcript line: {@code who} (citizen, bot, agent, system) said {@code text}; an agent's name in {@code from}. */
         LINE(2),
         /** The self-service flow presented node {@code text} (the path the agent sees). */
         PATH(3),
@@ -115,7 +115,12 @@ final class TranscriptStore implements AutoCloseable {
     record Entry(long contactId, Kind kind, long atMs, long value, String who, String text, String subject, String from,
                  String externalId) {
         static Entry line(long contactId, String who, String text, long atMs) {
-            return new Entry(contactId, Kind.LINE, atMs, 0, who, text, null, null, null);
+            return line(contactId, who, text, atMs, null);
+        }
+
+        /** @param agentName on an agent's line, the agent's name (kept in {@code from}), else null */
+        static Entry line(long contactId, String who, String text, long atMs, String agentName) {
+            return new Entry(contactId, Kind.LINE, atMs, 0, who, text, null, agentName, null);
         }
 
         static Entry of(long contactId, Kind kind, String text, long value, long atMs) {

@@ -131,8 +131,9 @@ class ChatBrowserIT {
         Browser.screenshot(driver, "06-desktop2-offer-with-note");
         offer2.findElement(By.className("accept")).click();
         WebElement card2 = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("conv-" + contact)));
-        assertThat(card2.findElement(By.className("transcript")).getText()).as("what the first agent wrote while staying")
-                .contains("A tax colleague will take over in a moment.");
+        assertThat(card2.findElements(By.cssSelector(".transcript .colleague"))).extracting(WebElement::getText)
+                .as("what the first agent wrote, before and while staying, named")
+                .contains("chat-desk-001: I can help. Is it also about your tax return?", "chat-desk-001: A tax colleague will take over in a moment.");
         assertThat(card2.findElement(By.className("handover-status")).getText()).contains("chat-desk-001 is introducing the citizen");
         driver.switchTo().window(desk1);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#conv-" + contact + " .handover-status"),
@@ -142,7 +143,7 @@ class ChatBrowserIT {
                 "This is my colleague from the tax office.");
         Browser.screenshot(driver, "06b-desktop-introducing");
         driver.switchTo().window(desk2);
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#conv-" + contact + " .transcript .colleague"),
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#conv-" + contact + " .transcript .colleague:last-child"),
                 "chat-desk-001: This is my colleague from the tax office."));
         driver.switchTo().window(citizen);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "This is my colleague from the tax office."));

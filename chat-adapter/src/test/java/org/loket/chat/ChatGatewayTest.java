@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -733,7 +734,16 @@ class ChatGatewayTest {
                 first.send("{\"type\":\"leave\",\"contact\":\"" + contact + "\"}");
                 assertThat(first.await("released").path("reason").asText()).isEqualTo("introduced");
                 assertThat(citizen.await("agent-left").path("introduced").asBoolean()).isTrue();
-                assertThat(second.await("conversation").has("introducedBy")).as("the chat is the colleague's alone").isFalse();
+                JsonNode alone = second.await("conversation");
+                assertThat(alone.has("introducedBy")).as("the chat is the colleague's alone").isFalse();
+                List<String> agentLines = new ArrayList<>();
+                alone.path("transcript").forEach(l -> {
+                    if (l.path("from").asText().equals("agent")) {
+                        agentLines.add(l.path("agent").asText() + ": " + l.path("text").asText());
+                    }
+                });
+                assertThat(agentLines).as("the transcript says which agent wrote what")
+                        .endsWith("chat-desk-001: this is my colleague", "chat-desk-002: I will help you");
                 t.engine.awaitQuiet(5_000);
                 assertThat(t.engine.core().contactHolder(id)).isEqualTo(-1);
                 assertThat(t.engine.core().contactAgent(id)).isEqualTo(t.agentId("chat-desk-002"));

@@ -89,6 +89,8 @@ class ChatTranscriptRestartTest {
             assertThat(conversation.path("topic").asText()).isEqualTo("to-application");
             assertThat(conversation.path("transcript").findValuesAsText("text"))
                     .contains("my activation letter never came", "Which address did you register?", "Dorpsstraat 1");
+            assertThat(conversation.path("transcript").findValues("agent")).as("an agent's line keeps its agent's name")
+                    .extracting(JsonNode::asText).containsExactly("chat-desk-001");
             JsonNode email = desk.await("offer", f -> f.path("contact").asText().equals(mail), 10_000);
             assertThat(email.path("subject").asText()).isEqualTo("Code");
             assertThat(email.path("from").asText()).isEqualTo("citizen@example.org");
@@ -120,6 +122,7 @@ class ChatTranscriptRestartTest {
             assertThat(transcript.path("outcome").asText()).isEqualTo("ANSWERED");
             assertThat(transcript.path("lines").findValuesAsText("text")).contains("my activation letter never came",
                     "Dorpsstraat 1", "Found it, a new letter is on its way.", "ended: ANSWERED");
+            assertThat(transcript.path("lines").findValuesAsText("agent")).containsExactly("chat-desk-001", "chat-desk-001");
             assertThat(read.body()).as("the resume token is kept hashed").doesNotContain(token);
             try (var files = java.nio.file.Files.list(data.resolve("transcripts"))) {
                 for (Path file : files.toList()) {

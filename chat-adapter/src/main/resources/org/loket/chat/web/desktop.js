@@ -32,7 +32,11 @@
   function transcript(card, f) {
     const log = el('div', 'log transcript');
     log.style.height = '10rem';
-    (f.transcript || []).forEach(function (l) { log.appendChild(el('div', 'line ' + l.from, l.text)); });
+    (f.transcript || []).forEach(function (l) {
+      // An introduction has two agents: a colleague's line shows as the live ones do ("name: text").
+      const colleague = l.agent && welcome && l.agent !== welcome.agent;
+      log.appendChild(el('div', 'line ' + (colleague ? 'colleague' : l.from), colleague ? l.agent + ': ' + l.text : l.text));
+    });
     card.appendChild(log);
     return log;
   }
