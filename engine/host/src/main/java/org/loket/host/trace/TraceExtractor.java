@@ -7,17 +7,16 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.loket.core.Channel;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
 import org.loket.core.config.RoutingConfig;
-import org.loket.core.config.RoutingConfigCodec;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.Outcome;
 import org.loket.host.kpi.JournalKpis;
+import org.loket.host.trace.ContactFollower.Followed;
 
 /**
  * Turns a recorded day of a journal into a trace ({@code docs/trace-format.md}), its staffing and
@@ -35,7 +34,6 @@ import org.loket.host.kpi.JournalKpis;
 public final class TraceExtractor {
     /** A contact that arrived late in the day may end after midnight: read this far past it. */
     private static final long READ_PAST_DAY_NS = 6 * 3_600_000_000_000L;
-    private static final java.time.format.DateTimeFormatter LOCAL_TIME = java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS");
 
     /**
      * @param rows              one per contact that arrived on the day, by arrival
@@ -103,8 +101,8 @@ public final class TraceExtractor {
         private LocalDate day;
         private long dayStartNs;
         private long dayEndNs;
-        private RoutingConfig config;
-        private final Map<Long, Seen> contacts = new LinkedHashMap<>();
+        private final ContactFollower follower;
+        private final List<Followed> contacts = new ArrayList<>();
         private final AnsweredPatience answeredPatience;
         private final long seed;
         private final List<StaffingEvent> staffing = new ArrayList<>();
@@ -114,6 +112,7 @@ public final class TraceExtractor {
             this.zone = zone;
             this.answeredPatience = answeredPatience;
             this.seed = seed;
+            this.follower = new ContactFollower(zone, null, this::ofTheDay);
             setDay(day);
         }
 
@@ -125,101 +124,35 @@ public final class TraceExtractor {
             }
         }
 
+        /** An arrival: of the day (the first one sets the day when none was given)? */
+        private boolean ofTheDay(Command arrival) {
+            if (day == null) {
+                setDay(Instant.ofEpochSecond(0, arrival.timestampNs).atZone(zone).toLocalDate());
+            }
+            return arrival.timestampNs >= dayStartNs && arrival.timestampNs < dayEndNs;
+        }
+
         void accept(Command c, Decision[] decisions, int count) {
-            boolean rejected = Decision.refused(decisions, count);
-            if (rejected) {
-                return;
+            Followed arrived = follower.accept(c, decisions, count);
+            if (arrived != null) {
+                contacts.add(arrived);
             }
-            if (c.type == CommandType.CONFIG_APPLIED && c.payload != null) {
-                config = RoutingConfigCodec.decode(c.payload);
-            }
-            if (config == null) {
+            RoutingConfig config = follower.config();
+            if (config == null || Decision.refused(decisions, count)) {
                 return;
             }
             boolean presence = c.type == CommandType.AGENT_LOGGED_IN || c.type == CommandType.AGENT_STATE_CHANGED;
-            if (day == null && (presence || c.type == CommandType.CONTACT_ARRIVED)) {
+            if (day == null && presence) {
                 setDay(Instant.ofEpochSecond(0, c.timestampNs).atZone(zone).toLocalDate());
             }
             if (presence
                     && c.timestampNs >= dayStartNs && c.timestampNs < dayEndNs && c.agentId >= 0 && c.agentId < config.agents().size()) {
-                staffed(c);
-            }
-            if (c.type == CommandType.CONTACT_ARRIVED) {
-                if (c.timestampNs >= dayStartNs && c.timestampNs < dayEndNs) {
-                    Seen s = new Seen(c.contactId, c.timestampNs, c.channel, c.priority, c.citizenPseudonym);
-                    s.entry = c.entryId >= 0 && c.entryId < config.entries().size() ? config.entries().get(c.entryId).name() : null;
-                    s.language = language(c.languageId);
-                    contacts.put(c.contactId, s);
-                }
-            }
-            Seen s = contacts.get(c.contactId);
-            if (s != null) {
-                switch (c.type) {
-                    case OFFER_ACCEPTED -> {
-                        s.talkFromNs = c.timestampNs;
-                        if (s.acceptedNs < 0) {
-                            s.acceptedNs = c.timestampNs;
-                            s.agent = c.agentId >= 0 && c.agentId < config.agents().size() ? config.agents().get(c.agentId).name() : null;
-                        }
-                    }
-                    case WRAP_UP_DONE -> {
-                        s.wrapUpEnded(c.timestampNs);
-                        if (c.reason >= 0 && s.outcome == Outcome.ANSWERED) {
-                            s.wrapUpCode = config.wrapUpCodeLabel(c.reason);
-                        }
-                    }
-                    default -> {
-                    }
-                }
-            }
-            for (int i = 0; i < count; i++) {
-                decided(decisions[i]);
-            }
-        }
-
-        private void decided(Decision d) {
-            Seen s = d.contactId >= 0 ? contacts.get(d.contactId) : null;
-            if (s == null) {
-                return;
-            }
-            switch (d.type) {
-                case PLAY_PROMPT -> {
-                    s.language = d.languageId >= 0 ? language(d.languageId) : s.language;
-                    if ((d.flags & Decision.FLAG_FINAL) == 0 && d.nodeId >= 0 && d.nodeId < config.flowNodes().size()) {
-                        s.menuQueue = queueName(config.flowNodes().get(d.nodeId).queueFor(s.channel)); // the branch it is in
-                    }
-                }
-                case QUEUE_CONTACT -> {
-                    if (s.queuedNs < 0) {
-                        s.queuedNs = d.timestampNs;
-                        s.queue = queueName(d.queueId);
-                    }
-                }
-                case CALLBACK_SCHEDULED -> s.callbackNs = s.callbackNs < 0 ? d.timestampNs : s.callbackNs;
-                case TRANSFER_CONTACT -> {
-                    s.talkNs += d.timestampNs - s.talkFromNs;
-                    s.transfers++;
-                    s.firstLegEndNs = s.firstLegEndNs < 0 ? d.timestampNs : s.firstLegEndNs;
-                }
-                case END_CONTACT -> {
-                    s.endedNs = d.timestampNs;
-                    s.outcome = d.outcome;
-                    s.lastQueue = queueName(d.queueId);
-                    if (d.outcome == Outcome.ANSWERED) {
-                        s.talkNs += d.timestampNs - s.talkFromNs;
-                    }
-                    if (s.queue == null) {
-                        s.queue = queueName(d.queueId); // turned away at a queue before joining it
-                    }
-                }
-                case AGENT_STATE -> s.wrapUpEnded(d.timestampNs); // the wrap-up limit (or a no-answer before the end: ignored)
-                default -> {
-                }
+                staffed(c, config);
             }
         }
 
         /** An agent's presence command of the day, as a staffing row. */
-        private void staffed(Command c) {
+        private void staffed(Command c, RoutingConfig config) {
             String agent = config.agents().get(c.agentId).name();
             StaffingEvent.Presence presence;
             if (c.type == CommandType.AGENT_LOGGED_IN) {
@@ -242,23 +175,15 @@ public final class TraceExtractor {
             staffing.add(new StaffingEvent(0, atMs, agent, presence, reason));
         }
 
-        private String language(int id) {
-            return id >= 0 && id < config.languages().size() ? config.languages().get(id) : null;
-        }
-
-        private String queueName(int id) {
-            return id >= 0 && id < config.queues().size() ? config.queues().get(id).name() : null;
-        }
-
         Result result() {
-            List<Seen> seen = new ArrayList<>(contacts.values());
-            seen.sort(Comparator.comparingLong((Seen s) -> s.arrivedNs).thenComparingLong(s -> s.contactId));
+            List<Followed> seen = new ArrayList<>(contacts);
+            seen.sort(Comparator.comparingLong((Followed s) -> s.arrivedNs).thenComparingLong(s -> s.contactId));
             List<TraceContact> rows = new ArrayList<>();
-            Map<Long, Seen> lastOfCitizen = new HashMap<>();
+            Map<Long, Followed> lastOfCitizen = new HashMap<>();
             Map<Integer, Patience> patienceByChannel = new HashMap<>();
             if (answeredPatience == AnsweredPatience.ESTIMATED) {
                 Map<Integer, List<long[]>> observed = new HashMap<>();
-                for (Seen s : seen) {
+                for (Followed s : seen) {
                     long waitMs = s.waitMs();
                     if (waitMs >= 0) {
                         observed.computeIfAbsent(s.channel, k -> new ArrayList<>()).add(new long[] {waitMs, s.abandoned() ? 1 : 0});
@@ -270,8 +195,8 @@ public final class TraceExtractor {
             long open = 0;
             List<ContactRecord> records = new ArrayList<>();
             Map<String, List<long[]>> busy = new java.util.TreeMap<>();
-            for (Seen s : seen) {
-                records.add(record(s));
+            for (Followed s : seen) {
+                records.add(follower.record(s));
                 if (s.agent != null) {
                     long untilNs = s.firstLegEndNs >= 0 ? s.firstLegEndNs : s.wrapUpEndNs >= 0 ? s.wrapUpEndNs
                             : s.endedNs >= 0 ? s.endedNs : dayEndNs + READ_PAST_DAY_NS;
@@ -289,7 +214,7 @@ public final class TraceExtractor {
                 }
                 String redialOf = null;
                 if (s.citizen != Command.UNKNOWN_CITIZEN) {
-                    Seen previous = lastOfCitizen.put(s.citizen, s);
+                    Followed previous = lastOfCitizen.put(s.citizen, s);
                     if (previous != null && previous.outcome != Outcome.ANSWERED) {
                         redialOf = previous.id();
                     }
@@ -306,27 +231,7 @@ public final class TraceExtractor {
             return new Result(rows, day, seen.size(), leftInSelfService, open, List.copyOf(staffing), List.copyOf(records), busy);
         }
 
-        private ContactRecord record(Seen s) {
-            boolean queued = s.queuedNs >= 0;
-            boolean ended = s.endedNs >= 0;
-            long waitEndNs = s.acceptedNs >= 0 ? s.acceptedNs : s.endedNs;
-            long waitMs = queued && waitEndNs >= s.queuedNs ? (waitEndNs - s.queuedNs) / 1_000_000 : -1;
-            return new ContactRecord(s.id(), s.citizen == Command.UNKNOWN_CITIZEN ? "" : org.loket.host.gateway.Pseudonyms.text(s.citizen),
-                    Channel.ofCode(s.channel).name().toLowerCase(java.util.Locale.ROOT), orEmpty(s.entry), orEmpty(s.language),
-                    local(s.arrivedNs), s.selfServiceMs(), orEmpty(s.queue), orEmpty(s.lastQueue), waitMs, orEmpty(s.agent),
-                    s.talkNs / 1_000_000, s.wrapUpMs(), orEmpty(s.wrapUpCode), s.transfers, s.callbackNs >= 0,
-                    ended ? Outcome.name(s.outcome).toLowerCase(java.util.Locale.ROOT) : "open", ended ? local(s.endedNs) : "");
-        }
-
-        private String local(long epochNs) {
-            return java.time.LocalDateTime.ofInstant(Instant.ofEpochSecond(0, epochNs), zone).format(LOCAL_TIME);
-        }
-
-        private static String orEmpty(String value) {
-            return value == null ? "" : value;
-        }
-
-        private TraceContact row(Seen s, String redialOf, long patienceMs) {
+        private TraceContact row(Followed s, String redialOf, long patienceMs) {
             boolean selfServed = s.outcome == Outcome.SELF_SERVED;
             boolean queued = s.queuedNs >= 0;
             // A self-served contact's topic is the queue of the menu branch it was in (the simulator takes the
@@ -338,89 +243,6 @@ public final class TraceExtractor {
             return new TraceContact(0, (s.arrivedNs - dayStartNs) / 1_000_000, s.id(), Channel.ofCode(s.channel), topic,
                     s.priority, s.language, s.selfServiceMs(), selfServed, patienceMs, answered ? s.talkNs / 1_000_000 : 0, s.wrapUpMs(),
                     redialOf, callbackAfterMs);
-        }
-    }
-
-    /** One contact as the journal showed it. */
-    private static final class Seen {
-        final long contactId;
-        final long arrivedNs;
-        final int channel;
-        final int priority;
-        final long citizen;
-        String entry;
-        String language;
-        String queue;
-        /** The queue the menu branch it was last in serves for its channel, or null. */
-        String menuQueue;
-        /** The queue it ended in, the first agent who took it, the code its last agent wrapped up with. */
-        String lastQueue;
-        String agent;
-        String wrapUpCode;
-        int transfers;
-        /** When its first agent handed it on (its first transfer), or -1. */
-        long firstLegEndNs = -1;
-        long queuedNs = -1;
-        long acceptedNs = -1;
-        long talkFromNs;
-        long talkNs;
-        long callbackNs = -1;
-        long endedNs = -1;
-        long wrapUpEndNs = -1;
-        int outcome = -1;
-
-        Seen(long contactId, long arrivedNs, int channel, int priority, long citizen) {
-            this.contactId = contactId;
-            this.arrivedNs = arrivedNs;
-            this.channel = channel;
-            this.priority = priority;
-            this.citizen = citizen;
-        }
-
-        /** Abandoned while waiting in a queue (not after asking for a callback): its patience ran out. */
-        boolean abandoned() {
-            return outcome == Outcome.ABANDONED && queuedNs >= 0 && callbackNs < 0;
-        }
-
-        /**
-         * How long it waited in its queue before it ran out of patience (abandoned), or until it was
-         * seen still waiting for the last time (asked for a callback, taken by an agent, closed by an
-         * escalation step: its patience was longer), or -1 when nothing says anything of its patience.
-         */
-        long waitMs() {
-            if (queuedNs < 0) {
-                return -1;
-            }
-            if (abandoned()) {
-                return (endedNs - queuedNs) / 1_000_000;
-            }
-            // Still there when asked for a callback, taken by an agent, or closed by a step: patience longer.
-            long stillThereNs = callbackNs >= 0 ? callbackNs : outcome == Outcome.ANSWERED ? acceptedNs
-                    : outcome == Outcome.DEFLECTED ? endedNs : -1;
-            return stillThereNs >= queuedNs ? (stillThereNs - queuedNs) / 1_000_000 : -1;
-        }
-
-        /** From arrival to joining a queue, or to the end when it joined none (0 while open). */
-        long selfServiceMs() {
-            long untilNs = queuedNs >= 0 ? queuedNs : endedNs;
-            return untilNs >= 0 ? (untilNs - arrivedNs) / 1_000_000 : 0;
-        }
-
-        /** The after-contact work of the agent who ended it answered, or 0. */
-        long wrapUpMs() {
-            return outcome == Outcome.ANSWERED && wrapUpEndNs >= endedNs ? (wrapUpEndNs - endedNs) / 1_000_000 : 0;
-        }
-
-        /** The first end of after-contact work once the contact ended answered. */
-        void wrapUpEnded(long atNs) {
-            if (outcome == Outcome.ANSWERED && wrapUpEndNs < 0) {
-                wrapUpEndNs = atNs;
-            }
-        }
-
-        /** The row's contact id: the journal's, so a row can be looked up in the recorded day. */
-        String id() {
-            return "j" + contactId;
         }
     }
 
