@@ -2,6 +2,7 @@ package org.loket.chat;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashMap;
@@ -16,6 +17,7 @@ import org.loket.host.gateway.GatewayContext;
 import org.loket.host.kpi.KpiCollector;
 import org.loket.host.kpi.TodayKpis;
 import org.loket.host.pipeline.Engine;
+import org.loket.host.trace.CitizenHistory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -155,8 +157,15 @@ public final class ChatGateway implements Gateway {
                 long today = LocalDate.now(zone).toEpochDay();
                 // The same read gives the calls the hub restored their self-service path back.
                 CallPaths calls = new CallPaths(seeded.ask(ChatHub::callsWithoutPath).join());
-                TodayKpis kpis = TodayKpis.fromJournal(Path.of(folder), first, zone, KpiCollector.DEFAULT_SHORT_ABANDON_MS, today, calls);
-                seeded.execute(() -> seeded.wallboard().todaySeeded(kpis));
+                // The citizens' history of the last days comes from the same read, which starts that much earlier.
+                CitizenHistory history = ChatHub.newHistory(settings, zone, null); // the read starts with the configuration then in force
+                Instant readFrom = Instant.now().minus(java.time.Duration.ofDays(settings.citizenHistoryDays()));
+                TodayKpis kpis = TodayKpis.fromJournal(Path.of(folder), first, zone, KpiCollector.DEFAULT_SHORT_ABANDON_MS, today, readFrom,
+                        history == null ? calls : (command, decisions, count) -> {
+                            calls.accept(command, decisions, count);
+                            history.accept(command, decisions, count);
+                        });
+                seeded.execute(() -> seeded.journalSeeded(kpis, history));
                 seeded.execute(() -> seeded.callPathsRead(calls.paths()));
                 LOG.info("chat: today's wallboard figures read from the journal up to sequence {} in {} ms", first,
                         (System.nanoTime() - startNs) / 1_000_000);

@@ -46,6 +46,10 @@ import org.loket.host.gateway.CommandFiller;
 import org.loket.host.gateway.CallMonitoring;
 import org.loket.host.gateway.CommandPublisher;
 import org.loket.host.gateway.GatewayContext;
+import org.loket.host.kpi.JournalKpis;
+import org.loket.host.kpi.TodayKpis;
+import org.loket.host.trace.CitizenHistory;
+import org.loket.host.trace.ContactRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -296,6 +300,12 @@ final class ChatHub implements AutoCloseable {
 
     /** Work items' senders as the journal knows them ({@code Command.citizenPseudonym}). */
     private final org.loket.host.gateway.Pseudonyms pseudonyms;
+    /**
+     * Known citizens' contacts of the last days (every gateway's: callers and senders by pseudonym),
+     * shown with the offer of their next one; null when {@code chat.citizen-history-days} is 0.
+     * Replaced by one read from the journal after a restart ({@link #journalSeeded}).
+     */
+    private CitizenHistory history;
 
     /**
      * @param context the host's: publisher, configuration in force, the operators' audit, and the
@@ -314,6 +324,7 @@ final class ChatHub implements AutoCloseable {
         this.routing = config.routing();
         this.promptTexts = config.promptTexts();
         this.wallboard = new Wallboard(settings, config, counters, json, () -> queues, () -> agents);
+        this.history = newHistory(settings, config.hours().zone(), routing);
         try {
             this.pseudonyms = org.loket.host.gateway.Pseudonyms.load(settings.pseudonymKeyFile());
         } catch (java.io.IOException e) {
@@ -346,6 +357,38 @@ final class ChatHub implements AutoCloseable {
         thread.scheduleWithFixedDelay(this::guarded, settings.positionUpdateMs(), settings.positionUpdateMs(), TimeUnit.MILLISECONDS);
         thread.scheduleWithFixedDelay(() -> run(wallboard::push), settings.wallboardUpdateMs(), settings.wallboardUpdateMs(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * An empty history of the configured depth (null: none) in {@code zone}.
+     *
+     * @param inForce the configuration in force before the first command fed, or null when the stream brings it
+     */
+    static CitizenHistory newHistory(ChatSettings settings, java.time.ZoneId zone, RoutingConfig inForce) {
+        return settings.citizenHistoryDays() == 0 ? null : new CitizenHistory(zone, inForce,
+                java.time.Duration.ofDays(settings.citizenHistoryDays()), CitizenHistory.DEFAULT_MAX_PER_CITIZEN);
+    }
+
+    /**
+     * Hub thread: today's figures and the citizens' history read from the journal up to the first
+     * command this hub was fed; the commands fed since follow into both, and both replace the
+     * live-only ones. {@code seededHistory} is null when the history is off.
+     */
+    void journalSeeded(TodayKpis kpis, CitizenHistory seededHistory) {
+        JournalKpis.Visitor alsoFed = seededHistory == null ? (command, decisions, count) -> { } : seededHistory::accept;
+        if (!wallboard.todaySeeded(kpis, alsoFed) || seededHistory == null) {
+            return;
+        }
+        history = seededHistory;
+        // Offers made since the start went out before the history was read: their cards get it now.
+        for (Conversation c : conversations.values()) {
+            if (c.agent >= 0 && (c.phase == Phase.OFFERED || c.phase == Phase.CONNECTED)) {
+                ObjectNode f = json.createObjectNode().put("type", "earlier").put("contact", Long.toString(c.id));
+                if (earlierContacts(c, f)) {
+                    sendToDesktop(c.agent, f);
+                }
+            }
+        }
     }
 
     /** Agent and queue ids by name, in the configuration in force. */
@@ -1436,7 +1479,30 @@ final class ChatHub implements AutoCloseable {
         if (c.queue >= 0) {
             f.put("offerTimeoutSeconds", routing.queues().get(c.queue).offerTimeoutMs() / 1000);
         }
+        earlierContacts(c, f);
         return f;
+    }
+
+    /**
+     * The citizen's earlier contacts (a caller or sender known by pseudonym; a web chat has none),
+     * newest first: when, how, where, how it ended, with whom and the wrap-up code. Never the
+     * pseudonym itself, nor any text.
+     *
+     * @return whether there were any (then {@code f} has them)
+     */
+    private boolean earlierContacts(Conversation c, ObjectNode f) {
+        List<ContactRecord> earlier = earlierContacts(c.id);
+        if (earlier.isEmpty()) {
+            return false;
+        }
+        ArrayNode list = f.put("earlierDays", settings.citizenHistoryDays()).putArray("earlier");
+        for (ContactRecord r : earlier) {
+            list.addObject().put("arrivedAt", r.arrivedAt()).put("channel", r.channel())
+                    .put("queue", !r.lastQueue().isEmpty() ? r.lastQueue() : !r.queue().isEmpty() ? r.queue() : r.entry())
+                    .put("outcome", r.outcome()).put("waitMs", r.waitMs()).put("agent", r.agent())
+                    .put("wrapUpCode", r.wrapUpCode()).put("transfers", r.transfers()).put("callback", r.callback());
+        }
+        return true;
     }
 
     // ------------------------------------------------------------------ wallboard
@@ -1577,6 +1643,9 @@ final class ChatHub implements AutoCloseable {
     void onCommand(Command command, Decision[] decisions) {
         String announced = wallboard.announcement();
         wallboard.onCommand(command, decisions);
+        if (history != null) {
+            history.accept(command, decisions, decisions.length);
+        }
         mirror(command, decisions);
         announcementToDesktops(announced);
     }
@@ -2326,6 +2395,11 @@ final class ChatHub implements AutoCloseable {
             m.put("path", List.copyOf(c.path));
         }
         return m;
+    }
+
+    /** The earlier contacts the desktop shows with this contact, newest first (hub thread). */
+    List<ContactRecord> earlierContacts(long contactId) {
+        return history == null ? List.of() : history.before(contactId);
     }
 
     int conversationCount() {

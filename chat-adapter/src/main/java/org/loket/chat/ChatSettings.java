@@ -41,6 +41,9 @@ import org.loket.host.security.SecretFiles;
  * @param lockoutFailures        wrong secrets for one agent's or supervisor's name within {@code lockoutMinutes} that lock
  *                               the name out for as long ({@code chat.lockout-failures}, default 5; 0 = never)
  * @param lockoutMinutes         {@code chat.lockout-minutes}, default 15
+ * @param citizenHistoryDays     how far back the desktop shows a known citizen's earlier contacts (callers and
+ *                               senders by their pseudonym) with the offer of their next one
+ *                               ({@code chat.citizen-history-days}, default 7: DOMAIN.md's repeat window; 0 = none)
  */
 public record ChatSettings(String bindAddress, int port, Path keyStore, String keyStorePassword,
                            Map<String, String> agentSecrets, String supervisorToken, String workItemToken,
@@ -49,7 +52,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                            int positionUpdateMs, int wallboardUpdateMs, int adherenceGraceSeconds,
                            String chatEntry, String emailEntry, String socialEntry,
                            Path transcriptFolder, int transcriptRetentionDays, Path pseudonymKeyFile,
-                           int lockoutFailures, int lockoutMinutes) {
+                           int lockoutFailures, int lockoutMinutes, int citizenHistoryDays) {
 
     /** The key that switches the gateway on. */
     public static final String PORT = "chat.port";
@@ -108,7 +111,8 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 integer(settings, "chat.transcript-retention-days", 30, 1, 3_650),
                 settings.containsKey("chat.pseudonym-key-file") ? Path.of(settings.get("chat.pseudonym-key-file")) : null,
                 integer(settings, "chat.lockout-failures", 5, 0, 1_000),
-                integer(settings, "chat.lockout-minutes", 15, 1, 1_440));
+                integer(settings, "chat.lockout-minutes", 15, 1, 1_440),
+                integer(settings, "chat.citizen-history-days", 7, 0, 31));
     }
 
     private static int integer(Map<String, String> settings, String key, int defaultValue, int min, int max) {

@@ -23,6 +23,7 @@ import org.loket.core.config.RoutingConfig;
 import org.loket.core.config.RoutingConfigCodec;
 import org.loket.core.decision.Decision;
 import org.loket.host.kpi.Figures;
+import org.loket.host.kpi.JournalKpis;
 import org.loket.host.kpi.KpiCollector;
 import org.loket.host.kpi.KpiReport;
 import org.loket.host.kpi.TodayKpis;
@@ -244,19 +245,24 @@ final class Wallboard {
 
     /**
      * Hub thread: the figures of today up to {@link #firstFedSequence} read from the journal; the
-     * commands fed since follow, and the seeded figures replace the live-only ones.
+     * commands fed since follow (to {@code alsoFed} too: another reader seeded by the same read),
+     * and the seeded figures replace the live-only ones.
+     *
+     * @return false when no seed was awaited (nothing was fed to either)
      */
-    void todaySeeded(TodayKpis seeded) {
+    boolean todaySeeded(TodayKpis seeded, JournalKpis.Visitor alsoFed) {
         if (awaitingSeed == null) {
-            return;
+            return false;
         }
         seeded.zone(dayZone);
         for (Fed fed : awaitingSeed) {
             seeded.accept(fed.command(), fed.decisions(), fed.decisions().length);
+            alsoFed.accept(fed.command(), fed.decisions(), fed.decisions().length);
         }
         awaitingSeed = null;
         today = seeded;
         dirty = true;
+        return true;
     }
 
     /** Hub thread: no seed comes (no journal, or it could not be read): today's figures count from the start of this run. */

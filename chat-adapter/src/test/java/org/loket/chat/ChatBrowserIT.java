@@ -309,6 +309,7 @@ class ChatBrowserIT {
                 WebElement ringing = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("offer-" + call)));
                 assertThat(ringing.getText()).contains("Your phone is ringing");
                 assertThat(ringing.findElements(By.className("accept"))).as("a call is answered on the phone").isEmpty();
+                assertThat(ringing.findElements(By.className("earlier"))).as("the caller's first contact").isEmpty();
                 t.phone(CommandType.OFFER_ACCEPTED, call, agent, -1, -1); // the agent's phone answered
                 WebElement card = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("conv-" + call)));
                 assertThat(driver.findElements(By.id("offer-" + call))).isEmpty();
@@ -337,7 +338,13 @@ class ChatBrowserIT {
                 // A second caller gives up after 6 s (not a short abandon): today's service level of
                 // application-voice is 1 of 2, under its target (serviceLevelPercent, 80 by default), and the wallboard marks it.
                 long gaveUp = t.callTheApplicationDesk(7_200_002L);
-                wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("offer-" + gaveUp)));
+                WebElement again = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("offer-" + gaveUp)));
+                // The same phone again: before it rings through, the desktop shows the agent the caller's first call.
+                WebElement earlier = again.findElement(By.className("earlier"));
+                assertThat(earlier.getText()).contains("Earlier contacts of this citizen (last 7 days): 1");
+                assertThat(earlier.findElements(By.className("earlier-contact"))).singleElement().extracting(WebElement::getText)
+                        .asString().contains(" · voice · application-voice · answered · generalist-001 · wrap-up: resolved");
+                Browser.screenshot(driver, "12b-desktop-call-with-earlier-contacts");
                 Thread.sleep(6_000);
                 t.phone(CommandType.CONTACT_ABANDONED, gaveUp, -1, -1, -1);
                 driver.get(t.http() + "/wallboard#token=" + TestEngine.SUPERVISOR_TOKEN);

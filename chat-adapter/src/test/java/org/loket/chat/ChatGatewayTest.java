@@ -494,6 +494,66 @@ class ChatGatewayTest {
     }
 
     /**
+     * A caller the journal knows by pseudonym calls again: the offer of the second call shows the
+     * agent the first (when, where, how it ended, with whom, the wrap-up code); a new sender's
+     * e-mail shows none. {@code chat.citizen-history-days=0} shows nothing.
+     */
+    @Test
+    void shouldShowACallersEarlierContactsWithTheOfferOfTheNextOne() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = t.login("generalist-001")) {
+            int agent = t.agentId("generalist-001");
+            long first = t.callTheApplicationDesk(7_500_001L);
+            assertThat(desk.await("offer").has("earlier")).as("the caller's first contact").isFalse();
+            t.phone(CommandType.OFFER_ACCEPTED, first, agent, -1, -1);
+            desk.await("conversation");
+            t.phone(CommandType.CONTACT_ENDED, first, -1, -1, -1);
+            desk.await("ended");
+            desk.send("{\"type\":\"wrap-up\",\"contact\":\"" + first + "\",\"code\":\"referred\"}");
+            desk.await("closed");
+
+            long second = t.callTheApplicationDesk(7_500_002L);
+            JsonNode offer = desk.await("offer");
+            assertThat(offer.path("contact").asText()).isEqualTo(Long.toString(second));
+            assertThat(offer.path("earlierDays").asInt()).isEqualTo(7);
+            assertThat(offer.path("earlier")).singleElement().satisfies(e -> {
+                assertThat(e.path("channel").asText()).isEqualTo("voice");
+                assertThat(e.path("queue").asText()).isEqualTo("application-voice");
+                assertThat(e.path("outcome").asText()).isEqualTo("answered");
+                assertThat(e.path("agent").asText()).isEqualTo("generalist-001");
+                assertThat(e.path("wrapUpCode").asText()).isEqualTo("referred");
+                assertThat(e.path("arrivedAt").asText()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}");
+            });
+            assertThat(offer.toString()).as("never the pseudonym itself")
+                    .doesNotContain(org.loket.host.gateway.Pseudonyms.text(TestEngine.TESTERS_PHONE));
+            t.phone(CommandType.OFFER_ACCEPTED, second, agent, -1, -1);
+            assertThat(desk.await("conversation").path("earlier")).as("on the conversation's card too").hasSize(1);
+
+            long[] mails = new long[2];
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> mail = post(HttpClient.newHttpClient(), t, "{\"channel\":\"email\",\"externalId\":\"m-" + i + "\","
+                        + "\"from\":\"Someone.New@example.org\",\"subject\":\"Hi\",\"body\":\"Mail " + i + ".\"}", TestEngine.WORK_ITEM_TOKEN);
+                assertThat(mail.statusCode()).isEqualTo(202);
+                mails[i] = Long.parseLong(JSON.readTree(mail.body()).path("workItem").asText());
+            }
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.gateway.hub().ask(h -> h.earlierContacts(mails[0])).get(5, TimeUnit.SECONDS)).as("a new sender").isEmpty();
+            assertThat(t.gateway.hub().ask(h -> h.earlierContacts(mails[1])).get(5, TimeUnit.SECONDS)).as("the same sender's first mail")
+                    .singleElement().satisfies(r -> {
+                        assertThat(r.channel()).isEqualTo("email");
+                        assertThat(r.outcome()).isEqualTo("open");
+                    });
+        }
+        try (TestEngine t = new TestEngine(Map.of("chat.citizen-history-days", "0")); WsClient desk = t.login("generalist-001")) {
+            t.callTheApplicationDesk(7_500_003L);
+            desk.await("offer");
+            t.phone(CommandType.CONTACT_ABANDONED, 7_500_003L, -1, -1, -1);
+            t.callTheApplicationDesk(7_500_004L);
+            assertThat(desk.await("offer", f -> f.path("contact").asText().equals("7500004"), 10_000).has("earlier"))
+                    .as("the history is off").isFalse();
+        }
+    }
+
+    /**
      * Waits for a wallboard push, after those read so far, that shows the agent in {@code wanted}
      * (and with each of {@code flags} true); fails after 10 s. Returns the agent's row.
      */

@@ -67,6 +67,10 @@ class ChatTranscriptRestartTest {
             assertThat(posted.statusCode()).isEqualTo(202);
             mail = JSON.readTree(posted.body()).path("workItem").asText();
             desk.await("offer", f -> f.path("contact").asText().equals(mail), 10_000);
+            t.callTheApplicationDesk(7_600_001L); // nobody of application-voice is in: the caller gives up
+            t.engine.awaitQuiet(5_000);
+            t.phone(org.loket.core.command.CommandType.CONTACT_ABANDONED, 7_600_001L, -1, -1, -1);
+            t.engine.awaitQuiet(5_000);
         } // a clean stop of gateway, engine and journal: nothing of the conversation is in memory any more
 
         try (TestEngine t = new TestEngine(data, "/chat-test-config", Map.of("chat.wallboard-update-ms", "100"));
@@ -95,6 +99,19 @@ class ChatTranscriptRestartTest {
             assertThat(email.path("subject").asText()).isEqualTo("Code");
             assertThat(email.path("from").asText()).isEqualTo("citizen@example.org");
             assertThat(email.path("transcript").findValuesAsText("text")).containsExactly("My code expired.");
+
+            // The caller of before the restart calls again: the journal told the new run their first call.
+            try (WsClient generalist = t.login("generalist-001")) {
+                t.callTheApplicationDesk(7_600_002L);
+                JsonNode call = generalist.await("offer", f -> f.path("contact").asText().equals("7600002"), 10_000);
+                if (!call.has("earlier")) { // offered before the journal was read: the card gets it when it is
+                    call = generalist.await("earlier", f -> f.path("contact").asText().equals("7600002"), 10_000);
+                }
+                assertThat(call.path("earlier")).singleElement().satisfies(e -> {
+                    assertThat(e.path("outcome").asText()).isEqualTo("abandoned");
+                    assertThat(e.path("queue").asText()).isEqualTo("application-voice");
+                });
+            }
 
             desk.send("{\"type\":\"message\",\"contact\":\"" + chat + "\",\"text\":\"Found it, a new letter is on its way.\"}");
             assertThat(back.await("message").path("text").asText()).isEqualTo("Found it, a new letter is on its way.");

@@ -27,6 +27,34 @@
       card.appendChild(el('div', 'meta', 'From: ' + f.from + ' · Subject: ' + f.subject));
     }
     (f.notes || []).forEach(function (n) { card.appendChild(el('div', 'note', 'Note: ' + n)); });
+    const history = earlier(f);
+    if (history) { card.appendChild(history); }
+  }
+
+  const OUTCOMES = {
+    answered: 'answered', abandoned: 'hung up waiting', abandoned_in_self_service: 'left the menu',
+    self_served: 'helped by self-service', closed: 'closed by the queue', outside_hours: 'outside opening hours',
+    deflected: 'turned away (queue full)', open: 'still open'
+  };
+
+  // The citizen's earlier contacts (callers and senders the journal knows by pseudonym), newest first; null: none.
+  function earlier(f) {
+    if (!f.earlier || !f.earlier.length) { return null; }
+    const box = el('div', 'earlier');
+    box.appendChild(el('div', 'meta', 'Earlier contacts of this citizen (last ' + f.earlierDays + ' days): ' + f.earlier.length));
+    const list = el('ul', 'earlier-list');
+    f.earlier.forEach(function (e) {
+      let text = e.arrivedAt.substring(0, 16).replace('T', ' ') + ' · ' + e.channel + (e.queue ? ' · ' + e.queue : '')
+        + ' · ' + (OUTCOMES[e.outcome] || e.outcome);
+      if (e.outcome === 'abandoned' && e.waitMs >= 0) { text += ' after ' + Math.round(e.waitMs / 1000) + ' s'; }
+      if (e.agent) { text += ' · ' + e.agent; }
+      if (e.wrapUpCode) { text += ' · wrap-up: ' + e.wrapUpCode; }
+      if (e.transfers) { text += ' · transferred ' + e.transfers + '×'; }
+      if (e.callback) { text += ' · callback'; }
+      list.appendChild(el('li', 'earlier-contact ' + e.outcome, text));
+    });
+    box.appendChild(list);
+    return box;
   }
 
   function transcript(card, f) {
@@ -200,6 +228,17 @@
       case 'conversation':
         showConversation(f);
         break;
+      case 'earlier': {
+        // Read from the journal after a restart, for a card shown before: in place, before the transcript.
+        ['offer-', 'conv-'].forEach(function (p) {
+          const card = document.getElementById(p + f.contact);
+          const box = card && earlier(f);
+          if (!box) { return; }
+          const old = card.querySelector('.earlier');
+          if (old) { old.replaceWith(box); } else { card.insertBefore(box, card.querySelector('.transcript')); }
+        });
+        break;
+      }
       case 'message': {
         const card = document.getElementById('conv-' + f.contact);
         if (card) { card.querySelector('.transcript').appendChild(el('div', 'line ' + f.from, f.text)); }

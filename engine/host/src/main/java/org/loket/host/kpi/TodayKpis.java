@@ -61,7 +61,20 @@ public final class TodayKpis {
      */
     public static TodayKpis fromJournal(Path journal, long beforeSequence, ZoneId zone, long shortAbandonMs, long fromEpochDay,
                                         JournalKpis.Visitor also) {
-        return read(journal, beforeSequence, Long.MAX_VALUE, zone, shortAbandonMs, LocalDate.ofEpochDay(fromEpochDay), also);
+        LocalDate day = LocalDate.ofEpochDay(fromEpochDay);
+        return read(journal, beforeSequence, Long.MAX_VALUE, zone, shortAbandonMs, day, day.atStartOfDay(zone).toInstant(), also);
+    }
+
+    /**
+     * {@link #fromJournal(Path, long, ZoneId, long, long, JournalKpis.Visitor)} for an {@code also}
+     * that needs more than the day: the read starts at the newest snapshot before {@code readFrom}
+     * (at the latest the day's start); the collectors take the day and on, as before.
+     */
+    public static TodayKpis fromJournal(Path journal, long beforeSequence, ZoneId zone, long shortAbandonMs, long fromEpochDay,
+                                        Instant readFrom, JournalKpis.Visitor also) {
+        LocalDate day = LocalDate.ofEpochDay(fromEpochDay);
+        Instant dayStart = day.atStartOfDay(zone).toInstant();
+        return read(journal, beforeSequence, Long.MAX_VALUE, zone, shortAbandonMs, day, readFrom.isBefore(dayStart) ? readFrom : dayStart, also);
     }
 
     /**
@@ -73,16 +86,17 @@ public final class TodayKpis {
      */
     public static KpiReport ofDay(Path journal, ZoneId zone, long shortAbandonMs, LocalDate day) {
         long dayEndNs = epochNs(day.plusDays(1).atStartOfDay(zone).toInstant());
-        TodayKpis kpis = read(journal, Long.MAX_VALUE, dayEndNs, zone, shortAbandonMs, day, (command, decisions, count) -> { });
+        TodayKpis kpis = read(journal, Long.MAX_VALUE, dayEndNs, zone, shortAbandonMs, day, day.atStartOfDay(zone).toInstant(),
+                (command, decisions, count) -> { });
         return kpis.report(epochNs(day.atStartOfDay(zone).toInstant()));
     }
 
-    /** Reads {@code day} and on (the days before only for the configuration in force), up to either bound. */
+    /** Reads from {@code readFrom}: {@code day} and on into the collectors (what is before it only for the configuration in force), up to either bound. */
     private static TodayKpis read(Path journal, long beforeSequence, long untilNs, ZoneId zone, long shortAbandonMs, LocalDate day,
-                                  JournalKpis.Visitor also) {
+                                  Instant readFrom, JournalKpis.Visitor also) {
         TodayKpis kpis = new TodayKpis(zone, shortAbandonMs, null);
         long epochDay = day.toEpochDay();
-        JournalKpis.forEach(journal, day.atStartOfDay(zone).toInstant(), beforeSequence, untilNs, (command, decisions, count) -> {
+        JournalKpis.forEach(journal, readFrom, beforeSequence, untilNs, (command, decisions, count) -> {
             also.accept(command, decisions, count);
             if (kpis.epochDay(command.timestampNs) < epochDay) {
                 kpis.track(command, decisions, count);
