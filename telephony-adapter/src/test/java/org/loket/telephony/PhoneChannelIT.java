@@ -523,7 +523,9 @@ class PhoneChannelIT {
      * "No wrong door" on the phone: agent-3 transfers a caller from the desktop to cb-voice with a
      * note; Loket takes the caller out of agent-3's bridge (Asterisk hangs up agent-3's leg), holds
      * it in the new queue, shows agent-4's desktop the note with the offer and rings agent-4, who
-     * answers. One contact, answered once, by agent-4.
+     * answers. One contact, answered once, by agent-4. The caller is scenario 13's, calling again:
+     * both desktops show their first call (by the pseudonym of the number Asterisk gave) with its
+     * agent and the wrap-up code dialled on the phone.
      */
     @Test
     @Order(14)
@@ -533,12 +535,19 @@ class PhoneChannelIT {
             assertThat(from.awaitFrame("welcome", 10).path("queueChannels").path("cb-voice").asText()).isEqualTo("voice");
             to.awaitFrame("welcome", 10);
             long agent3ByesBefore = byesTo("agent-3");
-            Sipp caller = call("0612000045", TRANSFER_NUMBER, new Sipp.Caller().pause(14_000).hangUp());
+            Sipp caller = call("0612000022", TRANSFER_NUMBER, new Sipp.Caller().pause(14_000).hangUp());
             long contact = nextArrival();
             Decision first = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 15);
             assertThat(agentName(first.agentId)).isEqualTo("agent-3");
             awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == contact, 10); // talking
-            assertThat(from.awaitFrame("conversation", 10).path("contact").asText()).isEqualTo(Long.toString(contact));
+            com.fasterxml.jackson.databind.JsonNode talking = from.awaitFrame("conversation", 10);
+            assertThat(talking.path("contact").asText()).isEqualTo(Long.toString(contact));
+            assertThat(talking.path("earlier")).as("scenario 13's call of this caller").singleElement().satisfies(e -> {
+                assertThat(e.path("channel").asText()).isEqualTo("voice");
+                assertThat(e.path("outcome").asText()).isEqualTo("answered");
+                assertThat(e.path("agent").asText()).isEqualTo("agent-3");
+                assertThat(e.path("wrapUpCode").asText()).isEqualTo(config.routing().wrapUpCodes().get(1));
+            });
 
             from.send("{\"type\":\"transfer\",\"contact\":\"" + contact + "\",\"queue\":\"cb-voice\",\"note\":\"" + note + "\"}");
             Decision transfer = awaitDecision(d -> d.type == DecisionType.TRANSFER_CONTACT && d.contactId == contact, 10);
@@ -551,6 +560,7 @@ class PhoneChannelIT {
             assertThat(offered.path("contact").asText()).isEqualTo(Long.toString(contact));
             assertThat(offered.path("queue").asText()).isEqualTo("cb-voice");
             assertThat(offered.path("notes").toString()).contains(note);
+            assertThat(offered.path("earlier")).as("the next agent sees the caller's first call too").hasSize(1);
             Decision second = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact && d != first, 10);
             assertThat(agentName(second.agentId)).isEqualTo("agent-4");
             Command answered = awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == contact
