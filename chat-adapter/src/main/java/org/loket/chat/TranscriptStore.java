@@ -114,10 +114,6 @@ final class TranscriptStore implements AutoCloseable {
      */
     record Entry(long contactId, Kind kind, long atMs, long value, String who, String text, String subject, String from,
                  String externalId) {
-        static Entry line(long contactId, String who, String text, long atMs) {
-            return line(contactId, who, text, atMs, null);
-        }
-
         /** @param agentName on an agent's line, the agent's name (kept in {@code from}), else null */
         static Entry line(long contactId, String who, String text, long atMs, String agentName) {
             return new Entry(contactId, Kind.LINE, atMs, 0, who, text, null, agentName, null);

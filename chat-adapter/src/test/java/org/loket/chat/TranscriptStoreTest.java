@@ -30,8 +30,8 @@ class TranscriptStoreTest {
         Path folder = folder();
         try (TranscriptStore store = TranscriptStore.open(folder, 30)) {
             store.append(new Entry(7, Kind.OPENED, 1_000, 0, "email", null, "Code expired", "citizen@example.org", "mail-42"));
-            store.append(Entry.line(7, "citizen", "My code expired.", 1_001));
-            store.append(Entry.line(8, "citizen", "someone else's line", 1_002));
+            store.append(Entry.line(7, "citizen", "My code expired.", 1_001, null));
+            store.append(Entry.line(8, "citizen", "someone else's line", 1_002, null));
             store.append(Entry.of(7, Kind.NOTE, "desk-1 → tax: über ✓", 0, 1_003));
             store.append(Entry.of(7, Kind.ENDED, "ANSWERED", 1, 1_004));
         } // a clean stop writes what was handed over
@@ -55,7 +55,7 @@ class TranscriptStoreTest {
         int n = 20_000;
         try (TranscriptStore store = TranscriptStore.open(folder, 30)) {
             for (int i = 0; i < n; i++) {
-                store.append(Entry.line(i % 100, "citizen", "line " + i, i));
+                store.append(Entry.line(i % 100, "citizen", "line " + i, i, null));
             }
         }
         try (TranscriptStore store = TranscriptStore.open(folder, 30)) {
@@ -69,13 +69,13 @@ class TranscriptStoreTest {
         Path folder = folder();
         SetTimeProvider clock = new SetTimeProvider(20_000 * DAY_MS * 1_000_000L); // nanoseconds: day 20,000 (UTC)
         try (TranscriptStore store = TranscriptStore.open(folder, 30, clock)) {
-            store.append(Entry.line(1, "citizen", "old", 0));
+            store.append(Entry.line(1, "citizen", "old", 0, null));
             store.awaitWritten(5_000);
             clock.set((20_000 + 10) * DAY_MS * 1_000_000L);
-            store.append(Entry.line(2, "citizen", "recent", 0));
+            store.append(Entry.line(2, "citizen", "recent", 0, null));
             store.awaitWritten(5_000);
             clock.set((20_000 + 31) * DAY_MS * 1_000_000L);
-            store.append(Entry.line(3, "citizen", "today", 0));
+            store.append(Entry.line(3, "citizen", "today", 0, null));
             store.awaitWritten(5_000);
             assertThat(cycleFiles(folder)).hasSize(3);
 
@@ -95,7 +95,7 @@ class TranscriptStoreTest {
     void shouldKeepTheFolderAndItsFilesToTheOwner() throws Exception {
         Path folder = folder();
         try (TranscriptStore store = TranscriptStore.open(folder, 30)) {
-            store.append(Entry.line(1, "citizen", "private", 0));
+            store.append(Entry.line(1, "citizen", "private", 0, null));
             store.awaitWritten(5_000);
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).isEqualTo("rwx------");
             try (Stream<Path> files = Files.list(folder)) {
@@ -114,14 +114,14 @@ class TranscriptStoreTest {
         Path folder = folder();
         try (TranscriptStore store = TranscriptStore.open(folder, 30)) {
             for (int warm = 0; warm < 20_000; warm++) {
-                store.append(Entry.line(warm, "citizen", "warm-up", warm));
+                store.append(Entry.line(warm, "citizen", "warm-up", warm, null));
             }
             store.awaitWritten(10_000);
             int n = 100_000;
             long maxBacklog = 0;
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                store.append(Entry.line(i, "citizen", "a line of an ordinary chat message, some sixty characters", i));
+                store.append(Entry.line(i, "citizen", "a line of an ordinary chat message, some sixty characters", i, null));
                 if ((i & 1023) == 0) {
                     maxBacklog = Math.max(maxBacklog, store.appended() - store.written());
                 }

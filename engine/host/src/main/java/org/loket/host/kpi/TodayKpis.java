@@ -52,23 +52,14 @@ public final class TodayKpis {
      * @throws IllegalArgumentException when the folder holds no journal
      */
     public static TodayKpis fromJournal(Path journal, long beforeSequence, ZoneId zone, long shortAbandonMs, long fromEpochDay) {
-        return fromJournal(journal, beforeSequence, zone, shortAbandonMs, fromEpochDay, (command, decisions, count) -> { });
+        return fromJournal(journal, beforeSequence, zone, shortAbandonMs, fromEpochDay, Instant.MAX, (command, decisions, count) -> { });
     }
 
     /**
      * {@link #fromJournal(Path, long, ZoneId, long, long)} that also hands every command read, with its
-     * decisions, to {@code also} (a reader that needs the same stretch of journal: one read, not two).
-     */
-    public static TodayKpis fromJournal(Path journal, long beforeSequence, ZoneId zone, long shortAbandonMs, long fromEpochDay,
-                                        JournalKpis.Visitor also) {
-        LocalDate day = LocalDate.ofEpochDay(fromEpochDay);
-        return read(journal, beforeSequence, Long.MAX_VALUE, zone, shortAbandonMs, day, day.atStartOfDay(zone).toInstant(), also);
-    }
-
-    /**
-     * {@link #fromJournal(Path, long, ZoneId, long, long, JournalKpis.Visitor)} for an {@code also}
-     * that needs more than the day: the read starts at the newest snapshot before {@code readFrom}
-     * (at the latest the day's start); the collectors take the day and on, as before.
+     * decisions, to {@code also} (a reader that needs the same stretch of journal: one read, not two),
+     * from {@code readFrom} on when that is earlier than the day's start: the read then starts at the
+     * newest snapshot before it; the collectors take the day and on, as before.
      */
     public static TodayKpis fromJournal(Path journal, long beforeSequence, ZoneId zone, long shortAbandonMs, long fromEpochDay,
                                         Instant readFrom, JournalKpis.Visitor also) {

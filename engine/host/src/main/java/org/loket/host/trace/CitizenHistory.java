@@ -54,21 +54,21 @@ public final class CitizenHistory {
         nowNs = Math.max(nowNs, command.timestampNs);
         Followed arrived = follower.accept(command, decisions, count);
         if (arrived != null) {
-            ArrayDeque<Followed> theirs = byCitizen.computeIfAbsent(arrived.citizen(), k -> new ArrayDeque<>(4));
+            ArrayDeque<Followed> theirs = byCitizen.computeIfAbsent(arrived.citizen, k -> new ArrayDeque<>(4));
             theirs.addLast(arrived);
             if (theirs.size() > maxPerCitizen + 1) { // this one and as many before it as are shown
                 theirs.pollFirst(); // byArrival lets go of it when the window passes it
             }
             byArrival.addLast(arrived);
         }
-        for (Followed oldest = byArrival.peekFirst(); oldest != null && nowNs - oldest.arrivedNs() > windowNs; oldest = byArrival.peekFirst()) {
+        for (Followed oldest = byArrival.peekFirst(); oldest != null && nowNs - oldest.arrivedNs > windowNs; oldest = byArrival.peekFirst()) {
             byArrival.pollFirst();
-            follower.forget(oldest.contactId());
-            ArrayDeque<Followed> theirs = byCitizen.get(oldest.citizen());
+            follower.forget(oldest.contactId);
+            ArrayDeque<Followed> theirs = byCitizen.get(oldest.citizen);
             if (theirs != null && theirs.peekFirst() == oldest) {
                 theirs.pollFirst();
                 if (theirs.isEmpty()) {
-                    byCitizen.remove(oldest.citizen());
+                    byCitizen.remove(oldest.citizen);
                 }
             }
         }
@@ -81,14 +81,14 @@ public final class CitizenHistory {
      */
     public List<ContactRecord> before(long contactId) {
         Followed contact = follower.get(contactId);
-        ArrayDeque<Followed> theirs = contact == null ? null : byCitizen.get(contact.citizen());
+        ArrayDeque<Followed> theirs = contact == null ? null : byCitizen.get(contact.citizen);
         if (theirs == null) {
             return List.of();
         }
         List<ContactRecord> earlier = new ArrayList<>();
         for (Iterator<Followed> newestFirst = theirs.descendingIterator(); newestFirst.hasNext(); ) {
             Followed other = newestFirst.next();
-            if (other != contact && other.arrivedNs() <= contact.arrivedNs()) {
+            if (other != contact && other.arrivedNs <= contact.arrivedNs) {
                 earlier.add(follower.record(other));
             }
         }

@@ -24,7 +24,7 @@ import org.loket.host.gateway.Pseudonyms;
  * <p>Which contacts it follows is the caller's choice at their arrival; a followed contact stays
  * until {@link #forget}. Commands the core refused change nothing. Not thread-safe.
  */
-public final class ContactFollower {
+final class ContactFollower {
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS");
 
     private final ZoneId zone;
@@ -37,7 +37,7 @@ public final class ContactFollower {
      * @param config   the configuration in force before the first command, or null when the stream brings it
      * @param follow   asked at each {@code CONTACT_ARRIVED} the core accepted: follow this one?
      */
-    public ContactFollower(ZoneId zone, RoutingConfig config, Predicate<Command> follow) {
+    ContactFollower(ZoneId zone, RoutingConfig config, Predicate<Command> follow) {
         this.zone = zone;
         this.config = config;
         this.follow = follow;
@@ -48,7 +48,7 @@ public final class ContactFollower {
      *
      * @return the contact that arrived with this command and is now followed, else null
      */
-    public Followed accept(Command c, Decision[] decisions, int count) {
+    Followed accept(Command c, Decision[] decisions, int count) {
         if (Decision.refused(decisions, count)) {
             return null;
         }
@@ -133,22 +133,22 @@ public final class ContactFollower {
     }
 
     /** The followed contact with this id, or null. */
-    public Followed get(long contactId) {
+    Followed get(long contactId) {
         return contacts.get(contactId);
     }
 
     /** Stops following a contact (its record can still be made from the {@link Followed} kept elsewhere). */
-    public void forget(long contactId) {
+    void forget(long contactId) {
         contacts.remove(contactId);
     }
 
     /** The configuration in force at the last command fed, or null before one. */
-    public RoutingConfig config() {
+    RoutingConfig config() {
         return config;
     }
 
     /** The contact as its record tells it now (an open one says {@code open}). */
-    public ContactRecord record(Followed s) {
+    ContactRecord record(Followed s) {
         boolean queued = s.queuedNs >= 0;
         boolean ended = s.endedNs >= 0;
         long waitEndNs = s.acceptedNs >= 0 ? s.acceptedNs : s.endedNs;
@@ -177,7 +177,7 @@ public final class ContactFollower {
     }
 
     /** One contact as the journal showed it so far. Names are those in force when each event happened. */
-    public static final class Followed {
+    static final class Followed {
         final long contactId;
         final long arrivedNs;
         final int channel;
@@ -210,26 +210,6 @@ public final class ContactFollower {
             this.channel = channel;
             this.priority = priority;
             this.citizen = citizen;
-        }
-
-        /** The journal's contact id. */
-        public long contactId() {
-            return contactId;
-        }
-
-        /** The citizen's pseudonym, or {@code Command.UNKNOWN_CITIZEN}. */
-        public long citizen() {
-            return citizen;
-        }
-
-        /** Epoch ns of its arrival. */
-        public long arrivedNs() {
-            return arrivedNs;
-        }
-
-        /** Epoch ns of its end, or -1 while open. */
-        public long endedNs() {
-            return endedNs;
         }
 
         /** Abandoned while waiting in a queue (not after asking for a callback): its patience ran out. */
