@@ -77,12 +77,12 @@ public final class ChatGateway implements Gateway {
         var asked = engine.query(core -> {
             long[] ids = new long[core.liveContacts()];
             int n = core.liveContactIds(ids);
-            Map<Long, ChatHub.LiveContact> live = new HashMap<>();
+            Map<Long, HubRestart.LiveContact> live = new HashMap<>();
             for (int i = 0; i < n; i++) {
-                live.put(ids[i], new ChatHub.LiveContact(core.contactState(ids[i]).code(), core.contactQueue(ids[i]),
+                live.put(ids[i], new HubRestart.LiveContact(core.contactState(ids[i]).code(), core.contactQueue(ids[i]),
                         core.contactAgent(ids[i]), core.contactHolder(ids[i])));
             }
-            return Map.entry(live, ChatHub.CoreView.of(core));
+            return Map.entry(live, HubRestart.CoreView.of(core));
         });
         var core = asked.get(30, TimeUnit.SECONDS);
         Map<Long, List<TranscriptStore.Entry>> stored = transcripts.read(core.getKey().keySet()).get(5, TimeUnit.MINUTES);
@@ -109,7 +109,7 @@ public final class ChatGateway implements Gateway {
             try {
                 awaitInEgress(joined, engine);
                 engine.query(core -> {
-                    ChatHub.CoreView view = ChatHub.CoreView.of(core);
+                    HubRestart.CoreView view = HubRestart.CoreView.of(core);
                     joined.execute(() -> joined.resync(view));
                     return null;
                 }).get(30, TimeUnit.SECONDS);

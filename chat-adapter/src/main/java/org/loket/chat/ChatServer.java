@@ -153,7 +153,7 @@ final class ChatServer implements AutoCloseable {
 
     private static boolean tokenMatches(String expected, String header) {
         return header != null && header.startsWith("Bearer ")
-                && ChatHub.secretMatches(expected, header.substring("Bearer ".length()));
+                && SignIn.secretMatches(expected, header.substring("Bearer ".length()));
     }
 
     /** HTTP: pages, the work-item webhook, stats, and the upgrade to a WebSocket. */

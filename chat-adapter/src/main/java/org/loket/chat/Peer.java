@@ -20,7 +20,7 @@ final class Peer {
     int malformedInARow;
 
     // hub thread only
-    ChatHub.Conversation conversation;
+    Conversation conversation;
     int agent = -1;
     boolean subscribed;
     /** On a wallboard: the supervisor signed in (who may act there), or null for a view-only page. */

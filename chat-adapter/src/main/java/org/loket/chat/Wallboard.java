@@ -42,8 +42,8 @@ final class Wallboard {
     private final ChatCounters counters;
     private final ObjectMapper json;
     /** The hub's views, read at each frame: a reload replaces the arrays. */
-    private final Supplier<ChatHub.QueueView[]> queues;
-    private final Supplier<ChatHub.AgentView[]> agents;
+    private final Supplier<QueueView[]> queues;
+    private final Supplier<AgentView[]> agents;
     private final Set<Peer> watchers = new LinkedHashSet<>();
     private boolean dirty = true;
     private RoutingConfig routing;
@@ -78,7 +78,7 @@ final class Wallboard {
     }
 
     Wallboard(ChatSettings settings, LoadedConfig config, ChatCounters counters, ObjectMapper json,
-              Supplier<ChatHub.QueueView[]> queues, Supplier<ChatHub.AgentView[]> agents) {
+              Supplier<QueueView[]> queues, Supplier<AgentView[]> agents) {
         this.settings = settings;
         this.counters = counters;
         this.json = json;
@@ -283,10 +283,10 @@ final class Wallboard {
         ObjectNode w = json.createObjectNode().put("type", "wallboard").put("at", Instant.ofEpochMilli(nowMs).toString());
         ArrayNode qs = w.putArray("queues");
         KpiReport report = today.report(nowNs);
-        ChatHub.AgentView[] agentViews = agents.get();
-        for (ChatHub.QueueView q : queues.get()) {
+        AgentView[] agentViews = agents.get();
+        for (QueueView q : queues.get()) {
             long oldestJoinedNs = nowNs;
-            for (ChatHub.Conversation c : q.waiting) {
+            for (Conversation c : q.waiting) {
                 oldestJoinedNs = Math.min(oldestJoinedNs, c.joinedNs);
             }
             long longestMs = (nowNs - oldestJoinedNs) / 1_000_000L;
@@ -343,7 +343,7 @@ final class Wallboard {
         int onShift = 0;
         int onBreak = 0;
         int out = 0;
-        for (ChatHub.AgentView a : agentViews) {
+        for (AgentView a : agentViews) {
             boolean loggedOut = a.shown == AgentState.LOGGED_OUT.code() && a.held.isEmpty();
             boolean working = !a.held.isEmpty() || (a.shown != AgentState.LOGGED_OUT.code() && a.shown != AgentState.PAUSED.code());
             LiveAdherence.Now planned = adherence.at(moment, a.id, working, a.shownSinceMs);

@@ -952,7 +952,7 @@ class ChatGatewayTest {
     @Test
     void shouldNotLetPresencesReadBeforeADesksOwnCommandUndoIt() throws Exception {
         try (TestEngine t = new TestEngine(Map.of())) {
-            ChatHub.CoreView before = t.engine.query(ChatHub.CoreView::of).get(5, TimeUnit.SECONDS);
+            HubRestart.CoreView before = t.engine.query(HubRestart.CoreView::of).get(5, TimeUnit.SECONDS);
             JsonNode login = JSON.readTree("{\"type\":\"login\",\"agent\":\"chat-desk-001\",\"secret\":\"" + TestEngine.SECRET + "\"}");
             JsonNode raced = t.gateway.hub().ask(h -> {
                 h.onFrame(new Peer(new io.netty.channel.embedded.EmbeddedChannel(), Peer.Kind.AGENT, 20), login);

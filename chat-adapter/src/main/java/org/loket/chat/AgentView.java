@@ -1,0 +1,43 @@
+package org.loket.chat;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.loket.core.AgentState;
+import org.loket.core.PauseReason;
+import org.loket.core.command.CommandType;
+
+/** One agent of the roster. Hub thread only. */
+final class AgentView {
+    /** Index in the configuration in force; moves on a reload (names do not). */
+    int id;
+    final String name;
+    int presence = AgentState.LOGGED_OUT.code();
+    int reason = PauseReason.UNSPECIFIED;
+    final Set<Long> held = new LinkedHashSet<>();
+    Peer desktop;
+    int shown = AgentState.LOGGED_OUT.code();
+    long shownSinceMs = System.currentTimeMillis();
+    /**
+     * The hub's own mirrored commands for this agent not yet back from the engine: the hub applied
+     * them when it published them, so {@link Desks#mirror} skips as many (see there).
+     */
+    int ownInFlight;
+    /**
+     * The agent (or its supervisor) logged it out while it still held contacts: the core refuses
+     * that, so it is paused (no new work) and logged out once the last contact is done.
+     */
+    boolean logoutPending;
+
+    AgentView(int id, String name) {
+        this.id = id;
+        this.name = name;
+    }
+
+    /** Agents' commands whose effect the hub shows: {@link Desks#mirror}. */
+    static boolean mirrored(CommandType type) {
+        return switch (type) {
+            case AGENT_LOGGED_IN, AGENT_STATE_CHANGED, OFFER_ACCEPTED, OFFER_DECLINED, WRAP_UP_DONE -> true;
+            default -> false;
+        };
+    }
+}

@@ -1,0 +1,434 @@
+package org.loket.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.loket.chat.Conversation.Line;
+import org.loket.chat.Conversation.Phase;
+import org.loket.core.AgentState;
+import org.loket.core.Channel;
+import org.loket.core.command.Command;
+import org.loket.core.command.CommandType;
+import org.loket.core.config.FlowNode;
+import org.loket.core.decision.Outcome;
+import org.loket.host.gateway.Pseudonyms;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The citizens' side of the hub: web chats (start, resume with a token, the chatbot's choices,
+ * messages, leaving, asking to be contacted later), e-mail and social-media work items from the
+ * gateways' API, the chatbot's frames, and each waiting citizen's position and estimated wait.
+ * Hub thread.
+ */
+final class Citizens {
+    private static final Logger LOG = LoggerFactory.getLogger(Citizens.class);
+
+    /** How long an ended conversation stays resumable (to read the last messages) at most. */
+    private static final long ENDED_KEEP_MS = 60_000;
+
+    private static final Map<String, String> HINT = Map.of(
+            "nl", "Kies een van de knoppen hierboven, of kies de optie voor een medewerker.",
+            "en", "Please choose one of the buttons above, or the option to talk to a person.");
+
+    /** Longest e-mail address a citizen may give for a reply (RFC 5321's path limit). */
+    static final int MAX_EMAIL_CHARS = 254;
+
+    private static final Comparator<Conversation> QUEUE_ORDER = Comparator.<Conversation>comparingLong(c -> c.rankNs)
+            .thenComparingLong(c -> c.joinedNs).thenComparingLong(c -> c.id);
+
+    private final HubState hub;
+    private final SecureRandom random = new SecureRandom();
+    /** Work items' senders as the journal knows them ({@code Command.citizenPseudonym}). */
+    private final Pseudonyms pseudonyms;
+    private long nextContactId;
+
+    Citizens(HubState hub) {
+        this.hub = hub;
+        try {
+            this.pseudonyms = Pseudonyms.load(hub.settings.pseudonymKeyFile());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("chat.pseudonym-key-file: " + e.getMessage(), e);
+        }
+        if (hub.settings.pseudonymKeyFile() == null) {
+            LOG.warn("chat.pseudonym-key-file not set: work items' sender pseudonyms use a random key of this process");
+        }
+        // Ids apart from other gateways' (bit 62) and from this gateway's earlier runs (start time):
+        // 1,024 ids per millisecond of uptime before a later run's range is reached.
+        nextContactId = (1L << 62) + System.currentTimeMillis() * 1024L;
+    }
+
+    /** The citizen's connection closed: the conversation waits {@code chat.resume-seconds} for them. */
+    void closed(Peer peer) {
+        Conversation c = peer.conversation;
+        if (c != null && c.citizen == peer) {
+            c.citizen = null;
+            c.expiresMs = System.currentTimeMillis() + hub.settings.resumeSeconds() * 1000L;
+        }
+    }
+
+    // ------------------------------------------------------------------ web chat
+
+    /** A citizen's frame: start, resume, ping, choose (a menu button), message, leave, callback. */
+    void onFrame(Peer peer, String type, JsonNode frame) {
+        Conversation c = peer.conversation;
+        switch (type) {
+            case "start" -> startChat(peer, frame.path("language").asText(""));
+            case "resume" -> {
+                String token = hub.text(peer, frame, "token");
+                if (token != null) {
+                    resume(peer, token);
+                }
+            }
+            case "ping" -> peer.send("{\"type\":\"pong\"}");
+            case "choose" -> {
+                JsonNode input = frame.get("input");
+                if (c == null || input == null || !input.canConvertToInt() || input.asInt() < 0 || input.asInt() >= FlowNode.INPUTS) {
+                    hub.malformed(peer, "choose needs a started chat and an input 0.." + (FlowNode.INPUTS - 1));
+                    return;
+                }
+                if (c.phase != Phase.SELF_SERVICE) {
+                    peer.send(hub.error("not-now", "The assistant is not waiting for a choice.").toString());
+                    return;
+                }
+                c.say("citizen", frame.path("label").asText(inputName(input.asInt())));
+                c.lastInput = input.asInt();
+                Command o = hub.command(CommandType.SELF_SERVICE_INPUT, c.id, Command.NONE);
+                o.input = input.asInt();
+                hub.publish(o, peer);
+            }
+            case "message" -> {
+                String text = hub.text(peer, frame, "text");
+                if (text == null) {
+                    return;
+                }
+                if (c == null) {
+                    hub.malformed(peer, "start the chat first");
+                    return;
+                }
+                c.say("citizen", text);
+                // The agent in the conversation, and the one who stays after a warm transfer (both during an introduction).
+                int reader = c.phase == Phase.CONNECTED && c.agent >= 0 ? c.agent : -1;
+                for (int agent : new int[] {reader, c.stayingAgent}) {
+                    if (agent >= 0) {
+                        hub.sendToDesktop(agent, hub.json.createObjectNode().put("type", "message").put("contact", Long.toString(c.id))
+                                .put("from", "citizen").put("text", text));
+                    }
+                }
+                if (reader < 0 && c.stayingAgent < 0 && c.phase == Phase.SELF_SERVICE) {
+                    String hint = HINT.getOrDefault(hub.languageCode(c.language), HINT.get("en"));
+                    c.say("bot", hint);
+                    peer.send(hub.json.createObjectNode().put("type", "bot").put("text", hint).toString());
+                }
+            }
+            case "leave" -> {
+                if (c != null) {
+                    citizenLeft(c);
+                }
+            }
+            case "callback" -> {
+                if (c == null) {
+                    hub.malformed(peer, "start the chat first");
+                    return;
+                }
+                String email = frame.path("email").asText("").strip();
+                if (email.length() > MAX_EMAIL_CHARS || !email.isEmpty() && !email.matches("[^@\\s]+@[^@\\s]+")) {
+                    hub.malformed(peer, "email must be an address of at most " + MAX_EMAIL_CHARS + " characters, or left out");
+                    return;
+                }
+                if (c.phase != Phase.WAITING || !c.callbackOffered || c.callback) {
+                    peer.send(hub.error("not-now", "There is no offer to get back to you now.").toString());
+                    return;
+                }
+                c.replyTo = email.isEmpty() ? null : email;
+                if (c.replyTo != null) {
+                    c.record(TranscriptStore.Kind.REPLY_TO, c.replyTo, 0);
+                }
+                c.say("citizen", email.isEmpty() ? "please get back to me" : "please reply by e-mail");
+                if (hub.publish(hub.command(CommandType.CALLBACK_REQUESTED, c.id, Command.NONE), peer)) {
+                    hub.counters.callbacksRequested.increment();
+                }
+            }
+            default -> hub.malformed(peer, "unknown type '" + type + "'");
+        }
+    }
+
+    private void startChat(Peer peer, String language) {
+        if (peer.conversation != null && peer.conversation.phase != Phase.ENDED) {
+            peer.send(hub.error("already-started", "This connection already has a chat.").toString());
+            return;
+        }
+        long id = nextContactId++;
+        int languageId = hub.routing.languages().indexOf(language);
+        Command o = hub.command(CommandType.CONTACT_ARRIVED, id, Command.NONE);
+        o.channel = Channel.CHAT.code();
+        o.entryId = hub.chatEntry;
+        o.languageId = languageId;
+        if (!hub.publish(o, peer)) {
+            return;
+        }
+        hub.counters.conversationsStarted.increment();
+        Conversation c = new Conversation(id, Channel.CHAT.code(), true);
+        c.language = Math.max(0, languageId);
+        String token = newToken();
+        c.tokenHash = tokenHash(token);
+        c.citizen = peer;
+        c.store = hub.store;
+        peer.conversation = c;
+        hub.conversations.put(id, c);
+        hub.byToken.put(c.tokenHash, c);
+        hub.store.append(new TranscriptStore.Entry(id, TranscriptStore.Kind.OPENED, System.currentTimeMillis(), 0,
+                hub.channelName(Channel.CHAT.code()), c.tokenHash, null, null, null));
+        peer.send(hub.json.createObjectNode().put("type", "session").put("token", token)
+                .put("expiresInSeconds", hub.settings.resumeSeconds()).toString());
+    }
+
+    private void resume(Peer peer, String token) {
+        Conversation c = hub.byToken.get(tokenHash(token));
+        long now = System.currentTimeMillis();
+        if (c == null || (c.citizen == null && c.expiresMs < now)) {
+            hub.counters.resumeRefused.increment();
+            peer.send(hub.error("resume-refused", "This conversation has expired; start a new one.").toString());
+            return;
+        }
+        if (c.citizen != null && c.citizen != peer) {
+            c.citizen.send(hub.error("replaced", "The conversation continues in another window.").toString());
+            c.citizen.conversation = null;
+        }
+        hub.counters.resumed.increment();
+        c.citizen = peer;
+        peer.conversation = c;
+        ObjectNode session = hub.json.createObjectNode().put("type", "session").put("token", token).put("resumed", true)
+                .put("expiresInSeconds", hub.settings.resumeSeconds()).put("phase", c.phase.name().toLowerCase(Locale.ROOT));
+        ArrayNode lines = session.putArray("transcript");
+        if (c.transcript != null) {
+            for (Line line : c.transcript) {
+                lines.addObject().put("from", line.from()).put("text", line.text());
+            }
+        }
+        peer.send(session.toString());
+        if (c.phase == Phase.SELF_SERVICE && c.lastPrompt != null) {
+            peer.send(c.lastPrompt.toString());
+        } else if (c.phase == Phase.WAITING || c.phase == Phase.OFFERED) {
+            c.position = -1;
+            sendPosition(c);
+        } else if (c.phase == Phase.ENDED || c.phase == Phase.WRAP_UP) {
+            peer.send(hub.json.createObjectNode().put("type", "ended").put("outcome", Outcome.name(c.outcome)).toString());
+        }
+    }
+
+    /** The citizen left (said so, or did not come back in time). */
+    private void citizenLeft(Conversation c) {
+        switch (c.phase) {
+            case SELF_SERVICE, WAITING, OFFERED -> {
+                if (!c.callback) { // a citizen who asked to be contacted later keeps the place
+                    hub.publish(hub.command(CommandType.CONTACT_ABANDONED, c.id, Command.NONE), null);
+                }
+            }
+            case CONNECTED -> {
+                c.say("system", "citizen left");
+                hub.publish(hub.command(CommandType.CONTACT_ENDED, c.id, Command.NONE), null);
+            }
+            default -> { }
+        }
+        if (c.tokenHash != null) {
+            hub.byToken.remove(c.tokenHash);
+            c.tokenHash = null;
+        }
+    }
+
+    /** The resume token as the hub keeps it (and the transcript store keeps it): SHA-256, base64url. */
+    static String tokenHash(String token) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private String newToken() {
+        byte[] bytes = new byte[18];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    // ------------------------------------------------------------------ work items
+
+    /**
+     * An e-mail or social-media contact from {@code POST /api/v1/work-items}.
+     *
+     * @param preferredAgent the agent it should preferably reach (e.g. who answered the thread before), or
+     *                       null; an unknown name is ignored (the queue's {@code preferredAgentSeconds} decides how long)
+     * @return the contact id as text, or {@code null} when the ring was full (the caller answers 503)
+     */
+    String acceptWorkItem(Channel channel, String externalId, String from, String subject, String body, String preferredAgent) {
+        long id = nextContactId++;
+        Integer preferred = preferredAgent == null ? null : hub.agentIds.get(preferredAgent);
+        Command o = hub.command(CommandType.CONTACT_ARRIVED, id, preferred == null ? Command.NONE : preferred);
+        o.channel = channel.code();
+        o.entryId = channel == Channel.EMAIL ? hub.emailEntry : hub.socialEntry;
+        o.citizenPseudonym = pseudonyms.of(senderAddress(from));
+        if (!hub.publish(o, null)) {
+            return null;
+        }
+        hub.counters.workItemsAccepted.increment();
+        Conversation c = new Conversation(id, channel.code(), true);
+        c.externalId = externalId;
+        c.from = from;
+        c.subject = subject;
+        c.body = body;
+        c.store = hub.store;
+        hub.store.append(new TranscriptStore.Entry(id, TranscriptStore.Kind.OPENED, System.currentTimeMillis(), 0,
+                hub.channelName(channel.code()), null, subject, from, externalId));
+        c.say("citizen", body);
+        hub.conversations.put(id, c);
+        return Long.toString(id);
+    }
+
+    /**
+     * The address a sender's pseudonym is made of: the part in angle brackets of "Name &lt;address&gt;",
+     * in lower case, so a citizen who writes again from the same address is the same citizen.
+     */
+    static String senderAddress(String from) {
+        if (from == null) {
+            return null;
+        }
+        int open = from.lastIndexOf('<');
+        int close = from.lastIndexOf('>');
+        String address = open >= 0 && close > open ? from.substring(open + 1, close) : from;
+        return address.trim().toLowerCase(Locale.ROOT);
+    }
+
+    // ------------------------------------------------------------------ the chatbot
+
+    /** The bot's frame for a flow node: its text, and for a menu the buttons (then kept as the last prompt, for a resume). */
+    ObjectNode botFrame(Conversation c, FlowNode node, String text, boolean last) {
+        ObjectNode frame = hub.json.createObjectNode().put("type", "bot").put("text", text).put("node", node.name())
+                .put("final", last);
+        if (node.nextByInput() != null && (node.kind() == FlowNode.Kind.MENU || node.kind() == FlowNode.Kind.LANGUAGE)) {
+            ArrayNode options = frame.putArray("options");
+            for (int input = 0; input < FlowNode.INPUTS; input++) {
+                int next = node.nextByInput()[input];
+                if (next < 0) {
+                    continue;
+                }
+                FlowNode target = hub.routing.flowNodes().get(next);
+                String label = node.kind() == FlowNode.Kind.LANGUAGE && node.languageByInput()[input] >= 0
+                        ? hub.languageName(node.languageByInput()[input])
+                        : label(target.name()) + (target.kind() == FlowNode.Kind.QUEUE
+                                ? ("nl".equals(hub.languageCode(c.language)) ? " – medewerker" : " – talk to an agent") : "");
+                options.addObject().put("input", input).put("key", inputName(input)).put("label", label);
+            }
+            c.lastPrompt = frame;
+        }
+        return frame;
+    }
+
+    /** A button label from a node name: "to-login" → "login", "application-menu" → "application". */
+    static String label(String nodeName) {
+        String s = nodeName;
+        for (String prefix : new String[] {"to-", "info-"}) {
+            if (s.startsWith(prefix)) {
+                s = s.substring(prefix.length());
+            }
+        }
+        if (s.endsWith("-menu")) {
+            s = s.substring(0, s.length() - "-menu".length());
+        }
+        return s.replace('-', ' ');
+    }
+
+    static String inputName(int input) {
+        return input == 10 ? "*" : input == 11 ? "#" : Integer.toString(input);
+    }
+
+    // ------------------------------------------------------------------ positions and housekeeping
+
+    /** Position and estimated wait of every waiting citizen, sent when they change. */
+    void updatePositions() {
+        for (QueueView q : hub.queues) {
+            if (q.waiting.isEmpty()) {
+                continue;
+            }
+            List<Conversation> order = new ArrayList<>(q.waiting);
+            order.sort(QUEUE_ORDER);
+            int position = 0;
+            for (Conversation c : order) {
+                position++;
+                if (c.citizen != null && c.position != position) {
+                    c.position = position;
+                    sendPosition(c);
+                }
+            }
+        }
+    }
+
+    void sendPosition(Conversation c) {
+        QueueView q = hub.queues[c.queue];
+        if (c.position < 0) {
+            int ahead = 0;
+            for (Conversation other : q.waiting) {
+                if (other != c && QUEUE_ORDER.compare(other, c) < 0) {
+                    ahead++;
+                }
+            }
+            c.position = ahead + 1;
+        }
+        c.ewtSeconds = estimatedWaitSeconds(q, c);
+        c.citizen.send(hub.json.createObjectNode().put("type", "queued").put("queue", q.spec.name())
+                .put("position", c.position).put("estimatedWaitSeconds", c.ewtSeconds).toString());
+    }
+
+    /**
+     * Position times the observed interval between offers from the queue (smoothed); before any
+     * offer, the core's estimate when the contact queued, less the time waited since; without one,
+     * two minutes per contact shared over the qualified agents who are ready.
+     */
+    private long estimatedWaitSeconds(QueueView q, Conversation c) {
+        int position = c.position;
+        if (q.offerIntervalMs > 0) {
+            return Math.round(position * q.offerIntervalMs / 1000);
+        }
+        if (c.coreEstimateMs >= 0) {
+            long waitedMs = Math.max(0, System.currentTimeMillis() - c.coreEstimateAtNs / 1_000_000L);
+            return Math.max(0, (c.coreEstimateMs - waitedMs) / 1000);
+        }
+        int ready = 0;
+        for (int a : q.qualified) {
+            if (hub.agents[a].presence == AgentState.READY.code()) {
+                ready++;
+            }
+        }
+        return position * 120L / Math.max(1, ready);
+    }
+
+    /** Citizens who did not come back in time leave; ended conversations are forgotten. */
+    void sweep() {
+        long now = System.currentTimeMillis();
+        for (Iterator<Conversation> it = hub.conversations.values().iterator(); it.hasNext(); ) {
+            Conversation c = it.next();
+            if (!c.ours || c.channel != Channel.CHAT.code()) {
+                continue;
+            }
+            if (c.phase == Phase.ENDED && now - c.endedMs > ENDED_KEEP_MS && c.agent < 0) {
+                if (c.tokenHash != null) {
+                    hub.byToken.remove(c.tokenHash);
+                }
+                it.remove();
+            } else if (c.citizen == null && c.expiresMs > 0 && c.expiresMs < now && c.tokenHash != null) {
+                citizenLeft(c);
+            }
+        }
+    }
+}

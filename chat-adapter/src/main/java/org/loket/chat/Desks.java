@@ -1,0 +1,574 @@
+package org.loket.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.loket.chat.Conversation.Line;
+import org.loket.chat.Conversation.Phase;
+import org.loket.core.AgentState;
+import org.loket.core.Channel;
+import org.loket.core.PauseReason;
+import org.loket.core.command.Command;
+import org.loket.core.command.CommandType;
+import org.loket.core.config.AgentSpec;
+import org.loket.core.decision.Decision;
+import org.loket.core.decision.DecisionType;
+import org.loket.host.trace.ContactRecord;
+
+/**
+ * The agents' desktops: log-in, presence (ready, paused with a reason, logged out, and a logout
+ * that waits for the last contact), the actions on a held contact (accept, decline, message, end,
+ * transfer cold, warm or as an introduction, leave, wrap-up), the state line and the contact cards.
+ * Agents who work through another gateway (a phone, the admin API) are mirrored from the engine's
+ * commands ({@link #mirror}), so the desktop and the wallboard show a phone agent as the core has
+ * it. Hub thread.
+ */
+final class Desks {
+    private final HubState hub;
+    private final SignIn signIn;
+
+    Desks(HubState hub, SignIn signIn) {
+        this.hub = hub;
+        this.signIn = signIn;
+    }
+
+    /** The agent's desktop closed; the agent stays as they were (a phone may still work). */
+    void closed(Peer peer) {
+        if (peer.agent >= 0 && hub.agents[peer.agent].desktop == peer) {
+            hub.agents[peer.agent].desktop = null;
+        }
+    }
+
+    /** After a reload: every open desktop gets the new configuration's queues, reasons and codes. */
+    void welcomeAll() {
+        for (AgentView a : hub.agents) {
+            if (a.desktop != null) {
+                a.desktop.send(welcome(a).toString());
+            }
+        }
+    }
+
+    /** A desktop's frame: login and ping, then presence (ready, pause, logout) and the actions on a held contact. */
+    void onFrame(Peer peer, String type, JsonNode frame) {
+        if (type.equals("login")) {
+            login(peer, frame);
+            return;
+        }
+        if (type.equals("ping")) {
+            peer.send("{\"type\":\"pong\"}");
+            return;
+        }
+        if (peer.agent < 0) {
+            hub.counters.authFailures.increment();
+            peer.send(hub.error("unauthenticated", "Log in first.").toString());
+            return;
+        }
+        AgentView a = hub.agents[peer.agent];
+        switch (type) {
+            case "ready" -> changePresence(peer, a, AgentState.READY, PauseReason.UNSPECIFIED);
+            case "pause" -> {
+                int code = hub.routing.pauseReasonCode(frame.path("reason").asText());
+                if (code < 0) {
+                    hub.malformed(peer, "pause needs a reason of " + hub.routing.pauseReasons());
+                    return;
+                }
+                changePresence(peer, a, AgentState.PAUSED, code);
+            }
+            case "logout" -> changePresence(peer, a, AgentState.LOGGED_OUT, PauseReason.UNSPECIFIED);
+            case "accept", "decline", "end", "wrap-up", "transfer", "message", "leave" -> onContactAction(peer, a, type, frame);
+            default -> hub.malformed(peer, "unknown type '" + type + "'");
+        }
+    }
+
+    private void login(Peer peer, JsonNode frame) {
+        String name = frame.path("agent").asText("");
+        String secret = frame.path("secret").asText("");
+        Integer id = hub.agentIds.get(name);
+        if (!signIn.check(peer, "desktop", name, id != null, secret, "login-refused", "Unknown agent or wrong secret.")) {
+            return;
+        }
+        AgentView a = hub.agents[id];
+        if (a.desktop != null && a.desktop != peer) {
+            a.desktop.send(hub.error("replaced", "You logged in elsewhere.").toString());
+            a.desktop.agent = -1;
+        }
+        a.desktop = peer;
+        peer.agent = id;
+        if (a.presence == AgentState.LOGGED_OUT.code()) {
+            if (!hub.publish(hub.command(CommandType.AGENT_LOGGED_IN, Command.NONE, id), peer)) {
+                return;
+            }
+            presence(a, AgentState.READY.code(), PauseReason.UNSPECIFIED);
+        }
+        peer.send(welcome(a).toString());
+        sendState(a);
+        if (hub.wallboard.announcement() != null) {
+            peer.send(hub.wallboard.announcementFrame().toString());
+        }
+        for (long held : a.held) {
+            Conversation c = hub.conversations.get(held);
+            if (c != null) {
+                hub.sendToDesktop(a.id, offerFrame(c, c.phase == Phase.OFFERED ? "offer" : "conversation"));
+            }
+        }
+    }
+
+    /** What a desktop needs to know of the configuration in force: capacity, queues, pause reasons, wrap-up codes. */
+    private ObjectNode welcome(AgentView a) {
+        AgentSpec spec = hub.routing.agents().get(a.id);
+        ObjectNode welcome = hub.json.createObjectNode().put("type", "welcome").put("agent", a.name);
+        ObjectNode capacity = welcome.putObject("capacity");
+        for (Channel ch : Channel.values()) {
+            capacity.put(ch.name().toLowerCase(Locale.ROOT), spec.capacityPerChannel()[ch.code()]);
+        }
+        ArrayNode queueNames = welcome.putArray("queues");
+        ObjectNode queueChannels = welcome.putObject("queueChannels"); // a transfer stays in its channel
+        hub.routing.queues().forEach(q -> {
+            queueNames.add(q.name());
+            queueChannels.put(q.name(), q.channel().name().toLowerCase(Locale.ROOT));
+        });
+        ArrayNode reasons = welcome.putArray("pauseReasons");
+        hub.routing.pauseReasons().forEach(reasons::add);
+        ArrayNode codes = welcome.putArray("wrapUpCodes");
+        hub.routing.wrapUpCodes().forEach(codes::add);
+        return welcome;
+    }
+
+    /**
+     * Publishes an agent's presence (from its desktop or a supervisor's wallboard) and shows it at
+     * once; the core may still refuse it (the mirror then follows the core).
+     *
+     * @return whether it was published
+     */
+    boolean changePresence(Peer peer, AgentView a, AgentState state, int reason) {
+        if (state == AgentState.LOGGED_OUT && !a.held.isEmpty()) {
+            int pauseReason = a.presence == AgentState.PAUSED.code() ? a.reason : PauseReason.UNSPECIFIED;
+            if (!changePresence(peer, a, AgentState.PAUSED, pauseReason)) {
+                return false;
+            }
+            a.logoutPending = true;
+            sendState(a);
+            hub.wallboard.changed();
+            return true;
+        }
+        a.logoutPending = false;
+        Command o = hub.command(CommandType.AGENT_STATE_CHANGED, Command.NONE, a.id);
+        o.agentState = state.code();
+        if (state == AgentState.PAUSED) {
+            o.reason = reason;
+        }
+        if (!hub.publish(o, peer)) {
+            return false;
+        }
+        presence(a, state.code(), reason);
+        return true;
+    }
+
+    // ------------------------------------------------------------------ held contacts
+
+    /**
+     * An agent's action on a contact it holds. Another gateway's call takes only transfer, leave
+     * and wrap-up here: it is answered, rejected and hung up on the phone.
+     */
+    private void onContactAction(Peer peer, AgentView a, String type, JsonNode frame) {
+        long contactId;
+        try {
+            contactId = Long.parseLong(frame.path("contact").asText(""));
+        } catch (NumberFormatException e) {
+            hub.malformed(peer, "'contact' must be a contact id");
+            return;
+        }
+        Conversation c = hub.conversations.get(contactId);
+        if (c == null || !a.held.contains(contactId)) {
+            peer.send(hub.error("not-yours", "You do not hold contact " + contactId + ".").toString());
+            return;
+        }
+        if (!c.ours && c.channel == Channel.VOICE.code() && !type.equals("transfer") && !type.equals("leave") && !type.equals("wrap-up")) {
+            // The phone rings and talks: its answer, rejection and hang-up reach the core through the
+            // telephony adapter; the same from here would leave the call and the core disagreeing.
+            // A transfer (and leaving a warm one) is the core's, and the telephony adapter moves the caller.
+            peer.send(hub.error("on-phone", "Contact " + contactId + " is a call: answer, reject and hang up on your phone.").toString());
+            return;
+        }
+        switch (type) {
+            case "accept" -> {
+                if (c.phase != Phase.OFFERED) {
+                    peer.send(hub.error("not-offered", "Contact " + contactId + " is not offered to you.").toString());
+                    return;
+                }
+                if (hub.publish(hub.command(CommandType.OFFER_ACCEPTED, c.id, a.id), peer)) {
+                    c.phase = Phase.CONNECTED;
+                    c.say("system", "agent joined");
+                    if (c.citizen != null) {
+                        c.citizen.send("{\"type\":\"agent-joined\"}");
+                    }
+                    hub.sendToDesktop(a.id, offerFrame(c, "conversation"));
+                    joinedIntroduction(c, a);
+                    shown(a);
+                }
+            }
+            case "decline" -> {
+                if (c.phase != Phase.OFFERED) {
+                    peer.send(hub.error("not-offered", "Contact " + contactId + " is not offered to you.").toString());
+                    return;
+                }
+                if (hub.publish(hub.command(CommandType.OFFER_DECLINED, c.id, a.id), peer)) {
+                    returnToWaiting(c, a, false);
+                }
+            }
+            case "message" -> {
+                String text = hub.text(peer, frame, "text");
+                if (text == null) {
+                    return;
+                }
+                if (c.phase != Phase.CONNECTED && c.stayingAgent != a.id) {
+                    peer.send(hub.error("not-connected", "Contact " + contactId + " is not connected.").toString());
+                    return;
+                }
+                c.sayAsAgent(a.name, text);
+                if (c.citizen != null) {
+                    c.citizen.send(hub.json.createObjectNode().put("type", "message").put("from", "agent").put("text", text).toString());
+                }
+                // A three-party chat (an introduction): the other agent reads along.
+                int colleague = a.id == c.stayingAgent ? (c.phase == Phase.CONNECTED ? c.agent : -1) : c.stayingAgent;
+                if (colleague >= 0 && colleague != a.id) {
+                    hub.sendToDesktop(colleague, hub.json.createObjectNode().put("type", "message").put("contact", Long.toString(c.id))
+                            .put("from", "colleague").put("text", a.name + ": " + text));
+                }
+                hub.toWebhook(c, "reply", n -> n.put("text", text));
+            }
+            case "end" -> {
+                if (c.phase != Phase.CONNECTED) {
+                    peer.send(hub.error("not-connected", "Contact " + contactId + " is not connected.").toString());
+                    return;
+                }
+                hub.publish(hub.command(CommandType.CONTACT_ENDED, c.id, Command.NONE), peer);
+            }
+            case "transfer" -> {
+                Integer queue = hub.queueIds.get(frame.path("queue").asText(""));
+                if (queue == null) {
+                    hub.malformed(peer, "transfer needs a queue of " + hub.queueIds.keySet());
+                    return;
+                }
+                Channel own = c.queue < 0 ? null : hub.routing.queues().get(c.queue).channel();
+                if (own != null && hub.routing.queues().get(queue).channel() != own) {
+                    peer.send(hub.error("wrong-channel", "Contact " + contactId + " can only go to a " + own.name().toLowerCase(Locale.ROOT)
+                            + " queue, not " + hub.routing.queues().get(queue).name() + ".").toString());
+                    return;
+                }
+                String note = frame.path("note").asText("");
+                if (note.length() > hub.settings.maxTextChars()) {
+                    hub.counters.oversizedTexts.increment();
+                    peer.send(hub.error("too-long", "The note is longer than " + hub.settings.maxTextChars() + " characters").toString());
+                    return;
+                }
+                if (c.phase != Phase.CONNECTED || c.agent != a.id) {
+                    peer.send(hub.error("not-connected", "Contact " + contactId + " is not connected.").toString());
+                    return;
+                }
+                // An introduction (a three-way call or chat until the first agent leaves) is a warm transfer.
+                boolean introduce = frame.path("introduce").asBoolean(false);
+                boolean warm = introduce || frame.path("warm").asBoolean(false);
+                if (warm && (hub.routing.queues().get(queue).deferrable() || c.queue >= 0 && hub.routing.queues().get(c.queue).deferrable())) {
+                    peer.send(hub.error("cold-only", "Contact " + contactId + " is a work item: it is transferred cold.").toString());
+                    return;
+                }
+                String targetName = frame.path("agent").asText("").trim();
+                Integer target = targetName.isEmpty() ? null : hub.agentIds.get(targetName);
+                if (!targetName.isEmpty() && target == null) {
+                    hub.malformed(peer, "transfer names no agent '" + targetName + "' of the roster");
+                    return;
+                }
+                Command o = hub.command(CommandType.TRANSFER_REQUESTED, c.id, a.id);
+                o.queueId = queue;
+                o.input = target == null ? Command.NONE : target; // the core offers it to them if they can take it now
+                o.reason = introduce ? Command.TRANSFER_INTRODUCE : warm ? Command.TRANSFER_WARM : Command.NONE;
+                if (hub.publish(o, peer)) {
+                    if (c.pendingNotes == null) {
+                        c.pendingNotes = new ArrayDeque<>(1);
+                    }
+                    c.pendingNotes.add(a.name + " → " + hub.routing.queues().get(queue).name() + (target == null ? "" : " (" + targetName + ")")
+                            + (note.isBlank() ? "" : ": " + note));
+                }
+            }
+            case "leave" -> {
+                // The agent who stays after a warm transfer, or the one who took an introduction (back to the first).
+                boolean joined = c.introducing && c.stayingAgent >= 0 && c.agent == a.id && c.phase == Phase.CONNECTED;
+                if (c.stayingAgent != a.id && !joined) {
+                    peer.send(hub.error("not-staying", "You do not stay with contact " + contactId + " after a warm transfer,"
+                            + " nor were you introduced to it.").toString());
+                    return;
+                }
+                hub.publish(hub.command(CommandType.TRANSFER_LEFT, c.id, a.id), peer); // TRANSFER_RELEASED closes the card
+            }
+            case "wrap-up" -> {
+                List<String> wrapUpCodes = hub.routing.wrapUpCodes();
+                int code = wrapUpCodes.indexOf(frame.path("code").asText(""));
+                if (code < 0) {
+                    hub.malformed(peer, "wrap-up needs a code of " + wrapUpCodes);
+                    return;
+                }
+                if (c.phase == Phase.WRAP_UP) {
+                    Command o = hub.command(CommandType.WRAP_UP_DONE, c.id, a.id);
+                    o.reason = code;
+                    if (!hub.publish(o, peer)) {
+                        return;
+                    }
+                } else if (c.phase != Phase.ENDED) {
+                    peer.send(hub.error("not-ended", "End contact " + contactId + " before its wrap-up.").toString());
+                    return;
+                }
+                hub.toWebhook(c, "wrap-up", n -> n.put("code", wrapUpCodes.get(code)));
+                closeWrapUp(c, a);
+            }
+            default -> hub.malformed(peer, "unknown type '" + type + "'");
+        }
+    }
+
+    // ------------------------------------------------------------------ what the desktop and the wallboard show
+
+    /** The agent's presence as the core has it now; the desktop hears of it. */
+    void presence(AgentView a, int presence, int reason) {
+        a.presence = presence;
+        a.reason = reason;
+        if (!shown(a)) {
+            sendState(a);
+        }
+    }
+
+    /**
+     * Recomputes what the wallboard shows for the agent: a held contact wins over presence.
+     *
+     * @return whether it changed (the agent's desktop was told)
+     */
+    boolean shown(AgentView a) {
+        int shown = a.presence;
+        boolean offered = false;
+        boolean busy = false;
+        boolean wrapUp = false;
+        for (long id : a.held) {
+            Conversation c = hub.conversations.get(id);
+            if (c != null) {
+                offered |= c.phase == Phase.OFFERED;
+                busy |= c.phase == Phase.CONNECTED || c.stayingAgent == a.id;
+                wrapUp |= c.phase == Phase.WRAP_UP || c.phase == Phase.ENDED;
+            }
+        }
+        if (offered) {
+            shown = AgentState.OFFERED.code();
+        } else if (busy) {
+            shown = AgentState.BUSY.code();
+        } else if (wrapUp) {
+            shown = AgentState.WRAP_UP.code();
+        }
+        hub.wallboard.changed();
+        if (a.logoutPending && a.held.isEmpty()) {
+            changePresence(a.desktop, a, AgentState.LOGGED_OUT, PauseReason.UNSPECIFIED); // the last contact is done
+            return true;
+        }
+        if (shown == a.shown) {
+            return false;
+        }
+        a.shown = shown;
+        a.shownSinceMs = System.currentTimeMillis();
+        sendState(a);
+        return true;
+    }
+
+    /**
+     * The desktop's state line: the agent's presence and, while they hold a contact, what it is
+     * doing ({@code activity}: offered, busy, wrap_up; empty otherwise), whichever gateway it came
+     * through (a call answered on the phone shows "busy" here too).
+     */
+    void sendState(AgentView a) {
+        hub.sendToDesktop(a.id, hub.json.createObjectNode().put("type", "state")
+                .put("state", AgentState.ofCode(a.presence).name().toLowerCase(Locale.ROOT))
+                .put("reason", hub.pauseReasonName(a.reason))
+                .put("activity", a.shown == a.presence ? "" : AgentState.ofCode(a.shown).name().toLowerCase(Locale.ROOT))
+                .put("logoutPending", a.logoutPending));
+    }
+
+    /** What the desktop shows of a contact: channel, queue, the self-service path and topic, transcript, notes. */
+    ObjectNode offerFrame(Conversation c, String type) {
+        ObjectNode f = hub.json.createObjectNode().put("type", type).put("contact", Long.toString(c.id))
+                .put("channel", c.channel < 0 ? "voice" : Channel.ofCode(c.channel).name().toLowerCase(Locale.ROOT))
+                .put("queue", c.queue < 0 ? "" : hub.routing.queues().get(c.queue).name())
+                .put("topic", c.topic == null ? "" : c.topic)
+                .put("language", hub.languageCode(c.language))
+                .put("waitedSeconds", c.joinedNs < 0 || c.lastOfferNs < 0 ? 0 : (c.lastOfferNs - c.joinedNs) / 1_000_000_000L);
+        if (c.replyTo != null) {
+            f.put("replyTo", c.replyTo);
+        }
+        ArrayNode path = f.putArray("path");
+        c.path.forEach(path::add);
+        ArrayNode lines = f.putArray("transcript");
+        if (c.transcript != null) {
+            for (Line line : c.transcript) {
+                ObjectNode l = lines.addObject().put("from", line.from()).put("text", line.text());
+                if (line.agent() != null) {
+                    l.put("agent", line.agent()); // the desktop marks a colleague's lines
+                }
+            }
+        }
+        ArrayNode notes = f.putArray("notes");
+        if (c.notes != null) {
+            c.notes.forEach(notes::add);
+        }
+        if (c.subject != null) {
+            f.put("subject", c.subject).put("from", c.from == null ? "" : c.from);
+        }
+        if (c.introducing && c.stayingAgent >= 0 && c.phase == Phase.CONNECTED) {
+            f.put("introducedBy", hub.agents[c.stayingAgent].name); // on the call too until they leave; this agent may leave it back to them
+        }
+        if (c.queue >= 0) {
+            f.put("offerTimeoutSeconds", hub.routing.queues().get(c.queue).offerTimeoutMs() / 1000);
+        }
+        earlierContacts(c, f);
+        return f;
+    }
+
+    /**
+     * The citizen's earlier contacts (a caller or sender known by pseudonym; a web chat has none),
+     * newest first: when, how, where, how it ended, with whom and the wrap-up code. Never the
+     * pseudonym itself, nor any text.
+     *
+     * @return whether there were any (then {@code f} has them)
+     */
+    boolean earlierContacts(Conversation c, ObjectNode f) {
+        List<ContactRecord> earlier = hub.earlierContacts(c.id);
+        if (earlier.isEmpty()) {
+            return false;
+        }
+        ArrayNode list = f.put("earlierDays", hub.settings.citizenHistoryDays()).putArray("earlier");
+        for (ContactRecord r : earlier) {
+            list.addObject().put("arrivedAt", r.arrivedAt()).put("channel", r.channel())
+                    .put("queue", !r.lastQueue().isEmpty() ? r.lastQueue() : !r.queue().isEmpty() ? r.queue() : r.entry())
+                    .put("outcome", r.outcome()).put("waitMs", r.waitMs()).put("agent", r.agent())
+                    .put("wrapUpCode", r.wrapUpCode()).put("transfers", r.transfers()).put("callback", r.callback());
+        }
+        return true;
+    }
+
+    /** When the service announcement changed from {@code before}, every agent's desktop shows the new one (or none). */
+    void announcementToDesktops(String before) {
+        if (Objects.equals(before, hub.wallboard.announcement())) {
+            return;
+        }
+        String frame = hub.wallboard.announcementFrame().toString();
+        for (AgentView a : hub.agents) {
+            if (a.desktop != null) {
+                a.desktop.send(frame);
+            }
+        }
+    }
+
+    /**
+     * An agent's command from any source, in journal order, moves the hub's views as it moved the
+     * core (refused ones move nothing). The hub's own were applied when published: as many commands
+     * as it has in flight for the agent are skipped. If another source's command comes back before
+     * the hub's own, that one is skipped instead and the hub's own applied: its values are the
+     * ones the core ended with, since it came later.
+     */
+    void mirror(Command command, Decision[] decisions) {
+        if (!AgentView.mirrored(command.type) || command.agentId < 0 || command.agentId >= hub.agents.length) {
+            return;
+        }
+        AgentView a = hub.agents[command.agentId];
+        if (a.ownInFlight > 0) {
+            a.ownInFlight--;
+            return;
+        }
+        for (Decision d : decisions) {
+            if (d.type == DecisionType.REJECT_COMMAND) {
+                return;
+            }
+        }
+        Conversation c = command.contactId >= 0 ? hub.conversations.get(command.contactId) : null;
+        boolean heldHere = c != null && c.agent == a.id && a.held.contains(c.id);
+        switch (command.type) {
+            case AGENT_LOGGED_IN -> {
+                if (a.presence == AgentState.LOGGED_OUT.code()) {
+                    presence(a, AgentState.READY.code(), PauseReason.UNSPECIFIED);
+                }
+            }
+            case AGENT_STATE_CHANGED -> {
+                a.logoutPending = false; // someone else (a phone, the admin API) decided otherwise
+                int reason = command.agentState == AgentState.PAUSED.code() ? command.reason : PauseReason.UNSPECIFIED;
+                if (a.presence != command.agentState || a.reason != reason) {
+                    presence(a, command.agentState, reason);
+                }
+            }
+            case OFFER_ACCEPTED -> {
+                if (heldHere && c.phase == Phase.OFFERED) { // the agent answered the phone
+                    c.phase = Phase.CONNECTED;
+                    hub.sendToDesktop(a.id, offerFrame(c, "conversation"));
+                    joinedIntroduction(c, a);
+                    shown(a);
+                }
+            }
+            case OFFER_DECLINED -> {
+                if (heldHere && c.phase == Phase.OFFERED) { // the phone rejected the call: back in its queue
+                    returnToWaiting(c, a, true);
+                }
+            }
+            case WRAP_UP_DONE -> {
+                if (heldHere && (c.phase == Phase.WRAP_UP || c.phase == Phase.ENDED)) { // e.g. *57 from the phone
+                    closeWrapUp(c, a);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** {@code a} took the contact: when it was an introduction, the agent who introduces it hears who joined. */
+    private void joinedIntroduction(Conversation c, AgentView a) {
+        if (c.introducing && c.stayingAgent >= 0) {
+            hub.sendToDesktop(c.stayingAgent, hub.json.createObjectNode().put("type", "joined").put("contact", Long.toString(c.id)).put("agent", a.name));
+        }
+    }
+
+    /** The agent's part in the contact is over (wrap-up recorded or ended elsewhere): off the desktop. */
+    void closeWrapUp(Conversation c, AgentView a) {
+        c.phase = Phase.ENDED;
+        a.held.remove(c.id);
+        hub.sendToDesktop(a.id, hub.json.createObjectNode().put("type", "closed").put("contact", Long.toString(c.id)));
+        shown(a);
+        if (!c.ours) {
+            hub.conversations.remove(c.id); // another gateway's contact: nothing more to show of it
+        }
+    }
+
+    /** An offer ended without an answer (retracted, declined): the contact waits in its queue again. */
+    void returnToWaiting(Conversation c, AgentView offeredTo, boolean tellDesktop) {
+        if (offeredTo != null) {
+            offeredTo.held.remove(c.id);
+            if (tellDesktop) {
+                hub.sendToDesktop(offeredTo.id, hub.json.createObjectNode().put("type", "retracted").put("contact", Long.toString(c.id)));
+            }
+            shown(offeredTo);
+        }
+        c.agent = -1;
+        c.phase = Phase.WAITING;
+        if (c.queue >= 0) {
+            hub.queues[c.queue].waiting.add(c);
+        }
+    }
+
+    /**
+     * The core ended after-contact work that ran past its queue's limit (it says so with an
+     * AGENT_STATE): those contacts no longer need a WRAP_UP_DONE; the desktop still records a code.
+     */
+    void wrapUpsTimedOut(AgentView a, long nowNs) {
+        for (long id : a.held) {
+            Conversation c = hub.conversations.get(id);
+            if (c != null && c.phase == Phase.WRAP_UP && c.queue >= 0
+                    && nowNs - c.endedNs >= hub.routing.queues().get(c.queue).maxWrapUpMs() * 1_000_000L) {
+                c.phase = Phase.ENDED;
+            }
+        }
+    }
+}
