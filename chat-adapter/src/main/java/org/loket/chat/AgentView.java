@@ -22,15 +22,18 @@ final class AgentView {
      * them when it published them, so {@link Desks#mirror} skips as many (see there).
      */
     int ownInFlight;
-    /**
-     * The agent (or its supervisor) logged it out while it still held contacts: the core refuses
-     * that, so it is paused (no new work) and logged out once the last contact is done.
-     */
-    boolean logoutPending;
 
     AgentView(int id, String name) {
         this.id = id;
         this.name = name;
+    }
+
+    /**
+     * The agent (or its supervisor, a phone, the admin API) logged it out while it still held
+     * contacts: the core paused it (no new work) and logs it out once the last one is done.
+     */
+    boolean logoutPending() {
+        return presence == AgentState.PAUSED.code() && reason == PauseReason.LOGOUT_PENDING;
     }
 
     /** Agents' commands whose effect the hub shows: {@link Desks#mirror}. */

@@ -140,22 +140,13 @@ final class Desks {
 
     /**
      * Publishes an agent's presence (from its desktop or a supervisor's wallboard) and shows it at
-     * once; the core may still refuse it (the mirror then follows the core).
+     * once as the core will have it: a logout while the agent holds contacts is pending (paused with
+     * {@link PauseReason#LOGOUT_PENDING} until the core logs it out after the last one). The core may
+     * still refuse it (the mirror then follows the core).
      *
      * @return whether it was published
      */
     boolean changePresence(Peer peer, AgentView a, AgentState state, int reason) {
-        if (state == AgentState.LOGGED_OUT && !a.held.isEmpty()) {
-            int pauseReason = a.presence == AgentState.PAUSED.code() ? a.reason : PauseReason.UNSPECIFIED;
-            if (!changePresence(peer, a, AgentState.PAUSED, pauseReason)) {
-                return false;
-            }
-            a.logoutPending = true;
-            sendState(a);
-            hub.wallboard.changed();
-            return true;
-        }
-        a.logoutPending = false;
         Command o = hub.command(CommandType.AGENT_STATE_CHANGED, Command.NONE, a.id);
         o.agentState = state.code();
         if (state == AgentState.PAUSED) {
@@ -164,7 +155,11 @@ final class Desks {
         if (!hub.publish(o, peer)) {
             return false;
         }
-        presence(a, state.code(), reason);
+        if (state == AgentState.LOGGED_OUT && holdsForTheCore(a)) {
+            presence(a, AgentState.PAUSED.code(), PauseReason.LOGOUT_PENDING);
+        } else {
+            presence(a, state.code(), reason);
+        }
         return true;
     }
 
@@ -366,10 +361,6 @@ final class Desks {
             shown = AgentState.WRAP_UP.code();
         }
         hub.wallboard.changed();
-        if (a.logoutPending && a.held.isEmpty()) {
-            changePresence(a.desktop, a, AgentState.LOGGED_OUT, PauseReason.UNSPECIFIED); // the last contact is done
-            return true;
-        }
         if (shown == a.shown) {
             return false;
         }
@@ -389,7 +380,7 @@ final class Desks {
                 .put("state", AgentState.ofCode(a.presence).name().toLowerCase(Locale.ROOT))
                 .put("reason", hub.pauseReasonName(a.reason))
                 .put("activity", a.shown == a.presence ? "" : AgentState.ofCode(a.shown).name().toLowerCase(Locale.ROOT))
-                .put("logoutPending", a.logoutPending));
+                .put("logoutPending", a.logoutPending()));
     }
 
     /** What the desktop shows of a contact: channel, queue, the self-service path and topic, transcript, notes. */
@@ -496,7 +487,9 @@ final class Desks {
                 }
             }
             case AGENT_STATE_CHANGED -> {
-                a.logoutPending = false; // someone else (a phone, the admin API) decided otherwise
+                if (toldState(decisions, a.id)) {
+                    return; // the core said where the agent is (a logout waiting for its contacts): onDecision showed it
+                }
                 int reason = command.agentState == AgentState.PAUSED.code() ? command.reason : PauseReason.UNSPECIFIED;
                 if (a.presence != command.agentState || a.reason != reason) {
                     presence(a, command.agentState, reason);
@@ -522,6 +515,32 @@ final class Desks {
             }
             default -> { }
         }
+    }
+
+    /**
+     * Whether the core counts a contact against the agent: offered, talking, in the core's wrap-up,
+     * or staying with a warm transfer. A chat that ended and only waits for its wrap-up code here
+     * is not one (the core logs such an agent out at once).
+     */
+    private boolean holdsForTheCore(AgentView a) {
+        for (long id : a.held) {
+            Conversation c = hub.conversations.get(id);
+            if (c != null && (c.stayingAgent == a.id || c.agent == a.id
+                    && (c.phase == Phase.OFFERED || c.phase == Phase.CONNECTED || c.phase == Phase.WRAP_UP))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code decisions} hold an {@code AGENT_STATE} for the agent. */
+    private static boolean toldState(Decision[] decisions, int agent) {
+        for (Decision d : decisions) {
+            if (d.type == DecisionType.AGENT_STATE && d.agentId == agent) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code a} took the contact: when it was an introduction, the agent who introduces it hears who joined. */

@@ -363,7 +363,7 @@ final class Wallboard {
                     // An agent who paused while holding contacts pauses once they are done: the reason shows now.
                     .put("reason", a.presence == AgentState.PAUSED.code() ? pauseReasonName(a.reason) : "")
                     .put("pausing", a.presence == AgentState.PAUSED.code() && a.shown != AgentState.PAUSED.code())
-                    .put("loggingOut", a.logoutPending)
+                    .put("loggingOut", a.logoutPending())
                     .put("secondsInState", (nowMs - a.shownSinceMs) / 1000).put("sinceMs", a.shownSinceMs)
                     .put("contacts", a.held.size())
                     .put("shift", planned.shift()).put("planned", LiveAdherence.name(planned.planned())).put("plannedUntil", planned.until());

@@ -597,9 +597,9 @@ class ChatGatewayTest {
     }
 
     /**
-     * An agent logs out in the middle of a chat: the core refuses a logout while contacts are held,
-     * so the desk is paused at once (no new chat reaches it) and logged out when its chat is done;
-     * the wallboard shows it coming. Nothing is refused.
+     * An agent logs out in the middle of a chat: the core keeps a logout while contacts are held
+     * pending, so the desk is paused at once (no new chat reaches it) and the core logs it out when
+     * its chat is done; the wallboard shows it coming. Nothing is refused.
      */
     @Test
     void shouldLogOutAnAgentWhoHoldsAChatOnceItIsDone() throws Exception {
@@ -615,6 +615,8 @@ class ChatGatewayTest {
             assertThat(state.path("state").asText()).as("paused meanwhile: no new work").isEqualTo("paused");
             assertThat(state.path("activity").asText()).isEqualTo("busy");
             assertThat(awaitState(board, "chat-desk-001", "busy", "loggingOut").path("contacts").asInt()).isEqualTo(1);
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.engine.core().agentPauseReason(agent)).as("the core holds the logout").isEqualTo(PauseReason.LOGOUT_PENDING);
             WsClient second = askForAnAgent(t);
             assertThat(second.await("queued").path("position").asInt()).as("the second chat waits: nobody ready").isEqualTo(1);
 

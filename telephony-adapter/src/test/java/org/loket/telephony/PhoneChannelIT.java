@@ -1062,18 +1062,27 @@ class PhoneChannelIT {
         Sipp registration = Sipp.registration(SIPP, "agent-5", SOFTPHONE_PASSWORD, 5109, 12_000, 5110, 5184, 5095);
         awaitCommand(c -> c.sequence > mark && c.type == CommandType.AGENT_LOGGED_IN && agentName(c.agentId).equals("agent-5"), 10);
 
-        Sipp caller = call("0612000021", SOFTPHONE_NUMBER, new Sipp.Caller().pause(3000).hangUp());
+        // The caller talks past the registration's end (12 s): the phone unregisters mid-call.
+        Sipp caller = call("0612000021", SOFTPHONE_NUMBER, new Sipp.Caller().pause(22_000).hangUp());
         long contact = nextArrival();
-        assertThat(caller.await(30)).as(diagnostics(caller)).isZero();
         Decision offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == contact, 10);
         assertThat(agentName(offer.agentId)).isEqualTo("agent-5");
-        assertThat(outcomeOf(contact, 10)).as("answered on the registered contact").isEqualTo(Outcome.ANSWERED);
 
         assertThat(registration.await(40)).as(diagnostics(registration)).isZero();
         Command loggedOut = awaitCommand(c -> c.sequence > mark && c.type == CommandType.AGENT_STATE_CHANGED
                 && agentName(c.agentId).equals("agent-5") && c.agentState == AgentState.LOGGED_OUT.code(), 10);
+        Decision pending = awaitDecision(d -> d.type == DecisionType.AGENT_STATE && d.causeSequence == loggedOut.sequence, 10);
+        assertThat(pending.reason).as("a logout during the call waits for its end").isEqualTo(PauseReason.LOGOUT_PENDING);
         assertThat(indexOf(d -> d.type == DecisionType.REJECT_COMMAND && d.causeSequence == loggedOut.sequence))
-                .as("the core logged agent-5 out").isNegative();
+                .as("the core did not refuse it").isNegative();
+        assertThat(indexOf(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact)).as("the call goes on").isNegative();
+
+        assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
+        assertThat(outcomeOf(contact, 10)).as("answered on the registered contact").isEqualTo(Outcome.ANSWERED);
+        Decision out = awaitDecision(d -> d.type == DecisionType.AGENT_STATE && d.agentId == offer.agentId
+                && d.agentState == AgentState.LOGGED_OUT.code(), 10);
+        assertThat(indexOf(d -> d == out)).as("logged out when the call ended")
+                .isGreaterThan(indexOf(d -> d.type == DecisionType.END_CONTACT && d.contactId == contact));
     }
 
     @Test

@@ -218,7 +218,7 @@
       }
       case 'state':
         document.getElementById('state').textContent = f.state;
-        document.getElementById('reason').textContent = (f.reason ? '(' + f.reason + ')' : '')
+        document.getElementById('reason').textContent = (f.reason && !f.logoutPending ? '(' + f.reason + ')' : '')
           + (f.activity ? ' · ' + f.activity.replace('_', '-') : '')
           + (f.logoutPending ? ' · logging out when your contacts are done' : '');
         break;

@@ -9,6 +9,11 @@ public final class PauseReason {
     public static final int UNSPECIFIED = 0;
     /** The agent did not answer an offer in time (redirect on no answer). */
     public static final int NO_ANSWER = 1;
+    /**
+     * The agent asked to log out while it still held contacts: paused (nothing new is offered) until
+     * the last of them is done, then logged out by the core. Any other state change cancels it.
+     */
+    public static final int LOGOUT_PENDING = 2;
     /** First code available to the operator's configuration. */
     public static final int FIRST_OPERATOR_CODE = 16;
 

@@ -82,16 +82,20 @@ public record RoutingConfig(long version, List<String> skills, List<String> lang
     }
 
     /**
-     * The name of a pause's reason code: one of {@link #pauseReasons}, {@code no-answer} for the
-     * core's own (an offer rang out), or an empty string for none or a code this configuration does
-     * not name.
+     * The name of a pause's reason code: one of {@link #pauseReasons}, {@code no-answer} and
+     * {@code logout-pending} for the core's own (an offer rang out; a logout waits for the agent's
+     * last contact), or an empty string for none or a code this configuration does not name.
      */
     public String pauseReasonName(int code) {
         int index = code - org.loket.core.PauseReason.FIRST_OPERATOR_CODE;
         if (index >= 0 && index < pauseReasons.size()) {
             return pauseReasons.get(index);
         }
-        return code == org.loket.core.PauseReason.NO_ANSWER ? "no-answer" : "";
+        return switch (code) {
+            case org.loket.core.PauseReason.NO_ANSWER -> "no-answer";
+            case org.loket.core.PauseReason.LOGOUT_PENDING -> "logout-pending";
+            default -> "";
+        };
     }
 
     /** {@link #pauseReasonName}, or {@code none} (no reason given) or {@code code-N} (one not named): a label for figures. */

@@ -66,7 +66,12 @@ import org.loket.core.state.StateWriter;
  *     due while the contact is offered acts when the offer ends, before it is offered again. A
  *     contact that asked for a callback passes callback and close steps silently.</li>
  * <li>An offer not accepted within the queue's {@code offerTimeoutMs} is retracted: the contact
- *     returns to its place and the agent is paused with {@link PauseReason#NO_ANSWER}.</li>
+ *     returns to its place and the agent is paused with {@link PauseReason#NO_ANSWER} (an agent
+ *     whose logout is pending stays so, and is logged out if that was its last contact).</li>
+ * <li>A logout while the agent holds contacts (offered, talking, in wrap-up, staying with a warm
+ *     transfer) is pending: the agent is paused with {@link PauseReason#LOGOUT_PENDING}, which an
+ *     {@code AGENT_STATE} decision says, is offered nothing new, and is logged out (another
+ *     {@code AGENT_STATE}) as soon as it holds none. A later ready or pause cancels it.</li>
  * <li>After every command no available agent serves a waiting contact.</li>
  * <li>An operator's emergency closure ({@code QUEUE_CLOSURE_SET}) turns away contacts about to join
  *     the queue: they hear the closure prompt ({@code PLAY_PROMPT} with no node, final) and end
@@ -1221,6 +1226,10 @@ public final class RoutingCore {
      * queues, aged priority, then join time, then contact id.
      */
     private void routeAgent(int agent) {
+        if (agents.pauseReason(agent) == PauseReason.LOGOUT_PENDING) {
+            logOutIfFree(agent);
+            return;
+        }
         for (int channels = agents.availableChannels(agent); channels != 0; channels = agents.availableChannels(agent)) {
             int reserved = anyPreferred ? firstReservedFor(agent, channels) : -1;
             if (reserved >= 0) {
@@ -1352,12 +1361,12 @@ public final class RoutingCore {
         int agent = contacts.agent(slot);
         retractOffer(slot, agent);
         unload(slot, agent);
-        setPresence(agent, AgentState.PAUSED, PauseReason.NO_ANSWER);
-        Decision d = begin(DecisionType.AGENT_STATE);
-        d.agentId = agent;
-        d.agentState = agents.state(agent).code();
-        d.reason = PauseReason.NO_ANSWER;
-        emit();
+        if (agents.pauseReason(agent) == PauseReason.LOGOUT_PENDING) {
+            logOutIfFree(agent);
+        } else {
+            setPresence(agent, AgentState.PAUSED, PauseReason.NO_ANSWER);
+            tellAgentState(agent);
+        }
         returnToQueue(slot);
     }
 
@@ -1459,7 +1468,8 @@ public final class RoutingCore {
             setPresence(agent, AgentState.PAUSED, Math.max(PauseReason.UNSPECIFIED, command.reason));
         } else if (command.agentState == AgentState.LOGGED_OUT.code()) {
             if (agents.totalLoad(agent) > 0) {
-                reject(RejectReason.AGENT_HAS_CONTACTS, command);
+                setPresence(agent, AgentState.PAUSED, PauseReason.LOGOUT_PENDING);
+                tellAgentState(agent);
                 return;
             }
             setPresence(agent, AgentState.LOGGED_OUT, PauseReason.UNSPECIFIED);
@@ -1476,6 +1486,27 @@ public final class RoutingCore {
     private void becomeReady(int agent) {
         agents.presence(agent, AgentState.READY.code(), PauseReason.UNSPECIFIED, nowNs);
         routeAgent(agent);
+    }
+
+    /**
+     * For an agent whose logout is pending, after its hold on a contact ended: filed as it is (it
+     * takes nothing new), and logged out, with an {@code AGENT_STATE}, when it holds nothing now.
+     */
+    private void logOutIfFree(int agent) {
+        agents.refresh(agent, false, nowNs);
+        if (agents.totalLoad(agent) == 0) {
+            setPresence(agent, AgentState.LOGGED_OUT, PauseReason.UNSPECIFIED);
+            tellAgentState(agent);
+        }
+    }
+
+    /** An {@code AGENT_STATE} decision with the agent's presence (not what its contacts make it) and pause reason now. */
+    private void tellAgentState(int agent) {
+        Decision d = begin(DecisionType.AGENT_STATE);
+        d.agentId = agent;
+        d.agentState = agents.presence(agent);
+        d.reason = agents.pauseReason(agent);
+        emit();
     }
 
     private void setPresence(int agent, AgentState presence, int reason) {

@@ -6,8 +6,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.loket.core.AgentState;
 import org.loket.core.Channel;
 import org.loket.core.ContactState;
+import org.loket.core.PauseReason;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
 import org.loket.core.config.AgentSpec;
@@ -523,7 +525,8 @@ final class InvariantChecker {
 
     /**
      * No agent holds more than its capacity on a channel, and a voice contact takes the whole agent.
-     * The first agent of a warm transfer still counts the contact.
+     * The first agent of a warm transfer still counts the contact. A pending logout is a paused
+     * agent who still holds a contact: the core logs the agent out when its last one is done.
      */
     private void checkCapacity(RoutingCore core) {
         int[][] staying = new int[core.agentCount()][Channel.COUNT];
@@ -542,6 +545,10 @@ final class InvariantChecker {
                         a, load, channel, core.agentCapacity(a, channel));
                 total += load;
             }
+            require(total > 0 || core.agentPauseReason(a) != PauseReason.LOGOUT_PENDING,
+                    "agent %d's logout is pending although it holds nothing", a);
+            require(core.agentPauseReason(a) != PauseReason.LOGOUT_PENDING || core.agentPresence(a) == AgentState.PAUSED,
+                    "agent %d's logout is pending, but it is %s", a, core.agentPresence(a));
             int voice = core.agentLoad(a, Channel.VOICE);
             int deferrable = core.agentDeferrableLoad(a);
             require(voice == 0 || voice + deferrable == total, "agent %d holds voice and other, not deferrable contacts at once"

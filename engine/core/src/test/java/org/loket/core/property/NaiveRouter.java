@@ -908,6 +908,10 @@ final class NaiveRouter {
 
     /** The agent takes the best queue heads it can, one offer at a time. */
     private void route(Agent agent) {
+        if (agent.pauseReason == PauseReason.LOGOUT_PENDING) {
+            logOutIfFree(agent);
+            return;
+        }
         while (agent.presence == AgentState.READY) {
             Contact reserved = null;
             for (Contact c : contacts) {
@@ -1289,13 +1293,30 @@ final class NaiveRouter {
             }
         } else if (c.agentState == AgentState.LOGGED_OUT.code()) {
             if (totalLoad(agent) > 0) {
-                reject(RejectReason.AGENT_HAS_CONTACTS, c);
+                setPresence(agent, AgentState.PAUSED, PauseReason.LOGOUT_PENDING); // out once it holds nothing
+                tellAgentState(agent);
             } else {
                 setPresence(agent, AgentState.LOGGED_OUT, PauseReason.UNSPECIFIED);
             }
         } else {
             reject(RejectReason.INVALID_ARGUMENT, c);
         }
+    }
+
+    /** A pending logout completes when the agent holds nothing. */
+    private void logOutIfFree(Agent agent) {
+        if (totalLoad(agent) == 0) {
+            setPresence(agent, AgentState.LOGGED_OUT, PauseReason.UNSPECIFIED);
+            tellAgentState(agent);
+        }
+    }
+
+    private void tellAgentState(Agent agent) {
+        Decision d = decision(DecisionType.AGENT_STATE);
+        d.agentId = agent.index;
+        d.agentState = agent.presence.code();
+        d.reason = agent.pauseReason;
+        emit(d);
     }
 
     private void setPresence(Agent agent, AgentState presence, int reason) {
@@ -1467,12 +1488,12 @@ final class NaiveRouter {
         Agent agent = agents.get(contact.agent);
         retract(contact);
         release(contact);
-        setPresence(agent, AgentState.PAUSED, PauseReason.NO_ANSWER);
-        Decision d = decision(DecisionType.AGENT_STATE);
-        d.agentId = agent.index;
-        d.agentState = state(agent).code();
-        d.reason = PauseReason.NO_ANSWER;
-        emit(d);
+        if (agent.pauseReason == PauseReason.LOGOUT_PENDING) {
+            logOutIfFree(agent);
+        } else {
+            setPresence(agent, AgentState.PAUSED, PauseReason.NO_ANSWER);
+            tellAgentState(agent);
+        }
         returnToQueue(contact);
     }
 

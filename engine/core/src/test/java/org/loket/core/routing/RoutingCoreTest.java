@@ -501,8 +501,60 @@ class RoutingCoreTest {
         assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).extracting(d -> d.reason).containsExactly(
                 RejectReason.UNKNOWN_AGENT, RejectReason.UNKNOWN_CONTACT, RejectReason.UNKNOWN_ENTRY,
                 RejectReason.DUPLICATE_CONTACT, RejectReason.ILLEGAL_TRANSITION, RejectReason.WRONG_AGENT,
-                RejectReason.AGENT_HAS_CONTACTS, RejectReason.ILLEGAL_TRANSITION);
+                RejectReason.ILLEGAL_TRANSITION);
         assertThat(driver.core.rejected(RejectReason.ILLEGAL_TRANSITION)).isEqualTo(2);
+    }
+
+    @Test
+    void shouldLogOutAnAgentWhoHoldsAContactOnceItIsDoneAndOfferItNothingMeanwhile() {
+        b.queueOptions(qDigid, 1, 0, 0, 15_000, 30_000);
+        int ann = b.agent("ann", digid, 5);
+        int bob = b.agent("bob", digid, 5);
+        start(b.build()).apply(login(0, ann), arrive(1_000, 1, Channel.VOICE, eDigid), accept(2_000, 1, ann), login(2_500, bob),
+                logout(3_000, ann));
+        assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).as("a logout with a contact is not refused").isEmpty();
+        assertThat(driver.sink.of(DecisionType.AGENT_STATE)).singleElement().satisfies(d -> {
+            assertThat(d.agentId).isEqualTo(ann);
+            assertThat(d.agentState).isEqualTo(AgentState.PAUSED.code());
+            assertThat(d.reason).isEqualTo(PauseReason.LOGOUT_PENDING);
+        });
+        driver.apply(arrive(4_000, 2, Channel.VOICE, eDigid));
+        assertThat(lastOffer().agentId).as("the next call goes to bob").isEqualTo(bob);
+        driver.apply(end(5_000, 1));
+        assertThat(driver.core.agentPresence(ann)).as("in wrap-up: still there").isEqualTo(AgentState.PAUSED);
+        driver.apply(wrapUpDone(6_000, 1, ann));
+        assertThat(driver.core.agentPresence(ann)).isEqualTo(AgentState.LOGGED_OUT);
+        assertThat(driver.sink.of(DecisionType.AGENT_STATE)).last().satisfies(d -> {
+            assertThat(d.agentId).isEqualTo(ann);
+            assertThat(d.agentState).isEqualTo(AgentState.LOGGED_OUT.code());
+            assertThat(d.contactId).isEqualTo(-1);
+        });
+        assertThat(driver.core.rejected(RejectReason.AGENT_HAS_CONTACTS)).isZero();
+    }
+
+    @Test
+    void shouldCancelAPendingLogoutWhenTheAgentGoesReadyAgain() {
+        b.queueOptions(qDigid, 1, 0, 0, 15_000, 30_000);
+        int ann = b.agent("ann", digid, 5);
+        start(b.build()).apply(login(0, ann), arrive(1_000, 1, Channel.VOICE, eDigid), accept(2_000, 1, ann), logout(3_000, ann),
+                ready(4_000, ann), end(5_000, 1), wrapUpDone(6_000, 1, ann), arrive(7_000, 2, Channel.VOICE, eDigid));
+        assertThat(driver.sink.of(DecisionType.AGENT_STATE)).as("only the pending logout was said").singleElement();
+        assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).isEmpty();
+        assertThat(driver.core.agentPresence(ann)).isEqualTo(AgentState.READY);
+        assertThat(lastOffer().contactId).isEqualTo(2);
+    }
+
+    @Test
+    void shouldLogOutAnAgentWhoseLogoutWaitedForAnOfferThatRangOut() {
+        int ann = b.agent("ann", digid, 5);
+        int bob = b.agent("bob", digid, 5);
+        start(b.build()).apply(login(0, ann), arrive(1_000, 1, Channel.VOICE, eDigid), logout(2_000, ann), login(2_500, bob),
+                tick(1_000 + 15_000));
+        assertThat(driver.sink.of(DecisionType.AGENT_STATE)).extracting(d -> d.agentState, d -> d.reason).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(AgentState.PAUSED.code(), PauseReason.LOGOUT_PENDING),
+                org.assertj.core.groups.Tuple.tuple(AgentState.LOGGED_OUT.code(), PauseReason.UNSPECIFIED));
+        assertThat(driver.core.agentPresence(ann)).as("logged out, not paused for not answering").isEqualTo(AgentState.LOGGED_OUT);
+        assertThat(lastOffer().agentId).as("the call goes to bob").isEqualTo(bob);
     }
 
     @Test

@@ -421,9 +421,9 @@ public final class RandomTraffic implements DecisionSink {
             if (a < 0) {
                 return null;
             }
-            // Timers due now may free the agent first, so the logout may pass after all.
+            // An agent who holds contacts is paused until they are done (the core's AGENT_STATE says so).
             settleAgent(a, AgentState.LOGGED_OUT);
-            return expect(holds(a) ? RejectReason.AGENT_HAS_CONTACTS : ACCEPTED, Commands.logout(ms, a));
+            return expect(ACCEPTED, Commands.logout(ms, a));
         }
         if (r < 84 && rnd.nextInt(4) == 0) {
             // A live reload: the same configuration, or one with other requirements, escalation,
@@ -705,7 +705,12 @@ public final class RandomTraffic implements DecisionSink {
                 }
             }
             case AGENT_STATE -> {
-                if (previousType == DecisionType.RETRACT_OFFER && previousAgent == d.agentId) {
+                if (d.contactId < 0 && (d.reason == PauseReason.LOGOUT_PENDING || d.agentState == AgentState.LOGGED_OUT.code())) {
+                    presence[d.agentId] = d.agentState; // a logout waits for the agent's last contact
+                    if (settleAgent == d.agentId) {
+                        settleAgent = -1;
+                    }
+                } else if (previousType == DecisionType.RETRACT_OFFER && previousAgent == d.agentId) {
                     presence[d.agentId] = AgentState.PAUSED.code();
                 } else {
                     wrapUpTimedOut(d.agentId, d.timestampNs);

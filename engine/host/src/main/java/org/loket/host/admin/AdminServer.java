@@ -28,6 +28,7 @@ import javax.net.ssl.SSLContext;
 import org.loket.core.AgentState;
 import org.loket.core.Channel;
 import org.loket.core.ContactState;
+import org.loket.core.PauseReason;
 import org.loket.core.command.CommandType;
 import org.loket.core.config.AgentSpec;
 import org.loket.core.config.QueueSpec;
@@ -358,14 +359,6 @@ public final class AdminServer implements AutoCloseable {
             reply(exchange, 404, error("no agent named '" + name + "'"));
             return;
         }
-        // What the core would refuse, said here with what to do instead (the core still has the last word:
-        // a contact offered meanwhile, a ready for a logged-out agent are its to refuse, and the journal's).
-        if (state == AgentState.LOGGED_OUT && now.contacts() > 0) {
-            reply(exchange, 409, error("agent '" + name + "' holds " + now.contacts() + " contact" + (now.contacts() == 1 ? "" : "s")
-                    + ": nobody is logged out with contacts; pause it now (no new work) and log it out once they are done"
-                    + " (the desktop and the wallboard do that by themselves)"));
-            return;
-        }
         boolean published = engine.tryPublish((command, unused) -> {
             command.type = CommandType.AGENT_STATE_CHANGED;
             command.agentId = agent;
@@ -378,7 +371,13 @@ public final class AdminServer implements AutoCloseable {
         }
         // Accepted, not done: the core may still refuse it (the journal records why).
         audit(exchange, "agent-state", name, stateName + (state == AgentState.PAUSED ? " " + body.path("reason").asText("") : ""));
-        reply(exchange, 202, JSON.createObjectNode().put("agent", name).put("requested", stateName));
+        ObjectNode answer = JSON.createObjectNode().put("agent", name).put("requested", stateName);
+        if (state == AgentState.LOGGED_OUT && now.contacts() > 0) {
+            // The core pauses it (nothing new) and logs it out after the last (PauseReason.LOGOUT_PENDING).
+            answer.put("pending", "holds " + now.contacts() + " contact" + (now.contacts() == 1 ? "" : "s")
+                    + ": paused now, logged out when they are done");
+        }
+        reply(exchange, 202, answer);
     }
 
     /** An agent as the core has it now: its index (-1 unknown) and the contacts it holds. */
@@ -706,7 +705,8 @@ public final class AdminServer implements AutoCloseable {
         for (int a = 0; a < config.agents().size(); a++) {
             AgentSpec agent = config.agents().get(a);
             ObjectNode row = list.addObject().put("name", agent.name()).put("state", lower(core.agentState(a).name()));
-            if (core.agentState(a) == AgentState.PAUSED) {
+            // A pending logout shows while the agent is still busy with its last contacts.
+            if (core.agentState(a) == AgentState.PAUSED || core.agentPauseReason(a) == PauseReason.LOGOUT_PENDING) {
                 row.put("pauseReason", core.agentPauseReason(a));
                 if (!config.pauseReasonName(core.agentPauseReason(a)).isEmpty()) {
                     row.put("pauseReasonName", config.pauseReasonName(core.agentPauseReason(a)));

@@ -292,21 +292,31 @@ class AdminServerTest {
                 .hasMessage("admin.tokenFile " + shared + " holds secrets and others may read it: chmod 600 " + shared);
     }
 
-    /** A logout the core would refuse (the agent holds a contact) is refused at once, with what to do instead: 409, nothing journaled. */
+    /**
+     * A logout of an agent who holds a contact is accepted and pending: the core pauses it (nothing
+     * new is offered) and logs it out when the contact is done, which the answer says.
+     */
     @Test
-    void shouldRefuseToLogOutAnAgentWhoHoldsAContact() throws Exception {
+    void shouldLogOutAnAgentWhoHoldsAContactOnceItIsDone() throws Exception {
         int desk = chatDeskWithAChat(78);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (engine.query(core -> core.agentLoad(desk, Channel.CHAT)).get() == 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         HttpResponse<String> out = send("POST", "/api/v1/agents/chat-desk-001/state", TOKEN, "{\"state\": \"logged-out\"}");
-        assertThat(out.statusCode()).isEqualTo(409);
-        assertThat(out.body()).contains("agent 'chat-desk-001' holds 1 contact: nobody is logged out with contacts; pause it now");
+        assertThat(out.statusCode()).isEqualTo(202);
+        assertThat(JSON.readTree(out.body()).path("pending").asText()).isEqualTo("holds 1 contact: paused now, logged out when they are done");
         engine.awaitQuiet(5_000);
-        assertThat(engine.query(core -> core.rejected(org.loket.core.decision.RejectReason.AGENT_HAS_CONTACTS)).get())
-                .as("nothing reached the core to refuse").isZero();
-        assertThat(engine.query(core -> core.agentPresence(desk)).get()).isEqualTo(AgentState.READY);
+        assertThat(engine.query(core -> core.agentPresence(desk)).get()).isEqualTo(AgentState.PAUSED);
+        assertThat(engine.query(core -> core.agentPauseReason(desk)).get()).isEqualTo(org.loket.core.PauseReason.LOGOUT_PENDING);
+        assertThat(send("GET", "/api/v1/agents", TOKEN, null).body()).contains("logout-pending");
+
+        engine.tryPublish((command, unused) -> {
+            command.type = org.loket.core.command.CommandType.CONTACT_ABANDONED;
+            command.contactId = 78;
+        }, null);
+        engine.awaitQuiet(5_000);
+        assertThat(engine.query(core -> core.agentPresence(desk)).get()).as("the chat is gone: logged out").isEqualTo(AgentState.LOGGED_OUT);
     }
 
     /** Logs chat-desk-001 in and brings a chat it is offered at once (published; not awaited); returns the desk's index. */
