@@ -188,7 +188,7 @@ final class Citizens {
         hub.conversations.put(id, c);
         hub.byToken.put(c.tokenHash, c);
         hub.store.append(new TranscriptStore.Entry(id, TranscriptStore.Kind.OPENED, System.currentTimeMillis(), 0,
-                hub.channelName(Channel.CHAT.code()), c.tokenHash, null, null, null));
+                HubState.channelName(Channel.CHAT.code()), c.tokenHash, null, null, null));
         peer.send(hub.json.createObjectNode().put("type", "session").put("token", token)
                 .put("expiresInSeconds", hub.settings.resumeSeconds()).toString());
     }
@@ -290,7 +290,7 @@ final class Citizens {
         c.body = body;
         c.store = hub.store;
         hub.store.append(new TranscriptStore.Entry(id, TranscriptStore.Kind.OPENED, System.currentTimeMillis(), 0,
-                hub.channelName(channel.code()), null, subject, from, externalId));
+                HubState.channelName(channel.code()), null, subject, from, externalId));
         c.say("citizen", body);
         hub.conversations.put(id, c);
         return Long.toString(id);

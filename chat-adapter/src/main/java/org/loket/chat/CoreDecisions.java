@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Map;
 import org.loket.chat.Conversation.Phase;
-import org.loket.core.AgentState;
 import org.loket.core.Channel;
 import org.loket.core.command.CommandType;
 import org.loket.core.config.EscalationStep;
@@ -59,11 +58,7 @@ final class CoreDecisions {
                     if (c != null && !c.ours && c.phase == Phase.ENDED && hub.agents[d.agentId].held.contains(c.id)) {
                         desks.closeWrapUp(c, hub.agents[d.agentId]); // a call's wrap-up limit: its code can no longer be recorded
                     }
-                    AgentState state = AgentState.ofCode(d.agentState);
-                    if (state == AgentState.READY || state == AgentState.PAUSED || state == AgentState.LOGGED_OUT) {
-                        // a presence (a wrap-up limit's decision may carry what the agent's other contacts make it)
-                        desks.presence(hub.agents[d.agentId], d.agentState, d.reason);
-                    }
+                    desks.presence(hub.agents[d.agentId], d.agentState, d.reason);
                 }
             }
             case END_CONTACT -> onEnd(d);

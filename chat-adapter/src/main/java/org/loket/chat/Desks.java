@@ -378,7 +378,7 @@ final class Desks {
     void sendState(AgentView a) {
         hub.sendToDesktop(a.id, hub.json.createObjectNode().put("type", "state")
                 .put("state", AgentState.ofCode(a.presence).name().toLowerCase(Locale.ROOT))
-                .put("reason", hub.pauseReasonName(a.reason))
+                .put("reason", hub.routing.pauseReasonName(a.reason))
                 .put("activity", a.shown == a.presence ? "" : AgentState.ofCode(a.shown).name().toLowerCase(Locale.ROOT))
                 .put("logoutPending", a.logoutPending()));
     }
@@ -386,7 +386,7 @@ final class Desks {
     /** What the desktop shows of a contact: channel, queue, the self-service path and topic, transcript, notes. */
     ObjectNode offerFrame(Conversation c, String type) {
         ObjectNode f = hub.json.createObjectNode().put("type", type).put("contact", Long.toString(c.id))
-                .put("channel", c.channel < 0 ? "voice" : Channel.ofCode(c.channel).name().toLowerCase(Locale.ROOT))
+                .put("channel", c.channel < 0 ? "voice" : HubState.channelName(c.channel))
                 .put("queue", c.queue < 0 ? "" : hub.routing.queues().get(c.queue).name())
                 .put("topic", c.topic == null ? "" : c.topic)
                 .put("language", hub.languageCode(c.language))
@@ -487,8 +487,8 @@ final class Desks {
                 }
             }
             case AGENT_STATE_CHANGED -> {
-                if (toldState(decisions, a.id)) {
-                    return; // the core said where the agent is (a logout waiting for its contacts): onDecision showed it
+                if (command.agentState == AgentState.LOGGED_OUT.code() && logoutKeptPending(decisions, a.id)) {
+                    return; // the agent holds contacts: onDecision showed the pause the core answered with
                 }
                 int reason = command.agentState == AgentState.PAUSED.code() ? command.reason : PauseReason.UNSPECIFIED;
                 if (a.presence != command.agentState || a.reason != reason) {
@@ -533,10 +533,10 @@ final class Desks {
         return false;
     }
 
-    /** Whether {@code decisions} hold an {@code AGENT_STATE} for the agent. */
-    private static boolean toldState(Decision[] decisions, int agent) {
+    /** Whether {@code decisions} hold the core's answer to a logout that must wait: the agent paused as pending. */
+    private static boolean logoutKeptPending(Decision[] decisions, int agent) {
         for (Decision d : decisions) {
-            if (d.type == DecisionType.AGENT_STATE && d.agentId == agent) {
+            if (d.type == DecisionType.AGENT_STATE && d.agentId == agent && d.reason == PauseReason.LOGOUT_PENDING) {
                 return true;
             }
         }

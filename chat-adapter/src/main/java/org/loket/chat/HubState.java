@@ -311,7 +311,7 @@ final class HubState {
     void toWebhook(Conversation c, String type, Function<ObjectNode, ObjectNode> fields) {
         if (c.externalId != null && webhook.configured()) {
             webhook.send(fields.apply(json.createObjectNode().put("type", type).put("workItem", Long.toString(c.id))
-                    .put("externalId", c.externalId).put("channel", Channel.ofCode(c.channel).name().toLowerCase(Locale.ROOT))));
+                    .put("externalId", c.externalId).put("channel", channelName(c.channel))));
         }
     }
 
@@ -348,11 +348,8 @@ final class HubState {
         };
     }
 
+    /** A channel code's name as frames and stored entries write it: voice, chat, email, social. */
     static String channelName(int channel) {
         return Channel.ofCode(channel).name().toLowerCase(Locale.ROOT);
-    }
-
-    String pauseReasonName(int reason) {
-        return routing.pauseReasonName(reason);
     }
 }

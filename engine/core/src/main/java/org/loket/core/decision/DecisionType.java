@@ -29,8 +29,10 @@ public enum DecisionType {
     /** Stop offering {@code contactId} to {@code agentId} (timed out or the citizen left). */
     RETRACT_OFFER(4),
     /**
-     * The core changed {@code agentId}'s state on its own to {@code agentState} with {@code reason};
-     * when the wrap-up limit of {@code contactId} ended it, that contact is named.
+     * The core changed {@code agentId}'s state on its own, or ended its wrap-up: {@code agentState} is
+     * its presence now (logged out, ready or paused, never what its contacts make it) with the pause
+     * {@code reason}; when the wrap-up limit of {@code contactId} ended it, that contact is named.
+     * The core's own pauses: no answer to an offer, a logout that waits for the agent's contacts.
      */
     AGENT_STATE(5),
     /** {@code contactId} ended with {@code outcome} ({@link Outcome}), last in {@code queueId}, handled by {@code agentId}. */

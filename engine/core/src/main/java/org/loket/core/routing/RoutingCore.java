@@ -1011,12 +1011,7 @@ public final class RoutingCore {
         long contactId = contacts.id(slot);
         contacts.free(slot);
         if (timedOut) {
-            Decision d = begin(DecisionType.AGENT_STATE);
-            d.contactId = contactId; // whose after-contact work ended, for reports
-            d.agentId = agent;
-            d.agentState = agents.state(agent).code();
-            d.reason = agents.pauseReason(agent);
-            emit();
+            tellAgentState(agent, contactId); // whose after-contact work ended, for reports
         }
         routeAgent(agent);
     }
@@ -1365,7 +1360,7 @@ public final class RoutingCore {
             logOutIfFree(agent);
         } else {
             setPresence(agent, AgentState.PAUSED, PauseReason.NO_ANSWER);
-            tellAgentState(agent);
+            tellAgentState(agent, -1);
         }
         returnToQueue(slot);
     }
@@ -1469,7 +1464,7 @@ public final class RoutingCore {
         } else if (command.agentState == AgentState.LOGGED_OUT.code()) {
             if (agents.totalLoad(agent) > 0) {
                 setPresence(agent, AgentState.PAUSED, PauseReason.LOGOUT_PENDING);
-                tellAgentState(agent);
+                tellAgentState(agent, -1);
                 return;
             }
             setPresence(agent, AgentState.LOGGED_OUT, PauseReason.UNSPECIFIED);
@@ -1496,13 +1491,17 @@ public final class RoutingCore {
         agents.refresh(agent, false, nowNs);
         if (agents.totalLoad(agent) == 0) {
             setPresence(agent, AgentState.LOGGED_OUT, PauseReason.UNSPECIFIED);
-            tellAgentState(agent);
+            tellAgentState(agent, -1);
         }
     }
 
-    /** An {@code AGENT_STATE} decision with the agent's presence (not what its contacts make it) and pause reason now. */
-    private void tellAgentState(int agent) {
+    /**
+     * An {@code AGENT_STATE} decision with the agent's presence (not what its contacts make it) and
+     * pause reason now; {@code contactId} names the contact whose wrap-up limit caused it, else -1.
+     */
+    private void tellAgentState(int agent, long contactId) {
         Decision d = begin(DecisionType.AGENT_STATE);
+        d.contactId = contactId;
         d.agentId = agent;
         d.agentState = agents.presence(agent);
         d.reason = agents.pauseReason(agent);

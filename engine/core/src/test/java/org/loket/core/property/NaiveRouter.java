@@ -1098,12 +1098,7 @@ final class NaiveRouter {
         contacts.remove(contact);
         refresh(agent, false);
         if (timedOut) {
-            Decision d = decision(DecisionType.AGENT_STATE);
-            d.contactId = contact.id;
-            d.agentId = agent.index;
-            d.agentState = state(agent).code();
-            d.reason = agent.pauseReason;
-            emit(d);
+            tellAgentState(agent, contact.id);
         }
         route(agent);
     }
@@ -1294,7 +1289,7 @@ final class NaiveRouter {
         } else if (c.agentState == AgentState.LOGGED_OUT.code()) {
             if (totalLoad(agent) > 0) {
                 setPresence(agent, AgentState.PAUSED, PauseReason.LOGOUT_PENDING); // out once it holds nothing
-                tellAgentState(agent);
+                tellAgentState(agent, -1);
             } else {
                 setPresence(agent, AgentState.LOGGED_OUT, PauseReason.UNSPECIFIED);
             }
@@ -1307,12 +1302,14 @@ final class NaiveRouter {
     private void logOutIfFree(Agent agent) {
         if (totalLoad(agent) == 0) {
             setPresence(agent, AgentState.LOGGED_OUT, PauseReason.UNSPECIFIED);
-            tellAgentState(agent);
+            tellAgentState(agent, -1);
         }
     }
 
-    private void tellAgentState(Agent agent) {
+    /** The agent's presence and pause reason; {@code contactId} names a wrap-up limit's contact, else -1. */
+    private void tellAgentState(Agent agent, long contactId) {
         Decision d = decision(DecisionType.AGENT_STATE);
+        d.contactId = contactId;
         d.agentId = agent.index;
         d.agentState = agent.presence.code();
         d.reason = agent.pauseReason;
@@ -1492,7 +1489,7 @@ final class NaiveRouter {
             logOutIfFree(agent);
         } else {
             setPresence(agent, AgentState.PAUSED, PauseReason.NO_ANSWER);
-            tellAgentState(agent);
+            tellAgentState(agent, -1);
         }
         returnToQueue(contact);
     }

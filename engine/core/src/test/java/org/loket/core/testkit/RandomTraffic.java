@@ -836,15 +836,6 @@ public final class RandomTraffic implements DecisionSink {
         byId.remove(t.id);
     }
 
-    private boolean holds(int agent) {
-        for (Tracked t : live) {
-            if (t.holder == agent || t.agent == agent && (t.state == ContactState.OFFERED || t.state == ContactState.CONNECTED
-                    || t.state == ContactState.WRAP_UP)) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** Follows a reload: its timeouts from now on, and escalation steps clamped to the new queues' counts. */
     private void reload(RoutingConfig next, long nowNs) {
