@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.loket.core.Channel;
 import org.loket.core.config.AgentSelection;
@@ -245,8 +246,10 @@ public final class ConfigLoader {
             readHours();
             warnDatedShiftsOnHolidays();
             readCodeNames("pauseReasons", pauseReasons, RoutingConfig.DEFAULT_PAUSE_REASONS,
-                    "a phone can pause with the first nine only (*561..*569); the desktop lists them all");
-            readCodeNames("wrapUpCodes", wrapUpCodes, RoutingConfig.DEFAULT_WRAP_UP_CODES, null);
+                    "a phone can pause with the first nine only (*561..*569); the desktop lists them all",
+                    RoutingConfig::reservedPauseReasonName);
+            readCodeNames("wrapUpCodes", wrapUpCodes, RoutingConfig.DEFAULT_WRAP_UP_CODES, null,
+                    RoutingConfig::reservedWrapUpCodeName);
             for (BreakReason reason : breakReasons) {
                 if (!pauseReasons.containsKey(reason.name())) {
                     problems.error(reason.file(), reason.node(), reason.field(), "'" + reason.name() + "' is not a pause reason"
@@ -317,6 +320,11 @@ public final class ConfigLoader {
         }
 
         private void names(String section, Map<String, Integer> into, List<String> defaults) {
+            names(section, into, defaults, name -> null);
+        }
+
+        private void names(String section, Map<String, Integer> into, List<String> defaults,
+                           UnaryOperator<String> reserved) {
             Located at = sections.get(section);
             if (at == null) {
                 defaults.forEach(n -> into.put(n, into.size()));
@@ -329,8 +337,11 @@ public final class ConfigLoader {
             for (int i = 0; i < list.getValue().size(); i++) {
                 Node item = list.getValue().get(i);
                 String name = scalar(item);
+                String taken = name.isBlank() ? null : reserved.apply(name);
                 if (name.isBlank()) {
                     problems.error(at.file, item, section + "[" + i + "]", "must be a name");
+                } else if (taken != null) {
+                    problems.error(at.file, item, section + "[" + i + "]", "'" + name + "' is reserved: " + taken);
                 } else if (into.putIfAbsent(name, into.size()) != null) {
                     problems.error(at.file, item, section + "[" + i + "]", "duplicate name");
                 }
@@ -339,10 +350,12 @@ public final class ConfigLoader {
 
         /**
          * {@code pauseReasons} or {@code wrapUpCodes}: distinct names, at most {@link RoutingConfig#MAX_CODES};
-         * {@code pastNine}, when given, warns about the tenth and later (a phone dials one digit).
+         * {@code pastNine}, when given, warns about the tenth and later (a phone dials one digit);
+         * {@code reserved} says why a name is taken, or null when it is free.
          */
-        private void readCodeNames(String section, Map<String, Integer> into, List<String> defaults, String pastNine) {
-            names(section, into, defaults);
+        private void readCodeNames(String section, Map<String, Integer> into, List<String> defaults, String pastNine,
+                                   UnaryOperator<String> reserved) {
+            names(section, into, defaults, reserved);
             Located at = sections.get(section);
             if (at == null) {
                 return;

@@ -1,6 +1,7 @@
 package org.loket.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.loket.config.Refusals.problem;
 import static org.loket.config.Refusals.refused;
@@ -351,6 +352,29 @@ class ConfigLoaderTest {
                 .hasMessageContaining("r.yaml:3")
                 .hasMessageContaining("pauseReasons[2]")
                 .hasMessageContaining("duplicate name");
+    }
+
+    @Test
+    void shouldRefuseCodeNamesTheReportsUseForTheCoresOwnReasons() {
+        String base = """
+                skills: [s]
+                queues: [{name: q, channel: voice, skill: s}]
+                """;
+        for (String taken : List.of("no-answer", "logout-pending", "none", "code-17")) {
+            assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", base + "pauseReasons: [lunch, " + taken + "]\n"))
+                    .as(taken)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("r.yaml:3")
+                    .hasMessageContaining("pauseReasons[1]")
+                    .hasMessageContaining("'" + taken + "' is reserved");
+        }
+        assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", base + "wrapUpCodes: [solved, code-2]\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("wrapUpCodes[1]")
+                .hasMessageContaining("the label of a wrap-up code");
+        assertThatCode(() -> ConfigLoader.parseOne("r.yaml", base + "pauseReasons: [no-answer-training, codes]\nwrapUpCodes: [none]\n"))
+                .as("names that only look alike are the operator's")
+                .doesNotThrowAnyException();
     }
 
     @Test

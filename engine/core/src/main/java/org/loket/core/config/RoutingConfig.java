@@ -98,10 +98,29 @@ public record RoutingConfig(long version, List<String> skills, List<String> lang
         };
     }
 
+    /**
+     * Why an operator's pause reason may not be called {@code name}, or null when it may: the labels
+     * {@link #pauseReasonLabel} gives the core's own reasons and unnamed codes are taken, so that a
+     * report's or a wallboard's "no-answer" always means an offer that rang out.
+     */
+    public static String reservedPauseReasonName(String name) {
+        return switch (name) {
+            case "no-answer" -> "the core's own reason for an agent who let an offer ring out";
+            case "logout-pending" -> "the core's own reason for an agent whose logout waits for its last contact";
+            case "none" -> "the label of a pause without a reason";
+            default -> name.matches("code-[0-9]+") ? "the label of a reason code a configuration does not name" : null;
+        };
+    }
+
     /** {@link #pauseReasonName}, or {@code none} (no reason given) or {@code code-N} (one not named): a label for figures. */
     public String pauseReasonLabel(int code) {
         String name = pauseReasonName(code);
         return !name.isEmpty() ? name : code <= org.loket.core.PauseReason.UNSPECIFIED ? "none" : "code-" + code;
+    }
+
+    /** Why an operator's wrap-up code may not be called {@code name} ({@link #wrapUpCodeLabel}'s own), or null when it may. */
+    public static String reservedWrapUpCodeName(String name) {
+        return name.matches("code-[0-9]+") ? "the label of a wrap-up code a configuration does not name" : null;
     }
 
     /** A wrap-up code's name, or {@code code-N} for one this configuration does not name. */
