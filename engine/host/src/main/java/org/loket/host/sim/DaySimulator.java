@@ -46,11 +46,6 @@ import org.loket.host.trace.TraceException;
  * thread-safe; one run per instance.
  */
 public final class DaySimulator {
-    /**
-     * Pause reason of an agent whose shift ended while still holding contacts: none of the
-     * configuration's (its codes are the operator's pause reasons, and this pause is no break).
-     */
-    public static final int END_OF_SHIFT = PauseReason.UNSPECIFIED;
     private static final int JOURNAL_BATCH = 256;
     /** Hours transitions are planned this far past the day's midnight (contacts may outlive the day). */
     private static final long HOURS_AHEAD_MS = 3 * 24 * 3_600_000L;
@@ -142,7 +137,6 @@ public final class DaySimulator {
     private final PriorityQueue<Event> events = new PriorityQueue<>();
     private final Map<Long, SimContact> byId = new HashMap<>();
     private final Map<String, SimContact> byTraceId = new HashMap<>();
-    private final Set<Integer> leaving = new TreeSet<>();
     private String staffingSummary = "";
     /** Agents whose planned break has begun (paused for it, or waiting to be free to take it). */
     private final Set<Integer> onBreak = new TreeSet<>();
@@ -355,6 +349,11 @@ public final class DaySimulator {
         return contacts;
     }
 
+    /** Whether the agent's shift ended while it held contacts: the core logs it out after the last (nothing else may undo that). */
+    private boolean leaving(int agent) {
+        return core.agentPresence(agent) == AgentState.PAUSED && core.agentPauseReason(agent) == PauseReason.LOGOUT_PENDING;
+    }
+
     /** Fills {@link #command} for a due event; false when the event is stale. */
     private boolean fill(Event e) {
         command.clear();
@@ -364,34 +363,25 @@ public final class DaySimulator {
                 command.type = CommandType.AGENT_LOGGED_IN;
                 command.agentId = e.agent;
             }
-            case SHIFT_END, LOG_OUT -> {
-                AgentState state = core.agentState(e.agent);
-                if (state == AgentState.LOGGED_OUT) {
+            case SHIFT_END -> {
+                if (core.agentPresence(e.agent) == AgentState.LOGGED_OUT || leaving(e.agent)) {
                     return false;
                 }
                 onBreak.remove(e.agent); // the break ends with the shift
                 breakWhenFreeNs.remove(e.agent);
-                if (state == AgentState.READY || state == AgentState.PAUSED) {
-                    presence(e.agent, AgentState.LOGGED_OUT, Command.NONE);
-                    leaving.remove(e.agent);
-                } else {
-                    // Still holding contacts: no new offers; logs out once the last one is done.
-                    if (!leaving.add(e.agent)) {
-                        return false;
-                    }
-                    presence(e.agent, AgentState.PAUSED, END_OF_SHIFT);
-                }
+                // Still holding contacts, the core keeps the logout pending: no new offers, logged out after the last.
+                presence(e.agent, AgentState.LOGGED_OUT, Command.NONE);
             }
             case STAFF_READY, STAFF_PAUSE -> {
                 AgentState state = core.agentState(e.agent);
-                if (state == AgentState.LOGGED_OUT || leaving.contains(e.agent)) {
+                if (state == AgentState.LOGGED_OUT || leaving(e.agent)) {
                     return false;
                 }
                 presence(e.agent, e.kind == Kind.STAFF_READY ? AgentState.READY : AgentState.PAUSED,
                         e.kind == Kind.STAFF_READY ? Command.NONE : (int) e.token);
             }
             case BREAK_START -> {
-                if (core.agentState(e.agent) == AgentState.LOGGED_OUT || leaving.contains(e.agent) || !onBreak.add(e.agent)) {
+                if (core.agentState(e.agent) == AgentState.LOGGED_OUT || leaving(e.agent) || !onBreak.add(e.agent)) {
                     return false;
                 }
                 PlannedBreak planned = loaded.plans().get(e.agent).breaks().get((int) e.token);
@@ -399,13 +389,13 @@ public final class DaySimulator {
                 breakWhenFreeNs.put(e.agent, planned.lengthMs() * 1_000_000L);
             }
             case BREAK_END -> {
-                if (!onBreak.remove(e.agent) || leaving.contains(e.agent) || core.agentState(e.agent) != AgentState.PAUSED) {
+                if (!onBreak.remove(e.agent) || leaving(e.agent) || core.agentState(e.agent) != AgentState.PAUSED) {
                     return false;
                 }
                 presence(e.agent, AgentState.READY, Command.NONE);
             }
             case BACK_FROM_PAUSE -> {
-                if (leaving.contains(e.agent) || onBreak.contains(e.agent) || core.agentState(e.agent) != AgentState.PAUSED) {
+                if (leaving(e.agent) || onBreak.contains(e.agent) || core.agentState(e.agent) != AgentState.PAUSED) {
                     return false;
                 }
                 presence(e.agent, AgentState.READY, Command.NONE);
@@ -524,13 +514,6 @@ public final class DaySimulator {
         }
         for (int i = 0; i < decidedCount; i++) {
             react(decided[i], atNs);
-        }
-        if (!leaving.isEmpty()) {
-            for (int agent : leaving) {
-                if (core.agentState(agent) == AgentState.PAUSED) {
-                    schedule(atNs, Kind.LOG_OUT, null, agent);
-                }
-            }
         }
         if (!breakWhenFreeNs.isEmpty()) {
             for (var it = breakWhenFreeNs.entrySet().iterator(); it.hasNext(); ) {
@@ -748,7 +731,7 @@ public final class DaySimulator {
         events.add(new Event(atNs, order++, kind, contact, agent, token));
     }
 
-    private enum Kind { SHIFT_START, SHIFT_END, LOG_OUT, BACK_FROM_PAUSE, STAFF_READY, STAFF_PAUSE, BREAK_START, BREAK_END, ARRIVE, INPUT, ABANDON, CALLBACK, ACCEPT, HANG_UP, WRAP_UP_DONE }
+    private enum Kind { SHIFT_START, SHIFT_END, BACK_FROM_PAUSE, STAFF_READY, STAFF_PAUSE, BREAK_START, BREAK_END, ARRIVE, INPUT, ABANDON, CALLBACK, ACCEPT, HANG_UP, WRAP_UP_DONE }
 
     private enum Phase { NEW, SELF_SERVICE, WAITING, OFFERED, CONNECTED, WRAP_UP, ENDED }
 
