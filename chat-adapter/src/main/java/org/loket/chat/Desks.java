@@ -3,7 +3,6 @@ package org.loket.chat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -21,8 +20,8 @@ import org.loket.host.trace.ContactRecord;
 
 /**
  * The agents' desktops: log-in, presence (ready, paused with a reason, logged out, and a logout
- * that waits for the last contact), the actions on a held contact (accept, decline, message, end,
- * transfer cold, warm or as an introduction, leave, wrap-up), the state line and the contact cards.
+ * that waits for the last contact), the state line and the contact cards; the actions on a held
+ * contact are {@link ContactActions}'.
  * Agents who work through another gateway (a phone, the admin API) are mirrored from the engine's
  * commands ({@link #mirror}), so the desktop and the wallboard show a phone agent as the core has
  * it. Hub thread.
@@ -30,10 +29,12 @@ import org.loket.host.trace.ContactRecord;
 final class Desks {
     private final HubState hub;
     private final SignIn signIn;
+    private final ContactActions actions;
 
     Desks(HubState hub, SignIn signIn) {
         this.hub = hub;
         this.signIn = signIn;
+        this.actions = new ContactActions(hub, this);
     }
 
     /** The agent's desktop closed; the agent stays as they were (a phone may still work). */
@@ -79,7 +80,7 @@ final class Desks {
                 changePresence(peer, a, AgentState.PAUSED, code);
             }
             case "logout" -> changePresence(peer, a, AgentState.LOGGED_OUT, PauseReason.UNSPECIFIED);
-            case "accept", "decline", "end", "wrap-up", "transfer", "message", "leave" -> onContactAction(peer, a, type, frame);
+            case "accept", "decline", "end", "wrap-up", "transfer", "message", "leave" -> actions.on(peer, a, type, frame);
             default -> hub.malformed(peer, "unknown type '" + type + "'");
         }
     }
@@ -161,167 +162,6 @@ final class Desks {
             presence(a, state.code(), reason);
         }
         return true;
-    }
-
-    // ------------------------------------------------------------------ held contacts
-
-    /**
-     * An agent's action on a contact it holds. Another gateway's call takes only transfer, leave
-     * and wrap-up here: it is answered, rejected and hung up on the phone.
-     */
-    private void onContactAction(Peer peer, AgentView a, String type, JsonNode frame) {
-        long contactId;
-        try {
-            contactId = Long.parseLong(frame.path("contact").asText(""));
-        } catch (NumberFormatException e) {
-            hub.malformed(peer, "'contact' must be a contact id");
-            return;
-        }
-        Conversation c = hub.conversations.get(contactId);
-        if (c == null || !a.held.contains(contactId)) {
-            peer.send(hub.error("not-yours", "You do not hold contact " + contactId + ".").toString());
-            return;
-        }
-        if (!c.ours && c.channel == Channel.VOICE.code() && !type.equals("transfer") && !type.equals("leave") && !type.equals("wrap-up")) {
-            // The phone rings and talks: its answer, rejection and hang-up reach the core through the
-            // telephony adapter; the same from here would leave the call and the core disagreeing.
-            // A transfer (and leaving a warm one) is the core's, and the telephony adapter moves the caller.
-            peer.send(hub.error("on-phone", "Contact " + contactId + " is a call: answer, reject and hang up on your phone.").toString());
-            return;
-        }
-        switch (type) {
-            case "accept" -> {
-                if (c.phase != Phase.OFFERED) {
-                    peer.send(hub.error("not-offered", "Contact " + contactId + " is not offered to you.").toString());
-                    return;
-                }
-                if (hub.publish(hub.command(CommandType.OFFER_ACCEPTED, c.id, a.id), peer)) {
-                    c.phase = Phase.CONNECTED;
-                    c.say("system", "agent joined");
-                    if (c.citizen != null) {
-                        c.citizen.send("{\"type\":\"agent-joined\"}");
-                    }
-                    hub.sendToDesktop(a.id, offerFrame(c, "conversation"));
-                    joinedIntroduction(c, a);
-                    shown(a);
-                }
-            }
-            case "decline" -> {
-                if (c.phase != Phase.OFFERED) {
-                    peer.send(hub.error("not-offered", "Contact " + contactId + " is not offered to you.").toString());
-                    return;
-                }
-                if (hub.publish(hub.command(CommandType.OFFER_DECLINED, c.id, a.id), peer)) {
-                    returnToWaiting(c, a, false);
-                }
-            }
-            case "message" -> {
-                String text = hub.text(peer, frame, "text");
-                if (text == null) {
-                    return;
-                }
-                if (c.phase != Phase.CONNECTED && c.stayingAgent != a.id) {
-                    peer.send(hub.error("not-connected", "Contact " + contactId + " is not connected.").toString());
-                    return;
-                }
-                c.sayAsAgent(a.name, text);
-                if (c.citizen != null) {
-                    c.citizen.send(hub.json.createObjectNode().put("type", "message").put("from", "agent").put("text", text).toString());
-                }
-                // A three-party chat (an introduction): the other agent reads along.
-                int colleague = a.id == c.stayingAgent ? (c.phase == Phase.CONNECTED ? c.agent : -1) : c.stayingAgent;
-                if (colleague >= 0 && colleague != a.id) {
-                    hub.sendToDesktop(colleague, hub.json.createObjectNode().put("type", "message").put("contact", Long.toString(c.id))
-                            .put("from", "colleague").put("text", a.name + ": " + text));
-                }
-                hub.toWebhook(c, "reply", n -> n.put("text", text));
-            }
-            case "end" -> {
-                if (c.phase != Phase.CONNECTED) {
-                    peer.send(hub.error("not-connected", "Contact " + contactId + " is not connected.").toString());
-                    return;
-                }
-                hub.publish(hub.command(CommandType.CONTACT_ENDED, c.id, Command.NONE), peer);
-            }
-            case "transfer" -> {
-                Integer queue = hub.queueIds.get(frame.path("queue").asText(""));
-                if (queue == null) {
-                    hub.malformed(peer, "transfer needs a queue of " + hub.queueIds.keySet());
-                    return;
-                }
-                Channel own = c.queue < 0 ? null : hub.routing.queues().get(c.queue).channel();
-                if (own != null && hub.routing.queues().get(queue).channel() != own) {
-                    peer.send(hub.error("wrong-channel", "Contact " + contactId + " can only go to a " + own.name().toLowerCase(Locale.ROOT)
-                            + " queue, not " + hub.routing.queues().get(queue).name() + ".").toString());
-                    return;
-                }
-                String note = frame.path("note").asText("");
-                if (note.length() > hub.settings.maxTextChars()) {
-                    hub.counters.oversizedTexts.increment();
-                    peer.send(hub.error("too-long", "The note is longer than " + hub.settings.maxTextChars() + " characters").toString());
-                    return;
-                }
-                if (c.phase != Phase.CONNECTED || c.agent != a.id) {
-                    peer.send(hub.error("not-connected", "Contact " + contactId + " is not connected.").toString());
-                    return;
-                }
-                // An introduction (a three-way call or chat until the first agent leaves) is a warm transfer.
-                boolean introduce = frame.path("introduce").asBoolean(false);
-                boolean warm = introduce || frame.path("warm").asBoolean(false);
-                if (warm && (hub.routing.queues().get(queue).deferrable() || c.queue >= 0 && hub.routing.queues().get(c.queue).deferrable())) {
-                    peer.send(hub.error("cold-only", "Contact " + contactId + " is a work item: it is transferred cold.").toString());
-                    return;
-                }
-                String targetName = frame.path("agent").asText("").trim();
-                Integer target = targetName.isEmpty() ? null : hub.agentIds.get(targetName);
-                if (!targetName.isEmpty() && target == null) {
-                    hub.malformed(peer, "transfer names no agent '" + targetName + "' of the roster");
-                    return;
-                }
-                Command o = hub.command(CommandType.TRANSFER_REQUESTED, c.id, a.id);
-                o.queueId = queue;
-                o.input = target == null ? Command.NONE : target; // the core offers it to them if they can take it now
-                o.reason = introduce ? Command.TRANSFER_INTRODUCE : warm ? Command.TRANSFER_WARM : Command.NONE;
-                if (hub.publish(o, peer)) {
-                    if (c.pendingNotes == null) {
-                        c.pendingNotes = new ArrayDeque<>(1);
-                    }
-                    c.pendingNotes.add(a.name + " → " + hub.routing.queues().get(queue).name() + (target == null ? "" : " (" + targetName + ")")
-                            + (note.isBlank() ? "" : ": " + note));
-                }
-            }
-            case "leave" -> {
-                // The agent who stays after a warm transfer, or the one who took an introduction (back to the first).
-                boolean joined = c.introducing && c.stayingAgent >= 0 && c.agent == a.id && c.phase == Phase.CONNECTED;
-                if (c.stayingAgent != a.id && !joined) {
-                    peer.send(hub.error("not-staying", "You do not stay with contact " + contactId + " after a warm transfer,"
-                            + " nor were you introduced to it.").toString());
-                    return;
-                }
-                hub.publish(hub.command(CommandType.TRANSFER_LEFT, c.id, a.id), peer); // TRANSFER_RELEASED closes the card
-            }
-            case "wrap-up" -> {
-                List<String> wrapUpCodes = hub.routing.wrapUpCodes();
-                int code = wrapUpCodes.indexOf(frame.path("code").asText(""));
-                if (code < 0) {
-                    hub.malformed(peer, "wrap-up needs a code of " + wrapUpCodes);
-                    return;
-                }
-                if (c.phase == Phase.WRAP_UP) {
-                    Command o = hub.command(CommandType.WRAP_UP_DONE, c.id, a.id);
-                    o.reason = code;
-                    if (!hub.publish(o, peer)) {
-                        return;
-                    }
-                } else if (c.phase != Phase.ENDED) {
-                    peer.send(hub.error("not-ended", "End contact " + contactId + " before its wrap-up.").toString());
-                    return;
-                }
-                hub.toWebhook(c, "wrap-up", n -> n.put("code", wrapUpCodes.get(code)));
-                closeWrapUp(c, a);
-            }
-            default -> hub.malformed(peer, "unknown type '" + type + "'");
-        }
     }
 
     // ------------------------------------------------------------------ what the desktop and the wallboard show
@@ -544,7 +384,7 @@ final class Desks {
     }
 
     /** {@code a} took the contact: when it was an introduction, the agent who introduces it hears who joined. */
-    private void joinedIntroduction(Conversation c, AgentView a) {
+    void joinedIntroduction(Conversation c, AgentView a) {
         if (c.introducing && c.stayingAgent >= 0) {
             hub.sendToDesktop(c.stayingAgent, hub.json.createObjectNode().put("type", "joined").put("contact", Long.toString(c.id)).put("agent", a.name));
         }
