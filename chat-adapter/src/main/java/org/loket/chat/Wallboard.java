@@ -27,6 +27,7 @@ import org.loket.host.kpi.JournalKpis;
 import org.loket.host.kpi.KpiCollector;
 import org.loket.host.kpi.KpiReport;
 import org.loket.host.kpi.TodayKpis;
+import org.loket.host.kpi.WorkingClock;
 import org.loket.host.trace.Adherence;
 
 /**
@@ -47,6 +48,8 @@ final class Wallboard {
     private final Set<Peer> watchers = new LinkedHashSet<>();
     private boolean dirty = true;
     private RoutingConfig routing;
+    /** The configuration's working days: when a queue's oldest contact passes a target of working days. */
+    private WorkingClock workingClock;
     private Map<String, Map<String, String>> promptTexts;
     /** The configuration's supervisors by name: they may sign in and act on the wallboard. */
     private Map<String, org.loket.config.Supervisor> supervisors = Map.of();
@@ -92,6 +95,7 @@ final class Wallboard {
     /** A new configuration is in force (today's collector keeps its day; the next one starts at the new zone's midnight). */
     void configure(LoadedConfig next) {
         routing = next.routing();
+        workingClock = new WorkingClock(routing.workingDays());
         promptTexts = next.promptTexts();
         agentNumbers = next.agentNumbers();
         dayZone = next.hours().zone();
@@ -305,7 +309,14 @@ final class Wallboard {
                     .put("transferredIn", f == null ? 0 : f.transfers().in())
                     .put("transferredOut", f == null ? 0 : f.transfers().out())
                     .put("targetSeconds", q.spec.serviceLevelMs() / 1000)
+                    .put("targetWorkingDays", q.spec.serviceLevelOnWorkingDays() ? q.spec.serviceLevelMs() / 86_400_000L : 0)
                     .put("targetPercent", q.spec.serviceLevelTargetPercent());
+            if (!q.waiting.isEmpty()) {
+                // When the oldest waiting contact passes the threshold: the page turns its longest wait red then.
+                long oldestMs = oldestJoinedNs / 1_000_000L;
+                node.put("oldestDueMs", q.spec.serviceLevelOnWorkingDays() ? workingClock.dueMs(oldestMs, q.spec.serviceLevelMs())
+                        : oldestMs + q.spec.serviceLevelMs());
+            }
             percent(node, "serviceLevelPercent", f == null ? null : f.serviceLevel());
             ObjectNode states = node.putObject("agents");
             for (AgentState s : AgentState.values()) {

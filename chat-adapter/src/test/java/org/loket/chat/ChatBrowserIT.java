@@ -204,6 +204,8 @@ class ChatBrowserIT {
         // Today's figures are the reports' (docs/kpis.md): the contact counts once, in the queue it
         // first joined, answered within the target; the queue it was transferred to answered none.
         // queue, channel, waiting, longest wait, answered, abandoned, service level
+        assertThat(driver.executeScript("return document.querySelector(\"#queues tr[data-queue='digid-email'] td:nth-child(8)\").textContent"))
+                .as("e-mail's threshold, in working days").isEqualTo("2 wd");
         By firstRow = By.cssSelector("#queues tr[data-queue='digid-chat']");
         try {
             wait.until(ExpectedConditions.textToBePresentInElementLocated(firstRow, "digid-chat chat 0 0 1 0 100 %"));

@@ -1162,6 +1162,34 @@ class ChatGatewayTest {
         }
     }
 
+    /**
+     * digid-email's threshold is two working days: the wallboard says so and gives the instant the
+     * oldest waiting e-mail passes it by the working clock (past a weekend, not 48 hours after it came).
+     */
+    @Test
+    void shouldTellTheWallboardWhenTheOldestEmailPassesItsTargetOfWorkingDays() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of())) {
+            HttpResponse<String> mail = post(HttpClient.newHttpClient(), t, "{\"channel\":\"email\",\"externalId\":\"wd-1\","
+                    + "\"from\":\"someone@example.org\",\"subject\":\"Hi\",\"body\":\"Nobody reads this yet.\"}", TestEngine.WORK_ITEM_TOKEN);
+            assertThat(mail.statusCode()).isEqualTo(202);
+            t.engine.awaitQuiet(5_000);
+            JsonNode row = null;
+            for (JsonNode q : t.gateway.hub().ask(h -> h.wallboard().frame()).get(5, TimeUnit.SECONDS).path("queues")) {
+                if (q.path("name").asText().equals("digid-email")) {
+                    row = q;
+                }
+            }
+            assertThat(row).isNotNull();
+            assertThat(row.path("waiting").asInt()).isEqualTo(1);
+            assertThat(row.path("targetWorkingDays").asInt()).isEqualTo(2);
+            long joinedMs = row.path("oldestJoinedMs").asLong();
+            long dueMs = row.path("oldestDueMs").asLong();
+            var working = new org.loket.host.kpi.WorkingClock(t.config.routing().workingDays());
+            assertThat(working.workingMs(joinedMs, dueMs)).isEqualTo(2 * 86_400_000L);
+            assertThat(dueMs - joinedMs).as("at least 48 hours; more across a weekend").isGreaterThanOrEqualTo(2 * 86_400_000L);
+        }
+    }
+
     private static HttpResponse<String> post(HttpClient http, TestEngine t, String body, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(t.http() + "/api/v1/work-items"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));

@@ -194,7 +194,11 @@ public final class ConfigDiff {
         f.put("priorityAgingSeconds", seconds(q.priorityAgingMs()));
         f.put("offerTimeoutSeconds", seconds(q.offerTimeoutMs()));
         f.put("wrapUpSeconds", seconds(q.maxWrapUpMs()));
-        f.put("serviceLevelSeconds", seconds(q.serviceLevelMs()));
+        if (q.serviceLevelOnWorkingDays()) {
+            f.put("serviceLevelWorkingDays", Long.toString(q.serviceLevelMs() / 86_400_000L));
+        } else {
+            f.put("serviceLevelSeconds", seconds(q.serviceLevelMs()));
+        }
         if (q.serviceLevelTargetPercent() != QueueSpec.DEFAULT_SERVICE_LEVEL_TARGET_PERCENT) {
             f.put("serviceLevelPercent", Integer.toString(q.serviceLevelTargetPercent()));
         }

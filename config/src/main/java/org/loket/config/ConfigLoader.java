@@ -29,6 +29,7 @@ import org.loket.core.config.FlowNode;
 import org.loket.core.config.QueueSpec;
 import org.loket.core.config.Requirement;
 import org.loket.core.config.RoutingConfig;
+import org.loket.core.config.WorkingDays;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -258,7 +259,8 @@ public final class ConfigLoader {
             }
             RoutingConfig routing = new RoutingConfig(version, List.copyOf(skills.keySet()), List.copyOf(languages.keySet()),
                     List.copyOf(prompts.keySet()), queueSpecs, agents, entries, flowNodes, maxLive,
-                    List.copyOf(pauseReasons.keySet()), List.copyOf(wrapUpCodes.keySet()));
+                    List.copyOf(pauseReasons.keySet()), List.copyOf(wrapUpCodes.keySet()),
+                    new WorkingDays(hours.zone().getId(), List.copyOf(hours.holidays().keySet())));
             boolean[] left = problems.hasErrors() ? null : queuesContactsLeave(routing);
             for (int q = 0; q < queueSpecs.size() && !problems.hasErrors(); q++) {
                 QueueSpec queue = queueSpecs.get(q);
@@ -423,7 +425,7 @@ public final class ConfigLoader {
                 String name = f.name(item);
                 Channel channel = f.channel(item, "channel");
                 Requirement requirement = requirement(f, item);
-                QueueSpec spec = new QueueSpec(name, channel, requirement,
+                QueueSpec declared = new QueueSpec(name, channel, requirement,
                         (int) f.optionalInt(item, "priority", 0, 0, RoutingConfig.MAX_PRIORITY),
                         f.optionalInt(item, "priorityAgingSeconds", 0, 0, 86_400) * 1000,
                         f.optionalInt(item, "offerTimeoutSeconds", 15, 1, 600) * 1000,
@@ -431,8 +433,19 @@ public final class ConfigLoader {
                         f.optionalInt(item, "serviceLevelSeconds", 40, 1, 86_400 * 7) * 1000, List.of())
                         .withServiceLevelTargetPercent((int) f.optionalInt(item, "serviceLevelPercent",
                                 QueueSpec.DEFAULT_SERVICE_LEVEL_TARGET_PERCENT, 1, 100));
+                Node workingDays = f.node(item, "serviceLevelWorkingDays");
+                if (workingDays != null) {
+                    if (f.node(item, "serviceLevelSeconds") != null) {
+                        problems.error(f.file, workingDays, f.path + ".serviceLevelWorkingDays",
+                                "give serviceLevelSeconds (time waited) or serviceLevelWorkingDays (working time), not both");
+                    }
+                    long days = f.integer(workingDays, f.path + ".serviceLevelWorkingDays", 1, 30);
+                    declared = declared.withServiceLevel(days * 86_400_000L, true);
+                }
+                QueueSpec spec = declared;
                 f.only(item, "name", "channel", "skill", "minLevel", "requires", "priority", "priorityAgingSeconds",
-                        "offerTimeoutSeconds", "wrapUpSeconds", "serviceLevelSeconds", "serviceLevelPercent", "escalation", "deflect",
+                        "offerTimeoutSeconds", "wrapUpSeconds", "serviceLevelSeconds", "serviceLevelWorkingDays", "serviceLevelPercent",
+                        "escalation", "deflect",
                         "selection", "weight", "deferrable", "preferredAgentSeconds");
                 if (queues.putIfAbsent(name, queues.size()) != null) {
                     problems.error(f.file, f.node(item, "name"), f.path + ".name", "duplicate queue name");

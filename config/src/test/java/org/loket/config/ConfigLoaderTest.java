@@ -6,13 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.loket.config.Refusals.problem;
 import static org.loket.config.Refusals.refused;
 
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.loket.core.Channel;
 import org.loket.core.config.FlowNode;
+import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
 import org.loket.core.config.RoutingConfigCodec;
+import org.loket.core.config.WorkingDays;
 
 class ConfigLoaderTest {
 
@@ -307,6 +310,42 @@ class ConfigLoaderTest {
                 skills: [s]
                 queues: [{name: mail, channel: email, skill: s, serviceLevelPercent: 101}]
                 """)).isInstanceOf(ConfigException.class).hasMessageContaining("r.yaml:2").hasMessageContaining("serviceLevelPercent");
+    }
+
+    @Test
+    void shouldCountAServiceLevelInWorkingDaysOfTheHoursZoneAndHolidays() throws ConfigException {
+        LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", """
+                skills: [s]
+                queues:
+                  - {name: mail, channel: email, skill: s, serviceLevelWorkingDays: 2, serviceLevelPercent: 95}
+                  - {name: call, channel: voice, skill: s}
+                prompts: {closed: {nl: "Gesloten."}}
+                hours:
+                  zone: Europe/Brussels
+                  closedPrompt: closed
+                  weekdays: "00:00-24:00"
+                  weekend: "00:00-24:00"
+                  holidays: ["2027-07-21", {date: "2027-01-01", name: Nieuwjaar}]
+                """);
+        QueueSpec mail = loaded.routing().queues().get(0);
+        assertThat(mail.serviceLevelOnWorkingDays()).isTrue();
+        assertThat(mail.serviceLevelMs()).isEqualTo(2 * 86_400_000L);
+        assertThat(loaded.routing().queues().get(1).serviceLevelOnWorkingDays()).isFalse();
+        assertThat(loaded.routing().workingDays()).isEqualTo(new WorkingDays("Europe/Brussels",
+                List.of(LocalDate.of(2027, 1, 1), LocalDate.of(2027, 7, 21))));
+        assertThat(ConfigLoader.parseOne("r.yaml", "skills: [s]\nqueues: [{name: q, channel: voice, skill: s}]\n").routing().workingDays())
+                .as("without hours").isEqualTo(WorkingDays.WEEKDAYS);
+
+        assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", """
+                skills: [s]
+                queues:
+                  - {name: mail, channel: email, skill: s, serviceLevelSeconds: 3600, serviceLevelWorkingDays: 2}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("r.yaml:3")
+                .hasMessageContaining("queues[0].serviceLevelWorkingDays").hasMessageContaining("not both");
+        assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", """
+                skills: [s]
+                queues: [{name: mail, channel: email, skill: s, serviceLevelWorkingDays: 0}]
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("queues[0].serviceLevelWorkingDays");
     }
 
     @Test

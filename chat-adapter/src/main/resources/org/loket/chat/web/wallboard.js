@@ -67,10 +67,11 @@
       tr.dataset.queue = q.name;
       const longest = q.oldestJoinedMs ? secondsSince(q.oldestJoinedMs) : 0;
       [q.name, q.channel, q.waiting, longest, q.answered, q.abandoned,
-        q.serviceLevelPercent === null ? null : q.serviceLevelPercent + ' %', q.targetSeconds, q.transferredIn,
+        q.serviceLevelPercent === null ? null : q.serviceLevelPercent + ' %',
+        q.targetWorkingDays ? q.targetWorkingDays + ' wd' : q.targetSeconds + ' s', q.transferredIn,
         q.agents.ready, q.agents.offered, q.agents.busy, q.agents.wrap_up, q.agents.paused].forEach(function (v) { cell(tr, v); });
       // What a supervisor acts on: someone waits past the queue's threshold, today's level is under target.
-      tr.children[3].classList.toggle('alarm', longest > q.targetSeconds);
+      tr.children[3].classList.toggle('alarm', q.oldestDueMs !== undefined && Date.now() - skewMs > q.oldestDueMs);
       tr.children[6].classList.toggle('alarm', q.serviceLevelPercent !== null && q.serviceLevelPercent < q.targetPercent);
       qs.appendChild(tr);
     });

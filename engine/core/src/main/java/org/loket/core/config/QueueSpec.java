@@ -26,11 +26,15 @@ import org.loket.core.Channel;
  *                           before any qualified agent may take it; 0 = preferences are ignored
  * @param serviceLevelTargetPercent the share of contacts to answer within {@code serviceLevelMs} (1..100):
  *                           what the wallboard holds the day's service level against; routing ignores it
+ * @param serviceLevelOnWorkingDays whether {@code serviceLevelMs} is working time: the clock stops outside
+ *                           the configuration's {@link RoutingConfig#workingDays} (e-mail answered within two
+ *                           working days); otherwise it is the time waited. Reports only
  */
 public record QueueSpec(String name, Channel channel, Requirement requirement, int defaultPriority,
                         long priorityAgingMs, long offerTimeoutMs, long maxWrapUpMs, long serviceLevelMs,
                         List<EscalationStep> steps, Deflection deflection, AgentSelection selection, int weightPercent,
-                        boolean deferrable, long preferredAgentMs, int serviceLevelTargetPercent) {
+                        boolean deferrable, long preferredAgentMs, int serviceLevelTargetPercent,
+                        boolean serviceLevelOnWorkingDays) {
 
     /** The service-level target of a queue that names none: 80 % (the reports' {@code --sl-target} default too). */
     public static final int DEFAULT_SERVICE_LEVEL_TARGET_PERCENT = 80;
@@ -44,7 +48,7 @@ public record QueueSpec(String name, Channel channel, Requirement requirement, i
                      long priorityAgingMs, long offerTimeoutMs, long maxWrapUpMs, long serviceLevelMs,
                      List<EscalationStep> steps) {
         this(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs, serviceLevelMs,
-                steps, Deflection.NONE, AgentSelection.LONGEST_IDLE, 100, false, 0, DEFAULT_SERVICE_LEVEL_TARGET_PERCENT);
+                steps, Deflection.NONE, AgentSelection.LONGEST_IDLE, 100, false, 0, DEFAULT_SERVICE_LEVEL_TARGET_PERCENT, false);
     }
 
     /** A queue that needs one skill at a minimum level and does not escalate. */
@@ -57,37 +61,50 @@ public record QueueSpec(String name, Channel channel, Requirement requirement, i
     /** This queue with other escalation steps. */
     public QueueSpec withSteps(List<EscalationStep> newSteps) {
         return new QueueSpec(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
-                serviceLevelMs, newSteps, deflection, selection, weightPercent, deferrable, preferredAgentMs, serviceLevelTargetPercent);
+                serviceLevelMs, newSteps, deflection, selection, weightPercent, deferrable, preferredAgentMs, serviceLevelTargetPercent,
+                serviceLevelOnWorkingDays);
     }
 
     /** This queue with other deflection, agent selection and weight. */
     public QueueSpec withPolicies(Deflection newDeflection, AgentSelection newSelection, int newWeightPercent) {
         return new QueueSpec(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
-                serviceLevelMs, steps, newDeflection, newSelection, newWeightPercent, deferrable, preferredAgentMs, serviceLevelTargetPercent);
+                serviceLevelMs, steps, newDeflection, newSelection, newWeightPercent, deferrable, preferredAgentMs, serviceLevelTargetPercent,
+                serviceLevelOnWorkingDays);
     }
 
     /** This queue with another blending policy. */
     public QueueSpec withDeferrable(boolean newDeferrable) {
         return new QueueSpec(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
-                serviceLevelMs, steps, deflection, selection, weightPercent, newDeferrable, preferredAgentMs, serviceLevelTargetPercent);
+                serviceLevelMs, steps, deflection, selection, weightPercent, newDeferrable, preferredAgentMs, serviceLevelTargetPercent,
+                serviceLevelOnWorkingDays);
     }
 
     /** This queue with another wait for a preferred agent. */
     public QueueSpec withPreferredAgentMs(long newPreferredAgentMs) {
         return new QueueSpec(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
-                serviceLevelMs, steps, deflection, selection, weightPercent, deferrable, newPreferredAgentMs, serviceLevelTargetPercent);
+                serviceLevelMs, steps, deflection, selection, weightPercent, deferrable, newPreferredAgentMs, serviceLevelTargetPercent,
+                serviceLevelOnWorkingDays);
     }
 
     /** This queue with another service-level target. */
     public QueueSpec withServiceLevelTargetPercent(int newServiceLevelTargetPercent) {
         return new QueueSpec(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
-                serviceLevelMs, steps, deflection, selection, weightPercent, deferrable, preferredAgentMs, newServiceLevelTargetPercent);
+                serviceLevelMs, steps, deflection, selection, weightPercent, deferrable, preferredAgentMs, newServiceLevelTargetPercent,
+                serviceLevelOnWorkingDays);
+    }
+
+    /** This queue with another service-level threshold, counted in working time ({@code onWorkingDays}) or as time waited. */
+    public QueueSpec withServiceLevel(long newServiceLevelMs, boolean onWorkingDays) {
+        return new QueueSpec(name, channel, requirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
+                newServiceLevelMs, steps, deflection, selection, weightPercent, deferrable, preferredAgentMs, serviceLevelTargetPercent,
+                onWorkingDays);
     }
 
     /** This queue with another requirement. */
     public QueueSpec withRequirement(Requirement newRequirement) {
         return new QueueSpec(name, channel, newRequirement, defaultPriority, priorityAgingMs, offerTimeoutMs, maxWrapUpMs,
-                serviceLevelMs, steps, deflection, selection, weightPercent, deferrable, preferredAgentMs, serviceLevelTargetPercent);
+                serviceLevelMs, steps, deflection, selection, weightPercent, deferrable, preferredAgentMs, serviceLevelTargetPercent,
+                serviceLevelOnWorkingDays);
     }
 
     /**

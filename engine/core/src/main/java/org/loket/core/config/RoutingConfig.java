@@ -23,11 +23,13 @@ import org.loket.core.Channel;
  *                        journaled here so that any reader of a journal can name the codes in it
  * @param wrapUpCodes     what an agent records when a contact's after-call work ends: the i-th is
  *                        {@code WRAP_UP_DONE.reason} i; names only, journaled for the reports
+ * @param workingDays     the days a service level in working time counts ({@link QueueSpec#serviceLevelOnWorkingDays});
+ *                        journaled for the reports, ignored by routing
  */
 public record RoutingConfig(long version, List<String> skills, List<String> languages, List<String> prompts,
                             List<QueueSpec> queues, List<AgentSpec> agents, List<EntrySpec> entries,
                             List<FlowNode> flowNodes, int maxLiveContacts, List<String> pauseReasons,
-                            List<String> wrapUpCodes) {
+                            List<String> wrapUpCodes, WorkingDays workingDays) {
     /** The pause reasons of a configuration that names none. */
     public static final List<String> DEFAULT_PAUSE_REASONS = List.of("break", "training", "meeting", "administration");
     /** The wrap-up codes of a configuration that names none. */
@@ -59,7 +61,15 @@ public record RoutingConfig(long version, List<String> skills, List<String> lang
         wrapUpCodes = List.copyOf(wrapUpCodes);
     }
 
-    /** With the default pause reasons and wrap-up codes. */
+    /** With {@link WorkingDays#WEEKDAYS}. */
+    public RoutingConfig(long version, List<String> skills, List<String> languages, List<String> prompts, List<QueueSpec> queues,
+                         List<AgentSpec> agents, List<EntrySpec> entries, List<FlowNode> flowNodes, int maxLiveContacts,
+                         List<String> pauseReasons, List<String> wrapUpCodes) {
+        this(version, skills, languages, prompts, queues, agents, entries, flowNodes, maxLiveContacts, pauseReasons, wrapUpCodes,
+                WorkingDays.WEEKDAYS);
+    }
+
+    /** With the default pause reasons and wrap-up codes, and {@link WorkingDays#WEEKDAYS}. */
     public RoutingConfig(long version, List<String> skills, List<String> languages, List<String> prompts, List<QueueSpec> queues,
                          List<AgentSpec> agents, List<EntrySpec> entries, List<FlowNode> flowNodes, int maxLiveContacts) {
         this(version, skills, languages, prompts, queues, agents, entries, flowNodes, maxLiveContacts, DEFAULT_PAUSE_REASONS,

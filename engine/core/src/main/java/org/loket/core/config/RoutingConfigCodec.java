@@ -3,6 +3,8 @@ package org.loket.core.config;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -15,7 +17,9 @@ import org.loket.core.state.ByteArrayState;
  */
 public final class RoutingConfigCodec {
     /**
-     * Major format version; bump when a field changes meaning or layout. Version 7 added the names
+     * Major format version; bump when a field changes meaning or layout. Version 9 added a queue's
+     * service level on working days and the configuration's working days (older formats decode
+     * with the time waited and {@link WorkingDays#WEEKDAYS}). Version 7 added the names
      * of pause reasons and wrap-up codes (older formats decode with the defaults). Version 6 added a queue's
      * wait for a preferred agent. Version 5 added a queue's
      * blending flag (deferrable). Version 4 added a queue's
@@ -23,7 +27,8 @@ public final class RoutingConfigCodec {
      * skill and level by a requirement and added escalation steps; version 2 added the flow nodes'
      * per-channel queues. Versions 1 and 2 still decode, so older journals replay.
      */
-    public static final int FORMAT_VERSION = 8;
+    public static final int FORMAT_VERSION = 9;
+    private static final int FORMAT_WITHOUT_WORKING_DAYS = 8;
     private static final int FORMAT_WITHOUT_SERVICE_LEVEL_TARGET = 7;
     private static final int FORMAT_WITHOUT_CODE_NAMES = 6;
     private static final int FORMAT_WITHOUT_PREFERRED_AGENT = 5;
@@ -79,6 +84,7 @@ public final class RoutingConfigCodec {
             out.putInt(q.deferrable() ? 1 : 0);
             out.putLong(q.preferredAgentMs());
             out.putInt(q.serviceLevelTargetPercent());
+            out.putInt(q.serviceLevelOnWorkingDays() ? 1 : 0);
         }
         out.putInt(config.agents().size());
         for (AgentSpec a : config.agents()) {
@@ -108,6 +114,11 @@ public final class RoutingConfigCodec {
         }
         out.strings(config.pauseReasons());
         out.strings(config.wrapUpCodes());
+        out.string(config.workingDays().zone());
+        out.putInt(config.workingDays().holidays().size());
+        for (LocalDate holiday : config.workingDays().holidays()) {
+            out.putLong(holiday.toEpochDay());
+        }
         return out.toByteArray();
     }
 
@@ -151,7 +162,11 @@ public final class RoutingConfigCodec {
                             return queue;
                         }
                         queue = queue.withPreferredAgentMs(b.getLong());
-                        return format <= FORMAT_WITHOUT_SERVICE_LEVEL_TARGET ? queue : queue.withServiceLevelTargetPercent(b.getInt());
+                        if (format <= FORMAT_WITHOUT_SERVICE_LEVEL_TARGET) {
+                            return queue;
+                        }
+                        queue = queue.withServiceLevelTargetPercent(b.getInt());
+                        return format == FORMAT_WITHOUT_WORKING_DAYS ? queue : queue.withServiceLevel(queue.serviceLevelMs(), b.getInt() != 0);
                     });
             List<AgentSpec> agents = list(in, b -> new AgentSpec(string(b), ints(b), ints(b)));
             List<EntrySpec> entries = list(in, b -> new EntrySpec(string(b), b.getInt(), b.getInt()));
@@ -162,13 +177,17 @@ public final class RoutingConfigCodec {
                     : list(in, RoutingConfigCodec::string);
             List<String> wrapUpCodes = format <= FORMAT_WITHOUT_CODE_NAMES ? RoutingConfig.DEFAULT_WRAP_UP_CODES
                     : list(in, RoutingConfigCodec::string);
+            WorkingDays workingDays = format <= FORMAT_WITHOUT_WORKING_DAYS ? WorkingDays.WEEKDAYS
+                    : new WorkingDays(string(in), list(in, b -> LocalDate.ofEpochDay(b.getLong())));
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException(in.remaining() + " unexpected bytes after the configuration");
             }
             return new RoutingConfig(version, skills, languages, prompts, queues, agents, entries, nodes, maxLiveContacts,
-                    pauseReasons, wrapUpCodes);
+                    pauseReasons, wrapUpCodes, workingDays);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("routing configuration is truncated", e);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("routing configuration has a holiday out of range", e);
         }
     }
 

@@ -55,6 +55,15 @@ class RoutingConfigCodecTest {
         assertThat(new RoutingConfig(config.version(), config.skills(), config.languages(), config.prompts(), targeted, config.agents(),
                 config.entries(), config.flowNodes(), config.maxLiveContacts(), config.pauseReasons(), config.wrapUpCodes()).problems())
                 .anySatisfy(problem -> assertThat(problem).contains("serviceLevelTargetPercent"));
+        targeted.set(voice, targeted.get(voice).withServiceLevelTargetPercent(95).withServiceLevel(2 * 86_400_000L, true));
+        RoutingConfig onWorkingDays = new RoutingConfig(config.version(), config.skills(), config.languages(), config.prompts(), targeted,
+                config.agents(), config.entries(), config.flowNodes(), config.maxLiveContacts(), config.pauseReasons(), config.wrapUpCodes(),
+                new WorkingDays("Europe/Brussels", java.util.List.of(java.time.LocalDate.of(2027, 7, 21), java.time.LocalDate.of(2027, 1, 1))));
+        RoutingConfig decoded = RoutingConfigCodec.decode(RoutingConfigCodec.encode(onWorkingDays));
+        assertThat(decoded).isEqualTo(onWorkingDays);
+        assertThat(decoded.queues().get(voice).serviceLevelOnWorkingDays()).isTrue();
+        assertThat(decoded.workingDays().holidays()).as("ascending").containsExactly(java.time.LocalDate.of(2027, 1, 1),
+                java.time.LocalDate.of(2027, 7, 21));
         RoutingConfig twice = new RoutingConfig(config.version(), config.skills(), config.languages(), config.prompts(), config.queues(),
                 config.agents(), config.entries(), config.flowNodes(), config.maxLiveContacts(), java.util.List.of("lunch", "lunch"),
                 java.util.List.of(""));
@@ -74,7 +83,17 @@ class RoutingConfigCodecTest {
         int leaf = b.toQueue("to-digid", voice, -1);
         b.entryToFlow("phone", leaf);
         RoutingConfig config = b.build();
-        byte[] v8 = RoutingConfigCodec.encode(config);
+        byte[] v9 = RoutingConfigCodec.encode(config);
+        // Format 9 added the working-days flag (an int) at the end of each queue and the working days
+        // (zone as a string, then a count of holidays) at the very end; format 8 decodes with the defaults.
+        int v9QueueEnd = indexOf(v9, "digid-voice".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + 11 + 4 + 16 + 4 + 32 + 4 + 36 + 8 + 4 + 4;
+        assertThat(ByteBuffer.wrap(v9).getInt(v9QueueEnd - 4)).isZero();
+        int workingDaysTail = 4 + WorkingDays.WEEKDAYS.zone().length() + 4;
+        ByteBuffer v8b = ByteBuffer.allocate(v9.length - 4 - workingDaysTail);
+        v8b.put(v9, 0, v9QueueEnd - 4).put(v9, v9QueueEnd, v9.length - workingDaysTail - v9QueueEnd);
+        byte[] v8 = v8b.array();
+        ByteBuffer.wrap(v8).putInt(4, 8);
+        assertThat(RoutingConfigCodec.decode(v8)).isEqualTo(config);
         // Format 8 added the service-level target (an int) at the end of each queue; drop it for format 7.
         int v8QueueEnd = indexOf(v8, "digid-voice".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + 11 + 4 + 16 + 4 + 32 + 4 + 36 + 8 + 4;
         assertThat(ByteBuffer.wrap(v8).getInt(v8QueueEnd - 4)).isEqualTo(QueueSpec.DEFAULT_SERVICE_LEVEL_TARGET_PERCENT);
@@ -123,8 +142,8 @@ class RoutingConfigCodecTest {
         byte[] format1 = Arrays.copyOf(format2, format2.length - 4);
         ByteBuffer.wrap(format1).putInt(4, 1);
         assertThat(RoutingConfigCodec.decode(format1)).isEqualTo(config);
-        ByteBuffer.wrap(format1).putInt(4, 9);
-        assertThatThrownBy(() -> RoutingConfigCodec.decode(format1)).hasMessageContaining("format 9");
+        ByteBuffer.wrap(format1).putInt(4, 10);
+        assertThatThrownBy(() -> RoutingConfigCodec.decode(format1)).hasMessageContaining("format 10");
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

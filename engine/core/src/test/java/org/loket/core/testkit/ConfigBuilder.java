@@ -58,7 +58,7 @@ public final class ConfigBuilder {
         QueueSpec q = queues.get(id);
         queues.set(id, new QueueSpec(q.name(), q.channel(), Requirement.skill(q.requirement().clauses()[0][0], minLevel),
                 defaultPriority, agingMs, offerTimeoutMs, wrapUpMs, q.serviceLevelMs(), q.steps(), q.deflection(), q.selection(),
-                q.weightPercent(), q.deferrable(), q.preferredAgentMs(), q.serviceLevelTargetPercent()));
+                q.weightPercent(), q.deferrable(), q.preferredAgentMs(), q.serviceLevelTargetPercent(), q.serviceLevelOnWorkingDays()));
         return this;
     }
 

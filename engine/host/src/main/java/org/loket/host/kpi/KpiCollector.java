@@ -48,6 +48,8 @@ public final class KpiCollector {
     private final ZoneId zone;
     private final long shortAbandonMs;
     private RoutingConfig config;
+    /** The configuration's working days, for queues whose service level counts working time. */
+    private WorkingClock workingClock;
     private final Map<Long, ContactRecord> live = new HashMap<>();
     /** Per known citizen, their latest contact, for repeat contacts; older than the window: dropped once a day. */
     private final Map<Long, ContactRecord> lastByCitizen = new HashMap<>();
@@ -171,6 +173,7 @@ public final class KpiCollector {
             pauseName = Arrays.copyOf(pauseName, agents);
         }
         config = next;
+        workingClock = new WorkingClock(next.workingDays());
     }
 
     /** The collector's own index of a queue id of the configuration in force, or -1. */
@@ -478,8 +481,10 @@ public final class KpiCollector {
         } else if (r.outcome == Outcome.DEFLECTED && r.queuedNs >= 0) {
             waitMs = (r.endedNs - r.queuedNs) / 1_000_000;
         }
+        long serviceWaitMs = first != null && first.serviceLevelOnWorkingDays() && r.answeredNs >= 0
+                ? workingClock.workingMs(r.queuedNs / 1_000_000, r.answeredNs / 1_000_000) : waitMs;
         for (Acc a : accs) {
-            a.add(r, waitMs, thresholdMs, targetPercent, shortAbandonMs);
+            a.add(r, waitMs, serviceWaitMs, thresholdMs, targetPercent, shortAbandonMs);
             for (int[] e : r.escalations) {
                 a.escalated(e[0]);
                 if (e[0] == EscalationStep.Action.OVERFLOW.code()) {
@@ -493,7 +498,7 @@ public final class KpiCollector {
             a.transferredIn += r.transfers.size();
         }
         if (queue != null) {
-            queue.add(r, waitMs, thresholdMs, targetPercent, shortAbandonMs);
+            queue.add(r, waitMs, serviceWaitMs, thresholdMs, targetPercent, shortAbandonMs);
             accs.add(queue);
         }
         if (r.citizen != Command.UNKNOWN_CITIZEN && r.answeredNs >= 0) {
@@ -835,10 +840,12 @@ public final class KpiCollector {
         long announcedAbandoned;
 
         /**
+         * @param serviceWaitMs the wait of an answered contact as its first queue's service level counts it:
+         *                      {@code waitMs}, or the working time of it ({@link QueueSpec#serviceLevelOnWorkingDays})
          * @param thresholdMs   the service-level threshold of the contact's first queue
          * @param targetPercent that queue's service-level target
          */
-        void add(ContactRecord r, long waitMs, long thresholdMs, int targetPercent, long shortAbandonMs) {
+        void add(ContactRecord r, long waitMs, long serviceWaitMs, long thresholdMs, int targetPercent, long shortAbandonMs) {
             if (r.citizen != Command.UNKNOWN_CITIZEN) {
                 citizensKnown++;
                 repeats += r.repeat ? 1 : 0;
@@ -898,7 +905,7 @@ public final class KpiCollector {
                         estimatesWithinHalf++;
                     }
                 }
-                if (waitMs <= thresholdMs) {
+                if (serviceWaitMs <= thresholdMs) {
                     answeredWithin++;
                 }
                 serviceLevelTargetPercentSum += targetPercent;

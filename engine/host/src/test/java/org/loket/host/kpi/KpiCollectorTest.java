@@ -286,6 +286,33 @@ public class KpiCollectorTest {
                 .satisfies(chat -> assertThat(chat.serviceLevelTarget()).as("no contact, no target").isNull());
     }
 
+    /**
+     * A queue whose threshold is two working days: the clock stops at the weekend. T0 is Monday
+     * 2 March 2026, 09:00 in Amsterdam (the working days of a configuration without hours).
+     */
+    @Test
+    void shouldCountAServiceLevelInWorkingDaysWithoutTheWeekend() throws Exception {
+        String yaml = org.loket.host.sim.DaySimulatorTest.yaml();
+        var workingDays = org.loket.config.ConfigLoader.parse(java.util.Map.of("routing.yaml", "version: 1\n"
+                + yaml.replace("serviceLevelSeconds: 20}", "serviceLevelWorkingDays: 2}")), "mail-like");
+        apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(workingDays.routing()));
+        apply(100, CommandType.AGENT_LOGGED_IN, c -> c.agentId = 0);
+        long day = 86_400_000L;
+        long hour = 3_600_000L;
+        // Friday 16:00 (+ the 200 ms of menus) to Tuesday 15:00: 95 hours waited, 47 working hours.
+        answer(1, 4 * day + 7 * hour, 3 * day + 23 * hour);
+        KpiReport inTime = kpis.report();
+        assertThat(inTime.queue("q").answeredWithinThreshold()).isEqualTo(1);
+        assertThat(inTime.queue("q").asaMs()).as("ASA stays the time waited").isEqualTo((double) (3 * day + 23 * hour));
+        // The next Friday 16:00 to Tuesday 17:00: 49 working hours.
+        answer(2, 11 * day + 7 * hour, 4 * day + hour);
+        KpiReport report = kpis.report();
+        assertThat(report.queue("q").answered()).isEqualTo(2);
+        assertThat(report.queue("q").answeredWithinThreshold()).isEqualTo(1);
+        assertThat(report.queue("q").serviceLevel()).isEqualTo(0.5);
+        assertThat(report.totals().serviceLevel()).isEqualTo(0.5);
+    }
+
     @Test
     void shouldCountRepeatContactsOfACitizenAndTheAnsweredContactsTheyFollowAsUnresolved() {
         long day = 86_400_000L;
