@@ -10,4 +10,9 @@ public final class ChatGatewayProvider implements GatewayProvider {
     public Gateway create(Map<String, String> settings) {
         return settings.containsKey(ChatSettings.PORT) ? new ChatGateway(ChatSettings.from(settings)) : null;
     }
+
+    @Override
+    public java.util.Set<String> settingKeys() {
+        return ChatSettings.KEYS;
+    }
 }

@@ -59,6 +59,15 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
     /** The journal folder, as the host passes it to gateways; the transcripts go beside it. */
     public static final String JOURNAL = "loket.journal";
 
+    /** Every key {@link #from} reads ({@code chat.agent-secret.} stands for one per agent), and the two it refuses as retired. */
+    static final java.util.Set<String> KEYS = java.util.Set.of(PORT, "chat.bind", "chat.tls.keystore", "chat.tls.keystore-password",
+            "chat.agent-secrets-file", "chat.agent-secret.", "chat.supervisor-token", "chat.work-item-token", "chat.webhook-url",
+            "chat.webhook-token", "chat.max-frame-bytes", "chat.max-text-chars", "chat.messages-per-second", "chat.burst-messages",
+            "chat.idle-timeout-seconds", "chat.resume-seconds", "chat.position-update-ms", "chat.wallboard-update-ms",
+            "chat.adherence-grace-seconds", "chat.entry", "chat.email-entry", "chat.social-entry", "chat.transcript-folder",
+            "chat.transcript-retention-days", "chat.pseudonym-key-file", "chat.lockout-failures", "chat.lockout-minutes",
+            "chat.citizen-history-days", "chat.pause-reasons", "chat.wrap-up-codes", JOURNAL);
+
     /**
      * Reads {@code chat.*} keys. Agent secrets come from {@code chat.agent-secrets-file} (a
      * properties file: agent name = secret) and/or {@code chat.agent-secret.NAME}.

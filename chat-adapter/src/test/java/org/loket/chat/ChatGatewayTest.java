@@ -1312,6 +1312,20 @@ class ChatGatewayTest {
         assertThat(s.toString()).doesNotContain("sup-ABC", "work-DEF", "agent-GHI", "hook-JKL", "store-MNO");
     }
 
+    /** {@code loket run} refuses a key no provider declares: every key the chat settings read must be declared. */
+    @Test
+    void shouldDeclareEverySettingItReads() {
+        var read = new org.loket.host.gateway.ReadKeys(Map.of("chat.port", "0", "chat.tls.keystore", ""));
+        ChatGatewayProvider provider = new ChatGatewayProvider();
+        try {
+            provider.create(read);
+        } catch (RuntimeException e) {
+            // the empty key store cannot be read: every key was asked for before
+        }
+        assertThat(read.asked()).hasSizeGreaterThan(20);
+        assertThat(provider.settingKeys()).containsAll(read.asked());
+    }
+
     @Test
     void shouldShowTheHoursMessageAndEndAChatWhoseQueueIsClosedByItsHours() throws Exception {
         try (TestEngine t = new TestEngine(Map.of()); WsClient citizen = new WsClient(t.ws() + "/ws/citizen")) {

@@ -11,6 +11,23 @@ public final class TelephonyGatewayProvider implements GatewayProvider {
         if (!"true".equals(settings.get(TelephonySettings.PREFIX + "enabled"))) {
             return null;
         }
-        return new TelephonyGateway(TelephonySettings.from(settings));
+        TelephonySettings parsed = TelephonySettings.from(settings);
+        readable(parsed.amiSecretFile(), "telephony.ami.secretFile", "the AMI secret 'loket asterisk-config --ami-secret-file' wrote");
+        readable(parsed.pseudonymKeyFile(), "telephony.pseudonymKeyFile",
+                "make one once: head -c 32 /dev/urandom > FILE && chmod 600 FILE (a new key gives every caller a new pseudonym)");
+        return new TelephonyGateway(parsed);
+    }
+
+    /** A file a setting names must be there at start, not found missing by the first call; null is "not given". */
+    private static void readable(java.nio.file.Path file, String setting, String hint) {
+        if (file != null && !java.nio.file.Files.isReadable(file)) {
+            throw new IllegalArgumentException(setting + "=" + file + ": "
+                    + (java.nio.file.Files.exists(file) ? "cannot be read" : "no such file") + "; " + hint);
+        }
+    }
+
+    @Override
+    public java.util.Set<String> settingKeys() {
+        return TelephonySettings.KEYS;
     }
 }

@@ -47,6 +47,12 @@ public record TelephonySettings(String agiBind, int agiPort, String amiHost, int
 
     static final String PREFIX = "telephony.";
 
+    /** Every key {@link #from} and the provider read. */
+    static final java.util.Set<String> KEYS = java.util.stream.Stream.of("enabled", "agi.bind", "agi.port", "ami.host", "ami.port",
+                    "ami.user", "ami.secretFile", "pseudonymKeyFile", "engineTimeoutMs", "waitPollMs", "holdCheckMs", "announceEveryMs",
+                    "callbackDigit", "soundsDir", "callbackEndpoint", "lastAgentMinutes", "callbackFolder", "monitoringLog")
+            .map(key -> PREFIX + key).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     /** {@link #lastAgentMinutes} in ms. */
     long lastAgentMs() {
         return lastAgentMinutes * 60_000L;

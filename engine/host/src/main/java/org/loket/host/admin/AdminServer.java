@@ -100,6 +100,10 @@ public final class AdminServer implements AutoCloseable {
         server.start();
     }
 
+    /** The settings {@link #startIfConfigured} reads. */
+    public static final java.util.Set<String> SETTING_KEYS = java.util.Set.of("admin.bind", "admin.tokenFile", "admin.operatorsFile",
+            "admin.tls.keystore", "admin.tls.keystore-password");
+
     /**
      * Starts the server when {@code admin.bind} is set.
      *

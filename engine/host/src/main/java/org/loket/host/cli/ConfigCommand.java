@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code loket config check DIR}. */
-@Command(name = "config", description = "Work with routing configuration folders.",
+@Command(name = "config", mixinStandardHelpOptions = true, description = "Work with routing configuration folders.",
         subcommands = {ConfigCommand.Check.class, ConfigCommand.Diff.class})
 final class ConfigCommand {
 

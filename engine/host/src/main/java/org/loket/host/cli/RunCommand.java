@@ -151,6 +151,14 @@ final class RunCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
         }
+        java.util.Set<String> knownSettings = new java.util.HashSet<>(AdminServer.SETTING_KEYS);
+        knownSettings.addAll(java.util.List.of("config.watch", "loket.journal"));
+        ServiceLoader.load(GatewayProvider.class).forEach(provider -> knownSettings.addAll(provider.settingKeys()));
+        try {
+            SettingsFile.checkKnown(settings, knownSettings);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         boolean watching = watchConfig || Boolean.parseBoolean(settings.getOrDefault("config.watch", "false"));
         if (watching && config == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),

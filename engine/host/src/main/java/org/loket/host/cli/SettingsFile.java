@@ -42,6 +42,49 @@ final class SettingsFile {
         return settings.keySet().stream().filter(key -> SECRET.matcher(key).matches()).sorted().toList();
     }
 
+    /**
+     * Refuses a key nobody reads (a misspelt {@code chat.prot} would otherwise leave the chat
+     * server off without a word), naming the nearest known key and the known keys of its prefix.
+     *
+     * @param known every key read; one ending in {@code .} stands for all keys that start with it
+     * @throws IllegalArgumentException naming the first unknown key
+     */
+    static void checkKnown(Map<String, String> settings, java.util.Set<String> known) {
+        for (String key : new java.util.TreeSet<>(settings.keySet())) {
+            if (known.contains(key) || known.stream().anyMatch(k -> k.endsWith(".") && key.startsWith(k) && key.length() > k.length())) {
+                continue;
+            }
+            String nearest = known.stream().min(java.util.Comparator.comparingInt(k -> editDistance(key, k))).orElse(null);
+            String prefix = key.contains(".") ? key.substring(0, key.indexOf('.') + 1) : key;
+            List<String> family = known.stream().filter(k -> k.startsWith(prefix)).sorted().toList();
+            throw new IllegalArgumentException("unknown setting '" + key + "'"
+                    + (nearest != null && editDistance(key, nearest) <= 3 ? " (did you mean " + nearest + "?)" : "")
+                    + (family.isEmpty() ? "; the settings start with " + known.stream().map(k -> k.contains(".") ? k.substring(0, k.indexOf('.') + 1) : k)
+                            .distinct().sorted().toList()
+                            : "; the " + prefix + "* settings are " + String.join(", ", family)));
+        }
+    }
+
+    /** Levenshtein distance: how many letters to change, add or drop. */
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int change = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + change);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
     /** {@code fromFile} with {@code fromCommandLine} on top: a {@code --set} wins over the file. */
     static Map<String, String> merge(Map<String, String> fromFile, Map<String, String> fromCommandLine) {
         Map<String, String> merged = new LinkedHashMap<>(fromFile);

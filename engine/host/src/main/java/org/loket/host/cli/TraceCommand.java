@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code loket trace generate}. */
-@Command(name = "trace", description = "Work with traffic traces (docs/trace-format.md).",
+@Command(name = "trace", mixinStandardHelpOptions = true, description = "Work with traffic traces (docs/trace-format.md).",
         subcommands = {TraceCommand.Generate.class, TraceCommand.Extract.class})
 final class TraceCommand {
 
@@ -38,7 +38,7 @@ final class TraceCommand {
         @Option(names = "--params", description = "parameter file (default: the shipped digid-traffic.json)")
         Path params;
 
-        @Option(names = "--out", description = "the trace: CSV file to write")
+        @Option(names = "--out", required = true, description = "the trace: CSV file to write")
         Path out;
 
         @Override

@@ -10,4 +10,13 @@ public interface GatewayProvider {
      *     port is not configured) by returning {@code null}
      */
     Gateway create(java.util.Map<String, String> settings);
+
+    /**
+     * Every {@code --set} key this provider and its gateway read, whether or not it is given (a key
+     * ending in {@code .} stands for all keys that start with it), so that {@code loket run} can
+     * refuse a misspelt one instead of silently ignoring it.
+     */
+    default java.util.Set<String> settingKeys() {
+        return java.util.Set.of();
+    }
 }

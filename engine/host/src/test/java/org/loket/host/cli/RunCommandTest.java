@@ -20,7 +20,7 @@ class RunCommandTest {
     Path folder;
 
     private int execute(StringWriter out, String... args) {
-        CommandLine cli = new CommandLine(new LoketCli());
+        CommandLine cli = LoketCli.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(out, true));
         return cli.execute(args);
@@ -63,6 +63,22 @@ class RunCommandTest {
         assertThat(out.toString()).as("--set wins over the file").contains("gateway recording started")
                 .contains("warning: --set chat.supervisor-token shows its secret to every user of this machine (ps)")
                 .doesNotContain("on-the-command-line").doesNotContain("hook-secret").doesNotContain("webhook-token shows");
+    }
+
+    @Test
+    void shouldRefuseASettingNobodyReadsNamingTheNearestOne() {
+        StringWriter out = new StringWriter();
+        int exit = execute(out, "run", "--journal", folder.resolve("j-typo").toString(), "--duration-seconds", "1",
+                "--status-seconds", "0", "--set", "admin.tokenfile=/etc/loket/admin-token");
+        assertThat(exit).isEqualTo(2);
+        assertThat(out.toString()).contains("error: unknown setting 'admin.tokenfile' (did you mean admin.tokenFile?); the admin.* settings are"
+                + " admin.bind, admin.operatorsFile, admin.tls.keystore, admin.tls.keystore-password, admin.tokenFile")
+                .contains("loket run --help lists the options")
+                .as("the message, not the whole usage").doesNotContain("--synthetic-rate");
+        assertThat(folder.resolve("j-typo")).as("nothing started").doesNotExist();
+        out = new StringWriter();
+        execute(out, "run", "--journal", folder.resolve("j-typo").toString(), "--duration-seconds", "1", "--set", "chatport=8080");
+        assertThat(out.toString()).contains("unknown setting 'chatport'; the settings start with [admin., chat., config., loket., recording-gateway]");
     }
 
     @Test

@@ -28,6 +28,12 @@ public final class RecordingGatewayProvider implements GatewayProvider {
         command.entryId = 1; // the default configuration's chat entry
     };
 
+    /** The test's own settings: the switch, and two secrets for the settings tests (the chat gateway is not on this class path). */
+    @Override
+    public java.util.Set<String> settingKeys() {
+        return java.util.Set.of("recording-gateway", "chat.webhook-token", "chat.supervisor-token");
+    }
+
     @Override
     public Gateway create(Map<String, String> settings) {
         if (!"on".equals(settings.get("recording-gateway"))) {

@@ -50,7 +50,7 @@ class MonitoringFilesTest {
         StringWriter out = new StringWriter();
         // Synthetic traffic logs the roster in and brings contacts; the test gateway offers one at once (an offer by rule).
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> {
-            CommandLine cli = new CommandLine(new LoketCli());
+            CommandLine cli = LoketCli.commandLine();
             cli.setOut(new PrintWriter(out, true));
             cli.setErr(new PrintWriter(out, true));
             return cli.execute("run", "--journal", folder.resolve("journal").toString(), "--duration-seconds", "10",
