@@ -101,7 +101,9 @@ public final class AsteriskConfigCommand implements Callable<Integer>, CliExtens
                 callbackContact, soundsDir, instanceRoot, moduleDir, fallbackSeconds, rtpPorts, allAmiEvents);
         try {
             List<Path> written = AsteriskConfigWriter.write(loaded, options, amiSecretFile, out);
-            spec.commandLine().getOut().printf("loket: wrote %d files to %s from %s%n", written.size(), out, loaded.source());
+            spec.commandLine().getOut().printf("loket: wrote %d files to %s from %s (%s: owner-only, they hold secrets;"
+                    + " Asterisk must run as this user or be given them)%n", written.size(), out, loaded.source(),
+                    String.join(", ", new java.util.TreeSet<>(AsteriskConfigWriter.HOLD_SECRETS)));
             List<String> left = AsteriskConfigWriter.supervisorsWithoutPassword(loaded, contacts);
             if (!left.isEmpty()) {
                 spec.commandLine().getOut().printf("loket: no endpoint for supervisors %s: a phone that can listen to calls must "

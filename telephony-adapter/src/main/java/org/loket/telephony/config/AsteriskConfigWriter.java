@@ -147,10 +147,34 @@ public final class AsteriskConfigWriter {
         List<Path> written = new ArrayList<>();
         for (Map.Entry<String, String> file : files.entrySet()) {
             Path path = out.resolve(file.getKey());
-            Files.writeString(path, file.getValue(), StandardCharsets.UTF_8);
+            if (HOLD_SECRETS.contains(file.getKey())) {
+                writeOwnerOnly(path, file.getValue());
+            } else {
+                Files.writeString(path, file.getValue(), StandardCharsets.UTF_8);
+            }
             written.add(path);
         }
         return written;
+    }
+
+    /** The files that hold secrets: the AMI secret, the agents' and the callback endpoint's SIP passwords. */
+    static final java.util.Set<String> HOLD_SECRETS = java.util.Set.of("manager.conf", "pjsip.conf");
+
+    /**
+     * Writes {@code text} readable by the owner only (made so before the secret goes in), as
+     * {@code --ami-secret-file} itself; Asterisk must then run as that user (or be given the files).
+     */
+    private static void writeOwnerOnly(Path path, String text) throws IOException {
+        try {
+            if (Files.exists(path)) {
+                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+            } else {
+                Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: left as created
+        }
+        Files.writeString(path, text, StandardCharsets.UTF_8);
     }
 
     private static String secret(Path file) throws IOException {

@@ -41,6 +41,10 @@ class AsteriskConfigWriterTest {
                 .contains("Playback(/loket/sounds/nl/fallback-closed&/loket/sounds/en/fallback-closed)")
                 .contains("exten => *55,1,Answer()\n same => n,AGI(agi://127.0.0.1:4573/presence,ready,${CHANNEL(endpoint)})")
                 .contains("exten => *56,1,Answer()\n same => n,AGI(agi://127.0.0.1:4573/presence,pause,${CHANNEL(endpoint)})");
+        for (String secretFile : java.util.List.of("etc/pjsip.conf", "etc/manager.conf")) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(secretFile))))
+                    .as(secretFile + " holds secrets: the owner's alone").isEqualTo("rw-------");
+        }
         String pjsip = Files.readString(dir.resolve("etc/pjsip.conf"));
         assertThat(pjsip).contains("bind=127.0.0.1:5060").contains("contact=sip:generalist-001@127.0.0.1:5101")
                 .doesNotContain("[chat-desk-001]").as("agents without voice capacity get no phone");
