@@ -181,6 +181,16 @@ final class RunCommand implements Callable<Integer> {
                             : "days kept " + journalRetentionDays + " days after they ended");
             byte[] encoded = RoutingConfigCodec.encode(loaded.routing());
             var running = engine.core().config();
+            if (running != null && loaded.routing().version() < running.version()) {
+                // Versions only go up, at start as in a live reload: going back silently would undo a change
+                // applied live (POST /api/v1/config) on every restart. (An equal version with other contents is
+                // applied: the embedded default of a newer Loket keeps its version 1.)
+                engine.close();
+                throw new CommandLine.ParameterException(spec.commandLine(), "configuration " + loaded.source() + " has version "
+                        + loaded.routing().version() + ", but the journal has version " + running.version() + " in force (applied live"
+                        + " after this folder was written?): start with the folder of version " + running.version() + " or a newer one;"
+                        + " to go back to this one, raise its 'version:' above " + running.version() + ". Nothing was started");
+            }
             if (running == null || !Arrays.equals(RoutingConfigCodec.encode(running), encoded)) {
                 engine.publishConfig(loaded);
                 out.printf("loket: applying configuration %s (version %d)%n", loaded.source(), loaded.routing().version());

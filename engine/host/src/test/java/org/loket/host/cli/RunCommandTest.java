@@ -173,6 +173,19 @@ class RunCommandTest {
             }
         }
         assertThat(versions).as("journaled: the version at start, then the watched change").containsExactly(1L, 2L);
+
+        // A restart with the folder as it was before the change would undo it: refused, as a live reload would be.
+        Path old = java.nio.file.Files.createDirectories(folder.resolve("old"));
+        java.nio.file.Files.writeString(old.resolve("routing.yaml"), yaml.formatted(1, 0));
+        StringWriter restart = new StringWriter();
+        assertThat(execute(restart, "run", "--config", old.toString(), "--journal", journal.toString(), "--duration-seconds", "1",
+                "--status-seconds", "0")).isEqualTo(2);
+        assertThat(restart.toString()).contains("configuration " + old + " has version 1, but the journal has version 2 in force")
+                .contains("raise its 'version:' above 2").doesNotContain("applying configuration");
+        restart = new StringWriter();
+        assertThat(execute(restart, "run", "--config", config.toString(), "--journal", journal.toString(), "--duration-seconds", "1",
+                "--status-seconds", "0")).as(restart.toString()).isZero();
+        assertThat(restart.toString()).as("version 2 is in force already").doesNotContain("applying configuration");
     }
 
     @Test
