@@ -302,6 +302,9 @@ public final class ConfigDiff {
         f.put("weekend", hours.weekend() == null ? "closed" : hours.weekend().toString());
         f.put("closedPrompt", String.valueOf(hours.closedPrompt()));
         f.put("holidayPrompt", hours.holidayPrompt() == null ? "the closedPrompt" : hours.holidayPrompt());
+        if (hours.openOnHolidays()) {
+            f.put("openOnHolidays", "true");
+        }
         return f;
     }
 

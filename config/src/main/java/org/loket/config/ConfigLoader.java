@@ -1122,17 +1122,17 @@ public final class ConfigLoader {
                         problems.error(at.file, tuple.getKeyNode(), path, "names no queue; valid: " + queues.keySet());
                     } else if (!(tuple.getValueNode() instanceof MappingNode queueMap)) {
                         problems.error(at.file, tuple.getValueNode(), path,
-                                "must be a mapping {weekdays, weekend, closedPrompt, holidayPrompt}; fields left out are the helpdesk's");
+                                "must be a mapping {weekdays, weekend, closedPrompt, holidayPrompt, openOnHolidays}; fields left out are the helpdesk's");
                     } else if (perQueue.containsKey(queue)) {
                         problems.error(at.file, tuple.getKeyNode(), path, "hours of this queue are already given");
                     } else {
                         Fields q = new Fields(at.file, path, queueMap, problems);
                         perQueue.put(queue, readWeek(q, queueMap, helpdesk));
-                        q.only(queueMap, "weekdays", "weekend", "closedPrompt", "holidayPrompt");
+                        q.only(queueMap, "weekdays", "weekend", "closedPrompt", "holidayPrompt", "openOnHolidays");
                     }
                 }
             } else if (queuesNode != null) {
-                problems.error(at.file, queuesNode, "hours.queues", "must map queue names to {weekdays, weekend, closedPrompt, holidayPrompt}");
+                problems.error(at.file, queuesNode, "hours.queues", "must map queue names to {weekdays, weekend, closedPrompt, holidayPrompt, openOnHolidays}");
             }
             f.only(map, "zone", "weekdays", "weekend", "closedPrompt", "holidayPrompt", "holidays", "queues");
             if (helpdesk.closedPrompt() == null && (helpdesk.closeInAWeek() || !holidays.isEmpty())) {
@@ -1142,7 +1142,7 @@ public final class ConfigLoader {
             if (queuesNode instanceof MappingNode byQueue) {
                 for (NodeTuple tuple : byQueue.getValue()) {
                     OpeningHours.Hours own = perQueue.get(scalar(tuple.getKeyNode()));
-                    if (own != null && own.closedPrompt() == null && (own.closeInAWeek() || !holidays.isEmpty())) {
+                    if (own != null && own.closedPrompt() == null && (own.closeInAWeek() || !holidays.isEmpty() && !own.openOnHolidays())) {
                         problems.error(at.file, tuple.getValueNode(), "hours.queues." + scalar(tuple.getKeyNode()) + ".closedPrompt",
                                 "is required (here or for the helpdesk): the prompt a contact hears while the queue is closed; valid: "
                                         + prompts.keySet());
@@ -1161,7 +1161,7 @@ public final class ConfigLoader {
             Shift weekend = f.node(map, "weekend") == null && inherited != null ? inherited.weekend() : f.hoursRange(map, "weekend");
             String closedPrompt = promptKey(f, map, "closedPrompt", inherited == null ? null : inherited.closedPrompt());
             String holidayPrompt = promptKey(f, map, "holidayPrompt", inherited == null ? null : inherited.holidayPrompt());
-            return new OpeningHours.Hours(weekdays, weekend, closedPrompt, holidayPrompt);
+            return new OpeningHours.Hours(weekdays, weekend, closedPrompt, holidayPrompt, inherited != null && flag(f, map, "openOnHolidays"));
         }
 
         /** An optional prompt key (checked against {@code prompts}), or {@code otherwise} when absent or wrong. */

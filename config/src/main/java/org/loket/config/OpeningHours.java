@@ -38,10 +38,12 @@ public record OpeningHours(ZoneId zone, Hours helpdesk, Map<String, Hours> queue
      * @param weekend       hours Saturday and Sunday, or null when closed all day
      * @param closedPrompt  prompt key rendered while closed; null only when these hours never close
      * @param holidayPrompt prompt key rendered on a holiday, or null for {@code closedPrompt}
+     * @param openOnHolidays a queue that keeps its weekly hours on holidays (e-mail and webcare take work
+     *                      items every day; agents answer them on working days); the helpdesk's are false
      */
-    public record Hours(Shift weekdays, Shift weekend, String closedPrompt, String holidayPrompt) {
+    public record Hours(Shift weekdays, Shift weekend, String closedPrompt, String holidayPrompt, boolean openOnHolidays) {
         /** Open all day, every day. */
-        public static final Hours ALWAYS = new Hours(Shift.ALL_DAY, Shift.ALL_DAY, null, null);
+        public static final Hours ALWAYS = new Hours(Shift.ALL_DAY, Shift.ALL_DAY, null, null, false);
 
         /** The hours on a day of the week, or null when closed all day. */
         public Shift on(DayOfWeek day) {
@@ -64,9 +66,10 @@ public record OpeningHours(ZoneId zone, Hours helpdesk, Map<String, Hours> queue
         return holidays.containsKey(date) ? null : helpdesk.on(date.getDayOfWeek());
     }
 
-    /** The hours of {@code queue} on {@code date}, or null when closed all day (a holiday closes every queue). */
+    /** The hours of {@code queue} on {@code date}, or null when closed all day (a holiday closes every queue not open on holidays). */
     public Shift on(String queue, LocalDate date) {
-        return holidays.containsKey(date) ? null : of(queue).on(date.getDayOfWeek());
+        Hours own = of(queue);
+        return holidays.containsKey(date) && !own.openOnHolidays() ? null : own.on(date.getDayOfWeek());
     }
 
     /** The prompt key a contact about to join {@code queue} hears while it is closed on {@code date}. */

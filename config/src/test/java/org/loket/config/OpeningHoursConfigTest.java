@@ -58,6 +58,29 @@ class OpeningHoursConfigTest {
                 .isEqualTo("feest");
     }
 
+    /** E-mail and webcare take work items every day: a queue open on holidays needs no closed prompt of its own. */
+    @Test
+    void shouldKeepAQueueOpenOnHolidaysWhenItSaysSo() throws ConfigException {
+        String hours = """
+                hours:
+                  weekdays: "08:00-22:00"
+                  weekend: closed
+                  closedPrompt: closed
+                  holidays: [{date: "2027-04-27", name: Koningsdag}]
+                  queues:
+                    tax: {weekdays: "00:00-24:00", weekend: "00:00-24:00", openOnHolidays: true}
+                """;
+        OpeningHours opening = load(hours).hours();
+        LocalDate koningsdag = LocalDate.of(2027, 4, 27);
+        assertThat(opening.on("tax", koningsdag)).isEqualTo(Shift.ALL_DAY);
+        assertThat(opening.on("q", koningsdag)).isNull();
+        assertThat(opening.on("tax", LocalDate.of(2027, 3, 6))).as("its own weekend").isEqualTo(Shift.ALL_DAY);
+        assertThat(problems(hours.replace("openOnHolidays: true", "openOnHolidays: yes"))).singleElement()
+                .satisfies(p -> assertThat(p.field()).isEqualTo("hours.queues.tax.openOnHolidays"));
+        assertThat(problems(hours.replace("  queues:", "  openOnHolidays: true\n  queues:"))).as("the helpdesk closes on holidays")
+                .extracting(ConfigProblem::field).contains("hours.openOnHolidays");
+    }
+
     @Test
     void shouldMeanAlwaysOpenInAmsterdamWithoutHours() throws ConfigException {
         LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", BASE);
@@ -173,7 +196,7 @@ class OpeningHoursConfigTest {
                 """);
         assertThat(problems).anySatisfy(problem(9, "hours.opens", null, "[zone, weekdays, weekend, closedPrompt, holidayPrompt, holidays, queues]"));
         assertThat(problems).anySatisfy(problem(11, "hours.queues.taks", "taks", "names no queue; valid: [q, tax]"));
-        assertThat(problems).anySatisfy(problem(12, "hours.queues.tax.saturday", null, "[weekdays, weekend, closedPrompt, holidayPrompt]"));
+        assertThat(problems).anySatisfy(problem(12, "hours.queues.tax.saturday", null, "[weekdays, weekend, closedPrompt, holidayPrompt, openOnHolidays]"));
         assertThat(problems).anySatisfy(problem(13, "hours.queues.q", null, "must be a mapping"));
         assertThat(problems("hours: [\"08:00-22:00\"]\n")).singleElement().satisfies(p -> assertThat(p.field()).isEqualTo("hours"));
         assertThat(problems("hours: {weekdays: closed, weekend: closed, closedPrompt: closed, queues: [tax]}\n"))

@@ -73,7 +73,8 @@ final class RunCommand implements Callable<Integer> {
     int journalRetentionDays;
 
     @Option(names = "--synthetic-rate", defaultValue = "0",
-            description = "play simulated citizens and agents at this many contacts per second (0 = off)")
+            description = "play simulated citizens and agents at this many contacts per second (0 = off); "
+                    + "implies --ignore-hours (simulated citizens come at any hour)")
     double syntheticRate;
 
     @Option(names = "--seed", defaultValue = "1", description = "seed of the synthetic traffic")
@@ -198,13 +199,15 @@ final class RunCommand implements Callable<Integer> {
             // Before any gateway: the first contacts already find the queues open or closed by the hours.
             engine.awaitQuiet(30_000);
             HoursPublisher hours = new HoursPublisher(engine, engine::nowNs);
+            boolean hoursIgnored = ignoreHours || syntheticRate > 0; // simulated citizens come at any hour
             boolean coreTookIt = engine.core().config() != null && Arrays.equals(RoutingConfigCodec.encode(engine.core().config()), encoded);
             if (!coreTookIt) {
                 out.printf("loket: warning: the core refused configuration %s (contacts in flight from the journal?); "
                         + "business hours are not followed until a configuration is applied%n", loaded.source());
-            } else if (ignoreHours) {
+            } else if (hoursIgnored) {
                 hours.openAll();
-                out.println("loket: business hours ignored (--ignore-hours): every queue open");
+                out.println("loket: business hours ignored (" + (ignoreHours ? "--ignore-hours" : "implied by --synthetic-rate")
+                        + "): every queue open");
             } else {
                 int[] state = hours.apply(loaded);
                 out.printf("loket: business hours (%s): %d of %d queues open now%n", loaded.hours().zone(),
@@ -235,12 +238,12 @@ final class RunCommand implements Callable<Integer> {
                 engine.startGateway(traffic, gatewayConfig, settings);
             }
             // One applier for the admin API and the file watch: their applies are serialised.
-            ConfigApplier applier = new ConfigApplier(engine, ignoreHours ? null : hours, coreTookIt ? loaded : null);
+            ConfigApplier applier = new ConfigApplier(engine, hoursIgnored ? null : hours, coreTookIt ? loaded : null);
             EngineMetrics.register(engine, applier);
             JvmMetrics.builder().register(engine.metrics());
             AdminServer admin;
             try {
-                admin = AdminServer.startIfConfigured(engine, journal, settings, ignoreHours ? null : hours, applier);
+                admin = AdminServer.startIfConfigured(engine, journal, settings, hoursIgnored ? null : hours, applier);
             } catch (IllegalArgumentException | java.io.IOException e) {
                 hours.close();
                 engine.close();
