@@ -43,7 +43,7 @@ import org.loket.host.security.SecretFiles;
  * @param lockoutMinutes         {@code chat.lockout-minutes}, default 15
  * @param citizenHistoryDays     how far back the desktop shows a known citizen's earlier contacts (callers and
  *                               senders by their pseudonym) with the offer of their next one
- *                               ({@code chat.citizen-history-days}, default 7: DOMAIN.md's repeat window; 0 = none)
+ *                               ({@code chat.citizen-history-days}, default 7: docs/domain.md's repeat window; 0 = none)
  */
 public record ChatSettings(String bindAddress, int port, Path keyStore, String keyStorePassword,
                            Map<String, String> agentSecrets, String supervisorToken, String workItemToken,

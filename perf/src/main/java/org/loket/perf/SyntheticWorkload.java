@@ -19,7 +19,7 @@ public final class SyntheticWorkload {
     public static final int QUEUES = SKILLS * Channel.COUNT;
     /** Fixed for every agent count, so contact-side structures are the same size in every run. */
     public static final int MAX_LIVE_CONTACTS = 16_384;
-    /** Arrivals by channel code: phone 72 %, chat 13 %, e-mail 12 %, webcare 3 % (../shared/digid-peak-params.json). */
+    /** Arrivals by channel code: phone 72 %, chat 13 %, e-mail 12 %, webcare 3 % (the shipped digid-traffic.json). */
     static final double[] CHANNEL_MIX = {0.72, 0.13, 0.12, 0.03};
 
     public final RoutingConfig config;

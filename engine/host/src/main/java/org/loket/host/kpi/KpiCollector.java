@@ -40,7 +40,7 @@ public final class KpiCollector {
     /** Waits shorter than this before hanging up are short abandons. */
     public static final long DEFAULT_SHORT_ABANDON_MS = 5_000;
     private static final long INTERVAL_MS = INTERVAL_MINUTES * 60_000L;
-    /** A citizen's contact within this long after their previous one is a repeat contact (DOMAIN.md's FCR: 7 days). */
+    /** A citizen's contact within this long after their previous one is a repeat contact (docs/domain.md's FCR: 7 days). */
     public static final long REPEAT_WINDOW_MS = 7 * 24 * 3_600_000L;
     private static final long REPEAT_WINDOW_NS = REPEAT_WINDOW_MS * 1_000_000;
     private static final List<Integer> BUCKETS = List.of(10, 20, 30, 40, 60, 90, 120, 180, 300, 600, 900, 1200, 1800);

@@ -17,14 +17,14 @@ import org.loket.host.trace.ContactFollower.Followed;
  * A known citizen's earlier contacts, for the agent who takes their next one ("no wrong door": the
  * citizen does not tell their story again): per pseudonym the adapter journaled with the arrival
  * ({@code Command.citizenPseudonym}: a caller's number, an e-mail or social sender), their contacts
- * of the last {@code window} (DOMAIN.md's first-contact-resolution window is 7 days), as
+ * of the last {@code window} (docs/domain.md's first-contact-resolution window is 7 days), as
  * {@link ContactRecord}s: at most {@code maxPerCitizen} before any contact of theirs. Web chats have no pseudonym and no history.
  * <p>Fed like the KPI collectors: every command with its decisions, in journal order (live from a
  * gateway's {@code onCommand}, or read from the journal after a restart). Memory is bounded by the
  * window: contacts older than it are dropped as the stream's time passes them. Not thread-safe.
  */
 public final class CitizenHistory {
-    /** DOMAIN.md's repeat-contact window. */
+    /** docs/domain.md's repeat-contact window. */
     public static final Duration DEFAULT_WINDOW = Duration.ofDays(7);
     public static final int DEFAULT_MAX_PER_CITIZEN = 10;
 
