@@ -213,6 +213,12 @@ public final class ChatGateway implements Gateway {
         }
     }
 
+    @Override
+    public String whereToReach() {
+        return (settings.tls() ? "https" : "http") + "://" + server.address().getHostString() + ":" + server.address().getPort()
+                + " (/chat for citizens, /desktop for agents, /wallboard for supervisors, /api/v1/work-items for mail and webcare)";
+    }
+
     /** The bound address (the port is the real one when {@code chat.port=0}). */
     public InetSocketAddress address() {
         return server.address();

@@ -81,6 +81,12 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     }
 
     @Override
+    public String whereToReach() {
+        return "FastAGI agi://" + settings.agiBind() + ":" + settings.agiPort() + " (Asterisk's dialplan), AMI "
+                + settings.amiUser() + "@" + settings.amiHost() + ":" + settings.amiPort();
+    }
+
+    @Override
     public void start(GatewayContext context) throws Exception {
         prepare(context);
         forgetCallbacksTheCoreEnded(context);

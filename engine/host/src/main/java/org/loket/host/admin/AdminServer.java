@@ -339,7 +339,11 @@ public final class AdminServer implements AutoCloseable {
 
     private void changeAgentState(HttpExchange exchange, String name) throws Exception {
         JsonNode body = body(exchange);
-        String stateName = body == null || !body.has("state") ? "" : body.get("state").asText().toLowerCase(Locale.ROOT);
+        if (body == null || !body.isObject()) {
+            reply(exchange, 400, error("the body must be JSON: {\"state\": \"ready\" | \"paused\" | \"logged-out\", \"reason\": \"break\"}"));
+            return;
+        }
+        String stateName = !body.has("state") ? "" : body.get("state").asText().toLowerCase(Locale.ROOT);
         AgentState state = switch (stateName) {
             case "ready" -> AgentState.READY;
             case "paused" -> AgentState.PAUSED;

@@ -19,13 +19,13 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--agents", defaultValue = "10000")
+    @Option(names = "--agents", defaultValue = "10000", description = "agents of the synthetic workload; default ${DEFAULT-VALUE}")
     int agents;
 
-    @Option(names = "--queues", defaultValue = "200")
+    @Option(names = "--queues", defaultValue = "200", description = "queues of the synthetic workload; default ${DEFAULT-VALUE}")
     int queues;
 
-    @Option(names = "--skills", defaultValue = "50")
+    @Option(names = "--skills", defaultValue = "50", description = "skills of the synthetic workload; default ${DEFAULT-VALUE}")
     int skills;
 
     @Option(names = "--commands", defaultValue = "4000000", description = "commands per throughput run")
@@ -34,10 +34,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "200000", description = "offered commands per second of the latency run")
     long rate;
 
-    @Option(names = "--wait-strategy", defaultValue = "yielding")
+    @Option(names = "--wait-strategy", defaultValue = "yielding", description = "how both pipelines' threads wait for work, as"
+            + " loket run's --wait-strategy; default ${DEFAULT-VALUE}")
     String waitStrategy;
 
-    @Option(names = "--ring-size", defaultValue = "65536")
+    @Option(names = "--ring-size", defaultValue = "65536", description = "slots of both pipelines' rings (a power of two);"
+            + " default ${DEFAULT-VALUE}")
     int ringSize;
 
     @Option(names = "--dir", defaultValue = "target/bench", description = "scratch folder for journals (deleted after each run)")

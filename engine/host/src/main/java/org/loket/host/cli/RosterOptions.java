@@ -9,7 +9,7 @@ final class RosterOptions {
                     + " seed; default ${DEFAULT-VALUE}")
     double absenceShare;
 
-    @Option(names = "--seed", defaultValue = "1", description = "decides which agents are absent, and which citizens take an"
-            + " escalation step's callback offer; default ${DEFAULT-VALUE}")
+    @Option(names = "--seed", defaultValue = "1", description = "decides which agents are absent (simulate and compare: also which"
+            + " citizens take an escalation step's callback offer); default ${DEFAULT-VALUE}")
     long seed;
 }

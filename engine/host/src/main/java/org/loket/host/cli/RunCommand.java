@@ -228,7 +228,8 @@ final class RunCommand implements Callable<Integer> {
                 }
                 if (gateway != null) {
                     engine.startGateway(gateway, gatewayConfig, settings);
-                    out.printf("loket: gateway %s started%n", gateway.name());
+                    String where = gateway.whereToReach();
+                    out.printf("loket: gateway %s started%s%n", gateway.name(), where.isEmpty() ? "" : ": " + where);
                 }
             }
             if (syntheticRate > 0) {

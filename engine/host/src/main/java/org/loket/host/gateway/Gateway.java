@@ -27,6 +27,11 @@ public interface Gateway extends AutoCloseable {
     /** A short name for logs and metrics, e.g. "telephony". */
     String name();
 
+    /** Where users reach it once started, for the start-up line (e.g. {@code http://127.0.0.1:8080/}); empty when nowhere. */
+    default String whereToReach() {
+        return "";
+    }
+
     /** Binds sockets and starts threads. Must return promptly. */
     void start(GatewayContext context) throws Exception;
 

@@ -148,6 +148,13 @@ public final class TraceCsv {
                 int line = rows.getCurrentLocation().getLineNr();
                 parsed.add(parse.apply(new Row(name, line, rows.nextValue(), problems)));
             }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // The parser's own words without its "at [Source: ...]" trailer; the line when it knows one.
+            String message = e.getOriginalMessage();
+            int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+            problems.add(message.startsWith("Empty header line")
+                    ? name + ":1: no header line (an empty file?): a trace starts with a header naming its columns; required: " + required
+                    : name + (line > 0 ? ":" + line : "") + ": not a readable CSV file: " + message);
         } catch (IOException | RuntimeException e) {
             problems.add(name + ": not a readable CSV file: " + e.getMessage());
         }

@@ -211,6 +211,9 @@ class AdminServerTest {
         HttpResponse<String> bad = send("POST", "/api/v1/agents/" + name + "/state", TOKEN, "{\"state\": \"asleep\"}");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("ready, paused or logged-out");
+        HttpResponse<String> notJson = send("POST", "/api/v1/agents/" + name + "/state", TOKEN, "{state: ready");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(notJson.body()).contains("the body must be JSON: {\\\"state\\\"");
         assertThat(send("GET", "/api/v1/nothing", TOKEN, null).statusCode()).isEqualTo(404);
     }
 

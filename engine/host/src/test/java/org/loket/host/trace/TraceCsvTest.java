@@ -53,6 +53,9 @@ class TraceCsvTest {
     void shouldRefuseAHeaderWithoutARequiredColumn() {
         assertThatThrownBy(() -> TraceCsv.read(new StringReader("arrival_ms,contact_id\n1,a\n"), "t.csv"))
                 .isInstanceOf(TraceException.class).hasMessageContaining("t.csv:1: the header has no column 'channel'");
+        assertThatThrownBy(() -> TraceCsv.read(new StringReader(""), "empty.csv"))
+                .isInstanceOf(TraceException.class).hasMessageContaining("empty.csv:1: no header line (an empty file?)")
+                .hasMessageNotContaining("UNKNOWN");
     }
 
     @Test
