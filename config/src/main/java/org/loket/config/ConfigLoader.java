@@ -111,6 +111,7 @@ public final class ConfigLoader {
             if (root == null) {
                 continue;
             }
+            dropDuplicateKeys(file.getKey(), root, "", problems, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
             if (!(root instanceof MappingNode mapping)) {
                 problems.error(file.getKey(), root, "", "the file must be a mapping of sections (" + SECTIONS + ")");
                 continue;
@@ -159,6 +160,44 @@ public final class ConfigLoader {
             problems.all.add(new ConfigProblem(file, 0, "", "", "not valid YAML: " + e.getMessage(), false));
         }
         return null;
+    }
+
+    /**
+     * Reports every key given twice in one mapping, anywhere under {@code node} (whose field path is
+     * {@code path}), with the line of its first occurrence, and drops the later occurrences. YAML
+     * leaves duplicate keys to the reader; read as they come, one value would win silently (the
+     * loader's field look-ups take the first, a plain YAML library the last). Dropping them means the
+     * rest of the loader sees each key once, so a duplicate gives its own error and no follow-on ones
+     * (a second {@code name} of a flow node, a second {@code hours.queues} entry, a section given
+     * twice in one file). {@code seen} guards against anchors' nodes, which may occur more than once.
+     */
+    private static void dropDuplicateKeys(String file, Node node, String path, Problems problems, Set<Node> seen) {
+        if (!seen.add(node)) {
+            return;
+        }
+        if (node instanceof SequenceNode list) {
+            for (int i = 0; i < list.getValue().size(); i++) {
+                dropDuplicateKeys(file, list.getValue().get(i), path + "[" + i + "]", problems, seen);
+            }
+        } else if (node instanceof MappingNode map) {
+            Map<String, Node> firstKeys = new HashMap<>();
+            List<NodeTuple> kept = new ArrayList<>();
+            for (NodeTuple tuple : map.getValue()) {
+                String field = (path.isEmpty() ? "" : path + ".") + scalar(tuple.getKeyNode());
+                // Only scalar keys are compared: the configuration has no others (and the loader refuses them).
+                Node first = tuple.getKeyNode() instanceof ScalarNode ? firstKeys.putIfAbsent(scalar(tuple.getKeyNode()), tuple.getKeyNode()) : null;
+                if (first != null) {
+                    problems.all.add(new ConfigProblem(file, line(tuple.getKeyNode()), field, scalar(tuple.getValueNode()),
+                            "given twice: first on line " + line(first) + "; give each key once", false));
+                    continue;
+                }
+                kept.add(tuple);
+                dropDuplicateKeys(file, tuple.getValueNode(), field, problems, seen);
+            }
+            if (kept.size() < map.getValue().size()) {
+                map.setValue(kept);
+            }
+        }
     }
 
     static String scalar(Node node) {
@@ -1115,6 +1154,7 @@ public final class ConfigLoader {
             Map<String, OpeningHours.Hours> perQueue = new LinkedHashMap<>();
             Node queuesNode = f.node(map, "queues");
             if (queuesNode instanceof MappingNode byQueue) {
+                // Each queue once: dropDuplicateKeys has reported and dropped a queue's hours given twice.
                 for (NodeTuple tuple : byQueue.getValue()) {
                     String queue = scalar(tuple.getKeyNode());
                     String path = "hours.queues." + queue;
@@ -1123,8 +1163,6 @@ public final class ConfigLoader {
                     } else if (!(tuple.getValueNode() instanceof MappingNode queueMap)) {
                         problems.error(at.file, tuple.getValueNode(), path,
                                 "must be a mapping {weekdays, weekend, closedPrompt, holidayPrompt, openOnHolidays}; fields left out are the helpdesk's");
-                    } else if (perQueue.containsKey(queue)) {
-                        problems.error(at.file, tuple.getKeyNode(), path, "hours of this queue are already given");
                     } else {
                         Fields q = new Fields(at.file, path, queueMap, problems);
                         perQueue.put(queue, readWeek(q, queueMap, helpdesk));

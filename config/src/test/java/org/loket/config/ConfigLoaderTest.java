@@ -73,6 +73,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldRefuseAKeyGivenTwiceInAnyMappingWithTheLinesOfBoth() {
+        String yaml = """
+                skills: [s]
+                queues:
+                  - name: q
+                    channel: voice
+                    skill: s
+                    wrapUpSeconds: 180
+                    wrapUpSeconds: 60
+                agents: [{name: ann, skills: {s: 2, s: 3}}]
+                skills: [t]
+                """;
+        List<ConfigProblem> problems = refused("r.yaml", yaml);
+        assertThat(problems).anySatisfy(problem(7, "queues[0].wrapUpSeconds", "60", "given twice: first on line 6"));
+        assertThat(problems).anySatisfy(problem(8, "agents[0].skills.s", "3", "given twice: first on line 8"));
+        assertThat(problems).anySatisfy(problem(9, "skills", null, "given twice: first on line 1"));
+        assertThat(problems).as("each duplicate once, the section too").hasSize(3);
+    }
+
+    @Test
     void shouldGiveEachAgentOfAGroupOneOfItsShifts() throws ConfigException {
         LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", """
                 skills: [s]
