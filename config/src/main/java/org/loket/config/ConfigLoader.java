@@ -486,11 +486,16 @@ public final class ConfigLoader {
                         "offerTimeoutSeconds", "wrapUpSeconds", "serviceLevelSeconds", "serviceLevelWorkingDays", "serviceLevelPercent",
                         "escalation", "deflect",
                         "selection", "weight", "deferrable", "preferredAgentSeconds");
-                if (queues.putIfAbsent(name, queues.size()) != null) {
-                    problems.error(f.file, f.node(item, "name"), f.path + ".name", "duplicate queue name");
+                // A queue's id is its place in the list, also after a duplicate name (which keeps the first
+                // queue's id): counting names instead would shift every later queue onto its neighbour's
+                // channel and give one error per reference to it.
+                int index = result.size();
+                Integer first = queues.putIfAbsent(name, index);
+                if (first != null) {
+                    problems.error(f.file, f.node(item, "name") == null ? item : f.node(item, "name"), f.path + ".name", "duplicate queue name: queues[" + first
+                            + "] on line " + line(queueNodes.get(first).node) + " has it already");
                 }
                 queueChannels.add(channel);
-                int index = result.size();
                 result.add(spec);
                 // Steps may overflow into queues defined further down: read them once every queue is known.
                 AgentSelection selection = selection(f, item);
@@ -712,7 +717,7 @@ public final class ConfigLoader {
 
         private List<AgentSpec> readAgents() {
             List<AgentSpec> result = new ArrayList<>();
-            Map<String, Boolean> names = new HashMap<>();
+            Map<String, String> names = new HashMap<>(); // agent name -> the group (agents[i]) that has it
             forEachItem("agents", (f, item) -> {
                 String name = f.name(item);
                 int count = (int) f.optionalInt(item, "count", 1, 1, 100_000);
@@ -766,19 +771,27 @@ public final class ConfigLoader {
                 if (!groupPlans.isEmpty()) {
                     count = groupPlans.size();
                 }
+                // A group's name or extension taken by another group is one mistake: one error per group,
+                // not one per agent of a group of fifty.
+                List<String> takenNames = new ArrayList<>();
+                String takenBy = null;
+                String takenNumber = null;
+                int takenNumbers = 0;
                 for (int i = 1; i <= count; i++) {
                     String agentName = count == 1 && f.node(item, "count") == null && groupPlans.size() <= 1
                             ? name : String.format(Locale.ROOT, "%s-%03d", name, i);
-                    if (names.putIfAbsent(agentName, true) != null) {
-                        problems.error(f.file, f.node(item, "name"), f.path + ".name", "duplicate agent name '" + agentName + "'");
+                    String earlierGroup = names.putIfAbsent(agentName, f.path);
+                    if (earlierGroup != null) {
+                        takenBy = takenNames.isEmpty() ? earlierGroup : takenBy;
+                        takenNames.add(agentName);
                     }
                     result.add(new AgentSpec(agentName, levels.clone(), capacity.clone()));
                     agentsByGroup.computeIfAbsent(name, g -> new ArrayList<>()).add(agentName);
                     if (extension > 0) {
                         String earlier = numberedAgents.putIfAbsent(extension + i - 1, agentName);
-                        if (earlier != null) {
-                            problems.error(f.file, extensionNode, f.path + ".extension", "agent " + agentName + " would have extension "
-                                    + (extension + i - 1) + ", which is " + earlier + "'s already");
+                        if (earlier != null && takenNumbers++ == 0) {
+                            takenNumber = "agent " + agentName + " would have extension " + (extension + i - 1) + ", which is "
+                                    + earlier + "'s already";
                         }
                     } else if (capacity[Channel.VOICE.code()] > 0) {
                         unnumberedGroups.putIfAbsent(name, new Located(f.file, item));
@@ -787,6 +800,17 @@ public final class ConfigLoader {
                         agentsByTeam.computeIfAbsent(scalar(teamNode), t -> new ArrayList<>()).add(agentName);
                     }
                     plans.add(groupPlans.isEmpty() ? AgentPlan.ALL_DAY : groupPlans.get(i - 1));
+                }
+                if (!takenNames.isEmpty()) {
+                    Node nameNode = f.node(item, "name");
+                    problems.error(f.file, nameNode == null ? item : nameNode, f.path + ".name", (takenNames.size() == 1
+                            ? "duplicate agent name '" + takenNames.get(0) + "': " + takenBy + " has it already"
+                            : "duplicate agent names '" + takenNames.get(0) + "' .. '" + takenNames.getLast() + "' ("
+                                    + takenNames.size() + " agents): " + takenBy + " has them already"));
+                }
+                if (takenNumber != null) {
+                    problems.error(f.file, extensionNode, f.path + ".extension", takenNumber
+                            + (takenNumbers > 1 ? " (and " + (takenNumbers - 1) + " more of this group's agents)" : ""));
                 }
             });
             return result;
@@ -1247,14 +1271,24 @@ public final class ConfigLoader {
             if (at == null) {
                 return List.of();
             }
-            // Names first, so options may point forward.
+            // Names first, so options may point forward. A node's id is its place among the nodes read
+            // (forEachItem reads every mapping, named or not): counting names instead would shift every
+            // later node after a duplicate or a missing name, and references would silently land on a
+            // neighbour. A duplicate keeps the first node's id.
             if (at.node instanceof SequenceNode list) {
-                for (Node item : list.getValue()) {
-                    if (item instanceof MappingNode map) {
-                        for (NodeTuple t : map.getValue()) {
-                            if (scalar(t.getKeyNode()).equals("name")) {
-                                nodes.putIfAbsent(scalar(t.getValueNode()), nodes.size());
-                            }
+                Map<String, Integer> firstAt = new HashMap<>();
+                int id = 0;
+                for (int i = 0; i < list.getValue().size(); i++) {
+                    if (list.getValue().get(i) instanceof MappingNode map) {
+                        Fields f = new Fields(at.file, "flows[" + i + "]", map, problems);
+                        Node nameNode = f.node(map, "name");
+                        // As Fields.name: a node without a name goes by its path (and is reported there).
+                        String name = nameNode == null || scalar(nameNode).isBlank() ? f.path : scalar(nameNode);
+                        Integer first = firstAt.putIfAbsent(name, i);
+                        nodes.putIfAbsent(name, id++);
+                        if (first != null && nameNode != null) {
+                            problems.error(at.file, nameNode, f.path + ".name", "duplicate flow node name: flows[" + first
+                                    + "] on line " + line(list.getValue().get(first)) + " has it already");
                         }
                     }
                 }
@@ -1357,8 +1391,16 @@ public final class ConfigLoader {
 
         private List<EntrySpec> readEntries() {
             List<EntrySpec> result = new ArrayList<>();
+            // The adapters find an entry by name (the chat's entry, a dialled number's entry): a second
+            // entry of the same name would never be reached.
+            Map<String, String> firstByName = new HashMap<>();
             forEachItem("entries", (f, item) -> {
                 String name = f.name(item);
+                String first = firstByName.putIfAbsent(name, f.path + " on line " + line(item));
+                if (first != null) {
+                    Node nameNode = f.node(item, "name");
+                    problems.error(f.file, nameNode == null ? item : nameNode, f.path + ".name", "duplicate entry name: " + first + " has it already");
+                }
                 boolean hasFlow = f.node(item, "flow") != null;
                 boolean hasQueue = f.node(item, "queue") != null;
                 if (hasFlow == hasQueue) {

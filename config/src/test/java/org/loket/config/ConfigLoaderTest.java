@@ -532,6 +532,52 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldReportADuplicateQueueNameOnceWithoutShiftingTheQueuesAfterIt() {
+        // Ids counted by name put 'chat' on the second 'phone' queue's channel: "'chat' is a voice queue".
+        String yaml = """
+                skills: [s]
+                queues:
+                  - {name: phone, channel: voice, skill: s}
+                  - {name: phone, channel: voice, skill: s}
+                  - {name: chat, channel: chat, skill: s, deflect: {maxWaiting: 5, overflow: chat2}}
+                  - {name: chat2, channel: chat, skill: s}
+                agents: [{name: ann, skills: {s: 2}, capacity: {voice: 1, chat: 2}}]
+                prompts: {hello: {nl: Hallo}}
+                flows: [{name: start, kind: queue, prompt: hello, queue: phone, byChannel: {chat: chat}}]
+                entries: [{name: web, queue: chat}]
+                """;
+        assertThat(refused("r.yaml", yaml)).singleElement()
+                .satisfies(problem(4, "queues[1].name", "phone", "duplicate queue name", "queues[0] on line 3"));
+    }
+
+    @Test
+    void shouldReportDuplicateAgentGroupFlowNodeAndEntryNamesOnceEach() {
+        String yaml = """
+                skills: [s]
+                queues: [{name: q, channel: voice, skill: s}]
+                agents:
+                  - {name: desk, count: 3, skills: {s: 2}, extension: 100}
+                  - {name: desk, count: 2, skills: {s: 2}, extension: 101}
+                prompts: {hello: {nl: Hallo}}
+                flows:
+                  - {name: menu, kind: menu, prompt: hello, options: {1: bye}, fallbackQueue: q}
+                  - {name: menu, kind: info, prompt: hello}
+                  - {name: bye, kind: info, prompt: hello}
+                entries:
+                  - {name: phone, flow: menu}
+                  - {name: phone, queue: q}
+                """;
+        List<ConfigProblem> problems = refused("r.yaml", yaml);
+        assertThat(problems).anySatisfy(problem(5, "agents[1].name", "desk", "duplicate agent names 'desk-001' .. 'desk-002' (2 agents)",
+                "agents[0] has them already"));
+        assertThat(problems).anySatisfy(problem(5, "agents[1].extension", "101", "desk-001 would have extension 101",
+                "(and 1 more of this group's agents)"));
+        assertThat(problems).anySatisfy(problem(9, "flows[1].name", "menu", "duplicate flow node name: flows[0] on line 8"));
+        assertThat(problems).anySatisfy(problem(13, "entries[1].name", "phone", "duplicate entry name: entries[0] on line 12"));
+        assertThat(problems).as("one problem per duplicate").hasSize(4);
+    }
+
+    @Test
     void shouldNumberAgentsByTheirGroupsExtensionsOrElseByRosterPlace() throws ConfigException {
         String roster = """
                 skills: [s]
