@@ -62,6 +62,44 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldSayWhereABadIndentBreaksTheYamlAndWhatToCheck() {
+        List<ConfigProblem> problems = refused("r.yaml", """
+                skills: [s]
+                queues:
+                  - name: q
+                    channel: voice
+                   skill: s
+                """);
+        assertThat(problems).singleElement().satisfies(problem(5, "(yaml)", "", "not valid YAML at column 4",
+                "expected <block end>", "that starts on line 3", "check the indentation of this line and the one before it"));
+    }
+
+    @Test
+    void shouldReportAnUnclosedQuoteOnTheLineWhereItOpened() {
+        // The quote runs on to the next quote (line 6), where the parser gives up.
+        List<ConfigProblem> runaway = refused("r.yaml", """
+                skills: [s]
+                queues:
+                  - name: q
+                    requires: "s >= 2
+                    channel: voice
+                  - {name: r, channel: voice, requires: "s"}
+                """);
+        assertThat(runaway).singleElement().satisfies(problem(4, "(yaml)", "", "not valid YAML at line 6, column",
+                "the quoted value opened on this line at column 15 runs on to line 6", "closing quote"));
+        // No quote follows: the parser gives up at the end of the file.
+        List<ConfigProblem> endless = refused("r.yaml", """
+                skills: [s]
+                queues: [{name: q, channel: voice, skill: s}]
+                prompts:
+                  hello: {nl: "Hallo}
+                  bye: {nl: Dag}
+                """);
+        assertThat(endless).singleElement().satisfies(problem(4, "(yaml)", "", "the quoted value opened at column 15 is never closed",
+                "end of stream on line 6", "add the closing quote"));
+    }
+
+    @Test
     void shouldExpandAgentCounts() throws ConfigException {
         LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", """
                 skills: [s]
