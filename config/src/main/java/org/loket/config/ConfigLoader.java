@@ -102,6 +102,9 @@ public final class ConfigLoader {
             for (Path file : files) {
                 texts.put(file.getFileName().toString(), Files.readString(file));
             }
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException(List.of(new ConfigProblem(folder.toString(), 0, "", "",
+                    "no such folder or file (a configuration is a folder of *.yaml files, e.g. config/default)", false)));
         } catch (IOException e) {
             throw new ConfigException(List.of(new ConfigProblem(folder.toString(), 0, "", "",
                     "cannot read: " + e.getMessage(), false)));

@@ -14,7 +14,8 @@ public record ConfigProblem(String file, int line, String field, String value, S
 
     @Override
     public String toString() {
-        return (warning ? "warning: " : "error: ") + file + (line > 0 ? ":" + line : "") + ": " + field
-                + (value.isEmpty() ? "" : " = '" + value + "'") + ": " + message;
+        // A problem of the folder or file as a whole (unreadable, empty) has no field to name.
+        return (warning ? "warning: " : "error: ") + file + (line > 0 ? ":" + line : "") + ": "
+                + (field.isEmpty() ? "" : field + (value.isEmpty() ? "" : " = '" + value + "'") + ": ") + message;
     }
 }
