@@ -346,6 +346,9 @@ public final class ConfigLoader {
         /** Agent names per roster group ({@code agents[].name}) and per {@code team}, for supervisors' {@code monitors}. */
         private final Map<String, List<String>> agentsByGroup = new LinkedHashMap<>();
         private final Map<String, List<String>> agentsByTeam = new LinkedHashMap<>();
+        /** Where a requirement first named each {@code team:NAME}, to warn about a team nobody is in. */
+        private final Map<String, Located> teamFirstNamed = new LinkedHashMap<>();
+        private final Map<String, String> teamFirstField = new HashMap<>();
         final List<Supervisor> supervisors = new ArrayList<>();
         /** Agents' numbers (what a supervisor's phone dials) from the groups' {@code extension}s, and voice groups without one. */
         private final Map<Integer, String> numberedAgents = new java.util.TreeMap<>();
@@ -372,6 +375,7 @@ public final class ConfigLoader {
             List<QueueSpec> queueSpecs = readQueues();
             List<FlowNode> flowNodes = readFlows();
             List<AgentSpec> agents = readAgents();
+            warnTeamsNobodyIsIn();
             List<EntrySpec> entries = readEntries();
             numberAgents(agents);
             readSupervisors(agents);
@@ -622,6 +626,22 @@ public final class ConfigLoader {
         }
 
         /**
+         * A requirement naming a team no agent is in (a misspelt {@code team:senoirs}) never matches:
+         * harmless in an alternative or an escalation step until the day it is needed, so say so.
+         */
+        private void warnTeamsNobodyIsIn() {
+            if (!sections.containsKey("agents")) {
+                return;
+            }
+            teamFirstNamed.forEach((team, at) -> {
+                if (!agentsByTeam.containsKey(team.substring(5))) {
+                    problems.warning(at.file, at.node, teamFirstField.get(team), "no agent of the roster is in " + team
+                            + "; teams: " + agentsByTeam.keySet());
+                }
+            });
+        }
+
+        /**
          * Parses a requirement expression. {@code team:NAME} names a team, which becomes a skill of
          * its own that agents of the team have at level 1.
          */
@@ -631,6 +651,9 @@ public final class ConfigLoader {
                 Requirement requirement = RequirementParser.parse(text, name -> {
                     if (name.startsWith("team:") && name.length() > 5) {
                         skills.putIfAbsent(name, skills.size());
+                        if (teamFirstNamed.putIfAbsent(name, new Located(f.file, node)) == null) {
+                            teamFirstField.put(name, field);
+                        }
                     }
                     return skills.getOrDefault(name, -1);
                 });

@@ -52,6 +52,22 @@ class PolicyConfigTest {
         assertThat(q.servedBy(config.agents().get(1), 0, config.languageSkill(1))).isTrue();
     }
 
+    /** A misspelt team in an alternative or a widening step never matches: a warning names it and the teams there are. */
+    @Test
+    void shouldWarnOfATeamNobodyIsIn() throws ConfigException {
+        LoadedConfig loaded = ConfigLoader.parseOne("routing.yaml", BASE.formatted("""
+                  - name: q
+                    channel: voice
+                    requires: "digid >= 3 or team:nigth"
+                    escalation: [{after: 30, widen: "team:night"}]
+                """));
+        assertThat(loaded.warnings()).filteredOn(w -> w.message().contains("team")).singleElement().satisfies(w -> {
+            assertThat(w.line()).isEqualTo(7);
+            assertThat(w.field()).isEqualTo("queues[0].requires");
+            assertThat(w.message()).isEqualTo("no agent of the roster is in team:nigth; teams: [night]");
+        });
+    }
+
     @Test
     void shouldReadEscalationStepsOfEveryKind() throws ConfigException {
         RoutingConfig config = ConfigLoader.parseOne("routing.yaml", BASE.formatted("""
