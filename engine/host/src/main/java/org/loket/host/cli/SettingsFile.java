@@ -16,6 +16,9 @@ import org.loket.host.security.SecretFiles;
  */
 final class SettingsFile {
     /** Keys whose values are secrets: {@code chat.supervisor-token}, {@code chat.tls.keystore-password}, {@code chat.agent-secret.NAME}. */
+    /** How many letters to change, add or drop: the nearest known key to a misspelt one. */
+    private static final org.apache.commons.text.similarity.LevenshteinDistance DISTANCE =
+            org.apache.commons.text.similarity.LevenshteinDistance.getDefaultInstance();
     private static final Pattern SECRET = Pattern.compile("(?i).*(token|password|secret)(\\..+)?");
 
     private SettingsFile() {
@@ -54,35 +57,15 @@ final class SettingsFile {
             if (known.contains(key) || known.stream().anyMatch(k -> k.endsWith(".") && key.startsWith(k) && key.length() > k.length())) {
                 continue;
             }
-            String nearest = known.stream().min(java.util.Comparator.comparingInt(k -> editDistance(key, k))).orElse(null);
+            String nearest = known.stream().min(java.util.Comparator.comparingInt(k -> DISTANCE.apply(key, k))).orElse(null);
             String prefix = key.contains(".") ? key.substring(0, key.indexOf('.') + 1) : key;
-            List<String> family = known.stream().filter(k -> k.startsWith(prefix)).sorted().toList();
+            List<String> family = known.stream().filter(k -> k.startsWith(prefix)).sorted().map(k -> k.endsWith(".") ? k + "NAME" : k).toList();
             throw new IllegalArgumentException("unknown setting '" + key + "'"
-                    + (nearest != null && editDistance(key, nearest) <= 3 ? " (did you mean " + nearest + "?)" : "")
+                    + (nearest != null && DISTANCE.apply(key, nearest) <= 3 ? " (did you mean " + nearest + "?)" : "")
                     + (family.isEmpty() ? "; the settings start with " + known.stream().map(k -> k.contains(".") ? k.substring(0, k.indexOf('.') + 1) : k)
                             .distinct().sorted().toList()
                             : "; the " + prefix + "* settings are " + String.join(", ", family)));
         }
-    }
-
-    /** Levenshtein distance: how many letters to change, add or drop. */
-    private static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int change = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + change);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     /** {@code fromFile} with {@code fromCommandLine} on top: a {@code --set} wins over the file. */
