@@ -70,14 +70,20 @@ final class Desks {
         }
         AgentView a = hub.agents[peer.agent];
         switch (type) {
-            case "ready" -> changePresence(peer, a, AgentState.READY, PauseReason.UNSPECIFIED);
+            case "ready" -> {
+                if (loggedInAgain(peer, a)) {
+                    changePresence(peer, a, AgentState.READY, PauseReason.UNSPECIFIED);
+                }
+            }
             case "pause" -> {
                 int code = hub.routing.pauseReasonCode(frame.path("reason").asText());
                 if (code < 0) {
                     hub.malformed(peer, "pause needs a reason of " + hub.routing.pauseReasons());
                     return;
                 }
-                changePresence(peer, a, AgentState.PAUSED, code);
+                if (loggedInAgain(peer, a)) {
+                    changePresence(peer, a, AgentState.PAUSED, code);
+                }
             }
             case "logout" -> changePresence(peer, a, AgentState.LOGGED_OUT, PauseReason.UNSPECIFIED);
             case "accept", "decline", "end", "wrap-up", "transfer", "message", "leave" -> actions.on(peer, a, type, frame);
@@ -116,6 +122,24 @@ final class Desks {
                 hub.sendToDesktop(a.id, offerFrame(c, c.phase == Phase.OFFERED ? "offer" : "conversation"));
             }
         }
+    }
+
+    /**
+     * An agent who logged out on an open desktop and then asks to be ready or paused is logged in
+     * again first (the core refuses a logged-out agent's state change, and the desktop would
+     * otherwise show a presence the core does not have).
+     *
+     * @return whether the agent is logged in now (false: the login could not be published)
+     */
+    private boolean loggedInAgain(Peer peer, AgentView a) {
+        if (a.presence != AgentState.LOGGED_OUT.code()) {
+            return true;
+        }
+        if (!hub.publish(hub.command(CommandType.AGENT_LOGGED_IN, Command.NONE, a.id), peer)) {
+            return false;
+        }
+        presence(a, AgentState.READY.code(), PauseReason.UNSPECIFIED);
+        return true;
     }
 
     /** What a desktop needs to know of the configuration in force: capacity, queues, pause reasons, wrap-up codes. */

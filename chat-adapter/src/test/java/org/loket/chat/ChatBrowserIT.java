@@ -195,6 +195,8 @@ class ChatBrowserIT {
 
         driver.switchTo().window(citizen);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "conversation ended"));
+        assertThat(driver.findElement(By.id("start")).getText()).as("a way forward: a new chat").isEqualTo("Nieuwe chat / new chat");
+        assertThat(driver.findElement(By.id("text")).isEnabled()).as("nothing typed into an ended chat").isFalse();
         Browser.screenshot(driver, "09-chat-ended");
 
         driver.switchTo().window(board);
@@ -441,9 +443,11 @@ class ChatBrowserIT {
                 wait.until(d -> driver.findElements(By.cssSelector("#log .line.bot")).size() == 1);
                 // In the browser's language (the page starts the chat in it): the same prompt as on the wallboard.
                 assertThat(driver.executeScript("return Array.from(document.querySelectorAll('#log .line'))"
-                        + ".map(function (l) { return l.className + ': ' + l.textContent.substring(0, 12); });"))
+                        + ".map(function (l) { return l.className + ': ' + l.lastChild.textContent.substring(0, 12); });"))
                         .as("the announcement, then the bot").isIn(java.util.List.of("line notice: Uw activerin", "line bot: Welkom bij d"),
                                 java.util.List.of("line notice: Your activat", "line bot: Welcome to t"));
+                assertThat(driver.executeScript("return document.querySelector('#log .line.bot .sr-only').textContent"))
+                        .as("who wrote it, for screen readers").isEqualTo("Assistent / assistant: ");
                 Browser.screenshot(driver, "17-chat-service-announcement");
                 // An agent who logs in on the desktop sees it too: what every caller and chat got first.
                 driver.get(t.http() + "/desktop");

@@ -631,6 +631,14 @@ class ChatGatewayTest {
             assertThat(t.engine.core().waitingCount(t.config.routing().queues().stream().map(q -> q.name()).toList().indexOf("digid-chat")))
                     .as("and no chat was offered on the way out").isEqualTo(1);
             assertThat(desk.frames.stream().noneMatch(f -> f.path("type").asText().equals("refused"))).as("nothing refused").isTrue();
+
+            // Ready again on the same desktop: logged in again first (the core refuses a logged-out agent's
+            // state change), so the desk shows what the core has and the waiting chat comes to it.
+            desk.send("{\"type\":\"ready\"}");
+            assertThat(desk.await("offer").path("channel").asText()).isEqualTo("chat");
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.engine.core().agentPresence(agent)).isEqualTo(AgentState.READY);
+            assertThat(desk.frames.stream().noneMatch(f -> f.path("type").asText().equals("refused"))).as("still nothing refused").isTrue();
             citizen.close();
             second.close();
         }

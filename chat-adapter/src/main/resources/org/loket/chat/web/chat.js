@@ -12,18 +12,53 @@
   let retryMs = 500;
   let started = false;
 
+  // Who wrote a line, for screen readers (the page tells them apart by colour and place only).
+  const SPEAKER = {bot: 'Assistent / assistant: ', agent: 'Medewerker / agent: ', citizen: 'U / you: ',
+    colleague: 'Collega / colleague: ', notice: 'Mededeling / notice: ', system: ''};
+  // What an ended conversation's outcome means to a citizen.
+  const OUTCOME = {
+    SELF_SERVED: 'Fijn dat we u konden helpen / glad we could help',
+    ANSWERED: 'Bedankt voor uw gesprek / thank you for your conversation',
+    ABANDONED: 'U heeft het gesprek verlaten / you left the conversation',
+    ABANDONED_IN_SELF_SERVICE: 'U heeft het gesprek verlaten / you left the conversation',
+    OUTSIDE_HOURS: 'We zijn nu gesloten / we are closed now',
+    CLOSED: 'De chat is nu gesloten / the chat is closed now',
+    DEFLECTED: 'Het is nu te druk / it is too busy now'
+  };
+
   function line(from, body) {
     const div = document.createElement('div');
     div.className = 'line ' + from;
-    div.textContent = body;
+    const who = SPEAKER[from];
+    if (who) {
+      const label = document.createElement('span');
+      label.className = 'sr-only';
+      label.textContent = who;
+      div.appendChild(label);
+    }
+    div.appendChild(document.createTextNode(body));
     log.appendChild(div);
     log.scrollTop = log.scrollHeight;
   }
 
+  /** Sends a frame; false (and says so) while the connection is down, so nothing typed is lost silently. */
   function send(frame) {
     if (ws && ws.readyState === WebSocket.OPEN) {
       ws.send(JSON.stringify(frame));
+      return true;
     }
+    return false;
+  }
+
+  /** The chat is over: a new one can start; typing waits for it. */
+  function ended() {
+    started = false;
+    options.replaceChildren();
+    const start = document.getElementById('start');
+    start.textContent = 'Nieuwe chat / new chat';
+    start.classList.remove('hidden');
+    text.disabled = true;
+    document.getElementById('send').disabled = true;
   }
 
   function showOptions(list) {
@@ -34,9 +69,11 @@
       b.dataset.input = o.input;
       b.textContent = o.key + ' · ' + o.label;
       b.addEventListener('click', function () {
-        line('citizen', o.label);
-        options.replaceChildren();
-        send({type: 'choose', input: o.input, label: o.label});
+        if (send({type: 'choose', input: o.input, label: o.label})) {
+          errorBox.textContent = '';
+          line('citizen', o.label);
+          options.replaceChildren();
+        }
       });
       options.appendChild(b);
     });
@@ -61,6 +98,9 @@
     switch (f.type) {
       case 'session':
         started = true;
+        errorBox.textContent = '';
+        text.disabled = false;
+        document.getElementById('send').disabled = false;
         sessionStorage.setItem(TOKEN_KEY, f.token);
         document.getElementById('session').textContent = f.resumed ? 'Gesprek hervat / conversation resumed' : '';
         document.getElementById('start').classList.add('hidden');
@@ -117,9 +157,9 @@
         break;
       case 'ended':
         status.textContent = 'Gesprek beëindigd / conversation ended';
-        options.replaceChildren();
         sessionStorage.removeItem(TOKEN_KEY);
-        line('system', 'Einde gesprek / end of conversation (' + f.outcome + ')');
+        line('system', 'Einde gesprek / end of conversation' + (OUTCOME[f.outcome] ? ': ' + OUTCOME[f.outcome] : ''));
+        ended();
         break;
       case 'error':
         if (f.code === 'resume-refused') {
@@ -168,11 +208,17 @@
   });
   function sendText() {
     const body = text.value.trim();
-    if (body) {
-      line('citizen', body);
-      send({type: 'message', text: body});
-      text.value = '';
+    if (!body) {
+      return;
     }
+    if (!send({type: 'message', text: body})) {
+      // Kept in the field, not shown as sent: the connection comes back by itself.
+      errorBox.textContent = 'Niet verstuurd: geen verbinding. Probeer het zo opnieuw / not sent: no connection, try again in a moment';
+      return;
+    }
+    errorBox.textContent = '';
+    line('citizen', body);
+    text.value = '';
   }
   document.getElementById('send').addEventListener('click', sendText);
   text.addEventListener('keydown', function (e) { if (e.key === 'Enter') { sendText(); } });

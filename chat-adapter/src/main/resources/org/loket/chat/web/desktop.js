@@ -69,6 +69,18 @@
     return log;
   }
 
+  /** Adds a line to a card's transcript and keeps the newest line in sight. */
+  function addLine(card, div) {
+    const log = card.querySelector('.transcript');
+    log.appendChild(div);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  /** Once a card is on the page: its transcript shows the newest lines (the citizen's question, not the bot's menu). */
+  function showNewest(card) {
+    card.querySelectorAll('.transcript').forEach(function (log) { log.scrollTop = log.scrollHeight; });
+  }
+
   // A card for a contact: channel, queue, topic, path, notes and transcript.
   function newCard(f, kind, prefix) {
     removeCard(f.contact);
@@ -89,16 +101,19 @@
         ? 'Your phone is ringing: answer it there; your colleague stays on to introduce the caller'
         : 'Your phone is ringing: answer it there'));
       document.getElementById('offers').appendChild(card);
+      showNewest(card);
       return;
     }
     const row = el('div', 'row');
     const accept = el('button', 'primary accept', 'Accept');
-    accept.addEventListener('click', function () { send({type: 'accept', contact: f.contact}); });
+    // Once: a second click would be refused ("not offered to you") after the first was taken.
+    accept.addEventListener('click', function () { accept.disabled = true; send({type: 'accept', contact: f.contact}); });
     const decline = el('button', 'decline', 'Decline');
     decline.addEventListener('click', function () { send({type: 'decline', contact: f.contact}); card.remove(); });
     row.append(accept, decline);
     card.appendChild(row);
     document.getElementById('offers').appendChild(card);
+    showNewest(card);
   }
 
   function showConversation(f) {
@@ -113,7 +128,7 @@
       const body = input.value.trim();
       if (body) {
         send({type: 'message', contact: f.contact, text: body});
-        card.querySelector('.transcript').appendChild(el('div', 'line agent', body));
+        addLine(card, el('div', 'line agent', body));
         input.value = '';
       }
     }
@@ -188,6 +203,7 @@
       card.insertBefore(el('div', 'meta on-phone', 'On the phone'), log);
     }
     document.getElementById('conversations').appendChild(card);
+    showNewest(card);
   }
 
   function removeCard(contact) {
@@ -241,7 +257,7 @@
       }
       case 'message': {
         const card = document.getElementById('conv-' + f.contact);
-        if (card) { card.querySelector('.transcript').appendChild(el('div', 'line ' + f.from, f.text)); }
+        if (card) { addLine(card, el('div', 'line ' + f.from, f.text)); }
         break;
       }
       case 'transferred': {
