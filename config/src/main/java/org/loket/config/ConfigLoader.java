@@ -2,7 +2,6 @@ package org.loket.config;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -30,22 +28,11 @@ import org.loket.core.config.QueueSpec;
 import org.loket.core.config.Requirement;
 import org.loket.core.config.RoutingConfig;
 import org.loket.core.config.WorkingDays;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.common.ScalarStyle;
-import org.snakeyaml.engine.v2.composer.Composer;
-import org.snakeyaml.engine.v2.exceptions.Mark;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
-import org.snakeyaml.engine.v2.parser.ParserImpl;
-import org.snakeyaml.engine.v2.scanner.ScannerImpl;
-import org.snakeyaml.engine.v2.scanner.StreamReader;
-import org.snakeyaml.engine.v2.tokens.ScalarToken;
-import org.snakeyaml.engine.v2.tokens.Token;
 
 /**
  * Reads a configuration folder (every {@code *.yaml} file in it, in name order; each top-level
@@ -58,8 +45,6 @@ public final class ConfigLoader {
     public static final String EMBEDDED_DEFAULT = "embedded default";
     private static final String DEFAULT_RESOURCE = "/org/loket/config/default/";
     private static final List<String> DEFAULT_FILES = List.of("routing.yaml");
-    /** The field of a problem with a file's YAML itself, before any field can be named. */
-    static final String YAML_FIELD = "(yaml)";
     private static final List<String> SECTIONS = List.of("version", "maxLiveContacts", "languages", "skills", "prompts",
             "queues", "agents", "flows", "entries", "hours", "pauseReasons", "wrapUpCodes", "supervisors");
 
@@ -117,11 +102,10 @@ public final class ConfigLoader {
         Problems problems = new Problems();
         Map<String, Located> sections = new LinkedHashMap<>();
         for (Map.Entry<String, String> file : textsByFile.entrySet()) {
-            Node root = compose(file.getKey(), file.getValue(), problems);
+            Node root = YamlFile.read(file.getKey(), file.getValue(), problems.all);
             if (root == null) {
                 continue;
             }
-            dropDuplicateKeys(file.getKey(), root, "", problems, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
             if (!(root instanceof MappingNode mapping)) {
                 problems.error(file.getKey(), root, "", "the file must be a mapping of sections (" + SECTIONS + ")");
                 continue;
@@ -150,146 +134,6 @@ public final class ConfigLoader {
         }
         return new LoadedConfig(config, builder.promptTexts, builder.plans, builder.hours, source, problems.warnings(),
                 builder.entryByNumber, builder.supervisors, builder.agentNumbers);
-    }
-
-    private static Node compose(String file, String text, Problems problems) {
-        try {
-            LoadSettings settings = LoadSettings.builder().setLabel(file).build();
-            Reader reader = new java.io.StringReader(text);
-            Composer composer = new Composer(settings, new ParserImpl(settings, new StreamReader(settings, reader)));
-            Optional<Node> node = composer.getSingleNode();
-            if (node.isEmpty()) {
-                problems.all.add(new ConfigProblem(file, 0, YAML_FIELD, "", "the file is empty", false));
-                return null;
-            }
-            return node.get();
-        } catch (MarkedYamlEngineException e) {
-            problems.all.add(syntaxProblem(file, text, e));
-        } catch (YamlEngineException e) {
-            problems.all.add(new ConfigProblem(file, 0, YAML_FIELD, "", "not valid YAML: " + e.getMessage(), false));
-        }
-        return null;
-    }
-
-    /**
-     * The one problem of a file that is not valid YAML: the line where to look, the column, the
-     * parser's message with its context (what it was reading, from where) and a hint in plain words.
-     * A quoted value that never closes is reported on the line where its quote opened, which is where
-     * the fix goes; the parser only notices at the end of the file, or (when a later quote closes it)
-     * at the first thing after it that makes no sense, lines further on.
-     */
-    private static ConfigProblem syntaxProblem(String file, String text, MarkedYamlEngineException e) {
-        String problem = e.getProblem() == null ? "" : e.getProblem();
-        String context = e.getContext() == null ? "" : e.getContext();
-        Mark problemMark = e.getProblemMark().orElse(null);
-        Mark contextMark = e.getContextMark().orElse(null);
-        if (context.equals("while scanning a quoted scalar") && contextMark != null) {
-            // The scanner's own words for a quote that runs to the end of the file (or to a '---').
-            return new ConfigProblem(file, contextMark.getLine() + 1, YAML_FIELD, "", "not valid YAML: the quoted value opened at "
-                    + "column " + (contextMark.getColumn() + 1) + " is never closed (" + problem + (problemMark == null ? "" : " on "
-                    + place(problemMark)) + "); add the closing quote", false);
-        }
-        // The parser's context is what it was reading ("while parsing a block mapping") or, from the
-        // composer, the first half of the sentence ("expected a single document in the stream").
-        String where = contextMark == null ? "" : place(contextMark);
-        String found = context.isEmpty() ? problem
-                : context.startsWith("while ") ? problem + " (" + context + (where.isEmpty() ? "" : " that starts on " + where) + ")"
-                : context + (where.isEmpty() ? "" : " (" + where + ")") + ", " + problem;
-        Mark quote = problemMark == null ? null : runawayQuote(file, text, problemMark);
-        if (quote != null) {
-            return new ConfigProblem(file, quote.getLine() + 1, YAML_FIELD, "", "not valid YAML at " + place(problemMark) + ": "
-                    + found + "; the quoted value opened on this line at column " + (quote.getColumn() + 1) + " runs on to line "
-                    + (problemMark.getLine() + 1) + ": is its closing quote missing?", false);
-        }
-        String hint;
-        if (context.startsWith("expected a single document")) {
-            hint = "a configuration file holds one YAML document: remove the '---' that starts another";
-        } else if (problem.contains("(TAB)")) {
-            hint = "indent with spaces, not tabs: YAML nests by spaces";
-        } else if (context.contains("flow")) {
-            hint = "check that the { } or [ ] opened there is closed, with a comma between its items";
-        } else if (context.contains("block") || context.contains("simple key") || problem.contains("<block end>")
-                || problem.endsWith("are not allowed here")) {
-            hint = "check the indentation of this line and the one before it: YAML nests by spaces"
-                    + (problem.startsWith("mapping values") ? "; a value with ': ' in it needs quotes" : "");
-        } else {
-            hint = "";
-        }
-        return new ConfigProblem(file, problemMark == null ? 0 : problemMark.getLine() + 1, YAML_FIELD, "", "not valid YAML"
-                + (problemMark == null ? "" : " at column " + (problemMark.getColumn() + 1)) + ": " + found
-                + (hint.isEmpty() ? "" : "; " + hint), false);
-    }
-
-    /**
-     * Where the quoted value that ends on the line of {@code problem} or the line before began, when it
-     * spans lines: such a value most likely lacks its closing quote and has swallowed the lines up to
-     * the next quote, which then opened garbage the parser refused. Null when there is none.
-     */
-    private static Mark runawayQuote(String file, String text, Mark problem) {
-        LoadSettings settings = LoadSettings.builder().setLabel(file).build();
-        ScannerImpl scanner = new ScannerImpl(settings, new StreamReader(settings, text));
-        Token last = null;
-        try {
-            while (scanner.hasNext()) {
-                Token token = scanner.next();
-                Mark start = token.getStartMark().orElse(null);
-                Mark end = token.getEndMark().orElse(null);
-                if (start == null || end == null || start.getIndex() >= problem.getIndex()) {
-                    break;
-                }
-                if (token instanceof ScalarToken quoted && end.getLine() > start.getLine()
-                        && (quoted.getStyle() == ScalarStyle.DOUBLE_QUOTED || quoted.getStyle() == ScalarStyle.SINGLE_QUOTED)) {
-                    last = token;
-                }
-            }
-        } catch (YamlEngineException stop) {
-            // The scanner's own error, if that is what the parser reported: the tokens before it are all there is.
-        }
-        return last != null && last.getEndMark().orElseThrow().getLine() >= problem.getLine() - 1
-                ? last.getStartMark().orElseThrow() : null;
-    }
-
-    /** "line L, column C", 1-based, of a parser's mark. */
-    private static String place(Mark mark) {
-        return "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
-    }
-
-    /**
-     * Reports every key given twice in one mapping, anywhere under {@code node} (whose field path is
-     * {@code path}), with the line of its first occurrence, and drops the later occurrences. YAML
-     * leaves duplicate keys to the reader; read as they come, one value would win silently (the
-     * loader's field look-ups take the first, a plain YAML library the last). Dropping them means the
-     * rest of the loader sees each key once, so a duplicate gives its own error and no follow-on ones
-     * (a second {@code name} of a flow node, a second {@code hours.queues} entry, a section given
-     * twice in one file). {@code seen} guards against anchors' nodes, which may occur more than once.
-     */
-    private static void dropDuplicateKeys(String file, Node node, String path, Problems problems, Set<Node> seen) {
-        if (!seen.add(node)) {
-            return;
-        }
-        if (node instanceof SequenceNode list) {
-            for (int i = 0; i < list.getValue().size(); i++) {
-                dropDuplicateKeys(file, list.getValue().get(i), path + "[" + i + "]", problems, seen);
-            }
-        } else if (node instanceof MappingNode map) {
-            Map<String, Node> firstKeys = new HashMap<>();
-            List<NodeTuple> kept = new ArrayList<>();
-            for (NodeTuple tuple : map.getValue()) {
-                String field = (path.isEmpty() ? "" : path + ".") + scalar(tuple.getKeyNode());
-                // Only scalar keys are compared: the configuration has no others (and the loader refuses them).
-                Node first = tuple.getKeyNode() instanceof ScalarNode ? firstKeys.putIfAbsent(scalar(tuple.getKeyNode()), tuple.getKeyNode()) : null;
-                if (first != null) {
-                    problems.all.add(new ConfigProblem(file, line(tuple.getKeyNode()), field, scalar(tuple.getValueNode()),
-                            "given twice: first on line " + line(first) + "; give each key once", false));
-                    continue;
-                }
-                kept.add(tuple);
-                dropDuplicateKeys(file, tuple.getValueNode(), field, problems, seen);
-            }
-            if (kept.size() < map.getValue().size()) {
-                map.setValue(kept);
-            }
-        }
     }
 
     static String scalar(Node node) {
