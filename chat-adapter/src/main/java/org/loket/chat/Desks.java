@@ -71,7 +71,7 @@ final class Desks {
         AgentView a = hub.agents[peer.agent];
         switch (type) {
             case "ready" -> {
-                if (loggedInAgain(peer, a)) {
+                if (loggedIn(peer, a)) {
                     changePresence(peer, a, AgentState.READY, PauseReason.UNSPECIFIED);
                 }
             }
@@ -81,7 +81,7 @@ final class Desks {
                     hub.malformed(peer, "pause needs a reason of " + hub.routing.pauseReasons());
                     return;
                 }
-                if (loggedInAgain(peer, a)) {
+                if (loggedIn(peer, a)) {
                     changePresence(peer, a, AgentState.PAUSED, code);
                 }
             }
@@ -105,11 +105,8 @@ final class Desks {
         }
         a.desktop = peer;
         peer.agent = id;
-        if (a.presence == AgentState.LOGGED_OUT.code()) {
-            if (!hub.publish(hub.command(CommandType.AGENT_LOGGED_IN, Command.NONE, id), peer)) {
-                return;
-            }
-            presence(a, AgentState.READY.code(), PauseReason.UNSPECIFIED);
+        if (!loggedIn(peer, a)) {
+            return;
         }
         peer.send(welcome(a).toString());
         sendState(a);
@@ -125,13 +122,13 @@ final class Desks {
     }
 
     /**
-     * An agent who logged out on an open desktop and then asks to be ready or paused is logged in
-     * again first (the core refuses a logged-out agent's state change, and the desktop would
-     * otherwise show a presence the core does not have).
+     * Logs a logged-out agent in (ready): at the desktop's login, and when an agent who logged out
+     * on an open desktop asks to be ready or paused (the core refuses a logged-out agent's state
+     * change, and the desktop would otherwise show a presence the core does not have).
      *
      * @return whether the agent is logged in now (false: the login could not be published)
      */
-    private boolean loggedInAgain(Peer peer, AgentView a) {
+    private boolean loggedIn(Peer peer, AgentView a) {
         if (a.presence != AgentState.LOGGED_OUT.code()) {
             return true;
         }
