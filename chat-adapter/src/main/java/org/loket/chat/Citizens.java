@@ -319,20 +319,31 @@ final class Citizens {
         if (node.nextByInput() != null && (node.kind() == FlowNode.Kind.MENU || node.kind() == FlowNode.Kind.LANGUAGE)) {
             ArrayNode options = frame.putArray("options");
             for (int input = 0; input < FlowNode.INPUTS; input++) {
-                int next = node.nextByInput()[input];
-                if (next < 0) {
+                if (node.nextByInput()[input] < 0) {
                     continue;
                 }
-                FlowNode target = hub.routing.flowNodes().get(next);
-                String label = node.kind() == FlowNode.Kind.LANGUAGE && node.languageByInput()[input] >= 0
-                        ? hub.languageName(node.languageByInput()[input])
-                        : label(target.name()) + (target.kind() == FlowNode.Kind.QUEUE
-                                ? ("nl".equals(hub.languageCode(c.language)) ? " – medewerker" : " – talk to an agent") : "");
-                options.addObject().put("input", input).put("key", inputName(input)).put("label", label);
+                options.addObject().put("input", input).put("key", inputName(input)).put("label", optionLabel(c, node, input));
             }
             c.lastPrompt = frame;
         }
         return frame;
+    }
+
+    /**
+     * The button for {@code node}'s option {@code input}: the configuration's label in the citizen's
+     * language; without one, a language menu's language name, or a name made from the next node's.
+     */
+    private String optionLabel(Conversation c, FlowNode node, int input) {
+        String configured = hub.chatbot.optionLabel(node.name(), input, hub.languageCode(c.language), hub.routing.languages().get(0));
+        if (configured != null) {
+            return configured;
+        }
+        if (node.kind() == FlowNode.Kind.LANGUAGE && node.languageByInput()[input] >= 0) {
+            return hub.languageName(node.languageByInput()[input]);
+        }
+        FlowNode target = hub.routing.flowNodes().get(node.nextByInput()[input]);
+        return label(target.name()) + (target.kind() == FlowNode.Kind.QUEUE
+                ? ("nl".equals(hub.languageCode(c.language)) ? " – medewerker" : " – talk to an agent") : "");
     }
 
     /** A button label from a node name: "to-login" → "login", "application-menu" → "application". */
@@ -363,10 +374,12 @@ final class Citizens {
             }
             List<Conversation> order = new ArrayList<>(q.waiting);
             order.sort(QUEUE_ORDER);
+            int ready = readyQualified(q);
             int position = 0;
             for (Conversation c : order) {
                 position++;
-                if (c.citizen != null && c.position != position) {
+                // A new place, or an estimate that moved to another minute as time passed: the page shows minutes.
+                if (c.citizen != null && (c.position != position || minutes(estimatedWaitSeconds(q, c, position, ready)) != minutes(c.ewtSeconds))) {
                     c.position = position;
                     sendPosition(c);
                 }
@@ -385,9 +398,15 @@ final class Citizens {
             }
             c.position = ahead + 1;
         }
-        c.ewtSeconds = estimatedWaitSeconds(q, c);
+        c.ewtSeconds = estimatedWaitSeconds(q, c, c.position, readyQualified(q));
         c.citizen.send(hub.json.createObjectNode().put("type", "queued").put("queue", q.spec.name())
-                .put("position", c.position).put("estimatedWaitSeconds", c.ewtSeconds).toString());
+                .put("position", c.position).put("estimatedWaitSeconds", c.ewtSeconds)
+                .put("estimatedWaitMinutes", minutes(c.ewtSeconds)).toString());
+    }
+
+    /** An estimate in whole minutes as the page shows it (rounded to the nearest; 0 is "less than a minute"). */
+    static long minutes(long seconds) {
+        return (seconds + 30) / 60;
     }
 
     /**
@@ -395,8 +414,7 @@ final class Citizens {
      * offer, the core's estimate when the contact queued, less the time waited since; without one,
      * two minutes per contact shared over the qualified agents who are ready.
      */
-    private long estimatedWaitSeconds(QueueView q, Conversation c) {
-        int position = c.position;
+    private long estimatedWaitSeconds(QueueView q, Conversation c, int position, int readyQualified) {
         if (q.offerIntervalMs > 0) {
             return Math.round(position * q.offerIntervalMs / 1000);
         }
@@ -404,13 +422,17 @@ final class Citizens {
             long waitedMs = Math.max(0, System.currentTimeMillis() - c.coreEstimateAtNs / 1_000_000L);
             return Math.max(0, (c.coreEstimateMs - waitedMs) / 1000);
         }
+        return position * 120L / Math.max(1, readyQualified);
+    }
+
+    private int readyQualified(QueueView q) {
         int ready = 0;
         for (int a : q.qualified) {
             if (hub.agents[a].presence == AgentState.READY.code()) {
                 ready++;
             }
         }
-        return position * 120L / Math.max(1, ready);
+        return ready;
     }
 
     /** Citizens who did not come back in time leave; ended conversations are forgotten. */

@@ -81,7 +81,7 @@ final class CoreDecisions {
     /** The operator's service announcement, before the chatbot's first step: shown, and in the transcript the agent gets. */
     private void onAnnounce(Decision d) {
         Conversation c = hub.conversation(d);
-        String text = hub.promptText(hub.routing.prompts().get(d.promptId), Math.max(0, d.languageId));
+        String text = hub.promptFor(c, d.promptId, Math.max(0, d.languageId));
         c.say("notice", text);
         if (c.ours && c.citizen != null) {
             c.citizen.send(hub.json.createObjectNode().put("type", "announcement").put("text", text).toString());
@@ -93,7 +93,7 @@ final class CoreDecisions {
         if (d.nodeId < 0) {
             // A message of no flow node: the queue is closed (an operator's emergency closure or its
             // business hours); the conversation ends after it.
-            String text = hub.promptText(hub.routing.prompts().get(d.promptId), Math.max(0, d.languageId));
+            String text = hub.promptFor(c, d.promptId, Math.max(0, d.languageId));
             c.say("bot", text);
             if (c.ours && c.citizen != null) {
                 c.citizen.send(hub.json.createObjectNode().put("type", "bot").put("text", text).put("final", true).toString());
@@ -116,7 +116,7 @@ final class CoreDecisions {
         if (!c.ours) {
             return;
         }
-        String text = hub.promptText(hub.routing.prompts().get(node.promptId()), c.language);
+        String text = hub.promptFor(c, node.promptId(), c.language);
         c.say("bot", text);
         ObjectNode frame = citizens.botFrame(c, node, text, (d.flags & Decision.FLAG_FINAL) != 0);
         if (c.citizen != null) {
@@ -161,7 +161,7 @@ final class CoreDecisions {
                 c.record(TranscriptStore.Kind.PATH, queueLeaf.name(), 0);
                 c.record(TranscriptStore.Kind.TOPIC, c.topic, 0);
                 if (c.ours) {
-                    String text = hub.promptText(hub.routing.prompts().get(queueLeaf.promptId()), c.language);
+                    String text = hub.promptFor(c, queueLeaf.promptId(), c.language);
                     c.say("bot", text);
                     if (c.citizen != null) {
                         c.citizen.send(hub.json.createObjectNode().put("type", "bot").put("text", text).put("node", queueLeaf.name())

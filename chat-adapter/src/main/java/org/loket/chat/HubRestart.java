@@ -138,7 +138,7 @@ final class HubRestart {
             }
             if (c.phase == Phase.SELF_SERVICE && c.node >= 0) {
                 FlowNode node = hub.routing.flowNodes().get(c.node);
-                citizens.botFrame(c, node, hub.promptText(hub.routing.prompts().get(node.promptId()), c.language), false);
+                citizens.botFrame(c, node, hub.promptFor(c, node.promptId(), c.language), false);
             }
             if (c.tokenHash != null) {
                 hub.byToken.put(c.tokenHash, c);

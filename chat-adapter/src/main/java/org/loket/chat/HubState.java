@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.loket.config.ChatbotTexts;
 import org.loket.config.LoadedConfig;
 import org.loket.core.Channel;
 import org.loket.core.command.Command;
@@ -51,6 +52,8 @@ final class HubState {
     /** The configuration in force and its texts; replaced by {@link #configApplied}. */
     RoutingConfig routing;
     Map<String, Map<String, String>> promptTexts;
+    /** The chatbot's own wording of prompts and its buttons' labels. */
+    ChatbotTexts chatbot;
     final Map<String, Integer> agentIds = new HashMap<>();
     final Map<String, Integer> queueIds = new HashMap<>();
     /** Entry ids of the web chat and work items, or -1 when a reload removed the entry (the core refuses such contacts). */
@@ -82,6 +85,7 @@ final class HubState {
         this.webhook = webhook;
         this.routing = config.routing();
         this.promptTexts = config.promptTexts();
+        this.chatbot = config.chatbot();
         this.wallboard = new Wallboard(settings, config, counters, json, () -> queues, () -> agents);
         this.history = ChatHub.newHistory(settings, config.hours().zone(), routing);
         indexNames();
@@ -118,6 +122,7 @@ final class HubState {
         int[] languageTo = moved(old.languages(), now.languages());
         routing = now;
         promptTexts = next.promptTexts();
+        chatbot = next.chatbot();
         wallboard.configure(next);
         indexNames();
         if (!findEntries()) {
@@ -332,6 +337,16 @@ final class HubState {
         Map<String, String> texts = promptTexts.getOrDefault(key, Map.of());
         String text = texts.get(languageCode(language));
         return text != null ? text : texts.getOrDefault(routing.languages().get(0), key);
+    }
+
+    /**
+     * Prompt {@code promptId} as {@code c} reads it: the chatbot's wording for a chat when the
+     * configuration gives one, else the spoken text.
+     */
+    String promptFor(Conversation c, int promptId, int language) {
+        String key = routing.prompts().get(promptId);
+        String chat = c.channel == Channel.CHAT.code() ? chatbot.prompt(key, languageCode(language), routing.languages().get(0)) : null;
+        return chat != null ? chat : promptText(key, language);
     }
 
     /** A language id's code ("nl"); an unknown id is the first language. */

@@ -59,6 +59,29 @@ class ChatGatewayTest {
         }
     }
 
+    /** The shipped default's chatbot: its own wording and button labels, not the IVR's "press 2". */
+    @Test
+    void shouldWordTheDefaultFlowForChatWithLabelledButtons() throws Exception {
+        try (TestEngine t = new TestEngine(Path.of("../config/default"), Map.of());
+             WsClient citizen = new WsClient(t.ws() + "/ws/citizen")) {
+            citizen.send("{\"type\":\"start\",\"language\":\"nl\"}");
+            JsonNode welcome = citizen.await("bot");
+            assertThat(welcome.path("text").asText()).contains("Kies uw taal").doesNotContain("press", "toets");
+            citizen.send("{\"type\":\"choose\",\"input\":2}");
+            JsonNode menu = citizen.await("bot");
+            assertThat(menu.path("text").asText()).isEqualTo("What can we help you with?");
+            assertThat(menu.path("options")).extracting(o -> o.path("label").asText())
+                    .startsWith("Logging in", "The DigiD app").contains("My DigiD has been misused");
+            assertThat(t.config.promptTexts().get("main-menu").get("en")).as("the IVR's words stay").startsWith("Press 1");
+            citizen.send("{\"type\":\"choose\",\"input\":1}");
+            JsonNode login = citizen.await("bot");
+            assertThat(login.path("options")).extracting(o -> o.path("label").asText()).containsExactly("Status and outages", "Talk to an agent");
+            citizen.send("{\"type\":\"choose\",\"input\":1}");
+            assertThat(citizen.await("bot").path("text").asText()).contains("digid.nl/storingen").doesNotContain("call");
+            assertThat(citizen.await("ended").path("outcome").asText()).isEqualTo("SELF_SERVED");
+        }
+    }
+
     @Test
     void shouldShowTheServiceAnnouncementBeforeTheChatbotAndOnTheWallboardUntilItIsCleared() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "100"));
@@ -1066,6 +1089,8 @@ class ChatGatewayTest {
                 assertThat(queued.path("queue").asText()).isEqualTo("digid-chat");
                 assertThat(queued.path("position").asInt()).isEqualTo(i + 1);
                 assertThat(queued.path("estimatedWaitSeconds").asLong()).isPositive();
+                assertThat(queued.path("estimatedWaitMinutes").asLong()).as("what the page shows")
+                        .isEqualTo(Citizens.minutes(queued.path("estimatedWaitSeconds").asLong()));
             }
             citizens[0].send("{\"type\":\"leave\"}");
             assertThat(citizens[1].await("queued", f -> f.path("position").asInt() == 1, 10_000)).isNotNull();

@@ -43,8 +43,8 @@ public final class ConfigDiff {
         items(lines, "queue", describe(ra.queues(), QueueSpec::name, q -> queue(ra, q)),
                 describe(rb.queues(), QueueSpec::name, q -> queue(rb, q)), Integer.MAX_VALUE);
         items(lines, "agent", agents(a), agents(b), NAMES_SHOWN);
-        items(lines, "flow node", describe(ra.flowNodes(), FlowNode::name, n -> node(ra, n)),
-                describe(rb.flowNodes(), FlowNode::name, n -> node(rb, n)), Integer.MAX_VALUE);
+        items(lines, "flow node", describe(ra.flowNodes(), FlowNode::name, n -> labelled(node(ra, n), a.chatbot(), n)),
+                describe(rb.flowNodes(), FlowNode::name, n -> labelled(node(rb, n), b.chatbot(), n)), Integer.MAX_VALUE);
         items(lines, "entry", describe(ra.entries(), EntrySpec::name, e -> entry(ra, e)),
                 describe(rb.entries(), EntrySpec::name, e -> entry(rb, e)), Integer.MAX_VALUE);
         items(lines, "hours", hours(a.hours()), hours(b.hours()), Integer.MAX_VALUE);
@@ -146,9 +146,18 @@ public final class ConfigDiff {
         config.promptTexts().forEach((key, texts) -> {
             Map<String, String> quoted = new LinkedHashMap<>();
             texts.forEach((language, text) -> quoted.put(language, '"' + text + '"'));
+            config.chatbot().prompts().getOrDefault(key, Map.of())
+                    .forEach((language, text) -> quoted.put(ConfigLoader.CHAT_WORDING + "." + language, '"' + text + '"'));
             result.put(key, quoted);
         });
         return result;
+    }
+
+    /** A flow node's fields with its options' chatbot labels ({@code options.N.label.LANGUAGE}). */
+    private static Map<String, String> labelled(Map<String, String> fields, ChatbotTexts chatbot, FlowNode node) {
+        chatbot.optionLabels().getOrDefault(node.name(), Map.of()).forEach((input, texts) -> texts.forEach((language, text) ->
+                fields.put("options." + (input == 10 ? "*" : input == 11 ? "#" : input) + ".label." + language, '"' + text + '"')));
+        return fields;
     }
 
     private static String step(RoutingConfig c, EscalationStep step) {

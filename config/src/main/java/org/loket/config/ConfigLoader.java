@@ -45,6 +45,8 @@ public final class ConfigLoader {
     public static final String EMBEDDED_DEFAULT = "embedded default";
     private static final String DEFAULT_RESOURCE = "/org/loket/config/default/";
     private static final List<String> DEFAULT_FILES = List.of("routing.yaml");
+    /** The key under a prompt that holds the chatbot's wording of it, per language. */
+    static final String CHAT_WORDING = "chat";
     private static final List<String> SECTIONS = List.of("version", "maxLiveContacts", "languages", "skills", "prompts",
             "queues", "agents", "flows", "entries", "hours", "pauseReasons", "wrapUpCodes", "supervisors");
 
@@ -133,7 +135,8 @@ public final class ConfigLoader {
             throw new ConfigException(problems.all);
         }
         return new LoadedConfig(config, builder.promptTexts, builder.plans, builder.hours, source, problems.warnings(),
-                builder.entryByNumber, builder.supervisors, builder.agentNumbers);
+                builder.entryByNumber, builder.supervisors, builder.agentNumbers,
+                new ChatbotTexts(builder.chatPrompts, builder.optionLabels));
     }
 
     static String scalar(Node node) {
@@ -181,6 +184,9 @@ public final class ConfigLoader {
         private final List<Channel> queueChannels = new ArrayList<>();
         private final Map<String, Integer> nodes = new LinkedHashMap<>();
         final Map<String, Map<String, String>> promptTexts = new LinkedHashMap<>();
+        /** The chatbot's wording per prompt key ({@code prompts.KEY.chat}) and its buttons' labels per node and input. */
+        final Map<String, Map<String, String>> chatPrompts = new LinkedHashMap<>();
+        final Map<String, Map<Integer, Map<String, String>>> optionLabels = new LinkedHashMap<>();
         final Map<String, String> entryByNumber = new LinkedHashMap<>();
         private final Map<Integer, Boolean> skillUsed = new HashMap<>();
         /** Per agent id, when it works. */
@@ -364,21 +370,53 @@ public final class ConfigLoader {
                 if (tuple.getValueNode() instanceof MappingNode byLanguage) {
                     for (NodeTuple text : byLanguage.getValue()) {
                         String language = scalar(text.getKeyNode());
+                        if (language.equals(CHAT_WORDING)) {
+                            chatPrompts.put(key, texts(at.file, text.getValueNode(), "prompts." + key + "." + CHAT_WORDING, text.getKeyNode()));
+                            continue;
+                        }
                         if (!languages.containsKey(language)) {
                             problems.error(at.file, text.getKeyNode(), "prompts." + key,
-                                    "unknown language; valid: " + languages.keySet());
+                                    "unknown language; valid: " + languages.keySet() + " (or '" + CHAT_WORDING + "': the chatbot's wording)");
                         }
                         texts.put(language, scalar(text.getValueNode()));
                     }
-                    for (String language : languages.keySet()) {
-                        if (!texts.containsKey(language)) {
-                            problems.warning(at.file, tuple.getKeyNode(), "prompts." + key, "has no text in '" + language + "'");
-                        }
-                    }
+                    warnMissingLanguages(at.file, tuple.getKeyNode(), "prompts." + key, texts, "text");
                 } else {
                     problems.error(at.file, tuple.getValueNode(), "prompts." + key, "must map language codes to texts");
                 }
                 promptTexts.put(key, texts);
+            }
+        }
+
+        /**
+         * Texts per language ({@code {nl: "...", en: "..."}}) of a chat wording or a button label; a
+         * language the configuration lacks is an error, a language it has but the texts lack a warning.
+         */
+        private Map<String, String> texts(String file, Node value, String field, Node owner) {
+            Map<String, String> texts = new LinkedHashMap<>();
+            if (!(value instanceof MappingNode byLanguage)) {
+                problems.error(file, value, field, "must map language codes to texts, e.g. {" + String.join(": ..., ", languages.keySet()) + ": ...}");
+                return texts;
+            }
+            for (NodeTuple text : byLanguage.getValue()) {
+                String language = scalar(text.getKeyNode());
+                if (!languages.containsKey(language)) {
+                    problems.error(file, text.getKeyNode(), field, "unknown language; valid: " + languages.keySet());
+                } else if (scalar(text.getValueNode()).isBlank()) {
+                    problems.error(file, text.getValueNode(), field + "." + language, "must not be empty");
+                } else {
+                    texts.put(language, scalar(text.getValueNode()));
+                }
+            }
+            warnMissingLanguages(file, owner, field, texts, "text");
+            return texts;
+        }
+
+        private void warnMissingLanguages(String file, Node node, String field, Map<String, String> texts, String what) {
+            for (String language : languages.keySet()) {
+                if (!texts.containsKey(language)) {
+                    problems.warning(file, node, field, "has no " + what + " in '" + language + "'");
+                }
             }
         }
 
@@ -1283,7 +1321,12 @@ public final class ConfigLoader {
                                 if (language != null) {
                                     language[input] = o.reference(detail, "language", languages, false);
                                 }
-                                o.only(detail, "next", "language");
+                                Node label = o.node(detail, "label");
+                                if (label != null) {
+                                    optionLabels.computeIfAbsent(name, n -> new LinkedHashMap<>())
+                                            .put(input, texts(f.file, label, optionPath + ".label", label));
+                                }
+                                o.only(detail, "next", "language", "label");
                             } else {
                                 String target = scalar(option.getValueNode());
                                 Integer id = nodes.get(target);
@@ -1292,6 +1335,19 @@ public final class ConfigLoader {
                                 } else {
                                     next[input] = id;
                                 }
+                            }
+                        }
+                        Map<Integer, Map<String, String>> labels = optionLabels.get(name);
+                        if (labels != null) {
+                            List<String> unlabelled = new ArrayList<>();
+                            for (int input = 0; input < FlowNode.INPUTS; input++) {
+                                if (next[input] >= 0 && !labels.containsKey(input)) {
+                                    unlabelled.add(input == 10 ? "*" : input == 11 ? "#" : Integer.toString(input));
+                                }
+                            }
+                            if (!unlabelled.isEmpty()) {
+                                problems.warning(f.file, options, f.path + ".options", "options " + unlabelled
+                                        + " have no label while others have: the chatbot names their buttons after the next node");
                             }
                         }
                     } else {

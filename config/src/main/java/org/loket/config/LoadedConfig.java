@@ -21,10 +21,12 @@ import org.loket.core.config.RoutingConfig;
  * @param supervisors   who may listen in on agents' calls from their phone (not the core's business)
  * @param agentNumbers  per agent name, the number a supervisor's phone dials for that agent: its group's
  *                      {@code extension} onwards, or (no group gives one) its place in the roster, 1 = the first
+ * @param chatbot       the chatbot's own wording of prompts and its menu buttons' labels
  */
 public record LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<AgentPlan> plans,
                            OpeningHours hours, String source, List<ConfigProblem> warnings,
-                           Map<String, String> entryByNumber, List<Supervisor> supervisors, Map<String, Integer> agentNumbers) {
+                           Map<String, String> entryByNumber, List<Supervisor> supervisors, Map<String, Integer> agentNumbers,
+                           ChatbotTexts chatbot) {
     public LoadedConfig {
         plans = List.copyOf(plans);
         if (plans.size() != routing.agents().size()) {
@@ -38,7 +40,12 @@ public record LoadedConfig(RoutingConfig routing, Map<String, Map<String, String
     /** A configuration whose entries have no phone numbers, without supervisors. */
     public LoadedConfig(RoutingConfig routing, Map<String, Map<String, String>> promptTexts, List<AgentPlan> plans,
                         OpeningHours hours, String source, List<ConfigProblem> warnings) {
-        this(routing, promptTexts, plans, hours, source, warnings, Map.of(), List.of(), Map.of());
+        this(routing, promptTexts, plans, hours, source, warnings, Map.of(), List.of(), Map.of(), ChatbotTexts.NONE);
+    }
+
+    /** The same configuration with another core configuration and roster plans (one plan per agent of {@code routing}). */
+    public LoadedConfig with(RoutingConfig routing, List<AgentPlan> plans) {
+        return new LoadedConfig(routing, promptTexts, plans, hours, source, warnings, entryByNumber, supervisors, agentNumbers, chatbot);
     }
 
     /**

@@ -57,6 +57,23 @@ class ConfigDiffTest {
     }
 
     @Test
+    void shouldShowTheChatbotsWordingAndButtonLabels() throws Exception {
+        String base = """
+                skills: [s]
+                prompts: {menu: {nl: "Kies 1"%s}, hold: {nl: "h"}}
+                queues: [{name: q, channel: chat, skill: s}]
+                flows:
+                  - {name: menu, kind: menu, prompt: menu, fallbackQueue: q, options: {"1": {next: to-q%s}}}
+                  - {name: to-q, kind: queue, prompt: hold, queue: q}
+                """;
+        LoadedConfig a = ConfigLoader.parseOne("r.yaml", base.formatted("", ""));
+        LoadedConfig b = ConfigLoader.parseOne("r.yaml", base.formatted(", chat: {nl: \"Waarmee?\"}", ", label: {nl: \"Medewerker\"}"));
+        assertThat(ConfigDiff.diff(a, b)).containsExactly(
+                "~ prompt menu: chat.nl (none) -> \"Waarmee?\"",
+                "~ flow node menu: options.1.label.nl (none) -> \"Medewerker\"");
+    }
+
+    @Test
     void shouldShowSupervisorsAddedAndWhatTheyMayDo() throws Exception {
         String base = "skills: [s]\nqueues: [{name: q, channel: voice, skill: s}]\nagents: [{name: desk, count: 2, skills: {s: 2}}]\n";
         LoadedConfig a = ConfigLoader.parseOne("r.yaml", base + "supervisors: [{name: lead}]\n");

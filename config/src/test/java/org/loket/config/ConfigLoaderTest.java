@@ -425,6 +425,47 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldReadTheChatbotsWordingAndOptionLabelsApartFromTheSpokenPrompts() throws ConfigException {
+        String yaml = """
+                languages: [nl, en]
+                skills: [s]
+                prompts:
+                  menu:
+                    nl: "Kies 1 voor inloggen."
+                    en: "Press 1 for logging in."
+                    chat: {nl: "Waarmee kunnen we helpen?", en: "What can we help with?"}
+                  info: {nl: "Zie digid.nl.", en: "See digid.nl."}
+                queues: [{name: q, channel: chat, skill: s}]
+                flows:
+                  - name: menu
+                    kind: menu
+                    prompt: menu
+                    fallbackQueue: q
+                    options:
+                      "1": {next: info, label: {nl: "Inloggen", en: "Logging in"}}
+                      "2": {next: to-q, label: {nl: "Een medewerker"}}
+                      "3": to-q
+                  - {name: info, kind: info, prompt: info}
+                  - {name: to-q, kind: queue, prompt: info, queue: q}
+                """;
+        LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", yaml);
+        assertThat(loaded.promptTexts().get("menu")).as("the spoken texts only").containsOnlyKeys("nl", "en");
+        assertThat(loaded.chatbot().prompt("menu", "en", "nl")).isEqualTo("What can we help with?");
+        assertThat(loaded.chatbot().prompt("info", "en", "nl")).as("no chat wording: the spoken text is used").isNull();
+        assertThat(loaded.chatbot().optionLabel("menu", 1, "en", "nl")).isEqualTo("Logging in");
+        assertThat(loaded.chatbot().optionLabel("menu", 2, "en", "nl")).as("the first language's label").isEqualTo("Een medewerker");
+        assertThat(loaded.warnings()).anySatisfy(problem(17, "flows[0].options.2.label", null, "no text in 'en'"));
+        assertThat(loaded.warnings()).anySatisfy(problem(16, "flows[0].options", null, "options [3] have no label"));
+
+        assertThat(refused("r.yaml", yaml.replace("label: {nl: \"Inloggen\", en: \"Logging in\"}", "label: Inloggen")))
+                .anySatisfy(problem(16, "flows[0].options.1.label", "Inloggen", "must map language codes to texts"));
+        assertThat(refused("r.yaml", yaml.replace("en: \"What can we help with?\"", "de: \"Wobei?\"")))
+                .anySatisfy(problem(7, "prompts.menu.chat", "de", "unknown language; valid: [nl, en]"));
+        assertThat(refused("r.yaml", yaml.replace("\"Een medewerker\"", "\"\"")))
+                .anySatisfy(problem(17, "flows[0].options.2.label.nl", "", "must not be empty"));
+    }
+
+    @Test
     void shouldReadPauseReasonsAsCodesFromSixteenAndRefuseDuplicates() throws ConfigException {
         String base = """
                 skills: [s]

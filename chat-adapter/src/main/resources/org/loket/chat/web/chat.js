@@ -61,13 +61,22 @@
     document.getElementById('send').disabled = true;
   }
 
+  /** An estimated wait as a citizen reads it: whole minutes, never a false precision of seconds. */
+  function waitInWords(minutes) {
+    if (minutes < 1) {
+      return 'minder dan een minuut / less than a minute';
+    }
+    return minutes === 1 ? 'ongeveer 1 minuut / about 1 minute'
+      : 'ongeveer ' + minutes + ' minuten / about ' + minutes + ' minutes';
+  }
+
   function showOptions(list) {
     options.replaceChildren();
     (list || []).forEach(function (o) {
       const b = document.createElement('button');
       b.className = 'option';
       b.dataset.input = o.input;
-      b.textContent = o.key + ' · ' + o.label;
+      b.textContent = o.label; // the phone's key ("press 2") means nothing on a button
       b.addEventListener('click', function () {
         if (send({type: 'choose', input: o.input, label: o.label})) {
           errorBox.textContent = '';
@@ -121,7 +130,7 @@
         break;
       case 'queued':
         status.textContent = 'Positie in de wachtrij / position: ' + f.position +
-          ' · verwachte wachttijd / estimated wait: ' + Math.round(f.estimatedWaitSeconds) + ' s';
+          ' · verwachte wachttijd / estimated wait: ' + waitInWords(f.estimatedWaitMinutes);
         status.dataset.position = f.position;
         break;
       case 'callback-offer':

@@ -122,7 +122,7 @@ final class RunCommand implements Callable<Integer> {
         });
         return new LoadedConfig(running, folder.promptTexts(), Collections.nCopies(running.agents().size(), AgentPlan.ALL_DAY),
                 folder.hours(), "the journal (version " + running.version() + ")", List.of(), numbers,
-                folder.supervisors(), folder.agentNumbers());
+                folder.supervisors(), folder.agentNumbers(), folder.chatbot());
     }
 
     /** Exports the due day if it is not there yet; a failure is printed and tried again at the next turn. */

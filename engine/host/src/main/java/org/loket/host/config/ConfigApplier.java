@@ -145,7 +145,8 @@ public final class ConfigApplier {
         if (running != null && next.version() <= running.version()) {
             LoadedConfig known = current;
             boolean same = next.equals(running)
-                    && (known == null || (known.hours().equals(loaded.hours()) && known.promptTexts().equals(loaded.promptTexts())));
+                    && (known == null || (known.hours().equals(loaded.hours()) && known.promptTexts().equals(loaded.promptTexts())
+                            && known.chatbot().equals(loaded.chatbot())));
             if (same) {
                 return new Outcome(Kind.UNCHANGED, next.version(), runningVersion,
                         "configuration " + loaded.source() + " is the one running (version " + runningVersion + "): nothing to apply", List.of());

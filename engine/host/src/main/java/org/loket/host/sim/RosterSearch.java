@@ -312,8 +312,7 @@ public final class RosterSearch {
         RoutingConfig r = config.routing();
         RoutingConfig routing = new RoutingConfig(r.version(), r.skills(), r.languages(), r.prompts(), r.queues(), agents, r.entries(),
                 r.flowNodes(), r.maxLiveContacts(), r.pauseReasons(), r.wrapUpCodes());
-        return new LoadedConfig(routing, config.promptTexts(), plans, config.hours(), config.source(), config.warnings(),
-                config.entryByNumber(), config.supervisors(), config.agentNumbers());
+        return config.with(routing, plans);
     }
 
     /** An interval's local clock time, "HH:MM" (its start is "YYYY-MM-DDTHH:MM"). */

@@ -116,8 +116,7 @@ class TraceExtractorTest {
         List<org.loket.config.AgentPlan> late = roster.plans().stream().map(plan -> plan.shift().equals(org.loket.config.Shift.ALL_DAY) ? plan
                 : new org.loket.config.AgentPlan(new org.loket.config.Shift(Math.min(plan.shift().startMinute() + 60, 23 * 60),
                         Math.min(plan.shift().endMinute() + 60, 24 * 60)), List.of(), plan.days())).toList();
-        LoadedConfig lived = new LoadedConfig(roster.routing(), roster.promptTexts(), late, roster.hours(), "lived", roster.warnings(),
-                roster.entryByNumber(), roster.supervisors(), roster.agentNumbers());
+        LoadedConfig lived = roster.with(roster.routing(), late);
         ZoneId zone = roster.hours().zone();
         DaySimulator.Settings defaults = DaySimulator.Settings.defaults();
         DaySimulator.Settings settings = new DaySimulator.Settings(defaults.date(), zone, defaults.ringMs(), defaults.shortAbandonMs(), 0.0, 1);
