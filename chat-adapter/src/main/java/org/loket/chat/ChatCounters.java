@@ -33,6 +33,8 @@ public final class ChatCounters {
     public final LongAdder resumed = new LongAdder();
     /** Resume attempts with an unknown or expired token. */
     public final LongAdder resumeRefused = new LongAdder();
+    /** Conversations the chatbot closed after {@code chat.bot-idle-seconds} without a step of the citizen's. */
+    public final LongAdder botIdleClosed = new LongAdder();
     public final LongAdder conversationsStarted = new LongAdder();
     public final LongAdder workItemsAccepted = new LongAdder();
     public final LongAdder framesIn = new LongAdder();
@@ -57,6 +59,7 @@ public final class ChatCounters {
         m.put("badRequests", badRequests.sum());
         m.put("resumed", resumed.sum());
         m.put("resumeRefused", resumeRefused.sum());
+        m.put("botIdleClosed", botIdleClosed.sum());
         m.put("conversationsStarted", conversationsStarted.sum());
         m.put("workItemsAccepted", workItemsAccepted.sum());
         m.put("framesIn", framesIn.sum());

@@ -26,6 +26,8 @@ import org.loket.host.security.SecretFiles;
  * @param burstMessages          frames a connection may send at once before the rate applies
  * @param idleTimeoutSeconds     a connection that sends nothing for this long is closed
  * @param resumeSeconds          how long a citizen who lost the connection keeps their place (resume-token expiry)
+ * @param botIdleSeconds         how long the chatbot waits for a connected citizen's next step before it closes the
+ *                               conversation (the menus' input timeouts are the phone's; {@code chat.bot-idle-seconds}, default 900)
  * @param positionUpdateMs       how often waiting citizens get their position and estimated wait
  * @param wallboardUpdateMs      how often the wallboard is pushed (only when something changed)
  * @param adherenceGraceSeconds  how long an agent may be out of adherence to its schedule before the wallboard shows it red
@@ -49,7 +51,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                            Map<String, String> agentSecrets, String supervisorToken, String workItemToken,
                            String webhookUrl, String webhookToken, int maxFrameBytes, int maxTextChars,
                            int messagesPerSecond, int burstMessages, int idleTimeoutSeconds, int resumeSeconds,
-                           int positionUpdateMs, int wallboardUpdateMs, int adherenceGraceSeconds,
+                           int botIdleSeconds, int positionUpdateMs, int wallboardUpdateMs, int adherenceGraceSeconds,
                            String chatEntry, String emailEntry, String socialEntry,
                            Path transcriptFolder, int transcriptRetentionDays, Path pseudonymKeyFile,
                            int lockoutFailures, int lockoutMinutes, int citizenHistoryDays) {
@@ -63,7 +65,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
     static final java.util.Set<String> KEYS = java.util.Set.of(PORT, "chat.bind", "chat.tls.keystore", "chat.tls.keystore-password",
             "chat.agent-secrets-file", "chat.agent-secret.", "chat.supervisor-token", "chat.work-item-token", "chat.webhook-url",
             "chat.webhook-token", "chat.max-frame-bytes", "chat.max-text-chars", "chat.messages-per-second", "chat.burst-messages",
-            "chat.idle-timeout-seconds", "chat.resume-seconds", "chat.position-update-ms", "chat.wallboard-update-ms",
+            "chat.idle-timeout-seconds", "chat.resume-seconds", "chat.bot-idle-seconds", "chat.position-update-ms", "chat.wallboard-update-ms",
             "chat.adherence-grace-seconds", "chat.entry", "chat.email-entry", "chat.social-entry", "chat.transcript-folder",
             "chat.transcript-retention-days", "chat.pseudonym-key-file", "chat.lockout-failures", "chat.lockout-minutes",
             "chat.citizen-history-days", "chat.pause-reasons", "chat.wrap-up-codes", JOURNAL);
@@ -110,6 +112,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 integer(settings, "chat.burst-messages", 20, 1, 10_000),
                 integer(settings, "chat.idle-timeout-seconds", 120, 1, 86_400),
                 integer(settings, "chat.resume-seconds", 300, 1, 86_400),
+                integer(settings, "chat.bot-idle-seconds", 900, 1, 86_400),
                 integer(settings, "chat.position-update-ms", 1_000, 50, 60_000),
                 integer(settings, "chat.wallboard-update-ms", 1_000, 50, 60_000),
                 integer(settings, "chat.adherence-grace-seconds", 120, 0, 3_600),

@@ -41,6 +41,11 @@ final class Citizens {
             "nl", "Kies een van de knoppen hierboven, of kies de optie voor een medewerker.",
             "en", "Please choose one of the buttons above, or the option to talk to a person.");
 
+    /** What the chatbot says when it closes a conversation the citizen left idle ({@code %d}: minutes). */
+    private static final Map<String, String> IDLE_CLOSED = Map.of(
+            "nl", "We hebben %d minuten niets van u gehoord en sluiten deze chat. U kunt altijd een nieuwe chat beginnen.",
+            "en", "We have not heard from you for %d minutes and are closing this chat. You can start a new chat at any time.");
+
     /** Longest e-mail address a citizen may give for a reply (RFC 5321's path limit). */
     static final int MAX_EMAIL_CHARS = 254;
 
@@ -82,6 +87,9 @@ final class Citizens {
     /** A citizen's frame: start, resume, ping, choose (a menu button), message, leave, callback. */
     void onFrame(Peer peer, String type, JsonNode frame) {
         Conversation c = peer.conversation;
+        if (c != null && !type.equals("ping")) {
+            c.lastCitizenMs = System.currentTimeMillis(); // the page pings by itself; anything else is the citizen
+        }
         switch (type) {
             case "start" -> startChat(peer, frame.path("language").asText(""));
             case "resume" -> {
@@ -183,6 +191,7 @@ final class Citizens {
         String token = newToken();
         c.tokenHash = tokenHash(token);
         c.citizen = peer;
+        c.lastCitizenMs = System.currentTimeMillis();
         c.store = hub.store;
         peer.conversation = c;
         hub.conversations.put(id, c);
@@ -207,6 +216,7 @@ final class Citizens {
         }
         hub.counters.resumed.increment();
         c.citizen = peer;
+        c.lastCitizenMs = now;
         peer.conversation = c;
         ObjectNode session = hub.json.createObjectNode().put("type", "session").put("token", token).put("resumed", true)
                 .put("expiresInSeconds", hub.settings.resumeSeconds()).put("phase", c.phase.name().toLowerCase(Locale.ROOT));
@@ -449,6 +459,14 @@ final class Citizens {
                 }
                 it.remove();
             } else if (c.citizen == null && c.expiresMs > 0 && c.expiresMs < now && c.tokenHash != null) {
+                citizenLeft(c);
+            } else if (c.phase == Phase.SELF_SERVICE && c.citizen != null && now - c.lastCitizenMs > hub.settings.botIdleSeconds() * 1000L) {
+                // The menus' input timeouts are the phone's: the chatbot waits, but not for ever.
+                String text = IDLE_CLOSED.getOrDefault(hub.languageCode(c.language), IDLE_CLOSED.get("en"))
+                        .formatted(Math.max(1, hub.settings.botIdleSeconds() / 60));
+                c.say("bot", text);
+                c.citizen.send(hub.json.createObjectNode().put("type", "bot").put("text", text).put("final", true).toString());
+                hub.counters.botIdleClosed.increment();
                 citizenLeft(c);
             }
         }

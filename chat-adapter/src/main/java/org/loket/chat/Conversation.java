@@ -57,6 +57,8 @@ final class Conversation {
     /** SHA-256 of the resume token (the token itself is only ever with the citizen), or null once they left. */
     String tokenHash;
     long expiresMs;
+    /** When the citizen last did something (started, chose, wrote, came back): the chatbot's idle clock. */
+    long lastCitizenMs;
     long endedMs = -1;
     /** Core time of the END_CONTACT decision. */
     long endedNs = -1;

@@ -82,6 +82,35 @@ class ChatGatewayTest {
         }
     }
 
+    /**
+     * A citizen who reads and thinks is not put in a queue by the menu's input timeout (the phone's);
+     * the chatbot closes the conversation after chat.bot-idle-seconds without a step of theirs.
+     */
+    @Test
+    void shouldWaitForAChatCitizensChoiceAndCloseTheChatOnlyWhenTheyStayIdle() throws Exception {
+        Path oneSecondMenu = TestEngine.testConfigWith("    prompt: welcome\n", "    prompt: welcome\n    inputTimeoutSeconds: 1\n");
+        try (TestEngine t = new TestEngine(oneSecondMenu, Map.of("chat.bot-idle-seconds", "4", "chat.position-update-ms", "100"));
+             WsClient citizen = new WsClient(t.ws() + "/ws/citizen")) {
+            citizen.send("{\"type\":\"start\",\"language\":\"en\"}");
+            assertThat(citizen.await("bot").path("node").asText()).isEqualTo("welcome");
+            t.engine.awaitQuiet(5_000);
+            long[] ids = new long[4];
+            assertThat(t.engine.query(core -> core.liveContactIds(ids)).get()).isEqualTo(1);
+            long id = ids[0];
+            for (int i = 0; i < 5; i++) {
+                Thread.sleep(500);
+                citizen.send("{\"type\":\"ping\"}"); // the page's keep-alive is not the citizen
+            }
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.engine.core().contactState(id)).as("2.5 s past a 1 s input timeout: still choosing").isEqualTo(ContactState.SELF_SERVICE);
+            assertThat(citizen.seen).noneMatch(f -> f.path("type").asText().equals("queued"));
+            JsonNode closing = citizen.await("bot", f -> f.path("final").asBoolean(), 10_000);
+            assertThat(closing.path("text").asText()).contains("not heard from you for 1 minutes", "start a new chat");
+            assertThat(citizen.await("ended").path("outcome").asText()).isEqualTo("ABANDONED_IN_SELF_SERVICE");
+            assertThat(t.gateway.counters().botIdleClosed.sum()).isEqualTo(1);
+        }
+    }
+
     @Test
     void shouldShowTheServiceAnnouncementBeforeTheChatbotAndOnTheWallboardUntilItIsCleared() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "100"));

@@ -261,6 +261,13 @@ public final class ConfigDiff {
             f.put("options", "{" + String.join(", ", options) + "}");
             f.put("fallbackQueue", n.fallbackQueueId() >= 0 ? c.queues().get(n.fallbackQueueId()).name() : "none");
             f.put("inputTimeoutSeconds", seconds(n.inputTimeoutMs()));
+            List<String> timeoutChannels = new ArrayList<>();
+            for (org.loket.core.Channel channel : org.loket.core.Channel.values()) {
+                if (n.timesOut(channel.code())) {
+                    timeoutChannels.add(channel.name().toLowerCase(Locale.ROOT));
+                }
+            }
+            f.put("inputTimeoutChannels", timeoutChannels.toString());
             f.put("maxRetries", Integer.toString(n.maxRetries()));
         }
         if (n.kind() == FlowNode.Kind.QUEUE) {

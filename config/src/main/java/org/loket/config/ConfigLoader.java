@@ -1362,10 +1362,11 @@ public final class ConfigLoader {
                 long timeoutMs = f.optionalInt(item, "inputTimeoutSeconds", 8, 1, 300) * 1000;
                 int retries = (int) f.optionalInt(item, "maxRetries", 2, 0, 10);
                 int[] byChannel = readQueueByChannel(f, item);
+                int timeoutChannels = readInputTimeoutChannels(f, item);
                 f.only(item, "name", "kind", "prompt", "options", "fallbackQueue", "queue", "priority",
-                        "inputTimeoutSeconds", "maxRetries", "byChannel");
+                        "inputTimeoutSeconds", "inputTimeoutChannels", "maxRetries", "byChannel");
                 result.add(new FlowNode(name, kind == null ? FlowNode.Kind.INFO : kind, Math.max(prompt, 0), next, language,
-                        queue, priority, timeoutMs, retries, fallback, byChannel));
+                        queue, priority, timeoutMs, retries, fallback, byChannel, timeoutChannels));
             });
             return result;
         }
@@ -1374,6 +1375,30 @@ public final class ConfigLoader {
          * {@code byChannel: {chat: digid-chat}}: the queue a contact of that channel goes to instead of
          * the node's queue (or fallback queue), so the IVR's flow serves the chatbot too.
          */
+        /**
+         * {@code inputTimeoutChannels: [voice]} (the default): the channels whose contacts the input
+         * timeout and its retries hurry along; others wait for their choice (see {@link FlowNode#inputTimeoutChannels}).
+         */
+        private int readInputTimeoutChannels(Fields f, MappingNode item) {
+            Node node = f.node(item, "inputTimeoutChannels");
+            if (node == null) {
+                return FlowNode.VOICE_ONLY;
+            }
+            String field = f.path + ".inputTimeoutChannels";
+            if (!(node instanceof SequenceNode list)) {
+                problems.error(f.file, node, field, "must list channels, e.g. [voice] or [voice, chat]");
+                return FlowNode.VOICE_ONLY;
+            }
+            int mask = 0;
+            for (Node entry : list.getValue()) {
+                Channel channel = f.channelOf(entry, field);
+                if (channel != null) {
+                    mask |= 1 << channel.code();
+                }
+            }
+            return mask;
+        }
+
         private int[] readQueueByChannel(Fields f, MappingNode item) {
             Node byChannelNode = f.node(item, "byChannel");
             if (byChannelNode == null) {

@@ -31,6 +31,8 @@ class ConfigLoaderTest {
         FlowNode welcome = config.flowNodes().get(0);
         assertThat(welcome.kind()).isEqualTo(FlowNode.Kind.LANGUAGE);
         assertThat(welcome.languageByInput()[2]).isEqualTo(config.languages().indexOf("en"));
+        assertThat(welcome.timesOut(Channel.VOICE.code())).as("a silent caller is asked again").isTrue();
+        assertThat(welcome.timesOut(Channel.CHAT.code())).as("a chat citizen takes their time").isFalse();
         assertThat(loaded.promptTexts().get("welcome")).containsKeys("nl", "en");
         assertThat(RoutingConfigCodec.decode(RoutingConfigCodec.encode(config))).isEqualTo(config);
     }
@@ -463,6 +465,11 @@ class ConfigLoaderTest {
                 .anySatisfy(problem(7, "prompts.menu.chat", "de", "unknown language; valid: [nl, en]"));
         assertThat(refused("r.yaml", yaml.replace("\"Een medewerker\"", "\"\"")))
                 .anySatisfy(problem(17, "flows[0].options.2.label.nl", "", "must not be empty"));
+
+        String bothTimeOut = yaml.replace("    fallbackQueue: q\n", "    fallbackQueue: q\n    inputTimeoutChannels: [voice, chat]\n");
+        assertThat(ConfigLoader.parseOne("r.yaml", bothTimeOut).routing().flowNodes().get(0).timesOut(Channel.CHAT.code())).isTrue();
+        assertThat(refused("r.yaml", bothTimeOut.replace("[voice, chat]", "[voice, fax]")))
+                .anySatisfy(problem(15, "flows[0].inputTimeoutChannels", "fax", "not a channel; valid: voice, chat, email, social"));
     }
 
     @Test

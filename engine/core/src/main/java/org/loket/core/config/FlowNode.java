@@ -20,9 +20,26 @@ import java.util.Arrays;
  *                        {@code queueId} (a {@code QUEUE} node) or {@code fallbackQueueId} (a menu) for
  *                        contacts of that channel, -1 = no replacement: one flow serves the IVR and the
  *                        chatbot, and a chat contact still lands in a chat queue
+ * @param inputTimeoutChannels for {@code MENU} and {@code LANGUAGE}: the channels whose contacts the input
+ *                        timeout applies to, one bit per {@link org.loket.core.Channel#code()}; a contact of
+ *                        another channel waits for its input as long as it takes (a chat citizen who reads
+ *                        and thinks is not handed to a queue for being slow; the web chat ends an idle one)
  */
 public record FlowNode(String name, Kind kind, int promptId, int[] nextByInput, int[] languageByInput, int queueId,
-                       int priority, long inputTimeoutMs, int maxRetries, int fallbackQueueId, int[] queueByChannel) {
+                       int priority, long inputTimeoutMs, int maxRetries, int fallbackQueueId, int[] queueByChannel,
+                       int inputTimeoutChannels) {
+    /** Every channel's bit: the input timeout applies to all (so did every configuration before format 10). */
+    public static final int EVERY_CHANNEL = (1 << org.loket.core.Channel.COUNT) - 1;
+    /** The voice channel's bit: the YAML default, the IVR's timeout and retries only. */
+    public static final int VOICE_ONLY = 1 << org.loket.core.Channel.VOICE.code();
+
+    /** A node whose input timeout applies to every channel. */
+    public FlowNode(String name, Kind kind, int promptId, int[] nextByInput, int[] languageByInput, int queueId,
+                    int priority, long inputTimeoutMs, int maxRetries, int fallbackQueueId, int[] queueByChannel) {
+        this(name, kind, promptId, nextByInput, languageByInput, queueId, priority, inputTimeoutMs, maxRetries,
+                fallbackQueueId, queueByChannel, EVERY_CHANNEL);
+    }
+
     /** A node whose queues are the same for every channel. */
     public FlowNode(String name, Kind kind, int promptId, int[] nextByInput, int[] languageByInput, int queueId,
                     int priority, long inputTimeoutMs, int maxRetries, int fallbackQueueId) {
@@ -40,6 +57,17 @@ public record FlowNode(String name, Kind kind, int promptId, int[] nextByInput, 
         return replacement >= 0 ? replacement : kind == Kind.QUEUE ? queueId : fallbackQueueId;
     }
 
+
+    /** Whether a contact of {@code channel} waiting for input here times out after {@link #inputTimeoutMs}. */
+    public boolean timesOut(int channel) {
+        return channel >= 0 && channel < org.loket.core.Channel.COUNT && (inputTimeoutChannels & (1 << channel)) != 0;
+    }
+
+    /** This node with its input timeout applying to {@code channels} (bits as {@link #inputTimeoutChannels}). */
+    public FlowNode withInputTimeoutChannels(int channels) {
+        return new FlowNode(name, kind, promptId, nextByInput, languageByInput, queueId, priority, inputTimeoutMs, maxRetries,
+                fallbackQueueId, queueByChannel, channels);
+    }
 
     /** Number of distinct inputs: digits 0-9, '*' (10) and '#' (11). */
     public static final int INPUTS = 12;
@@ -62,7 +90,7 @@ public record FlowNode(String name, Kind kind, int promptId, int[] nextByInput, 
                 && Arrays.equals(nextByInput, f.nextByInput) && Arrays.equals(languageByInput, f.languageByInput)
                 && queueId == f.queueId && priority == f.priority && inputTimeoutMs == f.inputTimeoutMs
                 && maxRetries == f.maxRetries && fallbackQueueId == f.fallbackQueueId
-                && Arrays.equals(queueByChannel, f.queueByChannel);
+                && Arrays.equals(queueByChannel, f.queueByChannel) && inputTimeoutChannels == f.inputTimeoutChannels;
     }
 
     @Override
@@ -73,6 +101,7 @@ public record FlowNode(String name, Kind kind, int promptId, int[] nextByInput, 
     @Override
     public String toString() {
         return "FlowNode[" + name + ' ' + kind + " prompt=" + promptId + " next=" + Arrays.toString(nextByInput)
-                + " queue=" + queueId + (queueByChannel == null ? "" : " byChannel=" + Arrays.toString(queueByChannel)) + ']';
+                + " queue=" + queueId + (queueByChannel == null ? "" : " byChannel=" + Arrays.toString(queueByChannel))
+                + (inputTimeoutChannels == EVERY_CHANNEL ? "" : " timeoutChannels=" + Integer.toBinaryString(inputTimeoutChannels)) + ']';
     }
 }

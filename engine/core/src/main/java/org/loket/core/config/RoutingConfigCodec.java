@@ -17,7 +17,8 @@ import org.loket.core.state.ByteArrayState;
  */
 public final class RoutingConfigCodec {
     /**
-     * Major format version; bump when a field changes meaning or layout. Version 9 added a queue's
+     * Major format version; bump when a field changes meaning or layout. Version 10 added the channels
+     * a flow node's input timeout applies to (older formats decode with every channel). Version 9 added a queue's
      * service level on working days and the configuration's working days (older formats decode
      * with the time waited and {@link WorkingDays#WEEKDAYS}). Version 7 added the names
      * of pause reasons and wrap-up codes (older formats decode with the defaults). Version 6 added a queue's
@@ -27,7 +28,8 @@ public final class RoutingConfigCodec {
      * skill and level by a requirement and added escalation steps; version 2 added the flow nodes'
      * per-channel queues. Versions 1 and 2 still decode, so older journals replay.
      */
-    public static final int FORMAT_VERSION = 9;
+    public static final int FORMAT_VERSION = 10;
+    private static final int FORMAT_WITHOUT_TIMEOUT_CHANNELS = 9;
     private static final int FORMAT_WITHOUT_WORKING_DAYS = 8;
     private static final int FORMAT_WITHOUT_SERVICE_LEVEL_TARGET = 7;
     private static final int FORMAT_WITHOUT_CODE_NAMES = 6;
@@ -111,6 +113,7 @@ public final class RoutingConfigCodec {
             out.putInt(n.maxRetries());
             out.putInt(n.fallbackQueueId());
             out.ints(n.queueByChannel());
+            out.putInt(n.inputTimeoutChannels());
         }
         out.strings(config.pauseReasons());
         out.strings(config.wrapUpCodes());
@@ -172,7 +175,8 @@ public final class RoutingConfigCodec {
             List<EntrySpec> entries = list(in, b -> new EntrySpec(string(b), b.getInt(), b.getInt()));
             List<FlowNode> nodes = list(in, b -> new FlowNode(string(b), kind(b.getInt()), b.getInt(), ints(b), ints(b),
                     b.getInt(), b.getInt(), b.getLong(), b.getInt(), b.getInt(),
-                    format == FORMAT_WITHOUT_QUEUE_BY_CHANNEL ? null : ints(b)));
+                    format == FORMAT_WITHOUT_QUEUE_BY_CHANNEL ? null : ints(b),
+                    format <= FORMAT_WITHOUT_TIMEOUT_CHANNELS ? FlowNode.EVERY_CHANNEL : b.getInt()));
             List<String> pauseReasons = format <= FORMAT_WITHOUT_CODE_NAMES ? RoutingConfig.DEFAULT_PAUSE_REASONS
                     : list(in, RoutingConfigCodec::string);
             List<String> wrapUpCodes = format <= FORMAT_WITHOUT_CODE_NAMES ? RoutingConfig.DEFAULT_WRAP_UP_CODES

@@ -595,8 +595,10 @@ public final class RoutingCore {
 
     private void promptAndWait(int slot, FlowNode node, int nodeId) {
         playPrompt(slot, node, nodeId, 0);
-        contacts.setDeadlineNs(slot, nowNs + inputTimeoutNs[nodeId]);
-        timers.schedule(slot);
+        if (node.timesOut(contacts.channel(slot))) {
+            contacts.setDeadlineNs(slot, nowNs + inputTimeoutNs[nodeId]);
+            timers.schedule(slot);
+        }
     }
 
     private void playPrompt(int slot, FlowNode node, int nodeId, int flags) {

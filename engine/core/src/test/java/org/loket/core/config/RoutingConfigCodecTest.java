@@ -83,7 +83,16 @@ class RoutingConfigCodecTest {
         int leaf = b.toQueue("to-digid", voice, -1);
         b.entryToFlow("phone", leaf);
         RoutingConfig config = b.build();
-        byte[] v9 = RoutingConfigCodec.encode(config);
+        byte[] v10 = RoutingConfigCodec.encode(config);
+        // Format 10 added a flow node's input-timeout channels (an int) after its per-channel queues; format 9
+        // decodes with every channel (the builder's nodes have every channel, as every configuration before).
+        int nodeEnd = lastIndexOf(v10, "to-digid".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + 8 + 4 + 4 + 4 + 4 + 4 + 4 + 8 + 4 + 4 + 4 + 4;
+        assertThat(ByteBuffer.wrap(v10).getInt(nodeEnd - 4)).isEqualTo(FlowNode.EVERY_CHANNEL);
+        byte[] v9 = ByteBuffer.allocate(v10.length - 4).put(v10, 0, nodeEnd - 4).put(v10, nodeEnd, v10.length - nodeEnd).array();
+        ByteBuffer.wrap(v9).putInt(4, 9);
+        assertThat(RoutingConfigCodec.decode(v9)).isEqualTo(config);
+        assertThat(RoutingConfigCodec.decode(v10).flowNodes().get(0).withInputTimeoutChannels(FlowNode.VOICE_ONLY))
+                .as("the channels are compared").isNotEqualTo(config.flowNodes().get(0));
         // Format 9 added the working-days flag (an int) at the end of each queue and the working days
         // (zone as a string, then a count of holidays) at the very end; format 8 decodes with the defaults.
         int v9QueueEnd = indexOf(v9, "digid-voice".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + 11 + 4 + 16 + 4 + 32 + 4 + 36 + 8 + 4 + 4;
@@ -142,8 +151,18 @@ class RoutingConfigCodecTest {
         byte[] format1 = Arrays.copyOf(format2, format2.length - 4);
         ByteBuffer.wrap(format1).putInt(4, 1);
         assertThat(RoutingConfigCodec.decode(format1)).isEqualTo(config);
-        ByteBuffer.wrap(format1).putInt(4, 10);
-        assertThatThrownBy(() -> RoutingConfigCodec.decode(format1)).hasMessageContaining("format 10");
+        ByteBuffer.wrap(format1).putInt(4, 11);
+        assertThatThrownBy(() -> RoutingConfigCodec.decode(format1)).hasMessageContaining("format 11");
+    }
+
+    /** The node's name, after the prompt of the same name. */
+    private static int lastIndexOf(byte[] haystack, byte[] needle) {
+        for (int i = haystack.length - needle.length; i >= 0; i--) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

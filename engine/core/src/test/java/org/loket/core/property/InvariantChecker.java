@@ -75,6 +75,8 @@ final class InvariantChecker {
         long offerDeadlineNs;
         long promptedNs;
         int promptNode = -1;
+        /** The channel it arrived on (a menu's input timeout may not apply to it). */
+        int channel;
         /** The first agent of a warm transfer, who stays until its {@code TRANSFER_RELEASED}; -1 none. */
         int holder = -1;
         /** The warm transfer that made {@link #holder} stay introduces: it stays after the next agent accepts. */
@@ -208,6 +210,7 @@ final class InvariantChecker {
             Seen seen = contacts.get(d.contactId);
             if (seen == null && arrival && d.contactId == command.contactId) {
                 seen = new Seen();
+                seen.channel = command.channel;
                 seen.language = command.languageId >= 0 && command.languageId < config.languages().size() ? command.languageId : 0;
                 contacts.put(d.contactId, seen);
                 open.put(d.contactId, seen);
@@ -585,7 +588,8 @@ final class InvariantChecker {
             ContactState state = core.contactState(e.getKey());
             long deadline = switch (state) {
                 case OFFERED -> seen.offerDeadlineNs;
-                case SELF_SERVICE -> seen.promptedNs + config.flowNodes().get(seen.promptNode).inputTimeoutMs() * 1_000_000L;
+                case SELF_SERVICE -> config.flowNodes().get(seen.promptNode).timesOut(seen.channel)
+                        ? seen.promptedNs + config.flowNodes().get(seen.promptNode).inputTimeoutMs() * 1_000_000L : Long.MAX_VALUE;
                 case WRAP_UP -> seen.endedNs + config.queues().get(seen.queue).maxWrapUpMs() * 1_000_000L;
                 case WAITING -> seen.reservedFor >= 0 ? seen.reservedUntilNs
                         : nextActingStep(seen) < config.queues().get(seen.queue).steps().size()

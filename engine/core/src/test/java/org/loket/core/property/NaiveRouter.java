@@ -466,7 +466,8 @@ final class NaiveRouter {
         d.languageId = contact.language;
         d.flags = flags;
         emit(d);
-        contact.deadlineNs = nowNs + node.inputTimeoutMs() * 1_000_000L;
+        // A menu's input timeout applies to its timeout channels only; others wait for their input.
+        contact.deadlineNs = node.timesOut(contact.channel) ? nowNs + node.inputTimeoutMs() * 1_000_000L : -1;
     }
 
     /** The menu's prompt was heard: its input timeout counts from now (a stale one changes nothing). */
@@ -479,7 +480,7 @@ final class NaiveRouter {
             reject(RejectReason.INVALID_ARGUMENT, c);
             return;
         }
-        if (contact.state == ContactState.SELF_SERVICE && contact.node == c.input) {
+        if (contact.state == ContactState.SELF_SERVICE && contact.node == c.input && contact.deadlineNs >= 0) {
             contact.deadlineNs = nowNs + config.flowNodes().get(c.input).inputTimeoutMs() * 1_000_000L;
         }
     }

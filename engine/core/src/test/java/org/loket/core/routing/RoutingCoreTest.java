@@ -302,6 +302,25 @@ class RoutingCoreTest {
     }
 
     @Test
+    void shouldLetAChatCitizenTakeTheirTimeWhereTheMenusTimeoutIsTheCallersOnly() {
+        int menu = b.menu("main-menu", qDigid);
+        int toDigid = b.toQueue("to-digid", qDigid, -1);
+        b.option(menu, 1, toDigid).queueForChannel(menu, Channel.CHAT, qChat).queueForChannel(toDigid, Channel.CHAT, qChat);
+        b.inputTimeoutChannels(menu, Channel.VOICE);
+        int entry = b.entryToFlow("phone", menu);
+        start(b.build()).apply(arrive(0, 1, Channel.VOICE, entry), arrive(0, 2, Channel.CHAT, entry),
+                tick(9_001), tick(17_002), tick(3_600_000));
+        assertThat(driver.core.contactQueue(1)).as("the silent caller reaches a human").isEqualTo(qDigid);
+        assertThat(driver.core.contactState(2)).as("the chat citizen is still choosing an hour later").isEqualTo(ContactState.SELF_SERVICE);
+        assertThat(driver.core.nextTimerNs()).isEqualTo(Long.MAX_VALUE);
+        driver.apply(promptPlayed(3_600_100, 2, menu), input(3_600_200, 2, 7));
+        assertThat(driver.core.contactState(2)).as("a wrong choice asks again, without a timer").isEqualTo(ContactState.SELF_SERVICE);
+        assertThat(driver.core.nextTimerNs()).isEqualTo(Long.MAX_VALUE);
+        driver.apply(input(3_600_300, 2, 1));
+        assertThat(driver.core.contactQueue(2)).isEqualTo(qChat);
+    }
+
+    @Test
     void shouldKeepTheCallbackContactsPlaceAndFlagTheOffer() {
         int ann = b.agent("ann", digid, 5);
         start(b.build()).apply(arrive(1_000, 1, Channel.VOICE, eDigid), arrive(2_000, 2, Channel.VOICE, eDigid),

@@ -149,7 +149,7 @@ public final class ConfigBuilder {
             lang[input] = language;
         }
         nodes.set(nodeId, new FlowNode(n.name(), n.kind(), n.promptId(), next, lang, n.queueId(), n.priority(),
-                n.inputTimeoutMs(), n.maxRetries(), n.fallbackQueueId(), n.queueByChannel()));
+                n.inputTimeoutMs(), n.maxRetries(), n.fallbackQueueId(), n.queueByChannel(), n.inputTimeoutChannels()));
         return this;
     }
 
@@ -159,7 +159,17 @@ public final class ConfigBuilder {
         int[] byChannel = n.queueByChannel() == null ? new int[] {-1, -1, -1, -1} : n.queueByChannel().clone();
         byChannel[channel.code()] = queueId;
         nodes.set(nodeId, new FlowNode(n.name(), n.kind(), n.promptId(), n.nextByInput(), n.languageByInput(), n.queueId(),
-                n.priority(), n.inputTimeoutMs(), n.maxRetries(), n.fallbackQueueId(), byChannel));
+                n.priority(), n.inputTimeoutMs(), n.maxRetries(), n.fallbackQueueId(), byChannel, n.inputTimeoutChannels()));
+        return this;
+    }
+
+    /** Node {@code nodeId}'s input timeout applies to {@code channels} only (see {@link FlowNode#inputTimeoutChannels}). */
+    public ConfigBuilder inputTimeoutChannels(int nodeId, org.loket.core.Channel... channels) {
+        int mask = 0;
+        for (org.loket.core.Channel channel : channels) {
+            mask |= 1 << channel.code();
+        }
+        nodes.set(nodeId, nodes.get(nodeId).withInputTimeoutChannels(mask));
         return this;
     }
 

@@ -245,8 +245,12 @@ public final class RandomConfig {
 
     private static FlowNode menuNode(String name, FlowNode.Kind kind, List<String> prompts, int[] next, int[] language,
                                      SplittableRandom rnd, int queueCount) {
+        // The input timeout applies to every channel, to voice only (the YAML default) or to a random set.
+        int r = rnd.nextInt(3);
+        int timeoutChannels = r == 0 ? FlowNode.EVERY_CHANNEL : r == 1 ? FlowNode.VOICE_ONLY : rnd.nextInt(FlowNode.EVERY_CHANNEL + 1);
         return new FlowNode(name, kind, prompt(prompts, name), next, language, -1, -1,
-                INPUT_TIMEOUT_MS[rnd.nextInt(INPUT_TIMEOUT_MS.length)], rnd.nextInt(3), rnd.nextInt(queueCount));
+                INPUT_TIMEOUT_MS[rnd.nextInt(INPUT_TIMEOUT_MS.length)], rnd.nextInt(3), rnd.nextInt(queueCount))
+                .withInputTimeoutChannels(timeoutChannels);
     }
 
     private static int prompt(List<String> prompts, String key) {

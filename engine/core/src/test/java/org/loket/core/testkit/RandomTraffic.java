@@ -65,6 +65,8 @@ public final class RandomTraffic implements DecisionSink {
         int queue = -1;
         int agent = -1;
         int node = -1;
+        /** The channel it arrived on (a menu's input timeout may not apply to it). */
+        int channel;
         long deadlineNs = -1;
         /** Escalation steps applied in the current queue, and when it entered it. */
         int step;
@@ -81,6 +83,7 @@ public final class RandomTraffic implements DecisionSink {
 
         Tracked copy() {
             Tracked t = new Tracked(id);
+            t.channel = channel;
             t.state = state;
             t.queue = queue;
             t.agent = agent;
@@ -95,6 +98,7 @@ public final class RandomTraffic implements DecisionSink {
         }
 
         void restore(Tracked from) {
+            channel = from.channel;
             state = from.state;
             queue = from.queue;
             agent = from.agent;
@@ -369,7 +373,7 @@ public final class RandomTraffic implements DecisionSink {
             }
             boolean current = rnd.nextInt(5) != 0;
             Command c = Commands.promptPlayed(ms, t.id, current ? t.node : rnd.nextInt(config.flowNodes().size()));
-            if (current || c.input == t.node) {
+            if ((current || c.input == t.node) && t.deadlineNs >= 0) {
                 t.deadlineNs = nowNs + config.flowNodes().get(t.node).inputTimeoutMs() * 1_000_000L;
             }
             return expect(ACCEPTED, c);
@@ -447,6 +451,7 @@ public final class RandomTraffic implements DecisionSink {
         // Tracked even when the core looks full: a wrap-up timer due now may free a place first.
         boolean full = live.size() >= config.maxLiveContacts();
         Tracked t = new Tracked(id);
+        t.channel = c.channel;
         track(t);
         pending = t;
         pendingIsArrival = true;
@@ -689,7 +694,8 @@ public final class RandomTraffic implements DecisionSink {
                 if (t != null && (d.flags & Decision.FLAG_FINAL) == 0) {
                     t.state = ContactState.SELF_SERVICE;
                     t.node = d.nodeId;
-                    t.deadlineNs = d.timestampNs + config.flowNodes().get(d.nodeId).inputTimeoutMs() * 1_000_000L;
+                    FlowNode node = config.flowNodes().get(d.nodeId);
+                    t.deadlineNs = node.timesOut(t.channel) ? d.timestampNs + node.inputTimeoutMs() * 1_000_000L : -1;
                 }
             }
             case END_CONTACT -> {

@@ -606,17 +606,17 @@ public final class DaySimulator {
 
     /**
      * How long a citizen takes at each menu of their plan: {@code selfServiceMs} spread evenly, no step
-     * past its menu's input timeout, and what a capped step cannot take given to the others, so the
+     * past its menu's input timeout (where it applies to the channel), and what a capped step cannot take given to the others, so the
      * contact joins its queue exactly {@code selfServiceMs} after arriving whenever the menus allow it
      * (a trace extracted from a journal then plays its recorded day again).
      */
-    private long[] stepDelaysMs(FlowPlanner.Plan plan, long selfServiceMs) {
+    private long[] stepDelaysMs(FlowPlanner.Plan plan, long selfServiceMs, int channel) {
         int steps = plan.inputs().length;
         long[] capMs = new long[steps];
         int node = config.entries().get(plan.entryId()).flowNodeId();
         for (int k = 0; k < steps; k++) {
             FlowNode menu = config.flowNodes().get(node);
-            capMs[k] = menu.inputTimeoutMs() - 1;
+            capMs[k] = stepCapMs(menu, channel);
             node = menu.nextByInput()[plan.inputs()[k]];
         }
         Integer[] byCap = new Integer[steps];
@@ -634,16 +634,21 @@ public final class DaySimulator {
         return delays;
     }
 
+    /** The longest a step at {@code menu} may take: just under its input timeout, or any time where that does not apply. */
+    private static long stepCapMs(FlowNode menu, int channel) {
+        return menu.timesOut(channel) ? menu.inputTimeoutMs() - 1 : Long.MAX_VALUE;
+    }
+
     private void react(Decision d, long atNs) {
         SimContact c = d.contactId >= 0 ? byId.get(d.contactId) : null;
         switch (d.type) {
             case PLAY_PROMPT -> {
                 if (c != null && (d.flags & Decision.FLAG_FINAL) == 0 && c.step < c.plan.inputs().length) {
                     if (c.stepMs == null) {
-                        c.stepMs = stepDelaysMs(c.plan, c.row.selfServiceMs());
+                        c.stepMs = stepDelaysMs(c.plan, c.row.selfServiceMs(), c.row.channel().code());
                     }
                     // A citizen who took longer than the menu waits is modelled as answering just in time.
-                    long stepMs = Math.min(c.stepMs[c.step], config.flowNodes().get(d.nodeId).inputTimeoutMs() - 1);
+                    long stepMs = Math.min(c.stepMs[c.step], stepCapMs(config.flowNodes().get(d.nodeId), c.row.channel().code()));
                     schedule(atNs + Math.max(0, stepMs) * 1_000_000L, Kind.INPUT, c, -1, ++c.token);
                 }
             }
