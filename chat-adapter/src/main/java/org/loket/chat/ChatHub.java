@@ -216,6 +216,11 @@ final class ChatHub implements AutoCloseable {
         return signIn.guard();
     }
 
+    /** The wallboard pages' supervisors (tests set the clock of their sessions). Hub thread. */
+    Supervisors supervisors() {
+        return supervisors;
+    }
+
     /** The supervisors' wallboard (its frame, today's figures, the seed from the journal). Hub thread. */
     Wallboard wallboard() {
         return hub.wallboard;

@@ -52,8 +52,9 @@ final class Citizens {
     private static final Comparator<Conversation> QUEUE_ORDER = Comparator.<Conversation>comparingLong(c -> c.rankNs)
             .thenComparingLong(c -> c.joinedNs).thenComparingLong(c -> c.id);
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final HubState hub;
-    private final SecureRandom random = new SecureRandom();
     /** Work items' senders as the journal knows them ({@code Command.citizenPseudonym}). */
     private final Pseudonyms pseudonyms;
     private long nextContactId;
@@ -267,9 +268,10 @@ final class Citizens {
         }
     }
 
-    private String newToken() {
+    /** A bearer token (144 random bits, base64url): a citizen's resume token, a supervisor's session on the wallboard. */
+    static String newToken() {
         byte[] bytes = new byte[18];
-        random.nextBytes(bytes);
+        RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 

@@ -1,7 +1,10 @@
 package org.loket.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.loket.core.AgentState;
 import org.loket.core.PauseReason;
 import org.loket.core.command.Command;
@@ -15,14 +18,29 @@ import org.loket.host.gateway.GatewayContext;
  * or signed in by name), and once signed in set or clear the service announcement, set the state
  * of an agent they supervise, and have their own phone rung to listen in on that agent's call.
  * Every action is audited with the supervisor's name. The figures are {@link Wallboard}'s. Hub thread.
+ * <p>A supervisor who signs in gets a session token: the page keeps it for the browser tab
+ * (sessionStorage), so a reload or a lost connection subscribes again without the secret, which
+ * the page does not keep. The hub keeps only the token's hash; sign-out, {@link #SESSION_MS}, a
+ * restart of Loket, or the supervisor's removal from the configuration ends the session.
  */
 final class Supervisors {
+    /** How long a supervisor's session lasts from its sign-in: a working day. */
+    static final long SESSION_MS = 12 * 3_600_000L;
+
     private final HubState hub;
     private final SignIn signIn;
     private final Desks desks;
     /** For the services other gateways offer (the phone channel's {@link CallMonitoring}), looked up when needed. */
     private final GatewayContext context;
     private final OperatorAudit audit;
+    /** Signed-in supervisors' sessions by their token's hash ({@link Citizens#tokenHash}). */
+    private final Map<String, Session> sessions = new HashMap<>();
+    /** The clock sessions expire by; tests set another. */
+    LongSupplier clockMs = System::currentTimeMillis;
+
+    /** Who signed in, and until when (epoch ms). */
+    private record Session(String supervisor, long expiresMs) {
+    }
 
     Supervisors(HubState hub, SignIn signIn, Desks desks, GatewayContext context) {
         this.hub = hub;
@@ -32,32 +50,71 @@ final class Supervisors {
         this.audit = context.audit();
     }
 
-    /** A wallboard page's frame: subscribe, then (signed in) announce, agent-state, listen; ping. */
+    /** A wallboard page's frame: subscribe, then (signed in) announce, agent-state, listen; sign-out, ping. */
     void onFrame(Peer peer, String type, JsonNode frame) {
         switch (type) {
-            case "subscribe" -> {
-                // A wall display shows the shared token; a supervisor signs in by name (and may act).
-                String name = frame.path("supervisor").asText("");
-                if (!name.isEmpty()) {
-                    if (!signIn.check(peer, "wallboard", name, hub.wallboard.isSupervisor(name), frame.path("secret").asText(""), "unauthorised",
-                            "Unknown supervisor or wrong secret.")) {
-                        return;
-                    }
-                    peer.supervisor = name;
-                    audit.record("wallboard", name, "signed-in", "", "");
-                } else if (!SignIn.secretMatches(hub.settings.supervisorToken(), frame.path("token").asText(""))) {
-                    signIn.refuse(peer, "unauthorised", "Wrong supervisor token.");
-                    return;
-                }
-                peer.subscribed = true;
-                hub.wallboard.subscribe(peer);
-            }
+            case "subscribe" -> subscribe(peer, frame);
+            case "sign-out" -> signOut(peer);
             case "announce" -> announce(peer, frame);
             case "agent-state" -> supervisorSetsPresence(peer, frame);
             case "listen" -> ringSupervisorsPhone(peer, frame);
             case "ping" -> peer.send("{\"type\":\"pong\"}");
             default -> hub.malformed(peer, "unknown type '" + type + "'");
         }
+    }
+
+    /**
+     * A wall display shows the shared token; a supervisor signs in by name and secret (and may act),
+     * and is given a session token ({@code supervisor-session}), or comes back with that token.
+     */
+    private void subscribe(Peer peer, JsonNode frame) {
+        String name = frame.path("supervisor").asText("");
+        String token = frame.path("session").asText("");
+        long nowMs = clockMs.getAsLong();
+        if (!token.isEmpty()) {
+            String hash = Citizens.tokenHash(token);
+            Session session = sessions.get(hash);
+            if (session == null || session.expiresMs() <= nowMs || !hub.wallboard.isSupervisor(session.supervisor())) {
+                sessions.remove(hash);
+                signIn.refuse(peer, "session-ended", "Your sign-in has ended; sign in again.");
+                return;
+            }
+            peer.supervisor = session.supervisor();
+            peer.session = hash;
+        } else if (!name.isEmpty()) {
+            if (!signIn.check(peer, "wallboard", name, hub.wallboard.isSupervisor(name), frame.path("secret").asText(""), "unauthorised",
+                    "Unknown supervisor or wrong secret.")) {
+                return;
+            }
+            sessions.values().removeIf(s -> s.expiresMs() <= nowMs);
+            String issued = Citizens.newToken();
+            peer.supervisor = name;
+            peer.session = Citizens.tokenHash(issued);
+            sessions.put(peer.session, new Session(name, nowMs + SESSION_MS));
+            audit.record("wallboard", name, "signed-in", "", "");
+            peer.send(hub.json.createObjectNode().put("type", "supervisor-session").put("token", issued)
+                    .put("expiresInSeconds", SESSION_MS / 1000).toString());
+        } else if (!SignIn.secretMatches(hub.settings.supervisorToken(), frame.path("token").asText(""))) {
+            signIn.refuse(peer, "unauthorised", "Wrong supervisor token.");
+            return;
+        }
+        peer.subscribed = true;
+        hub.wallboard.subscribe(peer);
+    }
+
+    /** The page signs out: its session ends (a signed-in supervisor's), and it shows nothing until it subscribes again. */
+    private void signOut(Peer peer) {
+        if (peer.session != null) {
+            sessions.remove(peer.session);
+            peer.session = null;
+        }
+        if (peer.supervisor != null) {
+            audit.record("wallboard", peer.supervisor, "signed-out", "", "");
+            peer.supervisor = null;
+        }
+        peer.subscribed = false;
+        hub.wallboard.unsubscribe(peer);
+        peer.send("{\"type\":\"signed-out\"}");
     }
 
     /**

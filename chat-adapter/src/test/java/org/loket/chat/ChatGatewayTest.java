@@ -194,6 +194,63 @@ class ChatGatewayTest {
         }
     }
 
+    /**
+     * A supervisor's sign-in gives the page a session token, which subscribes again (a reload, a
+     * lost connection) without the secret: until sign-out, or 12 hours after the sign-in.
+     */
+    @Test
+    void shouldSignASupervisorInAgainWithItsSessionUntilSignOutOrTwelveHoursLater() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "100"));
+             WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
+            lead.send("{\"type\":\"subscribe\",\"supervisor\":\"floor-lead\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+            JsonNode issued = lead.await("supervisor-session");
+            String session = issued.path("token").asText();
+            assertThat(session).hasSizeGreaterThanOrEqualTo(24).isNotEqualTo(TestEngine.SECRET);
+            assertThat(issued.path("expiresInSeconds").asLong()).isEqualTo(12 * 3600);
+            lead.await("signed-in");
+            String again = "{\"type\":\"subscribe\",\"session\":\"" + session + "\"}";
+            try (WsClient reloaded = new WsClient(t.ws() + "/ws/wallboard")) {
+                reloaded.send(again);
+                assertThat(reloaded.await("signed-in").path("supervisor").asText()).isEqualTo("floor-lead");
+                reloaded.await("wallboard");
+                assertThat(reloaded.seen).extracting(f -> f.path("type").asText()).as("no new session for a session")
+                        .doesNotContain("supervisor-session");
+                reloaded.send("{\"type\":\"sign-out\"}");
+                reloaded.await("signed-out");
+                reloaded.send("{\"type\":\"announce\",\"prompt\":\"info-activation-letter\"}");
+                assertThat(reloaded.await("error").path("code").asText()).as("signed out: acts no more").isEqualTo("forbidden");
+            }
+            try (WsClient afterSignOut = new WsClient(t.ws() + "/ws/wallboard")) {
+                afterSignOut.send(again);
+                assertThat(afterSignOut.await("error").path("code").asText()).as("sign-out ended the session").isEqualTo("session-ended");
+                afterSignOut.send("{\"type\":\"subscribe\",\"session\":\"guessed\"}");
+                assertThat(afterSignOut.await("error").path("code").asText()).isEqualTo("session-ended");
+            }
+            // A new sign-in lasts 12 hours.
+            String later;
+            try (WsClient next = new WsClient(t.ws() + "/ws/wallboard")) {
+                next.send("{\"type\":\"subscribe\",\"supervisor\":\"floor-lead\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+                later = "{\"type\":\"subscribe\",\"session\":\"" + next.await("supervisor-session").path("token").asText() + "\"}";
+            }
+            long signedInMs = System.currentTimeMillis();
+            t.gateway.hub().ask(h -> h.supervisors().clockMs = () -> signedInMs + 12 * 3_600_000L - 60_000L).get(5, TimeUnit.SECONDS);
+            try (WsClient nearlyTwelveHours = new WsClient(t.ws() + "/ws/wallboard")) {
+                nearlyTwelveHours.send(later);
+                nearlyTwelveHours.await("signed-in");
+            }
+            t.gateway.hub().ask(h -> h.supervisors().clockMs = () -> signedInMs + 12 * 3_600_000L + 60_000L).get(5, TimeUnit.SECONDS);
+            try (WsClient twelveHours = new WsClient(t.ws() + "/ws/wallboard")) {
+                twelveHours.send(later);
+                assertThat(twelveHours.await("error").path("code").asText()).isEqualTo("session-ended");
+            }
+            // The audit has the sign-ins and the sign-out, never a token or secret.
+            List<String> audit = java.nio.file.Files.readAllLines(t.dataFolder.resolve("audit.csv"));
+            assertThat(audit.stream().skip(1).map(line -> line.substring(line.indexOf(',') + 1)).toList()).containsExactly(
+                    "wallboard,floor-lead,signed-in,,", "wallboard,floor-lead,signed-out,,", "wallboard,floor-lead,signed-in,,");
+            assertThat(String.join("\n", audit)).doesNotContain(session).doesNotContain(TestEngine.SECRET);
+        }
+    }
+
     @Test
     void shouldLetASupervisorChangeTheStateOfTheAgentsItSupervisesAndNoOthers() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "100"));
