@@ -279,12 +279,16 @@ final class Wallboard {
      * contact, or whom today's schedule expects now, with what it expects and whether they do it).
      * Pushed only when something changed (and each new minute while the roster has shifts); the page
      * counts waits and times in state on from {@code oldestJoinedMs} and {@code sinceMs} itself, so a
-     * quiet centre costs few frames.
+     * quiet centre costs few frames, and shows its clock in {@code zone}.
      */
     ObjectNode frame() {
         long nowMs = System.currentTimeMillis();
         long nowNs = nowMs * 1_000_000L;
-        ObjectNode w = json.createObjectNode().put("type", "wallboard").put("at", Instant.ofEpochMilli(nowMs).toString());
+        Instant at = Instant.ofEpochMilli(nowMs);
+        // The helpdesk's zone (the hours'), in which "today" runs: the page shows its clock times in it,
+        // and its offset now for a browser that does not know the zone's id.
+        ObjectNode w = json.createObjectNode().put("type", "wallboard").put("at", at.toString())
+                .put("zone", dayZone.getId()).put("utcOffsetSeconds", dayZone.getRules().getOffset(at).getTotalSeconds());
         ArrayNode qs = w.putArray("queues");
         KpiReport report = today.report(nowNs);
         AgentView[] agentViews = agents.get();

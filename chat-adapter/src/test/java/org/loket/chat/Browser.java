@@ -41,8 +41,8 @@ final class Browser {
     }
 
     /**
-     * A 20-second wait that looks again when an element went stale: the wallboard redraws its rows
-     * on every push, so a row found in one call may be gone by the next (a read of its text).
+     * A 20-second wait that looks again when an element went stale: a page may replace an element
+     * between two calls (a desktop's card, a wallboard row of an agent who left the floor).
      */
     static WebDriverWait await(ChromeDriver driver) {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));

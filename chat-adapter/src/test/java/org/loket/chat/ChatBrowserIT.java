@@ -45,7 +45,6 @@ class ChatBrowserIT {
 
     private static void run(TestEngine t, ChromeDriver driver) throws Exception {
         WebDriverWait wait = Browser.await(driver);
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // the wallboard redraws its rows on every push
         String base = t.http();
 
         // Agent 1 logs in on the desktop and is ready.
@@ -165,8 +164,14 @@ class ChatBrowserIT {
         driver.get(base + "/wallboard#token=" + TestEngine.SUPERVISOR_TOKEN);
         String board = driver.getWindowHandle();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents tr[data-agent='tax-desk-001']"), "busy"));
-        // the wallboard redraws its rows on every push: find them afresh each time
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents tr[data-agent='chat-desk-001']"), "ready"));
+        // The token is out of the address at once, and kept for this tab only (a reload shows the board again).
+        assertThat(driver.getCurrentUrl()).doesNotContain(TestEngine.SUPERVISOR_TOKEN).doesNotContain("#");
+        assertThat(driver.executeScript("return [sessionStorage.getItem('loket.wallboard.subscribe'), localStorage.length];"))
+                .isEqualTo(java.util.List.of("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}", 0L));
+        // Rows are updated in place across pushes: a mark set on these elements now is still there after the changes below.
+        driver.executeScript("document.querySelector(\"#agents tr[data-agent='tax-desk-001']\").loketMark = 'kept';"
+                + " document.querySelector(\"#queues tr[data-queue='digid-chat']\").loketMark = 'kept';");
         // The floor at a glance: the two desks logged in, chat-desk-001 ready, tax-desk-001 busy.
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("agent-totals"), "ready 1 · offered 0 · busy 1 · wrap-up 0 · paused 0"));
         Browser.screenshot(driver, "07-wallboard-busy");
@@ -203,6 +208,8 @@ class ChatBrowserIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents tr[data-agent='tax-desk-001']"), "paused"));
         assertThat(driver.executeScript("return Array.from(document.querySelectorAll('#agents tr[data-agent=\"tax-desk-001\"] td'))"
                 + ".slice(1, 3).map(c => c.textContent).join(' | ');")).as("the break began when the chat was done").isEqualTo("paused | break");
+        assertThat(driver.executeScript("return document.querySelector(\"#agents tr[data-agent='tax-desk-001']\").loketMark;"))
+                .as("the same row element, busy then paused").isEqualTo("kept");
         // Today's figures are the reports' (docs/kpis.md): the contact counts once, in the queue it
         // first joined, answered within the target; the queue it was transferred to answered none.
         // queue, channel, waiting, longest wait, answered, abandoned, service level
@@ -210,7 +217,7 @@ class ChatBrowserIT {
                 .as("e-mail's threshold, in working days").isEqualTo("2 wd");
         By firstRow = By.cssSelector("#queues tr[data-queue='digid-chat']");
         try {
-            wait.until(ExpectedConditions.textToBePresentInElementLocated(firstRow, "digid-chat chat 0 0 1 0 100 %"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(firstRow, "digid-chat chat 0 0:00 1 0 100 % 1:00"));
         } catch (org.openqa.selenium.TimeoutException e) {
             // A stale row: say what the hub itself holds, to tell figures the hub lacks from a push
             // the page never got (the cause once: a decision-less WRAP_UP_DONE that pushed nothing).
@@ -218,9 +225,10 @@ class ChatBrowserIT {
                     + "; the hub's wallboard now: " + t.gateway.hub().ask(ChatHub::wallboard).get(5, TimeUnit.SECONDS), e);
         }
         By taxRow = By.cssSelector("#queues tr[data-queue='tax-handover-chat']");
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(taxRow, "tax-handover-chat chat 0 0 0 0"));
-        // ... and the transfer shows as one into the tax hand-over queue, none into the first (each
-        // cell found afresh: a push may redraw the rows between two looks).
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(taxRow, "tax-handover-chat chat 0 0:00 0 0"));
+        assertThat(driver.executeScript("return document.querySelector(\"#queues tr[data-queue='digid-chat']\").loketMark;"))
+                .as("the same row element, before and after the chat was answered").isEqualTo("kept");
+        // ... and the transfer shows as one into the tax hand-over queue, none into the first.
         wait.until(d -> d.findElement(By.cssSelector("#queues tr[data-queue='tax-handover-chat'] td:nth-child(9)")).getText()
                 .equals("1"));
         wait.until(d -> d.findElement(By.cssSelector("#queues tr[data-queue='digid-chat'] td:nth-child(9)")).getText()
@@ -231,6 +239,9 @@ class ChatBrowserIT {
                         + " && document.getElementById('queues').getBoundingClientRect().right <= document.documentElement.clientWidth"))
                 .as("the wallboard's queue table fits the window").isTrue();
         Browser.screenshot(driver, "10-wallboard-after");
+        driver.navigate().refresh();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(taxRow, "tax-handover-chat chat 0 0:00 0 0"));
+        assertThat(driver.findElement(By.id("token-form")).isDisplayed()).as("a reload asks for no token").isFalse();
 
         t.engine.awaitQuiet(5_000);
         assertThat(t.engine.core().ended(Outcome.ANSWERED)).isEqualTo(1);
@@ -352,7 +363,7 @@ class ChatBrowserIT {
                 Thread.sleep(6_000);
                 t.phone(CommandType.CONTACT_ABANDONED, gaveUp, -1, -1, -1);
                 driver.get(t.http() + "/wallboard#token=" + TestEngine.SUPERVISOR_TOKEN);
-                // The page redraws its rows every second: each cell is read in one script, text and class together.
+                // Each cell is read in one script, text and class together.
                 wait.until(d -> "50 % | alarm".equals(levelCell(driver, "application-voice")));
                 assertThat(levelCell(driver, "digid-chat")).as("no figure, no alarm").doesNotContain("alarm");
                 // The day of the whole centre: the second caller was the first one again (one phone), so one came back.
@@ -390,19 +401,38 @@ class ChatBrowserIT {
                 // This browser's clock runs an hour ahead of the server's: times in state are the server's all the same.
                 driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
                         "(function () { const real = Date.now; Date.now = function () { return real() + 3600000; }; })();"));
+                // ... and it is in New York: the header's clock is the helpdesk's all the same.
+                driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", "America/New_York"));
                 driver.get(t.http() + "/wallboard#token=" + TestEngine.SUPERVISOR_TOKEN);
-                // The page redraws its rows every second: read them in one script, not cell by cell.
+                // Read in one script, not cell by cell: the page counts times in state on every second.
                 java.util.List<String> expected = java.util.List.of(
                         "chat-desk-001 | ready | break until 10:15 | alarm",
                         "chat-desk-002 | logged-out | break until 10:15 | ",
                         "tax-desk-001 | logged-out | work until 12:00 | alarm",
-                        "Schedule now: 3 on shift (2 on a planned break) · out of adherence 2 agents for 0 s or more | alarm");
+                        "Schedule now: 3 on shift (2 on a planned break) · out of adherence 2 agents for 0:00 or more | alarm");
                 wait.until(d -> expected.equals(scheduleRows(driver)));
                 Browser.screenshot(driver, "14-wallboard-schedule-adherence");
                 assertThat(scheduleRows(driver)).as("generalist-001 is off and away: not listed").isEqualTo(expected);
-                Object secondsInState = driver.executeScript("return Number(document.querySelector("
-                        + "'#agents tbody tr[data-agent=\"chat-desk-001\"]').children[3].textContent);");
-                assertThat(((Number) secondsInState).longValue()).as("ready since the test began, not an hour").isBetween(0L, 120L);
+                String inState = (String) driver.executeScript("return document.querySelector("
+                        + "'#agents tbody tr[data-agent=\"chat-desk-001\"]').children[3].textContent;");
+                assertThat(inState).as("m:ss").matches("[0-9]+:[0-5][0-9]");
+                assertThat(Integer.parseInt(inState.substring(0, inState.indexOf(':')))).as("ready since the test began, not an hour")
+                        .isBetween(0, 2);
+                // Every duration in one form: a threshold of an hour as well.
+                assertThat(driver.executeScript("return ['digid-chat', 'webcare'].map(function (q) {"
+                        + " return document.querySelector(\"#queues tr[data-queue='\" + q + \"']\").children[7].textContent; });"))
+                        .isEqualTo(java.util.List.of("1:00", "1 h 00 min"));
+                String header = driver.findElement(By.id("at")).getText();
+                java.util.regex.Matcher clock = java.util.regex.Pattern
+                        .compile("· [A-Z][a-z]{2}, ([0-9]{1,2}) [A-Za-z]+ [0-9]{4} · ([0-9]{2}:[0-9]{2}) \\(Europe/Amsterdam\\)").matcher(header);
+                assertThat(clock.matches()).as(header).isTrue();
+                java.time.ZonedDateTime amsterdam = java.time.ZonedDateTime.now(java.time.ZoneId.of("Europe/Amsterdam"));
+                java.time.format.DateTimeFormatter hhmm = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
+                assertThat(clock.group(2)).as("the server's time in Amsterdam, not New York's nor this browser's clock")
+                        .isIn(amsterdam.minusMinutes(1).format(hhmm), amsterdam.format(hhmm));
+                assertThat(Integer.parseInt(clock.group(1))).isIn(amsterdam.minusMinutes(1).getDayOfMonth(), amsterdam.getDayOfMonth());
+                assertThat(driver.findElement(By.id("sign-out")).isDisplayed()).as("the tab keeps the token: it can forget it").isTrue();
+                assertThatRowsStayInPlace(driver);
                 int number = org.loket.config.ConfigLoader.load(config).routing().agents().stream().map(a -> a.name()).toList()
                         .indexOf("tax-desk-001") + 1;
                 assertThat(driver.executeScript("const r = document.querySelector('#agents tbody tr[data-agent=\"tax-desk-001\"]');"
@@ -428,6 +458,16 @@ class ChatBrowserIT {
                 signInAsSupervisor(driver, t);
                 wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("announce-form")));
                 assertThat(driver.findElement(By.id("signed-in")).getText()).isEqualTo("· signed in as floor-lead");
+                // A reload keeps the supervisor signed in: the tab keeps the session the sign-in gave, not the secret.
+                driver.navigate().refresh();
+                wait.until(ExpectedConditions.textToBe(By.id("signed-in"), "· signed in as floor-lead"));
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("announce-form")));
+                assertThat(driver.findElement(By.id("sign-in-form")).isDisplayed()).isFalse();
+                String kept = (String) driver.executeScript("return sessionStorage.getItem('loket.wallboard.subscribe');");
+                assertThat(kept).startsWith("{\"type\":\"subscribe\",\"session\":\"").doesNotContain(TestEngine.SECRET)
+                        .doesNotContain("floor-lead");
+                assertThat(driver.executeScript("return localStorage.length;")).as("nothing outlives the tab").isEqualTo(0L);
+                assertThat(driver.getCurrentUrl()).isEqualTo(t.http() + "/wallboard");
                 new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("announce-prompt"))).selectByValue("info-activation-letter");
                 Browser.screenshot(driver, "15-wallboard-supervisor-announces");
                 driver.findElement(By.id("announce")).click();
@@ -457,8 +497,9 @@ class ChatBrowserIT {
                         .isEqualTo("Service announcement to every caller and chat: Uw activeringscode komt binnen 3 werkdagen per brief. "
                                 + "Is hij verlopen, vraag dan opnieuw aan op digid.nl.");
                 driver.findElement(By.id("logout")).click();
-                // Back on the wallboard: the chat just started heard it; the supervisor clears it.
-                signInAsSupervisor(driver, t);
+                // Back on the wallboard in the same tab, still signed in: the chat just started heard it; the supervisor clears it.
+                driver.get(t.http() + "/wallboard");
+                wait.until(ExpectedConditions.textToBe(By.id("signed-in"), "· signed in as floor-lead"));
                 wait.until(d -> d.findElement(By.id("announcement")).getText().contains("heard by 1"));
                 driver.findElement(By.id("clear-announcement")).click();
                 wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("announcement")));
@@ -488,6 +529,16 @@ class ChatBrowserIT {
                 wait.until(ExpectedConditions.textToBe(By.id("listen-status"), "Your phone rings: answer it to whisper to chat-desk-001."));
                 assertThat(asked).containsExactly("floor-lead whisper chat-desk-001");
 
+                // Sign out: the tab forgets the session, the server ends it, and the page asks again.
+                driver.findElement(By.id("sign-out")).click();
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in-form")));
+                assertThat(driver.executeScript("return [sessionStorage.getItem('loket.wallboard.subscribe'),"
+                        + " document.querySelectorAll('#agents tbody tr').length];")).isEqualTo(java.util.Arrays.asList(null, 0L));
+                assertThat(driver.findElement(By.id("sign-out")).isDisplayed()).isFalse();
+                try (WsClient stale = new WsClient(t.ws() + "/ws/wallboard")) {
+                    stale.send(kept);
+                    assertThat(stale.await("error").path("code").asText()).as("the session ended with the sign-out").isEqualTo("session-ended");
+                }
                 // chat-lead supervises the chat desk only: "only my agents" leaves tax-desk-001 out of the table.
                 try (WsClient chat = t.login("chat-desk-001"); WsClient tax = t.login("tax-desk-001")) {
                     driver.get(t.http() + "/wallboard");
@@ -502,6 +553,34 @@ class ChatBrowserIT {
                 driver.quit();
             }
         }
+    }
+
+    /**
+     * The wallboard's rows stay the same elements while the page counts on (every second): over 2.5
+     * seconds of a quiet floor, no row is added, removed or replaced, only the agents' times in state
+     * change (their text), a mark set on the rows stays, and a selection in a row stays selected.
+     */
+    @SuppressWarnings("unchecked")
+    private static void assertThatRowsStayInPlace(ChromeDriver driver) throws InterruptedException {
+        driver.executeScript("window.loketChanges = [];"
+                + "const observer = new MutationObserver(function (ms) { ms.forEach(function (m) {"
+                + "  const n = m.target.nodeType === 1 ? m.target : m.target.parentNode;"
+                + "  loketChanges.push(n.closest('table').id + ' ' + n.tagName.toLowerCase() + (n.tagName === 'TD' ? n.cellIndex : '') + ' ' + m.type); }); });"
+                + "['#queues tbody', '#agents tbody'].forEach(function (b) {"
+                + "  const body = document.querySelector(b);"
+                + "  observer.observe(body, {childList: true, subtree: true, characterData: true, attributes: true});"
+                + "  Array.from(body.rows).forEach(function (r) { r.loketMark = 'kept'; }); });"
+                + "const range = document.createRange();"
+                + "range.selectNodeContents(document.querySelector(\"#agents tr[data-agent='chat-desk-001']\").cells[0]);"
+                + "getSelection().removeAllRanges(); getSelection().addRange(range);");
+        Thread.sleep(2_500);
+        java.util.List<Object> after = (java.util.List<Object>) driver.executeScript("return [loketChanges,"
+                + " Array.from(document.querySelectorAll('#queues tbody tr, #agents tbody tr')).every(function (r) { return r.loketMark === 'kept'; }),"
+                + " getSelection().toString()];");
+        assertThat((java.util.List<String>) after.get(0)).as("what changed in the tables").isNotEmpty()
+                .allMatch(change -> change.equals("agents td3 childList"));
+        assertThat(after.get(1)).as("every row the same element").isEqualTo(true);
+        assertThat(after.get(2)).as("the selection stays").isEqualTo("chat-desk-001");
     }
 
     /** Opens the wallboard and signs in with the test configuration's supervisor's name and secret. */
