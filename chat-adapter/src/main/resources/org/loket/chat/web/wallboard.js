@@ -21,13 +21,21 @@
   function keep(c) {
     credentials = c;
     kept = true;
-    sessionStorage.setItem(KEPT, JSON.stringify(c));
+    try {
+      sessionStorage.setItem(KEPT, JSON.stringify(c));
+    } catch (storageOff) {
+      // storage turned off in this browser: the page works, a reload asks again
+    }
   }
 
   function forget() {
     credentials = null;
     kept = false;
-    sessionStorage.removeItem(KEPT);
+    try {
+      sessionStorage.removeItem(KEPT);
+    } catch (storageOff) {
+      // nothing was kept
+    }
   }
 
   // The token and sign-in forms while the page shows nothing; "Sign out" while it shows what it keeps.
