@@ -80,6 +80,23 @@ final class Citizens {
         if (c != null && c.citizen == peer) {
             c.citizen = null;
             c.expiresMs = System.currentTimeMillis() + hub.settings.resumeSeconds() * 1000L;
+            tellAgentsPresence(c);
+        }
+    }
+
+    /**
+     * The agents offered or holding the chat (and one who stays through a warm transfer) see whether
+     * the citizen's page is connected: one that is gone may come back within {@code chat.resume-seconds}.
+     */
+    private void tellAgentsPresence(Conversation c) {
+        if (c.phase != Phase.OFFERED && c.phase != Phase.CONNECTED) {
+            return;
+        }
+        for (int agent : new int[] {c.agent, c.stayingAgent}) {
+            if (agent >= 0) {
+                hub.sendToDesktop(agent, hub.json.createObjectNode().put("type", "citizen-presence").put("contact", Long.toString(c.id))
+                        .put("online", c.citizen != null).put("resumeSeconds", hub.settings.resumeSeconds()));
+            }
         }
     }
 
@@ -216,9 +233,13 @@ final class Citizens {
             c.citizen.conversation = null;
         }
         hub.counters.resumed.increment();
+        boolean wasAway = c.citizen == null;
         c.citizen = peer;
         c.lastCitizenMs = now;
         peer.conversation = c;
+        if (wasAway) {
+            tellAgentsPresence(c);
+        }
         ObjectNode session = hub.json.createObjectNode().put("type", "session").put("token", token).put("resumed", true)
                 .put("expiresInSeconds", hub.settings.resumeSeconds()).put("phase", c.phase.name().toLowerCase(Locale.ROOT));
         ArrayNode lines = session.putArray("transcript");

@@ -255,6 +255,9 @@ final class Desks {
         if (c.replyTo != null) {
             f.put("replyTo", c.replyTo);
         }
+        if (c.ours && c.channel == Channel.CHAT.code()) {
+            f.put("citizenOnline", c.citizen != null); // a web chat whose page is gone may come back (resume)
+        }
         ArrayNode path = f.putArray("path");
         c.path.forEach(path::add);
         ArrayNode lines = f.putArray("transcript");
