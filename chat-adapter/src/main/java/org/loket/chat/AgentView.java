@@ -22,6 +22,14 @@ final class AgentView {
      * them when it published them, so {@link Desks#mirror} skips as many (see there).
      */
     int ownInFlight;
+    /**
+     * The agent's presence and pause reason as the core has them after the last command (or
+     * {@code AGENT_STATE}) the hub followed, in journal order, refused commands changing nothing.
+     * {@link #presence} runs ahead of it while the hub's own commands are in flight and falls back
+     * to it once they are all back ({@link Desks#mirror}): that is how a refused one is undone.
+     */
+    int corePresence = AgentState.LOGGED_OUT.code();
+    int coreReason = PauseReason.UNSPECIFIED;
 
     AgentView(int id, String name) {
         this.id = id;

@@ -40,14 +40,14 @@ final class ContactActions {
         }
         Conversation c = hub.conversations.get(contactId);
         if (c == null || !a.held.contains(contactId)) {
-            refuse(peer, "not-yours", "You do not hold contact " + contactId + ".");
+            refuse(peer, contactId, "not-yours", "You do not hold contact " + contactId + ".");
             return;
         }
         if (!c.ours && c.channel == Channel.VOICE.code() && !type.equals("transfer") && !type.equals("leave") && !type.equals("wrap-up")) {
             // The phone rings and talks: its answer, rejection and hang-up reach the core through the
             // telephony adapter; the same from here would leave the call and the core disagreeing.
             // A transfer (and leaving a warm one) is the core's, and the telephony adapter moves the caller.
-            refuse(peer, "on-phone", "Contact " + contactId + " is a call: answer, reject and hang up on your phone.");
+            refuse(peer, contactId, "on-phone", "Contact " + contactId + " is a call: answer, reject and hang up on your phone.");
             return;
         }
         switch (type) {
@@ -64,7 +64,7 @@ final class ContactActions {
 
     private void accept(Peer peer, AgentView a, Conversation c) {
         if (c.phase != Phase.OFFERED) {
-            refuse(peer, "not-offered", "Contact " + c.id + " is not offered to you.");
+            refuse(peer, c.id, "not-offered", "Contact " + c.id + " is not offered to you.");
             return;
         }
         if (hub.publish(hub.command(CommandType.OFFER_ACCEPTED, c.id, a.id), peer)) {
@@ -81,11 +81,11 @@ final class ContactActions {
 
     private void decline(Peer peer, AgentView a, Conversation c) {
         if (c.phase != Phase.OFFERED) {
-            refuse(peer, "not-offered", "Contact " + c.id + " is not offered to you.");
+            refuse(peer, c.id, "not-offered", "Contact " + c.id + " is not offered to you.");
             return;
         }
         if (hub.publish(hub.command(CommandType.OFFER_DECLINED, c.id, a.id), peer)) {
-            desks.returnToWaiting(c, a, false);
+            desks.returnToWaiting(c, a, true); // the desktop takes the offer away on this answer, not on the click
         }
     }
 
@@ -95,7 +95,7 @@ final class ContactActions {
             return;
         }
         if (c.phase != Phase.CONNECTED && c.stayingAgent != a.id) {
-            refuse(peer, "not-connected", "Contact " + c.id + " is not connected.");
+            refuse(peer, c.id, "not-connected", "Contact " + c.id + " is not connected.");
             return;
         }
         c.sayAsAgent(a.name, text);
@@ -113,7 +113,7 @@ final class ContactActions {
 
     private void end(Peer peer, Conversation c) {
         if (c.phase != Phase.CONNECTED) {
-            refuse(peer, "not-connected", "Contact " + c.id + " is not connected.");
+            refuse(peer, c.id, "not-connected", "Contact " + c.id + " is not connected.");
             return;
         }
         hub.publish(hub.command(CommandType.CONTACT_ENDED, c.id, Command.NONE), peer);
@@ -128,36 +128,36 @@ final class ContactActions {
     private void transfer(Peer peer, AgentView a, Conversation c, JsonNode frame) {
         Integer queue = hub.queueIds.get(frame.path("queue").asText(""));
         if (queue == null) {
-            hub.malformed(peer, "transfer needs a queue of " + hub.queueIds.keySet());
+            malformed(peer, c.id, "transfer needs a queue of " + hub.queueIds.keySet());
             return;
         }
         QueueSpec to = hub.routing.queues().get(queue);
         QueueSpec from = c.queue < 0 ? null : hub.routing.queues().get(c.queue);
         if (from != null && to.channel() != from.channel()) {
-            refuse(peer, "wrong-channel", "Contact " + c.id + " can only go to a " + from.channel().name().toLowerCase(Locale.ROOT)
+            refuse(peer, c.id, "wrong-channel", "Contact " + c.id + " can only go to a " + from.channel().name().toLowerCase(Locale.ROOT)
                     + " queue, not " + to.name() + ".");
             return;
         }
         String note = frame.path("note").asText("");
         if (note.length() > hub.settings.maxTextChars()) {
             hub.counters.oversizedTexts.increment();
-            refuse(peer, "too-long", "The note is longer than " + hub.settings.maxTextChars() + " characters");
+            refuse(peer, c.id, "too-long", "The note is longer than " + hub.settings.maxTextChars() + " characters");
             return;
         }
         if (c.phase != Phase.CONNECTED || c.agent != a.id) {
-            refuse(peer, "not-connected", "Contact " + c.id + " is not connected.");
+            refuse(peer, c.id, "not-connected", "Contact " + c.id + " is not connected.");
             return;
         }
         boolean introduce = frame.path("introduce").asBoolean(false);
         boolean warm = introduce || frame.path("warm").asBoolean(false);
         if (warm && (to.deferrable() || from != null && from.deferrable())) {
-            refuse(peer, "cold-only", "Contact " + c.id + " is a work item: it is transferred cold.");
+            refuse(peer, c.id, "cold-only", "Contact " + c.id + " is a work item: it is transferred cold.");
             return;
         }
         String targetName = frame.path("agent").asText("").trim();
         Integer target = targetName.isEmpty() ? null : hub.agentIds.get(targetName);
         if (!targetName.isEmpty() && target == null) {
-            hub.malformed(peer, "transfer names no agent '" + targetName + "' of the roster");
+            malformed(peer, c.id, "transfer names no agent '" + targetName + "' of the roster");
             return;
         }
         Command o = hub.command(CommandType.TRANSFER_REQUESTED, c.id, a.id);
@@ -177,7 +177,7 @@ final class ContactActions {
     private void leave(Peer peer, AgentView a, Conversation c) {
         boolean joined = c.introducing && c.stayingAgent >= 0 && c.agent == a.id && c.phase == Phase.CONNECTED;
         if (c.stayingAgent != a.id && !joined) {
-            refuse(peer, "not-staying", "You do not stay with contact " + c.id + " after a warm transfer,"
+            refuse(peer, c.id, "not-staying", "You do not stay with contact " + c.id + " after a warm transfer,"
                     + " nor were you introduced to it.");
             return;
         }
@@ -193,7 +193,7 @@ final class ContactActions {
         List<String> wrapUpCodes = hub.routing.wrapUpCodes();
         int code = wrapUpCodes.indexOf(frame.path("code").asText(""));
         if (code < 0) {
-            hub.malformed(peer, "wrap-up needs a code of " + wrapUpCodes);
+            malformed(peer, c.id, "wrap-up needs a code of " + wrapUpCodes);
             return;
         }
         if (c.phase == Phase.WRAP_UP) {
@@ -203,14 +203,20 @@ final class ContactActions {
                 return;
             }
         } else if (c.phase != Phase.ENDED) {
-            refuse(peer, "not-ended", "End contact " + c.id + " before its wrap-up.");
+            refuse(peer, c.id, "not-ended", "End contact " + c.id + " before its wrap-up.");
             return;
         }
         hub.toWebhook(c, "wrap-up", n -> n.put("code", wrapUpCodes.get(code)));
         desks.closeWrapUp(c, a);
     }
 
-    private void refuse(Peer peer, String code, String message) {
-        peer.send(hub.error(code, message).toString());
+    /** Tells the desk why its action on {@code contact} was not taken: the desktop shows it on that contact's card. */
+    private void refuse(Peer peer, long contact, String code, String message) {
+        peer.send(hub.error(code, message).put("contact", Long.toString(contact)).toString());
+    }
+
+    private void malformed(Peer peer, long contact, String why) {
+        hub.counters.malformedFrames.increment();
+        refuse(peer, contact, "malformed", why);
     }
 }

@@ -58,7 +58,7 @@ final class CoreDecisions {
                     if (c != null && !c.ours && c.phase == Phase.ENDED && hub.agents[d.agentId].held.contains(c.id)) {
                         desks.closeWrapUp(c, hub.agents[d.agentId]); // a call's wrap-up limit: its code can no longer be recorded
                     }
-                    desks.presence(hub.agents[d.agentId], d.agentState, d.reason);
+                    desks.corePresence(hub.agents[d.agentId], d.agentState, d.reason);
                 }
             }
             case END_CONTACT -> onEnd(d);
@@ -410,6 +410,29 @@ final class CoreDecisions {
         hub.toWebhook(c, "outcome", n -> n.put("outcome", Outcome.name(d.outcome)));
     }
 
+    /** The desktop's words for the core's refusal of an agent's command. */
+    private static String refusal(CommandType type, int reason) {
+        String what = type == null ? "command" : switch (type) {
+            case AGENT_LOGGED_IN -> "log-in";
+            case AGENT_STATE_CHANGED -> "change of state";
+            case OFFER_ACCEPTED -> "accept";
+            case OFFER_DECLINED -> "decline";
+            case CONTACT_ENDED -> "end";
+            case TRANSFER_REQUESTED -> "transfer";
+            case TRANSFER_LEFT -> "leave";
+            case WRAP_UP_DONE -> "wrap-up";
+            default -> type.name().toLowerCase(Locale.ROOT);
+        };
+        String why = switch (reason) {
+            case RejectReason.ILLEGAL_TRANSITION -> "not possible in the state the engine has";
+            case RejectReason.WRONG_AGENT -> "another agent has the contact now";
+            case RejectReason.UNKNOWN_CONTACT -> "the contact has ended";
+            case RejectReason.WRONG_CHANNEL -> "a contact goes only to a queue of its own channel";
+            default -> RejectReason.name(reason);
+        };
+        return "Not done: your " + what + " was refused (" + why + "). The desktop shows what the engine has.";
+    }
+
     private void onReject(Decision d) {
         Conversation c = d.contactId >= 0 ? hub.conversations.get(d.contactId) : null;
         if (c != null && c.pendingNotes != null && d.commandType == CommandType.TRANSFER_REQUESTED.code()) {
@@ -428,11 +451,10 @@ final class CoreDecisions {
             frame.put("contact", Long.toString(c.id));
         }
         if (ourAgent) {
-            hub.sendToDesktop(d.agentId, frame);
-            if (type == CommandType.AGENT_LOGGED_IN || type == CommandType.AGENT_STATE_CHANGED) {
-                // the core is the authority on presence; ask the agent to choose again
-                desks.sendState(hub.agents[d.agentId]);
-            }
+            // What the desk showed at once did not happen: the mirror shows the agent's presence as
+            // the core has it when this command comes back (right after its decisions), and the
+            // contact's own decisions came before this refusal.
+            hub.sendToDesktop(d.agentId, frame.put("message", refusal(type, d.reason)));
         }
         if (c != null && c.ours && type == CommandType.CONTACT_ARRIVED) {
             // refused at the door: the journal holds the refusal with its reason

@@ -164,7 +164,7 @@ final class Desks {
      * Publishes an agent's presence (from its desktop or a supervisor's wallboard) and shows it at
      * once as the core will have it: a logout while the agent holds contacts is pending (paused with
      * {@link PauseReason#LOGOUT_PENDING} until the core logs it out after the last one). The core may
-     * still refuse it (the mirror then follows the core).
+     * still refuse it: {@link #mirror} then shows the presence the core has again.
      *
      * @return whether it was published
      */
@@ -187,7 +187,20 @@ final class Desks {
 
     // ------------------------------------------------------------------ what the desktop and the wallboard show
 
-    /** The agent's presence as the core has it now; the desktop hears of it. */
+    /**
+     * The core's presence for the agent (its {@code AGENT_STATE}, a read of the core): shown at
+     * once unless commands of the hub's own are in flight (then {@link #mirror} shows it when they
+     * are back).
+     */
+    void corePresence(AgentView a, int presence, int reason) {
+        a.corePresence = presence;
+        a.coreReason = reason;
+        if (a.ownInFlight == 0) {
+            presence(a, presence, reason);
+        }
+    }
+
+    /** The agent's presence as the hub shows it (the core's, or ahead of it by the hub's own commands); the desktop hears of it. */
     void presence(AgentView a, int presence, int reason) {
         a.presence = presence;
         a.reason = reason;
@@ -324,41 +337,67 @@ final class Desks {
     /**
      * An agent's command from any source, in journal order, moves the hub's views as it moved the
      * core (refused ones move nothing). The hub's own were applied when published: as many commands
-     * as it has in flight for the agent are skipped. If another source's command comes back before
-     * the hub's own, that one is skipped instead and the hub's own applied: its values are the
-     * ones the core ended with, since it came later.
+     * as it has in flight for the agent are skipped (if another source's command comes back before
+     * the hub's own, that one is skipped instead and the hub's own applied). Presence is not
+     * counted so: the core's ({@link AgentView#corePresence}) follows every accepted command, and
+     * once none of the hub's own is in flight any more the agent shows it. So a command of the
+     * desk's own that the core refused (a phone logged the agent out meanwhile) is undone, with the
+     * refusal the desktop got just before.
      */
     void mirror(Command command, Decision[] decisions) {
         if (!AgentView.mirrored(command.type) || command.agentId < 0 || command.agentId >= hub.agents.length) {
             return;
         }
         AgentView a = hub.agents[command.agentId];
-        if (a.ownInFlight > 0) {
+        boolean own = a.ownInFlight > 0;
+        if (own) {
             a.ownInFlight--;
-            return;
         }
+        if (!refused(decisions)) {
+            follow(a, command, decisions, own);
+        }
+        if (a.ownInFlight == 0 && (a.presence != a.corePresence || a.reason != a.coreReason)) {
+            presence(a, a.corePresence, a.coreReason);
+        }
+    }
+
+    private static boolean refused(Decision[] decisions) {
         for (Decision d : decisions) {
             if (d.type == DecisionType.REJECT_COMMAND) {
-                return;
+                return true;
             }
         }
-        Conversation c = command.contactId >= 0 ? hub.conversations.get(command.contactId) : null;
-        boolean heldHere = c != null && c.agent == a.id && a.held.contains(c.id);
+        return false;
+    }
+
+    /** An accepted command: the core's presence of the agent, and (another source's) what it did to a contact held here. */
+    private void follow(AgentView a, Command command, Decision[] decisions, boolean own) {
         switch (command.type) {
             case AGENT_LOGGED_IN -> {
-                if (a.presence == AgentState.LOGGED_OUT.code()) {
-                    presence(a, AgentState.READY.code(), PauseReason.UNSPECIFIED);
-                }
+                a.corePresence = AgentState.READY.code(); // the core takes a login only from a logged-out agent
+                a.coreReason = PauseReason.UNSPECIFIED;
             }
             case AGENT_STATE_CHANGED -> {
                 if (command.agentState == AgentState.LOGGED_OUT.code() && logoutKeptPending(decisions, a.id)) {
-                    return; // the agent holds contacts: onDecision showed the pause the core answered with
+                    return; // the agent holds contacts: the core's AGENT_STATE said so (corePresence)
                 }
-                int reason = command.agentState == AgentState.PAUSED.code() ? command.reason : PauseReason.UNSPECIFIED;
-                if (a.presence != command.agentState || a.reason != reason) {
-                    presence(a, command.agentState, reason);
+                a.corePresence = command.agentState;
+                a.coreReason = command.agentState == AgentState.PAUSED.code() ? Math.max(PauseReason.UNSPECIFIED, command.reason)
+                        : PauseReason.UNSPECIFIED;
+            }
+            default -> {
+                if (!own) {
+                    contactMoved(a, command);
                 }
             }
+        }
+    }
+
+    /** Another source's accepted command on a contact the agent holds here (its phone answered, rejected, wrapped up). */
+    private void contactMoved(AgentView a, Command command) {
+        Conversation c = command.contactId >= 0 ? hub.conversations.get(command.contactId) : null;
+        boolean heldHere = c != null && c.agent == a.id && a.held.contains(c.id);
+        switch (command.type) {
             case OFFER_ACCEPTED -> {
                 if (heldHere && c.phase == Phase.OFFERED) { // the agent answered the phone
                     c.phase = Phase.CONNECTED;

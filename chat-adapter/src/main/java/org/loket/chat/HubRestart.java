@@ -205,8 +205,8 @@ final class HubRestart {
      * The core's announcement, and its presences read after the hub's mirror was already fed (see
      * {@code ChatGateway.resyncFromCore}): where the hub's view differs, the core wins, except for
      * an agent with commands of the hub's own in flight. Those were applied when published and may
-     * be newer than the read (a desk that paused while the core was asked); the mirror skips them
-     * when they come back, so letting the read win would leave the older presence showing.
+     * be newer than the read (a desk that paused while the core was asked): the read is the core's
+     * presence the mirror follows on from ({@link AgentView#corePresence}), shown once they are back.
      */
     void resync(CoreView view) {
         String announced = hub.wallboard.announcement();
@@ -219,8 +219,9 @@ final class HubRestart {
         for (int i = 0; i < view.names().size(); i++) {
             AgentView a = byName.get(view.names().get(i));
             int reason = view.presence()[i] == AgentState.PAUSED.code() ? view.reason()[i] : PauseReason.UNSPECIFIED;
-            if (a != null && a.ownInFlight == 0 && (a.presence != view.presence()[i] || a.reason != reason)) {
-                desks.presence(a, view.presence()[i], reason);
+            if (a != null && (a.corePresence != view.presence()[i] || a.coreReason != reason
+                    || a.presence != view.presence()[i] || a.reason != reason)) {
+                desks.corePresence(a, view.presence()[i], reason);
             }
         }
     }

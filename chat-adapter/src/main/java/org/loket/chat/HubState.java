@@ -269,7 +269,11 @@ final class HubState {
         }
         counters.ringFull.increment();
         if (peer != null) {
-            peer.send(error("busy", "The service is busy; please try again in a few seconds.").put("retryAfterSeconds", 2).toString());
+            ObjectNode busy = error("busy", "The service is busy; please try again in a few seconds.").put("retryAfterSeconds", 2);
+            if (peer.kind == Peer.Kind.AGENT && command.contactId >= 0) {
+                busy.put("contact", Long.toString(command.contactId)); // the desktop shows it on the contact's card
+            }
+            peer.send(busy.toString());
         }
         return false;
     }

@@ -526,20 +526,7 @@ class ChatGatewayTest {
                 return null;
             }).get(5, TimeUnit.SECONDS);
             t.engine.awaitQuiet(5_000);
-            List<String> sent = t.gateway.hub().ask(h -> {
-                List<String> read = new java.util.ArrayList<>();
-                for (Object o = channel.readOutbound(); o != null; o = channel.readOutbound()) {
-                    if (o instanceof io.netty.handler.codec.http.websocketx.TextWebSocketFrame text) {
-                        read.add(text.text());
-                        text.release();
-                    }
-                }
-                return read;
-            }).get(5, TimeUnit.SECONDS);
-            List<JsonNode> frames = new java.util.ArrayList<>();
-            for (String text : sent) {
-                frames.add(JSON.readTree(text));
-            }
+            List<JsonNode> frames = sentTo(t, channel);
             assertThat(frames).as("the core refused the second transfer").anySatisfy(f -> {
                 assertThat(f.path("type").asText()).isEqualTo("refused");
                 assertThat(f.path("command").asText()).isEqualTo("transfer_requested");
@@ -1084,6 +1071,69 @@ class ChatGatewayTest {
             JsonNode settled = t.gateway.hub().ask(h -> h.wallboard().frame()).get(5, TimeUnit.SECONDS);
             assertThat(agentRow(settled, "chat-desk-001").path("state").asText()).as("after the login came back").isEqualTo("ready");
         }
+    }
+
+    /**
+     * A desk's own change of state that the core refuses is undone: the agent's phone logged it out
+     * (another gateway's command, not back at the hub yet) just before the desk asked for a break.
+     * The desktop showed the break at once; after the refusal it shows the agent logged out, as the
+     * core has it, and so does the wallboard.
+     */
+    @Test
+    void shouldUndoADesksOwnChangeOfStateThatTheCoreRefused() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of())) {
+            int agent = t.agentId("chat-desk-001");
+            io.netty.channel.embedded.EmbeddedChannel channel = new io.netty.channel.embedded.EmbeddedChannel();
+            Peer peer = new Peer(channel, Peer.Kind.AGENT, 20);
+            JsonNode login = JSON.readTree("{\"type\":\"login\",\"agent\":\"chat-desk-001\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+            JsonNode pause = JSON.readTree("{\"type\":\"pause\",\"reason\":\"break\"}");
+            t.gateway.hub().ask(h -> {
+                h.onFrame(peer, login);
+                return null;
+            }).get(5, TimeUnit.SECONDS);
+            t.engine.awaitQuiet(5_000);
+            sentTo(t, channel);
+            t.gateway.hub().ask(h -> {
+                t.phone(CommandType.AGENT_STATE_CHANGED, -1, agent, AgentState.LOGGED_OUT.code(), -1);
+                try {
+                    t.engine.awaitQuiet(5_000); // in the core; the hub hears of it after this task
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                h.onFrame(peer, pause);
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+            t.engine.awaitQuiet(5_000);
+            List<JsonNode> frames = sentTo(t, channel);
+            assertThat(frames).filteredOn(f -> f.path("type").asText().equals("state")).extracting(f -> f.path("state").asText())
+                    .as("the break at once, then the core's presence").startsWith("paused").endsWith("logged_out");
+            assertThat(frames).filteredOn(f -> f.path("type").asText().equals("refused")).singleElement().satisfies(f -> {
+                assertThat(f.path("command").asText()).isEqualTo("agent_state_changed");
+                assertThat(f.path("message").asText()).startsWith("Not done: your change of state was refused");
+            });
+            assertThat(t.engine.query(core -> core.agentPresence(agent)).get()).isEqualTo(AgentState.LOGGED_OUT);
+            JsonNode board = t.gateway.hub().ask(h -> h.wallboard().frame()).get(5, TimeUnit.SECONDS);
+            assertThat(agentRow(board, "chat-desk-001")).as("off the wallboard's floor too (it lists who is logged in)").isNull();
+        }
+    }
+
+    /** The frames the hub sent to an embedded channel's peer since the last look. */
+    private static List<JsonNode> sentTo(TestEngine t, io.netty.channel.embedded.EmbeddedChannel channel) throws Exception {
+        List<String> sent = t.gateway.hub().ask(h -> {
+            List<String> read = new java.util.ArrayList<>();
+            for (Object o = channel.readOutbound(); o != null; o = channel.readOutbound()) {
+                if (o instanceof io.netty.handler.codec.http.websocketx.TextWebSocketFrame text) {
+                    read.add(text.text());
+                    text.release();
+                }
+            }
+            return read;
+        }).get(5, TimeUnit.SECONDS);
+        List<JsonNode> frames = new java.util.ArrayList<>();
+        for (String text : sent) {
+            frames.add(JSON.readTree(text));
+        }
+        return frames;
     }
 
     @Test
