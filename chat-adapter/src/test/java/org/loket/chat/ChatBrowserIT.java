@@ -15,6 +15,7 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -51,6 +52,7 @@ class ChatBrowserIT {
         driver.get(base + "/desktop");
         String desk1 = driver.getWindowHandle();
         login(driver, wait, "chat-desk-001");
+        recordSentFrames(driver);
         Browser.screenshot(driver, "01-desktop-ready");
 
         // The citizen chats with the bot and asks for a human.
@@ -101,21 +103,32 @@ class ChatBrowserIT {
         String desk2 = driver.getWindowHandle();
         driver.get(base + "/desktop");
         login(driver, wait, "tax-desk-001");
+        recordSentFrames(driver);
         driver.switchTo().window(desk1);
         card = driver.findElement(By.id("conv-" + contact));
         wait.until(ExpectedConditions.textToBePresentInElement(card.findElement(By.className("transcript")), "Yes, the tax return."));
         new Select(card.findElement(By.className("transfer-queue"))).selectByValue("tax-handover-chat");
+        // A colleague's name mistyped: said on the contact's card, where the agent looks, and Transfer works again.
+        card.findElement(By.className("transfer-agent")).sendKeys("tax-desk-01");
+        card.findElement(By.className("transfer-button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#conv-" + contact + " .card-error"),
+                "transfer names no agent 'tax-desk-01' of the roster"));
+        assertThat(driver.findElement(By.id("error")).getText()).as("not at the top: it is this contact's").isEmpty();
+        wait.until(ExpectedConditions.elementToBeClickable(card.findElement(By.className("transfer-button"))));
+        card.findElement(By.className("transfer-agent")).clear();
         card.findElement(By.className("transfer-agent")).sendKeys("tax-desk-001");
         card.findElement(By.className("transfer-note")).sendKeys("Wrong door: tax return question; activation letter explained.");
         assertThat(card.findElement(By.className("transfer-introduce-label")).isDisplayed()).as("a chat is introduced too").isTrue();
         card.findElement(By.className("transfer-introduce")).click();
         assertThat(card.findElement(By.className("transfer-warm")).isSelected()).as("an introduction is warm").isTrue();
         Browser.screenshot(driver, "05-desktop-transfer");
-        card.findElement(By.className("transfer-button")).click();
+        new Actions(driver).doubleClick(card.findElement(By.className("transfer-button"))).perform();
         // Warm: the first agent stays in the chat (and may still write) until the colleague accepts, and on.
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#conv-" + contact + " .handover-status"),
                 "stay in the chat; your colleague joins it when they accept"));
         card = driver.findElement(By.id("conv-" + contact));
+        assertThat(sent(driver, "transfer")).as("the mistyped one, then one for a double click").isEqualTo(2);
+        assertThat(card.findElement(By.className("card-error")).getText()).as("cleared by the transfer").isEmpty();
         typeAndSend(driver, card.findElement(By.className("reply")), card.findElement(By.className("send")),
                 "A tax colleague will take over in a moment.");
         Browser.screenshot(driver, "05b-desktop-staying-after-warm-transfer");
@@ -192,11 +205,27 @@ class ChatBrowserIT {
         driver.switchTo().window(desk2);
         card2 = driver.findElement(By.id("conv-" + contact));
         card2.findElement(By.className("end")).click();
+        // A mis-click does not end the chat: the card asks first.
+        WebElement confirmEnd = card2.findElement(By.className("end-confirm"));
+        assertThat(confirmEnd.isDisplayed()).isTrue();
+        assertThat(confirmEnd.getText()).startsWith("End this chat? The citizen cannot write in it any more.");
+        assertThat(card2.findElement(By.className("end")).isDisplayed()).isFalse();
+        assertThat(sent(driver, "end")).as("nothing sent before the agent confirms").isZero();
+        Browser.screenshot(driver, "08a-desktop2-confirm-end");
+        new Actions(driver).doubleClick(confirmEnd.findElement(By.className("end-yes"))).perform();
         wait.until(ExpectedConditions.visibilityOf(card2.findElement(By.className("wrap-up"))));
-        new Select(card2.findElement(By.className("wrap-up-code"))).selectByValue("referred");
+        // No code chosen for the agent: Wrap-up done waits for one.
+        Select code = new Select(card2.findElement(By.className("wrap-up-code")));
+        assertThat(code.getFirstSelectedOption().getAttribute("value")).as("no code preselected").isEmpty();
+        WebElement done = card2.findElement(By.className("wrap-up-done"));
+        assertThat(done.isEnabled()).as("not before a code is chosen").isFalse();
+        code.selectByValue("referred");
+        assertThat(done.isEnabled()).isTrue();
         Browser.screenshot(driver, "08-desktop2-wrap-up");
-        card2.findElement(By.className("wrap-up-done")).click();
+        new Actions(driver).doubleClick(done).perform();
         wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("conv-" + contact)));
+        assertThat(sent(driver, "end")).as("one end for a double click").isEqualTo(1);
+        assertThat(sent(driver, "wrap-up")).as("one wrap-up for a double click").isEqualTo(1);
 
         driver.switchTo().window(citizen);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "conversation ended"));
@@ -245,6 +274,8 @@ class ChatBrowserIT {
 
         t.engine.awaitQuiet(5_000);
         assertThat(t.engine.core().ended(Outcome.ANSWERED)).isEqualTo(1);
+        assertThat(t.gateway.counters().rejectedByCore.sum()).as("no command of the desks' twice: none refused").isZero();
+        assertThat(t.gateway.counters().malformedFrames.sum()).as("the mistyped colleague only").isEqualTo(1);
         // The code the agent chose reaches the reports through the journal, by the configuration's name.
         var report = org.loket.host.kpi.JournalKpis.read(t.dataFolder.resolve("journal"), java.time.ZoneOffset.UTC,
                 org.loket.host.kpi.KpiCollector.DEFAULT_SHORT_ABANDON_MS);
@@ -581,6 +612,72 @@ class ChatBrowserIT {
                 .allMatch(change -> change.equals("agents td3 childList"));
         assertThat(after.get(1)).as("every row the same element").isEqualTo(true);
         assertThat(after.get(2)).as("the selection stays").isEqualTo("chat-desk-001");
+    }
+
+    /**
+     * A change of state the core refuses is undone on the desktop, with the reason at the top of the
+     * page: the agent's phone logged it out (another gateway's command, journaled first) just as the
+     * agent asked for a break, so the desktop shows it logged out again, as the core has it. The hub
+     * is held for a moment so that the break is published before it hears of the logout.
+     */
+    @Test
+    void aChangeOfStateTheCoreRefusedIsUndoneOnTheDesktop() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of())) {
+            ChromeDriver driver = Browser.start(Path.of("target", "chromium-profile-" + System.nanoTime()));
+            try {
+                WebDriverWait wait = Browser.await(driver);
+                driver.get(t.http() + "/desktop");
+                login(driver, wait, "chat-desk-002");
+                int agent = t.agentId("chat-desk-002");
+                t.engine.awaitQuiet(5_000);
+                java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+                t.gateway.hub().execute(() -> {
+                    try {
+                        held.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                long framesIn = t.gateway.counters().framesIn.sum();
+                new Select(driver.findElement(By.id("pause-reason"))).selectByValue("break");
+                driver.findElement(By.id("pause")).click();
+                assertThat(driver.findElement(By.id("pause")).isEnabled()).as("once, until the answer").isFalse();
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (t.gateway.counters().framesIn.sum() == framesIn) {
+                    assertThat(System.nanoTime()).as("the pause reached the server").isLessThan(deadline);
+                    Thread.sleep(10);
+                }
+                Thread.sleep(200); // the frame handler hands the frame to the hub right after counting it
+                t.phone(CommandType.AGENT_STATE_CHANGED, -1, agent, org.loket.core.AgentState.LOGGED_OUT.code(), -1);
+                t.engine.awaitQuiet(5_000);
+                held.countDown();
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("error"), "Not done: your change of state was refused"));
+                wait.until(ExpectedConditions.textToBe(By.id("state"), "logged_out"));
+                assertThat(t.engine.core().agentPresence(agent)).isEqualTo(org.loket.core.AgentState.LOGGED_OUT);
+                assertThat(driver.findElement(By.id("error")).getRect().getY())
+                        .as("at the top, above the state line").isLessThan(driver.findElement(By.id("state")).getRect().getY());
+                assertThat(driver.findElement(By.id("pause")).isEnabled()).isTrue();
+                Browser.screenshot(driver, "19-desktop-refused-change-undone");
+                // Ready logs the agent in again; that success clears the error.
+                driver.findElement(By.id("ready")).click();
+                wait.until(ExpectedConditions.textToBe(By.id("state"), "ready"));
+                wait.until(ExpectedConditions.textToBe(By.id("error"), ""));
+            } finally {
+                driver.quit();
+            }
+        }
+    }
+
+    /** From now on the page keeps the type of every frame it sends in {@code window.sentTypes}. */
+    private static void recordSentFrames(ChromeDriver driver) {
+        driver.executeScript("window.sentTypes = []; const send = WebSocket.prototype.send;"
+                + " WebSocket.prototype.send = function (data) { window.sentTypes.push(JSON.parse(data).type); return send.call(this, data); };");
+    }
+
+    /** How many frames of {@code type} the page sent since {@link #recordSentFrames}. */
+    private static long sent(ChromeDriver driver, String type) {
+        return (Long) driver.executeScript("const type = arguments[0];"
+                + " return window.sentTypes.filter(function (t) { return t === type; }).length;", type);
     }
 
     /** Opens the wallboard and signs in with the test configuration's supervisor's name and secret. */

@@ -6,11 +6,48 @@
   let ws = null;
   let welcome = null;
   let credentials = null;
+  // The agent's commands in flight, by what they concern ('presence' or a contact id): the buttons
+  // that sent them stay disabled until the hub answers, so a double click sends one command.
+  const inFlight = new Map();
 
+  /** @return whether the frame went out (false: the connection is down) */
   function send(frame) {
     if (ws && ws.readyState === WebSocket.OPEN) {
       ws.send(JSON.stringify(frame));
+      return true;
     }
+    return false;
+  }
+
+  /** Sends an agent's command once: {@code buttons} stay disabled until the hub's answer about {@code key}. */
+  function sendOnce(key, frame, buttons) {
+    if (!send(frame)) {
+      errorBox.textContent = 'Not connected to Loket (reconnecting): nothing was sent, try again in a moment.';
+      return;
+    }
+    buttons.forEach(function (b) { b.disabled = true; });
+    inFlight.set(key, (inFlight.get(key) || []).concat(buttons));
+  }
+
+  /** Where an error about {@code contact} shows: on its card, else at the top of the page. */
+  function errorBoxFor(contact) {
+    const card = contact && (document.getElementById('conv-' + contact) || document.getElementById('offer-' + contact));
+    return card ? card.querySelector('.card-error') : errorBox;
+  }
+
+  /**
+   * The hub answered about {@code key} (null: about anything in flight, an error that names
+   * nothing): its buttons work again, and a success clears the errors it showed.
+   */
+  function settle(key, ok) {
+    Array.from(inFlight.keys()).filter(function (k) { return key === null || k === key; }).forEach(function (k) {
+      inFlight.get(k).forEach(function (b) { b.disabled = false; });
+      inFlight.delete(k);
+      if (ok) {
+        errorBox.textContent = '';
+        errorBoxFor(k).textContent = '';
+      }
+    });
   }
 
   function el(tag, cls, text) {
@@ -92,6 +129,13 @@
     return card;
   }
 
+  /** A card's own error line, under its buttons: where the agent looks after clicking one. */
+  function cardError() {
+    const box = el('div', 'error card-error');
+    box.setAttribute('role', 'alert');
+    return box;
+  }
+
   function showOffer(f) {
     const card = newCard(f, 'offer', 'offer-');
     if (f.channel === 'voice') {
@@ -100,18 +144,19 @@
       card.appendChild(el('div', 'meta ringing', f.introduce
         ? 'Your phone is ringing: answer it there; your colleague stays on to introduce the caller'
         : 'Your phone is ringing: answer it there'));
+      card.appendChild(cardError());
       document.getElementById('offers').appendChild(card);
       showNewest(card);
       return;
     }
     const row = el('div', 'row');
     const accept = el('button', 'primary accept', 'Accept');
-    // Once: a second click would be refused ("not offered to you") after the first was taken.
-    accept.addEventListener('click', function () { accept.disabled = true; send({type: 'accept', contact: f.contact}); });
     const decline = el('button', 'decline', 'Decline');
-    decline.addEventListener('click', function () { send({type: 'decline', contact: f.contact}); card.remove(); });
+    // Once: the conversation card (or "retracted" after a decline) is the answer; the card stays until then.
+    accept.addEventListener('click', function () { sendOnce(f.contact, {type: 'accept', contact: f.contact}, [accept, decline]); });
+    decline.addEventListener('click', function () { sendOnce(f.contact, {type: 'decline', contact: f.contact}, [accept, decline]); });
     row.append(accept, decline);
-    card.appendChild(row);
+    card.append(row, cardError());
     document.getElementById('offers').appendChild(card);
     showNewest(card);
   }
@@ -134,9 +179,25 @@
     }
     sendButton.addEventListener('click', sendText);
     input.addEventListener('keydown', function (e) { if (e.key === 'Enter') { sendText(); } });
+    // Ending a live chat by a mis-click loses the citizen: End asks first, in the card.
     const end = el('button', 'end', 'End');
-    end.addEventListener('click', function () { send({type: 'end', contact: f.contact}); });
-    talk.append(input, sendButton, end);
+    const confirmEnd = el('span', 'end-confirm hidden');
+    confirmEnd.setAttribute('role', 'group');
+    confirmEnd.setAttribute('aria-label', 'Confirm the end');
+    const endYes = el('button', 'end-yes', 'Yes, end it');
+    const endNo = el('button', 'end-no', 'No, go on');
+    confirmEnd.append(el('span', 'end-question', f.channel === 'chat'
+      ? 'End this chat? The citizen cannot write in it any more.' : 'End this ' + f.channel + '?'), endYes, endNo);
+    function confirming(ask) {
+      end.classList.toggle('hidden', ask);
+      confirmEnd.classList.toggle('hidden', !ask);
+      (ask ? endNo : end).focus();
+    }
+    end.addEventListener('click', function () { confirming(true); });
+    endNo.addEventListener('click', function () { confirming(false); });
+    confirmEnd.addEventListener('keydown', function (e) { if (e.key === 'Escape') { confirming(false); } });
+    endYes.addEventListener('click', function () { sendOnce(f.contact, {type: 'end', contact: f.contact}, [endYes, endNo]); });
+    talk.append(input, sendButton, end, confirmEnd);
     const transfer = el('div', 'row transfer');
     const queue = el('select', 'transfer-queue');
     // A contact is transferred within its channel: a call into a voice queue, a chat into a chat queue.
@@ -166,21 +227,33 @@
     const transferButton = el('button', 'transfer-button', 'Transfer');
     transferButton.addEventListener('click', function () {
       const introducing = warmable && introduce.checked;
-      send({type: 'transfer', contact: f.contact, queue: queue.value, agent: toAgent.value, note: note.value,
-        warm: introducing || (warmable && warm.checked), introduce: introducing});
+      sendOnce(f.contact, {type: 'transfer', contact: f.contact, queue: queue.value, agent: toAgent.value, note: note.value,
+        warm: introducing || (warmable && warm.checked), introduce: introducing}, [transferButton]);
     });
     transfer.append(queue, toAgent, note, warmLabel, introduceLabel, transferButton);
     const handover = el('div', 'row handover hidden');
     const leave = el('button', 'leave', 'Leave');
-    leave.addEventListener('click', function () { send({type: 'leave', contact: f.contact}); });
+    leave.addEventListener('click', function () { sendOnce(f.contact, {type: 'leave', contact: f.contact}, [leave]); });
     handover.append(el('span', 'grow handover-status', ''), leave);
     const wrap = el('div', 'row wrap-up hidden');
     const code = el('select', 'wrap-up-code');
-    (welcome ? welcome.wrapUpCodes : []).forEach(function (c) { code.appendChild(new Option(c, c)); });
+    code.id = 'wrap-up-code-' + f.contact;
+    const codes = welcome ? welcome.wrapUpCodes : [];
+    if (codes.length !== 1) {
+      // No code chosen for the agent: reports count answered contacts by it, so it is chosen deliberately.
+      const none = new Option('choose a code', '', true, true);
+      none.disabled = true;
+      code.appendChild(none);
+    }
+    codes.forEach(function (c) { code.appendChild(new Option(c, c)); });
     const done = el('button', 'primary wrap-up-done', 'Wrap-up done');
-    done.addEventListener('click', function () { send({type: 'wrap-up', contact: f.contact, code: code.value}); });
-    wrap.append(el('span', '', 'Wrap-up:'), code, done);
-    card.append(talk, transfer, handover, wrap);
+    done.disabled = !code.value;
+    code.addEventListener('change', function () { done.disabled = !code.value || inFlight.has(f.contact); });
+    done.addEventListener('click', function () { sendOnce(f.contact, {type: 'wrap-up', contact: f.contact, code: code.value}, [done]); });
+    const codeLabel = el('label', '', 'Wrap-up:');
+    codeLabel.htmlFor = code.id;
+    wrap.append(codeLabel, code, done);
+    card.append(talk, transfer, handover, wrap, cardError());
     if (f.introducedBy) {
       // Taken from an introduction: the colleague is still on the call; leaving hands the caller back to them.
       handover.querySelector('.handover-status').textContent = f.channel === 'voice'
@@ -233,15 +306,18 @@
         break;
       }
       case 'state':
+        settle('presence', true);
         document.getElementById('state').textContent = f.state;
         document.getElementById('reason').textContent = (f.reason && !f.logoutPending ? '(' + f.reason + ')' : '')
           + (f.activity ? ' · ' + f.activity.replace('_', '-') : '')
           + (f.logoutPending ? ' · logging out when your contacts are done' : '');
         break;
       case 'offer':
+        settle(f.contact, true);
         showOffer(f);
         break;
       case 'conversation':
+        settle(f.contact, true);
         showConversation(f);
         break;
       case 'earlier': {
@@ -261,6 +337,7 @@
         break;
       }
       case 'transferred': {
+        settle(f.contact, true);
         const card = document.getElementById('conv-' + f.contact);
         if (!f.warm || !card) {
           removeCard(f.contact);
@@ -269,6 +346,7 @@
         // A warm transfer: keep talking with the citizen until a colleague takes over (or leave).
         card.querySelector('.transfer').classList.add('hidden');
         card.querySelector('.end').classList.add('hidden');
+        card.querySelector('.end-confirm').classList.add('hidden');
         card.querySelector('.handover-status').textContent = 'Transferred to ' + f.queue
           + (f.introduce
             ? (card.querySelector('.on-phone')
@@ -292,9 +370,11 @@
       case 'retracted':
       case 'released':
       case 'closed':
+        settle(f.contact, true);
         removeCard(f.contact);
         break;
       case 'ended': {
+        settle(f.contact, true);
         const card = document.getElementById('conv-' + f.contact);
         if (card) {
           card.querySelector('.talk').classList.add('hidden');
@@ -307,7 +387,9 @@
       }
       case 'error':
       case 'refused':
-        errorBox.textContent = (f.message || (f.command + ': ' + f.reason));
+        // On the contact's card when it names one, else at the top; the buttons it answers work again.
+        errorBoxFor(f.contact).textContent = f.message || (f.command + ': ' + f.reason);
+        settle(f.contact || (f.type === 'refused' ? 'presence' : null), false);
         break;
       default:
         break;
@@ -321,7 +403,10 @@
       if (credentials) { send(credentials); }
     });
     ws.addEventListener('message', function (e) { onFrame(JSON.parse(e.data)); });
-    ws.addEventListener('close', function () { setTimeout(connect, 1000); });
+    ws.addEventListener('close', function () {
+      settle(null, false); // no answer comes on this connection; the next login shows the desk as the hub has it
+      setTimeout(connect, 1000);
+    });
   }
 
   document.getElementById('login-form').addEventListener('submit', function (e) {
@@ -329,11 +414,12 @@
     credentials = {type: 'login', agent: document.getElementById('agent').value, secret: document.getElementById('secret').value};
     send(credentials);
   });
-  document.getElementById('ready').addEventListener('click', function () { send({type: 'ready'}); });
+  const presenceButtons = ['ready', 'pause', 'logout'].map(function (id) { return document.getElementById(id); });
+  document.getElementById('ready').addEventListener('click', function () { sendOnce('presence', {type: 'ready'}, presenceButtons); });
   document.getElementById('pause').addEventListener('click', function () {
-    send({type: 'pause', reason: document.getElementById('pause-reason').value});
+    sendOnce('presence', {type: 'pause', reason: document.getElementById('pause-reason').value}, presenceButtons);
   });
-  document.getElementById('logout').addEventListener('click', function () { send({type: 'logout'}); });
+  document.getElementById('logout').addEventListener('click', function () { sendOnce('presence', {type: 'logout'}, presenceButtons); });
   setInterval(function () { send({type: 'ping'}); }, 20000);
   connect();
 }());
