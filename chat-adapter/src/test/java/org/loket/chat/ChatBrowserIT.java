@@ -618,17 +618,19 @@ class ChatBrowserIT {
      * A change of state the core refuses is undone on the desktop, with the reason at the top of the
      * page: the agent's phone logged it out (another gateway's command, journaled first) just as the
      * agent asked for a break, so the desktop shows it logged out again, as the core has it. The hub
-     * is held for a moment so that the break is published before it hears of the logout.
+     * is held for a moment so that the break is published before it hears of the logout. Then, on a
+     * configuration with one wrap-up code, a call's wrap-up has it chosen already.
      */
     @Test
     void aChangeOfStateTheCoreRefusedIsUndoneOnTheDesktop() throws Exception {
-        try (TestEngine t = new TestEngine(Map.of())) {
+        Path oneCode = TestEngine.testConfigWith("\nsupervisors:", "\nwrapUpCodes: [resolved]\nsupervisors:");
+        try (TestEngine t = new TestEngine(oneCode, Map.of())) {
             ChromeDriver driver = Browser.start(Path.of("target", "chromium-profile-" + System.nanoTime()));
             try {
                 WebDriverWait wait = Browser.await(driver);
                 driver.get(t.http() + "/desktop");
-                login(driver, wait, "chat-desk-002");
-                int agent = t.agentId("chat-desk-002");
+                login(driver, wait, "generalist-001");
+                int agent = t.agentId("generalist-001");
                 t.engine.awaitQuiet(5_000);
                 java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
                 t.gateway.hub().execute(() -> {
@@ -662,6 +664,17 @@ class ChatBrowserIT {
                 driver.findElement(By.id("ready")).click();
                 wait.until(ExpectedConditions.textToBe(By.id("state"), "ready"));
                 wait.until(ExpectedConditions.textToBe(By.id("error"), ""));
+
+                long call = t.callTheApplicationDesk(7_200_005L);
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("offer-" + call)));
+                t.phone(CommandType.OFFER_ACCEPTED, call, agent, -1, -1);
+                WebElement card = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("conv-" + call)));
+                t.phone(CommandType.CONTACT_ENDED, call, -1, -1, -1);
+                wait.until(ExpectedConditions.visibilityOf(card.findElement(By.className("wrap-up"))));
+                assertThat(new Select(card.findElement(By.className("wrap-up-code"))).getOptions()).extracting(WebElement::getText)
+                        .as("the one code, chosen").containsExactly("resolved");
+                card.findElement(By.className("wrap-up-done")).click();
+                wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("conv-" + call)));
             } finally {
                 driver.quit();
             }

@@ -1117,6 +1117,25 @@ class ChatGatewayTest {
         }
     }
 
+    /**
+     * A declined offer leaves the desktop on the hub's answer ({@code retracted}), not on the click;
+     * an action the hub refuses names its contact, so the desktop shows why on that contact's card.
+     */
+    @Test
+    void shouldAnswerADeclineAndNameTheContactOfARefusedAction() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = t.login("chat-desk-001");
+             WsClient citizen = new WsClient(t.ws() + "/ws/citizen")) {
+            TestEngine.askForTheApplicationDesk(citizen);
+            String contact = desk.await("offer").path("contact").asText();
+            desk.send("{\"type\":\"decline\",\"contact\":\"" + contact + "\"}");
+            assertThat(desk.await("retracted").path("contact").asText()).isEqualTo(contact);
+            desk.send("{\"type\":\"end\",\"contact\":\"" + contact + "\"}"); // not connected, offered again or not
+            JsonNode refused = desk.await("error");
+            assertThat(refused.path("code").asText()).isIn("not-yours", "not-connected");
+            assertThat(refused.path("contact").asText()).isEqualTo(contact);
+        }
+    }
+
     /** The frames the hub sent to an embedded channel's peer since the last look. */
     private static List<JsonNode> sentTo(TestEngine t, io.netty.channel.embedded.EmbeddedChannel channel) throws Exception {
         List<String> sent = t.gateway.hub().ask(h -> {
