@@ -97,6 +97,18 @@ class ChatBrowserIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "Is it also about your tax return?"));
         Browser.screenshot(driver, "04-chat-with-agent-after-reload");
 
+        // The citizen's tab goes elsewhere: the agent's card says the citizen is offline, until they are back.
+        driver.get("about:blank");
+        driver.switchTo().window(desk1);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#conv-" + contact + " .citizen-offline")));
+        Browser.screenshot(driver, "04b-desktop-citizen-offline");
+        driver.switchTo().window(citizen);
+        driver.get(base + "/chat");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("session"), "conversation resumed"));
+        driver.switchTo().window(desk1);
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("#conv-" + contact + " .citizen-offline")));
+        driver.switchTo().window(citizen);
+
         // A second agent logs in; the first introduces the citizen to the tax office with a note (a warm
         // transfer after which the first agent stays, the three writing together, until they leave).
         driver.switchTo().newWindow(WindowType.TAB);

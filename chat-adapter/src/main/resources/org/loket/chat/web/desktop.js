@@ -64,8 +64,19 @@
       card.appendChild(el('div', 'meta', 'From: ' + f.from + ' · Subject: ' + f.subject));
     }
     (f.notes || []).forEach(function (n) { card.appendChild(el('div', 'note', 'Note: ' + n)); });
+    const presence = el('div', 'meta citizen-offline hidden', 'Citizen offline: their page is closed or lost;'
+      + ' they may come back and see what you write');
+    presence.setAttribute('role', 'status');
+    card.appendChild(presence);
+    citizenPresence(card, f.citizenOnline !== false);
     const history = earlier(f);
     if (history) { card.appendChild(history); }
+  }
+
+  /** A web chat's card says while the citizen's page is not connected (undefined: not a web chat). */
+  function citizenPresence(card, online) {
+    const badge = card.querySelector('.citizen-offline');
+    if (badge) { badge.classList.toggle('hidden', online); }
   }
 
   const OUTCOMES = {
@@ -331,6 +342,12 @@
         });
         break;
       }
+      case 'citizen-presence':
+        ['offer-', 'conv-'].forEach(function (p) {
+          const card = document.getElementById(p + f.contact);
+          if (card) { citizenPresence(card, f.online); }
+        });
+        break;
       case 'message': {
         const card = document.getElementById('conv-' + f.contact);
         if (card) { addLine(card, el('div', 'line ' + f.from, f.text)); }
