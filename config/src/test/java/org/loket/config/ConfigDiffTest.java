@@ -73,6 +73,20 @@ class ConfigDiffTest {
                 "~ flow node menu: options.1.label.nl (none) -> \"Medewerker\"");
     }
 
+    /** The what-if examples are the default with their own change: its texts and flow stay the default's. */
+    @Test
+    void shouldFindTheExamplesToKeepTheDefaultsPromptsFlowAndEntries() throws Exception {
+        LoadedConfig base = ConfigLoader.load(java.nio.file.Path.of("default"));
+        try (var examples = java.nio.file.Files.list(java.nio.file.Path.of("examples"))) {
+            java.util.List<java.nio.file.Path> folders = examples.sorted().toList();
+            assertThat(folders).isNotEmpty();
+            for (java.nio.file.Path folder : folders) {
+                assertThat(ConfigDiff.diff(base, ConfigLoader.load(folder))).as(folder.toString())
+                        .isNotEmpty().noneMatch(line -> line.matches("[~+-] (prompt|flow node|entry) .*"));
+            }
+        }
+    }
+
     @Test
     void shouldShowSupervisorsAddedAndWhatTheyMayDo() throws Exception {
         String base = "skills: [s]\nqueues: [{name: q, channel: voice, skill: s}]\nagents: [{name: desk, count: 2, skills: {s: 2}}]\n";
