@@ -95,7 +95,7 @@ final class Citizens {
         for (int agent : new int[] {c.agent, c.stayingAgent}) {
             if (agent >= 0) {
                 hub.sendToDesktop(agent, hub.json.createObjectNode().put("type", "citizen-presence").put("contact", Long.toString(c.id))
-                        .put("online", c.citizen != null).put("resumeSeconds", hub.settings.resumeSeconds()));
+                        .put("online", c.citizen != null));
             }
         }
     }
@@ -127,7 +127,7 @@ final class Citizens {
                     peer.send(hub.error("not-now", "The assistant is not waiting for a choice.").toString());
                     return;
                 }
-                c.say("citizen", frame.path("label").asText(inputName(input.asInt())));
+                c.say("citizen", frame.path("label").asText(FlowNode.inputName(input.asInt())));
                 c.lastInput = input.asInt();
                 Command o = hub.command(CommandType.SELF_SERVICE_INPUT, c.id, Command.NONE);
                 o.input = input.asInt();
@@ -355,7 +355,7 @@ final class Citizens {
                 if (node.nextByInput()[input] < 0) {
                     continue;
                 }
-                options.addObject().put("input", input).put("key", inputName(input)).put("label", optionLabel(c, node, input));
+                options.addObject().put("input", input).put("key", FlowNode.inputName(input)).put("label", optionLabel(c, node, input));
             }
             c.lastPrompt = frame;
         }
@@ -393,9 +393,6 @@ final class Citizens {
         return s.replace('-', ' ');
     }
 
-    static String inputName(int input) {
-        return input == 10 ? "*" : input == 11 ? "#" : Integer.toString(input);
-    }
 
     // ------------------------------------------------------------------ positions and housekeeping
 
@@ -411,10 +408,14 @@ final class Citizens {
             int position = 0;
             for (Conversation c : order) {
                 position++;
+                if (c.citizen == null) {
+                    continue;
+                }
                 // A new place, or an estimate that moved to another minute as time passed: the page shows minutes.
-                if (c.citizen != null && (c.position != position || minutes(estimatedWaitSeconds(q, c, position, ready)) != minutes(c.ewtSeconds))) {
+                long ewtSeconds = estimatedWaitSeconds(q, c, position, ready);
+                if (c.position != position || minutes(ewtSeconds) != minutes(c.ewtSeconds)) {
                     c.position = position;
-                    sendPosition(c);
+                    sendPosition(c, q, ewtSeconds);
                 }
             }
         }
@@ -431,7 +432,11 @@ final class Citizens {
             }
             c.position = ahead + 1;
         }
-        c.ewtSeconds = estimatedWaitSeconds(q, c, c.position, readyQualified(q));
+        sendPosition(c, q, estimatedWaitSeconds(q, c, c.position, readyQualified(q)));
+    }
+
+    private void sendPosition(Conversation c, QueueView q, long ewtSeconds) {
+        c.ewtSeconds = ewtSeconds;
         c.citizen.send(hub.json.createObjectNode().put("type", "queued").put("queue", q.spec.name())
                 .put("position", c.position).put("estimatedWaitSeconds", c.ewtSeconds)
                 .put("estimatedWaitMinutes", minutes(c.ewtSeconds)).toString());

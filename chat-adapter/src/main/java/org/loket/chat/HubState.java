@@ -337,7 +337,7 @@ final class HubState {
     // ------------------------------------------------------------------ texts
 
     /** A prompt's text in the language, else in the first language, else its key. */
-    String promptText(String key, int language) {
+    private String promptText(String key, int language) {
         Map<String, String> texts = promptTexts.getOrDefault(key, Map.of());
         String text = texts.get(languageCode(language));
         return text != null ? text : texts.getOrDefault(routing.languages().get(0), key);

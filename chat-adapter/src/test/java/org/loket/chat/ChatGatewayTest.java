@@ -1246,6 +1246,8 @@ class ChatGatewayTest {
                 assertThat(queued.path("estimatedWaitSeconds").asLong()).isPositive();
                 assertThat(queued.path("estimatedWaitMinutes").asLong()).as("what the page shows")
                         .isEqualTo(Citizens.minutes(queued.path("estimatedWaitSeconds").asLong()));
+                assertThat(List.of(29L, 30L, 89L, 90L)).as("to the nearest minute; 0 reads 'less than a minute'")
+                        .extracting(Citizens::minutes).containsExactly(0L, 1L, 1L, 2L);
             }
             citizens[0].send("{\"type\":\"leave\"}");
             assertThat(citizens[1].await("queued", f -> f.path("position").asInt() == 1, 10_000)).isNotNull();

@@ -156,7 +156,7 @@ public final class ConfigDiff {
     /** A flow node's fields with its options' chatbot labels ({@code options.N.label.LANGUAGE}). */
     private static Map<String, String> labelled(Map<String, String> fields, ChatbotTexts chatbot, FlowNode node) {
         chatbot.optionLabels().getOrDefault(node.name(), Map.of()).forEach((input, texts) -> texts.forEach((language, text) ->
-                fields.put("options." + (input == 10 ? "*" : input == 11 ? "#" : input) + ".label." + language, '"' + text + '"')));
+                fields.put("options." + FlowNode.inputName(input) + ".label." + language, '"' + text + '"')));
         return fields;
     }
 
@@ -255,7 +255,7 @@ public final class ConfigDiff {
                 if (n.nextByInput()[i] >= 0) {
                     String language = n.languageByInput() != null && n.languageByInput()[i] >= 0
                             ? " (" + c.languages().get(n.languageByInput()[i]) + ")" : "";
-                    options.add(input(i) + ": " + c.flowNodes().get(n.nextByInput()[i]).name() + language);
+                    options.add(FlowNode.inputName(i) + ": " + c.flowNodes().get(n.nextByInput()[i]).name() + language);
                 }
             }
             f.put("options", "{" + String.join(", ", options) + "}");
@@ -294,9 +294,6 @@ public final class ConfigDiff {
         return f;
     }
 
-    private static String input(int i) {
-        return i == 10 ? "*" : i == 11 ? "#" : Integer.toString(i);
-    }
 
     private static String seconds(long ms) {
         return ms % 1000 == 0 ? Long.toString(ms / 1000) : String.format(Locale.ROOT, "%.3f", ms / 1000.0);

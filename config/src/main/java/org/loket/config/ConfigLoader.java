@@ -1342,7 +1342,7 @@ public final class ConfigLoader {
                             List<String> unlabelled = new ArrayList<>();
                             for (int input = 0; input < FlowNode.INPUTS; input++) {
                                 if (next[input] >= 0 && !labels.containsKey(input)) {
-                                    unlabelled.add(input == 10 ? "*" : input == 11 ? "#" : Integer.toString(input));
+                                    unlabelled.add(FlowNode.inputName(input));
                                 }
                             }
                             if (!unlabelled.isEmpty()) {

@@ -73,6 +73,11 @@
     if (history) { card.appendChild(history); }
   }
 
+  /** The contact's cards on the page: its offer and its conversation (either, both or none). */
+  function cardsOf(contact) {
+    return ['offer-', 'conv-'].map(function (p) { return document.getElementById(p + contact); }).filter(Boolean);
+  }
+
   /** A web chat's card says while the citizen's page is not connected (undefined: not a web chat). */
   function citizenPresence(card, online) {
     const badge = card.querySelector('.citizen-offline');
@@ -333,9 +338,8 @@
         break;
       case 'earlier': {
         // Read from the journal after a restart, for a card shown before: in place, before the transcript.
-        ['offer-', 'conv-'].forEach(function (p) {
-          const card = document.getElementById(p + f.contact);
-          const box = card && earlier(f);
+        cardsOf(f.contact).forEach(function (card) {
+          const box = earlier(f);
           if (!box) { return; }
           const old = card.querySelector('.earlier');
           if (old) { old.replaceWith(box); } else { card.insertBefore(box, card.querySelector('.transcript')); }
@@ -343,10 +347,7 @@
         break;
       }
       case 'citizen-presence':
-        ['offer-', 'conv-'].forEach(function (p) {
-          const card = document.getElementById(p + f.contact);
-          if (card) { citizenPresence(card, f.online); }
-        });
+        cardsOf(f.contact).forEach(function (card) { citizenPresence(card, f.online); });
         break;
       case 'message': {
         const card = document.getElementById('conv-' + f.contact);

@@ -69,6 +69,11 @@ public record FlowNode(String name, Kind kind, int promptId, int[] nextByInput, 
                 fallbackQueueId, queueByChannel, channels);
     }
 
+    /** An input as a caller keys it and the configuration names it: "0"-"9", "*" (10), "#" (11). */
+    public static String inputName(int input) {
+        return input == 10 ? "*" : input == 11 ? "#" : Integer.toString(input);
+    }
+
     /** Number of distinct inputs: digits 0-9, '*' (10) and '#' (11). */
     public static final int INPUTS = 12;
 
