@@ -226,6 +226,7 @@ final class ChatHub implements AutoCloseable {
         return hub.wallboard;
     }
 
+    /** What the hub holds of a contact (tests): phase, queue, agent, path, and its transcript's texts. Hub thread. */
     Map<String, Object> describe(long contactId) {
         Conversation c = hub.conversations.get(contactId);
         Map<String, Object> m = new LinkedHashMap<>();
@@ -234,6 +235,7 @@ final class ChatHub implements AutoCloseable {
             m.put("queue", c.queue);
             m.put("agent", c.agent);
             m.put("path", List.copyOf(c.path));
+            m.put("transcript", c.transcript == null ? List.of() : c.transcript.stream().map(Conversation.Line::text).toList());
         }
         return m;
     }

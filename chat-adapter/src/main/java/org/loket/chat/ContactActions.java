@@ -2,6 +2,7 @@ package org.loket.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.loket.chat.Conversation.Phase;
@@ -69,13 +70,37 @@ final class ContactActions {
         }
         if (hub.publish(hub.command(CommandType.OFFER_ACCEPTED, c.id, a.id), peer)) {
             c.phase = Phase.CONNECTED;
-            c.say("system", "agent joined");
-            if (c.citizen != null) {
-                c.citizen.send("{\"type\":\"agent-joined\"}");
-            }
+            c.joiningAgent = a.id;
             hub.sendToDesktop(a.id, desks.offerFrame(c, "conversation"));
-            desks.joinedIntroduction(c, a);
             desks.shown(a);
+        }
+    }
+
+    /**
+     * The core's answer to an {@code OFFER_ACCEPTED} (in journal order, after its decisions): when
+     * it is the accept this hub published for {@code c}, the citizen (and an introducer) now hear
+     * that the agent joined, with the lines the agent wrote meanwhile; when the core refused it (the
+     * offer had timed out and was retracted), nobody joined and those lines are dropped: the desk
+     * got the refusal and the retraction.
+     */
+    void acceptAnswered(Conversation c, int agentId, boolean refused) {
+        if (c.joiningAgent != agentId) {
+            return;
+        }
+        c.joiningAgent = -1;
+        List<String> held = c.heldAgentLines;
+        c.heldAgentLines = null;
+        if (refused || c.phase != Phase.CONNECTED || c.agent != agentId) {
+            return;
+        }
+        c.say("system", "agent joined");
+        if (c.citizen != null) {
+            c.citizen.send("{\"type\":\"agent-joined\"}");
+        }
+        AgentView a = hub.agents[agentId];
+        desks.joinedIntroduction(c, a);
+        if (held != null) {
+            held.forEach(text -> deliverAgentLine(a, c, text));
         }
     }
 
@@ -98,6 +123,19 @@ final class ContactActions {
             refuse(peer, c.id, "not-connected", "Contact " + c.id + " is not connected.");
             return;
         }
+        if (c.joiningAgent == a.id) {
+            // not yet taken by the core: the citizen reads it after "agent joined", or never
+            if (c.heldAgentLines == null) {
+                c.heldAgentLines = new ArrayList<>(2);
+            }
+            c.heldAgentLines.add(text);
+            return;
+        }
+        deliverAgentLine(a, c, text);
+    }
+
+    /** An agent's line to the transcript, the citizen, a colleague reading along and the outbound webhook. */
+    private void deliverAgentLine(AgentView a, Conversation c, String text) {
         c.sayAsAgent(a.name, text);
         if (c.citizen != null) {
             c.citizen.send(hub.json.createObjectNode().put("type", "message").put("from", "agent").put("text", text).toString());

@@ -52,6 +52,14 @@ final class Conversation {
     int stayingAgent = -1;
     /** That warm transfer introduces (its offer said so): once accepted, the agent who took it may leave it back to {@link #stayingAgent}. */
     boolean introducing;
+    /**
+     * The agent whose accept the hub published and the core has not answered yet, else -1: the
+     * citizen hears "agent joined" (and that agent's first lines) only once the core took it, since
+     * an offer that timed out meanwhile is refused ({@link ContactActions#acceptAnswered}).
+     */
+    int joiningAgent = -1;
+    /** That agent's lines written before the core's answer, sent on to the citizen once it took the accept. */
+    List<String> heldAgentLines;
     ObjectNode lastPrompt;
     Peer citizen;
     /** SHA-256 of the resume token (the token itself is only ever with the citizen), or null once they left. */

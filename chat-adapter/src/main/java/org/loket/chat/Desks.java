@@ -353,8 +353,12 @@ final class Desks {
         if (own) {
             a.ownInFlight--;
         }
-        if (!refused(decisions)) {
+        boolean refused = refused(decisions);
+        if (!refused) {
             follow(a, command, decisions, own);
+        }
+        if (command.type == CommandType.OFFER_ACCEPTED && hub.conversations.get(command.contactId) instanceof Conversation c) {
+            actions.acceptAnswered(c, command.agentId, refused);
         }
         if (a.ownInFlight == 0 && (a.presence != a.corePresence || a.reason != a.coreReason)) {
             presence(a, a.corePresence, a.coreReason);

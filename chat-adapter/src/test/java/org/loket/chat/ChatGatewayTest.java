@@ -1118,6 +1118,96 @@ class ChatGatewayTest {
     }
 
     /**
+     * The citizen hears that an agent joined only once the core took the accept: the agent clicked
+     * Accept just after the offer had timed out in the core (the hub had not heard of it yet), so
+     * the core refused the accept and nobody joined; the line the agent typed at once is not sent.
+     */
+    @Test
+    void shouldNotTellTheCitizenAnAgentJoinedWhenTheCoreRefusedTheAccept() throws Exception {
+        Path config = TestEngine.testConfigWith("skill: digid-login,       priorityAgingSeconds: 120, offerTimeoutSeconds: 30",
+                "skill: digid-login,       priorityAgingSeconds: 120, offerTimeoutSeconds: 1");
+        try (TestEngine t = new TestEngine(config, Map.of()); WsClient citizen = new WsClient(t.ws() + "/ws/citizen")) {
+            io.netty.channel.embedded.EmbeddedChannel channel = new io.netty.channel.embedded.EmbeddedChannel();
+            Peer desk = deskOn(t, channel, "chat-desk-001");
+            TestEngine.askForTheApplicationDesk(citizen);
+            String contact = awaitSent(t, channel, "offer").path("contact").asText();
+            t.gateway.hub().ask(h -> {
+                try {
+                    Thread.sleep(1_500); // the offer times out in the core (its ticks go on); the hub hears of it after this task
+                    t.engine.awaitQuiet(5_000);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                h.onFrame(desk, frame("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}"));
+                h.onFrame(desk, frame("{\"type\":\"message\",\"contact\":\"" + contact + "\",\"text\":\"Good morning!\"}"));
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+            t.engine.awaitQuiet(5_000);
+            assertThat(awaitSent(t, channel, "refused").path("command").asText()).isEqualTo("offer_accepted");
+            assertThat(citizen.sentSoFar()).extracting(f -> f.path("type").asText()).doesNotContain("agent-joined", "message");
+            assertThat(t.gateway.hub().ask(h -> h.describe(Long.parseLong(contact))).get(5, TimeUnit.SECONDS))
+                    .extractingByKey("transcript").asString().doesNotContain("agent joined", "Good morning!");
+        }
+    }
+
+    /** An agent's first line, typed before the core's answer to Accept came back, reaches the citizen after "agent joined". */
+    @Test
+    void shouldSendTheAgentsFirstLinesAfterTheCitizenHeardTheAgentJoined() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient citizen = new WsClient(t.ws() + "/ws/citizen")) {
+            io.netty.channel.embedded.EmbeddedChannel channel = new io.netty.channel.embedded.EmbeddedChannel();
+            Peer desk = deskOn(t, channel, "chat-desk-001");
+            TestEngine.askForTheApplicationDesk(citizen);
+            String contact = awaitSent(t, channel, "offer").path("contact").asText();
+            t.gateway.hub().ask(h -> {
+                h.onFrame(desk, frame("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}"));
+                h.onFrame(desk, frame("{\"type\":\"message\",\"contact\":\"" + contact + "\",\"text\":\"Good morning!\"}"));
+                return null;
+            }).get(5, TimeUnit.SECONDS);
+            citizen.await("agent-joined");
+            citizen.seen.clear(); // what came before
+            JsonNode next = citizen.next();
+            assertThat(next.path("type").asText()).as("right after").isEqualTo("message");
+            assertThat(next.path("text").asText()).isEqualTo("Good morning!");
+        }
+    }
+
+    /** A desk logged in on an embedded channel, so a test can act on the hub's thread between the core's decisions. */
+    private static Peer deskOn(TestEngine t, io.netty.channel.embedded.EmbeddedChannel channel, String agent) throws Exception {
+        Peer peer = new Peer(channel, Peer.Kind.AGENT, 20);
+        JsonNode login = frame("{\"type\":\"login\",\"agent\":\"" + agent + "\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+        t.gateway.hub().ask(h -> {
+            h.onFrame(peer, login);
+            return null;
+        }).get(5, TimeUnit.SECONDS);
+        t.engine.awaitQuiet(5_000);
+        return peer;
+    }
+
+    private static JsonNode frame(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(json, e);
+        }
+    }
+
+    /** The first frame of {@code type} the hub sent to an embedded channel's peer, looking again for 10 s. */
+    private static JsonNode awaitSent(TestEngine t, io.netty.channel.embedded.EmbeddedChannel channel, String type) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<JsonNode> seen = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode f : sentTo(t, channel)) {
+                if (f.path("type").asText().equals(type)) {
+                    return f;
+                }
+                seen.add(f);
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no '" + type + "' frame within 10 s; seen " + seen);
+    }
+
+    /**
      * A declined offer leaves the desktop on the hub's answer ({@code retracted}), not on the click;
      * an action the hub refuses names its contact, so the desktop shows why on that contact's card.
      */

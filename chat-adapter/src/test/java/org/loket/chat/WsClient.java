@@ -74,6 +74,15 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
         return f;
     }
 
+    /** Pings and returns the frames not read yet that came before the pong: what the server sent up to now. */
+    List<JsonNode> sentSoFar() throws InterruptedException {
+        send("{\"type\":\"ping\"}");
+        await("pong");
+        List<JsonNode> sent = new ArrayList<>(seen);
+        seen.clear();
+        return sent;
+    }
+
     JsonNode await(String type) throws InterruptedException {
         return await(type, f -> true, 10_000);
     }
