@@ -38,8 +38,8 @@ final class Citizens {
     private static final long ENDED_KEEP_MS = 60_000;
 
     private static final Map<String, String> HINT = Map.of(
-            "nl", "Kies een van de knoppen hierboven, of kies de optie voor een medewerker.",
-            "en", "Please choose one of the buttons above, or the option to talk to a person.");
+            "nl", "Kies een van de knoppen hierboven (klik erop of typ wat erop staat), of kies de optie voor een medewerker.",
+            "en", "Please choose one of the buttons above (click it or type what it says), or the option to talk to a person.");
 
     /** What the chatbot says when it closes a conversation the citizen left idle ({@code %d}: minutes). */
     private static final Map<String, String> IDLE_CLOSED = Map.of(
@@ -128,10 +128,7 @@ final class Citizens {
                     return;
                 }
                 c.say("citizen", frame.path("label").asText(FlowNode.inputName(input.asInt())));
-                c.lastInput = input.asInt();
-                Command o = hub.command(CommandType.SELF_SERVICE_INPUT, c.id, Command.NONE);
-                o.input = input.asInt();
-                hub.publish(o, peer);
+                choose(peer, c, input.asInt());
             }
             case "message" -> {
                 String text = hub.text(peer, frame, "text");
@@ -143,6 +140,11 @@ final class Citizens {
                     return;
                 }
                 c.say("citizen", text);
+                int typedChoice = c.phase == Phase.SELF_SERVICE && c.stayingAgent < 0 ? typedChoice(c.lastPrompt, text) : -1;
+                if (typedChoice >= 0) {
+                    choose(peer, c, typedChoice); // typed instead of clicked, as many citizens do
+                    return;
+                }
                 // The agent in the conversation, and the one who stays after a warm transfer (both during an introduction).
                 int reader = c.phase == Phase.CONNECTED && c.agent >= 0 ? c.agent : -1;
                 for (int agent : new int[] {reader, c.stayingAgent}) {
@@ -187,6 +189,52 @@ final class Citizens {
             }
             default -> hub.malformed(peer, "unknown type '" + type + "'");
         }
+    }
+
+    /** The citizen's choice in the menu shown: the core takes it; the menu is answered (a second typed choice waits for the next). */
+    private void choose(Peer peer, Conversation c, int input) {
+        c.lastInput = input;
+        c.lastPrompt = null;
+        Command o = hub.command(CommandType.SELF_SERVICE_INPUT, c.id, Command.NONE);
+        o.input = input;
+        hub.publish(o, peer);
+    }
+
+    /**
+     * The menu option a citizen typed instead of clicking, or -1: its key (the phone's digit, which
+     * callers know), its button's words (case, punctuation and spaces aside), or words of
+     * at least three letters found in that one button only ("medewerker" for "Een medewerker
+     * spreken"). Words found in several buttons choose none: the bot's hint names the buttons.
+     *
+     * @param menu the bot's last menu frame ({@link #botFrame}), or null
+     */
+    static int typedChoice(ObjectNode menu, String text) {
+        if (menu == null || !menu.has("options")) {
+            return -1;
+        }
+        String typed = words(text);
+        if (typed.isEmpty()) {
+            return -1;
+        }
+        int found = -1;
+        for (JsonNode option : menu.path("options")) {
+            String label = words(option.path("label").asText(""));
+            if (typed.equals(option.path("key").asText()) || typed.equals(label)) {
+                return option.path("input").asInt();
+            }
+            if (typed.length() >= 3 && (" " + label + " ").contains(" " + typed + " ")) {
+                if (found >= 0) {
+                    return -1;
+                }
+                found = option.path("input").asInt();
+            }
+        }
+        return found;
+    }
+
+    /** Lower case, punctuation dropped (keys '*' and '#' kept), single spaces: how a typed choice is compared. */
+    private static String words(String text) {
+        return text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}*#]+", " ").strip();
     }
 
     private void startChat(Peer peer, String language) {

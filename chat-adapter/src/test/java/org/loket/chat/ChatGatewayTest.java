@@ -83,6 +83,37 @@ class ChatGatewayTest {
     }
 
     /**
+     * A citizen may type a choice instead of clicking: a button's words, a word found in one button
+     * only, or the phone's key; words of several buttons, or none, get the hint and choose nothing.
+     */
+    @Test
+    void shouldTakeAChoiceTheCitizenTypes() throws Exception {
+        try (TestEngine t = new TestEngine(Path.of("../config/default"), Map.of());
+             WsClient citizen = new WsClient(t.ws() + "/ws/citizen")) {
+            citizen.send("{\"type\":\"start\",\"language\":\"nl\"}");
+            citizen.await("bot");
+            citizen.send("{\"type\":\"message\",\"text\":\"English\"}");
+            assertThat(citizen.await("bot").path("text").asText()).isEqualTo("What can we help you with?");
+            citizen.send("{\"type\":\"message\",\"text\":\"digid\"}"); // "The DigiD app" and "Applying for DigiD"
+            assertThat(citizen.await("bot").path("text").asText()).contains("buttons");
+            citizen.send("{\"type\":\"message\",\"text\":\"logging in.\"}");
+            assertThat(citizen.await("bot").path("options")).extracting(o -> o.path("label").asText())
+                    .containsExactly("Status and outages", "Talk to an agent");
+            citizen.send("{\"type\":\"message\",\"text\":\"Agent!\"}");
+            citizen.await("queued");
+            t.engine.awaitQuiet(5_000);
+            JsonNode board = t.gateway.hub().ask(h -> h.wallboard().frame()).get(5, TimeUnit.SECONDS);
+            assertThat(TestEngine.queueFigure(board, "digid-chat", "waiting")).as("in the queue of the login menu's agent option").isEqualTo(1);
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode menu = JSON.createObjectNode();
+        menu.putArray("options").addObject().put("input", 7).put("key", "7").put("label", "Tax return");
+        assertThat(Citizens.typedChoice(menu, " 7 ")).as("the phone's key").isEqualTo(7);
+        assertThat(Citizens.typedChoice(menu, "ta")).as("too short to be a word of a button").isEqualTo(-1);
+        assertThat(Citizens.typedChoice(menu, "#")).isEqualTo(-1);
+        assertThat(Citizens.typedChoice(null, "7")).as("no menu shown").isEqualTo(-1);
+    }
+
+    /**
      * A citizen who reads and thinks is not put in a queue by the menu's input timeout (the phone's);
      * the chatbot closes the conversation after chat.bot-idle-seconds without a step of theirs.
      */
