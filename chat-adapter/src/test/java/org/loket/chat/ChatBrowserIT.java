@@ -63,7 +63,7 @@ class ChatBrowserIT {
         clickOption(driver, wait, "English");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "Press 1 for logging in"));
         Browser.screenshot(driver, "02-chat-bot-menu");
-        clickOption(driver, wait, "application");
+        typeAndSend(driver, By.id("text"), By.id("send"), "Application"); // typed instead of clicked: the button's words
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "Press 1 if you are waiting"));
         clickOption(driver, wait, "talk to an agent");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "connecting you to an agent"));
