@@ -847,7 +847,7 @@ final class CallSession {
     }
 
     private char announce() throws AgiException {
-        String escape = settings.callbackDigit();
+        String escape = callbackDigit();
         int position = calls.board.position(contactId);
         char digit = 0;
         if (position > 0 && mailbox.isEmpty()) {
@@ -877,9 +877,9 @@ final class CallSession {
      * announcement's ("press 1 ..."), then the hold goes on unless the caller took it.
      */
     private void offerCallback() throws AgiException {
-        String escape = settings.callbackDigit();
+        String escape = callbackDigit();
         if (escape.isEmpty()) {
-            return; // this site offers no callbacks
+            return; // this site offers no callbacks, or not to this number
         }
         calls.counters.callbackOffers.incrementAndGet();
         music(false);
@@ -892,8 +892,14 @@ final class CallSession {
         }
     }
 
+    /** The key this caller presses for a callback, or empty: the site offers none, or not to this caller's number. */
+    private String callbackDigit() {
+        return settings.mayCallBack(number) ? settings.callbackDigit() : "";
+    }
+
     private boolean requestCallback(char digit) {
-        if (settings.callbackDigit().isEmpty() || digit != settings.callbackDigit().charAt(0)) {
+        String escape = callbackDigit();
+        if (escape.isEmpty() || digit != escape.charAt(0)) {
             return false;
         }
         if (calls.publish(Calls.Out.of(CommandType.CALLBACK_REQUESTED, contactId))) {

@@ -45,6 +45,14 @@ final class CallbackSession {
             calls.publish(Calls.Out.offer(CommandType.OFFER_DECLINED, contactId, agentId));
             return;
         }
+        if (!gateway.settings().mayCallBack(callback.number())) {
+            // Kept before telephony.callbackNumbers was narrowed (a number taken now was checked when offered):
+            // never dialled; the callback ends as abandoned, so it is neither lost nor offered round the floor.
+            calls.counters.callbacksFailed.incrementAndGet();
+            LOG.warn("callback {}: caller {}'s number is not one telephony.callbackNumbers allows; not dialled", contactId, callback.pseudonym());
+            calls.publish(Calls.Out.of(CommandType.CONTACT_ABANDONED, contactId)); // its END_CONTACT forgets the number
+            return;
+        }
         calls.publish(Calls.Out.offer(CommandType.OFFER_ACCEPTED, contactId, agentId));
         try {
             LOG.info("callback {}: agent {} calls back caller {}", contactId, gateway.directory().agentName(agentId), callback.pseudonym());

@@ -184,6 +184,8 @@ final class Calls {
         final AtomicLong ringFull = new AtomicLong();
         final AtomicLong fallbacks = new AtomicLong();
         final AtomicLong agiErrors = new AtomicLong();
+        /** FastAGI connections from an address {@code telephony.agi.allow} does not list: closed unread. */
+        final AtomicLong agiRefused = new AtomicLong();
         final AtomicLong abandons = new AtomicLong();
         final AtomicLong answered = new AtomicLong();
         final AtomicLong callbacksOriginated = new AtomicLong();
@@ -252,6 +254,7 @@ final class Calls {
             m.put("ringFull", ringFull.get());
             m.put("unknownEntry", unknownEntry.get());
             m.put("agiErrors", agiErrors.get());
+            m.put("agiRefused", agiRefused.get());
             m.put("callbacksOriginated", callbacksOriginated.get());
             m.put("callbacksFailed", callbacksFailed.get());
             m.put("callbacksNotKept", callbacksNotKept.get());

@@ -90,7 +90,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     public void start(GatewayContext context) throws Exception {
         prepare(context);
         forgetCallbacksTheCoreEnded(context);
-        agiServer = new VirtualThreadAgiServer(this);
+        agiServer = new VirtualThreadAgiServer(this, settings, calls.counters);
         agiServer.setAddress(InetAddress.getByName(settings.agiBind()));
         agiServer.setPort(settings.agiPort());
         Thread acceptor = Thread.ofPlatform().daemon().name("telephony-agi-accept").start(() -> {
@@ -512,8 +512,13 @@ public final class TelephonyGateway implements Gateway, AgiScript {
      * without a bound of its own: its engine waits are timed, a dead connection ends the read).
      */
     private static final class VirtualThreadAgiServer extends DefaultAgiServer {
-        VirtualThreadAgiServer(AgiScript script) {
+        private final TelephonySettings settings;
+        private final Calls.Counters counters;
+
+        VirtualThreadAgiServer(AgiScript script, TelephonySettings settings, Calls.Counters counters) {
             super(null, new StaticMappingStrategy(script), QuickAgiChannel.FACTORY);
+            this.settings = settings;
+            this.counters = counters;
             setSocketReadTimeout(-1); // asterisk-java's "infinite" (its default is 3 hours)
         }
 
@@ -530,7 +535,19 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             return new ServerSocketFacade() {
                 @Override
                 public SocketConnectionFacade accept() throws IOException {
-                    return new AgiSocket(server.accept());
+                    while (true) {
+                        SocketConnectionFacade socket = server.accept();
+                        InetAddress from = socket.getRemoteAddress();
+                        if (from != null && settings.agiAllows(from)) {
+                            return new AgiSocket(socket);
+                        }
+                        // telephony.agi.allow: a request names its caller and entry itself, so only Asterisk may make one
+                        if (counters.agiRefused.incrementAndGet() % 1_000 == 1) {
+                            LOG.warn("FastAGI connection from {} refused: not in telephony.agi.allow ({} refused so far)",
+                                    from == null ? "?" : from.getHostAddress(), counters.agiRefused.get());
+                        }
+                        socket.close();
+                    }
                 }
 
                 @Override

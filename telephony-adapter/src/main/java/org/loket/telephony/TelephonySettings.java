@@ -1,7 +1,14 @@
 package org.loket.telephony;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The adapter's process settings, from {@code loket run --set telephony.KEY=VALUE}. Read once at start.
@@ -36,6 +43,15 @@ import java.util.Map;
  * @param lastAgentMinutes    a caller who calls again within this long after talking to an agent names that
  *                            agent as preferred ({@code telephony.lastAgentMinutes}, default 60; 0 = never): the
  *                            queue's {@code preferredAgentSeconds} says how long the call then waits for them
+ * @param callbackNumbers     the caller numbers Loket offers a callback to and dials back ({@code telephony.callbackNumbers},
+ *                            a regular expression the whole number must match; default {@value #DUTCH_NUMBERS}: Dutch
+ *                            geographic, mobile and 084/085/087/088 numbers, not 0800/090x nor abroad). The caller ID
+ *                            is the caller's to set: a callback dials it, so an open pattern would let anyone have
+ *                            Loket ring premium or foreign numbers (toll fraud), or put Dial options in it
+ * @param agiAllow            the addresses FastAGI connections are taken from ({@code telephony.agi.allow}, comma-separated
+ *                            addresses or host names, resolved at start; default: loopback and {@code telephony.ami.host},
+ *                            the Asterisk Loket talks to). A FastAGI request names its caller and entry itself, so
+ *                            anyone who reaches the port could make journaled calls; others are closed and counted
  * @param monitoringLog       where supervisors' monitoring of agents' calls is recorded, attempt by attempt
  *                            ({@code telephony.monitoringLog}; default {@code monitoring.csv} beside the journal;
  *                            null: the process log only)
@@ -43,15 +59,28 @@ import java.util.Map;
 public record TelephonySettings(String agiBind, int agiPort, String amiHost, int amiPort, String amiUser,
                                 Path amiSecretFile, Path pseudonymKeyFile, long engineTimeoutMs, int waitPollMs, int holdCheckMs,
                                 long announceEveryMs, String callbackDigit, String soundsDir, String callbackEndpoint,
-                                long lastAgentMinutes, Path callbackFolder, Path monitoringLog) {
+                                long lastAgentMinutes, Path callbackFolder, Path monitoringLog, Pattern callbackNumbers,
+                                Set<InetAddress> agiAllow) {
 
     static final String PREFIX = "telephony.";
+
+    /**
+     * The default of {@link #callbackNumbers}: 0, +31 or 0031, then nine digits of an area (01-05, 07),
+     * mobile (06) or 084/085/087/088 number; never 0800/090x (free and premium lines) nor 082/0970.
+     */
+    static final String DUTCH_NUMBERS = "(0|\\+31|0031)([1-7][0-9]|8[4578])[0-9]{7}";
 
     /** Every key {@link #from} and the provider read. */
     static final java.util.Set<String> KEYS = java.util.stream.Stream.of("enabled", "agi.bind", "agi.port", "ami.host", "ami.port",
                     "ami.user", "ami.secretFile", "pseudonymKeyFile", "engineTimeoutMs", "waitPollMs", "holdCheckMs", "announceEveryMs",
-                    "callbackDigit", "soundsDir", "callbackEndpoint", "lastAgentMinutes", "callbackFolder", "monitoringLog")
+                    "callbackDigit", "soundsDir", "callbackEndpoint", "lastAgentMinutes", "callbackFolder", "monitoringLog",
+                    "callbackNumbers", "agi.allow")
             .map(key -> PREFIX + key).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+    /** Whether a caller on {@code number} is offered a callback: this site offers them and the number is one it dials back. */
+    boolean mayCallBack(String number) {
+        return !callbackDigit.isEmpty() && number != null && callbackNumbers.matcher(number).matches();
+    }
 
     /** {@link #lastAgentMinutes} in ms. */
     long lastAgentMs() {
@@ -70,9 +99,19 @@ public record TelephonySettings(String agiBind, int agiPort, String amiHost, int
         if (!digit.isEmpty() && !digit.matches("[0-9*#]")) {
             throw new IllegalArgumentException("telephony.callbackDigit='" + digit + "': one of 0-9, * or #, or empty for none");
         }
+        String numbers = settings.getOrDefault(PREFIX + "callbackNumbers", DUTCH_NUMBERS);
+        Pattern callbackNumbers;
+        try {
+            callbackNumbers = Pattern.compile(numbers);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("telephony.callbackNumbers='" + numbers + "': not a regular expression ("
+                    + e.getDescription() + " at index " + e.getIndex() + ")");
+        }
+        String amiHost = settings.getOrDefault(PREFIX + "ami.host", "127.0.0.1");
+        Set<InetAddress> agiAllow = agiAllow(settings.get(PREFIX + "agi.allow"), amiHost);
         return new TelephonySettings(settings.getOrDefault(PREFIX + "agi.bind", "127.0.0.1"),
                 (int) number(settings, "agi.port", 4573, 1, 65535),
-                settings.getOrDefault(PREFIX + "ami.host", "127.0.0.1"),
+                amiHost,
                 (int) number(settings, "ami.port", 5038, 1, 65535),
                 settings.getOrDefault(PREFIX + "ami.user", "loket"),
                 Path.of(secret), key == null || key.isBlank() ? null : Path.of(key),
@@ -85,7 +124,33 @@ public record TelephonySettings(String agiBind, int agiPort, String amiHost, int
                 settings.getOrDefault(PREFIX + "callbackEndpoint", "loket-callback"),
                 number(settings, "lastAgentMinutes", 60, 0, 7 * 24 * 60),
                 besideJournal(settings, "callbackFolder", "callbacks"),
-                besideJournal(settings, "monitoringLog", "monitoring.csv"));
+                besideJournal(settings, "monitoringLog", "monitoring.csv"),
+                callbackNumbers, agiAllow);
+    }
+
+    /** Whether a FastAGI connection from {@code address} is taken. */
+    boolean agiAllows(InetAddress address) {
+        return agiAllow.contains(address);
+    }
+
+    /** {@code telephony.agi.allow}'s addresses; when unset, loopback and the AMI host's. */
+    private static Set<InetAddress> agiAllow(String listed, String amiHost) {
+        Set<InetAddress> allowed = new LinkedHashSet<>();
+        boolean given = listed != null && !listed.isBlank();
+        for (String host : (given ? listed : amiHost + ",127.0.0.1,::1").split(",")) {
+            if (host.isBlank()) {
+                continue;
+            }
+            try {
+                allowed.addAll(List.of(InetAddress.getAllByName(host.strip())));
+            } catch (UnknownHostException e) {
+                if (given) {
+                    throw new IllegalArgumentException("telephony.agi.allow='" + host.strip()
+                            + "': no such host; list the addresses or names Asterisk connects from");
+                } // the AMI host unknown now: its link says so and retries; FastAGI then takes loopback only
+            }
+        }
+        return Set.copyOf(allowed);
     }
 
     /** {@code telephony.KEY}, else {@code name} beside the journal, else none. */

@@ -55,12 +55,16 @@ class HoldHandoverTest {
     /** Each Dial takes a permit (a conversation that lasts until the test ends it); by default never waits. */
     private java.util.concurrent.Semaphore dialGate = new java.util.concurrent.Semaphore(Integer.MAX_VALUE);
 
-    private static AgiRequest request() {
+    /** The caller ID of the next call's AGI request. */
+    private String callerNumber = "0612345678";
+
+    private AgiRequest request() {
+        String number = callerNumber;
         return (AgiRequest) Proxy.newProxyInstance(HoldHandoverTest.class.getClassLoader(), new Class<?>[] {AgiRequest.class},
                 (p, m, args) -> switch (m.getName()) {
                     case "getScript" -> "route";
                     case "getArguments" -> new String[] {"phone"};
-                    case "getCallerIdNumber" -> "0612345678";
+                    case "getCallerIdNumber" -> number;
                     case "getUniqueId" -> "1700000000.2";
                     case "getChannel" -> "PJSIP/anonymous-00000001";
                     default -> null;
@@ -528,6 +532,30 @@ class HoldHandoverTest {
         assertThat(calls.get(0).isAlive()).isFalse();
         assertThat(agiCommands).anyMatch(c -> c.contains("callback-confirmed"));
         assertThat(gateway.calls().callbacks).containsKey(contactId);
+    }
+
+    /**
+     * A callback dials the caller ID, which the caller sets: a premium line (0906), or a "number"
+     * with Dial options in it, is never offered one (telephony.callbackNumbers), though they press 1.
+     */
+    @Test
+    void shouldOfferNoCallbackToANumberItMustNotDial() throws Exception {
+        for (String number : List.of("0906123456", "0612345678,30,U(evil^s^1)&PJSIP/1001")) {
+            callerNumber = number;
+            TelephonyGateway gateway = gateway(300);
+            long contactId = startCall(gateway, true);
+            gateway.onDecision(StandIns.decision(DecisionType.ESCALATE, contactId, 0, -1, EscalationStep.Action.OFFER_CALLBACK.code()));
+            gateway.onCommandDecided();
+            Thread.sleep(1_000);
+            assertThat(agiCommands).as(number).noneMatch(c -> c.contains("callback-offer"));
+            assertThat(published).extracting(c -> c.type).as(number).doesNotContain(CommandType.CALLBACK_REQUESTED);
+            assertThat(gateway.calls().counters.callbackOffers.get()).isZero();
+            gateway.onDecision(StandIns.decision(DecisionType.END_CONTACT, contactId, 0, -1, -1));
+            gateway.onCommandDecided();
+            calls.getLast().join(TimeUnit.SECONDS.toMillis(5));
+            published.clear();
+            agiCommands.clear();
+        }
     }
 
     @Test

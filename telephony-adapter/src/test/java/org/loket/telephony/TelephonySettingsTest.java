@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +26,25 @@ class TelephonySettingsTest {
         assertThat(read.asked()).hasSizeGreaterThan(15);
         assertThat(provider.settingKeys()).containsAll(read.asked().stream().filter(key -> key.startsWith("telephony.")).toList());
         assertThat(read.asked()).allMatch(key -> key.startsWith("telephony.") || key.equals("loket.journal"));
+    }
+
+    /** A callback dials the caller ID the caller set: only numbers of telephony.callbackNumbers (Dutch, not premium, by default). */
+    @Test
+    void shouldCallBackOnlyNumbersItMayDial() throws Exception {
+        Path secret = Files.writeString(folder.resolve("ami-secret"), "s3cret");
+        TelephonySettings dutch = TelephonySettings.from(Map.of("telephony.ami.secretFile", secret.toString()));
+        assertThat(List.of("0612345678", "0201234567", "+31612345678", "0031612345678", "0881234567"))
+                .allMatch(dutch::mayCallBack);
+        assertThat(Arrays.asList("0900123456", "0906123456", "0800123456", "+441234567890", "anonymous", "", null, "061234567",
+                "0612345678,30,U(evil)", "0612345678&PJSIP/1001")).noneMatch(dutch::mayCallBack);
+        TelephonySettings wider = TelephonySettings.from(Map.of("telephony.ami.secretFile", secret.toString(),
+                "telephony.callbackNumbers", "(\\+|00)(31|32|49)[1-9][0-9]{7,10}"));
+        assertThat(wider.mayCallBack("+3222001234")).as("Belgium, when the site allows it").isTrue();
+        assertThat(wider.mayCallBack("0612345678")).isFalse();
+        TelephonySettings none = TelephonySettings.from(Map.of("telephony.ami.secretFile", secret.toString(), "telephony.callbackDigit", ""));
+        assertThat(none.mayCallBack("0612345678")).as("no callbacks offered at all").isFalse();
+        assertThatThrownBy(() -> TelephonySettings.from(Map.of("telephony.ami.secretFile", secret.toString(), "telephony.callbackNumbers", "(06")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("telephony.callbackNumbers='(06': not a regular expression");
     }
 
     @Test
