@@ -62,7 +62,7 @@ final class Citizens {
     Citizens(HubState hub) {
         this.hub = hub;
         try {
-            this.pseudonyms = Pseudonyms.load(hub.settings.pseudonymKeyFile());
+            this.pseudonyms = Pseudonyms.load(hub.settings.pseudonymKeyFile(), "chat.pseudonym-key-file");
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("chat.pseudonym-key-file: " + e.getMessage(), e);
         }

@@ -33,6 +33,7 @@ import net.openhft.chronicle.queue.impl.StoreFileListener;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.loket.host.security.OwnerOnlyFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,6 @@ final class TranscriptStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TranscriptStore.class);
     /** First byte of every excerpt; a reader skips excerpts of another format. */
     static final int FORMAT = 1;
-    private static final Set<PosixFilePermission> OWNER_FOLDER = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
     private static final long BLOCK_SIZE_BYTES = 4L << 20;
     private static final long CLEANUP_EVERY_MS = 3_600_000;
@@ -405,10 +405,7 @@ final class TranscriptStore implements AutoCloseable {
 
     private static void ownerOnlyFolder(Path folder) {
         try {
-            Files.createDirectories(folder);
-            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                Files.setPosixFilePermissions(folder, OWNER_FOLDER);
-            }
+            OwnerOnlyFolder.create(folder);
         } catch (IOException e) {
             throw new UncheckedIOException("transcript folder " + folder + " cannot be created owner-only", e);
         }

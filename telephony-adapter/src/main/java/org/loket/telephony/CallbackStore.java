@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
+import org.loket.host.security.OwnerOnlyFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +33,7 @@ final class CallbackStore {
 
     /** Opens (creating, owner-only) the folder. */
     static CallbackStore open(Path folder) throws IOException {
-        if (!Files.isDirectory(folder)) {
-            Files.createDirectories(folder);
-        }
-        ownerOnly(folder, "rwx------");
+        OwnerOnlyFolder.create(folder);
         return new CallbackStore(folder);
     }
 

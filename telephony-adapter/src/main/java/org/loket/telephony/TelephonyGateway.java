@@ -131,7 +131,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         } else {
             LOG.warn("telephony: no callback folder (telephony.callbackFolder or a journal): a restart loses promised callbacks");
         }
-        pseudonyms = org.loket.host.gateway.Pseudonyms.load(settings.pseudonymKeyFile());
+        pseudonyms = org.loket.host.gateway.Pseudonyms.load(settings.pseudonymKeyFile(), "telephony.pseudonymKeyFile");
         if (settings.pseudonymKeyFile() == null) {
             LOG.warn("telephony.pseudonymKeyFile not set: caller pseudonyms use a random key of this process");
         }

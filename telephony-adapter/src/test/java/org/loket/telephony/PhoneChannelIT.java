@@ -120,6 +120,7 @@ class PhoneChannelIT {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         Files.write(WORK.resolve("pseudonym-key"), key);
+        Files.setPosixFilePermissions(WORK.resolve("pseudonym-key"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         run(120, SCRIPT.toString(), "start", ASTERISK.toString());
         phones.add(Sipp.phone(SIPP, "agent-1", Sipp.Phone.ANSWER, 0, 5101, 5120, 5105));
         phones.add(Sipp.phone(SIPP, "agent-2", Sipp.Phone.RING_OUT, 0, 5102, 5124, 5111));
@@ -466,7 +467,7 @@ class PhoneChannelIT {
                 .isEqualTo(Outcome.ANSWERED);
         // The journal knows the caller by the keyed pseudonym of their number only, the same on both calls,
         // so the report counts the second call as a repeat and the first as not resolved at first contact.
-        long pseudonym = org.loket.host.gateway.Pseudonyms.load(WORK.resolve("pseudonym-key")).of("0612000019");
+        long pseudonym = org.loket.host.gateway.Pseudonyms.load(WORK.resolve("pseudonym-key"), "telephony.pseudonymKeyFile").of("0612000019");
         assertThat(arrived.citizenPseudonym).isEqualTo(pseudonym);
         assertThat(awaitCommand(c -> c.type == CommandType.CONTACT_ARRIVED && c.contactId == firstContact, 10).citizenPseudonym)
                 .isEqualTo(pseudonym);

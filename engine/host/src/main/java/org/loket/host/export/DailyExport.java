@@ -18,6 +18,7 @@ import java.util.Set;
 import org.loket.host.kpi.KpiCollector;
 import org.loket.host.kpi.KpiReport;
 import org.loket.host.kpi.TodayKpis;
+import org.loket.host.security.OwnerOnlyFolder;
 import org.loket.host.trace.TraceCsv;
 import org.loket.host.trace.TraceExtractor;
 
@@ -54,9 +55,7 @@ public final class DailyExport {
         this.folder = folder;
         this.zone = zone;
         this.clock = clock;
-        if (!Files.isDirectory(folder)) {
-            Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
+        OwnerOnlyFolder.create(folder);
     }
 
     /** The day that is due now: yesterday once today has run to {@link #EXPORT_HOUR}:00, else the day before. */

@@ -10,6 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.loket.core.command.Command;
+import org.loket.host.security.SecretFiles;
 
 /**
  * Keyed pseudonyms of citizens' addresses (caller numbers, e-mail senders): HMAC-SHA-256, its first
@@ -38,17 +39,23 @@ public final class Pseudonyms {
 
     /**
      * @param keyFile the key's bytes (at least 16), or {@code null} for a random key of this process
-     *                (pseudonyms then differ after a restart: repeat contacts are not linked across it)
+     *                (pseudonyms then differ after a restart: repeat contacts are not linked across it);
+     *                its owner's alone: whoever has the key can reverse a caller number's pseudonym by
+     *                trying every number (a small space), so the journal's pseudonyms are only as
+     *                private as this file
+     * @param setting the setting that named it, for the messages
+     * @throws IllegalArgumentException when others may read the file ({@link SecretFiles#requireOwnerOnly})
      */
-    public static Pseudonyms load(Path keyFile) throws IOException {
+    public static Pseudonyms load(Path keyFile, String setting) throws IOException {
         if (keyFile == null) {
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
             return new Pseudonyms(key);
         }
+        SecretFiles.requireOwnerOnly(keyFile, setting);
         byte[] key = Files.readAllBytes(keyFile);
         if (key.length < 16) {
-            throw new IOException("pseudonym key " + keyFile + " has " + key.length + " bytes; it needs at least 16");
+            throw new IOException(setting + " " + keyFile + " has " + key.length + " bytes; it needs at least 16");
         }
         return new Pseudonyms(key);
     }

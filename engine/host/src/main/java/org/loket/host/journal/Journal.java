@@ -24,6 +24,7 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.loket.core.command.Command;
 import org.loket.core.decision.Decision;
+import org.loket.host.security.OwnerOnlyFolder;
 
 /**
  * A journal folder: {@code commands/} (every input, write-ahead) and {@code decisions/} (every
@@ -47,9 +48,9 @@ public final class Journal implements AutoCloseable {
         this.decisions = openQueue(folder.resolve("decisions"), time);
     }
 
-    /** Opens (or creates) a journal folder for writing. */
+    /** Opens (or creates) a journal folder for writing; the folder is made owner-only ({@link OwnerOnlyFolder}). */
     public static Journal open(Path folder) {
-        return new Journal(folder, SystemTimeProvider.INSTANCE);
+        return open(folder, SystemTimeProvider.INSTANCE);
     }
 
     /**
@@ -57,6 +58,11 @@ public final class Journal implements AutoCloseable {
      * system's: a journal of days that already happened (tests, a simulated day filed under its date).
      */
     public static Journal open(Path folder, TimeProvider time) {
+        try {
+            OwnerOnlyFolder.create(folder); // pseudonyms and every agent's action: not for the machine's other users
+        } catch (IOException e) {
+            throw new UncheckedIOException("journal folder " + folder + " cannot be created owner-only (rwx------)", e);
+        }
         return new Journal(folder, time);
     }
 

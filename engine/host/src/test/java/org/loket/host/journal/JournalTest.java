@@ -3,7 +3,9 @@ package org.loket.host.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +18,24 @@ import org.loket.core.testkit.Commands;
 class JournalTest {
     @TempDir
     Path folder;
+
+    /**
+     * The journal holds pseudonyms and every agent's actions: its folder is its owner's alone, also
+     * one that existed with wider permissions, whatever modes Chronicle gives the files inside.
+     */
+    @Test
+    void shouldKeepTheJournalFolderOwnerOnly() throws Exception {
+        Path fresh = folder.resolve("fresh");
+        Path existing = Files.createDirectories(folder.resolve("existing"));
+        Files.setPosixFilePermissions(existing, PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (Path journalFolder : new Path[] {fresh, existing}) {
+            try (Journal journal = Journal.open(journalFolder); var writer = journal.commandWriter()) {
+                writer.append(Commands.arrive(1_000, 42, Channel.CHAT, 3, 7));
+            }
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(journalFolder))).as(journalFolder.toString())
+                    .isEqualTo("rwx------");
+        }
+    }
 
     @Test
     void shouldReadBackEveryFieldOfCommandsAndDecisions() {
