@@ -41,6 +41,8 @@ public final class ChatCounters {
     /** Callbacks (a reply later, by e-mail when the citizen gave an address) an escalation step offered, and those taken. */
     public final LongAdder callbackOffers = new LongAdder();
     public final LongAdder callbacksRequested = new LongAdder();
+    /** Chats not started because the chat was full ({@code chat.max-live-chats}) or new chats came too fast ({@code chat.starts-per-second}). */
+    public final LongAdder chatsRefusedBusy = new LongAdder();
 
     /** A snapshot for the stats endpoint and the wallboard, in a fixed order. */
     public Map<String, Long> snapshot() {
@@ -65,6 +67,7 @@ public final class ChatCounters {
         m.put("framesIn", framesIn.sum());
         m.put("callbackOffers", callbackOffers.sum());
         m.put("callbacksRequested", callbacksRequested.sum());
+        m.put("chatsRefusedBusy", chatsRefusedBusy.sum());
         return m;
     }
 }

@@ -46,6 +46,11 @@ import org.loket.host.security.SecretFiles;
  * @param citizenHistoryDays     how far back the desktop shows a known citizen's earlier contacts (callers and
  *                               senders by their pseudonym) with the offer of their next one
  *                               ({@code chat.citizen-history-days}, default 7: docs/domain.md's repeat window; 0 = none)
+ * @param maxLiveChats           web chats open at once (with the bot, waiting, with an agent, or gone but resumable);
+ *                               a start beyond is refused as busy ({@code chat.max-live-chats}, default 2,000). The core's
+ *                               contact slots are shared by every channel: anonymous chats must not fill what callers need
+ * @param startsPerSecond        new web chats per second over all connections, with a burst of ten seconds' worth
+ *                               ({@code chat.starts-per-second}, default 20); more are refused as busy and counted
  */
 public record ChatSettings(String bindAddress, int port, Path keyStore, String keyStorePassword,
                            Map<String, String> agentSecrets, String supervisorToken, String workItemToken,
@@ -54,7 +59,8 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                            int botIdleSeconds, int positionUpdateMs, int wallboardUpdateMs, int adherenceGraceSeconds,
                            String chatEntry, String emailEntry, String socialEntry,
                            Path transcriptFolder, int transcriptRetentionDays, Path pseudonymKeyFile,
-                           int lockoutFailures, int lockoutMinutes, int citizenHistoryDays) {
+                           int lockoutFailures, int lockoutMinutes, int citizenHistoryDays,
+                           int maxLiveChats, int startsPerSecond) {
 
     /** The key that switches the gateway on. */
     public static final String PORT = "chat.port";
@@ -68,7 +74,8 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
             "chat.idle-timeout-seconds", "chat.resume-seconds", "chat.bot-idle-seconds", "chat.position-update-ms", "chat.wallboard-update-ms",
             "chat.adherence-grace-seconds", "chat.entry", "chat.email-entry", "chat.social-entry", "chat.transcript-folder",
             "chat.transcript-retention-days", "chat.pseudonym-key-file", "chat.lockout-failures", "chat.lockout-minutes",
-            "chat.citizen-history-days", "chat.pause-reasons", "chat.wrap-up-codes", JOURNAL);
+            "chat.citizen-history-days", "chat.pause-reasons", "chat.wrap-up-codes", "chat.max-live-chats", "chat.starts-per-second",
+            JOURNAL);
 
     /**
      * Reads {@code chat.*} keys. Agent secrets come from {@code chat.agent-secrets-file} (a
@@ -124,7 +131,9 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 settings.containsKey("chat.pseudonym-key-file") ? Path.of(settings.get("chat.pseudonym-key-file")) : null,
                 integer(settings, "chat.lockout-failures", 5, 0, 1_000),
                 integer(settings, "chat.lockout-minutes", 15, 1, 1_440),
-                integer(settings, "chat.citizen-history-days", 7, 0, 31));
+                integer(settings, "chat.citizen-history-days", 7, 0, 31),
+                integer(settings, "chat.max-live-chats", 2_000, 1, 1_000_000),
+                integer(settings, "chat.starts-per-second", 20, 1, 1_000_000));
     }
 
     private static int integer(Map<String, String> settings, String key, int defaultValue, int min, int max) {

@@ -54,6 +54,13 @@ final class Citizens {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** What a citizen reads when the chat is full or starts come too fast: both languages, the page knows neither yet. */
+    static final String BUSY = "Het is nu erg druk in de chat; probeer het over een paar minuten opnieuw of bel ons."
+            + " / The chat is very busy right now; please try again in a few minutes, or call us.";
+
+    /** New web chats over all connections: {@code chat.starts-per-second}, with a burst of ten seconds' worth. */
+    private final TokenBucket starts;
+
     private final HubState hub;
     /** Work items' senders as the journal knows them ({@code Command.citizenPseudonym}). */
     private final Pseudonyms pseudonyms;
@@ -61,6 +68,7 @@ final class Citizens {
 
     Citizens(HubState hub) {
         this.hub = hub;
+        this.starts = new TokenBucket(hub.settings.startsPerSecond() * 10.0);
         try {
             this.pseudonyms = Pseudonyms.load(hub.settings.pseudonymKeyFile(), "chat.pseudonym-key-file");
         } catch (java.io.IOException e) {
@@ -242,6 +250,12 @@ final class Citizens {
             peer.send(hub.error("already-started", "This connection already has a chat.").toString());
             return;
         }
+        if (!starts.take(hub.settings.startsPerSecond(), hub.settings.startsPerSecond() * 10.0) || liveWebChats() >= hub.settings.maxLiveChats()) {
+            // Not a contact yet (nothing journaled): the page says so and the citizen may try again or call.
+            hub.counters.chatsRefusedBusy.increment();
+            peer.send(hub.error("busy", BUSY).toString());
+            return;
+        }
         long id = nextContactId++;
         int languageId = hub.routing.languages().indexOf(language);
         Command o = hub.command(CommandType.CONTACT_ARRIVED, id, Command.NONE);
@@ -266,6 +280,17 @@ final class Citizens {
                 HubState.channelName(Channel.CHAT.code()), c.tokenHash, null, null, null));
         peer.send(hub.json.createObjectNode().put("type", "session").put("token", token)
                 .put("expiresInSeconds", hub.settings.resumeSeconds()).toString());
+    }
+
+    /** This gateway's web chats not ended: with the bot, waiting, with an agent, or gone but still resumable. */
+    private int liveWebChats() {
+        int live = 0;
+        for (Conversation c : hub.conversations.values()) {
+            if (c.ours && c.channel == Channel.CHAT.code() && c.phase != Phase.ENDED) {
+                live++;
+            }
+        }
+        return live;
     }
 
     private void resume(Peer peer, String token) {

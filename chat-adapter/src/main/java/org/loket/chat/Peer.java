@@ -15,8 +15,7 @@ final class Peer {
     final Kind kind;
 
     // event loop only
-    double tokens;
-    long refilledNs;
+    private final TokenBucket frames;
     int malformedInARow;
 
     // hub thread only
@@ -32,20 +31,12 @@ final class Peer {
     Peer(Channel channel, Kind kind, int burst) {
         this.channel = channel;
         this.kind = kind;
-        this.tokens = burst;
-        this.refilledNs = System.nanoTime();
+        this.frames = new TokenBucket(burst);
     }
 
     /** Takes one token of the connection's bucket; {@code false} when the rate is exceeded. Event loop only. */
     boolean admit(int perSecond, int burst) {
-        long now = System.nanoTime();
-        tokens = Math.min(burst, tokens + (now - refilledNs) * perSecond / 1e9);
-        refilledNs = now;
-        if (tokens < 1) {
-            return false;
-        }
-        tokens -= 1;
-        return true;
+        return frames.take(perSecond, burst);
     }
 
     /** Writes a text frame; safe from any thread (Netty hands it to the connection's event loop). */

@@ -114,6 +114,51 @@ class ChatGatewayTest {
     }
 
     /**
+     * Anonymous web chats cannot fill the core's contact slots, which callers share: beyond
+     * chat.max-live-chats, or faster than chat.starts-per-second (with a burst of ten seconds'
+     * worth), a start is refused as busy, counted, and nothing reaches the journal.
+     */
+    @Test
+    void shouldRefuseNewChatsAsBusyBeyondTheLiveLimitOrTheStartRate() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.max-live-chats", "2"));
+             WsClient a = new WsClient(t.ws() + "/ws/citizen"); WsClient b = new WsClient(t.ws() + "/ws/citizen");
+             WsClient c = new WsClient(t.ws() + "/ws/citizen")) {
+            for (WsClient citizen : List.of(a, b)) {
+                citizen.send("{\"type\":\"start\",\"language\":\"en\"}");
+                citizen.await("session");
+            }
+            c.send("{\"type\":\"start\",\"language\":\"en\"}");
+            JsonNode busy = c.await("error");
+            assertThat(busy.path("code").asText()).isEqualTo("busy");
+            assertThat(busy.path("message").asText()).contains("try again in a few minutes");
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.engine.core().liveContacts()).as("the refused start never reached the core").isEqualTo(2);
+            a.send("{\"type\":\"leave\"}");
+            a.await("ended");
+            c.send("{\"type\":\"start\",\"language\":\"en\"}");
+            c.await("session");
+            assertThat(t.gateway.counters().chatsRefusedBusy.sum()).isEqualTo(1);
+        }
+        try (TestEngine t = new TestEngine(Map.of("chat.starts-per-second", "1"))) {
+            int started = 0;
+            int busy = 0;
+            for (int i = 0; i < 12; i++) {
+                try (WsClient citizen = new WsClient(t.ws() + "/ws/citizen")) {
+                    citizen.send("{\"type\":\"start\",\"language\":\"en\"}");
+                    JsonNode first = citizen.next();
+                    if (first.path("type").asText().equals("session")) {
+                        started++;
+                    } else if (first.path("code").asText().equals("busy")) {
+                        busy++;
+                    }
+                }
+            }
+            assertThat(started).as("a burst of ten seconds' worth, plus what a second or two refilled").isBetween(10, 11);
+            assertThat(busy).isEqualTo(12 - started);
+        }
+    }
+
+    /**
      * A citizen who reads and thinks is not put in a queue by the menu's input timeout (the phone's);
      * the chatbot closes the conversation after chat.bot-idle-seconds without a step of theirs.
      */

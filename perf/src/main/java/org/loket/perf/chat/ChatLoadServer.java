@@ -35,6 +35,8 @@ public final class ChatLoadServer {
         settings.put(ChatSettings.PORT, "0");
         settings.put("chat.idle-timeout-seconds", "600");
         settings.put("chat.resume-seconds", "600");
+        settings.put("chat.max-live-chats", "1000000"); // the load is the point: no door policy
+        settings.put("chat.starts-per-second", "1000000");
         settings.put("chat.transcript-folder", folder.resolve("transcripts").toString());
         String waitStrategy = "yielding";
         for (int i = 1; i < args.length; i++) {
