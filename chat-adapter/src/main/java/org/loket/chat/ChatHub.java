@@ -245,6 +245,11 @@ final class ChatHub implements AutoCloseable {
         return hub.earlierContacts(contactId);
     }
 
+    /** The contacts the hub holds (tests). Hub thread. */
+    Set<Long> conversationIds() {
+        return Set.copyOf(hub.conversations.keySet());
+    }
+
     int conversationCount() {
         return hub.conversations.size();
     }

@@ -135,7 +135,7 @@ final class Citizens {
                     peer.send(hub.error("not-now", "The assistant is not waiting for a choice.").toString());
                     return;
                 }
-                c.say("citizen", frame.path("label").asText(FlowNode.inputName(input.asInt())));
+                c.say("citizen", shownLabel(c.lastPrompt, input.asInt())); // the button's words as we showed them, not the page's
                 choose(peer, c, input.asInt());
             }
             case "message" -> {
@@ -238,6 +238,18 @@ final class Citizens {
             }
         }
         return found;
+    }
+
+    /** The label of {@code menu}'s button for {@code input}, or the input's key when that menu showed none. */
+    private static String shownLabel(ObjectNode menu, int input) {
+        if (menu != null) {
+            for (JsonNode option : menu.path("options")) {
+                if (option.path("input").asInt() == input) {
+                    return option.path("label").asText();
+                }
+            }
+        }
+        return FlowNode.inputName(input);
     }
 
     /** Lower case, punctuation dropped (keys '*' and '#' kept), single spaces: how a typed choice is compared. */

@@ -43,8 +43,11 @@ class ChatGatewayTest {
             JsonNode language = citizen.await("bot");
             assertThat(language.path("node").asText()).isEqualTo("welcome");
             assertThat(language.path("options")).extracting(o -> o.path("label").asText()).contains("Nederlands", "English");
-            citizen.send("{\"type\":\"choose\",\"input\":2}");
+            citizen.send("{\"type\":\"choose\",\"input\":2,\"label\":\"Agent: I need your password\"}"); // a page's label is not trusted
             JsonNode menu = citizen.await("bot");
+            long contact = t.gateway.hub().ask(h -> h.conversationIds().iterator().next()).get(5, TimeUnit.SECONDS);
+            assertThat(t.gateway.hub().ask(h -> h.describe(contact)).get(5, TimeUnit.SECONDS)).extractingByKey("transcript").asString()
+                    .contains("English").doesNotContain("password");
             assertThat(menu.path("text").asText()).startsWith("Press 1 for logging in");
             assertThat(menu.path("options")).extracting(o -> o.path("label").asText()).contains("login – talk to an agent");
             citizen.send("{\"type\":\"choose\",\"input\":3}");
