@@ -43,6 +43,8 @@ public final class ChatCounters {
     public final LongAdder callbacksRequested = new LongAdder();
     /** Chats not started because the chat was full ({@code chat.max-live-chats}) or new chats came too fast ({@code chat.starts-per-second}). */
     public final LongAdder chatsRefusedBusy = new LongAdder();
+    /** Writes of the supervisors' sessions file that failed (the sessions live on in memory; a restart would end them). */
+    public final LongAdder sessionFileFailures = new LongAdder();
 
     /** A snapshot for the stats endpoint and the wallboard, in a fixed order. */
     public Map<String, Long> snapshot() {
@@ -68,6 +70,7 @@ public final class ChatCounters {
         m.put("callbackOffers", callbackOffers.sum());
         m.put("callbacksRequested", callbacksRequested.sum());
         m.put("chatsRefusedBusy", chatsRefusedBusy.sum());
+        m.put("sessionFileFailures", sessionFileFailures.sum());
         return m;
     }
 }

@@ -90,6 +90,7 @@ final class ChatHub implements AutoCloseable {
         thread.scheduleWithFixedDelay(() -> run(() -> {
             citizens.updatePositions();
             citizens.sweep();
+            supervisors.sweep();
         }), settings.positionUpdateMs(), settings.positionUpdateMs(), TimeUnit.MILLISECONDS);
         thread.scheduleWithFixedDelay(() -> run(hub.wallboard::push), settings.wallboardUpdateMs(), settings.wallboardUpdateMs(),
                 TimeUnit.MILLISECONDS);
@@ -267,5 +268,6 @@ final class ChatHub implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         thread.shutdownNow();
+        supervisors.close(); // the hub thread is done with them: their file gets the last state
     }
 }

@@ -51,6 +51,13 @@ import org.loket.host.security.SecretFiles;
  *                               contact slots are shared by every channel: anonymous chats must not fill what callers need
  * @param startsPerSecond        new web chats per second over all connections, with a burst of ten seconds' worth
  *                               ({@code chat.starts-per-second}, default 20); more are refused as busy and counted
+ * @param supervisorIdleMinutes  a supervisor's wallboard session ends after this long without a sign-in, page load or action
+ *                               of theirs ({@code chat.supervisor-idle-minutes}, default 60; a page's pings and reconnects
+ *                               do not count: {@link Supervisors})
+ * @param supervisorSessionHours and in any case this long after the sign-in ({@code chat.supervisor-session-hours}, default 12)
+ * @param supervisorSessionFile  where supervisors' sessions are kept across a restart ({@code chat.supervisor-session-file};
+ *                               default {@value #SESSION_FILE} beside the journal folder, like the transcripts, else
+ *                               {@code var/}{@value #SESSION_FILE})
  */
 public record ChatSettings(String bindAddress, int port, Path keyStore, String keyStorePassword,
                            Map<String, String> agentSecrets, String supervisorToken, String workItemToken,
@@ -60,12 +67,15 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                            String chatEntry, String emailEntry, String socialEntry,
                            Path transcriptFolder, int transcriptRetentionDays, Path pseudonymKeyFile,
                            int lockoutFailures, int lockoutMinutes, int citizenHistoryDays,
-                           int maxLiveChats, int startsPerSecond) {
+                           int maxLiveChats, int startsPerSecond,
+                           int supervisorIdleMinutes, int supervisorSessionHours, Path supervisorSessionFile) {
 
     /** The key that switches the gateway on. */
     public static final String PORT = "chat.port";
     /** The journal folder, as the host passes it to gateways; the transcripts go beside it. */
     public static final String JOURNAL = "loket.journal";
+    /** The supervisors' sessions file's name when {@code chat.supervisor-session-file} does not name one. */
+    static final String SESSION_FILE = "supervisor-sessions.jsonl";
 
     /** Every key {@link #from} reads ({@code chat.agent-secret.} stands for one per agent), and the two it refuses as retired. */
     static final java.util.Set<String> KEYS = java.util.Set.of(PORT, "chat.bind", "chat.tls.keystore", "chat.tls.keystore-password",
@@ -74,7 +84,8 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
             "chat.idle-timeout-seconds", "chat.resume-seconds", "chat.bot-idle-seconds", "chat.position-update-ms", "chat.wallboard-update-ms",
             "chat.adherence-grace-seconds", "chat.entry", "chat.email-entry", "chat.social-entry", "chat.transcript-folder",
             "chat.transcript-retention-days", "chat.pseudonym-key-file", "chat.lockout-failures", "chat.lockout-minutes",
-            "chat.citizen-history-days", "chat.pause-reasons", "chat.wrap-up-codes", "chat.max-live-chats", "chat.starts-per-second",
+            "chat.citizen-history-days", "chat.supervisor-idle-minutes", "chat.supervisor-session-hours",
+            "chat.supervisor-session-file", "chat.pause-reasons", "chat.wrap-up-codes", "chat.max-live-chats", "chat.starts-per-second",
             JOURNAL);
 
     /**
@@ -126,14 +137,17 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 settings.getOrDefault("chat.entry", "chatbot"),
                 settings.getOrDefault("chat.email-entry", "email"),
                 settings.getOrDefault("chat.social-entry", "webcare"),
-                transcriptFolder(settings),
+                besideJournal(settings, "chat.transcript-folder", "transcripts"),
                 integer(settings, "chat.transcript-retention-days", 30, 1, 3_650),
                 settings.containsKey("chat.pseudonym-key-file") ? Path.of(settings.get("chat.pseudonym-key-file")) : null,
                 integer(settings, "chat.lockout-failures", 5, 0, 1_000),
                 integer(settings, "chat.lockout-minutes", 15, 1, 1_440),
                 integer(settings, "chat.citizen-history-days", 7, 0, 31),
                 integer(settings, "chat.max-live-chats", 2_000, 1, 1_000_000),
-                integer(settings, "chat.starts-per-second", 20, 1, 1_000_000));
+                integer(settings, "chat.starts-per-second", 20, 1, 1_000_000),
+                integer(settings, "chat.supervisor-idle-minutes", 60, 1, 1_440),
+                integer(settings, "chat.supervisor-session-hours", 12, 1, 168),
+                besideJournal(settings, "chat.supervisor-session-file", SESSION_FILE));
     }
 
     private static int integer(Map<String, String> settings, String key, int defaultValue, int min, int max) {
@@ -152,13 +166,14 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
         }
     }
 
-    private static Path transcriptFolder(Map<String, String> settings) {
-        String folder = settings.get("chat.transcript-folder");
-        if (folder != null) {
-            return Path.of(folder);
+    /** The path {@code key} names, else {@code name} beside the journal folder the host passes, else in {@code var}. */
+    private static Path besideJournal(Map<String, String> settings, String key, String name) {
+        String given = settings.get(key);
+        if (given != null) {
+            return Path.of(given);
         }
         String journal = settings.get(JOURNAL);
-        return journal != null ? Path.of(journal).toAbsolutePath().resolveSibling("transcripts") : Path.of("var", "transcripts");
+        return journal != null ? Path.of(journal).toAbsolutePath().resolveSibling(name) : Path.of("var", name);
     }
 
     /** Whether the server speaks TLS. */

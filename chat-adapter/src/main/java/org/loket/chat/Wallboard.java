@@ -170,6 +170,11 @@ final class Wallboard {
         watchers.remove(page);
     }
 
+    /** The pages subscribed now (a copy: the caller may unsubscribe them). */
+    List<Peer> pages() {
+        return List.copyOf(watchers);
+    }
+
     /** Sends the frame to every page if something changed since the last push. */
     void push() {
         long minute = scheduleClockMs.getAsLong() / 60_000L;
