@@ -592,6 +592,15 @@ class ChatBrowserIT {
                     driver.findElement(By.id("only-mine")).click();
                     wait.until(d -> agentRows(driver).equals(java.util.List.of("chat-desk-001")));
                 }
+                // Left alone for an hour (the page's pings do not count): the session ends, and the page
+                // starts again empty, saying why.
+                long leftMs = System.currentTimeMillis();
+                t.gateway.hub().ask(h -> h.supervisors().clockMs = () -> leftMs + 61 * 60_000L).get(5, TimeUnit.SECONDS);
+                wait.until(ExpectedConditions.textToBe(By.id("error"), "Signed out after 60 minutes without an action; sign in again."));
+                assertThat(driver.findElement(By.id("sign-in-form")).isDisplayed()).isTrue();
+                assertThat(driver.executeScript("return [sessionStorage.getItem('loket.wallboard.subscribe'),"
+                        + " document.querySelectorAll('#agents tbody tr').length];")).isEqualTo(java.util.Arrays.asList(null, 0L));
+                Browser.screenshot(driver, "18b-wallboard-session-ended");
             } finally {
                 driver.quit();
             }

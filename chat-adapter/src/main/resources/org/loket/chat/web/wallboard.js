@@ -8,7 +8,8 @@
   'use strict';
   // What the page subscribes with is kept for this browser tab only (sessionStorage: gone when the
   // tab closes, never shared with other tabs, never in the URL): the shared token, or the session a
-  // supervisor's sign-in gave (the secret itself is not kept). "Sign out" forgets it.
+  // supervisor's sign-in gave (the secret itself is not kept). "Sign out" forgets it. The server ends
+  // a session an hour after its last use (chat.supervisor-idle-minutes) and 12 hours after the sign-in.
   const KEPT = 'loket.wallboard.subscribe';
   let ws = null;
   // What the page subscribes with, again after a reconnect or a reload: {token} or {session}; the
@@ -16,6 +17,10 @@
   let credentials = null;
   let kept = false;
   let signingOut = false;
+  // Whether this page's socket was open before: a later open is a reconnect.
+  let opened = false;
+  // Why the page started again empty: a session that ended while it showed the board.
+  const ENDED = 'loket.wallboard.ended';
   const errorBox = document.getElementById('error');
 
   function keep(c) {
@@ -227,7 +232,13 @@
   function connect() {
     const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
     ws = new WebSocket(scheme + location.host + '/ws/wallboard');
-    ws.addEventListener('open', function () { if (credentials) { ws.send(JSON.stringify(credentials)); } });
+    ws.addEventListener('open', function () {
+      if (credentials) {
+        // A session's reconnect is the page's doing, not the supervisor's: it does not keep an idle session going.
+        ws.send(JSON.stringify(opened && credentials.session ? Object.assign({reconnect: true}, credentials) : credentials));
+      }
+      opened = true;
+    });
     ws.addEventListener('message', function (e) {
       const f = JSON.parse(e.data);
       if (f.type === 'wallboard') {
@@ -276,6 +287,16 @@
         document.getElementById('agent-form').classList.add('hidden');
         document.getElementById('signed-in').textContent = '';
         errorBox.textContent = f.message;
+      } else if (f.type === 'error' && f.code === 'session-ended' && last) {
+        // The session ended while the board showed (idle, or hours after the sign-in): the page
+        // starts again empty, saying why, as after "Sign out".
+        forget();
+        try {
+          sessionStorage.setItem(ENDED, f.message);
+        } catch (storageOff) {
+          // the page starts again without the reason
+        }
+        location.reload();
       } else if (f.type === 'error' && (f.code === 'unauthorised' || f.code === 'locked' || f.code === 'session-ended')) {
         // Refused: not tried again on a reconnect or a reload; the forms ask anew.
         forget();
@@ -351,6 +372,12 @@
     }
   }
   showForms(!credentials);
+  try {
+    errorBox.textContent = sessionStorage.getItem(ENDED) || '';
+    sessionStorage.removeItem(ENDED);
+  } catch (storageOff) {
+    // nothing was kept
+  }
   setInterval(function () { if (ws && ws.readyState === WebSocket.OPEN) { ws.send('{"type":"ping"}'); } }, 20000);
   // waits and times in state move on between pushes: counted here, not asked of the server
   setInterval(function () { if (last) { render(last); } }, 1000);
