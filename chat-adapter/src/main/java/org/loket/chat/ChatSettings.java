@@ -189,6 +189,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 + (workItemToken == null ? "unset" : "set") + ", webhook " + (webhookUrl == null ? "unset" : "set")
                 + " maxFrameBytes=" + maxFrameBytes + " messagesPerSecond=" + messagesPerSecond + " idleTimeoutSeconds="
                 + idleTimeoutSeconds + " resumeSeconds=" + resumeSeconds + " transcripts=" + transcriptFolder
-                + " kept " + transcriptRetentionDays + " days]";
+                + " kept " + transcriptRetentionDays + " days, supervisors' sessions " + supervisorSessionFile + " idle "
+                + supervisorIdleMinutes + " min, at most " + supervisorSessionHours + " h]";
     }
 }

@@ -73,10 +73,6 @@ final class SessionFile implements AutoCloseable {
         this.counters = counters;
     }
 
-    Path file() {
-        return file;
-    }
-
     /**
      * The sessions the file holds, in file order; none when there is no file, and none (logged as
      * an error) when it is malformed or not its owner's alone. Expiry is the caller's to judge.
