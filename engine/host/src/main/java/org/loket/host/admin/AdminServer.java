@@ -52,7 +52,9 @@ import org.loket.host.security.ServerKeys;
  * <p>Settings ({@code loket run --set}): {@code admin.bind} (host:port, e.g. 127.0.0.1:8181; the
  * server starts only when it is given) and {@code admin.tokenFile} (a file holding a shared token, at
  * least 16 characters; never logged, never on the command line) and/or {@code admin.operatorsFile}
- * (one token per operator, {@code name=token}, so the audit names who changed what). With
+ * (one token per operator, {@code name=token}, so the audit names who changed what), and optionally
+ * {@code admin.monitoringTokenFile}: a token that reads {@code GET /metrics} and {@code GET /api/v1/health}
+ * only (refused elsewhere with 403), for the scraper and load balancers that must store it. With
  * {@code admin.tls.keystore} (PKCS#12) and {@code admin.tls.keystore-password} it speaks HTTPS only:
  * an address beyond loopback carries the tokens, so it should.
  */
@@ -76,6 +78,8 @@ public final class AdminServer implements AutoCloseable {
     private final Map<String, byte[]> tokens;
     /** The actor of the shared token of {@code admin.tokenFile}: whoever holds it. */
     static final String SHARED_TOKEN_ACTOR = "admin-token";
+    /** The actor of {@code admin.monitoringTokenFile}'s token, which reads metrics and health only. */
+    static final String MONITORING_ACTOR = "monitoring";
     /** The exchange attribute holding the actor of the request's token. */
     private static final String ACTOR = "loket.actor";
     private final AtomicLong refused = new AtomicLong();
@@ -102,7 +106,7 @@ public final class AdminServer implements AutoCloseable {
 
     /** The settings {@link #startIfConfigured} reads. */
     public static final java.util.Set<String> SETTING_KEYS = java.util.Set.of("admin.bind", "admin.tokenFile", "admin.operatorsFile",
-            "admin.tls.keystore", "admin.tls.keystore-password");
+            "admin.monitoringTokenFile", "admin.tls.keystore", "admin.tls.keystore-password");
 
     /**
      * Starts the server when {@code admin.bind} is set.
@@ -133,7 +137,8 @@ public final class AdminServer implements AutoCloseable {
         if (colon <= 0) {
             throw new IllegalArgumentException("admin.bind must be host:port, not '" + bind + "'");
         }
-        Map<String, byte[]> tokens = tokens(settings.get("admin.tokenFile"), settings.get("admin.operatorsFile"));
+        Map<String, byte[]> tokens = tokens(settings.get("admin.tokenFile"), settings.get("admin.operatorsFile"),
+                settings.get("admin.monitoringTokenFile"));
         String keyStore = settings.get("admin.tls.keystore");
         SSLContext tls = keyStore == null || keyStore.isBlank() ? null
                 : ServerKeys.context(Path.of(keyStore), settings.getOrDefault("admin.tls.keystore-password", ""), "admin.tls.keystore");
@@ -146,7 +151,7 @@ public final class AdminServer implements AutoCloseable {
      * one per operator from {@code operatorsFile} (a properties file, {@code name=token}), so the audit
      * names who made each change. At least one; each at least 16 characters; no two alike.
      */
-    private static Map<String, byte[]> tokens(String tokenFile, String operatorsFile) throws IOException {
+    private static Map<String, byte[]> tokens(String tokenFile, String operatorsFile, String monitoringTokenFile) throws IOException {
         if (tokenFile == null && operatorsFile == null) {
             throw new IllegalArgumentException("admin.bind is set but neither admin.tokenFile nor admin.operatorsFile is: "
                     + "the admin API never runs without a token");
@@ -161,17 +166,24 @@ public final class AdminServer implements AutoCloseable {
                 throw new IllegalArgumentException("admin.operatorsFile " + operatorsFile + " names no operator (lines name=token)");
             }
             for (String name : new java.util.TreeSet<>(operators.keySet())) {
-                if (name.equals(SHARED_TOKEN_ACTOR)) {
-                    throw new IllegalArgumentException("admin.operatorsFile " + operatorsFile + ": '" + SHARED_TOKEN_ACTOR
-                            + "' names the shared token of admin.tokenFile; choose another name");
+                if (name.equals(SHARED_TOKEN_ACTOR) || name.equals(MONITORING_ACTOR)) {
+                    throw new IllegalArgumentException("admin.operatorsFile " + operatorsFile + ": '" + name + "' names the token of "
+                            + (name.equals(SHARED_TOKEN_ACTOR) ? "admin.tokenFile" : "admin.monitoringTokenFile") + "; choose another name");
                 }
                 given.put(name, operators.get(name));
             }
         }
+        if (monitoringTokenFile != null) {
+            given.put(MONITORING_ACTOR, SecretFiles.read(Path.of(monitoringTokenFile), "admin.monitoringTokenFile"));
+        }
         Map<String, byte[]> tokens = new java.util.LinkedHashMap<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
         given.forEach((actor, token) -> {
-            String where = actor.equals(SHARED_TOKEN_ACTOR) ? "the token in admin.tokenFile" : "operator '" + actor + "' in admin.operatorsFile";
+            String where = switch (actor) {
+                case SHARED_TOKEN_ACTOR -> "the token in admin.tokenFile";
+                case MONITORING_ACTOR -> "the token in admin.monitoringTokenFile";
+                default -> "operator '" + actor + "' in admin.operatorsFile";
+            };
             if (token.length() < 16) {
                 throw new IllegalArgumentException(where + " must be at least 16 characters");
             }
@@ -204,7 +216,7 @@ public final class AdminServer implements AutoCloseable {
      */
     private void metrics(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!authorisedOrRefused(exchange)) {
+            if (!authorisedOrRefused(exchange, true)) {
                 return;
             }
             if (!exchange.getRequestMethod().equals("GET") || !exchange.getRequestURI().getPath().equals("/metrics")) {
@@ -220,16 +232,23 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
-     * Whether the request carries a token; if not, answers 401 and counts it. The actor it names is
-     * kept on the exchange for {@link #audit}.
+     * Whether the request carries a token that may do it; if not, answers 401 (no or an unknown
+     * token) or 403 (the monitoring token beyond metrics and health) and counts it. The actor it
+     * names is kept on the exchange for {@link #audit}.
+     *
+     * @param monitoring whether the request only reads metrics or health, which the monitoring token may
      */
-    private boolean authorisedOrRefused(HttpExchange exchange) throws IOException {
+    private boolean authorisedOrRefused(HttpExchange exchange, boolean monitoring) throws IOException {
         String actor = actorOf(exchange.getRequestHeaders().getFirst("Authorization"));
-        if (actor != null) {
+        if (actor != null && (monitoring || !actor.equals(MONITORING_ACTOR))) {
             exchange.setAttribute(ACTOR, actor);
             return true;
         }
         refused.incrementAndGet();
+        if (actor != null) {
+            reply(exchange, 403, error("the monitoring token reads GET /metrics and GET /api/v1/health only"));
+            return false;
+        }
         exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
         reply(exchange, 401, error("a bearer token is required"));
         return false;
@@ -262,12 +281,13 @@ public final class AdminServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!authorisedOrRefused(exchange)) {
-                return;
-            }
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
-            if (method.equals("GET") && path.equals("/api/v1/health")) {
+            boolean health = method.equals("GET") && path.equals("/api/v1/health");
+            if (!authorisedOrRefused(exchange, health)) {
+                return;
+            }
+            if (health) {
                 health(exchange);
                 return;
             }

@@ -416,6 +416,40 @@ class AdminServerTest {
         assertThat(JSON.readTree(send("GET", "/api/v1/queues", TOKEN, null).body()).toString()).doesNotContain("closedWith");
     }
 
+    /**
+     * The scraper and the load balancer store their token: the monitoring token reads metrics and
+     * health, and nothing else (403, counted), not even the lists of agents and contacts.
+     */
+    @Test
+    void shouldLetTheMonitoringTokenReadMetricsAndHealthOnly() throws Exception {
+        org.loket.host.metrics.EngineMetrics.register(engine, null);
+        Path monitoring = OwnerOnly.write(folder.resolve("monitoring"), "scraper-token-of-16+chars\n");
+        try (AdminServer both = AdminServer.startIfConfigured(engine, folder.resolve("journal"), Map.of("admin.bind", "127.0.0.1:0",
+                "admin.tokenFile", folder.resolve("token").toString(), "admin.monitoringTokenFile", monitoring.toString()), null)) {
+            String base = "http://127.0.0.1:" + both.address().getPort();
+            java.util.function.BiFunction<String, String, Integer> status = (method, path) -> {
+                try {
+                    return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer scraper-token-of-16+chars")
+                            .method(method, HttpRequest.BodyPublishers.ofString(method.equals("GET") ? "" : "{\"prompt\": \"outage\"}"))
+                            .build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            engine.awaitQuiet(5_000);
+            assertThat(status.apply("GET", "/metrics")).isEqualTo(200);
+            assertThat(status.apply("GET", "/api/v1/health")).isEqualTo(200);
+            assertThat(status.apply("GET", "/api/v1/agents")).isEqualTo(403);
+            assertThat(status.apply("GET", "/api/v1/contacts")).isEqualTo(403);
+            assertThat(status.apply("PUT", "/api/v1/announcement")).isEqualTo(403);
+            assertThat(both.refused()).isEqualTo(3);
+            assertThat(send("GET", "/api/v1/agents", TOKEN, null).statusCode()).as("the operators' token as before").isEqualTo(200);
+        }
+        Path clash = OwnerOnly.write(folder.resolve("clash"), "monitoring=a-token-of-16+chars!!\n");
+        assertThatThrownBy(() -> AdminServer.startIfConfigured(engine, folder.resolve("journal"), Map.of("admin.bind", "127.0.0.1:0",
+                "admin.operatorsFile", clash.toString()), null)).hasMessageContaining("'monitoring' names the token of admin.monitoringTokenFile");
+    }
+
     @Test
     void shouldNameTheOperatorWhoseTokenMadeAChangeInTheAudit() throws Exception {
         Path operators = OwnerOnly.write(folder.resolve("operators"), "alice=alice-token-of-16+chars\nbob=bob-token-of-16+chars!!\n");
