@@ -24,7 +24,7 @@ public final class ChatCounters {
     public final LongAdder ringFull = new LongAdder();
     /** Commands the core refused (a REJECT_COMMAND for a contact or agent of this gateway). */
     public final LongAdder rejectedByCore = new LongAdder();
-    /** Webhook calls that failed after their retries. */
+    /** Webhook messages given up: refused for an hour, waiting when Loket stopped, or beyond the waiting limit. */
     public final LongAdder webhookFailures = new LongAdder();
     public final LongAdder webhookDelivered = new LongAdder();
     /** HTTP requests refused as bad (wrong path, method, body). */
@@ -43,6 +43,8 @@ public final class ChatCounters {
     public final LongAdder callbacksRequested = new LongAdder();
     /** Chats not started because the chat was full ({@code chat.max-live-chats}) or new chats came too fast ({@code chat.starts-per-second}). */
     public final LongAdder chatsRefusedBusy = new LongAdder();
+    /** Webhook messages the gateway refused or did not answer, tried again (in order, after a backoff). */
+    public final LongAdder webhookRetries = new LongAdder();
     /** Writes of the supervisors' sessions file that failed (the sessions live on in memory; a restart would end them). */
     public final LongAdder sessionFileFailures = new LongAdder();
 
@@ -70,6 +72,7 @@ public final class ChatCounters {
         m.put("callbackOffers", callbackOffers.sum());
         m.put("callbacksRequested", callbacksRequested.sum());
         m.put("chatsRefusedBusy", chatsRefusedBusy.sum());
+        m.put("webhookRetries", webhookRetries.sum());
         m.put("sessionFileFailures", sessionFileFailures.sum());
         return m;
     }
