@@ -81,7 +81,8 @@ public enum CommandType {
      * {@code contactId, agentId}: the agent who transferred the contact warmly leaves it before another
      * agent accepted it; the contact waits on in its queue alone, as after a cold transfer. After an
      * introduction was accepted: the introducer leaves (the contact stays with the agent who accepted),
-     * or the agent who accepted leaves (the contact is back with the introducer alone).
+     * or the agent who accepted leaves (the contact is back with the introducer alone, in the queue it
+     * was in before the transfer).
      */
     TRANSFER_LEFT(19);
 

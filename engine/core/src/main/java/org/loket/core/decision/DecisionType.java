@@ -80,7 +80,8 @@ public enum DecisionType {
      * {@code agentId}, who transferred {@code contactId} warmly (now in {@code queueId}), is free of it:
      * {@code reason} ({@link ReleaseReason}) says why: the next agent accepted it, it ended first, or
      * the agent left it. {@link ReleaseReason#RETURNED}: {@code agentId} is the agent who had joined
-     * an introduction and left it; the contact is back with the agent who transferred it, connected.
+     * an introduction and left it; the contact is back with the agent who transferred it, connected,
+     * and {@code queueId} is the queue it is back in (the one it was in before the transfer).
      */
     TRANSFER_RELEASED(14);
 

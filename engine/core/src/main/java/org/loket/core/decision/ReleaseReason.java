@@ -12,7 +12,9 @@ public final class ReleaseReason {
     public static final int INTRODUCED = 4;
     /**
      * The agent who accepted an introduction left it while the agent who introduced the citizen was
-     * still on: the contact is back with that agent alone (its agent again, connected). Unlike the
+     * still on: the contact is back with that agent alone (its agent again, connected), in the queue
+     * it was in before the transfer, as if the transfer had not been made: the decision's queue is
+     * that one, and the contact's end, wrap-up limit and later transfers count there. Unlike the
      * other reasons, the decision's agent is the one who joined, not the one who stayed.
      */
     public static final int RETURNED = 5;

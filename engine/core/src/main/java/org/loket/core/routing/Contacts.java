@@ -70,6 +70,11 @@ final class Contacts {
      * agent's capacity) until another agent accepts it, it ends, or the agent leaves it; -1 otherwise.
      */
     private static final int HOLDER = 30;
+    /**
+     * While {@link #HOLDER} is set, the queue the contact was in before that warm transfer: an
+     * introduction its next agent leaves gives it back to its introducer there. -1 otherwise.
+     */
+    private static final int HOLDER_QUEUE = 31;
 
     final int capacity;
     private final int[] row;
@@ -98,6 +103,7 @@ final class Contacts {
         for (int slot = 0; slot < capacity; slot++) {
             setPreferred(slot, -1);
             setHolder(slot, -1);
+            setHolderQueue(slot, -1);
             setReservedFor(slot, -1);
             setNext(slot, -1);
             setPrev(slot, -1);
@@ -260,6 +266,14 @@ final class Contacts {
         row[at(slot) + HOLDER] = value;
     }
 
+    int holderQueue(int slot) {
+        return row[at(slot) + HOLDER_QUEUE];
+    }
+
+    void setHolderQueue(int slot, int value) {
+        row[at(slot) + HOLDER_QUEUE] = value;
+    }
+
     int reservedFor(int slot) {
         return row[at(slot) + RESERVED_FOR];
     }
@@ -368,6 +382,7 @@ final class Contacts {
         setPreferred(slot, -1);
         setReservedFor(slot, -1);
         setHolder(slot, -1);
+        setHolderQueue(slot, -1);
         setNode(slot, -1);
         setRetries(slot, 0);
         setFlags(slot, 0);
@@ -568,6 +583,7 @@ final class Contacts {
             out.writeInt(preferred(s));
             out.writeInt(reservedFor(s));
             out.writeInt(holder(s));
+            out.writeInt(holderQueue(s));
             out.writeInt(priority(s));
             out.writeInt(language(s));
             out.writeInt(agent(s));
@@ -614,11 +630,14 @@ final class Contacts {
                 setPreferred(s, format >= 9 ? in.readInt() : -1);
                 setReservedFor(s, format >= 9 ? in.readInt() : -1);
                 setHolder(s, format >= 13 ? in.readInt() : -1);
+                // Before 14 an introduction stayed where it was transferred to: one under way keeps that rule.
+                setHolderQueue(s, format >= 14 ? in.readInt() : holder(s) < 0 ? -1 : queue(s));
             } else { // before escalation, a queue was its only lane
                 setLane(s, queue(s) < 0 ? -1 : lanes.of(queue(s), 0, 0));
                 setQueueEnteredNs(s, -1); // set from the join time below
                 setConnectedNs(s, -1);
                 setHolder(s, -1);
+                setHolderQueue(s, -1);
             }
             setPriority(s, in.readInt());
             setLanguage(s, in.readInt());

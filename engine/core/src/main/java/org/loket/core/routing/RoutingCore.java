@@ -98,7 +98,9 @@ import org.loket.core.state.StateWriter;
  *     talk until the first leaves ({@code TRANSFER_LEFT}: released as {@link ReleaseReason#INTRODUCED}),
  *     the contact ends, or the next agent transfers it on (the first is released first). When the
  *     next agent leaves first ({@code TRANSFER_LEFT} naming them), the contact is back with the first
- *     alone: the next is released as {@link ReleaseReason#RETURNED}, without wrap-up.</li>
+ *     alone, in the queue it was in before the transfer (as if it had not been made: its end, wrap-up
+ *     limit and handling time count there): the next is released as {@link ReleaseReason#RETURNED},
+ *     without wrap-up.</li>
  * <li>A flow's queue leaf (and a menu's fallback) may name another queue per channel
  *     ({@link FlowNode#queueFor}): the chatbot walks the IVR's flow and still lands in a chat queue.</li>
  * </ul>
@@ -111,8 +113,11 @@ import org.loket.core.state.StateWriter;
  * none changes state, no agent is double-booked.
  */
 public final class RoutingCore {
-    /** Format of {@link #writeState}; a reader refuses another. */
-    public static final int STATE_FORMAT_VERSION = 13;
+    /**
+     * Format of {@link #writeState}; a reader refuses a newer one and reads older ones. Version 14 added
+     * the queue a warmly transferred contact came from (older states: the queue it is in).
+     */
+    public static final int STATE_FORMAT_VERSION = 14;
 
     private final DecisionSink sink;
     private final Decision decision = new Decision();
@@ -256,7 +261,7 @@ public final class RoutingCore {
      * channel); so must a flow node where a contact is in self-service, a language a live contact
      * speaks, a logged-in agent (with at least the capacity it now uses), the prompt of a closure in
      * force, and room for the live contacts. Retire things first: close the queue and let it drain,
-     * log the agent out.
+     * log the agent out. (The queue a warmly transferred contact came from is no reason: see {@link #migrate}.)
      */
     public String reloadBlocker(RoutingConfig candidate) {
         if (config == null) {
@@ -367,8 +372,8 @@ public final class RoutingCore {
     /**
      * Moves the live state to a new configuration that {@link #reloadBlocker} accepts. Queues, agents,
      * flow nodes, languages and prompts are matched by name. Closures and handling times stay. Every live contact keeps
-     * its state, agent, timers and join time; a waiting or offered contact keeps the number of
-     * escalation steps it passed (up to the new queue's count) and its tier follows the new steps;
+     * its state, agent, timers and join time, and a warm transfer its first agent and the queue it came from; a waiting or
+     * offered contact keeps the number of escalation steps it passed (up to the new queue's count) and its tier follows the new steps;
      * steps already due under the new rules act at once. Agents keep their state and load; available
      * ones line up idle by their earliest idle time, then roster order. Finally every available agent
      * takes what it now serves, in roster order. The reload allocates; it is rare.
@@ -429,6 +434,7 @@ public final class RoutingCore {
             int oldQueue = oldContacts.queue(oldSlot);
             int q = oldQueue < 0 ? -1 : indexOfQueue(next, old.queues().get(oldQueue).name());
             contacts.setQueue(slot, q);
+            contacts.setHolderQueue(slot, returnQueue(old, next, oldContacts.holderQueue(oldSlot), q));
             if (q >= 0 && (state == ContactState.WAITING.code() || state == ContactState.OFFERED.code())) {
                 int passed = Math.min(oldContacts.step(oldSlot), steps[q].length);
                 int tier = 0;
@@ -488,6 +494,22 @@ public final class RoutingCore {
                 routeAgent(a);
             }
         }
+    }
+
+    /**
+     * Where a warmly transferred contact returns after a reload: the queue it came from, by name, when
+     * the new configuration still has it as a queue a warm transfer may leave (same channel, not
+     * deferrable); otherwise the queue it is in ({@code now}), the rule before the queue was kept. Not
+     * a reason to refuse the reload: that would change the decisions of journals recorded before, in
+     * which no introduction ever returned.
+     */
+    private static int returnQueue(RoutingConfig old, RoutingConfig next, int from, int now) {
+        if (from < 0) {
+            return -1;
+        }
+        QueueSpec before = old.queues().get(from);
+        int q = indexOfQueue(next, before.name());
+        return q >= 0 && next.queues().get(q).channel() == before.channel() && !next.queues().get(q).deferrable() ? q : now;
     }
 
     private void install(RoutingConfig newConfig, byte[] encoded) {
@@ -1046,6 +1068,7 @@ public final class RoutingCore {
         }
         if (warm) {
             contacts.setHolder(slot, agent); // the agent's load stays: it stays with the citizen
+            contacts.setHolderQueue(slot, contacts.queue(slot)); // where an introduction left by the next agent returns
             if (introduce) {
                 contacts.setFlags(slot, contacts.flags(slot) | Decision.FLAG_INTRODUCE);
             }
@@ -1100,19 +1123,24 @@ public final class RoutingCore {
 
     /**
      * The agent who accepted an introduction left it before its introducer did: the contact is back
-     * with the introducer alone, connected as before the transfer (in the queue it was transferred
-     * to, its conversation's time counting from the acceptance). The introducer's place in its
-     * capacity becomes the conversation's; the agent who left is free at once ({@code TRANSFER_RELEASED},
-     * {@link ReleaseReason#RETURNED}: an introduction is not a conversation of their own to wrap up).
+     * with the introducer alone, connected as before the transfer, in the queue it was in then (its
+     * end, wrap-up limit, handling time and any later transfer count from there; its conversation's
+     * time counts from the next agent's acceptance). The introducer's place in its capacity becomes
+     * the conversation's; the agent who left is free at once ({@code TRANSFER_RELEASED},
+     * {@link ReleaseReason#RETURNED}, with the queue it is back in: an introduction is not a
+     * conversation of their own to wrap up). Both queues are of the contact's channel and not
+     * deferrable (a warm transfer's rule), so the loads stay right.
      */
     private void returnToHolder(int slot) {
         int joined = contacts.agent(slot);
         int holder = contacts.holder(slot);
+        unload(slot, joined);
+        contacts.setQueue(slot, contacts.holderQueue(slot)); // lanes and escalation matter only while it waits
         contacts.setHolder(slot, -1);
+        contacts.setHolderQueue(slot, -1);
         contacts.setFlags(slot, contacts.flags(slot) & ~Decision.FLAG_INTRODUCE);
         contacts.setAgent(slot, holder);
         agents.addStaying(holder, -1); // busy with the contact now, like any agent in a conversation
-        unload(slot, joined);
         Decision d = begin(DecisionType.TRANSFER_RELEASED);
         d.contactId = contacts.id(slot);
         d.agentId = joined;
@@ -1127,6 +1155,7 @@ public final class RoutingCore {
     private void releaseHolderOf(int slot, int reason) {
         int holder = contacts.holder(slot);
         contacts.setHolder(slot, -1);
+        contacts.setHolderQueue(slot, -1);
         contacts.setFlags(slot, contacts.flags(slot) & ~Decision.FLAG_INTRODUCE);
         releaseHolder(holder, contacts.id(slot), contacts.queue(slot), reason);
     }
@@ -1678,6 +1707,15 @@ public final class RoutingCore {
     public int contactHolder(long contactId) {
         int slot = contacts == null ? -1 : contacts.slotOf(contactId);
         return slot < 0 ? -1 : contacts.holder(slot);
+    }
+
+    /**
+     * The queue a warmly transferred contact was in before that transfer, while its first agent stays
+     * with it (where an introduction its next agent leaves gives it back), or -1.
+     */
+    public int contactHolderQueue(long contactId) {
+        int slot = contacts == null ? -1 : contacts.slotOf(contactId);
+        return slot < 0 ? -1 : contacts.holderQueue(slot);
     }
 
     /** Position (1 = next) of a waiting contact in its queue, or -1 if it is not waiting. */

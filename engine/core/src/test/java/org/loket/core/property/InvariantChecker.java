@@ -45,6 +45,9 @@ import org.loket.core.testkit.RandomTraffic;
  * <li>Capacity: no agent holds more than its capacity on a channel; voice is exclusive.</li>
  * <li>No available agent qualifies for a waiting contact after a command.</li>
  * <li>Timers: no offer, menu or wrap-up is left past its deadline after a command.</li>
+ * <li>Warm transfers: the agent who stays is released once, for a reason that fits; an introduction
+ *     its next agent leaves is the introducer's again, back in the queue it was in before the
+ *     transfer; a contact ends in the queue its decisions put it in.</li>
  * <li>Bad input: a command the traffic knows to be wrong is refused with the expected reason, and
  *     one it knows to be right is not refused.</li>
  * </ul>
@@ -79,6 +82,8 @@ final class InvariantChecker {
         int channel;
         /** The first agent of a warm transfer, who stays until its {@code TRANSFER_RELEASED}; -1 none. */
         int holder = -1;
+        /** The queue it was in before the warm transfer of {@link #holder}, where a return puts it back; -1 none. */
+        int holderQueue = -1;
         /** The warm transfer that made {@link #holder} stay introduces: it stays after the next agent accepts. */
         boolean introduces;
     }
@@ -228,13 +233,19 @@ final class InvariantChecker {
                 // the contact ended, or the agent left (before an acceptance; after one, or when the contact
                 // was passed on, from an introduction).
                 if (d.reason == ReleaseReason.RETURNED) {
-                    // The agent who accepted an introduction left it: the contact is its introducer's alone again.
+                    // The agent who accepted an introduction left it: the contact is its introducer's alone again,
+                    // back in the queue it was in before the transfer.
                     require(!seen.ended && seen.holder >= 0 && seen.introduces && seen.holder != d.agentId
                                     && command.type == CommandType.TRANSFER_LEFT && command.contactId == d.contactId && command.agentId == d.agentId
                                     && core.contactState(d.contactId) == ContactState.CONNECTED && core.contactAgent(d.contactId) == seen.holder,
                             "return to the introducer %d after command %s, the contact is %s with agent %d: %s", seen.holder, command.type,
                             core.contactState(d.contactId), core.contactAgent(d.contactId), d);
+                    require(d.queueId == seen.holderQueue && core.contactQueue(d.contactId) == seen.holderQueue,
+                            "return to the introducer into queue %d (the core says %d), the contact came from queue %d: %s",
+                            d.queueId, core.contactQueue(d.contactId), seen.holderQueue, d);
+                    seen.queue = seen.holderQueue;
                     seen.holder = -1;
+                    seen.holderQueue = -1;
                     continue;
                 }
                 require(seen.holder >= 0 && seen.holder == d.agentId, "release of agent %d, who does not stay with the contact: %s",
@@ -250,11 +261,14 @@ final class InvariantChecker {
                 };
                 require(fits, "release for %s after command %s: %s", ReleaseReason.name(d.reason), command.type, d);
                 seen.holder = -1;
+                seen.holderQueue = -1;
                 continue;
             }
             require(!seen.ended, "decision after the contact ended: %s", d);
             switch (d.type) {
                 case END_CONTACT -> {
+                    require(seen.queue < 0 || d.queueId == seen.queue, "end in queue %d of a contact its decisions put in queue %d: %s",
+                            d.queueId, seen.queue, d);
                     seen.ended = true;
                     seen.agent = d.agentId;
                     seen.outcome = d.outcome;
@@ -317,6 +331,7 @@ final class InvariantChecker {
                     if ((d.flags & Decision.FLAG_WARM) != 0) {
                         require(seen.holder < 0, "a second warm transfer before the first was released: %s", d);
                         seen.holder = d.agentId;
+                        seen.holderQueue = seen.queue;
                         seen.introduces = (d.flags & Decision.FLAG_INTRODUCE) != 0;
                     }
                 }
@@ -479,6 +494,9 @@ final class InvariantChecker {
             ContactState state = core.contactState(id);
             require(core.contactHolder(id) == (state == ContactState.NONE ? -1 : seen.holder),
                     "contact %d is held warmly by agent %d, its decisions say %d", id, core.contactHolder(id), seen.holder);
+            require(core.contactHolderQueue(id) == (state == ContactState.NONE ? -1 : seen.holderQueue),
+                    "contact %d returns to queue %d if its introduction is left, its decisions say %d", id,
+                    core.contactHolderQueue(id), seen.holderQueue);
             require(!seen.ended || seen.holder < 0, "contact %d ended, its warm transfer's agent %d was not released", id, seen.holder);
             if (seen.ended) {
                 require(state == ContactState.NONE || state == ContactState.WRAP_UP && seen.outcome == Outcome.ANSWERED,

@@ -69,6 +69,8 @@ final class NaiveRouter {
         int reservedFor = -1;
         /** The agent who transferred it warmly and stays with it (and holds it in its load), or -1. */
         int holder = -1;
+        /** While it has a holder, the queue it was in before that transfer: an introduction the next agent leaves returns it there. */
+        int holderQueue = -1;
         /** The holder stays on after the next agent accepts (a three-way introduction), until it leaves. */
         boolean introduces;
 
@@ -334,6 +336,13 @@ final class NaiveRouter {
                         contact.node = n;
                     }
                 }
+            }
+            if (contact.holderQueue >= 0) {
+                // Back where it came from if that is still a queue a warm transfer may leave; else where it is.
+                QueueSpec from = old.queues().get(contact.holderQueue);
+                int q = queueIndex(from.name());
+                contact.holderQueue = q >= 0 && queue(q).channel() == from.channel() && !queue(q).deferrable() ? q
+                        : queueIndex(old.queues().get(contact.queue).name());
             }
             if (contact.queue >= 0) {
                 contact.queue = queueIndex(old.queues().get(contact.queue).name());
@@ -1130,6 +1139,7 @@ final class NaiveRouter {
         contact.introduces = introduce;
         if (warm) {
             contact.holder = agent.index; // the contact stays in the agent's load, and the agent takes nothing new
+            contact.holderQueue = contact.queue;
             contact.agent = -1;
             contact.deadlineNs = -1;
             refresh(agent, false);
@@ -1175,12 +1185,17 @@ final class NaiveRouter {
         }
     }
 
-    /** The agent who accepted an introduction left it: the introducer has the contact alone again; the one who left is free. */
+    /**
+     * The agent who accepted an introduction left it: the introducer has the contact alone again, in the
+     * queue it was in before the transfer; the one who left is free.
+     */
     private void returnToHolder(Contact contact) {
         Agent joined = agents.get(contact.agent);
         Agent holder = agents.get(contact.holder);
         contact.agent = holder.index;
+        contact.queue = contact.holderQueue;
         contact.holder = -1;
+        contact.holderQueue = -1;
         contact.introduces = false;
         Decision d = decision(DecisionType.TRANSFER_RELEASED);
         d.contactId = contact.id;
@@ -1198,6 +1213,7 @@ final class NaiveRouter {
     private void releaseHolder(Contact contact, int reason) {
         Agent holder = agents.get(contact.holder);
         contact.holder = -1;
+        contact.holderQueue = -1;
         contact.introduces = false;
         Decision d = decision(DecisionType.TRANSFER_RELEASED);
         d.contactId = contact.id;

@@ -417,7 +417,7 @@ class RoutingCoreTest {
         assertThat(driver.sink.of(DecisionType.TRANSFER_RELEASED)).singleElement().satisfies(d -> {
             assertThat(d.agentId).as("the expert is free of it").isEqualTo(expert);
             assertThat(d.contactId).isEqualTo(1);
-            assertThat(d.queueId).isEqualTo(qApp);
+            assertThat(d.queueId).as("back in ann's queue").isEqualTo(qDigid);
             assertThat(d.reason).isEqualTo(ReleaseReason.RETURNED);
         });
         assertThat(driver.core.contactState(1)).as("ann talks on with the caller").isEqualTo(ContactState.CONNECTED);
@@ -435,6 +435,151 @@ class RoutingCoreTest {
                 .satisfies(d -> assertThat(d.agentId).isEqualTo(ann));
         assertThat(driver.core.agentLoad(ann, Channel.VOICE)).isZero();
         assertThat(driver.core.contactState(1)).as("the expert is busy: the caller waits").isEqualTo(ContactState.WAITING);
+    }
+
+    /**
+     * An introduction the next agent leaves did not happen, as far as queues go: the call is back in
+     * the queue it was transferred out of, so its end is booked there and that queue's wrap-up limit
+     * applies (30 s for digid-voice, not app-voice's 120 s).
+     */
+    @Test
+    void shouldPutAReturnedIntroductionBackInTheIntroducersQueue() {
+        b.queueOptions(qDigid, 1, 0, 0, 15_000, 30_000);
+        b.queueOptions(qApp, 1, 0, 0, 15_000, 120_000);
+        int ann = b.agent("ann", digid, 5);
+        int expert = b.agent("expert", app, 5);
+        start(b.build()).apply(login(0, ann), login(0, expert), arrive(1_000, 1, Channel.VOICE, eDigid), accept(2_000, 1, ann),
+                introducingTransfer(3_000, 1, ann, qApp), accept(4_000, 1, expert));
+        assertThat(driver.core.contactQueue(1)).as("the expert talks in app-voice").isEqualTo(qApp);
+        assertThat(driver.core.contactHolderQueue(1)).as("where it came from, while ann stays").isEqualTo(qDigid);
+
+        driver.apply(transferLeft(5_000, 1, expert));
+        assertThat(driver.sink.of(DecisionType.TRANSFER_RELEASED)).singleElement().satisfies(d -> {
+            assertThat(d.reason).isEqualTo(ReleaseReason.RETURNED);
+            assertThat(d.agentId).isEqualTo(expert);
+            assertThat(d.queueId).as("the queue the call is in now: ann's").isEqualTo(qDigid);
+        });
+        assertThat(driver.core.contactQueue(1)).isEqualTo(qDigid);
+        assertThat(driver.core.contactHolderQueue(1)).isEqualTo(-1);
+
+        driver.apply(end(6_000, 1));
+        assertThat(driver.sink.of(DecisionType.END_CONTACT)).singleElement().satisfies(d -> {
+            assertThat(d.queueId).as("booked in digid-voice").isEqualTo(qDigid);
+            assertThat(d.agentId).isEqualTo(ann);
+            assertThat(d.outcome).isEqualTo(Outcome.ANSWERED);
+        });
+        driver.apply(tick(35_999));
+        assertThat(driver.core.contactState(1)).as("wrap-up within digid-voice's 30 s").isEqualTo(ContactState.WRAP_UP);
+        driver.apply(tick(36_000));
+        assertThat(driver.core.contactState(1)).as("ended at digid-voice's limit, not app-voice's").isEqualTo(ContactState.NONE);
+        assertThat(driver.sink.of(DecisionType.AGENT_STATE)).last().satisfies(d -> {
+            assertThat(d.agentId).isEqualTo(ann);
+            assertThat(d.contactId).isEqualTo(1);
+            assertThat(d.timestampNs).isEqualTo(ns(36_000));
+        });
+    }
+
+    /**
+     * The queue an introduction returns to is live state: a snapshot keeps it and a reload moves it by
+     * name. Where it cannot go back (a snapshot of format 13, before the queue was kept; a reload
+     * without that queue) the call stays in the queue it is in, the rule before.
+     */
+    @Test
+    void shouldKeepTheQueueAnIntroductionReturnsToThroughSnapshotsAndReloads() {
+        int ann = b.agent("ann", digid, 5);
+        int expert = b.agent("expert", app, 5);
+        start(b.build()).apply(login(0, ann), login(0, expert), arrive(1_000, 1, Channel.VOICE, eDigid), accept(2_000, 1, ann),
+                introducingTransfer(3_000, 1, ann, qApp), accept(4_000, 1, expert));
+
+        org.loket.core.state.ByteArrayState state = new org.loket.core.state.ByteArrayState();
+        driver.core.writeState(state);
+        org.loket.core.testkit.RecordingSink restoredSink = new org.loket.core.testkit.RecordingSink();
+        RoutingCore restored = RoutingCore.readState(new org.loket.core.state.ByteArrayState(state.toByteArray()), restoredSink);
+        assertThat(restored.stateHash()).isEqualTo(driver.core.stateHash());
+        assertThat(restored.contactHolderQueue(1)).isEqualTo(qDigid);
+        Command left = transferLeft(5_000, 1, expert);
+        left.sequence = 100;
+        restored.apply(left);
+        assertThat(restoredSink.of(DecisionType.TRANSFER_RELEASED)).singleElement()
+                .satisfies(d -> assertThat(d.queueId).isEqualTo(qDigid));
+
+        RoutingCore older = RoutingCore.readState(new org.loket.core.state.ByteArrayState(format13(driver.core)), new org.loket.core.testkit.RecordingSink());
+        assertThat(older.contactHolder(1)).isEqualTo(ann);
+        assertThat(older.contactHolderQueue(1)).as("not in format 13: the queue it is in").isEqualTo(qApp);
+
+        ConfigBuilder reordered = new ConfigBuilder();
+        int skill = reordered.skill("digid");
+        int appSkill = reordered.skill("digid-app");
+        int newApp = reordered.queue("app-voice", Channel.VOICE, appSkill);
+        reordered.queue("digid-chat", Channel.CHAT, skill);
+        int newDigid = reordered.queue("digid-voice", Channel.VOICE, skill);
+        reordered.entryToQueue("digid", newDigid);
+        reordered.agent("ann", skill, 5);
+        reordered.agent("expert", appSkill, 5);
+        driver.apply(config(4_500, reordered.version(2).build()));
+        assertThat(driver.core.config().version()).isEqualTo(2);
+        assertThat(driver.core.contactQueue(1)).isEqualTo(newApp);
+        assertThat(driver.core.contactHolderQueue(1)).as("moved by name").isEqualTo(newDigid);
+
+        ConfigBuilder without = new ConfigBuilder();
+        skill = without.skill("digid");
+        appSkill = without.skill("digid-app");
+        without.entryToQueue("app", without.queue("app-voice", Channel.VOICE, appSkill));
+        without.agent("ann", skill, 5);
+        without.agent("expert", appSkill, 5);
+        RoutingConfig withoutDigid = without.version(3).build();
+        assertThat(driver.core.reloadBlocker(withoutDigid)).as("a possible return is no reason to refuse").isNull();
+        driver.apply(config(4_600, withoutDigid));
+        assertThat(driver.core.config().version()).isEqualTo(3);
+        assertThat(driver.core.contactHolderQueue(1)).as("nowhere to go back to").isZero();
+        driver.apply(transferLeft(5_000, 1, expert));
+        assertThat(driver.sink.of(DecisionType.TRANSFER_RELEASED)).singleElement()
+                .satisfies(d -> assertThat(d.queueId).as("stays in app-voice").isZero());
+        assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).isEmpty();
+    }
+
+    /**
+     * The core's state as format 13 wrote it: the same values without the queue a warm transfer came
+     * from (the int after a live contact's holder). Holds one live contact, id 1.
+     */
+    private static byte[] format13(RoutingCore core) {
+        List<Object> values = new java.util.ArrayList<>();
+        core.writeState(new org.loket.core.state.StateWriter() {
+            @Override
+            public void writeInt(int value) {
+                values.add(value);
+            }
+
+            @Override
+            public void writeLong(long value) {
+                values.add(value);
+            }
+
+            @Override
+            public void writeBytes(byte[] bytes) {
+                values.add(bytes);
+            }
+        });
+        values.set(0, 13);
+        // A contact: state, id (long), channel, queue, lane, tier, step, entered (long), connected (long),
+        // preferred, reserved, holder, then the holder's queue.
+        int id = -1;
+        for (int i = 1; i < values.size(); i++) {
+            if (Long.valueOf(1).equals(values.get(i)) && Integer.valueOf(ContactState.CONNECTED.code()).equals(values.get(i - 1))) {
+                id = i;
+            }
+        }
+        assertThat(id).as("contact 1's record").isPositive();
+        values.remove(id + 11);
+        org.loket.core.state.ByteArrayState out = new org.loket.core.state.ByteArrayState();
+        for (Object value : values) {
+            switch (value) {
+                case Integer i -> out.writeInt(i);
+                case Long l -> out.writeLong(l);
+                case null, default -> out.writeBytes((byte[]) value);
+            }
+        }
+        return out.toByteArray();
     }
 
     @Test

@@ -318,6 +318,10 @@ public final class RandomTraffic implements DecisionSink {
             int target = queueOfChannel(config.queues().get(t.queue).channel(), true);
             int kind = rnd.nextInt(3); // cold, warm, warm with an introduction
             boolean warm = kind > 0;
+            if (kind == 2 && target == t.queue) {
+                // An introduction is usually to another queue's expert; one left by them returns the contact here.
+                target = otherQueueOfChannel(t.queue);
+            }
             Command transfer = switch (kind) {
                 case 0 -> Commands.transfer(ms, t.id, t.agent, target);
                 case 1 -> Commands.warmTransfer(ms, t.id, t.agent, target);
@@ -726,6 +730,7 @@ public final class RandomTraffic implements DecisionSink {
                 if (t != null) {
                     if (d.reason == ReleaseReason.RETURNED) {
                         t.agent = t.holder; // the introducer has the conversation alone again
+                        t.queue = d.queueId; // in the queue it was in before the transfer
                     }
                     t.holder = -1;
                 }
@@ -886,6 +891,18 @@ public final class RandomTraffic implements DecisionSink {
         int[] fitting = java.util.stream.IntStream.range(0, config.queues().size())
                 .filter(q -> (config.queues().get(q).channel() == channel) == same).toArray();
         return fitting.length == 0 ? -1 : fitting[rnd.nextInt(fitting.length)];
+    }
+
+    /** The next queue after {@code q} (wrapping) of the same channel, or {@code q} when it is the only one. */
+    private int otherQueueOfChannel(int q) {
+        int queues = config.queues().size();
+        for (int i = 1; i < queues; i++) {
+            int other = (q + i) % queues;
+            if (config.queues().get(other).channel() == config.queues().get(q).channel()) {
+                return other;
+            }
+        }
+        return q;
     }
 
     private Tracked pick(Predicate<Tracked> filter) {
