@@ -358,7 +358,10 @@ public final class KpiCollector {
                 hold(agent(d.agentId), -1, d.timestampNs);
                 if (r != null) {
                     if (d.reason == ReleaseReason.RETURNED) {
-                        r.agent = r.holder; // the agent who joined an introduction left: the introducer has it alone again
+                        // The agent who joined an introduction left: the introducer has it alone again, back in the
+                        // queue it was in before (the decision's): a later transfer counts out of that one.
+                        r.agent = r.holder;
+                        r.queue = queue(d.queueId);
                     }
                     r.holder = -1;
                 }
@@ -740,6 +743,7 @@ public final class KpiCollector {
         /** The queue a contact that never joined one counts in (self-served under its menu, or turned away by its closure). */
         int countedInQueue = -1;
         int firstQueue = -1;
+        /** The queue it is in now (after transfers, overflows, an introduction given back); a transfer counts out of it. */
         int queue = -1;
         long queuedNs = -1;
         /** The core's estimated wait when it joined its first queue (ms), -1 unknown. */

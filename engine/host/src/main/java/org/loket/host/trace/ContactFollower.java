@@ -14,6 +14,7 @@ import org.loket.core.config.RoutingConfig;
 import org.loket.core.config.RoutingConfigCodec;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.Outcome;
+import org.loket.core.decision.ReleaseReason;
 import org.loket.host.gateway.Pseudonyms;
 
 /**
@@ -126,6 +127,13 @@ final class ContactFollower {
                     s.queue = queueName(d.queueId); // turned away at a queue before joining it
                 }
             }
+            case TRANSFER_RELEASED -> {
+                if (d.reason == ReleaseReason.RETURNED && s.transfers == 1) {
+                    // The first agent's introduction was left by the colleague: the call is theirs again (and back in
+                    // its queue, which END_CONTACT will name): their conversation did not end at that transfer.
+                    s.firstLegEndNs = -1;
+                }
+            }
             case AGENT_STATE -> s.wrapUpEnded(d.timestampNs); // the wrap-up limit (or a no-answer before the end: ignored)
             default -> {
             }
@@ -193,7 +201,7 @@ final class ContactFollower {
         String agent;
         String wrapUpCode;
         int transfers;
-        /** When its first agent handed it on (its first transfer), or -1. */
+        /** When its first agent handed it on (its first transfer; not an introduction given back to them), or -1. */
         long firstLegEndNs = -1;
         long queuedNs = -1;
         long acceptedNs = -1;

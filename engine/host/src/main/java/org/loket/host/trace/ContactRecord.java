@@ -13,7 +13,8 @@ package org.loket.host.trace;
  * @param arrivedAt     local date and time of arrival, to the millisecond
  * @param selfServiceMs from arrival to joining a queue (or to the end, when it never joined one)
  * @param queue         the first queue it joined, or was turned away at; empty when none
- * @param lastQueue     the queue it was in when it ended (another after a transfer or an overflow)
+ * @param lastQueue     the queue it was in when it ended (another after a transfer or an overflow; the one before
+ *                      an introduction that was given back to its first agent)
  * @param waitMs        from joining its queue until an agent took it, or until it ended unanswered; -1 when never queued
  * @param agent         the agent who took it first, or empty
  * @param talkMs        time connected to agents

@@ -254,6 +254,43 @@ public class KpiCollectorTest {
         assertThat(kpis.report().queue("q").answered()).isEqualTo(1);
     }
 
+    /**
+     * Ann (queue q) introduces her caller to bob in queue x; bob leaves first, so the call is back in
+     * q with ann, as if it had not moved: when she then passes it on to x, that transfer counts out of
+     * q (not out of x, where the call no longer is). The introduction itself was made: it counts too.
+     */
+    @Test
+    void shouldCountATransferAfterAReturnedIntroductionOutOfTheIntroducersQueue() throws Exception {
+        var two = org.loket.config.ConfigLoader.parse(java.util.Map.of("routing.yaml", "version: 1\n"
+                + org.loket.host.sim.DaySimulatorTest.yaml()
+                        .replace("queues: [{name: q,", "queues: [{name: x, channel: voice, skill: s}, {name: q,")
+                        .replace("agents: [{name: ann, skills: {s: 5}, shifts: [{start: \"08:00\", end: \"09:00\"}]}]",
+                                "agents: [{name: ann, skills: {s: 5}}, {name: bob, skills: {s: 5}}]")), "two");
+        int x = 0;
+        int q = 1;
+        int ann = 0;
+        int bob = 1;
+        apply(0, CommandType.CONFIG_APPLIED, c -> c.payload = RoutingConfigCodec.encode(two.routing()));
+        apply(1_000, CommandType.AGENT_LOGGED_IN, c -> c.agentId = ann);
+        arriveAndChooseTheQueue(1, 10_000);
+        byAgent(11_000, CommandType.OFFER_ACCEPTED, 1, ann);
+        apply(12_000, CommandType.AGENT_LOGGED_IN, c -> c.agentId = bob);
+        transferTo(20_000, 1, ann, bob, Command.TRANSFER_INTRODUCE); // into x
+        byAgent(21_000, CommandType.OFFER_ACCEPTED, 1, bob);
+        byAgent(51_000, CommandType.TRANSFER_LEFT, 1, bob);
+        assertThat(decided).filteredOn(d -> d.type == org.loket.core.decision.DecisionType.TRANSFER_RELEASED).singleElement()
+                .satisfies(d -> assertThat(d.queueId).as("back in q").isEqualTo(q));
+        transferTo(60_000, 1, ann, bob, Command.NONE); // into x again, cold
+        byAgent(61_000, CommandType.OFFER_ACCEPTED, 1, bob);
+        apply(91_000, CommandType.CONTACT_ENDED, c -> c.contactId = 1); // no wrap-up in x
+        KpiReport report = kpis.report();
+        assertThat(report.openAtEnd()).isZero();
+        assertThat(report.queue("q").offered()).as("offered once, in its first queue").isEqualTo(1);
+        assertThat(report.queue("q").transfers()).as("both transfers out of q").isEqualTo(new Figures.Transfers(2, 0));
+        assertThat(report.queue("x").transfers()).as("none out of x").isEqualTo(new Figures.Transfers(0, 2));
+        assertThat(List.of(agentFigures("ann").transferredOut(), agentFigures("bob").handled())).containsExactly(2L, 1L);
+    }
+
     @Test
     void shouldWeighEachContactsQueueTargetIntoTheServiceLevelTargetOfEveryRow() throws Exception {
         String yaml = org.loket.host.sim.DaySimulatorTest.yaml();
