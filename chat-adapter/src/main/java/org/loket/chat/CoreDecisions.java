@@ -326,7 +326,8 @@ final class CoreDecisions {
 
     /**
      * The first agent of a warm transfer is free of the conversation: the next agent took it, it
-     * ended, or they left; or the agent who took an introduction left it, and the first has it again.
+     * ended, or they left; or the agent who took an introduction left it, and the first has it again,
+     * in the queue it was in before (the decision's).
      */
     private void onReleased(Decision d) {
         if (d.agentId < 0 || d.agentId >= hub.agents.length) {
@@ -337,6 +338,9 @@ final class CoreDecisions {
         if (c != null && d.reason == ReleaseReason.RETURNED && c.stayingAgent >= 0) {
             AgentView introducer = hub.agents[c.stayingAgent];
             c.agent = introducer.id;
+            if (d.queueId >= 0 && d.queueId < hub.queues.length) {
+                c.queue = d.queueId; // back in the queue it was in before the introduction: the card names it again
+            }
             c.stayingAgent = -1;
             c.introducing = false;
             c.say("system", a.name + " left; back with " + introducer.name);

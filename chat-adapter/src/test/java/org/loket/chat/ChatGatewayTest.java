@@ -985,7 +985,9 @@ class ChatGatewayTest {
     /**
      * The agent who took an introduction may leave it first (or hang up): the call is back with the
      * agent who introduced it, whose card becomes a plain conversation again (they may transfer it or
-     * it ends with them); the one who left is released at once. Only those two may leave.
+     * it ends with them); the one who left is released at once. Only those two may leave. The call is
+     * back in application-voice, as if the introduction had not been made: the card says so, and when
+     * the first agent passes it on, the wallboard counts that transfer out of application-voice too.
      */
     @Test
     void shouldHandAnIntroducedCallBackToItsIntroducerWhenTheColleagueLeaves() throws Exception {
@@ -1012,14 +1014,31 @@ class ChatGatewayTest {
             JsonNode back = first.await("conversation");
             assertThat(back.path("returnedBy").asText()).isEqualTo("generalist-002");
             assertThat(back.has("introducedBy")).isFalse();
+            assertThat(back.path("queue").asText()).as("back in the queue it came from").isEqualTo("application-voice");
             t.engine.awaitQuiet(5_000);
             assertThat(t.engine.core().contactAgent(7_400_003L)).isEqualTo(firstId);
             assertThat(t.engine.core().contactHolder(7_400_003L)).isEqualTo(-1);
+            assertThat(t.engine.core().contactQueue(7_400_003L)).isEqualTo(t.config.routing().queues().stream()
+                    .map(q -> q.name()).toList().indexOf("application-voice"));
             assertThat(t.engine.core().agentState(nextId)).isEqualTo(AgentState.READY);
             first.send("{\"type\":\"leave\",\"contact\":\"" + call + "\"}");
             assertThat(first.await("error").path("code").asText()).as("nobody stays now: the call is simply theirs").isEqualTo("not-staying");
-            t.phone(CommandType.CONTACT_ENDED, 7_400_003L, -1, -1, -1);
-            assertThat(first.await("ended").path("contact").asText()).isEqualTo(call);
+
+            try (WsClient board = t.wallboard()) {
+                first.send("{\"type\":\"transfer\",\"contact\":\"" + call + "\",\"queue\":\"tax-handover-voice\"}");
+                assertThat(first.await("transferred").path("queue").asText()).isEqualTo("tax-handover-voice");
+                assertThat(next.await("offer").path("contact").asText()).isEqualTo(call);
+                t.phone(CommandType.OFFER_ACCEPTED, 7_400_003L, nextId, -1, -1);
+                next.await("conversation");
+                t.phone(CommandType.CONTACT_ENDED, 7_400_003L, -1, -1, -1);
+                assertThat(next.await("ended").path("contact").asText()).isEqualTo(call);
+                next.send("{\"type\":\"wrap-up\",\"contact\":\"" + call + "\",\"code\":\"resolved\"}");
+                JsonNode w = board.await("wallboard", f -> TestEngine.queueFigure(f, "tax-handover-voice", "transferredIn") == 1, 10_000);
+                assertThat(TestEngine.queueFigure(w, "application-voice", "transferredOut")).as("the introduction and the transfer after it")
+                        .isEqualTo(2);
+                assertThat(TestEngine.queueFigure(w, "login-voice", "transferredOut")).as("the call was no longer there").isZero();
+                assertThat(TestEngine.queueFigure(w, "login-voice", "transferredIn")).isEqualTo(1);
+            }
         }
     }
 
