@@ -190,7 +190,9 @@ final class CallSession {
                         if (d.reason == ReleaseReason.RETURNED) {
                             // The agent who joined the introduction left it (hung up, or Leave on the desktop:
                             // then their phone is hung up here): the caller talks on with the introducer,
-                            // whose channel is still this call's agent's.
+                            // whose channel is still this call's agent's. The core has the call back in the
+                            // queue it came from (the decision's); nothing here keeps a talking call's queue
+                            // (its END_CONTACT names it, for the wrap-up on the phone).
                             WarmLeg joined = answeredLeg();
                             if (joined != null && joined.endpoint().equals(m.names().agentName(d.agentId))) {
                                 hangUp = joined.channelId();

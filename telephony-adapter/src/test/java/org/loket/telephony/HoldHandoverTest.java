@@ -327,7 +327,8 @@ class HoldHandoverTest {
         }
         assertThat(published).filteredOn(c -> c.type == CommandType.TRANSFER_LEFT).extracting(c -> c.agentId).containsExactly(3);
 
-        Decision returned = StandIns.decision(DecisionType.TRANSFER_RELEASED, contactId, 4, 3, -1);
+        // agent-4 (3) is released; the call is back in login-voice (0), where agent-1 took it, not in cb-voice (4)
+        Decision returned = StandIns.decision(DecisionType.TRANSFER_RELEASED, contactId, 0, 3, -1);
         returned.reason = org.loket.core.decision.ReleaseReason.RETURNED;
         gateway.onDecision(returned);
         gateway.onCommandDecided();
