@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.loket.host.security.SecretFiles;
+import org.loket.host.security.Tokens;
 
 /**
  * The chat gateway's process settings, read once at start from {@code --set chat.KEY=VALUE}
@@ -16,8 +17,8 @@ import org.loket.host.security.SecretFiles;
  * @param keyStorePassword       its password
  * @param agentSecrets           per agent name, the secret the desktop login needs; per supervisor name (the
  *                               configuration's {@code supervisors}), the secret of the wallboard's sign-in
- * @param supervisorToken        the token the wallboard and the stats endpoint need; {@code null} = refused
- * @param workItemToken          the bearer token {@code POST /api/v1/work-items} needs; {@code null} = refused
+ * @param supervisorToken        the token the wallboard (view only) and the stats endpoint need, 16+ characters; {@code null} = refused
+ * @param workItemToken          the bearer token {@code POST /api/v1/work-items} needs, 16+ characters; {@code null} = refused
  * @param webhookUrl             where replies and outcomes of work items go, or {@code null}
  * @param webhookToken           bearer token sent to the webhook, or {@code null}
  * @param maxFrameBytes          largest WebSocket frame accepted; a larger one closes that connection (1009)
@@ -120,8 +121,8 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 keyStore == null ? null : Path.of(keyStore),
                 settings.getOrDefault("chat.tls.keystore-password", ""),
                 Map.copyOf(secrets),
-                settings.get("chat.supervisor-token"),
-                settings.get("chat.work-item-token"),
+                token(settings, "chat.supervisor-token"),
+                token(settings, "chat.work-item-token"),
                 settings.get("chat.webhook-url"),
                 settings.get("chat.webhook-token"),
                 integer(settings, "chat.max-frame-bytes", 8_192, 256, 1 << 20),
@@ -164,6 +165,12 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " '" + value + "' is not a whole number", e);
         }
+    }
+
+    /** A shared token, or null when unset; one shorter than {@link Tokens#MIN_LENGTH} is refused at start. */
+    private static String token(Map<String, String> settings, String key) {
+        String token = settings.get(key);
+        return token == null ? null : Tokens.requireLongEnough(token, key);
     }
 
     /** The path {@code key} names, else {@code name} beside the journal folder the host passes, else in {@code var}. */

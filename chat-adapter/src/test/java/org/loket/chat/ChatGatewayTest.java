@@ -1,6 +1,7 @@
 package org.loket.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -1660,7 +1661,7 @@ class ChatGatewayTest {
                 assertThat(c.await("bot").path("node").asText()).isEqualTo("welcome");
             }
             HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> plain.send(
+            assertThatThrownBy(() -> plain.send(
                     HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/health")).build(),
                     HttpResponse.BodyHandlers.ofString())).as("an untrusted certificate is refused by a default client")
                     .isInstanceOf(java.io.IOException.class);
@@ -1669,10 +1670,22 @@ class ChatGatewayTest {
 
     @Test
     void shouldNeverPrintSecretsInItsSettings() {
-        ChatSettings s = ChatSettings.from(Map.of("chat.port", "0", "chat.supervisor-token", "sup-ABC",
-                "chat.work-item-token", "work-DEF", "chat.agent-secret.a", "agent-GHI", "chat.webhook-token", "hook-JKL",
+        ChatSettings s = ChatSettings.from(Map.of("chat.port", "0", "chat.supervisor-token", "sup-ABC-0123456789",
+                "chat.work-item-token", "work-DEF-0123456789", "chat.agent-secret.a", "agent-GHI", "chat.webhook-token", "hook-JKL",
                 "chat.tls.keystore-password", "store-MNO"));
         assertThat(s.toString()).doesNotContain("sup-ABC", "work-DEF", "agent-GHI", "hook-JKL", "store-MNO");
+    }
+
+    /** The shared tokens are as long as the admin API's: a short one is refused at start, naming the setting (never the value). */
+    @Test
+    void shouldRefuseASharedTokenShorterThanSixteenCharacters() {
+        for (String key : new String[] {"chat.supervisor-token", "chat.work-item-token"}) {
+            assertThatThrownBy(() -> ChatSettings.from(Map.of("chat.port", "0", key, "s3cret-fifteen!")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith(key + " must be at least 16 characters (it has 15;")
+                    .hasMessageNotContaining("s3cret");
+            assertThat(ChatSettings.from(Map.of("chat.port", "0", key, "s3cret-sixteen!!")).toString()).doesNotContain("s3cret");
+        }
     }
 
     /** {@code loket run} refuses a key no provider declares: every key the chat settings read must be declared. */

@@ -83,7 +83,7 @@ class PhoneChannelIT {
     private static final String LEAD_CHAT_SECRET = "lead-wall-" + Long.toHexString(new SecureRandom().nextLong());
 
     private static final String ADMIN_TOKEN = "admin-" + Long.toHexString(new SecureRandom().nextLong()) + "-it";
-    private static final String SUPERVISOR_TOKEN = "supervisor-" + Long.toHexString(new SecureRandom().nextLong()) + "-it";
+    private static final String SUPERVISOR_TOKEN = "supervisor-" + java.util.HexFormat.of().toHexDigits(new SecureRandom().nextLong()) + "-it";
 
     private LoadedConfig config;
     private Process loket;

@@ -40,6 +40,7 @@ import org.loket.host.hours.HoursSchedule;
 import org.loket.host.pipeline.Engine;
 import org.loket.host.security.SecretFiles;
 import org.loket.host.security.ServerKeys;
+import org.loket.host.security.Tokens;
 
 /**
  * The operators' HTTP JSON interface: queues, agents and contacts with their live state, and agent
@@ -184,9 +185,7 @@ public final class AdminServer implements AutoCloseable {
                 case MONITORING_ACTOR -> "the token in admin.monitoringTokenFile";
                 default -> "operator '" + actor + "' in admin.operatorsFile";
             };
-            if (token.length() < 16) {
-                throw new IllegalArgumentException(where + " must be at least 16 characters");
-            }
+            Tokens.requireLongEnough(token, where);
             if (!seen.add(token)) {
                 throw new IllegalArgumentException(where + " has the same token as another: each must tell who it is");
             }
