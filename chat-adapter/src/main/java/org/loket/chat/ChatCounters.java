@@ -18,8 +18,12 @@ public final class ChatCounters {
     public final LongAdder idleClosed = new LongAdder();
     /** Logins and requests refused for a wrong or missing credential. */
     public final LongAdder authFailures = new LongAdder();
-    /** Names locked out after too many wrong secrets ({@link CredentialGuard}). */
+    /** Names (and the HTTP API's tokens) locked out for an address after too many wrong secrets there ({@link CredentialGuard}). */
     public final LongAdder authLockouts = new LongAdder();
+    /** Sign-ins and requests refused unchecked because their name or token was locked out for their address. */
+    public final LongAdder authLocked = new LongAdder();
+    /** Connections closed after three wrong credentials. */
+    public final LongAdder authClosed = new LongAdder();
     /** Commands the ring had no room for (the client was told to retry). */
     public final LongAdder ringFull = new LongAdder();
     /** Commands the core refused (a REJECT_COMMAND for a contact or agent of this gateway). */
@@ -58,6 +62,8 @@ public final class ChatCounters {
         m.put("idleClosed", idleClosed.sum());
         m.put("authFailures", authFailures.sum());
         m.put("authLockouts", authLockouts.sum());
+        m.put("authLocked", authLocked.sum());
+        m.put("authClosed", authClosed.sum());
         m.put("ringFull", ringFull.sum());
         m.put("rejectedByCore", rejectedByCore.sum());
         m.put("webhookFailures", webhookFailures.sum());

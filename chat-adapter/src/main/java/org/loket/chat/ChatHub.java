@@ -268,6 +268,7 @@ final class ChatHub implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         thread.shutdownNow();
+        signIn.close();
         supervisors.close(); // the hub thread is done with them: their file gets the last state
     }
 }

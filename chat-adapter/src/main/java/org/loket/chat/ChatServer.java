@@ -270,7 +270,8 @@ final class ChatServer implements AutoCloseable {
                     .checkStartsWith(false)
                     .handshakeTimeoutMillis(10_000)
                     .build()));
-            p.addLast(new FrameHandler(new Peer(ctx.channel(), kind, settings.burstMessages())));
+            p.addLast(new FrameHandler(new Peer(ctx.channel(), kind, settings.burstMessages(),
+                    ClientAddress.of(ctx.channel(), request.headers(), settings.trustedProxies()))));
             p.remove(this);
             ctx.fireChannelRead(request.retain());
         }

@@ -19,6 +19,8 @@ import org.loket.host.security.Tokens;
  *                               configuration's {@code supervisors}), the secret of the wallboard's sign-in
  * @param supervisorToken        the token the wallboard (view only) and the stats endpoint need, 16+ characters; {@code null} = refused
  * @param workItemToken          the bearer token {@code POST /api/v1/work-items} needs, 16+ characters; {@code null} = refused
+ * @param trustedProxies         reverse proxies whose {@code X-Forwarded-For} names the client ({@code chat.trusted-proxies},
+ *                               IP addresses; default none: the connection's peer is the client, see {@link ClientAddress})
  * @param webhookUrl             where replies and outcomes of work items go, or {@code null}
  * @param webhookToken           bearer token sent to the webhook, or {@code null}
  * @param maxFrameBytes          largest WebSocket frame accepted; a larger one closes that connection (1009)
@@ -62,6 +64,7 @@ import org.loket.host.security.Tokens;
  */
 public record ChatSettings(String bindAddress, int port, Path keyStore, String keyStorePassword,
                            Map<String, String> agentSecrets, String supervisorToken, String workItemToken,
+                           java.util.Set<java.net.InetAddress> trustedProxies,
                            String webhookUrl, String webhookToken, int maxFrameBytes, int maxTextChars,
                            int messagesPerSecond, int burstMessages, int idleTimeoutSeconds, int resumeSeconds,
                            int botIdleSeconds, int positionUpdateMs, int wallboardUpdateMs, int adherenceGraceSeconds,
@@ -80,7 +83,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
 
     /** Every key {@link #from} reads ({@code chat.agent-secret.} stands for one per agent), and the two it refuses as retired. */
     static final java.util.Set<String> KEYS = java.util.Set.of(PORT, "chat.bind", "chat.tls.keystore", "chat.tls.keystore-password",
-            "chat.agent-secrets-file", "chat.agent-secret.", "chat.supervisor-token", "chat.work-item-token", "chat.webhook-url",
+            "chat.agent-secrets-file", "chat.agent-secret.", "chat.supervisor-token", "chat.work-item-token", "chat.trusted-proxies", "chat.webhook-url",
             "chat.webhook-token", "chat.max-frame-bytes", "chat.max-text-chars", "chat.messages-per-second", "chat.burst-messages",
             "chat.idle-timeout-seconds", "chat.resume-seconds", "chat.bot-idle-seconds", "chat.position-update-ms", "chat.wallboard-update-ms",
             "chat.adherence-grace-seconds", "chat.entry", "chat.email-entry", "chat.social-entry", "chat.transcript-folder",
@@ -123,6 +126,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 Map.copyOf(secrets),
                 token(settings, "chat.supervisor-token"),
                 token(settings, "chat.work-item-token"),
+                trustedProxies(settings),
                 settings.get("chat.webhook-url"),
                 settings.get("chat.webhook-token"),
                 integer(settings, "chat.max-frame-bytes", 8_192, 256, 1 << 20),
@@ -171,6 +175,22 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
     private static String token(Map<String, String> settings, String key) {
         String token = settings.get(key);
         return token == null ? null : Tokens.requireLongEnough(token, key);
+    }
+
+    private static java.util.Set<java.net.InetAddress> trustedProxies(Map<String, String> settings) {
+        java.util.Set<java.net.InetAddress> proxies = new java.util.HashSet<>();
+        for (String given : settings.getOrDefault("chat.trusted-proxies", "").split(",")) {
+            if (given.isBlank()) {
+                continue;
+            }
+            java.net.InetAddress proxy = ClientAddress.literal(given.strip());
+            if (proxy == null) {
+                throw new IllegalArgumentException("chat.trusted-proxies: '" + given.strip()
+                        + "' is not an IP address (the address a reverse proxy connects to Loket from)");
+            }
+            proxies.add(proxy);
+        }
+        return java.util.Set.copyOf(proxies);
     }
 
     /** The path {@code key} names, else {@code name} beside the journal folder the host passes, else in {@code var}. */

@@ -13,6 +13,8 @@ final class Peer {
 
     final Channel channel;
     final Kind kind;
+    /** Where the client connects from ({@link ClientAddress}): the sign-in lockout counts by it. */
+    final String address;
 
     // event loop only
     private final TokenBucket frames;
@@ -29,8 +31,13 @@ final class Peer {
     int authFailures;
 
     Peer(Channel channel, Kind kind, int burst) {
+        this(channel, kind, burst, ClientAddress.of(channel, null, java.util.Set.of()));
+    }
+
+    Peer(Channel channel, Kind kind, int burst, String address) {
         this.channel = channel;
         this.kind = kind;
+        this.address = address;
         this.frames = new TokenBucket(burst);
     }
 

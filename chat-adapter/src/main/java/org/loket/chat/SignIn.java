@@ -2,18 +2,38 @@ package org.loket.chat;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.loket.host.audit.OperatorAudit;
 
 /**
  * Agents' and supervisors' sign-in: the secret from {@code chat.agent-secrets-file}, compared in
- * constant time, behind the {@link CredentialGuard}'s lockout (a lockout is audited); three wrong
- * credentials on one connection close it. Hub thread.
+ * constant time, behind the {@link CredentialGuard}'s lockout per name and address (a lockout of a
+ * name of the configuration is audited); three wrong credentials on one connection close it. A name
+ * nobody has is answered as a wrong secret is, counted and locked alike, so the answers never tell
+ * which names exist. Hub thread, but for {@link #audited}.
  */
 final class SignIn {
+    /** What a name and secret come to. */
+    enum Verdict { ACCEPTED, REFUSED, LOCKED }
+
+    /** Wrong credentials on one connection after which it is closed (a WebSocket with 1008, an HTTP connection after the answer). */
+    static final int MAX_FAILURES_PER_CONNECTION = 3;
+    /** What a name without a secret is compared with, so that it costs what a name with one does. */
+    private static final String NOBODYS_SECRET = Citizens.newToken();
+
     private final HubState hub;
     private final CredentialGuard guard;
     /** Where supervisors' sign-ins and actions on the wallboard are recorded, with their names. */
     private final OperatorAudit audit;
+    /**
+     * Writes this class's audit lines (lockouts) one after the other,
+     * off the hub thread: a synced write would otherwise make the answer to a name of the
+     * configuration slower than to a name of nobody's, and hold up the chat meanwhile.
+     */
+    private final ExecutorService auditWriter = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("chat-audit").factory());
 
     SignIn(HubState hub, OperatorAudit audit) {
         this.hub = hub;
@@ -33,38 +53,76 @@ final class SignIn {
     }
 
     /**
-     * Checks an agent's or supervisor's name and secret (from {@code chat.agent-secrets-file}),
-     * through the {@link CredentialGuard}: a name of the configuration that had too many wrong
-     * secrets lately is refused without a check, and the wrong secret that locks it is audited.
+     * Checks a name and secret (from {@code chat.agent-secrets-file}) through the {@link CredentialGuard}:
+     * a name that had too many wrong secrets from {@code address} lately is refused from there without
+     * a check; the wrong secret that locks a name of the configuration is audited.
      *
-     * @param known whether the name is an agent (desktop) or supervisor (wallboard) of the configuration
+     * @param via   the interface, for the audit: {@code desktop}, {@code wallboard}
+     * @param known whether the name is one that may sign in there (an agent on the desktop, a supervisor on the wallboard)
+     */
+    Verdict verify(String via, String address, String name, boolean known, String secret) {
+        if (guard.locked(name, address)) {
+            hub.counters.authLocked.increment();
+            return Verdict.LOCKED;
+        }
+        String expected = known ? hub.settings.agentSecrets().get(name) : null;
+        if (secretMatches(expected == null ? NOBODYS_SECRET : expected, secret) && expected != null) {
+            guard.succeeded(name, address);
+            return Verdict.ACCEPTED;
+        }
+        if (guard.failed(name, address)) {
+            hub.counters.authLockouts.increment();
+            if (known) {
+                audited(via, name, "locked-out", "", hub.settings.lockoutFailures() + " wrong secrets in " + guard.lockMinutes()
+                        + " minutes from " + address);
+            }
+        }
+        return Verdict.REFUSED;
+    }
+
+    /**
+     * A desktop's login or a wallboard's sign-in: {@link #verify}, and a refusal answered.
+     *
      * @return whether the peer may go on as {@code name}; if not, it was answered
      */
     boolean check(Peer peer, String via, String name, boolean known, String secret, String refusalCode, String refusal) {
-        if (known && guard.locked(name)) {
-            hub.counters.authFailures.increment();
-            peer.send(hub.error("locked", "Too many wrong secrets for '" + name + "': try again in " + guard.lockMinutes() + " minutes.")
-                    .toString());
-            return false;
-        }
-        if (!known || !secretMatches(hub.settings.agentSecrets().get(name), secret)) {
-            if (known && guard.failed(name)) {
-                hub.counters.authLockouts.increment();
-                audit.record(via, name, "locked-out", "", hub.settings.lockoutFailures() + " wrong secrets in " + guard.lockMinutes() + " minutes");
+        switch (verify(via, peer.address, name, known, secret)) {
+            case ACCEPTED -> {
+                return true;
             }
-            refuse(peer, refusalCode, refusal);
-            return false;
+            case LOCKED -> refuse(peer, "locked", lockedMessage(name));
+            case REFUSED -> refuse(peer, refusalCode, refusal);
         }
-        guard.succeeded(name);
-        return true;
+        return false;
+    }
+
+    /** The answer to a name locked for the address, whoever's the name is. */
+    String lockedMessage(String name) {
+        return "Too many wrong secrets for '" + name + "' from your address: try again in " + guard.lockMinutes() + " minutes.";
     }
 
     /** Counts and answers a wrong credential; the third on one connection closes it (1008). */
     void refuse(Peer peer, String code, String message) {
         hub.counters.authFailures.increment();
         peer.send(hub.error(code, message).toString());
-        if (++peer.authFailures >= 3) {
+        if (++peer.authFailures >= MAX_FAILURES_PER_CONNECTION) {
+            hub.counters.authClosed.increment();
             peer.close(1008, "too many failed attempts");
+        }
+    }
+
+    /** Any thread: writes an audit line on this class's writer; done when it is on disk. */
+    CompletableFuture<Void> audited(String via, String actor, String action, String target, String detail) {
+        return CompletableFuture.runAsync(() -> audit.record(via, actor, action, target, detail), auditWriter);
+    }
+
+    /** Writes the audit lines handed over so far (the hub has stopped). */
+    void close() {
+        auditWriter.shutdown();
+        try {
+            auditWriter.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -386,39 +386,47 @@ class ChatGatewayTest {
             assertThat(lead.await("error", f -> f.path("code").asText().equals("forbidden"), 10_000).path("message").asText())
                     .as("not one of chat-lead's: the phone channel is not even asked").contains("tax-desk-001");
             assertThat(asked).containsExactly("chat-lead listen chat-desk-001", "chat-lead barge chat-desk-001");
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            List<String> audit = List.of();
-            while (System.nanoTime() < deadline && audit.size() < 4) {
-                audit = java.nio.file.Files.readAllLines(t.dataFolder.resolve("audit.csv"));
-                Thread.sleep(20);
-            }
-            assertThat(audit.subList(1, audit.size())).extracting(line -> line.substring(line.indexOf(',') + 1)).containsExactly(
+            assertThat(t.audit(3)).containsExactly(
                     "wallboard,chat-lead,signed-in,,", "wallboard,chat-lead,monitor-listen,chat-desk-001,phone rung",
                     "wallboard,chat-lead,monitor-barge,chat-desk-001,refused: the configuration does not let you barge to chat-desk-001");
         }
     }
 
+    /**
+     * Wrong secrets lock a name out for the address they came from only: a guesser cannot keep an
+     * agent (or the whole floor) out from elsewhere. Names of nobody are answered, counted and locked
+     * exactly as names of the configuration, so the answers tell no names.
+     */
     @Test
-    void shouldLockANameOutAfterTooManyWrongSecretsWhateverTheConnection() throws Exception {
+    void shouldLockANameOutForTheGuessersAddressOnlyAndAnswerNamesOfNobodyAlike() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.lockout-failures", "2", "chat.lockout-minutes", "1"))) {
-            String wrong = "{\"type\":\"login\",\"agent\":\"chat-desk-001\",\"secret\":\"guess\"}";
             String right = "{\"type\":\"login\",\"agent\":\"chat-desk-001\",\"secret\":\"" + TestEngine.SECRET + "\"}";
-            for (int attempt = 0; attempt < 2; attempt++) { // a new connection each time, as a script would
-                try (WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
-                    desk.send(wrong);
-                    assertThat(desk.await("error").path("code").asText()).isEqualTo("login-refused");
+            List<JsonNode> known = new java.util.ArrayList<>();
+            List<JsonNode> nobodys = new java.util.ArrayList<>();
+            for (int attempt = 0; attempt < 3; attempt++) { // a new connection each time, as a script would
+                for (String name : new String[] {"chat-desk-001", "nobody"}) {
+                    try (WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+                        desk.send("{\"type\":\"login\",\"agent\":\"" + name + "\",\"secret\":\"guess\"}");
+                        (name.equals("nobody") ? nobodys : known).add(desk.await("error"));
+                    }
                 }
             }
+            assertThat(known).extracting(f -> f.path("code").asText()).containsExactly("login-refused", "login-refused", "locked");
+            assertThat(nobodys).as("a name of nobody's: the same answers").extracting(f -> f.path("code").asText())
+                    .containsExactly("login-refused", "login-refused", "locked");
+            assertThat(known.get(0).path("message").asText()).isEqualTo(nobodys.get(0).path("message").asText())
+                    .isEqualTo("Unknown agent or wrong secret.");
+            assertThat(known.get(2).path("message").asText())
+                    .isEqualTo("Too many wrong secrets for 'chat-desk-001' from your address: try again in 1 minutes.");
             try (WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
                 desk.send(right);
-                assertThat(desk.await("error").path("code").asText()).as("the right secret, but the name is locked").isEqualTo("locked");
+                assertThat(desk.await("error").path("code").asText()).as("the right secret, but locked from here").isEqualTo("locked");
             }
-            // A name that is nobody's is not tracked: guessing names locks nothing and fills nothing.
-            try (WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
-                for (int attempt = 0; attempt < 2; attempt++) {
-                    desk.send("{\"type\":\"login\",\"agent\":\"nobody\",\"secret\":\"guess\"}");
-                    assertThat(desk.await("error").path("code").asText()).isEqualTo("login-refused");
-                }
+            // The agent at another desk (another address) logs in as ever.
+            HttpClient elsewhere = HttpClient.newBuilder().localAddress(java.net.InetAddress.getByName("127.0.0.2")).build();
+            try (WsClient desk = new WsClient(elsewhere, t.ws() + "/ws/agent")) {
+                desk.send(right);
+                assertThat(desk.await("welcome").path("agent").asText()).isEqualTo("chat-desk-001");
             }
             // The supervisor's sign-in on the wallboard is guarded the same way.
             try (WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
@@ -426,23 +434,61 @@ class ChatGatewayTest {
                     lead.send("{\"type\":\"subscribe\",\"supervisor\":\"floor-lead\",\"secret\":\"guess\"}");
                     assertThat(lead.await("error").path("code").asText()).isEqualTo("unauthorised");
                 }
-            }
-            try (WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
                 lead.send("{\"type\":\"subscribe\",\"supervisor\":\"floor-lead\",\"secret\":\"" + TestEngine.SECRET + "\"}");
                 assertThat(lead.await("error").path("code").asText()).isEqualTo("locked");
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (lead.closeStatus < 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(lead.closeStatus).as("three refusals close the connection, a locked one too").isEqualTo(1008);
             }
-            // A minute later the name may try again.
+            // A minute later the name may try again from here.
             long later = System.currentTimeMillis() + 61_000;
             t.gateway.hub().ask(h -> h.credentialGuard().clockMs = () -> later).get(5, TimeUnit.SECONDS);
             try (WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
                 desk.send(right);
                 assertThat(desk.await("welcome").path("agent").asText()).isEqualTo("chat-desk-001");
             }
-            assertThat(java.nio.file.Files.readAllLines(t.dataFolder.resolve("audit.csv")).stream().skip(1)
-                    .map(line -> line.substring(line.indexOf(',') + 1)).toList()).containsExactly(
-                    "desktop,chat-desk-001,locked-out,,2 wrong secrets in 1 minutes",
-                    "wallboard,floor-lead,locked-out,,2 wrong secrets in 1 minutes");
-            assertThat(t.gateway.counters().authLockouts.sum()).isEqualTo(2);
+            // Lockouts of the configuration's names are audited, with the address; nobody's are counted only.
+            assertThat(t.audit(2)).containsExactly(
+                    "desktop,chat-desk-001,locked-out,,2 wrong secrets in 1 minutes from 127.0.0.1",
+                    "wallboard,floor-lead,locked-out,,2 wrong secrets in 1 minutes from 127.0.0.1");
+            ChatCounters counters = t.gateway.counters();
+            assertThat(counters.authLockouts.sum()).isEqualTo(3);
+            assertThat(counters.authLocked.sum()).as("refused unchecked").isEqualTo(4);
+            assertThat(counters.authFailures.sum()).isEqualTo(10);
+        }
+    }
+
+    /**
+     * Behind a reverse proxy of {@code chat.trusted-proxies} the lockout counts by the client's
+     * address the proxy forwards; a client that is not such a proxy cannot choose its address so.
+     */
+    @Test
+    void shouldCountByTheForwardedAddressOnlyBehindATrustedProxy() throws Exception {
+        String wrong = "{\"type\":\"login\",\"agent\":\"chat-desk-001\",\"secret\":\"guess\"}";
+        String right = "{\"type\":\"login\",\"agent\":\"chat-desk-001\",\"secret\":\"" + TestEngine.SECRET + "\"}";
+        HttpClient http = HttpClient.newHttpClient();
+        for (boolean trusted : new boolean[] {true, false}) {
+            try (TestEngine t = new TestEngine(trusted ? Map.of("chat.lockout-failures", "1", "chat.trusted-proxies", "192.0.2.1, 127.0.0.1")
+                    : Map.of("chat.lockout-failures", "1"))) {
+                // What the proxy appends to what the client sent: the client wrote the first one.
+                try (WsClient guesser = new WsClient(http, t.ws() + "/ws/agent", Map.of("X-Forwarded-For", "10.9.9.9, 198.51.100.7"))) {
+                    guesser.send(wrong);
+                    guesser.await("error");
+                    guesser.send(right);
+                    assertThat(guesser.await("error").path("code").asText()).isEqualTo("locked");
+                }
+                try (WsClient agent = new WsClient(http, t.ws() + "/ws/agent", Map.of("X-Forwarded-For", "10.9.9.9, 198.51.100.8"))) {
+                    agent.send(right);
+                    JsonNode answer = agent.await(trusted ? "welcome" : "error");
+                    assertThat(answer.path("code").asText()).as(trusted ? "another client behind the proxy" : "the same peer: the header is not believed")
+                            .isEqualTo(trusted ? "" : "locked");
+                }
+                if (trusted) {
+                    assertThat(t.audit(1)).containsExactly("desktop,chat-desk-001,locked-out,,1 wrong secrets in 15 minutes from 198.51.100.7");
+                }
+            }
         }
     }
 

@@ -187,6 +187,25 @@ final class TestEngine implements AutoCloseable {
         return engine.core().config().agents().stream().map(a -> a.name()).toList().indexOf(name);
     }
 
+    /**
+     * The operators' audit (beside the journal) after its header, each line without its time, once it
+     * has at least {@code lines} (sign-in lockouts and transcript reads are written off the hub
+     * thread); fails after 10 s.
+     */
+    java.util.List<String> audit(int lines) throws Exception {
+        Path file = dataFolder.resolve("audit.csv");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        java.util.List<String> read = java.util.List.of();
+        while (read.size() < lines + 1) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("fewer than " + lines + " audit lines within 10 s: " + read);
+            }
+            Thread.sleep(20);
+            read = Files.exists(file) ? Files.readAllLines(file) : java.util.List.of();
+        }
+        return read.stream().skip(1).map(line -> line.substring(line.indexOf(',') + 1)).toList();
+    }
+
     String http() {
         return "http://127.0.0.1:" + gateway.address().getPort();
     }

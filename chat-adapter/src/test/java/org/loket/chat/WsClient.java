@@ -24,7 +24,14 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     final WebSocket socket;
 
     WsClient(HttpClient client, String uri) {
-        socket = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).buildAsync(URI.create(uri), this).join();
+        this(client, uri, java.util.Map.of());
+    }
+
+    /** With headers on the upgrade request (an {@code Origin}, an {@code X-Forwarded-For}). */
+    WsClient(HttpClient client, String uri, java.util.Map<String, String> headers) {
+        WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        headers.forEach(builder::header);
+        socket = builder.buildAsync(URI.create(uri), this).join();
     }
 
     WsClient(String uri) {
