@@ -165,6 +165,16 @@ final class ChatHub implements AutoCloseable {
         return citizens.acceptWorkItem(channel, externalId, from, subject, body, preferredAgent);
     }
 
+    /** Whether {@code name} may read a transcript: see {@link SignIn#transcriptReader}. Hub thread. */
+    SignIn.Verdict transcriptReader(String name, String secret, String address, long contact) {
+        return signIn.transcriptReader(name, secret, address, contact);
+    }
+
+    /** Any thread: an audit line written on the sign-in's writer ({@link SignIn#audited}); done when it is on disk. */
+    CompletableFuture<Void> audited(String via, String actor, String action, String target, String detail) {
+        return signIn.audited(via, actor, action, target, detail);
+    }
+
     /** Hub thread: one command with its decisions (copies), in journal order: today's figures, the history, the mirror. */
     void onCommand(Command command, Decision[] decisions) {
         String announced = hub.wallboard.announcement();

@@ -47,10 +47,12 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.loket.host.security.ServerKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +87,8 @@ final class ChatServer implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, byte[]> resources = new HashMap<>();
     private final SslContext ssl;
+    /** Wrong bearer tokens per token and address, as {@link SignIn} guards names: 5 in 15 minutes lock that address out of that token. */
+    private final CredentialGuard tokenGuard;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel listener;
@@ -103,6 +107,7 @@ final class ChatServer implements AutoCloseable {
             }
         }
         ssl = settings.tls() ? sslContext(settings) : null;
+        tokenGuard = new CredentialGuard(settings.lockoutFailures(), settings.lockoutMinutes() * 60_000L);
     }
 
     private static SslContext sslContext(ChatSettings settings) throws Exception {
@@ -156,8 +161,30 @@ final class ChatServer implements AutoCloseable {
                 && SignIn.secretMatches(expected, header.substring("Bearer ".length()));
     }
 
-    /** HTTP: pages, the work-item webhook, stats, and the upgrade to a WebSocket. */
+    /** The name and secret of an {@code Authorization: Basic} header, or null when it is none. */
+    static String[] basicCredentials(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        int colon = decoded.indexOf(':');
+        return colon <= 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+    }
+
+    /** What a transcript request came to: the sign-in's verdict, and when accepted what the store has. */
+    private record TranscriptRead(SignIn.Verdict verdict, List<TranscriptStore.Entry> entries) {
+    }
+
+    /** HTTP: pages, the work-item webhook, stats, and the upgrade to a WebSocket. One per connection. */
     private final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        /** Wrong credentials on this connection: the third closes it. */
+        private int authFailures;
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             if (!request.decoderResult().isSuccess()) {
@@ -181,9 +208,7 @@ final class ChatServer implements AutoCloseable {
                 return;
             }
             if (path.equals("/api/v1/stats")) {
-                if (!tokenMatches(settings.supervisorToken(), request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-                    counters.authFailures.increment();
-                    respond(ctx, request, HttpResponseStatus.UNAUTHORIZED, "application/json", "{\"error\":\"unauthorised\"}");
+                if (!bearer(ctx, request, "chat.supervisor-token", settings.supervisorToken())) {
                     return;
                 }
                 respondJson(ctx, request, HttpResponseStatus.OK, counters.snapshot());
@@ -221,16 +246,59 @@ final class ChatServer implements AutoCloseable {
         }
 
         /**
-         * {@code GET /api/v1/transcripts/{contact}} with the supervisor token: a conversation as the
-         * transcript store has it (ended ones too, within the retention). Read on the store's reader
-         * thread; the event loop only answers.
+         * Whether the request carries the bearer token {@code setting} gives ({@code expected}); if not,
+         * it was answered. Wrong tokens count per address ({@link #tokenGuard}): an address that sent
+         * too many lately is refused without a check (429), whatever it sends, until the lockout ends.
+         */
+        private boolean bearer(ChannelHandlerContext ctx, FullHttpRequest request, String setting, String expected) {
+            String address = ClientAddress.of(ctx.channel(), request.headers(), settings.trustedProxies());
+            if (tokenGuard.locked(setting, address)) {
+                counters.authLocked.increment();
+                refuseCredentials(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS, "too many wrong tokens from your address; try again in "
+                        + settings.lockoutMinutes() + " minutes", false);
+                return false;
+            }
+            if (tokenMatches(expected, request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+                return true;
+            }
+            if (tokenGuard.failed(setting, address)) {
+                counters.authLockouts.increment();
+                LOG.warn("chat: {} refuses {} for {} minutes after {} wrong tokens", setting, address, settings.lockoutMinutes(),
+                        settings.lockoutFailures());
+            }
+            refuseCredentials(ctx, request, HttpResponseStatus.UNAUTHORIZED, "unauthorised", false);
+            return false;
+        }
+
+        /** Counts and answers a wrong or missing credential; the third on this connection closes it after the answer. */
+        private void refuseCredentials(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String error,
+                                       boolean askForBasic) {
+            counters.authFailures.increment();
+            boolean close = ++authFailures >= SignIn.MAX_FAILURES_PER_CONNECTION;
+            if (close) {
+                counters.authClosed.increment();
+            }
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                    Unpooled.copiedBuffer(errorJson(error), StandardCharsets.UTF_8));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+            if (askForBasic) {
+                response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"Loket transcripts\", charset=\"UTF-8\"");
+            }
+            if (status == HttpResponseStatus.TOO_MANY_REQUESTS) {
+                response.headers().setInt(HttpHeaderNames.RETRY_AFTER, settings.lockoutMinutes() * 60);
+            }
+            send(ctx, request, response, close);
+        }
+
+        /**
+         * {@code GET /api/v1/transcripts/{contact}} by a supervisor of the configuration with its name
+         * and secret (HTTP Basic), through the sign-in's lockout ({@link SignIn#transcriptReader}; the
+         * wall display's shared token reads no transcripts): a conversation as the transcript store has
+         * it (ended ones too, within the retention). Every read is in the operators' audit before the
+         * answer leaves (a supervisor's refusals too). The check runs on the hub, the read on the
+         * store's reader thread, the audit on the sign-in's writer; the event loop only answers.
          */
         private void transcript(ChannelHandlerContext ctx, FullHttpRequest request, String id) {
-            if (!tokenMatches(settings.supervisorToken(), request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-                counters.authFailures.increment();
-                respond(ctx, request, HttpResponseStatus.UNAUTHORIZED, "application/json", "{\"error\":\"unauthorised\"}");
-                return;
-            }
             if (request.method() != HttpMethod.GET) {
                 counters.badRequests.increment();
                 respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "application/json", "{\"error\":\"use GET\"}");
@@ -244,22 +312,47 @@ final class ChatServer implements AutoCloseable {
                 respondJson(ctx, request, HttpResponseStatus.BAD_REQUEST, Map.of("error", "'" + id + "' is not a contact id"));
                 return;
             }
+            String[] credentials = basicCredentials(request.headers().get(HttpHeaderNames.AUTHORIZATION));
+            if (credentials == null) {
+                refuseCredentials(ctx, request, HttpResponseStatus.UNAUTHORIZED, "a supervisor of the configuration reads transcripts "
+                        + "with its name and secret (HTTP Basic: curl -u NAME)", true);
+                return;
+            }
+            String name = credentials[0];
+            String address = ClientAddress.of(ctx.channel(), request.headers(), settings.trustedProxies());
             request.retain();
-            transcripts.read(contactId).whenComplete((entries, error) -> ctx.executor().execute(() -> {
-                try {
-                    if (error != null) {
-                        LOG.error("transcript of contact {} could not be read", contactId, error);
-                        respondJson(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, Map.of("error", "internal error"));
-                    } else if (entries.isEmpty()) {
-                        respondJson(ctx, request, HttpResponseStatus.NOT_FOUND,
-                                Map.of("error", "no transcript of contact " + contactId + " (unknown, or past the retention)"));
-                    } else {
-                        respond(ctx, request, HttpResponseStatus.OK, "application/json", transcriptJson(contactId, entries).toString());
-                    }
-                } finally {
-                    request.release();
-                }
-            }));
+            hub.ask(h -> h.transcriptReader(name, credentials[1], address, contactId))
+                    .thenCompose(verdict -> verdict != SignIn.Verdict.ACCEPTED
+                            ? CompletableFuture.completedFuture(new TranscriptRead(verdict, List.of()))
+                            : transcripts.read(contactId).thenCompose(entries -> hub.audited(SignIn.VIA_API, name, "transcript-read",
+                                    Long.toString(contactId), entries.isEmpty() ? "none stored" : "read")
+                                    .thenApply(written -> new TranscriptRead(verdict, entries))))
+                    .whenComplete((read, error) -> ctx.executor().execute(() -> {
+                        try {
+                            if (error != null) {
+                                LOG.error("transcript of contact {} could not be read", contactId, error);
+                                respondJson(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, Map.of("error", "internal error"));
+                                return;
+                            }
+                            switch (read.verdict()) {
+                                case LOCKED -> refuseCredentials(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS, "too many wrong secrets for '"
+                                        + name + "' from your address; try again in " + settings.lockoutMinutes() + " minutes", false);
+                                case REFUSED -> refuseCredentials(ctx, request, HttpResponseStatus.UNAUTHORIZED,
+                                        "unknown supervisor or wrong secret", true);
+                                case ACCEPTED -> {
+                                    if (read.entries().isEmpty()) {
+                                        respondJson(ctx, request, HttpResponseStatus.NOT_FOUND,
+                                                Map.of("error", "no transcript of contact " + contactId + " (unknown, or past the retention)"));
+                                    } else {
+                                        respond(ctx, request, HttpResponseStatus.OK, "application/json",
+                                                transcriptJson(contactId, read.entries()).toString());
+                                    }
+                                }
+                            }
+                        } finally {
+                            request.release();
+                        }
+                    }));
         }
 
         private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String path, Peer.Kind kind) {
@@ -282,9 +375,7 @@ final class ChatServer implements AutoCloseable {
                 respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "application/json", "{\"error\":\"use POST\"}");
                 return;
             }
-            if (!tokenMatches(settings.workItemToken(), request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-                counters.authFailures.increment();
-                respond(ctx, request, HttpResponseStatus.UNAUTHORIZED, "application/json", "{\"error\":\"unauthorised\"}");
+            if (!bearer(ctx, request, "chat.work-item-token", settings.workItemToken())) {
                 return;
             }
             JsonNode body;
@@ -402,6 +493,10 @@ final class ChatServer implements AutoCloseable {
         }
     }
 
+    private String errorJson(String message) {
+        return json.createObjectNode().put("error", message).toString();
+    }
+
     private void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String type, String body) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
@@ -410,16 +505,23 @@ final class ChatServer implements AutoCloseable {
     }
 
     private void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+        send(ctx, request, response, false);
+    }
+
+    /** @param close close the connection after this answer, whatever the request asked */
+    private void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response, boolean close) {
         response.headers().set("Content-Security-Policy", CSP)
                 .set("X-Content-Type-Options", "nosniff")
                 .set("Referrer-Policy", "no-referrer")
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        if (keepAlive) {
+        if (!close && HttpUtil.isKeepAlive(request)) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);
         } else {
+            if (close) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
     }

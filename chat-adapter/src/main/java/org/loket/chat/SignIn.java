@@ -19,6 +19,8 @@ final class SignIn {
     /** What a name and secret come to. */
     enum Verdict { ACCEPTED, REFUSED, LOCKED }
 
+    /** The audit's {@code via} of the chat server's HTTP API (transcripts). */
+    static final String VIA_API = "chat-api";
     /** Wrong credentials on one connection after which it is closed (a WebSocket with 1008, an HTTP connection after the answer). */
     static final int MAX_FAILURES_PER_CONNECTION = 3;
     /** What a name without a secret is compared with, so that it costs what a name with one does. */
@@ -29,7 +31,7 @@ final class SignIn {
     /** Where supervisors' sign-ins and actions on the wallboard are recorded, with their names. */
     private final OperatorAudit audit;
     /**
-     * Writes this class's audit lines (lockouts) one after the other,
+     * Writes this class's audit lines (lockouts, transcript reads and refusals) one after the other,
      * off the hub thread: a synced write would otherwise make the answer to a name of the
      * configuration slower than to a name of nobody's, and hold up the chat meanwhile.
      */
@@ -57,7 +59,7 @@ final class SignIn {
      * a name that had too many wrong secrets from {@code address} lately is refused from there without
      * a check; the wrong secret that locks a name of the configuration is audited.
      *
-     * @param via   the interface, for the audit: {@code desktop}, {@code wallboard}
+     * @param via   the interface, for the audit: {@code desktop}, {@code wallboard}, {@link #VIA_API}
      * @param known whether the name is one that may sign in there (an agent on the desktop, a supervisor on the wallboard)
      */
     Verdict verify(String via, String address, String name, boolean known, String secret) {
@@ -99,6 +101,21 @@ final class SignIn {
     /** The answer to a name locked for the address, whoever's the name is. */
     String lockedMessage(String name) {
         return "Too many wrong secrets for '" + name + "' from your address: try again in " + guard.lockMinutes() + " minutes.";
+    }
+
+    /**
+     * Whether {@code name} may read the transcript of {@code contact}: a supervisor of the configuration
+     * with its secret, through the same lockout as the wallboard's sign-in. A supervisor's name refused
+     * for a wrong secret is audited (one locked out was, when it locked; the attempts while locked are
+     * counted only, as they cost nothing to make).
+     */
+    Verdict transcriptReader(String name, String secret, String address, long contact) {
+        boolean known = hub.wallboard.isSupervisor(name);
+        Verdict verdict = verify(VIA_API, address, name, known, secret);
+        if (known && verdict == Verdict.REFUSED) {
+            audited(VIA_API, name, "transcript-read", Long.toString(contact), "refused: wrong secret from " + address);
+        }
+        return verdict;
     }
 
     /** Counts and answers a wrong credential; the third on one connection closes it (1008). */

@@ -423,8 +423,7 @@ class ChatGatewayTest {
                 assertThat(desk.await("error").path("code").asText()).as("the right secret, but locked from here").isEqualTo("locked");
             }
             // The agent at another desk (another address) logs in as ever.
-            HttpClient elsewhere = HttpClient.newBuilder().localAddress(java.net.InetAddress.getByName("127.0.0.2")).build();
-            try (WsClient desk = new WsClient(elsewhere, t.ws() + "/ws/agent")) {
+            try (WsClient desk = new WsClient(TestEngine.elsewhere(), t.ws() + "/ws/agent")) {
                 desk.send(right);
                 assertThat(desk.await("welcome").path("agent").asText()).isEqualTo("chat-desk-001");
             }
@@ -1598,6 +1597,118 @@ class ChatGatewayTest {
             assertThat(working.workingMs(joinedMs, dueMs)).isEqualTo(2 * 86_400_000L);
             assertThat(dueMs - joinedMs).as("at least 48 hours; more across a weekend").isGreaterThanOrEqualTo(2 * 86_400_000L);
         }
+    }
+
+    /**
+     * Transcripts hold citizens' names, addresses and words: the wall display's shared token does not
+     * read them; a supervisor of the configuration does, with its own name and secret (HTTP Basic),
+     * through the sign-in's lockout, and every read is in the operators' audit (a supervisor's refusals
+     * too), never a text.
+     */
+    @Test
+    void shouldLetOnlyASupervisorReadATranscriptWithItsOwnSecretAndAuditEveryRead() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.lockout-failures", "2", "chat.lockout-minutes", "1"))) {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> posted = post(http, t, "{\"channel\":\"email\",\"externalId\":\"mail-7\",\"from\":\"jan@example.org\","
+                    + "\"subject\":\"Code\",\"body\":\"My code expired.\"}", TestEngine.WORK_ITEM_TOKEN);
+            String mail = JSON.readTree(posted.body()).path("workItem").asText();
+            t.gateway.transcripts().awaitWritten(5_000);
+            String path = "/api/v1/transcripts/" + mail;
+            String lead = TestEngine.basic("floor-lead", TestEngine.SECRET);
+
+            assertThat(t.get(http, "/api/v1/stats", "Bearer " + TestEngine.SUPERVISOR_TOKEN).statusCode()).as("counters: yes").isEqualTo(200);
+            HttpResponse<String> wall = t.get(http, path, "Bearer " + TestEngine.SUPERVISOR_TOKEN);
+            assertThat(wall.statusCode()).as("transcripts: no").isEqualTo(401);
+            assertThat(wall.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"Loket transcripts\", charset=\"UTF-8\"");
+            assertThat(wall.body()).doesNotContain("My code expired").doesNotContain("jan@example.org");
+            assertThat(t.get(http, path, TestEngine.basic("chat-desk-001", TestEngine.SECRET)).statusCode()).as("an agent is no supervisor")
+                    .isEqualTo(401);
+            HttpResponse<String> read = t.get(http, path, lead);
+            assertThat(read.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(read.body()).path("from").asText()).isEqualTo("jan@example.org");
+
+            for (int attempt = 0; attempt < 2; attempt++) {
+                assertThat(t.get(http, path, TestEngine.basic("floor-lead", "guess")).statusCode()).isEqualTo(401);
+            }
+            HttpResponse<String> locked = t.get(http, path, lead);
+            assertThat(locked.statusCode()).as("the right secret, but locked from here").isEqualTo(429);
+            assertThat(locked.headers().firstValue("Retry-After")).hasValue("60");
+            assertThat(t.get(TestEngine.elsewhere(), path, lead).statusCode()).as("the supervisor at its own desk").isEqualTo(200);
+
+            List<String> audit = t.audit(5);
+            String line = "chat-api,floor-lead,transcript-read," + mail + ",";
+            assertThat(audit).containsExactly(line + "read", line + "refused: wrong secret from 127.0.0.1",
+                    "chat-api,floor-lead,locked-out,,2 wrong secrets in 1 minutes from 127.0.0.1", line + "refused: wrong secret from 127.0.0.1",
+                    line + "read");
+            assertThat(String.join("\n", audit)).doesNotContain("My code expired").doesNotContain("jan@example.org")
+                    .doesNotContain(TestEngine.SECRET);
+            ChatCounters counters = t.gateway.counters();
+            assertThat(counters.authFailures.sum()).isEqualTo(5);
+            assertThat(counters.authLocked.sum()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Guessing the shared tokens: the third wrong one closes the connection (it was 2,700 guesses a
+     * second on one keep-alive connection), and {@code chat.lockout-failures} from an address lock
+     * that address out of that token: refused unchecked (429), the right token too, while other
+     * addresses and the other token go on.
+     */
+    @Test
+    void shouldCloseAConnectionAfterThreeWrongTokensAndLockTheAddressOutOfThatToken() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.lockout-failures", "4", "chat.lockout-minutes", "1"))) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", t.gateway.address().getPort())) {
+                socket.setSoTimeout(10_000);
+                InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+                for (int attempt = 1; attempt <= 3; attempt++) {
+                    socket.getOutputStream().write(("GET /api/v1/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer guessed-token-"
+                            + attempt + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    Map<String, String> head = responseHead(in);
+                    assertThat(head.get("")).isEqualTo("HTTP/1.1 401 Unauthorized");
+                    assertThat(head.get("connection")).isEqualTo(attempt < 3 ? "keep-alive" : "close");
+                }
+                assertThat(in.read()).as("closed after the third").isEqualTo(-1);
+            }
+            HttpClient http = HttpClient.newHttpClient();
+            assertThat(t.get(http, "/api/v1/stats", "Bearer guessed-token-4").statusCode()).isEqualTo(401);
+            HttpResponse<String> locked = t.get(http, "/api/v1/stats", "Bearer " + TestEngine.SUPERVISOR_TOKEN);
+            assertThat(locked.statusCode()).as("the right token, but locked from here").isEqualTo(429);
+            assertThat(locked.headers().firstValue("Retry-After")).hasValue("60");
+            assertThat(t.get(TestEngine.elsewhere(), "/api/v1/stats", "Bearer " + TestEngine.SUPERVISOR_TOKEN).statusCode()).isEqualTo(200);
+            assertThat(post(http, t, "{not json", TestEngine.WORK_ITEM_TOKEN).statusCode()).as("the work-item token: past its check")
+                    .isEqualTo(400);
+            ChatCounters counters = t.gateway.counters();
+            assertThat(counters.authFailures.sum()).isEqualTo(5);
+            assertThat(counters.authClosed.sum()).isEqualTo(1);
+            assertThat(counters.authLockouts.sum()).isEqualTo(1);
+            assertThat(counters.authLocked.sum()).isEqualTo(1);
+        }
+    }
+
+    /** An HTTP response's status line (under "") and headers (names in lower case), its body skipped. */
+    private static Map<String, String> responseHead(InputStream in) throws java.io.IOException {
+        Map<String, String> head = new java.util.HashMap<>();
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0) {
+            if (c == '\n') {
+                String text = line.toString().strip();
+                line.setLength(0);
+                if (text.isEmpty()) {
+                    break;
+                }
+                int colon = text.indexOf(':');
+                if (head.isEmpty()) {
+                    head.put("", text);
+                } else {
+                    head.put(text.substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT), text.substring(colon + 1).strip());
+                }
+            } else {
+                line.append((char) c);
+            }
+        }
+        in.readNBytes(Integer.parseInt(head.getOrDefault("content-length", "0")));
+        return head;
     }
 
     private static HttpResponse<String> post(HttpClient http, TestEngine t, String body, String token) throws Exception {

@@ -26,14 +26,6 @@ import org.loket.core.decision.Outcome;
 class ChatTranscriptRestartTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static HttpResponse<String> get(HttpClient http, TestEngine t, String path, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(t.http() + path)).GET();
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     private static Path cycleFile(Path data) throws Exception {
         try (var files = java.nio.file.Files.list(data.resolve("transcripts"))) {
             return files.filter(f -> f.toString().endsWith(".cq4")).findFirst().orElseThrow();
@@ -128,11 +120,11 @@ class ChatTranscriptRestartTest {
             t.gateway.transcripts().awaitWritten(5_000);
 
             HttpClient http = HttpClient.newHttpClient();
-            assertThat(get(http, t, "/api/v1/transcripts/" + chat, null).statusCode()).isEqualTo(401);
-            assertThat(get(http, t, "/api/v1/transcripts/" + chat, "wrong").statusCode()).isEqualTo(401);
-            assertThat(get(http, t, "/api/v1/transcripts/not-a-number", TestEngine.SUPERVISOR_TOKEN).statusCode()).isEqualTo(400);
-            assertThat(get(http, t, "/api/v1/transcripts/12345", TestEngine.SUPERVISOR_TOKEN).statusCode()).isEqualTo(404);
-            HttpResponse<String> read = get(http, t, "/api/v1/transcripts/" + chat, TestEngine.SUPERVISOR_TOKEN);
+            String lead = TestEngine.basic("floor-lead", TestEngine.SECRET);
+            assertThat(t.get(http, "/api/v1/transcripts/" + chat, null).statusCode()).isEqualTo(401);
+            assertThat(t.get(http, "/api/v1/transcripts/not-a-number", lead).statusCode()).isEqualTo(400);
+            assertThat(t.get(http, "/api/v1/transcripts/12345", lead).statusCode()).isEqualTo(404);
+            HttpResponse<String> read = t.get(http, "/api/v1/transcripts/" + chat, lead);
             assertThat(read.statusCode()).isEqualTo(200);
             JsonNode transcript = JSON.readTree(read.body());
             assertThat(transcript.path("channel").asText()).isEqualTo("chat");
@@ -149,7 +141,7 @@ class ChatTranscriptRestartTest {
             }
             assertThat(new String(java.nio.file.Files.readAllBytes(cycleFile(data)), java.nio.charset.StandardCharsets.UTF_8))
                     .contains("Dorpsstraat 1");
-            JsonNode mailTranscript = JSON.readTree(get(http, t, "/api/v1/transcripts/" + mail, TestEngine.SUPERVISOR_TOKEN).body());
+            JsonNode mailTranscript = JSON.readTree(t.get(http, "/api/v1/transcripts/" + mail, lead).body());
             assertThat(mailTranscript.path("externalId").asText()).isEqualTo("mail-42");
             assertThat(mailTranscript.path("from").asText()).isEqualTo("citizen@example.org");
             back.close();

@@ -187,6 +187,25 @@ final class TestEngine implements AutoCloseable {
         return engine.core().config().agents().stream().map(a -> a.name()).toList().indexOf(name);
     }
 
+    /** A GET of {@code path} on the chat server; {@code authorization} is the header's value, or null for none. */
+    java.net.http.HttpResponse<String> get(java.net.http.HttpClient http, String path, String authorization) throws Exception {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(http() + path)).GET();
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A client that connects from another loopback address than 127.0.0.1 (another desk, as the lockout sees it). */
+    static java.net.http.HttpClient elsewhere() throws Exception {
+        return java.net.http.HttpClient.newBuilder().localAddress(java.net.InetAddress.getByName("127.0.0.2")).build();
+    }
+
+    /** An {@code Authorization} header's value: HTTP Basic with {@code name} and {@code secret}. */
+    static String basic(String name, String secret) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((name + ":" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /**
      * The operators' audit (beside the journal) after its header, each line without its time, once it
      * has at least {@code lines} (sign-in lockouts and transcript reads are written off the hub
