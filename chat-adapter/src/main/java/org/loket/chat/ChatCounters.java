@@ -24,6 +24,8 @@ public final class ChatCounters {
     public final LongAdder authLocked = new LongAdder();
     /** Connections closed after three wrong credentials. */
     public final LongAdder authClosed = new LongAdder();
+    /** WebSocket upgrades refused for a page of another site ({@link Origins}). */
+    public final LongAdder originRefused = new LongAdder();
     /** Commands the ring had no room for (the client was told to retry). */
     public final LongAdder ringFull = new LongAdder();
     /** Commands the core refused (a REJECT_COMMAND for a contact or agent of this gateway). */
@@ -64,6 +66,7 @@ public final class ChatCounters {
         m.put("authLockouts", authLockouts.sum());
         m.put("authLocked", authLocked.sum());
         m.put("authClosed", authClosed.sum());
+        m.put("originRefused", originRefused.sum());
         m.put("ringFull", ringFull.sum());
         m.put("rejectedByCore", rejectedByCore.sum());
         m.put("webhookFailures", webhookFailures.sum());

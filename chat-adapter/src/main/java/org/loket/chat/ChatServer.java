@@ -89,6 +89,7 @@ final class ChatServer implements AutoCloseable {
     private final SslContext ssl;
     /** Wrong bearer tokens per token and address, as {@link SignIn} guards names: 5 in 15 minutes lock that address out of that token. */
     private final CredentialGuard tokenGuard;
+    private final Origins origins;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel listener;
@@ -108,6 +109,7 @@ final class ChatServer implements AutoCloseable {
         }
         ssl = settings.tls() ? sslContext(settings) : null;
         tokenGuard = new CredentialGuard(settings.lockoutFailures(), settings.lockoutMinutes() * 60_000L);
+        origins = new Origins(settings.allowedOrigins(), settings.tls());
     }
 
     private static SslContext sslContext(ChatSettings settings) throws Exception {
@@ -355,7 +357,13 @@ final class ChatServer implements AutoCloseable {
                     }));
         }
 
+        /** A WebSocket upgrade: refused (403) for a page of a site {@link Origins} does not accept. */
         private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String path, Peer.Kind kind) {
+            if (!origins.accepts(request.headers().get(HttpHeaderNames.ORIGIN), request.headers().get(HttpHeaderNames.HOST))) {
+                counters.originRefused.increment();
+                respond(ctx, request, HttpResponseStatus.FORBIDDEN, "text/plain", "pages of this origin may not connect (chat.allowed-origins)");
+                return;
+            }
             ChannelPipeline p = ctx.pipeline();
             p.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                     .websocketPath(path)

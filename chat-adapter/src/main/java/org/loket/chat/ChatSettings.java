@@ -21,6 +21,8 @@ import org.loket.host.security.Tokens;
  * @param workItemToken          the bearer token {@code POST /api/v1/work-items} needs, 16+ characters; {@code null} = refused
  * @param trustedProxies         reverse proxies whose {@code X-Forwarded-For} names the client ({@code chat.trusted-proxies},
  *                               IP addresses; default none: the connection's peer is the client, see {@link ClientAddress})
+ * @param allowedOrigins         pages of other sites than the server's own that may open its WebSockets
+ *                               ({@code chat.allowed-origins}, comma-separated {@code scheme://host[:port]}; see {@link Origins})
  * @param webhookUrl             where replies and outcomes of work items go, or {@code null}
  * @param webhookToken           bearer token sent to the webhook, or {@code null}
  * @param maxFrameBytes          largest WebSocket frame accepted; a larger one closes that connection (1009)
@@ -64,7 +66,7 @@ import org.loket.host.security.Tokens;
  */
 public record ChatSettings(String bindAddress, int port, Path keyStore, String keyStorePassword,
                            Map<String, String> agentSecrets, String supervisorToken, String workItemToken,
-                           java.util.Set<java.net.InetAddress> trustedProxies,
+                           java.util.Set<java.net.InetAddress> trustedProxies, java.util.List<String> allowedOrigins,
                            String webhookUrl, String webhookToken, int maxFrameBytes, int maxTextChars,
                            int messagesPerSecond, int burstMessages, int idleTimeoutSeconds, int resumeSeconds,
                            int botIdleSeconds, int positionUpdateMs, int wallboardUpdateMs, int adherenceGraceSeconds,
@@ -83,7 +85,8 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
 
     /** Every key {@link #from} reads ({@code chat.agent-secret.} stands for one per agent), and the two it refuses as retired. */
     static final java.util.Set<String> KEYS = java.util.Set.of(PORT, "chat.bind", "chat.tls.keystore", "chat.tls.keystore-password",
-            "chat.agent-secrets-file", "chat.agent-secret.", "chat.supervisor-token", "chat.work-item-token", "chat.trusted-proxies", "chat.webhook-url",
+            "chat.agent-secrets-file", "chat.agent-secret.", "chat.supervisor-token", "chat.work-item-token", "chat.trusted-proxies",
+            "chat.allowed-origins", "chat.webhook-url",
             "chat.webhook-token", "chat.max-frame-bytes", "chat.max-text-chars", "chat.messages-per-second", "chat.burst-messages",
             "chat.idle-timeout-seconds", "chat.resume-seconds", "chat.bot-idle-seconds", "chat.position-update-ms", "chat.wallboard-update-ms",
             "chat.adherence-grace-seconds", "chat.entry", "chat.email-entry", "chat.social-entry", "chat.transcript-folder",
@@ -127,6 +130,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 token(settings, "chat.supervisor-token"),
                 token(settings, "chat.work-item-token"),
                 trustedProxies(settings),
+                allowedOrigins(settings),
                 settings.get("chat.webhook-url"),
                 settings.get("chat.webhook-token"),
                 integer(settings, "chat.max-frame-bytes", 8_192, 256, 1 << 20),
@@ -191,6 +195,22 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
             proxies.add(proxy);
         }
         return java.util.Set.copyOf(proxies);
+    }
+
+    private static java.util.List<String> allowedOrigins(Map<String, String> settings) {
+        java.util.List<String> origins = new java.util.ArrayList<>();
+        for (String given : settings.getOrDefault("chat.allowed-origins", "").split(",")) {
+            if (given.isBlank()) {
+                continue;
+            }
+            String origin = Origins.normalise(given);
+            if (origin == null) {
+                throw new IllegalArgumentException("chat.allowed-origins: '" + given.strip()
+                        + "' is not an origin (scheme://host[:port], no path: e.g. https://chat.example.nl)");
+            }
+            origins.add(origin);
+        }
+        return java.util.List.copyOf(origins);
     }
 
     /** The path {@code key} names, else {@code name} beside the journal folder the host passes, else in {@code var}. */

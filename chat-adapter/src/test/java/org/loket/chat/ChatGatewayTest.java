@@ -1790,6 +1790,35 @@ class ChatGatewayTest {
         }
     }
 
+    /**
+     * A page of another site may not open the chat's WebSockets from a browser (the desktop's, the
+     * wallboard's): its Origin must be the server's own or one of {@code chat.allowed-origins}. A
+     * client that sends none is no browser and is let in.
+     */
+    @Test
+    void shouldRefuseAWebSocketAskedForByAPageOfAnotherSite() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.allowed-origins", "https://Chat.Example.nl, http://192.0.2.10:8080"))) {
+            HttpClient http = HttpClient.newHttpClient();
+            String own = "http://127.0.0.1:" + t.gateway.address().getPort();
+            for (String origin : new String[] {own, "https://chat.example.nl:443", "http://192.0.2.10:8080"}) {
+                try (WsClient page = new WsClient(http, t.ws() + "/ws/agent", Map.of("Origin", origin))) {
+                    page.send("{\"type\":\"ping\"}");
+                    page.await("pong");
+                }
+            }
+            for (String origin : new String[] {"https://evil.example", "http://chat.example.nl", "http://192.0.2.10", "null",
+                    own.replace("http:", "https:")}) {
+                assertThatThrownBy(() -> new WsClient(http, t.ws() + "/ws/wallboard", Map.of("Origin", origin))).as(origin)
+                        .cause().isInstanceOfSatisfying(java.net.http.WebSocketHandshakeException.class,
+                                e -> assertThat(e.getResponse().statusCode()).isEqualTo(403));
+            }
+            assertThat(t.gateway.counters().originRefused.sum()).isEqualTo(5);
+        }
+        assertThatThrownBy(() -> ChatSettings.from(Map.of("chat.port", "0", "chat.allowed-origins", "https://chat.example.nl/chat")))
+                .hasMessage("chat.allowed-origins: 'https://chat.example.nl/chat' is not an origin (scheme://host[:port], no path: "
+                        + "e.g. https://chat.example.nl)");
+    }
+
     @Test
     void shouldCloseIdleConnections() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.idle-timeout-seconds", "1"))) {
