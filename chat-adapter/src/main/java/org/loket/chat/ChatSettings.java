@@ -129,8 +129,9 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 Map.copyOf(secrets),
                 token(settings, "chat.supervisor-token"),
                 token(settings, "chat.work-item-token"),
-                trustedProxies(settings),
-                allowedOrigins(settings),
+                java.util.Set.copyOf(values(settings, "chat.trusted-proxies", ClientAddress::literal,
+                        "an IP address (the address a reverse proxy connects to Loket from)")),
+                values(settings, "chat.allowed-origins", Origins::normalise, "an origin (scheme://host[:port], no path: e.g. https://chat.example.nl)"),
                 settings.get("chat.webhook-url"),
                 settings.get("chat.webhook-token"),
                 integer(settings, "chat.max-frame-bytes", 8_192, 256, 1 << 20),
@@ -181,36 +182,24 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
         return token == null ? null : Tokens.requireLongEnough(token, key);
     }
 
-    private static java.util.Set<java.net.InetAddress> trustedProxies(Map<String, String> settings) {
-        java.util.Set<java.net.InetAddress> proxies = new java.util.HashSet<>();
-        for (String given : settings.getOrDefault("chat.trusted-proxies", "").split(",")) {
-            if (given.isBlank()) {
-                continue;
+    /**
+     * The comma-separated values of {@code key} (none when unset), each as {@code parse} reads it.
+     *
+     * @param wanted what a value must be, for the message when {@code parse} gives null
+     */
+    private static <T> java.util.List<T> values(Map<String, String> settings, String key, java.util.function.Function<String, T> parse,
+                                                String wanted) {
+        java.util.List<T> values = new java.util.ArrayList<>();
+        for (String given : settings.getOrDefault(key, "").split(",")) {
+            if (!given.isBlank()) {
+                T value = parse.apply(given.strip());
+                if (value == null) {
+                    throw new IllegalArgumentException(key + ": '" + given.strip() + "' is not " + wanted);
+                }
+                values.add(value);
             }
-            java.net.InetAddress proxy = ClientAddress.literal(given.strip());
-            if (proxy == null) {
-                throw new IllegalArgumentException("chat.trusted-proxies: '" + given.strip()
-                        + "' is not an IP address (the address a reverse proxy connects to Loket from)");
-            }
-            proxies.add(proxy);
         }
-        return java.util.Set.copyOf(proxies);
-    }
-
-    private static java.util.List<String> allowedOrigins(Map<String, String> settings) {
-        java.util.List<String> origins = new java.util.ArrayList<>();
-        for (String given : settings.getOrDefault("chat.allowed-origins", "").split(",")) {
-            if (given.isBlank()) {
-                continue;
-            }
-            String origin = Origins.normalise(given);
-            if (origin == null) {
-                throw new IllegalArgumentException("chat.allowed-origins: '" + given.strip()
-                        + "' is not an origin (scheme://host[:port], no path: e.g. https://chat.example.nl)");
-            }
-            origins.add(origin);
-        }
-        return java.util.List.copyOf(origins);
+        return java.util.List.copyOf(values);
     }
 
     /** The path {@code key} names, else {@code name} beside the journal folder the host passes, else in {@code var}. */

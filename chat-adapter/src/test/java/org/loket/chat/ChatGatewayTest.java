@@ -489,6 +489,9 @@ class ChatGatewayTest {
                 }
             }
         }
+        assertThatThrownBy(() -> ChatSettings.from(Map.of("chat.port", "0", "chat.trusted-proxies", "10.0.0.5, proxy.example.nl")))
+                .as("names are never looked up").hasMessage("chat.trusted-proxies: 'proxy.example.nl' is not an IP address "
+                        + "(the address a reverse proxy connects to Loket from)");
     }
 
     /** Waits until the core has the agent in {@code wanted} presence; fails after 10 s. */
