@@ -87,7 +87,7 @@ final class ChatServer implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, byte[]> resources = new HashMap<>();
     private final SslContext ssl;
-    /** Wrong bearer tokens per token and address, as {@link SignIn} guards names: 5 in 15 minutes lock that address out of that token. */
+    /** Wrong bearer tokens per token and address, as {@link SignIn} guards names: too many lock that address out of that token. */
     private final CredentialGuard tokenGuard;
     private final Origins origins;
     private EventLoopGroup boss;
