@@ -155,12 +155,35 @@ final class Supervisors implements AutoCloseable {
             peer.send(hub.json.createObjectNode().put("type", "supervisor-session").put("token", issued)
                     .put("expiresInSeconds", Math.min(idleMs, maxMs) / 1000).put("idleSeconds", idleMs / 1000)
                     .put("maxSeconds", maxMs / 1000).toString());
-        } else if (!SignIn.secretMatches(hub.settings.supervisorToken(), frame.path("token").asText(""))) {
-            signIn.refuse(peer, "unauthorised", "Wrong supervisor token.");
+        } else if (!sharedTokenMatches(peer, frame.path("token").asText(""))) {
             return;
         }
         peer.subscribed = true;
         hub.wallboard.subscribe(peer);
+    }
+
+    /**
+     * A wall display's shared token, through the sign-in's lockout per address (as the HTTP API's
+     * bearer tokens): an address that sent {@code chat.lockout-failures} wrong ones is refused
+     * without a check for {@code chat.lockout-minutes}; other addresses carry on. Answered when wrong.
+     */
+    private boolean sharedTokenMatches(Peer peer, String given) {
+        CredentialGuard guard = signIn.guard();
+        String key = "chat.supervisor-token";
+        if (guard.locked(key, peer.address)) {
+            hub.counters.authLocked.increment();
+            signIn.refuse(peer, "locked", "Too many wrong tokens from your address: try again in " + guard.lockMinutes() + " minutes.");
+            return false;
+        }
+        if (SignIn.secretMatches(hub.settings.supervisorToken(), given)) {
+            guard.succeeded(key, peer.address);
+            return true;
+        }
+        if (guard.failed(key, peer.address)) {
+            hub.counters.authLockouts.increment();
+        }
+        signIn.refuse(peer, "unauthorised", "Wrong supervisor token.");
+        return false;
     }
 
     /** The page signs out: its session ends (a signed-in supervisor's), and it shows nothing until it subscribes again. */

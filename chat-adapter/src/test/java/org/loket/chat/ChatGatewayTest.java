@@ -397,6 +397,27 @@ class ChatGatewayTest {
      * agent (or the whole floor) out from elsewhere. Names of nobody are answered, counted and locked
      * exactly as names of the configuration, so the answers tell no names.
      */
+    /** The wall display's shared token over the WebSocket is guarded per address too: a guesser is locked out, other screens not. */
+    @Test
+    void shouldLockAnAddressThatGuessesTheWallDisplaysTokenOut() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.lockout-failures", "2", "chat.lockout-minutes", "1"))) {
+            try (WsClient guesser = new WsClient(t.ws() + "/ws/wallboard")) {
+                for (int attempt = 0; attempt < 2; attempt++) {
+                    guesser.send("{\"type\":\"subscribe\",\"token\":\"guess-guess-guess-guess\"}");
+                    assertThat(guesser.await("error").path("code").asText()).isEqualTo("unauthorised");
+                }
+            }
+            try (WsClient again = t.wallboard()) {
+                assertThat(again.await("error").path("code").asText()).as("the right token, but from the guesser's address").isEqualTo("locked");
+            }
+            try (WsClient screen = new WsClient(TestEngine.elsewhere(), t.ws() + "/ws/wallboard")) {
+                screen.send("{\"type\":\"subscribe\",\"token\":\"" + TestEngine.SUPERVISOR_TOKEN + "\"}");
+                assertThat(screen.await("wallboard").path("queues").isArray()).as("another screen shows the board").isTrue();
+            }
+            assertThat(t.gateway.counters().authLocked.sum()).isEqualTo(1);
+        }
+    }
+
     @Test
     void shouldLockANameOutForTheGuessersAddressOnlyAndAnswerNamesOfNobodyAlike() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.lockout-failures", "2", "chat.lockout-minutes", "1"))) {
