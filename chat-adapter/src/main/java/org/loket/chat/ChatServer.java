@@ -53,6 +53,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.loket.host.security.PlainListeners;
 import org.loket.host.security.ServerKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,6 +141,10 @@ final class ChatServer implements AutoCloseable {
                     }
                 });
         listener = bootstrap.bind(settings.bindAddress(), settings.port()).sync().channel();
+        String plain = PlainListeners.warning(address().getAddress(), settings.tls(), "chat.bind", "chat.tls.keystore");
+        if (plain != null) {
+            LOG.warn(plain);
+        }
     }
 
     InetSocketAddress address() {

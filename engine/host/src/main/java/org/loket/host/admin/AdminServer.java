@@ -38,9 +38,11 @@ import org.loket.host.config.ConfigApplier;
 import org.loket.host.hours.HoursPublisher;
 import org.loket.host.hours.HoursSchedule;
 import org.loket.host.pipeline.Engine;
+import org.loket.host.security.PlainListeners;
 import org.loket.host.security.SecretFiles;
 import org.loket.host.security.ServerKeys;
 import org.loket.host.security.Tokens;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operators' HTTP JSON interface: queues, agents and contacts with their live state, and agent
@@ -103,6 +105,10 @@ public final class AdminServer implements AutoCloseable {
         server.createContext("/api/v1/", this::handle);
         server.createContext("/metrics", this::metrics);
         server.start();
+        String plain = PlainListeners.warning(server.getAddress().getAddress(), tls != null, "admin.bind", "admin.tls.keystore");
+        if (plain != null) {
+            LoggerFactory.getLogger(AdminServer.class).warn(plain);
+        }
     }
 
     /** The settings {@link #startIfConfigured} reads. */
