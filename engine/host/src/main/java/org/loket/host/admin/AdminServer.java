@@ -56,6 +56,7 @@ import org.slf4j.LoggerFactory;
  * server starts only when it is given) and {@code admin.tokenFile} (a file holding a shared token, at
  * least 16 characters; never logged, never on the command line) and/or {@code admin.operatorsFile}
  * (one token per operator, {@code name=token}, so the audit names who changed what), and optionally
+ * {@code admin.configRoot}: the folder {@code POST /api/v1/config} may apply configurations from (any, unset), and
  * {@code admin.monitoringTokenFile}: a token that reads {@code GET /metrics} and {@code GET /api/v1/health}
  * only (refused elsewhere with 403), for the scraper and load balancers that must store it. With
  * {@code admin.tls.keystore} (PKCS#12) and {@code admin.tls.keystore-password} it speaks HTTPS only:
@@ -87,8 +88,12 @@ public final class AdminServer implements AutoCloseable {
     private static final String ACTOR = "loket.actor";
     private final AtomicLong refused = new AtomicLong();
 
+    /** The folder {@code POST /api/v1/config} may read configurations under ({@code admin.configRoot}, real path), or null: any. */
+    private final Path configRoot;
+
     private AdminServer(Engine engine, Path journalFolder, HoursPublisher hours, ConfigApplier applier, InetSocketAddress bind,
-                        Map<String, byte[]> tokens, SSLContext tls) throws IOException {
+                        Map<String, byte[]> tokens, SSLContext tls, Path configRoot) throws IOException {
+        this.configRoot = configRoot;
         this.engine = engine;
         this.journalFolder = journalFolder;
         this.hours = hours;
@@ -113,7 +118,7 @@ public final class AdminServer implements AutoCloseable {
 
     /** The settings {@link #startIfConfigured} reads. */
     public static final java.util.Set<String> SETTING_KEYS = java.util.Set.of("admin.bind", "admin.tokenFile", "admin.operatorsFile",
-            "admin.monitoringTokenFile", "admin.tls.keystore", "admin.tls.keystore-password");
+            "admin.monitoringTokenFile", "admin.configRoot", "admin.tls.keystore", "admin.tls.keystore-password");
 
     /**
      * Starts the server when {@code admin.bind} is set.
@@ -150,7 +155,31 @@ public final class AdminServer implements AutoCloseable {
         SSLContext tls = keyStore == null || keyStore.isBlank() ? null
                 : ServerKeys.context(Path.of(keyStore), settings.getOrDefault("admin.tls.keystore-password", ""), "admin.tls.keystore");
         return new AdminServer(engine, journalFolder, hours, applier, new InetSocketAddress(bind.substring(0, colon), Integer.parseInt(bind.substring(colon + 1))),
-                tokens, tls);
+                tokens, tls, configRoot(settings.get("admin.configRoot")));
+    }
+
+    /** {@code admin.configRoot} as a real path, or null when unset. */
+    private static Path configRoot(String given) {
+        if (given == null || given.isBlank()) {
+            return null;
+        }
+        try {
+            return Path.of(given).toRealPath();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("admin.configRoot=" + given + ": no such folder (the folder configurations are applied from)");
+        }
+    }
+
+    /** Whether {@code folder} lies under {@link #configRoot} (symbolic links followed), or no root is set. */
+    private boolean underConfigRoot(Path folder) {
+        if (configRoot == null) {
+            return true;
+        }
+        try {
+            return folder.toRealPath().startsWith(configRoot);
+        } catch (IOException e) {
+            return folder.toAbsolutePath().normalize().startsWith(configRoot); // missing: the applier says so, if it is inside
+        }
     }
 
     /**
@@ -575,6 +604,12 @@ public final class AdminServer implements AutoCloseable {
             return;
         }
         Path folder = Path.of(body.get("folder").asText());
+        if (!underConfigRoot(folder)) {
+            // The loader's messages quote the values they found: only configuration folders may be read.
+            audit(exchange, "config-apply", folder.toString(), "refused: outside admin.configRoot");
+            reply(exchange, 403, error("the folder must be inside admin.configRoot (" + configRoot + ")"));
+            return;
+        }
         ConfigApplier.Outcome outcome = applier.apply(folder);
         audit(exchange, "config-apply", folder.toString(), outcome.auditDetail());
         switch (outcome.kind()) {

@@ -390,6 +390,38 @@ class AdminServerTest {
         assertThat(engine.query(core -> core.config().version()).get()).isEqualTo(5);
     }
 
+    /** With admin.configRoot only folders under it are read: the loader's messages quote what they found. */
+    @Test
+    void shouldApplyConfigurationsOnlyFromUnderTheConfigRoot() throws Exception {
+        Path root = Files.createDirectories(folder.resolve("configs"));
+        Path inside = Files.createDirectories(root.resolve("v6"));
+        Files.writeString(inside.resolve("routing.yaml"), "version: 6\nqueues: [{name: q, channel: fax}]\n");
+        Path outside = configFolder("elsewhere", "version: \"TOPSECRET\"\n");
+        try (AdminServer rooted = AdminServer.startIfConfigured(engine, folder.resolve("journal"), Map.of("admin.bind", "127.0.0.1:0",
+                "admin.tokenFile", folder.resolve("token").toString(), "admin.configRoot", root.toString()), null)) {
+            String base = "http://127.0.0.1:" + rooted.address().getPort() + "/api/v1/config";
+            java.util.function.Function<Path, HttpResponse<String>> apply = path -> {
+                try {
+                    return http.send(HttpRequest.newBuilder(URI.create(base)).header("Authorization", "Bearer " + TOKEN)
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"folder\": \"" + path + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            HttpResponse<String> refused = apply.apply(outside);
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.body()).contains("inside admin.configRoot").doesNotContain("TOPSECRET");
+            assertThat(apply.apply(root.resolve("v6/../../elsewhere")).statusCode()).as("not by climbing out").isEqualTo(403);
+            HttpResponse<String> checked = apply.apply(inside);
+            assertThat(checked.statusCode()).as("inside: read and checked as ever").isEqualTo(422);
+            assertThat(checked.body()).contains("queues[0].channel");
+        }
+        assertThat(Files.readAllLines(folder.resolve("audit.csv"))).anySatisfy(line -> assertThat(line).endsWith("refused: outside admin.configRoot"));
+        assertThatThrownBy(() -> AdminServer.startIfConfigured(engine, folder.resolve("journal"), Map.of("admin.bind", "127.0.0.1:0",
+                "admin.tokenFile", folder.resolve("token").toString(), "admin.configRoot", folder.resolve("nothing").toString()), null))
+                .hasMessageStartingWith("admin.configRoot=");
+    }
+
     @Test
     void shouldCloseAQueueWithAMessageAndOpenItAgain() throws Exception {
         HttpResponse<String> closed = send("PUT", "/api/v1/queues/digid-chat/closure", TOKEN, "{\"prompt\": \"info-status\"}");

@@ -72,7 +72,7 @@ class RunCommandTest {
                 "--status-seconds", "0", "--set", "admin.tokenfile=/etc/loket/admin-token");
         assertThat(exit).isEqualTo(2);
         assertThat(out.toString()).contains("error: unknown setting 'admin.tokenfile' (did you mean admin.tokenFile?); the admin.* settings are"
-                + " admin.bind, admin.monitoringTokenFile, admin.operatorsFile, admin.tls.keystore, admin.tls.keystore-password, admin.tokenFile")
+                + " admin.bind, admin.configRoot, admin.monitoringTokenFile, admin.operatorsFile, admin.tls.keystore, admin.tls.keystore-password, admin.tokenFile")
                 .contains("loket run --help lists the options")
                 .as("the message, not the whole usage").doesNotContain("--synthetic-rate");
         assertThat(folder.resolve("j-typo")).as("nothing started").doesNotExist();
