@@ -222,7 +222,7 @@ final class ChatHub implements AutoCloseable {
 
     // ------------------------------------------------------------------ queries (the gateway, tests)
 
-    /** The sign-in lockout (tests set its clock). Hub thread. */
+    /** The sign-in lockout, which the chat server's HTTP tokens share (thread-safe; tests set its clock). */
     CredentialGuard credentialGuard() {
         return signIn.guard();
     }

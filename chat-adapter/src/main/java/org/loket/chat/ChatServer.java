@@ -88,7 +88,7 @@ final class ChatServer implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, byte[]> resources = new HashMap<>();
     private final SslContext ssl;
-    /** Wrong bearer tokens per token and address, as {@link SignIn} guards names: too many lock that address out of that token. */
+    /** Wrong bearer tokens per token and address: the hub's {@link SignIn} guard, so the wall displays' token counts alike over HTTP and the WebSocket. */
     private final CredentialGuard tokenGuard;
     private final Origins origins;
     private EventLoopGroup boss;
@@ -109,7 +109,7 @@ final class ChatServer implements AutoCloseable {
             }
         }
         ssl = settings.tls() ? sslContext(settings) : null;
-        tokenGuard = new CredentialGuard(settings.lockoutFailures(), settings.lockoutMinutes() * 60_000L);
+        tokenGuard = hub.credentialGuard(); // the sign-ins' guard: the wall displays' token counts alike here and over the WebSocket
         origins = new Origins(settings.allowedOrigins(), settings.tls());
     }
 
@@ -215,7 +215,7 @@ final class ChatServer implements AutoCloseable {
                 return;
             }
             if (path.equals("/api/v1/stats")) {
-                if (!bearer(ctx, request, "chat.supervisor-token", settings.supervisorToken())) {
+                if (!bearer(ctx, request, ChatSettings.SUPERVISOR_TOKEN, settings.supervisorToken())) {
                     return;
                 }
                 respondJson(ctx, request, HttpResponseStatus.OK, counters.snapshot());
@@ -259,21 +259,20 @@ final class ChatServer implements AutoCloseable {
          */
         private boolean bearer(ChannelHandlerContext ctx, FullHttpRequest request, String setting, String expected) {
             String address = ClientAddress.of(ctx.channel(), request.headers(), settings.trustedProxies());
-            if (tokenGuard.locked(setting, address)) {
-                counters.authLocked.increment();
-                refuseCredentials(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS, "too many wrong tokens from your address; try again in "
-                        + settings.lockoutMinutes() + " minutes", false);
-                return false;
+            switch (tokenGuard.attempt(setting, address, () -> tokenMatches(expected, request.headers().get(HttpHeaderNames.AUTHORIZATION)),
+                    counters)) {
+                case ACCEPTED -> {
+                    return true;
+                }
+                case LOCKED -> refuseCredentials(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS, "too many wrong tokens from your address;"
+                        + " try again in " + settings.lockoutMinutes() + " minutes", false);
+                case REFUSED_AND_LOCKED -> {
+                    LOG.warn("chat: {} refuses {} for {} minutes after {} wrong tokens", setting, address, settings.lockoutMinutes(),
+                            settings.lockoutFailures());
+                    refuseCredentials(ctx, request, HttpResponseStatus.UNAUTHORIZED, "unauthorised", false);
+                }
+                case REFUSED -> refuseCredentials(ctx, request, HttpResponseStatus.UNAUTHORIZED, "unauthorised", false);
             }
-            if (tokenMatches(expected, request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-                return true;
-            }
-            if (tokenGuard.failed(setting, address)) {
-                counters.authLockouts.increment();
-                LOG.warn("chat: {} refuses {} for {} minutes after {} wrong tokens", setting, address, settings.lockoutMinutes(),
-                        settings.lockoutFailures());
-            }
-            refuseCredentials(ctx, request, HttpResponseStatus.UNAUTHORIZED, "unauthorised", false);
             return false;
         }
 

@@ -78,6 +78,8 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
 
     /** The key that switches the gateway on. */
     public static final String PORT = "chat.port";
+    /** The wall displays' shared token; also the name its wrong guesses are counted under ({@link CredentialGuard}). */
+    static final String SUPERVISOR_TOKEN = "chat.supervisor-token";
     /** The journal folder, as the host passes it to gateways; the transcripts go beside it. */
     public static final String JOURNAL = "loket.journal";
     /** The supervisors' sessions file's name when {@code chat.supervisor-session-file} does not name one. */
@@ -85,7 +87,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
 
     /** Every key {@link #from} reads ({@code chat.agent-secret.} stands for one per agent), and the two it refuses as retired. */
     static final java.util.Set<String> KEYS = java.util.Set.of(PORT, "chat.bind", "chat.tls.keystore", "chat.tls.keystore-password",
-            "chat.agent-secrets-file", "chat.agent-secret.", "chat.supervisor-token", "chat.work-item-token", "chat.trusted-proxies",
+            "chat.agent-secrets-file", "chat.agent-secret.", SUPERVISOR_TOKEN, "chat.work-item-token", "chat.trusted-proxies",
             "chat.allowed-origins", "chat.webhook-url",
             "chat.webhook-token", "chat.max-frame-bytes", "chat.max-text-chars", "chat.messages-per-second", "chat.burst-messages",
             "chat.idle-timeout-seconds", "chat.resume-seconds", "chat.bot-idle-seconds", "chat.position-update-ms", "chat.wallboard-update-ms",
@@ -127,7 +129,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 keyStore == null ? null : Path.of(keyStore),
                 settings.getOrDefault("chat.tls.keystore-password", ""),
                 Map.copyOf(secrets),
-                token(settings, "chat.supervisor-token"),
+                token(settings, SUPERVISOR_TOKEN),
                 token(settings, "chat.work-item-token"),
                 java.util.Set.copyOf(values(settings, "chat.trusted-proxies", ClientAddress::literal,
                         "an IP address (the address a reverse proxy connects to Loket from)")),

@@ -2,6 +2,7 @@ package org.loket.chat;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -15,8 +16,9 @@ import java.util.function.LongSupplier;
  *
  * <p>Bounded: at most {@link #MAX_TRACKED} names-with-addresses are remembered, the one touched
  * longest ago forgotten first, and a name by its first {@link #MAX_NAME_CHARS} characters (longer
- * names that start alike share their count: stricter, never looser). Thread-safe (the hub thread checks sign-ins, event loops the HTTP
- * API's tokens, each with a guard of its own).
+ * names that start alike share their count: stricter, never looser). Thread-safe: one guard
+ * serves the hub thread's sign-ins and wall displays' tokens and the event loops' HTTP tokens, so
+ * the shared supervisor token's wrong guesses count alike over the WebSocket and HTTP.
  */
 final class CredentialGuard {
     /** Names-with-addresses remembered at most (a few MB): guessing many names evicts old entries, it does not fill the heap. */
@@ -55,9 +57,33 @@ final class CredentialGuard {
         }
     }
 
+    /** What became of one {@link #attempt}. */
+    enum Outcome { ACCEPTED, REFUSED, REFUSED_AND_LOCKED, LOCKED }
+
     CredentialGuard(int failures, long windowMs) {
         this.failures = failures;
         this.windowMs = windowMs;
+    }
+
+    /**
+     * One attempt at {@code name} from {@code address}: refused without asking {@code matches} while
+     * locked ({@code authLocked} counted); otherwise a right one clears the earlier wrong ones and a
+     * wrong one counts (and may lock: {@code authLockouts}).
+     */
+    synchronized Outcome attempt(String name, String address, BooleanSupplier matches, ChatCounters counters) {
+        if (locked(name, address)) {
+            counters.authLocked.increment();
+            return Outcome.LOCKED;
+        }
+        if (matches.getAsBoolean()) {
+            succeeded(name, address);
+            return Outcome.ACCEPTED;
+        }
+        if (failed(name, address)) {
+            counters.authLockouts.increment();
+            return Outcome.REFUSED_AND_LOCKED;
+        }
+        return Outcome.REFUSED;
     }
 
     /** Whether the name is locked out for that address now. */

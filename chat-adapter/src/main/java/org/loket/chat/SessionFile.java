@@ -4,14 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -23,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.loket.host.security.OwnerOnlyFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@code tokenHash} (the session token's SHA-256, {@link Citizens#tokenHash}: never the token),
  * {@code supervisor}, {@code signedIn}, {@code lastUsed} and {@code expires} (UTC instants).
  *
- * <p>Written whole: a temporary file beside it, created owner-only (rw-------) and synced, is moved
- * over it, so a reader or a crash finds the old file or the new one, never a mix. A thread of its
+ * <p>Written whole ({@link OwnerOnlyFiles#replace}: owner-only, synced, moved over it), so a reader
+ * or a crash finds the old file or the new one, never a mix. A thread of its
  * own ("loket-chat-sessions") writes, and only the newest state handed over: the hub never waits
  * on the disk. {@link #close} writes what was handed over last. A failed write is counted and
  * logged once (the sessions live on in memory).
@@ -212,23 +210,8 @@ final class SessionFile implements AutoCloseable {
                     .put("lastUsed", Instant.ofEpochMilli(s.lastUsedMs()).toString())
                     .put("expires", Instant.ofEpochMilli(s.expiresMs()).toString())).append('\n');
         }
-        Path folder = file.toAbsolutePath().getParent();
-        Files.createDirectories(folder);
-        Path temporary = folder.resolve("." + file.getFileName() + ".part");
-        Files.deleteIfExists(temporary);
-        try {
-            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(OWNER_FILE)); // owner-only before a byte is in it
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(temporary);
-        }
-        ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            channel.force(true); // on disk before the move: after a power cut the file is the old one or this one, not empty
-        }
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        OwnerOnlyFiles.replace(file, text.toString()); // whole: the old sessions or the new ones after a crash, never a part
     }
 
     /** Writes what was handed over last, then stops the writer. */

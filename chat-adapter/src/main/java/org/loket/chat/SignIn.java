@@ -63,23 +63,26 @@ final class SignIn {
      * @param known whether the name is one that may sign in there (an agent on the desktop, a supervisor on the wallboard)
      */
     Verdict verify(String via, String address, String name, boolean known, String secret) {
-        if (guard.locked(name, address)) {
-            hub.counters.authLocked.increment();
-            return Verdict.LOCKED;
-        }
         String expected = known ? hub.settings.agentSecrets().get(name) : null;
-        if (secretMatches(expected == null ? NOBODYS_SECRET : expected, secret) && expected != null) {
-            guard.succeeded(name, address);
-            return Verdict.ACCEPTED;
-        }
-        if (guard.failed(name, address)) {
-            hub.counters.authLockouts.increment();
-            if (known) {
-                audited(via, name, "locked-out", "", hub.settings.lockoutFailures() + " wrong secrets in " + guard.lockMinutes()
-                        + " minutes from " + address);
+        switch (guard.attempt(name, address, () -> secretMatches(expected == null ? NOBODYS_SECRET : expected, secret) && expected != null,
+                hub.counters)) {
+            case ACCEPTED -> {
+                return Verdict.ACCEPTED;
+            }
+            case LOCKED -> {
+                return Verdict.LOCKED;
+            }
+            case REFUSED_AND_LOCKED -> {
+                if (known) {
+                    audited(via, name, "locked-out", "", hub.settings.lockoutFailures() + " wrong secrets in " + guard.lockMinutes()
+                            + " minutes from " + address);
+                }
+                return Verdict.REFUSED;
+            }
+            default -> {
+                return Verdict.REFUSED;
             }
         }
-        return Verdict.REFUSED;
     }
 
     /**

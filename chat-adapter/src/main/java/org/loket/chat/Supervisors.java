@@ -169,20 +169,14 @@ final class Supervisors implements AutoCloseable {
      */
     private boolean sharedTokenMatches(Peer peer, String given) {
         CredentialGuard guard = signIn.guard();
-        String key = "chat.supervisor-token";
-        if (guard.locked(key, peer.address)) {
-            hub.counters.authLocked.increment();
-            signIn.refuse(peer, "locked", "Too many wrong tokens from your address: try again in " + guard.lockMinutes() + " minutes.");
-            return false;
+        switch (guard.attempt(ChatSettings.SUPERVISOR_TOKEN, peer.address,
+                () -> SignIn.secretMatches(hub.settings.supervisorToken(), given), hub.counters)) {
+            case ACCEPTED -> {
+                return true;
+            }
+            case LOCKED -> signIn.refuse(peer, "locked", "Too many wrong tokens from your address: try again in " + guard.lockMinutes() + " minutes.");
+            default -> signIn.refuse(peer, "unauthorised", "Wrong supervisor token.");
         }
-        if (SignIn.secretMatches(hub.settings.supervisorToken(), given)) {
-            guard.succeeded(key, peer.address);
-            return true;
-        }
-        if (guard.failed(key, peer.address)) {
-            hub.counters.authLockouts.increment();
-        }
-        signIn.refuse(peer, "unauthorised", "Wrong supervisor token.");
         return false;
     }
 

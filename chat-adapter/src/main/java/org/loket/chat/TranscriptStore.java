@@ -33,7 +33,7 @@ import net.openhft.chronicle.queue.impl.StoreFileListener;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
-import org.loket.host.security.OwnerOnlyFolder;
+import org.loket.host.security.OwnerOnlyFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -405,7 +405,7 @@ final class TranscriptStore implements AutoCloseable {
 
     private static void ownerOnlyFolder(Path folder) {
         try {
-            OwnerOnlyFolder.create(folder);
+            OwnerOnlyFiles.folder(folder);
         } catch (IOException e) {
             throw new UncheckedIOException("transcript folder " + folder + " cannot be created owner-only", e);
         }

@@ -397,16 +397,20 @@ class ChatGatewayTest {
      * agent (or the whole floor) out from elsewhere. Names of nobody are answered, counted and locked
      * exactly as names of the configuration, so the answers tell no names.
      */
-    /** The wall display's shared token over the WebSocket is guarded per address too: a guesser is locked out, other screens not. */
+    /**
+     * The wall display's shared token over the WebSocket is guarded per address too, counted with
+     * its guesses over HTTP: a guesser is locked out, other screens not.
+     */
     @Test
     void shouldLockAnAddressThatGuessesTheWallDisplaysTokenOut() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.lockout-failures", "2", "chat.lockout-minutes", "1"))) {
             try (WsClient guesser = new WsClient(t.ws() + "/ws/wallboard")) {
-                for (int attempt = 0; attempt < 2; attempt++) {
-                    guesser.send("{\"type\":\"subscribe\",\"token\":\"guess-guess-guess-guess\"}");
-                    assertThat(guesser.await("error").path("code").asText()).isEqualTo("unauthorised");
-                }
+                guesser.send("{\"type\":\"subscribe\",\"token\":\"guess-guess-guess-guess\"}");
+                assertThat(guesser.await("error").path("code").asText()).isEqualTo("unauthorised");
             }
+            HttpResponse<String> overHttp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(t.http() + "/api/v1/stats"))
+                    .header("Authorization", "Bearer guess-guess-guess-guess").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(overHttp.statusCode()).as("the second guess, over HTTP").isEqualTo(401);
             try (WsClient again = t.wallboard()) {
                 assertThat(again.await("error").path("code").asText()).as("the right token, but from the guesser's address").isEqualTo("locked");
             }

@@ -2,15 +2,12 @@ package org.loket.telephony;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
-import org.loket.host.security.OwnerOnlyFolder;
+import org.loket.host.security.OwnerOnlyFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +30,7 @@ final class CallbackStore {
 
     /** Opens (creating, owner-only) the folder. */
     static CallbackStore open(Path folder) throws IOException {
-        OwnerOnlyFolder.create(folder);
+        OwnerOnlyFiles.folder(folder);
         return new CallbackStore(folder);
     }
 
@@ -60,15 +57,7 @@ final class CallbackStore {
 
     /** Keeps the callback of {@code contactId}; replaces what was kept for it. */
     void put(long contactId, Calls.Callback callback) throws IOException {
-        Path target = folder.resolve(Long.toString(contactId));
-        Path temporary = folder.resolve(".tmp-" + contactId);
-        Files.writeString(temporary, callback.number() + "\n" + callback.pseudonym() + "\n", StandardCharsets.UTF_8);
-        ownerOnly(temporary, "rw-------");
-        try {
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        OwnerOnlyFiles.replace(folder.resolve(Long.toString(contactId)), callback.number() + "\n" + callback.pseudonym() + "\n");
     }
 
     /** Forgets the callback of {@code contactId} (it ended); nothing when none was kept. */
@@ -78,13 +67,5 @@ final class CallbackStore {
 
     Path folder() {
         return folder;
-    }
-
-    private static void ownerOnly(Path path, String permissions) throws IOException {
-        try {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the folder's own protection applies
-        }
     }
 }

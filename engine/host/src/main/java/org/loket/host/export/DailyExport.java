@@ -18,7 +18,7 @@ import java.util.Set;
 import org.loket.host.kpi.KpiCollector;
 import org.loket.host.kpi.KpiReport;
 import org.loket.host.kpi.TodayKpis;
-import org.loket.host.security.OwnerOnlyFolder;
+import org.loket.host.security.OwnerOnlyFiles;
 import org.loket.host.trace.TraceCsv;
 import org.loket.host.trace.TraceExtractor;
 
@@ -55,7 +55,7 @@ public final class DailyExport {
         this.folder = folder;
         this.zone = zone;
         this.clock = clock;
-        OwnerOnlyFolder.create(folder);
+        OwnerOnlyFiles.folder(folder);
     }
 
     /** The day that is due now: yesterday once today has run to {@link #EXPORT_HOUR}:00, else the day before. */

@@ -24,7 +24,7 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.loket.core.command.Command;
 import org.loket.core.decision.Decision;
-import org.loket.host.security.OwnerOnlyFolder;
+import org.loket.host.security.OwnerOnlyFiles;
 
 /**
  * A journal folder: {@code commands/} (every input, write-ahead) and {@code decisions/} (every
@@ -48,7 +48,7 @@ public final class Journal implements AutoCloseable {
         this.decisions = openQueue(folder.resolve("decisions"), time);
     }
 
-    /** Opens (or creates) a journal folder for writing; the folder is made owner-only ({@link OwnerOnlyFolder}). */
+    /** Opens (or creates) a journal folder for writing; the folder is made owner-only ({@link OwnerOnlyFiles#folder}). */
     public static Journal open(Path folder) {
         return open(folder, SystemTimeProvider.INSTANCE);
     }
@@ -59,7 +59,7 @@ public final class Journal implements AutoCloseable {
      */
     public static Journal open(Path folder, TimeProvider time) {
         try {
-            OwnerOnlyFolder.create(folder); // pseudonyms and every agent's action: not for the machine's other users
+            OwnerOnlyFiles.folder(folder); // pseudonyms and every agent's action: not for the machine's other users
         } catch (IOException e) {
             throw new UncheckedIOException("journal folder " + folder + " cannot be created owner-only (rwx------)", e);
         }
