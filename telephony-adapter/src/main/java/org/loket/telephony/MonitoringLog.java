@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * started is on disk even if the process dies during it. Who heard which agent's conversation is
  * what a privacy officer asks for; the citizen is not named (the journal's contact has no link to
  * it). Every line also goes to the process log. Written by {@link CsvRecord}, as the operators'
- * audit is.
+ * audit is, a file per month kept as long as the audit.
  */
 final class MonitoringLog {
     private static final Logger LOG = LoggerFactory.getLogger(MonitoringLog.class);
@@ -20,9 +20,12 @@ final class MonitoringLog {
 
     private final CsvRecord record;
 
-    /** @param file where to append, or null for the process log only */
-    MonitoringLog(Path file) {
-        this.record = new CsvRecord(file, HEADER, LOG, "monitoring");
+    /**
+     * @param file          where to append, or null for the process log only
+     * @param retentionDays days a month's file is kept after the month ended ({@link CsvRecord}); 0 keeps every month
+     */
+    MonitoringLog(Path file, int retentionDays) {
+        this.record = new CsvRecord(file, HEADER, LOG, "monitoring", retentionDays, java.time.Clock.systemUTC());
     }
 
     void started(String supervisor, String agent, String mode) {

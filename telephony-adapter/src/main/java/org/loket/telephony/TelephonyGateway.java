@@ -72,7 +72,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
 
     TelephonyGateway(TelephonySettings settings) {
         this.settings = settings;
-        this.monitoringLog = new MonitoringLog(settings.monitoringLog());
+        this.monitoringLog = new MonitoringLog(settings.monitoringLog(), settings.monitoringLogRetentionDays());
     }
 
     @Override

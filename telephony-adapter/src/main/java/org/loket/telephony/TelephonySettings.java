@@ -55,12 +55,15 @@ import java.util.regex.PatternSyntaxException;
  * @param monitoringLog       where supervisors' monitoring of agents' calls is recorded, attempt by attempt
  *                            ({@code telephony.monitoringLog}; default {@code monitoring.csv} beside the journal;
  *                            null: the process log only)
+ * @param monitoringLogRetentionDays days a month of the monitoring log is kept after the month ended, as the
+ *                            operators' audit ({@code loket run --audit-retention-days}, which sets
+ *                            {@value org.loket.host.audit.OperatorAudit#RETENTION_DAYS_SETTING}); 0 keeps every month
  */
 public record TelephonySettings(String agiBind, int agiPort, String amiHost, int amiPort, String amiUser,
                                 Path amiSecretFile, Path pseudonymKeyFile, long engineTimeoutMs, int waitPollMs, int holdCheckMs,
                                 long announceEveryMs, String callbackDigit, String soundsDir, String callbackEndpoint,
                                 long lastAgentMinutes, Path callbackFolder, Path monitoringLog, Pattern callbackNumbers,
-                                Set<InetAddress> agiAllow) {
+                                Set<InetAddress> agiAllow, int monitoringLogRetentionDays) {
 
     static final String PREFIX = "telephony.";
 
@@ -125,7 +128,18 @@ public record TelephonySettings(String agiBind, int agiPort, String amiHost, int
                 number(settings, "lastAgentMinutes", 60, 0, 7 * 24 * 60),
                 besideJournal(settings, "callbackFolder", "callbacks"),
                 besideJournal(settings, "monitoringLog", "monitoring.csv"),
-                callbackNumbers, agiAllow);
+                callbackNumbers, agiAllow, auditRetentionDays(settings));
+    }
+
+    /** The operators' audit's retention, which {@code loket run} passes on (0 = keep every month, also without it). */
+    private static int auditRetentionDays(Map<String, String> settings) {
+        String days = settings.getOrDefault(org.loket.host.audit.OperatorAudit.RETENTION_DAYS_SETTING, "0");
+        try {
+            return Math.max(0, Integer.parseInt(days.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(org.loket.host.audit.OperatorAudit.RETENTION_DAYS_SETTING + "='" + days
+                    + "': a whole number of days (0 keeps every month)");
+        }
     }
 
     /** Whether a FastAGI connection from {@code address} is taken. */

@@ -25,7 +25,20 @@ class TelephonySettingsTest {
         assertThat(provider.create(read)).isNotNull();
         assertThat(read.asked()).hasSizeGreaterThan(15);
         assertThat(provider.settingKeys()).containsAll(read.asked().stream().filter(key -> key.startsWith("telephony.")).toList());
-        assertThat(read.asked()).allMatch(key -> key.startsWith("telephony.") || key.equals("loket.journal"));
+        assertThat(read.asked()).allMatch(key -> key.startsWith("telephony.") || key.equals("loket.journal")
+                || key.equals(org.loket.host.audit.OperatorAudit.RETENTION_DAYS_SETTING));
+    }
+
+    /** The monitoring log is kept as the operators' audit is: {@code loket run --audit-retention-days} passes it on. */
+    @Test
+    void shouldKeepTheMonitoringLogAsLongAsTheAudit() throws Exception {
+        Path secret = Files.writeString(folder.resolve("ami-secret"), "s3cret");
+        assertThat(TelephonySettings.from(Map.of("telephony.ami.secretFile", secret.toString())).monitoringLogRetentionDays())
+                .as("without loket run's setting: every month kept").isZero();
+        assertThat(TelephonySettings.from(Map.of("telephony.ami.secretFile", secret.toString(), "loket.auditRetentionDays", "400"))
+                .monitoringLogRetentionDays()).isEqualTo(400);
+        assertThatThrownBy(() -> TelephonySettings.from(Map.of("telephony.ami.secretFile", secret.toString(), "loket.auditRetentionDays", "a year")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("loket.auditRetentionDays='a year': a whole number of days");
     }
 
     /** A callback dials the caller ID the caller set: only numbers of telephony.callbackNumbers (Dutch, not premium, by default). */

@@ -18,17 +18,30 @@ public final class OperatorAudit {
     public static final String HEADER = "time,via,actor,action,target,detail";
     /** The file's name beside the journal folder. */
     public static final String FILE_NAME = "audit.csv";
+    /**
+     * The gateways' setting ({@code loket run} sets it from {@code --audit-retention-days}) that records
+     * of the same kind kept by a gateway follow: the phone's monitoring log.
+     */
+    public static final String RETENTION_DAYS_SETTING = "loket.auditRetentionDays";
 
     private final CsvRecord record;
 
-    /** @param file where to append, or null for the process log only */
+    /** @param file where to append (kept for ever), or null for the process log only */
     public OperatorAudit(Path file) {
-        this.record = new CsvRecord(file, HEADER, LOG, "audit");
+        this(file, 0);
+    }
+
+    /**
+     * @param file          where to append, or null for the process log only
+     * @param retentionDays days a month's file is kept after its month ended ({@link CsvRecord}); 0 keeps every month
+     */
+    public OperatorAudit(Path file, int retentionDays) {
+        this.record = new CsvRecord(file, HEADER, LOG, "audit", retentionDays, java.time.Clock.systemUTC());
     }
 
     /** The audit beside a journal folder ({@value #FILE_NAME} in its parent), as {@code loket run} keeps it. */
-    public static OperatorAudit besideJournal(Path journalFolder) {
-        return new OperatorAudit(journalFolder == null ? null : journalFolder.toAbsolutePath().resolveSibling(FILE_NAME));
+    public static OperatorAudit besideJournal(Path journalFolder, int retentionDays) {
+        return new OperatorAudit(journalFolder == null ? null : journalFolder.toAbsolutePath().resolveSibling(FILE_NAME), retentionDays);
     }
 
     /**

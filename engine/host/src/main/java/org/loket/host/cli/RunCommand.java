@@ -72,6 +72,11 @@ final class RunCommand implements Callable<Integer> {
             + "default: ${DEFAULT-VALUE}, a year's tax peak to compare with the next)")
     int journalRetentionDays;
 
+    @Option(names = "--audit-retention-days", defaultValue = "400", description = "days a month of the operators' audit "
+            + "(audit.csv) and of the phone's monitoring log (monitoring.csv) is kept after the month ended; each month is a "
+            + "file of its own (audit-YYYY-MM.csv), deleted then (0 = keep every month; default: ${DEFAULT-VALUE})")
+    int auditRetentionDays;
+
     @Option(names = "--synthetic-rate", defaultValue = "0",
             description = "play simulated citizens and agents at this many contacts per second (0 = off); "
                     + "implies --ignore-hours (simulated citizens come at any hour)")
@@ -98,6 +103,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--export-folder", description = "write each local day's contact records and KPIs here "
             + "(contacts-DAY.csv, kpis-DAY.json; owner-only), at 01:00 the next day, and yesterday's at start if missing")
     Path exportFolder;
+
+    @Option(names = "--export-retention-days", defaultValue = "0", description = "days an exported day's files are kept in "
+            + "--export-folder after the day; then Loket deletes them (0 = never: the folder's own retention policy applies; "
+            + "default: ${DEFAULT-VALUE})")
+    int exportRetentionDays;
 
     @Option(names = "--ignore-hours", description = "keep every queue open whatever the configuration's business hours and "
             + "holidays say (demos and tests at night); the emergency closure still works")
@@ -133,6 +143,12 @@ final class RunCommand implements Callable<Integer> {
                 out.printf("loket: exported %s%n", written.stream().map(p -> p.getFileName().toString()).collect(Collectors.joining(", ")));
                 out.flush();
             }
+            List<Path> deleted = export.deletePastRetention();
+            if (!deleted.isEmpty()) {
+                out.printf("loket: deleted exports past their retention: %s%n",
+                        deleted.stream().map(p -> p.getFileName().toString()).collect(Collectors.joining(", ")));
+                out.flush();
+            }
         } catch (java.io.IOException | RuntimeException e) {
             out.printf("loket: export of %s failed (tried again in 10 minutes): %s%n", export.dueDay(), e);
             out.flush();
@@ -153,7 +169,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         java.util.Set<String> knownSettings = new java.util.HashSet<>(AdminServer.SETTING_KEYS);
-        knownSettings.addAll(java.util.List.of("config.watch", "loket.journal"));
+        knownSettings.addAll(java.util.List.of("config.watch", "loket.journal", org.loket.host.audit.OperatorAudit.RETENTION_DAYS_SETTING));
         ServiceLoader.load(GatewayProvider.class).forEach(provider -> knownSettings.addAll(provider.settingKeys()));
         try {
             SettingsFile.checkKnown(settings, knownSettings);
@@ -170,9 +186,13 @@ final class RunCommand implements Callable<Integer> {
                     + ": give 0 (keep every day) or a number of days, with snapshots on (--snapshot-every above 0): "
                     + "a journal that lost its first days restarts from a snapshot");
         }
+        if (auditRetentionDays < 0 || exportRetentionDays < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), (auditRetentionDays < 0 ? "--audit-retention-days "
+                    + auditRetentionDays : "--export-retention-days " + exportRetentionDays) + ": give 0 (keep everything) or a number of days");
+        }
         LoadedConfig loaded = ConfigOption.load(config, spec);
         EngineSettings engineSettings = EngineSettings.defaults().withWaitStrategy(waitStrategy).withSnapshotEvery(snapshotEvery)
-                .withJournalRetentionDays(journalRetentionDays);
+                .withJournalRetentionDays(journalRetentionDays).withAuditRetentionDays(auditRetentionDays);
         try (Journal journalFolder = Journal.open(journal)) {
             Engine engine = Engine.start(engineSettings, journalFolder);
             var recovery = engine.recovery();
@@ -215,6 +235,7 @@ final class RunCommand implements Callable<Integer> {
             }
             // Gateways that keep files of their own (the chat transcripts) put them beside the journal.
             settings.putIfAbsent("loket.journal", journal.toAbsolutePath().toString());
+            settings.putIfAbsent(org.loket.host.audit.OperatorAudit.RETENTION_DAYS_SETTING, Integer.toString(auditRetentionDays)); // the phone's monitoring log follows it
             LoadedConfig gatewayConfig = coreTookIt ? loaded : forGateways(loaded, engine.core().config());
             engine.startGateway(new DecisionCounters(), gatewayConfig, settings); // counts for GET /metrics
             for (GatewayProvider provider : ServiceLoader.load(GatewayProvider.class)) {
@@ -294,7 +315,8 @@ final class RunCommand implements Callable<Integer> {
             });
             Ticker.start(engine, tickMs); // the engine stops it when it closes
             if (exportFolder != null) {
-                DailyExport export = new DailyExport(journal, exportFolder, loaded.hours().zone(), java.time.Clock.systemUTC());
+                DailyExport export = new DailyExport(journal, exportFolder, loaded.hours().zone(), java.time.Clock.systemUTC(),
+                        exportRetentionDays);
                 // On the timer thread: a day's export reads a day of the journal, and nothing else waits for it.
                 timers.scheduleWithFixedDelay(() -> exportDue(export, out), 0, 10, TimeUnit.MINUTES);
                 out.printf("loket: exporting each day's contact records and KPIs to %s at %02d:00 (%s)%n", exportFolder,

@@ -123,7 +123,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         this.sequenceBase = recovery.nextSequence();
         this.gateways = new java.util.ArrayList<>();
         this.snapshots = new SnapshotStore(journal.snapshotFolder());
-        this.audit = org.loket.host.audit.OperatorAudit.besideJournal(journal.folder());
+        this.audit = org.loket.host.audit.OperatorAudit.besideJournal(journal.folder(), settings.auditRetentionDays());
         this.snapshotWriter = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "loket-snapshot"));
         if (settings.journalRetentionDays() > 0) {
             // The first run here, before the pipeline runs and before a reader the caller starts next

@@ -17,47 +17,54 @@ package org.loket.host.pipeline;
  * @param journalRetentionDays  days a journal day is kept after it ended, with the snapshots that
  *                              describe it ({@link org.loket.host.journal.JournalRetention}); 0 keeps
  *                              every day
+ * @param auditRetentionDays    days a month of the operators' audit ({@code audit.csv}) is kept after
+ *                              the month ended ({@link org.loket.host.audit.CsvRecord}); 0 keeps every month
  * @param hashDecisions         keep a running hash over the decisions that pass egress
  *                              ({@link Engine#decisionHash()}, for tests that compare an engine with a
  *                              reference); off by default: replay hashes the decision journal itself
  */
 public record EngineSettings(int ringSize, String waitStrategy, long snapshotEveryCommands, boolean measureServiceTime,
                              boolean measureLatency, boolean journalDecisions, boolean pretouchJournal,
-                             long safetyParkMs, int journalRetentionDays, boolean hashDecisions) {
+                             long safetyParkMs, int journalRetentionDays, int auditRetentionDays, boolean hashDecisions) {
     /** See {@code safetyParkMs}. */
     public static final long DEFAULT_SAFETY_PARK_MS = 1_000;
 
     public static EngineSettings defaults() {
-        return new EngineSettings(1 << 16, "yielding", 1_000_000, false, false, true, true, DEFAULT_SAFETY_PARK_MS, 0, false);
+        return new EngineSettings(1 << 16, "yielding", 1_000_000, false, false, true, true, DEFAULT_SAFETY_PARK_MS, 0, 0, false);
     }
 
     public EngineSettings withSafetyParkMs(long parkMs) {
         return new EngineSettings(ringSize, waitStrategy, snapshotEveryCommands, measureServiceTime, measureLatency,
-                journalDecisions, pretouchJournal, parkMs, journalRetentionDays, hashDecisions);
+                journalDecisions, pretouchJournal, parkMs, journalRetentionDays, auditRetentionDays, hashDecisions);
     }
 
     public EngineSettings withPretouch(boolean pretouch) {
         return new EngineSettings(ringSize, waitStrategy, snapshotEveryCommands, measureServiceTime, measureLatency,
-                journalDecisions, pretouch, safetyParkMs, journalRetentionDays, hashDecisions);
+                journalDecisions, pretouch, safetyParkMs, journalRetentionDays, auditRetentionDays, hashDecisions);
     }
 
     public EngineSettings withWaitStrategy(String name) {
         return new EngineSettings(ringSize, name, snapshotEveryCommands, measureServiceTime, measureLatency, journalDecisions,
-                pretouchJournal, safetyParkMs, journalRetentionDays, hashDecisions);
+                pretouchJournal, safetyParkMs, journalRetentionDays, auditRetentionDays, hashDecisions);
     }
 
     public EngineSettings withJournalRetentionDays(int days) {
         return new EngineSettings(ringSize, waitStrategy, snapshotEveryCommands, measureServiceTime, measureLatency,
-                journalDecisions, pretouchJournal, safetyParkMs, days, hashDecisions);
+                journalDecisions, pretouchJournal, safetyParkMs, days, auditRetentionDays, hashDecisions);
+    }
+
+    public EngineSettings withAuditRetentionDays(int days) {
+        return new EngineSettings(ringSize, waitStrategy, snapshotEveryCommands, measureServiceTime, measureLatency,
+                journalDecisions, pretouchJournal, safetyParkMs, journalRetentionDays, days, hashDecisions);
     }
 
     public EngineSettings withSnapshotEvery(long commands) {
         return new EngineSettings(ringSize, waitStrategy, commands, measureServiceTime, measureLatency, journalDecisions,
-                pretouchJournal, safetyParkMs, journalRetentionDays, hashDecisions);
+                pretouchJournal, safetyParkMs, journalRetentionDays, auditRetentionDays, hashDecisions);
     }
 
     public EngineSettings withDecisionHash(boolean hash) {
         return new EngineSettings(ringSize, waitStrategy, snapshotEveryCommands, measureServiceTime, measureLatency,
-                journalDecisions, pretouchJournal, safetyParkMs, journalRetentionDays, hash);
+                journalDecisions, pretouchJournal, safetyParkMs, journalRetentionDays, auditRetentionDays, hash);
     }
 }

@@ -66,6 +66,18 @@ class RunCommandTest {
     }
 
     @Test
+    void shouldRefuseANegativeRetentionBeforeAnythingStarts() {
+        for (String option : java.util.List.of("--audit-retention-days", "--export-retention-days")) {
+            StringWriter out = new StringWriter();
+            int exit = execute(out, "run", "--journal", folder.resolve("j-retention").toString(), "--duration-seconds", "1",
+                    "--status-seconds", "0", option, "-1");
+            assertThat(exit).as(out.toString()).isEqualTo(2);
+            assertThat(out.toString()).contains(option + " -1: give 0 (keep everything) or a number of days");
+            assertThat(folder.resolve("j-retention")).as("nothing started").doesNotExist();
+        }
+    }
+
+    @Test
     void shouldRefuseASettingNobodyReadsNamingTheNearestOne() {
         StringWriter out = new StringWriter();
         int exit = execute(out, "run", "--journal", folder.resolve("j-typo").toString(), "--duration-seconds", "1",
