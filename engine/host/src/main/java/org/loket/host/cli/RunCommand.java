@@ -196,10 +196,12 @@ final class RunCommand implements Callable<Integer> {
         try (Journal journalFolder = Journal.open(journal)) {
             Engine engine = Engine.start(engineSettings, journalFolder);
             var recovery = engine.recovery();
-            out.printf("loket: journal %s, recovered %d commands (snapshot %s), next sequence %d; %s%n", journal,
+            out.printf("loket: journal %s, recovered %d commands (snapshot %s), next sequence %d; %s; %s%n", journal,
                     recovery.commandsReplayed(), recovery.fromSnapshot() < 0 ? "none" : recovery.fromSnapshot(),
                     recovery.nextSequence(), journalRetentionDays == 0 ? "every day kept"
-                            : "days kept " + journalRetentionDays + " days after they ended");
+                            : "days kept " + journalRetentionDays + " days after they ended",
+                    auditRetentionDays == 0 ? "every month of the audit kept"
+                            : "audit months kept " + auditRetentionDays + " days after they ended");
             byte[] encoded = RoutingConfigCodec.encode(loaded.routing());
             var running = engine.core().config();
             if (running != null && loaded.routing().version() < running.version()) {
