@@ -25,11 +25,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Signed-in supervisors' wallboard sessions, kept across a restart of Loket for {@link Supervisors}:
- * one file ({@code chat.supervisor-session-file}) holding a header line
- * {@code {"loket":"supervisor-sessions","format":1}} and then one JSON object a session:
- * {@code tokenHash} (the session token's SHA-256, {@link Citizens#tokenHash}: never the token),
- * {@code supervisor}, {@code signedIn}, {@code lastUsed} and {@code expires} (UTC instants).
+ * Signed-in users' sessions of one kind, kept across a restart of Loket for {@link Sessions}: the
+ * supervisors' wallboard sessions ({@code chat.supervisor-session-file}, owner field
+ * {@code supervisor}) or the agents' desktop sessions ({@code chat.agent-session-file}, owner field
+ * {@code agent}). One file holding a header line {@code {"loket":"OWNER-sessions","format":1}}
+ * (e.g. {@code supervisor-sessions}) and then one JSON object a session: {@code tokenHash} (the
+ * session token's SHA-256, {@link Citizens#tokenHash}: never the token), the owner's name under
+ * its field, {@code signedIn}, {@code lastUsed} and {@code expires} (UTC instants).
  *
  * <p>Written whole ({@link OwnerOnlyFiles#replace}: owner-only, synced, moved over it), so a reader
  * or a crash finds the old file or the new one, never a mix. A thread of its
@@ -46,29 +48,41 @@ import org.slf4j.LoggerFactory;
 final class SessionFile implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionFile.class);
     static final int FORMAT = 1;
-    private static final String HEADER = "{\"loket\":\"supervisor-sessions\",\"format\":" + FORMAT + "}";
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
 
-    /** One session as the file keeps it; times in epoch ms. */
-    record Saved(String tokenHash, String supervisor, long signedInMs, long lastUsedMs, long expiresMs) {
+    /** One session as the file keeps it: whose ({@code owner}: a supervisor's or agent's name); times in epoch ms. */
+    record Saved(String tokenHash, String owner, long signedInMs, long lastUsedMs, long expiresMs) {
     }
 
     private final Path file;
+    /** The owners' field in the file: {@code supervisor}, {@code agent}. */
+    private final String ownerField;
+    /** What the file is, in its header: {@code supervisor-sessions}, {@code agent-sessions}. */
+    private final String kind;
+    private final String header;
+    /** Whose sessions, for the log: "supervisors". */
+    private final String owners;
     private final ChatCounters counters;
     private final ObjectMapper json = new ObjectMapper();
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "loket-chat-sessions");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService writer;
     /** The newest state handed over and not yet taken by the writer, or null. */
     private final AtomicReference<List<Saved>> newest = new AtomicReference<>();
     /** Whether the last write failed (writer thread only): logged once, and once when writes work again. */
     private boolean failing;
 
-    SessionFile(Path file, ChatCounters counters) {
+    /** @param ownerField what an owner is, the name of its field: {@code supervisor}, {@code agent} */
+    SessionFile(Path file, String ownerField, ChatCounters counters) {
         this.file = file;
+        this.ownerField = ownerField;
+        this.kind = ownerField + "-sessions";
+        this.header = "{\"loket\":\"" + kind + "\",\"format\":" + FORMAT + "}";
+        this.owners = ownerField + "s";
         this.counters = counters;
+        this.writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "loket-chat-" + kind);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -79,24 +93,24 @@ final class SessionFile implements AutoCloseable {
         List<String> lines;
         try {
             if (notOwnerOnly()) {
-                LOG.error("chat: supervisors' sessions in {} not restored: others may read or write the file (a line added there "
-                        + "would be a sign-in); supervisors sign in again, and the next write replaces it owner-only", file);
+                LOG.error("chat: {}' sessions in {} not restored: others may read or write the file (a line added there "
+                        + "would be a sign-in); {} sign in again, and the next write replaces it owner-only", owners, file, owners);
                 return List.of();
             }
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
-            LOG.error("chat: supervisors' sessions in {} not restored: the file cannot be read ({}); supervisors sign in again", file,
-                    e.toString());
+            LOG.error("chat: {}' sessions in {} not restored: the file cannot be read ({}); {} sign in again", owners, file,
+                    e.toString(), owners);
             return List.of();
         }
         List<Saved> sessions = new ArrayList<>();
         int lineNumber = 0;
         try {
             if (lines.isEmpty() || !header(lines.get(0))) {
-                throw new IllegalArgumentException(lines.isEmpty() ? "the file is empty; expected the header " + HEADER
-                        : "expected the header " + HEADER + " (another format, or not a sessions file)");
+                throw new IllegalArgumentException(lines.isEmpty() ? "the file is empty; expected the header " + header
+                        : "expected the header " + header + " (another format, or not a sessions file)");
             }
             for (lineNumber = 2; lineNumber <= lines.size(); lineNumber++) {
                 String line = lines.get(lineNumber - 1);
@@ -113,8 +127,8 @@ final class SessionFile implements AutoCloseable {
             } catch (IOException moveFailed) {
                 kept = "left in place (" + moveFailed + "), so the next write replaces it";
             }
-            LOG.error("chat: supervisors' sessions not restored: {}:{}: {}; the file is {}; supervisors sign in again", file,
-                    Math.max(1, lineNumber), e.getMessage(), kept);
+            LOG.error("chat: {}' sessions not restored: {}:{}: {}; the file is {}; {} sign in again", owners, file,
+                    Math.max(1, lineNumber), e.getMessage(), kept, owners);
             return List.of();
         }
         return sessions;
@@ -132,7 +146,7 @@ final class SessionFile implements AutoCloseable {
     private boolean header(String line) {
         try {
             JsonNode h = json.readTree(line);
-            return h != null && "supervisor-sessions".equals(h.path("loket").asText()) && h.path("format").asInt() == FORMAT;
+            return h != null && kind.equals(h.path("loket").asText()) && h.path("format").asInt() == FORMAT;
         } catch (JsonProcessingException e) {
             return false;
         }
@@ -153,11 +167,11 @@ final class SessionFile implements AutoCloseable {
         if (!tokenHash.matches("[A-Za-z0-9_-]{43}")) {
             throw new IllegalArgumentException("'tokenHash' is not a SHA-256 hash in base64url (43 characters)");
         }
-        String supervisor = s.path("supervisor").asText("");
-        if (supervisor.isEmpty()) {
-            throw new IllegalArgumentException("'supervisor' is missing or empty");
+        String owner = s.path(ownerField).asText("");
+        if (owner.isEmpty()) {
+            throw new IllegalArgumentException("'" + ownerField + "' is missing or empty");
         }
-        return new Saved(tokenHash, supervisor, instant(s, "signedIn"), instant(s, "lastUsed"), instant(s, "expires"));
+        return new Saved(tokenHash, owner, instant(s, "signedIn"), instant(s, "lastUsed"), instant(s, "expires"));
     }
 
     private static long instant(JsonNode session, String field) {
@@ -190,22 +204,22 @@ final class SessionFile implements AutoCloseable {
             write(sessions);
             if (failing) {
                 failing = false;
-                LOG.info("chat: supervisors' sessions are written to {} again", file);
+                LOG.info("chat: {}' sessions are written to {} again", owners, file);
             }
         } catch (IOException | RuntimeException e) {
             counters.sessionFileFailures.increment();
             if (!failing) {
                 failing = true;
-                LOG.error("chat: supervisors' sessions cannot be written to {} ({}); they live on in memory, but a restart now would end them",
-                        file, e.toString());
+                LOG.error("chat: {}' sessions cannot be written to {} ({}); they live on in memory, but a restart now would end them",
+                        owners, file, e.toString());
             }
         }
     }
 
     private void write(List<Saved> sessions) throws IOException {
-        StringBuilder text = new StringBuilder(HEADER).append('\n');
+        StringBuilder text = new StringBuilder(header).append('\n');
         for (Saved s : sessions) {
-            text.append(json.createObjectNode().put("tokenHash", s.tokenHash()).put("supervisor", s.supervisor())
+            text.append(json.createObjectNode().put("tokenHash", s.tokenHash()).put(ownerField, s.owner())
                     .put("signedIn", Instant.ofEpochMilli(s.signedInMs()).toString())
                     .put("lastUsed", Instant.ofEpochMilli(s.lastUsedMs()).toString())
                     .put("expires", Instant.ofEpochMilli(s.expiresMs()).toString())).append('\n');
@@ -220,7 +234,7 @@ final class SessionFile implements AutoCloseable {
         writer.shutdown();
         try {
             if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.warn("chat: supervisors' sessions not written to {} within 10 s at the stop", file);
+                LOG.warn("chat: {}' sessions not written to {} within 10 s at the stop", owners, file);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,11 +1,6 @@
 package org.loket.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.loket.core.AgentState;
@@ -38,45 +33,20 @@ import org.loket.host.gateway.GatewayContext;
  * on a session that ended are told ({@code session-ended}) and shown nothing more.
  *
  * <p>Sessions survive a restart of Loket: {@link SessionFile} keeps hash, name, sign-in, last use
- * and expiry, written at every sign-in, sign-out and end, and read back at start (ended ones
- * dropped and audited). Last use alone is written at most every {@link #SAVE_USE_EVERY_MS}.
+ * and expiry ({@code chat.supervisor-session-file}). The bookkeeping is {@link Sessions}', shared
+ * with the agents' desktop sessions ({@link AgentSessions}); what counts as use is said here.
  */
-final class Supervisors implements AutoCloseable {
-    /**
-     * How often last use alone is written. Every action rewriting the file would be waste; a crash
-     * loses at most this much of the last use, which only brings an idle end that much closer.
-     */
-    static final long SAVE_USE_EVERY_MS = 60_000;
-
+final class Supervisors implements Sessions.Owners, AutoCloseable {
     private final HubState hub;
     private final SignIn signIn;
     private final Desks desks;
     /** For the services other gateways offer (the phone channel's {@link CallMonitoring}), looked up when needed. */
     private final GatewayContext context;
     private final OperatorAudit audit;
-    private final long idleMs;
-    private final long maxMs;
-    private final SessionFile file;
-    /** Signed-in supervisors' sessions by their token's hash ({@link Citizens#tokenHash}). */
-    private final Map<String, Session> sessions = new HashMap<>();
-    /** Whether a session was used since the file was last written, and when that was (clock ms). */
-    private boolean usedSinceSaved;
-    private long savedMs;
+    /** Signed-in supervisors' sessions, by their token's hash. */
+    private final Sessions sessions;
     /** The clock sessions expire by; tests set another. */
     LongSupplier clockMs = System::currentTimeMillis;
-
-    /** Who signed in when (epoch ms), and when they last used the session. */
-    private static final class Session {
-        final String supervisor;
-        final long signedInMs;
-        long lastUsedMs;
-
-        Session(String supervisor, long signedInMs, long lastUsedMs) {
-            this.supervisor = supervisor;
-            this.signedInMs = signedInMs;
-            this.lastUsedMs = lastUsedMs;
-        }
-    }
 
     /** Reads the sessions {@code chat.supervisor-session-file} kept; those that ended meanwhile are dropped and audited. */
     Supervisors(HubState hub, SignIn signIn, Desks desks, GatewayContext context) {
@@ -85,27 +55,10 @@ final class Supervisors implements AutoCloseable {
         this.desks = desks;
         this.context = context;
         this.audit = context.audit();
-        this.idleMs = hub.settings.supervisorIdleMinutes() * 60_000L;
-        this.maxMs = hub.settings.supervisorSessionHours() * 3_600_000L;
-        this.file = new SessionFile(hub.settings.supervisorSessionFile(), hub.counters);
-        long nowMs = clockMs.getAsLong();
-        boolean dropped = false;
-        for (SessionFile.Saved saved : file.load()) {
-            Session session = new Session(saved.supervisor(), saved.signedInMs(), saved.lastUsedMs());
-            String ended = endedWhy(session, nowMs);
-            if (ended == null && saved.expiresMs() <= nowMs) {
-                ended = "expired " + java.time.Instant.ofEpochMilli(saved.expiresMs()); // under the settings of then
-            }
-            if (ended == null) {
-                sessions.put(saved.tokenHash(), session);
-            } else {
-                audit.record("wallboard", saved.supervisor(), "session-ended", "", ended + " (while Loket was stopped)");
-                dropped = true;
-            }
-        }
-        if (dropped) {
-            save(nowMs);
-        }
+        this.sessions = new Sessions("wallboard", "supervisor", hub.settings.supervisorIdleMinutes() * 60_000L,
+                hub.settings.supervisorSessionHours() * 3_600_000L,
+                new SessionFile(hub.settings.supervisorSessionFile(), "supervisor", hub.counters), audit::record, this,
+                () -> clockMs.getAsLong());
     }
 
     /** A wallboard page's frame: subscribe, then (signed in) announce, agent-state, listen; sign-out, ping. */
@@ -128,33 +81,27 @@ final class Supervisors implements AutoCloseable {
     private void subscribe(Peer peer, JsonNode frame) {
         String name = frame.path("supervisor").asText("");
         String token = frame.path("session").asText("");
-        long nowMs = clockMs.getAsLong();
         if (!token.isEmpty()) {
             String hash = Citizens.tokenHash(token);
-            Session session = live(hash, nowMs);
+            Sessions.Session session = sessions.live(hash);
             if (session == null) {
                 signIn.refuse(peer, "session-ended", "Your sign-in has ended; sign in again.");
                 return;
             }
             if (!frame.path("reconnect").asBoolean()) {
-                used(session, nowMs);
+                sessions.used(session);
             }
-            peer.supervisor = session.supervisor;
+            peer.supervisor = session.owner;
             peer.session = hash;
         } else if (!name.isEmpty()) {
             if (!signIn.check(peer, "wallboard", name, hub.wallboard.isSupervisor(name), frame.path("secret").asText(""), "unauthorised",
                     "Unknown supervisor or wrong secret.")) {
                 return;
             }
-            String issued = Citizens.newToken();
+            String issued = sessions.start(name);
             peer.supervisor = name;
             peer.session = Citizens.tokenHash(issued);
-            sessions.put(peer.session, new Session(name, nowMs, nowMs));
-            audit.record("wallboard", name, "signed-in", "", "");
-            save(nowMs);
-            peer.send(hub.json.createObjectNode().put("type", "supervisor-session").put("token", issued)
-                    .put("expiresInSeconds", Math.min(idleMs, maxMs) / 1000).put("idleSeconds", idleMs / 1000)
-                    .put("maxSeconds", maxMs / 1000).toString());
+            peer.send(sessions.issued(hub.json.createObjectNode().put("type", "supervisor-session"), issued).toString());
         } else if (!sharedTokenMatches(peer, frame.path("token").asText(""))) {
             return;
         }
@@ -183,14 +130,11 @@ final class Supervisors implements AutoCloseable {
     /** The page signs out: its session ends (a signed-in supervisor's), and it shows nothing until it subscribes again. */
     private void signOut(Peer peer) {
         String hash = peer.session;
-        if (peer.supervisor != null) {
-            audit.record("wallboard", peer.supervisor, "signed-out", "", "");
-        }
+        String supervisor = peer.supervisor;
         leave(peer);
         peer.send("{\"type\":\"signed-out\"}");
-        if (hash != null && sessions.remove(hash) != null) {
+        if (sessions.signOut(hash, supervisor)) {
             closePages(hash, "You signed out in another tab; sign in again.");
-            save(clockMs.getAsLong());
         }
     }
 
@@ -212,48 +156,16 @@ final class Supervisors implements AutoCloseable {
         }
     }
 
-    /** Why the session has ended by {@code nowMs}, or null while it lasts. */
-    private String endedWhy(Session session, long nowMs) {
-        if (!hub.wallboard.isSupervisor(session.supervisor)) {
-            return "no longer a supervisor";
-        }
-        if (nowMs >= session.signedInMs + maxMs) {
-            return maxMs / 3_600_000 + " h after the sign-in";
-        }
-        if (nowMs >= session.lastUsedMs + idleMs) {
-            return "idle " + idleMs / 60_000 + " min";
-        }
-        return null;
+    @Override
+    public boolean known(String supervisor) {
+        return hub.wallboard.isSupervisor(supervisor);
     }
 
-    /** The session of {@code hash} if it lasts; one that ended is ended now (audited, pages told, written). */
-    private Session live(String hash, long nowMs) {
-        Session session = hash == null ? null : sessions.get(hash);
-        if (session == null) {
-            return null;
+    @Override
+    public void ended(String hash, String supervisor, String message) {
+        if (message != null) { // else its pages were told by the reload ("removed") and show on, unable to act
+            closePages(hash, message);
         }
-        String why = endedWhy(session, nowMs);
-        if (why == null) {
-            return session;
-        }
-        sessions.remove(hash);
-        ended(hash, session, why);
-        save(nowMs);
-        return null;
-    }
-
-    private void ended(String hash, Session session, String why) {
-        audit.record("wallboard", session.supervisor, "session-ended", "", why);
-        if (why.startsWith("no longer")) {
-            return; // its pages were told by the reload ("removed") and show on, unable to act
-        }
-        closePages(hash, why.startsWith("idle") ? "Signed out after " + idleMs / 60_000 + " minutes without an action; sign in again."
-                : "Signed out " + maxMs / 3_600_000 + " hours after signing in; sign in again.");
-    }
-
-    private void used(Session session, long nowMs) {
-        session.lastUsedMs = nowMs;
-        usedSinceSaved = true;
     }
 
     /**
@@ -265,8 +177,7 @@ final class Supervisors implements AutoCloseable {
             peer.send(hub.error("forbidden", refusal).toString());
             return null;
         }
-        long nowMs = clockMs.getAsLong();
-        Session session = live(peer.session, nowMs);
+        Sessions.Session session = sessions.live(peer.session);
         if (session == null) {
             if (peer.subscribed) { // its session ended elsewhere (signed out in a copy of the tab) and was not closed here yet
                 leave(peer);
@@ -274,55 +185,24 @@ final class Supervisors implements AutoCloseable {
             }
             return null;
         }
-        used(session, nowMs);
+        sessions.used(session);
         return peer.supervisor;
     }
 
-    /**
-     * Hub thread, every few seconds: ends the sessions that ended (idle, at their maximum, their
-     * supervisor removed), and writes last use once {@link #SAVE_USE_EVERY_MS} passed since the file
-     * was written.
-     */
+    /** Hub thread, every few seconds: ends the sessions that ended, and writes last use now and then ({@link Sessions#sweep}). */
     void sweep() {
-        long nowMs = clockMs.getAsLong();
-        boolean changed = false;
-        for (var it = sessions.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Session> e = it.next();
-            String why = endedWhy(e.getValue(), nowMs);
-            if (why != null) {
-                it.remove();
-                ended(e.getKey(), e.getValue(), why);
-                changed = true;
-            }
-        }
-        if (changed || usedSinceSaved && nowMs - savedMs >= SAVE_USE_EVERY_MS) {
-            save(nowMs);
-        }
-    }
-
-    /** Hands the sessions to the file, oldest sign-in first. */
-    private void save(long nowMs) {
-        List<SessionFile.Saved> saved = new ArrayList<>(sessions.size());
-        sessions.forEach((hash, s) -> saved.add(new SessionFile.Saved(hash, s.supervisor, s.signedInMs, s.lastUsedMs,
-                Math.min(s.lastUsedMs + idleMs, s.signedInMs + maxMs))));
-        saved.sort(Comparator.comparingLong(SessionFile.Saved::signedInMs).thenComparing(SessionFile.Saved::tokenHash));
-        file.save(saved);
-        savedMs = nowMs;
-        usedSinceSaved = false;
+        sessions.sweep();
     }
 
     /** The sessions' file (tests). */
     SessionFile file() {
-        return file;
+        return sessions.file();
     }
 
     /** Writes the sessions as they are and stops the file's writer. After the hub thread stopped. */
     @Override
     public void close() {
-        if (usedSinceSaved) {
-            save(clockMs.getAsLong());
-        }
-        file.close();
+        sessions.close();
     }
 
     /**

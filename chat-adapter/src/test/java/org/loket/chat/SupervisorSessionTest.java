@@ -2,9 +2,6 @@ package org.loket.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -17,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
 
 /**
  * A supervisor's wallboard session: ends an hour after its last use (pings and the page's own
@@ -235,13 +231,10 @@ class SupervisorSessionTest {
                 + "{\"tokenHash\":\"" + Citizens.tokenHash("another") + "\",\"supervisor\":\"chat-lead\",\"signedIn\":\"yesterday\"}\n";
         Files.writeString(sessionFile(data), malformed);
         Files.setPosixFilePermissions(sessionFile(data), PosixFilePermissions.fromString("rw-------"));
-        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(SessionFile.class);
-        ListAppender<ILoggingEvent> log = new ListAppender<>();
-        log.start();
-        logger.addAppender(log);
-        try (TestEngine t = new TestEngine(data, "/chat-test-config", QUICK); WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
-            assertThat(log.list).filteredOn(e -> e.getLevel() == Level.ERROR).singleElement().extracting(ILoggingEvent::getFormattedMessage)
-                    .asString().contains(sessionFile(data).toAbsolutePath() + ":3: 'signedIn' 'yesterday' is not a UTC time")
+        try (SavedSessions.Errors errors = new SavedSessions.Errors(); TestEngine t = new TestEngine(data, "/chat-test-config", QUICK);
+             WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
+            assertThat(errors.messages()).singleElement().asString()
+                    .contains(sessionFile(data).toAbsolutePath() + ":3: 'signedIn' 'yesterday' is not a UTC time")
                     .contains("set aside as " + sessionFile(data).toAbsolutePath() + ".malformed");
             assertThat(Files.readString(data.resolve(ChatSettings.SESSION_FILE + ".malformed"))).isEqualTo(malformed);
             assertThat(subscribe(t, token, false)).as("the file's sessions are not restored").isNull();
@@ -252,8 +245,6 @@ class SupervisorSessionTest {
             awaitWritten(t);
             assertThat(sessionLines(data)).singleElement().satisfies(s -> assertThat(s.path("tokenHash").asText())
                     .isEqualTo(Citizens.tokenHash(issued)));
-        } finally {
-            logger.detachAppender(log);
         }
     }
 
@@ -289,8 +280,6 @@ class SupervisorSessionTest {
     }
 
     private static String session(String token, String supervisor, long signedInMs, long lastUsedMs) {
-        return "{\"tokenHash\":\"" + Citizens.tokenHash(token) + "\",\"supervisor\":\"" + supervisor + "\",\"signedIn\":\""
-                + Instant.ofEpochMilli(signedInMs) + "\",\"lastUsed\":\"" + Instant.ofEpochMilli(lastUsedMs) + "\",\"expires\":\""
-                + Instant.ofEpochMilli(Math.min(lastUsedMs + 60 * MINUTE_MS, signedInMs + 12 * 60 * MINUTE_MS)) + "\"}";
+        return SavedSessions.line("supervisor", token, supervisor, signedInMs, lastUsedMs);
     }
 }
