@@ -15,6 +15,11 @@ final class AgentView {
     int reason = PauseReason.UNSPECIFIED;
     final Set<Long> held = new LinkedHashSet<>();
     Peer desktop;
+    /**
+     * The session (token hash) whose desktop asked to log the agent out, until the logout took
+     * effect (the session then ends: {@link AgentSessions#presenceShown}) or the agent works on; else null.
+     */
+    String signingOut;
     int shown = AgentState.LOGGED_OUT.code();
     long shownSinceMs = System.currentTimeMillis();
     /**

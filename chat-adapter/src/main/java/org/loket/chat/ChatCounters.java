@@ -51,7 +51,7 @@ public final class ChatCounters {
     public final LongAdder chatsRefusedBusy = new LongAdder();
     /** Webhook messages the gateway refused or did not answer, tried again (in order, after a backoff). */
     public final LongAdder webhookRetries = new LongAdder();
-    /** Writes of the supervisors' sessions file that failed (the sessions live on in memory; a restart would end them). */
+    /** Writes of the supervisors' or agents' sessions file that failed (the sessions live on in memory; a restart would end them). */
     public final LongAdder sessionFileFailures = new LongAdder();
 
     /** A snapshot for the stats endpoint and the wallboard, in a fixed order. */

@@ -64,6 +64,7 @@ final class ChatHub implements AutoCloseable {
     private final HubState hub;
     private final SignIn signIn;
     private final Citizens citizens;
+    private final AgentSessions agentSessions;
     private final Desks desks;
     private final Supervisors supervisors;
     private final CoreDecisions decisions;
@@ -78,7 +79,8 @@ final class ChatHub implements AutoCloseable {
         hub = new HubState(settings, context.config(), context.publisher(), counters, webhook, store);
         signIn = new SignIn(hub, context.audit());
         citizens = new Citizens(hub);
-        desks = new Desks(hub, signIn);
+        agentSessions = new AgentSessions(hub, signIn);
+        desks = new Desks(hub, agentSessions);
         supervisors = new Supervisors(hub, signIn, desks, context);
         decisions = new CoreDecisions(hub, desks, citizens);
         restart = new HubRestart(hub, desks, citizens);
@@ -91,6 +93,7 @@ final class ChatHub implements AutoCloseable {
             citizens.updatePositions();
             citizens.sweep();
             supervisors.sweep();
+            agentSessions.sessions().sweep();
         }), settings.positionUpdateMs(), settings.positionUpdateMs(), TimeUnit.MILLISECONDS);
         thread.scheduleWithFixedDelay(() -> run(hub.wallboard::push), settings.wallboardUpdateMs(), settings.wallboardUpdateMs(),
                 TimeUnit.MILLISECONDS);
@@ -232,6 +235,11 @@ final class ChatHub implements AutoCloseable {
         return supervisors;
     }
 
+    /** The agents' desktop sessions (tests set their clock). Hub thread. */
+    AgentSessions agentSessions() {
+        return agentSessions;
+    }
+
     /** The supervisors' wallboard (its frame, today's figures, the seed from the journal). Hub thread. */
     Wallboard wallboard() {
         return hub.wallboard;
@@ -278,7 +286,8 @@ final class ChatHub implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         thread.shutdownNow();
-        signIn.close();
-        supervisors.close(); // the hub thread is done with them: their file gets the last state
+        supervisors.close(); // the hub thread is done with them: their files get the last state
+        agentSessions.sessions().close();
+        signIn.close(); // after the agents' sessions, whose audit lines it writes
     }
 }

@@ -63,6 +63,13 @@ import org.loket.host.security.Tokens;
  * @param supervisorSessionFile  where supervisors' sessions are kept across a restart ({@code chat.supervisor-session-file};
  *                               default {@value #SESSION_FILE} beside the journal folder, like the transcripts, else
  *                               {@code var/}{@value #SESSION_FILE})
+ * @param agentIdleMinutes       an agent's desktop session ends after this long without use ({@code chat.agent-idle-minutes},
+ *                               default 60; being ready or holding a contact at an open desktop is use, pings and the
+ *                               page's reconnects are not: {@link AgentSessions})
+ * @param agentSessionHours      and in any case this long after the sign-in ({@code chat.agent-session-hours}, default 12:
+ *                               a shift and a margin)
+ * @param agentSessionFile       where agents' sessions are kept across a restart ({@code chat.agent-session-file}; default
+ *                               {@value #AGENT_SESSION_FILE} beside the journal folder, else {@code var/}{@value #AGENT_SESSION_FILE})
  */
 public record ChatSettings(String bindAddress, int port, Path keyStore, String keyStorePassword,
                            Map<String, String> agentSecrets, String supervisorToken, String workItemToken,
@@ -74,7 +81,8 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                            Path transcriptFolder, int transcriptRetentionDays, Path pseudonymKeyFile,
                            int lockoutFailures, int lockoutMinutes, int citizenHistoryDays,
                            int maxLiveChats, int startsPerSecond,
-                           int supervisorIdleMinutes, int supervisorSessionHours, Path supervisorSessionFile) {
+                           int supervisorIdleMinutes, int supervisorSessionHours, Path supervisorSessionFile,
+                           int agentIdleMinutes, int agentSessionHours, Path agentSessionFile) {
 
     /** The key that switches the gateway on. */
     public static final String PORT = "chat.port";
@@ -84,6 +92,8 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
     public static final String JOURNAL = "loket.journal";
     /** The supervisors' sessions file's name when {@code chat.supervisor-session-file} does not name one. */
     static final String SESSION_FILE = "supervisor-sessions.jsonl";
+    /** The agents' sessions file's name when {@code chat.agent-session-file} does not name one. */
+    static final String AGENT_SESSION_FILE = "agent-sessions.jsonl";
 
     /** Every key {@link #from} reads ({@code chat.agent-secret.} stands for one per agent), and the two it refuses as retired. */
     static final java.util.Set<String> KEYS = java.util.Set.of(PORT, "chat.bind", "chat.tls.keystore", "chat.tls.keystore-password",
@@ -94,7 +104,8 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
             "chat.adherence-grace-seconds", "chat.entry", "chat.email-entry", "chat.social-entry", "chat.transcript-folder",
             "chat.transcript-retention-days", "chat.pseudonym-key-file", "chat.lockout-failures", "chat.lockout-minutes",
             "chat.citizen-history-days", "chat.supervisor-idle-minutes", "chat.supervisor-session-hours",
-            "chat.supervisor-session-file", "chat.pause-reasons", "chat.wrap-up-codes", "chat.max-live-chats", "chat.starts-per-second",
+            "chat.supervisor-session-file", "chat.agent-idle-minutes", "chat.agent-session-hours", "chat.agent-session-file",
+            "chat.pause-reasons", "chat.wrap-up-codes", "chat.max-live-chats", "chat.starts-per-second",
             JOURNAL);
 
     /**
@@ -159,7 +170,10 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 integer(settings, "chat.starts-per-second", 20, 1, 1_000_000),
                 integer(settings, "chat.supervisor-idle-minutes", 60, 1, 1_440),
                 integer(settings, "chat.supervisor-session-hours", 12, 1, 168),
-                besideJournal(settings, "chat.supervisor-session-file", SESSION_FILE));
+                besideJournal(settings, "chat.supervisor-session-file", SESSION_FILE),
+                integer(settings, "chat.agent-idle-minutes", 60, 1, 1_440),
+                integer(settings, "chat.agent-session-hours", 12, 1, 168),
+                besideJournal(settings, "chat.agent-session-file", AGENT_SESSION_FILE));
     }
 
     private static int integer(Map<String, String> settings, String key, int defaultValue, int min, int max) {
@@ -228,6 +242,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 + " maxFrameBytes=" + maxFrameBytes + " messagesPerSecond=" + messagesPerSecond + " idleTimeoutSeconds="
                 + idleTimeoutSeconds + " resumeSeconds=" + resumeSeconds + " transcripts=" + transcriptFolder
                 + " kept " + transcriptRetentionDays + " days, supervisors' sessions " + supervisorSessionFile + " idle "
-                + supervisorIdleMinutes + " min, at most " + supervisorSessionHours + " h]";
+                + supervisorIdleMinutes + " min, at most " + supervisorSessionHours + " h, agents' sessions " + agentSessionFile
+                + " idle " + agentIdleMinutes + " min, at most " + agentSessionHours + " h]";
     }
 }

@@ -24,16 +24,17 @@ import org.loket.host.trace.ContactRecord;
  * contact are {@link ContactActions}'.
  * Agents who work through another gateway (a phone, the admin API) are mirrored from the engine's
  * commands ({@link #mirror}), so the desktop and the wallboard show a phone agent as the core has
- * it. Hub thread.
+ * it. A desktop works on a session ({@link AgentSessions}: the login with the secret gives one,
+ * reloads and reconnects come back with it, and every action is checked against it). Hub thread.
  */
 final class Desks {
     private final HubState hub;
-    private final SignIn signIn;
+    private final AgentSessions sessions;
     private final ContactActions actions;
 
-    Desks(HubState hub, SignIn signIn) {
+    Desks(HubState hub, AgentSessions sessions) {
         this.hub = hub;
-        this.signIn = signIn;
+        this.sessions = sessions;
         this.actions = new ContactActions(hub, this);
     }
 
@@ -53,7 +54,10 @@ final class Desks {
         }
     }
 
-    /** A desktop's frame: login and ping, then presence (ready, pause, logout) and the actions on a held contact. */
+    /**
+     * A desktop's frame: login and ping, then (logged in, on a session that lasts) presence (ready,
+     * pause, logout) and the actions on a held contact.
+     */
     void onFrame(Peer peer, String type, JsonNode frame) {
         if (type.equals("login")) {
             login(peer, frame);
@@ -66,6 +70,9 @@ final class Desks {
         if (peer.agent < 0) {
             hub.counters.authFailures.increment();
             peer.send(hub.error("unauthenticated", "Log in first.").toString());
+            return;
+        }
+        if (!sessions.acting(peer)) {
             return;
         }
         AgentView a = hub.agents[peer.agent];
@@ -85,23 +92,28 @@ final class Desks {
                     changePresence(peer, a, AgentState.PAUSED, code);
                 }
             }
-            case "logout" -> changePresence(peer, a, AgentState.LOGGED_OUT, PauseReason.UNSPECIFIED);
+            case "logout" -> {
+                sessions.signingOut(a, peer); // before the change: shown logged out at once, the session ends at once
+                if (!changePresence(peer, a, AgentState.LOGGED_OUT, PauseReason.UNSPECIFIED)) {
+                    a.signingOut = null;
+                }
+            }
             case "accept", "decline", "end", "wrap-up", "transfer", "message", "leave" -> actions.on(peer, a, type, frame);
             default -> hub.malformed(peer, "unknown type '" + type + "'");
         }
     }
 
+    /** A login with the secret or a session ({@link AgentSessions#login}); the desktop shows the agent as the hub has it. */
     private void login(Peer peer, JsonNode frame) {
-        String name = frame.path("agent").asText("");
-        String secret = frame.path("secret").asText("");
-        Integer id = hub.agentIds.get(name);
-        if (!signIn.check(peer, "desktop", name, id != null, secret, "login-refused", "Unknown agent or wrong secret.")) {
+        int id = sessions.login(peer, frame);
+        if (id < 0) {
             return;
         }
         AgentView a = hub.agents[id];
         if (a.desktop != null && a.desktop != peer) {
             a.desktop.send(hub.error("replaced", "You logged in elsewhere.").toString());
             a.desktop.agent = -1;
+            a.desktop.session = null;
         }
         a.desktop = peer;
         peer.agent = id;
@@ -207,6 +219,7 @@ final class Desks {
         if (!shown(a)) {
             sendState(a);
         }
+        sessions.presenceShown(a); // a desktop's own logout, taken effect, ends its session
     }
 
     /**

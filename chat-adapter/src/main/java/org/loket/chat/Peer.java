@@ -26,7 +26,7 @@ final class Peer {
     boolean subscribed;
     /** On a wallboard: the supervisor signed in (who may act there), or null for a view-only page. */
     String supervisor;
-    /** On a wallboard signed in by a supervisor: its session's token hash (sign-out ends that session), or null. */
+    /** On a wallboard signed in by a supervisor, or a desktop logged in: its session's token hash (sign-out ends that session), or null. */
     String session;
     int authFailures;
 

@@ -52,6 +52,20 @@ class ChatBrowserIT {
         driver.get(base + "/desktop");
         String desk1 = driver.getWindowHandle();
         login(driver, wait, "chat-desk-001");
+        // Logged in, the page holds the secret nowhere: the field is empty, the tab keeps the session alone.
+        wait.until(d -> driver.executeScript("return sessionStorage.getItem('loket.desktop.session');") != null);
+        assertThat(driver.findElement(By.id("secret")).getDomProperty("value")).isEmpty();
+        assertThat((String) driver.executeScript("return [JSON.stringify(sessionStorage), JSON.stringify(localStorage),"
+                + " JSON.stringify(window.credentials), document.documentElement.outerHTML,"
+                + " Object.keys(window).filter(function (k) { return typeof window[k] === 'string'; })"
+                + ".map(function (k) { return window[k]; }).join(' ')].join(' ');"))
+                .contains("loket.desktop.session").doesNotContain(TestEngine.SECRET);
+        // A reload resumes the agent with the session, without the secret.
+        driver.navigate().refresh();
+        wait.until(ExpectedConditions.textToBe(By.id("who"), "· chat-desk-001"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("state"), "ready"));
+        assertThat(driver.findElement(By.id("login-form")).isDisplayed()).as("no login form after the reload").isFalse();
+        assertThat(driver.findElement(By.id("secret")).getDomProperty("value")).isEmpty();
         recordSentFrames(driver);
         Browser.screenshot(driver, "01-desktop-ready");
 
@@ -540,6 +554,9 @@ class ChatBrowserIT {
                         .isEqualTo("Service announcement to every caller and chat: Uw activeringscode komt binnen 3 werkdagen per brief. "
                                 + "Is hij verlopen, vraag dan opnieuw aan op digid.nl.");
                 driver.findElement(By.id("logout")).click();
+                // The agent's own logout ends the desktop's session: the page asks for the login again, the tab keeps nothing.
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+                assertThat(driver.executeScript("return sessionStorage.getItem('loket.desktop.session');")).isNull();
                 // Back on the wallboard in the same tab, still signed in: the chat just started heard it; the supervisor clears it.
                 driver.get(t.http() + "/wallboard");
                 wait.until(ExpectedConditions.textToBe(By.id("signed-in"), "· signed in as floor-lead"));

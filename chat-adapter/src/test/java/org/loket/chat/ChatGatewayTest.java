@@ -351,9 +351,10 @@ class ChatGatewayTest {
             int desk2 = t.engine.query(core -> core.config().agents().stream().map(a -> a.name()).toList().indexOf("chat-desk-002")).get();
             assertThat(t.engine.query(core -> core.agentPresence(desk2)).get()).as("refused requests change nothing")
                     .isEqualTo(AgentState.LOGGED_OUT);
-            // Who did it, beside the journal: the sign-in and the three accepted changes, not the refused ones.
+            // Who did it, beside the journal: the sign-in and the three accepted changes, not the refused ones
+            // (the desktop's login is audited too, off the hub thread: AgentSessionTest).
             assertThat(java.nio.file.Files.readAllLines(t.dataFolder.resolve("audit.csv")).stream().skip(1)
-                    .map(line -> line.substring(line.indexOf(',') + 1)).toList()).containsExactly(
+                    .map(line -> line.substring(line.indexOf(',') + 1)).filter(line -> line.startsWith("wallboard,")).toList()).containsExactly(
                     "wallboard,chat-lead,signed-in,,",
                     "wallboard,chat-lead,agent-state,chat-desk-001,paused training",
                     "wallboard,chat-lead,agent-state,chat-desk-001,ready",
@@ -474,9 +475,13 @@ class ChatGatewayTest {
                 assertThat(desk.await("welcome").path("agent").asText()).isEqualTo("chat-desk-001");
             }
             // Lockouts of the configuration's names are audited, with the address; nobody's are counted only.
-            assertThat(t.audit(2)).containsExactly(
+            // The agent's logins too, and its login here ended its session at the other desk.
+            assertThat(t.audit(5)).containsExactly(
                     "desktop,chat-desk-001,locked-out,,2 wrong secrets in 1 minutes from 127.0.0.1",
-                    "wallboard,floor-lead,locked-out,,2 wrong secrets in 1 minutes from 127.0.0.1");
+                    "desktop,chat-desk-001,signed-in,,",
+                    "wallboard,floor-lead,locked-out,,2 wrong secrets in 1 minutes from 127.0.0.1",
+                    "desktop,chat-desk-001,signed-in,,",
+                    "desktop,chat-desk-001,session-ended,,logged in again");
             ChatCounters counters = t.gateway.counters();
             assertThat(counters.authLockouts.sum()).isEqualTo(3);
             assertThat(counters.authLocked.sum()).as("refused unchecked").isEqualTo(4);
@@ -510,7 +515,8 @@ class ChatGatewayTest {
                             .isEqualTo(trusted ? "" : "locked");
                 }
                 if (trusted) {
-                    assertThat(t.audit(1)).containsExactly("desktop,chat-desk-001,locked-out,,1 wrong secrets in 15 minutes from 198.51.100.7");
+                    assertThat(t.audit(2)).containsExactly("desktop,chat-desk-001,locked-out,,1 wrong secrets in 15 minutes from 198.51.100.7",
+                            "desktop,chat-desk-001,signed-in,,");
                 }
             }
         }
@@ -866,9 +872,12 @@ class ChatGatewayTest {
                     .as("and no chat was offered on the way out").isEqualTo(1);
             assertThat(desk.frames.stream().noneMatch(f -> f.path("type").asText().equals("refused"))).as("nothing refused").isTrue();
 
-            // Ready again on the same desktop: logged in again first (the core refuses a logged-out agent's
-            // state change), so the desk shows what the core has and the waiting chat comes to it.
+            // The agent's own logout took effect: its desktop's session ended with it (AgentSessionTest), so
+            // the desk acts no more until the agent logs in again, which makes it ready: the waiting chat comes.
+            desk.await("signed-out");
             desk.send("{\"type\":\"ready\"}");
+            assertThat(desk.await("error").path("code").asText()).isEqualTo("unauthenticated");
+            desk.send("{\"type\":\"login\",\"agent\":\"chat-desk-001\",\"secret\":\"" + TestEngine.SECRET + "\"}");
             assertThat(desk.await("offer").path("channel").asText()).isEqualTo("chat");
             t.engine.awaitQuiet(5_000);
             assertThat(t.engine.core().agentPresence(agent)).isEqualTo(AgentState.READY);

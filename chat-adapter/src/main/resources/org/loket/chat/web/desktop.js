@@ -5,7 +5,17 @@
   const errorBox = document.getElementById('error');
   let ws = null;
   let welcome = null;
-  let credentials = null;
+  // The agent's session token, kept for this browser tab only (sessionStorage: gone when the tab
+  // closes, never shared with other tabs, never in the URL): a reload or a lost connection logs in
+  // again with it. The secret is sent once, with the login, and kept nowhere: the field is cleared
+  // at once and no variable holds it. The server ends a session at the agent's logout, after
+  // chat.agent-idle-minutes without use, and chat.agent-session-hours after the login.
+  const KEPT = 'loket.desktop.session';
+  // Why the page started again empty: the session ended (or went elsewhere) while the desk showed.
+  const ENDED = 'loket.desktop.ended';
+  let session = null;
+  // Whether this page's socket was open before: a later open is a reconnect, the page's doing.
+  let opened = false;
   // The agent's commands in flight, by what they concern ('presence' or a contact id): the buttons
   // that sent them stay disabled until the hub answers, so a double click sends one command.
   const inFlight = new Map();
@@ -414,13 +424,67 @@
     }
   }
 
+  function keep(token) {
+    session = token;
+    try {
+      sessionStorage.setItem(KEPT, token);
+    } catch (storageOff) {
+      // storage turned off in this browser: reconnects work, a reload asks again
+    }
+  }
+
+  function forget() {
+    session = null;
+    try {
+      sessionStorage.removeItem(KEPT);
+    } catch (storageOff) {
+      // nothing was kept
+    }
+  }
+
+  /** The session is over for this page: it starts again empty with the login form, saying why. */
+  function startAgain(message) {
+    forget();
+    try {
+      if (message) { sessionStorage.setItem(ENDED, message); }
+    } catch (storageOff) {
+      // the page starts again without the reason
+    }
+    location.reload();
+  }
+
+  /** What the server answers about the session rather than about the desk; @return whether it was one of those */
+  function onSessionFrame(f) {
+    if (f.type === 'agent-session') {
+      keep(f.token); // stands for the name and secret from now on (reconnects, reloads)
+    } else if (f.type === 'signed-out') {
+      startAgain(null);
+    } else if (f.type === 'error' && (f.code === 'session-ended' || f.code === 'replaced' || f.code === 'removed')) {
+      if (welcome) {
+        startAgain(f.message); // the desk showed: its cards and state are no longer this page's
+      } else {
+        forget(); // a kept session refused at a reload: the form asks anew
+        document.getElementById('login-form').classList.remove('hidden');
+        errorBox.textContent = f.message;
+      }
+    } else {
+      return false;
+    }
+    return true;
+  }
+
   function connect() {
     const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
     ws = new WebSocket(scheme + location.host + '/ws/agent');
     ws.addEventListener('open', function () {
-      if (credentials) { send(credentials); }
+      // A reconnect is the page's doing, not the agent's: it does not keep an idle session going.
+      if (session) { send({type: 'login', session: session, reconnect: opened}); }
+      opened = true;
     });
-    ws.addEventListener('message', function (e) { onFrame(JSON.parse(e.data)); });
+    ws.addEventListener('message', function (e) {
+      const f = JSON.parse(e.data);
+      if (!onSessionFrame(f)) { onFrame(f); }
+    });
     ws.addEventListener('close', function () {
       settle(null, false); // no answer comes on this connection; the next login shows the desk as the hub has it
       setTimeout(connect, 1000);
@@ -429,8 +493,12 @@
 
   document.getElementById('login-form').addEventListener('submit', function (e) {
     e.preventDefault();
-    credentials = {type: 'login', agent: document.getElementById('agent').value, secret: document.getElementById('secret').value};
-    send(credentials);
+    const secret = document.getElementById('secret');
+    if (!send({type: 'login', agent: document.getElementById('agent').value, secret: secret.value})) {
+      errorBox.textContent = 'Not connected to Loket (reconnecting): try again in a moment.';
+      return;
+    }
+    secret.value = ''; // sent once; the session the answer brings stands for it
   });
   const presenceButtons = ['ready', 'pause', 'logout'].map(function (id) { return document.getElementById(id); });
   document.getElementById('ready').addEventListener('click', function () { sendOnce('presence', {type: 'ready'}, presenceButtons); });
@@ -438,6 +506,14 @@
     sendOnce('presence', {type: 'pause', reason: document.getElementById('pause-reason').value}, presenceButtons);
   });
   document.getElementById('logout').addEventListener('click', function () { sendOnce('presence', {type: 'logout'}, presenceButtons); });
+  try {
+    session = sessionStorage.getItem(KEPT);
+    errorBox.textContent = sessionStorage.getItem(ENDED) || '';
+    sessionStorage.removeItem(ENDED);
+  } catch (storageOff) {
+    // nothing was kept: the form asks
+  }
+  document.getElementById('login-form').classList.toggle('hidden', session !== null);
   setInterval(function () { send({type: 'ping'}); }, 20000);
   connect();
 }());

@@ -1,0 +1,372 @@
+package org.loket.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.loket.config.ConfigLoader;
+import org.loket.core.AgentState;
+import org.loket.core.command.CommandType;
+
+/**
+ * An agent's desktop session: the login with the secret gives a token the page logs in with again
+ * (a reload, a lost connection) instead of the secret; the session ends at the agent's own logout,
+ * an hour after its last use (pings and the page's own reconnects are not use; being ready at an
+ * open desktop is), 12 hours after the login, at a login elsewhere and when the agent leaves the
+ * configuration, and none of those ends changes the agent's routing state. Sessions survive a
+ * restart through an owner-only file that holds no token. Real engine and gateway
+ * ({@link TestEngine}); the sessions' clock is set ({@code AgentSessions.clockMs}).
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class AgentSessionTest {
+    private static final long MINUTE_MS = 60_000;
+    /** Sweeps (and so idle ends) every 100 ms rather than every second. */
+    private static final Map<String, String> QUICK = Map.of("chat.position-update-ms", "100");
+
+    private static AtomicLong clock(TestEngine t, long startMs) throws Exception {
+        AtomicLong now = new AtomicLong(startMs);
+        t.gateway.hub().ask(h -> h.agentSessions().clockMs = now::get).get(5, TimeUnit.SECONDS);
+        return now;
+    }
+
+    /** Logs {@code agent} in on {@code desk} with the secret; returns the session token. */
+    private static String logIn(WsClient desk, String agent) throws InterruptedException {
+        desk.send("{\"type\":\"login\",\"agent\":\"" + agent + "\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+        String token = desk.await("agent-session").path("token").asText();
+        desk.await("welcome");
+        return token;
+    }
+
+    /**
+     * A new desktop logging in with the session (a page load, or with {@code reconnect} the page's
+     * own reconnect), closed again; the agent's name, or null when refused.
+     */
+    private static String resume(TestEngine t, String token, boolean reconnect) throws InterruptedException {
+        try (WsClient page = new WsClient(t.ws() + "/ws/agent")) {
+            page.send("{\"type\":\"login\",\"session\":\"" + token + "\"" + (reconnect ? ",\"reconnect\":true" : "") + "}");
+            while (true) {
+                JsonNode answer = page.next(); // a logged-out agent's login shows its new state first
+                switch (answer.path("type").asText()) {
+                    case "error" -> {
+                        assertThat(answer.path("code").asText()).isEqualTo("session-ended");
+                        return null;
+                    }
+                    case "welcome" -> {
+                        return answer.path("agent").asText();
+                    }
+                    case "state" -> { }
+                    default -> throw new AssertionError("a login with a session answered " + answer + " (no new session for a session)");
+                }
+            }
+        }
+    }
+
+    /** A sweep of the agents' sessions now, on the hub thread, as the hub's timer runs them: ends and work counted as use. */
+    private static void sweep(TestEngine t) throws Exception {
+        t.gateway.hub().ask(h -> {
+            h.agentSessions().sessions().sweep();
+            return null;
+        }).get(5, TimeUnit.SECONDS);
+    }
+
+    /** Moves the clock on to {@code untilMs} in steps of 50 minutes, sweeping after each: as time passes with sweeps every second. */
+    private static void passTime(TestEngine t, AtomicLong now, long untilMs) throws Exception {
+        while (now.get() < untilMs) {
+            now.set(Math.min(untilMs, now.get() + 50 * MINUTE_MS));
+            sweep(t);
+        }
+    }
+
+    private static Path sessionFile(Path data) {
+        return data.resolve(ChatSettings.AGENT_SESSION_FILE);
+    }
+
+    private static void awaitWritten(TestEngine t) throws Exception {
+        t.gateway.hub().ask(h -> h.agentSessions().sessions().file()).get(5, TimeUnit.SECONDS).awaitWritten();
+    }
+
+    private static AgentState coreState(TestEngine t, String agent) throws Exception {
+        t.engine.awaitQuiet(5_000);
+        int id = t.agentId(agent);
+        return t.engine.query(core -> core.agentState(id)).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldLogAnAgentInAgainWithItsSessionAndNeverWithAWrongOne() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+            desk.send("{\"type\":\"login\",\"agent\":\"chat-desk-001\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+            JsonNode issued = desk.await("agent-session");
+            String token = issued.path("token").asText();
+            assertThat(token).hasSizeGreaterThanOrEqualTo(24).isNotEqualTo(TestEngine.SECRET);
+            assertThat(issued.path("idleSeconds").asLong()).as("chat.agent-idle-minutes").isEqualTo(3600);
+            assertThat(issued.path("maxSeconds").asLong()).as("chat.agent-session-hours").isEqualTo(12 * 3600);
+            desk.await("welcome");
+            desk.close();
+
+            assertThat(resume(t, token, false)).as("a reload: no secret").isEqualTo("chat-desk-001");
+            assertThat(resume(t, token, true)).as("a lost connection").isEqualTo("chat-desk-001");
+            assertThat(resume(t, token + "x", false)).as("a wrong token").isNull();
+            assertThat(resume(t, Citizens.tokenHash(token), false)).as("the hash the hub keeps is no token").isNull();
+            try (WsClient page = new WsClient(t.ws() + "/ws/agent")) {
+                page.send("{\"type\":\"login\",\"session\":\"wrong\"}");
+                assertThat(page.await("error").path("message").asText()).isEqualTo("Your sign-in has ended; log in again.");
+                page.send("{\"type\":\"ready\"}");
+                assertThat(page.await("error").path("code").asText()).isEqualTo("unauthenticated");
+            }
+            assertThat(t.audit(1)).containsExactly("desktop,chat-desk-001,signed-in,,");
+        }
+    }
+
+    /**
+     * The agent's own logout ends the session once it took effect: at once with nothing held; with
+     * a chat held, when that is done (the desktop works on meanwhile). A logout from elsewhere does
+     * not end it.
+     */
+    @Test
+    void shouldEndTheSessionAtTheAgentsOwnLogoutOnceItTookEffect() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+            String token = logIn(desk, "chat-desk-001");
+            t.phone(CommandType.AGENT_STATE_CHANGED, -1, t.agentId("chat-desk-001"), AgentState.LOGGED_OUT.code(), -1);
+            desk.await("state", f -> f.path("state").asText().equals("logged_out"), 10_000);
+            assertThat(resume(t, token, false)).as("logged out by the phone: the desktop's session lasts").isEqualTo("chat-desk-001");
+
+            try (WsClient again = new WsClient(t.ws() + "/ws/agent")) {
+                again.send("{\"type\":\"login\",\"session\":\"" + token + "\"}");
+                again.await("welcome"); // logged in again by the login (as ever), so ready
+                again.await("state", f -> f.path("state").asText().equals("ready"), 10_000);
+                again.send("{\"type\":\"logout\"}");
+                again.await("state", f -> f.path("state").asText().equals("logged_out"), 10_000);
+                again.await("signed-out");
+                again.send("{\"type\":\"ready\"}");
+                assertThat(again.await("error").path("code").asText()).as("the page acts no more").isEqualTo("unauthenticated");
+            }
+            assertThat(resume(t, token, false)).as("signed out").isNull();
+            assertThat(coreState(t, "chat-desk-001")).isEqualTo(AgentState.LOGGED_OUT);
+            assertThat(t.audit(2)).containsExactly("desktop,chat-desk-001,signed-in,,", "desktop,chat-desk-001,signed-out,,");
+        }
+    }
+
+    /**
+     * Idle: an hour without the agent's doing while paused ends the session; a page's pings and
+     * its own reconnects are not use, being ready at the open desktop is. The end leaves the agent
+     * as the core has it.
+     */
+    @Test
+    void shouldEndAPausedAgentsSessionAnHourAfterItsLastUseButNotAReadyAgentsAtItsDesktop() throws Exception {
+        try (TestEngine t = new TestEngine(QUICK); WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+            long loginMs = System.currentTimeMillis();
+            AtomicLong now = clock(t, loginMs);
+            String token = logIn(desk, "chat-desk-001");
+            desk.await("state", f -> f.path("state").asText().equals("ready"), 10_000);
+            passTime(t, now, loginMs + 3 * 60 * MINUTE_MS); // ready at the desktop is work, so use
+            desk.send("{\"type\":\"pause\",\"reason\":\"break\"}"); // use: the hour counts from here
+            desk.await("state", f -> f.path("state").asText().equals("paused"), 10_000);
+            assertThat(desk.seen).extracting(f -> f.path("type").asText()).as("three hours ready: on").doesNotContain("error");
+            now.set(loginMs + 3 * 60 * MINUTE_MS + 59 * MINUTE_MS);
+            sweep(t);
+            desk.send("{\"type\":\"ping\"}");
+            desk.await("pong");
+            assertThat(resume(t, token, true)).as("a reconnect 59 minutes after the pause: still on").isEqualTo("chat-desk-001");
+
+            try (WsClient again = new WsClient(t.ws() + "/ws/agent")) {
+                again.send("{\"type\":\"login\",\"session\":\"" + token + "\",\"reconnect\":true}");
+                again.await("welcome");
+                now.set(loginMs + 4 * 60 * MINUTE_MS + 1_000); // an hour after the pause: the ping and the reconnects did not count
+                sweep(t);
+                JsonNode ended = again.await("error", f -> f.path("code").asText().equals("session-ended"), 10_000);
+                assertThat(ended.path("message").asText()).isEqualTo("Signed out after 60 minutes without an action; sign in again.");
+                again.send("{\"type\":\"ready\"}");
+                assertThat(again.await("error").path("code").asText()).as("the open page acts no more").isEqualTo("unauthenticated");
+            }
+            assertThat(resume(t, token, false)).as("nor does a reload").isNull();
+            assertThat(coreState(t, "chat-desk-001")).as("the agent as it was").isEqualTo(AgentState.PAUSED);
+            assertThat(t.audit(2)).containsExactly("desktop,chat-desk-001,signed-in,,", "desktop,chat-desk-001,session-ended,,idle 60 min");
+            awaitWritten(t);
+            assertThat(Files.readAllLines(sessionFile(t.dataFolder))).as("ended: gone from the file")
+                    .containsExactly("{\"loket\":\"agent-sessions\",\"format\":1}");
+        }
+    }
+
+    /** A ready agent whose desktop is closed is not at work there: its idle time runs. */
+    @Test
+    void shouldLetTheIdleTimeRunOnceTheDesktopIsClosed() throws Exception {
+        try (TestEngine t = new TestEngine(QUICK)) {
+            long loginMs = System.currentTimeMillis();
+            AtomicLong now = clock(t, loginMs);
+            String token;
+            try (WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+                token = logIn(desk, "chat-desk-001");
+                desk.await("state", f -> f.path("state").asText().equals("ready"), 10_000);
+            }
+            Thread.sleep(300); // the hub heard of the close
+            now.set(loginMs + 61 * MINUTE_MS);
+            sweep(t);
+            assertThat(resume(t, token, false)).isNull();
+            assertThat(coreState(t, "chat-desk-001")).as("ready as it was, as when a desktop closes").isEqualTo(AgentState.READY);
+        }
+    }
+
+    @Test
+    void shouldEndASessionTwelveHoursAfterTheLoginHoweverMuchItIsUsed() throws Exception {
+        try (TestEngine t = new TestEngine(QUICK); WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+            long loginMs = System.currentTimeMillis();
+            AtomicLong now = clock(t, loginMs);
+            String token = logIn(desk, "chat-desk-001");
+            desk.await("state", f -> f.path("state").asText().equals("ready"), 10_000);
+            passTime(t, now, loginMs + 12 * 60 * MINUTE_MS - 1_000); // ready all the while: in use
+            desk.send("{\"type\":\"pause\",\"reason\":\"break\"}");
+            desk.await("state", f -> f.path("state").asText().equals("paused"), 10_000);
+            desk.forget("state"); // the login's, read past: the next "ready" is the answer to this one
+            desk.send("{\"type\":\"ready\"}");
+            desk.await("state", f -> f.path("state").asText().equals("ready"), 10_000);
+            assertThat(desk.seen).extracting(f -> f.path("type").asText()).as("a second short of 12 hours").doesNotContain("error");
+            now.set(loginMs + 12 * 60 * MINUTE_MS);
+            sweep(t);
+            JsonNode ended = desk.await("error", f -> f.path("code").asText().equals("session-ended"), 10_000);
+            assertThat(ended.path("message").asText()).isEqualTo("Signed out 12 hours after signing in; sign in again.");
+            assertThat(resume(t, token, false)).isNull();
+            assertThat(coreState(t, "chat-desk-001")).as("still ready: nobody asked otherwise").isEqualTo(AgentState.READY);
+            assertThat(t.audit(2)).last().isEqualTo("desktop,chat-desk-001,session-ended,,12 h after the sign-in");
+        }
+    }
+
+    /** A login with the secret elsewhere ends the agent's session on the first desktop: that tab cannot take the desk back. */
+    @Test
+    void shouldEndTheOtherSessionsOfAnAgentWhoLogsInAgainWithTheSecret() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient first = new WsClient(t.ws() + "/ws/agent");
+             WsClient second = new WsClient(TestEngine.elsewhere(), t.ws() + "/ws/agent")) {
+            String left = logIn(first, "chat-desk-001");
+            String kept = logIn(second, "chat-desk-001");
+            assertThat(first.await("error").path("message").asText()).isEqualTo("You logged in elsewhere; log in again to work here.");
+            assertThat(resume(t, left, false)).isNull();
+            assertThat(t.audit(3)).containsExactly("desktop,chat-desk-001,signed-in,,", "desktop,chat-desk-001,signed-in,,",
+                    "desktop,chat-desk-001,session-ended,,logged in again");
+            assertThat(resume(t, kept, true)).isEqualTo("chat-desk-001");
+        }
+    }
+
+    /** An agent the configuration no longer has loses its session (its desktop was told "removed"). */
+    @Test
+    void shouldEndTheSessionOfAnAgentRemovedFromTheConfiguration() throws Exception {
+        try (TestEngine t = new TestEngine(QUICK); WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+            String token = logIn(desk, "chat-desk-002");
+            // logged out by its phone, so that nothing of it is live and the core takes the reload
+            t.phone(CommandType.AGENT_STATE_CHANGED, -1, t.agentId("chat-desk-002"), AgentState.LOGGED_OUT.code(), -1);
+            desk.await("state", f -> f.path("state").asText().equals("logged_out"), 10_000);
+            String yaml = Files.readString(Path.of(AgentSessionTest.class.getResource("/chat-test-config/routing.yaml").toURI()));
+            Path folder = Files.createTempDirectory(Path.of("target"), "config-");
+            Files.writeString(folder.resolve("routing.yaml"), yaml.replace("version: 1", "version: 2")
+                    .replace("{name: chat-desk,  count: 2,", "{name: chat-desk,  count: 1,"));
+            assertThat(t.engine.publishConfig(ConfigLoader.load(folder))).isTrue();
+            assertThat(desk.await("error").path("code").asText()).isEqualTo("removed");
+            assertThat(resume(t, token, false)).isNull();
+            assertThat(t.audit(2)).containsExactly("desktop,chat-desk-002,signed-in,,", "desktop,chat-desk-002,session-ended,,no longer an agent");
+        }
+    }
+
+    /**
+     * A restart of Loket keeps the sessions in use; one that went idle while Loket was stopped ends
+     * at the start. The file is the owner's alone and holds hashes, never tokens.
+     */
+    @Test
+    void shouldKeepAnAgentLoggedInAcrossARestart() throws Exception {
+        Path data;
+        String busy;
+        String idle;
+        long startMs = System.currentTimeMillis();
+        try (TestEngine t = new TestEngine(QUICK); WsClient one = new WsClient(t.ws() + "/ws/agent");
+             WsClient two = new WsClient(t.ws() + "/ws/agent")) {
+            data = t.dataFolder;
+            AtomicLong now = clock(t, startMs - 70 * MINUTE_MS);
+            busy = logIn(one, "chat-desk-001");
+            idle = logIn(two, "chat-desk-002");
+            two.send("{\"type\":\"pause\",\"reason\":\"break\"}"); // paused: not at work, its last use is this
+            two.await("state", f -> f.path("state").asText().equals("paused"), 10_000);
+            one.send("{\"type\":\"pause\",\"reason\":\"break\"}");
+            one.await("state", f -> f.path("state").asText().equals("paused"), 10_000);
+            now.set(startMs - 15 * MINUTE_MS);
+            one.forget("state"); // the login's, read past: the next "ready" is the answer to this one
+            one.send("{\"type\":\"ready\"}"); // chat-desk-001's last use
+            one.await("state", f -> f.path("state").asText().equals("ready"), 10_000);
+        } // a clean stop: the file has the last state
+        Path file = sessionFile(data);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(Files.readString(file)).startsWith("{\"loket\":\"agent-sessions\",\"format\":1}\n")
+                .contains(Citizens.tokenHash(busy), Citizens.tokenHash(idle), "\"agent\":\"chat-desk-001\"")
+                .doesNotContain(busy).doesNotContain(idle).doesNotContain(TestEngine.SECRET);
+
+        try (TestEngine t = new TestEngine(data, "/chat-test-config", QUICK); WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+            desk.send("{\"type\":\"login\",\"session\":\"" + busy + "\",\"reconnect\":true}");
+            assertThat(desk.await("welcome").path("agent").asText()).as("no new login after the restart").isEqualTo("chat-desk-001");
+            assertThat(desk.seen).extracting(f -> f.path("type").asText()).doesNotContain("agent-session");
+            assertThat(resume(t, idle, false)).as("idle for 70 minutes: ended while Loket was stopped").isNull();
+            assertThat(t.audit(3)).contains("desktop,chat-desk-002,session-ended,,idle 60 min (while Loket was stopped)");
+            desk.send("{\"type\":\"logout\"}");
+            desk.await("signed-out");
+        }
+        try (TestEngine t = new TestEngine(data, "/chat-test-config", QUICK)) {
+            assertThat(resume(t, busy, false)).as("signed out before the restart").isNull();
+            assertThat(Files.readAllLines(file)).containsExactly("{\"loket\":\"agent-sessions\",\"format\":1}");
+        }
+    }
+
+    /** A file that does not parse is reported with its line and set aside; Loket starts, and logins work and are kept anew. */
+    @Test
+    void shouldReportAMalformedFileAndStartWithoutItsSessions() throws Exception {
+        Path data = Files.createTempDirectory(Path.of("target"), "data-");
+        long nowMs = System.currentTimeMillis();
+        String malformed = "{\"loket\":\"agent-sessions\",\"format\":1}\n"
+                + session("a-session-token-of-an-agent", "chat-desk-001", nowMs - MINUTE_MS, nowMs - MINUTE_MS) + "\n"
+                + "{\"tokenHash\":\"" + Citizens.tokenHash("another") + "\",\"signedIn\":\"" + Instant.ofEpochMilli(nowMs) + "\"}\n";
+        Files.writeString(sessionFile(data), malformed);
+        Files.setPosixFilePermissions(sessionFile(data), PosixFilePermissions.fromString("rw-------"));
+        try (SavedSessions.Errors errors = new SavedSessions.Errors(); TestEngine t = new TestEngine(data, "/chat-test-config", QUICK); WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+            assertThat(errors.messages()).singleElement().asString().startsWith("chat: agents' sessions not restored: " + sessionFile(data).toAbsolutePath() + ":3: 'agent' is missing")
+                    .contains("set aside as " + sessionFile(data).toAbsolutePath() + ".malformed").endsWith("agents sign in again");
+            assertThat(Files.readString(data.resolve(ChatSettings.AGENT_SESSION_FILE + ".malformed"))).isEqualTo(malformed);
+            assertThat(resume(t, "a-session-token-of-an-agent", false)).as("the file's sessions are not restored").isNull();
+            String issued = logIn(desk, "chat-desk-001");
+            awaitWritten(t);
+            assertThat(Files.readString(sessionFile(data))).contains(Citizens.tokenHash(issued));
+        }
+    }
+
+    /**
+     * A file its group may read restores nothing (a file others may write could hold a line added
+     * there: a login); once it is the owner's alone, its sessions come back, those that ended
+     * meanwhile dropped.
+     */
+    @Test
+    void shouldRestoreSessionsOnlyFromAFileOfItsOwnerAloneAndDropThoseThatEnded() throws Exception {
+        Path data = Files.createTempDirectory(Path.of("target"), "data-");
+        long nowMs = System.currentTimeMillis();
+        Files.writeString(sessionFile(data), "{\"loket\":\"agent-sessions\",\"format\":1}\n"
+                + session("kept", "chat-desk-001", nowMs - 2 * 60 * MINUTE_MS, nowMs - 30 * MINUTE_MS) + "\n"
+                + session("old", "chat-desk-002", nowMs - 12 * 60 * MINUTE_MS - 1_000, nowMs - MINUTE_MS) + "\n"
+                + session("removed", "no-longer-an-agent", nowMs - MINUTE_MS, nowMs - MINUTE_MS) + "\n");
+        Files.setPosixFilePermissions(sessionFile(data), PosixFilePermissions.fromString("rw-r-----"));
+        try (TestEngine t = new TestEngine(data, "/chat-test-config", QUICK)) {
+            assertThat(resume(t, "kept", false)).as("group-readable: not restored").isNull();
+        }
+        Files.setPosixFilePermissions(sessionFile(data), PosixFilePermissions.fromString("rw-------"));
+        try (TestEngine t = new TestEngine(data, "/chat-test-config", QUICK)) {
+            assertThat(resume(t, "kept", false)).isEqualTo("chat-desk-001");
+            assertThat(resume(t, "old", false)).isNull();
+            assertThat(resume(t, "removed", false)).isNull();
+            assertThat(t.audit(2)).containsExactly("desktop,chat-desk-002,session-ended,,12 h after the sign-in (while Loket was stopped)",
+                    "desktop,no-longer-an-agent,session-ended,,no longer an agent (while Loket was stopped)");
+        }
+    }
+
+    private static String session(String token, String agent, long signedInMs, long lastUsedMs) {
+        return SavedSessions.line("agent", token, agent, signedInMs, lastUsedMs);
+    }
+}
