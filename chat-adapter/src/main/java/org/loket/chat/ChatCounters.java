@@ -20,7 +20,9 @@ public final class ChatCounters {
     public final LongAdder authFailures = new LongAdder();
     /** Names (and the HTTP API's tokens) locked out for an address after too many wrong secrets there ({@link CredentialGuard}). */
     public final LongAdder authLockouts = new LongAdder();
-    /** Sign-ins and requests refused unchecked because their name or token was locked out for their address. */
+    /** Addresses locked out of every sign-in and token after too many wrong ones for any names ({@link CredentialGuard}). */
+    public final LongAdder authAddressLockouts = new LongAdder();
+    /** Sign-ins and requests refused unchecked because their name or token, or their whole address, was locked out. */
     public final LongAdder authLocked = new LongAdder();
     /** Connections closed after three wrong credentials. */
     public final LongAdder authClosed = new LongAdder();
@@ -64,6 +66,7 @@ public final class ChatCounters {
         m.put("idleClosed", idleClosed.sum());
         m.put("authFailures", authFailures.sum());
         m.put("authLockouts", authLockouts.sum());
+        m.put("authAddressLockouts", authAddressLockouts.sum());
         m.put("authLocked", authLocked.sum());
         m.put("authClosed", authClosed.sum());
         m.put("originRefused", originRefused.sum());

@@ -341,8 +341,9 @@ final class ChatServer implements AutoCloseable {
                                 return;
                             }
                             switch (read.verdict()) {
-                                case LOCKED -> refuseCredentials(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS, "too many wrong secrets for '"
-                                        + name + "' from your address; try again in " + settings.lockoutMinutes() + " minutes", false);
+                                case LOCKED -> refuseCredentials(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS, "too many wrong secrets "
+                                        + (tokenGuard.addressLocked(address) ? "" : "for '" + name + "' ") + "from your address; try again in "
+                                        + settings.lockoutMinutes() + " minutes", false);
                                 case REFUSED -> refuseCredentials(ctx, request, HttpResponseStatus.UNAUTHORIZED,
                                         "unknown supervisor or wrong secret", true);
                                 case ACCEPTED -> {

@@ -48,6 +48,10 @@ import org.loket.host.security.Tokens;
  * @param lockoutFailures        wrong secrets for one agent's or supervisor's name within {@code lockoutMinutes} that lock
  *                               the name out for as long ({@code chat.lockout-failures}, default 5; 0 = never)
  * @param lockoutMinutes         {@code chat.lockout-minutes}, default 15
+ * @param lockoutAddressFailures wrong secrets or tokens from one address within {@code lockoutMinutes}, for any names
+ *                               (of nobody's too), that lock that address out of every sign-in for as long
+ *                               ({@code chat.lockout-address-failures}, default 50: high enough for colleagues behind one
+ *                               NAT, low enough to stop one address trying a few secrets on every name; 0 = never)
  * @param citizenHistoryDays     how far back the desktop shows a known citizen's earlier contacts (callers and
  *                               senders by their pseudonym) with the offer of their next one
  *                               ({@code chat.citizen-history-days}, default 7: docs/domain.md's repeat window; 0 = none)
@@ -82,7 +86,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                            int lockoutFailures, int lockoutMinutes, int citizenHistoryDays,
                            int maxLiveChats, int startsPerSecond,
                            int supervisorIdleMinutes, int supervisorSessionHours, Path supervisorSessionFile,
-                           int agentIdleMinutes, int agentSessionHours, Path agentSessionFile) {
+                           int agentIdleMinutes, int agentSessionHours, Path agentSessionFile, int lockoutAddressFailures) {
 
     /** The key that switches the gateway on. */
     public static final String PORT = "chat.port";
@@ -105,7 +109,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
             "chat.transcript-retention-days", "chat.pseudonym-key-file", "chat.lockout-failures", "chat.lockout-minutes",
             "chat.citizen-history-days", "chat.supervisor-idle-minutes", "chat.supervisor-session-hours",
             "chat.supervisor-session-file", "chat.agent-idle-minutes", "chat.agent-session-hours", "chat.agent-session-file",
-            "chat.pause-reasons", "chat.wrap-up-codes", "chat.max-live-chats", "chat.starts-per-second",
+            "chat.lockout-address-failures", "chat.pause-reasons", "chat.wrap-up-codes", "chat.max-live-chats", "chat.starts-per-second",
             JOURNAL);
 
     /**
@@ -173,7 +177,8 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 besideJournal(settings, "chat.supervisor-session-file", SESSION_FILE),
                 integer(settings, "chat.agent-idle-minutes", 60, 1, 1_440),
                 integer(settings, "chat.agent-session-hours", 12, 1, 168),
-                besideJournal(settings, "chat.agent-session-file", AGENT_SESSION_FILE));
+                besideJournal(settings, "chat.agent-session-file", AGENT_SESSION_FILE),
+                integer(settings, "chat.lockout-address-failures", 50, 0, 1_000));
     }
 
     private static int integer(Map<String, String> settings, String key, int defaultValue, int min, int max) {

@@ -19,6 +19,8 @@ final class SignIn {
     /** What a name and secret come to. */
     enum Verdict { ACCEPTED, REFUSED, LOCKED }
 
+    /** The audit's {@code via} of what concerns all of the chat server's sign-ins (an address locked out of every name). */
+    static final String VIA_CHAT = "chat";
     /** The audit's {@code via} of the chat server's HTTP API (transcripts). */
     static final String VIA_API = "chat-api";
     /** Wrong credentials on one connection after which it is closed (a WebSocket with 1008, an HTTP connection after the answer). */
@@ -40,7 +42,11 @@ final class SignIn {
     SignIn(HubState hub, OperatorAudit audit) {
         this.hub = hub;
         this.audit = audit;
-        this.guard = new CredentialGuard(hub.settings.lockoutFailures(), hub.settings.lockoutMinutes() * 60_000L);
+        // An address locked out of every name is audited once, as the chat server's (desktop, wallboard, chat-api alike).
+        this.guard = new CredentialGuard(hub.settings.lockoutFailures(), hub.settings.lockoutAddressFailures(),
+                hub.settings.lockoutMinutes() * 60_000L, address -> audited(VIA_CHAT, address, "address-locked-out", "",
+                        hub.settings.lockoutAddressFailures() + " wrong secrets or tokens for any names in " + hub.settings.lockoutMinutes()
+                                + " minutes"));
     }
 
     /** The lockout (tests set its clock). */
@@ -95,15 +101,16 @@ final class SignIn {
             case ACCEPTED -> {
                 return true;
             }
-            case LOCKED -> refuse(peer, "locked", lockedMessage(name));
+            case LOCKED -> refuse(peer, "locked", lockedMessage(name, peer.address));
             case REFUSED -> refuse(peer, refusalCode, refusal);
         }
         return false;
     }
 
-    /** The answer to a name locked for the address, whoever's the name is. */
-    String lockedMessage(String name) {
-        return "Too many wrong secrets for '" + name + "' from your address: try again in " + guard.lockMinutes() + " minutes.";
+    /** The answer to a name locked for the address, whoever's the name is, or to an address locked out of every name. */
+    String lockedMessage(String name, String address) {
+        return guard.addressLocked(address) ? "Too many wrong secrets from your address: try again in " + guard.lockMinutes() + " minutes."
+                : "Too many wrong secrets for '" + name + "' from your address: try again in " + guard.lockMinutes() + " minutes.";
     }
 
     /**

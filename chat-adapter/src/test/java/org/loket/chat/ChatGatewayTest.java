@@ -490,6 +490,48 @@ class ChatGatewayTest {
     }
 
     /**
+     * Password spraying: one wrong secret on each of many names from one address locks that address
+     * out of every sign-in and token at {@code chat.lockout-address-failures} (names of nobody's
+     * count alike), over the WebSocket and HTTP; it is audited once, and other addresses carry on.
+     */
+    @Test
+    void shouldLockAnAddressThatSpraysSecretsOverManyNamesOutOfEverySignIn() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.lockout-address-failures", "4", "chat.lockout-minutes", "1"))) {
+            for (String name : new String[] {"chat-desk-001", "nobody", "chat-desk-002", "tax-desk-001"}) {
+                try (WsClient desk = new WsClient(t.ws() + "/ws/agent")) { // a new connection each time, as a script would
+                    desk.send("{\"type\":\"login\",\"agent\":\"" + name + "\",\"secret\":\"guess\"}");
+                    assertThat(desk.await("error").path("code").asText()).isEqualTo("login-refused");
+                }
+            }
+            try (WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+                desk.send("{\"type\":\"login\",\"agent\":\"generalist-001\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+                JsonNode locked = desk.await("error");
+                assertThat(locked.path("code").asText()).as("a name not tried, with its right secret").isEqualTo("locked");
+                assertThat(locked.path("message").asText()).isEqualTo("Too many wrong secrets from your address: try again in 1 minutes.");
+            }
+            try (WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
+                lead.send("{\"type\":\"subscribe\",\"supervisor\":\"floor-lead\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+                assertThat(lead.await("error").path("code").asText()).isEqualTo("locked");
+            }
+            HttpResponse<String> stats = t.get(HttpClient.newHttpClient(), "/api/v1/stats", "Bearer " + TestEngine.SUPERVISOR_TOKEN);
+            assertThat(stats.statusCode()).as("the HTTP API's tokens from there too").isEqualTo(429);
+            assertThat(stats.headers().firstValue("Retry-After")).hasValue("60");
+            try (WsClient desk = new WsClient(TestEngine.elsewhere(), t.ws() + "/ws/agent")) {
+                desk.send("{\"type\":\"login\",\"agent\":\"generalist-001\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+                assertThat(desk.await("welcome").path("agent").asText()).as("another address").isEqualTo("generalist-001");
+            }
+            assertThat(t.audit(2)).containsExactly("chat,127.0.0.1,address-locked-out,,4 wrong secrets or tokens for any names in 1 minutes",
+                    "desktop,generalist-001,signed-in,,");
+            ChatCounters counters = t.gateway.counters();
+            assertThat(counters.authAddressLockouts.sum()).isEqualTo(1);
+            assertThat(counters.authLockouts.sum()).as("no name had five").isZero();
+            assertThat(counters.authLocked.sum()).isEqualTo(3);
+        }
+        assertThatThrownBy(() -> ChatSettings.from(Map.of("chat.lockout-address-failures", "-1")))
+                .hasMessage("chat.lockout-address-failures -1 is outside 0..1000");
+    }
+
+    /**
      * Behind a reverse proxy of {@code chat.trusted-proxies} the lockout counts by the client's
      * address the proxy forwards; a client that is not such a proxy cannot choose its address so.
      */

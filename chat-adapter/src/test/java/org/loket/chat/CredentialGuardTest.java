@@ -34,6 +34,70 @@ class CredentialGuardTest {
         assertThat(guard.tracked()).isZero();
     }
 
+    /**
+     * Password spraying: a few secrets on every name from one address. Past the limit across names
+     * the address is locked out of every name (names of nobody's count alike), once heard of; a
+     * right secret from there does not clear the count, and other addresses carry on.
+     */
+    @Test
+    void shouldLockAnAddressThatTriesSecretsOnManyNamesOutOfEveryName() {
+        long[] now = {1_000_000};
+        java.util.List<String> lockedOut = new java.util.ArrayList<>();
+        CredentialGuard guard = new CredentialGuard(5, 10, 60_000, lockedOut::add);
+        guard.clockMs = () -> now[0];
+        ChatCounters counters = new ChatCounters();
+        for (int i = 0; i < 9; i++) {
+            assertThat(guard.attempt("agent-" + i, "192.0.2.1", () -> false, counters)).isEqualTo(CredentialGuard.Outcome.REFUSED);
+        }
+        assertThat(guard.attempt("colleague", "192.0.2.1", () -> true, counters)).as("a colleague behind the same NAT")
+                .isEqualTo(CredentialGuard.Outcome.ACCEPTED);
+        assertThat(lockedOut).isEmpty();
+        assertThat(guard.attempt("nobody", "192.0.2.1", () -> false, counters)).as("the tenth, on a name of nobody's, still answered")
+                .isEqualTo(CredentialGuard.Outcome.REFUSED);
+        assertThat(lockedOut).containsExactly("192.0.2.1");
+        assertThat(counters.authAddressLockouts.sum()).isEqualTo(1);
+        assertThat(counters.authLockouts.sum()).as("no name had five").isZero();
+        assertThat(guard.attempt("colleague", "192.0.2.1", () -> true, counters)).as("every name, the right secret too")
+                .isEqualTo(CredentialGuard.Outcome.LOCKED);
+        assertThat(guard.attempt("agent-0", "192.0.2.1", () -> false, counters)).isEqualTo(CredentialGuard.Outcome.LOCKED);
+        assertThat(counters.authLocked.sum()).isEqualTo(2);
+        assertThat(guard.attempt("colleague", "192.0.2.2", () -> true, counters)).as("another address")
+                .isEqualTo(CredentialGuard.Outcome.ACCEPTED);
+        now[0] += 60_000;
+        assertThat(guard.addressLocked("192.0.2.1")).as("a window after the last").isFalse();
+        assertThat(guard.attempt("colleague", "192.0.2.1", () -> true, counters)).isEqualTo(CredentialGuard.Outcome.ACCEPTED);
+        assertThat(lockedOut).as("heard of once").hasSize(1);
+    }
+
+    @Test
+    void shouldNotLockAnAddressForWrongSecretsSpreadBeyondTheWindowNorWithoutALimit() {
+        long[] now = {1_000_000};
+        CredentialGuard guard = new CredentialGuard(5, 3, 60_000, address -> { });
+        guard.clockMs = () -> now[0];
+        assertThat(guard.addressFailed("192.0.2.1")).isFalse();
+        now[0] += 40_000;
+        assertThat(guard.addressFailed("192.0.2.1")).isFalse();
+        now[0] += 40_000;
+        assertThat(guard.addressFailed("192.0.2.1")).as("the first of three is out of the window").isFalse();
+        now[0] += 10_000;
+        assertThat(guard.addressFailed("192.0.2.1")).as("three within a minute").isTrue();
+        CredentialGuard wide = new CredentialGuard(5, 6, 60_000, address -> { }); // its ring grows on the way to six
+        wide.clockMs = () -> now[0];
+        wide.addressFailed("192.0.2.1");
+        now[0] += 30_000;
+        for (int i = 0; i < 4; i++) {
+            assertThat(wide.addressFailed("192.0.2.1")).isFalse();
+        }
+        now[0] += 31_000;
+        assertThat(wide.addressFailed("192.0.2.1")).as("the sixth, but the first is out of the window").isFalse();
+        assertThat(wide.addressFailed("192.0.2.1")).as("the last six within a minute").isTrue();
+        CredentialGuard noLimit = new CredentialGuard(5, 60_000);
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(noLimit.addressFailed("192.0.2.1")).isFalse();
+        }
+        assertThat(noLimit.addressLocked("192.0.2.1")).isFalse();
+    }
+
     @Test
     void shouldRememberABoundedNumberOfNamesAndTheLongOnesByTheirStart() {
         CredentialGuard guard = new CredentialGuard(2, 60_000);
