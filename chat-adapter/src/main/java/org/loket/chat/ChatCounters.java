@@ -32,7 +32,10 @@ public final class ChatCounters {
     public final LongAdder ringFull = new LongAdder();
     /** Commands the core refused (a REJECT_COMMAND for a contact or agent of this gateway). */
     public final LongAdder rejectedByCore = new LongAdder();
-    /** Webhook messages given up: refused for an hour, waiting when Loket stopped, or beyond the waiting limit. */
+    /**
+     * Webhook messages given up (to the given-up file, {@link WebhookOutbox}): refused until
+     * {@code chat.webhook-give-up-hours} after they were queued, or beyond the waiting limit.
+     */
     public final LongAdder webhookFailures = new LongAdder();
     public final LongAdder webhookDelivered = new LongAdder();
     /** HTTP requests refused as bad (wrong path, method, body). */
@@ -53,6 +56,10 @@ public final class ChatCounters {
     public final LongAdder chatsRefusedBusy = new LongAdder();
     /** Webhook messages the gateway refused or did not answer, tried again (in order, after a backoff). */
     public final LongAdder webhookRetries = new LongAdder();
+    /** Webhook messages found waiting in the outbox (or the re-send file) at start, sent before new ones. */
+    public final LongAdder webhookRecovered = new LongAdder();
+    /** Writes of the webhook's outbox or given-up file that failed (logged with the work item; see {@link Webhook}). */
+    public final LongAdder webhookOutboxFailures = new LongAdder();
     /** Writes of the supervisors' or agents' sessions file that failed (the sessions live on in memory; a restart would end them). */
     public final LongAdder sessionFileFailures = new LongAdder();
 
@@ -85,6 +92,8 @@ public final class ChatCounters {
         m.put("callbacksRequested", callbacksRequested.sum());
         m.put("chatsRefusedBusy", chatsRefusedBusy.sum());
         m.put("webhookRetries", webhookRetries.sum());
+        m.put("webhookRecovered", webhookRecovered.sum());
+        m.put("webhookOutboxFailures", webhookOutboxFailures.sum());
         m.put("sessionFileFailures", sessionFileFailures.sum());
         return m;
     }

@@ -74,6 +74,11 @@ import org.loket.host.security.Tokens;
  *                               a shift and a margin)
  * @param agentSessionFile       where agents' sessions are kept across a restart ({@code chat.agent-session-file}; default
  *                               {@value #AGENT_SESSION_FILE} beside the journal folder, else {@code var/}{@value #AGENT_SESSION_FILE})
+ * @param webhookOutboxFile      where webhook messages wait until the gateway took them, across a restart
+ *                               ({@code chat.webhook-outbox-file}; default {@value #OUTBOX_FILE} beside the journal folder;
+ *                               given-up ones go to {@value WebhookOutbox#GIVEN_UP_FILE} in its folder: {@link WebhookOutbox})
+ * @param webhookGiveUpHours     how long a webhook message is retried after it was queued before it is given up
+ *                               ({@code chat.webhook-give-up-hours}, default 72: a gateway down for a long weekend)
  */
 public record ChatSettings(String bindAddress, int port, Path keyStore, String keyStorePassword,
                            Map<String, String> agentSecrets, String supervisorToken, String workItemToken,
@@ -86,7 +91,8 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                            int lockoutFailures, int lockoutMinutes, int citizenHistoryDays,
                            int maxLiveChats, int startsPerSecond,
                            int supervisorIdleMinutes, int supervisorSessionHours, Path supervisorSessionFile,
-                           int agentIdleMinutes, int agentSessionHours, Path agentSessionFile, int lockoutAddressFailures) {
+                           int agentIdleMinutes, int agentSessionHours, Path agentSessionFile, int lockoutAddressFailures,
+                           Path webhookOutboxFile, int webhookGiveUpHours) {
 
     /** The key that switches the gateway on. */
     public static final String PORT = "chat.port";
@@ -98,6 +104,8 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
     static final String SESSION_FILE = "supervisor-sessions.jsonl";
     /** The agents' sessions file's name when {@code chat.agent-session-file} does not name one. */
     static final String AGENT_SESSION_FILE = "agent-sessions.jsonl";
+    /** The webhook's outbox file's name when {@code chat.webhook-outbox-file} does not name one. */
+    static final String OUTBOX_FILE = "webhook-outbox.jsonl";
 
     /** Every key {@link #from} reads ({@code chat.agent-secret.} stands for one per agent), and the two it refuses as retired. */
     static final java.util.Set<String> KEYS = java.util.Set.of(PORT, "chat.bind", "chat.tls.keystore", "chat.tls.keystore-password",
@@ -110,6 +118,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
             "chat.citizen-history-days", "chat.supervisor-idle-minutes", "chat.supervisor-session-hours",
             "chat.supervisor-session-file", "chat.agent-idle-minutes", "chat.agent-session-hours", "chat.agent-session-file",
             "chat.lockout-address-failures", "chat.pause-reasons", "chat.wrap-up-codes", "chat.max-live-chats", "chat.starts-per-second",
+            "chat.webhook-outbox-file", "chat.webhook-give-up-hours",
             JOURNAL);
 
     /**
@@ -178,7 +187,9 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 integer(settings, "chat.agent-idle-minutes", 60, 1, 1_440),
                 integer(settings, "chat.agent-session-hours", 12, 1, 168),
                 besideJournal(settings, "chat.agent-session-file", AGENT_SESSION_FILE),
-                integer(settings, "chat.lockout-address-failures", 50, 0, 1_000));
+                integer(settings, "chat.lockout-address-failures", 50, 0, 1_000),
+                besideJournal(settings, "chat.webhook-outbox-file", OUTBOX_FILE),
+                integer(settings, "chat.webhook-give-up-hours", 72, 1, 720));
     }
 
     private static int integer(Map<String, String> settings, String key, int defaultValue, int min, int max) {
@@ -248,6 +259,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
                 + idleTimeoutSeconds + " resumeSeconds=" + resumeSeconds + " transcripts=" + transcriptFolder
                 + " kept " + transcriptRetentionDays + " days, supervisors' sessions " + supervisorSessionFile + " idle "
                 + supervisorIdleMinutes + " min, at most " + supervisorSessionHours + " h, agents' sessions " + agentSessionFile
-                + " idle " + agentIdleMinutes + " min, at most " + agentSessionHours + " h]";
+                + " idle " + agentIdleMinutes + " min, at most " + agentSessionHours + " h"
+                + (webhookUrl == null ? "" : ", webhook outbox " + webhookOutboxFile + " given up after " + webhookGiveUpHours + " h") + "]";
     }
 }
