@@ -1608,6 +1608,8 @@ class ChatGatewayTest {
             JsonNode wrapUp = hooks.poll(10, TimeUnit.SECONDS);
             assertThat(wrapUp.path("type").asText()).isEqualTo("wrap-up");
             assertThat(wrapUp.path("code").asText()).isEqualTo("resolved");
+            assertThat(java.util.List.of(reply, outcome, wrapUp)).extracting(h -> h.path("messageId").asText())
+                    .as("an id per message, for the gateway to drop a duplicate").doesNotHaveDuplicates().doesNotContain("");
             assertThat(t.gateway.counters().authFailures.sum()).isEqualTo(2);
             assertThat(t.gateway.counters().badRequests.sum()).isEqualTo(2);
         } finally {

@@ -15,7 +15,7 @@ class ChatMonitoringTest {
     void shouldFindEveryChatMetricTheFilesUseInTheEnginesScrape() throws Exception {
         assertThat(MonitoringFiles.metricsUsed()).as("the files use the chat family")
                 .contains("loket_chat_malformed_frames_total", "loket_chat_auth_failures_total", "loket_chat_ring_full_total",
-                        "loket_chat_webhook_failures_total");
+                        "loket_chat_webhook_failures_total", "loket_chat_webhook_outbox_failures_total");
         try (TestEngine t = new TestEngine(Map.of())) {
             String scrape = MonitoringFiles.scrape(t.engine.metrics());
             assertThat(MonitoringFiles.problems(scrape, CHAT)).as("against\n" + scrape).isEmpty();
