@@ -33,12 +33,19 @@ import org.slf4j.LoggerFactory;
  * after a restart, and {@code createdAt}: delivery is at least once (a crash between the gateway's
  * 2xx and the mark sends the message again), and the gateway drops what it already has by id.
  *
- * <p>A message still refused at its give-up time, or one beyond {@link #MAX_WAITING} waiting, is
+ * <p>A message still refused at its give-up time, one the gateway refuses as such (400, 409, 410,
+ * 413, 415, 422) for {@link #REFUSED_MESSAGE_GIVE_UP_MS} since this process first heard so (it
+ * would hold every reply behind it for days), or one beyond {@link #MAX_WAITING} waiting, is
  * given up: moved to the given-up file for an operator to re-send, counted and logged with its
  * work item, never with the token or the text. The caller never waits on the network.
  */
 final class Webhook implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Webhook.class);
+    /**
+     * How long a message the gateway refuses as such ({@link #refusesTheMessage}) holds the others
+     * back: retried that long (a gateway's bad deploy), not for days.
+     */
+    static final long REFUSED_MESSAGE_GIVE_UP_MS = 3_600_000;
     /** Messages waiting behind one the gateway refuses; more are given up at once. */
     static final int MAX_WAITING = 100_000;
     private static final long MAX_BACKOFF_MS = 60_000;
@@ -52,13 +59,14 @@ final class Webhook implements AutoCloseable {
     private final LinkedBlockingQueue<WebhookMessage> waiting = new LinkedBlockingQueue<>(MAX_WAITING);
     private final long firstBackoffMs;
     private final long giveUpMs;
+    private final long refusedMessageGiveUpMs;
     private final AtomicLong lastLogMs = new AtomicLong();
     /** Counted down by {@link #close}: a refused message then waits in the outbox instead of being retried. */
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final Thread sender;
 
     Webhook(ChatSettings settings, ChatCounters counters) {
-        this(settings, counters, 200, settings.webhookGiveUpHours() * 3_600_000L);
+        this(settings, counters, 200, settings.webhookGiveUpHours() * 3_600_000L, REFUSED_MESSAGE_GIVE_UP_MS);
     }
 
     /**
@@ -66,14 +74,16 @@ final class Webhook implements AutoCloseable {
      *
      * @param firstBackoffMs the wait before the first retry, doubled for each next one up to a minute (tests shorten it)
      * @param giveUpMs       how long after it was queued a refused message is given up (tests shorten it)
+     * @param refusedMessageGiveUpMs how long after the gateway first refused a message as such it is given up (tests shorten it)
      * @throws IllegalArgumentException naming {@code chat.webhook-url} when it is not an http(s) URL
      * @throws UncheckedIOException naming {@code chat.webhook-outbox-file} when the outbox cannot be written
      */
-    Webhook(ChatSettings settings, ChatCounters counters, long firstBackoffMs, long giveUpMs) {
+    Webhook(ChatSettings settings, ChatCounters counters, long firstBackoffMs, long giveUpMs, long refusedMessageGiveUpMs) {
         this.settings = settings;
         this.counters = counters;
         this.firstBackoffMs = firstBackoffMs;
         this.giveUpMs = giveUpMs;
+        this.refusedMessageGiveUpMs = refusedMessageGiveUpMs;
         this.uri = settings.webhookUrl() == null ? null : checked(settings.webhookUrl());
         this.outbox = uri == null ? null : openOutbox(settings.webhookOutboxFile());
         if (outbox == null) {
@@ -196,13 +206,15 @@ final class Webhook implements AutoCloseable {
                     return true;
                 }
                 why = "HTTP " + status;
+                if (refusesTheMessage(status)) {
+                    giveUpAtMs = Math.min(giveUpAtMs, System.currentTimeMillis() + refusedMessageGiveUpMs); // from the first such refusal
+                }
             } catch (IOException e) {
                 why = e.toString();
             }
             counters.webhookRetries.increment();
             if (System.currentTimeMillis() + backoffMs > giveUpAtMs) {
-                giveUp(message, why + ", retried until " + (giveUpMs % 3_600_000 == 0 ? giveUpMs / 3_600_000 + " h" : giveUpMs + " ms")
-                        + " after it was queued");
+                giveUp(message, why + ", given up " + duration(System.currentTimeMillis() - message.queuedMs()) + " after it was queued");
                 return true;
             }
             rareWarning("webhook " + uri.getHost() + " refused a message (" + why + "); retrying in order, nothing is dropped yet");
@@ -211,6 +223,18 @@ final class Webhook implements AutoCloseable {
             }
             backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
         }
+    }
+
+    /**
+     * Statuses by which a gateway says the message itself is wrong (rather than that it is down,
+     * overloaded or wrongly addressed, which holds for every message alike).
+     */
+    private static boolean refusesTheMessage(int status) {
+        return status == 400 || status == 409 || status == 410 || status == 413 || status == 415 || status == 422;
+    }
+
+    private static String duration(long ms) {
+        return ms >= 7_200_000 ? ms / 3_600_000 + " h" : ms >= 60_000 ? ms / 60_000 + " min" : ms + " ms";
     }
 
     private void markDelivered(WebhookMessage message) {

@@ -69,7 +69,7 @@ class WebhookTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            int answer = refusalsLeft.getAndDecrement() > 0 ? 503 : status;
+            int answer = body.path("text").asText().contains("NL00") ? 422 : refusalsLeft.getAndDecrement() > 0 ? 503 : status;
             if (answer / 100 == 2) {
                 received.add(body);
             }
@@ -90,7 +90,7 @@ class WebhookTest {
     }
 
     private Webhook webhook(ChatCounters counters, long giveUpMs) {
-        return new Webhook(settings(), counters, 20, giveUpMs);
+        return new Webhook(settings(), counters, 20, giveUpMs, Webhook.REFUSED_MESSAGE_GIVE_UP_MS);
     }
 
     private static void send(Webhook webhook, String type, int item, String text) {
@@ -248,6 +248,25 @@ class WebhookTest {
         assertThat(ids(received)).isEqualTo(refusedIds);
         assertThat(again.webhookRecovered.sum()).isEqualTo(2);
         assertThat(folder.resolve(WebhookOutbox.RESEND_FILE)).doesNotExist();
+    }
+
+    @Test
+    void shouldGiveUpSoonerAMessageTheGatewayRefusesAsSuchThanOneItCannotTakeYet() throws Exception {
+        ChatCounters counters = new ChatCounters();
+        try (Webhook webhook = new Webhook(settings(), counters, 20, 72 * 3_600_000L, 300)) {
+            send(webhook, "reply", 1, "Transfer to NL00 please"); // the gateway answers 422: this message itself is wrong
+            send(webhook, "reply", 2, "Please apply again.");
+            await(() -> received.size() == 1, "the message behind it");
+            refusalsLeft.set(1_000_000); // now the gateway is down: 503 is not the message's fault
+            long before = counters.webhookRetries.sum();
+            send(webhook, "reply", 3, "Your code is on its way.");
+            await(() -> counters.webhookRetries.sum() >= before + 6, "refusals of the third, for longer than 300 ms"); // 20+40+...+640 ms
+        }
+        assertThat(texts(received)).containsExactly("reply 2 Please apply again.");
+        assertThat(counters.webhookFailures.sum()).as("the 422 alone").isEqualTo(1);
+        assertThat(Files.readString(folder.resolve(WebhookOutbox.GIVEN_UP_FILE))).contains("NL00").contains("HTTP 422")
+                .doesNotContain("Your code");
+        assertThat(Files.readString(outbox)).contains("Your code is on its way.").doesNotContain("NL00");
     }
 
     @Test
