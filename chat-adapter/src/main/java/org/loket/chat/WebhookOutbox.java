@@ -185,6 +185,8 @@ final class WebhookOutbox implements AutoCloseable {
         boolean created = !Files.exists(givenUpFile);
         if (created) {
             Files.createFile(givenUpFile, PosixFilePermissions.asFileAttribute(OWNER_FILE));
+        } else if (Files.getFileAttributeView(givenUpFile, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
+            Files.setPosixFilePermissions(givenUpFile, OWNER_FILE); // citizens' texts: owner-only, as the transcripts, whatever was done to it
         }
         try (FileOutputStream given = new FileOutputStream(givenUpFile.toFile(), true)) {
             given.write(((created ? OutboxLines.header(OutboxLines.GIVEN_UP) : "") + OutboxLines.givenUp(m, nowMs, why))

@@ -82,6 +82,7 @@ class WebhookTest {
     @AfterEach
     void stopGateway() {
         gateway.stop(0);
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(WebhookOutbox.class)).detachAppender("webhook-test");
     }
 
     private ChatSettings settings() {
@@ -115,6 +116,7 @@ class WebhookTest {
 
     private ListAppender<ILoggingEvent> log() {
         ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.setName("webhook-test");
         log.start();
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(WebhookOutbox.class)).addAppender(log);
         return log;
@@ -252,6 +254,9 @@ class WebhookTest {
 
     @Test
     void shouldGiveUpSoonerAMessageTheGatewayRefusesAsSuchThanOneItCannotTakeYet() throws Exception {
+        Path givenUp = folder.resolve(WebhookOutbox.GIVEN_UP_FILE);
+        Files.writeString(givenUp, "{\"loket\":\"webhook-given-up\",\"format\":1}\n");
+        Files.setPosixFilePermissions(givenUp, PosixFilePermissions.fromString("rw-r--r--")); // left so by someone
         ChatCounters counters = new ChatCounters();
         try (Webhook webhook = new Webhook(settings(), counters, 20, 72 * 3_600_000L, 300)) {
             send(webhook, "reply", 1, "Transfer to NL00 please"); // the gateway answers 422: this message itself is wrong
@@ -264,8 +269,8 @@ class WebhookTest {
         }
         assertThat(texts(received)).containsExactly("reply 2 Please apply again.");
         assertThat(counters.webhookFailures.sum()).as("the 422 alone").isEqualTo(1);
-        assertThat(Files.readString(folder.resolve(WebhookOutbox.GIVEN_UP_FILE))).contains("NL00").contains("HTTP 422")
-                .doesNotContain("Your code");
+        assertThat(Files.readString(givenUp)).contains("NL00").contains("HTTP 422").doesNotContain("Your code");
+        assertThat(Files.getPosixFilePermissions(givenUp)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.readString(outbox)).contains("Your code is on its way.").doesNotContain("NL00");
     }
 
