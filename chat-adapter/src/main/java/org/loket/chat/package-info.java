@@ -45,7 +45,9 @@
  * {@link org.loket.chat.OutboxLines} and {@link org.loket.chat.WebhookMessage} (replies to the mail
  * and webcare gateways, durable until taken).
  *
- * <p>A new digital channel (say, a messaging app's gateway) enters like e-mail: a work-item kind in
- * {@link org.loket.chat.Citizens} and the configuration's entry, its replies through the webhook.
+ * <p>Another organisation's channel (a messaging app, a contact form) needs no code here: its gateway
+ * posts work items ({@code POST /api/v1/work-items}, channel {@code email} or {@code social}) and takes
+ * the replies from the webhook. A new kind of live channel would be a fourth WebSocket in
+ * {@link org.loket.chat.ChatServer} with its part of the hub beside {@link org.loket.chat.Citizens}.
  */
 package org.loket.chat;
