@@ -118,7 +118,8 @@ final class ChatServer implements AutoCloseable {
                 .build();
     }
 
-    void start() throws InterruptedException {
+    /** Binds and serves; a bind that fails (the port in use) names the settings. */
+    void start() throws InterruptedException, java.io.IOException {
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -140,7 +141,14 @@ final class ChatServer implements AutoCloseable {
                         p.addLast(new HttpHandler());
                     }
                 });
-        listener = bootstrap.bind(settings.bindAddress(), settings.port()).sync().channel();
+        try {
+            listener = bootstrap.bind(settings.bindAddress(), settings.port()).sync().channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
+            throw new java.io.IOException("chat.bind " + settings.bindAddress() + ", chat.port " + settings.port() + ": " + e.getMessage()
+                    + (e instanceof java.net.BindException ? " (another Loket, or another program, listens there)" : ""), e);
+        }
         String plain = PlainListeners.warning(address().getAddress(), settings.tls(), "chat.bind", "chat.tls.keystore");
         if (plain != null) {
             LOG.warn(plain);

@@ -8,7 +8,7 @@ import org.loket.host.gateway.GatewayProvider;
 public final class TelephonyGatewayProvider implements GatewayProvider {
     @Override
     public Gateway create(Map<String, String> settings) {
-        if (!"true".equals(settings.get(TelephonySettings.PREFIX + "enabled"))) {
+        if (!GatewayProvider.flag(settings, TelephonySettings.PREFIX + "enabled", false)) {
             return null;
         }
         TelephonySettings parsed = TelephonySettings.from(settings);

@@ -60,6 +60,20 @@ class TelephonySettingsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("telephony.callbackNumbers='(06': not a regular expression");
     }
 
+    /** A switch is on or off as written in any case, and anything else is refused: never a phone channel silently off. */
+    @Test
+    void shouldTakeTheSwitchInAnyCaseAndRefuseAnythingElse() {
+        TelephonyGatewayProvider provider = new TelephonyGatewayProvider();
+        assertThatThrownBy(() -> provider.create(Map.of("telephony.enabled", "TRUE")))
+                .as("on: so its required settings are asked for").hasMessageContaining("telephony.ami.secretFile is required");
+        assertThat(provider.create(Map.of("telephony.enabled", "False"))).isNull();
+        assertThat(provider.create(Map.of())).isNull();
+        for (String value : List.of("yes", "1", "on", "")) {
+            assertThatThrownBy(() -> provider.create(Map.of("telephony.enabled", value)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("telephony.enabled='" + value + "': true or false");
+        }
+    }
+
     @Test
     void shouldNameTheSettingOfAMissingFileBeforeAnythingStarts() throws Exception {
         TelephonyGatewayProvider provider = new TelephonyGatewayProvider();

@@ -56,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * server starts only when it is given) and {@code admin.tokenFile} (a file holding a shared token, at
  * least 16 characters; never logged, never on the command line) and/or {@code admin.operatorsFile}
  * (one token per operator, {@code name=token}, so the audit names who changed what), and optionally
- * {@code admin.configRoot}: the folder {@code POST /api/v1/config} may apply configurations from (any, unset), and
+ * {@code admin.configRoot}: the folder {@code POST /api/v1/config} may apply configurations from (unset:
+ * {@code loket run}'s working folder and its {@code --config} folder, since the loader's messages quote
+ * what a file holds), and
  * {@code admin.monitoringTokenFile}: a token that reads {@code GET /metrics} and {@code GET /api/v1/health}
  * only (refused elsewhere with 403), for the scraper and load balancers that must store it. With
  * {@code admin.tls.keystore} (PKCS#12) and {@code admin.tls.keystore-password} it speaks HTTPS only:
@@ -88,12 +90,15 @@ public final class AdminServer implements AutoCloseable {
     private static final String ACTOR = "loket.actor";
     private final AtomicLong refused = new AtomicLong();
 
-    /** The folder {@code POST /api/v1/config} may read configurations under ({@code admin.configRoot}, real path), or null: any. */
-    private final Path configRoot;
+    /** The folders {@code POST /api/v1/config} may read configurations under (real paths); empty: any. */
+    private final java.util.List<Path> configRoots;
 
-    private AdminServer(Engine engine, Path journalFolder, HoursPublisher hours, ConfigApplier applier, InetSocketAddress bind,
-                        Map<String, byte[]> tokens, SSLContext tls, Path configRoot) throws IOException {
-        this.configRoot = configRoot;
+    private AdminServer(Engine engine, Path journalFolder, HoursPublisher hours, ConfigApplier applier, Options options)
+            throws IOException {
+        InetSocketAddress bind = options.bind();
+        Map<String, byte[]> tokens = options.tokens();
+        SSLContext tls = options.tls();
+        this.configRoots = options.configRoots();
         this.engine = engine;
         this.journalFolder = journalFolder;
         this.hours = hours;
@@ -141,28 +146,76 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer startIfConfigured(Engine engine, Path journalFolder, Map<String, String> settings,
                                                 HoursPublisher hours, ConfigApplier applier) throws IOException {
-        String bind = settings.get("admin.bind");
-        if (bind == null || bind.isBlank()) {
-            return null;
-        }
-        int colon = bind.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("admin.bind must be host:port, not '" + bind + "'");
-        }
-        Map<String, byte[]> tokens = tokens(settings.get("admin.tokenFile"), settings.get("admin.operatorsFile"),
-                settings.get("admin.monitoringTokenFile"));
-        String keyStore = settings.get("admin.tls.keystore");
-        SSLContext tls = keyStore == null || keyStore.isBlank() ? null
-                : ServerKeys.context(Path.of(keyStore), settings.getOrDefault("admin.tls.keystore-password", ""), "admin.tls.keystore");
-        return new AdminServer(engine, journalFolder, hours, applier, new InetSocketAddress(bind.substring(0, colon), Integer.parseInt(bind.substring(colon + 1))),
-                tokens, tls, configRoot(settings.get("admin.configRoot")));
+        Options options = Options.from(settings, java.util.List.of());
+        return options == null ? null : start(engine, journalFolder, hours, applier, options);
     }
 
-    /** {@code admin.configRoot} as a real path, or null when unset. */
-    private static Path configRoot(String given) {
-        if (given == null || given.isBlank()) {
-            return null;
+    /** Starts the server with options read before ({@link Options#from}): binds, then serves. */
+    public static AdminServer start(Engine engine, Path journalFolder, HoursPublisher hours, ConfigApplier applier, Options options)
+            throws IOException {
+        try {
+            return new AdminServer(engine, journalFolder, hours, applier, options);
+        } catch (java.net.BindException e) {
+            throw new IOException("admin.bind " + options.bind().getHostString() + ":" + options.bind().getPort() + ": "
+                    + e.getMessage() + " (another Loket, or another program, listens there)", e);
         }
+    }
+
+    /**
+     * The admin API's settings, read and checked before anything starts, so that a mistake in them
+     * stops {@code loket run} before a configuration is journaled.
+     *
+     * @param bind        where to listen ({@code admin.bind})
+     * @param tokens      bearer tokens by actor
+     * @param tls         HTTPS, or null for plain HTTP
+     * @param configRoots the folders {@code POST /api/v1/config} may read under (real paths); empty: any
+     */
+    public record Options(InetSocketAddress bind, Map<String, byte[]> tokens, SSLContext tls, java.util.List<Path> configRoots) {
+        /**
+         * @param defaultRoots the folders configurations may be applied from when {@code admin.configRoot}
+         *                     is not set ({@code loket run}: its working folder and its {@code --config}); empty: any
+         * @return null when {@code admin.bind} is not set (no server)
+         * @throws IllegalArgumentException naming the setting that is wrong
+         */
+        public static Options from(Map<String, String> settings, java.util.List<Path> defaultRoots) throws IOException {
+            String bind = settings.get("admin.bind");
+            if (bind == null || bind.isBlank()) {
+                return null;
+            }
+            int colon = bind.lastIndexOf(':');
+            int port = -1;
+            try {
+                port = colon <= 0 ? -1 : Integer.parseInt(bind.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                // said below
+            }
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("admin.bind must be host:port with a port of 0-65535, not '" + bind + "'");
+            }
+            Map<String, byte[]> tokens = AdminServer.tokens(settings.get("admin.tokenFile"), settings.get("admin.operatorsFile"),
+                    settings.get("admin.monitoringTokenFile"));
+            String keyStore = settings.get("admin.tls.keystore");
+            SSLContext tls = keyStore == null || keyStore.isBlank() ? null
+                    : ServerKeys.context(Path.of(keyStore), settings.getOrDefault("admin.tls.keystore-password", ""), "admin.tls.keystore");
+            String root = settings.get("admin.configRoot");
+            java.util.List<Path> roots = new java.util.ArrayList<>();
+            if (root != null && !root.isBlank()) {
+                roots.add(configRoot(root));
+            } else {
+                for (Path folder : defaultRoots) {
+                    try {
+                        roots.add(folder.toRealPath());
+                    } catch (IOException e) {
+                        // not there (yet): nothing can be read from it
+                    }
+                }
+            }
+            return new Options(new InetSocketAddress(bind.substring(0, colon), port), tokens, tls, java.util.List.copyOf(roots));
+        }
+    }
+
+    /** {@code admin.configRoot} as a real path. */
+    private static Path configRoot(String given) {
         try {
             return Path.of(given).toRealPath();
         } catch (IOException e) {
@@ -170,16 +223,23 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    /** Whether {@code folder} lies under {@link #configRoot} (symbolic links followed), or no root is set. */
+    /** Whether {@code folder} lies under one of {@link #configRoots} (symbolic links followed), or no root is set. */
     private boolean underConfigRoot(Path folder) {
-        if (configRoot == null) {
+        if (configRoots.isEmpty()) {
             return true;
         }
+        Path real;
         try {
-            return folder.toRealPath().startsWith(configRoot);
+            real = folder.toRealPath();
         } catch (IOException e) {
-            return folder.toAbsolutePath().normalize().startsWith(configRoot); // missing: the applier says so, if it is inside
+            real = folder.toAbsolutePath().normalize(); // missing: the applier says so, if it is inside
         }
+        for (Path root : configRoots) {
+            if (real.startsWith(root)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -607,7 +667,14 @@ public final class AdminServer implements AutoCloseable {
         if (!underConfigRoot(folder)) {
             // The loader's messages quote the values they found: only configuration folders may be read.
             audit(exchange, "config-apply", folder.toString(), "refused: outside admin.configRoot");
-            reply(exchange, 403, error("the folder must be inside admin.configRoot (" + configRoot + ")"));
+            reply(exchange, 403, error("the folder must be inside admin.configRoot (" + configRoots.stream().map(Path::toString)
+                    .collect(java.util.stream.Collectors.joining(" or ")) + ")"));
+            return;
+        }
+        if (java.nio.file.Files.isRegularFile(folder)) {
+            // The loader would read a single file too, and quote its lines in its messages: a folder only.
+            audit(exchange, "config-apply", folder.toString(), "refused: a file, not a folder");
+            reply(exchange, 400, error(folder + " is a file: give the configuration's folder"));
             return;
         }
         ConfigApplier.Outcome outcome = applier.apply(folder);

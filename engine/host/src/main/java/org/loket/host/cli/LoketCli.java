@@ -21,7 +21,45 @@ public final class LoketCli {
         for (CliExtension extension : java.util.ServiceLoader.load(CliExtension.class)) {
             commandLine.addSubcommand(extension);
         }
-        return commandLine.setCaseInsensitiveEnumValuesAllowed(true).setParameterExceptionHandler(LoketCli::shortError);
+        return commandLine.setCaseInsensitiveEnumValuesAllowed(true).setParameterExceptionHandler(LoketCli::shortError)
+                .setExecutionExceptionHandler(LoketCli::failure);
+    }
+
+    /**
+     * A command that failed while it ran. What the user's machine or input caused (a file that cannot
+     * be written, a port in use, a value a library refused) is an {@code error:} line with every
+     * cause's message and exit code 1, not a stack trace; the trace follows with {@code LOKET_DEBUG=1}.
+     * Anything else is a bug in Loket, and its stack trace is what a report needs.
+     */
+    static int failure(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+        java.io.PrintWriter err = command.getErr();
+        boolean users = e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException
+                || e instanceof IllegalArgumentException || e instanceof java.nio.file.FileSystemException;
+        if (!users) {
+            throw new CommandLine.ExecutionException(command, "loket " + String.join(" ", qualifiedName(command)) + " failed", e);
+        }
+        err.println("error: " + messages(e));
+        if ("1".equals(System.getenv("LOKET_DEBUG"))) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return 1;
+    }
+
+    /** The messages of an exception and its causes, each once ("journal folder X cannot be created: Read-only file system"). */
+    static String messages(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t instanceof java.nio.file.NoSuchFileException missing ? missing.getFile() + ": no such file or folder"
+                    : t instanceof java.nio.file.AccessDeniedException denied ? denied.getFile() + ": permission denied"
+                    : t instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
+                            ? fs.getFile() + ": " + fs.getReason()
+                    : t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (text.indexOf(message) < 0) {
+                text.append(text.isEmpty() ? "" : ": ").append(message);
+            }
+        }
+        return text.toString();
     }
 
     /**

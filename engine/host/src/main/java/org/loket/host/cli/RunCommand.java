@@ -135,6 +135,46 @@ final class RunCommand implements Callable<Integer> {
                 folder.supervisors(), folder.agentNumbers(), folder.chatbot());
     }
 
+    private static void closeQuietly(Gateway gateway) {
+        try {
+            gateway.close();
+        } catch (Exception e) {
+            // it did not start: what it holds is freed as far as it can
+        }
+    }
+
+    /** The numbers' ranges, before anything is opened: a negative duration would run for ever, a negative rate do nothing. */
+    private void checkNumbers() {
+        atLeast("--duration-seconds", durationSeconds, 0, "0 runs until stopped");
+        atLeast("--tick-ms", tickMs, 1, "the longest time between two TICKs on a quiet engine");
+        atLeast("--status-seconds", statusSeconds, 0, "0 prints none");
+        atLeast("--snapshot-every", snapshotEvery, 0, "0 takes none");
+        if (!(syntheticRate >= 0) || Double.isInfinite(syntheticRate)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--synthetic-rate " + syntheticRate
+                    + ": contacts per second, 0 or more (0 = no simulated traffic)");
+        }
+        if (journalRetentionDays > 0 && snapshotEvery == 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--snapshot-every 0 takes no snapshots, but the journal's "
+                    + "retention (--journal-retention-days " + journalRetentionDays + ") needs them: a journal that lost its first days "
+                    + "restarts from a snapshot. Give --snapshot-every above 0, or --journal-retention-days 0 to keep every day");
+        }
+        atLeast("--journal-retention-days", journalRetentionDays, 0, "0 keeps every day");
+        atLeast("--audit-retention-days", auditRetentionDays, 0, "0 keeps everything");
+        atLeast("--export-retention-days", exportRetentionDays, 0, "0 keeps everything");
+        try {
+            org.loket.host.pipeline.WaitStrategies.of(waitStrategy); // the same names as the core thread's idling
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--wait-strategy: " + e.getMessage());
+        }
+    }
+
+    private void atLeast(String option, long value, long min, String meaning) {
+        if (value < min) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " " + value + ": give " + min + " or more ("
+                    + meaning + ")");
+        }
+    }
+
     /** Exports the due day if it is not there yet; a failure is printed and tried again at the next turn. */
     private static void exportDue(DailyExport export, java.io.PrintWriter out) {
         try {
@@ -176,21 +216,44 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        boolean watching = watchConfig || Boolean.parseBoolean(settings.getOrDefault("config.watch", "false"));
+        boolean watching;
+        try {
+            watching = watchConfig || GatewayProvider.flag(settings, "config.watch", false);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (watching && config == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--watch-config (config.watch) needs --config DIR: the embedded default cannot change");
         }
-        if (journalRetentionDays < 0 || journalRetentionDays > 0 && snapshotEvery == 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--journal-retention-days " + journalRetentionDays
-                    + ": give 0 (keep every day) or a number of days, with snapshots on (--snapshot-every above 0): "
-                    + "a journal that lost its first days restarts from a snapshot");
-        }
-        if (auditRetentionDays < 0 || exportRetentionDays < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), (auditRetentionDays < 0 ? "--audit-retention-days "
-                    + auditRetentionDays : "--export-retention-days " + exportRetentionDays) + ": give 0 (keep everything) or a number of days");
-        }
+        checkNumbers();
         LoadedConfig loaded = ConfigOption.load(config, spec);
+        // Every setting is checked before the journal opens: a typo must not leave the new configuration
+        // journaled (and so in force at the next start) by a start that then stops.
+        // Gateways that keep files of their own (the chat transcripts) put them beside the journal.
+        settings.putIfAbsent("loket.journal", journal.toAbsolutePath().toString());
+        settings.putIfAbsent(org.loket.host.audit.OperatorAudit.RETENTION_DAYS_SETTING, Integer.toString(auditRetentionDays)); // the phone's monitoring log follows it
+        List<Gateway> created = new java.util.ArrayList<>();
+        for (GatewayProvider provider : ServiceLoader.load(GatewayProvider.class)) {
+            try {
+                Gateway gateway = provider.create(settings);
+                if (gateway != null) {
+                    created.add(gateway);
+                }
+            } catch (IllegalArgumentException e) { // a bad --set: say which, without a stack trace
+                throw new CommandLine.ParameterException(spec.commandLine(), "gateway settings: " + e.getMessage());
+            }
+        }
+        AdminServer.Options adminOptions;
+        try {
+            List<Path> roots = new java.util.ArrayList<>(List.of(Path.of("").toAbsolutePath()));
+            if (config != null) {
+                roots.add(config);
+            }
+            adminOptions = AdminServer.Options.from(settings, roots);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "admin API: " + e.getMessage());
+        }
         EngineSettings engineSettings = EngineSettings.defaults().withWaitStrategy(waitStrategy).withSnapshotEvery(snapshotEvery)
                 .withJournalRetentionDays(journalRetentionDays).withAuditRetentionDays(auditRetentionDays);
         try (Journal journalFolder = Journal.open(journal)) {
@@ -235,25 +298,20 @@ final class RunCommand implements Callable<Integer> {
                 out.printf("loket: business hours (%s): %d of %d queues open now%n", loaded.hours().zone(),
                         Arrays.stream(state).filter(p -> p < 0).count(), state.length);
             }
-            // Gateways that keep files of their own (the chat transcripts) put them beside the journal.
-            settings.putIfAbsent("loket.journal", journal.toAbsolutePath().toString());
-            settings.putIfAbsent(org.loket.host.audit.OperatorAudit.RETENTION_DAYS_SETTING, Integer.toString(auditRetentionDays)); // the phone's monitoring log follows it
             LoadedConfig gatewayConfig = coreTookIt ? loaded : forGateways(loaded, engine.core().config());
             engine.startGateway(new DecisionCounters(), gatewayConfig, settings); // counts for GET /metrics
-            for (GatewayProvider provider : ServiceLoader.load(GatewayProvider.class)) {
-                Gateway gateway;
+            for (Gateway gateway : created) {
                 try {
-                    gateway = provider.create(settings);
-                } catch (IllegalArgumentException e) { // a bad --set: say which, without a stack trace
+                    engine.startGateway(gateway, gatewayConfig, settings);
+                } catch (Exception e) { // a port in use, a folder it cannot write: say which, without a stack trace
+                    closeQuietly(gateway);
                     hours.close();
                     engine.close();
-                    throw new CommandLine.ParameterException(spec.commandLine(), "gateway settings: " + e.getMessage());
+                    throw new CommandLine.ParameterException(spec.commandLine(), "gateway " + gateway.name() + " could not start: "
+                            + LoketCli.messages(e));
                 }
-                if (gateway != null) {
-                    engine.startGateway(gateway, gatewayConfig, settings);
-                    String where = gateway.whereToReach();
-                    out.printf("loket: gateway %s started%s%n", gateway.name(), where.isEmpty() ? "" : ": " + where);
-                }
+                String where = gateway.whereToReach();
+                out.printf("loket: gateway %s started%s%n", gateway.name(), where.isEmpty() ? "" : ": " + where);
             }
             if (syntheticRate > 0) {
                 // Ids above every id the journal has seen: a restarted demo never reuses one.
@@ -267,8 +325,8 @@ final class RunCommand implements Callable<Integer> {
             JvmMetrics.builder().register(engine.metrics());
             AdminServer admin;
             try {
-                admin = AdminServer.startIfConfigured(engine, journal, settings, hoursIgnored ? null : hours, applier);
-            } catch (IllegalArgumentException | java.io.IOException e) {
+                admin = adminOptions == null ? null : AdminServer.start(engine, journal, hoursIgnored ? null : hours, applier, adminOptions);
+            } catch (java.io.IOException e) {
                 hours.close();
                 engine.close();
                 throw new CommandLine.ParameterException(spec.commandLine(), "admin API: " + e.getMessage());

@@ -17,7 +17,7 @@ final class SimOptions {
             + "(business hours are always in that zone)")
     ZoneId zone;
 
-    @Option(names = "--ring-seconds", defaultValue = "3", description = "how long an offer rings before the agent accepts; default ${DEFAULT-VALUE}")
+    @Option(names = "--ring-seconds", defaultValue = "3", converter = NonNegativeConverter.class, description = "how long an offer rings before the agent accepts; default ${DEFAULT-VALUE}")
     double ringSeconds;
 
     @Option(names = "--sl-target", converter = ShareConverter.class, description = "draw this one service-level target (0..1) in the HTML report's chart instead of the "
@@ -25,6 +25,7 @@ final class SimOptions {
     Double serviceLevelTarget;
 
     @Option(names = "--callback-accept-share", defaultValue = "" + DaySimulator.Settings.DEFAULT_CALLBACK_ACCEPT_SHARE,
+            converter = ShareConverter.class,
             description = "share (0..1) of citizens who take the callback an escalation step offers; the rest keep waiting."
                     + " An estimate; default ${DEFAULT-VALUE}")
     double callbackAcceptShare;

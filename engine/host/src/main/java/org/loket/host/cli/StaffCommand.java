@@ -55,6 +55,9 @@ final class StaffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (maxAgents < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-agents " + maxAgents + ": give 0 or more");
+        }
         if (options.staffing != null || options.serviceLevelTarget != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "loket staff takes the roster's shifts (not --staffing: a "
                     + "recorded staffing fixes who works) and the queues' own targets (not --sl-target)");

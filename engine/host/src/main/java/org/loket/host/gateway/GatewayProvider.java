@@ -19,4 +19,23 @@ public interface GatewayProvider {
     default java.util.Set<String> settingKeys() {
         return java.util.Set.of();
     }
+
+    /**
+     * A switch among the settings: {@code true} or {@code false} in any case, {@code absent} when not
+     * given. Anything else is refused, never read as off: {@code telephony.enabled=yes} silently
+     * leaving the phone channel off would send every call to the fallback route.
+     *
+     * @throws IllegalArgumentException naming the key, the value and what is valid
+     */
+    static boolean flag(java.util.Map<String, String> settings, String key, boolean absent) {
+        String value = settings.get(key);
+        if (value == null) {
+            return absent;
+        }
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(key + "='" + value + "': true or false");
+        };
+    }
 }

@@ -415,11 +415,25 @@ class AdminServerTest {
             HttpResponse<String> checked = apply.apply(inside);
             assertThat(checked.statusCode()).as("inside: read and checked as ever").isEqualTo(422);
             assertThat(checked.body()).contains("queues[0].channel");
+            Path secretLike = Files.writeString(root.resolve("notes.txt"), "root:TOPSECRET:20228\n");
+            HttpResponse<String> file = apply.apply(secretLike);
+            assertThat(file.statusCode()).as("a file, even inside: only folders are read").isEqualTo(400);
+            assertThat(file.body()).contains("is a file").doesNotContain("TOPSECRET");
         }
         assertThat(Files.readAllLines(folder.resolve("audit.csv"))).anySatisfy(line -> assertThat(line).endsWith("refused: outside admin.configRoot"));
         assertThatThrownBy(() -> AdminServer.startIfConfigured(engine, folder.resolve("journal"), Map.of("admin.bind", "127.0.0.1:0",
                 "admin.tokenFile", folder.resolve("token").toString(), "admin.configRoot", folder.resolve("nothing").toString()), null))
                 .hasMessageStartingWith("admin.configRoot=");
+        // loket run without admin.configRoot: its working folder and its --config folder.
+        AdminServer.Options defaults = AdminServer.Options.from(Map.of("admin.bind", "127.0.0.1:0",
+                "admin.tokenFile", folder.resolve("token").toString()), java.util.List.of(root, folder.resolve("not-there")));
+        assertThat(defaults.configRoots()).as("real paths; a missing folder holds nothing to read").containsExactly(root.toRealPath());
+        try (AdminServer defaulted = AdminServer.start(engine, folder.resolve("journal"), null, new org.loket.host.config.ConfigApplier(engine, null, null), defaults)) {
+            String base = "http://127.0.0.1:" + defaulted.address().getPort() + "/api/v1/config";
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(base)).header("Authorization", "Bearer " + TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"folder\": \"" + outside + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(403);
+        }
     }
 
     @Test

@@ -65,16 +65,45 @@ class RunCommandTest {
                 .doesNotContain("on-the-command-line").doesNotContain("hook-secret").doesNotContain("webhook-token shows");
     }
 
+    /** Numbers out of range, an unknown wait strategy, a switch that is neither true nor false: refused before the journal opens. */
     @Test
-    void shouldRefuseANegativeRetentionBeforeAnythingStarts() {
-        for (String option : java.util.List.of("--audit-retention-days", "--export-retention-days")) {
+    void shouldRefuseOptionsOutOfRangeBeforeAnythingStarts() {
+        String[][] cases = {
+                {"--audit-retention-days", "-1", "--audit-retention-days -1: give 0 or more (0 keeps everything)"},
+                {"--export-retention-days", "-1", "--export-retention-days -1: give 0 or more (0 keeps everything)"},
+                {"--duration-seconds", "-5", "--duration-seconds -5: give 0 or more (0 runs until stopped)"},
+                {"--tick-ms", "0", "--tick-ms 0: give 1 or more"},
+                {"--snapshot-every", "-1", "--snapshot-every -1: give 0 or more"},
+                {"--synthetic-rate", "-1", "--synthetic-rate -1.0: contacts per second, 0 or more"},
+                {"--wait-strategy", "fast", "--wait-strategy: unknown wait strategy 'fast'"},
+                {"--set", "config.watch=yes", "config.watch='yes': true or false"},
+                {"--snapshot-every", "0", "--snapshot-every 0 takes no snapshots, but the journal's retention (--journal-retention-days 400)"},
+        };
+        for (String[] c : cases) {
             StringWriter out = new StringWriter();
-            int exit = execute(out, "run", "--journal", folder.resolve("j-retention").toString(), "--duration-seconds", "1",
-                    "--status-seconds", "0", option, "-1");
+            int exit = execute(out, "run", "--journal", folder.resolve("j-range").toString(),
+                    "--status-seconds", "0", c[0], c[1]);
             assertThat(exit).as(out.toString()).isEqualTo(2);
-            assertThat(out.toString()).contains(option + " -1: give 0 (keep everything) or a number of days");
-            assertThat(folder.resolve("j-retention")).as("nothing started").doesNotExist();
+            assertThat(out.toString()).contains(c[2]);
+            assertThat(folder.resolve("j-range")).as("nothing started for " + c[0] + " " + c[1]).doesNotExist();
         }
+    }
+
+    /** A bad gateway or admin setting stops the start before a configuration is journaled (it would be in force at the next start). */
+    @Test
+    void shouldRefuseBadSettingsBeforeTheConfigurationIsJournaled() {
+        StringWriter out = new StringWriter();
+        int exit = execute(out, "run", "--journal", folder.resolve("j-bad").toString(), "--duration-seconds", "1",
+                "--status-seconds", "0", "--set", "recording-gateway=explode");
+        assertThat(exit).as(out.toString()).isEqualTo(2);
+        assertThat(out.toString()).contains("gateway settings: recording-gateway='explode'").doesNotContain("applying configuration");
+        assertThat(folder.resolve("j-bad")).doesNotExist();
+        out = new StringWriter();
+        exit = execute(out, "run", "--journal", folder.resolve("j-bad").toString(), "--duration-seconds", "1",
+                "--status-seconds", "0", "--set", "admin.bind=127.0.0.1:99999");
+        assertThat(exit).as(out.toString()).isEqualTo(2);
+        assertThat(out.toString()).contains("admin API: admin.bind must be host:port with a port of 0-65535, not '127.0.0.1:99999'");
+        assertThat(folder.resolve("j-bad")).doesNotExist();
     }
 
     @Test

@@ -36,7 +36,11 @@ public final class RecordingGatewayProvider implements GatewayProvider {
 
     @Override
     public Gateway create(Map<String, String> settings) {
-        if (!"on".equals(settings.get("recording-gateway"))) {
+        String value = settings.get("recording-gateway");
+        if (value != null && !value.equals("on") && !value.equals("off")) { // as a real gateway refuses a bad setting
+            throw new IllegalArgumentException("recording-gateway='" + value + "': on or off");
+        }
+        if (!"on".equals(value)) {
             return null;
         }
         return new Gateway() {
