@@ -543,17 +543,38 @@ public final class AdminServer implements AutoCloseable {
      * a callback two days later, shows from that gap on; an id the journal does not hold reads every day.)
      */
     static java.util.List<org.loket.core.decision.Decision> storyOf(Path journalFolder, long contactId) {
+        return story(journalFolder, contactId).decisions();
+    }
+
+    /**
+     * A contact's decisions, and the sequences of the configurations applied in the days read (from
+     * the story's first day to now), in journal order: a configuration applied after the story began
+     * may have moved the ids its decisions name.
+     */
+    record Story(java.util.List<org.loket.core.decision.Decision> decisions, java.util.List<Long> configurationsApplied) {
+        /** Whether a configuration came into force after the command of the story's first decision. */
+        boolean reloadedSince() {
+            return !decisions.isEmpty() && configurationsApplied.stream().anyMatch(s -> s > decisions.getFirst().causeSequence);
+        }
+    }
+
+    private static Story story(Path journalFolder, long contactId) {
         java.util.ArrayDeque<java.util.List<org.loket.core.decision.Decision>> days = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<java.util.List<Long>> applied = new java.util.ArrayDeque<>();
         try (org.loket.host.journal.Journal journal = org.loket.host.journal.Journal.openExisting(journalFolder)) {
             var dayFiles = journal.decisionDays();
             for (int i = dayFiles.size() - 1; i >= 0; i--) {
                 java.time.LocalDate day = dayFiles.get(i).day();
                 java.util.List<org.loket.core.decision.Decision> ofDay = new java.util.ArrayList<>();
+                java.util.List<Long> appliedOfDay = new java.util.ArrayList<>();
                 try (var reader = journal.decisionReader(day, day.plusDays(1))) {
                     while (reader.next()) {
                         for (int d = 0; d < reader.count(); d++) {
-                            if (reader.decision(d).contactId == contactId) {
-                                ofDay.add(new org.loket.core.decision.Decision().copyFrom(reader.decision(d)));
+                            var decision = reader.decision(d);
+                            if (decision.contactId == contactId) {
+                                ofDay.add(new org.loket.core.decision.Decision().copyFrom(decision));
+                            } else if (decision.type == org.loket.core.decision.DecisionType.CONFIGURATION_APPLIED) {
+                                appliedOfDay.add(decision.causeSequence);
                             }
                         }
                     }
@@ -561,6 +582,7 @@ public final class AdminServer implements AutoCloseable {
                 if (ofDay.isEmpty() && !days.isEmpty()) {
                     break;
                 }
+                applied.addFirst(appliedOfDay);
                 if (!ofDay.isEmpty()) {
                     days.addFirst(ofDay);
                 }
@@ -568,7 +590,27 @@ public final class AdminServer implements AutoCloseable {
         }
         java.util.List<org.loket.core.decision.Decision> story = new java.util.ArrayList<>();
         days.forEach(story::addAll);
-        return story;
+        java.util.List<Long> configurations = new java.util.ArrayList<>();
+        applied.forEach(configurations::addAll);
+        return new Story(story, configurations);
+    }
+
+    /**
+     * The configuration each decision of a story was made under: by the applied configurations'
+     * sequences, read from the command journal from the newest snapshot before the story's first
+     * decision on ({@link org.loket.host.kpi.JournalKpis#forEach}, which starts with the configuration
+     * in force there). Only asked when a configuration was applied after the story began.
+     */
+    private static java.util.TreeMap<Long, RoutingConfig> configurationsSince(Path journalFolder, long fromNs) {
+        java.util.TreeMap<Long, RoutingConfig> bySequence = new java.util.TreeMap<>();
+        java.time.Instant from = java.time.Instant.ofEpochSecond(0, fromNs);
+        org.loket.host.kpi.JournalKpis.forEach(journalFolder, from, Long.MAX_VALUE, (command, decisions, count) -> {
+            if (command.type == org.loket.core.command.CommandType.CONFIG_APPLIED && command.payload != null
+                    && !org.loket.core.decision.Decision.refused(decisions, count)) {
+                bySequence.put(command.sequence, org.loket.core.config.RoutingConfigCodec.decode(command.payload));
+            }
+        });
+        return bySequence;
     }
 
     /**
@@ -578,11 +620,18 @@ public final class AdminServer implements AutoCloseable {
      *
      * @return null when the journal holds no decision about the contact
      */
-    static ObjectNode explain(Path journalFolder, RoutingConfig config, long contactId) {
+    static ObjectNode explain(Path journalFolder, RoutingConfig inForce, long contactId) {
         ArrayNode offers = JSON.createArrayNode();
         ArrayNode outcome = JSON.createArrayNode();
         int queue = -1; // where the contact waits, to name the queue an escalation step belongs to
-        for (org.loket.core.decision.Decision d : storyOf(journalFolder, contactId)) {
+        Story story = story(journalFolder, contactId);
+        // A reload since the story began may have moved every id: then each decision is named by the
+        // configuration it was made under. Otherwise (nearly always) the one in force now is that one.
+        java.util.TreeMap<Long, RoutingConfig> configurations = story.reloadedSince()
+                ? configurationsSince(journalFolder, story.decisions().getFirst().timestampNs) : null;
+        for (org.loket.core.decision.Decision d : story.decisions()) {
+            var made = configurations == null ? null : configurations.floorEntry(d.causeSequence);
+            RoutingConfig config = made == null ? inForce : made.getValue();
             if (d.type == org.loket.core.decision.DecisionType.OFFER_CONTACT) {
                 ObjectNode o = offers.addObject().put("timestampNs", d.timestampNs)
                         .put("agent", config.agents().get(d.agentId).name())

@@ -24,11 +24,7 @@ class ExplainEscalationTest {
 
     @Test
     void shouldNameEveryStepWithItsQueueAndTheStepsPassedAtTheOffer(@TempDir Path folder) throws Exception {
-        LoadedConfig config = DaySimulatorEscalationTest.config();
-        try (Journal journal = Journal.open(folder)) {
-            new DaySimulator(config, new DaySimulator.Settings(LocalDate.of(2027, 3, 1), ZoneOffset.UTC, 3_000, 5_000, 1.0, 7))
-                    .run(DaySimulatorEscalationTest.trace(), journal, null);
-        }
+        LoadedConfig config = simulatedDay(folder);
         // cb (contact 3): widened, offered a callback and took it, overflowed into spill, answered there.
         JsonNode cb = AdminServer.explain(folder, config.routing(), 3);
         JsonNode steps = cb.get("decisions");
@@ -97,5 +93,54 @@ class ExplainEscalationTest {
         assertThatThrownBy(() -> AdminServer.explain(days, config.routing(), 99))
                 .as("an id the journal does not hold reads every day, the unreadable one too")
                 .isInstanceOf(JournalCodec.FormatException.class);
+    }
+
+    /** A reload after the story that moves every id: the offer still names the agent and queue it was made with. */
+    @Test
+    void shouldNameEachDecisionByTheConfigurationItWasMadeUnder(@TempDir Path folder) throws Exception {
+        LoadedConfig config = simulatedDay(folder);
+        JsonNode before = AdminServer.explain(folder, config.routing(), 2).get("offers").get(0);
+        assertThat(before.get("agent").asText()).isEqualTo("bob");
+
+        // Version 2: the same helpdesk with its agents and queues listed the other way round, applied at the end of the day.
+        String ann = "  - {name: ann, skills: {s: 5, t: 1, nl: 5}, shifts: [{start: \"08:00\", end: \"10:00\"}]}\n";
+        String bob = "  - {name: bob, skills: {s: 2, nl: 5, en: 5}, shifts: [{start: \"08:00\", end: \"10:00\"}]}\n";
+        String closing = "  - {name: closing, channel: voice, skill: t, escalation: [{after: 60, close: sorry}]}\n";
+        String swapped = "version: 2\n" + DaySimulatorEscalationTest.YAML.replace(ann + bob, bob + ann).replace(closing, "")
+                .replace("queues:\n", "queues:\n" + closing);
+        assertThat(swapped).as("both swaps took").startsWith("version: 2").contains(bob + ann).contains("queues:\n" + closing);
+        var moved = org.loket.config.ConfigLoader.parse(java.util.Map.of("routing.yaml", swapped), "test");
+        org.loket.core.command.Command last = new org.loket.core.command.Command();
+        try (Journal journal = Journal.openExisting(folder); var commands = journal.commandReader()) {
+            while (commands.next(last)) {
+                // to the last
+            }
+        }
+        try (Journal journal = Journal.open(folder); var commands = journal.commandWriter(); var decisions = journal.decisionWriter()) {
+            org.loket.core.command.Command reload = new org.loket.core.command.Command();
+            reload.type = org.loket.core.command.CommandType.CONFIG_APPLIED;
+            reload.sequence = last.sequence + 1;
+            reload.timestampNs = last.timestampNs + 1_000_000_000L;
+            reload.payload = org.loket.core.config.RoutingConfigCodec.encode(moved.routing());
+            commands.append(reload);
+            Decision applied = new Decision();
+            applied.type = org.loket.core.decision.DecisionType.CONFIGURATION_APPLIED;
+            applied.causeSequence = reload.sequence;
+            applied.timestampNs = reload.timestampNs;
+            decisions.append(reload.sequence, new Decision[] {applied}, 1);
+        }
+        JsonNode after = AdminServer.explain(folder, moved.routing(), 2).get("offers").get(0);
+        assertThat(after.get("agent").asText()).as("not ann, who has bob's old id now").isEqualTo("bob");
+        assertThat(after.get("queue").asText()).isEqualTo(before.get("queue").asText());
+    }
+
+    /** DaySimulatorEscalationTest's day, journaled in {@code folder}; its configuration. */
+    private static LoadedConfig simulatedDay(Path folder) throws Exception {
+        LoadedConfig config = DaySimulatorEscalationTest.config();
+        try (Journal journal = Journal.open(folder)) {
+            new DaySimulator(config, new DaySimulator.Settings(LocalDate.of(2027, 3, 1), ZoneOffset.UTC, 3_000, 5_000, 1.0, 7))
+                    .run(DaySimulatorEscalationTest.trace(), journal, null);
+        }
+        return config;
     }
 }

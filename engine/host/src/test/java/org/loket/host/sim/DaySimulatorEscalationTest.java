@@ -30,7 +30,11 @@ public class DaySimulatorEscalationTest {
     private static final long S = 1_000;
 
     public static LoadedConfig config() throws Exception {
-        return ConfigLoader.parse(Map.of("routing.yaml", """
+        return ConfigLoader.parse(Map.of("routing.yaml", YAML), "test");
+    }
+
+    /** The helpdesk of these scenarios: queue q escalates (widen, callback, overflow to spill), closing closes. */
+    public static final String YAML = """
                 languages: [nl, en]
                 skills: [s, t, nl, en]
                 prompts: {sorry: {nl: sorry, en: sorry}}
@@ -49,8 +53,7 @@ public class DaySimulatorEscalationTest {
                   - {name: ann, skills: {s: 5, t: 1, nl: 5}, shifts: [{start: "08:00", end: "10:00"}]}
                   - {name: bob, skills: {s: 2, nl: 5, en: 5}, shifts: [{start: "08:00", end: "10:00"}]}
                 entries: [{name: phone, queue: q}, {name: spill-line, queue: spill}, {name: closing-line, queue: closing}]
-                """), "test");
-    }
+                """;
 
     private static TraceContact row(long arrivalMs, String id, String topic, long handleMs) {
         return new TraceContact(0, arrivalMs, id, Channel.VOICE, topic, -1, "nl", 0, false, -1, handleMs, 0, null, -1);
