@@ -527,6 +527,10 @@ public final class AdminServer implements AutoCloseable {
             reply(exchange, 400, error("a contact id is a number, not '" + idText + "'"));
             return;
         }
+        if (contactId < 0) { // -1 is the journal's "no contact": decisions about agents and configurations carry it
+            reply(exchange, 400, error("a contact id is 0 or more, not " + contactId));
+            return;
+        }
         RoutingConfig config = engine.query(RoutingCore::config).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         ObjectNode answer = explain(journalFolder, config, contactId);
         if (answer == null) {

@@ -65,10 +65,13 @@ public final class SecretFiles {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException(setting + " " + file + ": no such file", e);
         } catch (IOException e) {
             throw new IllegalArgumentException(setting + " " + file + " cannot be read: " + e.getMessage(), e);
         }
         Map<String, String> values = new LinkedHashMap<>();
+        Map<String, Integer> lineOf = new java.util.HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -76,9 +79,15 @@ public final class SecretFiles {
             }
             int eq = line.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException(setting + " " + file + ":" + (i + 1) + ": expected name=secret");
+                throw new IllegalArgumentException(setting + " " + file + ":" + (i + 1) + ": expected name=value");
             }
-            values.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+            String name = line.substring(0, eq).strip();
+            Integer first = lineOf.putIfAbsent(name, i + 1);
+            if (first != null) { // which one would win is a guess the file's editor should not have to make
+                throw new IllegalArgumentException(setting + " " + file + ":" + (i + 1) + ": " + name + " given twice (first on line "
+                        + first + ")");
+            }
+            values.put(name, line.substring(eq + 1).strip());
         }
         return values;
     }

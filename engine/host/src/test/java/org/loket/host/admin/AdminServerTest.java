@@ -354,6 +354,8 @@ class AdminServerTest {
         assertThat(offer.get("rule").asText()).isEqualTo("LONGEST_IDLE_AGENT");
         assertThat(offer.get("candidates").asInt()).isEqualTo(1);
         assertThat(send("GET", "/api/v1/contacts/123456/explain", TOKEN, null).statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/api/v1/contacts/-1/explain", TOKEN, null).statusCode())
+                .as("-1 is the journal's no-contact: decisions about agents carry it").isEqualTo(400);
     }
 
     @Test

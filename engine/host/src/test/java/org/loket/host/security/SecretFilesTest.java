@@ -31,7 +31,12 @@ class SecretFilesTest {
         }
         Path bad = OwnerOnly.write(folder.resolve("bad"), "lead-1=x\njust-a-secret\n");
         assertThatThrownBy(() -> SecretFiles.nameValueLines(bad, "admin.operatorsFile"))
-                .hasMessage("admin.operatorsFile " + bad + ":2: expected name=secret");
+                .hasMessage("admin.operatorsFile " + bad + ":2: expected name=value");
+        Path twice = OwnerOnly.write(folder.resolve("twice"), "lead-1=x\n# later\nlead-1 = y\n");
+        assertThatThrownBy(() -> SecretFiles.nameValueLines(twice, "chat.agent-secrets-file"))
+                .hasMessage("chat.agent-secrets-file " + twice + ":3: lead-1 given twice (first on line 1)");
+        assertThatThrownBy(() -> SecretFiles.readNameValueLines(folder.resolve("missing"), "--settings"))
+                .hasMessage("--settings " + folder.resolve("missing") + ": no such file");
         assertThatThrownBy(() -> SecretFiles.read(folder.resolve("missing"), "admin.tokenFile"))
                 .hasMessageStartingWith("admin.tokenFile " + folder.resolve("missing") + " cannot be read");
     }
