@@ -40,7 +40,11 @@ import org.loket.host.audit.OperatorAudit;
  * as the content stays the same, so the change lands once the blocker has gone. A save tries at once.
  *
  * <p>One daemon thread, "loket-config-watch"; only the top level of the folder is watched (the
- * loader reads nothing deeper). Stops when the folder goes away, saying so.
+ * loader reads nothing deeper). The folder's parent is watched too, for deploys that replace the
+ * folder rather than its files ({@code mv new live}, a release symlink swapped with
+ * {@code ln -sfn rel2 current}): the watch follows the new folder (a symbolic link resolved anew)
+ * and treats it as a change. While the folder is missing it waits for it, saying so; it stops only
+ * when the parent goes away.
  */
 public final class ConfigWatcher implements AutoCloseable {
     /** A burst of saves is over after this long without an event. */
@@ -56,6 +60,10 @@ public final class ConfigWatcher implements AutoCloseable {
     /** The one file watched when {@code --config} names a file, else null. */
     private final String onlyFile;
     private final WatchService watch;
+    /** The folder's parent: a folder replaced or a symbolic link swapped shows here, not in the folder. */
+    private final WatchKey parentKey;
+    /** The folder's own watch, or null while it is missing. */
+    private WatchKey folderKey;
     private final Debounce debounce;
     private final BooleanSupplier onChange;
     private final Consumer<String> log;
@@ -82,8 +90,8 @@ public final class ConfigWatcher implements AutoCloseable {
         this.retryMaxNs = TimeUnit.MILLISECONDS.toNanos(retryMaxMs);
         this.lastSeen = fingerprint();
         this.watch = FileSystems.getDefault().newWatchService();
-        folder.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                StandardWatchEventKinds.ENTRY_DELETE);
+        this.folderKey = register(folder);
+        this.parentKey = folder.getParent() == null || onlyFile != null ? null : register(folder.getParent());
         this.thread = new Thread(this::run, "loket-config-watch");
         thread.setDaemon(true);
         thread.start();
@@ -175,6 +183,32 @@ public final class ConfigWatcher implements AutoCloseable {
                 || lower.endsWith(".bak") || lower.endsWith(".part") || lower.endsWith(".crswap"));
     }
 
+    private WatchKey register(Path directory) throws IOException {
+        return directory.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                StandardWatchEventKinds.ENTRY_DELETE);
+    }
+
+    /**
+     * The folder was replaced (or its link swapped): watch what the path names now. Registering the
+     * path again resolves a symbolic link anew; the old key, which watches the old directory, goes.
+     */
+    private void follow() {
+        if (folderKey != null) {
+            folderKey.cancel();
+            folderKey = null;
+        }
+        if (!Files.isDirectory(folder)) {
+            log.accept("config watch: the folder " + folder + " is gone; waiting for it to come back");
+            return;
+        }
+        try {
+            folderKey = register(folder);
+            log.accept("config watch: following the folder " + folder + " anew (replaced)");
+        } catch (IOException e) {
+            log.accept("config watch: cannot watch " + folder + " (" + e.getMessage() + "); waiting for it to change again");
+        }
+    }
+
     private void run() {
         try {
             while (!closed) {
@@ -184,16 +218,33 @@ public final class ConfigWatcher implements AutoCloseable {
                     waitNs = Math.max(0, retryAtNs - nowNs);
                 }
                 WatchKey key = waitNs == Debounce.IDLE ? watch.take() : waitNs > 0 ? watch.poll(waitNs, TimeUnit.NANOSECONDS) : null;
-                if (key != null) {
+                if (key != null && key == parentKey) {
+                    boolean replaced = false;
+                    for (WatchEvent<?> event : key.pollEvents()) {
+                        replaced |= event.kind() == StandardWatchEventKinds.OVERFLOW
+                                || ((Path) event.context()).getFileName().equals(folder.getFileName());
+                    }
+                    if (!key.reset()) {
+                        log.accept("config watch: the folder " + folder.getParent() + " is gone; no longer watching " + folder);
+                        return;
+                    }
+                    if (replaced) {
+                        follow();
+                        debounce.event(System.nanoTime());
+                    }
+                } else if (key != null) {
                     for (WatchEvent<?> event : key.pollEvents()) {
                         if (event.kind() == StandardWatchEventKinds.OVERFLOW
                                 || relevant(((Path) event.context()).getFileName().toString(), onlyFile)) {
                             debounce.event(System.nanoTime());
                         }
                     }
-                    if (!key.reset()) {
-                        log.accept("config watch: the folder " + folder + " is gone; no longer watching it");
-                        return;
+                    if (!key.reset() && key == folderKey) {
+                        if (parentKey == null) {
+                            log.accept("config watch: the folder " + folder + " is gone; no longer watching it");
+                            return;
+                        }
+                        follow(); // gone, or already back under the same name
                     }
                 }
                 if (debounce.takeDue(System.nanoTime())) {

@@ -164,19 +164,64 @@ class ConfigWatcherTest {
         }
     }
 
+    /** A deploy that replaces the whole folder (rm -rf and a new one, mv new live) keeps the watch: it waits, then follows. */
     @Test
-    void shouldSayWhenTheFolderIsGone() throws Exception {
+    void shouldSayWhenTheFolderIsGoneAndFollowTheOneThatReplacesIt() throws Exception {
         Path config = Files.createDirectories(folder.resolve("config"));
         Files.writeString(config.resolve("routing.yaml"), "version: 1\n");
         try (ConfigWatcher watcher = watch(config, new AtomicBoolean(true))) {
             Files.delete(config.resolve("routing.yaml"));
             Files.delete(config);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (log.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(log).anySatisfy(line -> assertThat(line).contains("is gone; no longer watching it"));
+            awaitLog("is gone; waiting for it to come back");
+            Path next = Files.createDirectories(folder.resolve("next"));
+            Files.writeString(next.resolve("routing.yaml"), "version: 2\n");
+            Files.move(next, config);
+            awaitLog("following the folder " + config + " anew");
+            awaitCalls(1);
+            Files.writeString(config.resolve("routing.yaml"), "version: 3\n");
+            awaitCalls(2);
         }
+    }
+
+    /** A release symlink swapped to another folder ({@code ln -sfn rel2 current}): the watch reads and watches the new target. */
+    @Test
+    void shouldFollowASwappedSymbolicLink() throws Exception {
+        Path one = Files.createDirectories(folder.resolve("rel1"));
+        Files.writeString(one.resolve("routing.yaml"), "version: 1\n");
+        Path two = Files.createDirectories(folder.resolve("rel2"));
+        Files.writeString(two.resolve("routing.yaml"), "version: 2\n");
+        Path current = Files.createSymbolicLink(folder.resolve("current"), one.getFileName());
+        try (ConfigWatcher watcher = watch(current, new AtomicBoolean(true))) {
+            Path swap = Files.createSymbolicLink(folder.resolve("current.new"), two.getFileName());
+            Files.move(swap, current, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            awaitCalls(1);
+            Files.writeString(one.resolve("routing.yaml"), "version: 9\n");
+            settle();
+            assertThat(calls.get()).as("the old release is not watched any more").isEqualTo(1);
+            Files.writeString(two.resolve("routing.yaml"), "version: 3\n");
+            awaitCalls(2);
+        }
+    }
+
+    @Test
+    void shouldStopWhenTheParentIsGone() throws Exception {
+        Path parent = Files.createDirectories(folder.resolve("etc"));
+        Path config = Files.createDirectories(parent.resolve("config"));
+        Files.writeString(config.resolve("routing.yaml"), "version: 1\n");
+        try (ConfigWatcher watcher = watch(config, new AtomicBoolean(true))) {
+            Files.delete(config.resolve("routing.yaml"));
+            Files.delete(config);
+            Files.delete(parent);
+            awaitLog("no longer watching " + config);
+        }
+    }
+
+    private void awaitLog(String part) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (log.stream().noneMatch(line -> line.contains(part)) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(log).anySatisfy(line -> assertThat(line).contains(part));
     }
 
     @Test
