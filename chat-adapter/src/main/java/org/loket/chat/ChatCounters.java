@@ -48,6 +48,8 @@ public final class ChatCounters {
     public final LongAdder botIdleClosed = new LongAdder();
     public final LongAdder conversationsStarted = new LongAdder();
     public final LongAdder workItemsAccepted = new LongAdder();
+    /** Work items posted again with a (channel, externalId) Loket had: answered with the same id, nothing new made ({@link WorkItemIds}). */
+    public final LongAdder workItemDuplicates = new LongAdder();
     public final LongAdder framesIn = new LongAdder();
     /** Callbacks (a reply later, by e-mail when the citizen gave an address) an escalation step offered, and those taken. */
     public final LongAdder callbackOffers = new LongAdder();
@@ -87,6 +89,7 @@ public final class ChatCounters {
         m.put("botIdleClosed", botIdleClosed.sum());
         m.put("conversationsStarted", conversationsStarted.sum());
         m.put("workItemsAccepted", workItemsAccepted.sum());
+        m.put("workItemDuplicates", workItemDuplicates.sum());
         m.put("framesIn", framesIn.sum());
         m.put("callbackOffers", callbackOffers.sum());
         m.put("callbacksRequested", callbacksRequested.sum());

@@ -85,7 +85,8 @@ public final class ChatGateway implements Gateway {
             return Map.entry(live, HubRestart.CoreView.of(core));
         });
         var core = asked.get(30, TimeUnit.SECONDS);
-        Map<Long, List<TranscriptStore.Entry>> stored = transcripts.read(core.getKey().keySet()).get(5, TimeUnit.MINUTES);
+        TranscriptStore.Restart stored = transcripts.readForRestart(core.getKey().keySet(),
+                System.currentTimeMillis() - WorkItemIds.ENDED_KEEP_MS).get(5, TimeUnit.MINUTES);
         int restored = hub.ask(h -> h.restore(core.getKey(), stored, core.getValue())).get(30, TimeUnit.SECONDS);
         LOG.info("chat: {} live contacts in the core, {} conversations restored from {} in {} ms", core.getKey().size(), restored,
                 settings.transcriptFolder(), (System.nanoTime() - startNs) / 1_000_000);

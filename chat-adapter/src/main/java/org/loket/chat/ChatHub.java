@@ -164,7 +164,7 @@ final class ChatHub implements AutoCloseable {
      * An e-mail or social-media contact from {@code POST /api/v1/work-items}: see
      * {@link Citizens#acceptWorkItem}. Hub thread.
      */
-    String acceptWorkItem(Channel channel, String externalId, String from, String subject, String body, String preferredAgent) {
+    Citizens.WorkItem acceptWorkItem(Channel channel, String externalId, String from, String subject, String body, String preferredAgent) {
         return citizens.acceptWorkItem(channel, externalId, from, subject, body, preferredAgent);
     }
 
@@ -203,7 +203,7 @@ final class ChatHub implements AutoCloseable {
 
     // ------------------------------------------------------------------ restart: see HubRestart
 
-    int restore(Map<Long, HubRestart.LiveContact> live, Map<Long, List<TranscriptStore.Entry>> stored, HubRestart.CoreView view) {
+    int restore(Map<Long, HubRestart.LiveContact> live, TranscriptStore.Restart stored, HubRestart.CoreView view) {
         return restart.restore(live, stored, view);
     }
 

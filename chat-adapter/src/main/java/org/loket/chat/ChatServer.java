@@ -447,8 +447,11 @@ final class ChatServer implements AutoCloseable {
                             } else if (id == null) {
                                 respondJson(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
                                         Map.of("error", "busy; retry later", "retryAfterSeconds", 2));
+                            } else if (id.duplicate()) {
+                                // Loket had it already (a retry): the same id, 200, and nothing new was made
+                                respondJson(ctx, request, HttpResponseStatus.OK, Map.of("workItem", id.id(), "duplicate", true));
                             } else {
-                                respondJson(ctx, request, HttpResponseStatus.ACCEPTED, Map.of("workItem", id));
+                                respondJson(ctx, request, HttpResponseStatus.ACCEPTED, Map.of("workItem", id.id()));
                             }
                         } finally {
                             request.release();

@@ -384,13 +384,28 @@ final class Citizens {
     // ------------------------------------------------------------------ work items
 
     /**
-     * An e-mail or social-media contact from {@code POST /api/v1/work-items}.
+     * The answer to a work item: Loket's id of it, and whether Loket already had it (a repeated post
+     * of the same {@code channel} and {@code externalId}: nothing new was made or journaled).
+     */
+    record WorkItem(String id, boolean duplicate) {
+    }
+
+    /**
+     * An e-mail or social-media contact from {@code POST /api/v1/work-items}. Idempotent on
+     * ({@code channel}, {@code externalId}): while Loket has that item, and for
+     * {@link WorkItemIds#ENDED_KEEP_MS} after it ended, a post with the same key answers with its id
+     * and changes nothing, whatever else the post holds (the gateway's id names the message).
      *
      * @param preferredAgent the agent it should preferably reach (e.g. who answered the thread before), or
      *                       null; an unknown name is ignored (the queue's {@code preferredAgentSeconds} decides how long)
-     * @return the contact id as text, or {@code null} when the ring was full (the caller answers 503)
+     * @return the work item, or {@code null} when the ring was full (the caller answers 503)
      */
-    String acceptWorkItem(Channel channel, String externalId, String from, String subject, String body, String preferredAgent) {
+    WorkItem acceptWorkItem(Channel channel, String externalId, String from, String subject, String body, String preferredAgent) {
+        long known = hub.workItems.find(channel, externalId, System.currentTimeMillis());
+        if (known >= 0) {
+            hub.counters.workItemDuplicates.increment();
+            return new WorkItem(Long.toString(known), true);
+        }
         long id = nextContactId++;
         Integer preferred = preferredAgent == null ? null : hub.agentIds.get(preferredAgent);
         Command o = hub.command(CommandType.CONTACT_ARRIVED, id, preferred == null ? Command.NONE : preferred);
@@ -411,7 +426,8 @@ final class Citizens {
                 HubState.channelName(channel.code()), null, subject, from, externalId));
         c.say("citizen", body);
         hub.conversations.put(id, c);
-        return Long.toString(id);
+        hub.workItems.live(channel.code(), externalId, id);
+        return new WorkItem(Long.toString(id), false);
     }
 
     /**

@@ -408,6 +408,9 @@ final class CoreDecisions {
         }
         c.say("system", "ended: " + Outcome.name(d.outcome));
         c.record(TranscriptStore.Kind.ENDED, Outcome.name(d.outcome), d.outcome);
+        if (c.externalId != null) {
+            hub.workItems.ended(c.channel, c.externalId, c.id, c.endedMs);
+        }
         if (c.citizen != null) {
             c.citizen.send(hub.json.createObjectNode().put("type", "ended").put("outcome", Outcome.name(d.outcome)).toString());
         }
@@ -465,6 +468,9 @@ final class CoreDecisions {
             c.record(TranscriptStore.Kind.ENDED, "refused: " + RejectReason.name(d.reason), -1);
             c.phase = Phase.ENDED;
             c.endedMs = System.currentTimeMillis();
+            if (c.externalId != null) {
+                hub.workItems.ended(c.channel, c.externalId, c.id, c.endedMs); // a retry is refused no differently
+            }
             if (c.citizen != null) {
                 c.citizen.send(frame.toString());
             }

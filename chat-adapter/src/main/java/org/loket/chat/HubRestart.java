@@ -72,13 +72,23 @@ final class HubRestart {
      * topic, notes). Where the contact is (phase, queue, agent) comes from the core; agents'
      * presence too, and the contacts of other gateways (calls) agents hold, so the wallboard shows
      * them busy or in wrap-up. A resumed citizen gets {@code chat.resume-seconds} from now to come back.
-     * Contacts the core no longer holds stay on disk only. Hub thread.
+     * Contacts the core no longer holds stay on disk only. The work items' keys come back too: the
+     * recently ended ones, then the live ones, so a gateway's retry after the restart gets the id it
+     * had ({@link WorkItemIds}). Hub thread.
      *
+     * @param fromStore the stored entries of the live contacts, and the work items ended within
+     *                  {@link WorkItemIds#ENDED_KEEP_MS}
      * @param view the core's presences (by name) and announcement
      * @return how many conversations were restored
      */
-    int restore(Map<Long, LiveContact> live, Map<Long, List<TranscriptStore.Entry>> stored, CoreView view) {
+    int restore(Map<Long, LiveContact> live, TranscriptStore.Restart fromStore, CoreView view) {
         resync(view);
+        for (TranscriptStore.EndedWorkItem e : fromStore.endedWorkItems()) {
+            if (!live.containsKey(e.contactId())) {
+                hub.workItems.ended(e.channel(), e.externalId(), e.contactId(), e.endedMs());
+            }
+        }
+        Map<Long, List<TranscriptStore.Entry>> stored = fromStore.live();
         for (Map.Entry<Long, LiveContact> e : live.entrySet()) {
             LiveContact where = e.getValue();
             Phase phase = where.state() == ContactState.OFFERED.code() ? Phase.OFFERED
@@ -116,6 +126,9 @@ final class HubRestart {
             };
             if (c.phase == Phase.ENDED) {
                 continue;
+            }
+            if (c.externalId != null) {
+                hub.workItems.live(c.channel, c.externalId, c.id);
             }
             c.queue = where.queue() < hub.queues.length ? where.queue() : -1;
             c.agent = where.agent() < hub.agents.length ? where.agent() : -1;

@@ -65,6 +65,8 @@ final class HubState {
     QueueView[] queues;
     /** This gateway's contacts, and other gateways' that agents here hold (calls), by contact id. */
     final Map<Long, Conversation> conversations = new HashMap<>();
+    /** This gateway's work items, live and recently ended, by the gateway's key: a repeated post gets the same id. */
+    final WorkItemIds workItems = new WorkItemIds();
     /** Resumable conversations by the SHA-256 of their token. */
     final Map<String, Conversation> byToken = new HashMap<>();
     /** The supervisors' wallboard: its watchers, today's figures, the announcement, adherence. */

@@ -15,6 +15,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +34,7 @@ import net.openhft.chronicle.queue.impl.StoreFileListener;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.loket.core.Channel;
 import org.loket.host.security.OwnerOnlyFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -303,16 +305,47 @@ final class TranscriptStore implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> scan(ids), reader);
     }
 
+    /**
+     * A work item whose end the store holds: its contact id, channel code, the gateway's
+     * {@code externalId} and when it ended (wall clock).
+     */
+    record EndedWorkItem(long contactId, int channel, String externalId, long endedMs) {
+    }
+
+    /** What a restart takes from the store: the entries of the live contacts asked for, and the work items ended since a time. */
+    record Restart(Map<Long, List<Entry>> live, List<EndedWorkItem> endedWorkItems) {
+    }
+
+    /**
+     * In one scan of the whole store (on the reader thread): every stored entry of the contacts
+     * {@code ids}, as {@link #read(Set)}, and the work items that ended at or after {@code endedSinceMs},
+     * in the order they ended (so a restart knows which {@code externalId}s it already had).
+     */
+    CompletableFuture<Restart> readForRestart(Set<Long> ids, long endedSinceMs) {
+        return CompletableFuture.supplyAsync(() -> {
+            List<EndedWorkItem> ended = new ArrayList<>();
+            Map<Long, List<Entry>> live = scan(ids, endedSinceMs, ended);
+            return new Restart(live, ended);
+        }, reader);
+    }
+
     /** The stored entries of one contact (empty when unknown or past the retention). */
     CompletableFuture<List<Entry>> read(long contactId) {
         return read(Set.of(contactId)).thenApply(m -> m.getOrDefault(contactId, List.of()));
     }
 
     private Map<Long, List<Entry>> scan(Set<Long> ids) {
+        return ids.isEmpty() ? new HashMap<>() : scan(ids, Long.MAX_VALUE, null);
+    }
+
+    /**
+     * @param ended where work items that ended at or after {@code endedSinceMs} go, in end order;
+     *              null: none are collected
+     */
+    private Map<Long, List<Entry>> scan(Set<Long> ids, long endedSinceMs, List<EndedWorkItem> ended) {
         Map<Long, List<Entry>> found = new HashMap<>();
-        if (ids.isEmpty()) {
-            return found;
-        }
+        // Work items opened within the retention, by contact id, for the ends that follow (ended != null only).
+        Map<Long, Entry> workItems = new HashMap<>();
         try (ExcerptTailer tailer = queue.createTailer()) {
             tailer.toStart();
             while (true) {
@@ -325,10 +358,23 @@ final class TranscriptStore implements AutoCloseable {
                         continue;
                     }
                     long contactId = b.readLong(b.readPosition() + 2);
+                    int kind = b.peekUnsignedByte(b.readPosition() + 1);
                     if (ids.contains(contactId)) {
                         Entry e = decode(b);
                         if (e != null) {
                             found.computeIfAbsent(contactId, k -> new ArrayList<>()).add(e);
+                        }
+                    } else if (ended != null && kind == Kind.OPENED.code) {
+                        Entry e = decode(b);
+                        if (e != null && e.externalId() != null) {
+                            workItems.put(contactId, e);
+                        }
+                    } else if (ended != null && kind == Kind.ENDED.code && b.readRemaining() >= 18) {
+                        long endedMs = b.readLong(b.readPosition() + 10);
+                        Entry opened = workItems.remove(contactId);
+                        if (opened != null && endedMs >= endedSinceMs) {
+                            ended.add(new EndedWorkItem(contactId, Channel.valueOf(opened.who().toUpperCase(Locale.ROOT)).code(),
+                                    opened.externalId(), endedMs));
                         }
                     }
                 }

@@ -26,7 +26,8 @@
  *
  * <h2>Who uses it</h2>
  * <ul>
- *   <li>Citizens: {@link org.loket.chat.Citizens} (web chats, the chatbot, work items).</li>
+ *   <li>Citizens: {@link org.loket.chat.Citizens} (web chats, the chatbot, work items), with
+ *       {@link org.loket.chat.WorkItemIds} (a work item posted again gets the id it had).</li>
  *   <li>Agents: {@link org.loket.chat.Desks} (log-in, presence), {@link org.loket.chat.ContactActions}
  *       (accept, write, transfer, wrap up), {@link org.loket.chat.AgentSessions}.</li>
  *   <li>Supervisors: {@link org.loket.chat.Wallboard} (figures, pushed),
