@@ -126,6 +126,13 @@ final class TraceCommand {
                 spec.commandLine().getErr().printf("loket trace extract: the journal %s holds no contact%n", journal);
                 return 1;
             }
+            if (day != null && result.arrived() == 0 && result.staffing().isEmpty()) {
+                // As loket report --day: a day the journal does not cover is a mistake (a typo, the wrong
+                // journal or zone), not an empty trace to simulate.
+                spec.commandLine().getErr().printf("loket trace extract: the journal %s holds nothing on %s (%s): no contact"
+                        + " and no agent's login, pause or logout%n", journal, day, zone);
+                return 1;
+            }
             var w = spec.commandLine().getOut();
             if (out != null) {
                 TraceCsv.write(result.rows(), out);

@@ -306,8 +306,10 @@ public final class DaySimulator {
         List<SimContact> contacts = new ArrayList<>(trace.size());
         long nextId = 1;
         int selfServedUnreachable = 0;
+        // Rows the configuration cannot follow, by trace id: a redial of one is not "no earlier contact".
+        Map<String, TraceContact> unfollowable = new HashMap<>();
         for (TraceContact row : trace) {
-            String where = row.line() > 0 ? "line " + row.line() : "contact " + row.contactId();
+            String where = row.where();
             int language = row.language() == null ? -1 : config.languages().indexOf(row.language());
             if (row.language() != null && language < 0) {
                 problems.add(where + ": column language = '" + row.language() + "': valid: " + config.languages());
@@ -317,6 +319,7 @@ public final class DaySimulator {
                 plan = planner.plan(row.channel(), row.topic(), language, row.selfServed());
             } catch (IllegalArgumentException e) {
                 problems.add(where + ": column topic = '" + row.topic() + "': " + e.getMessage());
+                unfollowable.put(row.contactId(), row);
                 continue;
             }
             if (row.selfServed() && !plan.reachesInfo()) {
@@ -325,7 +328,11 @@ public final class DaySimulator {
             SimContact c = new SimContact(row, plan, nextId++, Math.max(language, 0));
             if (row.redialOf() != null) {
                 SimContact first = byTraceId.get(row.redialOf());
-                if (first == null) {
+                TraceContact invalid = unfollowable.get(row.redialOf());
+                if (first == null && invalid != null) {
+                    problems.add(where + ": column redial_of = '" + row.redialOf() + "': redials the contact of "
+                            + invalid.where() + ", which the configuration cannot follow (above)");
+                } else if (first == null) {
                     problems.add(where + ": column redial_of = '" + row.redialOf() + "': no earlier contact has that id");
                 }
                 c.redialOf = first;

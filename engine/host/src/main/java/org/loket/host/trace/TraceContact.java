@@ -5,6 +5,7 @@ import org.loket.core.Channel;
 /**
  * One contact of a trace (one row of the CSV format in {@code docs/trace-format.md}).
  *
+ * @param source        the file it came from (for error messages), null when generated or extracted
  * @param line          line of the CSV file it came from (for error messages), 0 when generated
  * @param arrivalMs     arrival, in ms after the trace's midnight (local time)
  * @param contactId     the trace's own id of the contact (any text without commas)
@@ -22,9 +23,25 @@ import org.loket.core.Channel;
  * @param callbackAfterMs how long the contact waits in a queue before asking to be called back
  *                      (keeping its place); -1 = never asks
  */
-public record TraceContact(int line, long arrivalMs, String contactId, Channel channel, String topic, int priority,
+public record TraceContact(String source, int line, long arrivalMs, String contactId, Channel channel, String topic, int priority,
                            String language, long selfServiceMs, boolean selfServed, long patienceMs, long handleMs,
                            long wrapUpMs, String redialOf, long callbackAfterMs) {
+    /** A row not read from a file (generated, extracted, made by a test). */
+    public TraceContact(int line, long arrivalMs, String contactId, Channel channel, String topic, int priority,
+                        String language, long selfServiceMs, boolean selfServed, long patienceMs, long handleMs,
+                        long wrapUpMs, String redialOf, long callbackAfterMs) {
+        this(null, line, arrivalMs, contactId, channel, topic, priority, language, selfServiceMs, selfServed, patienceMs, handleMs,
+                wrapUpMs, redialOf, callbackAfterMs);
+    }
+
+    /**
+     * Where the row is, as problems name it: {@code peak.csv:12} (the format's form, as the reader's
+     * own problems), {@code line 12} without a file, {@code contact 7} for a row of no file.
+     */
+    public String where() {
+        return line <= 0 ? "contact " + contactId : source == null ? "line " + line : source + ":" + line;
+    }
+
     /** Whether the contact ever gives up waiting. */
     public boolean abandons() {
         return patienceMs >= 0;

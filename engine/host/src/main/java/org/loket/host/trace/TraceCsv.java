@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import java.io.IOException;
+import java.io.PushbackReader;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -43,20 +44,26 @@ public final class TraceCsv {
     private TraceCsv() {
     }
 
-    /** Reads a trace, sorted by arrival (stable, so equal arrivals keep file order). */
+    /**
+     * Reads a trace, sorted by arrival (stable, so equal arrivals keep file order). The file is
+     * UTF-8 text, with or without a byte order mark; blank lines are skipped.
+     */
     public static List<TraceContact> read(Path file) throws TraceException {
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Reader reader = new Utf8Text(Files.newInputStream(file))) {
             return read(reader, file.toString());
         } catch (IOException e) {
             throw new TraceException(List.of(file + ": cannot read: " + e.getMessage()));
         }
     }
 
-    /** Reads a trace from {@code reader}; {@code name} appears in problems. */
+    /**
+     * Reads a trace from {@code reader}; {@code name} appears in problems, and each row keeps it
+     * ({@link TraceContact#where()}) for the problems found later (a row the configuration cannot follow).
+     */
     public static List<TraceContact> read(Reader reader, String name) throws TraceException {
         java.util.Set<String> ids = new java.util.HashSet<>();
         List<TraceContact> contacts = rows(reader, name, REQUIRED, r -> {
-            TraceContact contact = new TraceContact(r.line(),
+            TraceContact contact = new TraceContact(name, r.line(),
                     r.millis("arrival_ms", false),
                     r.text("contact_id", true),
                     r.channel(),
@@ -82,7 +89,7 @@ public final class TraceCsv {
     /** Reads a staffing file ({@code at_ms,agent,event,reason}), sorted by time (stable). */
     public static List<StaffingEvent> readStaffing(Path file) throws TraceException {
         List<StaffingEvent> events;
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Reader reader = new Utf8Text(Files.newInputStream(file))) {
             events = rows(reader, file.toString(), STAFFING_COLUMNS.subList(0, 3), r -> new StaffingEvent(r.line(),
                     r.millis("at_ms", false), r.text("agent", true), r.presence(), java.util.Objects.requireNonNullElse(r.text("reason", false), "")));
         } catch (IOException e) {
@@ -131,8 +138,9 @@ public final class TraceCsv {
         List<String> problems = new ArrayList<>();
         List<T> parsed = new ArrayList<>();
         CsvSchema schema = CsvSchema.emptySchema().withHeader().withColumnReordering(true);
+        // Blank lines are skipped (a row of nothing is no contact; the lines keep their numbers).
         try (MappingIterator<Map<String, String>> rows = MAPPER.readerForMapOf(String.class).with(schema)
-                .with(CsvParser.Feature.TRIM_SPACES).readValues(reader)) {
+                .with(CsvParser.Feature.TRIM_SPACES).with(CsvParser.Feature.SKIP_EMPTY_LINES).readValues(withoutBom(reader))) {
             CsvSchema header = (CsvSchema) rows.getParser().getSchema();
             List<String> present = new ArrayList<>();
             header.forEach(column -> present.add(column.getName()));
@@ -155,6 +163,9 @@ public final class TraceCsv {
             problems.add(message.startsWith("Empty header line")
                     ? name + ":1: no header line (an empty file?): a trace starts with a header naming its columns; required: " + required
                     : name + (line > 0 ? ":" + line : "") + ": not a readable CSV file: " + message);
+        } catch (Utf8Text.NotUtf8 e) {
+            problems.add(name + ":" + e.line() + ": not UTF-8 text (from this line on); save the file as UTF-8"
+                    + " (in Excel: \"CSV UTF-8\")");
         } catch (IOException | RuntimeException e) {
             problems.add(name + ": not a readable CSV file: " + e.getMessage());
         }
@@ -162,6 +173,19 @@ public final class TraceCsv {
             throw new TraceException(problems);
         }
         return parsed;
+    }
+
+    /**
+     * {@code reader} without the byte order mark (U+FEFF) it may start with: Excel's "CSV UTF-8" and
+     * other Windows tools write one, and the header's first column would not match with it.
+     */
+    private static Reader withoutBom(Reader reader) throws IOException {
+        PushbackReader r = new PushbackReader(reader, 1);
+        int first = r.read();
+        if (first >= 0 && first != '\uFEFF') {
+            r.unread(first);
+        }
+        return r;
     }
 
     /** Writes a trace with every column, in the documented order. */

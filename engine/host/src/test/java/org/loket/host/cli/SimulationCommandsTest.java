@@ -86,9 +86,38 @@ class SimulationCommandsTest {
         assertThat(bad.err()).contains("bad-staffing.csv:2: column event = 'dance': must be login, ready, pause or logout");
         Result empty = run("trace", "extract", "--journal", folder.resolve("no-journal").toString(), "--out", recorded.toString());
         assertThat(empty.exit()).isNotZero();
+        // A day the journal does not cover: extract refuses it as report does, and writes no empty trace.
+        Path none = folder.resolve("2020-01-01.csv");
+        Result otherDay = run("trace", "extract", "--journal", journal.toString(), "--day", "2020-01-01", "--out", none.toString());
+        assertThat(otherDay.exit()).isEqualTo(1);
+        assertThat(otherDay.err()).contains("holds nothing on 2020-01-01 (Europe/Amsterdam)");
+        assertThat(none).doesNotExist();
+        assertThat(run("report", "--journal", journal.toString(), "--day", "2020-01-01").exit()).isEqualTo(otherDay.exit());
 
         String page = Files.readString(html);
         assertThat(page).contains("<canvas id=\"sl\">", "Chart.js v4").doesNotContain("http://", "<script src=");
+    }
+
+    /**
+     * A trace saved by Excel ("CSV UTF-8": a byte order mark) with a blank line, a row the
+     * configuration cannot follow and a redial of that row: the BOM and the blank line are no
+     * problem; the errors name the file, and the redial's says what is wrong with the row it redials.
+     */
+    @Test
+    void simulateShouldNameTheTraceFileInEveryProblemOfARowTheConfigurationCannotFollow() throws Exception {
+        Path bad = folder.resolve("excel.csv");
+        Files.writeString(bad, "\uFEFFarrival_ms,contact_id,channel,topic,self_service_ms,self_served,patience_ms,handle_ms,wrapup_ms,redial_of\n"
+                + "1000,a,voice,login-voice,0,false,,1000,0,\n"
+                + "\n"
+                + "2000,b,voice,no-such-queue,0,false,,1000,0,\n"
+                + "3000,c,voice,login-voice,0,false,,1000,0,b\n"
+                + "4000,d,voice,login-voice,0,false,,1000,0,zz\n");
+        Result r = run("simulate", "--trace", bad.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains(bad + ":4: column topic = 'no-such-queue': ",
+                        bad + ":5: column redial_of = 'b': redials the contact of " + bad + ":4, which the configuration cannot follow",
+                        bad + ":6: column redial_of = 'zz': no earlier contact has that id")
+                .doesNotContain("header", "line 4", "column arrival_ms");
     }
 
     @Test
@@ -248,6 +277,6 @@ class SimulationCommandsTest {
                 + "10,a,voice,no-such-queue,0,false,,1000,0\n");
         Result r = run("simulate", "--trace", bad.toString());
         assertThat(r.exit()).isNotZero();
-        assertThat(r.err()).contains("line 2: column topic = 'no-such-queue'");
+        assertThat(r.err()).contains(bad + ":2: column topic = 'no-such-queue'");
     }
 }

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.loket.core.Channel;
 
 class TraceCsvTest {
@@ -66,6 +70,53 @@ class TraceCsvTest {
         StringWriter out = new StringWriter();
         TraceCsv.write(rows, out);
         List<TraceContact> back = TraceCsv.read(new StringReader(out.toString()), "w.csv");
-        assertThat(back).usingRecursiveFieldByFieldElementComparatorIgnoringFields("line").isEqualTo(rows);
+        assertThat(back).usingRecursiveFieldByFieldElementComparatorIgnoringFields("source", "line").isEqualTo(rows);
+    }
+
+    private static final String HEADER = "arrival_ms,contact_id,channel,topic,self_service_ms,self_served,patience_ms,handle_ms,wrapup_ms\n";
+
+    @Test
+    void shouldReadAFileThatStartsWithAByteOrderMark(@TempDir Path folder) throws Exception {
+        Path file = folder.resolve("excel.csv"); // Excel's "CSV UTF-8" writes EF BB BF first
+        Files.write(file, ("\uFEFF" + HEADER + "1000,a,voice,login-voice,0,false,,1000,0\n").getBytes(StandardCharsets.UTF_8));
+        List<TraceContact> rows = TraceCsv.read(file);
+        assertThat(rows).singleElement().satisfies(r -> {
+            assertThat(r.arrivalMs()).isEqualTo(1000);
+            assertThat(r.where()).isEqualTo(file + ":2");
+        });
+    }
+
+    @Test
+    void shouldSkipBlankLinesAndKeepTheLineNumbersOfTheRowsAfterThem() throws Exception {
+        String csv = HEADER + "1000,a,voice,login-voice,0,false,,1000,0\n\n   \n2000,b,voice,,0,false,,1000,0\n\n";
+        assertThatThrownBy(() -> TraceCsv.read(new StringReader(csv), "t.csv")).isInstanceOf(TraceException.class)
+                .satisfies(e -> assertThat(((TraceException) e).problems()).containsExactly("t.csv:5: column topic: is required"));
+        List<TraceContact> rows = TraceCsv.read(new StringReader(csv.replace(",,0,false", ",q,0,false")), "t.csv");
+        assertThat(rows).extracting(TraceContact::line).containsExactly(2, 5);
+    }
+
+    @Test
+    void shouldSayWhichLineIsNotUtf8Text(@TempDir Path folder) throws Exception {
+        Path file = folder.resolve("latin1.csv");
+        StringBuilder csv = new StringBuilder(HEADER);
+        for (int i = 0; i < 2_000; i++) { // past the first buffers: the line is where the byte is, not where reading was
+            csv.append(1000 + i).append(",c").append(i).append(",voice,login-voice,0,false,,1000,0\n");
+        }
+        csv.append("9999,caf\u00e9,voice,login-voice,0,false,,1000,0\n");
+        Files.write(file, csv.toString().getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> TraceCsv.read(file)).isInstanceOf(TraceException.class)
+                .satisfies(e -> assertThat(((TraceException) e).problems()).containsExactly(
+                        file + ":2002: not UTF-8 text (from this line on); save the file as UTF-8 (in Excel: \"CSV UTF-8\")"));
+        Path staffing = Files.write(folder.resolve("staffing.csv"), "at_ms,agent,event\n0,jos\u00e9,login\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> TraceCsv.readStaffing(staffing)).isInstanceOf(TraceException.class)
+                .hasMessage(staffing + ":2: not UTF-8 text (from this line on); save the file as UTF-8 (in Excel: \"CSV UTF-8\")");
+    }
+
+    @Test
+    void shouldNameWhereARowIs() {
+        TraceContact read = new TraceContact("peak.csv", 12, 0, "a", Channel.VOICE, "q", -1, null, 0, false, -1, 0, 0, null, -1);
+        assertThat(read.where()).isEqualTo("peak.csv:12");
+        TraceContact generated = new TraceContact(0, 0, "7", Channel.VOICE, "q", -1, null, 0, false, -1, 0, 0, null, -1);
+        assertThat(generated.where()).isEqualTo("contact 7");
     }
 }
