@@ -25,6 +25,30 @@ class TranscriptStoreTest {
         return Files.createTempDirectory(Path.of("target"), "transcripts-").resolve("transcripts");
     }
 
+    /** What a restart takes: the live contacts' entries, and the work items (not chats) that ended since the window's start. */
+    @Test
+    void shouldFindTheWorkItemsThatEndedSinceATimeInTheOrderTheyEnded() throws Exception {
+        Path folder = folder();
+        try (TranscriptStore store = TranscriptStore.open(folder, 30)) {
+            store.append(new Entry(1, Kind.OPENED, 1_000, 0, "email", null, "s", "a@example.org", "mail-old"));
+            store.append(new Entry(2, Kind.OPENED, 1_000, 0, "social", null, "s", "b", "dm-2"));
+            store.append(new Entry(3, Kind.OPENED, 1_000, 0, "chat", "token-hash", null, null, null));
+            store.append(new Entry(4, Kind.OPENED, 1_000, 0, "email", null, "s", "c@example.org", "mail-live"));
+            store.append(new Entry(5, Kind.OPENED, 1_000, 0, "email", null, "s", "d@example.org", "mail-5"));
+            store.append(Entry.of(1, Kind.ENDED, "ANSWERED", 1, 4_999));
+            store.append(Entry.of(5, Kind.ENDED, "ABANDONED", 2, 6_000));
+            store.append(Entry.of(3, Kind.ENDED, "ANSWERED", 1, 6_000));
+            store.append(Entry.of(2, Kind.ENDED, "ANSWERED", 1, 7_000));
+        }
+        try (TranscriptStore store = TranscriptStore.open(folder, 30)) {
+            TranscriptStore.Restart restart = store.readForRestart(Set.of(4L), 5_000).get(10, TimeUnit.SECONDS);
+            assertThat(restart.live()).containsOnlyKeys(4L);
+            assertThat(restart.endedWorkItems()).containsExactly(
+                    new TranscriptStore.EndedWorkItem(5, org.loket.core.Channel.EMAIL.code(), "mail-5", 6_000),
+                    new TranscriptStore.EndedWorkItem(2, org.loket.core.Channel.SOCIAL.code(), "dm-2", 7_000));
+        }
+    }
+
     @Test
     void shouldReadBackEveryEntryOfAContactAfterAReopen() throws Exception {
         Path folder = folder();
