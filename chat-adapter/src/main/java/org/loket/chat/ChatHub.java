@@ -118,6 +118,16 @@ final class ChatHub implements AutoCloseable {
         thread.execute(() -> run(task));
     }
 
+    /** The conversations by contact id (tests read them, on the hub thread). */
+    java.util.Map<Long, Conversation> conversations() {
+        return hub.conversations;
+    }
+
+    /** Forgets what ended a while ago and closes idle chats, as the hub's timer does (tests call it, on the hub thread). */
+    void sweepCitizens() {
+        citizens.sweep();
+    }
+
     /** Runs {@code query} on the hub thread and returns its answer (tests and the stats endpoint). */
     <T> CompletableFuture<T> ask(Function<ChatHub, T> query) {
         CompletableFuture<T> answer = new CompletableFuture<>();

@@ -575,18 +575,27 @@ final class Citizens {
     }
 
     /** Citizens who did not come back in time leave; ended conversations are forgotten. */
+    /** Whether the contact is still on its agent's desktop (in wrap-up): the agent field stays set after it closed. */
+    private boolean heldByItsAgent(Conversation c) {
+        return c.agent >= 0 && c.agent < hub.agents.length && hub.agents[c.agent].held.contains(c.id);
+    }
+
     void sweep() {
         long now = System.currentTimeMillis();
         for (Iterator<Conversation> it = hub.conversations.values().iterator(); it.hasNext(); ) {
             Conversation c = it.next();
-            if (!c.ours || c.channel != Channel.CHAT.code()) {
+            if (!c.ours) {
                 continue;
             }
-            if (c.phase == Phase.ENDED && now - c.endedMs > ENDED_KEEP_MS && c.agent < 0) {
+            if (c.phase == Phase.ENDED && now - c.endedMs > ENDED_KEEP_MS && !heldByItsAgent(c)) {
+                // Web chats and work items alike: an ended e-mail kept for ever was a conversation per
+                // e-mail in memory (a retry is still known by WorkItemIds, the texts by the transcripts).
                 if (c.tokenHash != null) {
                     hub.byToken.remove(c.tokenHash);
                 }
                 it.remove();
+            } else if (c.channel != Channel.CHAT.code()) {
+                continue;
             } else if (c.citizen == null && c.expiresMs > 0 && c.expiresMs < now && c.tokenHash != null) {
                 citizenLeft(c);
             } else if (c.phase == Phase.SELF_SERVICE && c.citizen != null && now - c.lastCitizenMs > hub.settings.botIdleSeconds() * 1000L) {

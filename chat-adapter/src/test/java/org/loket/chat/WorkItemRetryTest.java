@@ -68,6 +68,17 @@ class WorkItemRetryTest {
             t.engine.awaitQuiet(5_000);
             assertThat(arrivals(t)).isEqualTo(1);
             assertThat(t.engine.query(core -> core.liveContacts()).get(5, TimeUnit.SECONDS)).isZero();
+
+            // An ended item goes from the hub's memory a minute after its end, as a web chat does; a retry is still known.
+            long contact = Long.parseLong(id);
+            assertThat(t.gateway.hub().ask(h -> h.conversations().containsKey(contact)).get(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(t.gateway.hub().ask(h -> {
+                h.conversations().get(contact).endedMs -= 61_000;
+                h.sweepCitizens();
+                return h.conversations().containsKey(contact);
+            }).get(5, TimeUnit.SECONDS)).as("an e-mail kept for ever was memory per e-mail").isFalse();
+            HttpResponse<String> later = post(http, t, MAIL_42);
+            assertThat(JSON.readTree(later.body()).path("workItem").asText()).isEqualTo(id);
         }
     }
 
