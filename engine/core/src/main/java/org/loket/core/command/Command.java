@@ -22,6 +22,15 @@ public final class Command {
      */
     public static final int TRANSFER_INTRODUCE = 2;
 
+    /**
+     * {@link #reason} of a {@link CommandType#CONTACT_ABANDONED} or {@link CommandType#CONTACT_ENDED}
+     * that no citizen's hang-up caused: a gateway ended, at its start after a restart of Loket, a
+     * contact whose session died with the previous process (or whose end it could only infer). The
+     * outcome is the core's usual one; the reason is journaled so reports and audits can tell these
+     * ends apart. The core ignores it.
+     */
+    public static final int ENDED_AT_RESTART = 1;
+
     public CommandType type;
     /** Position of the command in the journal, assigned by the host; echoed in decisions. */
     public long sequence;

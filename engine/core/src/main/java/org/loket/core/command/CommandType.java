@@ -16,7 +16,10 @@ public enum CommandType {
     CONTACT_ARRIVED(3),
     /** {@code contactId, input}: a menu choice (0-9, 10 = '*', 11 = '#'). */
     SELF_SERVICE_INPUT(4),
-    /** {@code contactId}: the citizen left before an agent took the contact. */
+    /**
+     * {@code contactId}: the citizen left before an agent took the contact. {@code reason} may be
+     * {@link Command#ENDED_AT_RESTART} (journaled for analysis; the core ignores it).
+     */
     CONTACT_ABANDONED(5),
     /** {@code agentId}: the agent logs in and is ready. */
     AGENT_LOGGED_IN(6),
@@ -26,7 +29,10 @@ public enum CommandType {
     OFFER_ACCEPTED(8),
     /** {@code contactId, agentId}. */
     OFFER_DECLINED(9),
-    /** {@code contactId}: the conversation with an agent ended. */
+    /**
+     * {@code contactId}: the conversation with an agent ended. {@code reason} may be
+     * {@link Command#ENDED_AT_RESTART} (journaled for analysis; the core ignores it).
+     */
     CONTACT_ENDED(10),
     /**
      * {@code contactId, agentId}: the agent finished after-contact work. {@code reason} may carry the

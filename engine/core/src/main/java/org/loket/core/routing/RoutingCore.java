@@ -1691,6 +1691,15 @@ public final class RoutingCore {
         return slot < 0 ? ContactState.NONE : ContactState.ofCode(contacts.state(slot));
     }
 
+    /**
+     * The channel a live contact came in on, or null when it is not live: how a gateway tells its
+     * own contacts from the others' after a restart (a contact in self-service has no queue yet).
+     */
+    public Channel contactChannel(long contactId) {
+        int slot = contacts == null ? -1 : contacts.slotOf(contactId);
+        return slot < 0 ? null : Channel.ofCode(contacts.channel(slot));
+    }
+
     /** The queue a live contact is in or was last routed to, or -1. */
     public int contactQueue(long contactId) {
         int slot = contacts == null ? -1 : contacts.slotOf(contactId);
