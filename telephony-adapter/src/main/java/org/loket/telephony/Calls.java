@@ -242,6 +242,13 @@ final class Calls {
         final AtomicLong introductions = new AtomicLong();
         /** Introductions the joined agent left first (hung up, or Leave): the caller stayed with the introducer. */
         final AtomicLong introductionsReturned = new AtomicLong();
+        /**
+         * Calls of a previous process the core still held at start in self-service, waiting or offered:
+         * ended as abandoned ({@link CallsLeftAtRestart}); and its conversations that may have outlived
+         * the restart in Asterisk, ended when the agent's phone is free.
+         */
+        final AtomicLong callsLostAtRestart = new AtomicLong();
+        final AtomicLong callsTalkingAtRestart = new AtomicLong();
 
         /** Every count by name, in a fixed order (the metrics' names: {@code loket_telephony_<snake case>_total}). */
         java.util.Map<String, Long> snapshot() {
@@ -285,6 +292,8 @@ final class Calls {
             m.put("warmFirstAgentHungUp", warmFirstAgentHungUp.get());
             m.put("introductions", introductions.get());
             m.put("introductionsReturned", introductionsReturned.get());
+            m.put("callsLostAtRestart", callsLostAtRestart.get());
+            m.put("callsTalkingAtRestart", callsTalkingAtRestart.get());
             return m;
         }
 

@@ -67,6 +67,8 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     private List<String> loggedInAtStart = List.of();
     /** The prompt of the service announcement the core held when the gateway started, or null. */
     private String announcementAtStart;
+    /** The calls of a previous process the core still held at start ({@link #seedFromCore}). */
+    private volatile CallsLeftAtRestart leftAtRestart = CallsLeftAtRestart.none();
     private final ExecutorService actions = Executors.newVirtualThreadPerTaskExecutor();
     private final MonitoringLog monitoringLog;
 
@@ -111,6 +113,10 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             ami.announce(announcementAtStart);
         }
         ami.start();
+        if (leftAtRestart.anyTalking()) {
+            CallsLeftAtRestart left = leftAtRestart;
+            actions.execute(() -> left.watch(link::inCall, link::connected, context.engine(), calls));
+        }
         context.offer(org.loket.host.gateway.CallMonitoring.class, this::ringSupervisor);
         LOG.info("telephony: FastAGI on {}:{}, AMI {}@{}:{} ({})", settings.agiBind(), settings.agiPort(),
                 settings.amiUser(), settings.amiHost(), settings.amiPort(), acceptor.getName());
@@ -136,13 +142,15 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             LOG.warn("telephony.pseudonymKeyFile not set: caller pseudonyms use a random key of this process");
         }
         loggedInAtStart = seedFromCore(context);
+        leftAtRestart.endOrphans(calls); // before the FastAGI server takes a call: none of its contacts is among them
     }
 
     /**
      * What the core recovered that the adapter needs at start: the endpoints (agent names) of
      * call-taking agents it holds logged in (for AMI presence), voice contacts in after-call work
-     * (for {@code *57}) into {@link Calls#wrapUps}, and the service announcement into
-     * {@link #announcementAtStart} (for Asterisk's database). Nothing without an engine.
+     * (for {@code *57}) into {@link Calls#wrapUps}, the service announcement into
+     * {@link #announcementAtStart} (for Asterisk's database), and the other voice contacts, which
+     * no session of this process owns, into {@link #leftAtRestart}. Nothing without an engine.
      */
     private List<String> seedFromCore(GatewayContext context) throws Exception {
         Engine engine = context.engine();
@@ -165,6 +173,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
                     calls.wrapUps.put(core.config().agents().get(core.contactAgent(live[i])).name(), live[i]);
                 }
             }
+            leftAtRestart = CallsLeftAtRestart.read(core, Set.copyOf(calls.callbacks.keySet()));
             return in;
         }).get(30, TimeUnit.SECONDS);
     }
@@ -353,6 +362,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             }
             case END_CONTACT -> {
                 calls.board.ended(contactId);
+                leftAtRestart.ended(contactId);
                 if (calls.callbacks.containsKey(contactId)) {
                     actions.execute(() -> calls.callbackDone(contactId)); // file IO off the egress thread
                 }
@@ -499,6 +509,10 @@ public final class TelephonyGateway implements Gateway, AgiScript {
 
     Calls calls() {
         return calls;
+    }
+
+    CallsLeftAtRestart leftAtRestart() {
+        return leftAtRestart;
     }
 
     ExecutorService actions() {

@@ -1,0 +1,178 @@
+package org.loket.telephony;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.loket.core.Channel;
+import org.loket.core.ContactState;
+import org.loket.core.command.Command;
+import org.loket.core.command.CommandType;
+import org.loket.core.routing.RoutingCore;
+import org.loket.host.pipeline.Engine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The voice contacts a previous process of Loket left in the core (a crash, or a stop with calls
+ * up): recovered from the journal, but no call session of this process owns them. Without this
+ * they walked the IVR's timeouts into a queue and waited there as callers nobody could reach.
+ * <p>What survives a restart in Asterisk follows from the dialplan ({@code loket asterisk-config}):
+ * a caller in self-service or on hold is in an AGI command that watches the AGI socket, so the
+ * dead connection ends it and the dialplan sends the caller to the fallback route. An agent's
+ * {@code Dial} (or a warm transfer's {@code Bridge}) is an application the AGI runs: Asterisk
+ * does not read the socket until it returns, so a conversation goes on until someone hangs up.
+ * Hence, at start, before the FastAGI server accepts a call:
+ * <ul>
+ * <li>in self-service, waiting or offered (the offer's dial died with the caller's hold): ended
+ *     now with {@code CONTACT_ABANDONED}, reason {@link Command#ENDED_AT_RESTART}; the core's
+ *     outcome is {@code ABANDONED_IN_SELF_SERVICE} or {@code ABANDONED};</li>
+ * <li>in conversation (connected, or a warm transfer whose first agent stays on the line): kept,
+ *     and ended when the agent's phone is no longer in a call, which the AMI tells
+ *     ({@link #checkTalking}): {@code CONTACT_ENDED} (outcome {@code ANSWERED}) or, for a warm
+ *     transfer not yet accepted, {@code CONTACT_ABANDONED}, reason {@link Command#ENDED_AT_RESTART};</li>
+ * <li>left alone: after-call work (the agent ends it, {@link Calls#wrapUps}), kept callbacks waiting
+ *     or offered ({@link CallbackStore}: their callers hung up on purpose and wait to be rung), and
+ *     other channels' contacts (chat keeps its own).</li>
+ * </ul>
+ * Thread-safe: read on the core thread, ended on the gateway's threads.
+ */
+final class CallsLeftAtRestart {
+    private static final Logger LOG = LoggerFactory.getLogger(CallsLeftAtRestart.class);
+    /** How often the AMI is asked about the phones of conversations that outlived the restart. */
+    static final long TALK_CHECK_MS = 2_000;
+
+    /** A contact to end now, and the state the core held it in (for the log). */
+    record Orphan(long contactId, ContactState state) {
+    }
+
+    private final List<Orphan> orphans;
+    /** Conversations that may still be up in Asterisk, by contact id: the endpoint (agent name) whose phone carries it. */
+    private final Map<Long, String> talking = new ConcurrentHashMap<>();
+
+    private CallsLeftAtRestart(List<Orphan> orphans, Map<Long, String> talking) {
+        this.orphans = orphans;
+        this.talking.putAll(talking);
+    }
+
+    /** Nothing left behind (no engine: a test double). */
+    static CallsLeftAtRestart none() {
+        return new CallsLeftAtRestart(List.of(), Map.of());
+    }
+
+    /**
+     * Sorts the core's live voice contacts. Core thread ({@link Engine#query}).
+     *
+     * @param keptCallbacks the contacts whose callers wait for a call back ({@link Calls#callbacks})
+     */
+    static CallsLeftAtRestart read(RoutingCore core, Set<Long> keptCallbacks) {
+        List<Orphan> orphans = new ArrayList<>();
+        Map<Long, String> talking = new java.util.HashMap<>();
+        long[] live = new long[core.liveContacts()];
+        for (int i = 0, n = core.liveContactIds(live); i < n; i++) {
+            long id = live[i];
+            ContactState state = core.contactState(id);
+            if (core.contactChannel(id) != Channel.VOICE || state == ContactState.WRAP_UP) {
+                continue;
+            }
+            int holder = core.contactHolder(id);
+            int onThePhone = holder >= 0 ? holder : state == ContactState.CONNECTED ? core.contactAgent(id) : -1;
+            if (onThePhone >= 0) {
+                talking.put(id, core.config().agents().get(onThePhone).name());
+            } else if (!keptCallbacks.contains(id)) {
+                orphans.add(new Orphan(id, state));
+            }
+        }
+        return new CallsLeftAtRestart(orphans, talking);
+    }
+
+    /**
+     * Publishes the end of every orphan (at start, through the starting gateway's publisher, which
+     * holds them until the gateway is in egress), counts them in {@code callsLostAtRestart} and logs
+     * them once. @return how many were ended
+     */
+    int endOrphans(Calls calls) {
+        int[] byState = new int[ContactState.values().length];
+        int ended = 0;
+        for (Orphan o : orphans) {
+            if (calls.publish(new Calls.Out(CommandType.CONTACT_ABANDONED, o.contactId(), -1, -1, -1, -1, Command.ENDED_AT_RESTART))) {
+                byState[o.state().ordinal()]++;
+                ended++;
+            }
+        }
+        calls.counters.callsLostAtRestart.addAndGet(ended);
+        calls.counters.callsTalkingAtRestart.addAndGet(talking.size());
+        if (ended > 0 || !talking.isEmpty()) {
+            LOG.warn("telephony: {} calls of the previous process ended as abandoned (lost at restart: {} in self-service,"
+                    + " {} waiting, {} offered); {} conversations may still be up in Asterisk and end when the agent's phone"
+                    + " is free", ended, byState[ContactState.SELF_SERVICE.ordinal()], byState[ContactState.WAITING.ordinal()],
+                    byState[ContactState.OFFERED.ordinal()], talking.size());
+        }
+        if (ended < orphans.size()) {
+            LOG.error("telephony: {} calls of the previous process could not be ended (ring full)", orphans.size() - ended);
+        }
+        return ended;
+    }
+
+    /** Whether conversations of the previous process are still watched. */
+    boolean anyTalking() {
+        return !talking.isEmpty();
+    }
+
+    /** The contact ended (a decision on egress): it is no longer watched. */
+    void ended(long contactId) {
+        if (!talking.isEmpty()) {
+            talking.remove(contactId);
+        }
+    }
+
+    /**
+     * One round: asks whether each watched agent's phone is still in a call; a conversation whose
+     * phone is not (or whose end the AMI cannot tell, {@code null}: asked again next round) is
+     * ended as the core holds it now. Gateway's action thread.
+     *
+     * @param inCall the AMI's answer per endpoint: true in a call, false not, null unknown
+     * @return how many conversations were ended
+     */
+    int checkTalking(Function<String, Boolean> inCall, Engine engine, Calls calls) throws Exception {
+        int ended = 0;
+        for (Map.Entry<Long, String> e : List.copyOf(talking.entrySet())) {
+            if (!Boolean.FALSE.equals(inCall.apply(e.getValue()))) {
+                continue;
+            }
+            long id = e.getKey();
+            ContactState state = engine.query(core -> core.contactState(id)).get(30, TimeUnit.SECONDS);
+            CommandType end = state == ContactState.CONNECTED ? CommandType.CONTACT_ENDED
+                    : state == ContactState.WAITING || state == ContactState.OFFERED ? CommandType.CONTACT_ABANDONED : null;
+            if (end == null || calls.publish(new Calls.Out(end, id, -1, -1, -1, -1, Command.ENDED_AT_RESTART))) {
+                talking.remove(id);
+                ended += end == null ? 0 : 1;
+                LOG.info("telephony: call {} of the previous process: {}'s phone is free; {}", id, e.getValue(),
+                        end == null ? "the contact had ended" : "ended (" + end + ")");
+            }
+        }
+        return ended;
+    }
+
+    /**
+     * Until every watched conversation ended: a round every {@link #TALK_CHECK_MS} while the AMI is
+     * connected. Runs on the gateway's action executor (a virtual thread; shut down with it).
+     */
+    void watch(Function<String, Boolean> inCall, java.util.function.BooleanSupplier connected, Engine engine, Calls calls) {
+        try {
+            while (!talking.isEmpty()) {
+                TimeUnit.MILLISECONDS.sleep(TALK_CHECK_MS);
+                if (connected.getAsBoolean()) {
+                    checkTalking(inCall, engine, calls);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("telephony: watching the conversations of the previous process stopped: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package org.loket.telephony;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.loket.config.ConfigLoader;
+import org.loket.config.LoadedConfig;
+import org.loket.core.AgentState;
+import org.loket.core.Channel;
+import org.loket.core.ContactState;
+import org.loket.core.command.Command;
+import org.loket.core.command.CommandType;
+import org.loket.core.decision.Decision;
+import org.loket.core.decision.DecisionType;
+import org.loket.core.decision.Outcome;
+import org.loket.host.gateway.Gateway;
+import org.loket.host.gateway.GatewayContext;
+import org.loket.host.gateway.TestGateways;
+import org.loket.host.journal.Journal;
+import org.loket.host.pipeline.Engine;
+import org.loket.host.pipeline.EngineSettings;
+
+/**
+ * A restart of Loket with calls in every state, with a real engine and journal and without
+ * Asterisk: the restarted gateway ends exactly the calls no session of its own can own (self-service,
+ * waiting, offered) as abandoned, keeps a conversation until the agent's phone is free, and leaves
+ * after-call work, a kept callback and another channel's contact alone.
+ */
+class CallsLeftAtRestartTest {
+    private static final long SELF_SERVICE = 101;
+    private static final long WAITING = 102;
+    private static final long OFFERED = 103;
+    private static final long TALKING = 104;
+    private static final long WRAP_UP = 105;
+    private static final long CALLBACK = 106;
+    private static final long CHAT = 107;
+
+    private final LoadedConfig config;
+
+    CallsLeftAtRestartTest() throws Exception {
+        config = ConfigLoader.load(Path.of("src/test/resources/phone-it"));
+    }
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void shouldEndTheCallsNoSessionCanOwnAndLeaveTheOthers() throws Exception {
+        Path callbacks = folder.resolve("callbacks");
+        try (Journal journal = Journal.open(folder.resolve("journal"))) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            try {
+                engine.publishConfig(config);
+                callsInEveryState(engine);
+                assertThat(states(engine)).containsExactly(ContactState.SELF_SERVICE, ContactState.WAITING, ContactState.OFFERED,
+                        ContactState.CONNECTED, ContactState.WRAP_UP, ContactState.WAITING, ContactState.SELF_SERVICE);
+            } finally {
+                engine.close(); // no snapshot: the restart replays the journal, as after a kill -9
+            }
+        }
+        CallbackStore.open(callbacks).put(CALLBACK, new Calls.Callback("0612345678", "p-1"));
+
+        try (Journal journal = Journal.open(folder.resolve("journal"))) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            try {
+                List<Decision> ends = new CopyOnWriteArrayList<>();
+                engine.addGateway(recording(ends));
+                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of(
+                        "telephony.ami.secretFile", "unused", "telephony.callbackFolder", callbacks.toString())));
+                gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
+                engine.awaitQuiet(5_000);
+
+                assertThat(states(engine)).as("self-service, waiting and offered ended; the others kept").containsExactly(
+                        ContactState.NONE, ContactState.NONE, ContactState.NONE, ContactState.CONNECTED, ContactState.WRAP_UP,
+                        ContactState.WAITING, ContactState.SELF_SERVICE);
+                assertThat(ends).extracting(d -> d.contactId, d -> d.outcome).containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(SELF_SERVICE, Outcome.ABANDONED_IN_SELF_SERVICE),
+                        org.assertj.core.groups.Tuple.tuple(WAITING, Outcome.ABANDONED),
+                        org.assertj.core.groups.Tuple.tuple(OFFERED, Outcome.ABANDONED));
+                assertThat(gateway.calls().counters.callsLostAtRestart.get()).isEqualTo(3);
+                assertThat(gateway.calls().counters.callsTalkingAtRestart.get()).isEqualTo(1);
+                assertThat(engine.query(core -> core.agentState(agent("agent-6"))).get(5, TimeUnit.SECONDS))
+                        .as("the offered agent is free again, not paused for a ring that never came").isEqualTo(AgentState.READY);
+                assertThat(journaledReasons(journal)).as("the journal tells these ends apart")
+                        .containsExactly(Command.ENDED_AT_RESTART, Command.ENDED_AT_RESTART, Command.ENDED_AT_RESTART);
+                assertThat(gateway.calls().callbacks).containsOnlyKeys(CALLBACK);
+                assertThat(gateway.calls().wrapUps).containsExactly(Map.entry("agent-3", WRAP_UP));
+
+                // The conversation outlived the restart in Asterisk: kept while agent-5's phone is in a call.
+                List<String> asked = new CopyOnWriteArrayList<>();
+                CallsLeftAtRestart left = leftAtRestart(gateway);
+                assertThat(left.checkTalking(endpoint -> {
+                    asked.add(endpoint);
+                    return true;
+                }, engine, gateway.calls())).isZero();
+                assertThat(left.checkTalking(endpoint -> null, engine, gateway.calls())).as("the AMI cannot say").isZero();
+                assertThat(asked).containsExactly("agent-5");
+                engine.awaitQuiet(5_000);
+                assertThat(engine.query(core -> core.contactState(TALKING)).get(5, TimeUnit.SECONDS)).isEqualTo(ContactState.CONNECTED);
+
+                assertThat(left.checkTalking(endpoint -> false, engine, gateway.calls())).isEqualTo(1);
+                engine.awaitQuiet(5_000);
+                assertThat(engine.query(core -> core.contactState(TALKING)).get(5, TimeUnit.SECONDS)).isEqualTo(ContactState.NONE);
+                assertThat(ends).filteredOn(d -> d.contactId == TALKING).extracting(d -> d.outcome).containsExactly(Outcome.ANSWERED);
+                assertThat(left.anyTalking()).isFalse();
+                assertThat(ends).as("nothing else ended").hasSize(4);
+            } finally {
+                engine.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldEndNothingWhenTheCoreHoldsNoCallOfAPreviousProcess() throws Exception {
+        try (Journal journal = Journal.open(folder.resolve("journal"))) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            try {
+                engine.publishConfig(config);
+                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
+                assertThat(gateway.calls().counters.callsLostAtRestart.get()).isZero();
+                assertThat(leftAtRestart(gateway).anyTalking()).isFalse();
+            } finally {
+                engine.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldReadOnlyAPhoneInACallAsTalking() {
+        assertThat(List.of("INUSE", "BUSY", "ONHOLD", "RINGINUSE")).allMatch(s -> Boolean.TRUE.equals(AmiLink.inCallState(s)));
+        assertThat(List.of("NOT_INUSE", "RINGING", "UNAVAILABLE", "INVALID")).allMatch(s -> Boolean.FALSE.equals(AmiLink.inCallState(s)));
+        assertThat(AmiLink.inCallState("UNKNOWN")).isNull();
+        assertThat(AmiLink.inCallState(null)).isNull();
+    }
+
+    /** One call in each state, and a chat in self-service (another gateway's). */
+    private void callsInEveryState(Engine engine) throws Exception {
+        for (String agent : List.of("agent-3", "agent-5", "agent-6")) {
+            publish(engine, c -> {
+                c.type = CommandType.AGENT_LOGGED_IN;
+                c.agentId = agent(agent);
+            });
+        }
+        arrive(engine, SELF_SERVICE, "phone", Channel.VOICE);   // the welcome menu
+        arrive(engine, WAITING, "reload", Channel.VOICE);       // reload-voice: nobody serves it
+        arrive(engine, OFFERED, "busy", Channel.VOICE);         // rings agent-6
+        arrive(engine, TALKING, "soft", Channel.VOICE);         // agent-5 answers
+        publish(engine, c -> {
+            c.type = CommandType.OFFER_ACCEPTED;
+            c.contactId = TALKING;
+            c.agentId = agent("agent-5");
+        });
+        arrive(engine, WRAP_UP, "wrap", Channel.VOICE);         // agent-3 answers, the call ends: two minutes of wrap-up
+        publish(engine, c -> {
+            c.type = CommandType.OFFER_ACCEPTED;
+            c.contactId = WRAP_UP;
+            c.agentId = agent("agent-3");
+        });
+        publish(engine, c -> {
+            c.type = CommandType.CONTACT_ENDED;
+            c.contactId = WRAP_UP;
+        });
+        arrive(engine, CALLBACK, "reload", Channel.VOICE);
+        publish(engine, c -> {
+            c.type = CommandType.CALLBACK_REQUESTED;
+            c.contactId = CALLBACK;
+        });
+        arrive(engine, CHAT, "phone", Channel.CHAT);
+        engine.awaitQuiet(5_000);
+    }
+
+    private void arrive(Engine engine, long contactId, String entry, Channel channel) {
+        int entryId = config.routing().entries().stream().map(e -> e.name()).toList().indexOf(entry);
+        publish(engine, c -> {
+            c.type = CommandType.CONTACT_ARRIVED;
+            c.contactId = contactId;
+            c.entryId = entryId;
+            c.channel = channel.code();
+        });
+    }
+
+    private int agent(String name) {
+        return config.routing().agents().stream().map(a -> a.name()).toList().indexOf(name);
+    }
+
+    private static List<ContactState> states(Engine engine) throws Exception {
+        return engine.query(core -> java.util.stream.LongStream.of(SELF_SERVICE, WAITING, OFFERED, TALKING, WRAP_UP, CALLBACK, CHAT)
+                .mapToObj(core::contactState).toList()).get(5, TimeUnit.SECONDS);
+    }
+
+    /** The reasons of the journaled CONTACT_ABANDONED commands. */
+    private static List<Integer> journaledReasons(Journal journal) {
+        List<Integer> reasons = new java.util.ArrayList<>();
+        try (Journal.CommandReader reader = journal.commandReader()) {
+            Command c = new Command();
+            while (reader.next(c)) {
+                if (c.type == CommandType.CONTACT_ABANDONED) {
+                    reasons.add(c.reason);
+                }
+            }
+        }
+        return reasons;
+    }
+
+    private static CallsLeftAtRestart leftAtRestart(TelephonyGateway gateway) {
+        return gateway.leftAtRestart();
+    }
+
+    /** Keeps a copy of each END_CONTACT decision. */
+    private static Gateway recording(List<Decision> ends) {
+        return TestGateways.watching(d -> {
+            if (d.type == DecisionType.END_CONTACT) {
+                ends.add(new Decision().copyFrom(d));
+            }
+        });
+    }
+
+    private static void publish(Engine engine, Consumer<Command> fill) {
+        while (!engine.tryPublish((c, unused) -> fill.accept(c), null)) {
+            Thread.onSpinWait();
+        }
+    }
+}
