@@ -48,7 +48,8 @@ import org.loket.telephony.config.AsteriskConfigWriter;
  * agent-4 answer; agent-2 rings out; agent-6 rejects with 486 Busy), and sipp phones of supervisors
  * that authenticate. Assertions
  * read the journal Loket writes, sipp's results and (for monitoring) Asterisk's CLI.
- * The tests run in order on one Asterisk and one Loket; the last two restart Asterisk and stop Loket.
+ * The tests run in order on one Asterisk and one Loket; the last three restart Asterisk, stop Loket,
+ * and start it again to kill it mid-call.
  * Loket watches a copy of the configuration folder, which the live-reload scenario changes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -1216,6 +1217,62 @@ class PhoneChannelIT {
         assertThat(counter(counters, "wrapUpsRefused")).as("agent-3's *571 with nothing open: " + counters).isEqualTo(1);
         assertThat(counter(counters, "handovers")).as("held callers were handed their offers: " + counters).isPositive();
         assertThat(counter(counters, "handoversLost") + counter(counters, "handoversFailed")).as(counters).isZero();
+    }
+
+    /**
+     * Loket started again after the stop above (nothing left to end: every contact had its outcome),
+     * then killed (SIGKILL) with a caller on hold and a caller talking to agent-1, and started again.
+     * The caller on hold went to the fallback route with the dead AGI; the restarted gateway ends that
+     * contact as abandoned, reason {@code ENDED_AT_RESTART}. The conversation outlived Loket in
+     * Asterisk (its {@code Dial} runs inside the AGI): it is kept until the caller hangs up and then
+     * ends as answered. Every contact still ends exactly once.
+     */
+    @Test
+    @Order(27)
+    void aCrashOfLoketMidCallEndsItsCallsAtTheNextStartAndKeepsAConversationUntilItEnds() throws Exception {
+        int linesBefore = loketOutput.size();
+        startLoket();
+        awaitOutput(linesBefore, "AMI connected", 60);
+        assertThat(loketOutput.subList(linesBefore, loketOutput.size())).as("a clean stop left no call behind")
+                .noneMatch(l -> l.contains("calls of the previous process"));
+        Sipp waiting = call("0612000014", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('6').pause(20_000).hangUp());
+        long waitingContact = nextArrival();
+        awaitDecision(d -> d.type == DecisionType.QUEUE_CONTACT && d.contactId == waitingContact, 10);
+        Sipp talking = call("0612000015", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('7').pause(25_000).hangUp());
+        long talkingContact = nextArrival();
+        awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == talkingContact, 15);
+
+        loket.toHandle().destroyForcibly(); // SIGKILL; unlike Process.destroyForcibly it leaves the output readable
+        assertThat(loket.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        int restartLines = loketOutput.size();
+        startLoket();
+        Command lost = awaitCommand(c -> c.type == CommandType.CONTACT_ABANDONED && c.contactId == waitingContact, 60);
+        assertThat(lost.reason).isEqualTo(Command.ENDED_AT_RESTART);
+        assertThat(outcomeOf(waitingContact, 10)).isEqualTo(Outcome.ABANDONED);
+        awaitOutput(restartLines, "1 conversations may still be up", 10);
+        assertThat(decisionsOf(talkingContact)).as("kept while the caller talks on with agent-1")
+                .noneMatch(d -> d.type == DecisionType.END_CONTACT);
+
+        assertThat(talking.await(60)).as(diagnostics(talking)).isZero();
+        long hungUpMs = System.currentTimeMillis();
+        assertThat(outcomeOf(talkingContact, 15)).isEqualTo(Outcome.ANSWERED);
+        Command ended = commandsOf(talkingContact).stream().filter(c -> c.type == CommandType.CONTACT_ENDED).findFirst().orElseThrow();
+        assertThat(ended.reason).isEqualTo(Command.ENDED_AT_RESTART);
+        assertThat(ended.timestampNs / 1_000_000L).as("ended when the caller hung up, not at the restart")
+                .isGreaterThan(hungUpMs - 5_000);
+        waiting.stop();
+        assertEveryContactEndedOnce();
+    }
+
+    /** Waits until Loket's output after line {@code from} has a line containing {@code text}. */
+    private void awaitOutput(int from, String text, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (loketOutput.subList(from, loketOutput.size()).stream().noneMatch(l -> l.contains(text))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Loket did not log '" + text + "' within " + seconds + " s\n" + loketLog());
+            }
+            Thread.sleep(100);
+        }
     }
 
     // ------------------------------------------------------------------ helpers
