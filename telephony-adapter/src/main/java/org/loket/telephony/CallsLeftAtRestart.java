@@ -70,6 +70,7 @@ final class CallsLeftAtRestart {
      */
     static CallsLeftAtRestart read(RoutingCore core, Set<Long> keptCallbacks) {
         List<Orphan> orphans = new ArrayList<>();
+        List<Orphan> offered = new ArrayList<>();
         Map<Long, String> talking = new java.util.HashMap<>();
         long[] live = new long[core.liveContacts()];
         for (int i = 0, n = core.liveContactIds(live); i < n; i++) {
@@ -83,9 +84,11 @@ final class CallsLeftAtRestart {
             if (onThePhone >= 0) {
                 talking.put(id, core.config().agents().get(onThePhone).name());
             } else if (!keptCallbacks.contains(id)) {
-                orphans.add(new Orphan(id, state));
+                (state == ContactState.OFFERED ? offered : orphans).add(new Orphan(id, state));
             }
         }
+        // Offers last: an agent an ended offer frees finds no orphan still waiting to be offered (a phantom offer, counted).
+        orphans.addAll(offered);
         return new CallsLeftAtRestart(orphans, talking);
     }
 

@@ -118,6 +118,49 @@ class CallsLeftAtRestartTest {
         }
     }
 
+    /**
+     * A caller offered to agent-3 and one waiting behind it for the same agent: were the offer ended
+     * first, agent-3 would be offered the waiting one, a call that is gone too (and counted offered).
+     */
+    @Test
+    void shouldEndTheWaitingCallsBeforeTheOffersSoNoAgentIsOfferedAnOrphan() throws Exception {
+        long offered = 201;
+        long behind = 202;
+        try (Journal journal = Journal.open(folder.resolve("journal"))) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            try {
+                engine.publishConfig(config);
+                publish(engine, c -> {
+                    c.type = CommandType.AGENT_LOGGED_IN;
+                    c.agentId = agent("agent-3");
+                });
+                arrive(engine, offered, "transfer", Channel.VOICE); // general-voice: agent-3
+                arrive(engine, behind, "transfer", Channel.VOICE);
+                engine.awaitQuiet(5_000);
+                assertThat(engine.query(core -> List.of(core.contactState(offered), core.contactState(behind))).get(5, TimeUnit.SECONDS))
+                        .containsExactly(ContactState.OFFERED, ContactState.WAITING);
+            } finally {
+                engine.close();
+            }
+        }
+        try (Journal journal = Journal.open(folder.resolve("journal"))) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            try {
+                List<Decision> seen = new CopyOnWriteArrayList<>();
+                engine.addGateway(TestGateways.watching(d -> seen.add(new Decision().copyFrom(d))));
+                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
+                engine.awaitQuiet(5_000);
+                assertThat(seen).filteredOn(d -> d.type == DecisionType.END_CONTACT).extracting(d -> d.contactId)
+                        .containsExactly(behind, offered);
+                assertThat(seen).noneMatch(d -> d.type == DecisionType.OFFER_CONTACT);
+                assertThat(engine.query(core -> core.agentState(agent("agent-3"))).get(5, TimeUnit.SECONDS)).isEqualTo(AgentState.READY);
+            } finally {
+                engine.close();
+            }
+        }
+    }
+
     @Test
     void shouldEndNothingWhenTheCoreHoldsNoCallOfAPreviousProcess() throws Exception {
         try (Journal journal = Journal.open(folder.resolve("journal"))) {
