@@ -463,15 +463,27 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         }
 
         void begin() {
-            writer.begin();
+            try {
+                writer.begin();
+            } catch (RuntimeException | InternalError e) {
+                throw new JournalWriteFailure(journal.folder(), "commands", e);
+            }
         }
 
         void onEvent(RingEvent event) {
-            writer.add(event.command);
+            try {
+                writer.add(event.command);
+            } catch (RuntimeException | InternalError e) {
+                throw new JournalWriteFailure(journal.folder(), "command " + event.command.sequence, e);
+            }
         }
 
         void end() {
-            writer.end();
+            try {
+                writer.end();
+            } catch (RuntimeException | InternalError e) {
+                throw new JournalWriteFailure(journal.folder(), "commands", e);
+            }
         }
 
         void onShutdown() {
@@ -545,8 +557,12 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                     }
                 }
             } catch (Throwable t) {
-                LOG.error("engine halted: the IO thread failed at journal {} / egress {}; restart to recover from the journal",
-                        journaled.get(), egressed.get(), t);
+                if (t instanceof JournalWriteFailure) {
+                    LOG.error("engine halted: {}; make room and restart to recover from the journal", t.getMessage(), t.getCause());
+                } else {
+                    LOG.error("engine halted: the IO thread failed at journal {} / egress {}; restart to recover from the journal",
+                            sequenceBase + journaled.get(), sequenceBase + egressed.get(), t);
+                }
                 failure.complete(t);
                 coreLoop.halt();
             } finally {
@@ -770,9 +786,16 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         }
 
         private void halted(Throwable t) {
-            long failedAt = applied.get() + 1;
-            LOG.error("engine halted: the core failed on sequence {} ({}); restart to recover from the journal",
-                    sequenceBase + failedAt, ring.get(failedAt).command, t);
+            if (t instanceof JournalWriteFailure) {
+                // The core thread stood in for the IO thread (a quiet engine) and the journal failed.
+                LOG.error("engine halted: {}; make room and restart to recover from the journal", t.getMessage(), t.getCause());
+            } else {
+                // The command the core was applying; past the batch's last (a failure after it), the next in the ring.
+                RingEvent applying = coreStage.current;
+                Command command = applying != null ? applying.command : ring.get(applied.get() + 1).command;
+                LOG.error("engine halted: the core failed on sequence {} ({}); restart to recover from the journal",
+                        command.sequence, command, t);
+            }
             failure.complete(t);
             running = false;
         }
@@ -806,7 +829,8 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     /** Applies commands to the core; the core's decisions are collected into the event. */
     private final class CoreStage implements org.loket.core.decision.DecisionSink {
         final Histogram serviceTimeNs = new Histogram(3_600_000_000_000L, 3);
-        private RingEvent current;
+        /** The event being applied (null between commands): the failing one when the core throws. */
+        RingEvent current;
         private long sinceSnapshot;
         private long lastDueNs = nextTimerNs;
         /** The start of the UTC day after the last command's: the first command at or past it takes a snapshot first. */
@@ -926,10 +950,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             Gateway[] targets = gateways; // one look per command: a gateway added meanwhile starts with the next
             if (count > 0) {
                 if (writer != null) {
-                    if (!writer.inBatch()) {
-                        writer.begin();
-                    }
-                    writer.add(event.command.sequence, event.decisions, count);
+                    journalDecisions(event, count);
                 }
                 for (int i = 0; i < count; i++) {
                     Decision decision = event.decisions[i];
@@ -1009,9 +1030,24 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             }
         }
 
+        private void journalDecisions(RingEvent event, int count) {
+            try {
+                if (!writer.inBatch()) {
+                    writer.begin();
+                }
+                writer.add(event.command.sequence, event.decisions, count);
+            } catch (RuntimeException | InternalError e) {
+                throw new JournalWriteFailure(journal.folder(), "the decisions of command " + event.command.sequence, e);
+            }
+        }
+
         void endBatch() {
             if (writer != null && writer.inBatch()) {
-                writer.end();
+                try {
+                    writer.end();
+                } catch (RuntimeException | InternalError e) {
+                    throw new JournalWriteFailure(journal.folder(), "decisions", e);
+                }
             }
         }
 
