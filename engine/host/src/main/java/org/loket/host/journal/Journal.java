@@ -16,7 +16,6 @@ import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -42,20 +41,38 @@ public final class Journal implements AutoCloseable {
     private final SingleChronicleQueue commands;
     private final SingleChronicleQueue decisions;
 
-    private Journal(Path folder, TimeProvider time) {
+    /** The writer's lock ({@link #open}); null for a reader ({@link #openExisting}). */
+    private final JournalLock lock;
+
+    private Journal(Path folder, TimeProvider time, JournalLock lock) {
         this.folder = folder;
-        this.commands = openQueue(folder.resolve("commands"), time);
-        this.decisions = openQueue(folder.resolve("decisions"), time);
+        this.lock = lock;
+        try {
+            this.commands = openQueue(folder.resolve("commands"), time);
+            this.decisions = openQueue(folder.resolve("decisions"), time);
+        } catch (RuntimeException | Error e) {
+            if (lock != null) {
+                lock.close();
+            }
+            throw e;
+        }
     }
 
-    /** Opens (or creates) a journal folder for writing; the folder is made owner-only ({@link OwnerOnlyFiles#folder}). */
+    /**
+     * Opens (or creates) a journal folder for writing; the folder is made owner-only
+     * ({@link OwnerOnlyFiles#folder}) and locked for this instance until {@link #close}.
+     *
+     * @throws IllegalStateException when another process (or another open instance) writes it
+     */
     public static Journal open(Path folder) {
         return open(folder, SystemTimeProvider.INSTANCE);
     }
 
     /**
-     * Opens a journal whose records go to the day files of {@code time}'s clock instead of the
-     * system's: a journal of days that already happened (tests, a simulated day filed under its date).
+     * Opens a journal for writing whose records go to the day files of {@code time}'s clock instead
+     * of the system's: a journal of days that already happened (tests, a simulated day filed under its date).
+     *
+     * @throws IllegalStateException when another process (or another open instance) writes it
      */
     public static Journal open(Path folder, TimeProvider time) {
         try {
@@ -63,11 +80,12 @@ public final class Journal implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("journal folder " + folder + " cannot be created owner-only (rwx------)", e);
         }
-        return new Journal(folder, time);
+        return new Journal(folder, time, JournalLock.take(folder));
     }
 
     /**
-     * Opens an existing journal folder to read.
+     * Opens an existing journal folder to read, without its writer's lock: beside a running engine
+     * too (replay, report, trace extract, a gateway reading today's journal). Do not write through it.
      *
      * @throws IllegalArgumentException when the folder holds no journal
      */
@@ -75,7 +93,7 @@ public final class Journal implements AutoCloseable {
         if (!Files.isDirectory(folder.resolve("commands"))) {
             throw new IllegalArgumentException(folder + " is not a Loket journal: it has no commands/ folder");
         }
-        return new Journal(folder, SystemTimeProvider.INSTANCE);
+        return new Journal(folder, SystemTimeProvider.INSTANCE, null);
     }
 
     private static SingleChronicleQueue openQueue(Path path, TimeProvider time) {
@@ -106,27 +124,27 @@ public final class Journal implements AutoCloseable {
 
     /** Reads commands from the start, on the calling thread. */
     public CommandReader commandReader() {
-        return new CommandReader(commands.createTailer());
+        return new CommandReader(commands, commands.createTailer());
     }
 
     /** Reads commands from the first day file of {@code day} or later, on the calling thread. */
     public CommandReader commandReader(LocalDate day) {
-        return new CommandReader(from(commands, day));
+        return new CommandReader(commands, from(commands, day));
     }
 
     /** Reads decision groups from the start, on the calling thread. */
     public DecisionReader decisionReader() {
-        return new DecisionReader(decisions.createTailer());
+        return new DecisionReader(decisions, decisions.createTailer(), Integer.MAX_VALUE);
     }
 
     /** Reads decision groups from the first day file of {@code day} or later, on the calling thread. */
     public DecisionReader decisionReader(LocalDate day) {
-        return new DecisionReader(from(decisions, day));
+        return new DecisionReader(decisions, from(decisions, day), Integer.MAX_VALUE);
     }
 
     /** Reads the decision groups of the day files from {@code day} up to (not including) {@code endDay}. */
     public DecisionReader decisionReader(LocalDate day, LocalDate endDay) {
-        return new DecisionReader(from(decisions, day), decisions.rollCycle(), cycleOf(decisions, endDay));
+        return new DecisionReader(decisions, from(decisions, day), cycleOf(decisions, endDay));
     }
 
     private static int cycleOf(SingleChronicleQueue queue, LocalDate day) {
@@ -237,8 +255,14 @@ public final class Journal implements AutoCloseable {
 
     @Override
     public void close() {
-        commands.close();
-        decisions.close();
+        try {
+            commands.close();
+            decisions.close();
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
+        }
     }
 
     /**
@@ -355,35 +379,46 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Reads commands in journal order, one at a time across batch records. */
+    /**
+     * Reads commands in journal order, one at a time across batch records. Commands carry dense
+     * sequence numbers, so the reader also refuses a gap (commands missing between two it read: a
+     * day file gone) and a sequence read twice (two engines wrote the journal): one compare per command.
+     */
     public static final class CommandReader implements AutoCloseable {
-        private final ExcerptTailer tailer;
-        private final Bytes<?> batch = Bytes.allocateElasticOnHeap(1 << 16);
+        private final JournalRecords records;
+        private final Bytes<?> batch;
         private int remaining;
         private boolean citizens;
+        /** The sequence of the last command read (0: none yet). */
+        private long last;
 
-        CommandReader(ExcerptTailer tailer) {
-            this.tailer = tailer;
+        CommandReader(SingleChronicleQueue queue, ExcerptTailer tailer) {
+            this.records = new JournalRecords(queue, tailer, Integer.MAX_VALUE);
+            this.batch = records.batch;
         }
 
-        /** @return whether a command was read into {@code into} */
+        /**
+         * @return whether a command was read into {@code into}; false at the end of the journal
+         * @throws JournalDamageException when the journal goes on beyond a record it cannot read,
+         *                                or commands are missing between two it read
+         */
         public boolean next(Command into) {
             if (remaining == 0 && !nextRecord()) {
                 return false;
             }
             JournalCodec.readCommand(batch, into, citizens);
             remaining--;
+            if (into.sequence != last + 1 && last != 0) {
+                throw gap(into.sequence);
+            }
+            last = into.sequence;
             return true;
         }
 
         private boolean nextRecord() {
             do {
-                try (DocumentContext dc = tailer.readingDocument()) {
-                    if (!dc.isPresent()) {
-                        return false;
-                    }
-                    batch.clear();
-                    batch.write(dc.wire().bytes());
+                if (!records.next(last == 0 ? "no command" : "command " + last)) {
+                    return false;
                 }
                 citizens = JournalCodec.carriesCitizens(batch);
                 remaining = JournalCodec.readCommandHeader(batch, citizens);
@@ -391,53 +426,67 @@ public final class Journal implements AutoCloseable {
             return true;
         }
 
+        private JournalDamageException gap(long sequence) {
+            if (sequence <= last) {
+                return new JournalDamageException(records.dayFile() + " holds command " + sequence + " after command " + last
+                        + ": sequence numbers used twice (two engines wrote this journal?)");
+            }
+            return new JournalDamageException(records.dayFile() + " holds command " + sequence + " right after command " + last
+                    + ": commands " + (last + 1) + "-" + (sequence - 1) + " are missing (a day file before it moved away or"
+                    + " deleted, or a damaged record)");
+        }
+
+        /** The sequence of the last command read, 0 when none was. */
+        public long lastSequence() {
+            return last;
+        }
+
         @Override
         public void close() {
-            tailer.close();
+            records.close();
         }
     }
 
-    /** Reads decision groups (the decisions of one command) in journal order. */
+    /**
+     * Reads decision groups (the decisions of one command) in journal order. The groups' commands
+     * come in journal order, so a group for a command at or before the previous group's is refused
+     * (two engines wrote the journal).
+     */
     public static final class DecisionReader implements AutoCloseable {
-        private final ExcerptTailer tailer;
-        private final Bytes<?> batch = Bytes.allocateElasticOnHeap(1 << 16);
+        private final JournalRecords records;
+        private final Bytes<?> batch;
         private int groupsRemaining;
         private Decision[] group = new Decision[16];
         private int count;
-        /** Records from this day file on are not read (Integer.MAX_VALUE: read to the end). */
-        private final int endCycle;
-        private final RollCycle rollCycle;
+        /** The command of the last group read (0: none yet). */
+        private long lastCause;
 
-        DecisionReader(ExcerptTailer tailer) {
-            this(tailer, null, Integer.MAX_VALUE);
-        }
-
-        DecisionReader(ExcerptTailer tailer, RollCycle rollCycle, int endCycle) {
-            this.tailer = tailer;
-            this.rollCycle = rollCycle;
-            this.endCycle = endCycle;
+        DecisionReader(SingleChronicleQueue queue, ExcerptTailer tailer, int endCycle) {
+            this.records = new JournalRecords(queue, tailer, endCycle);
+            this.batch = records.batch;
             for (int i = 0; i < group.length; i++) {
                 group[i] = new Decision();
             }
         }
 
-        /** @return whether a group was read; see {@link #decision(int)} and {@link #count()} */
+        /**
+         * @return whether a group was read; see {@link #decision(int)} and {@link #count()}
+         * @throws JournalDamageException when the journal goes on beyond a record it cannot read
+         */
         public boolean next() {
             while (groupsRemaining == 0) {
-                try (DocumentContext dc = tailer.readingDocument()) {
-                    if (!dc.isPresent()) {
-                        return false;
-                    }
-                    if (endCycle != Integer.MAX_VALUE && rollCycle.toCycle(dc.index()) >= endCycle) {
-                        dc.rollbackOnClose();
-                        return false;
-                    }
-                    batch.clear();
-                    batch.write(dc.wire().bytes());
+                if (!records.next(lastCause == 0 ? "no decision" : "the decisions of command " + lastCause)) {
+                    return false;
                 }
                 groupsRemaining = JournalCodec.readHeader(batch, JournalCodec.KIND_DECISIONS);
             }
+            long cause = batch.readLong(batch.readPosition()); // the group header's command, peeked
             count = JournalCodec.readGroupHeader(batch);
+            if (cause <= lastCause) {
+                throw new JournalDamageException(records.dayFile() + " holds decisions of command " + cause
+                        + " after those of command " + lastCause + " (two engines wrote this journal?)");
+            }
+            lastCause = cause;
             if (count > group.length) {
                 Decision[] bigger = new Decision[Math.max(count, group.length * 2)];
                 System.arraycopy(group, 0, bigger, 0, group.length);
@@ -457,13 +506,18 @@ public final class Journal implements AutoCloseable {
             return count;
         }
 
+        /** The command whose decisions the last group read holds. */
+        public long cause() {
+            return lastCause;
+        }
+
         public Decision decision(int i) {
             return group[i];
         }
 
         @Override
         public void close() {
-            tailer.close();
+            records.close();
         }
     }
 }

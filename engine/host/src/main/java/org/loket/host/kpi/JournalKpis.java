@@ -11,6 +11,7 @@ import org.loket.core.config.RoutingConfigCodec;
 import org.loket.core.decision.Decision;
 import org.loket.core.routing.RoutingCore;
 import org.loket.host.journal.Journal;
+import org.loket.host.journal.JournalDamageException;
 import org.loket.host.journal.JournalStart;
 
 /** Measures the KPIs of a journal (live or simulated) with {@link KpiCollector}. */
@@ -48,6 +49,8 @@ public final class JournalKpis {
      * was in flight at the origin (contacts waiting, agents talking) is not in the commands.
      *
      * @throws IllegalArgumentException when the folder holds no journal
+     * @throws JournalDamageException   when the journal cannot be read to its end (a damaged record,
+     *                                  a truncated or missing day file) or holds decisions of commands it lacks
      */
     public static void forEach(Path folder, long beforeSequence, Visitor visitor) {
         forEach(folder, null, beforeSequence, visitor);
@@ -78,6 +81,8 @@ public final class JournalKpis {
             try (Journal.CommandReader commands = firstDay == null ? journal.commandReader() : journal.commandReader(firstDay);
                  Journal.DecisionReader decisions = firstDay == null ? journal.decisionReader() : journal.decisionReader(firstDay)) {
                 read(origin, originCore, commands, decisions, beforeSequence, untilNs, visitor);
+            } catch (JournalDamageException e) {
+                throw e.getMessage().contains(folder.toString()) ? e : new JournalDamageException(folder + ": " + e.getMessage(), e);
             }
         }
     }
@@ -103,16 +108,24 @@ public final class JournalKpis {
             }
         }
         boolean haveGroup = decisions.next();
-        while (commands.next(command) && command.sequence < beforeSequence && command.timestampNs < untilNs) {
+        boolean toTheEnd = true;
+        while (commands.next(command)) {
+            if (command.sequence >= beforeSequence || command.timestampNs >= untilNs) {
+                toTheEnd = false;
+                break;
+            }
             if (command.sequence <= origin) {
                 continue;
             }
-            // Skip groups of commands the journal lost (a crash between the two queues).
-            while (haveGroup && decisions.decision(0).causeSequence < command.sequence) {
+            // Skip the groups of the commands in the origin; a later one without its command is damage.
+            while (haveGroup && decisions.cause() < command.sequence) {
+                if (decisions.cause() > origin) {
+                    throw withoutCommand(decisions.cause(), command.sequence);
+                }
                 haveGroup = decisions.next();
             }
             int count = 0;
-            if (haveGroup && decisions.decision(0).causeSequence == command.sequence) {
+            if (haveGroup && decisions.cause() == command.sequence) {
                 count = decisions.count();
                 if (count > group.length) {
                     group = Arrays.copyOf(group, Math.max(count, group.length * 2));
@@ -127,5 +140,22 @@ public final class JournalKpis {
             }
             visitor.accept(command, group, count);
         }
+        // The group was read before the command reader found its end, and a command is journaled
+        // before its decisions: a group past the last command is damage, also in a journal being written.
+        if (toTheEnd && haveGroup && decisions.cause() > Math.max(origin, commands.lastSequence())) {
+            throw beyondCommands(decisions.cause(), commands.lastSequence());
+        }
+    }
+
+    private static JournalDamageException withoutCommand(long cause, long next) {
+        return new JournalDamageException("the decision journal holds decisions of command " + cause
+                + ", which the command journal lacks (its next command is " + next + "): the journal is damaged");
+    }
+
+    /** The decision journal goes on where the command journal ended: commands lost or damaged. */
+    public static JournalDamageException beyondCommands(long cause, long lastCommand) {
+        return new JournalDamageException("the decision journal holds decisions of command " + cause
+                + ", but the command journal ends at command " + lastCommand + ": commands " + (lastCommand + 1) + "-" + cause
+                + " are lost or damaged (a day file moved away, a damaged record)");
     }
 }

@@ -7,6 +7,7 @@ import org.loket.core.command.Command;
 import org.loket.core.decision.Decision;
 import org.loket.core.routing.RoutingCore;
 import org.loket.host.journal.Journal;
+import org.loket.host.journal.JournalDamageException;
 import org.loket.host.journal.JournalStart;
 import org.loket.host.snapshot.SnapshotStore;
 import org.slf4j.Logger;
@@ -17,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * journal's retention deleted commands the snapshot does not cover). Decisions the crashed
  * process never journaled (their commands were durable, the decisions not yet) are journaled now,
  * so the decision journal again covers every command.
+ * <p>Refused, before anything is deleted or journaled, when the journal cannot be read to its end
+ * (a damaged record, a truncated day file, commands missing between others) or when its decision
+ * journal holds decisions of commands beyond its last command: then commands that were durable are
+ * lost, and going on would reuse their sequence numbers. A snapshot that fails its check is
+ * skipped with a warning naming the file and why, and left in place.
  */
 public final class Recovery {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
@@ -37,9 +43,12 @@ public final class Recovery {
         // Newest snapshot first, reading the journal from its day on: a restart reads about the
         // time since that snapshot, not every day the journal's retention keeps.
         for (Path file : new SnapshotStore(journal.snapshotFolder()).files()) {
-            Optional<SnapshotStore.Snapshot> snapshot = SnapshotStore.read(file);
+            // Left in place: it is evidence, fails its check again at every start (so the warning
+            // repeats until someone looks), and pruning deletes it as newer snapshots are written.
+            Optional<SnapshotStore.Snapshot> snapshot = SnapshotStore.read(file,
+                    why -> LOG.warn("snapshot {} is unusable ({}): left in place, recovering from an older one", file, why));
             if (snapshot.isEmpty()) {
-                continue; // torn or corrupt: an older one
+                continue;
             }
             long from = snapshot.get().sequence();
             RoutingCore core = new JournalStart(snapshot.get()).core(sink);
@@ -50,8 +59,9 @@ public final class Recovery {
             }
             if (scan.lastCommand < from) {
                 // Ahead of the journal (the core runs beside the journal writer, and a crash lost the
-                // commands it includes, before any of their decisions left): an older one. Deleted,
-                // since the next commands reuse those sequences and it would later look usable.
+                // commands it includes, before any of their decisions left: Scan refuses otherwise):
+                // an older one. Deleted, since the next commands reuse those sequences and it would
+                // later look usable.
                 LOG.warn("snapshot {} is ahead of the journal (last command {}): deleted, recovering from an older one",
                         file, scan.lastCommand);
                 deleteQuietly(file);
@@ -82,9 +92,45 @@ public final class Recovery {
         }
     }
 
-    /** The journal's first and last command and last decision group, read from a day on (null: from its start). */
+    /** What recovery refuses with, so that it deletes no snapshot and reuses no sequence number. */
+    private static JournalDamageException refused(Journal journal, String problem) {
+        return new JournalDamageException("journal " + journal.folder() + " cannot be recovered: " + problem
+                + ". Loket did not start: no snapshot was deleted and nothing was journaled. Restore the journal's day"
+                + " files from a backup, or keep this folder as it is for investigation and start with another --journal"
+                + " folder (the state then starts empty); loket replay and loket report say the same of it");
+    }
+
+    private static String commandDayFiles(Journal journal) {
+        return journal.commandDays().stream().map(d -> d.file().getFileName().toString())
+                .collect(java.util.stream.Collectors.joining(", ", "command day files: ", ""));
+    }
+
+    /**
+     * The journal's first and last command and last decision group, read from a day on (null: from its start).
+     *
+     * @throws JournalDamageException when the journal cannot be read to its end, or holds decisions
+     *                                of commands beyond its last: commands were lost, not just the ring's tail
+     */
     private record Scan(LocalDate day, long firstCommand, long lastCommand, long lastDecisionCause) {
         static Scan of(Journal journal, LocalDate day) {
+            Scan scan;
+            try {
+                scan = read(journal, day);
+            } catch (JournalDamageException e) {
+                throw refused(journal, e.getMessage());
+            }
+            if (scan.lastDecisionCause > scan.lastCommand) {
+                // Egress journals a command's decisions only after the command: a decision beyond the
+                // last command proves the commands up to it were durable once, and are lost or damaged.
+                long lastCommand = day == null ? scan.lastCommand : read(journal, null).lastCommand;
+                throw refused(journal, "its decision journal holds decisions of command " + scan.lastDecisionCause
+                        + ", but its command journal ends at command " + lastCommand + " (" + commandDayFiles(journal)
+                        + "): commands " + (lastCommand + 1) + "-" + scan.lastDecisionCause + " were lost or damaged");
+            }
+            return scan;
+        }
+
+        private static Scan read(Journal journal, LocalDate day) {
             long first = 0;
             long last = 0;
             try (Journal.CommandReader reader = day == null ? journal.commandReader() : journal.commandReader(day)) {
@@ -99,9 +145,7 @@ public final class Recovery {
             long lastCause = 0;
             try (Journal.DecisionReader reader = day == null ? journal.decisionReader() : journal.decisionReader(day)) {
                 while (reader.next()) {
-                    if (reader.count() > 0) {
-                        lastCause = reader.decision(0).causeSequence;
-                    }
+                    lastCause = reader.cause();
                 }
             }
             return new Scan(day, first, last, lastCause);

@@ -10,7 +10,9 @@ import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionSink;
 import org.loket.core.routing.RoutingCore;
 import org.loket.host.journal.Journal;
+import org.loket.host.journal.JournalDamageException;
 import org.loket.host.journal.JournalStart;
+import org.loket.host.kpi.JournalKpis;
 
 /**
  * Feeds a journal's commands to a fresh core through the same decode path as live traffic, with
@@ -21,6 +23,9 @@ import org.loket.host.journal.JournalStart;
  * ({@link JournalStart}): the core starts from that state, and the decisions compared are those
  * of the commands after it. A what-if then applies the override at the origin as a live reload
  * (refused, and reported, when contacts in flight have no place in it).
+ * <p>A journal that cannot be read to its end is refused ({@link JournalDamageException}): a damaged
+ * record or a truncated day file, commands missing between others, decisions of commands the command
+ * journal lacks. Replaying up to the damage would give a result that looks like a verdict.
  */
 public final class Replayer {
     private Replayer() {
@@ -58,6 +63,7 @@ public final class Replayer {
                 core.apply(command);
             }
             long commands = 0;
+            long lastCommand;
             long firstRecordedNs = Long.MIN_VALUE;
             long startNanoTime = System.nanoTime();
             try (Journal.CommandReader reader = journal.commandReader()) {
@@ -85,6 +91,7 @@ public final class Replayer {
                     serviceNs.recordValue(System.nanoTime() - t0);
                     commands++;
                 }
+                lastCommand = reader.lastSequence();
             }
             long elapsedNs = Math.max(1, System.nanoTime() - startNanoTime);
 
@@ -92,8 +99,12 @@ public final class Replayer {
             long recordedDecisions = 0;
             try (Journal.DecisionReader reader = journal.decisionReader()) {
                 while (reader.next()) {
-                    if (reader.count() > 0 && reader.decision(0).causeSequence <= origin) {
+                    if (reader.cause() <= origin) {
                         continue;
+                    }
+                    if (reader.cause() > lastCommand) {
+                        throw new JournalDamageException(folder + "/decisions: " + JournalKpis.beyondCommands(reader.cause(), lastCommand)
+                                .getMessage() + " (or an engine is writing it: replay a stopped engine's journal, or a copy)");
                     }
                     for (int i = 0; i < reader.count(); i++) {
                         recordedHash = reader.decision(i).hashInto(recordedHash);

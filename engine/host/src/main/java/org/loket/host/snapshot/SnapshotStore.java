@@ -182,28 +182,52 @@ public final class SnapshotStore {
 
     /** Reads a snapshot file; empty when it is torn or corrupt (its CRC does not match). */
     public static Optional<Snapshot> read(Path file) {
+        return read(file, why -> { });
+    }
+
+    /**
+     * Reads a snapshot file; empty when it is torn or corrupt, and then {@code unusable} is told why
+     * (truncated, not a snapshot, checksum mismatch, unreadable).
+     *
+     * @throws IllegalStateException when it is a snapshot of another format
+     */
+    public static Optional<Snapshot> read(Path file, java.util.function.Consumer<String> unusable) {
+        byte[] bytes;
         try {
-            ByteBuffer buffer = ByteBuffer.wrap(Files.readAllBytes(file));
-            if (buffer.remaining() < 28 || buffer.getInt() != MAGIC) {
-                return Optional.empty();
-            }
-            int format = buffer.getInt();
-            if (format != FORMAT_VERSION) {
-                throw new IllegalStateException(file + " is snapshot format " + format + "; this Loket reads " + FORMAT_VERSION);
-            }
-            long sequence = buffer.getLong();
-            int length = buffer.getInt();
-            if (length < 0 || length > buffer.remaining() - 8) {
-                return Optional.empty();
-            }
-            byte[] state = new byte[length];
-            buffer.get(state);
-            CRC32 crc = new CRC32();
-            crc.update(state);
-            return crc.getValue() == buffer.getLong() ? Optional.of(new Snapshot(sequence, state, file)) : Optional.empty();
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
+            unusable.accept("cannot be read: " + e);
             return Optional.empty();
         }
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        if (buffer.remaining() < 28) {
+            unusable.accept("truncated: " + bytes.length + " bytes, shorter than a snapshot's header and checksum");
+            return Optional.empty();
+        }
+        if (buffer.getInt() != MAGIC) {
+            unusable.accept("not a snapshot: its first bytes are not a Loket snapshot's");
+            return Optional.empty();
+        }
+        int format = buffer.getInt();
+        if (format != FORMAT_VERSION) {
+            throw new IllegalStateException(file + " is snapshot format " + format + "; this Loket reads " + FORMAT_VERSION);
+        }
+        long sequence = buffer.getLong();
+        int length = buffer.getInt();
+        if (length < 0 || length > buffer.remaining() - 8) {
+            unusable.accept("truncated: its state of " + length + " bytes and checksum need " + (length + 8L) + " bytes, "
+                    + buffer.remaining() + " follow its header");
+            return Optional.empty();
+        }
+        byte[] state = new byte[length];
+        buffer.get(state);
+        CRC32 crc = new CRC32();
+        crc.update(state);
+        if (crc.getValue() != buffer.getLong()) {
+            unusable.accept("checksum mismatch: its state is corrupt");
+            return Optional.empty();
+        }
+        return Optional.of(new Snapshot(sequence, state, file));
     }
 
     private static String name(long sequence) {

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.loket.core.command.Command;
 import org.loket.core.config.RoutingConfig;
 import org.loket.core.config.RoutingConfigCodec;
-import org.loket.core.decision.Decision;
 import org.loket.core.routing.RoutingCore;
 import org.loket.core.state.ByteArrayState;
 import org.loket.host.bench.BenchWorkload;
@@ -51,35 +50,9 @@ class JournalRetentionTest {
 
     /** Writes five days of traffic; a snapshot after each day in {@code snapshotAfterDays} (1-based). */
     private void writeDays(int... snapshotAfterDays) {
-        CommandTape tape = BenchWorkload.record(config, DAYS * COMMANDS_PER_DAY, 7);
-        SetTimeProvider time = new SetTimeProvider();
-        SnapshotStore snapshots = new SnapshotStore(folder.resolve("snapshots"));
-        List<Decision> group = new ArrayList<>();
-        fullCore = new RoutingCore(d -> group.add(new Decision().copyFrom(d)));
-        Command command = new Command();
-        try (Journal journal = Journal.open(folder, time);
-             Journal.CommandWriter commands = journal.commandWriter();
-             Journal.DecisionWriter decisions = journal.decisionWriter()) {
-            for (int day = 1; day <= DAYS; day++) {
-                time.currentTimeMillis(DAY_1.plusDays(day - 1).atTime(8, 0).toInstant(ZoneOffset.UTC).toEpochMilli());
-                for (int i = 0; i < COMMANDS_PER_DAY; i++) {
-                    tape.read((day - 1) * COMMANDS_PER_DAY + i, command);
-                    command.sequence = (long) (day - 1) * COMMANDS_PER_DAY + i + 1;
-                    group.clear();
-                    fullCore.apply(command);
-                    commands.append(command);
-                    if (!group.isEmpty()) {
-                        decisions.append(command.sequence, group.toArray(Decision[]::new), group.size());
-                    }
-                }
-                lastOfDay.add(fullCore.lastSequence());
-                if (contains(snapshotAfterDays, day)) {
-                    ByteArrayState state = new ByteArrayState();
-                    fullCore.writeState(state);
-                    snapshots.write(fullCore.lastSequence(), state.toByteArray());
-                }
-            }
-        }
+        DaysOfTraffic written = DaysOfTraffic.write(folder, config, DAY_1, DAYS, COMMANDS_PER_DAY, day -> contains(snapshotAfterDays, day));
+        fullCore = written.core();
+        lastOfDay.addAll(written.lastOfDay());
     }
 
     private static boolean contains(int[] values, int value) {
