@@ -80,12 +80,20 @@ final class AmiLink implements ManagerEventListener {
         connection.addEventListener(this);
         // The first login may find Asterisk not yet up: keep trying; later drops asterisk-java handles.
         gateway.actions().execute(() -> {
+            long lastToldMs = 0;
+            int failures = 0;
             while (!closed.get()) {
                 try {
                     connection.login();
                     return;
                 } catch (Exception e) {
-                    LOG.info("AMI login to {}:{} failed ({}); retrying", s.amiHost(), s.amiPort(), e.toString());
+                    failures++;
+                    long nowMs = System.currentTimeMillis();
+                    if (nowMs - lastToldMs >= 60_000) { // a line a minute, not one a second while Asterisk is down
+                        lastToldMs = nowMs;
+                        LOG.warn("AMI login to {}:{} failed {} time(s) ({}); retrying every second", s.amiHost(), s.amiPort(), failures,
+                                e.toString());
+                    }
                     try {
                         TimeUnit.SECONDS.sleep(1);
                     } catch (InterruptedException ie) {
