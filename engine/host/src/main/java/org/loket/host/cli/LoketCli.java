@@ -27,14 +27,18 @@ public final class LoketCli {
 
     /**
      * A command that failed while it ran. What the user's machine or input caused (a file that cannot
-     * be written, a port in use, a value a library refused) is an {@code error:} line with every
+     * be written, a port in use, a value a library refused, a damaged journal or one in use) is an {@code error:} line with every
      * cause's message and exit code 1, not a stack trace; the trace follows with {@code LOKET_DEBUG=1}.
      * Anything else is a bug in Loket, and its stack trace is what a report needs.
      */
     static int failure(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
         java.io.PrintWriter err = command.getErr();
+        // IllegalStateException too: Loket's refusals of a state (a what-if that cannot take over what
+        // is in flight, a journal without the snapshot it needs) say what to do in their message.
         boolean users = e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException
-                || e instanceof IllegalArgumentException || e instanceof java.nio.file.FileSystemException;
+                || e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof org.loket.host.journal.JournalDamageException || e instanceof org.loket.host.journal.JournalInUseException
+                || e instanceof org.loket.host.journal.JournalCodec.FormatException;
         if (!users) {
             throw new CommandLine.ExecutionException(command, "loket " + String.join(" ", qualifiedName(command)) + " failed", e);
         }

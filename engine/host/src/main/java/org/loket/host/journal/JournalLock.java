@@ -56,7 +56,7 @@ final class JournalLock implements AutoCloseable {
             if (lock == null) {
                 String holder = holder(channel);
                 channel.close();
-                throw new IllegalStateException("journal " + folder + " is in use by another Loket (" + holder + "): one engine"
+                throw new JournalInUseException("journal " + folder + " is in use by another Loket (" + holder + "): one engine"
                         + " writes a journal; stop that one first, or give this one another --journal folder. Readers"
                         + " (replay, report, trace extract) need no lock and may run beside it");
             }

@@ -68,7 +68,7 @@ public final class Recovery {
                 continue;
             }
             if (scan.firstCommand > from + 1) {
-                throw new IllegalStateException(journal.folder() + " starts at command " + scan.firstCommand
+                throw new org.loket.host.journal.JournalDamageException(journal.folder() + " starts at command " + scan.firstCommand
                         + " (its older days were deleted) but the newest usable snapshot ends at command " + from
                         + ": the state cannot be rebuilt; restore the snapshots folder");
             }
@@ -77,7 +77,7 @@ public final class Recovery {
         Scan scan = Scan.of(journal, null);
         if (scan.firstCommand > 1) {
             // The journal's retention deleted its oldest days: only a snapshot after them rebuilds the state.
-            throw new IllegalStateException(journal.folder() + " starts at command " + scan.firstCommand
+            throw new org.loket.host.journal.JournalDamageException(journal.folder() + " starts at command " + scan.firstCommand
                     + " (its older days were deleted) but no intact snapshot is left: the state cannot be rebuilt;"
                     + " restore the snapshots folder");
         }

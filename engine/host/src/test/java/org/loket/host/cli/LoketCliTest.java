@@ -25,6 +25,21 @@ class LoketCliTest {
         assertThat(out.toString()).startsWith("error: ").contains(folder.toString()).doesNotContain("\tat ");
     }
 
+    /** A second engine on a journal in use: one line naming the holder, exit 1, nothing written. */
+    @Test
+    void shouldRefuseASecondEngineOnAJournalInUseInOneLine() {
+        Path journal = folder.resolve("journal");
+        try (var writing = org.loket.host.journal.Journal.open(journal)) {
+            StringWriter out = new StringWriter();
+            CommandLine cli = LoketCli.commandLine();
+            cli.setOut(new PrintWriter(out, true));
+            cli.setErr(new PrintWriter(out, true));
+            int exit = cli.execute("run", "--journal", journal.toString(), "--duration-seconds", "1", "--status-seconds", "0");
+            assertThat(exit).isEqualTo(1);
+            assertThat(out.toString()).contains("error: journal " + journal + " is in use by another Loket").doesNotContain("\tat ");
+        }
+    }
+
     @Test
     void shouldNameEveryCauseOnce() {
         var cause = new java.nio.file.FileSystemException("/var/lib/loket/journal", null, "Read-only file system");

@@ -168,7 +168,7 @@ class JournalDamageTest {
         try (Journal writing = Journal.open(folder)) {
             assertThat(writing.folder()).isEqualTo(folder);
             assertThatThrownBy(() -> Journal.open(folder))
-                    .isInstanceOf(IllegalStateException.class)
+                    .isInstanceOf(JournalInUseException.class)
                     .hasMessageContaining(folder.toString())
                     .hasMessageContaining("in use")
                     .hasMessageContaining(Long.toString(ProcessHandle.current().pid()));

@@ -254,7 +254,7 @@ class JournalRetentionTest {
         }
         try (Journal journal = Journal.open(folder)) {
             assertThatThrownBy(() -> Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal))
-                    .isInstanceOf(IllegalStateException.class)
+                    .isInstanceOf(JournalDamageException.class)
                     .hasMessageContaining("starts at command " + (lastOfDay.get(1) + 1))
                     .hasMessageContaining("cannot be rebuilt");
         }
