@@ -6,15 +6,6 @@ import picocli.CommandLine;
 final class NonNegativeConverter implements CommandLine.ITypeConverter<Double> {
     @Override
     public Double convert(String value) {
-        double number;
-        try {
-            number = Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a number");
-        }
-        if (!(number >= 0) || Double.isInfinite(number)) {
-            throw new CommandLine.TypeConversionException("'" + value + "' must be 0 or more");
-        }
-        return number;
+        return ShareConverter.number(value, 0, Double.MAX_VALUE, "give 0 or more", "must be 0 or more");
     }
 }

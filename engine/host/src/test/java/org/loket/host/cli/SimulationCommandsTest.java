@@ -268,6 +268,12 @@ class SimulationCommandsTest {
         Result absence = run("simulate", "--trace", folder.resolve("no-trace.csv").toString(), "--absence", "10");
         assertThat(absence.exit()).isNotZero();
         assertThat(absence.err()).contains("--absence", "'10' is not a share from 0 to 1");
+        Result ring = run("simulate", "--trace", folder.resolve("no-trace.csv").toString(), "--ring-seconds", "-3");
+        assertThat(ring.exit()).as("a negative ring time made a negative ASA").isEqualTo(2);
+        assertThat(ring.err()).contains("--ring-seconds", "'-3' must be 0 or more");
+        Result accepting = run("simulate", "--trace", folder.resolve("no-trace.csv").toString(), "--callback-accept-share", "2");
+        assertThat(accepting.exit()).isEqualTo(2);
+        assertThat(accepting.err()).contains("--callback-accept-share", "'2' is not a share from 0 to 1");
     }
 
     @Test
