@@ -516,7 +516,7 @@ public final class AdminServer implements AutoCloseable {
     /**
      * Why a contact went where it went: every offer the decision journal holds for it, with the
      * rule, the candidates considered, the score and the runner-up. Reads the decision journal's
-     * days back from today to the contact's first ({@link #storyOf}; an operator's question, not
+     * days back from today to the contact's first ({@link #story}; an operator's question, not
      * the hot path).
      */
     private void explain(HttpExchange exchange, String idText) throws Exception {
@@ -541,19 +541,12 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
-     * The contact's decisions, in journal order. The decision journal's day files are read newest
+     * A contact's decisions in journal order, and the sequences of the configurations applied in the
+     * days read (from the story's first day to now): a configuration applied after the story began
+     * may have moved the ids its decisions name. The decision journal's day files are read newest
      * first, back to the first older day without a decision about it: a contact's story spans a day
      * or two, and the journal may keep a year. (A story with a day without any decision in between,
      * a callback two days later, shows from that gap on; an id the journal does not hold reads every day.)
-     */
-    static java.util.List<org.loket.core.decision.Decision> storyOf(Path journalFolder, long contactId) {
-        return story(journalFolder, contactId).decisions();
-    }
-
-    /**
-     * A contact's decisions, and the sequences of the configurations applied in the days read (from
-     * the story's first day to now), in journal order: a configuration applied after the story began
-     * may have moved the ids its decisions name.
      */
     record Story(java.util.List<org.loket.core.decision.Decision> decisions, java.util.List<Long> configurationsApplied) {
         /** Whether a configuration came into force after the command of the story's first decision. */
@@ -562,7 +555,7 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private static Story story(Path journalFolder, long contactId) {
+    static Story story(Path journalFolder, long contactId) {
         java.util.ArrayDeque<java.util.List<org.loket.core.decision.Decision>> days = new java.util.ArrayDeque<>();
         java.util.ArrayDeque<java.util.List<Long>> applied = new java.util.ArrayDeque<>();
         try (org.loket.host.journal.Journal journal = org.loket.host.journal.Journal.openExisting(journalFolder)) {

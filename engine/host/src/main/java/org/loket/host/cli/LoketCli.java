@@ -39,12 +39,9 @@ public final class LoketCli {
                 || e instanceof IllegalArgumentException || e instanceof IllegalStateException
                 || e instanceof org.loket.host.journal.JournalDamageException || e instanceof org.loket.host.journal.JournalInUseException
                 || e instanceof org.loket.host.journal.JournalCodec.FormatException;
-        if (!users) {
-            throw new CommandLine.ExecutionException(command, "loket " + String.join(" ", qualifiedName(command)) + " failed", e);
-        }
         err.println("error: " + messages(e));
-        if ("1".equals(System.getenv("LOKET_DEBUG"))) {
-            e.printStackTrace(err);
+        if (!users || "1".equals(System.getenv("LOKET_DEBUG"))) {
+            e.printStackTrace(err); // a bug: returned, not thrown, so main still exits with the code
         }
         err.flush();
         return 1;

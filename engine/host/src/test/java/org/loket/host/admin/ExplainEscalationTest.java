@@ -64,7 +64,7 @@ class ExplainEscalationTest {
             new DaySimulator(config, new DaySimulator.Settings(LocalDate.of(2027, 3, 1), ZoneOffset.UTC, 3_000, 5_000, 1.0, 7))
                     .run(DaySimulatorEscalationTest.trace(), journal, null);
         }
-        List<Decision> story = AdminServer.storyOf(simulated, 3);
+        List<Decision> story = AdminServer.story(simulated, 3).decisions();
         assertThat(story).hasSizeGreaterThan(3);
         long firstCause = story.get(0).causeSequence;
         long middleCause = story.get(story.size() / 2).causeSequence;

@@ -40,6 +40,16 @@ class LoketCliTest {
         }
     }
 
+    /** A bug keeps its stack trace, and still returns its exit code (main exits even with the engine's threads up). */
+    @Test
+    void shouldPrintABugsStackTraceAndReturnItsExitCode() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = LoketCli.commandLine();
+        cli.setErr(new PrintWriter(out, true));
+        assertThat(LoketCli.failure(new NullPointerException("a bug"), cli, null)).isEqualTo(1);
+        assertThat(out.toString()).startsWith("error: a bug").contains("java.lang.NullPointerException: a bug").contains("\tat ");
+    }
+
     @Test
     void shouldNameEveryCauseOnce() {
         var cause = new java.nio.file.FileSystemException("/var/lib/loket/journal", null, "Read-only file system");
