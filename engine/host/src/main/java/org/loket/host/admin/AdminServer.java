@@ -30,9 +30,9 @@ import org.loket.core.Channel;
 import org.loket.core.ContactState;
 import org.loket.core.PauseReason;
 import org.loket.core.command.CommandType;
-import org.loket.core.config.AgentSpec;
 import org.loket.core.config.QueueSpec;
 import org.loket.core.config.RoutingConfig;
+import org.loket.core.decision.RejectReason;
 import org.loket.core.routing.RoutingCore;
 import org.loket.host.config.ConfigApplier;
 import org.loket.host.hours.HoursPublisher;
@@ -326,8 +326,8 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
-     * Whether the request carries a token that may do it; if not, answers 401 (no or an unknown
-     * token) or 403 (the monitoring token beyond metrics and health) and counts it. The actor it
+     * Whether the request carries a token that may do it; if not, answers 401 (no token, or one
+     * this server does not know: each said as such) or 403 (the monitoring token beyond metrics and health) and counts it. The actor it
      * names is kept on the exchange for {@link #audit}.
      *
      * @param monitoring whether the request only reads metrics or health, which the monitoring token may
@@ -343,8 +343,16 @@ public final class AdminServer implements AutoCloseable {
             reply(exchange, 403, error("the monitoring token reads GET /metrics and GET /api/v1/health only"));
             return false;
         }
-        exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
-        reply(exchange, 401, error("a bearer token is required"));
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        if (header == null || !header.startsWith("Bearer ")) {
+            exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
+            reply(exchange, 401, error("a bearer token is required (Authorization: Bearer TOKEN)"));
+        } else {
+            // RFC 6750's invalid_token: the caller sent one, so "required" would send them looking for the wrong fault.
+            exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            reply(exchange, 401, error("the bearer token is not one of this server's tokens (admin.tokenFile, admin.operatorsFile, "
+                    + "admin.monitoringTokenFile)"));
+        }
         return false;
     }
 
@@ -475,12 +483,13 @@ public final class AdminServer implements AutoCloseable {
                     + "; valid: " + valid));
             return;
         }
-        AgentNow now = engine.query(core -> AgentNow.of(core, agentId(core.config(), name))).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        int agent = now.id();
+        AgentNow before = engine.query(core -> AgentNow.of(core, agentId(core.config(), name))).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        int agent = before.id();
         if (agent < 0) {
             reply(exchange, 404, error("no agent named '" + name + "'"));
             return;
         }
+        String detail = stateName + (state == AgentState.PAUSED ? " " + body.path("reason").asText("") : "");
         boolean published = engine.tryPublish((command, unused) -> {
             command.type = CommandType.AGENT_STATE_CHANGED;
             command.agentId = agent;
@@ -491,25 +500,44 @@ public final class AdminServer implements AutoCloseable {
             reply(exchange, 503, error("the engine's ring is full; try again"));
             return;
         }
-        // Accepted, not done: the core may still refuse it (the journal records why).
-        audit(exchange, "agent-state", name, stateName + (state == AgentState.PAUSED ? " " + body.path("reason").asText("") : ""));
-        ObjectNode answer = JSON.createObjectNode().put("agent", name).put("requested", stateName);
-        if (state == AgentState.LOGGED_OUT && now.contacts() > 0) {
-            // The core pauses it (nothing new) and logs it out after the last (PauseReason.LOGOUT_PENDING).
-            answer.put("pending", "holds " + now.contacts() + " contact" + (now.contacts() == 1 ? "" : "s")
-                    + ": paused now, logged out when they are done");
+        // A query sees every command published before it: the answer is the core's verdict on this one.
+        AgentNow after = engine.query(core -> AgentNow.of(core, agent)).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        if (after.illegalTransitions() > before.illegalTransitions() && after.presence() == AgentState.LOGGED_OUT) {
+            // Journaled and refused by the core (ILLEGAL_TRANSITION), as any input is: only the agent logs itself in.
+            audit(exchange, "agent-state", name, detail + " refused: logged out");
+            reply(exchange, 409, error("agent '" + name + "' is logged out: it logs in at its desktop or phone, then it can be made "
+                    + stateName + "; nothing changed"));
+            return;
         }
-        reply(exchange, 202, answer);
+        audit(exchange, "agent-state", name, detail);
+        ObjectNode answer = engine.query(core -> agentRow(core, agent, JSON.createObjectNode())).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        answer.put("requested", stateName);
+        if (after.pauseReason() == PauseReason.LOGOUT_PENDING && state == AgentState.LOGGED_OUT) {
+            // The core paused it (nothing new) and logs it out after the last: accepted, not done.
+            answer.put("pending", "holds " + after.contacts() + " contact" + (after.contacts() == 1 ? "" : "s")
+                    + ": paused now, logged out when they are done");
+            reply(exchange, 202, answer);
+            return;
+        }
+        reply(exchange, 200, answer);
     }
 
-    /** An agent as the core has it now: its index (-1 unknown) and the contacts it holds. */
-    private record AgentNow(int id, int contacts) {
+    /**
+     * An agent as the core has it now: its index (-1 unknown), the contacts it holds, its presence
+     * and pause reason, and the core's count of refused transitions (of any agent), whose growth
+     * across a published change tells that the change was refused.
+     */
+    private record AgentNow(int id, int contacts, AgentState presence, int pauseReason, long illegalTransitions) {
         static AgentNow of(RoutingCore core, int agent) {
+            long refused = core.rejected(RejectReason.ILLEGAL_TRANSITION);
+            if (agent < 0) {
+                return new AgentNow(agent, 0, AgentState.LOGGED_OUT, 0, refused);
+            }
             int held = 0;
             for (Channel channel : Channel.values()) {
-                held += agent < 0 ? 0 : core.agentLoad(agent, channel);
+                held += core.agentLoad(agent, channel);
             }
-            return new AgentNow(agent, held);
+            return new AgentNow(agent, held, core.agentPresence(agent), core.agentPauseReason(agent), refused);
         }
     }
 
@@ -884,21 +912,27 @@ public final class AdminServer implements AutoCloseable {
         ArrayNode list = JSON.createArrayNode();
         RoutingConfig config = core.config();
         for (int a = 0; a < config.agents().size(); a++) {
-            AgentSpec agent = config.agents().get(a);
-            ObjectNode row = list.addObject().put("name", agent.name()).put("state", lower(core.agentState(a).name()));
-            // A pending logout shows while the agent is still busy with its last contacts.
-            if (core.agentState(a) == AgentState.PAUSED || core.agentPauseReason(a) == PauseReason.LOGOUT_PENDING) {
-                row.put("pauseReason", core.agentPauseReason(a));
-                if (!config.pauseReasonName(core.agentPauseReason(a)).isEmpty()) {
-                    row.put("pauseReasonName", config.pauseReasonName(core.agentPauseReason(a)));
-                }
-            }
-            ObjectNode load = row.putObject("load");
-            for (Channel c : Channel.values()) {
-                load.put(lower(c.name()), core.agentLoad(a, c));
-            }
+            agentRow(core, a, list.addObject());
         }
         return list;
+    }
+
+    /** Fills {@code row} with agent {@code a} as {@code GET /api/v1/agents} lists it; returns it. */
+    private static ObjectNode agentRow(RoutingCore core, int a, ObjectNode row) {
+        RoutingConfig config = core.config();
+        row.put("name", config.agents().get(a).name()).put("state", lower(core.agentState(a).name()));
+        // A pending logout shows while the agent is still busy with its last contacts.
+        if (core.agentState(a) == AgentState.PAUSED || core.agentPauseReason(a) == PauseReason.LOGOUT_PENDING) {
+            row.put("pauseReason", core.agentPauseReason(a));
+            if (!config.pauseReasonName(core.agentPauseReason(a)).isEmpty()) {
+                row.put("pauseReasonName", config.pauseReasonName(core.agentPauseReason(a)));
+            }
+        }
+        ObjectNode load = row.putObject("load");
+        for (Channel c : Channel.values()) {
+            load.put(lower(c.name()), core.agentLoad(a, c));
+        }
+        return row;
     }
 
     static ArrayNode contacts(RoutingCore core) {
