@@ -30,7 +30,8 @@ class TelephonyMonitoringTest {
     void shouldFindEveryTelephonyMetricTheFilesUseInTheGatewaysRegistry() throws Exception {
         assertThat(MonitoringFiles.metricsUsed()).as("the files use the telephony family")
                 .contains("loket_telephony_fallbacks_total", "loket_telephony_engine_timeouts_total", "loket_telephony_agi_errors_total",
-                        "loket_telephony_ami_disconnects_total", "loket_telephony_ami_connected", "loket_telephony_monitor_refused_total");
+                        "loket_telephony_ami_disconnects_total", "loket_telephony_ami_connected", "loket_telephony_monitor_refused_total",
+                        "loket_telephony_calls_lost_at_restart_total");
         int agiPort;
         int amiPort;
         try (ServerSocket agi = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
