@@ -36,6 +36,13 @@ public final class TraceGenerator {
     }
 
     /**
+     * The most contacts a day may have before the outage's and busyness' factors (the scenario's
+     * volume times the scale): the trace is held in memory (a few hundred bytes a contact), and this
+     * is several national days, more than a simulation of one day needs.
+     */
+    public static final int MAX_CONTACTS = 5_000_000;
+
+    /**
      * @param scenario a key of {@link TrafficParams#scenarios()}
      * @param scale    multiplies the scenario's volume (1.0 = as given)
      */
@@ -46,6 +53,11 @@ public final class TraceGenerator {
         }
         if (!(scale > 0)) {
             throw new IllegalArgumentException("scale must be above 0, not " + scale);
+        }
+        if (s.contacts() * scale > MAX_CONTACTS) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "scale %s makes about %,.0f contacts of scenario '%s';"
+                    + " a trace is built in memory, at most %,d contacts: a scale up to %s here", scale, s.contacts() * scale, scenario,
+                    MAX_CONTACTS, Math.floor((double) MAX_CONTACTS / s.contacts())));
         }
         UniformRandomProvider rng = RandomSource.SPLIT_MIX_64.create(seed);
         // Callback choices draw from a stream of their own, so adding them left every other column as it was.

@@ -68,6 +68,15 @@ class TraceGeneratorTest {
         });
     }
 
+    /** A scale that would fill the memory is refused up front with the largest that fits, not after minutes of drawing. */
+    @Test
+    void shouldRefuseAScaleBeyondWhatATraceInMemoryHolds() {
+        assertThatThrownBy(() -> generator.generate("peak", 1, 1e9)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("scale 1.0E9 makes about 12,000,000,000,000 contacts of scenario 'peak'")
+                .hasMessageContaining("at most 5,000,000 contacts: a scale up to 416.0 here");
+        assertThatThrownBy(() -> generator.generate("peak", 1, 0)).hasMessageContaining("scale must be above 0");
+    }
+
     @Test
     void shouldRefuseAnUnknownScenario() {
         assertThatThrownBy(() -> generator.generate("holiday", 1, 1)).hasMessageContaining("valid: [normal, peak, outage]");
