@@ -39,7 +39,7 @@ final class Calls {
         }
     }
 
-    private static final CommandFiller<Out> FILL = (c, o) -> {
+    static final CommandFiller<Out> FILL = (c, o) -> {
         c.type = o.type;
         c.contactId = o.contactId;
         c.agentId = o.agentId;

@@ -93,21 +93,21 @@ final class CallsLeftAtRestart {
     }
 
     /**
-     * Publishes the end of every orphan (at start, through the starting gateway's publisher, which
-     * holds them until the gateway is in egress), counts them in {@code callsLostAtRestart} and logs
-     * them once. @return how many were ended
+     * Publishes the end of every orphan and logs them once (counting is the caller's: the gateway
+     * may not have its counters yet).
+     *
+     * @param publish publishes one end; false when the ring was full
+     * @return how many were ended
      */
-    int endOrphans(Calls calls) {
+    int endOrphans(java.util.function.Predicate<Calls.Out> publish) {
         int[] byState = new int[ContactState.values().length];
         int ended = 0;
         for (Orphan o : orphans) {
-            if (calls.publish(new Calls.Out(CommandType.CONTACT_ABANDONED, o.contactId(), -1, -1, -1, -1, Command.ENDED_AT_RESTART))) {
+            if (publish.test(new Calls.Out(CommandType.CONTACT_ABANDONED, o.contactId(), -1, -1, -1, -1, Command.ENDED_AT_RESTART))) {
                 byState[o.state().ordinal()]++;
                 ended++;
             }
         }
-        calls.counters.callsLostAtRestart.addAndGet(ended);
-        calls.counters.callsTalkingAtRestart.addAndGet(talking.size());
         if (ended > 0 || !talking.isEmpty()) {
             LOG.warn("telephony: {} calls of the previous process ended as abandoned (lost at restart: {} in self-service,"
                     + " {} waiting, {} offered); {} conversations may still be up in Asterisk and end when the agent's phone"
@@ -118,6 +118,11 @@ final class CallsLeftAtRestart {
             LOG.error("telephony: {} calls of the previous process could not be ended (ring full)", orphans.size() - ended);
         }
         return ended;
+    }
+
+    /** How many conversations of the previous process were kept to watch. */
+    int talkingCount() {
+        return talking.size();
     }
 
     /** Whether conversations of the previous process are still watched. */

@@ -67,8 +67,14 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     private List<String> loggedInAtStart = List.of();
     /** The prompt of the service announcement the core held when the gateway started, or null. */
     private String announcementAtStart;
-    /** The calls of a previous process the core still held at start ({@link #seedFromCore}). */
+    /** The calls of a previous process the core still held at start ({@link #endContactsLeftAtRestart} or {@link #seedFromCore}). */
     private volatile CallsLeftAtRestart leftAtRestart = CallsLeftAtRestart.none();
+    /** Whether {@link #endContactsLeftAtRestart} ran (then {@link #prepare} only counts what it ended). */
+    private boolean leftoversEnded;
+    /** The ends {@link #endContactsLeftAtRestart} published, for the counters {@link #prepare} makes. */
+    private int lostAtRestart;
+    /** Opened at the first need ({@link #callbackStore}); null without {@code telephony.callbackFolder}. */
+    private CallbackStore callbackStore;
     private final ExecutorService actions = Executors.newVirtualThreadPerTaskExecutor();
     private final MonitoringLog monitoringLog;
 
@@ -86,6 +92,19 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     public String whereToReach() {
         return "FastAGI agi://" + settings.agiBind() + ":" + settings.agiPort() + " (Asterisk's dialplan), AMI "
                 + settings.amiUser() + "@" + settings.amiHost() + ":" + settings.amiPort();
+    }
+
+    /**
+     * Ends the calls of the previous process that no session can own ({@link CallsLeftAtRestart}),
+     * stamped as of recovery, before the timers that fell due while Loket was down.
+     */
+    @Override
+    public void endContactsLeftAtRestart(Engine engine) throws Exception {
+        Set<Long> kept = keptCallbackIds();
+        CallsLeftAtRestart left = engine.queryAsOfRecovery(core -> CallsLeftAtRestart.read(core, kept)).get(30, TimeUnit.SECONDS);
+        lostAtRestart = left.endOrphans(out -> engine.tryPublishAsOfRecovery(Calls.FILL, out));
+        leftAtRestart = left;
+        leftoversEnded = true;
     }
 
     @Override
@@ -129,8 +148,8 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     void prepare(GatewayContext context) throws Exception {
         directory = new Directory(context.config());
         calls = new Calls(context.publisher());
-        if (settings.callbackFolder() != null) {
-            calls.keepCallbacksIn(CallbackStore.open(settings.callbackFolder()));
+        if (callbackStore() != null) {
+            calls.keepCallbacksIn(callbackStore());
             if (!calls.callbacks.isEmpty()) {
                 LOG.info("telephony: {} callbacks restored from {}", calls.callbacks.size(), settings.callbackFolder());
             }
@@ -142,7 +161,23 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             LOG.warn("telephony.pseudonymKeyFile not set: caller pseudonyms use a random key of this process");
         }
         loggedInAtStart = seedFromCore(context);
-        leftAtRestart.endOrphans(calls); // before the FastAGI server takes a call: none of its contacts is among them
+        if (!leftoversEnded) { // before the FastAGI server takes a call: none of its contacts is among them
+            lostAtRestart = leftAtRestart.endOrphans(calls::publish);
+        }
+        calls.counters.callsLostAtRestart.addAndGet(lostAtRestart);
+        calls.counters.callsTalkingAtRestart.addAndGet(leftAtRestart.talkingCount());
+    }
+
+    private CallbackStore callbackStore() throws IOException {
+        if (callbackStore == null && settings.callbackFolder() != null) {
+            callbackStore = CallbackStore.open(settings.callbackFolder());
+        }
+        return callbackStore;
+    }
+
+    /** The contacts whose callers wait for a call back, from the callback folder. */
+    private Set<Long> keptCallbackIds() throws IOException {
+        return callbackStore() == null ? Set.of() : Set.copyOf(callbackStore().load().keySet());
     }
 
     /**
@@ -173,7 +208,9 @@ public final class TelephonyGateway implements Gateway, AgiScript {
                     calls.wrapUps.put(core.config().agents().get(core.contactAgent(live[i])).name(), live[i]);
                 }
             }
-            leftAtRestart = CallsLeftAtRestart.read(core, Set.copyOf(calls.callbacks.keySet()));
+            if (!leftoversEnded) {
+                leftAtRestart = CallsLeftAtRestart.read(core, Set.copyOf(calls.callbacks.keySet()));
+            }
             return in;
         }).get(30, TimeUnit.SECONDS);
     }

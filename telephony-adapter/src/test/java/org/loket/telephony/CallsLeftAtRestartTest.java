@@ -126,23 +126,7 @@ class CallsLeftAtRestartTest {
     void shouldEndTheWaitingCallsBeforeTheOffersSoNoAgentIsOfferedAnOrphan() throws Exception {
         long offered = 201;
         long behind = 202;
-        try (Journal journal = Journal.open(folder.resolve("journal"))) {
-            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
-            try {
-                engine.publishConfig(config);
-                publish(engine, c -> {
-                    c.type = CommandType.AGENT_LOGGED_IN;
-                    c.agentId = agent("agent-3");
-                });
-                arrive(engine, offered, "transfer", Channel.VOICE); // general-voice: agent-3
-                arrive(engine, behind, "transfer", Channel.VOICE);
-                engine.awaitQuiet(5_000);
-                assertThat(engine.query(core -> List.of(core.contactState(offered), core.contactState(behind))).get(5, TimeUnit.SECONDS))
-                        .containsExactly(ContactState.OFFERED, ContactState.WAITING);
-            } finally {
-                engine.close();
-            }
-        }
+        assertThat(callsForAgent3(folder.resolve("journal"), offered, behind)).containsExactly(ContactState.OFFERED, ContactState.WAITING);
         try (Journal journal = Journal.open(folder.resolve("journal"))) {
             Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
             try {
@@ -155,6 +139,55 @@ class CallsLeftAtRestartTest {
                         .containsExactly(behind, offered);
                 assertThat(seen).noneMatch(d -> d.type == DecisionType.OFFER_CONTACT);
                 assertThat(engine.query(core -> core.agentState(agent("agent-3"))).get(5, TimeUnit.SECONDS)).isEqualTo(AgentState.READY);
+            } finally {
+                engine.close();
+            }
+        }
+    }
+
+    /**
+     * Loket was down longer than the offer's timeout (general-voice: 4 s). Ended as {@code loket run}
+     * does, first and as of the journal's end, the offer ends with its caller and its agent stays
+     * ready; ended by the gateway's start after other commands (the order before), the timer fired
+     * first and paused the agent {@code NO_ANSWER} for a ring that died with the process.
+     */
+    @Test
+    void shouldEndAnOfferBeforeItsTimeoutThatFellDueWhileLoketWasDown() throws Exception {
+        long offered = 301;
+        Path first = folder.resolve("ended-first");
+        Path late = folder.resolve("ended-late");
+        for (Path journalFolder : List.of(first, late)) {
+            assertThat(callsForAgent3(journalFolder, offered)).containsExactly(ContactState.OFFERED);
+        }
+        Thread.sleep(4_500); // Loket is down past the offer's timeout
+
+        try (Journal journal = Journal.open(first)) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            try {
+                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                gateway.endContactsLeftAtRestart(engine);
+                engine.publishTick(); // now: the timers due meanwhile fire
+                gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
+                engine.awaitQuiet(5_000);
+                assertThat(engine.query(core -> List.of(core.agentState(agent("agent-3")), core.contactState(offered)))
+                        .get(5, TimeUnit.SECONDS)).as("ended with its caller; the agent was not at fault").containsExactly(
+                                AgentState.READY, ContactState.NONE);
+                assertThat(gateway.calls().counters.callsLostAtRestart.get()).isEqualTo(1);
+                assertThat(journaledReasons(journal)).containsExactly(Command.ENDED_AT_RESTART);
+            } finally {
+                engine.close();
+            }
+        }
+        try (Journal journal = Journal.open(late)) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            try {
+                engine.publishTick();
+                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
+                engine.awaitQuiet(5_000);
+                assertThat(engine.query(core -> List.of(core.agentState(agent("agent-3")), core.agentPauseReason(agent("agent-3"))))
+                        .get(5, TimeUnit.SECONDS)).as("the order this test guards against").containsExactly(
+                                AgentState.PAUSED, org.loket.core.PauseReason.NO_ANSWER);
             } finally {
                 engine.close();
             }
@@ -219,6 +252,30 @@ class CallsLeftAtRestartTest {
         });
         arrive(engine, CHAT, "phone", Channel.CHAT);
         engine.awaitQuiet(5_000);
+    }
+
+    /**
+     * A journal in which agent-3 logged in and {@code contacts} called general-voice (the first rings
+     * agent-3), left as a kill -9 leaves it; returns the contacts' states then.
+     */
+    private List<ContactState> callsForAgent3(Path journalFolder, long... contacts) throws Exception {
+        try (Journal journal = Journal.open(journalFolder)) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            try {
+                engine.publishConfig(config);
+                publish(engine, c -> {
+                    c.type = CommandType.AGENT_LOGGED_IN;
+                    c.agentId = agent("agent-3");
+                });
+                for (long contact : contacts) {
+                    arrive(engine, contact, "transfer", Channel.VOICE);
+                }
+                engine.awaitQuiet(5_000);
+                return engine.query(core -> java.util.Arrays.stream(contacts).mapToObj(core::contactState).toList()).get(5, TimeUnit.SECONDS);
+            } finally {
+                engine.close();
+            }
+        }
     }
 
     private void arrive(Engine engine, long contactId, String entry, Channel channel) {

@@ -1221,9 +1221,10 @@ class PhoneChannelIT {
 
     /**
      * Loket started again after the stop above (nothing left to end: every contact had its outcome),
-     * then killed (SIGKILL) with a caller on hold and a caller talking to agent-1, and started again.
-     * The caller on hold went to the fallback route with the dead AGI; the restarted gateway ends that
-     * contact as abandoned, reason {@code ENDED_AT_RESTART}. The conversation outlived Loket in
+     * then killed (SIGKILL) with a caller on hold, a caller talking to agent-1 and a caller ringing
+     * agent-2, and started again after the ring's timeout. The callers on hold and ringing went to the
+     * fallback route with the dead AGI; the restarted gateway ends these contacts as abandoned, reason
+     * {@code ENDED_AT_RESTART}, before the ring's timer fires: agent-2 is not paused for it. The conversation outlived Loket in
      * Asterisk (its {@code Dial} runs inside the AGI): it is kept until the caller hangs up and then
      * ends as answered. Every contact still ends exactly once.
      */
@@ -1241,14 +1242,40 @@ class PhoneChannelIT {
         Sipp talking = call("0612000015", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('7').pause(25_000).hangUp());
         long talkingContact = nextArrival();
         awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == talkingContact, 15);
+        // agent-2 (its phone rings out) made ready from its phone, then rung for a caller when Loket dies.
+        int agent2 = agentId("agent-2");
+        poll();
+        long mark = commands.get(commands.size() - 1).sequence;
+        Sipp readyCode = call("agent-2", AsteriskConfigWriter.READY_CODE, new Sipp.Caller().awaitHangUp(10_000));
+        assertThat(readyCode.await(30)).as(diagnostics(readyCode)).isZero();
+        awaitCommand(c -> c.sequence > mark && c.type == CommandType.AGENT_STATE_CHANGED && c.agentId == agent2
+                && c.agentState == AgentState.READY.code(), 10);
+        Sipp ringing = call("0612000016", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('8').pause(20_000).hangUp());
+        long ringingContact = nextArrival();
+        Decision offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == ringingContact, 15);
+        assertThat(agentName(offer.agentId)).isEqualTo("agent-2");
 
         loket.toHandle().destroyForcibly(); // SIGKILL; unlike Process.destroyForcibly it leaves the output readable
         assertThat(loket.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        poll();
+        Command lastBeforeKill = commands.get(commands.size() - 1);
+        Thread.sleep(4_500); // down past the offer's 4 s: its timer is due when Loket starts again
         int restartLines = loketOutput.size();
         startLoket();
         Command lost = awaitCommand(c -> c.type == CommandType.CONTACT_ABANDONED && c.contactId == waitingContact, 60);
         assertThat(lost.reason).isEqualTo(Command.ENDED_AT_RESTART);
         assertThat(outcomeOf(waitingContact, 10)).isEqualTo(Outcome.ABANDONED);
+        Command rangOut = awaitCommand(c -> c.type == CommandType.CONTACT_ABANDONED && c.contactId == ringingContact, 10);
+        assertThat(rangOut.reason).isEqualTo(Command.ENDED_AT_RESTART);
+        assertThat(outcomeOf(ringingContact, 10)).isEqualTo(Outcome.ABANDONED);
+        assertThat(List.of(lost.timestampNs, rangOut.timestampNs)).as("stamped as of the journal's end, before the timers due since")
+                .containsOnly(lastBeforeKill.timestampNs);
+        awaitOutput(restartLines, "AMI connected", 30);
+        Thread.sleep(500);
+        poll();
+        assertThat(decisions).as("agent-2 was not paused for a ring that died with Loket").noneMatch(d -> d.type == DecisionType.AGENT_STATE
+                && d.agentId == agent2 && d.causeSequence > lastBeforeKill.sequence && d.reason == PauseReason.NO_ANSWER);
+        assertThat(decisions).noneMatch(d -> d.type == DecisionType.RETRACT_OFFER && d.contactId == ringingContact);
         awaitOutput(restartLines, "1 conversations may still be up", 10);
         assertThat(decisionsOf(talkingContact)).as("kept while the caller talks on with agent-1")
                 .noneMatch(d -> d.type == DecisionType.END_CONTACT);
@@ -1261,6 +1288,7 @@ class PhoneChannelIT {
         assertThat(ended.timestampNs / 1_000_000L).as("ended when the caller hung up, not at the restart")
                 .isGreaterThan(hungUpMs - 5_000);
         waiting.stop();
+        ringing.stop();
         assertEveryContactEndedOnce();
     }
 

@@ -277,6 +277,17 @@ final class RunCommand implements Callable<Integer> {
                         + " after this folder was written?): start with the folder of version " + running.version() + " or a newer one;"
                         + " to go back to this one, raise its 'version:' above " + running.version() + ". Nothing was started");
             }
+            for (Gateway gateway : created) {
+                // First, stamped as of the journal's end: before the timers that fell due while Loket was down.
+                try {
+                    gateway.endContactsLeftAtRestart(engine);
+                } catch (Exception e) {
+                    created.forEach(RunCommand::closeQuietly);
+                    engine.close();
+                    throw new CommandLine.ParameterException(spec.commandLine(), "gateway " + gateway.name()
+                            + " could not end the contacts the previous process left: " + LoketCli.messages(e));
+                }
+            }
             if (running == null || !Arrays.equals(RoutingConfigCodec.encode(running), encoded)) {
                 engine.publishConfig(loaded);
                 out.printf("loket: applying configuration %s (version %d)%n", loaded.source(), loaded.routing().version());

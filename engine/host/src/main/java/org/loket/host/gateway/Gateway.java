@@ -32,6 +32,22 @@ public interface Gateway extends AutoCloseable {
         return "";
     }
 
+    /**
+     * Ends the contacts of this channel that the engine recovered from the journal but that did not
+     * outlive the previous process (a phone call whose connection died with it). Called by
+     * {@code loket run} once per gateway, after the engine recovered and before anything else is
+     * published (the configuration, business hours, other gateways' commands), before {@link #start}.
+     * Read the core with {@code Engine.queryAsOfRecovery} and publish with
+     * {@code Engine.tryPublishAsOfRecovery}: stamped at the time the previous process's last command
+     * had, these ends come before the timers that fell due while Loket was down, which would
+     * otherwise act on contacts already gone (an offer running out pauses its agent). Their
+     * decisions reach no gateway (none is in egress yet); the journal has them. A gateway started
+     * without this call (a test, {@code Engine.startGateway} alone) should do it in {@link #start}.
+     * Default: nothing (a channel whose contacts survive a restart, or that restores them itself).
+     */
+    default void endContactsLeftAtRestart(org.loket.host.pipeline.Engine engine) throws Exception {
+    }
+
     /** Binds sockets and starts threads. Must return promptly. */
     void start(GatewayContext context) throws Exception;
 

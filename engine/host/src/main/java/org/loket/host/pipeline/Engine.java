@@ -107,6 +107,10 @@ public final class Engine implements CommandPublisher, AutoCloseable {
 
     /** Stamps time and sequence on the publishing thread; allocated once. */
     private final EventTranslatorTwoArg<RingEvent, CommandFiller<Object>, Object> stamping;
+    /** As {@link #stamping}, at {@link #recoveredNs} instead of now ({@link #tryPublishAsOfRecovery}). */
+    private final EventTranslatorTwoArg<RingEvent, CommandFiller<Object>, Object> stampingAsOfRecovery;
+    /** The recovered core's clock: the time of the journal's last command, epoch ns (0 for a new journal). */
+    private final long recoveredNs;
 
     /** What gateways offer each other ({@link #offer}), by type. */
     private final java.util.Map<Class<?>, Object> services = new java.util.concurrent.ConcurrentHashMap<>();
@@ -132,13 +136,9 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             snapshotWriter.scheduleWithFixedDelay(this::applyRetention, RETENTION_EVERY_MINUTES, RETENTION_EVERY_MINUTES,
                     TimeUnit.MINUTES);
         }
-        this.stamping = (event, sequence, filler, argument) -> {
-            Command command = event.command.clear();
-            filler.fill(command, argument);
-            command.sequence = sequenceBase + sequence;
-            command.timestampNs = clock.nowNs();
-            event.publishNanoTime = System.nanoTime();
-        };
+        this.recoveredNs = core.nowNs();
+        this.stamping = (event, sequence, filler, argument) -> stamp(event, sequence, filler, argument, clock.nowNs());
+        this.stampingAsOfRecovery = (event, sequence, filler, argument) -> stamp(event, sequence, filler, argument, recoveredNs);
         // The ring's own wait strategy only signals: nobody waits on a barrier. The core thread waits
         // in its own loop (CoreLoop), and publishers wake it (afterPublish); BusySpin signals nothing.
         this.ring = RingBuffer.createMultiProducer(RingEvent::new, settings.ringSize(), new BusySpinWaitStrategy());
@@ -194,10 +194,35 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         return bigger;
     }
 
+    private void stamp(RingEvent event, long sequence, CommandFiller<Object> filler, Object argument, long timestampNs) {
+        Command command = event.command.clear();
+        filler.fill(command, argument);
+        command.sequence = sequenceBase + sequence;
+        command.timestampNs = timestampNs;
+        event.publishNanoTime = System.nanoTime();
+    }
+
     @Override
-    @SuppressWarnings("unchecked")
     public <A> boolean tryPublish(CommandFiller<A> filler, A argument) {
-        if (ring.tryPublishEvent(stamping, (CommandFiller<Object>) filler, argument)) {
+        return tryPublish(stamping, filler, argument);
+    }
+
+    /**
+     * Publishes a command stamped with the recovered core's clock (the journal's last command's
+     * time) instead of now: for what ended when the previous process did, published before
+     * anything else ({@link Gateway#endContactsLeftAtRestart}), so that timers which fell due while
+     * Loket was down fire after it (an offer whose ring died with the process does not run out
+     * and pause its agent first). Published after a later-stamped command, it is applied at the
+     * core's clock, as any late command: time never goes back.
+     */
+    public <A> boolean tryPublishAsOfRecovery(CommandFiller<A> filler, A argument) {
+        return tryPublish(stampingAsOfRecovery, filler, argument);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <A> boolean tryPublish(EventTranslatorTwoArg<RingEvent, CommandFiller<Object>, Object> stamp, CommandFiller<A> filler,
+                                   A argument) {
+        if (ring.tryPublishEvent(stamp, (CommandFiller<Object>) filler, argument)) {
             coreLoop.afterPublish();
             return true;
         }
@@ -914,6 +939,19 @@ public final class Engine implements CommandPublisher, AutoCloseable {
      * @param read must only read, and must be quick: the core waits for it
      */
     public <T> java.util.concurrent.CompletableFuture<T> query(java.util.function.Function<RoutingCore, T> read) {
+        return query(read, stamping);
+    }
+
+    /**
+     * As {@link #query}, but the {@code TICK} that brings the answer is stamped as of recovery
+     * ({@link #tryPublishAsOfRecovery}), so asking fires no timer that fell due while Loket was down.
+     */
+    public <T> java.util.concurrent.CompletableFuture<T> queryAsOfRecovery(java.util.function.Function<RoutingCore, T> read) {
+        return query(read, stampingAsOfRecovery);
+    }
+
+    private <T> java.util.concurrent.CompletableFuture<T> query(java.util.function.Function<RoutingCore, T> read,
+                                                                 EventTranslatorTwoArg<RingEvent, CommandFiller<Object>, Object> tickStamp) {
         var answer = new java.util.concurrent.CompletableFuture<T>();
         queries.add(new Query(ring.getCursor(), () -> {
             try {
@@ -922,7 +960,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                 answer.completeExceptionally(e);
             }
         }));
-        publishTick(); // a full ring means traffic, and so a batch soon
+        tryPublish(tickStamp, TICK, null); // a full ring means traffic, and so a batch soon
         return answer;
     }
 
