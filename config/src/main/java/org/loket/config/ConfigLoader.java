@@ -39,6 +39,14 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * section may come from any file) into a validated {@link LoadedConfig}. Every problem names the
  * file, line, field and value, and says what would be valid; all problems are collected before
  * failing. The YAML schema is documented in {@code config/default/routing.yaml}.
+ *
+ * <p>A value YAML reads as null ({@code name: ~}, {@code name: null}, {@code name:} with nothing
+ * after it; {@link YamlFile#isNull}) never becomes text such as "~" or "null". A field or section of
+ * the format given without a value counts as left out: an optional one takes its default, a required
+ * one is refused as having no value, on its own line. A list item, or the value under a name the
+ * operator chose (a skill's level, a prompt's text in a language, a menu option), must have one.
+ * Supervisors' {@code monitors} and {@code modes} are the exception: left out they grant all agents
+ * and all modes, so an empty one is refused rather than read as everything.
  */
 public final class ConfigLoader {
     /** The configuration shipped in the jar, used when no folder is given. */
@@ -118,7 +126,8 @@ public final class ConfigLoader {
                     problems.error(file.getKey(), tuple.getKeyNode(), key, "unknown section; valid sections: " + SECTIONS);
                 } else if (sections.containsKey(key)) {
                     problems.error(file.getKey(), tuple.getKeyNode(), key, "section already given in " + sections.get(key).file);
-                } else {
+                } else if (!YamlFile.isNull(tuple.getValueNode())) {
+                    // A section without a value is left out, as a field is (see the class comment).
                     sections.put(key, new Located(file.getKey(), tuple.getValueNode()));
                 }
             }
@@ -139,7 +148,13 @@ public final class ConfigLoader {
                 new ChatbotTexts(builder.chatPrompts, builder.optionLabels));
     }
 
+    /** A scalar's text; empty for a mapping, a list or a null ({@link YamlFile#isNull}), so "~" never becomes a name. */
     static String scalar(Node node) {
+        return node instanceof ScalarNode s && !YamlFile.isNull(s) ? s.getValue() : "";
+    }
+
+    /** A scalar as the operator wrote it ("~", "null" included), for a problem's value. */
+    private static String written(Node node) {
         return node instanceof ScalarNode s ? s.getValue() : "";
     }
 
@@ -152,14 +167,33 @@ public final class ConfigLoader {
 
     /** Collects problems; the configuration is refused if any is an error. */
     static final class Problems {
+        /** How a problem of a field or item given without a value begins. */
+        static final String NO_VALUE = "has no value";
         final List<ConfigProblem> all = new ArrayList<>();
 
         void error(String file, Node node, String field, String message) {
-            all.add(new ConfigProblem(file, line(node), field, scalar(node), message, false));
+            error(file, node, field, written(node), message);
+        }
+
+        /**
+         * An error at {@code node} showing {@code value}; when the node has no value (YAML null), the
+         * message says so first, whatever check found it ("has no value; must be a name").
+         */
+        void error(String file, Node node, String field, String value, String message) {
+            String said = YamlFile.isNull(node) && !message.startsWith(NO_VALUE) ? NO_VALUE + "; " + message : message;
+            all.add(new ConfigProblem(file, line(node), field, value, said, false));
+        }
+
+        /**
+         * A value that names nothing known: "{@code what}; valid: ...", or for a node without a value
+         * "has no value; valid: ...".
+         */
+        void unknown(String file, Node node, String field, String what, Object valid) {
+            error(file, node, field, (YamlFile.isNull(node) ? "" : what + "; ") + "valid: " + valid);
         }
 
         void warning(String file, Node node, String field, String message) {
-            all.add(new ConfigProblem(file, line(node), field, scalar(node), message, true));
+            all.add(new ConfigProblem(file, line(node), field, written(node), message, true));
         }
 
         boolean hasErrors() {
@@ -371,12 +405,17 @@ public final class ConfigLoader {
                     for (NodeTuple text : byLanguage.getValue()) {
                         String language = scalar(text.getKeyNode());
                         if (language.equals(CHAT_WORDING)) {
-                            chatPrompts.put(key, texts(at.file, text.getValueNode(), "prompts." + key + "." + CHAT_WORDING, text.getKeyNode()));
+                            if (!YamlFile.isNull(text.getValueNode())) { // optional: without a value, left out
+                                chatPrompts.put(key, texts(at.file, text.getValueNode(), "prompts." + key + "." + CHAT_WORDING, text.getKeyNode()));
+                            }
                             continue;
                         }
                         if (!languages.containsKey(language)) {
                             problems.error(at.file, text.getKeyNode(), "prompts." + key,
                                     "unknown language; valid: " + languages.keySet() + " (or '" + CHAT_WORDING + "': the chatbot's wording)");
+                        } else if (YamlFile.isNull(text.getValueNode())) {
+                            problems.error(at.file, text.getValueNode(), "prompts." + key + "." + language,
+                                    "give the text, or leave '" + language + "' out");
                         }
                         texts.put(language, scalar(text.getValueNode()));
                     }
@@ -420,15 +459,17 @@ public final class ConfigLoader {
             }
         }
 
+        /** A required prompt key's id, or -1 after reporting it left out, given without a value or unknown. */
         private int prompt(Fields f, MappingNode item, String key) {
-            Node node = f.node(item, key);
+            Node node = f.given(item, key);
             if (node == null) {
+                problems.error(f.file, item, f.path + "." + key, "is required: a prompt key; valid: " + prompts.keySet());
                 return -1;
             }
             String name = scalar(node);
             Integer id = prompts.get(name);
             if (id == null) {
-                problems.error(f.file, node, f.path + "." + key, "no such prompt in 'prompts'; valid: " + prompts.keySet());
+                problems.unknown(f.file, node, f.path + "." + key, "no such prompt in 'prompts'", prompts.keySet());
                 return -1;
             }
             return id;
@@ -494,7 +535,7 @@ public final class ConfigLoader {
 
         /** {@code requires: EXPRESSION}, or the shorthand {@code skill: NAME} with an optional {@code minLevel}. */
         private Requirement requirement(Fields f, MappingNode item) {
-            Node requires = f.node(item, "requires");
+            Node requires = f.given(item, "requires");
             Node skillNode = f.node(item, "skill");
             if (requires != null && (skillNode != null || f.node(item, "minLevel") != null)) {
                 problems.error(f.file, requires, f.path + ".requires", "give either 'requires' or 'skill' (with 'minLevel'), not both");
@@ -632,8 +673,8 @@ public final class ConfigLoader {
                     yield new Deflection(maxWaiting, maxWaitMs, EscalationStep.Action.OVERFLOW, Math.max(target, 0), -1);
                 }
                 default -> {
-                    if (!"true".equals(scalar(df.node(map, "offerCallback")))) {
-                        problems.error(f.file, df.node(map, "offerCallback"), path + ".offerCallback", "must be true");
+                    if (!"true".equals(scalar(df.given(map, "offerCallback")))) {
+                        problems.error(f.file, df.given(map, "offerCallback"), path + ".offerCallback", "must be true");
                     }
                     yield new Deflection(maxWaiting, maxWaitMs, EscalationStep.Action.OFFER_CALLBACK, -1, -1);
                 }
@@ -642,7 +683,8 @@ public final class ConfigLoader {
 
         /** The one action key the mapping has out of {@code actions}; else reports it and returns null. */
         private String oneAction(Fields f, MappingNode map, String path, List<String> actions, String help) {
-            List<String> given = actions.stream().filter(a -> f.node(map, a) != null).toList();
+            // An action given without a value is still the action meant: its reader says it has no value.
+            List<String> given = actions.stream().filter(a -> f.given(map, a) != null).toList();
             if (given.size() != 1) {
                 problems.error(f.file, map, path, (given.isEmpty() ? "has no action" : "has " + given.size() + " actions " + given)
                         + "; give exactly one of " + help);
@@ -672,7 +714,7 @@ public final class ConfigLoader {
                 }
                 Fields sf = new Fields(f.file, path, step, problems);
                 sf.only(step, "after", "widen", "overflow", "offerCallback", "close");
-                Node afterNode = sf.node(step, "after");
+                Node afterNode = sf.given(step, "after");
                 long seconds = afterNode == null ? 0 : sf.integer(afterNode, path + ".after", 1, 86_400);
                 if (afterNode == null) {
                     problems.error(f.file, step, path + ".after", "is required: seconds in the queue after which the step acts");
@@ -688,7 +730,7 @@ public final class ConfigLoader {
                 }
                 long afterMs = seconds * 1000;
                 switch (action) {
-                    case "widen" -> steps.add(EscalationStep.widen(afterMs, expression(sf, sf.node(step, "widen"), path + ".widen")));
+                    case "widen" -> steps.add(EscalationStep.widen(afterMs, expression(sf, sf.given(step, "widen"), path + ".widen")));
                     case "overflow" -> {
                         int target = sf.reference(step, "overflow", queues, true);
                         if (target == queueIndex) {
@@ -701,8 +743,8 @@ public final class ConfigLoader {
                         steps.add(EscalationStep.overflow(afterMs, Math.max(target, 0)));
                     }
                     case "offerCallback" -> {
-                        if (!"true".equals(scalar(sf.node(step, "offerCallback")))) {
-                            problems.error(f.file, sf.node(step, "offerCallback"), path + ".offerCallback", "must be true");
+                        if (!"true".equals(scalar(sf.given(step, "offerCallback")))) {
+                            problems.error(f.file, sf.given(step, "offerCallback"), path + ".offerCallback", "must be true");
                         }
                         steps.add(EscalationStep.offerCallback(afterMs));
                     }
@@ -719,7 +761,7 @@ public final class ConfigLoader {
                 String name = f.name(item);
                 int count = (int) f.optionalInt(item, "count", 1, 1, 100_000);
                 int[] levels = new int[skills.size()];
-                Node skillsNode = f.node(item, "skills");
+                Node skillsNode = f.given(item, "skills");
                 if (skillsNode instanceof MappingNode map) {
                     for (NodeTuple tuple : map.getValue()) {
                         String skill = scalar(tuple.getKeyNode());
@@ -850,7 +892,8 @@ public final class ConfigLoader {
                 f.only(item, "name", "monitors", "modes");
                 java.util.Set<String> monitored = new java.util.LinkedHashSet<>();
                 List<String> written = new ArrayList<>();
-                Node monitors = f.node(item, "monitors");
+                // Left out, monitors and modes grant all; given without a value they are refused, never read as all.
+                Node monitors = f.given(item, "monitors");
                 if (monitors == null) {
                     written.add("all");
                     monitored.addAll(allAgents);
@@ -867,14 +910,14 @@ public final class ConfigLoader {
                             List<String> valid = new ArrayList<>(List.of("all"));
                             valid.addAll(agentsByGroup.keySet());
                             agentsByTeam.keySet().forEach(t -> valid.add("team:" + t));
-                            problems.error(f.file, group, f.path + ".monitors[" + i + "]", "no such agent group or team; valid: " + valid);
+                            problems.unknown(f.file, group, f.path + ".monitors[" + i + "]", "no such agent group or team", valid);
                         } else {
                             monitored.addAll(members);
                         }
                     }
                 }
                 EnumSet<Supervisor.Mode> modes = EnumSet.noneOf(Supervisor.Mode.class);
-                Node modesNode = f.node(item, "modes");
+                Node modesNode = f.given(item, "modes");
                 if (modesNode == null) {
                     modes = EnumSet.allOf(Supervisor.Mode.class);
                 } else if (!(modesNode instanceof SequenceNode list) || list.getValue().isEmpty()) {
@@ -1098,8 +1141,8 @@ public final class ConfigLoader {
                 }
                 Fields b = new Fields(s.file, path, map, problems);
                 b.only(map, "minutes", "earliest", "latest", "reason");
-                Node minutesNode = b.node(map, "minutes");
-                Node earliestNode = b.node(map, "earliest");
+                Node minutesNode = b.given(map, "minutes");
+                Node earliestNode = b.given(map, "earliest");
                 if (minutesNode == null || earliestNode == null) {
                     problems.error(s.file, map, path + "." + (minutesNode == null ? "minutes" : "earliest"), "is required");
                     continue;
@@ -1195,8 +1238,9 @@ public final class ConfigLoader {
             }
             f.only(map, "zone", "weekdays", "weekend", "closedPrompt", "holidayPrompt", "holidays", "queues");
             if (helpdesk.closedPrompt() == null && (helpdesk.closeInAWeek() || !holidays.isEmpty())) {
-                problems.error(at.file, map, "hours.closedPrompt", "is required: the prompt a contact hears while the helpdesk "
-                        + "is closed; valid: " + prompts.keySet());
+                Node given = f.given(map, "closedPrompt"); // given without a value: said on its own line
+                problems.error(at.file, given == null ? map : given, "hours.closedPrompt", (given == null ? "is required: " : "")
+                        + "the prompt a contact hears while the helpdesk is closed; valid: " + prompts.keySet());
             }
             if (queuesNode instanceof MappingNode byQueue) {
                 for (NodeTuple tuple : byQueue.getValue()) {
@@ -1246,7 +1290,7 @@ public final class ConfigLoader {
                 String name = "";
                 if (day instanceof MappingNode detail) {
                     Fields h = new Fields(f.file, path, detail, problems);
-                    dateNode = h.node(detail, "date");
+                    dateNode = h.given(detail, "date");
                     name = h.node(detail, "name") == null ? "" : scalar(h.node(detail, "name")).trim();
                     h.only(detail, "date", "name");
                     if (dateNode == null) {
@@ -1307,7 +1351,7 @@ public final class ConfigLoader {
                     if (language != null) {
                         Arrays.fill(language, -1);
                     }
-                    Node options = f.node(item, "options");
+                    Node options = f.given(item, "options");
                     if (options instanceof MappingNode map) {
                         for (NodeTuple option : map.getValue()) {
                             int input = f.input(option.getKeyNode());
@@ -1331,7 +1375,7 @@ public final class ConfigLoader {
                                 String target = scalar(option.getValueNode());
                                 Integer id = nodes.get(target);
                                 if (id == null) {
-                                    problems.error(f.file, option.getValueNode(), optionPath, "no such flow node; valid: " + nodes.keySet());
+                                    problems.unknown(f.file, option.getValueNode(), optionPath, "no such flow node", nodes.keySet());
                                 } else {
                                     next[input] = id;
                                 }
@@ -1417,7 +1461,7 @@ public final class ConfigLoader {
                 }
                 Integer id = queues.get(scalar(tuple.getValueNode()));
                 if (id == null) {
-                    problems.error(f.file, tuple.getValueNode(), field, "names no queue; valid: " + queues.keySet());
+                    problems.unknown(f.file, tuple.getValueNode(), field, "names no queue", queues.keySet());
                 } else if (queueChannels.get(id) != channel) {
                     problems.error(f.file, tuple.getValueNode(), field, "queue '" + scalar(tuple.getValueNode())
                             + "' is a " + queueChannels.get(id).name().toLowerCase(Locale.ROOT)
@@ -1441,8 +1485,8 @@ public final class ConfigLoader {
                     Node nameNode = f.node(item, "name");
                     problems.error(f.file, nameNode == null ? item : nameNode, f.path + ".name", "duplicate entry name: " + first + " has it already");
                 }
-                boolean hasFlow = f.node(item, "flow") != null;
-                boolean hasQueue = f.node(item, "queue") != null;
+                boolean hasFlow = f.given(item, "flow") != null;
+                boolean hasQueue = f.given(item, "queue") != null;
                 if (hasFlow == hasQueue) {
                     problems.error(f.file, item, f.path, "an entry needs exactly one of 'flow' (first node) or 'queue'");
                 }
@@ -1468,7 +1512,8 @@ public final class ConfigLoader {
             for (Node n : list.getValue()) {
                 String number = scalar(n).trim();
                 if (!number.matches("\\+?[0-9]{2,20}")) {
-                    problems.error(f.file, n, f.path + ".numbers", "'" + number + "' is not a phone number (2-20 digits, optional leading '+')");
+                    problems.error(f.file, n, f.path + ".numbers", (YamlFile.isNull(n) ? "" : "'" + number + "' is not a phone number ")
+                            + "(2-20 digits, optional leading '+')");
                 } else if (entryByNumber.putIfAbsent(number, entry) != null) {
                     problems.error(f.file, n, f.path + ".numbers", "'" + number + "' already reaches entry '" + entryByNumber.get(number) + "'");
                 }
@@ -1508,7 +1553,20 @@ public final class ConfigLoader {
             this.problems = problems;
         }
 
+        /**
+         * The value of an optional field, or null when it is left out or given without a value: both
+         * mean its default (see the class comment).
+         */
         Node node(MappingNode map, String key) {
+            Node node = given(map, key);
+            return node == null || YamlFile.isNull(node) ? null : node;
+        }
+
+        /**
+         * The value of a field as written, a null ({@link YamlFile#isNull}) included; null only when the
+         * key is left out. For required fields, whose readers then report "has no value" on its line.
+         */
+        Node given(MappingNode map, String key) {
             for (NodeTuple tuple : map.getValue()) {
                 if (scalar(tuple.getKeyNode()).equals(key)) {
                     return tuple.getValueNode();
@@ -1528,7 +1586,7 @@ public final class ConfigLoader {
         }
 
         String name(MappingNode map) {
-            Node node = node(map, "name");
+            Node node = given(map, "name");
             if (node == null || scalar(node).isBlank()) {
                 problems.error(file, node == null ? map : node, path + ".name", "a name is required");
                 return path;
@@ -1538,6 +1596,10 @@ public final class ConfigLoader {
 
         long integer(Node node, String field, long min, long max) {
             String text = scalar(node);
+            if (YamlFile.isNull(node)) {
+                problems.error(file, node, field, "give a whole number between " + min + " and " + max);
+                return min;
+            }
             try {
                 long value = Long.parseLong(text.trim());
                 if (value < min || value > max) {
@@ -1555,24 +1617,25 @@ public final class ConfigLoader {
             return node == null ? defaultValue : integer(node, path + "." + key, min, max);
         }
 
+        /** A name among {@code names}: a required one reports being left out or given without a value; an optional one is -1 then. */
         int reference(MappingNode map, String key, Map<String, Integer> names, boolean required) {
-            Node node = node(map, key);
+            Node node = required ? given(map, key) : node(map, key);
             if (node == null) {
                 if (required) {
-                    problems.error(file, map, path + "." + key, "is required");
+                    problems.error(file, map, path + "." + key, "is required; valid: " + names.keySet());
                 }
                 return -1;
             }
             Integer id = names.get(scalar(node));
             if (id == null) {
-                problems.error(file, node, path + "." + key, "names nothing defined; valid: " + names.keySet());
+                problems.unknown(file, node, path + "." + key, "names nothing defined", names.keySet());
                 return -1;
             }
             return id;
         }
 
         Channel channel(MappingNode map, String key) {
-            Node node = node(map, key);
+            Node node = given(map, key);
             if (node == null) {
                 problems.error(file, map, path + "." + key, "is required; valid: voice, chat, email, social");
                 return Channel.VOICE;
@@ -1585,13 +1648,13 @@ public final class ConfigLoader {
             try {
                 return Channel.valueOf(scalar(node).trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                problems.error(file, node, field, "not a channel; valid: voice, chat, email, social");
+                problems.unknown(file, node, field, "not a channel", "voice, chat, email, social");
                 return null;
             }
         }
 
         FlowNode.Kind kind(MappingNode map) {
-            Node node = node(map, "kind");
+            Node node = given(map, "kind");
             try {
                 return FlowNode.Kind.valueOf(scalar(node == null ? map : node).trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
@@ -1614,14 +1677,14 @@ public final class ConfigLoader {
                     return minute;
                 }
             }
-            problems.all.add(new ConfigProblem(file, line(at), field, text, "must be a time of day HH:MM between 00:00 and 24:00", false));
+            problems.error(file, at, field, YamlFile.isNull(at) ? written(at) : text, "must be a time of day HH:MM between 00:00 and 24:00");
             return -1;
         }
 
         /** Two required clock fields of a mapping, as a shift; null after reporting a problem. */
         Shift clockRange(MappingNode map, String startKey, String endKey) {
-            Node start = node(map, startKey);
-            Node end = node(map, endKey);
+            Node start = given(map, startKey);
+            Node end = given(map, endKey);
             if (start == null || end == null) {
                 problems.error(file, map, path + "." + (start == null ? startKey : endKey), "is required (HH:MM)");
                 return null;
@@ -1631,7 +1694,7 @@ public final class ConfigLoader {
 
         /** "HH:MM-HH:MM" or "closed" (null) under {@code key}, which is required; null after reporting a problem. */
         Shift hoursRange(MappingNode map, String key) {
-            Node node = node(map, key);
+            Node node = given(map, key);
             if (node == null) {
                 problems.error(file, map, path + "." + key, "is required: HH:MM-HH:MM (00:00-24:00 for all day) or 'closed'");
                 return null;

@@ -20,6 +20,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.parser.ParserImpl;
 import org.snakeyaml.engine.v2.scanner.ScannerImpl;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
@@ -34,6 +35,11 @@ import org.snakeyaml.engine.v2.tokens.Token;
 final class YamlFile {
     /** The field of a problem with a file's YAML itself, before any field can be named. */
     static final String YAML_FIELD = "(yaml)";
+    /**
+     * The plain (unquoted) scalars YAML 1.2 reads as null. The parser's own schema (JSON) knows only
+     * {@code null} and the empty value, but operators write YAML, where {@code ~} means null too.
+     */
+    private static final Set<String> NULLS = Set.of("", "~", "null", "Null", "NULL");
 
     private YamlFile() {
     }
@@ -48,6 +54,16 @@ final class YamlFile {
             dropDuplicateKeys(file, root, "", problems, Collections.newSetFromMap(new IdentityHashMap<>()));
         }
         return root;
+    }
+
+    /**
+     * Whether {@code node} is YAML's null, a field or list item given without a value: nothing after
+     * the colon or the dash, {@code ~}, {@code null} (unquoted), or a value tagged {@code !!null}. A
+     * quoted {@code "~"} or {@code "null"} is text.
+     */
+    static boolean isNull(Node node) {
+        return node instanceof ScalarNode s
+                && (Tag.NULL.equals(s.getTag()) || s.getScalarStyle() == ScalarStyle.PLAIN && NULLS.contains(s.getValue()));
     }
 
     private static Node compose(String file, String text, List<ConfigProblem> problems) {
