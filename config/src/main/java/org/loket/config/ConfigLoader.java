@@ -227,6 +227,8 @@ public final class ConfigLoader {
         final List<AgentPlan> plans = new ArrayList<>();
         private final List<BreakReason> breakReasons = new ArrayList<>();
         private final List<Located> queueNodes = new ArrayList<>();
+        /** Where each flow node is written, by id. */
+        private final List<Located> flowNodeAt = new ArrayList<>();
         /** Agent names per roster group ({@code agents[].name}) and per {@code team}, for supervisors' {@code monitors}. */
         private final Map<String, List<String>> agentsByGroup = new LinkedHashMap<>();
         private final Map<String, List<String>> agentsByTeam = new LinkedHashMap<>();
@@ -304,7 +306,58 @@ public final class ConfigLoader {
                     problems.warning(at.file, at.node, "skills", "skill '" + skill.getKey() + "' is used by no queue");
                 }
             }
+            if (!problems.hasErrors()) {
+                warnUnreachedNodes(routing);
+            }
             return routing;
+        }
+
+        /**
+         * Names each flow node no contact can get to: an entry starts a flow and a menu's options lead
+         * on, nothing else enters a node. A warning, not an error: operators stage a menu before they
+         * wire it (add it in one reload, point an option at it in the next), keep a seasonal one ready,
+         * or keep a node they unwired while callers still in it finish (a reload may not remove a node
+         * a contact is in). A misspelt option target is an error already; this finds the node that
+         * lost its last way in.
+         */
+        private void warnUnreachedNodes(RoutingConfig routing) {
+            List<FlowNode> flowNodes = routing.flowNodes();
+            boolean[] reached = new boolean[flowNodes.size()];
+            java.util.ArrayDeque<Integer> toVisit = new java.util.ArrayDeque<>();
+            for (EntrySpec entry : routing.entries()) {
+                if (entry.flowNodeId() >= 0 && !reached[entry.flowNodeId()]) {
+                    reached[entry.flowNodeId()] = true;
+                    toVisit.add(entry.flowNodeId());
+                }
+            }
+            while (!toVisit.isEmpty()) {
+                int[] next = flowNodes.get(toVisit.poll()).nextByInput();
+                for (int n = 0; next != null && n < next.length; n++) {
+                    if (next[n] >= 0 && !reached[next[n]]) {
+                        reached[next[n]] = true;
+                        toVisit.add(next[n]);
+                    }
+                }
+            }
+            for (int n = 0; n < flowNodes.size(); n++) {
+                if (reached[n]) {
+                    continue;
+                }
+                int target = n;
+                List<String> from = flowNodes.stream().filter(other -> other.nextByInput() != null
+                        && Arrays.stream(other.nextByInput()).anyMatch(id -> id == target)).map(FlowNode::name).toList();
+                FlowNode node = flowNodes.get(n);
+                Located at = flowNodeAt.get(n);
+                problems.warning(at.file, at.node, "flows[" + n + "]", switch (node.kind()) {
+                    case MENU -> "menu";
+                    case LANGUAGE -> "language menu";
+                    case INFO -> "info node";
+                    case QUEUE -> "queue node";
+                } + " '" + node.name() + "' is reached from no entry: " + (from.isEmpty()
+                        ? "no entry starts at it and no menu option leads to it"
+                        : "only options of " + from + " lead to it, which no entry reaches either")
+                        + " (fine while it is staged; callers and chats never get there)");
+            }
         }
 
         /**
@@ -1336,6 +1389,7 @@ public final class ConfigLoader {
             }
             List<FlowNode> result = new ArrayList<>();
             forEachItem("flows", (f, item) -> {
+                flowNodeAt.add(new Located(f.file, item));
                 String name = f.name(item);
                 FlowNode.Kind kind = f.kind(item);
                 int prompt = prompt(f, item, "prompt");

@@ -688,4 +688,42 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", roster.formatted(", extension: 201", ", extension: 203")))
                 .isInstanceOf(ConfigException.class).satisfies(e -> assertThat(((ConfigException) e).problems()).anySatisfy(problem(6, "agents[2].extension", null, "guard would have extension 203, which is desk-003's already")));
     }
+
+    @Test
+    void shouldWarnAboutEachFlowNodeNoEntryReachesAndStillLoad() throws ConfigException {
+        LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", """
+                skills: [s]
+                prompts: {p: {nl: p}}
+                queues: [{name: q, channel: chat, skill: s}]
+                flows:
+                  - {name: main, kind: menu, prompt: p, fallbackQueue: q, options: {"1": to-q, "2": main}}
+                  - {name: to-q, kind: queue, prompt: p, queue: q}
+                  - {name: staged, kind: menu, prompt: p, fallbackQueue: q, options: {"1": staged-info, "2": to-q}}
+                  - {name: staged-info, kind: info, prompt: p}
+                  - {name: orphan, kind: queue, prompt: p, queue: q}
+                  - {name: nl-or-en, kind: language, prompt: p, fallbackQueue: q, options: {"1": {next: main, language: nl}}}
+                entries: [{name: chat, flow: main}, {name: mail, queue: q}]
+                """);
+        List<ConfigProblem> unreached = loaded.warnings().stream().filter(w -> w.message().contains("reached from no entry")).toList();
+        assertThat(unreached).extracting(ConfigProblem::line).containsExactly(7, 8, 9, 10);
+        assertThat(unreached.get(0)).satisfies(problem(7, "flows[2]", null,
+                "menu 'staged' is reached from no entry: no entry starts at it and no menu option leads to it"));
+        assertThat(unreached.get(1)).satisfies(problem(8, "flows[3]", null,
+                "info node 'staged-info' is reached from no entry: only options of [staged] lead to it, which no entry reaches either"));
+        assertThat(unreached.get(2).message()).startsWith("queue node 'orphan' is reached from no entry");
+        assertThat(unreached.get(3).message()).startsWith("language menu 'nl-or-en' is reached from no entry");
+        assertThat(unreached).allSatisfy(w -> assertThat(w.warning()).isTrue());
+    }
+
+    @Test
+    void shouldReachEveryFlowNodeOfTheDefaultAndTheExamples() throws Exception {
+        List<LoadedConfig> shipped = new java.util.ArrayList<>(List.of(ConfigLoader.loadDefault()));
+        try (var examples = java.nio.file.Files.list(java.nio.file.Path.of("examples"))) {
+            for (java.nio.file.Path folder : examples.sorted().toList()) {
+                shipped.add(ConfigLoader.load(folder));
+            }
+        }
+        assertThat(shipped).hasSizeGreaterThan(1).allSatisfy(config -> assertThat(config.warnings()).as(config.source())
+                .noneSatisfy(w -> assertThat(w.message()).contains("reached from no entry")));
+    }
 }
