@@ -50,6 +50,10 @@ public final class ConfigDiff {
         items(lines, "hours", hours(a.hours()), hours(b.hours()), Integer.MAX_VALUE);
         items(lines, "holiday", holidays(a.hours()), holidays(b.hours()), Integer.MAX_VALUE);
         codes(lines, "pause reason", "pauseReasons", ra.pauseReasons(), rb.pauseReasons());
+        if (!keepsPlaces(ra.pauseReasons(), rb.pauseReasons())) {
+            // The applier's check (ConfigApplier.pauseReasonsInUse), said ahead.
+            lines.add("pauseReasons: a live reload of this waits while an agent is paused with a reason it drops or moves (and names them)");
+        }
         codes(lines, "wrap-up code", "wrapUpCodes", ra.wrapUpCodes(), rb.wrapUpCodes());
         items(lines, "supervisor", supervisors(a), supervisors(b), Integer.MAX_VALUE);
         return lines;
@@ -78,6 +82,11 @@ public final class ConfigDiff {
             lines.add(section + ": " + a + " -> " + b + " (the journal holds positions: a code now names another "
                     + kind + ", in reports too)");
         }
+    }
+
+    /** Whether every name of {@code a} keeps its place in {@code b}. */
+    private static boolean keepsPlaces(List<String> a, List<String> b) {
+        return b.size() >= a.size() && b.subList(0, a.size()).equals(a);
     }
 
     private static void names(List<String> lines, String kind, List<String> a, List<String> b) {

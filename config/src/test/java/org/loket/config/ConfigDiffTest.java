@@ -48,7 +48,11 @@ class ConfigDiffTest {
                 .containsExactly("+ pause reason coaching");
         assertThat(ConfigDiff.diff(a, ConfigLoader.parseOne("r.yaml", base + "pauseReasons: [training, break]\n")))
                 .containsExactly("pauseReasons: [break, training] -> [training, break] (the journal holds positions: a code now "
-                        + "names another pause reason, in reports too)");
+                        + "names another pause reason, in reports too)",
+                        "pauseReasons: a live reload of this waits while an agent is paused with a reason it drops or moves (and names them)");
+        assertThat(ConfigDiff.diff(a, ConfigLoader.parseOne("r.yaml", base + "pauseReasons: [break]\n")))
+                .containsExactly("- pause reason training",
+                        "pauseReasons: a live reload of this waits while an agent is paused with a reason it drops or moves (and names them)");
         assertThat(ConfigDiff.diff(a, ConfigLoader.parseOne("r.yaml", base + "pauseReasons: [break, training]\nwrapUpCodes: [solved]\n")))
                 .containsExactly("+ wrap-up code solved", "- wrap-up code resolved", "- wrap-up code referred",
                         "- wrap-up code callback-needed", "- wrap-up code no-action",

@@ -1,9 +1,12 @@
 package org.loket.host.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -11,15 +14,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.loket.config.ConfigException;
 import org.loket.config.ConfigLoader;
 import org.loket.config.LoadedConfig;
+import org.loket.core.AgentState;
 import org.loket.core.config.RoutingConfig;
 import org.loket.core.decision.RejectReason;
+import org.loket.core.routing.RoutingCore;
 import org.loket.host.hours.HoursPublisher;
 import org.loket.host.pipeline.Engine;
 
 /**
  * The one way a configuration folder reaches a running engine (the admin API's
  * {@code POST /api/v1/config} and {@code loket run --watch-config}): validate, check the version,
- * ask the core whether the live state fits ({@code RoutingCore.reloadBlocker}), publish a journaled
+ * ask the core whether the live state fits ({@code RoutingCore.reloadBlocker}, then
+ * {@link #pauseReasonsInUse}: no paused agent's reason may be dropped or moved), publish a journaled
  * {@code CONFIG_APPLIED}, wait until the core installed or refused it, then follow the new
  * configuration's business hours. The gateways follow on their own: the engine hands them the
  * applied {@link LoadedConfig} at its {@code CONFIGURATION_APPLIED} decision
@@ -39,6 +45,8 @@ import org.loket.host.pipeline.Engine;
 public final class ConfigApplier {
     /** How long to wait for the core to answer a query, and for it to take up a published configuration. */
     public static final long TIMEOUT_MS = 5_000;
+    /** Agents named per pause reason in {@link #pauseReasonsInUse}; more are counted. */
+    private static final int AGENTS_NAMED = 5;
 
     /** What became of a folder. */
     public enum Kind {
@@ -156,8 +164,13 @@ public final class ConfigApplier {
                     + " has version " + next.version() + ", not above the running version " + runningVersion
                     + ": raise 'version:' to apply a change; the running configuration stays", List.of());
         }
-        String blocker = engine.query(core -> core.config() == null ? null : core.reloadBlocker(next))
-                .get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        String blocker = engine.query(core -> {
+            if (core.config() == null) {
+                return null;
+            }
+            String live = core.reloadBlocker(next);
+            return live != null ? live : pauseReasonsInUse(core, next);
+        }).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
         if (blocker != null) {
             blocked.incrementAndGet();
             return new Outcome(Kind.BLOCKED, next.version(), runningVersion,
@@ -201,6 +214,45 @@ public final class ConfigApplier {
         }
         return new Outcome(Kind.BUSY, next.version(), runningVersion,
                 "the core did not take up the configuration within " + TIMEOUT_MS + " ms", List.of());
+    }
+
+    /**
+     * Why {@code next} would misname the pause of an agent paused now, or null when it would not. The
+     * core keeps a paused agent's reason code across a reload, and a code is a place in
+     * {@code pauseReasons}: with a reason dropped or moved, the agent reads as paused for another
+     * reason (or an unnamed code) on the wallboard, in metrics and in reports, without a word. So the
+     * change waits, as it does for a queue holding contacts: the watch tries again by itself and
+     * applies it once those agents are ready or paused otherwise, and the admin API answers 409 with
+     * this text. Applying it with a warning was the alternative; it would leave the figures wrong for
+     * as long as those pauses last. Runs on the core thread ({@link Engine#query}).
+     *
+     * <p>Checked here, not in the core: the core deciding reloads anew would replay journals written
+     * before it differently. An agent who pauses with such a reason between this check and the
+     * core's turn is not caught.
+     */
+    static String pauseReasonsInUse(RoutingCore core, RoutingConfig next) {
+        RoutingConfig running = core.config();
+        Map<Integer, List<String>> pausedByCode = new TreeMap<>();
+        for (int a = 0; a < core.agentCount(); a++) {
+            int code = core.agentPauseReason(a);
+            if (core.agentPresence(a) == AgentState.PAUSED && !running.pauseReasonLabel(code).equals(next.pauseReasonLabel(code))) {
+                pausedByCode.computeIfAbsent(code, c -> new ArrayList<>()).add(running.agents().get(a).name());
+            }
+        }
+        if (pausedByCode.isEmpty()) {
+            return null;
+        }
+        List<String> reasons = new ArrayList<>();
+        pausedByCode.forEach((code, agents) -> {
+            String name = running.pauseReasonLabel(code);
+            reasons.add("'" + name + "' (" + (agents.size() <= AGENTS_NAMED ? String.join(", ", agents)
+                    : String.join(", ", agents.subList(0, AGENTS_NAMED)) + ", ... " + agents.size() + " agents") + ") "
+                    + (next.pauseReasons().contains(name) ? "moves" : "is gone") + ": its code would read as '"
+                    + next.pauseReasonLabel(code) + "'");
+        });
+        return "agents are paused with pause reasons this configuration drops or moves: " + String.join("; ", reasons)
+                + ". A paused agent keeps its reason's code, its place in pauseReasons: wait until they are ready or paused"
+                + " with another reason, or keep the places (append new reasons at the end)";
     }
 
     /** The running configuration's version, or -1 when there is none or the core did not answer in time. */

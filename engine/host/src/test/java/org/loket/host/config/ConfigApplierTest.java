@@ -111,4 +111,48 @@ class ConfigApplierTest {
         assertThat(running.contactState(7)).isEqualTo(ContactState.WAITING);
         assertThat(applier.blocked()).isEqualTo(1);
     }
+
+    /** Four agents and the given pause reasons (a reason's code is 16 + its place). */
+    static String pausing(long version, String pauseReasons) {
+        return """
+                version: %d
+                skills: [s]
+                queues: [{name: q, channel: voice, skill: s}]
+                agents: [{name: ann, skills: {s: 3}}, {name: bob, skills: {s: 3}}, {name: cas, skills: {s: 3}}, {name: dan, skills: {s: 3}}]
+                entries: [{name: phone, queue: q}]
+                pauseReasons: %s
+                """.formatted(version, pauseReasons) + RunningEngine.PHONE_PROMPTS;
+    }
+
+    @Test
+    void shouldRefuseToDropOrMoveAPauseReasonAgentsArePausedWithNamingThemUntilTheyAreNot() throws Exception {
+        assertThat(applier.apply(RunningEngine.write(folder.resolve("v2"), pausing(2, "[break, training, meeting, administration]"))).kind())
+                .isEqualTo(Kind.APPLIED);
+        for (int agent = 0; agent < 4; agent++) {
+            running.logIn(agent);
+        }
+        running.presence(0, AgentState.PAUSED, 17); // ann: training
+        running.presence(1, AgentState.PAUSED, 17); // bob: training
+        running.presence(2, AgentState.PAUSED, 19); // cas: administration
+        running.presence(3, AgentState.PAUSED, 16); // dan: break, which keeps its place
+        Path v3 = RunningEngine.write(folder.resolve("v3"), pausing(3, "[break, administration, meeting]"));
+
+        ConfigApplier.Outcome refused = applier.apply(v3);
+        assertThat(refused.kind()).as(refused.message()).isEqualTo(Kind.BLOCKED);
+        assertThat(refused.message()).contains(
+                "agents are paused with pause reasons this configuration drops or moves: "
+                        + "'training' (ann, bob) is gone: its code would read as 'administration'; "
+                        + "'administration' (cas) moves: its code would read as 'code-19'.",
+                "append new reasons at the end").doesNotContain("dan").endsWith("the running configuration stays");
+        assertThat(running.version()).isEqualTo(2);
+        assertThat(applier.blocked()).isEqualTo(1);
+
+        running.presence(0, AgentState.READY, -1);
+        running.presence(1, AgentState.PAUSED, 16);
+        running.presence(2, AgentState.LOGGED_OUT, -1);
+        ConfigApplier.Outcome applied = applier.apply(v3);
+        assertThat(applied.kind()).as(applied.message()).isEqualTo(Kind.APPLIED);
+        assertThat(running.<String>query(core -> core.config().pauseReasonLabel(core.agentPauseReason(3))))
+                .as("dan's pause still reads as break").isEqualTo("break");
+    }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.loket.core.AgentState;
 import org.loket.core.ContactState;
 
 /** An operator edits the configuration folder of a running engine that watches it (loket run --watch-config). */
@@ -110,5 +111,25 @@ class LiveReloadTest {
         assertThat(running.version()).as("applied by the watch's retry, with no further save").isEqualTo(2);
         assertThat(running.<String>query(core -> core.config().queues().get(0).name())).isEqualTo("other");
         awaitLog("(version 2), was version 1");
+    }
+
+    /** Audit L10: a reason dropped while agents are paused with it waits for them, then lands without another save. */
+    @Test
+    void shouldApplyAChangeDroppingAPauseReasonOnceNobodyIsPausedWithIt() throws Exception {
+        RunningEngine.write(config, ConfigApplierTest.pausing(2, "[break, training]"));
+        awaitLog("(version 2), was version 1");
+        running.logIn(1);
+        running.presence(1, AgentState.PAUSED, 17); // bob: training
+        RunningEngine.write(config, ConfigApplierTest.pausing(3, "[break]"));
+        awaitLog("'training' (bob) is gone: its code would read as 'code-17'");
+        assertThat(log).anySatisfy(line -> assertThat(line).contains("'training' (bob)").endsWith("; will try again"));
+        assertThat(running.version()).isEqualTo(2);
+
+        running.presence(1, AgentState.READY, -1);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ConfigWatcher.RETRY_FIRST_MS + 5_000);
+        while (running.version() != 3 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(running.version()).as("applied by the watch's retry, with no further save").isEqualTo(3);
     }
 }

@@ -9,10 +9,12 @@ import java.util.function.Function;
 import org.loket.config.ConfigLoader;
 import org.loket.config.LoadedConfig;
 import org.loket.config.PhonePrompts;
+import org.loket.core.AgentState;
 import org.loket.core.Channel;
 import org.loket.core.command.CommandType;
 import org.loket.core.config.RoutingConfigCodec;
 import org.loket.core.routing.RoutingCore;
+import org.loket.host.gateway.CommandFiller;
 import org.loket.host.journal.Journal;
 import org.loket.host.pipeline.Engine;
 import org.loket.host.pipeline.EngineSettings;
@@ -88,14 +90,28 @@ final class RunningEngine implements AutoCloseable {
         publish(CommandType.AGENT_LOGGED_IN, 0, agentId);
     }
 
+    /** The agent sets its presence, as from the desktop or the admin API; {@code reason} is a pause's reason code. */
+    void presence(int agentId, AgentState state, int reason) throws Exception {
+        publish((c, unused) -> {
+            c.type = CommandType.AGENT_STATE_CHANGED;
+            c.agentId = agentId;
+            c.agentState = state.code();
+            c.reason = reason;
+        });
+    }
+
     private void publish(CommandType type, long contactId, int agentId) throws Exception {
-        if (!engine.tryPublish((c, unused) -> {
+        publish((c, unused) -> {
             c.type = type;
             c.contactId = contactId;
             c.agentId = agentId;
             c.entryId = 0;
             c.channel = Channel.VOICE.code();
-        }, null)) {
+        });
+    }
+
+    private void publish(CommandFiller<Void> filler) throws Exception {
+        if (!engine.tryPublish(filler, null)) {
             throw new IllegalStateException("ring full");
         }
         engine.awaitQuiet(5_000);
