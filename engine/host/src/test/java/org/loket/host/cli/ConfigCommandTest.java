@@ -1,0 +1,67 @@
+package org.loket.host.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code loket config check} and {@code loket config diff} as an operator runs them. */
+class ConfigCommandTest {
+    private static final String BASE = """
+            skills: [s]
+            prompts: {p: {nl: p}}
+            queues: [{name: q, channel: chat, skill: s}]
+            agents: [{name: ann, skills: {s: 2}, capacity: {voice: 0, chat: 1}}]
+            flows:
+              - {name: main, kind: menu, prompt: p, fallbackQueue: q, options: {"1": to-q}}
+              - {name: to-q, kind: queue, prompt: p, queue: q}
+            entries: [{name: chat, flow: main}]
+            """;
+    @TempDir
+    Path folder;
+
+    private Path config(String name, String yaml) throws java.io.IOException {
+        Path dir = Files.createDirectories(folder.resolve(name));
+        Files.writeString(dir.resolve("routing.yaml"), yaml);
+        return dir;
+    }
+
+    private static int execute(StringWriter out, String... args) {
+        CommandLine cli = LoketCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(out, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void shouldRefuseARequiredFieldWithoutAValueNamingFileLineAndField() throws Exception {
+        StringWriter out = new StringWriter();
+        int exit = execute(out, "config", "check", config("empty", BASE.replace("fallbackQueue: q", "fallbackQueue: ~")).toString());
+        assertThat(exit).as(out.toString()).isEqualTo(1);
+        assertThat(out.toString()).contains("error: routing.yaml:6: flows[0].fallbackQueue = '~': has no value; valid: [q]");
+    }
+
+    @Test
+    void shouldPassAStagedMenuWithAWarningNamingIt() throws Exception {
+        StringWriter out = new StringWriter();
+        int exit = execute(out, "config", "check", config("staged", BASE.replace("entries:",
+                "  - {name: staged, kind: menu, prompt: p, fallbackQueue: q, options: {\"1\": to-q}}\nentries:")).toString());
+        assertThat(exit).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("warning: routing.yaml:8: flows[2]: menu 'staged' is reached from no entry", "ok: ");
+    }
+
+    @Test
+    void shouldSayAheadThatALiveReloadDroppingAPauseReasonWaitsForAgentsPausedWithIt() throws Exception {
+        StringWriter out = new StringWriter();
+        int exit = execute(out, "config", "diff", config("a", BASE + "pauseReasons: [break, training]\n").toString(),
+                config("b", BASE + "pauseReasons: [break]\n").toString());
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString()).contains("- pause reason training",
+                "pauseReasons: a live reload of this waits while an agent is paused with a reason it drops or moves");
+    }
+}
