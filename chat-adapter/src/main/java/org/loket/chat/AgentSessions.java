@@ -15,8 +15,15 @@ import org.loket.core.AgentState;
  * <ul>
  *   <li>at sign-out: the agent's own "Log out" on the desktop, once the logout took effect (at
  *       once, or when the last contact is done: until then the desktop works on, so the agent
- *       finishes them). A logout from elsewhere (the agent's phone, a supervisor, the admin API)
- *       leaves the session: the agent may make itself ready again on the desktop, as before;</li>
+ *       finishes them);</li>
+ *   <li>when the agent is logged out by anyone else (a supervisor on the wallboard, the agent's
+ *       phone, the admin API), once that logout took effect, in the same way: every session of
+ *       the agent ends, so no page logs the agent in again with its token (a reload, a reconnect,
+ *       a tab left open); the agent logs in with the secret to work again. The page is told who
+ *       when the hub knows ("Supervisor chat-lead logged you out"), and a page that was away at
+ *       the time hears it when it comes back. A session the hub restores at a restart ends at the
+ *       start when the core has its agent logged out (a logout whose end the file had not taken
+ *       yet);</li>
  *   <li>after {@code chat.agent-idle-minutes} (60) without use. Use is what the agent does on the
  *       desktop (the login, a page load with the session, every presence change and action on a
  *       contact), and being at work at an open desktop on the session: ready for offers, or holding
@@ -29,7 +36,7 @@ import org.loket.core.AgentState;
  *   <li>when the agent is no longer in the configuration.</li>
  * </ul>
  *
- * <p>What an end does to the agent's routing state: nothing but the sign-out's logout. An idle end,
+ * <p>What an end does to the agent's routing state: nothing but the logout that ended it. An idle end,
  * the hours' end and a login elsewhere take the desktop's hands off the agent, exactly as a desktop
  * whose connection drops: the agent stays as the core has it (a phone may still work for it), the
  * contacts it holds stay held and come back on the desktop at the next login (with the secret), and
@@ -70,7 +77,8 @@ final class AgentSessions implements Sessions.Owners {
             Sessions.Session session = sessions.live(hash);
             Integer id = session == null ? null : hub.agentIds.get(session.owner);
             if (id == null) {
-                signIn.refuse(peer, "session-ended", "Your sign-in has ended; log in again.");
+                String ended = sessions.endedMessage(hash);
+                signIn.refuse(peer, "session-ended", ended != null ? ended : "Your sign-in has ended; log in again.");
                 return -1;
             }
             if (!frame.path("reconnect").asBoolean()) {
@@ -115,25 +123,52 @@ final class AgentSessions implements Sessions.Owners {
     }
 
     /**
-     * The agent's presence as the hub shows it changed: a sign-out waiting for its logout ends its
-     * session once the agent is logged out, and is dropped when the agent works on instead (ready
-     * or paused again, or the core refused the logout).
+     * The agent's presence as the hub shows it changed ({@code loggedOutNow}: to logged out). A
+     * sign-out waiting for its logout ends its session once the agent is logged out, and is dropped
+     * when the agent works on instead (ready or paused again, or the core refused the logout). A
+     * logout the desktop did not ask for ends every session of the agent.
+     *
+     * <p>The hub shows a logout as soon as it knows of it: a supervisor's when it publishes it, the
+     * phone's and the admin API's when the core's decision comes back, a pending one when the core
+     * says it took effect. So a reconnect or reload with the token that the hub takes after that
+     * moment is refused, and one taken before it is ended with the others: neither logs the agent
+     * in again.
      */
-    void presenceShown(AgentView a) {
+    void presenceShown(AgentView a, boolean loggedOutNow) {
         String hash = a.signingOut;
-        if (hash == null || a.logoutPending()) {
-            return;
+        if (hash != null && !a.logoutPending()) {
+            a.signingOut = null;
+            if (a.presence == AgentState.LOGGED_OUT.code()) {
+                sessions.signOut(hash, a.name);
+                Peer page = a.desktop;
+                if (page != null && hash.equals(page.session)) {
+                    leave(page);
+                    page.send("{\"type\":\"signed-out\"}");
+                }
+                loggedOutNow = false; // the desktop's own
+            }
         }
-        a.signingOut = null;
-        if (a.presence != AgentState.LOGGED_OUT.code()) {
-            return;
+        if (loggedOutNow) {
+            String by = a.loggedOutBy;
+            sessions.endOthers(a.name, null, by != null ? "logged out by supervisor " + by : "logged out elsewhere",
+                    by != null ? "Supervisor " + by + " logged you out; log in again to work."
+                            : "You were logged out elsewhere (by your phone, a supervisor or the admin API); log in again to work.");
         }
-        sessions.signOut(hash, a.name);
-        Peer page = a.desktop;
-        if (page != null && hash.equals(page.session)) {
-            leave(page);
-            page.send("{\"type\":\"signed-out\"}");
+        if (!a.logoutPending()) {
+            a.loggedOutBy = null; // done, or the agent works on
         }
+    }
+
+    /**
+     * After a restart, once the agents show the presence the core recovered: a restored session
+     * whose agent the core has logged out ends (its logout came after the file was last written,
+     * or before Loket ended sessions at a logout), so its token does not log the agent in again.
+     */
+    void restored() {
+        sessions.endWhere((hash, agent) -> {
+            Integer id = hub.agentIds.get(agent);
+            return id != null && hub.agents[id].presence == AgentState.LOGGED_OUT.code();
+        }, "logged out (found at the start)", "You are logged out; log in again to work.");
     }
 
     /** The page shows the agent no more; the agent stays as it is (as when a desktop closes). */

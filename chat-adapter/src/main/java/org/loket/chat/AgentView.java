@@ -20,6 +20,13 @@ final class AgentView {
      * effect (the session then ends: {@link AgentSessions#presenceShown}) or the agent works on; else null.
      */
     String signingOut;
+    /**
+     * The supervisor who logged the agent out on the wallboard, until that logout took effect
+     * (at once, or after the agent's last contact); else null (none, or it came from the phone or
+     * the admin API, whose commands do not say where they came from, or before a restart). The
+     * agent's desktop sessions end saying so ({@link AgentSessions#presenceShown}).
+     */
+    String loggedOutBy;
     int shown = AgentState.LOGGED_OUT.code();
     long shownSinceMs = System.currentTimeMillis();
     /**

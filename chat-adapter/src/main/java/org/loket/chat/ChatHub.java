@@ -214,7 +214,9 @@ final class ChatHub implements AutoCloseable {
     // ------------------------------------------------------------------ restart: see HubRestart
 
     int restore(Map<Long, HubRestart.LiveContact> live, TranscriptStore.Restart stored, HubRestart.CoreView view) {
-        return restart.restore(live, stored, view);
+        int restored = restart.restore(live, stored, view);
+        agentSessions.restored(); // the agents show the core's presences now
+        return restored;
     }
 
     void resync(HubRestart.CoreView view) {

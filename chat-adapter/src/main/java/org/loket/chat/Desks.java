@@ -189,6 +189,9 @@ final class Desks {
         if (!hub.publish(o, peer)) {
             return false;
         }
+        if (state == AgentState.LOGGED_OUT && peer != null && peer.kind == Peer.Kind.WALLBOARD) {
+            a.loggedOutBy = peer.supervisor; // before it is shown: the agent's desktop sessions end saying who
+        }
         if (state == AgentState.LOGGED_OUT && holdsForTheCore(a)) {
             presence(a, AgentState.PAUSED.code(), PauseReason.LOGOUT_PENDING);
         } else {
@@ -212,14 +215,19 @@ final class Desks {
         }
     }
 
-    /** The agent's presence as the hub shows it (the core's, or ahead of it by the hub's own commands); the desktop hears of it. */
+    /**
+     * The agent's presence as the hub shows it (the core's, or ahead of it by the hub's own
+     * commands); the desktop hears of it, and a logout ends the agent's desktop sessions
+     * ({@link AgentSessions#presenceShown}).
+     */
     void presence(AgentView a, int presence, int reason) {
+        boolean loggedOutNow = presence == AgentState.LOGGED_OUT.code() && a.presence != AgentState.LOGGED_OUT.code();
         a.presence = presence;
         a.reason = reason;
         if (!shown(a)) {
             sendState(a);
         }
-        sessions.presenceShown(a); // a desktop's own logout, taken effect, ends its session
+        sessions.presenceShown(a, loggedOutNow);
     }
 
     /**

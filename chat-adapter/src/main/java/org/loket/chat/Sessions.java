@@ -5,8 +5,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
 
 /**
@@ -20,11 +22,14 @@ import java.util.function.LongSupplier;
  *       and {@link Owners#working} may count time as use);</li>
  *   <li>in any case {@code maxMs} after the sign-in, however used;</li>
  *   <li>at sign-out ({@link #signOut}), and when its owner is no longer in the configuration
- *       ({@link Owners#known}).</li>
+ *       ({@link Owners#known});</li>
+ *   <li>when the owners end it ({@link #endOthers}, {@link #endWhere}): a sign-in elsewhere, an
+ *       agent logged out by someone else.</li>
  * </ul>
  * Every sign-in, sign-out and end is audited ({@code signed-in}, {@code signed-out},
  * {@code session-ended} with why) under the owners' {@code via}, and the owners close the pages of
- * an ended session ({@link Owners#ended}).
+ * an ended session ({@link Owners#ended}); what those pages were told is remembered for a while
+ * ({@link #endedMessage}), for a page that was away.
  *
  * <p>Sessions survive a restart of Loket through a {@link SessionFile}: written at every sign-in,
  * sign-out and end, the last use alone at most every {@link #SAVE_USE_EVERY_MS}; read back at
@@ -36,6 +41,8 @@ final class Sessions implements AutoCloseable {
      * loses at most this much of the last use, which only brings an idle end that much closer.
      */
     static final long SAVE_USE_EVERY_MS = 60_000;
+    /** How many ended sessions' messages are remembered for pages that come back: a floor's worth, a few hundred kB at most. */
+    static final int REMEMBERED_ENDS = 4_096;
 
     /** Where sign-ins and ends are recorded: the operators' audit, at once or through a writer of its own. */
     interface Audit {
@@ -85,6 +92,13 @@ final class Sessions implements AutoCloseable {
     private final LongSupplier clockMs;
     /** Sessions by their token's hash. */
     private final Map<String, Session> sessions = new HashMap<>();
+    /** What the pages of the last sessions that ended were told, by token hash, oldest first ({@link #endedMessage}). */
+    private final Map<String, String> endedMessages = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > REMEMBERED_ENDS;
+        }
+    };
     /** Whether a session was used since the file was last written, and when that was (clock ms). */
     private boolean usedSinceSaved;
     private long savedMs;
@@ -190,23 +204,45 @@ final class Sessions implements AutoCloseable {
     }
 
     /**
-     * Ends every session of {@code owner} but {@code kept}, audited with {@code why}, their pages
-     * told {@code message}.
+     * Ends every session of {@code owner} but {@code kept} (null: all of them), audited with
+     * {@code why}, their pages told {@code message}.
      */
     void endOthers(String owner, String kept, String why, String message) {
+        endWhere((hash, sessionOwner) -> sessionOwner.equals(owner) && !hash.equals(kept), why, message);
+    }
+
+    /** Ends every session {@code which} (token hash, owner) picks, audited with {@code why}, their pages told {@code message}. */
+    void endWhere(BiPredicate<String, String> which, String why, String message) {
         boolean changed = false;
         for (var it = sessions.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Session> e = it.next();
-            if (e.getValue().owner.equals(owner) && !e.getKey().equals(kept)) {
+            if (which.test(e.getKey(), e.getValue().owner)) {
                 it.remove();
-                audit.record(via, owner, "session-ended", "", why);
-                owners.ended(e.getKey(), owner, message);
+                audit.record(via, e.getValue().owner, "session-ended", "", why);
+                told(e.getKey(), e.getValue().owner, message);
                 changed = true;
             }
         }
         if (changed) {
             save(clockMs.getAsLong());
         }
+    }
+
+    /**
+     * What the pages of the session {@code hash} were told when it ended, while the hub remembers
+     * (the last {@link #REMEMBERED_ENDS} ends), or null: a page that was away then (a dropped
+     * connection) hears why when it comes back with the token.
+     */
+    String endedMessage(String hash) {
+        return hash == null ? null : endedMessages.get(hash);
+    }
+
+    /** The owners close the session's pages with {@code message} (null: no page is told), which is remembered for a page that comes back. */
+    private void told(String hash, String owner, String message) {
+        if (message != null) {
+            endedMessages.put(hash, message);
+        }
+        owners.ended(hash, owner, message);
     }
 
     /** Why the session has ended by {@code nowMs}, or null while it lasts. */
@@ -229,7 +265,7 @@ final class Sessions implements AutoCloseable {
 
     private void ended(String hash, Session session, String why) {
         audit.record(via, session.owner, "session-ended", "", why);
-        owners.ended(hash, session.owner, why.startsWith("no longer") ? null
+        told(hash, session.owner, why.startsWith("no longer") ? null
                 : why.startsWith("idle") ? "Signed out after " + idleMs / 60_000 + " minutes without an action; sign in again."
                 : "Signed out " + maxMs / 3_600_000 + " hours after signing in; sign in again.");
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,10 +20,11 @@ import org.loket.core.command.CommandType;
 /**
  * An agent's desktop session: the login with the secret gives a token the page logs in with again
  * (a reload, a lost connection) instead of the secret; the session ends at the agent's own logout,
- * an hour after its last use (pings and the page's own reconnects are not use; being ready at an
- * open desktop is), 12 hours after the login, at a login elsewhere and when the agent leaves the
- * configuration, and none of those ends changes the agent's routing state. Sessions survive a
- * restart through an owner-only file that holds no token. Real engine and gateway
+ * when someone else logs the agent out (a supervisor, the phone: the token then never logs it in
+ * again), an hour after its last use (pings and the page's own reconnects are not use; being ready
+ * at an open desktop is), 12 hours after the login, at a login elsewhere and when the agent leaves
+ * the configuration, and none of the ends but logouts changes the agent's routing state. Sessions
+ * survive a restart through an owner-only file that holds no token. Real engine and gateway
  * ({@link TestEngine}); the sessions' clock is set ({@code AgentSessions.clockMs}).
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -37,11 +39,12 @@ class AgentSessionTest {
         return now;
     }
 
-    /** Logs {@code agent} in on {@code desk} with the secret; returns the session token. */
+    /** Logs {@code agent} in on {@code desk} with the secret, which makes it ready; returns the session token. */
     private static String logIn(WsClient desk, String agent) throws InterruptedException {
         desk.send("{\"type\":\"login\",\"agent\":\"" + agent + "\",\"secret\":\"" + TestEngine.SECRET + "\"}");
         String token = desk.await("agent-session").path("token").asText();
         desk.await("welcome");
+        desk.await("state", f -> f.path("state").asText().equals("ready"), 10_000);
         return token;
     }
 
@@ -66,6 +69,40 @@ class AgentSessionTest {
                     default -> throw new AssertionError("a login with a session answered " + answer + " (no new session for a session)");
                 }
             }
+        }
+    }
+
+    /** The page's own reconnect with the session, which the hub refuses: what the page is told. */
+    private static String refusedReconnect(TestEngine t, String token) throws InterruptedException {
+        try (WsClient page = new WsClient(t.ws() + "/ws/agent")) {
+            page.send("{\"type\":\"login\",\"session\":\"" + token + "\",\"reconnect\":true}");
+            JsonNode refused = page.await("error");
+            assertThat(refused.path("code").asText()).isEqualTo("session-ended");
+            return refused.path("message").asText();
+        }
+    }
+
+    /** Signs the supervisor of the chat desk in on the wallboard {@code page}; returns its session token. */
+    private static String signInAsChatLead(WsClient page) throws InterruptedException {
+        page.send("{\"type\":\"subscribe\",\"supervisor\":\"chat-lead\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+        String token = page.await("supervisor-session").path("token").asText();
+        page.await("signed-in");
+        return token;
+    }
+
+    /**
+     * The audit's desktop lines ({@link TestEngine#audit}) once there are {@code lines} of them (the
+     * wallboard's are written at once, the desktop's off the hub thread); fails after 10 s.
+     */
+    private static List<String> desktopAudit(TestEngine t, int lines) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            List<String> desktop = t.audit(1).stream().filter(line -> line.startsWith("desktop,")).toList();
+            if (desktop.size() >= lines) {
+                return desktop;
+            }
+            assertThat(System.nanoTime()).as("%d desktop lines in the audit within 10 s: %s", lines, desktop).isLessThan(deadline);
+            Thread.sleep(20);
         }
     }
 
@@ -126,31 +163,131 @@ class AgentSessionTest {
     }
 
     /**
-     * The agent's own logout ends the session once it took effect: at once with nothing held; with
-     * a chat held, when that is done (the desktop works on meanwhile). A logout from elsewhere does
-     * not end it.
+     * The agent's own logout ends the session (with a chat held, once it is done: ChatGatewayTest);
+     * a supervisor's logout of the agent just after it ends nothing more.
      */
     @Test
-    void shouldEndTheSessionAtTheAgentsOwnLogoutOnceItTookEffect() throws Exception {
-        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+    void shouldEndTheSessionAtTheAgentsOwnLogout() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = new WsClient(t.ws() + "/ws/agent");
+             WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
             String token = logIn(desk, "chat-desk-001");
-            t.phone(CommandType.AGENT_STATE_CHANGED, -1, t.agentId("chat-desk-001"), AgentState.LOGGED_OUT.code(), -1);
+            signInAsChatLead(lead);
+            desk.send("{\"type\":\"logout\"}");
             desk.await("state", f -> f.path("state").asText().equals("logged_out"), 10_000);
-            assertThat(resume(t, token, false)).as("logged out by the phone: the desktop's session lasts").isEqualTo("chat-desk-001");
-
-            try (WsClient again = new WsClient(t.ws() + "/ws/agent")) {
-                again.send("{\"type\":\"login\",\"session\":\"" + token + "\"}");
-                again.await("welcome"); // logged in again by the login (as ever), so ready
-                again.await("state", f -> f.path("state").asText().equals("ready"), 10_000);
-                again.send("{\"type\":\"logout\"}");
-                again.await("state", f -> f.path("state").asText().equals("logged_out"), 10_000);
-                again.await("signed-out");
-                again.send("{\"type\":\"ready\"}");
-                assertThat(again.await("error").path("code").asText()).as("the page acts no more").isEqualTo("unauthenticated");
-            }
+            desk.await("signed-out");
+            desk.send("{\"type\":\"ready\"}");
+            assertThat(desk.await("error").path("code").asText()).as("the page acts no more").isEqualTo("unauthenticated");
+            lead.send("{\"type\":\"agent-state\",\"agent\":\"chat-desk-001\",\"state\":\"logged-out\"}");
             assertThat(resume(t, token, false)).as("signed out").isNull();
             assertThat(coreState(t, "chat-desk-001")).isEqualTo(AgentState.LOGGED_OUT);
-            assertThat(t.audit(2)).containsExactly("desktop,chat-desk-001,signed-in,,", "desktop,chat-desk-001,signed-out,,");
+            assertThat(desktopAudit(t, 2)).containsExactly("desktop,chat-desk-001,signed-in,,", "desktop,chat-desk-001,signed-out,,");
+        }
+    }
+
+    /**
+     * A supervisor logs the agent out on the wallboard: every session of the agent ends, the open
+     * page is told who did it, and neither that page nor a reload or reconnect with the token logs
+     * the agent in again; the secret does.
+     */
+    @Test
+    void shouldEndTheSessionWhenASupervisorLogsTheAgentOut() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = new WsClient(t.ws() + "/ws/agent");
+             WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
+            String token = logIn(desk, "chat-desk-001");
+            signInAsChatLead(lead);
+            lead.send("{\"type\":\"agent-state\",\"agent\":\"chat-desk-001\",\"state\":\"logged-out\"}");
+            JsonNode ended = desk.await("error", f -> f.path("code").asText().equals("session-ended"), 10_000);
+            assertThat(ended.path("message").asText()).isEqualTo("Supervisor chat-lead logged you out; log in again to work.");
+            desk.send("{\"type\":\"ready\"}");
+            assertThat(desk.await("error").path("code").asText()).as("the open page acts no more").isEqualTo("unauthenticated");
+            assertThat(refusedReconnect(t, token)).as("a reconnect hears why").isEqualTo("Supervisor chat-lead logged you out; log in again to work.");
+            assertThat(resume(t, token, false)).as("a reload").isNull();
+            assertThat(coreState(t, "chat-desk-001")).as("not logged in again").isEqualTo(AgentState.LOGGED_OUT);
+            assertThat(desktopAudit(t, 2)).containsExactly("desktop,chat-desk-001,signed-in,,",
+                    "desktop,chat-desk-001,session-ended,,logged out by supervisor chat-lead");
+            try (WsClient again = new WsClient(t.ws() + "/ws/agent")) {
+                logIn(again, "chat-desk-001");
+            }
+        }
+    }
+
+    /**
+     * The agent's phone logs it out while its desktop's connection is down: the session ends all
+     * the same, and the page's reconnect is refused, saying why, instead of logging the agent in.
+     */
+    @Test
+    void shouldEndTheSessionOfAnAgentItsPhoneLoggedOutWhileItsDesktopWasAway() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of())) {
+            String token;
+            try (WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+                token = logIn(desk, "chat-desk-001");
+            } // the connection dropped
+            t.phone(CommandType.AGENT_STATE_CHANGED, -1, t.agentId("chat-desk-001"), AgentState.LOGGED_OUT.code(), -1);
+            assertThat(desktopAudit(t, 2)).containsExactly("desktop,chat-desk-001,signed-in,,",
+                    "desktop,chat-desk-001,session-ended,,logged out elsewhere");
+            assertThat(refusedReconnect(t, token))
+                    .isEqualTo("You were logged out elsewhere (by your phone, a supervisor or the admin API); log in again to work.");
+            assertThat(coreState(t, "chat-desk-001")).as("not logged in again by the reconnect").isEqualTo(AgentState.LOGGED_OUT);
+        }
+    }
+
+    /**
+     * A reconnect in flight as a supervisor logs the agent out: the hub takes the supervisor's
+     * logout and then the page's login with the token (one task, so in that order). The login is
+     * refused: it does not log the agent in again behind the supervisor's back.
+     */
+    @Test
+    void shouldRefuseAReconnectTheHubTakesJustAfterASupervisorsLogout() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
+            String token;
+            try (WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+                token = logIn(desk, "chat-desk-001");
+            }
+            String leadSession = signInAsChatLead(lead);
+            io.netty.channel.embedded.EmbeddedChannel pageChannel = new io.netty.channel.embedded.EmbeddedChannel();
+            Peer leadPage = new Peer(new io.netty.channel.embedded.EmbeddedChannel(), Peer.Kind.WALLBOARD, 20);
+            Peer page = new Peer(pageChannel, Peer.Kind.AGENT, 20);
+            t.gateway.hub().ask(h -> {
+                h.onFrame(leadPage, TestEngine.frame("{\"type\":\"subscribe\",\"session\":\"" + leadSession + "\"}"));
+                h.onFrame(leadPage, TestEngine.frame("{\"type\":\"agent-state\",\"agent\":\"chat-desk-001\",\"state\":\"logged-out\"}"));
+                h.onFrame(page, TestEngine.frame("{\"type\":\"login\",\"session\":\"" + token + "\",\"reconnect\":true}"));
+                return null;
+            }).get(5, TimeUnit.SECONDS);
+            assertThat(t.sentTo(pageChannel)).extracting(f -> f.path("type").asText() + " " + f.path("code").asText())
+                    .containsExactly("error session-ended");
+            assertThat(coreState(t, "chat-desk-001")).isEqualTo(AgentState.LOGGED_OUT);
+        }
+    }
+
+    /**
+     * A reconnect the hub takes while the phone's logout is journaled but not back at the hub yet:
+     * it is let in (the hub still has the agent ready), and ended with the others when the logout
+     * comes back; it logged nobody in.
+     */
+    @Test
+    void shouldEndAReconnectTheHubTookJustBeforeThePhonesLogoutCameBack() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of())) {
+            String token;
+            try (WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+                token = logIn(desk, "chat-desk-001");
+            }
+            io.netty.channel.embedded.EmbeddedChannel pageChannel = new io.netty.channel.embedded.EmbeddedChannel();
+            Peer page = new Peer(pageChannel, Peer.Kind.AGENT, 20);
+            t.gateway.hub().ask(h -> {
+                t.phone(CommandType.AGENT_STATE_CHANGED, -1, t.agentId("chat-desk-001"), AgentState.LOGGED_OUT.code(), -1);
+                try {
+                    t.engine.awaitQuiet(5_000); // in the core; the hub hears of it after this task
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                h.onFrame(page, TestEngine.frame("{\"type\":\"login\",\"session\":\"" + token + "\",\"reconnect\":true}"));
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+            assertThat(desktopAudit(t, 2)).last().isEqualTo("desktop,chat-desk-001,session-ended,,logged out elsewhere");
+            assertThat(t.sentTo(pageChannel)).extracting(f -> f.path("type").asText() + " " + f.path("state").asText() + f.path("code").asText())
+                    .containsSubsequence("welcome ", "state logged_out", "error session-ended");
+            assertThat(coreState(t, "chat-desk-001")).isEqualTo(AgentState.LOGGED_OUT);
+            assertThat(resume(t, token, true)).isNull();
         }
     }
 
@@ -165,7 +302,6 @@ class AgentSessionTest {
             long loginMs = System.currentTimeMillis();
             AtomicLong now = clock(t, loginMs);
             String token = logIn(desk, "chat-desk-001");
-            desk.await("state", f -> f.path("state").asText().equals("ready"), 10_000);
             passTime(t, now, loginMs + 3 * 60 * MINUTE_MS); // ready at the desktop is work, so use
             desk.send("{\"type\":\"pause\",\"reason\":\"break\"}"); // use: the hour counts from here
             desk.await("state", f -> f.path("state").asText().equals("paused"), 10_000);
@@ -204,7 +340,6 @@ class AgentSessionTest {
             String token;
             try (WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
                 token = logIn(desk, "chat-desk-001");
-                desk.await("state", f -> f.path("state").asText().equals("ready"), 10_000);
             }
             Thread.sleep(300); // the hub heard of the close
             now.set(loginMs + 61 * MINUTE_MS);
@@ -220,7 +355,6 @@ class AgentSessionTest {
             long loginMs = System.currentTimeMillis();
             AtomicLong now = clock(t, loginMs);
             String token = logIn(desk, "chat-desk-001");
-            desk.await("state", f -> f.path("state").asText().equals("ready"), 10_000);
             passTime(t, now, loginMs + 12 * 60 * MINUTE_MS - 1_000); // ready all the while: in use
             desk.send("{\"type\":\"pause\",\"reason\":\"break\"}");
             desk.await("state", f -> f.path("state").asText().equals("paused"), 10_000);
@@ -253,22 +387,33 @@ class AgentSessionTest {
         }
     }
 
-    /** An agent the configuration no longer has loses its session (its desktop was told "removed"). */
+    /**
+     * An agent leaves the configuration: the core takes the reload only once the agent is logged
+     * out, and that logout (here its phone's) ended its session already; the reload ends nothing
+     * more. (A session of an agent removed while Loket was stopped ends at the start:
+     * {@link #shouldRestoreSessionsOnlyFromAFileOfItsOwnerAloneAndDropThoseThatEnded}.)
+     */
     @Test
-    void shouldEndTheSessionOfAnAgentRemovedFromTheConfiguration() throws Exception {
+    void shouldEndTheSessionOfAnAgentRemovedFromTheConfigurationOnce() throws Exception {
         try (TestEngine t = new TestEngine(QUICK); WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
             String token = logIn(desk, "chat-desk-002");
-            // logged out by its phone, so that nothing of it is live and the core takes the reload
             t.phone(CommandType.AGENT_STATE_CHANGED, -1, t.agentId("chat-desk-002"), AgentState.LOGGED_OUT.code(), -1);
-            desk.await("state", f -> f.path("state").asText().equals("logged_out"), 10_000);
+            assertThat(desk.await("error").path("code").asText()).isEqualTo("session-ended");
             String yaml = Files.readString(Path.of(AgentSessionTest.class.getResource("/chat-test-config/routing.yaml").toURI()));
             Path folder = Files.createTempDirectory(Path.of("target"), "config-");
             Files.writeString(folder.resolve("routing.yaml"), yaml.replace("version: 1", "version: 2")
                     .replace("{name: chat-desk,  count: 2,", "{name: chat-desk,  count: 1,"));
             assertThat(t.engine.publishConfig(ConfigLoader.load(folder))).isTrue();
-            assertThat(desk.await("error").path("code").asText()).isEqualTo("removed");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (t.gateway.hub().ask(h -> h.agentSessions().known("chat-desk-002")).get(5, TimeUnit.SECONDS)) {
+                assertThat(System.nanoTime()).as("the reload reached the hub").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            sweep(t);
             assertThat(resume(t, token, false)).isNull();
-            assertThat(t.audit(2)).containsExactly("desktop,chat-desk-002,signed-in,,", "desktop,chat-desk-002,session-ended,,no longer an agent");
+            assertThat(desk.sentSoFar()).extracting(f -> f.path("code").asText()).as("the page left at the logout").doesNotContain("removed");
+            assertThat(desktopAudit(t, 2)).containsExactly("desktop,chat-desk-002,signed-in,,",
+                    "desktop,chat-desk-002,session-ended,,logged out elsewhere");
         }
     }
 
@@ -342,15 +487,21 @@ class AgentSessionTest {
     /**
      * A file its group may read restores nothing (a file others may write could hold a line added
      * there: a login); once it is the owner's alone, its sessions come back, those that ended
-     * meanwhile dropped.
+     * meanwhile dropped, and so are those of agents the core has logged out (a logout the file
+     * had not taken yet when Loket stopped).
      */
     @Test
     void shouldRestoreSessionsOnlyFromAFileOfItsOwnerAloneAndDropThoseThatEnded() throws Exception {
         Path data = Files.createTempDirectory(Path.of("target"), "data-");
+        try (TestEngine t = new TestEngine(data, "/chat-test-config", QUICK)) {
+            t.phone(CommandType.AGENT_LOGGED_IN, -1, t.agentId("chat-desk-001"), -1, -1); // logged in, in the journal
+            t.engine.awaitQuiet(5_000);
+        }
         long nowMs = System.currentTimeMillis();
         Files.writeString(sessionFile(data), "{\"loket\":\"agent-sessions\",\"format\":1}\n"
                 + session("kept", "chat-desk-001", nowMs - 2 * 60 * MINUTE_MS, nowMs - 30 * MINUTE_MS) + "\n"
                 + session("old", "chat-desk-002", nowMs - 12 * 60 * MINUTE_MS - 1_000, nowMs - MINUTE_MS) + "\n"
+                + session("out", "chat-desk-002", nowMs - 60 * MINUTE_MS, nowMs - MINUTE_MS) + "\n"
                 + session("removed", "no-longer-an-agent", nowMs - MINUTE_MS, nowMs - MINUTE_MS) + "\n");
         Files.setPosixFilePermissions(sessionFile(data), PosixFilePermissions.fromString("rw-r-----"));
         try (TestEngine t = new TestEngine(data, "/chat-test-config", QUICK)) {
@@ -361,8 +512,12 @@ class AgentSessionTest {
             assertThat(resume(t, "kept", false)).isEqualTo("chat-desk-001");
             assertThat(resume(t, "old", false)).isNull();
             assertThat(resume(t, "removed", false)).isNull();
-            assertThat(t.audit(2)).containsExactly("desktop,chat-desk-002,session-ended,,12 h after the sign-in (while Loket was stopped)",
-                    "desktop,no-longer-an-agent,session-ended,,no longer an agent (while Loket was stopped)");
+            assertThat(refusedReconnect(t, "out")).as("logged out in the core: not logged in again")
+                    .isEqualTo("You are logged out; log in again to work.");
+            assertThat(coreState(t, "chat-desk-002")).isEqualTo(AgentState.LOGGED_OUT);
+            assertThat(t.audit(3)).containsExactly("desktop,chat-desk-002,session-ended,,12 h after the sign-in (while Loket was stopped)",
+                    "desktop,no-longer-an-agent,session-ended,,no longer an agent (while Loket was stopped)",
+                    "desktop,chat-desk-002,session-ended,,logged out (found at the start)");
         }
     }
 

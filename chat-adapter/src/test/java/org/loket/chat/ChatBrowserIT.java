@@ -653,14 +653,15 @@ class ChatBrowserIT {
     }
 
     /**
-     * A change of state the core refuses is undone on the desktop, with the reason at the top of the
-     * page: the agent's phone logged it out (another gateway's command, journaled first) just as the
-     * agent asked for a break, so the desktop shows it logged out again, as the core has it. The hub
-     * is held for a moment so that the break is published before it hears of the logout. Then, on a
-     * configuration with one wrap-up code, a call's wrap-up has it chosen already.
+     * A logout the desktop did not ask for ends its session: the agent's phone logged it out
+     * (another gateway's command, journaled first) just as the agent asked for a break (the hub is
+     * held for a moment so that the break is published before it hears of the logout). The page
+     * starts again with the login form, saying why, and keeps no session: a reload does not log the
+     * agent in again. The secret does. Then, on a configuration with one wrap-up code, a call's
+     * wrap-up has it chosen already.
      */
     @Test
-    void aChangeOfStateTheCoreRefusedIsUndoneOnTheDesktop() throws Exception {
+    void aLogoutFromElsewhereSendsTheDesktopBackToTheLoginForm() throws Exception {
         Path oneCode = TestEngine.testConfigWith("\nsupervisors:", "\nwrapUpCodes: [resolved]\nsupervisors:");
         try (TestEngine t = new TestEngine(oneCode, Map.of())) {
             ChromeDriver driver = Browser.start(Path.of("target", "chromium-profile-" + System.nanoTime()));
@@ -691,16 +692,17 @@ class ChatBrowserIT {
                 t.phone(CommandType.AGENT_STATE_CHANGED, -1, agent, org.loket.core.AgentState.LOGGED_OUT.code(), -1);
                 t.engine.awaitQuiet(5_000);
                 held.countDown();
-                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("error"), "Not done: your change of state was refused"));
-                wait.until(ExpectedConditions.textToBe(By.id("state"), "logged_out"));
-                assertThat(t.engine.core().agentPresence(agent)).isEqualTo(org.loket.core.AgentState.LOGGED_OUT);
-                assertThat(driver.findElement(By.id("error")).getRect().getY())
-                        .as("at the top, above the state line").isLessThan(driver.findElement(By.id("state")).getRect().getY());
-                assertThat(driver.findElement(By.id("pause")).isEnabled()).isTrue();
-                Browser.screenshot(driver, "19-desktop-refused-change-undone");
-                // Ready logs the agent in again; that success clears the error.
-                driver.findElement(By.id("ready")).click();
-                wait.until(ExpectedConditions.textToBe(By.id("state"), "ready"));
+                String why = "You were logged out elsewhere (by your phone, a supervisor or the admin API); log in again to work.";
+                wait.until(ExpectedConditions.textToBe(By.id("error"), why));
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+                assertThat(driver.findElement(By.id("desk")).isDisplayed()).as("the desk is gone from the page").isFalse();
+                assertThat(driver.executeScript("return sessionStorage.getItem('loket.desktop.session');")).as("no session kept").isNull();
+                Browser.screenshot(driver, "19-desktop-logged-out-elsewhere");
+                driver.navigate().refresh();
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+                t.engine.awaitQuiet(5_000);
+                assertThat(t.engine.core().agentPresence(agent)).as("a reload logs nobody in").isEqualTo(org.loket.core.AgentState.LOGGED_OUT);
+                login(driver, wait, "generalist-001");
                 wait.until(ExpectedConditions.textToBe(By.id("error"), ""));
 
                 long call = t.callTheApplicationDesk(7_200_005L);

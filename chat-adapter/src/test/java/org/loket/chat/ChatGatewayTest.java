@@ -712,7 +712,7 @@ class ChatGatewayTest {
                 return null;
             }).get(5, TimeUnit.SECONDS);
             t.engine.awaitQuiet(5_000);
-            List<JsonNode> frames = sentTo(t, channel);
+            List<JsonNode> frames = t.sentTo(channel);
             assertThat(frames).as("the core refused the second transfer").anySatisfy(f -> {
                 assertThat(f.path("type").asText()).isEqualTo("refused");
                 assertThat(f.path("command").asText()).isEqualTo("transfer_requested");
@@ -926,6 +926,35 @@ class ChatGatewayTest {
             assertThat(desk.frames.stream().noneMatch(f -> f.path("type").asText().equals("refused"))).as("still nothing refused").isTrue();
             citizen.close();
             second.close();
+        }
+    }
+
+    /**
+     * A supervisor logs an agent out in the middle of a chat: the desktop works on (its session
+     * lasts while the core keeps the logout pending), and when the chat is done the logout takes
+     * effect and ends the desktop's session, saying who.
+     */
+    @Test
+    void shouldEndTheDesktopsSessionWhenASupervisorsLogoutTookEffectAfterTheLastChat() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = t.login("chat-desk-001");
+             WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
+            AcceptedChat chat = chatAcceptedBy(t, desk);
+            String contact = chat.contact();
+            lead.send("{\"type\":\"subscribe\",\"supervisor\":\"chat-lead\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+            lead.await("signed-in");
+            lead.send("{\"type\":\"agent-state\",\"agent\":\"chat-desk-001\",\"state\":\"logged-out\"}");
+            desk.await("state", f -> f.path("logoutPending").asBoolean(), 10_000);
+            desk.send("{\"type\":\"message\",\"contact\":\"" + contact + "\",\"text\":\"one moment\"}");
+            assertThat(chat.citizen().await("message").path("text").asText()).as("the desktop works on").isEqualTo("one moment");
+            desk.send("{\"type\":\"end\",\"contact\":\"" + contact + "\"}");
+            desk.await("ended");
+            desk.send("{\"type\":\"wrap-up\",\"contact\":\"" + contact + "\",\"code\":\"resolved\"}");
+            desk.await("closed");
+            JsonNode ended = desk.await("error", f -> f.path("code").asText().equals("session-ended"), 10_000);
+            assertThat(ended.path("message").asText()).isEqualTo("Supervisor chat-lead logged you out; log in again to work.");
+            t.engine.awaitQuiet(5_000);
+            assertThat(t.engine.core().agentState(t.agentId("chat-desk-001"))).isEqualTo(AgentState.LOGGED_OUT);
+            assertThat(t.audit(4)).contains("desktop,chat-desk-001,session-ended,,logged out by supervisor chat-lead");
         }
     }
 
@@ -1284,8 +1313,9 @@ class ChatGatewayTest {
     /**
      * A desk's own change of state that the core refuses is undone: the agent's phone logged it out
      * (another gateway's command, not back at the hub yet) just before the desk asked for a break.
-     * The desktop showed the break at once; after the refusal it shows the agent logged out, as the
-     * core has it, and so does the wallboard.
+     * The desktop showed the break at once; then the agent logged out, as the core has it, and so
+     * does the wallboard. That logout was not the desk's, so it ends the desktop's session
+     * (AgentSessionTest): the refusal that follows is no longer that page's.
      */
     @Test
     void shouldUndoADesksOwnChangeOfStateThatTheCoreRefused() throws Exception {
@@ -1300,7 +1330,7 @@ class ChatGatewayTest {
                 return null;
             }).get(5, TimeUnit.SECONDS);
             t.engine.awaitQuiet(5_000);
-            sentTo(t, channel);
+            t.sentTo(channel);
             t.gateway.hub().ask(h -> {
                 t.phone(CommandType.AGENT_STATE_CHANGED, -1, agent, AgentState.LOGGED_OUT.code(), -1);
                 try {
@@ -1312,13 +1342,10 @@ class ChatGatewayTest {
                 return null;
             }).get(10, TimeUnit.SECONDS);
             t.engine.awaitQuiet(5_000);
-            List<JsonNode> frames = sentTo(t, channel);
-            assertThat(frames).filteredOn(f -> f.path("type").asText().equals("state")).extracting(f -> f.path("state").asText())
-                    .as("the break at once, then the core's presence").startsWith("paused").endsWith("logged_out");
-            assertThat(frames).filteredOn(f -> f.path("type").asText().equals("refused")).singleElement().satisfies(f -> {
-                assertThat(f.path("command").asText()).isEqualTo("agent_state_changed");
-                assertThat(f.path("message").asText()).startsWith("Not done: your change of state was refused");
-            });
+            List<JsonNode> frames = t.sentTo(channel);
+            assertThat(frames).extracting(f -> f.path("type").asText() + " " + f.path("state").asText() + f.path("code").asText())
+                    .as("the break at once, then the core's presence, and the session is over").containsExactly(
+                            "state paused", "state logged_out", "error session-ended");
             assertThat(t.engine.query(core -> core.agentPresence(agent)).get()).isEqualTo(AgentState.LOGGED_OUT);
             JsonNode board = t.gateway.hub().ask(h -> h.wallboard().frame()).get(5, TimeUnit.SECONDS);
             assertThat(agentRow(board, "chat-desk-001")).as("off the wallboard's floor too (it lists who is logged in)").isNull();
@@ -1346,8 +1373,8 @@ class ChatGatewayTest {
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
-                h.onFrame(desk, frame("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}"));
-                h.onFrame(desk, frame("{\"type\":\"message\",\"contact\":\"" + contact + "\",\"text\":\"Good morning!\"}"));
+                h.onFrame(desk, TestEngine.frame("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}"));
+                h.onFrame(desk, TestEngine.frame("{\"type\":\"message\",\"contact\":\"" + contact + "\",\"text\":\"Good morning!\"}"));
                 return null;
             }).get(10, TimeUnit.SECONDS);
             t.engine.awaitQuiet(5_000);
@@ -1367,8 +1394,8 @@ class ChatGatewayTest {
             TestEngine.askForTheApplicationDesk(citizen);
             String contact = awaitSent(t, channel, "offer").path("contact").asText();
             t.gateway.hub().ask(h -> {
-                h.onFrame(desk, frame("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}"));
-                h.onFrame(desk, frame("{\"type\":\"message\",\"contact\":\"" + contact + "\",\"text\":\"Good morning!\"}"));
+                h.onFrame(desk, TestEngine.frame("{\"type\":\"accept\",\"contact\":\"" + contact + "\"}"));
+                h.onFrame(desk, TestEngine.frame("{\"type\":\"message\",\"contact\":\"" + contact + "\",\"text\":\"Good morning!\"}"));
                 return null;
             }).get(5, TimeUnit.SECONDS);
             citizen.await("agent-joined");
@@ -1382,7 +1409,7 @@ class ChatGatewayTest {
     /** A desk logged in on an embedded channel, so a test can act on the hub's thread between the core's decisions. */
     private static Peer deskOn(TestEngine t, io.netty.channel.embedded.EmbeddedChannel channel, String agent) throws Exception {
         Peer peer = new Peer(channel, Peer.Kind.AGENT, 20);
-        JsonNode login = frame("{\"type\":\"login\",\"agent\":\"" + agent + "\",\"secret\":\"" + TestEngine.SECRET + "\"}");
+        JsonNode login = TestEngine.frame("{\"type\":\"login\",\"agent\":\"" + agent + "\",\"secret\":\"" + TestEngine.SECRET + "\"}");
         t.gateway.hub().ask(h -> {
             h.onFrame(peer, login);
             return null;
@@ -1391,20 +1418,12 @@ class ChatGatewayTest {
         return peer;
     }
 
-    private static JsonNode frame(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException(json, e);
-        }
-    }
-
     /** The first frame of {@code type} the hub sent to an embedded channel's peer, looking again for 10 s. */
     private static JsonNode awaitSent(TestEngine t, io.netty.channel.embedded.EmbeddedChannel channel, String type) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         List<JsonNode> seen = new ArrayList<>();
         while (System.nanoTime() < deadline) {
-            for (JsonNode f : sentTo(t, channel)) {
+            for (JsonNode f : t.sentTo(channel)) {
                 if (f.path("type").asText().equals(type)) {
                     return f;
                 }
@@ -1435,24 +1454,6 @@ class ChatGatewayTest {
     }
 
     /** The frames the hub sent to an embedded channel's peer since the last look. */
-    private static List<JsonNode> sentTo(TestEngine t, io.netty.channel.embedded.EmbeddedChannel channel) throws Exception {
-        List<String> sent = t.gateway.hub().ask(h -> {
-            List<String> read = new java.util.ArrayList<>();
-            for (Object o = channel.readOutbound(); o != null; o = channel.readOutbound()) {
-                if (o instanceof io.netty.handler.codec.http.websocketx.TextWebSocketFrame text) {
-                    read.add(text.text());
-                    text.release();
-                }
-            }
-            return read;
-        }).get(5, TimeUnit.SECONDS);
-        List<JsonNode> frames = new java.util.ArrayList<>();
-        for (String text : sent) {
-            frames.add(JSON.readTree(text));
-        }
-        return frames;
-    }
-
     @Test
     void shouldPushAgentsPauseWithItsReasonToTheWallboard() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "100")); WsClient desk = t.login("chat-desk-001");

@@ -29,6 +29,7 @@ final class TestEngine implements AutoCloseable {
     final LoadedConfig config;
     /** Holds {@code journal/} and {@code transcripts/}: a second engine on the same folder is a restart. */
     final Path dataFolder;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final ScheduledExecutorService ticks;
 
     TestEngine(Map<String, String> extra) throws Exception {
@@ -223,6 +224,34 @@ final class TestEngine implements AutoCloseable {
             read = Files.exists(file) ? Files.readAllLines(file) : java.util.List.of();
         }
         return read.stream().skip(1).map(line -> line.substring(line.indexOf(',') + 1)).toList();
+    }
+
+    /** A frame as a page sends it, for the hub's {@code onFrame}. */
+    static com.fasterxml.jackson.databind.JsonNode frame(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(json, e);
+        }
+    }
+
+    /** The frames the hub sent so far to a peer on {@code channel} (a test's own, without a socket), read on the hub thread. */
+    java.util.List<com.fasterxml.jackson.databind.JsonNode> sentTo(io.netty.channel.embedded.EmbeddedChannel channel) throws Exception {
+        java.util.List<String> sent = gateway.hub().ask(h -> {
+            java.util.List<String> read = new java.util.ArrayList<>();
+            for (Object o = channel.readOutbound(); o != null; o = channel.readOutbound()) {
+                if (o instanceof io.netty.handler.codec.http.websocketx.TextWebSocketFrame text) {
+                    read.add(text.text());
+                    text.release();
+                }
+            }
+            return read;
+        }).get(5, TimeUnit.SECONDS);
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> frames = new java.util.ArrayList<>();
+        for (String text : sent) {
+            frames.add(JSON.readTree(text));
+        }
+        return frames;
     }
 
     String http() {

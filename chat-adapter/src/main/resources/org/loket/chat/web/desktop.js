@@ -8,8 +8,9 @@
   // The agent's session token, kept for this browser tab only (sessionStorage: gone when the tab
   // closes, never shared with other tabs, never in the URL): a reload or a lost connection logs in
   // again with it. The secret is sent once, with the login, and kept nowhere: the field is cleared
-  // at once and no variable holds it. The server ends a session at the agent's logout, after
-  // chat.agent-idle-minutes without use, and chat.agent-session-hours after the login.
+  // at once and no variable holds it. The server ends a session at the agent's logout, whoever
+  // asked for it (a supervisor, the phone), after chat.agent-idle-minutes without use, and
+  // chat.agent-session-hours after the login; the page then shows the login form with the reason.
   const KEPT = 'loket.desktop.session';
   // Why the page started again empty: the session ended (or went elsewhere) while the desk showed.
   const ENDED = 'loket.desktop.ended';
