@@ -1,6 +1,10 @@
 package org.loket.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.loket.chat.SessionPage.DESKTOP;
+import static org.loket.chat.SessionPage.MINUTE_MS;
+import static org.loket.chat.SessionPage.QUICK;
+import static org.loket.chat.SessionPage.WALLBOARD;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -29,67 +33,6 @@ import org.loket.core.command.CommandType;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class AgentSessionTest {
-    private static final long MINUTE_MS = 60_000;
-    /** Sweeps (and so idle ends) every 100 ms rather than every second. */
-    private static final Map<String, String> QUICK = Map.of("chat.position-update-ms", "100");
-
-    private static AtomicLong clock(TestEngine t, long startMs) throws Exception {
-        AtomicLong now = new AtomicLong(startMs);
-        t.gateway.hub().ask(h -> h.agentSessions().clockMs = now::get).get(5, TimeUnit.SECONDS);
-        return now;
-    }
-
-    /** Logs {@code agent} in on {@code desk} with the secret, which makes it ready; returns the session token. */
-    private static String logIn(WsClient desk, String agent) throws InterruptedException {
-        desk.send("{\"type\":\"login\",\"agent\":\"" + agent + "\",\"secret\":\"" + TestEngine.SECRET + "\"}");
-        String token = desk.await("agent-session").path("token").asText();
-        desk.await("welcome");
-        desk.await("state", f -> f.path("state").asText().equals("ready"), 10_000);
-        return token;
-    }
-
-    /**
-     * A new desktop logging in with the session (a page load, or with {@code reconnect} the page's
-     * own reconnect), closed again; the agent's name, or null when refused.
-     */
-    private static String resume(TestEngine t, String token, boolean reconnect) throws InterruptedException {
-        try (WsClient page = new WsClient(t.ws() + "/ws/agent")) {
-            page.send("{\"type\":\"login\",\"session\":\"" + token + "\"" + (reconnect ? ",\"reconnect\":true" : "") + "}");
-            while (true) {
-                JsonNode answer = page.next(); // a logged-out agent's login shows its new state first
-                switch (answer.path("type").asText()) {
-                    case "error" -> {
-                        assertThat(answer.path("code").asText()).isEqualTo("session-ended");
-                        return null;
-                    }
-                    case "welcome" -> {
-                        return answer.path("agent").asText();
-                    }
-                    case "state" -> { }
-                    default -> throw new AssertionError("a login with a session answered " + answer + " (no new session for a session)");
-                }
-            }
-        }
-    }
-
-    /** The page's own reconnect with the session, which the hub refuses: what the page is told. */
-    private static String refusedReconnect(TestEngine t, String token) throws InterruptedException {
-        try (WsClient page = new WsClient(t.ws() + "/ws/agent")) {
-            page.send("{\"type\":\"login\",\"session\":\"" + token + "\",\"reconnect\":true}");
-            JsonNode refused = page.await("error");
-            assertThat(refused.path("code").asText()).isEqualTo("session-ended");
-            return refused.path("message").asText();
-        }
-    }
-
-    /** Signs the supervisor of the chat desk in on the wallboard {@code page}; returns its session token. */
-    private static String signInAsChatLead(WsClient page) throws InterruptedException {
-        page.send("{\"type\":\"subscribe\",\"supervisor\":\"chat-lead\",\"secret\":\"" + TestEngine.SECRET + "\"}");
-        String token = page.await("supervisor-session").path("token").asText();
-        page.await("signed-in");
-        return token;
-    }
-
     /**
      * The audit's desktop lines ({@link TestEngine#audit}) once there are {@code lines} of them (the
      * wallboard's are written at once, the desktop's off the hub thread); fails after 10 s.
@@ -122,14 +65,6 @@ class AgentSessionTest {
         }
     }
 
-    private static Path sessionFile(Path data) {
-        return data.resolve(ChatSettings.AGENT_SESSION_FILE);
-    }
-
-    private static void awaitWritten(TestEngine t) throws Exception {
-        t.gateway.hub().ask(h -> h.agentSessions().sessions().file()).get(5, TimeUnit.SECONDS).awaitWritten();
-    }
-
     private static AgentState coreState(TestEngine t, String agent) throws Exception {
         t.engine.awaitQuiet(5_000);
         int id = t.agentId(agent);
@@ -138,7 +73,7 @@ class AgentSessionTest {
 
     @Test
     void shouldLogAnAgentInAgainWithItsSessionAndNeverWithAWrongOne() throws Exception {
-        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = DESKTOP.open(t)) {
             desk.send("{\"type\":\"login\",\"agent\":\"chat-desk-001\",\"secret\":\"" + TestEngine.SECRET + "\"}");
             JsonNode issued = desk.await("agent-session");
             String token = issued.path("token").asText();
@@ -148,11 +83,11 @@ class AgentSessionTest {
             desk.await("welcome");
             desk.close();
 
-            assertThat(resume(t, token, false)).as("a reload: no secret").isEqualTo("chat-desk-001");
-            assertThat(resume(t, token, true)).as("a lost connection").isEqualTo("chat-desk-001");
-            assertThat(resume(t, token + "x", false)).as("a wrong token").isNull();
-            assertThat(resume(t, Citizens.tokenHash(token), false)).as("the hash the hub keeps is no token").isNull();
-            try (WsClient page = new WsClient(t.ws() + "/ws/agent")) {
+            assertThat(DESKTOP.resume(t, token, false)).as("a reload: no secret").isEqualTo("chat-desk-001");
+            assertThat(DESKTOP.resume(t, token, true)).as("a lost connection").isEqualTo("chat-desk-001");
+            assertThat(DESKTOP.resume(t, token + "x", false)).as("a wrong token").isNull();
+            assertThat(DESKTOP.resume(t, Citizens.tokenHash(token), false)).as("the hash the hub keeps is no token").isNull();
+            try (WsClient page = DESKTOP.open(t)) {
                 page.send("{\"type\":\"login\",\"session\":\"wrong\"}");
                 assertThat(page.await("error").path("message").asText()).isEqualTo("Your sign-in has ended; log in again.");
                 page.send("{\"type\":\"ready\"}");
@@ -168,17 +103,17 @@ class AgentSessionTest {
      */
     @Test
     void shouldEndTheSessionAtTheAgentsOwnLogout() throws Exception {
-        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = new WsClient(t.ws() + "/ws/agent");
-             WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
-            String token = logIn(desk, "chat-desk-001");
-            signInAsChatLead(lead);
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = DESKTOP.open(t);
+             WsClient lead = WALLBOARD.open(t)) {
+            String token = DESKTOP.signIn(desk, "chat-desk-001");
+            WALLBOARD.signIn(lead, "chat-lead");
             desk.send("{\"type\":\"logout\"}");
             desk.await("state", f -> f.path("state").asText().equals("logged_out"), 10_000);
             desk.await("signed-out");
             desk.send("{\"type\":\"ready\"}");
             assertThat(desk.await("error").path("code").asText()).as("the page acts no more").isEqualTo("unauthenticated");
             lead.send("{\"type\":\"agent-state\",\"agent\":\"chat-desk-001\",\"state\":\"logged-out\"}");
-            assertThat(resume(t, token, false)).as("signed out").isNull();
+            assertThat(DESKTOP.resume(t, token, false)).as("signed out").isNull();
             assertThat(coreState(t, "chat-desk-001")).isEqualTo(AgentState.LOGGED_OUT);
             assertThat(desktopAudit(t, 2)).containsExactly("desktop,chat-desk-001,signed-in,,", "desktop,chat-desk-001,signed-out,,");
         }
@@ -191,22 +126,22 @@ class AgentSessionTest {
      */
     @Test
     void shouldEndTheSessionWhenASupervisorLogsTheAgentOut() throws Exception {
-        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = new WsClient(t.ws() + "/ws/agent");
-             WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
-            String token = logIn(desk, "chat-desk-001");
-            signInAsChatLead(lead);
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = DESKTOP.open(t);
+             WsClient lead = WALLBOARD.open(t)) {
+            String token = DESKTOP.signIn(desk, "chat-desk-001");
+            WALLBOARD.signIn(lead, "chat-lead");
             lead.send("{\"type\":\"agent-state\",\"agent\":\"chat-desk-001\",\"state\":\"logged-out\"}");
             JsonNode ended = desk.await("error", f -> f.path("code").asText().equals("session-ended"), 10_000);
             assertThat(ended.path("message").asText()).isEqualTo("Supervisor chat-lead logged you out; log in again to work.");
             desk.send("{\"type\":\"ready\"}");
             assertThat(desk.await("error").path("code").asText()).as("the open page acts no more").isEqualTo("unauthenticated");
-            assertThat(refusedReconnect(t, token)).as("a reconnect hears why").isEqualTo("Supervisor chat-lead logged you out; log in again to work.");
-            assertThat(resume(t, token, false)).as("a reload").isNull();
+            assertThat(DESKTOP.refusedReconnect(t, token)).as("a reconnect hears why").isEqualTo("Supervisor chat-lead logged you out; log in again to work.");
+            assertThat(DESKTOP.resume(t, token, false)).as("a reload").isNull();
             assertThat(coreState(t, "chat-desk-001")).as("not logged in again").isEqualTo(AgentState.LOGGED_OUT);
             assertThat(desktopAudit(t, 2)).containsExactly("desktop,chat-desk-001,signed-in,,",
                     "desktop,chat-desk-001,session-ended,,logged out by supervisor chat-lead");
-            try (WsClient again = new WsClient(t.ws() + "/ws/agent")) {
-                logIn(again, "chat-desk-001");
+            try (WsClient again = DESKTOP.open(t)) {
+                DESKTOP.signIn(again, "chat-desk-001");
             }
         }
     }
@@ -219,13 +154,13 @@ class AgentSessionTest {
     void shouldEndTheSessionOfAnAgentItsPhoneLoggedOutWhileItsDesktopWasAway() throws Exception {
         try (TestEngine t = new TestEngine(Map.of())) {
             String token;
-            try (WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
-                token = logIn(desk, "chat-desk-001");
+            try (WsClient desk = DESKTOP.open(t)) {
+                token = DESKTOP.signIn(desk, "chat-desk-001");
             } // the connection dropped
             t.phone(CommandType.AGENT_STATE_CHANGED, -1, t.agentId("chat-desk-001"), AgentState.LOGGED_OUT.code(), -1);
             assertThat(desktopAudit(t, 2)).containsExactly("desktop,chat-desk-001,signed-in,,",
                     "desktop,chat-desk-001,session-ended,,logged out elsewhere");
-            assertThat(refusedReconnect(t, token))
+            assertThat(DESKTOP.refusedReconnect(t, token))
                     .isEqualTo("You were logged out elsewhere (by your phone, a supervisor or the admin API); log in again to work.");
             assertThat(coreState(t, "chat-desk-001")).as("not logged in again by the reconnect").isEqualTo(AgentState.LOGGED_OUT);
         }
@@ -238,12 +173,12 @@ class AgentSessionTest {
      */
     @Test
     void shouldRefuseAReconnectTheHubTakesJustAfterASupervisorsLogout() throws Exception {
-        try (TestEngine t = new TestEngine(Map.of()); WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient lead = WALLBOARD.open(t)) {
             String token;
-            try (WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
-                token = logIn(desk, "chat-desk-001");
+            try (WsClient desk = DESKTOP.open(t)) {
+                token = DESKTOP.signIn(desk, "chat-desk-001");
             }
-            String leadSession = signInAsChatLead(lead);
+            String leadSession = WALLBOARD.signIn(lead, "chat-lead");
             io.netty.channel.embedded.EmbeddedChannel pageChannel = new io.netty.channel.embedded.EmbeddedChannel();
             Peer leadPage = new Peer(new io.netty.channel.embedded.EmbeddedChannel(), Peer.Kind.WALLBOARD, 20);
             Peer page = new Peer(pageChannel, Peer.Kind.AGENT, 20);
@@ -268,8 +203,8 @@ class AgentSessionTest {
     void shouldEndAReconnectTheHubTookJustBeforeThePhonesLogoutCameBack() throws Exception {
         try (TestEngine t = new TestEngine(Map.of())) {
             String token;
-            try (WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
-                token = logIn(desk, "chat-desk-001");
+            try (WsClient desk = DESKTOP.open(t)) {
+                token = DESKTOP.signIn(desk, "chat-desk-001");
             }
             io.netty.channel.embedded.EmbeddedChannel pageChannel = new io.netty.channel.embedded.EmbeddedChannel();
             Peer page = new Peer(pageChannel, Peer.Kind.AGENT, 20);
@@ -287,7 +222,7 @@ class AgentSessionTest {
             assertThat(t.sentTo(pageChannel)).extracting(f -> f.path("type").asText() + " " + f.path("state").asText() + f.path("code").asText())
                     .containsSubsequence("welcome ", "state logged_out", "error session-ended");
             assertThat(coreState(t, "chat-desk-001")).isEqualTo(AgentState.LOGGED_OUT);
-            assertThat(resume(t, token, true)).isNull();
+            assertThat(DESKTOP.resume(t, token, true)).isNull();
         }
     }
 
@@ -298,10 +233,10 @@ class AgentSessionTest {
      */
     @Test
     void shouldEndAPausedAgentsSessionAnHourAfterItsLastUseButNotAReadyAgentsAtItsDesktop() throws Exception {
-        try (TestEngine t = new TestEngine(QUICK); WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+        try (TestEngine t = new TestEngine(QUICK); WsClient desk = DESKTOP.open(t)) {
             long loginMs = System.currentTimeMillis();
-            AtomicLong now = clock(t, loginMs);
-            String token = logIn(desk, "chat-desk-001");
+            AtomicLong now = DESKTOP.clock(t, loginMs);
+            String token = DESKTOP.signIn(desk, "chat-desk-001");
             passTime(t, now, loginMs + 3 * 60 * MINUTE_MS); // ready at the desktop is work, so use
             desk.send("{\"type\":\"pause\",\"reason\":\"break\"}"); // use: the hour counts from here
             desk.await("state", f -> f.path("state").asText().equals("paused"), 10_000);
@@ -310,9 +245,9 @@ class AgentSessionTest {
             sweep(t);
             desk.send("{\"type\":\"ping\"}");
             desk.await("pong");
-            assertThat(resume(t, token, true)).as("a reconnect 59 minutes after the pause: still on").isEqualTo("chat-desk-001");
+            assertThat(DESKTOP.resume(t, token, true)).as("a reconnect 59 minutes after the pause: still on").isEqualTo("chat-desk-001");
 
-            try (WsClient again = new WsClient(t.ws() + "/ws/agent")) {
+            try (WsClient again = DESKTOP.open(t)) {
                 again.send("{\"type\":\"login\",\"session\":\"" + token + "\",\"reconnect\":true}");
                 again.await("welcome");
                 now.set(loginMs + 4 * 60 * MINUTE_MS + 1_000); // an hour after the pause: the ping and the reconnects did not count
@@ -322,11 +257,11 @@ class AgentSessionTest {
                 again.send("{\"type\":\"ready\"}");
                 assertThat(again.await("error").path("code").asText()).as("the open page acts no more").isEqualTo("unauthenticated");
             }
-            assertThat(resume(t, token, false)).as("nor does a reload").isNull();
+            assertThat(DESKTOP.resume(t, token, false)).as("nor does a reload").isNull();
             assertThat(coreState(t, "chat-desk-001")).as("the agent as it was").isEqualTo(AgentState.PAUSED);
             assertThat(t.audit(2)).containsExactly("desktop,chat-desk-001,signed-in,,", "desktop,chat-desk-001,session-ended,,idle 60 min");
-            awaitWritten(t);
-            assertThat(Files.readAllLines(sessionFile(t.dataFolder))).as("ended: gone from the file")
+            DESKTOP.awaitWritten(t);
+            assertThat(Files.readAllLines(DESKTOP.file(t.dataFolder))).as("ended: gone from the file")
                     .containsExactly("{\"loket\":\"agent-sessions\",\"format\":1}");
         }
     }
@@ -336,25 +271,25 @@ class AgentSessionTest {
     void shouldLetTheIdleTimeRunOnceTheDesktopIsClosed() throws Exception {
         try (TestEngine t = new TestEngine(QUICK)) {
             long loginMs = System.currentTimeMillis();
-            AtomicLong now = clock(t, loginMs);
+            AtomicLong now = DESKTOP.clock(t, loginMs);
             String token;
-            try (WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
-                token = logIn(desk, "chat-desk-001");
+            try (WsClient desk = DESKTOP.open(t)) {
+                token = DESKTOP.signIn(desk, "chat-desk-001");
             }
             Thread.sleep(300); // the hub heard of the close
             now.set(loginMs + 61 * MINUTE_MS);
             sweep(t);
-            assertThat(resume(t, token, false)).isNull();
+            assertThat(DESKTOP.resume(t, token, false)).isNull();
             assertThat(coreState(t, "chat-desk-001")).as("ready as it was, as when a desktop closes").isEqualTo(AgentState.READY);
         }
     }
 
     @Test
     void shouldEndASessionTwelveHoursAfterTheLoginHoweverMuchItIsUsed() throws Exception {
-        try (TestEngine t = new TestEngine(QUICK); WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+        try (TestEngine t = new TestEngine(QUICK); WsClient desk = DESKTOP.open(t)) {
             long loginMs = System.currentTimeMillis();
-            AtomicLong now = clock(t, loginMs);
-            String token = logIn(desk, "chat-desk-001");
+            AtomicLong now = DESKTOP.clock(t, loginMs);
+            String token = DESKTOP.signIn(desk, "chat-desk-001");
             passTime(t, now, loginMs + 12 * 60 * MINUTE_MS - 1_000); // ready all the while: in use
             desk.send("{\"type\":\"pause\",\"reason\":\"break\"}");
             desk.await("state", f -> f.path("state").asText().equals("paused"), 10_000);
@@ -366,7 +301,7 @@ class AgentSessionTest {
             sweep(t);
             JsonNode ended = desk.await("error", f -> f.path("code").asText().equals("session-ended"), 10_000);
             assertThat(ended.path("message").asText()).isEqualTo("Signed out 12 hours after signing in; sign in again.");
-            assertThat(resume(t, token, false)).isNull();
+            assertThat(DESKTOP.resume(t, token, false)).isNull();
             assertThat(coreState(t, "chat-desk-001")).as("still ready: nobody asked otherwise").isEqualTo(AgentState.READY);
             assertThat(t.audit(2)).last().isEqualTo("desktop,chat-desk-001,session-ended,,12 h after the sign-in");
         }
@@ -375,15 +310,15 @@ class AgentSessionTest {
     /** A login with the secret elsewhere ends the agent's session on the first desktop: that tab cannot take the desk back. */
     @Test
     void shouldEndTheOtherSessionsOfAnAgentWhoLogsInAgainWithTheSecret() throws Exception {
-        try (TestEngine t = new TestEngine(Map.of()); WsClient first = new WsClient(t.ws() + "/ws/agent");
+        try (TestEngine t = new TestEngine(Map.of()); WsClient first = DESKTOP.open(t);
              WsClient second = new WsClient(TestEngine.elsewhere(), t.ws() + "/ws/agent")) {
-            String left = logIn(first, "chat-desk-001");
-            String kept = logIn(second, "chat-desk-001");
+            String left = DESKTOP.signIn(first, "chat-desk-001");
+            String kept = DESKTOP.signIn(second, "chat-desk-001");
             assertThat(first.await("error").path("message").asText()).isEqualTo("You logged in elsewhere; log in again to work here.");
-            assertThat(resume(t, left, false)).isNull();
+            assertThat(DESKTOP.resume(t, left, false)).isNull();
             assertThat(t.audit(3)).containsExactly("desktop,chat-desk-001,signed-in,,", "desktop,chat-desk-001,signed-in,,",
                     "desktop,chat-desk-001,session-ended,,logged in again");
-            assertThat(resume(t, kept, true)).isEqualTo("chat-desk-001");
+            assertThat(DESKTOP.resume(t, kept, true)).isEqualTo("chat-desk-001");
         }
     }
 
@@ -395,8 +330,8 @@ class AgentSessionTest {
      */
     @Test
     void shouldEndTheSessionOfAnAgentRemovedFromTheConfigurationOnce() throws Exception {
-        try (TestEngine t = new TestEngine(QUICK); WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
-            String token = logIn(desk, "chat-desk-002");
+        try (TestEngine t = new TestEngine(QUICK); WsClient desk = DESKTOP.open(t)) {
+            String token = DESKTOP.signIn(desk, "chat-desk-002");
             t.phone(CommandType.AGENT_STATE_CHANGED, -1, t.agentId("chat-desk-002"), AgentState.LOGGED_OUT.code(), -1);
             assertThat(desk.await("error").path("code").asText()).isEqualTo("session-ended");
             String yaml = Files.readString(Path.of(AgentSessionTest.class.getResource("/chat-test-config/routing.yaml").toURI()));
@@ -410,7 +345,7 @@ class AgentSessionTest {
                 Thread.sleep(20);
             }
             sweep(t);
-            assertThat(resume(t, token, false)).isNull();
+            assertThat(DESKTOP.resume(t, token, false)).isNull();
             assertThat(desk.sentSoFar()).extracting(f -> f.path("code").asText()).as("the page left at the logout").doesNotContain("removed");
             assertThat(desktopAudit(t, 2)).containsExactly("desktop,chat-desk-002,signed-in,,",
                     "desktop,chat-desk-002,session-ended,,logged out elsewhere");
@@ -427,12 +362,12 @@ class AgentSessionTest {
         String busy;
         String idle;
         long startMs = System.currentTimeMillis();
-        try (TestEngine t = new TestEngine(QUICK); WsClient one = new WsClient(t.ws() + "/ws/agent");
-             WsClient two = new WsClient(t.ws() + "/ws/agent")) {
+        try (TestEngine t = new TestEngine(QUICK); WsClient one = DESKTOP.open(t);
+             WsClient two = DESKTOP.open(t)) {
             data = t.dataFolder;
-            AtomicLong now = clock(t, startMs - 70 * MINUTE_MS);
-            busy = logIn(one, "chat-desk-001");
-            idle = logIn(two, "chat-desk-002");
+            AtomicLong now = DESKTOP.clock(t, startMs - 70 * MINUTE_MS);
+            busy = DESKTOP.signIn(one, "chat-desk-001");
+            idle = DESKTOP.signIn(two, "chat-desk-002");
             two.send("{\"type\":\"pause\",\"reason\":\"break\"}"); // paused: not at work, its last use is this
             two.await("state", f -> f.path("state").asText().equals("paused"), 10_000);
             one.send("{\"type\":\"pause\",\"reason\":\"break\"}");
@@ -442,23 +377,23 @@ class AgentSessionTest {
             one.send("{\"type\":\"ready\"}"); // chat-desk-001's last use
             one.await("state", f -> f.path("state").asText().equals("ready"), 10_000);
         } // a clean stop: the file has the last state
-        Path file = sessionFile(data);
+        Path file = DESKTOP.file(data);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(Files.readString(file)).startsWith("{\"loket\":\"agent-sessions\",\"format\":1}\n")
                 .contains(Citizens.tokenHash(busy), Citizens.tokenHash(idle), "\"agent\":\"chat-desk-001\"")
                 .doesNotContain(busy).doesNotContain(idle).doesNotContain(TestEngine.SECRET);
 
-        try (TestEngine t = new TestEngine(data, "/chat-test-config", QUICK); WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
+        try (TestEngine t = new TestEngine(data, "/chat-test-config", QUICK); WsClient desk = DESKTOP.open(t)) {
             desk.send("{\"type\":\"login\",\"session\":\"" + busy + "\",\"reconnect\":true}");
             assertThat(desk.await("welcome").path("agent").asText()).as("no new login after the restart").isEqualTo("chat-desk-001");
             assertThat(desk.seen).extracting(f -> f.path("type").asText()).doesNotContain("agent-session");
-            assertThat(resume(t, idle, false)).as("idle for 70 minutes: ended while Loket was stopped").isNull();
+            assertThat(DESKTOP.resume(t, idle, false)).as("idle for 70 minutes: ended while Loket was stopped").isNull();
             assertThat(t.audit(3)).contains("desktop,chat-desk-002,session-ended,,idle 60 min (while Loket was stopped)");
             desk.send("{\"type\":\"logout\"}");
             desk.await("signed-out");
         }
         try (TestEngine t = new TestEngine(data, "/chat-test-config", QUICK)) {
-            assertThat(resume(t, busy, false)).as("signed out before the restart").isNull();
+            assertThat(DESKTOP.resume(t, busy, false)).as("signed out before the restart").isNull();
             assertThat(Files.readAllLines(file)).containsExactly("{\"loket\":\"agent-sessions\",\"format\":1}");
         }
     }
@@ -469,18 +404,18 @@ class AgentSessionTest {
         Path data = Files.createTempDirectory(Path.of("target"), "data-");
         long nowMs = System.currentTimeMillis();
         String malformed = "{\"loket\":\"agent-sessions\",\"format\":1}\n"
-                + session("a-session-token-of-an-agent", "chat-desk-001", nowMs - MINUTE_MS, nowMs - MINUTE_MS) + "\n"
+                + DESKTOP.savedLine("a-session-token-of-an-agent", "chat-desk-001", nowMs - MINUTE_MS, nowMs - MINUTE_MS) + "\n"
                 + "{\"tokenHash\":\"" + Citizens.tokenHash("another") + "\",\"signedIn\":\"" + Instant.ofEpochMilli(nowMs) + "\"}\n";
-        Files.writeString(sessionFile(data), malformed);
-        Files.setPosixFilePermissions(sessionFile(data), PosixFilePermissions.fromString("rw-------"));
-        try (SavedSessions.Errors errors = new SavedSessions.Errors(); TestEngine t = new TestEngine(data, "/chat-test-config", QUICK); WsClient desk = new WsClient(t.ws() + "/ws/agent")) {
-            assertThat(errors.messages()).singleElement().asString().startsWith("chat: agents' sessions not restored: " + sessionFile(data).toAbsolutePath() + ":3: 'agent' is missing")
-                    .contains("set aside as " + sessionFile(data).toAbsolutePath() + ".malformed").endsWith("agents sign in again");
+        Files.writeString(DESKTOP.file(data), malformed);
+        Files.setPosixFilePermissions(DESKTOP.file(data), PosixFilePermissions.fromString("rw-------"));
+        try (SessionPage.FileErrors errors = new SessionPage.FileErrors(); TestEngine t = new TestEngine(data, "/chat-test-config", QUICK); WsClient desk = DESKTOP.open(t)) {
+            assertThat(errors.messages()).singleElement().asString().startsWith("chat: agents' sessions not restored: " + DESKTOP.file(data).toAbsolutePath() + ":3: 'agent' is missing")
+                    .contains("set aside as " + DESKTOP.file(data).toAbsolutePath() + ".malformed").endsWith("agents sign in again");
             assertThat(Files.readString(data.resolve(ChatSettings.AGENT_SESSION_FILE + ".malformed"))).isEqualTo(malformed);
-            assertThat(resume(t, "a-session-token-of-an-agent", false)).as("the file's sessions are not restored").isNull();
-            String issued = logIn(desk, "chat-desk-001");
-            awaitWritten(t);
-            assertThat(Files.readString(sessionFile(data))).contains(Citizens.tokenHash(issued));
+            assertThat(DESKTOP.resume(t, "a-session-token-of-an-agent", false)).as("the file's sessions are not restored").isNull();
+            String issued = DESKTOP.signIn(desk, "chat-desk-001");
+            DESKTOP.awaitWritten(t);
+            assertThat(Files.readString(DESKTOP.file(data))).contains(Citizens.tokenHash(issued));
         }
     }
 
@@ -498,30 +433,26 @@ class AgentSessionTest {
             t.engine.awaitQuiet(5_000);
         }
         long nowMs = System.currentTimeMillis();
-        Files.writeString(sessionFile(data), "{\"loket\":\"agent-sessions\",\"format\":1}\n"
-                + session("kept", "chat-desk-001", nowMs - 2 * 60 * MINUTE_MS, nowMs - 30 * MINUTE_MS) + "\n"
-                + session("old", "chat-desk-002", nowMs - 12 * 60 * MINUTE_MS - 1_000, nowMs - MINUTE_MS) + "\n"
-                + session("out", "chat-desk-002", nowMs - 60 * MINUTE_MS, nowMs - MINUTE_MS) + "\n"
-                + session("removed", "no-longer-an-agent", nowMs - MINUTE_MS, nowMs - MINUTE_MS) + "\n");
-        Files.setPosixFilePermissions(sessionFile(data), PosixFilePermissions.fromString("rw-r-----"));
+        Files.writeString(DESKTOP.file(data), "{\"loket\":\"agent-sessions\",\"format\":1}\n"
+                + DESKTOP.savedLine("kept", "chat-desk-001", nowMs - 2 * 60 * MINUTE_MS, nowMs - 30 * MINUTE_MS) + "\n"
+                + DESKTOP.savedLine("old", "chat-desk-002", nowMs - 12 * 60 * MINUTE_MS - 1_000, nowMs - MINUTE_MS) + "\n"
+                + DESKTOP.savedLine("out", "chat-desk-002", nowMs - 60 * MINUTE_MS, nowMs - MINUTE_MS) + "\n"
+                + DESKTOP.savedLine("removed", "no-longer-an-agent", nowMs - MINUTE_MS, nowMs - MINUTE_MS) + "\n");
+        Files.setPosixFilePermissions(DESKTOP.file(data), PosixFilePermissions.fromString("rw-r-----"));
         try (TestEngine t = new TestEngine(data, "/chat-test-config", QUICK)) {
-            assertThat(resume(t, "kept", false)).as("group-readable: not restored").isNull();
+            assertThat(DESKTOP.resume(t, "kept", false)).as("group-readable: not restored").isNull();
         }
-        Files.setPosixFilePermissions(sessionFile(data), PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(DESKTOP.file(data), PosixFilePermissions.fromString("rw-------"));
         try (TestEngine t = new TestEngine(data, "/chat-test-config", QUICK)) {
-            assertThat(resume(t, "kept", false)).isEqualTo("chat-desk-001");
-            assertThat(resume(t, "old", false)).isNull();
-            assertThat(resume(t, "removed", false)).isNull();
-            assertThat(refusedReconnect(t, "out")).as("logged out in the core: not logged in again")
+            assertThat(DESKTOP.resume(t, "kept", false)).isEqualTo("chat-desk-001");
+            assertThat(DESKTOP.resume(t, "old", false)).isNull();
+            assertThat(DESKTOP.resume(t, "removed", false)).isNull();
+            assertThat(DESKTOP.refusedReconnect(t, "out")).as("logged out in the core: not logged in again")
                     .isEqualTo("You are logged out; log in again to work.");
             assertThat(coreState(t, "chat-desk-002")).isEqualTo(AgentState.LOGGED_OUT);
             assertThat(t.audit(3)).containsExactly("desktop,chat-desk-002,session-ended,,12 h after the sign-in (while Loket was stopped)",
                     "desktop,no-longer-an-agent,session-ended,,no longer an agent (while Loket was stopped)",
                     "desktop,chat-desk-002,session-ended,,logged out (found at the start)");
         }
-    }
-
-    private static String session(String token, String agent, long signedInMs, long lastUsedMs) {
-        return SavedSessions.line("agent", token, agent, signedInMs, lastUsedMs);
     }
 }

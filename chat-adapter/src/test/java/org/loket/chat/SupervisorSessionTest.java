@@ -1,6 +1,9 @@
 package org.loket.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.loket.chat.SessionPage.MINUTE_MS;
+import static org.loket.chat.SessionPage.QUICK;
+import static org.loket.chat.SessionPage.WALLBOARD;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,66 +28,27 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class SupervisorSessionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long MINUTE_MS = 60_000;
-    /** Sweeps (and so idle ends) every 100 ms rather than every second. */
-    private static final Map<String, String> QUICK = Map.of("chat.position-update-ms", "100");
-
-    private static AtomicLong clock(TestEngine t, long startMs) throws Exception {
-        AtomicLong now = new AtomicLong(startMs);
-        t.gateway.hub().ask(h -> h.supervisors().clockMs = now::get).get(5, TimeUnit.SECONDS);
-        return now;
-    }
-
-    /** Signs {@code supervisor} in on {@code page}; returns the session token. */
-    private static String signIn(WsClient page, String supervisor) throws InterruptedException {
-        page.send("{\"type\":\"subscribe\",\"supervisor\":\"" + supervisor + "\",\"secret\":\"" + TestEngine.SECRET + "\"}");
-        String token = page.await("supervisor-session").path("token").asText();
-        page.await("signed-in");
-        return token;
-    }
-
-    /** A new page subscribing with the session (a page load, or with {@code reconnect} the page's own reconnect); null when refused. */
-    private static String subscribe(TestEngine t, String token, boolean reconnect) throws InterruptedException {
-        try (WsClient page = new WsClient(t.ws() + "/ws/wallboard")) {
-            page.send("{\"type\":\"subscribe\",\"session\":\"" + token + "\"" + (reconnect ? ",\"reconnect\":true" : "") + "}");
-            JsonNode answer = page.next();
-            if (answer.path("type").asText().equals("error")) {
-                assertThat(answer.path("code").asText()).isEqualTo("session-ended");
-                return null;
-            }
-            assertThat(answer.path("type").asText()).isEqualTo("signed-in");
-            return answer.path("supervisor").asText();
-        }
-    }
 
     /** The audit's lines without their time: via,actor,action,target,detail. */
     private static List<String> audit(Path data) throws Exception {
         return Files.readAllLines(data.resolve("audit.csv")).stream().skip(1).map(line -> line.substring(line.indexOf(',') + 1)).toList();
     }
 
-    private static Path sessionFile(Path data) {
-        return data.resolve(ChatSettings.SESSION_FILE);
-    }
-
     private static List<JsonNode> sessionLines(Path data) throws Exception {
         List<JsonNode> lines = new java.util.ArrayList<>();
-        for (String line : Files.readAllLines(sessionFile(data))) {
+        for (String line : Files.readAllLines(WALLBOARD.file(data))) {
             lines.add(JSON.readTree(line));
         }
         assertThat(lines.get(0).toString()).isEqualTo("{\"loket\":\"supervisor-sessions\",\"format\":1}");
         return lines.subList(1, lines.size());
     }
 
-    private static void awaitWritten(TestEngine t) throws Exception {
-        t.gateway.hub().ask(h -> h.supervisors().file()).get(5, TimeUnit.SECONDS).awaitWritten();
-    }
-
     @Test
     void shouldEndASessionAnHourAfterItsLastUseAndNotCountPingsOrThePagesOwnReconnectsAsUse() throws Exception {
-        try (TestEngine t = new TestEngine(QUICK); WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
+        try (TestEngine t = new TestEngine(QUICK); WsClient lead = WALLBOARD.open(t)) {
             long signedInMs = System.currentTimeMillis();
-            AtomicLong now = clock(t, signedInMs);
-            String token = signIn(lead, "floor-lead");
+            AtomicLong now = WALLBOARD.clock(t, signedInMs);
+            String token = WALLBOARD.signIn(lead, "floor-lead");
 
             now.set(signedInMs + 50 * MINUTE_MS);
             lead.send("{\"type\":\"announce\",\"prompt\":\"info-activation-letter\"}"); // use: the hour counts from here
@@ -93,9 +57,9 @@ class SupervisorSessionTest {
             lead.send("{\"type\":\"ping\"}");
             lead.await("pong");
             now.set(signedInMs + 61 * MINUTE_MS);
-            assertThat(subscribe(t, token, true)).as("used 11 minutes ago").isEqualTo("floor-lead");
+            assertThat(WALLBOARD.resume(t, token, true)).as("used 11 minutes ago").isEqualTo("floor-lead");
             now.set(signedInMs + 105 * MINUTE_MS);
-            assertThat(subscribe(t, token, true)).as("a reconnect 55 minutes after the last use: still on").isEqualTo("floor-lead");
+            assertThat(WALLBOARD.resume(t, token, true)).as("a reconnect 55 minutes after the last use: still on").isEqualTo("floor-lead");
             lead.send("{\"type\":\"ping\"}");
             lead.await("pong");
 
@@ -104,21 +68,21 @@ class SupervisorSessionTest {
             assertThat(ended.path("message").asText()).isEqualTo("Signed out after 60 minutes without an action; sign in again.");
             lead.send("{\"type\":\"announce\",\"prompt\":null}");
             assertThat(lead.await("error").path("code").asText()).as("the open page acts no more").isEqualTo("forbidden");
-            assertThat(subscribe(t, token, false)).as("nor does a reload").isNull();
+            assertThat(WALLBOARD.resume(t, token, false)).as("nor does a reload").isNull();
             assertThat(audit(t.dataFolder)).containsExactly("wallboard,floor-lead,signed-in,,",
                     "wallboard,floor-lead,announcement-set,info-activation-letter,", "wallboard,floor-lead,session-ended,,idle 60 min");
-            awaitWritten(t);
+            WALLBOARD.awaitWritten(t);
             assertThat(sessionLines(t.dataFolder)).as("ended: gone from the file").isEmpty();
         }
     }
 
     @Test
     void shouldCountAPageLoadAsUseAndWriteLastUseAtMostOnceAMinute() throws Exception {
-        try (TestEngine t = new TestEngine(QUICK); WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
+        try (TestEngine t = new TestEngine(QUICK); WsClient lead = WALLBOARD.open(t)) {
             long signedInMs = System.currentTimeMillis();
-            AtomicLong now = clock(t, signedInMs);
-            String token = signIn(lead, "floor-lead");
-            awaitWritten(t);
+            AtomicLong now = WALLBOARD.clock(t, signedInMs);
+            String token = WALLBOARD.signIn(lead, "floor-lead");
+            WALLBOARD.awaitWritten(t);
             assertThat(sessionLines(t.dataFolder)).singleElement().satisfies(s -> {
                 assertThat(s.path("tokenHash").asText()).isEqualTo(Citizens.tokenHash(token));
                 assertThat(s.path("supervisor").asText()).isEqualTo("floor-lead");
@@ -128,25 +92,25 @@ class SupervisorSessionTest {
             });
 
             now.set(signedInMs + 50 * MINUTE_MS);
-            assertThat(subscribe(t, token, false)).as("a reload: use").isEqualTo("floor-lead");
+            assertThat(WALLBOARD.resume(t, token, false)).as("a reload: use").isEqualTo("floor-lead");
             Thread.sleep(500); // sweeps write the last use: the file was written 50 minutes ago
-            awaitWritten(t);
+            WALLBOARD.awaitWritten(t);
             assertThat(sessionLines(t.dataFolder).get(0).path("lastUsed").asText())
                     .isEqualTo(Instant.ofEpochMilli(signedInMs + 50 * MINUTE_MS).toString());
             now.set(signedInMs + 50 * MINUTE_MS + 10_000);
-            assertThat(subscribe(t, token, false)).isEqualTo("floor-lead");
+            assertThat(WALLBOARD.resume(t, token, false)).isEqualTo("floor-lead");
             Thread.sleep(500); // sweeps do not write it: the file was written 10 s ago
-            awaitWritten(t);
+            WALLBOARD.awaitWritten(t);
             assertThat(sessionLines(t.dataFolder).get(0).path("lastUsed").asText())
                     .isEqualTo(Instant.ofEpochMilli(signedInMs + 50 * MINUTE_MS).toString());
             now.set(signedInMs + 51 * MINUTE_MS);
             Thread.sleep(500);
-            awaitWritten(t);
+            WALLBOARD.awaitWritten(t);
             assertThat(sessionLines(t.dataFolder).get(0).path("lastUsed").asText()).as("a minute after the last write")
                     .isEqualTo(Instant.ofEpochMilli(signedInMs + 50 * MINUTE_MS + 10_000).toString());
 
             now.set(signedInMs + 110 * MINUTE_MS);
-            assertThat(subscribe(t, token, true)).as("an hour after the reload, less 10 s").isEqualTo("floor-lead");
+            assertThat(WALLBOARD.resume(t, token, true)).as("an hour after the reload, less 10 s").isEqualTo("floor-lead");
             now.set(signedInMs + 110 * MINUTE_MS + 10_000);
             lead.await("error", f -> f.path("code").asText().equals("session-ended"), 10_000);
         }
@@ -154,10 +118,10 @@ class SupervisorSessionTest {
 
     @Test
     void shouldEndASessionTwelveHoursAfterTheSignInHoweverMuchItIsUsed() throws Exception {
-        try (TestEngine t = new TestEngine(Map.of("chat.position-update-ms", "100", "chat.burst-messages", "100")); WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
+        try (TestEngine t = new TestEngine(Map.of("chat.position-update-ms", "100", "chat.burst-messages", "100")); WsClient lead = WALLBOARD.open(t)) {
             long signedInMs = System.currentTimeMillis();
-            AtomicLong now = clock(t, signedInMs);
-            String token = signIn(lead, "floor-lead");
+            AtomicLong now = WALLBOARD.clock(t, signedInMs);
+            String token = WALLBOARD.signIn(lead, "floor-lead");
             for (long minute = 50; minute < 12 * 60; minute += 50) {
                 now.set(signedInMs + minute * MINUTE_MS);
                 lead.send("{\"type\":\"announce\",\"prompt\":" + (minute % 100 == 0 ? "null" : "\"info-activation-letter\"") + "}");
@@ -165,11 +129,11 @@ class SupervisorSessionTest {
                 lead.await("pong"); // the hub took the announcement before the clock moves on
             }
             now.set(signedInMs + 12 * 60 * MINUTE_MS - 1_000);
-            assertThat(subscribe(t, token, false)).as("a second short of 12 hours").isEqualTo("floor-lead");
+            assertThat(WALLBOARD.resume(t, token, false)).as("a second short of 12 hours").isEqualTo("floor-lead");
             now.set(signedInMs + 12 * 60 * MINUTE_MS);
             JsonNode ended = lead.await("error", f -> f.path("code").asText().equals("session-ended"), 10_000);
             assertThat(ended.path("message").asText()).isEqualTo("Signed out 12 hours after signing in; sign in again.");
-            assertThat(subscribe(t, token, false)).isNull();
+            assertThat(WALLBOARD.resume(t, token, false)).isNull();
             assertThat(audit(t.dataFolder)).last().isEqualTo("wallboard,floor-lead,session-ended,,12 h after the sign-in");
         }
     }
@@ -185,17 +149,17 @@ class SupervisorSessionTest {
         String floorLead;
         String chatLead;
         long startMs = System.currentTimeMillis();
-        try (TestEngine t = new TestEngine(QUICK); WsClient lead = new WsClient(t.ws() + "/ws/wallboard");
-             WsClient other = new WsClient(t.ws() + "/ws/wallboard")) {
+        try (TestEngine t = new TestEngine(QUICK); WsClient lead = WALLBOARD.open(t);
+             WsClient other = WALLBOARD.open(t)) {
             data = t.dataFolder;
-            AtomicLong now = clock(t, startMs - 70 * MINUTE_MS);
-            floorLead = signIn(lead, "floor-lead");
-            chatLead = signIn(other, "chat-lead");
+            AtomicLong now = WALLBOARD.clock(t, startMs - 70 * MINUTE_MS);
+            floorLead = WALLBOARD.signIn(lead, "floor-lead");
+            chatLead = WALLBOARD.signIn(other, "chat-lead");
             now.set(startMs - 15 * MINUTE_MS);
             lead.send("{\"type\":\"announce\",\"prompt\":\"info-activation-letter\"}"); // floor-lead's last use; chat-lead's is its sign-in
             lead.await("wallboard", f -> !f.path("announcement").isNull(), 10_000);
         } // a clean stop: the file has the last state
-        Path file = sessionFile(data);
+        Path file = WALLBOARD.file(data);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(Files.readString(file)).contains(Citizens.tokenHash(floorLead), Citizens.tokenHash(chatLead))
                 .doesNotContain(floorLead).doesNotContain(chatLead).doesNotContain(TestEngine.SECRET);
@@ -203,19 +167,19 @@ class SupervisorSessionTest {
             assertThat(files.map(f -> f.getFileName().toString())).as("no temporary file left").noneMatch(f -> f.endsWith(".part"));
         }
 
-        try (TestEngine t = new TestEngine(data, "/chat-test-config", QUICK); WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
+        try (TestEngine t = new TestEngine(data, "/chat-test-config", QUICK); WsClient lead = WALLBOARD.open(t)) {
             lead.send("{\"type\":\"subscribe\",\"session\":\"" + floorLead + "\",\"reconnect\":true}");
             assertThat(lead.await("signed-in").path("supervisor").asText()).as("no new sign-in after the restart").isEqualTo("floor-lead");
             lead.send("{\"type\":\"announce\",\"prompt\":null}");
             lead.await("wallboard", f -> f.path("announcement").isNull(), 10_000);
-            assertThat(subscribe(t, chatLead, false)).as("idle for 70 minutes: ended while Loket was stopped").isNull();
+            assertThat(WALLBOARD.resume(t, chatLead, false)).as("idle for 70 minutes: ended while Loket was stopped").isNull();
             assertThat(audit(data)).containsSubsequence("wallboard,chat-lead,session-ended,,idle 60 min (while Loket was stopped)",
                     "wallboard,floor-lead,announcement-cleared,,");
             lead.send("{\"type\":\"sign-out\"}");
             lead.await("signed-out");
         }
         try (TestEngine t = new TestEngine(data, "/chat-test-config", QUICK)) {
-            assertThat(subscribe(t, floorLead, false)).as("signed out before the restart").isNull();
+            assertThat(WALLBOARD.resume(t, floorLead, false)).as("signed out before the restart").isNull();
             assertThat(sessionLines(data)).isEmpty();
         }
     }
@@ -227,22 +191,22 @@ class SupervisorSessionTest {
         String token = "a-session-token-of-a-supervisor";
         long nowMs = System.currentTimeMillis();
         String malformed = "{\"loket\":\"supervisor-sessions\",\"format\":1}\n"
-                + session(token, "floor-lead", nowMs - MINUTE_MS, nowMs - MINUTE_MS) + "\n"
+                + WALLBOARD.savedLine(token, "floor-lead", nowMs - MINUTE_MS, nowMs - MINUTE_MS) + "\n"
                 + "{\"tokenHash\":\"" + Citizens.tokenHash("another") + "\",\"supervisor\":\"chat-lead\",\"signedIn\":\"yesterday\"}\n";
-        Files.writeString(sessionFile(data), malformed);
-        Files.setPosixFilePermissions(sessionFile(data), PosixFilePermissions.fromString("rw-------"));
-        try (SavedSessions.Errors errors = new SavedSessions.Errors(); TestEngine t = new TestEngine(data, "/chat-test-config", QUICK);
-             WsClient lead = new WsClient(t.ws() + "/ws/wallboard")) {
+        Files.writeString(WALLBOARD.file(data), malformed);
+        Files.setPosixFilePermissions(WALLBOARD.file(data), PosixFilePermissions.fromString("rw-------"));
+        try (SessionPage.FileErrors errors = new SessionPage.FileErrors(); TestEngine t = new TestEngine(data, "/chat-test-config", QUICK);
+             WsClient lead = WALLBOARD.open(t)) {
             assertThat(errors.messages()).singleElement().asString()
-                    .contains(sessionFile(data).toAbsolutePath() + ":3: 'signedIn' 'yesterday' is not a UTC time")
-                    .contains("set aside as " + sessionFile(data).toAbsolutePath() + ".malformed");
+                    .contains(WALLBOARD.file(data).toAbsolutePath() + ":3: 'signedIn' 'yesterday' is not a UTC time")
+                    .contains("set aside as " + WALLBOARD.file(data).toAbsolutePath() + ".malformed");
             assertThat(Files.readString(data.resolve(ChatSettings.SESSION_FILE + ".malformed"))).isEqualTo(malformed);
-            assertThat(subscribe(t, token, false)).as("the file's sessions are not restored").isNull();
+            assertThat(WALLBOARD.resume(t, token, false)).as("the file's sessions are not restored").isNull();
             try (WsClient wall = t.wallboard()) {
                 wall.await("wallboard");
             }
-            String issued = signIn(lead, "floor-lead");
-            awaitWritten(t);
+            String issued = WALLBOARD.signIn(lead, "floor-lead");
+            WALLBOARD.awaitWritten(t);
             assertThat(sessionLines(data)).singleElement().satisfies(s -> assertThat(s.path("tokenHash").asText())
                     .isEqualTo(Citizens.tokenHash(issued)));
         }
@@ -256,30 +220,26 @@ class SupervisorSessionTest {
     void shouldRestoreSessionsOnlyFromAFileOfItsOwnerAloneAndDropThoseThatEnded() throws Exception {
         Path data = Files.createTempDirectory(Path.of("target"), "data-");
         long nowMs = System.currentTimeMillis();
-        Files.writeString(sessionFile(data), "{\"loket\":\"supervisor-sessions\",\"format\":1}\n"
-                + session("kept", "floor-lead", nowMs - 2 * 60 * MINUTE_MS, nowMs - 30 * MINUTE_MS) + "\n"
-                + session("idle", "chat-lead", nowMs - 3 * 60 * MINUTE_MS, nowMs - 61 * MINUTE_MS) + "\n"
-                + session("old", "chat-lead", nowMs - 12 * 60 * MINUTE_MS - 1_000, nowMs - MINUTE_MS) + "\n"
-                + session("removed", "no-longer-a-supervisor", nowMs - MINUTE_MS, nowMs - MINUTE_MS) + "\n");
-        Files.setPosixFilePermissions(sessionFile(data), PosixFilePermissions.fromString("rw-rw----"));
+        Files.writeString(WALLBOARD.file(data), "{\"loket\":\"supervisor-sessions\",\"format\":1}\n"
+                + WALLBOARD.savedLine("kept", "floor-lead", nowMs - 2 * 60 * MINUTE_MS, nowMs - 30 * MINUTE_MS) + "\n"
+                + WALLBOARD.savedLine("idle", "chat-lead", nowMs - 3 * 60 * MINUTE_MS, nowMs - 61 * MINUTE_MS) + "\n"
+                + WALLBOARD.savedLine("old", "chat-lead", nowMs - 12 * 60 * MINUTE_MS - 1_000, nowMs - MINUTE_MS) + "\n"
+                + WALLBOARD.savedLine("removed", "no-longer-a-supervisor", nowMs - MINUTE_MS, nowMs - MINUTE_MS) + "\n");
+        Files.setPosixFilePermissions(WALLBOARD.file(data), PosixFilePermissions.fromString("rw-rw----"));
         try (TestEngine t = new TestEngine(data, "/chat-test-config", QUICK)) {
-            assertThat(subscribe(t, "kept", false)).as("group-writable: not restored").isNull();
+            assertThat(WALLBOARD.resume(t, "kept", false)).as("group-writable: not restored").isNull();
         }
-        Files.setPosixFilePermissions(sessionFile(data), PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(WALLBOARD.file(data), PosixFilePermissions.fromString("rw-------"));
         try (TestEngine t = new TestEngine(data, "/chat-test-config", QUICK)) {
-            assertThat(subscribe(t, "kept", false)).isEqualTo("floor-lead");
-            assertThat(subscribe(t, "idle", false)).isNull();
-            assertThat(subscribe(t, "old", false)).isNull();
-            assertThat(subscribe(t, "removed", false)).isNull();
+            assertThat(WALLBOARD.resume(t, "kept", false)).isEqualTo("floor-lead");
+            assertThat(WALLBOARD.resume(t, "idle", false)).isNull();
+            assertThat(WALLBOARD.resume(t, "old", false)).isNull();
+            assertThat(WALLBOARD.resume(t, "removed", false)).isNull();
             assertThat(audit(data)).containsExactly("wallboard,chat-lead,session-ended,,idle 60 min (while Loket was stopped)",
                     "wallboard,chat-lead,session-ended,,12 h after the sign-in (while Loket was stopped)",
                     "wallboard,no-longer-a-supervisor,session-ended,,no longer a supervisor (while Loket was stopped)");
-            awaitWritten(t);
+            WALLBOARD.awaitWritten(t);
             assertThat(sessionLines(data)).extracting(s -> s.path("tokenHash").asText()).containsExactly(Citizens.tokenHash("kept"));
         }
-    }
-
-    private static String session(String token, String supervisor, long signedInMs, long lastUsedMs) {
-        return SavedSessions.line("supervisor", token, supervisor, signedInMs, lastUsedMs);
     }
 }
