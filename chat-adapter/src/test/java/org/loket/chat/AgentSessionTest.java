@@ -98,34 +98,14 @@ class AgentSessionTest {
     }
 
     /**
-     * The agent's own logout ends the session (with a chat held, once it is done: ChatGatewayTest);
-     * a supervisor's logout of the agent just after it ends nothing more.
+     * A logout ends the session, whoever asked for it. A supervisor logs the agent out on the
+     * wallboard: every session of the agent ends, the open page is told who did it, and neither that
+     * page nor a reload or reconnect with the token logs the agent in again; the secret does. The
+     * agent's own logout is a sign-out (with a chat held, once it is done: ChatGatewayTest), and a
+     * supervisor's logout just after it ends nothing more.
      */
     @Test
-    void shouldEndTheSessionAtTheAgentsOwnLogout() throws Exception {
-        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = DESKTOP.open(t);
-             WsClient lead = WALLBOARD.open(t)) {
-            String token = DESKTOP.signIn(desk, "chat-desk-001");
-            WALLBOARD.signIn(lead, "chat-lead");
-            desk.send("{\"type\":\"logout\"}");
-            desk.await("state", f -> f.path("state").asText().equals("logged_out"), 10_000);
-            desk.await("signed-out");
-            desk.send("{\"type\":\"ready\"}");
-            assertThat(desk.await("error").path("code").asText()).as("the page acts no more").isEqualTo("unauthenticated");
-            lead.send("{\"type\":\"agent-state\",\"agent\":\"chat-desk-001\",\"state\":\"logged-out\"}");
-            assertThat(DESKTOP.resume(t, token, false)).as("signed out").isNull();
-            assertThat(coreState(t, "chat-desk-001")).isEqualTo(AgentState.LOGGED_OUT);
-            assertThat(desktopAudit(t, 2)).containsExactly("desktop,chat-desk-001,signed-in,,", "desktop,chat-desk-001,signed-out,,");
-        }
-    }
-
-    /**
-     * A supervisor logs the agent out on the wallboard: every session of the agent ends, the open
-     * page is told who did it, and neither that page nor a reload or reconnect with the token logs
-     * the agent in again; the secret does.
-     */
-    @Test
-    void shouldEndTheSessionWhenASupervisorLogsTheAgentOut() throws Exception {
+    void shouldEndTheSessionAtALogoutWhoeverAskedForIt() throws Exception {
         try (TestEngine t = new TestEngine(Map.of()); WsClient desk = DESKTOP.open(t);
              WsClient lead = WALLBOARD.open(t)) {
             String token = DESKTOP.signIn(desk, "chat-desk-001");
@@ -140,9 +120,21 @@ class AgentSessionTest {
             assertThat(coreState(t, "chat-desk-001")).as("not logged in again").isEqualTo(AgentState.LOGGED_OUT);
             assertThat(desktopAudit(t, 2)).containsExactly("desktop,chat-desk-001,signed-in,,",
                     "desktop,chat-desk-001,session-ended,,logged out by supervisor chat-lead");
+
             try (WsClient again = DESKTOP.open(t)) {
-                DESKTOP.signIn(again, "chat-desk-001");
+                String second = DESKTOP.signIn(again, "chat-desk-001");
+                again.send("{\"type\":\"logout\"}");
+                again.await("state", f -> f.path("state").asText().equals("logged_out"), 10_000);
+                again.await("signed-out");
+                again.send("{\"type\":\"ready\"}");
+                assertThat(again.await("error").path("code").asText()).as("the page acts no more").isEqualTo("unauthenticated");
+                lead.send("{\"type\":\"agent-state\",\"agent\":\"chat-desk-001\",\"state\":\"logged-out\"}");
+                assertThat(DESKTOP.resume(t, second, false)).as("signed out").isNull();
             }
+            assertThat(coreState(t, "chat-desk-001")).isEqualTo(AgentState.LOGGED_OUT);
+            assertThat(desktopAudit(t, 4)).containsExactly("desktop,chat-desk-001,signed-in,,",
+                    "desktop,chat-desk-001,session-ended,,logged out by supervisor chat-lead", "desktop,chat-desk-001,signed-in,,",
+                    "desktop,chat-desk-001,signed-out,,");
         }
     }
 
@@ -153,10 +145,7 @@ class AgentSessionTest {
     @Test
     void shouldEndTheSessionOfAnAgentItsPhoneLoggedOutWhileItsDesktopWasAway() throws Exception {
         try (TestEngine t = new TestEngine(Map.of())) {
-            String token;
-            try (WsClient desk = DESKTOP.open(t)) {
-                token = DESKTOP.signIn(desk, "chat-desk-001");
-            } // the connection dropped
+            String token = DESKTOP.signInAndClose(t, "chat-desk-001"); // the connection dropped
             t.phone(CommandType.AGENT_STATE_CHANGED, -1, t.agentId("chat-desk-001"), AgentState.LOGGED_OUT.code(), -1);
             assertThat(desktopAudit(t, 2)).containsExactly("desktop,chat-desk-001,signed-in,,",
                     "desktop,chat-desk-001,session-ended,,logged out elsewhere");
@@ -174,10 +163,7 @@ class AgentSessionTest {
     @Test
     void shouldRefuseAReconnectTheHubTakesJustAfterASupervisorsLogout() throws Exception {
         try (TestEngine t = new TestEngine(Map.of()); WsClient lead = WALLBOARD.open(t)) {
-            String token;
-            try (WsClient desk = DESKTOP.open(t)) {
-                token = DESKTOP.signIn(desk, "chat-desk-001");
-            }
+            String token = DESKTOP.signInAndClose(t, "chat-desk-001"); // the connection dropped
             String leadSession = WALLBOARD.signIn(lead, "chat-lead");
             io.netty.channel.embedded.EmbeddedChannel pageChannel = new io.netty.channel.embedded.EmbeddedChannel();
             Peer leadPage = new Peer(new io.netty.channel.embedded.EmbeddedChannel(), Peer.Kind.WALLBOARD, 20);
@@ -202,10 +188,7 @@ class AgentSessionTest {
     @Test
     void shouldEndAReconnectTheHubTookJustBeforeThePhonesLogoutCameBack() throws Exception {
         try (TestEngine t = new TestEngine(Map.of())) {
-            String token;
-            try (WsClient desk = DESKTOP.open(t)) {
-                token = DESKTOP.signIn(desk, "chat-desk-001");
-            }
+            String token = DESKTOP.signInAndClose(t, "chat-desk-001"); // the connection dropped
             io.netty.channel.embedded.EmbeddedChannel pageChannel = new io.netty.channel.embedded.EmbeddedChannel();
             Peer page = new Peer(pageChannel, Peer.Kind.AGENT, 20);
             t.gateway.hub().ask(h -> {
@@ -272,10 +255,7 @@ class AgentSessionTest {
         try (TestEngine t = new TestEngine(QUICK)) {
             long loginMs = System.currentTimeMillis();
             AtomicLong now = DESKTOP.clock(t, loginMs);
-            String token;
-            try (WsClient desk = DESKTOP.open(t)) {
-                token = DESKTOP.signIn(desk, "chat-desk-001");
-            }
+            String token = DESKTOP.signInAndClose(t, "chat-desk-001");
             Thread.sleep(300); // the hub heard of the close
             now.set(loginMs + 61 * MINUTE_MS);
             sweep(t);

@@ -70,6 +70,13 @@ enum SessionPage {
         return token;
     }
 
+    /** Signs {@code owner} in on a new page that then closes (a dropped connection, a closed tab); returns the session token. */
+    String signInAndClose(TestEngine t, String owner) throws InterruptedException {
+        try (WsClient page = open(t)) {
+            return signIn(page, owner);
+        }
+    }
+
     /**
      * A new page coming back with the session (a page load, or with {@code reconnect} the page's own
      * reconnect), closed again; the owner's name, or null when refused.
