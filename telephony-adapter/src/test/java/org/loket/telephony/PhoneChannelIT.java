@@ -136,7 +136,10 @@ class PhoneChannelIT {
         }
     }
 
-    private void startLoket() throws IOException {
+    private void startLoket() throws IOException, InterruptedException {
+        // A scenario that failed before its own stop leaves its Loket up: it would hold the FastAGI
+        // port and fail every later scenario for a reason of its own (seen).
+        stopLoket();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(Arrays.asList(System.getProperty("loket.jvm.flags").trim().split("\\s+")));
@@ -175,12 +178,20 @@ class PhoneChannelIT {
         reader.start();
     }
 
-    @AfterAll
-    void stopEverything() throws Exception {
+    /** Stops Loket if it runs: SIGTERM, then SIGKILL if it has not stopped within 30 s (no process outlives the test). */
+    private void stopLoket() throws InterruptedException {
         if (loket != null && loket.isAlive()) {
             loket.toHandle().destroy(); // SIGTERM; unlike Process.destroy it leaves the output readable
-            loket.waitFor(30, TimeUnit.SECONDS);
+            if (!loket.waitFor(30, TimeUnit.SECONDS)) {
+                loket.toHandle().destroyForcibly();
+                loket.waitFor(10, TimeUnit.SECONDS);
+            }
         }
+    }
+
+    @AfterAll
+    void stopEverything() throws Exception {
+        stopLoket();
         phones.forEach(Sipp::stop);
         closeJournal();
         run(60, SCRIPT.toString(), "stop", ASTERISK.toString());
