@@ -272,7 +272,6 @@ public final class Journal implements AutoCloseable {
     public static final class CommandWriter implements AutoCloseable {
         private final ExcerptAppender appender;
         private DocumentContext document;
-        private long countAt;
         private int count;
         private final JournalCodec.Scratch scratch = new JournalCodec.Scratch();
 
@@ -292,7 +291,7 @@ public final class Journal implements AutoCloseable {
 
         public void begin() {
             document = appender.writingDocument();
-            countAt = JournalCodec.writeHeader(JournalCodec.KIND_COMMAND, document.wire().bytes());
+            scratch.begin(JournalCodec.KIND_COMMAND, document.wire().bytes());
             count = 0;
         }
 
@@ -302,7 +301,7 @@ public final class Journal implements AutoCloseable {
         }
 
         public void end() {
-            JournalCodec.patchCount(document.wire().bytes(), countAt, count);
+            scratch.end(count, document.wire().bytes());
             document.close();
             document = null;
         }
@@ -327,7 +326,6 @@ public final class Journal implements AutoCloseable {
     public static final class DecisionWriter implements AutoCloseable {
         private final ExcerptAppender appender;
         private DocumentContext document;
-        private long countAt;
         private int groups;
         private final JournalCodec.Scratch scratch = new JournalCodec.Scratch();
 
@@ -347,7 +345,7 @@ public final class Journal implements AutoCloseable {
 
         public void begin() {
             document = appender.writingDocument();
-            countAt = JournalCodec.writeHeader(JournalCodec.KIND_DECISIONS, document.wire().bytes());
+            scratch.begin(JournalCodec.KIND_DECISIONS, document.wire().bytes());
             groups = 0;
         }
 
@@ -361,7 +359,7 @@ public final class Journal implements AutoCloseable {
         }
 
         public void end() {
-            JournalCodec.patchCount(document.wire().bytes(), countAt, groups);
+            scratch.end(groups, document.wire().bytes());
             document.close();
             document = null;
         }
@@ -386,7 +384,8 @@ public final class Journal implements AutoCloseable {
      */
     public static final class CommandReader implements AutoCloseable {
         private final JournalRecords records;
-        private final Bytes<?> batch;
+        /** The record being read (its reader, which a longer record replaces). */
+        private Bytes<?> batch;
         private int remaining;
         private boolean citizens;
         /** The sequence of the last command read (0: none yet). */
@@ -394,7 +393,6 @@ public final class Journal implements AutoCloseable {
 
         CommandReader(SingleChronicleQueue queue, ExcerptTailer tailer) {
             this.records = new JournalRecords(queue, tailer, Integer.MAX_VALUE);
-            this.batch = records.batch;
         }
 
         /**
@@ -420,6 +418,7 @@ public final class Journal implements AutoCloseable {
                 if (!records.next(last == 0 ? "no command" : "command " + last)) {
                     return false;
                 }
+                batch = records.batch;
                 citizens = JournalCodec.carriesCitizens(batch);
                 remaining = JournalCodec.readCommandHeader(batch, citizens);
             } while (remaining == 0);
@@ -454,7 +453,8 @@ public final class Journal implements AutoCloseable {
      */
     public static final class DecisionReader implements AutoCloseable {
         private final JournalRecords records;
-        private final Bytes<?> batch;
+        /** The record being read (its reader, which a longer record replaces). */
+        private Bytes<?> batch;
         private int groupsRemaining;
         private Decision[] group = new Decision[16];
         private int count;
@@ -463,7 +463,6 @@ public final class Journal implements AutoCloseable {
 
         DecisionReader(SingleChronicleQueue queue, ExcerptTailer tailer, int endCycle) {
             this.records = new JournalRecords(queue, tailer, endCycle);
-            this.batch = records.batch;
             for (int i = 0; i < group.length; i++) {
                 group[i] = new Decision();
             }
@@ -478,6 +477,7 @@ public final class Journal implements AutoCloseable {
                 if (!records.next(lastCause == 0 ? "no decision" : "the decisions of command " + lastCause)) {
                     return false;
                 }
+                batch = records.batch;
                 groupsRemaining = JournalCodec.readHeader(batch, JournalCodec.KIND_DECISIONS);
             }
             long cause = batch.readLong(batch.readPosition()); // the group header's command, peeked

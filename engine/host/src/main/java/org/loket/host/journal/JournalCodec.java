@@ -1,5 +1,6 @@
 package org.loket.host.journal;
 
+import java.util.zip.CRC32C;
 import net.openhft.chronicle.bytes.Bytes;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
@@ -8,15 +9,22 @@ import org.loket.core.decision.DecisionType;
 
 /**
  * The journal's binary records. Every record (a Chronicle document) starts with the journal's
- * major format version, a record kind and a count, so a reader refuses a journal written by an
+ * major format version and a record kind, so a reader refuses a journal written by an
  * incompatible Loket instead of misreading it. A command record holds a batch of consecutive
  * commands (what the journal stage found published at once); a decision record holds a batch of
  * groups, each the decisions one command caused. Batching saves Chronicle's per-document cost,
  * which was most of the journal thread's time with one document per command.
+ * <p>Format 2 (what this Loket writes): format, kind, the entries, then a trailer of the entry
+ * count and the CRC32C of every byte before the checksum, both written when the batch ends.
+ * Format 1 (read, not written): format, kind, the count, the entries; no checksum.
  */
 public final class JournalCodec {
-    /** Major format version; a reader refuses records of another. */
-    public static final int FORMAT_MAJOR = 1;
+    /** Major format version this Loket writes: records with a checksum. A reader refuses records of a later one. */
+    public static final int FORMAT_MAJOR = 2;
+    /** Records as Lokets before checksums wrote them (the count in the header, no trailer): read, not written. */
+    static final int FORMAT_WITHOUT_CHECKSUM = 1;
+    /** A format-2 record ends with its entry count and its CRC32C. */
+    static final int TRAILER_BYTES = 4 + 4;
     /** Commands with the citizen's pseudonym (since session 14); what this Loket writes. */
     static final int KIND_COMMAND = 3;
     /** Commands as the first Lokets wrote them, without the citizen's pseudonym: read, not written. */
@@ -36,24 +44,45 @@ public final class JournalCodec {
     }
 
     /**
-     * Writes a record header with a zero count; @return where the count is, for {@link #patchCount}
+     * Reads a record header of the expected kind; @return the count of entries that follow. Of a
+     * format-2 record, the count comes from its trailer, which is then beyond the read limit. The
+     * checksum is the caller's to check first ({@link #checksumFails}).
      */
-    static long writeHeader(int kind, Bytes<?> out) {
-        out.writeByte((byte) FORMAT_MAJOR);
-        out.writeByte((byte) kind);
-        long countAt = out.writePosition();
-        out.writeInt(0);
-        return countAt;
-    }
-
-    static void patchCount(Bytes<?> out, long countAt, int count) {
-        out.writeInt(countAt, count);
-    }
-
-    /** Reads a record header of the expected kind; @return the count of entries that follow */
     static int readHeader(Bytes<?> in, int kind) {
-        expect(in, kind);
-        return in.readInt();
+        if (expect(in, kind) == FORMAT_WITHOUT_CHECKSUM) {
+            return in.readInt();
+        }
+        long trailer = in.readLimit() - TRAILER_BYTES;
+        if (trailer < in.readPosition()) {
+            throw new FormatException("journal record of " + (trailer + TRAILER_BYTES) + " bytes, too short for its trailer");
+        }
+        int count = in.readInt(trailer);
+        in.readLimit(trailer);
+        return count;
+    }
+
+    /**
+     * Whether a record of this Loket's format fails its checksum; false for a record of format 1,
+     * which has none, or of an unknown format (refused by {@link #readHeader}).
+     *
+     * @param record the record's bytes, from its first at index 0
+     * @param length how many there are
+     */
+    static boolean checksumFails(byte[] record, int length, CRC32C crc) {
+        if (length < 1 || record[0] != FORMAT_MAJOR) {
+            return false;
+        }
+        if (length < 2 + TRAILER_BYTES) {
+            return true;
+        }
+        crc.reset();
+        crc.update(record, 0, length - 4);
+        return (int) crc.getValue() != (int) Scratch.INT.get(record, length - 4);
+    }
+
+    /** Whether a record's bytes are of the format with checksums. */
+    static boolean checked(byte[] record, int length) {
+        return length > 0 && record[0] == FORMAT_MAJOR;
     }
 
     /**
@@ -103,18 +132,43 @@ public final class JournalCodec {
      * Encodes records into a reused array and appends each with one write: Chronicle checks bounds
      * and state on every single-field write, which was most of the IO thread's journaling time
      * (perf/RESULTS.md section 2). The layout is what {@link #readCommand}, {@link #readGroupHeader}
-     * and {@link #readDecision} read (native byte order, as Chronicle's own writes). One per writer;
-     * not thread-safe.
+     * and {@link #readDecision} read (native byte order, as Chronicle's own writes). The record's
+     * CRC32C is taken of the same arrays as they are written, so no byte is read back from the
+     * journal's mapped file. One per writer; not thread-safe.
      */
     static final class Scratch {
         static final int GROUP_HEADER_BYTES = 8 + 4;
         static final int DECISION_BYTES = 1 + 3 * 8 + 12 * 4 + 2 * 8;
-        private static final java.lang.invoke.VarHandle INT =
+        static final java.lang.invoke.VarHandle INT =
                 java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.nativeOrder());
         private static final java.lang.invoke.VarHandle LONG =
                 java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.nativeOrder());
         private byte[] buf = new byte[GROUP_HEADER_BYTES + 8 * DECISION_BYTES];
         private int at;
+        private final CRC32C crc = new CRC32C();
+
+        /** Starts a record: its header. */
+        void begin(int kind, Bytes<?> out) {
+            crc.reset();
+            at = 0;
+            putByte(FORMAT_MAJOR);
+            putByte(kind);
+            write(out);
+        }
+
+        /** Ends a record: its trailer, the count of entries and the checksum of every byte before it. */
+        void end(int count, Bytes<?> out) {
+            at = 0;
+            putInt(count);
+            crc.update(buf, 0, at);
+            putInt((int) crc.getValue());
+            out.write(buf, 0, at);
+        }
+
+        private void write(Bytes<?> out) {
+            out.write(buf, 0, at);
+            crc.update(buf, 0, at);
+        }
 
         /** Appends one command (its payload, if any, after its fixed part). */
         void command(Command c, Bytes<?> out) {
@@ -134,9 +188,10 @@ public final class JournalCodec {
             putInt(c.reason);
             putLong(c.citizenPseudonym);
             putInt(c.payload == null ? -1 : c.payload.length);
-            out.write(buf, 0, at);
+            write(out);
             if (c.payload != null) {
                 out.write(c.payload);
+                crc.update(c.payload);
             }
         }
 
@@ -170,7 +225,7 @@ public final class JournalCodec {
                 putLong(d.score);
                 putLong(d.runnerUp);
             }
-            out.write(buf, 0, at);
+            write(out);
         }
 
         private void putByte(int value) {
@@ -222,14 +277,17 @@ public final class JournalCodec {
         d.runnerUp = in.readLong();
     }
 
-    private static void expect(Bytes<?> in, int kind) {
+    /** Reads a record's format and kind; @return its format */
+    private static int expect(Bytes<?> in, int kind) {
         int format = in.readByte();
         int actualKind = in.readByte();
-        if (format != FORMAT_MAJOR) {
-            throw new FormatException("journal record of format " + format + ", this Loket reads format " + FORMAT_MAJOR);
+        if (format != FORMAT_MAJOR && format != FORMAT_WITHOUT_CHECKSUM) {
+            throw new FormatException("journal record of format " + format + ", this Loket reads formats "
+                    + FORMAT_WITHOUT_CHECKSUM + "-" + FORMAT_MAJOR);
         }
         if (actualKind != kind) {
             throw new FormatException("journal record of kind " + actualKind + " where kind " + kind + " was expected");
         }
+        return format;
     }
 }

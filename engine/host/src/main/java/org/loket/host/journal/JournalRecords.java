@@ -1,6 +1,7 @@
 package org.loket.host.journal;
 
 import java.util.concurrent.locks.LockSupport;
+import java.util.zip.CRC32C;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -8,8 +9,11 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * Reads a journal queue's records, one at a time, into a batch buffer, and refuses to take damage
- * for the end ({@link QueueEnd}): what {@link Journal.CommandReader} and {@link Journal.DecisionReader}
- * share. On the calling thread.
+ * for the end ({@link QueueEnd}) or a record whose content changed ({@link JournalCodec#checksumFails}):
+ * what {@link Journal.CommandReader} and {@link Journal.DecisionReader} share. On the calling thread.
+ * <p>A torn last record (a crash while it was written) is one Chronicle still marks incomplete:
+ * the tailer does not see it, and it is the end. A complete record is checked: its checksum was
+ * written before Chronicle marked it complete.
  */
 final class JournalRecords implements AutoCloseable {
     /** Tries to read again (a writer finishing the record at the tailer) before calling it damage: ~100 ms. */
@@ -24,7 +28,13 @@ final class JournalRecords implements AutoCloseable {
     private final QueueEnd end;
     /** Records from this day file on are not read (Integer.MAX_VALUE: read to the end). */
     private final int endCycle;
-    final Bytes<?> batch = Bytes.allocateElasticOnHeap(1 << 16);
+    /** The record read last, from its first byte; {@link #batch} reads it. */
+    private byte[] record = new byte[1 << 16];
+    /** Reads {@link #record}; replaced when a longer record needs a longer array. */
+    Bytes<byte[]> batch = Bytes.wrapForRead(record);
+    private final CRC32C crc = new CRC32C();
+    /** Whether a record with a checksum was read: the journal was written by a Loket of format 2 from then on. */
+    private boolean checksums;
 
     JournalRecords(SingleChronicleQueue queue, ExcerptTailer tailer, int endCycle) {
         this.queue = queue;
@@ -41,7 +51,7 @@ final class JournalRecords implements AutoCloseable {
      * @throws JournalDamageException when the queue goes on beyond a record the tailer cannot read
      */
     boolean next(String lastRead) {
-        int read = read();
+        int read = read(lastRead);
         if (read != NONE) {
             return read == READ;
         }
@@ -51,7 +61,7 @@ final class JournalRecords implements AutoCloseable {
         }
         for (int i = 0; i < TRIES; i++) {
             LockSupport.parkNanos(TRY_EVERY_NS);
-            read = read();
+            read = read(lastRead);
             if (read != NONE) {
                 return read == READ;
             }
@@ -60,7 +70,7 @@ final class JournalRecords implements AutoCloseable {
                 + lastRead + ". A damaged or torn record, or a truncated day file: nothing beyond it can be read");
     }
 
-    private int read() {
+    private int read(String lastRead) {
         try (DocumentContext dc = tailer.readingDocument()) {
             if (!dc.isPresent()) {
                 return NONE;
@@ -70,10 +80,35 @@ final class JournalRecords implements AutoCloseable {
                 return STOP;
             }
             end.read(dc);
-            batch.clear();
-            batch.write(dc.wire().bytes());
+            Bytes<?> in = dc.wire().bytes();
+            long from = in.readPosition();
+            int length = Math.toIntExact(in.readRemaining());
+            if (record.length < length) {
+                record = new byte[Math.max(length, 2 * record.length)];
+                batch = Bytes.wrapForRead(record);
+            }
+            if (length > 0 && in.read(from, record, 0, length) != length) {
+                throw new IllegalStateException("a record of " + length + " bytes in " + end.dayFile() + " could not be read whole");
+            }
+            batch.readPositionRemaining(0, length);
+            if (JournalCodec.checked(record, length)) {
+                checksums = true;
+                if (JournalCodec.checksumFails(record, length, crc)) {
+                    throw damaged(dc.index(), from, length, "fails its checksum", lastRead);
+                }
+            } else if (checksums && length > 0 && record[0] == JournalCodec.FORMAT_WITHOUT_CHECKSUM) {
+                throw damaged(dc.index(), from, length, "is of format " + JournalCodec.FORMAT_WITHOUT_CHECKSUM
+                        + " (no checksum) after records of format " + JournalCodec.FORMAT_MAJOR + ": its format byte changed", lastRead);
+            }
         }
         return READ;
+    }
+
+    private JournalDamageException damaged(long index, long from, int length, String what, String lastRead) {
+        return new JournalDamageException(queue.file() + " is damaged: record " + queue.rollCycle().toSequenceNumber(index) + " of "
+                + end.dayFile() + " (bytes " + from + "-" + (from + length) + ") is complete but " + what
+                + "; the last record read intact holds " + lastRead + ". Its content changed after it was written (a bad"
+                + " disk or an edit): nothing from it on is read");
     }
 
     /** The day file the tailer is in, for messages. */

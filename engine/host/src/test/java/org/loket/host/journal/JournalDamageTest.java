@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
+import java.time.ZoneOffset;
+import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -20,10 +23,12 @@ import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loket.core.command.Command;
+import org.loket.core.testkit.Commands;
 import org.loket.host.bench.BenchWorkload;
 import org.loket.host.kpi.JournalKpis;
 import org.loket.host.pipeline.Engine;
 import org.loket.host.pipeline.EngineSettings;
+import org.loket.host.pipeline.Recovery;
 import org.loket.host.replay.Pace;
 import org.loket.host.replay.Replayer;
 import org.loket.host.snapshot.SnapshotStore;
@@ -65,6 +70,35 @@ class JournalDamageTest {
                     }
                 }
             }
+        }
+    }
+
+    /** How many records a day file holds. */
+    private int recordsOf(String queue, int day) {
+        try (SingleChronicleQueue q = SingleChronicleQueueBuilder.single(folder.resolve(queue).toFile())
+                .rollCycle(RollCycles.FAST_DAILY).readOnly(true).build();
+             ExcerptTailer tailer = q.createTailer()) {
+            int cycle = (int) DAY_1.plusDays(day - 1).toEpochDay();
+            assertThat(tailer.moveToCycle(cycle)).isTrue();
+            int n = 0;
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent() || q.rollCycle().toCycle(dc.index()) != cycle) {
+                        return n;
+                    }
+                    n++;
+                }
+            }
+        }
+    }
+
+    /** Flips the lowest bit of one byte: the smallest change a bad disk makes. */
+    private static void flipBit(Path file, long at) throws Exception {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(at);
+            int value = raf.read();
+            raf.seek(at);
+            raf.write(value ^ 1);
         }
     }
 
@@ -124,6 +158,106 @@ class JournalDamageTest {
         writeDays();
         overwrite(dayFile("commands", 2), headerOf("commands", 2, 500), (byte) 0xff, 32);
         assertEveryReaderRefuses("command " + (COMMANDS_PER_DAY + 500));
+    }
+
+    /*
+     * Byte offsets inside a record, after Chronicle's 4-byte header: format and kind (2 bytes), then a
+     * command's type (1), sequence (8) and timestamp (8), or a decision group's command (8) and count
+     * (4), then a decision's type (1), command (8), timestamp (8), contact (8) and agent (4).
+     */
+    private static final int COMMAND_TIMESTAMP = 4 + 2 + 1 + 8;
+    private static final int FIRST_DECISION_AGENT = 4 + 2 + 8 + 4 + 1 + 8 + 8 + 8;
+
+    @Test
+    void shouldRefuseAChangedByteInsideARecordInTheMiddleOfADayFile() throws Exception {
+        writeDays();
+        // One nanosecond later: a command that reads well and routes the same, but is not what was journaled.
+        flipBit(dayFile("commands", 3), headerOf("commands", 3, 1_000) + COMMAND_TIMESTAMP);
+        String lastGood = "command " + (2 * COMMANDS_PER_DAY + 1_000);
+        assertEveryReaderRefuses(dayFile("commands", 3).getFileName().toString(), "record 1000 ", "fails its checksum", lastGood);
+        assertRecoveryRefuses("fails its checksum", lastGood);
+    }
+
+    @Test
+    void shouldRefuseAChangedByteInTheVeryLastRecord() throws Exception {
+        writeDays();
+        int last = recordsOf("commands", 3) - 1;
+        assertThat(last).isEqualTo(COMMANDS_PER_DAY - 1);
+        flipBit(dayFile("commands", 3), headerOf("commands", 3, last) + COMMAND_TIMESTAMP);
+        String lastGood = "command " + (DAYS * COMMANDS_PER_DAY - 1);
+        assertEveryReaderRefuses(dayFile("commands", 3).getFileName().toString(), "fails its checksum", lastGood);
+        assertRecoveryRefuses("fails its checksum", lastGood);
+    }
+
+    @Test
+    void shouldRefuseAChangedByteInADecisionRecordAndInTheLastOne() throws Exception {
+        writeDays();
+        String file = dayFile("decisions", 3).getFileName().toString();
+        flipBit(dayFile("decisions", 3), headerOf("decisions", 3, 30) + FIRST_DECISION_AGENT);
+        assertEveryReaderRefuses(file, "record 30 ", "fails its checksum");
+        assertRecoveryRefuses(file, "fails its checksum");
+        flipBit(dayFile("decisions", 3), headerOf("decisions", 3, 30) + FIRST_DECISION_AGENT); // repaired
+        assertThat(Replayer.replay(folder, null, null, Pace.MAX, null).identical()).isTrue();
+        int last = recordsOf("decisions", 3) - 1;
+        flipBit(dayFile("decisions", 3), headerOf("decisions", 3, last) + FIRST_DECISION_AGENT);
+        assertEveryReaderRefuses(file, "record " + last + " ", "fails its checksum");
+        assertRecoveryRefuses(file, "fails its checksum");
+    }
+
+    /**
+     * A crash while a record is written leaves it as Chronicle began it, not marked complete: the
+     * journal ends before it, as the engine had not yet let anything of it out. The files are copied
+     * while the writer is inside the record, which is what a kill -9 leaves on disk.
+     */
+    @Test
+    void shouldTakeATornLastRecordForTheEndAndRecoverBeforeIt(@TempDir Path crashed) throws Exception {
+        // No snapshot after the last day, so recovery reads that day up to the torn record.
+        DaysOfTraffic.write(folder, BenchWorkload.config(40, 4, 4, 7), DAY_1, DAYS, COMMANDS_PER_DAY, day -> day < DAYS);
+        SetTimeProvider time = new SetTimeProvider();
+        time.currentTimeMillis(DAY_1.plusDays(DAYS - 1).atTime(20, 0).toInstant(ZoneOffset.UTC).toEpochMilli());
+        try (Journal journal = Journal.open(folder, time); Journal.CommandWriter writer = journal.commandWriter()) {
+            writer.begin();
+            for (int i = 1; i <= 3; i++) {
+                Command tick = Commands.tick(DAY_1.plusDays(DAYS - 1).atTime(20, 0).toInstant(ZoneOffset.UTC).toEpochMilli() + i);
+                tick.sequence = DAYS * COMMANDS_PER_DAY + i;
+                writer.add(tick);
+            }
+            copy(folder, crashed);
+            writer.end();
+        }
+        assertThat(commandsIn(folder)).as("the record, once ended").isEqualTo(DAYS * COMMANDS_PER_DAY + 3);
+        assertThat(commandsIn(crashed)).as("the torn record is the end").isEqualTo(DAYS * COMMANDS_PER_DAY);
+        var replay = Replayer.replay(crashed, null, null, Pace.MAX, null);
+        assertThat(replay.identical()).isTrue();
+        assertThat(replay.commands()).isEqualTo((long) DAYS * COMMANDS_PER_DAY);
+        assertThat(JournalKpis.read(crashed, ZoneId.of("UTC"), 5_000).totals().answered()).isPositive();
+        Recovery.Result recovered = recover(crashed, new ArrayList<>());
+        assertThat(recovered.fromSnapshot()).isEqualTo(2L * COMMANDS_PER_DAY);
+        assertThat(recovered.commandsReplayed()).isEqualTo(COMMANDS_PER_DAY);
+        assertThat(recovered.nextSequence()).isEqualTo(DAYS * COMMANDS_PER_DAY + 1L);
+    }
+
+    private static long commandsIn(Path journalFolder) {
+        try (Journal journal = Journal.openExisting(journalFolder); Journal.CommandReader reader = journal.commandReader()) {
+            Command command = new Command();
+            while (reader.next(command)) {
+                // counted by the reader
+            }
+            return reader.lastSequence();
+        }
+    }
+
+    private static void copy(Path from, Path to) throws Exception {
+        try (var files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
     }
 
     @Test
@@ -187,22 +321,25 @@ class JournalDamageTest {
         writeDays();
         Path newest = snapshotFiles().get(0);
         overwrite(newest, Files.size(newest) / 2, (byte) 'B', 8);
-        Logger logger = (Logger) LoggerFactory.getLogger(org.loket.host.pipeline.Recovery.class);
+        List<String> logged = new ArrayList<>();
+        assertThat(recover(folder, logged).fromSnapshot()).isEqualTo(2L * COMMANDS_PER_DAY);
+        assertThat(logged).anySatisfy(line -> assertThat(line).contains(newest.toString()).contains("checksum"));
+        assertThat(newest).as("left in place").exists();
+    }
+
+    /** Starts an engine on a journal folder and closes it: how it recovered, with what recovery logged into {@code logged}. */
+    private static Recovery.Result recover(Path journalFolder, List<String> logged) {
+        Logger logger = (Logger) LoggerFactory.getLogger(Recovery.class);
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
         logger.addAppender(log);
-        try (Journal journal = Journal.open(folder)) {
+        try (Journal journal = Journal.open(journalFolder)) {
             Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
-            try {
-                assertThat(engine.recovery().fromSnapshot()).isEqualTo(2L * COMMANDS_PER_DAY);
-            } finally {
-                engine.close();
-            }
+            engine.close();
+            return engine.recovery();
         } finally {
             logger.detachAppender(log);
+            log.list.forEach(event -> logged.add(event.getFormattedMessage()));
         }
-        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
-                .anySatisfy(line -> assertThat(line).contains(newest.toString()).contains("checksum"));
-        assertThat(newest).as("left in place").exists();
     }
 }

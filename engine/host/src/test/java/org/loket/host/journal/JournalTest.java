@@ -96,7 +96,7 @@ class JournalTest {
              var appender = queue.createAppender();
              var dc = appender.writingDocument()) {
             var out = dc.wire().bytes();
-            out.writeByte((byte) JournalCodec.FORMAT_MAJOR).writeByte((byte) JournalCodec.KIND_COMMAND_WITHOUT_CITIZEN).writeInt(2);
+            out.writeByte((byte) JournalCodec.FORMAT_WITHOUT_CHECKSUM).writeByte((byte) JournalCodec.KIND_COMMAND_WITHOUT_CITIZEN).writeInt(2);
             for (long sequence = 1; sequence <= 2; sequence++) {
                 out.writeByte((byte) org.loket.core.command.CommandType.CONTACT_ARRIVED.code());
                 out.writeLong(sequence).writeLong(1_000 * sequence).writeLong(40 + sequence);
@@ -117,6 +117,78 @@ class JournalTest {
             assertThat(read.sequence).isEqualTo(2);
             assertThat(read.contactId).isEqualTo(42);
             assertThat(reader.next(read)).isFalse();
+        }
+    }
+
+    /** Appends a record's bytes as they are, as one Chronicle document, to a journal queue. */
+    private static void appendRaw(Path queueFolder, byte[] record) {
+        try (net.openhft.chronicle.queue.ChronicleQueue queue = net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder
+                .single(queueFolder.toFile()).rollCycle(net.openhft.chronicle.queue.RollCycles.FAST_DAILY).build();
+             var appender = queue.createAppender();
+             var dc = appender.writingDocument()) {
+            dc.wire().bytes().write(record);
+        }
+    }
+
+    /**
+     * A journal of a Loket before checksums (format 1, commands and decisions), continued by this
+     * one (format 2): both are read, the old records without a check.
+     */
+    @Test
+    void shouldReadRecordsWithoutChecksumsAndThoseWithAfterThem() {
+        appendRaw(folder.resolve("commands"), JournalCodecTest.asFormatOne(JournalCodecTest.commandRecord()));
+        appendRaw(folder.resolve("decisions"), JournalCodecTest.asFormatOne(JournalCodecTest.decisionRecord()));
+        Command tick = Commands.tick(2_000);
+        tick.sequence = 3;
+        Decision reject = new Decision();
+        reject.type = DecisionType.REJECT_COMMAND;
+        reject.causeSequence = 3;
+        try (Journal journal = Journal.open(folder); var commands = journal.commandWriter(); var decisions = journal.decisionWriter()) {
+            commands.append(tick);
+            decisions.append(3, new Decision[] {reject}, 1);
+        }
+        try (Journal journal = Journal.openExisting(folder); var commands = journal.commandReader(); var decisions = journal.decisionReader()) {
+            Command read = new Command();
+            assertThat(commands.next(read)).isTrue();
+            assertThat(read.citizenPseudonym).isEqualTo(0x8000_0000_1234_5678L);
+            assertThat(commands.next(read)).isTrue();
+            assertThat(read.sequence).isEqualTo(2);
+            assertThat(commands.next(read)).isTrue();
+            assertThat(read).isEqualTo(tick);
+            assertThat(commands.next(read)).isFalse();
+            assertThat(decisions.next()).isTrue();
+            assertThat(decisions.cause()).isEqualTo(1);
+            assertThat(decisions.count()).isEqualTo(2);
+            assertThat(decisions.decision(1).agentId).isEqualTo(9);
+            assertThat(decisions.next()).isTrue();
+            assertThat(decisions.cause()).isEqualTo(3);
+            assertThat(decisions.decision(0).type).isEqualTo(DecisionType.REJECT_COMMAND);
+            assertThat(decisions.next()).isFalse();
+        }
+    }
+
+    /**
+     * A record with a checksum whose format byte changed to 1 would be read unchecked, and wrongly
+     * (its count is where format 1 has entries): after records with checksums that is damage.
+     */
+    @Test
+    void shouldRefuseARecordWithoutChecksumAfterRecordsWithOne() {
+        Command tick = Commands.tick(2_000);
+        tick.sequence = 1;
+        try (Journal journal = Journal.open(folder); var commands = journal.commandWriter()) {
+            commands.append(tick);
+        }
+        byte[] changed = JournalCodecTest.commandRecord();
+        changed[0] = JournalCodec.FORMAT_WITHOUT_CHECKSUM;
+        appendRaw(folder.resolve("commands"), changed);
+        try (Journal journal = Journal.openExisting(folder); var commands = journal.commandReader()) {
+            Command read = new Command();
+            assertThat(commands.next(read)).isTrue();
+            assertThatThrownBy(() -> commands.next(read))
+                    .isInstanceOf(JournalDamageException.class)
+                    .hasMessageContaining("record 1 of")
+                    .hasMessageContaining("format 1 (no checksum) after records of format 2")
+                    .hasMessageContaining("the last record read intact holds command 1");
         }
     }
 
