@@ -21,6 +21,11 @@ import java.util.zip.CRC32;
  * Snapshot files of the core's state: {@code snapshot-<sequence>.bin}, each with a format
  * version, the sequence of the last command it includes, the state bytes and a CRC. Written to a
  * temporary file and moved into place, so a crash leaves either the whole file or none.
+ * <p>The CRC (CRC32) covers the state bytes. The header's fields are checked otherwise: the magic
+ * and format by value, the sequence against the file's name, the state's length against the
+ * file's size. So a changed byte anywhere makes the snapshot unusable rather than a state put
+ * at the wrong place in the journal. Like the journal's checksums, this finds damage, not a
+ * deliberate edit.
  */
 public final class SnapshotStore {
     /** Format of the snapshot file; a reader refuses another. */
@@ -213,9 +218,20 @@ public final class SnapshotStore {
             throw new IllegalStateException(file + " is snapshot format " + format + "; this Loket reads " + FORMAT_VERSION);
         }
         long sequence = buffer.getLong();
+        long named = sequenceOf(file);
+        if (sequence != named) {
+            // Recovery would apply the journal from the wrong command on (or delete it as ahead of the journal).
+            unusable.accept("header corrupt: it says it ends at command " + sequence + ", its name says " + named);
+            return Optional.empty();
+        }
         int length = buffer.getInt();
         if (length < 0 || length > buffer.remaining() - 8) {
             unusable.accept("truncated: its state of " + length + " bytes and checksum need " + (length + 8L) + " bytes, "
+                    + buffer.remaining() + " follow its header");
+            return Optional.empty();
+        }
+        if (length < buffer.remaining() - 8) {
+            unusable.accept("header corrupt: its state of " + length + " bytes and checksum need " + (length + 8L) + " bytes, "
                     + buffer.remaining() + " follow its header");
             return Optional.empty();
         }

@@ -342,4 +342,22 @@ class JournalDamageTest {
             log.list.forEach(event -> logged.add(event.getFormattedMessage()));
         }
     }
+
+    /**
+     * A changed bit in the sequence a snapshot's header names (outside its state's CRC) would have
+     * recovery apply the journal's last 256 commands a second time on top of it: it is skipped.
+     */
+    @Test
+    void shouldSkipASnapshotWhoseHeaderNamesAnotherCommand() throws Exception {
+        writeDays();
+        Path newest = snapshotFiles().get(0);
+        assertThat(newest.getFileName().toString()).contains(Long.toString(DAYS * COMMANDS_PER_DAY));
+        flipBit(newest, 8 + 6); // the sequence's second-lowest byte (big-endian): 9000 becomes 8744
+        List<String> logged = new ArrayList<>();
+        Recovery.Result recovered = recover(folder, logged);
+        assertThat(recovered.fromSnapshot()).isEqualTo(2L * COMMANDS_PER_DAY);
+        assertThat(recovered.nextSequence()).isEqualTo(DAYS * COMMANDS_PER_DAY + 1L);
+        assertThat(logged).anySatisfy(line -> assertThat(line).contains(newest.toString()).contains("header corrupt"));
+        assertThat(newest).as("left in place").exists();
+    }
 }
