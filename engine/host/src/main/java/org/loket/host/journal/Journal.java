@@ -291,12 +291,12 @@ public final class Journal implements AutoCloseable {
 
         public void begin() {
             document = appender.writingDocument();
-            scratch.begin(JournalCodec.KIND_COMMAND, document.wire().bytes());
+            scratch.begin(JournalCodec.KIND_COMMAND);
             count = 0;
         }
 
         public void add(Command command) {
-            scratch.command(command, document.wire().bytes());
+            scratch.command(command);
             count++;
         }
 
@@ -345,7 +345,7 @@ public final class Journal implements AutoCloseable {
 
         public void begin() {
             document = appender.writingDocument();
-            scratch.begin(JournalCodec.KIND_DECISIONS, document.wire().bytes());
+            scratch.begin(JournalCodec.KIND_DECISIONS);
             groups = 0;
         }
 
@@ -354,7 +354,7 @@ public final class Journal implements AutoCloseable {
         }
 
         public void add(long causeSequence, Decision[] decisions, int count) {
-            scratch.group(causeSequence, decisions, count, document.wire().bytes());
+            scratch.group(causeSequence, decisions, count);
             groups++;
         }
 

@@ -129,50 +129,47 @@ public final class JournalCodec {
     }
 
     /**
-     * Encodes records into a reused array and appends each with one write: Chronicle checks bounds
-     * and state on every single-field write, which was most of the IO thread's journaling time
-     * (perf/RESULTS.md section 2). The layout is what {@link #readCommand}, {@link #readGroupHeader}
-     * and {@link #readDecision} read (native byte order, as Chronicle's own writes). The record's
-     * CRC32C is taken of the same arrays as they are written, so no byte is read back from the
-     * journal's mapped file. One per writer; not thread-safe.
+     * Encodes a record into a reused array and appends it with one write when it ends: Chronicle
+     * checks bounds and state on every single-field write, which was most of the IO thread's
+     * journaling time (perf/RESULTS.md section 2). The layout is what {@link #readHeader},
+     * {@link #readCommand}, {@link #readGroupHeader} and {@link #readDecision} read (native byte
+     * order, as Chronicle's own writes). The record's CRC32C is taken of the whole array at once:
+     * per command, one update of a few dozen bytes cost ~7 ns here, the whole batch's ~1 ns
+     * (perf/RESULTS.md section 1, "Journal checksums"). One per writer; not thread-safe.
      */
     static final class Scratch {
         static final int GROUP_HEADER_BYTES = 8 + 4;
         static final int DECISION_BYTES = 1 + 3 * 8 + 12 * 4 + 2 * 8;
+        static final int COMMAND_BYTES = 1 + 3 * 8 + 9 * 4 + 8 + 4;
         static final java.lang.invoke.VarHandle INT =
                 java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.nativeOrder());
         private static final java.lang.invoke.VarHandle LONG =
                 java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.nativeOrder());
-        private byte[] buf = new byte[GROUP_HEADER_BYTES + 8 * DECISION_BYTES];
+        /** Room for a batch of 256 commands (the engine's journal stage writes up to that many at once). */
+        private byte[] buf = new byte[2 + 256 * COMMAND_BYTES + TRAILER_BYTES];
         private int at;
         private final CRC32C crc = new CRC32C();
 
         /** Starts a record: its header. */
-        void begin(int kind, Bytes<?> out) {
-            crc.reset();
+        void begin(int kind) {
             at = 0;
             putByte(FORMAT_MAJOR);
             putByte(kind);
-            write(out);
         }
 
-        /** Ends a record: its trailer, the count of entries and the checksum of every byte before it. */
+        /** Ends the record: its trailer (the count of entries and the checksum of every byte before it), and writes it. */
         void end(int count, Bytes<?> out) {
-            at = 0;
+            room(TRAILER_BYTES);
             putInt(count);
+            crc.reset();
             crc.update(buf, 0, at);
             putInt((int) crc.getValue());
             out.write(buf, 0, at);
         }
 
-        private void write(Bytes<?> out) {
-            out.write(buf, 0, at);
-            crc.update(buf, 0, at);
-        }
-
-        /** Appends one command (its payload, if any, after its fixed part). */
-        void command(Command c, Bytes<?> out) {
-            at = 0;
+        /** Adds one command (its payload, if any, after its fixed part). */
+        void command(Command c) {
+            room(COMMAND_BYTES + (c.payload == null ? 0 : c.payload.length));
             putByte(c.type == null ? 0 : c.type.code());
             putLong(c.sequence);
             putLong(c.timestampNs);
@@ -188,20 +185,15 @@ public final class JournalCodec {
             putInt(c.reason);
             putLong(c.citizenPseudonym);
             putInt(c.payload == null ? -1 : c.payload.length);
-            write(out);
             if (c.payload != null) {
-                out.write(c.payload);
-                crc.update(c.payload);
+                System.arraycopy(c.payload, 0, buf, at, c.payload.length);
+                at += c.payload.length;
             }
         }
 
-        /** Appends one group: its header and the command's decisions. */
-        void group(long causeSequence, Decision[] decisions, int count, Bytes<?> out) {
-            int size = GROUP_HEADER_BYTES + count * DECISION_BYTES;
-            if (buf.length < size) {
-                buf = new byte[Math.max(size, 2 * buf.length)];
-            }
-            at = 0;
+        /** Adds one group: its header and the command's decisions. */
+        void group(long causeSequence, Decision[] decisions, int count) {
+            room(GROUP_HEADER_BYTES + count * DECISION_BYTES);
             putLong(causeSequence);
             putInt(count);
             for (int i = 0; i < count; i++) {
@@ -225,7 +217,13 @@ public final class JournalCodec {
                 putLong(d.score);
                 putLong(d.runnerUp);
             }
-            write(out);
+        }
+
+        /** Makes room for {@code bytes} more (a long batch, a configuration's payload). */
+        private void room(int bytes) {
+            if (buf.length - at < bytes) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(at + bytes, 2 * buf.length));
+            }
         }
 
         private void putByte(int value) {

@@ -23,9 +23,9 @@ class JournalCodecTest {
         config.sequence = 2;
         Bytes<?> out = Bytes.allocateElasticOnHeap(256);
         JournalCodec.Scratch scratch = new JournalCodec.Scratch();
-        scratch.begin(JournalCodec.KIND_COMMAND, out);
-        scratch.command(arrival, out);
-        scratch.command(config, out);
+        scratch.begin(JournalCodec.KIND_COMMAND);
+        scratch.command(arrival);
+        scratch.command(config);
         scratch.end(2, out);
         return out.toByteArray();
     }
@@ -39,8 +39,8 @@ class JournalCodecTest {
         offer.agentId = 9;
         Bytes<?> out = Bytes.allocateElasticOnHeap(256);
         JournalCodec.Scratch scratch = new JournalCodec.Scratch();
-        scratch.begin(JournalCodec.KIND_DECISIONS, out);
-        scratch.group(1, new Decision[] {offer, new Decision().copyFrom(offer)}, 2, out);
+        scratch.begin(JournalCodec.KIND_DECISIONS);
+        scratch.group(1, new Decision[] {offer, new Decision().copyFrom(offer)}, 2);
         scratch.end(1, out);
         return out.toByteArray();
     }

@@ -120,6 +120,36 @@ class JournalTest {
         }
     }
 
+    /**
+     * A batch longer than the writer's first array (256 commands) and the reader's (64 KiB), then a
+     * short one: both grow, and the reader reads the short record after the long one right.
+     */
+    @Test
+    void shouldReadBackABatchLongerThanTheFirstBuffers() {
+        int n = 1_000;
+        try (Journal journal = Journal.open(folder); var writer = journal.commandWriter()) {
+            writer.begin();
+            for (int i = 1; i <= n; i++) {
+                Command tick = Commands.tick(i);
+                tick.sequence = i;
+                writer.add(tick);
+            }
+            writer.end();
+            Command last = Commands.tick(n + 1);
+            last.sequence = n + 1;
+            writer.append(last);
+        }
+        try (Journal journal = Journal.openExisting(folder); var reader = journal.commandReader()) {
+            Command read = new Command();
+            for (int i = 1; i <= n + 1; i++) {
+                assertThat(reader.next(read)).isTrue();
+                assertThat(read.sequence).isEqualTo(i);
+                assertThat(read.timestampNs).isEqualTo(Commands.tick(i).timestampNs);
+            }
+            assertThat(reader.next(read)).isFalse();
+        }
+    }
+
     /** Appends a record's bytes as they are, as one Chronicle document, to a journal queue. */
     private static void appendRaw(Path queueFolder, byte[] record) {
         try (net.openhft.chronicle.queue.ChronicleQueue queue = net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder
