@@ -49,7 +49,11 @@ public final class PipelineBench {
         final Command command = new Command();
     }
 
-    /** Ring → Chronicle append of the same command bytes; no routing. @return commands per second */
+    /**
+     * Ring → Chronicle append of the same command bytes; no routing. Through the engine's own
+     * {@link Journal.CommandWriter}, so its records are the engine's, checksum included: the ratio
+     * compares like with like. @return commands per second
+     */
     public long rawPipeline(String name) {
         Path folder = fresh(name);
         settle();
