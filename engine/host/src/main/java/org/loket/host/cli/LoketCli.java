@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Contact-center routing engine with a replayable journal.",
         subcommands = {RunCommand.class, ReplayCommand.class, BenchCommand.class, ConfigCommand.class, TraceCommand.class,
                 SimulateCommand.class, ReportCommand.class, CompareCommand.class, ErlangCommand.class, StaffCommand.class,
-                CommandLine.HelpCommand.class})
+                JournalCommand.class, CommandLine.HelpCommand.class})
 public final class LoketCli {
 
     public static void main(String[] args) {
@@ -28,7 +28,8 @@ public final class LoketCli {
     /**
      * A command that failed while it ran. What the user's machine or input caused (a file that cannot
      * be written, a port in use, a value a library refused, a damaged journal or one in use) is an {@code error:} line with every
-     * cause's message and exit code 1, not a stack trace; the trace follows with {@code LOKET_DEBUG=1}.
+     * cause's message and exit code 1, not a stack trace; the trace follows with {@code LOKET_DEBUG=1}. A damaged journal
+     * record's line ends with the {@code loket journal repair} that gets the journal going again.
      * Anything else is a bug in Loket, and its stack trace is what a report needs.
      */
     static int failure(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
@@ -39,7 +40,8 @@ public final class LoketCli {
                 || e instanceof IllegalArgumentException || e instanceof IllegalStateException
                 || e instanceof org.loket.host.journal.JournalDamageException || e instanceof org.loket.host.journal.JournalInUseException
                 || e instanceof org.loket.host.journal.JournalCodec.FormatException;
-        err.println("error: " + messages(e));
+        String repair = JournalCommand.repairHint(e);
+        err.println("error: " + messages(e) + (repair == null ? "" : ": " + repair));
         if (!users || "1".equals(System.getenv("LOKET_DEBUG"))) {
             e.printStackTrace(err); // a bug: returned, not thrown, so main still exits with the code
         }

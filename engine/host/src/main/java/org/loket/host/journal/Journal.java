@@ -108,6 +108,16 @@ public final class Journal implements AutoCloseable {
         return folder;
     }
 
+    /** The command queue itself, for {@link JournalRepair}'s record-by-record copy. */
+    SingleChronicleQueue commandQueue() {
+        return commands;
+    }
+
+    /** The decision queue itself, for {@link JournalRepair}'s record-by-record copy. */
+    SingleChronicleQueue decisionQueue() {
+        return decisions;
+    }
+
     public Path snapshotFolder() {
         return folder.resolve("snapshots");
     }

@@ -1,5 +1,7 @@
 package org.loket.host.journal;
 
+import java.nio.file.Path;
+
 /**
  * A journal that cannot be read to its end: a damaged or torn record in the middle of a day file, a
  * complete record whose checksum fails (a changed byte, also in the journal's last record), a
@@ -10,12 +12,29 @@ package org.loket.host.journal;
  */
 public final class JournalDamageException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    /** The journal folder whose record is damaged; null when the damage is not a record's. */
+    private final transient Path journal;
 
     public JournalDamageException(String message) {
+        this(null, message);
+    }
+
+    /**
+     * A damaged record of {@code journal}: one {@link JournalRepair} can cut off (the message then
+     * names {@code loket journal repair}, see the CLI's error handling).
+     */
+    public JournalDamageException(Path journal, String message) {
         super(message);
+        this.journal = journal;
     }
 
     public JournalDamageException(String message, Throwable cause) {
         super(message, cause);
+        this.journal = null;
+    }
+
+    /** The journal folder of a damaged record (see {@link JournalRepair}); null when the damage is of another kind. */
+    public Path journal() {
+        return journal;
     }
 }

@@ -35,6 +35,12 @@ final class JournalRecords implements AutoCloseable {
     private final CRC32C crc = new CRC32C();
     /** Whether a record with a checksum was read: the journal was written by a Loket of format 2 from then on. */
     private boolean checksums;
+    /** The queue index of the record read last. */
+    long index = -1;
+    /** Its length in {@link #record}. */
+    int length;
+    /** The queue index of a complete record that failed its check; -1 when none did (or the damage is unreadable). */
+    long damagedIndex = -1;
 
     JournalRecords(SingleChronicleQueue queue, ExcerptTailer tailer, int endCycle) {
         this.queue = queue;
@@ -66,7 +72,7 @@ final class JournalRecords implements AutoCloseable {
                 return read == READ;
             }
         }
-        throw new JournalDamageException(queue.file() + " is damaged: " + beyond + "; the last record read intact holds "
+        throw new JournalDamageException(journalFolder(), queue.file() + " is damaged: " + beyond + "; the last record read intact holds "
                 + lastRead + ". A damaged or torn record, or a truncated day file: nothing beyond it can be read");
     }
 
@@ -91,6 +97,8 @@ final class JournalRecords implements AutoCloseable {
                 throw new IllegalStateException("a record of " + length + " bytes in " + end.dayFile() + " could not be read whole");
             }
             batch.readPositionRemaining(0, length);
+            this.index = dc.index();
+            this.length = length;
             if (JournalCodec.checked(record, length)) {
                 checksums = true;
                 if (JournalCodec.checksumFails(record, length, crc)) {
@@ -105,10 +113,22 @@ final class JournalRecords implements AutoCloseable {
     }
 
     private JournalDamageException damaged(long index, long from, int length, String what, String lastRead) {
-        return new JournalDamageException(queue.file() + " is damaged: record " + queue.rollCycle().toSequenceNumber(index) + " of "
+        damagedIndex = index;
+        return new JournalDamageException(journalFolder(), queue.file() + " is damaged: record " + queue.rollCycle().toSequenceNumber(index) + " of "
                 + end.dayFile() + " (bytes " + from + "-" + (from + length) + ") is complete but " + what
                 + "; the last record read intact holds " + lastRead + ". Its content changed after it was written (a bad"
-                + " disk or an edit): nothing from it on is read");
+                + " disk, an edit, or, in a queue's last record, a power cut before the disk had it all): nothing from it on"
+                + " is read");
+    }
+
+    /** The record read last, from its first byte: {@link #length} bytes. */
+    byte[] record() {
+        return record;
+    }
+
+    /** The journal folder the queue is in. */
+    private java.nio.file.Path journalFolder() {
+        return queue.file().toPath().getParent();
     }
 
     /** The day file the tailer is in, for messages. */

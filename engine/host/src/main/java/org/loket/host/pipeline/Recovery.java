@@ -94,7 +94,12 @@ public final class Recovery {
 
     /** What recovery refuses with, so that it deletes no snapshot and reuses no sequence number. */
     private static JournalDamageException refused(Journal journal, String problem) {
-        return new JournalDamageException("journal " + journal.folder() + " cannot be recovered: " + problem
+        return refused(journal, problem, null);
+    }
+
+    /** @param damaged the journal folder when the problem is a damaged record ({@link JournalDamageException#journal}) */
+    private static JournalDamageException refused(Journal journal, String problem, Path damaged) {
+        return new JournalDamageException(damaged, "journal " + journal.folder() + " cannot be recovered: " + problem
                 + ". Loket did not start: no snapshot was deleted and nothing was journaled. Restore the journal's day"
                 + " files from a backup, or keep this folder as it is for investigation and start with another --journal"
                 + " folder (the state then starts empty); loket replay and loket report say the same of it");
@@ -117,7 +122,7 @@ public final class Recovery {
             try {
                 scan = read(journal, day);
             } catch (JournalDamageException e) {
-                throw refused(journal, e.getMessage());
+                throw refused(journal, e.getMessage(), e.journal());
             }
             if (scan.lastDecisionCause > scan.lastCommand) {
                 // Egress journals a command's decisions only after the command: a decision beyond the

@@ -250,7 +250,8 @@ public final class SnapshotStore {
         return String.format("%s%020d%s", PREFIX, sequence, SUFFIX);
     }
 
-    private static long sequenceOf(Path file) {
+    /** The command a snapshot file ends at, as its name says (of a file {@link #files} lists). */
+    public static long sequenceOf(Path file) {
         String name = file.getFileName().toString();
         return Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
     }

@@ -19,7 +19,8 @@ class RunCommandTest {
     @TempDir
     Path folder;
 
-    private int execute(StringWriter out, String... args) {
+    /** Runs a command line as {@code loket} would, its output and errors into {@code out}: its exit code. */
+    static int execute(StringWriter out, String... args) {
         CommandLine cli = LoketCli.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(out, true));

@@ -93,7 +93,7 @@ class JournalDamageTest {
     }
 
     /** Flips the lowest bit of one byte: the smallest change a bad disk makes. */
-    private static void flipBit(Path file, long at) throws Exception {
+    static void flipBit(Path file, long at) throws Exception {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.seek(at);
             int value = raf.read();
