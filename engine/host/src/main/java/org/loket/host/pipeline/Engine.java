@@ -63,6 +63,8 @@ public final class Engine implements CommandPublisher, AutoCloseable {
     private static final long DAY_NS = 86_400_000_000_000L;
     /** How often the journal's retention looks for a day past its time (a day goes within this of its time). */
     private static final long RETENTION_EVERY_MINUTES = 60;
+    /** How long a snapshot waits for the decisions of the commands it covers to be journaled. */
+    private static final long SNAPSHOT_WAIT_MS = 10_000;
 
     private final EngineSettings settings;
     private final Journal journal;
@@ -429,7 +431,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             pretoucher.close();
         }
         if (!failure.isDone() && settings.snapshotEveryCommands() > 0) {
-            writeSnapshot(core.lastSequence(), stateBytes());
+            writeSnapshot(core.lastSequence(), stateBytes(), 0); // the stages are stopped: journaled by now or never
         }
         snapshotWriter.shutdown();
         try {
@@ -445,7 +447,24 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         return state.toByteArray();
     }
 
-    private void writeSnapshot(long sequence, byte[] state) {
+    /**
+     * Writes the state after command {@code sequence} once the decisions of every command up to it
+     * are journaled. Recovery starts after the newest snapshot: a decision journaled after its
+     * snapshot was written would be missing for good had the process died in between (replay would
+     * then find the journal not identical). Not written, with a warning, when they are not journaled
+     * within {@code waitMs} (the engine halted, or the pipeline did not drain at a stop): the next
+     * start replays from the previous snapshot.
+     */
+    private void writeSnapshot(long sequence, byte[] state, long waitMs) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        while (egressedSequence() < sequence) {
+            if (failure.isDone() || System.nanoTime() - deadline > 0) {
+                LOG.warn("no snapshot at command {}: the decisions are journaled up to command {} only; the next start replays"
+                        + " from the previous snapshot", sequence, egressedSequence());
+                return;
+            }
+            LockSupport.parkNanos(200_000);
+        }
         snapshots.write(sequence, state);
         // With a retention the first snapshot of each day stays until its day is deleted: the journal
         // starts again there (JournalStart), so a reader loses no more than the deleted days.
@@ -908,7 +927,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         private void snapshot(long at) {
             sinceSnapshot = 0;
             byte[] state = stateBytes();
-            snapshotWriter.execute(() -> writeSnapshot(at, state));
+            snapshotWriter.execute(() -> writeSnapshot(at, state, SNAPSHOT_WAIT_MS));
         }
 
         private static long nextDayStart(long epochNs) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -121,6 +122,74 @@ class EngineTest {
         ReplayReport full = Replayer.replay(folder, null, null, Pace.MAX, null);
         assertThat(full.stateHash()).isEqualTo(String.format("%016x", liveHash));
         assertThat(full.identical()).isTrue();
+    }
+
+    /**
+     * A snapshot waits until the decisions of the commands it covers are journaled: recovery starts
+     * after it, so a decision journaled later would be lost for good if the process died in between.
+     * Egress is held in a gateway (on the IO thread) while the core runs past the snapshot's command.
+     */
+    @Test
+    void shouldWriteASnapshotOnlyOnceTheDecisionsItCoversAreJournaled() throws Exception {
+        var held = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        try (var journal = org.loket.host.journal.Journal.open(folder)) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(20_000), journal);
+            engine.addGateway(new org.loket.host.gateway.Gateway() {
+                @Override
+                public String name() {
+                    return "slow";
+                }
+
+                @Override
+                public void start(org.loket.host.gateway.GatewayContext context) {
+                }
+
+                @Override
+                public void onDecision(org.loket.core.decision.Decision decision) {
+                    // Only on the IO thread (a publisher or the core standing in for it must not be the one held),
+                    // and before the snapshot's command (early in the burst, the IO thread is awake).
+                    if (Thread.currentThread().getName().equals("loket-io") && decision.causeSequence < 20_000 && held.getCount() > 0) {
+                        held.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }
+
+                @Override
+                public void close() {
+                }
+            });
+            Thread publisher = Thread.ofPlatform().start(() -> {
+                Command command = new Command();
+                for (int i = 0; i < tape.size(); i++) {
+                    tape.read(i, command);
+                    engine.publishRecorded(command, System.nanoTime());
+                }
+            });
+            assertThat(held.await(30, TimeUnit.SECONDS)).as("the IO thread handed out a decision").isTrue();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (engine.query(core -> core.lastSequence()).get(5, TimeUnit.SECONDS) < 25_000 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(engine.query(core -> core.lastSequence()).get(5, TimeUnit.SECONDS)).as("the core ran ahead").isGreaterThanOrEqualTo(25_000);
+            Thread.sleep(300);
+            SnapshotStore snapshots = new SnapshotStore(folder.resolve("snapshots"));
+            assertThat(snapshots.files()).as("egress is held before command 20,000: no snapshot yet").isEmpty();
+
+            release.countDown();
+            publisher.join(30_000);
+            engine.awaitQuiet(30_000);
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (snapshots.files().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(snapshots.files()).as("written once the decisions were journaled").isNotEmpty();
+            engine.close();
+        }
     }
 
     @Test
