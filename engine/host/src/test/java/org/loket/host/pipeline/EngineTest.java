@@ -135,34 +135,18 @@ class EngineTest {
         var release = new java.util.concurrent.CountDownLatch(1);
         try (var journal = org.loket.host.journal.Journal.open(folder)) {
             Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(20_000), journal);
-            engine.addGateway(new org.loket.host.gateway.Gateway() {
-                @Override
-                public String name() {
-                    return "slow";
-                }
-
-                @Override
-                public void start(org.loket.host.gateway.GatewayContext context) {
-                }
-
-                @Override
-                public void onDecision(org.loket.core.decision.Decision decision) {
-                    // Only on the IO thread (a publisher or the core standing in for it must not be the one held),
-                    // and before the snapshot's command (early in the burst, the IO thread is awake).
-                    if (Thread.currentThread().getName().equals("loket-io") && decision.causeSequence < 20_000 && held.getCount() > 0) {
-                        held.countDown();
-                        try {
-                            release.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
+            engine.addGateway(TestGateways.watching(decision -> {
+                // Only on the IO thread (a publisher or the core standing in for it must not be the one held),
+                // and before the snapshot's command (early in the burst, the IO thread is awake).
+                if (Thread.currentThread().getName().equals("loket-io") && decision.causeSequence < 20_000 && held.getCount() > 0) {
+                    held.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
                 }
-
-                @Override
-                public void close() {
-                }
-            });
+            }));
             Thread publisher = Thread.ofPlatform().start(() -> {
                 Command command = new Command();
                 for (int i = 0; i < tape.size(); i++) {
@@ -198,27 +182,11 @@ class EngineTest {
         try (var journal = org.loket.host.journal.Journal.open(folder)) {
             Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0).withDecisionHash(true), journal);
             java.util.concurrent.atomic.AtomicLong delivered = new java.util.concurrent.atomic.AtomicLong();
-            engine.addGateway(new org.loket.host.gateway.Gateway() {
-                @Override
-                public String name() {
-                    return "broken";
+            engine.addGateway(TestGateways.watching(decision -> {
+                if (delivered.incrementAndGet() % 1000 == 0) {
+                    throw new IllegalStateException("adapter bug");
                 }
-
-                @Override
-                public void start(org.loket.host.gateway.GatewayContext context) {
-                }
-
-                @Override
-                public void onDecision(org.loket.core.decision.Decision decision) {
-                    if (delivered.incrementAndGet() % 1000 == 0) {
-                        throw new IllegalStateException("adapter bug");
-                    }
-                }
-
-                @Override
-                public void close() {
-                }
-            });
+            }));
             runThrough(engine);
             assertThat(engine.failure()).isNotDone();
             assertThat(engine.gatewayFailures()).isEqualTo(expected.all().size() / 1000);
