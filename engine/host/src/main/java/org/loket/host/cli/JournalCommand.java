@@ -66,7 +66,8 @@ final class JournalCommand {
         try {
             plan = JournalRepair.plan(journal);
         } catch (RuntimeException e) {
-            return null; // the error says what is wrong; a hint needs a journal it can read
+            return "restore the journal's day files from a backup, or keep this folder for investigation and start with another"
+                    + " --journal folder (" + e.getMessage() + ")";
         }
         if (!plan.damaged()) {
             return null;

@@ -99,10 +99,12 @@ public final class Recovery {
 
     /** @param damaged the journal folder when the problem is a damaged record ({@link JournalDamageException#journal}) */
     private static JournalDamageException refused(Journal journal, String problem, Path damaged) {
+        // A damaged record's way back (loket journal repair, or a backup) is appended by the command line.
+        String wayBack = damaged != null ? "; loket replay and loket report refuse it too"
+                : ". Restore the journal's day files from a backup, or keep this folder as it is for investigation and start"
+                        + " with another --journal folder (the state then starts empty); loket replay and loket report say the same of it";
         return new JournalDamageException(damaged, "journal " + journal.folder() + " cannot be recovered: " + problem
-                + ". Loket did not start: no snapshot was deleted and nothing was journaled. Restore the journal's day"
-                + " files from a backup, or keep this folder as it is for investigation and start with another --journal"
-                + " folder (the state then starts empty); loket replay and loket report say the same of it");
+                + ". Loket did not start: no snapshot was deleted and nothing was journaled" + wayBack);
     }
 
     private static String commandDayFiles(Journal journal) {

@@ -38,6 +38,8 @@ class JournalCommandTest {
         Matcher hint = Pattern.compile("fails its checksum.*: run `loket journal repair --journal " + Pattern.quote(journal.toString())
                 + "` to keep the journal up to command (\\d+) \\(the original is kept aside\\)\\n").matcher(refused.toString());
         assertThat(hint.find()).as(refused.toString()).isTrue();
+        assertThat(refused.toString()).as("one way back, not a fresh journal first").contains("refuse it too: run `loket journal repair")
+                .doesNotContain("start with another --journal folder");
         String kept = hint.group(1);
         StringWriter replay = new StringWriter();
         assertThat(RunCommandTest.execute(replay, "replay", "--journal", journal.toString())).isEqualTo(1);
