@@ -501,7 +501,8 @@ public final class AdminServer implements AutoCloseable {
             return;
         }
         // A query sees every command published before it: the answer is the core's verdict on this one.
-        AgentNow after = engine.query(core -> AgentNow.of(core, agent)).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        AgentNow after = engine.query(core -> AgentNow.of(core, agent).withRow(agentRow(core, agent, JSON.createObjectNode())))
+                .get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         if (after.illegalTransitions() > before.illegalTransitions() && after.presence() == AgentState.LOGGED_OUT) {
             // Journaled and refused by the core (ILLEGAL_TRANSITION), as any input is: only the agent logs itself in.
             audit(exchange, "agent-state", name, detail + " refused: logged out");
@@ -510,8 +511,7 @@ public final class AdminServer implements AutoCloseable {
             return;
         }
         audit(exchange, "agent-state", name, detail);
-        ObjectNode answer = engine.query(core -> agentRow(core, agent, JSON.createObjectNode())).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        answer.put("requested", stateName);
+        ObjectNode answer = after.row().put("requested", stateName);
         if (after.pauseReason() == PauseReason.LOGOUT_PENDING && state == AgentState.LOGGED_OUT) {
             // The core paused it (nothing new) and logs it out after the last: accepted, not done.
             answer.put("pending", "holds " + after.contacts() + " contact" + (after.contacts() == 1 ? "" : "s")
@@ -525,19 +525,24 @@ public final class AdminServer implements AutoCloseable {
     /**
      * An agent as the core has it now: its index (-1 unknown), the contacts it holds, its presence
      * and pause reason, and the core's count of refused transitions (of any agent), whose growth
-     * across a published change tells that the change was refused.
+     * across a published change tells that the change was refused; with {@link #withRow} also its
+     * row as {@code GET /api/v1/agents} lists it (null otherwise), read in the same look.
      */
-    private record AgentNow(int id, int contacts, AgentState presence, int pauseReason, long illegalTransitions) {
+    private record AgentNow(int id, int contacts, AgentState presence, int pauseReason, long illegalTransitions, ObjectNode row) {
         static AgentNow of(RoutingCore core, int agent) {
             long refused = core.rejected(RejectReason.ILLEGAL_TRANSITION);
             if (agent < 0) {
-                return new AgentNow(agent, 0, AgentState.LOGGED_OUT, 0, refused);
+                return new AgentNow(agent, 0, AgentState.LOGGED_OUT, 0, refused, null);
             }
             int held = 0;
             for (Channel channel : Channel.values()) {
                 held += core.agentLoad(agent, channel);
             }
-            return new AgentNow(agent, held, core.agentPresence(agent), core.agentPauseReason(agent), refused);
+            return new AgentNow(agent, held, core.agentPresence(agent), core.agentPauseReason(agent), refused, null);
+        }
+
+        AgentNow withRow(ObjectNode agentRow) {
+            return new AgentNow(id, contacts, presence, pauseReason, illegalTransitions, agentRow);
         }
     }
 

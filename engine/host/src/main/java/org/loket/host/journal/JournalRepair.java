@@ -224,11 +224,7 @@ public final class JournalRepair {
             JournalRecords records = new JournalRecords(commands, tailer, Integer.MAX_VALUE);
             try {
                 while (records.next(lastCommand == 0 ? "no command" : "command " + lastCommand)) {
-                    Bytes<?> batch = records.batch;
-                    boolean citizens = JournalCodec.carriesCitizens(batch);
-                    int count = JournalCodec.readCommandHeader(batch, citizens);
-                    for (int i = 0; i < count; i++) {
-                        JournalCodec.readCommand(batch, command, citizens);
+                    if (readCommands(records.batch, command) > 0) {
                         lastCommand = command.sequence;
                     }
                     commandRecords++;
@@ -316,11 +312,9 @@ public final class JournalRepair {
                     Bytes<?> in = dc.wire().bytes();
                     try {
                         if (commands) {
-                            boolean citizens = JournalCodec.carriesCitizens(in);
-                            int count = JournalCodec.readCommandHeader(in, citizens);
-                            for (int i = 0; i < count; i++) {
-                                JournalCodec.readCommand(in, command, citizens);
-                                entries++;
+                            int count = readCommands(in, command);
+                            entries += count;
+                            if (count > 0) {
                                 lastId = command.sequence;
                             }
                         } else {
@@ -332,6 +326,16 @@ public final class JournalRepair {
                 }
             }
         }
+    }
+
+    /** Reads every command of a command record; {@code into} is left holding the last. @return how many */
+    private static int readCommands(Bytes<?> record, Command into) {
+        boolean citizens = JournalCodec.carriesCitizens(record);
+        int count = JournalCodec.readCommandHeader(record, citizens);
+        for (int i = 0; i < count; i++) {
+            JournalCodec.readCommand(record, into, citizens);
+        }
+        return count;
     }
 
     /** Writes the plan's records into a new journal, each in the day file of the day it was in. */
