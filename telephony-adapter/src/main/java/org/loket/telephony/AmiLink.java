@@ -341,34 +341,18 @@ final class AmiLink implements ManagerEventListener {
     }
 
     /**
-     * Whether the agent's phone is in a call: Asterisk's {@code DEVICE_STATE(PJSIP/endpoint)} (a
-     * {@code GetVar} without a channel; the per-call device state events are off, see
-     * {@code AsteriskConfigWriter.QUIET_EVENTS}). In use, busy, on hold or ringing while in use:
-     * true; not in use, ringing, unavailable or no such device: false. Action executor.
+     * Whether the agent's phone is in a call ({@link PhoneState#IN_CALL}); ringing, free or no such
+     * device: false. Action executor.
      *
      * @return null when the AMI could not say (not connected, no answer, an unknown state)
      */
     Boolean inCall(String endpoint) {
-        try {
-            ManagerResponse response = connection.sendAction(new GetVarAction("DEVICE_STATE(PJSIP/" + endpoint + ")"), 3_000);
-            String state = response instanceof org.asteriskjava.manager.response.GetVarResponse g ? g.getValue()
-                    : response.getAttribute("Value");
-            return "Success".equalsIgnoreCase(response.getResponse()) ? inCallState(state) : null;
-        } catch (Exception e) {
-            return null;
-        }
+        return inCall(PhoneState.of(connection, endpoint));
     }
 
-    /** {@link #inCall(String)} of a device state as Asterisk names it ({@code INUSE}, {@code NOT_INUSE}...). */
-    static Boolean inCallState(String deviceState) {
-        if (deviceState == null) {
-            return null;
-        }
-        return switch (deviceState.trim().toUpperCase(java.util.Locale.ROOT)) {
-            case "INUSE", "BUSY", "ONHOLD", "RINGINUSE" -> true;
-            case "NOT_INUSE", "RINGING", "UNAVAILABLE", "INVALID" -> false;
-            default -> null;
-        };
+    /** {@link #inCall(String)} of a phone's state. */
+    static Boolean inCall(PhoneState state) {
+        return state == PhoneState.UNKNOWN ? null : state == PhoneState.IN_CALL;
     }
 
     /** Hangs up the channel with this name or unique id; one already gone is fine. Action executor. */

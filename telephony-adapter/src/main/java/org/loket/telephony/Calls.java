@@ -245,10 +245,15 @@ final class Calls {
         /**
          * Calls of a previous process the core still held at start in self-service, waiting or offered:
          * ended as abandoned ({@link CallsLeftAtRestart}); and its conversations that may have outlived
-         * the restart in Asterisk, ended when the agent's phone is free.
+         * the restart in Asterisk (offers answered while Loket was down among them), ended when the
+         * agent's phone is free.
          */
         final AtomicLong callsLostAtRestart = new AtomicLong();
         final AtomicLong callsTalkingAtRestart = new AtomicLong();
+        /** Offers of a previous process whose agent's phone was found in a call at start: accepted, then watched. */
+        final AtomicLong callsAnsweredAtRestart = new AtomicLong();
+        /** Agents' phones still ringing at start for an offer of a previous process: hung up (the caller takes the fallback route). */
+        final AtomicLong ringsStoppedAtRestart = new AtomicLong();
 
         /** Every count by name, in a fixed order (the metrics' names: {@code loket_telephony_<snake case>_total}). */
         java.util.Map<String, Long> snapshot() {
@@ -294,6 +299,8 @@ final class Calls {
             m.put("introductionsReturned", introductionsReturned.get());
             m.put("callsLostAtRestart", callsLostAtRestart.get());
             m.put("callsTalkingAtRestart", callsTalkingAtRestart.get());
+            m.put("callsAnsweredAtRestart", callsAnsweredAtRestart.get());
+            m.put("ringsStoppedAtRestart", ringsStoppedAtRestart.get());
             return m;
         }
 

@@ -27,9 +27,16 @@ import org.slf4j.LoggerFactory;
  * does not read the socket until it returns, so a conversation goes on until someone hangs up.
  * Hence, at start, before the FastAGI server accepts a call:
  * <ul>
- * <li>in self-service, waiting or offered (the offer's dial died with the caller's hold): ended
- *     now with {@code CONTACT_ABANDONED}, reason {@link Command#ENDED_AT_RESTART}; the core's
- *     outcome is {@code ABANDONED_IN_SELF_SERVICE} or {@code ABANDONED};</li>
+ * <li>in self-service or waiting: ended now with {@code CONTACT_ABANDONED}, reason
+ *     {@link Command#ENDED_AT_RESTART}; the core's outcome is {@code ABANDONED_IN_SELF_SERVICE} or
+ *     {@code ABANDONED};</li>
+ * <li>offered: the {@code Dial} ringing the agent outlived the process too, so the agent may have
+ *     answered while Loket was down, or may still be ringing. Asterisk is asked first
+ *     ({@link #settleOffers}): an agent's phone in a call has answered it ({@code OFFER_ACCEPTED},
+ *     reason {@link Command#FOUND_AT_RESTART}, then watched as a conversation below); a phone still
+ *     ringing is hung up (the caller's dead AGI then takes the fallback route) and the contact
+ *     ended as abandoned, as is every offer Asterisk could not be asked about; otherwise the agent
+ *     would talk to, or pick up, a caller the core had ended while it held the agent free;</li>
  * <li>in conversation (connected, or a warm transfer whose first agent stays on the line): kept,
  *     and ended when the agent's phone is no longer in a call, which the AMI tells
  *     ({@link #checkTalking}): {@code CONTACT_ENDED} (outcome {@code ANSWERED}) or, for a warm
@@ -45,11 +52,29 @@ final class CallsLeftAtRestart {
     /** How often the AMI is asked about the phones of conversations that outlived the restart. */
     static final long TALK_CHECK_MS = 2_000;
 
-    /** A contact to end now, and the state the core held it in (for the log). */
-    record Orphan(long contactId, ContactState state) {
+    /** A contact to end now, the state the core held it in (for the log), and for an offer the agent it rings. */
+    record Orphan(long contactId, ContactState state, int agentId, String agent) {
+        Orphan(long contactId, ContactState state) {
+            this(contactId, state, -1, null);
+        }
+    }
+
+    /** The agents' phones as Asterisk sees them, for a while ({@link AmiProbe}; a fake in tests). */
+    interface Phones extends AutoCloseable {
+        /** What the endpoint's phone is doing now. */
+        PhoneState state(String endpoint);
+
+        /** Hangs up the endpoint's ringing phone; false when that failed. */
+        boolean stopRinging(String endpoint);
+
+        @Override
+        default void close() {
+        }
     }
 
     private final List<Orphan> orphans;
+    /** Offers whose agent's phone was found in a call ({@link #settleOffers}): accepted, then watched. */
+    private final List<Orphan> answered = new ArrayList<>();
     /** Conversations that may still be up in Asterisk, by contact id: the endpoint (agent name) whose phone carries it. */
     private final Map<Long, String> talking = new ConcurrentHashMap<>();
 
@@ -83,13 +108,73 @@ final class CallsLeftAtRestart {
             int onThePhone = holder >= 0 ? holder : state == ContactState.CONNECTED ? core.contactAgent(id) : -1;
             if (onThePhone >= 0) {
                 talking.put(id, core.config().agents().get(onThePhone).name());
-            } else if (!keptCallbacks.contains(id)) {
-                (state == ContactState.OFFERED ? offered : orphans).add(new Orphan(id, state));
+            } else if (keptCallbacks.contains(id)) {
+                continue;
+            } else if (state == ContactState.OFFERED) {
+                int agent = core.contactAgent(id);
+                offered.add(new Orphan(id, state, agent, agent < 0 ? null : core.config().agents().get(agent).name()));
+            } else {
+                orphans.add(new Orphan(id, state));
             }
         }
         // Offers last: an agent an ended offer frees finds no orphan still waiting to be offered (a phantom offer, counted).
         orphans.addAll(offered);
         return new CallsLeftAtRestart(orphans, talking);
+    }
+
+    /** Whether any offer's agent may have answered while Loket was down (then {@link #settleOffers} is worth asking Asterisk). */
+    boolean anyOffered() {
+        return orphans.stream().anyMatch(o -> o.agent() != null);
+    }
+
+    /**
+     * Asks Asterisk about the phone of every offer's agent: one in a call answered while Loket was
+     * down (the offer moves to {@link #acceptAnswered}); one still ringing is hung up; either way
+     * the others stay orphans to end. Before {@link #acceptAnswered} and {@link #endOrphans}.
+     *
+     * @return how many rings were stopped
+     */
+    int settleOffers(Phones phones) {
+        int stopped = 0;
+        for (java.util.Iterator<Orphan> i = orphans.iterator(); i.hasNext();) {
+            Orphan o = i.next();
+            if (o.agent() == null) {
+                continue;
+            }
+            PhoneState phone = phones.state(o.agent());
+            if (phone == PhoneState.IN_CALL) {
+                i.remove();
+                answered.add(o);
+            } else if (phone == PhoneState.RINGING && phones.stopRinging(o.agent())) {
+                stopped++;
+                LOG.info("telephony: call {} of the previous process: {}'s phone still rang for it; stopped", o.contactId(), o.agent());
+            }
+        }
+        return stopped;
+    }
+
+    /**
+     * Publishes {@code OFFER_ACCEPTED} for every offer {@link #settleOffers} found answered and
+     * watches it as a conversation from then on.
+     *
+     * @param publish publishes one command; false when the ring was full
+     * @return how many were accepted
+     */
+    int acceptAnswered(java.util.function.Predicate<Calls.Out> publish) {
+        int accepted = 0;
+        for (Orphan o : answered) {
+            if (publish.test(new Calls.Out(CommandType.OFFER_ACCEPTED, o.contactId(), o.agentId(), -1, -1, -1, Command.FOUND_AT_RESTART))) {
+                talking.put(o.contactId(), o.agent());
+                accepted++;
+                LOG.info("telephony: call {} of the previous process: {} answered it while Loket was down; kept until the phone is free",
+                        o.contactId(), o.agent());
+            } else {
+                LOG.error("telephony: call {} of the previous process: {}'s answer could not be published (ring full)",
+                        o.contactId(), o.agent());
+            }
+        }
+        answered.clear();
+        return accepted;
     }
 
     /**

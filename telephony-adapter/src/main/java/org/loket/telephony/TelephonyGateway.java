@@ -73,6 +73,13 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     private boolean leftoversEnded;
     /** The ends {@link #endContactsLeftAtRestart} published, for the counters {@link #prepare} makes. */
     private int lostAtRestart;
+    /** The offers {@link #endContactsLeftAtRestart} found answered, and the rings it stopped (counters likewise). */
+    private int answeredAtRestart;
+    private int ringsStoppedAtRestart;
+    /** How long the start waits for Asterisk to say what the offers' agents' phones do. */
+    static final long PROBE_TIMEOUT_MS = 5_000;
+    /** Opens the AMI session that asks about them ({@link AmiProbe}; tests set a fake). */
+    private java.util.concurrent.Callable<CallsLeftAtRestart.Phones> openPhones;
     /** Opened at the first need ({@link #callbackStore}); null without {@code telephony.callbackFolder}. */
     private CallbackStore callbackStore;
     private final ExecutorService actions = Executors.newVirtualThreadPerTaskExecutor();
@@ -80,6 +87,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
 
     TelephonyGateway(TelephonySettings settings) {
         this.settings = settings;
+        this.openPhones = () -> AmiProbe.open(settings);
         this.monitoringLog = new MonitoringLog(settings.monitoringLog(), settings.monitoringLogRetentionDays());
     }
 
@@ -102,9 +110,41 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     public void endContactsLeftAtRestart(Engine engine) throws Exception {
         Set<Long> kept = keptCallbackIds();
         CallsLeftAtRestart left = engine.queryAsOfRecovery(core -> CallsLeftAtRestart.read(core, kept)).get(30, TimeUnit.SECONDS);
+        if (left.anyOffered()) {
+            askAsteriskAboutOffers(left);
+        }
+        answeredAtRestart = left.acceptAnswered(out -> engine.tryPublishAsOfRecovery(Calls.FILL, out));
         lostAtRestart = left.endOrphans(out -> engine.tryPublishAsOfRecovery(Calls.FILL, out));
         leftAtRestart = left;
         leftoversEnded = true;
+    }
+
+    /**
+     * Whether the agents of the previous process's offers answered while Loket was down, over an AMI
+     * session of its own (the gateway's link starts later), bounded by {@link #PROBE_TIMEOUT_MS}:
+     * without an answer the offers end as abandoned, as before Asterisk was asked.
+     */
+    private void askAsteriskAboutOffers(CallsLeftAtRestart left) {
+        var probe = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (CallsLeftAtRestart.Phones phones = openPhones.call()) {
+                return left.settleOffers(phones);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, actions);
+        try {
+            ringsStoppedAtRestart = probe.get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            probe.cancel(true);
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause().getCause() : e;
+            LOG.warn("telephony: Asterisk could not be asked whether the agents of the previous process's offers answered ({});"
+                    + " those offers end as abandoned", String.valueOf(cause));
+        }
+    }
+
+    /** Tests: the agents' phones {@link #endContactsLeftAtRestart} asks instead of Asterisk's. */
+    void usePhones(java.util.concurrent.Callable<CallsLeftAtRestart.Phones> open) {
+        openPhones = open;
     }
 
     @Override
@@ -166,6 +206,8 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         }
         calls.counters.callsLostAtRestart.addAndGet(lostAtRestart);
         calls.counters.callsTalkingAtRestart.addAndGet(leftAtRestart.talkingCount());
+        calls.counters.callsAnsweredAtRestart.addAndGet(answeredAtRestart);
+        calls.counters.ringsStoppedAtRestart.addAndGet(ringsStoppedAtRestart);
     }
 
     private CallbackStore callbackStore() throws IOException {

@@ -194,6 +194,134 @@ class CallsLeftAtRestartTest {
         }
     }
 
+    /**
+     * Offers of the previous process whose {@code Dial} outlived it: agent-3 answered while Loket was
+     * down (its phone is in a call), agent-6's phone still rings, and Asterisk cannot say what
+     * agent-5's does. Down past the offers' timeouts, as {@code loket run} starts: agent-3's offer is
+     * accepted as of the journal's end (not retracted by its timer, agent-3 not paused) and kept
+     * until the phone is free; agent-6's ring is stopped and its caller ended; agent-5's ended.
+     */
+    @Test
+    void shouldAcceptAnOfferAnsweredWhileLoketWasDownAndStopARingStillGoing() throws Exception {
+        long answered = 401;
+        long ringing = 402;
+        long unknown = 403;
+        Path journalFolder = folder.resolve("journal");
+        try (Journal journal = Journal.open(journalFolder)) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            try {
+                engine.publishConfig(config);
+                for (String agent : List.of("agent-3", "agent-5", "agent-6")) {
+                    publish(engine, c -> {
+                        c.type = CommandType.AGENT_LOGGED_IN;
+                        c.agentId = agent(agent);
+                    });
+                }
+                arrive(engine, answered, "transfer", Channel.VOICE); // general-voice: rings agent-3
+                arrive(engine, ringing, "busy", Channel.VOICE);      // busy-voice: rings agent-6
+                arrive(engine, unknown, "soft", Channel.VOICE);      // soft-voice: rings agent-5
+                engine.awaitQuiet(5_000);
+                assertThat(engine.query(core -> List.of(core.contactState(answered), core.contactState(ringing), core.contactState(unknown)))
+                        .get(5, TimeUnit.SECONDS)).containsOnly(ContactState.OFFERED);
+            } finally {
+                engine.close();
+            }
+        }
+        Thread.sleep(6_500); // down past every offer's timeout (4 and 6 s)
+
+        try (Journal journal = Journal.open(journalFolder)) {
+            long lastBeforeRestartNs = lastCommandNs(journal);
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            try {
+                List<Decision> ends = new CopyOnWriteArrayList<>();
+                engine.addGateway(recording(ends));
+                List<String> stopped = new CopyOnWriteArrayList<>();
+                boolean[] closed = {false};
+                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                gateway.usePhones(() -> new CallsLeftAtRestart.Phones() {
+                    @Override
+                    public PhoneState state(String endpoint) {
+                        return switch (endpoint) {
+                            case "agent-3" -> PhoneState.IN_CALL;
+                            case "agent-6" -> PhoneState.RINGING;
+                            default -> PhoneState.UNKNOWN;
+                        };
+                    }
+
+                    @Override
+                    public boolean stopRinging(String endpoint) {
+                        stopped.add(endpoint);
+                        return true;
+                    }
+
+                    @Override
+                    public void close() {
+                        closed[0] = true;
+                    }
+                });
+                gateway.endContactsLeftAtRestart(engine);
+                engine.publishTick(); // now: the timers due meanwhile fire
+                gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
+                engine.awaitQuiet(5_000);
+
+                assertThat(stopped).as("only the ringing phone was hung up").containsExactly("agent-6");
+                assertThat(closed[0]).as("the AMI session was closed").isTrue();
+                assertThat(engine.query(core -> List.of(core.contactState(answered), core.contactState(ringing), core.contactState(unknown)))
+                        .get(5, TimeUnit.SECONDS)).containsExactly(ContactState.CONNECTED, ContactState.NONE, ContactState.NONE);
+                assertThat(engine.query(core -> List.of(core.agentState(agent("agent-3")), core.agentState(agent("agent-5")),
+                        core.agentState(agent("agent-6")))).get(5, TimeUnit.SECONDS)).as("nobody paused for a ring that died with Loket")
+                        .containsExactly(AgentState.BUSY, AgentState.READY, AgentState.READY);
+                assertThat(ends).extracting(d -> d.contactId, d -> d.outcome).containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(ringing, Outcome.ABANDONED),
+                        org.assertj.core.groups.Tuple.tuple(unknown, Outcome.ABANDONED));
+                Command accept = journaled(journal, CommandType.OFFER_ACCEPTED).get(0);
+                assertThat(List.of(accept.contactId, (long) accept.agentId, (long) accept.reason))
+                        .containsExactly(answered, (long) agent("agent-3"), (long) Command.FOUND_AT_RESTART);
+                assertThat(accept.timestampNs).as("as of the journal's end, before the timers due since").isEqualTo(lastBeforeRestartNs);
+                var counters = gateway.calls().counters;
+                assertThat(List.of(counters.callsAnsweredAtRestart.get(), counters.ringsStoppedAtRestart.get(),
+                        counters.callsLostAtRestart.get(), counters.callsTalkingAtRestart.get())).containsExactly(1L, 1L, 2L, 1L);
+
+                assertThat(leftAtRestart(gateway).checkTalking(endpoint -> false, engine, gateway.calls())).isEqualTo(1);
+                engine.awaitQuiet(5_000);
+                assertThat(ends).filteredOn(d -> d.contactId == answered).extracting(d -> d.outcome).containsExactly(Outcome.ANSWERED);
+            } finally {
+                engine.close();
+            }
+        }
+    }
+
+    /** Asterisk cannot be reached at the restart: the offers end as abandoned, as before it was asked. */
+    @Test
+    void shouldEndTheOffersWhenAsteriskCannotBeAsked() throws Exception {
+        long offered = 501;
+        assertThat(callsForAgent3(folder.resolve("journal"), offered)).containsExactly(ContactState.OFFERED);
+        try (Journal journal = Journal.open(folder.resolve("journal"))) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            try {
+                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                gateway.usePhones(() -> {
+                    throw new java.net.ConnectException("Connection refused");
+                });
+                gateway.endContactsLeftAtRestart(engine);
+                gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
+                engine.awaitQuiet(5_000);
+                assertThat(engine.query(core -> core.contactState(offered)).get(5, TimeUnit.SECONDS)).isEqualTo(ContactState.NONE);
+                assertThat(gateway.calls().counters.callsLostAtRestart.get()).isEqualTo(1);
+                assertThat(journaled(journal, CommandType.OFFER_ACCEPTED)).isEmpty();
+            } finally {
+                engine.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldMatchOnlyTheChannelsOfOneEndpoint() {
+        assertThat(AmiProbe.channelsOf("agent-2")).isEqualTo("/^PJSIP/agent-2-[0-9a-f]+$/");
+        assertThat(AmiProbe.channelsOf("j.de.vries")).isEqualTo("/^PJSIP/j[.]de[.]vries-[0-9a-f]+$/");
+        assertThat(AmiProbe.channelsOf("a(b")).as("not escaped in a way Asterisk might read otherwise").isNull();
+    }
+
     @Test
     void shouldEndNothingWhenTheCoreHoldsNoCallOfAPreviousProcess() throws Exception {
         try (Journal journal = Journal.open(folder.resolve("journal"))) {
@@ -212,10 +340,11 @@ class CallsLeftAtRestartTest {
 
     @Test
     void shouldReadOnlyAPhoneInACallAsTalking() {
-        assertThat(List.of("INUSE", "BUSY", "ONHOLD", "RINGINUSE")).allMatch(s -> Boolean.TRUE.equals(AmiLink.inCallState(s)));
-        assertThat(List.of("NOT_INUSE", "RINGING", "UNAVAILABLE", "INVALID")).allMatch(s -> Boolean.FALSE.equals(AmiLink.inCallState(s)));
-        assertThat(AmiLink.inCallState("UNKNOWN")).isNull();
-        assertThat(AmiLink.inCallState(null)).isNull();
+        assertThat(List.of("INUSE", "BUSY", "ONHOLD", "RINGINUSE", "inuse")).allMatch(s -> Boolean.TRUE.equals(AmiLink.inCall(PhoneState.of(s))));
+        assertThat(List.of("NOT_INUSE", "RINGING", "UNAVAILABLE", "INVALID")).allMatch(s -> Boolean.FALSE.equals(AmiLink.inCall(PhoneState.of(s))));
+        assertThat(PhoneState.of("RINGING")).isEqualTo(PhoneState.RINGING);
+        assertThat(AmiLink.inCall(PhoneState.of("UNKNOWN"))).isNull();
+        assertThat(AmiLink.inCall(PhoneState.of((String) null))).isNull();
     }
 
     /** One call in each state, and a chat in self-service (another gateway's). */
@@ -299,16 +428,32 @@ class CallsLeftAtRestartTest {
 
     /** The reasons of the journaled CONTACT_ABANDONED commands. */
     private static List<Integer> journaledReasons(Journal journal) {
-        List<Integer> reasons = new java.util.ArrayList<>();
+        return journaled(journal, CommandType.CONTACT_ABANDONED).stream().map(c -> c.reason).toList();
+    }
+
+    /** Copies of the journaled commands of one type. */
+    private static List<Command> journaled(Journal journal, CommandType type) {
+        List<Command> found = new java.util.ArrayList<>();
         try (Journal.CommandReader reader = journal.commandReader()) {
             Command c = new Command();
             while (reader.next(c)) {
-                if (c.type == CommandType.CONTACT_ABANDONED) {
-                    reasons.add(c.reason);
+                if (c.type == type) {
+                    found.add(new Command().copyFrom(c));
                 }
             }
         }
-        return reasons;
+        return found;
+    }
+
+    private static long lastCommandNs(Journal journal) {
+        long last = 0;
+        try (Journal.CommandReader reader = journal.commandReader()) {
+            Command c = new Command();
+            while (reader.next(c)) {
+                last = c.timestampNs;
+            }
+        }
+        return last;
     }
 
     private static CallsLeftAtRestart leftAtRestart(TelephonyGateway gateway) {

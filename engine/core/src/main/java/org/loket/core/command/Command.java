@@ -30,6 +30,12 @@ public final class Command {
      * ends apart. The core ignores it.
      */
     public static final int ENDED_AT_RESTART = 1;
+    /**
+     * {@link #reason} of a {@link CommandType#OFFER_ACCEPTED} that a gateway inferred at its start
+     * after a restart of Loket: the offered agent's phone was found in a call, answered while no
+     * process heard it. Journaled for reports and audits; the core ignores it.
+     */
+    public static final int FOUND_AT_RESTART = 1;
 
     public CommandType type;
     /** Position of the command in the journal, assigned by the host; echoed in decisions. */
