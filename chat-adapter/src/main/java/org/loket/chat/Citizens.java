@@ -164,7 +164,7 @@ final class Citizens {
                 if (reader < 0 && c.stayingAgent < 0 && c.phase == Phase.SELF_SERVICE) {
                     String hint = HINT.getOrDefault(hub.languageCode(c.language), HINT.get("en"));
                     c.say("bot", hint);
-                    peer.send(hub.json.createObjectNode().put("type", "bot").put("text", hint).toString());
+                    peer.send(hub.textFrame("bot", hint, c.language).toString());
                 }
             }
             case "leave" -> {
@@ -291,7 +291,7 @@ final class Citizens {
         hub.store.append(new TranscriptStore.Entry(id, TranscriptStore.Kind.OPENED, System.currentTimeMillis(), 0,
                 HubState.channelName(Channel.CHAT.code()), c.tokenHash, null, null, null));
         peer.send(hub.json.createObjectNode().put("type", "session").put("token", token)
-                .put("expiresInSeconds", hub.settings.resumeSeconds()).toString());
+                .put("expiresInSeconds", hub.settings.resumeSeconds()).put("language", hub.languageCode(c.language)).toString());
     }
 
     /** This gateway's web chats not ended: with the bot, waiting, with an agent, or gone but still resumable. */
@@ -326,7 +326,8 @@ final class Citizens {
             tellAgentsPresence(c);
         }
         ObjectNode session = hub.json.createObjectNode().put("type", "session").put("token", token).put("resumed", true)
-                .put("expiresInSeconds", hub.settings.resumeSeconds()).put("phase", c.phase.name().toLowerCase(Locale.ROOT));
+                .put("expiresInSeconds", hub.settings.resumeSeconds()).put("phase", c.phase.name().toLowerCase(Locale.ROOT))
+                .put("language", hub.languageCode(c.language));
         ArrayNode lines = session.putArray("transcript");
         if (c.transcript != null) {
             for (Line line : c.transcript) {
@@ -448,8 +449,7 @@ final class Citizens {
 
     /** The bot's frame for a flow node: its text, and for a menu the buttons (then kept as the last prompt, for a resume). */
     ObjectNode botFrame(Conversation c, FlowNode node, String text, boolean last) {
-        ObjectNode frame = hub.json.createObjectNode().put("type", "bot").put("text", text).put("node", node.name())
-                .put("final", last);
+        ObjectNode frame = hub.textFrame("bot", text, c.language).put("node", node.name()).put("final", last);
         if (node.nextByInput() != null && (node.kind() == FlowNode.Kind.MENU || node.kind() == FlowNode.Kind.LANGUAGE)) {
             ArrayNode options = frame.putArray("options");
             for (int input = 0; input < FlowNode.INPUTS; input++) {
@@ -603,7 +603,7 @@ final class Citizens {
                 String text = IDLE_CLOSED.getOrDefault(hub.languageCode(c.language), IDLE_CLOSED.get("en"))
                         .formatted(Math.max(1, hub.settings.botIdleSeconds() / 60));
                 c.say("bot", text);
-                c.citizen.send(hub.json.createObjectNode().put("type", "bot").put("text", text).put("final", true).toString());
+                c.citizen.send(hub.textFrame("bot", text, c.language).put("final", true).toString());
                 hub.counters.botIdleClosed.increment();
                 citizenLeft(c);
             }

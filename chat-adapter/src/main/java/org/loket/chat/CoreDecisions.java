@@ -84,7 +84,7 @@ final class CoreDecisions {
         String text = hub.promptFor(c, d.promptId, Math.max(0, d.languageId));
         c.say("notice", text);
         if (c.ours && c.citizen != null) {
-            c.citizen.send(hub.json.createObjectNode().put("type", "announcement").put("text", text).toString());
+            c.citizen.send(hub.textFrame("announcement", text, Math.max(0, d.languageId)).toString());
         }
     }
 
@@ -96,7 +96,7 @@ final class CoreDecisions {
             String text = hub.promptFor(c, d.promptId, Math.max(0, d.languageId));
             c.say("bot", text);
             if (c.ours && c.citizen != null) {
-                c.citizen.send(hub.json.createObjectNode().put("type", "bot").put("text", text).put("final", true).toString());
+                c.citizen.send(hub.textFrame("bot", text, Math.max(0, d.languageId)).put("final", true).toString());
             }
             return;
         }

@@ -355,6 +355,14 @@ final class HubState {
         return chat != null ? chat : promptText(key, language);
     }
 
+    /**
+     * A frame of text for a citizen's page ({@code type} "bot" or "announcement") with the code of the
+     * language it is written in, so the page marks the line (and itself) with it for screen readers.
+     */
+    ObjectNode textFrame(String type, String text, int language) {
+        return json.createObjectNode().put("type", type).put("text", text).put("language", languageCode(language));
+    }
+
     /** A language id's code ("nl"); an unknown id is the first language. */
     String languageCode(int language) {
         return language >= 0 && language < routing.languages().size() ? routing.languages().get(language) : routing.languages().get(0);
