@@ -40,6 +40,23 @@ final class Browser {
         return driver;
     }
 
+    /** What a test does with a browser. */
+    interface Story {
+        void run(ChromeDriver driver) throws Exception;
+    }
+
+    /** Runs {@code story} in a fresh Chromium, quits it, and checks that Selenium Manager never ran (nothing was fetched). */
+    static void run(Story story) throws Exception {
+        ChromeDriver driver = start(Path.of("target", "chromium-profile-" + System.nanoTime()));
+        try {
+            story.run(driver);
+        } finally {
+            driver.quit();
+        }
+        org.assertj.core.api.Assertions.assertThat(Path.of(System.getProperty("user.home"), ".cache", "selenium"))
+                .as("Selenium Manager never ran").doesNotExist();
+    }
+
     /**
      * A 20-second wait that looks again when an element went stale: a page may replace an element
      * between two calls (a desktop's card, a wallboard row of an agent who left the floor).

@@ -33,14 +33,7 @@ class ChatBrowserIT {
     @Test
     void citizenBotHumanTransferWrapUpAndWallboard() throws Exception {
         try (TestEngine t = new TestEngine(Map.of("chat.wallboard-update-ms", "200", "chat.position-update-ms", "200"))) {
-            ChromeDriver driver = Browser.start(Path.of("target", "chromium-profile-" + System.nanoTime()));
-            try {
-                run(t, driver);
-            } finally {
-                driver.quit();
-            }
-            assertThat(Path.of(System.getProperty("user.home"), ".cache", "selenium"))
-                    .as("Selenium Manager never ran").doesNotExist();
+            Browser.run(driver -> run(t, driver));
         }
     }
 
@@ -93,7 +86,7 @@ class ChatBrowserIT {
         String contact = conversation.getAttribute("data-contact");
 
         driver.switchTo().window(citizen);
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "an agent has joined"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "An agent has joined")); // in English, the language chosen
         typeAndSend(driver, By.id("text"), By.id("send"), "My activation letter never arrived.");
         driver.switchTo().window(desk1);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#conv-" + contact + " .transcript"),
@@ -107,7 +100,7 @@ class ChatBrowserIT {
 
         // The citizen reloads the page: same conversation, transcript back.
         driver.navigate().refresh();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("session"), "conversation resumed"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("session"), "Conversation resumed"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "Is it also about your tax return?"));
         Browser.screenshot(driver, "04-chat-with-agent-after-reload");
 
@@ -118,7 +111,7 @@ class ChatBrowserIT {
         Browser.screenshot(driver, "04b-desktop-citizen-offline");
         driver.switchTo().window(citizen);
         driver.get(base + "/chat");
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("session"), "conversation resumed"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("session"), "Conversation resumed"));
         driver.switchTo().window(desk1);
         wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("#conv-" + contact + " .citizen-offline")));
         driver.switchTo().window(citizen);
@@ -189,7 +182,7 @@ class ChatBrowserIT {
         driver.findElement(By.cssSelector("#conv-" + contact + " .leave")).click();
         wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("conv-" + contact))); // released: the introduction is done
         driver.switchTo().window(citizen);
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "your first agent left; the colleague helps you on"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "Your first agent left; the colleague helps you on"));
         driver.switchTo().window(desk2);
         wait.until(d -> !d.findElement(By.cssSelector("#conv-" + contact + " .handover")).isDisplayed()); // the chat is theirs alone
         card2 = driver.findElement(By.id("conv-" + contact));
@@ -223,7 +216,7 @@ class ChatBrowserIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reason"), "(break) · busy"));
         driver.switchTo().window(board);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents tr[data-agent='tax-desk-001']"), "then break"));
-        assertThat(driver.executeScript("return Array.from(document.querySelectorAll('#agents tr[data-agent=\"tax-desk-001\"] td'))"
+        assertThat(driver.executeScript("return Array.from(document.querySelector('#agents tr[data-agent=\"tax-desk-001\"]').cells)"
                 + ".slice(1, 3).map(c => c.textContent).join(' | ');")).isEqualTo("busy | then break");
         Browser.screenshot(driver, "07b-wallboard-break-to-come");
 
@@ -254,14 +247,14 @@ class ChatBrowserIT {
         assertThat(sent(driver, "wrap-up")).as("one wrap-up for a double click").isEqualTo(1);
 
         driver.switchTo().window(citizen);
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "conversation ended"));
-        assertThat(driver.findElement(By.id("start")).getText()).as("a way forward: a new chat").isEqualTo("Nieuwe chat / new chat");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Conversation ended"));
+        assertThat(driver.findElement(By.id("start")).getText()).as("a way forward: a new chat").isEqualTo("New chat");
         assertThat(driver.findElement(By.id("text")).isEnabled()).as("nothing typed into an ended chat").isFalse();
         Browser.screenshot(driver, "09-chat-ended");
 
         driver.switchTo().window(board);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents tr[data-agent='tax-desk-001']"), "paused"));
-        assertThat(driver.executeScript("return Array.from(document.querySelectorAll('#agents tr[data-agent=\"tax-desk-001\"] td'))"
+        assertThat(driver.executeScript("return Array.from(document.querySelector('#agents tr[data-agent=\"tax-desk-001\"]').cells)"
                 + ".slice(1, 3).map(c => c.textContent).join(' | ');")).as("the break began when the chat was done").isEqualTo("paused | break");
         assertThat(driver.executeScript("return document.querySelector(\"#agents tr[data-agent='tax-desk-001']\").loketMark;"))
                 .as("the same row element, busy then paused").isEqualTo("kept");
@@ -544,7 +537,7 @@ class ChatBrowserIT {
                         .as("the announcement, then the bot").isIn(java.util.List.of("line notice: Uw activerin", "line bot: Welkom bij d"),
                                 java.util.List.of("line notice: Your activat", "line bot: Welcome to t"));
                 assertThat(driver.executeScript("return document.querySelector('#log .line.bot .sr-only').textContent"))
-                        .as("who wrote it, for screen readers").isEqualTo("Assistent / assistant: ");
+                        .as("who wrote it, for screen readers").isIn("Assistent: ", "Assistant: ");
                 Browser.screenshot(driver, "17-chat-service-announcement");
                 // An agent who logs in on the desktop sees it too: what every caller and chat got first.
                 driver.get(t.http() + "/desktop");

@@ -20,6 +20,9 @@
   // The agent's commands in flight, by what they concern ('presence' or a contact id): the buttons
   // that sent them stay disabled until the hub answers, so a double click sends one command.
   const inFlight = new Map();
+  // The button the keyboard pressed for a command in flight: disabling it drops the focus to the
+  // page, so it gets it back with the answer (when it is still there).
+  let pressed = null;
 
   /** @return whether the frame went out (false: the connection is down) */
   function send(frame) {
@@ -35,6 +38,9 @@
     if (!send(frame)) {
       errorBox.textContent = 'Not connected to Loket (reconnecting): nothing was sent, try again in a moment.';
       return;
+    }
+    if (buttons.indexOf(document.activeElement) >= 0) {
+      pressed = document.activeElement;
     }
     buttons.forEach(function (b) { b.disabled = true; });
     inFlight.set(key, (inFlight.get(key) || []).concat(buttons));
@@ -54,6 +60,11 @@
     Array.from(inFlight.keys()).filter(function (k) { return key === null || k === key; }).forEach(function (k) {
       inFlight.get(k).forEach(function (b) { b.disabled = false; });
       inFlight.delete(k);
+      if (pressed && !pressed.disabled && pressed.isConnected && pressed.offsetParent !== null
+          && (!document.activeElement || document.activeElement === document.body)) {
+        pressed.focus();
+        pressed = null;
+      }
       if (ok) {
         errorBox.textContent = '';
         errorBoxFor(k).textContent = '';
@@ -68,8 +79,18 @@
     return e;
   }
 
+  /** What a contact is, in one line: its card's heading, and what the offer's announcement says. */
+  function title(f) {
+    return f.channel + ' · ' + f.queue + (f.topic ? ' · ' + f.topic : '');
+  }
+
   function summary(card, f) {
-    card.appendChild(el('h3', '', f.channel + ' · ' + f.queue + (f.topic ? ' · ' + f.topic : '')));
+    const heading = el('h3', '', title(f));
+    heading.id = card.id + '-title';
+    card.appendChild(heading);
+    // Each card a region named by its heading: a screen reader lists them and tells the contacts apart.
+    card.setAttribute('role', 'region');
+    card.setAttribute('aria-labelledby', heading.id);
     card.appendChild(el('div', 'meta path', 'Path: ' + (f.path || []).join(' → ')));
     if (f.subject !== undefined) {
       card.appendChild(el('div', 'meta', 'From: ' + f.from + ' · Subject: ' + f.subject));
@@ -121,13 +142,30 @@
     return box;
   }
 
+  // Who wrote a line, for screen readers (the page tells them apart by colour and place only).
+  const SPEAKER = {citizen: 'Citizen: ', agent: 'Agent: ', bot: 'Bot: ', notice: 'Announcement: '};
+
+  /** A transcript's line: its speaker said to screen readers, then the text. */
+  function line(from, text) {
+    const div = el('div', 'line ' + from);
+    if (SPEAKER[from]) {
+      div.appendChild(el('span', 'sr-only', SPEAKER[from]));
+    }
+    div.appendChild(document.createTextNode(text));
+    return div;
+  }
+
   function transcript(card, f) {
+    // A log: scrollable by keyboard (it takes focus), and a new line is read out politely.
     const log = el('div', 'log transcript');
     log.style.height = '10rem';
+    log.setAttribute('role', 'log');
+    log.setAttribute('aria-label', 'Transcript');
+    log.tabIndex = 0;
     (f.transcript || []).forEach(function (l) {
       // An introduction has two agents: a colleague's line shows as the live ones do ("name: text").
       const colleague = l.agent && welcome && l.agent !== welcome.agent;
-      log.appendChild(el('div', 'line ' + (colleague ? 'colleague' : l.from), colleague ? l.agent + ': ' + l.text : l.text));
+      log.appendChild(colleague ? line('colleague', l.agent + ': ' + l.text) : line(l.from, l.text));
     });
     card.appendChild(log);
     return log;
@@ -143,6 +181,24 @@
   /** Once a card is on the page: its transcript shows the newest lines (the citizen's question, not the bot's menu). */
   function showNewest(card) {
     card.querySelectorAll('.transcript').forEach(function (log) { log.scrollTop = log.scrollHeight; });
+  }
+
+  /**
+   * Whether focus is lost (on the body) or on what is about to go or change: the contact's own
+   * cards, the offers' heading where it waits. An agent typing elsewhere keeps it.
+   */
+  function focusFollows(contact) {
+    const a = document.activeElement;
+    return !a || a === document.body || a.id === 'offers-heading'
+      || cardsOf(contact).some(function (card) { return card.contains(a); });
+  }
+
+  /** Focus on the first of {@code controls} that shows (a card's buttons, fields). */
+  function focusFirst(controls) {
+    const shown = controls.filter(function (c) { return c && c.offsetParent !== null; });
+    if (shown.length) {
+      shown[0].focus();
+    }
   }
 
   // A card for a contact: channel, queue, topic, path, notes and transcript.
@@ -163,7 +219,17 @@
     return box;
   }
 
+  /** Says an offer at once to a screen reader, whatever the agent is doing. */
+  function announceOffer(f) {
+    const alert = document.getElementById('offer-alert');
+    alert.textContent = '';
+    alert.textContent = 'New offer: ' + title(f) + (f.channel === 'voice' ? '. Your phone is ringing.' : '. Accept or decline.');
+  }
+
   function showOffer(f) {
+    // An agent at the presence buttons (just made ready) is waiting for this: on to its Accept.
+    const follow = focusFollows(f.contact) || document.getElementById('presence').contains(document.activeElement);
+    announceOffer(f);
     const card = newCard(f, 'offer', 'offer-');
     if (f.channel === 'voice') {
       // a call: the phone rings, and its answer is the acceptance
@@ -186,21 +252,26 @@
     card.append(row, cardError());
     document.getElementById('offers').appendChild(card);
     showNewest(card);
+    if (follow) {
+      accept.focus();
+    }
   }
 
   function showConversation(f) {
+    const follow = focusFollows(f.contact);
     const card = newCard(f, 'conversation', 'conv-');
     const talk = el('div', 'row talk');
     const input = el('input', 'grow reply');
     input.type = 'text';
     input.maxLength = 2000;
     input.placeholder = f.channel === 'chat' ? 'message' : 'reply';
+    input.setAttribute('aria-label', f.channel === 'chat' ? 'Message to the citizen' : 'Reply to the citizen');
     const sendButton = el('button', 'primary send', 'Send');
     function sendText() {
       const body = input.value.trim();
       if (body) {
         send({type: 'message', contact: f.contact, text: body});
-        addLine(card, el('div', 'line agent', body));
+        addLine(card, line('agent', body));
         input.value = '';
       }
     }
@@ -227,6 +298,7 @@
     talk.append(input, sendButton, end, confirmEnd);
     const transfer = el('div', 'row transfer');
     const queue = el('select', 'transfer-queue');
+    queue.setAttribute('aria-label', 'Transfer to queue');
     // A contact is transferred within its channel: a call into a voice queue, a chat into a chat queue.
     (welcome ? welcome.queues : []).filter(function (q) {
       return !welcome.queueChannels || welcome.queueChannels[q] === f.channel;
@@ -234,9 +306,11 @@
     const toAgent = el('input', 'transfer-agent');
     toAgent.type = 'text';
     toAgent.placeholder = 'agent (optional)';
+    toAgent.setAttribute('aria-label', 'Transfer to agent (optional)');
     const note = el('input', 'grow transfer-note');
     note.type = 'text';
     note.placeholder = 'note for the next agent';
+    note.setAttribute('aria-label', 'Note for the next agent');
     // Warm: the agent stays in the chat, or on the line, until a colleague takes over (work items go cold).
     const warmable = f.channel === 'chat' || f.channel === 'voice';
     const warmLabel = el('label', 'transfer-warm-label', 'stay until taken');
@@ -304,13 +378,22 @@
     }
     document.getElementById('conversations').appendChild(card);
     showNewest(card);
+    if (follow) {
+      // Accepted: on to the reply (a call: the transfer, as it is talked on the phone).
+      focusFirst([input, queue]);
+    }
   }
 
+  /** Takes a contact's cards off the page; focus that was in them waits on the offers' heading, not lost. */
   function removeCard(contact) {
+    const follow = focusFollows(contact) && document.activeElement !== document.body;
     ['offer-', 'conv-'].forEach(function (p) {
       const c = document.getElementById(p + contact);
       if (c) { c.remove(); }
     });
+    if (follow && (!document.activeElement || document.activeElement === document.body)) {
+      document.getElementById('offers-heading').focus();
+    }
   }
 
   function onFrame(f) {
@@ -320,6 +403,9 @@
         document.getElementById('login-form').classList.add('hidden');
         document.getElementById('desk').classList.remove('hidden');
         document.getElementById('who').textContent = '· ' + f.agent;
+        if (!document.activeElement || document.activeElement === document.body || document.getElementById('login-form').contains(document.activeElement)) {
+          document.getElementById('offers-heading').focus(); // the form went: focus waits where offers come
+        }
         const reasons = document.getElementById('pause-reason');
         reasons.replaceChildren();
         f.pauseReasons.forEach(function (r) { reasons.appendChild(new Option(r, r)); });
@@ -362,7 +448,7 @@
         break;
       case 'message': {
         const card = document.getElementById('conv-' + f.contact);
-        if (card) { addLine(card, el('div', 'line ' + f.from, f.text)); }
+        if (card) { addLine(card, line(f.from, f.text)); }
         break;
       }
       case 'transferred': {
@@ -406,9 +492,13 @@
         settle(f.contact, true);
         const card = document.getElementById('conv-' + f.contact);
         if (card) {
+          const follow = focusFollows(f.contact);
           card.querySelector('.talk').classList.add('hidden');
           card.querySelector('.transfer').classList.add('hidden');
           card.querySelector('.wrap-up').classList.remove('hidden');
+          if (follow) {
+            card.querySelector('.wrap-up-code').focus(); // what is left to do: the code
+          }
           const onPhone = card.querySelector('.on-phone');
           if (onPhone) { onPhone.textContent = 'Call ended'; }
         }

@@ -145,7 +145,12 @@
       }
       const values = valuesOf(item);
       while (tr.cells.length < values.length) {
-        tr.appendChild(document.createElement('td'));
+        // The first cell, the item's name, heads its row: a screen reader says it with every figure.
+        const cell = document.createElement(tr.cells.length === 0 ? 'th' : 'td');
+        if (tr.cells.length === 0) {
+          cell.scope = 'row';
+        }
+        tr.appendChild(cell);
       }
       values.forEach(function (v, i) { setText(tr.cells[i], v === null || v === undefined ? '–' : String(v)); });
       decorate(tr, item);
