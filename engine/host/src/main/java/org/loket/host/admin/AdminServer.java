@@ -448,12 +448,26 @@ public final class AdminServer implements AutoCloseable {
      * A pause reason given as its code, or as a name of the configuration in force (read from the
      * core); 0 when none is given, -1 for an unknown name.
      */
+    /**
+     * A pause reason of the configuration in force, by name or by its code; none given is
+     * {@code UNSPECIFIED}. The core's own codes ({@code no-answer}, {@code logout-pending}) are
+     * not the operator's to give: an offer that rang out and a pending logout mean just that on
+     * the wallboard, in metrics and reports.
+     *
+     * @return the code, or -1 when it is not one of the configuration's pause reasons
+     */
     private int reasonCode(JsonNode reason) throws Exception {
-        if (reason.isNumber()) {
-            return reason.asInt();
+        if (reason.isMissingNode() || reason.isNull()) {
+            return org.loket.core.PauseReason.UNSPECIFIED;
+        }
+        if (reason.isIntegralNumber()) {
+            int code = reason.asInt();
+            return engine.query(core -> code == org.loket.core.PauseReason.UNSPECIFIED
+                    || code >= org.loket.core.PauseReason.FIRST_OPERATOR_CODE && !core.config().pauseReasonName(code).isEmpty() ? code : -1)
+                    .get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         }
         if (!reason.isTextual()) {
-            return 0;
+            return -1;
         }
         String name = reason.asText();
         return engine.query(core -> core.config().pauseReasonCode(name)).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);

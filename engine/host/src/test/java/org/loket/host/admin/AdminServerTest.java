@@ -210,6 +210,14 @@ class AdminServerTest {
         assertThat(JSON.readTree(paused.body()).path("state").asText()).isEqualTo("paused");
         assertThat(JSON.readTree(paused.body()).path("pauseReason").asInt()).isEqualTo(17);
         assertThat(engine.query(core -> core.agentPauseReason(0)).get()).isEqualTo(17);
+        // The core's own reasons (no-answer, logout-pending, reserved) and codes the configuration lacks are not the operator's.
+        for (String reason : java.util.List.of("1", "2", "3", "15", "-1", "99", "true", "\"no-answer\"")) {
+            HttpResponse<String> refused = send("POST", "/api/v1/agents/" + name + "/state", TOKEN,
+                    "{\"state\": \"paused\", \"reason\": " + reason + "}");
+            assertThat(refused.statusCode()).as(reason + ": " + refused.body()).isEqualTo(400);
+            assertThat(refused.body()).contains("is not a pause reason of the configuration in force");
+        }
+        assertThat(engine.query(core -> core.agentPauseReason(0)).get()).as("still the first pause's reason").isEqualTo(17);
 
         assertThat(send("POST", "/api/v1/agents/nobody/state", TOKEN, "{\"state\": \"ready\"}").statusCode()).isEqualTo(404);
         HttpResponse<String> bad = send("POST", "/api/v1/agents/" + name + "/state", TOKEN, "{\"state\": \"asleep\"}");
