@@ -49,7 +49,7 @@ entries:
 YAML
 head -c 32 /dev/urandom >"$work/pseudonym-key"
 "$here/loket" asterisk-config --config "$work/config" --out "$work/asterisk/etc" --ami-secret-file "$work/ami-secret" \
-    --agent-contacts shared:127.0.0.1:5101 --fallback-seconds 60 --rtp-ports 10000-19999 >/dev/null
+    --agent-contacts shared:127.0.0.1:5101 --fallback-seconds 60 --rtp-ports 10000-19999 --comparison-queue >/dev/null
 "$asterisk" start "$work/asterisk" >/dev/null
 asterisk_pid=$(cat "$work/asterisk/run/asterisk.pid")
 cleanup() {

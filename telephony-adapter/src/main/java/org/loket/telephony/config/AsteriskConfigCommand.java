@@ -77,6 +77,11 @@ public final class AsteriskConfigCommand implements Callable<Integer>, CliExtens
             + "hides them from other AMI users too")
     boolean allAmiEvents;
 
+    @Option(names = "--comparison-queue", description = "also write extension app-queue in the callers' context: Asterisk's own "
+            + "queue of the same agents, without Loket (nothing journaled), for perf/asterisk-load.sh's side-by-side run; "
+            + "not for a production Asterisk, where any caller could dial it")
+    boolean comparisonQueue;
+
     @Override
     public Integer call() throws IOException {
         var err = spec.commandLine().getErr();
@@ -98,7 +103,7 @@ public final class AsteriskConfigCommand implements Callable<Integer>, CliExtens
             return 2;
         }
         AsteriskConfigWriter.Options options = new AsteriskConfigWriter.Options(sipBind, amiBind, amiUser, agi, contacts,
-                callbackContact, soundsDir, instanceRoot, moduleDir, fallbackSeconds, rtpPorts, allAmiEvents);
+                callbackContact, soundsDir, instanceRoot, moduleDir, fallbackSeconds, rtpPorts, allAmiEvents, comparisonQueue);
         try {
             List<Path> written = AsteriskConfigWriter.write(loaded, options, amiSecretFile, out);
             spec.commandLine().getOut().printf("loket: wrote %d files to %s from %s (%s: owner-only, they hold secrets;"

@@ -15,7 +15,6 @@ import org.loket.config.LoadedConfig;
 import org.loket.config.PhonePrompts;
 import org.loket.config.Supervisor;
 import org.loket.core.config.AgentSpec;
-import org.loket.core.config.EntrySpec;
 import org.loket.host.security.SecretFiles;
 import org.loket.telephony.Directory;
 
@@ -99,7 +98,7 @@ public final class AsteriskConfigWriter {
      */
     public record Options(String sipBind, String amiBind, String amiUser, String agiAddress, AgentContacts agentContacts,
                           String callbackContact, String soundsDir, String instanceRoot, String moduleDir,
-                          int fallbackSeconds, String rtpPorts, boolean allAmiEvents) {
+                          int fallbackSeconds, String rtpPorts, boolean allAmiEvents, boolean comparisonQueue) {
     }
 
     /**
@@ -323,18 +322,18 @@ public final class AsteriskConfigWriter {
 
     private static String extensions(LoadedConfig loaded, Options o) {
         StringBuilder s = new StringBuilder("; written by 'loket asterisk-config'\n[general]\nstatic=yes\nwriteprotect=yes\n\n");
+        // Callers (anonymous ones too) reach exactly the entry numbers; anything else hears "no service".
         s.append("[loket-callers]\n");
-        for (EntrySpec entry : loaded.routing().entries()) {
-            s.append("exten => ").append(entry.name()).append(",1,Set(LOKET_ENTRY=").append(entry.name()).append(")\n")
-                    .append(" same => n,Goto(loket-route,s,1)\n");
-        }
         for (Map.Entry<String, String> number : loaded.entryByNumber().entrySet()) {
             s.append("exten => ").append(number.getKey()).append(",1,Set(LOKET_ENTRY=").append(number.getValue()).append(")\n")
                     .append(" same => n,Goto(loket-route,s,1)\n");
         }
-        s.append("; the same agents through Asterisk's own queue: the load script's comparison path\n")
-                .append("exten => app-queue,1,Answer()\n same => n,Queue(loket-fallback,,,,").append(o.fallbackSeconds())
-                .append(")\n same => n,Hangup()\n");
+        if (o.comparisonQueue()) {
+            s.append("; the same agents through Asterisk's own queue, without Loket (nothing journaled): the load script's\n")
+                    .append("; comparison path, written only with --comparison-queue\n")
+                    .append("exten => app-queue,1,Answer()\n same => n,Queue(loket-fallback,,,,").append(o.fallbackSeconds())
+                    .append(")\n same => n,Hangup()\n");
+        }
         s.append("exten => _X.,1,Answer()\n same => n,Playback(ss-noservice)\n same => n,Hangup()\n\n");
         List<String> languages = loaded.routing().languages();
         s.append("""

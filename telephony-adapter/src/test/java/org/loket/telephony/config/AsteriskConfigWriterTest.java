@@ -20,9 +20,39 @@ class AsteriskConfigWriterTest {
     }
 
     private static AsteriskConfigWriter.Options options(AsteriskConfigWriter.AgentContacts contacts, boolean allAmiEvents) {
+        return options(contacts, allAmiEvents, false);
+    }
+
+    private static AsteriskConfigWriter.Options options(AsteriskConfigWriter.AgentContacts contacts, boolean allAmiEvents,
+                                                        boolean comparisonQueue) {
         return new AsteriskConfigWriter.Options("127.0.0.1:5060", "127.0.0.1:5038", "loket", "127.0.0.1:4573", contacts,
                 "sip:127.0.0.1:5090", "/loket/sounds", "/loket", "/usr/lib/x86_64-linux-gnu/asterisk/modules", 60, "10000-10999",
-                allAmiEvents);
+                allAmiEvents, comparisonQueue);
+    }
+
+    /**
+     * Callers, anonymous ones too, reach the entry numbers and nothing else of Loket's: not an
+     * entry by its name (a chat or e-mail entry's flow as a call), not Asterisk's own queue of the
+     * agents (calls Loket never sees), which only the load script's comparison asks for.
+     */
+    @Test
+    void shouldLetCallersReachOnlyTheEntryNumbers() throws Exception {
+        LoadedConfig loaded = ConfigLoader.loadDefault();
+        AsteriskConfigWriter.write(loaded, options(new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101), false),
+                dir.resolve("secret"), dir.resolve("etc"));
+        String extensions = Files.readString(dir.resolve("etc/extensions.conf"));
+        String callers = extensions.substring(extensions.indexOf("[loket-callers]"), extensions.indexOf("[loket-route]"));
+        java.util.Set<String> reached = new java.util.TreeSet<>();
+        callers.lines().filter(l -> l.startsWith("exten => ")).forEach(l -> reached.add(l.substring(9, l.indexOf(','))));
+        java.util.Set<String> expected = new java.util.TreeSet<>(loaded.entryByNumber().keySet());
+        expected.add("_X.");
+        assertThat(reached).isEqualTo(expected);
+        assertThat(callers).doesNotContain("Queue(");
+
+        AsteriskConfigWriter.write(loaded, options(new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101), false, true),
+                dir.resolve("secret"), dir.resolve("etc2"));
+        assertThat(Files.readString(dir.resolve("etc2/extensions.conf")))
+                .contains("exten => app-queue,1,Answer()\n same => n,Queue(loket-fallback,,,,60)");
     }
 
     @Test
