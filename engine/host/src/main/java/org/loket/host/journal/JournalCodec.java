@@ -86,6 +86,56 @@ public final class JournalCodec {
     }
 
     /**
+     * What is wrong with a complete record, or null when it reads (or is of a later format: see
+     * {@link #later}). A record of this Loket's format must pass its checksum. One whose format byte
+     * reads otherwise is a record of this format whose format byte changed when its checksum holds
+     * with the format byte put back (a chance of 1 in 2^32 for a record of another format), and is
+     * damage too when no Loket writes its format (0, or 128 and above: negative as a signed byte). A record of
+     * format 1 (no checksum) is read unchecked, unless records with checksums came before it.
+     *
+     * @param record         the record's bytes, from its first at index 0
+     * @param length         how many there are
+     * @param afterChecksums whether records with checksums were read before it in its queue
+     * @return what to say after "is complete but", or null
+     */
+    static String problem(byte[] record, int length, CRC32C crc, boolean afterChecksums) {
+        if (length < 1) {
+            return null;
+        }
+        int format = record[0] & 0xff;
+        if (format == FORMAT_MAJOR) {
+            return checksumFails(record, length, crc) ? "fails its checksum" : null;
+        }
+        if (formatByteChanged(record, length, crc)) {
+            return "is of format " + format + " where its checksum says format " + FORMAT_MAJOR + ": its format byte changed";
+        }
+        if (format == FORMAT_WITHOUT_CHECKSUM) {
+            return afterChecksums ? "is of format " + FORMAT_WITHOUT_CHECKSUM + " (no checksum) after records of format "
+                    + FORMAT_MAJOR + ": its format byte changed" : null;
+        }
+        return later(record, length) ? null : "is of format " + format + ", which no Loket writes";
+    }
+
+    /**
+     * Whether a record is of a format later than this Loket's (written by a newer Loket, which this
+     * one cannot read) rather than damaged: see {@link #problem}, which must have found nothing.
+     */
+    static boolean later(byte[] record, int length) {
+        return length > 0 && record[0] > FORMAT_MAJOR;
+    }
+
+    /** Whether the record's checksum holds once its first byte reads this Loket's format again. */
+    private static boolean formatByteChanged(byte[] record, int length, CRC32C crc) {
+        if (length < 2 + TRAILER_BYTES) {
+            return false;
+        }
+        crc.reset();
+        crc.update(FORMAT_MAJOR);
+        crc.update(record, 1, length - 5);
+        return (int) crc.getValue() == (int) Scratch.INT.get(record, length - 4);
+    }
+
+    /**
      * Whether the command record at the reader's position carries citizens' pseudonyms (peeked, not
      * read): pass its answer to {@link #readCommandHeader} and {@link #readCommand}.
      */

@@ -9,7 +9,7 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * Reads a journal queue's records, one at a time, into a batch buffer, and refuses to take damage
- * for the end ({@link QueueEnd}) or a record whose content changed ({@link JournalCodec#checksumFails}):
+ * for the end ({@link QueueEnd}) or a record whose content changed ({@link JournalCodec#problem}):
  * what {@link Journal.CommandReader} and {@link Journal.DecisionReader} share. On the calling thread.
  * <p>A torn last record (a crash while it was written) is one Chronicle still marks incomplete:
  * the tailer does not see it, and it is the end. A complete record is checked: its checksum was
@@ -99,15 +99,17 @@ final class JournalRecords implements AutoCloseable {
             batch.readPositionRemaining(0, length);
             this.index = dc.index();
             this.length = length;
-            if (JournalCodec.checked(record, length)) {
-                checksums = true;
-                if (JournalCodec.checksumFails(record, length, crc)) {
-                    throw damaged(dc.index(), from, length, "fails its checksum", lastRead);
-                }
-            } else if (checksums && length > 0 && record[0] == JournalCodec.FORMAT_WITHOUT_CHECKSUM) {
-                throw damaged(dc.index(), from, length, "is of format " + JournalCodec.FORMAT_WITHOUT_CHECKSUM
-                        + " (no checksum) after records of format " + JournalCodec.FORMAT_MAJOR + ": its format byte changed", lastRead);
+            String problem = JournalCodec.problem(record, length, crc, checksums);
+            if (problem != null) {
+                throw damaged(dc.index(), from, length, problem, lastRead);
             }
+            if (JournalCodec.later(record, length)) {
+                throw new JournalCodec.FormatException(queue.file() + ": record " + queue.rollCycle().toSequenceNumber(dc.index())
+                        + " of " + end.dayFile() + " (bytes " + from + "-" + (from + length) + ") is of journal format " + record[0]
+                        + ", this Loket reads formats " + JournalCodec.FORMAT_WITHOUT_CHECKSUM + "-" + JournalCodec.FORMAT_MAJOR
+                        + ": a newer Loket wrote it; read the journal with that Loket. The last record read before it holds " + lastRead);
+            }
+            checksums |= JournalCodec.checked(record, length);
         }
         return READ;
     }

@@ -85,6 +85,36 @@ class JournalCodecTest {
         assertThat(in.readRemaining()).as("the entries end where the trailer starts").isZero();
     }
 
+    /**
+     * A record's format byte: a record of format 2 whose byte changed to any other value is damage
+     * (its checksum holds with 2), a record of format 1 is read unchecked unless records with
+     * checksums came before it, a later format is a newer Loket's, and format 0 nobody's.
+     */
+    @Test
+    void shouldTellAChangedFormatByteFromAnotherFormat() {
+        byte[] record = commandRecord();
+        assertThat(JournalCodec.problem(record, record.length, crc, false)).isNull();
+        for (int value = 0; value < 256; value++) {
+            if (value != JournalCodec.FORMAT_MAJOR) {
+                record[0] = (byte) value;
+                assertThat(JournalCodec.problem(record, record.length, crc, false)).as("format byte %d", value)
+                        .isEqualTo("is of format " + value + " where its checksum says format 2: its format byte changed");
+            }
+        }
+        byte[] old = asFormatOne(commandRecord());
+        assertThat(JournalCodec.problem(old, old.length, crc, false)).isNull();
+        assertThat(JournalCodec.problem(old, old.length, crc, true)).isEqualTo("is of format 1 (no checksum) after records of format 2:"
+                + " its format byte changed");
+        byte[] later = {JournalCodec.FORMAT_MAJOR + 1, JournalCodec.KIND_COMMAND, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        assertThat(JournalCodec.problem(later, later.length, crc, true)).isNull();
+        assertThat(JournalCodec.later(later, later.length)).isTrue();
+        later[0] = 0;
+        assertThat(JournalCodec.problem(later, later.length, crc, false)).isEqualTo("is of format 0, which no Loket writes");
+        later[0] = (byte) 0x90;
+        assertThat(JournalCodec.problem(later, later.length, crc, false)).isEqualTo("is of format 144, which no Loket writes");
+        assertThat(JournalCodec.later(later, later.length)).isFalse();
+    }
+
     /** A format-1 record of the same entries: the count in the header, no trailer (as Lokets before checksums wrote). */
     static byte[] asFormatOne(byte[] record) {
         int entries = record.length - 2 - JournalCodec.TRAILER_BYTES;

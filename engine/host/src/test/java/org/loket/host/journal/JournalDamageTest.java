@@ -204,6 +204,57 @@ class JournalDamageTest {
         assertRecoveryRefuses(file, "fails its checksum");
     }
 
+    /** Where a record's format byte is: the first after Chronicle's 4-byte header. */
+    private static final int FORMAT_BYTE = 4;
+
+    /**
+     * A record's format byte changed to any other value (format 1, which has no checksum; a later
+     * format; one no Loket writes) is damage with its place, not a record of another format: its
+     * checksum holds once the byte reads 2 again.
+     */
+    @Test
+    void shouldRefuseARecordWhoseFormatByteChangedWithItsPlace() throws Exception {
+        writeDays();
+        long at = headerOf("commands", 3, 1_000) + FORMAT_BYTE;
+        String lastGood = "command " + (2 * COMMANDS_PER_DAY + 1_000);
+        for (int value : new int[] {0, 1, 3, 7, 0x7f, 0x80, 0xff}) {
+            overwrite(dayFile("commands", 3), at, (byte) value, 1);
+            assertEveryReaderRefuses(dayFile("commands", 3).getFileName().toString(), "record 1000 ", "bytes ",
+                    "its format byte changed", lastGood);
+            overwrite(dayFile("commands", 3), at, (byte) JournalCodec.FORMAT_MAJOR, 1);
+        }
+        overwrite(dayFile("commands", 3), at, (byte) 5, 1);
+        assertRecoveryRefuses("record 1000 ", "its format byte changed", lastGood);
+        JournalRepair.Plan plan = JournalRepair.plan(folder);
+        assertThat(plan.commandDamage()).as("the repair finds it as damage").isNotNull();
+        assertThat(plan.lastCommandKept()).isEqualTo(2L * COMMANDS_PER_DAY + 1_000);
+    }
+
+    /** The journal's first record read as format 1 would be read unchecked, and wrongly: it is damage too. */
+    @Test
+    void shouldRefuseTheFirstRecordOfAJournalWhoseFormatByteChangedToOne() throws Exception {
+        writeDays();
+        overwrite(dayFile("commands", 1), headerOf("commands", 1, 0) + FORMAT_BYTE, (byte) JournalCodec.FORMAT_WITHOUT_CHECKSUM, 1);
+        assertEveryReaderRefuses(dayFile("commands", 1).getFileName().toString(), "record 0 ",
+                "is of format 1 where its checksum says format 2", "no command");
+    }
+
+    /**
+     * A power cut's damaged last record whose format byte changed is cut off by the repair like one
+     * that fails its checksum.
+     */
+    @Test
+    void shouldRepairAChangedFormatByteInTheLastRecord() throws Exception {
+        writeDays();
+        int last = recordsOf("commands", 3) - 1;
+        overwrite(dayFile("commands", 3), headerOf("commands", 3, last) + FORMAT_BYTE, (byte) 9, 1);
+        assertEveryReaderRefuses("its format byte changed", "command " + (DAYS * COMMANDS_PER_DAY - 1));
+        JournalRepair.Result repaired = JournalRepair.repair(folder, false,
+                java.time.Clock.fixed(java.time.Instant.parse("2026-05-04T10:15:30Z"), ZoneOffset.UTC));
+        assertThat(repaired.plan().lastCommandKept()).isEqualTo(DAYS * COMMANDS_PER_DAY - 1L);
+        assertThat(Replayer.replay(folder, null, null, Pace.MAX, null).identical()).isTrue();
+    }
+
     /**
      * A crash while a record is written leaves it as Chronicle began it, not marked complete: the
      * journal ends before it, as the engine had not yet let anything of it out. The files are copied

@@ -199,7 +199,7 @@ class JournalTest {
 
     /**
      * A record with a checksum whose format byte changed to 1 would be read unchecked, and wrongly
-     * (its count is where format 1 has entries): after records with checksums that is damage.
+     * (its count is where format 1 has entries): its checksum holds with format 2, so it is damage.
      */
     @Test
     void shouldRefuseARecordWithoutChecksumAfterRecordsWithOne() {
@@ -217,7 +217,7 @@ class JournalTest {
             assertThatThrownBy(() -> commands.next(read))
                     .isInstanceOf(JournalDamageException.class)
                     .hasMessageContaining("record 1 of")
-                    .hasMessageContaining("format 1 (no checksum) after records of format 2")
+                    .hasMessageContaining("is of format 1 where its checksum says format 2: its format byte changed")
                     .hasMessageContaining("the last record read intact holds command 1");
         }
     }
