@@ -187,9 +187,12 @@ public final class Journal implements AutoCloseable {
      * @param day           its UTC day
      * @param file          the file
      * @param firstSequence the sequence of its first command (commands) or the cause of its first
-     *                      decision group (decisions); -1 when it holds none
+     *                      decision group (decisions); -1 when it holds none, its first record is
+     *                      damaged, or is of a later format
+     * @param damage        null, or why its first record cannot be trusted (its place and what is
+     *                      wrong, as a reader says it): then where the day begins is not known
      */
-    public record DayFile(LocalDate day, Path file, long firstSequence) {
+    public record DayFile(LocalDate day, Path file, long firstSequence, String damage) {
     }
 
     /** The command journal's day files, oldest first. */
@@ -216,26 +219,37 @@ public final class Journal implements AutoCloseable {
             return days; // an empty queue
         }
         DateTimeFormatter names = DateTimeFormatter.ofPattern(queue.rollCycle().format()).withZone(ZoneOffset.UTC);
-        Bytes<?> batch = Bytes.allocateElasticOnHeap(256);
         Command command = new Command();
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         try (ExcerptTailer tailer = queue.createTailer()) {
             while (cycle >= 0) {
                 Instant start = Instant.ofEpochMilli((long) cycle * queue.rollCycle().lengthInMillis());
                 Path file = queue.file().toPath().resolve(names.format(start) + SingleChronicleQueue.SUFFIX);
                 long first = -1;
+                String damage = null;
                 if (!Files.exists(file)) {
                     // Deleted: Chronicle's listing of the folder may lag behind.
                 } else if (tailer.moveToCycle(cycle)) {
                     try (DocumentContext dc = tailer.readingDocument()) {
                         if (dc.isPresent()) {
-                            batch.clear();
-                            batch.write(dc.wire().bytes());
-                            first = firstSequence(batch, commandQueue, command);
+                            // Checked as the readers check it: a changed byte in its first sequence
+                            // would move where the retention thinks the day before ends.
+                            Bytes<?> in = dc.wire().bytes();
+                            long from = in.readPosition();
+                            byte[] record = new byte[Math.toIntExact(in.readRemaining())];
+                            in.read(from, record, 0, record.length);
+                            String problem = JournalCodec.problem(record, record.length, crc, false);
+                            if (problem != null) {
+                                damage = "record " + queue.rollCycle().toSequenceNumber(dc.index()) + " of " + file + " (bytes " + from
+                                        + "-" + (from + record.length) + ") is complete but " + problem;
+                            } else if (!JournalCodec.later(record, record.length)) {
+                                first = firstSequence(Bytes.wrapForRead(record), commandQueue, command);
+                            }
                         }
                     }
                 }
                 if (Files.exists(file)) {
-                    days.add(new DayFile(LocalDate.ofInstant(start, ZoneOffset.UTC), file, first));
+                    days.add(new DayFile(LocalDate.ofInstant(start, ZoneOffset.UTC), file, first, damage));
                 }
                 cycle = queue.nextCycle(cycle, TailerDirection.FORWARD);
             }
@@ -245,7 +259,7 @@ public final class Journal implements AutoCloseable {
         return days;
     }
 
-    /** The first sequence in a record (-1 if it holds none, or is of a format this Loket cannot read: listed, not read). */
+    /** The first sequence in a checked record (-1 if it holds none, or is of another kind: the readers of the day say so). */
     private static long firstSequence(Bytes<?> record, boolean commandQueue, Command command) {
         try {
             if (commandQueue) {

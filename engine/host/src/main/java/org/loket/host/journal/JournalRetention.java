@@ -23,6 +23,9 @@ import org.loket.host.snapshot.SnapshotStore;
  *       queues roll by the same clock).</li>
  *   <li>Snapshots older than the journal's new origin go too: they describe deleted days.</li>
  * </ul>
+ * Where a day ends is read from the first command of the next day file that holds one; a day file
+ * whose first record is damaged ({@link Journal.DayFile#damage}) holds the days before it back
+ * (a changed sequence there would have a day go that no snapshot covers), and says why.
  * The engine takes a snapshot at the start of every day, so a day can normally go as soon as its
  * time is up.
  */
@@ -61,11 +64,17 @@ public final class JournalRetention {
             if (!due(day.day(), days, today)) {
                 break;
             }
-            long last = firstAfter(commandDays, i) - 1;
-            if (last < 0) {
+            Journal.DayFile next = firstAfter(commandDays, i);
+            if (next == null) {
                 heldBack = day.day() + " stays: no later day file holds a command yet";
                 break;
             }
+            if (next.damage() != null) {
+                heldBack = day.day() + " stays: where its last command is cannot be known, since the next day file's first"
+                        + " record is damaged: " + next.damage();
+                break;
+            }
+            long last = next.firstSequence() - 1;
             if (last > covered) {
                 heldBack = day.day() + " stays: no snapshot at or after its last command (" + last + ") yet";
                 break;
@@ -99,14 +108,17 @@ public final class JournalRetention {
         return !day.plusDays(days + 1L).isAfter(today);
     }
 
-    /** The first sequence held by a day file after the {@code i}-th, or 0 when none holds one. */
-    private static long firstAfter(List<Journal.DayFile> days, int i) {
+    /**
+     * The first day file after the {@code i}-th that holds a command, or whose first record is
+     * damaged (its first sequence is not known); null when there is none.
+     */
+    private static Journal.DayFile firstAfter(List<Journal.DayFile> days, int i) {
         for (int j = i + 1; j < days.size(); j++) {
-            if (days.get(j).firstSequence() >= 0) {
-                return days.get(j).firstSequence();
+            if (days.get(j).firstSequence() >= 0 || days.get(j).damage() != null) {
+                return days.get(j);
             }
         }
-        return 0;
+        return null;
     }
 
     private static void delete(Journal.DayFile day) {

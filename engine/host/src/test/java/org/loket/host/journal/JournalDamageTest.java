@@ -256,6 +256,31 @@ class JournalDamageTest {
     }
 
     /**
+     * A day's first record is read unchecked by no one: the readers refuse it with its place, and
+     * the journal's retention, which takes where a day ends from the next day's first command, does
+     * not take a changed sequence there for the truth (it would delete a day no snapshot covers).
+     */
+    @Test
+    void shouldRefuseADamagedFirstRecordOfADayAndKeepTheDayBeforeIt() throws Exception {
+        DaysOfTraffic.write(folder, BenchWorkload.config(40, 4, 4, 7), DAY_1, DAYS, COMMANDS_PER_DAY, day -> false);
+        // The only snapshot ends inside day 1, after command 2,744 but before its last (3,000).
+        new SnapshotStore(folder.resolve("snapshots")).write(2_800, new byte[] {1, 2, 3});
+        // Day 2's first command, 3,001 (0xbb9), would read as 2,745 (0xab9): its sequence's second byte.
+        flipBit(dayFile("commands", 2), headerOf("commands", 2, 0) + COMMAND_TIMESTAMP - 8 + 1);
+        String lastGood = "command " + COMMANDS_PER_DAY;
+        assertEveryReaderRefuses(dayFile("commands", 2).getFileName().toString(), "record 0 ", "fails its checksum", lastGood);
+        try (Journal journal = Journal.openExisting(folder)) {
+            Journal.DayFile day2 = journal.commandDays().get(1);
+            assertThat(day2.firstSequence()).isEqualTo(-1);
+            assertThat(day2.damage()).contains("record 0 of ", day2.file().toString(), "fails its checksum");
+            JournalRetention.Result result = JournalRetention.apply(journal, 1, DAY_1.plusDays(30));
+            assertThat(result.commandDaysDeleted()).as("day 1 ends at command 3000, after the snapshot").isEmpty();
+            assertThat(result.heldBack()).contains(DAY_1.toString(), "damaged", day2.file().toString());
+        }
+        assertThat(dayFile("commands", 1)).exists();
+    }
+
+    /**
      * A crash while a record is written leaves it as Chronicle began it, not marked complete: the
      * journal ends before it, as the engine had not yet let anything of it out. The files are copied
      * while the writer is inside the record, which is what a kill -9 leaves on disk.
