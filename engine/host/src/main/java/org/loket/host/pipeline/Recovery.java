@@ -45,8 +45,7 @@ public final class Recovery {
         for (Path file : new SnapshotStore(journal.snapshotFolder()).files()) {
             // Left in place: it is evidence, fails its check again at every start (so the warning
             // repeats until someone looks), and pruning deletes it as newer snapshots are written.
-            Optional<SnapshotStore.Snapshot> snapshot = SnapshotStore.read(file,
-                    why -> LOG.warn("snapshot {} is unusable ({}): left in place, recovering from an older one", file, why));
+            Optional<SnapshotStore.Snapshot> snapshot = SnapshotStore.readOrWarn(file, LOG, "recovering from an older one");
             if (snapshot.isEmpty()) {
                 continue;
             }

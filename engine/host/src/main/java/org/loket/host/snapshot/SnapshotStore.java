@@ -14,8 +14,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Snapshot files of the core's state: {@code snapshot-<sequence>.bin}, each with a format
@@ -26,10 +29,21 @@ import java.util.zip.CRC32;
  * file's size. So a changed byte anywhere makes the snapshot unusable rather than a state put
  * at the wrong place in the journal. Like the journal's checksums, this finds damage, not a
  * deliberate edit.
+ * <p>A snapshot that fails its check is skipped, left in place, and said once per process with its
+ * file and why ({@link #readOrWarn}): by recovery, the retention and every reader that looks for a
+ * snapshot (replay, report, trace extract, the wallboard's today), each going on from another
+ * snapshot or the journal's start.
  */
 public final class SnapshotStore {
     /** Format of the snapshot file; a reader refuses another. */
     public static final int FORMAT_VERSION = 1;
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
+    /**
+     * The files this process has said are unusable. Once each: recovery, the retention and the
+     * readers come back to the same files (a report with adherence reads the journal twice, the
+     * wallboard every day), and the file stays as it is until pruning deletes it.
+     */
+    private static final Set<Path> SAID = ConcurrentHashMap.newKeySet();
     private static final int MAGIC = 0x4C4B_534E; // "LKSN"
     private static final String PREFIX = "snapshot-";
     private static final String SUFFIX = ".bin";
@@ -69,7 +83,7 @@ public final class SnapshotStore {
         for (Path file : files()) {
             long sequence = sequenceOf(file);
             if (sequence <= maxSequence) {
-                Optional<Snapshot> snapshot = read(file);
+                Optional<Snapshot> snapshot = readOrWarn(file, LOG, "an older one is used");
                 if (snapshot.isPresent()) {
                     return snapshot;
                 }
@@ -86,7 +100,7 @@ public final class SnapshotStore {
         List<Path> files = files();
         for (int i = files.size() - 1; i >= 0; i--) {
             if (sequenceOf(files.get(i)) >= minSequence) {
-                Optional<Snapshot> snapshot = read(files.get(i));
+                Optional<Snapshot> snapshot = readOrWarn(files.get(i), LOG, "a newer one is used");
                 if (snapshot.isPresent()) {
                     return snapshot;
                 }
@@ -103,7 +117,7 @@ public final class SnapshotStore {
         for (Path file : files()) {
             try {
                 if (Files.getLastModifiedTime(file).toInstant().isBefore(time)) {
-                    Optional<Snapshot> snapshot = read(file);
+                    Optional<Snapshot> snapshot = readOrWarn(file, LOG, "an older one, or the journal's start, is used");
                     if (snapshot.isPresent()) {
                         return snapshot;
                     }
@@ -185,9 +199,19 @@ public final class SnapshotStore {
         }
     }
 
-    /** Reads a snapshot file; empty when it is torn or corrupt (its CRC does not match). */
-    public static Optional<Snapshot> read(Path file) {
-        return read(file, why -> { });
+    /**
+     * Reads a snapshot file; when it is torn or corrupt, warns on {@code log} with the file, why and
+     * what the caller does {@code instead}, the first time this process finds that file unusable.
+     *
+     * @param instead what follows "left in place, " ("recovering from an older one")
+     * @throws IllegalStateException when it is a snapshot of another format
+     */
+    public static Optional<Snapshot> readOrWarn(Path file, Logger log, String instead) {
+        return read(file, why -> {
+            if (SAID.add(file.toAbsolutePath().normalize())) {
+                log.warn("snapshot {} is unusable ({}): left in place, {}", file, why, instead);
+            }
+        });
     }
 
     /**

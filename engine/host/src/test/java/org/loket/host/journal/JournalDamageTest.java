@@ -13,6 +13,8 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
+import java.nio.file.attribute.FileTime;
 import java.time.ZoneOffset;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -26,6 +28,8 @@ import org.loket.core.command.Command;
 import org.loket.core.testkit.Commands;
 import org.loket.host.bench.BenchWorkload;
 import org.loket.host.kpi.JournalKpis;
+import org.loket.host.kpi.KpiReport;
+import org.loket.host.kpi.TodayKpis;
 import org.loket.host.pipeline.Engine;
 import org.loket.host.pipeline.EngineSettings;
 import org.loket.host.pipeline.Recovery;
@@ -405,18 +409,80 @@ class JournalDamageTest {
 
     /** Starts an engine on a journal folder and closes it: how it recovered, with what recovery logged into {@code logged}. */
     private static Recovery.Result recover(Path journalFolder, List<String> logged) {
-        Logger logger = (Logger) LoggerFactory.getLogger(Recovery.class);
+        return logging(Recovery.class, logged, () -> {
+            try (Journal journal = Journal.open(journalFolder)) {
+                Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+                engine.close();
+                return engine.recovery();
+            }
+        });
+    }
+
+    /** What {@code action} returns, with what it logged through {@code source}'s logger into {@code logged}. */
+    private static <T> T logging(Class<?> source, List<String> logged, Supplier<T> action) {
+        Logger logger = (Logger) LoggerFactory.getLogger(source);
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
         logger.addAppender(log);
-        try (Journal journal = Journal.open(journalFolder)) {
-            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
-            engine.close();
-            return engine.recovery();
+        try {
+            return action.get();
         } finally {
             logger.detachAppender(log);
             log.list.forEach(event -> logged.add(event.getFormattedMessage()));
         }
+    }
+
+    /** Dates the snapshots (n * 3000, after day n) as written at 20:00 of their day, as {@code report --day} looks for them. */
+    private void writtenAtTheEndOfTheirDays() throws Exception {
+        for (Path snapshot : snapshotFiles()) {
+            long day = SnapshotStore.sequenceOf(snapshot) / COMMANDS_PER_DAY - 1;
+            Files.setLastModifiedTime(snapshot, FileTime.from(DAY_1.plusDays(day).atTime(20, 0).toInstant(ZoneOffset.UTC)));
+        }
+    }
+
+    /**
+     * A reader of a journal whose oldest day the retention deleted starts at the snapshot after it;
+     * when that snapshot is unusable, it says so once, with the file and why, and starts at the next.
+     */
+    @Test
+    void shouldSayOnceWhichSnapshotAReaderOfATrimmedJournalSkipped() throws Exception {
+        writeDays();
+        try (Journal journal = Journal.open(folder)) {
+            assertThat(JournalRetention.apply(journal, 1, DAY_1.plusDays(DAYS - 1)).commandDaysDeleted()).containsExactly(DAY_1);
+        }
+        Path origin = snapshotFiles().getLast();
+        assertThat(SnapshotStore.sequenceOf(origin)).isEqualTo(COMMANDS_PER_DAY);
+        overwrite(origin, Files.size(origin) / 2, (byte) 'B', 8);
+        List<String> said = new ArrayList<>();
+        var replay = logging(SnapshotStore.class, said, () -> Replayer.replay(folder, null, null, Pace.MAX, null));
+        assertThat(replay.identical()).isTrue();
+        assertThat(replay.commands()).as("from the next snapshot, 6000, on").isEqualTo(COMMANDS_PER_DAY);
+        logging(SnapshotStore.class, said, () -> JournalKpis.read(folder, ZoneId.of("UTC"), 5_000));
+        assertThat(said).as("said once").singleElement().satisfies(line -> assertThat(line)
+                .contains(origin.toString(), "checksum mismatch", "left in place", "a newer one is used"));
+        assertThat(origin).as("left in place").exists();
+    }
+
+    /**
+     * A report of one day starts at the newest snapshot written before the day; an unusable one is
+     * said once, with the file and why, and the report reads from an older one: the same figures.
+     */
+    @Test
+    void shouldSayOnceWhichSnapshotAReportOfADaySkippedAndGiveTheSameFigures() throws Exception {
+        writeDays();
+        writtenAtTheEndOfTheirDays();
+        LocalDate day3 = DAY_1.plusDays(2);
+        KpiReport intact = TodayKpis.ofDay(folder, ZoneOffset.UTC, 5_000, day3);
+        Path beforeDay3 = snapshotFiles().get(1);
+        assertThat(SnapshotStore.sequenceOf(beforeDay3)).isEqualTo(2L * COMMANDS_PER_DAY);
+        flipBit(beforeDay3, 8 + 6); // the header's sequence: 6000 becomes 6256
+        writtenAtTheEndOfTheirDays();
+        List<String> said = new ArrayList<>();
+        KpiReport skipped = logging(SnapshotStore.class, said, () -> TodayKpis.ofDay(folder, ZoneOffset.UTC, 5_000, day3));
+        logging(SnapshotStore.class, said, () -> TodayKpis.ofDay(folder, ZoneOffset.UTC, 5_000, day3));
+        assertThat(skipped).isEqualTo(intact);
+        assertThat(said).as("said once").singleElement().satisfies(line -> assertThat(line)
+                .contains(beforeDay3.toString(), "header corrupt", "an older one, or the journal's start, is used"));
     }
 
     /**
