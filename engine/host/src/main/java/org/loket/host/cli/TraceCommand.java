@@ -32,7 +32,9 @@ final class TraceCommand {
         @Option(names = "--seed", required = true, description = "random seed")
         long seed;
 
-        @Option(names = "--scale", defaultValue = "1", description = "multiplies the scenario's volume; default ${DEFAULT-VALUE}")
+        // The figure is TraceGenerator.MAX_CONTACTS (an annotation cannot format it): SimulationCommandsTest checks they agree.
+        @Option(names = "--scale", defaultValue = "1", description = "multiplies the scenario's volume, up to 5,000,000 contacts a day "
+                + "(the trace is built in memory; a larger scale is refused, naming the largest that fits); default ${DEFAULT-VALUE}")
         double scale;
 
         @Option(names = "--params", description = "parameter file (default: the shipped digid-traffic.json)")

@@ -261,6 +261,13 @@ class SimulationCommandsTest {
     }
 
     @Test
+    void traceGenerateShouldSayHowFarItScales() {
+        Result help = run("trace", "generate", "--help");
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("--scale", String.format(java.util.Locale.ROOT, "up to %,d contacts a day",
+                org.loket.host.trace.TraceGenerator.MAX_CONTACTS));
+    }
+
+    @Test
     void shouldRefuseAServiceLevelTargetThatIsNotAShare() {
         Result r = run("report", "--journal", folder.resolve("no-journal").toString(), "--sl-target", "80");
         assertThat(r.exit()).isNotZero();
