@@ -308,8 +308,54 @@ public final class ConfigLoader {
             }
             if (!problems.hasErrors()) {
                 warnUnreachedNodes(routing);
+                warnQueuesOnlyTransfersReach(routing);
             }
             return routing;
+        }
+
+        /**
+         * Names each queue no route leads to: no entry starts there, no flow node hands contacts to
+         * it (a queue leaf, a menu's fallback, a {@code byChannel} queue of either), no escalation step
+         * or deflection overflows to it. Agents can still transfer contacts there, so a warning: a
+         * queue kept for transfers (a second line) is a design; a queue whose flow leaf was rewired
+         * elsewhere, or whose overflow was dropped, is a slip the check would otherwise not show.
+         * A leaf of a node no entry reaches counts as a route here: that node has its own warning.
+         */
+        private void warnQueuesOnlyTransfersReach(RoutingConfig routing) {
+            boolean[] routed = new boolean[routing.queues().size()];
+            for (EntrySpec entry : routing.entries()) {
+                routes(routed, entry.queueId());
+            }
+            for (FlowNode node : routing.flowNodes()) {
+                routes(routed, node.kind() == FlowNode.Kind.QUEUE ? node.queueId() : node.fallbackQueueId());
+                for (int n = 0; node.queueByChannel() != null && n < node.queueByChannel().length; n++) {
+                    routes(routed, node.queueByChannel()[n]);
+                }
+            }
+            for (QueueSpec queue : routing.queues()) {
+                for (EscalationStep step : queue.steps()) {
+                    if (step.action() == EscalationStep.Action.OVERFLOW) {
+                        routes(routed, step.overflowQueueId());
+                    }
+                }
+                if (queue.deflection().active() && queue.deflection().action() == EscalationStep.Action.OVERFLOW) {
+                    routes(routed, queue.deflection().queueId());
+                }
+            }
+            for (int q = 0; q < routed.length; q++) {
+                if (!routed[q]) {
+                    Located at = queueNodes.get(q);
+                    problems.warning(at.file, at.node, "queues[" + q + "]", "queue '" + routing.queues().get(q).name()
+                            + "': no entry, flow leaf, menu fallback, escalation step or deflection routes to it; only agents'"
+                            + " transfers reach it");
+                }
+            }
+        }
+
+        private static void routes(boolean[] routed, int queue) {
+            if (queue >= 0 && queue < routed.length) {
+                routed[queue] = true;
+            }
         }
 
         /**

@@ -716,7 +716,33 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void shouldReachEveryFlowNodeOfTheDefaultAndTheExamples() throws Exception {
+    void shouldWarnAboutEachQueueOnlyTransfersReachAndStillLoad() throws ConfigException {
+        LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", """
+                skills: [s]
+                prompts: {p: {nl: p}}
+                queues:
+                  - {name: by-entry, channel: email, skill: s}
+                  - {name: by-leaf, channel: voice, skill: s, escalation: [{after: 60, overflow: by-step}]}
+                  - {name: by-step, channel: voice, skill: s, deflect: {maxWaiting: 5, overflow: by-deflect}}
+                  - {name: by-deflect, channel: voice, skill: s}
+                  - {name: by-fallback, channel: voice, skill: s}
+                  - {name: by-chat, channel: chat, skill: s}
+                  - {name: second-line, channel: voice, skill: s}
+                  - {name: unwired, channel: voice, skill: s, escalation: [{after: 30, overflow: by-leaf}]}
+                flows:
+                  - {name: main, kind: menu, prompt: p, fallbackQueue: by-fallback, options: {"1": to-q}}
+                  - {name: to-q, kind: queue, prompt: p, queue: by-leaf, byChannel: {chat: by-chat}}
+                entries: [{name: phone, flow: main}, {name: mail, queue: by-entry}]
+                """);
+        List<ConfigProblem> transfersOnly = loaded.warnings().stream().filter(w -> w.message().contains("only agents' transfers")).toList();
+        assertThat(transfersOnly).extracting(ConfigProblem::field).containsExactly("queues[6]", "queues[7]");
+        assertThat(transfersOnly.getFirst()).satisfies(problem(10, "queues[6]", null, "queue 'second-line': no entry, flow leaf, menu"
+                + " fallback, escalation step or deflection routes to it; only agents' transfers reach it"));
+        assertThat(transfersOnly).allSatisfy(w -> assertThat(w.warning()).isTrue());
+    }
+
+    @Test
+    void shouldReachEveryFlowNodeAndQueueOfTheDefaultAndTheExamples() throws Exception {
         List<LoadedConfig> shipped = new java.util.ArrayList<>(List.of(ConfigLoader.loadDefault()));
         try (var examples = java.nio.file.Files.list(java.nio.file.Path.of("examples"))) {
             for (java.nio.file.Path folder : examples.sorted().toList()) {
@@ -724,6 +750,6 @@ class ConfigLoaderTest {
             }
         }
         assertThat(shipped).hasSizeGreaterThan(1).allSatisfy(config -> assertThat(config.warnings()).as(config.source())
-                .noneSatisfy(w -> assertThat(w.message()).contains("reached from no entry")));
+                .noneSatisfy(w -> assertThat(w.message()).containsAnyOf("reached from no entry", "only agents' transfers")));
     }
 }

@@ -56,6 +56,16 @@ class ConfigCommandTest {
     }
 
     @Test
+    void shouldPassAQueueOnlyTransfersReachWithAWarningNamingIt() throws Exception {
+        StringWriter out = new StringWriter();
+        int exit = execute(out, "config", "check", config("second-line", BASE.replace("queues: [{name: q, channel: chat, skill: s}]",
+                "queues: [{name: q, channel: chat, skill: s}, {name: second-line, channel: chat, skill: s}]")).toString());
+        assertThat(exit).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("warning: routing.yaml:3: queues[1]: queue 'second-line': no entry, flow leaf, menu fallback,"
+                + " escalation step or deflection routes to it; only agents' transfers reach it", "ok: ");
+    }
+
+    @Test
     void shouldSayAheadThatALiveReloadDroppingAPauseReasonWaitsForAgentsPausedWithIt() throws Exception {
         StringWriter out = new StringWriter();
         int exit = execute(out, "config", "diff", config("a", BASE + "pauseReasons: [break, training]\n").toString(),
