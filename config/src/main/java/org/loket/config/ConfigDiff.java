@@ -49,12 +49,18 @@ public final class ConfigDiff {
                 describe(rb.entries(), EntrySpec::name, e -> entry(rb, e)), Integer.MAX_VALUE);
         items(lines, "hours", hours(a.hours()), hours(b.hours()), Integer.MAX_VALUE);
         items(lines, "holiday", holidays(a.hours()), holidays(b.hours()), Integer.MAX_VALUE);
-        codes(lines, "pause reason", "pauseReasons", ra.pauseReasons(), rb.pauseReasons());
+        codes(lines, "pause reason", "pauseReasons", ra.pauseReasons(), rb.pauseReasons(),
+                "the journal holds positions: a code now names another pause reason, in reports too");
         if (!keepsPlaces(ra.pauseReasons(), rb.pauseReasons())) {
             // The applier's check (ConfigApplier.pauseReasonsInUse), said ahead.
             lines.add("pauseReasons: a live reload of this waits while an agent is paused with a reason it drops or moves (and names them)");
         }
-        codes(lines, "wrap-up code", "wrapUpCodes", ra.wrapUpCodes(), rb.wrapUpCodes());
+        // Nothing live holds a wrap-up code: each is given, by name or *57N, with the list in force
+        // then, and journal readers label it with that list (ConfigApplierTest), so no wait and no
+        // mislabelled report; what changes is the number behind a name.
+        codes(lines, "wrap-up code", "wrapUpCodes", ra.wrapUpCodes(), rb.wrapUpCodes(),
+                "a code is its place: from the reload on, an agent's phone dialling *57N gives another wrap-up code;"
+                        + " codes given before keep their names in reports");
         items(lines, "supervisor", supervisors(a), supervisors(b), Integer.MAX_VALUE);
         return lines;
     }
@@ -75,12 +81,12 @@ public final class ConfigDiff {
      * Names whose position is their journaled code: added and removed ones, and a line with both
      * lists when a name kept its place no longer (a code then means another name).
      */
-    private static void codes(List<String> lines, String kind, String section, List<String> a, List<String> b) {
+    /** @param moved what it means that a name moved, said when one did */
+    private static void codes(List<String> lines, String kind, String section, List<String> a, List<String> b, String moved) {
         names(lines, kind, a, b);
         int common = Math.min(a.size(), b.size());
         if (!a.subList(0, common).equals(b.subList(0, common))) {
-            lines.add(section + ": " + a + " -> " + b + " (the journal holds positions: a code now names another "
-                    + kind + ", in reports too)");
+            lines.add(section + ": " + a + " -> " + b + " (" + moved + ")");
         }
     }
 

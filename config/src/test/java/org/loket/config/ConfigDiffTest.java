@@ -56,8 +56,9 @@ class ConfigDiffTest {
         assertThat(ConfigDiff.diff(a, ConfigLoader.parseOne("r.yaml", base + "pauseReasons: [break, training]\nwrapUpCodes: [solved]\n")))
                 .containsExactly("+ wrap-up code solved", "- wrap-up code resolved", "- wrap-up code referred",
                         "- wrap-up code callback-needed", "- wrap-up code no-action",
-                        "wrapUpCodes: [resolved, referred, callback-needed, no-action] -> [solved] (the journal holds positions: a code "
-                                + "now names another wrap-up code, in reports too)");
+                        "wrapUpCodes: [resolved, referred, callback-needed, no-action] -> [solved] (a code is its place: from the reload"
+                                + " on, an agent's phone dialling *57N gives another wrap-up code; codes given before keep their names in"
+                                + " reports)");
     }
 
     @Test

@@ -114,14 +114,19 @@ class ConfigApplierTest {
 
     /** Four agents and the given pause reasons (a reason's code is 16 + its place). */
     static String pausing(long version, String pauseReasons) {
+        return fourAgents(version, "", "pauseReasons: " + pauseReasons);
+    }
+
+    /** Four agents (ann, bob, cas, dan) at voice queue q, with {@code queueFields} added to it and {@code section} after. */
+    private static String fourAgents(long version, String queueFields, String section) {
         return """
                 version: %d
                 skills: [s]
-                queues: [{name: q, channel: voice, skill: s}]
+                queues: [{name: q, channel: voice, skill: s%s}]
                 agents: [{name: ann, skills: {s: 3}}, {name: bob, skills: {s: 3}}, {name: cas, skills: {s: 3}}, {name: dan, skills: {s: 3}}]
                 entries: [{name: phone, queue: q}]
-                pauseReasons: %s
-                """.formatted(version, pauseReasons) + RunningEngine.PHONE_PROMPTS;
+                %s
+                """.formatted(version, queueFields, section) + RunningEngine.PHONE_PROMPTS;
     }
 
     @Test
@@ -154,5 +159,41 @@ class ConfigApplierTest {
         assertThat(applied.kind()).as(applied.message()).isEqualTo(Kind.APPLIED);
         assertThat(running.<String>query(core -> core.config().pauseReasonLabel(core.agentPauseReason(3))))
                 .as("dan's pause still reads as break").isEqualTo("break");
+    }
+
+    /** Queue q with after-call work (ten minutes at most) and the given wrap-up codes (a code is its place). */
+    private static String wrappingUp(long version, String wrapUpCodes) {
+        return fourAgents(version, ", wrapUpSeconds: 600", "wrapUpCodes: " + wrapUpCodes);
+    }
+
+    /**
+     * Wrap-up codes are places in a list too, but nothing live holds one: a contact in after-call
+     * work gets its code with WRAP_UP_DONE, which the desktop maps from the code's name and the
+     * phone from *57N with the list in force then, and every reader labels it with the list in force
+     * at that command. So a reload that reorders or drops codes while contacts are in wrap-up
+     * applies, and the reports label each code as it was given, before the reload and after.
+     */
+    @Test
+    void shouldApplyAReloadThatReordersOrDropsWrapUpCodesWhileContactsAreInWrapUp() throws Exception {
+        assertThat(applier.apply(RunningEngine.write(folder.resolve("v2"), wrappingUp(2, "[solved, letter-sent, escalated]"))).kind())
+                .isEqualTo(Kind.APPLIED);
+        running.logIn(0);
+        for (long contact : new long[] {7, 8}) {
+            running.arrive(contact);
+            running.held(org.loket.core.command.CommandType.OFFER_ACCEPTED, contact, 0, -1);
+            running.held(org.loket.core.command.CommandType.CONTACT_ENDED, contact, 0, -1);
+            if (contact == 7) {
+                running.held(org.loket.core.command.CommandType.WRAP_UP_DONE, contact, 0, 1); // letter-sent
+            }
+        }
+        assertThat(running.contactState(8)).isEqualTo(ContactState.WRAP_UP);
+
+        ConfigApplier.Outcome outcome = applier.apply(RunningEngine.write(folder.resolve("v3"), wrappingUp(3, "[escalated, solved]")));
+        assertThat(outcome.kind()).as(outcome.message()).isEqualTo(Kind.APPLIED);
+        assertThat(running.contactState(8)).isEqualTo(ContactState.WRAP_UP);
+        running.held(org.loket.core.command.CommandType.WRAP_UP_DONE, 8, 0, 0); // escalated, by the list now in force
+
+        var report = org.loket.host.kpi.JournalKpis.read(folder.resolve("journal"), java.time.ZoneOffset.UTC, 5_000);
+        assertThat(report.totals().wrapUpCodes()).containsExactly(java.util.Map.entry("escalated", 1L), java.util.Map.entry("letter-sent", 1L));
     }
 }

@@ -100,6 +100,16 @@ final class RunningEngine implements AutoCloseable {
         });
     }
 
+    /** A command of an agent about a contact it holds (accept, end, wrap-up done), with {@code reason} (a wrap-up's code). */
+    void held(CommandType type, long contactId, int agentId, int reason) throws Exception {
+        publish((c, unused) -> {
+            c.type = type;
+            c.contactId = contactId;
+            c.agentId = agentId;
+            c.reason = reason;
+        });
+    }
+
     private void publish(CommandType type, long contactId, int agentId) throws Exception {
         publish((c, unused) -> {
             c.type = type;
