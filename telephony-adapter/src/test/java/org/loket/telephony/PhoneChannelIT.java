@@ -48,8 +48,8 @@ import org.loket.telephony.config.AsteriskConfigWriter;
  * agent-4 answer; agent-2 rings out; agent-6 rejects with 486 Busy), and sipp phones of supervisors
  * that authenticate. Assertions
  * read the journal Loket writes, sipp's results and (for monitoring) Asterisk's CLI.
- * The tests run in order on one Asterisk and one Loket; the last three restart Asterisk, stop Loket,
- * and start it again to kill it mid-call.
+ * The tests run in order on one Asterisk and one Loket; the last four restart Asterisk, stop Loket,
+ * and start it again to kill it mid-call (and mid-ring).
  * Loket watches a copy of the configuration folder, which the live-reload scenario changes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -73,6 +73,7 @@ class PhoneChannelIT {
     private static final String WRAP_UP_NUMBER = "0881234574";
     private static final String TRANSFER_NUMBER = "0881234575";
     private static final String BUSY_NUMBER = "0881234576";
+    private static final String SLOW_NUMBER = "0881234577";
     /** agent-3's, agent-4's and agent-6's desktop logins (chat.agent-secret.NAME). */
     private static final String DESK_SECRET = "desk-" + Long.toHexString(new SecureRandom().nextLong());
     /** agent-5's phone registers with this password; the other agents' phones have static contacts. */
@@ -116,7 +117,7 @@ class PhoneChannelIT {
         AsteriskConfigWriter.write(config, new AsteriskConfigWriter.Options("127.0.0.1:5060", "127.0.0.1:5038", "loket",
                 "127.0.0.1:4573", new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101, false,
                         Map.of("agent-5", SOFTPHONE_PASSWORD, "lead-1", LEAD_PASSWORD, "coach-1", COACH_PASSWORD)), "sip:127.0.0.1:5090",
-                "/loket/sounds", "/loket", "/usr/lib/x86_64-linux-gnu/asterisk/modules", 60, "10000-10999", false),
+                "/loket/sounds", "/loket", "/usr/lib/x86_64-linux-gnu/asterisk/modules", 60, "10000-10999", false, false),
                 secret, ASTERISK.resolve("etc"));
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
@@ -1266,10 +1267,7 @@ class PhoneChannelIT {
         Decision offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == ringingContact, 15);
         assertThat(agentName(offer.agentId)).isEqualTo("agent-2");
 
-        loket.toHandle().destroyForcibly(); // SIGKILL; unlike Process.destroyForcibly it leaves the output readable
-        assertThat(loket.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        poll();
-        Command lastBeforeKill = commands.get(commands.size() - 1);
+        Command lastBeforeKill = killLoket();
         Thread.sleep(4_500); // down past the offer's 4 s: its timer is due when Loket starts again
         int restartLines = loketOutput.size();
         startLoket();
@@ -1302,6 +1300,94 @@ class PhoneChannelIT {
         waiting.stop();
         ringing.stop();
         assertEveryContactEndedOnce();
+    }
+
+    /**
+     * Loket killed while slow-voice rings agent-2 (a 30 s offer), twice. First agent-2's phone rings
+     * on through the restart: the restarted gateway asks Asterisk, finds it ringing, hangs it up
+     * (the caller's dead AGI takes the fallback route) and ends the contact as abandoned, as of the
+     * journal's end. Then agent-2's phone answers after 3 s, while Loket is down: the restarted
+     * gateway finds it in the call and accepts the offer ({@code FOUND_AT_RESTART}) instead of ending
+     * a conversation that goes on and leaving agent-2 free for the next caller; it ends as answered
+     * when the caller hangs up. agent-2 is never paused for either ring.
+     */
+    @Test
+    @Order(28)
+    void aCrashOfLoketWhileAnAgentRingsStopsTheRingOrKeepsTheCallTheAgentAnswered() throws Exception {
+        int agent2 = agentId("agent-2");
+        poll();
+        long before = commands.get(commands.size() - 1).sequence;
+        // The ring outlives the process and the restart.
+        Sipp ringing = call("0612000017", SLOW_NUMBER, new Sipp.Caller().pause(20_000).hangUp());
+        long ringingContact = nextArrival();
+        Decision offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == ringingContact, 15);
+        assertThat(agentName(offer.agentId)).isEqualTo("agent-2");
+        awaitCli("core show channels concise", out -> out.lines().anyMatch(l -> l.contains("PJSIP/agent-2-") && l.contains("!Ringing!")));
+        Command lastBeforeKill = killLoket();
+        int restartLines = loketOutput.size();
+        startLoket();
+        Command ended = awaitCommand(c -> c.type == CommandType.CONTACT_ABANDONED && c.contactId == ringingContact, 60);
+        assertThat(ended.reason).isEqualTo(Command.ENDED_AT_RESTART);
+        assertThat(ended.timestampNs).as("as of the journal's end").isEqualTo(lastBeforeKill.timestampNs);
+        awaitOutput(restartLines, "agent-2's phone still rang for it; stopped", 10);
+        awaitCli("core show channels concise", out -> out.lines().noneMatch(l -> l.contains("PJSIP/agent-2-")));
+        awaitOutput(restartLines, "AMI connected", 30);
+        assertThat(atRestart("rings_stopped")).as("counted").isEqualTo(1);
+        assertThat(ringing.await(30)).as(diagnostics(ringing)).isZero();
+
+        // agent-2 answers while Loket is down.
+        phones.stream().filter(p -> p.name.equals("agent-2")).findFirst().orElseThrow().stop();
+        phones.add(Sipp.phone(SIPP, "agent-2-late", Sipp.Phone.ANSWER_LATE, 3_000, 5102, 5124, 5111));
+        Sipp talking = call("0612000018", SLOW_NUMBER, new Sipp.Caller().pause(25_000).hangUp());
+        long talkingContact = nextArrival();
+        offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == talkingContact, 15);
+        assertThat(agentName(offer.agentId)).isEqualTo("agent-2");
+        lastBeforeKill = killLoket();
+        awaitCli("core show channels concise", out -> out.lines().anyMatch(l -> l.contains("PJSIP/agent-2-") && l.contains("!Up!")));
+        restartLines = loketOutput.size();
+        startLoket();
+        Command accepted = awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == talkingContact, 60);
+        assertThat(accepted.reason).isEqualTo(Command.FOUND_AT_RESTART);
+        assertThat(accepted.timestampNs).as("as of the journal's end").isEqualTo(lastBeforeKill.timestampNs);
+        awaitOutput(restartLines, "agent-2 answered it while Loket was down", 10);
+        awaitOutput(restartLines, "AMI connected", 30);
+        assertThat(atRestart("calls_answered")).as("counted").isEqualTo(1);
+        assertThat(decisionsOf(talkingContact)).as("the conversation goes on").noneMatch(d -> d.type == DecisionType.END_CONTACT);
+
+        assertThat(talking.await(60)).as(diagnostics(talking)).isZero();
+        assertThat(outcomeOf(talkingContact, 15)).isEqualTo(Outcome.ANSWERED);
+        poll();
+        assertThat(decisions).as("agent-2 was not paused for either ring").noneMatch(d -> d.type == DecisionType.AGENT_STATE
+                && d.agentId == agent2 && d.reason == PauseReason.NO_ANSWER && d.causeSequence > before);
+        assertThat(decisions).as("no timer retracted the offers").noneMatch(d -> d.type == DecisionType.RETRACT_OFFER
+                && (d.contactId == ringingContact || d.contactId == talkingContact));
+        assertEveryContactEndedOnce();
+    }
+
+    /** SIGKILLs Loket (unlike Process.destroyForcibly, ProcessHandle's leaves the output readable); returns the last journaled command. */
+    private Command killLoket() throws InterruptedException {
+        loket.toHandle().destroyForcibly();
+        assertThat(loket.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        poll();
+        return commands.get(commands.size() - 1);
+    }
+
+    /** {@code loket_telephony_<name>_at_restart_total} of the running Loket (its admin API may still be starting: 15 s). */
+    private long atRestart(String name) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            try {
+                String metrics = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                return sample(metrics, "loket_telephony_" + name + "_at_restart_total", "");
+            } catch (java.net.ConnectException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
     }
 
     /** Waits until Loket's output after line {@code from} has a line containing {@code text}. */

@@ -182,7 +182,11 @@ final class Sipp {
             """;
 
     /** What an agent's phone does with each call. */
-    enum Phone { ANSWER, ANSWER_AND_HANG_UP, RING_OUT, REJECT }
+    /**
+     * How a phone takes a call: answers after 200 ms, answers and hangs up after {@code holdMs},
+     * answers after ringing {@code holdMs} ({@code ANSWER_LATE}), never answers, or rejects (486).
+     */
+    enum Phone { ANSWER, ANSWER_AND_HANG_UP, ANSWER_LATE, RING_OUT, REJECT }
 
     static String phoneScenario(Phone phone, long holdMs) {
         String invite = """
@@ -205,12 +209,12 @@ final class Sipp {
                 """;
         // sipp refuses a variable used once: remember only the header this phone needs later.
         invite = invite.formatted(phone == Phone.RING_OUT ? "CSeq:" : "From:");
-        if (phone == Phone.ANSWER || phone == Phone.REJECT) {
+        if (phone == Phone.ANSWER || phone == Phone.ANSWER_LATE || phone == Phone.REJECT) {
             invite = invite.replaceFirst("(?s)<recv request=\"INVITE\" rrs=\"true\">.*?</recv>", "<recv request=\"INVITE\" rrs=\"true\"/>");
         }
         String body = switch (phone) {
-            case ANSWER, ANSWER_AND_HANG_UP -> """
-                      <pause milliseconds="200"/>
+            case ANSWER, ANSWER_AND_HANG_UP, ANSWER_LATE -> """
+                      <pause milliseconds="%RING%"/>
                       <send retrans="500"><![CDATA[
                     SIP/2.0 200 OK
                     [last_Via:]
@@ -232,7 +236,7 @@ final class Sipp {
 
                     ]]></send>
                       <recv request="ACK" optional="false"/>
-                    """ + (phone == Phone.ANSWER ? "  <recv request=\"BYE\" timeout=\"120000\"/>\n" + OK_TO_LAST : """
+                    """ + (phone != Phone.ANSWER_AND_HANG_UP ? "  <recv request=\"BYE\" timeout=\"120000\"/>\n" + OK_TO_LAST : """
                       <pause milliseconds="%d"/>
                       <send retrans="500"><![CDATA[
                     BYE [next_url] SIP/2.0
@@ -276,6 +280,7 @@ final class Sipp {
                       <recv request="ACK"/>
                     """;
         };
+        body = body.replace("%RING%", Long.toString(phone == Phone.ANSWER_LATE ? holdMs : 200));
         return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"loket phone\">\n" + invite + body + "</scenario>\n";
     }
 
