@@ -1,7 +1,14 @@
 package org.loket.telephony;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.asteriskjava.manager.ManagerConnection;
+import org.asteriskjava.manager.ResponseEvents;
+import org.asteriskjava.manager.action.CoreShowChannelsAction;
 import org.asteriskjava.manager.action.HangupAction;
+import org.asteriskjava.manager.event.CoreShowChannelEvent;
+import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.internal.DirectManagerReader;
 import org.asteriskjava.manager.response.ManagerResponse;
 import org.loket.host.security.SecretFiles;
@@ -10,13 +17,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A short AMI session of its own, at the start of Loket, before the gateway's {@link AmiLink} is up:
- * what the agents' phones are doing now, and stopping a ring that a previous process left behind.
- * Logged in without events; closed after use.
+ * what the dialled legs of the previous process's offers are doing now, and stopping one that still
+ * rings. A leg is found by its application: {@code Dial}'s outgoing channel to the agent's endpoint
+ * ({@code AppDial}), the only way Loket rings an agent for an offer; the fallback route's queue
+ * ({@code AppQueue}), callbacks and warm transfers (originated into an AGI) ring the same phones
+ * otherwise, and a phone's device state cannot tell those apart. Logged in without events; the
+ * channel list is read once; closed after use.
  */
 final class AmiProbe implements CallsLeftAtRestart.Phones {
     private static final Logger LOG = LoggerFactory.getLogger(AmiProbe.class);
 
+    /** One outgoing {@code Dial} leg: its channel name and Asterisk's state of it ({@code Up}, {@code Ringing}...). */
+    record Leg(String channel, String state) {
+    }
+
     private final ManagerConnection connection;
+    /** Every {@code AppDial} channel Asterisk has, read at the first question; null when the list could not be read. */
+    private List<Leg> legs;
+    private boolean listed;
 
     private AmiProbe(ManagerConnection connection) {
         this.connection = connection;
@@ -36,44 +54,61 @@ final class AmiProbe implements CallsLeftAtRestart.Phones {
 
     @Override
     public PhoneState state(String endpoint) {
-        return PhoneState.of(connection, endpoint);
+        List<Leg> all = legs();
+        return all == null ? PhoneState.UNKNOWN : stateOf(legsOf(all, endpoint));
     }
 
-    /** Hangs up every channel of the endpoint's phone (Asterisk's {@code Hangup} with a regular expression). */
+    /** An offer's leg that is up was answered; one ringing rings still; none: the ring is over. */
+    static PhoneState stateOf(List<Leg> legs) {
+        if (legs.stream().anyMatch(l -> l.state().equalsIgnoreCase("Up"))) {
+            return PhoneState.IN_CALL;
+        }
+        return legs.stream().anyMatch(l -> l.state().toLowerCase(Locale.ROOT).startsWith("ring")) ? PhoneState.RINGING : PhoneState.FREE;
+    }
+
+    /** The legs of {@code PJSIP/endpoint} ({@code PJSIP/agent-2-0000001a}), not of an endpoint whose name it begins. */
+    static List<Leg> legsOf(List<Leg> all, String endpoint) {
+        String prefix = "PJSIP/" + endpoint + "-";
+        return all.stream().filter(l -> l.channel().startsWith(prefix) && l.channel().substring(prefix.length()).matches("[0-9a-fA-F]+"))
+                .toList();
+    }
+
+    /** Hangs up the endpoint's offer legs that still ring, each by its channel name. */
     @Override
     public boolean stopRinging(String endpoint) {
-        String pattern = channelsOf(endpoint);
-        if (pattern == null) {
-            LOG.warn("telephony: the ring of {} was not stopped: its name cannot be matched safely", endpoint);
-            return false;
-        }
-        try {
-            ManagerResponse response = connection.sendAction(new HangupAction(pattern), 3_000);
-            return "Success".equalsIgnoreCase(response.getResponse());
-        } catch (Exception e) {
-            LOG.warn("telephony: the ring of {} was not stopped: {}", endpoint, e.toString());
-            return false;
-        }
-    }
-
-    /**
-     * The AMI's {@code /regex/} (POSIX extended) for the channels of {@code PJSIP/endpoint}
-     * ({@code PJSIP/agent-2-0000001a}), or null for a name with characters it would have to
-     * escape in ways Asterisk's regex library may read differently.
-     */
-    static String channelsOf(String endpoint) {
-        StringBuilder s = new StringBuilder("/^PJSIP/");
-        for (int i = 0; i < endpoint.length(); i++) {
-            char c = endpoint.charAt(i);
-            if (Character.isLetterOrDigit(c) && c < 128 || c == '-' || c == '_') {
-                s.append(c);
-            } else if (c == '.' || c == '+' || c == '@') {
-                s.append('[').append(c).append(']');
-            } else {
-                return null;
+        List<Leg> all = legs();
+        boolean stopped = false;
+        for (Leg leg : all == null ? List.<Leg>of() : legsOf(all, endpoint)) {
+            if (!leg.state().toLowerCase(Locale.ROOT).startsWith("ring")) {
+                continue;
+            }
+            try {
+                ManagerResponse response = connection.sendAction(new HangupAction(leg.channel()), 3_000);
+                stopped |= "Success".equalsIgnoreCase(response.getResponse());
+            } catch (Exception e) {
+                LOG.warn("telephony: the ring of {} ({}) was not stopped: {}", endpoint, leg.channel(), e.toString());
             }
         }
-        return s.append("-[0-9a-f]+$/").toString();
+        return stopped;
+    }
+
+    private List<Leg> legs() {
+        if (!listed) {
+            listed = true;
+            try {
+                ResponseEvents response = connection.sendEventGeneratingAction(new CoreShowChannelsAction(), 5_000);
+                List<Leg> found = new ArrayList<>();
+                for (ManagerEvent event : response.getEvents()) {
+                    if (event instanceof CoreShowChannelEvent c && "AppDial".equalsIgnoreCase(c.getApplication()) && c.getChannel() != null) {
+                        found.add(new Leg(c.getChannel(), String.valueOf(c.getChannelStateDesc())));
+                    }
+                }
+                legs = found;
+            } catch (Exception e) {
+                LOG.warn("telephony: Asterisk's channels could not be listed: {}", e.toString());
+            }
+        }
+        return legs;
     }
 
     @Override

@@ -32,11 +32,12 @@ import org.slf4j.LoggerFactory;
  *     {@code ABANDONED};</li>
  * <li>offered: the {@code Dial} ringing the agent outlived the process too, so the agent may have
  *     answered while Loket was down, or may still be ringing. Asterisk is asked first
- *     ({@link #settleOffers}): an agent's phone in a call has answered it ({@code OFFER_ACCEPTED},
- *     reason {@link Command#FOUND_AT_RESTART}, then watched as a conversation below); a phone still
- *     ringing is hung up (the caller's dead AGI then takes the fallback route) and the contact
- *     ended as abandoned, as is every offer Asterisk could not be asked about; otherwise the agent
- *     would talk to, or pick up, a caller the core had ended while it held the agent free;</li>
+ *     ({@link #settleOffers}, {@link AmiProbe}: Dial's leg to the agent): a leg that is up was
+ *     answered ({@code OFFER_ACCEPTED}, reason {@link Command#FOUND_AT_RESTART}, then watched as a
+ *     conversation below); a leg still ringing is hung up (the caller's dead AGI then takes the
+ *     fallback route) and the contact ended as abandoned, as is every offer Asterisk could not be
+ *     asked about; otherwise the agent would talk to, or pick up, a caller the core had ended
+ *     while it held the agent free;</li>
  * <li>in conversation (connected, or a warm transfer whose first agent stays on the line): kept,
  *     and ended when the agent's phone is no longer in a call, which the AMI tells
  *     ({@link #checkTalking}): {@code CONTACT_ENDED} (outcome {@code ANSWERED}) or, for a warm
@@ -59,12 +60,12 @@ final class CallsLeftAtRestart {
         }
     }
 
-    /** The agents' phones as Asterisk sees them, for a while ({@link AmiProbe}; a fake in tests). */
+    /** The offers' dialled legs as Asterisk has them, for a while ({@link AmiProbe}; a fake in tests). */
     interface Phones extends AutoCloseable {
-        /** What the endpoint's phone is doing now. */
+        /** What the leg an offer dialled to the endpoint does now: answered, ringing, over, or unknown. */
         PhoneState state(String endpoint);
 
-        /** Hangs up the endpoint's ringing phone; false when that failed. */
+        /** Hangs up the endpoint's ringing offer leg; false when that failed. */
         boolean stopRinging(String endpoint);
 
         @Override
@@ -128,7 +129,7 @@ final class CallsLeftAtRestart {
     }
 
     /**
-     * Asks Asterisk about the phone of every offer's agent: one in a call answered while Loket was
+     * Asks Asterisk about the leg every offer dialled: one that is up was answered while Loket was
      * down (the offer moves to {@link #acceptAnswered}); one still ringing is hung up; either way
      * the others stay orphans to end. Before {@link #acceptAnswered} and {@link #endOrphans}.
      *
@@ -147,7 +148,7 @@ final class CallsLeftAtRestart {
                 answered.add(o);
             } else if (phone == PhoneState.RINGING && phones.stopRinging(o.agent())) {
                 stopped++;
-                LOG.info("telephony: call {} of the previous process: {}'s phone still rang for it; stopped", o.contactId(), o.agent());
+                LOG.info("telephony: call {} of the previous process: {}'s phone still rang for it; stopped (the caller takes the fallback route)", o.contactId(), o.agent());
             }
         }
         return stopped;

@@ -7,8 +7,9 @@ import org.asteriskjava.manager.response.GetVarResponse;
 import org.asteriskjava.manager.response.ManagerResponse;
 
 /**
- * What an agent's phone is doing, as far as a restart of Loket needs to know: Asterisk's
- * {@code DEVICE_STATE(PJSIP/endpoint)} sorted into four answers.
+ * What an agent's phone (or the leg an offer dialled to it, {@link AmiProbe}) is doing, as far as a
+ * restart of Loket needs to know, in four answers; from Asterisk's {@code DEVICE_STATE(PJSIP/endpoint)}
+ * for the conversations watched after a restart ({@link AmiLink#inCall}).
  */
 enum PhoneState {
     /** In a call: in use, busy, on hold, or ringing while in use. */

@@ -315,11 +315,15 @@ class CallsLeftAtRestartTest {
         }
     }
 
+    /** The offer's leg is Dial's outgoing channel to the endpoint: up is answered, ringing rings, none is over. */
     @Test
-    void shouldMatchOnlyTheChannelsOfOneEndpoint() {
-        assertThat(AmiProbe.channelsOf("agent-2")).isEqualTo("/^PJSIP/agent-2-[0-9a-f]+$/");
-        assertThat(AmiProbe.channelsOf("j.de.vries")).isEqualTo("/^PJSIP/j[.]de[.]vries-[0-9a-f]+$/");
-        assertThat(AmiProbe.channelsOf("a(b")).as("not escaped in a way Asterisk might read otherwise").isNull();
+    void shouldReadAnOffersLegFromAsterisksChannels() {
+        List<AmiProbe.Leg> all = List.of(new AmiProbe.Leg("PJSIP/agent-2-0000001a", "Up"), new AmiProbe.Leg("PJSIP/agent-20-0000001b", "Ringing"),
+                new AmiProbe.Leg("PJSIP/agent-3-0000001c", "Ringing"), new AmiProbe.Leg("PJSIP/agent-3;2", "Up"));
+        assertThat(AmiProbe.legsOf(all, "agent-2")).as("not agent-20's").extracting(AmiProbe.Leg::channel).containsExactly("PJSIP/agent-2-0000001a");
+        assertThat(AmiProbe.stateOf(AmiProbe.legsOf(all, "agent-2"))).isEqualTo(PhoneState.IN_CALL);
+        assertThat(AmiProbe.stateOf(AmiProbe.legsOf(all, "agent-3"))).isEqualTo(PhoneState.RINGING);
+        assertThat(AmiProbe.stateOf(AmiProbe.legsOf(all, "agent-4"))).isEqualTo(PhoneState.FREE);
     }
 
     @Test
