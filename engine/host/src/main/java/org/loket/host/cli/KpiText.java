@@ -138,8 +138,9 @@ final class KpiText {
         java.util.stream.Stream.concat(java.util.stream.Stream.of(report.totals()), report.queues().stream())
                 .filter(f -> f.waitEstimate().estimated() > 0).forEach(f -> {
                     Figures.WaitEstimate w = f.waitEstimate();
-                    out.printf("%-20s %,10d %12.0f s %8.0f s %11.1f%%%n", f.name(), w.estimated(), w.meanAbsErrorMs() / 1000,
-                            w.biasMs() / 1000, 100 * w.withinHalf());
+                    // Rounded to whole seconds first: "%.0f" of -0.3 prints "-0".
+                    out.printf("%-20s %,10d %12.0f s %8d s %11.1f%%%n", f.name(), w.estimated(), w.meanAbsErrorMs() / 1000,
+                            Math.round(w.biasMs() / 1000), 100 * w.withinHalf());
                 });
         out.println("bias = actual - estimated wait (positive: longer than announced); within 50% of the actual wait or 30 s");
     }

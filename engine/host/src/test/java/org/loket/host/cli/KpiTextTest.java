@@ -37,4 +37,32 @@ class KpiTextTest {
         }
         assertThat(text.toString()).doesNotContain("service announcement").doesNotContain("heard it");
     }
+
+    @Test
+    void shouldRoundASmallNegativeBiasToZeroNotMinusZero() throws Exception {
+        KpiReport report = new KpiCollectorTest().announcementScenario();
+        org.loket.host.kpi.Figures totals = with(report.channels().get(2), "waitEstimate",
+                new org.loket.host.kpi.Figures.WaitEstimate(3, 1_200.0, -300.0, 1.0));
+        KpiReport estimated = new KpiReport(report.zone(), report.intervalMinutes(), report.shortAbandonMs(), 0, 0, 0,
+                totals, java.util.List.of(), report.channels(), java.util.List.of(), report.waits(), java.util.List.of(), java.util.List.of());
+        StringWriter text = new StringWriter();
+        try (PrintWriter out = new PrintWriter(text)) {
+            KpiText.print(out, estimated);
+        }
+        assertThat(text.toString()).containsPattern("\\n" + totals.name() + " +3 +1 s +0 s +100\\.0%\\n").doesNotContain("-0 s");
+    }
+
+    /** A copy of a record with one component replaced. */
+    private static <R extends Record> R with(R record, String component, Object value) throws Exception {
+        var components = record.getClass().getRecordComponents();
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            types[i] = components[i].getType();
+            values[i] = components[i].getName().equals(component) ? value : components[i].getAccessor().invoke(record);
+        }
+        @SuppressWarnings("unchecked")
+        R copy = (R) record.getClass().getDeclaredConstructor(types).newInstance(values);
+        return copy;
+    }
 }
