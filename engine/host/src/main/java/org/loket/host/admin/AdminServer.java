@@ -92,6 +92,8 @@ public final class AdminServer implements AutoCloseable {
 
     /** The folders {@code POST /api/v1/config} may read configurations under (real paths); empty: any. */
     private final java.util.List<Path> configRoots;
+    /** How the 403 names where configurations may come from: the setting, or what applies without it. */
+    private final String configRootsNamed;
 
     private AdminServer(Engine engine, Path journalFolder, HoursPublisher hours, ConfigApplier applier, Options options)
             throws IOException {
@@ -99,6 +101,9 @@ public final class AdminServer implements AutoCloseable {
         Map<String, byte[]> tokens = options.tokens();
         SSLContext tls = options.tls();
         this.configRoots = options.configRoots();
+        String roots = options.configRoots().stream().map(Path::toString).collect(java.util.stream.Collectors.joining(" or "));
+        this.configRootsNamed = options.configRootSet() ? "admin.configRoot (" + roots + ")"
+                : roots + " (loket run's working folder and --config folder, as admin.configRoot is not set)";
         this.engine = engine;
         this.journalFolder = journalFolder;
         this.hours = hours;
@@ -169,8 +174,10 @@ public final class AdminServer implements AutoCloseable {
      * @param tokens      bearer tokens by actor
      * @param tls         HTTPS, or null for plain HTTP
      * @param configRoots the folders {@code POST /api/v1/config} may read under (real paths); empty: any
+     * @param configRootSet whether they are {@code admin.configRoot}'s, not {@code loket run}'s defaults (for the 403's words)
      */
-    public record Options(InetSocketAddress bind, Map<String, byte[]> tokens, SSLContext tls, java.util.List<Path> configRoots) {
+    public record Options(InetSocketAddress bind, Map<String, byte[]> tokens, SSLContext tls, java.util.List<Path> configRoots,
+                          boolean configRootSet) {
         /**
          * @param defaultRoots the folders configurations may be applied from when {@code admin.configRoot}
          *                     is not set ({@code loket run}: its working folder and its {@code --config}); empty: any
@@ -199,7 +206,8 @@ public final class AdminServer implements AutoCloseable {
                     : ServerKeys.context(Path.of(keyStore), settings.getOrDefault("admin.tls.keystore-password", ""), "admin.tls.keystore");
             String root = settings.get("admin.configRoot");
             java.util.List<Path> roots = new java.util.ArrayList<>();
-            if (root != null && !root.isBlank()) {
+            boolean rootSet = root != null && !root.isBlank();
+            if (rootSet) {
                 roots.add(configRoot(root));
             } else {
                 for (Path folder : defaultRoots) {
@@ -210,7 +218,7 @@ public final class AdminServer implements AutoCloseable {
                     }
                 }
             }
-            return new Options(new InetSocketAddress(bind.substring(0, colon), port), tokens, tls, java.util.List.copyOf(roots));
+            return new Options(new InetSocketAddress(bind.substring(0, colon), port), tokens, tls, java.util.List.copyOf(roots), rootSet);
         }
     }
 
@@ -677,7 +685,7 @@ public final class AdminServer implements AutoCloseable {
             var made = configurations == null ? null : configurations.floorEntry(d.causeSequence);
             RoutingConfig config = made == null ? inForce : made.getValue();
             if (d.type == org.loket.core.decision.DecisionType.OFFER_CONTACT) {
-                ObjectNode o = offers.addObject().put("timestampNs", d.timestampNs)
+                ObjectNode o = offers.addObject().put("time", readableTime(d.timestampNs, config)).put("timestampNs", d.timestampNs)
                         .put("agent", config.agents().get(d.agentId).name())
                         .put("queue", config.queues().get(d.queueId).name())
                         .put("rule", org.loket.core.decision.OfferReason.name(d.reason))
@@ -695,7 +703,8 @@ public final class AdminServer implements AutoCloseable {
                     }
                 }
             } else if (d.type != org.loket.core.decision.DecisionType.PLAY_PROMPT) {
-                ObjectNode o = outcome.addObject().put("timestampNs", d.timestampNs).put("decision", lower(d.type.name()))
+                ObjectNode o = outcome.addObject().put("time", readableTime(d.timestampNs, config)).put("timestampNs", d.timestampNs)
+                        .put("decision", lower(d.type.name()))
                         .put("queue", d.queueId >= 0 && d.queueId < config.queues().size() ? config.queues().get(d.queueId).name() : null)
                         .put("agent", d.agentId >= 0 && d.agentId < config.agents().size()
                                 ? config.agents().get(d.agentId).name() : null);
@@ -716,6 +725,18 @@ public final class AdminServer implements AutoCloseable {
         answer.set("offers", offers);
         answer.set("decisions", outcome);
         return answer;
+    }
+
+    /** A decision's time as the helpdesk reads it: ISO-8601 with offset, to the millisecond, in the configuration's {@code hours.zone}. */
+    static String readableTime(long epochNs, RoutingConfig config) {
+        java.time.ZoneId zone;
+        try {
+            zone = java.time.ZoneId.of(config.workingDays().zone());
+        } catch (java.time.DateTimeException e) {
+            zone = java.time.ZoneOffset.UTC;
+        }
+        return java.time.OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(0, epochNs), zone)
+                .truncatedTo(java.time.temporal.ChronoUnit.MILLIS).format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     }
 
     /**
@@ -760,13 +781,12 @@ public final class AdminServer implements AutoCloseable {
         if (!underConfigRoot(folder)) {
             // The loader's messages quote the values they found: only configuration folders may be read.
             audit(exchange, "config-apply", folder.toString(), "refused: outside admin.configRoot");
-            reply(exchange, 403, error("the folder must be inside admin.configRoot (" + configRoots.stream().map(Path::toString)
-                    .collect(java.util.stream.Collectors.joining(" or ")) + ")"));
+            reply(exchange, 403, error("the folder must be inside " + configRootsNamed));
             return;
         }
         if (java.nio.file.Files.isRegularFile(folder)) {
             // The loader would read a single file too, and quote its lines in its messages: a folder only.
-            audit(exchange, "config-apply", folder.toString(), "refused: a file, not a folder");
+            audit(exchange, "config-apply", folder.toString(), "refused: a file rather than a folder");
             reply(exchange, 400, error(folder + " is a file: give the configuration's folder"));
             return;
         }

@@ -381,6 +381,11 @@ class AdminServerTest {
         assertThat(offer.get("queue").asText()).isEqualTo("digid-chat");
         assertThat(offer.get("rule").asText()).isEqualTo("LONGEST_IDLE_AGENT");
         assertThat(offer.get("candidates").asInt()).isEqualTo(1);
+        java.time.OffsetDateTime time = java.time.OffsetDateTime.parse(offer.get("time").asText());
+        assertThat(time.toInstant()).as("the same moment as timestampNs, readable")
+                .isEqualTo(java.time.Instant.ofEpochSecond(0, offer.get("timestampNs").asLong()).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertThat(time.getOffset()).as("in the helpdesk's zone (Europe/Amsterdam)")
+                .isEqualTo(java.time.ZoneId.of("Europe/Amsterdam").getRules().getOffset(time.toInstant()));
         assertThat(send("GET", "/api/v1/contacts/123456/explain", TOKEN, null).statusCode()).isEqualTo(404);
         assertThat(send("GET", "/api/v1/contacts/-1/explain", TOKEN, null).statusCode())
                 .as("-1 is the journal's no-contact: decisions about agents carry it").isEqualTo(400);
@@ -463,6 +468,8 @@ class AdminServerTest {
             HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(base)).header("Authorization", "Bearer " + TOKEN)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"folder\": \"" + outside + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.body()).as("names where configurations may come from, not a setting that is not set")
+                    .contains(root.toRealPath().toString(), "as admin.configRoot is not set");
         }
     }
 
