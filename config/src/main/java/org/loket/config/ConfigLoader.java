@@ -697,12 +697,15 @@ public final class ConfigLoader {
                 }
                 return requirement;
             } catch (RequirementParser.SyntaxError e) {
-                List<String> valid = new ArrayList<>(skills.keySet());
-                valid.removeIf(n -> n.startsWith("team:"));
                 problems.error(f.file, node, field, e.getMessage() + " at column " + e.column
-                        + "; write e.g. \"digid >= 3 and language or team:seniors\" with skills " + valid);
+                        + "; write e.g. \"digid >= 3 and language or team:seniors\" with skills " + skillNames());
                 return Requirement.skill(0, 1);
             }
+        }
+
+        /** The skills of the {@code skills} section, without the {@code team:NAME} skills requirements made of teams. */
+        private List<String> skillNames() {
+            return skills.keySet().stream().filter(n -> !n.startsWith("team:")).toList();
         }
 
         private boolean flag(Fields f, MappingNode item, String key) {
@@ -864,9 +867,16 @@ public final class ConfigLoader {
                 if (skillsNode instanceof MappingNode map) {
                     for (NodeTuple tuple : map.getValue()) {
                         String skill = scalar(tuple.getKeyNode());
+                        if (skill.startsWith("team:")) {
+                            // A team is a skill inside (expression), but one given here would make the agents
+                            // team members for routing only: supervisors' monitors and the roster would not know.
+                            problems.error(f.file, tuple.getKeyNode(), f.path + ".skills", "'" + skill + "' is a team, not a skill: "
+                                    + "teams are given with 'team: " + skill.substring(5) + "' on the agent or group");
+                            continue;
+                        }
                         Integer id = skills.get(skill);
                         if (id == null) {
-                            problems.error(f.file, tuple.getKeyNode(), f.path + ".skills", "no such skill; valid: " + skills.keySet());
+                            problems.error(f.file, tuple.getKeyNode(), f.path + ".skills", "no such skill; valid: " + skillNames());
                             continue;
                         }
                         levels[id] = (int) f.integer(tuple.getValueNode(), f.path + ".skills." + skill, 1, RoutingConfig.MAX_LEVEL);

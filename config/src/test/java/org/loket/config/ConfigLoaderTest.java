@@ -342,6 +342,27 @@ class ConfigLoaderTest {
         assertThat(problems).as("no reason given: 'break', which this configuration lacks").anySatisfy(problem(0, "agents[0].shifts[5].breaks[1].reason", null, "'break' is not a pause reason (the default when none is given)"));
     }
 
+    /**
+     * {@code team:NAME} is a skill only inside requirements: as an agent's skill key it made agents
+     * team members for routing alone (supervisors' {@code monitors: [team:NAME]} left them out).
+     */
+    @Test
+    void shouldRefuseATeamGivenAsAnAgentsSkillAndListNoTeamsAsValidSkills() {
+        List<ConfigProblem> problems = refused("r.yaml", """
+                skills: [s]
+                queues:
+                  - {name: q, channel: voice, skill: s}
+                  - {name: m, channel: voice, requires: "s and team:security"}
+                agents:
+                  - {name: desk, skills: {"team:security": 1, s: 2}}
+                  - {name: guard, team: security, skills: {s: 2, sx: 1}}
+                """);
+        assertThat(problems).filteredOn(p -> !p.warning()).hasSize(2);
+        assertThat(problems).anySatisfy(problem(6, "agents[0].skills", "team:security",
+                "'team:security' is a team, not a skill: teams are given with 'team: security' on the agent or group"));
+        assertThat(problems).anySatisfy(problem(7, "agents[1].skills", "sx", "no such skill; valid: [s]"));
+    }
+
     @Test
     void shouldWarnAboutAnAgentSkillNoQueueUses() throws ConfigException {
         LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", """
