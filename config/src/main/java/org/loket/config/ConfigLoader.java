@@ -79,7 +79,6 @@ public final class ConfigLoader {
 
     /** Loads a folder of YAML files (or a single YAML file). */
     public static LoadedConfig load(Path folder) throws ConfigException {
-        Map<String, String> texts = new LinkedHashMap<>();
         List<Path> files;
         try {
             if (Files.isRegularFile(folder)) {
@@ -90,21 +89,63 @@ public final class ConfigLoader {
                             || p.getFileName().toString().endsWith(".yml")).sorted().toList();
                 }
             }
-            if (files.isEmpty()) {
-                throw new ConfigException(List.of(new ConfigProblem(folder.toString(), 0, "", "",
-                        "no *.yaml files in this folder", false)));
-            }
-            for (Path file : files) {
-                texts.put(file.getFileName().toString(), Files.readString(file));
-            }
         } catch (java.nio.file.NoSuchFileException e) {
             throw new ConfigException(List.of(new ConfigProblem(folder.toString(), 0, "", "",
                     "no such folder or file (a configuration is a folder of *.yaml files, e.g. config/default)", false)));
         } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(folder.toString(), 0, "", "", "cannot read: " + reason(e), false)));
+        }
+        if (files.isEmpty()) {
             throw new ConfigException(List.of(new ConfigProblem(folder.toString(), 0, "", "",
-                    "cannot read: " + e.getMessage(), false)));
+                    "no *.yaml or *.yml files in this folder", false)));
+        }
+        Map<String, String> texts = new LinkedHashMap<>();
+        List<ConfigProblem> unreadable = new ArrayList<>();
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            try {
+                String text = utf8(name, Files.readAllBytes(file), unreadable);
+                if (text != null) {
+                    texts.put(name, text);
+                }
+            } catch (IOException e) {
+                unreadable.add(new ConfigProblem(name, 0, "", "", "cannot read: " + reason(e), false));
+            }
+        }
+        if (!unreadable.isEmpty()) {
+            throw new ConfigException(unreadable);
         }
         return parse(texts, folder.toString());
+    }
+
+    /** Why a file could not be read, without the JDK's exception names ("permission denied", not "AccessDeniedException: x"). */
+    private static String reason(IOException e) {
+        return e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason()
+                : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /**
+     * {@code bytes} as strict UTF-8 text, or null after adding a problem at the
+     * line and column of the first byte that is not UTF-8 (a file saved as Windows-1252 or Latin-1): the
+     * JDK's own message ("Input length = 1") names neither.
+     */
+    private static String utf8(String file, byte[] bytes, List<ConfigProblem> problems) {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult result = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(in, out, true);
+        if (result.isError()) {
+            String before = out.flip().toString();
+            int line = 1 + (int) before.chars().filter(c -> c == '\n').count();
+            int column = before.length() - before.lastIndexOf('\n');
+            problems.add(new ConfigProblem(file, line, "", "", "not UTF-8 text at column " + column + " (byte 0x"
+                    + String.format("%02x", bytes[in.position()] & 0xff) + ": saved as Windows-1252 or Latin-1?); save the file as UTF-8",
+                    false));
+            return null;
+        }
+        return out.flip().toString(); // a byte order mark (Notepad's "UTF-8 with BOM") is the YAML parser's to skip
     }
 
     /** Parses named YAML texts as one configuration. */

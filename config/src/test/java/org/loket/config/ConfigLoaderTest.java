@@ -773,4 +773,31 @@ class ConfigLoaderTest {
         assertThat(shipped).hasSizeGreaterThan(1).allSatisfy(config -> assertThat(config.warnings()).as(config.source())
                 .noneSatisfy(w -> assertThat(w.message()).containsAnyOf("reached from no entry", "only agents' transfers")));
     }
+
+    /** A file saved as Windows-1252 is named with the line of its first such byte; the folder's other files are still read. */
+    @Test
+    void shouldNameTheFileAndLineOfTextThatIsNotUtf8(@org.junit.jupiter.api.io.TempDir java.nio.file.Path folder) throws Exception {
+        java.nio.file.Files.write(folder.resolve("a.yaml"), "skills: [s]\nprompts:\n  p: {nl: Caf\u00e9}\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        java.nio.file.Files.write(folder.resolve("b.yml"), "queues:\n  - {name: q, channel: voice, skill: s}\n  - \u00e9\n"
+                .getBytes(java.nio.charset.Charset.forName("windows-1252")));
+        java.nio.file.Files.writeString(folder.resolve("c.yaml"), "agents: [{name: ann, skills: {s: 1}}]\n");
+        List<ConfigProblem> problems = refused(() -> ConfigLoader.load(folder));
+        assertThat(problems).extracting(ConfigProblem::toString).containsExactly(
+                "error: a.yaml:3: not UTF-8 text at column 14 (byte 0xe9: saved as Windows-1252 or Latin-1?); save the file as UTF-8",
+                "error: b.yml:3: not UTF-8 text at column 5 (byte 0xe9: saved as Windows-1252 or Latin-1?); save the file as UTF-8");
+    }
+
+    /** Notepad's "UTF-8 with BOM" is UTF-8; a folder without configuration files says which names count. */
+    @Test
+    void shouldReadAFileWithAByteOrderMarkAndNameBothExtensionsOfAnEmptyFolder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path folder)
+            throws Exception {
+        java.nio.file.Path empty = java.nio.file.Files.createDirectory(folder.resolve("empty"));
+        assertThat(refused(() -> ConfigLoader.load(empty))).singleElement()
+                .satisfies(p -> assertThat(p.message()).isEqualTo("no *.yaml or *.yml files in this folder"));
+        java.nio.file.Path bom = java.nio.file.Files.createDirectory(folder.resolve("bom"));
+        java.nio.file.Files.writeString(bom.resolve("r.yaml"), "\uFEFFskills: [s]\nqueues: [{name: q, channel: chat, skill: s}]\n"
+                + "agents: [{name: ann, skills: {s: 1}}]\n");
+        assertThat(ConfigLoader.load(bom).routing().skills()).containsExactly("s");
+    }
 }
