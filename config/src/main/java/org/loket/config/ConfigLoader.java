@@ -35,7 +35,7 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
- * Reads a configuration folder (every {@code *.yaml} file in it, in name order; each top-level
+ * Reads a configuration folder (every {@code *.yaml} and {@code *.yml} file in it, in name order; each top-level
  * section may come from any file) into a validated {@link LoadedConfig}. Every problem names the
  * file, line, field and value, and says what would be valid; all problems are collected before
  * failing. The YAML schema is documented in {@code config/default/routing.yaml}.
@@ -55,6 +55,8 @@ public final class ConfigLoader {
     private static final List<String> DEFAULT_FILES = List.of("routing.yaml");
     /** The key under a prompt that holds the chatbot's wording of it, per language. */
     static final String CHAT_WORDING = "chat";
+    /** Said of a section refused as a whole, whose names the rest of the configuration is then not checked against. */
+    private static final String UNREAD = "; what refers to its names is checked once this is fixed";
     private static final List<String> SECTIONS = List.of("version", "maxLiveContacts", "languages", "skills", "prompts",
             "queues", "agents", "flows", "entries", "hours", "pauseReasons", "wrapUpCodes", "supervisors");
 
@@ -148,32 +150,64 @@ public final class ConfigLoader {
         return out.flip().toString(); // a byte order mark (Notepad's "UTF-8 with BOM") is the YAML parser's to skip
     }
 
-    /** Parses named YAML texts as one configuration. */
+    /**
+     * Parses named YAML texts as one configuration. A mistake that hides what a whole file or section
+     * holds (a file that is not YAML, a section of the wrong shape or given in two files) is reported
+     * once, and what only follows from it is not: a name its items would have defined is not reported
+     * as unknown wherever it is used.
+     */
     public static LoadedConfig parse(Map<String, String> textsByFile, String source) throws ConfigException {
         Problems problems = new Problems();
         Map<String, Located> sections = new LinkedHashMap<>();
+        Map<String, Located> sectionKeys = new HashMap<>(); // where each section's name is first written
+        // Per file, the sections it gives again, by the file that gave them first.
+        Map<String, Map<String, List<NodeTuple>>> repeated = new LinkedHashMap<>();
+        boolean unreadFile = false;
         for (Map.Entry<String, String> file : textsByFile.entrySet()) {
             Node root = YamlFile.read(file.getKey(), file.getValue(), problems.all);
             if (root == null) {
+                unreadFile = true;
                 continue;
             }
             if (!(root instanceof MappingNode mapping)) {
                 problems.error(file.getKey(), root, "", "the file must be a mapping of sections (" + SECTIONS + ")");
+                unreadFile = true;
                 continue;
             }
             for (NodeTuple tuple : mapping.getValue()) {
                 String key = scalar(tuple.getKeyNode());
                 if (!SECTIONS.contains(key)) {
                     problems.error(file.getKey(), tuple.getKeyNode(), key, "unknown section; valid sections: " + SECTIONS);
-                } else if (sections.containsKey(key)) {
-                    problems.error(file.getKey(), tuple.getKeyNode(), key, "section already given in " + sections.get(key).file);
-                } else if (!YamlFile.isNull(tuple.getValueNode())) {
-                    // A section without a value is left out, as a field is (see the class comment).
-                    sections.put(key, new Located(file.getKey(), tuple.getValueNode()));
+                } else if (sectionKeys.containsKey(key)) {
+                    repeated.computeIfAbsent(file.getKey(), f -> new LinkedHashMap<>())
+                            .computeIfAbsent(sectionKeys.get(key).file, f -> new ArrayList<>()).add(tuple);
+                } else {
+                    sectionKeys.put(key, new Located(file.getKey(), tuple.getKeyNode()));
+                    if (!YamlFile.isNull(tuple.getValueNode())) {
+                        // A section without a value is left out, as a field is (see the class comment).
+                        sections.put(key, new Located(file.getKey(), tuple.getValueNode()));
+                    }
                 }
             }
         }
-        Builder builder = new Builder(sections, problems);
+        if (unreadFile) {
+            // The sections of a file that could not be read are unknown: every name they define would be
+            // reported as missing wherever it is used. The file's own problem is the one to fix first.
+            throw new ConfigException(problems.all);
+        }
+        Set<String> givenTwice = new java.util.HashSet<>();
+        repeated.forEach((file, byFirst) -> byFirst.forEach((first, tuples) -> {
+            List<String> keys = tuples.stream().map(t -> scalar(t.getKeyNode())).toList();
+            givenTwice.addAll(keys);
+            int[] firstLines = keys.stream().mapToInt(k -> line(sectionKeys.get(k).node)).sorted().toArray();
+            problems.all.add(new ConfigProblem(file, line(tuples.get(0).getKeyNode()), keys.size() == 1 ? keys.get(0) : "", "",
+                    keys.size() == 1 ? "section given in two files: first in " + first + ":" + firstLines[0]
+                            + "; give each section in one file (a section's items are not merged across files)"
+                            : "sections " + keys + " given in two files: first in " + first + ", lines " + firstLines[0] + "-"
+                            + firstLines[firstLines.length - 1] + "; give each section in one file (is one file a copy of the other?)",
+                    false));
+        }));
+        Builder builder = new Builder(sections, givenTwice, problems);
         RoutingConfig config = builder.build();
         if (problems.hasErrors()) {
             throw new ConfigException(problems.all);
@@ -211,6 +245,18 @@ public final class ConfigLoader {
         /** How a problem of a field or item given without a value begins. */
         static final String NO_VALUE = "has no value";
         final List<ConfigProblem> all = new ArrayList<>();
+        /** Name maps of sections not read whole (the wrong shape, or given in two files), by identity. */
+        private final Set<Object> unread = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+        /** {@code names} lacks names its section may define: a name missing from it is no news (the section's error said why). */
+        void unread(Object names) {
+            unread.add(names);
+        }
+
+        /** Whether {@code names} holds every name its section defines, so that a name not in it is a mistake worth reporting. */
+        boolean complete(Object names) {
+            return !unread.contains(names);
+        }
 
         void error(String file, Node node, String field, String message) {
             error(file, node, field, written(node), message);
@@ -288,9 +334,32 @@ public final class ConfigLoader {
         private record DatedShift(String file, Node node, String field, java.time.LocalDate date) {
         }
 
-        Builder(Map<String, Located> sections, Problems problems) {
+        Builder(Map<String, Located> sections, Set<String> givenTwice, Problems problems) {
             this.sections = sections;
             this.problems = problems;
+            givenTwice.forEach(this::unread);
+        }
+
+        /** {@code section} is not read whole: what refers to its names is not checked against them. */
+        private void unread(String section) {
+            switch (section) {
+                case "skills" -> problems.unread(skills);
+                case "languages" -> problems.unread(languages);
+                case "prompts" -> problems.unread(prompts);
+                case "queues" -> problems.unread(queues);
+                case "flows" -> problems.unread(nodes);
+                case "agents" -> problems.unread(agentsByGroup);
+                case "pauseReasons" -> problems.unread(pauseReasons);
+                case "wrapUpCodes" -> problems.unread(wrapUpCodes);
+                default -> {
+                    // no other section defines names
+                }
+            }
+        }
+
+        /** Whether every queue's requirement is known, so that a skill no queue uses is worth a warning. */
+        private boolean skillUseKnown() {
+            return problems.complete(queues) && problems.complete(languages);
         }
 
         RoutingConfig build() {
@@ -314,7 +383,7 @@ public final class ConfigLoader {
             readCodeNames("wrapUpCodes", wrapUpCodes, RoutingConfig.DEFAULT_WRAP_UP_CODES, null,
                     RoutingConfig::reservedWrapUpCodeName);
             for (BreakReason reason : breakReasons) {
-                if (!pauseReasons.containsKey(reason.name())) {
+                if (!pauseReasons.containsKey(reason.name()) && problems.complete(pauseReasons)) {
                     problems.error(reason.file(), reason.node(), reason.field(), "'" + reason.name() + "' is not a pause reason"
                             + (reason.given() ? "" : " (the default when none is given)") + "; valid: " + pauseReasons.keySet());
                 }
@@ -342,7 +411,7 @@ public final class ConfigLoader {
                 }
             }
             for (Map.Entry<String, Integer> skill : skills.entrySet()) {
-                if (!skillUsed.containsKey(skill.getValue())) {
+                if (!skillUsed.containsKey(skill.getValue()) && skillUseKnown()) {
                     Located at = sections.get("skills");
                     problems.warning(at.file, at.node, "skills", "skill '" + skill.getKey() + "' is used by no queue");
                 }
@@ -492,7 +561,10 @@ public final class ConfigLoader {
                 return;
             }
             if (!(at.node instanceof SequenceNode list)) {
-                problems.error(at.file, at.node, section, "must be a list of names");
+                String one = at.node instanceof ScalarNode ? scalar(at.node).trim() : "";
+                problems.error(at.file, at.node, section, "must be a list of names" + (one.isEmpty() ? ", e.g. [a, b]" : ": write [" + one + "]")
+                        + UNREAD);
+                unread(section);
                 return;
             }
             for (int i = 0; i < list.getValue().size(); i++) {
@@ -534,7 +606,8 @@ public final class ConfigLoader {
                 return;
             }
             if (!(at.node instanceof MappingNode map)) {
-                problems.error(at.file, at.node, "prompts", "must map prompt keys to texts per language");
+                problems.error(at.file, at.node, "prompts", "must map prompt keys to texts per language" + UNREAD);
+                unread("prompts");
                 return;
             }
             for (NodeTuple tuple : map.getValue()) {
@@ -551,8 +624,10 @@ public final class ConfigLoader {
                             continue;
                         }
                         if (!languages.containsKey(language)) {
-                            problems.error(at.file, text.getKeyNode(), "prompts." + key,
-                                    "unknown language; valid: " + languages.keySet() + " (or '" + CHAT_WORDING + "': the chatbot's wording)");
+                            if (problems.complete(languages)) {
+                                problems.error(at.file, text.getKeyNode(), "prompts." + key,
+                                        "unknown language; valid: " + languages.keySet() + " (or '" + CHAT_WORDING + "': the chatbot's wording)");
+                            }
                         } else if (YamlFile.isNull(text.getValueNode())) {
                             problems.error(at.file, text.getValueNode(), "prompts." + key + "." + language,
                                     "give the text, or leave '" + language + "' out");
@@ -580,7 +655,9 @@ public final class ConfigLoader {
             for (NodeTuple text : byLanguage.getValue()) {
                 String language = scalar(text.getKeyNode());
                 if (!languages.containsKey(language)) {
-                    problems.error(file, text.getKeyNode(), field, "unknown language; valid: " + languages.keySet());
+                    if (problems.complete(languages)) {
+                        problems.error(file, text.getKeyNode(), field, "unknown language; valid: " + languages.keySet());
+                    }
                 } else if (scalar(text.getValueNode()).isBlank()) {
                     problems.error(file, text.getValueNode(), field + "." + language, "must not be empty");
                 } else {
@@ -609,7 +686,9 @@ public final class ConfigLoader {
             String name = scalar(node);
             Integer id = prompts.get(name);
             if (id == null) {
-                problems.unknown(f.file, node, f.path + "." + key, "no such prompt in 'prompts'", prompts.keySet());
+                if (problems.complete(prompts)) {
+                    problems.unknown(f.file, node, f.path + "." + key, "no such prompt in 'prompts'", prompts.keySet());
+                }
                 return -1;
             }
             return id;
@@ -693,7 +772,7 @@ public final class ConfigLoader {
          * harmless in an alternative or an escalation step until the day it is needed, so say so.
          */
         private void warnTeamsNobodyIsIn() {
-            if (!sections.containsKey("agents")) {
+            if (!sections.containsKey("agents") || !problems.complete(agentsByGroup)) {
                 return;
             }
             teamFirstNamed.forEach((team, at) -> {
@@ -718,16 +797,17 @@ public final class ConfigLoader {
                             teamFirstField.put(name, field);
                         }
                     }
-                    return skills.getOrDefault(name, -1);
+                    // Skills not read whole: an unknown name is no news, and the rest of the expression is still checked.
+                    return skills.getOrDefault(name, problems.complete(skills) ? -1 : 0);
                 });
                 for (int[] clause : requirement.clauses()) {
                     for (int t = 0; t < clause.length; t += 2) {
                         if (clause[t] == Requirement.CONTACT_LANGUAGE) {
                             for (String language : languages.keySet()) {
-                                if (!skills.containsKey(language)) {
+                                if (!skills.containsKey(language) && problems.complete(skills)) {
                                     problems.error(f.file, node, field, "'language' needs a skill named '" + language
                                             + "' for each language; add it to 'skills' and to the agents who speak it");
-                                } else {
+                                } else if (skills.containsKey(language)) {
                                     skillUsed.put(skills.get(language), true);
                                 }
                             }
@@ -917,11 +997,13 @@ public final class ConfigLoader {
                         }
                         Integer id = skills.get(skill);
                         if (id == null) {
-                            problems.error(f.file, tuple.getKeyNode(), f.path + ".skills", "no such skill; valid: " + skillNames());
+                            if (problems.complete(skills)) {
+                                problems.error(f.file, tuple.getKeyNode(), f.path + ".skills", "no such skill; valid: " + skillNames());
+                            }
                             continue;
                         }
                         levels[id] = (int) f.integer(tuple.getValueNode(), f.path + ".skills." + skill, 1, RoutingConfig.MAX_LEVEL);
-                        if (!skillUsed.containsKey(id)) {
+                        if (!skillUsed.containsKey(id) && skillUseKnown()) {
                             problems.warning(f.file, tuple.getKeyNode(), f.path + ".skills." + skill,
                                     "no queue needs this skill: agents of '" + name + "' are never offered anything for it");
                         }
@@ -946,10 +1028,10 @@ public final class ConfigLoader {
                 Node teamNode = f.node(item, "team");
                 if (teamNode != null) {
                     Integer teamSkill = skills.get("team:" + scalar(teamNode));
-                    if (teamSkill == null) {
+                    if (teamSkill == null && skillUseKnown()) {
                         problems.warning(f.file, teamNode, f.path + ".team", "no queue asks for team:" + scalar(teamNode)
                                 + ": the team changes nothing in routing");
-                    } else {
+                    } else if (teamSkill != null) {
                         levels[teamSkill] = 1;
                     }
                 }
@@ -1056,6 +1138,9 @@ public final class ConfigLoader {
                         written.add(key);
                         List<String> members = key.equals("all") ? allAgents
                                 : key.startsWith("team:") ? agentsByTeam.get(key.substring(5)) : agentsByGroup.get(key);
+                        if (members == null && !problems.complete(agentsByGroup)) {
+                            continue; // the agents' section's error said why its groups and teams are unknown
+                        }
                         if (members == null) {
                             List<String> valid = new ArrayList<>(List.of("all"));
                             valid.addAll(agentsByGroup.keySet());
@@ -1373,7 +1458,9 @@ public final class ConfigLoader {
                     String queue = scalar(tuple.getKeyNode());
                     String path = "hours.queues." + queue;
                     if (!queues.containsKey(queue)) {
-                        problems.error(at.file, tuple.getKeyNode(), path, "names no queue; valid: " + queues.keySet());
+                        if (problems.complete(queues)) {
+                            problems.error(at.file, tuple.getKeyNode(), path, "names no queue; valid: " + queues.keySet());
+                        }
                     } else if (!(tuple.getValueNode() instanceof MappingNode queueMap)) {
                         problems.error(at.file, tuple.getValueNode(), path,
                                 "must be a mapping {weekdays, weekend, closedPrompt, holidayPrompt, openOnHolidays}; fields left out are the helpdesk's");
@@ -1419,7 +1506,8 @@ public final class ConfigLoader {
 
         /** An optional prompt key (checked against {@code prompts}), or {@code otherwise} when absent or wrong. */
         private String promptKey(Fields f, MappingNode map, String key, String otherwise) {
-            return f.node(map, key) != null && prompt(f, map, key) >= 0 ? scalar(f.node(map, key)) : otherwise;
+            // While the prompts are not read whole, a key is taken as written: its absence is no news.
+            return f.node(map, key) != null && (prompt(f, map, key) >= 0 || !problems.complete(prompts)) ? scalar(f.node(map, key)) : otherwise;
         }
 
         /** {@code holidays}: dates, or {date, name} mappings; every queue is closed all day on them. */
@@ -1526,7 +1614,9 @@ public final class ConfigLoader {
                                 String target = scalar(option.getValueNode());
                                 Integer id = nodes.get(target);
                                 if (id == null) {
-                                    problems.unknown(f.file, option.getValueNode(), optionPath, "no such flow node", nodes.keySet());
+                                    if (problems.complete(nodes)) {
+                                        problems.unknown(f.file, option.getValueNode(), optionPath, "no such flow node", nodes.keySet());
+                                    }
                                 } else {
                                     next[input] = id;
                                 }
@@ -1612,7 +1702,9 @@ public final class ConfigLoader {
                 }
                 Integer id = queues.get(scalar(tuple.getValueNode()));
                 if (id == null) {
-                    problems.unknown(f.file, tuple.getValueNode(), field, "names no queue", queues.keySet());
+                    if (problems.complete(queues)) {
+                        problems.unknown(f.file, tuple.getValueNode(), field, "names no queue", queues.keySet());
+                    }
                 } else if (queueChannels.get(id) != channel) {
                     problems.error(f.file, tuple.getValueNode(), field, "queue '" + scalar(tuple.getValueNode())
                             + "' is a " + queueChannels.get(id).name().toLowerCase(Locale.ROOT)
@@ -1677,7 +1769,8 @@ public final class ConfigLoader {
                 return;
             }
             if (!(at.node instanceof SequenceNode list)) {
-                problems.error(at.file, at.node, section, "must be a list");
+                problems.error(at.file, at.node, section, "must be a list of items, each a mapping of fields (- name: ...)" + UNREAD);
+                unread(section);
                 return;
             }
             for (int i = 0; i < list.getValue().size(); i++) {
@@ -1779,7 +1872,9 @@ public final class ConfigLoader {
             }
             Integer id = names.get(scalar(node));
             if (id == null) {
-                problems.unknown(file, node, path + "." + key, "names nothing defined", names.keySet());
+                if (problems.complete(names)) {
+                    problems.unknown(file, node, path + "." + key, "names nothing defined", names.keySet());
+                }
                 return -1;
             }
             return id;

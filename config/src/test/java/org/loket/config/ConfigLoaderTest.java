@@ -800,4 +800,70 @@ class ConfigLoaderTest {
                 + "agents: [{name: ann, skills: {s: 1}}]\n");
         assertThat(ConfigLoader.load(bom).routing().skills()).containsExactly("s");
     }
+
+    /** Every section, each line a section, names used across the others: a section broken alone must give one error. */
+    private static final String WHOLE = """
+            languages: [nl, en]
+            skills: [s, nl, en]
+            pauseReasons: [break, lunch]
+            prompts: {p: {nl: p, en: p, chat: {nl: c, en: c}}, closed: {nl: dicht, en: closed}}
+            queues: [{name: q, channel: voice, requires: "s and language"}, {name: c, channel: chat, requires: "s or team:t"}]
+            agents: [{name: desk, team: t, skills: {s: 2, nl: 1, en: 1}, shifts: [{start: "08:00", end: "17:00", breaks: [{minutes: 30, earliest: "12:00", reason: lunch}]}]}]
+            flows: [{name: lang, kind: language, prompt: p, fallbackQueue: q, byChannel: {chat: c}, options: {"1": {next: menu, language: nl, label: {nl: NL, en: NL}}, "2": {next: menu, language: en, label: {nl: EN, en: EN}}}}, {name: menu, kind: menu, prompt: p, fallbackQueue: q, options: {"1": to-q}}, {name: to-q, kind: queue, prompt: p, queue: q}]
+            entries: [{name: phone, flow: lang}, {name: direct, queue: q}]
+            hours: {weekdays: "08:00-17:00", weekend: closed, closedPrompt: closed, queues: {q: {weekend: "10:00-12:00"}}}
+            supervisors: [{name: lead, monitors: [desk, team:t]}]
+            """;
+
+    /**
+     * A section of the wrong shape is the one mistake: the names it would define are not reported as
+     * unknown wherever they are used (a scalar {@code languages} gave an error per prompt text, label
+     * and language option, and warned that the language skills were unused).
+     */
+    @Test
+    void shouldReportASectionOfTheWrongShapeOnceWithoutTheErrorsThatFollowFromIt() throws ConfigException {
+        assertThat(ConfigLoader.parseOne("r.yaml", WHOLE).warnings()).as("the phone's prompts only")
+                .singleElement().satisfies(problem(4, "prompts", null, "the phone channel plays"));
+        Map<String, String> broken = Map.of(
+                "languages", "languages: nl", "skills", "skills: s", "pauseReasons", "pauseReasons: lunch", "prompts", "prompts: p",
+                "queues", "queues: q", "agents", "agents: desk", "flows", "flows: lang");
+        broken.forEach((section, line) -> {
+            String yaml = WHOLE.lines().map(l -> l.startsWith(section + ":") ? line : l).collect(java.util.stream.Collectors.joining("\n"));
+            int at = WHOLE.lines().toList().indexOf(WHOLE.lines().filter(l -> l.startsWith(section + ":")).findFirst().orElseThrow()) + 1;
+            assertThat(refused("r.yaml", yaml)).as(section).singleElement().satisfies(problem(at, section, null,
+                    "checked once this is fixed"));
+        });
+        assertThat(refused("r.yaml", WHOLE.replace("languages: [nl, en]", "languages: nl"))).singleElement()
+                .satisfies(problem(1, "languages", "nl", "must be a list of names: write [nl]"));
+    }
+
+    /**
+     * A section given in two files is reported once, with both places, and the first file's items do
+     * not make the second's names unknown everywhere (an operator splitting queues over two files).
+     */
+    @Test
+    void shouldReportASectionGivenInTwoFilesOnceWithBothPlaces() {
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        files.put("extra.yaml", "# queues of the tax office\nqueues: [{name: tax, channel: voice, skill: s}]\n");
+        files.put("routing.yaml", WHOLE);
+        assertThat(refused(() -> ConfigLoader.parse(files, "folder"))).extracting(ConfigProblem::toString).containsExactly(
+                "error: routing.yaml:5: queues: section given in two files: first in extra.yaml:2; give each section in one file"
+                        + " (a section's items are not merged across files)");
+        files.put("routing.yaml", WHOLE);
+        files.put("routing-old.yaml", WHOLE);
+        files.remove("extra.yaml");
+        assertThat(refused(() -> ConfigLoader.parse(files, "folder"))).singleElement().satisfies(problem(1, "", null,
+                "sections [languages, skills, pauseReasons, prompts, queues, agents, flows, entries, hours, supervisors] given in two files: "
+                        + "first in routing.yaml, lines 1-10; give each section in one file (is one file a copy of the other?)"));
+    }
+
+    /** A file that is not YAML hides its sections: its own problem is the one to fix, not the names the others miss. */
+    @Test
+    void shouldReportOnlyTheFileThatIsNotYamlNotTheNamesItWouldDefine() {
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        files.put("queues.yaml", "queues:\n  - {name: q, channel: voice, skill: s\n");
+        files.put("routing.yaml", WHOLE.lines().filter(l -> !l.startsWith("queues:")).collect(java.util.stream.Collectors.joining("\n")));
+        assertThat(refused(() -> ConfigLoader.parse(files, "folder"))).singleElement()
+                .satisfies(problem(0, "(yaml)", null, "not valid YAML")).satisfies(p -> assertThat(p.file()).isEqualTo("queues.yaml"));
+    }
 }
