@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.loket.config.ConfigException;
 import org.loket.config.ConfigLoader;
+import org.loket.config.ConfigProblem;
 import org.loket.config.LoadedConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -44,7 +45,8 @@ final class ConfigCommand {
 
     @Command(name = "diff", mixinStandardHelpOptions = true,
             description = "Show what would change from configuration A to B: items added (+), removed (-) and changed (~), "
-                    + "field by field. Exit 0 when they are the same, 1 when they differ, 2 when one is invalid.")
+                    + "field by field. Exit 0 when they are the same, 1 when they differ, 2 when one is invalid (the problems of both "
+                    + "are printed, each with its folder).")
     static final class Diff implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -58,13 +60,10 @@ final class ConfigCommand {
         @Override
         public Integer call() {
             var out = spec.commandLine().getOut();
-            LoadedConfig from;
-            LoadedConfig to;
-            try {
-                from = ConfigLoader.load(a);
-                to = ConfigLoader.load(b);
-            } catch (ConfigException e) {
-                e.problems().forEach(out::println);
+            // Both are checked, and each problem names its folder: "routing.yaml:409" alone does not say which.
+            LoadedConfig from = loaded(a, out);
+            LoadedConfig to = loaded(b, out);
+            if (from == null || to == null) {
                 out.flush();
                 return 2;
             }
@@ -75,6 +74,23 @@ final class ConfigCommand {
             }
             out.flush();
             return lines.isEmpty() ? 0 : 1;
+        }
+
+        /** The configuration at {@code config}, or null after printing its problems, each with the folder's path. */
+        private static LoadedConfig loaded(Path config, java.io.PrintWriter out) {
+            try {
+                return ConfigLoader.load(config);
+            } catch (ConfigException e) {
+                e.problems().forEach(p -> out.println(new ConfigProblem(placed(config, p.file()), p.line(), p.field(), p.value(),
+                        p.message(), p.warning())));
+                return null;
+            }
+        }
+
+        /** A problem's file with {@code config}'s path: the file in the folder, beside a single file, or the folder itself. */
+        private static String placed(Path config, String file) {
+            return file.equals(config.toString()) ? file
+                    : (java.nio.file.Files.isRegularFile(config) ? config.resolveSibling(file) : config.resolve(file)).toString();
         }
     }
 }

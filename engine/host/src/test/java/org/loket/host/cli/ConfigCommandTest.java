@@ -74,4 +74,19 @@ class ConfigCommandTest {
         assertThat(out.toString()).contains("- pause reason training",
                 "pauseReasons: a live reload of this waits while an agent is paused with a reason it drops or moves");
     }
+
+    /** Two invalid folders: the problems of both, each naming its folder (the file name alone does not say which). */
+    @Test
+    void shouldNameTheFolderOfEveryProblemOfADiffAndCheckBoth() throws Exception {
+        Path a = config("a", BASE.replace("fallbackQueue: q", "fallbackQueue: nope"));
+        Path b = config("b", BASE.replace("channel: chat", "channel: fax"));
+        StringWriter out = new StringWriter();
+        int exit = execute(out, "config", "diff", a.toString(), b.toString());
+        assertThat(exit).as(out.toString()).isEqualTo(2);
+        assertThat(out.toString()).contains("error: " + a.resolve("routing.yaml") + ":6: flows[0].fallbackQueue = 'nope'",
+                "error: " + b.resolve("routing.yaml") + ":3: queues[0].channel = 'fax'");
+        StringWriter missing = new StringWriter();
+        assertThat(execute(missing, "config", "diff", a.toString(), folder.resolve("none").toString())).isEqualTo(2);
+        assertThat(missing.toString()).contains("error: " + folder.resolve("none") + ": no such folder");
+    }
 }
