@@ -43,8 +43,9 @@ import org.loket.host.audit.OperatorAudit;
  * loader reads nothing deeper). The folder's parent is watched too, for deploys that replace the
  * folder rather than its files ({@code mv new live}, a release symlink swapped with
  * {@code ln -sfn rel2 current}): the watch follows the new folder (a symbolic link resolved anew)
- * and treats it as a change. While the folder is missing it waits for it, saying so; it stops only
- * when the parent goes away.
+ * and treats it as a change. While the folder (or the single file) is missing it waits for it, saying
+ * so, and applies nothing: the running configuration stays, with no refusal in the log, audit or
+ * metrics, and a folder that comes back as it was is no change. It stops only when the parent goes away.
  */
 public final class ConfigWatcher implements AutoCloseable {
     /** A burst of saves is over after this long without an event. */
@@ -75,6 +76,8 @@ public final class ConfigWatcher implements AutoCloseable {
     private long retryAtNs;
     private long retryIntervalNs;
     private byte[] lastSeen;
+    /** Whether the configuration was found gone since it was last there (a single file's going is said once). */
+    private boolean saidGone;
     private volatile boolean closed;
 
     private ConfigWatcher(Path config, long quietMs, long maxDelayMs, long retryFirstMs, long retryMaxMs, BooleanSupplier onChange,
@@ -230,7 +233,9 @@ public final class ConfigWatcher implements AutoCloseable {
                     }
                     if (replaced) {
                         follow();
-                        debounce.event(System.nanoTime());
+                        if (folderKey != null) { // back (or replaced): a change; gone: nothing to apply until it is back
+                            debounce.event(System.nanoTime());
+                        }
                     }
                 } else if (key != null) {
                     for (WatchEvent<?> event : key.pollEvents()) {
@@ -263,6 +268,17 @@ public final class ConfigWatcher implements AutoCloseable {
         // Whatever happens below, a retry already planned is obsolete (the content is back to what is
         // in force, or it is tried now); a blocked try plans the next one.
         retryAtNs = 0;
+        if (!present()) {
+            // Moved away or deleted: the running configuration stays, and applying what is not there
+            // would only be refused (an "invalid" audit line, metric and alert for a deploy in progress).
+            // Its return is the next change. A folder's going is said by follow().
+            if (onlyFile != null && !saidGone) {
+                log.accept("config watch: the file " + folder.resolve(onlyFile) + " is gone; waiting for it to come back");
+            }
+            saidGone = true;
+            return;
+        }
+        saidGone = false;
         byte[] now = fingerprint();
         if (now != null && Arrays.equals(now, lastSeen)) {
             retryIntervalNs = 0;
@@ -285,6 +301,11 @@ public final class ConfigWatcher implements AutoCloseable {
             retryIntervalNs = retryIntervalNs == 0 ? retryFirstNs : Math.min(retryMaxNs, retryIntervalNs * 2);
             retryAtNs = System.nanoTime() + retryIntervalNs;
         }
+    }
+
+    /** Whether the watched folder (or file) is there to be applied. */
+    private boolean present() {
+        return onlyFile == null ? Files.isDirectory(folder) : Files.isRegularFile(folder.resolve(onlyFile));
     }
 
     /** A digest of the YAML files the loader would read (names and bytes), or null when they cannot be read. */

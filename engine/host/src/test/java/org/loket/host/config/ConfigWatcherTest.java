@@ -183,6 +183,47 @@ class ConfigWatcherTest {
         }
     }
 
+    /**
+     * {@code mv CONFIG away}: nothing is applied while it is gone (applying it was refused as invalid,
+     * "no such folder": an audit line, the invalid-change counter and its alert), and its return as
+     * it was is no change; a change after that is.
+     */
+    @Test
+    void shouldApplyNothingWhileTheFolderIsGoneNorWhenItComesBackUnchanged() throws Exception {
+        Path config = Files.createDirectories(folder.resolve("config"));
+        Files.writeString(config.resolve("routing.yaml"), "version: 1\n");
+        try (ConfigWatcher watcher = watch(config, new AtomicBoolean(true))) {
+            Path away = folder.resolve("away");
+            Files.move(config, away);
+            awaitLog("is gone; waiting for it to come back");
+            settle();
+            assertThat(calls.get()).as("gone: nothing to apply").isZero();
+            Files.move(away, config);
+            awaitLog("following the folder " + config + " anew");
+            settle();
+            assertThat(calls.get()).as("back as it was").isZero();
+            assertThat(watcher.changes()).isZero();
+            Files.writeString(config.resolve("routing.yaml"), "version: 2\n");
+            awaitCalls(1);
+        }
+    }
+
+    /** The same for a single watched file that is moved away, said once. */
+    @Test
+    void shouldApplyNothingWhileAWatchedFileIsGone() throws Exception {
+        Path file = Files.writeString(folder.resolve("loket.yaml"), "version: 1\n");
+        try (ConfigWatcher watcher = watch(file, new AtomicBoolean(true))) {
+            Files.move(file, folder.resolve("loket.yaml.old"));
+            awaitLog("the file " + file + " is gone; waiting for it to come back");
+            Files.writeString(folder.resolve("loket.yaml.old"), "version: 2\n");
+            settle();
+            assertThat(calls.get()).isZero();
+            assertThat(log).filteredOn(line -> line.contains("is gone")).hasSize(1);
+            Files.move(folder.resolve("loket.yaml.old"), file);
+            awaitCalls(1);
+        }
+    }
+
     /** A release symlink swapped to another folder ({@code ln -sfn rel2 current}): the watch reads and watches the new target. */
     @Test
     void shouldFollowASwappedSymbolicLink() throws Exception {
