@@ -29,6 +29,8 @@ public final class HtmlReport {
     }
 
     /**
+     * Writes the page whole and readable by its owner only (the per-agent table names the agents).
+     *
      * @param serviceLevelTarget one target (0..1) to draw on the service-level chart, or null to draw each run's
      *                           own per interval ({@link Figures#serviceLevelTarget()}: the queues' targets)
      */
@@ -37,7 +39,7 @@ public final class HtmlReport {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.writeString(file, render(title, runs, serviceLevelTarget), StandardCharsets.UTF_8);
+        org.loket.host.security.OwnerOnlyFiles.replace(file, render(title, runs, serviceLevelTarget));
     }
 
     static String render(String title, List<Run> runs, Double serviceLevelTarget) throws IOException {

@@ -1,11 +1,12 @@
 package org.loket.host.security;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -41,12 +42,30 @@ public final class OwnerOnlyFiles {
         return folder;
     }
 
+    /** Writes a file's text; the writer may be closed by it. */
+    @FunctionalInterface
+    public interface Text {
+        void writeTo(Writer writer) throws IOException;
+    }
+
     /**
      * Replaces {@code file} with {@code text} whole: a temporary file beside it, created
      * {@code rw-------} before a byte is in it and synced, is moved over it, so after a crash or a
      * power cut the file is the old one or the new one, never a part.
      */
     public static void replace(Path file, String text) throws IOException {
+        replace(file, writer -> writer.write(text));
+    }
+
+    /**
+     * Replaces {@code file} with what {@code text} writes (UTF-8), whole and owner-only as
+     * {@link #replace(Path, String)}: for outputs too large to hold as one string (a day's contact
+     * records). A folder of that name is refused, not replaced; on a failure the temporary file goes.
+     */
+    public static void replace(Path file, Text text) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new FileSystemException(file.toString(), null, "is a folder; give a file name");
+        }
         Path temporary = file.toAbsolutePath().resolveSibling("." + file.getFileName() + ".part");
         Files.deleteIfExists(temporary);
         if (posix()) {
@@ -54,17 +73,21 @@ public final class OwnerOnlyFiles {
         } else {
             Files.createFile(temporary);
         }
-        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            channel.force(true);
-        }
         try {
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+            try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
+                text.writeTo(writer);
+            }
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            try {
+                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
         }
     }
 }

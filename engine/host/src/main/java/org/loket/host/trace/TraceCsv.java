@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.loket.core.Channel;
+import org.loket.host.security.OwnerOnlyFiles;
 
 /**
  * Reads and writes the trace CSV format ({@code docs/trace-format.md}): a header row, one contact
@@ -99,26 +100,39 @@ public final class TraceCsv {
         return events;
     }
 
-    /** Writes a staffing file with every column. */
+    /** Writes a staffing file with every column; owner-only (agents' names and hours), whole. */
     public static void writeStaffing(List<StaffingEvent> events, Path file) throws IOException {
-        writeRows(file, STAFFING_COLUMNS, events.stream().map(e -> List.<Object>of(e.atMs(), e.agent(), e.presence().word(), e.reason())));
+        writePersonalRows(file, STAFFING_COLUMNS, events.stream().map(e -> List.<Object>of(e.atMs(), e.agent(), e.presence().word(), e.reason())));
     }
 
-    /** Writes contact records (docs/trace-format.md, "Contact records"), one per contact, with a header. */
+    /**
+     * Writes contact records (docs/trace-format.md, "Contact records"), one per contact, with a header;
+     * owner-only (citizens' pseudonyms, agents' names), whole, as the daily export's.
+     */
     public static void writeContacts(List<ContactRecord> records, Path file) throws IOException {
-        writeRows(file, CONTACT_COLUMNS, records.stream().map(r -> List.<Object>of(r.contactId(), r.citizen(), r.channel(), r.entry(),
+        writePersonalRows(file, CONTACT_COLUMNS, records.stream().map(r -> List.<Object>of(r.contactId(), r.citizen(), r.channel(), r.entry(),
                 r.language(), r.arrivedAt(), r.selfServiceMs(), r.queue(), r.lastQueue(), r.waitMs() < 0 ? "" : r.waitMs(), r.agent(),
                 r.talkMs(), r.wrapUpMs(), r.wrapUpCode(), r.transfers(), r.callback(), r.outcome(), r.endedAt())));
     }
 
     /** Writes a header of {@code columns} and the rows to {@code file}, creating its folder. */
     private static void writeRows(Path file, List<String> columns, java.util.stream.Stream<List<Object>> rows) throws IOException {
+        createFolderOf(file);
+        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            writeRows(writer, columns, rows);
+        }
+    }
+
+    /** As {@link #writeRows(Path, List, java.util.stream.Stream)}, for data about people: readable by the owner only, whatever the umask. */
+    private static void writePersonalRows(Path file, List<String> columns, java.util.stream.Stream<List<Object>> rows) throws IOException {
+        createFolderOf(file);
+        OwnerOnlyFiles.replace(file, writer -> writeRows(writer, columns, rows));
+    }
+
+    private static void createFolderOf(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
-        }
-        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            writeRows(writer, columns, rows);
         }
     }
 

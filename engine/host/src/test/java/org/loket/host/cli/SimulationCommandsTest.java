@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,9 +73,16 @@ class SimulationCommandsTest {
 
         Path recorded = folder.resolve("recorded.csv");
         Path staffing = folder.resolve("staffing.csv");
+        Path contacts = folder.resolve("contacts.csv");
         Result extract = run("trace", "extract", "--journal", journal.toString(), "--zone", "Europe/Amsterdam", "--out", recorded.toString(),
-                "--staffing-out", staffing.toString());
+                "--staffing-out", staffing.toString(), "--contacts-out", contacts.toString());
         assertThat(extract.exit()).as(extract.err()).isZero();
+        // Agents' names and hours, citizens' pseudonyms: their owner's alone, as the daily export's, whatever the umask.
+        for (Path personal : List.of(staffing, contacts, html)) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(personal)))
+                    .as(personal.toString()).isEqualTo("rw-------");
+        }
+        assertThat(Files.readString(contacts)).startsWith("contact_id,citizen,");
         assertThat(extract.out()).contains("rows of 2027-03-01 (Europe/Amsterdam)", "logins, pauses, readies and logouts");
         assertThat(org.loket.host.trace.TraceCsv.read(recorded)).hasSizeGreaterThan(1_000);
         Result again = run("simulate", "--trace", recorded.toString(), "--staffing", staffing.toString(), "--callback-accept-share", "0", "--json");
