@@ -37,6 +37,9 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     SimOptions options;
 
+    @Mixin
+    WhatIfOptions whatIf;
+
     @Override
     public Integer call() throws IOException {
         if (configs.size() != 2) {
@@ -45,13 +48,13 @@ final class CompareCommand implements Callable<Integer> {
         List<TraceContact> rows = SimulateCommand.readTrace(trace, spec);
         LoadedConfig a = ConfigOption.load(configs.get(0), spec);
         LoadedConfig b = ConfigOption.load(configs.get(1), spec);
-        DaySimulator.Result ra = SimulateCommand.simulate(a, rows, null, false, spec, options);
-        DaySimulator.Result rb = SimulateCommand.simulate(b, rows, null, false, spec, options);
+        DaySimulator.Result ra = SimulateCommand.simulate(a, rows, null, false, spec, options, whatIf.staffing);
+        DaySimulator.Result rb = SimulateCommand.simulate(b, rows, null, false, spec, options, whatIf.staffing);
         String labelA = "A: " + a.source();
         String labelB = "B: " + b.source();
         if (report != null) {
             HtmlReport.write(report, "What-if: " + trace.getFileName(), List.of(new HtmlReport.Run(labelA, ra.kpis()),
-                    new HtmlReport.Run(labelB, rb.kpis())), options.serviceLevelTarget);
+                    new HtmlReport.Run(labelB, rb.kpis())), whatIf.serviceLevelTarget);
         }
         var out = spec.commandLine().getOut();
         if (json) {
@@ -61,7 +64,7 @@ final class CompareCommand implements Callable<Integer> {
             out.println(Json.write(both));
         } else {
             out.printf("trace %s: %,d rows; A %,d ms, B %,d ms%n", trace, rows.size(), ra.elapsedMs(), rb.elapsedMs());
-            if (options.roster.absenceShare > 0 || options.staffing != null || !ra.staffing().equals(rb.staffing())) {
+            if (options.roster.absenceShare > 0 || whatIf.staffing != null || !ra.staffing().equals(rb.staffing())) {
                 out.printf("staffing: A %s; B %s%n", ra.staffing(), rb.staffing());
             }
             KpiText.compare(out, a.source(), ra.kpis(), b.source(), rb.kpis());

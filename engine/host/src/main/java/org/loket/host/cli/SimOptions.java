@@ -7,7 +7,7 @@ import org.loket.host.sim.DaySimulator;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options shared by {@code simulate} and {@code compare}. */
+/** Options shared by {@code simulate}, {@code compare} and {@code staff} (the first two also take {@link WhatIfOptions}). */
 final class SimOptions {
     @Option(names = "--date", defaultValue = "2027-03-01",
             description = "the simulated day (its weekday and holidays decide the business hours); default ${DEFAULT-VALUE}, a tax-peak Monday")
@@ -20,19 +20,11 @@ final class SimOptions {
     @Option(names = "--ring-seconds", defaultValue = "3", converter = NonNegativeConverter.class, description = "how long an offer rings before the agent accepts; default ${DEFAULT-VALUE}")
     double ringSeconds;
 
-    @Option(names = "--sl-target", converter = ShareConverter.class, description = "draw this one service-level target (0..1) in the HTML report's chart instead of the "
-            + "queues' own (serviceLevelPercent, weighted by their contacts per interval)")
-    Double serviceLevelTarget;
-
     @Option(names = "--callback-accept-share", defaultValue = "" + DaySimulator.Settings.DEFAULT_CALLBACK_ACCEPT_SHARE,
             converter = ShareConverter.class,
             description = "share (0..1) of citizens who take the callback an escalation step offers; the rest keep waiting."
                     + " An estimate; default ${DEFAULT-VALUE}")
     double callbackAcceptShare;
-
-    @Option(names = "--staffing", description = "a staffing file (loket trace extract --staffing-out): the agents it names log in, "
-            + "pause and log out as recorded instead of by their shifts")
-    java.nio.file.Path staffing;
 
     @Mixin
     RosterOptions roster;

@@ -49,14 +49,17 @@ final class SimulateCommand implements Callable<Integer> {
     @Mixin
     SimOptions options;
 
+    @Mixin
+    WhatIfOptions whatIf;
+
     @Override
     public Integer call() throws IOException {
         LoadedConfig loaded = ConfigOption.load(day.config, spec);
         List<TraceContact> rows = readTrace(day.trace, spec);
-        DaySimulator.Result result = simulate(loaded, rows, journal, progress, spec, options);
+        DaySimulator.Result result = simulate(loaded, rows, journal, progress, spec, options, whatIf.staffing);
         if (report != null) {
             HtmlReport.write(report, "Simulated day: " + day.trace.getFileName() + " on " + loaded.source(),
-                    List.of(new HtmlReport.Run(loaded.source(), result.kpis())), options.serviceLevelTarget);
+                    List.of(new HtmlReport.Run(loaded.source(), result.kpis())), whatIf.serviceLevelTarget);
         }
         var out = spec.commandLine().getOut();
         if (json) {
@@ -88,8 +91,9 @@ final class SimulateCommand implements Callable<Integer> {
         }
     }
 
+    /** @param staffing a recorded staffing the agents follow instead of their shifts, or null */
     static DaySimulator.Result simulate(LoadedConfig loaded, List<TraceContact> rows, Path journalFolder, boolean progress,
-                                        CommandLine.Model.CommandSpec spec, SimOptions options) throws IOException {
+                                        CommandLine.Model.CommandSpec spec, SimOptions options, Path staffing) throws IOException {
         if (journalFolder != null && Files.isDirectory(journalFolder)) {
             try (var entries = Files.list(journalFolder)) {
                 if (entries.findAny().isPresent()) {
@@ -99,11 +103,11 @@ final class SimulateCommand implements Callable<Integer> {
             }
         }
         DaySimulator simulator = new DaySimulator(loaded, options.settings());
-        if (options.staffing != null) {
+        if (staffing != null) {
             try {
-                simulator.staffing(org.loket.host.trace.TraceCsv.readStaffing(options.staffing));
+                simulator.staffing(org.loket.host.trace.TraceCsv.readStaffing(staffing));
             } catch (TraceException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "staffing " + options.staffing + " is not valid:\n" + e.getMessage());
+                throw new CommandLine.ParameterException(spec.commandLine(), "staffing " + staffing + " is not valid:\n" + e.getMessage());
             }
         }
         boolean showProgress = progress && System.console() != null;

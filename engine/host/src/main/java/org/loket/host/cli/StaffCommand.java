@@ -58,10 +58,6 @@ final class StaffCommand implements Callable<Integer> {
         if (maxAgents < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-agents " + maxAgents + ": give 0 or more");
         }
-        if (options.staffing != null || options.serviceLevelTarget != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "loket staff takes the roster's shifts (not --staffing: a "
-                    + "recorded staffing fixes who works) and the queues' own targets (not --sl-target)");
-        }
         LoadedConfig loaded = ConfigOption.load(day.config, spec);
         List<TraceContact> rows = SimulateCommand.readTrace(day.trace, spec);
         PrintWriter out = spec.commandLine().getOut();

@@ -249,8 +249,8 @@ class SimulationCommandsTest {
         Result text = run("staff", "--trace", peak.toString(), "--max-agents", "1");
         assertThat(text.out()).contains("add 1 agent:", "stopped at --max-agents 1");
         Result refused = run("staff", "--trace", peak.toString(), "--staffing", peak.toString());
-        assertThat(refused.exit()).isNotZero();
-        assertThat(refused.err()).contains("not --staffing");
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("Unknown options: '--staffing'");
     }
 
     private JsonNode erlang(Path trace, Path config, String absence) throws Exception {
@@ -266,6 +266,19 @@ class SimulationCommandsTest {
             }
         }
         throw new AssertionError("no interval " + start);
+    }
+
+    /** {@code staff} takes the roster's shifts and the queues' own targets: its help offers no option it would refuse. */
+    @Test
+    void staffShouldOfferNeitherARecordedStaffingNorADrawnTarget() {
+        Result staff = run("staff", "--help");
+        assertThat(staff.out()).contains("--trace", "--absence", "--ring-seconds").doesNotContain("--staffing", "--sl-target");
+        for (String command : new String[] {"simulate", "compare"}) {
+            assertThat(run(command, "--help").out()).as(command).contains("--staffing", "--sl-target");
+        }
+        Result given = run("staff", "--trace", trace.toString(), "--sl-target", "0.8");
+        assertThat(given.exit()).isEqualTo(2);
+        assertThat(given.err()).contains("Unknown options: '--sl-target'");
     }
 
     @Test
