@@ -46,7 +46,8 @@ public final class AsteriskConfigCommand implements Callable<Integer>, CliExtens
 
     @Option(names = "--agent-contacts", defaultValue = "register",
             description = "'register' (phones register; passwords from --agent-secrets-file) or 'static:HOST:BASEPORT' "
-                    + "(the n-th call-taking agent at sip:NAME@HOST:BASEPORT+n, for sipp agents) or 'shared:HOST:PORT' (all at one port)")
+                    + "(the n-th call-taking agent at sip:NAME@HOST:BASEPORT+n, for sipp agents) or 'shared:HOST:PORT' (all at one port)"
+                    + " (default: ${DEFAULT-VALUE})")
     String agentContacts;
 
     @Option(names = "--agent-secrets-file", description = "lines 'agent-name=password': every agent's with --agent-contacts register; "
@@ -89,45 +90,37 @@ public final class AsteriskConfigCommand implements Callable<Integer>, CliExtens
         try {
             loaded = config == null ? ConfigLoader.loadDefault() : ConfigLoader.load(config);
         } catch (ConfigException e) {
-            err.println(e.getMessage());
+            err.println(e.getMessage()); // its problems, each an "error: FILE:LINE: ..." line
             return 1;
         }
         AsteriskConfigWriter.AgentContacts contacts;
         try {
-            contacts = agentContacts(err);
+            contacts = agentContacts();
         } catch (IllegalArgumentException e) { // a secrets file others may read, or that cannot be read
-            err.println(e.getMessage());
-            return 2;
-        }
-        if (contacts == null) {
-            return 2;
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         AsteriskConfigWriter.Options options = new AsteriskConfigWriter.Options(sipBind, amiBind, amiUser, agi, contacts,
                 callbackContact, soundsDir, instanceRoot, moduleDir, fallbackSeconds, rtpPorts, allAmiEvents, comparisonQueue);
-        try {
-            List<Path> written = AsteriskConfigWriter.write(loaded, options, amiSecretFile, out);
-            spec.commandLine().getOut().printf("loket: wrote %d files to %s from %s (%s: owner-only, they hold secrets;"
-                    + " Asterisk must run as this user or be given them)%n", written.size(), out, loaded.source(),
-                    String.join(", ", new java.util.TreeSet<>(AsteriskConfigWriter.HOLD_SECRETS)));
-            List<String> left = AsteriskConfigWriter.supervisorsWithoutPassword(loaded, contacts);
-            if (!left.isEmpty()) {
-                spec.commandLine().getOut().printf("loket: no endpoint for supervisors %s: a phone that can listen to calls must "
-                        + "authenticate; give their passwords in --agent-secrets-file%n", left);
-            }
-            return 0;
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            return 1;
+        // A writer's refusal (an agent without a password) is an IllegalArgumentException: "error: ..." and exit 1 (LoketCli.failure).
+        List<Path> written = AsteriskConfigWriter.write(loaded, options, amiSecretFile, out);
+        spec.commandLine().getOut().printf("loket: wrote %d files to %s from %s (%s: owner-only, they hold secrets;"
+                + " Asterisk must run as this user or be given them)%n", written.size(), out, loaded.source(),
+                String.join(", ", new java.util.TreeSet<>(AsteriskConfigWriter.HOLD_SECRETS)));
+        List<String> left = AsteriskConfigWriter.supervisorsWithoutPassword(loaded, contacts);
+        if (!left.isEmpty()) {
+            spec.commandLine().getOut().printf("loket: no endpoint for supervisors %s: a phone that can listen to calls must "
+                    + "authenticate; give their passwords in --agent-secrets-file%n", left);
         }
+        return 0;
     }
 
-    /** The agents' contacts {@code --agent-contacts} names, or null when it is wrong (said on {@code err}). */
-    private AsteriskConfigWriter.AgentContacts agentContacts(java.io.PrintWriter err) {
+    /** The agents' contacts {@code --agent-contacts} names; a mistake in it is a {@link CommandLine.ParameterException}. */
+    private AsteriskConfigWriter.AgentContacts agentContacts() {
         if (agentContacts.startsWith("static:") || agentContacts.startsWith("shared:")) {
             String[] parts = agentContacts.split(":");
             if (parts.length != 3 || !parts[2].matches("[0-9]{1,5}")) {
-                err.println("--agent-contacts '" + agentContacts + "': expected static:HOST:BASEPORT or shared:HOST:PORT, e.g. static:127.0.0.1:5100");
-                return null;
+                throw new CommandLine.ParameterException(spec.commandLine(), "--agent-contacts '" + agentContacts
+                        + "': expected static:HOST:BASEPORT or shared:HOST:PORT, e.g. static:127.0.0.1:5100");
             }
             // Agents with a password in the secrets file register (softphones among desk phones).
             Map<String, String> registering = agentSecretsFile == null ? Map.of()
@@ -136,13 +129,13 @@ public final class AsteriskConfigCommand implements Callable<Integer>, CliExtens
                     registering);
         } else if (agentContacts.equals("register")) {
             if (agentSecretsFile == null) {
-                err.println("--agent-contacts register needs --agent-secrets-file (lines agent-name=password)");
-                return null;
+                throw new CommandLine.ParameterException(spec.commandLine(), "--agent-contacts register (the default) needs "
+                        + "--agent-secrets-file (lines agent-name=password); or give --agent-contacts static:HOST:BASEPORT or shared:HOST:PORT");
             }
             return new AsteriskConfigWriter.AgentContacts.Register(SecretFiles.nameValueLines(agentSecretsFile, "--agent-secrets-file"));
         } else {
-            err.println("--agent-contacts '" + agentContacts + "': 'register', 'static:HOST:BASEPORT' or 'shared:HOST:PORT'");
-            return null;
+            throw new CommandLine.ParameterException(spec.commandLine(), "--agent-contacts '" + agentContacts
+                    + "': valid: register, static:HOST:BASEPORT, shared:HOST:PORT");
         }
     }
 }

@@ -15,12 +15,19 @@ public final class LoketCli {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line with the extensions on the class path (e.g. {@code asterisk-config}) and short error messages. */
+    /**
+     * The command line with the extensions on the class path (e.g. {@code asterisk-config}), short error
+     * messages, and dates and zones refused in plain words (picocli's own converters name Java's classes
+     * and exceptions).
+     */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new LoketCli());
         for (CliExtension extension : java.util.ServiceLoader.load(CliExtension.class)) {
             commandLine.addSubcommand(extension);
         }
+        // Registered after the extensions: picocli gives a converter to the subcommands there are.
+        commandLine.registerConverter(java.time.LocalDate.class, LoketCli::date);
+        commandLine.registerConverter(java.time.ZoneId.class, LoketCli::zone);
         return commandLine.setCaseInsensitiveEnumValuesAllowed(true).setParameterExceptionHandler(LoketCli::shortError)
                 .setExecutionExceptionHandler(LoketCli::failure);
     }
@@ -65,6 +72,23 @@ public final class LoketCli {
         return text.toString();
     }
 
+    static java.time.LocalDate date(String value) {
+        try {
+            return java.time.LocalDate.parse(value.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a date: expected YYYY-MM-DD, e.g. 2027-03-01");
+        }
+    }
+
+    static java.time.ZoneId zone(String value) {
+        try {
+            return java.time.ZoneId.of(value.trim());
+        } catch (java.time.DateTimeException e) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a time zone: expected a region id such as "
+                    + "Europe/Amsterdam, Europe/Brussels or UTC");
+        }
+    }
+
     /**
      * A mistake on the command line or in a file an option names: the message and where the options
      * are described, not the whole usage (which would scroll the message off the screen).
@@ -74,14 +98,15 @@ public final class LoketCli {
         java.io.PrintWriter err = command.getErr();
         err.println("error: " + e.getMessage());
         CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
-        err.println("(loket " + String.join(" ", qualifiedName(command)) + " --help lists the options)");
+        err.println("(" + String.join(" ", qualifiedName(command)) + " --help lists the options)");
         err.flush();
         return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
+    /** The command's words from {@code loket} on ("loket", "config", "check"). */
     private static java.util.List<String> qualifiedName(CommandLine command) {
         java.util.LinkedList<String> names = new java.util.LinkedList<>();
-        for (CommandLine c = command; c != null && c.getParent() != null; c = c.getParent()) {
+        for (CommandLine c = command; c != null; c = c.getParent()) {
             names.addFirst(c.getCommandName());
         }
         return names;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.loket.host.trace.TraceContact;
 import org.loket.host.trace.TraceCsv;
@@ -58,12 +57,13 @@ final class TraceCommand {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             TraceCsv.write(trace, out);
-            Map<String, Integer> byChannel = new TreeMap<>();
-            trace.forEach(c -> byChannel.merge(c.channel().name().toLowerCase(java.util.Locale.ROOT), 1, Integer::sum));
+            Map<org.loket.core.Channel, Integer> byChannel = new java.util.EnumMap<>(org.loket.core.Channel.class);
+            trace.forEach(c -> byChannel.merge(c.channel(), 1, Integer::sum));
             long redials = trace.stream().filter(c -> c.redialOf() != null).count();
             var w = spec.commandLine().getOut();
-            w.printf("wrote %s: %,d contacts (%,d of them redials that happen only if the first attempt fails); by channel %s%n",
-                    out, trace.size(), redials, byChannel);
+            w.printf("wrote %s: %,d contacts (%,d of them redials that happen only if the first attempt fails); by channel: %s%n",
+                    out, trace.size(), redials, String.join(", ", byChannel.entrySet().stream().map(e -> String.format("%s %,d",
+                            e.getKey().name().toLowerCase(java.util.Locale.ROOT), e.getValue())).toList()));
             w.flush();
             return 0;
         }

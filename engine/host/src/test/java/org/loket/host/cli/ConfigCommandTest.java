@@ -1,14 +1,13 @@
 package org.loket.host.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.loket.host.cli.Cli.execute;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code loket config check} and {@code loket config diff} as an operator runs them. */
 class ConfigCommandTest {
@@ -29,13 +28,6 @@ class ConfigCommandTest {
         Path dir = Files.createDirectories(folder.resolve(name));
         Files.writeString(dir.resolve("routing.yaml"), yaml);
         return dir;
-    }
-
-    private static int execute(StringWriter out, String... args) {
-        CommandLine cli = LoketCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        return cli.execute(args);
     }
 
     @Test

@@ -58,4 +58,31 @@ class LoketCliTest {
                 + "/var/lib/loket/journal: Read-only file system");
         assertThat(LoketCli.messages(new IllegalStateException("x", new IllegalStateException("x")))).isEqualTo("x");
     }
+
+    /** Dates and zones are refused in plain words, not with Java's class and exception names. */
+    @Test
+    void shouldRefuseADateOrZoneSayingWhatIsExpected() {
+        String journal = folder.resolve("no-journal").toString();
+        assertThat(Cli.output("report", "--journal", journal, "--day", "2027-13-01")).startsWith(
+                "error: Invalid value for option '--day': '2027-13-01' is not a date: expected YYYY-MM-DD, e.g. 2027-03-01");
+        assertThat(Cli.output("simulate", "--trace", "t.csv", "--date", "1-3-2027")).contains("'1-3-2027' is not a date: expected YYYY-MM-DD");
+        assertThat(Cli.output("trace", "extract", "--journal", journal, "--out", "x.csv", "--zone", "Europe/Amsterdm")).startsWith(
+                "error: Invalid value for option '--zone': 'Europe/Amsterdm' is not a time zone: expected a region id such as "
+                        + "Europe/Amsterdam, Europe/Brussels or UTC");
+        assertThat(Cli.output("erlang", "--trace", "t.csv", "--date", "2027-02-30") + Cli.output("simulate", "--trace", "t.csv", "--zone", "CEST+1"))
+                .doesNotContain("java.", "Exception");
+    }
+
+    @Test
+    void shouldNameTheCommandWhoseHelpListsTheOptionsWithOneSpaceBetweenWords() {
+        assertThat(Cli.output("--no-such-option")).contains("\n(loket --help lists the options)");
+        assertThat(Cli.output("config", "check", "--no-such-option")).contains("\n(loket config check --help lists the options)");
+    }
+
+    @Test
+    void shouldCountAGeneratedTracesChannelsInWords() {
+        assertThat(Cli.output("trace", "generate", "--scenario", "normal", "--seed", "1", "--scale", "0.01", "--out",
+                folder.resolve("t.csv").toString())).containsPattern("; by channel: voice [0-9,.]+, chat [0-9,.]+, email [0-9,.]+")
+                .doesNotContain("{");
+    }
 }
