@@ -65,6 +65,7 @@ final class ReplayCommand implements Callable<Integer> {
             out.printf("commands          %,d%n", report.commands());
             out.printf("decisions         %,d (recorded %,d)%n", report.decisions(), report.recordedDecisions());
             out.printf("decision hash     %s (recorded %s)%n", report.decisionHash(), report.recordedHash());
+            out.printf("refused commands  %,d (recorded %,d)%n", report.refusedCommands(), report.recordedRefusedCommands());
             out.printf("identical         %s%n", report.identical() == null ? "n/a (what-if)" : report.identical());
             out.printf("commands/second   %,d%n", report.commandsPerSecond());
             var l = report.latencyMicros();

@@ -11,13 +11,17 @@ package org.loket.host.replay;
  * @param decisionHash       running hash over those decisions (hex)
  * @param recordedDecisions  decisions in the journal
  * @param recordedHash       running hash over the journal's decisions (hex)
+ * @param refusedCommands    commands the fresh core refused ({@code REJECT_COMMAND}): in a what-if, recorded answers to
+ *                           offers the other configuration did not make, among others
+ * @param recordedRefusedCommands commands the journal's decisions refused
  * @param identical          whether both hashes and counts match; null for a what-if (configuration override)
  * @param commandsPerSecond  replay throughput (journal read, decode, core, hash)
  * @param elapsedMs          wall time of the replay loop
  * @param stateHash          hash of the core's state at the end (hex)
  */
 public record ReplayReport(String journal, String configOverride, long commands, long decisions, String decisionHash,
-                           long recordedDecisions, String recordedHash, Boolean identical, long commandsPerSecond,
+                           long recordedDecisions, String recordedHash, long refusedCommands, long recordedRefusedCommands,
+                           Boolean identical, long commandsPerSecond,
                            long elapsedMs, String stateHash, Latency latencyMicros) {
 
     /** Percentiles in microseconds. */

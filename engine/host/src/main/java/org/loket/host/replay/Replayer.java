@@ -8,6 +8,7 @@ import org.loket.core.command.CommandType;
 import org.loket.core.config.RoutingConfigCodec;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionSink;
+import org.loket.core.decision.DecisionType;
 import org.loket.core.routing.RoutingCore;
 import org.loket.host.journal.Journal;
 import org.loket.host.journal.JournalDamageException;
@@ -97,6 +98,7 @@ public final class Replayer {
 
             long recordedHash = 0;
             long recordedDecisions = 0;
+            long recordedRefused = 0;
             try (Journal.DecisionReader reader = journal.decisionReader()) {
                 while (reader.next()) {
                     if (reader.cause() <= origin) {
@@ -106,16 +108,20 @@ public final class Replayer {
                         throw new JournalDamageException(folder + "/decisions: " + JournalKpis.beyondCommands(reader.cause(), lastCommand)
                                 .getMessage() + " (or an engine is writing it: replay a stopped engine's journal, or a copy)");
                     }
+                    boolean refused = false;
                     for (int i = 0; i < reader.count(); i++) {
-                        recordedHash = reader.decision(i).hashInto(recordedHash);
+                        Decision decision = reader.decision(i);
+                        recordedHash = decision.hashInto(recordedHash);
+                        refused |= decision.type == DecisionType.REJECT_COMMAND;
                     }
+                    recordedRefused += refused ? 1 : 0;
                     recordedDecisions += reader.count();
                 }
             }
             Boolean identical = configOverride != null ? null
                     : recordedHash == hashing.hash && recordedDecisions == hashing.count;
             return new ReplayReport(folder.toString(), overrideName, commands, hashing.count, hex(hashing.hash),
-                    recordedDecisions, hex(recordedHash), identical, commands * 1_000_000_000L / elapsedNs,
+                    recordedDecisions, hex(recordedHash), hashing.refused, recordedRefused, identical, commands * 1_000_000_000L / elapsedNs,
                     elapsedNs / 1_000_000, hex(core.stateHash()), latency(serviceNs));
         }
     }
@@ -133,6 +139,9 @@ public final class Replayer {
         private final Listener listener;
         long hash;
         long count;
+        /** Commands refused, and the last one (a command's decisions come together). */
+        long refused;
+        private long lastRefusedSequence = -1;
 
         Hashing(Listener listener) {
             this.listener = listener;
@@ -142,6 +151,10 @@ public final class Replayer {
         public void onDecision(Decision decision) {
             hash = decision.hashInto(hash);
             count++;
+            if (decision.type == DecisionType.REJECT_COMMAND && decision.causeSequence != lastRefusedSequence) {
+                refused++;
+                lastRefusedSequence = decision.causeSequence;
+            }
             if (listener != null) {
                 listener.onDecision(decision);
             }

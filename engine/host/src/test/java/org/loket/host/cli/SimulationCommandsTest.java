@@ -70,6 +70,9 @@ class SimulationCommandsTest {
 
         Result replay = run("replay", "--journal", journal.toString(), "--json");
         assertThat(JSON.readTree(replay.out()).get("identical").asBoolean()).isTrue();
+        assertThat(JSON.readTree(replay.out()).get("refusedCommands").asLong())
+                .isEqualTo(JSON.readTree(replay.out()).get("recordedRefusedCommands").asLong());
+        assertThat(run("replay", "--journal", journal.toString()).out()).containsPattern("refused commands +[0-9,]+ \\(recorded [0-9,]+\\)");
 
         Path recorded = folder.resolve("recorded.csv");
         Path staffing = folder.resolve("staffing.csv");

@@ -78,6 +78,8 @@ class EngineTest {
         ReplayReport report = Replayer.replay(folder, null, null, Pace.MAX, null);
         assertThat(report.commands()).isEqualTo(tape.size());
         assertThat(report.identical()).isTrue();
+        assertThat(report.refusedCommands()).isEqualTo(report.recordedRefusedCommands())
+                .isEqualTo(expected.of(org.loket.core.decision.DecisionType.REJECT_COMMAND).stream().map(d -> d.causeSequence).distinct().count());
         assertThat(report.decisionHash()).isEqualTo(String.format("%016x", expected.hash()));
         assertThat(report.stateHash()).isEqualTo(String.format("%016x", engineStateHash));
     }
@@ -95,6 +97,8 @@ class EngineTest {
         assertThat(whatIf.identical()).isNull();
         assertThat(whatIf.commands()).isEqualTo(tape.size());
         assertThat(whatIf.decisionHash()).isNotEqualTo(whatIf.recordedHash());
+        // The recorded inputs of the agents the smaller roster lacks are refused, and counted (README: "refused ..., counted").
+        assertThat(whatIf.refusedCommands()).isGreaterThan(whatIf.recordedRefusedCommands() + 100);
     }
 
     @Test
