@@ -1360,8 +1360,11 @@ class PhoneChannelIT {
         poll();
         assertThat(decisions).as("agent-2 was not paused for either ring").noneMatch(d -> d.type == DecisionType.AGENT_STATE
                 && d.agentId == agent2 && d.reason == PauseReason.NO_ANSWER && d.causeSequence > before);
-        assertThat(decisions).as("no timer retracted the offers").noneMatch(d -> d.type == DecisionType.RETRACT_OFFER
-                && (d.contactId == ringingContact || d.contactId == talkingContact));
+        assertThat(decisions).filteredOn(d -> d.type == DecisionType.RETRACT_OFFER && d.contactId == ringingContact)
+                .as("the stopped ring's offer ended with its caller, not by its timeout").extracting(d -> d.causeSequence)
+                .containsExactly(ended.sequence);
+        assertThat(decisions).as("the answered offer was never retracted").noneMatch(d -> d.type == DecisionType.RETRACT_OFFER
+                && d.contactId == talkingContact);
         assertEveryContactEndedOnce();
     }
 
