@@ -34,6 +34,8 @@ public final class ChatGateway implements Gateway {
     private final ChatCounters counters = new ChatCounters();
     private ChatHub hub;
     private ChatServer server;
+    /** The listening socket {@link #bind} bound, until {@link #start} serves on it. */
+    private java.nio.channels.ServerSocketChannel bound;
     private Webhook webhook;
     private TranscriptStore transcripts;
     private Thread seeder;
@@ -48,6 +50,12 @@ public final class ChatGateway implements Gateway {
         return "chat";
     }
 
+    /** Binds {@code chat.bind}:{@code chat.port}; {@link #start} serves on it. */
+    @Override
+    public void bind() throws java.io.IOException {
+        bound = ChatServer.bind(settings);
+    }
+
     @Override
     public void start(GatewayContext context) throws Exception {
         webhook = new Webhook(settings, counters);
@@ -58,7 +66,8 @@ public final class ChatGateway implements Gateway {
         resyncFromCore(context);
         server = new ChatServer(settings, hub, counters, transcripts);
         org.loket.host.metrics.Families.registerCounters(context.metrics(), "loket_chat", "chat gateway", counters::snapshot);
-        server.start();
+        server.start(bound);
+        bound = null; // the server's now
         LOG.info("chat gateway listening on {}://{}:{} ({})", settings.tls() ? "https" : "http",
                 server.address().getHostString(), server.address().getPort(), settings);
     }
@@ -220,8 +229,15 @@ public final class ChatGateway implements Gateway {
                 + " (/chat for citizens, /desktop for agents, /wallboard for supervisors, /api/v1/work-items for mail and webcare)";
     }
 
-    /** The bound address (the port is the real one when {@code chat.port=0}). */
+    /** The bound address (the port is the real one when {@code chat.port=0}), also between {@link #bind} and {@link #start}. */
     public InetSocketAddress address() {
+        if (server == null && bound != null) {
+            try {
+                return (InetSocketAddress) bound.getLocalAddress();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         return server.address();
     }
 
@@ -248,6 +264,13 @@ public final class ChatGateway implements Gateway {
         }
         if (server != null) {
             server.close();
+        }
+        if (bound != null) { // bound, never served
+            try {
+                bound.close();
+            } catch (java.io.IOException e) {
+                LOG.warn("chat: closing the listening socket failed: {}", e.toString());
+            }
         }
         if (hub != null) {
             hub.close();

@@ -70,6 +70,8 @@ final class ChatServer implements AutoCloseable {
     static final int MAX_HTTP_BODY_BYTES = 256 * 1024;
     /** Refused frames in a row after which a connection is closed (1008): the server survives, that client does not. */
     private static final int MAX_REFUSED_IN_A_ROW = 50;
+    /** Connections the listening socket holds before they are accepted. */
+    private static final int BACKLOG = 4096;
     private static final String CSP = "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; "
             + "script-src 'self'; frame-ancestors 'none'";
     private static final Map<String, String[]> PAGES = Map.of(
@@ -118,14 +120,37 @@ final class ChatServer implements AutoCloseable {
                 .build();
     }
 
-    /** Binds and serves; a bind that fails (the port in use) names the settings. */
-    void start() throws InterruptedException, java.io.IOException {
+    /**
+     * Binds {@code chat.bind}:{@code chat.port} and serves nothing yet ({@link ChatGateway#bind}).
+     *
+     * @throws java.io.IOException naming the settings when the address cannot be bound (the port in use)
+     */
+    static java.nio.channels.ServerSocketChannel bind(ChatSettings settings) throws java.io.IOException {
+        java.nio.channels.ServerSocketChannel channel = java.nio.channels.ServerSocketChannel.open();
+        try {
+            channel.bind(new java.net.InetSocketAddress(settings.bindAddress(), settings.port()), BACKLOG);
+            return channel;
+        } catch (java.io.IOException | RuntimeException e) {
+            channel.close();
+            throw bindFailed(settings, e);
+        }
+    }
+
+    private static java.io.IOException bindFailed(ChatSettings settings, Exception e) {
+        return new java.io.IOException("chat.bind " + settings.bindAddress() + ", chat.port " + settings.port() + ": " + e.getMessage()
+                + (e instanceof java.net.BindException ? " (another Loket, or another program, listens there)" : ""), e);
+    }
+
+    /**
+     * Serves; binds first unless {@code bound} is the socket {@link #bind} bound (then connections
+     * made since wait in its backlog). A bind that fails (the port in use) names the settings.
+     */
+    void start(java.nio.channels.ServerSocketChannel bound) throws InterruptedException, java.io.IOException {
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_BACKLOG, BACKLOG)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 256 * 1024))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -141,13 +166,17 @@ final class ChatServer implements AutoCloseable {
                         p.addLast(new HttpHandler());
                     }
                 });
-        try {
-            listener = bootstrap.bind(settings.bindAddress(), settings.port()).sync().channel();
-        } catch (InterruptedException e) {
-            throw e;
-        } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
-            throw new java.io.IOException("chat.bind " + settings.bindAddress() + ", chat.port " + settings.port() + ": " + e.getMessage()
-                    + (e instanceof java.net.BindException ? " (another Loket, or another program, listens there)" : ""), e);
+        if (bound != null) {
+            // Registered already bound, the channel starts accepting at once (what bind() would have done).
+            listener = bootstrap.channelFactory(() -> new NioServerSocketChannel(bound)).register().sync().channel();
+        } else {
+            try {
+                listener = bootstrap.channel(NioServerSocketChannel.class).bind(settings.bindAddress(), settings.port()).sync().channel();
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
+                throw bindFailed(settings, e);
+            }
         }
         String plain = PlainListeners.warning(address().getAddress(), settings.tls(), "chat.bind", "chat.tls.keystore");
         if (plain != null) {

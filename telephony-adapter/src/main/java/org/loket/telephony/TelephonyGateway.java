@@ -62,6 +62,8 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     private final Map<CallSession, List<CallSession.Mail>> pending = new LinkedHashMap<>();
     private org.loket.host.gateway.Pseudonyms pseudonyms;
     private VirtualThreadAgiServer agiServer;
+    /** The FastAGI socket {@link #bind} bound, until {@link #start} serves on it. */
+    private ServerSocketFacade agiBound;
     private AmiLink ami;
     /** Call-taking agents the core held logged in when the gateway started ({@link #seedFromCore}). */
     private List<String> loggedInAtStart = List.of();
@@ -76,6 +78,9 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     /** The offers {@link #endContactsLeftAtRestart} found answered, and the rings it stopped (counters likewise). */
     private int answeredAtRestart;
     private int ringsStoppedAtRestart;
+    /** Connections the FastAGI socket holds before they are accepted (asterisk-java's own figure). */
+    private static final int AGI_BACKLOG = 200;
+
     /** How long the start waits for Asterisk to say what the offers' agents' phones do. */
     static final long PROBE_TIMEOUT_MS = 5_000;
     /** Opens the AMI session that asks about them ({@link AmiProbe}; tests set a fake). */
@@ -147,11 +152,29 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         openPhones = open;
     }
 
+    /**
+     * Binds the FastAGI address: a port in use refuses {@code loket run} before anything is journaled.
+     * Calls Asterisk sends before {@link #start} wait in the socket's backlog and are served then
+     * (a start refused later closes it: Asterisk then takes the fallback route).
+     */
+    @Override
+    public void bind() throws IOException {
+        try {
+            agiBound = new org.asteriskjava.util.internal.ServerSocketFacadeImpl(settings.agiPort(), AGI_BACKLOG,
+                    InetAddress.getByName(settings.agiBind()));
+        } catch (IOException e) {
+            throw new IOException("telephony.agi.bind " + settings.agiBind() + ", telephony.agi.port " + settings.agiPort() + ": "
+                    + e.getMessage() + (e instanceof java.net.BindException ? " (another Loket, or another program, listens there)" : ""),
+                    e);
+        }
+    }
+
     @Override
     public void start(GatewayContext context) throws Exception {
         prepare(context);
         forgetCallbacksTheCoreEnded(context);
-        agiServer = new VirtualThreadAgiServer(this, settings, calls.counters);
+        agiServer = new VirtualThreadAgiServer(this, settings, calls.counters, agiBound);
+        agiBound = null; // the server's now
         agiServer.setAddress(InetAddress.getByName(settings.agiBind()));
         agiServer.setPort(settings.agiPort());
         Thread acceptor = Thread.ofPlatform().daemon().name("telephony-agi-accept").start(() -> {
@@ -539,6 +562,13 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         if (agiServer != null) {
             agiServer.shutdown();
         }
+        if (agiBound != null) { // bound, never served
+            try {
+                agiBound.close();
+            } catch (IOException e) {
+                LOG.warn("telephony: closing the FastAGI socket failed: {}", e.toString());
+            }
+        }
         if (ami != null) {
             ami.close();
         }
@@ -607,12 +637,15 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     private static final class VirtualThreadAgiServer extends DefaultAgiServer {
         private final TelephonySettings settings;
         private final Calls.Counters counters;
+        /** A socket bound before ({@link TelephonyGateway#bind}), or null to bind at startup. */
+        private final ServerSocketFacade bound;
 
-        VirtualThreadAgiServer(AgiScript script, TelephonySettings settings, Calls.Counters counters) {
+        VirtualThreadAgiServer(AgiScript script, TelephonySettings settings, Calls.Counters counters, ServerSocketFacade bound) {
             super(null, new StaticMappingStrategy(script), QuickAgiChannel.FACTORY);
             this.settings = settings;
             this.counters = counters;
-            setSocketReadTimeout(-1); // asterisk-java's "infinite" (its default is 3 hours)
+            this.bound = bound;
+            setSocketReadTimeout(NO_READ_TIMEOUT);
         }
 
         @Override
@@ -622,9 +655,15 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             }
         }
 
+        /** asterisk-java's "infinite" (its default is 3 hours). */
+        private static final int NO_READ_TIMEOUT = -1;
+
         @Override
         protected ServerSocketFacade createServerSocket() throws IOException {
-            ServerSocketFacade server = super.createServerSocket();
+            ServerSocketFacade server = bound == null ? super.createServerSocket() : bound;
+            if (bound != null) {
+                bound.setSocketReadTimeout(NO_READ_TIMEOUT); // as super's takes this server's setting
+            }
             return new ServerSocketFacade() {
                 @Override
                 public SocketConnectionFacade accept() throws IOException {

@@ -47,6 +47,49 @@ class AgiAllowTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("telephony.agi.allow='no-such-host.invalid': no such host");
     }
 
+    /**
+     * {@code loket run} binds the FastAGI port before it journals anything: a port in use is refused
+     * by {@code bind()} naming the settings, and a call Asterisk sends between bind and start waits in
+     * the backlog and is taken by the started server (here: closed as not allowed, and counted).
+     */
+    @Test
+    void shouldBindBeforeStartRefusingAPortInUseAndServeWhatConnectedMeanwhile() throws Exception {
+        Path secret = org.loket.host.security.OwnerOnly.write(folder.resolve("ami-secret"), "unused\n");
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            TelephonyGateway refused = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", secret.toString(),
+                    "telephony.agi.port", String.valueOf(busy.getLocalPort()))));
+            try {
+                assertThatThrownBy(refused::bind).isInstanceOf(java.io.IOException.class)
+                        .hasMessageStartingWith("telephony.agi.bind 127.0.0.1, telephony.agi.port " + busy.getLocalPort() + ": ")
+                        .hasMessageEndingWith("(another Loket, or another program, listens there)");
+            } finally {
+                refused.close();
+            }
+        }
+        int agiPort;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            agiPort = free.getLocalPort();
+        }
+        TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", secret.toString(),
+                "telephony.agi.port", String.valueOf(agiPort), "telephony.agi.allow", "127.0.0.2",
+                "telephony.callbackFolder", folder.resolve("callbacks").toString())));
+        try {
+            gateway.bind();
+            Socket early = new Socket();
+            early.bind(new InetSocketAddress("127.0.0.1", 0));
+            early.connect(new InetSocketAddress("127.0.0.1", agiPort), 1_000); // before start: into the backlog
+            try (early) {
+                gateway.start(new GatewayContext(StandIns.recording(new ArrayList<>()),
+                        ConfigLoader.load(Path.of("src/test/resources/phone-it")), Map.of()));
+                early.setSoTimeout(5_000);
+                assertThat(early.getInputStream().read()).as("closed by the started server: 127.0.0.1 is not allowed").isEqualTo(-1);
+                assertThat(gateway.calls().counters.agiRefused.get()).isEqualTo(1);
+            }
+        } finally {
+            gateway.close();
+        }
+    }
+
     /** Starts the gateway with {@code extra}, connects from 127.0.0.1 and says whether the server kept the connection. */
     private boolean connectionStaysOpen(Map<String, String> extra) throws Exception {
         int agiPort;

@@ -95,10 +95,8 @@ public final class AdminServer implements AutoCloseable {
     /** How the 403 names where configurations may come from: the setting, or what applies without it. */
     private final String configRootsNamed;
 
-    private AdminServer(Engine engine, Path journalFolder, HoursPublisher hours, ConfigApplier applier, Options options)
-            throws IOException {
-        InetSocketAddress bind = options.bind();
-        Map<String, byte[]> tokens = options.tokens();
+    private AdminServer(Engine engine, Path journalFolder, HoursPublisher hours, ConfigApplier applier, Listener listener) {
+        Options options = listener.options;
         SSLContext tls = options.tls();
         this.configRoots = options.configRoots();
         String roots = options.configRoots().stream().map(Path::toString).collect(java.util.stream.Collectors.joining(" or "));
@@ -108,14 +106,8 @@ public final class AdminServer implements AutoCloseable {
         this.journalFolder = journalFolder;
         this.hours = hours;
         this.applier = applier;
-        this.tokens = tokens;
-        if (tls == null) {
-            this.server = HttpServer.create(bind, 64);
-        } else {
-            HttpsServer https = HttpsServer.create(bind, 64);
-            https.setHttpsConfigurator(new HttpsConfigurator(tls));
-            this.server = https;
-        }
+        this.tokens = options.tokens();
+        this.server = listener.server;
         server.setExecutor(threads);
         server.createContext("/api/v1/", this::handle);
         server.createContext("/metrics", this::metrics);
@@ -158,11 +150,49 @@ public final class AdminServer implements AutoCloseable {
     /** Starts the server with options read before ({@link Options#from}): binds, then serves. */
     public static AdminServer start(Engine engine, Path journalFolder, HoursPublisher hours, ConfigApplier applier, Options options)
             throws IOException {
+        return start(engine, journalFolder, hours, applier, bind(options));
+    }
+
+    /** Serves on a socket bound before ({@link #bind}); connections made since wait in its backlog. */
+    public static AdminServer start(Engine engine, Path journalFolder, HoursPublisher hours, ConfigApplier applier, Listener listener) {
+        return new AdminServer(engine, journalFolder, hours, applier, listener);
+    }
+
+    /**
+     * Binds the admin API's address and serves nothing yet: {@code loket run} binds before it
+     * publishes anything, so an address in use refuses the start with nothing journaled.
+     *
+     * @throws IOException naming {@code admin.bind} when the address cannot be bound (in use)
+     */
+    public static Listener bind(Options options) throws IOException {
+        InetSocketAddress bind = options.bind();
         try {
-            return new AdminServer(engine, journalFolder, hours, applier, options);
+            if (options.tls() == null) {
+                return new Listener(HttpServer.create(bind, 64), options);
+            }
+            HttpsServer https = HttpsServer.create(bind, 64);
+            https.setHttpsConfigurator(new HttpsConfigurator(options.tls()));
+            return new Listener(https, options);
         } catch (java.net.BindException e) {
-            throw new IOException("admin.bind " + options.bind().getHostString() + ":" + options.bind().getPort() + ": "
+            throw new IOException("admin.bind " + bind.getHostString() + ":" + bind.getPort() + ": "
                     + e.getMessage() + " (another Loket, or another program, listens there)", e);
+        }
+    }
+
+    /** The admin API's bound socket, not served yet ({@link #bind}); {@link #close} frees it when the start goes no further. */
+    public static final class Listener implements AutoCloseable {
+        private final HttpServer server;
+        private final Options options;
+
+        private Listener(HttpServer server, Options options) {
+            this.server = server;
+            this.options = options;
+        }
+
+        /** Frees the address; not for a listener that {@link AdminServer#start} serves (close that server instead). */
+        @Override
+        public void close() {
+            server.stop(0);
         }
     }
 

@@ -143,6 +143,24 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A start refused after the engine started: frees what it holds (the gateways not started, the
+     * admin API's socket, the hours' schedule, then the engine with the started gateways) and says
+     * why, without a stack trace.
+     */
+    private CommandLine.ParameterException refused(String message, List<Gateway> unstarted, AdminServer.Listener adminListener,
+                                                   HoursPublisher hours, Engine engine) {
+        unstarted.forEach(RunCommand::closeQuietly);
+        if (adminListener != null) {
+            adminListener.close();
+        }
+        if (hours != null) {
+            hours.close();
+        }
+        engine.close();
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
     /** The numbers' ranges, before anything is opened: a negative duration would run for ever, a negative rate do nothing. */
     private void checkNumbers() {
         atLeast("--duration-seconds", durationSeconds, 0, "0 runs until stopped");
@@ -265,27 +283,44 @@ final class RunCommand implements Callable<Integer> {
                             : "days kept " + journalRetentionDays + " days after they ended",
                     auditRetentionDays == 0 ? "every month of the audit kept"
                             : "audit months kept " + auditRetentionDays + " days after they ended");
+            // Until a gateway is started its sockets are ours to free; the engine closes the started ones.
+            List<Gateway> unstarted = new java.util.ArrayList<>(created);
+            AdminServer.Listener adminListener = null;
+            // Every listener is bound before anything is published: a port in use then refuses the start
+            // with nothing journaled (a start that journaled the new configuration and then stopped would
+            // leave it in force at the next start).
+            try {
+                adminListener = adminOptions == null ? null : AdminServer.bind(adminOptions);
+            } catch (java.io.IOException e) {
+                throw refused("admin API: " + e.getMessage() + ". Nothing was journaled", unstarted, null, null, engine);
+            }
+            for (Gateway gateway : created) {
+                try {
+                    gateway.bind();
+                } catch (Exception e) {
+                    throw refused("gateway " + gateway.name() + " could not start: " + LoketCli.messages(e) + ". Nothing was journaled",
+                            unstarted, adminListener, null, engine);
+                }
+            }
             byte[] encoded = RoutingConfigCodec.encode(loaded.routing());
             var running = engine.core().config();
             if (running != null && loaded.routing().version() < running.version()) {
                 // Versions only go up, at start as in a live reload: going back silently would undo a change
                 // applied live (POST /api/v1/config) on every restart. (An equal version with other contents is
                 // applied: the embedded default of a newer Loket keeps its version 1.)
-                engine.close();
-                throw new CommandLine.ParameterException(spec.commandLine(), "configuration " + loaded.source() + " has version "
+                throw refused("configuration " + loaded.source() + " has version "
                         + loaded.routing().version() + ", but the journal has version " + running.version() + " in force (applied live"
                         + " after this folder was written?): start with the folder of version " + running.version() + " or a newer one;"
-                        + " to go back to this one, raise its 'version:' above " + running.version() + ". Nothing was started");
+                        + " to go back to this one, raise its 'version:' above " + running.version() + ". Nothing was started",
+                        unstarted, adminListener, null, engine);
             }
             for (Gateway gateway : created) {
                 // First, stamped as of the journal's end: before the timers that fell due while Loket was down.
                 try {
                     gateway.endContactsLeftAtRestart(engine);
                 } catch (Exception e) {
-                    created.forEach(RunCommand::closeQuietly);
-                    engine.close();
-                    throw new CommandLine.ParameterException(spec.commandLine(), "gateway " + gateway.name()
-                            + " could not end the contacts the previous process left: " + LoketCli.messages(e));
+                    throw refused("gateway " + gateway.name() + " could not end the contacts the previous process left: "
+                            + LoketCli.messages(e), unstarted, adminListener, null, engine);
                 }
             }
             if (running == null || !Arrays.equals(RoutingConfigCodec.encode(running), encoded)) {
@@ -314,12 +349,10 @@ final class RunCommand implements Callable<Integer> {
             for (Gateway gateway : created) {
                 try {
                     engine.startGateway(gateway, gatewayConfig, settings);
-                } catch (Exception e) { // a port in use, a folder it cannot write: say which, without a stack trace
-                    closeQuietly(gateway);
-                    hours.close();
-                    engine.close();
-                    throw new CommandLine.ParameterException(spec.commandLine(), "gateway " + gateway.name() + " could not start: "
-                            + LoketCli.messages(e));
+                    unstarted.remove(gateway);
+                } catch (Exception e) { // a folder it cannot write: say which, without a stack trace (its ports are bound already)
+                    throw refused("gateway " + gateway.name() + " could not start: " + LoketCli.messages(e), unstarted, adminListener,
+                            hours, engine);
                 }
                 String where = gateway.whereToReach();
                 out.printf("loket: gateway %s started%s%n", gateway.name(), where.isEmpty() ? "" : ": " + where);
@@ -334,14 +367,8 @@ final class RunCommand implements Callable<Integer> {
             ConfigApplier applier = new ConfigApplier(engine, hoursIgnored ? null : hours, coreTookIt ? loaded : null);
             EngineMetrics.register(engine, applier);
             JvmMetrics.builder().register(engine.metrics());
-            AdminServer admin;
-            try {
-                admin = adminOptions == null ? null : AdminServer.start(engine, journal, hoursIgnored ? null : hours, applier, adminOptions);
-            } catch (java.io.IOException e) {
-                hours.close();
-                engine.close();
-                throw new CommandLine.ParameterException(spec.commandLine(), "admin API: " + e.getMessage());
-            }
+            AdminServer admin = adminListener == null ? null
+                    : AdminServer.start(engine, journal, hoursIgnored ? null : hours, applier, adminListener);
             if (admin != null) {
                 out.printf("loket: admin API on %s://%s:%d/api/v1/ (bearer tokens from admin.tokenFile / admin.operatorsFile;"
                         + " changes recorded in %s)%n", admin.scheme(), admin.address().getHostString(), admin.address().getPort(),

@@ -7,7 +7,7 @@ import org.loket.core.decision.Decision;
 /**
  * An adapter plugged into the host: it turns outside events into commands through the
  * {@link CommandPublisher} and turns decisions into outside actions.
- * <p>Lifecycle: {@link #start} once before traffic, {@link #onDecision} on the egress thread for
+ * <p>Lifecycle: {@link #bind} and {@link #start} once before traffic, {@link #onDecision} on the egress thread for
  * every decision after its command is journaled, then {@link #onCommandDecided} once for the
  * command, {@link #onConfigApplied} on the same thread when a
  * configuration comes into force during traffic, {@link #close} once at shutdown.
@@ -48,7 +48,19 @@ public interface Gateway extends AutoCloseable {
     default void endContactsLeftAtRestart(org.loket.host.pipeline.Engine engine) throws Exception {
     }
 
-    /** Binds sockets and starts threads. Must return promptly. */
+    /**
+     * Binds the sockets the gateway listens on, and nothing else: {@code loket run} calls it once
+     * per gateway after the engine recovered and before anything is published, so a port in use
+     * refuses the start while the journal holds nothing of it (the new configuration journaled by
+     * a start that then stopped would be in force at the next start). {@link #start} then serves
+     * on them; connections made in between wait in the socket's backlog. {@link #close} releases
+     * them, also when {@link #start} never ran. A gateway started without this call (a test,
+     * {@code Engine.startGateway} alone) binds in {@link #start}. Default: nothing.
+     */
+    default void bind() throws Exception {
+    }
+
+    /** Binds sockets (unless {@link #bind} did) and starts threads. Must return promptly. */
     void start(GatewayContext context) throws Exception;
 
     /**

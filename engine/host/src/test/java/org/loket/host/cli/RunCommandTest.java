@@ -107,6 +107,42 @@ class RunCommandTest {
         assertThat(folder.resolve("j-bad")).doesNotExist();
     }
 
+    /**
+     * An admin address in use refuses the start before the configuration and the hours are journaled:
+     * the journal stays as it was, so the next start is not held to a configuration this one never ran.
+     */
+    @Test
+    void shouldRefuseABusyAdminPortWithNothingJournaled() throws Exception {
+        Path token = folder.resolve("admin-token");
+        java.nio.file.Files.writeString(token, "an-admin-token-for-tests\n");
+        java.nio.file.Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path journal = folder.resolve("j-busy");
+        try (var busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            StringWriter out = new StringWriter();
+            int exit = execute(out, "run", "--journal", journal.toString(), "--duration-seconds", "1", "--status-seconds", "0",
+                    "--set", "admin.bind=127.0.0.1:" + busy.getLocalPort(), "--set", "admin.tokenFile=" + token);
+            assertThat(exit).as(out.toString()).isEqualTo(2);
+            assertThat(out.toString()).contains("admin API: admin.bind 127.0.0.1:" + busy.getLocalPort() + ": ")
+                    .contains("(another Loket, or another program, listens there). Nothing was journaled")
+                    .doesNotContain("applying configuration");
+        }
+        assertThat(commandsIn(journal)).as("commands journaled by the refused start").isZero();
+        StringWriter again = new StringWriter();
+        assertThat(execute(again, "run", "--journal", journal.toString(), "--duration-seconds", "1", "--status-seconds", "0",
+                "--set", "admin.bind=127.0.0.1:0", "--set", "admin.tokenFile=" + token)).as(again.toString()).isZero();
+        assertThat(again.toString()).contains("applying configuration embedded default").contains("loket: admin API on http://127.0.0.1:");
+    }
+
+    static long commandsIn(Path journal) {
+        long count = 0;
+        try (var reader = org.loket.host.journal.Journal.openExisting(journal); var commands = reader.commandReader()) {
+            for (var c = new org.loket.core.command.Command(); commands.next(c); ) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     @Test
     void shouldRefuseASettingNobodyReadsNamingTheNearestOne() {
         StringWriter out = new StringWriter();
