@@ -116,7 +116,7 @@ public final class PipelineBench {
         Path folder = fresh(name);
         settle();
         EngineSettings settings = new EngineSettings(ringSize, waitStrategy, 0, measure, measure, true, pretouch,
-                EngineSettings.DEFAULT_SAFETY_PARK_MS, 0, 0, false);
+                EngineSettings.DEFAULT_SAFETY_PARK_MS, 0, 0, false, Long.MAX_VALUE);
         try (Journal journal = Journal.open(folder)) {
             Engine engine = Engine.start(settings, journal);
             ThreadCpu cpu = new ThreadCpu();

@@ -31,6 +31,7 @@ import org.loket.host.metrics.DecisionCounters;
 import org.loket.host.metrics.EngineMetrics;
 import org.loket.host.pipeline.Engine;
 import org.loket.host.pipeline.EngineSettings;
+import org.loket.host.pipeline.JournalAheadException;
 import org.loket.host.pipeline.Ticker;
 import org.loket.host.pipeline.WaitStrategies;
 import org.loket.host.sim.SyntheticTraffic;
@@ -108,6 +109,12 @@ final class RunCommand implements Callable<Integer> {
             + "--export-folder after the day; then Loket deletes them (0 = never: the folder's own retention policy applies; "
             + "default: ${DEFAULT-VALUE})")
     int exportRetentionDays;
+
+    @Option(names = "--allow-journal-ahead", description = "start also when the journal's last command is more than an hour"
+            + " later than this host's clock (a host clock set back, a journal from elsewhere): commands are then stamped from the"
+            + " journal's time on, and business hours and reports follow that time. Without it such a start is refused (likely the"
+            + " wrong --journal folder, such as a simulated day's); within the hour it goes on with a warning")
+    boolean allowJournalAhead;
 
     @Option(names = "--ignore-hours", description = "keep every queue open whatever the configuration's business hours and "
             + "holidays say (demos and tests at night); the emergency closure still works")
@@ -273,10 +280,20 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "admin API: " + e.getMessage());
         }
         EngineSettings engineSettings = EngineSettings.defaults().withWaitStrategy(waitStrategy).withSnapshotEvery(snapshotEvery)
-                .withJournalRetentionDays(journalRetentionDays).withAuditRetentionDays(auditRetentionDays);
+                .withJournalRetentionDays(journalRetentionDays).withAuditRetentionDays(auditRetentionDays)
+                .withMaxJournalAheadMs(allowJournalAhead ? Long.MAX_VALUE : EngineSettings.JOURNAL_AHEAD_LIMIT_MS);
         try (Journal journalFolder = Journal.open(journal)) {
-            Engine engine = Engine.start(engineSettings, journalFolder);
+            Engine engine;
+            try {
+                engine = Engine.start(engineSettings, journalFolder);
+            } catch (JournalAheadException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage() + ". To go on from the journal's time"
+                        + " anyway, start with --allow-journal-ahead");
+            }
             var recovery = engine.recovery();
+            if (engine.clockWarning() != null) {
+                out.println("loket: warning: " + engine.clockWarning());
+            }
             out.printf("loket: journal %s, recovered %d commands (snapshot %s), next sequence %d; %s; %s%n", journal,
                     recovery.commandsReplayed(), recovery.fromSnapshot() < 0 ? "none" : recovery.fromSnapshot(),
                     recovery.nextSequence(), journalRetentionDays == 0 ? "every day kept"

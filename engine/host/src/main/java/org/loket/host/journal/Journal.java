@@ -43,10 +43,13 @@ public final class Journal implements AutoCloseable {
 
     /** The writer's lock ({@link #open}); null for a reader ({@link #openExisting}). */
     private final JournalLock lock;
+    /** The day files' clock of a journal opened without one of its own ({@link #fileDaysBy}); else null. */
+    private final WriterClock writerClock;
 
     private Journal(Path folder, TimeProvider time, JournalLock lock) {
         this.folder = folder;
         this.lock = lock;
+        this.writerClock = time instanceof WriterClock w ? w : null;
         try {
             this.commands = openQueue(folder.resolve("commands"), time);
             this.decisions = openQueue(folder.resolve("decisions"), time);
@@ -65,7 +68,44 @@ public final class Journal implements AutoCloseable {
      * @throws IllegalStateException when another process (or another open instance) writes it
      */
     public static Journal open(Path folder) {
-        return open(folder, SystemTimeProvider.INSTANCE);
+        return open(folder, new WriterClock());
+    }
+
+    /**
+     * Files the records written from now on in the day files of {@code epochNs}'s clock instead of
+     * the system's: the engine's, which never reads before the journal's last command, so a command
+     * is in the day file of its stamp's UTC day also while the host's clock is behind the journal
+     * (readers of a day start at its file). A journal opened on a clock of its own
+     * ({@link #open(Path, TimeProvider)}) keeps that one.
+     *
+     * @param epochNs epoch nanoseconds; called by the writing threads, so cheap and thread-safe
+     */
+    public void fileDaysBy(java.util.function.LongSupplier epochNs) {
+        if (writerClock != null) {
+            writerClock.epochNs = epochNs;
+        }
+    }
+
+    /** The system's clock until {@link #fileDaysBy} hands over the engine's. */
+    private static final class WriterClock implements TimeProvider {
+        private volatile java.util.function.LongSupplier epochNs;
+
+        @Override
+        public long currentTimeMillis() {
+            java.util.function.LongSupplier clock = epochNs;
+            return clock == null ? System.currentTimeMillis() : clock.getAsLong() / 1_000_000;
+        }
+
+        @Override
+        public long currentTimeMicros() {
+            return currentTimeNanos() / 1_000;
+        }
+
+        @Override
+        public long currentTimeNanos() {
+            java.util.function.LongSupplier clock = epochNs;
+            return clock == null ? SystemTimeProvider.INSTANCE.currentTimeNanos() : clock.getAsLong();
+        }
     }
 
     /**

@@ -85,7 +85,10 @@ public final class Engine implements CommandPublisher, AutoCloseable {
      */
     private final java.util.Map<byte[], LoadedConfig> announced = new java.util.concurrent.ConcurrentHashMap<>();
     private final long sequenceBase;
-    private final EpochClock clock = new EpochClock();
+    /** Stamps commands: the host's clock, but never before the recovered journal's last command. */
+    private final EpochClock clock;
+    /** How far the host's clock was behind the journal's last command at start, ns (0: not behind). */
+    private final long clockBehindJournalNs;
     private final RingBuffer<RingEvent> ring;
     private final CoreStage coreStage;
     private final CoreLoop coreLoop;
@@ -125,6 +128,20 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         this.sink = new SwitchableSink();
         this.recovery = Recovery.recover(journal, sink);
         this.core = recovery.core();
+        this.recoveredNs = core.nowNs();
+        // Time never goes back in a journal: new commands are stamped from its last one's time on,
+        // also when the host's clock is behind it (refused beyond the settings' limit, before anything
+        // is deleted or journaled: likely the wrong folder).
+        long hostNowNs = System.currentTimeMillis() * 1_000_000L;
+        this.clockBehindJournalNs = Math.max(0, recoveredNs - hostNowNs);
+        if (clockBehindJournalNs > TimeUnit.MILLISECONDS.toNanos(settings.maxJournalAheadMs())) {
+            throw new JournalAheadException(journal.folder().toString(), recoveredNs, hostNowNs);
+        }
+        this.clock = new EpochClock(recoveredNs);
+        journal.fileDaysBy(clock::nowNs); // a command's day file is its stamp's day, also while ahead of the host's clock
+        if (clockWarning() != null) {
+            LOG.warn(clockWarning());
+        }
         this.nextTimerNs = core.nextTimerNs(); // timers the journal left set fire without waiting for traffic
         this.sequenceBase = recovery.nextSequence();
         this.gateways = new java.util.ArrayList<>();
@@ -138,7 +155,6 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             snapshotWriter.scheduleWithFixedDelay(this::applyRetention, RETENTION_EVERY_MINUTES, RETENTION_EVERY_MINUTES,
                     TimeUnit.MINUTES);
         }
-        this.recoveredNs = core.nowNs();
         this.stamping = (event, sequence, filler, argument) -> stamp(event, sequence, filler, argument, clock.nowNs());
         this.stampingAsOfRecovery = (event, sequence, filler, argument) -> stamp(event, sequence, filler, argument, recoveredNs);
         // The ring's own wait strategy only signals: nobody waits on a barrier. The core thread waits
@@ -157,9 +173,15 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         daemon(ioLoop, "loket-io").start();
     }
 
+    /** Below this, a host clock behind the journal is two processes' clocks drifting apart: floored, not worth a warning. */
+    private static final long NOTABLY_BEHIND_NS = 1_000_000_000L;
+
     /**
      * Recovers the state from the journal folder (snapshot plus tail), starts the pipeline and then
      * the gateways. Gateways are started by the caller after this returns (see {@link #addGateway}).
+     *
+     * @throws JournalAheadException when the journal's last command is later than the host's clock
+     *                               by more than {@link EngineSettings#maxJournalAheadMs}
      */
     public static Engine start(EngineSettings settings, Journal journal) {
         Engine engine = new Engine(settings, journal);
@@ -304,10 +326,31 @@ public final class Engine implements CommandPublisher, AutoCloseable {
 
     /**
      * The engine's clock, epoch nanoseconds: a command published now is stamped this or later.
-     * Publishers that act at an instant (the business-hours schedule) wait on this clock.
+     * Publishers that act at an instant (the business-hours schedule) wait on this clock. It is the
+     * host's clock, except after a start on a journal whose last command was later: then it runs on
+     * from that command's time ({@link #clockBehindJournalNs()}).
      */
     public long nowNs() {
         return clock.nowNs();
+    }
+
+    /**
+     * How far the host's clock was behind the journal's last command when the engine started, ns (0
+     * when it was not): {@link #nowNs()} runs that far ahead of the host's clock in this process.
+     */
+    public long clockBehindJournalNs() {
+        return clockBehindJournalNs;
+    }
+
+    /** What to tell the operator when the host's clock was notably behind the journal at start; null when it was not. */
+    public String clockWarning() {
+        if (clockBehindJournalNs < NOTABLY_BEHIND_NS) {
+            return null;
+        }
+        String behind = JournalAheadException.span(clockBehindJournalNs);
+        return "this host's clock is " + behind + " behind the journal's last command (" + JournalAheadException.instant(recoveredNs)
+                + "): commands are stamped from the journal's time on (time never goes back in a journal), so business hours and"
+                + " reports run " + behind + " ahead of this host's clock until the next start; check the clock (timedatectl)";
     }
 
     /** Waits until every command published so far has passed egress. */
@@ -465,7 +508,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
             }
             LockSupport.parkNanos(200_000);
         }
-        snapshots.write(sequence, state);
+        snapshots.write(sequence, state, java.time.Instant.ofEpochSecond(0, clock.nowNs())); // the journal's time, as its stamps
         // With a retention the first snapshot of each day stays until its day is deleted: the journal
         // starts again there (JournalStart), so a reader loses no more than the deleted days.
         snapshots.prune(3, settings.journalRetentionDays() > 0 ? 0 : Long.MAX_VALUE);

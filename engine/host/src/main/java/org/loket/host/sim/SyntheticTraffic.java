@@ -44,8 +44,10 @@ public final class SyntheticTraffic implements Gateway {
 
     @Override
     public void start(GatewayContext context) {
-        EpochClock clock = new EpochClock();
-        SimulatedWorld world = new SimulatedWorld(context.config().routing(), params, seed, clock.nowNs(), Long.MAX_VALUE,
+        // The engine's clock: the decisions the world reacts to carry its time, which runs ahead of
+        // the host's after a start on a journal that was.
+        java.util.function.LongSupplier clock = context.engine() != null ? context.engine()::nowNs : new EpochClock()::nowNs;
+        SimulatedWorld world = new SimulatedWorld(context.config().routing(), params, seed, clock.getAsLong(), Long.MAX_VALUE,
                 firstContactId);
         thread = new Thread(() -> run(world, clock, context), "loket-synthetic-traffic");
         thread.setDaemon(true);
@@ -54,21 +56,21 @@ public final class SyntheticTraffic implements Gateway {
                 params.agentsOnline() < 0 ? "all" : params.agentsOnline());
     }
 
-    private void run(SimulatedWorld world, EpochClock clock, GatewayContext context) {
+    private void run(SimulatedWorld world, java.util.function.LongSupplier clock, GatewayContext context) {
         Command pending = new Command();
         boolean hasPending = false;
         while (running) {
             for (org.loket.core.decision.Decision d = decisions.poll(); d != null; d = decisions.poll()) {
                 world.onDecision(d);
             }
-            long now = clock.nowNs();
+            long now = clock.getAsLong();
             while (running && (hasPending || world.poll(now, pending))) {
                 hasPending = !context.publisher().tryPublish(COPY, pending);
                 if (hasPending) {
                     break; // ring full: try again shortly, keeping the command
                 }
             }
-            long sleepNs = Math.min(world.nextDueNs() - clock.nowNs(), 2_000_000L);
+            long sleepNs = Math.min(world.nextDueNs() - clock.getAsLong(), 2_000_000L);
             LockSupport.parkNanos(Math.max(100_000L, sleepNs));
         }
     }

@@ -59,6 +59,15 @@ public final class SnapshotStore {
     }
 
     public void write(long sequence, byte[] state) {
+        write(sequence, state, null);
+    }
+
+    /**
+     * @param writtenAt the file's time ({@link #newestWrittenBefore} and the daily snapshots kept by
+     *                  {@link #prune} go by it): the engine's clock, which runs ahead of the host's
+     *                  after a start on a journal that was (see {@code EpochClock}); null: the host's
+     */
+    public void write(long sequence, byte[] state, Instant writtenAt) {
         try {
             Files.createDirectories(folder);
             ByteBuffer buffer = ByteBuffer.allocate(4 + 4 + 8 + 4 + state.length + 8);
@@ -69,6 +78,9 @@ public final class SnapshotStore {
             Path target = folder.resolve(name(sequence));
             Path temporary = folder.resolve(name(sequence) + ".tmp");
             Files.write(temporary, buffer.array());
+            if (writtenAt != null) {
+                Files.setLastModifiedTime(temporary, java.nio.file.attribute.FileTime.from(writtenAt));
+            }
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write snapshot " + sequence + " in " + folder, e);

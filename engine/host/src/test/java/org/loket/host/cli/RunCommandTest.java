@@ -133,6 +133,55 @@ class RunCommandTest {
         assertThat(again.toString()).contains("applying configuration embedded default").contains("loket: admin API on http://127.0.0.1:");
     }
 
+    /**
+     * A simulated day's journal (dated 2099) is far ahead of the host's clock: a start on it is refused,
+     * journaling nothing; with --allow-journal-ahead the run goes on from the journal's time, so its
+     * commands follow the day's, and the day still reads whole in a report (its day file and the stop's
+     * snapshot go by the engine's clock, not the host's).
+     */
+    @Test
+    void shouldRefuseAJournalFarAheadOfTheClockAndGoOnFromItsTimeWhenAllowed() throws Exception {
+        Path trace = folder.resolve("trace.csv");
+        Path journal = folder.resolve("j-ahead");
+        StringWriter out = new StringWriter();
+        assertThat(execute(out, "trace", "generate", "--scenario", "normal", "--seed", "1", "--scale", "0.02", "--out", trace.toString()))
+                .as(out.toString()).isZero();
+        assertThat(execute(out, "simulate", "--trace", trace.toString(), "--journal", journal.toString(), "--date", "2099-03-02",
+                "--no-progress")).as(out.toString()).isZero();
+        long simulated = commandsIn(journal);
+        int contacts = contactsOn(journal, "2099-03-02");
+        assertThat(contacts).isPositive();
+
+        out = new StringWriter();
+        assertThat(execute(out, "run", "--journal", journal.toString(), "--duration-seconds", "1", "--status-seconds", "0"))
+                .as(out.toString()).isEqualTo(2);
+        assertThat(out.toString()).contains("journal " + journal + " ends at 2099-03-0").contains(" after this host's clock (")
+                .contains("start with --allow-journal-ahead").doesNotContain("applying configuration");
+        assertThat(commandsIn(journal)).as("the refused start journaled nothing").isEqualTo(simulated);
+
+        out = new StringWriter();
+        assertThat(execute(out, "run", "--journal", journal.toString(), "--duration-seconds", "1", "--status-seconds", "0",
+                "--ignore-hours", "--allow-journal-ahead")).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("loket: warning: this host's clock is ").contains(" behind the journal's last command (2099-03-0");
+        long previous = Long.MIN_VALUE;
+        long count = 0;
+        try (var reader = org.loket.host.journal.Journal.openExisting(journal); var commands = reader.commandReader()) {
+            for (var c = new org.loket.core.command.Command(); commands.next(c); count++) {
+                assertThat(c.timestampNs).as("command %d stamped before the one before it", c.sequence).isGreaterThanOrEqualTo(previous);
+                previous = c.timestampNs;
+            }
+        }
+        assertThat(count).as("the run's own commands (its hours)").isGreaterThan(simulated);
+        assertThat(contactsOn(journal, "2099-03-02")).as("the simulated day reads whole after the run").isEqualTo(contacts);
+    }
+
+    /** The contacts {@code loket report --day} finds on a day. */
+    private static int contactsOn(Path journal, String day) throws Exception {
+        StringWriter report = new StringWriter();
+        assertThat(execute(report, "report", "--journal", journal.toString(), "--day", day, "--json")).as(report.toString()).isZero();
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toString()).path("contacts").asInt();
+    }
+
     static long commandsIn(Path journal) {
         long count = 0;
         try (var reader = org.loket.host.journal.Journal.openExisting(journal); var commands = reader.commandReader()) {
