@@ -12,6 +12,11 @@ public final class ChatGatewayProvider implements GatewayProvider {
     }
 
     @Override
+    public java.util.List<String> filesKeptForJournal(Map<String, String> settings) {
+        return settings.containsKey(ChatSettings.PORT) ? ChatSettings.filesKeptForJournal(settings) : java.util.List.of();
+    }
+
+    @Override
     public java.util.Set<String> settingKeys() {
         return ChatSettings.KEYS;
     }

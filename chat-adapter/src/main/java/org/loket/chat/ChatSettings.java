@@ -3,6 +3,7 @@ package org.loket.chat;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.loket.host.journal.JournalFiles;
 import org.loket.host.security.SecretFiles;
 import org.loket.host.security.Tokens;
 
@@ -40,8 +41,9 @@ import org.loket.host.security.Tokens;
  * @param emailEntry             entry name of e-mail work items
  * @param socialEntry            entry name of social-media work items
  * @param transcriptFolder       where the transcript store lives ({@code chat.transcript-folder}; default
- *                               {@code transcripts} beside the journal folder the host names in
- *                               {@code loket.journal}, else {@code var/transcripts})
+ *                               {@code transcripts} in the folder of files of the journal the host names in
+ *                               {@code loket.journal} ({@link JournalFiles}: {@code var/journal.files/transcripts}), else
+ *                               {@code var/transcripts})
  * @param transcriptRetentionDays days a day's transcripts are kept after that day ({@code chat.transcript-retention-days}, default 30)
  * @param pseudonymKeyFile       key of the work items' sender pseudonyms ({@code chat.pseudonym-key-file}, 16+ bytes);
  *                               {@code null}: a random key of this process (senders are not linked across a restart)
@@ -65,7 +67,7 @@ import org.loket.host.security.Tokens;
  *                               do not count: {@link Supervisors})
  * @param supervisorSessionHours and in any case this long after the sign-in ({@code chat.supervisor-session-hours}, default 12)
  * @param supervisorSessionFile  where supervisors' sessions are kept across a restart ({@code chat.supervisor-session-file};
- *                               default {@value #SESSION_FILE} beside the journal folder, like the transcripts, else
+ *                               default {@value #SESSION_FILE} in the journal's folder of files, like the transcripts, else
  *                               {@code var/}{@value #SESSION_FILE})
  * @param agentIdleMinutes       an agent's desktop session ends after this long without use ({@code chat.agent-idle-minutes},
  *                               default 60; being ready or holding a contact at an open desktop is use, pings and the
@@ -73,9 +75,9 @@ import org.loket.host.security.Tokens;
  * @param agentSessionHours      and in any case this long after the sign-in ({@code chat.agent-session-hours}, default 12:
  *                               a shift and a margin)
  * @param agentSessionFile       where agents' sessions are kept across a restart ({@code chat.agent-session-file}; default
- *                               {@value #AGENT_SESSION_FILE} beside the journal folder, else {@code var/}{@value #AGENT_SESSION_FILE})
+ *                               {@value #AGENT_SESSION_FILE} in the journal's folder of files, else {@code var/}{@value #AGENT_SESSION_FILE})
  * @param webhookOutboxFile      where webhook messages wait until the gateway took them, across a restart
- *                               ({@code chat.webhook-outbox-file}; default {@value #OUTBOX_FILE} beside the journal folder;
+ *                               ({@code chat.webhook-outbox-file}; default {@value #OUTBOX_FILE} in the journal's folder of files;
  *                               given-up ones go to {@value WebhookOutbox#GIVEN_UP_FILE} in its folder: {@link WebhookOutbox})
  * @param webhookGiveUpHours     how long a webhook message is retried after it was queued before it is given up
  *                               ({@code chat.webhook-give-up-hours}, default 72: a gateway down for a long weekend)
@@ -98,7 +100,7 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
     public static final String PORT = "chat.port";
     /** The wall displays' shared token; also the name its wrong guesses are counted under ({@link CredentialGuard}). */
     static final String SUPERVISOR_TOKEN = "chat.supervisor-token";
-    /** The journal folder, as the host passes it to gateways; the transcripts go beside it. */
+    /** The journal folder, as the host passes it to gateways; the transcripts and other files go in its folder of files. */
     public static final String JOURNAL = "loket.journal";
     /** The supervisors' sessions file's name when {@code chat.supervisor-session-file} does not name one. */
     static final String SESSION_FILE = "supervisor-sessions.jsonl";
@@ -234,14 +236,39 @@ public record ChatSettings(String bindAddress, int port, Path keyStore, String k
         return java.util.List.copyOf(values);
     }
 
-    /** The path {@code key} names, else {@code name} beside the journal folder the host passes, else in {@code var}. */
+    /**
+     * The path {@code key} names, else {@code name} in the folder of files of the journal the host
+     * passes ({@link JournalFiles}), else in {@code var}.
+     */
     private static Path besideJournal(Map<String, String> settings, String key, String name) {
         String given = settings.get(key);
         if (given != null) {
             return Path.of(given);
         }
         String journal = settings.get(JOURNAL);
-        return journal != null ? Path.of(journal).toAbsolutePath().resolveSibling(name) : Path.of("var", name);
+        return journal != null ? JournalFiles.of(Path.of(journal), name) : Path.of("var", name);
+    }
+
+    /**
+     * The files kept in the journal's folder of files with these settings (those no setting places
+     * elsewhere), with what is set aside beside them (a malformed session file, the outbox's
+     * given-up and resend files): {@link org.loket.host.gateway.GatewayProvider#filesKeptForJournal}.
+     */
+    static java.util.List<String> filesKeptForJournal(Map<String, String> settings) {
+        java.util.List<String> kept = new java.util.ArrayList<>();
+        if (!settings.containsKey("chat.transcript-folder")) {
+            kept.add("transcripts");
+        }
+        if (!settings.containsKey("chat.supervisor-session-file")) {
+            kept.addAll(java.util.List.of(SESSION_FILE, SESSION_FILE + ".*"));
+        }
+        if (!settings.containsKey("chat.agent-session-file")) {
+            kept.addAll(java.util.List.of(AGENT_SESSION_FILE, AGENT_SESSION_FILE + ".*"));
+        }
+        if (!settings.containsKey("chat.webhook-outbox-file")) {
+            kept.addAll(java.util.List.of(OUTBOX_FILE, OUTBOX_FILE + ".*", WebhookOutbox.GIVEN_UP_FILE, WebhookOutbox.RESEND_FILE));
+        }
+        return kept;
     }
 
     /** Whether the server speaks TLS. */

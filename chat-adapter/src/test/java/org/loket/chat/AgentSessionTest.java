@@ -386,12 +386,13 @@ class AgentSessionTest {
         String malformed = "{\"loket\":\"agent-sessions\",\"format\":1}\n"
                 + DESKTOP.savedLine("a-session-token-of-an-agent", "chat-desk-001", nowMs - MINUTE_MS, nowMs - MINUTE_MS) + "\n"
                 + "{\"tokenHash\":\"" + Citizens.tokenHash("another") + "\",\"signedIn\":\"" + Instant.ofEpochMilli(nowMs) + "\"}\n";
+        Files.createDirectories(TestEngine.files(data)); // as loket run makes it
         Files.writeString(DESKTOP.file(data), malformed);
         Files.setPosixFilePermissions(DESKTOP.file(data), PosixFilePermissions.fromString("rw-------"));
         try (SessionPage.FileErrors errors = new SessionPage.FileErrors(); TestEngine t = new TestEngine(data, "/chat-test-config", QUICK); WsClient desk = DESKTOP.open(t)) {
             assertThat(errors.messages()).singleElement().asString().startsWith("chat: agents' sessions not restored: " + DESKTOP.file(data).toAbsolutePath() + ":3: 'agent' is missing")
                     .contains("set aside as " + DESKTOP.file(data).toAbsolutePath() + ".malformed").endsWith("agents sign in again");
-            assertThat(Files.readString(data.resolve(ChatSettings.AGENT_SESSION_FILE + ".malformed"))).isEqualTo(malformed);
+            assertThat(Files.readString(TestEngine.files(data).resolve(ChatSettings.AGENT_SESSION_FILE + ".malformed"))).isEqualTo(malformed);
             assertThat(DESKTOP.resume(t, "a-session-token-of-an-agent", false)).as("the file's sessions are not restored").isNull();
             String issued = DESKTOP.signIn(desk, "chat-desk-001");
             DESKTOP.awaitWritten(t);

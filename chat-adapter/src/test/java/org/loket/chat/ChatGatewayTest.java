@@ -309,7 +309,7 @@ class ChatGatewayTest {
                 assertThat(afterSignOut.await("error").path("code").asText()).isEqualTo("session-ended");
             }
             // The audit has the sign-in and the sign-out, never a token or secret.
-            List<String> audit = java.nio.file.Files.readAllLines(t.dataFolder.resolve("audit.csv"));
+            List<String> audit = java.nio.file.Files.readAllLines(t.files().resolve("audit.csv"));
             assertThat(audit.stream().skip(1).map(line -> line.substring(line.indexOf(',') + 1)).toList()).containsExactly(
                     "wallboard,floor-lead,signed-in,,", "wallboard,floor-lead,signed-out,,");
             assertThat(String.join("\n", audit)).doesNotContain(session).doesNotContain(TestEngine.SECRET);
@@ -353,7 +353,7 @@ class ChatGatewayTest {
                     .isEqualTo(AgentState.LOGGED_OUT);
             // Who did it, beside the journal: the sign-in and the three accepted changes, not the refused ones
             // (the desktop's login is audited too, off the hub thread: AgentSessionTest).
-            assertThat(java.nio.file.Files.readAllLines(t.dataFolder.resolve("audit.csv")).stream().skip(1)
+            assertThat(java.nio.file.Files.readAllLines(t.files().resolve("audit.csv")).stream().skip(1)
                     .map(line -> line.substring(line.indexOf(',') + 1)).filter(line -> line.startsWith("wallboard,")).toList()).containsExactly(
                     "wallboard,chat-lead,signed-in,,",
                     "wallboard,chat-lead,agent-state,chat-desk-001,paused training",

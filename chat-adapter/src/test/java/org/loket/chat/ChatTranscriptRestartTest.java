@@ -27,7 +27,7 @@ class ChatTranscriptRestartTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Path cycleFile(Path data) throws Exception {
-        try (var files = java.nio.file.Files.list(data.resolve("transcripts"))) {
+        try (var files = java.nio.file.Files.list(TestEngine.files(data).resolve("transcripts"))) {
             return files.filter(f -> f.toString().endsWith(".cq4")).findFirst().orElseThrow();
         }
     }
@@ -133,7 +133,7 @@ class ChatTranscriptRestartTest {
                     "Dorpsstraat 1", "Found it, a new letter is on its way.", "ended: ANSWERED");
             assertThat(transcript.path("lines").findValuesAsText("agent")).containsExactly("chat-desk-001", "chat-desk-001");
             assertThat(read.body()).as("the resume token is kept hashed").doesNotContain(token);
-            try (var files = java.nio.file.Files.list(data.resolve("transcripts"))) {
+            try (var files = java.nio.file.Files.list(TestEngine.files(data).resolve("transcripts"))) {
                 for (Path file : files.toList()) {
                     assertThat(new String(java.nio.file.Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1))
                             .as(file + " holds the texts but not the resume token").doesNotContain(token);

@@ -60,7 +60,7 @@ class ChatWebhookRestartTest {
                 assertThat(first).as("the gateway refused the reply").isNotNull();
                 refusedId = first.path("messageId").asText();
             } // a clean stop with the mail gateway down
-            assertThat(Files.readString(data.resolve(ChatSettings.OUTBOX_FILE))).as("waiting on disk").contains("Please apply again.");
+            assertThat(Files.readString(TestEngine.files(data).resolve(ChatSettings.OUTBOX_FILE))).as("waiting on disk").contains("Please apply again.");
 
             status[0] = 204;
             try (TestEngine t = new TestEngine(data, "/chat-test-config", hook)) {
@@ -72,10 +72,10 @@ class ChatWebhookRestartTest {
                 assertThat(reply.path("messageId").asText()).isEqualTo(refusedId);
                 assertThat(t.gateway.counters().webhookRecovered.sum()).isEqualTo(1);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                while (Files.readString(data.resolve(ChatSettings.OUTBOX_FILE)).contains("Please apply again.") && System.nanoTime() < deadline) {
+                while (Files.readString(TestEngine.files(data).resolve(ChatSettings.OUTBOX_FILE)).contains("Please apply again.") && System.nanoTime() < deadline) {
                     Thread.sleep(10);
                 }
-                assertThat(Files.readString(data.resolve(ChatSettings.OUTBOX_FILE))).as("delivered: gone from disk")
+                assertThat(Files.readString(TestEngine.files(data).resolve(ChatSettings.OUTBOX_FILE))).as("delivered: gone from disk")
                         .doesNotContain("Please apply again.");
             }
         } finally {

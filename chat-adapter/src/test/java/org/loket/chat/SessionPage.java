@@ -123,9 +123,9 @@ enum SessionPage {
         return now;
     }
 
-    /** The sessions' file in {@code data} (the journal's parent). */
+    /** The sessions' file of the engine on {@code data} (in its journal's folder of files). */
     Path file(Path data) {
-        return data.resolve(fileName);
+        return TestEngine.files(data).resolve(fileName);
     }
 
     /** Waits until the sessions' file has what the hub handed it. */

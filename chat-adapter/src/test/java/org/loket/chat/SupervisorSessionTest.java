@@ -31,7 +31,7 @@ class SupervisorSessionTest {
 
     /** The audit's lines without their time: via,actor,action,target,detail. */
     private static List<String> audit(Path data) throws Exception {
-        return Files.readAllLines(data.resolve("audit.csv")).stream().skip(1).map(line -> line.substring(line.indexOf(',') + 1)).toList();
+        return Files.readAllLines(TestEngine.files(data).resolve("audit.csv")).stream().skip(1).map(line -> line.substring(line.indexOf(',') + 1)).toList();
     }
 
     private static List<JsonNode> sessionLines(Path data) throws Exception {
@@ -163,7 +163,7 @@ class SupervisorSessionTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(Files.readString(file)).contains(Citizens.tokenHash(floorLead), Citizens.tokenHash(chatLead))
                 .doesNotContain(floorLead).doesNotContain(chatLead).doesNotContain(TestEngine.SECRET);
-        try (var files = Files.list(data)) {
+        try (var files = Files.list(TestEngine.files(data))) {
             assertThat(files.map(f -> f.getFileName().toString())).as("no temporary file left").noneMatch(f -> f.endsWith(".part"));
         }
 
@@ -193,6 +193,7 @@ class SupervisorSessionTest {
         String malformed = "{\"loket\":\"supervisor-sessions\",\"format\":1}\n"
                 + WALLBOARD.savedLine(token, "floor-lead", nowMs - MINUTE_MS, nowMs - MINUTE_MS) + "\n"
                 + "{\"tokenHash\":\"" + Citizens.tokenHash("another") + "\",\"supervisor\":\"chat-lead\",\"signedIn\":\"yesterday\"}\n";
+        Files.createDirectories(TestEngine.files(data)); // as loket run makes it
         Files.writeString(WALLBOARD.file(data), malformed);
         Files.setPosixFilePermissions(WALLBOARD.file(data), PosixFilePermissions.fromString("rw-------"));
         try (SessionPage.FileErrors errors = new SessionPage.FileErrors(); TestEngine t = new TestEngine(data, "/chat-test-config", QUICK);
@@ -200,7 +201,7 @@ class SupervisorSessionTest {
             assertThat(errors.messages()).singleElement().asString()
                     .contains(WALLBOARD.file(data).toAbsolutePath() + ":3: 'signedIn' 'yesterday' is not a UTC time")
                     .contains("set aside as " + WALLBOARD.file(data).toAbsolutePath() + ".malformed");
-            assertThat(Files.readString(data.resolve(ChatSettings.SESSION_FILE + ".malformed"))).isEqualTo(malformed);
+            assertThat(Files.readString(TestEngine.files(data).resolve(ChatSettings.SESSION_FILE + ".malformed"))).isEqualTo(malformed);
             assertThat(WALLBOARD.resume(t, token, false)).as("the file's sessions are not restored").isNull();
             try (WsClient wall = t.wallboard()) {
                 wall.await("wallboard");
@@ -220,6 +221,7 @@ class SupervisorSessionTest {
     void shouldRestoreSessionsOnlyFromAFileOfItsOwnerAloneAndDropThoseThatEnded() throws Exception {
         Path data = Files.createTempDirectory(Path.of("target"), "data-");
         long nowMs = System.currentTimeMillis();
+        Files.createDirectories(TestEngine.files(data)); // as loket run makes it
         Files.writeString(WALLBOARD.file(data), "{\"loket\":\"supervisor-sessions\",\"format\":1}\n"
                 + WALLBOARD.savedLine("kept", "floor-lead", nowMs - 2 * 60 * MINUTE_MS, nowMs - 30 * MINUTE_MS) + "\n"
                 + WALLBOARD.savedLine("idle", "chat-lead", nowMs - 3 * 60 * MINUTE_MS, nowMs - 61 * MINUTE_MS) + "\n"

@@ -27,7 +27,7 @@ final class TestEngine implements AutoCloseable {
     final Engine engine;
     final ChatGateway gateway;
     final LoadedConfig config;
-    /** Holds {@code journal/} and {@code transcripts/}: a second engine on the same folder is a restart. */
+    /** Holds {@code journal/} and {@code journal.files/}: a second engine on the same folder is a restart. */
     final Path dataFolder;
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final ScheduledExecutorService ticks;
@@ -39,6 +39,16 @@ final class TestEngine implements AutoCloseable {
     /** @param configResource a configuration folder on the test class path */
     TestEngine(String configResource, Map<String, String> extra) throws Exception {
         this(Files.createTempDirectory(Path.of("target"), "data-"), configResource, extra);
+    }
+
+    /** Where an engine on {@code dataFolder} keeps the files of its journal (audit, transcripts, sessions, outbox), as loket run does. */
+    static Path files(Path dataFolder) {
+        return org.loket.host.journal.JournalFiles.folder(dataFolder.resolve("journal"));
+    }
+
+    /** {@link #files(Path)} of this engine. */
+    Path files() {
+        return files(dataFolder);
     }
 
     /** On {@code dataFolder}: a fresh one, or the folder of an engine that was closed (a restart). */
@@ -213,7 +223,7 @@ final class TestEngine implements AutoCloseable {
      * thread); fails after 10 s.
      */
     java.util.List<String> audit(int lines) throws Exception {
-        Path file = dataFolder.resolve("audit.csv");
+        Path file = files().resolve("audit.csv");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         java.util.List<String> read = java.util.List.of();
         while (read.size() < lines + 1) {

@@ -331,7 +331,19 @@ class WebhookTest {
     @Test
     void shouldKeepTheOutboxBesideTheJournalUnlessASettingNamesIt() {
         assertThat(ChatSettings.from(Map.of(ChatSettings.JOURNAL, "/srv/loket/var/journal")).webhookOutboxFile())
-                .isEqualTo(Path.of("/srv/loket/var/webhook-outbox.jsonl"));
+                .isEqualTo(Path.of("/srv/loket/var/journal.files/webhook-outbox.jsonl"));
+        // Two Lokets on two journals in one folder share none of the chat's files.
+        ChatSettings live = ChatSettings.from(Map.of(ChatSettings.JOURNAL, "/srv/loket/var/live"));
+        ChatSettings other = ChatSettings.from(Map.of(ChatSettings.JOURNAL, "/srv/loket/var/chatj"));
+        assertThat(live.transcriptFolder()).isEqualTo(Path.of("/srv/loket/var/live.files/transcripts"));
+        assertThat(other.transcriptFolder()).isEqualTo(Path.of("/srv/loket/var/chatj.files/transcripts"));
+        assertThat(List.of(live.supervisorSessionFile(), live.agentSessionFile(), live.webhookOutboxFile()))
+                .allMatch(p -> p.startsWith(Path.of("/srv/loket/var/live.files")));
+        assertThat(List.of(other.supervisorSessionFile(), other.agentSessionFile(), other.webhookOutboxFile()))
+                .allMatch(p -> p.startsWith(Path.of("/srv/loket/var/chatj.files")));
+        assertThat(new ChatGatewayProvider().filesKeptForJournal(Map.of("chat.port", "8080", "chat.transcript-folder", "/srv/t")))
+                .as("what loket run moves from the journal's parent at the upgrade").doesNotContain("transcripts")
+                .contains("supervisor-sessions.jsonl", "agent-sessions.jsonl.*", "webhook-outbox.jsonl", "webhook-given-up.jsonl");
         assertThat(ChatSettings.from(Map.of()).webhookGiveUpHours()).isEqualTo(72);
         assertThatThrownBy(() -> ChatSettings.from(Map.of("chat.webhook-give-up-hours", "0")))
                 .hasMessage("chat.webhook-give-up-hours 0 is outside 1..720");

@@ -27,6 +27,12 @@ public final class TelephonyGatewayProvider implements GatewayProvider {
     }
 
     @Override
+    public java.util.List<String> filesKeptForJournal(Map<String, String> settings) {
+        return GatewayProvider.flag(settings, TelephonySettings.PREFIX + "enabled", false)
+                ? TelephonySettings.filesKeptForJournal(settings) : java.util.List.of();
+    }
+
+    @Override
     public java.util.Set<String> settingKeys() {
         return TelephonySettings.KEYS;
     }

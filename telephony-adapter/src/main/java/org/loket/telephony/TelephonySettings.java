@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.loket.host.journal.JournalFiles;
 
 /**
  * The adapter's process settings, from {@code loket run --set telephony.KEY=VALUE}. Read once at start.
@@ -38,7 +39,7 @@ import java.util.regex.PatternSyntaxException;
  * @param callbackEndpoint    PJSIP endpoint (trunk) callbacks are dialled through ({@code telephony.callbackEndpoint},
  *                            default loket-callback)
  * @param callbackFolder      where the numbers of callers waiting for a callback are kept across a restart
- *                            ({@code telephony.callbackFolder}; default {@code callbacks} beside the journal;
+ *                            ({@code telephony.callbackFolder}; default {@code callbacks} in the journal's folder of files;
  *                            null: memory only, a restart loses them)
  * @param lastAgentMinutes    a caller who calls again within this long after talking to an agent names that
  *                            agent as preferred ({@code telephony.lastAgentMinutes}, default 60; 0 = never): the
@@ -53,7 +54,7 @@ import java.util.regex.PatternSyntaxException;
  *                            the Asterisk Loket talks to). A FastAGI request names its caller and entry itself, so
  *                            anyone who reaches the port could make journaled calls; others are closed and counted
  * @param monitoringLog       where supervisors' monitoring of agents' calls is recorded, attempt by attempt
- *                            ({@code telephony.monitoringLog}; default {@code monitoring.csv} beside the journal;
+ *                            ({@code telephony.monitoringLog}; default {@code monitoring.csv} in the journal's folder of files;
  *                            null: the process log only)
  * @param monitoringLogRetentionDays days a month of the monitoring log is kept after the month ended, as the
  *                            operators' audit ({@code loket run --audit-retention-days}, which sets
@@ -167,14 +168,30 @@ public record TelephonySettings(String agiBind, int agiPort, String amiHost, int
         return Set.copyOf(allowed);
     }
 
-    /** {@code telephony.KEY}, else {@code name} beside the journal, else none. */
+    /** {@code telephony.KEY}, else {@code name} in the journal's folder of files ({@link JournalFiles}), else none. */
     private static Path besideJournal(Map<String, String> settings, String key, String name) {
         String given = settings.get(PREFIX + key);
         if (given != null && !given.isBlank()) {
             return Path.of(given);
         }
         String journal = settings.get("loket.journal");
-        return journal == null ? null : Path.of(journal).toAbsolutePath().resolveSibling(name);
+        return journal == null ? null : JournalFiles.of(Path.of(journal), name);
+    }
+
+    /**
+     * The files kept in the journal's folder of files with these settings (those no setting places
+     * elsewhere), the monitoring log's months set aside included:
+     * {@link org.loket.host.gateway.GatewayProvider#filesKeptForJournal}.
+     */
+    static java.util.List<String> filesKeptForJournal(Map<String, String> settings) {
+        java.util.List<String> kept = new java.util.ArrayList<>();
+        if (settings.getOrDefault(PREFIX + "callbackFolder", "").isBlank()) {
+            kept.add("callbacks");
+        }
+        if (settings.getOrDefault(PREFIX + "monitoringLog", "").isBlank()) {
+            kept.addAll(java.util.List.of("monitoring.csv", "monitoring-*.csv"));
+        }
+        return kept;
     }
 
     private static long number(Map<String, String> settings, String key, long defaultValue, long min, long max) {

@@ -61,6 +61,8 @@ class PhoneChannelIT {
     private static final Path WORK = MODULE.resolve("target").resolve("phone-it");
     private static final Path ASTERISK = WORK.resolve("asterisk");
     private static final Path JOURNAL = WORK.resolve("journal");
+    /** What Loket keeps for the journal beside it (audit, monitoring log, callbacks). */
+    private static final Path JOURNAL_FILES = WORK.resolve("journal.files");
     private static final Path SIPP = WORK.resolve("sipp");
     private static final Path CONFIG = WORK.resolve("config");
     private static final String SERVICE = "0881234567";
@@ -311,7 +313,7 @@ class PhoneChannelIT {
                 .awaitHangUp(15_000));
         long asksContact = nextArrival();
         awaitDecision(d -> d.type == DecisionType.CALLBACK_SCHEDULED && d.contactId == asksContact, 15);
-        Path kept = WORK.resolve("callbacks").resolve(Long.toString(asksContact));
+        Path kept = JOURNAL_FILES.resolve("callbacks").resolve(Long.toString(asksContact));
         awaitFile(kept, true);
         assertThat(Files.readString(kept)).as("the number is kept beside the journal until the callback is made")
                 .startsWith("0612000009\n");
@@ -998,7 +1000,7 @@ class PhoneChannelIT {
                 new Sipp.Caller().authenticate("lead-1", LEAD_PASSWORD).awaitHangUp(10_000));
         assertThat(idle.await(30)).as(diagnostics(idle)).isZero();
 
-        List<String> log = Files.readAllLines(WORK.resolve("monitoring.csv"));
+        List<String> log = Files.readAllLines(JOURNAL_FILES.resolve("monitoring.csv"));
         assertThat(log.get(0)).isEqualTo("time,supervisor,agent,mode,event,reason,seconds");
         assertThat(log.subList(1, log.size())).extracting(line -> line.substring(line.indexOf(',') + 1).replaceAll(",[0-9.]+$", ",S"))
                 .containsExactly("coach-1,agent-1,whisper,refused,not-allowed,", "lead-1,agent-1,listen,started,,",
@@ -1193,12 +1195,12 @@ class PhoneChannelIT {
         assertThat(caller.await(40)).as(diagnostics(caller)).isZero();
         assertThat(registration.await(40)).as(diagnostics(registration)).isZero();
 
-        List<String> monitoring = Files.readAllLines(WORK.resolve("monitoring.csv"));
+        List<String> monitoring = Files.readAllLines(JOURNAL_FILES.resolve("monitoring.csv"));
         assertThat(monitoring.subList(monitoring.size() - 2, monitoring.size()))
                 .extracting(line -> line.substring(line.indexOf(',') + 1).replaceAll(",[0-9.]+$", ",S"))
                 .as("the same record as a call the supervisor dials").containsExactly("lead-1," + agent + ",listen,started,,",
                         "lead-1," + agent + ",listen,ended,,S");
-        assertThat(Files.readAllLines(WORK.resolve("audit.csv"))).anyMatch(line -> line.endsWith(",wallboard,lead-1,monitor-listen," + agent
+        assertThat(Files.readAllLines(JOURNAL_FILES.resolve("audit.csv"))).anyMatch(line -> line.endsWith(",wallboard,lead-1,monitor-listen," + agent
                 + ",phone rung"));
     }
 

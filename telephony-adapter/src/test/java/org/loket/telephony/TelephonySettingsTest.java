@@ -29,6 +29,27 @@ class TelephonySettingsTest {
                 || key.equals(org.loket.host.audit.OperatorAudit.RETENTION_DAYS_SETTING));
     }
 
+    /**
+     * Two Lokets on two journals in one folder share no callbacks and no monitoring log: each keeps
+     * them in the folder named after its journal, unless a setting names another place.
+     */
+    @Test
+    void shouldKeepCallbacksAndTheMonitoringLogPerJournal() throws Exception {
+        Path secret = Files.writeString(folder.resolve("ami-secret"), "s3cret");
+        TelephonySettings live = TelephonySettings.from(Map.of("telephony.ami.secretFile", secret.toString(), "loket.journal", "/srv/var/live"));
+        TelephonySettings other = TelephonySettings.from(Map.of("telephony.ami.secretFile", secret.toString(), "loket.journal", "/srv/var/chatj"));
+        assertThat(live.callbackFolder()).isEqualTo(Path.of("/srv/var/live.files/callbacks"));
+        assertThat(live.monitoringLog()).isEqualTo(Path.of("/srv/var/live.files/monitoring.csv"));
+        assertThat(other.callbackFolder()).isEqualTo(Path.of("/srv/var/chatj.files/callbacks"));
+        assertThat(other.monitoringLog()).isEqualTo(Path.of("/srv/var/chatj.files/monitoring.csv"));
+        TelephonyGatewayProvider provider = new TelephonyGatewayProvider();
+        assertThat(provider.filesKeptForJournal(Map.of("telephony.enabled", "true")))
+                .containsExactly("callbacks", "monitoring.csv", "monitoring-*.csv");
+        assertThat(provider.filesKeptForJournal(Map.of("telephony.enabled", "true", "telephony.callbackFolder", "/srv/callbacks")))
+                .as("a folder a setting names is not the journal's").containsExactly("monitoring.csv", "monitoring-*.csv");
+        assertThat(provider.filesKeptForJournal(Map.of())).as("no phone channel").isEmpty();
+    }
+
     /** The monitoring log is kept as the operators' audit is: {@code loket run --audit-retention-days} passes it on. */
     @Test
     void shouldKeepTheMonitoringLogAsLongAsTheAudit() throws Exception {

@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
 public final class OperatorAudit {
     private static final Logger LOG = LoggerFactory.getLogger(OperatorAudit.class);
     public static final String HEADER = "time,via,actor,action,target,detail";
-    /** The file's name beside the journal folder. */
+    /** The file's name in the journal's folder of files ({@link org.loket.host.journal.JournalFiles}). */
     public static final String FILE_NAME = "audit.csv";
+    /** The audit's files there, this month's and the months' set aside ({@link CsvRecord}). */
+    public static final java.util.List<String> FILES = java.util.List.of(FILE_NAME, "audit-*.csv");
     /**
      * The gateways' setting ({@code loket run} sets it from {@code --audit-retention-days}) that records
      * of the same kind kept by a gateway follow: the phone's monitoring log.
@@ -39,9 +41,10 @@ public final class OperatorAudit {
         this.record = new CsvRecord(file, HEADER, LOG, "audit", retentionDays, java.time.Clock.systemUTC());
     }
 
-    /** The audit beside a journal folder ({@value #FILE_NAME} in its parent), as {@code loket run} keeps it. */
+    /** The audit of a journal ({@value #FILE_NAME} in its folder of files, {@code var/journal.files/} for {@code var/journal}), as {@code loket run} keeps it. */
     public static OperatorAudit besideJournal(Path journalFolder, int retentionDays) {
-        return new OperatorAudit(journalFolder == null ? null : journalFolder.toAbsolutePath().resolveSibling(FILE_NAME), retentionDays);
+        return new OperatorAudit(journalFolder == null ? null : org.loket.host.journal.JournalFiles.of(journalFolder, FILE_NAME),
+                retentionDays);
     }
 
     /**

@@ -27,6 +27,7 @@ import org.loket.host.gateway.Gateway;
 import org.loket.host.gateway.GatewayProvider;
 import org.loket.host.hours.HoursPublisher;
 import org.loket.host.journal.Journal;
+import org.loket.host.journal.JournalFiles;
 import org.loket.host.metrics.DecisionCounters;
 import org.loket.host.metrics.EngineMetrics;
 import org.loket.host.pipeline.Engine;
@@ -255,8 +256,9 @@ final class RunCommand implements Callable<Integer> {
         LoadedConfig loaded = ConfigOption.load(config, spec);
         // Every setting is checked before the journal opens: a typo must not leave the new configuration
         // journaled (and so in force at the next start) by a start that then stops.
-        // Gateways that keep files of their own (the chat transcripts) put them beside the journal.
+        // Gateways that keep files of their own (the chat transcripts) put them in the journal's folder of files.
         settings.putIfAbsent("loket.journal", journal.toAbsolutePath().toString());
+        List<String> keptForJournal = new java.util.ArrayList<>(org.loket.host.audit.OperatorAudit.FILES);
         settings.putIfAbsent(org.loket.host.audit.OperatorAudit.RETENTION_DAYS_SETTING, Integer.toString(auditRetentionDays)); // the phone's monitoring log follows it
         List<Gateway> created = new java.util.ArrayList<>();
         for (GatewayProvider provider : ServiceLoader.load(GatewayProvider.class)) {
@@ -264,6 +266,7 @@ final class RunCommand implements Callable<Integer> {
                 Gateway gateway = provider.create(settings);
                 if (gateway != null) {
                     created.add(gateway);
+                    keptForJournal.addAll(provider.filesKeptForJournal(settings));
                 }
             } catch (IllegalArgumentException e) { // a bad --set: say which, without a stack trace
                 throw new CommandLine.ParameterException(spec.commandLine(), "gateway settings: " + e.getMessage());
@@ -283,6 +286,15 @@ final class RunCommand implements Callable<Integer> {
                 .withJournalRetentionDays(journalRetentionDays).withAuditRetentionDays(auditRetentionDays)
                 .withMaxJournalAheadMs(allowJournalAhead ? Long.MAX_VALUE : EngineSettings.JOURNAL_AHEAD_LIMIT_MS);
         try (Journal journalFolder = Journal.open(journal)) {
+            // Holding the lock, before anything opens them: what an older Loket kept for every journal in the parent folder.
+            try {
+                for (String line : JournalFiles.adoptShared(journal, keptForJournal)) {
+                    out.println("loket: " + line + " (files are kept per journal now)");
+                }
+            } catch (IllegalStateException e) {
+                created.forEach(RunCommand::closeQuietly);
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
             Engine engine;
             try {
                 engine = Engine.start(engineSettings, journalFolder);

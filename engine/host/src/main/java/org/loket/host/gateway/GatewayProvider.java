@@ -21,6 +21,17 @@ public interface GatewayProvider {
     }
 
     /**
+     * The files the gateway {@link #create} makes with these settings keeps in the journal's folder of
+     * files ({@link org.loket.host.journal.JournalFiles}) because no setting names another place: names
+     * or globs ({@code transcripts}, {@code monitoring-*.csv}). {@code loket run} moves entries of these
+     * names from the journal's parent folder, where Loket kept them for every journal in it before.
+     * Default: none.
+     */
+    default java.util.List<String> filesKeptForJournal(java.util.Map<String, String> settings) {
+        return java.util.List.of();
+    }
+
+    /**
      * A switch among the settings: {@code true} or {@code false} in any case, {@code absent} when not
      * given. Anything else is refused, never read as off: {@code telephony.enabled=yes} silently
      * leaving the phone channel off would send every call to the fallback route.

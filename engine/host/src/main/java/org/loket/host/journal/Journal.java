@@ -120,7 +120,7 @@ public final class Journal implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("journal folder " + folder + " cannot be created owner-only (rwx------)", e);
         }
-        return new Journal(folder, time, JournalLock.take(folder));
+        return new Journal(folder, time, JournalLock.take(folder, JournalLock.forAWriter(folder)));
     }
 
     /**

@@ -31,11 +31,20 @@ final class JournalLock implements AutoCloseable {
         this.lock = lock;
     }
 
+    /** What a writer refused on {@code folder} is told to do ({@link Journal#open}): the refusal's second half. */
+    static String forAWriter(Path folder) {
+        return "one engine writes a journal. Stop that one first to start this one on it; a second Loket beside it (a demo, a"
+                + " test) needs a --journal folder of its own and ports of its own (Loket keeps the audit, sessions, transcripts and"
+                + " outbox per journal, as " + JournalFiles.folder(folder) + " for this one). Readers (replay, report, trace extract)"
+                + " need no lock and may run beside it";
+    }
+
     /**
-     * @throws IllegalStateException when another process (or another open of this folder in this
+     * @param whenInUse what the refusal tells to do, after "journal DIR is in use by another Loket (process N): "
+     * @throws JournalInUseException when another process (or another open of this folder in this
      *                               one) writes the journal
      */
-    static JournalLock take(Path folder) {
+    static JournalLock take(Path folder, String whenInUse) {
         Path file = folder.resolve(FILE);
         FileChannel channel = null;
         try {
@@ -56,9 +65,7 @@ final class JournalLock implements AutoCloseable {
             if (lock == null) {
                 String holder = holder(channel);
                 channel.close();
-                throw new JournalInUseException("journal " + folder + " is in use by another Loket (" + holder + "): one engine"
-                        + " writes a journal; stop that one first, or give this one another --journal folder. Readers"
-                        + " (replay, report, trace extract) need no lock and may run beside it");
+                throw new JournalInUseException("journal " + folder + " is in use by another Loket (" + holder + "): " + whenInUse);
             }
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);

@@ -41,7 +41,7 @@ import org.loket.host.snapshot.SnapshotStore;
  * end (its queue goes on after the damaged record: not what a power cut leaves).
  * <p>Files inside the journal folder other than the queues, the snapshots and the lock (an export
  * folder an operator put there) are copied over; the files Loket keeps beside the journal folder
- * (audit, sessions, outbox, callbacks, transcripts) are not touched. Not thread-safe; one at a time.
+ * ({@link JournalFiles}: audit, sessions, outbox, callbacks, transcripts) are not touched. Not thread-safe; one at a time.
  */
 public final class JournalRepair {
     private static final String COMMANDS = "commands";
@@ -138,7 +138,9 @@ public final class JournalRepair {
             throw new IllegalStateException("cannot repair " + folder + ": " + (Files.exists(aside) ? aside : building)
                     + " is in the way (an earlier repair's?); move it away first");
         }
-        try (JournalLock lock = JournalLock.take(folder)) { // no engine starts on it meanwhile
+        // No engine starts on it meanwhile.
+        try (JournalLock lock = JournalLock.take(folder, "a repair works on a journal no engine writes: stop that one first, then"
+                + " run the repair again. Nothing was changed")) {
             Plan plan;
             try (Journal journal = Journal.openExisting(folder)) {
                 plan = plan(journal);

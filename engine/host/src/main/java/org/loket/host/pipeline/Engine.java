@@ -119,7 +119,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
 
     /** What gateways offer each other ({@link #offer}), by type. */
     private final java.util.Map<Class<?>, Object> services = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Who changed what through the operator interfaces ({@code audit.csv} beside the journal). */
+    /** Who changed what through the operator interfaces ({@code audit.csv} in the journal's folder of files). */
     private final org.loket.host.audit.OperatorAudit audit;
 
     private Engine(EngineSettings settings, Journal journal) {

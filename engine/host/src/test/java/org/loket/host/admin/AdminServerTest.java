@@ -245,7 +245,7 @@ class AdminServerTest {
         assertThat(engine.query(core -> core.agentPresence(1)).get()).isEqualTo(AgentState.LOGGED_OUT);
         assertThat(engine.query(core -> core.rejected(org.loket.core.decision.RejectReason.ILLEGAL_TRANSITION)).get())
                 .as("the core's verdict").isEqualTo(1);
-        assertThat(Files.readString(folder.resolve("audit.csv"))).contains(name + ",ready refused: logged out");
+        assertThat(Files.readString(folder.resolve("journal.files").resolve("audit.csv"))).contains(name + ",ready refused: logged out");
     }
 
     @Test
@@ -455,7 +455,7 @@ class AdminServerTest {
             assertThat(file.statusCode()).as("a file, even inside: only folders are read").isEqualTo(400);
             assertThat(file.body()).contains("is a file").doesNotContain("TOPSECRET");
         }
-        assertThat(Files.readAllLines(folder.resolve("audit.csv"))).anySatisfy(line -> assertThat(line).endsWith("refused: outside admin.configRoot"));
+        assertThat(Files.readAllLines(folder.resolve("journal.files").resolve("audit.csv"))).anySatisfy(line -> assertThat(line).endsWith("refused: outside admin.configRoot"));
         assertThatThrownBy(() -> AdminServer.startIfConfigured(engine, folder.resolve("journal"), Map.of("admin.bind", "127.0.0.1:0",
                 "admin.tokenFile", folder.resolve("token").toString(), "admin.configRoot", folder.resolve("nothing").toString()), null))
                 .hasMessageStartingWith("admin.configRoot=");
@@ -548,7 +548,7 @@ class AdminServerTest {
             assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/announcement")).header("Authorization", "Bearer " + TOKEN)
                     .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).as("no shared token given: the shared one is not valid").isEqualTo(401);
         }
-        assertThat(Files.readAllLines(folder.resolve("audit.csv")).stream().skip(1).map(line -> line.substring(line.indexOf(',') + 1)))
+        assertThat(Files.readAllLines(folder.resolve("journal.files").resolve("audit.csv")).stream().skip(1).map(line -> line.substring(line.indexOf(',') + 1)))
                 .containsExactly("admin-api,bob,announcement-set,outage,", "admin-api,alice,announcement-set,outage,");
 
         Path twins = OwnerOnly.write(folder.resolve("twins"), "carol=the-same-token-16chars\ndave=the-same-token-16chars\n");
@@ -586,7 +586,7 @@ class AdminServerTest {
         }
         assertThat(JSON.readTree(send("GET", "/api/v1/announcement", TOKEN, null).body()).get("prompt").isNull()).isTrue();
         // Who asked: the accepted changes in the audit beside the journal (not the refused ones).
-        Path audit = folder.resolve("audit.csv");
+        Path audit = folder.resolve("journal.files").resolve("audit.csv");
         List<String> lines = Files.readAllLines(audit);
         assertThat(lines.get(0)).isEqualTo(org.loket.host.audit.OperatorAudit.HEADER);
         assertThat(lines.subList(1, lines.size())).hasSize(2).satisfiesExactly(

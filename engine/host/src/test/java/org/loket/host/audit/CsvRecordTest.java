@@ -38,7 +38,7 @@ class CsvRecordTest {
         CsvRecord record = new CsvRecord(null, "time,x", LoggerFactory.getLogger(CsvRecordTest.class), "test");
         record.append("x"); // nothing to write, nothing thrown
         assertThat(record.file()).isNull();
-        assertThat(OperatorAudit.besideJournal(Path.of("/var/lib/loket/journal"), 0).file()).isEqualTo(Path.of("/var/lib/loket/audit.csv"));
+        assertThat(OperatorAudit.besideJournal(Path.of("/var/lib/loket/journal"), 0).file()).isEqualTo(Path.of("/var/lib/loket/journal.files/audit.csv"));
     }
 
     @Test

@@ -70,7 +70,9 @@ class JournalCommandTest {
         try (var writing = org.loket.host.journal.Journal.open(journal)) {
             StringWriter out = new StringWriter();
             assertThat(RunCommandTest.execute(out, "journal", "repair", "--journal", journal.toString())).isEqualTo(1);
-            assertThat(out.toString()).startsWith("error: journal " + journal + " is in use by another Loket").doesNotContain("\tat ");
+            assertThat(out.toString()).startsWith("error: journal " + journal + " is in use by another Loket")
+                    .contains("): a repair works on a journal no engine writes: stop that one first, then run the repair again."
+                            + " Nothing was changed").as("no advice for a run").doesNotContain("--journal folder").doesNotContain("\tat ");
         }
     }
 }

@@ -36,7 +36,10 @@ class LoketCliTest {
             cli.setErr(new PrintWriter(out, true));
             int exit = cli.execute("run", "--journal", journal.toString(), "--duration-seconds", "1", "--status-seconds", "0");
             assertThat(exit).isEqualTo(1);
-            assertThat(out.toString()).contains("error: journal " + journal + " is in use by another Loket").doesNotContain("\tat ");
+            assertThat(out.toString()).contains("error: journal " + journal + " is in use by another Loket")
+                    .contains("Stop that one first to start this one on it; a second Loket beside it (a demo, a test) needs a --journal"
+                            + " folder of its own and ports of its own (Loket keeps the audit, sessions, transcripts and outbox per"
+                            + " journal, as " + journal.toAbsolutePath() + ".files for this one)").doesNotContain("\tat ");
         }
     }
 

@@ -182,6 +182,34 @@ class RunCommandTest {
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toString()).path("contacts").asInt();
     }
 
+    /**
+     * The first start after the upgrade moves what an older Loket kept in the journal's parent (shared by
+     * every journal there) into the journal's own folder of files; beside another journal it cannot tell
+     * whose they are and refuses, journaling nothing.
+     */
+    @Test
+    void shouldMoveTheFilesAnOlderLoketKeptBesideTheJournalIntoItsOwnFolder() throws Exception {
+        Path journal = folder.resolve("journal");
+        java.nio.file.Files.writeString(folder.resolve("audit.csv"), "time,via,actor,action,target,detail\nan earlier line\n");
+        StringWriter out = new StringWriter();
+        assertThat(execute(out, "run", "--journal", journal.toString(), "--duration-seconds", "1", "--status-seconds", "0"))
+                .as(out.toString()).isZero();
+        assertThat(out.toString()).contains("loket: moved " + folder.resolve("audit.csv") + " to " + folder.resolve("journal.files/audit.csv")
+                + " (files are kept per journal now)");
+        assertThat(folder.resolve("journal.files/audit.csv")).content().contains("an earlier line");
+        assertThat(folder.resolve("audit.csv")).doesNotExist();
+
+        java.nio.file.Files.writeString(folder.resolve("audit.csv"), "written by an older Loket on another journal\n");
+        Path second = folder.resolve("second");
+        out = new StringWriter();
+        assertThat(execute(out, "run", "--journal", second.toString(), "--duration-seconds", "1", "--status-seconds", "0"))
+                .as(out.toString()).isEqualTo(2);
+        assertThat(out.toString()).contains("holds files an older Loket kept there for every journal in it (audit.csv), and other journals"
+                + " than " + second + " (" + journal + "): whose they are cannot be told");
+        assertThat(commandsIn(second)).isZero();
+        assertThat(folder.resolve("audit.csv")).exists();
+    }
+
     static long commandsIn(Path journal) {
         long count = 0;
         try (var reader = org.loket.host.journal.Journal.openExisting(journal); var commands = reader.commandReader()) {

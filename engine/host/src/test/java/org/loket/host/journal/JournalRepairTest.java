@@ -117,7 +117,8 @@ class JournalRepairTest {
         }
         Files.createDirectories(folder().resolve("exports"));
         Files.writeString(folder().resolve("exports/contacts-2026-05-03.csv"), "an operator's export\n");
-        Files.writeString(root.resolve("audit.csv"), "beside the journal\n");
+        Path audit = Files.createDirectories(JournalFiles.folder(folder())).resolve("audit.csv");
+        Files.writeString(audit, "beside the journal\n");
         PowerCut.zeroLastRecord(folder().resolve("commands"));
         PowerCut.zeroLastRecord(folder().resolve("decisions"));
         assertThatThrownBy(() -> start(folder())).isInstanceOf(JournalDamageException.class).hasMessageContaining("fails its checksum");
@@ -132,7 +133,7 @@ class JournalRepairTest {
         assertThat(result.aside()).isEqualTo(aside());
         assertThat(contents(aside())).as("the original, aside as it was").isEqualTo(damaged);
         assertThat(folder().resolve("exports/contacts-2026-05-03.csv")).hasContent("an operator's export");
-        assertThat(root.resolve("audit.csv")).hasContent("beside the journal");
+        assertThat(audit).as("the journal's files beside it, where they were").hasContent("beside the journal");
         assertThat(plan.snapshotsDropped()).extracting(p -> p.getFileName().toString()).contains("snapshot-00000000000000006000.bin");
         assertThat(folder().resolve("snapshots/snapshot-00000000000000006000.bin")).doesNotExist();
 
