@@ -35,11 +35,16 @@ final class JournalCommand {
             JournalRepair.Plan plan = result.plan();
             var out = spec.commandLine().getOut();
             out.printf("repaired %s: %s%n", journal, JournalRepair.firstProblem(plan));
-            out.printf("kept: commands up to %d, %d decision groups (the last of command %d), %d snapshots%n",
-                    plan.lastCommandKept(), plan.decisionGroupsKept(), plan.lastDecisionKept(), plan.snapshotsKept().size());
+            out.printf("kept: commands up to %d, %s (the last of command %d), %s%n", plan.lastCommandKept(),
+                    JournalRepair.count(plan.decisionGroupsKept(), "decision group"), plan.lastDecisionKept(),
+                    JournalRepair.count(plan.snapshotsKept().size(), "snapshot"));
             out.printf("dropped: %s%s%n", JournalRepair.dropped(plan), plan.snapshotsDropped().isEmpty() ? ""
-                    : ", " + plan.snapshotsDropped().size() + " snapshots after what is kept (not copied)");
+                    : ", " + JournalRepair.count(plan.snapshotsDropped().size(), "snapshot") + " after what is kept (not copied)");
             out.printf("the original is kept as %s; loket run --journal %s starts from the repaired one%n", result.aside(), journal);
+            String untilRun = JournalRepair.untilNextRun(plan);
+            if (untilRun != null) {
+                out.println(untilRun);
+            }
             out.flush();
             return 0;
         }

@@ -71,7 +71,9 @@ public final class JournalRepair {
      * @param decisionDamage       the decision journal's damaged record; null when it reads to its end
      * @param lastCommandKept      the last command the repaired journal holds (0: none)
      * @param commandsDropped      commands read intact after the damage (and so dropped with it); the
-     *                             damaged record's own are not known
+     *                             damaged record's own are not counted
+     * @param firstCommandDropped  the first of them (0: none): the damaged record's commands are those
+     *                             between {@code lastCommandKept} and it
      * @param lastCommandDropped   the last of them (0: none)
      * @param decisionGroupsKept   decision groups kept
      * @param lastDecisionKept     the command of the last group kept (0: none)
@@ -89,7 +91,7 @@ public final class JournalRepair {
      * @param groupsOfLastRecord   groups kept of the next decision record (0: none)
      */
     public record Plan(Path journal, Damage commandDamage, Damage decisionDamage, long lastCommandKept, long commandsDropped,
-                       long lastCommandDropped, long decisionGroupsKept, long lastDecisionKept, long decisionGroupsDropped,
+                       long firstCommandDropped, long lastCommandDropped, long decisionGroupsKept, long lastDecisionKept, long decisionGroupsDropped,
                        boolean decisionsRederived, boolean decisionsBeyondEnd, List<Path> snapshotsKept, List<Path> snapshotsDropped,
                        long commandRecords, long decisionRecords, int groupsOfLastRecord) {
         /** Whether there is anything to cut off. */
@@ -146,7 +148,7 @@ public final class JournalRepair {
                 plan = plan(journal);
                 if (!plan.damaged()) {
                     throw new IllegalStateException("nothing to repair: " + folder + " reads intact to its end (command "
-                            + plan.lastCommandKept() + ", " + plan.decisionGroupsKept() + " decision groups); loket run"
+                            + plan.lastCommandKept() + ", " + count(plan.decisionGroupsKept(), "decision group") + "); loket run"
                             + " starts on it as it is");
                 }
                 if (!plan.atEnd() && !dropAfterDamage) {
@@ -185,19 +187,52 @@ public final class JournalRepair {
         if (plan.decisionDamage() != null) {
             return plan.decisionDamage().problem();
         }
-        return "its decision journal holds " + plan.decisionGroupsDropped() + " decision groups of commands after its last"
-                + " command " + plan.lastCommandKept();
+        return "its decision journal holds " + count(plan.decisionGroupsDropped(), "decision group") + " of commands after its"
+                + " last command " + plan.lastCommandKept();
     }
 
-    /** What a repair drops, in words ("the damaged record of F, 12 commands (1201-1212) after it, 30 decision groups"). */
+    /** "1 snapshot", "3 snapshots": a count with its noun. */
+    public static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
+    /** "command 7", "commands 7-9": a range of commands. */
+    private static String commands(long first, long last) {
+        return first == last ? "command " + first : "commands " + first + "-" + last;
+    }
+
+    /**
+     * What stays wrong between the repair and the next {@code loket run} (null when nothing): the
+     * decisions the damage cost are missing from the journal until that run derives them again, so a
+     * replay before it finds the journal not identical.
+     */
+    public static String untilNextRun(Plan plan) {
+        if (!plan.decisionsRederived()) {
+            return null;
+        }
+        return "loket run --journal " + plan.journal() + " derives the decisions of " + commands(plan.lastDecisionKept() + 1,
+                plan.lastCommandKept()) + " again when it starts; until then loket replay finds them missing (identical false,"
+                + " exit 2): start it once before a replay";
+    }
+
+    /**
+     * What a repair drops, in words ("the damaged command record in F (command 1201, which cannot be
+     * read), 12 commands after it (1202-1213), 30 decision groups read intact").
+     */
     public static String dropped(Plan plan) {
         List<String> parts = new ArrayList<>();
         if (plan.commandDamage() != null) {
-            parts.add("the damaged command record in " + plan.commandDamage().dayFile() + " (its commands cannot be read)");
+            long first = plan.lastCommandKept() + 1;
+            long last = plan.firstCommandDropped() - 1; // commands are dense: the damaged record held those between
+            parts.add("the damaged command record in " + plan.commandDamage().dayFile() + " (" + (plan.commandsDropped() > 0 && last >= first
+                    ? commands(first, last) + ", which cannot be read)" : "its commands, from " + first + " on, cannot be read)"));
         }
         if (plan.commandsDropped() > 0) {
-            parts.add(plan.commandsDropped() + " commands after it (" + (plan.lastCommandKept() + 1) + "-"
-                    + plan.lastCommandDropped() + ")");
+            boolean whole = plan.lastCommandDropped() - plan.firstCommandDropped() + 1 == plan.commandsDropped();
+            String range = plan.firstCommandDropped() == plan.lastCommandDropped() ? Long.toString(plan.firstCommandDropped())
+                    : plan.firstCommandDropped() + "-" + plan.lastCommandDropped();
+            parts.add(count(plan.commandsDropped(), "command") + (whole ? " after it (" + range + ")"
+                    : " read intact after it, among " + range + " (records between them cannot be read)"));
         } else if (plan.commandDamage() != null && !plan.commandDamage().atEnd()) {
             parts.add("all the command journal holds after it (it cannot be read beyond)");
         }
@@ -205,10 +240,10 @@ public final class JournalRepair {
             parts.add("the damaged decision record in " + plan.decisionDamage().dayFile());
         }
         if (plan.decisionGroupsDropped() > 0) {
-            parts.add(plan.decisionGroupsDropped() + " decision groups read intact");
+            parts.add(count(plan.decisionGroupsDropped(), "decision group") + " read intact");
         }
         if (plan.decisionsRederived()) {
-            parts.add("(the decisions of commands " + (plan.lastDecisionKept() + 1) + "-" + plan.lastCommandKept()
+            parts.add("(the decisions of " + commands(plan.lastDecisionKept() + 1, plan.lastCommandKept())
                     + " are derived again by loket run from the commands kept)");
         }
         return String.join(", ", parts);
@@ -232,8 +267,9 @@ public final class JournalRepair {
                     commandRecords++;
                 }
             } catch (JournalDamageException e) {
+                Path dayFile = records.dayFile(); // before reading on moves the tailer to later day files
                 commandsAfter.readOn(tailer, true);
-                commandDamage = new Damage(records.dayFile(), e.getMessage(),
+                commandDamage = new Damage(dayFile, e.getMessage(),
                         records.damagedIndex >= 0 && records.damagedIndex == commands.lastIndex(), commandsAfter.records);
             }
         }
@@ -277,10 +313,11 @@ public final class JournalRepair {
             } catch (JournalDamageException e) {
                 // Damage after a group of a command not kept costs no decision of a command kept.
                 rederived = groupsDropped == 0 && lastCause < lastCommand;
+                Path dayFile = records.dayFile(); // before reading on moves the tailer to later day files
                 Tally after = new Tally();
                 after.readOn(tailer, false);
                 groupsDropped += after.entries;
-                decisionDamage = new Damage(records.dayFile(), e.getMessage(),
+                decisionDamage = new Damage(dayFile, e.getMessage(),
                         records.damagedIndex >= 0 && records.damagedIndex == decisions.lastIndex(), after.records);
             }
         }
@@ -293,7 +330,7 @@ public final class JournalRepair {
             (SnapshotStore.sequenceOf(file) <= limit ? kept : dropped).add(file);
         }
         return new Plan(journal.folder(), commandDamage, decisionDamage, lastCommand, commandsAfter.entries,
-                commandsAfter.lastId, groupsKept, lastCause, groupsDropped, rederived, beyondEnd, kept, dropped, commandRecords,
+                commandsAfter.firstId, commandsAfter.lastId, groupsKept, lastCause, groupsDropped, rederived, beyondEnd, kept, dropped, commandRecords,
                 decisionRecords, groupsOfLastRecord);
     }
 
@@ -301,6 +338,7 @@ public final class JournalRepair {
     private static final class Tally {
         long records;
         long entries;
+        long firstId;
         long lastId;
 
         void readOn(ExcerptTailer tailer, boolean commands) {
@@ -318,6 +356,9 @@ public final class JournalRepair {
                             entries += count;
                             if (count > 0) {
                                 lastId = command.sequence;
+                                if (firstId == 0) {
+                                    firstId = command.sequence - count + 1; // a record's commands are dense
+                                }
                             }
                         } else {
                             entries += JournalCodec.readHeader(in, JournalCodec.KIND_DECISIONS);

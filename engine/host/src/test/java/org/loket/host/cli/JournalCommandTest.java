@@ -51,7 +51,9 @@ class JournalCommandTest {
                 .contains("repaired " + journal + ": ")
                 .contains("kept: commands up to " + kept + ", ")
                 .contains("dropped: the damaged command record in " + journal.resolve("commands"))
-                .contains("the original is kept as " + journal + ".damaged-");
+                .contains("the original is kept as " + journal + ".damaged-")
+                .as("one of a kind in the singular, and no range of one").doesNotContainPattern("\\b1 (commands|decision groups|snapshots)\\b")
+                .doesNotContainPattern("commands (\\d+)-\\1\\b");
         try (Stream<Path> beside = Files.list(folder)) {
             assertThat(beside.map(p -> p.getFileName().toString())).anyMatch(name -> name.startsWith("journal.damaged-"));
         }

@@ -178,7 +178,8 @@ class JournalRepairTest {
 
         assertThatThrownBy(() -> JournalRepair.repair(folder(), false, CLOCK))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContainingAll("not what a power cut leaves", "up to command 3500", "5499 commands after it (3501-9000)",
+                .hasMessageContainingAll("not what a power cut leaves", "up to command 3500", "the damaged command record in " + dayFile("commands", 2) + " (command 3501, which cannot be read)",
+                        "5499 commands after it (3502-9000)",
                         "--drop-after-damage", "Nothing was changed");
         assertThat(contents(folder())).isEqualTo(before);
         assertThat(aside()).doesNotExist();
@@ -216,6 +217,10 @@ class JournalRepairTest {
         assertThat(plan.lastDecisionKept()).isBetween(3_001L, 6_000L);
         assertThat(plan.snapshotsKept()).extracting(p -> p.getFileName().toString())
                 .containsExactly("snapshot-00000000000000003000.bin");
+        assertThat(JournalRepair.untilNextRun(plan)).isEqualTo("loket run --journal " + folder() + " derives the decisions of commands "
+                + (plan.lastDecisionKept() + 1) + "-" + DAYS * COMMANDS_PER_DAY + " again when it starts; until then loket replay finds"
+                + " them missing (identical false, exit 2): start it once before a replay");
+        assertThat(Replayer.replay(folder(), null, null, Pace.MAX, null).identical()).as("before loket run: as the repair says").isFalse();
         Recovered recovered = start(folder());
         assertThat(recovered.nextSequence()).isEqualTo(DAYS * COMMANDS_PER_DAY + 1);
         assertThat(recovered.fromSnapshot()).isEqualTo(3_000);
