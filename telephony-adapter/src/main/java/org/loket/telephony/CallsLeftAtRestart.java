@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *     {@code ABANDONED};</li>
  * <li>offered: the {@code Dial} ringing the agent outlived the process too, so the agent may have
  *     answered while Loket was down, or may still be ringing. Asterisk is asked first
- *     ({@link #settleOffers}, {@link AmiProbe}: Dial's leg to the agent): a leg that is up was
+ *     ({@link #askPhones}, {@link AmiProbe}: Dial's leg to the agent): a leg that is up was
  *     answered ({@code OFFER_ACCEPTED}, reason {@link Command#FOUND_AT_RESTART}, then watched as a
  *     conversation below); a leg still ringing is hung up (the caller's dead AGI then takes the
  *     fallback route) and the contact ended as abandoned, as is every offer Asterisk could not be
@@ -74,7 +74,7 @@ final class CallsLeftAtRestart {
     }
 
     private final List<Orphan> orphans;
-    /** Offers whose agent's phone was found in a call ({@link #settleOffers}): accepted, then watched. */
+    /** Offers whose agent's phone was found in a call ({@link #settle}): accepted, then watched. */
     private final List<Orphan> answered = new ArrayList<>();
     /** Conversations that may still be up in Asterisk, by contact id: the endpoint (agent name) whose phone carries it. */
     private final Map<Long, String> talking = new ConcurrentHashMap<>();
@@ -123,39 +123,55 @@ final class CallsLeftAtRestart {
         return new CallsLeftAtRestart(orphans, talking);
     }
 
-    /** Whether any offer's agent may have answered while Loket was down (then {@link #settleOffers} is worth asking Asterisk). */
+    /** Whether any offer's agent may have answered while Loket was down (then {@link #askPhones} is worth asking Asterisk). */
     boolean anyOffered() {
         return orphans.stream().anyMatch(o -> o.agent() != null);
     }
 
+    /** What Asterisk said about the offers' legs ({@link #askPhones}): per offered contact, and how many rings were stopped. */
+    record Answers(Map<Long, PhoneState> byContact, int ringsStopped) {
+    }
+
     /**
-     * Asks Asterisk about the leg every offer dialled: one that is up was answered while Loket was
-     * down (the offer moves to {@link #acceptAnswered}); one still ringing is hung up; either way
-     * the others stay orphans to end. Before {@link #acceptAnswered} and {@link #endOrphans}.
-     *
-     * @return how many rings were stopped
+     * Asks Asterisk about the leg every offer dialled, and hangs up one still ringing. Changes
+     * nothing here: a start that stopped waiting for the answers ends every offer as abandoned while
+     * this may still run ({@link #settle} takes the answers only when they came in time).
      */
-    int settleOffers(Phones phones) {
+    Answers askPhones(Phones phones) {
+        Map<Long, PhoneState> byContact = new java.util.HashMap<>();
         int stopped = 0;
-        for (java.util.Iterator<Orphan> i = orphans.iterator(); i.hasNext();) {
-            Orphan o = i.next();
+        for (Orphan o : orphans) {
             if (o.agent() == null) {
                 continue;
             }
             PhoneState phone = phones.state(o.agent());
-            if (phone == PhoneState.IN_CALL) {
-                i.remove();
-                answered.add(o);
-            } else if (phone == PhoneState.RINGING && phones.stopRinging(o.agent())) {
+            byContact.put(o.contactId(), phone);
+            if (phone == PhoneState.RINGING && phones.stopRinging(o.agent())) {
                 stopped++;
-                LOG.info("telephony: call {} of the previous process: {}'s phone still rang for it; stopped (the caller takes the fallback route)", o.contactId(), o.agent());
+                LOG.info("telephony: call {} of the previous process: {}'s phone still rang for it; stopped (the caller takes the fallback route)",
+                        o.contactId(), o.agent());
             }
         }
-        return stopped;
+        return new Answers(byContact, stopped);
     }
 
     /**
-     * Publishes {@code OFFER_ACCEPTED} for every offer {@link #settleOffers} found answered and
+     * Takes Asterisk's answers: an offer whose leg is up was answered while Loket was down and moves
+     * to {@link #acceptAnswered}; the others stay orphans to end. Before {@link #acceptAnswered} and
+     * {@link #endOrphans}, on the thread that calls them.
+     */
+    void settle(Answers answers) {
+        for (java.util.Iterator<Orphan> i = orphans.iterator(); i.hasNext();) {
+            Orphan o = i.next();
+            if (answers.byContact().get(o.contactId()) == PhoneState.IN_CALL) {
+                i.remove();
+                answered.add(o);
+            }
+        }
+    }
+
+    /**
+     * Publishes {@code OFFER_ACCEPTED} for every offer {@link #settle} found answered and
      * watches it as a conversation from then on.
      *
      * @param publish publishes one command; false when the ring was full

@@ -132,16 +132,19 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     private void askAsteriskAboutOffers(CallsLeftAtRestart left) {
         var probe = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try (CallsLeftAtRestart.Phones phones = openPhones.call()) {
-                return left.settleOffers(phones);
+                return left.askPhones(phones);
             } catch (Exception e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
         }, actions);
         try {
-            ringsStoppedAtRestart = probe.get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            CallsLeftAtRestart.Answers answers = probe.get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            left.settle(answers);
+            ringsStoppedAtRestart = answers.ringsStopped();
         } catch (Exception e) {
             probe.cancel(true);
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause().getCause() : e;
+            // get() unwraps the CompletionException: an ExecutionException's cause is the probe's own failure.
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
             LOG.warn("telephony: Asterisk could not be asked whether the agents of the previous process's offers answered ({});"
                     + " those offers end as abandoned", String.valueOf(cause));
         }

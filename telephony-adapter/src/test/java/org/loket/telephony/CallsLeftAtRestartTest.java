@@ -316,6 +316,46 @@ class CallsLeftAtRestartTest {
     }
 
     /** The offer's leg is Dial's outgoing channel to the endpoint: up is answered, ringing rings, none is over. */
+    /** Asterisk answers after the start stopped waiting: the offer ends as abandoned, and the late answer changes nothing. */
+    @Test
+    void shouldEndTheOffersWhenAsteriskAnswersTooLate() throws Exception {
+        long offered = 601;
+        assertThat(callsForAgent3(folder.resolve("journal"), offered)).containsExactly(ContactState.OFFERED);
+        try (Journal journal = Journal.open(folder.resolve("journal"))) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            try {
+                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
+                gateway.usePhones(() -> new CallsLeftAtRestart.Phones() {
+                    @Override
+                    public PhoneState state(String endpoint) {
+                        try {
+                            Thread.sleep(TelephonyGateway.PROBE_TIMEOUT_MS + 1_000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        answered.countDown();
+                        return PhoneState.IN_CALL;
+                    }
+
+                    @Override
+                    public boolean stopRinging(String endpoint) {
+                        return false;
+                    }
+                });
+                gateway.endContactsLeftAtRestart(engine);
+                gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
+                assertThat(answered.await(10, TimeUnit.SECONDS)).as("the probe answered, late").isTrue();
+                engine.awaitQuiet(5_000);
+                assertThat(engine.query(core -> core.contactState(offered)).get(5, TimeUnit.SECONDS)).isEqualTo(ContactState.NONE);
+                assertThat(journaled(journal, CommandType.OFFER_ACCEPTED)).isEmpty();
+                assertThat(gateway.calls().counters.callsLostAtRestart.get()).isEqualTo(1);
+            } finally {
+                engine.close();
+            }
+        }
+    }
+
     @Test
     void shouldReadAnOffersLegFromAsterisksChannels() {
         List<AmiProbe.Leg> all = List.of(new AmiProbe.Leg("PJSIP/agent-2-0000001a", "Up"), new AmiProbe.Leg("PJSIP/agent-20-0000001b", "Ringing"),
