@@ -597,7 +597,11 @@ final class ChatServer implements AutoCloseable {
             counters.framesIn.increment();
             if (!peer.admit(settings.messagesPerSecond(), settings.burstMessages())) {
                 counters.rateLimited.increment();
-                refused("rate-limited", "Too many messages; slow down.");
+                if (peer.kind == Peer.Kind.CITIZEN) {
+                    refused(CitizenError.RATE_LIMITED.frame(json, peer.language).toString());
+                } else {
+                    refused("rate-limited", "Too many messages; slow down.");
+                }
                 return;
             }
             if (!(frame instanceof TextWebSocketFrame text) || frame instanceof ContinuationWebSocketFrame
@@ -624,7 +628,11 @@ final class ChatServer implements AutoCloseable {
         }
 
         private void refused(String code, String message) {
-            peer.send("{\"type\":\"error\",\"code\":\"" + code + "\",\"message\":\"" + message + "\"}");
+            refused("{\"type\":\"error\",\"code\":\"" + code + "\",\"message\":\"" + message + "\"}");
+        }
+
+        private void refused(String frame) {
+            peer.send(frame);
             if (++refusedInARow >= MAX_REFUSED_IN_A_ROW) {
                 peer.close(1008, "too many refused frames");
             }

@@ -54,10 +54,6 @@ final class Citizens {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** What a citizen reads when the chat is full or starts come too fast: both languages, the page knows neither yet. */
-    static final String BUSY = "Het is nu erg druk in de chat; probeer het over een paar minuten opnieuw of bel ons."
-            + " / The chat is very busy right now; please try again in a few minutes, or call us.";
-
     /** New web chats over all connections: {@code chat.starts-per-second}, with a burst of ten seconds' worth. */
     private final TokenBucket starts;
 
@@ -132,7 +128,7 @@ final class Citizens {
                     return;
                 }
                 if (c.phase != Phase.SELF_SERVICE) {
-                    peer.send(hub.error("not-now", "The assistant is not waiting for a choice.").toString());
+                    hub.tell(peer, CitizenError.NO_CHOICE_NOW);
                     return;
                 }
                 c.say("citizen", shownLabel(c.lastPrompt, input.asInt())); // the button's words as we showed them, not the page's
@@ -183,7 +179,7 @@ final class Citizens {
                     return;
                 }
                 if (c.phase != Phase.WAITING || !c.callbackOffered || c.callback) {
-                    peer.send(hub.error("not-now", "There is no offer to get back to you now.").toString());
+                    hub.tell(peer, CitizenError.NO_CALLBACK_NOW);
                     return;
                 }
                 c.replyTo = email.isEmpty() ? null : email;
@@ -259,13 +255,13 @@ final class Citizens {
 
     private void startChat(Peer peer, String language) {
         if (peer.conversation != null && peer.conversation.phase != Phase.ENDED) {
-            peer.send(hub.error("already-started", "This connection already has a chat.").toString());
+            hub.tell(peer, CitizenError.ALREADY_STARTED);
             return;
         }
         if (!starts.take(hub.settings.startsPerSecond(), hub.settings.startsPerSecond() * 10.0) || liveWebChats() >= hub.settings.maxLiveChats()) {
             // Not a contact yet (nothing journaled): the page says so and the citizen may try again or call.
             hub.counters.chatsRefusedBusy.increment();
-            peer.send(hub.error("busy", BUSY).toString());
+            hub.tell(peer, CitizenError.BUSY);
             return;
         }
         long id = nextContactId++;
@@ -286,6 +282,7 @@ final class Citizens {
         c.lastCitizenMs = System.currentTimeMillis();
         c.store = hub.store;
         peer.conversation = c;
+        hub.languageKnown(c);
         hub.conversations.put(id, c);
         hub.byToken.put(c.tokenHash, c);
         hub.store.append(new TranscriptStore.Entry(id, TranscriptStore.Kind.OPENED, System.currentTimeMillis(), 0,
@@ -310,18 +307,20 @@ final class Citizens {
         long now = System.currentTimeMillis();
         if (c == null || (c.citizen == null && c.expiresMs < now)) {
             hub.counters.resumeRefused.increment();
-            peer.send(hub.error("resume-refused", "This conversation has expired; start a new one.").toString());
+            hub.tell(peer, CitizenError.RESUME_REFUSED);
             return;
         }
         if (c.citizen != null && c.citizen != peer) {
-            c.citizen.send(hub.error("replaced", "The conversation continues in another window.").toString());
+            hub.tell(c.citizen, CitizenError.REPLACED);
             c.citizen.conversation = null;
+            c.citizen.language = null;
         }
         hub.counters.resumed.increment();
         boolean wasAway = c.citizen == null;
         c.citizen = peer;
         c.lastCitizenMs = now;
         peer.conversation = c;
+        hub.languageKnown(c);
         if (wasAway) {
             tellAgentsPresence(c);
         }

@@ -105,6 +105,7 @@ final class CoreDecisions {
             c.record(TranscriptStore.Kind.LANGUAGE, hub.languageCode(Math.max(0, d.languageId)), 0);
         }
         c.language = Math.max(0, d.languageId);
+        hub.languageKnown(c);
         c.node = d.nodeId;
         c.lastInput = -1;
         c.path.add(node.name());

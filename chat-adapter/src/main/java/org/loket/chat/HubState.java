@@ -172,6 +172,7 @@ final class HubState {
             c.stayingAgent = c.stayingAgent >= 0 ? agentTo[c.stayingAgent] : -1;
             c.node = c.node >= 0 ? nodeTo[c.node] : -1;
             c.language = c.language < languageTo.length ? Math.max(0, languageTo[c.language]) : 0;
+            languageKnown(c);
             if (c.queue >= 0) {
                 c.rankNs = c.joinedNs - c.priority * queues[c.queue].agingStepNs;
             }
@@ -271,7 +272,8 @@ final class HubState {
         }
         counters.ringFull.increment();
         if (peer != null) {
-            ObjectNode busy = error("busy", "The service is busy; please try again in a few seconds.").put("retryAfterSeconds", 2);
+            ObjectNode busy = (peer.kind == Peer.Kind.CITIZEN ? CitizenError.RING_FULL.frame(json, peer.language)
+                    : error("busy", "The service is busy; please try again in a few seconds.")).put("retryAfterSeconds", 2);
             if (peer.kind == Peer.Kind.AGENT && command.contactId >= 0) {
                 busy.put("contact", Long.toString(command.contactId)); // the desktop shows it on the contact's card
             }
@@ -284,6 +286,18 @@ final class HubState {
     void malformed(Peer peer, String why) {
         counters.malformedFrames.increment();
         peer.send(error("malformed", why).toString());
+    }
+
+    /** A citizen's error frame in the language of {@code peer}'s conversation ({@link CitizenError}). */
+    void tell(Peer peer, CitizenError error) {
+        peer.send(error.frame(json, peer.language).toString());
+    }
+
+    /** The citizen's page (if connected) has its conversation's language for the error frames it gets. */
+    void languageKnown(Conversation c) {
+        if (c.citizen != null) {
+            c.citizen.language = languageCode(c.language);
+        }
     }
 
     /** An {@code error} frame with a stable code and a message for people. */
@@ -304,7 +318,8 @@ final class HubState {
         String value = node.asText();
         if (value.length() > settings.maxTextChars()) {
             counters.oversizedTexts.increment();
-            peer.send(error("too-long", "'" + field + "' is longer than " + settings.maxTextChars() + " characters").toString());
+            peer.send((peer.kind == Peer.Kind.CITIZEN ? CitizenError.TOO_LONG.frame(json, peer.language, settings.maxTextChars())
+                    : error("too-long", "'" + field + "' is longer than " + settings.maxTextChars() + " characters")).toString());
             return null;
         }
         return value;

@@ -20,6 +20,13 @@ final class Peer {
     private final TokenBucket frames;
     int malformedInARow;
 
+    /**
+     * A citizen's conversation's language code, or null before there is one: the language of the
+     * error frames the page shows ({@link CitizenError}). Written by the hub thread, read also by the
+     * event loop's refusals.
+     */
+    volatile String language;
+
     // hub thread only
     Conversation conversation;
     int agent = -1;

@@ -118,6 +118,63 @@ class ChatGatewayTest {
     }
 
     /**
+     * The errors a citizen's page shows are in the conversation's language, which the frame names so
+     * the page marks them; before there is a conversation, in Dutch and English, each given apart.
+     */
+    @Test
+    void shouldSayACitizensErrorsInTheConversationsLanguageOrInBothBeforeThereIsOne() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of("chat.max-text-chars", "30", "chat.messages-per-second", "1",
+                "chat.burst-messages", "30"));
+             WsClient stranger = new WsClient(t.ws() + "/ws/citizen"); WsClient citizen = new WsClient(t.ws() + "/ws/citizen");
+             WsClient other = new WsClient(t.ws() + "/ws/citizen")) {
+            stranger.send("{\"type\":\"resume\",\"token\":\"not-a-token\"}");
+            JsonNode expired = stranger.await("error");
+            assertThat(expired.path("code").asText()).isEqualTo("resume-refused");
+            assertThat(expired.has("language")).as("no conversation, no language").isFalse();
+            assertThat(expired.path("texts").path("nl").asText()).isEqualTo("Dit gesprek is verlopen; begin een nieuw gesprek.");
+            assertThat(expired.path("texts").path("en").asText()).isEqualTo("This conversation has expired; start a new one.");
+            assertThat(expired.path("message").asText())
+                    .isEqualTo("Dit gesprek is verlopen; begin een nieuw gesprek. / This conversation has expired; start a new one.");
+
+            citizen.send("{\"type\":\"start\",\"language\":\"nl\"}");
+            String token = citizen.await("session").path("token").asText();
+            citizen.await("bot");
+            citizen.send("{\"type\":\"callback\"}");
+            JsonNode notNow = citizen.await("error");
+            assertThat(notNow.path("code").asText()).isEqualTo("not-now");
+            assertThat(notNow.path("language").asText()).isEqualTo("nl");
+            assertThat(notNow.path("message").asText()).isEqualTo("We kunnen u nu niet aanbieden later contact met u op te nemen.");
+            assertThat(notNow.has("texts")).isFalse();
+            citizen.send("{\"type\":\"message\",\"text\":\"" + "x".repeat(31) + "\"}");
+            JsonNode tooLong = citizen.await("error");
+            assertThat(tooLong.path("code").asText()).isEqualTo("too-long");
+            assertThat(tooLong.path("language").asText()).isEqualTo("nl");
+            assertThat(tooLong.path("message").asText()).isEqualTo("Uw bericht is langer dan 30 tekens.");
+
+            citizen.send("{\"type\":\"choose\",\"input\":2}"); // English
+            citizen.await("bot", f -> f.path("language").asText().equals("en"), 10_000);
+            citizen.send("{\"type\":\"start\",\"language\":\"nl\"}");
+            JsonNode again = citizen.await("error");
+            assertThat(again.path("code").asText()).isEqualTo("already-started");
+            assertThat(again.path("language").asText()).as("the conversation's language, not the start's").isEqualTo("en");
+            assertThat(again.path("message").asText()).isEqualTo("This connection already has a chat.");
+
+            other.send("{\"type\":\"resume\",\"token\":\"" + token + "\"}");
+            other.await("session");
+            JsonNode replaced = citizen.await("error");
+            assertThat(replaced.path("code").asText()).isEqualTo("replaced");
+            assertThat(replaced.path("language").asText()).isEqualTo("en");
+            // The event loop's refusal, in the language the hub gave the connection when it resumed.
+            for (int i = 0; i < 40; i++) {
+                other.send("{\"type\":\"ping\"}");
+            }
+            JsonNode slowDown = other.await("error", f -> f.path("code").asText().equals("rate-limited"), 10_000);
+            assertThat(slowDown.path("language").asText()).isEqualTo("en");
+            assertThat(slowDown.path("message").asText()).isEqualTo("Too many messages; slow down.");
+        }
+    }
+
+    /**
      * Anonymous web chats cannot fill the core's contact slots, which callers share: beyond
      * chat.max-live-chats, or faster than chat.starts-per-second (with a burst of ten seconds'
      * worth), a start is refused as busy, counted, and nothing reaches the journal.

@@ -230,6 +230,20 @@
     setTimeout(function () { log.setAttribute('aria-live', 'polite'); }, 500);
   }
 
+  /**
+   * The server's error: in the conversation's language, marked; before there is one, both, each
+   * part marked as the page's own words are.
+   */
+  function serverError(f) {
+    if (f.texts) {
+      errorBox.replaceChildren(part('nl', f.texts.nl), ' / ', part('en', f.texts.en));
+    } else if (f.language) {
+      errorBox.replaceChildren(part(f.language, f.message));
+    } else {
+      errorBox.textContent = f.message;
+    }
+  }
+
   function onFrame(f) {
     switch (f.type) {
       case 'session':
@@ -327,7 +341,7 @@
           started = false;
           start.classList.remove('hidden');
         }
-        errorBox.textContent = f.message;
+        serverError(f);
         break;
       case 'refused':
         say(errorBox, 'Niet gelukt: ' + f.reason, 'Refused: ' + f.reason);
