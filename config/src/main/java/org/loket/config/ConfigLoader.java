@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -762,7 +763,14 @@ public final class ConfigLoader {
             if (requires != null) {
                 return expression(f, requires, f.path + ".requires");
             }
-            int skill = f.reference(item, "skill", skills, true);
+            // The shorthand names a skill of 'skills'; a team (a skill only inside requirements) was
+            // taken only when an earlier queue's 'requires' had named it, so it is refused alike.
+            if (skillNode != null && scalar(skillNode).startsWith("team:")) {
+                problems.error(f.file, skillNode, f.path + ".skill", "'" + scalar(skillNode) + "' is a team, not a skill: "
+                        + "a queue served by a team says so with requires: \"" + scalar(skillNode) + "\"");
+                return Requirement.skill(0, 1);
+            }
+            int skill = f.reference(item, "skill", skills, true, skillNames());
             skillUsed.put(skill, true);
             return Requirement.skill(Math.max(skill, 0), (int) f.optionalInt(item, "minLevel", 1, 1, RoutingConfig.MAX_LEVEL));
         }
@@ -1863,17 +1871,22 @@ public final class ConfigLoader {
 
         /** A name among {@code names}: a required one reports being left out or given without a value; an optional one is -1 then. */
         int reference(MappingNode map, String key, Map<String, Integer> names, boolean required) {
+            return reference(map, key, names, required, names.keySet());
+        }
+
+        /** The id {@code key} names in {@code names}, or -1 (said so, with {@code valid} as the names to choose from). */
+        int reference(MappingNode map, String key, Map<String, Integer> names, boolean required, Collection<String> valid) {
             Node node = required ? given(map, key) : node(map, key);
             if (node == null) {
                 if (required) {
-                    problems.error(file, map, path + "." + key, "is required; valid: " + names.keySet());
+                    problems.error(file, map, path + "." + key, "is required; valid: " + valid);
                 }
                 return -1;
             }
             Integer id = names.get(scalar(node));
             if (id == null) {
                 if (problems.complete(names)) {
-                    problems.unknown(file, node, path + "." + key, "names nothing defined", names.keySet());
+                    problems.unknown(file, node, path + "." + key, "names nothing defined", valid);
                 }
                 return -1;
             }

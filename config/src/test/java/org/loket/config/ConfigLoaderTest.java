@@ -363,6 +363,27 @@ class ConfigLoaderTest {
         assertThat(problems).anySatisfy(problem(7, "agents[1].skills", "sx", "no such skill; valid: [s]"));
     }
 
+    /**
+     * A queue's {@code skill:} shorthand names a skill of {@code skills}: a team there was taken only
+     * after another queue's {@code requires} had named it, and teams were listed as valid skills.
+     */
+    @Test
+    void shouldRefuseATeamInAQueuesSkillShorthandAndListNoTeamsAsValidSkills() {
+        List<ConfigProblem> problems = refused("r.yaml", """
+                skills: [s]
+                queues:
+                  - {name: m, channel: voice, requires: "s and team:security"}
+                  - {name: q, channel: voice, skill: "team:security"}
+                  - {name: r, channel: voice, skill: sx}
+                agents:
+                  - {name: guard, team: security, skills: {s: 2}}
+                """);
+        assertThat(problems).filteredOn(p -> !p.warning()).hasSize(2);
+        assertThat(problems).anySatisfy(problem(4, "queues[1].skill", "team:security",
+                "'team:security' is a team, not a skill: a queue served by a team says so with requires: \"team:security\""));
+        assertThat(problems).anySatisfy(problem(5, "queues[2].skill", "sx", "names nothing defined; valid: [s]"));
+    }
+
     @Test
     void shouldWarnAboutAnAgentSkillNoQueueUses() throws ConfigException {
         LoadedConfig loaded = ConfigLoader.parseOne("r.yaml", """
