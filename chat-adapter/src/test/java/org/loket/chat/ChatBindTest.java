@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.loket.config.ConfigLoader;
 import org.loket.config.LoadedConfig;
 import org.loket.core.command.Command;
-import org.loket.host.cli.LoketCli;
+import org.loket.host.cli.Cli;
 import org.loket.host.journal.Journal;
 import org.loket.host.pipeline.Engine;
 import org.loket.host.pipeline.EngineSettings;
@@ -36,10 +35,7 @@ class ChatBindTest {
         Path journal = folder.resolve("journal");
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             StringWriter out = new StringWriter();
-            picocli.CommandLine cli = LoketCli.commandLine();
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(out, true));
-            int exit = cli.execute("run", "--journal", journal.toString(), "--duration-seconds", "1", "--status-seconds", "0",
+            int exit = Cli.execute(out, "run", "--journal", journal.toString(), "--duration-seconds", "1", "--status-seconds", "0",
                     "--set", "chat.bind=127.0.0.1", "--set", "chat.port=" + busy.getLocalPort());
             assertThat(exit).as(out.toString()).isEqualTo(2);
             assertThat(out.toString()).contains("gateway chat could not start: chat.bind 127.0.0.1, chat.port " + busy.getLocalPort())

@@ -11,9 +11,14 @@ public final class Cli {
 
     /** Runs {@code args} with its output and errors into {@code out}; returns the exit code. */
     public static int execute(StringWriter out, String... args) {
+        return execute(out, out, args);
+    }
+
+    /** Runs {@code args} with its output into {@code out} and its errors into {@code err}; returns the exit code. */
+    public static int execute(StringWriter out, StringWriter err, String... args) {
         CommandLine cli = LoketCli.commandLine();
         cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);
     }
 

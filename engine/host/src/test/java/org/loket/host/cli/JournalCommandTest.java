@@ -22,7 +22,7 @@ class JournalCommandTest {
     Path folder;
 
     private int run(StringWriter out, Path journal) {
-        return RunCommandTest.execute(out, "run", "--journal", journal.toString(), "--duration-seconds", "1",
+        return Cli.execute(out, "run", "--journal", journal.toString(), "--duration-seconds", "1",
                 "--status-seconds", "0", "--synthetic-rate", "200");
     }
 
@@ -42,11 +42,11 @@ class JournalCommandTest {
                 .doesNotContain("start with another --journal folder");
         String kept = hint.group(1);
         StringWriter replay = new StringWriter();
-        assertThat(RunCommandTest.execute(replay, "replay", "--journal", journal.toString())).isEqualTo(1);
+        assertThat(Cli.execute(replay, "replay", "--journal", journal.toString())).isEqualTo(1);
         assertThat(replay.toString()).contains("to keep the journal up to command " + kept + " (the original is kept aside)");
 
         StringWriter repair = new StringWriter();
-        assertThat(RunCommandTest.execute(repair, "journal", "repair", "--journal", journal.toString())).as(repair.toString()).isZero();
+        assertThat(Cli.execute(repair, "journal", "repair", "--journal", journal.toString())).as(repair.toString()).isZero();
         assertThat(repair.toString())
                 .contains("repaired " + journal + ": ")
                 .contains("kept: commands up to " + kept + ", ")
@@ -62,7 +62,7 @@ class JournalCommandTest {
         StringWriter again = new StringWriter();
         assertThat(run(again, journal)).as(again.toString()).isZero();
         StringWriter nothing = new StringWriter();
-        assertThat(RunCommandTest.execute(nothing, "journal", "repair", "--journal", journal.toString())).isEqualTo(1);
+        assertThat(Cli.execute(nothing, "journal", "repair", "--journal", journal.toString())).isEqualTo(1);
         assertThat(nothing.toString()).startsWith("error: nothing to repair: " + journal);
     }
 
@@ -71,7 +71,7 @@ class JournalCommandTest {
         Path journal = folder.resolve("journal");
         try (var writing = org.loket.host.journal.Journal.open(journal)) {
             StringWriter out = new StringWriter();
-            assertThat(RunCommandTest.execute(out, "journal", "repair", "--journal", journal.toString())).isEqualTo(1);
+            assertThat(Cli.execute(out, "journal", "repair", "--journal", journal.toString())).isEqualTo(1);
             assertThat(out.toString()).startsWith("error: journal " + journal + " is in use by another Loket")
                     .contains("): a repair works on a journal no engine writes: stop that one first, then run the repair again."
                             + " Nothing was changed").as("no advice for a run").doesNotContain("--journal folder").doesNotContain("\tat ");

@@ -17,10 +17,7 @@ class LoketCliTest {
     @Test
     void shouldSayWhatWentWrongWithAFileWithoutAStackTrace() {
         StringWriter out = new StringWriter();
-        CommandLine cli = LoketCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        int exit = cli.execute("trace", "generate", "--scenario", "normal", "--seed", "1", "--scale", "0.01", "--out", folder.toString());
+        int exit = Cli.execute(out, "trace", "generate", "--scenario", "normal", "--seed", "1", "--scale", "0.01", "--out", folder.toString());
         assertThat(exit).isEqualTo(1);
         assertThat(out.toString()).startsWith("error: ").contains(folder.toString()).doesNotContain("\tat ");
     }
@@ -31,10 +28,7 @@ class LoketCliTest {
         Path journal = folder.resolve("journal");
         try (var writing = org.loket.host.journal.Journal.open(journal)) {
             StringWriter out = new StringWriter();
-            CommandLine cli = LoketCli.commandLine();
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(out, true));
-            int exit = cli.execute("run", "--journal", journal.toString(), "--duration-seconds", "1", "--status-seconds", "0");
+            int exit = Cli.execute(out, "run", "--journal", journal.toString(), "--duration-seconds", "1", "--status-seconds", "0");
             assertThat(exit).isEqualTo(1);
             assertThat(out.toString()).contains("error: journal " + journal + " is in use by another Loket")
                     .contains("Stop that one first to start this one on it; a second Loket beside it (a demo, a test) needs a --journal"

@@ -1,8 +1,8 @@
 package org.loket.host.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.loket.host.cli.Cli.execute;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -12,20 +12,11 @@ import org.loket.core.decision.DecisionType;
 import org.loket.host.gateway.RecordingGatewayProvider;
 import org.loket.host.replay.Pace;
 import org.loket.host.replay.Replayer;
-import picocli.CommandLine;
 
 @Timeout(60)
 class RunCommandTest {
     @TempDir
     Path folder;
-
-    /** Runs a command line as {@code loket} would, its output and errors into {@code out}: its exit code. */
-    static int execute(StringWriter out, String... args) {
-        CommandLine cli = LoketCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        return cli.execute(args);
-    }
 
     @Test
     void shouldStartTheGatewaysOnTheClassPathAndDeliverTheirDecisions() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,8 +24,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.loket.host.cli.LoketCli;
-import picocli.CommandLine;
+import org.loket.host.cli.Cli;
 
 /**
  * ops/monitoring's alert rules and dashboard against what a running {@code loket run} really
@@ -49,14 +47,9 @@ class MonitoringFilesTest {
         Path token = org.loket.host.security.OwnerOnly.write(folder.resolve("token"), TOKEN + "\n");
         StringWriter out = new StringWriter();
         // Synthetic traffic logs the roster in and brings contacts; the test gateway offers one at once (an offer by rule).
-        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> {
-            CommandLine cli = LoketCli.commandLine();
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(out, true));
-            return cli.execute("run", "--journal", folder.resolve("journal").toString(), "--duration-seconds", "10",
-                    "--status-seconds", "0", "--ignore-hours", "--synthetic-rate", "5", "--set", "recording-gateway=on",
-                    "--set", "admin.bind=127.0.0.1:0", "--set", "admin.tokenFile=" + token);
-        });
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Cli.execute(out, "run", "--journal",
+                folder.resolve("journal").toString(), "--duration-seconds", "10", "--status-seconds", "0", "--ignore-hours",
+                "--synthetic-rate", "5", "--set", "recording-gateway=on", "--set", "admin.bind=127.0.0.1:0", "--set", "admin.tokenFile=" + token));
         int exit;
         try {
             String base = "http://127.0.0.1:" + adminPort(out, run);
