@@ -54,7 +54,7 @@ final class CompareCommand implements Callable<Integer> {
         String labelB = "B: " + b.source();
         if (report != null) {
             HtmlReport.write(report, "What-if: " + trace.getFileName(), List.of(new HtmlReport.Run(labelA, ra.kpis()),
-                    new HtmlReport.Run(labelB, rb.kpis())), whatIf.serviceLevelTarget);
+                    new HtmlReport.Run(labelB, rb.kpis())), whatIf.slTarget.serviceLevelTarget);
         }
         var out = spec.commandLine().getOut();
         if (json) {

@@ -19,6 +19,7 @@ import org.loket.host.trace.Adherence;
 import org.loket.host.trace.TraceExtractor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code loket report}. */
@@ -48,9 +49,8 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--zone", defaultValue = "Europe/Amsterdam", description = "local time of the intervals; default ${DEFAULT-VALUE}")
     ZoneId zone;
 
-    @Option(names = "--sl-target", converter = ShareConverter.class, description = "draw this one service-level target (0..1) in the HTML report's chart instead of the "
-            + "queues' own (serviceLevelPercent, weighted by their contacts per interval)")
-    Double serviceLevelTarget;
+    @Mixin
+    SlTargetOption slTarget;
 
     @Option(names = "--agents", description = "also a table per agent: offers taken, contacts finished and their AHT, transfers, declines, "
             + "offers rung out, time logged in, occupancy, pauses by reason "
@@ -84,7 +84,7 @@ final class ReportCommand implements Callable<Integer> {
             return 1;
         }
         if (report != null) {
-            HtmlReport.write(report, "Journal " + journal, List.of(new HtmlReport.Run(journal.toString(), kpis)), serviceLevelTarget);
+            HtmlReport.write(report, "Journal " + journal, List.of(new HtmlReport.Run(journal.toString(), kpis)), slTarget.serviceLevelTarget);
         }
         var out = spec.commandLine().getOut();
         Adherence.Result scored = null;

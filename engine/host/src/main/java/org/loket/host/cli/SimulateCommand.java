@@ -59,7 +59,7 @@ final class SimulateCommand implements Callable<Integer> {
         DaySimulator.Result result = simulate(loaded, rows, journal, progress, spec, options, whatIf.staffing);
         if (report != null) {
             HtmlReport.write(report, "Simulated day: " + day.trace.getFileName() + " on " + loaded.source(),
-                    List.of(new HtmlReport.Run(loaded.source(), result.kpis())), whatIf.serviceLevelTarget);
+                    List.of(new HtmlReport.Run(loaded.source(), result.kpis())), whatIf.slTarget.serviceLevelTarget);
         }
         var out = spec.commandLine().getOut();
         if (json) {

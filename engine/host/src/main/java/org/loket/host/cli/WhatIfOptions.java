@@ -1,6 +1,7 @@
 package org.loket.host.cli;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -9,9 +10,8 @@ import picocli.CommandLine.Option;
  * target would mean nothing there (and its {@code --help} does not offer them).
  */
 final class WhatIfOptions {
-    @Option(names = "--sl-target", converter = ShareConverter.class, description = "draw this one service-level target (0..1) in the HTML report's chart instead of the "
-            + "queues' own (serviceLevelPercent, weighted by their contacts per interval)")
-    Double serviceLevelTarget;
+    @Mixin
+    SlTargetOption slTarget;
 
     @Option(names = "--staffing", description = "a staffing file (loket trace extract --staffing-out): the agents it names log in, "
             + "pause and log out as recorded instead of by their shifts")

@@ -274,9 +274,20 @@ class SimulationCommandsTest {
         for (String command : new String[] {"simulate", "compare"}) {
             assertThat(run(command, "--help").out()).as(command).contains("--staffing", "--sl-target");
         }
+        assertThat(run("report", "--help").out()).contains("--sl-target").doesNotContain("--staffing");
+        assertThat(slTargetHelp("report")).as("one option, one text").isEqualTo(slTargetHelp("simulate")).isEqualTo(slTargetHelp("compare"))
+                .contains("draw this one service-level target (0..1)");
         Result given = run("staff", "--trace", trace.toString(), "--sl-target", "0.8");
         assertThat(given.exit()).isEqualTo(2);
         assertThat(given.err()).contains("Unknown options: '--sl-target'");
+    }
+
+    /** What {@code command --help} says of {@code --sl-target}, up to the next option, in single spaces. */
+    private static String slTargetHelp(String command) {
+        String help = run(command, "--help").out().replaceAll("\\s+", " ");
+        int at = help.lastIndexOf("--sl-target"); // the option's entry, after the synopsis
+        int next = help.indexOf(" -", at + 1);
+        return help.substring(at, next < 0 ? help.length() : next);
     }
 
     @Test
