@@ -140,6 +140,34 @@ class AsteriskConfigWriterTest {
                 .as("agents' phones cannot monitor").doesNotContain("/monitor");
     }
 
+    /**
+     * A desk phone with a static contact does not authenticate, so its AOR must not take
+     * registrations: with max_contacts above 0 anyone could REGISTER as that agent (the endpoint
+     * has no auth) and ring along on, and answer, the citizens' calls offered to it. Asterisk
+     * refuses REGISTER with 403 to an AOR without max_contacts. A phone that authenticates
+     * registers one contact.
+     */
+    @Test
+    void shouldLetNobodyRegisterForADeskPhoneThatDoesNotAuthenticate() throws Exception {
+        LoadedConfig loaded = ConfigLoader.loadDefault();
+        AsteriskConfigWriter.write(loaded, options(new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101, false,
+                Map.of("generalist-002", "soft-secret-1"))), dir.resolve("secret"), dir.resolve("etc"));
+        String pjsip = Files.readString(dir.resolve("etc/pjsip.conf"));
+        String desk = section(pjsip, "[generalist-001]\ntype=aor\n");
+        assertThat(desk).contains("contact=sip:generalist-001@127.0.0.1:5101").doesNotContain("max_contacts");
+        assertThat(section(pjsip, "[generalist-002]\ntype=aor\n")).as("the softphone authenticates and registers")
+                .contains("max_contacts=1");
+        assertThat(section(pjsip, "[generalist-001](endpoint-defaults)\n")).doesNotContain("auth=");
+    }
+
+    /** The lines of {@code text} from {@code start} to the next empty line. */
+    private static String section(String text, String start) {
+        int from = text.indexOf(start);
+        assertThat(from).as(start).isNotNegative();
+        int end = text.indexOf("\n\n", from);
+        return text.substring(from, end < 0 ? text.length() : end);
+    }
+
     @Test
     void shouldRefuseRegisteringAgentsWithoutPassword() {
         LoadedConfig loaded;
