@@ -249,6 +249,12 @@ public final class AsteriskConfigWriter {
             noload => res_odbc.so
             noload => res_config_odbc.so
             noload => res_pjsip_outbound_registration.so
+            ; SIP MESSAGE: an out-of-call MESSAGE runs the sender's context at the Request-URI's user, so
+            ; an anonymous MESSAGE to an entry number would start Loket's route (a phantom caller)
+            noload => res_pjsip_messaging.so
+            ; nothing of Loket's runs a shell: no System() or SHELL() for a dialplan or AMI Originate
+            noload => app_system.so
+            noload => func_shell.so
             """;
 
     private static List<AgentSpec> callTakers(LoadedConfig loaded) {

@@ -160,6 +160,19 @@ class AsteriskConfigWriterTest {
         assertThat(section(pjsip, "[generalist-001](endpoint-defaults)\n")).doesNotContain("auth=");
     }
 
+    /**
+     * Modules an attacker could use and Loket does not: SIP MESSAGE (an anonymous out-of-call
+     * MESSAGE to an entry number runs the callers' context, Loket's route, on a message channel: a
+     * phantom caller), and the shell (System(), SHELL()).
+     */
+    @Test
+    void shouldNotLoadSipMessagingNorTheShell() throws Exception {
+        AsteriskConfigWriter.write(ConfigLoader.loadDefault(), options(new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101)),
+                dir.resolve("secret"), dir.resolve("etc"));
+        assertThat(Files.readString(dir.resolve("etc/modules.conf")).lines().toList())
+                .contains("noload => res_pjsip_messaging.so", "noload => app_system.so", "noload => func_shell.so");
+    }
+
     /** The lines of {@code text} from {@code start} to the next empty line. */
     private static String section(String text, String start) {
         int from = text.indexOf(start);
