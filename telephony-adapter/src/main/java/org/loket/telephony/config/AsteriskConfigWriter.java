@@ -176,12 +176,30 @@ public final class AsteriskConfigWriter {
         Files.writeString(path, text, StandardCharsets.UTF_8);
     }
 
+    /** The shortest password or secret written: a phone's password guards the citizens' calls (a supervisor's, ChanSpy). */
+    static final int MIN_SECRET_LENGTH = 12;
+
+    /**
+     * Refuses a password Asterisk would not read back whole or that is easily guessed: shorter than
+     * {@link #MIN_SECRET_LENGTH}, or with a ';' (Asterisk's config files start a comment there, so
+     * {@code password=abc;rest} is {@code abc}) or a control character.
+     */
+    private static void checkSecret(String secret, String what) {
+        if (secret.length() < MIN_SECRET_LENGTH) {
+            throw new IllegalArgumentException(what + " is shorter than " + MIN_SECRET_LENGTH + " characters");
+        }
+        if (secret.chars().anyMatch(c -> c == ';' || c < 0x20 || c == 0x7f)) {
+            throw new IllegalArgumentException(what + " has a ';' or a control character (Asterisk's files cut it there)");
+        }
+    }
+
     private static String secret(Path file) throws IOException {
         if (Files.exists(file)) {
             String secret = SecretFiles.read(file, "--ami-secret-file");
-            if (secret.length() < 12) {
-                throw new IOException("AMI secret in " + file + " is shorter than 12 characters");
+            if (secret.length() < MIN_SECRET_LENGTH) {
+                throw new IOException("AMI secret in " + file + " is shorter than " + MIN_SECRET_LENGTH + " characters");
             }
+            checkSecret(secret, "the AMI secret in " + file);
             return secret;
         }
         byte[] random = new byte[18];
@@ -323,6 +341,7 @@ public final class AsteriskConfigWriter {
      * (the AMI's {@code ContactStatus} tells Loket, which logs the agent out).
      */
     private static void registering(StringBuilder s, String name, String password) {
+        checkSecret(password, "the SIP password of '" + name + "'");
         s.append("auth=").append(name).append("-auth\n\n[").append(name).append("]\ntype=aor\nmax_contacts=1\n")
                 .append("remove_existing=yes\nqualify_frequency=30\n\n[").append(name)
                 .append("-auth]\ntype=auth\nauth_type=userpass\nusername=").append(name)

@@ -29,4 +29,16 @@ class AsteriskConfigCommandTest {
         execute(help, "asterisk-config", "--help");
         assertThat(help.toString().replaceAll("\\s+", " ")).contains("(all at one port) (default: register)");
     }
+
+    /** A short password in the secrets file is the operator's mistake: said as an error (exit 1), no pjsip.conf written. */
+    @Test
+    void shouldRefuseAShortPhonePasswordAsAnError() throws Exception {
+        Path secrets = org.loket.host.security.OwnerOnly.write(dir.resolve("phones"), "teamlead-phone=lead-1\n");
+        StringWriter out = new StringWriter();
+        int exit = execute(out, "asterisk-config", "--out", dir.resolve("etc").toString(), "--ami-secret-file", dir.resolve("ami").toString(),
+                "--agent-contacts", "static:127.0.0.1:5100", "--agent-secrets-file", secrets.toString());
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString()).startsWith("error: the SIP password of 'teamlead-phone' is shorter than 12 characters");
+        assertThat(dir.resolve("etc/pjsip.conf")).doesNotExist();
+    }
 }

@@ -173,6 +173,29 @@ class AsteriskConfigWriterTest {
                 .contains("noload => res_pjsip_messaging.so", "noload => app_system.so", "noload => func_shell.so");
     }
 
+    /**
+     * A phone's password guards the citizens' calls (a supervisor's, listening in): a short one is
+     * refused, and so is one with a ';', where Asterisk's pjsip.conf and manager.conf start a
+     * comment (the password Asterisk would check is the part before it).
+     */
+    @Test
+    void shouldRefuseShortPasswordsAndPasswordsAsteriskWouldCut() throws Exception {
+        LoadedConfig loaded = ConfigLoader.loadDefault();
+        for (String[] bad : new String[][] {{"short-1", "shorter than 12"}, {"abc;defghijklmnop", "';'"}, {"abcdefghijkl\tmn", "';'"}}) {
+            assertThatThrownBy(() -> AsteriskConfigWriter.write(loaded, options(new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1",
+                    5101, false, Map.of("teamlead-phone", bad[0]))), dir.resolve("secret"), dir.resolve("etc")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the SIP password of 'teamlead-phone'")
+                    .hasMessageContaining(bad[1]);
+        }
+        Files.writeString(dir.resolve("ami"), "abcdef;ghijklmnop\n");
+        Files.setPosixFilePermissions(dir.resolve("ami"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThatThrownBy(() -> AsteriskConfigWriter.write(loaded, options(new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1",
+                5101)), dir.resolve("ami"), dir.resolve("etc2"))).hasMessageContaining("the AMI secret in").hasMessageContaining("';'");
+        AsteriskConfigWriter.write(loaded, options(new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101, false,
+                Map.of("teamlead-phone", "twelve-chars"))), dir.resolve("secret"), dir.resolve("etc3"));
+        assertThat(Files.readString(dir.resolve("etc3/pjsip.conf"))).contains("password=twelve-chars\n");
+    }
+
     /** The lines of {@code text} from {@code start} to the next empty line. */
     private static String section(String text, String start) {
         int from = text.indexOf(start);
@@ -190,7 +213,7 @@ class AsteriskConfigWriterTest {
             throw new AssertionError(e);
         }
         assertThatThrownBy(() -> AsteriskConfigWriter.write(loaded,
-                options(new AsteriskConfigWriter.AgentContacts.Register(Map.of("generalist-001", "s3cret-pass"))),
+                options(new AsteriskConfigWriter.AgentContacts.Register(Map.of("generalist-001", "s3cret-pass-1"))),
                 dir.resolve("secret"), dir.resolve("etc")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("agent 'generalist-002' has no password");
     }
