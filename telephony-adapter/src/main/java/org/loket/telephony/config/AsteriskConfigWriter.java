@@ -294,7 +294,8 @@ public final class AsteriskConfigWriter {
                 .append("rtp_symmetric=yes\nice_support=no\nmedia_address=").append(mediaHost)
                 .append("\nbind_rtp_to_media_address=yes\nlanguage=").append(loaded.routing().languages().get(0)).append("\n\n");
         s.append("; callers: unidentified calls land in the callers' context (put a carrier trunk with identify here)\n");
-        s.append("[anonymous](endpoint-defaults)\ncontext=loket-callers\n\n");
+        // allow_transfer=no: a caller's REFER would send the agent's leg to an extension of the callers' context
+        s.append("[anonymous](endpoint-defaults)\ncontext=loket-callers\nallow_transfer=no\n\n");
         List<AgentSpec> agents = callTakers(loaded);
         for (int n = 0; n < agents.size(); n++) {
             String name = agents.get(n).name();
@@ -328,7 +329,10 @@ public final class AsteriskConfigWriter {
                     .append("](endpoint-defaults)\ncontext=loket-supervisors\naors=").append(supervisor.name()).append('\n');
             registering(s, supervisor.name(), password);
         }
-        s.append("[loket-callback](endpoint-defaults)\ncontext=loket-agents\naors=loket-callback\n\n[loket-callback]\ntype=aor\n");
+        // The trunk's side: a call or REFER from it (or from anyone whose From user is loket-callback:
+        // no auth) reaches what any caller reaches, not the agents' presence codes.
+        s.append("[loket-callback](endpoint-defaults)\ncontext=loket-callers\nallow_transfer=no\naors=loket-callback\n\n"
+                + "[loket-callback]\ntype=aor\n");
         if (o.callbackContact() != null) {
             s.append("contact=").append(o.callbackContact()).append('\n');
         }

@@ -196,6 +196,22 @@ class AsteriskConfigWriterTest {
         assertThat(Files.readString(dir.resolve("etc3/pjsip.conf"))).contains("password=twelve-chars\n");
     }
 
+    /**
+     * The endpoints that do not authenticate and are not an agent's phone, the anonymous callers and
+     * the callback trunk (PJSIP identifies it by the From user alone), reach the callers' context
+     * only, and cannot REFER the agent they talk to anywhere.
+     */
+    @Test
+    void shouldGiveTheCallersAndTheCallbackTrunkTheCallersContextAndNoTransfer() throws Exception {
+        AsteriskConfigWriter.write(ConfigLoader.loadDefault(), options(new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101)),
+                dir.resolve("secret"), dir.resolve("etc"));
+        String pjsip = Files.readString(dir.resolve("etc/pjsip.conf"));
+        for (String endpoint : java.util.List.of("[anonymous](endpoint-defaults)\n", "[loket-callback](endpoint-defaults)\n")) {
+            assertThat(section(pjsip, endpoint).lines().toList()).as(endpoint).contains("context=loket-callers", "allow_transfer=no")
+                    .noneMatch(l -> l.startsWith("auth="));
+        }
+    }
+
     /** The lines of {@code text} from {@code start} to the next empty line. */
     private static String section(String text, String start) {
         int from = text.indexOf(start);
