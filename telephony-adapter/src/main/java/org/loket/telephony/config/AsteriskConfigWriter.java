@@ -437,6 +437,10 @@ public final class AsteriskConfigWriter {
         return String.join("&", languages.stream().map(language -> soundsDir + '/' + language + '/' + prompt).toList());
     }
 
+    /** The AMI classes Loket's user gets: what {@code AmiLink} and {@code AmiProbe} send and read, no more. */
+    static final String AMI_READ = "system,call";
+    static final String AMI_WRITE = "system,call,originate";
+
     private static String manager(Options o, String secret) {
         int colon = o.amiBind().lastIndexOf(':');
         String host = o.amiBind().substring(0, colon);
@@ -447,7 +451,11 @@ public final class AsteriskConfigWriter {
         return "; written by 'loket asterisk-config'\n[general]\nenabled=yes\nwebenabled=no\n" + quiet + "bindaddr=" + host + "\nport="
                 + o.amiBind().substring(colon + 1) + "\n\n[" + o.amiUser() + "]\nsecret=" + secret
                 + "\ndeny=0.0.0.0/0.0.0.0\npermit=" + (host.startsWith("127.") ? "127.0.0.1/255.255.255.255" : host + "/255.255.255.255")
-                + "\nread=system,call,agent,user,reporting\nwrite=system,call,originate,agent,user,reporting\n"
+                // Least privilege (an action needs one of its classes): system for DBPut, DBDel,
+                // PJSIPShowEndpoints, CoreShowChannels and Hangup; call for GetVar and Redirect;
+                // originate for Originate. Events: ContactStatus, FullyBooted, Shutdown (system),
+                // DialEnd (call). No agent (queue actions), user (UserEvent), reporting.
+                + "\nread=" + AMI_READ + "\nwrite=" + AMI_WRITE + "\n"
                 // Only the events the adapter translates (and the replies to its resynchronisation):
                 // asterisk-java builds a bean per event by reflection, and a call makes dozens.
                 + "eventfilter=Event: ContactStatus\neventfilter=Event: DialEnd\neventfilter=Event: EndpointList\n"

@@ -212,6 +212,21 @@ class AsteriskConfigWriterTest {
         }
     }
 
+    /**
+     * Loket's AMI user has the classes of the actions it sends (DBPut, DBDel, PJSIPShowEndpoints,
+     * CoreShowChannels, Hangup: system; GetVar, Redirect: call; Originate: originate) and of the
+     * events it reads (ContactStatus, FullyBooted, Shutdown: system; DialEnd: call), nothing else:
+     * no queue actions (agent), no UserEvent (user), no config, no command.
+     */
+    @Test
+    void shouldGiveLoketsAmiUserOnlyTheClassesItUses() throws Exception {
+        AsteriskConfigWriter.write(ConfigLoader.loadDefault(), options(new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101)),
+                dir.resolve("secret"), dir.resolve("etc"));
+        var lines = Files.readString(dir.resolve("etc/manager.conf")).lines().toList();
+        assertThat(lines.stream().filter(l -> l.startsWith("read=") || l.startsWith("write=")).toList())
+                .containsExactly("read=system,call", "write=system,call,originate");
+    }
+
     /** The lines of {@code text} from {@code start} to the next empty line. */
     private static String section(String text, String start) {
         int from = text.indexOf(start);
