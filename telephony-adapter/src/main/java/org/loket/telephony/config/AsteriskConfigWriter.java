@@ -132,7 +132,9 @@ public final class AsteriskConfigWriter {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("asterisk.conf", asteriskConf(options));
         files.put("modules.conf", MODULES);
-        files.put("logger.conf", "[general]\n\n[logfiles]\nconsole => notice,warning,error\nmessages => notice,warning,error\n");
+        // security: failed SIP and AMI authentications, unknown endpoints, ACL refusals (what fail2ban reads)
+        files.put("logger.conf", "[general]\n\n[logfiles]\nconsole => notice,warning,error\nmessages => notice,warning,error\n"
+                + "security => security\n");
         files.put("pjsip.conf", pjsip(loaded, options));
         files.put("extensions.conf", extensions(loaded, options));
         files.put("manager.conf", manager(options, secret));
@@ -223,7 +225,9 @@ public final class AsteriskConfigWriter {
                 + "\nastvarlibdir => /var/lib/asterisk\nastdbdir => " + root + "/db\nastkeydir => /var/lib/asterisk"
                 + "\nastdatadir => /usr/share/asterisk\nastagidir => /usr/share/asterisk/agi-bin\nastspooldir => " + root
                 + "/spool\nastrundir => " + root + "/run\nastlogdir => " + root + "/log\nastsbindir => /usr/sbin\n"
-                + "\n[options]\ndocumentation_language = en_US\nhideconnect = yes\n";
+                + "\n[options]\ndocumentation_language = en_US\nhideconnect = yes\n"
+                // SHELL() and the like, and config files outside etc, not from the AMI (Asterisk's default, said)
+                + "live_dangerously = no\n";
     }
 
     private static final String MODULES = """

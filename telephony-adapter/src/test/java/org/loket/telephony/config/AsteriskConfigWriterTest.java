@@ -163,14 +163,19 @@ class AsteriskConfigWriterTest {
     /**
      * Modules an attacker could use and Loket does not: SIP MESSAGE (an anonymous out-of-call
      * MESSAGE to an entry number runs the callers' context, Loket's route, on a message channel: a
-     * phantom caller), and the shell (System(), SHELL()).
+     * phantom caller), and the shell (System(), SHELL()); no dangerous functions from the AMI; the
+     * security events (failed authentications) in a log of their own.
      */
     @Test
-    void shouldNotLoadSipMessagingNorTheShell() throws Exception {
+    void shouldLeaveOutSipMessagingAndTheShellAndLogSecurityEvents() throws Exception {
         AsteriskConfigWriter.write(ConfigLoader.loadDefault(), options(new AsteriskConfigWriter.AgentContacts.Static("127.0.0.1", 5101)),
                 dir.resolve("secret"), dir.resolve("etc"));
         assertThat(Files.readString(dir.resolve("etc/modules.conf")).lines().toList())
                 .contains("noload => res_pjsip_messaging.so", "noload => app_system.so", "noload => func_shell.so");
+        assertThat(Files.readString(dir.resolve("etc/asterisk.conf")).lines().toList()).as("no dangerous functions from the AMI")
+                .contains("live_dangerously = no");
+        assertThat(Files.readString(dir.resolve("etc/logger.conf")).lines().toList())
+                .as("failed authentications and refused requests in a log of their own").contains("security => security");
     }
 
     /**
