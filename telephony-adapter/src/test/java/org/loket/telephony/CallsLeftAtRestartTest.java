@@ -294,17 +294,54 @@ class CallsLeftAtRestartTest {
     /** Asterisk cannot be reached at the restart: the offers end as abandoned, as before it was asked. */
     @Test
     void shouldEndTheOffersWhenAsteriskCannotBeAsked() throws Exception {
-        long offered = 501;
+        assertOfferEndsAbandoned(501, () -> {
+            throw new java.net.ConnectException("Connection refused");
+        }, () -> { });
+    }
+
+    /** Asterisk answers after the start stopped waiting: the offer ends as abandoned, and the late answer changes nothing. */
+    @Test
+    void shouldEndTheOffersWhenAsteriskAnswersTooLate() throws Exception {
+        java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
+        assertOfferEndsAbandoned(601, () -> new CallsLeftAtRestart.Phones() {
+            @Override
+            public PhoneState state(String endpoint) {
+                try {
+                    Thread.sleep(TelephonyGateway.PROBE_TIMEOUT_MS + 1_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                answered.countDown();
+                return PhoneState.IN_CALL;
+            }
+
+            @Override
+            public boolean stopRinging(String endpoint) {
+                return false;
+            }
+        }, () -> assertThat(answered.await(10, TimeUnit.SECONDS)).as("the probe answered, late").isTrue());
+    }
+
+    /** A step of a test that may wait or fail. */
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /**
+     * A journal with {@code offered} ringing agent-3, restarted with {@code phones} for Asterisk: once
+     * {@code meanwhile} is done the offer has ended as abandoned, lost at restart, never accepted.
+     */
+    private void assertOfferEndsAbandoned(long offered, java.util.concurrent.Callable<CallsLeftAtRestart.Phones> phones, Step meanwhile)
+            throws Exception {
         assertThat(callsForAgent3(folder.resolve("journal"), offered)).containsExactly(ContactState.OFFERED);
         try (Journal journal = Journal.open(folder.resolve("journal"))) {
             Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
             try {
                 TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
-                gateway.usePhones(() -> {
-                    throw new java.net.ConnectException("Connection refused");
-                });
+                gateway.usePhones(phones);
                 gateway.endContactsLeftAtRestart(engine);
                 gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
+                meanwhile.run();
                 engine.awaitQuiet(5_000);
                 assertThat(engine.query(core -> core.contactState(offered)).get(5, TimeUnit.SECONDS)).isEqualTo(ContactState.NONE);
                 assertThat(gateway.calls().counters.callsLostAtRestart.get()).isEqualTo(1);
@@ -316,46 +353,6 @@ class CallsLeftAtRestartTest {
     }
 
     /** The offer's leg is Dial's outgoing channel to the endpoint: up is answered, ringing rings, none is over. */
-    /** Asterisk answers after the start stopped waiting: the offer ends as abandoned, and the late answer changes nothing. */
-    @Test
-    void shouldEndTheOffersWhenAsteriskAnswersTooLate() throws Exception {
-        long offered = 601;
-        assertThat(callsForAgent3(folder.resolve("journal"), offered)).containsExactly(ContactState.OFFERED);
-        try (Journal journal = Journal.open(folder.resolve("journal"))) {
-            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
-            try {
-                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
-                java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
-                gateway.usePhones(() -> new CallsLeftAtRestart.Phones() {
-                    @Override
-                    public PhoneState state(String endpoint) {
-                        try {
-                            Thread.sleep(TelephonyGateway.PROBE_TIMEOUT_MS + 1_000);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        answered.countDown();
-                        return PhoneState.IN_CALL;
-                    }
-
-                    @Override
-                    public boolean stopRinging(String endpoint) {
-                        return false;
-                    }
-                });
-                gateway.endContactsLeftAtRestart(engine);
-                gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
-                assertThat(answered.await(10, TimeUnit.SECONDS)).as("the probe answered, late").isTrue();
-                engine.awaitQuiet(5_000);
-                assertThat(engine.query(core -> core.contactState(offered)).get(5, TimeUnit.SECONDS)).isEqualTo(ContactState.NONE);
-                assertThat(journaled(journal, CommandType.OFFER_ACCEPTED)).isEmpty();
-                assertThat(gateway.calls().counters.callsLostAtRestart.get()).isEqualTo(1);
-            } finally {
-                engine.close();
-            }
-        }
-    }
-
     @Test
     void shouldReadAnOffersLegFromAsterisksChannels() {
         List<AmiProbe.Leg> all = List.of(new AmiProbe.Leg("PJSIP/agent-2-0000001a", "Up"), new AmiProbe.Leg("PJSIP/agent-20-0000001b", "Ringing"),
