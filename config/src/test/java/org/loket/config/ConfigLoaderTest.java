@@ -527,6 +527,7 @@ class ConfigLoaderTest {
         assertThat(own.routing().pauseReasonCode("break")).isEqualTo(-1);
         assertThat(own.routing().pauseReasonName(org.loket.core.PauseReason.FIRST_OPERATOR_CODE)).isEqualTo("lunch");
         assertThat(own.routing().pauseReasonName(org.loket.core.PauseReason.NO_ANSWER)).isEqualTo("no-answer");
+        assertThat(own.routing().pauseReasonName(org.loket.core.PauseReason.PHONE_IN_USE)).isEqualTo("phone-in-use");
         assertThat(own.routing().pauseReasonName(99)).isEmpty();
 
         LoadedConfig ten = ConfigLoader.parseOne("r.yaml", base + "pauseReasons: [a, b, c, d, e, f, g, h, i, j]\n");
@@ -547,7 +548,7 @@ class ConfigLoaderTest {
                 skills: [s]
                 queues: [{name: q, channel: voice, skill: s}]
                 """;
-        for (String taken : List.of("no-answer", "logout-pending", "none", "code-17")) {
+        for (String taken : List.of("no-answer", "logout-pending", "phone-in-use", "none", "code-17")) {
             assertThatThrownBy(() -> ConfigLoader.parseOne("r.yaml", base + "pauseReasons: [lunch, " + taken + "]\n"))
                     .as(taken)
                     .isInstanceOf(ConfigException.class)

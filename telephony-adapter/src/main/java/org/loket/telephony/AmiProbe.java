@@ -21,19 +21,22 @@ import org.slf4j.LoggerFactory;
  * rings. A leg is found by its application: {@code Dial}'s outgoing channel to the agent's endpoint
  * ({@code AppDial}), the only way Loket rings an agent for an offer; the fallback route's queue
  * ({@code AppQueue}), callbacks and warm transfers (originated into an AGI) ring the same phones
- * otherwise, and a phone's device state cannot tell those apart. Logged in without events; the
- * channel list is read once; closed after use.
+ * otherwise, and a phone's device state cannot tell those apart. The same list tells which phones
+ * have any channel up ({@link #phone}: {@link PhonesInUse}). Logged in without events; the channel
+ * list is read once; closed after use.
  */
 final class AmiProbe implements CallsLeftAtRestart.Phones {
     private static final Logger LOG = LoggerFactory.getLogger(AmiProbe.class);
 
-    /** One outgoing {@code Dial} leg: its channel name and Asterisk's state of it ({@code Up}, {@code Ringing}...). */
+    /** One channel: its name and Asterisk's state of it ({@code Up}, {@code Ringing}...). */
     record Leg(String channel, String state) {
     }
 
     private final ManagerConnection connection;
     /** Every {@code AppDial} channel Asterisk has, read at the first question; null when the list could not be read. */
     private List<Leg> legs;
+    /** Every channel Asterisk has, read with {@link #legs}. */
+    private List<Leg> channels;
     private boolean listed;
 
     private AmiProbe(ManagerConnection connection) {
@@ -56,6 +59,13 @@ final class AmiProbe implements CallsLeftAtRestart.Phones {
     public PhoneState state(String endpoint) {
         List<Leg> all = legs();
         return all == null ? PhoneState.UNKNOWN : stateOf(legsOf(all, endpoint));
+    }
+
+    /** Whatever channels the endpoint's phone has: one up is a call, one ringing a ring. */
+    @Override
+    public PhoneState phone(String endpoint) {
+        legs();
+        return channels == null ? PhoneState.UNKNOWN : stateOf(legsOf(channels, endpoint));
     }
 
     /** An offer's leg that is up was answered; one ringing rings still; none: the ring is over. */
@@ -97,13 +107,19 @@ final class AmiProbe implements CallsLeftAtRestart.Phones {
             listed = true;
             try {
                 ResponseEvents response = connection.sendEventGeneratingAction(new CoreShowChannelsAction(), 5_000);
-                List<Leg> found = new ArrayList<>();
+                List<Leg> dialled = new ArrayList<>();
+                List<Leg> all = new ArrayList<>();
                 for (ManagerEvent event : response.getEvents()) {
-                    if (event instanceof CoreShowChannelEvent c && "AppDial".equalsIgnoreCase(c.getApplication()) && c.getChannel() != null) {
-                        found.add(new Leg(c.getChannel(), String.valueOf(c.getChannelStateDesc())));
+                    if (event instanceof CoreShowChannelEvent c && c.getChannel() != null) {
+                        Leg leg = new Leg(c.getChannel(), String.valueOf(c.getChannelStateDesc()));
+                        all.add(leg);
+                        if ("AppDial".equalsIgnoreCase(c.getApplication())) {
+                            dialled.add(leg);
+                        }
                     }
                 }
-                legs = found;
+                legs = dialled;
+                channels = all;
             } catch (Exception e) {
                 LOG.warn("telephony: Asterisk's channels could not be listed: {}", e.toString());
             }

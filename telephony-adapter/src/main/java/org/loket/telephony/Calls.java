@@ -250,10 +250,16 @@ final class Calls {
          */
         final AtomicLong callsLostAtRestart = new AtomicLong();
         final AtomicLong callsTalkingAtRestart = new AtomicLong();
-        /** Offers of a previous process whose agent's phone was found in a call at start: accepted, then watched. */
+        /** Offers of a previous process whose leg to the agent's phone was found up at start: accepted, then watched. */
         final AtomicLong callsAnsweredAtRestart = new AtomicLong();
         /** Agents' phones still ringing at start for an offer of a previous process: hung up (the caller takes the fallback route). */
         final AtomicLong ringsStoppedAtRestart = new AtomicLong();
+        /**
+         * Agents paused {@code phone-in-use} ({@link PhonesInUse}: their phone was in a call Loket did
+         * not make, at a restart or when an offer to it failed), and those made ready again when it was free.
+         */
+        final AtomicLong phonesInUse = new AtomicLong();
+        final AtomicLong phonesFreed = new AtomicLong();
 
         /** Every count by name, in a fixed order (the metrics' names: {@code loket_telephony_<snake case>_total}). */
         java.util.Map<String, Long> snapshot() {
@@ -301,6 +307,8 @@ final class Calls {
             m.put("callsTalkingAtRestart", callsTalkingAtRestart.get());
             m.put("callsAnsweredAtRestart", callsAnsweredAtRestart.get());
             m.put("ringsStoppedAtRestart", ringsStoppedAtRestart.get());
+            m.put("phonesInUse", phonesInUse.get());
+            m.put("phonesFreed", phonesFreed.get());
             return m;
         }
 

@@ -68,13 +68,18 @@ final class CallsLeftAtRestart {
         /** Hangs up the endpoint's ringing offer leg; false when that failed. */
         boolean stopRinging(String endpoint);
 
+        /** Whether the endpoint's phone has a channel up, whatever made it ({@link PhonesInUse}); unknown when it cannot tell. */
+        default PhoneState phone(String endpoint) {
+            return PhoneState.UNKNOWN;
+        }
+
         @Override
         default void close() {
         }
     }
 
     private final List<Orphan> orphans;
-    /** Offers whose agent's phone was found in a call ({@link #settle}): accepted, then watched. */
+    /** Offers whose leg to the agent's phone was found up ({@link #settle}): accepted, then watched. */
     private final List<Orphan> answered = new ArrayList<>();
     /** Conversations that may still be up in Asterisk, by contact id: the endpoint (agent name) whose phone carries it. */
     private final Map<Long, String> talking = new ConcurrentHashMap<>();

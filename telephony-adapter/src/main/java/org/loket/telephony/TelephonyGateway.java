@@ -23,6 +23,7 @@ import org.asteriskjava.util.SocketConnectionFacade;
 import org.loket.config.LoadedConfig;
 import org.loket.core.Channel;
 import org.loket.core.ContactState;
+import org.loket.core.PauseReason;
 import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
 import org.loket.core.config.EscalationStep;
@@ -78,10 +79,14 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     /** The offers {@link #endContactsLeftAtRestart} found answered, and the rings it stopped (counters likewise). */
     private int answeredAtRestart;
     private int ringsStoppedAtRestart;
+    /** Agents whose phone is in a call Loket did not make: paused until it is free. */
+    private final PhonesInUse phonesInUse = new PhonesInUse();
+    /** The agents {@link #endContactsLeftAtRestart} paused so (counted by {@link #prepare}). */
+    private int phonesInUseAtRestart;
     /** Connections the FastAGI socket holds before they are accepted (asterisk-java's own figure). */
     private static final int AGI_BACKLOG = 200;
 
-    /** How long the start waits for Asterisk to say what the offers' agents' phones do. */
+    /** How long the start waits for Asterisk to say what the offers' agents' phones and the ready agents' phones do. */
     static final long PROBE_TIMEOUT_MS = 5_000;
     /** Opens the AMI session that asks about them ({@link AmiProbe}; tests set a fake). */
     private java.util.concurrent.Callable<CallsLeftAtRestart.Phones> openPhones;
@@ -109,44 +114,58 @@ public final class TelephonyGateway implements Gateway, AgiScript {
 
     /**
      * Ends the calls of the previous process that no session can own ({@link CallsLeftAtRestart}),
-     * stamped as of recovery, before the timers that fell due while Loket was down.
+     * stamped as of recovery, before the timers that fell due while Loket was down; pauses ready
+     * agents whose phone is in a call Loket did not make ({@link PhonesInUse}) before anything is
+     * offered to them.
      */
     @Override
     public void endContactsLeftAtRestart(Engine engine) throws Exception {
         Set<Long> kept = keptCallbackIds();
         CallsLeftAtRestart left = engine.queryAsOfRecovery(core -> CallsLeftAtRestart.read(core, kept)).get(30, TimeUnit.SECONDS);
-        if (left.anyOffered()) {
-            askAsteriskAboutOffers(left);
-        }
+        Map<String, Integer> ready = engine.queryAsOfRecovery(PhonesInUse::readyAgents).get(30, TimeUnit.SECONDS);
+        Set<String> inCall = left.anyOffered() || !ready.isEmpty() ? askAsterisk(left, ready.keySet()) : Set.of();
+        phonesInUseAtRestart = phonesInUse.pauseAtRestart(ready, inCall, out -> engine.tryPublishAsOfRecovery(Calls.FILL, out));
         answeredAtRestart = left.acceptAnswered(out -> engine.tryPublishAsOfRecovery(Calls.FILL, out));
         lostAtRestart = left.endOrphans(out -> engine.tryPublishAsOfRecovery(Calls.FILL, out));
         leftAtRestart = left;
         leftoversEnded = true;
     }
 
+    /** What one AMI session at the start found: the offers' legs, and the ready agents whose phones have a channel up. */
+    private record AtStart(CallsLeftAtRestart.Answers answers, Set<String> inCall) {
+    }
+
     /**
-     * Whether the agents of the previous process's offers answered while Loket was down, over an AMI
-     * session of its own (the gateway's link starts later), bounded by {@link #PROBE_TIMEOUT_MS}:
-     * without an answer the offers end as abandoned, as before Asterisk was asked.
+     * Whether the agents of the previous process's offers answered while Loket was down, and which
+     * of the {@code ready} agents' phones are in a call, over an AMI session of its own (the
+     * gateway's link starts later), bounded by {@link #PROBE_TIMEOUT_MS}: without an answer the
+     * offers end as abandoned, as before Asterisk was asked, and nobody is paused.
+     *
+     * @return the ready agents whose phone has a channel up
      */
-    private void askAsteriskAboutOffers(CallsLeftAtRestart left) {
+    private Set<String> askAsterisk(CallsLeftAtRestart left, Set<String> ready) {
         var probe = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try (CallsLeftAtRestart.Phones phones = openPhones.call()) {
-                return left.askPhones(phones);
+                Set<String> inCall = new java.util.HashSet<>();
+                ready.stream().filter(agent -> phones.phone(agent) == PhoneState.IN_CALL).forEach(inCall::add);
+                return new AtStart(left.askPhones(phones), inCall);
             } catch (Exception e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
         }, actions);
         try {
-            CallsLeftAtRestart.Answers answers = probe.get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            left.settle(answers);
-            ringsStoppedAtRestart = answers.ringsStopped();
+            AtStart found = probe.get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            left.settle(found.answers());
+            ringsStoppedAtRestart = found.answers().ringsStopped();
+            return found.inCall();
         } catch (Exception e) {
             probe.cancel(true);
             // get() unwraps the CompletionException: an ExecutionException's cause is the probe's own failure.
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
-            LOG.warn("telephony: Asterisk could not be asked whether the agents of the previous process's offers answered ({});"
-                    + " those offers end as abandoned", String.valueOf(cause));
+            LOG.warn("telephony: Asterisk could not be asked what the agents' phones do ({}); offers of the previous process end"
+                    + " as abandoned, and agents in a call the fallback queue made are offered calls until a ring fails",
+                    String.valueOf(cause));
+            return Set.of();
         }
     }
 
@@ -202,6 +221,10 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             CallsLeftAtRestart left = leftAtRestart;
             actions.execute(() -> left.watch(link::inCall, link::connected, context.engine(), calls));
         }
+        if (context.engine() != null) {
+            phonesInUse.start(new PhonesInUse.Line(link::inCall, link::connected, context.engine(), calls, name -> directory.agent(name),
+                    actions));
+        }
         context.offer(org.loket.host.gateway.CallMonitoring.class, this::ringSupervisor);
         LOG.info("telephony: FastAGI on {}:{}, AMI {}@{}:{} ({})", settings.agiBind(), settings.agiPort(),
                 settings.amiUser(), settings.amiHost(), settings.amiPort(), acceptor.getName());
@@ -234,6 +257,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         calls.counters.callsTalkingAtRestart.addAndGet(leftAtRestart.talkingCount());
         calls.counters.callsAnsweredAtRestart.addAndGet(answeredAtRestart);
         calls.counters.ringsStoppedAtRestart.addAndGet(ringsStoppedAtRestart);
+        calls.counters.phonesInUse.addAndGet(phonesInUseAtRestart);
     }
 
     private CallbackStore callbackStore() throws IOException {
@@ -491,6 +515,10 @@ public final class TelephonyGateway implements Gateway, AgiScript {
                 if (contactId >= 0) {
                     calls.wrapUps.values().remove(contactId); // the queue's wrap-up limit ended it
                 }
+                if (decision.agentState == org.loket.core.AgentState.PAUSED.code() && decision.reason == PauseReason.NO_ANSWER
+                        && directory.agent(directory.agentName(decision.agentId)) >= 0) {
+                    phonesInUse.afterNoAnswer(directory.agentName(decision.agentId)); // a ring the phone could not take?
+                }
                 LOG.info("agent {} is now {} (reason {})", directory().agentName(decision.agentId),
                         org.loket.core.AgentState.ofCode(decision.agentState), decision.reason);
             }
@@ -625,6 +653,10 @@ public final class TelephonyGateway implements Gateway, AgiScript {
 
     CallsLeftAtRestart leftAtRestart() {
         return leftAtRestart;
+    }
+
+    PhonesInUse phonesInUse() {
+        return phonesInUse;
     }
 
     ExecutorService actions() {

@@ -44,9 +44,31 @@ class CallsLeftAtRestartTest {
     private static final long CHAT = 107;
 
     private final LoadedConfig config;
+    private final CoreSteps steps;
 
     CallsLeftAtRestartTest() throws Exception {
         config = ConfigLoader.load(Path.of("src/test/resources/phone-it"));
+        steps = new CoreSteps(config);
+    }
+
+    private void arrive(Engine engine, long contactId, String entry, Channel channel) {
+        steps.arrive(engine, contactId, entry, channel);
+    }
+
+    private int agent(String name) {
+        return steps.agent(name);
+    }
+
+    private static void publish(Engine engine, Consumer<Command> fill) {
+        CoreSteps.publish(engine, fill);
+    }
+
+    private static List<Command> journaled(Journal journal, CommandType type) {
+        return CoreSteps.journaled(journal, type);
+    }
+
+    private static long lastCommandNs(Journal journal) {
+        return CoreSteps.lastCommandNs(journal);
     }
 
     @TempDir
@@ -448,20 +470,6 @@ class CallsLeftAtRestartTest {
         }
     }
 
-    private void arrive(Engine engine, long contactId, String entry, Channel channel) {
-        int entryId = config.routing().entries().stream().map(e -> e.name()).toList().indexOf(entry);
-        publish(engine, c -> {
-            c.type = CommandType.CONTACT_ARRIVED;
-            c.contactId = contactId;
-            c.entryId = entryId;
-            c.channel = channel.code();
-        });
-    }
-
-    private int agent(String name) {
-        return config.routing().agents().stream().map(a -> a.name()).toList().indexOf(name);
-    }
-
     private static List<ContactState> states(Engine engine) throws Exception {
         return engine.query(core -> java.util.stream.LongStream.of(SELF_SERVICE, WAITING, OFFERED, TALKING, WRAP_UP, CALLBACK, CHAT)
                 .mapToObj(core::contactState).toList()).get(5, TimeUnit.SECONDS);
@@ -470,31 +478,6 @@ class CallsLeftAtRestartTest {
     /** The reasons of the journaled CONTACT_ABANDONED commands. */
     private static List<Integer> journaledReasons(Journal journal) {
         return journaled(journal, CommandType.CONTACT_ABANDONED).stream().map(c -> c.reason).toList();
-    }
-
-    /** Copies of the journaled commands of one type. */
-    private static List<Command> journaled(Journal journal, CommandType type) {
-        List<Command> found = new java.util.ArrayList<>();
-        try (Journal.CommandReader reader = journal.commandReader()) {
-            Command c = new Command();
-            while (reader.next(c)) {
-                if (c.type == type) {
-                    found.add(new Command().copyFrom(c));
-                }
-            }
-        }
-        return found;
-    }
-
-    private static long lastCommandNs(Journal journal) {
-        long last = 0;
-        try (Journal.CommandReader reader = journal.commandReader()) {
-            Command c = new Command();
-            while (reader.next(c)) {
-                last = c.timestampNs;
-            }
-        }
-        return last;
     }
 
     private static CallsLeftAtRestart leftAtRestart(TelephonyGateway gateway) {
@@ -508,11 +491,5 @@ class CallsLeftAtRestartTest {
                 ends.add(new Decision().copyFrom(d));
             }
         });
-    }
-
-    private static void publish(Engine engine, Consumer<Command> fill) {
-        while (!engine.tryPublish((c, unused) -> fill.accept(c), null)) {
-            Thread.onSpinWait();
-        }
     }
 }

@@ -14,6 +14,12 @@ public final class PauseReason {
      * the last of them is done, then logged out by the core. Any other state change cancels it.
      */
     public static final int LOGOUT_PENDING = 2;
+    /**
+     * The agent's phone is in a call Loket did not make (the fallback queue's while Loket was down,
+     * or the agent's own): nothing is offered until the phone is free. The telephony adapter sets it
+     * and makes the agent ready again; the core treats it as any other pause.
+     */
+    public static final int PHONE_IN_USE = 3;
     /** First code available to the operator's configuration. */
     public static final int FIRST_OPERATOR_CODE = 16;
 

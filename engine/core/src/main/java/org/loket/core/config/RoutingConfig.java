@@ -92,9 +92,10 @@ public record RoutingConfig(long version, List<String> skills, List<String> lang
     }
 
     /**
-     * The name of a pause's reason code: one of {@link #pauseReasons}, {@code no-answer} and
-     * {@code logout-pending} for the core's own (an offer rang out; a logout waits for the agent's
-     * last contact), or an empty string for none or a code this configuration does not name.
+     * The name of a pause's reason code: one of {@link #pauseReasons}, {@code no-answer},
+     * {@code logout-pending} and {@code phone-in-use} for Loket's own (an offer rang out; a logout
+     * waits for the agent's last contact; the phone is in a call Loket did not make), or an empty
+     * string for none or a code this configuration does not name.
      */
     public String pauseReasonName(int code) {
         int index = code - org.loket.core.PauseReason.FIRST_OPERATOR_CODE;
@@ -104,6 +105,7 @@ public record RoutingConfig(long version, List<String> skills, List<String> lang
         return switch (code) {
             case org.loket.core.PauseReason.NO_ANSWER -> "no-answer";
             case org.loket.core.PauseReason.LOGOUT_PENDING -> "logout-pending";
+            case org.loket.core.PauseReason.PHONE_IN_USE -> "phone-in-use";
             default -> "";
         };
     }
@@ -117,6 +119,7 @@ public record RoutingConfig(long version, List<String> skills, List<String> lang
         return switch (name) {
             case "no-answer" -> "the core's own reason for an agent who let an offer ring out";
             case "logout-pending" -> "the core's own reason for an agent whose logout waits for its last contact";
+            case "phone-in-use" -> "the phone channel's reason for an agent whose phone is in a call Loket did not make";
             case "none" -> "the label of a pause without a reason";
             default -> name.matches("code-[0-9]+") ? "the label of a reason code a configuration does not name" : null;
         };

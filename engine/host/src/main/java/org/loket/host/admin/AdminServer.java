@@ -488,8 +488,8 @@ public final class AdminServer implements AutoCloseable {
      */
     /**
      * A pause reason of the configuration in force, by name or by its code; none given is
-     * {@code UNSPECIFIED}. The core's own codes ({@code no-answer}, {@code logout-pending}) are
-     * not the operator's to give: an offer that rang out and a pending logout mean just that on
+     * {@code UNSPECIFIED}. Loket's own codes ({@code no-answer}, {@code logout-pending},
+     * {@code phone-in-use}) are not the operator's to give: they mean just that on
      * the wallboard, in metrics and reports.
      *
      * @return the code, or -1 when it is not one of the configuration's pause reasons

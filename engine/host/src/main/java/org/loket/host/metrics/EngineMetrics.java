@@ -131,7 +131,7 @@ public final class EngineMetrics implements MultiCollector {
             }
             families.add(agents.build());
             var paused = new Families.Gauge("loket_agents_paused", "paused agents by reason (the configuration's pauseReasons; "
-                    + "no-answer: an offer rang out; none: no reason given)");
+                    + "no-answer: an offer rang out; phone-in-use: the phone is in a call Loket did not make; none: no reason given)");
             state.pausedByReason().forEach((reason, count) -> paused.add(count, "reason", reason));
             families.add(paused.build());
             families.add(new Families.Gauge("loket_contacts_live", "contacts in self-service, waiting, offered, connected or in wrap-up")

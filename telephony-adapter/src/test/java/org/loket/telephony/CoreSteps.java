@@ -1,0 +1,72 @@
+package org.loket.telephony;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.loket.config.LoadedConfig;
+import org.loket.core.Channel;
+import org.loket.core.command.Command;
+import org.loket.core.command.CommandType;
+import org.loket.host.journal.Journal;
+import org.loket.host.pipeline.Engine;
+
+/** Commands into a real engine and what its journal holds, by the names of a configuration (the restart tests'). */
+final class CoreSteps {
+    private final LoadedConfig config;
+
+    CoreSteps(LoadedConfig config) {
+        this.config = config;
+    }
+
+    void arrive(Engine engine, long contactId, String entry, Channel channel) {
+        int entryId = config.routing().entries().stream().map(e -> e.name()).toList().indexOf(entry);
+        publish(engine, c -> {
+            c.type = CommandType.CONTACT_ARRIVED;
+            c.contactId = contactId;
+            c.entryId = entryId;
+            c.channel = channel.code();
+        });
+    }
+
+    void logIn(Engine engine, String agent) {
+        publish(engine, c -> {
+            c.type = CommandType.AGENT_LOGGED_IN;
+            c.agentId = agent(agent);
+        });
+    }
+
+    int agent(String name) {
+        return config.routing().agents().stream().map(a -> a.name()).toList().indexOf(name);
+    }
+
+    static void publish(Engine engine, Consumer<Command> fill) {
+        while (!engine.tryPublish((c, unused) -> fill.accept(c), null)) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Copies of the journaled commands of one type. */
+    static List<Command> journaled(Journal journal, CommandType type) {
+        List<Command> found = new ArrayList<>();
+        try (Journal.CommandReader reader = journal.commandReader()) {
+            Command c = new Command();
+            while (reader.next(c)) {
+                if (c.type == type) {
+                    found.add(new Command().copyFrom(c));
+                }
+            }
+        }
+        return found;
+    }
+
+    static long lastCommandNs(Journal journal) {
+        long last = 0;
+        try (Journal.CommandReader reader = journal.commandReader()) {
+            Command c = new Command();
+            while (reader.next(c)) {
+                last = c.timestampNs;
+            }
+        }
+        return last;
+    }
+}
