@@ -48,8 +48,8 @@ import org.loket.telephony.config.AsteriskConfigWriter;
  * agent-4 answer; agent-2 rings out; agent-6 rejects with 486 Busy), and sipp phones of supervisors
  * that authenticate. Assertions
  * read the journal Loket writes, sipp's results and (for monitoring) Asterisk's CLI.
- * The tests run in order on one Asterisk and one Loket; the last four restart Asterisk, stop Loket,
- * and start it again to kill it mid-call (and mid-ring).
+ * The tests run in order on one Asterisk and one Loket; the last five restart Asterisk, stop Loket,
+ * and start it again to kill it mid-call, mid-ring, and while the fallback queue connects an agent.
  * Loket watches a copy of the configuration folder, which the live-reload scenario changes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -1009,7 +1009,11 @@ class PhoneChannelIT {
 
     /** Asks Asterisk's CLI until its answer passes {@code test} (10 s at most); returns that answer. */
     private String awaitCli(String command, Predicate<String> test) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        return awaitCli(command, test, 10);
+    }
+
+    private String awaitCli(String command, Predicate<String> test, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         String out = "";
         while (System.nanoTime() < deadline) {
             Process p = new ProcessBuilder(SCRIPT.toString(), "cli", ASTERISK.toString(), command).redirectErrorStream(true).start();
@@ -1370,6 +1374,60 @@ class PhoneChannelIT {
         assertEveryContactEndedOnce();
     }
 
+    /**
+     * Loket killed; a caller reaches the fallback route, whose queue (Asterisk's own, of the same
+     * agents) connects an agent. Loket starts again while they talk: that agent, ready in the
+     * journal, is paused {@code phone-in-use} as of the journal's end, before anything is routed,
+     * so a caller of its queue waits instead of ringing a phone in a call (and the agent is not
+     * paused {@code no-answer} for it). When the fallback call ends the agent is ready again, and
+     * the waiting caller is offered to it and answered.
+     */
+    @Test
+    @Order(29)
+    void anAgentTheFallbackQueueConnectedWhileLoketWasDownIsPausedUntilItsPhoneIsFree() throws Exception {
+        Command lastBeforeKill = killLoket();
+        Sipp fallback = call("0612000019", new Sipp.Caller().pause(30_000).hangUp());
+        String channels = awaitCli("core show channels concise", out -> out.lines().anyMatch(l -> l.startsWith("PJSIP/agent-")
+                && l.contains("!Up!AppQueue!")), 30);
+        String line = channels.lines().filter(l -> l.startsWith("PJSIP/agent-") && l.contains("!Up!AppQueue!")).findFirst().orElseThrow();
+        String agent = line.substring("PJSIP/".length(), line.lastIndexOf('-'));
+        int agentId = agentId(agent);
+        int restartLines = loketOutput.size();
+        startLoket();
+        Command paused = awaitCommand(c -> c.sequence > lastBeforeKill.sequence && c.type == CommandType.AGENT_STATE_CHANGED
+                && c.agentId == agentId, 60);
+        assertThat(List.of(paused.agentState, paused.reason)).as(agent + " paused phone-in-use")
+                .containsExactly(AgentState.PAUSED.code(), PauseReason.PHONE_IN_USE);
+        assertThat(paused.timestampNs).as("as of the journal's end, before anything is routed").isEqualTo(lastBeforeKill.timestampNs);
+        awaitOutput(restartLines, agent + "'s phone is in a call Loket did not make", 10);
+        awaitOutput(restartLines, "AMI connected", 30);
+
+        // A caller for that agent's queue waits while its phone is in the fallback call.
+        Map<String, String> numberOf = Map.of("agent-1", OVERFLOW_NUMBER, "agent-2", SLOW_NUMBER, "agent-3", TRANSFER_NUMBER);
+        Sipp waiting = agent.equals("agent-4")
+                ? call("0612000020", new Sipp.Caller().pause(1200).digit('1').pause(800).digit('5').pause(45_000).hangUp())
+                : call("0612000020", numberOf.get(agent), new Sipp.Caller().pause(45_000).hangUp());
+        long waitingContact = nextArrival();
+        awaitDecision(d -> d.type == DecisionType.QUEUE_CONTACT && d.contactId == waitingContact, 15);
+        assertThat(decisionsOf(waitingContact)).as("not offered to a phone in a call").noneMatch(d -> d.type == DecisionType.OFFER_CONTACT);
+
+        assertThat(fallback.await(60)).as(diagnostics(fallback)).isZero();
+        Command ready = awaitCommand(c -> c.sequence > paused.sequence && c.type == CommandType.AGENT_STATE_CHANGED && c.agentId == agentId,
+                15);
+        assertThat(ready.agentState).as(agent + " ready once its phone is free").isEqualTo(AgentState.READY.code());
+        awaitOutput(restartLines, agent + "'s phone is free; ready again", 10);
+        Decision offer = awaitDecision(d -> d.type == DecisionType.OFFER_CONTACT && d.contactId == waitingContact, 15);
+        assertThat(agentName(offer.agentId)).isEqualTo(agent);
+        assertThat(offer.causeSequence).as("offered once ready").isGreaterThanOrEqualTo(ready.sequence);
+        awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == waitingContact, 15);
+        assertThat(List.of(telephonyCounter("phones_in_use"), telephonyCounter("phones_freed"))).containsExactly(1L, 1L);
+        poll();
+        assertThat(decisions).as(agent + " never paused no-answer").noneMatch(d -> d.type == DecisionType.AGENT_STATE
+                && d.agentId == agentId && d.reason == PauseReason.NO_ANSWER && d.causeSequence > lastBeforeKill.sequence);
+        assertThat(waiting.await(60)).as(diagnostics(waiting)).isZero();
+        assertEveryContactEndedOnce();
+    }
+
     /** SIGKILLs Loket (unlike Process.destroyForcibly, ProcessHandle's leaves the output readable); returns the last journaled command. */
     private Command killLoket() throws InterruptedException {
         loket.toHandle().destroyForcibly();
@@ -1378,15 +1436,20 @@ class PhoneChannelIT {
         return commands.get(commands.size() - 1);
     }
 
-    /** {@code loket_telephony_<name>_at_restart_total} of the running Loket (its admin API may still be starting: 15 s). */
+    /** {@code loket_telephony_<name>_at_restart_total} of the running Loket. */
     private long atRestart(String name) throws Exception {
+        return telephonyCounter(name + "_at_restart");
+    }
+
+    /** {@code loket_telephony_<name>_total} of the running Loket (its admin API may still be starting: 15 s). */
+    private long telephonyCounter(String name) throws Exception {
         var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
                 .header("Authorization", "Bearer " + ADMIN_TOKEN).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (true) {
             try {
                 String metrics = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-                return sample(metrics, "loket_telephony_" + name + "_at_restart_total", "");
+                return sample(metrics, "loket_telephony_" + name + "_total", "");
             } catch (java.net.ConnectException e) {
                 if (System.nanoTime() > deadline) {
                     throw e;
