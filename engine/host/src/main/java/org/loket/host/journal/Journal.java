@@ -2,8 +2,11 @@ package org.loket.host.journal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.text.ParseException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -24,6 +27,8 @@ import net.openhft.chronicle.wire.DocumentContext;
 import org.loket.core.command.Command;
 import org.loket.core.decision.Decision;
 import org.loket.host.security.OwnerOnlyFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A journal folder: {@code commands/} (every input, write-ahead) and {@code decisions/} (every
@@ -34,6 +39,7 @@ import org.loket.host.security.OwnerOnlyFiles;
  * <p>Appenders and tailers are confined to the thread that created them (Chronicle's rule).
  */
 public final class Journal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
     /** Chronicle maps the queue in blocks of this size; large blocks mean rare mapping stalls. */
     private static final long BLOCK_SIZE_BYTES = 64L << 20;
 
@@ -51,6 +57,8 @@ public final class Journal implements AutoCloseable {
         this.lock = lock;
         this.writerClock = time instanceof WriterClock w ? w : null;
         try {
+            headerless(folder.resolve("commands"), lock != null);
+            headerless(folder.resolve("decisions"), lock != null);
             this.commands = openQueue(folder.resolve("commands"), time);
             this.decisions = openQueue(folder.resolve("decisions"), time);
         } catch (RuntimeException | Error e) {
@@ -134,6 +142,66 @@ public final class Journal implements AutoCloseable {
             throw new IllegalArgumentException(folder + " is not a Loket journal: it has no commands/ folder");
         }
         return new Journal(folder, SystemTimeProvider.INSTANCE, null);
+    }
+
+    /**
+     * Removes (a writer) or refuses (a reader) the day files whose header was never written: a day
+     * file that could not be made when the disk was full (Chronicle creates it, then extends it
+     * to a block, then writes its header: a full disk or a file-size limit stops it at the extension
+     * or at the header's page). Such a file holds nothing, and Chronicle, taking it for one a writer
+     * is still making, waits on it for ever: a restart or a replay would hang. A reader waits a
+     * moment first (a live writer makes each new day file so), and does not delete: the writer may
+     * be that live writer.
+     *
+     * @throws JournalDamageException (a reader) when one stays without a header
+     */
+    private static void headerless(Path queueFolder, boolean writer) {
+        List<Path> empty = headerless(queueFolder);
+        for (int wait = 0; !writer && !empty.isEmpty() && wait < 10; wait++) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            empty = headerless(queueFolder);
+        }
+        for (Path file : empty) {
+            if (!writer) {
+                throw new JournalDamageException(file + " holds no record and has no header (made when the disk was full?):"
+                        + " the next loket run on this journal removes it");
+            }
+            try {
+                Files.delete(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove the empty day file " + file, e);
+            }
+            LOG.warn("removed the journal day file {}: it held nothing, its header was never written (made when the disk was full?)",
+                    file);
+        }
+    }
+
+    private static List<Path> headerless(Path queueFolder) {
+        List<Path> empty = new ArrayList<>();
+        if (!Files.isDirectory(queueFolder)) {
+            return empty;
+        }
+        try (var files = Files.newDirectoryStream(queueFolder, "*" + SingleChronicleQueue.SUFFIX)) {
+            for (Path file : files) {
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                    ByteBuffer header = ByteBuffer.allocate(Integer.BYTES);
+                    while (header.hasRemaining() && channel.read(header) >= 0) {
+                        // a short read of a file being written: read on
+                    }
+                    if (header.position() < Integer.BYTES || header.getInt(0) == 0) {
+                        empty.add(file);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the day files of " + queueFolder, e);
+        }
+        return empty;
     }
 
     private static SingleChronicleQueue openQueue(Path path, TimeProvider time) {
