@@ -535,6 +535,15 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         }
     }
 
+    /**
+     * The operator's cause is the message (folder, what, the system's reason); Chronicle's trace
+     * says nothing more to them, so it goes to the debug log only.
+     */
+    private static void journalHalted(Throwable failure) {
+        LOG.error("engine halted: {}; make room and restart to recover from the journal", failure.getMessage());
+        LOG.debug("the journal's failure", failure);
+    }
+
     private static Thread daemon(Runnable runnable, String name) {
         Thread thread = new Thread(runnable, name);
         thread.setDaemon(true);
@@ -645,7 +654,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
                 }
             } catch (Throwable t) {
                 if (t instanceof JournalWriteFailure) {
-                    LOG.error("engine halted: {}; make room and restart to recover from the journal", t.getMessage(), t.getCause());
+                    journalHalted(t);
                 } else {
                     LOG.error("engine halted: the IO thread failed at journal {} / egress {}; restart to recover from the journal",
                             sequenceBase + journaled.get(), sequenceBase + egressed.get(), t);
@@ -874,8 +883,7 @@ public final class Engine implements CommandPublisher, AutoCloseable {
 
         private void halted(Throwable t) {
             if (t instanceof JournalWriteFailure) {
-                // The core thread stood in for the IO thread (a quiet engine) and the journal failed.
-                LOG.error("engine halted: {}; make room and restart to recover from the journal", t.getMessage(), t.getCause());
+                journalHalted(t); // the core thread stood in for the IO thread (a quiet engine)
             } else {
                 // The command the core was applying; past the batch's last (a failure after it), the next in the ring.
                 RingEvent applying = coreStage.current;
