@@ -96,6 +96,12 @@ public final class JournalPretoucher implements AutoCloseable {
                 } catch (IOException | RuntimeException e) {
                     LOG.warn("journal pre-touch of {} failed; writers will take the page faults themselves", folder, e);
                     return;
+                } catch (InternalError e) {
+                    // A SIGBUS: a page of the file got no room on a full disk. This thread runs ahead of
+                    // the writers, so it is the first to know: the engine halts when a writer gets there.
+                    LOG.error("the journal {} has no room left (disk full?): its pre-touch stopped in {}; the engine halts when"
+                            + " the journal reaches that page: make room now", folder.getParent(), newestFile.get(folder));
+                    return;
                 }
             }
             LockSupport.parkNanos(worked ? 1_000_000L : busy() ? 10_000_000L : QUIET_CHECK_NS);
