@@ -48,7 +48,7 @@ import org.loket.telephony.config.AsteriskConfigWriter;
  * agent-4 answer; agent-2 rings out; agent-6 rejects with 486 Busy), and sipp phones of supervisors
  * that authenticate. Assertions
  * read the journal Loket writes, sipp's results and (for monitoring) Asterisk's CLI.
- * The tests run in order on one Asterisk and one Loket; the last five restart Asterisk, stop Loket,
+ * The tests run in order on one Asterisk and one Loket; the later ones restart Asterisk, stop Loket,
  * and start it again to kill it mid-call, mid-ring, and while the fallback queue connects an agent.
  * Loket watches a copy of the configuration folder, which the live-reload scenario changes.
  */
@@ -1389,8 +1389,9 @@ class PhoneChannelIT {
         Sipp fallback = call("0612000019", new Sipp.Caller().pause(30_000).hangUp());
         String channels = awaitCli("core show channels concise", out -> out.lines().anyMatch(l -> l.startsWith("PJSIP/agent-")
                 && l.contains("!Up!AppQueue!")), 30);
-        String line = channels.lines().filter(l -> l.startsWith("PJSIP/agent-") && l.contains("!Up!AppQueue!")).findFirst().orElseThrow();
-        String agent = line.substring("PJSIP/".length(), line.lastIndexOf('-'));
+        String channel = channels.lines().filter(l -> l.startsWith("PJSIP/agent-") && l.contains("!Up!AppQueue!")).findFirst().orElseThrow()
+                .split("!")[0]; // PJSIP/agent-2-0000001f
+        String agent = channel.substring("PJSIP/".length(), channel.lastIndexOf('-'));
         int agentId = agentId(agent);
         int restartLines = loketOutput.size();
         startLoket();
@@ -1424,6 +1425,53 @@ class PhoneChannelIT {
         poll();
         assertThat(decisions).as(agent + " never paused no-answer").noneMatch(d -> d.type == DecisionType.AGENT_STATE
                 && d.agentId == agentId && d.reason == PauseReason.NO_ANSWER && d.causeSequence > lastBeforeKill.sequence);
+        assertThat(waiting.await(60)).as(diagnostics(waiting)).isZero();
+        assertEveryContactEndedOnce();
+    }
+
+    /**
+     * While Loket runs: agent-1's phone is in a call Loket did not make (Asterisk rings it from its
+     * CLI, as an agent's own call would be), and refuses a second one (486 Busy, a phone without
+     * call waiting). Loket offers agent-1 a caller; the ring is refused and the agent paused
+     * {@code no-answer}, which becomes {@code phone-in-use} because Asterisk has the phone in a call;
+     * the caller waits on. When that call ends agent-1 is ready by itself and takes the caller.
+     */
+    @Test
+    @Order(30)
+    void anAgentWhosePhoneIsInAnotherCallWhenItsRingFailsIsReadyAgainWhenTheCallEnds() throws Exception {
+        int agent1 = agentId("agent-1");
+        poll();
+        long before = commands.get(commands.size() - 1).sequence;
+        awaitCli("channel originate PJSIP/agent-1 application Wait 60", out -> true);
+        String own = awaitCli("core show channels concise", out -> out.lines().anyMatch(l -> l.startsWith("PJSIP/agent-1-")
+                && l.contains("!Up!Wait!")));
+        String ownChannel = own.lines().filter(l -> l.startsWith("PJSIP/agent-1-") && l.contains("!Up!Wait!")).findFirst().orElseThrow()
+                .split("!")[0];
+        // The phone that answered it stays in the call in Asterisk; the one that takes its place refuses a second call.
+        phones.stream().filter(p -> p.name.equals("agent-1")).findFirst().orElseThrow().stop();
+        Sipp busyPhone = Sipp.phone(SIPP, "agent-1-busy", Sipp.Phone.REJECT, 0, 5101, 5120, 5105);
+        phones.add(busyPhone);
+
+        Sipp waiting = call("0612000021", OVERFLOW_NUMBER, new Sipp.Caller().pause(40_000).hangUp()); // login-voice after 2 s
+        long waitingContact = nextArrival();
+        Command noAnswer = awaitCommand(c -> c.sequence > before && c.type == CommandType.AGENT_STATE_CHANGED && c.agentId == agent1, 20);
+        assertThat(noAnswer.reason).as("the refused ring").isEqualTo(PauseReason.NO_ANSWER);
+        Command inUse = awaitCommand(c -> c.sequence > noAnswer.sequence && c.type == CommandType.AGENT_STATE_CHANGED
+                && c.agentId == agent1, 10);
+        assertThat(List.of(inUse.agentState, inUse.reason)).as("its phone is in a call Loket did not make")
+                .containsExactly(AgentState.PAUSED.code(), PauseReason.PHONE_IN_USE);
+        assertThat(decisionsOf(waitingContact)).as("the caller waits on").noneMatch(d -> d.type == DecisionType.END_CONTACT);
+
+        busyPhone.stop();
+        phones.add(Sipp.phone(SIPP, "agent-1-again", Sipp.Phone.ANSWER, 0, 5101, 5120, 5105));
+        awaitCli("channel request hangup " + ownChannel, out -> true);
+        Command ready = awaitCommand(c -> c.sequence > inUse.sequence && c.type == CommandType.AGENT_STATE_CHANGED && c.agentId == agent1,
+                15);
+        assertThat(ready.agentState).as("ready once its phone is free").isEqualTo(AgentState.READY.code());
+        Command accepted = awaitCommand(c -> c.type == CommandType.OFFER_ACCEPTED && c.contactId == waitingContact, 15);
+        assertThat(agentName(accepted.agentId)).isEqualTo("agent-1");
+        assertThat(List.of(telephonyCounter("phones_in_use"), telephonyCounter("phones_freed"))).as("with scenario 29's")
+                .containsExactly(2L, 2L);
         assertThat(waiting.await(60)).as(diagnostics(waiting)).isZero();
         assertEveryContactEndedOnce();
     }
