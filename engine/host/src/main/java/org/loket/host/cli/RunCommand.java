@@ -478,7 +478,9 @@ final class RunCommand implements Callable<Integer> {
                 hours.close();
                 engine.close();
                 if (engine.failure().isDone()) {
-                    out.println("loket: halted after a failure; restart to recover from the journal");
+                    // The reason again, last: an operator reading the log's tail sees why, not only that.
+                    out.println("loket: halted after a failure: " + LoketCli.messages(engine.failure().join()).replace('\n', ' ')
+                            + "; restart to recover from the journal");
                     return 70;
                 }
                 out.printf("loket: stopped after %d commands; last sequence %d, live contacts %d, state hash %016x%n",

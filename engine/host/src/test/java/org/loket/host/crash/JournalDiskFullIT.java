@@ -63,6 +63,10 @@ class JournalDiskFullIT {
         assertThat(said).contains("engine halted: the journal could not be written to " + journal + " (")
                 .contains("disk full? read-only?").contains("File too large").contains("make room and restart")
                 .contains("loket: halted after a failure");
+        String last = said.substring(said.lastIndexOf('\n') + 1);
+        assertThat(last).as("the last line repeats the reason, for who reads only the log's tail")
+                .startsWith("loket: halted after a failure: the journal could not be written to " + journal + " (")
+                .contains("File too large").endsWith("; restart to recover from the journal");
         assertThat(said).as("the message is the explanation, not a stack trace").doesNotContain("\tat ");
 
         EngineProcess replay = EngineProcess.start(List.of(), "replay", journal);
