@@ -146,6 +146,10 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         this.sequenceBase = recovery.nextSequence();
         this.gateways = new java.util.ArrayList<>();
         this.snapshots = new SnapshotStore(journal.snapshotFolder());
+        // Before this engine writes one: a kill during a write left its temporary file, which nobody reads.
+        for (java.nio.file.Path unfinished : snapshots.deleteUnfinished()) {
+            LOG.info("deleted {}, a snapshot whose write never ended", unfinished);
+        }
         this.audit = org.loket.host.audit.OperatorAudit.besideJournal(journal.folder(), settings.auditRetentionDays());
         this.snapshotWriter = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "loket-snapshot"));
         if (settings.journalRetentionDays() > 0) {

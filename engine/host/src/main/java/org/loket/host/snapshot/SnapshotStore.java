@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Snapshot files of the core's state: {@code snapshot-<sequence>.bin}, each with a format
  * version, the sequence of the last command it includes, the state bytes and a CRC. Written to a
- * temporary file and moved into place, so a crash leaves either the whole file or none.
+ * temporary file and moved into place, so a crash leaves either the whole file or none. A write
+ * that fails (a full disk) deletes its temporary file; one a kill left is never read, and the next
+ * engine deletes it ({@link #deleteUnfinished}).
  * <p>The CRC (CRC32) covers the state bytes. The header's fields are checked otherwise: the magic
  * and format by value, the sequence against the file's name, the state's length against the
  * file's size. So a changed byte anywhere makes the snapshot unusable rather than a state put
@@ -47,6 +49,8 @@ public final class SnapshotStore {
     private static final int MAGIC = 0x4C4B_534E; // "LKSN"
     private static final String PREFIX = "snapshot-";
     private static final String SUFFIX = ".bin";
+    /** A snapshot being written: moved to its name once whole. */
+    private static final String TEMPORARY = ".tmp";
 
     private final Path folder;
 
@@ -68,6 +72,8 @@ public final class SnapshotStore {
      *                  after a start on a journal that was (see {@code EpochClock}); null: the host's
      */
     public void write(long sequence, byte[] state, Instant writtenAt) {
+        Path target = folder.resolve(name(sequence));
+        Path temporary = folder.resolve(name(sequence) + TEMPORARY);
         try {
             Files.createDirectories(folder);
             ByteBuffer buffer = ByteBuffer.allocate(4 + 4 + 8 + 4 + state.length + 8);
@@ -75,16 +81,53 @@ public final class SnapshotStore {
             CRC32 crc = new CRC32();
             crc.update(state);
             buffer.putLong(crc.getValue());
-            Path target = folder.resolve(name(sequence));
-            Path temporary = folder.resolve(name(sequence) + ".tmp");
             Files.write(temporary, buffer.array());
             if (writtenAt != null) {
                 Files.setLastModifiedTime(temporary, java.nio.file.attribute.FileTime.from(writtenAt));
             }
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write snapshot " + sequence + " in " + folder, e);
+            UncheckedIOException failure = new UncheckedIOException("cannot write snapshot " + sequence + " in " + folder, e);
+            // A full disk leaves the file created and empty: nobody reads it, and it would stay for good.
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException left) {
+                failure.addSuppressed(left);
+            }
+            throw failure;
         }
+    }
+
+    /**
+     * Deletes the temporary files of snapshots whose write never ended (the process was killed
+     * during it); readers never see them ({@link #files} lists whole snapshots only). Only for the
+     * one process that writes snapshots here, before it writes any: a write under way elsewhere
+     * would lose its file. One it cannot delete is warned of and left.
+     *
+     * @return the files deleted
+     */
+    public List<Path> deleteUnfinished() {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        List<Path> unfinished;
+        try (Stream<Path> list = Files.list(folder)) {
+            unfinished = list.filter(p -> p.getFileName().toString().startsWith(PREFIX)
+                    && p.getFileName().toString().endsWith(SUFFIX + TEMPORARY)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list snapshots in " + folder, e);
+        }
+        List<Path> deleted = new java.util.ArrayList<>();
+        for (Path file : unfinished) {
+            try {
+                Files.deleteIfExists(file);
+                deleted.add(file);
+            } catch (IOException e) {
+                // Harmless where it is (never read): not a reason to refuse a start.
+                LOG.warn("cannot delete {}, a snapshot whose write never ended: {}", file, e.toString());
+            }
+        }
+        return deleted;
     }
 
     /**

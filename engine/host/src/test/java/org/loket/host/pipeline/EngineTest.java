@@ -111,8 +111,12 @@ class EngineTest {
         }
         SnapshotStore snapshots = new SnapshotStore(folder.resolve("snapshots"));
         assertThat(snapshots.files()).isNotEmpty();
-        // Drop the final snapshot written at close, so recovery must replay a tail on top of an older one.
-        java.nio.file.Files.delete(snapshots.files().get(0));
+        // Drop the final snapshot written at close, so recovery must replay a tail on top of an older one;
+        // and leave what a kill during its write leaves: part of its temporary file, which recovery ignores.
+        Path last = snapshots.files().get(0);
+        Path torn = last.resolveSibling(last.getFileName() + ".tmp");
+        java.nio.file.Files.write(torn, java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(last), 100));
+        java.nio.file.Files.delete(last);
 
         try (var journal = org.loket.host.journal.Journal.open(folder)) {
             Engine restarted = Engine.start(EngineSettings.defaults().withSnapshotEvery(0).withDecisionHash(true), journal);
@@ -121,6 +125,7 @@ class EngineTest {
             assertThat(recovery.commandsReplayed()).isPositive().isLessThan(tape.size());
             assertThat(recovery.nextSequence()).isEqualTo(tape.size() + 1);
             assertThat(restarted.core().stateHash()).isEqualTo(liveHash);
+            assertThat(torn).as("the restarted engine deleted the torn snapshot before writing its own").doesNotExist();
             restarted.close();
         }
         ReplayReport full = Replayer.replay(folder, null, null, Pace.MAX, null);

@@ -1,13 +1,17 @@
 package org.loket.host.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,5 +110,56 @@ class SnapshotStoreTest {
         assertThat(store.oldestAtOrAfter(61)).isEmpty();
         assertThat(store.deleteBefore(30)).isEqualTo(2);
         assertThat(sequences(store)).containsExactly(60, 50, 40, 30);
+    }
+
+    /**
+     * A full disk, as the stop's snapshot met it: the temporary file opens, its write fails with "No
+     * space left on device". Here the temporary file is a link to /dev/full, whose every write fails
+     * so, for root too (a read-only folder would not stop root).
+     */
+    @Test
+    void shouldDeleteItsTemporaryFileWhenTheDiskIsFull() throws Exception {
+        Path full = Path.of("/dev/full");
+        Assumptions.assumeTrue(Files.isWritable(full), "a Linux /dev/full");
+        SnapshotStore store = new SnapshotStore(folder);
+        store.write(41, new byte[] {1, 2, 3});
+        Files.createSymbolicLink(folder.resolve(String.format("snapshot-%020d.bin.tmp", 42)), full);
+        assertThatThrownBy(() -> store.write(42, new byte[] {4, 5, 6})).isInstanceOf(UncheckedIOException.class)
+                .hasMessage("cannot write snapshot 42 in " + folder).hasRootCauseMessage("No space left on device");
+        assertThat(names()).as("the temporary file is gone, the snapshot before untouched")
+                .containsExactly(String.format("snapshot-%020d.bin", 41));
+        assertThat(why(store.files().get(0))).isNull();
+    }
+
+    /** The move into place fails (a folder, not empty, where the snapshot goes): the whole temporary file goes too. */
+    @Test
+    void shouldDeleteItsTemporaryFileWhenTheMoveFails() throws Exception {
+        SnapshotStore store = new SnapshotStore(folder);
+        Path inTheWay = Files.createDirectories(folder.resolve(String.format("snapshot-%020d.bin", 43)));
+        Files.writeString(inTheWay.resolve("something"), "kept");
+        assertThatThrownBy(() -> store.write(43, new byte[] {7})).isInstanceOf(UncheckedIOException.class);
+        assertThat(names()).containsExactly(inTheWay.getFileName().toString());
+    }
+
+    /** A kill during a write leaves part of a temporary file: readers never list it, the writer's start deletes it. */
+    @Test
+    void shouldIgnoreAndDeleteTheTemporaryFileOfAWriteThatNeverEnded() throws Exception {
+        SnapshotStore store = new SnapshotStore(folder);
+        store.write(50, new byte[] {1, 2, 3});
+        Path whole = folder.resolve(String.format("snapshot-%020d.bin", 50));
+        Path torn = folder.resolve(String.format("snapshot-%020d.bin.tmp", 60));
+        Files.write(torn, Arrays.copyOf(Files.readAllBytes(whole), 10));
+        Path other = Files.writeString(folder.resolve("notes.tmp"), "not a snapshot's");
+        assertThat(store.files()).containsExactly(whole);
+        assertThat(store.latestAtOrBefore(Long.MAX_VALUE).orElseThrow().sequence()).isEqualTo(50);
+        assertThat(store.deleteUnfinished()).containsExactly(torn);
+        assertThat(names()).containsExactlyInAnyOrder(whole.getFileName().toString(), other.getFileName().toString());
+        assertThat(store.deleteUnfinished()).isEmpty();
+    }
+
+    private List<String> names() throws Exception {
+        try (var list = Files.list(folder)) {
+            return list.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 }
