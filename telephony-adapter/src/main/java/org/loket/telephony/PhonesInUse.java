@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * offered such an agent the next caller: the phone refused the ring or let it ring out, the caller
  * waited for nothing, and the agent was paused {@code no-answer}, to be made ready by hand. Found:
  * <ul>
- * <li>at a restart, before anything is routed ({@link #readyAgents}, {@link #pauseAtRestart}):
- *     ready agents whose phone has a channel up in Asterisk's channel list ({@link AmiProbe});</li>
+ * <li>at a restart, before anything is routed ({@link #readAtRestart}, {@link #pauseAtRestart}):
+ *     ready agents whose phone has a channel up in Asterisk's channel list ({@link AmiProbe});
+ *     agents the previous process paused so are watched again;</li>
  * <li>after a ring that failed ({@link #afterNoAnswer}): the core paused the agent {@code no-answer},
  *     the agent has no call of Loket's, and Asterisk's device state says the phone is in a call.</li>
  * </ul>
@@ -54,14 +55,21 @@ final class PhonesInUse {
     }
 
     /**
-     * The agents the core holds ready (logged in, not paused, holding nothing), by endpoint: those a
-     * restart may find in a call. Core thread.
+     * At a restart: the agents the core holds ready (logged in, not paused, holding nothing), by
+     * endpoint, those a restart may find in a call; and agents a previous process paused
+     * {@code phone-in-use} are watched again (else nobody would make them ready). Core thread.
      */
-    static Map<String, Integer> readyAgents(RoutingCore core) {
+    Map<String, Integer> readAtRestart(RoutingCore core) {
         Map<String, Integer> ready = new LinkedHashMap<>();
         for (int a = 0; a < core.agentCount(); a++) {
-            if (core.agentState(a) == AgentState.READY && core.agentCapacity(a, Channel.VOICE) > 0) {
-                ready.put(core.config().agents().get(a).name(), a);
+            if (core.agentCapacity(a, Channel.VOICE) == 0) {
+                continue;
+            }
+            String name = core.config().agents().get(a).name();
+            if (core.agentState(a) == AgentState.READY) {
+                ready.put(name, a);
+            } else if (core.agentPresence(a) == AgentState.PAUSED && core.agentPauseReason(a) == PauseReason.PHONE_IN_USE) {
+                watched.add(name);
             }
         }
         return ready;
@@ -70,7 +78,7 @@ final class PhonesInUse {
     /**
      * At a restart: pauses the ready agents whose phone Asterisk has in a call, and watches them.
      *
-     * @param ready   {@link #readyAgents} as of recovery
+     * @param ready   {@link #readAtRestart} as of recovery
      * @param inCall  the endpoints Asterisk has a channel up for
      * @param publish publishes one command (as of recovery); false when the ring was full
      * @return how many were paused

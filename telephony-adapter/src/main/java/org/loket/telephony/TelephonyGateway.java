@@ -122,7 +122,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     public void endContactsLeftAtRestart(Engine engine) throws Exception {
         Set<Long> kept = keptCallbackIds();
         CallsLeftAtRestart left = engine.queryAsOfRecovery(core -> CallsLeftAtRestart.read(core, kept)).get(30, TimeUnit.SECONDS);
-        Map<String, Integer> ready = engine.queryAsOfRecovery(PhonesInUse::readyAgents).get(30, TimeUnit.SECONDS);
+        Map<String, Integer> ready = engine.queryAsOfRecovery(phonesInUse::readAtRestart).get(30, TimeUnit.SECONDS);
         Set<String> inCall = left.anyOffered() || !ready.isEmpty() ? askAsterisk(left, ready.keySet()) : Set.of();
         phonesInUseAtRestart = phonesInUse.pauseAtRestart(ready, inCall, out -> engine.tryPublishAsOfRecovery(Calls.FILL, out));
         answeredAtRestart = left.acceptAnswered(out -> engine.tryPublishAsOfRecovery(Calls.FILL, out));
@@ -515,10 +515,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
                 if (contactId >= 0) {
                     calls.wrapUps.values().remove(contactId); // the queue's wrap-up limit ended it
                 }
-                if (decision.agentState == org.loket.core.AgentState.PAUSED.code() && decision.reason == PauseReason.NO_ANSWER
-                        && directory.agent(directory.agentName(decision.agentId)) >= 0) {
-                    phonesInUse.afterNoAnswer(directory.agentName(decision.agentId)); // a ring the phone could not take?
-                }
+                pausedNoAnswer(decision.agentId, decision.agentState, decision.reason); // the core's offer timer
                 LOG.info("agent {} is now {} (reason {})", directory().agentName(decision.agentId),
                         org.loket.core.AgentState.ofCode(decision.agentState), decision.reason);
             }
@@ -543,10 +540,14 @@ public final class TelephonyGateway implements Gateway, AgiScript {
 
     /**
      * Egress thread: after-call work another source ended (the desktop, the admin API) is no longer
-     * open here; a service announcement the core took goes to Asterisk's dialplan.
+     * open here; a service announcement the core took goes to Asterisk's dialplan; a pause
+     * {@code no-answer} is looked at ({@link #pausedNoAnswer}).
      */
     @Override
     public void onCommand(Command command, Decision[] decisions, int count) {
+        if (command.type == CommandType.AGENT_STATE_CHANGED && !Decision.refused(decisions, count)) {
+            pausedNoAnswer(command.agentId, command.agentState, command.reason); // a ring the phone refused (CallSession)
+        }
         boolean wrapUp = command.type == CommandType.WRAP_UP_DONE && !calls.wrapUps.isEmpty();
         if (!wrapUp && command.type != CommandType.ANNOUNCEMENT_SET || Decision.refused(decisions, count)) {
             return;
@@ -555,6 +556,20 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             calls.wrapUps.values().remove(command.contactId);
         } else if (ami != null) {
             ami.announce(command.input < 0 ? null : directory.prompt(command.input));
+        }
+    }
+
+    /**
+     * Egress thread: a call-taker paused {@code no-answer} (by the core's offer timer, said by an
+     * {@code AGENT_STATE} decision, or by a refused ring, a command without one) may have a phone in
+     * a call Loket did not make ({@link PhonesInUse#afterNoAnswer}).
+     */
+    private void pausedNoAnswer(int agentId, int agentState, int reason) {
+        if (agentState == org.loket.core.AgentState.PAUSED.code() && reason == PauseReason.NO_ANSWER && agentId >= 0) {
+            String name = directory.agentName(agentId);
+            if (directory.agent(name) >= 0) {
+                phonesInUse.afterNoAnswer(name);
+            }
         }
     }
 

@@ -116,6 +116,52 @@ class PhonesInUseTest {
         }
     }
 
+    /**
+     * The core's offer timer pauses agent-3 {@code no-answer} (an {@code AGENT_STATE} decision) while
+     * its phone is in another call; Loket is killed while agent-3 is paused {@code phone-in-use}; the
+     * next process watches it again and makes it ready when the phone is free.
+     */
+    @Test
+    void shouldTakeATimedOutOfferAndWatchAgainAnAgentPausedSoByThePreviousProcess() throws Exception {
+        Path journalFolder = folder.resolve("journal");
+        try (Journal journal = Journal.open(journalFolder)) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            try {
+                engine.publishConfig(config);
+                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
+                inCall.put("agent-3", true);
+                gateway.phonesInUse().start(line(engine, gateway));
+                engine.addGateway(gateway);
+                steps.logIn(engine, "agent-3");
+                steps.arrive(engine, 801, "transfer", Channel.VOICE); // rings agent-3 for 4 s
+                Thread.sleep(4_500);
+                engine.publishTick(); // the offer times out: the core pauses agent-3 no-answer
+                awaitPresence(engine, "agent-3", AgentState.PAUSED, PauseReason.PHONE_IN_USE);
+            } finally {
+                engine.close(); // as a kill leaves it
+            }
+        }
+        try (Journal journal = Journal.open(journalFolder)) {
+            Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
+            try {
+                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                gateway.usePhones(() -> {
+                    throw new java.net.ConnectException("Connection refused");
+                });
+                gateway.endContactsLeftAtRestart(engine);
+                gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
+                assertThat(gateway.phonesInUse().watches("agent-3")).as("watched again").isTrue();
+                inCall.put("agent-3", false);
+                assertThat(gateway.phonesInUse().checkFree(line(engine, gateway))).isEqualTo(1);
+                engine.awaitQuiet(5_000);
+                assertThat(presence(engine, "agent-3")).containsExactly(AgentState.READY, PauseReason.UNSPECIFIED);
+            } finally {
+                engine.close();
+            }
+        }
+    }
+
     /** Asterisk cannot be asked at the restart: nobody is paused (a failed ring finds them later). */
     @Test
     void shouldPauseNobodyWhenAsteriskCannotBeAskedAtARestart() throws Exception {
@@ -174,21 +220,18 @@ class PhonesInUseTest {
                 steps.arrive(engine, 702, "transfer", Channel.VOICE); // rings agent-3
                 steps.arrive(engine, 703, "busy", Channel.VOICE);     // rings agent-6
                 engine.awaitQuiet(5_000);
+                inCall.putAll(Map.of("agent-3", true, "agent-5", true, "agent-6", false));
+                PhonesInUse phones = gateway.phonesInUse();
+                phones.start(line(engine, gateway));
+                engine.addGateway(gateway); // its egress sees the pauses
                 for (String agent : List.of("agent-3", "agent-5", "agent-6")) {
-                    // as a refused ring does it (CallSession.ringRefused), or the core's offer timer
+                    // as a refused ring does it (CallSession.ringRefused: a command, which no AGENT_STATE decision tells)
                     CoreSteps.publish(engine, c -> {
                         c.type = CommandType.AGENT_STATE_CHANGED;
                         c.agentId = steps.agent(agent);
                         c.agentState = AgentState.PAUSED.code();
                         c.reason = PauseReason.NO_ANSWER;
                     });
-                }
-                engine.awaitQuiet(5_000);
-                inCall.putAll(Map.of("agent-3", true, "agent-5", true, "agent-6", false));
-                PhonesInUse phones = gateway.phonesInUse();
-                phones.start(line(engine, gateway));
-                for (String agent : List.of("agent-3", "agent-5", "agent-6")) {
-                    phones.afterNoAnswer(agent);
                 }
                 awaitPresence(engine, "agent-3", AgentState.PAUSED, PauseReason.PHONE_IN_USE);
                 Thread.sleep(200);
@@ -220,7 +263,7 @@ class PhonesInUseTest {
                 steps.logIn(engine, "agent-3");
                 engine.awaitQuiet(5_000);
                 PhonesInUse phones = gateway.phonesInUse();
-                Map<String, Integer> ready = engine.query(PhonesInUse::readyAgents).get(5, TimeUnit.SECONDS);
+                Map<String, Integer> ready = engine.query(phones::readAtRestart).get(5, TimeUnit.SECONDS);
                 assertThat(phones.pauseAtRestart(ready, java.util.Set.of("agent-3"), out -> gateway.calls().publish(out))).isEqualTo(1);
                 engine.awaitQuiet(5_000);
                 int breakCode = PauseReason.FIRST_OPERATOR_CODE;

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -120,7 +119,7 @@ class SnapshotStoreTest {
     @Test
     void shouldDeleteItsTemporaryFileWhenTheDiskIsFull() throws Exception {
         Path full = Path.of("/dev/full");
-        Assumptions.assumeTrue(Files.isWritable(full), "a Linux /dev/full");
+        assertThat(Files.isWritable(full)).as("Linux's /dev/full (Loket's tests run on Linux)").isTrue();
         SnapshotStore store = new SnapshotStore(folder);
         store.write(41, new byte[] {1, 2, 3});
         Files.createSymbolicLink(folder.resolve(String.format("snapshot-%020d.bin.tmp", 42)), full);
