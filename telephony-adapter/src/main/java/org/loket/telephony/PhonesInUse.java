@@ -103,9 +103,9 @@ final class PhonesInUse {
     }
 
     /**
-     * The core paused {@code endpoint} for not answering an offer (egress): if its phone is in a
-     * call that is not Loket's, the pause becomes {@code phone-in-use} and is watched. Asks the AMI
-     * on the action executor.
+     * {@code endpoint} was paused {@code no-answer} (the core's offer timer, or a ring its phone
+     * refused; seen on egress): if its phone is in a call that is not Loket's, the pause becomes
+     * {@code phone-in-use} and is watched. Asks the AMI on the action executor.
      */
     void afterNoAnswer(String endpoint) {
         Line l = line;
