@@ -154,7 +154,7 @@ class CallsLeftAtRestartTest {
             try {
                 List<Decision> seen = new CopyOnWriteArrayList<>();
                 engine.addGateway(TestGateways.watching(d -> seen.add(new Decision().copyFrom(d))));
-                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                TelephonyGateway gateway = CoreSteps.gatewayWithoutAsterisk();
                 gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
                 engine.awaitQuiet(5_000);
                 assertThat(seen).filteredOn(d -> d.type == DecisionType.END_CONTACT).extracting(d -> d.contactId)
@@ -186,7 +186,7 @@ class CallsLeftAtRestartTest {
         try (Journal journal = Journal.open(first)) {
             Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
             try {
-                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                TelephonyGateway gateway = CoreSteps.gatewayWithoutAsterisk();
                 gateway.endContactsLeftAtRestart(engine);
                 engine.publishTick(); // now: the timers due meanwhile fire
                 gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
@@ -204,7 +204,7 @@ class CallsLeftAtRestartTest {
             Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
             try {
                 engine.publishTick();
-                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                TelephonyGateway gateway = CoreSteps.gatewayWithoutAsterisk();
                 gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
                 engine.awaitQuiet(5_000);
                 assertThat(engine.query(core -> List.of(core.agentState(agent("agent-3")), core.agentPauseReason(agent("agent-3"))))
@@ -259,7 +259,7 @@ class CallsLeftAtRestartTest {
                 engine.addGateway(recording(ends));
                 List<String> stopped = new CopyOnWriteArrayList<>();
                 boolean[] closed = {false};
-                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                TelephonyGateway gateway = CoreSteps.gatewayWithoutAsterisk();
                 gateway.usePhones(() -> new CallsLeftAtRestart.Phones() {
                     @Override
                     public PhoneState state(String endpoint) {
@@ -359,7 +359,7 @@ class CallsLeftAtRestartTest {
         try (Journal journal = Journal.open(folder.resolve("journal"))) {
             Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
             try {
-                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                TelephonyGateway gateway = CoreSteps.gatewayWithoutAsterisk();
                 gateway.usePhones(phones);
                 gateway.endContactsLeftAtRestart(engine);
                 gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
@@ -391,7 +391,7 @@ class CallsLeftAtRestartTest {
             Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
             try {
                 engine.publishConfig(config);
-                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                TelephonyGateway gateway = CoreSteps.gatewayWithoutAsterisk();
                 gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
                 assertThat(gateway.calls().counters.callsLostAtRestart.get()).isZero();
                 assertThat(leftAtRestart(gateway).anyTalking()).isFalse();

@@ -35,6 +35,21 @@ final class CoreSteps {
         });
     }
 
+    /** Pauses the agent with a reason, as a gateway's command does. */
+    void pause(Engine engine, String agent, int reason) {
+        publish(engine, c -> {
+            c.type = CommandType.AGENT_STATE_CHANGED;
+            c.agentId = agent(agent);
+            c.agentState = org.loket.core.AgentState.PAUSED.code();
+            c.reason = reason;
+        });
+    }
+
+    /** A phone gateway whose AMI secret cannot be read: nothing reaches Asterisk unless a test hands it phones. */
+    static TelephonyGateway gatewayWithoutAsterisk() {
+        return new TelephonyGateway(TelephonySettings.from(java.util.Map.of("telephony.ami.secretFile", "unused")));
+    }
+
     int agent(String name) {
         return config.routing().agents().stream().map(a -> a.name()).toList().indexOf(name);
     }

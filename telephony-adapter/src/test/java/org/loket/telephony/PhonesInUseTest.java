@@ -68,7 +68,7 @@ class PhonesInUseTest {
             Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
             try {
                 List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                TelephonyGateway gateway = CoreSteps.gatewayWithoutAsterisk();
                 gateway.usePhones(() -> new CallsLeftAtRestart.Phones() {
                     @Override
                     public PhoneState state(String endpoint) {
@@ -128,7 +128,7 @@ class PhonesInUseTest {
             Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
             try {
                 engine.publishConfig(config);
-                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                TelephonyGateway gateway = CoreSteps.gatewayWithoutAsterisk();
                 gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
                 inCall.put("agent-3", true);
                 gateway.phonesInUse().start(line(engine, gateway));
@@ -145,7 +145,7 @@ class PhonesInUseTest {
         try (Journal journal = Journal.open(journalFolder)) {
             Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
             try {
-                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                TelephonyGateway gateway = CoreSteps.gatewayWithoutAsterisk();
                 gateway.usePhones(() -> {
                     throw new java.net.ConnectException("Connection refused");
                 });
@@ -179,7 +179,7 @@ class PhonesInUseTest {
         try (Journal journal = Journal.open(journalFolder)) {
             Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
             try {
-                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                TelephonyGateway gateway = CoreSteps.gatewayWithoutAsterisk();
                 gateway.usePhones(() -> {
                     throw new java.net.ConnectException("Connection refused");
                 });
@@ -206,7 +206,7 @@ class PhonesInUseTest {
             Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
             try {
                 engine.publishConfig(config);
-                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                TelephonyGateway gateway = CoreSteps.gatewayWithoutAsterisk();
                 gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
                 for (String agent : List.of("agent-3", "agent-5", "agent-6")) {
                     steps.logIn(engine, agent);
@@ -226,12 +226,7 @@ class PhonesInUseTest {
                 engine.addGateway(gateway); // its egress sees the pauses
                 for (String agent : List.of("agent-3", "agent-5", "agent-6")) {
                     // as a refused ring does it (CallSession.ringRefused: a command, which no AGENT_STATE decision tells)
-                    CoreSteps.publish(engine, c -> {
-                        c.type = CommandType.AGENT_STATE_CHANGED;
-                        c.agentId = steps.agent(agent);
-                        c.agentState = AgentState.PAUSED.code();
-                        c.reason = PauseReason.NO_ANSWER;
-                    });
+                    steps.pause(engine, agent, PauseReason.NO_ANSWER);
                 }
                 awaitPresence(engine, "agent-3", AgentState.PAUSED, PauseReason.PHONE_IN_USE);
                 Thread.sleep(200);
@@ -258,7 +253,7 @@ class PhonesInUseTest {
             Engine engine = Engine.start(EngineSettings.defaults().withSnapshotEvery(0), journal);
             try {
                 engine.publishConfig(config);
-                TelephonyGateway gateway = new TelephonyGateway(TelephonySettings.from(Map.of("telephony.ami.secretFile", "unused")));
+                TelephonyGateway gateway = CoreSteps.gatewayWithoutAsterisk();
                 gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
                 steps.logIn(engine, "agent-3");
                 engine.awaitQuiet(5_000);
@@ -267,12 +262,7 @@ class PhonesInUseTest {
                 assertThat(phones.pauseAtRestart(ready, java.util.Set.of("agent-3"), out -> gateway.calls().publish(out))).isEqualTo(1);
                 engine.awaitQuiet(5_000);
                 int breakCode = PauseReason.FIRST_OPERATOR_CODE;
-                CoreSteps.publish(engine, c -> {
-                    c.type = CommandType.AGENT_STATE_CHANGED;
-                    c.agentId = steps.agent("agent-3");
-                    c.agentState = AgentState.PAUSED.code();
-                    c.reason = breakCode;
-                });
+                steps.pause(engine, "agent-3", breakCode);
                 engine.awaitQuiet(5_000);
                 inCall.put("agent-3", false);
                 assertThat(phones.checkFree(line(engine, gateway))).isZero();
