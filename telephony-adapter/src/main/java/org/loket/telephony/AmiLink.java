@@ -24,6 +24,7 @@ import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.internal.DirectManagerReader;
 import org.asteriskjava.manager.response.ManagerResponse;
 import org.loket.core.AgentState;
+import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
 import org.loket.host.security.SecretFiles;
 import org.slf4j.Logger;
@@ -44,15 +45,15 @@ final class AmiLink implements ManagerEventListener {
 
     private final TelephonyGateway gateway;
     private final Calls calls;
-    /**
-     * Per endpoint (agent name): 1 = logged in by us, 2 = logged out by us; absent = not known yet.
-     * Keyed by name, not id, so a reload that moves agent ids keeps it. Guarded by itself.
-     */
     /** Set on the AMI reader thread by its connect and disconnect events. */
     private volatile boolean connected;
     /** The service announcement's prompt Asterisk should play first (null: none), and whether Asterisk may not have it yet. */
     private volatile String announcement;
     private volatile boolean announcementUnsent;
+    /**
+     * Per endpoint (agent name): 1 = logged in by us, 2 = logged out by us; absent = not known yet.
+     * Keyed by name, not id, so a reload that moves agent ids keeps it. Guarded by itself.
+     */
     private final Map<String, Integer> presence = new java.util.HashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private ManagerConnection connection;
@@ -157,15 +158,21 @@ final class AmiLink implements ManagerEventListener {
      * answering): the agent is logged in or out. One contact per agent, as {@code loket
      * asterisk-config} writes (an endpoint with several contacts would be logged out when one of
      * them goes). Device states are not read between resynchronisations: a phone's changes twice in
-     * every call, and only reachable or not matters here.
+     * every call, and only reachable or not matters here. A contact that stops answering
+     * ({@code Unreachable}: a network blip) logs out with {@link Command#PHONE_UNREACHABLE}, so the
+     * agent's desktop stays signed in; one that unregisters ({@code Removed}) with no reason, so it
+     * ends the desktop's sessions as any logout from elsewhere. A {@code Removed} after
+     * {@code Unreachable} (the registration expired meanwhile) publishes nothing more.
      */
-    private void contactStatus(String endpoint, String status) {
+    void contactStatus(String endpoint, String status) {
         if (endpoint == null || status == null) {
             return;
         }
-        boolean gone = status.equalsIgnoreCase(ContactStatusEvent.STATUS_REMOVED)
-                || status.equalsIgnoreCase(ContactStatusEvent.STATUS_UNREACHABLE);
-        presence(endpoint, !gone);
+        if (status.equalsIgnoreCase(ContactStatusEvent.STATUS_UNREACHABLE)) {
+            presence(endpoint, false, Command.PHONE_UNREACHABLE);
+        } else {
+            presence(endpoint, !status.equalsIgnoreCase(ContactStatusEvent.STATUS_REMOVED), 0);
+        }
     }
 
     /** An endpoint's device state (NOT_INUSE, INUSE, UNAVAILABLE, ...) as reachable or not; null says nothing. */
@@ -177,8 +184,16 @@ final class AmiLink implements ManagerEventListener {
         return !(normalized.equals("UNAVAILABLE") || normalized.equals("INVALID") || normalized.equals("UNKNOWN"));
     }
 
-    /** The phone of agent endpoint {@code endpoint} is reachable or not: logs the agent in or out once. */
+    /** The phone of agent endpoint {@code endpoint} is reachable or not (a device state: why not is not known). */
     void presence(String endpoint, boolean reachable) {
+        presence(endpoint, reachable, 0);
+    }
+
+    /**
+     * The phone of agent endpoint {@code endpoint} is reachable or not: logs the agent in or out
+     * once; {@code logoutReason} is the logout's {@link Command#reason}.
+     */
+    private void presence(String endpoint, boolean reachable, int logoutReason) {
         synchronized (presence) {
             // The id of the configuration in force now: the command goes into the ring behind its switch.
             int agent = gateway.directory().agent(endpoint);
@@ -192,7 +207,7 @@ final class AmiLink implements ManagerEventListener {
                     presence.put(endpoint, 1);
                 }
             } else if (!reachable && known != 2) {
-                if (calls.publishAgentState(agent, AgentState.LOGGED_OUT, 0)) {
+                if (calls.publishAgentState(agent, AgentState.LOGGED_OUT, logoutReason)) {
                     presence.put(endpoint, 2);
                 }
             }

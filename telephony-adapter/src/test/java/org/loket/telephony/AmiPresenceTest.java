@@ -51,4 +51,25 @@ class AmiPresenceTest {
         assertThat(published).hasSize(2);
         assertThat(published.get(1).type).isEqualTo(CommandType.AGENT_STATE_CHANGED);
     }
+
+    /**
+     * A phone that stops answering Asterisk's qualify (a network blip) logs the agent out saying so,
+     * {@link Command#PHONE_UNREACHABLE}, which keeps its desktop signed in; one that unregisters
+     * ({@code Removed}) logs it out with no such reason, and a {@code Removed} after
+     * {@code Unreachable} (the registration expired meanwhile) publishes nothing more.
+     */
+    @Test
+    void shouldSayWhenAPhonesLogoutIsItsBeingUnreachableRatherThanUnregistered() throws Exception {
+        AmiLink link = link();
+        link.contactStatus("agent-1", "Created");
+        link.contactStatus("agent-1", "Unreachable");
+        link.contactStatus("agent-1", "Removed");
+        link.contactStatus("agent-1", "Reachable"); // back: logged in again by the phone
+        link.contactStatus("agent-1", "Removed");
+        assertThat(published).extracting(c -> c.type + " " + c.agentState + " " + c.reason).containsExactly(
+                CommandType.AGENT_LOGGED_IN + " -1 -1",
+                CommandType.AGENT_STATE_CHANGED + " " + AgentState.LOGGED_OUT.code() + " " + Command.PHONE_UNREACHABLE,
+                CommandType.AGENT_LOGGED_IN + " -1 -1",
+                CommandType.AGENT_STATE_CHANGED + " " + AgentState.LOGGED_OUT.code() + " 0");
+    }
 }

@@ -36,6 +36,13 @@ public final class Command {
      * process heard it. Journaled for reports and audits; the core ignores it.
      */
     public static final int FOUND_AT_RESTART = 1;
+    /**
+     * {@link #reason} of an {@link CommandType#AGENT_STATE_CHANGED} to logged out that the agent's
+     * phone caused by no longer answering (Asterisk's qualify found its contact unreachable: a
+     * network blip, a phone switched off), not by unregistering. The desktop stays signed in and
+     * says so until the phone is back and logs the agent in again. Journaled; the core ignores it.
+     */
+    public static final int PHONE_UNREACHABLE = 1;
 
     public CommandType type;
     /** Position of the command in the journal, assigned by the host; echoed in decisions. */

@@ -23,7 +23,11 @@ public enum CommandType {
     CONTACT_ABANDONED(5),
     /** {@code agentId}: the agent logs in and is ready. */
     AGENT_LOGGED_IN(6),
-    /** {@code agentId, agentState (READY, PAUSED or LOGGED_OUT), reason (pause reason)}. */
+    /**
+     * {@code agentId, agentState (READY, PAUSED or LOGGED_OUT), reason}: a pause's reason; a
+     * logout's may be {@link Command#PHONE_UNREACHABLE} (journaled for the desktop and audits; the
+     * core ignores it).
+     */
     AGENT_STATE_CHANGED(7),
     /** {@code contactId, agentId}. */
     OFFER_ACCEPTED(8),
