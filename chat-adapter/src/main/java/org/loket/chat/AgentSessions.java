@@ -19,7 +19,10 @@ import org.loket.core.AgentState;
  *   <li>when the agent is logged out by anyone else (a supervisor on the wallboard, the agent's
  *       phone, the admin API), once that logout took effect, in the same way: every session of
  *       the agent ends, so no page logs the agent in again with its token (a reload, a reconnect,
- *       a tab left open); the agent logs in with the secret to work again. The page is told who
+ *       a tab left open); the agent logs in with the secret to work again. Not when the phone
+ *       logged the agent out by no longer answering (a network blip, not an unregistration): the
+ *       desktop stays signed in and says the phone is unreachable, a reload or reconnect does not
+ *       log the agent in, and the phone logs it in again when it is back. The page is told who
  *       when the hub knows ("Supervisor chat-lead logged you out"), and a page that was away at
  *       the time hears it when it comes back. A session the hub restores at a restart ends at the
  *       start when the core has its agent logged out (a logout whose end the file had not taken
@@ -126,7 +129,10 @@ final class AgentSessions implements Sessions.Owners {
      * The agent's presence as the hub shows it changed ({@code loggedOutNow}: to logged out). A
      * sign-out waiting for its logout ends its session once the agent is logged out, and is dropped
      * when the agent works on instead (ready or paused again, or the core refused the logout). A
-     * logout the desktop did not ask for ends every session of the agent.
+     * logout the desktop did not ask for ends every session of the agent, but for one its phone
+     * made by no longer answering ({@link AgentView#phoneUnreachable}: a network blip): the desktop
+     * stays signed in, shows the agent logged out and why, and carries on when the phone, back,
+     * logs the agent in again.
      *
      * <p>The hub shows a logout as soon as it knows of it: a supervisor's when it publishes it, the
      * phone's and the admin API's when the core's decision comes back, a pending one when the core
@@ -146,7 +152,11 @@ final class AgentSessions implements Sessions.Owners {
                     page.send("{\"type\":\"signed-out\"}");
                 }
                 loggedOutNow = false; // the desktop's own
+                a.phoneUnreachable = false;
             }
+        }
+        if (loggedOutNow && a.phoneUnreachable) {
+            loggedOutNow = false; // a phone's blip: the desktop stays signed in and says so (Desks.sendState)
         }
         if (loggedOutNow) {
             String by = a.loggedOutBy;
@@ -156,6 +166,9 @@ final class AgentSessions implements Sessions.Owners {
         }
         if (!a.logoutPending()) {
             a.loggedOutBy = null; // done, or the agent works on
+        }
+        if (a.presence != AgentState.LOGGED_OUT.code() && !a.logoutPending()) {
+            a.phoneUnreachable = false; // the agent works on (logged in again by its phone, or by Ready)
         }
     }
 

@@ -27,6 +27,14 @@ final class AgentView {
      * agent's desktop sessions end saying so ({@link AgentSessions#presenceShown}).
      */
     String loggedOutBy;
+    /**
+     * The agent's phone logged it out because it stopped answering ({@link
+     * org.loket.core.command.Command#PHONE_UNREACHABLE}: a network blip), until the agent works on
+     * (the phone logs it in again when it is back) or is logged out otherwise: its desktop sessions
+     * stay, the desktop says why ({@link Desks#sendState}), and a reload or reconnect does not log it
+     * in ({@link AgentSessions#presenceShown}).
+     */
+    boolean phoneUnreachable;
     int shown = AgentState.LOGGED_OUT.code();
     long shownSinceMs = System.currentTimeMillis();
     /**
@@ -54,6 +62,11 @@ final class AgentView {
      */
     boolean logoutPending() {
         return presence == AgentState.PAUSED.code() && reason == PauseReason.LOGOUT_PENDING;
+    }
+
+    /** Logged out, or about to be, by its phone's being unreachable: the desktop stays signed in. */
+    boolean outWithPhoneUnreachable() {
+        return phoneUnreachable && (presence == AgentState.LOGGED_OUT.code() || logoutPending());
     }
 
     /** Agents' commands whose effect the hub shows: {@link Desks#mirror}. */

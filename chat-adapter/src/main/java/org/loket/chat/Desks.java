@@ -117,7 +117,10 @@ final class Desks {
         }
         a.desktop = peer;
         peer.agent = id;
-        if (!loggedIn(peer, a)) {
+        // A reload or reconnect (with the session) of an agent its unreachable phone logged out
+        // leaves it logged out: the phone logs it in again when it is back (or the agent, with Ready).
+        boolean comingBack = !frame.path("session").asText("").isEmpty();
+        if (!(comingBack && a.outWithPhoneUnreachable()) && !loggedIn(peer, a)) {
             return;
         }
         peer.send(welcome(a).toString());
@@ -268,14 +271,16 @@ final class Desks {
     /**
      * The desktop's state line: the agent's presence and, while they hold a contact, what it is
      * doing ({@code activity}: offered, busy, wrap_up; empty otherwise), whichever gateway it came
-     * through (a call answered on the phone shows "busy" here too).
+     * through (a call answered on the phone shows "busy" here too); {@code phoneUnreachable} while
+     * the agent is logged out (or about to be) because its phone stopped answering.
      */
     void sendState(AgentView a) {
         hub.sendToDesktop(a.id, hub.json.createObjectNode().put("type", "state")
                 .put("state", AgentState.ofCode(a.presence).name().toLowerCase(Locale.ROOT))
                 .put("reason", hub.routing.pauseReasonName(a.reason))
                 .put("activity", a.shown == a.presence ? "" : AgentState.ofCode(a.shown).name().toLowerCase(Locale.ROOT))
-                .put("logoutPending", a.logoutPending()));
+                .put("logoutPending", a.logoutPending())
+                .put("phoneUnreachable", a.outWithPhoneUnreachable()));
     }
 
     /** What the desktop shows of a contact: channel, queue, the self-service path and topic, transcript, notes. */
@@ -403,8 +408,19 @@ final class Desks {
                 a.coreReason = PauseReason.UNSPECIFIED;
             }
             case AGENT_STATE_CHANGED -> {
-                if (command.agentState == AgentState.LOGGED_OUT.code() && logoutKeptPending(decisions, a.id)) {
-                    return; // the agent holds contacts: the core's AGENT_STATE said so (corePresence)
+                if (command.agentState == AgentState.LOGGED_OUT.code()) {
+                    boolean kept = a.outWithPhoneUnreachable();
+                    a.phoneUnreachable = command.reason == Command.PHONE_UNREACHABLE;
+                    if (kept && !a.phoneUnreachable) { // the admin API, say, logs out an agent its phone had: now it ends
+                        sessions.presenceShown(a, true);
+                        sendState(a);
+                    }
+                    if (logoutKeptPending(decisions, a.id)) {
+                        if (a.outWithPhoneUnreachable()) {
+                            sendState(a); // the pending logout was shown from the core's AGENT_STATE already: now the desktop hears why
+                        }
+                        return; // the agent holds contacts: the core's AGENT_STATE said so (corePresence)
+                    }
                 }
                 a.corePresence = command.agentState;
                 a.coreReason = command.agentState == AgentState.PAUSED.code() ? Math.max(PauseReason.UNSPECIFIED, command.reason)

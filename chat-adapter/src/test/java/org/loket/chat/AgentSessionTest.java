@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.loket.config.ConfigLoader;
 import org.loket.core.AgentState;
+import org.loket.core.command.Command;
 import org.loket.core.command.CommandType;
 
 /**
@@ -206,6 +207,82 @@ class AgentSessionTest {
                     .containsSubsequence("welcome ", "state logged_out", "error session-ended");
             assertThat(coreState(t, "chat-desk-001")).isEqualTo(AgentState.LOGGED_OUT);
             assertThat(DESKTOP.resume(t, token, true)).isNull();
+        }
+    }
+
+    /**
+     * The agent's softphone loses the network for a while: Asterisk's qualify finds it unreachable
+     * and the telephony adapter logs the agent out saying so ({@link Command#PHONE_UNREACHABLE}).
+     * The desktop stays signed in and is told why (Loket offers nothing meanwhile); the page's own
+     * reconnect comes back in without logging the agent in; when the phone is back and logs the
+     * agent in again, the same session carries on. No session ended.
+     */
+    @Test
+    void shouldKeepTheDesktopSignedInWhileThePhoneIsUnreachableAndCarryOnWhenItIsBack() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = DESKTOP.open(t)) {
+            String token = DESKTOP.signIn(desk, "chat-desk-001");
+            int agent = t.agentId("chat-desk-001");
+            desk.await("state", f -> f.path("state").asText().equals("ready"), 10_000);
+            t.phone(CommandType.AGENT_STATE_CHANGED, -1, agent, AgentState.LOGGED_OUT.code(), Command.PHONE_UNREACHABLE);
+            JsonNode out = desk.await("state", f -> f.path("state").asText().equals("logged_out"), 10_000);
+            assertThat(out.path("phoneUnreachable").asBoolean()).as("the page is told why").isTrue();
+            assertThat(coreState(t, "chat-desk-001")).isEqualTo(AgentState.LOGGED_OUT);
+            desk.close(); // the same blip drops the desktop's connection
+
+            try (WsClient again = DESKTOP.open(t)) {
+                again.send("{\"type\":\"login\",\"session\":\"" + token + "\",\"reconnect\":true}");
+                again.await("welcome");
+                assertThat(again.await("state").path("phoneUnreachable").asBoolean()).as("still told why").isTrue();
+                assertThat(coreState(t, "chat-desk-001")).as("the reconnect logged nobody in").isEqualTo(AgentState.LOGGED_OUT);
+
+                t.phone(CommandType.AGENT_LOGGED_IN, -1, agent, -1, -1); // the phone is back
+                JsonNode back = again.await("state", f -> f.path("state").asText().equals("ready"), 10_000);
+                assertThat(back.path("phoneUnreachable").asBoolean()).isFalse();
+                again.send("{\"type\":\"pause\",\"reason\":\"break\"}");
+                assertThat(again.await("state", f -> f.path("state").asText().equals("paused"), 10_000).path("reason").asText())
+                        .as("the same session acts on").isEqualTo("break");
+            }
+            assertThat(coreState(t, "chat-desk-001")).isEqualTo(AgentState.PAUSED);
+            assertThat(DESKTOP.resume(t, token, false)).as("the session lasts").isEqualTo("chat-desk-001");
+            assertThat(desktopAudit(t, 1)).containsExactly("desktop,chat-desk-001,signed-in,,");
+        }
+    }
+
+    /**
+     * Deliberate logouts still end the sessions: a phone that unregisters (reason 0, as the
+     * telephony adapter sends for {@code Removed}), the admin API (no reason) and a supervisor,
+     * each on a fresh sign-in; and an admin's logout of an agent its unreachable phone had logged
+     * out ends the session it had kept.
+     */
+    @Test
+    void shouldStillEndTheSessionsAtALogoutThatIsNotAPhonesBlip() throws Exception {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient lead = WALLBOARD.open(t)) {
+            int agent = t.agentId("chat-desk-001");
+            WALLBOARD.signIn(lead, "chat-lead");
+            for (String by : List.of("unregistered phone", "admin API", "supervisor")) {
+                try (WsClient desk = DESKTOP.open(t)) {
+                    String token = DESKTOP.signIn(desk, "chat-desk-001");
+                    desk.await("state", f -> f.path("state").asText().equals("ready"), 10_000);
+                    switch (by) {
+                        case "unregistered phone" -> t.phone(CommandType.AGENT_STATE_CHANGED, -1, agent, AgentState.LOGGED_OUT.code(), 0);
+                        case "admin API" -> t.phone(CommandType.AGENT_STATE_CHANGED, -1, agent, AgentState.LOGGED_OUT.code(), -1);
+                        default -> lead.send("{\"type\":\"agent-state\",\"agent\":\"chat-desk-001\",\"state\":\"logged-out\"}");
+                    }
+                    desk.await("error", f -> f.path("code").asText().equals("session-ended"), 10_000);
+                    assertThat(DESKTOP.resume(t, token, true)).as(by).isNull();
+                }
+            }
+            try (WsClient desk = DESKTOP.open(t)) {
+                String token = DESKTOP.signIn(desk, "chat-desk-001");
+                desk.await("state", f -> f.path("state").asText().equals("ready"), 10_000);
+                t.phone(CommandType.AGENT_STATE_CHANGED, -1, agent, AgentState.LOGGED_OUT.code(), Command.PHONE_UNREACHABLE);
+                desk.await("state", f -> f.path("phoneUnreachable").asBoolean(), 10_000);
+                t.phone(CommandType.AGENT_STATE_CHANGED, -1, agent, AgentState.LOGGED_OUT.code(), -1); // the admin API
+                assertThat(desk.await("error", f -> f.path("code").asText().equals("session-ended"), 10_000).path("message").asText())
+                        .isEqualTo("You were logged out elsewhere (by your phone, a supervisor or the admin API); log in again to work.");
+                assertThat(DESKTOP.resume(t, token, true)).isNull();
+            }
+            assertThat(desktopAudit(t, 8)).filteredOn(line -> line.contains("session-ended")).hasSize(4);
         }
     }
 

@@ -423,7 +423,8 @@
         document.getElementById('state').textContent = f.state;
         document.getElementById('reason').textContent = (f.reason && !f.logoutPending ? '(' + f.reason + ')' : '')
           + (f.activity ? ' · ' + f.activity.replace('_', '-') : '')
-          + (f.logoutPending ? ' · logging out when your contacts are done' : '');
+          + (f.logoutPending ? ' · logging out when your contacts are done' : '')
+          + (f.phoneUnreachable ? ' · your phone is unreachable, so Loket offers you nothing; you are logged in again when it is back' : '');
         break;
       case 'offer':
         settle(f.contact, true);
