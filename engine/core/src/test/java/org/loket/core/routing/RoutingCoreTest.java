@@ -721,6 +721,32 @@ class RoutingCoreTest {
         assertThat(lastOffer().agentId).as("the call goes to bob").isEqualTo(bob);
     }
 
+    /**
+     * A logout's reason ({@link Command#PHONE_UNREACHABLE} from a phone that stopped answering) is
+     * journaled for the desktop and audits only: the same tape with and without it, a plain logout
+     * and one that waits for the agent's call, gives the same decisions and the same state.
+     */
+    @Test
+    void shouldIgnoreALogoutsReason() {
+        b.queueOptions(qDigid, 1, 0, 0, 15_000, 30_000);
+        int ann = b.agent("ann", digid, 5);
+        int bob = b.agent("bob", digid, 5);
+        RoutingConfig config = b.build();
+        long[] hashes = new long[4];
+        for (int reason : new int[] {Command.NONE, Command.PHONE_UNREACHABLE}) {
+            CoreDriver d = new CoreDriver().apply(config(0, config), login(0, ann), login(500, bob),
+                    state(1_000, bob, AgentState.LOGGED_OUT, reason), arrive(2_000, 1, Channel.VOICE, eDigid), accept(3_000, 1, ann),
+                    state(4_000, ann, AgentState.LOGGED_OUT, reason), end(5_000, 1), wrapUpDone(6_000, 1, ann), login(7_000, bob));
+            assertThat(d.core.agentPresence(ann)).isEqualTo(AgentState.LOGGED_OUT);
+            assertThat(d.sink.of(DecisionType.AGENT_STATE)).extracting(x -> x.reason)
+                    .containsExactly(PauseReason.LOGOUT_PENDING, PauseReason.UNSPECIFIED);
+            hashes[reason == Command.NONE ? 0 : 2] = d.sink.hash();
+            hashes[reason == Command.NONE ? 1 : 3] = d.core.stateHash();
+        }
+        assertThat(hashes[2]).as("decisions").isEqualTo(hashes[0]);
+        assertThat(hashes[3]).as("state").isEqualTo(hashes[1]);
+    }
+
     @Test
     void shouldRejectContactsBeyondCapacityWithARecordedOutcome() {
         b.maxLiveContacts(2);
