@@ -31,8 +31,8 @@ final class AgentView {
      * The agent's phone logged it out because it stopped answering ({@link
      * org.loket.core.command.Command#PHONE_UNREACHABLE}: a network blip), until the agent works on
      * (the phone logs it in again when it is back) or is logged out otherwise: its desktop sessions
-     * stay, the desktop says why ({@link Desks#sendState}), and a reload or reconnect does not log it
-     * in ({@link AgentSessions#presenceShown}).
+     * stay ({@link AgentSessions#presenceShown}), the desktop says why ({@link Desks#sendState}), and
+     * a reload or reconnect with the session does not log it in (Desks' login).
      */
     boolean phoneUnreachable;
     int shown = AgentState.LOGGED_OUT.code();

@@ -409,9 +409,10 @@ final class Desks {
             }
             case AGENT_STATE_CHANGED -> {
                 if (command.agentState == AgentState.LOGGED_OUT.code()) {
-                    boolean kept = a.outWithPhoneUnreachable();
+                    // Logged out with the sessions kept (a pending logout has not ended them yet: it does when it takes effect).
+                    boolean kept = a.phoneUnreachable && a.presence == AgentState.LOGGED_OUT.code();
                     a.phoneUnreachable = command.reason == Command.PHONE_UNREACHABLE;
-                    if (kept && !a.phoneUnreachable) { // the admin API, say, logs out an agent its phone had: now it ends
+                    if (kept && !a.phoneUnreachable) { // the admin API, say, logs out an agent its phone had: now they end
                         sessions.presenceShown(a, true);
                         sendState(a);
                     }
