@@ -76,7 +76,7 @@ class PhoneChannelIT {
     private static final String TRANSFER_NUMBER = "0881234575";
     private static final String BUSY_NUMBER = "0881234576";
     private static final String SLOW_NUMBER = "0881234577";
-    /** agent-3's, agent-4's and agent-6's desktop logins (chat.agent-secret.NAME). */
+    /** agent-3's, agent-4's, agent-5's and agent-6's desktop logins (chat.agent-secret.NAME). */
     private static final String DESK_SECRET = "desk-" + Long.toHexString(new SecureRandom().nextLong());
     /** agent-5's phone registers with this password; the other agents' phones have static contacts. */
     private static final String SOFTPHONE_PASSWORD = "soft-" + Long.toHexString(new SecureRandom().nextLong());
@@ -166,7 +166,7 @@ class PhoneChannelIT {
                 "--set", "chat.wallboard-update-ms=100", "--set", "chat.entry=phone", "--set", "chat.email-entry=phone",
                 "--set", "chat.social-entry=phone", "--set", "chat.agent-secret.lead-1=" + LEAD_CHAT_SECRET,
                 "--set", "chat.agent-secret.agent-3=" + DESK_SECRET, "--set", "chat.agent-secret.agent-4=" + DESK_SECRET,
-                "--set", "chat.agent-secret.agent-6=" + DESK_SECRET));
+                "--set", "chat.agent-secret.agent-6=" + DESK_SECRET, "--set", "chat.agent-secret.agent-5=" + DESK_SECRET));
         loket = new ProcessBuilder(command).redirectErrorStream(true).start();
         Thread reader = new Thread(() -> {
             try (var in = loket.inputReader(StandardCharsets.UTF_8)) {
@@ -1480,6 +1480,41 @@ class PhoneChannelIT {
         assertEveryContactEndedOnce();
     }
 
+    /**
+     * A softphone's network blip: agent-5 works at its desktop with a registered softphone, which
+     * stops answering (its process gone, still registered). Asterisk's qualify (every 30 s) finds the
+     * contact unreachable: agent-5 is logged out, the logout says {@code PHONE_UNREACHABLE}, and the
+     * desktop stays signed in and says why. When the phone answers again the next qualify finds it
+     * reachable, agent-5 is logged in, and the same desktop session carries on, ready.
+     */
+    @Test
+    @Order(31)
+    void aSoftphonesNetworkBlipLogsTheAgentOutAndInAgainWithoutEndingTheDesktopSession() throws Exception {
+        int agent5 = agentId("agent-5");
+        poll();
+        long mark = commands.get(commands.size() - 1).sequence;
+        // The softphone's answering side of scenario 23 still runs (and answers qualify's OPTIONS); it registers again.
+        Sipp answering = phones.stream().filter(p -> p.name.equals("agent-5")).findFirst().orElseThrow();
+        Sipp registration = Sipp.registration(SIPP, "agent-5", SOFTPHONE_PASSWORD, 5109, 150_000, 5110, 5184, 5095);
+        phones.add(registration);
+        awaitCommand(c -> c.sequence > mark && c.type == CommandType.AGENT_LOGGED_IN && c.agentId == agent5, 10);
+        try (ChatSocket desk = ChatSocket.desk(chatPort, "agent-5", DESK_SECRET)) {
+            desk.awaitFrame("state", f -> f.path("state").asText().equals("ready"), 10);
+
+            answering.stop(); // no answer to Asterisk's OPTIONS any more; the registration stands
+            Command out = awaitCommand(c -> c.sequence > mark && c.type == CommandType.AGENT_STATE_CHANGED && c.agentId == agent5, 45);
+            assertThat(List.of(out.agentState, out.reason)).as("logged out because the phone stopped answering")
+                    .containsExactly(AgentState.LOGGED_OUT.code(), Command.PHONE_UNREACHABLE);
+            var told = desk.awaitFrame("state", f -> f.path("phoneUnreachable").asBoolean(), 10);
+            assertThat(told.path("state").asText()).isEqualTo("logged_out");
+
+            phones.add(Sipp.softphone(SIPP, "agent-5-back", Sipp.Phone.ANSWER, 5109, 5180, 5094));
+            awaitCommand(c -> c.sequence > out.sequence && c.type == CommandType.AGENT_LOGGED_IN && c.agentId == agent5, 45);
+            var back = desk.awaitFrame("state", f -> f.path("state").asText().equals("ready"), 10);
+            assertThat(back.path("phoneUnreachable").asBoolean()).isFalse();
+        }
+    }
+
     /** SIGKILLs Loket (unlike Process.destroyForcibly, ProcessHandle's leaves the output readable); returns the last journaled command. */
     private Command killLoket() throws InterruptedException {
         loket.toHandle().destroyForcibly();
@@ -1786,6 +1821,27 @@ class PhoneChannelIT {
 
         void send(String frame) {
             socket.sendText(frame, true).join();
+        }
+
+        /**
+         * The next frame of {@code type} that passes {@code test}, skipping others; fails at a
+         * {@code session-ended} error (the desktop sent back to its sign-in form) or after the timeout.
+         */
+        com.fasterxml.jackson.databind.JsonNode awaitFrame(String type, Predicate<com.fasterxml.jackson.databind.JsonNode> test,
+                                                           int timeoutSeconds) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            while (System.nanoTime() < deadline) {
+                String text = frames.poll(100, TimeUnit.MILLISECONDS);
+                if (text == null) {
+                    continue;
+                }
+                var frame = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+                assertThat(frame.path("code").asText()).as("the desktop's session goes on: " + text).isNotEqualTo("session-ended");
+                if (frame.path("type").asText().equals(type) && test.test(frame)) {
+                    return frame;
+                }
+            }
+            throw new AssertionError("no such '" + type + "' frame within " + timeoutSeconds + " s");
         }
 
         /** The next frame of {@code type}, skipping others; fails after the timeout. */
