@@ -154,13 +154,9 @@ class PhoneChannelIT {
                 "--set", "telephony.pseudonymKeyFile=" + WORK.resolve("pseudonym-key"),
                 "--set", "telephony.announceEveryMs=4000", "--set", "telephony.callbackDigit=*"));
         org.loket.host.security.OwnerOnly.write(WORK.resolve("admin-token"), ADMIN_TOKEN);
-        try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            adminPort = probe.getLocalPort();
-        }
+        adminPort = freePort();
         command.addAll(List.of("--set", "admin.bind=127.0.0.1:" + adminPort, "--set", "admin.tokenFile=" + WORK.resolve("admin-token")));
-        try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            chatPort = probe.getLocalPort();
-        }
+        chatPort = freePort();
         // The chat gateway for its wallboard only: no chat or e-mail entries here, so they name the phone's.
         command.addAll(List.of("--set", "chat.port=" + chatPort, "--set", "chat.supervisor-token=" + SUPERVISOR_TOKEN,
                 "--set", "chat.wallboard-update-ms=100", "--set", "chat.entry=phone", "--set", "chat.email-entry=phone",
@@ -179,6 +175,24 @@ class PhoneChannelIT {
         }, "loket-output");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /**
+     * A loopback port free now, below Linux's ephemeral range (32768-60999): a port the kernel handed
+     * out for the probe could be handed to an outgoing connection before Loket binds it (seen: a
+     * restart refused with "Address already in use").
+     */
+    private static int freePort() throws IOException {
+        var random = new SecureRandom();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = 20_000 + random.nextInt(10_000);
+            try (var probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return probe.getLocalPort();
+            } catch (java.net.BindException taken) {
+                // another one
+            }
+        }
+        throw new IOException("no free loopback port in 20000-29999");
     }
 
     /** Stops Loket if it runs: SIGTERM, then SIGKILL if it has not stopped within 30 s (no process outlives the test). */
