@@ -120,7 +120,7 @@ final class PhonesInUse {
         }
         try {
             boolean notLoketsCall = l.engine().query(core -> {
-                int agent = agentIn(core, endpoint);
+                int agent = core.config().agentIndex(endpoint);
                 return agent >= 0 && core.agentPresence(agent) == AgentState.PAUSED
                         && core.agentPauseReason(agent) == PauseReason.NO_ANSWER && !inLoketsCall(core, agent);
             }).get(30, TimeUnit.SECONDS);
@@ -150,7 +150,7 @@ final class PhonesInUse {
                 continue; // in a call still, or the AMI could not say: next round
             }
             boolean stillPaused = l.engine().query(core -> {
-                int agent = agentIn(core, endpoint);
+                int agent = core.config().agentIndex(endpoint);
                 return agent >= 0 && core.agentPresence(agent) == AgentState.PAUSED
                         && core.agentPauseReason(agent) == PauseReason.PHONE_IN_USE;
             }).get(30, TimeUnit.SECONDS);
@@ -211,16 +211,6 @@ final class PhonesInUse {
             }
         }
         return false;
-    }
-
-    private static int agentIn(RoutingCore core, String endpoint) {
-        var agents = core.config().agents();
-        for (int a = 0; a < agents.size(); a++) {
-            if (agents.get(a).name().equals(endpoint)) {
-                return a;
-            }
-        }
-        return -1;
     }
 
     private static Calls.Out pause(int agent) {

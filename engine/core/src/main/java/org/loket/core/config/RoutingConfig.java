@@ -85,6 +85,16 @@ public record RoutingConfig(long version, List<String> skills, List<String> lang
         }
     }
 
+    /** The agent id (roster place) of an agent's name, or -1 when the roster has no such agent; a scan (not for a hot path). */
+    public int agentIndex(String name) {
+        for (int a = 0; a < agents.size(); a++) {
+            if (agents.get(a).name().equals(name)) {
+                return a;
+            }
+        }
+        return -1;
+    }
+
     /** The reason code of a pause reason's name, or -1 when this configuration has no such reason. */
     public int pauseReasonCode(String name) {
         int index = pauseReasons.indexOf(name);

@@ -317,7 +317,7 @@ public final class RoutingCore {
                 continue;
             }
             String name = config.agents().get(a).name();
-            int next = indexOfAgent(candidate, name);
+            int next = candidate.agentIndex(name);
             if (next < 0) {
                 return "agent '" + name + "' is logged in and not in the new configuration";
             }
@@ -360,15 +360,6 @@ public final class RoutingCore {
         return -1;
     }
 
-    private static int indexOfAgent(RoutingConfig c, String name) {
-        for (int a = 0; a < c.agents().size(); a++) {
-            if (c.agents().get(a).name().equals(name)) {
-                return a;
-            }
-        }
-        return -1;
-    }
-
     /**
      * Moves the live state to a new configuration that {@link #reloadBlocker} accepts. Queues, agents,
      * flow nodes, languages and prompts are matched by name. Closures and handling times stay. Every live contact keeps
@@ -405,7 +396,7 @@ public final class RoutingCore {
         long[] idleSince = new long[agents.count];
         java.util.Arrays.fill(idleSince, -1);
         for (int a = 0; a < oldAgents.count; a++) {
-            agentMap[a] = indexOfAgent(next, old.agents().get(a).name());
+            agentMap[a] = next.agentIndex(old.agents().get(a).name());
             if (agentMap[a] >= 0) {
                 agents.copyFrom(agentMap[a], oldAgents, a);
                 idleSince[agentMap[a]] = oldAgents.idleSinceNs(a);

@@ -535,7 +535,7 @@ public final class AdminServer implements AutoCloseable {
                     + "; valid: " + valid));
             return;
         }
-        AgentNow before = engine.query(core -> AgentNow.of(core, agentId(core.config(), name))).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        AgentNow before = engine.query(core -> AgentNow.of(core, core.config().agentIndex(name))).get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         int agent = before.id();
         if (agent < 0) {
             reply(exchange, 404, error("no agent named '" + name + "'"));
@@ -935,15 +935,6 @@ public final class AdminServer implements AutoCloseable {
             reply(exchange, 400, error("no prompt '" + key + "'; valid: " + config.prompts()));
         }
         return prompt;
-    }
-
-    private static int agentId(RoutingConfig config, String name) {
-        for (int a = 0; a < config.agents().size(); a++) {
-            if (config.agents().get(a).name().equals(name)) {
-                return a;
-            }
-        }
-        return -1;
     }
 
     /**

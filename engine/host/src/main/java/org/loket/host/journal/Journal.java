@@ -57,8 +57,8 @@ public final class Journal implements AutoCloseable {
         this.lock = lock;
         this.writerClock = time instanceof WriterClock w ? w : null;
         try {
-            headerless(folder.resolve("commands"), lock != null);
-            headerless(folder.resolve("decisions"), lock != null);
+            removeOrRefuseHeaderless(folder.resolve("commands"), lock != null);
+            removeOrRefuseHeaderless(folder.resolve("decisions"), lock != null);
             this.commands = openQueue(folder.resolve("commands"), time);
             this.decisions = openQueue(folder.resolve("decisions"), time);
         } catch (RuntimeException | Error e) {
@@ -155,8 +155,8 @@ public final class Journal implements AutoCloseable {
      *
      * @throws JournalDamageException (a reader) when one stays without a header
      */
-    private static void headerless(Path queueFolder, boolean writer) {
-        List<Path> empty = headerless(queueFolder);
+    private static void removeOrRefuseHeaderless(Path queueFolder, boolean writer) {
+        List<Path> empty = headerlessDayFiles(queueFolder);
         for (int wait = 0; !writer && !empty.isEmpty() && wait < 10; wait++) {
             try {
                 Thread.sleep(100);
@@ -164,7 +164,7 @@ public final class Journal implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             }
-            empty = headerless(queueFolder);
+            empty = headerlessDayFiles(queueFolder);
         }
         for (Path file : empty) {
             if (!writer) {
@@ -181,7 +181,7 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private static List<Path> headerless(Path queueFolder) {
+    private static List<Path> headerlessDayFiles(Path queueFolder) {
         List<Path> empty = new ArrayList<>();
         if (!Files.isDirectory(queueFolder)) {
             return empty;
