@@ -37,10 +37,11 @@ public final class Command {
      */
     public static final int FOUND_AT_RESTART = 1;
     /**
-     * {@link #reason} of an {@link CommandType#AGENT_STATE_CHANGED} to logged out that the agent's
-     * phone caused by no longer answering (Asterisk's qualify found its contact unreachable: a
-     * network blip, a phone switched off), not by unregistering. The desktop stays signed in and
-     * says so until the phone is back and logs the agent in again. Journaled; the core ignores it.
+     * {@link #reason} of an {@link CommandType#AGENT_CHANNEL_SET} that switches voice off because the
+     * agent's phone no longer answers (Asterisk's qualify found its contact unreachable: a network
+     * blip, a phone switched off), not because it unregistered: the agent stays logged in, in its
+     * state, with its chats, and the desktop says why no calls come. Journaled; the core ignores it.
+     * (Journals of Loket before 2026-11-25 hold it as the reason of a logout, which the core ignores too.)
      */
     public static final int PHONE_UNREACHABLE = 1;
 

@@ -24,9 +24,9 @@ public enum CommandType {
     /** {@code agentId}: the agent logs in and is ready. */
     AGENT_LOGGED_IN(6),
     /**
-     * {@code agentId, agentState (READY, PAUSED or LOGGED_OUT), reason}: a pause's reason; a
-     * logout's may be {@link Command#PHONE_UNREACHABLE} (journaled for the desktop and audits; the
-     * core ignores it).
+     * {@code agentId, agentState (READY, PAUSED or LOGGED_OUT), reason}: a pause's reason (a
+     * logout's is journaled for audits; the core ignores it: journals before the phone's blip became
+     * {@link #AGENT_CHANNEL_SET} hold {@link Command#PHONE_UNREACHABLE} there).
      */
     AGENT_STATE_CHANGED(7),
     /** {@code contactId, agentId}. */
@@ -94,7 +94,19 @@ public enum CommandType {
      * or the agent who accepted leaves (the contact is back with the introducer alone, in the queue it
      * was in before the transfer).
      */
-    TRANSFER_LEFT(19);
+    TRANSFER_LEFT(19),
+    /**
+     * {@code agentId, channel, input (0 = off, 1 = on), reason}: whether the agent takes contacts of
+     * that channel, whatever its presence: off, it is offered none of them (its capacity there counts
+     * for nothing, also in estimated waits) while its other channels carry on; on again, it is routed
+     * at once. Presence, pause reason and the contacts it holds stay as they are, and the setting
+     * outlives logouts. Switching one off sends the agent to the back of the idle lines of its
+     * other channels, idle from now (as after taking work). A phone that stops answering switches voice off ({@code reason}
+     * {@link Command#PHONE_UNREACHABLE}, journaled; the core ignores it) and on when it is back. No
+     * decision; setting what is already set changes nothing; an unknown agent is refused
+     * ({@code UNKNOWN_AGENT}), a channel or input out of range {@code INVALID_ARGUMENT}.
+     */
+    AGENT_CHANNEL_SET(20);
 
     private static final CommandType[] BY_CODE = new CommandType[32];
 

@@ -76,6 +76,14 @@ final class Agents {
     private static final int STAYING_MASK = 0xFF << STAYING_SHIFT;
     /** Per channel 4 bits: the ring its memberships of least-occupied lanes idle in (occupancy when they joined). */
     private static final int OCCUPANCY_RINGS = CHANNELS + 1;
+    /**
+     * Shares the int of {@link #OCCUPANCY_RINGS} (whose bits 0-15 are the rings), bits
+     * {@value #OFF_SHIFT}-19: channels the agent takes none of now ({@code AGENT_CHANNEL_SET}). In
+     * the first line, which every availability check reads anyway; the row has no int to spare.
+     */
+    private static final int CHANNELS_OFF = OCCUPANCY_RINGS;
+    private static final int OFF_SHIFT = 16;
+    private static final int OFF_MASK = 0xF << OFF_SHIFT;
     /** Per channel a long: since when its memberships idle. */
     private static final int IDLE_SINCE = OCCUPANCY_RINGS + 1;
     /** For occupancy: time the agent held contacts since login, and since when it holds some (-1: none). */
@@ -273,7 +281,7 @@ final class Agents {
             }
             boolean wasReady = agent[row + PRESENCE] == AgentState.READY.code();
             if (wasReady != (presence == AgentState.READY.code())) {
-                addStaffed(a, wasReady ? -1 : 1);
+                addStaffed(a, wasReady ? -1 : 1, channelsOn(a));
             }
         }
         agent[row + PRESENCE] = presence;
@@ -346,6 +354,30 @@ final class Agents {
 
     int deferrableLoad(int a) {
         return agent[row(a) + DEFERRABLE];
+    }
+
+    /** Bit {@code c} set when the agent takes contacts of channel {@code c} ({@code AGENT_CHANNEL_SET}). */
+    int channelsOn(int a) {
+        return ~agent[row(a) + CHANNELS_OFF] >>> OFF_SHIFT & 0xF;
+    }
+
+    /**
+     * Switches the agent's channel on or off; a ready agent's capacity there counts for the
+     * estimated wait, or no longer. The caller refreshes or routes the agent afterwards.
+     *
+     * @return whether anything changed
+     */
+    boolean channelOn(int a, int channel, boolean on) {
+        int row = row(a);
+        int bit = 1 << (OFF_SHIFT + channel);
+        if (((agent[row + CHANNELS_OFF] & bit) == 0) == on) {
+            return false;
+        }
+        agent[row + CHANNELS_OFF] ^= bit;
+        if (agent[row + PRESENCE] == AgentState.READY.code()) {
+            addStaffed(a, on ? 1 : -1, 1 << channel);
+        }
+        return true;
     }
 
     /**
@@ -427,7 +459,7 @@ final class Agents {
 
     private boolean availableAt(int row, int channel) {
         if (agent[row + PRESENCE] != AgentState.READY.code() || agent[row + LOAD + channel] >= agent[row + CAPACITY + channel]
-                || (agent[row + CHANNELS] & STAYING_MASK) != 0) {
+                || (agent[row + CHANNELS] & STAYING_MASK) != 0 || (agent[row + CHANNELS_OFF] & (1 << (OFF_SHIFT + channel))) != 0) {
             return false;
         }
         return channel == Channel.VOICE.code() ? agent[row + TOTAL_LOAD] == agent[row + DEFERRABLE]
@@ -467,11 +499,14 @@ final class Agents {
         return AgentState.ofCode(agent[row + PRESENCE]);
     }
 
-    private void addStaffed(int a, int sign) {
+    /** Adds (or takes away) the agent's capacity to the {@link #staffed} figure of its lanes of {@code channels}. */
+    private void addStaffed(int a, int sign, int channels) {
         int row = row(a);
         for (int i = 0, n = memberCount(a); i < n; i++) {
             int membership = member(a, i);
-            staffed[laneOf(membership)] += sign * agent[row + CAPACITY + channelOf(membership)];
+            if ((channels & (1 << channelOf(membership))) != 0) {
+                staffed[laneOf(membership)] += sign * agent[row + CAPACITY + channelOf(membership)];
+            }
         }
     }
 
@@ -493,8 +528,9 @@ final class Agents {
         setLong(row + LOGIN, old.getLong(oldRow + LOGIN));
         setLong(row + BUSY_HELD, old.getLong(oldRow + BUSY_HELD));
         setLong(row + BUSY_SINCE, old.getLong(oldRow + BUSY_SINCE));
+        agent[row + CHANNELS_OFF] = (agent[row + CHANNELS_OFF] & ~OFF_MASK) | (old.agent[oldRow + CHANNELS_OFF] & OFF_MASK);
         if (agent[row + PRESENCE] == AgentState.READY.code()) {
-            addStaffed(a, 1);
+            addStaffed(a, 1, channelsOn(a));
         }
     }
 
@@ -797,6 +833,25 @@ final class Agents {
         }
     }
 
+    /** The channels each agent switched off; written apart from {@link #write}, at the end of the core's state (format 15 on). */
+    void writeChannelsOff(StateWriter out) {
+        for (int a = 0; a < count; a++) {
+            out.writeInt(agent[row(a) + CHANNELS_OFF] >>> OFF_SHIFT);
+        }
+    }
+
+    /** Reads {@link #writeChannelsOff} after {@link #read} (whose idle lines hold no membership of a channel switched off). */
+    void readChannelsOff(StateReader in) {
+        for (int a = 0; a < count; a++) {
+            int off = in.readInt() & 0xF;
+            for (int c = 0; c < Channel.COUNT; c++) {
+                if ((off & (1 << c)) != 0) {
+                    channelOn(a, c, false);
+                }
+            }
+        }
+    }
+
     /** @param format the core's state format */
     void read(StateReader in, int format) {
         int agents = in.readInt();
@@ -831,7 +886,7 @@ final class Agents {
                 setLong(row + BUSY_SINCE, agent[row + TOTAL_LOAD] > 0 ? presenceSinceNs : -1);
             }
             if (agent[row + PRESENCE] == AgentState.READY.code()) {
-                addStaffed(a, 1);
+                addStaffed(a, 1, channelsOn(a));
             }
         }
         for (int lane = 0; lane < idleCount.length; lane++) {

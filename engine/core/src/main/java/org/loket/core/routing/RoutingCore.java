@@ -47,7 +47,8 @@ import org.loket.core.state.StateWriter;
  * <ul>
  * <li>A queue orders its contacts by priority aged with waiting time (rank
  *     {@code joinedNs - priority * agingStep}), then join time, then contact id.</li>
- * <li>An agent serves a contact when it has capacity on the queue's channel and meets the queue's
+ * <li>An agent serves a contact when it has capacity on the queue's channel (and has not switched
+ *     that channel off: {@link CommandType#AGENT_CHANNEL_SET}) and meets the queue's
  *     {@link org.loket.core.config.Requirement} (skills at levels, AND/OR, the contact's language),
  *     or one of the widening escalation steps the contact has passed.</li>
  * <li>A contact that needs an agent goes to the longest-idle agent who serves it and can take one
@@ -115,9 +116,10 @@ import org.loket.core.state.StateWriter;
 public final class RoutingCore {
     /**
      * Format of {@link #writeState}; a reader refuses a newer one and reads older ones. Version 14 added
-     * the queue a warmly transferred contact came from (older states: the queue it is in).
+     * the queue a warmly transferred contact came from (older states: the queue it is in); 15 the
+     * channels each agent has switched off (older states: none).
      */
-    public static final int STATE_FORMAT_VERSION = 14;
+    public static final int STATE_FORMAT_VERSION = 15;
 
     private final DecisionSink sink;
     private final Decision decision = new Decision();
@@ -211,6 +213,7 @@ public final class RoutingCore {
             case CONTACT_ABANDONED -> onContactAbandoned(command);
             case AGENT_LOGGED_IN -> onAgentLoggedIn(command);
             case AGENT_STATE_CHANGED -> onAgentStateChanged(command);
+            case AGENT_CHANNEL_SET -> onAgentChannelSet(command);
             case OFFER_ACCEPTED -> onOfferAccepted(command);
             case OFFER_DECLINED -> onOfferDeclined(command);
             case CONTACT_ENDED -> onContactEnded(command);
@@ -1495,6 +1498,29 @@ public final class RoutingCore {
         }
     }
 
+    /** See {@link CommandType#AGENT_CHANNEL_SET}: a channel switched on is routed at once (its contacts may wait). */
+    private void onAgentChannelSet(Command command) {
+        int agent = command.agentId;
+        if (agent < 0 || agent >= agents.count) {
+            reject(RejectReason.UNKNOWN_AGENT, command);
+            return;
+        }
+        if (command.channel < 0 || command.channel >= Channel.COUNT || command.input < 0 || command.input > 1) {
+            reject(RejectReason.INVALID_ARGUMENT, command);
+            return;
+        }
+        boolean on = command.input == 1;
+        if (agents.channelOn(agent, command.channel, on)) {
+            if (on) {
+                routeAgent(agent);
+            } else {
+                // To the back of the lines of its other channels, idle from now, as after taking work:
+                // an agent idles in one order per agent (its idle entries go stale together).
+                agents.refresh(agent, true, nowNs);
+            }
+        }
+    }
+
     /**
      * Ready, then routed. Not filed idle first: {@link #routeAgent} files the agent at its end, and
      * an agent who takes a waiting contact at once would otherwise join every lane it serves only
@@ -1672,6 +1698,11 @@ public final class RoutingCore {
         return agents.capacity(agent, channel.code());
     }
 
+    /** Whether the agent takes contacts of the channel at all ({@link CommandType#AGENT_CHANNEL_SET}), whatever its presence. */
+    public boolean agentChannelOn(int agent, Channel channel) {
+        return (agents.channelsOn(agent) & (1 << channel.code())) != 0;
+    }
+
     /** Whether the agent could take one more contact of the channel now. */
     public boolean agentAvailable(int agent, Channel channel) {
         return agents.available(agent, channel.code());
@@ -1812,6 +1843,7 @@ public final class RoutingCore {
                 out.writeInt(backlogAfterAnswer[q] ? 1 : 0);
             }
             out.writeInt(announcementPrompt);
+            agents.writeChannelsOff(out);
         }
     }
 
@@ -1865,6 +1897,9 @@ public final class RoutingCore {
             }
             if (format >= 12) { // before 12, no service announcement
                 core.announcementPrompt = in.readInt();
+            }
+            if (format >= 15) { // before 15, no channel switched off
+                core.agents.readChannelsOff(in);
             }
             for (int slot = 0; slot < core.contacts.highWater(); slot++) {
                 if (core.contacts.state(slot) != ContactState.NONE.code() && core.contacts.deadlineNs(slot) >= 0) {

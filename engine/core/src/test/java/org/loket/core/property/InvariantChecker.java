@@ -41,7 +41,8 @@ import org.loket.core.testkit.RandomTraffic;
  * <li>Queue order: an offer takes the first of its queue's waiting contacts (aged rank, then join
  *     time, then id; FIFO for equal priority without aging), a contact keeping its join time when it
  *     returns to its place or is transferred; announced positions follow the same order; an offer's
- *     score is the contact's effective priority; offers go to agents with the skill level.</li>
+ *     score is the contact's effective priority; offers go to agents with the skill level, never
+ *     on a channel the agent switched off.</li>
  * <li>Capacity: no agent holds more than its capacity on a channel; voice is exclusive.</li>
  * <li>No available agent qualifies for a waiting contact after a command.</li>
  * <li>Timers: no offer, menu or wrap-up is left past its deadline after a command.</li>
@@ -104,6 +105,8 @@ final class InvariantChecker {
     private Command command;
     private List<Decision> decisions;
     private int orderComparisons;
+    /** "agent name/channel code" of each channel an agent switched off ({@code AGENT_CHANNEL_SET}): by name, which reloads keep. */
+    private final java.util.Set<String> channelsOff = new java.util.HashSet<>();
 
     InvariantChecker(long seed, RoutingConfig config) {
         this.seed = seed;
@@ -159,6 +162,15 @@ final class InvariantChecker {
         }
     }
 
+    /** "agent name/channel" of a valid {@code AGENT_CHANNEL_SET} command, else null. */
+    private String channelSwitched() {
+        if (command.type != CommandType.AGENT_CHANNEL_SET || config == null || command.agentId < 0 || command.agentId >= config.agents().size()
+                || command.channel < 0 || command.channel >= Channel.COUNT || command.input < 0 || command.input > 1) {
+            return null;
+        }
+        return config.agents().get(command.agentId).name() + "/" + command.channel;
+    }
+
     /** Time never goes back; every decision carries the core's clock and its command's sequence. */
     private void checkTime(RoutingCore core) {
         maxCommandNs = Math.max(maxCommandNs, command.timestampNs);
@@ -184,6 +196,11 @@ final class InvariantChecker {
             require(!contacts.containsKey(command.contactId), "test traffic reused contact id %d", command.contactId);
         }
         followLanguageChoice();
+        // Switched on, the agent is routed after the switch; switched off, nothing of this command follows it.
+        String channelSwitched = channelSwitched();
+        if (channelSwitched != null && command.input == 1) {
+            channelsOff.remove(channelSwitched);
+        }
         Seen retracted = null;
         long retractedId = -1;
         int rejects = 0;
@@ -303,6 +320,8 @@ final class InvariantChecker {
                     QueueSpec queue = config.queues().get(d.queueId);
                     require(serves(agent, seen), "offer to an agent who does not meet the queue's requirement at tier %d: %s",
                             seen.tier, d);
+                    require(!channelsOff.contains(agent.name() + "/" + queue.channel().code()),
+                            "offer to an agent who switched the queue's channel off: %s", d);
                     if (d.reason == OfferReason.PREFERRED_AGENT) {
                         require(seen.reservedFor == d.agentId, "offer to a preferred agent the contact does not wait for: %s", d);
                     } else {
@@ -368,6 +387,9 @@ final class InvariantChecker {
             waiting.put(retractedId, retracted);
         }
         require(rejects <= 1, "%d rejections for one command", rejects);
+        if (channelSwitched != null && command.input == 0) {
+            channelsOff.add(channelSwitched);
+        }
         if (arrival && arrivalRejected) {
             require(wasOpen || !contacts.containsKey(command.contactId),
                     "a refused arrival of contact %d has a life", command.contactId);

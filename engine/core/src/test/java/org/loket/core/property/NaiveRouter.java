@@ -84,6 +84,8 @@ final class NaiveRouter {
         final AgentSpec spec;
         AgentState presence = AgentState.LOGGED_OUT;
         int pauseReason = PauseReason.UNSPECIFIED;
+        /** Per channel: switched off by {@code AGENT_CHANNEL_SET} (offered none of it, whatever the presence). */
+        final boolean[] channelOff = new boolean[Channel.COUNT];
         /** Per queue: whether the agent is in the queue's idle line, since when, and its place in line. */
         final boolean[] idle;
         final long[] idleSinceNs;
@@ -167,6 +169,7 @@ final class NaiveRouter {
             case CONTACT_ABANDONED -> abandon(c);
             case AGENT_LOGGED_IN -> login(c);
             case AGENT_STATE_CHANGED -> changeState(c);
+            case AGENT_CHANNEL_SET -> setChannel(c);
             case OFFER_ACCEPTED -> accept(c);
             case OFFER_DECLINED -> decline(c);
             case CONTACT_ENDED -> endConversation(c);
@@ -308,6 +311,7 @@ final class NaiveRouter {
                 if (before.spec.name().equals(spec.name())) {
                     agent.presence = before.presence;
                     agent.pauseReason = before.pauseReason;
+                    System.arraycopy(before.channelOff, 0, agent.channelOff, 0, Channel.COUNT);
                     agent.loginNs = before.loginNs;
                     agent.loggedInBeforeNs = before.loggedInBeforeNs;
                     agent.busyNs = before.busyNs;
@@ -674,7 +678,7 @@ final class NaiveRouter {
         }
         long capacity = 0;
         for (Agent agent : agents) {
-            if (agent.presence == AgentState.READY && serves(agent, probe)) {
+            if (agent.presence == AgentState.READY && !agent.channelOff[queue(probe.queue).channel().code()] && serves(agent, probe)) {
                 capacity += agent.spec.capacityPerChannel()[queue(probe.queue).channel().code()];
             }
         }
@@ -1315,6 +1319,28 @@ final class NaiveRouter {
         }
     }
 
+    /** A channel switched off is offered no more; switched on, the agent is routed (what it could take may wait). */
+    private void setChannel(Command c) {
+        if (c.agentId < 0 || c.agentId >= agents.size()) {
+            reject(RejectReason.UNKNOWN_AGENT, c);
+            return;
+        }
+        if (c.channel < 0 || c.channel >= Channel.COUNT || c.input < 0 || c.input > 1) {
+            reject(RejectReason.INVALID_ARGUMENT, c);
+            return;
+        }
+        Agent agent = agents.get(c.agentId);
+        boolean off = c.input == 0;
+        if (agent.channelOff[c.channel] == off) {
+            return;
+        }
+        agent.channelOff[c.channel] = off;
+        refresh(agent, off); // off: the back of its other lines, as after taking work
+        if (!off && agent.presence == AgentState.READY) {
+            route(agent);
+        }
+    }
+
     /** A pending logout completes when the agent holds nothing. */
     private void logOutIfFree(Agent agent) {
         if (totalLoad(agent) == 0) {
@@ -1375,11 +1401,12 @@ final class NaiveRouter {
     }
 
     /**
-     * Ready, below capacity on the channel, not staying with a citizen after a warm transfer, and
-     * voice exclusive: voice needs a free agent, other channels no voice.
+     * Ready, the channel not switched off, below capacity on it, not staying with a citizen after a
+     * warm transfer, and voice exclusive: voice needs a free agent, other channels no voice.
      */
     private boolean available(Agent agent, Channel channel) {
-        if (agent.presence != AgentState.READY || load(agent, channel) >= agent.spec.capacityPerChannel()[channel.code()]
+        if (agent.presence != AgentState.READY || agent.channelOff[channel.code()]
+                || load(agent, channel) >= agent.spec.capacityPerChannel()[channel.code()]
                 || contacts.stream().anyMatch(c -> c.holder == agent.index)) {
             return false;
         }

@@ -5,18 +5,23 @@ import static org.loket.core.testkit.Commands.*;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.loket.core.AgentState;
 import org.loket.core.Channel;
 import org.loket.core.ContactState;
+import org.loket.core.PauseReason;
 import org.loket.core.command.Command;
 import org.loket.core.config.AgentSelection;
 import org.loket.core.config.Deflection;
 import org.loket.core.config.EscalationStep;
 import org.loket.core.config.Requirement;
+import org.loket.core.config.RoutingConfig;
 import org.loket.core.decision.Decision;
 import org.loket.core.decision.DecisionType;
 import org.loket.core.decision.Outcome;
+import org.loket.core.decision.RejectReason;
 import org.loket.core.testkit.ConfigBuilder;
 import org.loket.core.testkit.CoreDriver;
+import org.loket.core.testkit.RecordingSink;
 
 /**
  * One readable scenario per routing policy: commands in, the decisions that matter out. Times are
@@ -262,6 +267,73 @@ class PolicyScenarioTest {
                     assertThat(d.score).isEqualTo(-1);
                 });
         assertThat(driver.core.contactState(4)).as("a callback offer keeps the contact").isEqualTo(ContactState.WAITING);
+    }
+
+    @Test
+    void anAgentWhosePhoneStopsAnsweringTakesNoCallsButKeepsItsChatsStateAndPlace() {
+        int voice = b.queue("digid-voice", Channel.VOICE, digid);
+        int chat = b.queue("digid-chat", Channel.CHAT, digid);
+        b.policies(voice, new Deflection(0, 60_000, EscalationStep.Action.OFFER_CALLBACK, -1, -1), AgentSelection.LONGEST_IDLE, 100);
+        int ePhone = b.entryToQueue("phone", voice);
+        int eChat = b.entryToQueue("chat", chat);
+        int ann = b.agent("ann", digid, 5);
+        int bob = b.agent("bob", digid, 5);
+        RoutingConfig config = b.build();
+        driver.apply(config(0, config), login(0, ann), login(500, bob),
+                channel(1_000, ann, Channel.VOICE, false), channel(1_000, bob, Channel.VOICE, false),
+                arrive(2_000, 1, Channel.VOICE, ePhone), arrive(2_500, 2, Channel.CHAT, eChat));
+        assertThat(driver.core.contactState(1)).as("nobody takes calls").isEqualTo(ContactState.WAITING);
+        assertThat(driver.sink.of(DecisionType.DEFLECT)).as("ready agents with voice off staff nothing: an endless wait")
+                .singleElement().satisfies(d -> assertThat(d.score).isEqualTo(-1));
+        assertThat(offerOf(2).agentId).as("chats carry on").isEqualTo(ann);
+        assertThat(driver.core.agentPresence(ann)).isEqualTo(AgentState.READY);
+        assertThat(driver.core.agentChannelOn(ann, Channel.VOICE)).isFalse();
+
+        driver.apply(pause(3_000, bob, PauseReason.FIRST_OPERATOR_CODE), channel(3_500, bob, Channel.VOICE, true));
+        assertThat(driver.core.agentPresence(bob)).as("back on voice, still on its break").isEqualTo(AgentState.PAUSED);
+        assertThat(driver.core.agentPauseReason(bob)).isEqualTo(PauseReason.FIRST_OPERATOR_CODE);
+        assertThat(driver.core.contactState(1)).isEqualTo(ContactState.WAITING);
+
+        driver.apply(accept(4_000, 2, ann), channel(5_000, ann, Channel.VOICE, true));
+        assertThat(driver.core.contactState(1)).as("voice exclusive: not while ann chats").isEqualTo(ContactState.WAITING);
+        driver.apply(end(6_000, 2));
+        assertThat(offerOf(1).agentId).as("free again, ann takes the call that waited").isEqualTo(ann);
+
+        driver.apply(channel(8_000, bob, Channel.CHAT, false), channel(8_000, bob, Channel.CHAT, false), channel(8_000, bob, Channel.CHAT, true));
+        assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).as("setting what is set is no mistake").isEmpty();
+        Command unknown = channel(8_000, 7, Channel.CHAT, true);
+        Command outOfRange = channel(8_000, bob, Channel.CHAT, true);
+        outOfRange.channel = Channel.COUNT;
+        driver.apply(unknown, outOfRange);
+        assertThat(driver.sink.of(DecisionType.REJECT_COMMAND)).extracting(d -> d.reason)
+                .containsExactly(RejectReason.UNKNOWN_AGENT, RejectReason.INVALID_ARGUMENT);
+        assertThat(driver.core.agentChannelOn(bob, Channel.CHAT)).isTrue();
+    }
+
+    @Test
+    void aChannelSwitchedOffOutlivesSnapshotsReloadsAndLogouts() {
+        int voice = b.queue("digid-voice", Channel.VOICE, digid);
+        int ePhone = b.entryToQueue("phone", voice);
+        int ann = b.agent("ann", digid, 5);
+        driver.apply(config(0, b.build()), login(0, ann), channel(1_000, ann, Channel.VOICE, false), state(2_000, ann, AgentState.LOGGED_OUT, -1));
+
+        org.loket.core.state.ByteArrayState state = new org.loket.core.state.ByteArrayState();
+        driver.core.writeState(state);
+        RoutingCore restored = RoutingCore.readState(new org.loket.core.state.ByteArrayState(state.toByteArray()), new RecordingSink());
+        assertThat(restored.stateHash()).isEqualTo(driver.core.stateHash());
+        assertThat(restored.agentChannelOn(ann, Channel.VOICE)).isFalse();
+        assertThat(restored.agentChannelOn(ann, Channel.CHAT)).isTrue();
+
+        ConfigBuilder moved = new ConfigBuilder();
+        int skill = moved.skill("digid");
+        moved.entryToQueue("phone", moved.queue("digid-voice", Channel.VOICE, skill));
+        moved.agent("bob", skill, 5);
+        int annNow = moved.agent("ann", skill, 5);
+        driver.apply(config(3_000, moved.version(2).build()), login(4_000, annNow), arrive(5_000, 1, Channel.VOICE, ePhone));
+        assertThat(driver.core.agentChannelOn(annNow, Channel.VOICE)).as("kept by name through the reload and the new login").isFalse();
+        assertThat(driver.core.contactState(1)).isEqualTo(ContactState.WAITING);
+        driver.apply(channel(6_000, annNow, Channel.VOICE, true));
+        assertThat(offerOf(1).agentId).isEqualTo(annNow);
     }
 
     @Test

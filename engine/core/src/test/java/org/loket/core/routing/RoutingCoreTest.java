@@ -561,6 +561,7 @@ class RoutingCoreTest {
             }
         });
         values.set(0, 13);
+        values.subList(values.size() - core.agentCount(), values.size()).clear(); // format 15's channels switched off
         // A contact: state, id (long), channel, queue, lane, tier, step, entered (long), connected (long),
         // preferred, reserved, holder, then the holder's queue.
         int id = -1;

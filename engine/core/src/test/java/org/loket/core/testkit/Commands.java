@@ -118,6 +118,15 @@ public final class Commands {
         return state(ms, agentId, AgentState.LOGGED_OUT, -1);
     }
 
+    /** {@code AGENT_CHANNEL_SET}: the agent takes contacts of the channel ({@code on}) or none of them. */
+    public static Command channel(long ms, int agentId, Channel channel, boolean on) {
+        Command c = at(CommandType.AGENT_CHANNEL_SET, ms);
+        c.agentId = agentId;
+        c.channel = channel.code();
+        c.input = on ? 1 : 0;
+        return c;
+    }
+
     public static Command state(long ms, int agentId, AgentState state, int reason) {
         Command c = at(CommandType.AGENT_STATE_CHANGED, ms);
         c.agentId = agentId;

@@ -433,6 +433,12 @@ public final class RandomTraffic implements DecisionSink {
             settleAgent(a, AgentState.LOGGED_OUT);
             return expect(ACCEPTED, Commands.logout(ms, a));
         }
+        if (r >= 84 && r < 86) {
+            // A phone stops answering (voice off) or is back, or an agent takes no chats for a while:
+            // any agent, in any state; off one time in three, so channels are mostly on.
+            int a = rnd.nextInt(presence.length);
+            return expect(ACCEPTED, Commands.channel(ms, a, Channel.ofCode(rnd.nextInt(Channel.COUNT)), rnd.nextInt(3) != 0));
+        }
         if (r < 84 && rnd.nextInt(4) == 0) {
             // A live reload: the same configuration, or one with other requirements, escalation,
             // priorities, timeouts and skills under the same names. Everything live has a place in
@@ -605,6 +611,19 @@ public final class RandomTraffic implements DecisionSink {
                 return expect(RejectReason.UNKNOWN_QUEUE, Commands.transfer(ms, t.id, t.agent, queue));
             }
             case 12 -> {
+                if (rnd.nextInt(4) == 0) {
+                    // A channel out of range, or neither on nor off; or an agent that does not exist.
+                    Command c = Commands.channel(ms, rnd.nextInt(agents), Channel.CHAT, true);
+                    switch (rnd.nextInt(3)) {
+                        case 0 -> c.channel = rnd.nextBoolean() ? Channel.COUNT : -1;
+                        case 1 -> c.input = rnd.nextBoolean() ? 2 : -1;
+                        default -> {
+                            c.agentId = rnd.nextBoolean() ? agents + rnd.nextInt(3) : -1;
+                            return expect(RejectReason.UNKNOWN_AGENT, c);
+                        }
+                    }
+                    return expect(RejectReason.INVALID_ARGUMENT, c);
+                }
                 Command c = Commands.ready(ms, rnd.nextInt(agents));
                 c.agentState = new int[] {AgentState.OFFERED.code(), AgentState.BUSY.code(), AgentState.WRAP_UP.code(), 9, -1}[rnd.nextInt(5)];
                 return expect(RejectReason.INVALID_ARGUMENT, c);
