@@ -129,10 +129,8 @@ final class AgentSessions implements Sessions.Owners {
      * The agent's presence as the hub shows it changed ({@code loggedOutNow}: to logged out). A
      * sign-out waiting for its logout ends its session once the agent is logged out, and is dropped
      * when the agent works on instead (ready or paused again, or the core refused the logout). A
-     * logout the desktop did not ask for ends every session of the agent, but for one its phone
-     * made by no longer answering ({@link AgentView#phoneUnreachable}: a network blip): the desktop
-     * stays signed in, shows the agent logged out and why, and carries on when the phone, back,
-     * logs the agent in again.
+     * logout the desktop did not ask for ends every session of the agent. (A phone that stops
+     * answering logs nobody out: it switches the agent's voice off, {@link AgentView#voiceOff}.)
      *
      * <p>The hub shows a logout as soon as it knows of it: a supervisor's when it publishes it, the
      * phone's and the admin API's when the core's decision comes back, a pending one when the core
@@ -152,11 +150,7 @@ final class AgentSessions implements Sessions.Owners {
                     page.send("{\"type\":\"signed-out\"}");
                 }
                 loggedOutNow = false; // the desktop's own
-                a.phoneUnreachable = false;
             }
-        }
-        if (loggedOutNow && a.phoneUnreachable) {
-            loggedOutNow = false; // a phone's blip: the desktop stays signed in and says so (Desks.sendState)
         }
         if (loggedOutNow) {
             String by = a.loggedOutBy;
@@ -166,9 +160,6 @@ final class AgentSessions implements Sessions.Owners {
         }
         if (!a.logoutPending()) {
             a.loggedOutBy = null; // done, or the agent works on
-        }
-        if (a.presence != AgentState.LOGGED_OUT.code() && !a.logoutPending()) {
-            a.phoneUnreachable = false; // the agent works on (logged in again by its phone, or by Ready)
         }
     }
 

@@ -28,13 +28,12 @@ final class AgentView {
      */
     String loggedOutBy;
     /**
-     * The agent's phone logged it out because it stopped answering ({@link
-     * org.loket.core.command.Command#PHONE_UNREACHABLE}: a network blip), until the agent works on
-     * (the phone logs it in again when it is back) or is logged out otherwise: its desktop sessions
-     * stay ({@link AgentSessions#presenceShown}), the desktop says why ({@link Desks#sendState}), and
-     * a reload or reconnect with the session does not log it in (Desks' login).
+     * The core offers the agent no calls ({@code AGENT_CHANNEL_SET} voice off: its phone stopped
+     * answering, {@link org.loket.core.command.Command#PHONE_UNREACHABLE}), until it is switched on
+     * again; the agent's presence and chats are untouched, and the desktop says why no calls come
+     * ({@link Desks#sendState}).
      */
-    boolean phoneUnreachable;
+    boolean voiceOff;
     int shown = AgentState.LOGGED_OUT.code();
     long shownSinceMs = System.currentTimeMillis();
     /**
@@ -62,11 +61,6 @@ final class AgentView {
      */
     boolean logoutPending() {
         return presence == AgentState.PAUSED.code() && reason == PauseReason.LOGOUT_PENDING;
-    }
-
-    /** Logged out, or about to be, by its phone's being unreachable: the desktop stays signed in. */
-    boolean outWithPhoneUnreachable() {
-        return phoneUnreachable && (presence == AgentState.LOGGED_OUT.code() || logoutPending());
     }
 
     /** Agents' commands whose effect the hub shows: {@link Desks#mirror}. */

@@ -117,10 +117,7 @@ final class Desks {
         }
         a.desktop = peer;
         peer.agent = id;
-        // A reload or reconnect (with the session) of an agent its unreachable phone logged out
-        // leaves it logged out: the phone logs it in again when it is back (or the agent, with Ready).
-        boolean comingBack = !frame.path("session").asText("").isEmpty();
-        if (!(comingBack && a.outWithPhoneUnreachable()) && !loggedIn(peer, a)) {
+        if (!loggedIn(peer, a)) {
             return;
         }
         peer.send(welcome(a).toString());
@@ -271,8 +268,8 @@ final class Desks {
     /**
      * The desktop's state line: the agent's presence and, while they hold a contact, what it is
      * doing ({@code activity}: offered, busy, wrap_up; empty otherwise), whichever gateway it came
-     * through (a call answered on the phone shows "busy" here too); {@code phoneUnreachable} while
-     * the agent is logged out (or about to be) because its phone stopped answering.
+     * through (a call answered on the phone shows "busy" here too); {@code voiceOff} while the core
+     * offers the agent no calls (its phone stopped answering).
      */
     void sendState(AgentView a) {
         hub.sendToDesktop(a.id, hub.json.createObjectNode().put("type", "state")
@@ -280,7 +277,7 @@ final class Desks {
                 .put("reason", hub.routing.pauseReasonName(a.reason))
                 .put("activity", a.shown == a.presence ? "" : AgentState.ofCode(a.shown).name().toLowerCase(Locale.ROOT))
                 .put("logoutPending", a.logoutPending())
-                .put("phoneUnreachable", a.outWithPhoneUnreachable()));
+                .put("voiceOff", a.voiceOff));
     }
 
     /** What the desktop shows of a contact: channel, queue, the self-service path and topic, transcript, notes. */
@@ -371,7 +368,14 @@ final class Desks {
      * refusal the desktop got just before.
      */
     void mirror(Command command, Decision[] decisions) {
-        if (!AgentView.mirrored(command.type) || command.agentId < 0 || command.agentId >= hub.agents.length) {
+        if (command.agentId < 0 || command.agentId >= hub.agents.length) {
+            return;
+        }
+        if (command.type == CommandType.AGENT_CHANNEL_SET && command.channel == Channel.VOICE.code() && !refused(decisions)) {
+            voiceOff(hub.agents[command.agentId], command.input == 0);
+            return;
+        }
+        if (!AgentView.mirrored(command.type)) {
             return;
         }
         AgentView a = hub.agents[command.agentId];
@@ -388,6 +392,14 @@ final class Desks {
         }
         if (a.ownInFlight == 0 && (a.presence != a.corePresence || a.reason != a.coreReason)) {
             presence(a, a.corePresence, a.coreReason);
+        }
+    }
+
+    /** The core offers the agent calls again, or none: the desktop's state line says so. */
+    void voiceOff(AgentView a, boolean off) {
+        if (a.voiceOff != off) {
+            a.voiceOff = off;
+            sendState(a);
         }
     }
 
@@ -408,20 +420,8 @@ final class Desks {
                 a.coreReason = PauseReason.UNSPECIFIED;
             }
             case AGENT_STATE_CHANGED -> {
-                if (command.agentState == AgentState.LOGGED_OUT.code()) {
-                    // Logged out with the sessions kept (a pending logout has not ended them yet: it does when it takes effect).
-                    boolean kept = a.phoneUnreachable && a.presence == AgentState.LOGGED_OUT.code();
-                    a.phoneUnreachable = command.reason == Command.PHONE_UNREACHABLE;
-                    if (kept && !a.phoneUnreachable) { // the admin API, say, logs out an agent its phone had: now they end
-                        sessions.presenceShown(a, true);
-                        sendState(a);
-                    }
-                    if (logoutKeptPending(decisions, a.id)) {
-                        if (a.outWithPhoneUnreachable()) {
-                            sendState(a); // the pending logout was shown from the core's AGENT_STATE already: now the desktop hears why
-                        }
-                        return; // the agent holds contacts: the core's AGENT_STATE said so (corePresence)
-                    }
+                if (command.agentState == AgentState.LOGGED_OUT.code() && logoutKeptPending(decisions, a.id)) {
+                    return; // the agent holds contacts: the core's AGENT_STATE said so (corePresence)
                 }
                 a.corePresence = command.agentState;
                 a.coreReason = command.agentState == AgentState.PAUSED.code() ? Math.max(PauseReason.UNSPECIFIED, command.reason)

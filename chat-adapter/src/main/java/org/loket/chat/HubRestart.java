@@ -41,17 +41,19 @@ final class HubRestart {
      * presence and pause reason, by name, and the prompt of the service announcement in force (null:
      * none). Read on the core thread.
      */
-    record CoreView(List<String> names, int[] presence, int[] reason, String announcement) {
+    record CoreView(List<String> names, int[] presence, int[] reason, boolean[] voiceOff, String announcement) {
         static CoreView of(RoutingCore core) {
             int n = core.agentCount();
             int[] presence = new int[n];
             int[] reason = new int[n];
+            boolean[] voiceOff = new boolean[n];
             for (int a = 0; a < n; a++) {
                 presence[a] = core.agentPresence(a).code();
                 reason[a] = core.agentPauseReason(a);
+                voiceOff[a] = !core.agentChannelOn(a, org.loket.core.Channel.VOICE);
             }
             String announcement = core.announcementPrompt() < 0 ? null : core.config().prompts().get(core.announcementPrompt());
-            return new CoreView(core.config().agents().stream().map(AgentSpec::name).toList(), presence, reason, announcement);
+            return new CoreView(core.config().agents().stream().map(AgentSpec::name).toList(), presence, reason, voiceOff, announcement);
         }
     }
 
@@ -235,6 +237,9 @@ final class HubRestart {
             if (a != null && (a.corePresence != view.presence()[i] || a.coreReason != reason
                     || a.presence != view.presence()[i] || a.reason != reason)) {
                 desks.corePresence(a, view.presence()[i], reason);
+            }
+            if (a != null) {
+                desks.voiceOff(a, view.voiceOff()[i]);
             }
         }
     }

@@ -988,37 +988,25 @@ class ChatGatewayTest {
     }
 
     /**
-     * The phone of an agent holding a chat stops answering: its logout waits for the chat like any
-     * other (paused logout-pending, no new work), and the desktop works on, told why. When the chat
-     * is done the agent is logged out and the desktop stays signed in (no session end: the logout
-     * was the phone's blip); the phone back logs the agent in, and the waiting chat comes to the
-     * same desk.
+     * The phone of an agent holding a chat stops answering: the agent's voice is switched off and
+     * nothing else: no logout, still ready, the chat goes on and the next chat comes to the same
+     * desk; the desktop says why no calls come until the phone is back.
      */
     @Test
-    void shouldKeepTheDesktopThroughThePendingLogoutOfAPhoneThatStoppedAnswering() throws Exception {
+    void shouldKeepChattingWhileThePhoneDoesNotAnswer() throws Exception {
         try (TestEngine t = new TestEngine(Map.of()); WsClient desk = t.login("chat-desk-001")) {
             int agent = t.agentId("chat-desk-001");
             AcceptedChat chat = chatAcceptedBy(t, desk);
-            String contact = chat.contact();
-            t.phone(CommandType.AGENT_STATE_CHANGED, -1, agent, AgentState.LOGGED_OUT.code(), Command.PHONE_UNREACHABLE);
-            JsonNode pending = desk.await("state", f -> f.path("phoneUnreachable").asBoolean(), 10_000); // told why meanwhile
-            assertThat(pending.path("logoutPending").asBoolean()).isTrue();
-            t.engine.awaitQuiet(5_000);
-            assertThat(t.engine.core().agentPauseReason(agent)).isEqualTo(PauseReason.LOGOUT_PENDING);
+            t.voice(agent, false);
+            JsonNode off = desk.await("state", f -> f.path("voiceOff").asBoolean(), 10_000);
+            assertThat(off.path("state").asText()).isEqualTo("ready");
+            assertThat(off.path("logoutPending").asBoolean()).isFalse();
             WsClient second = askForAnAgent(t);
-            assertThat(second.await("queued").path("position").asInt()).as("nobody ready").isEqualTo(1);
-
-            desk.send("{\"type\":\"end\",\"contact\":\"" + contact + "\"}");
-            desk.await("ended");
-            desk.send("{\"type\":\"wrap-up\",\"contact\":\"" + contact + "\",\"code\":\"resolved\"}");
-            desk.await("closed");
-            JsonNode out = desk.await("state", f -> f.path("state").asText().equals("logged_out"), 10_000);
-            assertThat(out.path("phoneUnreachable").asBoolean()).isTrue();
+            assertThat(desk.await("offer").path("channel").asText()).as("chats carry on").isEqualTo("chat");
+            t.voice(agent, true);
+            desk.await("state", f -> !f.path("voiceOff").asBoolean(), 10_000);
             t.engine.awaitQuiet(5_000);
-            assertThat(t.engine.core().agentState(agent)).isEqualTo(AgentState.LOGGED_OUT);
-
-            t.phone(CommandType.AGENT_LOGGED_IN, -1, agent, -1, -1); // the phone is back
-            assertThat(desk.await("offer").path("channel").asText()).as("the same desk carries on").isEqualTo("chat");
+            assertThat(t.engine.core().agentChannelOn(agent, org.loket.core.Channel.VOICE)).isTrue();
             assertThat(desk.sentSoFar()).extracting(f -> f.path("type").asText()).doesNotContain("error", "signed-out");
             chat.citizen().close();
             second.close();

@@ -162,6 +162,19 @@ final class TestEngine implements AutoCloseable {
      * A command as the telephony adapter publishes it (a new call arrives at the configuration's
      * first entry, "phone"): for tests of agents who work on a phone.
      */
+    /** As the telephony adapter does for a phone that stops answering (voice off) and answers again. */
+    void voice(int agentId, boolean on) {
+        if (!engine.tryPublish((c, unused) -> {
+            c.type = org.loket.core.command.CommandType.AGENT_CHANNEL_SET;
+            c.agentId = agentId;
+            c.channel = org.loket.core.Channel.VOICE.code();
+            c.input = on ? 1 : 0;
+            c.reason = on ? org.loket.core.command.Command.NONE : org.loket.core.command.Command.PHONE_UNREACHABLE;
+        }, null)) {
+            throw new IllegalStateException("ring full");
+        }
+    }
+
     void phone(org.loket.core.command.CommandType type, long contactId, int agentId, int agentState, int reason) {
         if (!engine.tryPublish((c, unused) -> {
             c.type = type;

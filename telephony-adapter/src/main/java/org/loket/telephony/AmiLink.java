@@ -50,11 +50,21 @@ final class AmiLink implements ManagerEventListener {
     /** The service announcement's prompt Asterisk should play first (null: none), and whether Asterisk may not have it yet. */
     private volatile String announcement;
     private volatile boolean announcementUnsent;
+    /** What Loket last made of an agent's phone. */
+    enum Phone {
+        /** Reachable: its agent logged in (by the phone, or found so at start), voice on. */
+        LOGGED_IN,
+        /** Unregistered (or unavailable at a resynchronisation): its agent logged out. */
+        LOGGED_OUT,
+        /** Registered but not answering Asterisk's qualify: voice switched off, the agent left as it is. */
+        UNREACHABLE
+    }
+
     /**
-     * Per endpoint (agent name): 1 = logged in by us, 2 = logged out by us; absent = not known yet.
-     * Keyed by name, not id, so a reload that moves agent ids keeps it. Guarded by itself.
+     * Per endpoint (agent name); absent = not known yet. Keyed by name, not id, so a reload that
+     * moves agent ids keeps it. Guarded by itself.
      */
-    private final Map<String, Integer> presence = new java.util.HashMap<>();
+    private final Map<String, Phone> presence = new java.util.HashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private ManagerConnection connection;
 
@@ -64,13 +74,14 @@ final class AmiLink implements ManagerEventListener {
     }
 
     /**
-     * Before the first connection: these endpoints' agents are logged in already (the core recovered
-     * them from the journal after a restart of Loket), so a reachable phone publishes no second
-     * login, which the core would refuse (a counted {@code REJECT_COMMAND} per agent and restart).
+     * Before the first connection, what the core recovered from the journal after a restart of
+     * Loket: agents logged in already ({@link Phone#LOGGED_IN}: a reachable phone publishes no second
+     * login, which the core would refuse, a counted {@code REJECT_COMMAND} per agent and restart)
+     * and agents whose voice is off ({@link Phone#UNREACHABLE}: a reachable phone switches it on).
      */
-    void loggedInAlready(java.util.Collection<String> endpoints) {
+    void knownAtStart(Map<String, Phone> phones) {
         synchronized (presence) {
-            endpoints.forEach(endpoint -> presence.put(endpoint, 1));
+            presence.putAll(phones);
         }
     }
 
@@ -155,23 +166,24 @@ final class AmiLink implements ManagerEventListener {
 
     /**
      * A phone's contact changed (it registered, unregistered, answered a qualify or stopped
-     * answering): the agent is logged in or out. One contact per agent, as {@code loket
-     * asterisk-config} writes (an endpoint with several contacts would be logged out when one of
-     * them goes). Device states are not read between resynchronisations: a phone's changes twice in
-     * every call, and only reachable or not matters here. A contact that stops answering
-     * ({@code Unreachable}: a network blip) logs out with {@link Command#PHONE_UNREACHABLE}, so the
-     * agent's desktop stays signed in; one that unregisters ({@code Removed}) with no reason, so it
-     * ends the desktop's sessions as any logout from elsewhere. A {@code Removed} after
-     * {@code Unreachable} (the registration expired meanwhile) publishes nothing more.
+     * answering). One contact per agent, as {@code loket asterisk-config} writes (an endpoint with
+     * several contacts would change with each). Device states are not read between
+     * resynchronisations: a phone's changes twice in every call, and only reachable or not matters
+     * here. A phone that registers logs its agent in; one that unregisters ({@code Removed}) logs it
+     * out. One that stops answering ({@code Unreachable}: a network blip, a phone switched off)
+     * only switches its agent's voice off ({@code AGENT_CHANNEL_SET}, {@link Command#PHONE_UNREACHABLE}):
+     * the agent keeps its state, its chats and its place, and the desktop says why no calls come;
+     * when it answers again, voice is on again and nothing else changes (an agent on a break stays
+     * on it). A {@code Removed} while unreachable (the registration expired) logs the agent out.
      */
     void contactStatus(String endpoint, String status) {
         if (endpoint == null || status == null) {
             return;
         }
         if (status.equalsIgnoreCase(ContactStatusEvent.STATUS_UNREACHABLE)) {
-            presence(endpoint, false, Command.PHONE_UNREACHABLE);
+            unreachable(endpoint);
         } else {
-            presence(endpoint, !status.equalsIgnoreCase(ContactStatusEvent.STATUS_REMOVED), 0);
+            presence(endpoint, !status.equalsIgnoreCase(ContactStatusEvent.STATUS_REMOVED));
         }
     }
 
@@ -184,16 +196,26 @@ final class AmiLink implements ManagerEventListener {
         return !(normalized.equals("UNAVAILABLE") || normalized.equals("INVALID") || normalized.equals("UNKNOWN"));
     }
 
-    /** The phone of agent endpoint {@code endpoint} is reachable or not (a device state: why not is not known). */
+    /**
+     * The phone of agent endpoint {@code endpoint} is registered and answers, or is gone (unregistered;
+     * a device state at a resynchronisation, which cannot tell why). Reachable: voice on again after
+     * {@link #unreachable} (also one a previous process switched off: {@link #knownAtStart}), else the
+     * agent logged in. Gone: the agent logged out. Each once.
+     */
     void presence(String endpoint, boolean reachable) {
-        presence(endpoint, reachable, 0);
+        presence(endpoint, reachable, false);
     }
 
     /**
-     * The phone of agent endpoint {@code endpoint} is reachable or not: logs the agent in or out
-     * once; {@code logoutReason} is the logout's {@link Command#reason}.
+     * A device state read at a resynchronisation: as {@link #presence}, except that an unavailable
+     * phone known {@link Phone#UNREACHABLE} stays so (that is how such a phone shows; the agent is
+     * not logged out for it by every reconnection or reload).
      */
-    private void presence(String endpoint, boolean reachable, int logoutReason) {
+    void deviceState(String endpoint, boolean reachable) {
+        presence(endpoint, reachable, true);
+    }
+
+    private void presence(String endpoint, boolean reachable, boolean deviceState) {
         synchronized (presence) {
             // The id of the configuration in force now: the command goes into the ring behind its switch.
             int agent = gateway.directory().agent(endpoint);
@@ -201,15 +223,33 @@ final class AmiLink implements ManagerEventListener {
                 return;
             }
             calls.counters.deviceStates.incrementAndGet();
-            int known = presence.getOrDefault(endpoint, 0);
-            if (reachable && known != 1) {
+            Phone known = presence.get(endpoint);
+            if (reachable && known == Phone.UNREACHABLE) {
+                if (calls.publishVoice(agent, true, Command.NONE)) {
+                    presence.put(endpoint, Phone.LOGGED_IN);
+                }
+            } else if (reachable && known != Phone.LOGGED_IN) {
                 if (calls.publish(new Calls.Out(CommandType.AGENT_LOGGED_IN, -1, agent, -1, -1, -1, -1))) {
-                    presence.put(endpoint, 1);
+                    presence.put(endpoint, Phone.LOGGED_IN);
                 }
-            } else if (!reachable && known != 2) {
-                if (calls.publishAgentState(agent, AgentState.LOGGED_OUT, logoutReason)) {
-                    presence.put(endpoint, 2);
+            } else if (!reachable && known != Phone.LOGGED_OUT && !(deviceState && known == Phone.UNREACHABLE)) {
+                if (calls.publishAgentState(agent, AgentState.LOGGED_OUT, Command.NONE)) {
+                    presence.put(endpoint, Phone.LOGGED_OUT);
                 }
+            }
+        }
+    }
+
+    /** The phone of agent endpoint {@code endpoint} no longer answers: its agent's voice is switched off, once. */
+    private void unreachable(String endpoint) {
+        synchronized (presence) {
+            int agent = gateway.directory().agent(endpoint);
+            if (agent < 0) {
+                return;
+            }
+            calls.counters.deviceStates.incrementAndGet();
+            if (presence.get(endpoint) != Phone.UNREACHABLE && calls.publishVoice(agent, false, Command.PHONE_UNREACHABLE)) {
+                presence.put(endpoint, Phone.UNREACHABLE);
             }
         }
     }
@@ -224,7 +264,7 @@ final class AmiLink implements ManagerEventListener {
                     seen++;
                     Boolean reachable = reachable(e.getDevicestate());
                     if (reachable != null) {
-                        presence(e.getObjectName(), reachable);
+                        deviceState(e.getObjectName(), reachable);
                     }
                 }
             }

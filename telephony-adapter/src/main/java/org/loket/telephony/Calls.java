@@ -48,7 +48,7 @@ final class Calls {
         c.agentState = o.agentState;
         c.reason = o.reason;
         c.citizenPseudonym = o.citizen;
-        if (o.type == CommandType.CONTACT_ARRIVED) {
+        if (o.type == CommandType.CONTACT_ARRIVED || o.type == CommandType.AGENT_CHANNEL_SET) {
             c.channel = Channel.VOICE.code();
         }
     };
@@ -137,6 +137,11 @@ final class Calls {
 
     boolean publishAgentState(int agentId, AgentState state, int reason) {
         return publish(new Out(CommandType.AGENT_STATE_CHANGED, -1, agentId, -1, -1, state.code(), reason));
+    }
+
+    /** {@code AGENT_CHANNEL_SET} of voice: the agent takes calls ({@code on}) or none; {@code reason} says why (journaled). */
+    boolean publishVoice(int agentId, boolean on, int reason) {
+        return publish(new Out(CommandType.AGENT_CHANNEL_SET, -1, agentId, -1, on ? 1 : 0, -1, reason));
     }
 
     /** @param code the wrap-up code (an index of the configuration's {@code wrapUpCodes}), or -1 for none */

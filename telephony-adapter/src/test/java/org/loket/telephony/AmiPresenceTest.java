@@ -42,7 +42,7 @@ class AmiPresenceTest {
     @Test
     void shouldNotLogInAgainAnAgentTheCoreRecoveredLoggedIn() throws Exception {
         AmiLink link = link();
-        link.loggedInAlready(List.of("agent-1"));
+        link.knownAtStart(Map.of("agent-1", AmiLink.Phone.LOGGED_IN));
         link.presence("agent-1", true); // the first resynchronisation after Loket restarted
         link.presence("agent-3", true);
         assertThat(published).extracting(c -> c.type).containsExactly(CommandType.AGENT_LOGGED_IN);
@@ -53,23 +53,41 @@ class AmiPresenceTest {
     }
 
     /**
-     * A phone that stops answering Asterisk's qualify (a network blip) logs the agent out saying so,
-     * {@link Command#PHONE_UNREACHABLE}, which keeps its desktop signed in; one that unregisters
-     * ({@code Removed}) logs it out with no such reason, and a {@code Removed} after
-     * {@code Unreachable} (the registration expired meanwhile) publishes nothing more.
+     * A phone that stops answering Asterisk's qualify (a network blip) only switches its agent's
+     * voice off, saying why ({@link Command#PHONE_UNREACHABLE}); answering again, it switches voice on
+     * and logs nobody in (an agent on a break stays on it). A device state read at a reconnection
+     * meanwhile (unavailable) changes nothing; one that unregisters ({@code Removed}) logs the agent
+     * out, also while unreachable (the registration expired), and a new registration logs it in.
      */
     @Test
-    void shouldSayWhenAPhonesLogoutIsItsBeingUnreachableRatherThanUnregistered() throws Exception {
+    void shouldSwitchVoiceOffWhileAPhoneIsUnreachableRatherThanLogItsAgentOut() throws Exception {
         AmiLink link = link();
         link.contactStatus("agent-1", "Created");
         link.contactStatus("agent-1", "Unreachable");
+        link.contactStatus("agent-1", "Unreachable"); // the next qualify round
+        link.deviceState("agent-1", false); // an AMI reconnection or a reload meanwhile
+        link.contactStatus("agent-1", "Reachable");
+        link.contactStatus("agent-1", "Unreachable");
         link.contactStatus("agent-1", "Removed");
-        link.contactStatus("agent-1", "Reachable"); // back: logged in again by the phone
-        link.contactStatus("agent-1", "Removed");
-        assertThat(published).extracting(c -> c.type + " " + c.agentState + " " + c.reason).containsExactly(
-                CommandType.AGENT_LOGGED_IN + " -1 -1",
-                CommandType.AGENT_STATE_CHANGED + " " + AgentState.LOGGED_OUT.code() + " " + Command.PHONE_UNREACHABLE,
-                CommandType.AGENT_LOGGED_IN + " -1 -1",
-                CommandType.AGENT_STATE_CHANGED + " " + AgentState.LOGGED_OUT.code() + " 0");
+        link.contactStatus("agent-1", "Created");
+        assertThat(published).extracting(c -> c.type + " " + c.channel + " " + c.input + " " + c.agentState + " " + c.reason).containsExactly(
+                CommandType.AGENT_LOGGED_IN + " -1 -1 -1 -1",
+                CommandType.AGENT_CHANNEL_SET + " 0 0 -1 " + Command.PHONE_UNREACHABLE,
+                CommandType.AGENT_CHANNEL_SET + " 0 1 -1 -1",
+                CommandType.AGENT_CHANNEL_SET + " 0 0 -1 " + Command.PHONE_UNREACHABLE,
+                CommandType.AGENT_STATE_CHANGED + " -1 -1 " + AgentState.LOGGED_OUT.code() + " -1",
+                CommandType.AGENT_LOGGED_IN + " -1 -1 -1 -1");
+    }
+
+    /** After a restart of Loket, a phone whose agent's voice the journal holds off switches it on when it answers, logging nobody in. */
+    @Test
+    void shouldSwitchOnTheVoiceAPreviousProcessSwitchedOff() throws Exception {
+        AmiLink link = link();
+        link.knownAtStart(Map.of("agent-1", AmiLink.Phone.UNREACHABLE, "agent-2", AmiLink.Phone.LOGGED_IN));
+        link.deviceState("agent-1", false); // the first resynchronisation: still unreachable
+        link.deviceState("agent-2", true);
+        link.contactStatus("agent-1", "Reachable");
+        assertThat(published).extracting(c -> c.type + " " + c.agentId + " " + c.input)
+                .containsExactly(CommandType.AGENT_CHANNEL_SET + " 0 1");
     }
 }

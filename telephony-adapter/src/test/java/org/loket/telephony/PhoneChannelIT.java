@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.loket.config.ConfigLoader;
 import org.loket.config.LoadedConfig;
 import org.loket.core.AgentState;
+import org.loket.core.Channel;
 import org.loket.core.PauseReason;
 import org.loket.core.config.EscalationStep;
 import org.loket.core.config.FlowNode;
@@ -1495,15 +1496,16 @@ class PhoneChannelIT {
     }
 
     /**
-     * A softphone's network blip: agent-5 works at its desktop with a registered softphone, which
-     * stops answering (its process gone, still registered). Asterisk's qualify (every 30 s) finds the
-     * contact unreachable: agent-5 is logged out, the logout says {@code PHONE_UNREACHABLE}, and the
-     * desktop stays signed in and says why. When the phone answers again the next qualify finds it
-     * reachable, agent-5 is logged in, and the same desktop session carries on, ready.
+     * A softphone's network blip: agent-5 works at its desktop with a registered softphone and is
+     * paused (the admin API), when the phone stops answering (its process gone, still registered).
+     * Asterisk's qualify (every 30 s) finds the contact unreachable: agent-5's voice is switched off
+     * ({@code AGENT_CHANNEL_SET}, {@code PHONE_UNREACHABLE}), nobody is logged out, and the desktop
+     * says why, still paused. When the phone answers again the next qualify finds it reachable:
+     * voice is on again, and agent-5 is still paused (it used to come back logged in and ready).
      */
     @Test
     @Order(31)
-    void aSoftphonesNetworkBlipLogsTheAgentOutAndInAgainWithoutEndingTheDesktopSession() throws Exception {
+    void aSoftphonesNetworkBlipSwitchesTheAgentsVoiceOffAndOnAndLeavesItsStateAlone() throws Exception {
         int agent5 = agentId("agent-5");
         poll();
         long mark = commands.get(commands.size() - 1).sequence;
@@ -1514,18 +1516,25 @@ class PhoneChannelIT {
         awaitCommand(c -> c.sequence > mark && c.type == CommandType.AGENT_LOGGED_IN && c.agentId == agent5, 10);
         try (ChatSocket desk = ChatSocket.desk(chatPort, "agent-5", DESK_SECRET)) {
             desk.awaitFrame("state", f -> f.path("state").asText().equals("ready"), 10);
+            assertThat(admin("POST", "/api/v1/agents/agent-5/state", "{\"state\":\"paused\"}")).isEqualTo(200);
+            desk.awaitFrame("state", f -> f.path("state").asText().equals("paused"), 10);
 
             answering.stop(); // no answer to Asterisk's OPTIONS any more; the registration stands
-            Command out = awaitCommand(c -> c.sequence > mark && c.type == CommandType.AGENT_STATE_CHANGED && c.agentId == agent5, 45);
-            assertThat(List.of(out.agentState, out.reason)).as("logged out because the phone stopped answering")
-                    .containsExactly(AgentState.LOGGED_OUT.code(), Command.PHONE_UNREACHABLE);
-            var told = desk.awaitFrame("state", f -> f.path("phoneUnreachable").asBoolean(), 10);
-            assertThat(told.path("state").asText()).isEqualTo("logged_out");
+            Command off = awaitCommand(c -> c.sequence > mark && c.type == CommandType.AGENT_CHANNEL_SET && c.agentId == agent5, 45);
+            assertThat(List.of(off.channel, off.input, off.reason)).as("voice off because the phone stopped answering")
+                    .containsExactly(Channel.VOICE.code(), 0, Command.PHONE_UNREACHABLE);
+            var told = desk.awaitFrame("state", f -> f.path("voiceOff").asBoolean(), 10);
+            assertThat(told.path("state").asText()).isEqualTo("paused");
 
             phones.add(Sipp.softphone(SIPP, "agent-5-back", Sipp.Phone.ANSWER, 5109, 5180, 5094));
-            awaitCommand(c -> c.sequence > out.sequence && c.type == CommandType.AGENT_LOGGED_IN && c.agentId == agent5, 45);
-            var back = desk.awaitFrame("state", f -> f.path("state").asText().equals("ready"), 10);
-            assertThat(back.path("phoneUnreachable").asBoolean()).isFalse();
+            Command on = awaitCommand(c -> c.sequence > off.sequence && c.type == CommandType.AGENT_CHANNEL_SET && c.agentId == agent5, 45);
+            assertThat(on.input).isEqualTo(1);
+            var back = desk.awaitFrame("state", f -> !f.path("voiceOff").asBoolean(), 10);
+            assertThat(back.path("state").asText()).as("still paused: the blip changed nothing else").isEqualTo("paused");
+            poll();
+            assertThat(commands).filteredOn(c -> c.sequence > mark && c.agentId == agent5)
+                    .extracting(c -> c.type).as("no logout, no second login").containsExactly(CommandType.AGENT_LOGGED_IN,
+                            CommandType.AGENT_STATE_CHANGED, CommandType.AGENT_CHANNEL_SET, CommandType.AGENT_CHANNEL_SET);
         }
     }
 

@@ -424,7 +424,7 @@
         document.getElementById('reason').textContent = (f.reason && !f.logoutPending ? '(' + f.reason + ')' : '')
           + (f.activity ? ' · ' + f.activity.replace('_', '-') : '')
           + (f.logoutPending ? ' · logging out when your contacts are done' : '')
-          + (f.phoneUnreachable ? ' · your phone is unreachable, so Loket offers you nothing; you are logged in again when it is back' : '')
+          + (f.voiceOff ? ' · your phone does not answer, so Loket offers you no calls (other work goes on); calls come again when it is back' : '')
           + (f.reason === 'phone-in-use' ? ' · your phone is in a call Loket did not make; you are ready again when it ends' : '');
         break;
       case 'offer':
