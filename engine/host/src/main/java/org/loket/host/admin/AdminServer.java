@@ -397,12 +397,14 @@ public final class AdminServer implements AutoCloseable {
     /**
      * {@code GET /api/v1/health}: 200 {@code {"status":"up",...}} while the engine routes and its
      * core answers within {@link #HEALTH_TIMEOUT_MS}; 503 {@code "halted"} after a failure (restart
-     * to recover from the journal) or {@code "unresponsive"}.
+     * to recover from the journal), with the failure's messages as {@code reason} (what
+     * {@code loket run}'s last line says), or {@code "unresponsive"}.
      */
     private void health(HttpExchange exchange) throws IOException {
-        if (engine.failure().isDone()) {
+        String halted = engine.failureReason();
+        if (halted != null) {
             reply(exchange, 503, JSON.createObjectNode().put("status", "halted")
-                    .put("message", "the engine halted after a failure; restart to recover from the journal"));
+                    .put("message", "the engine halted after a failure; restart to recover from the journal").put("reason", halted));
             return;
         }
         try {

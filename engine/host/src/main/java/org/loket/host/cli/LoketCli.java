@@ -1,5 +1,6 @@
 package org.loket.host.cli;
 
+import org.loket.host.pipeline.Causes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -48,28 +49,12 @@ public final class LoketCli {
                 || e instanceof org.loket.host.journal.JournalDamageException || e instanceof org.loket.host.journal.JournalInUseException
                 || e instanceof org.loket.host.journal.JournalCodec.FormatException;
         String repair = JournalCommand.repairHint(e);
-        err.println("error: " + messages(e) + (repair == null ? "" : ": " + repair));
+        err.println("error: " + Causes.messages(e) + (repair == null ? "" : ": " + repair));
         if (!users || "1".equals(System.getenv("LOKET_DEBUG"))) {
             e.printStackTrace(err); // a bug: returned, not thrown, so main still exits with the code
         }
         err.flush();
         return 1;
-    }
-
-    /** The messages of an exception and its causes, each once ("journal folder X cannot be created: Read-only file system"). */
-    static String messages(Throwable e) {
-        StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String message = t instanceof java.nio.file.NoSuchFileException missing ? missing.getFile() + ": no such file or folder"
-                    : t instanceof java.nio.file.AccessDeniedException denied ? denied.getFile() + ": permission denied"
-                    : t instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
-                            ? fs.getFile() + ": " + fs.getReason()
-                    : t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-            if (text.indexOf(message) < 0) {
-                text.append(text.isEmpty() ? "" : ": ").append(message);
-            }
-        }
-        return text.toString();
     }
 
     static java.time.LocalDate date(String value) {

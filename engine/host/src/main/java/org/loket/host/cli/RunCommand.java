@@ -30,6 +30,7 @@ import org.loket.host.journal.Journal;
 import org.loket.host.journal.JournalFiles;
 import org.loket.host.metrics.DecisionCounters;
 import org.loket.host.metrics.EngineMetrics;
+import org.loket.host.pipeline.Causes;
 import org.loket.host.pipeline.Engine;
 import org.loket.host.pipeline.EngineSettings;
 import org.loket.host.pipeline.JournalAheadException;
@@ -327,7 +328,7 @@ final class RunCommand implements Callable<Integer> {
                 try {
                     gateway.bind();
                 } catch (Exception e) {
-                    throw refused("gateway " + gateway.name() + " could not start: " + LoketCli.messages(e) + ". Nothing was journaled",
+                    throw refused("gateway " + gateway.name() + " could not start: " + Causes.messages(e) + ". Nothing was journaled",
                             unstarted, adminListener, null, engine);
                 }
             }
@@ -349,7 +350,7 @@ final class RunCommand implements Callable<Integer> {
                     gateway.endContactsLeftAtRestart(engine);
                 } catch (Exception e) {
                     throw refused("gateway " + gateway.name() + " could not end the contacts the previous process left: "
-                            + LoketCli.messages(e), unstarted, adminListener, null, engine);
+                            + Causes.messages(e), unstarted, adminListener, null, engine);
                 }
             }
             if (running == null || !Arrays.equals(RoutingConfigCodec.encode(running), encoded)) {
@@ -380,7 +381,7 @@ final class RunCommand implements Callable<Integer> {
                     engine.startGateway(gateway, gatewayConfig, settings);
                     unstarted.remove(gateway);
                 } catch (Exception e) { // a folder it cannot write: say which, without a stack trace (its ports are bound already)
-                    throw refused("gateway " + gateway.name() + " could not start: " + LoketCli.messages(e), unstarted, adminListener,
+                    throw refused("gateway " + gateway.name() + " could not start: " + Causes.messages(e), unstarted, adminListener,
                             hours, engine);
                 }
                 String where = gateway.whereToReach();
@@ -477,10 +478,10 @@ final class RunCommand implements Callable<Integer> {
                 }
                 hours.close();
                 engine.close();
-                if (engine.failure().isDone()) {
+                String halted = engine.failureReason();
+                if (halted != null) {
                     // The reason again, last: an operator reading the log's tail sees why, not only that.
-                    out.println("loket: halted after a failure: " + LoketCli.messages(engine.failure().join()).replace('\n', ' ')
-                            + "; restart to recover from the journal");
+                    out.println("loket: halted after a failure: " + halted + "; restart to recover from the journal");
                     return 70;
                 }
                 out.printf("loket: stopped after %d commands; last sequence %d, live contacts %d, state hash %016x%n",

@@ -85,7 +85,9 @@ public final class EngineMetrics implements MultiCollector {
     @Override
     public MetricSnapshots collect() {
         List<MetricSnapshot> families = new ArrayList<>();
-        families.add(new Families.Gauge("loket_engine_up", "1 while the engine routes; 0 after it halted (restart to recover)")
+        // Why it halted is free text: in health's reason, never in a label here.
+        families.add(new Families.Gauge("loket_engine_up",
+                        "1 while the engine routes; 0 after it halted (why: the log, GET /api/v1/health's reason; restart to recover)")
                 .add(engine.failure().isDone() ? 0 : 1).build());
         families.add(new Families.Counter("loket_engine_commands", "commands through the pipeline since this process started")
                 .add(engine.processed()).build());

@@ -374,6 +374,15 @@ public final class Engine implements CommandPublisher, AutoCloseable {
         return failure;
     }
 
+    /**
+     * Why the engine halted, for operators ({@code loket run}'s last line, the admin API's health): the
+     * failure's messages and its causes' on one line ({@link Causes#messages}), never a stack trace; null while it routes.
+     */
+    public String failureReason() {
+        Throwable t = failure.getNow(null);
+        return t == null ? null : Causes.messages(t).replaceAll("\\s*\\R\\s*", " ");
+    }
+
     /** The core; read it only while the engine is stopped or quiet (it is confined to the core thread). */
     public RoutingCore core() {
         return core;

@@ -18,18 +18,7 @@ final class JournalWriteFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     JournalWriteFailure(Path folder, String what, Throwable cause) {
-        super("the journal could not be written to " + folder + " (" + what + "; disk full? read-only?): " + causes(cause), cause);
-    }
-
-    /** Each cause's message once, outermost first: Chronicle's own says little ("Failed to acquireByteStore"), the innermost why. */
-    private static String causes(Throwable cause) {
-        StringBuilder text = new StringBuilder();
-        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-            if (text.indexOf(message) < 0) {
-                text.append(text.isEmpty() ? "" : ": ").append(message);
-            }
-        }
-        return text.toString();
+        // Every cause: Chronicle's own message says little ("Failed to acquireByteStore"), the innermost why.
+        super("the journal could not be written to " + folder + " (" + what + "; disk full? read-only?): " + Causes.messages(cause), cause);
     }
 }

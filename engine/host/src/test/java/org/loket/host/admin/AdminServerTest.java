@@ -131,6 +131,32 @@ class AdminServerTest {
         assertThat(up.get("journaledSequence").asLong()).isPositive();
     }
 
+    /**
+     * A monitor that sees the engine halted also sees why, as {@code loket run}'s last line says it:
+     * here the journal's files are closed under the running engine, so the next command's write
+     * fails as a full disk's would (JournalDiskFullIT), through the same stage and the same halt.
+     */
+    @Test
+    void shouldSayWhyTheEngineHaltedInHealth() throws Exception {
+        org.loket.host.metrics.EngineMetrics.register(engine, null);
+        ticks.shutdownNow(); // nothing is being written while the files close: the write after it fails
+        assertThat(ticks.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        engine.awaitQuiet(5_000);
+        journal.close();
+        engine.publishTick();
+        Throwable failure = engine.failure().get(5, TimeUnit.SECONDS);
+        assertThat(failure).as("the journal write failed, the core did not").hasMessageStartingWith("the journal could not be written to ");
+
+        HttpResponse<String> health = send("GET", "/api/v1/health", TOKEN, null);
+        assertThat(health.statusCode()).isEqualTo(503);
+        JsonNode halted = JSON.readTree(health.body());
+        assertThat(halted.get("status").asText()).as("as before, for existing monitors").isEqualTo("halted");
+        assertThat(halted.get("message").asText()).isEqualTo("the engine halted after a failure; restart to recover from the journal");
+        assertThat(halted.path("reason").asText()).startsWith("the journal could not be written to " + folder.resolve("journal") + " (")
+                .contains("disk full? read-only?").doesNotContain("\n", "\tat ", "Exception:", TOKEN);
+        assertThat(send("GET", "/metrics", TOKEN, null).body()).contains("loket_engine_up 0.0");
+    }
+
     @Test
     void shouldListQueuesAgentsAndContactsWithTheirLiveState() throws Exception {
         engine.tryPublish((c, unused) -> {

@@ -47,15 +47,6 @@ class LoketCliTest {
         assertThat(out.toString()).startsWith("error: a bug").contains("java.lang.NullPointerException: a bug").contains("\tat ");
     }
 
-    @Test
-    void shouldNameEveryCauseOnce() {
-        var cause = new java.nio.file.FileSystemException("/var/lib/loket/journal", null, "Read-only file system");
-        var e = new java.io.UncheckedIOException("journal folder /var/lib/loket/journal cannot be created owner-only", cause);
-        assertThat(LoketCli.messages(e)).isEqualTo("journal folder /var/lib/loket/journal cannot be created owner-only: "
-                + "/var/lib/loket/journal: Read-only file system");
-        assertThat(LoketCli.messages(new IllegalStateException("x", new IllegalStateException("x")))).isEqualTo("x");
-    }
-
     /** Dates and zones are refused in plain words, not with Java's class and exception names. */
     @Test
     void shouldRefuseADateOrZoneSayingWhatIsExpected() {
