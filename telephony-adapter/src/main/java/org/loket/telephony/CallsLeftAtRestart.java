@@ -277,17 +277,7 @@ final class CallsLeftAtRestart {
      * connected. Runs on the gateway's action executor (a virtual thread; shut down with it).
      */
     void watch(Function<String, Boolean> inCall, java.util.function.BooleanSupplier connected, Engine engine, Calls calls) {
-        try {
-            while (!talking.isEmpty()) {
-                TimeUnit.MILLISECONDS.sleep(TALK_CHECK_MS);
-                if (connected.getAsBoolean()) {
-                    checkTalking(inCall, engine, calls);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.warn("telephony: watching the conversations of the previous process stopped: {}", e.toString());
-        }
+        new WatchRounds(LOG, "the conversations of the previous process", TALK_CHECK_MS, this::anyTalking)
+                .run(connected, () -> checkTalking(inCall, engine, calls));
     }
 }

@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -46,7 +45,8 @@ final class PhonesInUse {
 
     /** Endpoints (agent names) paused here and not yet made ready. */
     private final Set<String> watched = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean watching = new AtomicBoolean();
+    private final WatchRounds watching = new WatchRounds(LOG, "phones in use", CallsLeftAtRestart.TALK_CHECK_MS,
+            () -> !watched.isEmpty());
     private volatile Line line;
 
     /** What watching needs from the gateway, set by {@link #start}. */
@@ -175,26 +175,9 @@ final class PhonesInUse {
 
     private void watchIfNeeded() {
         Line l = line;
-        if (l == null || watched.isEmpty() || !watching.compareAndSet(false, true)) {
-            return;
+        if (l != null) {
+            watching.startIfNeeded(l.actions(), l.connected(), () -> checkFree(l));
         }
-        l.actions().execute(() -> {
-            try {
-                while (!watched.isEmpty()) {
-                    TimeUnit.MILLISECONDS.sleep(CallsLeftAtRestart.TALK_CHECK_MS);
-                    if (l.connected().getAsBoolean()) {
-                        checkFree(l);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                LOG.warn("telephony: watching phones in use stopped: {}", e.toString());
-            } finally {
-                watching.set(false);
-            }
-            watchIfNeeded(); // one added as this loop ended
-        });
     }
 
     /** Whether the agent talks in a voice contact of Loket's (connected, or staying on after a warm transfer). Core thread. */
