@@ -400,6 +400,7 @@ final class Desks {
         if (a.voiceOff != off) {
             a.voiceOff = off;
             sendState(a);
+            hub.wallboard.changed();
         }
     }
 

@@ -384,6 +384,7 @@ final class Wallboard {
                     .put("reason", a.presence == AgentState.PAUSED.code() ? pauseReasonName(a.reason) : "")
                     .put("pausing", a.presence == AgentState.PAUSED.code() && a.shown != AgentState.PAUSED.code())
                     .put("loggingOut", a.logoutPending())
+                    .put("voiceOff", a.voiceOff)
                     .put("secondsInState", (nowMs - a.shownSinceMs) / 1000).put("sinceMs", a.shownSinceMs)
                     .put("contacts", a.held.size())
                     .put("shift", planned.shift()).put("planned", LiveAdherence.name(planned.planned())).put("plannedUntil", planned.until());

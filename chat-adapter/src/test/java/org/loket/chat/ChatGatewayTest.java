@@ -994,10 +994,11 @@ class ChatGatewayTest {
      */
     @Test
     void shouldKeepChattingWhileThePhoneDoesNotAnswer() throws Exception {
-        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = t.login("chat-desk-001")) {
+        try (TestEngine t = new TestEngine(Map.of()); WsClient desk = t.login("chat-desk-001"); WsClient board = t.wallboard()) {
             int agent = t.agentId("chat-desk-001");
             AcceptedChat chat = chatAcceptedBy(t, desk);
             t.voice(agent, false);
+            awaitState(board, "chat-desk-001", "busy", "voiceOff"); // the supervisor sees why no calls come
             JsonNode off = desk.await("state", f -> f.path("voiceOff").asBoolean(), 10_000);
             assertThat(off.path("state").asText()).isEqualTo("ready");
             assertThat(off.path("logoutPending").asBoolean()).isFalse();
@@ -1005,6 +1006,8 @@ class ChatGatewayTest {
             assertThat(desk.await("offer").path("channel").asText()).as("chats carry on").isEqualTo("chat");
             t.voice(agent, true);
             desk.await("state", f -> !f.path("voiceOff").asBoolean(), 10_000);
+            board.forget("wallboard");
+            board.await("wallboard", f -> row(f, "chat-desk-001", "busy") != null && !row(f, "chat-desk-001", "busy").path("voiceOff").asBoolean(), 10_000);
             t.engine.awaitQuiet(5_000);
             assertThat(t.engine.core().agentChannelOn(agent, org.loket.core.Channel.VOICE)).isTrue();
             assertThat(desk.sentSoFar()).extracting(f -> f.path("type").asText()).doesNotContain("error", "signed-out");

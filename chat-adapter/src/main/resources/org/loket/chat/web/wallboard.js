@@ -217,7 +217,9 @@
         const plan = a.planned === 'off' ? (a.shift ? 'off · ' + a.shift : '') : a.planned + (a.plannedUntil ? ' until ' + a.plannedUntil : '');
         // An agent who paused (or logged out) while holding contacts: "then break" ("then log out")
         // until the last one is done.
-        const reason = a.loggingOut ? 'then log out' : a.pausing ? 'then ' + a.reason : a.reason;
+        const said = a.loggingOut ? 'then log out' : a.pausing ? 'then ' + a.reason : a.reason;
+        // Offered no calls while its phone does not answer (its other work goes on).
+        const reason = a.voiceOff ? (said ? said + ' · ' : '') + 'no calls: phone does not answer' : said;
         return [a.name, a.state.replace('_', '-'), reason, duration(secondsSince(a.sinceMs)), a.contacts, plan];
       }, function (tr, a) {
         // The number a supervisor's phone dials to listen in (*58N), whisper (*59N) or barge in (*60N).
