@@ -52,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * the address its settings name. Reads run on the core thread between batches ({@link Engine#query});
  * changes are published as ordinary journaled commands.
  *
+ * <p>Every contact id in an answer is a JSON string of the id's decimal form ({@code "id"},
+ * {@code "contact"}, {@code "runnerUpContact"}), as the chat adapter's APIs write them: work items'
+ * ids go beyond 2^53, which JavaScript and jq round to the nearest double, so two contacts would
+ * show the same id and the rounded one would not be found. Paths take the same decimal form.
+ *
  * <p>Settings ({@code loket run --set}): {@code admin.bind} (host:port, e.g. 127.0.0.1:8181; the
  * server starts only when it is given) and {@code admin.tokenFile} (a file holding a shared token, at
  * least 16 characters; never logged, never on the command line) and/or {@code admin.operatorsFile}
@@ -731,7 +736,7 @@ public final class AdminServer implements AutoCloseable {
                 } else if (d.reason == org.loket.core.decision.OfferReason.BEST_WAITING_CONTACT) {
                     o.put("effectivePriorityThousandths", d.score);
                     if (d.runnerUp >= 0) {
-                        o.put("runnerUpContact", d.runnerUp);
+                        o.put("runnerUpContact", Long.toString(d.runnerUp));
                     }
                 }
             } else if (d.type != org.loket.core.decision.DecisionType.PLAY_PROMPT) {
@@ -753,7 +758,7 @@ public final class AdminServer implements AutoCloseable {
         if (offers.isEmpty() && outcome.isEmpty()) {
             return null;
         }
-        ObjectNode answer = JSON.createObjectNode().put("contact", contactId);
+        ObjectNode answer = JSON.createObjectNode().put("contact", Long.toString(contactId));
         answer.set("offers", offers);
         answer.set("decisions", outcome);
         return answer;
@@ -970,6 +975,10 @@ public final class AdminServer implements AutoCloseable {
         return list;
     }
 
+    /**
+     * Every agent of the configuration in force as {@link #agentRow} fills it, in configuration
+     * order. Core thread only (an {@link Engine#query}).
+     */
     static ArrayNode agents(RoutingCore core) {
         ArrayNode list = JSON.createArrayNode();
         RoutingConfig config = core.config();
@@ -979,7 +988,12 @@ public final class AdminServer implements AutoCloseable {
         return list;
     }
 
-    /** Fills {@code row} with agent {@code a} as {@code GET /api/v1/agents} lists it; returns it. */
+    /**
+     * Fills {@code row} with agent {@code a} as {@code GET /api/v1/agents} lists it and returns it:
+     * {@code name}, {@code state}, {@code pauseReason} (and {@code pauseReasonName}) while paused or
+     * logging out, {@code voice} ({@code "on"} or {@code "off"}, whatever its
+     * state: a phone that stops answering switches it off, {@code AGENT_CHANNEL_SET}) and {@code load} per channel.
+     */
     private static ObjectNode agentRow(RoutingCore core, int a, ObjectNode row) {
         RoutingConfig config = core.config();
         row.put("name", config.agents().get(a).name()).put("state", lower(core.agentState(a).name()));
@@ -990,6 +1004,7 @@ public final class AdminServer implements AutoCloseable {
                 row.put("pauseReasonName", config.pauseReasonName(core.agentPauseReason(a)));
             }
         }
+        row.put("voice", core.agentChannelOn(a, Channel.VOICE) ? "on" : "off");
         ObjectNode load = row.putObject("load");
         for (Channel c : Channel.values()) {
             load.put(lower(c.name()), core.agentLoad(a, c));
@@ -997,6 +1012,10 @@ public final class AdminServer implements AutoCloseable {
         return row;
     }
 
+    /**
+     * The live contacts: {@code id} (a string, see the class comment), {@code state}, and as they
+     * apply {@code queue}, {@code agent}, {@code stayingAgent} and {@code position}. Core thread only.
+     */
     static ArrayNode contacts(RoutingCore core) {
         ArrayNode list = JSON.createArrayNode();
         RoutingConfig config = core.config();
@@ -1005,7 +1024,7 @@ public final class AdminServer implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             long id = ids[i];
             ContactState state = core.contactState(id);
-            ObjectNode row = list.addObject().put("id", id).put("state", lower(state.name()));
+            ObjectNode row = list.addObject().put("id", Long.toString(id)).put("state", lower(state.name()));
             int queue = core.contactQueue(id);
             if (queue >= 0) {
                 row.put("queue", config.queues().get(queue).name());

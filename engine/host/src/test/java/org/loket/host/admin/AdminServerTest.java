@@ -171,9 +171,11 @@ class AdminServerTest {
         JsonNode agents = JSON.readTree(send("GET", "/api/v1/agents", TOKEN, null).body());
         assertThat(agents).hasSize(engine.query(core -> core.config().agents().size()).get());
         assertThat(agents.get(0).get("state").asText()).isEqualTo("logged-out");
+        assertThat(agents.get(0).get("voice").asText()).isEqualTo("on");
         JsonNode contacts = JSON.readTree(send("GET", "/api/v1/contacts", TOKEN, null).body());
         assertThat(contacts).singleElement().satisfies(c -> {
-            assertThat(c.get("id").asLong()).isEqualTo(42);
+            assertThat(c.get("id").isTextual()).as("a string, as every contact id of the API").isTrue();
+            assertThat(c.get("id").asText()).isEqualTo("42");
             assertThat(c.get("state").asText()).isEqualTo("self-service");
         });
     }
@@ -415,6 +417,102 @@ class AdminServerTest {
         assertThat(send("GET", "/api/v1/contacts/123456/explain", TOKEN, null).statusCode()).isEqualTo(404);
         assertThat(send("GET", "/api/v1/contacts/-1/explain", TOKEN, null).statusCode())
                 .as("-1 is the journal's no-contact: decisions about agents carry it").isEqualTo(400);
+    }
+
+    /**
+     * Work items' ids go beyond 2^53: as JSON numbers, JavaScript and jq would round these two to
+     * the same double (4613524731484533760), and explain would not find the rounded one. As strings
+     * each lists apart, and explain answers for the id as listed. Two queues, one contact at the
+     * head of each, so the offer's runner-up is the other contact.
+     */
+    @Test
+    void shouldWriteContactIdsAbove2To53AsStringsThatExplainFinds() throws Exception {
+        long first = 4613524731484533760L;
+        long second = first + 1;
+        assertThat((double) first).as("ids a double cannot tell apart").isEqualTo((double) second);
+        Path twoQueues = configFolder("two-queues", """
+                version: 2
+                skills: [s]
+                queues: [{name: a, channel: voice, skill: s}, {name: b, channel: voice, skill: s}]
+                agents: [{name: ann, skills: {s: 3}}]
+                entries: [{name: to-a, queue: a}, {name: to-b, queue: b}]
+                """);
+        HttpResponse<String> applied = send("POST", "/api/v1/config", TOKEN, "{\"folder\": \"" + twoQueues + "\"}");
+        assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+        long[] ids = {first, second};
+        for (int entry = 0; entry < ids.length; entry++) {
+            long id = ids[entry];
+            int to = entry;
+            publish(c -> {
+                c.type = CommandType.CONTACT_ARRIVED;
+                c.contactId = id;
+                c.entryId = to;
+                c.channel = Channel.VOICE.code();
+            });
+        }
+        publish(c -> {
+            c.type = CommandType.AGENT_LOGGED_IN;
+            c.agentId = 0;
+        });
+        engine.awaitQuiet(5_000);
+        JsonNode contacts = JSON.readTree(send("GET", "/api/v1/contacts", TOKEN, null).body());
+        assertThat(contacts.findValues("id")).allSatisfy(id -> assertThat(id.isTextual()).isTrue())
+                .extracting(JsonNode::asText).containsExactlyInAnyOrder(Long.toString(first), Long.toString(second));
+        JsonNode offered = null;
+        for (JsonNode row : contacts) {
+            String id = row.get("id").asText();
+            HttpResponse<String> explained = send("GET", "/api/v1/contacts/" + id + "/explain", TOKEN, null);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (explained.statusCode() == 404 && System.nanoTime() < deadline) { // the decision journal may trail the core
+                Thread.sleep(20);
+                explained = send("GET", "/api/v1/contacts/" + id + "/explain", TOKEN, null);
+            }
+            assertThat(explained.statusCode()).as(id + ": " + explained.body()).isEqualTo(200);
+            JsonNode story = JSON.readTree(explained.body());
+            assertThat(story.get("contact").isTextual()).isTrue();
+            assertThat(story.get("contact").asText()).isEqualTo(id);
+            if (!story.get("offers").isEmpty()) {
+                offered = story.get("offers").get(0);
+                assertThat(offered.get("rule").asText()).isEqualTo("BEST_WAITING_CONTACT");
+                assertThat(offered.get("runnerUpContact").isTextual()).isTrue();
+                assertThat(offered.get("runnerUpContact").asText()).as("the other one")
+                        .isEqualTo(Long.toString(id.equals(Long.toString(first)) ? second : first));
+            }
+        }
+        assertThat(offered).as("one of them was offered to ann").isNotNull();
+    }
+
+    /**
+     * A phone that stops answering switches its agent's voice off (AGENT_CHANNEL_SET) and leaves
+     * its state alone: the agents listing says so beside the state.
+     */
+    @Test
+    void shouldListWhetherAnAgentsVoiceIsOn() throws Exception {
+        publish(c -> {
+            c.type = CommandType.AGENT_LOGGED_IN;
+            c.agentId = 0;
+        });
+        publish(c -> {
+            c.type = CommandType.AGENT_CHANNEL_SET;
+            c.agentId = 0;
+            c.channel = Channel.VOICE.code();
+            c.input = 0;
+            c.reason = org.loket.core.command.Command.PHONE_UNREACHABLE;
+        });
+        engine.awaitQuiet(5_000);
+        JsonNode agents = JSON.readTree(send("GET", "/api/v1/agents", TOKEN, null).body());
+        assertThat(agents.get(0).get("state").asText()).as("still logged in").isEqualTo("ready");
+        assertThat(agents.get(0).get("voice").asText()).isEqualTo("off");
+        assertThat(agents.get(1).get("voice").asText()).as("the others' is on").isEqualTo("on");
+
+        publish(c -> {
+            c.type = CommandType.AGENT_CHANNEL_SET;
+            c.agentId = 0;
+            c.channel = Channel.VOICE.code();
+            c.input = 1;
+        });
+        engine.awaitQuiet(5_000);
+        assertThat(JSON.readTree(send("GET", "/api/v1/agents", TOKEN, null).body()).get(0).get("voice").asText()).isEqualTo("on");
     }
 
     @Test
