@@ -5,7 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code loket} command line. */
-@Command(name = "loket", mixinStandardHelpOptions = true, version = "Loket 0.1.0",
+@Command(name = "loket", mixinStandardHelpOptions = true, versionProvider = LoketCli.Version.class,
         description = "Contact-center routing engine with a replayable journal.",
         subcommands = {RunCommand.class, ReplayCommand.class, BenchCommand.class, ConfigCommand.class, TraceCommand.class,
                 SimulateCommand.class, ReportCommand.class, CompareCommand.class, ErlangCommand.class, StaffCommand.class,
@@ -16,21 +16,39 @@ public final class LoketCli {
         System.exit(commandLine().execute(args));
     }
 
+    /** What {@code -V, --version} prints, from {@code loket} and from every subcommand alike. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"Loket 0.1.0"};
+        }
+    }
+
     /**
      * The command line with the extensions on the class path (e.g. {@code asterisk-config}), short error
-     * messages, and dates and zones refused in plain words (picocli's own converters name Java's classes
-     * and exceptions).
+     * messages, dates and zones refused in plain words (picocli's own converters name Java's classes
+     * and exceptions), and {@link Version} behind every command's {@code --version}.
      */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new LoketCli());
         for (CliExtension extension : java.util.ServiceLoader.load(CliExtension.class)) {
             commandLine.addSubcommand(extension);
         }
+        // Each subcommand's help lists -V (mixinStandardHelpOptions), but picocli gives only the
+        // command that names a version one to print: without this, "loket run --version" printed nothing.
+        shareVersion(commandLine, commandLine.getCommandSpec().versionProvider());
         // Registered after the extensions: picocli gives a converter to the subcommands there are.
         commandLine.registerConverter(java.time.LocalDate.class, LoketCli::date);
         commandLine.registerConverter(java.time.ZoneId.class, LoketCli::zone);
         return commandLine.setCaseInsensitiveEnumValuesAllowed(true).setParameterExceptionHandler(LoketCli::shortError)
                 .setExecutionExceptionHandler(LoketCli::failure);
+    }
+
+    private static void shareVersion(CommandLine command, CommandLine.IVersionProvider version) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(version);
+            shareVersion(sub, version);
+        }
     }
 
     /**

@@ -37,6 +37,39 @@ class LoketCliTest {
         }
     }
 
+    /**
+     * Every command whose help lists {@code -V, --version} prints what {@code loket --version} does,
+     * nested ones ({@code journal repair}) too, and exits 0.
+     */
+    @Test
+    void shouldPrintTheVersionFromEveryCommandThatListsTheOption() {
+        String version = Cli.output("--version");
+        assertThat(version).startsWith("Loket ").endsWith(System.lineSeparator());
+        assertThat(Cli.output("run", "--version")).isEqualTo(version);
+        assertThat(Cli.output("journal", "repair", "-V")).isEqualTo(version);
+        java.util.List<java.util.List<String>> listing = new java.util.ArrayList<>();
+        commandsListingVersion(LoketCli.commandLine(), java.util.List.of(), listing);
+        assertThat(listing).as("run, bench, config check, ...").hasSizeGreaterThan(10);
+        for (java.util.List<String> command : listing) {
+            java.util.List<String> args = new java.util.ArrayList<>(command);
+            args.add("--version");
+            StringWriter out = new StringWriter();
+            assertThat(Cli.execute(out, args.toArray(String[]::new))).as(String.join(" ", args)).isZero();
+            assertThat(out.toString()).as(String.join(" ", args)).isEqualTo(version);
+        }
+    }
+
+    private static void commandsListingVersion(CommandLine command, java.util.List<String> path, java.util.List<java.util.List<String>> found) {
+        for (var sub : command.getSubcommands().entrySet()) {
+            java.util.List<String> subPath = new java.util.ArrayList<>(path);
+            subPath.add(sub.getKey());
+            if (sub.getValue().getCommandSpec().findOption("--version") != null) {
+                found.add(subPath);
+            }
+            commandsListingVersion(sub.getValue(), subPath, found);
+        }
+    }
+
     /** A bug keeps its stack trace, and still returns its exit code (main exits even with the engine's threads up). */
     @Test
     void shouldPrintABugsStackTraceAndReturnItsExitCode() {
