@@ -28,10 +28,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skills", defaultValue = "50", description = "skills of the synthetic workload; default ${DEFAULT-VALUE}")
     int skills;
 
-    @Option(names = "--commands", defaultValue = "4000000", description = "commands per throughput run")
+    @Option(names = "--commands", defaultValue = "4000000", description = "commands per throughput run; default ${DEFAULT-VALUE}")
     int commands;
 
-    @Option(names = "--rate", defaultValue = "200000", description = "offered commands per second of the latency run")
+    @Option(names = "--rate", defaultValue = "200000", description = "offered commands per second of the latency run; default ${DEFAULT-VALUE}")
     long rate;
 
     @Option(names = "--wait-strategy", defaultValue = "yielding", description = "how both pipelines' threads wait for work, as"
@@ -42,7 +42,7 @@ final class BenchCommand implements Callable<Integer> {
             + " default ${DEFAULT-VALUE}")
     int ringSize;
 
-    @Option(names = "--dir", defaultValue = "target/bench", description = "scratch folder for journals (deleted after each run)")
+    @Option(names = "--dir", defaultValue = "target/bench", description = "scratch folder for journals (deleted after each run); default ${DEFAULT-VALUE}")
     Path dir;
 
     @Option(names = "--pretouch", defaultValue = "true", negatable = true, fallbackValue = "true",

@@ -64,10 +64,10 @@ final class RunCommand implements Callable<Integer> {
             + " quiet (default: ${DEFAULT-VALUE}); timers do not wait for it: a TICK is also published when the core's earliest timer falls due")
     long tickMs;
 
-    @Option(names = "--duration-seconds", defaultValue = "0", description = "stop after this long (0 = until stopped)")
+    @Option(names = "--duration-seconds", defaultValue = "0", description = "stop after this long (0 = until stopped; default: ${DEFAULT-VALUE})")
     long durationSeconds;
 
-    @Option(names = "--snapshot-every", defaultValue = "1000000", description = "commands between snapshots (0 = none)")
+    @Option(names = "--snapshot-every", defaultValue = "1000000", description = "commands between snapshots (0 = none; default: ${DEFAULT-VALUE})")
     long snapshotEvery;
 
     @Option(names = "--journal-retention-days", defaultValue = "400", description = "days a journal day (and the snapshots "
@@ -81,11 +81,11 @@ final class RunCommand implements Callable<Integer> {
     int auditRetentionDays;
 
     @Option(names = "--synthetic-rate", defaultValue = "0",
-            description = "play simulated citizens and agents at this many contacts per second (0 = off); "
+            description = "play simulated citizens and agents at this many contacts per second (0 = off; default: ${DEFAULT-VALUE}); "
                     + "implies --ignore-hours (simulated citizens come at any hour)")
     double syntheticRate;
 
-    @Option(names = "--seed", defaultValue = "1", description = "seed of the synthetic traffic")
+    @Option(names = "--seed", defaultValue = "1", description = "seed of the synthetic traffic (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--set", description = "gateway setting key=value (repeatable); wins over --settings")
@@ -95,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
             + " secrets there stay out of the process list; a file holding a secret must be readable by its owner only")
     Path settingsFile;
 
-    @Option(names = "--status-seconds", defaultValue = "5", description = "print a status line this often (0 = never)")
+    @Option(names = "--status-seconds", defaultValue = "5", description = "print a status line this often (0 = never; default: ${DEFAULT-VALUE})")
     long statusSeconds;
 
     @Option(names = "--watch-config", description = "watch the --config folder and apply a changed one during traffic "

@@ -70,6 +70,38 @@ class LoketCliTest {
         }
     }
 
+    /**
+     * {@code run} and {@code bench} show every default they set in their help, as picocli renders
+     * {@code ${DEFAULT-VALUE}} (each in its command's style, "default: 5" or "default 5"): the
+     * value itself, in the option's entry.
+     */
+    @Test
+    void shouldShowTheDefaultsOfRunAndBenchInTheirHelp() {
+        for (String command : java.util.List.of("run", "bench")) {
+            CommandLine.Model.CommandSpec spec = LoketCli.commandLine().getSubcommands().get(command).getCommandSpec();
+            String help = Cli.output(command, "--help").replaceAll("\\s+", " ");
+            java.util.TreeSet<Integer> entries = new java.util.TreeSet<>();
+            for (CommandLine.Model.OptionSpec option : spec.options()) {
+                entries.add(help.lastIndexOf(entry(option))); // after the synopsis
+            }
+            for (CommandLine.Model.OptionSpec option : spec.options()) {
+                if (option.defaultValue() == null || option.usageHelp() || option.versionHelp()) {
+                    continue;
+                }
+                int at = help.lastIndexOf(entry(option));
+                Integer next = entries.higher(at);
+                assertThat(help.substring(at, next == null ? help.length() : next)).as(command + " " + option.longestName())
+                        .containsPattern("default:? " + java.util.regex.Pattern.quote(option.defaultValue()));
+            }
+        }
+    }
+
+    /** How an option's entry in the help starts: {@code --seed=<seed>}, {@code --[no-]pretouch}, {@code --json}. */
+    private static String entry(CommandLine.Model.OptionSpec option) {
+        String name = option.longestName();
+        return option.negatable() ? "--[no-]" + name.substring(2) : option.arity().max() > 0 ? name + "=" : name;
+    }
+
     /** A bug keeps its stack trace, and still returns its exit code (main exits even with the engine's threads up). */
     @Test
     void shouldPrintABugsStackTraceAndReturnItsExitCode() {
