@@ -144,6 +144,22 @@ final class RunCommand implements Callable<Integer> {
                 folder.supervisors(), folder.agentNumbers(), folder.chatbot());
     }
 
+    /**
+     * Where the start line says the admin API is: a URL a browser or curl takes. An IPv6 literal is
+     * in brackets (RFC 3986; a zone id's {@code %} as {@code %25}, RFC 6874). An address bound to
+     * every interface ({@code admin.bind=0.0.0.0}, which the JDK's server reports as {@code ::}) is
+     * no address to go to: it is given as {@code localhost}, which reaches it from this machine,
+     * followed by " and every other address of this machine".
+     */
+    static String adminAddress(String scheme, java.net.InetSocketAddress bound) {
+        boolean everyAddress = bound.getAddress() != null && bound.getAddress().isAnyLocalAddress();
+        String host = everyAddress ? "localhost" : bound.getHostString();
+        if (host.indexOf(':') >= 0) {
+            host = "[" + host.replace("%", "%25") + "]";
+        }
+        return scheme + "://" + host + ":" + bound.getPort() + "/api/v1/" + (everyAddress ? " and every other address of this machine" : "");
+    }
+
     private static void closeQuietly(Gateway gateway) {
         try {
             gateway.close();
@@ -400,9 +416,8 @@ final class RunCommand implements Callable<Integer> {
             AdminServer admin = adminListener == null ? null
                     : AdminServer.start(engine, journal, hoursIgnored ? null : hours, applier, adminListener);
             if (admin != null) {
-                out.printf("loket: admin API on %s://%s:%d/api/v1/ (bearer tokens from admin.tokenFile / admin.operatorsFile;"
-                        + " changes recorded in %s)%n", admin.scheme(), admin.address().getHostString(), admin.address().getPort(),
-                        engine.audit().file());
+                out.printf("loket: admin API on %s (bearer tokens from admin.tokenFile / admin.operatorsFile;"
+                        + " changes recorded in %s)%n", adminAddress(admin.scheme(), admin.address()), engine.audit().file());
             }
             ConfigWatcher watcher = null;
             if (watching) {

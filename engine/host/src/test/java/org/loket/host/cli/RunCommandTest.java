@@ -18,6 +18,29 @@ class RunCommandTest {
     @TempDir
     Path folder;
 
+    /**
+     * The start line's admin address is one a browser or curl takes: an IPv6 literal in brackets,
+     * and an address bound to every interface (admin.bind=0.0.0.0, which the JDK's server reports
+     * as ::) as localhost, which reaches it from this machine, saying that every other address does too.
+     */
+    @Test
+    void shouldWriteTheAdminAddressAsAUrlThatWorks() throws Exception {
+        java.net.InetAddress v6Any = java.net.InetAddress.getByName("::");
+        java.net.InetAddress v4Any = java.net.InetAddress.getByName("0.0.0.0");
+        assertThat(RunCommand.adminAddress("http", new java.net.InetSocketAddress(v6Any, 8181)))
+                .isEqualTo("http://localhost:8181/api/v1/ and every other address of this machine");
+        assertThat(RunCommand.adminAddress("http", new java.net.InetSocketAddress(v4Any, 8181)))
+                .isEqualTo("http://localhost:8181/api/v1/ and every other address of this machine");
+        assertThat(RunCommand.adminAddress("https", new java.net.InetSocketAddress(java.net.InetAddress.getByName("::1"), 8443)))
+                .isEqualTo("https://[0:0:0:0:0:0:0:1]:8443/api/v1/");
+        assertThat(RunCommand.adminAddress("http", new java.net.InetSocketAddress(java.net.InetAddress.getByName("fe80::1%1"), 8181)))
+                .as("a zone id's % escaped, as RFC 6874 asks").isEqualTo("http://[fe80:0:0:0:0:0:0:1%251]:8181/api/v1/");
+        assertThat(RunCommand.adminAddress("http", new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.1"), 8181)))
+                .isEqualTo("http://127.0.0.1:8181/api/v1/");
+        assertThat(RunCommand.adminAddress("http", java.net.InetSocketAddress.createUnresolved("admin.example", 8181)))
+                .isEqualTo("http://admin.example:8181/api/v1/");
+    }
+
     @Test
     void shouldStartTheGatewaysOnTheClassPathAndDeliverTheirDecisions() {
         Path journal = folder.resolve("journal");
