@@ -55,19 +55,23 @@ final class WatchRounds {
     /**
      * On demand (something new to watch): {@link #run} on one task of {@code executor}, unless nothing
      * is left or this already runs there. When a run ends, however it ended, it asks again, for
-     * something added while it was ending.
+     * something added while it was ending. An executor shut down (the gateway closing) ends it quietly.
      */
     void startIfNeeded(Executor executor, BooleanSupplier connected, Callable<?> round) {
         if (!anyLeft.getAsBoolean() || !running.compareAndSet(false, true)) {
             return;
         }
-        executor.execute(() -> {
-            try {
-                run(connected, round);
-            } finally {
-                running.set(false);
-            }
-            startIfNeeded(executor, connected, round);
-        });
+        try {
+            executor.execute(() -> {
+                try {
+                    run(connected, round);
+                } finally {
+                    running.set(false);
+                }
+                startIfNeeded(executor, connected, round);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            running.set(false); // the gateway is closing: nothing more to watch for
+        }
     }
 }

@@ -173,4 +173,18 @@ class WatchRoundsTest {
 
         assertThat(rounds.get()).isEqualTo(1);
     }
+
+    /** The gateway closing shuts its executor down: a start then throws nothing, and a later one may run again. */
+    @Test
+    void shouldStartNothingOnAnExecutorShutDown() throws Exception {
+        left.set(1);
+        ExecutorService closed = Executors.newSingleThreadExecutor();
+        closed.shutdown();
+        WatchRounds watch = rounds(() -> left.get() > 0);
+        watch.startIfNeeded(closed, link, this::takeOne);
+        assertThat(rounds.get()).isZero();
+        watch.startIfNeeded(actions, link, this::takeOne);
+        assertThat(tasksEnded.tryAcquire(WAIT_S, TimeUnit.SECONDS)).as("a run after it").isTrue();
+        assertThat(rounds.get()).isEqualTo(1);
+    }
 }

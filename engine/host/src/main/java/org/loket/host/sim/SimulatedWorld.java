@@ -52,6 +52,25 @@ public final class SimulatedWorld {
         }
     }
 
+    /**
+     * What a previous run left in the core (a start on a journal that was): agents logged in already
+     * are not logged in again, which the core would refuse (a counted {@code REJECT_COMMAND} per
+     * agent), and paused ones are made ready in their place. Before the first {@link #poll}.
+     *
+     * @param presence the core's presence of agent {@code a} (logged out, ready or paused)
+     */
+    public void recovered(java.util.function.IntFunction<org.loket.core.AgentState> presence) {
+        for (Event e : events.stream().filter(e -> e.kind == Kind.LOGIN).toList()) {
+            org.loket.core.AgentState now = presence.apply(e.agentId);
+            if (now != org.loket.core.AgentState.LOGGED_OUT) {
+                events.remove(e);
+                if (now == org.loket.core.AgentState.PAUSED) {
+                    schedule(e.dueNs, Kind.READY, -1, e.agentId, -1);
+                }
+            }
+        }
+    }
+
     /** The due time of the next command, or Long.MAX_VALUE when nothing is scheduled. */
     public long nextDueNs() {
         Event e = events.peek();

@@ -43,12 +43,23 @@ public final class SyntheticTraffic implements Gateway {
     }
 
     @Override
-    public void start(GatewayContext context) {
+    public void start(GatewayContext context) throws Exception {
         // The engine's clock: the decisions the world reacts to carry its time, which runs ahead of
         // the host's after a start on a journal that was.
         java.util.function.LongSupplier clock = context.engine() != null ? context.engine()::nowNs : new EpochClock()::nowNs;
         SimulatedWorld world = new SimulatedWorld(context.config().routing(), params, seed, clock.getAsLong(), Long.MAX_VALUE,
                 firstContactId);
+        if (context.engine() != null) {
+            // A start on a journal that was: the agents the core recovered logged in are not logged in again.
+            org.loket.core.AgentState[] presence = context.engine().query(core -> {
+                org.loket.core.AgentState[] p = new org.loket.core.AgentState[core.agentCount()];
+                for (int a = 0; a < p.length; a++) {
+                    p[a] = core.agentPresence(a);
+                }
+                return p;
+            }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            world.recovered(a -> a < presence.length ? presence[a] : org.loket.core.AgentState.LOGGED_OUT);
+        }
         thread = new Thread(() -> run(world, clock, context), "loket-synthetic-traffic");
         thread.setDaemon(true);
         thread.start();

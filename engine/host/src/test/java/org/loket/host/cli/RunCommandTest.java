@@ -58,6 +58,25 @@ class RunCommandTest {
         assertThat(Replayer.replay(journal, null, null, Pace.MAX, null).identical()).isTrue();
     }
 
+    /**
+     * The synthetic demo started again on its journal logs in only the agents the core has logged
+     * out: the first run's logins recovered, none refused (it used to send all 254 again, each a
+     * counted refusal).
+     */
+    @Test
+    void shouldNotLogInAgainTheAgentsASyntheticRunLeftLoggedIn() throws Exception {
+        Path journal = folder.resolve("journal-synthetic");
+        for (int run = 0; run < 2; run++) {
+            StringWriter out = new StringWriter();
+            int exit = execute(out, "run", "--journal", journal.toString(), "--duration-seconds", "2", "--status-seconds", "0",
+                    "--synthetic-rate", "20");
+            assertThat(exit).as(out.toString()).isZero();
+        }
+        var replay = Replayer.replay(journal, null, null, Pace.MAX, null);
+        assertThat(replay.identical()).isTrue();
+        assertThat(replay.refusedCommands()).as("refused commands (the logins were)").isZero();
+    }
+
     @Test
     void shouldTakeSettingsFromAnOwnerOnlyFileWithTheCommandLineOnTopAndWarnOfSecretsOnTheCommandLine() throws Exception {
         Path settings = folder.resolve("loket.settings");
