@@ -22,6 +22,8 @@ import org.loket.core.config.RoutingConfig;
 public final class ConfigDiff {
     /** Added or removed agents listed by name before the rest is summarised. */
     private static final int NAMES_SHOWN = 5;
+    /** A roster group's agent name: the group's name, a dash, its number ({@code generalist-007}). */
+    private static final java.util.regex.Pattern NUMBERED = java.util.regex.Pattern.compile("(.*-)(\\d{1,9})");
 
     private ConfigDiff() {
     }
@@ -134,8 +136,8 @@ public final class ConfigDiff {
         changedByField.forEach((field, names) -> {
             if (names.size() > namesShown) {
                 String[] first = changes.stream().filter(c -> c[1].equals(field)).findFirst().orElseThrow();
-                lines.add("~ " + names.size() + " " + kind + "s: " + field + " changed (" + String.join(", ", names.subList(0, namesShown))
-                        + ", ...; e.g. " + first[0] + ": " + first[2] + " -> " + first[3] + ")");
+                lines.add("~ " + names.size() + " " + kind + "s: " + field + " changed (" + shown(names, namesShown)
+                        + "; e.g. " + first[0] + ": " + first[2] + " -> " + first[3] + ")");
             }
         });
     }
@@ -145,8 +147,35 @@ public final class ConfigDiff {
         if (names.size() <= namesShown) {
             names.forEach(n -> lines.add(prefix + " " + n + " " + from.get(n)));
         } else {
-            lines.add(prefix + "s (" + names.size() + "): " + String.join(", ", names.subList(0, namesShown)) + ", ...");
+            lines.add(prefix + "s (" + names.size() + "): " + shown(names, namesShown));
         }
+    }
+
+    /**
+     * Many names, short: runs of a roster group's numbered agents as one range ({@code evening-102..107}:
+     * a count changed shows as the numbers it adds or takes), every range while there are at most
+     * twice {@code namesShown}, else the first {@code namesShown} and "...".
+     */
+    static String shown(List<String> names, int namesShown) {
+        List<String> ranges = new ArrayList<>();
+        for (int i = 0; i < names.size(); ) {
+            java.util.regex.Matcher first = NUMBERED.matcher(names.get(i));
+            int end = i + 1;
+            while (first.matches() && end < names.size() && follows(names.get(end), first, end - i)) {
+                end++;
+            }
+            ranges.add(end - i == 1 ? names.get(i) : names.get(i) + ".." + NUMBERED.matcher(names.get(end - 1)).replaceFirst("$2"));
+            i = end;
+        }
+        return ranges.size() <= 2 * namesShown ? String.join(", ", ranges)
+                : String.join(", ", ranges.subList(0, namesShown)) + ", ... (" + (ranges.size() - namesShown) + " more)";
+    }
+
+    /** Whether {@code name} is {@code first}'s group's agent {@code step} numbers on, written as wide. */
+    private static boolean follows(String name, java.util.regex.Matcher first, int step) {
+        java.util.regex.Matcher m = NUMBERED.matcher(name);
+        return m.matches() && m.group(1).equals(first.group(1)) && m.group(2).length() == first.group(2).length()
+                && Long.parseLong(m.group(2)) == Long.parseLong(first.group(2)) + step;
     }
 
     private static <T> Map<String, Map<String, String>> describe(List<T> items, Function<T, String> name,

@@ -2,6 +2,7 @@ package org.loket.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -125,7 +126,26 @@ class ConfigDiffTest {
         LoadedConfig after = ConfigLoader.parseOne("r.yaml", base.formatted("17:00", 6));
         assertThat(ConfigDiff.diff(before, after)).containsExactly(
                 "~ agent b: skills {s:5} -> {s:6}",
-                "~ 7 agents: shift changed (a-001, a-002, a-003, a-004, a-005, ...; e.g. a-001: 08:00-16:00 -> 08:00-17:00)");
+                "~ 7 agents: shift changed (a-001..007; e.g. a-001: 08:00-16:00 -> 08:00-17:00)");
+    }
+
+    /** A group's count changed: the agents it adds, as ranges of its numbers, all of them while short. */
+    @Test
+    void shouldShowManyNamesAsRangesOfARosterGroupsNumbers() {
+        assertThat(ConfigDiff.shown(List.of("evening-102", "evening-103", "evening-104", "app-031", "app-033", "ann"), 5))
+                .isEqualTo("evening-102..104, app-031, app-033, ann");
+        assertThat(ConfigDiff.shown(List.of("x-9", "x-10", "x-11", "x-012"), 5)).as("the number's width is part of the name").isEqualTo("x-9, x-10..11, x-012");
+        List<String> scattered = java.util.stream.IntStream.range(0, 12).mapToObj(i -> "a-" + (i * 2)).toList();
+        assertThat(ConfigDiff.shown(scattered, 5)).isEqualTo("a-0, a-2, a-4, a-6, a-8, ... (7 more)");
+    }
+
+    /** The README's what-if: the evening's roster groups with 15 % more agents show as the numbers they add. */
+    @Test
+    void shouldShowTheAgentsAnEveningWithMoreAgentsAdds() throws Exception {
+        LoadedConfig more = ConfigLoader.load(java.nio.file.Path.of("examples/evening-plus-15"));
+        assertThat(ConfigDiff.diff(ConfigLoader.loadDefault(), more)).containsExactly("version: 1 -> 2",
+                "+ agents (13): generalist-102..104, app-specialist-032..033, mijnoverheid-026..027, machtigen-029..030, english-desk-011,"
+                        + " security-015, chat-desk-030..031");
     }
 
     @Test

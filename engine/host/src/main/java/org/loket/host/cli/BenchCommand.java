@@ -82,9 +82,10 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("raw pipeline      %,d commands/s%n", report.rawCommandsPerSecond());
             out.printf("full engine       %,d commands/s (ratio %.3f)%n", report.engineCommandsPerSecond(), report.ratio());
             var s = report.coreServiceNanos();
-            out.printf("core service time p50 %.0f ns, p90 %.0f, p99 %.0f, p99.9 %.0f, max %.0f%n", s.p50(), s.p90(), s.p99(), s.p999(), s.max());
+            // Each line names its unit: the core's service time is nanoseconds, end to end microseconds.
+            out.printf("core service time (ns) p50 %.0f, p90 %.0f, p99 %.0f, p99.9 %.0f, max %.0f%n", s.p50(), s.p90(), s.p99(), s.p999(), s.max());
             var l = report.endToEndMicros();
-            out.printf("end to end @%,d/s p50 %.1f µs, p90 %.1f, p99 %.1f, p99.9 %.1f, max %.1f%n", rate, l.p50(), l.p90(), l.p99(),
+            out.printf("end to end @%,d/s (µs) p50 %.1f, p90 %.1f, p99 %.1f, p99.9 %.1f, max %.1f%n", rate, l.p50(), l.p90(), l.p99(),
                     l.p999(), l.max());
             out.printf("replay            %,d commands/s (identical: %s)%n", report.replayCommandsPerSecond(), report.replayIdentical());
             out.printf("CPU share         %s%n", report.engineCpuShare());

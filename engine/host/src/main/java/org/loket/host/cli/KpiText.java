@@ -101,7 +101,8 @@ final class KpiText {
             out.println();
         }
         out.println("handled = answered contacts the agent finished, AHT their talk and after-contact work; transfer = contacts the"
-                + " agent transferred; occupancy = time holding contacts / time available or holding; paused time while holding nothing");
+                + " agent transferred; occupancy = time holding contacts / time available or holding; paused time while holding nothing;"
+                + " logged-in and paused times in hours:minutes (8:30 = eight and a half hours)");
     }
 
     private static String duration(long ms) {

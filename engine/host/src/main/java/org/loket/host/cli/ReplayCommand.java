@@ -69,7 +69,7 @@ final class ReplayCommand implements Callable<Integer> {
             out.printf("identical         %s%n", report.identical() == null ? "n/a (what-if)" : report.identical());
             out.printf("commands/second   %,d%n", report.commandsPerSecond());
             var l = report.latencyMicros();
-            out.printf("core service time p50 %.2f µs, p90 %.2f, p99 %.2f, p99.9 %.2f, max %.1f%n", l.p50(), l.p90(), l.p99(),
+            out.printf("core service time (µs) p50 %.2f, p90 %.2f, p99 %.2f, p99.9 %.2f, max %.1f%n", l.p50(), l.p90(), l.p99(),
                     l.p999(), l.max());
             out.printf("state hash        %s%n", report.stateHash());
         }
