@@ -50,21 +50,14 @@ final class AmiLink implements ManagerEventListener {
     /** The service announcement's prompt Asterisk should play first (null: none), and whether Asterisk may not have it yet. */
     private volatile String announcement;
     private volatile boolean announcementUnsent;
-    /** What Loket last made of an agent's phone. */
-    enum Phone {
-        /** Reachable: its agent logged in (by the phone, or found so at start), voice on. */
-        LOGGED_IN,
-        /** Unregistered (or unavailable at a resynchronisation): its agent logged out. */
-        LOGGED_OUT,
-        /** Registered but not answering Asterisk's qualify: voice switched off, the agent left as it is. */
-        UNREACHABLE
-    }
-
     /**
-     * Per endpoint (agent name); absent = not known yet. Keyed by name, not id, so a reload that
-     * moves agent ids keeps it. Guarded by itself.
+     * Per endpoint (agent name): true = its agent logged in (by the phone, or found so at start),
+     * false = logged out by the phone; absent = not known yet. Keyed by name, not id, so a reload
+     * that moves agent ids keeps it. Guarded by itself, as is {@link #voiceOff}.
      */
-    private final Map<String, Phone> presence = new java.util.HashMap<>();
+    private final Map<String, Boolean> loggedIn = new java.util.HashMap<>();
+    /** Endpoints whose agent's voice is off because the phone stopped answering (or was at start). */
+    private final java.util.Set<String> voiceOff = new java.util.HashSet<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private ManagerConnection connection;
 
@@ -75,13 +68,14 @@ final class AmiLink implements ManagerEventListener {
 
     /**
      * Before the first connection, what the core recovered from the journal after a restart of
-     * Loket: agents logged in already ({@link Phone#LOGGED_IN}: a reachable phone publishes no second
-     * login, which the core would refuse, a counted {@code REJECT_COMMAND} per agent and restart)
-     * and agents whose voice is off ({@link Phone#UNREACHABLE}: a reachable phone switches it on).
+     * Loket: agents logged in already (a reachable phone publishes no second login, which the core
+     * would refuse, a counted {@code REJECT_COMMAND} per agent and restart) and agents whose voice is
+     * off (a reachable phone switches it on).
      */
-    void knownAtStart(Map<String, Phone> phones) {
-        synchronized (presence) {
-            presence.putAll(phones);
+    void knownAtStart(java.util.Collection<String> loggedInAlready, java.util.Collection<String> voiceOffAlready) {
+        synchronized (loggedIn) {
+            loggedInAlready.forEach(endpoint -> loggedIn.put(endpoint, true));
+            voiceOff.addAll(voiceOffAlready);
         }
     }
 
@@ -199,8 +193,8 @@ final class AmiLink implements ManagerEventListener {
     /**
      * The phone of agent endpoint {@code endpoint} is registered and answers, or is gone (unregistered;
      * a device state at a resynchronisation, which cannot tell why). Reachable: voice on again after
-     * {@link #unreachable} (also one a previous process switched off: {@link #knownAtStart}), else the
-     * agent logged in. Gone: the agent logged out. Each once.
+     * {@link #unreachable} (also one a previous process switched off: {@link #knownAtStart}), and the
+     * agent logged in unless it is. Gone: the agent logged out. Each once.
      */
     void presence(String endpoint, boolean reachable) {
         presence(endpoint, reachable, false);
@@ -208,33 +202,32 @@ final class AmiLink implements ManagerEventListener {
 
     /**
      * A device state read at a resynchronisation: as {@link #presence}, except that an unavailable
-     * phone known {@link Phone#UNREACHABLE} stays so (that is how such a phone shows; the agent is
-     * not logged out for it by every reconnection or reload).
+     * phone whose voice is off for not answering stays so (that is how such a phone shows; the agent
+     * is not logged out for it by every reconnection or reload).
      */
     void deviceState(String endpoint, boolean reachable) {
         presence(endpoint, reachable, true);
     }
 
     private void presence(String endpoint, boolean reachable, boolean deviceState) {
-        synchronized (presence) {
+        synchronized (loggedIn) {
             // The id of the configuration in force now: the command goes into the ring behind its switch.
             int agent = gateway.directory().agent(endpoint);
             if (agent < 0) {
                 return;
             }
             calls.counters.deviceStates.incrementAndGet();
-            Phone known = presence.get(endpoint);
-            if (reachable && known == Phone.UNREACHABLE) {
-                if (calls.publishVoice(agent, true, Command.NONE)) {
-                    presence.put(endpoint, Phone.LOGGED_IN);
+            Boolean in = loggedIn.get(endpoint);
+            if (reachable) {
+                if (voiceOff.contains(endpoint) && calls.publishVoice(agent, true, Command.NONE)) {
+                    voiceOff.remove(endpoint);
                 }
-            } else if (reachable && known != Phone.LOGGED_IN) {
-                if (calls.publish(new Calls.Out(CommandType.AGENT_LOGGED_IN, -1, agent, -1, -1, -1, -1))) {
-                    presence.put(endpoint, Phone.LOGGED_IN);
+                if (!Boolean.TRUE.equals(in) && calls.publish(new Calls.Out(CommandType.AGENT_LOGGED_IN, -1, agent, -1, -1, -1, -1))) {
+                    loggedIn.put(endpoint, true);
                 }
-            } else if (!reachable && known != Phone.LOGGED_OUT && !(deviceState && known == Phone.UNREACHABLE)) {
+            } else if (!Boolean.FALSE.equals(in) && !(deviceState && voiceOff.contains(endpoint))) {
                 if (calls.publishAgentState(agent, AgentState.LOGGED_OUT, Command.NONE)) {
-                    presence.put(endpoint, Phone.LOGGED_OUT);
+                    loggedIn.put(endpoint, false);
                 }
             }
         }
@@ -242,14 +235,14 @@ final class AmiLink implements ManagerEventListener {
 
     /** The phone of agent endpoint {@code endpoint} no longer answers: its agent's voice is switched off, once. */
     private void unreachable(String endpoint) {
-        synchronized (presence) {
+        synchronized (loggedIn) {
             int agent = gateway.directory().agent(endpoint);
             if (agent < 0) {
                 return;
             }
             calls.counters.deviceStates.incrementAndGet();
-            if (presence.get(endpoint) != Phone.UNREACHABLE && calls.publishVoice(agent, false, Command.PHONE_UNREACHABLE)) {
-                presence.put(endpoint, Phone.UNREACHABLE);
+            if (!voiceOff.contains(endpoint) && calls.publishVoice(agent, false, Command.PHONE_UNREACHABLE)) {
+                voiceOff.add(endpoint);
             }
         }
     }

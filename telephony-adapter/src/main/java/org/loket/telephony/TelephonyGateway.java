@@ -66,8 +66,10 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     /** The FastAGI socket {@link #bind} bound, until {@link #start} serves on it. */
     private ServerSocketFacade agiBound;
     private AmiLink ami;
-    /** Call-taking agents the core held logged in or with voice off when the gateway started ({@link #seedFromCore}). */
-    private Map<String, AmiLink.Phone> phonesAtStart = Map.of();
+    /** Call-taking agents the core held logged in when the gateway started ({@link #seedFromCore}). */
+    private List<String> loggedInAtStart = List.of();
+    /** Call-taking agents whose voice the core held off when the gateway started (their phones did not answer). */
+    private final List<String> voiceOffAtStart = new ArrayList<>();
     /** The prompt of the service announcement the core held when the gateway started, or null. */
     private String announcementAtStart;
     /** The calls of a previous process the core still held at start ({@link #endContactsLeftAtRestart} or {@link #seedFromCore}). */
@@ -212,7 +214,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("loket_telephony_ami_connected")
                 .help("phone channel: 1 while the AMI session to Asterisk is up (presence, answers and callbacks need it)")
                 .callback(gauge -> gauge.call(link.connected() ? 1 : 0)).register(context.metrics());
-        ami.knownAtStart(phonesAtStart);
+        ami.knownAtStart(loggedInAtStart, voiceOffAtStart);
         if (announcementAtStart != null) {
             ami.announce(announcementAtStart);
         }
@@ -249,7 +251,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         if (settings.pseudonymKeyFile() == null) {
             LOG.warn("telephony.pseudonymKeyFile not set: caller pseudonyms use a random key of this process");
         }
-        phonesAtStart = seedFromCore(context);
+        loggedInAtStart = seedFromCore(context);
         if (!leftoversEnded) { // before the FastAGI server takes a call: none of its contacts is among them
             lostAtRestart = leftAtRestart.endOrphans(calls::publish);
         }
@@ -279,23 +281,24 @@ public final class TelephonyGateway implements Gateway, AgiScript {
      * {@link #announcementAtStart} (for Asterisk's database), and the other voice contacts, which
      * no session of this process owns, into {@link #leftAtRestart}. Nothing without an engine.
      */
-    private Map<String, AmiLink.Phone> seedFromCore(GatewayContext context) throws Exception {
+    private List<String> seedFromCore(GatewayContext context) throws Exception {
         Engine engine = context.engine();
         if (engine == null) {
-            return Map.of();
+            return List.of();
         }
         return engine.query(core -> {
             announcementAtStart = core.announcementPrompt() < 0 ? null : core.config().prompts().get(core.announcementPrompt());
-            Map<String, AmiLink.Phone> in = new java.util.HashMap<>();
+            List<String> in = new ArrayList<>();
             for (int a = 0; a < core.agentCount(); a++) {
                 String name = core.config().agents().get(a).name();
                 if (directory.agent(name) < 0) {
                     continue;
                 }
+                if (core.agentState(a) != org.loket.core.AgentState.LOGGED_OUT) {
+                    in.add(name);
+                }
                 if (!core.agentChannelOn(a, Channel.VOICE)) {
-                    in.put(name, AmiLink.Phone.UNREACHABLE);
-                } else if (core.agentState(a) != org.loket.core.AgentState.LOGGED_OUT) {
-                    in.put(name, AmiLink.Phone.LOGGED_IN);
+                    voiceOffAtStart.add(name);
                 }
             }
             long[] live = new long[core.liveContacts()];

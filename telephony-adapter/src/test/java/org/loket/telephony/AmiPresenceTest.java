@@ -42,7 +42,7 @@ class AmiPresenceTest {
     @Test
     void shouldNotLogInAgainAnAgentTheCoreRecoveredLoggedIn() throws Exception {
         AmiLink link = link();
-        link.knownAtStart(Map.of("agent-1", AmiLink.Phone.LOGGED_IN));
+        link.knownAtStart(List.of("agent-1"), List.of());
         link.presence("agent-1", true); // the first resynchronisation after Loket restarted
         link.presence("agent-3", true);
         assertThat(published).extracting(c -> c.type).containsExactly(CommandType.AGENT_LOGGED_IN);
@@ -57,7 +57,8 @@ class AmiPresenceTest {
      * voice off, saying why ({@link Command#PHONE_UNREACHABLE}); answering again, it switches voice on
      * and logs nobody in (an agent on a break stays on it). A device state read at a reconnection
      * meanwhile (unavailable) changes nothing; one that unregisters ({@code Removed}) logs the agent
-     * out, also while unreachable (the registration expired), and a new registration logs it in.
+     * out, also while unreachable (the registration expired), and a new registration switches voice
+     * on and logs it in.
      */
     @Test
     void shouldSwitchVoiceOffWhileAPhoneIsUnreachableRatherThanLogItsAgentOut() throws Exception {
@@ -76,6 +77,7 @@ class AmiPresenceTest {
                 CommandType.AGENT_CHANNEL_SET + " 0 1 -1 -1",
                 CommandType.AGENT_CHANNEL_SET + " 0 0 -1 " + Command.PHONE_UNREACHABLE,
                 CommandType.AGENT_STATE_CHANGED + " -1 -1 " + AgentState.LOGGED_OUT.code() + " -1",
+                CommandType.AGENT_CHANNEL_SET + " 0 1 -1 -1",
                 CommandType.AGENT_LOGGED_IN + " -1 -1 -1 -1");
     }
 
@@ -83,7 +85,7 @@ class AmiPresenceTest {
     @Test
     void shouldSwitchOnTheVoiceAPreviousProcessSwitchedOff() throws Exception {
         AmiLink link = link();
-        link.knownAtStart(Map.of("agent-1", AmiLink.Phone.UNREACHABLE, "agent-2", AmiLink.Phone.LOGGED_IN));
+        link.knownAtStart(List.of("agent-1", "agent-2"), List.of("agent-1"));
         link.deviceState("agent-1", false); // the first resynchronisation: still unreachable
         link.deviceState("agent-2", true);
         link.contactStatus("agent-1", "Reachable");
