@@ -26,6 +26,12 @@ final class ConfigCommand {
         @Override
         public Integer call() {
             var out = spec.commandLine().getOut();
+            if (folder == null) {
+                // A script's unset variable gives no folder: say which configuration passed.
+                spec.commandLine().getErr().println("loket config check: no folder given, so the embedded default was checked"
+                        + " (name a folder to check yours)");
+                spec.commandLine().getErr().flush();
+            }
             try {
                 LoadedConfig loaded = folder == null ? ConfigLoader.loadDefault() : ConfigLoader.load(folder);
                 loaded.warnings().forEach(out::println);

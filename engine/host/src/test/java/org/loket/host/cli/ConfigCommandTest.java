@@ -38,6 +38,21 @@ class ConfigCommandTest {
         assertThat(out.toString()).contains("error: routing.yaml:6: flows[0].fallbackQueue = '~': has no value; valid: [q]");
     }
 
+    /** Without a folder (a script's unset variable) the check passes on the embedded default, and says so apart from its result. */
+    @Test
+    void shouldSayWhenItCheckedTheEmbeddedDefaultForWantOfAFolder() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Cli.execute(out, err, "config", "check");
+        assertThat(exit).isZero();
+        assertThat(out.toString()).startsWith("ok: embedded default");
+        assertThat(err.toString()).contains("no folder given, so the embedded default was checked");
+        StringWriter named = new StringWriter();
+        StringWriter quiet = new StringWriter();
+        Cli.execute(named, quiet, "config", "check", "../../config/default");
+        assertThat(quiet.toString()).as("a folder named: nothing to say").isEmpty();
+    }
+
     @Test
     void shouldPassAStagedMenuWithAWarningNamingIt() throws Exception {
         StringWriter out = new StringWriter();
