@@ -221,6 +221,7 @@ final class AmiLink implements ManagerEventListener {
             if (reachable) {
                 if (voiceOff.contains(endpoint) && calls.publishVoice(agent, true, Command.NONE)) {
                     voiceOff.remove(endpoint);
+                    gateway.deadPhones().back(endpoint);
                 }
                 if (!Boolean.TRUE.equals(in) && calls.publish(new Calls.Out(CommandType.AGENT_LOGGED_IN, -1, agent, -1, -1, -1, -1))) {
                     loggedIn.put(endpoint, true);
@@ -243,6 +244,7 @@ final class AmiLink implements ManagerEventListener {
             calls.counters.deviceStates.incrementAndGet();
             if (!voiceOff.contains(endpoint) && calls.publishVoice(agent, false, Command.PHONE_UNREACHABLE)) {
                 voiceOff.add(endpoint);
+                gateway.deadPhones().unreachable(endpoint);
             }
         }
     }

@@ -265,6 +265,8 @@ final class Calls {
          */
         final AtomicLong phonesInUse = new AtomicLong();
         final AtomicLong phonesFreed = new AtomicLong();
+        /** No-answer pauses ended when the phone that caused them answered again ({@link DeadPhonePauses}). */
+        final AtomicLong deadPhonePausesEnded = new AtomicLong();
 
         /** Every count by name, in a fixed order (the metrics' names: {@code loket_telephony_<snake case>_total}). */
         java.util.Map<String, Long> snapshot() {
@@ -314,6 +316,7 @@ final class Calls {
             m.put("ringsStoppedAtRestart", ringsStoppedAtRestart.get());
             m.put("phonesInUse", phonesInUse.get());
             m.put("phonesFreed", phonesFreed.get());
+            m.put("deadPhonePausesEnded", deadPhonePausesEnded.get());
             return m;
         }
 

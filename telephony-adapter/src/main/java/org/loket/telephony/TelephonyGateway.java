@@ -83,6 +83,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     private int ringsStoppedAtRestart;
     /** Agents whose phone is in a call Loket did not make: paused until it is free. */
     private final PhonesInUse phonesInUse = new PhonesInUse();
+    private final DeadPhonePauses deadPhones = new DeadPhonePauses();
     /** The agents {@link #endContactsLeftAtRestart} paused so (counted by {@link #prepare}). */
     private int phonesInUseAtRestart;
     /** Connections the FastAGI socket holds before they are accepted (asterisk-java's own figure). */
@@ -224,8 +225,10 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             actions.execute(() -> left.watch(link::inCall, link::connected, context.engine(), calls));
         }
         if (context.engine() != null) {
-            phonesInUse.start(new PhonesInUse.Line(link::inCall, link::connected, context.engine(), calls, name -> directory.agent(name),
-                    actions));
+            PhonesInUse.Line line = new PhonesInUse.Line(link::inCall, link::connected, context.engine(), calls,
+                    name -> directory.agent(name), actions);
+            phonesInUse.start(line);
+            deadPhones.start(line);
         }
         context.offer(org.loket.host.gateway.CallMonitoring.class, this::ringSupervisor);
         LOG.info("telephony: FastAGI on {}:{}, AMI {}@{}:{} ({})", settings.agiBind(), settings.agiPort(),
@@ -627,6 +630,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
             ami.close();
         }
         actions.shutdownNow();
+        deadPhones.close();
         if (calls != null) {
             LOG.info("telephony: closed; {}", calls.counters);
         }
@@ -676,6 +680,10 @@ public final class TelephonyGateway implements Gateway, AgiScript {
 
     CallsLeftAtRestart leftAtRestart() {
         return leftAtRestart;
+    }
+
+    DeadPhonePauses deadPhones() {
+        return deadPhones;
     }
 
     PhonesInUse phonesInUse() {

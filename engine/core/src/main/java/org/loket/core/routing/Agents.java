@@ -292,6 +292,10 @@ final class Agents {
         return agent[row(a) + PAUSE_REASON];
     }
 
+    long presenceSinceNs(int a) {
+        return getLong(row(a) + PRESENCE_SINCE);
+    }
+
     int load(int a, int channel) {
         return agent[row(a) + LOAD + channel];
     }

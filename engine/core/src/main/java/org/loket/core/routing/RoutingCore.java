@@ -1684,6 +1684,11 @@ public final class RoutingCore {
         return agents.pauseReason(agent);
     }
 
+    /** Since when (core time, ns) the agent has its presence ({@link #agentPresence}, with its pause reason). */
+    public long agentPresenceSinceNs(int agent) {
+        return agents.presenceSinceNs(agent);
+    }
+
     /** Contacts of deferrable queues the agent holds (a call may interrupt them). */
     public int agentDeferrableLoad(int agent) {
         return agents.deferrableLoad(agent);
