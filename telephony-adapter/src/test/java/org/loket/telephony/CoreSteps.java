@@ -45,6 +45,24 @@ final class CoreSteps {
         });
     }
 
+    /** The agent's presence and pause reason, as the core has them now. */
+    List<Object> presence(Engine engine, String agent) throws Exception {
+        int a = agent(agent);
+        return engine.query(core -> List.<Object>of(core.agentPresence(a), core.agentPauseReason(a)))
+                .get(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Waits up to 10 s for the agent's presence and pause reason. */
+    void awaitPresence(Engine engine, String agent, org.loket.core.AgentState state, int reason) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!presence(engine, agent).equals(List.of(state, reason))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(agent + ": expected " + state + " " + reason + ", is " + presence(engine, agent));
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** A phone gateway whose AMI secret cannot be read: nothing reaches Asterisk unless a test hands it phones. */
     static TelephonyGateway gatewayWithoutAsterisk() {
         return new TelephonyGateway(TelephonySettings.from(java.util.Map.of("telephony.ami.secretFile", "unused")));

@@ -63,10 +63,10 @@ class DeadPhonePausesTest {
                 for (String agent : List.of("agent-3", "agent-5", "agent-6")) {
                     dead.back(agent);
                 }
-                awaitPresence(engine, "agent-3", AgentState.READY, PauseReason.UNSPECIFIED);
+                steps.awaitPresence(engine, "agent-3", AgentState.READY, PauseReason.UNSPECIFIED);
                 engine.awaitQuiet(5_000);
-                assertThat(presence(engine, "agent-5")).containsExactly(AgentState.PAUSED, PauseReason.FIRST_OPERATOR_CODE);
-                assertThat(presence(engine, "agent-6")).containsExactly(AgentState.READY, PauseReason.UNSPECIFIED);
+                assertThat(steps.presence(engine, "agent-5")).containsExactly(AgentState.PAUSED, PauseReason.FIRST_OPERATOR_CODE);
+                assertThat(steps.presence(engine, "agent-6")).containsExactly(AgentState.READY, PauseReason.UNSPECIFIED);
                 assertThat(gateway.calls().counters.deadPhonePausesEnded.get()).isEqualTo(1);
                 dead.close();
             } finally {
@@ -94,7 +94,7 @@ class DeadPhonePausesTest {
                 assertThat(dead.awaitIdle()).isTrue();
                 dead.close();
                 engine.awaitQuiet(5_000);
-                assertThat(presence(engine, "agent-3")).containsExactly(AgentState.PAUSED, PauseReason.NO_ANSWER);
+                assertThat(steps.presence(engine, "agent-3")).containsExactly(AgentState.PAUSED, PauseReason.NO_ANSWER);
                 assertThat(gateway.calls().counters.deadPhonePausesEnded.get()).isZero();
             } finally {
                 engine.close();
@@ -111,18 +111,5 @@ class DeadPhonePausesTest {
 
     private PhonesInUse.Line line(Engine engine, TelephonyGateway gateway) {
         return new PhonesInUse.Line(endpoint -> null, () -> true, engine, gateway.calls(), steps::agent, actions);
-    }
-
-    private List<Object> presence(Engine engine, String agent) throws Exception {
-        int a = steps.agent(agent);
-        return engine.query(core -> List.<Object>of(core.agentPresence(a), core.agentPauseReason(a))).get(5, TimeUnit.SECONDS);
-    }
-
-    private void awaitPresence(Engine engine, String agent, AgentState state, int reason) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!presence(engine, agent).equals(List.of(state, reason))) {
-            assertThat(System.nanoTime()).as(agent + " " + state + " " + reason + ", is " + presence(engine, agent)).isLessThan(deadline);
-            Thread.sleep(50);
-        }
     }
 }

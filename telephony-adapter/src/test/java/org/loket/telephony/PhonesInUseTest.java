@@ -92,8 +92,8 @@ class PhonesInUseTest {
                 engine.awaitQuiet(5_000);
 
                 assertThat(asked).as("the ready agents' phones").containsExactlyInAnyOrder("agent-3", "agent-6");
-                assertThat(presence(engine, "agent-3")).containsExactly(AgentState.PAUSED, PauseReason.PHONE_IN_USE);
-                assertThat(presence(engine, "agent-6")).containsExactly(AgentState.READY, PauseReason.UNSPECIFIED);
+                assertThat(steps.presence(engine, "agent-3")).containsExactly(AgentState.PAUSED, PauseReason.PHONE_IN_USE);
+                assertThat(steps.presence(engine, "agent-6")).containsExactly(AgentState.READY, PauseReason.UNSPECIFIED);
                 Command pause = CoreSteps.journaled(journal, CommandType.AGENT_STATE_CHANGED).get(0);
                 assertThat(pause.timestampNs).as("as of the journal's end, before anything is routed").isEqualTo(lastBeforeRestartNs);
                 assertThat(gateway.calls().counters.phonesInUse.get()).isEqualTo(1);
@@ -107,7 +107,7 @@ class PhonesInUseTest {
                 inCall.put("agent-3", false);
                 assertThat(gateway.phonesInUse().checkFree(line)).isEqualTo(1);
                 engine.awaitQuiet(5_000);
-                assertThat(presence(engine, "agent-3")).containsExactly(AgentState.READY, PauseReason.UNSPECIFIED);
+                assertThat(steps.presence(engine, "agent-3")).containsExactly(AgentState.READY, PauseReason.UNSPECIFIED);
                 assertThat(gateway.calls().counters.phonesFreed.get()).isEqualTo(1);
                 assertThat(gateway.phonesInUse().watches("agent-3")).isFalse();
             } finally {
@@ -137,7 +137,7 @@ class PhonesInUseTest {
                 steps.arrive(engine, 801, "transfer", Channel.VOICE); // rings agent-3 for 4 s
                 Thread.sleep(4_500);
                 engine.publishTick(); // the offer times out: the core pauses agent-3 no-answer
-                awaitPresence(engine, "agent-3", AgentState.PAUSED, PauseReason.PHONE_IN_USE);
+                steps.awaitPresence(engine, "agent-3", AgentState.PAUSED, PauseReason.PHONE_IN_USE);
             } finally {
                 engine.close(); // as a kill leaves it
             }
@@ -155,7 +155,7 @@ class PhonesInUseTest {
                 inCall.put("agent-3", false);
                 assertThat(gateway.phonesInUse().checkFree(line(engine, gateway))).isEqualTo(1);
                 engine.awaitQuiet(5_000);
-                assertThat(presence(engine, "agent-3")).containsExactly(AgentState.READY, PauseReason.UNSPECIFIED);
+                assertThat(steps.presence(engine, "agent-3")).containsExactly(AgentState.READY, PauseReason.UNSPECIFIED);
             } finally {
                 engine.close();
             }
@@ -186,7 +186,7 @@ class PhonesInUseTest {
                 gateway.endContactsLeftAtRestart(engine);
                 gateway.prepare(new GatewayContext(engine, config, Map.of(), engine));
                 engine.awaitQuiet(5_000);
-                assertThat(presence(engine, "agent-3")).containsExactly(AgentState.READY, PauseReason.UNSPECIFIED);
+                assertThat(steps.presence(engine, "agent-3")).containsExactly(AgentState.READY, PauseReason.UNSPECIFIED);
                 assertThat(gateway.calls().counters.phonesInUse.get()).isZero();
             } finally {
                 engine.close();
@@ -228,17 +228,17 @@ class PhonesInUseTest {
                     // as a refused ring does it (CallSession.ringRefused: a command, which no AGENT_STATE decision tells)
                     steps.pause(engine, agent, PauseReason.NO_ANSWER);
                 }
-                awaitPresence(engine, "agent-3", AgentState.PAUSED, PauseReason.PHONE_IN_USE);
+                steps.awaitPresence(engine, "agent-3", AgentState.PAUSED, PauseReason.PHONE_IN_USE);
                 Thread.sleep(200);
                 engine.awaitQuiet(5_000);
-                assertThat(presence(engine, "agent-5")).as("its phone is in Loket's call").containsExactly(AgentState.PAUSED,
+                assertThat(steps.presence(engine, "agent-5")).as("its phone is in Loket's call").containsExactly(AgentState.PAUSED,
                         PauseReason.NO_ANSWER);
-                assertThat(presence(engine, "agent-6")).as("its phone is free").containsExactly(AgentState.PAUSED, PauseReason.NO_ANSWER);
+                assertThat(steps.presence(engine, "agent-6")).as("its phone is free").containsExactly(AgentState.PAUSED, PauseReason.NO_ANSWER);
                 assertThat(engine.query(core -> core.contactState(702)).get(5, TimeUnit.SECONDS)).isEqualTo(ContactState.OFFERED);
                 assertThat(gateway.calls().counters.phonesInUse.get()).isEqualTo(1);
 
                 inCall.put("agent-3", false); // the watch (a round every 2 s) makes it ready
-                awaitPresence(engine, "agent-3", AgentState.READY, PauseReason.UNSPECIFIED);
+                steps.awaitPresence(engine, "agent-3", AgentState.READY, PauseReason.UNSPECIFIED);
                 assertThat(gateway.calls().counters.phonesFreed.get()).isEqualTo(1);
             } finally {
                 engine.close();
@@ -267,7 +267,7 @@ class PhonesInUseTest {
                 inCall.put("agent-3", false);
                 assertThat(phones.checkFree(line(engine, gateway))).isZero();
                 engine.awaitQuiet(5_000);
-                assertThat(presence(engine, "agent-3")).containsExactly(AgentState.PAUSED, breakCode);
+                assertThat(steps.presence(engine, "agent-3")).containsExactly(AgentState.PAUSED, breakCode);
                 assertThat(phones.watches("agent-3")).as("forgotten").isFalse();
             } finally {
                 engine.close();
@@ -277,19 +277,5 @@ class PhonesInUseTest {
 
     private PhonesInUse.Line line(Engine engine, TelephonyGateway gateway) {
         return new PhonesInUse.Line(inCall::get, () -> true, engine, gateway.calls(), steps::agent, actions);
-    }
-
-    /** The agent's presence and pause reason. */
-    private List<Object> presence(Engine engine, String agent) throws Exception {
-        int a = steps.agent(agent);
-        return engine.query(core -> List.<Object>of(core.agentPresence(a), core.agentPauseReason(a))).get(5, TimeUnit.SECONDS);
-    }
-
-    private void awaitPresence(Engine engine, String agent, AgentState state, int reason) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!presence(engine, agent).equals(List.of(state, reason))) {
-            assertThat(System.nanoTime()).as(agent + " " + state + " " + reason + ", is " + presence(engine, agent)).isLessThan(deadline);
-            Thread.sleep(50);
-        }
     }
 }
