@@ -154,10 +154,11 @@ public final class ConfigDiff {
     /**
      * Many names, short: runs of a roster group's numbered agents as one range ({@code evening-102..107}:
      * a count changed shows as the numbers it adds or takes), every range while there are at most
-     * twice {@code namesShown}, else the first {@code namesShown} and "...".
+     * twice {@code namesShown}, else the first {@code namesShown} and how many names are left.
      */
     static String shown(List<String> names, int namesShown) {
         List<String> ranges = new ArrayList<>();
+        int namesInShownRanges = 0;
         for (int i = 0; i < names.size(); ) {
             java.util.regex.Matcher first = NUMBERED.matcher(names.get(i));
             int end = i + 1;
@@ -165,10 +166,13 @@ public final class ConfigDiff {
                 end++;
             }
             ranges.add(end - i == 1 ? names.get(i) : names.get(i) + ".." + NUMBERED.matcher(names.get(end - 1)).replaceFirst("$2"));
+            if (ranges.size() <= namesShown) {
+                namesInShownRanges = end;
+            }
             i = end;
         }
         return ranges.size() <= 2 * namesShown ? String.join(", ", ranges)
-                : String.join(", ", ranges.subList(0, namesShown)) + ", ... (" + (ranges.size() - namesShown) + " more)";
+                : String.join(", ", ranges.subList(0, namesShown)) + ", ... (" + (names.size() - namesInShownRanges) + " more)";
     }
 
     /** Whether {@code name} is {@code first}'s group's agent {@code step} numbers on, written as wide. */

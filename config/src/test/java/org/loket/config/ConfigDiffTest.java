@@ -137,6 +137,9 @@ class ConfigDiffTest {
         assertThat(ConfigDiff.shown(List.of("x-9", "x-10", "x-11", "x-012"), 5)).as("the number's width is part of the name").isEqualTo("x-9, x-10..11, x-012");
         List<String> scattered = java.util.stream.IntStream.range(0, 12).mapToObj(i -> "a-" + (i * 2)).toList();
         assertThat(ConfigDiff.shown(scattered, 5)).isEqualTo("a-0, a-2, a-4, a-6, a-8, ... (7 more)");
+        List<String> runs = java.util.stream.IntStream.range(0, 11).boxed()
+                .flatMap(g -> java.util.stream.Stream.of("g" + g + "-01", "g" + g + "-02", "g" + g + "-03")).toList();
+        assertThat(ConfigDiff.shown(runs, 5)).as("names left, not ranges").endsWith("g4-01..03, ... (18 more)");
     }
 
     /** The README's what-if: the evening's roster groups with 15 % more agents show as the numbers they add. */
