@@ -56,6 +56,11 @@ final class AmiLink implements ManagerEventListener {
      * that moves agent ids keeps it. Guarded by itself, as is {@link #voiceOff}.
      */
     private final Map<String, Boolean> loggedIn = new java.util.HashMap<>();
+    /**
+     * Per endpoint, how many contact statuses the AMI reader has handed over: a resynchronisation
+     * skips a phone whose count moved while its list was read (that state is older than the event).
+     */
+    private final Map<String, Long> statusEvents = new java.util.concurrent.ConcurrentHashMap<>();
     /** Endpoints whose agent's voice is off because the phone stopped answering (or was at start). */
     private final java.util.Set<String> voiceOff = new java.util.HashSet<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -166,7 +171,8 @@ final class AmiLink implements ManagerEventListener {
      * here. A phone that registers logs its agent in; one that unregisters ({@code Removed}) logs it
      * out. One that stops answering ({@code Unreachable}: a network blip, a phone switched off)
      * only switches its agent's voice off ({@code AGENT_CHANNEL_SET}, {@link Command#PHONE_UNREACHABLE}):
-     * the agent keeps its state, its chats and its place, and the desktop says why no calls come;
+     * the agent keeps its state and its chats (it goes to the back of its other channels' idle
+     * lines), and the desktop says why no calls come;
      * when it answers again, voice is on again and nothing else changes (an agent on a break stays
      * on it). A {@code Removed} while unreachable (the registration expired) logs the agent out.
      */
@@ -174,6 +180,7 @@ final class AmiLink implements ManagerEventListener {
         if (endpoint == null || status == null) {
             return;
         }
+        statusEvents.merge(endpoint, 1L, Long::sum);
         if (status.equalsIgnoreCase(ContactStatusEvent.STATUS_UNREACHABLE)) {
             unreachable(endpoint);
         } else {
@@ -200,12 +207,21 @@ final class AmiLink implements ManagerEventListener {
         presence(endpoint, reachable, false);
     }
 
+    /** How many contact statuses each phone has had so far: taken before a resynchronisation asks. */
+    Map<String, Long> statusEventCounts() {
+        return Map.copyOf(statusEvents);
+    }
+
     /**
      * A device state read at a resynchronisation: as {@link #presence}, except that an unavailable
      * phone whose voice is off for not answering stays so (that is how such a phone shows; the agent
-     * is not logged out for it by every reconnection or reload).
+     * is not logged out for it by every reconnection or reload), and a phone that had a contact
+     * status since {@code countsBefore} was taken is skipped (the status is newer than the list).
      */
-    void deviceState(String endpoint, boolean reachable) {
+    void deviceState(String endpoint, boolean reachable, Map<String, Long> countsBefore) {
+        if (!java.util.Objects.equals(countsBefore.get(endpoint), statusEvents.get(endpoint))) {
+            return;
+        }
         presence(endpoint, reachable, true);
     }
 
@@ -252,6 +268,7 @@ final class AmiLink implements ManagerEventListener {
     /** After every (re)connection: the device state of every agent endpoint, as if it had just changed. */
     private void resynchronise() {
         try {
+            Map<String, Long> countsBefore = statusEventCounts();
             ResponseEvents response = connection.sendEventGeneratingAction(new PJSipShowEndpointsAction(), 10_000);
             int seen = 0;
             for (ManagerEvent event : response.getEvents()) {
@@ -259,7 +276,7 @@ final class AmiLink implements ManagerEventListener {
                     seen++;
                     Boolean reachable = reachable(e.getDevicestate());
                     if (reachable != null) {
-                        deviceState(e.getObjectName(), reachable);
+                        deviceState(e.getObjectName(), reachable, countsBefore);
                     }
                 }
             }

@@ -14,13 +14,17 @@ import org.slf4j.LoggerFactory;
  * {@code no-answer} pauses a dead phone caused. Asterisk rings a phone's contact until its qualify
  * (every 30 s) finds it unreachable, so an offer made to an agent whose softphone just lost the
  * network rings out, and the core pauses the agent {@code no-answer}: a pause the agent did not
- * cause, which used to outlast the blip (the agent, back, had to press Ready). When the phone is
- * found unreachable ({@link #unreachable}) and its agent was paused {@code no-answer} at most
- * {@link #RECENT_MS} before, that pause is remembered; when the phone answers again
- * ({@link #back}) and the agent is still in that very pause (same reason, same start), it is made
- * ready. Any other change meanwhile (ready, a break, a logout) is left as it is. Both run on one
- * virtual thread of their own, in the order the AMI told them (a short blip's "back" must not pass
- * its "unreachable"), and never block the AMI reader. Thread-safe.
+ * cause, which used to outlast the blip (the agent, back, had to press Ready). The ring may end
+ * before the phone is found unreachable or after it (switching voice off leaves an offer already
+ * ringing alone). So when the phone is found unreachable ({@link #unreachable}) the core's time is
+ * remembered, and when it answers again ({@link #back}) an agent paused {@code no-answer} since at
+ * most {@link #RECENT_MS} before that time is made ready: while voice is off the core offers the
+ * agent no call, so such a pause came from a ring to the dead phone (or, rarely, a chat offer let
+ * ring meanwhile: made ready too). Any other state (ready, a break, a logout) is left as it is; a
+ * break taken in the moment between the look and the ready is overridden by it (commands are not
+ * conditional). Both run on one virtual thread of their own, in the order the AMI told them (a
+ * short blip's "back" must not pass its "unreachable"), and never block the AMI reader. What is
+ * remembered lives in this process only. Thread-safe.
  */
 final class DeadPhonePauses {
     private static final Logger LOG = LoggerFactory.getLogger(DeadPhonePauses.class);
@@ -29,8 +33,8 @@ final class DeadPhonePauses {
 
     private final long recentMs;
 
-    /** Per endpoint (agent name), when the remembered pause began (core time, ns). */
-    private final Map<String, Long> pausedSinceNs = new ConcurrentHashMap<>();
+    /** Per endpoint (agent name), the core's time when its phone was found unreachable (ns). */
+    private final Map<String, Long> unreachableAtNs = new ConcurrentHashMap<>();
     /** One task at a time, in order; its thread is virtual, so it holds no process open. */
     private final ExecutorService inOrder = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("telephony-dead-phones").factory());
     private volatile PhonesInUse.Line line;
@@ -66,7 +70,7 @@ final class DeadPhonePauses {
         }
     }
 
-    /** {@code endpoint}'s phone stopped answering: remember a no-answer pause of its agent that began just before. */
+    /** {@code endpoint}'s phone stopped answering: when, in the core's time. */
     void unreachable(String endpoint) {
         PhonesInUse.Line l = line;
         if (l == null) {
@@ -74,43 +78,33 @@ final class DeadPhonePauses {
         }
         run(endpoint, () -> {
             try {
-                long since = l.engine().query(core -> {
-                    int agent = core.config().agentIndex(endpoint);
-                    boolean recent = agent >= 0 && core.agentPresence(agent) == AgentState.PAUSED
-                            && core.agentPauseReason(agent) == PauseReason.NO_ANSWER
-                            && core.nowNs() - core.agentPresenceSinceNs(agent) <= TimeUnit.MILLISECONDS.toNanos(recentMs);
-                    return recent ? core.agentPresenceSinceNs(agent) : -1L;
-                }).get(30, TimeUnit.SECONDS);
-                if (since >= 0) {
-                    pausedSinceNs.put(endpoint, since);
-                    LOG.info("telephony: {}'s phone stopped answering just after an offer rang out on it; the no-answer pause ends"
-                            + " when the phone is back", endpoint);
-                }
+                unreachableAtNs.put(endpoint, l.engine().query(core -> core.nowNs()).get(30, TimeUnit.SECONDS));
             } catch (Exception e) {
-                LOG.warn("telephony: {}'s no-answer pause not looked at: {}", endpoint, e.toString());
+                LOG.warn("telephony: when {}'s phone stopped answering is not known: {}", endpoint, e.toString());
             }
         });
     }
 
-    /** {@code endpoint}'s phone answers again: its agent, still in the remembered pause, is made ready. */
+    /** {@code endpoint}'s phone answers again: its agent, paused no-answer since just before the phone was found unreachable, is made ready. */
     void back(String endpoint) {
         PhonesInUse.Line l = line;
         if (l == null) {
             return;
         }
         run(endpoint, () -> {
-            Long since = pausedSinceNs.remove(endpoint);
-            if (since == null) {
+            Long deadSinceNs = unreachableAtNs.remove(endpoint);
+            if (deadSinceNs == null) {
                 return;
             }
+            long fromNs = deadSinceNs - TimeUnit.MILLISECONDS.toNanos(recentMs);
             try {
-                boolean same = l.engine().query(core -> {
+                boolean deadPhonesPause = l.engine().query(core -> {
                     int agent = core.config().agentIndex(endpoint);
                     return agent >= 0 && core.agentPresence(agent) == AgentState.PAUSED
-                            && core.agentPauseReason(agent) == PauseReason.NO_ANSWER && core.agentPresenceSinceNs(agent) == since;
+                            && core.agentPauseReason(agent) == PauseReason.NO_ANSWER && core.agentPresenceSinceNs(agent) >= fromNs;
                 }).get(30, TimeUnit.SECONDS);
                 int agent = l.agentIdNow().applyAsInt(endpoint);
-                if (same && agent >= 0 && l.calls().publishAgentState(agent, AgentState.READY, PauseReason.UNSPECIFIED)) {
+                if (deadPhonesPause && agent >= 0 && l.calls().publishAgentState(agent, AgentState.READY, PauseReason.UNSPECIFIED)) {
                     l.calls().counters.deadPhonePausesEnded.incrementAndGet();
                     LOG.info("telephony: {}'s phone is back; the no-answer pause its dead phone caused ended: ready", endpoint);
                 }

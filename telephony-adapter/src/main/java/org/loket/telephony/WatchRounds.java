@@ -12,8 +12,9 @@ import org.slf4j.Logger;
  * connected (the first after one period; none while it is down), for as long as anything is left to
  * watch. The round asks the AMI and publishes what ended, and takes from what is left; what is left
  * is asked before every wait (so it may also empty elsewhere). Ends when nothing is left, when the
- * thread is interrupted (the flag is kept), or when a round throws, logged once at warn as
- * "telephony: watching {what} stopped: ..." on the owner's logger. Used by
+ * thread is interrupted (the flag is kept), or when a round throws, logged at warn as
+ * "telephony: watching {what} stopped: ..." on the owner's logger (a run started on demand is
+ * started again while something is left, so a round that keeps failing logs once a period). Used by
  * {@link CallsLeftAtRestart#watch} and {@link PhonesInUse}. Thread-safe.
  */
 final class WatchRounds {

@@ -66,7 +66,7 @@ class AmiPresenceTest {
         link.contactStatus("agent-1", "Created");
         link.contactStatus("agent-1", "Unreachable");
         link.contactStatus("agent-1", "Unreachable"); // the next qualify round
-        link.deviceState("agent-1", false); // an AMI reconnection or a reload meanwhile
+        link.deviceState("agent-1", false, link.statusEventCounts()); // an AMI reconnection or a reload meanwhile
         link.contactStatus("agent-1", "Reachable");
         link.contactStatus("agent-1", "Unreachable");
         link.contactStatus("agent-1", "Removed");
@@ -81,13 +81,31 @@ class AmiPresenceTest {
                 CommandType.AGENT_LOGGED_IN + " -1 -1 -1 -1");
     }
 
+    /**
+     * A resynchronisation's list is read while the AMI reader goes on: a phone that had a contact
+     * status meanwhile keeps what that newer status made of it (here: voice off, not switched on
+     * again by the list's older "reachable"; a new registration not logged out by an older "unavailable").
+     */
+    @Test
+    void shouldSkipInAResynchronisationAPhoneWhoseStatusChangedWhileTheListWasRead() throws Exception {
+        AmiLink link = link();
+        link.contactStatus("agent-1", "Created");
+        Map<String, Long> before = link.statusEventCounts(); // the resynchronisation asks for the list
+        link.contactStatus("agent-1", "Unreachable");
+        link.contactStatus("agent-2", "Created");
+        link.deviceState("agent-1", true, before); // the list's older states arrive
+        link.deviceState("agent-2", false, before);
+        assertThat(published).extracting(c -> c.type + " " + c.agentId + " " + c.input).containsExactly(
+                CommandType.AGENT_LOGGED_IN + " 0 -1", CommandType.AGENT_CHANNEL_SET + " 0 0", CommandType.AGENT_LOGGED_IN + " 1 -1");
+    }
+
     /** After a restart of Loket, a phone whose agent's voice the journal holds off switches it on when it answers, logging nobody in. */
     @Test
     void shouldSwitchOnTheVoiceAPreviousProcessSwitchedOff() throws Exception {
         AmiLink link = link();
         link.knownAtStart(List.of("agent-1", "agent-2"), List.of("agent-1"));
-        link.deviceState("agent-1", false); // the first resynchronisation: still unreachable
-        link.deviceState("agent-2", true);
+        link.deviceState("agent-1", false, link.statusEventCounts()); // the first resynchronisation: still unreachable
+        link.deviceState("agent-2", true, link.statusEventCounts());
         link.contactStatus("agent-1", "Reachable");
         assertThat(published).extracting(c -> c.type + " " + c.agentId + " " + c.input)
                 .containsExactly(CommandType.AGENT_CHANNEL_SET + " 0 1");

@@ -38,8 +38,9 @@ class DeadPhonePausesTest {
 
     /**
      * agent-3's offer rang out on a phone that had just lost the network: paused no-answer, then
-     * the phone found unreachable; when it is back agent-3 is ready. agent-5, in the same case, took
-     * a break meanwhile: left on it. agent-6 is ready: nothing to end.
+     * the phone found unreachable; agent-4's ring was still going when its phone was found
+     * unreachable and ran out after. When the phones are back both are ready. agent-5, in agent-3's
+     * case, took a break meanwhile: left on it. agent-6 is ready: nothing to end.
      */
     @Test
     void shouldEndTheNoAnswerPauseADeadPhoneCausedWhenItIsBack() throws Exception {
@@ -49,25 +50,25 @@ class DeadPhonePausesTest {
                 TelephonyGateway gateway = started(engine);
                 DeadPhonePauses dead = new DeadPhonePauses();
                 dead.start(line(engine, gateway));
-                for (String agent : List.of("agent-3", "agent-5", "agent-6")) {
+                List<String> agents = List.of("agent-3", "agent-4", "agent-5", "agent-6");
+                for (String agent : agents) {
                     steps.logIn(engine, agent);
                 }
                 steps.pause(engine, "agent-3", PauseReason.NO_ANSWER);
                 steps.pause(engine, "agent-5", PauseReason.NO_ANSWER);
                 engine.awaitQuiet(5_000);
-                for (String agent : List.of("agent-3", "agent-5", "agent-6")) {
-                    dead.unreachable(agent);
-                }
+                agents.forEach(dead::unreachable);
+                assertThat(dead.awaitIdle()).isTrue();
+                steps.pause(engine, "agent-4", PauseReason.NO_ANSWER); // its ring ran out after the phone was found dead
                 steps.pause(engine, "agent-5", PauseReason.FIRST_OPERATOR_CODE); // a break while the phone is gone
                 engine.awaitQuiet(5_000);
-                for (String agent : List.of("agent-3", "agent-5", "agent-6")) {
-                    dead.back(agent);
-                }
+                agents.forEach(dead::back);
                 steps.awaitPresence(engine, "agent-3", AgentState.READY, PauseReason.UNSPECIFIED);
+                steps.awaitPresence(engine, "agent-4", AgentState.READY, PauseReason.UNSPECIFIED);
                 engine.awaitQuiet(5_000);
                 assertThat(steps.presence(engine, "agent-5")).containsExactly(AgentState.PAUSED, PauseReason.FIRST_OPERATOR_CODE);
                 assertThat(steps.presence(engine, "agent-6")).containsExactly(AgentState.READY, PauseReason.UNSPECIFIED);
-                assertThat(gateway.calls().counters.deadPhonePausesEnded.get()).isEqualTo(1);
+                assertThat(gateway.calls().counters.deadPhonePausesEnded.get()).isEqualTo(2);
                 dead.close();
             } finally {
                 engine.close();
