@@ -220,6 +220,22 @@ class ChatBrowserIT {
                 + ".slice(1, 3).map(c => c.textContent).join(' | ');")).isEqualTo("busy | then break");
         Browser.screenshot(driver, "07b-wallboard-break-to-come");
 
+        // Agent 2's softphone stops answering (the telephony adapter switches its voice off): both
+        // pages say why no calls come, the break to come stays; back, the line is as it was.
+        t.voice(t.agentId("tax-desk-001"), false);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents tr[data-agent='tax-desk-001']"),
+                "then break · no calls: phone does not answer"));
+        driver.switchTo().window(desk2);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reason"),
+                "(break) · busy · your phone does not answer, so Loket offers you no calls (other work goes on)"));
+        Browser.screenshot(driver, "07c-desktop2-phone-does-not-answer");
+        t.voice(t.agentId("tax-desk-001"), true);
+        wait.until(d -> !driver.findElement(By.id("reason")).getText().contains("phone"));
+        assertThat(driver.findElement(By.id("reason")).getText()).startsWith("(break) · busy");
+        driver.switchTo().window(board);
+        wait.until(d -> driver.executeScript("return document.querySelector('#agents tr[data-agent=\"tax-desk-001\"]').cells[2].textContent;")
+                .equals("then break"));
+
         // Agent 2 ends the chat and wraps up.
         driver.switchTo().window(desk2);
         card2 = driver.findElement(By.id("conv-" + contact));
