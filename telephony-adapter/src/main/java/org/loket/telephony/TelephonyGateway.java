@@ -69,7 +69,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
     /** Call-taking agents the core held logged in when the gateway started ({@link #seedFromCore}). */
     private List<String> loggedInAtStart = List.of();
     /** Call-taking agents whose voice the core held off when the gateway started (their phones did not answer). */
-    private final List<String> voiceOffAtStart = new ArrayList<>();
+    private List<String> voiceOffAtStart = List.of();
     /** The prompt of the service announcement the core held when the gateway started, or null. */
     private String announcementAtStart;
     /** The calls of a previous process the core still held at start ({@link #endContactsLeftAtRestart} or {@link #seedFromCore}). */
@@ -292,6 +292,7 @@ public final class TelephonyGateway implements Gateway, AgiScript {
         return engine.query(core -> {
             announcementAtStart = core.announcementPrompt() < 0 ? null : core.config().prompts().get(core.announcementPrompt());
             List<String> in = new ArrayList<>();
+            List<String> voiceOff = new ArrayList<>();
             for (int a = 0; a < core.agentCount(); a++) {
                 String name = core.config().agents().get(a).name();
                 if (directory.agent(name) < 0) {
@@ -301,9 +302,10 @@ public final class TelephonyGateway implements Gateway, AgiScript {
                     in.add(name);
                 }
                 if (!core.agentChannelOn(a, Channel.VOICE)) {
-                    voiceOffAtStart.add(name);
+                    voiceOff.add(name);
                 }
             }
+            voiceOffAtStart = voiceOff; // set again, not added to, should the gateway be prepared twice
             long[] live = new long[core.liveContacts()];
             for (int i = 0, n = core.liveContactIds(live); i < n; i++) {
                 if (core.contactState(live[i]) == ContactState.WRAP_UP
